@@ -1,0 +1,129 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.EnvironmentConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.environment.DatabaseMetadata;
+import dev.prodguard.environment.Target;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard check [ENV]}: URL rule and fingerprint, read-only. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check that ENV's URL and database are what prodguard.yml says (read-only).",
+      "Without ENV, checks every environment whose URL is set in this shell."
+    })
+public final class CheckCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ENV", arity = "0..1", description = "environment name")
+  String environment;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json")
+  Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    ProdguardConfig config = common.load();
+    RunContext context = common.context();
+    PrintWriter out = spec.commandLine().getOut();
+    if (environment != null) {
+      Target t = Target.prepare(config, environment, context, Target.Access.READ, "check");
+      DatabaseMetadata m = check(t);
+      if (format == Format.json) {
+        out.println(Json.write(json(environment, "ok", t.url().toString(), m, null)));
+      } else {
+        out.println("ok: '" + environment + "' is the database prodguard.yml names");
+        out.println("  url:         " + t.url());
+        out.println("  fingerprint: " + m.fingerprint());
+        out.println("  server:      " + m.serverIdentity());
+      }
+      return Main.OK;
+    }
+    List<Map<String, Object>> results = new ArrayList<>();
+    int failed = 0;
+    int checked = 0;
+    for (EnvironmentConfig env : config.environments().values()) {
+      if (!env.url().resolvable(context.env())) {
+        results.add(
+            json(
+                env.name(),
+                "skipped",
+                null,
+                null,
+                "not set here: " + String.join(", ", env.url().variables())));
+        continue;
+      }
+      if (env.isProtected() && !context.claimsCi()) {
+        results.add(json(env.name(), "skipped", null, null, "protected; checked only from CI"));
+        continue;
+      }
+      checked++;
+      try {
+        DatabaseMetadata m =
+            check(Target.prepare(config, env.name(), context, Target.Access.READ, "check"));
+        results.add(json(env.name(), "ok", null, m, null));
+      } catch (GuardRefusal r) {
+        failed++;
+        results.add(
+            json(env.name(), "refused", null, null, r.guarantee().label() + ": " + r.why()));
+      }
+    }
+    if (format == Format.json) {
+      out.println(Json.write(results));
+    } else {
+      for (Map<String, Object> r : results) {
+        out.printf(
+            "%-10s %-8s %s%n",
+            r.get("environment"),
+            r.get("status"),
+            r.getOrDefault("fingerprint", r.getOrDefault("reason", "")));
+      }
+    }
+    if (checked == 0) {
+      throw new ConfigException(
+          "no environment could be checked from this shell: set a URL variable or name ENV");
+    }
+    return failed == 0 ? Main.OK : Main.REFUSED;
+  }
+
+  static DatabaseMetadata check(Target t) throws Exception {
+    try (Target.Checked c = t.open()) {
+      return c.metadata();
+    }
+  }
+
+  private static Map<String, Object> json(
+      String env, String status, String url, DatabaseMetadata m, String reason) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("environment", env);
+    j.put("status", status);
+    if (url != null) {
+      j.put("url", url);
+    }
+    if (m != null) {
+      j.put("fingerprint", m.fingerprint());
+      j.put("server_identity", m.serverIdentity());
+    }
+    if (reason != null) {
+      j.put("reason", reason);
+    }
+    return j;
+  }
+}

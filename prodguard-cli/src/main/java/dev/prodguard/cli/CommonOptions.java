@@ -1,0 +1,28 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.RunContext;
+import dev.prodguard.config.ConfigLoader;
+import dev.prodguard.config.ProdguardConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command shares. */
+public final class CommonOptions {
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "prodguard.yml to use (default: ${DEFAULT-VALUE})",
+      defaultValue = ConfigLoader.DEFAULT_FILE)
+  Path config;
+
+  @Option(names = "--debug", description = "print stack traces of unexpected failures")
+  boolean debug;
+
+  ProdguardConfig load() {
+    return ConfigLoader.load(config);
+  }
+
+  RunContext context() {
+    return RunContext.system();
+  }
+}

@@ -1,0 +1,7 @@
+package dev.prodguard.cli;
+
+/** Output formats of reporting commands. */
+public enum Format {
+  text,
+  json
+}

@@ -1,0 +1,108 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.RunContext;
+import dev.prodguard.audit.LocalAuditLog;
+import dev.prodguard.config.ConfigWriter;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.environment.Target;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard init-fingerprint ENV}. */
+@Command(
+    name = "init-fingerprint",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create database_metadata and fingerprint the database of ENV.",
+      "Never overwrites a different fingerprint. Protected environments: only from CI."
+    })
+public final class InitFingerprintCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ENV", description = "environment name from prodguard.yml")
+  String environment;
+
+  @Option(
+      names = "--write-config",
+      description = "write the fingerprint into prodguard.yml (keeps comments and layout)")
+  boolean writeConfig;
+
+  @Option(
+      names = "--reidentify",
+      description =
+          "give a copy (restore or clone) of another database its own identity; refused on an"
+              + " original. Recorded in the audit log.")
+  boolean reidentify;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json")
+  Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    ProdguardConfig config = common.load();
+    RunContext context = common.context();
+    Target target =
+        Target.prepare(
+            config, environment, context, Target.Access.MUTATE, "init-fingerprint " + environment);
+    FingerprintInit.Result result = FingerprintInit.run(target, context, reidentify);
+    if (result.outcome() == FingerprintInit.Outcome.REIDENTIFIED) {
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("previous", result.previous().orElse(""));
+      details.put("fingerprint", result.fingerprint());
+      details.put("server_identity", result.serverIdentity());
+      new LocalAuditLog(config.baseDir().resolve(".prodguard/audit.jsonl"))
+          .append(context, "init-fingerprint --reidentify", environment, "reidentified", details);
+    }
+    boolean written = false;
+    boolean configMatches =
+        target.environment().fingerprint().map(result.fingerprint()::equals).orElse(false);
+    if (writeConfig && !configMatches) {
+      ConfigWriter.writeFingerprint(config.file(), environment, result.fingerprint());
+      written = true;
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (format == Format.json) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("outcome", result.outcome().name().toLowerCase());
+      json.put("environment", environment);
+      json.put("fingerprint", result.fingerprint());
+      json.put("server_identity", result.serverIdentity());
+      result.previous().ifPresent(p -> json.put("previous", p));
+      json.put("config_written", written);
+      out.println(Json.write(json));
+      return Main.OK;
+    }
+    switch (result.outcome()) {
+      case CREATED -> out.println("Fingerprinted '" + environment + "': " + result.fingerprint());
+      case UNCHANGED ->
+          out.println("'" + environment + "' was already fingerprinted: " + result.fingerprint());
+      case REIDENTIFIED ->
+          out.println(
+              "Re-identified this copy (was "
+                  + result.previous().orElse("?")
+                  + ") as '"
+                  + environment
+                  + "': "
+                  + result.fingerprint());
+    }
+    out.println("  server identity: " + result.serverIdentity());
+    if (written) {
+      out.println("  wrote the fingerprint into " + config.file() + "; commit it.");
+    } else if (!configMatches) {
+      out.println("Put this line under environments." + environment + " in " + config.file() + ":");
+      out.println("    fingerprint: " + result.fingerprint());
+      out.println("(or run again with --write-config)");
+    }
+    return Main.OK;
+  }
+}

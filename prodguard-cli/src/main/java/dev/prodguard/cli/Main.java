@@ -1,0 +1,132 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.Redactor;
+import dev.prodguard.config.ConfigException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import picocli.CommandLine;
+
+/** Entry point: runs a command and maps outcomes to the exit codes of DESIGN section 3. */
+public final class Main {
+  public static final int OK = 0;
+  public static final int REFUSED = 1;
+  public static final int USAGE = 2;
+  public static final int FAILURE = 3;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    PrintWriter out = new PrintWriter(new RedactingWriter(System.out), true);
+    PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
+    return commandLine(out, err).execute(args);
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new ProdguardCommand());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> handle(ex, commandLine.getErr(), debug(parseResult)));
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter e = ex.getCommandLine().getErr();
+          e.println("prodguard: " + Redactor.redact(ex.getMessage()));
+          e.println("  see: prodguard " + ex.getCommandLine().getCommandName() + " --help");
+          return USAGE;
+        });
+    return cl;
+  }
+
+  private static boolean debug(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult top = parseResult;
+    while (top != null) {
+      if (top.hasMatchedOption("--debug")) {
+        return true;
+      }
+      top = top.subcommand();
+    }
+    return false;
+  }
+
+  static int handle(Throwable ex, PrintWriter err, boolean debug) {
+    if (ex instanceof GuardRefusal r) {
+      err.println(r.render());
+      return REFUSED;
+    }
+    if (ex instanceof ConfigException c) {
+      err.println(c.render());
+      return USAGE;
+    }
+    String cause = describe(ex);
+    err.println("prodguard: unexpected failure: " + Redactor.redact(cause));
+    if (debug) {
+      ex.printStackTrace(err);
+    } else {
+      err.println("  (run again with --debug for the stack trace)");
+    }
+    return FAILURE;
+  }
+
+  private static String describe(Throwable ex) {
+    if (ex instanceof SQLException s) {
+      return "database error"
+          + (s.getSQLState() == null ? "" : " [" + s.getSQLState() + "]")
+          + ": "
+          + s.getMessage();
+    }
+    if (ex instanceof UncheckedIOException u) {
+      return u.getMessage() + ": " + u.getCause().getMessage();
+    }
+    return ex.getClass().getSimpleName() + ": " + ex.getMessage();
+  }
+
+  /** Every byte printed passes the redactor, whatever the code path that printed it. */
+  static final class RedactingWriter extends java.io.Writer {
+    private final java.io.PrintStream target;
+    private final StringBuilder line = new StringBuilder();
+
+    RedactingWriter(java.io.PrintStream target) {
+      this.target = target;
+    }
+
+    @Override
+    public synchronized void write(char[] cbuf, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        char ch = cbuf[i];
+        line.append(ch);
+        if (ch == '\n') {
+          emit();
+        }
+      }
+    }
+
+    private void emit() {
+      target.write(
+          Redactor.redact(line.toString()).getBytes(StandardCharsets.UTF_8),
+          0,
+          Redactor.redact(line.toString()).getBytes(StandardCharsets.UTF_8).length);
+      line.setLength(0);
+    }
+
+    @Override
+    public synchronized void flush() {
+      if (line.length() > 0) {
+        emit();
+      }
+      target.flush();
+    }
+
+    @Override
+    public void close() {
+      flush();
+    }
+  }
+}

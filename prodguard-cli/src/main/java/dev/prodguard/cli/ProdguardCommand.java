@@ -1,0 +1,24 @@
+package dev.prodguard.cli;
+
+import picocli.CommandLine.Command;
+
+/** The top-level {@code prodguard} command. */
+@Command(
+    name = "prodguard",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Makes unsafe production-database changes technically impossible.",
+    subcommands = {InitFingerprintCommand.class, CheckCommand.class},
+    footer = {
+      "",
+      "Exit codes: 0 ok; 1 refused by a guard (or findings at error level);",
+      "            2 usage or configuration error; 3 unexpected failure."
+    })
+public final class ProdguardCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,211 @@
+package dev.prodguard.config;
+
+import dev.prodguard.environment.DatabaseUrl;
+import dev.prodguard.environment.HostPattern;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Loads and validates {@code prodguard.yml} (DESIGN section 4). */
+public final class ConfigLoader {
+  public static final String DEFAULT_FILE = "prodguard.yml";
+
+  private static final Pattern ENV_NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,6})(s|m|h|d)");
+
+  private ConfigLoader() {}
+
+  public static ProdguardConfig load(Path file) {
+    YamlMap root = YamlMap.load(file);
+    String f = root.file();
+
+    YamlMap envs =
+        root.map("environments")
+            .orElseThrow(() -> root.error(null, "'environments' is required (at least one)"));
+    Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
+    for (Map.Entry<String, YamlMap> e : envs.children().entrySet()) {
+      environments.put(e.getKey(), environment(e.getKey(), e.getValue(), envs));
+    }
+    if (environments.isEmpty()) {
+      throw envs.error(null, "'environments' must define at least one environment");
+    }
+
+    List<String> locations = List.of("db/migration");
+    Optional<YamlMap> migrations = root.map("migrations");
+    if (migrations.isPresent()) {
+      YamlMap m = migrations.get();
+      Optional<List<YamlMap.Scalar>> locs = m.stringList("locations");
+      if (locs.isPresent()) {
+        if (locs.get().isEmpty()) {
+          throw m.error("locations", "'migrations.locations' must name at least one folder");
+        }
+        locations = locs.get().stream().map(YamlMap.Scalar::value).toList();
+      }
+      m.finish("locations");
+    }
+
+    Path base = file.toAbsolutePath().getParent();
+    Path contract =
+        base.resolve(
+            root.string("contract").map(YamlMap.Scalar::value).orElse("prodguard-contract.yml"));
+
+    CiConfig ci = ci(root);
+    ProdguardConfig.Pipeline pipeline = pipeline(root);
+    ProdguardConfig.Backup backup = backup(root, base);
+    root.finish("environments", "migrations", "contract", "ci", "pipeline", "backup");
+    return new ProdguardConfig(file, environments, locations, contract, ci, pipeline, backup);
+  }
+
+  private static EnvironmentConfig environment(String name, YamlMap m, YamlMap parent) {
+    if (!ENV_NAME.matcher(name).matches()) {
+      throw parent.error(
+          name, "environment names are lower-case letters, digits, '-' and '_', e.g. 'prod'");
+    }
+    ConfigValue url = ConfigValue.of(m.requiredString("url"), m.file());
+    if (url.variables().isEmpty()) {
+      DatabaseUrl.parse(url, Map.of()); // a literal URL must parse now
+    }
+    Optional<String> fingerprint = m.string("fingerprint").map(YamlMap.Scalar::value);
+    if (fingerprint.isPresent() && !Fingerprints.valid(name, fingerprint.get())) {
+      throw m.error(
+          "fingerprint",
+          "fingerprint '"
+              + fingerprint.get()
+              + "' is malformed: expected '"
+              + name
+              + "-' followed by 16 to 64 lower-case hex digits, as printed by"
+              + " 'prodguard init-fingerprint "
+              + name
+              + "'");
+    }
+    boolean prot = m.bool("protected").orElse(false);
+    List<String> hosts = new ArrayList<>();
+    for (YamlMap.Scalar h : m.stringList("hosts").orElse(List.of())) {
+      if (!HostPattern.isValid(h.value())) {
+        throw new ConfigException(
+            m.file(), h.line(), h.key(), "'" + h.value() + "' is not a host name pattern");
+      }
+      hosts.add(h.value());
+    }
+    m.finish("url", "fingerprint", "protected", "hosts");
+    return new EnvironmentConfig(name, url, fingerprint, prot, hosts, m.file(), m.line());
+  }
+
+  private static CiConfig ci(YamlMap root) {
+    Optional<YamlMap> section = root.map("ci");
+    if (section.isEmpty()) {
+      return new CiConfig(CiConfig.Mode.ENV, Optional.empty());
+    }
+    YamlMap ci = section.get();
+    YamlMap.Scalar mode =
+        ci.string("mode").orElse(new YamlMap.Scalar("env", ci.line(), ci.qualify("mode")));
+    CiConfig.Mode parsed;
+    switch (mode.value()) {
+      case "env" -> parsed = CiConfig.Mode.ENV;
+      case "oidc" -> parsed = CiConfig.Mode.OIDC;
+      default ->
+          throw new ConfigException(
+              ci.file(), mode.line(), mode.key(), "ci.mode must be 'oidc' or 'env'");
+    }
+    Optional<CiConfig.Oidc> oidc = Optional.empty();
+    Optional<YamlMap> o = ci.map("oidc");
+    if (o.isPresent()) {
+      oidc = Optional.of(oidc(o.get()));
+    }
+    if (parsed == CiConfig.Mode.OIDC && oidc.isEmpty()) {
+      throw ci.error("mode", "ci.mode is 'oidc' but there is no 'ci.oidc' section");
+    }
+    ci.finish("mode", "oidc");
+    return new CiConfig(parsed, oidc);
+  }
+
+  private static CiConfig.Oidc oidc(YamlMap o) {
+    String issuer = o.requiredString("issuer").value();
+    String audience = o.requiredString("audience").value();
+    YamlMap.Scalar jwks = o.requiredString("jwks");
+    if (!jwks.value().startsWith("file:") && !jwks.value().startsWith("https://")) {
+      throw new ConfigException(
+          o.file(), jwks.line(), jwks.key(), "jwks must be a 'file:' path or an https:// URL");
+    }
+    Map<String, String> claims = stringMap(o, "claims");
+    Map<String, String> patterns = stringMap(o, "claim-patterns");
+    Optional<String> tokenVariable = o.string("token-variable").map(YamlMap.Scalar::value);
+    Duration skew =
+        o.string("clock-skew")
+            .map(s -> duration(o, "clock-skew", s))
+            .orElse(Duration.ofSeconds(60));
+    if (skew.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw o.error("clock-skew", "clock-skew may be at most 5m");
+    }
+    o.finish(
+        "issuer", "audience", "jwks", "claims", "claim-patterns", "token-variable", "clock-skew");
+    return new CiConfig.Oidc(issuer, audience, jwks.value(), claims, patterns, tokenVariable, skew);
+  }
+
+  private static Map<String, String> stringMap(YamlMap parent, String key) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Optional<YamlMap> m = parent.map(key);
+    if (m.isPresent()) {
+      for (String k : m.get().keys()) {
+        out.put(k, m.get().requiredString(k).value());
+      }
+      m.get().finish();
+    }
+    return out;
+  }
+
+  private static ProdguardConfig.Pipeline pipeline(YamlMap root) {
+    Duration verification = Duration.ofMinutes(30);
+    Duration backup = Duration.ofMinutes(60);
+    Optional<YamlMap> p = root.map("pipeline");
+    if (p.isPresent()) {
+      YamlMap m = p.get();
+      verification =
+          m.string("verification-ttl")
+              .map(s -> duration(m, "verification-ttl", s))
+              .orElse(verification);
+      backup = m.string("backup-ttl").map(s -> duration(m, "backup-ttl", s)).orElse(backup);
+      m.finish("verification-ttl", "backup-ttl");
+    }
+    return new ProdguardConfig.Pipeline(verification, backup);
+  }
+
+  private static ProdguardConfig.Backup backup(YamlMap root, Path base) {
+    Path dir = base.resolve(".prodguard/backups");
+    boolean restoreCheck = false;
+    Optional<YamlMap> b = root.map("backup");
+    if (b.isPresent()) {
+      YamlMap m = b.get();
+      dir = m.string("directory").map(s -> base.resolve(s.value())).orElse(dir);
+      restoreCheck = m.bool("restore-check").orElse(false);
+      m.finish("directory", "restore-check");
+    }
+    return new ProdguardConfig.Backup(dir, restoreCheck);
+  }
+
+  static Duration duration(YamlMap m, String key, YamlMap.Scalar s) {
+    Matcher d = DURATION.matcher(s.value());
+    if (!d.matches()) {
+      throw new ConfigException(
+          m.file(), s.line(), s.key(), "expected a duration like 90s, 30m, 2h or 1d");
+    }
+    long n = Long.parseLong(d.group(1));
+    Duration out =
+        switch (d.group(2)) {
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+    if (out.isZero()) {
+      throw new ConfigException(m.file(), s.line(), s.key(), "a duration must be positive");
+    }
+    return out;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.prodguard.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A configuration string that may contain {@code ${VAR}} references. Resolution is lazy: a dev
+ * laptop has no {@code PROD_DATABASE_URL}, and that is only an error when prod is the target.
+ */
+public record ConfigValue(String raw, String file, int line, String key) {
+  private static final Pattern REF = Pattern.compile("\\$\\{([^}]*)}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  static ConfigValue of(YamlMap.Scalar s, String file) {
+    ConfigValue v = new ConfigValue(s.value(), file, s.line(), s.key());
+    v.variables(); // syntax errors surface at load time
+    return v;
+  }
+
+  /** Names of the variables referenced, in order. */
+  public List<String> variables() {
+    List<String> names = new ArrayList<>();
+    Matcher m = REF.matcher(raw);
+    while (m.find()) {
+      String name = m.group(1);
+      if (!NAME.matcher(name).matches()) {
+        throw new ConfigException(
+            file, line, key, "'${" + name + "}' is not a valid variable reference");
+      }
+      names.add(name);
+    }
+    int unclosed = raw.replaceAll(REF.pattern(), "").indexOf("${");
+    if (unclosed >= 0) {
+      throw new ConfigException(file, line, key, "unclosed '${' in value");
+    }
+    return names;
+  }
+
+  /** Substitutes every reference; a missing or empty variable is a configuration error. */
+  public String resolve(Map<String, String> env) {
+    Matcher m = REF.matcher(raw);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1);
+      String value = env.get(name);
+      if (value == null || value.isEmpty()) {
+        throw new ConfigException(
+            file,
+            line,
+            key,
+            "environment variable " + name + " is not set (referenced as ${" + name + "})");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** True when every referenced variable is set. */
+  public boolean resolvable(Map<String, String> env) {
+    for (String name : variables()) {
+      String v = env.get(name);
+      if (v == null || v.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

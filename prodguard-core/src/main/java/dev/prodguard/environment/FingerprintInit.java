@@ -1,0 +1,166 @@
+package dev.prodguard.environment;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.ci.CiIdentity;
+import dev.prodguard.config.Fingerprints;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * {@code init-fingerprint}: creates {@code database_metadata} and fingerprints the database. Never
+ * overwrites a different fingerprint; the only replacement is {@code --reidentify} of a copy (a
+ * database whose recorded server identity is not its own).
+ */
+public final class FingerprintInit {
+  private FingerprintInit() {}
+
+  public enum Outcome {
+    CREATED,
+    UNCHANGED,
+    REIDENTIFIED
+  }
+
+  public record Result(
+      Outcome outcome,
+      String environment,
+      String fingerprint,
+      Optional<String> previous,
+      String serverIdentity) {}
+
+  public static Result run(Target target, RunContext context, boolean reidentify)
+      throws SQLException {
+    String env = target.name();
+    String what = "init-fingerprint " + env;
+    try (Connection c = target.connectUnchecked()) {
+      FingerprintCheck.Found found = FingerprintCheck.read(c, target.dialect());
+      String identity = currentIdentity(c, target);
+      String createdBy =
+          target
+              .ciIdentity()
+              .map(CiIdentity::describe)
+              .orElse(context.osUser() + "@" + context.hostName());
+      if (found.missingTable) {
+        for (String ddl : target.dialect().createMetadataTable()) {
+          try (Statement st = c.createStatement()) {
+            st.execute(ddl);
+          }
+        }
+        String fp = Fingerprints.generate(env);
+        insert(c, env, fp, identity, createdBy);
+        return new Result(Outcome.CREATED, env, fp, Optional.empty(), identity);
+      }
+      if (found.malformedTable
+          || found.rows != 1
+          || !"1".equals(found.id)
+          || found.environment == null
+          || found.fingerprint == null
+          || found.serverIdentity == null) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what,
+            "database_metadata exists but is corrupt (rows="
+                + found.rows
+                + ", id="
+                + found.id
+                + "); prodguard will not overwrite it",
+            "find out who changed it (audit trail), then repair or drop the table by hand");
+      }
+      boolean copy = !found.serverIdentity.equals(identity);
+      if (reidentify) {
+        if (!copy) {
+          throw new GuardRefusal(
+              Guarantee.G2,
+              what + " --reidentify",
+              "this database is the original '"
+                  + found.environment
+                  + "' (its recorded server identity is its own); --reidentify only applies to"
+                  + " copies",
+              "nothing to do: an original database keeps its fingerprint");
+        }
+        String fp = Fingerprints.generate(env);
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE database_metadata SET environment = ?, fingerprint = ?, server_identity = ?,"
+                    + " created_by = ? WHERE id = 1")) {
+          ps.setString(1, env);
+          ps.setString(2, fp);
+          ps.setString(3, identity);
+          ps.setString(4, createdBy);
+          ps.executeUpdate();
+        }
+        return new Result(
+            Outcome.REIDENTIFIED,
+            env,
+            fp,
+            Optional.of(found.environment + " " + found.fingerprint),
+            identity);
+      }
+      if (copy) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what,
+            "this database carries the metadata of '"
+                + found.environment
+                + "' recorded on "
+                + found.serverIdentity
+                + ", but it is "
+                + identity
+                + ": it is a copy",
+            "to make the copy an environment of its own: prodguard init-fingerprint "
+                + env
+                + " --reidentify (audited)");
+      }
+      if (!found.environment.equals(env)) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what,
+            "this database is already fingerprinted as '"
+                + found.environment
+                + "'; prodguard never overwrites a fingerprint",
+            "check the URL of '" + env + "': it leads to the '" + found.environment + "' database");
+      }
+      Optional<String> configured = target.environment().fingerprint();
+      if (configured.isPresent() && !configured.get().equals(found.fingerprint)) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what,
+            "the database already has fingerprint "
+                + found.fingerprint
+                + " but prodguard.yml says "
+                + configured.get()
+                + "; prodguard never overwrites a fingerprint",
+            "if this is the right database, put its fingerprint in prodguard.yml through review;"
+                + " otherwise fix the URL");
+      }
+      return new Result(Outcome.UNCHANGED, env, found.fingerprint, Optional.empty(), identity);
+    }
+  }
+
+  private static void insert(Connection c, String env, String fp, String identity, String by)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO database_metadata (id, environment, fingerprint, server_identity,"
+                + " created_by) VALUES (1, ?, ?, ?, ?)")) {
+      ps.setString(1, env);
+      ps.setString(2, fp);
+      ps.setString(3, identity);
+      ps.setString(4, by);
+      ps.executeUpdate();
+    }
+  }
+
+  private static String currentIdentity(Connection c, Target t) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT " + t.dialect().serverIdentityExpression(c))) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.prodguard.environment;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.config.EnvironmentConfig;
+import dev.prodguard.config.ProdguardConfig;
+
+/**
+ * G3: refuses, before any socket opens, a URL that leads where its environment must not go: at
+ * another environment's hosts, at another environment's database, or at a protected environment
+ * from outside CI. Mutation commands are also refused while a protected environment's URL variable
+ * sits in a non-CI shell.
+ */
+public final class UrlRule {
+  private UrlRule() {}
+
+  public static void check(
+      ProdguardConfig config,
+      EnvironmentConfig target,
+      DatabaseUrl url,
+      RunContext context,
+      boolean mutation) {
+    String what = "connect to environment '" + target.name() + "'";
+    for (EnvironmentConfig other : config.environments().values()) {
+      if (other.name().equals(target.name())) {
+        continue;
+      }
+      for (String glob : other.hosts()) {
+        HostPattern pattern = new HostPattern(glob);
+        for (DatabaseUrl.HostPort hp : url.hosts()) {
+          if (pattern.matches(hp.host())) {
+            throw new GuardRefusal(
+                Guarantee.G3,
+                what,
+                "the URL of '"
+                    + target.name()
+                    + "' names host "
+                    + hp.host()
+                    + ", which matches host pattern '"
+                    + glob
+                    + "' of environment '"
+                    + other.name()
+                    + "'"
+                    + variableNote(target),
+                "point the URL of '" + target.name() + "' at a '" + target.name() + "' host");
+          }
+        }
+      }
+      if (other.url().resolvable(context.env())) {
+        DatabaseUrl otherUrl;
+        try {
+          otherUrl = DatabaseUrl.parse(other.url(), context.env());
+        } catch (RuntimeException e) {
+          continue; // the other environment's URL is reported when it is used
+        }
+        if (url.sameDatabaseAs(otherUrl)) {
+          throw new GuardRefusal(
+              Guarantee.G3,
+              what,
+              "the URL of '"
+                  + target.name()
+                  + "' leads to the same database as the URL of '"
+                  + other.name()
+                  + "' ("
+                  + url.jdbcUrl()
+                  + ")"
+                  + variableNote(target),
+              "give each environment its own database URL");
+        }
+      }
+    }
+    if (target.isProtected() && !context.claimsCi()) {
+      throw new GuardRefusal(
+          Guarantee.G3,
+          what,
+          "'" + target.name() + "' is a protected environment and this process is not CI",
+          "protected environments are reached only from the CI pipeline; run it there");
+    }
+    if (mutation && !context.claimsCi()) {
+      for (EnvironmentConfig other : config.environments().values()) {
+        if (!other.isProtected() || other.name().equals(target.name())) {
+          continue;
+        }
+        for (String variable : other.url().variables()) {
+          String value = context.get(variable);
+          if (value != null && !value.isEmpty()) {
+            throw new GuardRefusal(
+                Guarantee.G3,
+                "change environment '" + target.name() + "'",
+                variable
+                    + " (the URL of protected environment '"
+                    + other.name()
+                    + "') is set in this non-CI shell: one typo away from running against '"
+                    + other.name()
+                    + "'",
+                "unset " + variable + " in this shell; only CI holds it");
+          }
+        }
+      }
+    }
+  }
+
+  private static String variableNote(EnvironmentConfig target) {
+    var vars = target.url().variables();
+    return vars.isEmpty() ? "" : " (from " + String.join(", ", vars) + ")";
+  }
+}
