@@ -1,0 +1,143 @@
+package dev.prodguard.testing;
+
+import dev.prodguard.dialect.Dialect;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * A uniquely named database on the real test server, created for one test and dropped after it.
+ * Servers come from {@code PRODGUARD_TEST_PG_URL} / {@code PRODGUARD_TEST_MYSQL_URL} (JDBC URLs of
+ * an admin connection); an unreachable server fails the test with the way to fix it, never skips.
+ */
+public final class TestDatabase implements AutoCloseable {
+  public static final String PG_ADMIN =
+      env("PRODGUARD_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+  public static final String MYSQL_ADMIN =
+      env(
+          "PRODGUARD_TEST_MYSQL_URL",
+          "jdbc:mariadb://127.0.0.1:3306/?user=root&sslMode=disable");
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Dialect.Kind kind;
+  private final String name;
+  private boolean dropped;
+
+  private TestDatabase(Dialect.Kind kind, String name) {
+    this.kind = kind;
+    this.name = name;
+  }
+
+  public static TestDatabase postgres() {
+    return create(Dialect.Kind.POSTGRESQL);
+  }
+
+  public static TestDatabase mariadb() {
+    return create(Dialect.Kind.MARIADB);
+  }
+
+  public static TestDatabase create(Dialect.Kind kind) {
+    byte[] r = new byte[6];
+    RANDOM.nextBytes(r);
+    String name = "pgt_" + HexFormat.of().formatHex(r);
+    TestDatabase db = new TestDatabase(kind, name);
+    db.admin("CREATE DATABASE " + name);
+    return db;
+  }
+
+  public Dialect.Kind kind() {
+    return kind;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** JDBC URL of this database, credentials included as parameters (test servers have none). */
+  public String jdbcUrl() {
+    return kind == Dialect.Kind.POSTGRESQL
+        ? PG_ADMIN.replaceFirst("/postgres(\\?|$)", "/" + name + "$1")
+        : MYSQL_ADMIN.replaceFirst("/(\\?|$)", "/" + name + "$1");
+  }
+
+  /** The same URL in the libpq style users write ({@code postgresql://user@host:port/db}). */
+  public String libpqUrl() {
+    String jdbc = jdbcUrl().substring("jdbc:".length());
+    String user = kind == Dialect.Kind.POSTGRESQL ? "postgres" : "root";
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("user=([^&]+)").matcher(jdbc);
+    if (m.find()) {
+      user = m.group(1);
+    }
+    String withoutUser = jdbc.replaceAll("([?&])user=[^&]*&?", "$1").replaceAll("[?&]$", "");
+    return withoutUser.replaceFirst("://", "://" + user + "@");
+  }
+
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl());
+  }
+
+  /** Runs statements in this database. */
+  public void execute(String... sql) {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
+      for (String s : sql) {
+        st.execute(s);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("test SQL failed on " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void admin(String sql) {
+    String url = kind == Dialect.Kind.POSTGRESQL ? PG_ADMIN : MYSQL_ADMIN;
+    try (Connection c = DriverManager.getConnection(url);
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    } catch (SQLException e) {
+      String server = kind == Dialect.Kind.POSTGRESQL ? "PostgreSQL" : "MariaDB";
+      throw new AssertionError(
+          server
+              + " test server at "
+              + url
+              + " failed: "
+              + e.getMessage()
+              + "\nStart the test servers with scripts/test (it starts or installs them), or set "
+              + (kind == Dialect.Kind.POSTGRESQL
+                  ? "PRODGUARD_TEST_PG_URL"
+                  : "PRODGUARD_TEST_MYSQL_URL"),
+          e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (dropped) {
+      return;
+    }
+    dropped = true;
+    if (kind == Dialect.Kind.POSTGRESQL) {
+      admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } else {
+      admin("DROP DATABASE IF EXISTS " + name);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return kind.name().toLowerCase(Locale.ROOT) + ":" + name;
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}
