@@ -38,6 +38,48 @@ public interface Dialect {
   /** A referenced column does not exist. */
   boolean isUndefinedColumn(SQLException e);
 
+  // --- pipeline state (DESIGN section 7) ---
+
+  /**
+   * Idempotent DDL of one version of prodguard's pipeline objects ({@code prodguard_schema},
+   * {@code prodguard_run}); empty when {@code version} is beyond the newest.
+   */
+  List<String> pipelineObjects(int version);
+
+  /** Inserts ({@code component}, {@code version}) into prodguard_schema or raises it; 2 params. */
+  String upsertSchemaVersion();
+
+  /** Quotes an identifier for this server. */
+  String quote(String identifier);
+
+  // --- one deploy at a time (G8) ---
+
+  /** Returns one row, one column: true/1 when this session now holds the deploy lock. */
+  String tryDeployLock();
+
+  /** Releases the deploy lock held by this session. */
+  String releaseDeployLock();
+
+  /**
+   * Returns the session id (as text) of whoever holds the deploy lock in this database, or no row
+   * / NULL when it is free. Session ids are those of {@link #sessionId()}.
+   */
+  String deployLockHolder();
+
+  /** Returns this session's id as text (PostgreSQL backend pid, MySQL connection id). */
+  String sessionId();
+
+  /**
+   * Prepares a connection that a deploy hands to the migration tool, e.g. so that the server
+   * aborts the migration's transaction as soon as the deploy process dies.
+   */
+  void prepareDeployConnection(Connection connection) throws SQLException;
+
+  // --- backup (G9) ---
+
+  /** The dump and restore tools of this server family. */
+  DumpTool dumpTool();
+
   static Dialect of(Kind kind) {
     return kind == Kind.POSTGRESQL ? PostgresDialect.INSTANCE : MariaDbDialect.INSTANCE;
   }

@@ -195,6 +195,12 @@ public final class DatabaseUrl {
     return Map.copyOf(params);
   }
 
+  /** The same server and credentials, another database (a scratch copy for a restore check). */
+  public DatabaseUrl withDatabase(String otherDatabase) {
+    return new DatabaseUrl(
+        kind, hosts, otherDatabase, user, password, new LinkedHashMap<>(params));
+  }
+
   /** The JDBC URL to hand to the driver: never contains credentials. */
   public String jdbcUrl() {
     StringBuilder sb =

@@ -1,0 +1,60 @@
+package dev.prodguard.pipeline;
+
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The migration tool behind the pipeline (Flyway in {@code prodguard-flyway}). It works only on the
+ * snapshot it is given and only through connections prodguard hands it, and it never loosens its
+ * own safety settings from the environment.
+ */
+public interface MigrationEngine {
+
+  /** Name and version for receipts, e.g. {@code flyway 13.12.0}. */
+  String name();
+
+  /**
+   * Problems with what is already applied (an applied migration edited or deleted, one skipped,
+   * a failed one left behind). Empty when valid.
+   */
+  List<String> validate(MigrationFiles files, DataSource dataSource);
+
+  /** What {@link #migrate} would apply, in order. */
+  List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);
+
+  /** Files that the engine runs around migrations (SQL callbacks), part of the migration set. */
+  List<MigrationFile> callbacks(MigrationFiles files);
+
+  /**
+   * Applies the pending migrations.
+   *
+   * @throws MigrationFailure when a migration fails; what was applied before is in it
+   */
+  Report migrate(MigrationFiles files, DataSource dataSource);
+
+  /** One applied migration. */
+  record Applied(Optional<String> version, String description, String script, long millis) {}
+
+  /** What a migrate did. */
+  record Report(List<Applied> applied, String engine) {
+    public Report {
+      applied = List.copyOf(applied);
+    }
+  }
+
+  /** A migration failed; those in {@code applied} succeeded before it. */
+  final class MigrationFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Applied> applied;
+
+    public MigrationFailure(String message, List<Applied> applied, Throwable cause) {
+      super(message, cause);
+      this.applied = List.copyOf(applied);
+    }
+
+    public List<Applied> applied() {
+      return applied;
+    }
+  }
+}

@@ -1,0 +1,842 @@
+package dev.prodguard.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.backup.BackupRunner;
+import dev.prodguard.ci.CiIdentity;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.environment.Target;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * G7, G8, G9: the only road to a protected database. {@code verify} records a run bound to the
+ * exact pending migration set; {@code backup} requires that live verification; {@code deploy}
+ * requires both, takes the deploy lock, and runs the migration tool on connections it hands out
+ * itself. All state lives in the target database.
+ */
+public final class Pipeline {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int LAST_DEPLOYS = 5;
+
+  private final ProdguardConfig config;
+  private final RunContext context;
+  private final MigrationEngine engine;
+  private MigrationAnalyzer analyzer = new ContractHashAnalyzer();
+  private SessionRegistrar registrar = SessionRegistrar.NONE;
+  private Progress progress = Progress.NONE;
+
+  public Pipeline(ProdguardConfig config, RunContext context, MigrationEngine engine) {
+    this.config = Objects.requireNonNull(config);
+    this.context = Objects.requireNonNull(context);
+    this.engine = Objects.requireNonNull(engine);
+  }
+
+  public Pipeline analyzer(MigrationAnalyzer a) {
+    this.analyzer = Objects.requireNonNull(a);
+    return this;
+  }
+
+  public Pipeline registrar(SessionRegistrar r) {
+    this.registrar = Objects.requireNonNull(r);
+    return this;
+  }
+
+  public Pipeline progress(Progress p) {
+    this.progress = Objects.requireNonNull(p);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- verify
+
+  public Results.Verify verify(String env) throws SQLException {
+    String what = "verify " + env;
+    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    MigrationFiles files = MigrationFiles.read(config);
+    progress.step("verifying '" + env + "'");
+    try (Target.Checked control = target.open()) {
+      Connection c = control.connection();
+      Dialect d = target.dialect();
+      PipelineSchema.ensure(c, d);
+      RunStore store = new RunStore(c, d);
+      reapStale(c, d, store);
+      refuseWhileLocked(c, d, store, env, what);
+      MigrationSet set = currentSet(target, files, what);
+      MigrationAnalyzer.Analysis analysis = analyzer.analyse(set.pending(), target);
+      if (!analysis.refusals().isEmpty()) {
+        throw new GuardRefusal(
+            Guarantee.G4,
+            what,
+            "the pending migrations break the contract:\n- "
+                + String.join("\n- ", analysis.refusals()),
+            "change the migrations (or, after review, the contract) and push again");
+      }
+      if (set.isEmpty()) {
+        return new Results.Verify(env, Optional.empty(), set);
+      }
+      Instant now = now();
+      Instant expires = now.plus(config.pipeline().verificationTtl());
+      String id = newRunId();
+      Run run =
+          new Run(
+              id,
+              env,
+              RunStatus.VERIFIED,
+              set.sha256(),
+              set.pending().size(),
+              set.names(),
+              analysis.contractSha256(),
+              commit(),
+              subject(target),
+              createdBy(),
+              now,
+              now,
+              expires,
+              Optional.empty(),
+              expires,
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              now);
+      for (Run open : store.open(env)) {
+        store.markExpired(open.id(), open.status(), "superseded by run " + id, now);
+      }
+      store.insert(run);
+      return new Results.Verify(env, store.find(id), set);
+    }
+  }
+
+  // ---------------------------------------------------------------- backup
+
+  public Results.Backup backup(String env, Optional<String> runId)
+      throws SQLException, IOException, InterruptedException {
+    String what = "backup " + env;
+    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    MigrationFiles files = MigrationFiles.read(config);
+    try (Target.Checked control = target.open()) {
+      Connection c = control.connection();
+      Dialect d = target.dialect();
+      PipelineSchema.ensure(c, d);
+      RunStore store = new RunStore(c, d);
+      reapStale(c, d, store);
+      if (!DeployLock.tryAcquire(c, d)) {
+        throw lockHeld(c, d, store, env, what);
+      }
+      try {
+        Run run = select(store, env, runId, what, "backup");
+        Instant now = now();
+        switch (run.status()) {
+          case VERIFIED -> {}
+          case BACKED_UP ->
+              throw new GuardRefusal(
+                  Guarantee.G9,
+                  what,
+                  "run "
+                      + run.id()
+                      + " is already backed up ("
+                      + run.backup().map(Run.Backup::path).orElse("?")
+                      + ")",
+                  "deploy it: prodguard deploy " + env + "; or start over: prodguard verify " + env);
+          default -> throw notOpen(run, what, env);
+        }
+        requireLiveVerification(store, run, now, what, env);
+        MigrationSet set = currentSet(target, files, what);
+        requireSameSet(run, set, what, env);
+        requireSameContractAndCommit(run, what, env);
+
+        progress.step("backing up '" + env + "' for run " + run.id());
+        BackupRunner.Result r =
+            new BackupRunner(target, context, progress)
+                .run(
+                    c,
+                    config.backup().directory(),
+                    env + "-" + run.id(),
+                    config.backup().restoreCheck());
+        Instant at = now();
+        Instant backupExpires = at.plus(config.pipeline().backupTtl());
+        Run.Backup b =
+            new Run.Backup(
+                r.file().toAbsolutePath().toString(),
+                r.size(),
+                r.sha256(),
+                r.duration().toMillis(),
+                at,
+                backupExpires);
+        Instant expires =
+            backupExpires.isBefore(run.verificationExpiresAt())
+                ? backupExpires
+                : run.verificationExpiresAt();
+        if (!store.markBackedUp(run.id(), b, expires, at)) {
+          throw new GuardRefusal(
+              Guarantee.G7,
+              what,
+              "run " + run.id() + " changed state while the backup ran",
+              "start over: prodguard verify " + env);
+        }
+        return new Results.Backup(
+            env, store.find(run.id()).orElseThrow(), r.tables(), r.restoreCheckedCounts().isPresent());
+      } finally {
+        releaseQuietly(c, d);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- deploy
+
+  public Results.Deploy deploy(String env, Optional<String> runId) throws SQLException {
+    String what = "deploy " + env;
+    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    MigrationFiles files = MigrationFiles.read(config);
+    boolean fastPath = !target.environment().isProtected() && runId.isEmpty();
+    try (Target.Checked control = target.open()) {
+      Connection c = control.connection();
+      Dialect d = target.dialect();
+      PipelineSchema.ensure(c, d);
+      RunStore store = new RunStore(c, d);
+      String session = DeployLock.sessionId(c, d);
+      if (!DeployLock.tryAcquire(c, d)) {
+        throw lockHeld(c, d, store, env, what);
+      }
+      try {
+        // Holding the lock: any run still 'deploying' belongs to a deploy that died.
+        Instant reapedAt = now();
+        for (Run stale : store.withStatus(RunStatus.DEPLOYING)) {
+          store.markFailed(
+              stale.id(), stale.deploySession(), staleMessage(stale), Optional.empty(), reapedAt);
+        }
+        String token = HexFormat.of().formatHex(randomBytes(32));
+        String tokenSha = Hashes.sha256(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Run run;
+        MigrationSet set;
+        if (fastPath) {
+          set = currentSet(target, files, what);
+          if (set.isEmpty()) {
+            return new Results.Deploy(env, Optional.empty(), List.of(), Optional.empty());
+          }
+          Instant now = now();
+          run =
+              new Run(
+                  newRunId(),
+                  env,
+                  RunStatus.DEPLOYING,
+                  set.sha256(),
+                  set.pending().size(),
+                  set.names(),
+                  ContractHashAnalyzer.contractSha256(config),
+                  commit(),
+                  subject(target),
+                  createdBy(),
+                  now,
+                  now,
+                  now,
+                  Optional.empty(),
+                  now,
+                  Optional.of(now),
+                  Optional.of(session),
+                  Optional.of(context.hostName()),
+                  Optional.empty(),
+                  Optional.empty(),
+                  Optional.empty(),
+                  now);
+          store.insert(run);
+          store.setApprovalToken(run.id(), tokenSha);
+        } else {
+          run = select(store, env, runId, what, "deploy");
+          set = requireDeployable(store, target, files, run, what, env);
+          if (!store.markDeploying(run.id(), session, context.hostName(), tokenSha, now())) {
+            throw new GuardRefusal(
+                Guarantee.G7,
+                what,
+                "run " + run.id() + " is no longer backed_up: another process moved it on",
+                "prodguard status " + env + " shows what happened");
+          }
+        }
+        run = store.find(run.id()).orElseThrow();
+        return execute(target, files, set, run, store, c, token, tokenSha);
+      } finally {
+        releaseQuietly(c, d);
+      }
+    }
+  }
+
+  private Results.Deploy execute(
+      Target target,
+      MigrationFiles files,
+      MigrationSet set,
+      Run run,
+      RunStore store,
+      Connection control,
+      String token,
+      String tokenSha)
+      throws SQLException {
+    SessionRegistrar.Approval approval =
+        new SessionRegistrar.Approval(run.id(), run.environment(), token, tokenSha);
+    progress.step(
+        "deploying run " + run.id() + " (" + set.pending().size() + " migrations) to '"
+            + run.environment() + "'");
+    Instant started = now();
+    long t0 = System.nanoTime();
+    TargetDataSource ds = TargetDataSource.deploying(target, approval, registrar);
+    try {
+      registrar.begin(control, approval);
+      MigrationEngine.Report report;
+      try {
+        report = engine.migrate(files, ds);
+      } catch (MigrationEngine.MigrationFailure e) {
+        throw fail(store, run, e.getMessage(), receipt(run, set, e.applied(), ds, started, t0, e), e);
+      } catch (RuntimeException e) {
+        throw fail(store, run, describe(e), receipt(run, set, List.of(), ds, started, t0, e), e);
+      }
+      String receipt = receipt(run, set, report.applied(), ds, started, t0, null);
+      if (!store.markDeployed(run.id(), receipt, now())) {
+        throw new DeployFailure(
+            run.id(),
+            "deploy of run "
+                + run.id()
+                + " applied its migrations but could not record 'deployed': the run row was"
+                + " changed by another process. Check prodguard status "
+                + run.environment(),
+            null);
+      }
+      return new Results.Deploy(
+          run.environment(), store.find(run.id()), report.applied(), Optional.of(receipt));
+    } finally {
+      try {
+        registrar.end(control, approval);
+      } catch (SQLException e) {
+        // the registrations die with the run's status; the deploy outcome stands
+      }
+    }
+  }
+
+  private DeployFailure fail(
+      RunStore store, Run run, String cause, String receipt, RuntimeException e)
+      throws SQLException {
+    String message =
+        "deploy of run "
+            + run.id()
+            + " to '"
+            + run.environment()
+            + "' failed: "
+            + cause
+            + "\nThe run is now 'failed'. If the database is left inconsistent, "
+            + run.backupNote()
+            + ".\nThen fix the migration and start over with prodguard verify "
+            + run.environment();
+    store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), now());
+    return new DeployFailure(run.id(), message, e);
+  }
+
+  private String receipt(
+      Run run,
+      MigrationSet set,
+      List<MigrationEngine.Applied> applied,
+      TargetDataSource ds,
+      Instant started,
+      long t0,
+      Throwable failure) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("run", run.id());
+    r.put("environment", run.environment());
+    r.put("engine", engine.name());
+    r.put("migration_set_sha256", set.sha256());
+    r.put("contract_sha256", run.contractSha256().orElse(null));
+    r.put("commit", run.commit().orElse(null));
+    r.put("ci_subject", run.ciSubject());
+    run.backup()
+        .ifPresent(
+            b -> {
+              Map<String, Object> x = new LinkedHashMap<>();
+              x.put("path", b.path());
+              x.put("sha256", b.sha256());
+              x.put("size", b.size());
+              r.put("backup", x);
+            });
+    List<Map<String, Object>> files = new ArrayList<>();
+    for (MigrationEngine.Applied a : applied) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", a.version().orElse(null));
+      m.put("description", a.description());
+      m.put("script", a.script());
+      m.put(
+          "sha256",
+          set.pending().stream()
+              .filter(p -> p.file().relativePath().equals(a.script()))
+              .findFirst()
+              .map(p -> p.file().sha256())
+              .orElse(null));
+      m.put("millis", a.millis());
+      files.add(m);
+    }
+    r.put("applied", files);
+    r.put("sessions", ds.sessions());
+    r.put("started_at", started.toString());
+    r.put("finished_at", now().toString());
+    r.put("duration_ms", Duration.ofNanos(System.nanoTime() - t0).toMillis());
+    if (failure != null) {
+      r.put("failure", describe(failure));
+    }
+    try {
+      return JSON.writeValueAsString(r);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every check between a backed-up run and the deploy; returns the set to deploy. */
+  private MigrationSet requireDeployable(
+      RunStore store, Target target, MigrationFiles files, Run run, String what, String env)
+      throws SQLException {
+    Instant now = now();
+    switch (run.status()) {
+      case VERIFIED, BACKED_UP -> {}
+      default -> throw notOpen(run, what, env);
+    }
+    requireLiveVerification(store, run, now, what, env);
+    if (run.status() == RunStatus.VERIFIED || run.backup().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G9,
+          what,
+          "deployment fails without backup state: run "
+              + run.id()
+              + " is verified but has no backup",
+          "prodguard backup " + env + ", then prodguard deploy " + env);
+    }
+    Run.Backup b = run.backup().get();
+    if (!now.isBefore(b.expiresAt())) {
+      store.markExpired(run.id(), run.status(), "backup expired at " + b.expiresAt(), now);
+      throw new GuardRefusal(
+          Guarantee.G9,
+          what,
+          "the backup of run "
+              + run.id()
+              + " expired at "
+              + b.expiresAt()
+              + " (pipeline.backup-ttl "
+              + config.pipeline().backupTtl().toMinutes()
+              + "m)",
+          "start over: prodguard verify " + env + " && prodguard backup " + env
+              + " && prodguard deploy " + env);
+    }
+    MigrationSet set = currentSet(target, files, what);
+    requireSameSet(run, set, what, env);
+    requireSameContractAndCommit(run, what, env);
+    requireBackupFile(run, b, what, env);
+    return set;
+  }
+
+  private void requireBackupFile(Run run, Run.Backup b, String what, String env) {
+    Path p = Path.of(b.path());
+    String fix =
+        "never deploy without the backup you verified: start over with prodguard verify "
+            + env
+            + " && prodguard backup "
+            + env;
+    if (!Files.isRegularFile(p)) {
+      throw new GuardRefusal(
+          Guarantee.G9,
+          what,
+          "the backup file of run " + run.id() + " (" + p + ") no longer exists",
+          fix);
+    }
+    try {
+      long size = Files.size(p);
+      String sha = Hashes.sha256(p);
+      if (size != b.size() || !sha.equals(b.sha256())) {
+        throw new GuardRefusal(
+            Guarantee.G9,
+            what,
+            "the backup file "
+                + p
+                + " changed since it was written (recorded "
+                + b.size()
+                + " bytes, sha256 "
+                + b.sha256()
+                + "; now "
+                + size
+                + " bytes, sha256 "
+                + sha
+                + ")",
+            fix);
+      }
+    } catch (IOException e) {
+      throw new GuardRefusal(
+          Guarantee.G9, what, "cannot read the backup file " + p + ": " + e.getMessage(), fix, e);
+    }
+  }
+
+  // ---------------------------------------------------------------- promote
+
+  public Results.Promote promote(String env)
+      throws SQLException, IOException, InterruptedException {
+    Results.Verify v = verify(env);
+    if (v.upToDate()) {
+      return new Results.Promote(v, Optional.empty(), Optional.empty());
+    }
+    Optional<String> id = Optional.of(v.run().orElseThrow().id());
+    Results.Backup b = backup(env, id);
+    Results.Deploy d = deploy(env, id);
+    return new Results.Promote(v, Optional.of(b), Optional.of(d));
+  }
+
+  // ---------------------------------------------------------------- status
+
+  public Results.Status status(String env) throws SQLException {
+    Target target =
+        Target.prepare(config, env, context, Target.Access.READ, "status " + env);
+    MigrationFiles files = MigrationFiles.read(config);
+    try (Target.Checked control = target.open()) {
+      Connection c = control.connection();
+      Dialect d = target.dialect();
+      DataSource reading = TargetDataSource.reading(target);
+      List<String> problems = engine.validate(files, reading);
+      List<PendingMigration> pending = engine.pending(files, reading);
+      RunStore store = new RunStore(c, d);
+      List<Run> reaped = List.of();
+      List<Run> open = List.of();
+      List<Run> last = List.of();
+      Optional<Run> holderRun = Optional.empty();
+      Optional<String> holder;
+      if (store.exists()) {
+        reaped = reapStale(c, d, store);
+        holder = DeployLock.holder(c, d);
+        holderRun = holderRun(store, holder);
+        open = store.open(env);
+        last =
+            store.recent(env, 50).stream()
+                .filter(
+                    r ->
+                        r.status() == RunStatus.DEPLOYED
+                            || r.status() == RunStatus.FAILED
+                            || r.status() == RunStatus.DEPLOYING)
+                .limit(LAST_DEPLOYS)
+                .toList();
+      } else {
+        holder = DeployLock.holder(c, d);
+      }
+      return new Results.Status(
+          env,
+          target.environment().isProtected(),
+          control.metadata().fingerprint(),
+          control.metadata().serverIdentity(),
+          problems,
+          pending,
+          holder,
+          holderRun,
+          open,
+          last,
+          reaped,
+          now());
+    }
+  }
+
+  // ---------------------------------------------------------------- shared checks
+
+  private MigrationSet currentSet(Target target, MigrationFiles files, String what) {
+    DataSource reading = TargetDataSource.reading(target);
+    List<String> problems = engine.validate(files, reading);
+    if (!problems.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the migrations already applied to '"
+              + target.name()
+              + "' do not match the files (an applied migration was edited, renamed or"
+              + " deleted, or one is missing or failed):\n- "
+              + String.join("\n- ", problems),
+          "restore the applied migration files exactly as they were deployed; put changes in a"
+              + " new migration");
+    }
+    return MigrationSet.of(engine.pending(files, reading), engine.callbacks(files));
+  }
+
+  private Run select(RunStore store, String env, Optional<String> runId, String what, String step)
+      throws SQLException {
+    Optional<Run> run = runId.isPresent() ? store.find(runId.get()) : store.latest(env);
+    if (run.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          runId.isPresent()
+              ? "there is no run " + runId.get() + " in '" + env + "'"
+              : ("deploy".equals(step) ? "deployment fails without verification state: " : "")
+                  + "no verification is recorded for '"
+                  + env
+                  + "'; "
+                  + step
+                  + " requires a run that verify recorded",
+          "prodguard verify " + env + (step.equals("deploy") ? ", then backup, then deploy" : ""));
+    }
+    if (!run.get().environment().equals(env)) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "run " + run.get().id() + " belongs to environment '" + run.get().environment() + "'",
+          "name a run of '" + env + "', or none to use the latest");
+    }
+    return run.get();
+  }
+
+  private GuardRefusal notOpen(Run run, String what, String env) {
+    String why =
+        switch (run.status()) {
+          case DEPLOYED ->
+              "run "
+                  + run.id()
+                  + " was already deployed"
+                  + run.finishedAt().map(t -> " at " + t).orElse("")
+                  + "; a run is single use";
+          case DEPLOYING -> "run " + run.id() + " is being deployed right now";
+          case FAILED ->
+              "run " + run.id() + " failed" + run.failure().map(f -> ": " + f).orElse("");
+          case EXPIRED ->
+              "run " + run.id() + " expired" + run.failure().map(f -> " (" + f + ")").orElse("");
+          default -> "run " + run.id() + " is " + run.status().db();
+        };
+    return new GuardRefusal(
+        Guarantee.G7,
+        what,
+        why,
+        "for new migrations start a new run: prodguard verify "
+            + env
+            + ", prodguard backup "
+            + env
+            + ", prodguard deploy "
+            + env);
+  }
+
+  private void requireLiveVerification(
+      RunStore store, Run run, Instant now, String what, String env) throws SQLException {
+    if (!now.isBefore(run.verificationExpiresAt())) {
+      store.markExpired(
+          run.id(),
+          run.status(),
+          "verification expired at " + run.verificationExpiresAt(),
+          now);
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the verification of run "
+              + run.id()
+              + " expired at "
+              + run.verificationExpiresAt()
+              + " (pipeline.verification-ttl "
+              + config.pipeline().verificationTtl().toMinutes()
+              + "m)",
+          "start over: prodguard verify " + env + " && prodguard backup " + env
+              + " && prodguard deploy " + env);
+    }
+  }
+
+  private static void requireSameSet(Run run, MigrationSet set, String what, String env) {
+    if (!set.sha256().equals(run.migrationSetSha256())) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the pending migrations are not the set run "
+              + run.id()
+              + " verified (recorded sha256 "
+              + run.migrationSetSha256()
+              + ", files now "
+              + set.sha256()
+              + "): a migration file was changed, added or removed since verify, or the state"
+              + " row was edited. Pending now: "
+              + (set.isEmpty()
+                  ? "none"
+                  : String.join(", ", set.names().strip().split("\n"))),
+          "verify and back up this exact set again: prodguard verify "
+              + env
+              + " && prodguard backup "
+              + env
+              + " && prodguard deploy "
+              + env);
+    }
+  }
+
+  private void requireSameContractAndCommit(Run run, String what, String env) {
+    Optional<String> contract = ContractHashAnalyzer.contractSha256(config);
+    if (!contract.equals(run.contractSha256())) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the contract "
+              + config.contract().getFileName()
+              + " changed since run "
+              + run.id()
+              + " was verified (recorded "
+              + run.contractSha256().orElse("absent")
+              + ", now "
+              + contract.orElse("absent")
+              + ")",
+          "verify again under the current contract: prodguard verify " + env);
+    }
+    Optional<String> commit = commit();
+    if (commit.isPresent() && run.commit().isPresent() && !commit.equals(run.commit())) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "run "
+              + run.id()
+              + " was verified at commit "
+              + run.commit().get()
+              + ", this is commit "
+              + commit.get(),
+          "run verify, backup and deploy from the same pipeline: prodguard verify " + env);
+    }
+  }
+
+  /** Marks 'deploying' runs whose lock session is gone as failed (not holding the lock). */
+  private List<Run> reapStale(Connection c, Dialect d, RunStore store) throws SQLException {
+    // Runs first, holder second: a deploy that starts in between already holds the lock.
+    List<Run> deploying = store.withStatus(RunStatus.DEPLOYING);
+    if (deploying.isEmpty()) {
+      return List.of();
+    }
+    Optional<String> holder = DeployLock.holder(c, d);
+    List<Run> reaped = new ArrayList<>();
+    for (Run r : deploying) {
+      if (holder.isEmpty() || !holder.equals(r.deploySession())) {
+        if (store.markFailed(r.id(), r.deploySession(), staleMessage(r), Optional.empty(), now())) {
+          reaped.add(r);
+        }
+      }
+    }
+    return reaped;
+  }
+
+  private static String staleMessage(Run r) {
+    return "the deploy process ended without finishing (killed, crashed or disconnected; its"
+        + " lock session "
+        + r.deploySession().orElse("?")
+        + " is gone). The database may be partially migrated: check flyway_schema_history; if"
+        + " it is inconsistent, "
+        + r.backupNote();
+  }
+
+  private void refuseWhileLocked(
+      Connection c, Dialect d, RunStore store, String env, String what) throws SQLException {
+    Optional<String> holder = DeployLock.holder(c, d);
+    if (holder.isPresent()) {
+      throw lockHeld(c, d, store, env, what);
+    }
+  }
+
+  private GuardRefusal lockHeld(Connection c, Dialect d, RunStore store, String env, String what)
+      throws SQLException {
+    Optional<String> holder = DeployLock.holder(c, d);
+    Optional<Run> run = holderRun(store, holder);
+    String why =
+        run.map(
+                r ->
+                    "another deploy of '"
+                        + env
+                        + "' is in progress: run "
+                        + r.id()
+                        + " by "
+                        + r.ciSubject()
+                        + " since "
+                        + r.deployStartedAt().map(Instant::toString).orElse("?")
+                        + " (session "
+                        + holder.orElse("?")
+                        + ")")
+            .orElse(
+                "the deploy lock of '"
+                    + env
+                    + "' is held by session "
+                    + holder.orElse("(released just now)")
+                    + " (a backup, or a deploy that is starting)");
+    return new GuardRefusal(
+        Guarantee.G8,
+        what,
+        why,
+        "wait until it ends (prodguard status "
+            + env
+            + " shows the holder); a deploy that dies releases the lock with its connection");
+  }
+
+  private static Optional<Run> holderRun(RunStore store, Optional<String> holder)
+      throws SQLException {
+    if (holder.isEmpty()) {
+      return Optional.empty();
+    }
+    return store.withStatus(RunStatus.DEPLOYING).stream()
+        .filter(r -> holder.equals(r.deploySession()))
+        .findFirst();
+  }
+
+  private static void releaseQuietly(Connection c, Dialect d) {
+    try {
+      if (!c.isClosed()) {
+        DeployLock.release(c, d);
+      }
+    } catch (SQLException e) {
+      // closing the connection releases it anyway
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Instant now() {
+    return context.clock().instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** The commit CI is building (GitHub Actions, GitLab CI). */
+  private Optional<String> commit() {
+    for (String v : List.of("GITHUB_SHA", "CI_COMMIT_SHA")) {
+      String s = context.get(v);
+      if (s != null && !s.isBlank()) {
+        return Optional.of(s.strip());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private String subject(Target target) {
+    return target
+        .ciIdentity()
+        .map(CiIdentity::describe)
+        .orElse(context.osUser() + "@" + context.hostName() + " (not CI)");
+  }
+
+  private String createdBy() {
+    return context.osUser() + "@" + context.hostName();
+  }
+
+  private static String newRunId() {
+    return "run-" + HexFormat.of().formatHex(randomBytes(6));
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,176 @@
+package dev.prodguard.pipeline;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the pipeline commands return; {@code toJson()} gives the {@code --format json} shape. */
+public final class Results {
+  private Results() {}
+
+  /** {@code verify}: a new verified run, or nothing to do. */
+  public record Verify(String environment, Optional<Run> run, MigrationSet set) {
+    public boolean upToDate() {
+      return run.isEmpty();
+    }
+
+    public Map<String, Object> toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("command", "verify");
+      j.put("environment", environment);
+      j.put("outcome", upToDate() ? "up_to_date" : "verified");
+      run.ifPresent(r -> putRun(j, r));
+      j.put("pending", pendingJson(set.pending()));
+      return j;
+    }
+  }
+
+  /** {@code backup}. */
+  public record Backup(String environment, Run run, int tables, boolean restoreChecked) {
+    public Map<String, Object> toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("command", "backup");
+      j.put("environment", environment);
+      j.put("outcome", "backed_up");
+      putRun(j, run);
+      j.put("tables", tables);
+      j.put("restore_checked", restoreChecked);
+      return j;
+    }
+  }
+
+  /** {@code deploy}. */
+  public record Deploy(
+      String environment,
+      Optional<Run> run,
+      List<MigrationEngine.Applied> applied,
+      Optional<String> receipt) {
+    public boolean upToDate() {
+      return run.isEmpty();
+    }
+
+    public Map<String, Object> toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("command", "deploy");
+      j.put("environment", environment);
+      j.put("outcome", upToDate() ? "up_to_date" : "deployed");
+      run.ifPresent(r -> putRun(j, r));
+      List<Map<String, Object>> a = new ArrayList<>();
+      for (MigrationEngine.Applied m : applied) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("version", m.version().orElse(null));
+        x.put("description", m.description());
+        x.put("script", m.script());
+        x.put("millis", m.millis());
+        a.add(x);
+      }
+      j.put("applied", a);
+      return j;
+    }
+  }
+
+  /** {@code promote}. */
+  public record Promote(Verify verify, Optional<Backup> backup, Optional<Deploy> deploy) {
+    public Map<String, Object> toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("command", "promote");
+      j.put("environment", verify.environment());
+      j.put("outcome", verify.upToDate() ? "up_to_date" : "deployed");
+      j.put("verify", verify.toJson());
+      backup.ifPresent(b -> j.put("backup", b.toJson()));
+      deploy.ifPresent(d -> j.put("deploy", d.toJson()));
+      return j;
+    }
+  }
+
+  /** {@code status}. */
+  public record Status(
+      String environment,
+      boolean isProtected,
+      String fingerprint,
+      String serverIdentity,
+      List<String> validationProblems,
+      List<PendingMigration> pending,
+      Optional<String> lockHolderSession,
+      Optional<Run> lockHolderRun,
+      List<Run> openRuns,
+      List<Run> lastDeploys,
+      List<Run> markedFailed,
+      Instant now) {
+    public Map<String, Object> toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("command", "status");
+      j.put("environment", environment);
+      j.put("protected", isProtected);
+      j.put("fingerprint", fingerprint);
+      j.put("server_identity", serverIdentity);
+      j.put("validation_problems", validationProblems);
+      j.put("pending", pendingJson(pending));
+      Map<String, Object> lock = new LinkedHashMap<>();
+      lock.put("held", lockHolderSession.isPresent());
+      lockHolderSession.ifPresent(s -> lock.put("session", s));
+      lockHolderRun.ifPresent(
+          r -> {
+            lock.put("run", r.id());
+            lock.put("ci_subject", r.ciSubject());
+            lock.put("since", r.deployStartedAt().map(Instant::toString).orElse(null));
+          });
+      j.put("lock", lock);
+      j.put("open_runs", openRuns.stream().map(Results::runJson).toList());
+      j.put("last_deploys", lastDeploys.stream().map(Results::runJson).toList());
+      j.put("marked_failed", markedFailed.stream().map(Run::id).toList());
+      return j;
+    }
+  }
+
+  static List<Map<String, Object>> pendingJson(List<PendingMigration> pending) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (PendingMigration p : pending) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("version", p.version().orElse(null));
+      m.put("description", p.description());
+      m.put("script", p.file().relativePath());
+      m.put("sha256", p.file().sha256());
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static void putRun(Map<String, Object> j, Run r) {
+    j.put("run", runJson(r));
+  }
+
+  public static Map<String, Object> runJson(Run r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("environment", r.environment());
+    m.put("status", r.status().db());
+    m.put("migration_set_sha256", r.migrationSetSha256());
+    m.put("migration_count", r.migrationCount());
+    m.put("contract_sha256", r.contractSha256().orElse(null));
+    m.put("commit", r.commit().orElse(null));
+    m.put("ci_subject", r.ciSubject());
+    m.put("created_at", r.createdAt().toString());
+    m.put("verification_expires_at", r.verificationExpiresAt().toString());
+    m.put("expires_at", r.expiresAt().toString());
+    r.backup()
+        .ifPresent(
+            b -> {
+              Map<String, Object> x = new LinkedHashMap<>();
+              x.put("path", b.path());
+              x.put("size", b.size());
+              x.put("sha256", b.sha256());
+              x.put("duration_ms", b.durationMillis());
+              x.put("at", b.at().toString());
+              x.put("expires_at", b.expiresAt().toString());
+              m.put("backup", x);
+            });
+    r.deployStartedAt().ifPresent(t -> m.put("deploy_started_at", t.toString()));
+    r.finishedAt().ifPresent(t -> m.put("finished_at", t.toString()));
+    r.failure().ifPresent(f -> m.put("failure", f));
+    return m;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.environment.Target;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The only way the migration tool reaches the target: every connection is opened by prodguard,
+ * fingerprint-checked (G2), and, during a deploy, prepared and registered for the run before the
+ * tool sees it.
+ */
+public final class TargetDataSource implements DataSource {
+  private final Target target;
+  private final Optional<SessionRegistrar.Approval> approval;
+  private final SessionRegistrar registrar;
+  private final List<String> sessions = Collections.synchronizedList(new ArrayList<>());
+
+  private TargetDataSource(
+      Target target, Optional<SessionRegistrar.Approval> approval, SessionRegistrar registrar) {
+    this.target = target;
+    this.approval = approval;
+    this.registrar = registrar;
+  }
+
+  /** Checked connections for reading (pending set, validation). */
+  public static TargetDataSource reading(Target target) {
+    return new TargetDataSource(target, Optional.empty(), SessionRegistrar.NONE);
+  }
+
+  /** Checked, prepared and registered connections for a deploy. */
+  public static TargetDataSource deploying(
+      Target target, SessionRegistrar.Approval approval, SessionRegistrar registrar) {
+    return new TargetDataSource(target, Optional.of(approval), registrar);
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Connection c = target.connect();
+    try {
+      if (approval.isPresent()) {
+        Dialect d = target.dialect();
+        d.prepareDeployConnection(c);
+        String session = DeployLock.sessionId(c, d);
+        registrar.register(c, session, approval.get());
+        sessions.add(session);
+      }
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** Server session ids of the connections handed out, for the receipt. */
+  public List<String> sessions() {
+    synchronized (sessions) {
+      return List.copyOf(sessions);
+    }
+  }
+
+  @Override
+  public Connection getConnection(String username, String password) throws SQLException {
+    throw new SQLFeatureNotSupportedException(
+        "prodguard hands out connections only with the environment's own credentials");
+  }
+
+  @Override
+  public PrintWriter getLogWriter() {
+    return null;
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter out) {}
+
+  @Override
+  public void setLoginTimeout(int seconds) {}
+
+  @Override
+  public int getLoginTimeout() {
+    return 0;
+  }
+
+  @Override
+  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+    throw new SQLFeatureNotSupportedException();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> iface) throws SQLException {
+    if (iface.isInstance(this)) {
+      return iface.cast(this);
+    }
+    throw new SQLException("not a wrapper for " + iface);
+  }
+
+  @Override
+  public boolean isWrapperFor(Class<?> iface) {
+    return iface.isInstance(this);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.prodguard.flyway;
+
+import dev.prodguard.pipeline.MigrationEngine;
+import dev.prodguard.pipeline.MigrationFile;
+import dev.prodguard.pipeline.MigrationFiles;
+import dev.prodguard.pipeline.PendingMigration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateOutput;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateOutput;
+import org.flywaydb.core.api.output.ValidateResult;
+
+/**
+ * {@link MigrationEngine} over Flyway. Every Flyway instance is configured here, explicitly: clean
+ * disabled, validate on migrate, no out-of-order, no baseline on migrate, strict naming, no ignored
+ * validation states. No {@code FLYWAY_*} variable, {@code flyway.*} system property or Flyway
+ * configuration file is read ({@code envVars()} and {@code loadDefaultConfigurationFiles()} are
+ * never called), and Flyway sees only the snapshot of files prodguard hashed and the connections
+ * prodguard hands it.
+ */
+public final class FlywayMigrationEngine implements MigrationEngine {
+  private static final Set<MigrationState> PENDING =
+      Set.of(MigrationState.PENDING, MigrationState.OUTDATED);
+
+  @Override
+  public String name() {
+    return "flyway " + flywayVersion();
+  }
+
+  /** The one place Flyway is configured. {@code ignore} only ever adds {@code *:pending}. */
+  Flyway flyway(MigrationFiles files, DataSource dataSource, boolean ignorePending) {
+    FluentConfiguration cfg =
+        Flyway.configure(FlywayMigrationEngine.class.getClassLoader())
+            .dataSource(dataSource)
+            .resourceProvider(new SnapshotResources(files))
+            .javaMigrationClassProvider(Collections::emptyList)
+            .cleanDisabled(true)
+            .validateOnMigrate(true)
+            .outOfOrder(false)
+            .baselineOnMigrate(false)
+            .validateMigrationNaming(true)
+            .ignoreMigrationPatterns(ignorePending ? new String[] {"*:pending"} : new String[0])
+            .skipDefaultCallbacks(false)
+            .encoding(StandardCharsets.UTF_8)
+            .detectEncoding(false)
+            .mixed(false)
+            .group(false)
+            .connectRetries(0)
+            .failOnMissingLocations(false);
+    return cfg.load();
+  }
+
+  @Override
+  public List<String> validate(MigrationFiles files, DataSource dataSource) {
+    ValidateResult r;
+    try {
+      r = flyway(files, dataSource, true).validateWithResult();
+    } catch (FlywayException e) {
+      return List.of(message(e));
+    }
+    if (r.validationSuccessful) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    if (r.invalidMigrations != null) {
+      for (ValidateOutput o : r.invalidMigrations) {
+        String label =
+            (o.version == null || o.version.isEmpty() ? "R" : "V" + o.version)
+                + " "
+                + o.description;
+        problems.add(
+            label + ": " + (o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage));
+      }
+    }
+    if (problems.isEmpty()) {
+      problems.add(
+          r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
+    }
+    return problems;
+  }
+
+  @Override
+  public List<PendingMigration> pending(MigrationFiles files, DataSource dataSource) {
+    List<PendingMigration> out = new ArrayList<>();
+    for (MigrationInfo info : flyway(files, dataSource, true).info().all()) {
+      if (!PENDING.contains(info.getState())) {
+        continue;
+      }
+      MigrationFile file =
+          files
+              .find(info.getScript())
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "Flyway reports pending migration "
+                              + info.getScript()
+                              + " that is not in the snapshot"));
+      out.add(
+          new PendingMigration(
+              Optional.ofNullable(info.getVersion()).map(Object::toString),
+              info.getDescription(),
+              file));
+    }
+    return out;
+  }
+
+  @Override
+  public List<MigrationFile> callbacks(MigrationFiles files) {
+    List<MigrationFile> out = new ArrayList<>();
+    for (MigrationFile f : files.all()) {
+      String name = f.fileName();
+      int dot = name.indexOf('.');
+      String base = dot < 0 ? name : name.substring(0, dot);
+      int sep = base.indexOf("__");
+      String id = sep < 0 ? base : base.substring(0, sep);
+      if (isCallbackEvent(id)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isCallbackEvent(String id) {
+    try {
+      return Event.fromId(id) != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Report migrate(MigrationFiles files, DataSource dataSource) {
+    Set<String> before = new HashSet<>();
+    for (PendingMigration p : pending(files, dataSource)) {
+      before.add(p.file().relativePath());
+    }
+    try {
+      MigrateResult r = flyway(files, dataSource, false).migrate();
+      List<Applied> applied = new ArrayList<>();
+      if (r.migrations != null) {
+        for (MigrateOutput o : r.migrations) {
+          applied.add(applied(o));
+        }
+      }
+      return new Report(applied, name());
+    } catch (FlywayException e) {
+      List<Applied> applied = new ArrayList<>();
+      try {
+        for (MigrationInfo i : flyway(files, dataSource, true).info().applied()) {
+          if (i.getState() == MigrationState.SUCCESS && before.contains(i.getScript())) {
+            applied.add(
+                new Applied(
+                    Optional.ofNullable(i.getVersion()).map(Object::toString),
+                    i.getDescription(),
+                    i.getScript(),
+                    i.getExecutionTime() == null ? 0 : i.getExecutionTime()));
+          }
+        }
+      } catch (FlywayException ignored) {
+        // the database is unreachable; the failure itself is what matters
+      }
+      throw new MigrationFailure(message(e), applied, e);
+    }
+  }
+
+  private static Applied applied(MigrateOutput o) {
+    return new Applied(
+        o.version == null || o.version.isEmpty() ? Optional.empty() : Optional.of(o.version),
+        o.description,
+        o.filepath,
+        o.executionTime);
+  }
+
+  private static String message(FlywayException e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.strip();
+  }
+
+  static String flywayVersion() {
+    try (InputStream in = Flyway.class.getResourceAsStream("/org/flywaydb/core/internal/version.txt")) {
+      return in == null ? "?" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+}
