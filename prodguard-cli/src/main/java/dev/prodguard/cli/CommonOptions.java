@@ -18,8 +18,12 @@ public final class CommonOptions {
   @Option(names = "--debug", description = "print stack traces of unexpected failures")
   boolean debug;
 
+  /** The configuration once loaded, so that a refusal can be logged next to it. */
+  ProdguardConfig loaded;
+
   ProdguardConfig load() {
-    return ConfigLoader.load(config);
+    loaded = ConfigLoader.load(config);
+    return loaded;
   }
 
   RunContext context() {

@@ -34,7 +34,12 @@ public final class Main {
     cl.setErr(err);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));
     cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> handle(ex, commandLine.getErr(), debug(parseResult)));
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof GuardRefusal r) {
+            logLocally(commandLine, r);
+          }
+          return handle(ex, commandLine.getErr(), debug(parseResult));
+        });
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
@@ -43,6 +48,35 @@ public final class Main {
           return USAGE;
         });
     return cl;
+  }
+
+  /**
+   * Every refusal also goes to the local JSON-lines audit beside prodguard.yml: refusals before a
+   * connection have nowhere else to be recorded (G10).
+   */
+  private static void logLocally(CommandLine commandLine, GuardRefusal r) {
+    CommandLine.Model.CommandSpec mixin = commandLine.getCommandSpec().mixins().get("common");
+    if (mixin == null || !(mixin.userObject() instanceof CommonOptions common)) {
+      return;
+    }
+    if (common.loaded == null) {
+      return;
+    }
+    try {
+      new dev.prodguard.audit.LocalAuditLog(
+              common.loaded.baseDir().resolve(".prodguard/audit.jsonl"))
+          .append(
+              common.context(),
+              String.join(" ", commandLine.getParseResult().originalArgs()),
+              "",
+              "refused",
+              java.util.Map.of(
+                  "guarantee", r.guarantee().name(), "what", r.what(), "why", r.why()));
+    } catch (RuntimeException e) {
+      commandLine
+          .getErr()
+          .println("prodguard: (could not write the local audit log: " + e.getMessage() + ")");
+    }
   }
 
   private static boolean debug(CommandLine.ParseResult parseResult) {

@@ -29,6 +29,12 @@ public interface Dialect {
   /** DDL that creates {@code database_metadata}. */
   List<String> createMetadataTable();
 
+  /** Idempotent DDL of the append-only, hash-chained {@code prodguard_audit} (G10). */
+  List<String> auditObjects();
+
+  /** A unique or primary key was violated (an append lost a race). */
+  boolean isUniqueViolation(SQLException e);
+
   /** Casts a column to text for tolerant reading of possibly corrupted rows. */
   String asText(String column);
 

@@ -54,6 +54,37 @@ public final class MariaDbDialect implements Dialect {
   }
 
   @Override
+  public List<String> auditObjects() {
+    String signal =
+        " FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT ="
+            + " 'prodguard: prodguard_audit is append-only (G10 tamper-evident audit)'";
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS prodguard_audit ("
+            + " seq BIGINT NOT NULL PRIMARY KEY,"
+            + " at VARCHAR(40) NOT NULL,"
+            + " os_user VARCHAR(255) NOT NULL,"
+            + " host VARCHAR(255) NOT NULL,"
+            + " ci_subject VARCHAR(512),"
+            + " command VARCHAR(255) NOT NULL,"
+            + " environment VARCHAR(64) NOT NULL,"
+            + " run_id VARCHAR(64),"
+            + " migration_set VARCHAR(64),"
+            + " outcome VARCHAR(64) NOT NULL,"
+            + " details LONGTEXT NOT NULL,"
+            + " prev_hash CHAR(64) NOT NULL,"
+            + " hash CHAR(64) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
+        "CREATE TRIGGER IF NOT EXISTS prodguard_audit_no_update BEFORE UPDATE ON prodguard_audit"
+            + signal,
+        "CREATE TRIGGER IF NOT EXISTS prodguard_audit_no_delete BEFORE DELETE ON prodguard_audit"
+            + signal);
+  }
+
+  @Override
+  public boolean isUniqueViolation(SQLException e) {
+    return e.getErrorCode() == 1062 || "23000".equals(e.getSQLState());
+  }
+
+  @Override
   public String asText(String column) {
     return "CAST(" + column + " AS CHAR)";
   }

@@ -3,6 +3,7 @@ package dev.prodguard.environment;
 import dev.prodguard.Guarantee;
 import dev.prodguard.GuardRefusal;
 import dev.prodguard.RunContext;
+import dev.prodguard.audit.AuditLog;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.Fingerprints;
 import java.sql.Connection;
@@ -10,6 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,111 +39,132 @@ public final class FingerprintInit {
 
   public static Result run(Target target, RunContext context, boolean reidentify)
       throws SQLException {
+    try (Connection c = target.connectUnchecked()) {
+      Result r = fingerprint(c, target, context, reidentify);
+      AuditLog.install(c, target.dialect());
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("fingerprint", r.fingerprint());
+      details.put("server_identity", r.serverIdentity());
+      r.previous().ifPresent(p -> details.put("previous", p));
+      AuditLog.append(
+          c,
+          target.dialect(),
+          context,
+          target.ciIdentity(),
+          AuditLog.Event.of(
+              reidentify ? "init-fingerprint --reidentify" : "init-fingerprint",
+              target.name(),
+              r.outcome().name().toLowerCase(Locale.ROOT),
+              details));
+      return r;
+    }
+  }
+
+  private static Result fingerprint(
+      Connection c, Target target, RunContext context, boolean reidentify) throws SQLException {
     String env = target.name();
     String what = "init-fingerprint " + env;
-    try (Connection c = target.connectUnchecked()) {
-      FingerprintCheck.Found found = FingerprintCheck.read(c, target.dialect());
-      String identity = currentIdentity(c, target);
-      String createdBy =
-          target
-              .ciIdentity()
-              .map(CiIdentity::describe)
-              .orElse(context.osUser() + "@" + context.hostName());
-      if (found.missingTable) {
-        for (String ddl : target.dialect().createMetadataTable()) {
-          try (Statement st = c.createStatement()) {
-            st.execute(ddl);
-          }
+    FingerprintCheck.Found found = FingerprintCheck.read(c, target.dialect());
+    String identity = currentIdentity(c, target);
+    String createdBy =
+        target
+            .ciIdentity()
+            .map(CiIdentity::describe)
+            .orElse(context.osUser() + "@" + context.hostName());
+    if (found.missingTable) {
+      for (String ddl : target.dialect().createMetadataTable()) {
+        try (Statement st = c.createStatement()) {
+          st.execute(ddl);
         }
-        String fp = Fingerprints.generate(env);
-        insert(c, env, fp, identity, createdBy);
-        return new Result(Outcome.CREATED, env, fp, Optional.empty(), identity);
       }
-      if (found.malformedTable
-          || found.rows != 1
-          || !"1".equals(found.id)
-          || found.environment == null
-          || found.fingerprint == null
-          || found.serverIdentity == null) {
-        throw new GuardRefusal(
-            Guarantee.G2,
-            what,
-            "database_metadata exists but is corrupt (rows="
-                + found.rows
-                + ", id="
-                + found.id
-                + "); prodguard will not overwrite it",
-            "find out who changed it (audit trail), then repair or drop the table by hand");
-      }
-      boolean copy = !found.serverIdentity.equals(identity);
-      if (reidentify) {
-        if (!copy) {
-          throw new GuardRefusal(
-              Guarantee.G2,
-              what + " --reidentify",
-              "this database is the original '"
-                  + found.environment
-                  + "' (its recorded server identity is its own); --reidentify only applies to"
-                  + " copies",
-              "nothing to do: an original database keeps its fingerprint");
-        }
-        String fp = Fingerprints.generate(env);
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE database_metadata SET environment = ?, fingerprint = ?, server_identity = ?,"
-                    + " created_by = ? WHERE id = 1")) {
-          ps.setString(1, env);
-          ps.setString(2, fp);
-          ps.setString(3, identity);
-          ps.setString(4, createdBy);
-          ps.executeUpdate();
-        }
-        return new Result(
-            Outcome.REIDENTIFIED,
-            env,
-            fp,
-            Optional.of(found.environment + " " + found.fingerprint),
-            identity);
-      }
-      if (copy) {
-        throw new GuardRefusal(
-            Guarantee.G2,
-            what,
-            "this database carries the metadata of '"
-                + found.environment
-                + "' recorded on "
-                + found.serverIdentity
-                + ", but it is "
-                + identity
-                + ": it is a copy",
-            "to make the copy an environment of its own: prodguard init-fingerprint "
-                + env
-                + " --reidentify (audited)");
-      }
-      if (!found.environment.equals(env)) {
-        throw new GuardRefusal(
-            Guarantee.G2,
-            what,
-            "this database is already fingerprinted as '"
-                + found.environment
-                + "'; prodguard never overwrites a fingerprint",
-            "check the URL of '" + env + "': it leads to the '" + found.environment + "' database");
-      }
-      Optional<String> configured = target.environment().fingerprint();
-      if (configured.isPresent() && !configured.get().equals(found.fingerprint)) {
-        throw new GuardRefusal(
-            Guarantee.G2,
-            what,
-            "the database already has fingerprint "
-                + found.fingerprint
-                + " but prodguard.yml says "
-                + configured.get()
-                + "; prodguard never overwrites a fingerprint",
-            "if this is the right database, put its fingerprint in prodguard.yml through review;"
-                + " otherwise fix the URL");
-      }
-      return new Result(Outcome.UNCHANGED, env, found.fingerprint, Optional.empty(), identity);
+      String fp = Fingerprints.generate(env);
+      insert(c, env, fp, identity, createdBy);
+      return new Result(Outcome.CREATED, env, fp, Optional.empty(), identity);
     }
+    if (found.malformedTable
+        || found.rows != 1
+        || !"1".equals(found.id)
+        || found.environment == null
+        || found.fingerprint == null
+        || found.serverIdentity == null) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "database_metadata exists but is corrupt (rows="
+              + found.rows
+              + ", id="
+              + found.id
+              + "); prodguard will not overwrite it",
+          "find out who changed it (audit trail), then repair or drop the table by hand");
+    }
+    boolean copy = !found.serverIdentity.equals(identity);
+    if (reidentify) {
+      if (!copy) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what + " --reidentify",
+            "this database is the original '"
+                + found.environment
+                + "' (its recorded server identity is its own); --reidentify only applies to"
+                + " copies",
+            "nothing to do: an original database keeps its fingerprint");
+      }
+      String fp = Fingerprints.generate(env);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE database_metadata SET environment = ?, fingerprint = ?, server_identity = ?,"
+                  + " created_by = ? WHERE id = 1")) {
+        ps.setString(1, env);
+        ps.setString(2, fp);
+        ps.setString(3, identity);
+        ps.setString(4, createdBy);
+        ps.executeUpdate();
+      }
+      return new Result(
+          Outcome.REIDENTIFIED,
+          env,
+          fp,
+          Optional.of(found.environment + " " + found.fingerprint),
+          identity);
+    }
+    if (copy) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "this database carries the metadata of '"
+              + found.environment
+              + "' recorded on "
+              + found.serverIdentity
+              + ", but it is "
+              + identity
+              + ": it is a copy",
+          "to make the copy an environment of its own: prodguard init-fingerprint "
+              + env
+              + " --reidentify (audited)");
+    }
+    if (!found.environment.equals(env)) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "this database is already fingerprinted as '"
+              + found.environment
+              + "'; prodguard never overwrites a fingerprint",
+          "check the URL of '" + env + "': it leads to the '" + found.environment + "' database");
+    }
+    Optional<String> configured = target.environment().fingerprint();
+    if (configured.isPresent() && !configured.get().equals(found.fingerprint)) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "the database already has fingerprint "
+              + found.fingerprint
+              + " but prodguard.yml says "
+              + configured.get()
+              + "; prodguard never overwrites a fingerprint",
+          "if this is the right database, put its fingerprint in prodguard.yml through review;"
+              + " otherwise fix the URL");
+    }
+    return new Result(Outcome.UNCHANGED, env, found.fingerprint, Optional.empty(), identity);
   }
 
   private static void insert(Connection c, String env, String fp, String identity, String by)

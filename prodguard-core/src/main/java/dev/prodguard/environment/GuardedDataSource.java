@@ -22,9 +22,8 @@ public final class GuardedDataSource implements DataSource {
   /** SQLState for a connection refused by prodguard. */
   public static final String SQLSTATE = "08004";
 
-  private static final String[] PHYSICAL_TYPES = {
-    "org.postgresql.PGConnection", "org.mariadb.jdbc.Connection"
-  };
+  private static final java.util.List<Class<?>> PHYSICAL_TYPES =
+      loadable("org.postgresql.PGConnection", "org.mariadb.jdbc.Connection");
 
   private final DataSource delegate;
   private final String environment;
@@ -67,17 +66,28 @@ public final class GuardedDataSource implements DataSource {
 
   /** The driver's own connection under any pool proxy; the proxy itself when unknown. */
   private static Object physical(Connection c) {
-    for (String type : PHYSICAL_TYPES) {
+    for (Class<?> iface : PHYSICAL_TYPES) {
       try {
-        Class<?> iface = Class.forName(type, false, c.getClass().getClassLoader());
         if (c.isWrapperFor(iface)) {
           return c.unwrap(iface);
         }
-      } catch (ClassNotFoundException | SQLException | LinkageError e) {
+      } catch (SQLException e) {
         // not this driver; a connection we cannot unwrap is validated on every checkout
       }
     }
     return c;
+  }
+
+  private static java.util.List<Class<?>> loadable(String... names) {
+    java.util.List<Class<?>> out = new java.util.ArrayList<>();
+    for (String name : names) {
+      try {
+        out.add(Class.forName(name, false, GuardedDataSource.class.getClassLoader()));
+      } catch (ClassNotFoundException | LinkageError e) {
+        // driver not on the class path
+      }
+    }
+    return java.util.List.copyOf(out);
   }
 
   private static void closeQuietly(Connection c) {

@@ -1,0 +1,89 @@
+package dev.prodguard.environment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prodguard.Redactor;
+import dev.prodguard.dialect.Dialect;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Database URLs: JDBC and libpq forms, credentials kept out of every printable form")
+class DatabaseUrlTest {
+
+  @Test
+  void jdbcPostgres() {
+    DatabaseUrl u = DatabaseUrl.parse("jdbc:postgresql://db.example:6543/shop?sslmode=require");
+    assertThat(u.kind()).isEqualTo(Dialect.Kind.POSTGRESQL);
+    assertThat(u.hosts()).containsExactly(new DatabaseUrl.HostPort("db.example", 6543));
+    assertThat(u.database()).isEqualTo("shop");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/shop?sslmode=require");
+  }
+
+  @Test
+  void libpqWithCredentials() {
+    DatabaseUrl u = DatabaseUrl.parse("postgresql://app:p%40ss-word@DB.Prod.Internal/shop");
+    assertThat(u.hosts()).containsExactly(new DatabaseUrl.HostPort("db.prod.internal", 5432));
+    assertThat(u.user()).contains("app");
+    assertThat(u.connectionProperties().getProperty("password")).isEqualTo("p@ss-word");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.prod.internal:5432/shop");
+    assertThat(u.toString()).doesNotContain("p@ss-word").doesNotContain("p%40ss");
+  }
+
+  @Test
+  void postgresSchemeAlias() {
+    assertThat(DatabaseUrl.parse("postgres://u@h/db").kind()).isEqualTo(Dialect.Kind.POSTGRESQL);
+  }
+
+  @Test
+  void mysqlAndMariadb() {
+    DatabaseUrl m = DatabaseUrl.parse("mysql://root:pw-123@127.0.0.1:3307/app?sslMode=disable");
+    assertThat(m.kind()).isEqualTo(Dialect.Kind.MARIADB);
+    assertThat(m.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/app?sslMode=disable");
+    assertThat(DatabaseUrl.parse("jdbc:mariadb://h/app").hosts().get(0).port()).isEqualTo(3306);
+    assertThat(DatabaseUrl.parse("mariadb://h/app").kind()).isEqualTo(Dialect.Kind.MARIADB);
+  }
+
+  @Test
+  void passwordAsJdbcParameterIsMovedToProperties() {
+    DatabaseUrl u = DatabaseUrl.parse("jdbc:postgresql://h/db?user=app&password=s3cr3t-x&ssl=true");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db?ssl=true");
+    assertThat(u.connectionProperties().getProperty("password")).isEqualTo("s3cr3t-x");
+  }
+
+  @Test
+  void ipv6AndMultipleHosts() {
+    assertThat(DatabaseUrl.parse("postgresql://[::1]:5433/db").hosts())
+        .containsExactly(new DatabaseUrl.HostPort("::1", 5433));
+    assertThat(DatabaseUrl.parse("jdbc:postgresql://a:1,b:2/db").hosts()).hasSize(2);
+  }
+
+  @Test
+  void rejectsWhatItCannotCheck() {
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("no host");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://h/")).hasMessageContaining("database");
+    assertThatThrownBy(() -> DatabaseUrl.parse("sqlserver://h/db"))
+        .hasMessageContaining("cannot parse");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://h:99999/db"))
+        .hasMessageContaining("out of range");
+  }
+
+  @Test
+  @DisplayName("the redactor hides a parsed password anywhere it appears")
+  void redactorHidesRegisteredPassword() {
+    DatabaseUrl.parse("postgresql://u:very-secret-42@h/db");
+    assertThat(Redactor.redact("login failed for very-secret-42")).doesNotContain("very-secret-42");
+    assertThat(Redactor.redact("mysql://a:b-c-d@h/x")).isEqualTo("mysql://a:***@h/x");
+    assertThat(Redactor.redact("jdbc:x://h/d?password=abc&y=1")).contains("password=***");
+  }
+
+  @Test
+  void hostPatterns() {
+    HostPattern p = new HostPattern("*.prod.internal");
+    assertThat(p.matches("db1.prod.internal")).isTrue();
+    assertThat(p.matches("DB1.PROD.internal")).isTrue();
+    assertThat(p.matches("prod.internal.evil")).isFalse();
+    assertThat(new HostPattern("db-prod-?").matches("db-prod-7")).isTrue();
+    assertThat(HostPattern.isValid("a b")).isFalse();
+  }
+}

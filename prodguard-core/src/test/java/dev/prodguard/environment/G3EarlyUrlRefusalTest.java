@@ -1,0 +1,160 @@
+package dev.prodguard.environment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.testing.Configs;
+import dev.prodguard.testing.ConnectionRecorder;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * G3 attacked with a listener that records every connection attempt: a refused URL must never reach
+ * a socket.
+ */
+@DisplayName("G3 early URL refusal")
+class G3EarlyUrlRefusalTest {
+  @TempDir Path dir;
+
+  private static final String DEV_FP = "dev-00112233445566778899aabbccddeeff";
+  private static final String PROD_FP = "prod-00112233445566778899aabbccddeeff";
+
+  /** Runs prepare + connect, as every command does, and returns the refusal. */
+  private GuardRefusal attempt(
+      ProdguardConfig cfg, String env, Map<String, String> vars, Target.Access access) {
+    Throwable t =
+        catchThrowable(
+            () -> {
+              try (var c = Target.prepare(cfg, env, RunContext.of(vars), access, "test").open()) {
+                // not reached when refused
+              }
+            });
+    assertThat(t).isInstanceOf(GuardRefusal.class);
+    return (GuardRefusal) t;
+  }
+
+  @Test
+  @DisplayName(
+      "G3: a production URL in development fails before the migration tool initialises"
+          + " (dev URL at a prod host pattern, no connection attempted)")
+  void devUrlMatchingProdHostRefusedBeforeConnecting() throws Exception {
+    try (ConnectionRecorder prodHost = new ConnectionRecorder()) {
+      ProdguardConfig cfg = Configs.load(dir, Configs.devProd(DEV_FP, PROD_FP, "\"127.0.0.*\""));
+      Map<String, String> vars =
+          Map.of(
+              "DEV_DATABASE_URL", "postgresql://app:pw-x1@127.0.0.1:" + prodHost.port() + "/shop");
+      GuardRefusal r = attempt(cfg, "dev", vars, Target.Access.READ);
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(r.why()).contains("matches host pattern '127.0.0.*' of environment 'prod'");
+      assertThat(r.render()).doesNotContain("pw-x1");
+      assertThat(prodHost.connections()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("G3: a protected environment's URL used outside CI is refused before connecting")
+  void protectedOutsideCiRefusedBeforeConnecting() throws Exception {
+    try (ConnectionRecorder prod = new ConnectionRecorder()) {
+      ProdguardConfig cfg = Configs.load(dir, Configs.devProd(DEV_FP, PROD_FP, null));
+      Map<String, String> vars =
+          Map.of(
+              "PROD_DATABASE_URL",
+              "postgresql://app@127.0.0.1:" + prod.port() + "/shop",
+              "APP_ENV",
+              "production");
+      GuardRefusal r = attempt(cfg, "prod", vars, Target.Access.READ);
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(r.why()).contains("protected environment and this process is not CI");
+      assertThat(prod.connections()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("G3: a mutation is refused while a protected URL variable is set in a non-CI shell")
+  void prodVariableInDevShellRefusedForMutation() throws Exception {
+    try (ConnectionRecorder dev = new ConnectionRecorder()) {
+      ProdguardConfig cfg = Configs.load(dir, Configs.devProd(DEV_FP, PROD_FP, null));
+      Map<String, String> vars =
+          Map.of(
+              "DEV_DATABASE_URL",
+              "postgresql://app@127.0.0.1:" + dev.port() + "/shop_dev",
+              "PROD_DATABASE_URL",
+              "postgresql://app:prod-pw-9@db.prod.internal/shop");
+      GuardRefusal r = attempt(cfg, "dev", vars, Target.Access.MUTATE);
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(r.why()).contains("PROD_DATABASE_URL");
+      assertThat(r.render()).doesNotContain("prod-pw-9");
+      assertThat(dev.connections()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("G3: the dev URL leading to the same database as the prod URL is refused")
+  void sameDatabaseAsProdRefused() throws Exception {
+    try (ConnectionRecorder db = new ConnectionRecorder()) {
+      ProdguardConfig cfg = Configs.load(dir, Configs.devProd(DEV_FP, PROD_FP, null));
+      String url = "postgresql://app@127.0.0.1:" + db.port() + "/shop";
+      Map<String, String> vars = new HashMap<>();
+      vars.put("CI", "true");
+      vars.put("DEV_DATABASE_URL", url);
+      vars.put("PROD_DATABASE_URL", url.replace("app@", "deployer@"));
+      GuardRefusal r = attempt(cfg, "dev", vars, Target.Access.READ);
+      assertThat(r.why()).contains("same database as the URL of 'prod'");
+      assertThat(db.connections()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("G3: the host rule also holds inside CI and for IPv6 and multi-host URLs")
+  void hostRuleHoldsInCi() throws Exception {
+    ProdguardConfig cfg =
+        Configs.load(dir, Configs.devProd(DEV_FP, PROD_FP, "\"*.prod.internal\", \"::1\""));
+    GuardRefusal a =
+        attempt(
+            cfg,
+            "dev",
+            Map.of(
+                "CI",
+                "true",
+                "DEV_DATABASE_URL",
+                "jdbc:postgresql://a.dev:5432,b.prod.internal:5432/x"),
+            Target.Access.READ);
+    assertThat(a.why()).contains("b.prod.internal");
+    GuardRefusal b =
+        attempt(
+            cfg,
+            "dev",
+            Map.of("CI", "true", "DEV_DATABASE_URL", "postgresql://u@[::1]:5432/x"),
+            Target.Access.READ);
+    assertThat(b.guarantee()).isEqualTo(Guarantee.G3);
+  }
+
+  @Test
+  @DisplayName("G3: an allowed dev URL does reach its server (the recorder sees the attempt)")
+  void allowedUrlConnects() throws Exception {
+    try (ConnectionRecorder dev = new ConnectionRecorder()) {
+      ProdguardConfig cfg =
+          Configs.load(dir, Configs.devProd(DEV_FP, PROD_FP, "\"*.prod.internal\""));
+      Map<String, String> vars =
+          Map.of(
+              "DEV_DATABASE_URL",
+              "postgresql://app@127.0.0.1:"
+                  + dev.port()
+                  + "/shop_dev?connectTimeout=2&socketTimeout=2");
+      Throwable t =
+          catchThrowable(
+              () ->
+                  Target.prepare(cfg, "dev", RunContext.of(vars), Target.Access.READ, "t").open());
+      assertThat(t).isNotInstanceOf(GuardRefusal.class); // the recorder answers nothing
+      assertThat(dev.connections()).isEqualTo(1);
+    }
+  }
+}
