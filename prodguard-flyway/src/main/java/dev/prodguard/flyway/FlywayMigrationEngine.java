@@ -7,10 +7,14 @@ import dev.prodguard.pipeline.PendingMigration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -42,10 +46,14 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return "flyway " + flywayVersion();
   }
 
-  /** The one place Flyway is configured. {@code ignore} only ever adds {@code *:pending}. */
+  /** The one place Flyway is configured. {@code ignorePending} only ever adds {@code *:pending}. */
   Flyway flyway(MigrationFiles files, DataSource dataSource, boolean ignorePending) {
-    FluentConfiguration cfg =
-        Flyway.configure(FlywayMigrationEngine.class.getClassLoader())
+    return configure(files, dataSource, ignorePending).load();
+  }
+
+  private static FluentConfiguration configure(
+      MigrationFiles files, DataSource dataSource, boolean ignorePending) {
+    return Flyway.configure(FlywayMigrationEngine.class.getClassLoader())
             .dataSource(dataSource)
             .resourceProvider(new SnapshotResources(files))
             .javaMigrationClassProvider(Collections::emptyList)
@@ -62,7 +70,43 @@ public final class FlywayMigrationEngine implements MigrationEngine {
             .group(false)
             .connectRetries(0)
             .failOnMissingLocations(false);
-    return cfg.load();
+  }
+
+  /**
+   * A schema whose only tables are prodguard's own ({@code database_metadata}, {@code
+   * prodguard_*}) and that has no schema history is empty as far as the application goes, but
+   * Flyway would refuse it as non-empty. Rather than loosening {@code baselineOnMigrate}, such a
+   * schema gets an explicit baseline at version 0, so every real migration from V1 on still runs.
+   * Any other table keeps Flyway's refusal.
+   */
+  private void adoptProdguardOnlySchema(MigrationFiles files, DataSource dataSource) {
+    boolean history = false;
+    boolean prodguard = false;
+    boolean foreign = false;
+    try (Connection c = dataSource.getConnection();
+        ResultSet rs =
+            c.getMetaData()
+                .getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE", "VIEW"})) {
+      while (rs.next()) {
+        String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
+        if (name.equals("flyway_schema_history")) {
+          history = true;
+        } else if (name.equals("database_metadata") || name.startsWith("prodguard_")) {
+          prodguard = true;
+        } else {
+          foreign = true;
+        }
+      }
+    } catch (SQLException e) {
+      throw new FlywayException("cannot list the tables of the target schema: " + e.getMessage());
+    }
+    if (!history && prodguard && !foreign) {
+      configure(files, dataSource, true)
+          .baselineVersion("0")
+          .baselineDescription("prodguard: schema held only prodguard metadata")
+          .load()
+          .baseline();
+    }
   }
 
   @Override
@@ -150,6 +194,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       before.add(p.file().relativePath());
     }
     try {
+      adoptProdguardOnlySchema(files, dataSource);
       MigrateResult r = flyway(files, dataSource, false).migrate();
       List<Applied> applied = new ArrayList<>();
       if (r.migrations != null) {

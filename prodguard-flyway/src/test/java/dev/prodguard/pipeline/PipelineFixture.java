@@ -1,0 +1,196 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.RunContext;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.environment.Target;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.testing.Configs;
+import dev.prodguard.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A fingerprinted database on a real server, a repository folder with prodguard.yml and
+ * db/migration, and a CI context (ci.mode env, CI=true) to run the pipeline from.
+ */
+final class PipelineFixture implements AutoCloseable {
+  static final String COMMIT = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
+  final TestDatabase db;
+  final Path dir;
+  final Path migrations;
+  final String environment;
+  final boolean isProtected;
+  private final boolean restoreCheck;
+  private String fingerprint;
+
+  private PipelineFixture(
+      Dialect.Kind kind, Path dir, String environment, boolean isProtected, boolean restoreCheck) {
+    this.db = TestDatabase.create(kind);
+    this.dir = dir;
+    this.migrations = dir.resolve("db/migration");
+    this.environment = environment;
+    this.isProtected = isProtected;
+    this.restoreCheck = restoreCheck;
+  }
+
+  /** A protected 'prod' environment. */
+  static PipelineFixture prod(Dialect.Kind kind, Path dir) {
+    return create(kind, dir, "prod", true, false);
+  }
+
+  static PipelineFixture create(
+      Dialect.Kind kind, Path dir, String env, boolean isProtected, boolean restoreCheck) {
+    PipelineFixture f = new PipelineFixture(kind, dir, env, isProtected, restoreCheck);
+    try {
+      Files.createDirectories(f.migrations);
+      RunContext ci = f.ci();
+      ProdguardConfig bare = Configs.load(dir, f.yaml(null));
+      f.fingerprint =
+          FingerprintInit.run(
+                  Target.prepare(bare, env, ci, Target.Access.MUTATE, "init-fingerprint"),
+                  ci,
+                  false)
+              .fingerprint();
+      Configs.write(dir, f.yaml(f.fingerprint));
+      f.migration(
+          "V1__items.sql",
+          "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(50));\n"
+              + "INSERT INTO items VALUES (1, 'one'), (2, 'two'), (3, 'three');\n");
+      return f;
+    } catch (Exception e) {
+      f.close();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String yaml(String fp) {
+    return "environments:\n"
+        + "  "
+        + environment
+        + ":\n"
+        + "    url: ${"
+        + urlVariable()
+        + "}\n"
+        + (fp == null ? "" : "    fingerprint: " + fp + "\n")
+        + "    protected: "
+        + isProtected
+        + "\n"
+        + "migrations:\n"
+        + "  locations: [db/migration]\n"
+        + "pipeline: { verification-ttl: 30m, backup-ttl: 60m }\n"
+        + "backup: { directory: backups, restore-check: "
+        + restoreCheck
+        + " }\n";
+  }
+
+  String urlVariable() {
+    return environment.toUpperCase() + "_DATABASE_URL";
+  }
+
+  ProdguardConfig config() {
+    return dev.prodguard.config.ConfigLoader.load(dir.resolve("prodguard.yml"));
+  }
+
+  /** The variables of a CI job: CI=true, the URL, the commit, the actor. */
+  Map<String, String> ciEnv() {
+    Map<String, String> env = new HashMap<>();
+    env.put("CI", "true");
+    env.put(urlVariable(), db.libpqUrl());
+    env.put("GITHUB_SHA", COMMIT);
+    env.put("GITHUB_ACTOR", "ci-bot");
+    env.put("GITHUB_RUN_ID", "4711");
+    return env;
+  }
+
+  RunContext ci() {
+    return new RunContext(ciEnv(), Clock.systemUTC(), "runner", "ci-host");
+  }
+
+  /** CI, with the clock moved by {@code offset}. */
+  RunContext ciAt(Duration offset) {
+    return new RunContext(
+        ciEnv(), Clock.offset(Clock.systemUTC(), offset), "runner", "ci-host");
+  }
+
+  Pipeline pipeline() {
+    return pipeline(ci());
+  }
+
+  Pipeline pipeline(RunContext context) {
+    return new Pipeline(config(), context, new FlywayMigrationEngine());
+  }
+
+  Pipeline pipeline(MigrationEngine engine) {
+    return new Pipeline(config(), ci(), engine);
+  }
+
+  void migration(String name, String sql) {
+    try {
+      Files.writeString(migrations.resolve(name), sql);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** PostgreSQL or MariaDB spelling of "sleep this long". */
+  String sleepSql(int seconds) {
+    return db.kind() == Dialect.Kind.POSTGRESQL
+        ? "SELECT pg_sleep(" + seconds + ");"
+        : "SELECT SLEEP(" + seconds + ");";
+  }
+
+  String fingerprint() {
+    return fingerprint;
+  }
+
+  /** First column of the first row, or empty. */
+  Optional<String> query(String sql) {
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  boolean tableExists(String table) {
+    String schema =
+        db.kind() == Dialect.Kind.POSTGRESQL ? "current_schema()" : "DATABASE()";
+    return query(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                + schema
+                + " AND table_name = '"
+                + table
+                + "'")
+        .orElseThrow()
+        .equals("1");
+  }
+
+  Run run(String id) {
+    try (Connection c = db.connect()) {
+      return new RunStore(c, Dialect.of(db.kind())).find(id).orElseThrow();
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}
