@@ -47,8 +47,8 @@ public interface Dialect {
   // --- pipeline state (DESIGN section 7) ---
 
   /**
-   * Idempotent DDL of one version of prodguard's pipeline objects ({@code prodguard_schema},
-   * {@code prodguard_run}); empty when {@code version} is beyond the newest.
+   * Idempotent DDL of one version of prodguard's pipeline objects ({@code prodguard_schema}, {@code
+   * prodguard_run}); empty when {@code version} is beyond the newest.
    */
   List<String> pipelineObjects(int version);
 
@@ -67,8 +67,8 @@ public interface Dialect {
   String releaseDeployLock();
 
   /**
-   * Returns the session id (as text) of whoever holds the deploy lock in this database, or no row
-   * / NULL when it is free. Session ids are those of {@link #sessionId()}.
+   * Returns the session id (as text) of whoever holds the deploy lock in this database, or no row /
+   * NULL when it is free. Session ids are those of {@link #sessionId()}.
    */
   String deployLockHolder();
 
@@ -76,8 +76,8 @@ public interface Dialect {
   String sessionId();
 
   /**
-   * Prepares a connection that a deploy hands to the migration tool, e.g. so that the server
-   * aborts the migration's transaction as soon as the deploy process dies.
+   * Prepares a connection that a deploy hands to the migration tool, e.g. so that the server aborts
+   * the migration's transaction as soon as the deploy process dies.
    */
   void prepareDeployConnection(Connection connection) throws SQLException;
 

@@ -197,8 +197,7 @@ public final class DatabaseUrl {
 
   /** The same server and credentials, another database (a scratch copy for a restore check). */
   public DatabaseUrl withDatabase(String otherDatabase) {
-    return new DatabaseUrl(
-        kind, hosts, otherDatabase, user, password, new LinkedHashMap<>(params));
+    return new DatabaseUrl(kind, hosts, otherDatabase, user, password, new LinkedHashMap<>(params));
   }
 
   /** The JDBC URL to hand to the driver: never contains credentials. */

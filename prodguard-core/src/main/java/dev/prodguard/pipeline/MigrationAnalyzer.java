@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Contract and safety analysis of the pending migrations before they may reach an environment
- * (G4). {@code verify} refuses when {@link Analysis#refusals()} is not empty.
+ * Contract and safety analysis of the pending migrations before they may reach an environment (G4).
+ * {@code verify} refuses when {@link Analysis#refusals()} is not empty.
  */
 public interface MigrationAnalyzer {
 

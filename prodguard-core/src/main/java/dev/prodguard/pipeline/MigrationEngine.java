@@ -15,8 +15,8 @@ public interface MigrationEngine {
   String name();
 
   /**
-   * Problems with what is already applied (an applied migration edited or deleted, one skipped,
-   * a failed one left behind). Empty when valid.
+   * Problems with what is already applied (an applied migration edited or deleted, one skipped, a
+   * failed one left behind). Empty when valid.
    */
   List<String> validate(MigrationFiles files, DataSource dataSource);
 

@@ -7,11 +7,12 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The identity of what a deploy will execute: SHA-256 over the names and exact bytes of the
- * pending migrations in order, then of the SQL callbacks that run around them. Stronger than the
- * migration tool's CRC32, and bound to order.
+ * The identity of what a deploy will execute: SHA-256 over the names and exact bytes of the pending
+ * migrations in order, then of the SQL callbacks that run around them. Stronger than the migration
+ * tool's CRC32, and bound to order.
  */
-public record MigrationSet(String sha256, List<PendingMigration> pending, List<MigrationFile> callbacks) {
+public record MigrationSet(
+    String sha256, List<PendingMigration> pending, List<MigrationFile> callbacks) {
 
   public MigrationSet {
     pending = List.copyOf(pending);

@@ -7,8 +7,7 @@ import java.util.Optional;
  *
  * @param version empty for a repeatable migration
  */
-public record PendingMigration(
-    Optional<String> version, String description, MigrationFile file) {
+public record PendingMigration(Optional<String> version, String description, MigrationFile file) {
 
   /** {@code V3 add orders} / {@code R refresh views}. */
   public String label() {

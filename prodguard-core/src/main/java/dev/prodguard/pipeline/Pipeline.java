@@ -159,7 +159,10 @@ public final class Pipeline {
                       + " is already backed up ("
                       + run.backup().map(Run.Backup::path).orElse("?")
                       + ")",
-                  "deploy it: prodguard deploy " + env + "; or start over: prodguard verify " + env);
+                  "deploy it: prodguard deploy "
+                      + env
+                      + "; or start over: prodguard verify "
+                      + env);
           default -> throw notOpen(run, what, env);
         }
         requireLiveVerification(store, run, now, what, env);
@@ -197,7 +200,10 @@ public final class Pipeline {
               "start over: prodguard verify " + env);
         }
         return new Results.Backup(
-            env, store.find(run.id()).orElseThrow(), r.tables(), r.restoreCheckedCounts().isPresent());
+            env,
+            store.find(run.id()).orElseThrow(),
+            r.tables(),
+            r.restoreCheckedCounts().isPresent());
       } finally {
         releaseQuietly(c, d);
       }
@@ -295,8 +301,13 @@ public final class Pipeline {
     SessionRegistrar.Approval approval =
         new SessionRegistrar.Approval(run.id(), run.environment(), token, tokenSha);
     progress.step(
-        "deploying run " + run.id() + " (" + set.pending().size() + " migrations) to '"
-            + run.environment() + "'");
+        "deploying run "
+            + run.id()
+            + " ("
+            + set.pending().size()
+            + " migrations) to '"
+            + run.environment()
+            + "'");
     Instant started = now();
     long t0 = System.nanoTime();
     TargetDataSource ds = TargetDataSource.deploying(target, approval, registrar);
@@ -306,7 +317,8 @@ public final class Pipeline {
       try {
         report = engine.migrate(files, ds);
       } catch (MigrationEngine.MigrationFailure e) {
-        throw fail(store, run, e.getMessage(), receipt(run, set, e.applied(), ds, started, t0, e), e);
+        throw fail(
+            store, run, e.getMessage(), receipt(run, set, e.applied(), ds, started, t0, e), e);
       } catch (RuntimeException e) {
         throw fail(store, run, describe(e), receipt(run, set, List.of(), ds, started, t0, e), e);
       }
@@ -438,8 +450,12 @@ public final class Pipeline {
               + " (pipeline.backup-ttl "
               + config.pipeline().backupTtl().toMinutes()
               + "m)",
-          "start over: prodguard verify " + env + " && prodguard backup " + env
-              + " && prodguard deploy " + env);
+          "start over: prodguard verify "
+              + env
+              + " && prodguard backup "
+              + env
+              + " && prodguard deploy "
+              + env);
     }
     MigrationSet set = currentSet(target, files, what);
     requireSameSet(run, set, what, env);
@@ -505,8 +521,7 @@ public final class Pipeline {
   // ---------------------------------------------------------------- status
 
   public Results.Status status(String env) throws SQLException {
-    Target target =
-        Target.prepare(config, env, context, Target.Access.READ, "status " + env);
+    Target target = Target.prepare(config, env, context, Target.Access.READ, "status " + env);
     MigrationFiles files = MigrationFiles.read(config);
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
@@ -632,10 +647,7 @@ public final class Pipeline {
       RunStore store, Run run, Instant now, String what, String env) throws SQLException {
     if (!now.isBefore(run.verificationExpiresAt())) {
       store.markExpired(
-          run.id(),
-          run.status(),
-          "verification expired at " + run.verificationExpiresAt(),
-          now);
+          run.id(), run.status(), "verification expired at " + run.verificationExpiresAt(), now);
       throw new GuardRefusal(
           Guarantee.G7,
           what,
@@ -646,8 +658,12 @@ public final class Pipeline {
               + " (pipeline.verification-ttl "
               + config.pipeline().verificationTtl().toMinutes()
               + "m)",
-          "start over: prodguard verify " + env + " && prodguard backup " + env
-              + " && prodguard deploy " + env);
+          "start over: prodguard verify "
+              + env
+              + " && prodguard backup "
+              + env
+              + " && prodguard deploy "
+              + env);
     }
   }
 
@@ -664,9 +680,7 @@ public final class Pipeline {
               + set.sha256()
               + "): a migration file was changed, added or removed since verify, or the state"
               + " row was edited. Pending now: "
-              + (set.isEmpty()
-                  ? "none"
-                  : String.join(", ", set.names().strip().split("\n"))),
+              + (set.isEmpty() ? "none" : String.join(", ", set.names().strip().split("\n"))),
           "verify and back up this exact set again: prodguard verify "
               + env
               + " && prodguard backup "
@@ -736,8 +750,8 @@ public final class Pipeline {
         + r.backupNote();
   }
 
-  private void refuseWhileLocked(
-      Connection c, Dialect d, RunStore store, String env, String what) throws SQLException {
+  private void refuseWhileLocked(Connection c, Dialect d, RunStore store, String env, String what)
+      throws SQLException {
     Optional<String> holder = DeployLock.holder(c, d);
     if (holder.isPresent()) {
       throw lockHeld(c, d, store, env, what);

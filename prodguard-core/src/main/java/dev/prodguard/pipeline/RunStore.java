@@ -36,7 +36,8 @@ public final class RunStore {
 
   /** True when prodguard_run exists (read-only commands do not create it). */
   public boolean exists() throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM prodguard_run WHERE 1 = 0");
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM prodguard_run WHERE 1 = 0");
         ResultSet rs = ps.executeQuery()) {
       return true;
     } catch (SQLException e) {
@@ -140,8 +141,7 @@ public final class RunStore {
 
   /** backed_up -> deploying, owned by the session that holds the deploy lock. */
   public boolean markDeploying(
-      String id, String session, String host, String tokenSha256, Instant now)
-      throws SQLException {
+      String id, String session, String host, String tokenSha256, Instant now) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE prodguard_run SET status = 'deploying', deploy_started_at = ?,"
@@ -282,8 +282,7 @@ public final class RunStore {
     if (t == null) {
       ps.setNull(i, Types.TIMESTAMP);
     } else {
-      ps.setObject(
-          i, LocalDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
+      ps.setObject(i, LocalDateTime.ofInstant(t.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
     }
   }
 

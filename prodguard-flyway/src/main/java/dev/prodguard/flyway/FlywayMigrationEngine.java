@@ -54,30 +54,30 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   private static FluentConfiguration configure(
       MigrationFiles files, DataSource dataSource, boolean ignorePending) {
     return Flyway.configure(FlywayMigrationEngine.class.getClassLoader())
-            .dataSource(dataSource)
-            .resourceProvider(new SnapshotResources(files))
-            .javaMigrationClassProvider(Collections::emptyList)
-            .cleanDisabled(true)
-            .validateOnMigrate(true)
-            .outOfOrder(false)
-            .baselineOnMigrate(false)
-            .validateMigrationNaming(true)
-            .ignoreMigrationPatterns(ignorePending ? new String[] {"*:pending"} : new String[0])
-            .skipDefaultCallbacks(false)
-            .encoding(StandardCharsets.UTF_8)
-            .detectEncoding(false)
-            .mixed(false)
-            .group(false)
-            .connectRetries(0)
-            .failOnMissingLocations(false);
+        .dataSource(dataSource)
+        .resourceProvider(new SnapshotResources(files))
+        .javaMigrationClassProvider(Collections::emptyList)
+        .cleanDisabled(true)
+        .validateOnMigrate(true)
+        .outOfOrder(false)
+        .baselineOnMigrate(false)
+        .validateMigrationNaming(true)
+        .ignoreMigrationPatterns(ignorePending ? new String[] {"*:pending"} : new String[0])
+        .skipDefaultCallbacks(false)
+        .encoding(StandardCharsets.UTF_8)
+        .detectEncoding(false)
+        .mixed(false)
+        .group(false)
+        .connectRetries(0)
+        .failOnMissingLocations(false);
   }
 
   /**
-   * A schema whose only tables are prodguard's own ({@code database_metadata}, {@code
-   * prodguard_*}) and that has no schema history is empty as far as the application goes, but
-   * Flyway would refuse it as non-empty. Rather than loosening {@code baselineOnMigrate}, such a
-   * schema gets an explicit baseline at version 0, so every real migration from V1 on still runs.
-   * Any other table keeps Flyway's refusal.
+   * A schema whose only tables are prodguard's own ({@code database_metadata}, {@code prodguard_*})
+   * and that has no schema history is empty as far as the application goes, but Flyway would refuse
+   * it as non-empty. Rather than loosening {@code baselineOnMigrate}, such a schema gets an
+   * explicit baseline at version 0, so every real migration from V1 on still runs. Any other table
+   * keeps Flyway's refusal.
    */
   private void adoptProdguardOnlySchema(MigrationFiles files, DataSource dataSource) {
     boolean history = false;
@@ -128,12 +128,15 @@ public final class FlywayMigrationEngine implements MigrationEngine {
                 + " "
                 + o.description;
         problems.add(
-            label + ": " + (o.errorDetails == null ? "invalid" : o.errorDetails.errorMessage));
+            label
+                + ": "
+                + (o.errorDetails == null
+                    ? "invalid"
+                    : withoutLooseningHints(o.errorDetails.errorMessage).strip()));
       }
     }
     if (problems.isEmpty()) {
-      problems.add(
-          r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
+      problems.add(r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
     }
     return problems;
   }
@@ -233,11 +236,24 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   private static String message(FlywayException e) {
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.strip();
+    return m == null ? e.getClass().getSimpleName() : withoutLooseningHints(m).strip();
+  }
+
+  /**
+   * Flyway's messages suggest loosening (outOfOrder, ignoreMigrationPatterns, baseline): advice
+   * prodguard never follows, so it is not passed on.
+   */
+  static String withoutLooseningHints(String message) {
+    return message
+        .replaceAll("(?s)\\s*To ignore this migration, set [^.]*\\.", "")
+        .replaceAll("(?s)\\s*To allow executing this migration, set [^.]*\\.", "")
+        .replaceAll("(?s)\\s*Need more flexibility with validation rules\\?.*?(?=\\n|$)", "")
+        .replaceAll("(?s)\\s*Use baseline\\(\\) or set baselineOnMigrate to true[^.]*\\.", "");
   }
 
   static String flywayVersion() {
-    try (InputStream in = Flyway.class.getResourceAsStream("/org/flywaydb/core/internal/version.txt")) {
+    try (InputStream in =
+        Flyway.class.getResourceAsStream("/org/flywaydb/core/internal/version.txt")) {
       return in == null ? "?" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
       return "?";

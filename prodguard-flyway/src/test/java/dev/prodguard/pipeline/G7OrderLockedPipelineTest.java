@@ -16,8 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * G7 attacked on real PostgreSQL and MariaDB: every way to reach deploy without a live
- * verification of exactly the migrations that would run.
+ * G7 attacked on real PostgreSQL and MariaDB: every way to reach deploy without a live verification
+ * of exactly the migrations that would run.
  */
 @DisplayName("G7 order-locked pipeline")
 class G7OrderLockedPipelineTest {
@@ -199,8 +199,7 @@ class G7OrderLockedPipelineTest {
           "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(50));\n-- edited after deploy\n");
       f.migration("V2__more.sql", "CREATE TABLE more_items (id INT);\n");
 
-      GuardRefusal r =
-          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
 
       assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
       assertThat(r.why()).contains("do not match the files").containsIgnoringCase("checksum");

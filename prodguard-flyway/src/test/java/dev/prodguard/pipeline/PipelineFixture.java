@@ -122,8 +122,7 @@ final class PipelineFixture implements AutoCloseable {
 
   /** CI, with the clock moved by {@code offset}. */
   RunContext ciAt(Duration offset) {
-    return new RunContext(
-        ciEnv(), Clock.offset(Clock.systemUTC(), offset), "runner", "ci-host");
+    return new RunContext(ciEnv(), Clock.offset(Clock.systemUTC(), offset), "runner", "ci-host");
   }
 
   Pipeline pipeline() {
@@ -169,8 +168,7 @@ final class PipelineFixture implements AutoCloseable {
   }
 
   boolean tableExists(String table) {
-    String schema =
-        db.kind() == Dialect.Kind.POSTGRESQL ? "current_schema()" : "DATABASE()";
+    String schema = db.kind() == Dialect.Kind.POSTGRESQL ? "current_schema()" : "DATABASE()";
     return query(
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
                 + schema

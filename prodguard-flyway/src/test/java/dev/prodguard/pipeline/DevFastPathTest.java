@@ -1,0 +1,68 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.testing.TestDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Non-protected environments keep a fast path, but never skip the fingerprint. */
+@DisplayName("dev fast path")
+class DevFastPathTest {
+  @TempDir Path dir;
+
+  private static RunContext laptop(PipelineFixture f, String url) {
+    return new RunContext(Map.of(f.urlVariable(), url), Clock.systemUTC(), "dev", "laptop");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("dev deploy needs no CI, verification or backup, and records a deployed run")
+  void devDeploysDirectly(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.create(kind, dir, "dev", false, false)) {
+      Pipeline p =
+          new Pipeline(f.config(), laptop(f, f.db.libpqUrl()), new FlywayMigrationEngine());
+
+      Results.Deploy d = p.deploy("dev", Optional.empty());
+      Results.Deploy again = p.deploy("dev", Optional.empty());
+
+      assertThat(d.applied()).hasSize(1);
+      assertThat(f.run(d.run().orElseThrow().id()).status()).isEqualTo(RunStatus.DEPLOYED);
+      assertThat(f.run(d.run().get().id()).ciSubject()).contains("dev@laptop", "not CI");
+      assertThat(again.upToDate()).isTrue();
+      assertThat(f.tableExists("items")).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G2: dev deploy still checks the fingerprint (dev URL pointing at another database)")
+  void devDeployChecksFingerprint(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.create(kind, dir, "dev", false, false);
+        TestDatabase other = TestDatabase.create(kind)) {
+      Pipeline p =
+          new Pipeline(f.config(), laptop(f, other.libpqUrl()), new FlywayMigrationEngine());
+
+      GuardRefusal r =
+          catchThrowableOfType(GuardRefusal.class, () -> p.deploy("dev", Optional.empty()));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G2);
+      try (var c = other.connect();
+          var rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", null)) {
+        assertThat(rs.next()).as("nothing was created in the wrong database").isFalse();
+      }
+    }
+  }
+}

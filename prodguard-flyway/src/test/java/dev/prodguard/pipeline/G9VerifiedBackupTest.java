@@ -1,0 +1,196 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.testing.TestDatabase;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * G9 on real PostgreSQL and MariaDB: the backup a deploy relies on is real, whole and unchanged.
+ */
+@DisplayName("G9 verified backup before deploy")
+class G9VerifiedBackupTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G9: deployment fails when the backup file was deleted")
+  void backupDeleted(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().verify("prod");
+      Run run = f.pipeline().backup("prod", Optional.empty()).run();
+      Files.delete(Path.of(run.backup().orElseThrow().path()));
+
+      GuardRefusal r =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline().deploy("prod", Optional.empty()));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G9);
+      assertThat(r.why()).contains("no longer exists");
+      assertThat(f.tableExists("items")).isFalse();
+      assertThat(f.run(run.id()).status()).isEqualTo(RunStatus.BACKED_UP);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G9: deployment fails when one byte of the backup file changed")
+  void backupOneByteChanged(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().verify("prod");
+      Run run = f.pipeline().backup("prod", Optional.empty()).run();
+      Path file = Path.of(run.backup().orElseThrow().path());
+      try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+        raf.seek(raf.length() / 2);
+        int b = raf.read();
+        raf.seek(raf.length() / 2);
+        raf.write(b ^ 0x01);
+      }
+
+      GuardRefusal r =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline().deploy("prod", Optional.empty()));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G9);
+      assertThat(r.why()).contains("changed since it was written", run.backup().get().sha256());
+      assertThat(f.tableExists("items")).isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G9: backup fails without a verification")
+  void backupWithoutVerification(Dialect.Kind kind) {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      GuardRefusal r =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline().backup("prod", Optional.empty()));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(r.why()).contains("no verification is recorded");
+      assertThat(dir.resolve("backups")).doesNotExist();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G9: promote works end to end, and the backup restores the database as it was")
+  void promoteEndToEndAndBackupRestores(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      Results.Promote first = f.pipeline().promote("prod");
+      assertThat(first.deploy().orElseThrow().applied()).hasSize(1);
+      f.migration(
+          "V2__orders.sql",
+          "CREATE TABLE orders (id INT PRIMARY KEY, item_id INT);\n"
+              + "INSERT INTO orders VALUES (10, 1);\n"
+              + "DELETE FROM items WHERE id = 3;\n");
+
+      Results.Promote second = f.pipeline().promote("prod");
+
+      Run run = f.run(second.verify().run().orElseThrow().id());
+      assertThat(run.status()).isEqualTo(RunStatus.DEPLOYED);
+      assertThat(run.commit()).contains(PipelineFixture.COMMIT);
+      assertThat(run.ciSubject()).contains("ci-bot");
+      assertThat(run.receipt().orElseThrow())
+          .contains("V2__orders.sql", "\"sha256\"", run.backup().orElseThrow().sha256());
+      assertThat(f.tableExists("orders")).isTrue();
+      assertThat(f.query("SELECT COUNT(*) FROM items")).contains("2");
+
+      Run.Backup backup = run.backup().orElseThrow();
+      assertThat(Path.of(backup.path())).exists();
+      assertThat(Hashes.sha256(Path.of(backup.path()))).isEqualTo(backup.sha256());
+      try (TestDatabase copy = TestDatabase.create(kind)) {
+        restore(kind, Path.of(backup.path()), copy);
+        assertThat(tables(copy)).contains("items").doesNotContain("orders");
+        try (Connection c = copy.connect();
+            Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM items")) {
+          rs.next();
+          assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G9: restore-check restores into a scratch database and compares row counts")
+  void restoreCheck(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.create(kind, dir, "prod", true, true)) {
+      f.pipeline().promote("prod");
+      f.migration("V2__more.sql", "INSERT INTO items VALUES (4, 'four');\n");
+      f.pipeline().verify("prod");
+
+      Results.Backup b = f.pipeline().backup("prod", Optional.empty());
+
+      assertThat(b.restoreChecked()).isTrue();
+      assertThat(b.run().status()).isEqualTo(RunStatus.BACKED_UP);
+      assertThat(
+              f.query(
+                  kind == Dialect.Kind.POSTGRESQL
+                      ? "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'prodguard_rc_%'"
+                      : "SELECT COUNT(*) FROM information_schema.schemata"
+                          + " WHERE schema_name LIKE 'prodguard_rc_%'"))
+          .contains("0");
+    }
+  }
+
+  /** Restores with the server's own client, as an operator would. */
+  static void restore(Dialect.Kind kind, Path dump, TestDatabase into) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    ProcessBuilder pb;
+    if (kind == Dialect.Kind.POSTGRESQL) {
+      cmd.addAll(
+          List.of(
+              "pg_restore",
+              "--no-owner",
+              "--exit-on-error",
+              "-h",
+              "127.0.0.1",
+              "-U",
+              "postgres",
+              "-d",
+              into.name(),
+              dump.toString()));
+      pb = new ProcessBuilder(cmd);
+    } else {
+      cmd.addAll(
+          List.of(
+              "mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", "3306", "-uroot", into.name()));
+      pb = new ProcessBuilder(cmd).redirectInput(dump.toFile());
+    }
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  private static List<String> tables(TestDatabase db) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.connect();
+        ResultSet rs =
+            c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+      while (rs.next()) {
+        out.add(rs.getString("TABLE_NAME").toLowerCase());
+      }
+    }
+    return out;
+  }
+}
