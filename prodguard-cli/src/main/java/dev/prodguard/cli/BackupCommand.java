@@ -1,0 +1,65 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.pipeline.Results;
+import dev.prodguard.pipeline.Run;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard backup ENV}: the second step (G9). */
+@Command(
+    name = "backup",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Dump ENV for its live verification (pg_dump -Fc / mariadb-dump --single-transaction),",
+      "hash the bytes as they are written, check the dump, optionally restore-check it."
+    })
+public final class BackupCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ENV", description = "environment name")
+  String environment;
+
+  @Option(names = "--run", paramLabel = "ID", description = "the run to back up (default: latest)")
+  String run;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json")
+  Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    ProdguardConfig config = common.load();
+    PrintWriter out = spec.commandLine().getOut();
+    Results.Backup b =
+        PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+            .backup(environment, Optional.ofNullable(run));
+    if (format == Format.json) {
+      out.println(Json.write(b.toJson()));
+      return Main.OK;
+    }
+    Run r = b.run();
+    Run.Backup bk = r.backup().orElseThrow();
+    out.println("backed up '" + environment + "' for run " + r.id());
+    out.println("  file:     " + bk.path());
+    out.println("  size:     " + PipelineSupport.mib(bk.size()) + " (" + bk.size() + " bytes)");
+    out.println("  sha256:   " + bk.sha256());
+    out.println(
+        "  took:     "
+            + PipelineSupport.seconds(bk.durationMillis())
+            + ", "
+            + b.tables()
+            + " table(s)"
+            + (b.restoreChecked() ? ", restore-checked" : ""));
+    out.println("  valid until " + r.expiresAt());
+    out.println("next: prodguard deploy " + environment);
+    return Main.OK;
+  }
+}

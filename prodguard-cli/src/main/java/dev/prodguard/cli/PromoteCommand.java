@@ -1,0 +1,64 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.pipeline.DeployFailure;
+import dev.prodguard.pipeline.Results;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard promote ENV} = verify && backup && deploy, in one process. */
+@Command(
+    name = "promote",
+    mixinStandardHelpOptions = true,
+    description = "verify, backup and deploy ENV in one process; stops at the first refusal.")
+public final class PromoteCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ENV", description = "environment name")
+  String environment;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json")
+  Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    ProdguardConfig config = common.load();
+    PrintWriter out = spec.commandLine().getOut();
+    Results.Promote p;
+    try {
+      p =
+          PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+              .promote(environment);
+    } catch (DeployFailure f) {
+      return PipelineSupport.failed(f, spec.commandLine().getErr());
+    }
+    if (format == Format.json) {
+      out.println(Json.write(p.toJson()));
+      return Main.OK;
+    }
+    if (p.verify().upToDate()) {
+      out.println("'" + environment + "' is up to date: nothing to promote");
+      return Main.OK;
+    }
+    String id = p.verify().run().orElseThrow().id();
+    out.println("verified run " + id);
+    p.backup()
+        .ifPresent(
+            b ->
+                out.println(
+                    "backed up to "
+                        + b.run().backup().orElseThrow().path()
+                        + " (sha256 "
+                        + b.run().backup().get().sha256()
+                        + ")"));
+    p.deploy().ifPresent(d -> DeployCommand.print(out, environment, d));
+    return Main.OK;
+  }
+}

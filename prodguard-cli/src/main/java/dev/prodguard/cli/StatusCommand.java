@@ -1,0 +1,111 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.pipeline.PendingMigration;
+import dev.prodguard.pipeline.Results;
+import dev.prodguard.pipeline.Run;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard status ENV}. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fingerprint, pending migrations, open runs and their expiry, the deploy lock holder and",
+      "the last deploys of ENV. Marks runs whose deploy process died as failed."
+    })
+public final class StatusCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ENV", description = "environment name")
+  String environment;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json")
+  Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    ProdguardConfig config = common.load();
+    PrintWriter out = spec.commandLine().getOut();
+    Results.Status s =
+        PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).status(environment);
+    if (format == Format.json) {
+      out.println(Json.write(s.toJson()));
+      return Main.OK;
+    }
+    out.println("environment '" + environment + "'" + (s.isProtected() ? " (protected)" : ""));
+    out.println("  fingerprint: " + s.fingerprint() + " (ok)");
+    out.println("  server:      " + s.serverIdentity());
+    if (!s.validationProblems().isEmpty()) {
+      out.println("  validation:  FAILED");
+      s.validationProblems().forEach(p -> out.println("    - " + p.replace("\n", "\n      ")));
+    }
+    out.println("  pending:     " + (s.pending().isEmpty() ? "none" : s.pending().size()));
+    for (PendingMigration p : s.pending()) {
+      out.println("    " + p.file().relativePath());
+    }
+    if (s.lockHolderSession().isPresent()) {
+      out.println(
+          "  deploy lock: held by session "
+              + s.lockHolderSession().get()
+              + s.lockHolderRun()
+                  .map(
+                      r ->
+                          ": run "
+                              + r.id()
+                              + " by "
+                              + r.ciSubject()
+                              + " since "
+                              + r.deployStartedAt().map(Object::toString).orElse("?"))
+                  .orElse(" (a backup, or a deploy that is starting)"));
+    } else {
+      out.println("  deploy lock: free");
+    }
+    for (Run r : s.markedFailed()) {
+      out.println(
+          "  marked failed: run "
+              + r.id()
+              + " (its deploy process died; see 'last deploys' for the backup to restore)");
+    }
+    out.println("  open runs:   " + (s.openRuns().isEmpty() ? "none" : ""));
+    for (Run r : s.openRuns()) {
+      out.println(
+          "    "
+              + r.id()
+              + " "
+              + r.status().db()
+              + ", "
+              + r.migrationCount()
+              + " migration(s), expires "
+              + r.expiresAt()
+              + " ("
+              + PipelineSupport.left(s.now(), r.expiresAt())
+              + "), by "
+              + r.ciSubject());
+    }
+    out.println("  last deploys:" + (s.lastDeploys().isEmpty() ? " none" : ""));
+    for (Run r : s.lastDeploys()) {
+      out.println(
+          "    "
+              + r.id()
+              + " "
+              + r.status().db()
+              + " "
+              + r.finishedAt().or(r::deployStartedAt).map(Object::toString).orElse("")
+              + ", "
+              + r.migrationCount()
+              + " migration(s), by "
+              + r.ciSubject());
+      r.failure().ifPresent(f -> out.println("      " + f.replace("\n", "\n      ")));
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.pipeline.PendingMigration;
+import dev.prodguard.pipeline.Results;
+import dev.prodguard.pipeline.Run;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard verify ENV}: the first step of the pipeline. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check ENV (CI identity, URL, fingerprint, Flyway validate, contract) and record a",
+      "verification of exactly the pending migrations, valid for pipeline.verification-ttl."
+    })
+public final class VerifyCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ENV", description = "environment name")
+  String environment;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json")
+  Format format;
+
+  @Override
+  public Integer call() throws Exception {
+    ProdguardConfig config = common.load();
+    PrintWriter out = spec.commandLine().getOut();
+    Results.Verify v =
+        PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).verify(environment);
+    if (format == Format.json) {
+      out.println(Json.write(v.toJson()));
+      return Main.OK;
+    }
+    if (v.upToDate()) {
+      out.println("'" + environment + "' is up to date: no pending migrations, nothing recorded");
+      return Main.OK;
+    }
+    Run r = v.run().orElseThrow();
+    out.println(
+        "verified '"
+            + environment
+            + "': "
+            + r.migrationCount()
+            + " pending migration(s), run "
+            + r.id()
+            + ", valid until "
+            + r.verificationExpiresAt());
+    for (PendingMigration p : v.set().pending()) {
+      out.println("    " + p.file().relativePath() + "  sha256 " + p.file().sha256());
+    }
+    PipelineSupport.describeRun(out, r);
+    out.println("next: prodguard backup " + environment);
+    return Main.OK;
+  }
+}
