@@ -1,0 +1,137 @@
+package dev.prodguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** verify, backup, deploy, promote and status through the real jar, with exit codes. */
+@DisplayName("CLI end to end: the pipeline")
+class PipelineCliIT {
+  @TempDir Path dir;
+
+  private Map<String, String> ci(TestDatabase db) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CI", "true");
+    env.put("PROD_DATABASE_URL", db.libpqUrl());
+    env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
+    env.put("GITHUB_ACTOR", "ci-bot");
+    return env;
+  }
+
+  private void repository(Map<String, String> env) throws Exception {
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        "environments:\n"
+            + "  prod:\n"
+            + "    url: ${PROD_DATABASE_URL}\n"
+            + "    protected: true\n"
+            + "backup: { directory: backups }\n");
+    Files.createDirectories(dir.resolve("db/migration"));
+    Files.writeString(
+        dir.resolve("db/migration/V1__items.sql"),
+        "CREATE TABLE items (id INT PRIMARY KEY);\nINSERT INTO items VALUES (1), (2);\n");
+    Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
+    assertThat(init.exit()).as(init.all()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G7: verify, backup, deploy in order exit 0; out of order or twice exit 1")
+  void pipelineInOrder(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Map<String, String> env = ci(db);
+      repository(env);
+
+      Cli.Result early = Cli.run(dir, env, "deploy", "prod");
+      assertThat(early.exit()).as(early.all()).isEqualTo(1);
+      assertThat(early.err())
+          .contains("G7 order-locked pipeline", "deployment fails without verification state");
+
+      Cli.Result verify = Cli.run(dir, env, "verify", "prod");
+      assertThat(verify.exit()).as(verify.all()).isZero();
+      assertThat(verify.out())
+          .contains("verified 'prod'", "V1__items.sql", "next: prodguard backup");
+
+      Cli.Result noBackup = Cli.run(dir, env, "deploy", "prod");
+      assertThat(noBackup.exit()).isEqualTo(1);
+      assertThat(noBackup.err()).contains("G9", "deployment fails without backup state");
+
+      Cli.Result backup = Cli.run(dir, env, "backup", "prod", "--format", "json");
+      assertThat(backup.exit()).as(backup.all()).isZero();
+      assertThat(backup.out()).contains("\"outcome\" : \"backed_up\"", "\"sha256\"");
+
+      Cli.Result deploy = Cli.run(dir, env, "deploy", "prod");
+      assertThat(deploy.exit()).as(deploy.all()).isZero();
+      assertThat(deploy.out()).contains("deployed run", "V1 items");
+
+      Cli.Result twice = Cli.run(dir, env, "deploy", "prod");
+      assertThat(twice.exit()).isEqualTo(1);
+      assertThat(twice.err()).contains("single use");
+
+      Cli.Result status = Cli.run(dir, env, "status", "prod");
+      assertThat(status.exit()).as(status.all()).isZero();
+      assertThat(status.out()).contains("pending:     none", "deploy lock: free", "deployed");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "promote exits 0; a failing migration exits 3, marks the run failed, names the backup")
+  void promoteAndFailure(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Map<String, String> env = ci(db);
+      repository(env);
+
+      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+      assertThat(promote.exit()).as(promote.all()).isZero();
+      assertThat(promote.out()).contains("verified run", "backed up to", "deployed run");
+
+      Cli.Result upToDate = Cli.run(dir, env, "promote", "prod");
+      assertThat(upToDate.exit()).as(upToDate.all()).isZero();
+      assertThat(upToDate.out()).contains("up to date");
+
+      Files.writeString(
+          dir.resolve("db/migration/V2__broken.sql"), "INSERT INTO no_such_table VALUES (1);\n");
+      Cli.Result broken = Cli.run(dir, env, "promote", "prod");
+      assertThat(broken.exit()).as(broken.all()).isEqualTo(3);
+      assertThat(broken.err())
+          .contains("deploy failed", "no_such_table", "restore the backup", "backups/prod-run-");
+
+      Cli.Result status = Cli.run(dir, env, "status", "prod", "--format", "json");
+      assertThat(status.exit()).as(status.all()).isZero();
+      assertThat(status.out()).contains("\"status\" : \"failed\"");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G1: deploy and promote fail locally even with APP_ENV=production (exit 1)")
+  void localDeployRefused(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      repository(ci(db));
+      Map<String, String> laptop =
+          Map.of("APP_ENV", "production", "PROD_DATABASE_URL", db.libpqUrl());
+
+      for (String command : new String[] {"deploy", "promote", "verify", "backup"}) {
+        Cli.Result r = Cli.run(dir, laptop, command, "prod");
+        assertThat(r.exit()).as(command + ": " + r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("G1 CI-only mutation");
+      }
+      try (var c = db.connect();
+          var rs =
+              c.getMetaData().getTables(c.getCatalog(), c.getSchema(), "prodguard_run", null)) {
+        assertThat(rs.next()).as("no pipeline state was created").isFalse();
+      }
+    }
+  }
+}
