@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prodguard.Guarantee;
 import dev.prodguard.GuardRefusal;
 import dev.prodguard.RunContext;
+import dev.prodguard.audit.AuditLog;
 import dev.prodguard.backup.BackupRunner;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
@@ -76,57 +77,77 @@ public final class Pipeline {
     progress.step("verifying '" + env + "'");
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
-      Dialect d = target.dialect();
-      PipelineSchema.ensure(c, d);
-      RunStore store = new RunStore(c, d);
-      reapStale(c, d, store);
-      refuseWhileLocked(c, d, store, env, what);
-      MigrationSet set = currentSet(target, files, what);
-      MigrationAnalyzer.Analysis analysis = analyzer.analyse(set.pending(), target);
-      if (!analysis.refusals().isEmpty()) {
-        throw new GuardRefusal(
-            Guarantee.G4,
-            what,
-            "the pending migrations break the contract:\n- "
-                + String.join("\n- ", analysis.refusals()),
-            "change the migrations (or, after review, the contract) and push again");
+      try {
+        Results.Verify v = verifyOn(target, files, c, env, what);
+        audit(
+            c,
+            target,
+            "verify",
+            v.run(),
+            v.upToDate() ? "up_to_date" : "verified",
+            Map.of("pending", v.set().pending().size()));
+        return v;
+      } catch (GuardRefusal r) {
+        throw auditRefusal(c, target, "verify", r);
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
       }
-      if (set.isEmpty()) {
-        return new Results.Verify(env, Optional.empty(), set);
-      }
-      Instant now = now();
-      Instant expires = now.plus(config.pipeline().verificationTtl());
-      String id = newRunId();
-      Run run =
-          new Run(
-              id,
-              env,
-              RunStatus.VERIFIED,
-              set.sha256(),
-              set.pending().size(),
-              set.names(),
-              analysis.contractSha256(),
-              commit(),
-              subject(target),
-              createdBy(),
-              now,
-              now,
-              expires,
-              Optional.empty(),
-              expires,
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              now);
-      for (Run open : store.open(env)) {
-        store.markExpired(open.id(), open.status(), "superseded by run " + id, now);
-      }
-      store.insert(run);
-      return new Results.Verify(env, store.find(id), set);
     }
+  }
+
+  private Results.Verify verifyOn(
+      Target target, MigrationFiles files, Connection c, String env, String what)
+      throws SQLException, IOException, InterruptedException {
+    Dialect d = target.dialect();
+    PipelineSchema.ensure(c, d);
+    RunStore store = new RunStore(c, d);
+    reapStale(c, d, store);
+    refuseWhileLocked(c, d, store, env, what);
+    MigrationSet set = currentSet(target, files, what);
+    MigrationAnalyzer.Analysis analysis = analyzer.analyse(set.pending(), target);
+    if (!analysis.refusals().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G4,
+          what,
+          "the pending migrations break the contract:\n- "
+              + String.join("\n- ", analysis.refusals()),
+          "change the migrations (or, after review, the contract) and push again");
+    }
+    if (set.isEmpty()) {
+      return new Results.Verify(env, Optional.empty(), set);
+    }
+    Instant now = now();
+    Instant expires = now.plus(config.pipeline().verificationTtl());
+    String id = newRunId();
+    Run run =
+        new Run(
+            id,
+            env,
+            RunStatus.VERIFIED,
+            set.sha256(),
+            set.pending().size(),
+            set.names(),
+            analysis.contractSha256(),
+            commit(),
+            subject(target),
+            createdBy(),
+            now,
+            now,
+            expires,
+            Optional.empty(),
+            expires,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            now);
+    for (Run open : store.open(env)) {
+      store.markExpired(open.id(), open.status(), "superseded by run " + id, now);
+    }
+    store.insert(run);
+    return new Results.Verify(env, store.find(id), set);
   }
 
   // ---------------------------------------------------------------- backup
@@ -138,75 +159,100 @@ public final class Pipeline {
     MigrationFiles files = MigrationFiles.read(config);
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
-      Dialect d = target.dialect();
-      PipelineSchema.ensure(c, d);
-      RunStore store = new RunStore(c, d);
-      reapStale(c, d, store);
-      if (!DeployLock.tryAcquire(c, d)) {
-        throw lockHeld(c, d, store, env, what);
-      }
       try {
-        Run run = select(store, env, runId, what, "backup");
-        Instant now = now();
-        switch (run.status()) {
-          case VERIFIED -> {}
-          case BACKED_UP ->
-              throw new GuardRefusal(
-                  Guarantee.G9,
-                  what,
-                  "run "
-                      + run.id()
-                      + " is already backed up ("
-                      + run.backup().map(Run.Backup::path).orElse("?")
-                      + ")",
-                  "deploy it: prodguard deploy "
-                      + env
-                      + "; or start over: prodguard verify "
-                      + env);
-          default -> throw notOpen(run, what, env);
-        }
-        requireLiveVerification(store, run, now, what, env);
-        MigrationSet set = currentSet(target, files, what);
-        requireSameSet(run, set, what, env);
-        requireSameContractAndCommit(run, what, env);
-
-        progress.step("backing up '" + env + "' for run " + run.id());
-        BackupRunner.Result r =
-            new BackupRunner(target, context, progress)
-                .run(
-                    c,
-                    config.backup().directory(),
-                    env + "-" + run.id(),
-                    config.backup().restoreCheck());
-        Instant at = now();
-        Instant backupExpires = at.plus(config.pipeline().backupTtl());
-        Run.Backup b =
-            new Run.Backup(
-                r.file().toAbsolutePath().toString(),
-                r.size(),
-                r.sha256(),
-                r.duration().toMillis(),
-                at,
-                backupExpires);
-        Instant expires =
-            backupExpires.isBefore(run.verificationExpiresAt())
-                ? backupExpires
-                : run.verificationExpiresAt();
-        if (!store.markBackedUp(run.id(), b, expires, at)) {
-          throw new GuardRefusal(
-              Guarantee.G7,
-              what,
-              "run " + run.id() + " changed state while the backup ran",
-              "start over: prodguard verify " + env);
-        }
-        return new Results.Backup(
-            env,
-            store.find(run.id()).orElseThrow(),
-            r.tables(),
-            r.restoreCheckedCounts().isPresent());
-      } finally {
-        releaseQuietly(c, d);
+        Results.Backup b = backupOn(target, files, c, env, what, runId);
+        Run.Backup bk = b.run().backup().orElseThrow();
+        audit(
+            c,
+            target,
+            "backup",
+            Optional.of(b.run()),
+            "backed_up",
+            Map.of(
+                "path", bk.path(),
+                "size", bk.size(),
+                "sha256", bk.sha256(),
+                "restore_checked", b.restoreChecked()));
+        return b;
+      } catch (GuardRefusal r) {
+        throw auditRefusal(c, target, "backup", r);
       }
+    }
+  }
+
+  private Results.Backup backupOn(
+      Target target,
+      MigrationFiles files,
+      Connection c,
+      String env,
+      String what,
+      Optional<String> runId)
+      throws SQLException, IOException, InterruptedException {
+    Dialect d = target.dialect();
+    PipelineSchema.ensure(c, d);
+    RunStore store = new RunStore(c, d);
+    reapStale(c, d, store);
+    if (!DeployLock.tryAcquire(c, d)) {
+      throw lockHeld(c, d, store, env, what);
+    }
+    try {
+      Run run = select(store, env, runId, what, "backup");
+      Instant now = now();
+      switch (run.status()) {
+        case VERIFIED -> {}
+        case BACKED_UP ->
+            throw new GuardRefusal(
+                Guarantee.G9,
+                what,
+                "run "
+                    + run.id()
+                    + " is already backed up ("
+                    + run.backup().map(Run.Backup::path).orElse("?")
+                    + ")",
+                "deploy it: prodguard deploy " + env + "; or start over: prodguard verify " + env);
+        default -> throw notOpen(run, what, env);
+      }
+      requireLiveVerification(store, run, now, what, env);
+      MigrationSet set = currentSet(target, files, what);
+      requireSameSet(run, set, what, env);
+      requireSameContractAndCommit(run, what, env);
+
+      progress.step("backing up '" + env + "' for run " + run.id());
+      BackupRunner.Result r =
+          new BackupRunner(target, context, progress)
+              .run(
+                  c,
+                  config.backup().directory(),
+                  env + "-" + run.id(),
+                  config.backup().restoreCheck());
+      Instant at = now();
+      Instant backupExpires = at.plus(config.pipeline().backupTtl());
+      Run.Backup b =
+          new Run.Backup(
+              r.file().toAbsolutePath().toString(),
+              r.size(),
+              r.sha256(),
+              r.duration().toMillis(),
+              at,
+              backupExpires);
+      Instant expires =
+          backupExpires.isBefore(run.verificationExpiresAt())
+              ? backupExpires
+              : run.verificationExpiresAt();
+      if (!store.markBackedUp(run.id(), b, expires, at)) {
+        throw new GuardRefusal(
+            Guarantee.G7,
+            what,
+            "run " + run.id() + " changed state while the backup ran",
+            "start over: prodguard verify " + env);
+      }
+      return new Results.Backup(
+          env,
+          store.find(run.id()).orElseThrow(),
+          r.tables(),
+          r.restoreCheckedCounts().isPresent());
+    } finally {
+      releaseQuietly(c, d);
     }
   }
 
@@ -219,72 +265,107 @@ public final class Pipeline {
     boolean fastPath = !target.environment().isProtected() && runId.isEmpty();
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
-      Dialect d = target.dialect();
-      PipelineSchema.ensure(c, d);
-      RunStore store = new RunStore(c, d);
-      String session = DeployLock.sessionId(c, d);
-      if (!DeployLock.tryAcquire(c, d)) {
-        throw lockHeld(c, d, store, env, what);
-      }
       try {
-        // Holding the lock: any run still 'deploying' belongs to a deploy that died.
-        Instant reapedAt = now();
-        for (Run stale : store.withStatus(RunStatus.DEPLOYING)) {
-          store.markFailed(
-              stale.id(), stale.deploySession(), staleMessage(stale), Optional.empty(), reapedAt);
-        }
-        String token = HexFormat.of().formatHex(randomBytes(32));
-        String tokenSha = Hashes.sha256(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        Run run;
-        MigrationSet set;
-        if (fastPath) {
-          set = currentSet(target, files, what);
-          if (set.isEmpty()) {
-            return new Results.Deploy(env, Optional.empty(), List.of(), Optional.empty());
-          }
-          Instant now = now();
-          run =
-              new Run(
-                  newRunId(),
-                  env,
-                  RunStatus.DEPLOYING,
-                  set.sha256(),
-                  set.pending().size(),
-                  set.names(),
-                  ContractHashAnalyzer.contractSha256(config),
-                  commit(),
-                  subject(target),
-                  createdBy(),
-                  now,
-                  now,
-                  now,
-                  Optional.empty(),
-                  now,
-                  Optional.of(now),
-                  Optional.of(session),
-                  Optional.of(context.hostName()),
-                  Optional.empty(),
-                  Optional.empty(),
-                  Optional.empty(),
-                  now);
-          store.insert(run);
-          store.setApprovalToken(run.id(), tokenSha);
-        } else {
-          run = select(store, env, runId, what, "deploy");
-          set = requireDeployable(store, target, files, run, what, env);
-          if (!store.markDeploying(run.id(), session, context.hostName(), tokenSha, now())) {
-            throw new GuardRefusal(
-                Guarantee.G7,
-                what,
-                "run " + run.id() + " is no longer backed_up: another process moved it on",
-                "prodguard status " + env + " shows what happened");
-          }
-        }
-        run = store.find(run.id()).orElseThrow();
-        return execute(target, files, set, run, store, c, token, tokenSha);
-      } finally {
-        releaseQuietly(c, d);
+        Results.Deploy r = deployOn(target, files, c, env, what, runId, fastPath);
+        audit(
+            c,
+            target,
+            "deploy",
+            r.run(),
+            r.upToDate() ? "up_to_date" : "deployed",
+            Map.of("applied", r.applied().size()));
+        return r;
+      } catch (GuardRefusal r) {
+        throw auditRefusal(c, target, "deploy", r);
+      } catch (DeployFailure f) {
+        auditQuietly(
+            c,
+            target,
+            "deploy",
+            Optional.of(f.runId()),
+            "failed",
+            Map.of("failure", f.getMessage()));
+        throw f;
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
       }
+    }
+  }
+
+  private Results.Deploy deployOn(
+      Target target,
+      MigrationFiles files,
+      Connection c,
+      String env,
+      String what,
+      Optional<String> runId,
+      boolean fastPath)
+      throws SQLException, IOException, InterruptedException {
+    Dialect d = target.dialect();
+    PipelineSchema.ensure(c, d);
+    RunStore store = new RunStore(c, d);
+    String session = DeployLock.sessionId(c, d);
+    if (!DeployLock.tryAcquire(c, d)) {
+      throw lockHeld(c, d, store, env, what);
+    }
+    try {
+      // Holding the lock: any run still 'deploying' belongs to a deploy that died.
+      Instant reapedAt = now();
+      for (Run stale : store.withStatus(RunStatus.DEPLOYING)) {
+        store.markFailed(
+            stale.id(), stale.deploySession(), staleMessage(stale), Optional.empty(), reapedAt);
+      }
+      String token = HexFormat.of().formatHex(randomBytes(32));
+      String tokenSha = Hashes.sha256(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Run run;
+      MigrationSet set;
+      if (fastPath) {
+        set = currentSet(target, files, what);
+        if (set.isEmpty()) {
+          return new Results.Deploy(env, Optional.empty(), List.of(), Optional.empty());
+        }
+        Instant now = now();
+        run =
+            new Run(
+                newRunId(),
+                env,
+                RunStatus.DEPLOYING,
+                set.sha256(),
+                set.pending().size(),
+                set.names(),
+                ContractHashAnalyzer.contractSha256(config),
+                commit(),
+                subject(target),
+                createdBy(),
+                now,
+                now,
+                now,
+                Optional.empty(),
+                now,
+                Optional.of(now),
+                Optional.of(session),
+                Optional.of(context.hostName()),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                now);
+        store.insert(run);
+        store.setApprovalToken(run.id(), tokenSha);
+      } else {
+        run = select(store, env, runId, what, "deploy");
+        set = requireDeployable(store, target, files, run, what, env);
+        if (!store.markDeploying(run.id(), session, context.hostName(), tokenSha, now())) {
+          throw new GuardRefusal(
+              Guarantee.G7,
+              what,
+              "run " + run.id() + " is no longer backed_up: another process moved it on",
+              "prodguard status " + env + " shows what happened");
+        }
+      }
+      run = store.find(run.id()).orElseThrow();
+      return execute(target, files, set, run, store, c, token, tokenSha);
+    } finally {
+      releaseQuietly(c, d);
     }
   }
 
@@ -317,8 +398,14 @@ public final class Pipeline {
       try {
         report = engine.migrate(files, ds);
       } catch (MigrationEngine.MigrationFailure e) {
-        throw fail(
-            store, run, e.getMessage(), receipt(run, set, e.applied(), ds, started, t0, e), e);
+        List<MigrationEngine.Applied> ours =
+            e.applied().stream()
+                .filter(
+                    a ->
+                        set.pending().stream()
+                            .anyMatch(p -> p.file().relativePath().equals(a.script())))
+                .toList();
+        throw fail(store, run, e.getMessage(), receipt(run, set, ours, ds, started, t0, e), e);
       } catch (RuntimeException e) {
         throw fail(store, run, describe(e), receipt(run, set, List.of(), ds, started, t0, e), e);
       }
@@ -809,6 +896,69 @@ public final class Pipeline {
     } catch (SQLException e) {
       // closing the connection releases it anyway
     }
+  }
+
+  // ---------------------------------------------------------------- audit (G10)
+
+  private void audit(
+      Connection c,
+      Target target,
+      String command,
+      Optional<Run> run,
+      String outcome,
+      Map<String, ?> details)
+      throws SQLException {
+    AuditLog.install(c, target.dialect());
+    AuditLog.append(
+        c,
+        target.dialect(),
+        context,
+        target.ciIdentity(),
+        new AuditLog.Event(
+            command + " " + target.name(),
+            target.name(),
+            run.map(Run::id),
+            run.map(Run::migrationSetSha256),
+            outcome,
+            details));
+  }
+
+  private void auditQuietly(
+      Connection c,
+      Target target,
+      String command,
+      Optional<String> runId,
+      String outcome,
+      Map<String, ?> details) {
+    try {
+      AuditLog.install(c, target.dialect());
+      AuditLog.append(
+          c,
+          target.dialect(),
+          context,
+          target.ciIdentity(),
+          new AuditLog.Event(
+              command + " " + target.name(),
+              target.name(),
+              runId,
+              Optional.empty(),
+              outcome,
+              details));
+    } catch (SQLException | RuntimeException e) {
+      // the refusal or failure being reported matters more than its audit row
+    }
+  }
+
+  /** A refusal after connecting is recorded in the target's audit trail, then rethrown. */
+  private GuardRefusal auditRefusal(Connection c, Target target, String command, GuardRefusal r) {
+    auditQuietly(
+        c,
+        target,
+        command,
+        Optional.empty(),
+        "refused",
+        Map.of("guarantee", r.guarantee().name(), "what", r.what(), "why", r.why()));
+    return r;
   }
 
   // ---------------------------------------------------------------- helpers

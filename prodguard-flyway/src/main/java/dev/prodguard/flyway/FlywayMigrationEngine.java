@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -190,12 +189,12 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     }
   }
 
+  /**
+   * On failure, {@link MigrationFailure#applied()} lists every successful migration in the schema
+   * history; the caller keeps those of its own set (no extra scan on the successful path).
+   */
   @Override
   public Report migrate(MigrationFiles files, DataSource dataSource) {
-    Set<String> before = new HashSet<>();
-    for (PendingMigration p : pending(files, dataSource)) {
-      before.add(p.file().relativePath());
-    }
     try {
       adoptProdguardOnlySchema(files, dataSource);
       MigrateResult r = flyway(files, dataSource, false).migrate();
@@ -210,7 +209,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       List<Applied> applied = new ArrayList<>();
       try {
         for (MigrationInfo i : flyway(files, dataSource, true).info().applied()) {
-          if (i.getState() == MigrationState.SUCCESS && before.contains(i.getScript())) {
+          if (i.getState() == MigrationState.SUCCESS) {
             applied.add(
                 new Applied(
                     Optional.ofNullable(i.getVersion()).map(Object::toString),

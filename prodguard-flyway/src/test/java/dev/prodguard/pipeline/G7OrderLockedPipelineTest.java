@@ -56,6 +56,12 @@ class G7OrderLockedPipelineTest {
       assertThat(r.why()).contains("deployment fails without backup state", verified.id());
       assertThat(f.tableExists("items")).isFalse();
       assertThat(f.run(verified.id()).status()).isEqualTo(RunStatus.VERIFIED);
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM prodguard_audit WHERE outcome = 'refused'"
+                      + " AND command = 'deploy prod'"))
+          .as("the refusal after connecting is audited")
+          .contains("1");
     }
   }
 

@@ -112,6 +112,13 @@ class G9VerifiedBackupTest {
           .contains("V2__orders.sql", "\"sha256\"", run.backup().orElseThrow().sha256());
       assertThat(f.tableExists("orders")).isTrue();
       assertThat(f.query("SELECT COUNT(*) FROM items")).contains("2");
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM prodguard_audit WHERE run_id = '"
+                      + run.id()
+                      + "' AND outcome IN ('verified', 'backed_up', 'deployed')"))
+          .as("verify, backup and deploy are in the audit trail")
+          .contains("3");
 
       Run.Backup backup = run.backup().orElseThrow();
       assertThat(Path.of(backup.path())).exists();
