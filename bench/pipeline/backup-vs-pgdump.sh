@@ -64,5 +64,7 @@ done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mp=$(median "${plain[@]}"); mg=$(median "${guarded[@]}")
-printf 'database %s, median of %d: pg_dump -Fc %.2f s, prodguard backup %.2f s, ratio %.3f (budget 1.10)\n' \
-  "$size" "$rounds" "$mp" "$mg" "$(echo "$mg / $mp" | bc -l)"
+ratios=()
+for i in "${!plain[@]}"; do ratios+=("$(echo "${guarded[$i]} / ${plain[$i]}" | bc -l)"); done
+printf 'database %s, median of %d: pg_dump -Fc %.2f s, prodguard backup %.2f s, ratio of medians %.3f, median per-round ratio %.3f (budget 1.10); load average %s\n' \
+  "$size" "$rounds" "$mp" "$mg" "$(echo "$mg / $mp" | bc -l)" "$(median "${ratios[@]}")" "$(cut -d' ' -f1-3 /proc/loadavg)"

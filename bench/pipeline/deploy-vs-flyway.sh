@@ -68,6 +68,8 @@ for r in $(seq 1 "$rounds"); do
 done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-mf=$(median "${flyway_times[@]}"); md=$(median "${deploy_times[@]}")
-printf '%s, 200 migrations, median of %d: flyway migrate %.2f s, prodguard deploy %.2f s, ratio %.3f (budget 1.15)\n' \
-  "$kind" "$rounds" "$mf" "$md" "$(echo "$md / $mf" | bc -l)"
+ratios=()
+for i in "${!flyway_times[@]}"; do ratios+=("$(echo "${deploy_times[$i]} / ${flyway_times[$i]}" | bc -l)"); done
+mf=$(median "${flyway_times[@]}"); md=$(median "${deploy_times[@]}"); mr=$(median "${ratios[@]}")
+printf '%s, 200 migrations, median of %d: flyway migrate %.2f s, prodguard deploy %.2f s, ratio of medians %.3f, median per-round ratio %.3f (budget 1.15); load average %s\n' \
+  "$kind" "$rounds" "$mf" "$md" "$(echo "$md / $mf" | bc -l)" "$mr" "$(cut -d' ' -f1-3 /proc/loadavg)"

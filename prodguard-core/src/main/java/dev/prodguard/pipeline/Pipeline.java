@@ -103,7 +103,7 @@ public final class Pipeline {
     RunStore store = new RunStore(c, d);
     reapStale(c, d, store);
     refuseWhileLocked(c, d, store, env, what);
-    MigrationSet set = currentSet(target, files, what);
+    MigrationSet set = currentSet(target, files, what, true);
     MigrationAnalyzer.Analysis analysis = analyzer.analyse(set.pending(), target);
     if (!analysis.refusals().isEmpty()) {
       throw new GuardRefusal(
@@ -213,7 +213,7 @@ public final class Pipeline {
         default -> throw notOpen(run, what, env);
       }
       requireLiveVerification(store, run, now, what, env);
-      MigrationSet set = currentSet(target, files, what);
+      MigrationSet set = currentSet(target, files, what, true);
       requireSameSet(run, set, what, env);
       requireSameContractAndCommit(run, what, env);
 
@@ -320,7 +320,7 @@ public final class Pipeline {
       Run run;
       MigrationSet set;
       if (fastPath) {
-        set = currentSet(target, files, what);
+        set = currentSet(target, files, what, false);
         if (set.isEmpty()) {
           return new Results.Deploy(env, Optional.empty(), List.of(), Optional.empty());
         }
@@ -544,7 +544,7 @@ public final class Pipeline {
               + " && prodguard deploy "
               + env);
     }
-    MigrationSet set = currentSet(target, files, what);
+    MigrationSet set = currentSet(target, files, what, false);
     requireSameSet(run, set, what, env);
     requireSameContractAndCommit(run, what, env);
     requireBackupFile(run, b, what, env);
@@ -657,9 +657,15 @@ public final class Pipeline {
 
   // ---------------------------------------------------------------- shared checks
 
-  private MigrationSet currentSet(Target target, MigrationFiles files, String what) {
+  /**
+   * The pending set as the engine sees it now. {@code validate}: also refuse when what is applied
+   * does not match the files. Deploy skips that extra pass: the engine validates again before it
+   * applies anything (validateOnMigrate), and the set hash already binds every pending byte.
+   */
+  private MigrationSet currentSet(
+      Target target, MigrationFiles files, String what, boolean validate) {
     DataSource reading = TargetDataSource.reading(target);
-    List<String> problems = engine.validate(files, reading);
+    List<String> problems = validate ? engine.validate(files, reading) : List.of();
     if (!problems.isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G7,

@@ -159,6 +159,33 @@ class G9VerifiedBackupTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName("G9: backup refuses a pg_dump older than the server, naming the exact fix")
+  void oldPgDumpRefused() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.POSTGRESQL, dir)) {
+      f.pipeline().verify("prod");
+      Path bin = Files.createDirectories(dir.resolve("old-client"));
+      Path fake = bin.resolve("pg_dump");
+      Files.writeString(fake, "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
+      fake.toFile().setExecutable(true);
+      java.util.Map<String, String> env = new java.util.HashMap<>(f.ciEnv());
+      env.put("PRODGUARD_DUMP_BINDIR", bin.toString());
+      dev.prodguard.RunContext ctx =
+          new dev.prodguard.RunContext(env, java.time.Clock.systemUTC(), "runner", "ci-host");
+      String server = f.query("SHOW server_version_num").orElseThrow();
+      String major = Integer.toString(Integer.parseInt(server) / 10000);
+
+      GuardRefusal r =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline(ctx).backup("prod", Optional.empty()));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G9);
+      assertThat(r.why()).contains("pg_dump 9 is older than the PostgreSQL " + major + " server");
+      assertThat(r.fix()).contains("postgresql-client-" + major, "PRODGUARD_DUMP_BINDIR");
+      assertThat(dir.resolve("backups")).doesNotExist();
+    }
+  }
+
   /** Restores with the server's own client, as an operator would. */
   static void restore(Dialect.Kind kind, Path dump, TestDatabase into) throws Exception {
     List<String> cmd = new ArrayList<>();
