@@ -32,7 +32,8 @@ final class Ed25519Signatures {
     System.arraycopy(SPKI_PREFIX, 0, spki, 0, SPKI_PREFIX.length);
     System.arraycopy(x, 0, spki, SPKI_PREFIX.length, 32);
     try {
-      PublicKey pub = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
+      PublicKey pub =
+          KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki));
       Signature s = Signature.getInstance("Ed25519");
       s.initVerify(pub);
       s.update(signingInput);

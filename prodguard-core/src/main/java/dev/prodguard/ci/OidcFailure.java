@@ -1,6 +1,8 @@
 package dev.prodguard.ci;
 
-/** Internal: a defect found while checking a token, turned into a {@link CiRefusal} by the caller. */
+/**
+ * Internal: a defect found while checking a token, turned into a {@link CiRefusal} by the caller.
+ */
 final class OidcFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -11,6 +11,8 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -79,20 +81,25 @@ public final class OidcVerifier implements CiVerifier {
   private CiIdentity check(RunContext context) {
     CiTokenSource.Token token = CiTokenSource.find(context, oidc);
     String src = "the token from " + token.source();
+    // the declared algorithm first: 'none' and HMAC get their own reason however they are dressed
+    String declared = declaredAlgorithm(token.value());
+    if (declared != null) {
+      checkAlgorithm(JWSAlgorithm.parse(declared), src);
+    }
     SignedJWT jwt = parse(token, src);
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     checkAlgorithm(alg, src);
-    Instant now = context.clock().instant();
-    checkSignature(jwt, alg, src, now);
     JWTClaimsSet claims;
     try {
-      claims = jwt.getJWTClaimsSet();
+      claims = jwt.getJWTClaimsSet(); // read now, trusted only after the signature check
     } catch (ParseException e) {
       throw new OidcFailure(
           CiRefusal.Reason.TOKEN_MALFORMED,
-          src + " is signed, but its payload is not a JWT claims set",
+          src + " has a payload that is not a JSON claims set",
           "pass the CI provider's ID token unmodified");
     }
+    Instant now = context.clock().instant();
+    checkSignature(jwt, alg, src, now);
     checkIssuer(claims, src);
     checkAudience(claims, src);
     checkTimes(claims, src, now);
@@ -150,6 +157,21 @@ public final class OidcVerifier implements CiVerifier {
     return signed;
   }
 
+  /** The header's "alg", read without trusting anything else in the token; null if unreadable. */
+  private static String declaredAlgorithm(String token) {
+    int dot = token.indexOf('.');
+    if (dot <= 0 || token.length() > MAX_TOKEN_CHARS) {
+      return null;
+    }
+    try {
+      Object alg =
+          JSONObjectUtils.parse(new Base64URL(token.substring(0, dot)).decodeToString()).get("alg");
+      return alg instanceof String a ? a : null;
+    } catch (ParseException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static void checkAlgorithm(JWSAlgorithm alg, String src) {
     String name = alg == null ? "" : alg.getName();
     if (name.equalsIgnoreCase("none")) {
@@ -194,7 +216,9 @@ public final class OidcVerifier implements CiVerifier {
               : src + " names no key id and no key in " + keysAt + " can verify " + alg,
           jwks.isRemote()
               ? "only tokens signed by " + oidc.issuer() + " are accepted"
-              : "if " + oidc.issuer() + " rotated its keys, refresh the committed JWKS from the"
+              : "if "
+                  + oidc.issuer()
+                  + " rotated its keys, refresh the committed JWKS from the"
                   + " provider; otherwise this token was not issued by it");
     }
     List<JWK> fitting = named.stream().filter(k -> fits(k, alg)).toList();
@@ -252,8 +276,7 @@ public final class OidcVerifier implements CiVerifier {
       if (key instanceof OctetKeyPair okp) {
         Set<String> crit = jwt.getHeader().getCriticalParams();
         return (crit == null || crit.isEmpty())
-            && Ed25519Signatures.verify(
-                okp, jwt.getSigningInput(), jwt.getSignature().decode());
+            && Ed25519Signatures.verify(okp, jwt.getSigningInput(), jwt.getSignature().decode());
       }
       return false;
     } catch (JOSEException | RuntimeException e) {
@@ -267,8 +290,8 @@ public final class OidcVerifier implements CiVerifier {
       throw new OidcFailure(
           CiRefusal.Reason.ISSUER_MISMATCH,
           (iss == null
-              ? src + " has no 'iss' (issuer) claim"
-              : src + " was issued by '" + iss + "'")
+                  ? src + " has no 'iss' (issuer) claim"
+                  : src + " was issued by '" + iss + "'")
               + "; prodguard.yml trusts only '"
               + oidc.issuer()
               + "' (ci.oidc.issuer)",
