@@ -6,11 +6,14 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.prodguard.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Instant;
@@ -28,12 +31,23 @@ final class Jwks {
   Jwks(String spec, Path baseDir, RemoteJwks remote) {
     this.spec = spec;
     this.remote = remote;
-    if (spec.startsWith("file:")) {
-      this.file = baseDir.resolve(spec.substring("file:".length())).normalize();
-      this.url = null;
-    } else {
-      this.file = null;
-      this.url = URI.create(spec);
+    try {
+      if (spec.startsWith("file:")) {
+        this.file = baseDir.resolve(spec.substring("file:".length())).normalize();
+        this.url = null;
+      } else {
+        this.file = null;
+        this.url = new URI(spec);
+        if (url.getHost() == null) {
+          throw new URISyntaxException(spec, "no host");
+        }
+      }
+    } catch (URISyntaxException | InvalidPathException e) {
+      throw new ConfigException(
+          "ci.oidc.jwks '"
+              + spec
+              + "' is not a valid 'file:' path or https URL: "
+              + e.getMessage());
     }
   }
 
