@@ -18,9 +18,7 @@ public final class TestDatabase implements AutoCloseable {
   public static final String PG_ADMIN =
       env("PRODGUARD_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
   public static final String MYSQL_ADMIN =
-      env(
-          "PRODGUARD_TEST_MYSQL_URL",
-          "jdbc:mariadb://127.0.0.1:3306/?user=root&sslMode=disable");
+      env("PRODGUARD_TEST_MYSQL_URL", "jdbc:mariadb://127.0.0.1:3306/?user=root&sslMode=disable");
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

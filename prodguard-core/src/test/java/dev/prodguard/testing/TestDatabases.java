@@ -7,8 +7,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit extension: a {@link TestDatabase} parameter gets a fresh database, dropped when the test
- * ends. Annotate the parameter with {@link OnMariaDb} for MariaDB; PostgreSQL otherwise. For a
- * test that runs on both, take a {@code Dialect.Kind} from {@code @EnumSource} and call {@link
+ * ends. Annotate the parameter with {@link OnMariaDb} for MariaDB; PostgreSQL otherwise. For a test
+ * that runs on both, take a {@code Dialect.Kind} from {@code @EnumSource} and call {@link
  * TestDatabase#create} in try-with-resources.
  */
 public final class TestDatabases implements ParameterResolver {
