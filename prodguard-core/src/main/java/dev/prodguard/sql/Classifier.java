@@ -244,14 +244,14 @@ public final class Classifier {
     boolean triviallyTrue() {
       Token a = lx.peek(0);
       Token b = lx.peek(1);
-      if (a.is("TRUE") || (a.type == Token.Type.NUMBER && a.text().equals("1"))) {
-        return endOfCondition(b);
-      }
       if (a.type == Token.Type.NUMBER
           && b.isPunct('=')
           && lx.peek(2).type == Token.Type.NUMBER
           && a.text().equals(lx.peek(2).text())) {
         return endOfCondition(lx.peek(3));
+      }
+      if (a.is("TRUE") || (a.type == Token.Type.NUMBER && a.text().equals("1"))) {
+        return endOfCondition(b);
       }
       return false;
     }
@@ -316,6 +316,7 @@ public final class Classifier {
               break;
             }
           }
+          lx.acceptPunct(')');
         } else {
           String c = columnName();
           if (c == null) {
@@ -1310,12 +1311,8 @@ public final class Classifier {
               return;
             }
           }
-          case "EXECUTE" -> {
-            add(OpKind.DYNAMIC_SQL, null, null, null, null, "EXECUTE in a routine body");
-            return;
-          }
-          case "PREPARE" -> {
-            add(OpKind.DYNAMIC_SQL, null, null, null, null, "PREPARE in a routine body");
+          case "EXECUTE", "PREPARE" -> {
+            dynamicAt(t, t.upper() + " in a routine body");
             return;
           }
           case "END",
@@ -1368,7 +1365,7 @@ public final class Classifier {
         } else if (t.isPunct(')')) {
           depth--;
         } else if (t.is("EXECUTE")) {
-          add(OpKind.DYNAMIC_SQL, null, null, null, null, "EXECUTE in a routine body");
+          dynamicAt(t, "EXECUTE in a routine body");
         } else if (depth == 0 && t.is(word)) {
           return true;
         }
@@ -1377,11 +1374,24 @@ public final class Classifier {
 
     void scanForExecute() {
       while (!lx.atEnd()) {
-        if (lx.next().is("EXECUTE")) {
-          add(OpKind.DYNAMIC_SQL, null, null, null, null, "EXECUTE in a routine body");
+        Token t = lx.next();
+        if (t.is("EXECUTE")) {
+          dynamicAt(t, "EXECUTE in a routine body");
           return;
         }
       }
+    }
+
+    /** Dynamic SQL reported where the EXECUTE is, not where the body piece starts. */
+    void dynamicAt(Token t, String detail) {
+      SourceFile src = s.source();
+      SqlStatement at =
+          new SqlStatement(src, t.start, s.end(), src.line(t.start), src.column(t.start), null);
+      Set<Flag> f = EnumSet.noneOf(Flag.class);
+      if (inBody) {
+        f.add(Flag.IN_BODY);
+      }
+      out.add(new Operation(OpKind.DYNAMIC_SQL, at, null, null, null, f, detail));
     }
   }
 
