@@ -41,7 +41,11 @@ public record Operation(
 
   public Operation {
     columns = columns == null ? List.of() : List.copyOf(columns);
-    flags = flags == null ? Set.of() : Set.copyOf(flags);
+    java.util.EnumSet<Flag> f = java.util.EnumSet.noneOf(Flag.class);
+    if (flags != null) {
+      f.addAll(flags);
+    }
+    flags = java.util.Collections.unmodifiableSet(f); // enum order: stable output
   }
 
   public boolean has(Flag flag) {
