@@ -149,7 +149,9 @@ public final class Linter {
                         used));
               }
             }
-            if (op.kind() == OpKind.CREATE_TABLE && op.target() != null) {
+            if (op.kind() == OpKind.CREATE_TABLE
+                && op.target() != null
+                && !op.has(Operation.Flag.IF_EXISTS)) {
               context.createdInFile().add(op.target());
             }
           }

@@ -560,8 +560,16 @@ public final class Classifier {
       Token kind = lx.next();
       switch (kind.upper()) {
         case "TABLE" -> {
+          // IF NOT EXISTS may leave an existing table (with its data) in place
+          boolean conditional = lx.peek().is("IF");
           ifExists();
-          add(OpKind.CREATE_TABLE, name());
+          add(
+              OpKind.CREATE_TABLE,
+              name(),
+              null,
+              null,
+              conditional ? EnumSet.of(Flag.IF_EXISTS) : null,
+              null);
         }
         case "UNIQUE", "FULLTEXT", "SPATIAL", "INDEX" -> createIndex();
         case "VIEW", "MATERIALIZED", "RECURSIVE" -> add(OpKind.CREATE_VIEW, null);

@@ -33,7 +33,7 @@ class G4ClassifierTest {
           ALTER TABLE a ADD PRIMARY KEY USING INDEX a_pk | add-constraint a [UNIQUE_OR_PRIMARY, USING_INDEX]
           CREATE UNIQUE INDEX CONCURRENTLY i ON a (x) | create-index a [CONCURRENTLY]
           DROP INDEX CONCURRENTLY i | drop-index [CONCURRENTLY]
-          CREATE TABLE IF NOT EXISTS t (id int) | create-table t
+          CREATE TABLE IF NOT EXISTS t (id int) | create-table t [IF_EXISTS]
           GRANT SELECT ON TABLE a TO r | grant a
           WITH d AS (DELETE FROM logs RETURNING id) INSERT INTO archive SELECT * FROM d | delete logs; insert archive
           EXPLAIN ANALYZE DELETE FROM a | delete a
