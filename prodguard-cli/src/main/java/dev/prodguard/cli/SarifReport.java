@@ -55,7 +55,6 @@ final class SarifReport {
     Map<String, Object> driver = new LinkedHashMap<>();
     driver.put("name", "prodguard");
     driver.put("version", toolVersion);
-    driver.put("informationUri", "https://github.com/prodguard/prodguard");
     driver.put("rules", ruleObjects);
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("tool", Map.of("driver", driver));
