@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       CiCommand.class,
       AuditCommand.class,
+      LintCommand.class,
+      ContractCommand.class
     },
     footer = {
       "",
