@@ -143,10 +143,8 @@ public final class Main {
     }
 
     private void emit() {
-      target.write(
-          Redactor.redact(line.toString()).getBytes(StandardCharsets.UTF_8),
-          0,
-          Redactor.redact(line.toString()).getBytes(StandardCharsets.UTF_8).length);
+      byte[] bytes = Redactor.redact(line.toString()).getBytes(StandardCharsets.UTF_8);
+      target.write(bytes, 0, bytes.length);
       line.setLength(0);
     }
 

@@ -11,12 +11,15 @@ import picocli.CommandLine.Command;
     subcommands = {
       InitFingerprintCommand.class,
       CheckCommand.class,
+      CiCommand.class,
       VerifyCommand.class,
       BackupCommand.class,
       DeployCommand.class,
       PromoteCommand.class,
       StatusCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      LintCommand.class,
+      ContractCommand.class
     },
     footer = {
       "",

@@ -1,7 +1,5 @@
 package dev.prodguard.ci;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
 import dev.prodguard.RunContext;
 import java.util.Optional;
 
@@ -12,8 +10,8 @@ public final class EnvModeVerifier implements CiVerifier {
   public CiIdentity verify(RunContext context, String action) {
     if (!context.claimsCi()) {
       String ci = context.get("CI");
-      throw new GuardRefusal(
-          Guarantee.G1,
+      throw new CiRefusal(
+          CiRefusal.Reason.NOT_CI,
           action,
           "this process is not CI ("
               + (ci == null ? "CI is not set" : "CI=" + ci + ", not exactly 'true'")

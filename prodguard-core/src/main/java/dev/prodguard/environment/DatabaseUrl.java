@@ -26,6 +26,25 @@ public final class DatabaseUrl {
       Pattern.compile(
           "(?i)(?:jdbc:)?(postgresql|postgres|mysql|mariadb)://(?:([^@/?#]*)@)?([^/?#]*)(?:/([^?#]*))?(?:\\?([^#]*))?");
 
+  /**
+   * Driver parameters that can send the connection somewhere other than the URL's host and
+   * database; G3 cannot vouch for a URL carrying them.
+   */
+  private static final java.util.Set<String> REDIRECTING =
+      java.util.Set.of(
+          "pghost",
+          "pgport",
+          "pgdbname",
+          "service",
+          "socketfactory",
+          "socketfactoryarg",
+          "localsocket",
+          "pipe",
+          "host",
+          "port",
+          "dbname",
+          "database");
+
   private final Dialect.Kind kind;
   private final List<HostPort> hosts;
   private final String database;
@@ -111,6 +130,13 @@ public final class DatabaseUrl {
         int eq = pair.indexOf('=');
         String k = decode(eq < 0 ? pair : pair.substring(0, eq));
         String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+        if (REDIRECTING.contains(k.toLowerCase(Locale.ROOT))) {
+          throw new IllegalArgumentException(
+              "database URL parameter '"
+                  + k
+                  + "' can redirect the connection away from the URL's host or database;"
+                  + " prodguard cannot check where it leads: put the host and database in the URL");
+        }
         switch (k.toLowerCase(Locale.ROOT)) {
           case "user" -> user = Optional.of(v);
           case "password" -> password = Optional.of(v);

@@ -50,7 +50,7 @@ public final class Target {
     EnvironmentConfig env = config.environment(envName);
     Optional<CiIdentity> identity = Optional.empty();
     if (access == Access.MUTATE && env.isProtected()) {
-      identity = Optional.of(CiVerifiers.forConfig(config.ci()).verify(context, action));
+      identity = Optional.of(CiVerifiers.forConfig(config).verify(context, action));
     }
     DatabaseUrl url = DatabaseUrl.parse(env.url(), context.env());
     UrlRule.check(config, env, url, context, access == Access.MUTATE);

@@ -78,6 +78,23 @@ class DatabaseUrlTest {
   }
 
   @Test
+  @DisplayName(
+      "G3: parameters that redirect the driver elsewhere are refused (PGHOST, socketFactory, localSocket)")
+  void redirectingParametersRefused() {
+    assertThatThrownBy(
+            () -> DatabaseUrl.parse("jdbc:postgresql://dev.local/db?PGHOST=db.prod.internal"))
+        .hasMessageContaining("'PGHOST' can redirect");
+    assertThatThrownBy(
+            () ->
+                DatabaseUrl.parse("postgresql://dev.local/db?socketFactory=x.Y&socketFactoryArg=z"))
+        .hasMessageContaining("socketFactory");
+    assertThatThrownBy(() -> DatabaseUrl.parse("mariadb://dev.local/db?localSocket=/run/prod.sock"))
+        .hasMessageContaining("localSocket");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://dev.local/db?service=prod"))
+        .hasMessageContaining("service");
+  }
+
+  @Test
   void hostPatterns() {
     HostPattern p = new HostPattern("*.prod.internal");
     assertThat(p.matches("db1.prod.internal")).isTrue();

@@ -1,0 +1,384 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ConfigLoader;
+import dev.prodguard.config.EnvironmentConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.lint.Finding;
+import dev.prodguard.lint.LintReport;
+import dev.prodguard.lint.Linter;
+import dev.prodguard.lint.MigrationFiles;
+import dev.prodguard.lint.Severity;
+import dev.prodguard.sql.rules.Rule;
+import dev.prodguard.sql.rules.Rules;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard lint [PATHS]}: contract and safety analysis of migrations (G4). */
+@Command(
+    name = "lint",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Analyse SQL migrations against the contract (no database needed).",
+      "Without PATHS, lints migrations.locations from prodguard.yml in Flyway's order.",
+      "Without --env, judges as for a protected environment (the strictest).",
+      "Exit 1 when a finding is at error level and no contract exception covers it."
+    })
+public final class LintCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "PATHS", arity = "0..*", description = "SQL files or folders")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(
+      names = "--env",
+      paramLabel = "ENV",
+      description = "apply this environment's contract severity (protected: forbidden = error)")
+  String environment;
+
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text, json, sarif or junit (default: ${DEFAULT-VALUE})")
+  LintFormat format;
+
+  @Option(
+      names = "--changed-since",
+      paramLabel = "REV",
+      description = "lint only migrations added or changed since this git revision")
+  String changedSince;
+
+  @Option(
+      names = "--contract",
+      paramLabel = "FILE",
+      description =
+          "contract file (default: 'contract' in prodguard.yml, else ./prodguard-contract.yml)")
+  Path contractFile;
+
+  @Option(
+      names = "--dialect",
+      paramLabel = "DIALECT",
+      description = "postgresql or mariadb (alias mysql); default: from the environment's URL")
+  String dialect;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "write the report to FILE instead of standard output")
+  Path output;
+
+  @Override
+  public Integer call() throws Exception {
+    Optional<ProdguardConfig> config = optionalConfig(common);
+    Path base = config.map(ProdguardConfig::baseDir).orElse(Path.of("").toAbsolutePath());
+    Contract contract = contract(contractFile, config, base, spec.commandLine().getErr());
+
+    boolean protectedEnv = true;
+    Optional<EnvironmentConfig> env = Optional.empty();
+    if (environment != null) {
+      if (config.isEmpty()) {
+        throw new ConfigException(
+            common.config.toString(), 0, null, "--env needs prodguard.yml, which was not found");
+      }
+      env = Optional.of(config.get().environment(environment));
+      protectedEnv = env.get().isProtected();
+    }
+    Dialect.Kind kind = dialect(dialect, config, env);
+    Linter linter = new Linter(kind);
+
+    boolean complete = paths.isEmpty() && changedSince == null;
+    List<Path> targets;
+    if (paths.isEmpty()) {
+      if (config.isEmpty()) {
+        throw new ConfigException(
+            "nothing to lint: give PATHS, or run where prodguard.yml names migrations.locations");
+      }
+      targets = locations(config.get());
+    } else {
+      targets = paths;
+    }
+
+    LintReport report;
+    if (complete) {
+      report = linter.lintLocations(targets, contract, protectedEnv);
+    } else {
+      List<Path> files =
+          MigrationFiles.of(targets).stream().map(MigrationFiles.MigrationFile::path).toList();
+      if (changedSince != null) {
+        files = changedSince(base, changedSince, files);
+      }
+      report = linter.lintFiles(files, contract, protectedEnv);
+    }
+
+    String label =
+        environment == null
+            ? "as for a protected environment"
+            : "for '" + environment + "'" + (protectedEnv ? " (protected)" : "");
+    String out = render(report, base, label, kind);
+    if (output != null) {
+      Files.writeString(output, out, StandardCharsets.UTF_8);
+    } else {
+      PrintWriter w = spec.commandLine().getOut();
+      w.print(out);
+      w.flush();
+    }
+    return report.hasErrors() ? Main.REFUSED : Main.OK;
+  }
+
+  private String render(LintReport report, Path base, String label, Dialect.Kind kind) {
+    List<ReportItem> items = items(report, base);
+    List<String> files = report.files().stream().map(f -> relative(base, f)).toList();
+    return switch (format) {
+      case text -> text(report, items, label, kind);
+      case json -> json(report, items, files, label) + "\n";
+      case sarif -> SarifReport.write(version(), ruleInfos(), items) + "\n";
+      case junit -> JunitReport.write("prodguard lint", files, items);
+    };
+  }
+
+  static List<ReportItem> items(LintReport report, Path base) {
+    List<ReportItem> items = new ArrayList<>();
+    for (Finding f : report.findings()) {
+      items.add(
+          new ReportItem(
+              f.rule(),
+              f.severity().id(),
+              relative(base, f.file()),
+              f.line(),
+              f.column(),
+              f.message(),
+              f.excerpt(),
+              f.recipe(),
+              f.coveredBy()));
+    }
+    return items;
+  }
+
+  static List<ReportItem.RuleInfo> ruleInfos() {
+    List<ReportItem.RuleInfo> rules = new ArrayList<>();
+    for (Rule r : Rules.all()) {
+      rules.add(new ReportItem.RuleInfo(r.id(), r.summary(), r.recipe(), r.defaultSeverity().id()));
+    }
+    rules.add(
+        new ReportItem.RuleInfo(
+            Linter.UNUSED_EXCEPTION,
+            "A contract exception that covers no finding hides future changes.",
+            "Delete the entry from the contract, or correct its migration or rule.",
+            "error"));
+    return rules;
+  }
+
+  private String text(LintReport r, List<ReportItem> items, String label, Dialect.Kind kind) {
+    StringBuilder sb = new StringBuilder();
+    for (ReportItem i : items) {
+      sb.append(i.file())
+          .append(':')
+          .append(i.line())
+          .append(':')
+          .append(i.column())
+          .append(": ")
+          .append(i.suppressedBy() != null ? "covered " + i.level() : i.level())
+          .append(" [")
+          .append(i.rule())
+          .append("] ")
+          .append(i.message())
+          .append('\n');
+      if (i.excerpt() != null && !i.excerpt().isEmpty()) {
+        sb.append("    ").append(i.excerpt()).append('\n');
+      }
+      if (i.suppressedBy() != null) {
+        sb.append("    covered by a contract exception: ").append(i.suppressedBy()).append('\n');
+      } else {
+        sb.append("    fix: ").append(i.recipe()).append('\n');
+      }
+    }
+    long errors = r.count(Severity.ERROR);
+    long warnings = r.count(Severity.WARNING);
+    sb.append(r.hasErrors() ? "FAILED: " : "ok: ")
+        .append(errors)
+        .append(errors == 1 ? " error, " : " errors, ")
+        .append(warnings)
+        .append(warnings == 1 ? " warning" : " warnings");
+    if (r.covered() > 0) {
+      sb.append(", ").append(r.covered()).append(" covered by contract exceptions");
+    }
+    sb.append(" in ")
+        .append(r.files().size())
+        .append(r.files().size() == 1 ? " file" : " files")
+        .append(" (")
+        .append(r.statements())
+        .append(" statements, ")
+        .append(kind == Dialect.Kind.POSTGRESQL ? "PostgreSQL" : "MySQL/MariaDB")
+        .append(", ")
+        .append(label)
+        .append(")\n  contract sha256 ")
+        .append(r.contractSha256())
+        .append('\n');
+    return sb.toString();
+  }
+
+  private String json(LintReport r, List<ReportItem> items, List<String> files, String label) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("ok", !r.hasErrors());
+    j.put("environment", environment);
+    j.put("protected", r.protectedEnvironment());
+    j.put("judged", label);
+    j.put("contract_sha256", r.contractSha256());
+    j.put("files", files);
+    j.put("statements", r.statements());
+    List<Object> findings = new ArrayList<>();
+    for (int k = 0; k < items.size(); k++) {
+      ReportItem i = items.get(k);
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("rule", i.rule());
+      f.put("severity", i.level());
+      f.put("file", i.file());
+      f.put("migration", r.findings().get(k).migration());
+      f.put("line", i.line());
+      f.put("column", i.column());
+      f.put("message", i.message());
+      f.put("excerpt", i.excerpt());
+      f.put("recipe", i.recipe());
+      f.put("covered", i.suppressedBy() != null);
+      f.put("covered_by", i.suppressedBy());
+      findings.add(f);
+    }
+    j.put("findings", findings);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("errors", r.count(Severity.ERROR));
+    summary.put("warnings", r.count(Severity.WARNING));
+    summary.put("covered", r.covered());
+    j.put("summary", summary);
+    return Json.write(j);
+  }
+
+  // ---- shared with contract commands ---------------------------------------------------
+
+  /** prodguard.yml when it exists; a malformed one is still an error. */
+  static Optional<ProdguardConfig> optionalConfig(CommonOptions common) {
+    if (!Files.exists(common.config)) {
+      return Optional.empty();
+    }
+    return Optional.of(ConfigLoader.load(common.config));
+  }
+
+  static Path contractPath(Path explicit, Optional<ProdguardConfig> config, Path base) {
+    if (explicit != null) {
+      return explicit;
+    }
+    return config.map(ProdguardConfig::contract).orElse(base.resolve(ContractLoader.DEFAULT_FILE));
+  }
+
+  /** The contract; without one, DESIGN's defaults (strict) apply and a note says so. */
+  static Contract contract(
+      Path explicit, Optional<ProdguardConfig> config, Path base, PrintWriter err) {
+    Path file = contractPath(explicit, config, base);
+    if (explicit == null && !Files.exists(file)) {
+      err.println(
+          "prodguard: no contract at "
+              + file
+              + "; applying the default forbidden rules (see docs/contract.md)");
+      return ContractLoader.parse(file, "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    }
+    return ContractLoader.load(file);
+  }
+
+  /** Flyway locations relative to prodguard.yml; {@code classpath:} means src/main/resources. */
+  static List<Path> locations(ProdguardConfig config) {
+    List<Path> out = new ArrayList<>();
+    for (String l : config.migrationLocations()) {
+      String p = l;
+      if (p.startsWith("filesystem:")) {
+        p = p.substring("filesystem:".length());
+      } else if (p.startsWith("classpath:")) {
+        p = "src/main/resources/" + p.substring("classpath:".length());
+      }
+      out.add(config.baseDir().resolve(p).normalize());
+    }
+    return out;
+  }
+
+  static Dialect.Kind dialect(
+      String option, Optional<ProdguardConfig> config, Optional<EnvironmentConfig> env) {
+    if (option != null) {
+      return switch (option.toLowerCase(Locale.ROOT)) {
+        case "postgresql", "postgres", "pg" -> Dialect.Kind.POSTGRESQL;
+        case "mariadb", "mysql" -> Dialect.Kind.MARIADB;
+        default ->
+            throw new ConfigException("--dialect must be postgresql or mariadb (alias mysql)");
+      };
+    }
+    List<EnvironmentConfig> envs =
+        env.map(List::of)
+            .orElse(config.map(c -> List.copyOf(c.environments().values())).orElse(List.of()));
+    if (!envs.isEmpty() && envs.stream().allMatch(e -> isMysql(e.url().raw()))) {
+      return Dialect.Kind.MARIADB;
+    }
+    return Dialect.Kind.POSTGRESQL;
+  }
+
+  private static boolean isMysql(String url) {
+    String u = url.toLowerCase(Locale.ROOT);
+    return u.startsWith("jdbc:mysql:")
+        || u.startsWith("jdbc:mariadb:")
+        || u.startsWith("mysql:")
+        || u.startsWith("mariadb:");
+  }
+
+  /** Files among {@code candidates} that git reports added, copied, modified or untracked. */
+  static List<Path> changedSince(Path base, String rev, List<Path> candidates) {
+    Path top = GitCli.topLevel(base);
+    Set<Path> changed = new HashSet<>();
+    String diff = GitCli.check(top, "diff", "--name-only", "-z", "--diff-filter=ACMRT", rev, "--");
+    String untracked = GitCli.check(top, "ls-files", "-z", "--others", "--exclude-standard");
+    for (String list : List.of(diff, untracked)) {
+      for (String name : list.split("\0")) {
+        if (!name.isEmpty()) {
+          changed.add(real(top.resolve(name)));
+        }
+      }
+    }
+    return candidates.stream().filter(p -> changed.contains(real(p))).toList();
+  }
+
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
+  }
+
+  static String relative(Path base, String file) {
+    Path p = Path.of(file).toAbsolutePath().normalize();
+    Path b = base.toAbsolutePath().normalize();
+    String s = p.startsWith(b) ? b.relativize(p).toString() : file;
+    return s.replace('\\', '/');
+  }
+
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "development" : v;
+  }
+}

@@ -1,0 +1,230 @@
+package dev.prodguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+
+@DisplayName("G4: prodguard lint, end to end through the shaded jar")
+class G4LintCliIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path repo;
+  Path migrations;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    migrations = Files.createDirectories(repo.resolve("db/migration"));
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          dev:
+            url: jdbc:postgresql://127.0.0.1:5432/dev
+          prod:
+            url: ${PROD_DATABASE_URL}
+            protected: true
+        migrations:
+          locations: [db/migration]
+        """);
+    write(
+        "prodguard-contract.yml",
+        """
+        version: 1
+        protected-tables:
+          users: { writable-columns: [last_login_at] }
+        exceptions:
+          - { migration: V2, rule: drop-column, reason: "legacy_ref unused since V1 (expand/contract)" }
+        """);
+    write("db/migration/V1__init.sql", "CREATE TABLE orders (id bigint, legacy_ref text);\n");
+    write(
+        "db/migration/V2__contract.sql",
+        "-- reviewed in the contract\nALTER TABLE orders DROP COLUMN legacy_ref;\n");
+  }
+
+  Path write(String name, String text) throws Exception {
+    Path p = repo.resolve(name);
+    Files.createDirectories(p.getParent());
+    return Files.writeString(p, text, StandardCharsets.UTF_8);
+  }
+
+  void breakIt() throws Exception {
+    write("db/migration/V3__oops.sql", "SELECT 1;\n\nDELETE FROM orders;\n");
+  }
+
+  @Test
+  @DisplayName("G4: lint passes (exit 0) when every finding is covered by the contract")
+  void cleanRunExitsZero() throws Exception {
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+    assertThat(r.out())
+        .contains("covered error [drop-column]")
+        .contains("legacy_ref unused since V1")
+        .contains("ok: 0 errors");
+  }
+
+  @Test
+  @DisplayName("G4: the contract check fails when a migration breaks it (exit 1, file:line)")
+  void brokenContractExitsOne() throws Exception {
+    breakIt();
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("db/migration/V3__oops.sql:3:1: error [delete-without-where]")
+        .contains("fix: ")
+        .contains("FAILED: 1 error");
+  }
+
+  @Test
+  @DisplayName("G4: --env of a non-protected environment reports warnings and exits 0")
+  void nonProtectedEnv() throws Exception {
+    breakIt();
+    Cli.Result r = Cli.run(repo, "lint", "--env", "dev");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+    assertThat(r.out()).contains("warning [delete-without-where]");
+    assertThat(Cli.run(repo, "lint", "--env", "prod").exit()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("G4: unknown statements fail closed (exit 1)")
+  void unknownFailsClosed() throws Exception {
+    write("db/migration/V3__magic.sql", "SUMMON DRAGON orders;\n");
+    Cli.Result r = Cli.run(repo, "lint", "db/migration/V3__magic.sql");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("[unknown-statement]");
+  }
+
+  @Test
+  @DisplayName("G4: --format json carries every finding field and the contract hash")
+  void json() throws Exception {
+    breakIt();
+    Cli.Result r = Cli.run(repo, "lint", "--format", "json");
+    assertThat(r.exit()).isEqualTo(1);
+    JsonNode j = JSON.readTree(r.out());
+    assertThat(j.get("ok").asBoolean()).isFalse();
+    assertThat(j.get("contract_sha256").asText()).hasSize(64);
+    assertThat(j.get("files")).hasSize(3);
+    JsonNode f = j.get("findings").get(1);
+    assertThat(f.get("rule").asText()).isEqualTo("delete-without-where");
+    assertThat(f.get("severity").asText()).isEqualTo("error");
+    assertThat(f.get("file").asText()).isEqualTo("db/migration/V3__oops.sql");
+    assertThat(f.get("migration").asText()).isEqualTo("V3");
+    assertThat(f.get("line").asInt()).isEqualTo(3);
+    assertThat(f.get("column").asInt()).isEqualTo(1);
+    assertThat(f.get("excerpt").asText()).isEqualTo("DELETE FROM orders");
+    assertThat(f.get("recipe").asText()).isNotBlank();
+    assertThat(f.get("covered").asBoolean()).isFalse();
+    assertThat(j.get("findings").get(0).get("covered").asBoolean()).isTrue();
+  }
+
+  @Test
+  @DisplayName("G4: --format sarif validates against the SARIF 2.1.0 schema")
+  void sarif() throws Exception {
+    breakIt();
+    Cli.Result r = Cli.run(repo, "lint", "--format", "sarif");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    JsonSchema schema;
+    try (InputStream in = getClass().getResourceAsStream("/sarif-schema-2.1.0.json")) {
+      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(in);
+    }
+    JsonNode log = JSON.readTree(r.out());
+    Set<ValidationMessage> errors = schema.validate(log);
+    assertThat(errors).as(r.out()).isEmpty();
+    JsonNode results = log.get("runs").get(0).get("results");
+    assertThat(results).hasSize(2);
+    assertThat(results.get(0).get("suppressions").get(0).get("kind").asText())
+        .isEqualTo("external");
+    JsonNode loc = results.get(1).get("locations").get(0).get("physicalLocation");
+    assertThat(loc.get("artifactLocation").get("uri").asText())
+        .isEqualTo("db/migration/V3__oops.sql");
+    assertThat(loc.get("region").get("startLine").asInt()).isEqualTo(3);
+    // a schema that really validates: a broken log is rejected
+    ((com.fasterxml.jackson.databind.node.ObjectNode) log).put("version", "9.9");
+    assertThat(schema.validate(log)).isNotEmpty();
+  }
+
+  @Test
+  @DisplayName("G4: --format junit is well-formed XML with one failure per error")
+  void junit() throws Exception {
+    breakIt();
+    write("db/migration/V4__x.sql", "DROP TABLE a; DROP TABLE b \"&<>\";\n");
+    Cli.Result r = Cli.run(repo, "lint", "--format", "junit");
+    assertThat(r.exit()).isEqualTo(1);
+    Document doc =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(r.out().getBytes(StandardCharsets.UTF_8)));
+    assertThat(doc.getDocumentElement().getNodeName()).isEqualTo("testsuites");
+    assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(3);
+    assertThat(doc.getElementsByTagName("testcase").getLength()).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("G4: --changed-since lints only migrations added or changed since a git revision")
+  void changedSince() throws Exception {
+    write("db/migration/V3__old_but_bad.sql", "TRUNCATE orders;\n");
+    Cli.git(repo, "init", "-q");
+    Cli.git(repo, "add", "-A");
+    Cli.git(repo, "commit", "-q", "-m", "base");
+    write("db/migration/V4__new.sql", "UPDATE orders SET id = 1;\n");
+    Cli.Result r = Cli.run(repo, "lint", "--changed-since", "HEAD", "--format", "json");
+    JsonNode j = JSON.readTree(r.out());
+    assertThat(j.get("files")).hasSize(1);
+    assertThat(j.get("files").get(0).asText()).isEqualTo("db/migration/V4__new.sql");
+    assertThat(j.get("findings").get(0).get("rule").asText()).isEqualTo("update-without-where");
+    assertThat(r.exit()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("G4: an exception that matches nothing fails lint (exit 1)")
+  void unusedException() throws Exception {
+    write("db/migration/V2__contract.sql", "ALTER TABLE orders ADD COLUMN note text;\n");
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("prodguard-contract.yml:5:1:").contains("covers no finding");
+  }
+
+  @Test
+  @DisplayName("G4: a contract exception without a reason is a configuration error (exit 2)")
+  void exceptionWithoutReason() throws Exception {
+    write(
+        "prodguard-contract.yml",
+        "version: 1\nexceptions:\n  - { migration: V2, rule: drop-column }\n");
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("prodguard-contract.yml:3").contains("exceptions[0].reason");
+  }
+
+  @Test
+  @DisplayName("G4: MySQL procedures with DELIMITER are analysed (--dialect mariadb)")
+  void mysql() throws Exception {
+    write(
+        "db/migration/V3__proc.sql",
+        """
+        DELIMITER //
+        CREATE PROCEDURE purge() BEGIN
+          DELETE FROM sessions;
+        END //
+        DELIMITER ;
+        """);
+    Cli.Result r = Cli.run(repo, "lint", "--dialect", "mariadb", "db/migration/V3__proc.sql");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("V3__proc.sql:3:3: error [delete-without-where]");
+  }
+}

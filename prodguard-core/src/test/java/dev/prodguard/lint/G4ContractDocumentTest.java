@@ -1,0 +1,85 @@
+package dev.prodguard.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("G4: the contract is rendered for humans and its loosening is listed rule by rule")
+class G4ContractDocumentTest {
+  static Contract parse(String yaml) {
+    return ContractLoader.parse(
+        Path.of("prodguard-contract.yml"), yaml.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static final String BASE =
+      """
+      version: 1
+      forbidden: [drop-table, truncate, grant]
+      protected-tables:
+        users: { writable-columns: [last_login_at] }
+        payments: {}
+      mutation-scripts: [.github/workflows/deploy.yml]
+      sync:
+        services: { key: [id], columns: [name], delete: false, max-rows: 100 }
+      """;
+
+  @Test
+  @DisplayName("G4: the rendered contract names every section and the hash, deterministically")
+  void render() {
+    Contract c =
+        parse(BASE + "exceptions:\n  - { migration: V42, rule: truncate, reason: \"a | b\" }\n");
+    String md = ContractMarkdown.render(c, "prodguard-contract.yml");
+    assertThat(md)
+        .contains("# Production mutation contract")
+        .contains(c.sha256())
+        .contains("| `drop-table` |")
+        .contains("| `users` | `last_login_at` |")
+        .contains("| `payments` | none |")
+        .contains("- `.github/workflows/deploy.yml`")
+        .contains("| `services` | `id` | `name` | no | 100 |")
+        .contains("| V42 | `truncate` | a \\| b |");
+    assertThat(ContractMarkdown.render(c, "prodguard-contract.yml")).isEqualTo(md);
+  }
+
+  @Test
+  @DisplayName("G4: contract diff lists each loosening and tightening")
+  void diff() {
+    Contract after =
+        parse(
+            """
+            version: 1
+            forbidden: [drop-table, grant, drop-column]
+            protected-tables:
+              users: { writable-columns: [last_login_at, email] }
+            mutation-scripts: [.github/workflows/deploy.yml, scripts/hotfix.sh]
+            sync:
+              services: { key: [id], columns: [name, price], delete: true, max-rows: 1000 }
+            exceptions:
+              - { migration: V7, rule: drop-table, reason: "reviewed" }
+            """);
+    List<ContractDiff.Change> changes = ContractDiff.between(parse(BASE), after);
+    assertThat(changes)
+        .filteredOn(c -> c.direction() == ContractDiff.Direction.LOOSENED)
+        .extracting(c -> c.section() + ":" + c.subject())
+        .containsExactlyInAnyOrder(
+            "forbidden:truncate",
+            "protected-tables:payments",
+            "protected-tables:users",
+            "mutation-scripts:scripts/hotfix.sh",
+            "sync:services",
+            "sync:services",
+            "sync:services",
+            "exceptions:drop-table");
+    assertThat(changes)
+        .filteredOn(c -> c.direction() == ContractDiff.Direction.TIGHTENED)
+        .extracting(ContractDiff.Change::subject)
+        .containsExactly("drop-column");
+    assertThat(ContractDiff.between(parse(BASE), parse(BASE))).isEmpty();
+  }
+}

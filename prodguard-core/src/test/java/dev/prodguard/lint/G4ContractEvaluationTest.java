@@ -1,0 +1,237 @@
+package dev.prodguard.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.dialect.Dialect;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("G4: migrations are judged against the contract")
+class G4ContractEvaluationTest {
+  @TempDir Path dir;
+  Path migrations;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    migrations = Files.createDirectories(dir.resolve("db/migration"));
+  }
+
+  Path migration(String name, String sql) throws Exception {
+    return Files.writeString(migrations.resolve(name), sql, StandardCharsets.UTF_8);
+  }
+
+  Contract contract(String yaml) throws Exception {
+    Path f = dir.resolve("prodguard-contract.yml");
+    Files.writeString(f, yaml, StandardCharsets.UTF_8);
+    return ContractLoader.load(f);
+  }
+
+  LintReport lintAll(Contract c, boolean protectedEnv) {
+    return new Linter(Dialect.Kind.POSTGRESQL).lintLocations(List.of(migrations), c, protectedEnv);
+  }
+
+  @Test
+  @DisplayName("G4: the contract check fails when a migration breaks it")
+  void migrationBreaksContract() throws Exception {
+    migration("V1__init.sql", "CREATE TABLE orders (id bigint primary key);\n");
+    migration("V2__oops.sql", "DROP TABLE orders;\n");
+    LintReport r = lintAll(contract("version: 1\n"), true);
+    assertThat(r.hasErrors()).isTrue();
+    assertThat(r.blocking())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.rule()).isEqualTo("drop-table");
+              assertThat(f.migration()).isEqualTo("V2");
+              assertThat(f.line()).isEqualTo(1);
+              assertThat(f.file()).endsWith("V2__oops.sql");
+            });
+    assertThat(r.contractSha256()).hasSize(64);
+  }
+
+  @Test
+  @DisplayName("G4: a forbidden rule is only a warning outside protected environments")
+  void nonProtectedIsWarning() throws Exception {
+    migration("V1__oops.sql", "DROP TABLE orders;\n");
+    LintReport r = lintAll(contract("version: 1\n"), false);
+    assertThat(r.hasErrors()).isFalse();
+    assertThat(r.findings()).extracting(Finding::severity).containsExactly(Severity.WARNING);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a rule left out of 'forbidden' is not an error, but unknown statements still are")
+  void forbiddenListDecides() throws Exception {
+    migration("V1__a.sql", "DROP TABLE orders;\nFROBNICATE everything;\n");
+    LintReport r = lintAll(contract("version: 1\nforbidden: [truncate]\n"), true);
+    assertThat(r.blocking()).extracting(Finding::rule).containsExactly("unknown-statement");
+    assertThat(r.findings()).extracting(Finding::rule).contains("drop-table");
+  }
+
+  @Test
+  @DisplayName("G4: an exception for one migration and one rule covers exactly that finding")
+  void matchingException() throws Exception {
+    migration("V41__a.sql", "ALTER TABLE orders DROP COLUMN a;\n");
+    migration("V42__b.sql", "ALTER TABLE orders DROP COLUMN legacy_ref;\nDROP TABLE x;\n");
+    Contract c =
+        contract(
+            "version: 1\nexceptions:\n"
+                + "  - { migration: V42, rule: drop-column, reason: \"unused since V37\" }\n");
+    LintReport r = lintAll(c, true);
+    assertThat(r.findings())
+        .filteredOn(Finding::covered)
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.migration()).isEqualTo("V42");
+              assertThat(f.coveredBy()).isEqualTo("unused since V37");
+            });
+    // the same rule in another migration and another rule in the same migration stay errors
+    assertThat(r.blocking())
+        .extracting(f -> f.migration() + " " + f.rule())
+        .containsExactlyInAnyOrder("V41 drop-column", "V42 drop-table");
+  }
+
+  @Test
+  @DisplayName("G4: an exception that matches nothing is itself an error")
+  void nonMatchingException() throws Exception {
+    migration("V42__b.sql", "ALTER TABLE orders ADD COLUMN note text;\n");
+    Contract c =
+        contract(
+            "version: 1\nexceptions:\n"
+                + "  - { migration: V42, rule: drop-column, reason: \"was needed once\" }\n");
+    LintReport r = lintAll(c, false);
+    assertThat(r.hasErrors()).isTrue();
+    assertThat(r.blocking())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.rule()).isEqualTo(Linter.UNUSED_EXCEPTION);
+              assertThat(f.file()).endsWith("prodguard-contract.yml");
+              assertThat(f.line()).isEqualTo(3);
+            });
+  }
+
+  @Test
+  @DisplayName("G4: an exception naming a migration that does not exist is an error")
+  void exceptionForMissingMigration() throws Exception {
+    migration("V1__a.sql", "SELECT 1;\n");
+    Contract c =
+        contract(
+            "version: 1\nexceptions:\n  - { migration: V99, rule: truncate, reason: later }\n");
+    assertThat(lintAll(c, true).blocking())
+        .extracting(Finding::message)
+        .singleElement()
+        .asString()
+        .contains("does not exist");
+    // linting only some files (verify's pending set) does not judge other migrations' exceptions
+    Path v1 = migrations.resolve("V1__a.sql");
+    assertThat(new Linter(Dialect.Kind.POSTGRESQL).lintFiles(List.of(v1), c, true).hasErrors())
+        .isFalse();
+  }
+
+  @Test
+  @DisplayName("G4: an exception without a reason is refused when the contract loads")
+  void exceptionWithoutReason() {
+    assertThatThrownBy(
+            () -> contract("version: 1\nexceptions:\n  - { migration: V1, rule: truncate }\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("reason");
+  }
+
+  @Test
+  @DisplayName("G4: unknown statements fail closed on protected environments")
+  void unknownFailsClosed() throws Exception {
+    migration("V1__a.sql", "MAGIC WAND orders;\nSELECT 'never closed;\n");
+    LintReport r = lintAll(contract("version: 1\nforbidden: []\n"), true);
+    assertThat(r.blocking())
+        .extracting(Finding::rule, Finding::line)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("unknown-statement", 1),
+            org.assertj.core.groups.Tuple.tuple("unknown-statement", 2));
+  }
+
+  @Test
+  @DisplayName("G4: inline SQL comments cannot suppress a finding")
+  void commentsCannotSuppress() throws Exception {
+    migration(
+        "V1__a.sql",
+        "-- prodguard:disable drop-table\n"
+            + "/* prodguard-ignore */ DROP TABLE orders; -- noqa\n"
+            + "DROP TABLE x /* nosec */;\n");
+    assertThat(lintAll(contract("version: 1\n"), true).blocking()).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("G4: protected tables refuse writes except to writable columns")
+  void protectedTables() throws Exception {
+    migration(
+        "V1__a.sql",
+        "UPDATE users SET last_login_at = now() WHERE id = 1;\n"
+            + "UPDATE users SET email = 'x', last_login_at = now() WHERE id = 1;\n");
+    LintReport r =
+        lintAll(
+            contract(
+                "version: 1\nprotected-tables:\n  users: { writable-columns: [last_login_at] }\n"),
+            true);
+    assertThat(r.blocking())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.line()).isEqualTo(2);
+              assertThat(f.message()).contains("[email]");
+            });
+  }
+
+  @Test
+  @DisplayName("G4: migrations are read in Flyway's order; repeatable after versioned")
+  void flywayOrder() throws Exception {
+    migration("V10__c.sql", "SELECT 1;");
+    migration("V2__b.sql", "SELECT 1;");
+    migration("R__views.sql", "SELECT 1;");
+    migration("V1.1__a.sql", "SELECT 1;");
+    migration("U2__undo.sql", "SELECT 1;");
+    migration("beforeMigrate.sql", "SELECT 1;");
+    migration("README.txt", "not sql");
+    migration("notes.sql", "DROP TABLE never_run;");
+    LintReport r = lintAll(contract("version: 1\n"), true);
+    assertThat(r.files().stream().map(f -> Path.of(f).getFileName().toString()))
+        .containsExactly(
+            "V1.1__a.sql",
+            "V2__b.sql",
+            "V10__c.sql",
+            "R__views.sql",
+            "U2__undo.sql",
+            "beforeMigrate.sql");
+    assertThat(r.statements()).isEqualTo(6);
+  }
+
+  @Test
+  @DisplayName("G4: two migrations with the same version are refused, as Flyway refuses them")
+  void duplicateVersions() throws Exception {
+    migration("V1__a.sql", "SELECT 1;");
+    migration("V1.0__b.sql", "SELECT 1;");
+    assertThatThrownBy(() -> lintAll(contract("version: 1\n"), true))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("more than one migration with version V1");
+  }
+
+  @Test
+  @DisplayName("G4: a migration that is not UTF-8 cannot be analysed and is refused")
+  void notUtf8() throws Exception {
+    Files.write(migrations.resolve("V1__a.sql"), new byte[] {'S', 'E', (byte) 0xff, ';'});
+    assertThat(lintAll(contract("version: 1\n"), true).blocking())
+        .extracting(Finding::rule)
+        .containsExactly("unknown-statement");
+  }
+}

@@ -1,0 +1,3 @@
+ALTER TABLE orders ALTER COLUMN total SET DEFAULT 0;
+ALTER TABLE orders ADD COLUMN total2 numeric;
+CREATE TYPE mood AS ENUM ('a');

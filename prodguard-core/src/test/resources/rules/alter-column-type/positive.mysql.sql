@@ -1,0 +1,2 @@
+ALTER TABLE orders MODIFY COLUMN total DECIMAL(12,2) NOT NULL;
+ALTER TABLE orders CHANGE old_name new_name INT;

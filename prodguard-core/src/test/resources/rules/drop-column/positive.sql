@@ -1,0 +1,2 @@
+ALTER TABLE orders DROP COLUMN legacy_ref;
+ALTER TABLE users DROP nickname, ADD COLUMN x int;

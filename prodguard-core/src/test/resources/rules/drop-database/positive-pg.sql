@@ -1,0 +1,3 @@
+-- drop it
+DROP DATABASE shop;
+DROP DATABASE IF EXISTS old_shop;

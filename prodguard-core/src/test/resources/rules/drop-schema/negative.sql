@@ -1,0 +1,3 @@
+CREATE SCHEMA reporting;
+DROP TABLE IF EXISTS schema_versions_tmp;
+ALTER SCHEMA a RENAME TO b;

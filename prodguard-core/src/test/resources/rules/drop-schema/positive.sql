@@ -1,0 +1,3 @@
+DROP SCHEMA reporting CASCADE;
+
+  DROP OWNED BY old_role;

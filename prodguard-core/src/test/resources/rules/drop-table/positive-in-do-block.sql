@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  DROP TABLE audit_old;
+END
+$$;

@@ -1,0 +1,2 @@
+PREPARE stmt FROM @sql;
+EXECUTE stmt;

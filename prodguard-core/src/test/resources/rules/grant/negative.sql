@@ -1,0 +1,2 @@
+SELECT 'GRANT ALL ON x TO y';
+REVOKE ALL ON orders FROM public;

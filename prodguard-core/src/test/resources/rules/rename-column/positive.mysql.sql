@@ -1,0 +1,1 @@
+ALTER TABLE orders CHANGE COLUMN ref reference VARCHAR(20);

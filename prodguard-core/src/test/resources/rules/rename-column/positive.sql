@@ -1,0 +1,2 @@
+ALTER TABLE orders RENAME COLUMN ref TO reference;
+ALTER TABLE orders RENAME ref2 TO reference2;

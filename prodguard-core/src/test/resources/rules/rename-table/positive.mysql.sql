@@ -1,0 +1,2 @@
+RENAME TABLE a TO b, c TO d;
+ALTER TABLE x RENAME AS y;

@@ -1,0 +1,2 @@
+REVOKE ALL ON orders FROM public;
+DROP ROLE old_app;

