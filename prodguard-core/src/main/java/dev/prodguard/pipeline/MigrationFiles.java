@@ -64,10 +64,16 @@ public final class MigrationFiles {
     return of(files);
   }
 
-  private static Path resolve(ProdguardConfig config, String location) {
+  /**
+   * The folder of a configured location: relative to prodguard.yml, {@code filesystem:} likewise,
+   * {@code classpath:X} as {@code src/main/resources/X} (as {@code lint} reads it).
+   */
+  public static Path resolve(ProdguardConfig config, String location) {
     String l = location;
     if (l.startsWith("filesystem:")) {
       l = l.substring("filesystem:".length());
+    } else if (l.startsWith("classpath:")) {
+      l = "src/main/resources/" + l.substring("classpath:".length());
     } else if (l.contains(":") && !l.matches("[A-Za-z]:[\\\\/].*")) {
       throw new ConfigException(
           config.file(),
@@ -76,7 +82,8 @@ public final class MigrationFiles {
           "location '"
               + location
               + "' is not a folder: prodguard hashes the exact bytes it deploys, so migrations"
-              + " must be files in the repository (e.g. 'db/migration' or 'filesystem:db/migration')");
+              + " must be files in the repository (e.g. 'db/migration', 'filesystem:db/migration'"
+              + " or 'classpath:db/migration' for src/main/resources/db/migration)");
     }
     Path dir = config.baseDir().resolve(l).normalize();
     if (!Files.isDirectory(dir)) {

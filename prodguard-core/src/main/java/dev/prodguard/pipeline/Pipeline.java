@@ -43,7 +43,7 @@ public final class Pipeline {
   private final ProdguardConfig config;
   private final RunContext context;
   private final MigrationEngine engine;
-  private MigrationAnalyzer analyzer = new ContractHashAnalyzer();
+  private MigrationAnalyzer analyzer = new ContractLintAnalyzer();
   private SessionRegistrar registrar = SessionRegistrar.NONE;
   private Progress progress = Progress.NONE;
 

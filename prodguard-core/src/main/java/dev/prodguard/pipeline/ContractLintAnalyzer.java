@@ -1,0 +1,65 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.environment.Target;
+import dev.prodguard.lint.Finding;
+import dev.prodguard.lint.LintReport;
+import dev.prodguard.lint.Linter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * G4 in {@code verify}: the pending migrations are linted against the contract with the target's
+ * dialect and protection. Without a contract file the default forbidden rules apply and the
+ * contract hash is recorded as absent. The linted files must still hold the bytes that were hashed,
+ * so what was analysed is what will be deployed.
+ */
+public final class ContractLintAnalyzer implements MigrationAnalyzer {
+
+  @Override
+  public Analysis analyse(List<PendingMigration> pending, Target target) {
+    ProdguardConfig config = target.config();
+    Optional<String> sha = ContractHashAnalyzer.contractSha256(config);
+    Contract contract =
+        sha.isPresent()
+            ? ContractLoader.load(config.contract())
+            : ContractLoader.parse(
+                config.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    List<Path> paths = new ArrayList<>();
+    for (PendingMigration p : pending) {
+      paths.add(
+          MigrationFiles.resolve(config, p.file().location()).resolve(p.file().relativePath()));
+    }
+    LintReport report =
+        new Linter(target.dialect().kind())
+            .lintFiles(paths, contract, target.environment().isProtected());
+    List<String> refusals = new ArrayList<>();
+    for (Finding f : report.blocking()) {
+      refusals.add(
+          f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " "));
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      if (!sameBytes(paths.get(i), pending.get(i).file())) {
+        refusals.add(
+            paths.get(i) + " changed while verify read it: run verify again on a quiet checkout");
+      }
+    }
+    return new Analysis(refusals, sha);
+  }
+
+  private static boolean sameBytes(Path path, MigrationFile snapshot) {
+    try {
+      return Arrays.equals(Files.readAllBytes(path), snapshot.bytes());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

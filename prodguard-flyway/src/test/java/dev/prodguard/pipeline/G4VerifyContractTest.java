@@ -1,0 +1,61 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.dialect.Dialect;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** G4 in the pipeline: verify analyses the pending set against the contract and binds its hash. */
+@DisplayName("G4 frozen mutation contract (pipeline)")
+class G4VerifyContractTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G4: the contract check fails when a migration breaks it; nothing is recorded")
+  void verifyRefusesForbiddenMigration(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      f.migration("V2__drop.sql", "DROP TABLE items;\n");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(r.why()).contains("V2__drop.sql", "drop-table");
+      assertThat(f.query("SELECT COUNT(*) FROM prodguard_run WHERE status = 'verified'"))
+          .contains("0");
+      assertThat(f.tableExists("items")).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G7: deployment fails when the contract changed after verify")
+  void contractChangedAfterVerify(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      Files.writeString(dir.resolve("prodguard-contract.yml"), "version: 1\n");
+      Run run = f.pipeline().verify("prod").run().orElseThrow();
+      f.pipeline().backup("prod", Optional.empty());
+      assertThat(run.contractSha256()).isPresent();
+      Files.writeString(
+          dir.resolve("prodguard-contract.yml"), "version: 1\nforbidden: [drop-database]\n");
+
+      GuardRefusal r =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline().deploy("prod", Optional.empty()));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(r.why()).contains("contract", "changed since run " + run.id());
+      assertThat(f.tableExists("items")).isFalse();
+    }
+  }
+}
