@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Makes unsafe production-database changes technically impossible.",
-    subcommands = {InitFingerprintCommand.class, CheckCommand.class},
+    subcommands = {InitFingerprintCommand.class, CheckCommand.class, ScanCommand.class},
     footer = {
       "",
       "Exit codes: 0 ok; 1 refused by a guard (or findings at error level);",
