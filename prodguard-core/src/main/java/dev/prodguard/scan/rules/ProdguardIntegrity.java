@@ -76,14 +76,14 @@ public final class ProdguardIntegrity implements Rule {
           at(
               configFile,
               configPath,
-              lineOf(configFile, "contract"),
+              keyAt(configFile, "contract", 0),
               "the contract " + context.contractPath() + " is missing"));
     } else if (context.git() && !context.files().contains(context.contractPath())) {
       out.add(
           at(
               configFile,
               configPath,
-              lineOf(configFile, "contract"),
+              keyAt(configFile, "contract", 0),
               "the contract " + context.contractPath() + " exists but is not committed"));
     }
 
@@ -93,7 +93,7 @@ public final class ProdguardIntegrity implements Rule {
             at(
                 configFile,
                 configPath,
-                env.line(),
+                keyAt(configFile, env.name().toLowerCase(Locale.ROOT), env.line()),
                 "protected environment '" + env.name() + "' has no fingerprint"));
       }
     }
@@ -109,7 +109,7 @@ public final class ProdguardIntegrity implements Rule {
           at(
               config.file(),
               context.configPath(),
-              lineOf(config.file(), "locations"),
+              keyAt(config.file(), "locations", 0),
               CALLBACK
                   + " is missing from the first migration location '"
                   + location
@@ -168,29 +168,30 @@ public final class ProdguardIntegrity implements Rule {
     return out;
   }
 
-  private Finding at(Path file, String path, int line, String specific) {
+  private Finding at(Path file, String path, int[] at, String specific) {
     return new Finding(
-        id(),
-        severity(),
-        path,
-        line,
-        line > 0 ? 1 : 0,
-        Excerpts.of(line(file, line)),
-        message(specific));
+        id(), severity(), path, at[0], at[1], Excerpts.of(line(file, at[0])), message(specific));
   }
 
-  private static int lineOf(Path file, String key) {
+  /** Line and column of the first {@code key:} (optionally the last one before {@code before}). */
+  private static int[] keyAt(Path file, String key, int before) {
+    int[] found = {1, 1};
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).strip().toLowerCase(Locale.ROOT).startsWith(key + ":")) {
-          return i + 1;
+      for (int i = 0; i < lines.size() && (before <= 0 || i + 1 <= before); i++) {
+        String l = lines.get(i);
+        String t = l.stripLeading();
+        if (t.toLowerCase(Locale.ROOT).startsWith(key + ":")) {
+          found = new int[] {i + 1, l.length() - t.length() + 1};
+          if (before <= 0) {
+            break;
+          }
         }
       }
     } catch (IOException | java.io.UncheckedIOException e) {
-      // fall through
+      // the finding still names the file
     }
-    return 1;
+    return found;
   }
 
   private static String line(Path file, int line) {

@@ -2,6 +2,7 @@ package dev.prodguard.scan.rules;
 
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.environment.HostPattern;
+import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * A protected environment's URL variable ({@code PROD_DATABASE_URL}), or a literal URL whose host
  * matches a protected environment's {@code hosts}, in a file that is not one of the contract's
- * {@code mutation-scripts}: the original specification's "new mutation script" check. The protected
+ * {@code mutation-scripts} (documentation aside: naming the variable is not using it): the original specification's "new mutation script" check. The protected
  * environments come from {@code prodguard.yml}; without it nothing is known to be protected and the
  * rule has nothing to look for.
  */
@@ -57,6 +58,7 @@ public final class ProtectedUrlReference implements Rule {
   @Override
   public boolean appliesTo(ScanFile file, ScanContext context) {
     return !context.protectedEnvironments().isEmpty()
+        && file.kind() != FileKind.DOC
         && !context.isMutationScript(file.path())
         && !context.isProdguardFile(file.path());
   }
