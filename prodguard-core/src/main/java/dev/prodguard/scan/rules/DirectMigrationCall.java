@@ -91,7 +91,7 @@ public final class DirectMigrationCall implements Rule {
   public String why() {
     return "Only the guarded pipeline (verify, backup, deploy) may change a protected schema;"
         + " a direct call skips the contract check, the backup and the audit, and is how"
-        + " 'flyway clean' reaches production.";
+        + " a Flyway clean reaches production.";
   }
 
   @Override

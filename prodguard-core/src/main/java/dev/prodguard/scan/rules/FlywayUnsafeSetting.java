@@ -68,7 +68,7 @@ public final class FlywayUnsafeSetting implements Rule {
       String v = s.effectiveValue();
       String problem =
           switch (name) {
-            case "cleandisabled" -> v.equals("false") ? "enables flyway clean" : null;
+            case "cleandisabled" -> v.equals("false") ? "enables Flyway clean" : null;
             case "cleanonvalidationerror" ->
                 v.equals("true") ? "cleans the database when validation fails" : null;
             case "validateonmigrate" ->

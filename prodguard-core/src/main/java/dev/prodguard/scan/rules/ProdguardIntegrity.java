@@ -51,7 +51,7 @@ public final class ProdguardIntegrity implements Rule {
   @Override
   public String why() {
     return "Without them the guarantees are switched off silently: no contract means nothing"
-        + " to check migrations against, no callback means a hand-run 'flyway migrate' is not"
+        + " to check migrations against, no callback means a hand-run Flyway migrate is not"
         + " stopped by the database, no fingerprint means any database passes as production.";
   }
 
