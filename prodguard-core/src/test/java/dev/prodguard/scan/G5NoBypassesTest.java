@@ -80,11 +80,11 @@ class G5NoBypassesTest {
     ScanReport r = repo.scan();
     assertThat(Repo.positions(r, "direct-migration-call"))
         .containsExactlyInAnyOrder(
-            "Makefile:2:30",
-            "build.gradle.kts:1:36",
+            "Makefile:2:29",
+            "build.gradle.kts:1:35",
             "scripts/fix-prod.sh:2:1",
             "scripts/psql-prod.sh:2:1",
-            "src/main/java/com/acme/Boot.java:4:44",
+            "src/main/java/com/acme/Boot.java:4:45",
             "src/test/java/com/acme/Reset.java:4:6");
     assertThat(r.findings()).noneMatch(f -> f.path().equals(".github/workflows/deploy.yml"));
     assertThat(r.failed()).isTrue();
@@ -104,7 +104,7 @@ class G5NoBypassesTest {
                     + "    steps: [ { run: ./app --migrate } ]\n")
             .scan();
     assertThat(Repo.positions(r, "protected-url-reference"))
-        .containsExactly(".github/workflows/nightly.yml:6:35");
+        .containsExactly(".github/workflows/nightly.yml:6:33");
     assertThat(r.failed()).isTrue();
 
     // reviewed: listed in mutation-scripts, the same file passes
@@ -129,7 +129,7 @@ class G5NoBypassesTest {
             .scan();
     assertThat(Repo.positions(attacked, "bypass-flag"))
         .containsExactlyInAnyOrder(
-            ".env:1:1", "ci/deploy.sh:2:37", "src/main/resources/application.properties:1:1");
+            ".env:1:1", "ci/deploy.sh:2:36", "src/main/resources/application.properties:1:1");
     assertThat(Repo.positions(attacked, "ci-true-outside-ci")).containsExactly("ci/deploy.sh:2:1");
 
     // and prodguard's own repository has none (its fixtures are covered by reviewed exceptions)
