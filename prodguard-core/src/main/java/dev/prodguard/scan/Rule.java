@@ -32,7 +32,7 @@ public interface Rule {
 
   /** The message of a finding: the specific problem, then why, then what to do instead. */
   default String message(String specific) {
-    return specific + ". " + why() + " " + instead();
+    return specific + ". " + why() + " Instead: " + instead();
   }
 
   default Finding finding(ScanFile file, int offset, String specific) {

@@ -170,7 +170,7 @@ public final class Scanner {
   private static List<Finding> dedupe(List<Finding> found) {
     Map<String, Finding> unique = new LinkedHashMap<>();
     for (Finding f : found) {
-      unique.putIfAbsent(f.rule() + "\u0000" + f.position(), f);
+      unique.putIfAbsent(f.rule() + "\u0000" + f.position() + "\u0000" + f.message(), f);
     }
     return new ArrayList<>(unique.values());
   }

@@ -57,7 +57,9 @@ class G5NoBypassesTest {
         .file("prodguard.yml", CONFIG)
         .file("prodguard-contract.yml", CONTRACT)
         .file(".github/workflows/deploy.yml", PIPELINE)
-        .file("src/main/resources/db/migration/beforeMigrate.sql", "SELECT prodguard_assert_deploy();\n");
+        .file(
+            "src/main/resources/db/migration/beforeMigrate.sql",
+            "SELECT prodguard_assert_deploy();\n");
   }
 
   @Test
@@ -147,7 +149,8 @@ class G5NoBypassesTest {
   void ownRepositoryScansClean() {
     assertThat(Files.exists(OWN_REPOSITORY.resolve("prodguard-contract.yml"))).isTrue();
     ScanReport own = new Scanner().scan(OWN_REPOSITORY);
-    assertThat(own.findings().stream().map(f -> f.position() + " [" + f.rule() + "] " + f.excerpt()))
+    assertThat(
+            own.findings().stream().map(f -> f.position() + " [" + f.rule() + "] " + f.excerpt()))
         .isEmpty();
     assertThat(own.excepted()).isNotEmpty();
   }

@@ -57,7 +57,8 @@ final class Repo {
     try {
       List<String> cmd = new java.util.ArrayList<>(List.of("git"));
       cmd.addAll(List.of(args));
-      Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new AssertionError("git " + String.join(" ", args) + " failed: " + out);

@@ -73,8 +73,7 @@ class ScanExceptionsTest {
         repo()
             .file(
                 "prodguard-contract.yml",
-                contract(
-                    "  - { path: scripts/release.sh, rule: ci-true-outside-ci, reason: r }\n"))
+                contract("  - { path: scripts/release.sh, rule: ci-true-outside-ci, reason: r }\n"))
             .scan();
     assertThat(Repo.positions(r, "bypass-flag")).hasSize(2);
     assertThat(Repo.positions(r, "unused-scan-exception"))

@@ -85,7 +85,8 @@ class ScannerTest {
   }
 
   @Test
-  @DisplayName("a missing directory, a malformed prodguard.yml or contract are configuration errors")
+  @DisplayName(
+      "a missing directory, a malformed prodguard.yml or contract are configuration errors")
   void configurationErrors() {
     assertThatThrownBy(() -> new Scanner().scan(dir.resolve("nope")))
         .isInstanceOf(ConfigException.class)

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 /**
  * A protected environment's URL variable ({@code PROD_DATABASE_URL}), or a literal URL whose host
  * matches a protected environment's {@code hosts}, in a file that is not one of the contract's
- * {@code mutation-scripts} (documentation aside: naming the variable is not using it): the original specification's "new mutation script" check. The protected
- * environments come from {@code prodguard.yml}; without it nothing is known to be protected and the
- * rule has nothing to look for.
+ * {@code mutation-scripts} (documentation aside: naming the variable is not using it): the original
+ * specification's "new mutation script" check. The protected environments come from {@code
+ * prodguard.yml}; without it nothing is known to be protected and the rule has nothing to look for.
  */
 public final class ProtectedUrlReference implements Rule {
   public static final String ID = "protected-url-reference";
