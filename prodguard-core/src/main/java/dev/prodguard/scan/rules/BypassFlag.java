@@ -65,6 +65,8 @@ public final class BypassFlag implements Rule {
           "migrations",
           "migrate",
           "contract");
+  private static final Pattern NO_FLAG =
+      Pattern.compile("(?i)(?:^|[._-])no[._-]([a-z0-9]+)");
   private static final List<String> PREFIXES =
       List.of("skip", "bypass", "allow", "force", "disable", "unsafe", "no");
 
@@ -143,7 +145,11 @@ public final class BypassFlag implements Rule {
     }
   }
 
-  /** The matching words ("skip + ci"), or null when the name is no bypass. */
+  /**
+   * The matching words ("skip + ci"), or null when the name is no bypass. "no" counts before
+   * "verify" (NO_VERIFY, noVerify) and as a separate flag word before any guard word (NO_BACKUP,
+   * --no-backup), not in a camelCase name that describes a state (noBackup).
+   */
   static String bypass(String token) {
     List<String> words = RepoPaths.words(token);
     String bypassWord = null;
@@ -152,15 +158,26 @@ public final class BypassFlag implements Rule {
       String w = words.get(i);
       if (BYPASS.contains(w) && bypassWord == null) {
         bypassWord = w;
-      } else if (w.equals("no") && i + 1 < words.size() && GUARD.contains(words.get(i + 1))) {
+      } else if (w.equals("no") && i + 1 < words.size() && words.get(i + 1).equals("verify")) {
         bypassWord = "no";
       }
       if (GUARD.contains(w) && guardWord == null) {
         guardWord = w;
       }
       for (String p : PREFIXES) {
-        if (w.length() > p.length() && w.startsWith(p) && GUARD.contains(w.substring(p.length()))) {
-          return p + " + " + w.substring(p.length());
+        if (w.length() > p.length() && w.startsWith(p)) {
+          String rest = w.substring(p.length());
+          if (p.equals("no") ? rest.equals("verify") : GUARD.contains(rest)) {
+            return p + " + " + rest;
+          }
+        }
+      }
+    }
+    if (bypassWord == null) {
+      Matcher no = NO_FLAG.matcher(token);
+      while (no.find()) {
+        if (GUARD.contains(no.group(1).toLowerCase(java.util.Locale.ROOT))) {
+          return "no + " + no.group(1).toLowerCase(java.util.Locale.ROOT);
         }
       }
     }

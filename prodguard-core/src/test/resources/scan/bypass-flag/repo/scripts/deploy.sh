@@ -4,3 +4,4 @@ set -euo pipefail
 ./prodguard promote prod --skip-backup
 git commit --no-verify -m "release"
 echo "we never allow origins we do not know"
+./prodguard deploy prod --no-backup

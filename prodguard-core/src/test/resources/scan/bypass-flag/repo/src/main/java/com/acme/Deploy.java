@@ -8,4 +8,5 @@ public class Deploy {
   String allowedOrigins = "*";
   String key = System.getProperty("prodguard.skip.verify");
   GuardRail rail;
+  Object noBackup; // the state "no backup yet", not a switch
 }
