@@ -22,8 +22,9 @@ import java.util.regex.Pattern;
 public final class BypassFlag implements Rule {
   public static final String ID = "bypass-flag";
 
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*");
-  private static final Pattern HINT = Pattern.compile("skip|bypass|allow|force|disable|unsafe|no");
+  /** Lower-case text that may start or continue a bypass name ("no" only before . - _ or v). */
+  private static final List<String> HINTS =
+      List.of("skip", "bypass", "allow", "force", "disable", "unsafe", "no");
 
   static final Set<String> BYPASS =
       Set.of(
@@ -65,8 +66,7 @@ public final class BypassFlag implements Rule {
           "migrations",
           "migrate",
           "contract");
-  private static final Pattern NO_FLAG =
-      Pattern.compile("(?i)(?:^|[._-])no[._-]([a-z0-9]+)");
+  private static final Pattern NO_FLAG = Pattern.compile("(?i)(?:^|[._-])no[._-]([a-z0-9]+)");
   private static final List<String> PREFIXES =
       List.of("skip", "bypass", "allow", "force", "disable", "unsafe", "no");
 
@@ -105,35 +105,98 @@ public final class BypassFlag implements Rule {
   @Override
   public void check(ScanFile file, ScanContext context, List<Finding> out) {
     String code = file.code();
-    Matcher m = TOKEN.matcher(code);
-    while (m.find()) {
-      String token = m.group();
-      if (!HINT.matcher(token.toLowerCase(java.util.Locale.ROOT)).find()) {
+    String lower = file.codeLower();
+    // only tokens around a bypass word are candidates: find the words (indexOf is much faster
+    // than a regex over every token of every file), then expand to their tokens
+    int[] hits = new int[16];
+    int n = 0;
+    for (String h : HINTS) {
+      for (int i = lower.indexOf(h); i >= 0; i = lower.indexOf(h, i + h.length())) {
+        if (h.equals("no")
+            && !(i + 2 < lower.length() && (".-_v".indexOf(lower.charAt(i + 2)) >= 0))) {
+          continue;
+        }
+        if (n == hits.length) {
+          hits = java.util.Arrays.copyOf(hits, n * 2);
+        }
+        hits[n++] = i;
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    java.util.Arrays.sort(hits, 0, n);
+    int done = -1;
+    for (int k = 0; k < n; k++) {
+      int start = hits[k];
+      if (start < done) {
         continue;
       }
-      int start = m.start();
-      if (start > 0
-          && code.charAt(start - 1) == '-'
-          && token.length() > 2
-          && token.charAt(0) == 'D'
-          && Character.isLowerCase(token.charAt(1))) {
-        token = token.substring(1); // -Dname=value: the property is "name"
-        start++;
+      while (start > 0 && isTokenChar(code, start - 1)) {
+        start--;
       }
-      boolean qualifiedName =
-          file.kind().isJvmSource()
-              && token.indexOf('.') > 0
-              && (start == 0 || (code.charAt(start - 1) != '"' && code.charAt(start - 1) != '\''));
-      if (qualifiedName) {
-        // java.util.List, dev.prodguard.x.Y: each segment is an identifier of its own
-        int from = 0;
-        for (String segment : token.split("\\.")) {
-          report(file, start + from, segment, out);
-          from += segment.length() + 1;
-        }
-      } else {
-        report(file, start, token, out);
+      int end = hits[k] + 1;
+      while (end < code.length() && isTokenChar(code, end)) {
+        end++;
       }
+      done = end;
+      check(file, code, start, trimSeparators(code, start, end), out);
+    }
+  }
+
+  private static boolean isTokenChar(String code, int i) {
+    char c = code.charAt(i);
+    if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+      return true;
+    }
+    // '.' and '-' join words (prodguard.skip-fingerprint) when a word character follows
+    return (c == '.' || c == '-')
+        && i + 1 < code.length()
+        && i > 0
+        && isWordChar(code.charAt(i + 1))
+        && isWordChar(code.charAt(i - 1));
+  }
+
+  private static boolean isWordChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+  }
+
+  private static int trimSeparators(String code, int start, int end) {
+    while (end > start && (code.charAt(end - 1) == '.' || code.charAt(end - 1) == '-')) {
+      end--;
+    }
+    return end;
+  }
+
+  private void check(ScanFile file, String code, int start, int end, List<Finding> out) {
+    while (start < end && (code.charAt(start) == '.' || code.charAt(start) == '-')) {
+      start++;
+    }
+    if (start >= end) {
+      return;
+    }
+    String token = code.substring(start, end);
+    if (start > 0
+        && code.charAt(start - 1) == '-'
+        && token.length() > 2
+        && token.charAt(0) == 'D'
+        && Character.isLowerCase(token.charAt(1))) {
+      token = token.substring(1); // -Dname=value: the property is "name"
+      start++;
+    }
+    boolean qualifiedName =
+        file.kind().isJvmSource()
+            && token.indexOf('.') > 0
+            && (start == 0 || (code.charAt(start - 1) != '"' && code.charAt(start - 1) != '\''));
+    if (qualifiedName) {
+      // java.util.List, dev.prodguard.x.Y: each segment is an identifier of its own
+      int from = 0;
+      for (String segment : token.split("\\.")) {
+        report(file, start + from, segment, out);
+        from += segment.length() + 1;
+      }
+    } else {
+      report(file, start, token, out);
     }
   }
 

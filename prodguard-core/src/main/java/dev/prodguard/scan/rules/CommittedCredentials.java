@@ -83,13 +83,18 @@ public final class CommittedCredentials implements Rule {
 
   @Override
   public void check(ScanFile file, ScanContext context, List<Finding> out) {
+    boolean hasUrl = file.code().indexOf("://") >= 0;
+    boolean config = !file.kind().isJvmSource(); // in code only URLs count
+    if (!hasUrl && !config) {
+      return;
+    }
     boolean prodFile =
         RepoPaths.isProdLike(file.path()) || RepoPaths.isProdLike(file.fileProfile().orElse(null));
-    if (!file.isTest() || prodFile) {
+    if (hasUrl && (!file.isTest() || prodFile)) {
       urls(file, out);
     }
-    if (file.kind().isJvmSource()) {
-      return; // code, not configuration: only URLs count there
+    if (!config) {
+      return;
     }
     for (Setting s : file.settings()) {
       String last = s.lastSegment();
@@ -109,9 +114,6 @@ public final class CommittedCredentials implements Rule {
 
   private void urls(ScanFile file, List<Finding> out) {
     String code = file.code();
-    if (code.indexOf("://") < 0) {
-      return;
-    }
     Matcher m = URL.matcher(code);
     while (m.find()) {
       String url = m.group();
