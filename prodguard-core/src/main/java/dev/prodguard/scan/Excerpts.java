@@ -23,9 +23,18 @@ public final class Excerpts {
   private Excerpts() {}
 
   public static String of(String line) {
+    return of(line, 1);
+  }
+
+  /** The line around a 1-based column: long lines are cut to a window that shows the column. */
+  public static String of(String line, int column) {
+    // redact the whole line first: a window could cut a secret away from its key
     String s = redact(line.strip());
+    int at = Math.max(0, column - 1 - (line.length() - line.stripLeading().length()));
     if (s.length() > MAX) {
-      s = s.substring(0, MAX - 3) + "...";
+      int from = Math.max(0, Math.min(at - 40, s.length() - (MAX - 3)));
+      int to = Math.min(s.length(), from + MAX - (from > 0 ? 6 : 3));
+      s = (from > 0 ? "..." : "") + s.substring(from, to) + (to < s.length() ? "..." : "");
     }
     return s;
   }

@@ -37,13 +37,14 @@ public interface Rule {
 
   default Finding finding(ScanFile file, int offset, String specific) {
     int line = file.line(offset);
+    int column = file.column(offset);
     return new Finding(
         id(),
         severity(),
         file.path(),
         line,
-        file.column(offset),
-        Excerpts.of(file.lineText(line)),
+        column,
+        Excerpts.of(file.lineText(line), column),
         message(specific));
   }
 
@@ -54,7 +55,7 @@ public interface Rule {
         file.path(),
         line,
         column,
-        Excerpts.of(file.lineText(line)),
+        Excerpts.of(file.lineText(line), column),
         message(specific));
   }
 }
