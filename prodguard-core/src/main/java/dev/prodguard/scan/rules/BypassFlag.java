@@ -22,10 +22,6 @@ import java.util.regex.Pattern;
 public final class BypassFlag implements Rule {
   public static final String ID = "bypass-flag";
 
-  /** Lower-case text that may start or continue a bypass name ("no" only before . - _ or v). */
-  private static final List<String> HINTS =
-      List.of("skip", "bypass", "allow", "force", "disable", "unsafe", "no");
-
   static final Set<String> BYPASS =
       Set.of(
           "skip",
@@ -106,26 +102,38 @@ public final class BypassFlag implements Rule {
   public void check(ScanFile file, ScanContext context, List<Finding> out) {
     String code = file.code();
     String lower = file.codeLower();
-    // only tokens around a bypass word are candidates: find the words (indexOf is much faster
-    // than a regex over every token of every file), then expand to their tokens
+    // only tokens around a bypass word are candidates: find the words in one pass (much
+    // cheaper than a regex over every token of every file), then expand to their tokens
     int[] hits = new int[16];
     int n = 0;
-    for (String h : HINTS) {
-      for (int i = lower.indexOf(h); i >= 0; i = lower.indexOf(h, i + h.length())) {
-        if (h.equals("no")
-            && !(i + 2 < lower.length() && (".-_v".indexOf(lower.charAt(i + 2)) >= 0))) {
-          continue;
-        }
-        if (n == hits.length) {
-          hits = java.util.Arrays.copyOf(hits, n * 2);
-        }
-        hits[n++] = i;
+    int len = lower.length();
+    for (int i = 0; i + 1 < len; i++) {
+      String hint =
+          switch (lower.charAt(i)) {
+            case 's' -> "skip";
+            case 'b' -> "bypass";
+            case 'a' -> "allow";
+            case 'f' -> "force";
+            case 'd' -> "disable";
+            case 'u' -> "unsafe";
+            case 'n' -> "no";
+            default -> null;
+          };
+      if (hint == null || !lower.startsWith(hint, i)) {
+        continue;
       }
+      if (hint.equals("no") && !(i + 2 < len && (".-_v".indexOf(lower.charAt(i + 2)) >= 0))) {
+        continue;
+      }
+      if (n == hits.length) {
+        hits = java.util.Arrays.copyOf(hits, n * 2);
+      }
+      hits[n++] = i;
+      i += hint.length() - 1;
     }
     if (n == 0) {
       return;
     }
-    java.util.Arrays.sort(hits, 0, n);
     int done = -1;
     for (int k = 0; k < n; k++) {
       int start = hits[k];
