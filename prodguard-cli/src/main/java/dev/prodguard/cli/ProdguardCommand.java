@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       CiCommand.class,
       AuditCommand.class,
       LintCommand.class,
-      ContractCommand.class
+      ContractCommand.class,
+      ScanCommand.class
     },
     footer = {
       "",
