@@ -1,0 +1,134 @@
+package dev.prodguard.contract;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The frozen mutation contract ({@code prodguard-contract.yml}, DESIGN section 5), loaded by {@link
+ * ContractLoader}. Table and column names are kept lower-case: SQL identifiers that are not quoted
+ * compare case-insensitively.
+ *
+ * @param file where it was read from
+ * @param sha256 hex SHA-256 of the file's bytes: what the pipeline records with every deployment
+ * @param forbidden rule ids that must never reach a protected environment
+ * @param forbiddenDefaulted true when the file has no {@code forbidden} key and DESIGN's defaults
+ *     apply
+ */
+public record Contract(
+    Path file,
+    String sha256,
+    int version,
+    List<String> forbidden,
+    boolean forbiddenDefaulted,
+    Map<String, ProtectedTable> protectedTables,
+    List<MutationScript> mutationScripts,
+    Map<String, SyncTable> sync,
+    List<MigrationException> exceptions,
+    List<ScanException> scanExceptions) {
+
+  public Contract {
+    forbidden = List.copyOf(forbidden);
+    protectedTables = Collections.unmodifiableMap(new LinkedHashMap<>(protectedTables));
+    mutationScripts = List.copyOf(mutationScripts);
+    sync = Collections.unmodifiableMap(new LinkedHashMap<>(sync));
+    exceptions = List.copyOf(exceptions);
+    scanExceptions = List.copyOf(scanExceptions);
+  }
+
+  /** A table no migration may alter or write, except UPDATEs of its writable columns. */
+  public record ProtectedTable(String name, Set<String> writableColumns, int line) {
+    public ProtectedTable {
+      writableColumns = Set.copyOf(writableColumns);
+    }
+  }
+
+  /** A path or glob (relative to the repository root) allowed to mutate protected environments. */
+  public record MutationScript(String pattern, int line) {
+    /** True when {@code relativePath} (forward slashes, relative to the repo root) matches. */
+    public boolean matches(String relativePath) {
+      String p = relativePath.replace('\\', '/');
+      if (p.startsWith("./")) {
+        p = p.substring(2);
+      }
+      if (pattern.equals(p)) {
+        return true;
+      }
+      if (!isGlob(pattern)) {
+        return false;
+      }
+      PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+      return m.matches(Path.of(p));
+    }
+
+    static boolean isGlob(String s) {
+      return s.indexOf('*') >= 0
+          || s.indexOf('?') >= 0
+          || s.indexOf('{') >= 0
+          || s.indexOf('[') >= 0;
+    }
+  }
+
+  /** A table that reference-data promotion ({@code prodguard sync}) may write. */
+  public record SyncTable(
+      String name, List<String> key, List<String> columns, boolean delete, long maxRows, int line) {
+    public SyncTable {
+      key = List.copyOf(key);
+      columns = List.copyOf(columns);
+    }
+  }
+
+  /**
+   * A reviewed exception: findings of {@code rule} in migration {@code migration} (e.g. {@code
+   * V42}, {@code R__views}) are covered. One that covers nothing is an error.
+   */
+  public record MigrationException(
+      MigrationId migration, String rule, String reason, String file, int line) {}
+
+  /** A reviewed false positive of {@code prodguard scan}: {@code path} may be a glob. */
+  public record ScanException(String path, String rule, String reason, String file, int line) {
+    public boolean matchesPath(String relativePath) {
+      return new MutationScript(path, line).matches(relativePath);
+    }
+  }
+
+  public boolean isForbidden(String rule) {
+    return forbidden.contains(rule);
+  }
+
+  /** The protected-table entry for a (possibly schema-qualified) table name, if any. */
+  public Optional<ProtectedTable> protectedTable(String table) {
+    if (protectedTables.isEmpty() || table == null) {
+      return Optional.empty();
+    }
+    String t = table.toLowerCase(Locale.ROOT);
+    ProtectedTable exact = protectedTables.get(t);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    int dot = t.lastIndexOf('.');
+    String bare = dot < 0 ? t : t.substring(dot + 1);
+    for (ProtectedTable p : protectedTables.values()) {
+      String n = p.name();
+      int d = n.lastIndexOf('.');
+      // "users" in the contract protects every schema's users; "app.users" protects an
+      // unqualified "users" too, because the search path may resolve to it (fail closed).
+      if (d < 0 ? n.equals(bare) : (dot < 0 && n.substring(d + 1).equals(bare))) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** True when {@code relativePath} is one of the declared mutation scripts. */
+  public boolean isMutationScript(String relativePath) {
+    return mutationScripts.stream().anyMatch(m -> m.matches(relativePath));
+  }
+}

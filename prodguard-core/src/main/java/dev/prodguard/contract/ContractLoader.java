@@ -1,0 +1,295 @@
+package dev.prodguard.contract;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.YamlMap;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads and validates {@code prodguard-contract.yml} strictly: unknown keys, unknown rule ids,
+ * duplicate entries and exceptions without a reason are configuration errors naming file, line and
+ * key. A contract that does not load refuses everything that needs it (fail closed).
+ */
+public final class ContractLoader {
+  public static final String DEFAULT_FILE = "prodguard-contract.yml";
+  public static final int VERSION = 1;
+
+  private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
+
+  private ContractLoader() {}
+
+  public static Contract load(Path file) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(
+          file,
+          0,
+          null,
+          "contract not found: protected environments need a committed "
+              + DEFAULT_FILE
+              + " (see docs/contract.md)");
+    } catch (IOException e) {
+      throw new ConfigException(file, 0, null, "cannot read the contract: " + e.getMessage());
+    }
+    return parse(file, bytes);
+  }
+
+  /** Parses contract bytes; {@code file} names them in errors and in the model. */
+  public static Contract parse(Path file, byte[] bytes) {
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file, 0, null, "the contract is not valid UTF-8");
+    }
+    YamlMap root = YamlMap.parse(file.toString(), text);
+
+    long version =
+        root.integer("version")
+            .orElseThrow(() -> root.error(null, "'version' is required (version: 1)"));
+    if (version != VERSION) {
+      throw root.error(
+          "version",
+          "unsupported contract version " + version + "; this prodguard reads version 1");
+    }
+
+    boolean defaulted = !root.has("forbidden");
+    List<String> forbidden = new ArrayList<>();
+    if (defaulted) {
+      forbidden.addAll(RuleIds.DEFAULT_FORBIDDEN);
+    } else {
+      Set<String> seen = new HashSet<>();
+      for (YamlMap.Scalar s : root.stringList("forbidden").orElse(List.of())) {
+        ruleId(root.file(), s);
+        if (!seen.add(s.value())) {
+          throw new ConfigException(
+              root.file(), s.line(), s.key(), "rule '" + s.value() + "' is listed twice");
+        }
+        forbidden.add(s.value());
+      }
+    }
+
+    Map<String, Contract.ProtectedTable> protectedTables = new LinkedHashMap<>();
+    Optional<YamlMap> pt = root.map("protected-tables");
+    if (pt.isPresent()) {
+      for (Map.Entry<String, YamlMap> e : pt.get().children().entrySet()) {
+        String name = tableName(pt.get(), e.getKey());
+        YamlMap t = e.getValue();
+        Set<String> writable = new LinkedHashSet<>();
+        for (YamlMap.Scalar c : t.stringList("writable-columns").orElse(List.of())) {
+          writable.add(columnName(t.file(), c));
+        }
+        t.finish("writable-columns");
+        if (protectedTables.put(name, new Contract.ProtectedTable(name, writable, t.line()))
+            != null) {
+          throw pt.get().error(e.getKey(), "table '" + name + "' is listed twice");
+        }
+      }
+    }
+
+    List<Contract.MutationScript> scripts = new ArrayList<>();
+    for (YamlMap.Scalar s : root.stringList("mutation-scripts").orElse(List.of())) {
+      String p = s.value().trim();
+      if (p.isEmpty() || p.startsWith("/") || p.contains("..")) {
+        throw new ConfigException(
+            root.file(),
+            s.line(),
+            s.key(),
+            "mutation-scripts entries are paths or globs relative to the repository root");
+      }
+      if (Contract.MutationScript.isGlob(p)) {
+        try {
+          java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + p);
+        } catch (IllegalArgumentException ex) {
+          throw new ConfigException(
+              root.file(), s.line(), s.key(), "'" + p + "' is not a valid glob");
+        }
+      }
+      scripts.add(new Contract.MutationScript(p, s.line()));
+    }
+
+    Map<String, Contract.SyncTable> sync = new LinkedHashMap<>();
+    Optional<YamlMap> sy = root.map("sync");
+    if (sy.isPresent()) {
+      for (Map.Entry<String, YamlMap> e : sy.get().children().entrySet()) {
+        String name = tableName(sy.get(), e.getKey());
+        YamlMap t = e.getValue();
+        List<String> key = columns(t, "key", true);
+        List<String> columns = columns(t, "columns", true);
+        boolean delete = t.bool("delete").orElse(false);
+        long maxRows =
+            t.integer("max-rows")
+                .orElseThrow(
+                    () -> t.error(null, "'" + t.qualify("max-rows") + "' is required (a ceiling)"));
+        if (maxRows < 1) {
+          throw t.error("max-rows", "max-rows must be at least 1");
+        }
+        t.finish("key", "columns", "delete", "max-rows");
+        sync.put(name, new Contract.SyncTable(name, key, columns, delete, maxRows, t.line()));
+      }
+    }
+
+    List<Contract.MigrationException> exceptions = new ArrayList<>();
+    Set<String> seenExceptions = new HashSet<>();
+    for (YamlMap e : root.mapList("exceptions").orElse(List.of())) {
+      YamlMap.Scalar migration = e.requiredString("migration");
+      MigrationId id =
+          MigrationId.parse(migration.value())
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          e.file(),
+                          migration.line(),
+                          migration.key(),
+                          "'"
+                              + migration.value()
+                              + "' is not a Flyway migration: write V<version> (e.g. V42, V1.2),"
+                              + " U<version> or R__<description>"));
+      YamlMap.Scalar rule = e.requiredString("rule");
+      ruleId(e.file(), rule);
+      String reason = reason(e);
+      e.finish("migration", "rule", "reason");
+      if (!seenExceptions.add(id + "/" + rule.value())) {
+        throw e.error(
+            null, "a second exception for " + id + " and rule '" + rule.value() + "': merge them");
+      }
+      exceptions.add(new Contract.MigrationException(id, rule.value(), reason, e.file(), e.line()));
+    }
+
+    List<Contract.ScanException> scanExceptions = new ArrayList<>();
+    for (YamlMap e : root.mapList("scan-exceptions").orElse(List.of())) {
+      YamlMap.Scalar path = e.requiredString("path");
+      if (path.value().isBlank() || path.value().startsWith("/") || path.value().contains("..")) {
+        throw new ConfigException(
+            e.file(), path.line(), path.key(), "path must be relative to the repository root");
+      }
+      YamlMap.Scalar rule = e.requiredString("rule");
+      if (!rule.value().matches("[a-z][a-z0-9-]*")) {
+        throw new ConfigException(
+            e.file(), rule.line(), rule.key(), "'" + rule.value() + "' is not a rule id");
+      }
+      String reason = reason(e);
+      e.finish("path", "rule", "reason");
+      scanExceptions.add(
+          new Contract.ScanException(path.value(), rule.value(), reason, e.file(), e.line()));
+    }
+
+    root.finish(
+        "version",
+        "forbidden",
+        "protected-tables",
+        "mutation-scripts",
+        "sync",
+        "exceptions",
+        "scan-exceptions");
+    return new Contract(
+        file,
+        sha256(bytes),
+        (int) version,
+        forbidden,
+        defaulted,
+        protectedTables,
+        scripts,
+        sync,
+        exceptions,
+        scanExceptions);
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String reason(YamlMap e) {
+    YamlMap.Scalar reason =
+        e.string("reason")
+            .orElseThrow(
+                () ->
+                    e.error(
+                        "reason",
+                        "'"
+                            + e.qualify("reason")
+                            + "' is required: say why this was reviewed and accepted"));
+    if (reason.value().isBlank()) {
+      throw new ConfigException(e.file(), reason.line(), reason.key(), "reason must not be empty");
+    }
+    return reason.value().trim();
+  }
+
+  private static void ruleId(String file, YamlMap.Scalar s) {
+    if (!RuleIds.known(s.value())) {
+      throw new ConfigException(
+          file,
+          s.line(),
+          s.key(),
+          "unknown rule '" + s.value() + "' (rules: " + String.join(", ", RuleIds.ALL) + ")");
+    }
+  }
+
+  private static String tableName(YamlMap parent, String raw) {
+    String[] parts = raw.split("\\.", -1);
+    if (parts.length > 2) {
+      throw parent.error(raw, "'" + raw + "' is not a table name (table or schema.table)");
+    }
+    for (String p : parts) {
+      if (!IDENT.matcher(p).matches()) {
+        throw parent.error(raw, "'" + raw + "' is not a table name (table or schema.table)");
+      }
+    }
+    return raw.toLowerCase(Locale.ROOT);
+  }
+
+  private static String columnName(String file, YamlMap.Scalar c) {
+    if (!IDENT.matcher(c.value()).matches()) {
+      throw new ConfigException(
+          file, c.line(), c.key(), "'" + c.value() + "' is not a column name");
+    }
+    return c.value().toLowerCase(Locale.ROOT);
+  }
+
+  private static List<String> columns(YamlMap t, String key, boolean required) {
+    Optional<List<YamlMap.Scalar>> list = t.stringList(key);
+    if (list.isEmpty() || list.get().isEmpty()) {
+      if (required) {
+        throw t.error(
+            list.isEmpty() ? null : key,
+            "'" + t.qualify(key) + "' is required (at least one column)");
+      }
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (YamlMap.Scalar c : list.get()) {
+      out.add(columnName(t.file(), c));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.prodguard.contract;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The migration-analysis rule ids a contract may name in {@code forbidden} and {@code exceptions}.
+ * Kept here (not in the rules package) so that the contract can be validated without the SQL
+ * analyser; a test keeps this list equal to the registered rules.
+ */
+public final class RuleIds {
+  public static final String UNKNOWN_STATEMENT = "unknown-statement";
+  public static final String DYNAMIC_SQL = "dynamic-sql";
+  public static final String PROTECTED_TABLE_WRITE = "protected-table-write";
+
+  /** DESIGN section 5: the default {@code forbidden} list when the key is absent. */
+  public static final List<String> DEFAULT_FORBIDDEN =
+      List.of(
+          "drop-database",
+          "drop-schema",
+          "drop-table",
+          "drop-column",
+          "truncate",
+          "delete-without-where",
+          "update-without-where",
+          "alter-column-type",
+          "rename-table",
+          "rename-column",
+          "grant",
+          "revoke",
+          UNKNOWN_STATEMENT);
+
+  /** Every rule id of {@code prodguard lint}, in documentation order. */
+  public static final List<String> ALL =
+      List.of(
+          "drop-database",
+          "drop-schema",
+          "drop-table",
+          "drop-column",
+          "truncate",
+          "delete-without-where",
+          "update-without-where",
+          "alter-column-type",
+          "rename-table",
+          "rename-column",
+          "grant",
+          "revoke",
+          UNKNOWN_STATEMENT,
+          DYNAMIC_SQL,
+          PROTECTED_TABLE_WRITE,
+          "add-not-null-column-without-default",
+          "create-index-not-concurrently",
+          "drop-index-not-concurrently",
+          "add-constraint-without-not-valid",
+          "set-not-null");
+
+  /**
+   * Rules that are errors on a protected environment whatever {@code forbidden} says: the analyser
+   * fails closed on what it cannot see through, and protected tables are the contract itself.
+   */
+  public static final Set<String> ALWAYS_ERROR_ON_PROTECTED =
+      Set.of(UNKNOWN_STATEMENT, DYNAMIC_SQL, PROTECTED_TABLE_WRITE);
+
+  private RuleIds() {}
+
+  public static boolean known(String id) {
+    return ALL.contains(id);
+  }
+}
