@@ -30,7 +30,7 @@ final class ChangeApplier {
       throws SQLException, IOException {
     Map<String, long[]> counts = new LinkedHashMap<>();
     for (TableShape s : shapes) {
-      counts.put(s.table(), new long[3]);
+      counts.putIfAbsent(s.table(), new long[3]);
     }
     List<Integer> forward = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {
@@ -68,8 +68,15 @@ final class ChangeApplier {
           if (eff.op() != op) {
             continue;
           }
-          w.write(eff);
-          log.record(shape, eff);
+          if (!invert && op == Change.Op.DELETE) {
+            // keep the whole row, not only the carried columns: a revert re-inserts it exactly
+            Object[] whole = w.read(shape.full(), eff.key());
+            w.write(eff);
+            log.record(shape.full(), new Change(Change.Op.DELETE, eff.key(), whole, null));
+          } else {
+            w.write(eff);
+            log.record(shape, eff);
+          }
           n[op == Change.Op.INSERT ? 0 : op == Change.Op.UPDATE ? 1 : 2]++;
         }
         w.flush();

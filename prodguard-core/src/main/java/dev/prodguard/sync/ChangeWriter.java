@@ -16,6 +16,7 @@ final class ChangeWriter implements AutoCloseable {
   private static final int BATCH = 500;
 
   private final Connection c;
+  private final SyncDialect d;
   private final TableShape shape;
   private final SyncSql sql;
   private final boolean verify;
@@ -36,6 +37,7 @@ final class ChangeWriter implements AutoCloseable {
       String action,
       boolean verify) {
     this.c = c;
+    this.d = d;
     this.shape = shape;
     this.sql = new SyncSql(d, shape);
     this.environment = environment;
@@ -116,6 +118,21 @@ final class ChangeWriter implements AutoCloseable {
               + describe(current),
           "restore that row by hand (or from the sync's backup); nothing was written",
           "refused");
+    }
+  }
+
+  /** Reads the row with {@code key} in {@code shape}'s columns (it must exist). */
+  Object[] read(TableShape shape, String[] key) throws SQLException {
+    SyncSql s = new SyncSql(d, shape);
+    try (PreparedStatement ps = c.prepareStatement(s.selectByKey())) {
+      s.bindKey(ps, 1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException(
+              "row " + Keys.show(shape, key) + " of " + shape.table() + " vanished under lock");
+        }
+        return s.readValues(rs);
+      }
     }
   }
 

@@ -66,7 +66,8 @@ final class MariaDbSync implements SyncDialect {
     Map<String, Declared> out = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE FROM information_schema.COLUMNS"
+            "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE,"
+                + " COALESCE(GENERATION_EXPRESSION, '') <> '' FROM information_schema.COLUMNS"
                 + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
                 + " ORDER BY ORDINAL_POSITION")) {
       ps.setString(1, schema);
@@ -91,7 +92,10 @@ final class MariaDbSync implements SyncDialect {
             // code point order whatever the column's character set and collation (no padding)
             order = "CAST(CONVERT(" + ref + " USING utf8mb4) AS BINARY)";
           }
-          out.put(col, new Declared(new Column(col, type, BINARY.contains(dataType)), kind, order));
+          out.put(
+              col,
+              new Declared(
+                  new Column(col, type, BINARY.contains(dataType)), kind, order, rs.getBoolean(4)));
         }
       }
     }

@@ -57,7 +57,8 @@ final class PostgresSync implements SyncDialect {
     Map<String, Declared> out = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname"
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname,"
+                + " a.attgenerated <> '' OR a.attidentity = 'a'"
                 + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                 + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
                 + " ORDER BY a.attnum")) {
@@ -81,7 +82,7 @@ final class PostgresSync implements SyncDialect {
           } else if ("uuid".equals(typname)) {
             kind = KeyKind.TEXT; // uuid order is byte order, i.e. that of its lower-case hex text
           }
-          out.put(name, new Declared(col, kind, order));
+          out.put(name, new Declared(col, kind, order, rs.getBoolean(4)));
         }
       }
     }

@@ -295,6 +295,7 @@ public final class Sync {
       Map<String, Object> t = new LinkedHashMap<>();
       t.put("key", s.keyNames());
       t.put("columns", s.columnNames());
+      t.put("row_columns", s.full().columnNames());
       t.put("insert", n[0]);
       t.put("update", n[1]);
       t.put("delete", n[2]);

@@ -19,8 +19,9 @@ public interface SyncDialect {
    *
    * @param keyKind how its values compare, or null when prodguard cannot order it faithfully
    * @param orderExpression its ORDER BY expression (for alias {@code s}), matching {@code keyKind}
+   * @param generated the database computes it: never written
    */
-  record Declared(Column column, KeyKind keyKind, String orderExpression) {}
+  record Declared(Column column, KeyKind keyKind, String orderExpression, boolean generated) {}
 
   static SyncDialect of(Dialect.Kind kind) {
     return kind == Dialect.Kind.POSTGRESQL ? PostgresSync.INSTANCE : MariaDbSync.INSTANCE;

@@ -95,12 +95,35 @@ final class SyncRevert {
       index.put(spec.table(), shapes.size());
       shapes.add(shape);
     }
+    // deleted rows were stored whole: they go back through a whole-row shape (spill n + i)
+    int n = shapes.size();
+    List<TableShape> all = new ArrayList<>(shapes);
+    for (TableShape s : shapes) {
+      java.util.Set<String> rowColumns = new java.util.LinkedHashSet<>();
+      details.path("tables").path(s.table()).path("row_columns").forEach(c2 -> rowColumns.add(c2.asText()));
+      for (String col : rowColumns) {
+        if (!s.full().columnNames().contains(col)) {
+          throw refusal(
+              Guarantee.G4,
+              action,
+              "column "
+                  + s.table()
+                  + "."
+                  + col
+                  + " of the rows the sync deleted is gone from '"
+                  + env
+                  + "' (or is generated now): the rows cannot be put back as they were",
+              "restore them from the sync's backup (" + details.path("backup").asText() + ")");
+        }
+      }
+      all.add(s.fullRestrictedTo(rowColumns));
+    }
     try (Spill spill = Spill.create()) {
-      Map<String, Spill.Writer> writers = new HashMap<>();
+      List<Spill.Writer> writers = new ArrayList<>();
       ChangeLog.ReadResult read;
       try {
-        for (TableShape s : shapes) {
-          writers.put(s.table(), spill.writer(index.get(s.table()), s));
+        for (int i = 0; i < all.size(); i++) {
+          writers.add(spill.writer(i, all.get(i)));
         }
         read =
             ChangeLog.read(
@@ -112,9 +135,10 @@ final class SyncRevert {
                     throw new IllegalStateException(
                         "stored change of unknown table " + stored.table());
                   }
-                  TableShape s = shapes.get(i);
+                  int slot = "delete".equals(stored.op()) ? n + i : i;
+                  TableShape s = all.get(slot);
                   writers
-                      .get(s.table())
+                      .get(slot)
                       .accept(
                           new Change(
                               Change.Op.valueOf(stored.op().toUpperCase(java.util.Locale.ROOT)),
@@ -131,7 +155,7 @@ final class SyncRevert {
             "the stored before-images of run '" + runId + "' are unreadable: " + e.getMessage(),
             "restore from the sync's backup (" + details.path("backup").asText() + ")");
       } finally {
-        for (Spill.Writer w : writers.values()) {
+        for (Spill.Writer w : writers) {
           w.close();
         }
       }
@@ -167,7 +191,7 @@ final class SyncRevert {
         String sha;
         long changes;
         try (ChangeLog.Recorder log = new ChangeLog.Recorder(c, revertId)) {
-          counts = ChangeApplier.writeAll(c, d, shapes, spill, log, env, action, true);
+          counts = ChangeApplier.writeAll(c, d, all, spill, log, env, action, true);
           sha = log.sha256();
           changes = log.count();
         }

@@ -53,7 +53,14 @@ final class SyncShapes {
       sameType(spec, c, s, t, source, target);
       columns.add(s.column());
     }
-    return new TableShape(spec.table(), keys, kinds, order, columns);
+    List<Column> others = new ArrayList<>();
+    for (SyncDialect.Declared t : tgt.values()) {
+      String n = t.column().name();
+      if (!t.generated() && !spec.key().contains(n) && !spec.columns().contains(n)) {
+        others.add(t.column());
+      }
+    }
+    return new TableShape(spec.table(), keys, kinds, order, columns, others);
   }
 
   private static Map<String, SyncDialect.Declared> declared(SyncDialect d, SyncSpec spec, Side side)
