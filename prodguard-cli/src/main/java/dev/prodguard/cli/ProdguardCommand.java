@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       CiCommand.class,
       AuditCommand.class,
+      SyncCommand.class,
     },
     footer = {
       "",

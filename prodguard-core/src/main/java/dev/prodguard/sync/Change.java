@@ -1,8 +1,8 @@
 package dev.prodguard.sync;
 
 /**
- * One row change. Values are {@code String} (the type's text form), {@code byte[]} (binary
- * columns) or null (SQL NULL), in the order of {@link TableShape#columns()}.
+ * One row change. Values are {@code String} (the type's text form), {@code byte[]} (binary columns)
+ * or null (SQL NULL), in the order of {@link TableShape#columns()}.
  *
  * @param key the key as text
  * @param before the target row before the change (null for an insert)

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Writes spilled changes and records each in the change log, inside the caller's transaction.
- * Deletes first (last table first, so children go before their parents), then updates, then
- * inserts (first table first): the order that least trips unique and foreign keys.
+ * Deletes first (last table first, so children go before their parents), then updates, then inserts
+ * (first table first): the order that least trips unique and foreign keys.
  */
 final class ChangeApplier {
   private ChangeApplier() {}
@@ -38,7 +38,8 @@ final class ChangeApplier {
     }
     List<Integer> backward = new ArrayList<>(forward);
     Collections.reverse(backward);
-    write(c, d, shapes, spill, log, environment, action, invert, Change.Op.DELETE, backward, counts);
+    write(
+        c, d, shapes, spill, log, environment, action, invert, Change.Op.DELETE, backward, counts);
     write(c, d, shapes, spill, log, environment, action, invert, Change.Op.UPDATE, forward, counts);
     write(c, d, shapes, spill, log, environment, action, invert, Change.Op.INSERT, forward, counts);
     log.flush();

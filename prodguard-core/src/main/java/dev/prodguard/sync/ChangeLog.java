@@ -182,8 +182,7 @@ final class ChangeLog {
   }
 
   /** A stored change as text. */
-  record Stored(
-      long seq, String table, String op, String key, String before, String after) {}
+  record Stored(long seq, String table, String op, String key, String before, String after) {}
 
   /** Receives stored changes in sequence order. */
   interface StoredSink {

@@ -101,7 +101,9 @@ final class ChangeWriter implements AutoCloseable {
       }
     }
     boolean ok =
-        ch.before() == null ? current == null : current != null && Values.sameRow(current, ch.before());
+        ch.before() == null
+            ? current == null
+            : current != null && Values.sameRow(current, ch.before());
     if (!ok) {
       throw new SyncRefusal(
           Guarantee.G4,

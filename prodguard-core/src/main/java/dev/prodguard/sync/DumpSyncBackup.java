@@ -25,10 +25,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link SyncBackup} through the server's own dump tool as a subprocess: {@code pg_dump -Fc -t T}
- * or {@code mariadb-dump --single-transaction DB T} into a file, then hashed. Credentials travel
- * in the tool's environment, never on its command line; inherited PG and MYSQL variables are
- * cleared so nothing redirects the tool. Kept to this one class so the backup module can replace
- * it.
+ * or {@code mariadb-dump --single-transaction DB T} into a file, then hashed. Credentials travel in
+ * the tool's environment, never on its command line; inherited PG and MYSQL variables are cleared
+ * so nothing redirects the tool. Kept to this one class so the backup module can replace it.
  */
 public final class DumpSyncBackup implements SyncBackup {
   /** Optional folder holding pg_dump / mariadb-dump, when they are not first on PATH. */
@@ -121,8 +120,7 @@ public final class DumpSyncBackup implements SyncBackup {
     return dir == null || dir.isBlank() ? tool : Path.of(dir, tool).toString();
   }
 
-  private static void run(List<String> cmd, Map<String, String> env, Path file)
-      throws IOException {
+  private static void run(List<String> cmd, Map<String, String> env, Path file) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("MYSQL"));
     pb.environment().putAll(env);

@@ -58,8 +58,7 @@ final class MariaDbSync implements SyncDialect {
   }
 
   @Override
-  public Optional<Map<String, Declared>> describe(Connection c, String table)
-      throws SQLException {
+  public Optional<Map<String, Declared>> describe(Connection c, String table) throws SQLException {
     int dot = table.indexOf('.');
     String schema = dot < 0 ? null : table.substring(0, dot);
     String name = dot < 0 ? table : table.substring(dot + 1);

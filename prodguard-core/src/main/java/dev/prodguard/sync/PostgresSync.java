@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * PostgreSQL: every value but bytea travels in the type's own text form ({@code ::text} out,
- * {@code CAST(? AS type)} in), which is lossless for numeric, timestamptz, json, jsonb, arrays,
- * enums and the rest; bytea travels as bytes.
+ * PostgreSQL: every value but bytea travels in the type's own text form ({@code ::text} out, {@code
+ * CAST(? AS type)} in), which is lossless for numeric, timestamptz, json, jsonb, arrays, enums and
+ * the rest; bytea travels as bytes.
  */
 final class PostgresSync implements SyncDialect {
   static final PostgresSync INSTANCE = new PostgresSync();
@@ -52,8 +52,7 @@ final class PostgresSync implements SyncDialect {
   }
 
   @Override
-  public Optional<Map<String, Declared>> describe(Connection c, String table)
-      throws SQLException {
+  public Optional<Map<String, Declared>> describe(Connection c, String table) throws SQLException {
     Map<String, Declared> out = new LinkedHashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(

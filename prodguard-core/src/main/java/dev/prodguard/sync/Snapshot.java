@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 /**
- * A read-only, repeatable-read transaction: every table of a plan is read as of one moment, and
- * the source is never written. Closing ends it and restores the connection's settings.
+ * A read-only, repeatable-read transaction: every table of a plan is read as of one moment, and the
+ * source is never written. Closing ends it and restores the connection's settings.
  */
 final class Snapshot implements AutoCloseable {
   private final Connection c;

@@ -45,8 +45,7 @@ final class Spill implements AutoCloseable {
 
   Writer writer(int table, TableShape shape) throws IOException {
     return new Writer(
-        new DataOutputStream(
-            new BufferedOutputStream(Files.newOutputStream(file(table)), 1 << 16)),
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file(table)), 1 << 16)),
         shape);
   }
 

@@ -95,8 +95,7 @@ public final class Sync {
   }
 
   public Result run(Request r) throws SQLException, IOException {
-    String action =
-        "sync --from " + r.from() + " --to " + r.to() + (r.apply() ? " --apply" : "");
+    String action = "sync --from " + r.from() + " --to " + r.to() + (r.apply() ? " --apply" : "");
     List<SyncSpec> specs = SyncContract.resolve(contract, r.tables(), r.columns());
     if (r.from().equals(r.to())) {
       throw new GuardRefusal(
@@ -110,11 +109,7 @@ public final class Sync {
     Target source = Target.prepare(config, r.from(), context, Target.Access.READ, action);
     Target target =
         Target.prepare(
-            config,
-            r.to(),
-            context,
-            r.apply() ? Target.Access.MUTATE : Target.Access.READ,
-            action);
+            config, r.to(), context, r.apply() ? Target.Access.MUTATE : Target.Access.READ, action);
     if (source.dialect().kind() != target.dialect().kind()) {
       throw new GuardRefusal(
           Guarantee.G4,
@@ -191,16 +186,7 @@ public final class Sync {
       String revertId = newRunId("revert");
       try {
         return SyncRevert.run(
-            d,
-            target,
-            tgt,
-            contract,
-            context,
-            backup,
-            backupDirectory(),
-            runId,
-            revertId,
-            action);
+            d, target, tgt, contract, context, backup, backupDirectory(), runId, revertId, action);
       } catch (GuardRefusal refusal) {
         audit(tgt, target, "sync --revert", Optional.of(revertId), refusal);
         throw refusal;
@@ -225,8 +211,7 @@ public final class Sync {
   /** G2: two environments that pass their fingerprint checks must still be two databases. */
   static void distinct(
       String action, String from, DatabaseMetadata a, String to, DatabaseMetadata b) {
-    if (a.fingerprint().equals(b.fingerprint())
-        || a.serverIdentity().equals(b.serverIdentity())) {
+    if (a.fingerprint().equals(b.fingerprint()) || a.serverIdentity().equals(b.serverIdentity())) {
       throw new GuardRefusal(
           Guarantee.G2,
           action,
@@ -243,7 +228,11 @@ public final class Sync {
 
   /** Records a refusal or abort of a write in the target's audit (G10), never masking it. */
   private void audit(
-      Target.Checked checked, Target target, String command, Optional<String> runId, GuardRefusal r) {
+      Target.Checked checked,
+      Target target,
+      String command,
+      Optional<String> runId,
+      GuardRefusal r) {
     Connection c = checked.connection();
     try {
       if (!c.getAutoCommit()) {

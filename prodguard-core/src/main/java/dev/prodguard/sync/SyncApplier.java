@@ -39,7 +39,8 @@ final class SyncApplier {
       throws SQLException, IOException {
     List<TableShape> shapes = plan.tables().stream().map(TablePlan::shape).toList();
     SyncBackup.Result dump =
-        Sync.backup(backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
+        Sync.backup(
+            backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
     Connection tc = checked.connection();
     // DDL before the transaction: MariaDB commits implicitly on DDL, which would drop the locks
     AuditLog.install(tc, target.dialect());
@@ -56,8 +57,7 @@ final class SyncApplier {
         String sha;
         long changes;
         try (ChangeLog.Recorder log = new ChangeLog.Recorder(tc, runId)) {
-          counts =
-              ChangeApplier.writeAll(tc, d, shapes, spill, log, plan.to(), action, false);
+          counts = ChangeApplier.writeAll(tc, d, shapes, spill, log, plan.to(), action, false);
           sha = log.sha256();
           changes = log.count();
         }
@@ -91,8 +91,8 @@ final class SyncApplier {
   }
 
   /**
-   * Streams both sides again (target under lock), spills the changes, and aborts unless both
-   * sides hash exactly as they did when the plan was made.
+   * Streams both sides again (target under lock), spills the changes, and aborts unless both sides
+   * hash exactly as they did when the plan was made.
    */
   private static void recheck(
       SyncDialect d, Connection sc, Connection tc, SyncPlan plan, Spill spill, String action)

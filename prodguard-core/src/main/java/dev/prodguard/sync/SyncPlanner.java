@@ -48,8 +48,10 @@ final class SyncPlanner {
       SyncShapes.Side target,
       int sampleSize)
       throws SQLException {
-    try (RowStream src = RowStream.open(source.connection(), d, shape, source.environment(), false);
-        RowStream tgt = RowStream.open(target.connection(), d, shape, target.environment(), false)) {
+    try (RowStream src =
+            RowStream.open(source.connection(), d, shape, source.environment(), false);
+        RowStream tgt =
+            RowStream.open(target.connection(), d, shape, target.environment(), false)) {
       PlanCollector collector = new PlanCollector(shape, sampleSize);
       TableDiff.run(shape, src, tgt, collector);
       return collector.plan(spec, src, tgt);

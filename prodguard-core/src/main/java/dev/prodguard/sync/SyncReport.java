@@ -12,6 +12,11 @@ public final class SyncReport {
   private SyncReport() {}
 
   public static String text(SyncPlan plan, Optional<Sync.Applied> applied) {
+    return text(plan, applied, false);
+  }
+
+  /** With {@code refused}, the plan of a refusal: it ends by saying nothing was written. */
+  public static String text(SyncPlan plan, Optional<Sync.Applied> applied, boolean refused) {
     StringBuilder sb = new StringBuilder();
     sb.append("sync ")
         .append(plan.from())
@@ -42,11 +47,13 @@ public final class SyncReport {
           .append('\n');
       sb.append("  plan: ").append(counts(t.inserts(), t.updates(), t.deletes()));
       List<String> perColumn = new ArrayList<>();
-      t.columnUpdates().forEach((c, n) -> {
-        if (n > 0) {
-          perColumn.add(c + " " + n);
-        }
-      });
+      t.columnUpdates()
+          .forEach(
+              (c, n) -> {
+                if (n > 0) {
+                  perColumn.add(c + " " + n);
+                }
+              });
       if (!perColumn.isEmpty()) {
         sb.append("  (updated: ").append(String.join(", ", perColumn)).append(')');
       }
@@ -82,6 +89,8 @@ public final class SyncReport {
           .append(" --to ")
           .append(plan.to())
           .append('\n');
+    } else if (refused) {
+      sb.append("Refused (see below): nothing was written.\n");
     } else {
       sb.append(
           plan.changes() == 0
@@ -119,7 +128,8 @@ public final class SyncReport {
     return sb.toString();
   }
 
-  public static Map<String, Object> revertJson(String reverted, String environment, Sync.Applied a) {
+  public static Map<String, Object> revertJson(
+      String reverted, String environment, Sync.Applied a) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("reverted", reverted);
     m.put("environment", environment);

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code sync --revert RUN}: finds the run in an intact audit chain, checks its stored before-images
- * against the count and SHA-256 the audit recorded, and, still under the contract, restores them in
- * one transaction, each row first read under lock and required to be exactly as the sync left it.
- * The revert is itself a run with its own change log and audit record.
+ * {@code sync --revert RUN}: finds the run in an intact audit chain, checks its stored
+ * before-images against the count and SHA-256 the audit recorded, and, still under the contract,
+ * restores them in one transaction, each row first read under lock and required to be exactly as
+ * the sync left it. The revert is itself a run with its own change log and audit record.
  */
 final class SyncRevert {
   private SyncRevert() {}
@@ -55,7 +55,9 @@ final class SyncRevert {
                         Guarantee.G10,
                         action,
                         "the audit of '" + env + "' records no applied sync run '" + runId + "'",
-                        "find the run id in 'prodguard audit " + env + "' (command sync, outcome"
+                        "find the run id in 'prodguard audit "
+                            + env
+                            + "' (command sync, outcome"
                             + " applied)"));
     for (AuditLog.Entry e : entries) {
       if ("sync --revert".equals(e.command())
@@ -71,13 +73,16 @@ final class SyncRevert {
     JsonNode details = json(applied.details());
     List<String> tables = new ArrayList<>();
     Map<String, List<String>> columns = new LinkedHashMap<>();
-    details.path("tables").fields().forEachRemaining(
-        t -> {
-          tables.add(t.getKey());
-          List<String> cols = new ArrayList<>();
-          t.getValue().path("columns").forEach(n -> cols.add(n.asText()));
-          columns.put(t.getKey(), cols);
-        });
+    details
+        .path("tables")
+        .fields()
+        .forEachRemaining(
+            t -> {
+              tables.add(t.getKey());
+              List<String> cols = new ArrayList<>();
+              t.getValue().path("columns").forEach(n -> cols.add(n.asText()));
+              columns.put(t.getKey(), cols);
+            });
     // still under the contract: a table or column taken out of sync since is not written
     List<SyncSpec> specs = SyncContract.resolve(contract, tables, columns);
     SyncShapes.Side side = new SyncShapes.Side(c, env);
@@ -100,7 +105,11 @@ final class SyncRevert {
     List<TableShape> all = new ArrayList<>(shapes);
     for (TableShape s : shapes) {
       java.util.Set<String> rowColumns = new java.util.LinkedHashSet<>();
-      details.path("tables").path(s.table()).path("row_columns").forEach(c2 -> rowColumns.add(c2.asText()));
+      details
+          .path("tables")
+          .path(s.table())
+          .path("row_columns")
+          .forEach(c2 -> rowColumns.add(c2.asText()));
       for (String col : rowColumns) {
         if (!s.full().columnNames().contains(col)) {
           throw refusal(
@@ -180,7 +189,8 @@ final class SyncRevert {
                 + ") and find out who edited prodguard_sync_change");
       }
       SyncBackup.Result dump =
-          Sync.backup(backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
+          Sync.backup(
+              backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
       c.setAutoCommit(false);
       try {
         d.setLockTimeout(c, SyncApplier.LOCK_TIMEOUT_SECONDS);
@@ -209,12 +219,7 @@ final class SyncRevert {
                 context,
                 target.ciIdentity(),
                 new AuditLog.Event(
-                    "sync --revert",
-                    env,
-                    Optional.of(revertId),
-                    Optional.empty(),
-                    "applied",
-                    out));
+                    "sync --revert", env, Optional.of(revertId), Optional.empty(), "applied", out));
         c.commit();
         return new Sync.Applied(revertId, dump, counts, changes, sha, entry);
       } catch (SQLException | IOException | RuntimeException e) {

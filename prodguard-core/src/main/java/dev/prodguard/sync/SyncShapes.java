@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a sync table's declaration on both sides and refuses (G4) what would not travel
- * faithfully: a missing table or column, differing types, a key prodguard cannot order.
+ * Reads a sync table's declaration on both sides and refuses (G4) what would not travel faithfully:
+ * a missing table or column, differing types, a key prodguard cannot order.
  */
 final class SyncShapes {
   private SyncShapes() {}

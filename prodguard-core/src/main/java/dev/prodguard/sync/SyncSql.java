@@ -45,7 +45,13 @@ final class SyncSql {
 
   /** One row by key, locked. */
   String selectByKey() {
-    return "SELECT " + reads() + " FROM " + table() + " s WHERE " + keyCondition("s.") + " FOR UPDATE";
+    return "SELECT "
+        + reads()
+        + " FROM "
+        + table()
+        + " s WHERE "
+        + keyCondition("s.")
+        + " FOR UPDATE";
   }
 
   String insert() {

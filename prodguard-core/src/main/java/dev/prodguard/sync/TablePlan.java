@@ -21,7 +21,8 @@ public record TablePlan(
     String targetDigest) {
 
   public TablePlan {
-    columnUpdates = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columnUpdates));
+    columnUpdates =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columnUpdates));
     sample = List.copyOf(sample);
   }
 

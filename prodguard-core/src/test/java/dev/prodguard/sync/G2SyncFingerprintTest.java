@@ -35,8 +35,7 @@ class G2SyncFingerprintTest {
   void sameEnvironment() throws Exception {
     try (ConnectionRecorder recorder = new ConnectionRecorder()) {
       ProdguardConfig config =
-          Configs.load(
-              dir, Configs.devProd("dev-4f1c9a2e7b0d4c3a", "prod-9b2e51d07c8a4f16", null));
+          Configs.load(dir, Configs.devProd("dev-4f1c9a2e7b0d4c3a", "prod-9b2e51d07c8a4f16", null));
       Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunTest.CONTRACT);
       RunContext ctx =
           RunContext.of(
@@ -54,8 +53,7 @@ class G2SyncFingerprintTest {
               Sync.Hooks.NONE);
       GuardRefusal r =
           catchThrowableOfType(
-              () -> sync.run(Sync.Request.dryRun("prod", "prod", "services")),
-              GuardRefusal.class);
+              () -> sync.run(Sync.Request.dryRun("prod", "prod", "services")), GuardRefusal.class);
       assertThat(r.guarantee()).isEqualTo(Guarantee.G2);
       assertThat(r.why()).contains("the same environment");
       assertThat(recorder.connections()).isZero();

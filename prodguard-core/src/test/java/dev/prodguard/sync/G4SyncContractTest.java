@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** G4 on sync: only what the contract lists, only as it allows, and only the plan that was shown. */
+/**
+ * G4 on sync: only what the contract lists, only as it allows, and only the plan that was shown.
+ */
 @DisplayName("G4 frozen mutation contract: sync")
 class G4SyncContractTest {
   static final String SELECT = "SELECT * FROM services ORDER BY id";
@@ -34,15 +36,13 @@ class G4SyncContractTest {
   private GuardRefusal refusedBeforeConnecting(Sync.Request request) throws Exception {
     try (ConnectionRecorder recorder = new ConnectionRecorder()) {
       ProdguardConfig config =
-          Configs.load(
-              dir, Configs.devProd("dev-4f1c9a2e7b0d4c3a", "prod-9b2e51d07c8a4f16", null));
+          Configs.load(dir, Configs.devProd("dev-4f1c9a2e7b0d4c3a", "prod-9b2e51d07c8a4f16", null));
       Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunTest.CONTRACT);
       RunContext ctx =
           RunContext.of(
               Map.of(
                   "CI", "true",
-                  "DEV_DATABASE_URL",
-                      "postgresql://app@127.0.0.1:" + recorder.port() + "/app_dev",
+                  "DEV_DATABASE_URL", "postgresql://app@127.0.0.1:" + recorder.port() + "/app_dev",
                   "PROD_DATABASE_URL", "postgresql://app@127.0.0.1:" + recorder.port() + "/app"));
       Sync sync =
           new Sync(
@@ -173,7 +173,8 @@ class G4SyncContractTest {
   @EnumSource(Dialect.Kind.class)
   @DisplayName("G4: a plan over the contract's max-rows ceiling is refused")
   void ceiling(Dialect.Kind kind) throws Exception {
-    try (SyncFixture f = new SyncFixture(kind, dir, NO_DELETE.replace("max-rows: 100", "max-rows: 2"))) {
+    try (SyncFixture f =
+        new SyncFixture(kind, dir, NO_DELETE.replace("max-rows: 100", "max-rows: 2"))) {
       SyncDryRunTest.servicesTable(f);
       f.dev.execute(
           "INSERT INTO services (id, name) VALUES (1, 'a')",

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** --apply and --revert on real servers: backup, one transaction, before-images, exact undo. */
 @DisplayName("sync: apply and revert")
 class SyncApplyRevertTest {
-  static final String SELECT = "SELECT id, name, price, active, note, internal FROM services ORDER BY id";
+  static final String SELECT =
+      "SELECT id, name, price, active, note, internal FROM services ORDER BY id";
 
   @TempDir Path dir;
 
@@ -44,7 +45,8 @@ class SyncApplyRevertTest {
 
   /** The synced columns of the source with the target's untouched column. */
   private static List<List<String>> carried(SyncFixture f) {
-    return SyncFixture.rows(f.dev, "SELECT id, name, price, active, note FROM services ORDER BY id");
+    return SyncFixture.rows(
+        f.dev, "SELECT id, name, price, active, note FROM services ORDER BY id");
   }
 
   @ParameterizedTest
@@ -60,7 +62,8 @@ class SyncApplyRevertTest {
       assertThat(a.counts().get("services")).containsExactly(1L, 2L, 1L);
       assertThat(a.changes()).isEqualTo(4);
       assertThat(
-              SyncFixture.rows(f.prod, "SELECT id, name, price, active, note FROM services ORDER BY id"))
+              SyncFixture.rows(
+                  f.prod, "SELECT id, name, price, active, note FROM services ORDER BY id"))
           .isEqualTo(carried(f));
       // a column outside the contract is never written
       assertThat(SyncFixture.rows(f.prod, "SELECT internal FROM services WHERE id = 2"))
@@ -129,11 +132,15 @@ class SyncApplyRevertTest {
   void revertRefusesChangedRow(Dialect.Kind kind) throws Exception {
     try (SyncFixture f = fixture(kind, dir)) {
       Sync.Applied a =
-          f.sync().run(Sync.Request.dryRun("dev", "prod", "services").applying()).applied().orElseThrow();
+          f.sync()
+              .run(Sync.Request.dryRun("dev", "prod", "services").applying())
+              .applied()
+              .orElseThrow();
       f.prod.execute("UPDATE services SET price = 99.99 WHERE id = 3");
       List<List<String>> after = SyncFixture.rows(f.prod, SELECT);
 
-      SyncRefusal r = catchThrowableOfType(() -> f.sync().revert(a.runId(), "prod"), SyncRefusal.class);
+      SyncRefusal r =
+          catchThrowableOfType(() -> f.sync().revert(a.runId(), "prod"), SyncRefusal.class);
 
       assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
       assertThat(r.why()).contains("row id=3", "changed after the sync", "'99.99'");
@@ -152,13 +159,17 @@ class SyncApplyRevertTest {
   void revertRefusesEditedBeforeImages(Dialect.Kind kind) throws Exception {
     try (SyncFixture f = fixture(kind, dir)) {
       Sync.Applied a =
-          f.sync().run(Sync.Request.dryRun("dev", "prod", "services").applying()).applied().orElseThrow();
+          f.sync()
+              .run(Sync.Request.dryRun("dev", "prod", "services").applying())
+              .applied()
+              .orElseThrow();
       f.prod.execute(
           "UPDATE prodguard_sync_change SET before_image = REPLACE(before_image, 'Old', 'Forged')"
               + " WHERE op = 'delete'");
       List<List<String>> after = SyncFixture.rows(f.prod, SELECT);
 
-      SyncRefusal r = catchThrowableOfType(() -> f.sync().revert(a.runId(), "prod"), SyncRefusal.class);
+      SyncRefusal r =
+          catchThrowableOfType(() -> f.sync().revert(a.runId(), "prod"), SyncRefusal.class);
 
       assertThat(r.guarantee()).isEqualTo(Guarantee.G10);
       assertThat(r.why()).contains("before-images were altered");

@@ -34,7 +34,8 @@ class SyncDryRunTest {
 
   @ParameterizedTest
   @EnumSource(Dialect.Kind.class)
-  @DisplayName("sync: a dry run plans inserts, column-level updates and deletes, and writes nothing")
+  @DisplayName(
+      "sync: a dry run plans inserts, column-level updates and deletes, and writes nothing")
   void dryRunWritesNothing(Dialect.Kind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, CONTRACT)) {
       servicesTable(f);
@@ -71,7 +72,8 @@ class SyncDryRunTest {
       assertThat(update.after()[1]).isEqualTo("25.50");
       assertThat(update.before()[3]).isNull();
       assertThat(update.after()[3]).isEqualTo("");
-      assertThat(t.sample()).extracting(Change::op)
+      assertThat(t.sample())
+          .extracting(Change::op)
           .containsExactly(Change.Op.UPDATE, Change.Op.INSERT, Change.Op.DELETE);
 
       String text = SyncReport.text(r.plan(), r.applied());
@@ -114,7 +116,8 @@ class SyncDryRunTest {
           "INSERT INTO labels VALUES ('b', 'prod only')",
           "INSERT INTO labels VALUES ('😃', 'prod only')");
 
-      TablePlan t = f.sync().run(Sync.Request.dryRun("dev", "prod", "labels")).plan().table("labels");
+      TablePlan t =
+          f.sync().run(Sync.Request.dryRun("dev", "prod", "labels")).plan().table("labels");
 
       assertThat(t.inserts()).isEqualTo(2);
       assertThat(t.updates()).isEqualTo(1);

@@ -47,7 +47,8 @@ final class SyncFixture implements AutoCloseable {
       ProdguardConfig bare = Configs.load(dir, Configs.devProd(null, null, null));
       RunContext ctx = context(true);
       devFp =
-          FingerprintInit.run(Target.prepare(bare, "dev", ctx, Target.Access.MUTATE, "t"), ctx, false)
+          FingerprintInit.run(
+                  Target.prepare(bare, "dev", ctx, Target.Access.MUTATE, "t"), ctx, false)
               .fingerprint();
       prodFp =
           FingerprintInit.run(
