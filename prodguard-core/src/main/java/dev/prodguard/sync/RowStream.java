@@ -79,15 +79,16 @@ final class RowStream implements AutoCloseable {
             "make the key columns NOT NULL, or declare a real key for the table in the contract");
       }
     }
+    int c;
+    try {
+      // the first key is compared with itself: every key parses before the merge compares it
+      c = previous == null ? shape.compareKeys(key, key) - 1 : shape.compareKeys(previous, key);
+    } catch (NumberFormatException e) {
+      throw refusal(
+          "a key of '" + shape.table() + "' in '" + environment + "' is not a plain number",
+          "declare a key without NaN or infinite values");
+    }
     if (previous != null) {
-      int c;
-      try {
-        c = shape.compareKeys(previous, key);
-      } catch (NumberFormatException e) {
-        throw refusal(
-            "a key of '" + shape.table() + "' in '" + environment + "' is not a plain number",
-            "declare a key without NaN or infinite values");
-      }
       if (c == 0) {
         throw refusal(
             "the key ("

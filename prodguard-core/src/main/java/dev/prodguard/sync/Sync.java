@@ -146,14 +146,13 @@ public final class Sync {
         if (violation.isPresent()) {
           throw violation.get();
         }
-        if (!r.apply()) {
-          return new Result(plan, Optional.empty());
+        if (!r.apply() || plan.changes() == 0) {
+          return new Result(plan, Optional.empty()); // nothing to write: no backup, no run
         }
         afterPlan(plan);
         Applied applied =
             SyncApplier.apply(
                 d,
-                source,
                 src,
                 target,
                 tgt,

@@ -26,7 +26,6 @@ final class SyncApplier {
 
   static Sync.Applied apply(
       SyncDialect d,
-      Target sourceTarget,
       Target.Checked source,
       Target target,
       Target.Checked checked,

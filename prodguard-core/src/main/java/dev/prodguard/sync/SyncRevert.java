@@ -13,9 +13,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code sync --revert RUN}: finds the run in an intact audit chain, checks its stored
@@ -104,12 +106,12 @@ final class SyncRevert {
     int n = shapes.size();
     List<TableShape> all = new ArrayList<>(shapes);
     for (TableShape s : shapes) {
-      java.util.Set<String> rowColumns = new java.util.LinkedHashSet<>();
+      Set<String> rowColumns = new LinkedHashSet<>();
       details
           .path("tables")
           .path(s.table())
           .path("row_columns")
-          .forEach(c2 -> rowColumns.add(c2.asText()));
+          .forEach(col -> rowColumns.add(col.asText()));
       for (String col : rowColumns) {
         if (!s.full().columnNames().contains(col)) {
           throw refusal(

@@ -126,6 +126,46 @@ class G4SyncContractTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G4: a contract key that is not a key in the data (duplicate, NULL, unorderable) is refused")
+  void keyThatIsNoKey(Dialect.Kind kind) throws Exception {
+    String contract =
+        """
+        version: 1
+        sync:
+          tiers: { key: [code], columns: [rate], delete: true, max-rows: 10 }
+        """;
+    try (SyncFixture f = new SyncFixture(kind, dir, contract)) {
+      f.both("CREATE TABLE tiers (code VARCHAR(10), rate DECIMAL(6,2))");
+      f.dev.execute(
+          "INSERT INTO tiers VALUES ('gold', 1.00)", "INSERT INTO tiers VALUES ('gold', 2.00)");
+      GuardRefusal dup =
+          catchThrowableOfType(
+              () -> f.sync().run(Sync.Request.dryRun("dev", "prod", "tiers")), GuardRefusal.class);
+      assertThat(dup.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(dup.why()).contains("is not unique in 'dev'.tiers", "code='gold'");
+
+      f.dev.execute("DELETE FROM tiers", "INSERT INTO tiers VALUES (NULL, 1.00)");
+      GuardRefusal nul =
+          catchThrowableOfType(
+              () -> f.sync().run(Sync.Request.dryRun("dev", "prod", "tiers")), GuardRefusal.class);
+      assertThat(nul.why()).contains("has NULL in key column code");
+
+      f.contract(contract.replace("key: [code], columns: [rate]", "key: [rate], columns: [code]"));
+      f.both(
+          f.pg()
+              ? "ALTER TABLE tiers ALTER COLUMN rate TYPE real"
+              : "ALTER TABLE tiers MODIFY rate FLOAT");
+      GuardRefusal type =
+          catchThrowableOfType(
+              () -> f.sync().run(Sync.Request.dryRun("dev", "prod", "tiers")), GuardRefusal.class);
+      assertThat(type.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(type.why()).contains("key column tiers.rate is", "integer, numeric, text");
+    }
+  }
+
   private static final String NO_DELETE =
       """
       version: 1

@@ -3,7 +3,6 @@ package dev.prodguard.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.dialect.Dialect;
-import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -148,9 +147,5 @@ class SyncTypesTest {
           kinds: { key: [id], columns: [%s], delete: true, max-rows: 100 }
         """
         .formatted(columns);
-  }
-
-  static List<List<String>> probe(TestDatabase db, String sql) {
-    return SyncFixture.rows(db, sql);
   }
 }
