@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prodguard.dialect.Dialect;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +91,31 @@ class SyncDryRunTest {
       assertThat(SyncFixture.hasTable(f.prod, "prodguard_sync_change")).isFalse();
       assertThat(SyncFixture.hasTable(f.dev, "prodguard_sync_change")).isFalse();
       assertThat(dir.resolve(".prodguard/backups")).doesNotExist();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("sync: --column narrows a run to some of the contract's columns")
+  void columnsNarrowThePlan(Dialect.Kind kind) throws Exception {
+    try (SyncFixture f = new SyncFixture(kind, dir, CONTRACT)) {
+      servicesTable(f);
+      f.dev.execute("INSERT INTO services VALUES (1, 'Renamed', 12.00, true, 'n', 'x')");
+      f.prod.execute("INSERT INTO services VALUES (1, 'Basic', 10.00, true, 'n', 'x')");
+      Sync.Request onlyPrice =
+          new Sync.Request(
+              "dev",
+              "prod",
+              List.of("services"),
+              Map.of("services", List.of("price")),
+              true,
+              Sync.DEFAULT_SAMPLE);
+
+      Sync.Result r = f.sync().run(onlyPrice);
+
+      assertThat(r.plan().table("services").shape().columnNames()).containsExactly("price");
+      assertThat(SyncFixture.rows(f.prod, "SELECT name, price FROM services"))
+          .containsExactly(List.of("Basic", "12.00"));
     }
   }
 
