@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       LintCommand.class,
       ContractCommand.class,
-      ScanCommand.class
+      ScanCommand.class,
+      SyncCommand.class
     },
     footer = {
       "",
