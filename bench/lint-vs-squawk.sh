@@ -17,12 +17,12 @@ mvn() { # the shared Maven lock when there is one (several people build on one m
 jar="$root/prodguard-cli/target/prodguard.jar"
 if [ ! -f "$jar" ]; then
   echo "building prodguard ..." >&2
-  (cd "$root" && mvn -q -B -DskipTests -Dspotless.check.skip=true package >&2)
+  (cd "$root" && mvn -q -B -DskipTests package >&2)
 fi
 bench="$root/bench/target/benchmarks.jar"
 if [ ! -f "$bench" ]; then
   echo "building the benchmarks ..." >&2
-  (cd "$root" && mvn -q -B -Pbench -DskipTests -Dspotless.check.skip=true package >&2)
+  (cd "$root" && mvn -q -B -Pbench -DskipTests package >&2)
 fi
 
 echo "installing squawk-cli from npm into $work/squawk ..." >&2

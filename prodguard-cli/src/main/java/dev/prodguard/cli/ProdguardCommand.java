@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       AuditCommand.class,
       LintCommand.class,
-      ContractCommand.class
+      ContractCommand.class,
+      ScanCommand.class,
+      SyncCommand.class
     },
     footer = {
       "",

@@ -1,0 +1,224 @@
+package dev.prodguard.scan;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ConfigLoader;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.scan.read.FileLister;
+import dev.prodguard.scan.rules.Rules;
+import dev.prodguard.scan.rules.UnusedScanException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code prodguard scan}: reads the files of a repository (what git tracks, or everything outside
+ * {@code .git}), runs the rules, and applies the contract's {@code scan-exceptions}. There is no
+ * inline suppression: only a reviewed contract entry covers a finding, and an entry that covers
+ * nothing is itself an error.
+ */
+public final class Scanner {
+  public static final long DEFAULT_MAX_BYTES = 2L * 1024 * 1024;
+  static final int BINARY_PROBE = 8192;
+
+  private final List<Rule> rules;
+  private final long maxBytes;
+
+  public Scanner() {
+    this(Rules.all(), DEFAULT_MAX_BYTES);
+  }
+
+  public Scanner(List<Rule> rules, long maxBytes) {
+    this.rules = List.copyOf(rules);
+    this.maxBytes = maxBytes;
+  }
+
+  /** Scans {@code dir} with its own {@code prodguard.yml} (if any). */
+  public ScanReport scan(Path dir) {
+    return scan(dir, Optional.empty());
+  }
+
+  /**
+   * Scans {@code dir}; {@code configFile} overrides {@code dir/prodguard.yml} and must then exist.
+   * Malformed configuration or contract files are configuration errors (exit 2), not findings.
+   */
+  public ScanReport scan(Path dir, Optional<Path> configFile) {
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigException("not a directory: " + dir);
+    }
+    Path root = dir.toAbsolutePath().normalize();
+    Path configPath =
+        configFile
+            .map(p -> p.toAbsolutePath().normalize())
+            .orElse(root.resolve(ConfigLoader.DEFAULT_FILE));
+    Optional<ProdguardConfig> config = Optional.empty();
+    if (Files.exists(configPath)) {
+      config = Optional.of(ConfigLoader.load(configPath));
+    } else if (configFile.isPresent()) {
+      throw new ConfigException(configPath, 0, null, "file not found");
+    }
+    Path contractFile =
+        config.map(ProdguardConfig::contract).orElse(root.resolve(ContractLoader.DEFAULT_FILE));
+    Optional<Contract> contract =
+        Files.exists(contractFile)
+            ? Optional.of(ContractLoader.load(contractFile))
+            : Optional.empty();
+
+    FileLister.Listing listing = FileLister.list(root);
+    ScanContext context =
+        new ScanContext(
+            root,
+            config,
+            relative(root, configPath),
+            contract,
+            relative(root, contractFile),
+            new LinkedHashSet<>(listing.paths()),
+            listing.git());
+
+    List<Finding> found = Collections.synchronizedList(new ArrayList<>());
+    List<ScanReport.Skipped> skipped = Collections.synchronizedList(new ArrayList<>());
+    int[] scanned = new int[1];
+    listing.paths().parallelStream()
+        .forEach(
+            path -> {
+              ScanFile file = read(root, path, skipped);
+              if (file == null) {
+                return;
+              }
+              synchronized (scanned) {
+                scanned[0]++;
+              }
+              if (context.isProdguardFile(path) && path.equals(context.contractPath())) {
+                return;
+              }
+              List<Finding> local = new ArrayList<>();
+              for (Rule rule : rules) {
+                if (rule.appliesTo(file, context)) {
+                  rule.check(file, context, local);
+                }
+              }
+              found.addAll(local);
+            });
+    for (Rule rule : rules) {
+      rule.checkRepository(context, found);
+    }
+
+    List<Finding> findings = new ArrayList<>(dedupe(found));
+    List<ScanReport.Excepted> excepted = new ArrayList<>();
+    applyExceptions(context, findings, excepted);
+    findings.sort(Finding.ORDER);
+    skipped.sort(java.util.Comparator.comparing(ScanReport.Skipped::path));
+    String note =
+        config.isPresent()
+            ? null
+            : "no "
+                + ConfigLoader.DEFAULT_FILE
+                + " at the repository root: not a prodguard-managed application, so the"
+                + " prodguard-integrity checks (contract, callback, fingerprints) do not apply";
+    return new ScanReport(root, rules, findings, scanned[0], skipped, excepted, note);
+  }
+
+  private ScanFile read(Path root, String path, List<ScanReport.Skipped> skipped) {
+    Path file = root.resolve(path);
+    try {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isSymbolicLink(file)) {
+          skipped.add(new ScanReport.Skipped(path, "symbolic link"));
+        }
+        return null; // deleted in the work tree, or a submodule
+      }
+      long size = Files.size(file);
+      if (size > maxBytes) {
+        skipped.add(new ScanReport.Skipped(path, "larger than " + maxBytes + " bytes"));
+        return null;
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readAllBytes();
+      }
+      int probe = Math.min(bytes.length, BINARY_PROBE);
+      for (int i = 0; i < probe; i++) {
+        if (bytes[i] == 0) {
+          skipped.add(new ScanReport.Skipped(path, "binary"));
+          return null;
+        }
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+        text = text.substring(1);
+      }
+      return new ScanFile(path, text);
+    } catch (IOException e) {
+      throw new ConfigException(
+          file, 0, null, "cannot read a file the scan must cover: " + e.getMessage());
+    }
+  }
+
+  private static List<Finding> dedupe(List<Finding> found) {
+    Map<String, Finding> unique = new LinkedHashMap<>();
+    for (Finding f : found) {
+      unique.putIfAbsent(f.rule() + "\u0000" + f.position() + "\u0000" + f.message(), f);
+    }
+    return new ArrayList<>(unique.values());
+  }
+
+  private void applyExceptions(
+      ScanContext context, List<Finding> findings, List<ScanReport.Excepted> excepted) {
+    if (context.contract().isEmpty()) {
+      return;
+    }
+    Contract contract = context.contract().get();
+    Set<Contract.ScanException> used = new HashSet<>();
+    findings.removeIf(
+        f -> {
+          if (f.rule().equals(UnusedScanException.ID)) {
+            return false;
+          }
+          for (Contract.ScanException e : contract.scanExceptions()) {
+            if (e.rule().equals(f.rule()) && e.matchesPath(f.path())) {
+              used.add(e);
+              excepted.add(
+                  new ScanReport.Excepted(f, e.reason(), context.contractPath(), e.line()));
+              return true;
+            }
+          }
+          return false;
+        });
+    Optional<Rule> unusedRule =
+        rules.stream().filter(r -> r.id().equals(UnusedScanException.ID)).findFirst();
+    if (unusedRule.isEmpty()) {
+      return;
+    }
+    Set<String> active = new HashSet<>();
+    for (Rule r : rules) {
+      active.add(r.id());
+    }
+    for (Contract.ScanException e : contract.scanExceptions()) {
+      boolean known = Rules.ids().contains(e.rule());
+      // an entry for a known rule that this (partial) scan did not run cannot be judged
+      if (!used.contains(e) && (active.contains(e.rule()) || !known)) {
+        findings.add(((UnusedScanException) unusedRule.get()).unused(context, e, known));
+      }
+    }
+  }
+
+  static String relative(Path root, Path file) {
+    Path abs = file.toAbsolutePath().normalize();
+    return abs.startsWith(root)
+        ? root.relativize(abs).toString().replace('\\', '/')
+        : abs.toString();
+  }
+}

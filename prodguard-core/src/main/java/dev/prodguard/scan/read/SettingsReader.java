@@ -1,0 +1,128 @@
+package dev.prodguard.scan.read;
+
+import dev.prodguard.scan.ScanFile;
+import dev.prodguard.scan.Setting;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the key/value settings of a file with the parser that fits its kind (properties, YAML,
+ * TOML, JSON, XML) plus precise patterns for assignments inside scripts and code ({@code
+ * KEY=value}, {@code -Dkey=value}, {@code --key=value}, Gradle {@code key = value}, fluent {@code
+ * .key(value)}).
+ */
+public final class SettingsReader {
+  /** KEY=value, -Dkey=value, --key=value, -key=value, KEY := value (Makefiles). */
+  private static final Pattern INLINE =
+      Pattern.compile(
+          "(?<![^\\s\"'`;&|(\\[{,])(?:-D|--|-)?([A-Za-z_%][\\w.%-]*)[ \\t]*(?:\\?|:|\\+)?=[ \\t]*"
+              + "(\"[^\"\\n]*\"|'[^'\\n]*'|[^\\s;&|)\"'`=,\\]}][^\\s;&|)\"'`]*)");
+
+  /** "key", "value" / "key" to "value" / 'key': 'value' in JVM code and build scripts. */
+  private static final Pattern PAIR =
+      Pattern.compile(
+          "([\"'])([A-Za-z_%][\\w.%-]*)\\1\\s*(?:,|\\bto\\b|:)\\s*([\"'])([^\"'\\n]*)\\3");
+
+  /** .name(true) / .name("a", "b") fluent builder calls; name.set(value) in Gradle Kotlin DSL. */
+  private static final Pattern FLUENT =
+      Pattern.compile(
+          "\\.([A-Za-z_]\\w*)\\(\\s*(true|false|\"[^\"\\n]*\"(?:\\s*,\\s*\"[^\"\\n]*\")*)\\s*\\)");
+
+  private static final Pattern GRADLE_SET =
+      Pattern.compile("\\b([A-Za-z_]\\w*)\\.set\\(\\s*(true|false|\"[^\"\\n]*\")\\s*\\)");
+
+  private static final Pattern DOCKER_ENV =
+      Pattern.compile("(?im)^[ \\t]*ENV[ \\t]+([A-Za-z_]\\w*)[ \\t]+([^=\\s][^\\n]*)$");
+
+  private SettingsReader() {}
+
+  public static List<Setting> read(ScanFile f) {
+    List<Setting> out = new ArrayList<>();
+    switch (f.kind()) {
+      case PROPERTIES -> PropertiesReader.read(f, out);
+      case YAML -> {
+        YamlReader.read(f, out);
+        inline(f, out);
+      }
+      case TOML -> TomlReader.read(f, out);
+      case JSON, PACKAGE_JSON -> {
+        JsonReader.read(f, out);
+        inline(f, out);
+      }
+      case MAVEN_POM, XML -> {
+        XmlReader.read(f, out);
+        inline(f, out);
+      }
+      case JAVA, KOTLIN, GROOVY, GRADLE -> {
+        inline(f, out);
+        pattern(f, PAIR, 2, 4, Setting.Origin.PAIR, out);
+        pattern(f, FLUENT, 1, 2, Setting.Origin.FLUENT, out);
+        pattern(f, GRADLE_SET, 1, 2, Setting.Origin.FLUENT, out);
+      }
+      case DOCKERFILE -> {
+        inline(f, out);
+        pattern(f, DOCKER_ENV, 1, 2, Setting.Origin.INLINE, out);
+      }
+      case SHELL, WINDOWS_SCRIPT, MAKEFILE, DOTENV, OTHER -> inline(f, out);
+      case SQL, DOC -> {
+        // not configuration
+      }
+    }
+    return out;
+  }
+
+  static void inline(ScanFile f, List<Setting> out) {
+    pattern(f, INLINE, 1, 2, Setting.Origin.INLINE, out);
+  }
+
+  private static void pattern(
+      ScanFile f,
+      Pattern p,
+      int keyGroup,
+      int valueGroup,
+      Setting.Origin origin,
+      List<Setting> out) {
+    String code = f.code();
+    if (p == INLINE && code.indexOf('=') < 0) {
+      return;
+    }
+    Matcher m = p.matcher(code);
+    while (m.find()) {
+      String key = m.group(keyGroup);
+      String value = unquote(m.group(valueGroup).trim());
+      int at = m.start(keyGroup);
+      String profile = null;
+      if (key.startsWith("%") && key.indexOf('.') > 1) {
+        profile = key.substring(1, key.indexOf('.'));
+        key = key.substring(key.indexOf('.') + 1);
+      }
+      out.add(new Setting(key, value, f.line(at), f.column(at), profile, origin));
+    }
+  }
+
+  static String unquote(String v) {
+    if (v.length() >= 2) {
+      char a = v.charAt(0);
+      char b = v.charAt(v.length() - 1);
+      if ((a == '"' || a == '\'') && a == b) {
+        return v.substring(1, v.length() - 1);
+      }
+    }
+    return v;
+  }
+
+  /** Splits a Quarkus-style {@code %profile.key} into profile and key. */
+  static Setting withProfile(String key, String value, int line, int column, String profile) {
+    if (key.startsWith("%") && key.indexOf('.') > 1) {
+      return new Setting(
+          key.substring(key.indexOf('.') + 1),
+          value,
+          line,
+          column,
+          key.substring(1, key.indexOf('.')));
+    }
+    return new Setting(key, value, line, column, profile);
+  }
+}

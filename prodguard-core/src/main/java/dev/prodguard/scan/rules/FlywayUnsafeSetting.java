@@ -1,0 +1,139 @@
+package dev.prodguard.scan.rules;
+
+import dev.prodguard.scan.FileKind;
+import dev.prodguard.scan.Finding;
+import dev.prodguard.scan.Rule;
+import dev.prodguard.scan.ScanContext;
+import dev.prodguard.scan.ScanFile;
+import dev.prodguard.scan.Setting;
+import dev.prodguard.scan.Severity;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Flyway settings that loosen safety, in every spelling Flyway and Spring Boot accept: {@code
+ * flyway.cleanDisabled}, {@code spring.flyway.clean-disabled}, {@code FLYWAY_CLEAN_DISABLED},
+ * {@code SPRING_FLYWAY_CLEAN_DISABLED}, {@code -cleanDisabled=}, {@code <cleanDisabled>}, {@code
+ * .cleanDisabled(false)}, Gradle's {@code cleanDisabled = false}, TOML's {@code [flyway]} table.
+ * Keys are compared without case and punctuation. A key without "flyway" in it (a fluent call, a
+ * Gradle block, a plugin configuration) counts when the file mentions Flyway.
+ */
+public final class FlywayUnsafeSetting implements Rule {
+  public static final String ID = "flyway-unsafe-setting";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Severity severity() {
+    return Severity.ERROR;
+  }
+
+  @Override
+  public String summary() {
+    return "Flyway settings that loosen safety (clean enabled, validation off, out-of-order,"
+        + " baseline-on-migrate, ignored migrations, callbacks skipped or moved)";
+  }
+
+  @Override
+  public String why() {
+    return "Each of these lets Flyway destroy data or apply a history nobody verified: clean"
+        + " drops every object, disabled validation and ignore patterns hide edited or missing"
+        + " migrations, and skipped or relocated callbacks drop prodguard's beforeMigrate check.";
+  }
+
+  @Override
+  public String instead() {
+    return "Keep Flyway's safe defaults (cleanDisabled=true, validateOnMigrate=true, outOfOrder"
+        + " and baselineOnMigrate false, no ignore patterns, default callbacks); reset test"
+        + " databases by recreating them, not with clean.";
+  }
+
+  @Override
+  public boolean appliesTo(ScanFile file, ScanContext context) {
+    return file.kind() != FileKind.DOC
+        && file.kind() != FileKind.SQL
+        && file.codeLower().contains("flyway");
+  }
+
+  @Override
+  public void check(ScanFile file, ScanContext context, List<Finding> out) {
+    for (Setting s : file.settings()) {
+      String name = flywaySetting(s);
+      if (name == null) {
+        continue;
+      }
+      String v = s.effectiveValue();
+      String problem =
+          switch (name) {
+            case "cleandisabled" -> v.equals("false") ? "enables Flyway clean" : null;
+            case "cleanonvalidationerror" ->
+                v.equals("true") ? "cleans the database when validation fails" : null;
+            case "validateonmigrate" ->
+                v.equals("false") ? "turns off validation before migrate" : null;
+            case "outoforder" -> v.equals("true") ? "applies migrations out of order" : null;
+            case "baselineonmigrate" ->
+                v.equals("true") ? "baselines a non-empty schema silently on migrate" : null;
+            case "ignoremigrationpatterns" ->
+                v.isBlank() || v.equals("*:future") ? null : "ignores migrations matching " + v;
+            case "ignoremissingmigrations", "ignoreignoredmigrations" ->
+                v.equals("true") ? "ignores migrations that validation should report" : null;
+            case "skipdefaultcallbacks" ->
+                v.equals("true") ? "skips the SQL callbacks, prodguard's beforeMigrate.sql" : null;
+            case "callbacklocations" ->
+                covers(s.value(), context.callbackLocation())
+                    ? null
+                    : "moves callbacks away from "
+                        + context.callbackLocation()
+                        + ", where prodguard's beforeMigrate.sql lives";
+            default -> null;
+          };
+      if (problem != null) {
+        out.add(finding(file, s.line(), s.column(), s.key() + "=" + s.value() + " " + problem));
+      }
+    }
+  }
+
+  /** The Flyway setting a key names (normalized, e.g. "cleandisabled"), or null. */
+  static String flywaySetting(Setting s) {
+    String norm = s.normalizedKey();
+    int i = norm.lastIndexOf("flyway");
+    if (i >= 0) {
+      return norm.substring(i + "flyway".length());
+    }
+    return s.lastSegment();
+  }
+
+  /** Whether a callbackLocations value includes the location of prodguard's callback. */
+  static boolean covers(String value, String location) {
+    String loc = bare(location);
+    for (String entry : value.split("[,\\s\"']+")) {
+      String e = bare(entry);
+      if (e.isEmpty()) {
+        continue;
+      }
+      if (e.equals(loc) || loc.startsWith(e + "/") || e.endsWith("/" + loc)) {
+        return true;
+      }
+    }
+    return value.isBlank();
+  }
+
+  private static String bare(String location) {
+    String l = location.trim().toLowerCase(Locale.ROOT);
+    for (String prefix : List.of("classpath:", "filesystem:")) {
+      if (l.startsWith(prefix)) {
+        l = l.substring(prefix.length());
+      }
+    }
+    while (l.startsWith("/") || l.startsWith("./")) {
+      l = l.startsWith("/") ? l.substring(1) : l.substring(2);
+    }
+    while (l.endsWith("/")) {
+      l = l.substring(0, l.length() - 1);
+    }
+    return l;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.prodguard.scan.rules;
+
+import dev.prodguard.config.EnvironmentConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.scan.Excerpts;
+import dev.prodguard.scan.FileKind;
+import dev.prodguard.scan.Finding;
+import dev.prodguard.scan.Rule;
+import dev.prodguard.scan.ScanContext;
+import dev.prodguard.scan.Severity;
+import dev.prodguard.scan.read.CodeView;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * prodguard's own installation in a prodguard-managed repository (one with {@code prodguard.yml}):
+ * the contract exists and is committed; the first migration location holds a committed {@code
+ * beforeMigrate.sql} that calls {@code prodguard_assert_deploy()} (G6); every protected environment
+ * has a fingerprint (G2). A repository without {@code prodguard.yml} is not managed by prodguard
+ * and these checks do not apply (docs/scan.md).
+ */
+public final class ProdguardIntegrity implements Rule {
+  public static final String ID = "prodguard-integrity";
+  public static final String CALLBACK = "beforeMigrate.sql";
+
+  private static final Pattern ASSERT_CALL =
+      Pattern.compile("(?i)\\bprodguard_assert_deploy\\s*\\(\\s*\\)");
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Severity severity() {
+    return Severity.ERROR;
+  }
+
+  @Override
+  public String summary() {
+    return "prodguard's own safeguards missing: contract, beforeMigrate.sql callback calling"
+        + " prodguard_assert_deploy(), fingerprints of protected environments";
+  }
+
+  @Override
+  public String why() {
+    return "Without them the guarantees are switched off silently: no contract means nothing"
+        + " to check migrations against, no callback means a hand-run Flyway migrate is not"
+        + " stopped by the database, no fingerprint means any database passes as production.";
+  }
+
+  @Override
+  public String instead() {
+    return "Run 'prodguard init-fingerprint ENV --write-config' from CI for each protected"
+        + " environment (it writes the fingerprint and the callback), and commit"
+        + " prodguard-contract.yml.";
+  }
+
+  @Override
+  public void checkRepository(ScanContext context, List<Finding> out) {
+    if (context.config().isEmpty()) {
+      return;
+    }
+    ProdguardConfig config = context.config().get();
+    String configPath = context.configPath();
+    Path configFile = config.file();
+
+    if (context.contract().isEmpty()) {
+      out.add(
+          at(
+              configFile,
+              configPath,
+              keyAt(configFile, "contract", 0),
+              "the contract " + context.contractPath() + " is missing"));
+    } else if (context.git() && !context.files().contains(context.contractPath())) {
+      out.add(
+          at(
+              configFile,
+              configPath,
+              keyAt(configFile, "contract", 0),
+              "the contract " + context.contractPath() + " exists but is not committed"));
+    }
+
+    for (EnvironmentConfig env : config.environments().values()) {
+      if (env.isProtected() && env.fingerprint().isEmpty()) {
+        out.add(
+            at(
+                configFile,
+                configPath,
+                keyAt(configFile, env.name().toLowerCase(Locale.ROOT), env.line()),
+                "protected environment '" + env.name() + "' has no fingerprint"));
+      }
+    }
+
+    callback(context, config, out);
+  }
+
+  private void callback(ScanContext context, ProdguardConfig config, List<Finding> out) {
+    String location = config.migrationLocations().get(0);
+    List<String> candidates = candidates(context, location);
+    if (candidates.isEmpty()) {
+      out.add(
+          at(
+              config.file(),
+              context.configPath(),
+              keyAt(config.file(), "locations", 0),
+              CALLBACK
+                  + " is missing from the first migration location '"
+                  + location
+                  + "' (or not committed)"));
+      return;
+    }
+    for (String path : candidates) {
+      Path file = context.root().resolve(path);
+      String text;
+      try {
+        text = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        text = "";
+      }
+      String code = CodeView.strip(text, FileKind.SQL);
+      if (!ASSERT_CALL.matcher(code).find()) {
+        out.add(
+            new Finding(
+                id(),
+                severity(),
+                path,
+                1,
+                1,
+                Excerpts.of(firstLine(text)),
+                message(path + " does not call prodguard_assert_deploy()")));
+      }
+    }
+  }
+
+  /** Committed beforeMigrate.sql files in the location (classpath: under any resources root). */
+  private static List<String> candidates(ScanContext context, String location) {
+    String l = location.trim();
+    boolean classpath = true;
+    if (l.startsWith("classpath:")) {
+      l = l.substring("classpath:".length());
+    } else if (l.startsWith("filesystem:")) {
+      l = l.substring("filesystem:".length());
+      classpath = false;
+    }
+    while (l.startsWith("/") || l.startsWith("./")) {
+      l = l.substring(l.startsWith("/") ? 1 : 2);
+    }
+    while (l.endsWith("/")) {
+      l = l.substring(0, l.length() - 1);
+    }
+    String direct = l + "/" + CALLBACK;
+    String inResources = "src/main/resources/" + direct;
+    List<String> out = new ArrayList<>();
+    for (String f : context.files()) {
+      if (f.equals(direct)
+          || classpath && (f.equals(inResources) || f.endsWith("/" + inResources))) {
+        out.add(f);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private Finding at(Path file, String path, int[] at, String specific) {
+    return new Finding(
+        id(), severity(), path, at[0], at[1], Excerpts.of(line(file, at[0])), message(specific));
+  }
+
+  /** Line and column of the first {@code key:} (optionally the last one before {@code before}). */
+  private static int[] keyAt(Path file, String key, int before) {
+    int[] found = {1, 1};
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size() && (before <= 0 || i + 1 <= before); i++) {
+        String l = lines.get(i);
+        String t = l.stripLeading();
+        if (t.toLowerCase(Locale.ROOT).startsWith(key + ":")) {
+          found = new int[] {i + 1, l.length() - t.length() + 1};
+          if (before <= 0) {
+            break;
+          }
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // the finding still names the file
+    }
+    return found;
+  }
+
+  private static String line(Path file, int line) {
+    try {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      return line >= 1 && line <= lines.size() ? lines.get(line - 1) : "";
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "";
+    }
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+}

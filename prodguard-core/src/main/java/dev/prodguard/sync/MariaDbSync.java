@@ -1,0 +1,146 @@
+package dev.prodguard.sync;
+
+import dev.prodguard.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * MariaDB and MySQL: values travel in the server's text protocol form (DECIMAL digits, DATETIME and
+ * TIMESTAMP with their fractions, JSON text), binary strings and BLOBs as bytes. TIMESTAMP is read
+ * and written in UTC, so no local-time hour is ambiguous.
+ */
+final class MariaDbSync implements SyncDialect {
+  static final MariaDbSync INSTANCE = new MariaDbSync();
+
+  private static final Set<String> INTEGERS =
+      Set.of("tinyint", "smallint", "mediumint", "int", "bigint");
+  private static final Set<String> TEXT =
+      Set.of("char", "varchar", "tinytext", "text", "mediumtext", "longtext", "uuid");
+  private static final Set<String> BINARY =
+      Set.of("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "bit");
+
+  private MariaDbSync() {}
+
+  @Override
+  public Dialect.Kind kind() {
+    return Dialect.Kind.MARIADB;
+  }
+
+  @Override
+  public String quote(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : name.split("\\.", -1)) {
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append('`').append(part.replace("`", "``")).append('`');
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void prepareSession(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET time_zone = '+00:00'");
+      st.execute(
+          "SET SESSION sql_mode = IF(@@SESSION.sql_mode = '', 'STRICT_ALL_TABLES',"
+              + " CONCAT(@@SESSION.sql_mode, ',STRICT_ALL_TABLES'))");
+    }
+  }
+
+  @Override
+  public Optional<Map<String, Declared>> describe(Connection c, String table) throws SQLException {
+    int dot = table.indexOf('.');
+    String schema = dot < 0 ? null : table.substring(0, dot);
+    String name = dot < 0 ? table : table.substring(dot + 1);
+    Map<String, Declared> out = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE,"
+                + " COALESCE(GENERATION_EXPRESSION, '') <> '' FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+                + " ORDER BY ORDINAL_POSITION")) {
+      ps.setString(1, schema);
+      ps.setString(2, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String col = rs.getString(1).toLowerCase(Locale.ROOT);
+          String type = rs.getString(2).toLowerCase(Locale.ROOT);
+          String dataType = rs.getString(3).toLowerCase(Locale.ROOT);
+          String ref = "s." + quote(col);
+          KeyKind kind = null;
+          String order = ref;
+          if (INTEGERS.contains(dataType)) {
+            kind =
+                dataType.equals("bigint") && type.contains("unsigned")
+                    ? KeyKind.DECIMAL
+                    : KeyKind.INTEGER;
+          } else if ("decimal".equals(dataType)) {
+            kind = KeyKind.DECIMAL;
+          } else if (TEXT.contains(dataType)) {
+            kind = KeyKind.TEXT;
+            // code point order whatever the column's character set and collation (no padding)
+            order = "CAST(CONVERT(" + ref + " USING utf8mb4) AS BINARY)";
+          }
+          out.put(
+              col,
+              new Declared(
+                  new Column(col, type, BINARY.contains(dataType)), kind, order, rs.getBoolean(4)));
+        }
+      }
+    }
+    return out.isEmpty() ? Optional.empty() : Optional.of(out);
+  }
+
+  @Override
+  public String readExpression(Column c, String alias) {
+    return alias + "." + quote(c.name());
+  }
+
+  @Override
+  public String placeholder(Column c) {
+    return "?";
+  }
+
+  @Override
+  public void setLockTimeout(Connection c, int seconds) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET SESSION innodb_lock_wait_timeout = " + seconds);
+    }
+  }
+
+  @Override
+  public void lockTable(Connection c, String table) {
+    // LOCK TABLES would commit the transaction; the locking read below takes next-key locks
+  }
+
+  /** Next-key locks on every row and gap scanned: no update, delete or insert gets in. */
+  @Override
+  public String lockingRead() {
+    return " FOR UPDATE";
+  }
+
+  @Override
+  public List<String> changeLogObjects() {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS prodguard_sync_change ("
+            + " run_id VARCHAR(64) NOT NULL,"
+            + " seq BIGINT NOT NULL,"
+            + " table_name VARCHAR(255) NOT NULL,"
+            + " op VARCHAR(16) NOT NULL,"
+            + " row_key LONGTEXT NOT NULL,"
+            + " before_image LONGTEXT,"
+            + " after_image LONGTEXT,"
+            + " PRIMARY KEY (run_id, seq)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+            + " COLLATE=utf8mb4_bin");
+  }
+}

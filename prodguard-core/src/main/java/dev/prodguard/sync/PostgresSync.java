@@ -1,0 +1,135 @@
+package dev.prodguard.sync;
+
+import dev.prodguard.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * PostgreSQL: every value but bytea travels in the type's own text form ({@code ::text} out, {@code
+ * CAST(? AS type)} in), which is lossless for numeric, timestamptz, json, jsonb, arrays, enums and
+ * the rest; bytea travels as bytes.
+ */
+final class PostgresSync implements SyncDialect {
+  static final PostgresSync INSTANCE = new PostgresSync();
+
+  private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8");
+  private static final Set<String> COLLATABLE_TEXT = Set.of("text", "varchar", "bpchar");
+
+  private PostgresSync() {}
+
+  @Override
+  public Dialect.Kind kind() {
+    return Dialect.Kind.POSTGRESQL;
+  }
+
+  @Override
+  public String quote(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : name.split("\\.", -1)) {
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append('"').append(part.replace("\"", "\"\"")).append('"');
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void prepareSession(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET TIME ZONE 'UTC'");
+      st.execute("SET intervalstyle TO 'postgres'");
+      st.execute("SET extra_float_digits TO 3");
+    }
+  }
+
+  @Override
+  public Optional<Map<String, Declared>> describe(Connection c, String table) throws SQLException {
+    Map<String, Declared> out = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname,"
+                + " a.attgenerated <> '' OR a.attidentity = 'a'"
+                + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                + " ORDER BY a.attnum")) {
+      ps.setString(1, quote(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String name = rs.getString(1);
+          String type = rs.getString(2);
+          String typname = rs.getString(3);
+          Column col = new Column(name, type, "bytea".equals(typname));
+          String ref = "s." + quote(name);
+          KeyKind kind = null;
+          String order = ref;
+          if (INTEGERS.contains(typname)) {
+            kind = KeyKind.INTEGER;
+          } else if ("numeric".equals(typname)) {
+            kind = KeyKind.DECIMAL;
+          } else if (COLLATABLE_TEXT.contains(typname)) {
+            kind = KeyKind.TEXT;
+            order = ref + " COLLATE \"C\"";
+          } else if ("uuid".equals(typname)) {
+            kind = KeyKind.TEXT; // uuid order is byte order, i.e. that of its lower-case hex text
+          }
+          out.put(name, new Declared(col, kind, order, rs.getBoolean(4)));
+        }
+      }
+    }
+    return out.isEmpty() ? Optional.empty() : Optional.of(out);
+  }
+
+  @Override
+  public String readExpression(Column c, String alias) {
+    String ref = alias + "." + quote(c.name());
+    return c.binary() ? ref : ref + "::text";
+  }
+
+  @Override
+  public String placeholder(Column c) {
+    return "CAST(? AS " + c.type() + ")";
+  }
+
+  @Override
+  public void setLockTimeout(Connection c, int seconds) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET LOCAL lock_timeout = '" + seconds + "s'");
+    }
+  }
+
+  /** SHARE ROW EXCLUSIVE: readers go on, writers (and another sync) wait for the commit. */
+  @Override
+  public void lockTable(Connection c, String table) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("LOCK TABLE " + quote(table) + " IN SHARE ROW EXCLUSIVE MODE");
+    }
+  }
+
+  @Override
+  public String lockingRead() {
+    return "";
+  }
+
+  @Override
+  public List<String> changeLogObjects() {
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS prodguard_sync_change ("
+            + " run_id text NOT NULL,"
+            + " seq bigint NOT NULL,"
+            + " table_name text NOT NULL,"
+            + " op text NOT NULL,"
+            + " row_key text NOT NULL,"
+            + " before_image text,"
+            + " after_image text,"
+            + " PRIMARY KEY (run_id, seq))");
+  }
+}

@@ -1,0 +1,64 @@
+package dev.prodguard.sync;
+
+import dev.prodguard.dialect.Dialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What differs between PostgreSQL and MariaDB for sync: catalogue reads, how values travel as text
+ * or bytes, key ordering, locking and session settings. Selected by {@link Dialect.Kind}; the SQL
+ * common to both is built in {@link SyncSql}.
+ */
+public interface SyncDialect {
+
+  /**
+   * A column as declared, and how it can serve as a key.
+   *
+   * @param keyKind how its values compare, or null when prodguard cannot order it faithfully
+   * @param orderExpression its ORDER BY expression (for alias {@code s}), matching {@code keyKind}
+   * @param generated the database computes it: never written
+   */
+  record Declared(Column column, KeyKind keyKind, String orderExpression, boolean generated) {}
+
+  static SyncDialect of(Dialect.Kind kind) {
+    return kind == Dialect.Kind.POSTGRESQL ? PostgresSync.INSTANCE : MariaDbSync.INSTANCE;
+  }
+
+  Dialect.Kind kind();
+
+  /** A (possibly schema-qualified) lower-case table or column name, quoted. */
+  String quote(String name);
+
+  /**
+   * Session settings that make text forms identical on both sides and lossless: UTC for time zone
+   * aware types, strict conversions on write.
+   */
+  void prepareSession(Connection c) throws SQLException;
+
+  /** The table's columns by name, in declaration order; empty when there is no such table. */
+  Optional<Map<String, Declared>> describe(Connection c, String table) throws SQLException;
+
+  /** The SELECT expression that reads a column's value as text (or bytes when binary). */
+  String readExpression(Column c, String alias);
+
+  /** The placeholder that writes a text (or bytes) parameter into a column of its type. */
+  String placeholder(Column c);
+
+  /** Bounds lock waits of the current transaction. */
+  void setLockTimeout(Connection c, int seconds) throws SQLException;
+
+  /**
+   * Locks a table against concurrent writes, inserts included, until the transaction ends (before
+   * the re-check read). MariaDB takes its locks in the read itself ({@link #lockingRead()}).
+   */
+  void lockTable(Connection c, String table) throws SQLException;
+
+  /** Suffix of the ordered re-check read in the apply transaction: row (and gap) locks. */
+  String lockingRead();
+
+  /** Idempotent DDL of {@code prodguard_sync_change} (before-images of applied syncs). */
+  List<String> changeLogObjects();
+}

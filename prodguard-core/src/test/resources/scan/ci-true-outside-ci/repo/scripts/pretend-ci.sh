@@ -1,0 +1,3 @@
+#!/bin/sh
+CI=1 ./mvnw verify
+if [ "$CI" = "true" ]; then echo "running in CI"; fi

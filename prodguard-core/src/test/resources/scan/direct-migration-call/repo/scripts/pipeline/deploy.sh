@@ -1,0 +1,2 @@
+#!/bin/sh
+flyway -url="$PROD_DATABASE_URL" migrate

@@ -1,0 +1,7 @@
+package com.acme;
+
+public class Other {
+  void run(Migrator migrator) {
+    migrator.migrate();
+  }
+}

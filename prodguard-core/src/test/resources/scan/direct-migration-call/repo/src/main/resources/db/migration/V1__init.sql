@@ -1,0 +1,2 @@
+-- flyway migrate applies this file
+create table t (id int primary key);

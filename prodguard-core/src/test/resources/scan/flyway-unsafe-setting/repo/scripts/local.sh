@@ -1,0 +1,3 @@
+#!/bin/sh
+flyway -cleanDisabled=false info
+./mvnw -Dflyway.outOfOrder=true flyway:info

@@ -1,0 +1,3 @@
+-- prodguard callback, but the call is commented out:
+-- SELECT prodguard_assert_deploy();
+SELECT 1;

@@ -1,0 +1,1 @@
+SELECT prodguard_assert_deploy();
