@@ -63,7 +63,7 @@ for r in $(seq 1 "$rounds"); do
   (cd "$work/repo" && java -jar "$jar" deploy prod >/dev/null)
   t1=$(now)
   deploy_times+=("$(echo "$t1 - $t0" | bc)")
-  printf 'round %d: flyway migrate %.2f s, prodguard deploy %.2f s\n' "$r" "${flyway_times[-1]}" "${deploy_times[-1]}"
+  printf 'round %d: plain Flyway %.2f s, prodguard deploy %.2f s\n' "$r" "${flyway_times[-1]}" "${deploy_times[-1]}"
   drop $plain; drop $guarded
 done
 
@@ -71,5 +71,5 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 ratios=()
 for i in "${!flyway_times[@]}"; do ratios+=("$(echo "${deploy_times[$i]} / ${flyway_times[$i]}" | bc -l)"); done
 mf=$(median "${flyway_times[@]}"); md=$(median "${deploy_times[@]}"); mr=$(median "${ratios[@]}")
-printf '%s, 200 migrations, median of %d: flyway migrate %.2f s, prodguard deploy %.2f s, ratio of medians %.3f, median per-round ratio %.3f (budget 1.15); load average %s\n' \
+printf '%s, 200 migrations, median of %d: plain Flyway %.2f s, prodguard deploy %.2f s, ratio of medians %.3f, median per-round ratio %.3f (budget 1.15); load average %s\n' \
   "$kind" "$rounds" "$mf" "$md" "$(echo "$md / $mf" | bc -l)" "$mr" "$(cut -d' ' -f1-3 /proc/loadavg)"
