@@ -143,6 +143,9 @@ public final class Demo {
     try {
       setUp();
       steps();
+      if (interrupted) {
+        return 130; // the shutdown hook has cleaned up (or is doing so)
+      }
       double seconds = (System.nanoTime() - t0) / 1e9;
       printSummary(seconds);
       if (keep && !interrupted) {
@@ -591,7 +594,7 @@ public final class Demo {
             : blocked ? "refused, G6" : "failed otherwise: " + firstLine(o.message());
     say.verdict(blocked, "expected a refusal with \"" + phrase + "\"; got " + got);
     summary.add(
-        new DemoSummary.Row(step + " flyway migrate by hand", "G6", "refused, G6", got, blocked));
+        new DemoSummary.Row(step + " Flyway run by hand", "G6", "refused, G6", got, blocked));
 
     boolean applied;
     try (Connection c = observe();
@@ -670,6 +673,9 @@ public final class Demo {
     Map<String, String> env = new LinkedHashMap<>(shell == Shell.CI ? ci : laptop);
     env.putAll(extra);
     JarProcess.Result r = jar.run(project.dir, env, List.of(args));
+    if (interrupted) {
+      throw new IllegalStateException("stopped"); // Ctrl-C: attempt() ends the story quietly
+    }
     say.output(r.all());
     return r;
   }

@@ -117,7 +117,8 @@ final class DemoServers implements AutoCloseable {
       return;
     }
     closed = true;
-    stopQuietly(dev);
+    CompletableFuture<Void> d = CompletableFuture.runAsync(() -> stopQuietly(dev));
     stopQuietly(prod);
+    d.join();
   }
 }

@@ -74,6 +74,7 @@ final class JarProcess {
   private final Path logs;
   private final Set<Process> running = ConcurrentHashMap.newKeySet();
   private final AtomicInteger counter = new AtomicInteger();
+  private volatile boolean stopped;
 
   JarProcess(Path jar, Path logs) {
     this.jar = jar;
@@ -119,10 +120,16 @@ final class JarProcess {
     pb.environment().putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    if (stopped) {
+      throw new IllegalStateException("the demo is stopping");
+    }
     try {
       Files.createDirectories(logs);
       Process p = pb.start();
       running.add(p);
+      if (stopped) { // Ctrl-C came while it started
+        p.destroyForcibly();
+      }
       return new Running(p, out, err, System.nanoTime());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
@@ -131,6 +138,7 @@ final class JarProcess {
 
   /** Ctrl-C: stop whatever is still running. */
   void destroyAll() {
+    stopped = true;
     for (Process p : running) {
       p.destroyForcibly();
     }
