@@ -88,8 +88,18 @@ public final class DemoSummary {
     return j;
   }
 
+  /** Longest cell text in the table; the full text is in the narration and the JSON. */
+  static final int MAX_CELL = 60;
+
   private static String[] cells(Row r) {
-    return new String[] {r.step(), r.guarantee(), r.expected(), r.got(), r.result()};
+    return new String[] {
+      cell(r.step()), cell(r.guarantee()), cell(r.expected()), cell(r.got()), r.result()
+    };
+  }
+
+  static String cell(String s) {
+    String one = s.replaceAll("\\s+", " ").strip();
+    return one.length() > MAX_CELL ? one.substring(0, MAX_CELL - 3) + "..." : one;
   }
 
   private static String line(String[] cells, int[] w) {
