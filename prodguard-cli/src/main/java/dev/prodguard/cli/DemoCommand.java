@@ -14,10 +14,11 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start two real PostgreSQL servers (dev and prod) and a sample project in a temporary",
-      "directory, and try every guarantee for real, each step with the command a user would",
-      "type. Exit 0 when every guarantee behaved as promised, 1 otherwise. Cleans up after",
-      "itself, also on Ctrl-C."
+      "Try every guarantee for real on two embedded PostgreSQL servers.",
+      "Starts dev and prod and a sample project in a temporary directory, and",
+      "runs each step as the command a user would type. Exit 0 when every",
+      "guarantee behaved as promised, 1 otherwise. Cleans up, also on Ctrl-C.",
+      "See docs/demo.md."
     })
 public final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
