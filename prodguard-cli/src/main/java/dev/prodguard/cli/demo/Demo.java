@@ -869,7 +869,8 @@ public final class Demo {
     }
   }
 
-  private void cleanUp() {
+  /** Synchronized: a Ctrl-C during the normal clean-up waits for it instead of halting it. */
+  private synchronized void cleanUp() {
     if (!cleaned.compareAndSet(false, true)) {
       return;
     }
