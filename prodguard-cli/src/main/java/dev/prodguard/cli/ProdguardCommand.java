@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
       LintCommand.class,
       ContractCommand.class,
       ScanCommand.class,
-      SyncCommand.class
+      SyncCommand.class,
+      DemoCommand.class
     },
     footer = {
       "",

@@ -98,7 +98,9 @@ public final class CommittedCredentials implements Rule {
     }
     for (Setting s : file.settings()) {
       String last = s.lastSegment();
-      if (SECRET_KEYS.stream().noneMatch(last::endsWith) || isPlaceholder(s.value())) {
+      if (SECRET_KEYS.stream().noneMatch(last::endsWith)
+          || isPlaceholder(s.value())
+          || isCiPermission(s)) {
         continue;
       }
       if (prodFile || RepoPaths.isProdLike(s.profile()) || RepoPaths.isProdLike(s.key())) {
@@ -144,6 +146,17 @@ public final class CommittedCredentials implements Rule {
               m.start(),
               "a URL with an inline password for host " + (host.isEmpty() ? "?" : host)));
     }
+  }
+
+  /**
+   * A CI job's permission scope ({@code permissions: id-token: write} in GitHub Actions, which OIDC
+   * needs) names a right, not a secret.
+   */
+  static boolean isCiPermission(Setting s) {
+    String key = s.key().toLowerCase(Locale.ROOT);
+    String v = s.value().trim().toLowerCase(Locale.ROOT);
+    return (key.startsWith("permissions.") || key.contains(".permissions."))
+        && (v.equals("read") || v.equals("write") || v.equals("none"));
   }
 
   static boolean isPlaceholder(String value) {
