@@ -130,6 +130,13 @@ public final class TestDatabase implements AutoCloseable {
       }
       if (!guard.isEmpty()) {
         for (String t : guard) {
+          // unless the statements dropped it
+          try (ResultSet rs =
+              st.executeQuery("SELECT 1 FROM pg_event_trigger WHERE evtname = '" + t + "'")) {
+            if (!rs.next()) {
+              continue;
+            }
+          }
           st.execute("ALTER EVENT TRIGGER " + t + " ENABLE ALWAYS");
         }
         c.commit();
