@@ -89,13 +89,22 @@ public final class TestDatabase implements AutoCloseable {
    * in its public schema); dropped by {@link #close()} after the database.
    */
   public String createOwnerRole() {
+    return createOwnerRole(false);
+  }
+
+  /** Like {@link #createOwnerRole()}; {@code createDb}: the role may create databases. */
+  public String createOwnerRole(boolean createDb) {
     if (kind != Dialect.Kind.POSTGRESQL) {
       throw new IllegalStateException("roles are created on PostgreSQL only");
     }
     byte[] r = new byte[4];
     RANDOM.nextBytes(r);
     String role = "pgt_role_" + HexFormat.of().formatHex(r);
-    admin("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE");
+    admin(
+        "CREATE ROLE "
+            + role
+            + " LOGIN NOSUPERUSER NOCREATEROLE "
+            + (createDb ? "CREATEDB" : "NOCREATEDB"));
     roles.add(role);
     admin("ALTER DATABASE " + name + " OWNER TO " + role);
     return role;

@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.DisplayName;
@@ -183,6 +184,52 @@ class G6GuardChecksTest {
       assertThat(direct)
           .isInstanceOf(FlywayException.class)
           .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: the restore check leaves out the DDL guard's event triggers, so a role without"
+          + " superuser backs up a guarded database and restore-checks it")
+  void restoreCheckWithoutSuperuser() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      String role = db.createOwnerRole(true);
+      Map<String, String> env =
+          Map.of("CI", "true", "PROD_DATABASE_URL", db.libpqUrl(role), "GITHUB_ACTOR", "ci");
+      RunContext ci = new RunContext(env, Clock.systemUTC(), "runner", "ci-host");
+      String yaml =
+          "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n%s"
+              + "backup: { directory: backups, restore-check: true }\n";
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(dir.resolve("db/migration/V1__t.sql"), "CREATE TABLE t (id INT);\n");
+      String fp =
+          FingerprintInit.run(
+                  Target.prepare(
+                      Configs.load(dir, String.format(yaml, "")),
+                      "prod",
+                      ci,
+                      Target.Access.MUTATE,
+                      "init"),
+                  ci,
+                  false)
+              .fingerprint();
+      try (Connection admin = db.connect()) {
+        assertThat(DatabaseGuards.installDdlGuard(admin, Dialect.of(admin)).state())
+            .isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
+      }
+      Configs.write(dir, String.format(yaml, "    fingerprint: " + fp + "\n"));
+      Pipeline p =
+          new Pipeline(
+              ConfigLoader.load(dir.resolve("prodguard.yml")), ci, new FlywayMigrationEngine());
+
+      p.verify("prod");
+      Results.Backup b = p.backup("prod", Optional.empty());
+
+      assertThat(b.restoreChecked()).isTrue();
+      assertThat(p.deploy("prod", Optional.empty()).applied()).hasSize(1);
+      try (Stream<Path> files = Files.list(dir.resolve("backups"))) {
+        assertThat(files.map(Path::toString)).noneMatch(n -> n.endsWith(".restore-list"));
+      }
     }
   }
 
