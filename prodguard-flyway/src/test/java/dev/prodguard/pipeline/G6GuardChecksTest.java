@@ -83,6 +83,38 @@ class G6GuardChecksTest {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Dialect.Kind.class)
   @DisplayName(
+      "G6: a protected flag edited to false in the database is set back by verify (audited), and"
+          + " until then direct migrate would pass")
+  void protectedFlagRestored(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.db.execute("UPDATE prodguard_guard_config SET protected = false WHERE id = 1");
+      Dialect d = Dialect.of(kind);
+      try (Connection c = DriverManager.getConnection(f.db.jdbcUrl())) {
+        exec(c, d.assertDeployCall()); // the edit switched the guard off
+      }
+      Results.Status before = f.pipeline().status("prod");
+
+      f.pipeline().verify("prod");
+
+      assertThat(before.guards().problems())
+          .anyMatch(p -> p.contains("records protected=false but prodguard.yml says"));
+      assertThat(f.pipeline().status("prod").guards().database().databaseProtected())
+          .contains(true);
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM prodguard_audit WHERE outcome ="
+                      + " 'protected_flag_restored'"))
+          .contains("1");
+      try (Connection c = DriverManager.getConnection(f.db.jdbcUrl())) {
+        assertThat(catchThrowable(() -> exec(c, d.assertDeployCall())))
+            .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
       "G6: guards.require-ddl-trigger: verify passes with the DDL guard (PostgreSQL superuser),"
           + " refuses on MariaDB (no event triggers) and when the guard was dropped")
   void requireDdlTrigger(Dialect.Kind kind) throws Exception {
