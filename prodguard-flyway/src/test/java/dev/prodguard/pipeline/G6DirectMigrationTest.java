@@ -2,6 +2,7 @@ package dev.prodguard.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.prodguard.dialect.Dialect;
 import dev.prodguard.flyway.FlywayMigrationEngine;
@@ -151,6 +152,28 @@ class G6DirectMigrationTest {
         held.release.countDown();
         pool.shutdownNow();
       }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: the callback runs inside prodguard's own deploy: without the session registration the"
+          + " database refuses that deploy too")
+  void callbackRunsInGuardedDeploy(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      f.migration("V2__unregistered.sql", "CREATE TABLE unregistered (id INT);\n");
+      f.pipeline().verify("prod");
+      f.pipeline().backup("prod", Optional.empty());
+
+      DeployFailure failed =
+          catchThrowableOfType(
+              DeployFailure.class,
+              () -> f.pipeline().registrar(SessionRegistrar.NONE).deploy("prod", Optional.empty()));
+
+      assertThat(failed).hasMessageContaining(BLOCKED).hasMessageContaining("beforeMigrate");
+      assertThat(f.tableExists("unregistered")).isFalse();
     }
   }
 
