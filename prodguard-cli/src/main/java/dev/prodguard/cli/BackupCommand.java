@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     name = "backup",
     mixinStandardHelpOptions = true,
     description = {
-      "Dump ENV for its live verification (pg_dump -Fc / mariadb-dump --single-transaction),",
-      "hash the bytes as they are written, check the dump, optionally restore-check it."
+      "Back up ENV for its live verification, hashed and checked.",
+      "pg_dump -Fc / mariadb-dump --single-transaction; the bytes are hashed as they are",
+      "written, the dump is checked, and optionally restore-checked."
     })
 public final class BackupCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

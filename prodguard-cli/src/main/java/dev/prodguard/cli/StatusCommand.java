@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Fingerprint, pending migrations, open runs and their expiry, the deploy lock holder and",
-      "the last deploys of ENV. Marks runs whose deploy process died as failed."
+      "Show ENV's fingerprint, pending migrations, runs, lock holder and last deploys.",
+      "Open runs show their expiry. Marks runs whose deploy process died as failed."
     })
 public final class StatusCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Check ENV (CI identity, URL, fingerprint, Flyway validate, contract) and record a",
-      "verification of exactly the pending migrations, valid for pipeline.verification-ttl."
+      "Check ENV and record a verification of exactly its pending migrations.",
+      "Checks CI identity, URL, fingerprint, Flyway validate and the contract; the",
+      "verification is valid for pipeline.verification-ttl."
     })
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
