@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Check that ENV's URL and database are what prodguard.yml says (read-only).",
-      "Without ENV, checks every environment whose URL is set in this shell."
+      "Without ENV, checks every environment whose URL is set in this shell.",
+      "Reports the G6 guards too (beforeMigrate.sql missing or modified, assert, DDL guard)."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin CommonOptions common;

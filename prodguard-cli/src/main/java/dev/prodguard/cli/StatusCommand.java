@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Show ENV's fingerprint, pending migrations, runs, lock holder and last deploys.",
-      "Open runs show their expiry. Marks runs whose deploy process died as failed."
+      "Also the G6 guards (callback, assert, DDL guard) and open runs' expiry.",
+      "Marks runs whose deploy process died as failed."
     })
 public final class StatusCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
