@@ -26,6 +26,10 @@ for i in $(seq 1 200); do
   fi
 done
 
+# Plain Flyway reads its own copy: init-fingerprint writes prodguard's beforeMigrate.sql callback
+# (G6) into the repository's folder, which a database without prodguard's objects refuses.
+cp -r "$work/repo/db/migration" "$work/plain-migration"
+
 admin() {
   if [ "$kind" = postgresql ]; then psql -h 127.0.0.1 -U postgres -d postgres -qAtc "$1" >/dev/null
   else mariadb -h 127.0.0.1 -uroot --skip-ssl -e "$1"; fi
@@ -51,7 +55,7 @@ for r in $(seq 1 "$rounds"); do
   drop $plain; drop $guarded; admin "CREATE DATABASE $plain"; admin "CREATE DATABASE $guarded"
 
   t0=$(now)
-  java -cp "$jar:$work/classes" PlainFlywayMigrate "$(jdbc $plain)" "$(user)" "$work/repo/db/migration" >/dev/null
+  java -cp "$jar:$work/classes" PlainFlywayMigrate "$(jdbc $plain)" "$(user)" "$work/plain-migration" >/dev/null
   t1=$(now)
   flyway_times+=("$(echo "$t1 - $t0" | bc)")
 

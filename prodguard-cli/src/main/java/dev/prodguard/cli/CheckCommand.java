@@ -7,6 +7,7 @@ import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.environment.DatabaseMetadata;
 import dev.prodguard.environment.Target;
+import dev.prodguard.guard.GuardStatus;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Check that ENV's URL and database are what prodguard.yml says (read-only).",
-      "Without ENV, checks every environment whose URL is set in this shell."
+      "Without ENV, checks every environment whose URL is set in this shell.",
+      "Reports the G6 guards too (beforeMigrate.sql missing or modified, assert, DDL guard)."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -45,14 +47,18 @@ public final class CheckCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (environment != null) {
       Target t = Target.prepare(config, environment, context, Target.Access.READ, "check");
-      DatabaseMetadata m = check(t);
+      Checked r = check(t);
+      DatabaseMetadata m = r.metadata();
       if (format == Format.json) {
-        out.println(Json.write(json(environment, "ok", t.url().toString(), m, null)));
+        Map<String, Object> j = json(environment, "ok", t.url().toString(), m, null);
+        j.put("guards", r.guards().toJson());
+        out.println(Json.write(j));
       } else {
         out.println("ok: '" + environment + "' is the database prodguard.yml names");
         out.println("  url:         " + t.url());
         out.println("  fingerprint: " + m.fingerprint());
         out.println("  server:      " + m.serverIdentity());
+        StatusCommand.printGuards(out, r.guards());
       }
       return Main.OK;
     }
@@ -76,9 +82,10 @@ public final class CheckCommand implements Callable<Integer> {
       }
       checked++;
       try {
-        DatabaseMetadata m =
-            check(Target.prepare(config, env.name(), context, Target.Access.READ, "check"));
-        results.add(json(env.name(), "ok", null, m, null));
+        Checked r = check(Target.prepare(config, env.name(), context, Target.Access.READ, "check"));
+        Map<String, Object> j = json(env.name(), "ok", null, r.metadata(), null);
+        j.put("guards", r.guards().toJson());
+        results.add(j);
       } catch (GuardRefusal r) {
         failed++;
         results.add(
@@ -94,6 +101,11 @@ public final class CheckCommand implements Callable<Integer> {
             r.get("environment"),
             r.get("status"),
             r.getOrDefault("fingerprint", r.getOrDefault("reason", "")));
+        if (r.get("guards") instanceof Map<?, ?> g && g.get("problems") instanceof List<?> ps) {
+          for (Object p : ps) {
+            out.println("           ! G6: " + p);
+          }
+        }
       }
     }
     if (checked == 0) {
@@ -103,9 +115,14 @@ public final class CheckCommand implements Callable<Integer> {
     return failed == 0 ? Main.OK : Main.REFUSED;
   }
 
-  static DatabaseMetadata check(Target t) throws Exception {
+  /** The validated metadata, and the G6 guards as found (reported, not judged: exit stays 0). */
+  record Checked(DatabaseMetadata metadata, GuardStatus guards) {}
+
+  static Checked check(Target t) throws Exception {
     try (Target.Checked c = t.open()) {
-      return c.metadata();
+      return new Checked(
+          c.metadata(),
+          GuardStatus.read(c.connection(), t.dialect(), t.config(), t.environment().isProtected()));
     }
   }
 

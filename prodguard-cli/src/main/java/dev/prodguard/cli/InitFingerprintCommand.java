@@ -6,6 +6,7 @@ import dev.prodguard.config.ConfigWriter;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.environment.FingerprintInit;
 import dev.prodguard.environment.Target;
+import dev.prodguard.guard.DatabaseGuards;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,6 +80,7 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       json.put("server_identity", result.serverIdentity());
       result.previous().ifPresent(p -> json.put("previous", p));
       json.put("config_written", written);
+      json.put("guards", guardsJson(result.guards()));
       out.println(Json.write(json));
       return Main.OK;
     }
@@ -96,6 +98,7 @@ public final class InitFingerprintCommand implements Callable<Integer> {
                   + result.fingerprint());
     }
     out.println("  server identity: " + result.serverIdentity());
+    printGuards(out, environment, result.guards());
     if (written) {
       out.println("  wrote the fingerprint into " + config.file() + "; commit it.");
     } else if (!configMatches) {
@@ -104,5 +107,50 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       out.println("(or run again with --write-config)");
     }
     return Main.OK;
+  }
+
+  /** G6: what init-fingerprint installed; a DDL guard it could not install is said, not failed. */
+  static void printGuards(PrintWriter out, String env, FingerprintInit.Guards g) {
+    out.println(
+        "  guards (G6): prodguard_assert_deploy() installed; the database records '"
+            + env
+            + "' as "
+            + (g.databaseProtected() ? "protected" : "not protected"));
+    switch (g.callback()) {
+      case CREATED ->
+          out.println("    callback:  wrote " + g.callbackPath() + "; review and commit it");
+      case REPLACED ->
+          out.println(
+              "    callback:  " + g.callbackPath() + " was modified: rewrote it; commit it");
+      case UNCHANGED -> out.println("    callback:  " + g.callbackPath() + " (ok)");
+    }
+    DatabaseGuards.DdlGuardInstall d = g.ddlGuard();
+    String state =
+        switch (d.state()) {
+          case INSTALLED ->
+              d.changed()
+                  ? "installed (event trigger prodguard_ddl_guard)"
+                  : "installed (event trigger prodguard_ddl_guard, unchanged)";
+          case UNSUPPORTED -> "not available";
+          case DISABLED -> "DISABLED";
+          case MISSING -> g.databaseProtected() ? "NOT INSTALLED" : "not installed";
+        };
+    out.println("    ddl guard: " + state + d.note().map(n -> ": " + n).orElse(""));
+  }
+
+  static Map<String, Object> guardsJson(FingerprintInit.Guards g) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("assert_installed", true);
+    j.put("database_protected", g.databaseProtected());
+    Map<String, Object> cb = new LinkedHashMap<>();
+    cb.put("path", g.callbackPath());
+    cb.put("written", g.callback().label());
+    j.put("callback", cb);
+    Map<String, Object> ddl = new LinkedHashMap<>();
+    ddl.put("state", g.ddlGuard().state().label());
+    ddl.put("changed", g.ddlGuard().changed());
+    g.ddlGuard().note().ifPresent(n -> ddl.put("note", n));
+    j.put("ddl_guard", ddl);
+    return j;
   }
 }

@@ -1,10 +1,13 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.guard.GuardStatus;
 import dev.prodguard.pipeline.PendingMigration;
 import dev.prodguard.pipeline.Results;
 import dev.prodguard.pipeline.Run;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Show ENV's fingerprint, pending migrations, runs, lock holder and last deploys.",
-      "Open runs show their expiry. Marks runs whose deploy process died as failed."
+      "Also the G6 guards (callback, assert, DDL guard) and open runs' expiry.",
+      "Marks runs whose deploy process died as failed."
     })
 public final class StatusCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -48,6 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
       out.println("  validation:  FAILED");
       s.validationProblems().forEach(p -> out.println("    - " + p.replace("\n", "\n      ")));
     }
+    printGuards(out, s.guards());
     out.println("  pending:     " + (s.pending().isEmpty() ? "none" : s.pending().size()));
     for (PendingMigration p : s.pending()) {
       out.println("    " + p.file().relativePath());
@@ -107,5 +112,38 @@ public final class StatusCommand implements Callable<Integer> {
       r.failure().ifPresent(f -> out.println("      " + f.replace("\n", "\n      ")));
     }
     return Main.OK;
+  }
+
+  /** G6, one line per guard; problems spelled out under them. */
+  static void printGuards(PrintWriter out, GuardStatus g) {
+    out.println("  guards (G6):");
+    out.println(
+        "    callback:  "
+            + g.callback().path()
+            + " "
+            + (g.callback().state() == CallbackFile.State.OK
+                ? "(ok)"
+                : g.callback().state().label().toUpperCase(Locale.ROOT)));
+    out.println(
+        "    assert:    prodguard_assert_deploy() "
+            + (g.database().assertInstalled() ? "installed" : "MISSING"));
+    out.println(
+        "    database:  "
+            + g.database()
+                .databaseProtected()
+                .map(p -> p ? "protected" : "not protected")
+                .orElse("MISSING prodguard_guard_config"));
+    String ddl =
+        switch (g.database().ddlGuard()) {
+          case INSTALLED -> "installed (event trigger prodguard_ddl_guard)";
+          case UNSUPPORTED -> "not available on MySQL/MariaDB (the callback is the guard)";
+          case DISABLED -> "DISABLED";
+          case MISSING -> g.ddlGuardExpected() ? "MISSING" : "not installed (not protected)";
+        };
+    out.println(
+        "    ddl guard: " + ddl + (g.ddlGuardRequired() ? " [guards.require-ddl-trigger]" : ""));
+    for (String p : g.problems()) {
+      out.println("    ! " + p);
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.prodguard.Redactor;
 import dev.prodguard.RunContext;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.pipeline.PipelineSchema;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -91,13 +92,12 @@ public final class AuditLog {
     }
   }
 
-  /** Creates the table and its append-only triggers; safe to run again. */
+  /**
+   * Creates the table and its append-only triggers, with every other prodguard object, versioned
+   * (component {@code audit}); safe to run again, and no DDL at all once current.
+   */
   public static void install(Connection c, Dialect d) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      for (String ddl : d.auditObjects()) {
-        st.execute(ddl);
-      }
-    }
+    PipelineSchema.ensure(c, d);
   }
 
   /** Appends an event at the head of the chain, retrying when another writer won the race. */

@@ -278,8 +278,20 @@ public final class BackupRunner {
     try (Statement st = control.createStatement()) {
       st.execute(tool.createDatabase(scratch));
     }
+    Optional<Path> list = Optional.empty();
     try {
-      List<String> cmd = tool.restoreCommand(binDir, scratchUrl, file);
+      List<String> toc = tool.listCommand(binDir, file);
+      if (!toc.isEmpty()) {
+        ToolProcess.Result listed =
+            ToolProcess.run(toc, Map.of(), tool.clearedVariablePrefixes(), Optional.empty(), 600);
+        Optional<String> selected = tool.restoreCheckList(listed.stdout());
+        if (listed.exit() == 0 && selected.isPresent()) {
+          Path p = file.resolveSibling(file.getFileName() + ".restore-list");
+          Files.writeString(p, selected.get(), StandardCharsets.UTF_8);
+          list = Optional.of(p);
+        }
+      }
+      List<String> cmd = tool.restoreCommand(binDir, scratchUrl, file, list);
       ToolProcess.Result res =
           ToolProcess.run(
               cmd,
@@ -327,6 +339,9 @@ public final class BackupRunner {
       }
       return restored;
     } finally {
+      if (list.isPresent()) {
+        Files.deleteIfExists(list.get());
+      }
       try (Statement st = control.createStatement()) {
         st.execute(tool.dropDatabase(scratch));
       }

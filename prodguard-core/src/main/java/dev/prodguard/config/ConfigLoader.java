@@ -58,8 +58,10 @@ public final class ConfigLoader {
     CiConfig ci = ci(root);
     ProdguardConfig.Pipeline pipeline = pipeline(root);
     ProdguardConfig.Backup backup = backup(root, base);
-    root.finish("environments", "migrations", "contract", "ci", "pipeline", "backup");
-    return new ProdguardConfig(file, environments, locations, contract, ci, pipeline, backup);
+    ProdguardConfig.Guards guards = guards(root);
+    root.finish("environments", "migrations", "contract", "ci", "pipeline", "backup", "guards");
+    return new ProdguardConfig(
+        file, environments, locations, contract, ci, pipeline, backup, guards);
   }
 
   private static EnvironmentConfig environment(String name, YamlMap m, YamlMap parent) {
@@ -187,6 +189,17 @@ public final class ConfigLoader {
       m.finish("directory", "restore-check");
     }
     return new ProdguardConfig.Backup(dir, restoreCheck);
+  }
+
+  private static ProdguardConfig.Guards guards(YamlMap root) {
+    Optional<YamlMap> g = root.map("guards");
+    if (g.isEmpty()) {
+      return ProdguardConfig.Guards.DEFAULT;
+    }
+    YamlMap m = g.get();
+    boolean requireDdlTrigger = m.bool("require-ddl-trigger").orElse(false);
+    m.finish("require-ddl-trigger");
+    return new ProdguardConfig.Guards(requireDdlTrigger);
   }
 
   static Duration duration(YamlMap m, String key, YamlMap.Scalar s) {

@@ -14,7 +14,8 @@ public record ProdguardConfig(
     Path contract,
     CiConfig ci,
     Pipeline pipeline,
-    Backup backup) {
+    Backup backup,
+    Guards guards) {
 
   public ProdguardConfig {
     environments =
@@ -27,6 +28,40 @@ public record ProdguardConfig(
 
   /** {@code backup:} where dumps go and whether to restore-check them. */
   public record Backup(Path directory, boolean restoreCheck) {}
+
+  /**
+   * {@code guards:} the database-side guards (G6). {@code requireDdlTrigger}: verify and deploy of
+   * a protected environment refuse unless PostgreSQL's DDL event trigger is installed.
+   */
+  public record Guards(boolean requireDdlTrigger) {
+    public static final Guards DEFAULT = new Guards(false);
+  }
+
+  /**
+   * The folder of a configured migration location, whether or not it exists: relative to
+   * prodguard.yml, {@code filesystem:} likewise, {@code classpath:X} as {@code
+   * src/main/resources/X} (as {@code lint} and the pipeline read it). Any other prefix is a
+   * configuration error.
+   */
+  public Path locationFolder(String location) {
+    String l = location;
+    if (l.startsWith("filesystem:")) {
+      l = l.substring("filesystem:".length());
+    } else if (l.startsWith("classpath:")) {
+      l = "src/main/resources/" + l.substring("classpath:".length());
+    } else if (l.contains(":") && !l.matches("[A-Za-z]:[\\\\/].*")) {
+      throw new ConfigException(
+          file,
+          0,
+          "migrations.locations",
+          "location '"
+              + location
+              + "' is not a folder: prodguard hashes the exact bytes it deploys, so migrations"
+              + " must be files in the repository (e.g. 'db/migration', 'filesystem:db/migration'"
+              + " or 'classpath:db/migration' for src/main/resources/db/migration)");
+    }
+    return baseDir().resolve(l).normalize();
+  }
 
   public Path baseDir() {
     Path parent = file.toAbsolutePath().getParent();

@@ -29,8 +29,11 @@ public interface Dialect {
   /** DDL that creates {@code database_metadata}. */
   List<String> createMetadataTable();
 
-  /** Idempotent DDL of the append-only, hash-chained {@code prodguard_audit} (G10). */
-  List<String> auditObjects();
+  /**
+   * Idempotent DDL of one version of the append-only, hash-chained {@code prodguard_audit} (G10);
+   * empty beyond the newest.
+   */
+  List<String> auditObjects(int version);
 
   /** A unique or primary key was violated (an append lost a race). */
   boolean isUniqueViolation(SQLException e);
@@ -48,9 +51,30 @@ public interface Dialect {
 
   /**
    * Idempotent DDL of one version of prodguard's pipeline objects ({@code prodguard_schema}, {@code
-   * prodguard_run}); empty when {@code version} is beyond the newest.
+   * prodguard_run}, {@code prodguard_session}); empty when {@code version} is beyond the newest.
    */
   List<String> pipelineObjects(int version);
+
+  /** Idempotent DDL of one version of {@code prodguard_sync_change} (before-images of syncs). */
+  List<String> syncObjects(int version);
+
+  /**
+   * Idempotent DDL of one version of the database-side guards (G6): {@code prodguard_guard_config},
+   * {@code prodguard_register_session}, {@code prodguard_assert_deploy} and what they share.
+   */
+  List<String> guardObjects(int version);
+
+  /** Whether DDL is transactional (PostgreSQL): upgrades then run in one transaction. */
+  boolean transactionalDdl();
+
+  /** Serialises schema upgrades between processes (PostgreSQL: until the transaction ends). */
+  List<String> lockSchema();
+
+  /** Ends {@link #lockSchema()} where the lock is not bound to a transaction. */
+  List<String> unlockSchema();
+
+  /** SQL expression of the schema (PostgreSQL) or database (MySQL) prodguard's objects live in. */
+  String currentSchema();
 
   /** Inserts ({@code component}, {@code version}) into prodguard_schema or raises it; 2 params. */
   String upsertSchemaVersion();
@@ -80,6 +104,26 @@ public interface Dialect {
    * the migration's transaction as soon as the deploy process dies.
    */
   void prepareDeployConnection(Connection connection) throws SQLException;
+
+  // --- direct migration blocked (G6) ---
+
+  /**
+   * Registers the calling connection for a deploy (2 parameters: run id, the plain one-time token);
+   * the database checks the token against the run's hash and refuses otherwise.
+   */
+  String registerSession();
+
+  /**
+   * The statement of the Flyway callback {@code beforeMigrate.sql}: {@code SELECT
+   * prodguard_assert_deploy()} or {@code CALL prodguard_assert_deploy()}, without the semicolon.
+   */
+  String assertDeployCall();
+
+  /** One row, one count: how many routines named {@code prodguard_assert_deploy} exist here. */
+  String assertInstalledQuery();
+
+  /** The DDL guard (PostgreSQL event triggers); empty where the server has none. */
+  java.util.Optional<DdlGuardSql> ddlGuard();
 
   // --- backup (G9) ---
 

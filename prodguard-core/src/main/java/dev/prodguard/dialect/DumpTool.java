@@ -54,8 +54,21 @@ public interface DumpTool {
   /** Text the last bytes of a complete dump contain, or empty when the format has none. */
   Optional<String> completionMarker();
 
-  /** The command that restores {@code dump} into {@code url}'s database. */
-  List<String> restoreCommand(Optional<Path> binDir, DatabaseUrl url, Path dump);
+  /**
+   * The command that restores {@code dump} into {@code url}'s database, only the entries of {@code
+   * list} when given (from {@link #restoreCheckList}).
+   */
+  List<String> restoreCommand(
+      Optional<Path> binDir, DatabaseUrl url, Path dump, Optional<Path> list);
+
+  /**
+   * The restore check's table of contents, from the full one ({@link #listCommand} output), or
+   * empty to restore everything. PostgreSQL leaves out event triggers: only a superuser may create
+   * them (prodguard's DDL guard, G6), and they play no part in the check.
+   */
+  default Optional<String> restoreCheckList(String toc) {
+    return Optional.empty();
+  }
 
   /** The restore command reads the dump on standard input. */
   boolean restoreReadsStdin();

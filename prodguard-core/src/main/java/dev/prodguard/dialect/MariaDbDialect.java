@@ -53,8 +53,16 @@ public final class MariaDbDialect implements Dialect {
             + " created_by VARCHAR(255) NOT NULL) ENGINE=InnoDB");
   }
 
+  /**
+   * Version 2 is empty on purpose: MySQL/MariaDB privileges only add up, so a table-level REVOKE
+   * cannot take UPDATE or DELETE from a role that holds them on the database; the triggers are the
+   * guard there (docs/g10-audit.md).
+   */
   @Override
-  public List<String> auditObjects() {
+  public List<String> auditObjects(int version) {
+    if (version != 1) {
+      return List.of();
+    }
     String signal =
         " FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT ="
             + " 'prodguard: prodguard_audit is append-only (G10 tamper-evident audit)'";
@@ -104,6 +112,15 @@ public final class MariaDbDialect implements Dialect {
 
   @Override
   public List<String> pipelineObjects(int version) {
+    if (version == 2) {
+      return List.of(
+          "CREATE TABLE IF NOT EXISTS prodguard_session ("
+              + " session_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,"
+              + " run_id VARCHAR(40) NOT NULL,"
+              + " session_started DATETIME(6) NULL,"
+              + " token_sha256 CHAR(64) NOT NULL,"
+              + " registered_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6)) ENGINE=InnoDB");
+    }
     if (version != 1) {
       return List.of();
     }
@@ -143,6 +160,147 @@ public final class MariaDbDialect implements Dialect {
             + " failure LONGTEXT,"
             + " updated_at DATETIME(6) NOT NULL,"
             + " KEY prodguard_run_env_created (environment, created_at)) ENGINE=InnoDB");
+  }
+
+  @Override
+  public List<String> syncObjects(int version) {
+    if (version != 1) {
+      return List.of();
+    }
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS prodguard_sync_change ("
+            + " run_id VARCHAR(64) NOT NULL,"
+            + " seq BIGINT NOT NULL,"
+            + " table_name VARCHAR(255) NOT NULL,"
+            + " op VARCHAR(16) NOT NULL,"
+            + " row_key LONGTEXT NOT NULL,"
+            + " before_image LONGTEXT,"
+            + " after_image LONGTEXT,"
+            + " PRIMARY KEY (run_id, seq)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
+            + " COLLATE=utf8mb4_bin");
+  }
+
+  /**
+   * G6. Stored procedures (not functions: those need SUPER or log_bin_trust_function_creators with
+   * binary logging). {@code prodguard_guard_check} is the decision: pass when the environment is
+   * not protected, or when this connection is registered for a run that is {@code deploying} and
+   * whose deploy session still holds the deploy lock; SIGNAL otherwise, also when its tables are
+   * missing. They run as their definer ({@code SQL SECURITY DEFINER}, the default), in the database
+   * they belong to. DROP + CREATE rather than CREATE OR REPLACE, which MySQL lacks.
+   */
+  @Override
+  public List<String> guardObjects(int version) {
+    if (version != 1) {
+      return List.of();
+    }
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS prodguard_guard_config ("
+            + " id INT NOT NULL PRIMARY KEY CHECK (id = 1),"
+            + " protected BOOLEAN NOT NULL,"
+            + " updated_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6),"
+            + " updated_by VARCHAR(255) NOT NULL) ENGINE=InnoDB",
+        "DROP PROCEDURE IF EXISTS prodguard_guard_check",
+        "CREATE PROCEDURE prodguard_guard_check(IN what VARCHAR(255))"
+            + " SQL SECURITY DEFINER\n"
+            + "BEGIN\n"
+            + "  DECLARE env VARCHAR(64) DEFAULT NULL;\n"
+            + "  DECLARE prot INT DEFAULT NULL;\n"
+            + "  DECLARE approved BIGINT DEFAULT 0;\n"
+            + "  DECLARE msg VARCHAR(512);\n"
+            + "  DECLARE EXIT HANDLER FOR 1146, 1054\n"
+            + "  BEGIN\n"
+            + "    SET msg = CONCAT('prodguard: ', what, ' blocked: prodguard''s guard objects are"
+            + " missing or damaged; run prodguard init-fingerprint from CI');\n"
+            + "    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;\n"
+            + "  END;\n"
+            + "  SET env = (SELECT environment FROM database_metadata WHERE id = 1);\n"
+            + "  SET prot = (SELECT protected FROM prodguard_guard_config WHERE id = 1);\n"
+            + "  IF env IS NULL OR prot IS NULL THEN\n"
+            + "    SET msg = CONCAT('prodguard: ', what, ' blocked: database_metadata or"
+            + " prodguard_guard_config is empty, so nothing says this database may be"
+            + " changed');\n"
+            + "    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;\n"
+            + "  END IF;\n"
+            + "  IF prot <> 0 THEN\n"
+            + "    SET approved = (SELECT COUNT(*) FROM prodguard_session s"
+            + " JOIN prodguard_run r ON r.id = s.run_id"
+            + " WHERE s.session_id = CONNECTION_ID()"
+            + " AND r.status = 'deploying' AND r.environment = env"
+            + " AND r.approval_token_sha256 = s.token_sha256"
+            + " AND CAST(r.deploy_session AS UNSIGNED) = IS_USED_LOCK("
+            + LOCK_NAME
+            + "));\n"
+            + "    IF approved = 0 THEN\n"
+            + "      SET msg = CONCAT('prodguard: ', what, ' blocked on protected environment ''',"
+            + " env, ''': run ''prodguard deploy ', env, ''' from CI');\n"
+            + "      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;\n"
+            + "    END IF;\n"
+            + "  END IF;\n"
+            + "END",
+        "DROP PROCEDURE IF EXISTS prodguard_assert_deploy",
+        "CREATE PROCEDURE prodguard_assert_deploy() SQL SECURITY DEFINER"
+            + " BEGIN CALL prodguard_guard_check('direct migration'); END",
+        "DROP PROCEDURE IF EXISTS prodguard_register_session",
+        "CREATE PROCEDURE prodguard_register_session(IN p_run VARCHAR(40), IN p_token"
+            + " VARCHAR(255)) SQL SECURITY DEFINER\n"
+            + "BEGIN\n"
+            + "  DECLARE h CHAR(64);\n"
+            + "  SET h = SHA2(p_token, 256);\n"
+            + "  IF (SELECT COUNT(*) FROM prodguard_run WHERE id = p_run AND status = 'deploying'"
+            + " AND approval_token_sha256 = h) = 0 THEN\n"
+            + "    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'prodguard: cannot register this"
+            + " session: the run is not being deployed with this approval';\n"
+            + "  END IF;\n"
+            + "  INSERT INTO prodguard_session (session_id, run_id, session_started, token_sha256,"
+            + " registered_at) VALUES (CONNECTION_ID(), p_run, NULL, h, UTC_TIMESTAMP(6))"
+            + " ON DUPLICATE KEY UPDATE run_id = VALUES(run_id),"
+            + " token_sha256 = VALUES(token_sha256), registered_at = VALUES(registered_at);\n"
+            + "END");
+  }
+
+  @Override
+  public boolean transactionalDdl() {
+    return false;
+  }
+
+  /** DDL commits implicitly here, so upgrades serialise on a named lock instead. */
+  @Override
+  public List<String> lockSchema() {
+    return List.of(
+        "SELECT GET_LOCK(CONCAT('prodguard-schema:', LEFT(SHA2(DATABASE(), 256), 40)), 60)");
+  }
+
+  @Override
+  public List<String> unlockSchema() {
+    return List.of(
+        "SELECT RELEASE_LOCK(CONCAT('prodguard-schema:', LEFT(SHA2(DATABASE(), 256), 40)))");
+  }
+
+  @Override
+  public String currentSchema() {
+    return "DATABASE()";
+  }
+
+  @Override
+  public String registerSession() {
+    return "CALL prodguard_register_session(?, ?)";
+  }
+
+  @Override
+  public String assertDeployCall() {
+    return "CALL prodguard_assert_deploy()";
+  }
+
+  @Override
+  public String assertInstalledQuery() {
+    return "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()"
+        + " AND ROUTINE_NAME = 'prodguard_assert_deploy'";
+  }
+
+  /** MySQL and MariaDB have no event triggers: the Flyway callback is the only G6 guard here. */
+  @Override
+  public java.util.Optional<DdlGuardSql> ddlGuard() {
+    return java.util.Optional.empty();
   }
 
   @Override

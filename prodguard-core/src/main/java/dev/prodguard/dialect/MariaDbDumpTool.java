@@ -114,7 +114,8 @@ final class MariaDbDumpTool implements DumpTool {
   }
 
   @Override
-  public List<String> restoreCommand(Optional<Path> binDir, DatabaseUrl url, Path dump) {
+  public List<String> restoreCommand(
+      Optional<Path> binDir, DatabaseUrl url, Path dump, Optional<Path> list) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Binaries.resolve(binDir, "mariadb", "mysql"));
     cmd.add("--no-defaults");

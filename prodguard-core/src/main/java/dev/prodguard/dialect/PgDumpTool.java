@@ -145,16 +145,32 @@ final class PgDumpTool implements DumpTool {
   }
 
   @Override
-  public List<String> restoreCommand(Optional<Path> binDir, DatabaseUrl url, Path dump) {
-    return List.of(
-        Binaries.resolve(binDir, "pg_restore"),
-        "--no-password",
-        "--exit-on-error",
-        "--no-owner",
-        "--no-privileges",
-        "--single-transaction",
-        "--dbname=" + url.database(),
-        dump.toString());
+  public List<String> restoreCommand(
+      Optional<Path> binDir, DatabaseUrl url, Path dump, Optional<Path> list) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Binaries.resolve(binDir, "pg_restore"));
+    cmd.add("--no-password");
+    cmd.add("--exit-on-error");
+    cmd.add("--no-owner");
+    cmd.add("--no-privileges");
+    cmd.add("--single-transaction");
+    list.ifPresent(l -> cmd.add("--use-list=" + l));
+    cmd.add("--dbname=" + url.database());
+    cmd.add(dump.toString());
+    return cmd;
+  }
+
+  /** Comments out EVENT TRIGGER entries (';' starts a comment in a pg_restore list). */
+  @Override
+  public Optional<String> restoreCheckList(String toc) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : toc.split("\n", -1)) {
+      if (!line.startsWith(";") && line.contains(" EVENT TRIGGER ")) {
+        sb.append(';');
+      }
+      sb.append(line).append('\n');
+    }
+    return Optional.of(sb.toString());
   }
 
   @Override

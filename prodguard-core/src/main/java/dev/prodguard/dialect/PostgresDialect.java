@@ -51,7 +51,20 @@ public final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public List<String> auditObjects() {
+  public List<String> auditObjects(int version) {
+    if (version == 2) {
+      // G10: whoever runs prodguard (normally the table's owner) keeps SELECT and INSERT only; a
+      // superuser or an owner who grants itself the rights back can still edit, audit verify shows
+      // it.
+      return List.of(
+          "REVOKE ALL ON prodguard_audit FROM PUBLIC",
+          "REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON prodguard_audit FROM"
+              + " CURRENT_USER",
+          "GRANT SELECT, INSERT ON prodguard_audit TO CURRENT_USER");
+    }
+    if (version != 1) {
+      return List.of();
+    }
     return List.of(
         "CREATE TABLE IF NOT EXISTS prodguard_audit ("
             + " seq bigint PRIMARY KEY,"
@@ -106,6 +119,15 @@ public final class PostgresDialect implements Dialect {
 
   @Override
   public List<String> pipelineObjects(int version) {
+    if (version == 2) {
+      return List.of(
+          "CREATE TABLE IF NOT EXISTS prodguard_session ("
+              + " session_id bigint PRIMARY KEY,"
+              + " run_id varchar(40) NOT NULL,"
+              + " session_started timestamptz,"
+              + " token_sha256 char(64) NOT NULL,"
+              + " registered_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))");
+    }
     if (version != 1) {
       return List.of();
     }
@@ -146,6 +168,164 @@ public final class PostgresDialect implements Dialect {
             + " updated_at timestamp NOT NULL)",
         "CREATE INDEX IF NOT EXISTS prodguard_run_env_created"
             + " ON prodguard_run (environment, created_at)");
+  }
+
+  @Override
+  public List<String> syncObjects(int version) {
+    if (version != 1) {
+      return List.of();
+    }
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS prodguard_sync_change ("
+            + " run_id text NOT NULL,"
+            + " seq bigint NOT NULL,"
+            + " table_name text NOT NULL,"
+            + " op text NOT NULL,"
+            + " row_key text NOT NULL,"
+            + " before_image text,"
+            + " after_image text,"
+            + " PRIMARY KEY (run_id, seq))");
+  }
+
+  /**
+   * G6. {@code prodguard_guard_check(what)} is the one decision, shared by the Flyway callback's
+   * assert and the DDL event trigger: pass when the environment is not protected, or when this
+   * backend is registered for a run that is {@code deploying} and whose deploy session still holds
+   * the deploy lock; raise otherwise, and raise when its tables are missing (fail closed). The
+   * functions run as their owner with a pinned search_path, so a caller's own search_path or
+   * privileges cannot change the decision.
+   */
+  @Override
+  public List<String> guardObjects(int version) {
+    if (version != 1) {
+      return List.of();
+    }
+    String raise = "USING ERRCODE = 'insufficient_privilege', HINT = '" + G6_HINT + "'";
+    return List.of(
+        "CREATE TABLE IF NOT EXISTS prodguard_guard_config ("
+            + " id integer PRIMARY KEY CHECK (id = 1),"
+            + " protected boolean NOT NULL,"
+            + " updated_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'),"
+            + " updated_by text NOT NULL)",
+        "CREATE OR REPLACE FUNCTION prodguard_guard_check(what text) RETURNS void"
+            + " LANGUAGE plpgsql SECURITY DEFINER AS $pg$\n"
+            + "DECLARE env text; prot boolean; approved boolean;\n"
+            + "BEGIN\n"
+            + "  BEGIN\n"
+            + "    SELECT m.environment INTO env FROM database_metadata m WHERE m.id = 1;\n"
+            + "    SELECT g.protected INTO prot FROM prodguard_guard_config g WHERE g.id = 1;\n"
+            + "    IF env IS NULL OR prot IS NULL THEN\n"
+            + "      RAISE EXCEPTION 'prodguard: % blocked: database_metadata or"
+            + " prodguard_guard_config is empty, so nothing says this database may be changed'"
+            + ", what "
+            + raise
+            + ";\n"
+            + "    END IF;\n"
+            + "    IF NOT prot THEN RETURN; END IF;\n"
+            + "    SELECT EXISTS (SELECT 1 FROM prodguard_session s"
+            + " JOIN prodguard_run r ON r.id = s.run_id"
+            + " WHERE s.session_id = pg_backend_pid()"
+            + " AND s.session_started IS NOT DISTINCT FROM"
+            + " (SELECT a.backend_start FROM pg_stat_activity a WHERE a.pid = pg_backend_pid())"
+            + " AND r.status = 'deploying' AND r.environment = env"
+            + " AND r.approval_token_sha256 = s.token_sha256"
+            + " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted"
+            + " AND l.database = (SELECT d.oid FROM pg_database d"
+            + " WHERE d.datname = current_database())"
+            + " AND l.classid = 1886547812 AND l.objid = 1685089401 AND l.objsubid = 2"
+            + " AND l.pid::text = r.deploy_session)) INTO approved;\n"
+            + "  EXCEPTION WHEN undefined_table OR undefined_column THEN\n"
+            + "    RAISE EXCEPTION 'prodguard: % blocked: prodguard''s guard objects are missing or"
+            + " damaged (%)', what, SQLERRM "
+            + raise
+            + ";\n"
+            + "  END;\n"
+            + "  IF NOT approved THEN\n"
+            + "    RAISE EXCEPTION 'prodguard: % blocked on protected environment ''%'': run"
+            + " ''prodguard deploy %'' from CI', what, env, env "
+            + raise
+            + ";\n"
+            + "  END IF;\n"
+            + "END\n"
+            + "$pg$",
+        "CREATE OR REPLACE FUNCTION prodguard_assert_deploy() RETURNS void LANGUAGE plpgsql AS"
+            + " $pg$ BEGIN PERFORM prodguard_guard_check('direct migration'); END $pg$",
+        "CREATE OR REPLACE FUNCTION prodguard_ddl_guard() RETURNS event_trigger"
+            + " LANGUAGE plpgsql AS $pg$ BEGIN"
+            + " PERFORM prodguard_guard_check('DDL (' || tg_tag || ')'); END $pg$",
+        "CREATE OR REPLACE FUNCTION prodguard_register_session(p_run text, p_token text)"
+            + " RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $pg$\n"
+            + "DECLARE h text := encode(sha256(convert_to(p_token, 'UTF8')), 'hex');\n"
+            + "BEGIN\n"
+            + "  IF NOT EXISTS (SELECT 1 FROM prodguard_run r WHERE r.id = p_run"
+            + " AND r.status = 'deploying' AND r.approval_token_sha256 = h) THEN\n"
+            + "    RAISE EXCEPTION 'prodguard: cannot register this session: run % is not being"
+            + " deployed with this approval', p_run USING ERRCODE = 'insufficient_privilege';\n"
+            + "  END IF;\n"
+            + "  INSERT INTO prodguard_session (session_id, run_id, session_started, token_sha256)"
+            + " VALUES (pg_backend_pid(), p_run, (SELECT a.backend_start FROM pg_stat_activity a"
+            + " WHERE a.pid = pg_backend_pid()), h)"
+            + " ON CONFLICT (session_id) DO UPDATE SET run_id = EXCLUDED.run_id,"
+            + " session_started = EXCLUDED.session_started, token_sha256 = EXCLUDED.token_sha256,"
+            + " registered_at = now() AT TIME ZONE 'UTC';\n"
+            + "END\n"
+            + "$pg$",
+        // A caller's search_path must not swap in look-alike tables: pin it to where these live.
+        "DO $pg$ BEGIN"
+            + " EXECUTE format('ALTER FUNCTION prodguard_guard_check(text)"
+            + " SET search_path = %I, pg_temp', current_schema());"
+            + " EXECUTE format('ALTER FUNCTION prodguard_assert_deploy()"
+            + " SET search_path = %I, pg_temp', current_schema());"
+            + " EXECUTE format('ALTER FUNCTION prodguard_ddl_guard()"
+            + " SET search_path = %I, pg_temp', current_schema());"
+            + " EXECUTE format('ALTER FUNCTION prodguard_register_session(text, text)"
+            + " SET search_path = %I, pg_temp', current_schema());"
+            + " END $pg$");
+  }
+
+  private static final String G6_HINT =
+      "G6 direct migration blocked: only the connections that prodguard deploy hands to Flyway"
+          + " for a running, approved deploy may change this database (see docs/g6-direct-migration.md)";
+
+  @Override
+  public boolean transactionalDdl() {
+    return true;
+  }
+
+  @Override
+  public List<String> lockSchema() {
+    return List.of("SELECT pg_advisory_xact_lock(1886547812, 1685089402)");
+  }
+
+  @Override
+  public List<String> unlockSchema() {
+    return List.of();
+  }
+
+  @Override
+  public String currentSchema() {
+    return "current_schema()";
+  }
+
+  @Override
+  public String registerSession() {
+    return "SELECT prodguard_register_session(?, ?)";
+  }
+
+  @Override
+  public String assertDeployCall() {
+    return "SELECT prodguard_assert_deploy()";
+  }
+
+  @Override
+  public String assertInstalledQuery() {
+    return "SELECT COUNT(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+        + " WHERE n.nspname = current_schema() AND p.proname = 'prodguard_assert_deploy'";
+  }
+
+  @Override
+  public java.util.Optional<DdlGuardSql> ddlGuard() {
+    return java.util.Optional.of(PgDdlGuard.INSTANCE);
   }
 
   @Override

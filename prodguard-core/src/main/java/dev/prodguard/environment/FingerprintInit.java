@@ -6,6 +6,10 @@ import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.Fingerprints;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.pipeline.PipelineSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,17 +39,41 @@ public final class FingerprintInit {
       String environment,
       String fingerprint,
       Optional<String> previous,
-      String serverIdentity) {}
+      String serverIdentity,
+      Guards guards) {
 
+    Result withGuards(Guards g) {
+      return new Result(outcome, environment, fingerprint, previous, serverIdentity, g);
+    }
+  }
+
+  /**
+   * The G6 guards installed with the fingerprint: the Flyway callback file, the protected flag
+   * recorded in the database (read by {@code prodguard_assert_deploy()}), the DDL guard.
+   */
+  public record Guards(
+      CallbackFile.Written callback,
+      String callbackPath,
+      boolean databaseProtected,
+      DatabaseGuards.DdlGuardInstall ddlGuard) {}
+
+  /**
+   * Fingerprints the database, then installs or upgrades every prodguard object (versioned),
+   * records whether the environment is protected, installs the DDL guard last (protected
+   * PostgreSQL, as a superuser) and writes the Flyway callback into the first migration location.
+   */
   public static Result run(Target target, RunContext context, boolean reidentify)
       throws SQLException {
     try (Connection c = target.connectUnchecked()) {
       Result r = fingerprint(c, target, context, reidentify);
-      AuditLog.install(c, target.dialect());
+      r = r.withGuards(installGuards(c, target, context));
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("fingerprint", r.fingerprint());
       details.put("server_identity", r.serverIdentity());
       r.previous().ifPresent(p -> details.put("previous", p));
+      details.put("protected", r.guards().databaseProtected());
+      details.put("callback", r.guards().callback().label());
+      details.put("ddl_guard", r.guards().ddlGuard().state().label());
       AuditLog.append(
           c,
           target.dialect(),
@@ -60,17 +88,37 @@ public final class FingerprintInit {
     }
   }
 
+  private static Guards installGuards(Connection c, Target target, RunContext context)
+      throws SQLException {
+    Dialect d = target.dialect();
+    PipelineSchema.ensure(c, d);
+    boolean prot = target.environment().isProtected();
+    DatabaseGuards.configure(c, prot, createdBy(target, context), context.clock().instant());
+    DatabaseGuards.DdlGuardInstall ddl =
+        prot
+            ? DatabaseGuards.installDdlGuard(c, d)
+            : new DatabaseGuards.DdlGuardInstall(
+                DatabaseGuards.ddlGuard(c, d),
+                false,
+                Optional.of("'" + target.name() + "' is not protected: no DDL guard needed"));
+    CallbackFile.Written w = CallbackFile.write(target.config(), d);
+    return new Guards(w, CallbackFile.check(target.config(), d).path(), prot, ddl);
+  }
+
+  private static String createdBy(Target target, RunContext context) {
+    return target
+        .ciIdentity()
+        .map(CiIdentity::describe)
+        .orElse(context.osUser() + "@" + context.hostName());
+  }
+
   private static Result fingerprint(
       Connection c, Target target, RunContext context, boolean reidentify) throws SQLException {
     String env = target.name();
     String what = "init-fingerprint " + env;
     FingerprintCheck.Found found = FingerprintCheck.read(c, target.dialect());
     String identity = currentIdentity(c, target);
-    String createdBy =
-        target
-            .ciIdentity()
-            .map(CiIdentity::describe)
-            .orElse(context.osUser() + "@" + context.hostName());
+    String createdBy = createdBy(target, context);
     if (found.missingTable) {
       for (String ddl : target.dialect().createMetadataTable()) {
         try (Statement st = c.createStatement()) {
@@ -79,7 +127,7 @@ public final class FingerprintInit {
       }
       String fp = Fingerprints.generate(env);
       insert(c, env, fp, identity, createdBy);
-      return new Result(Outcome.CREATED, env, fp, Optional.empty(), identity);
+      return new Result(Outcome.CREATED, env, fp, Optional.empty(), identity, null);
     }
     if (found.malformedTable
         || found.rows != 1
@@ -125,7 +173,8 @@ public final class FingerprintInit {
           env,
           fp,
           Optional.of(found.environment + " " + found.fingerprint),
-          identity);
+          identity,
+          null);
     }
     if (copy) {
       throw new GuardRefusal(
@@ -164,7 +213,7 @@ public final class FingerprintInit {
           "if this is the right database, put its fingerprint in prodguard.yml through review;"
               + " otherwise fix the URL");
     }
-    return new Result(Outcome.UNCHANGED, env, found.fingerprint, Optional.empty(), identity);
+    return new Result(Outcome.UNCHANGED, env, found.fingerprint, Optional.empty(), identity, null);
   }
 
   private static void insert(Connection c, String env, String fp, String identity, String by)

@@ -69,23 +69,7 @@ public final class MigrationFiles {
    * {@code classpath:X} as {@code src/main/resources/X} (as {@code lint} reads it).
    */
   public static Path resolve(ProdguardConfig config, String location) {
-    String l = location;
-    if (l.startsWith("filesystem:")) {
-      l = l.substring("filesystem:".length());
-    } else if (l.startsWith("classpath:")) {
-      l = "src/main/resources/" + l.substring("classpath:".length());
-    } else if (l.contains(":") && !l.matches("[A-Za-z]:[\\\\/].*")) {
-      throw new ConfigException(
-          config.file(),
-          0,
-          "migrations.locations",
-          "location '"
-              + location
-              + "' is not a folder: prodguard hashes the exact bytes it deploys, so migrations"
-              + " must be files in the repository (e.g. 'db/migration', 'filesystem:db/migration'"
-              + " or 'classpath:db/migration' for src/main/resources/db/migration)");
-    }
-    Path dir = config.baseDir().resolve(l).normalize();
+    Path dir = config.locationFolder(location);
     if (!Files.isDirectory(dir)) {
       throw new ConfigException(
           config.file(),

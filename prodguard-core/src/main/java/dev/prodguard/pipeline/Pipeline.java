@@ -11,6 +11,9 @@ import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.dialect.Dialect;
 import dev.prodguard.environment.Target;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.guard.GuardStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +47,7 @@ public final class Pipeline {
   private final RunContext context;
   private final MigrationEngine engine;
   private MigrationAnalyzer analyzer = new ContractLintAnalyzer();
-  private SessionRegistrar registrar = SessionRegistrar.NONE;
+  private SessionRegistrar registrar = SessionApprovals.INSTANCE;
   private Progress progress = Progress.NONE;
 
   public Pipeline(ProdguardConfig config, RunContext context, MigrationEngine engine) {
@@ -103,6 +106,7 @@ public final class Pipeline {
     RunStore store = new RunStore(c, d);
     reapStale(c, d, store);
     refuseWhileLocked(c, d, store, env, what);
+    requireGuards(c, target, what);
     MigrationSet set = currentSet(target, files, what, true);
     MigrationAnalyzer.Analysis analysis = analyzer.analyse(set.pending(), target);
     if (!analysis.refusals().isEmpty()) {
@@ -303,6 +307,9 @@ public final class Pipeline {
       throws SQLException, IOException, InterruptedException {
     Dialect d = target.dialect();
     PipelineSchema.ensure(c, d);
+    if (!fastPath) {
+      requireGuards(c, target, what);
+    }
     RunStore store = new RunStore(c, d);
     String session = DeployLock.sessionId(c, d);
     if (!DeployLock.tryAcquire(c, d)) {
@@ -639,6 +646,7 @@ public final class Pipeline {
       } else {
         holder = DeployLock.holder(c, d);
       }
+      GuardStatus guards = GuardStatus.read(c, d, config, target.environment().isProtected());
       return new Results.Status(
           env,
           target.environment().isProtected(),
@@ -651,6 +659,7 @@ public final class Pipeline {
           open,
           last,
           reaped,
+          guards,
           now());
     }
   }
@@ -679,6 +688,74 @@ public final class Pipeline {
               + " new migration");
     }
     return MigrationSet.of(engine.pending(files, reading), engine.callbacks(files));
+  }
+
+  /**
+   * G6 for a protected environment: the database records it as protected (restored if missing or
+   * edited, and audited), the Flyway callback is in place exactly as written, and, with {@code
+   * guards.require-ddl-trigger}, the DDL guard is installed.
+   */
+  private void requireGuards(Connection c, Target target, String what) throws SQLException {
+    if (!target.environment().isProtected()) {
+      return;
+    }
+    Dialect d = target.dialect();
+    String env = target.name();
+    if (DatabaseGuards.requireProtected(c, createdBy(), now())) {
+      audit(
+          c,
+          target,
+          "guards",
+          Optional.empty(),
+          "protected_flag_restored",
+          Map.of(
+              "why",
+              "prodguard_guard_config did not record '" + env + "' as protected; set it again"));
+    }
+    CallbackFile.Check cb = CallbackFile.check(config, d);
+    if (cb.state() != CallbackFile.State.OK) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "the Flyway callback "
+              + cb.path()
+              + " is "
+              + cb.state().label()
+              + ": without it a Flyway migrate run by hand (CLI, Maven or Gradle plugin, Spring"
+              + " Boot) is not stopped by the database",
+          "run 'prodguard init-fingerprint "
+              + env
+              + "' (it writes the file exactly as prodguard expects), review and commit it;"
+              + " callbacks of your own go in beforeMigrate__<description>.sql");
+    }
+    if (config.guards().requireDdlTrigger()) {
+      DatabaseGuards.DdlGuard g = DatabaseGuards.ddlGuard(c, d);
+      if (g == DatabaseGuards.DdlGuard.UNSUPPORTED) {
+        throw new GuardRefusal(
+            Guarantee.G6,
+            what,
+            "guards.require-ddl-trigger is set, but '"
+                + env
+                + "' is MySQL/MariaDB, which has no event triggers: the requirement cannot be"
+                + " met",
+            "remove guards.require-ddl-trigger from prodguard.yml through review (the Flyway"
+                + " callback is the database-side guard on MySQL/MariaDB)");
+      }
+      if (g != DatabaseGuards.DdlGuard.INSTALLED) {
+        throw new GuardRefusal(
+            Guarantee.G6,
+            what,
+            "guards.require-ddl-trigger is set, but the DDL guard (event trigger"
+                + " prodguard_ddl_guard) of '"
+                + env
+                + "' is "
+                + g.label(),
+            "install it: run 'prodguard init-fingerprint "
+                + env
+                + "' once from CI with a superuser URL (only a superuser can create event"
+                + " triggers)");
+      }
+    }
   }
 
   private Run select(RunStore store, String env, Optional<String> runId, String what, String step)

@@ -1,5 +1,6 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.guard.GuardStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,6 +100,7 @@ public final class Results {
       List<Run> openRuns,
       List<Run> lastDeploys,
       List<Run> markedFailed,
+      GuardStatus guards,
       Instant now) {
     public Map<String, Object> toJson() {
       Map<String, Object> j = new LinkedHashMap<>();
@@ -122,6 +124,7 @@ public final class Results {
       j.put("open_runs", openRuns.stream().map(Results::runJson).toList());
       j.put("last_deploys", lastDeploys.stream().map(Results::runJson).toList());
       j.put("marked_failed", markedFailed.stream().map(Run::id).toList());
+      j.put("guards", guards.toJson());
       return j;
     }
   }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.pipeline.PipelineSchema;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -28,12 +29,9 @@ final class ChangeLog {
 
   private ChangeLog() {}
 
+  /** Installs (or upgrades) prodguard's objects, the change log among them (component sync). */
   static void install(Connection c, SyncDialect d) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      for (String ddl : d.changeLogObjects()) {
-        st.execute(ddl);
-      }
-    }
+    PipelineSchema.ensure(c, Dialect.of(d.kind()));
   }
 
   /** The key as a JSON object, column name to text. */

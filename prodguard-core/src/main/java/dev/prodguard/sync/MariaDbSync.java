@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -127,20 +126,5 @@ final class MariaDbSync implements SyncDialect {
   @Override
   public String lockingRead() {
     return " FOR UPDATE";
-  }
-
-  @Override
-  public List<String> changeLogObjects() {
-    return List.of(
-        "CREATE TABLE IF NOT EXISTS prodguard_sync_change ("
-            + " run_id VARCHAR(64) NOT NULL,"
-            + " seq BIGINT NOT NULL,"
-            + " table_name VARCHAR(255) NOT NULL,"
-            + " op VARCHAR(16) NOT NULL,"
-            + " row_key LONGTEXT NOT NULL,"
-            + " before_image LONGTEXT,"
-            + " after_image LONGTEXT,"
-            + " PRIMARY KEY (run_id, seq)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
-            + " COLLATE=utf8mb4_bin");
   }
 }

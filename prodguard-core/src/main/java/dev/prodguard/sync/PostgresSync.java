@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,19 +116,5 @@ final class PostgresSync implements SyncDialect {
   @Override
   public String lockingRead() {
     return "";
-  }
-
-  @Override
-  public List<String> changeLogObjects() {
-    return List.of(
-        "CREATE TABLE IF NOT EXISTS prodguard_sync_change ("
-            + " run_id text NOT NULL,"
-            + " seq bigint NOT NULL,"
-            + " table_name text NOT NULL,"
-            + " op text NOT NULL,"
-            + " row_key text NOT NULL,"
-            + " before_image text,"
-            + " after_image text,"
-            + " PRIMARY KEY (run_id, seq))");
   }
 }

@@ -3,7 +3,6 @@ package dev.prodguard.sync;
 import dev.prodguard.dialect.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,7 +57,4 @@ public interface SyncDialect {
 
   /** Suffix of the ordered re-check read in the apply transaction: row (and gap) locks. */
   String lockingRead();
-
-  /** Idempotent DDL of {@code prodguard_sync_change} (before-images of applied syncs). */
-  List<String> changeLogObjects();
 }

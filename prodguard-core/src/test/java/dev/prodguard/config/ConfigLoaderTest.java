@@ -87,6 +87,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName(
+      "guards: require-ddl-trigger defaults to false, must be a boolean, and the section is strict")
+  void guardsSection() {
+    String env = "environments:\n  prod:\n    url: postgresql://h/db\n";
+    assertThat(Configs.load(dir, env).guards().requireDdlTrigger()).isFalse();
+    assertThat(
+            Configs.load(dir, env + "guards:\n  require-ddl-trigger: true\n")
+                .guards()
+                .requireDdlTrigger())
+        .isTrue();
+    ConfigException wrongType = error(env + "guards:\n  require-ddl-trigger: sometimes\n");
+    assertThat(wrongType.line()).isEqualTo(5);
+    assertThat(wrongType.key()).isEqualTo("guards.require-ddl-trigger");
+    ConfigException unknown = error(env + "guards:\n  require-ddl-triger: true\n");
+    assertThat(unknown.line()).isEqualTo(5);
+    assertThat(unknown.key()).isEqualTo("guards.require-ddl-triger");
+  }
+
+  @Test
   @DisplayName("an unknown top-level key is an error")
   void unknownTopLevelKey() {
     ConfigException e =

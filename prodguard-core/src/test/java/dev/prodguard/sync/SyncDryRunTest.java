@@ -88,8 +88,8 @@ class SyncDryRunTest {
       assertThat(SyncFixture.rows(f.dev, select)).isEqualTo(devBefore);
       assertThat(SyncFixture.rows(f.prod, "SELECT seq, hash FROM prodguard_audit ORDER BY seq"))
           .isEqualTo(auditBefore);
-      assertThat(SyncFixture.hasTable(f.prod, "prodguard_sync_change")).isFalse();
-      assertThat(SyncFixture.hasTable(f.dev, "prodguard_sync_change")).isFalse();
+      assertThat(SyncFixture.changeLogRows(f.prod)).isZero();
+      assertThat(SyncFixture.changeLogRows(f.dev)).isZero();
       assertThat(dir.resolve(".prodguard/backups")).doesNotExist();
     }
   }

@@ -142,6 +142,14 @@ final class SyncFixture implements AutoCloseable {
     return "t".equals(rows(db, sql).get(0).get(0)) || "1".equals(rows(db, sql).get(0).get(0));
   }
 
+  /**
+   * Rows in the sync change log (installed with every prodguard object by init-fingerprint, so
+   * "nothing applied" means empty, not absent).
+   */
+  static long changeLogRows(TestDatabase db) {
+    return Long.parseLong(rows(db, "SELECT COUNT(*) FROM prodguard_sync_change").get(0).get(0));
+  }
+
   @Override
   public void close() {
     try {

@@ -4,9 +4,12 @@ import dev.prodguard.dialect.Dialect;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,6 +27,7 @@ public final class TestDatabase implements AutoCloseable {
 
   private final Dialect.Kind kind;
   private final String name;
+  private final List<String> roles = new ArrayList<>();
   private boolean dropped;
 
   private TestDatabase(Dialect.Kind kind, String name) {
@@ -75,6 +79,37 @@ public final class TestDatabase implements AutoCloseable {
     return withoutUser.replaceFirst("://", "://" + user + "@");
   }
 
+  /** The libpq-style URL of this database for another user (no password: trust on loopback). */
+  public String libpqUrl(String user) {
+    return libpqUrl().replaceFirst("://[^@/]+@", "://" + user + "@");
+  }
+
+  /**
+   * PostgreSQL: a new login role without superuser that owns this database (so it may create tables
+   * in its public schema); dropped by {@link #close()} after the database.
+   */
+  public String createOwnerRole() {
+    return createOwnerRole(false);
+  }
+
+  /** Like {@link #createOwnerRole()}; {@code createDb}: the role may create databases. */
+  public String createOwnerRole(boolean createDb) {
+    if (kind != Dialect.Kind.POSTGRESQL) {
+      throw new IllegalStateException("roles are created on PostgreSQL only");
+    }
+    byte[] r = new byte[4];
+    RANDOM.nextBytes(r);
+    String role = "pgt_role_" + HexFormat.of().formatHex(r);
+    admin(
+        "CREATE ROLE "
+            + role
+            + " LOGIN NOSUPERUSER NOCREATEROLE "
+            + (createDb ? "CREATEDB" : "NOCREATEDB"));
+    roles.add(role);
+    admin("ALTER DATABASE " + name + " OWNER TO " + role);
+    return role;
+  }
+
   public String host() {
     return "127.0.0.1";
   }
@@ -83,16 +118,54 @@ public final class TestDatabase implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl());
   }
 
-  /** Runs statements in this database. */
+  /**
+   * Runs statements in this database as the test's administrator (a superuser). On PostgreSQL, when
+   * prodguard's DDL guard is installed, the statements run in one transaction with its event
+   * triggers paused, as any superuser can do (docs/g6-direct-migration.md): fixtures set up tables
+   * and attacks edit state as a DBA would. G6 tests use {@link #connect()} for unprivileged paths.
+   */
   public void execute(String... sql) {
     try (Connection c = connect();
         Statement st = c.createStatement()) {
+      List<String> guard = kind == Dialect.Kind.POSTGRESQL ? enabledDdlGuard(st) : List.of();
+      if (!guard.isEmpty()) {
+        c.setAutoCommit(false);
+        for (String t : guard) {
+          st.execute("ALTER EVENT TRIGGER " + t + " DISABLE");
+        }
+      }
       for (String s : sql) {
         st.execute(s);
+      }
+      if (!guard.isEmpty()) {
+        for (String t : guard) {
+          // unless the statements dropped it
+          try (ResultSet rs =
+              st.executeQuery("SELECT 1 FROM pg_event_trigger WHERE evtname = '" + t + "'")) {
+            if (!rs.next()) {
+              continue;
+            }
+          }
+          st.execute("ALTER EVENT TRIGGER " + t + " ENABLE ALWAYS");
+        }
+        c.commit();
       }
     } catch (SQLException e) {
       throw new IllegalStateException("test SQL failed on " + name + ": " + e.getMessage(), e);
     }
+  }
+
+  private static List<String> enabledDdlGuard(Statement st) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs =
+        st.executeQuery(
+            "SELECT evtname FROM pg_event_trigger WHERE evtname LIKE 'prodguard_ddl_guard%'"
+                + " AND evtenabled <> 'D'")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   private void admin(String sql) {
@@ -124,6 +197,9 @@ public final class TestDatabase implements AutoCloseable {
     dropped = true;
     if (kind == Dialect.Kind.POSTGRESQL) {
       admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      for (String role : roles) {
+        admin("DROP ROLE IF EXISTS " + role);
+      }
     } else {
       admin("DROP DATABASE IF EXISTS " + name);
     }

@@ -1,0 +1,140 @@
+package dev.prodguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** G6 through the real jar: what init-fingerprint installs and says, what status and check show. */
+@DisplayName("CLI end to end: G6 database-side guards")
+class G6GuardsCliIT {
+  @TempDir Path dir;
+
+  private static Map<String, String> ci(String url) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CI", "true");
+    env.put("PROD_DATABASE_URL", url);
+    env.put("GITHUB_ACTOR", "ci-bot");
+    return env;
+  }
+
+  private void repository(String extra) throws Exception {
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        "environments:\n"
+            + "  prod:\n"
+            + "    url: ${PROD_DATABASE_URL}\n"
+            + "    protected: true\n"
+            + "backup: { directory: backups }\n"
+            + extra);
+    Files.createDirectories(dir.resolve("db/migration"));
+    Files.writeString(
+        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id INT PRIMARY KEY);\n");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: init-fingerprint writes beforeMigrate.sql and installs the guards; status and check"
+          + " report the callback missing or modified; verify refuses until it is written back")
+  void callbackLifecycle(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Map<String, String> env = ci(db.libpqUrl());
+      repository("");
+
+      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
+      assertThat(init.exit()).as(init.all()).isZero();
+      assertThat(init.out())
+          .contains("prodguard_assert_deploy() installed", "records 'prod' as protected")
+          .contains("callback:  wrote db/migration/beforeMigrate.sql; review and commit it")
+          .contains(
+              kind == Dialect.Kind.POSTGRESQL
+                  ? "ddl guard: installed (event trigger prodguard_ddl_guard)"
+                  : "ddl guard: not available: MySQL/MariaDB have no event triggers");
+      assertThat(Files.readString(dir.resolve("db/migration/beforeMigrate.sql")))
+          .contains(
+              kind == Dialect.Kind.POSTGRESQL
+                  ? "SELECT prodguard_assert_deploy();"
+                  : "CALL prodguard_assert_deploy();");
+
+      Cli.Result status = Cli.run(dir, env, "status", "prod");
+      assertThat(status.exit()).as(status.all()).isZero();
+      assertThat(status.out())
+          .contains("callback:  db/migration/beforeMigrate.sql (ok)")
+          .contains("assert:    prodguard_assert_deploy() installed")
+          .contains("database:  protected")
+          .contains(
+              kind == Dialect.Kind.POSTGRESQL
+                  ? "ddl guard: installed"
+                  : "ddl guard: not available on MySQL/MariaDB")
+          .doesNotContain("! ");
+
+      Files.writeString(dir.resolve("db/migration/beforeMigrate.sql"), "SELECT 1;\n");
+      Cli.Result checkModified = Cli.run(dir, env, "check", "prod");
+      Cli.Result statusModified = Cli.run(dir, env, "status", "prod");
+      Cli.Result verifyModified = Cli.run(dir, env, "verify", "prod");
+      Files.delete(dir.resolve("db/migration/beforeMigrate.sql"));
+      Cli.Result checkMissing = Cli.run(dir, env, "check", "prod", "--format", "json");
+      Cli.Result verifyMissing = Cli.run(dir, env, "verify", "prod");
+
+      assertThat(checkModified.exit()).as(checkModified.all()).isZero();
+      assertThat(checkModified.out())
+          .contains("callback:  db/migration/beforeMigrate.sql MODIFIED")
+          .contains("! the Flyway callback db/migration/beforeMigrate.sql is modified");
+      assertThat(statusModified.out()).contains("db/migration/beforeMigrate.sql MODIFIED");
+      assertThat(verifyModified.exit()).as(verifyModified.all()).isEqualTo(1);
+      assertThat(verifyModified.err())
+          .contains("G6", "beforeMigrate.sql is modified", "prodguard init-fingerprint prod");
+      assertThat(checkMissing.exit()).as(checkMissing.all()).isZero();
+      assertThat(checkMissing.out()).contains("\"state\" : \"missing\"");
+      assertThat(verifyMissing.exit()).isEqualTo(1);
+      assertThat(verifyMissing.err()).contains("beforeMigrate.sql is missing");
+
+      Cli.Result rewrite = Cli.run(dir, env, "init-fingerprint", "prod");
+      assertThat(rewrite.exit()).as(rewrite.all()).isZero();
+      assertThat(rewrite.out()).contains("callback:  wrote db/migration/beforeMigrate.sql");
+      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+      assertThat(promote.exit()).as(promote.all()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: without a superuser init-fingerprint says the DDL guard is not installed (exit 0),"
+          + " status shows it missing, and guards.require-ddl-trigger makes verify exit 1")
+  void withoutSuperuser() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      String role = db.createOwnerRole();
+      Map<String, String> env = ci(db.libpqUrl(role));
+      repository("guards:\n  require-ddl-trigger: true\n");
+
+      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
+      Cli.Result status = Cli.run(dir, env, "status", "prod");
+      Cli.Result json = Cli.run(dir, env, "status", "prod", "--format", "json");
+      Cli.Result verify = Cli.run(dir, env, "verify", "prod");
+
+      assertThat(init.exit()).as(init.all()).isZero();
+      assertThat(init.out())
+          .contains(
+              "ddl guard: NOT INSTALLED: role '"
+                  + role
+                  + "' is not a superuser, and only a superuser can create event triggers");
+      assertThat(status.exit()).as(status.all()).isZero();
+      assertThat(status.out())
+          .contains("ddl guard: MISSING [guards.require-ddl-trigger]")
+          .contains("guards.require-ddl-trigger makes verify refuse");
+      assertThat(json.out()).contains("\"ddl_guard\" : \"missing\"");
+      assertThat(verify.exit()).as(verify.all()).isEqualTo(1);
+      assertThat(verify.err()).contains("G6", "guards.require-ddl-trigger", "superuser");
+    }
+  }
+}

@@ -1,0 +1,274 @@
+package dev.prodguard.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.audit.AuditLog;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.environment.Target;
+import dev.prodguard.pipeline.PipelineSchema;
+import dev.prodguard.testing.Configs;
+import dev.prodguard.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * G6 objects on real servers: installed by init-fingerprint (the DDL guard last, only by a
+ * superuser), idempotent, versioned in {@code prodguard_schema} with every other prodguard object,
+ * and upgraded in place without losing history.
+ */
+@DisplayName("G6 database objects: installation and upgrades")
+class G6GuardObjectsTest {
+  static final String BLOCKED =
+      "prodguard: direct migration blocked on protected environment 'prod': run 'prodguard"
+          + " deploy prod' from CI";
+
+  @TempDir Path dir;
+
+  private FingerprintInit.Result init(String url) throws SQLException {
+    ProdguardConfig config =
+        Configs.load(
+            dir,
+            "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n"
+                + "migrations:\n  locations: [db/migration]\n");
+    RunContext ci = RunContext.of(Map.of("CI", "true", "PROD_DATABASE_URL", url));
+    return FingerprintInit.run(
+        Target.prepare(config, "prod", ci, Target.Access.MUTATE, "init-fingerprint prod"),
+        ci,
+        false);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: init-fingerprint installs the assert, the protected flag, the callback and (PostgreSQL"
+          + " superuser) the DDL guard; again, it changes nothing and runs no DDL")
+  void installIdempotent(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Dialect d = Dialect.of(kind);
+      FingerprintInit.Result first = init(db.libpqUrl());
+      FingerprintInit.Result again = init(db.libpqUrl());
+
+      assertThat(first.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
+      assertThat(first.guards().callbackPath()).isEqualTo("db/migration/beforeMigrate.sql");
+      assertThat(Files.readString(dir.resolve("db/migration/beforeMigrate.sql")))
+          .isEqualTo(CallbackFile.expected(d))
+          .contains(
+              kind == Dialect.Kind.POSTGRESQL
+                  ? "\nSELECT prodguard_assert_deploy();\n"
+                  : "\nCALL prodguard_assert_deploy();\n")
+          .contains("DO NOT DELETE OR EDIT THIS FILE");
+      assertThat(again.outcome()).isEqualTo(FingerprintInit.Outcome.UNCHANGED);
+      assertThat(again.guards().callback()).isEqualTo(CallbackFile.Written.UNCHANGED);
+      assertThat(again.guards().ddlGuard().changed()).isFalse();
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        DatabaseGuards.Installed in = DatabaseGuards.installed(c, d);
+        assertThat(in.assertInstalled()).isTrue();
+        assertThat(in.databaseProtected()).contains(true);
+        assertThat(in.ddlGuard())
+            .isEqualTo(
+                kind == Dialect.Kind.POSTGRESQL
+                    ? DatabaseGuards.DdlGuard.INSTALLED
+                    : DatabaseGuards.DdlGuard.UNSUPPORTED);
+        assertThat(PipelineSchema.installedVersions(c, d))
+            .allSatisfy((comp, v) -> assertThat(v).as(comp.id).isEqualTo(comp.latest));
+        // Current objects: an unregistered session may "install" them, because nothing runs.
+        PipelineSchema.ensure(c, d);
+        AuditLog.install(c, d);
+        // ...yet it is not approved for a migration.
+        assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
+            .hasMessageContaining(BLOCKED);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: objects of an older prodguard (pipeline 1, unversioned audit) are upgraded in place,"
+          + " keeping runs and the audit chain")
+  void upgradeKeepsHistory(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind);
+        Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+      Dialect d = Dialect.of(kind);
+      try (Statement st = c.createStatement()) {
+        for (String ddl : d.createMetadataTable()) {
+          st.execute(ddl);
+        }
+        st.execute(
+            "INSERT INTO database_metadata (id, environment, fingerprint, server_identity,"
+                + " created_by) VALUES (1, 'prod', 'prod-"
+                + "0123456789abcdef".repeat(2)
+                + "', 'older', 'ci')");
+        for (String ddl : d.pipelineObjects(1)) {
+          st.execute(ddl);
+        }
+        for (String ddl : d.auditObjects(1)) {
+          st.execute(ddl);
+        }
+        st.execute("INSERT INTO prodguard_schema (component, version) VALUES ('pipeline', 1)");
+        st.execute(
+            "INSERT INTO prodguard_run (id, environment, status, migration_set_sha256,"
+                + " migration_count, migrations, ci_subject, created_by, created_at, verified_at,"
+                + " verification_expires_at, expires_at, updated_at) VALUES ('run-000000000001',"
+                + " 'prod', 'deployed', '"
+                + "a".repeat(64)
+                + "', 1, 'V1__a.sql', 'ci', 'ci', '2024-01-01 00:00:00', '2024-01-01 00:00:00',"
+                + " '2024-01-01 00:30:00', '2024-01-01 00:30:00', '2024-01-01 00:10:00')");
+      }
+      RunContext ctx = RunContext.of(Map.of());
+      AuditLog.append(
+          c,
+          d,
+          ctx,
+          Optional.empty(),
+          AuditLog.Event.of("deploy prod", "prod", "deployed", Map.of()));
+      AuditLog.append(
+          c, d, ctx, Optional.empty(), AuditLog.Event.of("status prod", "prod", "ok", Map.of()));
+      assertThat(PipelineSchema.installedVersions(c, d).get(PipelineSchema.Component.GUARDS))
+          .isZero();
+
+      PipelineSchema.ensure(c, d);
+
+      assertThat(PipelineSchema.installedVersions(c, d))
+          .allSatisfy((comp, v) -> assertThat(v).as(comp.id).isEqualTo(comp.latest));
+      assertThat(query(c, "SELECT COUNT(*) FROM prodguard_run")).isEqualTo("1");
+      assertThat(query(c, "SELECT COUNT(*) FROM prodguard_session")).isEqualTo("0");
+      assertThat(query(c, "SELECT COUNT(*) FROM prodguard_sync_change")).isEqualTo("0");
+      AuditLog.Verification v = AuditLog.verify(c, Optional.empty());
+      assertThat(v.intact()).isTrue();
+      assertThat(v.rows()).isEqualTo(2);
+      assertThat(DatabaseGuards.installed(c, d).assertInstalled()).isTrue();
+      // No guard configuration yet (init-fingerprint writes it): the assert fails closed.
+      assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
+          .hasMessageContaining("prodguard: direct migration blocked")
+          .hasMessageContaining("prodguard_guard_config is empty");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G6: the assert fails closed when prodguard's tables are missing")
+  void failClosedWithoutTables(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      init(db.libpqUrl());
+      Dialect d = Dialect.of(kind);
+      db.execute("DROP TABLE prodguard_guard_config");
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
+            .hasMessageContaining("prodguard: direct migration blocked")
+            .hasMessageContaining("missing or damaged");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: an upgrade on protected PostgreSQL pauses the DDL guard for its own transaction and"
+          + " leaves it enabled")
+  void upgradePastDdlGuard() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      init(db.libpqUrl());
+      Dialect d = Dialect.of(Dialect.Kind.POSTGRESQL);
+      db.execute(
+          "DROP TABLE prodguard_session",
+          "UPDATE prodguard_schema SET version = 1 WHERE component = 'pipeline'");
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        assertThat(DatabaseGuards.ddlGuard(c, d)).isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
+
+        PipelineSchema.ensure(c, d);
+
+        assertThat(PipelineSchema.installedVersion(c, d)).isEqualTo(PipelineSchema.VERSION);
+        assertThat(query(c, "SELECT COUNT(*) FROM prodguard_session")).isEqualTo("0");
+        assertThat(DatabaseGuards.ddlGuard(c, d)).isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
+        assertThat(
+                query(
+                    c,
+                    "SELECT string_agg(evtenabled::text, '') FROM pg_event_trigger"
+                        + " WHERE evtname LIKE 'prodguard_ddl_guard%'"))
+            .isEqualTo("AA");
+        assertThat(catchThrowable(() -> call(c, "CREATE TABLE after_upgrade (id int)")))
+            .hasMessageContaining("prodguard: DDL (CREATE TABLE) blocked");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: init-fingerprint without a superuser installs the assert and the callback, says the DDL"
+          + " guard needs one, and an upgrade past a superuser's DDL guard is refused, changing"
+          + " nothing")
+  void withoutSuperuser() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      String role = db.createOwnerRole();
+      Dialect d = Dialect.of(Dialect.Kind.POSTGRESQL);
+
+      FingerprintInit.Result r = init(db.libpqUrl(role));
+
+      assertThat(r.guards().ddlGuard().state()).isEqualTo(DatabaseGuards.DdlGuard.MISSING);
+      assertThat(r.guards().ddlGuard().note().orElseThrow())
+          .contains("role '" + role + "' is not a superuser");
+      assertThat(r.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
+      String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
+      try (Connection c = DriverManager.getConnection(roleUrl)) {
+        assertThat(DatabaseGuards.installed(c, d).assertInstalled()).isTrue();
+        assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
+            .hasMessageContaining(BLOCKED);
+        // Without the DDL guard, DDL typed by hand is not stopped: the gap status shows.
+        call(c, "CREATE TABLE typed_by_hand (id int)");
+      }
+
+      // A superuser installs the guard later; then an older installation cannot be upgraded by
+      // the role, and nothing changes.
+      try (Connection admin = db.connect()) {
+        assertThat(DatabaseGuards.installDdlGuard(admin, d).state())
+            .isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
+      }
+      db.execute(
+          "DROP TABLE prodguard_session",
+          "UPDATE prodguard_schema SET version = 1 WHERE component = 'pipeline'");
+      try (Connection c = DriverManager.getConnection(roleUrl)) {
+        GuardRefusal refused =
+            catchThrowableOfType(GuardRefusal.class, () -> PipelineSchema.ensure(c, d));
+
+        assertThat(refused.guarantee()).isEqualTo(Guarantee.G6);
+        assertThat(refused.why()).contains("pipeline 1 < 2", "cannot pause it");
+        assertThat(refused.fix()).contains("prodguard init-fingerprint ENV", "superuser");
+        assertThat(PipelineSchema.installedVersion(c, d)).isEqualTo(1);
+        assertThat(query(c, "SELECT to_regclass('prodguard_session') IS NULL")).isEqualTo("t");
+      }
+    }
+  }
+
+  private static void call(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private static String query(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

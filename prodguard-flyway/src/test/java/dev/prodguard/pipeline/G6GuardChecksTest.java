@@ -1,0 +1,329 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
+import dev.prodguard.RunContext;
+import dev.prodguard.audit.AuditLog;
+import dev.prodguard.config.ConfigLoader;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.environment.Target;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.testing.Configs;
+import dev.prodguard.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * G6 as the pipeline checks it: the callback must be in place, {@code guards.require-ddl-trigger}
+ * demands the DDL guard, and a role without superuser still deploys, with the gap reported.
+ */
+@DisplayName("G6 guards checked by the pipeline")
+class G6GuardChecksTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: verify of a protected environment refuses when beforeMigrate.sql is missing or"
+          + " modified; status reports it; init-fingerprint writes it back")
+  void callbackRequired(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      Path callback = f.migrations.resolve(CallbackFile.NAME);
+      Files.writeString(callback, "-- nothing to see here\nSELECT 1;\n");
+      GuardRefusal modified =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      Results.Status statusModified = f.pipeline().status("prod");
+      Files.delete(callback);
+      GuardRefusal missing =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      Results.Status statusMissing = f.pipeline().status("prod");
+
+      assertThat(modified.guarantee()).isEqualTo(Guarantee.G6);
+      assertThat(modified.why()).contains("db/migration/beforeMigrate.sql is modified");
+      assertThat(modified.fix()).contains("prodguard init-fingerprint prod");
+      assertThat(missing.why()).contains("db/migration/beforeMigrate.sql is missing");
+      assertThat(statusModified.guards().callback().state()).isEqualTo(CallbackFile.State.MODIFIED);
+      assertThat(statusMissing.guards().callback().state()).isEqualTo(CallbackFile.State.MISSING);
+      assertThat(statusMissing.guards().problems()).anyMatch(p -> p.contains("is missing"));
+
+      RunContext ci = f.ci();
+      FingerprintInit.Result again =
+          FingerprintInit.run(
+              Target.prepare(f.config(), "prod", ci, Target.Access.MUTATE, "init"), ci, false);
+      assertThat(again.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
+      assertThat(f.pipeline().promote("prod").deploy()).isPresent();
+      assertThat(f.pipeline().status("prod").guards().problems()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: a protected flag edited to false in the database is set back by verify (audited), and"
+          + " until then direct migrate would pass")
+  void protectedFlagRestored(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.db.execute("UPDATE prodguard_guard_config SET protected = false WHERE id = 1");
+      Dialect d = Dialect.of(kind);
+      try (Connection c = DriverManager.getConnection(f.db.jdbcUrl())) {
+        exec(c, d.assertDeployCall()); // the edit switched the guard off
+      }
+      Results.Status before = f.pipeline().status("prod");
+
+      f.pipeline().verify("prod");
+
+      assertThat(before.guards().problems())
+          .anyMatch(p -> p.contains("records protected=false but prodguard.yml says"));
+      assertThat(f.pipeline().status("prod").guards().database().databaseProtected())
+          .contains(true);
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM prodguard_audit WHERE outcome ="
+                      + " 'protected_flag_restored'"))
+          .contains("1");
+      try (Connection c = DriverManager.getConnection(f.db.jdbcUrl())) {
+        assertThat(catchThrowable(() -> exec(c, d.assertDeployCall())))
+            .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: guards.require-ddl-trigger: verify passes with the DDL guard (PostgreSQL superuser),"
+          + " refuses on MariaDB (no event triggers) and when the guard was dropped")
+  void requireDdlTrigger(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      Path yml = f.dir.resolve("prodguard.yml");
+      Files.writeString(yml, Files.readString(yml) + "guards: { require-ddl-trigger: true }\n");
+      assertThat(f.config().guards().requireDdlTrigger()).isTrue();
+
+      if (kind == Dialect.Kind.MARIADB) {
+        GuardRefusal r =
+            catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+        assertThat(r.guarantee()).isEqualTo(Guarantee.G6);
+        assertThat(r.why()).contains("MySQL/MariaDB", "no event triggers");
+        return;
+      }
+      assertThat(f.pipeline().verify("prod").run()).isPresent();
+      f.db.execute("DROP EVENT TRIGGER prodguard_ddl_guard");
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      Results.Status status = f.pipeline().status("prod");
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G6);
+      assertThat(r.why()).contains("guards.require-ddl-trigger", "is missing");
+      assertThat(r.fix()).contains("superuser");
+      assertThat(status.guards().database().ddlGuard()).isEqualTo(DatabaseGuards.DdlGuard.MISSING);
+      assertThat(status.guards().problems())
+          .anyMatch(p -> p.contains("guards.require-ddl-trigger makes verify refuse"));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: without a superuser init-fingerprint says the DDL guard is missing, status shows it,"
+          + " guards.require-ddl-trigger makes verify refuse; the guarded deploy still works and"
+          + " direct migrate still fails")
+  void withoutSuperuser() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      String role = db.createOwnerRole();
+      Map<String, String> env =
+          Map.of(
+              "CI",
+              "true",
+              "PROD_DATABASE_URL",
+              db.libpqUrl(role),
+              "GITHUB_SHA",
+              PipelineFixture.COMMIT,
+              "GITHUB_ACTOR",
+              "ci-bot");
+      RunContext ci = new RunContext(env, Clock.systemUTC(), "runner", "ci-host");
+      String yaml =
+          "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n%s"
+              + "migrations:\n  locations: [db/migration]\nbackup: { directory: backups }\n%s";
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          dir.resolve("db/migration/V1__items.sql"),
+          "CREATE TABLE items (id INT PRIMARY KEY);\nINSERT INTO items VALUES (1);\n");
+      FingerprintInit.Result init =
+          FingerprintInit.run(
+              Target.prepare(
+                  Configs.load(dir, String.format(yaml, "", "")),
+                  "prod",
+                  ci,
+                  Target.Access.MUTATE,
+                  "init"),
+              ci,
+              false);
+      String fp = "    fingerprint: " + init.fingerprint() + "\n";
+      Configs.write(dir, String.format(yaml, fp, "guards: { require-ddl-trigger: true }\n"));
+      ProdguardConfig strict = ConfigLoader.load(dir.resolve("prodguard.yml"));
+      Results.Status status = new Pipeline(strict, ci, new FlywayMigrationEngine()).status("prod");
+      GuardRefusal refused =
+          catchThrowableOfType(
+              GuardRefusal.class,
+              () -> new Pipeline(strict, ci, new FlywayMigrationEngine()).verify("prod"));
+      Configs.write(dir, String.format(yaml, fp, ""));
+      ProdguardConfig lenient = ConfigLoader.load(dir.resolve("prodguard.yml"));
+      Results.Promote promoted =
+          new Pipeline(lenient, ci, new FlywayMigrationEngine()).promote("prod");
+      Files.writeString(
+          dir.resolve("db/migration/V2__by_hand.sql"), "CREATE TABLE by_hand (id INT);\n");
+      String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
+      Throwable direct =
+          catchThrowable(
+              () ->
+                  Flyway.configure()
+                      .dataSource(roleUrl, null, null)
+                      .locations("filesystem:" + dir.resolve("db/migration"))
+                      .load()
+                      .migrate());
+
+      assertThat(init.guards().ddlGuard().state()).isEqualTo(DatabaseGuards.DdlGuard.MISSING);
+      assertThat(init.guards().ddlGuard().note().orElseThrow()).contains("not a superuser");
+      assertThat(status.guards().database().ddlGuard()).isEqualTo(DatabaseGuards.DdlGuard.MISSING);
+      assertThat(status.guards().database().assertInstalled()).isTrue();
+      assertThat(status.guards().problems())
+          .anyMatch(p -> p.contains("DDL guard") && p.contains("superuser"));
+      assertThat(refused.guarantee()).isEqualTo(Guarantee.G6);
+      assertThat(refused.why()).contains("guards.require-ddl-trigger");
+      assertThat(promoted.deploy().orElseThrow().applied()).hasSize(1);
+      assertThat(direct)
+          .isInstanceOf(FlywayException.class)
+          .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: the restore check leaves out the DDL guard's event triggers, so a role without"
+          + " superuser backs up a guarded database and restore-checks it")
+  void restoreCheckWithoutSuperuser() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      String role = db.createOwnerRole(true);
+      Map<String, String> env =
+          Map.of("CI", "true", "PROD_DATABASE_URL", db.libpqUrl(role), "GITHUB_ACTOR", "ci");
+      RunContext ci = new RunContext(env, Clock.systemUTC(), "runner", "ci-host");
+      String yaml =
+          "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n%s"
+              + "backup: { directory: backups, restore-check: true }\n";
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(dir.resolve("db/migration/V1__t.sql"), "CREATE TABLE t (id INT);\n");
+      String fp =
+          FingerprintInit.run(
+                  Target.prepare(
+                      Configs.load(dir, String.format(yaml, "")),
+                      "prod",
+                      ci,
+                      Target.Access.MUTATE,
+                      "init"),
+                  ci,
+                  false)
+              .fingerprint();
+      try (Connection admin = db.connect()) {
+        assertThat(DatabaseGuards.installDdlGuard(admin, Dialect.of(admin)).state())
+            .isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
+      }
+      Configs.write(dir, String.format(yaml, "    fingerprint: " + fp + "\n"));
+      Pipeline p =
+          new Pipeline(
+              ConfigLoader.load(dir.resolve("prodguard.yml")), ci, new FlywayMigrationEngine());
+
+      p.verify("prod");
+      Results.Backup b = p.backup("prod", Optional.empty());
+
+      assertThat(b.restoreChecked()).isTrue();
+      assertThat(p.deploy("prod", Optional.empty()).applied()).hasSize(1);
+      try (Stream<Path> files = Files.list(dir.resolve("backups"))) {
+        assertThat(files.map(Path::toString)).noneMatch(n -> n.endsWith(".restore-list"));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G10: the deploying role gets INSERT and SELECT only on prodguard_audit (PostgreSQL), even"
+          + " as its owner with the triggers disabled")
+  void auditInsertAndSelectOnly() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      String role = db.createOwnerRole();
+      RunContext ci = RunContext.of(Map.of("CI", "true", "PROD_DATABASE_URL", db.libpqUrl(role)));
+      FingerprintInit.run(
+          Target.prepare(
+              Configs.load(
+                  dir,
+                  "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n"),
+              "prod",
+              ci,
+              Target.Access.MUTATE,
+              "init"),
+          ci,
+          false);
+      String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
+      try (Connection c = DriverManager.getConnection(roleUrl)) {
+        Dialect d = Dialect.of(c);
+        assertThat(query(c, "SELECT tableowner FROM pg_tables WHERE tablename = 'prodguard_audit'"))
+            .isEqualTo(role);
+        AuditLog.append(
+            c, d, ci, Optional.empty(), AuditLog.Event.of("test", "prod", "ok", Map.of()));
+        exec(c, "ALTER TABLE prodguard_audit DISABLE TRIGGER USER");
+
+        Throwable update = catchThrowable(() -> exec(c, "UPDATE prodguard_audit SET host = 'x'"));
+        Throwable delete = catchThrowable(() -> exec(c, "DELETE FROM prodguard_audit"));
+        Throwable truncate = catchThrowable(() -> exec(c, "TRUNCATE prodguard_audit"));
+
+        assertThat(update).hasMessageContaining("permission denied");
+        assertThat(delete).hasMessageContaining("permission denied");
+        assertThat(truncate).hasMessageContaining("permission denied");
+        assertThat(
+                query(
+                    c,
+                    "SELECT has_table_privilege('prodguard_audit', 'SELECT')::text || ','"
+                        + " || has_table_privilege('prodguard_audit', 'INSERT')::text || ','"
+                        + " || has_table_privilege('prodguard_audit', 'UPDATE')::text || ','"
+                        + " || has_table_privilege('prodguard_audit', 'DELETE')::text"))
+            .isEqualTo("true,true,false,false");
+        assertThat(AuditLog.verify(c, Optional.empty()).intact()).isTrue();
+      }
+    }
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private static String query(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}
