@@ -138,8 +138,7 @@ class DemoCliIT {
   }
 
   @Test
-  @DisplayName(
-      "demo: every step runs the real jar, every check of G1-G10 holds, exit 0")
+  @DisplayName("demo: every step runs the real jar, every check of G1-G10 holds, exit 0")
   void demo() throws Exception {
     DemoProcess demo = new DemoProcess();
     int exit = demo.await();
