@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.prodguard.dialect.Dialect;
-import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
 import java.io.IOException;
@@ -21,12 +20,10 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.DisplayName;
@@ -101,7 +98,7 @@ class G6DirectMigrationTest {
       f.migration("V2__guarded.sql", "CREATE TABLE guarded (id INT PRIMARY KEY);\n");
       String id = f.pipeline().verify("prod").run().orElseThrow().id();
       f.pipeline().backup("prod", Optional.empty());
-      HoldingEngine held = new HoldingEngine();
+      HeldFlywayEngine held = new HeldFlywayEngine(true);
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
         Future<Results.Deploy> deploy =
@@ -306,49 +303,6 @@ class G6DirectMigrationTest {
   }
 
   // ------------------------------------------------------------------ helpers
-
-  /** Flyway, caught inside migrate with one approved connection open, until released. */
-  static final class HoldingEngine implements MigrationEngine {
-    final FlywayMigrationEngine flyway = new FlywayMigrationEngine();
-    final CountDownLatch inside = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public String name() {
-      return flyway.name();
-    }
-
-    @Override
-    public List<String> validate(MigrationFiles files, DataSource ds) {
-      return flyway.validate(files, ds);
-    }
-
-    @Override
-    public List<PendingMigration> pending(MigrationFiles files, DataSource ds) {
-      return flyway.pending(files, ds);
-    }
-
-    @Override
-    public List<MigrationFile> callbacks(MigrationFiles files) {
-      return flyway.callbacks(files);
-    }
-
-    @Override
-    public Report migrate(MigrationFiles files, DataSource ds) {
-      try (Connection approved = ds.getConnection()) {
-        inside.countDown();
-        if (!release.await(60, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("never released");
-        }
-      } catch (SQLException e) {
-        throw new IllegalStateException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      return flyway.migrate(files, ds);
-    }
-  }
 
   record Child(int exit, String out) {}
 

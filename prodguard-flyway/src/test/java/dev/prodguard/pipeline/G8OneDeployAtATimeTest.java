@@ -6,19 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.prodguard.Guarantee;
 import dev.prodguard.GuardRefusal;
 import dev.prodguard.dialect.Dialect;
-import dev.prodguard.flyway.FlywayMigrationEngine;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,47 +25,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class G8OneDeployAtATimeTest {
   @TempDir Path dir;
 
-  /** Flyway, held at the start of migrate until released: a deploy caught mid-way. */
-  static final class HeldEngine implements MigrationEngine {
-    final FlywayMigrationEngine flyway = new FlywayMigrationEngine();
-    final CountDownLatch inside = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public String name() {
-      return flyway.name();
-    }
-
-    @Override
-    public List<String> validate(MigrationFiles files, DataSource ds) {
-      return flyway.validate(files, ds);
-    }
-
-    @Override
-    public List<PendingMigration> pending(MigrationFiles files, DataSource ds) {
-      return flyway.pending(files, ds);
-    }
-
-    @Override
-    public List<MigrationFile> callbacks(MigrationFiles files) {
-      return flyway.callbacks(files);
-    }
-
-    @Override
-    public Report migrate(MigrationFiles files, DataSource ds) {
-      inside.countDown();
-      try {
-        if (!release.await(60, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("never released");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      return flyway.migrate(files, ds);
-    }
-  }
-
   @ParameterizedTest(name = "{0}")
   @EnumSource(Dialect.Kind.class)
   @DisplayName("G8: two deploys at once: exactly one runs, the other is refused naming the holder")
@@ -77,7 +32,7 @@ class G8OneDeployAtATimeTest {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       String id = f.pipeline().verify("prod").run().orElseThrow().id();
       f.pipeline().backup("prod", Optional.empty());
-      HeldEngine held = new HeldEngine();
+      HeldFlywayEngine held = new HeldFlywayEngine(false);
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
         Future<Results.Deploy> first =
