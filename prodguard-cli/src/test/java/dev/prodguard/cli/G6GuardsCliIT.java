@@ -27,13 +27,36 @@ class G6GuardsCliIT {
     return env;
   }
 
+  /** CI's variables; a MariaDB gets G6's role split (an application url, deploy-url). */
+  private static Map<String, String> ci(TestDatabase db) {
+    if (db.kind() == Dialect.Kind.POSTGRESQL) {
+      return ci(db.libpqUrl());
+    }
+    Map<String, String> env = ci(db.libpqUrl(db.createUser("SELECT, INSERT, UPDATE, DELETE")));
+    env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
+    return env;
+  }
+
+  private void repository(String extra, Map<String, String> env) throws Exception {
+    repository(
+        (env.containsKey("PROD_DEPLOY_DATABASE_URL")
+                ? "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n"
+                : "")
+            + "    protected: true\n",
+        extra);
+  }
+
   private void repository(String extra) throws Exception {
+    repository("    protected: true\n", extra);
+  }
+
+  private void repository(String environment, String extra) throws Exception {
     Files.writeString(
         dir.resolve("prodguard.yml"),
         "environments:\n"
             + "  prod:\n"
             + "    url: ${PROD_DATABASE_URL}\n"
-            + "    protected: true\n"
+            + environment
             + "backup: { directory: backups }\n"
             + extra);
     Files.createDirectories(dir.resolve("db/migration"));
@@ -44,23 +67,23 @@ class G6GuardsCliIT {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Dialect.Kind.class)
   @DisplayName(
-      "G6: init-fingerprint writes beforeMigrate.sql and installs the guards; status and check"
+      "G6: init-fingerprint writes beforeEachMigrate.sql and installs the guards; status and check"
           + " report the callback missing or modified; verify refuses until it is written back")
   void callbackLifecycle(Dialect.Kind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Map<String, String> env = ci(db.libpqUrl());
-      repository("");
+      Map<String, String> env = ci(db);
+      repository("", env);
 
       Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
       assertThat(init.exit()).as(init.all()).isZero();
       assertThat(init.out())
           .contains("prodguard_assert_deploy() installed", "records 'prod' as protected")
-          .contains("callback:  wrote db/migration/beforeMigrate.sql; review and commit it")
+          .contains("callback:  wrote db/migration/beforeEachMigrate.sql; review and commit it")
           .contains(
               kind == Dialect.Kind.POSTGRESQL
                   ? "ddl guard: installed (event trigger prodguard_ddl_guard)"
                   : "ddl guard: not available: MySQL/MariaDB have no event triggers");
-      assertThat(Files.readString(dir.resolve("db/migration/beforeMigrate.sql")))
+      assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .contains(
               kind == Dialect.Kind.POSTGRESQL
                   ? "SELECT prodguard_assert_deploy();"
@@ -69,7 +92,7 @@ class G6GuardsCliIT {
       Cli.Result status = Cli.run(dir, env, "status", "prod");
       assertThat(status.exit()).as(status.all()).isZero();
       assertThat(status.out())
-          .contains("callback:  db/migration/beforeMigrate.sql (ok)")
+          .contains("callback:  db/migration/beforeEachMigrate.sql (ok)")
           .contains("assert:    prodguard_assert_deploy() installed")
           .contains("database:  protected")
           .contains(
@@ -78,30 +101,30 @@ class G6GuardsCliIT {
                   : "ddl guard: not available on MySQL/MariaDB")
           .doesNotContain("! ");
 
-      Files.writeString(dir.resolve("db/migration/beforeMigrate.sql"), "SELECT 1;\n");
+      Files.writeString(dir.resolve("db/migration/beforeEachMigrate.sql"), "SELECT 1;\n");
       Cli.Result checkModified = Cli.run(dir, env, "check", "prod");
       Cli.Result statusModified = Cli.run(dir, env, "status", "prod");
       Cli.Result verifyModified = Cli.run(dir, env, "verify", "prod");
-      Files.delete(dir.resolve("db/migration/beforeMigrate.sql"));
+      Files.delete(dir.resolve("db/migration/beforeEachMigrate.sql"));
       Cli.Result checkMissing = Cli.run(dir, env, "check", "prod", "--format", "json");
       Cli.Result verifyMissing = Cli.run(dir, env, "verify", "prod");
 
       assertThat(checkModified.exit()).as(checkModified.all()).isZero();
       assertThat(checkModified.out())
-          .contains("callback:  db/migration/beforeMigrate.sql MODIFIED")
-          .contains("! the Flyway callback db/migration/beforeMigrate.sql is modified");
-      assertThat(statusModified.out()).contains("db/migration/beforeMigrate.sql MODIFIED");
+          .contains("callback:  db/migration/beforeEachMigrate.sql MODIFIED")
+          .contains("! the Flyway callback db/migration/beforeEachMigrate.sql is modified");
+      assertThat(statusModified.out()).contains("db/migration/beforeEachMigrate.sql MODIFIED");
       assertThat(verifyModified.exit()).as(verifyModified.all()).isEqualTo(1);
       assertThat(verifyModified.err())
-          .contains("G6", "beforeMigrate.sql is modified", "prodguard init-fingerprint prod");
+          .contains("G6", "beforeEachMigrate.sql is modified", "prodguard init-fingerprint prod");
       assertThat(checkMissing.exit()).as(checkMissing.all()).isZero();
       assertThat(checkMissing.out()).contains("\"state\" : \"missing\"");
       assertThat(verifyMissing.exit()).isEqualTo(1);
-      assertThat(verifyMissing.err()).contains("beforeMigrate.sql is missing");
+      assertThat(verifyMissing.err()).contains("beforeEachMigrate.sql is missing");
 
       Cli.Result rewrite = Cli.run(dir, env, "init-fingerprint", "prod");
       assertThat(rewrite.exit()).as(rewrite.all()).isZero();
-      assertThat(rewrite.out()).contains("callback:  wrote db/migration/beforeMigrate.sql");
+      assertThat(rewrite.out()).contains("callback:  wrote db/migration/beforeEachMigrate.sql");
       Cli.Result promote = Cli.run(dir, env, "promote", "prod");
       assertThat(promote.exit()).as(promote.all()).isZero();
     }

@@ -66,7 +66,7 @@ public record ScanContext(
         .orElse(List.of());
   }
 
-  /** The migration location where prodguard's {@code beforeMigrate.sql} callback lives. */
+  /** The migration location where prodguard's Flyway callback ({@code CallbackFile}) lives. */
   public String callbackLocation() {
     return config.map(c -> c.migrationLocations().get(0)).orElse(DEFAULT_LOCATION);
   }

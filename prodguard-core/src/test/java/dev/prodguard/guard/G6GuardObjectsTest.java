@@ -68,8 +68,8 @@ class G6GuardObjectsTest {
       FingerprintInit.Result again = init(db.libpqUrl());
 
       assertThat(first.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
-      assertThat(first.guards().callbackPath()).isEqualTo("db/migration/beforeMigrate.sql");
-      assertThat(Files.readString(dir.resolve("db/migration/beforeMigrate.sql")))
+      assertThat(first.guards().callbackPath()).isEqualTo("db/migration/beforeEachMigrate.sql");
+      assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .isEqualTo(CallbackFile.expected(d))
           .contains(
               kind == Dialect.Kind.POSTGRESQL
@@ -80,7 +80,7 @@ class G6GuardObjectsTest {
       assertThat(again.guards().callback()).isEqualTo(CallbackFile.Written.UNCHANGED);
       assertThat(again.guards().ddlGuard().changed()).isFalse();
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
-        DatabaseGuards.Installed in = DatabaseGuards.installed(c, d);
+        DatabaseGuards.Installed in = DatabaseGuards.installed(c, d, Optional.empty());
         assertThat(in.assertInstalled()).isTrue();
         assertThat(in.databaseProtected()).contains(true);
         assertThat(in.ddlGuard())
@@ -156,7 +156,7 @@ class G6GuardObjectsTest {
       AuditLog.Verification v = AuditLog.verify(c, Optional.empty());
       assertThat(v.intact()).isTrue();
       assertThat(v.rows()).isEqualTo(2);
-      assertThat(DatabaseGuards.installed(c, d).assertInstalled()).isTrue();
+      assertThat(DatabaseGuards.installed(c, d, Optional.empty()).assertInstalled()).isTrue();
       // No guard configuration yet (init-fingerprint writes it): the assert fails closed.
       assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
           .hasMessageContaining("prodguard: direct migration blocked")
@@ -229,7 +229,7 @@ class G6GuardObjectsTest {
       assertThat(r.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
       String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
       try (Connection c = DriverManager.getConnection(roleUrl)) {
-        assertThat(DatabaseGuards.installed(c, d).assertInstalled()).isTrue();
+        assertThat(DatabaseGuards.installed(c, d, Optional.empty()).assertInstalled()).isTrue();
         assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
             .hasMessageContaining(BLOCKED);
         // Without the DDL guard, DDL typed by hand is not stopped: the gap status shows.

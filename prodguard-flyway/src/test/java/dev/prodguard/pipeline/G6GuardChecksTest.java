@@ -48,7 +48,7 @@ class G6GuardChecksTest {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Dialect.Kind.class)
   @DisplayName(
-      "G6: verify of a protected environment refuses when beforeMigrate.sql is missing or"
+      "G6: verify of a protected environment refuses when beforeEachMigrate.sql is missing or"
           + " modified; status reports it; init-fingerprint writes it back")
   void callbackRequired(Dialect.Kind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
@@ -63,9 +63,9 @@ class G6GuardChecksTest {
       Results.Status statusMissing = f.pipeline().status("prod");
 
       assertThat(modified.guarantee()).isEqualTo(Guarantee.G6);
-      assertThat(modified.why()).contains("db/migration/beforeMigrate.sql is modified");
+      assertThat(modified.why()).contains("db/migration/beforeEachMigrate.sql is modified");
       assertThat(modified.fix()).contains("prodguard init-fingerprint prod");
-      assertThat(missing.why()).contains("db/migration/beforeMigrate.sql is missing");
+      assertThat(missing.why()).contains("db/migration/beforeEachMigrate.sql is missing");
       assertThat(statusModified.guards().callback().state()).isEqualTo(CallbackFile.State.MODIFIED);
       assertThat(statusMissing.guards().callback().state()).isEqualTo(CallbackFile.State.MISSING);
       assertThat(statusMissing.guards().problems()).anyMatch(p -> p.contains("is missing"));
