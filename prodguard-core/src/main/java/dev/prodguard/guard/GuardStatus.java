@@ -86,7 +86,12 @@ public record GuardStatus(
               + " does the job), then commit");
     }
     if (!database.assertInstalled()) {
-      out.add("prodguard_assert_deploy() is not installed: run 'prodguard init-fingerprint ENV'");
+      out.add(
+          roleSplit.isPresent()
+              ? "prodguard_assert_deploy() is not installed, or this credential cannot see it"
+                  + " (MySQL/MariaDB show a routine only to accounts that may execute it: grant"
+                  + " the url's user EXECUTE): run 'prodguard init-fingerprint ENV'"
+              : "prodguard_assert_deploy() is not installed: run 'prodguard init-fingerprint ENV'");
     }
     if (database.databaseProtected().isEmpty()) {
       out.add("the database does not record whether it is protected (prodguard_guard_config)");
