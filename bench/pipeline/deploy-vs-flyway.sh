@@ -26,7 +26,7 @@ for i in $(seq 1 200); do
   fi
 done
 
-# Plain Flyway reads its own copy: init-fingerprint writes prodguard's beforeMigrate.sql callback
+# Plain Flyway reads its own copy: init-fingerprint writes prodguard's beforeEachMigrate.sql callback
 # (G6) into the repository's folder, which a database without prodguard's objects refuses.
 cp -r "$work/repo/db/migration" "$work/plain-migration"
 
