@@ -15,7 +15,8 @@ import java.util.Set;
  * those of an active default role), then once per role granted to it after {@code SET ROLE}, which
  * MariaDB answers with that role's grants and those of the roles nested in it ({@code
  * information_schema.*_PRIVILEGES} leave roles out). A database-level grant counts when its name
- * pattern ({@code %}, {@code _}, backslash escapes) matches the connected database.
+ * pattern ({@code %}, {@code _}, backslash escapes) matches the connected database. On MySQL, whose
+ * {@code SHOW GRANTS} does not expand roles that way, every role granted counts as able.
  */
 final class MariaDbGrants implements SchemaGrants {
   static final MariaDbGrants INSTANCE = new MariaDbGrants();
@@ -41,17 +42,31 @@ final class MariaDbGrants implements SchemaGrants {
   public Found read(Connection c) throws SQLException {
     String account;
     String database;
-    String role;
+    boolean mariaDb;
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT CURRENT_USER(), DATABASE(), CURRENT_ROLE()")) {
+        ResultSet rs = st.executeQuery("SELECT CURRENT_USER(), DATABASE(), VERSION()")) {
       rs.next();
       account = rs.getString(1);
       database = rs.getString(2);
-      role = rs.getString(3);
+      mariaDb = rs.getString(3).toLowerCase(Locale.ROOT).contains("mariadb");
     }
     String shownAccount = shownAccount(account);
     Set<String> found = new LinkedHashSet<>();
     List<String> direct = showGrants(c, database, account, "", found);
+    if (!mariaDb) {
+      // MySQL's SHOW GRANTS leaves a role's privileges out unless named with USING; prodguard
+      // reads roles the MariaDB way only, so on MySQL a role counts as able (fail closed).
+      for (String r : direct) {
+        found.add("role " + r + ": its grants are not read on MySQL");
+      }
+      return new Found(shownAccount, new ArrayList<>(found));
+    }
+    String role;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT CURRENT_ROLE()")) {
+      rs.next();
+      role = rs.getString(1);
+    }
     try {
       for (String r : direct) {
         try (Statement st = c.createStatement()) {

@@ -84,7 +84,9 @@ public final class FlywayUnsafeSetting implements Rule {
             case "ignoremissingmigrations", "ignoreignoredmigrations" ->
                 v.equals("true") ? "ignores migrations that validation should report" : null;
             case "skipdefaultcallbacks" ->
-                v.equals("true") ? "skips the SQL callbacks, prodguard's " + CallbackFile.NAME : null;
+                v.equals("true")
+                    ? "skips the SQL callbacks, prodguard's " + CallbackFile.NAME
+                    : null;
             case "callbacklocations" ->
                 covers(s.value(), context.callbackLocation())
                     ? null

@@ -48,7 +48,9 @@ public final class ProdguardIntegrity implements Rule {
   public String summary() {
     return "prodguard's own safeguards missing or stale: contract, "
         + CALLBACK
-        + " callback calling prodguard_assert_deploy() (and no beforeMigrate.sql calling it),"
+        + " callback calling prodguard_assert_deploy() (and no "
+        + CallbackFile.LEGACY_NAME
+        + " calling it),"
         + " fingerprints of protected environments";
   }
 
@@ -57,7 +59,9 @@ public final class ProdguardIntegrity implements Rule {
     return "Without them the guarantees are switched off silently: no contract means nothing"
         + " to check migrations against, no callback means a hand-run Flyway migrate is not"
         + " stopped by the database, no fingerprint means any database passes as production."
-        + " A beforeMigrate.sql that calls the assert runs on every migrate, also with nothing"
+        + " A "
+        + CallbackFile.LEGACY_NAME
+        + " that calls the assert runs on every migrate, also with nothing"
         + " pending, so an application that migrates at start-up cannot start.";
   }
 
@@ -65,7 +69,9 @@ public final class ProdguardIntegrity implements Rule {
   public String instead() {
     return "Run 'prodguard init-fingerprint ENV --write-config' from CI for each protected"
         + " environment (it writes the fingerprint and the callback, and removes prodguard's old"
-        + " beforeMigrate.sql), and commit prodguard-contract.yml.";
+        + " "
+        + CallbackFile.LEGACY_NAME
+        + "), and commit prodguard-contract.yml.";
   }
 
   @Override
