@@ -1,5 +1,6 @@
 package dev.prodguard.guard;
 
+import dev.prodguard.Guarantee;
 import dev.prodguard.GuardRefusal;
 import dev.prodguard.dialect.DdlGuardSql;
 import dev.prodguard.dialect.Dialect;
@@ -248,7 +249,7 @@ public final class DatabaseGuards {
                   d,
                   trigger ->
                       new GuardRefusal(
-                          dev.prodguard.Guarantee.G6,
+                          Guarantee.G6,
                           "install the guard on " + table,
                           "the history table "
                               + table

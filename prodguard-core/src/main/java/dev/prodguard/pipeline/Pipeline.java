@@ -10,6 +10,7 @@ import dev.prodguard.backup.BackupRunner;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.dialect.SchemaGrants;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -866,11 +868,11 @@ public final class Pipeline {
               + " INSERT, UPDATE, DELETE and EXECUTE only; then set environments."
               + env
               + ".deploy-url: ${"
-              + env.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
+              + env.toUpperCase(Locale.ROOT).replace('-', '_')
               + "_DEPLOY_DATABASE_URL} in prodguard.yml through review"
               + " (docs/g6-direct-migration.md)");
     }
-    dev.prodguard.dialect.SchemaGrants.Found found;
+    SchemaGrants.Found found;
     try (Target.Checked app = target.openEnvironmentCredential()) {
       found = DatabaseGuards.credential(app.connection(), d).orElseThrow();
     }

@@ -110,7 +110,8 @@ class G6FlywayMavenPluginIT {
   }
 
   private static String dependency(String group, String artifact, String version) {
-    return "          <dependency><groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version></dependency>\n"
+    return ("          <dependency><groupId>%s</groupId><artifactId>%s</artifactId>"
+            + "<version>%s</version></dependency>\n")
         .formatted(group, artifact, version);
   }
 
