@@ -93,16 +93,6 @@ public final class Target {
     return url;
   }
 
-  /** The environment's own {@code url}: the credential applications and people use. */
-  public DatabaseUrl environmentUrl() {
-    return environmentUrl;
-  }
-
-  /** Whether this target connects with the environment's {@code deploy-url}. */
-  public boolean usesDeployUrl() {
-    return url != environmentUrl;
-  }
-
   public Dialect dialect() {
     return dialect;
   }
