@@ -23,4 +23,11 @@ public record EnvironmentConfig(
   public EnvironmentConfig {
     hosts = List.copyOf(hosts);
   }
+
+  /** The variables of {@code url} and {@code deploy-url}, in that order. */
+  public List<String> urlVariables() {
+    List<String> out = new java.util.ArrayList<>(url.variables());
+    deployUrl.ifPresent(d -> out.addAll(d.variables()));
+    return out;
+  }
 }

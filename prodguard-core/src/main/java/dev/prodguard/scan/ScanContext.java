@@ -40,11 +40,14 @@ public record ScanContext(
     return contract.map(c -> c.isMutationScript(path)).orElse(false);
   }
 
-  /** The variables in the URLs of protected environments ({@code PROD_DATABASE_URL}). */
+  /**
+   * The variables in the URLs of protected environments ({@code PROD_DATABASE_URL}, and {@code
+   * deploy-url}'s).
+   */
   public Set<String> protectedVariables() {
     Set<String> out = new LinkedHashSet<>();
     for (EnvironmentConfig e : protectedEnvironments()) {
-      out.addAll(e.url().variables());
+      out.addAll(e.urlVariables());
     }
     return out;
   }
