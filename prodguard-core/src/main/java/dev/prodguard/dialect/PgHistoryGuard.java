@@ -28,7 +28,10 @@ final class PgHistoryGuard implements HistoryGuardSql {
         + " WHERE n.nspname = current_schema() AND c.relname = ? AND NOT t.tgisinternal"
         + " AND t.tgname = '"
         + TRIGGER
-        + "' AND t.tgfoid = to_regprocedure('prodguard_history_guard()')";
+        + "' AND t.tgfoid = to_regprocedure('prodguard_history_guard()')"
+        // pg_trigger.tgtype bits: BEFORE 2, INSERT 4, DELETE 8, UPDATE 16, TRUNCATE 32, statement
+        // level (no ROW bit): a same-named trigger on fewer events is not the guard.
+        + " AND t.tgtype = 62";
   }
 
   @Override
