@@ -26,7 +26,7 @@ for i in $(seq 1 200); do
   fi
 done
 
-# Plain Flyway reads its own copy: init-fingerprint writes prodguard's beforeMigrate.sql callback
+# Plain Flyway reads its own copy: init-fingerprint writes prodguard's beforeEachMigrate.sql callback
 # (G6) into the repository's folder, which a database without prodguard's objects refuses.
 cp -r "$work/repo/db/migration" "$work/plain-migration"
 
@@ -40,10 +40,24 @@ user() { if [ "$kind" = postgresql ]; then echo postgres; else echo root; fi; }
 drop() { if [ "$kind" = postgresql ]; then admin "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; else admin "DROP DATABASE IF EXISTS $1"; fi; }
 now() { date +%s.%N; }
 
+# MariaDB has no DDL triggers: a protected environment deploys with a credential of its own
+# (deploy-url) while its url is an application account without schema privileges (G6 role split).
+deploy_url_line=""
+app_user=""
+if [ "$kind" = mariadb ]; then
+  app_user=pgbench_app_$$
+  admin "CREATE USER '$app_user'@'%'"
+  cleanup() { admin "DROP USER IF EXISTS '$app_user'@'%'" || true; rm -rf "$work"; }
+  trap cleanup EXIT
+  deploy_url_line="    deploy-url: \${PROD_DEPLOY_DATABASE_URL}"
+fi
+app_url() { echo "mariadb://$app_user@127.0.0.1:3306/$1?sslMode=disable"; }
+
 cat > "$work/repo/prodguard.yml" <<YAML
 environments:
   prod:
     url: \${PROD_DATABASE_URL}
+$deploy_url_line
     protected: true
 backup: { directory: $work/backups }
 YAML
@@ -61,6 +75,10 @@ for r in $(seq 1 "$rounds"); do
 
   cp "$work/prodguard.yml.template" "$work/repo/prodguard.yml"
   export CI=true GITHUB_SHA=bench GITHUB_ACTOR=bench PROD_DATABASE_URL=$(url $guarded)
+  if [ "$kind" = mariadb ]; then
+    admin "GRANT SELECT, INSERT, UPDATE, DELETE, EXECUTE ON $guarded.* TO '$app_user'@'%'"
+    export PROD_DEPLOY_DATABASE_URL=$(url $guarded) PROD_DATABASE_URL=$(app_url $guarded)
+  fi
   (cd "$work/repo" && java -jar "$jar" init-fingerprint prod --write-config >/dev/null &&
     java -jar "$jar" verify prod >/dev/null && java -jar "$jar" backup prod >/dev/null)
   t0=$(now)

@@ -7,6 +7,7 @@ import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.environment.DatabaseMetadata;
 import dev.prodguard.environment.Target;
+import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.guard.GuardStatus;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Check that ENV's URL and database are what prodguard.yml says (read-only).",
       "Without ENV, checks every environment whose URL is set in this shell.",
-      "Reports the G6 guards too (beforeMigrate.sql missing or modified, assert, DDL guard)."
+      "Reports the G6 guards too (callback missing, modified or stale, assert, DDL guard,"
+          + " history guard, MySQL/MariaDB role split)."
     })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -122,7 +124,12 @@ public final class CheckCommand implements Callable<Integer> {
     try (Target.Checked c = t.open()) {
       return new Checked(
           c.metadata(),
-          GuardStatus.read(c.connection(), t.dialect(), t.config(), t.environment().isProtected()));
+          GuardStatus.read(
+              c.connection(),
+              t.dialect(),
+              t.config(),
+              t.environment(),
+              new FlywayMigrationEngine().historyTable()));
     }
   }
 

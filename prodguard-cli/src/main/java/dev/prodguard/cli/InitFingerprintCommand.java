@@ -6,6 +6,8 @@ import dev.prodguard.config.ConfigWriter;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.environment.FingerprintInit;
 import dev.prodguard.environment.Target;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -55,7 +57,9 @@ public final class InitFingerprintCommand implements Callable<Integer> {
     Target target =
         Target.prepare(
             config, environment, context, Target.Access.MUTATE, "init-fingerprint " + environment);
-    FingerprintInit.Result result = FingerprintInit.run(target, context, reidentify);
+    FingerprintInit.Result result =
+        FingerprintInit.run(
+            target, context, reidentify, new FlywayMigrationEngine().historyTable());
     if (result.outcome() == FingerprintInit.Outcome.REIDENTIFIED) {
       Map<String, String> details = new LinkedHashMap<>();
       details.put("previous", result.previous().orElse(""));
@@ -124,6 +128,24 @@ public final class InitFingerprintCommand implements Callable<Integer> {
               "    callback:  " + g.callbackPath() + " was modified: rewrote it; commit it");
       case UNCHANGED -> out.println("    callback:  " + g.callbackPath() + " (ok)");
     }
+    if (g.legacyCallbackRemoved()) {
+      out.println(
+          "    callback:  removed prodguard's old "
+              + CallbackFile.LEGACY_NAME
+              + " (it ran on every migrate, nothing pending included); commit the removal");
+    }
+    String table = g.historyTable().orElse("history table");
+    DatabaseGuards.HistoryGuardInstall h = g.historyGuard();
+    String history =
+        switch (h.state()) {
+          case INSTALLED -> table + " guarded" + (h.changed() ? "" : " (unchanged)");
+          case NO_TABLE -> "no " + table + " yet: the first deploy creates and guards it";
+          case MISSING, DISABLED ->
+              g.databaseProtected()
+                  ? table + " NOT GUARDED"
+                  : table + " not guarded (not protected)";
+        };
+    out.println("    history:   " + history);
     DatabaseGuards.DdlGuardInstall d = g.ddlGuard();
     String state =
         switch (d.state()) {
@@ -151,6 +173,12 @@ public final class InitFingerprintCommand implements Callable<Integer> {
     ddl.put("changed", g.ddlGuard().changed());
     g.ddlGuard().note().ifPresent(n -> ddl.put("note", n));
     j.put("ddl_guard", ddl);
+    cb.put("legacy_removed", g.legacyCallbackRemoved());
+    Map<String, Object> history = new LinkedHashMap<>();
+    history.put("table", g.historyTable().orElse(null));
+    history.put("state", g.historyGuard().state().label());
+    history.put("changed", g.historyGuard().changed());
+    j.put("history_guard", history);
     return j;
   }
 }

@@ -136,12 +136,37 @@ public final class StatusCommand implements Callable<Integer> {
     String ddl =
         switch (g.database().ddlGuard()) {
           case INSTALLED -> "installed (event trigger prodguard_ddl_guard)";
-          case UNSUPPORTED -> "not available on MySQL/MariaDB (the callback is the guard)";
+          case UNSUPPORTED -> "not available on MySQL/MariaDB (the role split stands in)";
           case DISABLED -> "DISABLED";
           case MISSING -> g.ddlGuardExpected() ? "MISSING" : "not installed (not protected)";
         };
     out.println(
         "    ddl guard: " + ddl + (g.ddlGuardRequired() ? " [guards.require-ddl-trigger]" : ""));
+    if (g.callback().stale()) {
+      out.println("    stale:     " + g.callback().legacyPath() + " STALE");
+    }
+    String history =
+        switch (g.database().historyGuard()) {
+          case INSTALLED -> "installed";
+          case NO_TABLE -> "no history table yet (the first deploy creates and guards it)";
+          case MISSING, DISABLED ->
+              g.environmentProtected()
+                  ? g.database().historyGuard().label().toUpperCase(Locale.ROOT)
+                  : "not installed (not protected)";
+        };
+    out.println(
+        "    history:   " + g.database().historyTable().map(t -> t + " ").orElse("") + history);
+    g.roleSplit()
+        .ifPresent(
+            r ->
+                out.println(
+                    "    role split: "
+                        + (r.deployUrl() ? "deploy-url set" : "no deploy-url")
+                        + "; "
+                        + r.credential().account()
+                        + (r.credential().canChangeSchema()
+                            ? " CAN change the schema"
+                            : " cannot change the schema")));
     for (String p : g.problems()) {
       out.println("    ! " + p);
     }

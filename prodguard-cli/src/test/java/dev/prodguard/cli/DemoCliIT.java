@@ -185,7 +185,7 @@ class DemoCliIT {
             "8 a second deploy meanwhile",
             "8 the refusal names it",
             "10 audit verify prod");
-    // step 9: Flyway run by hand is refused inside the database (beforeMigrate.sql + assert)
+    // step 9: Flyway run by hand is refused inside the database (beforeEachMigrate.sql + assert)
     assertThat(g6.stream().map(r -> r[0]))
         .containsExactly("9 Flyway run by hand", "9 nothing applied");
     assertThat(out).contains("direct migration blocked on protected environment 'prod'");

@@ -27,13 +27,37 @@ class G6GuardsCliIT {
     return env;
   }
 
+  /** CI's variables; a MariaDB gets G6's role split (an application url, deploy-url). */
+  private static Map<String, String> ci(TestDatabase db) {
+    if (db.kind() == Dialect.Kind.POSTGRESQL) {
+      return ci(db.libpqUrl());
+    }
+    Map<String, String> env =
+        ci(db.libpqUrl(db.createUser("SELECT, INSERT, UPDATE, DELETE, EXECUTE")));
+    env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
+    return env;
+  }
+
+  private void repository(String extra, Map<String, String> env) throws Exception {
+    repository(
+        (env.containsKey("PROD_DEPLOY_DATABASE_URL")
+                ? "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n"
+                : "")
+            + "    protected: true\n",
+        extra);
+  }
+
   private void repository(String extra) throws Exception {
+    repository("    protected: true\n", extra);
+  }
+
+  private void repository(String environment, String extra) throws Exception {
     Files.writeString(
         dir.resolve("prodguard.yml"),
         "environments:\n"
             + "  prod:\n"
             + "    url: ${PROD_DATABASE_URL}\n"
-            + "    protected: true\n"
+            + environment
             + "backup: { directory: backups }\n"
             + extra);
     Files.createDirectories(dir.resolve("db/migration"));
@@ -44,23 +68,23 @@ class G6GuardsCliIT {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Dialect.Kind.class)
   @DisplayName(
-      "G6: init-fingerprint writes beforeMigrate.sql and installs the guards; status and check"
+      "G6: init-fingerprint writes beforeEachMigrate.sql and installs the guards; status and check"
           + " report the callback missing or modified; verify refuses until it is written back")
   void callbackLifecycle(Dialect.Kind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Map<String, String> env = ci(db.libpqUrl());
-      repository("");
+      Map<String, String> env = ci(db);
+      repository("", env);
 
       Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
       assertThat(init.exit()).as(init.all()).isZero();
       assertThat(init.out())
           .contains("prodguard_assert_deploy() installed", "records 'prod' as protected")
-          .contains("callback:  wrote db/migration/beforeMigrate.sql; review and commit it")
+          .contains("callback:  wrote db/migration/beforeEachMigrate.sql; review and commit it")
           .contains(
               kind == Dialect.Kind.POSTGRESQL
                   ? "ddl guard: installed (event trigger prodguard_ddl_guard)"
                   : "ddl guard: not available: MySQL/MariaDB have no event triggers");
-      assertThat(Files.readString(dir.resolve("db/migration/beforeMigrate.sql")))
+      assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .contains(
               kind == Dialect.Kind.POSTGRESQL
                   ? "SELECT prodguard_assert_deploy();"
@@ -69,7 +93,7 @@ class G6GuardsCliIT {
       Cli.Result status = Cli.run(dir, env, "status", "prod");
       assertThat(status.exit()).as(status.all()).isZero();
       assertThat(status.out())
-          .contains("callback:  db/migration/beforeMigrate.sql (ok)")
+          .contains("callback:  db/migration/beforeEachMigrate.sql (ok)")
           .contains("assert:    prodguard_assert_deploy() installed")
           .contains("database:  protected")
           .contains(
@@ -78,32 +102,116 @@ class G6GuardsCliIT {
                   : "ddl guard: not available on MySQL/MariaDB")
           .doesNotContain("! ");
 
-      Files.writeString(dir.resolve("db/migration/beforeMigrate.sql"), "SELECT 1;\n");
+      Files.writeString(dir.resolve("db/migration/beforeEachMigrate.sql"), "SELECT 1;\n");
       Cli.Result checkModified = Cli.run(dir, env, "check", "prod");
       Cli.Result statusModified = Cli.run(dir, env, "status", "prod");
       Cli.Result verifyModified = Cli.run(dir, env, "verify", "prod");
-      Files.delete(dir.resolve("db/migration/beforeMigrate.sql"));
+      Files.delete(dir.resolve("db/migration/beforeEachMigrate.sql"));
       Cli.Result checkMissing = Cli.run(dir, env, "check", "prod", "--format", "json");
       Cli.Result verifyMissing = Cli.run(dir, env, "verify", "prod");
 
       assertThat(checkModified.exit()).as(checkModified.all()).isZero();
       assertThat(checkModified.out())
-          .contains("callback:  db/migration/beforeMigrate.sql MODIFIED")
-          .contains("! the Flyway callback db/migration/beforeMigrate.sql is modified");
-      assertThat(statusModified.out()).contains("db/migration/beforeMigrate.sql MODIFIED");
+          .contains("callback:  db/migration/beforeEachMigrate.sql MODIFIED")
+          .contains("! the Flyway callback db/migration/beforeEachMigrate.sql is modified");
+      assertThat(statusModified.out()).contains("db/migration/beforeEachMigrate.sql MODIFIED");
       assertThat(verifyModified.exit()).as(verifyModified.all()).isEqualTo(1);
       assertThat(verifyModified.err())
-          .contains("G6", "beforeMigrate.sql is modified", "prodguard init-fingerprint prod");
+          .contains("G6", "beforeEachMigrate.sql is modified", "prodguard init-fingerprint prod");
       assertThat(checkMissing.exit()).as(checkMissing.all()).isZero();
       assertThat(checkMissing.out()).contains("\"state\" : \"missing\"");
       assertThat(verifyMissing.exit()).isEqualTo(1);
-      assertThat(verifyMissing.err()).contains("beforeMigrate.sql is missing");
+      assertThat(verifyMissing.err()).contains("beforeEachMigrate.sql is missing");
 
       Cli.Result rewrite = Cli.run(dir, env, "init-fingerprint", "prod");
       assertThat(rewrite.exit()).as(rewrite.all()).isZero();
-      assertThat(rewrite.out()).contains("callback:  wrote db/migration/beforeMigrate.sql");
+      assertThat(rewrite.out()).contains("callback:  wrote db/migration/beforeEachMigrate.sql");
       Cli.Result promote = Cli.run(dir, env, "promote", "prod");
       assertThat(promote.exit()).as(promote.all()).isZero();
+      Cli.Result deployed = Cli.run(dir, env, "status", "prod");
+      assertThat(deployed.out())
+          .contains("history:   flyway_schema_history installed")
+          .doesNotContain("! ");
+      if (kind == Dialect.Kind.MARIADB) {
+        assertThat(deployed.out())
+            .containsPattern("role split: deploy-url set; '[^']+'@'%' cannot");
+      }
+    }
+  }
+
+  /** Exactly what prodguard wrote as beforeMigrate.sql before beforeEachMigrate.sql. */
+  private static String oldCallback(Dialect.Kind kind) {
+    return "-- prodguard G6: direct migration blocked. DO NOT DELETE OR EDIT THIS FILE.\n"
+        + "--\n"
+        + "-- Flyway runs beforeMigrate.sql before every migrate: the Flyway CLI, the Maven and\n"
+        + "-- Gradle plugins, Spring Boot's start-up migration, any Flyway API call. On a protected\n"
+        + "-- environment prodguard_assert_deploy() fails unless this connection was handed to\n"
+        + "-- Flyway by 'prodguard deploy' for a running, approved deploy, so a migration run by\n"
+        + "-- hand fails inside the database. Written by 'prodguard init-fingerprint'; 'prodguard\n"
+        + "-- status', 'check' and 'scan' report it missing or modified. Put callbacks of your own\n"
+        + "-- in beforeMigrate__<description>.sql.\n"
+        + (kind == Dialect.Kind.POSTGRESQL
+            ? "SELECT prodguard_assert_deploy();\n"
+            : "CALL prodguard_assert_deploy();\n");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: a repository of an older prodguard (beforeMigrate.sql): status, check and scan report it"
+          + " stale; init-fingerprint removes it and writes beforeEachMigrate.sql")
+  void legacyCallback(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Map<String, String> env = ci(db);
+      repository("", env);
+      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
+      assertThat(init.exit()).as(init.all()).isZero();
+      Files.delete(dir.resolve("db/migration/beforeEachMigrate.sql"));
+      Files.writeString(dir.resolve("db/migration/beforeMigrate.sql"), oldCallback(kind));
+
+      Cli.Result status = Cli.run(dir, env, "status", "prod");
+      Cli.Result check = Cli.run(dir, env, "check", "prod", "--format", "json");
+      Cli.Result scan = Cli.run(dir, "scan", ".");
+      Cli.Result upgrade = Cli.run(dir, env, "init-fingerprint", "prod");
+
+      assertThat(status.exit()).as(status.all()).isZero();
+      assertThat(status.out())
+          .contains("stale:     db/migration/beforeMigrate.sql STALE")
+          .contains("! prodguard's old callback db/migration/beforeMigrate.sql is stale");
+      assertThat(check.out()).contains("\"stale\" : \"db/migration/beforeMigrate.sql\"");
+      assertThat(scan.out()).contains("db/migration/beforeMigrate.sql", "is stale");
+      assertThat(upgrade.exit()).as(upgrade.all()).isZero();
+      assertThat(upgrade.out())
+          .contains("callback:  wrote db/migration/beforeEachMigrate.sql")
+          .contains("removed prodguard's old beforeMigrate.sql");
+      assertThat(dir.resolve("db/migration/beforeMigrate.sql")).doesNotExist();
+      assertThat(Cli.run(dir, env, "promote", "prod").exit()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: on MariaDB status and check show that the url's credential can change the schema and"
+          + " that there is no deploy-url; verify exits 1 (G6)")
+  void mariaDbWithoutRoleSplit() throws Exception {
+    try (TestDatabase db = TestDatabase.mariadb()) {
+      Map<String, String> env = ci(db.libpqUrl());
+      repository("");
+
+      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
+      Cli.Result status = Cli.run(dir, env, "status", "prod");
+      Cli.Result check = Cli.run(dir, env, "check", "prod", "--format", "json");
+      Cli.Result verify = Cli.run(dir, env, "verify", "prod");
+
+      assertThat(init.exit()).as(init.all()).isZero();
+      assertThat(status.exit()).as(status.all()).isZero();
+      assertThat(status.out())
+          .containsPattern("role split: no deploy-url; 'root'@'[^']+' CAN change the schema")
+          .contains("! no role split");
+      assertThat(check.exit()).as(check.all()).isZero();
+      assertThat(check.out()).contains("\"can_change_schema\" : true", "ALL PRIVILEGES ON *.*");
+      assertThat(verify.exit()).as(verify.all()).isEqualTo(1);
+      assertThat(verify.err()).contains("G6", "no deploy-url", "PROD_DEPLOY_DATABASE_URL");
     }
   }
 

@@ -18,10 +18,17 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PipelineCliIT {
   @TempDir Path dir;
 
+  /** CI's variables; a protected MariaDB gets G6's role split (an application url, deploy-url). */
   private Map<String, String> ci(TestDatabase db) {
     Map<String, String> env = new HashMap<>();
     env.put("CI", "true");
     env.put("PROD_DATABASE_URL", db.libpqUrl());
+    if (db.kind() == Dialect.Kind.MARIADB) {
+      env.put(
+          "PROD_DATABASE_URL",
+          db.libpqUrl(db.createUser("SELECT, INSERT, UPDATE, DELETE, EXECUTE")));
+      env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
+    }
     env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
     env.put("GITHUB_ACTOR", "ci-bot");
     return env;
@@ -33,6 +40,9 @@ class PipelineCliIT {
         "environments:\n"
             + "  prod:\n"
             + "    url: ${PROD_DATABASE_URL}\n"
+            + (env.containsKey("PROD_DEPLOY_DATABASE_URL")
+                ? "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n"
+                : "")
             + "    protected: true\n"
             + "backup: { directory: backups }\n");
     Files.createDirectories(dir.resolve("db/migration"));

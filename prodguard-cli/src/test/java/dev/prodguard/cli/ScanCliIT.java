@@ -284,6 +284,8 @@ class ScanCliIT {
     }
     assertThat(String.join("\n", messages))
         .contains(
-            "prodguard-contract.yml is missing", "no fingerprint", "beforeMigrate.sql is missing");
+            "prodguard-contract.yml is missing",
+            "no fingerprint",
+            "beforeEachMigrate.sql is missing");
   }
 }

@@ -73,6 +73,14 @@ public final class ConfigLoader {
     if (url.variables().isEmpty()) {
       DatabaseUrl.parse(url, Map.of()); // a literal URL must parse now
     }
+    Optional<ConfigValue> deployUrl = m.string("deploy-url").map(s -> ConfigValue.of(s, m.file()));
+    if (deployUrl.isPresent()
+        && deployUrl.get().variables().isEmpty()
+        && url.variables().isEmpty()
+        && DatabaseUrl.parse(deployUrl.get(), Map.of()).kind()
+            != DatabaseUrl.parse(url, Map.of()).kind()) {
+      throw m.error("deploy-url", "'deploy-url' must lead to the same kind of server as 'url'");
+    }
     Optional<String> fingerprint = m.string("fingerprint").map(YamlMap.Scalar::value);
     if (fingerprint.isPresent() && !Fingerprints.valid(name, fingerprint.get())) {
       throw m.error(
@@ -95,8 +103,9 @@ public final class ConfigLoader {
       }
       hosts.add(h.value());
     }
-    m.finish("url", "fingerprint", "protected", "hosts");
-    return new EnvironmentConfig(name, url, fingerprint, prot, hosts, m.file(), m.line());
+    m.finish("url", "deploy-url", "fingerprint", "protected", "hosts");
+    return new EnvironmentConfig(
+        name, url, deployUrl, fingerprint, prot, hosts, m.file(), m.line());
   }
 
   private static CiConfig ci(YamlMap root) {

@@ -114,7 +114,7 @@ public interface Dialect {
   String registerSession();
 
   /**
-   * The statement of the Flyway callback {@code beforeMigrate.sql}: {@code SELECT
+   * The statement of the Flyway callback ({@code guard.CallbackFile}): {@code SELECT
    * prodguard_assert_deploy()} or {@code CALL prodguard_assert_deploy()}, without the semicolon.
    */
   String assertDeployCall();
@@ -124,6 +124,15 @@ public interface Dialect {
 
   /** The DDL guard (PostgreSQL event triggers); empty where the server has none. */
   java.util.Optional<DdlGuardSql> ddlGuard();
+
+  /** The guard on the migration tool's schema history table (triggers; G6). */
+  HistoryGuardSql historyGuard();
+
+  /**
+   * Where no DDL trigger exists (MySQL/MariaDB), G6 rests on a role split: this reads whether an
+   * account may change the schema. Empty where the DDL guard does that job (PostgreSQL).
+   */
+  java.util.Optional<SchemaGrants> schemaGrants();
 
   // --- backup (G9) ---
 

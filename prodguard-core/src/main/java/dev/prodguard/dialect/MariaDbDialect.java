@@ -191,6 +191,8 @@ public final class MariaDbDialect implements Dialect {
   @Override
   public List<String> guardObjects(int version) {
     if (version != 1) {
+      // Version 2 adds nothing shared here: the history guard's triggers call
+      // prodguard_guard_check directly and are installed per table (MariaDbHistoryGuard).
       return List.of();
     }
     return List.of(
@@ -297,10 +299,20 @@ public final class MariaDbDialect implements Dialect {
         + " AND ROUTINE_NAME = 'prodguard_assert_deploy'";
   }
 
-  /** MySQL and MariaDB have no event triggers: the Flyway callback is the only G6 guard here. */
+  /** MySQL and MariaDB have no event triggers: the role split stands in for the DDL guard. */
   @Override
   public java.util.Optional<DdlGuardSql> ddlGuard() {
     return java.util.Optional.empty();
+  }
+
+  @Override
+  public HistoryGuardSql historyGuard() {
+    return MariaDbHistoryGuard.INSTANCE;
+  }
+
+  @Override
+  public java.util.Optional<SchemaGrants> schemaGrants() {
+    return java.util.Optional.of(MariaDbGrants.INSTANCE);
   }
 
   @Override

@@ -197,6 +197,9 @@ public final class PostgresDialect implements Dialect {
    */
   @Override
   public List<String> guardObjects(int version) {
+    if (version == 2) {
+      return guardObjectsV2();
+    }
     if (version != 1) {
       return List.of();
     }
@@ -283,6 +286,26 @@ public final class PostgresDialect implements Dialect {
             + " END $pg$");
   }
 
+  /**
+   * Guards version 2: the trigger function of the guard on the migration history table ({@link
+   * PgHistoryGuard}; the triggers themselves are per table, installed once the table exists), and
+   * prodguard's protective triggers on {@code prodguard_audit} enabled ALWAYS, so that {@code
+   * session_replication_role = replica} cannot skip them.
+   */
+  private static List<String> guardObjectsV2() {
+    return List.of(
+        "CREATE OR REPLACE FUNCTION prodguard_history_guard() RETURNS trigger"
+            + " LANGUAGE plpgsql AS $pg$ BEGIN"
+            + " PERFORM prodguard_guard_check('direct migration (' || TG_OP || ' on '"
+            + " || TG_TABLE_NAME || ')'); RETURN NULL; END $pg$",
+        "DO $pg$ BEGIN"
+            + " EXECUTE format('ALTER FUNCTION prodguard_history_guard()"
+            + " SET search_path = %I, pg_temp', current_schema());"
+            + " END $pg$",
+        "ALTER TABLE prodguard_audit ENABLE ALWAYS TRIGGER prodguard_audit_no_change",
+        "ALTER TABLE prodguard_audit ENABLE ALWAYS TRIGGER prodguard_audit_no_truncate");
+  }
+
   private static final String G6_HINT =
       "G6 direct migration blocked: only the connections that prodguard deploy hands to Flyway"
           + " for a running, approved deploy may change this database (see docs/g6-direct-migration.md)";
@@ -326,6 +349,17 @@ public final class PostgresDialect implements Dialect {
   @Override
   public java.util.Optional<DdlGuardSql> ddlGuard() {
     return java.util.Optional.of(PgDdlGuard.INSTANCE);
+  }
+
+  @Override
+  public HistoryGuardSql historyGuard() {
+    return PgHistoryGuard.INSTANCE;
+  }
+
+  /** The DDL guard refuses schema changes here; no role split is needed. */
+  @Override
+  public java.util.Optional<SchemaGrants> schemaGrants() {
+    return java.util.Optional.empty();
   }
 
   @Override

@@ -48,25 +48,39 @@ public final class FingerprintInit {
   }
 
   /**
-   * The G6 guards installed with the fingerprint: the Flyway callback file, the protected flag
-   * recorded in the database (read by {@code prodguard_assert_deploy()}), the DDL guard.
+   * The G6 guards installed with the fingerprint: the Flyway callback file (and whether prodguard's
+   * stale {@code beforeMigrate.sql} was removed), the protected flag recorded in the database (read
+   * by {@code prodguard_assert_deploy()}), the DDL guard, and the guard on the migration engine's
+   * history table (empty when no engine was named).
    */
   public record Guards(
       CallbackFile.Written callback,
       String callbackPath,
+      boolean legacyCallbackRemoved,
       boolean databaseProtected,
-      DatabaseGuards.DdlGuardInstall ddlGuard) {}
+      DatabaseGuards.DdlGuardInstall ddlGuard,
+      Optional<String> historyTable,
+      DatabaseGuards.HistoryGuardInstall historyGuard) {}
+
+  /** {@link #run(Target, RunContext, boolean, Optional)} without a migration engine's table. */
+  public static Result run(Target target, RunContext context, boolean reidentify)
+      throws SQLException {
+    return run(target, context, reidentify, Optional.empty());
+  }
 
   /**
    * Fingerprints the database, then installs or upgrades every prodguard object (versioned),
-   * records whether the environment is protected, installs the DDL guard last (protected
-   * PostgreSQL, as a superuser) and writes the Flyway callback into the first migration location.
+   * records whether the environment is protected, guards the migration engine's history table
+   * {@code historyTable} when it exists (protected environments), installs the DDL guard last
+   * (protected PostgreSQL, as a superuser) and writes the Flyway callback into the first migration
+   * location, removing prodguard's stale {@code beforeMigrate.sql}.
    */
-  public static Result run(Target target, RunContext context, boolean reidentify)
+  public static Result run(
+      Target target, RunContext context, boolean reidentify, Optional<String> historyTable)
       throws SQLException {
     try (Connection c = target.connectUnchecked()) {
       Result r = fingerprint(c, target, context, reidentify);
-      r = r.withGuards(installGuards(c, target, context));
+      r = r.withGuards(installGuards(c, target, context, historyTable));
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("fingerprint", r.fingerprint());
       details.put("server_identity", r.serverIdentity());
@@ -74,6 +88,10 @@ public final class FingerprintInit {
       details.put("protected", r.guards().databaseProtected());
       details.put("callback", r.guards().callback().label());
       details.put("ddl_guard", r.guards().ddlGuard().state().label());
+      details.put("history_guard", r.guards().historyGuard().state().label());
+      if (r.guards().legacyCallbackRemoved()) {
+        details.put("legacy_callback_removed", CallbackFile.LEGACY_NAME);
+      }
       AuditLog.append(
           c,
           target.dialect(),
@@ -88,12 +106,23 @@ public final class FingerprintInit {
     }
   }
 
-  private static Guards installGuards(Connection c, Target target, RunContext context)
+  private static Guards installGuards(
+      Connection c, Target target, RunContext context, Optional<String> historyTable)
       throws SQLException {
     Dialect d = target.dialect();
     PipelineSchema.ensure(c, d);
     boolean prot = target.environment().isProtected();
     DatabaseGuards.configure(c, prot, createdBy(target, context), context.clock().instant());
+    // Before the DDL guard, so a first installation needs no pause; later ones pause it.
+    DatabaseGuards.HistoryGuardInstall history =
+        new DatabaseGuards.HistoryGuardInstall(DatabaseGuards.HistoryGuard.NO_TABLE, false);
+    if (historyTable.isPresent()) {
+      history =
+          prot
+              ? DatabaseGuards.installHistoryGuard(c, d, historyTable.get(), true)
+              : new DatabaseGuards.HistoryGuardInstall(
+                  DatabaseGuards.historyGuard(c, d, historyTable.get()), false);
+    }
     DatabaseGuards.DdlGuardInstall ddl =
         prot
             ? DatabaseGuards.installDdlGuard(c, d)
@@ -101,8 +130,15 @@ public final class FingerprintInit {
                 DatabaseGuards.ddlGuard(c, d),
                 false,
                 Optional.of("'" + target.name() + "' is not protected: no DDL guard needed"));
-    CallbackFile.Written w = CallbackFile.write(target.config(), d);
-    return new Guards(w, CallbackFile.check(target.config(), d).path(), prot, ddl);
+    CallbackFile.Write w = CallbackFile.write(target.config(), d);
+    return new Guards(
+        w.callback(),
+        CallbackFile.check(target.config(), d).path(),
+        w.legacyRemoved(),
+        prot,
+        ddl,
+        historyTable,
+        history);
   }
 
   private static String createdBy(Target target, RunContext context) {

@@ -5,6 +5,8 @@ import dev.prodguard.GuardRefusal;
 import dev.prodguard.RunContext;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.ci.CiVerifiers;
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ConfigValue;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.dialect.Dialect;
@@ -16,6 +18,11 @@ import java.util.Properties;
 /**
  * An environment a command is about to reach, after every check that needs no connection: G1 for
  * mutations of protected environments, URL resolution, G3. Connections come only from here.
+ *
+ * <p>Mutation commands connect with the environment's {@code deploy-url} when it has one (the
+ * deploying role of G6's role split), everything else with its {@code url}; {@link
+ * #openEnvironmentCredential()} opens the {@code url}'s credential, fingerprint-checked, so that a
+ * deploy can check what applications and people with it may do.
  */
 public final class Target {
   /** What the command will do to the environment. */
@@ -29,6 +36,7 @@ public final class Target {
   private final ProdguardConfig config;
   private final EnvironmentConfig environment;
   private final DatabaseUrl url;
+  private final DatabaseUrl environmentUrl;
   private final Dialect dialect;
   private final Optional<CiIdentity> ciIdentity;
 
@@ -36,10 +44,12 @@ public final class Target {
       ProdguardConfig config,
       EnvironmentConfig environment,
       DatabaseUrl url,
+      DatabaseUrl environmentUrl,
       Optional<CiIdentity> ciIdentity) {
     this.config = config;
     this.environment = environment;
     this.url = url;
+    this.environmentUrl = environmentUrl;
     this.dialect = Dialect.of(url.kind());
     this.ciIdentity = ciIdentity;
   }
@@ -54,7 +64,20 @@ public final class Target {
     }
     DatabaseUrl url = DatabaseUrl.parse(env.url(), context.env());
     UrlRule.check(config, env, url, context, access == Access.MUTATE);
-    return new Target(config, env, url, identity);
+    DatabaseUrl connectWith = url;
+    if (access == Access.MUTATE && env.deployUrl().isPresent()) {
+      ConfigValue deploy = env.deployUrl().get();
+      connectWith = DatabaseUrl.parse(deploy, context.env());
+      if (connectWith.kind() != url.kind()) {
+        throw new ConfigException(
+            deploy.file(),
+            deploy.line(),
+            deploy.key(),
+            "'deploy-url' of '" + env.name() + "' leads to another kind of server than its 'url'");
+      }
+      UrlRule.check(config, env, connectWith, context, true);
+    }
+    return new Target(config, env, connectWith, url, identity);
   }
 
   public EnvironmentConfig environment() {
@@ -65,6 +88,7 @@ public final class Target {
     return environment.name();
   }
 
+  /** The URL this target connects with: {@code deploy-url} for a mutation when set, else url. */
   public DatabaseUrl url() {
     return url;
   }
@@ -96,20 +120,7 @@ public final class Target {
 
   /** Like {@link #connect()}, with the metadata that was validated. */
   public Checked open() throws SQLException {
-    String expected =
-        environment
-            .fingerprint()
-            .orElseThrow(
-                () ->
-                    new GuardRefusal(
-                        Guarantee.G2,
-                        "connect to environment '" + name() + "'",
-                        "prodguard.yml has no fingerprint for '"
-                            + name()
-                            + "', so nothing can prove which database the URL leads to",
-                        "run 'prodguard init-fingerprint "
-                            + name()
-                            + "' and commit the fingerprint it prints"));
+    String expected = environment.fingerprint().orElseThrow(() -> noFingerprint());
     Connection c = connectUnchecked();
     try {
       return new Checked(c, FingerprintCheck.validate(c, dialect, name(), expected));
@@ -124,14 +135,43 @@ public final class Target {
    * itself ({@code init-fingerprint}, {@code status}).
    */
   public Connection connectUnchecked() throws SQLException {
-    Properties props = url.connectionProperties();
-    if (!url.params().containsKey(dialect.connectTimeoutProperty())) {
+    return connect(url);
+  }
+
+  /**
+   * A connection with the environment's own {@code url} credential, validated against the
+   * fingerprint (G2) like every other: what applications and a Flyway run by hand connect as.
+   */
+  public Checked openEnvironmentCredential() throws SQLException {
+    String expected = environment.fingerprint().orElseThrow(() -> noFingerprint());
+    Connection c = connect(environmentUrl);
+    try {
+      return new Checked(c, FingerprintCheck.validate(c, dialect, name(), expected));
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private GuardRefusal noFingerprint() {
+    return new GuardRefusal(
+        Guarantee.G2,
+        "connect to environment '" + name() + "'",
+        "prodguard.yml has no fingerprint for '"
+            + name()
+            + "', so nothing can prove which database the URL leads to",
+        "run 'prodguard init-fingerprint " + name() + "' and commit the fingerprint it prints");
+  }
+
+  private Connection connect(DatabaseUrl to) throws SQLException {
+    Properties props = to.connectionProperties();
+    if (!to.params().containsKey(dialect.connectTimeoutProperty())) {
       props.setProperty(
           dialect.connectTimeoutProperty(), dialect.connectTimeoutValue(CONNECT_TIMEOUT_SECONDS));
     }
-    Connection c = dialect.driver().connect(url.jdbcUrl(), props);
+    Connection c = dialect.driver().connect(to.jdbcUrl(), props);
     if (c == null) {
-      throw new SQLException("the JDBC driver did not accept " + url.jdbcUrl());
+      throw new SQLException("the JDBC driver did not accept " + to.jdbcUrl());
     }
     return c;
   }

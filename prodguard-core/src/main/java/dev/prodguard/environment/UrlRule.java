@@ -82,7 +82,7 @@ public final class UrlRule {
         if (!other.isProtected() || other.name().equals(target.name())) {
           continue;
         }
-        for (String variable : other.url().variables()) {
+        for (String variable : other.urlVariables()) {
           String value = context.get(variable);
           if (value != null && !value.isEmpty()) {
             throw new GuardRefusal(

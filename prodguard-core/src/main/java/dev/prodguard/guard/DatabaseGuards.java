@@ -1,7 +1,11 @@
 package dev.prodguard.guard;
 
+import dev.prodguard.Guarantee;
+import dev.prodguard.GuardRefusal;
 import dev.prodguard.dialect.DdlGuardSql;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.dialect.HistoryGuardSql;
+import dev.prodguard.dialect.SchemaGrants;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,14 +16,17 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * G6 inside the database: whether the environment is protected ({@code prodguard_guard_config},
  * read by {@code prodguard_assert_deploy()} and the DDL guard), the PostgreSQL DDL guard (event
- * triggers, installed only by a superuser), and what is installed. The tables and routines
+ * triggers, installed only by a superuser), the guard on the migration tool's history table, the
+ * grants behind MySQL/MariaDB's role split, and what is installed. The tables and routines
  * themselves are versioned objects of {@code PipelineSchema}.
  */
 public final class DatabaseGuards {
@@ -41,9 +48,32 @@ public final class DatabaseGuards {
     }
   }
 
+  /** The guard on the migration tool's schema history table as found. */
+  public enum HistoryGuard {
+    /** Every trigger exists and enforces. */
+    INSTALLED,
+    /** There, but not enforcing: disabled, or on PostgreSQL not ENABLE ALWAYS. */
+    DISABLED,
+    /** The table exists without (all of) the triggers. */
+    MISSING,
+    /** The table does not exist yet: the first deploy creates it and guards it. */
+    NO_TABLE;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+  }
+
   /** What is installed in the database. */
   public record Installed(
-      Optional<Boolean> databaseProtected, boolean assertInstalled, DdlGuard ddlGuard) {}
+      Optional<Boolean> databaseProtected,
+      boolean assertInstalled,
+      DdlGuard ddlGuard,
+      Optional<String> historyTable,
+      HistoryGuard historyGuard) {}
+
+  /** What {@link #installHistoryGuard} did: the state after, and whether it ran DDL. */
+  public record HistoryGuardInstall(HistoryGuard state, boolean changed) {}
 
   /** What {@link #installDdlGuard} did: the state after, and why it is not installed. */
   public record DdlGuardInstall(DdlGuard state, boolean changed, Optional<String> note) {}
@@ -102,7 +132,8 @@ public final class DatabaseGuards {
           DdlGuard.UNSUPPORTED,
           false,
           Optional.of(
-              "MySQL/MariaDB have no event triggers: the Flyway callback is the guard there"));
+              "MySQL/MariaDB have no event triggers: the role split (deploy-url) stands in for"
+                  + " it"));
     }
     DdlGuardSql g = d.ddlGuard().get();
     if (ddlGuard(c, d) == DdlGuard.INSTALLED) {
@@ -164,8 +195,163 @@ public final class DatabaseGuards {
     return states.containsValue("D") ? DdlGuard.DISABLED : DdlGuard.INSTALLED;
   }
 
+  /**
+   * The guard on the history table {@code table} (in prodguard's schema) as it is now; {@link
+   * HistoryGuard#NO_TABLE} while the table does not exist.
+   */
+  public static HistoryGuard historyGuard(Connection c, Dialect d, String table)
+      throws SQLException {
+    if (!tableExists(c, d, table)) {
+      return HistoryGuard.NO_TABLE;
+    }
+    HistoryGuardSql g = d.historyGuard();
+    Map<String, String> states = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(g.stateQuery())) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    if (!states.keySet().containsAll(g.triggerNames())) {
+      return HistoryGuard.MISSING;
+    }
+    return states.values().stream().allMatch(g::enforcing)
+        ? HistoryGuard.INSTALLED
+        : HistoryGuard.DISABLED;
+  }
+
+  /**
+   * Installs the guard on the history table {@code table} unless it already enforces or the table
+   * does not exist yet; in one transaction where DDL is transactional. {@code pauseDdlGuard}: the
+   * caller is not a registered deploy session, so PostgreSQL's DDL guard would refuse the DDL; it
+   * is paused inside the transaction (other sessions never see it off), which only its owner, a
+   * superuser, can do: anyone else is refused with the way forward and nothing changes. A deploy
+   * installs it on one of its own registered connections instead, which the DDL guard lets pass.
+   */
+  public static HistoryGuardInstall installHistoryGuard(
+      Connection c, Dialect d, String table, boolean pauseDdlGuard) throws SQLException {
+    HistoryGuard before = historyGuard(c, d, table);
+    if (before == HistoryGuard.INSTALLED || before == HistoryGuard.NO_TABLE) {
+      return new HistoryGuardInstall(before, false);
+    }
+    boolean autoCommit = c.getAutoCommit();
+    boolean transactional = d.transactionalDdl();
+    if (transactional) {
+      c.setAutoCommit(false);
+    }
+    try (Statement st = c.createStatement()) {
+      Map<String, String> paused =
+          pauseDdlGuard
+              ? pauseDdlGuard(
+                  c,
+                  d,
+                  trigger ->
+                      new GuardRefusal(
+                          Guarantee.G6,
+                          "install the guard on " + table,
+                          "the history table "
+                              + table
+                              + " has no guard yet, but the DDL guard (event trigger "
+                              + trigger
+                              + ") refuses DDL outside a deploy, and this role cannot pause it:"
+                              + " only its owner, a superuser, can",
+                          "run 'prodguard init-fingerprint ENV' once from CI with ENV's URL"
+                              + " pointing at the superuser that installed the DDL guard"))
+              : Map.of();
+      for (String sql : d.historyGuard().install(table)) {
+        st.execute(sql);
+      }
+      resumeDdlGuard(c, d, paused);
+      if (transactional) {
+        c.commit();
+      }
+    } catch (SQLException | RuntimeException e) {
+      if (transactional) {
+        c.rollback();
+      }
+      throw e;
+    } finally {
+      if (transactional) {
+        c.setAutoCommit(autoCommit);
+      }
+    }
+    return new HistoryGuardInstall(historyGuard(c, d, table), true);
+  }
+
+  /**
+   * Disables the enabled DDL guard triggers inside the caller's transaction (PostgreSQL; nothing
+   * elsewhere) and returns their states for {@link #resumeDdlGuard}. Other sessions keep seeing
+   * them enabled: the change is undone before the commit. A role that may not ({@code 42501}) gets
+   * {@code refusal} of the trigger's name.
+   */
+  public static Map<String, String> pauseDdlGuard(
+      Connection c, Dialect d, Function<String, GuardRefusal> refusal) throws SQLException {
+    Map<String, String> paused = new LinkedHashMap<>();
+    if (d.ddlGuard().isEmpty() || !d.transactionalDdl()) {
+      return paused;
+    }
+    DdlGuardSql guard = d.ddlGuard().get();
+    Map<String, String> states = new LinkedHashMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(guard.stateQuery())) {
+      while (rs.next()) {
+        states.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    for (Map.Entry<String, String> e : states.entrySet()) {
+      if ("D".equals(e.getValue())) {
+        continue;
+      }
+      try (Statement pause = c.createStatement()) {
+        pause.execute(guard.pause(e.getKey()));
+      } catch (SQLException ex) {
+        if (!"42501".equals(ex.getSQLState())) {
+          throw ex;
+        }
+        throw refusal.apply(e.getKey());
+      }
+      paused.put(e.getKey(), e.getValue());
+    }
+    return paused;
+  }
+
+  /** Puts the triggers {@link #pauseDdlGuard} paused back as they were, in the same transaction. */
+  public static void resumeDdlGuard(Connection c, Dialect d, Map<String, String> paused)
+      throws SQLException {
+    if (paused.isEmpty()) {
+      return;
+    }
+    DdlGuardSql guard = d.ddlGuard().orElseThrow();
+    try (Statement st = c.createStatement()) {
+      for (Map.Entry<String, String> e : paused.entrySet()) {
+        st.execute(guard.resume(e.getKey(), e.getValue()));
+      }
+    }
+  }
+
+  /**
+   * MySQL/MariaDB's role split: which of the connected account's grants can change the schema of
+   * this database. Empty where the server has a DDL guard instead (PostgreSQL). Grants that cannot
+   * be read count as able to (fail closed).
+   */
+  public static Optional<SchemaGrants.Found> credential(Connection c, Dialect d) {
+    if (d.schemaGrants().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(d.schemaGrants().get().read(c));
+    } catch (SQLException e) {
+      return Optional.of(
+          new SchemaGrants.Found(
+              "(this credential)", List.of("its grants cannot be read (" + e.getMessage() + ")")));
+    }
+  }
+
   /** What is installed, read-only; missing tables read as missing, never as an error. */
-  public static Installed installed(Connection c, Dialect d) throws SQLException {
+  public static Installed installed(Connection c, Dialect d, Optional<String> historyTable)
+      throws SQLException {
     Optional<Boolean> prot = Optional.empty();
     if (tableExists(c, d, "prodguard_guard_config")) {
       try (Statement st = c.createStatement();
@@ -181,7 +367,9 @@ public final class DatabaseGuards {
         ResultSet rs = st.executeQuery(d.assertInstalledQuery())) {
       assertInstalled = rs.next() && rs.getLong(1) > 0;
     }
-    return new Installed(prot, assertInstalled, ddlGuard(c, d));
+    HistoryGuard history =
+        historyTable.isPresent() ? historyGuard(c, d, historyTable.get()) : HistoryGuard.NO_TABLE;
+    return new Installed(prot, assertInstalled, ddlGuard(c, d), historyTable, history);
   }
 
   private static boolean tableExists(Connection c, Dialect d, String table) throws SQLException {

@@ -1,33 +1,57 @@
 package dev.prodguard.guard;
 
+import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.dialect.SchemaGrants;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The G6 guards of one environment as {@code status} and {@code check} report them: the Flyway
- * callback file, what the database has installed, and what prodguard.yml asks for.
+ * callback file, what the database has installed (the history table's guard included), what
+ * prodguard.yml asks for, and on MySQL/MariaDB the role split: whether a deploy credential of its
+ * own is configured and whether the credential the check connected with (the environment's {@code
+ * url}) can change the schema.
  */
 public record GuardStatus(
     boolean environmentProtected,
     CallbackFile.Check callback,
     DatabaseGuards.Installed database,
-    boolean ddlGuardRequired) {
+    boolean ddlGuardRequired,
+    Optional<RoleSplit> roleSplit) {
 
-  /** Reads everything without changing anything. */
+  /**
+   * MySQL/MariaDB's role split: {@code deployUrl} whether prodguard.yml gives deploys their own
+   * credential; {@code credential} the grants of the account the status was read with.
+   */
+  public record RoleSplit(boolean deployUrl, SchemaGrants.Found credential) {}
+
+  /**
+   * Reads everything without changing anything, on a connection with the environment's own {@code
+   * url}; {@code historyTable} is the migration engine's.
+   */
   public static GuardStatus read(
-      Connection c, Dialect d, ProdguardConfig config, boolean environmentProtected)
+      Connection c,
+      Dialect d,
+      ProdguardConfig config,
+      EnvironmentConfig environment,
+      Optional<String> historyTable)
       throws SQLException {
+    Optional<RoleSplit> split =
+        DatabaseGuards.credential(c, d)
+            .map(found -> new RoleSplit(environment.deployUrl().isPresent(), found));
     return new GuardStatus(
-        environmentProtected,
+        environment.isProtected(),
         CallbackFile.check(config, d),
-        DatabaseGuards.installed(c, d),
-        config.guards().requireDdlTrigger());
+        DatabaseGuards.installed(c, d, historyTable),
+        config.guards().requireDdlTrigger(),
+        split);
   }
 
   /** Whether the DDL guard belongs here: a protected environment on a server that has it. */
@@ -46,8 +70,28 @@ public record GuardStatus(
               + callback.state().label()
               + ": run 'prodguard init-fingerprint ENV' to write it, then commit it");
     }
+    if (callback.legacy() == CallbackFile.Legacy.PRODGUARD) {
+      out.add(
+          "prodguard's old callback "
+              + callback.legacyPath()
+              + " is stale: Flyway runs it on every migrate, also with nothing pending, so an"
+              + " application that migrates at start-up cannot start: run 'prodguard"
+              + " init-fingerprint ENV' (it removes it), then commit");
+    } else if (callback.legacy() == CallbackFile.Legacy.CALLS_ASSERT) {
+      out.add(
+          callback.legacyPath()
+              + " is stale: it calls prodguard_assert_deploy(), which Flyway then runs on every"
+              + " migrate, also with nothing pending: remove that call ("
+              + CallbackFile.NAME
+              + " does the job), then commit");
+    }
     if (!database.assertInstalled()) {
-      out.add("prodguard_assert_deploy() is not installed: run 'prodguard init-fingerprint ENV'");
+      out.add(
+          roleSplit.isPresent()
+              ? "prodguard_assert_deploy() is not installed, or this credential cannot see it"
+                  + " (MySQL/MariaDB show a routine only to accounts that may execute it: grant"
+                  + " the url's user EXECUTE): run 'prodguard init-fingerprint ENV'"
+              : "prodguard_assert_deploy() is not installed: run 'prodguard init-fingerprint ENV'");
     }
     if (database.databaseProtected().isEmpty()) {
       out.add("the database does not record whether it is protected (prodguard_guard_config)");
@@ -57,6 +101,17 @@ public record GuardStatus(
               + database.databaseProtected().get()
               + " but prodguard.yml says protected="
               + environmentProtected);
+    }
+    if (environmentProtected
+        && (database.historyGuard() == DatabaseGuards.HistoryGuard.MISSING
+            || database.historyGuard() == DatabaseGuards.HistoryGuard.DISABLED)) {
+      out.add(
+          "the guard on "
+              + database.historyTable().orElse("the history table")
+              + " is "
+              + database.historyGuard().label()
+              + ": Flyway repair, baseline and a migration run by hand can rewrite it; verify"
+              + " refuses: run 'prodguard init-fingerprint ENV'");
     }
     if (ddlGuardExpected() && database.ddlGuard() != DatabaseGuards.DdlGuard.INSTALLED) {
       out.add(
@@ -72,6 +127,23 @@ public record GuardStatus(
           "guards.require-ddl-trigger is set, but MySQL/MariaDB have no event triggers: verify"
               + " refuses");
     }
+    if (environmentProtected && roleSplit.isPresent()) {
+      RoleSplit r = roleSplit.get();
+      if (!r.deployUrl()) {
+        out.add(
+            "no role split: MySQL/MariaDB have no DDL triggers, and without a deploy-url prodguard"
+                + " deploys with the url's credential, the one applications and people use;"
+                + " verify refuses (docs/g6-direct-migration.md)");
+      } else if (r.credential().canChangeSchema()) {
+        out.add(
+            "the environment's credential "
+                + r.credential().account()
+                + " can change the schema ("
+                + String.join("; ", r.credential().schemaChanging())
+                + "): a Flyway clean or migration run by hand with it is not stopped; verify"
+                + " refuses");
+      }
+    }
     return out;
   }
 
@@ -80,11 +152,27 @@ public record GuardStatus(
     Map<String, Object> cb = new LinkedHashMap<>();
     cb.put("path", callback.path());
     cb.put("state", callback.state().label());
+    if (callback.stale()) {
+      cb.put("stale", callback.legacyPath());
+    }
     j.put("callback", cb);
     j.put("assert_installed", database.assertInstalled());
     j.put("database_protected", database.databaseProtected().orElse(null));
     j.put("ddl_guard", database.ddlGuard().label());
     j.put("ddl_guard_required", ddlGuardRequired);
+    Map<String, Object> history = new LinkedHashMap<>();
+    history.put("table", database.historyTable().orElse(null));
+    history.put("state", database.historyGuard().label());
+    j.put("history_guard", history);
+    roleSplit.ifPresent(
+        r -> {
+          Map<String, Object> rs = new LinkedHashMap<>();
+          rs.put("deploy_url", r.deployUrl());
+          rs.put("account", r.credential().account());
+          rs.put("can_change_schema", r.credential().canChangeSchema());
+          rs.put("schema_privileges", r.credential().schemaChanging());
+          j.put("role_split", rs);
+        });
     j.put("problems", problems());
     return j;
   }

@@ -23,6 +23,15 @@ public interface MigrationEngine {
   /** What {@link #migrate} would apply, in order. */
   List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);
 
+  /**
+   * The engine's schema history table, in the schema prodguard's objects live in (Flyway: {@code
+   * flyway_schema_history}). G6 guards it with triggers so that only a guarded deploy writes it;
+   * empty for an engine that keeps no such table.
+   */
+  default Optional<String> historyTable() {
+    return Optional.empty();
+  }
+
   /** Files that the engine runs around migrations (SQL callbacks), part of the migration set. */
   List<MigrationFile> callbacks(MigrationFiles files);
 

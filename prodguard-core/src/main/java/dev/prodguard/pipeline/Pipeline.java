@@ -10,6 +10,7 @@ import dev.prodguard.backup.BackupRunner;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.dialect.SchemaGrants;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -412,9 +414,20 @@ public final class Pipeline {
                         set.pending().stream()
                             .anyMatch(p -> p.file().relativePath().equals(a.script())))
                 .toList();
-        throw fail(store, run, e.getMessage(), receipt(run, set, ours, ds, started, t0, e), e);
+        String cause = e.getMessage() + guardHistoryAfterFailure(target, ds);
+        throw fail(store, run, cause, receipt(run, set, ours, ds, started, t0, e), e);
       } catch (RuntimeException e) {
         throw fail(store, run, describe(e), receipt(run, set, List.of(), ds, started, t0, e), e);
+      }
+      try {
+        guardHistory(target, ds);
+      } catch (SQLException | RuntimeException e) {
+        throw fail(
+            store,
+            run,
+            "the migrations were applied, but " + unguardedHistory(target, e),
+            receipt(run, set, report.applied(), ds, started, t0, e),
+            e instanceof RuntimeException r ? r : new IllegalStateException(e));
       }
       String receipt = receipt(run, set, report.applied(), ds, started, t0, null);
       if (!store.markDeployed(run.id(), receipt, now())) {
@@ -436,6 +449,43 @@ public final class Pipeline {
         // the registrations die with the run's status; the deploy outcome stands
       }
     }
+  }
+
+  // ---------------------------------------------------------------- G6: the history table's guard
+
+  /**
+   * G6: once the engine has run, its history table (the first deploy creates it) gets its guard,
+   * through a connection of this deploy: a registered session, which PostgreSQL's DDL guard lets
+   * pass. Nothing when the guard is already in place (one query).
+   */
+  private void guardHistory(Target target, TargetDataSource ds) throws SQLException {
+    Optional<String> table = engine.historyTable();
+    if (!target.environment().isProtected() || table.isEmpty()) {
+      return;
+    }
+    try (Connection c = ds.getConnection()) {
+      DatabaseGuards.installHistoryGuard(c, target.dialect(), table.get(), false);
+    }
+  }
+
+  /** After a failed migration: the history table still gets its guard; a note if it did not. */
+  private String guardHistoryAfterFailure(Target target, TargetDataSource ds) {
+    try {
+      guardHistory(target, ds);
+      return "";
+    } catch (SQLException | RuntimeException e) {
+      return "\n" + unguardedHistory(target, e);
+    }
+  }
+
+  private String unguardedHistory(Target target, Exception e) {
+    return "the guard on "
+        + engine.historyTable().orElse("the history table")
+        + " could not be installed ("
+        + describe(e)
+        + "): run 'prodguard init-fingerprint "
+        + target.name()
+        + "' from CI before the next deploy";
   }
 
   private DeployFailure fail(
@@ -646,7 +696,8 @@ public final class Pipeline {
       } else {
         holder = DeployLock.holder(c, d);
       }
-      GuardStatus guards = GuardStatus.read(c, d, config, target.environment().isProtected());
+      GuardStatus guards =
+          GuardStatus.read(c, d, config, target.environment(), engine.historyTable());
       return new Results.Status(
           env,
           target.environment().isProtected(),
@@ -726,8 +777,10 @@ public final class Pipeline {
           "run 'prodguard init-fingerprint "
               + env
               + "' (it writes the file exactly as prodguard expects), review and commit it;"
-              + " callbacks of your own go in beforeMigrate__<description>.sql");
+              + " callbacks of your own go in beforeEachMigrate__<description>.sql");
     }
+    requireHistoryGuard(c, target, what);
+    requireRoleSplit(target, what);
     if (config.guards().requireDdlTrigger()) {
       DatabaseGuards.DdlGuard g = DatabaseGuards.ddlGuard(c, d);
       if (g == DatabaseGuards.DdlGuard.UNSUPPORTED) {
@@ -755,6 +808,90 @@ public final class Pipeline {
                 + "' once from CI with a superuser URL (only a superuser can create event"
                 + " triggers)");
       }
+    }
+  }
+
+  /**
+   * G6: the engine's history table, once it exists, carries its guard (triggers that only a guarded
+   * deploy's sessions pass), so that Flyway repair, baseline and a migration run by hand from a
+   * folder without the callback cannot write it.
+   */
+  private void requireHistoryGuard(Connection c, Target target, String what) throws SQLException {
+    Optional<String> table = engine.historyTable();
+    if (table.isEmpty()) {
+      return;
+    }
+    DatabaseGuards.HistoryGuard h = DatabaseGuards.historyGuard(c, target.dialect(), table.get());
+    if (h == DatabaseGuards.HistoryGuard.MISSING || h == DatabaseGuards.HistoryGuard.DISABLED) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "the guard on "
+              + table.get()
+              + " (triggers that let only a guarded deploy write it) is "
+              + h.label()
+              + ": without it Flyway repair, baseline, or a migration run by hand from a folder"
+              + " without the callback changes '"
+              + target.name()
+              + "'",
+          "run 'prodguard init-fingerprint "
+              + target.name()
+              + "' from CI: it installs the guard (where the DDL guard is installed, with the"
+              + " superuser URL that installed it)");
+    }
+  }
+
+  /**
+   * G6 on a server without DDL triggers (MySQL/MariaDB): only privileges stop a schema change made
+   * by hand, so deploys need a credential of their own ({@code deploy-url}) and the environment's
+   * {@code url} credential, the one applications and people use, must not be able to change the
+   * schema. Read from the server's grants, connected as that credential.
+   */
+  private void requireRoleSplit(Target target, String what) throws SQLException {
+    Dialect d = target.dialect();
+    if (d.schemaGrants().isEmpty()) {
+      return;
+    }
+    String env = target.name();
+    if (target.environment().deployUrl().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "'"
+              + env
+              + "' is MySQL/MariaDB, which has no DDL triggers, so only privileges stop a Flyway"
+              + " clean or a DDL migration run by hand; prodguard.yml gives '"
+              + env
+              + "' no deploy-url, so prodguard deploys with the credential of its url, the one"
+              + " applications and people use",
+          "split the roles: a deploy user with the schema privileges, the url's user with SELECT,"
+              + " INSERT, UPDATE, DELETE and EXECUTE only; then set environments."
+              + env
+              + ".deploy-url: ${"
+              + env.toUpperCase(Locale.ROOT).replace('-', '_')
+              + "_DEPLOY_DATABASE_URL} in prodguard.yml through review"
+              + " (docs/g6-direct-migration.md)");
+    }
+    SchemaGrants.Found found;
+    try (Target.Checked app = target.openEnvironmentCredential()) {
+      found = DatabaseGuards.credential(app.connection(), d).orElseThrow();
+    }
+    if (found.canChangeSchema()) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "the credential of '"
+              + env
+              + "''s url, "
+              + found.account()
+              + ", can change the schema: "
+              + String.join("; ", found.schemaChanging())
+              + ". Applications and anyone running Flyway by hand use it, and MySQL/MariaDB have"
+              + " no DDL trigger to stop them",
+          "take those privileges from "
+              + found.account()
+              + " (REVOKE; keep SELECT, INSERT, UPDATE, DELETE, EXECUTE): only the deploy-url's"
+              + " user may change the schema");
     }
   }
 

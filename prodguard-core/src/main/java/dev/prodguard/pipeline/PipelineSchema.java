@@ -2,15 +2,14 @@ package dev.prodguard.pipeline;
 
 import dev.prodguard.Guarantee;
 import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.DdlGuardSql;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.guard.DatabaseGuards;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,8 +39,12 @@ public final class PipelineSchema {
     AUDIT("audit", 2),
     /** prodguard_sync_change (1). */
     SYNC("sync", 1),
-    /** prodguard_guard_config, the assert, session registration, the DDL guard function (1). */
-    GUARDS("guards", 1);
+    /**
+     * prodguard_guard_config, the assert, session registration, the DDL guard function (1); the
+     * history guard's trigger function and prodguard's protective triggers enabled ALWAYS (2,
+     * PostgreSQL).
+     */
+    GUARDS("guards", 2);
 
     public final String id;
     public final int latest;
@@ -111,7 +114,23 @@ public final class PipelineSchema {
     if (current(installed)) {
       return;
     }
-    Map<String, String> paused = pauseDdlGuard(c, d, st, installed);
+    Map<String, String> paused =
+        DatabaseGuards.pauseDdlGuard(
+            c,
+            d,
+            trigger ->
+                new GuardRefusal(
+                    Guarantee.G6,
+                    "upgrade prodguard's database objects",
+                    "prodguard's objects in this database are older than this prodguard ("
+                        + describe(installed)
+                        + "), but the DDL guard (event trigger "
+                        + trigger
+                        + ") refuses DDL outside a deploy, and this role cannot pause it: only its"
+                        + " owner, a superuser, can",
+                    "run 'prodguard init-fingerprint ENV' once from CI with ENV's URL pointing at"
+                        + " the superuser that installed the guard: it upgrades the objects in one"
+                        + " transaction and keeps every run and audit row"));
     for (Component comp : Component.values()) {
       for (int v = installed.get(comp) + 1; v <= comp.latest; v++) {
         for (String ddl : comp.ddl(d, v)) {
@@ -124,56 +143,7 @@ public final class PipelineSchema {
         }
       }
     }
-    DdlGuardSql guard = d.ddlGuard().orElse(null);
-    for (Map.Entry<String, String> e : paused.entrySet()) {
-      st.execute(guard.resume(e.getKey(), e.getValue()));
-    }
-  }
-
-  /**
-   * Pauses the enabled DDL guard triggers for this transaction (PostgreSQL). Other sessions keep
-   * seeing them enabled: the change is not committed, and it is undone before the commit.
-   */
-  private static Map<String, String> pauseDdlGuard(
-      Connection c, Dialect d, Statement st, Map<Component, Integer> installed)
-      throws SQLException {
-    Map<String, String> paused = new LinkedHashMap<>();
-    if (d.ddlGuard().isEmpty() || !d.transactionalDdl()) {
-      return paused;
-    }
-    DdlGuardSql guard = d.ddlGuard().get();
-    Map<String, String> states = new LinkedHashMap<>();
-    try (ResultSet rs = st.executeQuery(guard.stateQuery())) {
-      while (rs.next()) {
-        states.put(rs.getString(1), rs.getString(2));
-      }
-    }
-    for (Map.Entry<String, String> e : states.entrySet()) {
-      if ("D".equals(e.getValue())) {
-        continue;
-      }
-      try (Statement pause = c.createStatement()) {
-        pause.execute(guard.pause(e.getKey()));
-      } catch (SQLException ex) {
-        if (!"42501".equals(ex.getSQLState())) {
-          throw ex;
-        }
-        throw new GuardRefusal(
-            Guarantee.G6,
-            "upgrade prodguard's database objects",
-            "prodguard's objects in this database are older than this prodguard ("
-                + describe(installed)
-                + "), but the DDL guard (event trigger "
-                + e.getKey()
-                + ") refuses DDL outside a deploy, and this role cannot pause it: only its owner,"
-                + " a superuser, can",
-            "run 'prodguard init-fingerprint ENV' once from CI with ENV's URL pointing at the"
-                + " superuser that installed the guard: it upgrades the objects in one transaction"
-                + " and keeps every run and audit row");
-      }
-      paused.put(e.getKey(), e.getValue());
-    }
-    return paused;
+    DatabaseGuards.resumeDdlGuard(c, d, paused);
   }
 
   private static String describe(Map<Component, Integer> installed) {

@@ -40,11 +40,14 @@ public record ScanContext(
     return contract.map(c -> c.isMutationScript(path)).orElse(false);
   }
 
-  /** The variables in the URLs of protected environments ({@code PROD_DATABASE_URL}). */
+  /**
+   * The variables in the URLs of protected environments ({@code PROD_DATABASE_URL}, and {@code
+   * deploy-url}'s).
+   */
   public Set<String> protectedVariables() {
     Set<String> out = new LinkedHashSet<>();
     for (EnvironmentConfig e : protectedEnvironments()) {
-      out.addAll(e.url().variables());
+      out.addAll(e.urlVariables());
     }
     return out;
   }
@@ -66,7 +69,7 @@ public record ScanContext(
         .orElse(List.of());
   }
 
-  /** The migration location where prodguard's {@code beforeMigrate.sql} callback lives. */
+  /** The migration location where prodguard's Flyway callback ({@code CallbackFile}) lives. */
   public String callbackLocation() {
     return config.map(c -> c.migrationLocations().get(0)).orElse(DEFAULT_LOCATION);
   }

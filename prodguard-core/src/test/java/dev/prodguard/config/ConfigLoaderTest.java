@@ -106,6 +106,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName(
+      "G6: deploy-url is optional, may read the environment, and must lead to the same kind of"
+          + " server as url")
+  void deployUrl() {
+    String env = "environments:\n  prod:\n    url: mysql://app@h/db\n";
+    assertThat(Configs.load(dir, env).environment("prod").deployUrl()).isEmpty();
+    assertThat(
+            Configs.load(dir, env + "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n")
+                .environment("prod")
+                .deployUrl()
+                .orElseThrow()
+                .variables())
+        .containsExactly("PROD_DEPLOY_DATABASE_URL");
+    ConfigException otherKind = error(env + "    deploy-url: postgresql://deploy@h/db\n");
+    assertThat(otherKind.line()).isEqualTo(4);
+    assertThat(otherKind.key()).isEqualTo("environments.prod.deploy-url");
+    assertThat(otherKind.getMessage()).contains("same kind of server");
+  }
+
+  @Test
   @DisplayName("an unknown top-level key is an error")
   void unknownTopLevelKey() {
     ConfigException e =

@@ -60,6 +60,40 @@ class G3EarlyUrlRefusalTest {
   }
 
   @Test
+  @DisplayName(
+      "G3: a deploy-url at another environment's host is refused before connecting, like its"
+          + " url; read-only commands do not need it")
+  void deployUrlRefusedBeforeConnecting() throws Exception {
+    try (ConnectionRecorder devHost = new ConnectionRecorder()) {
+      ProdguardConfig cfg =
+          Configs.load(
+              dir,
+              "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n    fingerprint: "
+                  + DEV_FP
+                  + "\n    hosts: [\"127.0.0.*\"]\n  prod:\n    url: ${PROD_DATABASE_URL}\n"
+                  + "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n    fingerprint: "
+                  + PROD_FP
+                  + "\n    protected: true\n");
+      Map<String, String> vars = new HashMap<>();
+      vars.put("CI", "true");
+      vars.put("PROD_DATABASE_URL", "mysql://app@db.prod.example:3306/shop");
+      vars.put(
+          "PROD_DEPLOY_DATABASE_URL", "mysql://deploy:pw-d1@127.0.0.1:" + devHost.port() + "/shop");
+
+      GuardRefusal r = attempt(cfg, "prod", vars, Target.Access.MUTATE);
+      vars.remove("PROD_DEPLOY_DATABASE_URL");
+      Target reading =
+          Target.prepare(cfg, "prod", RunContext.of(vars), Target.Access.READ, "status");
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(r.why()).contains("matches host pattern '127.0.0.*' of environment 'dev'");
+      assertThat(r.render()).doesNotContain("pw-d1");
+      assertThat(devHost.connections()).isZero();
+      assertThat(reading.url().hosts().get(0).host()).isEqualTo("db.prod.example");
+    }
+  }
+
+  @Test
   @DisplayName("G3: a protected environment's URL used outside CI is refused before connecting")
   void protectedOutsideCiRefusedBeforeConnecting() throws Exception {
     try (ConnectionRecorder prod = new ConnectionRecorder()) {

@@ -44,6 +44,11 @@ class G6GuardObjectsTest {
   @TempDir Path dir;
 
   private FingerprintInit.Result init(String url) throws SQLException {
+    return init(url, Optional.empty());
+  }
+
+  private FingerprintInit.Result init(String url, Optional<String> historyTable)
+      throws SQLException {
     ProdguardConfig config =
         Configs.load(
             dir,
@@ -53,7 +58,15 @@ class G6GuardObjectsTest {
     return FingerprintInit.run(
         Target.prepare(config, "prod", ci, Target.Access.MUTATE, "init-fingerprint prod"),
         ci,
-        false);
+        false,
+        historyTable);
+  }
+
+  private ProdguardConfig config() {
+    return Configs.load(
+        dir,
+        "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n"
+            + "migrations:\n  locations: [db/migration]\n");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -68,8 +81,8 @@ class G6GuardObjectsTest {
       FingerprintInit.Result again = init(db.libpqUrl());
 
       assertThat(first.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
-      assertThat(first.guards().callbackPath()).isEqualTo("db/migration/beforeMigrate.sql");
-      assertThat(Files.readString(dir.resolve("db/migration/beforeMigrate.sql")))
+      assertThat(first.guards().callbackPath()).isEqualTo("db/migration/beforeEachMigrate.sql");
+      assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .isEqualTo(CallbackFile.expected(d))
           .contains(
               kind == Dialect.Kind.POSTGRESQL
@@ -80,7 +93,7 @@ class G6GuardObjectsTest {
       assertThat(again.guards().callback()).isEqualTo(CallbackFile.Written.UNCHANGED);
       assertThat(again.guards().ddlGuard().changed()).isFalse();
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
-        DatabaseGuards.Installed in = DatabaseGuards.installed(c, d);
+        DatabaseGuards.Installed in = DatabaseGuards.installed(c, d, Optional.empty());
         assertThat(in.assertInstalled()).isTrue();
         assertThat(in.databaseProtected()).contains(true);
         assertThat(in.ddlGuard())
@@ -156,7 +169,7 @@ class G6GuardObjectsTest {
       AuditLog.Verification v = AuditLog.verify(c, Optional.empty());
       assertThat(v.intact()).isTrue();
       assertThat(v.rows()).isEqualTo(2);
-      assertThat(DatabaseGuards.installed(c, d).assertInstalled()).isTrue();
+      assertThat(DatabaseGuards.installed(c, d, Optional.empty()).assertInstalled()).isTrue();
       // No guard configuration yet (init-fingerprint writes it): the assert fails closed.
       assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
           .hasMessageContaining("prodguard: direct migration blocked")
@@ -229,7 +242,7 @@ class G6GuardObjectsTest {
       assertThat(r.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
       String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
       try (Connection c = DriverManager.getConnection(roleUrl)) {
-        assertThat(DatabaseGuards.installed(c, d).assertInstalled()).isTrue();
+        assertThat(DatabaseGuards.installed(c, d, Optional.empty()).assertInstalled()).isTrue();
         assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
             .hasMessageContaining(BLOCKED);
         // Without the DDL guard, DDL typed by hand is not stopped: the gap status shows.
@@ -254,6 +267,154 @@ class G6GuardObjectsTest {
         assertThat(refused.fix()).contains("prodguard init-fingerprint ENV", "superuser");
         assertThat(PipelineSchema.installedVersion(c, d)).isEqualTo(1);
         assertThat(query(c, "SELECT to_regclass('prodguard_session') IS NULL")).isEqualTo("t");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: init-fingerprint upgrades a repository: prodguard's old beforeMigrate.sql (its exact"
+          + " content, any line endings) is removed and beforeEachMigrate.sql written; a team's own"
+          + " beforeMigrate.sql stays; one that still calls the assert stays and is reported stale")
+  void legacyCallbackUpgrade(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Dialect d = Dialect.of(kind);
+      Path folder = dir.resolve("db/migration");
+      Files.createDirectories(folder);
+      Path legacy = folder.resolve(CallbackFile.LEGACY_NAME);
+      Files.writeString(legacy, CallbackFile.legacy(d).replace("\n", "\r\n"));
+      assertThat(CallbackFile.check(config(), d).legacy()).isEqualTo(CallbackFile.Legacy.PRODGUARD);
+
+      FingerprintInit.Result upgraded = init(db.libpqUrl());
+      CallbackFile.Check afterUpgrade = CallbackFile.check(config(), d);
+
+      String own = "-- our own, before every migrate\nSET @team_setting = 1;\n";
+      Files.writeString(legacy, own);
+      FingerprintInit.Result withOwn = init(db.libpqUrl());
+      String ownAfter = Files.readString(legacy);
+      String edited = CallbackFile.legacy(d) + "-- edited by the team\n";
+      Files.writeString(legacy, edited);
+      FingerprintInit.Result withEdited = init(db.libpqUrl());
+      GuardStatus status;
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        status =
+            GuardStatus.read(
+                c, d, config(), config().environment("prod"), Optional.of("flyway_schema_history"));
+      }
+
+      assertThat(upgraded.guards().legacyCallbackRemoved()).isTrue();
+      assertThat(upgraded.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
+      assertThat(afterUpgrade.state()).isEqualTo(CallbackFile.State.OK);
+      assertThat(afterUpgrade.legacy()).isEqualTo(CallbackFile.Legacy.NONE);
+      assertThat(Files.readString(folder.resolve(CallbackFile.NAME)))
+          .isEqualTo(CallbackFile.expected(d));
+      assertThat(withOwn.guards().legacyCallbackRemoved()).isFalse();
+      assertThat(ownAfter).isEqualTo(own);
+      assertThat(withEdited.guards().legacyCallbackRemoved()).isFalse();
+      assertThat(Files.readString(legacy)).isEqualTo(edited);
+      assertThat(status.callback().legacy()).isEqualTo(CallbackFile.Legacy.CALLS_ASSERT);
+      assertThat(status.problems())
+          .anyMatch(p -> p.contains("db/migration/beforeMigrate.sql is stale"));
+      assertThat(status.toJson().get("callback").toString()).contains("stale");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: init-fingerprint guards an existing flyway_schema_history (on PostgreSQL past its own"
+          + " DDL guard, paused for its transaction only), idempotently; then rows written by"
+          + " hand are refused")
+  void historyGuardInstalled(Dialect.Kind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Dialect d = Dialect.of(kind);
+      init(db.libpqUrl());
+      // An existing Flyway project adopting prodguard: the history table is already there.
+      db.execute(
+          "CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version"
+              + " VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL,"
+              + " script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL,"
+              + " installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_time INT"
+              + " NOT NULL, success "
+              + (kind == Dialect.Kind.POSTGRESQL ? "BOOLEAN" : "TINYINT(1)")
+              + " NOT NULL)",
+          "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+              + " checksum, installed_by, execution_time, success) VALUES (1, '1', 'init', 'SQL',"
+              + " 'V1__init.sql', 7, 'someone', 1, "
+              + (kind == Dialect.Kind.POSTGRESQL ? "true" : "1")
+              + ")");
+
+      FingerprintInit.Result first = init(db.libpqUrl(), Optional.of("flyway_schema_history"));
+      FingerprintInit.Result again = init(db.libpqUrl(), Optional.of("flyway_schema_history"));
+
+      assertThat(first.guards().historyGuard().state())
+          .isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
+      assertThat(first.guards().historyGuard().changed()).isTrue();
+      assertThat(again.guards().historyGuard().changed()).isFalse();
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        assertThat(
+                DatabaseGuards.installed(c, d, Optional.of("flyway_schema_history")).historyGuard())
+            .isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
+        if (kind == Dialect.Kind.POSTGRESQL) {
+          assertThat(DatabaseGuards.ddlGuard(c, d)).isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
+          assertThat(
+                  query(
+                      c,
+                      "SELECT string_agg(evtenabled::text, '') FROM pg_event_trigger"
+                          + " WHERE evtname LIKE 'prodguard_ddl_guard%'"))
+              .isEqualTo("AA");
+        }
+        assertThat(catchThrowable(() -> call(c, "DELETE FROM flyway_schema_history")))
+            .hasMessageContaining(
+                "prodguard: direct migration (DELETE on flyway_schema_history) blocked on"
+                    + " protected environment 'prod'");
+        assertThat(query(c, "SELECT COUNT(*) FROM flyway_schema_history")).isEqualTo("1");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: prodguard's protective triggers (the audit's and the history table's) are ENABLE"
+          + " ALWAYS: session_replication_role = replica does not skip them")
+  void triggersEnabledAlways() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      init(db.libpqUrl());
+      db.execute(
+          "CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version"
+              + " VARCHAR(50), success BOOLEAN NOT NULL)",
+          "INSERT INTO flyway_schema_history VALUES (1, '1', true)");
+      init(db.libpqUrl(), Optional.of("flyway_schema_history"));
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        AuditLog.append(
+            c,
+            Dialect.of(c),
+            RunContext.of(Map.of()),
+            Optional.empty(),
+            AuditLog.Event.of("test", "prod", "ok", Map.of()));
+        String audit = query(c, "SELECT COUNT(*) FROM prodguard_audit");
+        call(c, "SET session_replication_role = replica");
+
+        Throwable deleteAudit = catchThrowable(() -> call(c, "DELETE FROM prodguard_audit"));
+        Throwable truncateAudit = catchThrowable(() -> call(c, "TRUNCATE prodguard_audit"));
+        Throwable history =
+            catchThrowable(() -> call(c, "UPDATE flyway_schema_history SET version = '9'"));
+
+        assertThat(deleteAudit).hasMessageContaining("prodguard_audit is append-only");
+        assertThat(truncateAudit).hasMessageContaining("prodguard_audit is append-only");
+        assertThat(history).hasMessageContaining("prodguard: direct migration (UPDATE");
+        call(c, "SET session_replication_role = origin");
+        assertThat(query(c, "SELECT COUNT(*) FROM prodguard_audit")).isEqualTo(audit);
+        assertThat(query(c, "SELECT version FROM flyway_schema_history")).isEqualTo("1");
+        assertThat(
+                query(
+                    c,
+                    "SELECT string_agg(tgname || '=' || tgenabled::text, ',' ORDER BY tgname)"
+                        + " FROM pg_trigger WHERE NOT tgisinternal"))
+            .isEqualTo(
+                "prodguard_audit_no_change=A,prodguard_audit_no_truncate=A,"
+                    + "prodguard_history_guard=A");
       }
     }
   }

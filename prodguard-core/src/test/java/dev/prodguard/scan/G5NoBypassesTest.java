@@ -58,7 +58,7 @@ class G5NoBypassesTest {
         .file("prodguard-contract.yml", CONTRACT)
         .file(".github/workflows/deploy.yml", PIPELINE)
         .file(
-            "src/main/resources/db/migration/beforeMigrate.sql",
+            "src/main/resources/db/migration/beforeEachMigrate.sql",
             "SELECT prodguard_assert_deploy();\n");
   }
 

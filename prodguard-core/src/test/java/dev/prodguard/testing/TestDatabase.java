@@ -28,6 +28,7 @@ public final class TestDatabase implements AutoCloseable {
   private final Dialect.Kind kind;
   private final String name;
   private final List<String> roles = new ArrayList<>();
+  private final List<String> users = new ArrayList<>();
   private boolean dropped;
 
   private TestDatabase(Dialect.Kind kind, String name) {
@@ -108,6 +109,55 @@ public final class TestDatabase implements AutoCloseable {
     roles.add(role);
     admin("ALTER DATABASE " + name + " OWNER TO " + role);
     return role;
+  }
+
+  /**
+   * MariaDB: a new account {@code 'name'@'%'} without a password holding {@code privileges} on this
+   * database (e.g. {@code "SELECT, INSERT, UPDATE, DELETE, EXECUTE"}, or empty for none); dropped
+   * by {@link #close()}.
+   */
+  public String createUser(String privileges) {
+    String user = mariaDbName("pgt_user_");
+    admin("CREATE USER '" + user + "'@'%'");
+    users.add("'" + user + "'@'%'");
+    if (!privileges.isBlank()) {
+      admin("GRANT " + privileges + " ON " + name + ".* TO '" + user + "'@'%'");
+    }
+    return user;
+  }
+
+  /** MariaDB: a new role holding {@code privileges} on this database; dropped by close(). */
+  public String createRole(String privileges) {
+    String role = mariaDbName("pgt_role_");
+    admin("CREATE ROLE " + role);
+    users.add(role);
+    if (!privileges.isBlank()) {
+      admin("GRANT " + privileges + " ON " + name + ".* TO " + role);
+    }
+    return role;
+  }
+
+  /** MariaDB: a statement as the server's administrator (GRANT, REVOKE), e.g. on a test's user. */
+  public void adminStatement(String sql) {
+    if (kind != Dialect.Kind.MARIADB) {
+      throw new IllegalStateException("for MariaDB accounts only");
+    }
+    admin(sql);
+  }
+
+  /** The JDBC URL of this database for another user (no password). */
+  public String jdbcUrl(String user) {
+    return jdbcUrl()
+        .replace("user=" + (kind == Dialect.Kind.POSTGRESQL ? "postgres" : "root"), "user=" + user);
+  }
+
+  private String mariaDbName(String prefix) {
+    if (kind != Dialect.Kind.MARIADB) {
+      throw new IllegalStateException("MariaDB accounts only; PostgreSQL: createOwnerRole");
+    }
+    byte[] r = new byte[4];
+    RANDOM.nextBytes(r);
+    return prefix + HexFormat.of().formatHex(r);
   }
 
   public String host() {
@@ -202,6 +252,9 @@ public final class TestDatabase implements AutoCloseable {
       }
     } else {
       admin("DROP DATABASE IF EXISTS " + name);
+      for (String user : users) {
+        admin((user.contains("@") ? "DROP USER IF EXISTS " : "DROP ROLE IF EXISTS ") + user);
+      }
     }
   }
 

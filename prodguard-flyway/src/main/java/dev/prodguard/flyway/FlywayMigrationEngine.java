@@ -40,6 +40,12 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   private static final Set<MigrationState> PENDING =
       Set.of(MigrationState.PENDING, MigrationState.OUTDATED);
 
+  /**
+   * Flyway's default history table, set explicitly: hand-run Flyway writes the same table, and G6's
+   * history guard (triggers that only a guarded deploy's sessions pass) sits on it.
+   */
+  static final String HISTORY_TABLE = "flyway_schema_history";
+
   @Override
   public String name() {
     return "flyway " + flywayVersion();
@@ -56,6 +62,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .dataSource(dataSource)
         .resourceProvider(new SnapshotResources(files))
         .javaMigrationClassProvider(Collections::emptyList)
+        .table(HISTORY_TABLE)
         .cleanDisabled(true)
         .validateOnMigrate(true)
         .outOfOrder(false)
@@ -106,6 +113,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
           .load()
           .baseline();
     }
+  }
+
+  @Override
+  public Optional<String> historyTable() {
+    return Optional.of(HISTORY_TABLE);
   }
 
   @Override

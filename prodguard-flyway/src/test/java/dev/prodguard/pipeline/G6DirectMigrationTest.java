@@ -169,7 +169,7 @@ class G6DirectMigrationTest {
               DeployFailure.class,
               () -> f.pipeline().registrar(SessionRegistrar.NONE).deploy("prod", Optional.empty()));
 
-      assertThat(failed).hasMessageContaining(BLOCKED).hasMessageContaining("beforeMigrate");
+      assertThat(failed).hasMessageContaining(BLOCKED).hasMessageContaining("beforeEachMigrate");
       assertThat(f.tableExists("unregistered")).isFalse();
     }
   }

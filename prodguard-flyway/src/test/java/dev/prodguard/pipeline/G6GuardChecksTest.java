@@ -48,7 +48,7 @@ class G6GuardChecksTest {
   @ParameterizedTest(name = "{0}")
   @EnumSource(Dialect.Kind.class)
   @DisplayName(
-      "G6: verify of a protected environment refuses when beforeMigrate.sql is missing or"
+      "G6: verify of a protected environment refuses when beforeEachMigrate.sql is missing or"
           + " modified; status reports it; init-fingerprint writes it back")
   void callbackRequired(Dialect.Kind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
@@ -63,9 +63,9 @@ class G6GuardChecksTest {
       Results.Status statusMissing = f.pipeline().status("prod");
 
       assertThat(modified.guarantee()).isEqualTo(Guarantee.G6);
-      assertThat(modified.why()).contains("db/migration/beforeMigrate.sql is modified");
+      assertThat(modified.why()).contains("db/migration/beforeEachMigrate.sql is modified");
       assertThat(modified.fix()).contains("prodguard init-fingerprint prod");
-      assertThat(missing.why()).contains("db/migration/beforeMigrate.sql is missing");
+      assertThat(missing.why()).contains("db/migration/beforeEachMigrate.sql is missing");
       assertThat(statusModified.guards().callback().state()).isEqualTo(CallbackFile.State.MODIFIED);
       assertThat(statusMissing.guards().callback().state()).isEqualTo(CallbackFile.State.MISSING);
       assertThat(statusMissing.guards().problems()).anyMatch(p -> p.contains("is missing"));
@@ -216,6 +216,149 @@ class G6GuardChecksTest {
       assertThat(direct)
           .isInstanceOf(FlywayException.class)
           .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: verify refuses while flyway_schema_history has no guard (a trigger dropped, or on"
+          + " PostgreSQL no longer ENABLE ALWAYS); status shows it; init-fingerprint puts it back")
+  void historyGuardRequired(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      DatabaseGuards.HistoryGuard deployed =
+          f.pipeline().status("prod").guards().database().historyGuard();
+      f.db.execute(
+          kind == Dialect.Kind.POSTGRESQL
+              ? "DROP TRIGGER prodguard_history_guard ON flyway_schema_history"
+              : "DROP TRIGGER prodguard_history_no_delete");
+
+      GuardRefusal dropped =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      Results.Status status = f.pipeline().status("prod");
+      RunContext ci = f.ci();
+      FingerprintInit.Result init =
+          FingerprintInit.run(
+              Target.prepare(f.config(), "prod", ci, Target.Access.MUTATE, "init"),
+              ci,
+              false,
+              Optional.of("flyway_schema_history"));
+      Results.Verify repaired = f.pipeline().verify("prod");
+
+      assertThat(deployed).isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
+      assertThat(dropped.guarantee()).isEqualTo(Guarantee.G6);
+      assertThat(dropped.why()).contains("the guard on flyway_schema_history", "is missing");
+      assertThat(dropped.fix()).contains("prodguard init-fingerprint prod");
+      assertThat(status.guards().database().historyGuard())
+          .isEqualTo(DatabaseGuards.HistoryGuard.MISSING);
+      assertThat(status.guards().problems())
+          .anyMatch(p -> p.contains("the guard on flyway_schema_history is missing"));
+      assertThat(init.guards().historyGuard().state())
+          .isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
+      assertThat(repaired.upToDate()).isTrue();
+      if (kind == Dialect.Kind.POSTGRESQL) {
+        f.db.execute("ALTER TABLE flyway_schema_history ENABLE TRIGGER prodguard_history_guard");
+        GuardRefusal weakened =
+            catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+        assertThat(weakened.why()).contains("the guard on flyway_schema_history", "is disabled");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: without a superuser (no DDL guard) the deploy still guards flyway_schema_history: a"
+          + " Flyway migrate by hand from a folder without the callback (DDL or DML) rolls back"
+          + " and repair is refused; status still reports the missing DDL guard")
+  void withoutSuperuserHistoryGuard() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      String role = db.createOwnerRole();
+      Map<String, String> env =
+          Map.of("CI", "true", "PROD_DATABASE_URL", db.libpqUrl(role), "GITHUB_ACTOR", "ci-bot");
+      RunContext ci = new RunContext(env, Clock.systemUTC(), "runner", "ci-host");
+      String yaml =
+          "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n%s"
+              + "migrations:\n  locations: [db/migration]\nbackup: { directory: backups }\n";
+      Path migrations = Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          migrations.resolve("V1__items.sql"),
+          "CREATE TABLE items (id INT PRIMARY KEY);\nINSERT INTO items VALUES (1);\n");
+      String fp =
+          FingerprintInit.run(
+                  Target.prepare(
+                      Configs.load(dir, String.format(yaml, "")),
+                      "prod",
+                      ci,
+                      Target.Access.MUTATE,
+                      "init"),
+                  ci,
+                  false)
+              .fingerprint();
+      Configs.write(dir, String.format(yaml, "    fingerprint: " + fp + "\n"));
+      Pipeline p =
+          new Pipeline(
+              ConfigLoader.load(dir.resolve("prodguard.yml")), ci, new FlywayMigrationEngine());
+      p.promote("prod");
+      Path byHand = Files.createDirectories(dir.resolve("by-hand"));
+      Files.copy(migrations.resolve("V1__items.sql"), byHand.resolve("V1__items.sql"));
+      String roleUrl = db.jdbcUrl(role);
+      String before = history(roleUrl) + " | " + items(roleUrl);
+
+      Files.writeString(byHand.resolve("V2__ddl.sql"), "CREATE TABLE by_hand (id INT);\n");
+      Throwable ddl = catchThrowable(() -> migrate(roleUrl, byHand));
+      Files.delete(byHand.resolve("V2__ddl.sql"));
+      Files.writeString(byHand.resolve("V2__dml.sql"), "DELETE FROM items;\n");
+      Throwable dml = catchThrowable(() -> migrate(roleUrl, byHand));
+      Files.delete(byHand.resolve("V2__dml.sql"));
+      Files.writeString(
+          byHand.resolve("V1__items.sql"),
+          Files.readString(byHand.resolve("V1__items.sql")) + "-- edited\n");
+      Throwable repair =
+          catchThrowable(
+              () ->
+                  Flyway.configure()
+                      .dataSource(roleUrl, null, null)
+                      .locations("filesystem:" + byHand)
+                      .load()
+                      .repair());
+      Results.Status status = p.status("prod");
+
+      assertThat(ddl).hasMessageContaining("prodguard: direct migration (INSERT on");
+      assertThat(dml).hasMessageContaining("prodguard: direct migration (INSERT on");
+      assertThat(repair).hasStackTraceContaining("prodguard: direct migration (UPDATE on");
+      assertThat(history(roleUrl) + " | " + items(roleUrl)).isEqualTo(before);
+      assertThat(query(roleUrl, "SELECT to_regclass('by_hand') IS NULL")).isEqualTo("t");
+      assertThat(status.guards().database().historyGuard())
+          .isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
+      assertThat(status.guards().database().ddlGuard()).isEqualTo(DatabaseGuards.DdlGuard.MISSING);
+      assertThat(status.guards().problems())
+          .anyMatch(l -> l.contains("DDL guard") && l.contains("superuser"));
+    }
+  }
+
+  private static void migrate(String url, Path folder) {
+    Flyway.configure()
+        .dataSource(url, null, null)
+        .locations("filesystem:" + folder)
+        .load()
+        .migrate();
+  }
+
+  private static String history(String url) throws SQLException {
+    return query(
+        url,
+        "SELECT string_agg(installed_rank || ':' || version || ':' || checksum || ':' || success,"
+            + " ',' ORDER BY installed_rank) FROM flyway_schema_history");
+  }
+
+  private static String items(String url) throws SQLException {
+    return query(url, "SELECT string_agg(id::text, ',' ORDER BY id) FROM items");
+  }
+
+  private static String query(String url, String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url)) {
+      return query(c, sql);
     }
   }
 

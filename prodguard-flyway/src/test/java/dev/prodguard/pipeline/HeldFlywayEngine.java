@@ -39,6 +39,11 @@ final class HeldFlywayEngine implements MigrationEngine {
   }
 
   @Override
+  public java.util.Optional<String> historyTable() {
+    return flyway.historyTable();
+  }
+
+  @Override
   public List<MigrationFile> callbacks(MigrationFiles files) {
     return flyway.callbacks(files);
   }

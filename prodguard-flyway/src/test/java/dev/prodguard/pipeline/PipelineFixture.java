@@ -24,7 +24,10 @@ import java.util.Optional;
 
 /**
  * A fingerprinted database on a real server, a repository folder with prodguard.yml and
- * db/migration, and a CI context (ci.mode env, CI=true) to run the pipeline from.
+ * db/migration, and a CI context (ci.mode env, CI=true) to run the pipeline from. A protected
+ * MariaDB environment gets G6's role split, as a team would set it up: its {@code url} is an
+ * application account with SELECT, INSERT, UPDATE, DELETE and EXECUTE, and prodguard deploys with
+ * {@code deploy-url} (the server's administrator here).
  */
 final class PipelineFixture implements AutoCloseable {
   static final String COMMIT = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -35,6 +38,10 @@ final class PipelineFixture implements AutoCloseable {
   final String environment;
   final boolean isProtected;
   private final boolean restoreCheck;
+
+  /** The account of the environment's url on a protected MariaDB (role split); else empty. */
+  final Optional<String> appUser;
+
   private String fingerprint;
 
   private PipelineFixture(
@@ -45,7 +52,14 @@ final class PipelineFixture implements AutoCloseable {
     this.environment = environment;
     this.isProtected = isProtected;
     this.restoreCheck = restoreCheck;
+    this.appUser =
+        isProtected && kind == Dialect.Kind.MARIADB
+            ? Optional.of(db.createUser(APP_PRIVILEGES))
+            : Optional.empty();
   }
+
+  /** What an application's account holds under the role split: data, no schema. */
+  static final String APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, EXECUTE";
 
   /** A protected 'prod' environment. */
   static PipelineFixture prod(Dialect.Kind kind, Path dir) {
@@ -85,6 +99,7 @@ final class PipelineFixture implements AutoCloseable {
         + "    url: ${"
         + urlVariable()
         + "}\n"
+        + (appUser.isPresent() ? "    deploy-url: ${" + deployUrlVariable() + "}\n" : "")
         + (fp == null ? "" : "    fingerprint: " + fp + "\n")
         + "    protected: "
         + isProtected
@@ -101,6 +116,18 @@ final class PipelineFixture implements AutoCloseable {
     return environment.toUpperCase() + "_DATABASE_URL";
   }
 
+  String deployUrlVariable() {
+    return environment.toUpperCase() + "_DEPLOY_DATABASE_URL";
+  }
+
+  /**
+   * The JDBC URL of the environment's own credential, what an application or a person running
+   * Flyway by hand uses: the application account under MariaDB's role split, else the server's.
+   */
+  String appJdbcUrl() {
+    return appUser.map(db::jdbcUrl).orElse(db.jdbcUrl());
+  }
+
   ProdguardConfig config() {
     return dev.prodguard.config.ConfigLoader.load(dir.resolve("prodguard.yml"));
   }
@@ -109,7 +136,10 @@ final class PipelineFixture implements AutoCloseable {
   Map<String, String> ciEnv() {
     Map<String, String> env = new HashMap<>();
     env.put("CI", "true");
-    env.put(urlVariable(), db.libpqUrl());
+    env.put(urlVariable(), appUser.map(db::libpqUrl).orElse(db.libpqUrl()));
+    if (appUser.isPresent()) {
+      env.put(deployUrlVariable(), db.libpqUrl());
+    }
     env.put("GITHUB_SHA", COMMIT);
     env.put("GITHUB_ACTOR", "ci-bot");
     env.put("GITHUB_RUN_ID", "4711");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prodguard.Guarantee;
+import dev.prodguard.guard.CallbackFile;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -569,13 +570,17 @@ public final class Demo {
     say.say(
         "Someone skips prodguard and runs Flyway directly against prod with a hotfix: Flyway's"
             + " defaults, nothing of prodguard in between. Only what prodguard installed in prod"
-            + " can stop this: the beforeMigrate.sql callback that init-fingerprint wrote into"
-            + " db/migration calls prodguard_assert_deploy(), and an event trigger refuses DDL"
-            + " outside an approved deploy.");
-    if (!Files.exists(project.migrations().resolve("beforeMigrate.sql"))) {
+            + " can stop this: the "
+            + CallbackFile.NAME
+            + " callback that init-fingerprint wrote into db/migration calls"
+            + " prodguard_assert_deploy() before each migration Flyway applies, triggers on"
+            + " flyway_schema_history refuse its rows, and an event trigger refuses DDL outside an"
+            + " approved deploy.");
+    if (!Files.exists(project.migrations().resolve(CallbackFile.NAME))) {
       say.say(
-          "(Note: this project has no db/migration/beforeMigrate.sql: the init-fingerprint of this"
-              + " build did not write it.)");
+          "(Note: this project has no db/migration/"
+              + CallbackFile.NAME
+              + ": the init-fingerprint of this build did not write it.)");
     }
     project.migration(SampleProject.V4_NAME, SampleProject.V4);
     say.blank();

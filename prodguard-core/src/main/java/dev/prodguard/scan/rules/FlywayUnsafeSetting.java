@@ -1,5 +1,6 @@
 package dev.prodguard.scan.rules;
 
+import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
@@ -41,7 +42,9 @@ public final class FlywayUnsafeSetting implements Rule {
   public String why() {
     return "Each of these lets Flyway destroy data or apply a history nobody verified: clean"
         + " drops every object, disabled validation and ignore patterns hide edited or missing"
-        + " migrations, and skipped or relocated callbacks drop prodguard's beforeMigrate check.";
+        + " migrations, and skipped or relocated callbacks drop prodguard's "
+        + CallbackFile.NAME
+        + " check.";
   }
 
   @Override
@@ -81,13 +84,17 @@ public final class FlywayUnsafeSetting implements Rule {
             case "ignoremissingmigrations", "ignoreignoredmigrations" ->
                 v.equals("true") ? "ignores migrations that validation should report" : null;
             case "skipdefaultcallbacks" ->
-                v.equals("true") ? "skips the SQL callbacks, prodguard's beforeMigrate.sql" : null;
+                v.equals("true")
+                    ? "skips the SQL callbacks, prodguard's " + CallbackFile.NAME
+                    : null;
             case "callbacklocations" ->
                 covers(s.value(), context.callbackLocation())
                     ? null
                     : "moves callbacks away from "
                         + context.callbackLocation()
-                        + ", where prodguard's beforeMigrate.sql lives";
+                        + ", where prodguard's "
+                        + CallbackFile.NAME
+                        + " lives";
             default -> null;
           };
       if (problem != null) {

