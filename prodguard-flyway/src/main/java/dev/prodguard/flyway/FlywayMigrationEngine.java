@@ -27,6 +27,7 @@ import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * {@link MigrationEngine} over Flyway. Every Flyway instance is configured here, explicitly: clean
@@ -52,7 +53,16 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   private static FluentConfiguration configure(
       MigrationFiles files, DataSource dataSource, boolean ignorePending) {
-    return Flyway.configure(FlywayMigrationEngine.class.getClassLoader())
+    FluentConfiguration flyway = Flyway.configure(FlywayMigrationEngine.class.getClassLoader());
+    // G7: Flyway's default PostgreSQL lock is transactional: its history connection then sits idle
+    // in a transaction for the whole migrate, and CREATE INDEX CONCURRENTLY (every statement that
+    // waits for older transactions) waits for it forever. A session lock holds no transaction;
+    // prodguard's own deploy lock (G8) already serialises deploys.
+    flyway
+        .getPluginRegister()
+        .getExact(PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
+    return flyway
         .dataSource(dataSource)
         .resourceProvider(new SnapshotResources(files))
         .javaMigrationClassProvider(Collections::emptyList)
