@@ -10,6 +10,7 @@ import dev.prodguard.backup.BackupRunner;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.dialect.InvalidIndexes;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
@@ -117,8 +118,10 @@ public final class Pipeline {
               + String.join("\n- ", analysis.refusals()),
           "change the migrations (or, after review, the contract) and push again");
     }
+    List<LeftoverIndex> invalid =
+        new Leftovers(target, config.pipeline().lockWaitTimeout()).invalidIndexes(c, store, env);
     if (set.isEmpty()) {
-      return new Results.Verify(env, Optional.empty(), set);
+      return new Results.Verify(env, Optional.empty(), set, invalid);
     }
     Instant now = now();
     Instant expires = now.plus(config.pipeline().verificationTtl());
@@ -151,7 +154,7 @@ public final class Pipeline {
       store.markExpired(open.id(), open.status(), "superseded by run " + id, now);
     }
     store.insert(run);
-    return new Results.Verify(env, store.find(id), set);
+    return new Results.Verify(env, store.find(id), set, invalid);
   }
 
   // ---------------------------------------------------------------- backup
@@ -399,12 +402,18 @@ public final class Pipeline {
     Instant started = now();
     long t0 = System.nanoTime();
     TargetDataSource ds = TargetDataSource.deploying(target, approval, registrar);
+    Leftovers leftovers = new Leftovers(target, config.pipeline().lockWaitTimeout());
     try {
       registrar.begin(control, approval);
+      Optional<InvalidIndexes.Baseline> baseline =
+          clearEarlierFailures(target, leftovers, store, run, set, control, ds, started, t0);
       MigrationEngine.Report report;
+      DeployWatchdog watchdog =
+          DeployWatchdog.start(target, ds, set, config.pipeline().lockWaitTimeout(), progress);
       try {
         report = engine.migrate(files, ds);
       } catch (MigrationEngine.MigrationFailure e) {
+        watchdog.close();
         List<MigrationEngine.Applied> ours =
             e.applied().stream()
                 .filter(
@@ -412,11 +421,28 @@ public final class Pipeline {
                         set.pending().stream()
                             .anyMatch(p -> p.file().relativePath().equals(a.script())))
                 .toList();
-        throw fail(store, run, e.getMessage(), receipt(run, set, ours, ds, started, t0, e), e);
+        Optional<DeployWatchdog.Cancelled> cancel = watchdog.cancelled();
+        ClearState state =
+            clearStateAfter(target, files, set, ours, control, ds, leftovers, baseline, cancel);
+        auditClearState(control, target, run, cancel, state);
+        String receipt = receipt(run, set, ours, ds, baseline, started, t0, e);
+        if (cancel.isPresent()) {
+          throw waitedTooLong(store, run, cancel.get(), watchdog, state, receipt, e);
+        }
+        throw fail(store, run, e.getMessage(), state, receipt, e);
       } catch (RuntimeException e) {
-        throw fail(store, run, describe(e), receipt(run, set, List.of(), ds, started, t0, e), e);
+        watchdog.close();
+        throw fail(
+            store,
+            run,
+            describe(e),
+            ClearState.NONE,
+            receipt(run, set, List.of(), ds, baseline, started, t0, e),
+            e);
+      } finally {
+        watchdog.close();
       }
-      String receipt = receipt(run, set, report.applied(), ds, started, t0, null);
+      String receipt = receipt(run, set, report.applied(), ds, baseline, started, t0, null);
       if (!store.markDeployed(run.id(), receipt, now())) {
         throw new DeployFailure(
             run.id(),
@@ -439,7 +465,7 @@ public final class Pipeline {
   }
 
   private DeployFailure fail(
-      RunStore store, Run run, String cause, String receipt, RuntimeException e)
+      RunStore store, Run run, String cause, ClearState state, String receipt, RuntimeException e)
       throws SQLException {
     String message =
         "deploy of run "
@@ -448,12 +474,244 @@ public final class Pipeline {
             + run.environment()
             + "' failed: "
             + cause
-            + "\nThe run is now 'failed'. If the database is left inconsistent, "
-            + run.backupNote()
-            + ".\nThen fix the migration and start over with prodguard verify "
-            + run.environment();
+            + state.account()
+            + "\nThe run is now 'failed'. "
+            + (state.clean()
+                ? "Nothing of the failed migration remains; fix it and start over with prodguard"
+                    + " verify "
+                    + run.environment()
+                : "If the database is left inconsistent, "
+                    + run.backupNote()
+                    + ".\nThen fix the migration and start over with prodguard verify "
+                    + run.environment());
     store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), now());
     return new DeployFailure(run.id(), message, e);
+  }
+
+  // ---------------------------------------------------------------- statements outside a
+  // transaction (G7): a deploy that waits is watched and bounded, and a failed one leaves a clear
+  // state (DeployWatchdog, Leftovers)
+
+  /**
+   * What prodguard did after a failed migration to leave a clear state. {@code account} is empty or
+   * starts with a line break; {@code clean}: nothing of the failed migration remains.
+   */
+  private record ClearState(
+      String account, boolean clean, List<String> done, List<String> deferred, List<String> left) {
+    static final ClearState NONE = new ClearState("", false, List.of(), List.of(), List.of());
+  }
+
+  /**
+   * Before this deploy migrates: drops what runs that failed since the last deploy left (a killed
+   * deploy cannot), audited; then records where this deploy starts from in its receipt. A leftover
+   * that cannot be removed fails the run before anything is migrated, naming it.
+   */
+  private Optional<InvalidIndexes.Baseline> clearEarlierFailures(
+      Target target,
+      Leftovers leftovers,
+      RunStore store,
+      Run run,
+      MigrationSet set,
+      Connection control,
+      TargetDataSource ds,
+      Instant started,
+      long t0)
+      throws SQLException {
+    if (!leftovers.applies()) {
+      return Optional.empty();
+    }
+    Leftovers.Report earlier = leftovers.afterFailedRuns(control, ds, store, run.environment());
+    for (String done : earlier.done()) {
+      audit(control, target, "deploy", Optional.of(run), "cleaned_up", Map.of("action", done));
+    }
+    Optional<InvalidIndexes.Baseline> baseline = leftovers.baseline(control);
+    String receipt = receipt(run, set, List.of(), ds, baseline, started, t0, null);
+    if (!earlier.problems().isEmpty()) {
+      for (String p : earlier.problems()) {
+        audit(control, target, "deploy", Optional.of(run), "cleanup_failed", Map.of("problem", p));
+      }
+      String why =
+          "a run that failed earlier left what its migration created, and prodguard could not"
+              + " remove it:\n- "
+              + String.join("\n- ", earlier.problems())
+              + "\nNothing was migrated; run "
+              + run.id()
+              + " is now 'failed'.";
+      store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), now());
+      throw new GuardRefusal(
+          Guarantee.G7,
+          "deploy " + run.environment(),
+          why,
+          "run the statement named above (or restore the backup of the failed run), then start"
+              + " over: prodguard verify "
+              + run.environment());
+    }
+    store.recordStart(run.id(), receipt);
+    return baseline;
+  }
+
+  /**
+   * After a failed migration: drops the invalid indexes it created, and when nothing else of it can
+   * remain (one statement, atomic on PostgreSQL, or cancelled before it changed anything) removes
+   * the failed entry the migration tool recorded, so that a new run applies it again.
+   */
+  private ClearState clearStateAfter(
+      Target target,
+      MigrationFiles files,
+      MigrationSet set,
+      List<MigrationEngine.Applied> applied,
+      Connection control,
+      TargetDataSource ds,
+      Leftovers leftovers,
+      Optional<InvalidIndexes.Baseline> baseline,
+      Optional<DeployWatchdog.Cancelled> cancel) {
+    Optional<PendingMigration> failed =
+        set.pending().stream()
+            .filter(
+                p -> applied.stream().noneMatch(a -> a.script().equals(p.file().relativePath())))
+            .findFirst();
+    if (failed.isEmpty()) {
+      return ClearState.NONE;
+    }
+    String name = failed.get().file().fileName();
+    Leftovers.Report r = leftovers.afterFailure(control, ds, baseline, name);
+    List<String> done = new ArrayList<>(r.done());
+    List<String> left = new ArrayList<>(r.problems());
+    boolean atomic =
+        target.dialect().transactionalDdl()
+            || cancel.map(c -> c.blocked().beforeChanges()).orElse(false);
+    boolean alone = atomic && left.isEmpty() && leftovers.singleStatement(failed.get());
+    if (alone) {
+      // Whatever of it is left is in r.deferred(), which the next deploy drops before it migrates.
+      try {
+        if (engine.forgetFailed(files, ds, failed.get().file().relativePath())) {
+          done.add(
+              "removed the failed entry of "
+                  + name
+                  + " from the schema history, so that a new run applies it again");
+        }
+      } catch (RuntimeException e) {
+        left.add(
+            "could not remove the failed entry of "
+                + name
+                + " from the schema history: "
+                + describe(e));
+      }
+    }
+    if (done.isEmpty() && r.deferred().isEmpty() && left.isEmpty()) {
+      return ClearState.NONE;
+    }
+    boolean clean = alone && left.isEmpty();
+    StringBuilder account = new StringBuilder("\nClean-up (audited):");
+    for (String d : done) {
+      account.append("\n- ").append(d);
+    }
+    for (String d : r.deferred()) {
+      account.append("\n- NOT YET: ").append(d);
+    }
+    for (String l : left) {
+      account.append("\n- NOT DONE: ").append(l);
+    }
+    if (clean) {
+      account
+          .append("\nNothing ")
+          .append(r.deferred().isEmpty() ? "" : "else ")
+          .append("of ")
+          .append(name)
+          .append(" remains in the database.");
+    }
+    return new ClearState(account.toString(), clean, done, r.deferred(), left);
+  }
+
+  private void auditClearState(
+      Connection control,
+      Target target,
+      Run run,
+      Optional<DeployWatchdog.Cancelled> cancel,
+      ClearState state) {
+    if (cancel.isPresent()) {
+      DeployWatchdog.Cancelled c = cancel.get();
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("migration", c.migration());
+      d.put("waited_seconds", c.waited().toSeconds());
+      d.put("waiting_for", c.blocked().waitingFor());
+      d.put("blockers", c.blocked().blockers().stream().map(b -> b.session()).toList());
+      d.put("cancel", c.cancelSql());
+      auditQuietly(control, target, "deploy", Optional.of(run.id()), "wait_cancelled", d);
+    }
+    for (String done : state.done()) {
+      auditQuietly(
+          control, target, "deploy", Optional.of(run.id()), "cleaned_up", Map.of("action", done));
+    }
+    for (String later : state.deferred()) {
+      auditQuietly(
+          control,
+          target,
+          "deploy",
+          Optional.of(run.id()),
+          "cleanup_deferred",
+          Map.of("problem", later));
+    }
+    for (String left : state.left()) {
+      auditQuietly(
+          control,
+          target,
+          "deploy",
+          Optional.of(run.id()),
+          "cleanup_failed",
+          Map.of("problem", left));
+    }
+  }
+
+  /**
+   * The watchdog cancelled a statement that waited longer than {@code pipeline.lock-wait-timeout}:
+   * the run is failed, and the deploy is refused (G7) naming what it waited for.
+   */
+  private GuardRefusal waitedTooLong(
+      RunStore store,
+      Run run,
+      DeployWatchdog.Cancelled c,
+      DeployWatchdog watchdog,
+      ClearState state,
+      String receipt,
+      RuntimeException e)
+      throws SQLException {
+    String env = run.environment();
+    String why =
+        c.migration()
+            + " waited "
+            + DeployWatchdog.seconds(c.waited())
+            + " (pipeline.lock-wait-timeout "
+            + DeployWatchdog.seconds(config.pipeline().lockWaitTimeout())
+            + ") for "
+            + watchdog.waitedOn(c.blocked())
+            + "; prodguard cancelled the statement ("
+            + c.cancelSql()
+            + "). Run "
+            + run.id()
+            + " is now 'failed'."
+            + state.account();
+    String unblock =
+        c.blocked().blockers().isEmpty()
+            ? "find and end the session that holds the lock"
+            : "let that session finish or end its transaction"
+                + c.terminateSql().map(t -> " (if it is stuck: " + t + ")").orElse("");
+    String fix =
+        (state.left().isEmpty()
+                ? ""
+                : "first do what the clean-up could not (above), or restore the backup: "
+                    + run.backupNote()
+                    + "; then ")
+            + unblock
+            + ", and start a new run: prodguard verify "
+            + env
+            + " && prodguard backup "
+            + env
+            + " && prodguard deploy "
+            + env
+            + ". Raise pipeline.lock-wait-timeout only if such a wait is expected";
+    store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), now());
+    return new GuardRefusal(Guarantee.G7, "deploy " + env, why, fix, e);
   }
 
   private String receipt(
@@ -461,6 +719,7 @@ public final class Pipeline {
       MigrationSet set,
       List<MigrationEngine.Applied> applied,
       TargetDataSource ds,
+      Optional<InvalidIndexes.Baseline> baseline,
       Instant started,
       long t0,
       Throwable failure) {
@@ -505,6 +764,7 @@ public final class Pipeline {
     if (failure != null) {
       r.put("failure", describe(failure));
     }
+    baseline.ifPresent(b -> r.put("index_baseline", Leftovers.baselineJson(b)));
     try {
       return JSON.writeValueAsString(r);
     } catch (JsonProcessingException e) {
@@ -647,6 +907,8 @@ public final class Pipeline {
         holder = DeployLock.holder(c, d);
       }
       GuardStatus guards = GuardStatus.read(c, d, config, target.environment().isProtected());
+      List<LeftoverIndex> invalid =
+          new Leftovers(target, config.pipeline().lockWaitTimeout()).invalidIndexes(c, store, env);
       return new Results.Status(
           env,
           target.environment().isProtected(),
@@ -659,6 +921,7 @@ public final class Pipeline {
           open,
           last,
           reaped,
+          invalid,
           guards,
           now());
     }
@@ -687,7 +950,7 @@ public final class Pipeline {
           "restore the applied migration files exactly as they were deployed; put changes in a"
               + " new migration");
     }
-    return MigrationSet.of(engine.pending(files, reading), engine.callbacks(files));
+    return MigrationSet.of(engine.pending(files, reading), engine.callbacks(files), files);
   }
 
   /**
