@@ -1,6 +1,7 @@
 package dev.prodguard.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prodguard.Guarantee;
 import dev.prodguard.GuardRefusal;
@@ -347,6 +348,50 @@ class G7NonTransactionalMigrationTest {
       bounded(() -> f.pipeline().promote("prod"));
 
       assertThat(historyRows(f, "2")).isEqualTo("1 success");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: a script configuration (V2__x.sql.conf) is part of the verified set: adding one after"
+          + " verify refuses the deploy")
+  void scriptConfigurationIsBound() throws Exception {
+    try (PipelineFixture f = withTableT()) {
+      f.migration("V2__reindex.sql", "REINDEX TABLE CONCURRENTLY t;\n");
+      String id = f.pipeline().verify("prod").run().orElseThrow().id();
+      f.pipeline().backup("prod", Optional.empty());
+      f.migration("V2__reindex.sql.conf", "executeInTransaction=false\n");
+
+      assertThatThrownBy(() -> f.pipeline().deploy("prod", Optional.empty()))
+          .isInstanceOfSatisfying(
+              GuardRefusal.class,
+              r -> {
+                assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+                assertThat(r.why()).contains("not the set run " + id + " verified");
+              });
+      assertThat(historyRows(f, "2")).isEqualTo("0 rows");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: a script configuration that sets anything but executeInTransaction (shouldExecute,"
+          + " encoding, placeholderReplacement) is a configuration error")
+  void scriptConfigurationIsStrict() throws Exception {
+    try (PipelineFixture f = withTableT()) {
+      f.migration("V2__skipped.sql", "DROP TABLE t;\n");
+      f.migration("V2__skipped.sql.conf", "executeInTransaction=false\nshouldExecute=false\n");
+
+      assertThatThrownBy(() -> f.pipeline().verify("prod"))
+          .isInstanceOfSatisfying(
+              dev.prodguard.config.ConfigException.class,
+              e -> {
+                assertThat(e.file()).endsWith("V2__skipped.sql.conf");
+                assertThat(e.line()).isEqualTo(2);
+                assertThat(e.key()).isEqualTo("shouldExecute");
+                assertThat(e.getMessage()).contains("executeInTransaction");
+              });
+      assertThat(f.tableExists("t")).isTrue();
     }
   }
 
