@@ -21,6 +21,14 @@ import java.util.Optional;
 final class PgSessionWaits implements SessionWaits {
   static final PgSessionWaits INSTANCE = new PgSessionWaits();
 
+  /**
+   * A pid is reused once its backend ends: only a backend whose start time is the one registered
+   * for the deploy in {@code prodguard_session} is the deploy's connection.
+   */
+  private static final String STILL_OURS =
+      " AND EXISTS (SELECT 1 FROM prodguard_session s WHERE s.session_id = a.pid"
+          + " AND s.session_started = a.backend_start)";
+
   private static final String WAITS =
       "SELECT a.pid::text, a.query_start::text, left(a.query, 300),"
           + " (SELECT l.mode || ' on ' || CASE l.locktype"
@@ -39,6 +47,7 @@ final class PgSessionWaits implements SessionWaits {
           + " CROSS JOIN LATERAL unnest(pg_blocking_pids(a.pid)) AS bp(pid)"
           + " LEFT JOIN pg_stat_activity b ON b.pid = bp.pid AND bp.pid <> 0"
           + " WHERE a.pid = ANY (string_to_array(?, ',')::int[])"
+          + STILL_OURS
           + " ORDER BY a.pid, b.xact_start NULLS LAST, bp.pid";
 
   private PgSessionWaits() {}
@@ -101,8 +110,9 @@ final class PgSessionWaits implements SessionWaits {
   public boolean cancel(Connection watcher, Wait wait) throws SQLException {
     try (PreparedStatement ps =
         watcher.prepareStatement(
-            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = ?::int"
-                + " AND query_start::text = ? AND cardinality(pg_blocking_pids(pid)) > 0")) {
+            "SELECT pg_cancel_backend(a.pid) FROM pg_stat_activity a WHERE a.pid = ?::int"
+                + " AND a.query_start::text = ? AND cardinality(pg_blocking_pids(a.pid)) > 0"
+                + STILL_OURS)) {
       ps.setString(1, wait.session());
       ps.setString(2, wait.statement());
       try (ResultSet rs = ps.executeQuery()) {

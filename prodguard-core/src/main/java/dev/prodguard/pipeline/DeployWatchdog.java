@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
  * G7: a deploy never waits silently or forever. While the migration tool runs, a thread of its own
@@ -48,7 +47,6 @@ final class DeployWatchdog implements AutoCloseable {
   private final MigrationSet set;
   private final Duration bound;
   private final Progress progress;
-  private final LongSupplier nanos;
   private final Thread thread;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private volatile boolean stopped;
@@ -77,7 +75,6 @@ final class DeployWatchdog implements AutoCloseable {
     this.set = set;
     this.bound = bound;
     this.progress = progress;
-    this.nanos = System::nanoTime;
     this.thread = new Thread(this::loop, "prodguard-deploy-watchdog");
     this.thread.setDaemon(true);
   }
@@ -116,7 +113,7 @@ final class DeployWatchdog implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         String m = Redactor.redact(String.valueOf(e.getMessage()));
         if (!m.equals(lastProblem)) {
-          progress.waiting("cannot see what the deploy waits for (" + m + "); still trying");
+          report("cannot see what the deploy waits for (" + m + "); still trying");
         }
         lastProblem = m;
       }
@@ -130,7 +127,7 @@ final class DeployWatchdog implements AutoCloseable {
 
   private void poll() throws SQLException {
     List<SessionWaits.Wait> now = waits.waits(watcher, deploy.sessions());
-    long t = nanos.getAsLong();
+    long t = System.nanoTime();
     Map<String, Tracked> seen = new HashMap<>();
     for (SessionWaits.Wait w : now) {
       String key = w.session() + "/" + w.statement();
@@ -142,7 +139,14 @@ final class DeployWatchdog implements AutoCloseable {
         if (stopped) {
           return;
         }
-        if (waits.cancel(watcher, w)) {
+        boolean sent;
+        try {
+          sent = waits.cancel(watcher, w);
+        } catch (SQLException e) {
+          report(migration + " waited " + seconds(waited) + " but cannot be cancelled: " + e);
+          continue;
+        }
+        if (sent) {
           List<String> own = deploy.sessions();
           Optional<String> terminate =
               w.blockers().stream()
@@ -150,7 +154,7 @@ final class DeployWatchdog implements AutoCloseable {
                   .findFirst()
                   .map(waits::terminateSql);
           cancelled = new Cancelled(migration, w, waited, waits.cancelSql(w), terminate);
-          progress.waiting(
+          report(
               migration
                   + " waited "
                   + seconds(waited)
@@ -161,7 +165,7 @@ final class DeployWatchdog implements AutoCloseable {
       } else if (waited.compareTo(FIRST_REPORT) >= 0
           && (tr.reported == 0 || t - tr.reported >= REPORT_EVERY.toNanos())) {
         tr.reported = t;
-        progress.waiting(
+        report(
             describe(migration(w), w, waited)
                 + "; giving up at "
                 + seconds(bound)
@@ -170,6 +174,11 @@ final class DeployWatchdog implements AutoCloseable {
     }
     tracked.clear();
     tracked.putAll(seen);
+  }
+
+  /** Statement texts of other sessions go to CI logs: never with a credential in them. */
+  private void report(String line) {
+    progress.waiting(Redactor.redact(line));
   }
 
   /** {@code V2__t_v.sql waiting 12 s for ... held by pid 4711 (...)}. */

@@ -3,6 +3,7 @@ package dev.prodguard.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prodguard.dialect.InvalidIndexes;
+import dev.prodguard.dialect.SessionWaits;
 import dev.prodguard.environment.Target;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
@@ -56,14 +57,104 @@ final class Leftovers {
     }
   }
 
+  /**
+   * What prodguard did after a failed migration to leave a clear state: {@code account} (empty, or
+   * starting with a line break) for the failure message; {@code nothingLeft}: nothing of the failed
+   * migration remains but what is {@code deferred} to the next deploy.
+   */
+  record Outcome(
+      String account,
+      boolean nothingLeft,
+      List<String> done,
+      List<String> deferred,
+      List<String> left) {
+    static final Outcome NONE = new Outcome("", false, List.of(), List.of(), List.of());
+  }
+
   private final Target target;
+  private final MigrationEngine engine;
   private final Optional<InvalidIndexes> indexes;
   private final Duration bound;
 
-  Leftovers(Target target, Duration bound) {
+  Leftovers(Target target, MigrationEngine engine, Duration bound) {
     this.target = target;
+    this.engine = engine;
     this.indexes = target.dialect().invalidIndexes();
     this.bound = bound;
+  }
+
+  /**
+   * After a failed migration (the first of {@code set} not in {@code applied}): drops the invalid
+   * indexes it created ({@link #afterFailure}), and when nothing else of it can remain (a single
+   * statement, atomic on PostgreSQL, or one the watchdog cancelled while it {@code waited} for a
+   * lock before it changed anything) removes the failed entry the migration tool recorded, so that
+   * a new run applies it again.
+   */
+  Outcome afterFailedMigration(
+      MigrationFiles files,
+      MigrationSet set,
+      List<MigrationEngine.Applied> applied,
+      Connection control,
+      DataSource registered,
+      Optional<InvalidIndexes.Baseline> baseline,
+      Optional<SessionWaits.Wait> waited) {
+    Optional<PendingMigration> failed =
+        set.pending().stream()
+            .filter(
+                p -> applied.stream().noneMatch(a -> a.script().equals(p.file().relativePath())))
+            .findFirst();
+    if (failed.isEmpty()) {
+      return Outcome.NONE;
+    }
+    String name = failed.get().file().fileName();
+    Report r = afterFailure(control, registered, baseline, name);
+    List<String> done = new ArrayList<>(r.done());
+    List<String> left = new ArrayList<>(r.problems());
+    boolean atomic =
+        target.dialect().transactionalDdl()
+            || waited.map(SessionWaits.Wait::beforeChanges).orElse(false);
+    boolean alone = atomic && left.isEmpty() && singleStatement(failed.get());
+    if (alone) {
+      // Whatever else of it is left is in r.deferred(): the next deploy drops it before it
+      // migrates.
+      try {
+        if (engine.forgetFailed(files, registered, failed.get().file().relativePath())) {
+          done.add(
+              "removed the failed entry of "
+                  + name
+                  + " from the schema history, so that a new run applies it again");
+        }
+      } catch (RuntimeException e) {
+        left.add(
+            "could not remove the failed entry of "
+                + name
+                + " from the schema history: "
+                + e.getMessage());
+      }
+    }
+    if (done.isEmpty() && r.deferred().isEmpty() && left.isEmpty()) {
+      return Outcome.NONE;
+    }
+    boolean nothingLeft = alone && left.isEmpty();
+    StringBuilder account = new StringBuilder("\nClean-up (audited):");
+    for (String d : done) {
+      account.append("\n- ").append(d);
+    }
+    for (String d : r.deferred()) {
+      account.append("\n- NOT YET: ").append(d);
+    }
+    for (String l : left) {
+      account.append("\n- NOT DONE: ").append(l);
+    }
+    if (nothingLeft) {
+      account
+          .append("\nNothing ")
+          .append(r.deferred().isEmpty() ? "" : "else ")
+          .append("of ")
+          .append(name)
+          .append(" remains in the database.");
+    }
+    return new Outcome(account.toString(), nothingLeft, done, r.deferred(), left);
   }
 
   /** The baseline a deploy records before it migrates; empty where the server needs none. */
@@ -271,7 +362,7 @@ final class Leftovers {
    * Whether the failed migration is one statement, so that once its leftovers are gone nothing of
    * it remains (a statement of its own is atomic; only its concurrent index build leaves debris).
    */
-  boolean singleStatement(PendingMigration m) {
+  private boolean singleStatement(PendingMigration m) {
     String text = new String(m.file().bytes(), StandardCharsets.UTF_8);
     return new Splitter(SqlSyntax.of(target.dialect().kind()))
             .split(new SourceFile(m.file().relativePath(), text))

@@ -119,7 +119,8 @@ public final class Pipeline {
           "change the migrations (or, after review, the contract) and push again");
     }
     List<LeftoverIndex> invalid =
-        new Leftovers(target, config.pipeline().lockWaitTimeout()).invalidIndexes(c, store, env);
+        new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
+            .invalidIndexes(c, store, env);
     if (set.isEmpty()) {
       return new Results.Verify(env, Optional.empty(), set, invalid);
     }
@@ -402,14 +403,27 @@ public final class Pipeline {
     Instant started = now();
     long t0 = System.nanoTime();
     TargetDataSource ds = TargetDataSource.deploying(target, approval, registrar);
-    Leftovers leftovers = new Leftovers(target, config.pipeline().lockWaitTimeout());
+    Leftovers leftovers = new Leftovers(target, engine, config.pipeline().lockWaitTimeout());
     try {
       registrar.begin(control, approval);
       Optional<InvalidIndexes.Baseline> baseline =
           clearEarlierFailures(target, leftovers, store, run, set, control, ds, started, t0);
       MigrationEngine.Report report;
-      DeployWatchdog watchdog =
-          DeployWatchdog.start(target, ds, set, config.pipeline().lockWaitTimeout(), progress);
+      DeployWatchdog watchdog;
+      try {
+        watchdog =
+            DeployWatchdog.start(target, ds, set, config.pipeline().lockWaitTimeout(), progress);
+      } catch (SQLException e) {
+        throw fail(
+            store,
+            run,
+            "prodguard could not open the connection that watches what the deploy waits for"
+                + " (G7), so nothing was migrated: "
+                + e.getMessage(),
+            Leftovers.Outcome.NONE,
+            receipt(run, set, List.of(), ds, baseline, started, t0, e),
+            new IllegalStateException(e));
+      }
       try {
         report = engine.migrate(files, ds);
       } catch (MigrationEngine.MigrationFailure e) {
@@ -422,9 +436,10 @@ public final class Pipeline {
                             .anyMatch(p -> p.file().relativePath().equals(a.script())))
                 .toList();
         Optional<DeployWatchdog.Cancelled> cancel = watchdog.cancelled();
-        ClearState state =
-            clearStateAfter(target, files, set, ours, control, ds, leftovers, baseline, cancel);
-        auditClearState(control, target, run, cancel, state);
+        Leftovers.Outcome state =
+            leftovers.afterFailedMigration(
+                files, set, ours, control, ds, baseline, cancel.map(c -> c.blocked()));
+        auditOutcome(control, target, run, cancel, state);
         String receipt = receipt(run, set, ours, ds, baseline, started, t0, e);
         if (cancel.isPresent()) {
           throw waitedTooLong(store, run, cancel.get(), watchdog, state, receipt, e);
@@ -436,7 +451,7 @@ public final class Pipeline {
             store,
             run,
             describe(e),
-            ClearState.NONE,
+            Leftovers.Outcome.NONE,
             receipt(run, set, List.of(), ds, baseline, started, t0, e),
             e);
       } finally {
@@ -465,7 +480,12 @@ public final class Pipeline {
   }
 
   private DeployFailure fail(
-      RunStore store, Run run, String cause, ClearState state, String receipt, RuntimeException e)
+      RunStore store,
+      Run run,
+      String cause,
+      Leftovers.Outcome state,
+      String receipt,
+      RuntimeException e)
       throws SQLException {
     String message =
         "deploy of run "
@@ -476,7 +496,7 @@ public final class Pipeline {
             + cause
             + state.account()
             + "\nThe run is now 'failed'. "
-            + (state.clean()
+            + (state.nothingLeft()
                 ? "Nothing of the failed migration remains; fix it and start over with prodguard"
                     + " verify "
                     + run.environment()
@@ -491,15 +511,6 @@ public final class Pipeline {
   // ---------------------------------------------------------------- statements outside a
   // transaction (G7): a deploy that waits is watched and bounded, and a failed one leaves a clear
   // state (DeployWatchdog, Leftovers)
-
-  /**
-   * What prodguard did after a failed migration to leave a clear state. {@code account} is empty or
-   * starts with a line break; {@code clean}: nothing of the failed migration remains.
-   */
-  private record ClearState(
-      String account, boolean clean, List<String> done, List<String> deferred, List<String> left) {
-    static final ClearState NONE = new ClearState("", false, List.of(), List.of(), List.of());
-  }
 
   /**
    * Before this deploy migrates: drops what runs that failed since the last deploy left (a killed
@@ -522,6 +533,7 @@ public final class Pipeline {
     }
     Leftovers.Report earlier = leftovers.afterFailedRuns(control, ds, store, run.environment());
     for (String done : earlier.done()) {
+      progress.step(done);
       audit(control, target, "deploy", Optional.of(run), "cleaned_up", Map.of("action", done));
     }
     Optional<InvalidIndexes.Baseline> baseline = leftovers.baseline(control);
@@ -550,85 +562,12 @@ public final class Pipeline {
     return baseline;
   }
 
-  /**
-   * After a failed migration: drops the invalid indexes it created, and when nothing else of it can
-   * remain (one statement, atomic on PostgreSQL, or cancelled before it changed anything) removes
-   * the failed entry the migration tool recorded, so that a new run applies it again.
-   */
-  private ClearState clearStateAfter(
-      Target target,
-      MigrationFiles files,
-      MigrationSet set,
-      List<MigrationEngine.Applied> applied,
-      Connection control,
-      TargetDataSource ds,
-      Leftovers leftovers,
-      Optional<InvalidIndexes.Baseline> baseline,
-      Optional<DeployWatchdog.Cancelled> cancel) {
-    Optional<PendingMigration> failed =
-        set.pending().stream()
-            .filter(
-                p -> applied.stream().noneMatch(a -> a.script().equals(p.file().relativePath())))
-            .findFirst();
-    if (failed.isEmpty()) {
-      return ClearState.NONE;
-    }
-    String name = failed.get().file().fileName();
-    Leftovers.Report r = leftovers.afterFailure(control, ds, baseline, name);
-    List<String> done = new ArrayList<>(r.done());
-    List<String> left = new ArrayList<>(r.problems());
-    boolean atomic =
-        target.dialect().transactionalDdl()
-            || cancel.map(c -> c.blocked().beforeChanges()).orElse(false);
-    boolean alone = atomic && left.isEmpty() && leftovers.singleStatement(failed.get());
-    if (alone) {
-      // Whatever of it is left is in r.deferred(), which the next deploy drops before it migrates.
-      try {
-        if (engine.forgetFailed(files, ds, failed.get().file().relativePath())) {
-          done.add(
-              "removed the failed entry of "
-                  + name
-                  + " from the schema history, so that a new run applies it again");
-        }
-      } catch (RuntimeException e) {
-        left.add(
-            "could not remove the failed entry of "
-                + name
-                + " from the schema history: "
-                + describe(e));
-      }
-    }
-    if (done.isEmpty() && r.deferred().isEmpty() && left.isEmpty()) {
-      return ClearState.NONE;
-    }
-    boolean clean = alone && left.isEmpty();
-    StringBuilder account = new StringBuilder("\nClean-up (audited):");
-    for (String d : done) {
-      account.append("\n- ").append(d);
-    }
-    for (String d : r.deferred()) {
-      account.append("\n- NOT YET: ").append(d);
-    }
-    for (String l : left) {
-      account.append("\n- NOT DONE: ").append(l);
-    }
-    if (clean) {
-      account
-          .append("\nNothing ")
-          .append(r.deferred().isEmpty() ? "" : "else ")
-          .append("of ")
-          .append(name)
-          .append(" remains in the database.");
-    }
-    return new ClearState(account.toString(), clean, done, r.deferred(), left);
-  }
-
-  private void auditClearState(
+  private void auditOutcome(
       Connection control,
       Target target,
       Run run,
       Optional<DeployWatchdog.Cancelled> cancel,
-      ClearState state) {
+      Leftovers.Outcome state) {
     if (cancel.isPresent()) {
       DeployWatchdog.Cancelled c = cancel.get();
       Map<String, Object> d = new LinkedHashMap<>();
@@ -672,7 +611,7 @@ public final class Pipeline {
       Run run,
       DeployWatchdog.Cancelled c,
       DeployWatchdog watchdog,
-      ClearState state,
+      Leftovers.Outcome state,
       String receipt,
       RuntimeException e)
       throws SQLException {
@@ -908,7 +847,8 @@ public final class Pipeline {
       }
       GuardStatus guards = GuardStatus.read(c, d, config, target.environment().isProtected());
       List<LeftoverIndex> invalid =
-          new Leftovers(target, config.pipeline().lockWaitTimeout()).invalidIndexes(c, store, env);
+          new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
+              .invalidIndexes(c, store, env);
       return new Results.Status(
           env,
           target.environment().isProtected(),
