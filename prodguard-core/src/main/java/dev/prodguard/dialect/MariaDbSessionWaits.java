@@ -144,7 +144,7 @@ final class MariaDbSessionWaits implements SessionWaits {
   }
 
   @Override
-  public String terminateSql(Blocker blocker) {
-    return "KILL " + blocker.session();
+  public Optional<String> terminateSql(Blocker blocker) {
+    return Optional.of("KILL " + blocker.session());
   }
 }

@@ -127,8 +127,11 @@ final class PgSessionWaits implements SessionWaits {
   }
 
   @Override
-  public String terminateSql(Blocker blocker) {
-    return "SELECT pg_terminate_backend(" + blocker.session() + ")";
+  public Optional<String> terminateSql(Blocker blocker) {
+    // pg_blocking_pids names a prepared transaction as pid 0: no backend to end
+    return blocker.session().equals("0")
+        ? Optional.empty()
+        : Optional.of("SELECT pg_terminate_backend(" + blocker.session() + ")");
   }
 
   static List<String> digitsOnly(Collection<String> sessions) {

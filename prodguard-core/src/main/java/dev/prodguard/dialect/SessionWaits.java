@@ -91,6 +91,9 @@ public interface SessionWaits {
   /** How the cancel is spelled for this statement, for messages and the audit trail. */
   String cancelSql(Wait wait);
 
-  /** How to end a blocking session's transaction by force, for the refusal's way forward. */
-  String terminateSql(Blocker blocker);
+  /**
+   * How to end a blocking session by force, for the refusal's way forward; empty when there is no
+   * session to end (a prepared transaction).
+   */
+  Optional<String> terminateSql(Blocker blocker);
 }

@@ -55,7 +55,8 @@ final class DeployWatchdog implements AutoCloseable {
 
   private static final class Tracked {
     final long since;
-    long reported;
+    boolean reported;
+    long reportedAt;
 
     Tracked(long since) {
       this.since = since;
@@ -152,7 +153,7 @@ final class DeployWatchdog implements AutoCloseable {
               w.blockers().stream()
                   .filter(b -> !own.contains(b.session()))
                   .findFirst()
-                  .map(waits::terminateSql);
+                  .flatMap(waits::terminateSql);
           cancelled = new Cancelled(migration, w, waited, waits.cancelSql(w), terminate);
           report(
               migration
@@ -163,8 +164,9 @@ final class DeployWatchdog implements AutoCloseable {
                   + ")");
         }
       } else if (waited.compareTo(FIRST_REPORT) >= 0
-          && (tr.reported == 0 || t - tr.reported >= REPORT_EVERY.toNanos())) {
-        tr.reported = t;
+          && (!tr.reported || t - tr.reportedAt >= REPORT_EVERY.toNanos())) {
+        tr.reported = true;
+        tr.reportedAt = t;
         report(
             describe(migration(w), w, waited)
                 + "; giving up at "

@@ -379,7 +379,7 @@ class G7NonTransactionalMigrationTest {
           + " encoding, placeholderReplacement) is a configuration error")
   void scriptConfigurationIsStrict() throws Exception {
     try (PipelineFixture f = withTableT()) {
-      f.migration("V2__skipped.sql", "DROP TABLE t;\n");
+      f.migration("V2__skipped.sql", "CREATE INDEX t_skipped ON t (v);\n");
       f.migration("V2__skipped.sql.conf", "executeInTransaction=false\nshouldExecute=false\n");
 
       assertThatThrownBy(() -> f.pipeline().verify("prod"))
@@ -391,7 +391,7 @@ class G7NonTransactionalMigrationTest {
                 assertThat(e.key()).isEqualTo("shouldExecute");
                 assertThat(e.getMessage()).contains("executeInTransaction");
               });
-      assertThat(f.tableExists("t")).isTrue();
+      assertThat(f.query("SELECT to_regclass('t_skipped')::text")).isEmpty();
     }
   }
 
