@@ -29,12 +29,15 @@ import javax.sql.DataSource;
  * invalid indexes created since that baseline that were not invalid before it. A deploy process
  * that was killed cannot do that itself: the next deploy does it for every run that failed since
  * the last successful deploy, before it migrates anything. Every drop is audited by the caller;
- * whatever cannot be dropped is named with the statement that fixes it.
+ * whatever cannot be dropped is named with the statement that fixes it. When nothing else of the
+ * failed migration can remain, the failed entry Flyway wrote for it goes too, so a new run applies
+ * it again.
  *
  * <p>Drops run on a connection the deploy registered (so the DDL guard lets them through) and wait
- * at most {@code pipeline.lock-wait-timeout} for each lock. An index that a build is still working
- * on ({@code pg_stat_progress_create_index}, e.g. a killed client's backend that has not noticed
- * yet) is waited for, within the same bound, and dropped only if it is still invalid afterwards.
+ * at most {@code pipeline.lock-wait-timeout} for each lock (right after a failure at most {@link
+ * #AFTER_FAILURE_WAIT}, then they are left to the next deploy). An index that a build is still
+ * working on ({@code pg_stat_progress_create_index}, e.g. a killed client's backend that has not
+ * noticed yet) is waited for, within the same bound, and dropped only if still invalid afterwards.
  */
 final class Leftovers {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -247,7 +250,7 @@ final class Leftovers {
    * blocks the drop too). What cannot be dropped now is deferred: the baseline stays in the failed
    * run's receipt, so the next deploy drops it before it migrates.
    */
-  Report afterFailure(
+  private Report afterFailure(
       Connection control,
       DataSource registered,
       Optional<InvalidIndexes.Baseline> baseline,
