@@ -40,7 +40,7 @@ class G7NonTransactionalCliIT {
               + "  prod:\n"
               + "    url: ${PROD_DATABASE_URL}\n"
               + "    protected: true\n"
-              + "pipeline: { lock-wait-timeout: 3s }\n"
+              + "pipeline: { lock-wait-timeout: 5s }\n"
               + "backup: { directory: backups }\n");
       Path migrations = Files.createDirectories(dir.resolve("db/migration"));
       Files.writeString(

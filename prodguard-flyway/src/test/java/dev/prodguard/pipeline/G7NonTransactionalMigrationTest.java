@@ -108,7 +108,7 @@ class G7NonTransactionalMigrationTest {
           + " up at pipeline.lock-wait-timeout, leaves a clean state, and a new run deploys it")
   void blockedByAnOpenTransaction(String statement) throws Exception {
     try (PipelineFixture f = withTableT()) {
-      lockWaitTimeout(f, "3s");
+      lockWaitTimeout(f, "5s");
       f.migration("V2__blocked.sql", statement + ";\n");
       outsideATransactionIfFlywayCannotTell(f, "V2__blocked.sql", statement);
       List<String> waits = Collections.synchronizedList(new ArrayList<>());
@@ -146,7 +146,7 @@ class G7NonTransactionalMigrationTest {
       assertThat(refused.why())
           .contains(
               "V2__blocked.sql waited",
-              "pipeline.lock-wait-timeout 3 s",
+              "pipeline.lock-wait-timeout 5 s",
               "held by pid " + blockerPid,
               "application 'forgotten-report'",
               "idle in transaction",
@@ -160,7 +160,7 @@ class G7NonTransactionalMigrationTest {
               w ->
                   assertThat(w)
                       .contains("V2__blocked.sql waiting", "held by pid " + blockerPid)
-                      .contains("giving up at 3 s"));
+                      .contains("giving up at 5 s"));
       assertThat(idleInTransaction)
           .as("while the migration ran, no connection but the blocker was idle in a transaction")
           .containsExactly(blockerPid);
@@ -304,7 +304,7 @@ class G7NonTransactionalMigrationTest {
   void mariaDbMetadataLock() throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.MARIADB, dir)) {
       f.pipeline().promote("prod");
-      lockWaitTimeout(f, "3s");
+      lockWaitTimeout(f, "5s");
       f.migration("V2__add_x.sql", "ALTER TABLE items ADD COLUMN x INT;\n");
       List<String> waits = Collections.synchronizedList(new ArrayList<>());
       GuardRefusal refused;
