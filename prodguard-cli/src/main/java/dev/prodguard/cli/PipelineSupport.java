@@ -3,12 +3,14 @@ package dev.prodguard.cli;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.pipeline.DeployFailure;
+import dev.prodguard.pipeline.LeftoverIndex;
 import dev.prodguard.pipeline.Pipeline;
 import dev.prodguard.pipeline.Progress;
 import dev.prodguard.pipeline.Run;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,7 +24,18 @@ final class PipelineSupport {
   static Pipeline pipeline(CommonOptions common, ProdguardConfig config, PrintWriter err) {
     FLYWAY_LOG.setLevel(common.debug ? Level.INFO : Level.WARNING);
     return new Pipeline(config, common.context(), new FlywayMigrationEngine())
-        .progress(System.console() != null ? new TerminalProgress(err) : Progress.NONE);
+        .progress(System.console() != null ? new TerminalProgress(err) : new WaitLog(err));
+  }
+
+  /** G7: what failed concurrent index builds left in the target, one line each. */
+  static void printInvalidIndexes(PrintWriter out, List<LeftoverIndex> invalid) {
+    if (invalid.isEmpty()) {
+      return;
+    }
+    out.println("  invalid indexes (G7):");
+    for (LeftoverIndex i : invalid) {
+      out.println("    ! " + i.describe());
+    }
   }
 
   /** A failed deploy: exit 3 with the run and the backup to restore. */
@@ -61,6 +74,24 @@ final class PipelineSupport {
     out.println("  by:           " + r.ciSubject());
   }
 
+  /**
+   * Without a terminal (CI logs): only what a deploy waits for (G7), so a log shows why a deploy
+   * takes long and what it gives up on.
+   */
+  static final class WaitLog implements Progress {
+    private final PrintWriter err;
+
+    WaitLog(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public synchronized void waiting(String message) {
+      err.println("prodguard: " + message);
+      err.flush();
+    }
+  }
+
   /** Progress on a terminal: steps, and a rewritten line while the dump runs. */
   static final class TerminalProgress implements Progress {
     private final PrintWriter err;
@@ -96,6 +127,13 @@ final class PipelineSupport {
       err.print("\r    " + mib(bytesWritten) + " written\u001b[K");
       err.flush();
       line = true;
+    }
+
+    @Override
+    public synchronized void waiting(String message) {
+      finishLine();
+      err.println("    " + message);
+      err.flush();
     }
 
     @Override

@@ -80,6 +80,7 @@ public final class StatusCommand implements Callable<Integer> {
               + r.id()
               + " (its deploy process died; see 'last deploys' for the backup to restore)");
     }
+    PipelineSupport.printInvalidIndexes(out, s.invalidIndexes());
     out.println("  open runs:   " + (s.openRuns().isEmpty() ? "none" : ""));
     for (Run r : s.openRuns()) {
       out.println(

@@ -44,6 +44,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     if (v.upToDate()) {
       out.println("'" + environment + "' is up to date: no pending migrations, nothing recorded");
+      PipelineSupport.printInvalidIndexes(out, v.invalidIndexes());
       return Main.OK;
     }
     Run r = v.run().orElseThrow();
@@ -60,6 +61,7 @@ public final class VerifyCommand implements Callable<Integer> {
       out.println("    " + p.file().relativePath() + "  sha256 " + p.file().sha256());
     }
     PipelineSupport.describeRun(out, r);
+    PipelineSupport.printInvalidIndexes(out, v.invalidIndexes());
     out.println("next: prodguard backup " + environment);
     return Main.OK;
   }

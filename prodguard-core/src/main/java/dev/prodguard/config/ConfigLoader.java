@@ -174,6 +174,7 @@ public final class ConfigLoader {
   private static ProdguardConfig.Pipeline pipeline(YamlMap root) {
     Duration verification = Duration.ofMinutes(30);
     Duration backup = Duration.ofMinutes(60);
+    Duration lockWait = ProdguardConfig.Pipeline.DEFAULT_LOCK_WAIT_TIMEOUT;
     Optional<YamlMap> p = root.map("pipeline");
     if (p.isPresent()) {
       YamlMap m = p.get();
@@ -182,9 +183,13 @@ public final class ConfigLoader {
               .map(s -> duration(m, "verification-ttl", s))
               .orElse(verification);
       backup = m.string("backup-ttl").map(s -> duration(m, "backup-ttl", s)).orElse(backup);
-      m.finish("verification-ttl", "backup-ttl");
+      lockWait =
+          m.string("lock-wait-timeout")
+              .map(s -> duration(m, "lock-wait-timeout", s))
+              .orElse(lockWait);
+      m.finish("verification-ttl", "backup-ttl", "lock-wait-timeout");
     }
-    return new ProdguardConfig.Pipeline(verification, backup);
+    return new ProdguardConfig.Pipeline(verification, backup, lockWait);
   }
 
   private static ProdguardConfig.Backup backup(YamlMap root, Path base) {

@@ -23,8 +23,15 @@ public record ProdguardConfig(
     migrationLocations = List.copyOf(migrationLocations);
   }
 
-  /** {@code pipeline:} time limits of verification and backup. */
-  public record Pipeline(Duration verificationTtl, Duration backupTtl) {}
+  /**
+   * {@code pipeline:} time limits of verification and backup; {@code lockWaitTimeout}: how long one
+   * statement of a deploy may wait for a lock another session holds (or for older transactions to
+   * end, as {@code CREATE INDEX CONCURRENTLY} does) before prodguard cancels it (G7).
+   */
+  public record Pipeline(Duration verificationTtl, Duration backupTtl, Duration lockWaitTimeout) {
+    /** Default of {@code pipeline.lock-wait-timeout}. */
+    public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(5);
+  }
 
   /** {@code backup:} where dumps go and whether to restore-check them. */
   public record Backup(Path directory, boolean restoreCheck) {}

@@ -105,6 +105,14 @@ public interface Dialect {
    */
   void prepareDeployConnection(Connection connection) throws SQLException;
 
+  // --- deploys that wait, and what a failed non-transactional statement leaves (G7) ---
+
+  /** What the deploy's sessions wait for, and how to cancel a statement that waits too long. */
+  SessionWaits sessionWaits();
+
+  /** Invalid indexes left by failed concurrent index builds; empty where the server has none. */
+  java.util.Optional<InvalidIndexes> invalidIndexes();
+
   // --- direct migration blocked (G6) ---
 
   /**

@@ -351,6 +351,16 @@ public final class MariaDbDialect implements Dialect {
   public void prepareDeployConnection(Connection connection) {}
 
   @Override
+  public SessionWaits sessionWaits() {
+    return MariaDbSessionWaits.INSTANCE;
+  }
+
+  @Override
+  public java.util.Optional<InvalidIndexes> invalidIndexes() {
+    return java.util.Optional.empty();
+  }
+
+  @Override
   public DumpTool dumpTool() {
     return MariaDbDumpTool.INSTANCE;
   }

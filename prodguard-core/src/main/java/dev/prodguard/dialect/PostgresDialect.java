@@ -410,6 +410,16 @@ public final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public SessionWaits sessionWaits() {
+    return PgSessionWaits.INSTANCE;
+  }
+
+  @Override
+  public java.util.Optional<InvalidIndexes> invalidIndexes() {
+    return java.util.Optional.of(PgInvalidIndexes.INSTANCE);
+  }
+
+  @Override
   public DumpTool dumpTool() {
     return PgDumpTool.INSTANCE;
   }

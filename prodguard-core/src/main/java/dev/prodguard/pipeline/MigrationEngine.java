@@ -42,6 +42,18 @@ public interface MigrationEngine {
    */
   Report migrate(MigrationFiles files, DataSource dataSource);
 
+  /**
+   * Removes the history's record of the failed migration {@code script} (Flyway records a failed
+   * migration that ran outside a transaction, and refuses every later migrate until it is gone), so
+   * that the next deploy runs it again. prodguard calls it only when nothing of that migration
+   * remains in the database.
+   *
+   * @return whether such a record was there and is now gone
+   */
+  default boolean forgetFailed(MigrationFiles files, DataSource dataSource, String script) {
+    return false;
+  }
+
   /** One applied migration. */
   record Applied(Optional<String> version, String description, String script, long millis) {}
 

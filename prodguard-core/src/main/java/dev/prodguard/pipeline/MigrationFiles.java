@@ -14,8 +14,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A snapshot of every {@code .sql} file in the configured migration locations, read once. The
- * engine is given these bytes, never the folders, so a file changed after hashing cannot run.
+ * A snapshot of every {@code .sql} file in the configured migration locations, and of the script
+ * configuration files beside them ({@code V3__x.sql.conf}), read once. The engine is given these
+ * bytes, never the folders, so a file changed after hashing cannot run.
  */
 public final class MigrationFiles {
   private final Map<String, MigrationFile> byPath;
@@ -50,7 +51,10 @@ public final class MigrationFiles {
       try (Stream<Path> walk = Files.walk(dir)) {
         List<Path> sql =
             walk.filter(Files::isRegularFile)
-                .filter(p -> p.getFileName().toString().endsWith(".sql"))
+                .filter(
+                    p ->
+                        p.getFileName().toString().endsWith(".sql")
+                            || p.getFileName().toString().endsWith(".sql.conf"))
                 .sorted()
                 .toList();
         for (Path p : sql) {
@@ -86,5 +90,10 @@ public final class MigrationFiles {
 
   public Optional<MigrationFile> find(String relativePath) {
     return Optional.ofNullable(byPath.get(relativePath));
+  }
+
+  /** The script configuration of {@code script} ({@code <script>.conf}), if there is one. */
+  public Optional<MigrationFile> scriptConfiguration(MigrationFile script) {
+    return find(script.relativePath() + ".conf");
   }
 }

@@ -19,13 +19,20 @@ public record MigrationSet(
     callbacks = List.copyOf(callbacks);
   }
 
-  public static MigrationSet of(List<PendingMigration> pending, List<MigrationFile> callbacks) {
+  /**
+   * The set of {@code pending} and {@code callbacks}; the script configuration of each (from {@code
+   * files}) follows it in the hash, so that changing {@code executeInTransaction} changes the set.
+   */
+  public static MigrationSet of(
+      List<PendingMigration> pending, List<MigrationFile> callbacks, MigrationFiles files) {
     MessageDigest md = Hashes.sha256();
     for (PendingMigration p : pending) {
       entry(md, 'M', p.file());
+      files.scriptConfiguration(p.file()).ifPresent(s -> entry(md, 'S', s));
     }
     for (MigrationFile c : callbacks) {
       entry(md, 'C', c);
+      files.scriptConfiguration(c).ifPresent(s -> entry(md, 'S', s));
     }
     return new MigrationSet(HexFormat.of().formatHex(md.digest()), pending, callbacks);
   }

@@ -11,6 +11,7 @@ import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.dialect.Dialect;
 import dev.prodguard.dialect.SchemaGrants;
+import dev.prodguard.dialect.InvalidIndexes;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
@@ -119,8 +120,11 @@ public final class Pipeline {
               + String.join("\n- ", analysis.refusals()),
           "change the migrations (or, after review, the contract) and push again");
     }
+    List<LeftoverIndex> invalid =
+        new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
+            .invalidIndexes(c, store, env);
     if (set.isEmpty()) {
-      return new Results.Verify(env, Optional.empty(), set);
+      return new Results.Verify(env, Optional.empty(), set, invalid);
     }
     Instant now = now();
     Instant expires = now.plus(config.pipeline().verificationTtl());
@@ -153,7 +157,7 @@ public final class Pipeline {
       store.markExpired(open.id(), open.status(), "superseded by run " + id, now);
     }
     store.insert(run);
-    return new Results.Verify(env, store.find(id), set);
+    return new Results.Verify(env, store.find(id), set, invalid);
   }
 
   // ---------------------------------------------------------------- backup
@@ -401,12 +405,31 @@ public final class Pipeline {
     Instant started = now();
     long t0 = System.nanoTime();
     TargetDataSource ds = TargetDataSource.deploying(target, approval, registrar);
+    Leftovers leftovers = new Leftovers(target, engine, config.pipeline().lockWaitTimeout());
     try {
       registrar.begin(control, approval);
+      Optional<InvalidIndexes.Baseline> baseline =
+          clearEarlierFailures(target, leftovers, store, run, set, control, ds, started, t0);
       MigrationEngine.Report report;
+      DeployWatchdog watchdog;
+      try {
+        watchdog =
+            DeployWatchdog.start(target, ds, set, config.pipeline().lockWaitTimeout(), progress);
+      } catch (SQLException e) {
+        throw fail(
+            store,
+            run,
+            "prodguard could not open the connection that watches what the deploy waits for"
+                + " (G7), so nothing was migrated: "
+                + e.getMessage(),
+            Leftovers.Outcome.NONE,
+            receipt(run, set, List.of(), ds, baseline, started, t0, e),
+            new IllegalStateException(e));
+      }
       try {
         report = engine.migrate(files, ds);
       } catch (MigrationEngine.MigrationFailure e) {
+        watchdog.close();
         List<MigrationEngine.Applied> ours =
             e.applied().stream()
                 .filter(
@@ -414,10 +437,28 @@ public final class Pipeline {
                         set.pending().stream()
                             .anyMatch(p -> p.file().relativePath().equals(a.script())))
                 .toList();
-        String cause = e.getMessage() + guardHistoryAfterFailure(target, ds);
-        throw fail(store, run, cause, receipt(run, set, ours, ds, started, t0, e), e);
+        Optional<DeployWatchdog.Cancelled> cancel = watchdog.cancelled();
+        Leftovers.Outcome state =
+            leftovers.afterFailedMigration(
+                files, set, ours, control, ds, baseline, cancel.map(c -> c.blocked()));
+        auditOutcome(control, target, run, cancel, state);
+        String guardNote = guardHistoryAfterFailure(target, ds);
+        String receipt = receipt(run, set, ours, ds, baseline, started, t0, e);
+        if (cancel.isPresent()) {
+          throw waitedTooLong(store, run, cancel.get(), watchdog, state, guardNote, receipt, e);
+        }
+        throw fail(store, run, e.getMessage() + guardNote, state, receipt, e);
       } catch (RuntimeException e) {
-        throw fail(store, run, describe(e), receipt(run, set, List.of(), ds, started, t0, e), e);
+        watchdog.close();
+        throw fail(
+            store,
+            run,
+            describe(e),
+            Leftovers.Outcome.NONE,
+            receipt(run, set, List.of(), ds, baseline, started, t0, e),
+            e);
+      } finally {
+        watchdog.close();
       }
       try {
         guardHistory(target, ds);
@@ -426,10 +467,11 @@ public final class Pipeline {
             store,
             run,
             "the migrations were applied, but " + unguardedHistory(target, e),
-            receipt(run, set, report.applied(), ds, started, t0, e),
+            Leftovers.Outcome.NONE,
+            receipt(run, set, report.applied(), ds, baseline, started, t0, e),
             e instanceof RuntimeException r ? r : new IllegalStateException(e));
       }
-      String receipt = receipt(run, set, report.applied(), ds, started, t0, null);
+      String receipt = receipt(run, set, report.applied(), ds, baseline, started, t0, null);
       if (!store.markDeployed(run.id(), receipt, now())) {
         throw new DeployFailure(
             run.id(),
@@ -489,7 +531,12 @@ public final class Pipeline {
   }
 
   private DeployFailure fail(
-      RunStore store, Run run, String cause, String receipt, RuntimeException e)
+      RunStore store,
+      Run run,
+      String cause,
+      Leftovers.Outcome state,
+      String receipt,
+      RuntimeException e)
       throws SQLException {
     String message =
         "deploy of run "
@@ -498,12 +545,165 @@ public final class Pipeline {
             + run.environment()
             + "' failed: "
             + cause
-            + "\nThe run is now 'failed'. If the database is left inconsistent, "
-            + run.backupNote()
-            + ".\nThen fix the migration and start over with prodguard verify "
-            + run.environment();
+            + state.account()
+            + "\nThe run is now 'failed'. "
+            + (state.nothingLeft()
+                ? "Nothing of the failed migration remains; fix it and start over with prodguard"
+                    + " verify "
+                    + run.environment()
+                : "If the database is left inconsistent, "
+                    + run.backupNote()
+                    + ".\nThen fix the migration and start over with prodguard verify "
+                    + run.environment());
     store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), now());
     return new DeployFailure(run.id(), message, e);
+  }
+
+  // ---------------------------------------------------------------- statements outside a
+  // transaction (G7): a deploy that waits is watched and bounded, and a failed one leaves a clear
+  // state (DeployWatchdog, Leftovers)
+
+  /**
+   * Before this deploy migrates: drops what runs that failed since the last deploy left (a killed
+   * deploy cannot), audited; then records where this deploy starts from in its receipt. A leftover
+   * that cannot be removed fails the run before anything is migrated, naming it.
+   */
+  private Optional<InvalidIndexes.Baseline> clearEarlierFailures(
+      Target target,
+      Leftovers leftovers,
+      RunStore store,
+      Run run,
+      MigrationSet set,
+      Connection control,
+      TargetDataSource ds,
+      Instant started,
+      long t0)
+      throws SQLException {
+    if (!leftovers.applies()) {
+      return Optional.empty();
+    }
+    Leftovers.Report earlier = leftovers.afterFailedRuns(control, ds, store, run.environment());
+    for (String done : earlier.done()) {
+      progress.step(done);
+      audit(control, target, "deploy", Optional.of(run), "cleaned_up", Map.of("action", done));
+    }
+    Optional<InvalidIndexes.Baseline> baseline = leftovers.baseline(control);
+    String receipt = receipt(run, set, List.of(), ds, baseline, started, t0, null);
+    if (!earlier.problems().isEmpty()) {
+      for (String p : earlier.problems()) {
+        audit(control, target, "deploy", Optional.of(run), "cleanup_failed", Map.of("problem", p));
+      }
+      String why =
+          "a run that failed earlier left what its migration created, and prodguard could not"
+              + " remove it:\n- "
+              + String.join("\n- ", earlier.problems())
+              + "\nNothing was migrated; run "
+              + run.id()
+              + " is now 'failed'.";
+      store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), now());
+      throw new GuardRefusal(
+          Guarantee.G7,
+          "deploy " + run.environment(),
+          why,
+          "run the statement named above (or restore the backup of the failed run), then start"
+              + " over: prodguard verify "
+              + run.environment());
+    }
+    store.recordStart(run.id(), receipt);
+    return baseline;
+  }
+
+  private void auditOutcome(
+      Connection control,
+      Target target,
+      Run run,
+      Optional<DeployWatchdog.Cancelled> cancel,
+      Leftovers.Outcome state) {
+    if (cancel.isPresent()) {
+      DeployWatchdog.Cancelled c = cancel.get();
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("migration", c.migration());
+      d.put("waited_seconds", c.waited().toSeconds());
+      d.put("waiting_for", c.blocked().waitingFor());
+      d.put("blockers", c.blocked().blockers().stream().map(b -> b.session()).toList());
+      d.put("cancel", c.cancelSql());
+      auditQuietly(control, target, "deploy", Optional.of(run.id()), "wait_cancelled", d);
+    }
+    for (String done : state.done()) {
+      auditQuietly(
+          control, target, "deploy", Optional.of(run.id()), "cleaned_up", Map.of("action", done));
+    }
+    for (String later : state.deferred()) {
+      auditQuietly(
+          control,
+          target,
+          "deploy",
+          Optional.of(run.id()),
+          "cleanup_deferred",
+          Map.of("problem", later));
+    }
+    for (String left : state.left()) {
+      auditQuietly(
+          control,
+          target,
+          "deploy",
+          Optional.of(run.id()),
+          "cleanup_failed",
+          Map.of("problem", left));
+    }
+  }
+
+  /**
+   * The watchdog cancelled a statement that waited longer than {@code pipeline.lock-wait-timeout}:
+   * the run is failed, and the deploy is refused (G7) naming what it waited for.
+   */
+  private GuardRefusal waitedTooLong(
+      RunStore store,
+      Run run,
+      DeployWatchdog.Cancelled c,
+      DeployWatchdog watchdog,
+      Leftovers.Outcome state,
+      String note,
+      String receipt,
+      RuntimeException e)
+      throws SQLException {
+    String env = run.environment();
+    String why =
+        c.migration()
+            + " waited "
+            + DeployWatchdog.seconds(c.waited())
+            + " (pipeline.lock-wait-timeout "
+            + DeployWatchdog.seconds(config.pipeline().lockWaitTimeout())
+            + ") for "
+            + watchdog.waitedOn(c.blocked())
+            + "; prodguard cancelled the statement ("
+            + c.cancelSql()
+            + "). Run "
+            + run.id()
+            + " is now 'failed'."
+            + state.account()
+            + note;
+    String unblock =
+        c.blocked().blockers().isEmpty()
+            ? "find and end the session that holds the lock"
+            : "let that session finish or end its transaction"
+                + c.terminateSql().map(t -> " (if it is stuck: " + t + ")").orElse("");
+    String fix =
+        (state.left().isEmpty()
+                ? ""
+                : "first do what the clean-up could not (above), or restore the backup: "
+                    + run.backupNote()
+                    + "; then ")
+            + unblock
+            + ", and start a new run: prodguard verify "
+            + env
+            + " && prodguard backup "
+            + env
+            + " && prodguard deploy "
+            + env
+            + ". Raise pipeline.lock-wait-timeout only if such a wait is expected";
+    store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), now());
+    return new GuardRefusal(Guarantee.G7, "deploy " + env, why, fix, e);
   }
 
   private String receipt(
@@ -511,6 +711,7 @@ public final class Pipeline {
       MigrationSet set,
       List<MigrationEngine.Applied> applied,
       TargetDataSource ds,
+      Optional<InvalidIndexes.Baseline> baseline,
       Instant started,
       long t0,
       Throwable failure) {
@@ -555,6 +756,7 @@ public final class Pipeline {
     if (failure != null) {
       r.put("failure", describe(failure));
     }
+    baseline.ifPresent(b -> r.put("index_baseline", Leftovers.baselineJson(b)));
     try {
       return JSON.writeValueAsString(r);
     } catch (JsonProcessingException e) {
@@ -698,6 +900,9 @@ public final class Pipeline {
       }
       GuardStatus guards =
           GuardStatus.read(c, d, config, target.environment(), engine.historyTable());
+      List<LeftoverIndex> invalid =
+          new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
+              .invalidIndexes(c, store, env);
       return new Results.Status(
           env,
           target.environment().isProtected(),
@@ -710,6 +915,7 @@ public final class Pipeline {
           open,
           last,
           reaped,
+          invalid,
           guards,
           now());
     }
@@ -738,7 +944,7 @@ public final class Pipeline {
           "restore the applied migration files exactly as they were deployed; put changes in a"
               + " new migration");
     }
-    return MigrationSet.of(engine.pending(files, reading), engine.callbacks(files));
+    return MigrationSet.of(engine.pending(files, reading), engine.callbacks(files), files);
   }
 
   /**

@@ -12,6 +12,12 @@ public interface Progress {
   /** Bytes written so far by the dump. */
   default void written(long bytesWritten) {}
 
+  /**
+   * A deploy's statement waits for another session (G7): what for, whose, how long, and when
+   * prodguard gives up. Shown in CI logs too, not only on a terminal.
+   */
+  default void waiting(String message) {}
+
   /** The long work is over (clear the progress line). */
   default void done() {}
 

@@ -12,8 +12,16 @@ import java.util.Optional;
 public final class Results {
   private Results() {}
 
-  /** {@code verify}: a new verified run, or nothing to do. */
-  public record Verify(String environment, Optional<Run> run, MigrationSet set) {
+  /**
+   * {@code verify}: a new verified run, or nothing to do; {@code invalidIndexes}: what failed
+   * concurrent index builds left in the target (G7).
+   */
+  public record Verify(
+      String environment, Optional<Run> run, MigrationSet set, List<LeftoverIndex> invalidIndexes) {
+    public Verify {
+      invalidIndexes = List.copyOf(invalidIndexes);
+    }
+
     public boolean upToDate() {
       return run.isEmpty();
     }
@@ -25,6 +33,7 @@ public final class Results {
       j.put("outcome", upToDate() ? "up_to_date" : "verified");
       run.ifPresent(r -> putRun(j, r));
       j.put("pending", pendingJson(set.pending()));
+      j.put("invalid_indexes", invalidIndexes.stream().map(LeftoverIndex::toJson).toList());
       return j;
     }
   }
@@ -100,6 +109,7 @@ public final class Results {
       List<Run> openRuns,
       List<Run> lastDeploys,
       List<Run> markedFailed,
+      List<LeftoverIndex> invalidIndexes,
       GuardStatus guards,
       Instant now) {
     public Map<String, Object> toJson() {
@@ -124,6 +134,7 @@ public final class Results {
       j.put("open_runs", openRuns.stream().map(Results::runJson).toList());
       j.put("last_deploys", lastDeploys.stream().map(Results::runJson).toList());
       j.put("marked_failed", markedFailed.stream().map(Run::id).toList());
+      j.put("invalid_indexes", invalidIndexes.stream().map(LeftoverIndex::toJson).toList());
       j.put("guards", guards.toJson());
       return j;
     }

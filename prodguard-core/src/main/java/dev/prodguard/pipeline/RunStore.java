@@ -169,6 +169,20 @@ public final class RunStore {
     }
   }
 
+  /**
+   * The receipt of a deploy that has just begun (what it started from, e.g. the index baseline of
+   * G7's clean-up); the final receipt replaces it, and a killed deploy leaves it for the next one.
+   */
+  public void recordStart(String id, String receipt) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prodguard_run SET receipt = ? WHERE id = ? AND status = 'deploying'")) {
+      ps.setString(1, receipt);
+      ps.setString(2, id);
+      ps.executeUpdate();
+    }
+  }
+
   public boolean markDeployed(String id, String receipt, Instant now) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(

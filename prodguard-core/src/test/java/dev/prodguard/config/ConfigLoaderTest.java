@@ -64,6 +64,7 @@ class ConfigLoaderTest {
     assertThat(c.ci().oidc().orElseThrow().claims()).containsEntry("ref", "refs/heads/main");
     assertThat(c.pipeline().verificationTtl()).isEqualTo(Duration.ofMinutes(30));
     assertThat(c.pipeline().backupTtl()).isEqualTo(Duration.ofMinutes(60));
+    assertThat(c.pipeline().lockWaitTimeout()).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.backup().restoreCheck()).isTrue();
     assertThat(c.backup().directory()).isEqualTo(dir.resolve(".prodguard/backups"));
     assertThat(c.contract()).isEqualTo(dir.resolve("prodguard-contract.yml"));
@@ -252,6 +253,18 @@ class ConfigLoaderTest {
             "environments:\n  dev:\n    url: postgresql://h/db\npipeline:\n  verification-ttl: soon\n");
     assertThat(e.key()).isEqualTo("pipeline.verification-ttl");
     assertThat(e.line()).isEqualTo(5);
+  }
+
+  @Test
+  @DisplayName("pipeline.lock-wait-timeout is a duration, read strictly")
+  void lockWaitTimeout() {
+    String base = "environments:\n  dev:\n    url: postgresql://h/db\npipeline:\n";
+    assertThat(Configs.load(dir, base + "  lock-wait-timeout: 90s\n").pipeline().lockWaitTimeout())
+        .isEqualTo(Duration.ofSeconds(90));
+    ConfigException e = error(base + "  lock-wait-timeout: forever\n");
+    assertThat(e.key()).isEqualTo("pipeline.lock-wait-timeout");
+    assertThat(e.line()).isEqualTo(5);
+    assertThat(error(base + "  lock-wait-timeout: 0s\n").getMessage()).contains("positive");
   }
 
   @Test

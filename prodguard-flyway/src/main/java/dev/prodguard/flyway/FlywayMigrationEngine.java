@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
  * {@link MigrationEngine} over Flyway. Every Flyway instance is configured here, explicitly: clean
@@ -58,7 +60,16 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   private static FluentConfiguration configure(
       MigrationFiles files, DataSource dataSource, boolean ignorePending) {
-    return Flyway.configure(FlywayMigrationEngine.class.getClassLoader())
+    FluentConfiguration flyway = Flyway.configure(FlywayMigrationEngine.class.getClassLoader());
+    // G7: Flyway's default PostgreSQL lock is transactional: its history connection then sits idle
+    // in a transaction for the whole migrate, and CREATE INDEX CONCURRENTLY (every statement that
+    // waits for older transactions) waits for it forever. A session lock holds no transaction;
+    // prodguard's own deploy lock (G8) already serialises deploys.
+    flyway
+        .getPluginRegister()
+        .getExact(PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
+    return flyway
         .dataSource(dataSource)
         .resourceProvider(new SnapshotResources(files))
         .javaMigrationClassProvider(Collections::emptyList)
@@ -182,6 +193,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     List<MigrationFile> out = new ArrayList<>();
     for (MigrationFile f : files.all()) {
       String name = f.fileName();
+      if (name.endsWith(".conf")) {
+        continue; // a script configuration: hashed with the script it configures
+      }
       int dot = name.indexOf('.');
       String base = dot < 0 ? name : name.substring(0, dot);
       int sep = base.indexOf("__");
@@ -234,6 +248,38 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         // the database is unreachable; the failure itself is what matters
       }
       throw new MigrationFailure(message(e), applied, e);
+    }
+  }
+
+  /**
+   * Deletes the failed row of {@code script} from the schema history, only when Flyway's own info
+   * shows it as the one failed migration. Runs on a connection of {@code dataSource}: during a
+   * deploy, a session registered for the run, which the database-side guards (G6) let through.
+   */
+  @Override
+  public boolean forgetFailed(MigrationFiles files, DataSource dataSource, String script) {
+    Flyway flyway = flyway(files, dataSource, true);
+    List<MigrationInfo> failed = new ArrayList<>();
+    for (MigrationInfo i : flyway.info().all()) {
+      if (i.getState().isFailed()) {
+        failed.add(i);
+      }
+    }
+    if (failed.size() != 1 || !script.equals(failed.get(0).getScript())) {
+      return false;
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "DELETE FROM "
+                    + flyway.getConfiguration().getTable()
+                    + " WHERE success = ? AND script = ?")) {
+      ps.setBoolean(1, false);
+      ps.setString(2, script);
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new FlywayException(
+          "cannot remove the failed entry of " + script + " from the schema history: " + e, e);
     }
   }
 

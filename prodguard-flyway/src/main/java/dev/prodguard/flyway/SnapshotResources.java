@@ -1,5 +1,6 @@
 package dev.prodguard.flyway;
 
+import dev.prodguard.config.ConfigException;
 import dev.prodguard.pipeline.MigrationFile;
 import dev.prodguard.pipeline.MigrationFiles;
 import java.io.InputStreamReader;
@@ -16,10 +17,50 @@ import org.flywaydb.core.api.resource.LoadableResource;
  * a file changed after the hash was taken cannot be what runs.
  */
 final class SnapshotResources implements ResourceProvider {
+  /** The one key of a Flyway script configuration ({@code V3__x.sql.conf}) prodguard serves. */
+  static final String EXECUTE_IN_TRANSACTION = "executeInTransaction";
+
   private final MigrationFiles files;
 
   SnapshotResources(MigrationFiles files) {
+    for (MigrationFile f : files.all()) {
+      if (f.relativePath().endsWith(".sql.conf")) {
+        checkScriptConfiguration(f);
+      }
+    }
     this.files = files;
+  }
+
+  /**
+   * A script configuration may say {@code executeInTransaction=true|false} (G7: PostgreSQL
+   * statements such as {@code REINDEX ... CONCURRENTLY} or {@code DETACH PARTITION ...
+   * CONCURRENTLY}, which Flyway's parser does not recognise, need {@code false}), nothing else:
+   * {@code shouldExecute}, {@code encoding} and {@code placeholderReplacement} would make what runs
+   * differ from what prodguard hashed and analysed, so they are a configuration error.
+   */
+  static void checkScriptConfiguration(MigrationFile f) {
+    String text = new String(f.bytes(), StandardCharsets.UTF_8);
+    String[] lines = text.split("\\R", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
+      String key = (eq < 0 ? line : line.substring(0, eq)).strip();
+      String value = eq < 0 ? "" : line.substring(eq + 1).strip();
+      if (!key.equals(EXECUTE_IN_TRANSACTION) || !(value.equals("true") || value.equals("false"))) {
+        throw new ConfigException(
+            f.location() + "/" + f.relativePath(),
+            i + 1,
+            key,
+            "a script configuration may only set "
+                + EXECUTE_IN_TRANSACTION
+                + "=true or =false; prodguard runs exactly the SQL it hashed and analysed, so"
+                + " other settings (shouldExecute, encoding, placeholderReplacement) are not"
+                + " supported");
+      }
+    }
   }
 
   @Override

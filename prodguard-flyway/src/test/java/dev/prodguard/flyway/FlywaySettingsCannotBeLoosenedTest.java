@@ -25,7 +25,8 @@ class FlywaySettingsCannotBeLoosenedTest {
   @Test
   @DisplayName(
       "G7: FLYWAY_* variables, -Dflyway.* properties and flyway.conf/flyway.toml do not loosen"
-          + " clean, validate, out-of-order or baseline")
+          + " clean, validate, out-of-order or baseline, nor bring back the PostgreSQL transactional"
+          + " lock")
   void environmentCannotLoosenFlyway() throws Exception {
     try (TestDatabase db = TestDatabase.postgres()) {
       Path migrations = Files.createDirectories(dir.resolve("db/migration"));
@@ -38,7 +39,8 @@ class FlywaySettingsCannotBeLoosenedTest {
       Files.writeString(migrations.resolve("V2__b.sql"), "CREATE TABLE b (id INT);\n");
       String loosen =
           "flyway.cleanDisabled=false\nflyway.outOfOrder=true\nflyway.validateOnMigrate=false\n"
-              + "flyway.baselineOnMigrate=true\nflyway.ignoreMigrationPatterns=*:*\n";
+              + "flyway.baselineOnMigrate=true\nflyway.ignoreMigrationPatterns=*:*\n"
+              + "flyway.postgresql.transactional.lock=true\n";
       Files.writeString(dir.resolve("flyway.conf"), loosen);
       Files.createDirectories(dir.resolve("conf"));
       Files.writeString(dir.resolve("conf/flyway.conf"), loosen);
@@ -54,6 +56,7 @@ class FlywaySettingsCannotBeLoosenedTest {
                   "-Dflyway.validateOnMigrate=false",
                   "-Dflyway.baselineOnMigrate=true",
                   "-Dflyway.ignoreMigrationPatterns=*:*",
+                  "-Dflyway.postgresql.transactional.lock=true",
                   "-cp",
                   System.getProperty("java.class.path"),
                   FlywaySettingsProbe.class.getName(),
@@ -67,6 +70,7 @@ class FlywaySettingsCannotBeLoosenedTest {
       env.put("FLYWAY_VALIDATE_ON_MIGRATE", "false");
       env.put("FLYWAY_BASELINE_ON_MIGRATE", "true");
       env.put("FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:*");
+      env.put("FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK", "true");
       env.put("FLYWAY_LOCATIONS", "filesystem:/nonexistent");
       env.put("FLYWAY_CONFIG_FILES", dir.resolve("flyway.conf").toString());
       Process p = pb.start();
@@ -82,6 +86,7 @@ class FlywaySettingsCannotBeLoosenedTest {
               "baselineOnMigrate=false",
               "skipDefaultCallbacks=false",
               "ignoreMigrationPatterns=[]",
+              "postgresqlTransactionalLock=false",
               "clean=refused",
               "migrate=refused");
       assertThat(out).contains("validate=[V2 b: Detected resolved migration not applied");

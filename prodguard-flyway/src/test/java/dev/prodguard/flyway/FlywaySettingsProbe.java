@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.Configuration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -40,6 +41,11 @@ public final class FlywaySettingsProbe {
     System.out.println("skipDefaultCallbacks=" + c.isSkipDefaultCallbacks());
     System.out.println(
         "ignoreMigrationPatterns=" + Arrays.toString(c.getIgnoreMigrationPatterns()));
+    System.out.println(
+        "postgresqlTransactionalLock="
+            + c.getPluginRegister()
+                .getExact(PostgreSQLConfigurationExtension.class)
+                .isTransactionalLock());
     System.out.println("validate=" + engine.validate(snapshot, ds));
     try {
       flyway.clean();
