@@ -173,6 +173,16 @@ public final class ContractLoader {
                               + " U<version> or R__<description>"));
       YamlMap.Scalar rule = e.requiredString("rule");
       ruleId(e.file(), rule);
+      if (RuleIds.NOT_COVERABLE.contains(rule.value())) {
+        throw new ConfigException(
+            e.file(),
+            rule.line(),
+            rule.key(),
+            "rule '"
+                + rule.value()
+                + "' cannot be excepted: no migration may touch prodguard's own objects, whatever"
+                + " the contract says");
+      }
       String reason = reason(e);
       e.finish("migration", "rule", "reason");
       if (!seenExceptions.add(id + "/" + rule.value())) {

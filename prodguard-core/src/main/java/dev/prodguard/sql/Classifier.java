@@ -27,6 +27,8 @@ public final class Classifier {
   private static final int MAX_NESTING = 6;
   private static final int MAX_CALL_DEPTH = 8;
   private static final Set<String> WHERE_STOPS = Set.of("RETURNING", "ORDER", "LIMIT");
+  private static final Set<String> TRANSACTION_WORDS =
+      Set.of("TRANSACTION", "WORK", "PREPARED", "TO", "SAVEPOINT", "START", "END", "COMMIT");
   private static final Set<String> UPDATE_STOPS =
       Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
@@ -64,19 +66,19 @@ public final class Classifier {
 
   /**
    * Adds a {@link OpKind#REFERENCE} for each of prodguard's object names the statement contains
-   * (outside comments) that no operation already targets.
+   * (outside comments), unless an operation already targets one.
    */
   private void mentions(SqlStatement s, List<Operation> out) {
     String text = s.source().text();
     if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null) {
       return;
     }
-    Set<String> seen = new HashSet<>();
     for (Operation op : out) {
       if (ProdguardObjects.reserved(op.target())) {
-        seen.add(lastPart(op.target()));
+        return; // the statement is judged by that operation already
       }
     }
+    Set<String> seen = new HashSet<>();
     Lexer lx = new Lexer(s, syntax);
     while (!lx.atEnd()) {
       Token t = lx.next();
@@ -1084,7 +1086,7 @@ public final class Classifier {
         case "TRIGGER", "CONSTRAINT" -> trigger();
         case "EVENT" -> {
           if (syntax == SqlSyntax.POSTGRESQL) {
-            createOther("EVENT TRIGGER");
+            createOther("EVENT");
           } else {
             event();
           }
@@ -1132,11 +1134,21 @@ public final class Classifier {
 
     /** An object of another kind: the name after the kind's words, for the record. */
     void createOther(String kind) {
-      while (kindWord(lx.peek())) {
-        next();
-      }
+      String words = kindWords(kind);
       ifExists();
-      add(OpKind.CREATE_OTHER, lx.peek().isName() ? name() : null, null, null, null, kind);
+      add(OpKind.CREATE_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+    }
+
+    /** The kind's first word and the further words of a multi-word kind, consumed. */
+    String kindWords(String first) {
+      StringBuilder words = new StringBuilder(first);
+      while (kindWord(lx.peek())) {
+        String w = next().upper();
+        if (!words.toString().endsWith(w)) {
+          words.append(' ').append(w);
+        }
+      }
+      return words.toString();
     }
 
     /** Second words of multi-word object kinds (EVENT TRIGGER, FOREIGN DATA WRAPPER, ...). */
@@ -1492,9 +1504,9 @@ public final class Classifier {
 
     /** BEGIN, COMMIT, ROLLBACK TO SAVEPOINT, PREPARE TRANSACTION, XA ...: the words, as detail. */
     void transaction() {
-      StringBuilder words = new StringBuilder();
-      for (int i = 0; i < 3 && lx.peek().type == Token.Type.WORD; i++) {
-        words.append(words.length() == 0 ? "" : " ").append(next().upper());
+      StringBuilder words = new StringBuilder(next().upper());
+      while (TRANSACTION_WORDS.contains(lx.peek().upper())) {
+        words.append(' ').append(next().upper());
       }
       add(OpKind.TRANSACTION, null, null, null, null, words.toString());
     }
@@ -1759,17 +1771,9 @@ public final class Classifier {
             add(OpKind.GRANT, null, null, null, null, "ALTER " + kind.upper());
         case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
         default -> {
-          while (kindWord(lx.peek())) {
-            next();
-          }
+          String words = kindWords(kind.upper());
           ifExists();
-          add(
-              OpKind.ALTER_OTHER,
-              lx.peek().isName() ? name() : null,
-              null,
-              null,
-              null,
-              kind.upper());
+          add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
         }
       }
     }
@@ -2038,17 +2042,9 @@ public final class Classifier {
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.REVOKE, null, null, null, null, "DROP " + kind.upper());
         default -> {
-          while (kindWord(lx.peek())) {
-            next();
-          }
+          String words = kindWords(kind.upper());
           ifExists();
-          add(
-              OpKind.DROP_OTHER,
-              lx.peek().isName() ? name() : null,
-              null,
-              null,
-              null,
-              kind.upper());
+          add(OpKind.DROP_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
         }
       }
     }
@@ -2146,6 +2142,11 @@ public final class Classifier {
             next();
             lx.accept("NOT");
             lx.accept("ATOMIC");
+            if (!lx.atEnd()) {
+              // a block kept whole by the splitter: its statements, one by one
+              body(lx.peek().start, s.end(), false);
+            }
+            return;
           }
           case "DECLARE" -> {
             if (syntax == SqlSyntax.MYSQL) {
