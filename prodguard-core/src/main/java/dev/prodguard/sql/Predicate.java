@@ -59,6 +59,25 @@ final class Predicate {
     return v == Value.TRUE;
   }
 
+  /** The same for a condition's text on its own (e.g. as JSqlParser prints it). */
+  static boolean alwaysTrue(String condition, SqlSyntax syntax) {
+    Lexer lx = new Lexer(condition, 0, condition.length(), syntax);
+    return alwaysTrue(
+        new Tokens() {
+          @Override
+          public Token peek(int k) {
+            return lx.peek(k);
+          }
+
+          @Override
+          public Token next() {
+            return lx.next();
+          }
+        },
+        Set.of(),
+        syntax);
+  }
+
   // ---- grammar: or := and (OR and)* ; and := not (AND not)* ; not := NOT not | comparison -----
 
   private Value or() {
