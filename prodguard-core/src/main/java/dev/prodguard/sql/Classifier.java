@@ -1118,9 +1118,13 @@ public final class Classifier {
         } else if ((t.is("ALGORITHM") || t.is("DEFINER")) && lx.peek(1).isPunct('=')) {
           next();
           next();
-          next(); // the value (MERGE, TEMPTABLE, UNDEFINED, a user)
-          while (lx.peek().isPunct('@') || (prev.isPunct('@') && lx.peek().isName())) {
-            next(); // user@host
+          next(); // the value (MERGE, TEMPTABLE, UNDEFINED, a user, CURRENT_USER)
+          if (lx.peek().isPunct('(')) {
+            skipParens(); // CURRENT_USER()
+          }
+          while (lx.peek().isPunct('@')) {
+            next();
+            next(); // user@host, the host a name or a string
           }
         } else if (t.is("SQL") && lx.peek(1).is("SECURITY")) {
           next();
@@ -1237,6 +1241,7 @@ public final class Classifier {
      * called: {@link Flag#DEFERRED}) and remembered in {@link Routines} for the calls that follow.
      */
     void routine(String kind) {
+      ifExists(); // MariaDB: CREATE PROCEDURE IF NOT EXISTS
       String fn = name();
       String signature = "";
       if (lx.peek().isPunct('(')) {

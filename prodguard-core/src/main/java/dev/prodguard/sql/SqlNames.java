@@ -23,248 +23,58 @@ final class SqlNames {
           read("postgresql-functions.txt"),
           read("postgresql-extension-functions.txt"),
           read("postgresql-keywords.txt"),
-          Set.of(
-              "ACCESS",
-              "AGGREGATE",
-              "CAST",
-              "COLLATION",
-              "CONSTRAINT",
-              "CONVERSION",
-              "DATABASE",
-              "DEFAULT",
-              "DOMAIN",
-              "EVENT",
-              "EXTENSION",
-              "FOREIGN",
-              "FUNCTION",
-              "GROUP",
-              "INDEX",
-              "LANGUAGE",
-              "MATERIALIZED",
-              "OPERATOR",
-              "POLICY",
-              "PROCEDURAL",
-              "PROCEDURE",
-              "PUBLICATION",
-              "RECURSIVE",
-              "ROLE",
-              "RULE",
-              "SCHEMA",
-              "SEQUENCE",
-              "SERVER",
-              "STATISTICS",
-              "SUBSCRIPTION",
-              "TABLE",
-              "TABLESPACE",
-              "TEXT",
-              "TRANSFORM",
-              "TRIGGER",
-              "TRUSTED",
-              "TYPE",
-              "UNIQUE",
-              "USER",
-              "VIEW"),
-          Set.of(
-              "AGGREGATE",
-              "COLLATION",
-              "CONVERSION",
-              "DATABASE",
-              "DEFAULT",
-              "DOMAIN",
-              "EVENT",
-              "EXTENSION",
-              "FOREIGN",
-              "FUNCTION",
-              "GROUP",
-              "INDEX",
-              "LANGUAGE",
-              "LARGE",
-              "MATERIALIZED",
-              "OPERATOR",
-              "POLICY",
-              "PROCEDURAL",
-              "PROCEDURE",
-              "PUBLICATION",
-              "ROLE",
-              "ROUTINE",
-              "RULE",
-              "SCHEMA",
-              "SEQUENCE",
-              "SERVER",
-              "STATISTICS",
-              "SUBSCRIPTION",
-              "SYSTEM",
-              "TABLE",
-              "TABLESPACE",
-              "TEXT",
-              "TRIGGER",
-              "TYPE",
-              "USER",
-              "VIEW"),
-          Set.of(
-              "ACCESS",
-              "AGGREGATE",
-              "CAST",
-              "COLLATION",
-              "CONVERSION",
-              "DATABASE",
-              "DOMAIN",
-              "EVENT",
-              "EXTENSION",
-              "FOREIGN",
-              "FUNCTION",
-              "GROUP",
-              "INDEX",
-              "LANGUAGE",
-              "MATERIALIZED",
-              "OPERATOR",
-              "OWNED",
-              "POLICY",
-              "PROCEDURAL",
-              "PROCEDURE",
-              "PUBLICATION",
-              "ROLE",
-              "ROUTINE",
-              "RULE",
-              "SCHEMA",
-              "SEQUENCE",
-              "SERVER",
-              "STATISTICS",
-              "SUBSCRIPTION",
-              "TABLE",
-              "TABLESPACE",
-              "TEXT",
-              "TRANSFORM",
-              "TRIGGER",
-              "TYPE",
-              "USER",
-              "VIEW"),
+          words(
+              "ACCESS AGGREGATE CAST COLLATION CONSTRAINT CONVERSION DATABASE DEFAULT DOMAIN EVENT"
+                  + " EXTENSION FOREIGN FUNCTION GROUP INDEX LANGUAGE MATERIALIZED OPERATOR POLICY"
+                  + " PROCEDURAL PROCEDURE PUBLICATION RECURSIVE ROLE RULE SCHEMA SEQUENCE SERVER"
+                  + " STATISTICS SUBSCRIPTION TABLE TABLESPACE TEXT TRANSFORM TRIGGER TRUSTED TYPE"
+                  + " UNIQUE USER VIEW"),
+          words(
+              "AGGREGATE COLLATION CONVERSION DATABASE DEFAULT DOMAIN EVENT EXTENSION FOREIGN"
+                  + " FUNCTION GROUP INDEX LANGUAGE LARGE MATERIALIZED OPERATOR POLICY PROCEDURAL"
+                  + " PROCEDURE PUBLICATION ROLE ROUTINE RULE SCHEMA SEQUENCE SERVER STATISTICS"
+                  + " SUBSCRIPTION SYSTEM TABLE TABLESPACE TEXT TRIGGER TYPE USER VIEW"),
+          words(
+              "ACCESS AGGREGATE CAST COLLATION CONVERSION DATABASE DOMAIN EVENT EXTENSION FOREIGN"
+                  + " FUNCTION GROUP INDEX LANGUAGE MATERIALIZED OPERATOR OWNED POLICY PROCEDURAL"
+                  + " PROCEDURE PUBLICATION ROLE ROUTINE RULE SCHEMA SEQUENCE SERVER STATISTICS"
+                  + " SUBSCRIPTION TABLE TABLESPACE TEXT TRANSFORM TRIGGER TYPE USER VIEW"),
           // built-ins that execute the SQL text they are given (query_to_xml('select f()') runs f)
-          Set.of(
-              "query_to_xml",
-              "query_to_xmlschema",
-              "query_to_xml_and_xmlschema",
-              "ts_stat",
-              "ts_rewrite"),
+          words("query_to_xml query_to_xmlschema query_to_xml_and_xmlschema ts_stat ts_rewrite"),
           // built-ins that read or write files on the database server
-          Set.of(
-              "lo_import",
-              "lo_export",
-              "pg_read_file",
-              "pg_read_binary_file",
-              "pg_ls_dir",
-              "pg_stat_file"),
-          Set.of("pg_catalog", "information_schema"));
+          words("lo_import lo_export pg_read_file pg_read_binary_file pg_ls_dir pg_stat_file"),
+          words("pg_catalog information_schema"));
 
   private static final SqlNames MYSQL =
       new SqlNames(
           read("mariadb-functions.txt"),
           Set.of(),
           read("mariadb-keywords.txt"),
-          Set.of(
-              "AGGREGATE",
-              "DATABASE",
-              "EVENT",
-              "FULLTEXT",
-              "FUNCTION",
-              "INDEX",
-              "LOGFILE",
-              "PACKAGE",
-              "PROCEDURE",
-              "ROLE",
-              "SCHEMA",
-              "SEQUENCE",
-              "SERVER",
-              "SPATIAL",
-              "TABLE",
-              "TABLESPACE",
-              "TRIGGER",
-              "UNIQUE",
-              "USER",
-              "VIEW"),
-          Set.of(
-              "DATABASE",
-              "EVENT",
-              "FUNCTION",
-              "IGNORE",
-              "LOGFILE",
-              "ONLINE",
-              "PROCEDURE",
-              "SCHEMA",
-              "SEQUENCE",
-              "SERVER",
-              "TABLE",
-              "TABLESPACE",
-              "USER",
-              "VIEW"),
-          Set.of(
-              "DATABASE",
-              "EVENT",
-              "FUNCTION",
-              "INDEX",
-              "LOGFILE",
-              "PACKAGE",
-              "PROCEDURE",
-              "ROLE",
-              "SCHEMA",
-              "SEQUENCE",
-              "SERVER",
-              "TABLE",
-              "TABLESPACE",
-              "TRIGGER",
-              "USER",
-              "VIEW"),
+          words(
+              "AGGREGATE DATABASE EVENT FULLTEXT FUNCTION INDEX LOGFILE PACKAGE PROCEDURE ROLE"
+                  + " SCHEMA SEQUENCE SERVER SPATIAL TABLE TABLESPACE TRIGGER UNIQUE USER VIEW"),
+          words(
+              "DATABASE EVENT FUNCTION IGNORE LOGFILE ONLINE PROCEDURE SCHEMA SEQUENCE SERVER TABLE"
+                  + " TABLESPACE USER VIEW"),
+          words(
+              "DATABASE EVENT FUNCTION INDEX LOGFILE PACKAGE PROCEDURE ROLE SCHEMA SEQUENCE SERVER"
+                  + " TABLE TABLESPACE TRIGGER USER VIEW"),
           Set.of(),
-          Set.of("load_file"),
-          Set.of("mysql", "information_schema", "performance_schema", "sys"));
+          words("load_file"),
+          words("mysql information_schema performance_schema sys"));
 
   /**
-   * Unreserved words that syntax puts before a parenthesis in queries and DML ({@code OVER (},
-   * {@code ON CONFLICT (}, {@code ROWS FROM (}, {@code GROUPING SETS (}, ...): not calls.
+   * Words that syntax puts before a parenthesis in queries, DML and routine bodies ({@code OVER (},
+   * {@code ON CONFLICT (}, {@code ROWS FROM (}, PL/pgSQL's {@code IF (}, ...): not calls. The
+   * keyword lists above hold only PostgreSQL's reserved words; these are unreserved ones.
    */
   private static final Set<String> NOT_CALLS =
-      Set.of(
-          "over",
-          "filter",
-          "conflict",
-          "rows",
-          "repeatable",
-          "sets",
-          "cube",
-          "rollup",
-          "set",
-          "by",
-          "first",
-          "next",
-          "zone",
-          "include",
-          "options",
-          "return",
-          "perform",
-          "call",
-          "columns",
-          "passing",
-          "nested",
-          "path",
-          "within",
-          "keys",
-          "ordinality",
-          "lateral",
-          "values",
-          "key",
-          "returning",
-          "using",
-          "partition",
-          "range",
-          "groups",
-          "exclude",
-          "window",
-          "insert",
-          "update",
-          "delete",
-          "merge",
-          "select",
-          "matched");
+      words(
+          "over filter conflict rows repeatable sets cube rollup set by first next zone include"
+              + " options return perform call columns passing nested path within keys ordinality"
+              + " lateral values key returning using partition range groups exclude window insert"
+              + " update delete merge select matched if elsif elseif while until raise case when"
+              + " then else loop exit foreach assert open fetch get execute signal");
 
   private final Set<String> functions;
   private final Set<String> extensionFunctions;
@@ -334,7 +144,8 @@ final class SqlNames {
     } else if (extensionFunctions.contains(lower)) {
       return true; // extensions are installed into a schema of the user's choice
     }
-    return this == MYSQL && (lower.startsWith("st_") || lower.startsWith("mbr"));
+    // spatial functions: PostGIS's and MariaDB's ST_* compute on geometries, they write nothing
+    return lower.startsWith("st_") || (this == MYSQL && lower.startsWith("mbr"));
   }
 
   boolean runsSqlText(String lower) {
@@ -343,6 +154,10 @@ final class SqlNames {
 
   boolean touchesServerFiles(String lower) {
     return serverFiles.contains(lower);
+  }
+
+  private static Set<String> words(String spaceSeparated) {
+    return Set.of(spaceSeparated.split(" "));
   }
 
   private static Set<String> read(String resource) {

@@ -58,6 +58,13 @@ class G4ClassifierTest {
           COPY a (x) FROM stdin | copy-in a
           MERGE INTO a USING b ON a.id = b.id WHEN MATCHED THEN DELETE | delete a
           UPSERT INTO a (x) VALUES (1) | insert a
+          CREATE AGGREGATE mysum (int) (SFUNC = int4pl, STYPE = int) | create-other mysum
+          CREATE EXTENSION IF NOT EXISTS pgcrypto | create-other pgcrypto
+          CREATE EVENT TRIGGER audit_ddl ON ddl_command_start EXECUTE FUNCTION f() | create-other audit_ddl
+          CREATE OR REPLACE TRIGGER t AFTER INSERT ON a FOR EACH ROW EXECUTE PROCEDURE suppress_redundant_updates_trigger() | create-trigger a
+          ALTER TEXT SEARCH CONFIGURATION c OWNER TO r | alter-other c
+          DROP FOREIGN DATA WRAPPER IF EXISTS w | drop-other w
+          SELECT * FROM t TABLESAMPLE SYSTEM (10) REPEATABLE (1) | select
           SET search_path TO app | set-session search_path
           CALL refresh_all() | call refresh_all [OPAQUE]
           """)
@@ -80,6 +87,10 @@ class G4ClassifierTest {
           CREATE DEFINER = `root`@`%` PROCEDURE p() BEGIN UPDATE a SET x = 1; END | create-function p; update a [x] [IN_BODY, DEFERRED]
           CREATE TRIGGER tr BEFORE INSERT ON a FOR EACH ROW SET NEW.x = 1 | create-trigger a; set-session new.x [IN_BODY, DEFERRED]
           BEGIN NOT ATOMIC DELETE FROM a; END | do-block; delete a [IN_BODY]
+          CREATE OR REPLACE ALGORITHM = UNDEFINED DEFINER = 'root'@'%' SQL SECURITY DEFINER VIEW v AS SELECT 1 | create-view v
+          ALTER ALGORITHM = MERGE DEFINER = CURRENT_USER() VIEW v AS SELECT 2 | alter-other v
+          CREATE AGGREGATE FUNCTION agg(x INT) RETURNS INT BEGIN RETURN 1; END | create-function agg
+          CREATE PROCEDURE IF NOT EXISTS `p`() BEGIN DELETE FROM t WHERE id = 1; END; CALL `p`() | create-function p; delete t [HAS_WHERE, IN_BODY, DEFERRED]; call p; delete t [HAS_WHERE, IN_BODY]
           """)
   void mysql(String sql, String expected) {
     assertThat(mysql(sql)).isEqualTo(expected.strip());
@@ -117,7 +128,7 @@ class G4ClassifierTest {
     assertThat(pg(sql)).isEqualTo(expected.strip());
   }
 
-  @ParameterizedTest(name = "G4: a call runs the routine's body: {0}")
+  @ParameterizedTest(name = "G4: a call runs the routine''s body: {0}")
   @CsvSource(
       delimiter = '|',
       textBlock =
@@ -133,7 +144,8 @@ class G4ClassifierTest {
           SELECT setval('orders_id_seq', 42), nextval('s'), now(), coalesce(max(id), 0) FROM orders | select
           SELECT pg_catalog.setval('orders_id_seq', (SELECT max(id) FROM orders)) | select
           SELECT app.setval('orders_id_seq', 1) | select; function-call app.setval [OPAQUE]
-          SELECT uuid_generate_v4(), crypt('pw', gen_salt('bf')) | select
+          SELECT uuid_generate_v4(), crypt('pw', gen_salt('bf')), ST_AsText(ST_SetSRID(g, 4326)) FROM t | select
+          DO $$ BEGIN IF (SELECT count(*) FROM t) > 0 THEN PERFORM 1; ELSIF (true) THEN NULL; END IF; END $$ | do-block
           SELECT n FROM generate_series(1, 3) AS g(n), unnest(ARRAY[1]) u(x) TABLESAMPLE bernoulli (10) | select
           SELECT x::numeric(10, 2), CAST(y AS varchar(20)), count(*) FILTER (WHERE z) OVER (PARTITION BY w) FROM t | select
           SELECT query_to_xml('select wipe()', true, false, '') | select; dynamic-sql
@@ -293,7 +305,7 @@ class G4ClassifierTest {
 
   // ---- issue 12, part 5: prodguard's own objects ----------------------------------------------
 
-  @ParameterizedTest(name = "G10: prodguard's own objects are named by what touches them: {0}")
+  @ParameterizedTest(name = "G10: prodguard''s own objects are named by what touches them: {0}")
   @CsvSource(
       delimiterString = "=>",
       textBlock =
