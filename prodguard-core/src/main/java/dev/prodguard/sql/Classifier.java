@@ -271,7 +271,7 @@ public final class Classifier {
         full.append(full.length() == 0 ? "" : ".").append(p.identifier().toLowerCase(Locale.ROOT));
       }
       if (routines.knows(fn)) {
-        callKnown(full.toString(), false);
+        callKnown(full.toString());
         return;
       }
       if (parts.size() == 1 && last.type == Token.Type.WORD && names.keyword(fn)) {
@@ -312,8 +312,8 @@ public final class Classifier {
      * A call of a routine the migrations define. In a deferred body the call is recorded (it is
      * followed when the routine is called); otherwise what the routine runs is classified here.
      */
-    void callKnown(String name, boolean procedure) {
-      add(procedure ? OpKind.CALL : OpKind.FUNCTION_CALL, name, null, null, null, null);
+    void callKnown(String name) {
+      add(OpKind.FUNCTION_CALL, name, null, null, null, null);
       if (!deferred) {
         expand(name, new HashSet<>(), 0);
       }
