@@ -59,6 +59,19 @@ public final class ContractCommand implements Runnable {
       return LintCommand.contractPath(contractFile, config, base).toAbsolutePath().normalize();
     }
 
+    /**
+     * The contract at {@link #contractPath()}, read strictly: a missing or unreadable one is a
+     * configuration error naming the file (and the prodguard.yml that names it).
+     */
+    Contract load(Path file) {
+      Optional<ProdguardConfig> config = LintCommand.optionalConfig(common);
+      Path namedBy =
+          contractFile == null && config.isPresent() && config.get().contractNamed()
+              ? config.get().file()
+              : null;
+      return ContractLoader.parse(file, ContractLoader.read(file, namedBy));
+    }
+
     static Path markdown(Path contract) {
       return contract.resolveSibling(ContractMarkdown.FILE);
     }
@@ -75,7 +88,7 @@ public final class ContractCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path file = files.contractPath();
-      Contract c = ContractLoader.load(file);
+      Contract c = files.load(file);
       Path md = Files0.markdown(file);
       Files.writeString(
           md, ContractMarkdown.render(c, file.getFileName().toString()), StandardCharsets.UTF_8);
@@ -97,7 +110,7 @@ public final class ContractCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path file = files.contractPath();
-      Contract c = ContractLoader.load(file);
+      Contract c = files.load(file);
       Path md = Files0.markdown(file);
       String expected = ContractMarkdown.render(c, file.getFileName().toString());
       if (!Files.exists(md)) {
@@ -151,7 +164,7 @@ public final class ContractCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Path file = files.contractPath();
-      Contract now = ContractLoader.load(file);
+      Contract now = files.load(file);
       Path top = GitCli.topLevel(file.getParent());
       String rel = top.toRealPath().relativize(file.toRealPath()).toString().replace('\\', '/');
       GitCli.check(top, "rev-parse", "--verify", "--quiet", rev + "^{commit}");

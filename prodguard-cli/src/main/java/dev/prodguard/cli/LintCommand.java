@@ -17,6 +17,7 @@ import dev.prodguard.sql.rules.Rules;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -290,18 +291,32 @@ public final class LintCommand implements Callable<Integer> {
     return config.map(ProdguardConfig::contract).orElse(base.resolve(ContractLoader.DEFAULT_FILE));
   }
 
-  /** The contract; without one, DESIGN's defaults (strict) apply and a note says so. */
+  /**
+   * The contract: {@code --contract FILE}, else the one prodguard.yml names. Only when neither
+   * names one and the default file does not exist do DESIGN's defaults (strict) apply, with a note;
+   * a named contract that cannot be read is a configuration error (exit 2).
+   */
   static Contract contract(
       Path explicit, Optional<ProdguardConfig> config, Path base, PrintWriter err) {
+    Optional<Contract> found;
     Path file = contractPath(explicit, config, base);
-    if (explicit == null && !Files.exists(file)) {
-      err.println(
-          "prodguard: no contract at "
-              + file
-              + "; applying the default forbidden rules (see docs/contract.md)");
-      return ContractLoader.parse(file, "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    if (explicit != null) {
+      found = Optional.of(ContractLoader.load(explicit));
+    } else if (config.isPresent()) {
+      found = ContractLoader.forConfig(config.get());
+    } else if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+      found = Optional.empty();
+    } else {
+      found = Optional.of(ContractLoader.load(file));
     }
-    return ContractLoader.load(file);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    err.println(
+        "prodguard: no contract at "
+            + file
+            + "; applying the default forbidden rules (see docs/contract.md)");
+    return ContractLoader.parse(file, "version: 1\n".getBytes(StandardCharsets.UTF_8));
   }
 
   /** Flyway locations relative to prodguard.yml; {@code classpath:} means src/main/resources. */

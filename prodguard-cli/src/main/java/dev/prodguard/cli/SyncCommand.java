@@ -1,6 +1,7 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.RunContext;
+import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
@@ -83,7 +84,16 @@ public final class SyncCommand implements Callable<Integer> {
           spec.commandLine(), "--revert RUN takes only --to ENV (it always writes)");
     }
     ProdguardConfig config = common.load();
-    Contract contract = ContractLoader.load(config.contract());
+    Contract contract =
+        ContractLoader.forConfig(config)
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        config.contract(),
+                        0,
+                        null,
+                        "contract not found: prodguard sync writes only the tables the"
+                            + " contract's sync section lists"));
     RunContext context = common.context();
     Sync sync = new Sync(config, contract, context, new DumpSyncBackup(context), Sync.Hooks.NONE);
     PrintWriter out = spec.commandLine().getOut();

@@ -87,4 +87,38 @@ class G4ContractCliIT {
     assertThat(j.get("changes")).hasSize(4);
     assertThat(Cli.run(repo, "contract", "diff", "no-such-rev").exit()).isEqualTo(2);
   }
+
+  @Test
+  @DisplayName(
+      "G4: contract render, check, diff and sync refuse (exit 2, naming the file) a contract"
+          + " prodguard.yml names but that does not exist")
+  void namedContractMissing() throws Exception {
+    Files.writeString(
+        repo.resolve("prodguard.yml"),
+        """
+        environments:
+          dev:
+            url: jdbc:postgresql://127.0.0.1:5432/dev_never_opened
+          prod:
+            url: jdbc:postgresql://127.0.0.1:5432/prod_never_opened
+            protected: true
+        contract: contracts/prod.yml
+        """,
+        StandardCharsets.UTF_8);
+    Cli.git(repo, "init", "-q");
+    Cli.git(repo, "add", "-A");
+    Cli.git(repo, "commit", "-qm", "init");
+    for (String[] args :
+        new String[][] {
+          {"contract", "render"},
+          {"contract", "check"},
+          {"contract", "diff", "HEAD"},
+          {"sync", "--from", "dev", "--to", "prod", "--table", "services"}
+        }) {
+      Cli.Result r = Cli.run(repo, args);
+      assertThat(r.exit()).as(String.join(" ", args) + ": " + r).isEqualTo(2);
+      assertThat(r.err()).contains("configuration error").contains("prod.yml");
+    }
+    assertThat(repo.resolve("PRODUCTION_MUTATION_CONTRACT.md")).doesNotExist();
+  }
 }

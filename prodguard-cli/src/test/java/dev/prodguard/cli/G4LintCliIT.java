@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 
 @DisplayName("G4: prodguard lint, end to end through the shaded jar")
@@ -226,5 +228,80 @@ class G4LintCliIT {
     Cli.Result r = Cli.run(repo, "lint", "--dialect", "mariadb", "db/migration/V3__proc.sql");
     assertThat(r.exit()).as(r.toString()).isEqualTo(1);
     assertThat(r.out()).contains("V3__proc.sql:3:3: error [delete-without-where]");
+  }
+
+  /**
+   * prodguard.yml names {@code contracts/prod.yml}, which protects {@code users}; V2 writes it.
+   * Under the default rules V2 passes, so falling back to them would let it through.
+   */
+  void nameUnreadableContract(String how) throws Exception {
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          prod:
+            url: ${PROD_DATABASE_URL}
+            protected: true
+        migrations:
+          locations: [db/migration]
+        contract: contracts/prod.yml
+        """);
+    Files.delete(repo.resolve("db/migration/V2__contract.sql"));
+    write("db/migration/V2__users.sql", "UPDATE users SET email = 'x' WHERE id = 1;\n");
+    Path contracts = Files.createDirectories(repo.resolve("contracts"));
+    Path named = contracts.resolve("prod.yml");
+    switch (how) {
+      case "missing" -> {}
+      case "directory" -> Files.createDirectories(named);
+      case "symlink-loop" -> Files.createSymbolicLink(named, named.getFileName());
+      case "dangling-symlink" -> Files.createSymbolicLink(named, contracts.resolve("gone.yml"));
+      default -> throw new AssertionError(how);
+    }
+  }
+
+  @ParameterizedTest(
+      name =
+          "G4: lint refuses (exit 2, naming the file) a contract prodguard.yml names but cannot"
+              + " be read: {0}")
+  @ValueSource(strings = {"missing", "directory", "symlink-loop", "dangling-symlink"})
+  void namedContractUnreadable(String how) throws Exception {
+    nameUnreadableContract(how);
+    for (String[] args :
+        new String[][] {{"lint"}, {"lint", "--env", "prod"}, {"lint", "db/migration"}}) {
+      Cli.Result r = Cli.run(repo, args);
+      assertThat(r.exit()).as(how + " " + String.join(" ", args) + ": " + r).isEqualTo(2);
+      assertThat(r.err()).contains("configuration error").contains("prod.yml");
+      assertThat(r.all()).doesNotContain("applying the default forbidden rules");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4: the contract is read when prodguard.yml names it: its protected tables refuse the"
+          + " write the defaults would let through")
+  void namedContractIsApplied() throws Exception {
+    nameUnreadableContract("missing");
+    write(
+        "contracts/prod.yml",
+        "version: 1\nprotected-tables:\n  users: { writable-columns: [last_login_at] }\n");
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("[protected-table-write]");
+  }
+
+  @Test
+  @DisplayName(
+      "G4: only when prodguard.yml names no contract and the default file is absent do the"
+          + " defaults apply; a default file that is a dangling link is an error")
+  void defaultsOnlyWhenAbsent() throws Exception {
+    Files.delete(repo.resolve("prodguard-contract.yml"));
+    Files.delete(repo.resolve("db/migration/V2__contract.sql"));
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+    assertThat(r.err()).contains("applying the default forbidden rules");
+    Files.createSymbolicLink(repo.resolve("prodguard-contract.yml"), repo.resolve("gone.yml"));
+    Cli.Result linked = Cli.run(repo, "lint");
+    assertThat(linked.exit()).as(linked.toString()).isEqualTo(2);
+    assertThat(linked.err()).contains("prodguard-contract.yml").contains("symbolic link");
   }
 }

@@ -51,9 +51,12 @@ public final class ConfigLoader {
     }
 
     Path base = file.toAbsolutePath().getParent();
+    Optional<YamlMap.Scalar> contractKey = root.string("contract");
+    if (contractKey.isPresent() && contractKey.get().value().isBlank()) {
+      throw root.error("contract", "'contract' must name a file (or be left out)");
+    }
     Path contract =
-        base.resolve(
-            root.string("contract").map(YamlMap.Scalar::value).orElse("prodguard-contract.yml"));
+        base.resolve(contractKey.map(YamlMap.Scalar::value).orElse("prodguard-contract.yml"));
 
     CiConfig ci = ci(root);
     ProdguardConfig.Pipeline pipeline = pipeline(root);
@@ -61,7 +64,15 @@ public final class ConfigLoader {
     ProdguardConfig.Guards guards = guards(root);
     root.finish("environments", "migrations", "contract", "ci", "pipeline", "backup", "guards");
     return new ProdguardConfig(
-        file, environments, locations, contract, ci, pipeline, backup, guards);
+        file,
+        environments,
+        locations,
+        contract,
+        contractKey.isPresent(),
+        ci,
+        pipeline,
+        backup,
+        guards);
   }
 
   private static EnvironmentConfig environment(String name, YamlMap m, YamlMap parent) {

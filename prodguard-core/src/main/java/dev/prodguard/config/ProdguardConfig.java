@@ -6,12 +6,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The loaded, validated {@code prodguard.yml}. Paths are resolved against the file's folder. */
+/**
+ * The loaded, validated {@code prodguard.yml}. Paths are resolved against the file's folder.
+ *
+ * @param contract the contract file: {@code contract:} when given, else {@code
+ *     prodguard-contract.yml} next to this file
+ * @param contractNamed true when {@code contract:} names it: then it must be readable (a named
+ *     contract that cannot be read is a configuration error, never replaced by the defaults)
+ */
 public record ProdguardConfig(
     Path file,
     Map<String, EnvironmentConfig> environments,
     List<String> migrationLocations,
     Path contract,
+    boolean contractNamed,
     CiConfig ci,
     Pipeline pipeline,
     Backup backup,

@@ -1,12 +1,14 @@
 package dev.prodguard.contract;
 
 import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.config.YamlMap;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -37,21 +39,61 @@ public final class ContractLoader {
   private ContractLoader() {}
 
   public static Contract load(Path file) {
-    byte[] bytes;
+    return parse(file, read(file, null));
+  }
+
+  /**
+   * The contract {@code prodguard.yml} points at; empty only when {@code contract:} is not given
+   * and {@code prodguard-contract.yml} does not exist next to it (then DESIGN's defaults apply). A
+   * contract that {@code contract:} names, or a default file that exists but cannot be read (a
+   * directory, a dangling link, a link loop, no permission), is a configuration error naming the
+   * file: falling back to the defaults would silently drop its protected tables and exceptions.
+   *
+   * @throws ConfigException when the contract cannot be read or is malformed
+   */
+  public static Optional<Contract> forConfig(ProdguardConfig config) {
+    Path file = config.contract();
+    if (!config.contractNamed() && Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        parse(file, read(file, config.contractNamed() ? config.file().getFileName() : null)));
+  }
+
+  /** The contract's bytes; {@code namedBy} is the configuration file that names it, if any. */
+  public static byte[] read(Path file, Path namedBy) {
+    String named =
+        namedBy == null ? "" : " (named by 'contract:' in " + namedBy.getFileName() + ")";
     try {
-      bytes = Files.readAllBytes(file);
+      if (Files.isDirectory(file)) {
+        throw new ConfigException(
+            file, 0, null, "the contract" + named + " is a directory, not a file");
+      }
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(
           file,
           0,
           null,
-          "contract not found: protected environments need a committed "
-              + DEFAULT_FILE
+          (namedBy == null
+                  ? "contract not found: protected environments need a committed " + DEFAULT_FILE
+                  : "the contract" + named + " does not exist")
+              + (Files.isSymbolicLink(file) ? " (a symbolic link to a missing file)" : "")
               + " (see docs/contract.md)");
     } catch (IOException e) {
-      throw new ConfigException(file, 0, null, "cannot read the contract: " + e.getMessage());
+      throw new ConfigException(
+          file, 0, null, "cannot read the contract" + named + ": " + describe(e));
     }
-    return parse(file, bytes);
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason(); // e.g. "Too many levels of symbolic links"
+    }
+    return e.getMessage();
   }
 
   /** Parses contract bytes; {@code file} names them in errors and in the model. */
@@ -173,6 +215,16 @@ public final class ContractLoader {
                               + " U<version> or R__<description>"));
       YamlMap.Scalar rule = e.requiredString("rule");
       ruleId(e.file(), rule);
+      if (RuleIds.NOT_COVERABLE.contains(rule.value())) {
+        throw new ConfigException(
+            e.file(),
+            rule.line(),
+            rule.key(),
+            "rule '"
+                + rule.value()
+                + "' cannot be excepted: no migration may touch prodguard's own objects, whatever"
+                + " the contract says");
+      }
       String reason = reason(e);
       e.finish("migration", "rule", "reason");
       if (!seenExceptions.add(id + "/" + rule.value())) {

@@ -12,8 +12,13 @@ public final class RuleIds {
   public static final String UNKNOWN_STATEMENT = "unknown-statement";
   public static final String DYNAMIC_SQL = "dynamic-sql";
   public static final String PROTECTED_TABLE_WRITE = "protected-table-write";
+  public static final String TRANSACTION_CONTROL = "transaction-control";
+  public static final String PRODGUARD_OBJECTS = "prodguard-objects";
 
-  /** DESIGN section 5: the default {@code forbidden} list when the key is absent. */
+  /**
+   * DESIGN section 5's default {@code forbidden} list when the key is absent, plus {@code
+   * transaction-control} (an error on every environment anyway; listed so the contract says so).
+   */
   public static final List<String> DEFAULT_FORBIDDEN =
       List.of(
           "drop-database",
@@ -28,7 +33,8 @@ public final class RuleIds {
           "rename-column",
           "grant",
           "revoke",
-          UNKNOWN_STATEMENT);
+          UNKNOWN_STATEMENT,
+          TRANSACTION_CONTROL);
 
   /** Every rule id of {@code prodguard lint}, in documentation order. */
   public static final List<String> ALL =
@@ -48,6 +54,8 @@ public final class RuleIds {
           UNKNOWN_STATEMENT,
           DYNAMIC_SQL,
           PROTECTED_TABLE_WRITE,
+          TRANSACTION_CONTROL,
+          PRODGUARD_OBJECTS,
           "add-not-null-column-without-default",
           "create-index-not-concurrently",
           "drop-index-not-concurrently",
@@ -60,6 +68,12 @@ public final class RuleIds {
    */
   public static final Set<String> ALWAYS_ERROR_ON_PROTECTED =
       Set.of(UNKNOWN_STATEMENT, DYNAMIC_SQL, PROTECTED_TABLE_WRITE);
+
+  /**
+   * Rules whose findings no contract exception may cover: an exception naming one is a
+   * configuration error. prodguard's own objects are protected whatever the contract says.
+   */
+  public static final Set<String> NOT_COVERABLE = Set.of(PRODGUARD_OBJECTS);
 
   private RuleIds() {}
 

@@ -55,6 +55,22 @@ public final class ContractMarkdown {
                 .map(r -> "`" + r + "`")
                 .collect(Collectors.joining(", ")))
         .append(".\n\n");
+    md.append("Refused on every environment, whatever the contract says: ")
+        .append(
+            Rules.all().stream()
+                .filter(r -> r.defaultSeverity() == Severity.ERROR)
+                .map(Rule::id)
+                .sorted()
+                .map(
+                    r ->
+                        "`"
+                            + r
+                            + "`"
+                            + (RuleIds.NOT_COVERABLE.contains(r)
+                                ? " (no exception can cover it)"
+                                : ""))
+                .collect(Collectors.joining(", ")))
+        .append(".\n\n");
 
     md.append("## Protected tables\n\n");
     if (c.protectedTables().isEmpty()) {

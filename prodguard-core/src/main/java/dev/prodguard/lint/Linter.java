@@ -7,6 +7,7 @@ import dev.prodguard.dialect.Dialect;
 import dev.prodguard.sql.Classifier;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
+import dev.prodguard.sql.Routines;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
 import dev.prodguard.sql.SqlStatement;
@@ -31,9 +32,11 @@ import java.util.Set;
 /**
  * Analyses migration files against the contract (G4). Used by {@code prodguard lint} and by the
  * pipeline's {@code verify}. On a protected environment, forbidden rules, unknown statements,
- * dynamic SQL and protected-table writes are errors; a finding is covered only by a contract
- * exception for its migration and rule, and an exception that covers nothing is itself an error.
- * Inline SQL comments never change a finding.
+ * dynamic SQL and protected-table writes are errors; rules whose default severity is error
+ * (transaction control, prodguard's own objects) are errors everywhere. A finding is covered only
+ * by a contract exception for its migration and rule ({@link RuleIds#NOT_COVERABLE} rules never),
+ * and an exception that covers nothing is itself an error. Inline SQL comments never change a
+ * finding. Routines the files define, in Flyway's order, are followed where they are called.
  */
 public final class Linter {
   public static final String UNUSED_EXCEPTION = "contract-exception-unused";
@@ -60,7 +63,21 @@ public final class Linter {
    * among them only: an exception for a migration that is not in the set is not judged here.
    */
   public LintReport lintFiles(List<Path> files, Contract contract, boolean protectedEnv) {
-    return run(MigrationFiles.of(files), contract, protectedEnv, false);
+    return lintFiles(files, List.of(), contract, protectedEnv);
+  }
+
+  /**
+   * Lints {@code files}; {@code context} are the other migrations (e.g. those already applied, in
+   * Flyway's order), read only for the functions and procedures they define, so that a call in
+   * {@code files} is judged by the body it runs.
+   */
+  public LintReport lintFiles(
+      List<Path> files, List<Path> context, Contract contract, boolean protectedEnv) {
+    Routines routines = new Routines();
+    for (Path p : context) {
+      learnRoutines(p, routines);
+    }
+    return run(MigrationFiles.of(files), contract, protectedEnv, false, routines);
   }
 
   /**
@@ -68,14 +85,15 @@ public final class Linter {
    * does not exist is an error too.
    */
   public LintReport lintLocations(List<Path> locations, Contract contract, boolean protectedEnv) {
-    return run(MigrationFiles.find(locations), contract, protectedEnv, true);
+    return run(MigrationFiles.find(locations), contract, protectedEnv, true, new Routines());
   }
 
   LintReport run(
       List<MigrationFiles.MigrationFile> files,
       Contract contract,
       boolean protectedEnv,
-      boolean complete) {
+      boolean complete,
+      Routines routines) {
     List<Finding> findings = new ArrayList<>();
     List<String> names = new ArrayList<>();
     Set<Contract.MigrationException> used = new HashSet<>();
@@ -84,7 +102,7 @@ public final class Linter {
     for (MigrationFiles.MigrationFile f : files) {
       names.add(f.path().toString());
       f.id().ifPresent(present::add);
-      statements += lintFile(f, contract, protectedEnv, findings, used);
+      statements += lintFile(f, contract, protectedEnv, findings, used, routines);
     }
     for (Contract.MigrationException e : contract.exceptions()) {
       if (used.contains(e)) {
@@ -124,7 +142,8 @@ public final class Linter {
       Contract contract,
       boolean protectedEnv,
       List<Finding> findings,
-      Set<Contract.MigrationException> used) {
+      Set<Contract.MigrationException> used,
+      Routines routines) {
     String text = read(f.path(), findings);
     String name = f.path().toString();
     String migration = f.id().map(MigrationId::toString).orElse(null);
@@ -137,7 +156,7 @@ public final class Linter {
         text.length(),
         statement -> {
           count[0]++;
-          for (Operation op : classifier.classify(statement)) {
+          for (Operation op : classifier.classify(statement, routines)) {
             for (Rule rule : rules) {
               String message = rule.check(op, context);
               if (message != null) {
@@ -174,7 +193,7 @@ public final class Linter {
         migration,
         st.line(),
         st.column(),
-        message,
+        op.via() == null ? message : message + " (" + op.via() + ")",
         st.excerpt(160),
         rule.recipe(),
         null);
@@ -195,7 +214,7 @@ public final class Linter {
       Optional<MigrationId> id,
       Contract contract,
       Set<Contract.MigrationException> used) {
-    if (id.isEmpty()) {
+    if (id.isEmpty() || RuleIds.NOT_COVERABLE.contains(finding.rule())) {
       return finding;
     }
     for (Contract.MigrationException e : contract.exceptions()) {
@@ -205,6 +224,29 @@ public final class Linter {
       }
     }
     return finding;
+  }
+
+  /**
+   * Classifies the CREATE and DROP statements of a migration that is not linted, to learn the
+   * routines it defines. A file that cannot be read as UTF-8 teaches nothing (it is judged where it
+   * is linted).
+   */
+  private void learnRoutines(Path path, Routines routines) {
+    List<Finding> ignored = new ArrayList<>();
+    String text = read(path, ignored);
+    splitter.split(
+        new SourceFile(path.toString(), text),
+        0,
+        text.length(),
+        st -> {
+          if (startsWith(text, st.start(), "CREATE") || startsWith(text, st.start(), "DROP")) {
+            classifier.classify(st, routines);
+          }
+        });
+  }
+
+  private static boolean startsWith(String text, int at, String word) {
+    return text.regionMatches(true, at, word, 0, word.length());
   }
 
   /** UTF-8; a file that is not valid UTF-8 cannot be trusted and becomes a finding. */
@@ -247,13 +289,14 @@ public final class Linter {
   /** Splits and classifies one text (benchmarks and tests). Returns the operation count. */
   public int analyse(String name, String text, java.util.function.Consumer<Operation> sink) {
     int[] n = {0};
+    Routines routines = new Routines();
     splitter.split(
         new SourceFile(name, text),
         0,
         text.length(),
         st ->
             classifier
-                .classify(st)
+                .classify(st, routines)
                 .forEach(
                     op -> {
                       n[0]++;

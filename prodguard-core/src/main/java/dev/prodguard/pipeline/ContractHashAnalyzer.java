@@ -1,11 +1,10 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.environment.Target;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -21,15 +20,19 @@ public final class ContractHashAnalyzer implements MigrationAnalyzer {
     return new Analysis(List.of(), contractSha256(target.config()));
   }
 
-  /** SHA-256 of the configured contract file; empty when it does not exist. */
+  /**
+   * SHA-256 of the configured contract file; empty only when {@code prodguard.yml} names no
+   * contract and the default file does not exist.
+   *
+   * @throws dev.prodguard.config.ConfigException when a contract that should be read cannot be
+   */
   public static Optional<String> contractSha256(ProdguardConfig config) {
     Path contract = config.contract();
-    try {
-      return Optional.of(Hashes.sha256(Files.readAllBytes(contract)));
-    } catch (NoSuchFileException e) {
+    if (!config.contractNamed() && Files.notExists(contract, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the contract " + contract, e);
     }
+    return Optional.of(
+        Hashes.sha256(
+            ContractLoader.read(contract, config.contractNamed() ? config.file() : null)));
   }
 }

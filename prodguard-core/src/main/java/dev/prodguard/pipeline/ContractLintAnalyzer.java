@@ -13,34 +13,51 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * G4 in {@code verify}: the pending migrations are linted against the contract with the target's
- * dialect and protection. Without a contract file the default forbidden rules apply and the
- * contract hash is recorded as absent. The linted files must still hold the bytes that were hashed,
- * so what was analysed is what will be deployed.
+ * dialect and protection; the other migrations of the locations (those already applied) are read
+ * for the routines they define, so a call is judged by the body it runs. Only when prodguard.yml
+ * names no contract and the default file does not exist do the default rules apply (the contract
+ * hash is then recorded as absent); a contract that cannot be read is a configuration error. The
+ * linted files must still hold the bytes that were hashed, so what was analysed is what will be
+ * deployed.
  */
 public final class ContractLintAnalyzer implements MigrationAnalyzer {
 
   @Override
   public Analysis analyse(List<PendingMigration> pending, Target target) {
     ProdguardConfig config = target.config();
-    Optional<String> sha = ContractHashAnalyzer.contractSha256(config);
+    Optional<Contract> loaded = ContractLoader.forConfig(config);
+    Optional<String> sha = loaded.map(Contract::sha256);
     Contract contract =
-        sha.isPresent()
-            ? ContractLoader.load(config.contract())
-            : ContractLoader.parse(
-                config.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+        loaded.orElseGet(
+            () ->
+                ContractLoader.parse(
+                    config.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8)));
     List<Path> paths = new ArrayList<>();
+    List<Path> locations = new ArrayList<>();
+    for (String location : config.migrationLocations()) {
+      locations.add(MigrationFiles.resolve(config, location));
+    }
     for (PendingMigration p : pending) {
       paths.add(
           MigrationFiles.resolve(config, p.file().location()).resolve(p.file().relativePath()));
     }
+    Set<Path> linted = new HashSet<>();
+    paths.forEach(p -> linted.add(p.toAbsolutePath().normalize()));
+    List<Path> applied =
+        dev.prodguard.lint.MigrationFiles.find(locations).stream()
+            .map(dev.prodguard.lint.MigrationFiles.MigrationFile::path)
+            .filter(p -> !linted.contains(p.toAbsolutePath().normalize()))
+            .toList();
     LintReport report =
         new Linter(target.dialect().kind())
-            .lintFiles(paths, contract, target.environment().isProtected());
+            .lintFiles(paths, applied, contract, target.environment().isProtected());
     List<String> refusals = new ArrayList<>();
     for (Finding f : report.blocking()) {
       refusals.add(

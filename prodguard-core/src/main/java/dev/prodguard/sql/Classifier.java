@@ -3,53 +3,140 @@ package dev.prodguard.sql;
 import dev.prodguard.sql.Operation.Flag;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Turns a statement into {@link Operation}s. A hand-written recogniser handles the statements
- * migrations are made of (it reads only as far as it needs: an INSERT is classified after its
- * target, whatever its size); what it does not know goes to JSqlParser; what neither can classify
- * is {@link OpKind#UNKNOWN}. Routine bodies (DO blocks, functions, procedures, triggers, events)
- * are split and classified too, and {@code EXECUTE}/{@code PREPARE} inside them is dynamic SQL.
+ * migrations are made of; what it does not know goes to JSqlParser; what neither can classify with
+ * certainty is {@link OpKind#UNKNOWN}. Every data-changing part is found wherever it sits: CTEs
+ * ({@code WITH d AS (DELETE ...)}) at any level and in {@code CREATE TABLE AS}, {@code COPY
+ * (query)} or {@code EXPLAIN ANALYZE}, each {@code MERGE} branch, rule actions, routine bodies (DO
+ * blocks, functions, procedures, triggers, events; {@code EXECUTE}/{@code PREPARE} inside them is
+ * dynamic SQL), and the bodies of the routines a statement calls when the migrations define them
+ * ({@link Routines}); a call of a user routine whose body is unknown is {@link Flag#OPAQUE}. A
+ * {@code WHERE} that holds for every row ({@link Predicate}) counts as none. Statements that name
+ * one of prodguard's own objects ({@link ProdguardObjects}) say so.
+ *
+ * <p>Expressions are read token by token; a data-seeding {@code INSERT} is therefore read whole
+ * (linear in its size), because a function call in its values runs too.
  */
 public final class Classifier {
-  private static final int MAX_NESTING = 4;
+  private static final int MAX_NESTING = 6;
+  private static final int MAX_CALL_DEPTH = 8;
+  private static final Set<String> WHERE_STOPS = Set.of("RETURNING", "ORDER", "LIMIT");
+  private static final Set<String> TRANSACTION_WORDS =
+      Set.of("TRANSACTION", "WORK", "PREPARED", "TO", "SAVEPOINT", "START", "END", "COMMIT");
+  private static final Set<String> UPDATE_STOPS =
+      Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
   private final SqlSyntax syntax;
   private final Splitter splitter;
   private final ParserFallback fallback;
+  private final SqlNames names;
 
   public Classifier(SqlSyntax syntax) {
     this.syntax = syntax;
     this.splitter = new Splitter(syntax);
     this.fallback = new ParserFallback(syntax);
+    this.names = SqlNames.of(syntax);
   }
 
   public SqlSyntax syntax() {
     return syntax;
   }
 
+  /** Classifies one statement on its own: calls of routines are judged as unknown bodies. */
   public List<Operation> classify(SqlStatement statement) {
+    return classify(statement, new Routines());
+  }
+
+  /**
+   * Classifies one statement; {@code routines} holds the routines defined before it (in migration
+   * order) and learns the ones it defines.
+   */
+  public List<Operation> classify(SqlStatement statement, Routines routines) {
     List<Operation> out = new ArrayList<>(2);
-    new Ctx(statement, out, false, 0).top();
+    new Ctx(statement, out, routines, false, false, 0, null).top();
+    mentions(statement, out);
     return out;
   }
 
+  /**
+   * Adds a {@link OpKind#REFERENCE} for each of prodguard's object names the statement contains
+   * (outside comments), unless an operation already targets one.
+   */
+  private void mentions(SqlStatement s, List<Operation> out) {
+    String text = s.source().text();
+    if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null) {
+      return;
+    }
+    for (Operation op : out) {
+      if (ProdguardObjects.reserved(op.target())) {
+        return; // the statement is judged by that operation already
+      }
+    }
+    Set<String> seen = new HashSet<>();
+    Lexer lx = new Lexer(s, syntax);
+    while (!lx.atEnd()) {
+      Token t = lx.next();
+      String name = null;
+      String how = null;
+      if (t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT) {
+        String id = t.identifier().toLowerCase(Locale.ROOT);
+        if (ProdguardObjects.reserved(id)) {
+          name = id;
+        }
+      } else if (t.type == Token.Type.STRING || t.type == Token.Type.DOLLAR_STRING) {
+        name = ProdguardObjects.mentionedIn(text, t.start, t.end);
+        how = "named in a string";
+      }
+      if (name != null && seen.add(lastPart(name))) {
+        out.add(new Operation(OpKind.REFERENCE, s, name, null, null, null, how, null));
+      }
+    }
+  }
+
+  static String lastPart(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? n : n.substring(dot + 1);
+  }
+
   /** The classification of one (possibly nested) statement. */
-  private final class Ctx {
+  private final class Ctx implements Predicate.Tokens {
     final SqlStatement s;
     final List<Operation> out;
+    final Routines routines;
     final boolean inBody;
+    final boolean deferred;
     final int nesting;
     final Lexer lx;
+    String via;
 
-    Ctx(SqlStatement s, List<Operation> out, boolean inBody, int nesting) {
+    /** When true, {@link #next} reports calls and data-changing groups in expressions. */
+    boolean scanning;
+
+    Token prev;
+    int mutedUntil = -1;
+
+    Ctx(
+        SqlStatement s,
+        List<Operation> out,
+        Routines routines,
+        boolean inBody,
+        boolean deferred,
+        int nesting,
+        String via) {
       this.s = s;
       this.out = out;
+      this.routines = routines;
       this.inBody = inBody;
+      this.deferred = deferred;
       this.nesting = nesting;
+      this.via = via;
       this.lx = new Lexer(s, syntax);
     }
 
@@ -65,7 +152,214 @@ public final class Classifier {
       if (inBody) {
         f.add(Flag.IN_BODY);
       }
-      out.add(new Operation(kind, s, target, column, columns, f, detail));
+      if (deferred) {
+        f.add(Flag.DEFERRED);
+      }
+      out.add(new Operation(kind, s, target, column, columns, f, detail, via));
+    }
+
+    void addVia(
+        String where,
+        OpKind kind,
+        String target,
+        List<String> columns,
+        Set<Flag> flags,
+        String detail) {
+      String saved = via;
+      via = where;
+      add(kind, target, null, columns, flags, detail);
+      via = saved;
+    }
+
+    // ---- the token stream ----------------------------------------------------------------
+
+    @Override
+    public Token peek(int k) {
+      return lx.peek(k);
+    }
+
+    /** The next token; while scanning, calls and data-changing groups in it are reported. */
+    @Override
+    public Token next() {
+      Token t = lx.next();
+      if (scanning && t.type != Token.Type.EOF && t.start >= mutedUntil) {
+        see(t);
+      }
+      prev = t;
+      return t;
+    }
+
+    /** Consumes the rest of the statement, reporting what it calls. */
+    void scanRest() {
+      scanning = true;
+      while (!lx.atEnd()) {
+        next();
+      }
+    }
+
+    void see(Token t) {
+      if (t.isPunct('(')) {
+        embedded(t);
+      } else if (t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT) {
+        call(t);
+      }
+    }
+
+    /**
+     * {@code (DELETE ...)}, {@code (WITH ...)}: a data-changing statement inside parentheses (a CTE
+     * body, a {@code COPY (query)}, a rule action) is classified as a statement.
+     */
+    void embedded(Token open) {
+      Token n = lx.peek();
+      if (n.type != Token.Type.WORD) {
+        return;
+      }
+      switch (n.upper()) {
+        case "INSERT", "UPDATE", "DELETE", "MERGE", "WITH" -> {}
+        default -> {
+          return;
+        }
+      }
+      if (!n.is("WITH") && lx.peek(1).isPunct('(')) {
+        return; // MySQL's INSERT(str, pos, len, new) string function
+      }
+      int close = matching(open);
+      sub(open.end, close);
+      mutedUntil = close; // its calls were reported by the inner statement
+    }
+
+    /** The offset of the parenthesis closing {@code open}, or the statement's end. */
+    int matching(Token open) {
+      Lexer ahead = new Lexer(s.source().text(), open.end, s.end(), syntax);
+      int depth = 1;
+      while (true) {
+        Token t = ahead.next();
+        if (t.type == Token.Type.EOF) {
+          return s.end();
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')') && --depth == 0) {
+          return t.start;
+        }
+      }
+    }
+
+    /** A name followed by {@code (}: a user function's body is followed or marked opaque. */
+    void call(Token t) {
+      if (prev != null && prev.isPunct('.')) {
+        return; // the middle of a qualified name, reported at its first part
+      }
+      List<Token> parts = new ArrayList<>(2);
+      parts.add(t);
+      int k = 0;
+      while (lx.peek(k).isPunct('.') && lx.peek(k + 1).isName()) {
+        parts.add(lx.peek(k + 1));
+        k += 2;
+      }
+      if (!lx.peek(k).isPunct('(')) {
+        return;
+      }
+      Token last = parts.get(parts.size() - 1);
+      String fn = last.identifier().toLowerCase(Locale.ROOT);
+      String schema =
+          parts.size() > 1
+              ? parts.get(parts.size() - 2).identifier().toLowerCase(Locale.ROOT)
+              : null;
+      StringBuilder full = new StringBuilder();
+      for (Token p : parts) {
+        full.append(full.length() == 0 ? "" : ".").append(p.identifier().toLowerCase(Locale.ROOT));
+      }
+      if (routines.knows(fn)) {
+        callKnown(full.toString());
+        return;
+      }
+      if (parts.size() == 1 && last.type == Token.Type.WORD && names.keyword(fn)) {
+        return; // SQL syntax: IN (, VALUES (, OVER (, COALESCE(, ...
+      }
+      if (aliasPosition()) {
+        return; // FROM f() AS g(n), FROM t x(a, b), x::numeric(10, 2)
+      }
+      if (names.runsSqlText(fn) && names.builtin(schema, fn)) {
+        add(OpKind.DYNAMIC_SQL, null, null, null, null, fn + "() runs the SQL text it is given");
+      } else if (names.touchesServerFiles(fn) && names.builtin(schema, fn)) {
+        add(
+            OpKind.UNKNOWN,
+            null,
+            null,
+            null,
+            null,
+            fn + "() reads or writes files on the database server");
+      } else if (!names.builtin(schema, fn)) {
+        add(OpKind.FUNCTION_CALL, full.toString(), null, null, EnumSet.of(Flag.OPAQUE), null);
+      }
+    }
+
+    /** Whether the name just read stands where an alias or a type name stands. */
+    boolean aliasPosition() {
+      Token p = prev;
+      if (p == null) {
+        return false;
+      }
+      if (p.is("AS") || p.isPunct(':') || p.isPunct(')') || p.is("TABLESAMPLE")) {
+        return true;
+      }
+      return p.type == Token.Type.QUOTED_IDENT
+          || (p.type == Token.Type.WORD && !names.keyword(p.text().toLowerCase(Locale.ROOT)));
+    }
+
+    /**
+     * A call of a routine the migrations define. In a deferred body the call is recorded (it is
+     * followed when the routine is called); otherwise what the routine runs is classified here.
+     */
+    void callKnown(String name) {
+      add(OpKind.FUNCTION_CALL, name, null, null, null, null);
+      if (!deferred) {
+        expand(name, new HashSet<>(), 0);
+      }
+    }
+
+    /** The operations of every known body of {@code name}, as run by this statement. */
+    void expand(String name, Set<String> following, int depth) {
+      String key = lastPart(name);
+      if (!following.add(key)) {
+        return; // recursion: that body is being followed already
+      }
+      if (depth > MAX_CALL_DEPTH) {
+        unknown("calls nested too deeply to follow (" + name + ")");
+        return;
+      }
+      for (Routines.Routine r : routines.find(name)) {
+        String where = "in " + r.name() + "(), run by this statement";
+        for (Operation op : r.body()) {
+          boolean isCall = op.kind() == OpKind.FUNCTION_CALL || op.kind() == OpKind.CALL;
+          if (isCall && op.target() != null && routines.knows(op.target())) {
+            expand(op.target(), following, depth + 1);
+            continue;
+          }
+          if (isCall && !op.has(Flag.OPAQUE)) {
+            continue; // a routine since dropped: nothing to follow, nothing to report twice
+          }
+          Set<Flag> f = EnumSet.noneOf(Flag.class);
+          f.addAll(op.flags());
+          f.remove(Flag.DEFERRED);
+          f.add(Flag.IN_BODY);
+          if (deferred) {
+            f.add(Flag.DEFERRED);
+          }
+          out.add(
+              new Operation(
+                  op.kind(),
+                  s,
+                  op.target(),
+                  op.column(),
+                  op.columns(),
+                  f,
+                  op.detail(),
+                  op.via() != null ? op.via() + ", " + where : where));
+        }
+      }
+      following.remove(key);
     }
 
     void add(OpKind kind, String target) {
@@ -86,7 +380,7 @@ public final class Classifier {
         return;
       }
       if (first.isPunct('(')) {
-        add(OpKind.SELECT, null);
+        select(); // (SELECT ...) UNION (...), or a parenthesised WITH
         return;
       }
       if (first.type != Token.Type.WORD) {
@@ -94,7 +388,8 @@ public final class Classifier {
         return;
       }
       switch (first.upper()) {
-        case "SELECT", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC" -> add(OpKind.SELECT, null);
+        case "SELECT", "VALUES", "TABLE" -> select();
+        case "SHOW", "DESCRIBE", "DESC" -> add(OpKind.SELECT, null);
         case "WITH" -> with();
         case "INSERT", "REPLACE" -> insert();
         case "UPDATE" -> update();
@@ -111,10 +406,17 @@ public final class Classifier {
         case "REVOKE" -> grantOrRevoke(OpKind.REVOKE);
         case "REASSIGN" -> add(OpKind.GRANT, null, null, null, null, "REASSIGN OWNED");
         case "COMMENT" -> add(OpKind.COMMENT, null);
-        case "SET", "RESET", "USE" -> add(OpKind.SET_SESSION, null);
+        case "SET" -> set();
+        case "RESET", "USE" -> add(OpKind.SET_SESSION, null);
         case "BEGIN" -> begin();
-        case "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "END", "ABORT", "XA" ->
-            add(OpKind.TRANSACTION, null);
+        case "START" -> {
+          if (lx.peek(1).is("TRANSACTION")) {
+            transaction();
+          } else {
+            unknown("START of an unrecognised kind");
+          }
+        }
+        case "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "END", "ABORT", "XA" -> transaction();
         case "LOCK" -> lock();
         case "UNLOCK" -> add(OpKind.LOCK, null);
         case "ANALYZE",
@@ -134,8 +436,8 @@ public final class Classifier {
             add(OpKind.MAINTENANCE, null);
         case "EXPLAIN" -> explain();
         case "CALL" -> {
-          lx.next();
-          add(OpKind.CALL, name());
+          next();
+          callStatement(name());
         }
         case "DO" -> doBlock();
         case "EXECUTE" -> add(OpKind.DYNAMIC_SQL, null, null, null, null, "EXECUTE");
@@ -152,14 +454,14 @@ public final class Classifier {
       if (!t.isName()) {
         return null;
       }
-      lx.next();
+      next();
       StringBuilder sb = new StringBuilder(t.identifier());
       while (lx.peek().isPunct('.') && lx.peek(1).isName()) {
-        lx.next();
-        sb.append('.').append(lx.next().identifier());
+        next();
+        sb.append('.').append(next().identifier());
       }
       if (lx.peek().isPunct('*')) {
-        lx.next(); // PostgreSQL: table and descendants
+        next(); // PostgreSQL: table and descendants
       }
       return sb.toString();
     }
@@ -176,7 +478,7 @@ public final class Classifier {
 
     void ifExists() {
       if (lx.peek().is("IF")) {
-        lx.next();
+        next();
         lx.accept("NOT");
         lx.accept("EXISTS");
       }
@@ -195,10 +497,10 @@ public final class Classifier {
         } else if (t.isPunct(')')) {
           depth--;
         } else if (depth == 0 && t.isPunct(',')) {
-          lx.next();
+          next();
           return true;
         }
-        lx.next();
+        next();
       }
     }
 
@@ -206,7 +508,7 @@ public final class Classifier {
     boolean skipPast(String word) {
       int depth = 0;
       while (true) {
-        Token t = lx.next();
+        Token t = next();
         if (t.type == Token.Type.EOF) {
           return false;
         }
@@ -221,13 +523,13 @@ public final class Classifier {
     }
 
     /**
-     * Scans the rest of the statement for a depth-0 WHERE; a WHERE that is trivially true ({@code
-     * WHERE true}, {@code WHERE 1=1}) does not count.
+     * Scans the rest of the statement for a depth-0 WHERE; a WHERE that holds for every row ({@code
+     * WHERE true}, {@code WHERE 1 = 1}, {@code WHERE x = x OR ...}) does not count.
      */
     boolean hasWhere() {
       int depth = 0;
       while (true) {
-        Token t = lx.next();
+        Token t = next();
         if (t.type == Token.Type.EOF) {
           return false;
         }
@@ -236,43 +538,22 @@ public final class Classifier {
         } else if (t.isPunct(')')) {
           depth--;
         } else if (depth == 0 && t.is("WHERE")) {
-          return !triviallyTrue();
+          boolean always = Predicate.alwaysTrue(this, WHERE_STOPS, syntax);
+          scanRest(); // RETURNING, ORDER BY, LIMIT: calls there run too
+          return !always;
         }
       }
-    }
-
-    boolean triviallyTrue() {
-      Token a = lx.peek(0);
-      Token b = lx.peek(1);
-      if (a.type == Token.Type.NUMBER
-          && b.isPunct('=')
-          && lx.peek(2).type == Token.Type.NUMBER
-          && a.text().equals(lx.peek(2).text())) {
-        return endOfCondition(lx.peek(3));
-      }
-      if (a.is("TRUE") || (a.type == Token.Type.NUMBER && a.text().equals("1"))) {
-        return endOfCondition(b);
-      }
-      return false;
-    }
-
-    boolean endOfCondition(Token t) {
-      return t.type == Token.Type.EOF
-          || t.is("RETURNING")
-          || t.is("LIMIT")
-          || t.is("ORDER")
-          || t.isPunct(';');
     }
 
     // ---- DML ---------------------------------------------------------------------------
 
     void insert() {
-      lx.next();
+      next();
       while (lx.peek().is("LOW_PRIORITY")
           || lx.peek().is("DELAYED")
           || lx.peek().is("HIGH_PRIORITY")
           || lx.peek().is("IGNORE")) {
-        lx.next();
+        next();
       }
       lx.accept("INTO");
       String target = name();
@@ -280,13 +561,17 @@ public final class Classifier {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      if (lx.peek().is("AS") || (lx.peek().isName() && !insertKeyword(lx.peek()))) {
+        lx.accept("AS");
+        name(); // an alias (PostgreSQL INSERT INTO t AS x)
+      }
       List<String> cols = new ArrayList<>();
       if (lx.peek().isPunct('(')
           && lx.peek(1).isName()
           && !lx.peek(1).is("SELECT")
           && !lx.peek(1).is("WITH")
           && !lx.peek(1).is("VALUES")) {
-        lx.next();
+        next();
         while (lx.peek().isName()) {
           cols.add(columnName());
           if (!lx.acceptPunct(',')) {
@@ -295,18 +580,51 @@ public final class Classifier {
         }
       }
       add(OpKind.INSERT, target, null, cols, null, null);
+      scanRest(); // SELECT ..., VALUES (f(...)), ON CONFLICT DO UPDATE ...: calls run too
+    }
+
+    boolean insertKeyword(Token t) {
+      return switch (t.upper()) {
+        case "VALUES",
+            "SELECT",
+            "WITH",
+            "DEFAULT",
+            "OVERRIDING",
+            "SET",
+            "TABLE",
+            "PARTITION",
+            "ON",
+            "RETURNING",
+            "VALUE" ->
+            true;
+        default -> false;
+      };
     }
 
     void update() {
-      lx.next();
+      next();
       while (lx.peek().is("ONLY") || lx.peek().is("LOW_PRIORITY") || lx.peek().is("IGNORE")) {
-        lx.next();
+        next();
       }
       String target = name();
+      scanning = true;
       if (target == null || !skipPast("SET")) {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      List<String> cols = assignments(UPDATE_STOPS);
+      Set<Flag> flags = EnumSet.noneOf(Flag.class);
+      if (hasWhere()) {
+        flags.add(Flag.HAS_WHERE);
+      }
+      add(OpKind.UPDATE, target, null, cols, flags, null);
+    }
+
+    /**
+     * Reads {@code col = expr, (a, b) = (...), ...} and returns the assigned columns; stops before
+     * a depth-0 stop word.
+     */
+    List<String> assignments(Set<String> stops) {
       List<String> cols = new ArrayList<>();
       while (true) {
         if (lx.acceptPunct('(')) {
@@ -324,20 +642,17 @@ public final class Classifier {
           }
           cols.add(c);
         }
-        if (!skipAssignment()) {
+        if (!skipAssignment(stops)) {
           break;
         }
       }
-      Set<Flag> flags = EnumSet.noneOf(Flag.class);
-      if (hasWhere()) {
-        flags.add(Flag.HAS_WHERE);
-      }
-      add(OpKind.UPDATE, target, null, cols, flags, null);
+      return cols;
     }
 
     /** Skips {@code = expr}; true when a depth-0 comma follows (another assignment). */
-    boolean skipAssignment() {
+    boolean skipAssignment(Set<String> stops) {
       int depth = 0;
+      int cases = 0;
       while (true) {
         Token t = lx.peek();
         if (t.type == Token.Type.EOF) {
@@ -347,27 +662,27 @@ public final class Classifier {
           depth++;
         } else if (t.isPunct(')')) {
           depth--;
-        } else if (depth == 0) {
+        } else if (t.is("CASE")) {
+          cases++;
+        } else if (t.is("END") && cases > 0) {
+          cases--;
+        } else if (depth == 0 && cases == 0) {
           if (t.isPunct(',')) {
-            lx.next();
+            next();
             return true;
           }
-          if (t.is("FROM")
-              || t.is("WHERE")
-              || t.is("RETURNING")
-              || t.is("ORDER")
-              || t.is("LIMIT")) {
+          if (t.type == Token.Type.WORD && stops.contains(t.upper())) {
             return false;
           }
         }
-        lx.next();
+        next();
       }
     }
 
     void delete() {
-      lx.next();
+      next();
       while (lx.peek().is("LOW_PRIORITY") || lx.peek().is("QUICK") || lx.peek().is("IGNORE")) {
-        lx.next();
+        next();
       }
       lx.accept("FROM");
       lx.accept("ONLY");
@@ -376,6 +691,7 @@ public final class Classifier {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      scanning = true;
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
       if (hasWhere()) {
         flags.add(Flag.HAS_WHERE);
@@ -383,8 +699,14 @@ public final class Classifier {
       add(OpKind.DELETE, target, null, null, flags, null);
     }
 
+    /**
+     * MERGE: each WHEN clause is an operation of its own on the target. {@code WHEN MATCHED THEN
+     * DELETE} deletes every row the ON condition matches, and an UPDATE branch without a further
+     * {@code AND} condition updates every one of them: without a condition of their own they count
+     * as having no WHERE.
+     */
     void merge() {
-      lx.next();
+      next();
       lx.accept("INTO");
       lx.accept("ONLY");
       String target = name();
@@ -392,11 +714,108 @@ public final class Classifier {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
-      add(OpKind.MERGE, target);
+      scanning = true;
+      if (!skipToWhen()) {
+        unknown("MERGE without a WHEN clause prodguard can read");
+        return;
+      }
+      while (lx.peek().is("WHEN")) {
+        next();
+        boolean not = lx.accept("NOT");
+        if (!lx.accept("MATCHED")) {
+          unknown("a MERGE WHEN clause prodguard cannot read");
+          return;
+        }
+        String by = null;
+        if (lx.accept("BY")) {
+          by = next().upper();
+        }
+        boolean condition = false;
+        if (lx.peek().is("AND")) {
+          next();
+          condition = !Predicate.alwaysTrue(this, Set.of("THEN"), syntax);
+        }
+        if (!lx.accept("THEN")) {
+          unknown("a MERGE WHEN clause prodguard cannot read");
+          return;
+        }
+        String clause =
+            "MERGE WHEN "
+                + (not ? "NOT " : "")
+                + "MATCHED"
+                + (by != null ? " BY " + by : "")
+                + (condition ? " AND ..." : "")
+                + " THEN ";
+        Set<Flag> where = condition ? EnumSet.of(Flag.HAS_WHERE) : null;
+        Token action = lx.next();
+        switch (action.upper()) {
+          case "DELETE" -> addVia(clause + "DELETE", OpKind.DELETE, target, null, where, null);
+          case "UPDATE" -> {
+            if (!lx.accept("SET")) {
+              unknown("MERGE UPDATE without SET");
+              return;
+            }
+            List<String> cols = assignments(Set.of("WHEN", "RETURNING"));
+            addVia(clause + "UPDATE", OpKind.UPDATE, target, cols, where, null);
+          }
+          case "INSERT" -> {
+            List<String> cols = new ArrayList<>();
+            if (lx.peek().isPunct('(') && lx.peek(1).isName()) {
+              next();
+              while (lx.peek().isName()) {
+                cols.add(columnName());
+                if (!lx.acceptPunct(',')) {
+                  break;
+                }
+              }
+            }
+            addVia(clause + "INSERT", OpKind.INSERT, target, cols, null, null);
+          }
+          case "DO" -> {
+            if (!lx.accept("NOTHING")) {
+              unknown("a MERGE action prodguard cannot read");
+              return;
+            }
+          }
+          default -> {
+            unknown("a MERGE action prodguard cannot read: " + action.text());
+            return;
+          }
+        }
+        skipToWhen();
+      }
+      if (!lx.atEnd() && !lx.peek().isPunct(';')) {
+        scanRest(); // RETURNING
+      }
+    }
+
+    /** Consumes up to the next depth-0 WHEN that is not inside a CASE; false at the end. */
+    boolean skipToWhen() {
+      int depth = 0;
+      int cases = 0;
+      while (true) {
+        Token t = lx.peek();
+        if (t.type == Token.Type.EOF) {
+          return false;
+        }
+        if (depth == 0 && cases == 0 && (t.is("WHEN") || t.is("RETURNING"))) {
+          return t.is("WHEN");
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (t.is("CASE")) {
+          cases++;
+        } else if (t.is("END") && cases > 0) {
+          cases--;
+        }
+        next();
+      }
     }
 
     void truncate() {
-      lx.next();
+      next();
       lx.accept("TABLE");
       List<String> tables = new ArrayList<>();
       do {
@@ -413,7 +832,7 @@ public final class Classifier {
       }
       boolean cascade = false;
       while (!lx.atEnd()) {
-        if (lx.next().is("CASCADE")) {
+        if (next().is("CASCADE")) {
           cascade = true;
         }
       }
@@ -422,10 +841,23 @@ public final class Classifier {
       }
     }
 
+    /**
+     * COPY: {@code COPY (query)} runs the query (which may be {@code DELETE ... RETURNING}); {@code
+     * FROM/TO STDIN/STDOUT} moves rows through the client; a server-side file or {@code PROGRAM} (a
+     * shell command run by the database server) is beyond what prodguard can judge.
+     */
     void copy() {
-      lx.next();
+      next();
       if (lx.peek().isPunct('(')) {
-        add(OpKind.SELECT, null); // COPY (query) TO ...
+        Token open = lx.peek();
+        Token close = skipParens();
+        add(OpKind.SELECT, null);
+        sub(open.end, close.type == Token.Type.EOF ? s.end() : close.start);
+        if (!lx.accept("TO")) {
+          unknown("COPY (query) without TO");
+          return;
+        }
+        copyEnd("TO");
         return;
       }
       String target = name();
@@ -436,14 +868,54 @@ public final class Classifier {
       if (lx.peek().isPunct('(')) {
         skipParens();
       }
-      if (lx.peek().is("FROM")) {
-        add(OpKind.COPY_IN, target);
-      } else {
-        add(OpKind.SELECT, target);
+      Token direction = next();
+      if (!direction.is("FROM") && !direction.is("TO")) {
+        unknown("COPY without FROM or TO");
+        return;
+      }
+      if (copyEnd(direction.upper())) {
+        add(direction.is("FROM") ? OpKind.COPY_IN : OpKind.SELECT, target);
       }
     }
 
+    /** After COPY ... FROM/TO: true for STDIN/STDOUT, else an unknown operation. */
+    boolean copyEnd(String direction) {
+      Token where = lx.peek();
+      if (where.is("STDIN") || where.is("STDOUT")) {
+        return true;
+      }
+      unknown(
+          where.is("PROGRAM")
+              ? "COPY " + direction + " PROGRAM runs a shell command on the database server"
+              : "COPY " + direction + " a file on the database server");
+      return false;
+    }
+
+    /** MySQL LOAD DATA/XML: only a client-side (LOCAL) file is judged; PostgreSQL LOAD 'lib'. */
     void load() {
+      next();
+      Token kind = lx.peek();
+      if (kind.is("INDEX")) {
+        add(OpKind.MAINTENANCE, null);
+        return;
+      }
+      if (!kind.is("DATA") && !kind.is("XML")) {
+        unknown(
+            kind.type == Token.Type.STRING
+                ? "LOAD loads a shared library into the database server"
+                : "LOAD of an unrecognised kind");
+        return;
+      }
+      boolean local = false;
+      while (!lx.atEnd() && !lx.peek().is("INFILE")) {
+        if (next().is("LOCAL")) {
+          local = true;
+        }
+      }
+      if (!local) {
+        unknown("LOAD " + kind.upper() + " INFILE reads a file on the database server");
+        return;
+      }
       if (!skipPast("INTO")) {
         unknown("LOAD without INTO");
         return;
@@ -452,12 +924,46 @@ public final class Classifier {
       add(OpKind.COPY_IN, name());
     }
 
+    /**
+     * SELECT, VALUES, TABLE: reads nothing but what its calls do; {@code INTO OUTFILE} (MySQL)
+     * writes a server-side file, PostgreSQL's top-level {@code SELECT ... INTO t} creates a table.
+     */
+    void select() {
+      add(OpKind.SELECT, null);
+      scanning = true;
+      int depth = 0;
+      while (!lx.atEnd()) {
+        Token t = next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && t.is("INTO")) {
+          Token n = lx.peek();
+          if (n.is("OUTFILE") || n.is("DUMPFILE")) {
+            unknown("SELECT INTO " + n.upper() + " writes a file on the database server");
+          } else if (syntax == SqlSyntax.POSTGRESQL && !inBody) {
+            while (lx.peek().is("TEMPORARY")
+                || lx.peek().is("TEMP")
+                || lx.peek().is("UNLOGGED")
+                || lx.peek().is("TABLE")) {
+              next();
+            }
+            String table = name();
+            if (table != null) {
+              add(OpKind.CREATE_TABLE, table);
+            }
+          }
+        }
+      }
+    }
+
     /** Consumes a parenthesised group; returns its closing token (EOF when unbalanced). */
     Token skipParens() {
       int depth = 0;
       Token t;
       do {
-        t = lx.next();
+        t = next();
         if (t.type == Token.Type.EOF) {
           return t;
         }
@@ -472,7 +978,7 @@ public final class Classifier {
 
     /** WITH: data-modifying CTE bodies are classified, then the main statement. */
     void with() {
-      lx.next();
+      next();
       lx.accept("RECURSIVE");
       while (true) {
         if (name() == null) {
@@ -519,13 +1025,13 @@ public final class Classifier {
         st++;
       }
       SqlStatement inner = new SqlStatement(src, st, end, src.line(st), src.column(st), null);
-      new Ctx(inner, out, inBody, nesting + 1).top();
+      new Ctx(inner, out, routines, inBody, deferred, nesting + 1, via).top();
     }
 
     // ---- DDL ---------------------------------------------------------------------------
 
     void create() {
-      lx.next();
+      next();
       lx.accept("OR", "REPLACE");
       if (lx.peek().is("DEFINER")) {
         // MySQL: DEFINER = user@host before the object kind
@@ -535,29 +1041,21 @@ public final class Classifier {
                 || lx.peek().is("TRIGGER")
                 || lx.peek().is("EVENT")
                 || lx.peek().is("VIEW"))) {
-          lx.next();
+          next();
         }
       }
-      while (lx.peek().is("GLOBAL")
-          || lx.peek().is("LOCAL")
-          || lx.peek().is("TEMP")
-          || lx.peek().is("TEMPORARY")
-          || lx.peek().is("UNLOGGED")
-          || lx.peek().is("ONLINE")
-          || lx.peek().is("OFFLINE")
-          || lx.peek().is("AGGREGATE")
-          || lx.peek().is("ALGORITHM")
-          || lx.peek().is("SQL")
-          || lx.peek().is("SECURITY")
-          || lx.peek().is("DEFINER")
-          || lx.peek().is("INVOKER")
-          || lx.peek().is("UNDEFINED")
-          || lx.peek().is("MERGE")
-          || lx.peek().is("TEMPTABLE")
-          || lx.peek().isPunct('=')) {
-        lx.next();
+      modifiers();
+      if (lx.peek().is("AGGREGATE") && lx.peek(1).is("FUNCTION")) {
+        next(); // MySQL CREATE AGGREGATE FUNCTION
       }
-      Token kind = lx.next();
+      Token kind = next();
+      if (!names.createKind(kind.upper())) {
+        unknown(
+            kind.type == Token.Type.EOF
+                ? "CREATE of an unrecognised kind"
+                : "CREATE " + kind.text() + ": an object type prodguard does not know");
+        return;
+      }
       switch (kind.upper()) {
         case "TABLE" -> {
           // IF NOT EXISTS may leave an existing table (with its data) in place
@@ -570,20 +1068,148 @@ public final class Classifier {
               null,
               conditional ? EnumSet.of(Flag.IF_EXISTS) : null,
               null);
+          createTableQuery();
         }
         case "UNIQUE", "FULLTEXT", "SPATIAL", "INDEX" -> createIndex();
-        case "VIEW", "MATERIALIZED", "RECURSIVE" -> add(OpKind.CREATE_VIEW, null);
+        case "VIEW", "RECURSIVE" -> {
+          lx.accept("VIEW");
+          ifExists();
+          add(OpKind.CREATE_VIEW, name()); // its query runs when the view is read, not now
+        }
+        case "MATERIALIZED" -> {
+          lx.accept("VIEW");
+          ifExists();
+          add(OpKind.CREATE_VIEW, name());
+          createTableQuery(); // populated now: its query runs
+        }
         case "FUNCTION", "PROCEDURE" -> routine(kind.upper());
         case "TRIGGER", "CONSTRAINT" -> trigger();
-        case "EVENT" -> event();
+        case "EVENT" -> {
+          if (syntax == SqlSyntax.POSTGRESQL) {
+            createOther("EVENT");
+          } else {
+            event();
+          }
+        }
+        case "RULE" -> rule();
         case "SCHEMA", "DATABASE" -> {
           ifExists();
           add(OpKind.CREATE_SCHEMA, name());
         }
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "CREATE " + kind.upper());
-        case "" -> unknown("CREATE of an unrecognised kind");
-        default -> add(OpKind.CREATE_OTHER, null, null, null, null, kind.upper());
+        default -> createOther(kind.upper());
+      }
+    }
+
+    /** MySQL's DEFINER, ALGORITHM and SQL SECURITY, and the TEMP/UNLOGGED kinds of tables. */
+    void modifiers() {
+      while (true) {
+        Token t = lx.peek();
+        if (t.is("GLOBAL")
+            || t.is("LOCAL")
+            || t.is("TEMP")
+            || t.is("TEMPORARY")
+            || t.is("UNLOGGED")
+            || t.is("ONLINE")
+            || t.is("OFFLINE")
+            || t.is("INVOKER")) {
+          next();
+        } else if ((t.is("ALGORITHM") || t.is("DEFINER")) && lx.peek(1).isPunct('=')) {
+          next();
+          next();
+          next(); // the value (MERGE, TEMPTABLE, UNDEFINED, a user, CURRENT_USER)
+          if (lx.peek().isPunct('(')) {
+            skipParens(); // CURRENT_USER()
+          }
+          while (lx.peek().isPunct('@')) {
+            next();
+            next(); // user@host, the host a name or a string
+          }
+        } else if (t.is("SQL") && lx.peek(1).is("SECURITY")) {
+          next();
+          next();
+          next(); // DEFINER | INVOKER
+        } else {
+          return;
+        }
+      }
+    }
+
+    /** An object of another kind: the name after the kind's words, for the record. */
+    void createOther(String kind) {
+      String words = kindWords(kind);
+      ifExists();
+      add(OpKind.CREATE_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+    }
+
+    /** The kind's first word and the further words of a multi-word kind, consumed. */
+    String kindWords(String first) {
+      StringBuilder words = new StringBuilder(first);
+      while (kindWord(lx.peek())) {
+        String w = next().upper();
+        if (!words.toString().endsWith(w)) {
+          words.append(' ').append(w);
+        }
+      }
+      return words.toString();
+    }
+
+    /** Second words of multi-word object kinds (EVENT TRIGGER, FOREIGN DATA WRAPPER, ...). */
+    boolean kindWord(Token t) {
+      return switch (t.upper()) {
+        case "TRIGGER",
+            "TABLE",
+            "VIEW",
+            "DATA",
+            "WRAPPER",
+            "SEARCH",
+            "CONFIGURATION",
+            "DICTIONARY",
+            "PARSER",
+            "TEMPLATE",
+            "CLASS",
+            "FAMILY",
+            "METHOD",
+            "OBJECT",
+            "MAPPING",
+            "LANGUAGE",
+            "CONVERSION",
+            "PROCEDURAL",
+            "GROUP",
+            "BODY" ->
+            true;
+        default -> false;
+      };
+    }
+
+    /**
+     * CREATE TABLE ... AS query, CREATE MATERIALIZED VIEW ... AS query, MySQL's CREATE TABLE ...
+     * SELECT: the query runs now and is classified as a statement of its own.
+     */
+    void createTableQuery() {
+      int depth = 0;
+      while (!lx.atEnd()) {
+        Token t = lx.peek();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0) {
+          if (t.is("AS") && !lx.peek(1).is("IDENTITY")) {
+            next();
+            if (!lx.atEnd()) {
+              sub(lx.peek().start, s.end());
+            }
+            return;
+          }
+          if (syntax == SqlSyntax.MYSQL
+              && (t.is("SELECT") || t.is("WITH") || t.is("VALUES") || t.is("TABLE"))) {
+            sub(t.start, s.end());
+            return;
+          }
+        }
+        next();
       }
     }
 
@@ -591,7 +1217,7 @@ public final class Classifier {
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
       int depth = 0;
       while (true) {
-        Token t = lx.next();
+        Token t = next();
         if (t.type == Token.Type.EOF) {
           unknown("CREATE INDEX without ON table");
           return;
@@ -610,13 +1236,35 @@ public final class Classifier {
       add(OpKind.CREATE_INDEX, name(), null, null, flags, null);
     }
 
+    /**
+     * CREATE FUNCTION/PROCEDURE: the body is classified (its operations run when the routine is
+     * called: {@link Flag#DEFERRED}) and remembered in {@link Routines} for the calls that follow.
+     */
     void routine(String kind) {
+      ifExists(); // MariaDB: CREATE PROCEDURE IF NOT EXISTS
       String fn = name();
+      String signature = "";
+      if (lx.peek().isPunct('(')) {
+        int from = lx.peek().end;
+        Token close = skipParens();
+        signature =
+            s.source()
+                .text()
+                .substring(from, close.type == Token.Type.EOF ? from : close.start)
+                .strip()
+                .replaceAll("\\s+", " ")
+                .toLowerCase(Locale.ROOT);
+      }
       add(OpKind.CREATE_FUNCTION, fn, null, null, null, kind);
+      int before = out.size();
       if (syntax == SqlSyntax.POSTGRESQL) {
         pgRoutineBody();
       } else {
         mysqlRoutineBody();
+      }
+      if (fn != null) {
+        routines.define(
+            fn, signature, kind.equals("PROCEDURE"), List.copyOf(out.subList(before, out.size())));
       }
     }
 
@@ -627,32 +1275,32 @@ public final class Classifier {
       Token atomic = null;
       int depth = 0;
       while (!lx.atEnd()) {
-        Token t = lx.next();
+        Token t = next();
         if (t.isPunct('(')) {
           depth++;
         } else if (t.isPunct(')')) {
           depth--;
         } else if (depth == 0 && t.is("LANGUAGE")) {
-          Token l = lx.next();
+          Token l = next();
           language = l.type == Token.Type.STRING ? unquote(l.text()) : l.identifier();
         } else if (depth == 0 && t.is("AS") && body == null) {
-          body = lx.next();
+          body = next();
         } else if (depth == 0 && t.is("BEGIN") && lx.peek().is("ATOMIC")) {
           atomic = t;
           break;
         }
       }
       if (atomic != null) {
-        body(atomic.start, s.end(), "sql");
+        body(atomic.start, s.end(), true);
         return;
       }
       if (body == null) {
         return; // RETURN expr (SQL-standard single expression) or a C function header
       }
-      pgBody(body, language == null ? "sql" : language);
+      pgBody(body, language == null ? "sql" : language, true);
     }
 
-    void pgBody(Token body, String language) {
+    void pgBody(Token body, String language, boolean later) {
       String lang = language.toLowerCase(Locale.ROOT);
       if (!lang.equals("plpgsql") && !lang.equals("sql")) {
         add(OpKind.DYNAMIC_SQL, null, null, null, null, "LANGUAGE " + lang + " body");
@@ -660,7 +1308,7 @@ public final class Classifier {
       }
       if (body.type == Token.Type.DOLLAR_STRING) {
         int tag = body.text().indexOf('$', 1) + 1;
-        body(body.start + tag, body.end - tag, lang);
+        body(body.start + tag, body.end - tag, later);
       } else {
         add(
             OpKind.DYNAMIC_SQL,
@@ -674,32 +1322,25 @@ public final class Classifier {
 
     /** MySQL: the body starts at the first depth-0 statement keyword after the header. */
     void mysqlRoutineBody() {
-      int depth = 0;
-      while (!lx.atEnd()) {
-        Token t = lx.peek();
-        if (t.isPunct('(')) {
-          depth++;
-        } else if (t.isPunct(')')) {
-          depth--;
-          if (depth == 0) {
-            lx.next();
-            break;
-          }
-        }
-        lx.next();
-      }
-      mysqlBodyFrom(false);
+      mysqlBodyFrom(false, true);
     }
 
-    /** Skips characteristics and starts the body at the first statement keyword. */
-    void mysqlBodyFrom(boolean immediate) {
+    /**
+     * Skips characteristics and starts the body at the first statement keyword; {@code later} when
+     * the body runs when called or fired. A {@code SONAME} header loads native code.
+     */
+    void mysqlBodyFrom(boolean immediate, boolean later) {
       while (!lx.atEnd()) {
         Token t = lx.peek();
-        if (immediate || startsMysqlBody(t) || (t.isName() && lx.peek(1).isPunct(':'))) {
-          body(t.start, s.end(), "sql");
+        if (t.is("SONAME")) {
+          add(OpKind.DYNAMIC_SQL, null, null, null, null, "SONAME: a native library's code");
           return;
         }
-        lx.next();
+        if (immediate || startsMysqlBody(t) || (t.isName() && lx.peek(1).isPunct(':'))) {
+          body(t.start, s.end(), later);
+          return;
+        }
+        next();
       }
     }
 
@@ -748,30 +1389,102 @@ public final class Classifier {
       if (syntax == SqlSyntax.MYSQL) {
         if (skipPast("ROW")) {
           if (lx.peek().is("FOLLOWS") || lx.peek().is("PRECEDES")) {
-            lx.next();
+            next();
             name();
           }
-          mysqlBodyFrom(true);
+          mysqlBodyFrom(true, true);
         }
+        return;
       }
+      // PostgreSQL: EXECUTE FUNCTION f(args) runs on every event of the table, later
+      if (!skipPast("EXECUTE")) {
+        unknown("CREATE TRIGGER without EXECUTE FUNCTION");
+        return;
+      }
+      if (!lx.accept("FUNCTION")) {
+        lx.accept("PROCEDURE");
+      }
+      String fn = name();
+      if (fn == null) {
+        unknown("CREATE TRIGGER without a function name");
+        return;
+      }
+      String schema = fn.contains(".") ? fn.substring(0, fn.lastIndexOf('.')) : null;
+      boolean known = routines.knows(fn);
+      if (known || !names.builtin(schema, lastPart(fn))) {
+        addVia(
+            "trigger " + trig + " on " + table,
+            OpKind.FUNCTION_CALL,
+            fn,
+            null,
+            EnumSet.of(Flag.DEFERRED, known ? Flag.DEFERRED : Flag.OPAQUE),
+            null);
+      }
+    }
+
+    /**
+     * CREATE RULE name AS ON event TO table [WHERE ...] DO [ALSO | INSTEAD] {NOTHING | command |
+     * (command; ...)}: the commands run on every such event of the table, later.
+     */
+    void rule() {
+      String rule = name();
+      if (!skipPast("ON")) {
+        unknown("CREATE RULE without ON event");
+        return;
+      }
+      next(); // SELECT | INSERT | UPDATE | DELETE
+      if (!lx.accept("TO")) {
+        unknown("CREATE RULE without TO table");
+        return;
+      }
+      String table = name();
+      add(OpKind.CREATE_RULE, table, null, null, null, rule);
+      if (!skipPast("DO")) {
+        unknown("CREATE RULE without DO");
+        return;
+      }
+      if (!lx.accept("ALSO")) {
+        lx.accept("INSTEAD");
+      }
+      if (lx.accept("NOTHING")) {
+        return;
+      }
+      String where = "action of rule " + rule + " on " + table;
+      if (nesting >= MAX_NESTING) {
+        unknown("nested too deeply to analyse");
+        return;
+      }
+      Token first = lx.peek();
+      int from = first.start;
+      int to = s.end();
+      if (first.isPunct('(')) {
+        from = first.end;
+        Token close = skipParens();
+        to = close.type == Token.Type.EOF ? s.end() : close.start;
+      }
+      splitter.split(
+          s.source(),
+          from,
+          to,
+          piece -> new Ctx(piece, out, routines, inBody, true, nesting + 1, where).top());
     }
 
     void event() {
       String ev = name();
       add(OpKind.CREATE_FUNCTION, ev, null, null, null, "EVENT");
       if (skipPast("DO")) {
-        mysqlBodyFrom(true);
+        mysqlBodyFrom(true, true);
       }
     }
 
     void doBlock() {
-      lx.next();
+      next();
       String language = "plpgsql";
       Token body = null;
       while (!lx.atEnd()) {
-        Token t = lx.next();
+        Token t = next();
         if (t.is("LANGUAGE")) {
-          Token l = lx.next();
+          Token l = next();
           language = l.type == Token.Type.STRING ? unquote(l.text()) : l.identifier();
         } else if (t.type == Token.Type.DOLLAR_STRING || t.type == Token.Type.STRING) {
           body = t;
@@ -782,20 +1495,111 @@ public final class Classifier {
         unknown("DO without a body");
         return;
       }
-      pgBody(body, language);
+      pgBody(body, language, false);
     }
 
     void begin() {
       if (syntax == SqlSyntax.MYSQL && lx.peek(1).is("NOT") && lx.peek(2).is("ATOMIC")) {
         add(OpKind.DO_BLOCK, null);
-        body(lx.peek().start, s.end(), "sql");
+        body(lx.peek().start, s.end(), false);
         return;
       }
-      add(OpKind.TRANSACTION, null);
+      transaction();
+    }
+
+    /** BEGIN, COMMIT, ROLLBACK TO SAVEPOINT, PREPARE TRANSACTION, XA ...: the words, as detail. */
+    void transaction() {
+      StringBuilder words = new StringBuilder(next().upper());
+      while (TRANSACTION_WORDS.contains(lx.peek().upper())) {
+        words.append(' ').append(next().upper());
+      }
+      add(OpKind.TRANSACTION, null, null, null, null, words.toString());
+    }
+
+    /**
+     * SET: each parameter is the target ({@code search_path}, {@code session_replication_role});
+     * {@code SET autocommit} and {@code SET TRANSACTION} are transaction control; MariaDB's {@code
+     * SET STATEMENT ... FOR statement} runs the statement; MySQL values may call functions.
+     */
+    void set() {
+      next();
+      if (syntax == SqlSyntax.MYSQL && lx.peek().is("STATEMENT")) {
+        if (!skipPast("FOR") || lx.atEnd()) {
+          unknown("SET STATEMENT without FOR");
+          return;
+        }
+        sub(lx.peek().start, s.end());
+        return;
+      }
+      while (true) {
+        while (lx.peek().is("SESSION")
+            || lx.peek().is("LOCAL")
+            || lx.peek().is("GLOBAL")
+            || lx.peek().is("PERSIST")
+            || lx.peek().is("PERSIST_ONLY")) {
+          next();
+        }
+        if (lx.peek().is("TRANSACTION") || lx.peek().is("CHARACTERISTICS")) {
+          add(OpKind.TRANSACTION, null, null, null, null, "SET TRANSACTION");
+          return;
+        }
+        String variable = variable();
+        if ("autocommit".equals(variable)) {
+          add(OpKind.TRANSACTION, null, null, null, null, "SET autocommit");
+        } else {
+          add(OpKind.SET_SESSION, variable);
+        }
+        if (syntax != SqlSyntax.MYSQL) {
+          scanRest();
+          return;
+        }
+        scanning = true;
+        if (variable == null || !skipToComma()) {
+          return;
+        }
+      }
+    }
+
+    /** A SET target: {@code name}, {@code a.b}, MySQL {@code @@session.name}, {@code @var}. */
+    String variable() {
+      boolean user = false;
+      int ats = 0;
+      while (lx.peek().isPunct('@')) {
+        next();
+        ats++;
+      }
+      if (ats == 1) {
+        user = true;
+      }
+      if (ats == 2
+          && (lx.peek().is("SESSION") || lx.peek().is("GLOBAL") || lx.peek().is("LOCAL"))
+          && lx.peek(1).isPunct('.')) {
+        next();
+        next();
+      }
+      String n = name();
+      if (n == null) {
+        return null;
+      }
+      return user ? "@" + n : n.toLowerCase(Locale.ROOT);
+    }
+
+    /** CALL of a procedure: a known body is followed; an unknown one is opaque. */
+    void callStatement(String procedure) {
+      if (procedure == null) {
+        unknown("CALL without a procedure name");
+        return;
+      }
+      boolean known = routines.knows(procedure);
+      add(OpKind.CALL, procedure, null, null, known ? null : EnumSet.of(Flag.OPAQUE), null);
+      scanRest(); // the arguments may call functions
+      if (known && !deferred) {
+        expand(procedure, new HashSet<>(), 0);
+      }
     }
 
     void lock() {
-      lx.next();
+      next();
       lx.accept("TABLE");
       lx.accept("TABLES");
       lx.accept("ONLY");
@@ -803,7 +1607,7 @@ public final class Classifier {
     }
 
     void explain() {
-      lx.next();
+      next();
       boolean analyze = false;
       while (!lx.atEnd()) {
         Token t = lx.peek();
@@ -845,7 +1649,7 @@ public final class Classifier {
           }
           return;
         }
-        lx.next();
+        next();
       }
       add(OpKind.SELECT, null);
     }
@@ -855,6 +1659,10 @@ public final class Classifier {
     }
 
     void prepare() {
+      if (syntax == SqlSyntax.POSTGRESQL && lx.peek(1).is("TRANSACTION")) {
+        transaction(); // two-phase commit: ends Flyway's transaction
+        return;
+      }
       if (syntax == SqlSyntax.MYSQL) {
         add(OpKind.DYNAMIC_SQL, null, null, null, null, "PREPARE");
         return;
@@ -867,7 +1675,7 @@ public final class Classifier {
     }
 
     void rename() {
-      lx.next();
+      next();
       if (lx.accept("USER")) {
         add(OpKind.GRANT, null, null, null, null, "RENAME USER");
         return;
@@ -891,7 +1699,7 @@ public final class Classifier {
       String target = null;
       int depth = 0;
       while (!lx.atEnd()) {
-        Token t = lx.next();
+        Token t = next();
         if (t.isPunct('(')) {
           depth++;
         } else if (t.isPunct(')')) {
@@ -928,8 +1736,18 @@ public final class Classifier {
     }
 
     void alter() {
-      lx.next();
-      Token kind = lx.next();
+      next();
+      if (syntax == SqlSyntax.MYSQL) {
+        modifiers(); // ALTER ALGORITHM = MERGE DEFINER = x SQL SECURITY INVOKER VIEW
+      }
+      Token kind = next();
+      if (!names.alterKind(kind.upper())) {
+        unknown(
+            kind.type == Token.Type.EOF
+                ? "ALTER of an unrecognised kind"
+                : "ALTER " + kind.text() + ": an object type prodguard does not know");
+        return;
+      }
       switch (kind.upper()) {
         case "TABLE" -> alterTable();
         case "ONLINE", "IGNORE" -> {
@@ -942,7 +1760,7 @@ public final class Classifier {
         case "DEFAULT" -> {
           // ALTER DEFAULT PRIVILEGES ... GRANT | REVOKE
           while (!lx.atEnd()) {
-            Token t = lx.next();
+            Token t = next();
             if (t.is("GRANT")) {
               add(OpKind.GRANT, null, null, null, null, "ALTER DEFAULT PRIVILEGES");
               return;
@@ -957,8 +1775,11 @@ public final class Classifier {
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "ALTER " + kind.upper());
         case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
-        case "" -> unknown("ALTER of an unrecognised kind");
-        default -> add(OpKind.ALTER_OTHER, null, null, null, null, kind.upper());
+        default -> {
+          String words = kindWords(kind.upper());
+          ifExists();
+          add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+        }
       }
     }
 
@@ -979,7 +1800,7 @@ public final class Classifier {
     }
 
     void alterAction(String table) {
-      Token a = lx.next();
+      Token a = next();
       switch (a.upper()) {
         case "ADD" -> {
           Token n = lx.peek();
@@ -1005,11 +1826,11 @@ public final class Classifier {
           Token n = lx.peek();
           switch (n.upper()) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "PRIMARY" -> {
-              lx.next();
+              next();
               add(OpKind.DROP_CONSTRAINT, table);
             }
             case "INDEX", "KEY" -> {
-              lx.next();
+              next();
               add(OpKind.DROP_INDEX, table);
             }
             case "DEFAULT" -> add(OpKind.ALTER_COLUMN_DEFAULT, table);
@@ -1024,7 +1845,7 @@ public final class Classifier {
               }
               boolean cascade = false;
               while (!lx.atEnd() && !lx.peek().isPunct(',')) {
-                if (lx.next().is("CASCADE")) {
+                if (next().is("CASCADE")) {
                   cascade = true;
                 }
               }
@@ -1045,7 +1866,7 @@ public final class Classifier {
             return;
           }
           String col = columnName();
-          Token b = lx.next();
+          Token b = next();
           Token c = lx.peek();
           if (b.is("TYPE") || (b.is("SET") && c.is("DATA"))) {
             add(OpKind.ALTER_COLUMN_TYPE, table, col, null, null, null);
@@ -1076,7 +1897,7 @@ public final class Classifier {
         case "RENAME" -> {
           Token n = lx.peek();
           if (n.is("TO") || n.is("AS")) {
-            lx.next();
+            next();
             add(OpKind.RENAME_TABLE, table, null, null, null, "to " + name());
           } else if (n.is("CONSTRAINT") || n.is("INDEX") || n.is("KEY")) {
             add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "RENAME " + n.upper());
@@ -1097,7 +1918,7 @@ public final class Classifier {
       if (lx.accept("CONSTRAINT")) {
         name();
       }
-      Token k = lx.next();
+      Token k = next();
       String detail = k.upper();
       switch (k.upper()) {
         case "CHECK" -> flags.add(Flag.CHECK);
@@ -1131,7 +1952,7 @@ public final class Classifier {
             flags.add(Flag.USING_INDEX);
           }
         }
-        lx.next();
+        next();
       }
       add(OpKind.ADD_CONSTRAINT, table, null, null, flags, detail);
     }
@@ -1167,15 +1988,28 @@ public final class Classifier {
             flags.add(Flag.FOREIGN_KEY);
           }
         }
-        lx.next();
+        next();
       }
       add(OpKind.ADD_COLUMN, table, col, null, flags, null);
     }
 
     void drop() {
-      lx.next();
+      next();
       lx.accept("TEMPORARY");
-      Token kind = lx.next();
+      Token kind = next();
+      if (!names.dropKind(kind.upper())) {
+        unknown(
+            kind.type == Token.Type.EOF
+                ? "DROP of an unrecognised kind"
+                : "DROP " + kind.text() + ": an object type prodguard does not know");
+        return;
+      }
+      if (syntax == SqlSyntax.POSTGRESQL && kind.is("EVENT")) {
+        next(); // TRIGGER
+        ifExists();
+        add(OpKind.DROP_OTHER, name(), null, null, null, "EVENT TRIGGER");
+        return;
+      }
       switch (kind.upper()) {
         case "DATABASE" -> dropEach(OpKind.DROP_DATABASE);
         case "SCHEMA" ->
@@ -1187,8 +2021,15 @@ public final class Classifier {
           lx.accept("VIEW");
           dropEach(OpKind.DROP_VIEW);
         }
-        case "FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE", "EVENT" ->
-            dropEach(OpKind.DROP_FUNCTION);
+        case "FUNCTION", "PROCEDURE", "ROUTINE", "AGGREGATE", "EVENT" -> {
+          int before = out.size();
+          dropEach(OpKind.DROP_FUNCTION);
+          for (Operation op : List.copyOf(out.subList(before, out.size()))) {
+            if (op.target() != null && !deferred) {
+              routines.drop(op.target());
+            }
+          }
+        }
         case "TRIGGER" -> {
           ifExists();
           String trig = name();
@@ -1205,8 +2046,11 @@ public final class Classifier {
                 "DROP OWNED drops every object a role owns");
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.REVOKE, null, null, null, null, "DROP " + kind.upper());
-        case "" -> unknown("DROP of an unrecognised kind");
-        default -> add(OpKind.DROP_OTHER, null, null, null, null, kind.upper());
+        default -> {
+          String words = kindWords(kind.upper());
+          ifExists();
+          add(OpKind.DROP_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+        }
       }
     }
 
@@ -1225,7 +2069,7 @@ public final class Classifier {
       } while (lx.acceptPunct(','));
       boolean cascade = false;
       while (!lx.atEnd()) {
-        if (lx.next().is("CASCADE")) {
+        if (next().is("CASCADE")) {
           cascade = true;
         }
       }
@@ -1251,14 +2095,22 @@ public final class Classifier {
 
     // ---- routine bodies ------------------------------------------------------------------
 
-    /** Splits a routine body and classifies what it would run. */
-    void body(int from, int to, String language) {
+    /**
+     * Splits a routine body and classifies what it would run; {@code later} when it runs when the
+     * routine is called or its event fires (not for DO blocks, which run at once).
+     */
+    void body(int from, int to, boolean later) {
       if (nesting >= MAX_NESTING) {
         unknown("routine nested too deeply to analyse");
         return;
       }
       splitter.split(
-          s.source(), from, to, piece -> new Ctx(piece, out, true, nesting + 1).bodyStatement());
+          s.source(),
+          from,
+          to,
+          piece ->
+              new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via)
+                  .bodyStatement());
     }
 
     /** One piece of a routine body: strips procedural control flow, then classifies the SQL. */
@@ -1274,12 +2126,12 @@ public final class Classifier {
         }
         if (t.text().equals("<<")) {
           // <<label>>
-          while (!lx.atEnd() && !lx.next().text().equals(">>")) {}
+          while (!lx.atEnd() && !next().text().equals(">>")) {}
           continue;
         }
         if (t.isName() && lx.peek(1).isPunct(':') && !lx.peek(2).isPunct('=')) {
-          lx.next();
-          lx.next(); // MySQL label:
+          next();
+          next(); // MySQL label:
           continue;
         }
         if (t.type != Token.Type.WORD) {
@@ -1292,12 +2144,21 @@ public final class Classifier {
         }
         switch (t.upper()) {
           case "BEGIN" -> {
-            lx.next();
+            next();
             lx.accept("NOT");
             lx.accept("ATOMIC");
+            if (!lx.atEnd()) {
+              // a block kept whole by the splitter: its statements, one by one
+              body(lx.peek().start, s.end(), false);
+            }
+            return;
           }
           case "DECLARE" -> {
-            if (syntax == SqlSyntax.MYSQL || !skipPast("BEGIN")) {
+            if (syntax == SqlSyntax.MYSQL) {
+              mysqlDeclare();
+              return;
+            }
+            if (!skipPast("BEGIN")) {
               scanForExecute();
               return;
             }
@@ -1308,12 +2169,12 @@ public final class Classifier {
             }
           }
           case "CASE" -> {
-            lx.next();
+            next();
             while (!lx.atEnd() && !lx.peek().is("WHEN")) {
-              lx.next();
+              next();
             }
           }
-          case "ELSE", "LOOP", "REPEAT", "EXCEPTION" -> lx.next();
+          case "ELSE", "LOOP", "REPEAT", "EXCEPTION" -> next();
           case "WHILE", "FOR", "FOREACH" -> {
             if (!skipPastScanning(syntax == SqlSyntax.MYSQL && t.is("WHILE") ? "DO" : "LOOP")) {
               return;
@@ -1360,29 +2221,65 @@ public final class Classifier {
       }
     }
 
-    /** Like skipPast, but dynamic SQL in the skipped condition is still seen. */
-    boolean skipPastScanning(String word) {
-      int depth = 0;
-      while (true) {
-        Token t = lx.next();
-        if (t.type == Token.Type.EOF) {
-          return false;
+    /**
+     * MySQL DECLARE: a handler's statement ({@code DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN
+     * ROLLBACK; ... END}) runs when the condition is raised; variables and cursors are scanned.
+     */
+    void mysqlDeclare() {
+      boolean handler = false;
+      while (!lx.atEnd()) {
+        Token t = lx.peek();
+        if (t.is("HANDLER")) {
+          handler = true;
+        } else if (handler && t.is("FOR")) {
+          next();
+          while (!lx.atEnd() && !startsMysqlBody(lx.peek())) {
+            next(); // the conditions: SQLEXCEPTION, NOT FOUND, SQLSTATE '...', names
+          }
+          if (!lx.atEnd()) {
+            body(lx.peek().start, s.end(), false);
+          }
+          return;
         }
-        if (t.isPunct('(')) {
-          depth++;
-        } else if (t.isPunct(')')) {
-          depth--;
-        } else if (t.is("EXECUTE")) {
-          dynamicAt(t, "EXECUTE in a routine body");
-        } else if (depth == 0 && t.is(word)) {
-          return true;
+        if (!handler && t.is("CURSOR")) {
+          scanForExecute(); // DECLARE c CURSOR FOR SELECT ...: the query runs when opened
+          return;
         }
+        next();
       }
     }
 
+    /** Like skipPast, but dynamic SQL and calls in the skipped condition are still seen. */
+    boolean skipPastScanning(String word) {
+      boolean was = scanning;
+      scanning = true;
+      try {
+        int depth = 0;
+        while (true) {
+          Token t = next();
+          if (t.type == Token.Type.EOF) {
+            return false;
+          }
+          if (t.isPunct('(')) {
+            depth++;
+          } else if (t.isPunct(')')) {
+            depth--;
+          } else if (t.is("EXECUTE")) {
+            dynamicAt(t, "EXECUTE in a routine body");
+          } else if (depth == 0 && t.is(word)) {
+            return true;
+          }
+        }
+      } finally {
+        scanning = was;
+      }
+    }
+
+    /** The rest of a procedural statement: its calls, and EXECUTE as dynamic SQL. */
     void scanForExecute() {
+      scanning = true;
       while (!lx.atEnd()) {
-        Token t = lx.next();
+        Token t = next();
         if (t.is("EXECUTE")) {
           dynamicAt(t, "EXECUTE in a routine body");
           return;
@@ -1399,7 +2296,10 @@ public final class Classifier {
       if (inBody) {
         f.add(Flag.IN_BODY);
       }
-      out.add(new Operation(OpKind.DYNAMIC_SQL, at, null, null, null, f, detail));
+      if (deferred) {
+        f.add(Flag.DEFERRED);
+      }
+      out.add(new Operation(OpKind.DYNAMIC_SQL, at, null, null, null, f, detail, via));
     }
   }
 

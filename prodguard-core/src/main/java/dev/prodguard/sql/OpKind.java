@@ -35,8 +35,16 @@ public enum OpKind {
   DROP_FUNCTION,
   CREATE_TRIGGER,
   DROP_TRIGGER,
+  /** {@code CREATE RULE}: a rewrite rule that runs its actions on every event of the table. */
+  CREATE_RULE,
   DO_BLOCK,
+  /** {@code CALL} of a procedure; {@link Operation.Flag#OPAQUE} when its body is not known. */
   CALL,
+  /**
+   * A call of a user function in an expression ({@code SELECT f()}); {@link Operation.Flag#OPAQUE}
+   * when its body is not known. Calls of built-in functions are not reported.
+   */
+  FUNCTION_CALL,
   DYNAMIC_SQL,
   GRANT,
   REVOKE,
@@ -48,6 +56,11 @@ public enum OpKind {
   TRANSACTION,
   LOCK,
   MAINTENANCE,
+  /**
+   * The statement names one of prodguard's own objects ({@link ProdguardObjects}) other than as the
+   * target of an operation above: in a string, a read, or a clause that is not modelled.
+   */
+  REFERENCE,
   UNKNOWN;
 
   /** Operations that change a table's rows or structure (for protected tables). */
@@ -75,6 +88,7 @@ public enum OpKind {
           ALTER_TABLE_OTHER,
           CREATE_TRIGGER,
           DROP_TRIGGER,
+          CREATE_RULE,
           LOCK ->
           true;
       default -> false;

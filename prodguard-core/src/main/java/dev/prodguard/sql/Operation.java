@@ -13,6 +13,9 @@ import java.util.Set;
  * @param columns for UPDATE the assigned columns, for INSERT the listed ones
  * @param flags details such as {@link Flag#CONCURRENTLY} or {@link Flag#HAS_WHERE}
  * @param detail a short free-text note (e.g. the constraint kind or why it is unknown)
+ * @param via where the operation comes from when the statement does not say it itself, e.g. {@code
+ *     MERGE WHEN MATCHED THEN DELETE}, {@code in wipe(), run by this statement}, {@code action of
+ *     rule r on t}; null otherwise
  */
 public record Operation(
     OpKind kind,
@@ -21,7 +24,8 @@ public record Operation(
     String column,
     List<String> columns,
     Set<Flag> flags,
-    String detail) {
+    String detail,
+    String via) {
 
   public enum Flag {
     CONCURRENTLY,
@@ -36,7 +40,14 @@ public record Operation(
     USING_INDEX,
     IF_EXISTS,
     /** Inside a routine body (runs when called, or at once for DO). */
-    IN_BODY
+    IN_BODY,
+    /**
+     * Inside the body of a function, procedure, trigger, event or rule: it runs when the routine is
+     * called or the event fires, not when this statement runs (a DO block's body runs at once).
+     */
+    DEFERRED,
+    /** A call of a routine whose body prodguard has not seen: what it does is unknown. */
+    OPAQUE
   }
 
   public Operation {
@@ -48,12 +59,23 @@ public record Operation(
     flags = java.util.Collections.unmodifiableSet(f); // enum order: stable output
   }
 
+  public Operation(
+      OpKind kind,
+      SqlStatement statement,
+      String target,
+      String column,
+      List<String> columns,
+      Set<Flag> flags,
+      String detail) {
+    this(kind, statement, target, column, columns, flags, detail, null);
+  }
+
   public boolean has(Flag flag) {
     return flags.contains(flag);
   }
 
   public static Operation of(OpKind kind, SqlStatement statement, String target) {
-    return new Operation(kind, statement, target, null, List.of(), Set.of(), null);
+    return new Operation(kind, statement, target, null, List.of(), Set.of(), null, null);
   }
 
   @Override

@@ -76,27 +76,22 @@ final class ParserFallback {
     } else if (st instanceof Upsert u) {
       sink.add(OpKind.INSERT, name(u.getTable()), null, null, null, "parsed");
     } else if (st instanceof Update u) {
-      sink.add(
-          OpKind.UPDATE,
-          name(u.getTable()),
-          null,
-          null,
-          u.getWhere() == null ? null : EnumSet.of(Flag.HAS_WHERE),
-          "parsed");
+      sink.add(OpKind.UPDATE, name(u.getTable()), null, null, where(u.getWhere()), "parsed");
     } else if (st instanceof Delete d) {
-      sink.add(
-          OpKind.DELETE,
-          name(d.getTable()),
-          null,
-          null,
-          d.getWhere() == null ? null : EnumSet.of(Flag.HAS_WHERE),
-          "parsed");
-    } else if (st instanceof Merge m) {
-      sink.add(OpKind.MERGE, name(m.getTable()), null, null, null, "parsed");
+      sink.add(OpKind.DELETE, name(d.getTable()), null, null, where(d.getWhere()), "parsed");
+    } else if (st instanceof Merge) {
+      unknown.accept("a MERGE whose target and branches prodguard cannot read");
     } else {
       unknown.accept(
           "parsed as " + st.getClass().getSimpleName() + ", whose effect prodguard does not judge");
     }
+  }
+
+  /** HAS_WHERE unless there is no condition or it holds for every row. */
+  private Set<Flag> where(net.sf.jsqlparser.expression.Expression condition) {
+    return condition == null || Predicate.alwaysTrue(condition.toString(), syntax)
+        ? null
+        : EnumSet.of(Flag.HAS_WHERE);
   }
 
   private static String name(net.sf.jsqlparser.schema.Table t) {

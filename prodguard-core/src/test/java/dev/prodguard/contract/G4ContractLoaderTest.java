@@ -57,7 +57,12 @@ class G4ContractLoaderTest {
     Contract c = load(DESIGN_EXAMPLE);
     assertThat(c.version()).isEqualTo(1);
     assertThat(c.forbiddenDefaulted()).isFalse();
-    assertThat(c.forbidden()).containsExactlyElementsOf(RuleIds.DEFAULT_FORBIDDEN);
+    // DESIGN's list is the default; prodguard adds transaction-control to it
+    assertThat(c.forbidden())
+        .containsExactlyElementsOf(
+            RuleIds.DEFAULT_FORBIDDEN.stream()
+                .filter(r -> !r.equals(RuleIds.TRANSACTION_CONTROL))
+                .toList());
     assertThat(c.protectedTables()).containsOnlyKeys("users", "payments");
     assertThat(c.protectedTables().get("users").writableColumns()).containsExactly("last_login_at");
     assertThat(c.protectedTables().get("payments").writableColumns()).isEmpty();
@@ -246,5 +251,20 @@ class G4ContractLoaderTest {
                 MigrationId.ofFileName("V10__a.sql").orElseThrow(),
                 MigrationId.ofFileName("V9__b.sql").orElseThrow()))
         .isPositive();
+  }
+
+  @Test
+  @DisplayName("G10: no contract exception can name prodguard-objects: an error when it loads")
+  void prodguardObjectsCannotBeExcepted() {
+    ConfigException e =
+        error(
+            "version: 1\n"
+                + "forbidden: []\n"
+                + "exceptions:\n"
+                + "  - { migration: V7, rule: prodguard-objects, reason: \"clean up the audit\" }\n");
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("prodguard-objects").contains("cannot be excepted");
+    assertThat(e.line()).isEqualTo(4);
+    assertThat(e.render()).contains("prodguard-contract.yml:4");
   }
 }

@@ -43,7 +43,10 @@ class G4ContractDocumentTest {
         .contains("| `payments` | none |")
         .contains("- `.github/workflows/deploy.yml`")
         .contains("| `services` | `id` | `name` | no | 100 |")
-        .contains("| V42 | `truncate` | a \\| b |");
+        .contains("| V42 | `truncate` | a \\| b |")
+        .contains(
+            "Refused on every environment, whatever the contract says: `prodguard-objects` (no"
+                + " exception can cover it), `transaction-control`.");
     assertThat(ContractMarkdown.render(c, "prodguard-contract.yml")).isEqualTo(md);
   }
 

@@ -162,6 +162,76 @@ class G4ContractEvaluationTest {
   }
 
   @Test
+  @DisplayName(
+      "G7: transaction control in a migration is an error on unprotected environments too,"
+          + " whatever 'forbidden' says")
+  void transactionControlEverywhere() throws Exception {
+    migration("V1__kind.sql", "CREATE TYPE kind AS ENUM ('a');\n");
+    migration(
+        "V2__kind_x.sql",
+        "COMMIT;\nALTER TYPE kind ADD VALUE 'x';\nBEGIN;\nINSERT INTO t VALUES ('x');\n");
+    for (boolean protectedEnv : new boolean[] {true, false}) {
+      LintReport r = lintAll(contract("version: 1\nforbidden: []\n"), protectedEnv);
+      assertThat(r.blocking())
+          .extracting(Finding::rule, Finding::line)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("transaction-control", 1),
+              org.assertj.core.groups.Tuple.tuple("transaction-control", 3));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G10: a migration that touches prodguard's own objects is an error on every environment,"
+          + " and exceptions for other rules do not cover it")
+  void prodguardObjectsEverywhere() throws Exception {
+    migration(
+        "V1__tidy.sql", "SET session_replication_role = replica;\nDELETE FROM prodguard_audit;\n");
+    Contract c =
+        contract(
+            "version: 1\nforbidden: []\nexceptions:\n"
+                + "  - { migration: V1, rule: delete-without-where, reason: \"reviewed\" }\n");
+    for (boolean protectedEnv : new boolean[] {true, false}) {
+      LintReport r = lintAll(c, protectedEnv);
+      assertThat(r.blocking())
+          .extracting(Finding::rule, Finding::line)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("prodguard-objects", 1),
+              org.assertj.core.groups.Tuple.tuple("prodguard-objects", 2));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a call in a pending migration is judged by the body an applied migration defined;"
+          + " without it, the call is opaque")
+  void callsFollowAppliedBodies() throws Exception {
+    Path v1 =
+        migration(
+            "V1__purge.sql",
+            "CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$ DELETE FROM orders $$;\n");
+    Path v2 = migration("V2__run.sql", "SELECT purge();\n");
+    Contract c =
+        contract(
+            "version: 1\nexceptions:\n"
+                + "  - { migration: V1, rule: delete-without-where, reason: \"defined only\" }\n");
+    Linter linter = new Linter(Dialect.Kind.POSTGRESQL);
+    LintReport pending = linter.lintFiles(List.of(v2), List.of(v1), c, true);
+    assertThat(pending.blocking())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.rule()).isEqualTo("delete-without-where");
+              assertThat(f.migration()).isEqualTo("V2");
+              assertThat(f.message()).contains("in purge(), run by this statement");
+            });
+    LintReport alone = linter.lintFiles(List.of(v2), c, true);
+    assertThat(alone.blocking()).extracting(Finding::rule).containsExactly("dynamic-sql");
+    LintReport all = lintAll(c, true);
+    assertThat(all.blocking()).extracting(Finding::rule).containsExactly("delete-without-where");
+  }
+
+  @Test
   @DisplayName("G4: inline SQL comments cannot suppress a finding")
   void commentsCannotSuppress() throws Exception {
     migration(

@@ -22,6 +22,8 @@ public final class Rules {
           new UnknownStatementRule(),
           new DynamicSqlRule(),
           new ProtectedTableWriteRule(),
+          new TransactionControlRule(),
+          new ProdguardObjectsRule(),
           new AddNotNullColumnWithoutDefaultRule(),
           new CreateIndexNotConcurrentlyRule(),
           new DropIndexNotConcurrentlyRule(),

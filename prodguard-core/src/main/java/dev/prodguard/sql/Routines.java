@@ -1,0 +1,53 @@
+package dev.prodguard.sql;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The functions and procedures that the analysed migrations define, with the operations of their
+ * bodies, so that a call ({@code SELECT f()}, {@code CALL p()}) is judged by what it runs. Filled
+ * in migration order as {@code CREATE FUNCTION/PROCEDURE} statements are classified: a later {@code
+ * CREATE OR REPLACE} of the same signature replaces the body, {@code DROP} forgets the name. Names
+ * are matched by their last part, case-insensitively (a call {@code app.f()} finds a definition
+ * {@code f}): every overload of a name is followed, which can only find more.
+ */
+public final class Routines {
+  /** A routine body as classified at its definition. */
+  public record Routine(String name, String signature, boolean procedure, List<Operation> body) {
+    public Routine {
+      body = List.copyOf(body);
+    }
+  }
+
+  private final Map<String, Map<String, Routine>> byName = new HashMap<>();
+
+  void define(String name, String signature, boolean procedure, List<Operation> body) {
+    byName
+        .computeIfAbsent(key(name), k -> new LinkedHashMap<>())
+        .put(signature, new Routine(name, signature, procedure, body));
+  }
+
+  void drop(String name) {
+    byName.remove(key(name));
+  }
+
+  /** Every known definition of {@code name}; empty when the migrations define none. */
+  public List<Routine> find(String name) {
+    Map<String, Routine> m = byName.get(key(name));
+    return m == null ? List.of() : new ArrayList<>(m.values());
+  }
+
+  public boolean knows(String name) {
+    return byName.containsKey(key(name));
+  }
+
+  private static String key(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? n : n.substring(dot + 1);
+  }
+}

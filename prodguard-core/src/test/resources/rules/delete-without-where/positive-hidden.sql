@@ -1,0 +1,13 @@
+-- issue 12: each of these deletes every row of orders, whatever its first keyword
+CREATE TABLE grab AS WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d;
+MERGE INTO orders USING (SELECT 1 AS x) s ON true WHEN MATCHED THEN DELETE;
+CREATE RULE wipe AS ON INSERT TO orders DO ALSO DELETE FROM orders;
+COPY (DELETE FROM orders RETURNING *) TO STDOUT;
+EXPLAIN ANALYZE WITH d AS (DELETE FROM orders RETURNING *) SELECT count(*) FROM d;
+CREATE MATERIALIZED VIEW gone AS WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d;
+CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$ DELETE FROM orders $$;
+SELECT purge();
+DELETE FROM orders WHERE 'a' = 'a';
+DELETE FROM orders WHERE NOT false;
+DELETE FROM orders WHERE id = id;
+DELETE FROM orders WHERE id IS NOT NULL OR 1 = 1;

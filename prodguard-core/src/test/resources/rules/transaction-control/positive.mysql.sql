@@ -1,0 +1,20 @@
+START TRANSACTION;
+INSERT INTO t (a) VALUES (1);
+COMMIT;
+SET autocommit = 1;
+SET @@session.autocommit = 0;
+BEGIN WORK;
+ROLLBACK;
+SAVEPOINT s1;
+XA START 'x';
+BEGIN NOT ATOMIC
+  UPDATE t SET a = 2 WHERE id = 1;
+  COMMIT;
+END;
+CREATE PROCEDURE batch()
+BEGIN
+  DELETE FROM t WHERE id < 10;
+  COMMIT;
+END;
+CALL batch();
+CALL unseen();
