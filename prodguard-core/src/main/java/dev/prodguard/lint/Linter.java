@@ -9,6 +9,7 @@ import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
+import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.sql.rules.Rule;
@@ -42,12 +43,24 @@ public final class Linter {
   private final Splitter splitter;
   private final Classifier classifier;
   private final List<Rule> rules;
+  private EngineSplitter engine;
 
   public Linter(Dialect.Kind dialect) {
     this.syntax = SqlSyntax.of(dialect);
     this.splitter = new Splitter(syntax);
     this.classifier = new Classifier(syntax);
     this.rules = Rules.all();
+  }
+
+  /**
+   * Checks every file against the statements the migration tool will send for it (G4): when the
+   * tool cannot read a file, or sends a statement whose code differs from what prodguard analysed
+   * (comments and whitespace aside), that is an {@code unknown-statement} finding at the first
+   * disagreement. {@code lint} and {@code verify} always set it.
+   */
+  public Linter crossCheck(EngineSplitter splitter) {
+    this.engine = java.util.Objects.requireNonNull(splitter);
+    return this;
   }
 
   /** PostgreSQL, the default dialect. */
@@ -130,6 +143,7 @@ public final class Linter {
     String migration = f.id().map(MigrationId::toString).orElse(null);
     SourceFile source = new SourceFile(name, text);
     RuleContext context = new RuleContext(contract, syntax, new HashSet<>());
+    List<SqlStatement> statements = new ArrayList<>();
     int[] count = {0};
     splitter.split(
         source,
@@ -137,6 +151,9 @@ public final class Linter {
         text.length(),
         statement -> {
           count[0]++;
+          if (engine != null) {
+            statements.add(statement);
+          }
           for (Operation op : classifier.classify(statement)) {
             for (Rule rule : rules) {
               String message = rule.check(op, context);
@@ -156,7 +173,82 @@ public final class Linter {
             }
           }
         });
+    if (engine != null && !text.isEmpty()) {
+      crossCheck(f, text, statements, contract, protectedEnv)
+          .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
+    }
     return count[0];
+  }
+
+  /** The first disagreement between prodguard's split and the migration tool's, as a finding. */
+  private Optional<Finding> crossCheck(
+      MigrationFiles.MigrationFile f,
+      String text,
+      List<SqlStatement> ours,
+      Contract contract,
+      boolean protectedEnv) {
+    EngineStatements theirs = engine.split(f.path(), text);
+    String migration = f.id().map(MigrationId::toString).orElse(null);
+    Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+    Severity severity = severity(unknown, contract, protectedEnv);
+    if (theirs.failure().isPresent()) {
+      return Optional.of(
+          new Finding(
+              unknown.id(),
+              severity,
+              f.path().toString(),
+              migration,
+              1,
+              1,
+              "the migration tool cannot read this file, so it would fail at deploy and prodguard"
+                  + " cannot tell what it would run: "
+                  + theirs.failure().get(),
+              "",
+              unknown.recipe(),
+              null));
+    }
+    List<EngineStatements.Statement> sent = theirs.statements();
+    int n = Math.max(ours.size(), sent.size());
+    for (int k = 0; k < n; k++) {
+      SqlStatement mine = k < ours.size() ? ours.get(k) : null;
+      EngineStatements.Statement tool = k < sent.size() ? sent.get(k) : null;
+      if (mine != null && tool != null && SqlCode.same(mine, tool.sql(), syntax)) {
+        continue;
+      }
+      int line = mine != null ? mine.line() : tool.line();
+      int column = mine != null ? mine.column() : 1;
+      String toolSays =
+          tool == null
+              ? "sends nothing more"
+              : "sends \u00ab" + excerpt(tool.sql()) + "\u00bb (from line " + tool.line() + ")";
+      String weRead = mine == null ? "nothing" : "\u00ab" + mine.excerpt(80) + "\u00bb";
+      return Optional.of(
+          new Finding(
+              unknown.id(),
+              severity,
+              f.path().toString(),
+              migration,
+              line,
+              column,
+              "the migration tool and the server's rules disagree on statement "
+                  + (k + 1)
+                  + ": the tool "
+                  + toolSays
+                  + " where prodguard reads "
+                  + weRead
+                  + ", so prodguard cannot be sure what the server will run",
+              mine == null ? excerpt(tool.sql()) : mine.excerpt(160),
+              "Write the statement so that it reads the same everywhere: end comments with a"
+                  + " line feed, avoid nested or executable comments, and end each statement with"
+                  + " the delimiter.",
+              null));
+    }
+    return Optional.empty();
+  }
+
+  private static String excerpt(String sql) {
+    String one = sql.strip().replaceAll("\\s+", " ");
+    return one.length() > 80 ? one.substring(0, 77) + "..." : one;
   }
 
   private Finding finding(

@@ -3,7 +3,9 @@ package dev.prodguard.pipeline;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.dialect.Dialect;
 import dev.prodguard.environment.Target;
+import dev.prodguard.lint.EngineStatements;
 import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
@@ -13,16 +15,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * G4 in {@code verify}: the pending migrations are linted against the contract with the target's
- * dialect and protection. Without a contract file the default forbidden rules apply and the
+ * G4 in {@code verify}: the pending migrations are linted against the contract with the dialect of
+ * the target's resolved URL and its protection, and checked against the statements the engine will
+ * send for each hashed file. Without a contract file the default forbidden rules apply and the
  * contract hash is recorded as absent. The linted files must still hold the bytes that were hashed,
  * so what was analysed is what will be deployed.
  */
 public final class ContractLintAnalyzer implements MigrationAnalyzer {
+  private final MigrationEngine engine;
+
+  public ContractLintAnalyzer(MigrationEngine engine) {
+    this.engine = java.util.Objects.requireNonNull(engine);
+  }
 
   @Override
   public Analysis analyse(List<PendingMigration> pending, Target target) {
@@ -34,12 +44,23 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
             : ContractLoader.parse(
                 config.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8));
     List<Path> paths = new ArrayList<>();
+    Map<Path, MigrationFile> snapshots = new HashMap<>();
     for (PendingMigration p : pending) {
-      paths.add(
-          MigrationFiles.resolve(config, p.file().location()).resolve(p.file().relativePath()));
+      Path path =
+          MigrationFiles.resolve(config, p.file().location()).resolve(p.file().relativePath());
+      paths.add(path);
+      snapshots.put(path, p.file());
     }
+    Dialect.Kind kind = target.dialect().kind();
     LintReport report =
-        new Linter(target.dialect().kind())
+        new Linter(kind)
+            .crossCheck(
+                (file, text) -> {
+                  MigrationFile hashed = snapshots.get(file);
+                  return hashed == null
+                      ? EngineStatements.failed(file + " is not among the pending migrations")
+                      : engine.statements(hashed, kind);
+                })
             .lintFiles(paths, contract, target.environment().isProtected());
     List<String> refusals = new ArrayList<>();
     for (Finding f : report.blocking()) {

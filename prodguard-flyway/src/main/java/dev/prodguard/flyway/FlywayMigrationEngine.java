@@ -1,5 +1,7 @@
 package dev.prodguard.flyway;
 
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.lint.EngineStatements;
 import dev.prodguard.pipeline.MigrationEngine;
 import dev.prodguard.pipeline.MigrationFile;
 import dev.prodguard.pipeline.MigrationFiles;
@@ -179,6 +181,16 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * Flyway's own parser for the database type, configured exactly as for {@link #migrate}, without
+   * a connection ({@link FlywayStatements}).
+   */
+  @Override
+  public EngineStatements statements(MigrationFile file, Dialect.Kind kind) {
+    return FlywayStatements.split(
+        configure(MigrationFiles.of(List.of(file)), null, false), file, kind);
   }
 
   private static boolean isCallbackEvent(String id) {
