@@ -53,6 +53,7 @@ public final class Target {
       identity = Optional.of(CiVerifiers.forConfig(config).verify(context, action));
     }
     DatabaseUrl url = DatabaseUrl.parse(env.url(), context.env());
+    ServerKind.check(env, url);
     UrlRule.check(config, env, url, context, access == Access.MUTATE);
     return new Target(config, env, url, identity);
   }
