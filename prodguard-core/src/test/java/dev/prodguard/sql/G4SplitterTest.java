@@ -202,6 +202,8 @@ class G4SplitterTest {
     assertThat(texts(pg("SELECT 1; -- x\rTRUNCATE orders;")))
         .containsExactly("SELECT 1", "TRUNCATE orders");
     assertThat(problem(pg("-- tidy up\rDROP TABLE orders;\n"))).isNull();
+    // reported where an editor shows it: a bare CR ends a line
+    assertThat(pg("-- tidy up\rDROP TABLE orders;\n").get(0).line()).isEqualTo(2);
   }
 
   @Test
