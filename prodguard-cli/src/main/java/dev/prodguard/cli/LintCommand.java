@@ -82,7 +82,9 @@ public final class LintCommand implements Callable<Integer> {
   @Option(
       names = "--dialect",
       paramLabel = "DIALECT",
-      description = "postgresql or mariadb (alias mysql); default: from the environment's URL")
+      description =
+          "postgresql or mariadb (alias mysql); default: the server of the environment's"
+              + " resolved URL, else its 'database:' key")
   String dialect;
 
   @Option(
