@@ -28,6 +28,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Analyses migration files against the contract (G4). Used by {@code prodguard lint} and by the
@@ -38,6 +40,14 @@ import java.util.Set;
  */
 public final class Linter {
   public static final String UNUSED_EXCEPTION = "contract-exception-unused";
+
+  /** Flyway's {@code ${flyway:filename}} (looked up case-insensitively, as Flyway does). */
+  private static final Pattern FILENAME_PLACEHOLDER =
+      Pattern.compile("\\$\\{flyway:filename}", Pattern.CASE_INSENSITIVE);
+
+  /** A file name that cannot end a string, open a comment or end a statement when put in SQL. */
+  private static final Pattern PLAIN_FILE_NAME =
+      Pattern.compile("[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*");
 
   private final SqlSyntax syntax;
   private final Splitter splitter;
@@ -173,15 +183,47 @@ public final class Linter {
             }
           }
         });
+    fileNamePlaceholder(f, source, contract, protectedEnv)
+        .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
     if (engine != null && !text.isEmpty()) {
-      crossCheck(f, text, statements, contract, protectedEnv)
+      compareWithEngine(f, text, statements, contract, protectedEnv)
           .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
     }
     return count[0];
   }
 
+  /**
+   * Flyway replaces {@code ${flyway:filename}} with the file's name before the server reads the
+   * text, in strings and comments too: a name with a quote, a {@code --} or a line break would end
+   * a string or start a comment that prodguard read differently. Such a name is refused.
+   */
+  private Optional<Finding> fileNamePlaceholder(
+      MigrationFiles.MigrationFile f, SourceFile source, Contract contract, boolean protectedEnv) {
+    String fileName = f.path().getFileName().toString();
+    Matcher m = FILENAME_PLACEHOLDER.matcher(source.text());
+    if (PLAIN_FILE_NAME.matcher(fileName).matches() || !m.find()) {
+      return Optional.empty();
+    }
+    Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+    return Optional.of(
+        new Finding(
+            unknown.id(),
+            severity(unknown, contract, protectedEnv),
+            f.path().toString(),
+            f.id().map(MigrationId::toString).orElse(null),
+            source.line(m.start()),
+            source.column(m.start()),
+            "Flyway puts this file's name in the text here, and the name holds characters that"
+                + " can end a string or start a comment, so prodguard cannot be sure what the"
+                + " server will run",
+            m.group(),
+            "Rename the file to letters, digits, '_', '.' and single '-', or do not use"
+                + " ${flyway:filename}.",
+            null));
+  }
+
   /** The first disagreement between prodguard's split and the migration tool's, as a finding. */
-  private Optional<Finding> crossCheck(
+  private Optional<Finding> compareWithEngine(
       MigrationFiles.MigrationFile f,
       String text,
       List<SqlStatement> ours,

@@ -44,6 +44,9 @@ final class Scanner {
 
   int problemAt;
 
+  /** Set by {@link #scanQuoted}: the run held a backslash (so a setting could move its end). */
+  private boolean sawBackslash;
+
   Scanner(String text, int to, SqlSyntax syntax) {
     this.t = text;
     this.to = to;
@@ -298,8 +301,6 @@ final class Scanner {
     }
     return Kind.STRING;
   }
-
-  private boolean sawBackslash;
 
   /** The end of a quoted run, or {@code to} with a problem when it never closes. */
   private int quoted(int i, char q, boolean backslash, String unterminated) {

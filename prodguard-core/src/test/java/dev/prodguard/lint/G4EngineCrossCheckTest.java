@@ -109,4 +109,23 @@ class G4EngineCrossCheckTest {
     assertThat(r.findings().get(0).message()).contains("No value provided for placeholder");
     assertThat(r.hasErrors()).isTrue();
   }
+
+  @Test
+  @DisplayName("G4: ${flyway:filename} with a file name that can end a string is refused")
+  void fileNamePlaceholder() throws Exception {
+    String sql = "SELECT '${flyway:filename}; DROP TABLE t; --';\n";
+    Contract contract =
+        ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    Path quoted = Files.writeString(dir.resolve("V2__it's.sql"), sql, StandardCharsets.UTF_8);
+    LintReport r = new Linter(Dialect.Kind.POSTGRESQL).lintFiles(List.of(quoted), contract, true);
+    assertThat(rules(r)).containsExactly("unknown-statement");
+    assertThat(r.findings().get(0).column()).isEqualTo(9);
+    assertThat(r.findings().get(0).message()).contains("this file's name");
+    Path plain = Files.writeString(dir.resolve("V3__add-orders.sql"), sql, StandardCharsets.UTF_8);
+    assertThat(
+            new Linter(Dialect.Kind.POSTGRESQL)
+                .lintFiles(List.of(plain), contract, true)
+                .findings())
+        .isEmpty();
+  }
 }
