@@ -23,11 +23,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -104,10 +109,12 @@ public final class Linter {
     Set<Contract.MigrationException> used = new HashSet<>();
     Set<MigrationId> present = new HashSet<>();
     int statements = 0;
-    for (MigrationFiles.MigrationFile f : files) {
-      names.add(f.path().toString());
-      f.id().ifPresent(present::add);
-      statements += lintFile(f, contract, protectedEnv, findings, used);
+    try (ReadAhead ahead = new ReadAhead(files)) {
+      for (MigrationFiles.MigrationFile f : files) {
+        names.add(f.path().toString());
+        f.id().ifPresent(present::add);
+        statements += lintFile(ahead.next(), contract, protectedEnv, findings, used);
+      }
     }
     for (Contract.MigrationException e : contract.exceptions()) {
       if (used.contains(e)) {
@@ -142,13 +149,88 @@ public final class Linter {
     return new LintReport(names, statements, findings, contract.sha256(), protectedEnv);
   }
 
+  /**
+   * Files read, and split by the migration tool on other threads, a few files ahead of the
+   * analysis: the tool's parser is slower than prodguard's, so on several cores the two overlap.
+   * Findings keep the files' order.
+   */
+  private final class ReadAhead implements AutoCloseable {
+    private final List<MigrationFiles.MigrationFile> files;
+    private final ExecutorService pool;
+    private final int window;
+    private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
+    private int read;
+
+    ReadAhead(List<MigrationFiles.MigrationFile> files) {
+      this.files = files;
+      int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+      this.window = engine == null ? 1 : 2 * threads;
+      this.pool =
+          engine == null
+              ? null
+              : Executors.newFixedThreadPool(
+                  threads,
+                  r -> {
+                    Thread t = new Thread(r, "prodguard-engine-split");
+                    t.setDaemon(true);
+                    return t;
+                  });
+    }
+
+    Prepared next() {
+      while (ready.size() < window && read < files.size()) {
+        MigrationFiles.MigrationFile f = files.get(read++);
+        String text = decode(f.path());
+        Future<EngineStatements> split =
+            pool == null || text == null || text.isEmpty()
+                ? null
+                : pool.submit(() -> engine.split(f.path(), text));
+        ready.add(new Prepared(f, text, split));
+      }
+      return ready.remove();
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** One file: its text (null when it is not UTF-8) and the tool's split, when asked for. */
+  private record Prepared(
+      MigrationFiles.MigrationFile file, String text, Future<EngineStatements> split) {
+
+    EngineStatements engineStatements() {
+      try {
+        return split.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(
+            "interrupted while the migration tool split " + file.path());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(
+            "the migration tool failed to split " + file.path(), e.getCause());
+      }
+    }
+  }
+
   private int lintFile(
-      MigrationFiles.MigrationFile f,
+      Prepared prepared,
       Contract contract,
       boolean protectedEnv,
       List<Finding> findings,
       Set<Contract.MigrationException> used) {
-    String text = read(f.path(), findings);
+    MigrationFiles.MigrationFile f = prepared.file();
+    String text = prepared.text();
+    if (text == null) {
+      findings.add(notUtf8(f.path()));
+      text = "";
+    }
     String name = f.path().toString();
     String migration = f.id().map(MigrationId::toString).orElse(null);
     SourceFile source = new SourceFile(name, text);
@@ -185,8 +267,8 @@ public final class Linter {
         });
     fileNamePlaceholder(f, source, contract, protectedEnv)
         .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
-    if (engine != null && !text.isEmpty()) {
-      compareWithEngine(f, text, statements, contract, protectedEnv)
+    if (prepared.split() != null) {
+      compareWithEngine(f, prepared.engineStatements(), statements, contract, protectedEnv)
           .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
     }
     return count[0];
@@ -225,11 +307,10 @@ public final class Linter {
   /** The first disagreement between prodguard's split and the migration tool's, as a finding. */
   private Optional<Finding> compareWithEngine(
       MigrationFiles.MigrationFile f,
-      String text,
+      EngineStatements theirs,
       List<SqlStatement> ours,
       Contract contract,
       boolean protectedEnv) {
-    EngineStatements theirs = engine.split(f.path(), text);
     String migration = f.id().map(MigrationId::toString).orElse(null);
     Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
     Severity severity = severity(unknown, contract, protectedEnv);
@@ -341,8 +422,8 @@ public final class Linter {
     return finding;
   }
 
-  /** UTF-8; a file that is not valid UTF-8 cannot be trusted and becomes a finding. */
-  private String read(Path path, List<Finding> findings) {
+  /** UTF-8, or null: a file that is not valid UTF-8 cannot be trusted ({@link #notUtf8}). */
+  private static String decode(Path path) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(path);
@@ -357,21 +438,23 @@ public final class Linter {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
-      findings.add(
-          new Finding(
-              unknown.id(),
-              Severity.ERROR,
-              path.toString(),
-              null,
-              1,
-              1,
-              "the file is not valid UTF-8, so its statements cannot be analysed",
-              "",
-              "Save the migration as UTF-8.",
-              null));
-      return "";
+      return null;
     }
+  }
+
+  private static Finding notUtf8(Path path) {
+    Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+    return new Finding(
+        unknown.id(),
+        Severity.ERROR,
+        path.toString(),
+        null,
+        1,
+        1,
+        "the file is not valid UTF-8, so its statements cannot be analysed",
+        "",
+        "Save the migration as UTF-8.",
+        null);
   }
 
   public SqlSyntax syntax() {

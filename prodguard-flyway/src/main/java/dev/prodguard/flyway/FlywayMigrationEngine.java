@@ -24,6 +24,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -41,6 +42,8 @@ import org.flywaydb.core.api.output.ValidateResult;
 public final class FlywayMigrationEngine implements MigrationEngine {
   private static final Set<MigrationState> PENDING =
       Set.of(MigrationState.PENDING, MigrationState.OUTDATED);
+
+  private Configuration parsing;
 
   @Override
   public String name() {
@@ -189,8 +192,19 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public EngineStatements statements(MigrationFile file, Dialect.Kind kind) {
-    return FlywayStatements.split(
-        configure(MigrationFiles.of(List.of(file)), null, false), file, kind);
+    return FlywayStatements.split(parsingConfiguration(), file, kind);
+  }
+
+  /**
+   * One loaded configuration for every parse ({@code load()} also sets up Flyway's logging, which
+   * otherwise buffers every debug line in memory). Parsers take only the settings from it, the
+   * files come with each parse.
+   */
+  private synchronized Configuration parsingConfiguration() {
+    if (parsing == null) {
+      parsing = configure(MigrationFiles.of(List.of()), null, false).load().getConfiguration();
+    }
+    return parsing;
   }
 
   private static boolean isCallbackEvent(String id) {
