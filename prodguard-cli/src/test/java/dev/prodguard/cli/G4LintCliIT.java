@@ -337,4 +337,26 @@ class G4LintCliIT {
     assertThat(r.exit()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains("says database: postgresql", "leads to MySQL/MariaDB");
   }
+
+  @Test
+  @DisplayName("G4: environments on different servers, or --dialect against --env, exit 2")
+  void serversDisagree() throws Exception {
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          dev:
+            url: jdbc:postgresql://127.0.0.1:5432/dev
+          prod:
+            url: ${PROD_DATABASE_URL}
+            database: mariadb
+        """);
+    Cli.Result all = Cli.run(repo, shell(), "lint", "db/migration");
+    assertThat(all.exit()).as(all.toString()).isEqualTo(2);
+    assertThat(all.err()).contains("dev: PostgreSQL, prod: MySQL/MariaDB", "--env ENV");
+    Cli.Result against =
+        Cli.run(repo, shell(), "lint", "--env", "prod", "--dialect", "postgresql", "db/migration");
+    assertThat(against.exit()).as(against.toString()).isEqualTo(2);
+    assertThat(against.err()).contains("--dialect postgresql contradicts environment 'prod'");
+  }
 }
