@@ -7,11 +7,14 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.dialect.Dialect;
+import dev.prodguard.environment.ServerKind;
+import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.lint.MigrationFiles;
 import dev.prodguard.lint.Severity;
+import dev.prodguard.pipeline.MigrationFile;
 import dev.prodguard.sql.rules.Rule;
 import dev.prodguard.sql.rules.Rules;
 import java.io.PrintWriter;
@@ -80,7 +83,9 @@ public final class LintCommand implements Callable<Integer> {
   @Option(
       names = "--dialect",
       paramLabel = "DIALECT",
-      description = "postgresql or mariadb (alias mysql); default: from the environment's URL")
+      description =
+          "postgresql or mariadb (alias mysql); default: the server of the environment's"
+              + " resolved URL, else its 'database:' key")
   String dialect;
 
   @Option(
@@ -105,8 +110,18 @@ public final class LintCommand implements Callable<Integer> {
       env = Optional.of(config.get().environment(environment));
       protectedEnv = env.get().isProtected();
     }
-    Dialect.Kind kind = dialect(dialect, config, env);
-    Linter linter = new Linter(kind);
+    Dialect.Kind kind = dialect(dialect, config, env, common.context().env());
+    FlywayMigrationEngine engine = new FlywayMigrationEngine();
+    Linter linter =
+        new Linter(kind)
+            .crossCheck(
+                (file, text) ->
+                    engine.statements(
+                        new MigrationFile(
+                            file.getFileName().toString(),
+                            String.valueOf(file.toAbsolutePath().getParent()),
+                            text.getBytes(StandardCharsets.UTF_8)),
+                        kind));
 
     boolean complete = paths.isEmpty() && changedSince == null;
     List<Path> targets;
@@ -334,31 +349,71 @@ public final class LintCommand implements Callable<Integer> {
     return out;
   }
 
+  /**
+   * The server whose rules judge the files: {@code --dialect}; else the server of {@code --env}'s
+   * environment, or of every environment in prodguard.yml (they must agree), each from its resolved
+   * URL or its {@code database:} key ({@link ServerKind}); PostgreSQL when there is no
+   * prodguard.yml. Never a guess from unresolved {@code ${...}} text: when nothing tells, a
+   * configuration error.
+   */
   static Dialect.Kind dialect(
-      String option, Optional<ProdguardConfig> config, Optional<EnvironmentConfig> env) {
+      String option,
+      Optional<ProdguardConfig> config,
+      Optional<EnvironmentConfig> env,
+      Map<String, String> variables) {
+    Optional<Dialect.Kind> explicit = Optional.empty();
     if (option != null) {
-      return switch (option.toLowerCase(Locale.ROOT)) {
-        case "postgresql", "postgres", "pg" -> Dialect.Kind.POSTGRESQL;
-        case "mariadb", "mysql" -> Dialect.Kind.MARIADB;
-        default ->
-            throw new ConfigException("--dialect must be postgresql or mariadb (alias mysql)");
-      };
+      explicit =
+          Optional.of(
+              switch (option.toLowerCase(Locale.ROOT)) {
+                case "postgresql", "postgres", "pg" -> Dialect.Kind.POSTGRESQL;
+                case "mariadb", "mysql" -> Dialect.Kind.MARIADB;
+                default ->
+                    throw new ConfigException(
+                        "--dialect must be postgresql or mariadb (alias mysql)");
+              });
     }
-    List<EnvironmentConfig> envs =
-        env.map(List::of)
-            .orElse(config.map(c -> List.copyOf(c.environments().values())).orElse(List.of()));
-    if (!envs.isEmpty() && envs.stream().allMatch(e -> isMysql(e.url().raw()))) {
-      return Dialect.Kind.MARIADB;
+    if (env.isPresent()) {
+      Optional<Dialect.Kind> kind = ServerKind.of(env.get(), variables);
+      if (explicit.isPresent() && kind.isPresent() && explicit.get() != kind.get()) {
+        throw new ConfigException(
+            "--dialect "
+                + ServerKind.id(explicit.get())
+                + " contradicts environment '"
+                + env.get().name()
+                + "', which runs "
+                + ServerKind.label(kind.get())
+                + ": drop --dialect");
+      }
+      return explicit.or(() -> kind).orElseThrow(() -> unknown(env.get()));
     }
-    return Dialect.Kind.POSTGRESQL;
+    if (explicit.isPresent() || config.isEmpty()) {
+      return explicit.orElse(Dialect.Kind.POSTGRESQL);
+    }
+    Map<String, Dialect.Kind> kinds = new LinkedHashMap<>();
+    for (EnvironmentConfig e : config.get().environments().values()) {
+      kinds.put(e.name(), ServerKind.of(e, variables).orElseThrow(() -> unknown(e)));
+    }
+    if (kinds.values().stream().distinct().count() > 1) {
+      StringBuilder which = new StringBuilder();
+      kinds.forEach(
+          (name, k) ->
+              which
+                  .append(which.length() == 0 ? "" : ", ")
+                  .append(name)
+                  .append(": ")
+                  .append(ServerKind.label(k)));
+      throw new ConfigException(
+          "the environments run different servers ("
+              + which
+              + "): lint with --env ENV to judge by one of them");
+    }
+    return kinds.values().iterator().next();
   }
 
-  private static boolean isMysql(String url) {
-    String u = url.toLowerCase(Locale.ROOT);
-    return u.startsWith("jdbc:mysql:")
-        || u.startsWith("jdbc:mariadb:")
-        || u.startsWith("mysql:")
-        || u.startsWith("mariadb:");
+  private static ConfigException unknown(EnvironmentConfig env) {
+    return new ConfigException(
+        env.file(), env.line(), "environments." + env.name(), ServerKind.unknownFix(env));
   }
 
   /** Files among {@code candidates} that git reports added, copied, modified or untracked. */

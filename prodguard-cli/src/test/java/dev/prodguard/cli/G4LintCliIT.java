@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +44,7 @@ class G4LintCliIT {
           prod:
             url: ${PROD_DATABASE_URL}
             protected: true
+            database: postgresql
         migrations:
           locations: [db/migration]
         """);
@@ -228,6 +231,135 @@ class G4LintCliIT {
     Cli.Result r = Cli.run(repo, "lint", "--dialect", "mariadb", "db/migration/V3__proc.sql");
     assertThat(r.exit()).as(r.toString()).isEqualTo(1);
     assertThat(r.out()).contains("V3__proc.sql:3:3: error [delete-without-where]");
+  }
+
+  // ---- issue 12: the analyser reads what the server will run -------------------------------
+
+  /** The environment of a shell without CI and without any database URL, plus {@code extra}. */
+  static Map<String, String> shell(String... extra) {
+    Map<String, String> env = new HashMap<>();
+    for (int i = 0; i < extra.length; i += 2) {
+      env.put(extra[i], extra[i + 1]);
+    }
+    return env;
+  }
+
+  /** A configuration any prodguard version reads: one environment with a literal URL. */
+  void literalPostgresConfig() throws Exception {
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          dev:
+            url: jdbc:postgresql://127.0.0.1:5432/dev
+        migrations:
+          locations: [db/migration]
+        """);
+  }
+
+  @Test
+  @DisplayName("G4: a DROP behind a -- comment ended by a bare CR is found (exit 1)")
+  void carriageReturnComment() throws Exception {
+    literalPostgresConfig();
+    write("db/migration/V3__tidy.sql", "-- tidy up\rDROP TABLE orders;\n");
+    Cli.Result r = Cli.run(repo, shell(), "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("db/migration/V3__tidy.sql:2:1: error [drop-table]");
+  }
+
+  @Test
+  @DisplayName("G4: lint and Flyway disagreeing on a statement is refused (exit 1)")
+  void flywayDisagrees() throws Exception {
+    literalPostgresConfig();
+    write("db/migration/V3__prepare.sql", "PREPARE q(int) AS SELECT $1;\nSELECT 2;\n");
+    Cli.Result r = Cli.run(repo, shell(), "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("db/migration/V3__prepare.sql:1:1: error [unknown-statement]")
+        .contains("the migration tool and the server's rules disagree on statement 1");
+  }
+
+  @Test
+  @DisplayName("G4: lint --env prod judges by the server of the resolved PROD_DATABASE_URL")
+  void dialectFromResolvedUrl() throws Exception {
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          prod:
+            url: ${PROD_DATABASE_URL}
+            protected: true
+        migrations:
+          locations: [db/migration]
+        """);
+    // MariaDB comments do not nest: the DROP is code there, inside a comment on PostgreSQL
+    write("db/migration/V3__tidy.sql", "/* /* */ DROP TABLE orders; */\n");
+    Cli.Result r =
+        Cli.run(
+            repo,
+            shell("PROD_DATABASE_URL", "jdbc:mariadb://db.prod.internal:3306/shop"),
+            "lint",
+            "--env",
+            "prod");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("db/migration/V3__tidy.sql:1:10: error [drop-table]")
+        .contains("MySQL/MariaDB, for 'prod' (protected)");
+  }
+
+  @Test
+  @DisplayName("G4: when nothing tells which server an environment runs, lint refuses (exit 2)")
+  void dialectUnknown() throws Exception {
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          prod:
+            url: ${PROD_DATABASE_URL}
+            protected: true
+        """);
+    Cli.Result r = Cli.run(repo, shell(), "lint", "--env", "prod", "db/migration");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("PROD_DATABASE_URL is not set here")
+        .contains("add 'database: postgresql' or 'database: mariadb' to environments.prod");
+    assertThat(Cli.run(repo, shell(), "lint", "db/migration").exit()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("G4: a database: key that contradicts the resolved URL is a configuration error")
+  void databaseKeyContradictsUrl() throws Exception {
+    Cli.Result r =
+        Cli.run(
+            repo,
+            shell("PROD_DATABASE_URL", "jdbc:mariadb://db.prod.internal:3306/shop"),
+            "lint",
+            "--env",
+            "prod");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+    assertThat(r.err()).contains("says database: postgresql", "leads to MySQL/MariaDB");
+  }
+
+  @Test
+  @DisplayName("G4: environments on different servers, or --dialect against --env, exit 2")
+  void serversDisagree() throws Exception {
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          dev:
+            url: jdbc:postgresql://127.0.0.1:5432/dev
+          prod:
+            url: ${PROD_DATABASE_URL}
+            database: mariadb
+        """);
+    Cli.Result all = Cli.run(repo, shell(), "lint", "db/migration");
+    assertThat(all.exit()).as(all.toString()).isEqualTo(2);
+    assertThat(all.err()).contains("dev: PostgreSQL, prod: MySQL/MariaDB", "--env ENV");
+    Cli.Result against =
+        Cli.run(repo, shell(), "lint", "--env", "prod", "--dialect", "postgresql", "db/migration");
+    assertThat(against.exit()).as(against.toString()).isEqualTo(2);
+    assertThat(against.err()).contains("--dialect postgresql contradicts environment 'prod'");
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.prodguard.config;
 
+import dev.prodguard.dialect.Dialect;
 import dev.prodguard.environment.DatabaseUrl;
 import dev.prodguard.environment.HostPattern;
+import dev.prodguard.environment.ServerKind;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,8 +83,35 @@ public final class ConfigLoader {
           name, "environment names are lower-case letters, digits, '-' and '_', e.g. 'prod'");
     }
     ConfigValue url = ConfigValue.of(m.requiredString("url"), m.file());
+    Optional<Dialect.Kind> database = Optional.empty();
+    Optional<YamlMap.Scalar> db = m.string("database");
+    if (db.isPresent()) {
+      database =
+          Optional.of(
+              switch (db.get().value()) {
+                case "postgresql" -> Dialect.Kind.POSTGRESQL;
+                case "mariadb", "mysql" -> Dialect.Kind.MARIADB;
+                default ->
+                    throw new ConfigException(
+                        m.file(),
+                        db.get().line(),
+                        db.get().key(),
+                        "database must be 'postgresql' or 'mariadb' (alias 'mysql')");
+              });
+    }
     if (url.variables().isEmpty()) {
-      DatabaseUrl.parse(url, Map.of()); // a literal URL must parse now
+      Dialect.Kind literal = DatabaseUrl.parse(url, Map.of()).kind(); // a literal URL parses now
+      if (database.isPresent() && database.get() != literal) {
+        throw new ConfigException(
+            m.file(),
+            db.get().line(),
+            db.get().key(),
+            "database says "
+                + db.get().value()
+                + " but the url is a "
+                + ServerKind.label(literal)
+                + " URL: fix one of them");
+      }
     }
     Optional<ConfigValue> deployUrl = m.string("deploy-url").map(s -> ConfigValue.of(s, m.file()));
     if (deployUrl.isPresent()
@@ -114,9 +143,9 @@ public final class ConfigLoader {
       }
       hosts.add(h.value());
     }
-    m.finish("url", "deploy-url", "fingerprint", "protected", "hosts");
+    m.finish("url", "deploy-url", "fingerprint", "protected", "hosts", "database");
     return new EnvironmentConfig(
-        name, url, deployUrl, fingerprint, prot, hosts, m.file(), m.line());
+        name, url, deployUrl, fingerprint, prot, hosts, database, m.file(), m.line());
   }
 
   private static CiConfig ci(YamlMap root) {

@@ -1,5 +1,6 @@
 package dev.prodguard.config;
 
+import dev.prodguard.dialect.Dialect;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,6 +10,10 @@ import java.util.Optional;
  * ({@code deploy-url}), when set, is the credential prodguard's mutation commands connect with
  * instead: the deploying role of G6's role split, which MySQL/MariaDB need because they have no DDL
  * triggers.
+ *
+ * @param database the optional {@code database:} key: which server the environment runs, for
+ *     judging its migrations when its URL cannot be resolved here (see {@code
+ *     environment.ServerKind})
  */
 public record EnvironmentConfig(
     String name,
@@ -17,6 +22,7 @@ public record EnvironmentConfig(
     Optional<String> fingerprint,
     boolean isProtected,
     List<String> hosts,
+    Optional<Dialect.Kind> database,
     String file,
     int line) {
 

@@ -63,6 +63,7 @@ public final class Target {
       identity = Optional.of(CiVerifiers.forConfig(config).verify(context, action));
     }
     DatabaseUrl url = DatabaseUrl.parse(env.url(), context.env());
+    ServerKind.check(env, url);
     UrlRule.check(config, env, url, context, access == Access.MUTATE);
     DatabaseUrl connectWith = url;
     if (access == Access.MUTATE && env.deployUrl().isPresent()) {

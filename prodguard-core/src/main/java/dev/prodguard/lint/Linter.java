@@ -10,6 +10,7 @@ import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.Routines;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
+import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.sql.rules.Rule;
@@ -23,11 +24,18 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Analyses migration files against the contract (G4). Used by {@code prodguard lint} and by the
@@ -41,16 +49,36 @@ import java.util.Set;
 public final class Linter {
   public static final String UNUSED_EXCEPTION = "contract-exception-unused";
 
+  /** Flyway's {@code ${flyway:filename}} (looked up case-insensitively, as Flyway does). */
+  private static final Pattern FILENAME_PLACEHOLDER =
+      Pattern.compile("\\$\\{flyway:filename}", Pattern.CASE_INSENSITIVE);
+
+  /** A file name that cannot end a string, open a comment or end a statement when put in SQL. */
+  private static final Pattern PLAIN_FILE_NAME =
+      Pattern.compile("[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*");
+
   private final SqlSyntax syntax;
   private final Splitter splitter;
   private final Classifier classifier;
   private final List<Rule> rules;
+  private EngineSplitter engine;
 
   public Linter(Dialect.Kind dialect) {
     this.syntax = SqlSyntax.of(dialect);
     this.splitter = new Splitter(syntax);
     this.classifier = new Classifier(syntax);
     this.rules = Rules.all();
+  }
+
+  /**
+   * Checks every file against the statements the migration tool will send for it (G4): when the
+   * tool cannot read a file, or sends a statement whose code differs from what prodguard analysed
+   * (comments and whitespace aside), that is an {@code unknown-statement} finding at the first
+   * disagreement. {@code lint} and {@code verify} always set it.
+   */
+  public Linter crossCheck(EngineSplitter splitter) {
+    this.engine = java.util.Objects.requireNonNull(splitter);
+    return this;
   }
 
   /** PostgreSQL, the default dialect. */
@@ -99,10 +127,12 @@ public final class Linter {
     Set<Contract.MigrationException> used = new HashSet<>();
     Set<MigrationId> present = new HashSet<>();
     int statements = 0;
-    for (MigrationFiles.MigrationFile f : files) {
-      names.add(f.path().toString());
-      f.id().ifPresent(present::add);
-      statements += lintFile(f, contract, protectedEnv, findings, used, routines);
+    try (ReadAhead ahead = new ReadAhead(files)) {
+      for (MigrationFiles.MigrationFile f : files) {
+        names.add(f.path().toString());
+        f.id().ifPresent(present::add);
+        statements += lintFile(ahead.next(), contract, protectedEnv, findings, used, routines);
+      }
     }
     for (Contract.MigrationException e : contract.exceptions()) {
       if (used.contains(e)) {
@@ -137,18 +167,94 @@ public final class Linter {
     return new LintReport(names, statements, findings, contract.sha256(), protectedEnv);
   }
 
+  /**
+   * Files read, and split by the migration tool on other threads, a few files ahead of the
+   * analysis: the tool's parser is slower than prodguard's, so on several cores the two overlap.
+   * Findings keep the files' order.
+   */
+  private final class ReadAhead implements AutoCloseable {
+    private final List<MigrationFiles.MigrationFile> files;
+    private final ExecutorService pool;
+    private final int window;
+    private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
+    private int read;
+
+    ReadAhead(List<MigrationFiles.MigrationFile> files) {
+      this.files = files;
+      int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+      this.window = engine == null ? 1 : 2 * threads;
+      this.pool =
+          engine == null
+              ? null
+              : Executors.newFixedThreadPool(
+                  threads,
+                  r -> {
+                    Thread t = new Thread(r, "prodguard-engine-split");
+                    t.setDaemon(true);
+                    return t;
+                  });
+    }
+
+    Prepared next() {
+      while (ready.size() < window && read < files.size()) {
+        MigrationFiles.MigrationFile f = files.get(read++);
+        String text = decode(f.path());
+        Future<EngineStatements> split =
+            pool == null || text == null || text.isEmpty()
+                ? null
+                : pool.submit(() -> engine.split(f.path(), text));
+        ready.add(new Prepared(f, text, split));
+      }
+      return ready.remove();
+    }
+
+    @Override
+    public void close() {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /** One file: its text (null when it is not UTF-8) and the tool's split, when asked for. */
+  private record Prepared(
+      MigrationFiles.MigrationFile file, String text, Future<EngineStatements> split) {
+
+    EngineStatements engineStatements() {
+      try {
+        return split.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(
+            "interrupted while the migration tool split " + file.path());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(
+            "the migration tool failed to split " + file.path(), e.getCause());
+      }
+    }
+  }
+
   private int lintFile(
-      MigrationFiles.MigrationFile f,
+      Prepared prepared,
       Contract contract,
       boolean protectedEnv,
       List<Finding> findings,
       Set<Contract.MigrationException> used,
       Routines routines) {
-    String text = read(f.path(), findings);
+    MigrationFiles.MigrationFile f = prepared.file();
+    String text = prepared.text();
+    if (text == null) {
+      findings.add(notUtf8(f.path()));
+      text = "";
+    }
     String name = f.path().toString();
     String migration = f.id().map(MigrationId::toString).orElse(null);
     SourceFile source = new SourceFile(name, text);
     RuleContext context = new RuleContext(contract, syntax, new HashSet<>());
+    List<SqlStatement> statements = new ArrayList<>();
     int[] count = {0};
     splitter.split(
         source,
@@ -156,6 +262,9 @@ public final class Linter {
         text.length(),
         statement -> {
           count[0]++;
+          if (engine != null) {
+            statements.add(statement);
+          }
           for (Operation op : classifier.classify(statement, routines)) {
             for (Rule rule : rules) {
               String message = rule.check(op, context);
@@ -175,7 +284,113 @@ public final class Linter {
             }
           }
         });
+    fileNamePlaceholder(f, source, contract, protectedEnv)
+        .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
+    if (prepared.split() != null) {
+      compareWithEngine(f, prepared.engineStatements(), statements, contract, protectedEnv)
+          .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
+    }
     return count[0];
+  }
+
+  /**
+   * Flyway replaces {@code ${flyway:filename}} with the file's name before the server reads the
+   * text, in strings and comments too: a name with a quote, a {@code --} or a line break would end
+   * a string or start a comment that prodguard read differently. Such a name is refused.
+   */
+  private Optional<Finding> fileNamePlaceholder(
+      MigrationFiles.MigrationFile f, SourceFile source, Contract contract, boolean protectedEnv) {
+    String fileName = f.path().getFileName().toString();
+    Matcher m = FILENAME_PLACEHOLDER.matcher(source.text());
+    if (PLAIN_FILE_NAME.matcher(fileName).matches() || !m.find()) {
+      return Optional.empty();
+    }
+    Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+    return Optional.of(
+        new Finding(
+            unknown.id(),
+            severity(unknown, contract, protectedEnv),
+            f.path().toString(),
+            f.id().map(MigrationId::toString).orElse(null),
+            source.line(m.start()),
+            source.column(m.start()),
+            "Flyway puts this file's name in the text here, and the name holds characters that"
+                + " can end a string or start a comment, so prodguard cannot be sure what the"
+                + " server will run",
+            m.group(),
+            "Rename the file to letters, digits, '_', '.' and single '-', or do not use"
+                + " ${flyway:filename}.",
+            null));
+  }
+
+  /** The first disagreement between prodguard's split and the migration tool's, as a finding. */
+  private Optional<Finding> compareWithEngine(
+      MigrationFiles.MigrationFile f,
+      EngineStatements theirs,
+      List<SqlStatement> ours,
+      Contract contract,
+      boolean protectedEnv) {
+    String migration = f.id().map(MigrationId::toString).orElse(null);
+    Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+    Severity severity = severity(unknown, contract, protectedEnv);
+    if (theirs.failure().isPresent()) {
+      return Optional.of(
+          new Finding(
+              unknown.id(),
+              severity,
+              f.path().toString(),
+              migration,
+              1,
+              1,
+              "the migration tool cannot read this file, so it would fail at deploy and prodguard"
+                  + " cannot tell what it would run: "
+                  + theirs.failure().get(),
+              "",
+              unknown.recipe(),
+              null));
+    }
+    List<EngineStatements.Statement> sent = theirs.statements();
+    int n = Math.max(ours.size(), sent.size());
+    for (int k = 0; k < n; k++) {
+      SqlStatement mine = k < ours.size() ? ours.get(k) : null;
+      EngineStatements.Statement tool = k < sent.size() ? sent.get(k) : null;
+      if (mine != null && tool != null && SqlCode.same(mine, tool.sql(), syntax)) {
+        continue;
+      }
+      int line = mine != null ? mine.line() : tool.line();
+      int column = mine != null ? mine.column() : 1;
+      String toolSays =
+          tool == null
+              ? "sends nothing more"
+              : "sends \u00ab" + excerpt(tool.sql()) + "\u00bb (from line " + tool.line() + ")";
+      String weRead = mine == null ? "nothing" : "\u00ab" + mine.excerpt(80) + "\u00bb";
+      return Optional.of(
+          new Finding(
+              unknown.id(),
+              severity,
+              f.path().toString(),
+              migration,
+              line,
+              column,
+              "the migration tool and the server's rules disagree on statement "
+                  + (k + 1)
+                  + ": the tool "
+                  + toolSays
+                  + " where prodguard reads "
+                  + weRead
+                  + ", so prodguard cannot be sure what the server will run",
+              mine == null ? excerpt(tool.sql()) : mine.excerpt(160),
+              "Write the statement so that it reads the same everywhere: end comments with a"
+                  + " line feed, avoid nested or executable comments, and end each statement with"
+                  + " the delimiter.",
+              null));
+    }
+    return Optional.empty();
+  }
+
+  private static String excerpt(String sql) {
+    String one = sql.strip().replaceAll("\\s+", " ");
+    return one.length() > 80 ? one.substring(0, 77) + "..." : one;
   }
 
   private Finding finding(
@@ -232,8 +447,10 @@ public final class Linter {
    * is linted).
    */
   private void learnRoutines(Path path, Routines routines) {
-    List<Finding> ignored = new ArrayList<>();
-    String text = read(path, ignored);
+    String text = decode(path);
+    if (text == null) {
+      return;
+    }
     splitter.split(
         new SourceFile(path.toString(), text),
         0,
@@ -249,8 +466,8 @@ public final class Linter {
     return text.regionMatches(true, at, word, 0, word.length());
   }
 
-  /** UTF-8; a file that is not valid UTF-8 cannot be trusted and becomes a finding. */
-  private String read(Path path, List<Finding> findings) {
+  /** UTF-8, or null: a file that is not valid UTF-8 cannot be trusted ({@link #notUtf8}). */
+  private static String decode(Path path) {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(path);
@@ -265,21 +482,23 @@ public final class Linter {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
-      findings.add(
-          new Finding(
-              unknown.id(),
-              Severity.ERROR,
-              path.toString(),
-              null,
-              1,
-              1,
-              "the file is not valid UTF-8, so its statements cannot be analysed",
-              "",
-              "Save the migration as UTF-8.",
-              null));
-      return "";
+      return null;
     }
+  }
+
+  private static Finding notUtf8(Path path) {
+    Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+    return new Finding(
+        unknown.id(),
+        Severity.ERROR,
+        path.toString(),
+        null,
+        1,
+        1,
+        "the file is not valid UTF-8, so its statements cannot be analysed",
+        "",
+        "Save the migration as UTF-8.",
+        null);
   }
 
   public SqlSyntax syntax() {

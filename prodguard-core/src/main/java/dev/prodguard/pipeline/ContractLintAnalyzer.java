@@ -3,7 +3,9 @@ package dev.prodguard.pipeline;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.dialect.Dialect;
 import dev.prodguard.environment.Target;
+import dev.prodguard.lint.EngineStatements;
 import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
@@ -13,14 +15,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * G4 in {@code verify}: the pending migrations are linted against the contract with the target's
- * dialect and protection; the other migrations of the locations (those already applied) are read
+ * G4 in {@code verify}: the pending migrations are linted against the contract with the dialect of
+ * the target's resolved URL and its protection, and checked against the statements the engine will
+ * send for each hashed file; the other migrations of the locations (those already applied) are read
  * for the routines they define, so a call is judged by the body it runs. Only when prodguard.yml
  * names no contract and the default file does not exist do the default rules apply (the contract
  * hash is then recorded as absent); a contract that cannot be read is a configuration error. The
@@ -28,6 +33,11 @@ import java.util.Set;
  * deployed.
  */
 public final class ContractLintAnalyzer implements MigrationAnalyzer {
+  private final MigrationEngine engine;
+
+  public ContractLintAnalyzer(MigrationEngine engine) {
+    this.engine = java.util.Objects.requireNonNull(engine);
+  }
 
   @Override
   public Analysis analyse(List<PendingMigration> pending, Target target) {
@@ -44,9 +54,12 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     for (String location : config.migrationLocations()) {
       locations.add(MigrationFiles.resolve(config, location));
     }
+    Map<Path, MigrationFile> snapshots = new HashMap<>();
     for (PendingMigration p : pending) {
-      paths.add(
-          MigrationFiles.resolve(config, p.file().location()).resolve(p.file().relativePath()));
+      Path path =
+          MigrationFiles.resolve(config, p.file().location()).resolve(p.file().relativePath());
+      paths.add(path);
+      snapshots.put(path, p.file());
     }
     Set<Path> linted = new HashSet<>();
     paths.forEach(p -> linted.add(p.toAbsolutePath().normalize()));
@@ -55,8 +68,16 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
             .map(dev.prodguard.lint.MigrationFiles.MigrationFile::path)
             .filter(p -> !linted.contains(p.toAbsolutePath().normalize()))
             .toList();
+    Dialect.Kind kind = target.dialect().kind();
     LintReport report =
-        new Linter(target.dialect().kind())
+        new Linter(kind)
+            .crossCheck(
+                (file, text) -> {
+                  MigrationFile hashed = snapshots.get(file);
+                  return hashed == null
+                      ? EngineStatements.failed(file + " is not among the pending migrations")
+                      : engine.statements(hashed, kind);
+                })
             .lintFiles(paths, applied, contract, target.environment().isProtected());
     List<String> refusals = new ArrayList<>();
     for (Finding f : report.blocking()) {

@@ -1,5 +1,7 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.lint.EngineStatements;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -34,6 +36,14 @@ public interface MigrationEngine {
 
   /** Files that the engine runs around migrations (SQL callbacks), part of the migration set. */
   List<MigrationFile> callbacks(MigrationFiles files);
+
+  /**
+   * The statements the engine will send for this file to a database of this kind, in order, as its
+   * own parser splits them at migrate time; needs no connection. {@code lint} and {@code verify}
+   * check prodguard's analysis against them (G4), so what was judged is what runs. A file the
+   * engine cannot read is a {@link EngineStatements#failed failure}, not an exception.
+   */
+  EngineStatements statements(MigrationFile file, Dialect.Kind kind);
 
   /**
    * Applies the pending migrations.

@@ -49,7 +49,7 @@ public final class Pipeline {
   private final ProdguardConfig config;
   private final RunContext context;
   private final MigrationEngine engine;
-  private MigrationAnalyzer analyzer = new ContractLintAnalyzer();
+  private MigrationAnalyzer analyzer;
   private SessionRegistrar registrar = SessionApprovals.INSTANCE;
   private Progress progress = Progress.NONE;
 
@@ -57,6 +57,7 @@ public final class Pipeline {
     this.config = Objects.requireNonNull(config);
     this.context = Objects.requireNonNull(context);
     this.engine = Objects.requireNonNull(engine);
+    this.analyzer = new ContractLintAnalyzer(engine);
   }
 
   public Pipeline analyzer(MigrationAnalyzer a) {

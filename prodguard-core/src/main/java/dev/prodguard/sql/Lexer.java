@@ -5,15 +5,15 @@ import java.util.List;
 
 /**
  * Tokenizes one statement on demand (the classifier usually needs only the first few tokens, so a
- * 50 MB {@code INSERT} is never tokenized whole). Comments are skipped; MySQL's executable comments
- * ({@code /*!50100 ... *\/}) are code.
+ * 50 MB {@code INSERT} is never tokenized whole), by the same server rules as the splitter ({@link
+ * Scanner}). Comments are skipped; MariaDB's executable comments ({@code /*!50100 ... *\/}, {@code
+ * /*M! ... *\/}) are code, whatever their version.
  */
 final class Lexer {
   private final String t;
   private final int end;
-  private final SqlSyntax syntax;
+  private final Scanner scanner;
   private int pos;
-  private int executableComments;
   private final List<Token> buffer = new ArrayList<>();
   private int index;
 
@@ -25,7 +25,7 @@ final class Lexer {
     this.t = text;
     this.pos = start;
     this.end = end;
-    this.syntax = syntax;
+    this.scanner = new Scanner(text, end, syntax);
   }
 
   /** The token {@code k} ahead of the cursor (0 = current). */
@@ -85,162 +85,32 @@ final class Lexer {
   }
 
   private Token read() {
-    while (pos < end) {
-      char c = t.charAt(pos);
-      if (Character.isWhitespace(c)) {
-        pos++;
-        continue;
+    while (true) {
+      pos = scanner.skip(pos);
+      if (pos >= end) {
+        return new Token(Token.Type.EOF, end, end, "");
       }
-      char n = pos + 1 < end ? t.charAt(pos + 1) : '\0';
-      if (c == '-'
-          && n == '-'
-          && (!syntax.mysqlComments || pos + 2 >= end || t.charAt(pos + 2) <= ' ')) {
-        skipLine();
-        continue;
+      Scanner.Kind kind = scanner.read(pos, null);
+      pos = scanner.end;
+      Token.Type type =
+          switch (kind) {
+            case WORD -> Token.Type.WORD;
+            case QUOTED_IDENT -> Token.Type.QUOTED_IDENT;
+            case STRING -> Token.Type.STRING;
+            case NUMBER -> Token.Type.NUMBER;
+            case DOLLAR_STRING -> Token.Type.DOLLAR_STRING;
+            case PLACEHOLDER -> Token.Type.PLACEHOLDER;
+            case PUNCT -> Token.Type.PUNCT;
+            case EXECUTABLE_OPEN, EXECUTABLE_CLOSE -> null; // the content is code
+          };
+      if (type != null) {
+        return new Token(type, scanner.start, pos, t.substring(scanner.start, pos));
       }
-      if (c == '#' && syntax.mysqlComments) {
-        skipLine();
-        continue;
-      }
-      if (c == '/' && n == '*') {
-        if (syntax.mysqlComments && pos + 2 < end && t.charAt(pos + 2) == '!') {
-          pos += 3;
-          while (pos < end && Character.isDigit(t.charAt(pos))) {
-            pos++;
-          }
-          executableComments++;
-          continue;
-        }
-        skipComment();
-        continue;
-      }
-      if (c == '*' && n == '/' && executableComments > 0) {
-        executableComments--;
-        pos += 2;
-        continue;
-      }
-      return token(c, n);
     }
-    return new Token(Token.Type.EOF, end, end, "");
   }
 
-  private Token token(char c, char n) {
-    int s = pos;
-    if (c == '\'') {
-      pos = quoted(pos, '\'', syntax.backslashEscapes);
-      return make(Token.Type.STRING, s);
-    }
-    if (c == '"') {
-      pos = quoted(pos, '"', syntax.doubleQuotedStrings);
-      return make(syntax.doubleQuotedStrings ? Token.Type.STRING : Token.Type.QUOTED_IDENT, s);
-    }
-    if (c == '`' && syntax.mysqlComments) {
-      pos = quoted(pos, '`', false);
-      return make(Token.Type.QUOTED_IDENT, s);
-    }
-    if (c == '$') {
-      if (n == '{') {
-        int close = t.indexOf('}', pos);
-        pos = close < 0 || close >= end ? end : close + 1;
-        return make(Token.Type.PLACEHOLDER, s);
-      }
-      if (syntax.dollarQuotes) {
-        int j = pos + 1;
-        if (j < end && Splitter.isIdentStart(t.charAt(j))) {
-          while (j < end && Splitter.isIdentPart(t.charAt(j)) && t.charAt(j) != '$') {
-            j++;
-          }
-        }
-        if (j < end && t.charAt(j) == '$') {
-          String tag = t.substring(pos, j + 1);
-          int close = t.indexOf(tag, j + 1);
-          pos = close < 0 || close >= end ? end : close + tag.length();
-          return make(Token.Type.DOLLAR_STRING, s);
-        }
-      }
-      pos++;
-      while (pos < end && Character.isDigit(t.charAt(pos))) {
-        pos++;
-      }
-      return make(Token.Type.NUMBER, s); // $1 parameter
-    }
-    if (Splitter.isIdentStart(c)) {
-      pos++;
-      while (pos < end && Splitter.isIdentPart(t.charAt(pos))) {
-        pos++;
-      }
-      if (pos - s == 1 && (c == 'E' || c == 'e') && pos < end && t.charAt(pos) == '\'') {
-        pos = quoted(pos, '\'', true);
-        return make(Token.Type.STRING, s);
-      }
-      return make(Token.Type.WORD, s);
-    }
-    if (c >= '0' && c <= '9') {
-      pos++;
-      while (pos < end && (Splitter.isIdentPart(t.charAt(pos)) || t.charAt(pos) == '.')) {
-        pos++;
-      }
-      return make(Token.Type.NUMBER, s);
-    }
-    if (c == ':' && n == '=') {
-      pos += 2;
-      return make(Token.Type.PUNCT, s);
-    }
-    if (c == '<' && n == '<') {
-      pos += 2;
-      return make(Token.Type.PUNCT, s);
-    }
-    if (c == '>' && n == '>') {
-      pos += 2;
-      return make(Token.Type.PUNCT, s);
-    }
-    pos++;
-    return make(Token.Type.PUNCT, s);
-  }
-
-  private Token make(Token.Type type, int s) {
-    return new Token(type, s, pos, t.substring(s, pos));
-  }
-
-  private int quoted(int i, char q, boolean backslash) {
-    int j = i + 1;
-    while (j < end) {
-      char c = t.charAt(j);
-      if (backslash && c == '\\') {
-        j += 2;
-      } else if (c == q) {
-        if (j + 1 < end && t.charAt(j + 1) == q) {
-          j += 2;
-        } else {
-          return j + 1;
-        }
-      } else {
-        j++;
-      }
-    }
-    return end;
-  }
-
-  private void skipLine() {
-    int e = t.indexOf('\n', pos);
-    pos = e < 0 || e >= end ? end : e + 1;
-  }
-
-  private void skipComment() {
-    int level = 1;
-    int j = pos + 2;
-    while (j < end && level > 0) {
-      char c = t.charAt(j);
-      if (c == '*' && j + 1 < end && t.charAt(j + 1) == '/') {
-        level--;
-        j += 2;
-      } else if (syntax.nestedComments && c == '/' && j + 1 < end && t.charAt(j + 1) == '*') {
-        level++;
-        j += 2;
-      } else {
-        j++;
-      }
-    }
-    pos = Math.min(j, end);
+  /** The first problem met so far (see {@link Scanner}), or null. */
+  String problem() {
+    return scanner.problem;
   }
 }

@@ -2,7 +2,11 @@ package dev.prodguard.sql;
 
 import java.util.Arrays;
 
-/** A SQL file's text with a line index, so that any offset maps to line and column cheaply. */
+/**
+ * A SQL file's text with a line index, so that any offset maps to line and column cheaply. Lines
+ * end at LF, CRLF or a bare CR, as editors and SARIF count them (a bare CR ends a PostgreSQL
+ * comment, so what follows it is reported on the line a reader sees it on).
+ */
 public final class SourceFile {
   private final String name;
   private final String text;
@@ -11,15 +15,18 @@ public final class SourceFile {
   public SourceFile(String name, String text) {
     this.name = name;
     this.text = text;
+    int[] starts = new int[16];
     int count = 1;
-    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      count++;
+    for (int i = 0, n = text.length(); i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 == n || text.charAt(i + 1) != '\n'))) {
+        if (count == starts.length) {
+          starts = Arrays.copyOf(starts, count * 2);
+        }
+        starts[count++] = i + 1;
+      }
     }
-    lineStarts = new int[count];
-    int l = 1;
-    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      lineStarts[l++] = i + 1;
-    }
+    lineStarts = Arrays.copyOf(starts, count);
   }
 
   public String name() {

@@ -6,10 +6,13 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Splits SQL text into statements with full knowledge of the dialect's lexical rules: quotes,
- * {@code E''} strings, dollar quotes, (nested) block comments, line comments, backticks, the MySQL
- * {@code DELIMITER} command, routine bodies ({@code BEGIN ... END}, {@code BEGIN ATOMIC}) and
- * {@code COPY ... FROM stdin} data. One pass, no backtracking: linear in the input.
+ * Splits SQL text into statements where the server and Flyway would: the server's lexical rules
+ * come from {@link Scanner} (quotes, {@code E''} strings, dollar quotes, comments and how they end
+ * and nest, executable comments), the statement boundaries from Flyway's parsers (the {@code
+ * DELIMITER} command, routine bodies {@code BEGIN ... END} and {@code BEGIN ATOMIC}, {@code COPY
+ * ... FROM stdin} data). A statement holding something prodguard cannot be sure the server reads
+ * the same way carries a {@link SqlStatement#problem()} naming it, its line and column. One pass,
+ * no backtracking: linear in the input.
  */
 public final class Splitter {
   private static final int TRACKED_WORDS = 8;
@@ -80,8 +83,14 @@ public final class Splitter {
     }
 
     void run() {
+      Scanner sc = new Scanner(t, to, syntax);
       int i = from;
-      while (i < to) {
+      while (true) {
+        i = sc.skip(i);
+        take(sc);
+        if (i >= to) {
+          break;
+        }
         char c = t.charAt(i);
         if (stmtStart < 0 && syntax.delimiterCommand && (c == 'd' || c == 'D')) {
           int next = delimiterCommand(i);
@@ -90,190 +99,120 @@ public final class Splitter {
             continue;
           }
         }
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || Character.isWhitespace(c)) {
-          i++;
-          continue;
-        }
-        char n = i + 1 < to ? t.charAt(i + 1) : '\0';
-        if (c == '-'
-            && n == '-'
-            && (!syntax.mysqlComments || i + 2 >= to || t.charAt(i + 2) <= ' ')) {
-          i = endOfLine(i);
-          continue;
-        }
-        if (c == '#' && syntax.mysqlComments) {
-          i = endOfLine(i);
-          continue;
-        }
-        if (c == '/' && n == '*') {
-          boolean executable =
-              syntax.mysqlComments
-                  && i + 2 < to
-                  && (t.charAt(i + 2) == '!' || t.charAt(i + 2) == '+');
-          if (executable && stmtStart < 0) {
-            stmtStart = i;
+        if (c == delimiter.charAt(0) && t.startsWith(delimiter, i)) {
+          if (sc.inExecutable) {
+            note(
+                i,
+                "a statement delimiter inside an executable comment: the server may run what"
+                    + " follows as another statement");
+          } else if (depth == 0) {
+            emit(i);
+            i += delimiter.length();
+            if (copyFromStdin) {
+              i = skipCopyData(i);
+            }
+            reset();
+            continue;
           }
-          int start = i;
-          i = skipBlockComment(i);
-          if (i < 0) {
-            unterminated(start, "comment");
-            i = to;
-          }
-          continue;
-        }
-        if (depth == 0 && c == delimiter.charAt(0) && t.startsWith(delimiter, i)) {
-          emit(i);
-          i += delimiter.length();
-          if (copyFromStdin) {
-            i = skipCopyData(i);
-          }
-          reset();
-          continue;
         }
         if (stmtStart < 0) {
           stmtStart = i;
         }
-        int start = i;
-        switch (c) {
-          case '\'' -> i = skipString(i, '\'', syntax.backslashEscapes);
-          case '"' ->
-              i = syntax.doubleQuotedStrings ? skipString(i, '"', true) : skipString(i, '"', false);
-          case '`' -> i = syntax.mysqlComments ? skipString(i, '`', false) : i + 1;
-          case '$' -> i = dollar(i);
-          default -> {
-            if (isIdentStart(c)) {
-              i = word(i);
-            } else if (c >= '0' && c <= '9') {
-              i++;
-              while (i < to && isIdentPart(t.charAt(i))) {
-                i++;
-              }
-            } else {
-              i++;
-            }
-          }
+        Scanner.Kind kind = sc.read(i, delimiter);
+        take(sc);
+        if (kind == Scanner.Kind.WORD
+            && (wordCount < TRACKED_WORDS || routine || copyCandidate())) {
+          track(t.substring(sc.start, sc.end).toUpperCase(Locale.ROOT));
         }
-        if (i < 0) {
-          unterminated(start, c == '$' ? "dollar-quoted string" : "quoted text");
-          i = to;
-        }
+        i = sc.end;
       }
-      if (stmtStart >= 0) {
+      if (sc.inExecutable) {
+        note(sc.executableStart, "unterminated executable comment");
+      }
+      if (stmtStart >= 0 || problem != null) {
         emit(to);
       }
     }
 
-    /** MySQL {@code DELIMITER xx} at the start of a line; returns the offset after it or -1. */
+    /** Moves the scanner's problem to the statement (a problem outside one starts one). */
+    void take(Scanner sc) {
+      if (sc.problem != null) {
+        note(sc.problemAt, sc.problem);
+        sc.clearProblem();
+      }
+    }
+
+    /**
+     * Flyway's {@code DELIMITER xx} (MySQL parser): the rest of the line, trimmed, is the new
+     * delimiter. Returns the offset after it, or -1 when this is not the command.
+     */
     int delimiterCommand(int i) {
-      if (i + 9 >= to || !t.regionMatches(true, i, "DELIMITER", 0, 9)) {
+      if (i + 9 > to
+          || !t.regionMatches(true, i, "DELIMITER", 0, 9)
+          || (i + 9 < to && isIdentPart(t.charAt(i + 9)))) {
         return -1;
       }
-      char after = t.charAt(i + 9);
-      if (after != ' ' && after != '\t') {
+      int lineEnd = i + 9;
+      while (lineEnd < to && t.charAt(lineEnd) != '\n' && t.charAt(lineEnd) != '\r') {
+        lineEnd++;
+      }
+      String d = t.substring(i + 9, lineEnd).trim();
+      if (d.isEmpty()) {
+        note(i, "DELIMITER without a delimiter on its line");
         return -1;
       }
-      int j = i + 9;
-      while (j < to && (t.charAt(j) == ' ' || t.charAt(j) == '\t')) {
-        j++;
-      }
-      int k = j;
-      while (k < to && !Character.isWhitespace(t.charAt(k))) {
-        k++;
-      }
-      if (k == j) {
-        stmtStart = i;
-        problem = "DELIMITER without a delimiter";
-        return -1;
-      }
-      delimiter = t.substring(j, k);
-      return endOfLine(k);
+      delimiter = d;
+      return lineEnd;
     }
 
-    int endOfLine(int i) {
-      int e = t.indexOf('\n', i);
-      return e < 0 || e >= to ? to : e + 1;
-    }
-
-    /** Returns the offset after the comment, or -1 when it never closes. */
-    int skipBlockComment(int i) {
-      int level = 1;
-      int j = i + 2;
+    /**
+     * After {@code COPY ... FROM stdin;} (as Flyway reads it) the rest of that line is skipped and
+     * the data runs to a line holding only {@code \.}.
+     */
+    int skipCopyData(int i) {
+      int j = t.indexOf('\n', i);
+      if (j < 0 || j >= to) {
+        return to;
+      }
+      j++;
+      int dataStart = j;
       while (j < to) {
-        char c = t.charAt(j);
-        if (c == '*' && j + 1 < to && t.charAt(j + 1) == '/') {
-          j += 2;
-          if (--level == 0) {
-            return j;
-          }
-        } else if (syntax.nestedComments && c == '/' && j + 1 < to && t.charAt(j + 1) == '*') {
-          level++;
-          j += 2;
-        } else {
-          j++;
+        int eol = t.indexOf('\n', j);
+        int lineEnd = eol < 0 || eol >= to ? to : eol;
+        if (isCopyEnd(j, lineEnd)) {
+          return lineEnd;
         }
+        j = lineEnd + 1;
       }
-      return -1;
+      stmtStart = dataStart;
+      note(dataStart, "COPY data without a terminating \\. line");
+      emit(to);
+      stmtStart = -1;
+      problem = null;
+      return to;
     }
 
-    /** A quoted run with doubled-quote escapes (and backslash escapes when asked). */
-    int skipString(int i, char quote, boolean backslash) {
-      int j = i + 1;
-      while (j < to) {
-        char c = t.charAt(j);
-        if (backslash && c == '\\') {
-          j += 2;
-        } else if (c == quote) {
-          if (j + 1 < to && t.charAt(j + 1) == quote) {
-            j += 2;
-          } else {
-            return j + 1;
-          }
-        } else {
-          j++;
-        }
+    /** The line holds {@code \.} and only characters that {@code String.trim()} drops. */
+    boolean isCopyEnd(int from, int lineEnd) {
+      int a = from;
+      int b = lineEnd;
+      while (a < b && t.charAt(a) <= ' ') {
+        a++;
       }
-      return -1;
+      while (b > a && t.charAt(b - 1) <= ' ') {
+        b--;
+      }
+      return b - a == 2 && t.charAt(a) == '\\' && t.charAt(a + 1) == '.';
     }
 
-    /** {@code $tag$...$tag$} on PostgreSQL; {@code $1}, {@code ${placeholder}} are not quotes. */
-    int dollar(int i) {
-      if (!syntax.dollarQuotes || (i > from && isIdentPart(t.charAt(i - 1)))) {
-        return i + 1;
+    /** The first problem of the statement, with where it is. */
+    void note(int at, String what) {
+      if (stmtStart < 0) {
+        stmtStart = at;
       }
-      int j = i + 1;
-      if (j < to && isIdentStart(t.charAt(j))) {
-        while (j < to && isIdentPart(t.charAt(j)) && t.charAt(j) != '$') {
-          j++;
-        }
+      if (problem == null) {
+        problem = what + " at line " + source.line(at) + ", column " + source.column(at);
       }
-      if (j >= to || t.charAt(j) != '$') {
-        return i + 1;
-      }
-      String tag = t.substring(i, j + 1);
-      int close = t.indexOf(tag, j + 1);
-      if (close < 0 || close + tag.length() > to) {
-        return -1;
-      }
-      return close + tag.length();
-    }
-
-    int word(int i) {
-      int j = i + 1;
-      // a custom delimiter such as $$ may follow a word directly (END$$)
-      boolean delimiterInWords = isIdentPart(delimiter.charAt(0));
-      while (j < to
-          && isIdentPart(t.charAt(j))
-          && !(delimiterInWords && t.startsWith(delimiter, j))) {
-        j++;
-      }
-      int len = j - i;
-      if (len == 1 && (t.charAt(i) == 'E' || t.charAt(i) == 'e') && j < to && t.charAt(j) == '\'') {
-        return skipString(j, '\'', true);
-      }
-      if (wordCount < TRACKED_WORDS || routine || copyCandidate()) {
-        track(t.substring(i, j).toUpperCase(Locale.ROOT));
-      }
-      return j;
     }
 
     boolean copyCandidate() {
@@ -344,34 +283,6 @@ public final class Splitter {
       }
     }
 
-    /** After {@code COPY ... FROM stdin;} the data runs to a line holding {@code \.}. */
-    int skipCopyData(int i) {
-      int j = i;
-      while (j < to) {
-        int eol = t.indexOf('\n', j);
-        int lineEnd = eol < 0 || eol >= to ? to : eol;
-        String line = t.substring(j, lineEnd).strip();
-        if (line.equals("\\.")) {
-          return lineEnd;
-        }
-        j = lineEnd + 1;
-      }
-      return to;
-    }
-
-    void unterminated(int at, String what) {
-      if (stmtStart < 0) {
-        stmtStart = at;
-      }
-      problem =
-          "unterminated "
-              + what
-              + " starting at line "
-              + source.line(at)
-              + ", column "
-              + source.column(at);
-    }
-
     void emit(int end) {
       if (stmtStart < 0) {
         if (problem != null) {
@@ -381,7 +292,7 @@ public final class Splitter {
         }
       }
       int e = end;
-      while (e > stmtStart && Character.isWhitespace(t.charAt(e - 1))) {
+      while (e > stmtStart && syntax.isSpace(t.charAt(e - 1))) {
         e--;
       }
       sink.accept(
@@ -402,10 +313,10 @@ public final class Splitter {
   }
 
   static boolean isIdentStart(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+    return Scanner.isIdentStart(c);
   }
 
   static boolean isIdentPart(char c) {
-    return isIdentStart(c) || (c >= '0' && c <= '9') || c == '$';
+    return Scanner.isIdentPart(c);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -325,5 +326,45 @@ class G4ClassifierTest {
           """)
   void prodguardObjects(String sql, String expected) {
     assertThat(pg(sql.replace("\\n", "\n"))).isEqualTo(expected.strip());
+  }
+
+  @Test
+  @DisplayName("G4: a -- comment ended by a bare CR hides nothing on PostgreSQL (issue 12)")
+  void carriageReturnComments() {
+    assertThat(ops(SqlSyntax.POSTGRESQL, "-- tidy up\rDROP TABLE orders;\n"))
+        .containsExactly("drop-table orders");
+    assertThat(ops(SqlSyntax.POSTGRESQL, "-- tidy up\rTRUNCATE orders;\n"))
+        .containsExactly("truncate orders");
+    assertThat(ops(SqlSyntax.POSTGRESQL, "DO $$ BEGIN -- note\rDROP TABLE orders; END $$;\n"))
+        .containsExactly("do-block", "drop-table orders [IN_BODY]");
+    assertThat(
+            ops(
+                SqlSyntax.POSTGRESQL,
+                "CREATE FUNCTION wipe() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n"
+                    + "  -- keep\rDELETE FROM orders;\nEND $$;\n"))
+        .containsExactly("create-function wipe", "delete orders [IN_BODY]");
+  }
+
+  @Test
+  @DisplayName("G4: MariaDB's non-nesting and executable comments hide nothing (issue 12)")
+  void mariaDbComments() {
+    assertThat(ops(SqlSyntax.MYSQL, "/* /* */ DROP TABLE t; */\n"))
+        .containsExactly("drop-table t", "unknown");
+    assertThat(ops(SqlSyntax.MYSQL, "/*!99999 DROP TABLE t */;\n")).containsExactly("drop-table t");
+    assertThat(ops(SqlSyntax.MYSQL, "/*M!100000 TRUNCATE t */;\n")).containsExactly("truncate t");
+    assertThat(ops(SqlSyntax.MYSQL, "SELECT 1 --1;\nDELETE FROM t;\n"))
+        .containsExactly("select", "delete t");
+  }
+
+  @Test
+  @DisplayName("G4: a statement prodguard cannot read as the server does is unknown, with where")
+  void refusedStatementsAreUnknown() {
+    SourceFile f = new SourceFile("V1__t.sql", "SELECT 1;\nDROP\u00a0TABLE t;\n");
+    Classifier c = new Classifier(SqlSyntax.POSTGRESQL);
+    List<Operation> ops =
+        new Splitter(SqlSyntax.POSTGRESQL)
+            .split(f).stream().flatMap(s -> c.classify(s).stream()).toList();
+    assertThat(ops.get(1).kind()).isEqualTo(OpKind.UNKNOWN);
+    assertThat(ops.get(1).detail()).contains("U+00A0", "line 2, column 5");
   }
 }

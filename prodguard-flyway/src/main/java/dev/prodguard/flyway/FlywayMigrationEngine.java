@@ -1,5 +1,7 @@
 package dev.prodguard.flyway;
 
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.lint.EngineStatements;
 import dev.prodguard.pipeline.MigrationEngine;
 import dev.prodguard.pipeline.MigrationFile;
 import dev.prodguard.pipeline.MigrationFiles;
@@ -23,6 +25,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.callback.Event;
+import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -47,6 +50,8 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * history guard (triggers that only a guarded deploy's sessions pass) sits on it.
    */
   static final String HISTORY_TABLE = "flyway_schema_history";
+
+  private final Configuration[] parsing = new Configuration[2];
 
   @Override
   public String name() {
@@ -205,6 +210,44 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       }
     }
     return out;
+  }
+
+  /**
+   * Flyway's own parser for the database type, configured exactly as for {@link #migrate}, without
+   * a connection ({@link FlywayStatements}).
+   */
+  @Override
+  public EngineStatements statements(MigrationFile file, Dialect.Kind kind) {
+    return FlywayStatements.split(parsingConfiguration(mentionsPlaceholder(file)), file, kind);
+  }
+
+  /**
+   * One loaded configuration for every parse ({@code load()} also sets up Flyway's logging, which
+   * otherwise buffers every debug line in memory). Parsers take only the settings from it, the
+   * files come with each parse. A file without a placeholder prefix is parsed without Flyway's
+   * placeholder reader, which would pass its text through unchanged, only slower.
+   */
+  private synchronized Configuration parsingConfiguration(boolean placeholders) {
+    int i = placeholders ? 1 : 0;
+    if (parsing[i] == null) {
+      parsing[i] =
+          configure(MigrationFiles.of(List.of()), null, false)
+              .placeholderReplacement(placeholders)
+              .load()
+              .getConfiguration();
+    }
+    return parsing[i];
+  }
+
+  /** The file holds Flyway's placeholder prefix {@code ${} (the default; prodguard sets no other). */
+  private static boolean mentionsPlaceholder(MigrationFile file) {
+    byte[] b = file.bytes();
+    for (int i = 0; i + 1 < b.length; i++) {
+      if (b[i] == '$' && b[i + 1] == '{') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isCallbackEvent(String id) {

@@ -58,4 +58,45 @@ class G4VerifyContractTest {
       assertThat(f.tableExists("items")).isFalse();
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G4: verify refuses a DROP hidden from the old analyser by a bare-CR comment")
+  void carriageReturnComment(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      f.migration("V2__tidy.sql", "-- tidy up\rDROP TABLE items;\n");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
+      // PostgreSQL ends the comment at the CR and runs the DROP; MariaDB does not, but Flyway
+      // would end it there: prodguard refuses rather than guess
+      assertThat(r.why())
+          .contains("V2__tidy.sql")
+          .contains(kind == Dialect.Kind.POSTGRESQL ? "drop-table" : "carriage return");
+      assertThat(f.tableExists("items")).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName("G4: verify refuses a migration that Flyway would split differently from prodguard")
+  void flywaySplitsDifferently(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      f.migration(
+          "V2__split.sql",
+          kind == Dialect.Kind.POSTGRESQL
+              ? "PREPARE q(int) AS SELECT $1;\nSELECT 2;\n"
+              : "SELECT 1 --1;\nSELECT 2;\n");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(r.why())
+          .contains("V2__split.sql:1: [unknown-statement]")
+          .contains("the migration tool and the server's rules disagree on statement 1");
+    }
+  }
 }

@@ -1,6 +1,8 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.dialect.Dialect;
 import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.lint.EngineStatements;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -46,6 +48,11 @@ final class HeldFlywayEngine implements MigrationEngine {
   @Override
   public List<MigrationFile> callbacks(MigrationFiles files) {
     return flyway.callbacks(files);
+  }
+
+  @Override
+  public EngineStatements statements(MigrationFile file, Dialect.Kind kind) {
+    return flyway.statements(file, kind);
   }
 
   @Override

@@ -17,8 +17,10 @@ final class SampleProject {
       environments:
         dev:
           url: ${DEV_DATABASE_URL}
+          database: postgresql        # which server's rules judge migrations where the URL is unset
         prod:
           url: ${PROD_DATABASE_URL}
+          database: postgresql
           protected: true             # mutation only from CI, only through the pipeline
           hosts: ["localhost"]        # prod's host name here; in real life e.g. "*.prod.internal"
       migrations:

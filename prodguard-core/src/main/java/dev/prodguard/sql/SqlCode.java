@@ -1,0 +1,55 @@
+package dev.prodguard.sql;
+
+/**
+ * The code of SQL text as the server reads it: its tokens, without the comments and whitespace the
+ * server skips (executable comments count as code). Used to check that the statement a migration
+ * tool sends is the statement prodguard analysed.
+ */
+public final class SqlCode {
+  private SqlCode() {}
+
+  /**
+   * True when the server reads {@code sent} as exactly the code of {@code statement}: the same
+   * tokens in the same order, comments and whitespace aside, and nothing in {@code sent} that
+   * prodguard cannot be sure how the server reads.
+   */
+  public static boolean same(SqlStatement statement, String sent, SqlSyntax syntax) {
+    String text = statement.source().text();
+    int start = statement.start();
+    int length = statement.end() - start;
+    int offset = sent.length() - length;
+    if (offset >= 0 && sent.regionMatches(offset, text, start, length)) {
+      // the same text, after nothing but comments and whitespace (a tool keeps leading comments)
+      Scanner sc = new Scanner(sent, sent.length(), syntax);
+      if (sc.skip(0) == offset && sc.problem == null) {
+        return true;
+      }
+    }
+    return sameTokens(text, start, statement.end(), sent, syntax);
+  }
+
+  private static boolean sameTokens(String text, int start, int end, String sent, SqlSyntax s) {
+    Scanner a = new Scanner(text, end, s);
+    Scanner b = new Scanner(sent, sent.length(), s);
+    int i = start;
+    int j = 0;
+    while (true) {
+      i = a.skip(i);
+      j = b.skip(j);
+      if (i >= end || j >= sent.length()) {
+        return i >= end && j >= sent.length() && b.problem == null && !b.inExecutable;
+      }
+      Scanner.Kind ka = a.read(i, null);
+      Scanner.Kind kb = b.read(j, null);
+      int la = a.end - a.start;
+      if (ka != kb
+          || la != b.end - b.start
+          || !text.regionMatches(a.start, sent, b.start, la)
+          || b.problem != null) {
+        return false;
+      }
+      i = a.end;
+      j = b.end;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.prodguard.flyway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.dialect.Dialect;
+import dev.prodguard.lint.EngineStatements;
+import dev.prodguard.pipeline.MigrationFile;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What Flyway will send for a file, from its own parser, without a database. */
+@DisplayName("G4: the engine reports the statements Flyway will send")
+class G4FlywayStatementsTest {
+  final FlywayMigrationEngine engine = new FlywayMigrationEngine();
+
+  EngineStatements split(Dialect.Kind kind, String sql) {
+    return engine.statements(
+        new MigrationFile("V2__t.sql", "db/migration", sql.getBytes(StandardCharsets.UTF_8)), kind);
+  }
+
+  List<String> sql(Dialect.Kind kind, String sql) {
+    EngineStatements s = split(kind, sql);
+    assertThat(s.failure()).isEmpty();
+    return s.statements().stream().map(EngineStatements.Statement::sql).toList();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: Flyway sends a statement after a -- comment ended by a bare CR, comment included")
+  void carriageReturn() {
+    assertThat(sql(Dialect.Kind.POSTGRESQL, "-- tidy up\rDROP TABLE orders;\n"))
+        .containsExactly("-- tidy up\rDROP TABLE orders");
+    assertThat(sql(Dialect.Kind.MARIADB, "-- tidy up\rDROP TABLE orders;\n"))
+        .containsExactly("-- tidy up\rDROP TABLE orders");
+  }
+
+  @Test
+  @DisplayName("G4: statements carry their line; DELIMITER and COPY data are Flyway's")
+  void linesDelimiterCopy() {
+    EngineStatements s =
+        split(
+            Dialect.Kind.MARIADB, "SELECT 1;\n\nDELIMITER //\nSELECT 2; SELECT 3//\nDELIMITER ;\n");
+    assertThat(s.statements()).extracting(EngineStatements.Statement::line).containsExactly(1, 4);
+    assertThat(s.statements().get(1).sql()).isEqualTo("SELECT 2; SELECT 3");
+    assertThat(sql(Dialect.Kind.POSTGRESQL, "COPY t (a) FROM stdin;\n1\n\\.\nSELECT 1;\n"))
+        .containsExactly("COPY t (a) FROM stdin", "SELECT 1");
+  }
+
+  @Test
+  @DisplayName("G4: Flyway's built-in placeholders come back as written; unknown ones fail")
+  void placeholders() {
+    assertThat(
+            sql(
+                Dialect.Kind.POSTGRESQL,
+                "CREATE TABLE ${flyway:defaultSchema}.t (id int);\n"
+                    + "COMMENT ON TABLE t IS 'by ${flyway:user} in ${flyway:filename}';\n"))
+        .containsExactly(
+            "CREATE TABLE ${flyway:defaultSchema}.t (id int)",
+            "COMMENT ON TABLE t IS 'by ${flyway:user} in ${flyway:filename}'");
+    EngineStatements unknown = split(Dialect.Kind.POSTGRESQL, "CREATE TABLE ${schema}.t (id int);");
+    assertThat(unknown.failure()).get().asString().contains("${schema}");
+  }
+}

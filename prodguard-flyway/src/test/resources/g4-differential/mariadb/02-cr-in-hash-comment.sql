@@ -1,0 +1,1 @@
+# nightly housekeepingTRUNCATE users;

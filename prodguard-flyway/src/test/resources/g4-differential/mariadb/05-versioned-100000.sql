@@ -1,0 +1,1 @@
+/*!100000 DROP TABLE orders */;

@@ -1,0 +1,2 @@
+/*M!100000 TRUNCATE users */;
+SELECT 1;

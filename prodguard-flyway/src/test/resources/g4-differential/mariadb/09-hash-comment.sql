@@ -1,0 +1,2 @@
+# a comment; DROP TABLE orders;
+DELETE FROM users WHERE id = 1;

@@ -1,0 +1,7 @@
+DELIMITER //
+CREATE PROCEDURE wipe()
+BEGIN
+  DELETE FROM orders;
+END //
+DELIMITER ;
+CALL wipe();

@@ -1,0 +1,4 @@
+DELIMITER $$
+CREATE PROCEDURE empty_users() BEGIN TRUNCATE users; END$$
+DELIMITER ;
+CALL empty_users();

@@ -1,0 +1,3 @@
+BEGIN NOT ATOMIC
+  DELETE FROM orders WHERE id = 1;
+END;

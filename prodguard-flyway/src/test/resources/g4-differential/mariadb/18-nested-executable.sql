@@ -1,0 +1,1 @@
+/*!50000 SELECT 1; DROP TABLE orders */;

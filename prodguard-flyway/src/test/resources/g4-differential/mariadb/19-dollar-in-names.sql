@@ -1,0 +1,2 @@
+CREATE TABLE $t (id int);
+DELETE FROM users WHERE id = 1;

@@ -1,0 +1,1 @@
+-- tidy upDROP TABLE orders;

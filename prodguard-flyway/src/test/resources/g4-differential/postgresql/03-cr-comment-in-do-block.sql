@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+  -- harmless noteDROP TABLE orders;
+END
+$$;

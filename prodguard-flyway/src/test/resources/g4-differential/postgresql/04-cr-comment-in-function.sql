@@ -1,0 +1,6 @@
+CREATE FUNCTION tidy() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  -- keep everythingDELETE FROM orders;
+END
+$$;
+SELECT tidy();

@@ -1,0 +1,3 @@
+-- windows line ends
+DELETE FROM orders WHERE id = 1;
+CREATE TABLE added (id int);

@@ -1,0 +1,2 @@
+-- form feed is whitespace
+DROPTABLEusers;

@@ -1,0 +1,2 @@
+/* outer /* inner */ DROP TABLE orders; */
+CREATE TABLE kept (id int);

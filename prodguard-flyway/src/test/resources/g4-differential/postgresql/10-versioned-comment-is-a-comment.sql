@@ -1,0 +1,1 @@
+/*!99999 DROP TABLE orders */ SELECT 1;

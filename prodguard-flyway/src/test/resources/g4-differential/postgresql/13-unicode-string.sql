@@ -1,0 +1,2 @@
+SELECT U&'d\0061t; DROP TABLE orders; --' AS x;
+TRUNCATE users;

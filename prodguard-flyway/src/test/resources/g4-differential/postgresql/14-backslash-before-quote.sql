@@ -1,0 +1,1 @@
+SELECT 'C:\'; DROP TABLE orders; --';

