@@ -342,7 +342,7 @@ class G4ClassifierTest {
                 SqlSyntax.POSTGRESQL,
                 "CREATE FUNCTION wipe() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n"
                     + "  -- keep\rDELETE FROM orders;\nEND $$;\n"))
-        .containsExactly("create-function wipe", "delete orders [IN_BODY]");
+        .containsExactly("create-function wipe", "delete orders [IN_BODY, DEFERRED]");
   }
 
   @Test
