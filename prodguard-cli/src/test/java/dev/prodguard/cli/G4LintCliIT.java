@@ -373,6 +373,7 @@ class G4LintCliIT {
         environments:
           prod:
             url: ${PROD_DATABASE_URL}
+            database: postgresql
             protected: true
         migrations:
           locations: [db/migration]

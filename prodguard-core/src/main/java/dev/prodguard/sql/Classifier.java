@@ -715,6 +715,13 @@ public final class Classifier {
         return;
       }
       scanning = true;
+      // The join condition is the row filter of every MATCHED branch: ON true (or 1 = 1) matches
+      // every row of the target, a real join only the rows the source names.
+      boolean onAlwaysTrue = false;
+      if (skipToOn()) {
+        next();
+        onAlwaysTrue = Predicate.alwaysTrue(this, Set.of("WHEN"), syntax);
+      }
       if (!skipToWhen()) {
         unknown("MERGE without a WHEN clause prodguard can read");
         return;
@@ -730,10 +737,12 @@ public final class Classifier {
         if (lx.accept("BY")) {
           by = next().upper();
         }
-        boolean condition = false;
+        // WHEN MATCHED rows are those the join condition picks; NOT MATCHED BY SOURCE rows are
+        // every target row the source lacks, which only an AND condition of its own limits
+        boolean condition = !not && !onAlwaysTrue;
         if (lx.peek().is("AND")) {
           next();
-          condition = !Predicate.alwaysTrue(this, Set.of("THEN"), syntax);
+          condition |= !Predicate.alwaysTrue(this, Set.of("THEN"), syntax);
         }
         if (!lx.accept("THEN")) {
           unknown("a MERGE WHEN clause prodguard cannot read");
@@ -790,6 +799,26 @@ public final class Classifier {
     }
 
     /** Consumes up to the next depth-0 WHEN that is not inside a CASE; false at the end. */
+    /** Skips to the {@code ON} of a MERGE at depth 0; false when a WHEN or the end comes first. */
+    boolean skipToOn() {
+      int depth = 0;
+      while (true) {
+        Token t = lx.peek();
+        if (t.type == Token.Type.EOF || (depth == 0 && t.is("WHEN"))) {
+          return false;
+        }
+        if (depth == 0 && t.is("ON")) {
+          return true;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
+        next();
+      }
+    }
+
     boolean skipToWhen() {
       int depth = 0;
       int cases = 0;

@@ -57,7 +57,7 @@ class G4ClassifierTest {
           CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC DELETE FROM a WHERE id = 1; END | create-function p; delete a [HAS_WHERE, IN_BODY, DEFERRED]
           PREPARE q AS DELETE FROM a | delete a
           COPY a (x) FROM stdin | copy-in a
-          MERGE INTO a USING b ON a.id = b.id WHEN MATCHED THEN DELETE | delete a
+          MERGE INTO a USING b ON a.id = b.id WHEN MATCHED THEN DELETE | delete a [HAS_WHERE]
           UPSERT INTO a (x) VALUES (1) | insert a
           CREATE AGGREGATE mysum (int) (SFUNC = int4pl, STYPE = int) | create-other mysum
           CREATE EXTENSION IF NOT EXISTS pgcrypto | create-other pgcrypto
@@ -118,8 +118,10 @@ class G4ClassifierTest {
           (WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d) | select; delete orders; select
           PREPARE q AS WITH d AS (DELETE FROM orders RETURNING *) SELECT 1 | delete orders; select
           MERGE INTO orders USING (SELECT 1 AS x) s ON true WHEN MATCHED THEN DELETE | delete orders
-          MERGE INTO o USING s ON o.id = s.id WHEN MATCHED AND s.gone THEN DELETE WHEN MATCHED THEN UPDATE SET v = s.v, w = CASE WHEN s.w THEN 1 END WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v) | delete o [HAS_WHERE]; update o [v, w]; insert o [id, v]
-          MERGE INTO o USING s ON o.id = s.id WHEN MATCHED AND 1 = 1 THEN UPDATE SET v = 1 WHEN NOT MATCHED THEN DO NOTHING | update o [v]
+          MERGE INTO o USING s ON o.id = s.id WHEN MATCHED AND s.gone THEN DELETE WHEN MATCHED THEN UPDATE SET v = s.v, w = CASE WHEN s.w THEN 1 END WHEN NOT MATCHED THEN INSERT (id, v) VALUES (s.id, s.v) | delete o [HAS_WHERE]; update o [v, w] [HAS_WHERE]; insert o [id, v]
+          MERGE INTO o USING s ON true WHEN MATCHED AND 1 = 1 THEN UPDATE SET v = 1 WHEN NOT MATCHED THEN DO NOTHING | update o [v]
+          MERGE INTO o USING s ON 1 = 1 AND NOT false WHEN NOT MATCHED BY SOURCE THEN DELETE | delete o
+          MERGE INTO o USING (SELECT 1 AS id) s ON o.id = s.id WHEN NOT MATCHED BY SOURCE THEN DELETE | delete o
           MERGE INTO o USING s ON o.id = s.id WHEN MATCHED THEN RENAME | unknown
           CREATE RULE wipe AS ON INSERT TO orders DO ALSO DELETE FROM orders | create-rule orders; delete orders [DEFERRED]
           CREATE OR REPLACE RULE r AS ON UPDATE TO a WHERE old.x > 0 DO INSTEAD (UPDATE b SET x = 1 WHERE id = old.id) | create-rule a; update b [x] [HAS_WHERE, DEFERRED]

@@ -65,4 +65,25 @@ class DevFastPathTest {
       }
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Dialect.Kind.class)
+  @DisplayName(
+      "G7: dev deploy without verify still refuses transaction control before anything runs")
+  void devDeployRefusesTransactionControl(Dialect.Kind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.create(kind, dir, "dev", false, false)) {
+      f.migration(
+          "V2__split.sql",
+          "INSERT INTO items VALUES (4, 'four');\nCOMMIT;\nINSERT INTO items VALUES (5, 'five');\n");
+      Pipeline p =
+          new Pipeline(f.config(), laptop(f, f.db.libpqUrl()), new FlywayMigrationEngine());
+
+      GuardRefusal r =
+          catchThrowableOfType(GuardRefusal.class, () -> p.deploy("dev", Optional.empty()));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(r.getMessage()).contains("transaction-control");
+      assertThat(f.tableExists("items")).as("nothing ran, V1 included").isFalse();
+    }
+  }
 }
