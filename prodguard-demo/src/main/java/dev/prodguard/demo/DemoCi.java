@@ -1,4 +1,4 @@
-package dev.prodguard.cli.demo;
+package dev.prodguard.demo;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;

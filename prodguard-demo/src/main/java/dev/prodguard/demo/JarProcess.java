@@ -1,16 +1,13 @@
-package dev.prodguard.cli.demo;
+package dev.prodguard.demo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -79,22 +76,6 @@ final class JarProcess {
   JarProcess(Path jar, Path logs) {
     this.jar = jar;
     this.logs = logs;
-  }
-
-  /** The jar this class was loaded from; empty when not running from a jar (an IDE, tests). */
-  static Optional<Path> ownJar() {
-    CodeSource source = JarProcess.class.getProtectionDomain().getCodeSource();
-    if (source == null) {
-      return Optional.empty();
-    }
-    try {
-      Path p = Path.of(source.getLocation().toURI());
-      return Files.isRegularFile(p) && p.toString().endsWith(".jar")
-          ? Optional.of(p.toAbsolutePath())
-          : Optional.empty();
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 
   Path jar() {

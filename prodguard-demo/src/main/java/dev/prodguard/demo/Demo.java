@@ -1,4 +1,4 @@
-package dev.prodguard.cli.demo;
+package dev.prodguard.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,6 +98,7 @@ public final class Demo {
 
   private final PrintWriter result;
   private final Narrator say;
+  private final Path cliJar;
   private final boolean keep;
   private final boolean json;
   private final DemoSummary summary = new DemoSummary();
@@ -119,7 +120,14 @@ public final class Demo {
    * @param narration where the story goes (stdout for text, stderr for json)
    * @param result where the summary goes (stdout)
    */
-  public Demo(PrintWriter narration, PrintWriter result, Ansi ansi, boolean json, boolean keep) {
+  public Demo(
+      Path cliJar,
+      PrintWriter narration,
+      PrintWriter result,
+      Ansi ansi,
+      boolean json,
+      boolean keep) {
+    this.cliJar = cliJar;
     this.say = new Narrator(narration, ansi);
     this.result = result;
     this.keep = keep;
@@ -128,17 +136,17 @@ public final class Demo {
 
   /** Runs the demo; 0 when every promise held, 1 otherwise, 2 when it cannot run here. */
   public int run() throws IOException, InterruptedException {
-    Optional<Path> own = JarProcess.ownJar();
-    if (own.isEmpty()) {
+    if (!Files.isRegularFile(cliJar)) {
       say.line(
-          "prodguard demo: runs from the built jar (prodguard-cli/target/prodguard.jar, e.g."
-              + " ./prodguard demo), because every step runs that jar as a separate process");
+          "prodguard demo: every step runs the prodguard jar as a separate process, and "
+              + cliJar
+              + " is not there; build it with ./mvnw -DskipTests package (or run ./prodguard demo)");
       return 2;
     }
     ZONKY_LOG.setLevel(Level.OFF);
     long t0 = System.nanoTime();
     root = Files.createTempDirectory("prodguard-demo-").toRealPath();
-    jar = new JarProcess(own.get(), root.resolve("logs"));
+    jar = new JarProcess(cliJar, root.resolve("logs"));
     Thread hook = new Thread(this::interrupt, "prodguard-demo-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     boolean staying = false;

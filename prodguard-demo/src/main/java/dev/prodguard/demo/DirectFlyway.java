@@ -1,4 +1,4 @@
-package dev.prodguard.cli.demo;
+package dev.prodguard.demo;
 
 import java.nio.file.Path;
 import java.util.logging.Level;

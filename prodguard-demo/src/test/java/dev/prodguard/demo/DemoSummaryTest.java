@@ -1,4 +1,4 @@
-package dev.prodguard.cli.demo;
+package dev.prodguard.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

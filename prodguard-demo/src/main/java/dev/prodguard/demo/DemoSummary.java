@@ -1,4 +1,4 @@
-package dev.prodguard.cli.demo;
+package dev.prodguard.demo;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.prodguard.cli;
+package dev.prodguard.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +46,7 @@ class DemoCliIT {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-jar");
-      cmd.add(Cli.jar().toString());
+      cmd.add(cliJar().toString());
       cmd.add("demo");
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -235,5 +235,15 @@ class DemoCliIT {
         }
       }
     }
+  }
+
+  /** The CLI's shaded jar ('prodguard demo' is run through it, as the README says). */
+  static Path cliJar() {
+    String jar = System.getProperty("prodguard.jar");
+    if (jar == null) {
+      throw new AssertionError(
+          "system property prodguard.jar is not set: run through failsafe (mvn verify)");
+    }
+    return Path.of(jar).toAbsolutePath();
   }
 }
