@@ -2,10 +2,10 @@ package dev.prodguard.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.prodguard.RunContext;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.config.ConfigLoader;
-import dev.prodguard.environment.FingerprintInit;
-import dev.prodguard.environment.GuardedDataSource;
+import dev.prodguard.setup.FingerprintInit;
+import dev.prodguard.jdbc.GuardedDataSource;
 import dev.prodguard.environment.Target;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;

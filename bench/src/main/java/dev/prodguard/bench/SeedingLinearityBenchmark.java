@@ -1,6 +1,8 @@
 package dev.prodguard.bench;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+
+import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.lint.Linter;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +40,7 @@ public class SeedingLinearityBenchmark {
   @Setup
   public void setUp() {
     text = Corpus.seeding(megabytes * 1024L * 1024L);
-    linter = new Linter(Dialect.Kind.POSTGRESQL);
+    linter = new Linter(DatabaseKind.POSTGRESQL);
   }
 
   @Benchmark

@@ -1,6 +1,8 @@
 package dev.prodguard.bench;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+
+import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
@@ -39,7 +41,7 @@ public class SplitClassifyBenchmark {
   @Setup
   public void setUp() {
     migrations = Corpus.migrations(STATEMENTS, 42);
-    linter = new Linter(Dialect.Kind.POSTGRESQL);
+    linter = new Linter(DatabaseKind.POSTGRESQL);
     splitter = new Splitter(SqlSyntax.POSTGRESQL);
   }
 

@@ -1,10 +1,10 @@
 package dev.prodguard.bench;
 
-import dev.prodguard.RunContext;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.environment.Target;
 import dev.prodguard.sync.DumpSyncBackup;
 import dev.prodguard.sync.Sync;

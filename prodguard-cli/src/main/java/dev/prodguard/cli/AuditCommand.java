@@ -1,8 +1,8 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
 import dev.prodguard.audit.AuditLog;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.environment.Target;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

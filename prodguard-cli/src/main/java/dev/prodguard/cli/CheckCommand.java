@@ -1,14 +1,14 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.environment.DatabaseMetadata;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.guard.GuardStatus;
+import dev.prodguard.jdbc.DatabaseMetadata;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.RunContext;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -1,11 +1,11 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractDiff;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.lint.ContractDiff;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.lint.ContractMarkdown;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.pipeline.DeployFailure;
-import dev.prodguard.pipeline.MigrationEngine;
 import dev.prodguard.pipeline.Results;
 import java.io.PrintWriter;
 import java.util.Optional;

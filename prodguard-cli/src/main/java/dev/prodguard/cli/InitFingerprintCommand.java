@@ -1,14 +1,14 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.LocalAuditLog;
 import dev.prodguard.config.ConfigWriter;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.setup.FingerprintInit;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;

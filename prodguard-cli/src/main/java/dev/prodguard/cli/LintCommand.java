@@ -4,19 +4,19 @@ import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.config.ServerKind;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.ServerKind;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.lint.MigrationFiles;
 import dev.prodguard.lint.Severity;
-import dev.prodguard.pipeline.MigrationFile;
-import dev.prodguard.sql.rules.Rule;
-import dev.prodguard.sql.rules.Rules;
+import dev.prodguard.lint.rules.Rule;
+import dev.prodguard.lint.rules.Rules;
+import dev.prodguard.migration.MigrationFile;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,7 +110,7 @@ public final class LintCommand implements Callable<Integer> {
       env = Optional.of(config.get().environment(environment));
       protectedEnv = env.get().isProtected();
     }
-    Dialect.Kind kind = dialect(dialect, config, env, common.context().env());
+    DatabaseKind kind = dialect(dialect, config, env, common.context().env());
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
     Linter linter =
         new Linter(kind)
@@ -162,7 +162,7 @@ public final class LintCommand implements Callable<Integer> {
     return report.hasErrors() ? Main.REFUSED : Main.OK;
   }
 
-  private String render(LintReport report, Path base, String label, Dialect.Kind kind) {
+  private String render(LintReport report, Path base, String label, DatabaseKind kind) {
     List<ReportItem> items = items(report, base);
     List<String> files = report.files().stream().map(f -> relative(base, f)).toList();
     return switch (format) {
@@ -205,7 +205,7 @@ public final class LintCommand implements Callable<Integer> {
     return rules;
   }
 
-  private String text(LintReport r, List<ReportItem> items, String label, Dialect.Kind kind) {
+  private String text(LintReport r, List<ReportItem> items, String label, DatabaseKind kind) {
     StringBuilder sb = new StringBuilder();
     for (ReportItem i : items) {
       sb.append(i.file())
@@ -245,7 +245,7 @@ public final class LintCommand implements Callable<Integer> {
         .append(" (")
         .append(r.statements())
         .append(" statements, ")
-        .append(kind == Dialect.Kind.POSTGRESQL ? "PostgreSQL" : "MySQL/MariaDB")
+        .append(kind == DatabaseKind.POSTGRESQL ? "PostgreSQL" : "MySQL/MariaDB")
         .append(", ")
         .append(label)
         .append(")\n  contract sha256 ")
@@ -356,25 +356,25 @@ public final class LintCommand implements Callable<Integer> {
    * prodguard.yml. Never a guess from unresolved {@code ${...}} text: when nothing tells, a
    * configuration error.
    */
-  static Dialect.Kind dialect(
+  static DatabaseKind dialect(
       String option,
       Optional<ProdguardConfig> config,
       Optional<EnvironmentConfig> env,
       Map<String, String> variables) {
-    Optional<Dialect.Kind> explicit = Optional.empty();
+    Optional<DatabaseKind> explicit = Optional.empty();
     if (option != null) {
       explicit =
           Optional.of(
               switch (option.toLowerCase(Locale.ROOT)) {
-                case "postgresql", "postgres", "pg" -> Dialect.Kind.POSTGRESQL;
-                case "mariadb", "mysql" -> Dialect.Kind.MARIADB;
+                case "postgresql", "postgres", "pg" -> DatabaseKind.POSTGRESQL;
+                case "mariadb", "mysql" -> DatabaseKind.MARIADB;
                 default ->
                     throw new ConfigException(
                         "--dialect must be postgresql or mariadb (alias mysql)");
               });
     }
     if (env.isPresent()) {
-      Optional<Dialect.Kind> kind = ServerKind.of(env.get(), variables);
+      Optional<DatabaseKind> kind = ServerKind.of(env.get(), variables);
       if (explicit.isPresent() && kind.isPresent() && explicit.get() != kind.get()) {
         throw new ConfigException(
             "--dialect "
@@ -388,9 +388,9 @@ public final class LintCommand implements Callable<Integer> {
       return explicit.or(() -> kind).orElseThrow(() -> unknown(env.get()));
     }
     if (explicit.isPresent() || config.isEmpty()) {
-      return explicit.orElse(Dialect.Kind.POSTGRESQL);
+      return explicit.orElse(DatabaseKind.POSTGRESQL);
     }
-    Map<String, Dialect.Kind> kinds = new LinkedHashMap<>();
+    Map<String, DatabaseKind> kinds = new LinkedHashMap<>();
     for (EnvironmentConfig e : config.get().environments().values()) {
       kinds.put(e.name(), ServerKind.of(e, variables).orElseThrow(() -> unknown(e)));
     }

@@ -1,8 +1,8 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.Redactor;
 import dev.prodguard.config.ConfigException;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Redactor;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,11 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Progress;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.pipeline.DeployFailure;
 import dev.prodguard.pipeline.LeftoverIndex;
 import dev.prodguard.pipeline.Pipeline;
-import dev.prodguard.pipeline.Progress;
 import dev.prodguard.pipeline.Run;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.prodguard.cli;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.GuardStatus;
-import dev.prodguard.pipeline.PendingMigration;
+import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.pipeline.Results;
 import dev.prodguard.pipeline.Run;
 import java.io.PrintWriter;

@@ -1,10 +1,10 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.sync.DumpSyncBackup;
 import dev.prodguard.sync.Sync;
 import dev.prodguard.sync.SyncPlan;

@@ -1,7 +1,7 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.pipeline.PendingMigration;
+import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.pipeline.Results;
 import dev.prodguard.pipeline.Run;
 import java.io.PrintWriter;

@@ -2,7 +2,7 @@ package dev.prodguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ class AuditCliIT {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: init-fingerprint is audited; audit verify exits 0, then 1 after an edit")
-  void auditTrail(Dialect.Kind kind) throws Exception {
+  void auditTrail(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       Files.writeString(
           dir.resolve("prodguard.yml"), "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n");
@@ -37,7 +37,7 @@ class AuditCliIT {
       assertThat(ok.out()).contains("intact: 2 rows");
       String head = ok.out().replaceAll("(?s).*head: (\\S+).*", "$1");
 
-      if (kind == Dialect.Kind.POSTGRESQL) {
+      if (kind == DatabaseKind.POSTGRESQL) {
         db.execute("ALTER TABLE prodguard_audit DISABLE TRIGGER USER");
       } else {
         db.execute(

@@ -2,7 +2,7 @@ package dev.prodguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.ConnectionRecorder;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
@@ -43,17 +43,17 @@ class FingerprintCliIT {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G2: init-fingerprint --write-config, then check passes; the password is never printed")
-  void fingerprintThenCheck(Dialect.Kind kind) throws Exception {
+  void fingerprintThenCheck(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       Files.writeString(dir.resolve("prodguard.yml"), CONFIG);
       // a password the test servers ignore (trust / empty), so it must be redacted, not used
       Map<String, String> env =
           Map.of(
               "DEV_DATABASE_URL",
-              kind == Dialect.Kind.POSTGRESQL
+              kind == DatabaseKind.POSTGRESQL
                   ? db.libpqUrl().replace("postgres@", "postgres:Sup3r-Secret-pw@")
                   : db.libpqUrl());
       Cli.Result init = Cli.run(dir, env, "init-fingerprint", "dev", "--write-config");

@@ -2,7 +2,7 @@ package dev.prodguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class G6GuardsCliIT {
 
   /** CI's variables; a MariaDB gets G6's role split (an application url, deploy-url). */
   private static Map<String, String> ci(TestDatabase db) {
-    if (db.kind() == Dialect.Kind.POSTGRESQL) {
+    if (db.kind() == DatabaseKind.POSTGRESQL) {
       return ci(db.libpqUrl());
     }
     Map<String, String> env =
@@ -66,11 +66,11 @@ class G6GuardsCliIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: init-fingerprint writes beforeEachMigrate.sql and installs the guards; status and check"
           + " report the callback missing or modified; verify refuses until it is written back")
-  void callbackLifecycle(Dialect.Kind kind) throws Exception {
+  void callbackLifecycle(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       Map<String, String> env = ci(db);
       repository("", env);
@@ -81,12 +81,12 @@ class G6GuardsCliIT {
           .contains("prodguard_assert_deploy() installed", "records 'prod' as protected")
           .contains("callback:  wrote db/migration/beforeEachMigrate.sql; review and commit it")
           .contains(
-              kind == Dialect.Kind.POSTGRESQL
+              kind == DatabaseKind.POSTGRESQL
                   ? "ddl guard: installed (event trigger prodguard_ddl_guard)"
                   : "ddl guard: not available: MySQL/MariaDB have no event triggers");
       assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .contains(
-              kind == Dialect.Kind.POSTGRESQL
+              kind == DatabaseKind.POSTGRESQL
                   ? "SELECT prodguard_assert_deploy();"
                   : "CALL prodguard_assert_deploy();");
 
@@ -97,7 +97,7 @@ class G6GuardsCliIT {
           .contains("assert:    prodguard_assert_deploy() installed")
           .contains("database:  protected")
           .contains(
-              kind == Dialect.Kind.POSTGRESQL
+              kind == DatabaseKind.POSTGRESQL
                   ? "ddl guard: installed"
                   : "ddl guard: not available on MySQL/MariaDB")
           .doesNotContain("! ");
@@ -132,7 +132,7 @@ class G6GuardsCliIT {
       assertThat(deployed.out())
           .contains("history:   flyway_schema_history installed")
           .doesNotContain("! ");
-      if (kind == Dialect.Kind.MARIADB) {
+      if (kind == DatabaseKind.MARIADB) {
         assertThat(deployed.out())
             .containsPattern("role split: deploy-url set; '[^']+'@'%' cannot");
       }
@@ -140,7 +140,7 @@ class G6GuardsCliIT {
   }
 
   /** Exactly what prodguard wrote as beforeMigrate.sql before beforeEachMigrate.sql. */
-  private static String oldCallback(Dialect.Kind kind) {
+  private static String oldCallback(DatabaseKind kind) {
     return "-- prodguard G6: direct migration blocked. DO NOT DELETE OR EDIT THIS FILE.\n"
         + "--\n"
         + "-- Flyway runs beforeMigrate.sql before every migrate: the Flyway CLI, the Maven and\n"
@@ -150,17 +150,17 @@ class G6GuardsCliIT {
         + "-- hand fails inside the database. Written by 'prodguard init-fingerprint'; 'prodguard\n"
         + "-- status', 'check' and 'scan' report it missing or modified. Put callbacks of your own\n"
         + "-- in beforeMigrate__<description>.sql.\n"
-        + (kind == Dialect.Kind.POSTGRESQL
+        + (kind == DatabaseKind.POSTGRESQL
             ? "SELECT prodguard_assert_deploy();\n"
             : "CALL prodguard_assert_deploy();\n");
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: a repository of an older prodguard (beforeMigrate.sql): status, check and scan report it"
           + " stale; init-fingerprint removes it and writes beforeEachMigrate.sql")
-  void legacyCallback(Dialect.Kind kind) throws Exception {
+  void legacyCallback(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       Map<String, String> env = ci(db);
       repository("", env);

@@ -2,7 +2,7 @@ package dev.prodguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class PipelineCliIT {
     Map<String, String> env = new HashMap<>();
     env.put("CI", "true");
     env.put("PROD_DATABASE_URL", db.libpqUrl());
-    if (db.kind() == Dialect.Kind.MARIADB) {
+    if (db.kind() == DatabaseKind.MARIADB) {
       env.put(
           "PROD_DATABASE_URL",
           db.libpqUrl(db.createUser("SELECT, INSERT, UPDATE, DELETE, EXECUTE")));
@@ -54,9 +54,9 @@ class PipelineCliIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: verify, backup, deploy in order exit 0; out of order or twice exit 1")
-  void pipelineInOrder(Dialect.Kind kind) throws Exception {
+  void pipelineInOrder(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       Map<String, String> env = ci(db);
       repository(env);
@@ -94,10 +94,10 @@ class PipelineCliIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "promote exits 0; a failing migration exits 3, marks the run failed, names the backup")
-  void promoteAndFailure(Dialect.Kind kind) throws Exception {
+  void promoteAndFailure(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       Map<String, String> env = ci(db);
       repository(env);
@@ -124,9 +124,9 @@ class PipelineCliIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G1: deploy and promote fail locally even with APP_ENV=production (exit 1)")
-  void localDeployRefused(Dialect.Kind kind) throws Exception {
+  void localDeployRefused(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       repository(ci(db));
       Map<String, String> laptop =

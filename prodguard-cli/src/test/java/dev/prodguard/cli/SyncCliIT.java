@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,11 +57,11 @@ class SyncCliIT {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "sync: dry run exits 0 and writes nothing; apply without CI exits 1 (G1); apply"
           + " and revert exit 0")
-  void dryRunApplyRevert(Dialect.Kind kind) throws Exception {
+  void dryRunApplyRevert(DatabaseKind kind) throws Exception {
     try (TestDatabase dev = TestDatabase.create(kind);
         TestDatabase prod = TestDatabase.create(kind)) {
       Files.writeString(dir.resolve("prodguard.yml"), CONFIG);
@@ -76,7 +76,7 @@ class SyncCliIT {
       Cli.Result initProd = Cli.run(dir, ci, "init-fingerprint", "prod", "--write-config");
       assertThat(initProd.exit()).as(initProd.all()).isZero();
       String table =
-          kind == Dialect.Kind.POSTGRESQL
+          kind == DatabaseKind.POSTGRESQL
               ? "CREATE TABLE services (id integer PRIMARY KEY, name text, price numeric(10,2))"
               : "CREATE TABLE services (id INT PRIMARY KEY, name TEXT, price DECIMAL(10,2))";
       dev.execute(

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.prodguard.Redactor;
-import dev.prodguard.RunContext;
 import dev.prodguard.ci.CiIdentity;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.pipeline.PipelineSchema;
+import dev.prodguard.db.Redactor;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.guard.PipelineSchema;
+import dev.prodguard.support.DatabaseSupport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -96,13 +96,13 @@ public final class AuditLog {
    * Creates the table and its append-only triggers, with every other prodguard object, versioned
    * (component {@code audit}); safe to run again, and no DDL at all once current.
    */
-  public static void install(Connection c, Dialect d) throws SQLException {
+  public static void install(Connection c, DatabaseSupport d) throws SQLException {
     PipelineSchema.ensure(c, d);
   }
 
   /** Appends an event at the head of the chain, retrying when another writer won the race. */
   public static Entry append(
-      Connection c, Dialect d, RunContext context, Optional<CiIdentity> ci, Event event)
+      Connection c, DatabaseSupport d, RunContext context, Optional<CiIdentity> ci, Event event)
       throws SQLException {
     String details = canonicalDetails(event.details());
     String at =

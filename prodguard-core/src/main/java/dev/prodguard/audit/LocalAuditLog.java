@@ -2,8 +2,8 @@ package dev.prodguard.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prodguard.Redactor;
-import dev.prodguard.RunContext;
+import dev.prodguard.db.Redactor;
+import dev.prodguard.db.RunContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

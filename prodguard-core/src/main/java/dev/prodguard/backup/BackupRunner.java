@@ -1,14 +1,14 @@
 package dev.prodguard.backup;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
-import dev.prodguard.dialect.DumpTool;
-import dev.prodguard.environment.DatabaseUrl;
-import dev.prodguard.environment.FingerprintCheck;
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Hashes;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
-import dev.prodguard.pipeline.Hashes;
-import dev.prodguard.pipeline.Progress;
+import dev.prodguard.jdbc.FingerprintCheck;
+import dev.prodguard.support.DumpTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;

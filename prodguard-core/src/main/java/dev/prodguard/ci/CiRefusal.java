@@ -1,7 +1,7 @@
 package dev.prodguard.ci;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 
 /**
  * A G1 refusal with a stable reason code, so that scripts (and tests) can tell one defect from

@@ -2,9 +2,9 @@ package dev.prodguard.ci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prodguard.Redactor;
-import dev.prodguard.RunContext;
 import dev.prodguard.config.CiConfig;
+import dev.prodguard.db.Redactor;
+import dev.prodguard.db.RunContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package dev.prodguard.ci;
 
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 
 /** G1: proves that the current process runs in CI, before any connection is opened. */
 public interface CiVerifier {

@@ -1,6 +1,6 @@
 package dev.prodguard.ci;
 
-import dev.prodguard.RunContext;
+import dev.prodguard.db.RunContext;
 import java.util.Optional;
 
 /** {@code ci.mode: env}: parity with the original specification, {@code CI=true} exactly. */

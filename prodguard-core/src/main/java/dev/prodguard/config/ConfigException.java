@@ -1,6 +1,6 @@
 package dev.prodguard.config;
 
-import dev.prodguard.Redactor;
+import dev.prodguard.db.Redactor;
 import java.nio.file.Path;
 
 /** A configuration or usage error (exit code 2) naming the file, line and key at fault. */

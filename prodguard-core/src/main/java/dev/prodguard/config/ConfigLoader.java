@@ -1,9 +1,8 @@
 package dev.prodguard.config;
 
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.DatabaseUrl;
-import dev.prodguard.environment.HostPattern;
-import dev.prodguard.environment.ServerKind;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Fingerprints;
+import dev.prodguard.db.HostPattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,14 +82,14 @@ public final class ConfigLoader {
           name, "environment names are lower-case letters, digits, '-' and '_', e.g. 'prod'");
     }
     ConfigValue url = ConfigValue.of(m.requiredString("url"), m.file());
-    Optional<Dialect.Kind> database = Optional.empty();
+    Optional<DatabaseKind> database = Optional.empty();
     Optional<YamlMap.Scalar> db = m.string("database");
     if (db.isPresent()) {
       database =
           Optional.of(
               switch (db.get().value()) {
-                case "postgresql" -> Dialect.Kind.POSTGRESQL;
-                case "mariadb", "mysql" -> Dialect.Kind.MARIADB;
+                case "postgresql" -> DatabaseKind.POSTGRESQL;
+                case "mariadb", "mysql" -> DatabaseKind.MARIADB;
                 default ->
                     throw new ConfigException(
                         m.file(),
@@ -100,7 +99,7 @@ public final class ConfigLoader {
               });
     }
     if (url.variables().isEmpty()) {
-      Dialect.Kind literal = DatabaseUrl.parse(url, Map.of()).kind(); // a literal URL parses now
+      DatabaseKind literal = url.databaseUrl(Map.of()).kind(); // a literal URL parses now
       if (database.isPresent() && database.get() != literal) {
         throw new ConfigException(
             m.file(),
@@ -117,8 +116,7 @@ public final class ConfigLoader {
     if (deployUrl.isPresent()
         && deployUrl.get().variables().isEmpty()
         && url.variables().isEmpty()
-        && DatabaseUrl.parse(deployUrl.get(), Map.of()).kind()
-            != DatabaseUrl.parse(url, Map.of()).kind()) {
+        && deployUrl.get().databaseUrl(Map.of()).kind() != url.databaseUrl(Map.of()).kind()) {
       throw m.error("deploy-url", "'deploy-url' must lead to the same kind of server as 'url'");
     }
     Optional<String> fingerprint = m.string("fingerprint").map(YamlMap.Scalar::value);

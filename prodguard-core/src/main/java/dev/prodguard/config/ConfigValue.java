@@ -69,4 +69,19 @@ public record ConfigValue(String raw, String file, int line, String key) {
     }
     return true;
   }
+
+  /**
+   * Resolves {@code ${VAR}} references from {@code env} and parses the result as a database URL.
+   *
+   * @throws ConfigException naming this value's file, line and key when a variable is missing or
+   *     the URL cannot be parsed (the message never holds a password)
+   */
+  public dev.prodguard.db.DatabaseUrl databaseUrl(java.util.Map<String, String> env) {
+    String text = resolve(env);
+    try {
+      return dev.prodguard.db.DatabaseUrl.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(file(), line(), key(), e.getMessage());
+    }
+  }
 }

@@ -1,6 +1,6 @@
 package dev.prodguard.config;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +22,7 @@ public record EnvironmentConfig(
     Optional<String> fingerprint,
     boolean isProtected,
     List<String> hosts,
-    Optional<Dialect.Kind> database,
+    Optional<DatabaseKind> database,
     String file,
     int line) {
 

@@ -1,15 +1,19 @@
 package dev.prodguard.environment;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.ci.CiVerifiers;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ConfigValue;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.config.ServerKind;
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.jdbc.DatabaseMetadata;
+import dev.prodguard.jdbc.FingerprintCheck;
+import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -37,7 +41,7 @@ public final class Target {
   private final EnvironmentConfig environment;
   private final DatabaseUrl url;
   private final DatabaseUrl environmentUrl;
-  private final Dialect dialect;
+  private final DatabaseSupport dialect;
   private final Optional<CiIdentity> ciIdentity;
 
   private Target(
@@ -50,7 +54,7 @@ public final class Target {
     this.environment = environment;
     this.url = url;
     this.environmentUrl = environmentUrl;
-    this.dialect = Dialect.of(url.kind());
+    this.dialect = DatabaseSupport.of(url.kind());
     this.ciIdentity = ciIdentity;
   }
 
@@ -62,13 +66,13 @@ public final class Target {
     if (access == Access.MUTATE && env.isProtected()) {
       identity = Optional.of(CiVerifiers.forConfig(config).verify(context, action));
     }
-    DatabaseUrl url = DatabaseUrl.parse(env.url(), context.env());
+    DatabaseUrl url = env.url().databaseUrl(context.env());
     ServerKind.check(env, url);
     UrlRule.check(config, env, url, context, access == Access.MUTATE);
     DatabaseUrl connectWith = url;
     if (access == Access.MUTATE && env.deployUrl().isPresent()) {
       ConfigValue deploy = env.deployUrl().get();
-      connectWith = DatabaseUrl.parse(deploy, context.env());
+      connectWith = deploy.databaseUrl(context.env());
       if (connectWith.kind() != url.kind()) {
         throw new ConfigException(
             deploy.file(),
@@ -94,7 +98,7 @@ public final class Target {
     return url;
   }
 
-  public Dialect dialect() {
+  public DatabaseSupport dialect() {
     return dialect;
   }
 

@@ -1,10 +1,12 @@
 package dev.prodguard.environment;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.HostPattern;
+import dev.prodguard.db.RunContext;
 
 /**
  * G3: refuses, before any socket opens, a URL that leads where its environment must not go: at
@@ -50,7 +52,7 @@ public final class UrlRule {
       if (other.url().resolvable(context.env())) {
         DatabaseUrl otherUrl;
         try {
-          otherUrl = DatabaseUrl.parse(other.url(), context.env());
+          otherUrl = other.url().databaseUrl(context.env());
         } catch (RuntimeException e) {
           continue; // the other environment's URL is reported when it is used
         }

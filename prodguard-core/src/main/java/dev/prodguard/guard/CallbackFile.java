@@ -1,7 +1,7 @@
 package dev.prodguard.guard;
 
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.support.DatabaseSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +87,7 @@ public final class CallbackFile {
   public record Write(Written callback, boolean legacyRemoved) {}
 
   /** The exact content for a server family. */
-  public static String expected(Dialect d) {
+  public static String expected(DatabaseSupport d) {
     return "-- prodguard G6: direct migration blocked. DO NOT DELETE OR EDIT THIS FILE.\n"
         + "--\n"
         + "-- Flyway runs beforeEachMigrate.sql right before it applies each pending migration,\n"
@@ -104,7 +104,7 @@ public final class CallbackFile {
   }
 
   /** Exactly what earlier prodguard versions wrote as {@code beforeMigrate.sql}. */
-  static String legacy(Dialect d) {
+  static String legacy(DatabaseSupport d) {
     return "-- prodguard G6: direct migration blocked. DO NOT DELETE OR EDIT THIS FILE.\n"
         + "--\n"
         + "-- Flyway runs beforeMigrate.sql before every migrate: the Flyway CLI, the Maven and\n"
@@ -136,7 +136,7 @@ public final class CallbackFile {
     return ASSERT_CALL.matcher(code).find();
   }
 
-  public static Check check(ProdguardConfig config, Dialect d) {
+  public static Check check(ProdguardConfig config, DatabaseSupport d) {
     Path p = path(config);
     Path old = folder(config).resolve(LEGACY_NAME);
     Legacy legacy = legacy(old, d);
@@ -150,7 +150,7 @@ public final class CallbackFile {
     return new Check(state, shown(config, p), legacy, shown(config, old));
   }
 
-  private static Legacy legacy(Path old, Dialect d) {
+  private static Legacy legacy(Path old, DatabaseSupport d) {
     if (!Files.isRegularFile(old)) {
       return Legacy.NONE;
     }
@@ -169,7 +169,7 @@ public final class CallbackFile {
    * prodguard's own {@code beforeMigrate.sql} when its content is exactly what an earlier version
    * wrote; any other {@code beforeMigrate.sql} is the user's and stays.
    */
-  public static Write write(ProdguardConfig config, Dialect d) {
+  public static Write write(ProdguardConfig config, DatabaseSupport d) {
     Check before = check(config, d);
     Path p = path(config);
     Written written = Written.UNCHANGED;

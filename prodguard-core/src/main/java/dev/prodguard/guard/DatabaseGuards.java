@@ -1,11 +1,11 @@
 package dev.prodguard.guard;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.DdlGuardSql;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.dialect.HistoryGuardSql;
-import dev.prodguard.dialect.SchemaGrants;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.DdlGuardSql;
+import dev.prodguard.support.HistoryGuardSql;
+import dev.prodguard.support.SchemaGrants;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -126,7 +126,8 @@ public final class DatabaseGuards {
    * superuser and it is not already there. Never an error: a role that cannot is told so, and
    * {@code status} shows the guard missing.
    */
-  public static DdlGuardInstall installDdlGuard(Connection c, Dialect d) throws SQLException {
+  public static DdlGuardInstall installDdlGuard(Connection c, DatabaseSupport d)
+      throws SQLException {
     if (d.ddlGuard().isEmpty()) {
       return new DdlGuardInstall(
           DdlGuard.UNSUPPORTED,
@@ -177,7 +178,7 @@ public final class DatabaseGuards {
   }
 
   /** The DDL guard as it is now. */
-  public static DdlGuard ddlGuard(Connection c, Dialect d) throws SQLException {
+  public static DdlGuard ddlGuard(Connection c, DatabaseSupport d) throws SQLException {
     if (d.ddlGuard().isEmpty()) {
       return DdlGuard.UNSUPPORTED;
     }
@@ -199,7 +200,7 @@ public final class DatabaseGuards {
    * The guard on the history table {@code table} (in prodguard's schema) as it is now; {@link
    * HistoryGuard#NO_TABLE} while the table does not exist.
    */
-  public static HistoryGuard historyGuard(Connection c, Dialect d, String table)
+  public static HistoryGuard historyGuard(Connection c, DatabaseSupport d, String table)
       throws SQLException {
     if (!tableExists(c, d, table)) {
       return HistoryGuard.NO_TABLE;
@@ -231,7 +232,7 @@ public final class DatabaseGuards {
    * installs it on one of its own registered connections instead, which the DDL guard lets pass.
    */
   public static HistoryGuardInstall installHistoryGuard(
-      Connection c, Dialect d, String table, boolean pauseDdlGuard) throws SQLException {
+      Connection c, DatabaseSupport d, String table, boolean pauseDdlGuard) throws SQLException {
     HistoryGuard before = historyGuard(c, d, table);
     if (before == HistoryGuard.INSTALLED || before == HistoryGuard.NO_TABLE) {
       return new HistoryGuardInstall(before, false);
@@ -287,7 +288,7 @@ public final class DatabaseGuards {
    * {@code refusal} of the trigger's name.
    */
   public static Map<String, String> pauseDdlGuard(
-      Connection c, Dialect d, Function<String, GuardRefusal> refusal) throws SQLException {
+      Connection c, DatabaseSupport d, Function<String, GuardRefusal> refusal) throws SQLException {
     Map<String, String> paused = new LinkedHashMap<>();
     if (d.ddlGuard().isEmpty() || !d.transactionalDdl()) {
       return paused;
@@ -318,7 +319,7 @@ public final class DatabaseGuards {
   }
 
   /** Puts the triggers {@link #pauseDdlGuard} paused back as they were, in the same transaction. */
-  public static void resumeDdlGuard(Connection c, Dialect d, Map<String, String> paused)
+  public static void resumeDdlGuard(Connection c, DatabaseSupport d, Map<String, String> paused)
       throws SQLException {
     if (paused.isEmpty()) {
       return;
@@ -336,7 +337,7 @@ public final class DatabaseGuards {
    * this database. Empty where the server has a DDL guard instead (PostgreSQL). Grants that cannot
    * be read count as able to (fail closed).
    */
-  public static Optional<SchemaGrants.Found> credential(Connection c, Dialect d) {
+  public static Optional<SchemaGrants.Found> credential(Connection c, DatabaseSupport d) {
     if (d.schemaGrants().isEmpty()) {
       return Optional.empty();
     }
@@ -350,7 +351,7 @@ public final class DatabaseGuards {
   }
 
   /** What is installed, read-only; missing tables read as missing, never as an error. */
-  public static Installed installed(Connection c, Dialect d, Optional<String> historyTable)
+  public static Installed installed(Connection c, DatabaseSupport d, Optional<String> historyTable)
       throws SQLException {
     Optional<Boolean> prot = Optional.empty();
     if (tableExists(c, d, "prodguard_guard_config")) {
@@ -372,7 +373,8 @@ public final class DatabaseGuards {
     return new Installed(prot, assertInstalled, ddlGuard(c, d), historyTable, history);
   }
 
-  private static boolean tableExists(Connection c, Dialect d, String table) throws SQLException {
+  private static boolean tableExists(Connection c, DatabaseSupport d, String table)
+      throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "

@@ -2,8 +2,8 @@ package dev.prodguard.guard;
 
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.dialect.SchemaGrants;
+import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.SchemaGrants;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ public record GuardStatus(
    */
   public static GuardStatus read(
       Connection c,
-      Dialect d,
+      DatabaseSupport d,
       ProdguardConfig config,
       EnvironmentConfig environment,
       Optional<String> historyTable)

@@ -2,8 +2,8 @@ package dev.prodguard.lint;
 
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.RuleIds;
-import dev.prodguard.sql.rules.Rule;
-import dev.prodguard.sql.rules.Rules;
+import dev.prodguard.lint.rules.Rule;
+import dev.prodguard.lint.rules.Rules;
 import java.util.List;
 import java.util.stream.Collectors;
 

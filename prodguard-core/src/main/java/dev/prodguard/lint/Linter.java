@@ -3,7 +3,12 @@ package dev.prodguard.lint;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.contract.RuleIds;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.lint.rules.Rule;
+import dev.prodguard.lint.rules.RuleContext;
+import dev.prodguard.lint.rules.Rules;
+import dev.prodguard.migration.EngineSplitter;
+import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.sql.Classifier;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
@@ -13,9 +18,6 @@ import dev.prodguard.sql.Splitter;
 import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
-import dev.prodguard.sql.rules.Rule;
-import dev.prodguard.sql.rules.RuleContext;
-import dev.prodguard.sql.rules.Rules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -63,7 +65,7 @@ public final class Linter {
   private final List<Rule> rules;
   private EngineSplitter engine;
 
-  public Linter(Dialect.Kind dialect) {
+  public Linter(DatabaseKind dialect) {
     this.syntax = SqlSyntax.of(dialect);
     this.splitter = new Splitter(syntax);
     this.classifier = new Classifier(syntax);
@@ -83,7 +85,7 @@ public final class Linter {
 
   /** PostgreSQL, the default dialect. */
   public static LintReport lint(List<Path> files, Contract contract, boolean protectedEnv) {
-    return new Linter(Dialect.Kind.POSTGRESQL).lintFiles(files, contract, protectedEnv);
+    return new Linter(DatabaseKind.POSTGRESQL).lintFiles(files, contract, protectedEnv);
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.prodguard.pipeline;
 
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.db.Hashes;
 import dev.prodguard.environment.Target;
+import dev.prodguard.migration.PendingMigration;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

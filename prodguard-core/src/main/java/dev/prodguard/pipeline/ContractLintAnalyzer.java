@@ -3,12 +3,16 @@ package dev.prodguard.pipeline;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.environment.Target;
-import dev.prodguard.lint.EngineStatements;
 import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
+import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.PendingMigration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +72,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
             .map(dev.prodguard.lint.MigrationFiles.MigrationFile::path)
             .filter(p -> !linted.contains(p.toAbsolutePath().normalize()))
             .toList();
-    Dialect.Kind kind = target.dialect().kind();
+    DatabaseKind kind = target.dialect().kind();
     LintReport report =
         new Linter(kind)
             .crossCheck(

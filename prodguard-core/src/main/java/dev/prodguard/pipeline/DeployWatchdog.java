@@ -1,8 +1,11 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.Redactor;
-import dev.prodguard.dialect.SessionWaits;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.Redactor;
 import dev.prodguard.environment.Target;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.support.SessionWaits;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;

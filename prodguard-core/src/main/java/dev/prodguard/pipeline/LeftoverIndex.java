@@ -1,6 +1,6 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.dialect.InvalidIndexes;
+import dev.prodguard.support.InvalidIndexes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

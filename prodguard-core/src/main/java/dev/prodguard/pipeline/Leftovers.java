@@ -2,12 +2,16 @@ package dev.prodguard.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prodguard.dialect.InvalidIndexes;
-import dev.prodguard.dialect.SessionWaits;
 import dev.prodguard.environment.Target;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
 import dev.prodguard.sql.SqlSyntax;
+import dev.prodguard.support.InvalidIndexes;
+import dev.prodguard.support.SessionWaits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

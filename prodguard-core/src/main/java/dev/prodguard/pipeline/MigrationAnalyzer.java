@@ -1,6 +1,7 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.environment.Target;
+import dev.prodguard.migration.PendingMigration;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,20 +2,27 @@ package dev.prodguard.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.backup.BackupRunner;
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.dialect.InvalidIndexes;
-import dev.prodguard.dialect.SchemaGrants;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Hashes;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
 import dev.prodguard.guard.GuardStatus;
+import dev.prodguard.guard.PipelineSchema;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.InvalidIndexes;
+import dev.prodguard.support.SchemaGrants;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +126,7 @@ public final class Pipeline {
   private Results.Verify verifyOn(
       Target target, MigrationFiles files, Connection c, String env, String what)
       throws SQLException, IOException, InterruptedException {
-    Dialect d = target.dialect();
+    DatabaseSupport d = target.dialect();
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
     reapStale(c, d, store);
@@ -205,7 +212,7 @@ public final class Pipeline {
       String what,
       Optional<String> runId)
       throws SQLException, IOException, InterruptedException {
-    Dialect d = target.dialect();
+    DatabaseSupport d = target.dialect();
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
     reapStale(c, d, store);
@@ -318,7 +325,7 @@ public final class Pipeline {
       Optional<String> runId,
       boolean fastPath)
       throws SQLException, IOException, InterruptedException {
-    Dialect d = target.dialect();
+    DatabaseSupport d = target.dialect();
     PipelineSchema.ensure(c, d);
     if (!fastPath) {
       requireGuards(c, target, what);
@@ -882,7 +889,7 @@ public final class Pipeline {
     MigrationFiles files = MigrationFiles.read(config);
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
-      Dialect d = target.dialect();
+      DatabaseSupport d = target.dialect();
       DataSource reading = TargetDataSource.reading(target);
       List<String> problems = engine.validate(files, reading);
       List<PendingMigration> pending = engine.pending(files, reading);
@@ -967,7 +974,7 @@ public final class Pipeline {
     if (!target.environment().isProtected()) {
       return;
     }
-    Dialect d = target.dialect();
+    DatabaseSupport d = target.dialect();
     String env = target.name();
     if (DatabaseGuards.requireProtected(c, createdBy(), now())) {
       audit(
@@ -1065,7 +1072,7 @@ public final class Pipeline {
    * schema. Read from the server's grants, connected as that credential.
    */
   private void requireRoleSplit(Target target, String what) throws SQLException {
-    Dialect d = target.dialect();
+    DatabaseSupport d = target.dialect();
     if (d.schemaGrants().isEmpty()) {
       return;
     }
@@ -1247,7 +1254,7 @@ public final class Pipeline {
   }
 
   /** Marks 'deploying' runs whose lock session is gone as failed (not holding the lock). */
-  private List<Run> reapStale(Connection c, Dialect d, RunStore store) throws SQLException {
+  private List<Run> reapStale(Connection c, DatabaseSupport d, RunStore store) throws SQLException {
     // Runs first, holder second: a deploy that starts in between already holds the lock.
     List<Run> deploying = store.withStatus(RunStatus.DEPLOYING);
     if (deploying.isEmpty()) {
@@ -1274,7 +1281,8 @@ public final class Pipeline {
         + r.backupNote();
   }
 
-  private void refuseWhileLocked(Connection c, Dialect d, RunStore store, String env, String what)
+  private void refuseWhileLocked(
+      Connection c, DatabaseSupport d, RunStore store, String env, String what)
       throws SQLException {
     Optional<String> holder = DeployLock.holder(c, d);
     if (holder.isPresent()) {
@@ -1282,7 +1290,8 @@ public final class Pipeline {
     }
   }
 
-  private GuardRefusal lockHeld(Connection c, Dialect d, RunStore store, String env, String what)
+  private GuardRefusal lockHeld(
+      Connection c, DatabaseSupport d, RunStore store, String env, String what)
       throws SQLException {
     Optional<String> holder = DeployLock.holder(c, d);
     Optional<Run> run = holderRun(store, holder);
@@ -1325,7 +1334,7 @@ public final class Pipeline {
         .findFirst();
   }
 
-  private static void releaseQuietly(Connection c, Dialect d) {
+  private static void releaseQuietly(Connection c, DatabaseSupport d) {
     try {
       if (!c.isClosed()) {
         DeployLock.release(c, d);

@@ -1,6 +1,9 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.guard.GuardStatus;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.PendingMigration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,9 +27,9 @@ public final class RunStore {
           + " deploy_session, deploy_host, finished_at, receipt, failure, updated_at";
 
   private final Connection c;
-  private final Dialect dialect;
+  private final DatabaseSupport dialect;
 
-  public RunStore(Connection c, Dialect dialect) {
+  public RunStore(Connection c, DatabaseSupport dialect) {
     this.c = c;
     this.dialect = dialect;
   }

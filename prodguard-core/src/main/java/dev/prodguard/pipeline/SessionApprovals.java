@@ -1,6 +1,6 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,7 +34,7 @@ public final class SessionApprovals implements SessionRegistrar {
   @Override
   public void register(Connection connection, String sessionId, Approval approval)
       throws SQLException {
-    Dialect d = Dialect.of(connection);
+    DatabaseSupport d = DatabaseSupport.of(connection);
     try (PreparedStatement ps = connection.prepareStatement(d.registerSession())) {
       ps.setString(1, approval.runId());
       ps.setString(2, approval.token());

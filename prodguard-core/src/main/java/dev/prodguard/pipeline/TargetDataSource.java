@@ -1,7 +1,7 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.dialect.Dialect;
 import dev.prodguard.environment.Target;
+import dev.prodguard.support.DatabaseSupport;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -47,7 +47,7 @@ public final class TargetDataSource implements DataSource {
     Connection c = target.connect();
     try {
       if (approval.isPresent()) {
-        Dialect d = target.dialect();
+        DatabaseSupport d = target.dialect();
         d.prepareDeployConnection(c);
         String session = DeployLock.sessionId(c, d);
         registrar.register(c, session, approval.get());

@@ -1,6 +1,6 @@
 package dev.prodguard.scan;
 
-import dev.prodguard.Redactor;
+import dev.prodguard.db.Redactor;
 import java.util.regex.Pattern;
 
 /** Source lines as printed in findings: trimmed, shortened, and never with a secret in them. */

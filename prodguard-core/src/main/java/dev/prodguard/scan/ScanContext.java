@@ -3,7 +3,7 @@ package dev.prodguard.scan;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
-import dev.prodguard.environment.HostPattern;
+import dev.prodguard.db.HostPattern;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prodguard.Redactor;
+import dev.prodguard.db.Redactor;
 import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.List;

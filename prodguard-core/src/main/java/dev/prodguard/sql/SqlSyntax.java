@@ -1,6 +1,6 @@
 package dev.prodguard.sql;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -118,12 +118,12 @@ public enum SqlSyntax {
     this.verticalTabIsSpace = f.contains(Feature.VERTICAL_TAB_IS_SPACE);
   }
 
-  public static SqlSyntax of(Dialect.Kind kind) {
-    return kind == Dialect.Kind.POSTGRESQL ? POSTGRESQL : MYSQL;
+  public static SqlSyntax of(DatabaseKind kind) {
+    return kind == DatabaseKind.POSTGRESQL ? POSTGRESQL : MYSQL;
   }
 
-  public Dialect.Kind kind() {
-    return this == POSTGRESQL ? Dialect.Kind.POSTGRESQL : Dialect.Kind.MARIADB;
+  public DatabaseKind kind() {
+    return this == POSTGRESQL ? DatabaseKind.POSTGRESQL : DatabaseKind.MARIADB;
   }
 
   /** Whitespace outside strings and comments, as this server reads it. */

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.pipeline.PipelineSchema;
+import dev.prodguard.guard.PipelineSchema;
+import dev.prodguard.support.DatabaseSupport;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -31,7 +31,7 @@ final class ChangeLog {
 
   /** Installs (or upgrades) prodguard's objects, the change log among them (component sync). */
   static void install(Connection c, SyncDialect d) throws SQLException {
-    PipelineSchema.ensure(c, Dialect.of(d.kind()));
+    PipelineSchema.ensure(c, DatabaseSupport.of(d.kind()));
   }
 
   /** The key as a JSON object, column name to text. */

@@ -1,6 +1,6 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.Guarantee;
+import dev.prodguard.db.Guarantee;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

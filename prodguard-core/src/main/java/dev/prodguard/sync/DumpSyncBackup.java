@@ -1,8 +1,8 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.RunContext;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.DatabaseUrl;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,7 +46,7 @@ public final class DumpSyncBackup implements SyncBackup {
   public Result backup(Target target, List<String> tables, Path directory) throws IOException {
     Files.createDirectories(directory);
     DatabaseUrl url = target.url();
-    boolean pg = url.kind() == Dialect.Kind.POSTGRESQL;
+    boolean pg = url.kind() == DatabaseKind.POSTGRESQL;
     Path file =
         directory.resolve(
             target.name()

@@ -1,6 +1,6 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,8 +30,8 @@ final class MariaDbSync implements SyncDialect {
   private MariaDbSync() {}
 
   @Override
-  public Dialect.Kind kind() {
-    return Dialect.Kind.MARIADB;
+  public DatabaseKind kind() {
+    return DatabaseKind.MARIADB;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,8 +25,8 @@ final class PostgresSync implements SyncDialect {
   private PostgresSync() {}
 
   @Override
-  public Dialect.Kind kind() {
-    return Dialect.Kind.POSTGRESQL;
+  public DatabaseKind kind() {
+    return DatabaseKind.POSTGRESQL;
   }
 
   @Override

@@ -1,13 +1,13 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
-import dev.prodguard.environment.DatabaseMetadata;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.jdbc.DatabaseMetadata;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

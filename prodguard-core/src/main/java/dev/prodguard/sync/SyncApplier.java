@@ -1,8 +1,8 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import java.io.IOException;
 import java.nio.file.Path;

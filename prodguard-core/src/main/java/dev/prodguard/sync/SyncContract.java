@@ -1,8 +1,8 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
 import dev.prodguard.contract.Contract;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

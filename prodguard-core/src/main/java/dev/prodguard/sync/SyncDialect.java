@@ -1,6 +1,6 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * What differs between PostgreSQL and MariaDB for sync: catalogue reads, how values travel as text
- * or bytes, key ordering, locking and session settings. Selected by {@link Dialect.Kind}; the SQL
+ * or bytes, key ordering, locking and session settings. Selected by {@link DatabaseKind}; the SQL
  * common to both is built in {@link SyncSql}.
  */
 public interface SyncDialect {
@@ -22,11 +22,11 @@ public interface SyncDialect {
    */
   record Declared(Column column, KeyKind keyKind, String orderExpression, boolean generated) {}
 
-  static SyncDialect of(Dialect.Kind kind) {
-    return kind == Dialect.Kind.POSTGRESQL ? PostgresSync.INSTANCE : MariaDbSync.INSTANCE;
+  static SyncDialect of(DatabaseKind kind) {
+    return kind == DatabaseKind.POSTGRESQL ? PostgresSync.INSTANCE : MariaDbSync.INSTANCE;
   }
 
-  Dialect.Kind kind();
+  DatabaseKind kind();
 
   /** A (possibly schema-qualified) lower-case table or column name, quoted. */
   String quote(String name);

@@ -1,6 +1,6 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.environment.DatabaseMetadata;
+import dev.prodguard.jdbc.DatabaseMetadata;
 import java.util.List;
 
 /** The whole plan of a sync run, per table, with the identities it was computed against. */

@@ -1,6 +1,6 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.environment.DatabaseMetadata;
+import dev.prodguard.jdbc.DatabaseMetadata;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;

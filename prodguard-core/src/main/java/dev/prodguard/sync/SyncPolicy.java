@@ -1,6 +1,6 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.Guarantee;
+import dev.prodguard.db.Guarantee;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

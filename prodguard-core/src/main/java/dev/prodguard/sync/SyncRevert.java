@@ -1,10 +1,10 @@
 package dev.prodguard.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.prodguard.Guarantee;
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.contract.Contract;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import java.io.IOException;
 import java.nio.file.Path;

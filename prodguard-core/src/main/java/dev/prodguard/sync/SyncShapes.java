@@ -1,7 +1,7 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

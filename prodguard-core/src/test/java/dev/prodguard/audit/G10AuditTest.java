@@ -3,8 +3,9 @@ package dev.prodguard.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prodguard.RunContext;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class G10AuditTest {
   private static final RunContext CTX = RunContext.of(Map.of());
 
-  private static void appendFive(Connection c, Dialect d) throws SQLException {
+  private static void appendFive(Connection c, DatabaseSupport d) throws SQLException {
     AuditLog.install(c, d);
     for (int i = 1; i <= 5; i++) {
       AuditLog.append(
@@ -38,7 +39,7 @@ class G10AuditTest {
 
   /** What an attacker with owner rights does first: switch the append-only triggers off. */
   private static void disableAppendOnly(TestDatabase db) {
-    if (db.kind() == Dialect.Kind.POSTGRESQL) {
+    if (db.kind() == DatabaseKind.POSTGRESQL) {
       db.execute("ALTER TABLE prodguard_audit DISABLE TRIGGER USER");
     } else {
       db.execute(
@@ -54,12 +55,12 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: an untouched chain verifies, and installing twice changes nothing")
-  void intactChain(Dialect.Kind kind) throws Exception {
+  void intactChain(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      Dialect d = Dialect.of(c);
+      DatabaseSupport d = DatabaseSupport.of(c);
       appendFive(c, d);
       AuditLog.install(c, d);
       AuditLog.Verification v = AuditLog.verify(c, Optional.empty());
@@ -71,18 +72,18 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: the database refuses UPDATE and DELETE on the audit table")
-  void appendOnlyInTheDatabase(Dialect.Kind kind) throws Exception {
+  void appendOnlyInTheDatabase(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      appendFive(c, Dialect.of(c));
+      appendFive(c, DatabaseSupport.of(c));
       assertThatThrownBy(
               () -> db.execute("UPDATE prodguard_audit SET outcome = 'ok' WHERE seq = 3"))
           .hasMessageContaining("append-only");
       assertThatThrownBy(() -> db.execute("DELETE FROM prodguard_audit WHERE seq = 3"))
           .hasMessageContaining("append-only");
-      if (kind == Dialect.Kind.POSTGRESQL) {
+      if (kind == DatabaseKind.POSTGRESQL) {
         assertThatThrownBy(() -> db.execute("TRUNCATE prodguard_audit"))
             .hasMessageContaining("append-only");
       }
@@ -91,12 +92,12 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: audit verify catches an edited row and names it")
-  void editedRow(Dialect.Kind kind) throws Exception {
+  void editedRow(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      appendFive(c, Dialect.of(c));
+      appendFive(c, DatabaseSupport.of(c));
       disableAppendOnly(db);
       db.execute("UPDATE prodguard_audit SET outcome = 'ok' WHERE seq = 3");
       AuditLog.Verification v = verify(db, Optional.empty());
@@ -107,12 +108,12 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: audit verify catches a deleted row")
-  void deletedRow(Dialect.Kind kind) throws Exception {
+  void deletedRow(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      appendFive(c, Dialect.of(c));
+      appendFive(c, DatabaseSupport.of(c));
       disableAppendOnly(db);
       db.execute("DELETE FROM prodguard_audit WHERE seq = 2");
       AuditLog.Verification v = verify(db, Optional.empty());
@@ -124,17 +125,17 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: audit verify catches a deleted row even when the sequence is renumbered")
-  void deletedAndRenumbered(Dialect.Kind kind) throws Exception {
+  void deletedAndRenumbered(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      appendFive(c, Dialect.of(c));
+      appendFive(c, DatabaseSupport.of(c));
       disableAppendOnly(db);
       db.execute(
           "DELETE FROM prodguard_audit WHERE seq = 2",
           "UPDATE prodguard_audit SET seq = seq - 1 WHERE seq > 2 ORDER BY seq"
-              .replace(" ORDER BY seq", kind == Dialect.Kind.MARIADB ? " ORDER BY seq" : ""));
+              .replace(" ORDER BY seq", kind == DatabaseKind.MARIADB ? " ORDER BY seq" : ""));
       AuditLog.Verification v = verify(db, Optional.empty());
       assertThat(v.intact()).isFalse();
       assertThat(v.firstBreak().orElseThrow().seq()).isEqualTo(2);
@@ -142,12 +143,12 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: audit verify catches two swapped rows")
-  void swappedRows(Dialect.Kind kind) throws Exception {
+  void swappedRows(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      appendFive(c, Dialect.of(c));
+      appendFive(c, DatabaseSupport.of(c));
       disableAppendOnly(db);
       // swap everything but the sequence numbers of rows 2 and 3
       db.execute(
@@ -161,12 +162,12 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: deleting the newest rows is caught against a recorded head")
-  void truncatedTail(Dialect.Kind kind) throws Exception {
+  void truncatedTail(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      appendFive(c, Dialect.of(c));
+      appendFive(c, DatabaseSupport.of(c));
       AuditLog.Entry head = AuditLog.verify(c, Optional.empty()).head().orElseThrow();
       String anchor = head.seq() + ":" + head.hash();
       assertThat(verify(db, Optional.of(anchor)).intact()).isTrue();
@@ -181,12 +182,12 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: concurrent writers keep one unbroken chain")
-  void concurrentAppends(Dialect.Kind kind) throws Exception {
+  void concurrentAppends(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      AuditLog.install(c, Dialect.of(c));
+      AuditLog.install(c, DatabaseSupport.of(c));
       ExecutorService pool = Executors.newFixedThreadPool(3);
       List<Future<?>> jobs = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
@@ -194,7 +195,7 @@ class G10AuditTest {
             pool.submit(
                 () -> {
                   try (Connection own = db.connect()) {
-                    Dialect d = Dialect.of(own);
+                    DatabaseSupport d = DatabaseSupport.of(own);
                     for (int i = 0; i < 15; i++) {
                       AuditLog.append(
                           own,
@@ -218,12 +219,12 @@ class G10AuditTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: details never carry a password")
-  void detailsRedacted(Dialect.Kind kind) throws Exception {
+  void detailsRedacted(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = db.connect()) {
-      Dialect d = Dialect.of(c);
+      DatabaseSupport d = DatabaseSupport.of(c);
       AuditLog.install(c, d);
       AuditLog.append(
           c,

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.testing.ConnectionRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;

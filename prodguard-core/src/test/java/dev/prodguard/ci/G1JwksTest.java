@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import dev.prodguard.RunContext;
+import dev.prodguard.db.RunContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

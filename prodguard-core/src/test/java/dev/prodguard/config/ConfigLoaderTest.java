@@ -3,7 +3,6 @@ package dev.prodguard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prodguard.environment.DatabaseUrl;
 import dev.prodguard.testing.Configs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,7 +174,7 @@ class ConfigLoaderTest {
   @DisplayName("a missing variable is an error naming the variable, when the value is used")
   void missingVariable() {
     ProdguardConfig c = Configs.load(dir, "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n");
-    assertThatThrownBy(() -> DatabaseUrl.parse(c.environment("dev").url(), Map.of()))
+    assertThatThrownBy(() -> c.environment("dev").url().databaseUrl(Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("DEV_DATABASE_URL is not set")
         .satisfies(t -> assertThat(((ConfigException) t).line()).isEqualTo(3));
@@ -199,9 +198,10 @@ class ConfigLoaderTest {
     Throwable t =
         org.assertj.core.api.Assertions.catchThrowable(
             () ->
-                DatabaseUrl.parse(
-                    c.environment("dev").url(),
-                    Map.of("DEV_DATABASE_URL", "postgresql://app:hunter2-pw@/nohost")));
+                c.environment("dev")
+                    .url()
+                    .databaseUrl(
+                        Map.of("DEV_DATABASE_URL", "postgresql://app:hunter2-pw@/nohost")));
     assertThat(t).isInstanceOf(ConfigException.class);
     assertThat(((ConfigException) t).key()).isEqualTo("environments.dev.url");
     assertThat(((ConfigException) t).render()).doesNotContain("hunter2-pw");

@@ -3,8 +3,10 @@ package dev.prodguard.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prodguard.Redactor;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.HostPattern;
+import dev.prodguard.db.Redactor;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +16,7 @@ class DatabaseUrlTest {
   @Test
   void jdbcPostgres() {
     DatabaseUrl u = DatabaseUrl.parse("jdbc:postgresql://db.example:6543/shop?sslmode=require");
-    assertThat(u.kind()).isEqualTo(Dialect.Kind.POSTGRESQL);
+    assertThat(u.kind()).isEqualTo(DatabaseKind.POSTGRESQL);
     assertThat(u.hosts()).containsExactly(new DatabaseUrl.HostPort("db.example", 6543));
     assertThat(u.database()).isEqualTo("shop");
     assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/shop?sslmode=require");
@@ -32,16 +34,16 @@ class DatabaseUrlTest {
 
   @Test
   void postgresSchemeAlias() {
-    assertThat(DatabaseUrl.parse("postgres://u@h/db").kind()).isEqualTo(Dialect.Kind.POSTGRESQL);
+    assertThat(DatabaseUrl.parse("postgres://u@h/db").kind()).isEqualTo(DatabaseKind.POSTGRESQL);
   }
 
   @Test
   void mysqlAndMariadb() {
     DatabaseUrl m = DatabaseUrl.parse("mysql://root:pw-123@127.0.0.1:3307/app?sslMode=disable");
-    assertThat(m.kind()).isEqualTo(Dialect.Kind.MARIADB);
+    assertThat(m.kind()).isEqualTo(DatabaseKind.MARIADB);
     assertThat(m.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/app?sslMode=disable");
     assertThat(DatabaseUrl.parse("jdbc:mariadb://h/app").hosts().get(0).port()).isEqualTo(3306);
-    assertThat(DatabaseUrl.parse("mariadb://h/app").kind()).isEqualTo(Dialect.Kind.MARIADB);
+    assertThat(DatabaseUrl.parse("mariadb://h/app").kind()).isEqualTo(DatabaseKind.MARIADB);
   }
 
   @Test

@@ -1,6 +1,6 @@
 package dev.prodguard.environment;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.TestDatabase;
 import java.io.File;
 import java.util.List;
@@ -13,7 +13,7 @@ final class Dumps {
   static void copy(TestDatabase from, TestDatabase to) throws Exception {
     File dump = File.createTempFile("prodguard-copy", ".sql");
     try {
-      if (from.kind() == Dialect.Kind.POSTGRESQL) {
+      if (from.kind() == DatabaseKind.POSTGRESQL) {
         run(
             List.of(
                 "pg_dump", "-h", "127.0.0.1", "-U", "postgres", "-f", dump.getPath(), from.name()));

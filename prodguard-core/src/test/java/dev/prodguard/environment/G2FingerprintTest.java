@@ -3,11 +3,12 @@ package dev.prodguard.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class G2FingerprintTest {
   }
 
   /** Two real databases, fingerprinted as dev and prod through init-fingerprint. */
-  private void twoEnvironments(Dialect.Kind kind) throws Exception {
+  private void twoEnvironments(DatabaseKind kind) throws Exception {
     devDb = TestDatabase.create(kind);
     prodDb = TestDatabase.create(kind);
     ProdguardConfig bare = Configs.load(dir, Configs.devProd(null, null, null));
@@ -85,9 +86,9 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check passes for the right database")
-  void rightDatabasePasses(Dialect.Kind kind) throws Exception {
+  void rightDatabasePasses(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     RunContext ctx = RunContext.of(Map.of("DEV_DATABASE_URL", devDb.libpqUrl()));
     try (var c = Target.prepare(config(), "dev", ctx, Target.Access.READ, "check").open()) {
@@ -97,45 +98,45 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when the dev URL points to prod")
-  void devUrlPointsToProd(Dialect.Kind kind) throws Exception {
+  void devUrlPointsToProd(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     GuardRefusal r = refusalConnecting("dev", prodDb);
     assertThat(r.why()).contains("this database is 'prod', not 'dev'");
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when the prod URL points to dev")
-  void prodUrlPointsToDev(Dialect.Kind kind) throws Exception {
+  void prodUrlPointsToDev(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     GuardRefusal r = refusalConnecting("prod", devDb);
     assertThat(r.why()).contains("this database is 'dev', not 'prod'");
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when metadata is missing")
-  void metadataMissing(Dialect.Kind kind) throws Exception {
+  void metadataMissing(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     devDb.execute("DROP TABLE database_metadata");
     assertThat(refusalConnecting("dev", devDb).why()).contains("no database_metadata table");
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when metadata is corrupted (empty table)")
-  void metadataEmpty(Dialect.Kind kind) throws Exception {
+  void metadataEmpty(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     devDb.execute("DELETE FROM database_metadata");
     assertThat(refusalConnecting("dev", devDb).why()).contains("empty");
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when metadata is corrupted (two rows)")
-  void metadataTwoRows(Dialect.Kind kind) throws Exception {
+  void metadataTwoRows(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     devDb.execute(
         "CREATE TABLE dm2 AS SELECT * FROM database_metadata",
@@ -146,9 +147,9 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when metadata is corrupted (wrong types)")
-  void metadataWrongTypes(Dialect.Kind kind) throws Exception {
+  void metadataWrongTypes(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     devDb.execute(
         "DROP TABLE database_metadata",
@@ -159,12 +160,12 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when metadata is corrupted (null fingerprint)")
-  void metadataNullFingerprint(Dialect.Kind kind) throws Exception {
+  void metadataNullFingerprint(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     devDb.execute(
-        kind == Dialect.Kind.POSTGRESQL
+        kind == DatabaseKind.POSTGRESQL
             ? "ALTER TABLE database_metadata ALTER COLUMN fingerprint DROP NOT NULL"
             : "ALTER TABLE database_metadata MODIFY fingerprint VARCHAR(130) NULL",
         "UPDATE database_metadata SET fingerprint = NULL");
@@ -172,38 +173,38 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when metadata is corrupted (garbage fingerprint)")
-  void metadataGarbage(Dialect.Kind kind) throws Exception {
+  void metadataGarbage(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     devDb.execute("UPDATE database_metadata SET fingerprint = 'dev-not hex at all; DROP'");
     assertThat(refusalConnecting("dev", devDb).why()).contains("not a fingerprint");
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when metadata is corrupted (missing column)")
-  void metadataMissingColumn(Dialect.Kind kind) throws Exception {
+  void metadataMissingColumn(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     devDb.execute("ALTER TABLE database_metadata DROP COLUMN server_identity");
     assertThat(refusalConnecting("dev", devDb).why()).contains("malformed");
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when the fingerprint differs from the config")
-  void fingerprintDiffers(Dialect.Kind kind) throws Exception {
+  void fingerprintDiffers(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
-    String other = dev.prodguard.config.Fingerprints.generate("dev");
+    String other = dev.prodguard.db.Fingerprints.generate("dev");
     devDb.execute("UPDATE database_metadata SET fingerprint = '" + other + "'");
     assertThat(refusalConnecting("dev", devDb).why())
         .contains("differs from the one in prodguard.yml");
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: the fingerprint check fails when the database is a restored copy of prod")
-  void restoredCopyOfProd(Dialect.Kind kind) throws Exception {
+  void restoredCopyOfProd(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     try (TestDatabase copy = TestDatabase.create(kind)) {
       Dumps.copy(prodDb, copy);
@@ -216,9 +217,9 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: a copy becomes its own environment only through init-fingerprint --reidentify")
-  void reidentifyCopy(Dialect.Kind kind) throws Exception {
+  void reidentifyCopy(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     try (TestDatabase copy = TestDatabase.create(kind)) {
       Dumps.copy(prodDb, copy);
@@ -244,9 +245,9 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: init-fingerprint refuses to overwrite a different fingerprint")
-  void initRefusesOverwrite(Dialect.Kind kind) throws Exception {
+  void initRefusesOverwrite(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     // dev's URL pointed at the prod database
     RunContext ctx = RunContext.of(Map.of("DEV_DATABASE_URL", prodDb.libpqUrl()));
@@ -279,9 +280,9 @@ class G2FingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: new fingerprints are <env>-<128 random bits> and record the server identity")
-  void fingerprintShape(Dialect.Kind kind) throws Exception {
+  void fingerprintShape(DatabaseKind kind) throws Exception {
     twoEnvironments(kind);
     assertThat(devFp).matches("dev-[0-9a-f]{32}");
     assertThat(prodFp).matches("prod-[0-9a-f]{32}").isNotEqualTo(devFp);

@@ -3,8 +3,10 @@ package dev.prodguard.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.prodguard.RunContext;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.jdbc.GuardedDataSource;
+import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.TestDatabase;
 import java.io.PrintWriter;
@@ -38,7 +40,7 @@ class G2GuardedDataSourceTest {
             "t");
     String fp = FingerprintInit.run(t, ctx, false).fingerprint();
     if (!env.equals("dev")) {
-      String other = dev.prodguard.config.Fingerprints.generate(env);
+      String other = dev.prodguard.db.Fingerprints.generate(env);
       db.execute(
           "UPDATE database_metadata SET environment = '"
               + env
@@ -51,9 +53,9 @@ class G2GuardedDataSourceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: a pooled connection is validated once, then handed out with no extra statement")
-  void validatesEachPhysicalConnectionOnce(Dialect.Kind kind) throws Exception {
+  void validatesEachPhysicalConnectionOnce(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       String fp = fingerprint(db, "dev");
       OnePhysicalConnectionPool pool = new OnePhysicalConnectionPool(db.jdbcUrl());
@@ -71,10 +73,10 @@ class G2GuardedDataSourceTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G2: the application is refused a connection to the wrong database with an SQLException naming G2")
-  void refusesWrongDatabase(Dialect.Kind kind) throws Exception {
+  void refusesWrongDatabase(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       fingerprint(db, "prod");
       DataSource plain = new OnePhysicalConnectionPool(db.jdbcUrl());

@@ -3,10 +3,10 @@ package dev.prodguard.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.ConnectionRecorder;
 import java.nio.file.Path;

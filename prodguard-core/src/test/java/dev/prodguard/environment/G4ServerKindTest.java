@@ -3,10 +3,11 @@ package dev.prodguard.environment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.config.ServerKind;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.testing.Configs;
 import java.nio.file.Path;
 import java.util.Map;
@@ -34,9 +35,9 @@ class G4ServerKindTest {
     assertThat(
             ServerKind.of(
                 config(null).environment("prod"), Map.of("PROD_DATABASE_URL", MARIADB_URL)))
-        .contains(Dialect.Kind.MARIADB);
+        .contains(DatabaseKind.MARIADB);
     assertThat(ServerKind.of(config("mysql").environment("prod"), Map.of()))
-        .contains(Dialect.Kind.MARIADB);
+        .contains(DatabaseKind.MARIADB);
     assertThat(ServerKind.of(config(null).environment("prod"), Map.of())).isEmpty();
   }
 

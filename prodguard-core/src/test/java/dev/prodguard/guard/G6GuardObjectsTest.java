@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
-import dev.prodguard.pipeline.PipelineSchema;
+import dev.prodguard.setup.FingerprintInit;
+import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
@@ -70,13 +70,13 @@ class G6GuardObjectsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: init-fingerprint installs the assert, the protected flag, the callback and (PostgreSQL"
           + " superuser) the DDL guard; again, it changes nothing and runs no DDL")
-  void installIdempotent(Dialect.Kind kind) throws Exception {
+  void installIdempotent(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       FingerprintInit.Result first = init(db.libpqUrl());
       FingerprintInit.Result again = init(db.libpqUrl());
 
@@ -85,7 +85,7 @@ class G6GuardObjectsTest {
       assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .isEqualTo(CallbackFile.expected(d))
           .contains(
-              kind == Dialect.Kind.POSTGRESQL
+              kind == DatabaseKind.POSTGRESQL
                   ? "\nSELECT prodguard_assert_deploy();\n"
                   : "\nCALL prodguard_assert_deploy();\n")
           .contains("DO NOT DELETE OR EDIT THIS FILE");
@@ -98,7 +98,7 @@ class G6GuardObjectsTest {
         assertThat(in.databaseProtected()).contains(true);
         assertThat(in.ddlGuard())
             .isEqualTo(
-                kind == Dialect.Kind.POSTGRESQL
+                kind == DatabaseKind.POSTGRESQL
                     ? DatabaseGuards.DdlGuard.INSTALLED
                     : DatabaseGuards.DdlGuard.UNSUPPORTED);
         assertThat(PipelineSchema.installedVersions(c, d))
@@ -114,14 +114,14 @@ class G6GuardObjectsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: objects of an older prodguard (pipeline 1, unversioned audit) are upgraded in place,"
           + " keeping runs and the audit chain")
-  void upgradeKeepsHistory(Dialect.Kind kind) throws Exception {
+  void upgradeKeepsHistory(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind);
         Connection c = DriverManager.getConnection(db.jdbcUrl())) {
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       try (Statement st = c.createStatement()) {
         for (String ddl : d.createMetadataTable()) {
           st.execute(ddl);
@@ -178,12 +178,12 @@ class G6GuardObjectsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G6: the assert fails closed when prodguard's tables are missing")
-  void failClosedWithoutTables(Dialect.Kind kind) throws Exception {
+  void failClosedWithoutTables(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
       init(db.libpqUrl());
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       db.execute("DROP TABLE prodguard_guard_config");
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
         assertThat(catchThrowable(() -> call(c, d.assertDeployCall())))
@@ -200,7 +200,7 @@ class G6GuardObjectsTest {
   void upgradePastDdlGuard() throws Exception {
     try (TestDatabase db = TestDatabase.postgres()) {
       init(db.libpqUrl());
-      Dialect d = Dialect.of(Dialect.Kind.POSTGRESQL);
+      DatabaseSupport d = DatabaseSupport.of(DatabaseKind.POSTGRESQL);
       db.execute(
           "DROP TABLE prodguard_session",
           "UPDATE prodguard_schema SET version = 1 WHERE component = 'pipeline'");
@@ -232,7 +232,7 @@ class G6GuardObjectsTest {
   void withoutSuperuser() throws Exception {
     try (TestDatabase db = TestDatabase.postgres()) {
       String role = db.createOwnerRole();
-      Dialect d = Dialect.of(Dialect.Kind.POSTGRESQL);
+      DatabaseSupport d = DatabaseSupport.of(DatabaseKind.POSTGRESQL);
 
       FingerprintInit.Result r = init(db.libpqUrl(role));
 
@@ -272,14 +272,14 @@ class G6GuardObjectsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: init-fingerprint upgrades a repository: prodguard's old beforeMigrate.sql (its exact"
           + " content, any line endings) is removed and beforeEachMigrate.sql written; a team's own"
           + " beforeMigrate.sql stays; one that still calls the assert stays and is reported stale")
-  void legacyCallbackUpgrade(Dialect.Kind kind) throws Exception {
+  void legacyCallbackUpgrade(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       Path folder = dir.resolve("db/migration");
       Files.createDirectories(folder);
       Path legacy = folder.resolve(CallbackFile.LEGACY_NAME);
@@ -321,14 +321,14 @@ class G6GuardObjectsTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: init-fingerprint guards an existing flyway_schema_history (on PostgreSQL past its own"
           + " DDL guard, paused for its transaction only), idempotently; then rows written by"
           + " hand are refused")
-  void historyGuardInstalled(Dialect.Kind kind) throws Exception {
+  void historyGuardInstalled(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       init(db.libpqUrl());
       // An existing Flyway project adopting prodguard: the history table is already there.
       db.execute(
@@ -337,12 +337,12 @@ class G6GuardObjectsTest {
               + " script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL,"
               + " installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_time INT"
               + " NOT NULL, success "
-              + (kind == Dialect.Kind.POSTGRESQL ? "BOOLEAN" : "TINYINT(1)")
+              + (kind == DatabaseKind.POSTGRESQL ? "BOOLEAN" : "TINYINT(1)")
               + " NOT NULL)",
           "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
               + " checksum, installed_by, execution_time, success) VALUES (1, '1', 'init', 'SQL',"
               + " 'V1__init.sql', 7, 'someone', 1, "
-              + (kind == Dialect.Kind.POSTGRESQL ? "true" : "1")
+              + (kind == DatabaseKind.POSTGRESQL ? "true" : "1")
               + ")");
 
       FingerprintInit.Result first = init(db.libpqUrl(), Optional.of("flyway_schema_history"));
@@ -356,7 +356,7 @@ class G6GuardObjectsTest {
         assertThat(
                 DatabaseGuards.installed(c, d, Optional.of("flyway_schema_history")).historyGuard())
             .isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
-        if (kind == Dialect.Kind.POSTGRESQL) {
+        if (kind == DatabaseKind.POSTGRESQL) {
           assertThat(DatabaseGuards.ddlGuard(c, d)).isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
           assertThat(
                   query(
@@ -389,7 +389,7 @@ class G6GuardObjectsTest {
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
         AuditLog.append(
             c,
-            Dialect.of(c),
+            DatabaseSupport.of(c),
             RunContext.of(Map.of()),
             Optional.empty(),
             AuditLog.Event.of("test", "prod", "ok", Map.of()));

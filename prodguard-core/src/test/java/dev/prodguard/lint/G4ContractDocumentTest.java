@@ -3,6 +3,7 @@ package dev.prodguard.lint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractDiff;
 import dev.prodguard.contract.ContractLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

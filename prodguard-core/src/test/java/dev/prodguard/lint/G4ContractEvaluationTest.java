@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class G4ContractEvaluationTest {
   }
 
   LintReport lintAll(Contract c, boolean protectedEnv) {
-    return new Linter(Dialect.Kind.POSTGRESQL).lintLocations(List.of(migrations), c, protectedEnv);
+    return new Linter(DatabaseKind.POSTGRESQL).lintLocations(List.of(migrations), c, protectedEnv);
   }
 
   @Test
@@ -136,7 +136,7 @@ class G4ContractEvaluationTest {
         .contains("does not exist");
     // linting only some files (verify's pending set) does not judge other migrations' exceptions
     Path v1 = migrations.resolve("V1__a.sql");
-    assertThat(new Linter(Dialect.Kind.POSTGRESQL).lintFiles(List.of(v1), c, true).hasErrors())
+    assertThat(new Linter(DatabaseKind.POSTGRESQL).lintFiles(List.of(v1), c, true).hasErrors())
         .isFalse();
   }
 
@@ -215,7 +215,7 @@ class G4ContractEvaluationTest {
         contract(
             "version: 1\nexceptions:\n"
                 + "  - { migration: V1, rule: delete-without-where, reason: \"defined only\" }\n");
-    Linter linter = new Linter(Dialect.Kind.POSTGRESQL);
+    Linter linter = new Linter(DatabaseKind.POSTGRESQL);
     LintReport pending = linter.lintFiles(List.of(v2), List.of(v1), c, true);
     assertThat(pending.blocking())
         .singleElement()

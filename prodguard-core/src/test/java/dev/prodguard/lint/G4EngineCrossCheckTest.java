@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.migration.EngineStatements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class G4EngineCrossCheckTest {
   @TempDir Path dir;
 
-  LintReport lint(Dialect.Kind kind, String sql, EngineStatements tool) throws Exception {
+  LintReport lint(DatabaseKind kind, String sql, EngineStatements tool) throws Exception {
     Path file = Files.writeString(dir.resolve("V2__t.sql"), sql, StandardCharsets.UTF_8);
     Contract contract =
         ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
@@ -57,12 +58,12 @@ class G4EngineCrossCheckTest {
   void agreement() throws Exception {
     LintReport r =
         lint(
-            Dialect.Kind.POSTGRESQL,
+            DatabaseKind.POSTGRESQL,
             "-- first\nSELECT /* x */ 1;\n\n/* two */ SELECT 2;\n",
             sent(1, "-- first\nSELECT /* x */ 1", 4, "/* two */ SELECT 2"));
     assertThat(r.findings()).isEmpty();
     LintReport tokens =
-        lint(Dialect.Kind.POSTGRESQL, "SELECT /* x */ 1;\n", sent(1, "SELECT\n  1"));
+        lint(DatabaseKind.POSTGRESQL, "SELECT /* x */ 1;\n", sent(1, "SELECT\n  1"));
     assertThat(tokens.findings()).isEmpty();
   }
 
@@ -71,7 +72,7 @@ class G4EngineCrossCheckTest {
   void merged() throws Exception {
     LintReport r =
         lint(
-            Dialect.Kind.MARIADB,
+            DatabaseKind.MARIADB,
             "SELECT 1 --1;\nDROP TABLE t;\n",
             sent(1, "SELECT 1 --1;\nDROP TABLE t"));
     assertThat(rules(r)).containsExactly("drop-table", "unknown-statement");
@@ -88,7 +89,7 @@ class G4EngineCrossCheckTest {
   void extraStatement() throws Exception {
     LintReport r =
         lint(
-            Dialect.Kind.POSTGRESQL,
+            DatabaseKind.POSTGRESQL,
             "SELECT 1;\n/*! DROP TABLE t */\n",
             sent(1, "SELECT 1", 2, "DROP TABLE t"));
     assertThat(rules(r)).containsExactly("unknown-statement");
@@ -102,7 +103,7 @@ class G4EngineCrossCheckTest {
   void toolFails() throws Exception {
     LintReport r =
         lint(
-            Dialect.Kind.POSTGRESQL,
+            DatabaseKind.POSTGRESQL,
             "CREATE TABLE ${schema}.t (id int);\n",
             EngineStatements.failed("No value provided for placeholder: ${schema}"));
     assertThat(rules(r)).containsExactly("unknown-statement");
@@ -117,13 +118,13 @@ class G4EngineCrossCheckTest {
     Contract contract =
         ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
     Path quoted = Files.writeString(dir.resolve("V2__it's.sql"), sql, StandardCharsets.UTF_8);
-    LintReport r = new Linter(Dialect.Kind.POSTGRESQL).lintFiles(List.of(quoted), contract, true);
+    LintReport r = new Linter(DatabaseKind.POSTGRESQL).lintFiles(List.of(quoted), contract, true);
     assertThat(rules(r)).containsExactly("unknown-statement");
     assertThat(r.findings().get(0).column()).isEqualTo(9);
     assertThat(r.findings().get(0).message()).contains("this file's name");
     Path plain = Files.writeString(dir.resolve("V3__add-orders.sql"), sql, StandardCharsets.UTF_8);
     assertThat(
-            new Linter(Dialect.Kind.POSTGRESQL)
+            new Linter(DatabaseKind.POSTGRESQL)
                 .lintFiles(List.of(plain), contract, true)
                 .findings())
         .isEmpty();

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.ci.CiRefusal;
 import dev.prodguard.ci.OidcTokens;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.testing.ConnectionRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;

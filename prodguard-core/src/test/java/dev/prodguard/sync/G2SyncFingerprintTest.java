@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
-import dev.prodguard.config.Fingerprints;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.DatabaseMetadata;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Fingerprints;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.jdbc.DatabaseMetadata;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.ConnectionRecorder;
 import java.nio.file.Files;
@@ -86,9 +86,9 @@ class G2SyncFingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: source and target the same database is refused (prod URL leads to dev)")
-  void targetUrlLeadsToSource(Dialect.Kind kind) throws Exception {
+  void targetUrlLeadsToSource(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
       SyncDryRunTest.servicesTable(f);
       String devUrl = f.dev.libpqUrl();
@@ -113,9 +113,9 @@ class G2SyncFingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: a fingerprint mismatch on the source is refused")
-  void sourceFingerprintMismatch(Dialect.Kind kind) throws Exception {
+  void sourceFingerprintMismatch(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
       SyncDryRunTest.servicesTable(f);
       f.dev.execute(
@@ -131,9 +131,9 @@ class G2SyncFingerprintTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: a fingerprint mismatch on the target is refused, nothing written")
-  void targetFingerprintMismatch(Dialect.Kind kind) throws Exception {
+  void targetFingerprintMismatch(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
       SyncDryRunTest.servicesTable(f);
       f.dev.execute("INSERT INTO services (id, name) VALUES (1, 'a')");

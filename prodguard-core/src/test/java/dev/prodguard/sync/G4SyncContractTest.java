@@ -3,13 +3,13 @@ package dev.prodguard.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.ConnectionRecorder;
 import java.nio.file.Files;
@@ -85,9 +85,9 @@ class G4SyncContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: a contract column the table does not have is refused")
-  void contractColumnMissingFromTable(Dialect.Kind kind) throws Exception {
+  void contractColumnMissingFromTable(DatabaseKind kind) throws Exception {
     try (SyncFixture f =
         new SyncFixture(
             kind,
@@ -108,9 +108,9 @@ class G4SyncContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: a column whose type differs between source and target is refused")
-  void typeDrift(Dialect.Kind kind) throws Exception {
+  void typeDrift(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
       SyncDryRunTest.servicesTable(f);
       f.prod.execute(
@@ -127,10 +127,10 @@ class G4SyncContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G4: a contract key that is not a key in the data (duplicate, NULL, unorderable) is refused")
-  void keyThatIsNoKey(Dialect.Kind kind) throws Exception {
+  void keyThatIsNoKey(DatabaseKind kind) throws Exception {
     String contract =
         """
         version: 1
@@ -174,9 +174,9 @@ class G4SyncContractTest {
       """;
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: a needed delete is refused unless the contract allows deletes")
-  void deleteRefusedUnlessAllowed(Dialect.Kind kind) throws Exception {
+  void deleteRefusedUnlessAllowed(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, NO_DELETE)) {
       SyncDryRunTest.servicesTable(f);
       f.dev.execute("INSERT INTO services (id, name, price) VALUES (1, 'Basic', 10.00)");
@@ -210,9 +210,9 @@ class G4SyncContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: a plan over the contract's max-rows ceiling is refused")
-  void ceiling(Dialect.Kind kind) throws Exception {
+  void ceiling(DatabaseKind kind) throws Exception {
     try (SyncFixture f =
         new SyncFixture(kind, dir, NO_DELETE.replace("max-rows: 100", "max-rows: 2"))) {
       SyncDryRunTest.servicesTable(f);
@@ -237,9 +237,9 @@ class G4SyncContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: the target changed between plan and apply: abort, nothing written")
-  void targetChangedBetweenPlanAndApply(Dialect.Kind kind) throws Exception {
+  void targetChangedBetweenPlanAndApply(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
       SyncDryRunTest.servicesTable(f);
       f.dev.execute(
@@ -275,9 +275,9 @@ class G4SyncContractTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: the source changed between plan and apply: abort, nothing written")
-  void sourceChangedBetweenPlanAndApply(Dialect.Kind kind) throws Exception {
+  void sourceChangedBetweenPlanAndApply(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
       SyncDryRunTest.servicesTable(f);
       f.dev.execute("INSERT INTO services (id, name, price) VALUES (1, 'Basic', 10.00)");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.prodguard.Guarantee;
 import dev.prodguard.audit.AuditLog;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -27,7 +27,7 @@ class SyncApplyRevertTest {
 
   @TempDir Path dir;
 
-  private static SyncFixture fixture(Dialect.Kind kind, Path dir) throws Exception {
+  private static SyncFixture fixture(DatabaseKind kind, Path dir) throws Exception {
     SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT);
     SyncDryRunTest.servicesTable(f);
     f.dev.execute(
@@ -50,9 +50,9 @@ class SyncApplyRevertTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("sync: apply then revert restores the exact previous rows")
-  void applyThenRevert(Dialect.Kind kind) throws Exception {
+  void applyThenRevert(DatabaseKind kind) throws Exception {
     try (SyncFixture f = fixture(kind, dir)) {
       List<List<String>> prodBefore = SyncFixture.rows(f.prod, SELECT);
 
@@ -127,9 +127,9 @@ class SyncApplyRevertTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("sync: revert refuses when a row changed since the sync, and writes nothing")
-  void revertRefusesChangedRow(Dialect.Kind kind) throws Exception {
+  void revertRefusesChangedRow(DatabaseKind kind) throws Exception {
     try (SyncFixture f = fixture(kind, dir)) {
       Sync.Applied a =
           f.sync()
@@ -154,9 +154,9 @@ class SyncApplyRevertTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: revert refuses when the stored before-images were edited")
-  void revertRefusesEditedBeforeImages(Dialect.Kind kind) throws Exception {
+  void revertRefusesEditedBeforeImages(DatabaseKind kind) throws Exception {
     try (SyncFixture f = fixture(kind, dir)) {
       Sync.Applied a =
           f.sync()
@@ -178,9 +178,9 @@ class SyncApplyRevertTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G10: revert of a run the audit does not record is refused")
-  void revertUnknownRun(Dialect.Kind kind) throws Exception {
+  void revertUnknownRun(DatabaseKind kind) throws Exception {
     try (SyncFixture f = fixture(kind, dir)) {
       SyncRefusal r =
           catchThrowableOfType(

@@ -2,7 +2,7 @@ package dev.prodguard.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +34,10 @@ class SyncDryRunTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "sync: a dry run plans inserts, column-level updates and deletes, and writes nothing")
-  void dryRunWritesNothing(Dialect.Kind kind) throws Exception {
+  void dryRunWritesNothing(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, CONTRACT)) {
       servicesTable(f);
       f.dev.execute(
@@ -95,9 +95,9 @@ class SyncDryRunTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("sync: --column narrows a run to some of the contract's columns")
-  void columnsNarrowThePlan(Dialect.Kind kind) throws Exception {
+  void columnsNarrowThePlan(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, CONTRACT)) {
       servicesTable(f);
       f.dev.execute("INSERT INTO services VALUES (1, 'Renamed', 12.00, true, 'n', 'x')");
@@ -120,9 +120,9 @@ class SyncDryRunTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("sync: text keys are matched in code point order, whatever the collation")
-  void textKeysInCodePointOrder(Dialect.Kind kind) throws Exception {
+  void textKeysInCodePointOrder(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, CONTRACT)) {
       f.both(
           f.pg()

@@ -1,13 +1,13 @@
 package dev.prodguard.sync;
 
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.TestDatabase;
 import java.io.IOException;
@@ -29,14 +29,14 @@ import java.util.Map;
  * contract: what every sync test starts from.
  */
 final class SyncFixture implements AutoCloseable {
-  final Dialect.Kind kind;
+  final DatabaseKind kind;
   final Path dir;
   final TestDatabase dev;
   final TestDatabase prod;
   final String devFp;
   final String prodFp;
 
-  SyncFixture(Dialect.Kind kind, Path dir, String contract) throws SQLException {
+  SyncFixture(DatabaseKind kind, Path dir, String contract) throws SQLException {
     this.kind = kind;
     this.dir = dir;
     this.dev = TestDatabase.create(kind);
@@ -66,7 +66,7 @@ final class SyncFixture implements AutoCloseable {
   }
 
   boolean pg() {
-    return kind == Dialect.Kind.POSTGRESQL;
+    return kind == DatabaseKind.POSTGRESQL;
   }
 
   void contract(String yaml) {
@@ -133,7 +133,7 @@ final class SyncFixture implements AutoCloseable {
   /** True when the database has the table. */
   static boolean hasTable(TestDatabase db, String table) {
     String sql =
-        db.kind() == Dialect.Kind.POSTGRESQL
+        db.kind() == DatabaseKind.POSTGRESQL
             ? "SELECT to_regclass('" + table + "') IS NOT NULL"
             : "SELECT COUNT(*) > 0 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
                 + " AND TABLE_NAME = '"

@@ -2,7 +2,7 @@ package dev.prodguard.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -39,7 +39,7 @@ class SyncTypesTest {
       "sync: PostgreSQL numeric precision, timestamptz, json, jsonb, arrays, bytea and NULL vs"
           + " empty string round-trip exactly")
   void postgres() throws Exception {
-    try (SyncFixture f = new SyncFixture(Dialect.Kind.POSTGRESQL, dir, contract(PG_COLUMNS))) {
+    try (SyncFixture f = new SyncFixture(DatabaseKind.POSTGRESQL, dir, contract(PG_COLUMNS))) {
       f.both(PG_TABLE);
       // the source writes in its own time zone; sync must carry instants, not wall clocks
       f.dev.execute(
@@ -104,7 +104,7 @@ class SyncTypesTest {
       "sync: MariaDB decimal precision, timestamps with time zones, JSON, blobs and NULL vs"
           + " empty string round-trip exactly")
   void mariadb() throws Exception {
-    try (SyncFixture f = new SyncFixture(Dialect.Kind.MARIADB, dir, contract(MARIADB_COLUMNS))) {
+    try (SyncFixture f = new SyncFixture(DatabaseKind.MARIADB, dir, contract(MARIADB_COLUMNS))) {
       f.both(MARIADB_TABLE);
       f.dev.execute(
           "SET time_zone = '+05:30'",

@@ -3,7 +3,7 @@ package dev.prodguard.demo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.prodguard.Guarantee;
+import dev.prodguard.db.Guarantee;
 import dev.prodguard.guard.CallbackFile;
 import java.io.File;
 import java.io.IOException;

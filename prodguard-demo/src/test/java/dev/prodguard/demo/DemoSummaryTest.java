@@ -2,7 +2,7 @@ package dev.prodguard.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.Guarantee;
+import dev.prodguard.db.Guarantee;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;

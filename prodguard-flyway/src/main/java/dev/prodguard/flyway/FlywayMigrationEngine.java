@@ -1,11 +1,11 @@
 package dev.prodguard.flyway;
 
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.lint.EngineStatements;
-import dev.prodguard.pipeline.MigrationEngine;
-import dev.prodguard.pipeline.MigrationFile;
-import dev.prodguard.pipeline.MigrationFiles;
-import dev.prodguard.pipeline.PendingMigration;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.PendingMigration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +217,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * a connection ({@link FlywayStatements}).
    */
   @Override
-  public EngineStatements statements(MigrationFile file, Dialect.Kind kind) {
+  public EngineStatements statements(MigrationFile file, DatabaseKind kind) {
     return FlywayStatements.split(parsingConfiguration(mentionsPlaceholder(file)), file, kind);
   }
 

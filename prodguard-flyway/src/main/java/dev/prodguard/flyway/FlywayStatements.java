@@ -1,8 +1,8 @@
 package dev.prodguard.flyway;
 
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.lint.EngineStatements;
-import dev.prodguard.pipeline.MigrationFile;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationFile;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -51,9 +51,9 @@ final class FlywayStatements {
   private FlywayStatements() {}
 
   static EngineStatements split(
-      Configuration configuration, MigrationFile file, Dialect.Kind kind) {
+      Configuration configuration, MigrationFile file, DatabaseKind kind) {
     DatabaseType type =
-        kind == Dialect.Kind.POSTGRESQL ? new PostgreSQLDatabaseType() : new MariaDBDatabaseType();
+        kind == DatabaseKind.POSTGRESQL ? new PostgreSQLDatabaseType() : new MariaDBDatabaseType();
     StandIns context = new StandIns(configuration);
     Parser parser = type.createParser(configuration, configuration.getResourceProvider(), context);
     List<EngineStatements.Statement> out = new ArrayList<>();

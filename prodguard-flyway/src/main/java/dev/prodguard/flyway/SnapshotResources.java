@@ -1,8 +1,8 @@
 package dev.prodguard.flyway;
 
 import dev.prodguard.config.ConfigException;
-import dev.prodguard.pipeline.MigrationFile;
-import dev.prodguard.pipeline.MigrationFiles;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationFiles;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.prodguard.flyway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.pipeline.MigrationFile;
-import dev.prodguard.pipeline.MigrationFiles;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.prodguard.flyway;
 
-import dev.prodguard.pipeline.MigrationFile;
-import dev.prodguard.pipeline.MigrationFiles;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

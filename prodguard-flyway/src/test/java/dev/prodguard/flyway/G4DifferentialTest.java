@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.lint.Severity;
-import dev.prodguard.pipeline.MigrationFile;
+import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
 import dev.prodguard.testing.TestDatabase;
@@ -56,7 +56,7 @@ class G4DifferentialTest {
 
   static Stream<Arguments> cases() throws IOException {
     List<Arguments> out = new ArrayList<>();
-    for (Dialect.Kind kind : Dialect.Kind.values()) {
+    for (DatabaseKind kind : DatabaseKind.values()) {
       try (Stream<Path> files = Files.list(CASES.resolve(folder(kind)))) {
         files
             .filter(p -> p.toString().endsWith(".sql"))
@@ -75,14 +75,14 @@ class G4DifferentialTest {
     }
   }
 
-  static String folder(Dialect.Kind kind) {
-    return kind == Dialect.Kind.POSTGRESQL ? "postgresql" : "mariadb";
+  static String folder(DatabaseKind kind) {
+    return kind == DatabaseKind.POSTGRESQL ? "postgresql" : "mariadb";
   }
 
   @ParameterizedTest(name = "G4: {0}")
   @MethodSource("cases")
   @DisplayName("G4: the server did only what prodguard found, or prodguard refused the file")
-  void serverAgreesWithProdguard(String name, Dialect.Kind kind, Path file) throws Exception {
+  void serverAgreesWithProdguard(String name, DatabaseKind kind, Path file) throws Exception {
     Path location = Files.createDirectories(dir.resolve("db/migration"));
     Files.copy(CASES.resolve(folder(kind) + "-fixture.sql"), location.resolve("V1__fixture.sql"));
     String base = file.getFileName().toString().replaceAll("^\\d+-", "").replace('-', '_');
@@ -165,7 +165,7 @@ class G4DifferentialTest {
     }
   }
 
-  private static Verdict analyse(Dialect.Kind kind, Path migration) throws IOException {
+  private static Verdict analyse(DatabaseKind kind, Path migration) throws IOException {
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
     Linter linter =
         new Linter(kind)
@@ -210,7 +210,7 @@ class G4DifferentialTest {
   private static org.flywaydb.core.api.configuration.FluentConfiguration flyway(
       TestDatabase db, Path location) {
     String url =
-        db.kind() == Dialect.Kind.POSTGRESQL
+        db.kind() == DatabaseKind.POSTGRESQL
             ? db.jdbcUrl()
             : db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "allowMultiQueries=true";
     return Flyway.configure().dataSource(url, null, null).locations("filesystem:" + location);
@@ -221,7 +221,7 @@ class G4DifferentialTest {
 
   private static Map<String, Table> catalog(TestDatabase db) throws SQLException {
     Map<String, Table> out = new TreeMap<>();
-    boolean pg = db.kind() == Dialect.Kind.POSTGRESQL;
+    boolean pg = db.kind() == DatabaseKind.POSTGRESQL;
     try (Connection c = db.connect();
         Statement st = c.createStatement()) {
       List<String> tables = new ArrayList<>();

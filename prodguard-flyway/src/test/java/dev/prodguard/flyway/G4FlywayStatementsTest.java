@@ -2,9 +2,9 @@ package dev.prodguard.flyway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.lint.EngineStatements;
-import dev.prodguard.pipeline.MigrationFile;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationFile;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 class G4FlywayStatementsTest {
   final FlywayMigrationEngine engine = new FlywayMigrationEngine();
 
-  EngineStatements split(Dialect.Kind kind, String sql) {
+  EngineStatements split(DatabaseKind kind, String sql) {
     return engine.statements(
         new MigrationFile("V2__t.sql", "db/migration", sql.getBytes(StandardCharsets.UTF_8)), kind);
   }
 
-  List<String> sql(Dialect.Kind kind, String sql) {
+  List<String> sql(DatabaseKind kind, String sql) {
     EngineStatements s = split(kind, sql);
     assertThat(s.failure()).isEmpty();
     return s.statements().stream().map(EngineStatements.Statement::sql).toList();
@@ -30,9 +30,9 @@ class G4FlywayStatementsTest {
   @DisplayName(
       "G4: Flyway sends a statement after a -- comment ended by a bare CR, comment included")
   void carriageReturn() {
-    assertThat(sql(Dialect.Kind.POSTGRESQL, "-- tidy up\rDROP TABLE orders;\n"))
+    assertThat(sql(DatabaseKind.POSTGRESQL, "-- tidy up\rDROP TABLE orders;\n"))
         .containsExactly("-- tidy up\rDROP TABLE orders");
-    assertThat(sql(Dialect.Kind.MARIADB, "-- tidy up\rDROP TABLE orders;\n"))
+    assertThat(sql(DatabaseKind.MARIADB, "-- tidy up\rDROP TABLE orders;\n"))
         .containsExactly("-- tidy up\rDROP TABLE orders");
   }
 
@@ -41,10 +41,10 @@ class G4FlywayStatementsTest {
   void linesDelimiterCopy() {
     EngineStatements s =
         split(
-            Dialect.Kind.MARIADB, "SELECT 1;\n\nDELIMITER //\nSELECT 2; SELECT 3//\nDELIMITER ;\n");
+            DatabaseKind.MARIADB, "SELECT 1;\n\nDELIMITER //\nSELECT 2; SELECT 3//\nDELIMITER ;\n");
     assertThat(s.statements()).extracting(EngineStatements.Statement::line).containsExactly(1, 4);
     assertThat(s.statements().get(1).sql()).isEqualTo("SELECT 2; SELECT 3");
-    assertThat(sql(Dialect.Kind.POSTGRESQL, "COPY t (a) FROM stdin;\n1\n\\.\nSELECT 1;\n"))
+    assertThat(sql(DatabaseKind.POSTGRESQL, "COPY t (a) FROM stdin;\n1\n\\.\nSELECT 1;\n"))
         .containsExactly("COPY t (a) FROM stdin", "SELECT 1");
   }
 
@@ -53,13 +53,13 @@ class G4FlywayStatementsTest {
   void placeholders() {
     assertThat(
             sql(
-                Dialect.Kind.POSTGRESQL,
+                DatabaseKind.POSTGRESQL,
                 "CREATE TABLE ${flyway:defaultSchema}.t (id int);\n"
                     + "COMMENT ON TABLE t IS 'by ${flyway:user} in ${flyway:filename}';\n"))
         .containsExactly(
             "CREATE TABLE ${flyway:defaultSchema}.t (id int)",
             "COMMENT ON TABLE t IS 'by ${flyway:user} in ${flyway:filename}'");
-    EngineStatements unknown = split(Dialect.Kind.POSTGRESQL, "CREATE TABLE ${schema}.t (id int);");
+    EngineStatements unknown = split(DatabaseKind.POSTGRESQL, "CREATE TABLE ${schema}.t (id int);");
     assertThat(unknown.failure()).get().asString().contains("${schema}");
   }
 }

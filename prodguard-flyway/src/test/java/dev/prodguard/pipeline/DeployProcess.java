@@ -1,7 +1,7 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ConfigLoader;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import java.nio.file.Path;
 import java.util.Optional;

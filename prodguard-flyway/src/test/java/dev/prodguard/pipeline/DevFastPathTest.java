@@ -3,10 +3,10 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Path;
@@ -28,9 +28,9 @@ class DevFastPathTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("dev deploy needs no CI, verification or backup, and records a deployed run")
-  void devDeploysDirectly(Dialect.Kind kind) throws Exception {
+  void devDeploysDirectly(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.create(kind, dir, "dev", false, false)) {
       Pipeline p =
           new Pipeline(f.config(), laptop(f, f.db.libpqUrl()), new FlywayMigrationEngine());
@@ -47,9 +47,9 @@ class DevFastPathTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G2: dev deploy still checks the fingerprint (dev URL pointing at another database)")
-  void devDeployChecksFingerprint(Dialect.Kind kind) throws Exception {
+  void devDeployChecksFingerprint(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.create(kind, dir, "dev", false, false);
         TestDatabase other = TestDatabase.create(kind)) {
       Pipeline p =
@@ -67,10 +67,10 @@ class DevFastPathTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G7: dev deploy without verify still refuses transaction control before anything runs")
-  void devDeployRefusesTransactionControl(Dialect.Kind kind) throws Exception {
+  void devDeployRefusesTransactionControl(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.create(kind, dir, "dev", false, false)) {
       f.migration(
           "V2__split.sql",

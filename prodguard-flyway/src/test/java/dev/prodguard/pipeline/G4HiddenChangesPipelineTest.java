@@ -3,9 +3,9 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -27,9 +27,9 @@ class G4HiddenChangesPipelineTest {
   @TempDir Path dir;
 
   /** prod (protected) and dev (not protected), on PostgreSQL and MariaDB. */
-  static Stream<Arguments> environments(Dialect.Kind... kinds) {
+  static Stream<Arguments> environments(DatabaseKind... kinds) {
     Stream.Builder<Arguments> b = Stream.builder();
-    for (Dialect.Kind kind : kinds) {
+    for (DatabaseKind kind : kinds) {
       b.add(Arguments.of(kind, "prod", true));
       b.add(Arguments.of(kind, "dev", false));
     }
@@ -37,15 +37,15 @@ class G4HiddenChangesPipelineTest {
   }
 
   static Stream<Arguments> bothServers() {
-    return environments(Dialect.Kind.POSTGRESQL, Dialect.Kind.MARIADB);
+    return environments(DatabaseKind.POSTGRESQL, DatabaseKind.MARIADB);
   }
 
   static Stream<Arguments> postgres() {
-    return environments(Dialect.Kind.POSTGRESQL);
+    return environments(DatabaseKind.POSTGRESQL);
   }
 
   /** A fixture with V1 (items, 3 rows) deployed through the pipeline. */
-  private PipelineFixture deployed(Dialect.Kind kind, String env, boolean isProtected)
+  private PipelineFixture deployed(DatabaseKind kind, String env, boolean isProtected)
       throws Exception {
     PipelineFixture f = PipelineFixture.create(kind, dir, env, isProtected, false);
     try {
@@ -98,7 +98,7 @@ class G4HiddenChangesPipelineTest {
           CREATE RULE ... DO ALSO DELETE | CREATE RULE wipe AS ON INSERT TO items DO ALSO DELETE FROM items;\\nINSERT INTO items VALUES (4, 'four');
           """)
   void hiddenDeleteRefused(String label, String sql) throws Exception {
-    try (PipelineFixture f = deployed(Dialect.Kind.POSTGRESQL, "prod", true)) {
+    try (PipelineFixture f = deployed(DatabaseKind.POSTGRESQL, "prod", true)) {
       f.migration("V2__hidden.sql", sql.replace("\\n", "\n") + "\n");
 
       refusedBeforeBackup(f, "prod", "delete-without-where");
@@ -111,7 +111,7 @@ class G4HiddenChangesPipelineTest {
 
   @ParameterizedTest(name = "G7: COMMIT inside a migration is refused before any backup: {0} {1}")
   @MethodSource("postgres")
-  void transactionControlRefused(Dialect.Kind kind, String env, boolean isProtected)
+  void transactionControlRefused(DatabaseKind kind, String env, boolean isProtected)
       throws Exception {
     try (PipelineFixture f = deployed(kind, env, isProtected)) {
       f.migration(
@@ -134,13 +134,13 @@ class G4HiddenChangesPipelineTest {
   @ParameterizedTest(
       name = "G10: deleting prodguard_audit rows is refused before any backup: {0} {1}")
   @MethodSource("bothServers")
-  void auditDeleteRefused(Dialect.Kind kind, String env, boolean isProtected) throws Exception {
+  void auditDeleteRefused(DatabaseKind kind, String env, boolean isProtected) throws Exception {
     try (PipelineFixture f = deployed(kind, env, isProtected)) {
       String last = f.query("SELECT MAX(seq) FROM prodguard_audit").orElseThrow();
       String rows = f.query("SELECT COUNT(*) FROM prodguard_audit").orElseThrow();
       f.migration(
           "V2__tidy.sql",
-          (kind == Dialect.Kind.POSTGRESQL ? "SET session_replication_role = replica;\n" : "")
+          (kind == DatabaseKind.POSTGRESQL ? "SET session_replication_role = replica;\n" : "")
               + "DELETE FROM prodguard_audit WHERE seq > 1;\n");
 
       refusedBeforeBackup(f, env, "prodguard-objects");
@@ -153,7 +153,7 @@ class G4HiddenChangesPipelineTest {
   @ParameterizedTest(
       name = "G10: rewriting database_metadata is refused before any backup: {0} {1}")
   @MethodSource("bothServers")
-  void metadataUpdateRefused(Dialect.Kind kind, String env, boolean isProtected) throws Exception {
+  void metadataUpdateRefused(DatabaseKind kind, String env, boolean isProtected) throws Exception {
     try (PipelineFixture f = deployed(kind, env, isProtected)) {
       f.migration(
           "V2__adopt.sql",
@@ -168,11 +168,11 @@ class G4HiddenChangesPipelineTest {
   }
 
   @ParameterizedTest(name = "G4: {0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G4: verify refuses, as a configuration error, a contract prodguard.yml names but that is"
           + " missing")
-  void namedContractMissing(Dialect.Kind kind) throws Exception {
+  void namedContractMissing(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = deployed(kind, "prod", true)) {
       Files.writeString(
           dir.resolve("prodguard.yml"),

@@ -3,9 +3,9 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -20,9 +20,9 @@ class G4VerifyContractTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: the contract check fails when a migration breaks it; nothing is recorded")
-  void verifyRefusesForbiddenMigration(Dialect.Kind kind) throws Exception {
+  void verifyRefusesForbiddenMigration(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       f.migration("V2__drop.sql", "DROP TABLE items;\n");
@@ -38,9 +38,9 @@ class G4VerifyContractTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: deployment fails when the contract changed after verify")
-  void contractChangedAfterVerify(Dialect.Kind kind) throws Exception {
+  void contractChangedAfterVerify(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Files.writeString(dir.resolve("prodguard-contract.yml"), "version: 1\n");
       Run run = f.pipeline().verify("prod").run().orElseThrow();
@@ -60,9 +60,9 @@ class G4VerifyContractTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: verify refuses a DROP hidden from the old analyser by a bare-CR comment")
-  void carriageReturnComment(Dialect.Kind kind) throws Exception {
+  void carriageReturnComment(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       f.migration("V2__tidy.sql", "-- tidy up\rDROP TABLE items;\n");
@@ -74,20 +74,20 @@ class G4VerifyContractTest {
       // would end it there: prodguard refuses rather than guess
       assertThat(r.why())
           .contains("V2__tidy.sql")
-          .contains(kind == Dialect.Kind.POSTGRESQL ? "drop-table" : "carriage return");
+          .contains(kind == DatabaseKind.POSTGRESQL ? "drop-table" : "carriage return");
       assertThat(f.tableExists("items")).isTrue();
     }
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4: verify refuses a migration that Flyway would split differently from prodguard")
-  void flywaySplitsDifferently(Dialect.Kind kind) throws Exception {
+  void flywaySplitsDifferently(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       f.migration(
           "V2__split.sql",
-          kind == Dialect.Kind.POSTGRESQL
+          kind == DatabaseKind.POSTGRESQL
               ? "PREPARE q(int) AS SELECT $1;\nSELECT 2;\n"
               : "SELECT 1 --1;\nSELECT 2;\n");
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.support.DatabaseSupport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,18 +47,18 @@ class G6DirectMigrationTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G6: direct migrate fails (even with CI=true)")
-  void directMigrateFails(Dialect.Kind kind) throws Exception {
+  void directMigrateFails(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       // The guarded deploy passes its own callback (and on PostgreSQL the DDL guard).
       Results.Promote first = f.pipeline().promote("prod");
       assertThat(first.deploy().orElseThrow().applied()).hasSize(1);
       assertThat(Files.readString(f.migrations.resolve(CallbackFile.NAME)))
-          .isEqualTo(CallbackFile.expected(Dialect.of(kind)));
+          .isEqualTo(CallbackFile.expected(DatabaseSupport.of(kind)));
       assertThat(ddlGuard(f))
           .isEqualTo(
-              kind == Dialect.Kind.POSTGRESQL
+              kind == DatabaseKind.POSTGRESQL
                   ? DatabaseGuards.DdlGuard.INSTALLED
                   : DatabaseGuards.DdlGuard.UNSUPPORTED);
       f.migration(
@@ -88,11 +90,11 @@ class G6DirectMigrationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: direct migrate fails without deployment approval (while a guarded deploy of another"
           + " run is in progress), and the guarded deploy still succeeds")
-  void directMigrateFailsDuringDeploy(Dialect.Kind kind) throws Exception {
+  void directMigrateFailsDuringDeploy(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       f.migration("V2__guarded.sql", "CREATE TABLE guarded (id INT PRIMARY KEY);\n");
@@ -117,7 +119,7 @@ class G6DirectMigrationTest {
                         .load()
                         .migrate());
         Throwable ddl =
-            kind == Dialect.Kind.POSTGRESQL
+            kind == DatabaseKind.POSTGRESQL
                 ? catchThrowable(() -> plain(f, "CREATE TABLE during_deploy (id int)"))
                 : null;
         held.release.countDown();
@@ -153,11 +155,11 @@ class G6DirectMigrationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: the callback runs inside prodguard's own deploy: without the session registration the"
           + " database refuses that deploy too")
-  void callbackRunsInGuardedDeploy(Dialect.Kind kind) throws Exception {
+  void callbackRunsInGuardedDeploy(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       f.migration("V2__unregistered.sql", "CREATE TABLE unregistered (id INT);\n");
@@ -179,7 +181,7 @@ class G6DirectMigrationTest {
       "G6: psql-style DDL (CREATE/DROP TABLE) through a plain JDBC connection fails on protected"
           + " PostgreSQL and succeeds on dev")
   void handTypedDdl() throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.POSTGRESQL, dir.resolve("prod"))) {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir.resolve("prod"))) {
       f.pipeline().promote("prod");
 
       Throwable create = catchThrowable(() -> plain(f, "CREATE TABLE hand_made (id int)"));
@@ -201,7 +203,7 @@ class G6DirectMigrationTest {
       assertThat(f.query("SELECT COUNT(*) FROM flyway_schema_history")).isPresent();
     }
     try (PipelineFixture dev =
-        PipelineFixture.create(Dialect.Kind.POSTGRESQL, dir.resolve("dev"), "dev", false, false)) {
+        PipelineFixture.create(DatabaseKind.POSTGRESQL, dir.resolve("dev"), "dev", false, false)) {
       plain(dev, "CREATE TABLE hand_made (id int)");
       assertThat(dev.tableExists("hand_made")).isTrue();
       plain(dev, "DROP TABLE hand_made");
@@ -210,9 +212,9 @@ class G6DirectMigrationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G6: on dev (not protected) Flyway by hand still migrates: the callback passes")
-  void devUnaffected(Dialect.Kind kind) throws Exception {
+  void devUnaffected(DatabaseKind kind) throws Exception {
     try (PipelineFixture dev = PipelineFixture.create(kind, dir, "dev", false, false)) {
       dev.pipeline().deploy("dev", Optional.empty());
       dev.migration("V2__by_hand.sql", "CREATE TABLE by_hand (id INT PRIMARY KEY);\n");
@@ -225,16 +227,16 @@ class G6DirectMigrationTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: a registration of a finished run is ignored (and one of a 'deploying' run whose lock"
           + " holder is gone, or with another token)")
-  void staleRegistrationIgnored(Dialect.Kind kind) throws Exception {
+  void staleRegistrationIgnored(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       String id = f.pipeline().promote("prod").verify().run().orElseThrow().id();
       String token = approvalSha(f, id);
       assertThat(token).hasSize(64);
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       try (Connection attacker = DriverManager.getConnection(f.db.jdbcUrl());
           Connection lock = DriverManager.getConnection(f.db.jdbcUrl())) {
         forgeRegistration(attacker, kind, id, token);
@@ -278,7 +280,7 @@ class G6DirectMigrationTest {
       "G6: flyway clean with skipDefaultCallbacks(true) fails on protected PostgreSQL through the"
           + " event trigger")
   void cleanBlockedByEventTrigger() throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.POSTGRESQL, dir)) {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
       f.pipeline().promote("prod");
       String before = schema(f);
 
@@ -344,14 +346,14 @@ class G6DirectMigrationTest {
 
   private static DatabaseGuards.DdlGuard ddlGuard(PipelineFixture f) throws SQLException {
     try (Connection c = f.db.connect()) {
-      return DatabaseGuards.ddlGuard(c, Dialect.of(f.db.kind()));
+      return DatabaseGuards.ddlGuard(c, DatabaseSupport.of(f.db.kind()));
     }
   }
 
   /** Tables of the schema and the schema history, as one comparable string. */
   private static String schema(PipelineFixture f) {
     String tables =
-        f.db.kind() == Dialect.Kind.POSTGRESQL
+        f.db.kind() == DatabaseKind.POSTGRESQL
             ? f.query(
                     "SELECT string_agg(table_name::text, ',' ORDER BY table_name)"
                         + " FROM information_schema.tables WHERE table_schema = current_schema()")
@@ -383,10 +385,10 @@ class G6DirectMigrationTest {
   }
 
   /** A registration row written by hand for the attacker's own session. */
-  private static void forgeRegistration(Connection c, Dialect.Kind kind, String run, String sha)
+  private static void forgeRegistration(Connection c, DatabaseKind kind, String run, String sha)
       throws SQLException {
     String sql =
-        kind == Dialect.Kind.POSTGRESQL
+        kind == DatabaseKind.POSTGRESQL
             ? "INSERT INTO prodguard_session (session_id, run_id, session_started, token_sha256)"
                 + " VALUES (pg_backend_pid(), ?, (SELECT backend_start FROM pg_stat_activity"
                 + " WHERE pid = pg_backend_pid()), ?)"
@@ -399,13 +401,13 @@ class G6DirectMigrationTest {
     }
   }
 
-  private static void assertDeploy(Connection c, Dialect d) throws SQLException {
+  private static void assertDeploy(Connection c, DatabaseSupport d) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute(d.assertDeployCall());
     }
   }
 
-  private static void register(Connection c, Dialect d, String run, String token)
+  private static void register(Connection c, DatabaseSupport d, String run, String token)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(d.registerSession())) {
       ps.setString(1, run);

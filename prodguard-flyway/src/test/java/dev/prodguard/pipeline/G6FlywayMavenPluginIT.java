@@ -2,7 +2,7 @@ package dev.prodguard.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,12 +33,12 @@ class G6FlywayMavenPluginIT {
   record Build(int exit, String out) {}
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: mvn flyway:migrate with a migration pending and mvn flyway:clean"
           + " -Dflyway.cleanDisabled=false fail inside the protected database and change nothing;"
           + " flyway:migrate with nothing pending succeeds")
-  void mavenPlugin(Dialect.Kind kind) throws Exception {
+  void mavenPlugin(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir.resolve("repo"))) {
       f.pipeline().promote("prod");
       Path project = sampleProject(f);
@@ -59,7 +59,7 @@ class G6FlywayMavenPluginIT {
       assertThat(clean.out())
           .contains("BUILD FAILURE")
           .contains(
-              kind == Dialect.Kind.POSTGRESQL
+              kind == DatabaseKind.POSTGRESQL
                   ? "prodguard: DDL (DROP TABLE) blocked on protected environment 'prod'"
                   : "command denied to user '" + f.appUser.orElseThrow() + "'");
       assertThat(G6HandRunFlywayTest.state(f)).isEqualTo(before);
@@ -72,7 +72,7 @@ class G6FlywayMavenPluginIT {
   private Path sampleProject(PipelineFixture f) throws IOException {
     Path project = dir.resolve("shop");
     Files.createDirectories(project);
-    boolean pg = f.db.kind() == Dialect.Kind.POSTGRESQL;
+    boolean pg = f.db.kind() == DatabaseKind.POSTGRESQL;
     String driver =
         pg
             ? dependency("org.postgresql", "postgresql", version("postgresql"))

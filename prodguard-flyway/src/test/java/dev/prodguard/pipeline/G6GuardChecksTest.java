@@ -4,18 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.setup.FingerprintInit;
+import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
@@ -46,11 +47,11 @@ class G6GuardChecksTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: verify of a protected environment refuses when beforeEachMigrate.sql is missing or"
           + " modified; status reports it; init-fingerprint writes it back")
-  void callbackRequired(Dialect.Kind kind) throws Exception {
+  void callbackRequired(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Path callback = f.migrations.resolve(CallbackFile.NAME);
       Files.writeString(callback, "-- nothing to see here\nSELECT 1;\n");
@@ -81,14 +82,14 @@ class G6GuardChecksTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: a protected flag edited to false in the database is set back by verify (audited), and"
           + " until then direct migrate would pass")
-  void protectedFlagRestored(Dialect.Kind kind) throws Exception {
+  void protectedFlagRestored(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.db.execute("UPDATE prodguard_guard_config SET protected = false WHERE id = 1");
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       try (Connection c = DriverManager.getConnection(f.db.jdbcUrl())) {
         exec(c, d.assertDeployCall()); // the edit switched the guard off
       }
@@ -113,17 +114,17 @@ class G6GuardChecksTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: guards.require-ddl-trigger: verify passes with the DDL guard (PostgreSQL superuser),"
           + " refuses on MariaDB (no event triggers) and when the guard was dropped")
-  void requireDdlTrigger(Dialect.Kind kind) throws Exception {
+  void requireDdlTrigger(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Path yml = f.dir.resolve("prodguard.yml");
       Files.writeString(yml, Files.readString(yml) + "guards: { require-ddl-trigger: true }\n");
       assertThat(f.config().guards().requireDdlTrigger()).isTrue();
 
-      if (kind == Dialect.Kind.MARIADB) {
+      if (kind == DatabaseKind.MARIADB) {
         GuardRefusal r =
             catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
         assertThat(r.guarantee()).isEqualTo(Guarantee.G6);
@@ -220,17 +221,17 @@ class G6GuardChecksTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: verify refuses while flyway_schema_history has no guard (a trigger dropped, or on"
           + " PostgreSQL no longer ENABLE ALWAYS); status shows it; init-fingerprint puts it back")
-  void historyGuardRequired(Dialect.Kind kind) throws Exception {
+  void historyGuardRequired(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       DatabaseGuards.HistoryGuard deployed =
           f.pipeline().status("prod").guards().database().historyGuard();
       f.db.execute(
-          kind == Dialect.Kind.POSTGRESQL
+          kind == DatabaseKind.POSTGRESQL
               ? "DROP TRIGGER prodguard_history_guard ON flyway_schema_history"
               : "DROP TRIGGER prodguard_history_no_delete");
 
@@ -257,7 +258,7 @@ class G6GuardChecksTest {
       assertThat(init.guards().historyGuard().state())
           .isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
       assertThat(repaired.upToDate()).isTrue();
-      if (kind == Dialect.Kind.POSTGRESQL) {
+      if (kind == DatabaseKind.POSTGRESQL) {
         f.db.execute("ALTER TABLE flyway_schema_history ENABLE TRIGGER prodguard_history_guard");
         GuardRefusal weakened =
             catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
@@ -389,7 +390,7 @@ class G6GuardChecksTest {
                   false)
               .fingerprint();
       try (Connection admin = db.connect()) {
-        assertThat(DatabaseGuards.installDdlGuard(admin, Dialect.of(admin)).state())
+        assertThat(DatabaseGuards.installDdlGuard(admin, DatabaseSupport.of(admin)).state())
             .isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
       }
       Configs.write(dir, String.format(yaml, "    fingerprint: " + fp + "\n"));
@@ -429,7 +430,7 @@ class G6GuardChecksTest {
           false);
       String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
       try (Connection c = DriverManager.getConnection(roleUrl)) {
-        Dialect d = Dialect.of(c);
+        DatabaseSupport d = DatabaseSupport.of(c);
         assertThat(query(c, "SELECT tableowner FROM pg_tables WHERE tablename = 'prodguard_audit'"))
             .isEqualTo(role);
         AuditLog.append(

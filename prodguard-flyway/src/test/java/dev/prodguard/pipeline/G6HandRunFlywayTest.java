@@ -3,8 +3,9 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.migration.MigrationEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +39,12 @@ class G6HandRunFlywayTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: Flyway migrate by hand from a folder without the callback fails for a DDL migration and"
           + " for a DML-only migration, changing nothing; the guarded deploy still passes and"
           + " writes its history rows")
-  void migrateWithoutCallback(Dialect.Kind kind) throws Exception {
+  void migrateWithoutCallback(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = deployed(kind)) {
       Path folder = folderWithoutCallback(f);
       String before = state(f);
@@ -82,11 +83,11 @@ class G6HandRunFlywayTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: Flyway clean with cleanDisabled(false) fails; every table, prodguard_audit included, is"
           + " still there with its rows")
-  void cleanRefused(Dialect.Kind kind) throws Exception {
+  void cleanRefused(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = deployed(kind)) {
       String before = state(f);
       String audit = f.query("SELECT COUNT(*) FROM prodguard_audit").orElseThrow();
@@ -106,11 +107,11 @@ class G6HandRunFlywayTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: Flyway repair after an applied migration was edited fails and leaves the history rows"
           + " as they were")
-  void repairRefused(Dialect.Kind kind) throws Exception {
+  void repairRefused(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = deployed(kind)) {
       Path folder = folderWithoutCallback(f);
       Files.writeString(
@@ -134,11 +135,11 @@ class G6HandRunFlywayTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: Flyway baseline fails, into the existing history table and into a new one (also as"
           + " baselineOnMigrate), changing nothing")
-  void baselineRefused(Dialect.Kind kind) throws Exception {
+  void baselineRefused(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = deployed(kind)) {
       Path folder = folderWithoutCallback(f);
       write(folder, "V2__after_baseline.sql", "INSERT INTO items VALUES (5, 'five');\n");
@@ -167,11 +168,11 @@ class G6HandRunFlywayTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: rows of flyway_schema_history edited by hand (INSERT, UPDATE, DELETE, TRUNCATE) are"
           + " refused")
-  void historyEditsRefused(Dialect.Kind kind) throws Exception {
+  void historyEditsRefused(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = deployed(kind)) {
       String before = state(f);
       List<Throwable> attempts = new ArrayList<>();
@@ -183,7 +184,7 @@ class G6HandRunFlywayTest {
                 "INSERT INTO flyway_schema_history (installed_rank, version, description, type,"
                     + " script, checksum, installed_by, execution_time, success) VALUES (99, '99',"
                     + " 'forged', 'SQL', 'V99__forged.sql', 1, 'someone', 0, "
-                    + (kind == Dialect.Kind.POSTGRESQL ? "true" : "1")
+                    + (kind == DatabaseKind.POSTGRESQL ? "true" : "1")
                     + ")",
                 "TRUNCATE TABLE flyway_schema_history")) {
           attempts.add(catchThrowable(() -> exec(c, sql)));
@@ -198,12 +199,12 @@ class G6HandRunFlywayTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: an application whose start-up runs Flyway with nothing pending starts, with the"
           + " repository's folder (callback included) and with a folder without the callback,"
           + " and changes nothing; once a DML-only migration is pending, the callback refuses it")
-  void startUpWithNothingPending(Dialect.Kind kind) throws Exception {
+  void startUpWithNothingPending(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = deployed(kind)) {
       String before = state(f);
 
@@ -230,7 +231,7 @@ class G6HandRunFlywayTest {
   // ------------------------------------------------------------------ helpers
 
   /** A protected 'prod' whose V1 a guarded deploy applied: the history table exists. */
-  private PipelineFixture deployed(Dialect.Kind kind) throws Exception {
+  private PipelineFixture deployed(DatabaseKind kind) throws Exception {
     PipelineFixture f = PipelineFixture.prod(kind, dir.resolve("repo"));
     try {
       f.pipeline().promote("prod");
@@ -277,7 +278,7 @@ class G6HandRunFlywayTest {
   /** Tables of the schema, the rows of items, and every history row, as one comparable text. */
   static String state(PipelineFixture f) throws SQLException {
     StringBuilder sb = new StringBuilder();
-    String schema = f.db.kind() == Dialect.Kind.POSTGRESQL ? "current_schema()" : "DATABASE()";
+    String schema = f.db.kind() == DatabaseKind.POSTGRESQL ? "current_schema()" : "DATABASE()";
     sb.append(
             rows(
                 f,

@@ -3,10 +3,10 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.RunContext;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.guard.GuardStatus;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class G6RoleSplitTest {
       "G6: verify of a protected MariaDB refuses without a deploy-url (deploys and applications"
           + " would share one credential); status reports it")
   void withoutDeployUrl() throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.MARIADB, dir)) {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
       Path yml = f.dir.resolve("prodguard.yml");
       Files.writeString(
           yml, Files.readString(yml).replace("    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n", ""));
@@ -59,7 +59,7 @@ class G6RoleSplitTest {
           + " schema, granted at global, database (name pattern), table or routine level or"
           + " through a nested role; status names each grant; without them verify passes")
   void credentialThatCanChangeTheSchema() throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.MARIADB, dir)) {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
       String app = "'" + f.appUser.orElseThrow() + "'@'%'";
       String db = f.db.name();
       assertThat(f.pipeline().promote("prod").deploy()).isPresent();

@@ -3,7 +3,7 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.guard.CallbackFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,12 +38,12 @@ class G6SpringBootStartupTest {
   static class App {}
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G6: a Spring Boot application with spring.flyway and nothing pending starts against the"
           + " protected database; with a migration pending its start-up is refused, changing"
           + " nothing")
-  void startUp(Dialect.Kind kind) throws Exception {
+  void startUp(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       assertThat(Files.exists(f.migrations.resolve(CallbackFile.NAME))).isTrue();

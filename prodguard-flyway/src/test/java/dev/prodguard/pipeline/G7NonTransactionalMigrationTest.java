@@ -3,9 +3,10 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -302,7 +303,7 @@ class G7NonTransactionalMigrationTest {
       "G7: on MariaDB a migration blocked by another session's metadata lock fails at"
           + " pipeline.lock-wait-timeout naming the blocker, and a new run deploys it")
   void mariaDbMetadataLock() throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.MARIADB, dir)) {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
       f.pipeline().promote("prod");
       lockWaitTimeout(f, "5s");
       f.migration("V2__add_x.sql", "ALTER TABLE items ADD COLUMN x INT;\n");
@@ -399,7 +400,7 @@ class G7NonTransactionalMigrationTest {
 
   /** A protected PostgreSQL 'prod' whose V1 is the table t, deployed. */
   private PipelineFixture withTableT() throws Exception {
-    PipelineFixture f = PipelineFixture.prod(Dialect.Kind.POSTGRESQL, dir);
+    PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir);
     try {
       Files.delete(f.migrations.resolve("V1__items.sql"));
       f.migration("V1__t.sql", V1_T + "\n");

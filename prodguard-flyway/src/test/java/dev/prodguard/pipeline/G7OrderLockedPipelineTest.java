@@ -3,9 +3,9 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +24,9 @@ class G7OrderLockedPipelineTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: deployment fails without verification state")
-  void deployWithoutVerification(Dialect.Kind kind) {
+  void deployWithoutVerification(DatabaseKind kind) {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       GuardRefusal r =
           catchThrowableOfType(
@@ -42,9 +42,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G9: deployment fails without backup state")
-  void deployWithoutBackup(Dialect.Kind kind) throws Exception {
+  void deployWithoutBackup(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Run verified = f.pipeline().verify("prod").run().orElseThrow();
 
@@ -66,9 +66,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: deployment fails after the verification expired")
-  void deployAfterVerificationExpired(Dialect.Kind kind) throws Exception {
+  void deployAfterVerificationExpired(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Run run = f.pipeline().verify("prod").run().orElseThrow();
       f.pipeline().backup("prod", Optional.empty());
@@ -86,9 +86,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: backup and deployment fail when a migration file changed after verify")
-  void migrationChangedAfterVerify(Dialect.Kind kind) throws Exception {
+  void migrationChangedAfterVerify(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().verify("prod");
       f.migration("V1__items.sql", "CREATE TABLE items (id INT PRIMARY KEY);\nDROP TABLE items;\n");
@@ -108,9 +108,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: deployment fails when a new migration file appeared after backup")
-  void newFileAfterBackup(Dialect.Kind kind) throws Exception {
+  void newFileAfterBackup(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().verify("prod");
       f.pipeline().backup("prod", Optional.empty());
@@ -128,9 +128,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: a run is single use: deploying it again is refused")
-  void runAlreadyDeployed(Dialect.Kind kind) throws Exception {
+  void runAlreadyDeployed(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Results.Promote p = f.pipeline().promote("prod");
       String id = p.verify().run().orElseThrow().id();
@@ -152,9 +152,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: deployment fails when the state row was edited (wrong hash)")
-  void stateRowEdited(Dialect.Kind kind) throws Exception {
+  void stateRowEdited(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Run run = f.pipeline().verify("prod").run().orElseThrow();
       f.pipeline().backup("prod", Optional.empty());
@@ -176,9 +176,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: a deployed run edited back to backed_up does not deploy again")
-  void deployedRunResurrected(Dialect.Kind kind) throws Exception {
+  void deployedRunResurrected(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       String id = f.pipeline().promote("prod").verify().run().orElseThrow().id();
       f.migration("V2__more.sql", "CREATE TABLE more_items (id INT);\n");
@@ -195,9 +195,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: verify refuses when an applied migration was edited")
-  void appliedMigrationEdited(Dialect.Kind kind) throws Exception {
+  void appliedMigrationEdited(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       f.migration(
@@ -214,9 +214,9 @@ class G7OrderLockedPipelineTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: a new verification supersedes the open run, which can no longer deploy")
-  void newVerificationSupersedes(Dialect.Kind kind) throws Exception {
+  void newVerificationSupersedes(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Run first = f.pipeline().verify("prod").run().orElseThrow();
       f.pipeline().backup("prod", Optional.empty());

@@ -3,9 +3,10 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.support.DatabaseSupport;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Map;
@@ -26,9 +27,9 @@ class G8OneDeployAtATimeTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G8: two deploys at once: exactly one runs, the other is refused naming the holder")
-  void twoDeploysAtOnce(Dialect.Kind kind) throws Exception {
+  void twoDeploysAtOnce(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       String id = f.pipeline().verify("prod").run().orElseThrow().id();
       f.pipeline().backup("prod", Optional.empty());
@@ -65,11 +66,11 @@ class G8OneDeployAtATimeTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName(
       "G8: a deploy killed with SIGKILL mid-migration releases the lock, the next command marks"
           + " it failed, and on PostgreSQL the half-applied migration left no trace")
-  void killedMidMigration(Dialect.Kind kind) throws Exception {
+  void killedMidMigration(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       f.migration(
@@ -94,7 +95,7 @@ class G8OneDeployAtATimeTest {
         deploy.destroyForcibly();
       }
 
-      Dialect d = Dialect.of(kind);
+      DatabaseSupport d = DatabaseSupport.of(kind);
       await(
           "the server to release the deploy lock",
           () -> {
@@ -116,7 +117,7 @@ class G8OneDeployAtATimeTest {
         assertThat(DeployLock.tryAcquire(c, d)).isTrue();
         DeployLock.release(c, d);
       }
-      if (kind == Dialect.Kind.POSTGRESQL) {
+      if (kind == DatabaseKind.POSTGRESQL) {
         await("the killed deploy's migration to be rolled back", () -> !sleeping(f), () -> "");
         assertThat(f.tableExists("half_applied")).isFalse();
         assertThat(f.query("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'"))
@@ -153,7 +154,7 @@ class G8OneDeployAtATimeTest {
 
   private static boolean sleeping(PipelineFixture f) {
     String sql =
-        f.db.kind() == Dialect.Kind.POSTGRESQL
+        f.db.kind() == DatabaseKind.POSTGRESQL
             ? "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '"
                 + f.db.name()
                 + "' AND query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()"

@@ -3,9 +3,10 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.prodguard.Guarantee;
-import dev.prodguard.GuardRefusal;
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Hashes;
 import dev.prodguard.testing.TestDatabase;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -30,9 +31,9 @@ class G9VerifiedBackupTest {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G9: deployment fails when the backup file was deleted")
-  void backupDeleted(Dialect.Kind kind) throws Exception {
+  void backupDeleted(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().verify("prod");
       Run run = f.pipeline().backup("prod", Optional.empty()).run();
@@ -50,9 +51,9 @@ class G9VerifiedBackupTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G9: deployment fails when one byte of the backup file changed")
-  void backupOneByteChanged(Dialect.Kind kind) throws Exception {
+  void backupOneByteChanged(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().verify("prod");
       Run run = f.pipeline().backup("prod", Optional.empty()).run();
@@ -75,9 +76,9 @@ class G9VerifiedBackupTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G9: backup fails without a verification")
-  void backupWithoutVerification(Dialect.Kind kind) {
+  void backupWithoutVerification(DatabaseKind kind) {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       GuardRefusal r =
           catchThrowableOfType(
@@ -90,9 +91,9 @@ class G9VerifiedBackupTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G9: promote works end to end, and the backup restores the database as it was")
-  void promoteEndToEndAndBackupRestores(Dialect.Kind kind) throws Exception {
+  void promoteEndToEndAndBackupRestores(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       Results.Promote first = f.pipeline().promote("prod");
       assertThat(first.deploy().orElseThrow().applied()).hasSize(1);
@@ -137,9 +138,9 @@ class G9VerifiedBackupTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(Dialect.Kind.class)
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G9: restore-check restores into a scratch database and compares row counts")
-  void restoreCheck(Dialect.Kind kind) throws Exception {
+  void restoreCheck(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.create(kind, dir, "prod", true, true)) {
       f.pipeline().promote("prod");
       f.migration("V2__more.sql", "INSERT INTO items VALUES (4, 'four');\n");
@@ -151,7 +152,7 @@ class G9VerifiedBackupTest {
       assertThat(b.run().status()).isEqualTo(RunStatus.BACKED_UP);
       assertThat(
               f.query(
-                  kind == Dialect.Kind.POSTGRESQL
+                  kind == DatabaseKind.POSTGRESQL
                       ? "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'prodguard_rc_%'"
                       : "SELECT COUNT(*) FROM information_schema.schemata"
                           + " WHERE schema_name LIKE 'prodguard_rc_%'"))
@@ -162,7 +163,7 @@ class G9VerifiedBackupTest {
   @org.junit.jupiter.api.Test
   @DisplayName("G9: backup refuses a pg_dump older than the server, naming the exact fix")
   void oldPgDumpRefused() throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(Dialect.Kind.POSTGRESQL, dir)) {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
       f.pipeline().verify("prod");
       Path bin = Files.createDirectories(dir.resolve("old-client"));
       Path fake = bin.resolve("pg_dump");
@@ -170,8 +171,8 @@ class G9VerifiedBackupTest {
       fake.toFile().setExecutable(true);
       java.util.Map<String, String> env = new java.util.HashMap<>(f.ciEnv());
       env.put("PRODGUARD_DUMP_BINDIR", bin.toString());
-      dev.prodguard.RunContext ctx =
-          new dev.prodguard.RunContext(env, java.time.Clock.systemUTC(), "runner", "ci-host");
+      dev.prodguard.db.RunContext ctx =
+          new dev.prodguard.db.RunContext(env, java.time.Clock.systemUTC(), "runner", "ci-host");
       String server = f.query("SHOW server_version_num").orElseThrow();
       String major = Integer.toString(Integer.parseInt(server) / 10000);
 
@@ -187,10 +188,10 @@ class G9VerifiedBackupTest {
   }
 
   /** Restores with the server's own client, as an operator would. */
-  static void restore(Dialect.Kind kind, Path dump, TestDatabase into) throws Exception {
+  static void restore(DatabaseKind kind, Path dump, TestDatabase into) throws Exception {
     List<String> cmd = new ArrayList<>();
     ProcessBuilder pb;
-    if (kind == Dialect.Kind.POSTGRESQL) {
+    if (kind == DatabaseKind.POSTGRESQL) {
       cmd.addAll(
           List.of(
               "pg_restore",

@@ -1,8 +1,12 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.dialect.Dialect;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.flyway.FlywayMigrationEngine;
-import dev.prodguard.lint.EngineStatements;
+import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.PendingMigration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -51,7 +55,7 @@ final class HeldFlywayEngine implements MigrationEngine {
   }
 
   @Override
-  public EngineStatements statements(MigrationFile file, Dialect.Kind kind) {
+  public EngineStatements statements(MigrationFile file, DatabaseKind kind) {
     return flyway.statements(file, kind);
   }
 

@@ -1,11 +1,13 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.RunContext;
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.dialect.Dialect;
-import dev.prodguard.environment.FingerprintInit;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.setup.FingerprintInit;
+import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.TestDatabase;
 import java.io.IOException;
@@ -45,7 +47,7 @@ final class PipelineFixture implements AutoCloseable {
   private String fingerprint;
 
   private PipelineFixture(
-      Dialect.Kind kind, Path dir, String environment, boolean isProtected, boolean restoreCheck) {
+      DatabaseKind kind, Path dir, String environment, boolean isProtected, boolean restoreCheck) {
     this.db = TestDatabase.create(kind);
     this.dir = dir;
     this.migrations = dir.resolve("db/migration");
@@ -53,7 +55,7 @@ final class PipelineFixture implements AutoCloseable {
     this.isProtected = isProtected;
     this.restoreCheck = restoreCheck;
     this.appUser =
-        isProtected && kind == Dialect.Kind.MARIADB
+        isProtected && kind == DatabaseKind.MARIADB
             ? Optional.of(db.createUser(APP_PRIVILEGES))
             : Optional.empty();
   }
@@ -62,12 +64,12 @@ final class PipelineFixture implements AutoCloseable {
   static final String APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, EXECUTE";
 
   /** A protected 'prod' environment. */
-  static PipelineFixture prod(Dialect.Kind kind, Path dir) {
+  static PipelineFixture prod(DatabaseKind kind, Path dir) {
     return create(kind, dir, "prod", true, false);
   }
 
   static PipelineFixture create(
-      Dialect.Kind kind, Path dir, String env, boolean isProtected, boolean restoreCheck) {
+      DatabaseKind kind, Path dir, String env, boolean isProtected, boolean restoreCheck) {
     PipelineFixture f = new PipelineFixture(kind, dir, env, isProtected, restoreCheck);
     try {
       Files.createDirectories(f.migrations);
@@ -177,7 +179,7 @@ final class PipelineFixture implements AutoCloseable {
 
   /** PostgreSQL or MariaDB spelling of "sleep this long". */
   String sleepSql(int seconds) {
-    return db.kind() == Dialect.Kind.POSTGRESQL
+    return db.kind() == DatabaseKind.POSTGRESQL
         ? "SELECT pg_sleep(" + seconds + ");"
         : "SELECT SLEEP(" + seconds + ");";
   }
@@ -198,7 +200,7 @@ final class PipelineFixture implements AutoCloseable {
   }
 
   boolean tableExists(String table) {
-    String schema = db.kind() == Dialect.Kind.POSTGRESQL ? "current_schema()" : "DATABASE()";
+    String schema = db.kind() == DatabaseKind.POSTGRESQL ? "current_schema()" : "DATABASE()";
     return query(
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
                 + schema
@@ -211,7 +213,7 @@ final class PipelineFixture implements AutoCloseable {
 
   Run run(String id) {
     try (Connection c = db.connect()) {
-      return new RunStore(c, Dialect.of(db.kind())).find(id).orElseThrow();
+      return new RunStore(c, DatabaseSupport.of(db.kind())).find(id).orElseThrow();
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

@@ -1,6 +1,6 @@
 package dev.prodguard.scan.rules;
 
-import dev.prodguard.environment.HostPattern;
+import dev.prodguard.db.HostPattern;
 import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;

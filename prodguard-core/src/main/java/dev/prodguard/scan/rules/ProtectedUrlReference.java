@@ -1,7 +1,7 @@
 package dev.prodguard.scan.rules;
 
 import dev.prodguard.config.EnvironmentConfig;
-import dev.prodguard.environment.HostPattern;
+import dev.prodguard.db.HostPattern;
 import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;

@@ -1,0 +1,30 @@
+package dev.prodguard.lint.rules;
+
+import dev.prodguard.lint.Severity;
+import dev.prodguard.sql.OpKind;
+import dev.prodguard.sql.Operation;
+
+/**
+ * Changing a column's type usually rewrites the whole table under an exclusive lock and can break
+ * code and lose precision.
+ */
+public final class AlterColumnTypeRule extends BaseRule {
+  public AlterColumnTypeRule() {
+    super(
+        "alter-column-type",
+        Severity.WARNING,
+        "Changing a column's type usually rewrites the whole table under an exclusive lock and can break code and lose precision.",
+        "Add a new column with the new type, backfill it in batches, switch the code, then drop the old column (expand/contract).");
+  }
+
+  @Override
+  public String check(Operation op, RuleContext context) {
+    return op.kind() == OpKind.ALTER_COLUMN_TYPE
+        ? "changes the type of "
+            + op.target()
+            + "."
+            + op.column()
+            + (op.detail() != null ? " (" + op.detail() + ")" : "")
+        : null;
+  }
+}

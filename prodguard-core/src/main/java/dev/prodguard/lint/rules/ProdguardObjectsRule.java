@@ -1,0 +1,57 @@
+package dev.prodguard.lint.rules;
+
+import dev.prodguard.lint.Severity;
+import dev.prodguard.sql.OpKind;
+import dev.prodguard.sql.Operation;
+import dev.prodguard.sql.ProdguardObjects;
+import java.util.Locale;
+
+/**
+ * No migration may write, alter, drop, rename, disable the triggers of, or otherwise touch
+ * prodguard's own objects ({@code database_metadata}, {@code prodguard_*}) or Flyway's history
+ * table, nor set {@code session_replication_role} (which switches their triggers off): they carry
+ * the fingerprint (G2), the guards (G6), the pipeline state (G7) and the audit chain (G10). An
+ * error on every environment that no contract exception can cover.
+ */
+public final class ProdguardObjectsRule extends BaseRule {
+  public ProdguardObjectsRule() {
+    super(
+        "prodguard-objects",
+        Severity.ERROR,
+        "prodguard's own objects (database_metadata, the prodguard_* tables, functions, triggers"
+            + " and event trigger) and Flyway's history table carry the fingerprint, the guards,"
+            + " the pipeline state and the audit chain: no migration may touch them, nor set"
+            + " session_replication_role, which switches their triggers off.",
+        "Leave them to prodguard (init-fingerprint creates and upgrades them). No contract"
+            + " exception can allow this.");
+  }
+
+  @Override
+  public String check(Operation op, RuleContext context) {
+    if (!ProdguardObjects.reserved(op.target())) {
+      return null;
+    }
+    String target = op.target();
+    if (target.toLowerCase(Locale.ROOT).endsWith(ProdguardObjects.REPLICATION_ROLE)) {
+      return (op.kind() == OpKind.SET_SESSION ? "sets " : "names ")
+          + ProdguardObjects.REPLICATION_ROLE
+          + ", which switches off triggers, prodguard's append-only and guard triggers included";
+    }
+    String what =
+        op.kind() == OpKind.REFERENCE
+            ? "names " + target + (op.detail() != null ? " (" + op.detail() + ")" : "")
+            : statement(op) + " on " + target;
+    return what + ", one of prodguard's own objects";
+  }
+
+  /** DELETE, ALTER TABLE, DROP EVENT TRIGGER, CREATE FUNCTION, ... */
+  private static String statement(Operation op) {
+    return switch (op.kind()) {
+      case ALTER_TABLE_OTHER -> "ALTER TABLE";
+      case CREATE_OTHER, ALTER_OTHER, DROP_OTHER ->
+          op.kind().name().substring(0, op.kind().name().indexOf('_'))
+              + (op.detail() != null ? " " + op.detail() : "");
+      default -> op.kind().name().replace('_', ' ');
+    };
+  }
+}

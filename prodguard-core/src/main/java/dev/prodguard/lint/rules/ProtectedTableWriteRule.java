@@ -1,0 +1,50 @@
+package dev.prodguard.lint.rules;
+
+import dev.prodguard.contract.Contract;
+import dev.prodguard.lint.Severity;
+import dev.prodguard.sql.OpKind;
+import dev.prodguard.sql.Operation;
+import java.util.Optional;
+
+/** The contract's protected tables may not be altered or written, except their writable columns. */
+public final class ProtectedTableWriteRule extends BaseRule {
+  public ProtectedTableWriteRule() {
+    super(
+        "protected-table-write",
+        Severity.WARNING,
+        "The contract lists this table as protected: no migration may alter or write it, except"
+            + " UPDATEs of its writable columns.",
+        "Leave the table alone, or change the contract in a reviewed commit (protected-tables /"
+            + " writable-columns), or add a contract exception for this one migration with a"
+            + " reason.");
+  }
+
+  @Override
+  public String check(Operation op, RuleContext context) {
+    // a table created earlier in the same migration holds no production data yet
+    if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
+      return null;
+    }
+    Optional<Contract.ProtectedTable> t = context.contract().protectedTable(op.target());
+    if (t.isEmpty()) {
+      return null;
+    }
+    if (op.kind() == OpKind.UPDATE
+        && !op.columns().isEmpty()
+        && t.get().writableColumns().containsAll(op.columns())) {
+      return null;
+    }
+    String what = op.kind().name().toLowerCase().replace('_', ' ');
+    if (op.kind() == OpKind.UPDATE && !op.columns().isEmpty()) {
+      return "UPDATE of protected table "
+          + op.target()
+          + " sets "
+          + op.columns().stream().filter(c -> !t.get().writableColumns().contains(c)).toList()
+          + ", which the contract does not list as writable";
+    }
+    return what
+        + " on protected table "
+        + op.target()
+        + (op.column() == null ? "" : " (column " + op.column() + ")");
+  }
+}

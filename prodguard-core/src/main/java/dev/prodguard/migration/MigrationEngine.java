@@ -1,0 +1,90 @@
+package dev.prodguard.migration;
+
+import dev.prodguard.db.DatabaseKind;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The migration tool behind the pipeline (Flyway in {@code prodguard-flyway}). It works only on the
+ * snapshot it is given and only through connections prodguard hands it, and it never loosens its
+ * own safety settings from the environment.
+ */
+public interface MigrationEngine {
+
+  /** Name and version for receipts, e.g. {@code flyway 13.12.0}. */
+  String name();
+
+  /**
+   * Problems with what is already applied (an applied migration edited or deleted, one skipped, a
+   * failed one left behind). Empty when valid.
+   */
+  List<String> validate(MigrationFiles files, DataSource dataSource);
+
+  /** What {@link #migrate} would apply, in order. */
+  List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);
+
+  /**
+   * The engine's schema history table, in the schema prodguard's objects live in (Flyway: {@code
+   * flyway_schema_history}). G6 guards it with triggers so that only a guarded deploy writes it;
+   * empty for an engine that keeps no such table.
+   */
+  default Optional<String> historyTable() {
+    return Optional.empty();
+  }
+
+  /** Files that the engine runs around migrations (SQL callbacks), part of the migration set. */
+  List<MigrationFile> callbacks(MigrationFiles files);
+
+  /**
+   * The statements the engine will send for this file to a database of this kind, in order, as its
+   * own parser splits them at migrate time; needs no connection. {@code lint} and {@code verify}
+   * check prodguard's analysis against them (G4), so what was judged is what runs. A file the
+   * engine cannot read is a {@link EngineStatements#failed failure}, not an exception.
+   */
+  EngineStatements statements(MigrationFile file, DatabaseKind kind);
+
+  /**
+   * Applies the pending migrations.
+   *
+   * @throws MigrationFailure when a migration fails; what was applied before is in it
+   */
+  Report migrate(MigrationFiles files, DataSource dataSource);
+
+  /**
+   * Removes the history's record of the failed migration {@code script} (Flyway records a failed
+   * migration that ran outside a transaction, and refuses every later migrate until it is gone), so
+   * that the next deploy runs it again. prodguard calls it only when nothing of that migration
+   * remains in the database.
+   *
+   * @return whether such a record was there and is now gone
+   */
+  default boolean forgetFailed(MigrationFiles files, DataSource dataSource, String script) {
+    return false;
+  }
+
+  /** One applied migration. */
+  record Applied(Optional<String> version, String description, String script, long millis) {}
+
+  /** What a migrate did. */
+  record Report(List<Applied> applied, String engine) {
+    public Report {
+      applied = List.copyOf(applied);
+    }
+  }
+
+  /** A migration failed; those in {@code applied} succeeded before it. */
+  final class MigrationFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<Applied> applied;
+
+    public MigrationFailure(String message, List<Applied> applied, Throwable cause) {
+      super(message, cause);
+      this.applied = List.copyOf(applied);
+    }
+
+    public List<Applied> applied() {
+      return applied;
+    }
+  }
+}

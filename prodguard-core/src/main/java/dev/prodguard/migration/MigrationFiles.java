@@ -1,0 +1,99 @@
+package dev.prodguard.migration;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ProdguardConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A snapshot of every {@code .sql} file in the configured migration locations, and of the script
+ * configuration files beside them ({@code V3__x.sql.conf}), read once. The engine is given these
+ * bytes, never the folders, so a file changed after hashing cannot run.
+ */
+public final class MigrationFiles {
+  private final Map<String, MigrationFile> byPath;
+
+  private MigrationFiles(Map<String, MigrationFile> byPath) {
+    this.byPath = byPath;
+  }
+
+  public static MigrationFiles of(List<MigrationFile> files) {
+    Map<String, MigrationFile> m = new LinkedHashMap<>();
+    for (MigrationFile f : files) {
+      MigrationFile previous = m.putIfAbsent(f.relativePath(), f);
+      if (previous != null) {
+        throw new ConfigException(
+            "migration file "
+                + f.relativePath()
+                + " exists in two locations ("
+                + previous.location()
+                + " and "
+                + f.location()
+                + "); which one would run is ambiguous");
+      }
+    }
+    return new MigrationFiles(m);
+  }
+
+  /** Reads the configured locations (folders relative to prodguard.yml, or {@code filesystem:}). */
+  public static MigrationFiles read(ProdguardConfig config) {
+    List<MigrationFile> files = new ArrayList<>();
+    for (String location : config.migrationLocations()) {
+      Path dir = resolve(config, location);
+      try (Stream<Path> walk = Files.walk(dir)) {
+        List<Path> sql =
+            walk.filter(Files::isRegularFile)
+                .filter(
+                    p ->
+                        p.getFileName().toString().endsWith(".sql")
+                            || p.getFileName().toString().endsWith(".sql.conf"))
+                .sorted()
+                .toList();
+        for (Path p : sql) {
+          String rel = dir.relativize(p).toString().replace('\\', '/');
+          files.add(new MigrationFile(rel, location, Files.readAllBytes(p)));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read migration location " + dir, e);
+      }
+    }
+    return of(files);
+  }
+
+  /**
+   * The folder of a configured location: relative to prodguard.yml, {@code filesystem:} likewise,
+   * {@code classpath:X} as {@code src/main/resources/X} (as {@code lint} reads it).
+   */
+  public static Path resolve(ProdguardConfig config, String location) {
+    Path dir = config.locationFolder(location);
+    if (!Files.isDirectory(dir)) {
+      throw new ConfigException(
+          config.file(),
+          0,
+          "migrations.locations",
+          "migration location '" + location + "' (" + dir + ") is not a folder");
+    }
+    return dir;
+  }
+
+  public List<MigrationFile> all() {
+    return List.copyOf(byPath.values());
+  }
+
+  public Optional<MigrationFile> find(String relativePath) {
+    return Optional.ofNullable(byPath.get(relativePath));
+  }
+
+  /** The script configuration of {@code script} ({@code <script>.conf}), if there is one. */
+  public Optional<MigrationFile> scriptConfiguration(MigrationFile script) {
+    return find(script.relativePath() + ".conf");
+  }
+}

@@ -1,0 +1,62 @@
+package dev.prodguard.migration;
+
+import dev.prodguard.db.Hashes;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The identity of what a deploy will execute: SHA-256 over the names and exact bytes of the pending
+ * migrations in order, then of the SQL callbacks that run around them. Stronger than the migration
+ * tool's CRC32, and bound to order.
+ */
+public record MigrationSet(
+    String sha256, List<PendingMigration> pending, List<MigrationFile> callbacks) {
+
+  public MigrationSet {
+    pending = List.copyOf(pending);
+    callbacks = List.copyOf(callbacks);
+  }
+
+  /**
+   * The set of {@code pending} and {@code callbacks}; the script configuration of each (from {@code
+   * files}) follows it in the hash, so that changing {@code executeInTransaction} changes the set.
+   */
+  public static MigrationSet of(
+      List<PendingMigration> pending, List<MigrationFile> callbacks, MigrationFiles files) {
+    MessageDigest md = Hashes.sha256();
+    for (PendingMigration p : pending) {
+      entry(md, 'M', p.file());
+      files.scriptConfiguration(p.file()).ifPresent(s -> entry(md, 'S', s));
+    }
+    for (MigrationFile c : callbacks) {
+      entry(md, 'C', c);
+      files.scriptConfiguration(c).ifPresent(s -> entry(md, 'S', s));
+    }
+    return new MigrationSet(HexFormat.of().formatHex(md.digest()), pending, callbacks);
+  }
+
+  /** kind, name, NUL, 8-byte length, bytes: no two different sets encode alike. */
+  private static void entry(MessageDigest md, char kind, MigrationFile f) {
+    md.update((byte) kind);
+    md.update(f.relativePath().getBytes(StandardCharsets.UTF_8));
+    md.update((byte) 0);
+    md.update(ByteBuffer.allocate(8).putLong(f.size()).array());
+    md.update(f.bytes());
+  }
+
+  public boolean isEmpty() {
+    return pending.isEmpty();
+  }
+
+  /** One name per line, for the state row and {@code status}. */
+  public String names() {
+    StringBuilder sb = new StringBuilder();
+    for (PendingMigration p : pending) {
+      sb.append(p.file().relativePath()).append('\n');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,278 @@
+package dev.prodguard.setup;
+
+import dev.prodguard.audit.AuditLog;
+import dev.prodguard.ci.CiIdentity;
+import dev.prodguard.db.Fingerprints;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.guard.PipelineSchema;
+import dev.prodguard.jdbc.FingerprintCheck;
+import dev.prodguard.support.DatabaseSupport;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code init-fingerprint}: creates {@code database_metadata} and fingerprints the database. Never
+ * overwrites a different fingerprint; the only replacement is {@code --reidentify} of a copy (a
+ * database whose recorded server identity is not its own).
+ */
+public final class FingerprintInit {
+  private FingerprintInit() {}
+
+  public enum Outcome {
+    CREATED,
+    UNCHANGED,
+    REIDENTIFIED
+  }
+
+  public record Result(
+      Outcome outcome,
+      String environment,
+      String fingerprint,
+      Optional<String> previous,
+      String serverIdentity,
+      Guards guards) {
+
+    Result withGuards(Guards g) {
+      return new Result(outcome, environment, fingerprint, previous, serverIdentity, g);
+    }
+  }
+
+  /**
+   * The G6 guards installed with the fingerprint: the Flyway callback file (and whether prodguard's
+   * stale {@code beforeMigrate.sql} was removed), the protected flag recorded in the database (read
+   * by {@code prodguard_assert_deploy()}), the DDL guard, and the guard on the migration engine's
+   * history table (empty when no engine was named).
+   */
+  public record Guards(
+      CallbackFile.Written callback,
+      String callbackPath,
+      boolean legacyCallbackRemoved,
+      boolean databaseProtected,
+      DatabaseGuards.DdlGuardInstall ddlGuard,
+      Optional<String> historyTable,
+      DatabaseGuards.HistoryGuardInstall historyGuard) {}
+
+  /** {@link #run(Target, RunContext, boolean, Optional)} without a migration engine's table. */
+  public static Result run(Target target, RunContext context, boolean reidentify)
+      throws SQLException {
+    return run(target, context, reidentify, Optional.empty());
+  }
+
+  /**
+   * Fingerprints the database, then installs or upgrades every prodguard object (versioned),
+   * records whether the environment is protected, guards the migration engine's history table
+   * {@code historyTable} when it exists (protected environments), installs the DDL guard last
+   * (protected PostgreSQL, as a superuser) and writes the Flyway callback into the first migration
+   * location, removing prodguard's stale {@code beforeMigrate.sql}.
+   */
+  public static Result run(
+      Target target, RunContext context, boolean reidentify, Optional<String> historyTable)
+      throws SQLException {
+    try (Connection c = target.connectUnchecked()) {
+      Result r = fingerprint(c, target, context, reidentify);
+      r = r.withGuards(installGuards(c, target, context, historyTable));
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("fingerprint", r.fingerprint());
+      details.put("server_identity", r.serverIdentity());
+      r.previous().ifPresent(p -> details.put("previous", p));
+      details.put("protected", r.guards().databaseProtected());
+      details.put("callback", r.guards().callback().label());
+      details.put("ddl_guard", r.guards().ddlGuard().state().label());
+      details.put("history_guard", r.guards().historyGuard().state().label());
+      if (r.guards().legacyCallbackRemoved()) {
+        details.put("legacy_callback_removed", CallbackFile.LEGACY_NAME);
+      }
+      AuditLog.append(
+          c,
+          target.dialect(),
+          context,
+          target.ciIdentity(),
+          AuditLog.Event.of(
+              reidentify ? "init-fingerprint --reidentify" : "init-fingerprint",
+              target.name(),
+              r.outcome().name().toLowerCase(Locale.ROOT),
+              details));
+      return r;
+    }
+  }
+
+  private static Guards installGuards(
+      Connection c, Target target, RunContext context, Optional<String> historyTable)
+      throws SQLException {
+    DatabaseSupport d = target.dialect();
+    PipelineSchema.ensure(c, d);
+    boolean prot = target.environment().isProtected();
+    DatabaseGuards.configure(c, prot, createdBy(target, context), context.clock().instant());
+    // Before the DDL guard, so a first installation needs no pause; later ones pause it.
+    DatabaseGuards.HistoryGuardInstall history =
+        new DatabaseGuards.HistoryGuardInstall(DatabaseGuards.HistoryGuard.NO_TABLE, false);
+    if (historyTable.isPresent()) {
+      history =
+          prot
+              ? DatabaseGuards.installHistoryGuard(c, d, historyTable.get(), true)
+              : new DatabaseGuards.HistoryGuardInstall(
+                  DatabaseGuards.historyGuard(c, d, historyTable.get()), false);
+    }
+    DatabaseGuards.DdlGuardInstall ddl =
+        prot
+            ? DatabaseGuards.installDdlGuard(c, d)
+            : new DatabaseGuards.DdlGuardInstall(
+                DatabaseGuards.ddlGuard(c, d),
+                false,
+                Optional.of("'" + target.name() + "' is not protected: no DDL guard needed"));
+    CallbackFile.Write w = CallbackFile.write(target.config(), d);
+    return new Guards(
+        w.callback(),
+        CallbackFile.check(target.config(), d).path(),
+        w.legacyRemoved(),
+        prot,
+        ddl,
+        historyTable,
+        history);
+  }
+
+  private static String createdBy(Target target, RunContext context) {
+    return target
+        .ciIdentity()
+        .map(CiIdentity::describe)
+        .orElse(context.osUser() + "@" + context.hostName());
+  }
+
+  private static Result fingerprint(
+      Connection c, Target target, RunContext context, boolean reidentify) throws SQLException {
+    String env = target.name();
+    String what = "init-fingerprint " + env;
+    FingerprintCheck.Found found = FingerprintCheck.read(c, target.dialect());
+    String identity = currentIdentity(c, target);
+    String createdBy = createdBy(target, context);
+    if (found.missingTable) {
+      for (String ddl : target.dialect().createMetadataTable()) {
+        try (Statement st = c.createStatement()) {
+          st.execute(ddl);
+        }
+      }
+      String fp = Fingerprints.generate(env);
+      insert(c, env, fp, identity, createdBy);
+      return new Result(Outcome.CREATED, env, fp, Optional.empty(), identity, null);
+    }
+    if (found.malformedTable
+        || found.rows != 1
+        || !"1".equals(found.id)
+        || found.environment == null
+        || found.fingerprint == null
+        || found.serverIdentity == null) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "database_metadata exists but is corrupt (rows="
+              + found.rows
+              + ", id="
+              + found.id
+              + "); prodguard will not overwrite it",
+          "find out who changed it (audit trail), then repair or drop the table by hand");
+    }
+    boolean copy = !found.serverIdentity.equals(identity);
+    if (reidentify) {
+      if (!copy) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what + " --reidentify",
+            "this database is the original '"
+                + found.environment
+                + "' (its recorded server identity is its own); --reidentify only applies to"
+                + " copies",
+            "nothing to do: an original database keeps its fingerprint");
+      }
+      String fp = Fingerprints.generate(env);
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "UPDATE database_metadata SET environment = ?, fingerprint = ?, server_identity = ?,"
+                  + " created_by = ? WHERE id = 1")) {
+        ps.setString(1, env);
+        ps.setString(2, fp);
+        ps.setString(3, identity);
+        ps.setString(4, createdBy);
+        ps.executeUpdate();
+      }
+      return new Result(
+          Outcome.REIDENTIFIED,
+          env,
+          fp,
+          Optional.of(found.environment + " " + found.fingerprint),
+          identity,
+          null);
+    }
+    if (copy) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "this database carries the metadata of '"
+              + found.environment
+              + "' recorded on "
+              + found.serverIdentity
+              + ", but it is "
+              + identity
+              + ": it is a copy",
+          "to make the copy an environment of its own: prodguard init-fingerprint "
+              + env
+              + " --reidentify (audited)");
+    }
+    if (!found.environment.equals(env)) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "this database is already fingerprinted as '"
+              + found.environment
+              + "'; prodguard never overwrites a fingerprint",
+          "check the URL of '" + env + "': it leads to the '" + found.environment + "' database");
+    }
+    Optional<String> configured = target.environment().fingerprint();
+    if (configured.isPresent() && !configured.get().equals(found.fingerprint)) {
+      throw new GuardRefusal(
+          Guarantee.G2,
+          what,
+          "the database already has fingerprint "
+              + found.fingerprint
+              + " but prodguard.yml says "
+              + configured.get()
+              + "; prodguard never overwrites a fingerprint",
+          "if this is the right database, put its fingerprint in prodguard.yml through review;"
+              + " otherwise fix the URL");
+    }
+    return new Result(Outcome.UNCHANGED, env, found.fingerprint, Optional.empty(), identity, null);
+  }
+
+  private static void insert(Connection c, String env, String fp, String identity, String by)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO database_metadata (id, environment, fingerprint, server_identity,"
+                + " created_by) VALUES (1, ?, ?, ?, ?)")) {
+      ps.setString(1, env);
+      ps.setString(2, fp);
+      ps.setString(3, identity);
+      ps.setString(4, by);
+      ps.executeUpdate();
+    }
+  }
+
+  private static String currentIdentity(Connection c, Target t) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT " + t.dialect().serverIdentityExpression(c))) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+}

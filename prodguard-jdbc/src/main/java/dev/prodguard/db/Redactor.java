@@ -1,0 +1,47 @@
+package dev.prodguard.db;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Removes credentials from every text that leaves prodguard: passwords and tokens registered as
+ * secrets, userinfo in URLs, and password-like query parameters.
+ */
+public final class Redactor {
+  public static final String MASK = "***";
+
+  private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+  private static final Pattern URL_USERINFO =
+      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s:]*):([^@\\s/]*)@");
+  private static final Pattern SECRET_PARAM =
+      Pattern.compile(
+          "(?i)\\b(password|passwd|pwd|secret|token|sslpassword|access_token|id_token)=([^&;\\s\"']+)");
+  private static final Pattern JWT =
+      Pattern.compile("\\beyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*");
+
+  private Redactor() {}
+
+  /** Registers a value that must never be printed (ignored when too short to be meaningful). */
+  public static void registerSecret(String secret) {
+    if (secret != null && secret.length() >= 3) {
+      SECRETS.add(secret);
+    }
+  }
+
+  public static String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    for (String secret : SECRETS) {
+      if (out.contains(secret)) {
+        out = out.replace(secret, MASK);
+      }
+    }
+    out = URL_USERINFO.matcher(out).replaceAll("$1$2:" + MASK + "@");
+    out = SECRET_PARAM.matcher(out).replaceAll("$1=" + MASK);
+    out = JWT.matcher(out).replaceAll("<jwt redacted>");
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.prodguard.support;
+
+import dev.prodguard.db.DatabaseUrl;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server family's own dump and restore tools ({@code pg_dump}/{@code pg_restore}, {@code
+ * mariadb-dump}/{@code mariadb}): how to call them, read their progress and check their output.
+ * Running them is the backup package's job.
+ */
+public interface DumpTool {
+
+  /** File name extension of a dump, with the dot. */
+  String extension();
+
+  /** The dump command; it writes the dump to standard output. */
+  List<String> dumpCommand(Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot);
+
+  /** The command that prints the client's version. */
+  List<String> versionCommand(Optional<Path> binDir);
+
+  /**
+   * Why the client cannot dump this server faithfully (with the exact fix), or empty when it can.
+   */
+  Optional<String> versionProblem(String clientVersionOutput, Connection connection)
+      throws SQLException;
+
+  /** The fix for an old or missing client, naming the server's major version. */
+  String clientFix(Connection connection) throws SQLException;
+
+  /**
+   * Variables for the tool process: connection and credentials (never on the command line, where
+   * {@code ps} shows them).
+   */
+  Map<String, String> processEnvironment(DatabaseUrl url);
+
+  /**
+   * Prefixes of inherited variables to remove so that nothing in the caller's shell (a service
+   * file, another host) redirects the tool to a database other than the fingerprinted one.
+   */
+  List<String> clearedVariablePrefixes();
+
+  /** The table a verbose stderr line says the tool has started dumping. */
+  Optional<String> tableStarted(String stderrLine);
+
+  /** A command that reads the dump's table of contents (exit 0 = readable), or empty. */
+  List<String> listCommand(Optional<Path> binDir, Path dump);
+
+  /** Text the last bytes of a complete dump contain, or empty when the format has none. */
+  Optional<String> completionMarker();
+
+  /**
+   * The command that restores {@code dump} into {@code url}'s database, only the entries of {@code
+   * list} when given (from {@link #restoreCheckList}).
+   */
+  List<String> restoreCommand(
+      Optional<Path> binDir, DatabaseUrl url, Path dump, Optional<Path> list);
+
+  /**
+   * The restore check's table of contents, from the full one ({@link #listCommand} output), or
+   * empty to restore everything. PostgreSQL leaves out event triggers: only a superuser may create
+   * them (prodguard's DDL guard, G6), and they play no part in the check.
+   */
+  default Optional<String> restoreCheckList(String toc) {
+    return Optional.empty();
+  }
+
+  /** The restore command reads the dump on standard input. */
+  boolean restoreReadsStdin();
+
+  /**
+   * Opens a read-only snapshot on {@code c} for counting rows as the dump sees them; returns the
+   * snapshot id to give the dump tool when the server can share it.
+   */
+  Optional<String> openSnapshot(Connection c) throws SQLException;
+
+  /** Quoted, qualified names of the user tables in the connection's database. */
+  List<String> userTables(Connection c) throws SQLException;
+
+  String createDatabase(String name);
+
+  String dropDatabase(String name);
+}

@@ -1,0 +1,337 @@
+package dev.prodguard.support.mariadb;
+
+import dev.prodguard.support.SchemaGrants;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@link SchemaGrants} from {@code SHOW GRANTS}: first as the account connected (its own grants and
+ * those of an active default role), then once per role granted to it after {@code SET ROLE}, which
+ * MariaDB answers with that role's grants and those of the roles nested in it ({@code
+ * information_schema.*_PRIVILEGES} leave roles out). A database-level grant counts when its name
+ * pattern ({@code %}, {@code _}, backslash escapes) matches the connected database. On MySQL, whose
+ * {@code SHOW GRANTS} does not expand roles that way, every role granted counts as able.
+ */
+final class MariaDbGrants implements SchemaGrants {
+  static final MariaDbGrants INSTANCE = new MariaDbGrants();
+
+  /** Privileges that create, alter or drop objects (TRUNCATE needs DROP here). */
+  private static final Set<String> SCHEMA_CHANGING =
+      Set.of(
+          "ALL",
+          "ALL PRIVILEGES",
+          "CREATE",
+          "DROP",
+          "ALTER",
+          "INDEX",
+          "CREATE VIEW",
+          "TRIGGER",
+          "CREATE ROUTINE",
+          "ALTER ROUTINE",
+          "EVENT");
+
+  private MariaDbGrants() {}
+
+  @Override
+  public Found read(Connection c) throws SQLException {
+    String account;
+    String database;
+    boolean mariaDb;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT CURRENT_USER(), DATABASE(), VERSION()")) {
+      rs.next();
+      account = rs.getString(1);
+      database = rs.getString(2);
+      mariaDb = rs.getString(3).toLowerCase(Locale.ROOT).contains("mariadb");
+    }
+    String shownAccount = shownAccount(account);
+    Set<String> found = new LinkedHashSet<>();
+    List<String> direct = showGrants(c, database, account, "", found);
+    if (!mariaDb) {
+      // MySQL's SHOW GRANTS leaves a role's privileges out unless named with USING; prodguard
+      // reads roles the MariaDB way only, so on MySQL a role counts as able (fail closed).
+      for (String r : direct) {
+        found.add("role " + r + ": its grants are not read on MySQL");
+      }
+      return new Found(shownAccount, new ArrayList<>(found));
+    }
+    String role;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT CURRENT_ROLE()")) {
+      rs.next();
+      role = rs.getString(1);
+    }
+    try {
+      for (String r : direct) {
+        try (Statement st = c.createStatement()) {
+          st.execute("SET ROLE " + MariaDbSupport.INSTANCE.quote(r));
+        } catch (SQLException e) {
+          found.add("role " + r + ": its grants cannot be read (" + e.getMessage() + ")");
+          continue;
+        }
+        showGrants(c, database, account, " (via role " + r + ")", found);
+      }
+    } finally {
+      try (Statement st = c.createStatement()) {
+        st.execute(
+            role == null ? "SET ROLE NONE" : "SET ROLE " + MariaDbSupport.INSTANCE.quote(role));
+      }
+    }
+    return new Found(shownAccount, new ArrayList<>(found));
+  }
+
+  /** Adds the schema-changing grants shown now; returns the roles granted to the account. */
+  private static List<String> showGrants(
+      Connection c, String database, String account, String via, Set<String> found)
+      throws SQLException {
+    List<String> roles = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+      while (rs.next()) {
+        Grant g = Grant.parse(rs.getString(1));
+        if (g == null) {
+          continue;
+        }
+        if (g.target == null) {
+          if (unquote(g.grantee).equals(account)) {
+            roles.addAll(g.privileges);
+          }
+          continue;
+        }
+        List<String> schema = g.privileges.stream().filter(SCHEMA_CHANGING::contains).toList();
+        if (!schema.isEmpty() && g.reaches(database)) {
+          found.add(String.join(", ", schema) + " ON " + g.shownTarget() + via);
+        }
+      }
+    }
+    return roles;
+  }
+
+  /** {@code app@%} as MySQL prints accounts: {@code 'app'@'%'}. */
+  private static String shownAccount(String account) {
+    int at = account.lastIndexOf('@');
+    return at < 0
+        ? "'" + account + "'"
+        : "'" + account.substring(0, at) + "'@'" + account.substring(at + 1) + "'";
+  }
+
+  /** {@code `app`@`%`} or {@code 'app'@'%'} as {@code app@%}. */
+  private static String unquote(String s) {
+    StringBuilder out = new StringBuilder();
+    for (Ident part : identifiers(s.strip(), '@')) {
+      if (out.length() > 0) {
+        out.append('@');
+      }
+      out.append(part.text);
+    }
+    return out.toString();
+  }
+
+  /**
+   * One line of {@code SHOW GRANTS}: privileges ON target TO grantee, or (target null) roles TO
+   * grantee. Lines that are neither (SET DEFAULT ROLE) are null.
+   */
+  record Grant(List<String> privileges, String objectType, List<Ident> target, String grantee) {
+
+    static Grant parse(String line) {
+      if (line == null || !line.regionMatches(true, 0, "GRANT ", 0, 6)) {
+        return null;
+      }
+      String rest = line.substring(6);
+      int to = topLevel(rest, " TO ");
+      if (to < 0) {
+        return null;
+      }
+      String grantee = rest.substring(to + 4);
+      int with = topLevel(grantee, " WITH ");
+      if (with >= 0) {
+        grantee = grantee.substring(0, with);
+      }
+      int idBy = topLevel(grantee, " IDENTIFIED ");
+      if (idBy >= 0) {
+        grantee = grantee.substring(0, idBy);
+      }
+      String head = rest.substring(0, to);
+      int on = topLevel(head, " ON ");
+      if (on < 0) {
+        List<String> roles = new ArrayList<>();
+        for (String r : split(head)) {
+          roles.add(unquote(r));
+        }
+        return new Grant(roles, null, null, grantee);
+      }
+      List<String> privileges = new ArrayList<>();
+      for (String p : split(head.substring(0, on))) {
+        int paren = p.indexOf('(');
+        String name = (paren < 0 ? p : p.substring(0, paren)).strip();
+        privileges.add(name.toUpperCase(Locale.ROOT).replaceAll("\\s+", " "));
+      }
+      String object = head.substring(on + 4).strip();
+      String type = "";
+      for (String t : List.of("PACKAGE BODY ", "PROCEDURE ", "FUNCTION ", "PACKAGE ", "TABLE ")) {
+        if (object.regionMatches(true, 0, t, 0, t.length())) {
+          type = t.strip().toUpperCase(Locale.ROOT);
+          object = object.substring(t.length()).strip();
+          break;
+        }
+      }
+      return new Grant(privileges, type, identifiers(object, '.'), grantee);
+    }
+
+    /** Whether the grant reaches the schema of {@code database}. */
+    boolean reaches(String database) {
+      if (privileges.contains("PROXY")) {
+        return false;
+      }
+      if (target.size() == 1) {
+        return target.get(0).star; // "*" alone: global in MySQL's output
+      }
+      Ident db = target.get(0);
+      if (db.star) {
+        return true; // *.*
+      }
+      if (database == null) {
+        return false;
+      }
+      boolean databaseLevel = target.get(1).star && objectType.isEmpty();
+      return databaseLevel ? like(db.text, database) : db.text.equalsIgnoreCase(database);
+    }
+
+    String shownTarget() {
+      StringBuilder sb = new StringBuilder(objectType.isEmpty() ? "" : objectType + " ");
+      for (int i = 0; i < target.size(); i++) {
+        if (i > 0) {
+          sb.append('.');
+        }
+        Ident id = target.get(i);
+        sb.append(id.star ? "*" : "`" + id.text.replace("`", "``") + "`");
+      }
+      return sb.toString();
+    }
+  }
+
+  /** A name part: quoted or bare text, or {@code *}. */
+  record Ident(String text, boolean star) {}
+
+  /** Name parts separated by {@code sep} outside quotes: {@code `a`.`b`}, {@code 'u'@'h'}. */
+  static List<Ident> identifiers(String s, char sep) {
+    List<Ident> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quotedPart = false;
+    int i = 0;
+    while (i < s.length()) {
+      char ch = s.charAt(i);
+      if (ch == '`' || ch == '\'' || ch == '"') {
+        int j = i + 1;
+        while (j < s.length()) {
+          if (s.charAt(j) == ch) {
+            if (j + 1 < s.length() && s.charAt(j + 1) == ch) {
+              cur.append(ch);
+              j += 2;
+              continue;
+            }
+            break;
+          }
+          cur.append(s.charAt(j));
+          j++;
+        }
+        quotedPart = true;
+        i = j + 1;
+      } else if (ch == sep) {
+        out.add(new Ident(cur.toString(), !quotedPart && cur.toString().equals("*")));
+        cur.setLength(0);
+        quotedPart = false;
+        i++;
+      } else {
+        cur.append(ch);
+        i++;
+      }
+    }
+    out.add(new Ident(cur.toString(), !quotedPart && cur.toString().equals("*")));
+    return out;
+  }
+
+  /** The index of {@code word} outside quotes and parentheses, or -1. */
+  private static int topLevel(String s, String word) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        }
+        continue;
+      }
+      if (ch == '`' || ch == '\'' || ch == '"') {
+        quote = ch;
+      } else if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        depth--;
+      } else if (depth == 0 && s.regionMatches(true, i, word, 0, word.length())) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Splits at top-level commas. */
+  private static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    char quote = 0;
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        }
+        continue;
+      }
+      if (ch == '`' || ch == '\'' || ch == '"') {
+        quote = ch;
+      } else if (ch == '(') {
+        depth++;
+      } else if (ch == ')') {
+        depth--;
+      } else if (ch == ',' && depth == 0) {
+        out.add(s.substring(start, i).strip());
+        start = i + 1;
+      }
+    }
+    out.add(s.substring(start).strip());
+    return out;
+  }
+
+  /**
+   * MySQL's database-name pattern in grants: {@code %} and {@code _} wildcards, {@code \} escapes.
+   */
+  static boolean like(String pattern, String name) {
+    // Case-insensitive: whether names are depends on the server (lower_case_table_names); a
+    // pattern that might match counts (fail closed).
+    String p = pattern.toLowerCase(Locale.ROOT);
+    StringBuilder re = new StringBuilder();
+    for (int i = 0; i < p.length(); i++) {
+      char ch = p.charAt(i);
+      if (ch == '\\' && i + 1 < p.length()) {
+        re.append(java.util.regex.Pattern.quote(String.valueOf(p.charAt(++i))));
+      } else if (ch == '%') {
+        re.append(".*");
+      } else if (ch == '_') {
+        re.append('.');
+      } else {
+        re.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+      }
+    }
+    return name.toLowerCase(Locale.ROOT).matches(re.toString());
+  }
+}

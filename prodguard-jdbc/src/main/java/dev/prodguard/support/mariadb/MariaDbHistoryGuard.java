@@ -1,0 +1,64 @@
+package dev.prodguard.support.mariadb;
+
+import dev.prodguard.support.HistoryGuardSql;
+import java.util.List;
+
+/**
+ * MySQL/MariaDB: three row triggers before INSERT, UPDATE and DELETE calling {@code
+ * prodguard_guard_check} (they run as their definer, the deploying user). {@code TRUNCATE} fires no
+ * trigger here; it needs the DROP privilege, which the role split keeps from everyone but the
+ * deploying user. DDL is not transactional: a refused history row stops a DML-only migration (its
+ * transaction rolls back) but not DDL that already committed, which is why MySQL/MariaDB also need
+ * the role split (docs/g6-direct-migration.md).
+ */
+final class MariaDbHistoryGuard implements HistoryGuardSql {
+  static final MariaDbHistoryGuard INSTANCE = new MariaDbHistoryGuard();
+
+  private static final List<String> OPERATIONS = List.of("INSERT", "UPDATE", "DELETE");
+
+  private MariaDbHistoryGuard() {}
+
+  private static String trigger(String op) {
+    return "prodguard_history_no_" + op.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  @Override
+  public List<String> triggerNames() {
+    return OPERATIONS.stream().map(MariaDbHistoryGuard::trigger).toList();
+  }
+
+  @Override
+  public String stateQuery() {
+    return "SELECT TRIGGER_NAME, 'E' FROM information_schema.TRIGGERS"
+        + " WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?"
+        + " AND TRIGGER_NAME IN ('"
+        + String.join("', '", triggerNames())
+        + "')";
+  }
+
+  @Override
+  public boolean enforcing(String state) {
+    return true;
+  }
+
+  @Override
+  public List<String> install(String table) {
+    String q = MariaDbSupport.INSTANCE.quote(table);
+    String literal = table.replace("\\", "\\\\").replace("'", "''");
+    return OPERATIONS.stream()
+        .map(
+            op ->
+                "CREATE TRIGGER IF NOT EXISTS "
+                    + trigger(op)
+                    + " BEFORE "
+                    + op
+                    + " ON "
+                    + q
+                    + " FOR EACH ROW CALL prodguard_guard_check('direct migration ("
+                    + op
+                    + " on "
+                    + literal
+                    + ")')")
+        .toList();
+  }
+}
