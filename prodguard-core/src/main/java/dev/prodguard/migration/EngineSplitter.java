@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Splits one migration file as the migration tool will at migrate time (for Flyway: its parser for
- * the target's database type), so that the linter can check that prodguard analysed the
- * statements that will actually be sent. Implemented over {@code MigrationEngine#statements}.
+ * the target's database type), so that the linter can check that prodguard analysed the statements
+ * that will actually be sent. Implemented over {@code MigrationEngine#statements}.
  */
 @FunctionalInterface
 public interface EngineSplitter {

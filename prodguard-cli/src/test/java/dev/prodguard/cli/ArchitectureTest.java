@@ -1,0 +1,112 @@
+package dev.prodguard.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layers of DESIGN section 8, enforced on the main classes of every module the CLI is built
+ * from (prodguard-jdbc, prodguard-core, prodguard-flyway, prodguard-cli). A layer uses only the
+ * layers below it; top-level packages form no cycle; the per-database packages are reached only
+ * through {@code DatabaseSupport}.
+ */
+@DisplayName("Architecture: layers without cycles, one place per database")
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            .importPackages("dev.prodguard");
+  }
+
+  @Test
+  @DisplayName("each layer depends only on the layers below it")
+  void layers() {
+    layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .withOptionalLayers(true)
+        .layer("floor")
+        .definedBy("dev.prodguard.db..")
+        .layer("per database")
+        .definedBy("dev.prodguard.support..")
+        .layer("models")
+        .definedBy(
+            "dev.prodguard.findings..",
+            "dev.prodguard.contract..",
+            "dev.prodguard.config..",
+            "dev.prodguard.sql..",
+            "dev.prodguard.migration..")
+        .layer("capabilities")
+        .definedBy(
+            "dev.prodguard.jdbc..",
+            "dev.prodguard.ci..",
+            "dev.prodguard.environment..",
+            "dev.prodguard.audit..",
+            "dev.prodguard.backup..",
+            "dev.prodguard.guard..",
+            "dev.prodguard.lint..",
+            "dev.prodguard.scan..")
+        .layer("use cases")
+        .definedBy(
+            "dev.prodguard.pipeline..",
+            "dev.prodguard.sync..",
+            "dev.prodguard.setup..",
+            "dev.prodguard.trace..")
+        .layer("many targets")
+        .definedBy("dev.prodguard.fleet..")
+        .layer("engines")
+        .definedBy("dev.prodguard.flyway..")
+        .layer("entry points")
+        .definedBy(
+            "dev.prodguard.cli..",
+            "dev.prodguard.demo..",
+            "dev.prodguard.maven..",
+            "dev.prodguard.spring..")
+        .whereLayer("entry points")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("engines")
+        .mayOnlyBeAccessedByLayers("entry points")
+        .whereLayer("many targets")
+        .mayOnlyBeAccessedByLayers("entry points")
+        .whereLayer("use cases")
+        .mayOnlyBeAccessedByLayers("many targets", "entry points")
+        .whereLayer("capabilities")
+        .mayOnlyBeAccessedByLayers("use cases", "many targets", "engines", "entry points")
+        .whereLayer("models")
+        .mayOnlyBeAccessedByLayers(
+            "capabilities", "use cases", "many targets", "engines", "entry points")
+        .whereLayer("per database")
+        .mayOnlyBeAccessedByLayers(
+            "models", "capabilities", "use cases", "many targets", "engines", "entry points")
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("top-level packages form no cycle")
+  void noCycles() {
+    slices().matching("dev.prodguard.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  @DisplayName("PostgreSQL and MariaDB specifics are reached only through DatabaseSupport")
+  void onePlacePerDatabase() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.prodguard.support..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.prodguard.support.postgresql..", "dev.prodguard.support.mariadb..")
+        .check(classes);
+  }
+}
