@@ -16,9 +16,11 @@ import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
 import dev.prodguard.guard.GuardStatus;
 import dev.prodguard.guard.PipelineSchema;
+import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.InvalidIndexes;
@@ -110,8 +112,10 @@ public final class Pipeline {
   }
 
   /** G4: the analysis of the pending set; refused when it finds an uncovered error. */
-  private MigrationAnalyzer.Analysis requireAnalysed(MigrationSet set, Target target, String what) {
-    MigrationAnalyzer.Analysis analysis = analyzer.analyse(set.pending(), target);
+  private MigrationAnalyzer.Analysis requireAnalysed(
+      MigrationSet set, MigrationFiles files, Target target, String what) {
+    MigrationSources sources = engine.discover(files, target.dialect().kind());
+    MigrationAnalyzer.Analysis analysis = analyzer.analyse(set, sources, target);
     if (!analysis.refusals().isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G4,
@@ -133,7 +137,7 @@ public final class Pipeline {
     refuseWhileLocked(c, d, store, env, what);
     requireGuards(c, target, what);
     MigrationSet set = currentSet(target, files, what, true);
-    MigrationAnalyzer.Analysis analysis = requireAnalysed(set, target, what);
+    MigrationAnalyzer.Analysis analysis = requireAnalysed(set, files, target, what);
     List<LeftoverIndex> invalid =
         new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
             .invalidIndexes(c, store, env);
@@ -354,7 +358,7 @@ public final class Pipeline {
         // No verify on the fast path, but what breaks a deploy on every environment (transaction
         // control splitting Flyway's transaction, a touch of prodguard's own objects) is still
         // refused before anything runs.
-        requireAnalysed(set, target, what);
+        requireAnalysed(set, files, target, what);
         Instant now = now();
         run =
             new Run(
@@ -967,8 +971,8 @@ public final class Pipeline {
 
   /**
    * G6 for a protected environment: the database records it as protected (restored if missing or
-   * edited, and audited), the Flyway callback is in place exactly as written, and, with {@code
-   * guards.require-ddl-trigger}, the DDL guard is installed.
+   * edited, and audited), the engine's guard artifacts (Flyway: the callback) are in place exactly
+   * as written, and, with {@code guards.require-ddl-trigger}, the DDL guard is installed.
    */
   private void requireGuards(Connection c, Target target, String what) throws SQLException {
     if (!target.environment().isProtected()) {
@@ -987,21 +991,25 @@ public final class Pipeline {
               "why",
               "prodguard_guard_config did not record '" + env + "' as protected; set it again"));
     }
-    CallbackFile.Check cb = CallbackFile.check(config, d);
-    if (cb.state() != CallbackFile.State.OK) {
-      throw new GuardRefusal(
-          Guarantee.G6,
-          what,
-          "the Flyway callback "
-              + cb.path()
-              + " is "
-              + cb.state().label()
-              + ": without it a Flyway migrate run by hand (CLI, Maven or Gradle plugin, Spring"
-              + " Boot) is not stopped by the database",
-          "run 'prodguard init-fingerprint "
-              + env
-              + "' (it writes the file exactly as prodguard expects), review and commit it;"
-              + " callbacks of your own go in beforeEachMigrate__<description>.sql");
+    for (GuardArtifact a : engine.guardArtifacts(d)) {
+      CallbackFile.Check cb = CallbackFile.check(config, a);
+      if (cb.state() != CallbackFile.State.OK) {
+        throw new GuardRefusal(
+            Guarantee.G6,
+            what,
+            a.label()
+                + " "
+                + cb.path()
+                + " is "
+                + cb.state().label()
+                + ": without it "
+                + a.stops()
+                + " is not stopped by the database",
+            "run 'prodguard init-fingerprint "
+                + env
+                + "' (it writes the file exactly as prodguard expects), review and commit it; "
+                + a.ownFiles());
+      }
     }
     requireHistoryGuard(c, target, what);
     requireRoleSplit(target, what);
@@ -1272,11 +1280,13 @@ public final class Pipeline {
     return reaped;
   }
 
-  private static String staleMessage(Run r) {
+  private String staleMessage(Run r) {
     return "the deploy process ended without finishing (killed, crashed or disconnected; its"
         + " lock session "
         + r.deploySession().orElse("?")
-        + " is gone). The database may be partially migrated: check flyway_schema_history; if"
+        + " is gone). The database may be partially migrated: check "
+        + engine.historyTable().orElse("the migration history")
+        + "; if"
         + " it is inconsistent, "
         + r.backupNote();
   }

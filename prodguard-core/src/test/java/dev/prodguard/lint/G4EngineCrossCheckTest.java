@@ -31,8 +31,8 @@ class G4EngineCrossCheckTest {
     LintReport r =
         new Linter(kind)
             .crossCheck(
-                (path, text) -> {
-                  seen.add(text);
+                source -> {
+                  seen.add(new String(source.bytes(), StandardCharsets.UTF_8));
                   return tool;
                 })
             .lintFiles(List.of(file), contract, true);
