@@ -49,20 +49,6 @@ public interface MigrationEngine {
   MigrationSources discover(MigrationFiles files, DatabaseKind kind);
 
   /**
-   * Files that the engine runs around migrations (SQL callbacks, prodguard's guard artifacts
-   * included), part of the migration set.
-   */
-  default List<MigrationFile> callbacks(MigrationFiles files) {
-    return discover(files, DatabaseKind.POSTGRESQL).all().stream()
-        .filter(
-            s ->
-                s.role() == MigrationSource.Role.CALLBACK
-                    || s.role() == MigrationSource.Role.GUARD_ARTIFACT)
-        .map(MigrationSource::file)
-        .toList();
-  }
-
-  /**
    * The files that make a hand-run of this engine fail on a protected database of this kind (G6),
    * written by {@code init-fingerprint} and required by {@code verify} and {@code deploy}; empty
    * for an engine that has none (then only the database-side guards stop a hand-run).

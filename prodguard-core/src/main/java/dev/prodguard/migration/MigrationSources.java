@@ -19,6 +19,20 @@ public record MigrationSources(MigrationFiles files, List<MigrationSource> all) 
     return all.stream().filter(s -> s.role().analysed()).toList();
   }
 
+  /**
+   * The files the engine runs around migrations (SQL callbacks, prodguard's guard artifacts
+   * included), in order: part of the migration set that verify hashes and deploy runs.
+   */
+  public List<MigrationFile> callbacks() {
+    return all.stream()
+        .filter(
+            s ->
+                s.role() == MigrationSource.Role.CALLBACK
+                    || s.role() == MigrationSource.Role.GUARD_ARTIFACT)
+        .map(MigrationSource::file)
+        .toList();
+  }
+
   /** The source of one file of the snapshot. */
   public Optional<MigrationSource> of(MigrationFile file) {
     return all.stream().filter(s -> s.file().equals(file)).findFirst();

@@ -64,7 +64,10 @@ final class PipelineGuards {
           "restore the applied migration files exactly as they were deployed; put changes in a"
               + " new migration");
     }
-    return MigrationSet.of(engine.pending(files, reading), engine.callbacks(files), files);
+    return MigrationSet.of(
+        engine.pending(files, reading),
+        engine.discover(files, target.dialect().kind()).callbacks(),
+        files);
   }
 
   /** G4: the analysis of the pending set; refused when it finds an uncovered error. */

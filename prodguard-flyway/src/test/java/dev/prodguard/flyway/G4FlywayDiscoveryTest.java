@@ -97,7 +97,7 @@ class G4FlywayDiscoveryTest {
         .extracting(MigrationSource::role)
         .isEqualTo(Role.NOT_RUN);
     assertThat(s.all().get(1).id().map(MigrationId::toString)).contains("V2");
-    assertThat(engine.callbacks(s.files()))
+    assertThat(s.callbacks())
         .extracting(f -> f.fileName())
         .containsExactly("afterMigrate.sql", "beforeEachMigrate__audit.sql");
   }
@@ -164,7 +164,7 @@ class G4FlywayDiscoveryTest {
         .isEqualTo(Role.GUARD_ARTIFACT);
     LintReport clean = lint(kind);
     assertThat(clean.findings()).isEmpty();
-    assertThat(engine.callbacks(discover(kind).files()))
+    assertThat(discover(kind).callbacks())
         .as("still part of the hashed set: Flyway runs it")
         .extracting(f -> f.fileName())
         .containsExactly(CallbackFile.NAME);
