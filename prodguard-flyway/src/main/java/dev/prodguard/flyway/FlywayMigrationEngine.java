@@ -267,8 +267,8 @@ public final class FlywayMigrationEngine implements MigrationEngine {
                 + "): Flyway refuses this too");
       }
     }
-    callbacks.sort(Comparator.comparing(MigrationSource::shown));
-    rest.sort(Comparator.comparing(MigrationSource::shown));
+    // Callbacks keep the snapshot's order (location by location, paths sorted): the migration
+    // set's hash depends on it, so a run verified before an upgrade still matches.
     List<MigrationSource> all = new ArrayList<>(migrations);
     all.addAll(callbacks);
     all.addAll(rest);
