@@ -19,7 +19,9 @@ class DatabaseUrlTest {
     assertThat(u.kind()).isEqualTo(DatabaseKind.POSTGRESQL);
     assertThat(u.hosts()).containsExactly(new DatabaseUrl.HostPort("db.example", 6543));
     assertThat(u.database()).isEqualTo("shop");
-    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/shop?sslmode=require");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/shop");
+    assertThat(u.connectionProperties().getProperty("sslmode")).isEqualTo("require");
+    assertThat(u.toString()).isEqualTo("jdbc:postgresql://db.example:6543/shop?sslmode=require");
   }
 
   @Test
@@ -41,7 +43,8 @@ class DatabaseUrlTest {
   void mysqlAndMariadb() {
     DatabaseUrl m = DatabaseUrl.parse("mysql://root:pw-123@127.0.0.1:3307/app?sslMode=disable");
     assertThat(m.kind()).isEqualTo(DatabaseKind.MARIADB);
-    assertThat(m.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/app?sslMode=disable");
+    assertThat(m.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/app");
+    assertThat(m.connectionProperties().getProperty("sslMode")).isEqualTo("disable");
     assertThat(DatabaseUrl.parse("jdbc:mariadb://h/app").hosts().get(0).port()).isEqualTo(3306);
     assertThat(DatabaseUrl.parse("mariadb://h/app").kind()).isEqualTo(DatabaseKind.MARIADB);
   }
@@ -49,7 +52,8 @@ class DatabaseUrlTest {
   @Test
   void passwordAsJdbcParameterIsMovedToProperties() {
     DatabaseUrl u = DatabaseUrl.parse("jdbc:postgresql://h/db?user=app&password=s3cr3t-x&ssl=true");
-    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db?ssl=true");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
+    assertThat(u.toString()).isEqualTo("jdbc:postgresql://h:5432/db?ssl=true (user app)");
     assertThat(u.connectionProperties().getProperty("password")).isEqualTo("s3cr3t-x");
   }
 
@@ -65,7 +69,7 @@ class DatabaseUrlTest {
     assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("no host");
     assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://h/")).hasMessageContaining("database");
     assertThatThrownBy(() -> DatabaseUrl.parse("sqlserver://h/db"))
-        .hasMessageContaining("cannot parse");
+        .hasMessageContaining("unsupported scheme");
     assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://h:99999/db"))
         .hasMessageContaining("out of range");
   }
