@@ -53,7 +53,9 @@ class DatabaseUrlTest {
   void passwordAsJdbcParameterIsMovedToProperties() {
     DatabaseUrl u = DatabaseUrl.parse("jdbc:postgresql://h/db?user=app&password=s3cr3t-x&ssl=true");
     assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
-    assertThat(u.toString()).isEqualTo("jdbc:postgresql://h:5432/db?ssl=true (user app)");
+    assertThat(u.toString())
+        .isEqualTo("jdbc:postgresql://h:5432/db?(parameters not shown) (user app)");
+    assertThat(u.connectionProperties().getProperty("ssl")).isEqualTo("true");
     assertThat(u.connectionProperties().getProperty("password")).isEqualTo("s3cr3t-x");
   }
 

@@ -80,6 +80,7 @@ public final class DatabaseUrl {
   private final Optional<String> user;
   private final Optional<String> password;
   private final Map<String, String> params;
+  private final boolean passwordInQuery;
 
   /** A host and port; the host is lower-cased, IPv6 without brackets. */
   public record HostPort(String host, int port) {
@@ -104,7 +105,9 @@ public final class DatabaseUrl {
       String database,
       Optional<String> user,
       Optional<String> password,
-      Map<String, String> params) {
+      Map<String, String> params,
+      boolean passwordInQuery) {
+    this.passwordInQuery = passwordInQuery;
     this.kind = kind;
     this.hosts = List.copyOf(hosts);
     this.database = database;
@@ -205,8 +208,15 @@ public final class DatabaseUrl {
         continue;
       }
       int eq = pair.indexOf('=');
-      String k = decode(eq < 0 ? pair : pair.substring(0, eq), "a parameter name");
-      String v = eq < 0 ? "" : decode(pair.substring(eq + 1), "a parameter value");
+      if (eq < 0) {
+        throw bad(
+            "has a parameter without '=value'"
+                + (passwordInQuery ? " (not shown: it may be part of a misencoded password)" : "")
+                + "; "
+                + ENCODE);
+      }
+      String k = decode(pair.substring(0, eq), "a parameter name");
+      String v = decode(pair.substring(eq + 1), "a parameter value");
       String lower = k.toLowerCase(Locale.ROOT);
       if (REDIRECTING.contains(lower)) {
         throw bad(
@@ -255,7 +265,7 @@ public final class DatabaseUrl {
     if (password.isPresent() && password.get().indexOf('\0') >= 0) {
       throw bad("the password holds a NUL character, which no server accepts");
     }
-    return new DatabaseUrl(kind, hosts, database, user, password, params);
+    return new DatabaseUrl(kind, hosts, database, user, password, params, passwordInQuery);
   }
 
   /**
@@ -470,7 +480,8 @@ public final class DatabaseUrl {
 
   /** The same server and credentials, another database (a scratch copy for a restore check). */
   public DatabaseUrl withDatabase(String otherDatabase) {
-    return new DatabaseUrl(kind, hosts, otherDatabase, user, password, new LinkedHashMap<>(params));
+    return new DatabaseUrl(
+        kind, hosts, otherDatabase, user, password, new LinkedHashMap<>(params), passwordInQuery);
   }
 
   /**
@@ -512,12 +523,20 @@ public final class DatabaseUrl {
         && hosts.stream().anyMatch(h -> other.hosts.stream().anyMatch(h::sameServerAs));
   }
 
-  /** Printable form: JDBC URL and parameters (encoded) with the user but never the password. */
+  /**
+   * Printable form: JDBC URL and parameters (encoded) with the user but never the password. When
+   * the password came as a {@code password=} parameter the other parameters are not shown: after a
+   * password with an unencoded '&' they may be pieces of it.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(jdbcUrl());
     char sepChar = '?';
-    for (Map.Entry<String, String> e : params.entrySet()) {
+    if (passwordInQuery && !params.isEmpty()) {
+      sb.append("?(parameters not shown)");
+    }
+    for (Map.Entry<String, String> e :
+        passwordInQuery ? Map.<String, String>of().entrySet() : params.entrySet()) {
       sb.append(sepChar).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
       sepChar = '&';
     }
