@@ -81,6 +81,33 @@ public final class YamlMap {
     return parse(file.toString(), text);
   }
 
+  /**
+   * Longest line a configuration file may have: the YAML scanner slows down superlinearly on one
+   * long line (a 1 MB line takes seconds), and no real configuration line comes near this.
+   */
+  public static final int MAX_LINE = 64 * 1024;
+
+  private static void checkLineLengths(String file, String text) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE) {
+          throw new ConfigException(
+              file,
+              line,
+              null,
+              "this line is longer than "
+                  + (MAX_LINE / 1024)
+                  + " KiB, the most prodguard reads in one line of a configuration file: check"
+                  + " the file");
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+  }
+
   /** Deepest nesting of mappings and sequences a configuration file may have. */
   public static final int MAX_DEPTH = 64;
 
@@ -88,6 +115,7 @@ public final class YamlMap {
     if (text.length() > ConfigFiles.MAX_BYTES) {
       throw ConfigFiles.tooLarge(file, "the file");
     }
+    checkLineLengths(file, text);
     Node root;
     try {
       LoadSettings settings =

@@ -95,10 +95,24 @@ class HostileConfigFileTest {
   }
 
   @Test
-  @DisplayName("a long scalar just under the limit parses (and is then an unknown key)")
-  void scalarUnderTheLimit() {
+  @DisplayName(
+      "one line over 64 KiB (a long scalar or comment under the size limit) is refused naming the"
+          + " line: the YAML scanner is superlinear in line length")
+  void longLine() {
     ConfigException e = configError(ENVS + "x: " + "a".repeat(1_000_000) + "\n");
-    assertThat(e.getMessage()).doesNotContain("larger than");
+    assertThat(e.getMessage()).contains("longer than 64 KiB");
+    assertThat(e.line()).isEqualTo(4);
+    ConfigException c = configError(ENVS + "# " + "a".repeat(100_000) + "\n");
+    assertThat(c.line()).isEqualTo(4);
+  }
+
+  @Test
+  @DisplayName(
+      "a long multi-line value under both limits still parses (and is then an unknown key)")
+  void longValueUnderTheLimits() {
+    ConfigException e = configError(ENVS + "x: " + ("a".repeat(60) + "\n  ").repeat(15_000) + "\n");
+    assertThat(e.getMessage()).doesNotContain("larger than").doesNotContain("longer than");
+    assertThat(e.getMessage()).contains("'x'");
   }
 
   @Test
