@@ -71,8 +71,8 @@ public final class DatabaseUrl {
       "expected jdbc:postgresql://host:port/db, postgresql://user@host/db,"
           + " jdbc:mariadb://host:port/db, mysql://... or mariadb://...";
   private static final String ENCODE =
-      "percent-encode these characters in a password or value: @ %40, / %2F, ? %3F, # %23,"
-          + " % %25, : %3A, & %26, space %20";
+      "percent-encode them in a password or value: @ as %40, / %2F, ? %3F, # %23, % %25,"
+          + " : %3A, & %26, space %20";
 
   private final DatabaseKind kind;
   private final List<HostPort> hosts;
@@ -146,7 +146,7 @@ public final class DatabaseUrl {
       }
     }
     if (rest.indexOf('#') >= 0) {
-      throw bad("contains an unencoded '#'; " + ENCODE);
+      throw bad("contains a '#' (a password or value holding it?); " + ENCODE);
     }
     int end = rest.length();
     for (int i = 0; i < rest.length(); i++) {
@@ -162,7 +162,7 @@ public final class DatabaseUrl {
     if (authority.indexOf('@') != at || tail.indexOf('@') >= 0) {
       throw bad(
           "has an '@' that is not the one separator between user and host: a password or value"
-              + " holding '@', '/' or '?' must be percent-encoded; "
+              + " holds '@', '/' or '?'; "
               + ENCODE);
     }
     Optional<String> user = Optional.empty();
