@@ -41,6 +41,7 @@ public final class RuleIds {
       List.of(
           "drop-database",
           "drop-schema",
+          "drop-cascade",
           "drop-table",
           "drop-column",
           "truncate",

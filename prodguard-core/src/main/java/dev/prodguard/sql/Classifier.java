@@ -70,7 +70,8 @@ public final class Classifier {
    */
   private void mentions(SqlStatement s, List<Operation> out) {
     String text = s.source().text();
-    if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null) {
+    if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null
+        && !unicodeEscapedName(text, s.start(), s.end())) {
       return;
     }
     for (Operation op : out) {
@@ -84,7 +85,9 @@ public final class Classifier {
       Token t = lx.next();
       String name = null;
       String how = null;
-      if (t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT) {
+      if (t.type == Token.Type.WORD
+          || t.type == Token.Type.QUOTED_IDENT
+          || t.type == Token.Type.PLACEHOLDER) {
         String id = t.identifier().toLowerCase(Locale.ROOT);
         if (ProdguardObjects.reserved(id)) {
           name = id;
@@ -97,6 +100,15 @@ public final class Classifier {
         out.add(new Operation(OpKind.REFERENCE, s, name, null, null, null, how, null));
       }
     }
+  }
+
+  /** PostgreSQL {@code U&"..."}: a name whose characters may be written as escapes. */
+  private boolean unicodeEscapedName(String text, int from, int to) {
+    if (syntax != SqlSyntax.POSTGRESQL) {
+      return false;
+    }
+    int i = text.indexOf("&\"", from);
+    return i >= 0 && i < to;
   }
 
   static String lastPart(String name) {
@@ -448,22 +460,81 @@ public final class Classifier {
 
     // ---- names -------------------------------------------------------------------------
 
-    /** A possibly qualified object name, lower-case; null when the next token is not a name. */
+    /**
+     * A possibly qualified object name, lower-case; null when the next token is not a name. A
+     * Flyway placeholder in it ({@code ${schema}.t}, {@code t_${suffix}}) is replaced by Flyway
+     * before the server reads the text, with a value prodguard does not know: in the qualifier it
+     * may be any schema (the bare name is returned, which every schema's protected table of that
+     * name matches); in the object's own name it may be any object, which is unknown, except {@code
+     * ${flyway:table}}, Flyway's history table (a reserved name, {@link ProdguardObjects}).
+     */
     String name() {
       Token t = lx.peek();
       if (!t.isName()) {
         return null;
       }
       next();
-      StringBuilder sb = new StringBuilder(t.identifier());
+      List<String> parts = new ArrayList<>(2);
+      boolean[] placeholder = new boolean[1];
+      parts.add(gluedPart(t, placeholder));
+      boolean qualifierPlaceholder = false;
       while (lx.peek().isPunct('.') && lx.peek(1).isName()) {
         next();
-        sb.append('.').append(next().identifier());
+        qualifierPlaceholder |= placeholder[0];
+        placeholder[0] = false;
+        parts.add(gluedPart(next(), placeholder));
       }
       if (lx.peek().isPunct('*')) {
         next(); // PostgreSQL: table and descendants
       }
-      return sb.toString();
+      String last = parts.get(parts.size() - 1);
+      if (placeholder[0]) {
+        if (!last.equalsIgnoreCase(ProdguardObjects.FLYWAY_TABLE_PLACEHOLDER)) {
+          unknown(
+              "the Flyway placeholder in the name "
+                  + String.join(".", parts)
+                  + " is replaced before the server reads it: prodguard cannot tell which object"
+                  + " this names");
+        }
+        return String.join(".", parts);
+      }
+      if (qualifierPlaceholder) {
+        return last; // ${schema}.t: t in whichever schema the placeholder names
+      }
+      return String.join(".", parts);
+    }
+
+    /**
+     * One part of a name, with the name and placeholder tokens glued to it ({@code t_${x}}, {@code
+     * ${x}t}: Flyway joins them into one identifier); {@code placeholder[0]} is set when one of
+     * them is a placeholder.
+     */
+    String gluedPart(Token first, boolean[] placeholder) {
+      StringBuilder sb = new StringBuilder(first.identifier());
+      placeholder[0] |= first.type == Token.Type.PLACEHOLDER;
+      Token last = first;
+      while (true) {
+        Token n = lx.peek();
+        boolean glued = n.start == last.end && n.type != Token.Type.EOF;
+        if (glued && (n.isName() || (last.text().endsWith("$") && n.isPunct('{')))) {
+          if (n.isPunct('{')) {
+            // PostgreSQL reads "t${x}" as the word "t$" and "{": the placeholder's rest
+            while (!lx.atEnd() && !lx.peek().isPunct('}')) {
+              sb.append(next().text());
+            }
+            lx.acceptPunct('}');
+            placeholder[0] = true;
+            return sb.append('}').toString();
+          }
+          placeholder[0] |= n.type == Token.Type.PLACEHOLDER;
+          if (placeholder[0] || last.type == Token.Type.PLACEHOLDER) {
+            sb.append(next().identifier());
+            last = n;
+            continue;
+          }
+        }
+        return sb.toString();
+      }
     }
 
     /** The last part of a name such as {@code t.col}. */
@@ -951,6 +1022,11 @@ public final class Classifier {
       }
       lx.accept("TABLE");
       add(OpKind.COPY_IN, name());
+      unknown(
+          "LOAD "
+              + kind.upper()
+              + " LOCAL INFILE reads a file on the machine that runs the migration: prodguard"
+              + " cannot see the rows it loads, nor whether it REPLACEs existing ones");
     }
 
     /**
@@ -1061,7 +1137,8 @@ public final class Classifier {
 
     void create() {
       next();
-      lx.accept("OR", "REPLACE");
+      boolean orReplace = lx.accept("OR", "REPLACE");
+      int modifiersFrom = lx.peek().start;
       if (lx.peek().is("DEFINER")) {
         // MySQL: DEFINER = user@host before the object kind
         while (!lx.atEnd()
@@ -1090,13 +1167,31 @@ public final class Classifier {
           // IF NOT EXISTS may leave an existing table (with its data) in place
           boolean conditional = lx.peek().is("IF");
           ifExists();
+          String table = name();
+          boolean temporary =
+              s.source()
+                  .text()
+                  .substring(modifiersFrom, kind.start)
+                  .toUpperCase(Locale.ROOT)
+                  .contains("TEMP");
+          if (orReplace && !temporary) {
+            // MariaDB: CREATE OR REPLACE TABLE drops the existing table, rows and all
+            add(
+                OpKind.DROP_TABLE,
+                table,
+                null,
+                null,
+                null,
+                "CREATE OR REPLACE TABLE drops the existing table");
+          }
           add(
               OpKind.CREATE_TABLE,
-              name(),
+              table,
               null,
               null,
               conditional ? EnumSet.of(Flag.IF_EXISTS) : null,
               null);
+          createTableStructure(table);
           createTableQuery();
         }
         case "UNIQUE", "FULLTEXT", "SPATIAL", "INDEX" -> createIndex();
@@ -1127,8 +1222,47 @@ public final class Classifier {
         }
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "CREATE " + kind.upper());
+        case "POLICY" -> policy("CREATE");
         default -> createOther(kind.upper());
       }
+    }
+
+    /**
+     * {@code CREATE/ALTER/DROP POLICY p ON t}: a row-level security policy decides which rows of
+     * {@code t} the application sees and may change; {@code t} is altered.
+     */
+    void policy(String verb) {
+      ifExists();
+      String policy = name();
+      String table = lx.accept("ON") ? name() : null;
+      if (table == null) {
+        unknown(verb + " POLICY without ON table");
+        return;
+      }
+      add(
+          OpKind.ALTER_TABLE_OTHER,
+          table,
+          null,
+          null,
+          cascadeAtEnd() ? EnumSet.of(Flag.CASCADE) : null,
+          verb + " POLICY " + policy);
+    }
+
+    /** Consumes the rest of the statement; true when a depth-0 CASCADE is in it. */
+    boolean cascadeAtEnd() {
+      boolean cascade = false;
+      int depth = 0;
+      while (!lx.atEnd()) {
+        Token t = next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && t.is("CASCADE")) {
+          cascade = true;
+        }
+      }
+      return cascade;
     }
 
     /** MySQL's DEFINER, ALGORITHM and SQL SECURITY, and the TEMP/UNLOGGED kinds of tables. */
@@ -1240,6 +1374,54 @@ public final class Classifier {
         }
         next();
       }
+    }
+
+    /**
+     * PostgreSQL {@code CREATE TABLE x PARTITION OF t} and {@code INHERITS (t, ...)}: rows of the
+     * new table become rows of {@code t} (its reads, DELETEs and UPDATEs reach them); {@code t} is
+     * altered. Read ahead, nothing consumed.
+     */
+    void createTableStructure(String table) {
+      if (syntax != SqlSyntax.POSTGRESQL) {
+        return;
+      }
+      Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+      int depth = 0;
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && t.is("PARTITION") && ahead.peek().is("OF")) {
+          ahead.next();
+          String parent = nameFrom(ahead);
+          add(OpKind.ALTER_TABLE_OTHER, parent, null, null, null, "PARTITION OF: " + table);
+        } else if (depth == 0 && t.is("INHERITS") && ahead.peek().isPunct('(')) {
+          ahead.next();
+          do {
+            String parent = nameFrom(ahead);
+            if (parent == null) {
+              break;
+            }
+            add(OpKind.ALTER_TABLE_OTHER, parent, null, null, null, "INHERITS: " + table);
+          } while (ahead.acceptPunct(','));
+          return;
+        }
+      }
+    }
+
+    /** A plain (possibly qualified) name read from another lexer; null when none is next. */
+    String nameFrom(Lexer ahead) {
+      if (!ahead.peek().isName()) {
+        return null;
+      }
+      StringBuilder sb = new StringBuilder(ahead.next().identifier());
+      while (ahead.peek().isPunct('.') && ahead.peek(1).isName()) {
+        ahead.next();
+        sb.append('.').append(ahead.next().identifier());
+      }
+      return sb.toString();
     }
 
     void createIndex() {
@@ -1715,6 +1897,7 @@ public final class Classifier {
       }
       do {
         String from = name();
+        waitClause();
         if (from == null || !lx.accept("TO")) {
           unknown("RENAME TABLE without a TO");
           return;
@@ -1804,12 +1987,37 @@ public final class Classifier {
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "ALTER " + kind.upper());
         case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
+        case "POLICY" -> policy("ALTER");
+        case "INDEX" -> alterIndex();
         default -> {
           String words = kindWords(kind.upper());
           ifExists();
           add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
         }
       }
+    }
+
+    /**
+     * PostgreSQL's ALTER INDEX ... RENAME TO / SET SCHEMA renames or moves any relation, a table
+     * too ({@code ALTER INDEX orders RENAME TO x} renames the table): judged as an ALTER of the
+     * relation named.
+     */
+    void alterIndex() {
+      ifExists();
+      String index = name();
+      Token action = lx.peek();
+      if (action.is("RENAME") || (action.is("SET") && lx.peek(1).is("SCHEMA"))) {
+        String words = next().upper() + " " + next().upper();
+        add(
+            OpKind.ALTER_TABLE_OTHER,
+            index,
+            null,
+            null,
+            null,
+            "ALTER INDEX " + words + " (on a table, it renames or moves the table)");
+        return;
+      }
+      add(OpKind.ALTER_OTHER, index, null, null, null, "INDEX");
     }
 
     void alterTable() {
@@ -1820,12 +2028,26 @@ public final class Classifier {
         unknown("ALTER TABLE without a table name");
         return;
       }
+      waitClause();
       do {
         if (lx.atEnd()) {
           break;
         }
         alterAction(table);
       } while (skipToComma());
+    }
+
+    /** MariaDB's {@code WAIT n} and {@code NOWAIT} after a table name (lock wait timeout). */
+    void waitClause() {
+      if (syntax != SqlSyntax.MYSQL) {
+        return;
+      }
+      if (lx.peek().is("WAIT") && lx.peek(1).type == Token.Type.NUMBER) {
+        next();
+        next();
+      } else {
+        lx.accept("NOWAIT");
+      }
     }
 
     void alterAction(String table) {
@@ -1856,7 +2078,17 @@ public final class Classifier {
           switch (n.upper()) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "PRIMARY" -> {
               next();
-              add(OpKind.DROP_CONSTRAINT, table);
+              boolean cascade = false;
+              while (!lx.atEnd() && !lx.peek().isPunct(',')) {
+                cascade |= next().is("CASCADE");
+              }
+              add(
+                  OpKind.DROP_CONSTRAINT,
+                  table,
+                  null,
+                  null,
+                  cascade ? EnumSet.of(Flag.CASCADE) : null,
+                  null);
             }
             case "INDEX", "KEY" -> {
               next();
@@ -1938,6 +2170,53 @@ public final class Classifier {
           }
         }
         case "VALIDATE" -> add(OpKind.VALIDATE_CONSTRAINT, table);
+        case "SET" -> {
+          if (lx.peek().is("SCHEMA")) {
+            next();
+            add(OpKind.RENAME_TABLE, table, null, null, null, "SET SCHEMA " + name());
+          } else {
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "SET");
+          }
+        }
+        case "ATTACH", "DETACH" -> {
+          // the partition's rows become (or stop being) rows of the table: both are altered
+          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper() + " PARTITION");
+          if (lx.accept("PARTITION")) {
+            String partition = name();
+            if (partition != null) {
+              add(
+                  OpKind.ALTER_TABLE_OTHER,
+                  partition,
+                  null,
+                  null,
+                  null,
+                  a.upper() + " PARTITION of " + table);
+            }
+          }
+        }
+        case "INHERIT", "NO" -> {
+          // the child's rows become (or stop being) rows of the parent: both are altered
+          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
+          lx.accept("INHERIT");
+          String parent = name();
+          if (parent != null) {
+            add(OpKind.ALTER_TABLE_OTHER, parent, null, null, null, "INHERIT by " + table);
+          }
+        }
+        case "EXCHANGE" -> {
+          // MariaDB: EXCHANGE PARTITION p WITH TABLE t swaps the rows of p and t
+          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "EXCHANGE PARTITION");
+          if (skipPast("TABLE")) {
+            String other = name();
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                other,
+                null,
+                null,
+                null,
+                "EXCHANGE PARTITION with " + table);
+          }
+        }
         default -> add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
       }
     }
@@ -2063,7 +2342,13 @@ public final class Classifier {
           ifExists();
           String trig = name();
           String table = lx.accept("ON") ? name() : null;
-          add(OpKind.DROP_TRIGGER, table, null, null, null, trig);
+          add(
+              OpKind.DROP_TRIGGER,
+              table,
+              null,
+              null,
+              cascadeAtEnd() ? EnumSet.of(Flag.CASCADE) : null,
+              trig);
         }
         case "OWNED" ->
             add(
@@ -2075,10 +2360,18 @@ public final class Classifier {
                 "DROP OWNED drops every object a role owns");
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.REVOKE, null, null, null, null, "DROP " + kind.upper());
+        case "POLICY" -> policy("DROP");
         default -> {
           String words = kindWords(kind.upper());
           ifExists();
-          add(OpKind.DROP_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+          String target = lx.peek().isName() ? name() : null;
+          add(
+              OpKind.DROP_OTHER,
+              target,
+              null,
+              null,
+              cascadeAtEnd() ? EnumSet.of(Flag.CASCADE) : null,
+              words);
         }
       }
     }
@@ -2119,6 +2412,9 @@ public final class Classifier {
       ifExists();
       String index = name();
       String table = lx.accept("ON") ? name() : null; // MySQL: DROP INDEX i ON t
+      if (cascadeAtEnd()) {
+        flags.add(Flag.CASCADE);
+      }
       add(OpKind.DROP_INDEX, table, null, null, flags, index);
     }
 
@@ -2133,25 +2429,38 @@ public final class Classifier {
         unknown("routine nested too deeply to analyse");
         return;
       }
+      boolean[] declaring = {false};
       splitter.split(
           s.source(),
           from,
           to,
           piece ->
-              new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via)
-                  .bodyStatement());
+              declaring[0] =
+                  new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via)
+                      .bodyStatement(declaring[0]));
     }
 
-    /** One piece of a routine body: strips procedural control flow, then classifies the SQL. */
-    void bodyStatement() {
+    /**
+     * One piece of a routine body: strips procedural control flow, then classifies the SQL. {@code
+     * declaring}: the piece follows a PL/pgSQL {@code DECLARE} (each variable is a piece of its own
+     * up to the block's {@code BEGIN}). Returns whether the next piece still does.
+     */
+    boolean bodyStatement(boolean declaring) {
       if (s.problem() != null) {
         unknown(s.problem());
-        return;
+        return false;
+      }
+      if (declaring && syntax == SqlSyntax.POSTGRESQL) {
+        // "b text", "c CONSTANT int := f()", "r record; BEGIN ...": declarations up to BEGIN
+        if (!skipPastScanning("BEGIN")) {
+          return true;
+        }
+        declaring = false;
       }
       while (true) {
         Token t = lx.peek();
         if (t.type == Token.Type.EOF) {
-          return;
+          return declaring;
         }
         if (t.text().equals("<<")) {
           // <<label>>
@@ -2166,10 +2475,10 @@ public final class Classifier {
         if (t.type != Token.Type.WORD) {
           if (lx.peek(1).text().equals(":=")) {
             scanForExecute();
-            return;
+            return false;
           }
           sub(t.start, s.end());
-          return;
+          return false;
         }
         switch (t.upper()) {
           case "BEGIN" -> {
@@ -2180,21 +2489,20 @@ public final class Classifier {
               // a block kept whole by the splitter: its statements, one by one
               body(lx.peek().start, s.end(), false);
             }
-            return;
+            return false;
           }
           case "DECLARE" -> {
             if (syntax == SqlSyntax.MYSQL) {
               mysqlDeclare();
-              return;
+              return false;
             }
-            if (!skipPast("BEGIN")) {
-              scanForExecute();
-              return;
+            if (!skipPastScanning("BEGIN")) {
+              return true; // the next pieces are declarations too, up to BEGIN
             }
           }
           case "IF", "ELSIF", "ELSEIF", "WHEN" -> {
             if (!skipPastScanning("THEN")) {
-              return;
+              return false;
             }
           }
           case "CASE" -> {
@@ -2206,12 +2514,12 @@ public final class Classifier {
           case "ELSE", "LOOP", "REPEAT", "EXCEPTION" -> next();
           case "WHILE", "FOR", "FOREACH" -> {
             if (!skipPastScanning(syntax == SqlSyntax.MYSQL && t.is("WHILE") ? "DO" : "LOOP")) {
-              return;
+              return false;
             }
           }
           case "EXECUTE", "PREPARE" -> {
             dynamicAt(t, t.upper() + " in a routine body");
-            return;
+            return false;
           }
           case "END",
               "RETURN",
@@ -2233,21 +2541,34 @@ public final class Classifier {
               "UNTIL",
               "DEALLOCATE" -> {
             scanForExecute();
-            return;
+            return false;
           }
           default -> {
             Token n = lx.peek(1);
             if (n.text().equals(":=")
                 || (n.isPunct('.') && lx.peek(3).text().equals(":="))
-                || (n.isPunct('['))) {
+                || (n.isPunct('['))
+                || (syntax == SqlSyntax.POSTGRESQL && plpgsqlAssignment())) {
               scanForExecute(); // assignment
-              return;
+              return false;
             }
             sub(t.start, s.end());
-            return;
+            return false;
           }
         }
       }
+    }
+
+    /**
+     * PL/pgSQL's {@code target = expr} (also {@code NEW.col = expr}, {@code a.b.c = expr}): a name,
+     * then {@code =}.
+     */
+    boolean plpgsqlAssignment() {
+      int k = 1;
+      while (lx.peek(k).isPunct('.') && lx.peek(k + 1).isName()) {
+        k += 2;
+      }
+      return lx.peek(k).isPunct('=');
     }
 
     /**
@@ -2262,11 +2583,9 @@ public final class Classifier {
           handler = true;
         } else if (handler && t.is("FOR")) {
           next();
-          while (!lx.atEnd() && !startsMysqlBody(lx.peek())) {
-            next(); // the conditions: SQLEXCEPTION, NOT FOUND, SQLSTATE '...', names
-          }
+          handlerConditions();
           if (!lx.atEnd()) {
-            body(lx.peek().start, s.end(), false);
+            body(lx.peek().start, s.end(), false); // ROLLBACK, COMMIT, BEGIN ... END, SET ...
           }
           return;
         }
@@ -2275,6 +2594,25 @@ public final class Classifier {
           return;
         }
         next();
+      }
+    }
+
+    /**
+     * A handler's conditions, up to its statement: {@code SQLEXCEPTION}, {@code SQLWARNING}, {@code
+     * NOT FOUND}, {@code SQLSTATE [VALUE] '...'}, error numbers and condition names, by commas.
+     */
+    void handlerConditions() {
+      while (!lx.atEnd()) {
+        Token c = next();
+        if (c.is("NOT")) {
+          lx.accept("FOUND");
+        } else if (c.is("SQLSTATE")) {
+          lx.accept("VALUE");
+          next(); // the state string
+        }
+        if (!lx.acceptPunct(',')) {
+          return;
+        }
       }
     }
 

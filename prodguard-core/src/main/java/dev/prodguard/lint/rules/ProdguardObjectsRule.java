@@ -28,6 +28,13 @@ public final class ProdguardObjectsRule extends BaseRule {
 
   @Override
   public String check(Operation op, RuleContext context) {
+    if (op.kind().touchesTable() && ProdguardObjects.systemCatalog(op.target(), context.syntax())) {
+      return statement(op)
+          + " on "
+          + op.target()
+          + ", a system catalog of the database server: writing the catalogs can switch"
+          + " prodguard's triggers and guards off beneath every check";
+    }
     if (!ProdguardObjects.reserved(op.target())) {
       return null;
     }

@@ -9,6 +9,7 @@ public final class Rules {
       List.of(
           new DropDatabaseRule(),
           new DropSchemaRule(),
+          new DropCascadeRule(),
           new DropTableRule(),
           new DropColumnRule(),
           new TruncateRule(),

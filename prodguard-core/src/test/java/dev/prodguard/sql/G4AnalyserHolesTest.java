@@ -1,0 +1,119 @@
+package dev.prodguard.sql;
+
+import static dev.prodguard.sql.G4ClassifierTest.mysql;
+import static dev.prodguard.sql.G4ClassifierTest.pg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Holes an attacker found in the analyser (G4, G10): each statement below passed {@code lint}
+ * before, as an operation on the wrong object or none at all.
+ */
+@DisplayName("G4: what an attacker hid from the analyser is found")
+class G4AnalyserHolesTest {
+
+  @ParameterizedTest(name = "G4: a Flyway placeholder in a name: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          DELETE FROM ${flyway:table} | delete ${flyway:table}
+          DELETE FROM ${flyway:defaultSchema}.${flyway:table} WHERE true | delete ${flyway:defaultSchema}.${flyway:table}
+          DELETE FROM ${flyway:defaultSchema}.orders | delete orders
+          DROP TABLE ${victim} | unknown; drop-table ${victim}
+          TRUNCATE orders_${suffix} | unknown; truncate orders_${suffix}
+          UPDATE ${x}orders SET v = 1 | unknown; update ${x}orders [v]
+          SELECT * FROM ${flyway:table} | select; reference ${flyway:table}
+          """)
+  void placeholders(String sql, String expected) {
+    assertThat(pg(sql)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "G4: PostgreSQL Unicode-escaped names are read decoded: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          DELETE FROM U&"ord\\0065rs" | delete orders
+          DELETE FROM u&"prodguard\\005faudit" WHERE id = 1 | delete prodguard_audit [HAS_WHERE]
+          SELECT * FROM U&"prodguard\\005faudit" | select; reference prodguard_audit
+          DELETE FROM U&"ord!0065rs" UESCAPE '!' | unknown
+          """)
+  void unicodeNames(String sql, String expected) {
+    assertThat(pg(sql)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "G10: MariaDB folds case and accents of routine names: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          DROP PROCEDURE PRÖDGUARD_ASSERT | drop-function prödguard_assert
+          """)
+  void accentFolding(String sql, String expected) {
+    assertThat(mysql(sql)).isEqualTo(expected.strip());
+    assertThat(ProdguardObjects.reserved("PRÖDGUARD_ASSERT")).isTrue();
+    assertThat(ProdguardObjects.reserved("Flyway_Schéma_History")).isTrue();
+  }
+
+  @ParameterizedTest(name = "G4: MariaDB statements read whole: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE OR REPLACE TABLE orders (id int) | drop-table orders; create-table orders
+          CREATE OR REPLACE TEMPORARY TABLE scratch (id int) | create-table scratch
+          LOAD DATA LOCAL INFILE '/tmp/x.csv' REPLACE INTO TABLE orders | copy-in orders; unknown
+          ALTER TABLE orders NOWAIT DROP COLUMN v | drop-column orders.v
+          ALTER TABLE orders WAIT 5 DROP COLUMN v, ADD COLUMN w int | drop-column orders.v; add-column orders.w
+          RENAME TABLE orders WAIT 1 TO old_orders | rename-table orders
+          ALTER TABLE p EXCHANGE PARTITION p0 WITH TABLE orders | alter-table-other p; alter-table-other orders
+          CREATE PROCEDURE p() BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION ROLLBACK; DELETE FROM t WHERE id = 1; END; CALL p() | create-function p; transaction [IN_BODY, DEFERRED]; delete t [HAS_WHERE, IN_BODY, DEFERRED]; call p; transaction [IN_BODY]; delete t [HAS_WHERE, IN_BODY]
+          CREATE PROCEDURE p() BEGIN DECLARE CONTINUE HANDLER FOR SQLSTATE '23000', NOT FOUND COMMIT; END | create-function p; transaction [IN_BODY, DEFERRED]
+          """)
+  void mariadb(String sql, String expected) {
+    assertThat(mysql(sql)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "G4: PostgreSQL relation moves, partitions, policies, cascades: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          ALTER INDEX orders RENAME TO old_orders | alter-table-other orders
+          ALTER INDEX IF EXISTS orders SET SCHEMA archive | alter-table-other orders
+          ALTER INDEX orders_v SET (fillfactor = 70) | alter-other orders_v
+          ALTER TABLE orders SET SCHEMA archive | rename-table orders
+          ALTER TABLE p ATTACH PARTITION orders FOR VALUES FROM (1) TO (10) | alter-table-other p; alter-table-other orders
+          ALTER TABLE p DETACH PARTITION orders | alter-table-other p; alter-table-other orders
+          ALTER TABLE child INHERIT orders | alter-table-other child; alter-table-other orders
+          CREATE TABLE extra PARTITION OF orders FOR VALUES IN (7) | create-table extra; alter-table-other orders
+          CREATE TABLE extra (n int) INHERITS (orders, app.users) | create-table extra; alter-table-other orders; alter-table-other app.users
+          CREATE POLICY hide ON orders USING (false) | alter-table-other orders
+          DROP POLICY IF EXISTS hide ON orders | alter-table-other orders
+          DROP TYPE kind CASCADE | drop-other kind [CASCADE]
+          DROP FUNCTION f(int) CASCADE | drop-function f [CASCADE]
+          DROP INDEX orders_key CASCADE | drop-index [CASCADE]
+          ALTER TABLE users DROP CONSTRAINT users_pkey CASCADE | drop-constraint users [CASCADE]
+          """)
+  void postgres(String sql, String expected) {
+    assertThat(pg(sql)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "G4: PL/pgSQL that is not unknown: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          DO $$ DECLARE a int; b text; c CONSTANT int := 1; BEGIN UPDATE t SET x = a WHERE id = c; END $$ | do-block; update t [x] [HAS_WHERE, IN_BODY]
+          CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched = now(); x = 1; RETURN NEW; END $$ | create-function touch
+          DO $$ DECLARE a int; BEGIN DELETE FROM t; END $$ | do-block; delete t [IN_BODY]
+          DO $$ DECLARE a int := wipe(); BEGIN NULL; END $$ | do-block; function-call wipe [IN_BODY, OPAQUE]
+          """)
+  void plpgsql(String sql, String expected) {
+    assertThat(pg(sql)).isEqualTo(expected.strip());
+  }
+}
