@@ -168,6 +168,37 @@ public final class Classifier {
         f.add(Flag.DEFERRED);
       }
       out.add(new Operation(kind, s, target, column, columns, f, detail, via));
+      if (writesRows(kind) && routines.isView(target)) {
+        throughView(kind, target, f, new HashSet<>());
+      }
+    }
+
+    /**
+     * A write to a view the migrations define changes the view's base table (an updatable view, or
+     * a rule or INSTEAD OF trigger on it): the write is reported on every relation the view reads,
+     * without the view's column names (they may be aliases of other columns). A view whose query
+     * prodguard could not read is an unknown target.
+     */
+    void throughView(OpKind kind, String view, Set<Flag> flags, Set<String> seen) {
+      if (!seen.add(lastPart(view))) {
+        return;
+      }
+      List<String> bases = routines.viewBases(view);
+      if (bases == null) {
+        unknown(
+            kind.name().replace('_', ' ')
+                + " through view "
+                + view
+                + ", whose base tables prodguard cannot read");
+        return;
+      }
+      String where = "through view " + view + (via != null ? ", " + via : "");
+      for (String base : bases) {
+        out.add(new Operation(kind, s, base, null, null, flags, null, where));
+        if (routines.isView(base)) {
+          throughView(kind, base, flags, seen);
+        }
+      }
     }
 
     void addVia(
@@ -1198,7 +1229,11 @@ public final class Classifier {
         case "VIEW", "RECURSIVE" -> {
           lx.accept("VIEW");
           ifExists();
-          add(OpKind.CREATE_VIEW, name()); // its query runs when the view is read, not now
+          String view = name();
+          add(OpKind.CREATE_VIEW, view); // its query runs when the view is read, not now
+          if (view != null && !deferred) {
+            routines.defineView(view, viewBases());
+          }
         }
         case "MATERIALIZED" -> {
           lx.accept("VIEW");
@@ -1263,6 +1298,104 @@ public final class Classifier {
         }
       }
       return cascade;
+    }
+
+    /**
+     * The relations a view's query reads: every name after FROM, JOIN or a comma of a FROM list, at
+     * any depth (more than the base table, never less); null when a FROM item is something else
+     * than a name or a subquery (a function, a placeholder). Read ahead, nothing consumed.
+     */
+    List<String> viewBases() {
+      Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+      while (!ahead.atEnd() && !ahead.peek().is("AS")) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          skipGroup(ahead);
+        }
+      }
+      List<String> bases = new ArrayList<>();
+      // per depth: whether a FROM list is being read there
+      java.util.ArrayDeque<Boolean> inFrom = new java.util.ArrayDeque<>();
+      inFrom.push(false);
+      boolean expectItem = false;
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        boolean item = expectItem;
+        if (expectItem) {
+          expectItem = false;
+          if (t.is("LATERAL") || t.is("ONLY")) {
+            expectItem = true;
+            continue;
+          }
+          if (t.isName() && !ahead.peek().isPunct('(') && !(t.type == Token.Type.PLACEHOLDER)) {
+            StringBuilder n = new StringBuilder(t.identifier());
+            while (ahead.peek().isPunct('.') && ahead.peek(1).isName()) {
+              ahead.next();
+              Token part = ahead.next();
+              if (part.type == Token.Type.PLACEHOLDER) {
+                return null;
+              }
+              n.append('.').append(part.identifier());
+            }
+            if (ahead.peek().isPunct('(')) {
+              return null; // schema.f(): a function's rows
+            }
+            bases.add(n.toString());
+            continue;
+          }
+          if (!t.isPunct('(')) {
+            return null; // f(), a placeholder, VALUES ...: not a relation prodguard can name
+          }
+        }
+        if (t.isPunct('(')) {
+          Token n = ahead.peek();
+          boolean nestedJoin =
+              item && !(n.is("SELECT") || n.is("WITH") || n.is("VALUES") || n.is("TABLE"));
+          inFrom.push(nestedJoin); // FROM (a JOIN b): a is an item too
+          expectItem = nestedJoin;
+        } else if (t.isPunct(')')) {
+          if (inFrom.size() > 1) {
+            inFrom.pop();
+          }
+        } else if (t.is("FROM") || t.is("JOIN") || t.is("STRAIGHT_JOIN")) {
+          inFrom.pop();
+          inFrom.push(true);
+          expectItem = true;
+        } else if (t.isPunct(',') && inFrom.peek()) {
+          expectItem = true;
+        } else if (t.is("WHERE")
+            || t.is("GROUP")
+            || t.is("HAVING")
+            || t.is("WINDOW")
+            || t.is("ORDER")
+            || t.is("LIMIT")
+            || t.is("UNION")
+            || t.is("INTERSECT")
+            || t.is("EXCEPT")
+            || t.is("ON")
+            || t.is("USING")) {
+          if (!(t.is("ON") || t.is("USING"))) {
+            inFrom.pop();
+            inFrom.push(false);
+          }
+        } else if (t.is("TABLE") && !ahead.atEnd() && bases.isEmpty() && ahead.peek().isName()) {
+          expectItem = true; // AS TABLE t
+        }
+      }
+      return bases;
+    }
+
+    /** Skips to the parenthesis closing one just read. */
+    void skipGroup(Lexer ahead) {
+      int depth = 1;
+      while (depth > 0 && !ahead.atEnd()) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
+      }
     }
 
     /** MySQL's DEFINER, ALGORITHM and SQL SECURITY, and the TEMP/UNLOGGED kinds of tables. */
@@ -1904,6 +2037,9 @@ public final class Classifier {
         }
         String to = name();
         add(OpKind.RENAME_TABLE, from, null, null, null, "to " + to);
+        if (from != null && to != null && !deferred) {
+          routines.renameView(from, to);
+        }
       } while (lx.acceptPunct(','));
     }
 
@@ -1989,6 +2125,23 @@ public final class Classifier {
         case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
         case "POLICY" -> policy("ALTER");
         case "INDEX" -> alterIndex();
+        case "VIEW" -> {
+          ifExists();
+          String view = name();
+          add(OpKind.ALTER_OTHER, view, null, null, null, "VIEW");
+          if (view != null && !deferred) {
+            if (lx.peek().is("RENAME") && lx.peek(1).is("TO")) {
+              next();
+              next();
+              String to = name();
+              if (to != null) {
+                routines.renameView(view, to);
+              }
+            } else if (syntax == SqlSyntax.MYSQL) {
+              routines.defineView(view, viewBases()); // ALTER VIEW v AS query
+            }
+          }
+        }
         default -> {
           String words = kindWords(kind.upper());
           ifExists();
@@ -2324,7 +2477,15 @@ public final class Classifier {
             dropEach(syntax == SqlSyntax.MYSQL ? OpKind.DROP_DATABASE : OpKind.DROP_SCHEMA);
         case "TABLE" -> dropEach(OpKind.DROP_TABLE);
         case "INDEX" -> dropIndex();
-        case "VIEW" -> dropEach(OpKind.DROP_VIEW);
+        case "VIEW" -> {
+          int before = out.size();
+          dropEach(OpKind.DROP_VIEW);
+          for (Operation op : List.copyOf(out.subList(before, out.size()))) {
+            if (op.target() != null && !deferred) {
+              routines.dropView(op.target());
+            }
+          }
+        }
         case "MATERIALIZED" -> {
           lx.accept("VIEW");
           dropEach(OpKind.DROP_VIEW);
@@ -2668,6 +2829,13 @@ public final class Classifier {
       }
       out.add(new Operation(OpKind.DYNAMIC_SQL, at, null, null, null, f, detail, via));
     }
+  }
+
+  private static boolean writesRows(OpKind kind) {
+    return switch (kind) {
+      case INSERT, UPDATE, DELETE, MERGE, COPY_IN, TRUNCATE -> true;
+      default -> false;
+    };
   }
 
   private static Set<Flag> flagsOrEmpty(Set<Flag> f) {

@@ -25,6 +25,37 @@ public final class Routines {
 
   private final Map<String, Map<String, Routine>> byName = new HashMap<>();
 
+  /**
+   * The views the migrations define, by their last name part: the relations their query reads (a
+   * write through an updatable view changes its base table); null when prodguard could not read
+   * them (a function in FROM, a query it cannot follow).
+   */
+  private final Map<String, List<String>> views = new HashMap<>();
+
+  void defineView(String name, List<String> bases) {
+    views.put(key(name), bases == null ? null : List.copyOf(bases));
+  }
+
+  void dropView(String name) {
+    views.remove(key(name));
+  }
+
+  void renameView(String from, String to) {
+    String k = key(from);
+    if (views.containsKey(k)) {
+      views.put(key(to), views.remove(k));
+    }
+  }
+
+  boolean isView(String name) {
+    return name != null && views.containsKey(key(name));
+  }
+
+  /** The relations a view reads; null when unknown. Only for {@link #isView} names. */
+  List<String> viewBases(String name) {
+    return views.get(key(name));
+  }
+
   void define(String name, String signature, boolean procedure, List<Operation> body) {
     byName
         .computeIfAbsent(key(name), k -> new LinkedHashMap<>())

@@ -116,4 +116,34 @@ class G4AnalyserHolesTest {
   void plpgsql(String sql, String expected) {
     assertThat(pg(sql)).isEqualTo(expected.strip());
   }
+
+  @ParameterizedTest(name = "G4: a write through a view is a write of its base tables: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE VIEW v AS SELECT * FROM orders; DELETE FROM v | create-view v; delete v; delete orders
+          CREATE VIEW v (a) AS SELECT o.id FROM app.orders o JOIN users u ON o.uid = u.id WHERE true; UPDATE v SET a = 1 WHERE a = 2 | create-view v; update v [a] [HAS_WHERE]; update app.orders [HAS_WHERE]; update users [HAS_WHERE]
+          CREATE VIEW v1 AS SELECT * FROM orders; CREATE OR REPLACE VIEW v2 AS SELECT * FROM v1; INSERT INTO v2 VALUES (1) | create-view v1; create-view v2; insert v2; insert v1; insert orders
+          CREATE VIEW v AS SELECT * FROM (orders JOIN x USING (id)); TRUNCATE v | create-view v; truncate v; truncate orders; truncate x
+          CREATE VIEW v AS SELECT * FROM f(); DELETE FROM v WHERE id = 1 | create-view v; delete v [HAS_WHERE]; unknown
+          CREATE VIEW v AS SELECT * FROM orders; DROP VIEW v; DELETE FROM v | create-view v; drop-view v; delete v
+          CREATE VIEW v AS SELECT * FROM orders; ALTER VIEW v RENAME TO w; DELETE FROM w | create-view v; alter-other v; delete w; delete orders
+          CREATE VIEW v AS SELECT * FROM orders; WITH d AS (DELETE FROM v RETURNING *) SELECT 1 | create-view v; delete v; delete orders; select
+          """)
+  void views(String sql, String expected) {
+    assertThat(pg(sql)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(name = "G4: a write through a view is a write of its base tables (MySQL): {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE ALGORITHM = MERGE VIEW v AS SELECT * FROM orders, users WHERE orders.uid = users.id; DELETE FROM v | create-view v; delete v; delete orders; delete users
+          CREATE VIEW v AS SELECT * FROM t1 STRAIGHT_JOIN orders; RENAME TABLE v TO w; UPDATE w SET x = 1 | create-view v; rename-table v; update w [x]; update t1; update orders
+          """)
+  void viewsMysql(String sql, String expected) {
+    assertThat(mysql(sql)).isEqualTo(expected.strip());
+  }
 }
