@@ -29,6 +29,34 @@ public final class Classifier {
   private static final Set<String> WHERE_STOPS = Set.of("RETURNING", "ORDER", "LIMIT");
   private static final Set<String> TRANSACTION_WORDS =
       Set.of("TRANSACTION", "WORK", "PREPARED", "TO", "SAVEPOINT", "START", "END", "COMMIT");
+
+  /** Words that may follow a DML target where an alias could stand. */
+  private static final Set<String> ALIAS_STOPS =
+      Set.of(
+          "SET",
+          "WHERE",
+          "USING",
+          "FROM",
+          "JOIN",
+          "INNER",
+          "LEFT",
+          "RIGHT",
+          "CROSS",
+          "NATURAL",
+          "STRAIGHT_JOIN",
+          "PARTITION",
+          "ORDER",
+          "LIMIT",
+          "RETURNING",
+          "ON",
+          "WHEN",
+          "FOR",
+          "OUTER",
+          "FULL",
+          "USE",
+          "FORCE",
+          "IGNORE");
+
   private static final Set<String> UPDATE_STOPS =
       Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
@@ -568,6 +596,22 @@ public final class Classifier {
       }
     }
 
+    /** An alias after a table name ({@code [AS] o}), consumed; null when none follows. */
+    String alias() {
+      Token t = lx.peek();
+      if (t.is("AS")) {
+        next();
+        return lx.peek().isName() ? next().identifier() : null;
+      }
+      if (t.type == Token.Type.QUOTED_IDENT
+          || (t.type == Token.Type.WORD
+              && !names.keyword(t.text().toLowerCase(Locale.ROOT))
+              && !ALIAS_STOPS.contains(t.upper()))) {
+        return next().identifier();
+      }
+      return null;
+    }
+
     /** The last part of a name such as {@code t.col}. */
     String columnName() {
       String n = name();
@@ -628,7 +672,7 @@ public final class Classifier {
      * Scans the rest of the statement for a depth-0 WHERE; a WHERE that holds for every row ({@code
      * WHERE true}, {@code WHERE 1 = 1}, {@code WHERE x = x OR ...}) does not count.
      */
-    boolean hasWhere() {
+    boolean hasWhere(String target, String alias, boolean others) {
       int depth = 0;
       while (true) {
         Token t = next();
@@ -639,8 +683,13 @@ public final class Classifier {
           depth++;
         } else if (t.isPunct(')')) {
           depth--;
+        } else if (depth == 0
+            && (t.is("USING") || t.is("FROM") || t.is("JOIN") || t.isPunct(','))) {
+          others = true; // another table in scope: an unqualified name may be its column
         } else if (depth == 0 && t.is("WHERE")) {
-          boolean always = Predicate.alwaysTrue(this, WHERE_STOPS, syntax);
+          boolean always =
+              Predicate.alwaysTrue(
+                  this, WHERE_STOPS, syntax, Predicate.Target.of(target, alias, !others));
           scanRest(); // RETURNING, ORDER BY, LIMIT: calls there run too
           return !always;
         }
@@ -709,6 +758,7 @@ public final class Classifier {
         next();
       }
       String target = name();
+      String alias = alias();
       scanning = true;
       if (target == null || !skipPast("SET")) {
         fallback.classify(s, this::add, this::unknown);
@@ -716,7 +766,7 @@ public final class Classifier {
       }
       List<String> cols = assignments(UPDATE_STOPS);
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
-      if (hasWhere()) {
+      if (hasWhere(target, alias, false)) {
         flags.add(Flag.HAS_WHERE);
       }
       add(OpKind.UPDATE, target, null, cols, flags, null);
@@ -793,9 +843,10 @@ public final class Classifier {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      String alias = alias();
       scanning = true;
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
-      if (hasWhere()) {
+      if (hasWhere(target, alias, false)) {
         flags.add(Flag.HAS_WHERE);
       }
       add(OpKind.DELETE, target, null, null, flags, null);
@@ -816,13 +867,16 @@ public final class Classifier {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      String alias = alias();
       scanning = true;
       // The join condition is the row filter of every MATCHED branch: ON true (or 1 = 1) matches
       // every row of the target, a real join only the rows the source names.
       boolean onAlwaysTrue = false;
       if (skipToOn()) {
         next();
-        onAlwaysTrue = Predicate.alwaysTrue(this, Set.of("WHEN"), syntax);
+        onAlwaysTrue =
+            Predicate.alwaysTrue(
+                this, Set.of("WHEN"), syntax, Predicate.Target.of(target, alias, false));
       }
       if (!skipToWhen()) {
         unknown("MERGE without a WHEN clause prodguard can read");
@@ -844,7 +898,9 @@ public final class Classifier {
         boolean condition = !not && !onAlwaysTrue;
         if (lx.peek().is("AND")) {
           next();
-          condition |= !Predicate.alwaysTrue(this, Set.of("THEN"), syntax);
+          condition |=
+              !Predicate.alwaysTrue(
+                  this, Set.of("THEN"), syntax, Predicate.Target.of(target, alias, false));
         }
         if (!lx.accept("THEN")) {
           unknown("a MERGE WHEN clause prodguard cannot read");

@@ -146,4 +146,54 @@ class G4AnalyserHolesTest {
   void viewsMysql(String sql, String expected) {
     assertThat(mysql(sql)).isEqualTo(expected.strip());
   }
+
+  @ParameterizedTest(name = "G4: a WHERE that reads no column of the target is no WHERE: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          DELETE FROM orders WHERE now() > '2000-01-01' | delete orders
+          DELETE FROM orders WHERE (SELECT true) | delete orders
+          DELETE FROM orders WHERE EXISTS (SELECT 1) | delete orders
+          DELETE FROM orders WHERE EXISTS (SELECT 1 FROM old WHERE old.id = id) | delete orders
+          DELETE FROM orders WHERE coalesce(null, true) | delete orders
+          DELETE FROM orders WHERE id IS NOT NULL OR true | delete orders
+          DELETE FROM orders WHERE id > 0 OR now() > '2000-01-01' | delete orders
+          DELETE FROM orders WHERE 'a' = 'b' OR status = 'x' | delete orders
+          DELETE FROM orders WHERE random() < 0.5 | delete orders
+          DELETE FROM orders WHERE $1 = $1 | delete orders
+          DELETE FROM orders WHERE DATE '2020-01-01' < current_date | delete orders
+          DELETE FROM orders WHERE 'x'::text = 'x' | delete orders
+          DELETE FROM orders USING old WHERE old.flag | delete orders
+          DELETE FROM orders USING old WHERE flag | delete orders
+          UPDATE orders SET v = 1 FROM old WHERE old.id = 7 | update orders [v]
+          MERGE INTO orders o USING s ON s.x = 1 WHEN MATCHED THEN DELETE | delete orders
+          DELETE FROM orders WHERE lower(name) = 'x' | delete orders [HAS_WHERE]
+          DELETE FROM orders WHERE now() > created_at | delete orders [HAS_WHERE]
+          DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM old WHERE old.id = o.id) | delete orders [HAS_WHERE]
+          DELETE FROM orders WHERE EXISTS (SELECT 1 FROM old WHERE old.id = orders.id) | delete orders [HAS_WHERE]
+          DELETE FROM orders WHERE id > 0 AND now() > '2000-01-01' | delete orders [HAS_WHERE]
+          DELETE FROM orders USING old WHERE orders.id = old.id | delete orders [HAS_WHERE]
+          DELETE FROM orders WHERE status::text = 'x' | delete orders [HAS_WHERE]
+          DELETE FROM orders WHERE false | delete orders [HAS_WHERE]
+          DELETE FROM orders WHERE CURRENT OF c | delete orders [HAS_WHERE]
+          """)
+  void whereReadsTheTarget(String sql, String expected) {
+    assertThat(pg(sql)).isEqualTo(expected.strip());
+  }
+
+  @ParameterizedTest(
+      name = "G4: a WHERE that reads no column of the target is no WHERE (MySQL): {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          DELETE FROM orders WHERE {fn abs(1)} = 1 | delete orders
+          DELETE FROM orders WHERE {d '2020-01-01'} < NOW() | delete orders
+          DELETE FROM orders WHERE @cutoff < NOW() | delete orders
+          UPDATE orders SET v = {fn now()} WHERE id = {fn abs(-1)} | update orders [v] [HAS_WHERE]
+          """)
+  void whereReadsTheTargetMysql(String sql, String expected) {
+    assertThat(mysql(sql)).isEqualTo(expected.strip());
+  }
 }
