@@ -57,6 +57,9 @@ public final class Classifier {
           "FORCE",
           "IGNORE");
 
+  private static final Set<String> JOINS =
+      Set.of("JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "NATURAL", "STRAIGHT_JOIN");
+
   private static final Set<String> UPDATE_STOPS =
       Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
@@ -673,6 +676,11 @@ public final class Classifier {
      * WHERE true}, {@code WHERE 1 = 1}, {@code WHERE x = x OR ...}) does not count.
      */
     boolean hasWhere(String target, String alias, boolean others) {
+      return hasWhere(target, alias, others, null);
+    }
+
+    /** {@code qualifiers}, when given, name the targets instead of {@code target} and alias. */
+    boolean hasWhere(String target, String alias, boolean others, Set<String> qualifiers) {
       int depth = 0;
       while (true) {
         Token t = next();
@@ -689,7 +697,12 @@ public final class Classifier {
         } else if (depth == 0 && t.is("WHERE")) {
           boolean always =
               Predicate.alwaysTrue(
-                  this, WHERE_STOPS, syntax, Predicate.Target.of(target, alias, !others));
+                  this,
+                  WHERE_STOPS,
+                  syntax,
+                  qualifiers != null
+                      ? Predicate.Target.of(qualifiers)
+                      : Predicate.Target.of(target, alias, !others));
           scanRest(); // RETURNING, ORDER BY, LIMIT: calls there run too
           return !always;
         }
@@ -760,6 +773,12 @@ public final class Classifier {
       String target = name();
       String alias = alias();
       scanning = true;
+      if (target != null
+          && syntax == SqlSyntax.MYSQL
+          && (lx.peek().isPunct(',') || JOINS.contains(lx.peek().upper()))) {
+        multiTableUpdate(target, alias);
+        return;
+      }
       if (target == null || !skipPast("SET")) {
         fallback.classify(s, this::add, this::unknown);
         return;
@@ -770,6 +789,80 @@ public final class Classifier {
         flags.add(Flag.HAS_WHERE);
       }
       add(OpKind.UPDATE, target, null, cols, flags, null);
+    }
+
+    /**
+     * MariaDB's {@code UPDATE a JOIN b ON ... SET a.x = 1, b.y = 2} and {@code UPDATE a, b SET
+     * ...}: each table assigned a column is updated; an unqualified column may be any table's, so
+     * it counts for every table of the references.
+     */
+    void multiTableUpdate(String target, String alias) {
+      java.util.Map<String, String> refs = new java.util.LinkedHashMap<>();
+      String lower = target.toLowerCase(Locale.ROOT);
+      refs.put(lower, lower);
+      refs.putIfAbsent(lastPart(lower), lower);
+      if (alias != null) {
+        refs.put(alias.toLowerCase(Locale.ROOT), lower);
+      }
+      refs.putAll(tableReferences(Set.of("SET"), false));
+      if (!lx.accept("SET")) {
+        unknown("a multi-table UPDATE without SET prodguard can read");
+        return;
+      }
+      java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+      List<String> unqualified = new ArrayList<>();
+      Set<String> qualifiers = new HashSet<>();
+      while (true) {
+        String full = name();
+        if (full == null) {
+          break;
+        }
+        int dot = full.lastIndexOf('.');
+        if (dot < 0) {
+          unqualified.add(full);
+        } else {
+          String q = full.substring(0, dot).toLowerCase(Locale.ROOT);
+          String table = refs.get(q);
+          if (table == null) {
+            table = refs.get(lastPart(q));
+          }
+          if (table == null) {
+            unknown(
+                "UPDATE of " + full + ", whose table prodguard cannot find among the references");
+            table = q;
+          }
+          qualifiers.add(q);
+          qualifiers.add(lastPart(q));
+          columns.computeIfAbsent(table, k -> new ArrayList<>()).add(full.substring(dot + 1));
+        }
+        if (!skipAssignment(UPDATE_STOPS)) {
+          break;
+        }
+      }
+      if (!unqualified.isEmpty()) {
+        for (java.util.Map.Entry<String, String> e : refs.entrySet()) {
+          if (e.getKey().equals(e.getValue())) {
+            columns.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).addAll(unqualified);
+            qualifiers.add(e.getKey());
+            qualifiers.add(lastPart(e.getKey()));
+          }
+        }
+        for (java.util.Map.Entry<String, String> e : refs.entrySet()) {
+          if (columns.containsKey(e.getValue())) {
+            qualifiers.add(e.getKey());
+          }
+        }
+      }
+      boolean where = hasWhere(null, null, true, qualifiers);
+      for (java.util.Map.Entry<String, List<String>> e : columns.entrySet()) {
+        add(
+            OpKind.UPDATE,
+            e.getKey(),
+            null,
+            e.getValue(),
+            where ? EnumSet.of(Flag.HAS_WHERE) : null,
+            null);
+      }
     }
 
     /**
@@ -836,12 +929,30 @@ public final class Classifier {
       while (lx.peek().is("LOW_PRIORITY") || lx.peek().is("QUICK") || lx.peek().is("IGNORE")) {
         next();
       }
-      lx.accept("FROM");
+      boolean from = lx.accept("FROM");
       lx.accept("ONLY");
       String target = name();
       if (target == null) {
         fallback.classify(s, this::add, this::unknown);
         return;
+      }
+      if (syntax == SqlSyntax.MYSQL) {
+        List<String> targets = new ArrayList<>();
+        targets.add(target);
+        skipAllColumns();
+        while (lx.acceptPunct(',')) {
+          String t = name();
+          if (t == null) {
+            break;
+          }
+          targets.add(t);
+          skipAllColumns();
+        }
+        if ((!from && lx.peek().is("FROM")) || (from && lx.peek().is("USING"))) {
+          next();
+          multiTableDelete(targets);
+          return;
+        }
       }
       String alias = alias();
       scanning = true;
@@ -850,6 +961,83 @@ public final class Classifier {
         flags.add(Flag.HAS_WHERE);
       }
       add(OpKind.DELETE, target, null, null, flags, null);
+    }
+
+    /** MariaDB's {@code t.*} in a multi-table DELETE's target list. */
+    void skipAllColumns() {
+      if (lx.peek().isPunct('.') && lx.peek(1).isPunct('*')) {
+        next();
+        next();
+      }
+    }
+
+    /**
+     * MariaDB's {@code DELETE t1, t2 FROM refs} and {@code DELETE FROM t1, t2 USING refs}: every
+     * target (a table or an alias of the references) is deleted from; a target that cannot be
+     * resolved to a table of the references is unknown.
+     */
+    void multiTableDelete(List<String> targets) {
+      scanning = true;
+      java.util.Map<String, String> refs = tableReferences(Set.of(), true);
+      List<String> tables = new ArrayList<>();
+      Set<String> qualifiers = new HashSet<>();
+      for (String t : targets) {
+        String table = refs.get(t.toLowerCase(Locale.ROOT));
+        if (table == null) {
+          table = refs.get(lastPart(t));
+        }
+        if (table == null) {
+          unknown("DELETE target " + t + " is not a table prodguard finds among the references");
+          table = t;
+        }
+        tables.add(table);
+        qualifiers.add(t.toLowerCase(Locale.ROOT));
+        qualifiers.add(lastPart(t));
+      }
+      boolean where = hasWhere(null, null, true, qualifiers);
+      for (String table : tables) {
+        add(OpKind.DELETE, table, null, null, where ? EnumSet.of(Flag.HAS_WHERE) : null, null);
+      }
+    }
+
+    /**
+     * MariaDB table references ({@code a AS x JOIN b y ON ... , c}) up to a depth-0 WHERE, ORDER,
+     * LIMIT or one of {@code stops}: each alias and each table's name (and last part) to the table,
+     * lower-case. A parenthesised group (a subquery, a nested join) names no target.
+     */
+    java.util.Map<String, String> tableReferences(Set<String> stops, boolean first) {
+      java.util.Map<String, String> refs = new java.util.LinkedHashMap<>();
+      boolean expect = first;
+      while (!lx.atEnd()) {
+        Token t = lx.peek();
+        if (t.isPunct(';')
+            || t.is("WHERE")
+            || t.is("ORDER")
+            || t.is("LIMIT")
+            || (t.type == Token.Type.WORD && stops.contains(t.upper()))) {
+          break;
+        }
+        if (t.isPunct('(')) {
+          skipParens();
+          expect = false;
+          continue;
+        }
+        if (expect && t.isName()) {
+          String table = name();
+          String alias = alias();
+          String lower = table.toLowerCase(Locale.ROOT);
+          refs.put(lower, lower);
+          refs.putIfAbsent(lastPart(lower), lower);
+          if (alias != null) {
+            refs.put(alias.toLowerCase(Locale.ROOT), lower);
+          }
+          expect = false;
+          continue;
+        }
+        next();
+        expect = t.isPunct(',') || t.is("JOIN") || t.is("STRAIGHT_JOIN");
+      }
+      return refs;
     }
 
     /**
