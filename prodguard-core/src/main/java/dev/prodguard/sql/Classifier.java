@@ -92,7 +92,117 @@ public final class Classifier {
     List<Operation> out = new ArrayList<>(2);
     new Ctx(statement, out, routines, false, false, 0, null).top();
     mentions(statement, out);
+    if (syntax == SqlSyntax.MYSQL) {
+      implicitCommit(statement, routines, out);
+    }
     return out;
+  }
+
+  /**
+   * MariaDB commits before and after DDL (CREATE, ALTER, DROP, RENAME, TRUNCATE, GRANT, LOCK
+   * TABLES, ...): Flyway's transaction cannot undo what the statements before it in the migration
+   * did. After a row change it is transaction control (the rows stay committed when the migration
+   * fails later, and the version is missing from the history); after other statements, a partly
+   * applied migration ({@link Flag#IMPLICIT_COMMIT}).
+   */
+  private void implicitCommit(SqlStatement s, Routines routines, List<Operation> out) {
+    boolean commits = false;
+    boolean changesRows = false;
+    for (Operation op : out) {
+      if (op.has(Flag.DEFERRED)) {
+        continue;
+      }
+      commits |= !op.has(Flag.IN_BODY) && commitsImplicitly(op.kind());
+      changesRows |= changesRows(op.kind());
+    }
+    if (commits && temporaryTable(s)) {
+      commits = false; // CREATE/DROP TEMPORARY TABLE does not commit
+    }
+    int before = routines.before(s.source(), changesRows);
+    if (!commits || before == 0) {
+      return;
+    }
+    if (before == 2) {
+      out.add(
+          new Operation(
+              OpKind.TRANSACTION,
+              s,
+              null,
+              null,
+              null,
+              null,
+              "MariaDB's implicit commit of this DDL (with the row changes before it)",
+              null));
+    } else {
+      out.add(
+          new Operation(
+              OpKind.TRANSACTION,
+              s,
+              null,
+              null,
+              null,
+              EnumSet.of(Flag.IMPLICIT_COMMIT),
+              "implicit commit: MariaDB commits this DDL and every statement before it in the"
+                  + " migration",
+              null));
+    }
+  }
+
+  private static boolean temporaryTable(SqlStatement s) {
+    String head =
+        s.source()
+            .text()
+            .substring(s.start(), Math.min(s.end(), s.start() + 40))
+            .toUpperCase(Locale.ROOT)
+            .replaceAll("\\s+", " ");
+    return head.startsWith("CREATE TEMPORARY") || head.startsWith("DROP TEMPORARY");
+  }
+
+  private static boolean commitsImplicitly(OpKind kind) {
+    return switch (kind) {
+      case DROP_DATABASE,
+          DROP_SCHEMA,
+          DROP_TABLE,
+          DROP_COLUMN,
+          TRUNCATE,
+          ALTER_COLUMN_TYPE,
+          RENAME_TABLE,
+          RENAME_COLUMN,
+          ADD_COLUMN,
+          DROP_NOT_NULL,
+          SET_NOT_NULL,
+          ALTER_COLUMN_DEFAULT,
+          CREATE_INDEX,
+          DROP_INDEX,
+          ADD_CONSTRAINT,
+          DROP_CONSTRAINT,
+          VALIDATE_CONSTRAINT,
+          ALTER_TABLE_OTHER,
+          CREATE_TABLE,
+          CREATE_VIEW,
+          DROP_VIEW,
+          CREATE_SCHEMA,
+          CREATE_FUNCTION,
+          ALTER_FUNCTION,
+          DROP_FUNCTION,
+          CREATE_TRIGGER,
+          DROP_TRIGGER,
+          GRANT,
+          REVOKE,
+          CREATE_OTHER,
+          ALTER_OTHER,
+          DROP_OTHER,
+          LOCK ->
+          true;
+      default -> false;
+    };
+  }
+
+  private static boolean changesRows(OpKind kind) {
+    return switch (kind) {
+      case INSERT, UPDATE, DELETE, MERGE, COPY_IN, CALL, FUNCTION_CALL -> true;
+      default -> false;
+    };
   }
 
   /**

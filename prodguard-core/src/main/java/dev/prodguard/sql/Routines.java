@@ -32,6 +32,32 @@ public final class Routines {
    */
   private final Map<String, List<String>> views = new HashMap<>();
 
+  /**
+   * The statements read so far of the file being classified (MariaDB's implicit commits): the file,
+   * whether one of them changed rows, and how many there were.
+   */
+  private SourceFile file;
+
+  private boolean rowsChanged;
+
+  private int statements;
+
+  /**
+   * Records one statement of {@code source}; returns what the statements before it in the same file
+   * did: 0 nothing (the first), 1 statements without row changes, 2 row changes.
+   */
+  int before(SourceFile source, boolean changesRows) {
+    if (source != file) {
+      file = source;
+      rowsChanged = false;
+      statements = 0;
+    }
+    int was = rowsChanged ? 2 : statements > 0 ? 1 : 0;
+    rowsChanged |= changesRows;
+    statements++;
+    return was;
+  }
+
   void defineView(String name, List<String> bases) {
     views.put(key(name), bases == null ? null : List.copyOf(bases));
   }

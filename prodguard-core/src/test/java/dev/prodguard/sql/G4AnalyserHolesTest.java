@@ -73,6 +73,9 @@ class G4AnalyserHolesTest {
           ALTER TABLE p EXCHANGE PARTITION p0 WITH TABLE orders | alter-table-other p; alter-table-other orders
           CREATE PROCEDURE p() BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION ROLLBACK; DELETE FROM t WHERE id = 1; END; CALL p() | create-function p; transaction [IN_BODY, DEFERRED]; delete t [HAS_WHERE, IN_BODY, DEFERRED]; call p; transaction [IN_BODY]; delete t [HAS_WHERE, IN_BODY]
           CREATE PROCEDURE p() BEGIN DECLARE CONTINUE HANDLER FOR SQLSTATE '23000', NOT FOUND COMMIT; END | create-function p; transaction [IN_BODY, DEFERRED]
+          INSERT INTO t VALUES (1); CREATE TABLE u (id int) | insert t; create-table u; transaction
+          CREATE TABLE u (id int); ALTER TABLE u ADD COLUMN v int | create-table u; add-column u.v; transaction [IMPLICIT_COMMIT]
+          CREATE TABLE u (id int); INSERT INTO u VALUES (1); CREATE TEMPORARY TABLE s (id int) | create-table u; insert u; create-table s
           """)
   void mariadb(String sql, String expected) {
     assertThat(mysql(sql)).isEqualTo(expected.strip());
@@ -141,7 +144,7 @@ class G4AnalyserHolesTest {
       textBlock =
           """
           CREATE ALGORITHM = MERGE VIEW v AS SELECT * FROM orders, users WHERE orders.uid = users.id; DELETE FROM v | create-view v; delete v; delete orders; delete users
-          CREATE VIEW v AS SELECT * FROM t1 STRAIGHT_JOIN orders; RENAME TABLE v TO w; UPDATE w SET x = 1 | create-view v; rename-table v; update w [x]; update t1; update orders
+          CREATE VIEW v AS SELECT * FROM t1 STRAIGHT_JOIN orders; RENAME TABLE v TO w; UPDATE w SET x = 1 | create-view v; rename-table v; transaction [IMPLICIT_COMMIT]; update w [x]; update t1; update orders
           """)
   void viewsMysql(String sql, String expected) {
     assertThat(mysql(sql)).isEqualTo(expected.strip());

@@ -24,6 +24,7 @@ public final class Rules {
           new DynamicSqlRule(),
           new ProtectedTableWriteRule(),
           new TransactionControlRule(),
+          new ImplicitCommitRule(),
           new ProdguardObjectsRule(),
           new AddNotNullColumnWithoutDefaultRule(),
           new CreateIndexNotConcurrentlyRule(),
