@@ -21,7 +21,8 @@ public final class ProdguardObjectsRule extends BaseRule {
         "prodguard's own objects (database_metadata, the prodguard_* tables, functions, triggers"
             + " and event trigger) and Flyway's history table carry the fingerprint, the guards,"
             + " the pipeline state and the audit chain: no migration may touch them, nor set"
-            + " session_replication_role, which switches their triggers off.",
+            + " session_replication_role or write the server's system catalogs, which switch"
+            + " their triggers off.",
         "Leave them to prodguard (init-fingerprint creates and upgrades them). No contract"
             + " exception can allow this.");
   }
