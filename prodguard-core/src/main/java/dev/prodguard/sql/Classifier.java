@@ -108,17 +108,19 @@ public final class Classifier {
   private void implicitCommit(SqlStatement s, Routines routines, List<Operation> out) {
     boolean commits = false;
     boolean changesRows = false;
+    boolean changes = false;
     for (Operation op : out) {
       if (op.has(Flag.DEFERRED)) {
         continue;
       }
       commits |= !op.has(Flag.IN_BODY) && commitsImplicitly(op.kind());
       changesRows |= changesRows(op.kind());
+      changes |= op.kind() != OpKind.SELECT && op.kind() != OpKind.SET_SESSION;
     }
     if (commits && temporaryTable(s)) {
       commits = false; // CREATE/DROP TEMPORARY TABLE does not commit
     }
-    int before = routines.before(s.source(), changesRows);
+    int before = routines.before(s.source(), changesRows, changes);
     if (!commits || before == 0) {
       return;
     }

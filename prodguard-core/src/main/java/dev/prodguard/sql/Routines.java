@@ -43,10 +43,11 @@ public final class Routines {
   private int statements;
 
   /**
-   * Records one statement of {@code source}; returns what the statements before it in the same file
-   * did: 0 nothing (the first), 1 statements without row changes, 2 row changes.
+   * Records one statement of {@code source} ({@code changes}: it does more than read or set a
+   * session variable); returns what the statements before it in the same file did: 0 nothing that a
+   * commit keeps, 1 changes but no row changes, 2 row changes.
    */
-  int before(SourceFile source, boolean changesRows) {
+  int before(SourceFile source, boolean changesRows, boolean changes) {
     if (source != file) {
       file = source;
       rowsChanged = false;
@@ -54,7 +55,9 @@ public final class Routines {
     }
     int was = rowsChanged ? 2 : statements > 0 ? 1 : 0;
     rowsChanged |= changesRows;
-    statements++;
+    if (changes) {
+      statements++;
+    }
     return was;
   }
 
