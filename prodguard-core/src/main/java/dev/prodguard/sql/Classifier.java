@@ -593,7 +593,12 @@ public final class Classifier {
         case "REASSIGN" -> add(OpKind.GRANT, null, null, null, null, "REASSIGN OWNED");
         case "COMMENT" -> add(OpKind.COMMENT, null);
         case "SET" -> set();
-        case "RESET", "USE" -> add(OpKind.SET_SESSION, null);
+        case "RESET" -> add(OpKind.SET_SESSION, null);
+        case "USE" -> {
+          next();
+          String schema = name(); // MariaDB: unqualified names now resolve in this database
+          add(OpKind.SET_SESSION, null, null, null, null, schema == null ? "USE" : "USE " + schema);
+        }
         case "BEGIN" -> begin();
         case "START" -> {
           if (lx.peek(1).is("TRANSACTION")) {

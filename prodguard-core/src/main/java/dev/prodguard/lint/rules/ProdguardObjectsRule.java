@@ -36,6 +36,14 @@ public final class ProdguardObjectsRule extends BaseRule {
           + ", a system catalog of the database server: writing the catalogs can switch"
           + " prodguard's triggers and guards off beneath every check";
     }
+    if (op.kind() == OpKind.SET_SESSION
+        && op.detail() != null
+        && op.detail().startsWith("USE ")
+        && ProdguardObjects.systemCatalog(op.detail().substring(4) + ".x", context.syntax())) {
+      return op.detail()
+          + " makes unqualified names resolve in a system database of the server: the statements"
+          + " after it can write its catalogs";
+    }
     if (!ProdguardObjects.reserved(op.target())) {
       return null;
     }
