@@ -41,6 +41,7 @@ public final class RuleIds {
       List.of(
           "drop-database",
           "drop-schema",
+          "drop-cascade",
           "drop-table",
           "drop-column",
           "truncate",
@@ -55,6 +56,7 @@ public final class RuleIds {
           DYNAMIC_SQL,
           PROTECTED_TABLE_WRITE,
           TRANSACTION_CONTROL,
+          "implicit-commit",
           PRODGUARD_OBJECTS,
           "add-not-null-column-without-default",
           "create-index-not-concurrently",

@@ -9,6 +9,7 @@ public final class Rules {
       List.of(
           new DropDatabaseRule(),
           new DropSchemaRule(),
+          new DropCascadeRule(),
           new DropTableRule(),
           new DropColumnRule(),
           new TruncateRule(),
@@ -23,6 +24,7 @@ public final class Rules {
           new DynamicSqlRule(),
           new ProtectedTableWriteRule(),
           new TransactionControlRule(),
+          new ImplicitCommitRule(),
           new ProdguardObjectsRule(),
           new AddNotNullColumnWithoutDefaultRule(),
           new CreateIndexNotConcurrentlyRule(),
