@@ -261,9 +261,19 @@ public final class Sync {
   }
 
   static SyncBackup.Result backup(
-      SyncBackup backup, Target target, List<String> tables, Path dir, String action) {
+      SyncBackup backup,
+      Target target,
+      Connection control,
+      List<String> tables,
+      Path dir,
+      String action)
+      throws SQLException {
     try {
-      return backup.backup(target, tables, dir);
+      return backup.backup(target, control, tables, dir);
+    } catch (SyncRefusal e) {
+      throw e;
+    } catch (GuardRefusal e) {
+      throw new SyncRefusal(e.guarantee(), action, e.why(), e.fix(), "refused");
     } catch (IOException e) {
       throw new SyncRefusal(
           Guarantee.G9,

@@ -39,7 +39,12 @@ final class SyncApplier {
     List<TableShape> shapes = plan.tables().stream().map(TablePlan::shape).toList();
     SyncBackup.Result dump =
         Sync.backup(
-            backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
+            backup,
+            target,
+            checked.connection(),
+            shapes.stream().map(TableShape::table).toList(),
+            backupDir,
+            action);
     Connection tc = checked.connection();
     // DDL before the transaction: MariaDB commits implicitly on DDL, which would drop the locks
     AuditLog.install(tc, target.dialect());

@@ -192,7 +192,12 @@ final class SyncRevert {
       }
       SyncBackup.Result dump =
           Sync.backup(
-              backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
+              backup,
+              target,
+              c,
+              shapes.stream().map(TableShape::table).toList(),
+              backupDir,
+              action);
       c.setAutoCommit(false);
       try {
         d.setLockTimeout(c, SyncApplier.LOCK_TIMEOUT_SECONDS);

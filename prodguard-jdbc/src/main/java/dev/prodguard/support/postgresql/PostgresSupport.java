@@ -383,6 +383,18 @@ public final class PostgresSupport implements DatabaseSupport {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
+  /** A possibly schema-qualified name, each part quoted. */
+  String quoteQualified(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : name.split("\\.", -1)) {
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append(quote(part));
+    }
+    return sb.toString();
+  }
+
   @Override
   public String tryDeployLock() {
     return "SELECT pg_try_advisory_lock(" + LOCK_KEYS + ")";
