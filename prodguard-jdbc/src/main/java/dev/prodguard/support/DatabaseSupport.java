@@ -99,9 +99,25 @@ public interface DatabaseSupport {
 
   /**
    * Prepares a connection that a deploy hands to the migration tool, e.g. so that the server aborts
-   * the migration's transaction as soon as the deploy process dies.
+   * the migration's transaction as soon as the deploy process dies, and so that a statement that
+   * waits for a lock ends on the server's own timer a little after {@code lockWaitBound} ({@code
+   * pipeline.lock-wait-timeout}) even when the deploy's watchdog cannot see the wait.
    */
-  void prepareDeployConnection(Connection connection) throws SQLException;
+  void prepareDeployConnection(Connection connection, java.time.Duration lockWaitBound)
+      throws SQLException;
+
+  /**
+   * The server-side lock wait limit set by {@link #prepareDeployConnection}: the watchdog's bound
+   * plus {@link #BACKSTOP_MARGIN_SECONDS}, so that the watchdog, which names the blocker, normally
+   * ends a wait first.
+   */
+  static long backstopSeconds(java.time.Duration lockWaitBound) {
+    long bound = (lockWaitBound.toMillis() + 999) / 1000;
+    return Math.max(1, bound) + BACKSTOP_MARGIN_SECONDS;
+  }
+
+  /** Seconds the server's own lock wait limit lies beyond {@code pipeline.lock-wait-timeout}. */
+  long BACKSTOP_MARGIN_SECONDS = 5;
 
   // --- deploys that wait, and what a failed non-transactional statement leaves (G7) ---
 

@@ -355,9 +355,26 @@ public final class MariaDbSupport implements DatabaseSupport {
     return "SELECT CAST(CONNECTION_ID() AS CHAR)";
   }
 
-  /** Nothing to do: the server ends a dead client's statement itself. DDL is not transactional. */
+  /**
+   * G7/G8 backstop: the watchdog reads waits from {@code INFORMATION_SCHEMA.INNODB_TRX}, which
+   * needs the PROCESS privilege; without it a metadata lock wait would last {@code
+   * lock_wait_timeout} (default a year). The server's own limits for metadata locks ({@code
+   * lock_wait_timeout}) and row locks ({@code innodb_lock_wait_timeout}) are therefore set for the
+   * session, a few seconds beyond {@code pipeline.lock-wait-timeout}. A dead client's statement the
+   * server ends itself.
+   */
   @Override
-  public void prepareDeployConnection(Connection connection) {}
+  public void prepareDeployConnection(Connection connection, java.time.Duration lockWaitBound)
+      throws SQLException {
+    long seconds = DatabaseSupport.backstopSeconds(lockWaitBound);
+    try (java.sql.Statement st = connection.createStatement()) {
+      st.execute(
+          "SET SESSION lock_wait_timeout = "
+              + seconds
+              + ", SESSION innodb_lock_wait_timeout = "
+              + seconds);
+    }
+  }
 
   @Override
   public SessionWaits sessionWaits() {

@@ -419,10 +419,14 @@ public final class PostgresSupport implements DatabaseSupport {
 
   /**
    * PostgreSQL 14+ notices a vanished client during a long statement and rolls the transaction
-   * back, instead of finishing a killed deploy's migration alone.
+   * back, instead of finishing a killed deploy's migration alone. No server-side lock timeout: the
+   * watchdog sees every wait of the deploy's own role ({@code pg_stat_activity}, {@code
+   * pg_blocking_pids}), and {@code lock_timeout} would also end the waits for older transactions
+   * that concurrent index builds make on purpose.
    */
   @Override
-  public void prepareDeployConnection(Connection connection) throws SQLException {
+  public void prepareDeployConnection(Connection connection, java.time.Duration lockWaitBound)
+      throws SQLException {
     if (connection.getMetaData().getDatabaseMajorVersion() >= 14) {
       try (java.sql.Statement st = connection.createStatement()) {
         st.execute("SET client_connection_check_interval = 1000");
