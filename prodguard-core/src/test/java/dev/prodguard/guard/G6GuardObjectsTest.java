@@ -123,7 +123,7 @@ class G6GuardObjectsTest {
         Connection c = DriverManager.getConnection(db.jdbcUrl())) {
       DatabaseSupport d = DatabaseSupport.of(kind);
       try (Statement st = c.createStatement()) {
-        for (String ddl : d.createMetadataTable()) {
+        for (String ddl : d.objects().metadataTable()) {
           st.execute(ddl);
         }
         st.execute(
@@ -131,10 +131,10 @@ class G6GuardObjectsTest {
                 + " created_by) VALUES (1, 'prod', 'prod-"
                 + "0123456789abcdef".repeat(2)
                 + "', 'older', 'ci')");
-        for (String ddl : d.pipelineObjects(1)) {
+        for (String ddl : d.objects().statements("pipeline", 1)) {
           st.execute(ddl);
         }
-        for (String ddl : d.auditObjects(1)) {
+        for (String ddl : d.objects().statements("audit", 1)) {
           st.execute(ddl);
         }
         st.execute("INSERT INTO prodguard_schema (component, version) VALUES ('pipeline', 1)");
@@ -414,7 +414,9 @@ class G6GuardObjectsTest {
                         + " FROM pg_trigger WHERE NOT tgisinternal"))
             .isEqualTo(
                 "prodguard_audit_no_change=A,prodguard_audit_no_truncate=A,"
-                    + "prodguard_history_guard=A");
+                    + "prodguard_history_guard=A"
+                    // one per prodguard table (guards version 3): only the owners write them
+                    + ",prodguard_owner_write=A".repeat(7));
       }
     }
   }

@@ -24,14 +24,12 @@ public interface DatabaseSupport {
   /** SQL that evaluates to this server's identity (see DESIGN section 7), per connection. */
   String serverIdentityExpression(Connection connection) throws SQLException;
 
-  /** DDL that creates {@code database_metadata}. */
-  List<String> createMetadataTable();
-
   /**
-   * Idempotent DDL of one version of the append-only, hash-chained {@code prodguard_audit} (G10);
-   * empty beyond the newest.
+   * Each feature's database objects ({@code database_metadata}, {@code prodguard_run}, {@code
+   * prodguard_session}, {@code prodguard_audit}, {@code prodguard_sync_change}, the G6 guard's
+   * routines and tables), versioned SQL resources of this database (docs/database-objects.md).
    */
-  List<String> auditObjects(int version);
+  DatabaseObjects objects();
 
   /** A unique or primary key was violated (an append lost a race). */
   boolean isUniqueViolation(SQLException e);
@@ -46,21 +44,6 @@ public interface DatabaseSupport {
   boolean isUndefinedColumn(SQLException e);
 
   // --- pipeline state (DESIGN section 7) ---
-
-  /**
-   * Idempotent DDL of one version of prodguard's pipeline objects ({@code prodguard_schema}, {@code
-   * prodguard_run}, {@code prodguard_session}); empty when {@code version} is beyond the newest.
-   */
-  List<String> pipelineObjects(int version);
-
-  /** Idempotent DDL of one version of {@code prodguard_sync_change} (before-images of syncs). */
-  List<String> syncObjects(int version);
-
-  /**
-   * Idempotent DDL of one version of the database-side guards (G6): {@code prodguard_guard_config},
-   * {@code prodguard_register_session}, {@code prodguard_assert_deploy} and what they share.
-   */
-  List<String> guardObjects(int version);
 
   /** Whether DDL is transactional (PostgreSQL): upgrades then run in one transaction. */
   boolean transactionalDdl();

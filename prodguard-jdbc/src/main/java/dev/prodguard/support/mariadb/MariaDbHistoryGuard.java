@@ -41,24 +41,15 @@ final class MariaDbHistoryGuard implements HistoryGuardSql {
     return true;
   }
 
+  /** {@code mariadb/history-guard/install.sql}. */
   @Override
   public List<String> install(String table) {
-    String q = MariaDbSupport.INSTANCE.quote(table);
-    String literal = table.replace("\\", "\\\\").replace("'", "''");
-    return OPERATIONS.stream()
-        .map(
-            op ->
-                "CREATE TRIGGER IF NOT EXISTS "
-                    + trigger(op)
-                    + " BEFORE "
-                    + op
-                    + " ON "
-                    + q
-                    + " FOR EACH ROW CALL prodguard_guard_check('direct migration ("
-                    + op
-                    + " on "
-                    + literal
-                    + ")')")
-        .toList();
+    return MariaDbSupport.SQL.read(
+        "history-guard/install.sql",
+        java.util.Map.of(
+            "table",
+            MariaDbSupport.INSTANCE.quote(table),
+            "table_literal",
+            table.replace("\\", "\\\\").replace("'", "''")));
   }
 }

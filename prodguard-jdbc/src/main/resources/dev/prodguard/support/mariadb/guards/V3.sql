@@ -1,0 +1,6 @@
+-- prodguard guards objects, version 3, MySQL/MariaDB: nothing.
+-- On PostgreSQL version 3 lets only the owners write prodguard's tables. MySQL/MariaDB triggers
+-- cannot tell prodguard's connections from an application's with the same rights, so there the
+-- grants are the guard: verify and deploy refuse while the environment's url account may write
+-- prodguard's tables or the history table (G6 role split, docs/g6-direct-migration.md).
+-- Never edit a released version; add V4.sql (docs/database-objects.md).
