@@ -22,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -417,6 +418,56 @@ class G6GuardObjectsTest {
                     + "prodguard_history_guard=A"
                     // one per prodguard table (guards version 3): only the owners write them
                     + ",prodguard_owner_write=A".repeat(7));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: on PostgreSQL an application role granted every write on the schema's tables cannot"
+          + " write prodguard's tables (switch protection off, forge a session, empty a run);"
+          + " their owner still can")
+  void applicationRoleCannotWriteProdguardTables() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      init(db.libpqUrl());
+      String app = db.createLoginRole();
+      db.execute(
+          "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO "
+              + app);
+      String appUrl = db.jdbcUrl().replace("user=postgres", "user=" + app);
+      try (Connection c = DriverManager.getConnection(appUrl)) {
+        Throwable config =
+            catchThrowable(() -> call(c, "UPDATE prodguard_guard_config SET protected = false"));
+        Throwable session =
+            catchThrowable(
+                () ->
+                    call(
+                        c,
+                        "INSERT INTO prodguard_session (session_id, run_id, token_sha256)"
+                            + " VALUES (pg_backend_pid(), 'run-1', repeat('0', 64))"));
+        Throwable run = catchThrowable(() -> call(c, "DELETE FROM prodguard_run"));
+        Throwable metadata = catchThrowable(() -> call(c, "TRUNCATE database_metadata"));
+        Throwable audit =
+            catchThrowable(
+                () ->
+                    call(
+                        c,
+                        "INSERT INTO prodguard_audit VALUES (99, 'now', 'u', 'h', NULL, 'x',"
+                            + " 'prod', NULL, NULL, 'ok', '{}', 'p', 'h')"));
+
+        for (Throwable t : List.of(config, session, run, metadata, audit)) {
+          assertThat(t)
+              .hasMessageContaining("refused: only the owner of prodguard's tables")
+              .hasMessageContaining(app);
+        }
+        assertThat(query(c, "SELECT protected::text FROM prodguard_guard_config"))
+            .isEqualTo("true");
+        assertThat(query(c, "SELECT COUNT(*) FROM database_metadata")).isEqualTo("1");
+      }
+      try (Connection owner = DriverManager.getConnection(db.jdbcUrl())) {
+        call(owner, "UPDATE prodguard_guard_config SET updated_by = 'owner'");
+        assertThat(query(owner, "SELECT updated_by FROM prodguard_guard_config"))
+            .isEqualTo("owner");
       }
     }
   }
