@@ -1100,7 +1100,7 @@ public final class Pipeline {
     }
     SchemaGrants.Found found;
     try (Target.Checked app = target.openEnvironmentCredential()) {
-      found = DatabaseGuards.credential(app.connection(), d).orElseThrow();
+      found = DatabaseGuards.credential(app.connection(), d, engine.historyTable()).orElseThrow();
     }
     if (found.canChangeSchema()) {
       throw new GuardRefusal(
@@ -1116,8 +1116,28 @@ public final class Pipeline {
               + " no DDL trigger to stop them",
           "take those privileges from "
               + found.account()
-              + " (REVOKE; keep SELECT, INSERT, UPDATE, DELETE, EXECUTE): only the deploy-url's"
+              + " (REVOKE; keep SELECT and EXECUTE on the database): only the deploy-url's"
               + " user may change the schema");
+    }
+    if (found.canWriteGuarded()) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "the credential of '"
+              + env
+              + "''s url, "
+              + found.account()
+              + ", can write prodguard's tables or the migration history table: "
+              + String.join("; ", found.guardedWrites())
+              + ". With it an application or a person could switch protection off in"
+              + " prodguard_guard_config or forge an approved deploy session, and MySQL/MariaDB"
+              + " privileges only add up, so a table-level REVOKE cannot take a database-level"
+              + " grant back",
+          "grant "
+              + found.account()
+              + " SELECT and EXECUTE on the database and INSERT, UPDATE, DELETE table by table on"
+              + " the application's own tables, never on the database (*) or on prodguard_* and"
+              + " the history table (docs/g6-direct-migration.md#mysqlmariadb-the-role-split)");
     }
   }
 

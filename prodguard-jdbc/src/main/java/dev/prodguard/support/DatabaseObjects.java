@@ -10,6 +10,17 @@ import java.util.List;
  */
 public interface DatabaseObjects {
 
+  /** prodguard's tables, in the schema (PostgreSQL) or database (MySQL/MariaDB) it guards. */
+  List<String> TABLES =
+      List.of(
+          "database_metadata",
+          "prodguard_schema",
+          "prodguard_run",
+          "prodguard_session",
+          "prodguard_audit",
+          "prodguard_sync_change",
+          "prodguard_guard_config");
+
   /** The versioned features, in installation order. */
   List<String> FEATURES = List.of("pipeline", "audit", "sync", "guards");
 

@@ -36,6 +36,31 @@ final class MariaDbHistoryGuard implements HistoryGuardSql {
         + "')";
   }
 
+  /**
+   * Through {@code prodguard_guard_triggers} (guards version 3), which runs as its definer: an
+   * account with SELECT and EXECUTE only sees no triggers in information_schema. Before that
+   * version is installed, the plain query.
+   */
+  @Override
+  public java.util.Map<String, String> states(java.sql.Connection c, String table)
+      throws java.sql.SQLException {
+    java.util.Map<String, String> states = new java.util.LinkedHashMap<>();
+    try (java.sql.PreparedStatement ps = c.prepareStatement("CALL prodguard_guard_triggers(?)")) {
+      ps.setString(1, table);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      return states;
+    } catch (java.sql.SQLException e) {
+      if (e.getErrorCode() != 1305) { // ER_SP_DOES_NOT_EXIST
+        throw e;
+      }
+    }
+    return HistoryGuardSql.super.states(c, table);
+  }
+
   @Override
   public boolean enforcing(String state) {
     return true;
