@@ -4,6 +4,7 @@ import dev.prodguard.audit.AuditLog;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.support.sync.SyncDialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

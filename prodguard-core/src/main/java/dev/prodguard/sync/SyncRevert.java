@@ -6,6 +6,7 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.support.sync.SyncDialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -139,6 +139,11 @@ public interface DatabaseSupport {
    */
   java.util.Optional<SchemaGrants> schemaGrants();
 
+  // --- sync ---
+
+  /** How sync reads, compares, writes and locks rows on this server. */
+  dev.prodguard.support.sync.SyncDialect sync();
+
   // --- backup (G9) ---
 
   /** The dump and restore tools of this server family. */

@@ -204,4 +204,9 @@ public final class MariaDbSupport implements DatabaseSupport {
   public DumpTool dumpTool() {
     return MariaDbDumpTool.INSTANCE;
   }
+
+  @Override
+  public dev.prodguard.support.sync.SyncDialect sync() {
+    return MariaDbSync.INSTANCE;
+  }
 }

@@ -209,4 +209,9 @@ public final class PostgresSupport implements DatabaseSupport {
   public DumpTool dumpTool() {
     return PgDumpTool.INSTANCE;
   }
+
+  @Override
+  public dev.prodguard.support.sync.SyncDialect sync() {
+    return PostgresSync.INSTANCE;
+  }
 }

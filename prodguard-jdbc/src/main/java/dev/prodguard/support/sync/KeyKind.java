@@ -1,10 +1,11 @@
-package dev.prodguard.sync;
+package dev.prodguard.support.sync;
 
 import java.math.BigDecimal;
 
 /**
  * How key values compare in Java, matching the ORDER BY the dialect sends: the merge join is only
- * correct when both agree, and {@link RowStream} refuses any row that arrives out of this order.
+ * correct when both agree, and {@code sync.RowStream} refuses any row that arrives out of this
+ * order.
  */
 public enum KeyKind {
   INTEGER {
