@@ -1286,7 +1286,7 @@ public final class Pipeline {
     List<Run> reaped = new ArrayList<>();
     for (Run r : deploying) {
       if (holder.isEmpty() || !holder.equals(r.deploySession())) {
-        if (store.markFailed(r.id(), r.deploySession(), staleMessage(r), Optional.empty(), now())) {
+        if (store.markStale(r.id(), r.deploySession(), staleMessage(r), now())) {
           reaped.add(r);
         }
       }

@@ -180,7 +180,7 @@ public final class MariaDbSupport implements DatabaseSupport {
   @Override
   public void prepareDeployConnection(Connection connection, java.time.Duration lockWaitBound)
       throws SQLException {
-    long seconds = DatabaseSupport.backstopSeconds(lockWaitBound);
+    long seconds = dev.prodguard.support.DeploySessions.backstopSeconds(lockWaitBound);
     try (java.sql.Statement st = connection.createStatement()) {
       st.execute(
           "SET SESSION lock_wait_timeout = "
@@ -208,5 +208,10 @@ public final class MariaDbSupport implements DatabaseSupport {
   @Override
   public dev.prodguard.support.sync.SyncDialect sync() {
     return MariaDbSync.INSTANCE;
+  }
+
+  @Override
+  public String markStaleCall() {
+    return "CALL prodguard_mark_stale(?, ?, ?)";
   }
 }

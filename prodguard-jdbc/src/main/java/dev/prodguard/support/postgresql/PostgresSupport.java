@@ -214,4 +214,9 @@ public final class PostgresSupport implements DatabaseSupport {
   public dev.prodguard.support.sync.SyncDialect sync() {
     return PostgresSync.INSTANCE;
   }
+
+  @Override
+  public String markStaleCall() {
+    return "SELECT prodguard_mark_stale(?, ?, ?)";
+  }
 }

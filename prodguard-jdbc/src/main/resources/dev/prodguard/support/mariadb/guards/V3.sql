@@ -17,3 +17,18 @@ BEGIN
     AND TRIGGER_NAME LIKE 'prodguard\_%';
 END
 ;
+-- A deploying run whose deploy session no longer holds the deploy lock (the process was killed)
+-- is marked failed by the next prodguard command, status included, which connects with the
+-- environment's url account; that account may not write prodguard_run, so the check and the
+-- write run here, as the definer. Returns one row: how many runs it marked (0 or 1).
+DROP PROCEDURE IF EXISTS prodguard_mark_stale
+;
+CREATE PROCEDURE prodguard_mark_stale(IN p_run VARCHAR(40), IN p_failure LONGTEXT, IN p_now DATETIME(6)) SQL SECURITY DEFINER MODIFIES SQL DATA
+BEGIN
+  DECLARE holder BIGINT UNSIGNED DEFAULT IS_USED_LOCK(CONCAT('prodguard:', LEFT(SHA2(DATABASE(), 256), 40)));
+  UPDATE prodguard_run SET status = 'failed', failure = p_failure, finished_at = p_now, updated_at = p_now
+  WHERE id = p_run AND status = 'deploying'
+    AND (holder IS NULL OR deploy_session IS NULL OR CAST(deploy_session AS UNSIGNED) <> holder);
+  SELECT ROW_COUNT();
+END
+;

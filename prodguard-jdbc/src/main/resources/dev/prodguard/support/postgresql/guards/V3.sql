@@ -50,3 +50,29 @@ BEGIN
 END
 $pg$
 ;
+-- A deploying run whose deploy session no longer holds the deploy lock (the process was killed)
+-- is marked failed by the next prodguard command, status included, which may connect with a role
+-- that does not own prodguard's tables; the check and the write run here, as the owner. Returns
+-- how many runs it marked (0 or 1).
+CREATE OR REPLACE FUNCTION prodguard_mark_stale(p_run text, p_failure text, p_now timestamp)
+RETURNS integer LANGUAGE plpgsql SECURITY DEFINER AS $pg$
+DECLARE n integer;
+BEGIN
+  UPDATE prodguard_run r SET status = 'failed', failure = p_failure, finished_at = p_now,
+         updated_at = p_now
+  WHERE r.id = p_run AND r.status = 'deploying'
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                    WHERE l.locktype = 'advisory' AND l.granted
+                      AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                                        WHERE d.datname = current_database())
+                      AND l.classid = 1886547812 AND l.objid = 1685089401 AND l.objsubid = 2
+                      AND l.pid::text = r.deploy_session);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END
+$pg$
+;
+DO $pg$ BEGIN
+  EXECUTE format('ALTER FUNCTION prodguard_mark_stale(text, text, timestamp) SET search_path = %I, pg_temp', current_schema());
+END $pg$
+;
