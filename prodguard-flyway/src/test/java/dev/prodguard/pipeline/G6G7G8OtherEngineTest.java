@@ -103,13 +103,14 @@ class G6G7G8OtherEngineTest {
       Path guard = f.migrations.resolve(NumberedScriptEngine.GUARD);
       String written = engine.guardArtifacts(DatabaseSupport.of(kind)).get(0).content();
 
+      String onDisk = Files.readString(guard);
       GuardStatus ok = f.pipeline(engine).status("prod").guards();
       Files.writeString(guard, written + "-- edited\n");
       GuardStatus modified = f.pipeline(engine).status("prod").guards();
       GuardRefusal refused =
           catchThrowableOfType(GuardRefusal.class, () -> f.pipeline(engine).verify("prod"));
 
-      assertThat(Files.readString(guard)).isEqualTo(written);
+      assertThat(onDisk).isEqualTo(written);
       assertThat(f.migrations.resolve("beforeEachMigrate.sql")).doesNotExist();
       assertThat(ok.artifacts())
           .extracting(GuardArtifactFiles.Check::path, GuardArtifactFiles.Check::state)
