@@ -144,8 +144,8 @@ public record GuardStatus(
 
   public Map<String, Object> toJson() {
     Map<String, Object> j = new LinkedHashMap<>();
-    // One key per status, as before engines other than Flyway: the first artifact (Flyway's
-    // callback), null for an engine that has none.
+    // "callback" keeps its shape: the engine's first guard artifact (Flyway has exactly one, its
+    // callback); null for an engine without any.
     j.put("callback", artifacts.isEmpty() ? null : artifactJson(artifacts.get(0)));
     j.put("assert_installed", database.assertInstalled());
     j.put("database_protected", database.databaseProtected().orElse(null));
