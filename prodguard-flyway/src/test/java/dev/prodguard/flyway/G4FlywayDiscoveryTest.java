@@ -8,7 +8,6 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
