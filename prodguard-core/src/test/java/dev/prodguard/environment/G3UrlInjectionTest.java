@@ -164,11 +164,16 @@ class G3UrlInjectionTest {
 
   @Test
   @DisplayName(
-      "G3: a prod host pattern 'localhost' also covers a dev URL at 127.0.0.1 (and the other way)")
-  void hostPatternLoopbackAware() throws Exception {
+      "G3: a prod host pattern matches its host however the URL spells it (case, trailing dot,"
+          + " IPv6 forms)")
+  void hostPatternSpellings() throws Exception {
     try (ConnectionRecorder db = new ConnectionRecorder()) {
       for (String[] c :
-          new String[][] {{"\"localhost\"", "127.0.0.1"}, {"\"127.0.0.1\"", "LocalHost."}}) {
+          new String[][] {
+            {"\"localhost\"", "LocalHost."},
+            {"\"127.0.0.1\"", "[::ffff:127.0.0.1]"},
+            {"\"::1\"", "[0:0:0:0:0:0:0:1]"}
+          }) {
         Map<String, String> vars =
             Map.of("DEV_DATABASE_URL", "postgresql://app@" + c[1] + ":" + db.port() + "/shop_dev");
         Throwable t = open(devProd(c[0]), "dev", vars);

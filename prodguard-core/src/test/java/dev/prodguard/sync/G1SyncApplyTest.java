@@ -38,7 +38,7 @@ class G1SyncApplyTest {
   void setUp() throws Exception {
     recorder = new ConnectionRecorder();
     CI.writeJwks(dir);
-    Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunTest.CONTRACT);
+    Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunIT.CONTRACT);
   }
 
   @AfterEach

@@ -42,7 +42,7 @@ class G6FlywayMavenPluginIT {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir.resolve("repo"))) {
       f.pipeline().promote("prod");
       Path project = sampleProject(f);
-      String before = G6HandRunFlywayTest.state(f);
+      String before = G6HandRunFlywayIT.state(f);
 
       Build upToDate = mvn(project, "flyway:migrate");
       f.migration(
@@ -54,7 +54,7 @@ class G6FlywayMavenPluginIT {
       assertThat(upToDate.exit()).as(upToDate.out()).isZero();
       assertThat(upToDate.out()).contains("BUILD SUCCESS");
       assertThat(migrate.exit()).as(migrate.out()).isNotZero();
-      assertThat(migrate.out()).contains("BUILD FAILURE", G6DirectMigrationTest.BLOCKED);
+      assertThat(migrate.out()).contains("BUILD FAILURE", G6DirectMigrationIT.BLOCKED);
       assertThat(clean.exit()).as(clean.out()).isNotZero();
       assertThat(clean.out())
           .contains("BUILD FAILURE")
@@ -62,7 +62,7 @@ class G6FlywayMavenPluginIT {
               kind == DatabaseKind.POSTGRESQL
                   ? "prodguard: DDL (DROP TABLE) blocked on protected environment 'prod'"
                   : "command denied to user '" + f.appUser.orElseThrow() + "'");
-      assertThat(G6HandRunFlywayTest.state(f)).isEqualTo(before);
+      assertThat(G6HandRunFlywayIT.state(f)).isEqualTo(before);
       assertThat(f.tableExists("by_hand")).isFalse();
       assertThat(f.tableExists("prodguard_audit")).isTrue();
     }

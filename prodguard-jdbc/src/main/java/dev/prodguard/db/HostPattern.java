@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * A host-name glob from {@code hosts:}: {@code *} and {@code ?}, case-insensitive. A host matches
- * when any name it is known to equal matches: a trailing dot and case do not count, IPv6 addresses
- * are compared in one canonical form, and loopback ({@code localhost}, {@code 127.0.0.0/8}, {@code
- * ::1}, {@code 0.0.0.0}, {@code ::}) is one host under all its names.
+ * when its spelling matches: a trailing dot and case do not count, and IP addresses are compared in
+ * one canonical form. For the same-database rule, {@link #equivalents} also makes loopback ({@code
+ * localhost}, {@code 127.0.0.0/8}, {@code ::1}, {@code 0.0.0.0}, {@code ::}) one host under all its
+ * names.
  */
 public final class HostPattern {
   private static final Pattern VALID = Pattern.compile("[A-Za-z0-9.*?:_%\\[\\]-]+");
@@ -54,8 +55,14 @@ public final class HostPattern {
     return glob != null && !glob.isBlank() && VALID.matcher(glob).matches();
   }
 
+  /**
+   * Whether {@code host} matches, compared as written up to case, a trailing dot, brackets and the
+   * canonical form of an IP literal. Names, not addresses: loopback's other names do not count here
+   * (a pattern {@code localhost} does not cover {@code 127.0.0.1}); resolving what a name reaches
+   * is G2's job, and the same-database rule ({@link DatabaseUrl}) uses {@link #equivalents}.
+   */
   public boolean matches(String host) {
-    for (String name : equivalents(host)) {
+    for (String name : spellings(host)) {
       if (regex.matcher(name).matches()) {
         return true;
       }
@@ -69,6 +76,15 @@ public final class HostPattern {
    * as IPv4), and for loopback every loopback name.
    */
   public static Set<String> equivalents(String host) {
+    return names(host, true);
+  }
+
+  /** {@link #equivalents} without loopback's other names. */
+  static Set<String> spellings(String host) {
+    return names(host, false);
+  }
+
+  private static Set<String> names(String host, boolean loopbackAliases) {
     Set<String> out = new LinkedHashSet<>();
     String h = host.toLowerCase(Locale.ROOT).strip();
     if (h.startsWith("[") && h.endsWith("]")) {
@@ -94,7 +110,7 @@ public final class HostPattern {
     } else if (QUAD.matcher(h).matches()) {
       loopback |= h.startsWith("127.") || h.equals("0.0.0.0");
     }
-    if (loopback) {
+    if (loopback && loopbackAliases) {
       out.addAll(LOOPBACK);
     }
     return out;

@@ -21,15 +21,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** --apply and --revert on real servers: backup, one transaction, before-images, exact undo. */
 @DisplayName("sync: apply and revert")
-class SyncApplyRevertTest {
+class SyncApplyRevertIT {
   static final String SELECT =
       "SELECT id, name, price, active, note, internal FROM services ORDER BY id";
 
   @TempDir Path dir;
 
   private static SyncFixture fixture(DatabaseKind kind, Path dir) throws Exception {
-    SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT);
-    SyncDryRunTest.servicesTable(f);
+    SyncFixture f = new SyncFixture(kind, dir, SyncDryRunIT.CONTRACT);
+    SyncDryRunIT.servicesTable(f);
     f.dev.execute(
         "INSERT INTO services VALUES (1, 'Basic', 10.00, true, NULL, 'dev')",
         "INSERT INTO services VALUES (2, 'Gold', 25.50, true, '', 'dev')",

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * of exactly the migrations that would run.
  */
 @DisplayName("G7 order-locked pipeline")
-class G7OrderLockedPipelineTest {
+class G7OrderLockedPipelineIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")

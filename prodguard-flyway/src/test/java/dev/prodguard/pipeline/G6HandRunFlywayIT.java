@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * MariaDB the application account of the role split, on PostgreSQL the server's superuser).
  */
 @DisplayName("G6 Flyway run by hand against a protected database")
-class G6HandRunFlywayTest {
+class G6HandRunFlywayIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
@@ -230,7 +230,7 @@ class G6HandRunFlywayTest {
       assertThat(pending)
           .isInstanceOf(FlywayException.class)
           .hasMessageContaining("Error while executing beforeEachMigrate callback")
-          .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+          .hasMessageContaining(G6DirectMigrationIT.BLOCKED);
       assertThat(state(f)).isEqualTo(before);
     }
   }

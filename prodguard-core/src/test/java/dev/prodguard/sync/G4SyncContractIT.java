@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * G4 on sync: only what the contract lists, only as it allows, and only the plan that was shown.
  */
 @DisplayName("G4 frozen mutation contract: sync")
-class G4SyncContractTest {
+class G4SyncContractIT {
   static final String SELECT = "SELECT * FROM services ORDER BY id";
 
   @TempDir Path dir;
@@ -37,7 +37,7 @@ class G4SyncContractTest {
     try (ConnectionRecorder recorder = new ConnectionRecorder()) {
       ProdguardConfig config =
           Configs.load(dir, Configs.devProd("dev-4f1c9a2e7b0d4c3a", "prod-9b2e51d07c8a4f16", null));
-      Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunTest.CONTRACT);
+      Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunIT.CONTRACT);
       RunContext ctx =
           RunContext.of(
               Map.of(
@@ -97,7 +97,7 @@ class G4SyncContractTest {
             sync:
               services: { key: [id], columns: [name, colour], delete: false, max-rows: 10 }
             """)) {
-      SyncDryRunTest.servicesTable(f);
+      SyncDryRunIT.servicesTable(f);
       GuardRefusal r =
           catchThrowableOfType(
               () -> f.sync().run(Sync.Request.dryRun("dev", "prod", "services")),
@@ -111,8 +111,8 @@ class G4SyncContractTest {
   @EnumSource(DatabaseKind.class)
   @DisplayName("G4: a column whose type differs between source and target is refused")
   void typeDrift(DatabaseKind kind) throws Exception {
-    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
-      SyncDryRunTest.servicesTable(f);
+    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunIT.CONTRACT)) {
+      SyncDryRunIT.servicesTable(f);
       f.prod.execute(
           f.pg()
               ? "ALTER TABLE services ALTER COLUMN price TYPE numeric(12,4)"
@@ -178,7 +178,7 @@ class G4SyncContractTest {
   @DisplayName("G4: a needed delete is refused unless the contract allows deletes")
   void deleteRefusedUnlessAllowed(DatabaseKind kind) throws Exception {
     try (SyncFixture f = new SyncFixture(kind, dir, NO_DELETE)) {
-      SyncDryRunTest.servicesTable(f);
+      SyncDryRunIT.servicesTable(f);
       f.dev.execute("INSERT INTO services (id, name, price) VALUES (1, 'Basic', 10.00)");
       f.prod.execute(
           "INSERT INTO services (id, name, price) VALUES (1, 'Basic', 9.00)",
@@ -215,7 +215,7 @@ class G4SyncContractTest {
   void ceiling(DatabaseKind kind) throws Exception {
     try (SyncFixture f =
         new SyncFixture(kind, dir, NO_DELETE.replace("max-rows: 100", "max-rows: 2"))) {
-      SyncDryRunTest.servicesTable(f);
+      SyncDryRunIT.servicesTable(f);
       f.dev.execute(
           "INSERT INTO services (id, name) VALUES (1, 'a')",
           "INSERT INTO services (id, name) VALUES (2, 'b')",
@@ -240,8 +240,8 @@ class G4SyncContractTest {
   @EnumSource(DatabaseKind.class)
   @DisplayName("G4: the target changed between plan and apply: abort, nothing written")
   void targetChangedBetweenPlanAndApply(DatabaseKind kind) throws Exception {
-    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
-      SyncDryRunTest.servicesTable(f);
+    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunIT.CONTRACT)) {
+      SyncDryRunIT.servicesTable(f);
       f.dev.execute(
           "INSERT INTO services (id, name, price) VALUES (1, 'Basic', 10.00)",
           "INSERT INTO services (id, name, price) VALUES (2, 'Gold', 30.00)");
@@ -278,8 +278,8 @@ class G4SyncContractTest {
   @EnumSource(DatabaseKind.class)
   @DisplayName("G4: the source changed between plan and apply: abort, nothing written")
   void sourceChangedBetweenPlanAndApply(DatabaseKind kind) throws Exception {
-    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
-      SyncDryRunTest.servicesTable(f);
+    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunIT.CONTRACT)) {
+      SyncDryRunIT.servicesTable(f);
       f.dev.execute("INSERT INTO services (id, name, price) VALUES (1, 'Basic', 10.00)");
       Sync.Hooks someoneWrites =
           new Sync.Hooks() {

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the test instead of the build.
  */
 @DisplayName("G7 statements outside a transaction, and deploys that wait")
-class G7NonTransactionalMigrationTest {
+class G7NonTransactionalMigrationIT {
   /** Far above what any of these deploys needs; only a hanging deploy reaches it. */
   private static final Duration HANG = Duration.ofSeconds(90);
 

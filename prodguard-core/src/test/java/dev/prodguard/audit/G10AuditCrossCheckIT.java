@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * per step with the run's id).
  */
 @DisplayName("G10 audit cross-checked against prodguard_run")
-class G10AuditCrossCheckTest {
+class G10AuditCrossCheckIT {
   private static final RunContext CTX = RunContext.of(Map.of());
 
   private static void disableAppendOnly(TestDatabase db) {

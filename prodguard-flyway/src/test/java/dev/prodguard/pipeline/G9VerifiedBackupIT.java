@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * G9 on real PostgreSQL and MariaDB: the backup a deploy relies on is real, whole and unchanged.
  */
 @DisplayName("G9 verified backup before deploy")
-class G9VerifiedBackupTest {
+class G9VerifiedBackupIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")

@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and upgraded in place without losing history.
  */
 @DisplayName("G6 database objects: installation and upgrades")
-class G6GuardObjectsTest {
+class G6GuardObjectsIT {
   static final String BLOCKED =
       "prodguard: direct migration blocked on protected environment 'prod': run 'prodguard"
           + " deploy prod' from CI";

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The dry run: a faithful plan, and not one byte written on either side. */
 @DisplayName("sync: dry run")
-class SyncDryRunTest {
+class SyncDryRunIT {
   static final String CONTRACT =
       """
       version: 1

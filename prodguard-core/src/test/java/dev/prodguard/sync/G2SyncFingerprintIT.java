@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** G2 on sync: both sides must be the databases the config names, and two different ones. */
 @DisplayName("G2 environment fingerprint: sync")
-class G2SyncFingerprintTest {
+class G2SyncFingerprintIT {
   @TempDir Path dir;
 
   @Test
@@ -36,7 +36,7 @@ class G2SyncFingerprintTest {
     try (ConnectionRecorder recorder = new ConnectionRecorder()) {
       ProdguardConfig config =
           Configs.load(dir, Configs.devProd("dev-4f1c9a2e7b0d4c3a", "prod-9b2e51d07c8a4f16", null));
-      Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunTest.CONTRACT);
+      Files.writeString(dir.resolve("prodguard-contract.yml"), SyncDryRunIT.CONTRACT);
       RunContext ctx =
           RunContext.of(
               Map.of(
@@ -89,8 +89,8 @@ class G2SyncFingerprintTest {
   @EnumSource(DatabaseKind.class)
   @DisplayName("G2: source and target the same database is refused (prod URL leads to dev)")
   void targetUrlLeadsToSource(DatabaseKind kind) throws Exception {
-    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
-      SyncDryRunTest.servicesTable(f);
+    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunIT.CONTRACT)) {
+      SyncDryRunIT.servicesTable(f);
       String devUrl = f.dev.libpqUrl();
       // the same spelling is caught before connecting (G3)
       GuardRefusal same =
@@ -118,8 +118,8 @@ class G2SyncFingerprintTest {
   @EnumSource(DatabaseKind.class)
   @DisplayName("G2: a fingerprint mismatch on the source is refused")
   void sourceFingerprintMismatch(DatabaseKind kind) throws Exception {
-    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
-      SyncDryRunTest.servicesTable(f);
+    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunIT.CONTRACT)) {
+      SyncDryRunIT.servicesTable(f);
       f.dev.execute(
           "UPDATE database_metadata SET fingerprint = '" + Fingerprints.generate("dev") + "'");
       GuardRefusal r =
@@ -136,8 +136,8 @@ class G2SyncFingerprintTest {
   @EnumSource(DatabaseKind.class)
   @DisplayName("G2: a fingerprint mismatch on the target is refused, nothing written")
   void targetFingerprintMismatch(DatabaseKind kind) throws Exception {
-    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
-      SyncDryRunTest.servicesTable(f);
+    try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunIT.CONTRACT)) {
+      SyncDryRunIT.servicesTable(f);
       f.dev.execute("INSERT INTO services (id, name) VALUES (1, 'a')");
       f.prod.execute(
           "UPDATE database_metadata SET fingerprint = '" + Fingerprints.generate("prod") + "'");

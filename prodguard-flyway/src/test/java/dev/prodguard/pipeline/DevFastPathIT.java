@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** Non-protected environments keep a fast path, but never skip the fingerprint. */
 @DisplayName("dev fast path")
-class DevFastPathTest {
+class DevFastPathIT {
   @TempDir Path dir;
 
   private static RunContext laptop(PipelineFixture f, String url) {

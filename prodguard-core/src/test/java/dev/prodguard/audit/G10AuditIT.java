@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** G10 attacked the way someone with table rights would: edit, delete, swap, truncate the tail. */
 @DisplayName("G10 tamper-evident audit")
-class G10AuditTest {
+class G10AuditIT {
   private static final RunContext CTX = RunContext.of(Map.of());
 
   private static void appendFive(Connection c, DatabaseSupport d) throws SQLException {

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  * prodguard backup} (client version, every host of the URL, hash, completeness).
  */
 @DisplayName("G9: a sync's backup is a verified backup")
-class G9SyncBackupTest {
+class G9SyncBackupIT {
   @TempDir Path dir;
   @TempDir Path bin;
 
   private static SyncFixture fixture(Path dir) throws Exception {
-    SyncFixture f = new SyncFixture(DatabaseKind.POSTGRESQL, dir, SyncDryRunTest.CONTRACT);
-    SyncDryRunTest.servicesTable(f);
+    SyncFixture f = new SyncFixture(DatabaseKind.POSTGRESQL, dir, SyncDryRunIT.CONTRACT);
+    SyncDryRunIT.servicesTable(f);
     f.dev.execute("INSERT INTO services VALUES (1, 'Basic', 12.00, true, NULL, 'dev')");
     f.prod.execute("INSERT INTO services VALUES (1, 'Basic', 10.00, true, NULL, 'prod')");
     return f;
@@ -67,7 +67,7 @@ class G9SyncBackupTest {
       Files.setPosixFilePermissions(pgRestore, PosixFilePermissions.fromString("rwx------"));
       Map<String, String> env = env(f);
       env.put("PRODGUARD_DUMP_BINDIR", bin.toString());
-      List<List<String>> before = SyncFixture.rows(f.prod, SyncApplyRevertTest.SELECT);
+      List<List<String>> before = SyncFixture.rows(f.prod, SyncApplyRevertIT.SELECT);
 
       SyncRefusal r =
           catchThrowableOfType(
@@ -78,7 +78,7 @@ class G9SyncBackupTest {
       assertThat(r.guarantee()).isEqualTo(Guarantee.G9);
       assertThat(r.why()).contains("pg_dump 9", "older than the PostgreSQL");
       assertThat(r.fix()).contains("PRODGUARD_DUMP_BINDIR");
-      assertThat(SyncFixture.rows(f.prod, SyncApplyRevertTest.SELECT)).isEqualTo(before);
+      assertThat(SyncFixture.rows(f.prod, SyncApplyRevertIT.SELECT)).isEqualTo(before);
     }
   }
 

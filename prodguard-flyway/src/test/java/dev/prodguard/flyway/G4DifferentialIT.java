@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * prodguard found, or prodguard must have refused the file.
  */
 @DisplayName("G4: differential test: what the server did is what prodguard found, or refused")
-class G4DifferentialTest {
+class G4DifferentialIT {
   private static final Path CASES = casesFolder();
   private static final String HISTORY = "flyway_schema_history";
 
@@ -68,7 +68,7 @@ class G4DifferentialTest {
 
   private static Path casesFolder() {
     try {
-      return Path.of(G4DifferentialTest.class.getResource("/g4-differential").toURI());
+      return Path.of(G4DifferentialIT.class.getResource("/g4-differential").toURI());
     } catch (java.net.URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** G4 in the pipeline: verify analyses the pending set against the contract and binds its hash. */
 @DisplayName("G4 frozen mutation contract (pipeline)")
-class G4VerifyContractTest {
+class G4VerifyContractIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * accounts and roles on the real server, created for each test and dropped after it.
  */
 @DisplayName("G6 role split on MariaDB")
-class G6RoleSplitTest {
+class G6RoleSplitIT {
   @TempDir Path dir;
 
   @Test

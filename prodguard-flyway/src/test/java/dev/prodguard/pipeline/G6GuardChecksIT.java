@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * demands the DDL guard, and a role without superuser still deploys, with the gap reported.
  */
 @DisplayName("G6 guards checked by the pipeline")
-class G6GuardChecksTest {
+class G6GuardChecksIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")
@@ -115,7 +115,7 @@ class G6GuardChecksTest {
           .contains("1");
       try (Connection c = DriverManager.getConnection(f.db.jdbcUrl())) {
         assertThat(catchThrowable(() -> exec(c, d.assertDeployCall())))
-            .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+            .hasMessageContaining(G6DirectMigrationIT.BLOCKED);
       }
     }
   }
@@ -224,7 +224,7 @@ class G6GuardChecksTest {
       assertThat(promoted.deploy().orElseThrow().applied()).hasSize(1);
       assertThat(direct)
           .isInstanceOf(FlywayException.class)
-          .hasMessageContaining(G6DirectMigrationTest.BLOCKED);
+          .hasMessageContaining(G6DirectMigrationIT.BLOCKED);
     }
   }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** G2 attacked on real PostgreSQL and MariaDB: wrong database, missing or corrupt metadata. */
 @DisplayName("G2 environment fingerprint")
-class G2FingerprintTest {
+class G2FingerprintIT {
   @TempDir Path dir;
 
   private TestDatabase devDb;

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * protected database; the guarded deploy passes. Each test is an attack.
  */
 @DisplayName("G6 direct migration blocked")
-class G6DirectMigrationTest {
+class G6DirectMigrationIT {
   static final String BLOCKED =
       "prodguard: direct migration blocked on protected environment 'prod': run 'prodguard"
           + " deploy prod' from CI";

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * compared on both sides by the database itself (not by prodguard's own reading), and reverted.
  */
 @DisplayName("sync: types are carried faithfully")
-class SyncTypesTest {
+class SyncTypesIT {
   @TempDir Path dir;
 
   private static final String PG_TABLE =

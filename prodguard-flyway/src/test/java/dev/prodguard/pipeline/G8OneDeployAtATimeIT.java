@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** G8 on real PostgreSQL and MariaDB: one deploy at a time, and no lock outlives its deploy. */
 @DisplayName("G8 one deploy at a time")
-class G8OneDeployAtATimeTest {
+class G8OneDeployAtATimeIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")

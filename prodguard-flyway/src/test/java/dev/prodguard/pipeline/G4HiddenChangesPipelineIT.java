@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * by verify (run by promote) before any backup, and the database is left exactly as it was.
  */
 @DisplayName("G4 statements judged whole, before any backup (pipeline)")
-class G4HiddenChangesPipelineTest {
+class G4HiddenChangesPipelineIT {
   @TempDir Path dir;
 
   /** prod (protected) and dev (not protected), on PostgreSQL and MariaDB. */

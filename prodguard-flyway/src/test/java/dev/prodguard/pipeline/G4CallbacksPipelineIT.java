@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * migrations, so a destructive statement hidden in a callback is refused before any backup.
  */
 @DisplayName("G4: callbacks Flyway runs during a deploy are analysed by verify")
-class G4CallbacksPipelineTest {
+class G4CallbacksPipelineIT {
   @TempDir Path dir;
 
   @ParameterizedTest

@@ -29,7 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the database.
  */
 @DisplayName("G6 Spring Boot start-up against a protected database")
-class G6SpringBootStartupTest {
+class G6SpringBootStartupIT {
   @TempDir Path dir;
 
   /** The smallest application: Spring Boot's auto-configuration, nothing of its own. */
@@ -47,22 +47,22 @@ class G6SpringBootStartupTest {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.pipeline().promote("prod");
       assertThat(Files.exists(f.migrations.resolve(CallbackFile.NAME))).isTrue();
-      String before = G6HandRunFlywayTest.state(f);
+      String before = G6HandRunFlywayIT.state(f);
 
       boolean running;
       try (ConfigurableApplicationContext app = start(f)) {
         running = app.isRunning();
         assertThat(app.getBean(Flyway.class).info().pending()).isEmpty();
       }
-      String afterStart = G6HandRunFlywayTest.state(f);
+      String afterStart = G6HandRunFlywayIT.state(f);
       f.migration("V2__at_start_up.sql", "INSERT INTO items VALUES (9, 'nine');\n");
       Throwable pending = catchThrowable(() -> start(f).close());
 
       assertThat(flywayVersion()).isEqualTo("13.12.0");
       assertThat(running).isTrue();
       assertThat(afterStart).isEqualTo(before);
-      assertThat(pending).hasStackTraceContaining(G6DirectMigrationTest.BLOCKED);
-      assertThat(G6HandRunFlywayTest.state(f)).isEqualTo(before);
+      assertThat(pending).hasStackTraceContaining(G6DirectMigrationIT.BLOCKED);
+      assertThat(G6HandRunFlywayIT.state(f)).isEqualTo(before);
     }
   }
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * callbacks or history table.
  */
 @DisplayName("G6-G8 through a migration engine that is not Flyway")
-class G6G7G8OtherEngineTest {
+class G6G7G8OtherEngineIT {
   @TempDir Path dir;
 
   @ParameterizedTest(name = "{0}")

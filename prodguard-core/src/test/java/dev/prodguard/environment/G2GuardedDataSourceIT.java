@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** G2 on the application side: the GuardedDataSource in front of a pool. */
 @DisplayName("G2 environment fingerprint: GuardedDataSource")
-class G2GuardedDataSourceTest {
+class G2GuardedDataSourceIT {
   @TempDir Path dir;
 
   private String fingerprint(TestDatabase db, String env) throws Exception {

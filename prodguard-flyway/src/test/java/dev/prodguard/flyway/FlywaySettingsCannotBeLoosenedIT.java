@@ -19,7 +19,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /** G5/G7: nothing in the environment loosens the Flyway that prodguard runs. */
 @DisplayName("G7 Flyway settings cannot be loosened")
-class FlywaySettingsCannotBeLoosenedTest {
+class FlywaySettingsCannotBeLoosenedIT {
   @TempDir Path dir;
 
   @Test
