@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.migration.EngineStatements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

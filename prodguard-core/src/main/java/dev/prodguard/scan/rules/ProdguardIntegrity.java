@@ -2,13 +2,13 @@ package dev.prodguard.scan.rules;
 
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.scan.Excerpts;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
-import dev.prodguard.scan.Severity;
 import dev.prodguard.scan.read.CodeView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +40,7 @@ public final class ProdguardIntegrity implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -66,7 +66,7 @@ public final class ProdguardIntegrity implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Run 'prodguard init-fingerprint ENV --write-config' from CI for each protected"
         + " environment (it writes the fingerprint and the callback, and removes prodguard's old"
         + " "
@@ -119,9 +119,7 @@ public final class ProdguardIntegrity implements Rule {
       String text = read(context.root().resolve(path));
       if (ASSERT_CALL.matcher(CodeView.strip(text, FileKind.SQL)).find()) {
         out.add(
-            new Finding(
-                id(),
-                severity(),
+            finding(
                 path,
                 1,
                 1,
@@ -153,9 +151,7 @@ public final class ProdguardIntegrity implements Rule {
       String code = CodeView.strip(text, FileKind.SQL);
       if (!ASSERT_CALL.matcher(code).find()) {
         out.add(
-            new Finding(
-                id(),
-                severity(),
+            finding(
                 path,
                 1,
                 1,
@@ -203,8 +199,7 @@ public final class ProdguardIntegrity implements Rule {
   }
 
   private Finding at(Path file, String path, int[] at, String specific) {
-    return new Finding(
-        id(), severity(), path, at[0], at[1], Excerpts.of(line(file, at[0])), message(specific));
+    return finding(path, at[0], at[1], Excerpts.of(line(file, at[0])), message(specific));
   }
 
   /** Line and column of the first {@code key:} (optionally the last one before {@code before}). */
