@@ -77,7 +77,6 @@ public final class SarifWriter {
         o.putArray("suppressions")
             .addObject()
             .put("kind", "external")
-            .put("status", "accepted")
             .put("justification", f.coveredBy().justification());
       }
     }
