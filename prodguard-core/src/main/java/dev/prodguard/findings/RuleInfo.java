@@ -21,6 +21,11 @@ public interface RuleInfo {
   /** The safer way to get the same result. */
   String recipe();
 
+  /** More on what it finds, for the documentation's rule table (markdown); empty when none. */
+  default String details() {
+    return "";
+  }
+
   /** A rule described by its texts alone (a rule that no analysis class implements). */
   static RuleInfo of(
       String id,
