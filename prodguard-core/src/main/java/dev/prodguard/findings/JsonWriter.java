@@ -50,8 +50,13 @@ public final class JsonWriter {
     }
     o.put("line", f.line());
     o.put("column", f.column());
-    o.put("message", f.message());
-    o.put("excerpt", f.excerpt());
+    if (shape.lintFields()) { // each command's documented order
+      o.put("message", f.message());
+      o.put("excerpt", f.excerpt());
+    } else {
+      o.put("excerpt", f.excerpt());
+      o.put("message", f.message());
+    }
     if (shape.lintFields()) {
       o.put("recipe", f.recipe());
       o.put("covered", f.covered());

@@ -89,7 +89,7 @@ class FindingsWritersTest {
                         SCAN, SCAN.withCover(new Cover("reviewed", new Location("c.yml", 3, 1)))),
                     JsonWriter.Shape.SCAN)));
     assertThat(fieldNames(scan.get(0)))
-        .containsExactly("rule", "severity", "path", "line", "column", "message", "excerpt");
+        .containsExactly("rule", "severity", "path", "line", "column", "excerpt", "message");
     assertThat(scan.get(1).get("reason").asText()).isEqualTo("reviewed");
     assertThat(scan.get(1).get("contract").asText()).isEqualTo("c.yml:3");
   }
