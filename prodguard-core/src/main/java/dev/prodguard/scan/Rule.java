@@ -24,6 +24,12 @@ public interface Rule extends RuleInfo {
   @Override
   String why();
 
+  /** What it finds, in detail: its section of {@code scan/rules/details.md}. */
+  @Override
+  default String details() {
+    return RuleDetails.of(id());
+  }
+
   /** Whether {@link #check} wants this file; cheap (path and kind only). */
   default boolean appliesTo(ScanFile file, ScanContext context) {
     return false;

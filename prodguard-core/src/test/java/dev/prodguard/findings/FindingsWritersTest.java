@@ -15,7 +15,7 @@ class FindingsWritersTest {
       RuleInfo.of(
           "drop-table", Severity.WARNING, "G4", "Dropping a table.", "Rows go.", "Expand first.");
   private static final RuleInfo BYPASS =
-      RuleInfo.of("bypass-flag", Severity.ERROR, "G5", "Bypass names", "Why.", "Remove it.");
+      RuleInfo.of("some-rule", Severity.ERROR, "G5", "Bypass names", "Why.", "Remove it.");
 
   /** Lint-like: a recipe apart from the message, a migration id, one covered finding. */
   private static final Finding LINT_ERROR =
@@ -37,7 +37,7 @@ class FindingsWritersTest {
 
   /** Scan-like: the message says what to do instead, no recipe of its own. */
   private static final Finding SCAN =
-      Finding.of(BYPASS, new Location("Makefile", 2, 17), "SKIP_CI <&>. Why. Instead: x", "a=1");
+      Finding.of(BYPASS, new Location("Makefile", 2, 17), "Found <&>. Why. Instead: x", "a=1");
 
   @Test
   @DisplayName("text: position, severity, rule and message; excerpt; cover or fix")
@@ -51,7 +51,7 @@ class FindingsWritersTest {
             db/V4 y.sql:1:5: covered error [drop-table] DROP TABLE a
                 DROP TABLE a
                 covered by a contract exception: unused since V2
-            Makefile:2:17: error [bypass-flag] SKIP_CI <&>. Why. Instead: x
+            Makefile:2:17: error [some-rule] Found <&>. Why. Instead: x
                 a=1
             """);
     assertThat(TextWriter.count(1, "error") + ", " + TextWriter.count(2, "warning"))
@@ -136,7 +136,7 @@ class FindingsWritersTest {
         .isEqualTo("unused since V2 (prodguard-contract.yml:7)");
     assertThat(results.get(2).get("ruleIndex").asInt()).isEqualTo(1);
     assertThat(results.get(2).get("message").get("text").asText())
-        .isEqualTo("SKIP_CI <&>. Why. Instead: x");
+        .isEqualTo("Found <&>. Why. Instead: x");
     assertThat(results.get(3).get("locations").get(0).get("physicalLocation").has("region"))
         .isFalse();
   }
@@ -155,8 +155,8 @@ class FindingsWritersTest {
             <?xml version="1.0" encoding="UTF-8"?>
             <testsuite name="prodguard scan" tests="2" failures="1" errors="0" skipped="0" time="0">
               <testcase classname="prodguard.scan.x" name="x: no findings" time="0"/>
-              <testcase classname="prodguard.scan.bypass-flag" name="Makefile:2:17" file="Makefile" line="2" time="0">
-                <failure type="bypass-flag" message="SKIP_CI &lt;&amp;&gt;. Why. Instead: x">SKIP_CI &lt;&amp;&gt;. Why. Instead: x
+              <testcase classname="prodguard.scan.some-rule" name="Makefile:2:17" file="Makefile" line="2" time="0">
+                <failure type="some-rule" message="Found &lt;&amp;&gt;. Why. Instead: x">Found &lt;&amp;&gt;. Why. Instead: x
             Makefile:2:17
               a=1</failure>
               </testcase>

@@ -82,17 +82,6 @@ public final class BypassFlag implements Rule {
   }
 
   @Override
-  public String details() {
-    return "A name that combines a bypass word (`skip`, `bypass`, `allow`, `force`, "
-        + "`disable`, `unsafe`, `no-` before a guard word, `NO_VERIFY`) with a guard word "
-        + "(`ci`, `guard`, `prodguard`, `safety`, `check`, `fingerprint`, `backup`, "
-        + "`verify`, `migration`, `contract`) in one identifier, property, variable or "
-        + "flag: `SKIP_CI_CHECK`, `prodguard.skip-fingerprint`, `--skip-backup`, "
-        + "`--no-verify`, `disableMigrationCheck`. Code, scripts, env, config and CI files; "
-        + "not documentation.";
-  }
-
-  @Override
   public String why() {
     return "A switch that turns a guard off is how a 'temporary' exception reaches production:"
         + " whoever sets it skips the check, and nobody reviews when.";

@@ -44,13 +44,6 @@ public final class CiTrueOutsideCi implements Rule {
   }
 
   @Override
-  public String details() {
-    return "`CI=true` / `CI: true` (also `1`, `yes`, `on`; also `GITHUB_ACTIONS`, "
-        + "`GITLAB_CI`, `CONTINUOUS_INTEGRATION`) set in a Makefile, script, `package.json` "
-        + "script, env file, Dockerfile, compose file, build file or main code.";
-  }
-
-  @Override
   public String why() {
     return "Tools, prodguard's ci.mode env included, take CI=true as 'this is the pipeline';"
         + " set by hand in a script or Makefile it turns a laptop into a pretend CI runner.";

@@ -65,16 +65,6 @@ public final class CommittedCredentials implements Rule {
   }
 
   @Override
-  public String details() {
-    return "A URL with an inline password (userinfo or `password=` parameter) for a host "
-        + "that is not loopback, in configuration, env, scripts and main code (tests only "
-        + "when production-like); a literal password/secret/token/API key under a key, file "
-        + "or profile named like production or staging (`.env.production`, "
-        + "`application-prod.yml`, `[environments.prod]`, `PROD_API_TOKEN`). Placeholders "
-        + "(`${X}`, `$X`, `{{ }}`, `ENC(...)`, `<...>`) are not secrets.";
-  }
-
-  @Override
   public String why() {
     return "A committed credential is readable by everyone with the repository, forever (git"
         + " history keeps it), and lets any laptop reach the database without the pipeline.";

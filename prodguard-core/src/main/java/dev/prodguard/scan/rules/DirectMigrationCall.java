@@ -88,19 +88,6 @@ public final class DirectMigrationCall implements Rule {
   }
 
   @Override
-  public String details() {
-    return "Outside the contract's `mutation-scripts`: `flyway "
-        + "migrate|clean|repair|baseline|undo` (also via Docker), `mvn flyway:migrate` and "
-        + "the other mutating goals, a `flyway-maven-plugin`/`liquibase-maven-plugin` "
-        + "execution bound to the build, `gradle flywayMigrate` and friends, "
-        + "`Flyway...migrate()`/`.clean()`/`.repair()`/`.baseline()`/`.undo()` in JVM code "
-        + "(tests included), `liquibase update`/`rollback`/`dropAll`, "
-        + "`psql`/`mysql`/`mariadb`/`pg_restore` fed from a protected environment's URL "
-        + "variable or host. Documentation counts: a runbook that says \"run this\" is a "
-        + "call.";
-  }
-
-  @Override
   public String why() {
     return "Only the guarded pipeline (verify, backup, deploy) may change a protected schema;"
         + " a direct call skips the contract check, the backup and the audit, and is how"

@@ -39,18 +39,6 @@ public final class FlywayUnsafeSetting implements Rule {
   }
 
   @Override
-  public String details() {
-    return "`cleanDisabled=false`, `cleanOnValidationError=true`, `validateOnMigrate=false`, "
-        + "`outOfOrder=true`, `baselineOnMigrate=true`, `ignoreMigrationPatterns` (other "
-        + "than `*:future`), `ignoreMissingMigrations`/`ignoreIgnoredMigrations=true`, "
-        + "`skipDefaultCallbacks=true`, `callbackLocations` that leave out the location of "
-        + "prodguard's `beforeEachMigrate.sql`, in every spelling: `flyway.x`, "
-        + "`spring.flyway.x-y`, `FLYWAY_X_Y`, `SPRING_FLYWAY_X_Y`, `-x=`, `-Dflyway.x=`, "
-        + "`<x>`, `.x(value)`, Gradle `x = value`, TOML `[flyway]`. `${VAR:default}` counts "
-        + "as its default. Tests included.";
-  }
-
-  @Override
   public String why() {
     return "Each of these lets Flyway destroy data or apply a history nobody verified: clean"
         + " drops every object, disabled validation and ignore patterns hide edited or missing"

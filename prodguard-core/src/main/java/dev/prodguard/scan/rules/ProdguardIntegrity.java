@@ -55,17 +55,6 @@ public final class ProdguardIntegrity implements Rule {
   }
 
   @Override
-  public String details() {
-    return "In a prodguard-managed repository (one with `prodguard.yml`): the contract "
-        + "missing or not committed; `beforeEachMigrate.sql` missing from the first "
-        + "migration location (`classpath:` locations are looked up under any "
-        + "`src/main/resources`), not committed, or not calling `prodguard_assert_deploy()` "
-        + "outside comments; a stale `beforeMigrate.sql` there that calls it (an older "
-        + "prodguard's callback: Flyway runs it on every migrate, nothing pending "
-        + "included); a protected environment without a fingerprint.";
-  }
-
-  @Override
   public String why() {
     return "Without them the guarantees are switched off silently: no contract means nothing"
         + " to check migrations against, no callback means a hand-run Flyway migrate is not"

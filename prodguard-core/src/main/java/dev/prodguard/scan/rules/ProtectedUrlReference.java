@@ -44,15 +44,6 @@ public final class ProtectedUrlReference implements Rule {
   }
 
   @Override
-  public String details() {
-    return "A protected environment's URL variable (`PROD_DATABASE_URL`, and its "
-        + "`deploy-url`'s, from `prodguard.yml`) or a literal URL whose host matches its "
-        + "`hosts`, in a file not listed in `mutation-scripts` (the original "
-        + "specification's \"new mutation script\" check). `prodguard.yml`, the contract and "
-        + "documentation are not references.";
-  }
-
-  @Override
   public String why() {
     return "Every file that can reach a protected database is a way to change it; the contract"
         + " lists the few that may (the pipeline), and a new one must not appear unreviewed.";

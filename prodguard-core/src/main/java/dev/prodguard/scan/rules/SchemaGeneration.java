@@ -61,17 +61,6 @@ public final class SchemaGeneration implements Rule {
   }
 
   @Override
-  public String details() {
-    return "`spring.jpa.hibernate.ddl-auto`, `hibernate.hbm2ddl.auto`, "
-        + "`jakarta`/`javax.persistence.schema-generation.database.action`, "
-        + "`quarkus.hibernate-orm.database.generation` set to `create`, `create-drop`, "
-        + "`drop-and-create`, `drop`, `update` or `create-only`, and "
-        + "`spring.jpa.generate-ddl=true`, in any spelling (env vars, `persistence.xml`, "
-        + "`AvailableSettings.HBM2DDL_AUTO`), in main (non-test) configuration, and in any "
-        + "profile named like prod/production/staging even under `src/test`.";
-  }
-
-  @Override
   public String why() {
     return "Schema generation rewrites or drops tables when the application starts, outside"
         + " the migrations, the contract and the backup: ddl-auto=create-drop carried into a"

@@ -32,11 +32,6 @@ public final class UnusedScanException implements Rule {
   }
 
   @Override
-  public String details() {
-    return "A `scan-exceptions` entry that covers no finding, or names no rule.";
-  }
-
-  @Override
   public String why() {
     return "An exception that covers nothing is either misspelt (so the finding it meant is"
         + " still reported) or stale, waiting to hide the next real finding at that path.";
