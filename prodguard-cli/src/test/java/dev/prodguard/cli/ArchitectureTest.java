@@ -93,6 +93,23 @@ class ArchitectureTest {
   }
 
   @Test
+  @DisplayName("the findings model uses only the floor: lint, scan and trace can all share it")
+  void findingsOnlyOnTheFloor() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.prodguard.findings..")
+        .should()
+        .dependOnClassesThat(
+            com.tngtech.archunit.base.DescribedPredicate.describe(
+                "are prodguard classes outside findings and db",
+                c ->
+                    c.getPackageName().startsWith("dev.prodguard.")
+                        && !c.getPackageName().startsWith("dev.prodguard.findings")
+                        && !c.getPackageName().startsWith("dev.prodguard.db")))
+        .check(classes);
+  }
+
+  @Test
   @DisplayName("top-level packages form no cycle")
   void noCycles() {
     slices().matching("dev.prodguard.(*)..").should().beFreeOfCycles().check(classes);
