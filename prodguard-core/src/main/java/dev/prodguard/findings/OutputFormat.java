@@ -3,7 +3,10 @@ package dev.prodguard.findings;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The values of {@code --format}: every reporting command has text and json. */
+/**
+ * The values of {@code --format}: every reporting command has text and json; the finding reports
+ * (lint, scan) also sarif and junit.
+ */
 public enum OutputFormat {
   text,
   json,
@@ -12,7 +15,4 @@ public enum OutputFormat {
 
   /** What every reporting command offers. */
   public static final Set<OutputFormat> TEXT_JSON = EnumSet.of(text, json);
-
-  /** What the finding reports ({@code lint}, {@code scan}) offer. */
-  public static final Set<OutputFormat> FINDINGS = EnumSet.allOf(OutputFormat.class);
 }

@@ -1,7 +1,6 @@
 package dev.prodguard.findings;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -23,10 +22,6 @@ public interface RuleRegistry {
 
   default List<String> ruleIds() {
     return rules().stream().map(RuleInfo::id).toList();
-  }
-
-  default Optional<RuleInfo> rule(String id) {
-    return reported().stream().filter(r -> r.id().equals(id)).map(r -> (RuleInfo) r).findFirst();
   }
 
   /**
