@@ -20,9 +20,9 @@ import dev.prodguard.findings.TextWriter;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
-import dev.prodguard.lint.MigrationFiles;
 import dev.prodguard.lint.rules.Rules;
-import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -116,40 +116,43 @@ public final class LintCommand implements Callable<Integer> {
     }
     DatabaseKind kind = dialect(dialect, config, env, common.context().env());
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
-    Linter linter =
-        new Linter(kind)
-            .crossCheck(
-                (file, text) ->
-                    engine.statements(
-                        new MigrationFile(
-                            file.getFileName().toString(),
-                            String.valueOf(file.toAbsolutePath().getParent()),
-                            text.getBytes(StandardCharsets.UTF_8)),
-                        kind));
+    Linter linter = new Linter(kind).crossCheck(file -> engine.statements(file, kind));
 
     boolean complete = paths.isEmpty() && changedSince == null;
-    List<Path> targets;
+    MigrationFiles files;
     if (paths.isEmpty()) {
       if (config.isEmpty()) {
         throw new ConfigException(
             "nothing to lint: give PATHS, or run where prodguard.yml names migrations.locations");
       }
-      targets = locations(config.get());
+      files = MigrationFiles.read(config.get());
     } else {
-      targets = paths;
+      files = MigrationFiles.read(paths);
     }
-
-    LintReport report;
-    if (complete) {
-      report = linter.lintLocations(targets, contract, protectedEnv);
-    } else {
-      List<Path> files =
-          MigrationFiles.of(targets).stream().map(MigrationFiles.MigrationFile::path).toList();
-      if (changedSince != null) {
-        files = changedSince(base, changedSince, files);
+    // One discovery for lint, verify and deploy: the engine says which files run, in which order.
+    // A file named on the command line is linted even when the engine would not run it.
+    Set<Path> named = new HashSet<>();
+    for (Path p : paths) {
+      if (!Files.isDirectory(p)) {
+        named.add(p.toAbsolutePath().normalize());
       }
-      report = linter.lintFiles(files, contract, protectedEnv);
     }
+    List<MigrationSource> sources =
+        engine.discover(files, kind).all().stream()
+            .filter(
+                s ->
+                    s.role().analysed()
+                        || (s.role() == MigrationSource.Role.NOT_RUN
+                            && named.contains(Path.of(s.shown()).toAbsolutePath().normalize())))
+            .toList();
+    if (changedSince != null) {
+      Set<Path> changed =
+          new HashSet<>(
+              changedSince(
+                  base, changedSince, sources.stream().map(s -> Path.of(s.shown())).toList()));
+      sources = sources.stream().filter(s -> changed.contains(Path.of(s.shown()))).toList();
+    }
+    LintReport report = linter.lint(sources, List.of(), contract, protectedEnv, complete);
 
     String label =
         environment == null
@@ -292,21 +295,6 @@ public final class LintCommand implements Callable<Integer> {
             + file
             + "; applying the default forbidden rules (see docs/contract.md)");
     return ContractLoader.parse(file, "version: 1\n".getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Flyway locations relative to prodguard.yml; {@code classpath:} means src/main/resources. */
-  static List<Path> locations(ProdguardConfig config) {
-    List<Path> out = new ArrayList<>();
-    for (String l : config.migrationLocations()) {
-      String p = l;
-      if (p.startsWith("filesystem:")) {
-        p = p.substring("filesystem:".length());
-      } else if (p.startsWith("classpath:")) {
-        p = "src/main/resources/" + p.substring("classpath:".length());
-      }
-      out.add(config.baseDir().resolve(p).normalize());
-    }
-    return out;
   }
 
   /**

@@ -25,7 +25,12 @@ public final class Main {
   public static int run(String... args) {
     PrintWriter out = new PrintWriter(new RedactingWriter(System.out), true);
     PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
-    return commandLine(out, err).execute(args);
+    dev.prodguard.audit.AuditLog.forgetHeads();
+    int exit = commandLine(out, err).execute(args);
+    // G10: every audited step leaves its head in the CI log (stderr keeps --format json clean)
+    dev.prodguard.audit.AuditLog.appendedHeads()
+        .forEach((env, head) -> err.println(dev.prodguard.audit.AuditLog.headLine(env, head)));
+    return exit;
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {

@@ -8,6 +8,9 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.support.DatabaseSupport;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +74,24 @@ class G4LintCliIT {
 
   void breakIt() throws Exception {
     write("db/migration/V3__oops.sql", "SELECT 1;\n\nDELETE FROM orders;\n");
+  }
+
+  @Test
+  @DisplayName(
+      "G4: lint judges Flyway's callbacks (afterMigrate.sql runs on every migrate) but not"
+          + " prodguard's own beforeEachMigrate.sql, exactly as init-fingerprint writes it")
+  void callbacks() throws Exception {
+    write(
+        "db/migration/" + CallbackFile.NAME,
+        CallbackFile.expected(DatabaseSupport.of(DatabaseKind.POSTGRESQL)));
+    Cli.Result own = Cli.run(repo, "lint");
+    assertThat(own.exit()).as(own.toString()).isEqualTo(0);
+    assertThat(own.out()).contains("in 2 files");
+
+    write("db/migration/afterMigrate.sql", "DROP TABLE orders;\n");
+    Cli.Result attack = Cli.run(repo, "lint");
+    assertThat(attack.exit()).as(attack.toString()).isEqualTo(1);
+    assertThat(attack.out()).contains("db/migration/afterMigrate.sql:1:1: error [drop-table]");
   }
 
   @Test

@@ -41,6 +41,9 @@ public final class AuditLog {
           + " details, prev_hash, hash";
   private static final int MAX_RACES = 50;
 
+  /** The newest row this process appended, per environment: the head to print for CI logs. */
+  private static final Map<String, Entry> APPENDED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private AuditLog() {}
 
   /** What happened, as the caller knows it. */
@@ -170,6 +173,9 @@ public final class AuditLog {
         if (sp != null) {
           c.releaseSavepoint(sp);
         }
+        if (event.environment() != null) {
+          APPENDED.merge(event.environment(), stored, (a, b) -> b.seq() >= a.seq() ? b : a);
+        }
         return stored;
       } catch (SQLException ex) {
         if (sp != null) {
@@ -181,6 +187,34 @@ public final class AuditLog {
       }
     }
     throw new SQLException("prodguard_audit: lost " + MAX_RACES + " append races in a row");
+  }
+
+  /**
+   * The newest audit row this process appended, per environment, since {@link #forgetHeads()}: a
+   * command prints it so that CI logs keep every head, and {@code audit verify --expect-head} can
+   * later catch deletion of the newest rows that nothing else in the database accounts for.
+   */
+  public static Map<String, Entry> appendedHeads() {
+    return new TreeMap<>(APPENDED);
+  }
+
+  /** Starts a new command's record of appended heads. */
+  public static void forgetHeads() {
+    APPENDED.clear();
+  }
+
+  /** The line a command prints for a head it appended. */
+  public static String headLine(String environment, Entry head) {
+    String h = head.seq() + ":" + head.hash();
+    return "prodguard: audit head of '"
+        + environment
+        + "' is now "
+        + h
+        + " (keep it: 'prodguard audit verify "
+        + environment
+        + " --expect-head "
+        + h
+        + "' catches deletion of newer rows)";
   }
 
   /** All rows in chain order (or the newest {@code limit} when positive). */
@@ -229,8 +263,10 @@ public final class AuditLog {
   /**
    * Walks the whole chain. Detects edited rows (hash), deleted rows (a gap in seq or a predecessor
    * hash that matches nothing), and reordered rows (a predecessor hash that is not the previous
-   * row's). {@code expectedHead} ({@code seq:hash}, recorded elsewhere, e.g. a CI log) also catches
-   * deletion of the newest rows, which no chain can see on its own.
+   * row's). Then checks the chain against {@code prodguard_run} ({@link #crossCheckRuns}), which
+   * catches a chain emptied or cut short at the newest rows while runs remain. {@code expectedHead}
+   * ({@code seq:hash}, recorded elsewhere: every command that appends prints it) also catches
+   * deletion of the newest rows that no run accounts for.
    */
   public static Verification verify(Connection c, Optional<String> expectedHead)
       throws SQLException {
@@ -299,7 +335,76 @@ public final class AuditLog {
                     seq, "row " + seq + " differs from the recorded head (chain rewritten)")));
       }
     }
+    Optional<String> missing = crossCheckRuns(c, rows);
+    if (missing.isPresent()) {
+      long where = head.map(h -> h.seq() + 1).orElse(1L);
+      return new Verification(rows.size(), head, Optional.of(new Break(where, missing.get())));
+    }
     return new Verification(rows.size(), head, Optional.empty());
+  }
+
+  /**
+   * What the rest of the database records must be in the chain too: every {@code prodguard_run} row
+   * has audit rows with its id, a run with a backup has its backup's row, a deployed run its
+   * deploy's row. A chain emptied or cut short at the newest rows looks intact on its own; against
+   * the runs it does not. Empty when everything is accounted for (or no run was ever recorded).
+   */
+  static Optional<String> crossCheckRuns(Connection c, List<Entry> rows) throws SQLException {
+    if (!tableExists(c, "prodguard_run")) {
+      return Optional.empty();
+    }
+    Map<String, List<Entry>> byRun = new java.util.HashMap<>();
+    for (Entry e : rows) {
+      if (e.runId() != null) {
+        byRun.computeIfAbsent(e.runId(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT id, environment, status, backup_path, created_at FROM prodguard_run"
+                    + " ORDER BY created_at, id")) {
+      while (rs.next()) {
+        String id = rs.getString(1);
+        String env = rs.getString(2);
+        String status = rs.getString(3);
+        boolean backedUp = rs.getString(4) != null;
+        String created = String.valueOf(rs.getTimestamp(5));
+        List<Entry> entries = byRun.getOrDefault(id, List.of());
+        String run = "run " + id + " of '" + env + "' (created " + created + ", " + status + ")";
+        String why =
+            " (audit rows deleted, or prodguard was killed between recording the run and its audit"
+                + " row)";
+        if (entries.isEmpty()) {
+          return Optional.of(
+              run + " is recorded in prodguard_run but has no audit row at all" + why);
+        }
+        if (backedUp && entries.stream().noneMatch(e -> step(e, "backup"))) {
+          return Optional.of(run + " has a backup but no audit row for it" + why);
+        }
+        if (status.equals("deployed") && entries.stream().noneMatch(e -> step(e, "deploy"))) {
+          return Optional.of(run + " is deployed but has no audit row for its deploy" + why);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean step(Entry e, String command) {
+    return e.command() != null
+        && (e.command().equals(command) || e.command().startsWith(command + " "));
+  }
+
+  private static boolean tableExists(Connection c, String table) throws SQLException {
+    java.sql.DatabaseMetaData md = c.getMetaData();
+    for (String name : List.of(table, table.toUpperCase(java.util.Locale.ROOT))) {
+      try (ResultSet rs = md.getTables(c.getCatalog(), null, name, new String[] {"TABLE"})) {
+        if (rs.next()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static Verification broken(List<Entry> rows, long seq, String problem) {

@@ -1,8 +1,10 @@
 package dev.prodguard.config;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -61,16 +64,58 @@ public final class YamlMap {
   public static YamlMap load(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(ConfigFiles.read(file, "the file")))
+              .toString();
     } catch (NoSuchFileException e) {
       throw new ConfigException(file, 0, null, "file not found");
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file, 0, null, "the file is not valid UTF-8");
     } catch (IOException e) {
       throw new ConfigException(file, 0, null, "cannot read file: " + e.getMessage());
     }
     return parse(file.toString(), text);
   }
 
+  /**
+   * Longest line a configuration file may have: the YAML scanner slows down superlinearly on one
+   * long line (a 1 MB line takes seconds), and no real configuration line comes near this.
+   */
+  public static final int MAX_LINE = 64 * 1024;
+
+  private static void checkLineLengths(String file, String text) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > MAX_LINE) {
+          throw new ConfigException(
+              file,
+              line,
+              null,
+              "this line is longer than "
+                  + (MAX_LINE / 1024)
+                  + " KiB, the most prodguard reads in one line of a configuration file: check"
+                  + " the file");
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+  }
+
+  /** Deepest nesting of mappings and sequences a configuration file may have. */
+  public static final int MAX_DEPTH = 64;
+
   public static YamlMap parse(String file, String text) {
+    if (text.length() > ConfigFiles.MAX_BYTES) {
+      throw ConfigFiles.tooLarge(file, "the file");
+    }
+    checkLineLengths(file, text);
     Node root;
     try {
       LoadSettings settings =
@@ -78,7 +123,10 @@ public final class YamlMap {
               .setLabel(file)
               .setAllowDuplicateKeys(true)
               .setSchema(new CoreSchema())
+              .setCodePointLimit(ConfigFiles.MAX_BYTES)
+              .setMaxAliasesForCollections(50)
               .build();
+      checkDepth(file, settings, text);
       Composer composer =
           new Composer(settings, new ParserImpl(settings, new StreamReader(settings, text)));
       root = composer.getSingleNode().orElse(null);
@@ -87,6 +135,9 @@ public final class YamlMap {
       throw new ConfigException(file, line, null, "not valid YAML: " + e.getProblem());
     } catch (YamlEngineException e) {
       throw new ConfigException(file, 0, null, "not valid YAML: " + e.getMessage());
+    } catch (StackOverflowError e) {
+      throw new ConfigException(
+          file, 0, null, "nested too deeply to read (more than " + MAX_DEPTH + " levels)");
     }
     if (root == null) {
       throw new ConfigException(file, 1, null, "the file is empty");
@@ -95,6 +146,36 @@ public final class YamlMap {
       throw new ConfigException(file, line(root), null, "the top level must be a mapping");
     }
     return new YamlMap(file, "", (MappingNode) root);
+  }
+
+  /**
+   * Walks the event stream (the parser keeps its own stack, it does not recurse) and refuses
+   * nesting deeper than {@link #MAX_DEPTH} before the recursive composer could overflow the stack.
+   */
+  private static void checkDepth(String file, LoadSettings settings, String text) {
+    ParserImpl parser = new ParserImpl(settings, new StreamReader(settings, text));
+    int depth = 0;
+    while (parser.hasNext()) {
+      Event e = parser.next();
+      switch (e.getEventId()) {
+        case MappingStart, SequenceStart -> {
+          if (++depth > MAX_DEPTH) {
+            int line = e.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+            throw new ConfigException(
+                file,
+                line,
+                null,
+                "mappings and lists are nested more than "
+                    + MAX_DEPTH
+                    + " levels deep here; a real configuration needs a handful: check the file");
+          }
+        }
+        case MappingEnd, SequenceEnd -> depth--;
+        default -> {
+          // scalars, aliases, document and stream markers do not nest
+        }
+      }
+    }
   }
 
   public String file() {

@@ -1,6 +1,7 @@
 package dev.prodguard.contract;
 
 import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ConfigFiles;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.config.YamlMap;
 import java.io.IOException;
@@ -65,11 +66,7 @@ public final class ContractLoader {
     String named =
         namedBy == null ? "" : " (named by 'contract:' in " + namedBy.getFileName() + ")";
     try {
-      if (Files.isDirectory(file)) {
-        throw new ConfigException(
-            file, 0, null, "the contract" + named + " is a directory, not a file");
-      }
-      return Files.readAllBytes(file);
+      return ConfigFiles.read(file, "the contract" + named);
     } catch (NoSuchFileException e) {
       throw new ConfigException(
           file,
@@ -98,6 +95,9 @@ public final class ContractLoader {
 
   /** Parses contract bytes; {@code file} names them in errors and in the model. */
   public static Contract parse(Path file, byte[] bytes) {
+    if (bytes.length > ConfigFiles.MAX_BYTES) {
+      throw ConfigFiles.tooLarge(file, "the contract");
+    }
     String text;
     try {
       text =

@@ -7,9 +7,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A Flyway migration identity as written in a contract exception or derived from a file name:
- * {@code V42}, {@code V1.2.3} (or {@code V1_2_3}), {@code U42}, or {@code R__description}. Versions
- * compare like Flyway's: numerically per part, trailing zero parts ignored.
+ * A migration identity as written in a contract exception, or as the migration engine derives it
+ * from a file (Flyway: {@code FlywayMigrationEngine#discover}): {@code V42}, {@code V1.2.3} (or
+ * {@code V1_2_3}), {@code U42}, or {@code R__description}. Versions compare like Flyway's:
+ * numerically per part, trailing zero parts ignored.
  */
 public record MigrationId(Kind kind, List<BigInteger> version, String description) {
   public enum Kind {
@@ -40,30 +41,6 @@ public record MigrationId(Kind kind, List<BigInteger> version, String descriptio
     }
     return parseVersion(rest)
         .map(v -> new MigrationId(prefix == 'V' ? Kind.VERSIONED : Kind.UNDO, v, ""));
-  }
-
-  /**
-   * The identity of a Flyway SQL file name ({@code V42__add_orders.sql}); empty when the name does
-   * not follow Flyway's naming (then Flyway would not run it either).
-   */
-  public static Optional<MigrationId> ofFileName(String fileName) {
-    int sep = fileName.indexOf("__");
-    if (sep < 1 || !fileName.toLowerCase(Locale.ROOT).endsWith(".sql")) {
-      return Optional.empty();
-    }
-    String head = fileName.substring(0, sep);
-    String desc = fileName.substring(sep + 2, fileName.length() - 4);
-    char prefix = head.charAt(0);
-    if (prefix == 'R' && head.length() == 1) {
-      return Optional.of(new MigrationId(Kind.REPEATABLE, List.of(), normalise(desc)));
-    }
-    if (prefix != 'V' && prefix != 'U') {
-      return Optional.empty();
-    }
-    Optional<List<BigInteger>> v = parseVersion(head.substring(1));
-    return v.map(
-        version ->
-            new MigrationId(prefix == 'V' ? Kind.VERSIONED : Kind.UNDO, version, normalise(desc)));
   }
 
   private static Optional<List<BigInteger>> parseVersion(String s) {
@@ -97,26 +74,8 @@ public record MigrationId(Kind kind, List<BigInteger> version, String descriptio
         : version.equals(file.version);
   }
 
-  /** Flyway's order: versioned by version, then repeatable by description; undo last. */
-  public static int flywayOrder(MigrationId a, MigrationId b) {
-    if (a.kind != b.kind) {
-      return Integer.compare(rank(a.kind), rank(b.kind));
-    }
-    if (a.kind == Kind.REPEATABLE) {
-      return a.description.compareTo(b.description);
-    }
-    return compareVersions(a.version, b.version);
-  }
-
-  private static int rank(Kind k) {
-    return switch (k) {
-      case VERSIONED -> 0;
-      case REPEATABLE -> 1;
-      case UNDO -> 2;
-    };
-  }
-
-  static int compareVersions(List<BigInteger> a, List<BigInteger> b) {
+  /** Compares two versions part by part, numerically; missing parts count as zero. */
+  public static int compareVersions(List<BigInteger> a, List<BigInteger> b) {
     for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
       BigInteger x = i < a.size() ? a.get(i) : BigInteger.ZERO;
       BigInteger y = i < b.size() ? b.get(i) : BigInteger.ZERO;

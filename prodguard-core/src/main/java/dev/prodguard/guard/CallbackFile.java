@@ -1,6 +1,7 @@
 package dev.prodguard.guard;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.support.DatabaseSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,6 +135,22 @@ public final class CallbackFile {
   static boolean callsAssert(String sql) {
     String code = COMMENTS.matcher(sql).replaceAll(" ");
     return ASSERT_CALL.matcher(code).find();
+  }
+
+  /**
+   * Whether the migration engine's guard artifact is in the first migration location exactly as
+   * written (no legacy file is looked for).
+   */
+  public static Check check(ProdguardConfig config, GuardArtifact artifact) {
+    Path p = folder(config).resolve(artifact.fileName());
+    State state;
+    if (!Files.isRegularFile(p)) {
+      state = State.MISSING;
+    } else {
+      String text = read(p);
+      state = text != null && text.equals(artifact.content()) ? State.OK : State.MODIFIED;
+    }
+    return new Check(state, shown(config, p), Legacy.NONE, null);
   }
 
   public static Check check(ProdguardConfig config, DatabaseSupport d) {

@@ -13,6 +13,8 @@ import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
 import dev.prodguard.migration.EngineSplitter;
 import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.sql.Classifier;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
@@ -22,13 +24,10 @@ import dev.prodguard.sql.Splitter;
 import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -93,37 +92,57 @@ public final class Linter {
   }
 
   /**
-   * Lints these files (e.g. the pending migrations). Exceptions are checked against the migrations
-   * among them only: an exception for a migration that is not in the set is not judged here.
+   * Lints files named by path, each read once, with no migration identity (a contract exception
+   * covers nothing here): for tests and benchmarks of the analysis. Commands lint what the
+   * migration engine discovered ({@link #lint(List, List, Contract, boolean, boolean)}).
    */
   public LintReport lintFiles(List<Path> files, Contract contract, boolean protectedEnv) {
     return lintFiles(files, List.of(), contract, protectedEnv);
   }
 
-  /**
-   * Lints {@code files}; {@code context} are the other migrations (e.g. those already applied, in
-   * Flyway's order), read only for the functions and procedures they define, so that a call in
-   * {@code files} is judged by the body it runs.
-   */
+  /** As {@link #lintFiles(List, Contract, boolean)}, with {@code context} read for routines. */
   public LintReport lintFiles(
       List<Path> files, List<Path> context, Contract contract, boolean protectedEnv) {
-    Routines routines = new Routines();
-    for (Path p : context) {
-      learnRoutines(p, routines);
+    return lint(sources(files), sources(context), contract, protectedEnv, false);
+  }
+
+  private static List<MigrationSource> sources(List<Path> paths) {
+    if (paths.isEmpty()) {
+      return List.of();
     }
-    return run(MigrationFiles.of(files), contract, protectedEnv, false, routines);
+    MigrationFiles read = MigrationFiles.read(paths);
+    return read.all().stream()
+        .map(
+            f ->
+                new MigrationSource(
+                    f, MigrationSource.Role.NOT_RUN, Optional.empty(), read.shown(f)))
+        .toList();
   }
 
   /**
-   * Lints every migration under the Flyway locations; here an exception naming a migration that
-   * does not exist is an error too.
+   * Lints {@code files}, the sources the migration engine discovered, with exactly the bytes it
+   * read (the bytes that will be hashed and deployed); {@code context} are the other migrations
+   * (e.g. those already applied, in the engine's order), read only for the functions and procedures
+   * they define, so that a call in {@code files} is judged by the body it runs. {@code complete}:
+   * the files are every migration of the locations, so an exception naming a migration that does
+   * not exist is an error too; otherwise exceptions are judged only for the migrations among {@code
+   * files}.
    */
-  public LintReport lintLocations(List<Path> locations, Contract contract, boolean protectedEnv) {
-    return run(MigrationFiles.find(locations), contract, protectedEnv, true, new Routines());
+  public LintReport lint(
+      List<MigrationSource> files,
+      List<MigrationSource> context,
+      Contract contract,
+      boolean protectedEnv,
+      boolean complete) {
+    Routines routines = new Routines();
+    for (MigrationSource s : context) {
+      learnRoutines(s, routines);
+    }
+    return run(files, contract, protectedEnv, complete, routines);
   }
 
   LintReport run(
-      List<MigrationFiles.MigrationFile> files,
+      List<MigrationSource> files,
       Contract contract,
       boolean protectedEnv,
       boolean complete,
@@ -134,8 +153,8 @@ public final class Linter {
     Set<MigrationId> present = new HashSet<>();
     int statements = 0;
     try (ReadAhead ahead = new ReadAhead(files)) {
-      for (MigrationFiles.MigrationFile f : files) {
-        names.add(f.path().toString());
+      for (MigrationSource f : files) {
+        names.add(f.shown());
         f.id().ifPresent(present::add);
         statements += lintFile(ahead.next(), contract, protectedEnv, findings, used, routines);
       }
@@ -178,13 +197,13 @@ public final class Linter {
    * Findings keep the files' order.
    */
   private final class ReadAhead implements AutoCloseable {
-    private final List<MigrationFiles.MigrationFile> files;
+    private final List<MigrationSource> files;
     private final ExecutorService pool;
     private final int window;
     private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
     private int read;
 
-    ReadAhead(List<MigrationFiles.MigrationFile> files) {
+    ReadAhead(List<MigrationSource> files) {
       this.files = files;
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
       this.window = engine == null ? 1 : 2 * threads;
@@ -202,12 +221,12 @@ public final class Linter {
 
     Prepared next() {
       while (ready.size() < window && read < files.size()) {
-        MigrationFiles.MigrationFile f = files.get(read++);
-        String text = decode(f.path());
+        MigrationSource f = files.get(read++);
+        String text = decode(f.file().bytes());
         Future<EngineStatements> split =
             pool == null || text == null || text.isEmpty()
                 ? null
-                : pool.submit(() -> engine.split(f.path(), text));
+                : pool.submit(() -> engine.split(f.file()));
         ready.add(new Prepared(f, text, split));
       }
       return ready.remove();
@@ -222,8 +241,7 @@ public final class Linter {
   }
 
   /** One file: its text (null when it is not UTF-8) and the tool's split, when asked for. */
-  private record Prepared(
-      MigrationFiles.MigrationFile file, String text, Future<EngineStatements> split) {
+  private record Prepared(MigrationSource file, String text, Future<EngineStatements> split) {
 
     EngineStatements engineStatements() {
       try {
@@ -231,13 +249,13 @@ public final class Linter {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(
-            "interrupted while the migration tool split " + file.path());
+            "interrupted while the migration tool split " + file.shown());
       } catch (ExecutionException e) {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
         }
         throw new IllegalStateException(
-            "the migration tool failed to split " + file.path(), e.getCause());
+            "the migration tool failed to split " + file.shown(), e.getCause());
       }
     }
   }
@@ -249,13 +267,13 @@ public final class Linter {
       List<Finding> findings,
       Set<Contract.MigrationException> used,
       Routines routines) {
-    MigrationFiles.MigrationFile f = prepared.file();
+    MigrationSource f = prepared.file();
     String text = prepared.text();
     if (text == null) {
-      findings.add(notUtf8(f.path()));
+      findings.add(notUtf8(f.shown()));
       text = "";
     }
-    String name = f.path().toString();
+    String name = f.shown();
     String migration = f.id().map(MigrationId::toString).orElse(null);
     SourceFile source = new SourceFile(name, text);
     RuleContext context = new RuleContext(contract, syntax, new HashSet<>());
@@ -304,8 +322,8 @@ public final class Linter {
    * a string or start a comment that prodguard read differently. Such a name is refused.
    */
   private Optional<Finding> fileNamePlaceholder(
-      MigrationFiles.MigrationFile f, SourceFile source, Contract contract, boolean protectedEnv) {
-    String fileName = f.path().getFileName().toString();
+      MigrationSource f, SourceFile source, Contract contract, boolean protectedEnv) {
+    String fileName = f.file().fileName();
     Matcher m = FILENAME_PLACEHOLDER.matcher(source.text());
     if (PLAIN_FILE_NAME.matcher(fileName).matches() || !m.find()) {
       return Optional.empty();
@@ -315,7 +333,7 @@ public final class Linter {
         finding(
             unknown.id(),
             severity(unknown, contract, protectedEnv),
-            f.path().toString(),
+            f.shown(),
             f.id().map(MigrationId::toString).orElse(null),
             source.line(m.start()),
             source.column(m.start()),
@@ -329,7 +347,7 @@ public final class Linter {
 
   /** The first disagreement between prodguard's split and the migration tool's, as a finding. */
   private Optional<Finding> compareWithEngine(
-      MigrationFiles.MigrationFile f,
+      MigrationSource f,
       EngineStatements theirs,
       List<SqlStatement> ours,
       Contract contract,
@@ -342,7 +360,7 @@ public final class Linter {
           finding(
               unknown.id(),
               severity,
-              f.path().toString(),
+              f.shown(),
               migration,
               1,
               1,
@@ -371,7 +389,7 @@ public final class Linter {
           finding(
               unknown.id(),
               severity,
-              f.path().toString(),
+              f.shown(),
               migration,
               line,
               column,
@@ -469,13 +487,13 @@ public final class Linter {
    * routines it defines. A file that cannot be read as UTF-8 teaches nothing (it is judged where it
    * is linted).
    */
-  private void learnRoutines(Path path, Routines routines) {
-    String text = decode(path);
+  private void learnRoutines(MigrationSource source, Routines routines) {
+    String text = decode(source.file().bytes());
     if (text == null) {
       return;
     }
     splitter.split(
-        new SourceFile(path.toString(), text),
+        new SourceFile(source.shown(), text),
         0,
         text.length(),
         st -> {
@@ -490,13 +508,7 @@ public final class Linter {
   }
 
   /** UTF-8, or null: a file that is not valid UTF-8 cannot be trusted ({@link #notUtf8}). */
-  private static String decode(Path path) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path, e);
-    }
+  private static String decode(byte[] bytes) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -509,12 +521,12 @@ public final class Linter {
     }
   }
 
-  private static Finding notUtf8(Path path) {
+  private static Finding notUtf8(String path) {
     Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
     return finding(
         unknown.id(),
         Severity.ERROR,
-        path.toString(),
+        path,
         null,
         1,
         1,

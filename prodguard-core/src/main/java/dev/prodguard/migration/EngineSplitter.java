@@ -1,7 +1,5 @@
 package dev.prodguard.migration;
 
-import java.nio.file.Path;
-
 /**
  * Splits one migration file as the migration tool will at migrate time (for Flyway: its parser for
  * the target's database type), so that the linter can check that prodguard analysed the statements
@@ -11,8 +9,7 @@ import java.nio.file.Path;
 public interface EngineSplitter {
 
   /**
-   * @param file the file being linted
-   * @param text its content, exactly as prodguard read it (UTF-8)
+   * @param file the file being linted, with the bytes prodguard read and analysed
    */
-  EngineStatements split(Path file, String text);
+  EngineStatements split(MigrationFile file);
 }

@@ -1,14 +1,18 @@
 package dev.prodguard.migration;
 
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.support.DatabaseSupport;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The migration tool behind the pipeline (Flyway in {@code prodguard-flyway}). It works only on the
- * snapshot it is given and only through connections prodguard hands it, and it never loosens its
- * own safety settings from the environment.
+ * The migration tool behind the pipeline (Flyway in {@code prodguard-flyway}). It owns what a
+ * migration is: which files of the snapshot it runs and in which order ({@link #discover}), its
+ * history table, and the artifacts that make a hand-run of it fail ({@link #guardArtifacts}). It
+ * works only on the snapshot it is given ({@link MigrationFiles}, read once) and only through
+ * connections prodguard hands it, and it never loosens its own safety settings from the
+ * environment. {@code lint}, {@code verify} and {@code deploy} all see the files through it.
  */
 public interface MigrationEngine {
 
@@ -33,8 +37,25 @@ public interface MigrationEngine {
     return Optional.empty();
   }
 
-  /** Files that the engine runs around migrations (SQL callbacks), part of the migration set. */
-  List<MigrationFile> callbacks(MigrationFiles files);
+  /**
+   * What the engine makes of each file of the snapshot, needing no connection: migrations in the
+   * order the engine applies them (Flyway: versioned by version, repeatable by description, undo),
+   * then callbacks, then the rest. A callback exactly as {@link #guardArtifacts} writes it for a
+   * database of {@code kind} is a {@link MigrationSource.Role#GUARD_ARTIFACT}.
+   *
+   * @throws dev.prodguard.config.ConfigException when two migrations share a version (the engine
+   *     would refuse them too)
+   */
+  MigrationSources discover(MigrationFiles files, DatabaseKind kind);
+
+  /**
+   * The files that make a hand-run of this engine fail on a protected database of this kind (G6),
+   * written by {@code init-fingerprint} and required by {@code verify} and {@code deploy}; empty
+   * for an engine that has none (then only the database-side guards stop a hand-run).
+   */
+  default List<GuardArtifact> guardArtifacts(DatabaseSupport d) {
+    return List.of();
+  }
 
   /**
    * The statements the engine will send for this file to a database of this kind, in order, as its

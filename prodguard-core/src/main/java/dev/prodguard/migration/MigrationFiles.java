@@ -20,12 +20,19 @@ import java.util.stream.Stream;
  */
 public final class MigrationFiles {
   private final Map<String, MigrationFile> byPath;
+  private final Map<String, Path> folders;
 
-  private MigrationFiles(Map<String, MigrationFile> byPath) {
+  private MigrationFiles(Map<String, MigrationFile> byPath, Map<String, Path> folders) {
     this.byPath = byPath;
+    this.folders = folders;
   }
 
   public static MigrationFiles of(List<MigrationFile> files) {
+    return of(files, Map.of());
+  }
+
+  /** {@code folders}: where each location is on disk, so that reports can name the files. */
+  private static MigrationFiles of(List<MigrationFile> files, Map<String, Path> folders) {
     Map<String, MigrationFile> m = new LinkedHashMap<>();
     for (MigrationFile f : files) {
       MigrationFile previous = m.putIfAbsent(f.relativePath(), f);
@@ -40,32 +47,78 @@ public final class MigrationFiles {
                 + "); which one would run is ambiguous");
       }
     }
-    return new MigrationFiles(m);
+    return new MigrationFiles(m, Map.copyOf(folders));
   }
 
   /** Reads the configured locations (folders relative to prodguard.yml, or {@code filesystem:}). */
   public static MigrationFiles read(ProdguardConfig config) {
     List<MigrationFile> files = new ArrayList<>();
+    Map<String, Path> folders = new LinkedHashMap<>();
     for (String location : config.migrationLocations()) {
       Path dir = resolve(config, location);
-      try (Stream<Path> walk = Files.walk(dir)) {
-        List<Path> sql =
-            walk.filter(Files::isRegularFile)
-                .filter(
-                    p ->
-                        p.getFileName().toString().endsWith(".sql")
-                            || p.getFileName().toString().endsWith(".sql.conf"))
-                .sorted()
-                .toList();
-        for (Path p : sql) {
-          String rel = dir.relativize(p).toString().replace('\\', '/');
-          files.add(new MigrationFile(rel, location, Files.readAllBytes(p)));
+      folders.put(location, dir);
+      readFolder(dir, location, files);
+    }
+    return of(files, folders);
+  }
+
+  /**
+   * Files and folders named on a command line ({@code prodguard lint PATHS}): a folder is read like
+   * a location, a file as the one file of its folder.
+   *
+   * @throws ConfigException when a path does not exist
+   */
+  public static MigrationFiles read(List<Path> paths) {
+    List<MigrationFile> files = new ArrayList<>();
+    Map<String, Path> folders = new LinkedHashMap<>();
+    for (Path given : paths) {
+      Path p = given.toAbsolutePath().normalize();
+      if (Files.isDirectory(p)) {
+        String location = given.toString();
+        folders.put(location, p);
+        readFolder(p, location, files);
+      } else if (Files.isRegularFile(p)) {
+        Path parent = p.getParent();
+        String location = String.valueOf(given.toAbsolutePath().getParent());
+        folders.put(location, parent);
+        try {
+          files.add(new MigrationFile(p.getFileName().toString(), location, Files.readAllBytes(p)));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + given, e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read migration location " + dir, e);
+      } else {
+        throw new ConfigException(given.toString(), 0, null, "no such file or directory");
       }
     }
-    return of(files);
+    return of(files, folders);
+  }
+
+  private static void readFolder(Path dir, String location, List<MigrationFile> files) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      List<Path> sql =
+          walk.filter(Files::isRegularFile)
+              .filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".sql")
+                          || p.getFileName().toString().endsWith(".sql.conf"))
+              .sorted()
+              .toList();
+      for (Path p : sql) {
+        String rel = dir.relativize(p).toString().replace('\\', '/');
+        files.add(new MigrationFile(rel, location, Files.readAllBytes(p)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read migration location " + dir, e);
+    }
+  }
+
+  /**
+   * How reports name {@code file}: its path on disk when its location was read from a folder, else
+   * {@code location/relativePath}.
+   */
+  public String shown(MigrationFile file) {
+    Path folder = folders.get(file.location());
+    return folder == null ? file.toString() : folder.resolve(file.relativePath()).toString();
   }
 
   /**

@@ -4,7 +4,8 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.Hashes;
 import dev.prodguard.environment.Target;
-import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSources;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.Optional;
 public final class ContractHashAnalyzer implements MigrationAnalyzer {
 
   @Override
-  public Analysis analyse(List<PendingMigration> pending, Target target) {
+  public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
     return new Analysis(List.of(), contractSha256(target.config()));
   }
 

@@ -8,33 +8,29 @@ import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
-import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFile;
-import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSource;
+import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * G4 in {@code verify}: the pending migrations are linted against the contract with the dialect of
- * the target's resolved URL and its protection, and checked against the statements the engine will
- * send for each hashed file; the other migrations of the locations (those already applied) are read
- * for the routines they define, so a call is judged by the body it runs. Only when prodguard.yml
- * names no contract and the default file does not exist do the default rules apply (the contract
- * hash is then recorded as absent); a contract that cannot be read is a configuration error. The
- * linted files must still hold the bytes that were hashed, so what was analysed is what will be
- * deployed.
+ * G4 in {@code verify}: what the deploy will run, the pending migrations and the callbacks the
+ * engine runs around them (prodguard's own guard artifact aside, while it is exactly as written),
+ * is linted against the contract with the dialect of the target's resolved URL and its protection,
+ * and checked against the statements the engine will send for each file; the other migrations of
+ * the snapshot (those already applied) are read for the routines they define, so a call is judged
+ * by the body it runs. Everything comes from the one snapshot the engine discovered: the bytes
+ * analysed are the bytes hashed and deployed. Only when prodguard.yml names no contract and the
+ * default file does not exist do the default rules apply (the contract hash is then recorded as
+ * absent); a contract that cannot be read is a configuration error.
  */
 public final class ContractLintAnalyzer implements MigrationAnalyzer {
   private final MigrationEngine engine;
@@ -44,7 +40,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
   }
 
   @Override
-  public Analysis analyse(List<PendingMigration> pending, Target target) {
+  public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
     ProdguardConfig config = target.config();
     Optional<Contract> loaded = ContractLoader.forConfig(config);
     Optional<String> sha = loaded.map(Contract::sha256);
@@ -53,55 +49,42 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
             () ->
                 ContractLoader.parse(
                     config.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8)));
-    List<Path> paths = new ArrayList<>();
-    List<Path> locations = new ArrayList<>();
-    for (String location : config.migrationLocations()) {
-      locations.add(MigrationFiles.resolve(config, location));
+    Set<MigrationFile> run = new HashSet<>();
+    List<MigrationSource> linted = new ArrayList<>();
+    for (PendingMigration p : set.pending()) {
+      run.add(p.file());
+      linted.add(source(sources, p.file()));
     }
-    Map<Path, MigrationFile> snapshots = new HashMap<>();
-    for (PendingMigration p : pending) {
-      Path path =
-          MigrationFiles.resolve(config, p.file().location()).resolve(p.file().relativePath());
-      paths.add(path);
-      snapshots.put(path, p.file());
+    for (MigrationFile c : set.callbacks()) {
+      run.add(c);
+      MigrationSource s = source(sources, c);
+      if (s.role().analysed()) {
+        linted.add(s);
+      }
     }
-    Set<Path> linted = new HashSet<>();
-    paths.forEach(p -> linted.add(p.toAbsolutePath().normalize()));
-    List<Path> applied =
-        dev.prodguard.lint.MigrationFiles.find(locations).stream()
-            .map(dev.prodguard.lint.MigrationFiles.MigrationFile::path)
-            .filter(p -> !linted.contains(p.toAbsolutePath().normalize()))
+    List<MigrationSource> applied =
+        sources.analysed().stream()
+            .filter(s -> s.role().migration() && !run.contains(s.file()))
             .toList();
     DatabaseKind kind = target.dialect().kind();
     LintReport report =
         new Linter(kind)
-            .crossCheck(
-                (file, text) -> {
-                  MigrationFile hashed = snapshots.get(file);
-                  return hashed == null
-                      ? EngineStatements.failed(file + " is not among the pending migrations")
-                      : engine.statements(hashed, kind);
-                })
-            .lintFiles(paths, applied, contract, target.environment().isProtected());
+            .crossCheck(file -> engine.statements(file, kind))
+            .lint(linted, applied, contract, target.environment().isProtected(), false);
     List<String> refusals = new ArrayList<>();
     for (Finding f : report.blocking()) {
       refusals.add(
           f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " "));
     }
-    for (int i = 0; i < pending.size(); i++) {
-      if (!sameBytes(paths.get(i), pending.get(i).file())) {
-        refusals.add(
-            paths.get(i) + " changed while verify read it: run verify again on a quiet checkout");
-      }
-    }
     return new Analysis(refusals, sha);
   }
 
-  private static boolean sameBytes(Path path, MigrationFile snapshot) {
-    try {
-      return Arrays.equals(Files.readAllBytes(path), snapshot.bytes());
-    } catch (IOException e) {
-      return false;
-    }
+  /** The discovered source of a file of the set; the set and the sources are one snapshot. */
+  private static MigrationSource source(MigrationSources sources, MigrationFile file) {
+    return sources
+        .of(file)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(file + " is not in the snapshot the engine discovered"));
   }
 }

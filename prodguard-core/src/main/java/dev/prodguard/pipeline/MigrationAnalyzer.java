@@ -1,17 +1,23 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.environment.Target;
-import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSources;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Contract and safety analysis of the pending migrations before they may reach an environment (G4).
- * {@code verify} refuses when {@link Analysis#refusals()} is not empty.
+ * Contract and safety analysis of what a deploy will run before it may reach an environment (G4):
+ * the pending migrations and the callbacks the engine runs around them. {@code verify} refuses when
+ * {@link Analysis#refusals()} is not empty.
  */
 public interface MigrationAnalyzer {
 
-  Analysis analyse(List<PendingMigration> pending, Target target);
+  /**
+   * @param set what the deploy will run (pending migrations and callbacks), hashed
+   * @param sources every file of the same snapshot as the engine discovered it
+   */
+  Analysis analyse(MigrationSet set, MigrationSources sources, Target target);
 
   /**
    * @param refusals one line per reason to refuse; empty when the migrations may be deployed

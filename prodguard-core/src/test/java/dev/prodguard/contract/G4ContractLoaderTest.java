@@ -238,18 +238,18 @@ class G4ContractLoaderTest {
   @DisplayName("G4: migration ids compare like Flyway versions")
   void migrationIds() {
     MigrationId v = MigrationId.parse("V1.2").orElseThrow();
-    assertThat(v.covers(MigrationId.ofFileName("V1_2__x.sql").orElseThrow())).isTrue();
-    assertThat(v.covers(MigrationId.ofFileName("V1.2.0__x.sql").orElseThrow())).isTrue();
-    assertThat(v.covers(MigrationId.ofFileName("V1.20__x.sql").orElseThrow())).isFalse();
-    assertThat(v.covers(MigrationId.ofFileName("U1.2__x.sql").orElseThrow())).isFalse();
+    assertThat(v.covers(MigrationId.parse("V1_2").orElseThrow())).isTrue();
+    assertThat(v.covers(MigrationId.parse("V1.2.0").orElseThrow())).isTrue();
+    assertThat(v.covers(MigrationId.parse("V1.20").orElseThrow())).isFalse();
+    assertThat(v.covers(MigrationId.parse("U1.2").orElseThrow())).isFalse();
     MigrationId r = MigrationId.parse("R__refresh_views").orElseThrow();
-    assertThat(r.covers(MigrationId.ofFileName("R__refresh_views.sql").orElseThrow())).isTrue();
-    assertThat(MigrationId.ofFileName("V1__.sql.bak")).isEmpty();
-    assertThat(MigrationId.ofFileName("notes.sql")).isEmpty();
+    assertThat(r.covers(MigrationId.parse("R__Refresh_Views").orElseThrow())).isTrue();
+    assertThat(MigrationId.parse("V1.x")).isEmpty();
+    assertThat(MigrationId.parse("notes")).isEmpty();
     assertThat(
-            MigrationId.flywayOrder(
-                MigrationId.ofFileName("V10__a.sql").orElseThrow(),
-                MigrationId.ofFileName("V9__b.sql").orElseThrow()))
+            MigrationId.compareVersions(
+                MigrationId.parse("V10").orElseThrow().version(),
+                MigrationId.parse("V9").orElseThrow().version()))
         .isPositive();
   }
 

@@ -19,7 +19,9 @@ class DatabaseUrlTest {
     assertThat(u.kind()).isEqualTo(DatabaseKind.POSTGRESQL);
     assertThat(u.hosts()).containsExactly(new DatabaseUrl.HostPort("db.example", 6543));
     assertThat(u.database()).isEqualTo("shop");
-    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/shop?sslmode=require");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/shop");
+    assertThat(u.connectionProperties().getProperty("sslmode")).isEqualTo("require");
+    assertThat(u.toString()).isEqualTo("jdbc:postgresql://db.example:6543/shop?sslmode=require");
   }
 
   @Test
@@ -41,7 +43,8 @@ class DatabaseUrlTest {
   void mysqlAndMariadb() {
     DatabaseUrl m = DatabaseUrl.parse("mysql://root:pw-123@127.0.0.1:3307/app?sslMode=disable");
     assertThat(m.kind()).isEqualTo(DatabaseKind.MARIADB);
-    assertThat(m.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/app?sslMode=disable");
+    assertThat(m.jdbcUrl()).isEqualTo("jdbc:mariadb://127.0.0.1:3307/app");
+    assertThat(m.connectionProperties().getProperty("sslMode")).isEqualTo("disable");
     assertThat(DatabaseUrl.parse("jdbc:mariadb://h/app").hosts().get(0).port()).isEqualTo(3306);
     assertThat(DatabaseUrl.parse("mariadb://h/app").kind()).isEqualTo(DatabaseKind.MARIADB);
   }
@@ -49,7 +52,10 @@ class DatabaseUrlTest {
   @Test
   void passwordAsJdbcParameterIsMovedToProperties() {
     DatabaseUrl u = DatabaseUrl.parse("jdbc:postgresql://h/db?user=app&password=s3cr3t-x&ssl=true");
-    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db?ssl=true");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/db");
+    assertThat(u.toString())
+        .isEqualTo("jdbc:postgresql://h:5432/db?(parameters not shown) (user app)");
+    assertThat(u.connectionProperties().getProperty("ssl")).isEqualTo("true");
     assertThat(u.connectionProperties().getProperty("password")).isEqualTo("s3cr3t-x");
   }
 
@@ -65,7 +71,7 @@ class DatabaseUrlTest {
     assertThatThrownBy(() -> DatabaseUrl.parse("postgresql:///db")).hasMessageContaining("no host");
     assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://h/")).hasMessageContaining("database");
     assertThatThrownBy(() -> DatabaseUrl.parse("sqlserver://h/db"))
-        .hasMessageContaining("cannot parse");
+        .hasMessageContaining("unsupported scheme");
     assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://h:99999/db"))
         .hasMessageContaining("out of range");
   }
@@ -104,5 +110,66 @@ class DatabaseUrlTest {
     assertThat(p.matches("prod.internal.evil")).isFalse();
     assertThat(new HostPattern("db-prod-?").matches("db-prod-7")).isTrue();
     assertThat(HostPattern.isValid("a b")).isFalse();
+  }
+
+  @Test
+  @DisplayName("IPv6 hosts are kept in one canonical form; names lose case and a trailing dot")
+  void canonicalHosts() {
+    assertThat(DatabaseUrl.parse("postgresql://[0:0:0:0:0:0:0:1]:5433/db").hosts())
+        .containsExactly(new DatabaseUrl.HostPort("::1", 5433));
+    assertThat(DatabaseUrl.parse("postgresql://DB.Example.:5433/db").hosts())
+        .containsExactly(new DatabaseUrl.HostPort("db.example", 5433));
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://::1:5432/db"))
+        .hasMessageContaining("brackets");
+  }
+
+  @Test
+  @DisplayName("a database name is decoded once and encoded again for the driver")
+  void databaseNameRoundTrip() {
+    DatabaseUrl u = DatabaseUrl.parse("postgresql://h/my%20db%2Bx");
+    assertThat(u.database()).isEqualTo("my db+x");
+    assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://h:5432/my%20db%2Bx");
+    assertThatThrownBy(() -> DatabaseUrl.parse("mysql://h/my%3Fdb"))
+        .hasMessageContaining("MariaDB database name");
+  }
+
+  @Test
+  @DisplayName(
+      "what could be read two ways is refused: user or password twice, '#', spaces, '='-less parameters")
+  void ambiguousUrlsRefused() {
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a@h/db?user=b"))
+        .hasMessageContaining("user twice");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a:pw1@h/db?password=pw2"))
+        .hasMessageContaining("password twice");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a@h/db#frag"))
+        .hasMessageContaining("'#'");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a@h/d b"))
+        .hasMessageContaining("space");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a@h/db?ssl"))
+        .hasMessageContaining("without '=value'");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a@h/db?x=%e9"))
+        .hasMessageContaining("not UTF-8");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a@h/db?x=%4"))
+        .hasMessageContaining("two hex digits");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://a@h/db?x=a%0Ab"))
+        .hasMessageContaining("control character");
+  }
+
+  @Test
+  @DisplayName("host patterns and same-database checks treat loopback names as one host")
+  void loopbackEquivalence() {
+    assertThat(new HostPattern("localhost").matches("127.0.0.1")).isTrue();
+    assertThat(new HostPattern("127.0.0.*").matches("localhost")).isTrue();
+    assertThat(new HostPattern("::1").matches("localhost.")).isTrue();
+    assertThat(new HostPattern("db.prod.internal.").matches("DB.prod.internal")).isTrue();
+    assertThat(new HostPattern("localhost").matches("10.0.0.1")).isFalse();
+    assertThat(
+            DatabaseUrl.parse("postgresql://localhost/shop")
+                .sameDatabaseAs(DatabaseUrl.parse("jdbc:postgresql://127.0.0.1:5432/SHOP")))
+        .isTrue();
+    assertThat(
+            DatabaseUrl.parse("postgresql://localhost/shop")
+                .sameDatabaseAs(DatabaseUrl.parse("jdbc:postgresql://127.0.0.1:5433/shop")))
+        .isFalse();
   }
 }

@@ -153,7 +153,13 @@ class G6GuardObjectsTest {
           d,
           ctx,
           Optional.empty(),
-          AuditLog.Event.of("deploy prod", "prod", "deployed", Map.of()));
+          new AuditLog.Event(
+              "deploy prod",
+              "prod",
+              Optional.of("run-000000000001"), // as the pipeline records it (G10 cross-check)
+              Optional.empty(),
+              "deployed",
+              Map.of()));
       AuditLog.append(
           c, d, ctx, Optional.empty(), AuditLog.Event.of("status prod", "prod", "ok", Map.of()));
       assertThat(PipelineSchema.installedVersions(c, d).get(PipelineSchema.Component.GUARDS))

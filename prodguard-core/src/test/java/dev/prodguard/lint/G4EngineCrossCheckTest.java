@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.MigrationSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +36,23 @@ class G4EngineCrossCheckTest {
     LintReport r =
         new Linter(kind)
             .crossCheck(
-                (path, text) -> {
-                  seen.add(text);
+                source -> {
+                  seen.add(new String(source.bytes(), StandardCharsets.UTF_8));
                   return tool;
                 })
-            .lintFiles(List.of(file), contract, true);
+            .lint(List.of(source(file)), List.of(), contract, true, false);
     assertThat(seen).containsExactly(sql);
     return r;
+  }
+
+  /** The file as an engine discovers it: migration V2. */
+  static MigrationSource source(Path file) throws Exception {
+    return new MigrationSource(
+        new MigrationFile(
+            file.getFileName().toString(), file.getParent().toString(), Files.readAllBytes(file)),
+        MigrationSource.Role.VERSIONED,
+        MigrationId.parse("V2"),
+        file.toString());
   }
 
   static EngineStatements sent(Object... lineAndSql) {

@@ -92,7 +92,7 @@ class G2SyncFingerprintTest {
     try (SyncFixture f = new SyncFixture(kind, dir, SyncDryRunTest.CONTRACT)) {
       SyncDryRunTest.servicesTable(f);
       String devUrl = f.dev.libpqUrl();
-      // the same spelling is caught before connecting (G3), another spelling by the fingerprint
+      // the same spelling is caught before connecting (G3)
       GuardRefusal same =
           catchThrowableOfType(
               () ->
@@ -107,8 +107,10 @@ class G2SyncFingerprintTest {
                   withUrls(f, devUrl, devUrl.replace("127.0.0.1", "localhost"))
                       .run(Sync.Request.dryRun("dev", "prod", "services").applying()),
               GuardRefusal.class);
-      assertThat(alias.guarantee()).isEqualTo(Guarantee.G2);
-      assertThat(alias.why()).contains("this database is 'dev', not 'prod'");
+      // loopback names are one server to G3 (issue 19), so 'localhost' for '127.0.0.1' is caught
+      // before connecting too; a spelling G3 cannot see through (DNS) is left to G2's fingerprint
+      assertThat(alias.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(alias.why()).contains("same database");
     }
   }
 

@@ -1,11 +1,18 @@
 package dev.prodguard.flyway;
 
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
+import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.support.DatabaseSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -111,7 +119,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
                 .getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE", "VIEW"})) {
       while (rs.next()) {
         String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-        if (name.equals("flyway_schema_history")) {
+        if (name.equals(HISTORY_TABLE)) {
           history = true;
         } else if (name.equals("database_metadata") || name.startsWith("prodguard_")) {
           prodguard = true;
@@ -193,23 +201,101 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return out;
   }
 
+  /**
+   * Flyway's reading of the snapshot: {@code *.sql.conf} are script configurations; a name that is
+   * one of Flyway's callback events ({@code afterMigrate.sql}, {@code beforeEachMigrate__x.sql},
+   * ...) is a callback, which Flyway runs during migrate (so lint and verify analyse it), except
+   * prodguard's own {@link CallbackFile#NAME} exactly as {@code init-fingerprint} writes it for
+   * {@code kind}; {@code V}, {@code U} and {@code R} names are migrations ({@link FlywayNaming}),
+   * in Flyway's order; anything else Flyway does not run.
+   */
   @Override
-  public List<MigrationFile> callbacks(MigrationFiles files) {
-    List<MigrationFile> out = new ArrayList<>();
+  public MigrationSources discover(MigrationFiles files, DatabaseKind kind) {
+    String guard = CallbackFile.expected(DatabaseSupport.of(kind));
+    List<MigrationSource> migrations = new ArrayList<>();
+    List<MigrationSource> callbacks = new ArrayList<>();
+    List<MigrationSource> rest = new ArrayList<>();
     for (MigrationFile f : files.all()) {
       String name = f.fileName();
-      if (name.endsWith(".conf")) {
-        continue; // a script configuration: hashed with the script it configures
-      }
-      int dot = name.indexOf('.');
-      String base = dot < 0 ? name : name.substring(0, dot);
-      int sep = base.indexOf("__");
-      String id = sep < 0 ? base : base.substring(0, sep);
-      if (isCallbackEvent(id)) {
-        out.add(f);
+      String shown = files.shown(f);
+      Optional<MigrationId> id = FlywayNaming.migrationId(name);
+      if (name.endsWith(".sql.conf")) {
+        rest.add(
+            new MigrationSource(
+                f, MigrationSource.Role.SCRIPT_CONFIGURATION, Optional.empty(), shown));
+      } else if (name.endsWith(".sql") && isCallbackEvent(eventId(name))) {
+        boolean own =
+            f.relativePath().equals(CallbackFile.NAME)
+                && new String(f.bytes(), StandardCharsets.UTF_8)
+                    .replace("\r\n", "\n")
+                    .equals(guard);
+        callbacks.add(
+            new MigrationSource(
+                f,
+                own ? MigrationSource.Role.GUARD_ARTIFACT : MigrationSource.Role.CALLBACK,
+                Optional.empty(),
+                shown));
+      } else if (id.isPresent()) {
+        MigrationSource.Role role =
+            switch (id.get().kind()) {
+              case VERSIONED -> MigrationSource.Role.VERSIONED;
+              case REPEATABLE -> MigrationSource.Role.REPEATABLE;
+              case UNDO -> MigrationSource.Role.UNDO;
+            };
+        migrations.add(new MigrationSource(f, role, id, shown));
+      } else {
+        rest.add(new MigrationSource(f, MigrationSource.Role.NOT_RUN, Optional.empty(), shown));
       }
     }
-    return out;
+    Comparator<MigrationSource> flywayOrder =
+        (x, y) -> FlywayNaming.order(x.id().orElseThrow(), y.id().orElseThrow());
+    migrations.sort(flywayOrder.thenComparing(MigrationSource::shown));
+    for (int i = 1; i < migrations.size(); i++) {
+      MigrationId a = migrations.get(i - 1).id().orElseThrow();
+      MigrationId b = migrations.get(i).id().orElseThrow();
+      if (a.kind() != MigrationId.Kind.REPEATABLE && FlywayNaming.order(a, b) == 0) {
+        throw new ConfigException(
+            migrations.get(i).shown(),
+            0,
+            null,
+            "found more than one migration with version "
+                + b
+                + " ("
+                + migrations.get(i - 1).file().fileName()
+                + ", "
+                + migrations.get(i).file().fileName()
+                + "): Flyway refuses this too");
+      }
+    }
+    // Callbacks keep the snapshot's order (location by location, paths sorted): the migration
+    // set's hash depends on it, so a run verified before an upgrade still matches.
+    List<MigrationSource> all = new ArrayList<>(migrations);
+    all.addAll(callbacks);
+    all.addAll(rest);
+    return new MigrationSources(files, all);
+  }
+
+  /** The event part of a callback's name: {@code afterMigrate} of {@code afterMigrate__x.sql}. */
+  private static String eventId(String name) {
+    int dot = name.indexOf('.');
+    String base = dot < 0 ? name : name.substring(0, dot);
+    int sep = base.indexOf("__");
+    return sep < 0 ? base : base.substring(0, sep);
+  }
+
+  /**
+   * G6: the callback {@code beforeEachMigrate.sql} ({@link CallbackFile}), which Flyway runs before
+   * each pending migration wherever it is started from.
+   */
+  @Override
+  public List<GuardArtifact> guardArtifacts(DatabaseSupport d) {
+    return List.of(
+        new GuardArtifact(
+            CallbackFile.NAME,
+            CallbackFile.expected(d),
+            "the Flyway callback",
+            "a Flyway migrate run by hand (CLI, Maven or Gradle plugin, Spring Boot)",
+            "callbacks of your own go in beforeEachMigrate__<description>.sql"));
   }
 
   /**

@@ -9,7 +9,6 @@ import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
-import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
 import dev.prodguard.testing.TestDatabase;
@@ -167,16 +166,7 @@ class G4DifferentialTest {
 
   private static Verdict analyse(DatabaseKind kind, Path migration) throws IOException {
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
-    Linter linter =
-        new Linter(kind)
-            .crossCheck(
-                (path, text) ->
-                    engine.statements(
-                        new MigrationFile(
-                            path.getFileName().toString(),
-                            "db/migration",
-                            text.getBytes(StandardCharsets.UTF_8)),
-                        kind));
+    Linter linter = new Linter(kind).crossCheck(file -> engine.statements(file, kind));
     Contract contract =
         ContractLoader.parse(
             migration.resolveSibling("contract.yml"),

@@ -3,10 +3,13 @@ package dev.prodguard.pipeline;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -50,8 +53,13 @@ final class HeldFlywayEngine implements MigrationEngine {
   }
 
   @Override
-  public List<MigrationFile> callbacks(MigrationFiles files) {
-    return flyway.callbacks(files);
+  public MigrationSources discover(MigrationFiles files, DatabaseKind kind) {
+    return flyway.discover(files, kind);
+  }
+
+  @Override
+  public List<GuardArtifact> guardArtifacts(DatabaseSupport d) {
+    return flyway.guardArtifacts(d);
   }
 
   @Override

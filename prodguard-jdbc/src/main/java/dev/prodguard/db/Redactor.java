@@ -1,5 +1,6 @@
 package dev.prodguard.db;
 
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -13,7 +14,7 @@ public final class Redactor {
 
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
   private static final Pattern URL_USERINFO =
-      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s:]*):([^@\\s/]*)@");
+      Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s:]*):(\\S*)@");
   private static final Pattern SECRET_PARAM =
       Pattern.compile(
           "(?i)\\b(password|passwd|pwd|secret|token|sslpassword|access_token|id_token)=([^&;\\s\"']+)");
@@ -34,7 +35,9 @@ public final class Redactor {
       return null;
     }
     String out = text;
-    for (String secret : SECRETS) {
+    // longest first: a secret that holds a shorter one is masked whole, not around it
+    for (String secret :
+        SECRETS.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
       if (out.contains(secret)) {
         out = out.replace(secret, MASK);
       }

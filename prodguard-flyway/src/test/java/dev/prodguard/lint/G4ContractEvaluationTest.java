@@ -9,6 +9,9 @@ import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +41,26 @@ class G4ContractEvaluationTest {
     return ContractLoader.load(f);
   }
 
+  static final FlywayMigrationEngine ENGINE = new FlywayMigrationEngine();
+
+  /** Every file the engine runs in the location, as {@code prodguard lint} reads it. */
   LintReport lintAll(Contract c, boolean protectedEnv) {
-    return new Linter(DatabaseKind.POSTGRESQL).lintLocations(List.of(migrations), c, protectedEnv);
+    return new Linter(DatabaseKind.POSTGRESQL)
+        .lint(
+            ENGINE.discover(read(List.of(migrations)), DatabaseKind.POSTGRESQL).analysed(),
+            List.of(),
+            c,
+            protectedEnv,
+            true);
+  }
+
+  /** The files as the engine discovers them, as verify hands them to the linter. */
+  static List<MigrationSource> sources(List<Path> files) {
+    return ENGINE.discover(read(files), DatabaseKind.POSTGRESQL).analysed();
+  }
+
+  private static MigrationFiles read(List<Path> paths) {
+    return MigrationFiles.read(paths);
   }
 
   @Test
@@ -138,7 +159,10 @@ class G4ContractEvaluationTest {
         .contains("does not exist");
     // linting only some files (verify's pending set) does not judge other migrations' exceptions
     Path v1 = migrations.resolve("V1__a.sql");
-    assertThat(new Linter(DatabaseKind.POSTGRESQL).lintFiles(List.of(v1), c, true).hasErrors())
+    assertThat(
+            new Linter(DatabaseKind.POSTGRESQL)
+                .lint(sources(List.of(v1)), List.of(), c, true, false)
+                .hasErrors())
         .isFalse();
   }
 
@@ -218,7 +242,7 @@ class G4ContractEvaluationTest {
             "version: 1\nexceptions:\n"
                 + "  - { migration: V1, rule: delete-without-where, reason: \"defined only\" }\n");
     Linter linter = new Linter(DatabaseKind.POSTGRESQL);
-    LintReport pending = linter.lintFiles(List.of(v2), List.of(v1), c, true);
+    LintReport pending = linter.lint(sources(List.of(v2)), sources(List.of(v1)), c, true, false);
     assertThat(pending.blocking())
         .singleElement()
         .satisfies(
@@ -227,7 +251,7 @@ class G4ContractEvaluationTest {
               assertThat(f.migration()).isEqualTo("V2");
               assertThat(f.message()).contains("in purge(), run by this statement");
             });
-    LintReport alone = linter.lintFiles(List.of(v2), c, true);
+    LintReport alone = linter.lint(sources(List.of(v2)), List.of(), c, true, false);
     assertThat(alone.blocking()).extracting(Finding::rule).containsExactly("dynamic-sql");
     LintReport all = lintAll(c, true);
     assertThat(all.blocking()).extracting(Finding::rule).containsExactly("delete-without-where");

@@ -1,0 +1,145 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.backup.BackupRunner;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
+import dev.prodguard.guard.PipelineSchema;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.support.DatabaseSupport;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code backup} (G9): under the deploy lock, only for a live verified run whose set, contract and
+ * commit are unchanged; records the backup file, its size and hash on the run.
+ */
+final class BackupStep {
+  private final StepContext s;
+  private final PipelineGuards guards;
+  private final AuditTrail trail;
+  private final ProdguardConfig config;
+  private final RunContext context;
+  private final Progress progress;
+
+  BackupStep(StepContext s) {
+    this.s = s;
+    this.guards = new PipelineGuards(s);
+    this.trail = new AuditTrail(s);
+    this.config = s.config;
+    this.context = s.context;
+    this.progress = s.progress;
+  }
+
+  Results.Backup backup(String env, Optional<String> runId)
+      throws SQLException, IOException, InterruptedException {
+    String what = "backup " + env;
+    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    MigrationFiles files = MigrationFiles.read(config);
+    try (Target.Checked control = target.open()) {
+      Connection c = control.connection();
+      try {
+        Results.Backup b = backupOn(target, files, c, env, what, runId);
+        Run.Backup bk = b.run().backup().orElseThrow();
+        trail.audit(
+            c,
+            target,
+            "backup",
+            Optional.of(b.run()),
+            "backed_up",
+            Map.of(
+                "path", bk.path(),
+                "size", bk.size(),
+                "sha256", bk.sha256(),
+                "restore_checked", b.restoreChecked()));
+        return b;
+      } catch (GuardRefusal r) {
+        throw trail.auditRefusal(c, target, "backup", r);
+      }
+    }
+  }
+
+  private Results.Backup backupOn(
+      Target target,
+      MigrationFiles files,
+      Connection c,
+      String env,
+      String what,
+      Optional<String> runId)
+      throws SQLException, IOException, InterruptedException {
+    DatabaseSupport d = target.dialect();
+    PipelineSchema.ensure(c, d);
+    RunStore store = new RunStore(c, d);
+    guards.reapStale(c, d, store);
+    if (!DeployLock.tryAcquire(c, d)) {
+      throw guards.lockHeld(c, d, store, env, what);
+    }
+    try {
+      Run run = guards.select(store, env, runId, what, "backup");
+      Instant now = s.now();
+      switch (run.status()) {
+        case VERIFIED -> {}
+        case BACKED_UP ->
+            throw new GuardRefusal(
+                Guarantee.G9,
+                what,
+                "run "
+                    + run.id()
+                    + " is already backed up ("
+                    + run.backup().map(Run.Backup::path).orElse("?")
+                    + ")",
+                "deploy it: prodguard deploy " + env + "; or start over: prodguard verify " + env);
+        default -> throw guards.notOpen(run, what, env);
+      }
+      guards.requireLiveVerification(store, run, now, what, env);
+      MigrationSet set = guards.currentSet(target, files, what, true);
+      guards.requireSameSet(run, set, what, env);
+      guards.requireSameContractAndCommit(run, what, env);
+
+      progress.step("backing up '" + env + "' for run " + run.id());
+      BackupRunner.Result r =
+          new BackupRunner(target, context, progress)
+              .run(
+                  c,
+                  config.backup().directory(),
+                  env + "-" + run.id(),
+                  config.backup().restoreCheck());
+      Instant at = s.now();
+      Instant backupExpires = at.plus(config.pipeline().backupTtl());
+      Run.Backup b =
+          new Run.Backup(
+              r.file().toAbsolutePath().toString(),
+              r.size(),
+              r.sha256(),
+              r.duration().toMillis(),
+              at,
+              backupExpires);
+      Instant expires =
+          backupExpires.isBefore(run.verificationExpiresAt())
+              ? backupExpires
+              : run.verificationExpiresAt();
+      if (!store.markBackedUp(run.id(), b, expires, at)) {
+        throw new GuardRefusal(
+            Guarantee.G7,
+            what,
+            "run " + run.id() + " changed state while the backup ran",
+            "start over: prodguard verify " + env);
+      }
+      return new Results.Backup(
+          env,
+          store.find(run.id()).orElseThrow(),
+          r.tables(),
+          r.restoreCheckedCounts().isPresent());
+    } finally {
+      guards.releaseQuietly(c, d);
+    }
+  }
+}

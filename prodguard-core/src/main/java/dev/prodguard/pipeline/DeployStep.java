@@ -1,0 +1,573 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Hashes;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
+import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.guard.PipelineSchema;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.InvalidIndexes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code deploy} (G6-G9): every check between a backed-up run and the engine, the deploy lock, the
+ * engine run on connections prodguard hands out (registered for the run), the watchdog and the
+ * clean-up of what a failed migration left (G7), the history table's guard (G6), and the receipt.
+ */
+final class DeployStep {
+  private final StepContext s;
+  private final PipelineGuards guards;
+  private final AuditTrail trail;
+  private final DeployReceipt receipts;
+  private final ProdguardConfig config;
+  private final RunContext context;
+  private final MigrationEngine engine;
+  private final SessionRegistrar registrar;
+  private final Progress progress;
+
+  DeployStep(StepContext s) {
+    this.s = s;
+    this.guards = new PipelineGuards(s);
+    this.trail = new AuditTrail(s);
+    this.receipts = new DeployReceipt(s);
+    this.config = s.config;
+    this.context = s.context;
+    this.engine = s.engine;
+    this.registrar = s.registrar;
+    this.progress = s.progress;
+  }
+
+  Results.Deploy deploy(String env, Optional<String> runId) throws SQLException {
+    String what = "deploy " + env;
+    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    MigrationFiles files = MigrationFiles.read(config);
+    boolean fastPath = !target.environment().isProtected() && runId.isEmpty();
+    try (Target.Checked control = target.open()) {
+      Connection c = control.connection();
+      try {
+        Results.Deploy r = deployOn(target, files, c, env, what, runId, fastPath);
+        trail.audit(
+            c,
+            target,
+            "deploy",
+            r.run(),
+            r.upToDate() ? "up_to_date" : "deployed",
+            Map.of("applied", r.applied().size()));
+        return r;
+      } catch (GuardRefusal r) {
+        throw trail.auditRefusal(c, target, "deploy", r);
+      } catch (DeployFailure f) {
+        trail.auditQuietly(
+            c,
+            target,
+            "deploy",
+            Optional.of(f.runId()),
+            "failed",
+            Map.of("failure", f.getMessage()));
+        throw f;
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private Results.Deploy deployOn(
+      Target target,
+      MigrationFiles files,
+      Connection c,
+      String env,
+      String what,
+      Optional<String> runId,
+      boolean fastPath)
+      throws SQLException, IOException, InterruptedException {
+    DatabaseSupport d = target.dialect();
+    PipelineSchema.ensure(c, d);
+    if (!fastPath) {
+      guards.requireGuards(c, target, what);
+    }
+    RunStore store = new RunStore(c, d);
+    String session = DeployLock.sessionId(c, d);
+    if (!DeployLock.tryAcquire(c, d)) {
+      throw guards.lockHeld(c, d, store, env, what);
+    }
+    try {
+      // Holding the lock: any run still 'deploying' belongs to a deploy that died.
+      Instant reapedAt = s.now();
+      for (Run stale : store.withStatus(RunStatus.DEPLOYING)) {
+        store.markFailed(
+            stale.id(),
+            stale.deploySession(),
+            guards.staleMessage(stale),
+            Optional.empty(),
+            reapedAt);
+      }
+      String token = HexFormat.of().formatHex(StepContext.randomBytes(32));
+      String tokenSha = Hashes.sha256(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Run run;
+      MigrationSet set;
+      if (fastPath) {
+        set = guards.currentSet(target, files, what, false);
+        if (set.isEmpty()) {
+          return new Results.Deploy(env, Optional.empty(), List.of(), Optional.empty());
+        }
+        // No verify on the fast path, but what breaks a deploy on every environment (transaction
+        // control splitting Flyway's transaction, a touch of prodguard's own objects) is still
+        // refused before anything runs.
+        guards.requireAnalysed(set, files, target, what);
+        Instant now = s.now();
+        run =
+            Run.deployingUnverified(
+                StepContext.newRunId(),
+                env,
+                new Run.Origin(
+                    set,
+                    ContractHashAnalyzer.contractSha256(config),
+                    s.commit(),
+                    s.subject(target),
+                    s.createdBy()),
+                now,
+                session,
+                context.hostName());
+        store.insert(run);
+        store.setApprovalToken(run.id(), tokenSha);
+      } else {
+        run = guards.select(store, env, runId, what, "deploy");
+        set = requireDeployable(store, target, files, run, what, env);
+        if (!store.markDeploying(run.id(), session, context.hostName(), tokenSha, s.now())) {
+          throw new GuardRefusal(
+              Guarantee.G7,
+              what,
+              "run " + run.id() + " is no longer backed_up: another process moved it on",
+              "prodguard status " + env + " shows what happened");
+        }
+      }
+      run = store.find(run.id()).orElseThrow();
+      return execute(target, files, set, run, store, c, token, tokenSha);
+    } finally {
+      guards.releaseQuietly(c, d);
+    }
+  }
+
+  private Results.Deploy execute(
+      Target target,
+      MigrationFiles files,
+      MigrationSet set,
+      Run run,
+      RunStore store,
+      Connection control,
+      String token,
+      String tokenSha)
+      throws SQLException {
+    SessionRegistrar.Approval approval =
+        new SessionRegistrar.Approval(run.id(), run.environment(), token, tokenSha);
+    progress.step(
+        "deploying run "
+            + run.id()
+            + " ("
+            + set.pending().size()
+            + " migrations) to '"
+            + run.environment()
+            + "'");
+    Instant started = s.now();
+    long t0 = System.nanoTime();
+    TargetDataSource ds = TargetDataSource.deploying(target, approval, registrar);
+    Leftovers leftovers = new Leftovers(target, engine, config.pipeline().lockWaitTimeout());
+    try {
+      registrar.begin(control, approval);
+      Optional<InvalidIndexes.Baseline> baseline =
+          clearEarlierFailures(target, leftovers, store, run, set, control, ds, started, t0);
+      MigrationEngine.Report report;
+      DeployWatchdog watchdog;
+      try {
+        watchdog =
+            DeployWatchdog.start(target, ds, set, config.pipeline().lockWaitTimeout(), progress);
+      } catch (SQLException e) {
+        throw fail(
+            store,
+            run,
+            "prodguard could not open the connection that watches what the deploy waits for"
+                + " (G7), so nothing was migrated: "
+                + e.getMessage(),
+            Leftovers.Outcome.NONE,
+            receipts.write(run, set, List.of(), ds, baseline, started, t0, e),
+            new IllegalStateException(e));
+      }
+      try {
+        report = engine.migrate(files, ds);
+      } catch (MigrationEngine.MigrationFailure e) {
+        watchdog.close();
+        List<MigrationEngine.Applied> ours =
+            e.applied().stream()
+                .filter(
+                    a ->
+                        set.pending().stream()
+                            .anyMatch(p -> p.file().relativePath().equals(a.script())))
+                .toList();
+        Optional<DeployWatchdog.Cancelled> cancel = watchdog.cancelled();
+        Leftovers.Outcome state =
+            leftovers.afterFailedMigration(
+                files, set, ours, control, ds, baseline, cancel.map(c -> c.blocked()));
+        auditOutcome(control, target, run, cancel, state);
+        String guardNote = guardHistoryAfterFailure(target, ds);
+        String receipt = receipts.write(run, set, ours, ds, baseline, started, t0, e);
+        if (cancel.isPresent()) {
+          throw waitedTooLong(store, run, cancel.get(), watchdog, state, guardNote, receipt, e);
+        }
+        throw fail(store, run, e.getMessage() + guardNote, state, receipt, e);
+      } catch (RuntimeException e) {
+        watchdog.close();
+        throw fail(
+            store,
+            run,
+            StepContext.describe(e),
+            Leftovers.Outcome.NONE,
+            receipts.write(run, set, List.of(), ds, baseline, started, t0, e),
+            e);
+      } finally {
+        watchdog.close();
+      }
+      try {
+        guardHistory(target, ds);
+      } catch (SQLException | RuntimeException e) {
+        throw fail(
+            store,
+            run,
+            "the migrations were applied, but " + unguardedHistory(target, e),
+            Leftovers.Outcome.NONE,
+            receipts.write(run, set, report.applied(), ds, baseline, started, t0, e),
+            e instanceof RuntimeException r ? r : new IllegalStateException(e));
+      }
+      String receipt = receipts.write(run, set, report.applied(), ds, baseline, started, t0, null);
+      if (!store.markDeployed(run.id(), receipt, s.now())) {
+        throw new DeployFailure(
+            run.id(),
+            "deploy of run "
+                + run.id()
+                + " applied its migrations but could not record 'deployed': the run row was"
+                + " changed by another process. Check prodguard status "
+                + run.environment(),
+            null);
+      }
+      return new Results.Deploy(
+          run.environment(), store.find(run.id()), report.applied(), Optional.of(receipt));
+    } finally {
+      try {
+        registrar.end(control, approval);
+      } catch (SQLException e) {
+        // the registrations die with the run's status; the deploy outcome stands
+      }
+    }
+  }
+
+  /**
+   * G6: once the engine has run, its history table (the first deploy creates it) gets its guard,
+   * through a connection of this deploy: a registered session, which PostgreSQL's DDL guard lets
+   * pass. Nothing when the guard is already in place (one query).
+   */
+  private void guardHistory(Target target, TargetDataSource ds) throws SQLException {
+    Optional<String> table = engine.historyTable();
+    if (!target.environment().isProtected() || table.isEmpty()) {
+      return;
+    }
+    try (Connection c = ds.getConnection()) {
+      DatabaseGuards.installHistoryGuard(c, target.dialect(), table.get(), false);
+    }
+  }
+
+  /** After a failed migration: the history table still gets its guard; a note if it did not. */
+  private String guardHistoryAfterFailure(Target target, TargetDataSource ds) {
+    try {
+      guardHistory(target, ds);
+      return "";
+    } catch (SQLException | RuntimeException e) {
+      return "\n" + unguardedHistory(target, e);
+    }
+  }
+
+  private String unguardedHistory(Target target, Exception e) {
+    return "the guard on "
+        + engine.historyTable().orElse("the history table")
+        + " could not be installed ("
+        + StepContext.describe(e)
+        + "): run 'prodguard init-fingerprint "
+        + target.name()
+        + "' from CI before the next deploy";
+  }
+
+  private DeployFailure fail(
+      RunStore store,
+      Run run,
+      String cause,
+      Leftovers.Outcome state,
+      String receipt,
+      RuntimeException e)
+      throws SQLException {
+    String message =
+        "deploy of run "
+            + run.id()
+            + " to '"
+            + run.environment()
+            + "' failed: "
+            + cause
+            + state.account()
+            + "\nThe run is now 'failed'. "
+            + (state.nothingLeft()
+                ? "Nothing of the failed migration remains; fix it and start over with prodguard"
+                    + " verify "
+                    + run.environment()
+                : "If the database is left inconsistent, "
+                    + run.backupNote()
+                    + ".\nThen fix the migration and start over with prodguard verify "
+                    + run.environment());
+    store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());
+    return new DeployFailure(run.id(), message, e);
+  }
+
+  /**
+   * Before this deploy migrates: drops what runs that failed since the last deploy left (a killed
+   * deploy cannot), audited; then records where this deploy starts from in its receipt. A leftover
+   * that cannot be removed fails the run before anything is migrated, naming it.
+   */
+  private Optional<InvalidIndexes.Baseline> clearEarlierFailures(
+      Target target,
+      Leftovers leftovers,
+      RunStore store,
+      Run run,
+      MigrationSet set,
+      Connection control,
+      TargetDataSource ds,
+      Instant started,
+      long t0)
+      throws SQLException {
+    if (!leftovers.applies()) {
+      return Optional.empty();
+    }
+    Leftovers.Report earlier = leftovers.afterFailedRuns(control, ds, store, run.environment());
+    for (String done : earlier.done()) {
+      progress.step(done);
+      trail.audit(
+          control, target, "deploy", Optional.of(run), "cleaned_up", Map.of("action", done));
+    }
+    Optional<InvalidIndexes.Baseline> baseline = leftovers.baseline(control);
+    String receipt = receipts.write(run, set, List.of(), ds, baseline, started, t0, null);
+    if (!earlier.problems().isEmpty()) {
+      for (String p : earlier.problems()) {
+        trail.audit(
+            control, target, "deploy", Optional.of(run), "cleanup_failed", Map.of("problem", p));
+      }
+      String why =
+          "a run that failed earlier left what its migration created, and prodguard could not"
+              + " remove it:\n- "
+              + String.join("\n- ", earlier.problems())
+              + "\nNothing was migrated; run "
+              + run.id()
+              + " is now 'failed'.";
+      store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), s.now());
+      throw new GuardRefusal(
+          Guarantee.G7,
+          "deploy " + run.environment(),
+          why,
+          "run the statement named above (or restore the backup of the failed run), then start"
+              + " over: prodguard verify "
+              + run.environment());
+    }
+    store.recordStart(run.id(), receipt);
+    return baseline;
+  }
+
+  private void auditOutcome(
+      Connection control,
+      Target target,
+      Run run,
+      Optional<DeployWatchdog.Cancelled> cancel,
+      Leftovers.Outcome state) {
+    if (cancel.isPresent()) {
+      DeployWatchdog.Cancelled c = cancel.get();
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("migration", c.migration());
+      d.put("waited_seconds", c.waited().toSeconds());
+      d.put("waiting_for", c.blocked().waitingFor());
+      d.put("blockers", c.blocked().blockers().stream().map(b -> b.session()).toList());
+      d.put("cancel", c.cancelSql());
+      trail.auditQuietly(control, target, "deploy", Optional.of(run.id()), "wait_cancelled", d);
+    }
+    for (String done : state.done()) {
+      trail.auditQuietly(
+          control, target, "deploy", Optional.of(run.id()), "cleaned_up", Map.of("action", done));
+    }
+    for (String later : state.deferred()) {
+      trail.auditQuietly(
+          control,
+          target,
+          "deploy",
+          Optional.of(run.id()),
+          "cleanup_deferred",
+          Map.of("problem", later));
+    }
+    for (String left : state.left()) {
+      trail.auditQuietly(
+          control,
+          target,
+          "deploy",
+          Optional.of(run.id()),
+          "cleanup_failed",
+          Map.of("problem", left));
+    }
+  }
+
+  /**
+   * The watchdog cancelled a statement that waited longer than {@code pipeline.lock-wait-timeout}:
+   * the run is failed, and the deploy is refused (G7) naming what it waited for.
+   */
+  private GuardRefusal waitedTooLong(
+      RunStore store,
+      Run run,
+      DeployWatchdog.Cancelled c,
+      DeployWatchdog watchdog,
+      Leftovers.Outcome state,
+      String note,
+      String receipt,
+      RuntimeException e)
+      throws SQLException {
+    String env = run.environment();
+    String why =
+        c.migration()
+            + " waited "
+            + DeployWatchdog.seconds(c.waited())
+            + " (pipeline.lock-wait-timeout "
+            + DeployWatchdog.seconds(config.pipeline().lockWaitTimeout())
+            + ") for "
+            + watchdog.waitedOn(c.blocked())
+            + "; prodguard cancelled the statement ("
+            + c.cancelSql()
+            + "). Run "
+            + run.id()
+            + " is now 'failed'."
+            + state.account()
+            + note;
+    String unblock =
+        c.blocked().blockers().isEmpty()
+            ? "find and end the session that holds the lock"
+            : "let that session finish or end its transaction"
+                + c.terminateSql().map(t -> " (if it is stuck: " + t + ")").orElse("");
+    String fix =
+        (state.left().isEmpty()
+                ? ""
+                : "first do what the clean-up could not (above), or restore the backup: "
+                    + run.backupNote()
+                    + "; then ")
+            + unblock
+            + ", and start a new run: prodguard verify "
+            + env
+            + " && prodguard backup "
+            + env
+            + " && prodguard deploy "
+            + env
+            + ". Raise pipeline.lock-wait-timeout only if such a wait is expected";
+    store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), s.now());
+    return new GuardRefusal(Guarantee.G7, "deploy " + env, why, fix, e);
+  }
+
+  /** Every check between a backed-up run and the deploy; returns the set to deploy. */
+  private MigrationSet requireDeployable(
+      RunStore store, Target target, MigrationFiles files, Run run, String what, String env)
+      throws SQLException {
+    Instant now = s.now();
+    switch (run.status()) {
+      case VERIFIED, BACKED_UP -> {}
+      default -> throw guards.notOpen(run, what, env);
+    }
+    guards.requireLiveVerification(store, run, now, what, env);
+    if (run.status() == RunStatus.VERIFIED || run.backup().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G9,
+          what,
+          "deployment fails without backup state: run "
+              + run.id()
+              + " is verified but has no backup",
+          "prodguard backup " + env + ", then prodguard deploy " + env);
+    }
+    Run.Backup b = run.backup().get();
+    if (!now.isBefore(b.expiresAt())) {
+      store.markExpired(run.id(), run.status(), "backup expired at " + b.expiresAt(), now);
+      throw new GuardRefusal(
+          Guarantee.G9,
+          what,
+          "the backup of run "
+              + run.id()
+              + " expired at "
+              + b.expiresAt()
+              + " (pipeline.backup-ttl "
+              + config.pipeline().backupTtl().toMinutes()
+              + "m)",
+          "start over: prodguard verify "
+              + env
+              + " && prodguard backup "
+              + env
+              + " && prodguard deploy "
+              + env);
+    }
+    MigrationSet set = guards.currentSet(target, files, what, false);
+    guards.requireSameSet(run, set, what, env);
+    guards.requireSameContractAndCommit(run, what, env);
+    requireBackupFile(run, b, what, env);
+    return set;
+  }
+
+  private void requireBackupFile(Run run, Run.Backup b, String what, String env) {
+    Path p = Path.of(b.path());
+    String fix =
+        "never deploy without the backup you verified: start over with prodguard verify "
+            + env
+            + " && prodguard backup "
+            + env;
+    if (!Files.isRegularFile(p)) {
+      throw new GuardRefusal(
+          Guarantee.G9,
+          what,
+          "the backup file of run " + run.id() + " (" + p + ") no longer exists",
+          fix);
+    }
+    try {
+      long size = Files.size(p);
+      String sha = Hashes.sha256(p);
+      if (size != b.size() || !sha.equals(b.sha256())) {
+        throw new GuardRefusal(
+            Guarantee.G9,
+            what,
+            "the backup file "
+                + p
+                + " changed since it was written (recorded "
+                + b.size()
+                + " bytes, sha256 "
+                + b.sha256()
+                + "; now "
+                + size
+                + " bytes, sha256 "
+                + sha
+                + ")",
+            fix);
+      }
+    } catch (IOException e) {
+      throw new GuardRefusal(
+          Guarantee.G9, what, "cannot read the backup file " + p + ": " + e.getMessage(), fix, e);
+    }
+  }
+}

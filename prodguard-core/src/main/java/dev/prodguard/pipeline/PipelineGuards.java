@@ -1,0 +1,471 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.environment.Target;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.migration.GuardArtifact;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSources;
+import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.SchemaGrants;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The checks the pipeline's steps share: the pending set as the engine sees it and its analysis
+ * (G4, G7), the guards of a protected environment (G6), the run a step works on and whether it is
+ * still live and unchanged (G7), and the deploy lock (G8). Each refuses through {@link
+ * dev.prodguard.db.GuardRefusal}.
+ */
+final class PipelineGuards {
+  private final StepContext s;
+  private final AuditTrail trail;
+  private final ProdguardConfig config;
+  private final MigrationEngine engine;
+  private final MigrationAnalyzer analyzer;
+
+  PipelineGuards(StepContext s) {
+    this.s = s;
+    this.trail = new AuditTrail(s);
+    this.config = s.config;
+    this.engine = s.engine;
+    this.analyzer = s.analyzer;
+  }
+
+  /**
+   * The pending set as the engine sees it now. {@code validate}: also refuse when what is applied
+   * does not match the files. Deploy skips that extra pass: the engine validates again before it
+   * applies anything (validateOnMigrate), and the set hash already binds every pending byte.
+   */
+  MigrationSet currentSet(Target target, MigrationFiles files, String what, boolean validate) {
+    DataSource reading = TargetDataSource.reading(target);
+    List<String> problems = validate ? engine.validate(files, reading) : List.of();
+    if (!problems.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the migrations already applied to '"
+              + target.name()
+              + "' do not match the files (an applied migration was edited, renamed or"
+              + " deleted, or one is missing or failed):\n- "
+              + String.join("\n- ", problems),
+          "restore the applied migration files exactly as they were deployed; put changes in a"
+              + " new migration");
+    }
+    return MigrationSet.of(
+        engine.pending(files, reading),
+        engine.discover(files, target.dialect().kind()).callbacks(),
+        files);
+  }
+
+  /** G4: the analysis of the pending set; refused when it finds an uncovered error. */
+  MigrationAnalyzer.Analysis requireAnalysed(
+      MigrationSet set, MigrationFiles files, Target target, String what) {
+    MigrationSources sources = engine.discover(files, target.dialect().kind());
+    MigrationAnalyzer.Analysis analysis = analyzer.analyse(set, sources, target);
+    if (!analysis.refusals().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G4,
+          what,
+          "the pending migrations break the contract:\n- "
+              + String.join("\n- ", analysis.refusals()),
+          "change the migrations (or, after review, the contract) and push again");
+    }
+    return analysis;
+  }
+
+  /**
+   * G6 for a protected environment: the database records it as protected (restored if missing or
+   * edited, and audited), the engine's guard artifacts (Flyway: the callback) are in place exactly
+   * as written, and, with {@code guards.require-ddl-trigger}, the DDL guard is installed.
+   */
+  void requireGuards(Connection c, Target target, String what) throws SQLException {
+    if (!target.environment().isProtected()) {
+      return;
+    }
+    DatabaseSupport d = target.dialect();
+    String env = target.name();
+    if (DatabaseGuards.requireProtected(c, s.createdBy(), s.now())) {
+      trail.audit(
+          c,
+          target,
+          "guards",
+          Optional.empty(),
+          "protected_flag_restored",
+          Map.of(
+              "why",
+              "prodguard_guard_config did not record '" + env + "' as protected; set it again"));
+    }
+    for (GuardArtifact a : engine.guardArtifacts(d)) {
+      CallbackFile.Check cb = CallbackFile.check(config, a);
+      if (cb.state() != CallbackFile.State.OK) {
+        throw new GuardRefusal(
+            Guarantee.G6,
+            what,
+            a.label()
+                + " "
+                + cb.path()
+                + " is "
+                + cb.state().label()
+                + ": without it "
+                + a.stops()
+                + " is not stopped by the database",
+            "run 'prodguard init-fingerprint "
+                + env
+                + "' (it writes the file exactly as prodguard expects), review and commit it; "
+                + a.ownFiles());
+      }
+    }
+    requireHistoryGuard(c, target, what);
+    requireRoleSplit(target, what);
+    if (config.guards().requireDdlTrigger()) {
+      DatabaseGuards.DdlGuard g = DatabaseGuards.ddlGuard(c, d);
+      if (g == DatabaseGuards.DdlGuard.UNSUPPORTED) {
+        throw new GuardRefusal(
+            Guarantee.G6,
+            what,
+            "guards.require-ddl-trigger is set, but '"
+                + env
+                + "' is MySQL/MariaDB, which has no event triggers: the requirement cannot be"
+                + " met",
+            "remove guards.require-ddl-trigger from prodguard.yml through review (the Flyway"
+                + " callback is the database-side guard on MySQL/MariaDB)");
+      }
+      if (g != DatabaseGuards.DdlGuard.INSTALLED) {
+        throw new GuardRefusal(
+            Guarantee.G6,
+            what,
+            "guards.require-ddl-trigger is set, but the DDL guard (event trigger"
+                + " prodguard_ddl_guard) of '"
+                + env
+                + "' is "
+                + g.label(),
+            "install it: run 'prodguard init-fingerprint "
+                + env
+                + "' once from CI with a superuser URL (only a superuser can create event"
+                + " triggers)");
+      }
+    }
+  }
+
+  /**
+   * G6: the engine's history table, once it exists, carries its guard (triggers that only a guarded
+   * deploy's sessions pass), so that Flyway repair, baseline and a migration run by hand from a
+   * folder without the callback cannot write it.
+   */
+  void requireHistoryGuard(Connection c, Target target, String what) throws SQLException {
+    Optional<String> table = engine.historyTable();
+    if (table.isEmpty()) {
+      return;
+    }
+    DatabaseGuards.HistoryGuard h = DatabaseGuards.historyGuard(c, target.dialect(), table.get());
+    if (h == DatabaseGuards.HistoryGuard.MISSING || h == DatabaseGuards.HistoryGuard.DISABLED) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "the guard on "
+              + table.get()
+              + " (triggers that let only a guarded deploy write it) is "
+              + h.label()
+              + ": without it Flyway repair, baseline, or a migration run by hand from a folder"
+              + " without the callback changes '"
+              + target.name()
+              + "'",
+          "run 'prodguard init-fingerprint "
+              + target.name()
+              + "' from CI: it installs the guard (where the DDL guard is installed, with the"
+              + " superuser URL that installed it)");
+    }
+  }
+
+  /**
+   * G6 on a server without DDL triggers (MySQL/MariaDB): only privileges stop a schema change made
+   * by hand, so deploys need a credential of their own ({@code deploy-url}) and the environment's
+   * {@code url} credential, the one applications and people use, must not be able to change the
+   * schema. Read from the server's grants, connected as that credential.
+   */
+  void requireRoleSplit(Target target, String what) throws SQLException {
+    DatabaseSupport d = target.dialect();
+    if (d.schemaGrants().isEmpty()) {
+      return;
+    }
+    String env = target.name();
+    if (target.environment().deployUrl().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "'"
+              + env
+              + "' is MySQL/MariaDB, which has no DDL triggers, so only privileges stop a Flyway"
+              + " clean or a DDL migration run by hand; prodguard.yml gives '"
+              + env
+              + "' no deploy-url, so prodguard deploys with the credential of its url, the one"
+              + " applications and people use",
+          "split the roles: a deploy user with the schema privileges, the url's user with SELECT,"
+              + " INSERT, UPDATE, DELETE and EXECUTE only; then set environments."
+              + env
+              + ".deploy-url: ${"
+              + env.toUpperCase(Locale.ROOT).replace('-', '_')
+              + "_DEPLOY_DATABASE_URL} in prodguard.yml through review"
+              + " (docs/g6-direct-migration.md)");
+    }
+    SchemaGrants.Found found;
+    try (Target.Checked app = target.openEnvironmentCredential()) {
+      found = DatabaseGuards.credential(app.connection(), d).orElseThrow();
+    }
+    if (found.canChangeSchema()) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "the credential of '"
+              + env
+              + "''s url, "
+              + found.account()
+              + ", can change the schema: "
+              + String.join("; ", found.schemaChanging())
+              + ". Applications and anyone running Flyway by hand use it, and MySQL/MariaDB have"
+              + " no DDL trigger to stop them",
+          "take those privileges from "
+              + found.account()
+              + " (REVOKE; keep SELECT, INSERT, UPDATE, DELETE, EXECUTE): only the deploy-url's"
+              + " user may change the schema");
+    }
+  }
+
+  Run select(RunStore store, String env, Optional<String> runId, String what, String step)
+      throws SQLException {
+    Optional<Run> run = runId.isPresent() ? store.find(runId.get()) : store.latest(env);
+    if (run.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          runId.isPresent()
+              ? "there is no run " + runId.get() + " in '" + env + "'"
+              : ("deploy".equals(step) ? "deployment fails without verification state: " : "")
+                  + "no verification is recorded for '"
+                  + env
+                  + "'; "
+                  + step
+                  + " requires a run that verify recorded",
+          "prodguard verify " + env + (step.equals("deploy") ? ", then backup, then deploy" : ""));
+    }
+    if (!run.get().environment().equals(env)) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "run " + run.get().id() + " belongs to environment '" + run.get().environment() + "'",
+          "name a run of '" + env + "', or none to use the latest");
+    }
+    return run.get();
+  }
+
+  GuardRefusal notOpen(Run run, String what, String env) {
+    String why =
+        switch (run.status()) {
+          case DEPLOYED ->
+              "run "
+                  + run.id()
+                  + " was already deployed"
+                  + run.finishedAt().map(t -> " at " + t).orElse("")
+                  + "; a run is single use";
+          case DEPLOYING -> "run " + run.id() + " is being deployed right now";
+          case FAILED ->
+              "run " + run.id() + " failed" + run.failure().map(f -> ": " + f).orElse("");
+          case EXPIRED ->
+              "run " + run.id() + " expired" + run.failure().map(f -> " (" + f + ")").orElse("");
+          default -> "run " + run.id() + " is " + run.status().db();
+        };
+    return new GuardRefusal(
+        Guarantee.G7,
+        what,
+        why,
+        "for new migrations start a new run: prodguard verify "
+            + env
+            + ", prodguard backup "
+            + env
+            + ", prodguard deploy "
+            + env);
+  }
+
+  void requireLiveVerification(RunStore store, Run run, Instant now, String what, String env)
+      throws SQLException {
+    if (!now.isBefore(run.verificationExpiresAt())) {
+      store.markExpired(
+          run.id(), run.status(), "verification expired at " + run.verificationExpiresAt(), now);
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the verification of run "
+              + run.id()
+              + " expired at "
+              + run.verificationExpiresAt()
+              + " (pipeline.verification-ttl "
+              + config.pipeline().verificationTtl().toMinutes()
+              + "m)",
+          "start over: prodguard verify "
+              + env
+              + " && prodguard backup "
+              + env
+              + " && prodguard deploy "
+              + env);
+    }
+  }
+
+  static void requireSameSet(Run run, MigrationSet set, String what, String env) {
+    if (!set.sha256().equals(run.migrationSetSha256())) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the pending migrations are not the set run "
+              + run.id()
+              + " verified (recorded sha256 "
+              + run.migrationSetSha256()
+              + ", files now "
+              + set.sha256()
+              + "): a migration file was changed, added or removed since verify, or the state"
+              + " row was edited. Pending now: "
+              + (set.isEmpty() ? "none" : String.join(", ", set.names().strip().split("\n"))),
+          "verify and back up this exact set again: prodguard verify "
+              + env
+              + " && prodguard backup "
+              + env
+              + " && prodguard deploy "
+              + env);
+    }
+  }
+
+  void requireSameContractAndCommit(Run run, String what, String env) {
+    Optional<String> contract = ContractHashAnalyzer.contractSha256(config);
+    if (!contract.equals(run.contractSha256())) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the contract "
+              + config.contract().getFileName()
+              + " changed since run "
+              + run.id()
+              + " was verified (recorded "
+              + run.contractSha256().orElse("absent")
+              + ", now "
+              + contract.orElse("absent")
+              + ")",
+          "verify again under the current contract: prodguard verify " + env);
+    }
+    Optional<String> commit = s.commit();
+    if (commit.isPresent() && run.commit().isPresent() && !commit.equals(run.commit())) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "run "
+              + run.id()
+              + " was verified at commit "
+              + run.commit().get()
+              + ", this is commit "
+              + commit.get(),
+          "run verify, backup and deploy from the same pipeline: prodguard verify " + env);
+    }
+  }
+
+  /** Marks 'deploying' runs whose lock session is gone as failed (not holding the lock). */
+  List<Run> reapStale(Connection c, DatabaseSupport d, RunStore store) throws SQLException {
+    // Runs first, holder second: a deploy that starts in between already holds the lock.
+    List<Run> deploying = store.withStatus(RunStatus.DEPLOYING);
+    if (deploying.isEmpty()) {
+      return List.of();
+    }
+    Optional<String> holder = DeployLock.holder(c, d);
+    List<Run> reaped = new ArrayList<>();
+    for (Run r : deploying) {
+      if (holder.isEmpty() || !holder.equals(r.deploySession())) {
+        if (store.markFailed(
+            r.id(), r.deploySession(), staleMessage(r), Optional.empty(), s.now())) {
+          reaped.add(r);
+        }
+      }
+    }
+    return reaped;
+  }
+
+  String staleMessage(Run r) {
+    return "the deploy process ended without finishing (killed, crashed or disconnected; its"
+        + " lock session "
+        + r.deploySession().orElse("?")
+        + " is gone). The database may be partially migrated: check "
+        + engine.historyTable().orElse("the migration history")
+        + "; if"
+        + " it is inconsistent, "
+        + r.backupNote();
+  }
+
+  void refuseWhileLocked(Connection c, DatabaseSupport d, RunStore store, String env, String what)
+      throws SQLException {
+    Optional<String> holder = DeployLock.holder(c, d);
+    if (holder.isPresent()) {
+      throw lockHeld(c, d, store, env, what);
+    }
+  }
+
+  GuardRefusal lockHeld(Connection c, DatabaseSupport d, RunStore store, String env, String what)
+      throws SQLException {
+    Optional<String> holder = DeployLock.holder(c, d);
+    Optional<Run> run = holderRun(store, holder);
+    String why =
+        run.map(
+                r ->
+                    "another deploy of '"
+                        + env
+                        + "' is in progress: run "
+                        + r.id()
+                        + " by "
+                        + r.ciSubject()
+                        + " since "
+                        + r.deployStartedAt().map(Instant::toString).orElse("?")
+                        + " (session "
+                        + holder.orElse("?")
+                        + ")")
+            .orElse(
+                "the deploy lock of '"
+                    + env
+                    + "' is held by session "
+                    + holder.orElse("(released just now)")
+                    + " (a backup, or a deploy that is starting)");
+    return new GuardRefusal(
+        Guarantee.G8,
+        what,
+        why,
+        "wait until it ends (prodguard status "
+            + env
+            + " shows the holder); a deploy that dies releases the lock with its connection");
+  }
+
+  static Optional<Run> holderRun(RunStore store, Optional<String> holder) throws SQLException {
+    if (holder.isEmpty()) {
+      return Optional.empty();
+    }
+    return store.withStatus(RunStatus.DEPLOYING).stream()
+        .filter(r -> holder.equals(r.deploySession()))
+        .findFirst();
+  }
+
+  static void releaseQuietly(Connection c, DatabaseSupport d) {
+    try {
+      if (!c.isClosed()) {
+        DeployLock.release(c, d);
+      }
+    } catch (SQLException e) {
+      // closing the connection releases it anyway
+    }
+  }
+}

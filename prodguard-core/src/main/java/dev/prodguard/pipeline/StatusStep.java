@@ -1,0 +1,88 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
+import dev.prodguard.guard.GuardStatus;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.support.DatabaseSupport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** {@code status}: reads the pending set, open and recent runs, the lock holder and the guards. */
+final class StatusStep {
+  private static final int LAST_DEPLOYS = 5;
+  private final StepContext s;
+  private final PipelineGuards guards;
+  private final ProdguardConfig config;
+  private final RunContext context;
+  private final MigrationEngine engine;
+
+  StatusStep(StepContext s) {
+    this.s = s;
+    this.guards = new PipelineGuards(s);
+    this.config = s.config;
+    this.context = s.context;
+    this.engine = s.engine;
+  }
+
+  Results.Status status(String env) throws SQLException {
+    Target target = Target.prepare(config, env, context, Target.Access.READ, "status " + env);
+    MigrationFiles files = MigrationFiles.read(config);
+    try (Target.Checked control = target.open()) {
+      Connection c = control.connection();
+      DatabaseSupport d = target.dialect();
+      DataSource reading = TargetDataSource.reading(target);
+      List<String> problems = engine.validate(files, reading);
+      List<PendingMigration> pending = engine.pending(files, reading);
+      RunStore store = new RunStore(c, d);
+      List<Run> reaped = List.of();
+      List<Run> open = List.of();
+      List<Run> last = List.of();
+      Optional<Run> holderRun = Optional.empty();
+      Optional<String> holder;
+      if (store.exists()) {
+        reaped = guards.reapStale(c, d, store);
+        holder = DeployLock.holder(c, d);
+        holderRun = guards.holderRun(store, holder);
+        open = store.open(env);
+        last =
+            store.recent(env, 50).stream()
+                .filter(
+                    r ->
+                        r.status() == RunStatus.DEPLOYED
+                            || r.status() == RunStatus.FAILED
+                            || r.status() == RunStatus.DEPLOYING)
+                .limit(LAST_DEPLOYS)
+                .toList();
+      } else {
+        holder = DeployLock.holder(c, d);
+      }
+      GuardStatus guards =
+          GuardStatus.read(c, d, config, target.environment(), engine.historyTable());
+      List<LeftoverIndex> invalid =
+          new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
+              .invalidIndexes(c, store, env);
+      return new Results.Status(
+          env,
+          target.environment().isProtected(),
+          control.metadata().fingerprint(),
+          control.metadata().serverIdentity(),
+          problems,
+          pending,
+          holder,
+          holderRun,
+          open,
+          last,
+          reaped,
+          invalid,
+          guards,
+          s.now());
+    }
+  }
+}

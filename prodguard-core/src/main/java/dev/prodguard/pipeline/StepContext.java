@@ -1,0 +1,89 @@
+package dev.prodguard.pipeline;
+
+import dev.prodguard.ci.CiIdentity;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
+import dev.prodguard.migration.MigrationEngine;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What every step of the pipeline works with: prodguard.yml, the injected world ({@link
+ * RunContext}: environment, clock, host), the migration engine and the analyser of its sources, the
+ * session registrar and progress; and where a run comes from (the time, the commit CI builds, who
+ * started it).
+ */
+final class StepContext {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  final ProdguardConfig config;
+  final RunContext context;
+  final MigrationEngine engine;
+  final MigrationAnalyzer analyzer;
+  final SessionRegistrar registrar;
+  final Progress progress;
+
+  StepContext(
+      ProdguardConfig config,
+      RunContext context,
+      MigrationEngine engine,
+      MigrationAnalyzer analyzer,
+      SessionRegistrar registrar,
+      Progress progress) {
+    this.config = config;
+    this.context = context;
+    this.engine = engine;
+    this.analyzer = analyzer;
+    this.registrar = registrar;
+    this.progress = progress;
+  }
+
+  /** The clock's time, to the microsecond both databases store. */
+  Instant now() {
+    return context.clock().instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** The commit CI is building (GitHub Actions, GitLab CI). */
+  Optional<String> commit() {
+    for (String v : List.of("GITHUB_SHA", "CI_COMMIT_SHA")) {
+      String s = context.get(v);
+      if (s != null && !s.isBlank()) {
+        return Optional.of(s.strip());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Who asks: the verified CI identity, else the operating-system user and host. */
+  String subject(Target target) {
+    return target
+        .ciIdentity()
+        .map(CiIdentity::describe)
+        .orElse(context.osUser() + "@" + context.hostName() + " (not CI)");
+  }
+
+  String createdBy() {
+    return context.osUser() + "@" + context.hostName();
+  }
+
+  static String newRunId() {
+    return "run-" + HexFormat.of().formatHex(randomBytes(6));
+  }
+
+  static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  static String describe(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.prodguard.flyway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.contract.MigrationId;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.lint.LintReport;
+import dev.prodguard.lint.Linter;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
+import dev.prodguard.migration.MigrationSource.Role;
+import dev.prodguard.migration.MigrationSources;
+import dev.prodguard.support.DatabaseSupport;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * What Flyway runs is what prodguard analyses: the engine's discovery is the one reading of the
+ * migration locations for lint, verify and deploy, and it includes the SQL callbacks Flyway runs
+ * during migrate. No server needed.
+ */
+@DisplayName("G4: the engine decides what a migration is; callbacks are analysed")
+class G4FlywayDiscoveryTest {
+  @TempDir Path dir;
+  Path migrations;
+  final FlywayMigrationEngine engine = new FlywayMigrationEngine();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    migrations = Files.createDirectories(dir.resolve("db/migration"));
+  }
+
+  void file(String name, String text) throws Exception {
+    Files.writeString(migrations.resolve(name), text, StandardCharsets.UTF_8);
+  }
+
+  MigrationSources discover(DatabaseKind kind) {
+    return engine.discover(MigrationFiles.read(List.of(migrations)), kind);
+  }
+
+  LintReport lint(DatabaseKind kind) throws Exception {
+    Contract contract =
+        ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    return new Linter(kind)
+        .crossCheck(f -> engine.statements(f, kind))
+        .lint(discover(kind).analysed(), List.of(), contract, true, true);
+  }
+
+  static List<String> names(List<MigrationSource> sources) {
+    return sources.stream().map(s -> s.file().fileName()).toList();
+  }
+
+  @Test
+  @DisplayName("G4: Flyway's naming and order: versioned by version, repeatable, undo, callbacks")
+  void namingAndOrder() throws Exception {
+    file("V10__c.sql", "SELECT 1;");
+    file("V2__b.sql", "SELECT 1;");
+    file("R__views.sql", "SELECT 1;");
+    file("V1.1__a.sql", "SELECT 1;");
+    file("U2__undo.sql", "SELECT 1;");
+    file("afterMigrate.sql", "SELECT 1;");
+    file("beforeEachMigrate__audit.sql", "SELECT 1;");
+    file("V2__b.sql.conf", "executeInTransaction=false\n");
+    file("notes.sql", "DROP TABLE never_run;");
+    MigrationSources s = discover(DatabaseKind.POSTGRESQL);
+    assertThat(names(s.analysed()))
+        .containsExactly(
+            "V1.1__a.sql",
+            "V2__b.sql",
+            "V10__c.sql",
+            "R__views.sql",
+            "U2__undo.sql",
+            "afterMigrate.sql",
+            "beforeEachMigrate__audit.sql");
+    assertThat(s.all())
+        .filteredOn(x -> x.file().fileName().equals("V2__b.sql.conf"))
+        .singleElement()
+        .extracting(MigrationSource::role)
+        .isEqualTo(Role.SCRIPT_CONFIGURATION);
+    assertThat(s.all())
+        .filteredOn(x -> x.file().fileName().equals("notes.sql"))
+        .singleElement()
+        .extracting(MigrationSource::role)
+        .isEqualTo(Role.NOT_RUN);
+    assertThat(s.all().get(1).id().map(MigrationId::toString)).contains("V2");
+    assertThat(s.callbacks())
+        .extracting(f -> f.fileName())
+        .containsExactly("afterMigrate.sql", "beforeEachMigrate__audit.sql");
+  }
+
+  @Test
+  @DisplayName(
+      "G4: file names become the identities contract exceptions name, as Flyway reads them")
+  void migrationIds() {
+    MigrationId v = MigrationId.parse("V1.2").orElseThrow();
+    assertThat(v.covers(FlywayNaming.migrationId("V1_2__x.sql").orElseThrow())).isTrue();
+    assertThat(v.covers(FlywayNaming.migrationId("V1.2.0__x.sql").orElseThrow())).isTrue();
+    assertThat(v.covers(FlywayNaming.migrationId("V1.20__x.sql").orElseThrow())).isFalse();
+    assertThat(v.covers(FlywayNaming.migrationId("U1.2__x.sql").orElseThrow())).isFalse();
+    MigrationId r = MigrationId.parse("R__refresh_views").orElseThrow();
+    assertThat(r.covers(FlywayNaming.migrationId("R__refresh_views.sql").orElseThrow())).isTrue();
+    assertThat(FlywayNaming.migrationId("V1__.sql.bak")).isEmpty();
+    assertThat(FlywayNaming.migrationId("notes.sql")).isEmpty();
+    assertThat(
+            FlywayNaming.order(
+                FlywayNaming.migrationId("V10__a.sql").orElseThrow(),
+                FlywayNaming.migrationId("V9__b.sql").orElseThrow()))
+        .isPositive();
+  }
+
+  @Test
+  @DisplayName("G4: two migrations with one version are refused, as Flyway refuses them")
+  void duplicateVersions() throws Exception {
+    file("V1__a.sql", "SELECT 1;");
+    file("V1.0__b.sql", "SELECT 1;");
+    assertThatThrownBy(() -> discover(DatabaseKind.POSTGRESQL))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("more than one migration with version V1");
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a callback Flyway runs during migrate (afterMigrate.sql) is linted like a migration")
+  void callbackIsLinted() throws Exception {
+    file("V1__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+    file("afterMigrate.sql", "DROP TABLE orders;\n");
+    LintReport r = lint(DatabaseKind.POSTGRESQL);
+    assertThat(r.blocking())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.rule()).isEqualTo("drop-table");
+              assertThat(f.file()).endsWith("afterMigrate.sql");
+            });
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4/G6: prodguard's own callback, exactly as init-fingerprint writes it, is its guard, not a"
+          + " finding; edited, it is linted like any callback")
+  void ownCallback(DatabaseKind kind) throws Exception {
+    file("V1__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+    String written = CallbackFile.expected(DatabaseSupport.of(kind));
+    file(CallbackFile.NAME, written);
+    assertThat(discover(kind).all())
+        .filteredOn(s -> s.file().fileName().equals(CallbackFile.NAME))
+        .singleElement()
+        .extracting(MigrationSource::role)
+        .isEqualTo(Role.GUARD_ARTIFACT);
+    LintReport clean = lint(kind);
+    assertThat(clean.findings()).isEmpty();
+    assertThat(discover(kind).callbacks())
+        .as("still part of the hashed set: Flyway runs it")
+        .extracting(f -> f.fileName())
+        .containsExactly(CallbackFile.NAME);
+
+    file(CallbackFile.NAME, written + "DELETE FROM orders;\n");
+    assertThat(discover(kind).all())
+        .filteredOn(s -> s.file().fileName().equals(CallbackFile.NAME))
+        .singleElement()
+        .extracting(MigrationSource::role)
+        .isEqualTo(Role.CALLBACK);
+    assertThat(lint(kind).blocking()).extracting(Finding::rule).contains("delete-without-where");
+  }
+}
