@@ -6,7 +6,7 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.environment.Target;
-import dev.prodguard.sync.DumpSyncBackup;
+import dev.prodguard.sync.TableBackup;
 import dev.prodguard.sync.Sync;
 import dev.prodguard.sync.SyncPlan;
 import dev.prodguard.testing.TestDatabase;
@@ -95,7 +95,7 @@ public final class SyncPlanBenchmark {
               ConfigLoader.load(dir.resolve("prodguard.yml")),
               ContractLoader.load(dir.resolve("prodguard-contract.yml")),
               ctx,
-              new DumpSyncBackup(ctx),
+              new TableBackup(ctx),
               Sync.Hooks.NONE);
       System.out.printf(
           "max heap %d MB, %d cores%n",
@@ -131,7 +131,7 @@ public final class SyncPlanBenchmark {
                     ConfigLoader.load(dir.resolve("prodguard.yml")),
                     ContractLoader.load(dir.resolve("prodguard-contract.yml")),
                     ciCtx,
-                    new DumpSyncBackup(ciCtx),
+                    new TableBackup(ciCtx),
                     Sync.Hooks.NONE)
                 .run(Sync.Request.dryRun("dev", "prod", "services").applying())
                 .applied()

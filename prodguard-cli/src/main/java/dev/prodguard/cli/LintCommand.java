@@ -33,7 +33,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -212,7 +211,7 @@ public final class LintCommand implements Callable<Integer> {
         .append(" (")
         .append(r.statements())
         .append(" statements, ")
-        .append(kind == DatabaseKind.POSTGRESQL ? "PostgreSQL" : "MySQL/MariaDB")
+        .append(kind.label())
         .append(", ")
         .append(label)
         .append(")\n  contract sha256 ")
@@ -313,13 +312,11 @@ public final class LintCommand implements Callable<Integer> {
     if (option != null) {
       explicit =
           Optional.of(
-              switch (option.toLowerCase(Locale.ROOT)) {
-                case "postgresql", "postgres", "pg" -> DatabaseKind.POSTGRESQL;
-                case "mariadb", "mysql" -> DatabaseKind.MARIADB;
-                default ->
-                    throw new ConfigException(
-                        "--dialect must be postgresql or mariadb (alias mysql)");
-              });
+              DatabaseKind.fromOptionName(option)
+                  .orElseThrow(
+                      () ->
+                          new ConfigException(
+                              "--dialect must be postgresql or mariadb (alias mysql)")));
     }
     if (env.isPresent()) {
       Optional<DatabaseKind> kind = ServerKind.of(env.get(), variables);
@@ -336,7 +333,7 @@ public final class LintCommand implements Callable<Integer> {
       return explicit.or(() -> kind).orElseThrow(() -> unknown(env.get()));
     }
     if (explicit.isPresent() || config.isEmpty()) {
-      return explicit.orElse(DatabaseKind.POSTGRESQL);
+      return explicit.orElse(DatabaseKind.WITHOUT_CONFIGURATION);
     }
     Map<String, DatabaseKind> kinds = new LinkedHashMap<>();
     for (EnvironmentConfig e : config.get().environments().values()) {

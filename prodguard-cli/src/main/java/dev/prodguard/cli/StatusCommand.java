@@ -165,7 +165,10 @@ public final class StatusCommand implements Callable<Integer> {
                         + r.credential().account()
                         + (r.credential().canChangeSchema()
                             ? " CAN change the schema"
-                            : " cannot change the schema")));
+                            : " cannot change the schema")
+                        + (r.credential().canWriteGuarded()
+                            ? ", CAN write prodguard's tables"
+                            : "")));
     for (String p : g.problems()) {
       out.println("    ! " + p);
     }

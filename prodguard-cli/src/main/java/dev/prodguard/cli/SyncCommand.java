@@ -5,11 +5,11 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.RunContext;
-import dev.prodguard.sync.DumpSyncBackup;
 import dev.prodguard.sync.Sync;
 import dev.prodguard.sync.SyncPlan;
 import dev.prodguard.sync.SyncRefusal;
 import dev.prodguard.sync.SyncReport;
+import dev.prodguard.sync.TableBackup;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +94,7 @@ public final class SyncCommand implements Callable<Integer> {
                         "contract not found: prodguard sync writes only the tables the"
                             + " contract's sync section lists"));
     RunContext context = common.context();
-    Sync sync = new Sync(config, contract, context, new DumpSyncBackup(context), Sync.Hooks.NONE);
+    Sync sync = new Sync(config, contract, context, new TableBackup(context), Sync.Hooks.NONE);
     PrintWriter out = spec.commandLine().getOut();
     if (revert != null) {
       Sync.Applied a = sync.revert(revert, to);

@@ -4,9 +4,13 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.prodguard.db.DatabaseKind;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -126,6 +130,44 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.prodguard.support.postgresql..", "dev.prodguard.support.mariadb..")
+        .check(classes);
+  }
+
+  /**
+   * Classes that may still name a {@code DatabaseKind} constant outside {@code support} and {@code
+   * db}, each for a reason that is not a database difference prodguard owns: {@code SqlSyntax} maps
+   * the kind to its own lexer dialect (the SQL model is its own change), {@code Linter} keeps its
+   * PostgreSQL default (the lint package is its own change), and Flyway's engine maps the kind to
+   * Flyway's per-database parser types, which support cannot reach.
+   */
+  private static final List<String> KIND_CONSTANTS_ALLOWED =
+      List.of(
+          "dev.prodguard.sql.SqlSyntax",
+          "dev.prodguard.lint.Linter",
+          "dev.prodguard.flyway.FlywayStatements");
+
+  @Test
+  @DisplayName(
+      "no branching on the database outside support: no class elsewhere names"
+          + " DatabaseKind.POSTGRESQL or DatabaseKind.MARIADB (switches included)")
+  void noDatabaseBranchingOutsideSupport() {
+    DescribedPredicate<JavaClass> allowed =
+        DescribedPredicate.describe(
+            "allowed to name a DatabaseKind constant",
+            c ->
+                KIND_CONSTANTS_ALLOWED.stream()
+                    .anyMatch(a -> c.getName().equals(a) || c.getName().startsWith(a + "$")));
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.prodguard.support..", "dev.prodguard.db..")
+        .and(DescribedPredicate.not(allowed))
+        .should()
+        .accessField(DatabaseKind.class, "POSTGRESQL")
+        .orShould()
+        .accessField(DatabaseKind.class, "MARIADB")
+        .because(
+            "PostgreSQL and MySQL/MariaDB differ in one place: ask the database's DatabaseSupport"
+                + " facet instead of testing its kind (DESIGN section 8)")
         .check(classes);
   }
 }

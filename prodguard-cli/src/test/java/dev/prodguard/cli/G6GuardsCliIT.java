@@ -32,8 +32,7 @@ class G6GuardsCliIT {
     if (db.kind() == DatabaseKind.POSTGRESQL) {
       return ci(db.libpqUrl());
     }
-    Map<String, String> env =
-        ci(db.libpqUrl(db.createUser("SELECT, INSERT, UPDATE, DELETE, EXECUTE")));
+    Map<String, String> env = ci(db.libpqUrl(db.createUser("SELECT, EXECUTE")));
     env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
     return env;
   }

@@ -24,9 +24,7 @@ class PipelineCliIT {
     env.put("CI", "true");
     env.put("PROD_DATABASE_URL", db.libpqUrl());
     if (db.kind() == DatabaseKind.MARIADB) {
-      env.put(
-          "PROD_DATABASE_URL",
-          db.libpqUrl(db.createUser("SELECT, INSERT, UPDATE, DELETE, EXECUTE")));
+      env.put("PROD_DATABASE_URL", db.libpqUrl(db.createUser("SELECT, EXECUTE")));
       env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
     }
     env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");

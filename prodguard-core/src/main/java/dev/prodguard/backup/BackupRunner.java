@@ -73,6 +73,31 @@ public final class BackupRunner {
    */
   public Result run(Connection control, Path directory, String baseName, boolean restoreCheck)
       throws SQLException, IOException, InterruptedException {
+    return run(control, directory, baseName, List.of(), restoreCheck);
+  }
+
+  /**
+   * Dumps only {@code tables} (sync's backup) with every check of a full backup: the client's
+   * version, every host of the URL, the SHA-256 of the bytes written and the dump's completeness.
+   * No restore check: it compares every table of the database.
+   *
+   * @param control a fingerprint-checked connection to the target
+   */
+  public Result runTables(Connection control, Path directory, String baseName, List<String> tables)
+      throws SQLException, IOException, InterruptedException {
+    if (tables.isEmpty()) {
+      throw new IllegalArgumentException("no tables to back up");
+    }
+    return run(control, directory, baseName, tables, false);
+  }
+
+  private Result run(
+      Connection control,
+      Path directory,
+      String baseName,
+      List<String> tables,
+      boolean restoreCheck)
+      throws SQLException, IOException, InterruptedException {
     DumpTool tool = target.dialect().dumpTool();
     checkClient(control, tool);
     createPrivateDirectory(directory);
@@ -85,7 +110,7 @@ public final class BackupRunner {
     try {
       Optional<String> snapshot =
           snapshotConnection == null ? Optional.empty() : tool.openSnapshot(snapshotConnection);
-      Dumped dumped = dump(tool, partial, snapshot);
+      Dumped dumped = dump(tool, partial, snapshot, tables);
       Map<String, Long> sourceCounts = null;
       if (snapshotConnection != null) {
         sourceCounts = counts(snapshotConnection, tool);
@@ -110,10 +135,10 @@ public final class BackupRunner {
 
   private record Dumped(long size, String sha256, int tables) {}
 
-  private Dumped dump(DumpTool tool, Path partial, Optional<String> snapshot)
+  private Dumped dump(DumpTool tool, Path partial, Optional<String> snapshot, List<String> only)
       throws IOException, InterruptedException {
     DatabaseUrl url = target.url();
-    List<String> cmd = tool.dumpCommand(binDir, url, snapshot);
+    List<String> cmd = tool.dumpCommand(binDir, url, snapshot, only);
     ProcessBuilder pb =
         ToolProcess.builder(cmd, tool.processEnvironment(url), tool.clearedVariablePrefixes());
     Process p;

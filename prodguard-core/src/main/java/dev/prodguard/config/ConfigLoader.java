@@ -85,18 +85,17 @@ public final class ConfigLoader {
     Optional<DatabaseKind> database = Optional.empty();
     Optional<YamlMap.Scalar> db = m.string("database");
     if (db.isPresent()) {
+      YamlMap.Scalar named = db.get();
       database =
           Optional.of(
-              switch (db.get().value()) {
-                case "postgresql" -> DatabaseKind.POSTGRESQL;
-                case "mariadb", "mysql" -> DatabaseKind.MARIADB;
-                default ->
-                    throw new ConfigException(
-                        m.file(),
-                        db.get().line(),
-                        db.get().key(),
-                        "database must be 'postgresql' or 'mariadb' (alias 'mysql')");
-              });
+              DatabaseKind.fromConfigName(named.value())
+                  .orElseThrow(
+                      () ->
+                          new ConfigException(
+                              m.file(),
+                              named.line(),
+                              named.key(),
+                              "database must be 'postgresql' or 'mariadb' (alias 'mysql')")));
     }
     if (url.variables().isEmpty()) {
       DatabaseKind literal = url.databaseUrl(Map.of()).kind(); // a literal URL parses now

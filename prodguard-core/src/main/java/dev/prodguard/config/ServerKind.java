@@ -67,11 +67,11 @@ public final class ServerKind {
 
   /** {@code postgresql} or {@code mariadb}, as the {@code database:} key spells it. */
   public static String id(DatabaseKind kind) {
-    return kind == DatabaseKind.POSTGRESQL ? "postgresql" : "mariadb";
+    return kind.id();
   }
 
   /** PostgreSQL or MySQL/MariaDB, for messages. */
   public static String label(DatabaseKind kind) {
-    return kind == DatabaseKind.POSTGRESQL ? "PostgreSQL" : "MySQL/MariaDB";
+    return kind.label();
   }
 }

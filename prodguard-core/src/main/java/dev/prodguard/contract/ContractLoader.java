@@ -181,6 +181,15 @@ public final class ContractLoader {
     if (sy.isPresent()) {
       for (Map.Entry<String, YamlMap> e : sy.get().children().entrySet()) {
         String name = tableName(sy.get(), e.getKey());
+        if (notSyncable(name)) {
+          throw sy.get()
+              .error(
+                  e.getKey(),
+                  "'"
+                      + name
+                      + "' is one of prodguard's own tables, Flyway's history table or a system"
+                      + " catalog (G10): sync never writes them; remove it from 'sync'");
+        }
         YamlMap t = e.getValue();
         List<String> key = columns(t, "key", true);
         List<String> columns = columns(t, "columns", true);
@@ -343,5 +352,30 @@ public final class ContractLoader {
       out.add(columnName(t.file(), c));
     }
     return out;
+  }
+
+  /**
+   * prodguard's own tables ({@code database_metadata}, {@code prodguard_*}), Flyway's history table
+   * and the system catalogs: no contract may let {@code prodguard sync} write them (G10). Compared
+   * as the servers may: case-insensitively, accents aside (the list lives here, not in the SQL
+   * analyser, so that the contract is validated without it).
+   */
+  static boolean notSyncable(String table) {
+    String n =
+        java.text.Normalizer.normalize(
+                table.toLowerCase(Locale.ROOT), java.text.Normalizer.Form.NFD)
+            .replaceAll("\\p{M}+", "")
+            .replace("\"", "")
+            .replace("`", "");
+    int dot = n.lastIndexOf('.');
+    String last = n.substring(dot + 1);
+    String schema = dot < 0 ? "" : n.substring(n.lastIndexOf('.', dot - 1) + 1, dot);
+    return last.equals("database_metadata")
+        || last.startsWith("prodguard_")
+        || last.equals("flyway_schema_history")
+        || last.contains("${")
+        || last.startsWith("pg_")
+        || Set.of("pg_catalog", "information_schema", "mysql", "performance_schema", "sys")
+            .contains(schema);
   }
 }

@@ -2,6 +2,7 @@ package dev.prodguard.guard;
 
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.DdlGuardSql;
 import dev.prodguard.support.HistoryGuardSql;
@@ -206,15 +207,7 @@ public final class DatabaseGuards {
       return HistoryGuard.NO_TABLE;
     }
     HistoryGuardSql g = d.historyGuard();
-    Map<String, String> states = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(g.stateQuery())) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          states.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
+    Map<String, String> states = g.states(c, table);
     if (!states.keySet().containsAll(g.triggerNames())) {
       return HistoryGuard.MISSING;
     }
@@ -334,23 +327,25 @@ public final class DatabaseGuards {
 
   /**
    * MySQL/MariaDB's role split: which of the connected account's grants can change the schema of
-   * this database. Empty where the server has a DDL guard instead (PostgreSQL). Grants that cannot
-   * be read count as able to (fail closed).
+   * this database, and which can write prodguard's tables or the migration tool's history table
+   * ({@code historyTable}). Empty where the server has a DDL guard instead (PostgreSQL). Grants
+   * that cannot be read count as able to (fail closed).
    */
-  public static Optional<SchemaGrants.Found> credential(Connection c, DatabaseSupport d) {
+  public static Optional<SchemaGrants.Found> credential(
+      Connection c, DatabaseSupport d, Optional<String> historyTable) {
     if (d.schemaGrants().isEmpty()) {
       return Optional.empty();
     }
+    List<String> guarded = new java.util.ArrayList<>(DatabaseObjects.TABLES);
+    historyTable.ifPresent(guarded::add);
     try {
-      return Optional.of(d.schemaGrants().get().read(c));
+      return Optional.of(d.schemaGrants().get().read(c, guarded));
     } catch (SQLException e) {
-      return Optional.of(
-          new SchemaGrants.Found(
-              "(this credential)", List.of("its grants cannot be read (" + e.getMessage() + ")")));
+      List<String> unknown = List.of("its grants cannot be read (" + e.getMessage() + ")");
+      return Optional.of(new SchemaGrants.Found("(this credential)", unknown, unknown));
     }
   }
 
-  /** What is installed, read-only; missing tables read as missing, never as an error. */
   public static Installed installed(Connection c, DatabaseSupport d, Optional<String> historyTable)
       throws SQLException {
     Optional<Boolean> prot = Optional.empty();

@@ -44,7 +44,7 @@ public record GuardStatus(
       Optional<String> historyTable)
       throws SQLException {
     Optional<RoleSplit> split =
-        DatabaseGuards.credential(c, d)
+        DatabaseGuards.credential(c, d, historyTable)
             .map(found -> new RoleSplit(environment.deployUrl().isPresent(), found));
     return new GuardStatus(
         environment.isProtected(),
@@ -143,6 +143,14 @@ public record GuardStatus(
                 + "): a Flyway clean or migration run by hand with it is not stopped; verify"
                 + " refuses");
       }
+      if (r.deployUrl() && r.credential().canWriteGuarded()) {
+        out.add(
+            "the environment's credential "
+                + r.credential().account()
+                + " can write prodguard's tables or the history table ("
+                + String.join("; ", r.credential().guardedWrites())
+                + "): it could switch protection off or forge a deploy approval; verify refuses");
+      }
     }
     return out;
   }
@@ -171,6 +179,8 @@ public record GuardStatus(
           rs.put("account", r.credential().account());
           rs.put("can_change_schema", r.credential().canChangeSchema());
           rs.put("schema_privileges", r.credential().schemaChanging());
+          rs.put("can_write_guarded_tables", r.credential().canWriteGuarded());
+          rs.put("guarded_table_privileges", r.credential().guardedWrites());
           j.put("role_split", rs);
         });
     j.put("problems", problems());

@@ -2,6 +2,7 @@ package dev.prodguard.guard;
 
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,36 +31,35 @@ public final class PipelineSchema {
   /** The pipeline component's newest version. */
   public static final int VERSION = Component.PIPELINE.latest;
 
-  /** What {@code prodguard_schema} versions, in installation order. */
+  /**
+   * What {@code prodguard_schema} versions, in installation order: one per feature whose objects
+   * are SQL resources ({@link DatabaseObjects}, docs/database-objects.md); the newest version is
+   * the highest {@code V<n>.sql} there.
+   */
   public enum Component {
     /** prodguard_schema, prodguard_run (1); prodguard_session (2). */
-    PIPELINE("pipeline", 2),
+    PIPELINE("pipeline"),
     /** prodguard_audit and its append-only triggers (1); SELECT and INSERT only (2, PostgreSQL). */
-    AUDIT("audit", 2),
+    AUDIT("audit"),
     /** prodguard_sync_change (1). */
-    SYNC("sync", 1),
+    SYNC("sync"),
     /**
      * prodguard_guard_config, the assert, session registration, the DDL guard function (1); the
      * history guard's trigger function and prodguard's protective triggers enabled ALWAYS (2,
-     * PostgreSQL).
+     * PostgreSQL); only the owners write prodguard's tables (3, PostgreSQL).
      */
-    GUARDS("guards", 2);
+    GUARDS("guards");
 
     public final String id;
     public final int latest;
 
-    Component(String id, int latest) {
+    Component(String id) {
       this.id = id;
-      this.latest = latest;
+      this.latest = DatabaseObjects.latest(id);
     }
 
     List<String> ddl(DatabaseSupport d, int version) {
-      return switch (this) {
-        case PIPELINE -> d.pipelineObjects(version);
-        case AUDIT -> d.auditObjects(version);
-        case SYNC -> d.syncObjects(version);
-        case GUARDS -> d.guardObjects(version);
-      };
+      return d.objects().statements(id, version);
     }
   }
 

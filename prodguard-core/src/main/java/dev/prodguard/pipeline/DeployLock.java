@@ -1,6 +1,6 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.DeploySessions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +15,7 @@ public final class DeployLock {
   private DeployLock() {}
 
   /** Takes the lock without waiting; false when another session holds it. */
-  public static boolean tryAcquire(Connection c, DatabaseSupport d) throws SQLException {
+  public static boolean tryAcquire(Connection c, DeploySessions d) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(d.tryDeployLock())) {
       if (!rs.next()) {
@@ -26,7 +26,7 @@ public final class DeployLock {
     }
   }
 
-  public static void release(Connection c, DatabaseSupport d) throws SQLException {
+  public static void release(Connection c, DeploySessions d) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(d.releaseDeployLock())) {
       rs.next();
@@ -34,14 +34,14 @@ public final class DeployLock {
   }
 
   /** The session holding the lock, empty when it is free. */
-  public static Optional<String> holder(Connection c, DatabaseSupport d) throws SQLException {
+  public static Optional<String> holder(Connection c, DeploySessions d) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(d.deployLockHolder())) {
       return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
     }
   }
 
-  public static String sessionId(Connection c, DatabaseSupport d) throws SQLException {
+  public static String sessionId(Connection c, DeploySessions d) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery(d.sessionId())) {
       rs.next();

@@ -187,7 +187,9 @@ final class DeployStep {
             + "'");
     Instant started = s.now();
     long t0 = System.nanoTime();
-    TargetDataSource ds = TargetDataSource.deploying(target, approval, registrar);
+    TargetDataSource ds =
+        TargetDataSource.deploying(
+            target, approval, registrar, config.pipeline().lockWaitTimeout());
     Leftovers leftovers = new Leftovers(target, engine, config.pipeline().lockWaitTimeout());
     try {
       registrar.begin(control, approval);
@@ -223,7 +225,7 @@ final class DeployStep {
         Optional<DeployWatchdog.Cancelled> cancel = watchdog.cancelled();
         Leftovers.Outcome state =
             leftovers.afterFailedMigration(
-                files, set, ours, control, ds, baseline, cancel.map(c -> c.blocked()));
+                files, set, ours, control, ds, baseline, cancel.map(c -> c.blocked()), e);
         auditOutcome(control, target, run, cancel, state);
         String guardNote = guardHistoryAfterFailure(target, ds);
         String receipt = receipts.write(run, set, ours, ds, baseline, started, t0, e);

@@ -94,8 +94,9 @@ final class Leftovers {
    * After a failed migration (the first of {@code set} not in {@code applied}): drops the invalid
    * indexes it created ({@link #afterFailure}), and when nothing else of it can remain (a single
    * statement, atomic on PostgreSQL, or one the watchdog cancelled while it {@code waited} for a
-   * lock before it changed anything) removes the failed entry the migration tool recorded, so that
-   * a new run applies it again.
+   * lock before it changed anything, or that the server ended at its own lock wait limit, which
+   * undoes the statement) removes the failed entry the migration tool recorded, so that a new run
+   * applies it again.
    */
   Outcome afterFailedMigration(
       MigrationFiles files,
@@ -104,7 +105,8 @@ final class Leftovers {
       Connection control,
       DataSource registered,
       Optional<InvalidIndexes.Baseline> baseline,
-      Optional<SessionWaits.Wait> waited) {
+      Optional<SessionWaits.Wait> waited,
+      Throwable failure) {
     Optional<PendingMigration> failed =
         set.pending().stream()
             .filter(
@@ -119,7 +121,8 @@ final class Leftovers {
     List<String> left = new ArrayList<>(r.problems());
     boolean atomic =
         target.dialect().transactionalDdl()
-            || waited.map(SessionWaits.Wait::beforeChanges).orElse(false);
+            || waited.map(SessionWaits.Wait::beforeChanges).orElse(false)
+            || target.dialect().sessionWaits().endedAtServerLockLimit(failure);
     boolean alone = atomic && left.isEmpty() && singleStatement(failed.get());
     if (alone) {
       // Whatever else of it is left is in r.deferred(): the next deploy drops it before it

@@ -213,8 +213,9 @@ final class PipelineGuards {
               + env
               + "' no deploy-url, so prodguard deploys with the credential of its url, the one"
               + " applications and people use",
-          "split the roles: a deploy user with the schema privileges, the url's user with SELECT,"
-              + " INSERT, UPDATE, DELETE and EXECUTE only; then set environments."
+          "split the roles: a deploy user with the schema privileges, the url's user with SELECT"
+              + " and EXECUTE on the database and INSERT, UPDATE, DELETE on the application's own"
+              + " tables only; then set environments."
               + env
               + ".deploy-url: ${"
               + env.toUpperCase(Locale.ROOT).replace('-', '_')
@@ -223,7 +224,7 @@ final class PipelineGuards {
     }
     SchemaGrants.Found found;
     try (Target.Checked app = target.openEnvironmentCredential()) {
-      found = DatabaseGuards.credential(app.connection(), d).orElseThrow();
+      found = DatabaseGuards.credential(app.connection(), d, engine.historyTable()).orElseThrow();
     }
     if (found.canChangeSchema()) {
       throw new GuardRefusal(
@@ -239,8 +240,28 @@ final class PipelineGuards {
               + " no DDL trigger to stop them",
           "take those privileges from "
               + found.account()
-              + " (REVOKE; keep SELECT, INSERT, UPDATE, DELETE, EXECUTE): only the deploy-url's"
+              + " (REVOKE; keep SELECT and EXECUTE on the database): only the deploy-url's"
               + " user may change the schema");
+    }
+    if (found.canWriteGuarded()) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          "the credential of '"
+              + env
+              + "''s url, "
+              + found.account()
+              + ", can write prodguard's tables or the migration history table: "
+              + String.join("; ", found.guardedWrites())
+              + ". With it an application or a person could switch protection off in"
+              + " prodguard_guard_config or forge an approved deploy session, and MySQL/MariaDB"
+              + " privileges only add up, so a table-level REVOKE cannot take a database-level"
+              + " grant back",
+          "grant "
+              + found.account()
+              + " SELECT and EXECUTE on the database and INSERT, UPDATE, DELETE table by table on"
+              + " the application's own tables, never on the database (*) or on prodguard_* and"
+              + " the history table (docs/g6-direct-migration.md#mysqlmariadb-the-role-split)");
     }
   }
 
@@ -389,8 +410,7 @@ final class PipelineGuards {
     List<Run> reaped = new ArrayList<>();
     for (Run r : deploying) {
       if (holder.isEmpty() || !holder.equals(r.deploySession())) {
-        if (store.markFailed(
-            r.id(), r.deploySession(), staleMessage(r), Optional.empty(), s.now())) {
+        if (store.markStale(r.id(), r.deploySession(), staleMessage(r), s.now())) {
           reaped.add(r);
         }
       }

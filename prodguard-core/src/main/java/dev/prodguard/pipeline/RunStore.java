@@ -218,6 +218,33 @@ public final class RunStore {
     }
   }
 
+  /**
+   * deploying -> failed when its deploy session no longer holds the deploy lock, through
+   * prodguard's routine (guards version 3), which any account that may run prodguard reads with;
+   * before that version is installed, directly (owned by {@code session}).
+   */
+  public boolean markStale(String id, Optional<String> session, String failure, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(dialect.markStaleCall())) {
+      ps.setString(1, id);
+      ps.setString(2, failure);
+      setTime(ps, 3, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getLong(1) == 1;
+      }
+    } catch (SQLException e) {
+      if (!routineMissing(e)) {
+        throw e;
+      }
+    }
+    return markFailed(id, session, failure, Optional.empty(), now);
+  }
+
+  /** PostgreSQL undefined_function, MySQL/MariaDB ER_SP_DOES_NOT_EXIST. */
+  private static boolean routineMissing(SQLException e) {
+    return "42883".equals(e.getSQLState()) || e.getErrorCode() == 1305;
+  }
+
   /** An open run -> expired (timed out, or superseded by a newer verification). */
   public boolean markExpired(String id, RunStatus from, String reason, Instant now)
       throws SQLException {

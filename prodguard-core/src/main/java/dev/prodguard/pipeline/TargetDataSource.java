@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,24 +23,35 @@ public final class TargetDataSource implements DataSource {
   private final Target target;
   private final Optional<SessionRegistrar.Approval> approval;
   private final SessionRegistrar registrar;
+  private final Duration lockWaitBound;
   private final List<String> sessions = Collections.synchronizedList(new ArrayList<>());
 
   private TargetDataSource(
-      Target target, Optional<SessionRegistrar.Approval> approval, SessionRegistrar registrar) {
+      Target target,
+      Optional<SessionRegistrar.Approval> approval,
+      SessionRegistrar registrar,
+      Duration lockWaitBound) {
     this.target = target;
     this.approval = approval;
     this.registrar = registrar;
+    this.lockWaitBound = lockWaitBound;
   }
 
   /** Checked connections for reading (pending set, validation). */
   public static TargetDataSource reading(Target target) {
-    return new TargetDataSource(target, Optional.empty(), SessionRegistrar.NONE);
+    return new TargetDataSource(target, Optional.empty(), SessionRegistrar.NONE, Duration.ZERO);
   }
 
-  /** Checked, prepared and registered connections for a deploy. */
+  /**
+   * Checked, prepared and registered connections for a deploy; their lock waits end on the server a
+   * little after {@code lockWaitBound} even where the watchdog cannot see them.
+   */
   public static TargetDataSource deploying(
-      Target target, SessionRegistrar.Approval approval, SessionRegistrar registrar) {
-    return new TargetDataSource(target, Optional.of(approval), registrar);
+      Target target,
+      SessionRegistrar.Approval approval,
+      SessionRegistrar registrar,
+      Duration lockWaitBound) {
+    return new TargetDataSource(target, Optional.of(approval), registrar, lockWaitBound);
   }
 
   @Override
@@ -48,7 +60,7 @@ public final class TargetDataSource implements DataSource {
     try {
       if (approval.isPresent()) {
         DatabaseSupport d = target.dialect();
-        d.prepareDeployConnection(c);
+        d.prepareDeployConnection(c, lockWaitBound);
         String session = DeployLock.sessionId(c, d);
         registrar.register(c, session, approval.get());
         sessions.add(session);

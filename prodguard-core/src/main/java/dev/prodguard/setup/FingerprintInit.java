@@ -158,7 +158,7 @@ public final class FingerprintInit {
     String identity = currentIdentity(c, target);
     String createdBy = createdBy(target, context);
     if (found.missingTable) {
-      for (String ddl : target.dialect().createMetadataTable()) {
+      for (String ddl : target.dialect().objects().metadataTable()) {
         try (Statement st = c.createStatement()) {
           st.execute(ddl);
         }

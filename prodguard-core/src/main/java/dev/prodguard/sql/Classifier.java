@@ -29,6 +29,37 @@ public final class Classifier {
   private static final Set<String> WHERE_STOPS = Set.of("RETURNING", "ORDER", "LIMIT");
   private static final Set<String> TRANSACTION_WORDS =
       Set.of("TRANSACTION", "WORK", "PREPARED", "TO", "SAVEPOINT", "START", "END", "COMMIT");
+
+  /** Words that may follow a DML target where an alias could stand. */
+  private static final Set<String> ALIAS_STOPS =
+      Set.of(
+          "SET",
+          "WHERE",
+          "USING",
+          "FROM",
+          "JOIN",
+          "INNER",
+          "LEFT",
+          "RIGHT",
+          "CROSS",
+          "NATURAL",
+          "STRAIGHT_JOIN",
+          "PARTITION",
+          "ORDER",
+          "LIMIT",
+          "RETURNING",
+          "ON",
+          "WHEN",
+          "FOR",
+          "OUTER",
+          "FULL",
+          "USE",
+          "FORCE",
+          "IGNORE");
+
+  private static final Set<String> JOINS =
+      Set.of("JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "NATURAL", "STRAIGHT_JOIN");
+
   private static final Set<String> UPDATE_STOPS =
       Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
@@ -61,7 +92,119 @@ public final class Classifier {
     List<Operation> out = new ArrayList<>(2);
     new Ctx(statement, out, routines, false, false, 0, null).top();
     mentions(statement, out);
+    if (syntax == SqlSyntax.MYSQL) {
+      implicitCommit(statement, routines, out);
+    }
     return out;
+  }
+
+  /**
+   * MariaDB commits before and after DDL (CREATE, ALTER, DROP, RENAME, TRUNCATE, GRANT, LOCK
+   * TABLES, ...): Flyway's transaction cannot undo what the statements before it in the migration
+   * did. After a row change it is transaction control (the rows stay committed when the migration
+   * fails later, and the version is missing from the history); after other statements, a partly
+   * applied migration ({@link Flag#IMPLICIT_COMMIT}).
+   */
+  private void implicitCommit(SqlStatement s, Routines routines, List<Operation> out) {
+    boolean commits = false;
+    boolean changesRows = false;
+    boolean changes = false;
+    for (Operation op : out) {
+      if (op.has(Flag.DEFERRED)) {
+        continue;
+      }
+      commits |= !op.has(Flag.IN_BODY) && commitsImplicitly(op.kind());
+      changesRows |= changesRows(op.kind());
+      changes |= op.kind() != OpKind.SELECT && op.kind() != OpKind.SET_SESSION;
+    }
+    if (commits && temporaryTable(s)) {
+      commits = false; // CREATE/DROP TEMPORARY TABLE does not commit
+    }
+    int before = routines.before(s.source(), changesRows, changes);
+    if (!commits || before == 0) {
+      return;
+    }
+    if (before == 2) {
+      out.add(
+          new Operation(
+              OpKind.TRANSACTION,
+              s,
+              null,
+              null,
+              null,
+              null,
+              "MariaDB's implicit commit of this DDL (with the row changes before it)",
+              null));
+    } else {
+      out.add(
+          new Operation(
+              OpKind.TRANSACTION,
+              s,
+              null,
+              null,
+              null,
+              EnumSet.of(Flag.IMPLICIT_COMMIT),
+              "implicit commit: MariaDB commits this DDL and every statement before it in the"
+                  + " migration",
+              null));
+    }
+  }
+
+  private static boolean temporaryTable(SqlStatement s) {
+    String head =
+        s.source()
+            .text()
+            .substring(s.start(), Math.min(s.end(), s.start() + 40))
+            .toUpperCase(Locale.ROOT)
+            .replaceAll("\\s+", " ");
+    return head.startsWith("CREATE TEMPORARY") || head.startsWith("DROP TEMPORARY");
+  }
+
+  private static boolean commitsImplicitly(OpKind kind) {
+    return switch (kind) {
+      case DROP_DATABASE,
+          DROP_SCHEMA,
+          DROP_TABLE,
+          DROP_COLUMN,
+          TRUNCATE,
+          ALTER_COLUMN_TYPE,
+          RENAME_TABLE,
+          RENAME_COLUMN,
+          ADD_COLUMN,
+          DROP_NOT_NULL,
+          SET_NOT_NULL,
+          ALTER_COLUMN_DEFAULT,
+          CREATE_INDEX,
+          DROP_INDEX,
+          ADD_CONSTRAINT,
+          DROP_CONSTRAINT,
+          VALIDATE_CONSTRAINT,
+          ALTER_TABLE_OTHER,
+          CREATE_TABLE,
+          CREATE_VIEW,
+          DROP_VIEW,
+          CREATE_SCHEMA,
+          CREATE_FUNCTION,
+          ALTER_FUNCTION,
+          DROP_FUNCTION,
+          CREATE_TRIGGER,
+          DROP_TRIGGER,
+          GRANT,
+          REVOKE,
+          CREATE_OTHER,
+          ALTER_OTHER,
+          DROP_OTHER,
+          LOCK ->
+          true;
+      default -> false;
+    };
+  }
+
+  private static boolean changesRows(OpKind kind) {
+    return switch (kind) {
+      case INSERT, UPDATE, DELETE, MERGE, COPY_IN, CALL, FUNCTION_CALL -> true;
+      default -> false;
+    };
   }
 
   /**
@@ -70,7 +213,8 @@ public final class Classifier {
    */
   private void mentions(SqlStatement s, List<Operation> out) {
     String text = s.source().text();
-    if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null) {
+    if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null
+        && !unicodeEscapedName(text, s.start(), s.end())) {
       return;
     }
     for (Operation op : out) {
@@ -84,7 +228,9 @@ public final class Classifier {
       Token t = lx.next();
       String name = null;
       String how = null;
-      if (t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT) {
+      if (t.type == Token.Type.WORD
+          || t.type == Token.Type.QUOTED_IDENT
+          || t.type == Token.Type.PLACEHOLDER) {
         String id = t.identifier().toLowerCase(Locale.ROOT);
         if (ProdguardObjects.reserved(id)) {
           name = id;
@@ -97,6 +243,15 @@ public final class Classifier {
         out.add(new Operation(OpKind.REFERENCE, s, name, null, null, null, how, null));
       }
     }
+  }
+
+  /** PostgreSQL {@code U&"..."}: a name whose characters may be written as escapes. */
+  private boolean unicodeEscapedName(String text, int from, int to) {
+    if (syntax != SqlSyntax.POSTGRESQL) {
+      return false;
+    }
+    int i = text.indexOf("&\"", from);
+    return i >= 0 && i < to;
   }
 
   static String lastPart(String name) {
@@ -156,6 +311,37 @@ public final class Classifier {
         f.add(Flag.DEFERRED);
       }
       out.add(new Operation(kind, s, target, column, columns, f, detail, via));
+      if (writesRows(kind) && routines.isView(target)) {
+        throughView(kind, target, f, new HashSet<>());
+      }
+    }
+
+    /**
+     * A write to a view the migrations define changes the view's base table (an updatable view, or
+     * a rule or INSTEAD OF trigger on it): the write is reported on every relation the view reads,
+     * without the view's column names (they may be aliases of other columns). A view whose query
+     * prodguard could not read is an unknown target.
+     */
+    void throughView(OpKind kind, String view, Set<Flag> flags, Set<String> seen) {
+      if (!seen.add(lastPart(view))) {
+        return;
+      }
+      List<String> bases = routines.viewBases(view);
+      if (bases == null) {
+        unknown(
+            kind.name().replace('_', ' ')
+                + " through view "
+                + view
+                + ", whose base tables prodguard cannot read");
+        return;
+      }
+      String where = "through view " + view + (via != null ? ", " + via : "");
+      for (String base : bases) {
+        out.add(new Operation(kind, s, base, null, null, flags, null, where));
+        if (routines.isView(base)) {
+          throughView(kind, base, flags, seen);
+        }
+      }
     }
 
     void addVia(
@@ -407,7 +593,12 @@ public final class Classifier {
         case "REASSIGN" -> add(OpKind.GRANT, null, null, null, null, "REASSIGN OWNED");
         case "COMMENT" -> add(OpKind.COMMENT, null);
         case "SET" -> set();
-        case "RESET", "USE" -> add(OpKind.SET_SESSION, null);
+        case "RESET" -> add(OpKind.SET_SESSION, null);
+        case "USE" -> {
+          next();
+          String schema = name(); // MariaDB: unqualified names now resolve in this database
+          add(OpKind.SET_SESSION, null, null, null, null, schema == null ? "USE" : "USE " + schema);
+        }
         case "BEGIN" -> begin();
         case "START" -> {
           if (lx.peek(1).is("TRANSACTION")) {
@@ -448,22 +639,97 @@ public final class Classifier {
 
     // ---- names -------------------------------------------------------------------------
 
-    /** A possibly qualified object name, lower-case; null when the next token is not a name. */
+    /**
+     * A possibly qualified object name, lower-case; null when the next token is not a name. A
+     * Flyway placeholder in it ({@code ${schema}.t}, {@code t_${suffix}}) is replaced by Flyway
+     * before the server reads the text, with a value prodguard does not know: in the qualifier it
+     * may be any schema (the bare name is returned, which every schema's protected table of that
+     * name matches); in the object's own name it may be any object, which is unknown, except {@code
+     * ${flyway:table}}, Flyway's history table (a reserved name, {@link ProdguardObjects}).
+     */
     String name() {
       Token t = lx.peek();
       if (!t.isName()) {
         return null;
       }
       next();
-      StringBuilder sb = new StringBuilder(t.identifier());
+      List<String> parts = new ArrayList<>(2);
+      boolean[] placeholder = new boolean[1];
+      parts.add(gluedPart(t, placeholder));
+      boolean qualifierPlaceholder = false;
       while (lx.peek().isPunct('.') && lx.peek(1).isName()) {
         next();
-        sb.append('.').append(next().identifier());
+        qualifierPlaceholder |= placeholder[0];
+        placeholder[0] = false;
+        parts.add(gluedPart(next(), placeholder));
       }
       if (lx.peek().isPunct('*')) {
         next(); // PostgreSQL: table and descendants
       }
-      return sb.toString();
+      String last = parts.get(parts.size() - 1);
+      if (placeholder[0]) {
+        if (!last.equalsIgnoreCase(ProdguardObjects.FLYWAY_TABLE_PLACEHOLDER)) {
+          unknown(
+              "the Flyway placeholder in the name "
+                  + String.join(".", parts)
+                  + " is replaced before the server reads it: prodguard cannot tell which object"
+                  + " this names");
+        }
+        return String.join(".", parts);
+      }
+      if (qualifierPlaceholder) {
+        return last; // ${schema}.t: t in whichever schema the placeholder names
+      }
+      return String.join(".", parts);
+    }
+
+    /**
+     * One part of a name, with the name and placeholder tokens glued to it ({@code t_${x}}, {@code
+     * ${x}t}: Flyway joins them into one identifier); {@code placeholder[0]} is set when one of
+     * them is a placeholder.
+     */
+    String gluedPart(Token first, boolean[] placeholder) {
+      StringBuilder sb = new StringBuilder(first.identifier());
+      placeholder[0] |= first.type == Token.Type.PLACEHOLDER;
+      Token last = first;
+      while (true) {
+        Token n = lx.peek();
+        boolean glued = n.start == last.end && n.type != Token.Type.EOF;
+        if (glued && (n.isName() || (last.text().endsWith("$") && n.isPunct('{')))) {
+          if (n.isPunct('{')) {
+            // PostgreSQL reads "t${x}" as the word "t$" and "{": the placeholder's rest
+            while (!lx.atEnd() && !lx.peek().isPunct('}')) {
+              sb.append(next().text());
+            }
+            lx.acceptPunct('}');
+            placeholder[0] = true;
+            return sb.append('}').toString();
+          }
+          placeholder[0] |= n.type == Token.Type.PLACEHOLDER;
+          if (placeholder[0] || last.type == Token.Type.PLACEHOLDER) {
+            sb.append(next().identifier());
+            last = n;
+            continue;
+          }
+        }
+        return sb.toString();
+      }
+    }
+
+    /** An alias after a table name ({@code [AS] o}), consumed; null when none follows. */
+    String alias() {
+      Token t = lx.peek();
+      if (t.is("AS")) {
+        next();
+        return lx.peek().isName() ? next().identifier() : null;
+      }
+      if (t.type == Token.Type.QUOTED_IDENT
+          || (t.type == Token.Type.WORD
+              && !names.keyword(t.text().toLowerCase(Locale.ROOT))
+              && !ALIAS_STOPS.contains(t.upper()))) {
+        return next().identifier();
+      }
+      return null;
     }
 
     /** The last part of a name such as {@code t.col}. */
@@ -526,7 +792,12 @@ public final class Classifier {
      * Scans the rest of the statement for a depth-0 WHERE; a WHERE that holds for every row ({@code
      * WHERE true}, {@code WHERE 1 = 1}, {@code WHERE x = x OR ...}) does not count.
      */
-    boolean hasWhere() {
+    boolean hasWhere(String target, String alias, boolean others) {
+      return hasWhere(target, alias, others, null);
+    }
+
+    /** {@code qualifiers}, when given, name the targets instead of {@code target} and alias. */
+    boolean hasWhere(String target, String alias, boolean others, Set<String> qualifiers) {
       int depth = 0;
       while (true) {
         Token t = next();
@@ -537,8 +808,18 @@ public final class Classifier {
           depth++;
         } else if (t.isPunct(')')) {
           depth--;
+        } else if (depth == 0
+            && (t.is("USING") || t.is("FROM") || t.is("JOIN") || t.isPunct(','))) {
+          others = true; // another table in scope: an unqualified name may be its column
         } else if (depth == 0 && t.is("WHERE")) {
-          boolean always = Predicate.alwaysTrue(this, WHERE_STOPS, syntax);
+          boolean always =
+              Predicate.alwaysTrue(
+                  this,
+                  WHERE_STOPS,
+                  syntax,
+                  qualifiers != null
+                      ? Predicate.Target.of(qualifiers)
+                      : Predicate.Target.of(target, alias, !others));
           scanRest(); // RETURNING, ORDER BY, LIMIT: calls there run too
           return !always;
         }
@@ -607,17 +888,98 @@ public final class Classifier {
         next();
       }
       String target = name();
+      String alias = alias();
       scanning = true;
+      if (target != null
+          && syntax == SqlSyntax.MYSQL
+          && (lx.peek().isPunct(',') || JOINS.contains(lx.peek().upper()))) {
+        multiTableUpdate(target, alias);
+        return;
+      }
       if (target == null || !skipPast("SET")) {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
       List<String> cols = assignments(UPDATE_STOPS);
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
-      if (hasWhere()) {
+      if (hasWhere(target, alias, false)) {
         flags.add(Flag.HAS_WHERE);
       }
       add(OpKind.UPDATE, target, null, cols, flags, null);
+    }
+
+    /**
+     * MariaDB's {@code UPDATE a JOIN b ON ... SET a.x = 1, b.y = 2} and {@code UPDATE a, b SET
+     * ...}: each table assigned a column is updated; an unqualified column may be any table's, so
+     * it counts for every table of the references.
+     */
+    void multiTableUpdate(String target, String alias) {
+      java.util.Map<String, String> refs = new java.util.LinkedHashMap<>();
+      String lower = target.toLowerCase(Locale.ROOT);
+      refs.put(lower, lower);
+      refs.putIfAbsent(lastPart(lower), lower);
+      if (alias != null) {
+        refs.put(alias.toLowerCase(Locale.ROOT), lower);
+      }
+      refs.putAll(tableReferences(Set.of("SET"), false));
+      if (!lx.accept("SET")) {
+        unknown("a multi-table UPDATE without SET prodguard can read");
+        return;
+      }
+      java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+      List<String> unqualified = new ArrayList<>();
+      Set<String> qualifiers = new HashSet<>();
+      while (true) {
+        String full = name();
+        if (full == null) {
+          break;
+        }
+        int dot = full.lastIndexOf('.');
+        if (dot < 0) {
+          unqualified.add(full);
+        } else {
+          String q = full.substring(0, dot).toLowerCase(Locale.ROOT);
+          String table = refs.get(q);
+          if (table == null) {
+            table = refs.get(lastPart(q));
+          }
+          if (table == null) {
+            unknown(
+                "UPDATE of " + full + ", whose table prodguard cannot find among the references");
+            table = q;
+          }
+          qualifiers.add(q);
+          qualifiers.add(lastPart(q));
+          columns.computeIfAbsent(table, k -> new ArrayList<>()).add(full.substring(dot + 1));
+        }
+        if (!skipAssignment(UPDATE_STOPS)) {
+          break;
+        }
+      }
+      if (!unqualified.isEmpty()) {
+        for (java.util.Map.Entry<String, String> e : refs.entrySet()) {
+          if (e.getKey().equals(e.getValue())) {
+            columns.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).addAll(unqualified);
+            qualifiers.add(e.getKey());
+            qualifiers.add(lastPart(e.getKey()));
+          }
+        }
+        for (java.util.Map.Entry<String, String> e : refs.entrySet()) {
+          if (columns.containsKey(e.getValue())) {
+            qualifiers.add(e.getKey());
+          }
+        }
+      }
+      boolean where = hasWhere(null, null, true, qualifiers);
+      for (java.util.Map.Entry<String, List<String>> e : columns.entrySet()) {
+        add(
+            OpKind.UPDATE,
+            e.getKey(),
+            null,
+            e.getValue(),
+            where ? EnumSet.of(Flag.HAS_WHERE) : null,
+            null);
+      }
     }
 
     /**
@@ -684,19 +1046,115 @@ public final class Classifier {
       while (lx.peek().is("LOW_PRIORITY") || lx.peek().is("QUICK") || lx.peek().is("IGNORE")) {
         next();
       }
-      lx.accept("FROM");
+      boolean from = lx.accept("FROM");
       lx.accept("ONLY");
       String target = name();
       if (target == null) {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      if (syntax == SqlSyntax.MYSQL) {
+        List<String> targets = new ArrayList<>();
+        targets.add(target);
+        skipAllColumns();
+        while (lx.acceptPunct(',')) {
+          String t = name();
+          if (t == null) {
+            break;
+          }
+          targets.add(t);
+          skipAllColumns();
+        }
+        if ((!from && lx.peek().is("FROM")) || (from && lx.peek().is("USING"))) {
+          next();
+          multiTableDelete(targets);
+          return;
+        }
+      }
+      String alias = alias();
       scanning = true;
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
-      if (hasWhere()) {
+      if (hasWhere(target, alias, false)) {
         flags.add(Flag.HAS_WHERE);
       }
       add(OpKind.DELETE, target, null, null, flags, null);
+    }
+
+    /** MariaDB's {@code t.*} in a multi-table DELETE's target list. */
+    void skipAllColumns() {
+      if (lx.peek().isPunct('.') && lx.peek(1).isPunct('*')) {
+        next();
+        next();
+      }
+    }
+
+    /**
+     * MariaDB's {@code DELETE t1, t2 FROM refs} and {@code DELETE FROM t1, t2 USING refs}: every
+     * target (a table or an alias of the references) is deleted from; a target that cannot be
+     * resolved to a table of the references is unknown.
+     */
+    void multiTableDelete(List<String> targets) {
+      scanning = true;
+      java.util.Map<String, String> refs = tableReferences(Set.of(), true);
+      List<String> tables = new ArrayList<>();
+      Set<String> qualifiers = new HashSet<>();
+      for (String t : targets) {
+        String table = refs.get(t.toLowerCase(Locale.ROOT));
+        if (table == null) {
+          table = refs.get(lastPart(t));
+        }
+        if (table == null) {
+          unknown("DELETE target " + t + " is not a table prodguard finds among the references");
+          table = t;
+        }
+        tables.add(table);
+        qualifiers.add(t.toLowerCase(Locale.ROOT));
+        qualifiers.add(lastPart(t));
+      }
+      boolean where = hasWhere(null, null, true, qualifiers);
+      for (String table : tables) {
+        add(OpKind.DELETE, table, null, null, where ? EnumSet.of(Flag.HAS_WHERE) : null, null);
+      }
+    }
+
+    /**
+     * MariaDB table references ({@code a AS x JOIN b y ON ... , c}) up to a depth-0 WHERE, ORDER,
+     * LIMIT or one of {@code stops}: each alias and each table's name (and last part) to the table,
+     * lower-case. A parenthesised group (a subquery, a nested join) names no target.
+     */
+    java.util.Map<String, String> tableReferences(Set<String> stops, boolean first) {
+      java.util.Map<String, String> refs = new java.util.LinkedHashMap<>();
+      boolean expect = first;
+      while (!lx.atEnd()) {
+        Token t = lx.peek();
+        if (t.isPunct(';')
+            || t.is("WHERE")
+            || t.is("ORDER")
+            || t.is("LIMIT")
+            || (t.type == Token.Type.WORD && stops.contains(t.upper()))) {
+          break;
+        }
+        if (t.isPunct('(')) {
+          skipParens();
+          expect = false;
+          continue;
+        }
+        if (expect && t.isName()) {
+          String table = name();
+          String alias = alias();
+          String lower = table.toLowerCase(Locale.ROOT);
+          refs.put(lower, lower);
+          refs.putIfAbsent(lastPart(lower), lower);
+          if (alias != null) {
+            refs.put(alias.toLowerCase(Locale.ROOT), lower);
+          }
+          expect = false;
+          continue;
+        }
+        next();
+        expect = t.isPunct(',') || t.is("JOIN") || t.is("STRAIGHT_JOIN");
+      }
+      return refs;
     }
 
     /**
@@ -714,13 +1172,16 @@ public final class Classifier {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      String alias = alias();
       scanning = true;
       // The join condition is the row filter of every MATCHED branch: ON true (or 1 = 1) matches
       // every row of the target, a real join only the rows the source names.
       boolean onAlwaysTrue = false;
       if (skipToOn()) {
         next();
-        onAlwaysTrue = Predicate.alwaysTrue(this, Set.of("WHEN"), syntax);
+        onAlwaysTrue =
+            Predicate.alwaysTrue(
+                this, Set.of("WHEN"), syntax, Predicate.Target.of(target, alias, false));
       }
       if (!skipToWhen()) {
         unknown("MERGE without a WHEN clause prodguard can read");
@@ -742,7 +1203,9 @@ public final class Classifier {
         boolean condition = !not && !onAlwaysTrue;
         if (lx.peek().is("AND")) {
           next();
-          condition |= !Predicate.alwaysTrue(this, Set.of("THEN"), syntax);
+          condition |=
+              !Predicate.alwaysTrue(
+                  this, Set.of("THEN"), syntax, Predicate.Target.of(target, alias, false));
         }
         if (!lx.accept("THEN")) {
           unknown("a MERGE WHEN clause prodguard cannot read");
@@ -951,6 +1414,11 @@ public final class Classifier {
       }
       lx.accept("TABLE");
       add(OpKind.COPY_IN, name());
+      unknown(
+          "LOAD "
+              + kind.upper()
+              + " LOCAL INFILE reads a file on the machine that runs the migration: prodguard"
+              + " cannot see the rows it loads, nor whether it REPLACEs existing ones");
     }
 
     /**
@@ -1061,7 +1529,8 @@ public final class Classifier {
 
     void create() {
       next();
-      lx.accept("OR", "REPLACE");
+      boolean orReplace = lx.accept("OR", "REPLACE");
+      int modifiersFrom = lx.peek().start;
       if (lx.peek().is("DEFINER")) {
         // MySQL: DEFINER = user@host before the object kind
         while (!lx.atEnd()
@@ -1090,20 +1559,42 @@ public final class Classifier {
           // IF NOT EXISTS may leave an existing table (with its data) in place
           boolean conditional = lx.peek().is("IF");
           ifExists();
+          String table = name();
+          boolean temporary =
+              s.source()
+                  .text()
+                  .substring(modifiersFrom, kind.start)
+                  .toUpperCase(Locale.ROOT)
+                  .contains("TEMP");
+          if (orReplace && !temporary) {
+            // MariaDB: CREATE OR REPLACE TABLE drops the existing table, rows and all
+            add(
+                OpKind.DROP_TABLE,
+                table,
+                null,
+                null,
+                null,
+                "CREATE OR REPLACE TABLE drops the existing table");
+          }
           add(
               OpKind.CREATE_TABLE,
-              name(),
+              table,
               null,
               null,
               conditional ? EnumSet.of(Flag.IF_EXISTS) : null,
               null);
+          createTableStructure(table);
           createTableQuery();
         }
         case "UNIQUE", "FULLTEXT", "SPATIAL", "INDEX" -> createIndex();
         case "VIEW", "RECURSIVE" -> {
           lx.accept("VIEW");
           ifExists();
-          add(OpKind.CREATE_VIEW, name()); // its query runs when the view is read, not now
+          String view = name();
+          add(OpKind.CREATE_VIEW, view); // its query runs when the view is read, not now
+          if (view != null && !deferred) {
+            routines.defineView(view, viewBases());
+          }
         }
         case "MATERIALIZED" -> {
           lx.accept("VIEW");
@@ -1127,7 +1618,144 @@ public final class Classifier {
         }
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "CREATE " + kind.upper());
+        case "POLICY" -> policy("CREATE");
         default -> createOther(kind.upper());
+      }
+    }
+
+    /**
+     * {@code CREATE/ALTER/DROP POLICY p ON t}: a row-level security policy decides which rows of
+     * {@code t} the application sees and may change; {@code t} is altered.
+     */
+    void policy(String verb) {
+      ifExists();
+      String policy = name();
+      String table = lx.accept("ON") ? name() : null;
+      if (table == null) {
+        unknown(verb + " POLICY without ON table");
+        return;
+      }
+      add(
+          OpKind.ALTER_TABLE_OTHER,
+          table,
+          null,
+          null,
+          cascadeAtEnd() ? EnumSet.of(Flag.CASCADE) : null,
+          verb + " POLICY " + policy);
+    }
+
+    /** Consumes the rest of the statement; true when a depth-0 CASCADE is in it. */
+    boolean cascadeAtEnd() {
+      boolean cascade = false;
+      int depth = 0;
+      while (!lx.atEnd()) {
+        Token t = next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && t.is("CASCADE")) {
+          cascade = true;
+        }
+      }
+      return cascade;
+    }
+
+    /**
+     * The relations a view's query reads: every name after FROM, JOIN or a comma of a FROM list, at
+     * any depth (more than the base table, never less); null when a FROM item is something else
+     * than a name or a subquery (a function, a placeholder). Read ahead, nothing consumed.
+     */
+    List<String> viewBases() {
+      Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+      while (!ahead.atEnd() && !ahead.peek().is("AS")) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          skipGroup(ahead);
+        }
+      }
+      List<String> bases = new ArrayList<>();
+      // per depth: whether a FROM list is being read there
+      java.util.ArrayDeque<Boolean> inFrom = new java.util.ArrayDeque<>();
+      inFrom.push(false);
+      boolean expectItem = false;
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        boolean item = expectItem;
+        if (expectItem) {
+          expectItem = false;
+          if (t.is("LATERAL") || t.is("ONLY")) {
+            expectItem = true;
+            continue;
+          }
+          if (t.isName() && !ahead.peek().isPunct('(') && !(t.type == Token.Type.PLACEHOLDER)) {
+            StringBuilder n = new StringBuilder(t.identifier());
+            while (ahead.peek().isPunct('.') && ahead.peek(1).isName()) {
+              ahead.next();
+              Token part = ahead.next();
+              if (part.type == Token.Type.PLACEHOLDER) {
+                return null;
+              }
+              n.append('.').append(part.identifier());
+            }
+            if (ahead.peek().isPunct('(')) {
+              return null; // schema.f(): a function's rows
+            }
+            bases.add(n.toString());
+            continue;
+          }
+          if (!t.isPunct('(')) {
+            return null; // f(), a placeholder, VALUES ...: not a relation prodguard can name
+          }
+        }
+        if (t.isPunct('(')) {
+          Token n = ahead.peek();
+          boolean nestedJoin =
+              item && !(n.is("SELECT") || n.is("WITH") || n.is("VALUES") || n.is("TABLE"));
+          inFrom.push(nestedJoin); // FROM (a JOIN b): a is an item too
+          expectItem = nestedJoin;
+        } else if (t.isPunct(')')) {
+          if (inFrom.size() > 1) {
+            inFrom.pop();
+          }
+        } else if (t.is("FROM") || t.is("JOIN") || t.is("STRAIGHT_JOIN")) {
+          inFrom.pop();
+          inFrom.push(true);
+          expectItem = true;
+        } else if (t.isPunct(',') && inFrom.peek()) {
+          expectItem = true;
+        } else if (t.is("WHERE")
+            || t.is("GROUP")
+            || t.is("HAVING")
+            || t.is("WINDOW")
+            || t.is("ORDER")
+            || t.is("LIMIT")
+            || t.is("UNION")
+            || t.is("INTERSECT")
+            || t.is("EXCEPT")
+            || t.is("ON")
+            || t.is("USING")) {
+          if (!(t.is("ON") || t.is("USING"))) {
+            inFrom.pop();
+            inFrom.push(false);
+          }
+        } else if (t.is("TABLE") && !ahead.atEnd() && bases.isEmpty() && ahead.peek().isName()) {
+          expectItem = true; // AS TABLE t
+        }
+      }
+      return bases;
+    }
+
+    /** Skips to the parenthesis closing one just read. */
+    void skipGroup(Lexer ahead) {
+      int depth = 1;
+      while (depth > 0 && !ahead.atEnd()) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
       }
     }
 
@@ -1240,6 +1868,54 @@ public final class Classifier {
         }
         next();
       }
+    }
+
+    /**
+     * PostgreSQL {@code CREATE TABLE x PARTITION OF t} and {@code INHERITS (t, ...)}: rows of the
+     * new table become rows of {@code t} (its reads, DELETEs and UPDATEs reach them); {@code t} is
+     * altered. Read ahead, nothing consumed.
+     */
+    void createTableStructure(String table) {
+      if (syntax != SqlSyntax.POSTGRESQL) {
+        return;
+      }
+      Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+      int depth = 0;
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && t.is("PARTITION") && ahead.peek().is("OF")) {
+          ahead.next();
+          String parent = nameFrom(ahead);
+          add(OpKind.ALTER_TABLE_OTHER, parent, null, null, null, "PARTITION OF: " + table);
+        } else if (depth == 0 && t.is("INHERITS") && ahead.peek().isPunct('(')) {
+          ahead.next();
+          do {
+            String parent = nameFrom(ahead);
+            if (parent == null) {
+              break;
+            }
+            add(OpKind.ALTER_TABLE_OTHER, parent, null, null, null, "INHERITS: " + table);
+          } while (ahead.acceptPunct(','));
+          return;
+        }
+      }
+    }
+
+    /** A plain (possibly qualified) name read from another lexer; null when none is next. */
+    String nameFrom(Lexer ahead) {
+      if (!ahead.peek().isName()) {
+        return null;
+      }
+      StringBuilder sb = new StringBuilder(ahead.next().identifier());
+      while (ahead.peek().isPunct('.') && ahead.peek(1).isName()) {
+        ahead.next();
+        sb.append('.').append(ahead.next().identifier());
+      }
+      return sb.toString();
     }
 
     void createIndex() {
@@ -1715,12 +2391,16 @@ public final class Classifier {
       }
       do {
         String from = name();
+        waitClause();
         if (from == null || !lx.accept("TO")) {
           unknown("RENAME TABLE without a TO");
           return;
         }
         String to = name();
         add(OpKind.RENAME_TABLE, from, null, null, null, "to " + to);
+        if (from != null && to != null && !deferred) {
+          routines.renameView(from, to);
+        }
       } while (lx.acceptPunct(','));
     }
 
@@ -1804,12 +2484,54 @@ public final class Classifier {
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "ALTER " + kind.upper());
         case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
+        case "POLICY" -> policy("ALTER");
+        case "INDEX" -> alterIndex();
+        case "VIEW" -> {
+          ifExists();
+          String view = name();
+          add(OpKind.ALTER_OTHER, view, null, null, null, "VIEW");
+          if (view != null && !deferred) {
+            if (lx.peek().is("RENAME") && lx.peek(1).is("TO")) {
+              next();
+              next();
+              String to = name();
+              if (to != null) {
+                routines.renameView(view, to);
+              }
+            } else if (syntax == SqlSyntax.MYSQL) {
+              routines.defineView(view, viewBases()); // ALTER VIEW v AS query
+            }
+          }
+        }
         default -> {
           String words = kindWords(kind.upper());
           ifExists();
           add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
         }
       }
+    }
+
+    /**
+     * PostgreSQL's ALTER INDEX ... RENAME TO / SET SCHEMA renames or moves any relation, a table
+     * too ({@code ALTER INDEX orders RENAME TO x} renames the table): judged as an ALTER of the
+     * relation named.
+     */
+    void alterIndex() {
+      ifExists();
+      String index = name();
+      Token action = lx.peek();
+      if (action.is("RENAME") || (action.is("SET") && lx.peek(1).is("SCHEMA"))) {
+        String words = next().upper() + " " + next().upper();
+        add(
+            OpKind.ALTER_TABLE_OTHER,
+            index,
+            null,
+            null,
+            null,
+            "ALTER INDEX " + words + " (on a table, it renames or moves the table)");
+        return;
+      }
+      add(OpKind.ALTER_OTHER, index, null, null, null, "INDEX");
     }
 
     void alterTable() {
@@ -1820,12 +2542,26 @@ public final class Classifier {
         unknown("ALTER TABLE without a table name");
         return;
       }
+      waitClause();
       do {
         if (lx.atEnd()) {
           break;
         }
         alterAction(table);
       } while (skipToComma());
+    }
+
+    /** MariaDB's {@code WAIT n} and {@code NOWAIT} after a table name (lock wait timeout). */
+    void waitClause() {
+      if (syntax != SqlSyntax.MYSQL) {
+        return;
+      }
+      if (lx.peek().is("WAIT") && lx.peek(1).type == Token.Type.NUMBER) {
+        next();
+        next();
+      } else {
+        lx.accept("NOWAIT");
+      }
     }
 
     void alterAction(String table) {
@@ -1856,7 +2592,17 @@ public final class Classifier {
           switch (n.upper()) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "PRIMARY" -> {
               next();
-              add(OpKind.DROP_CONSTRAINT, table);
+              boolean cascade = false;
+              while (!lx.atEnd() && !lx.peek().isPunct(',')) {
+                cascade |= next().is("CASCADE");
+              }
+              add(
+                  OpKind.DROP_CONSTRAINT,
+                  table,
+                  null,
+                  null,
+                  cascade ? EnumSet.of(Flag.CASCADE) : null,
+                  null);
             }
             case "INDEX", "KEY" -> {
               next();
@@ -1938,6 +2684,53 @@ public final class Classifier {
           }
         }
         case "VALIDATE" -> add(OpKind.VALIDATE_CONSTRAINT, table);
+        case "SET" -> {
+          if (lx.peek().is("SCHEMA")) {
+            next();
+            add(OpKind.RENAME_TABLE, table, null, null, null, "SET SCHEMA " + name());
+          } else {
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "SET");
+          }
+        }
+        case "ATTACH", "DETACH" -> {
+          // the partition's rows become (or stop being) rows of the table: both are altered
+          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper() + " PARTITION");
+          if (lx.accept("PARTITION")) {
+            String partition = name();
+            if (partition != null) {
+              add(
+                  OpKind.ALTER_TABLE_OTHER,
+                  partition,
+                  null,
+                  null,
+                  null,
+                  a.upper() + " PARTITION of " + table);
+            }
+          }
+        }
+        case "INHERIT", "NO" -> {
+          // the child's rows become (or stop being) rows of the parent: both are altered
+          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
+          lx.accept("INHERIT");
+          String parent = name();
+          if (parent != null) {
+            add(OpKind.ALTER_TABLE_OTHER, parent, null, null, null, "INHERIT by " + table);
+          }
+        }
+        case "EXCHANGE" -> {
+          // MariaDB: EXCHANGE PARTITION p WITH TABLE t swaps the rows of p and t
+          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "EXCHANGE PARTITION");
+          if (skipPast("TABLE")) {
+            String other = name();
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                other,
+                null,
+                null,
+                null,
+                "EXCHANGE PARTITION with " + table);
+          }
+        }
         default -> add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
       }
     }
@@ -2045,7 +2838,15 @@ public final class Classifier {
             dropEach(syntax == SqlSyntax.MYSQL ? OpKind.DROP_DATABASE : OpKind.DROP_SCHEMA);
         case "TABLE" -> dropEach(OpKind.DROP_TABLE);
         case "INDEX" -> dropIndex();
-        case "VIEW" -> dropEach(OpKind.DROP_VIEW);
+        case "VIEW" -> {
+          int before = out.size();
+          dropEach(OpKind.DROP_VIEW);
+          for (Operation op : List.copyOf(out.subList(before, out.size()))) {
+            if (op.target() != null && !deferred) {
+              routines.dropView(op.target());
+            }
+          }
+        }
         case "MATERIALIZED" -> {
           lx.accept("VIEW");
           dropEach(OpKind.DROP_VIEW);
@@ -2063,7 +2864,13 @@ public final class Classifier {
           ifExists();
           String trig = name();
           String table = lx.accept("ON") ? name() : null;
-          add(OpKind.DROP_TRIGGER, table, null, null, null, trig);
+          add(
+              OpKind.DROP_TRIGGER,
+              table,
+              null,
+              null,
+              cascadeAtEnd() ? EnumSet.of(Flag.CASCADE) : null,
+              trig);
         }
         case "OWNED" ->
             add(
@@ -2075,10 +2882,18 @@ public final class Classifier {
                 "DROP OWNED drops every object a role owns");
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.REVOKE, null, null, null, null, "DROP " + kind.upper());
+        case "POLICY" -> policy("DROP");
         default -> {
           String words = kindWords(kind.upper());
           ifExists();
-          add(OpKind.DROP_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+          String target = lx.peek().isName() ? name() : null;
+          add(
+              OpKind.DROP_OTHER,
+              target,
+              null,
+              null,
+              cascadeAtEnd() ? EnumSet.of(Flag.CASCADE) : null,
+              words);
         }
       }
     }
@@ -2119,6 +2934,9 @@ public final class Classifier {
       ifExists();
       String index = name();
       String table = lx.accept("ON") ? name() : null; // MySQL: DROP INDEX i ON t
+      if (cascadeAtEnd()) {
+        flags.add(Flag.CASCADE);
+      }
       add(OpKind.DROP_INDEX, table, null, null, flags, index);
     }
 
@@ -2133,25 +2951,38 @@ public final class Classifier {
         unknown("routine nested too deeply to analyse");
         return;
       }
+      boolean[] declaring = {false};
       splitter.split(
           s.source(),
           from,
           to,
           piece ->
-              new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via)
-                  .bodyStatement());
+              declaring[0] =
+                  new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via)
+                      .bodyStatement(declaring[0]));
     }
 
-    /** One piece of a routine body: strips procedural control flow, then classifies the SQL. */
-    void bodyStatement() {
+    /**
+     * One piece of a routine body: strips procedural control flow, then classifies the SQL. {@code
+     * declaring}: the piece follows a PL/pgSQL {@code DECLARE} (each variable is a piece of its own
+     * up to the block's {@code BEGIN}). Returns whether the next piece still does.
+     */
+    boolean bodyStatement(boolean declaring) {
       if (s.problem() != null) {
         unknown(s.problem());
-        return;
+        return false;
+      }
+      if (declaring && syntax == SqlSyntax.POSTGRESQL) {
+        // "b text", "c CONSTANT int := f()", "r record; BEGIN ...": declarations up to BEGIN
+        if (!skipPastScanning("BEGIN")) {
+          return true;
+        }
+        declaring = false;
       }
       while (true) {
         Token t = lx.peek();
         if (t.type == Token.Type.EOF) {
-          return;
+          return declaring;
         }
         if (t.text().equals("<<")) {
           // <<label>>
@@ -2166,10 +2997,10 @@ public final class Classifier {
         if (t.type != Token.Type.WORD) {
           if (lx.peek(1).text().equals(":=")) {
             scanForExecute();
-            return;
+            return false;
           }
           sub(t.start, s.end());
-          return;
+          return false;
         }
         switch (t.upper()) {
           case "BEGIN" -> {
@@ -2180,21 +3011,20 @@ public final class Classifier {
               // a block kept whole by the splitter: its statements, one by one
               body(lx.peek().start, s.end(), false);
             }
-            return;
+            return false;
           }
           case "DECLARE" -> {
             if (syntax == SqlSyntax.MYSQL) {
               mysqlDeclare();
-              return;
+              return false;
             }
-            if (!skipPast("BEGIN")) {
-              scanForExecute();
-              return;
+            if (!skipPastScanning("BEGIN")) {
+              return true; // the next pieces are declarations too, up to BEGIN
             }
           }
           case "IF", "ELSIF", "ELSEIF", "WHEN" -> {
             if (!skipPastScanning("THEN")) {
-              return;
+              return false;
             }
           }
           case "CASE" -> {
@@ -2206,12 +3036,12 @@ public final class Classifier {
           case "ELSE", "LOOP", "REPEAT", "EXCEPTION" -> next();
           case "WHILE", "FOR", "FOREACH" -> {
             if (!skipPastScanning(syntax == SqlSyntax.MYSQL && t.is("WHILE") ? "DO" : "LOOP")) {
-              return;
+              return false;
             }
           }
           case "EXECUTE", "PREPARE" -> {
             dynamicAt(t, t.upper() + " in a routine body");
-            return;
+            return false;
           }
           case "END",
               "RETURN",
@@ -2233,21 +3063,34 @@ public final class Classifier {
               "UNTIL",
               "DEALLOCATE" -> {
             scanForExecute();
-            return;
+            return false;
           }
           default -> {
             Token n = lx.peek(1);
             if (n.text().equals(":=")
                 || (n.isPunct('.') && lx.peek(3).text().equals(":="))
-                || (n.isPunct('['))) {
+                || (n.isPunct('['))
+                || (syntax == SqlSyntax.POSTGRESQL && plpgsqlAssignment())) {
               scanForExecute(); // assignment
-              return;
+              return false;
             }
             sub(t.start, s.end());
-            return;
+            return false;
           }
         }
       }
+    }
+
+    /**
+     * PL/pgSQL's {@code target = expr} (also {@code NEW.col = expr}, {@code a.b.c = expr}): a name,
+     * then {@code =}.
+     */
+    boolean plpgsqlAssignment() {
+      int k = 1;
+      while (lx.peek(k).isPunct('.') && lx.peek(k + 1).isName()) {
+        k += 2;
+      }
+      return lx.peek(k).isPunct('=');
     }
 
     /**
@@ -2262,11 +3105,9 @@ public final class Classifier {
           handler = true;
         } else if (handler && t.is("FOR")) {
           next();
-          while (!lx.atEnd() && !startsMysqlBody(lx.peek())) {
-            next(); // the conditions: SQLEXCEPTION, NOT FOUND, SQLSTATE '...', names
-          }
+          handlerConditions();
           if (!lx.atEnd()) {
-            body(lx.peek().start, s.end(), false);
+            body(lx.peek().start, s.end(), false); // ROLLBACK, COMMIT, BEGIN ... END, SET ...
           }
           return;
         }
@@ -2275,6 +3116,25 @@ public final class Classifier {
           return;
         }
         next();
+      }
+    }
+
+    /**
+     * A handler's conditions, up to its statement: {@code SQLEXCEPTION}, {@code SQLWARNING}, {@code
+     * NOT FOUND}, {@code SQLSTATE [VALUE] '...'}, error numbers and condition names, by commas.
+     */
+    void handlerConditions() {
+      while (!lx.atEnd()) {
+        Token c = next();
+        if (c.is("NOT")) {
+          lx.accept("FOUND");
+        } else if (c.is("SQLSTATE")) {
+          lx.accept("VALUE");
+          next(); // the state string
+        }
+        if (!lx.acceptPunct(',')) {
+          return;
+        }
       }
     }
 
@@ -2330,6 +3190,13 @@ public final class Classifier {
       }
       out.add(new Operation(OpKind.DYNAMIC_SQL, at, null, null, null, f, detail, via));
     }
+  }
+
+  private static boolean writesRows(OpKind kind) {
+    return switch (kind) {
+      case INSERT, UPDATE, DELETE, MERGE, COPY_IN, TRUNCATE -> true;
+      default -> false;
+    };
   }
 
   private static Set<Flag> flagsOrEmpty(Set<Flag> f) {

@@ -47,7 +47,12 @@ public record Operation(
      */
     DEFERRED,
     /** A call of a routine whose body prodguard has not seen: what it does is unknown. */
-    OPAQUE
+    OPAQUE,
+    /**
+     * MariaDB: the statement commits implicitly (DDL), so what the statements before it in the same
+     * migration did stays even if a later one fails.
+     */
+    IMPLICIT_COMMIT
   }
 
   public Operation {

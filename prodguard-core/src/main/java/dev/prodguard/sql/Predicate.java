@@ -25,7 +25,38 @@ final class Predicate {
     TRUE,
     FALSE,
     NULL,
-    ROW
+    ROW,
+    /**
+     * Does not depend on the row, value unknown ({@code now() > '2000-01-01'}, {@code EXISTS
+     * (SELECT 1)}, a column of another table): every row of the target, or none.
+     */
+    CONST
+  }
+
+  /**
+   * What counts as a column of the statement's target: a name qualified with one of {@code
+   * qualifiers} (the table's name, its alias), and unqualified names when {@code alone} (no other
+   * table is in scope). {@link #ANY}: every column reference counts.
+   */
+  record Target(Set<String> qualifiers, boolean alone, boolean any) {
+    static final Target ANY = new Target(Set.of(), true, true);
+
+    static Target of(String table, String alias, boolean alone) {
+      Set<String> q = new java.util.HashSet<>();
+      if (table != null) {
+        String t = table.toLowerCase(Locale.ROOT);
+        q.add(t);
+        q.add(t.substring(t.lastIndexOf('.') + 1));
+      }
+      if (alias != null) {
+        q.add(alias.toLowerCase(Locale.ROOT));
+      }
+      return new Target(Set.copyOf(q), alone, false);
+    }
+
+    static Target of(Set<String> qualifiers) {
+      return new Target(Set.copyOf(qualifiers), false, false);
+    }
   }
 
   /** The token stream the condition is read from. */
@@ -38,25 +69,196 @@ final class Predicate {
   private final Tokens in;
   private final Set<String> stops;
   private final boolean mysql;
+  private final Target target;
+  private final SqlNames names;
 
-  private Predicate(Tokens in, Set<String> stops, boolean mysql) {
+  /** References to a column of the target read so far. */
+  private int refs;
+
+  /** The token read last. */
+  private Token last;
+
+  /** Per open parenthesis: whether it holds a subquery. */
+  private final java.util.ArrayDeque<Boolean> groups = new java.util.ArrayDeque<>();
+
+  private int subqueries;
+
+  /** Tokens still to pass of a qualified name already judged at its first part. */
+  private int chainRest;
+
+  private Predicate(Tokens in, Set<String> stops, SqlSyntax syntax, Target target) {
     this.in = in;
     this.stops = stops;
-    this.mysql = mysql;
+    this.mysql = syntax == SqlSyntax.MYSQL;
+    this.target = target;
+    this.names = SqlNames.of(syntax);
   }
+
+  /** Reads one token, counting it when it names a column of the target. */
+  private Token take() {
+    Token t = in.next();
+    observe(t);
+    last = t;
+    return t;
+  }
+
+  private void observe(Token t) {
+    if (t.isPunct('(')) {
+      Token n = in.peek(0);
+      boolean sub = n.is("SELECT") || n.is("WITH") || n.is("VALUES") || n.is("TABLE");
+      groups.push(sub);
+      if (sub) {
+        subqueries++;
+      }
+      return;
+    }
+    if (t.isPunct(')')) {
+      if (!groups.isEmpty() && groups.pop()) {
+        subqueries--;
+      }
+      return;
+    }
+    if (chainRest > 0) {
+      chainRest--;
+      return;
+    }
+    if (t.type() != Token.Type.WORD && t.type() != Token.Type.QUOTED_IDENT) {
+      return;
+    }
+    if (last != null
+        && (last.isPunct(':')
+            || last.isPunct('@')
+            || last.isPunct('{')
+            || last.is("COLLATE")
+            || last.is("AS"))) {
+      return; // x::type, @variable, ODBC's {fn ...}, COLLATE "C", CAST(x AS type)
+    }
+    List<String> parts = new ArrayList<>();
+    parts.add(t.identifier().toLowerCase(Locale.ROOT));
+    int k = 0;
+    while (in.peek(k).isPunct('.') && in.peek(k + 1).isName()) {
+      parts.add(in.peek(k + 1).identifier().toLowerCase(Locale.ROOT));
+      k += 2;
+    }
+    Token after = in.peek(k);
+    chainRest = k;
+    if (after.isPunct('(')) {
+      return; // a function
+    }
+    if (parts.size() == 1) {
+      if (t.type() == Token.Type.WORD
+          && ((!mysql && names.keyword(parts.get(0))) || EXPRESSION_WORDS.contains(t.upper()))) {
+        // MariaDB's keyword list holds unreserved words that are common column names (id, name)
+        return;
+      }
+      if (after.type() == Token.Type.STRING) {
+        return; // DATE '2000-01-01': a typed constant
+      }
+      if (target.any() || (target.alone() && subqueries == 0)) {
+        refs++;
+      }
+      return;
+    }
+    String qualifier = parts.get(parts.size() - 2);
+    if (target.any() || target.qualifiers().contains(qualifier)) {
+      refs++;
+    }
+  }
+
+  /** Words of expressions that are not column names (beyond the reserved keywords). */
+  private static final Set<String> EXPRESSION_WORDS =
+      Set.of(
+          "TRUE",
+          "FALSE",
+          "NULL",
+          "UNKNOWN",
+          "AND",
+          "OR",
+          "NOT",
+          "IS",
+          "IN",
+          "LIKE",
+          "ILIKE",
+          "SIMILAR",
+          "ESCAPE",
+          "BETWEEN",
+          "SYMMETRIC",
+          "DISTINCT",
+          "FROM",
+          "EXISTS",
+          "ANY",
+          "ALL",
+          "SOME",
+          "ARRAY",
+          "ROW",
+          "INTERVAL",
+          "CASE",
+          "WHEN",
+          "THEN",
+          "ELSE",
+          "END",
+          "CAST",
+          "AS",
+          "COLLATE",
+          "AT",
+          "TIME",
+          "ZONE",
+          "WITH",
+          "WITHOUT",
+          "YEAR",
+          "MONTH",
+          "DAY",
+          "HOUR",
+          "MINUTE",
+          "SECOND",
+          "EPOCH",
+          "CURRENT_DATE",
+          "CURRENT_TIME",
+          "CURRENT_TIMESTAMP",
+          "LOCALTIME",
+          "LOCALTIMESTAMP",
+          "CURRENT_USER",
+          "SESSION_USER",
+          "USER",
+          "REGEXP",
+          "RLIKE",
+          "DIV",
+          "MOD",
+          "XOR",
+          "BINARY",
+          "SOUNDS",
+          "OVERLAPS",
+          "ISNULL",
+          "NOTNULL",
+          "OF");
 
   /**
    * Reads a condition and returns whether it is true for every row. {@code stops} are upper-case
    * words that end the condition at depth 0.
    */
   static boolean alwaysTrue(Tokens in, Set<String> stops, SqlSyntax syntax) {
-    Predicate p = new Predicate(in, stops, syntax == SqlSyntax.MYSQL);
-    Value v = p.or();
-    if (!p.atBoundary()) {
-      p.skipTerm(true); // something the grammar above does not model: the row decides
+    return alwaysTrue(in, stops, syntax, Target.ANY);
+  }
+
+  /**
+   * Reads a condition and returns whether it holds for every row of {@code target} or does not
+   * depend on its rows at all ({@code WHERE now() > '2000-01-01'}, {@code WHERE EXISTS (SELECT
+   * 1)}): a condition counts only when it reads a column of the target and is not shown to be true
+   * for every row. {@code WHERE CURRENT OF cursor} is a real condition (one row).
+   */
+  static boolean alwaysTrue(Tokens in, Set<String> stops, SqlSyntax syntax, Target target) {
+    Predicate p = new Predicate(in, stops, syntax, target);
+    if (in.peek(0).is("CURRENT") && in.peek(1).is("OF")) {
+      p.skipTerm(true);
       return false;
     }
-    return v == Value.TRUE;
+    Value v = p.or();
+    if (!p.atBoundary()) {
+      int before = p.refs;
+      p.skipTerm(true); // something the grammar above does not model: the row decides
+      return p.refs == before && v != Value.ROW;
+    }
+    return v == Value.TRUE || v == Value.CONST;
   }
 
   /** The same for a condition's text on its own (e.g. as JSqlParser prints it). */
@@ -100,13 +302,19 @@ final class Predicate {
 
   private Value not() {
     if (in.peek(0).is("NOT") || (mysql && in.peek(0).isPunct('!') && !in.peek(1).isPunct('='))) {
-      in.next();
+      take();
       return negate(not());
     }
     return comparison();
   }
 
   private Value comparison() {
+    int before = refs;
+    Value v = comparisonTerm();
+    return v == Value.ROW && refs == before ? Value.CONST : v;
+  }
+
+  private Value comparisonTerm() {
     Operand left = primary();
     if (left == null) {
       skipTerm(false);
@@ -122,9 +330,9 @@ final class Predicate {
       }
       result = compare(left, op, right);
     } else if (in.peek(0).is("IS")) {
-      in.next();
+      take();
       boolean negated = acceptWord("NOT");
-      Token t = in.next();
+      Token t = take();
       if (t.is("NULL") || t.is("UNKNOWN")) {
         result = left.isNull();
       } else if (t.is("TRUE")) {
@@ -135,7 +343,7 @@ final class Predicate {
           result = Value.FALSE;
         }
       } else if (t.is("DISTINCT") && in.peek(0).is("FROM")) {
-        in.next();
+        take();
         Operand right = primary();
         if (right == null) {
           skipTerm(false);
@@ -168,24 +376,24 @@ final class Predicate {
     Token b = in.peek(1);
     boolean joined = b.type() == Token.Type.PUNCT && b.start() == a.end();
     if (a.isPunct('=')) {
-      in.next();
+      take();
       return "=";
     }
     if (a.isPunct('!') && joined && b.isPunct('=')) {
-      in.next();
-      in.next();
+      take();
+      take();
       return "<>";
     }
     if (!a.isPunct('<') && !a.isPunct('>')) {
       return null;
     }
     if (!joined) {
-      in.next();
+      take();
       return a.text();
     }
     if (a.isPunct('<') && b.isPunct('>')) {
-      in.next();
-      in.next();
+      take();
+      take();
       return "<>";
     }
     if (!b.isPunct('=')) {
@@ -196,13 +404,13 @@ final class Predicate {
       if (!mysql) {
         return null;
       }
-      in.next();
-      in.next();
-      in.next();
+      take();
+      take();
+      take();
       return "<=>";
     }
-    in.next();
-    in.next();
+    take();
+    take();
     return a.text() + "=";
   }
 
@@ -214,28 +422,28 @@ final class Predicate {
       if (inner.is("SELECT") || inner.is("WITH") || inner.is("VALUES") || inner.is("TABLE")) {
         return null;
       }
-      in.next();
+      take();
       Value v = or();
       if (!in.peek(0).isPunct(')')) {
         skipTerm(true);
         if (in.peek(0).isPunct(')')) {
-          in.next();
+          take();
         }
         return Operand.of(Value.ROW);
       }
-      in.next();
+      take();
       return Operand.of(v);
     }
     if (t.is("TRUE")) {
-      in.next();
+      take();
       return Operand.of(Value.TRUE);
     }
     if (t.is("FALSE")) {
-      in.next();
+      take();
       return Operand.of(Value.FALSE);
     }
     if (t.is("NULL")) {
-      in.next();
+      take();
       return Operand.of(Value.NULL);
     }
     if (t.type() == Token.Type.NUMBER) {
@@ -244,7 +452,7 @@ final class Predicate {
       }
       try {
         BigDecimal n = new BigDecimal(t.text());
-        in.next();
+        take();
         return new Operand(null, n, null, null);
       } catch (NumberFormatException e) {
         return null;
@@ -257,7 +465,7 @@ final class Predicate {
       if (mysql && body.indexOf('\\') >= 0) {
         return null; // backslash escapes: not worth decoding here
       }
-      in.next();
+      take();
       return new Operand(null, null, body.replace(q + q, q), null);
     }
     if (t.isName() && t.type() != Token.Type.PLACEHOLDER && !isSyntax(t)) {
@@ -273,7 +481,7 @@ final class Predicate {
         return null; // a call, a cast or something longer
       }
       for (int i = 0; i < k; i++) {
-        in.next();
+        take();
       }
       return new Operand(null, null, null, parts);
     }
@@ -331,7 +539,12 @@ final class Predicate {
       }
       return Value.ROW; // collation, padding and case rules differ: not provable here
     }
-    if (l.bool != null && r.bool != null && l.bool != Value.ROW && r.bool != Value.ROW) {
+    if (l.bool != null
+        && r.bool != null
+        && l.bool != Value.ROW
+        && r.bool != Value.ROW
+        && l.bool != Value.CONST
+        && r.bool != Value.CONST) {
       int c = Boolean.compare(l.bool == Value.TRUE, r.bool == Value.TRUE);
       return holds(op, c);
     }
@@ -356,7 +569,11 @@ final class Predicate {
     if (l.string != null && r.string != null && l.string.equals(r.string)) {
       return Value.TRUE;
     }
-    if (l.bool != null && r.bool != null && l.bool != Value.ROW && l.bool == r.bool) {
+    if (l.bool != null
+        && r.bool != null
+        && l.bool != Value.ROW
+        && l.bool != Value.CONST
+        && l.bool == r.bool) {
       return Value.TRUE;
     }
     return Value.ROW;
@@ -391,7 +608,10 @@ final class Predicate {
       return Value.FALSE;
     }
     if (a == Value.ROW || b == Value.ROW) {
-      return Value.ROW;
+      return Value.ROW; // a row filter, whatever the constant beside it
+    }
+    if (a == Value.CONST || b == Value.CONST) {
+      return Value.CONST;
     }
     return a == Value.TRUE && b == Value.TRUE ? Value.TRUE : Value.NULL;
   }
@@ -399,6 +619,9 @@ final class Predicate {
   static Value or(Value a, Value b) {
     if (a == Value.TRUE || b == Value.TRUE) {
       return Value.TRUE;
+    }
+    if (a == Value.CONST || b == Value.CONST) {
+      return Value.CONST; // may be true: then every row
     }
     if (a == Value.ROW || b == Value.ROW) {
       return Value.ROW;
@@ -409,7 +632,7 @@ final class Predicate {
   private static Value isTrue(Value v) {
     return switch (v) {
       case TRUE -> Value.TRUE;
-      case ROW -> Value.ROW;
+      case ROW, CONST -> v;
       default -> Value.FALSE;
     };
   }
@@ -422,8 +645,8 @@ final class Predicate {
   }
 
   private void consumeOr() {
-    if (in.next().isPunct('|')) {
-      in.next();
+    if (take().isPunct('|')) {
+      take();
     }
   }
 
@@ -433,14 +656,14 @@ final class Predicate {
   }
 
   private void consumeAnd() {
-    if (in.next().isPunct('&')) {
-      in.next();
+    if (take().isPunct('&')) {
+      take();
     }
   }
 
   private boolean acceptWord(String w) {
     if (in.peek(0).is(w)) {
-      in.next();
+      take();
       return true;
     }
     return false;
@@ -498,7 +721,7 @@ final class Predicate {
       } else if (t.is("END") && cases > 0) {
         cases--;
       }
-      in.next();
+      take();
     }
   }
 
@@ -511,6 +734,9 @@ final class Predicate {
     Value isNull() {
       if (column != null || bool == Value.ROW) {
         return Value.ROW;
+      }
+      if (bool == Value.CONST) {
+        return Value.CONST;
       }
       return bool == Value.NULL ? Value.TRUE : Value.FALSE;
     }

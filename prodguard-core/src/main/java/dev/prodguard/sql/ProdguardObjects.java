@@ -15,6 +15,9 @@ public final class ProdguardObjects {
   public static final String FLYWAY_HISTORY = "flyway_schema_history";
   public static final String REPLICATION_ROLE = "session_replication_role";
 
+  /** Flyway's placeholder for the name of its history table. */
+  public static final String FLYWAY_TABLE_PLACEHOLDER = "${flyway:table}";
+
   private ProdguardObjects() {}
 
   /**
@@ -25,13 +28,70 @@ public final class ProdguardObjects {
     if (name == null) {
       return false;
     }
-    String n = name.toLowerCase(Locale.ROOT);
+    String n = fold(name);
     int dot = n.lastIndexOf('.');
     String last = dot < 0 ? n : n.substring(dot + 1);
     return last.equals(METADATA_TABLE)
+        || last.equals(FLYWAY_TABLE_PLACEHOLDER)
         || last.equals(FLYWAY_HISTORY)
         || last.equals(REPLICATION_ROLE)
         || last.startsWith(PREFIX);
+  }
+
+  /**
+   * A name as MariaDB compares routine, event and column names: case- and accent-insensitively
+   * ({@code PRÖDGUARD_ASSERT} drops {@code prodguard_assert}), lower-case with the accents of
+   * letters removed. A look-alike is refused too (fail closed).
+   */
+  static String fold(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < n.length(); i++) {
+      if (n.charAt(i) >= 0x80) {
+        return java.text.Normalizer.normalize(n, java.text.Normalizer.Form.NFD)
+            .replaceAll("\\p{M}+", "");
+      }
+    }
+    return n;
+  }
+
+  /** One character folded as {@link #fold}: lower-case, without its accent. */
+  private static char foldChar(char c) {
+    if (c < 0x80) {
+      return Character.toLowerCase(c);
+    }
+    String d = java.text.Normalizer.normalize(String.valueOf(c), java.text.Normalizer.Form.NFD);
+    return Character.toLowerCase(d.charAt(0));
+  }
+
+  /**
+   * A system catalog, written as a target: a relation of PostgreSQL's {@code pg_catalog} (also
+   * unqualified: {@code pg_catalog} is searched first), {@code information_schema}, {@code
+   * pg_toast}, or MariaDB's {@code mysql}, {@code information_schema}, {@code performance_schema},
+   * {@code sys}. Writing one (e.g. {@code UPDATE pg_trigger SET tgenabled = 'D'}) switches
+   * prodguard's guards off beneath every check.
+   */
+  public static boolean systemCatalog(String name, SqlSyntax syntax) {
+    if (name == null) {
+      return false;
+    }
+    String n = fold(name);
+    int dot = n.indexOf('.');
+    String first = dot < 0 ? null : n.substring(0, dot);
+    if (syntax == SqlSyntax.POSTGRESQL) {
+      if (first == null) {
+        return n.startsWith("pg_"); // pg_catalog is searched before the search path
+      }
+      int last = n.lastIndexOf('.');
+      String schema = n.substring(n.lastIndexOf('.', last - 1) + 1, last);
+      return schema.equals("pg_catalog")
+          || schema.equals("information_schema")
+          || schema.startsWith("pg_toast");
+    }
+    return first != null
+        && (first.equals("mysql")
+            || first.equals("information_schema")
+            || first.equals("performance_schema")
+            || first.equals("sys"));
   }
 
   /**
@@ -41,6 +101,12 @@ public final class ProdguardObjects {
    */
   static String mentionedIn(String text, int from, int to) {
     for (int i = from; i < to; i++) {
+      if (text.charAt(i) == '$'
+          && to - i >= FLYWAY_TABLE_PLACEHOLDER.length()
+          && text.regionMatches(
+              true, i, FLYWAY_TABLE_PLACEHOLDER, 0, FLYWAY_TABLE_PLACEHOLDER.length())) {
+        return FLYWAY_TABLE_PLACEHOLDER;
+      }
       if (text.charAt(i) == '_' && matchesAround(text, i, from, to)) {
         int start = i;
         while (start > from && Splitter.isIdentPart(text.charAt(start - 1))) {
@@ -58,12 +124,23 @@ public final class ProdguardObjects {
 
   private static final String[] NAMES = {PREFIX, METADATA_TABLE, FLYWAY_HISTORY, REPLICATION_ROLE};
 
+  /** Whether {@code name} (lower-case ASCII) is written at {@code s}, case and accents aside. */
+  private static boolean foldedMatch(String text, int s, String name) {
+    for (int k = 0; k < name.length(); k++) {
+      char c = text.charAt(s + k);
+      if ((c < 0x80 ? Character.toLowerCase(c) : foldChar(c)) != name.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether one of the names has an underscore at {@code i}. */
   private static boolean matchesAround(String text, int i, int from, int to) {
     for (String n : NAMES) {
       for (int u = n.indexOf('_'); u >= 0; u = n.indexOf('_', u + 1)) {
         int s = i - u;
-        if (s >= from && s + n.length() <= to && text.regionMatches(true, s, n, 0, n.length())) {
+        if (s >= from && s + n.length() <= to && foldedMatch(text, s, n)) {
           return true;
         }
       }

@@ -25,6 +25,66 @@ public final class Routines {
 
   private final Map<String, Map<String, Routine>> byName = new HashMap<>();
 
+  /**
+   * The views the migrations define, by their last name part: the relations their query reads (a
+   * write through an updatable view changes its base table); null when prodguard could not read
+   * them (a function in FROM, a query it cannot follow).
+   */
+  private final Map<String, List<String>> views = new HashMap<>();
+
+  /**
+   * The statements read so far of the file being classified (MariaDB's implicit commits): the file,
+   * whether one of them changed rows, and how many there were.
+   */
+  private SourceFile file;
+
+  private boolean rowsChanged;
+
+  private int statements;
+
+  /**
+   * Records one statement of {@code source} ({@code changes}: it does more than read or set a
+   * session variable); returns what the statements before it in the same file did: 0 nothing that a
+   * commit keeps, 1 changes but no row changes, 2 row changes.
+   */
+  int before(SourceFile source, boolean changesRows, boolean changes) {
+    if (source != file) {
+      file = source;
+      rowsChanged = false;
+      statements = 0;
+    }
+    int was = rowsChanged ? 2 : statements > 0 ? 1 : 0;
+    rowsChanged |= changesRows;
+    if (changes) {
+      statements++;
+    }
+    return was;
+  }
+
+  void defineView(String name, List<String> bases) {
+    views.put(key(name), bases == null ? null : List.copyOf(bases));
+  }
+
+  void dropView(String name) {
+    views.remove(key(name));
+  }
+
+  void renameView(String from, String to) {
+    String k = key(from);
+    if (views.containsKey(k)) {
+      views.put(key(to), views.remove(k));
+    }
+  }
+
+  boolean isView(String name) {
+    return name != null && views.containsKey(key(name));
+  }
+
+  /** The relations a view reads; null when unknown. Only for {@link #isView} names. */
+  List<String> viewBases(String name) {
+    return views.get(key(name));
+  }
+
   void define(String name, String signature, boolean procedure, List<Operation> body) {
     byName
         .computeIfAbsent(key(name), k -> new LinkedHashMap<>())

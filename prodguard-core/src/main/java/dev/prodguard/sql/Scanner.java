@@ -407,6 +407,14 @@ final class Scanner {
     end = j;
     if (syntax.escapeStringPrefix
         && j - i == 1
+        && (t.charAt(i) == 'U' || t.charAt(i) == 'u')
+        && j + 1 < to
+        && t.charAt(j) == '&'
+        && (t.charAt(j + 1) == '"' || t.charAt(j + 1) == '\'')) {
+      return unicodeEscaped(i, j + 1);
+    }
+    if (syntax.escapeStringPrefix
+        && j - i == 1
         && (t.charAt(i) == 'E' || t.charAt(i) == 'e')
         && j < to
         && t.charAt(j) == '\'') {
@@ -414,6 +422,35 @@ final class Scanner {
       return Kind.STRING;
     }
     return Kind.WORD;
+  }
+
+  /**
+   * PostgreSQL's {@code U&"d\0061ta"} (an identifier) and {@code U&'...'} (a string): the escapes
+   * name characters, so the identifier is read decoded ({@link Token#identifier()}). A {@code
+   * UESCAPE} clause changes the escape character; it is refused rather than decoded.
+   */
+  private Kind unicodeEscaped(int i, int quote) {
+    char q = t.charAt(quote);
+    end =
+        quoted(
+            quote, q, false, q == '"' ? "unterminated quoted identifier" : "unterminated string");
+    int k = end;
+    while (k < to && syntax.isSpace(t.charAt(k))) {
+      k++;
+    }
+    if (t.regionMatches(true, k, "UESCAPE", 0, 7)) {
+      problem(
+          k, "UESCAPE changes the escape character of a U& name or string: write the name plainly");
+    }
+    if (q == '"') {
+      String decoded = Token.decodeUnicode(t.substring(quote + 1, Math.max(quote + 1, end - 1)));
+      if (decoded == null) {
+        problem(
+            i, "a U& identifier with an escape prodguard cannot decode: write the name plainly");
+      }
+      return Kind.QUOTED_IDENT;
+    }
+    return Kind.STRING;
   }
 
   private Kind number(int i) {

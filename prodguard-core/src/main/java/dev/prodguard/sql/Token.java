@@ -70,12 +70,59 @@ public final class Token {
     return switch (type) {
       case WORD -> text.toLowerCase(Locale.ROOT);
       case QUOTED_IDENT -> {
+        if (text.length() > 2 && text.charAt(1) == '&') {
+          // PostgreSQL U&"d\0061ta": the escapes decoded, as the server reads the name
+          String inner = text.substring(3, text.length() - 1).replace("\"\"", "\"");
+          String decoded = decodeUnicode(inner);
+          yield decoded == null ? inner : decoded;
+        }
         char q = text.charAt(0);
         String inner = text.substring(1, text.length() - 1);
         yield inner.replace(String.valueOf(q) + q, String.valueOf(q));
       }
       default -> text;
     };
+  }
+
+  /**
+   * Decodes PostgreSQL's Unicode escapes with the default escape character: {@code \XXXX}, {@code
+   * \+XXXXXX}, {@code \\}; null when an escape is malformed (the server rejects it).
+   */
+  static String decodeUnicode(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != '\\') {
+        sb.append(c);
+        continue;
+      }
+      if (i + 1 < s.length() && s.charAt(i + 1) == '\\') {
+        sb.append('\\');
+        i++;
+        continue;
+      }
+      int digits = i + 1 < s.length() && s.charAt(i + 1) == '+' ? 6 : 4;
+      int from = digits == 6 ? i + 2 : i + 1;
+      if (from + digits > s.length()) {
+        return null;
+      }
+      for (int k = from; k < from + digits; k++) {
+        if (Character.digit(s.charAt(k), 16) < 0) {
+          return null;
+        }
+      }
+      try {
+        int cp = Integer.parseInt(s.substring(from, from + digits), 16);
+        if (!Character.isValidCodePoint(cp)) {
+          return null;
+        }
+        sb.appendCodePoint(cp);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      i = from + digits - 1;
+    }
+    return sb.toString();
   }
 
   @Override

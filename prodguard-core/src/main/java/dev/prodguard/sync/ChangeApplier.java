@@ -1,5 +1,6 @@
 package dev.prodguard.sync;
 
+import dev.prodguard.support.sync.SyncDialect;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;

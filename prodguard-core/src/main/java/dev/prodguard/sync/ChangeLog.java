@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prodguard.guard.PipelineSchema;
 import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.sync.Column;
+import dev.prodguard.support.sync.SyncDialect;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,7 @@
 package dev.prodguard.sync;
 
 import dev.prodguard.db.Guarantee;
+import dev.prodguard.support.sync.SyncDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,7 @@
 package dev.prodguard.sync;
 
+import dev.prodguard.support.sync.KeyKind;
+
 /** Renders keys for people: {@code id=5} or {@code (region, code)=('eu', 'x1')}. */
 final class Keys {
   private Keys() {}

@@ -2,6 +2,7 @@ package dev.prodguard.sync;
 
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.support.sync.SyncDialect;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;

@@ -8,6 +8,7 @@ import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.jdbc.DatabaseMetadata;
+import dev.prodguard.support.sync.SyncDialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -125,7 +126,7 @@ public final class Sync {
               + ": values cannot be carried faithfully between server families",
           "sync PostgreSQL to PostgreSQL or MariaDB to MariaDB");
     }
-    SyncDialect d = SyncDialect.of(target.dialect().kind());
+    SyncDialect d = target.dialect().sync();
     try (Target.Checked src = source.open();
         Target.Checked tgt = target.open()) {
       distinct(action, r.from(), src.metadata(), r.to(), tgt.metadata());
@@ -179,7 +180,7 @@ public final class Sync {
   public Applied revert(String runId, String to) throws SQLException, IOException {
     String action = "sync --revert " + runId + " --to " + to;
     Target target = Target.prepare(config, to, context, Target.Access.MUTATE, action);
-    SyncDialect d = SyncDialect.of(target.dialect().kind());
+    SyncDialect d = target.dialect().sync();
     try (Target.Checked tgt = target.open()) {
       d.prepareSession(tgt.connection());
       String revertId = newRunId("revert");
@@ -261,9 +262,19 @@ public final class Sync {
   }
 
   static SyncBackup.Result backup(
-      SyncBackup backup, Target target, List<String> tables, Path dir, String action) {
+      SyncBackup backup,
+      Target target,
+      Connection control,
+      List<String> tables,
+      Path dir,
+      String action)
+      throws SQLException {
     try {
-      return backup.backup(target, tables, dir);
+      return backup.backup(target, control, tables, dir);
+    } catch (SyncRefusal e) {
+      throw e;
+    } catch (GuardRefusal e) {
+      throw new SyncRefusal(e.guarantee(), action, e.why(), e.fix(), "refused");
     } catch (IOException e) {
       throw new SyncRefusal(
           Guarantee.G9,

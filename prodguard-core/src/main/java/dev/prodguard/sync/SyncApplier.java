@@ -4,6 +4,7 @@ import dev.prodguard.audit.AuditLog;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.support.sync.SyncDialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +40,12 @@ final class SyncApplier {
     List<TableShape> shapes = plan.tables().stream().map(TablePlan::shape).toList();
     SyncBackup.Result dump =
         Sync.backup(
-            backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
+            backup,
+            target,
+            checked.connection(),
+            shapes.stream().map(TableShape::table).toList(),
+            backupDir,
+            action);
     Connection tc = checked.connection();
     // DDL before the transaction: MariaDB commits implicitly on DDL, which would drop the locks
     AuditLog.install(tc, target.dialect());

@@ -3,6 +3,8 @@ package dev.prodguard.sync;
 import dev.prodguard.environment.Target;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -18,7 +20,10 @@ public interface SyncBackup {
    * Dumps {@code tables} of the (already fingerprint-checked) {@code target} into a new file in
    * {@code directory}.
    *
+   * @param control the fingerprint-checked connection to the target
    * @throws IOException when the dump could not be taken completely: the sync must not go on
+   * @throws dev.prodguard.db.GuardRefusal when a G9 check refuses the dump
    */
-  Result backup(Target target, List<String> tables, Path directory) throws IOException;
+  Result backup(Target target, Connection control, List<String> tables, Path directory)
+      throws IOException, SQLException;
 }

@@ -1,6 +1,7 @@
 package dev.prodguard.sync;
 
 import dev.prodguard.jdbc.DatabaseMetadata;
+import dev.prodguard.support.sync.SyncDialect;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.support.sync.SyncDialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -192,7 +193,12 @@ final class SyncRevert {
       }
       SyncBackup.Result dump =
           Sync.backup(
-              backup, target, shapes.stream().map(TableShape::table).toList(), backupDir, action);
+              backup,
+              target,
+              c,
+              shapes.stream().map(TableShape::table).toList(),
+              backupDir,
+              action);
       c.setAutoCommit(false);
       try {
         d.setLockTimeout(c, SyncApplier.LOCK_TIMEOUT_SECONDS);

@@ -2,6 +2,9 @@ package dev.prodguard.sync;
 
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.support.sync.Column;
+import dev.prodguard.support.sync.KeyKind;
+import dev.prodguard.support.sync.SyncDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.prodguard.sync;
 
+import dev.prodguard.support.sync.Column;
+import dev.prodguard.support.sync.SyncDialect;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,5 +1,7 @@
 package dev.prodguard.sync;
 
+import dev.prodguard.support.sync.Column;
+import dev.prodguard.support.sync.KeyKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -88,7 +88,7 @@ class RuleDocsTest {
       }
       return RuleIds.DEFAULT_FORBIDDEN.contains(id)
           ? "error (every environment; also in the default `forbidden` list)"
-          : "error (every environment)";
+          : "error (every environment; a contract exception can cover it)";
     }
     if (RuleIds.ALWAYS_ERROR_ON_PROTECTED.contains(id)) {
       return "error (always)";

@@ -22,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -123,7 +124,7 @@ class G6GuardObjectsTest {
         Connection c = DriverManager.getConnection(db.jdbcUrl())) {
       DatabaseSupport d = DatabaseSupport.of(kind);
       try (Statement st = c.createStatement()) {
-        for (String ddl : d.createMetadataTable()) {
+        for (String ddl : d.objects().metadataTable()) {
           st.execute(ddl);
         }
         st.execute(
@@ -131,10 +132,10 @@ class G6GuardObjectsTest {
                 + " created_by) VALUES (1, 'prod', 'prod-"
                 + "0123456789abcdef".repeat(2)
                 + "', 'older', 'ci')");
-        for (String ddl : d.pipelineObjects(1)) {
+        for (String ddl : d.objects().statements("pipeline", 1)) {
           st.execute(ddl);
         }
-        for (String ddl : d.auditObjects(1)) {
+        for (String ddl : d.objects().statements("audit", 1)) {
           st.execute(ddl);
         }
         st.execute("INSERT INTO prodguard_schema (component, version) VALUES ('pipeline', 1)");
@@ -420,7 +421,59 @@ class G6GuardObjectsTest {
                         + " FROM pg_trigger WHERE NOT tgisinternal"))
             .isEqualTo(
                 "prodguard_audit_no_change=A,prodguard_audit_no_truncate=A,"
-                    + "prodguard_history_guard=A");
+                    + "prodguard_history_guard=A"
+                    // one per prodguard table (guards version 3): only the owners write them
+                    + ",prodguard_owner_write=A".repeat(7));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6: on PostgreSQL an application role granted every write on the schema's tables cannot"
+          + " write prodguard's tables (switch protection off, forge a session, empty a run);"
+          + " their owner still can")
+  void applicationRoleCannotWriteProdguardTables() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      init(db.libpqUrl());
+      String app = db.createLoginRole();
+      db.execute(
+          "GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO "
+              + app);
+      String appUrl = db.jdbcUrl().replace("user=postgres", "user=" + app);
+      try (Connection c = DriverManager.getConnection(appUrl)) {
+        Throwable config =
+            catchThrowable(() -> call(c, "UPDATE prodguard_guard_config SET protected = false"));
+        Throwable session =
+            catchThrowable(
+                () ->
+                    call(
+                        c,
+                        "INSERT INTO prodguard_session (session_id, run_id, token_sha256)"
+                            + " VALUES (pg_backend_pid(), 'run-1', repeat('0', 64))"));
+        Throwable run = catchThrowable(() -> call(c, "DELETE FROM prodguard_run"));
+        Throwable metadata = catchThrowable(() -> call(c, "TRUNCATE database_metadata"));
+        Throwable audit =
+            catchThrowable(
+                () ->
+                    call(
+                        c,
+                        "INSERT INTO prodguard_audit VALUES (99, 'now', 'u', 'h', NULL, 'x',"
+                            + " 'prod', NULL, NULL, 'ok', '{}', 'p', 'h')"));
+
+        for (Throwable t : List.of(config, session, run, metadata, audit)) {
+          assertThat(t)
+              .hasMessageContaining("refused: only the owner of prodguard's tables")
+              .hasMessageContaining(app);
+        }
+        assertThat(query(c, "SELECT protected::text FROM prodguard_guard_config"))
+            .isEqualTo("true");
+        assertThat(query(c, "SELECT COUNT(*) FROM database_metadata")).isEqualTo("1");
+      }
+      try (Connection owner = DriverManager.getConnection(db.jdbcUrl())) {
+        call(owner, "UPDATE prodguard_guard_config SET updated_by = 'owner'");
+        assertThat(query(owner, "SELECT updated_by FROM prodguard_guard_config"))
+            .isEqualTo("owner");
       }
     }
   }

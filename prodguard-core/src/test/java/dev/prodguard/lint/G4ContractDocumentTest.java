@@ -46,8 +46,8 @@ class G4ContractDocumentTest {
         .contains("| `services` | `id` | `name` | no | 100 |")
         .contains("| V42 | `truncate` | a \\| b |")
         .contains(
-            "Refused on every environment, whatever the contract says: `prodguard-objects` (no"
-                + " exception can cover it), `transaction-control`.");
+            "Refused on every environment, whatever the contract says: `drop-cascade`,"
+                + " `prodguard-objects` (no exception can cover it), `transaction-control`.");
     assertThat(ContractMarkdown.render(c, "prodguard-contract.yml")).isEqualTo(md);
   }
 

@@ -85,7 +85,7 @@ class G1SyncApplyTest {
         config,
         ContractLoader.load(dir.resolve("prodguard-contract.yml")),
         ctx,
-        new DumpSyncBackup(ctx),
+        new TableBackup(ctx),
         Sync.Hooks.NONE);
   }
 

@@ -49,7 +49,7 @@ class G2SyncFingerprintTest {
               config,
               ContractLoader.load(dir.resolve("prodguard-contract.yml")),
               ctx,
-              new DumpSyncBackup(ctx),
+              new TableBackup(ctx),
               Sync.Hooks.NONE);
       GuardRefusal r =
           catchThrowableOfType(
@@ -82,7 +82,7 @@ class G2SyncFingerprintTest {
     env.put("DEV_DATABASE_URL", devUrl);
     env.put("PROD_DATABASE_URL", prodUrl);
     RunContext ctx = RunContext.of(env);
-    return new Sync(f.config(), f.loadContract(), ctx, new DumpSyncBackup(ctx), Sync.Hooks.NONE);
+    return new Sync(f.config(), f.loadContract(), ctx, new TableBackup(ctx), Sync.Hooks.NONE);
   }
 
   @ParameterizedTest

@@ -49,7 +49,7 @@ class G4SyncContractTest {
               config,
               ContractLoader.load(dir.resolve("prodguard-contract.yml")),
               ctx,
-              new DumpSyncBackup(ctx),
+              new TableBackup(ctx),
               Sync.Hooks.NONE);
       GuardRefusal r = catchThrowableOfType(() -> sync.run(request), GuardRefusal.class);
       assertThat(r).isNotNull();

@@ -97,7 +97,7 @@ final class SyncFixture implements AutoCloseable {
 
   Sync sync(boolean ci, Sync.Hooks hooks) {
     RunContext ctx = context(ci);
-    return new Sync(config(), loadContract(), ctx, new DumpSyncBackup(ctx), hooks);
+    return new Sync(config(), loadContract(), ctx, new TableBackup(ctx), hooks);
   }
 
   Sync sync() {

@@ -119,6 +119,83 @@ class G6RoleSplitTest {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G6: verify of a protected MariaDB refuses while the url's credential can write prodguard's"
+          + " tables or the history table (INSERT, UPDATE or DELETE on the database, on"
+          + " prodguard_guard_config, on flyway_schema_history, or through a role); writes on the"
+          + " application's own tables pass")
+  void credentialThatCanWriteProdguardTables() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      String app = "'" + f.appUser.orElseThrow() + "'@'%'";
+      String db = f.db.name();
+      assertThat(f.pipeline().promote("prod").deploy()).isPresent();
+
+      String database =
+          writeRefusal(
+              f,
+              "GRANT INSERT, UPDATE, DELETE ON " + db + ".* TO " + app,
+              "REVOKE INSERT, UPDATE, DELETE ON " + db + ".* FROM " + app);
+      String config =
+          writeRefusal(
+              f,
+              "GRANT UPDATE ON " + db + ".prodguard_guard_config TO " + app,
+              "REVOKE UPDATE ON " + db + ".prodguard_guard_config FROM " + app);
+      String history =
+          writeRefusal(
+              f,
+              "GRANT DELETE ON " + db + ".flyway_schema_history TO " + app,
+              "REVOKE DELETE ON " + db + ".flyway_schema_history FROM " + app);
+      String role = f.db.createRole("INSERT");
+      f.db.adminStatement("GRANT " + role + " TO " + app);
+      String viaRole;
+      try {
+        viaRole = writeRefusal(f);
+      } finally {
+        f.db.adminStatement("REVOKE " + role + " FROM " + app);
+      }
+      f.db.adminStatement("GRANT SELECT, INSERT, UPDATE, DELETE ON " + db + ".items TO " + app);
+      Results.Verify passes = f.pipeline().verify("prod");
+      GuardStatus status = f.pipeline().status("prod").guards();
+
+      assertThat(database).contains("INSERT, UPDATE, DELETE ON `" + db + "`.*");
+      assertThat(config).contains("UPDATE ON `" + db + "`.`prodguard_guard_config`");
+      assertThat(history).contains("DELETE ON `" + db + "`.`flyway_schema_history`");
+      assertThat(viaRole).contains("INSERT ON `" + db + "`.* (via role " + role + ")");
+      assertThat(passes.upToDate()).isTrue();
+      assertThat(status.roleSplit().orElseThrow().credential().canWriteGuarded()).isFalse();
+      assertThat(status.problems()).isEmpty();
+    }
+  }
+
+  /** verify's G6 refusal for a credential that can write prodguard's tables; returns its why. */
+  private static String writeRefusal(PipelineFixture f, String grant, String revoke) {
+    f.db.adminStatement(grant);
+    try {
+      return writeRefusal(f);
+    } finally {
+      f.db.adminStatement(revoke);
+    }
+  }
+
+  private static String writeRefusal(PipelineFixture f) {
+    GuardStatus status;
+    try {
+      status = f.pipeline().status("prod").guards();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(status.problems())
+        .anyMatch(l -> l.contains("can write prodguard's tables") && l.contains(f.appUser.get()));
+    GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+    assertThat(r).as("verify must refuse").isNotNull();
+    assertThat(r.guarantee()).isEqualTo(Guarantee.G6);
+    assertThat(r.why())
+        .contains("can write prodguard's tables or the migration history table", f.appUser.get());
+    assertThat(r.fix()).contains("table by table");
+    return r.why();
+  }
+
   /** verify's G6 refusal while {@code grant} holds, undone by {@code revoke}; returns its why. */
   private static String refusal(PipelineFixture f, String grant, String revoke) {
     f.db.adminStatement(grant);

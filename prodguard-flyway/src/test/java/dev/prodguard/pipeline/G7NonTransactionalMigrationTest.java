@@ -354,6 +354,60 @@ class G7NonTransactionalMigrationTest {
 
   @Test
   @DisplayName(
+      "G7: on MariaDB a deploy user without the PROCESS privilege (the watchdog sees no waits) is"
+          + " still bounded: a migration blocked by another session's metadata lock ends with a"
+          + " refusal shortly after pipeline.lock-wait-timeout, and a new run deploys it")
+  void mariaDbMetadataLockWithoutProcessPrivilege() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      f.pipeline().promote("prod");
+      lockWaitTimeout(f, "3s");
+      // a deploy account with every privilege on the database and none on the server (no PROCESS)
+      String deployer = f.db.createUser("ALL PRIVILEGES");
+      String grantee = "'" + deployer + "'@'%'";
+      // mariadb-dump --routines reads the bodies of routines the account did not define
+      f.db.adminStatement("GRANT SELECT ON mysql.proc TO " + grantee);
+      Map<String, String> env = f.ciEnv();
+      env.put(f.deployUrlVariable(), f.db.libpqUrl(deployer));
+      Pipeline asDeployer =
+          f.pipeline(
+              new dev.prodguard.db.RunContext(
+                  env, java.time.Clock.systemUTC(), "runner", "ci-host"));
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = '"
+                      + grantee.replace("'", "''")
+                      + "' AND PRIVILEGE_TYPE = 'PROCESS'"))
+          .contains("0");
+      f.migration("V2__add_x.sql", "ALTER TABLE items ADD COLUMN x INT;\n");
+      Throwable t;
+      long elapsedMillis;
+      try (Connection blocker = f.db.connect()) {
+        blocker.setAutoCommit(false);
+        try (Statement st = blocker.createStatement()) {
+          st.executeQuery("SELECT COUNT(*) FROM items").close();
+        }
+        long t0 = System.nanoTime();
+        t = failure(() -> asDeployer.promote("prod"));
+        elapsedMillis = (System.nanoTime() - t0) / 1_000_000;
+        blocker.rollback();
+      }
+
+      assertThat(t).isInstanceOfAny(GuardRefusal.class, DeployFailure.class);
+      assertThat(t.getMessage()).containsIgnoringCase("lock wait timeout");
+      // verify, backup and the wait: 3 s + the server-side margin, far from an unbounded wait
+      assertThat(elapsedMillis)
+          .isLessThan(
+              (3 + dev.prodguard.support.DatabaseSupport.BACKSTOP_MARGIN_SECONDS + 20) * 1000L);
+      assertThat(historyRows(f, "2")).isEqualTo("0 rows");
+
+      bounded(() -> asDeployer.promote("prod"));
+
+      assertThat(historyRows(f, "2")).isEqualTo("1 success");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G7: a script configuration (V2__x.sql.conf) is part of the verified set: adding one after"
           + " verify refuses the deploy")
   void scriptConfigurationIsBound() throws Exception {

@@ -28,8 +28,8 @@ import java.util.Optional;
  * A fingerprinted database on a real server, a repository folder with prodguard.yml and
  * db/migration, and a CI context (ci.mode env, CI=true) to run the pipeline from. A protected
  * MariaDB environment gets G6's role split, as a team would set it up: its {@code url} is an
- * application account with SELECT, INSERT, UPDATE, DELETE and EXECUTE, and prodguard deploys with
- * {@code deploy-url} (the server's administrator here).
+ * application account with SELECT and EXECUTE on the database, and prodguard deploys with {@code
+ * deploy-url} (the server's administrator here).
  */
 final class PipelineFixture implements AutoCloseable {
   static final String COMMIT = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -60,8 +60,12 @@ final class PipelineFixture implements AutoCloseable {
             : Optional.empty();
   }
 
-  /** What an application's account holds under the role split: data, no schema. */
-  static final String APP_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE, EXECUTE";
+  /**
+   * What an application's account holds on the database under the role split: reads and the assert,
+   * no schema and no writes at database level (those would reach prodguard's tables and the history
+   * table); writes are granted table by table on the application's own tables.
+   */
+  static final String APP_PRIVILEGES = "SELECT, EXECUTE";
 
   /** A protected 'prod' environment. */
   static PipelineFixture prod(DatabaseKind kind, Path dir) {

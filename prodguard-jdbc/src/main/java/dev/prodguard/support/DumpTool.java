@@ -18,8 +18,14 @@ public interface DumpTool {
   /** File name extension of a dump, with the dot. */
   String extension();
 
-  /** The dump command; it writes the dump to standard output. */
-  List<String> dumpCommand(Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot);
+  /**
+   * The dump command; it writes the dump to standard output.
+   *
+   * @param tables the (possibly schema-qualified) tables to dump, all of the database when empty; a
+   *     name that matches no table fails the dump
+   */
+  List<String> dumpCommand(
+      Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot, List<String> tables);
 
   /** The command that prints the client's version. */
   List<String> versionCommand(Optional<Path> binDir);

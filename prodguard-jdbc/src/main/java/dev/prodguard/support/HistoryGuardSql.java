@@ -22,6 +22,24 @@ public interface HistoryGuardSql {
   String stateQuery();
 
   /**
+   * The guard's triggers on {@code table} and their states, as {@link #stateQuery()} reads them;
+   * where the account may not see triggers it cannot write, through a routine of prodguard's.
+   */
+  default java.util.Map<String, String> states(java.sql.Connection c, String table)
+      throws java.sql.SQLException {
+    java.util.Map<String, String> states = new java.util.LinkedHashMap<>();
+    try (java.sql.PreparedStatement ps = c.prepareStatement(stateQuery())) {
+      ps.setString(1, table);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return states;
+  }
+
+  /**
    * Whether a trigger in this state enforces: on PostgreSQL only {@code ENABLE ALWAYS} ('A'), which
    * {@code session_replication_role = replica} cannot skip; MySQL/MariaDB triggers cannot be
    * switched off.

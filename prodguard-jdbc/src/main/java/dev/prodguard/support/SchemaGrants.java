@@ -2,6 +2,7 @@ package dev.prodguard.support;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -11,23 +12,38 @@ import java.util.List;
  */
 public interface SchemaGrants {
 
-  /** The grants of one account, as far as they reach the connected database's schema. */
-  record Found(String account, List<String> schemaChanging) {
+  /**
+   * The grants of one account, as far as they reach the connected database: those that change its
+   * schema, and those that write prodguard's tables or the migration tool's history table ({@code
+   * INSERT}, {@code UPDATE}, {@code DELETE}, at global, database or table level), with which an
+   * account could switch protection off or forge an approved deploy session.
+   */
+  record Found(String account, List<String> schemaChanging, List<String> guardedWrites) {
     public Found {
       schemaChanging = List.copyOf(schemaChanging);
+      guardedWrites = List.copyOf(guardedWrites);
     }
 
     public boolean canChangeSchema() {
       return !schemaChanging.isEmpty();
+    }
+
+    /** Whether the account may write prodguard's tables or the history table. */
+    public boolean canWriteGuarded() {
+      return !guardedWrites.isEmpty();
     }
   }
 
   /**
    * Reads the account's grants (global, database, table and routine level, and those of every role
    * it may enable, nested roles included) and keeps each grant that lets it create, alter or drop
-   * objects of the connected database, e.g. {@code ALTER, DROP ON `shop`.* (via role shop_owner)}.
-   * A grant it cannot read is listed as such: unknown counts as able (fail closed). Leaves the
-   * connection's current role as it found it. Never returns a password hash.
+   * objects of the connected database, e.g. {@code ALTER, DROP ON `shop`.* (via role shop_owner)},
+   * and each that lets it write one of {@code guardedTables}, e.g. {@code INSERT, UPDATE ON
+   * `shop`.*}. A grant it cannot read is listed as such in both: unknown counts as able (fail
+   * closed). Leaves the connection's current role as it found it. Never returns a password hash.
+   *
+   * @param guardedTables prodguard's tables ({@link DatabaseObjects#TABLES}) and the migration
+   *     tool's history table, unqualified, in the connected database
    */
-  Found read(Connection connection) throws SQLException;
+  Found read(Connection connection, Collection<String> guardedTables) throws SQLException;
 }

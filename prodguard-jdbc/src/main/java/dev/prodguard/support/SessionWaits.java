@@ -18,6 +18,15 @@ import java.util.Optional;
 public interface SessionWaits {
 
   /**
+   * Whether {@code failure} is the server ending a statement at its own lock wait limit (set on
+   * every deploy connection, {@link DatabaseSupport#prepareDeployConnection}): the statement is
+   * undone, so a single-statement migration that failed this way left nothing behind.
+   */
+  default boolean endedAtServerLockLimit(Throwable failure) {
+    return false;
+  }
+
+  /**
    * One statement of a watched session that waits for other sessions.
    *
    * @param session the waiting session (PostgreSQL backend pid, MySQL connection id)

@@ -93,6 +93,22 @@ public final class TestDatabase implements AutoCloseable {
     return createOwnerRole(false);
   }
 
+  /**
+   * PostgreSQL: a new login role without superuser that owns nothing (an application's role);
+   * dropped by {@link #close()} after the database.
+   */
+  public String createLoginRole() {
+    if (kind != DatabaseKind.POSTGRESQL) {
+      throw new IllegalStateException("roles are created on PostgreSQL only");
+    }
+    byte[] r = new byte[4];
+    RANDOM.nextBytes(r);
+    String role = "pgt_app_" + HexFormat.of().formatHex(r);
+    admin("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB");
+    roles.add(role);
+    return role;
+  }
+
   /** Like {@link #createOwnerRole()}; {@code createDb}: the role may create databases. */
   public String createOwnerRole(boolean createDb) {
     if (kind != DatabaseKind.POSTGRESQL) {

@@ -21,13 +21,29 @@ public final class ProdguardObjectsRule extends BaseRule {
         "prodguard's own objects (database_metadata, the prodguard_* tables, functions, triggers"
             + " and event trigger) and Flyway's history table carry the fingerprint, the guards,"
             + " the pipeline state and the audit chain: no migration may touch them, nor set"
-            + " session_replication_role, which switches their triggers off.",
+            + " session_replication_role or write the server's system catalogs, which switch"
+            + " their triggers off.",
         "Leave them to prodguard (init-fingerprint creates and upgrades them). No contract"
             + " exception can allow this.");
   }
 
   @Override
   public String check(Operation op, RuleContext context) {
+    if (op.kind().touchesTable() && ProdguardObjects.systemCatalog(op.target(), context.syntax())) {
+      return statement(op)
+          + " on "
+          + op.target()
+          + ", a system catalog of the database server: writing the catalogs can switch"
+          + " prodguard's triggers and guards off beneath every check";
+    }
+    if (op.kind() == OpKind.SET_SESSION
+        && op.detail() != null
+        && op.detail().startsWith("USE ")
+        && ProdguardObjects.systemCatalog(op.detail().substring(4) + ".x", context.syntax())) {
+      return op.detail()
+          + " makes unqualified names resolve in a system database of the server: the statements"
+          + " after it can write its catalogs";
+    }
     if (!ProdguardObjects.reserved(op.target())) {
       return null;
     }

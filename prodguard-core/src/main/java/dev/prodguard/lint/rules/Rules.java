@@ -29,6 +29,7 @@ public final class Rules implements RuleRegistry {
       List.of(
           new DropDatabaseRule(),
           new DropSchemaRule(),
+          new DropCascadeRule(),
           new DropTableRule(),
           new DropColumnRule(),
           new TruncateRule(),
@@ -43,6 +44,7 @@ public final class Rules implements RuleRegistry {
           new DynamicSqlRule(),
           new ProtectedTableWriteRule(),
           new TransactionControlRule(),
+          new ImplicitCommitRule(),
           new ProdguardObjectsRule(),
           new AddNotNullColumnWithoutDefaultRule(),
           new CreateIndexNotConcurrentlyRule(),

@@ -30,6 +30,9 @@ public final class TransactionControlRule extends BaseRule {
     if (op.has(Flag.DEFERRED)) {
       return null; // in a routine body: judged where the routine is called
     }
+    if (op.kind() == OpKind.TRANSACTION && op.has(Flag.IMPLICIT_COMMIT)) {
+      return null; // a partly applied migration: implicit-commit
+    }
     if (op.kind() == OpKind.TRANSACTION) {
       String what =
           op.detail() == null || op.detail().isEmpty() ? "transaction control" : op.detail();

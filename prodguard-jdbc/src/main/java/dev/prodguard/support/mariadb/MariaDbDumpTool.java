@@ -30,10 +30,13 @@ final class MariaDbDumpTool implements DumpTool {
     return ".sql";
   }
 
-  /** The database is a plain argument (not --databases), so the dump has no USE statement. */
+  /**
+   * The database is a plain argument (not --databases), so the dump has no USE statement. Named
+   * tables must be of the URL's database: the dump tool reads one database per call.
+   */
   @Override
   public List<String> dumpCommand(
-      Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot) {
+      Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot, List<String> tables) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Binaries.resolve(binDir, "mariadb-dump", "mysqldump"));
     cmd.add("--no-defaults");
@@ -44,7 +47,16 @@ final class MariaDbDumpTool implements DumpTool {
     cmd.add("--hex-blob");
     cmd.add("--verbose");
     connectionArgs(cmd, url);
+    cmd.add("--");
     cmd.add(url.database());
+    for (String t : tables) {
+      int dot = t.indexOf('.');
+      if (dot >= 0 && !t.substring(0, dot).equals(url.database())) {
+        throw new IllegalArgumentException(
+            "a dump of " + url.database() + " cannot contain " + t + " of another database");
+      }
+      cmd.add(dot < 0 ? t : t.substring(dot + 1));
+    }
     return cmd;
   }
 

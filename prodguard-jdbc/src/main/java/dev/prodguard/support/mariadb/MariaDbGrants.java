@@ -37,10 +37,18 @@ final class MariaDbGrants implements SchemaGrants {
           "ALTER ROUTINE",
           "EVENT");
 
+  /** Privileges that write rows (with ALL, counted among the schema-changing ones too). */
+  private static final Set<String> WRITING =
+      Set.of("ALL", "ALL PRIVILEGES", "INSERT", "UPDATE", "DELETE");
+
   private MariaDbGrants() {}
 
   @Override
-  public Found read(Connection c) throws SQLException {
+  public Found read(Connection c, java.util.Collection<String> guardedTables) throws SQLException {
+    Set<String> guarded = new java.util.HashSet<>();
+    for (String t : guardedTables) {
+      guarded.add(t.toLowerCase(Locale.ROOT));
+    }
     String account;
     String database;
     boolean mariaDb;
@@ -53,14 +61,16 @@ final class MariaDbGrants implements SchemaGrants {
     }
     String shownAccount = shownAccount(account);
     Set<String> found = new LinkedHashSet<>();
-    List<String> direct = showGrants(c, database, account, "", found);
+    Set<String> writes = new LinkedHashSet<>();
+    List<String> direct = showGrants(c, database, account, "", guarded, found, writes);
     if (!mariaDb) {
       // MySQL's SHOW GRANTS leaves a role's privileges out unless named with USING; prodguard
       // reads roles the MariaDB way only, so on MySQL a role counts as able (fail closed).
       for (String r : direct) {
         found.add("role " + r + ": its grants are not read on MySQL");
+        writes.add("role " + r + ": its grants are not read on MySQL");
       }
-      return new Found(shownAccount, new ArrayList<>(found));
+      return new Found(shownAccount, new ArrayList<>(found), new ArrayList<>(writes));
     }
     String role;
     try (Statement st = c.createStatement();
@@ -74,9 +84,10 @@ final class MariaDbGrants implements SchemaGrants {
           st.execute("SET ROLE " + MariaDbSupport.INSTANCE.quote(r));
         } catch (SQLException e) {
           found.add("role " + r + ": its grants cannot be read (" + e.getMessage() + ")");
+          writes.add("role " + r + ": its grants cannot be read (" + e.getMessage() + ")");
           continue;
         }
-        showGrants(c, database, account, " (via role " + r + ")", found);
+        showGrants(c, database, account, " (via role " + r + ")", guarded, found, writes);
       }
     } finally {
       try (Statement st = c.createStatement()) {
@@ -84,12 +95,21 @@ final class MariaDbGrants implements SchemaGrants {
             role == null ? "SET ROLE NONE" : "SET ROLE " + MariaDbSupport.INSTANCE.quote(role));
       }
     }
-    return new Found(shownAccount, new ArrayList<>(found));
+    return new Found(shownAccount, new ArrayList<>(found), new ArrayList<>(writes));
   }
 
-  /** Adds the schema-changing grants shown now; returns the roles granted to the account. */
+  /**
+   * Adds the schema-changing grants and those that write a guarded table shown now; returns the
+   * roles granted to the account.
+   */
   private static List<String> showGrants(
-      Connection c, String database, String account, String via, Set<String> found)
+      Connection c,
+      String database,
+      String account,
+      String via,
+      Set<String> guarded,
+      Set<String> found,
+      Set<String> writes)
       throws SQLException {
     List<String> roles = new ArrayList<>();
     try (Statement st = c.createStatement();
@@ -108,6 +128,10 @@ final class MariaDbGrants implements SchemaGrants {
         List<String> schema = g.privileges.stream().filter(SCHEMA_CHANGING::contains).toList();
         if (!schema.isEmpty() && g.reaches(database)) {
           found.add(String.join(", ", schema) + " ON " + g.shownTarget() + via);
+        }
+        List<String> write = g.privileges.stream().filter(WRITING::contains).toList();
+        if (!write.isEmpty() && g.reachesTableOf(database, guarded)) {
+          writes.add(String.join(", ", write) + " ON " + g.shownTarget() + via);
         }
       }
     }
@@ -202,6 +226,23 @@ final class MariaDbGrants implements SchemaGrants {
       }
       boolean databaseLevel = target.get(1).star && objectType.isEmpty();
       return databaseLevel ? like(db.text, database) : db.text.equalsIgnoreCase(database);
+    }
+
+    /**
+     * Whether the grant reaches one of {@code tables} (lower case) of {@code database}: global and
+     * database-level grants reach every table, table-level ones their own; routines none.
+     */
+    boolean reachesTableOf(String database, Set<String> tables) {
+      if (!reaches(database)) {
+        return false;
+      }
+      if (!objectType.isEmpty() && !objectType.equals("TABLE")) {
+        return false;
+      }
+      if (target.size() < 2 || target.get(0).star || target.get(1).star) {
+        return true;
+      }
+      return tables.contains(target.get(1).text.toLowerCase(Locale.ROOT));
     }
 
     String shownTarget() {

@@ -36,29 +36,45 @@ final class MariaDbHistoryGuard implements HistoryGuardSql {
         + "')";
   }
 
+  /**
+   * Through {@code prodguard_guard_triggers} (guards version 3), which runs as its definer: an
+   * account with SELECT and EXECUTE only sees no triggers in information_schema. Before that
+   * version is installed, the plain query.
+   */
+  @Override
+  public java.util.Map<String, String> states(java.sql.Connection c, String table)
+      throws java.sql.SQLException {
+    java.util.Map<String, String> states = new java.util.LinkedHashMap<>();
+    try (java.sql.PreparedStatement ps = c.prepareStatement("CALL prodguard_guard_triggers(?)")) {
+      ps.setString(1, table);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      return states;
+    } catch (java.sql.SQLException e) {
+      if (e.getErrorCode() != 1305) { // ER_SP_DOES_NOT_EXIST
+        throw e;
+      }
+    }
+    return HistoryGuardSql.super.states(c, table);
+  }
+
   @Override
   public boolean enforcing(String state) {
     return true;
   }
 
+  /** {@code mariadb/history-guard/install.sql}. */
   @Override
   public List<String> install(String table) {
-    String q = MariaDbSupport.INSTANCE.quote(table);
-    String literal = table.replace("\\", "\\\\").replace("'", "''");
-    return OPERATIONS.stream()
-        .map(
-            op ->
-                "CREATE TRIGGER IF NOT EXISTS "
-                    + trigger(op)
-                    + " BEFORE "
-                    + op
-                    + " ON "
-                    + q
-                    + " FOR EACH ROW CALL prodguard_guard_check('direct migration ("
-                    + op
-                    + " on "
-                    + literal
-                    + ")')")
-        .toList();
+    return MariaDbSupport.SQL.read(
+        "history-guard/install.sql",
+        java.util.Map.of(
+            "table",
+            MariaDbSupport.INSTANCE.quote(table),
+            "table_literal",
+            table.replace("\\", "\\\\").replace("'", "''")));
   }
 }

@@ -24,6 +24,21 @@ final class MariaDbSessionWaits implements SessionWaits {
 
   private MariaDbSessionWaits() {}
 
+  /**
+   * ER_LOCK_WAIT_TIMEOUT (1205), for metadata locks ({@code lock_wait_timeout}) and row locks
+   * ({@code innodb_lock_wait_timeout}) alike: the statement is rolled back (DDL is atomic since
+   * MariaDB 10.6), its transaction stays for the client to end.
+   */
+  @Override
+  public boolean endedAtServerLockLimit(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException e && e.getErrorCode() == 1205) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public String sessionWord() {
     return "connection";

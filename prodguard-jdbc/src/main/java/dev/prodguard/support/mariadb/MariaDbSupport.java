@@ -1,6 +1,7 @@
 package dev.prodguard.support.mariadb;
 
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.DdlGuardSql;
 import dev.prodguard.support.DumpTool;
@@ -8,6 +9,7 @@ import dev.prodguard.support.HistoryGuardSql;
 import dev.prodguard.support.InvalidIndexes;
 import dev.prodguard.support.SchemaGrants;
 import dev.prodguard.support.SessionWaits;
+import dev.prodguard.support.SqlResources;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -18,7 +20,15 @@ public final class MariaDbSupport implements DatabaseSupport {
   /** The one instance; reached through {@link dev.prodguard.support.DatabaseSupport#of}. */
   public static final MariaDbSupport INSTANCE = new MariaDbSupport();
 
+  /** Every feature's objects: {@code dev/prodguard/support/mariadb/<feature>/V<n>.sql}. */
+  static final SqlResources SQL = new SqlResources("mariadb");
+
   private MariaDbSupport() {}
+
+  @Override
+  public DatabaseObjects objects() {
+    return SQL;
+  }
 
   @Override
   public DatabaseKind kind() {
@@ -51,52 +61,6 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   @Override
-  public List<String> createMetadataTable() {
-    return List.of(
-        "CREATE TABLE database_metadata ("
-            + " id INT NOT NULL PRIMARY KEY CHECK (id = 1),"
-            + " environment VARCHAR(64) NOT NULL,"
-            + " fingerprint VARCHAR(130) NOT NULL,"
-            + " server_identity VARCHAR(512) NOT NULL,"
-            + " created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),"
-            + " created_by VARCHAR(255) NOT NULL) ENGINE=InnoDB");
-  }
-
-  /**
-   * Version 2 is empty on purpose: MySQL/MariaDB privileges only add up, so a table-level REVOKE
-   * cannot take UPDATE or DELETE from a role that holds them on the database; the triggers are the
-   * guard there (docs/g10-audit.md).
-   */
-  @Override
-  public List<String> auditObjects(int version) {
-    if (version != 1) {
-      return List.of();
-    }
-    String signal =
-        " FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT ="
-            + " 'prodguard: prodguard_audit is append-only (G10 tamper-evident audit)'";
-    return List.of(
-        "CREATE TABLE IF NOT EXISTS prodguard_audit ("
-            + " seq BIGINT NOT NULL PRIMARY KEY,"
-            + " at VARCHAR(40) NOT NULL,"
-            + " os_user VARCHAR(255) NOT NULL,"
-            + " host VARCHAR(255) NOT NULL,"
-            + " ci_subject VARCHAR(512),"
-            + " command VARCHAR(255) NOT NULL,"
-            + " environment VARCHAR(64) NOT NULL,"
-            + " run_id VARCHAR(64),"
-            + " migration_set VARCHAR(64),"
-            + " outcome VARCHAR(64) NOT NULL,"
-            + " details LONGTEXT NOT NULL,"
-            + " prev_hash CHAR(64) NOT NULL,"
-            + " hash CHAR(64) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin",
-        "CREATE TRIGGER IF NOT EXISTS prodguard_audit_no_update BEFORE UPDATE ON prodguard_audit"
-            + signal,
-        "CREATE TRIGGER IF NOT EXISTS prodguard_audit_no_delete BEFORE DELETE ON prodguard_audit"
-            + signal);
-  }
-
-  @Override
   public boolean isUniqueViolation(SQLException e) {
     return e.getErrorCode() == 1062 || "23000".equals(e.getSQLState());
   }
@@ -118,156 +82,6 @@ public final class MariaDbSupport implements DatabaseSupport {
 
   /** GET_LOCK names are server-wide: the name carries the database. */
   private static final String LOCK_NAME = "CONCAT('prodguard:', LEFT(SHA2(DATABASE(), 256), 40))";
-
-  @Override
-  public List<String> pipelineObjects(int version) {
-    if (version == 2) {
-      return List.of(
-          "CREATE TABLE IF NOT EXISTS prodguard_session ("
-              + " session_id BIGINT UNSIGNED NOT NULL PRIMARY KEY,"
-              + " run_id VARCHAR(40) NOT NULL,"
-              + " session_started DATETIME(6) NULL,"
-              + " token_sha256 CHAR(64) NOT NULL,"
-              + " registered_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6)) ENGINE=InnoDB");
-    }
-    if (version != 1) {
-      return List.of();
-    }
-    return List.of(
-        "CREATE TABLE IF NOT EXISTS prodguard_schema ("
-            + " component VARCHAR(64) NOT NULL PRIMARY KEY,"
-            + " version INT NOT NULL,"
-            + " installed_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6)) ENGINE=InnoDB",
-        "CREATE TABLE IF NOT EXISTS prodguard_run ("
-            + " id VARCHAR(40) NOT NULL PRIMARY KEY,"
-            + " environment VARCHAR(64) NOT NULL,"
-            + " status VARCHAR(16) NOT NULL CHECK (status IN ('verified', 'backed_up',"
-            + " 'deploying', 'deployed', 'failed', 'expired')),"
-            + " migration_set_sha256 CHAR(64) NOT NULL,"
-            + " migration_count INT NOT NULL,"
-            + " migrations LONGTEXT NOT NULL,"
-            + " contract_sha256 VARCHAR(64),"
-            + " commit_sha VARCHAR(64),"
-            + " ci_subject VARCHAR(512) NOT NULL,"
-            + " created_by VARCHAR(255) NOT NULL,"
-            + " created_at DATETIME(6) NOT NULL,"
-            + " verified_at DATETIME(6) NOT NULL,"
-            + " verification_expires_at DATETIME(6) NOT NULL,"
-            + " backup_path VARCHAR(1024),"
-            + " backup_size BIGINT,"
-            + " backup_sha256 CHAR(64),"
-            + " backup_duration_ms BIGINT,"
-            + " backed_up_at DATETIME(6),"
-            + " backup_expires_at DATETIME(6),"
-            + " expires_at DATETIME(6) NOT NULL,"
-            + " deploy_started_at DATETIME(6),"
-            + " deploy_session VARCHAR(64),"
-            + " deploy_host VARCHAR(255),"
-            + " approval_token_sha256 CHAR(64),"
-            + " finished_at DATETIME(6),"
-            + " receipt LONGTEXT,"
-            + " failure LONGTEXT,"
-            + " updated_at DATETIME(6) NOT NULL,"
-            + " KEY prodguard_run_env_created (environment, created_at)) ENGINE=InnoDB");
-  }
-
-  @Override
-  public List<String> syncObjects(int version) {
-    if (version != 1) {
-      return List.of();
-    }
-    return List.of(
-        "CREATE TABLE IF NOT EXISTS prodguard_sync_change ("
-            + " run_id VARCHAR(64) NOT NULL,"
-            + " seq BIGINT NOT NULL,"
-            + " table_name VARCHAR(255) NOT NULL,"
-            + " op VARCHAR(16) NOT NULL,"
-            + " row_key LONGTEXT NOT NULL,"
-            + " before_image LONGTEXT,"
-            + " after_image LONGTEXT,"
-            + " PRIMARY KEY (run_id, seq)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
-            + " COLLATE=utf8mb4_bin");
-  }
-
-  /**
-   * G6. Stored procedures (not functions: those need SUPER or log_bin_trust_function_creators with
-   * binary logging). {@code prodguard_guard_check} is the decision: pass when the environment is
-   * not protected, or when this connection is registered for a run that is {@code deploying} and
-   * whose deploy session still holds the deploy lock; SIGNAL otherwise, also when its tables are
-   * missing. They run as their definer ({@code SQL SECURITY DEFINER}, the default), in the database
-   * they belong to. DROP + CREATE rather than CREATE OR REPLACE, which MySQL lacks.
-   */
-  @Override
-  public List<String> guardObjects(int version) {
-    if (version != 1) {
-      // Version 2 adds nothing shared here: the history guard's triggers call
-      // prodguard_guard_check directly and are installed per table (MariaDbHistoryGuard).
-      return List.of();
-    }
-    return List.of(
-        "CREATE TABLE IF NOT EXISTS prodguard_guard_config ("
-            + " id INT NOT NULL PRIMARY KEY CHECK (id = 1),"
-            + " protected BOOLEAN NOT NULL,"
-            + " updated_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6),"
-            + " updated_by VARCHAR(255) NOT NULL) ENGINE=InnoDB",
-        "DROP PROCEDURE IF EXISTS prodguard_guard_check",
-        "CREATE PROCEDURE prodguard_guard_check(IN what VARCHAR(255))"
-            + " SQL SECURITY DEFINER\n"
-            + "BEGIN\n"
-            + "  DECLARE env VARCHAR(64) DEFAULT NULL;\n"
-            + "  DECLARE prot INT DEFAULT NULL;\n"
-            + "  DECLARE approved BIGINT DEFAULT 0;\n"
-            + "  DECLARE msg VARCHAR(512);\n"
-            + "  DECLARE EXIT HANDLER FOR 1146, 1054\n"
-            + "  BEGIN\n"
-            + "    SET msg = CONCAT('prodguard: ', what, ' blocked: prodguard''s guard objects are"
-            + " missing or damaged; run prodguard init-fingerprint from CI');\n"
-            + "    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;\n"
-            + "  END;\n"
-            + "  SET env = (SELECT environment FROM database_metadata WHERE id = 1);\n"
-            + "  SET prot = (SELECT protected FROM prodguard_guard_config WHERE id = 1);\n"
-            + "  IF env IS NULL OR prot IS NULL THEN\n"
-            + "    SET msg = CONCAT('prodguard: ', what, ' blocked: database_metadata or"
-            + " prodguard_guard_config is empty, so nothing says this database may be"
-            + " changed');\n"
-            + "    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;\n"
-            + "  END IF;\n"
-            + "  IF prot <> 0 THEN\n"
-            + "    SET approved = (SELECT COUNT(*) FROM prodguard_session s"
-            + " JOIN prodguard_run r ON r.id = s.run_id"
-            + " WHERE s.session_id = CONNECTION_ID()"
-            + " AND r.status = 'deploying' AND r.environment = env"
-            + " AND r.approval_token_sha256 = s.token_sha256"
-            + " AND CAST(r.deploy_session AS UNSIGNED) = IS_USED_LOCK("
-            + LOCK_NAME
-            + "));\n"
-            + "    IF approved = 0 THEN\n"
-            + "      SET msg = CONCAT('prodguard: ', what, ' blocked on protected environment ''',"
-            + " env, ''': run ''prodguard deploy ', env, ''' from CI');\n"
-            + "      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = msg;\n"
-            + "    END IF;\n"
-            + "  END IF;\n"
-            + "END",
-        "DROP PROCEDURE IF EXISTS prodguard_assert_deploy",
-        "CREATE PROCEDURE prodguard_assert_deploy() SQL SECURITY DEFINER"
-            + " BEGIN CALL prodguard_guard_check('direct migration'); END",
-        "DROP PROCEDURE IF EXISTS prodguard_register_session",
-        "CREATE PROCEDURE prodguard_register_session(IN p_run VARCHAR(40), IN p_token"
-            + " VARCHAR(255)) SQL SECURITY DEFINER\n"
-            + "BEGIN\n"
-            + "  DECLARE h CHAR(64);\n"
-            + "  SET h = SHA2(p_token, 256);\n"
-            + "  IF (SELECT COUNT(*) FROM prodguard_run WHERE id = p_run AND status = 'deploying'"
-            + " AND approval_token_sha256 = h) = 0 THEN\n"
-            + "    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'prodguard: cannot register this"
-            + " session: the run is not being deployed with this approval';\n"
-            + "  END IF;\n"
-            + "  INSERT INTO prodguard_session (session_id, run_id, session_started, token_sha256,"
-            + " registered_at) VALUES (CONNECTION_ID(), p_run, NULL, h, UTC_TIMESTAMP(6))"
-            + " ON DUPLICATE KEY UPDATE run_id = VALUES(run_id),"
-            + " token_sha256 = VALUES(token_sha256), registered_at = VALUES(registered_at);\n"
-            + "END");
-  }
 
   @Override
   public boolean transactionalDdl() {
@@ -355,9 +169,26 @@ public final class MariaDbSupport implements DatabaseSupport {
     return "SELECT CAST(CONNECTION_ID() AS CHAR)";
   }
 
-  /** Nothing to do: the server ends a dead client's statement itself. DDL is not transactional. */
+  /**
+   * G7/G8 backstop: the watchdog reads waits from {@code INFORMATION_SCHEMA.INNODB_TRX}, which
+   * needs the PROCESS privilege; without it a metadata lock wait would last {@code
+   * lock_wait_timeout} (default a year). The server's own limits for metadata locks ({@code
+   * lock_wait_timeout}) and row locks ({@code innodb_lock_wait_timeout}) are therefore set for the
+   * session, a few seconds beyond {@code pipeline.lock-wait-timeout}. A dead client's statement the
+   * server ends itself.
+   */
   @Override
-  public void prepareDeployConnection(Connection connection) {}
+  public void prepareDeployConnection(Connection connection, java.time.Duration lockWaitBound)
+      throws SQLException {
+    long seconds = dev.prodguard.support.DeploySessions.backstopSeconds(lockWaitBound);
+    try (java.sql.Statement st = connection.createStatement()) {
+      st.execute(
+          "SET SESSION lock_wait_timeout = "
+              + seconds
+              + ", SESSION innodb_lock_wait_timeout = "
+              + seconds);
+    }
+  }
 
   @Override
   public SessionWaits sessionWaits() {
@@ -372,5 +203,15 @@ public final class MariaDbSupport implements DatabaseSupport {
   @Override
   public DumpTool dumpTool() {
     return MariaDbDumpTool.INSTANCE;
+  }
+
+  @Override
+  public dev.prodguard.support.sync.SyncDialect sync() {
+    return MariaDbSync.INSTANCE;
+  }
+
+  @Override
+  public String markStaleCall() {
+    return "CALL prodguard_mark_stale(?, ?, ?)";
   }
 }

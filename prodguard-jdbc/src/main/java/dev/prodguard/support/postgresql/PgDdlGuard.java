@@ -35,18 +35,10 @@ final class PgDdlGuard implements DdlGuardSql {
     return "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
   }
 
+  /** {@code postgresql/ddl-guard/install.sql}. */
   @Override
   public List<String> install() {
-    return List.of(
-        "DROP EVENT TRIGGER IF EXISTS " + START,
-        "DROP EVENT TRIGGER IF EXISTS " + DROP,
-        "CREATE EVENT TRIGGER "
-            + START
-            + " ON ddl_command_start"
-            + " EXECUTE FUNCTION prodguard_ddl_guard()",
-        "CREATE EVENT TRIGGER " + DROP + " ON sql_drop EXECUTE FUNCTION prodguard_ddl_guard()",
-        "ALTER EVENT TRIGGER " + START + " ENABLE ALWAYS",
-        "ALTER EVENT TRIGGER " + DROP + " ENABLE ALWAYS");
+    return PostgresSupport.SQL.read("ddl-guard/install.sql", java.util.Map.of());
   }
 
   @Override

@@ -33,13 +33,19 @@ final class PgDumpTool implements DumpTool {
 
   @Override
   public List<String> dumpCommand(
-      Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot) {
+      Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot, List<String> tables) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Binaries.resolve(binDir, "pg_dump"));
     cmd.add("--format=custom");
     cmd.add("--verbose");
     cmd.add("--no-password");
     snapshot.ifPresent(s -> cmd.add("--snapshot=" + s));
+    if (!tables.isEmpty()) {
+      cmd.add("--strict-names");
+      for (String t : tables) {
+        cmd.add("--table=" + PostgresSupport.INSTANCE.quoteQualified(t));
+      }
+    }
     return cmd;
   }
 

@@ -40,16 +40,11 @@ final class PgHistoryGuard implements HistoryGuardSql {
     return "A".equals(state);
   }
 
+  /** {@code postgresql/history-guard/install.sql}. */
   @Override
   public List<String> install(String table) {
-    String q = PostgresSupport.INSTANCE.quote(table);
-    return List.of(
-        "DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + q,
-        "CREATE TRIGGER "
-            + TRIGGER
-            + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
-            + q
-            + " FOR EACH STATEMENT EXECUTE FUNCTION prodguard_history_guard()",
-        "ALTER TABLE " + q + " ENABLE ALWAYS TRIGGER " + TRIGGER);
+    return PostgresSupport.SQL.read(
+        "history-guard/install.sql",
+        java.util.Map.of("table", PostgresSupport.INSTANCE.quote(table)));
   }
 }

@@ -1,6 +1,9 @@
-package dev.prodguard.sync;
+package dev.prodguard.support.mariadb;
 
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.support.sync.Column;
+import dev.prodguard.support.sync.KeyKind;
+import dev.prodguard.support.sync.SyncDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.prodguard.sync;
+package dev.prodguard.support.sync;
 
 import dev.prodguard.db.DatabaseKind;
 import java.sql.Connection;
@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * What differs between PostgreSQL and MariaDB for sync: catalogue reads, how values travel as text
- * or bytes, key ordering, locking and session settings. Selected by {@link DatabaseKind}; the SQL
- * common to both is built in {@link SyncSql}.
+ * or bytes, key ordering, locking and session settings. Reached through {@code
+ * DatabaseSupport.sync()}; the SQL common to both is built in {@code sync.SyncSql}.
  */
 public interface SyncDialect {
 
@@ -21,10 +21,6 @@ public interface SyncDialect {
    * @param generated the database computes it: never written
    */
   record Declared(Column column, KeyKind keyKind, String orderExpression, boolean generated) {}
-
-  static SyncDialect of(DatabaseKind kind) {
-    return kind == DatabaseKind.POSTGRESQL ? PostgresSync.INSTANCE : MariaDbSync.INSTANCE;
-  }
 
   DatabaseKind kind();
 

@@ -1,28 +1,29 @@
-package dev.prodguard.sync;
+package dev.prodguard.support.sync;
 
 import java.math.BigDecimal;
 
 /**
  * How key values compare in Java, matching the ORDER BY the dialect sends: the merge join is only
- * correct when both agree, and {@link RowStream} refuses any row that arrives out of this order.
+ * correct when both agree, and {@code sync.RowStream} refuses any row that arrives out of this
+ * order.
  */
 public enum KeyKind {
   INTEGER {
     @Override
-    int compare(String a, String b) {
+    public int compare(String a, String b) {
       return Long.compare(Long.parseLong(a), Long.parseLong(b));
     }
   },
   DECIMAL {
     @Override
-    int compare(String a, String b) {
+    public int compare(String a, String b) {
       return new BigDecimal(a).compareTo(new BigDecimal(b));
     }
   },
   /** Binary order of the UTF-8 bytes, i.e. code point order. */
   TEXT {
     @Override
-    int compare(String a, String b) {
+    public int compare(String a, String b) {
       int i = 0;
       int j = 0;
       while (i < a.length() && j < b.length()) {
@@ -41,5 +42,5 @@ public enum KeyKind {
   /**
    * @throws NumberFormatException when a value is not a number of this kind (e.g. NaN)
    */
-  abstract int compare(String a, String b);
+  public abstract int compare(String a, String b);
 }

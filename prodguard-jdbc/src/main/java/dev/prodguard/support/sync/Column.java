@@ -1,4 +1,4 @@
-package dev.prodguard.sync;
+package dev.prodguard.support.sync;
 
 /**
  * A column as the database declares it.

@@ -1,0 +1,2 @@
+-- MariaDB accepts CASCADE and ignores it
+DROP TABLE old_orders CASCADE;

@@ -1,0 +1,3 @@
+CREATE TABLE a (id int);
+ALTER TABLE a ADD COLUMN b int;
+CREATE INDEX a_b ON a (b);

@@ -1,0 +1,1 @@
+CREATE OR REPLACE TABLE orders (id int PRIMARY KEY, item varchar(100));

@@ -1,0 +1,2 @@
+CREATE VIEW v AS SELECT * FROM orders;
+DELETE FROM v WHERE id = 3;

@@ -1,0 +1,1 @@
+DELETE FROM U&"ord\0065rs" WHERE id = 1;

@@ -1,0 +1,26 @@
+package dev.prodguard.support;
+
+import dev.prodguard.db.DatabaseKind;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+
+/**
+ * A facet of {@link DatabaseSupport}: connecting to the server and telling which server it is (G2).
+ * Implemented per database in {@code support.postgresql} and {@code support.mariadb}.
+ */
+public interface ServerIdentity {
+
+  DatabaseKind kind();
+
+  /** The JDBC driver, used directly so that no other registered driver can claim the URL. */
+  Driver driver();
+
+  /** Driver property that bounds the connect time, with its value for {@code seconds}. */
+  String connectTimeoutProperty();
+
+  String connectTimeoutValue(int seconds);
+
+  /** SQL that evaluates to this server's identity (see DESIGN section 7), per connection. */
+  String serverIdentityExpression(Connection connection) throws SQLException;
+}

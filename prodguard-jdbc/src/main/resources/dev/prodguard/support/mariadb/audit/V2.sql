@@ -1,0 +1,5 @@
+-- prodguard audit objects, version 2, MySQL/MariaDB: nothing.
+-- PostgreSQL's version 2 takes UPDATE and DELETE on prodguard_audit from its owner. MySQL/MariaDB
+-- privileges only add up, so a table-level REVOKE cannot take them from a role that holds them on
+-- the database; the triggers of version 1 are the guard here (docs/g10-audit.md).
+-- Never edit a released version; add V3.sql (docs/database-objects.md).

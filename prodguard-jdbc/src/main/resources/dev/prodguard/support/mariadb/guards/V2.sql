@@ -1,0 +1,3 @@
+-- prodguard guards objects, version 2, MySQL/MariaDB: nothing shared.
+-- The history guard's triggers call prodguard_guard_check directly and are installed per table
+-- (history-guard/install.sql). Never edit a released version; add V3.sql (docs/database-objects.md).

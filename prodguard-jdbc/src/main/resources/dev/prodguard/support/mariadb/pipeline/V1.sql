@@ -1,0 +1,7 @@
+-- prodguard pipeline objects, version 1, MySQL/MariaDB: pipeline state (G7, G8): prodguard_schema, prodguard_run, prodguard_session.
+-- Installed once per database and recorded in prodguard_schema: never edit a released version,
+-- add V2.sql (docs/database-objects.md). Statements end with a line holding only ';'.
+CREATE TABLE IF NOT EXISTS prodguard_schema ( component VARCHAR(64) NOT NULL PRIMARY KEY, version INT NOT NULL, installed_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6)) ENGINE=InnoDB
+;
+CREATE TABLE IF NOT EXISTS prodguard_run ( id VARCHAR(40) NOT NULL PRIMARY KEY, environment VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL CHECK (status IN ('verified', 'backed_up', 'deploying', 'deployed', 'failed', 'expired')), migration_set_sha256 CHAR(64) NOT NULL, migration_count INT NOT NULL, migrations LONGTEXT NOT NULL, contract_sha256 VARCHAR(64), commit_sha VARCHAR(64), ci_subject VARCHAR(512) NOT NULL, created_by VARCHAR(255) NOT NULL, created_at DATETIME(6) NOT NULL, verified_at DATETIME(6) NOT NULL, verification_expires_at DATETIME(6) NOT NULL, backup_path VARCHAR(1024), backup_size BIGINT, backup_sha256 CHAR(64), backup_duration_ms BIGINT, backed_up_at DATETIME(6), backup_expires_at DATETIME(6), expires_at DATETIME(6) NOT NULL, deploy_started_at DATETIME(6), deploy_session VARCHAR(64), deploy_host VARCHAR(255), approval_token_sha256 CHAR(64), finished_at DATETIME(6), receipt LONGTEXT, failure LONGTEXT, updated_at DATETIME(6) NOT NULL, KEY prodguard_run_env_created (environment, created_at)) ENGINE=InnoDB
+;
