@@ -6,7 +6,6 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
-import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.guard.GuardStatus;
 import dev.prodguard.jdbc.DatabaseMetadata;
 import java.io.PrintWriter;
@@ -123,11 +122,7 @@ public final class CheckCommand implements Callable<Integer> {
       return new Checked(
           c.metadata(),
           GuardStatus.read(
-              c.connection(),
-              t.dialect(),
-              t.config(),
-              t.environment(),
-              new FlywayMigrationEngine().historyTable()));
+              c.connection(), t.dialect(), t.config(), t.environment(), PipelineSupport.engine()));
     }
   }
 

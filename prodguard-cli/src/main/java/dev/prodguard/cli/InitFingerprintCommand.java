@@ -5,9 +5,8 @@ import dev.prodguard.config.ConfigWriter;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
-import dev.prodguard.flyway.FlywayMigrationEngine;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.setup.FingerprintInit;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -57,8 +56,7 @@ public final class InitFingerprintCommand implements Callable<Integer> {
         Target.prepare(
             config, environment, context, Target.Access.MUTATE, "init-fingerprint " + environment);
     FingerprintInit.Result result =
-        FingerprintInit.run(
-            target, context, reidentify, new FlywayMigrationEngine().historyTable());
+        FingerprintInit.run(target, context, reidentify, PipelineSupport.engine());
     if (result.outcome() == FingerprintInit.Outcome.REIDENTIFIED) {
       Map<String, String> details = new LinkedHashMap<>();
       details.put("previous", result.previous().orElse(""));
@@ -119,19 +117,16 @@ public final class InitFingerprintCommand implements Callable<Integer> {
             + env
             + "' as "
             + (g.databaseProtected() ? "protected" : "not protected"));
-    switch (g.callback()) {
-      case CREATED ->
-          out.println("    callback:  wrote " + g.callbackPath() + "; review and commit it");
-      case REPLACED ->
-          out.println(
-              "    callback:  " + g.callbackPath() + " was modified: rewrote it; commit it");
-      case UNCHANGED -> out.println("    callback:  " + g.callbackPath() + " (ok)");
-    }
-    if (g.legacyCallbackRemoved()) {
-      out.println(
-          "    callback:  removed prodguard's old "
-              + CallbackFile.LEGACY_NAME
-              + " (it ran on every migrate, nothing pending included); commit the removal");
+    for (GuardArtifactFiles.Write a : g.artifacts()) {
+      switch (a.written()) {
+        case CREATED -> out.println("    callback:  wrote " + a.path() + "; review and commit it");
+        case REPLACED ->
+            out.println("    callback:  " + a.path() + " was modified: rewrote it; commit it");
+        case UNCHANGED -> out.println("    callback:  " + a.path() + " (ok)");
+      }
+      for (GuardArtifactFiles.Removed r : a.removed()) {
+        out.println("    callback:  removed " + r.note() + "; commit the removal");
+      }
     }
     String table = g.historyTable().orElse("history table");
     DatabaseGuards.HistoryGuardInstall h = g.historyGuard();
@@ -163,16 +158,23 @@ public final class InitFingerprintCommand implements Callable<Integer> {
     Map<String, Object> j = new LinkedHashMap<>();
     j.put("assert_installed", true);
     j.put("database_protected", g.databaseProtected());
-    Map<String, Object> cb = new LinkedHashMap<>();
-    cb.put("path", g.callbackPath());
-    cb.put("written", g.callback().label());
+    // The first artifact (Flyway's callback), null for an engine that has none.
+    Map<String, Object> cb = null;
+    if (!g.artifacts().isEmpty()) {
+      GuardArtifactFiles.Write a = g.artifacts().get(0);
+      cb = new LinkedHashMap<>();
+      cb.put("path", a.path());
+      cb.put("written", a.written().label());
+    }
     j.put("callback", cb);
     Map<String, Object> ddl = new LinkedHashMap<>();
     ddl.put("state", g.ddlGuard().state().label());
     ddl.put("changed", g.ddlGuard().changed());
     g.ddlGuard().note().ifPresent(n -> ddl.put("note", n));
     j.put("ddl_guard", ddl);
-    cb.put("legacy_removed", g.legacyCallbackRemoved());
+    if (cb != null) {
+      cb.put("legacy_removed", !g.artifacts().get(0).removed().isEmpty());
+    }
     Map<String, Object> history = new LinkedHashMap<>();
     history.put("table", g.historyTable().orElse(null));
     history.put("state", g.historyGuard().state().label());

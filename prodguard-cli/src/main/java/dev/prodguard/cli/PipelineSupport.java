@@ -3,6 +3,7 @@ package dev.prodguard.cli;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
 import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.pipeline.DeployFailure;
 import dev.prodguard.pipeline.LeftoverIndex;
 import dev.prodguard.pipeline.Pipeline;
@@ -21,9 +22,17 @@ final class PipelineSupport {
 
   private PipelineSupport() {}
 
+  /**
+   * The migration engine every command works with: its discovery, history table and guard
+   * artifacts.
+   */
+  static MigrationEngine engine() {
+    return new FlywayMigrationEngine();
+  }
+
   static Pipeline pipeline(CommonOptions common, ProdguardConfig config, PrintWriter err) {
     FLYWAY_LOG.setLevel(common.debug ? Level.INFO : Level.WARNING);
-    return new Pipeline(config, common.context(), new FlywayMigrationEngine())
+    return new Pipeline(config, common.context(), engine())
         .progress(System.console() != null ? new TerminalProgress(err) : new WaitLog(err));
   }
 

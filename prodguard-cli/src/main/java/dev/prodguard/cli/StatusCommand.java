@@ -1,8 +1,8 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.GuardStatus;
+import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.pipeline.Results;
 import dev.prodguard.pipeline.Run;
@@ -116,13 +116,15 @@ public final class StatusCommand implements Callable<Integer> {
   /** G6, one line per guard; problems spelled out under them. */
   static void printGuards(PrintWriter out, GuardStatus g) {
     out.println("  guards (G6):");
-    out.println(
-        "    callback:  "
-            + g.callback().path()
-            + " "
-            + (g.callback().state() == CallbackFile.State.OK
-                ? "(ok)"
-                : g.callback().state().label().toUpperCase(Locale.ROOT)));
+    for (GuardArtifactFiles.Check a : g.artifacts()) {
+      out.println(
+          "    callback:  "
+              + a.path()
+              + " "
+              + (a.state() == GuardArtifactFiles.State.OK
+                  ? "(ok)"
+                  : a.state().label().toUpperCase(Locale.ROOT)));
+    }
     out.println(
         "    assert:    prodguard_assert_deploy() "
             + (g.database().assertInstalled() ? "installed" : "MISSING"));
@@ -141,8 +143,10 @@ public final class StatusCommand implements Callable<Integer> {
         };
     out.println(
         "    ddl guard: " + ddl + (g.ddlGuardRequired() ? " [guards.require-ddl-trigger]" : ""));
-    if (g.callback().stale()) {
-      out.println("    stale:     " + g.callback().legacyPath() + " STALE");
+    for (GuardArtifactFiles.Check a : g.artifacts()) {
+      for (GuardArtifactFiles.Stale s : a.stale()) {
+        out.println("    stale:     " + s.path() + " STALE");
+      }
     }
     String history =
         switch (g.database().historyGuard()) {

@@ -9,7 +9,7 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.flyway.CallbackFile;
 import dev.prodguard.support.DatabaseSupport;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -2,6 +2,8 @@ package dev.prodguard.guard;
 
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.migration.GuardArtifactFiles;
+import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.SchemaGrants;
 import java.sql.Connection;
@@ -13,15 +15,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The G6 guards of one environment as {@code status} and {@code check} report them: the Flyway
- * callback file, what the database has installed (the history table's guard included), what
- * prodguard.yml asks for, and on MySQL/MariaDB the role split: whether a deploy credential of its
- * own is configured and whether the credential the check connected with (the environment's {@code
- * url}) can change the schema.
+ * The G6 guards of one environment as {@code status} and {@code check} report them: the migration
+ * engine's guard artifacts (Flyway: the callback file), what the database has installed (the
+ * history table's guard included), what prodguard.yml asks for, and on MySQL/MariaDB the role
+ * split: whether a deploy credential of its own is configured and whether the credential the check
+ * connected with (the environment's {@code url}) can change the schema.
  */
 public record GuardStatus(
     boolean environmentProtected,
-    CallbackFile.Check callback,
+    List<GuardArtifactFiles.Check> artifacts,
     DatabaseGuards.Installed database,
     boolean ddlGuardRequired,
     Optional<RoleSplit> roleSplit) {
@@ -32,24 +34,28 @@ public record GuardStatus(
    */
   public record RoleSplit(boolean deployUrl, SchemaGrants.Found credential) {}
 
+  public GuardStatus {
+    artifacts = List.copyOf(artifacts);
+  }
+
   /**
    * Reads everything without changing anything, on a connection with the environment's own {@code
-   * url}; {@code historyTable} is the migration engine's.
+   * url}; the guard artifacts and the history table are the migration engine's.
    */
   public static GuardStatus read(
       Connection c,
       DatabaseSupport d,
       ProdguardConfig config,
       EnvironmentConfig environment,
-      Optional<String> historyTable)
+      MigrationEngine engine)
       throws SQLException {
     Optional<RoleSplit> split =
-        DatabaseGuards.credential(c, d, historyTable)
+        DatabaseGuards.credential(c, d, engine.historyTable())
             .map(found -> new RoleSplit(environment.deployUrl().isPresent(), found));
     return new GuardStatus(
         environment.isProtected(),
-        CallbackFile.check(config, d),
-        DatabaseGuards.installed(c, d, historyTable),
+        engine.checkGuardArtifacts(config, d),
+        DatabaseGuards.installed(c, d, engine.historyTable()),
         config.guards().requireDdlTrigger(),
         split);
   }
@@ -62,28 +68,17 @@ public record GuardStatus(
   /** What is missing or wrong, one line each; empty when every guard is in place. */
   public List<String> problems() {
     List<String> out = new ArrayList<>();
-    if (callback.state() != CallbackFile.State.OK) {
-      out.add(
-          "the Flyway callback "
-              + callback.path()
-              + " is "
-              + callback.state().label()
-              + ": run 'prodguard init-fingerprint ENV' to write it, then commit it");
-    }
-    if (callback.legacy() == CallbackFile.Legacy.PRODGUARD) {
-      out.add(
-          "prodguard's old callback "
-              + callback.legacyPath()
-              + " is stale: Flyway runs it on every migrate, also with nothing pending, so an"
-              + " application that migrates at start-up cannot start: run 'prodguard"
-              + " init-fingerprint ENV' (it removes it), then commit");
-    } else if (callback.legacy() == CallbackFile.Legacy.CALLS_ASSERT) {
-      out.add(
-          callback.legacyPath()
-              + " is stale: it calls prodguard_assert_deploy(), which Flyway then runs on every"
-              + " migrate, also with nothing pending: remove that call ("
-              + CallbackFile.NAME
-              + " does the job), then commit");
+    for (GuardArtifactFiles.Check a : artifacts) {
+      if (a.state() != GuardArtifactFiles.State.OK) {
+        out.add(
+            a.artifact().label()
+                + " "
+                + a.path()
+                + " is "
+                + a.state().label()
+                + ": run 'prodguard init-fingerprint ENV' to write it, then commit it");
+      }
+      a.stale().forEach(st -> out.add(st.problem()));
     }
     if (!database.assertInstalled()) {
       out.add(
@@ -157,13 +152,9 @@ public record GuardStatus(
 
   public Map<String, Object> toJson() {
     Map<String, Object> j = new LinkedHashMap<>();
-    Map<String, Object> cb = new LinkedHashMap<>();
-    cb.put("path", callback.path());
-    cb.put("state", callback.state().label());
-    if (callback.stale()) {
-      cb.put("stale", callback.legacyPath());
-    }
-    j.put("callback", cb);
+    // "callback" keeps its shape: the engine's first guard artifact (Flyway has exactly one, its
+    // callback); null for an engine without any.
+    j.put("callback", artifacts.isEmpty() ? null : artifactJson(artifacts.get(0)));
     j.put("assert_installed", database.assertInstalled());
     j.put("database_protected", database.databaseProtected().orElse(null));
     j.put("ddl_guard", database.ddlGuard().label());
@@ -185,5 +176,15 @@ public record GuardStatus(
         });
     j.put("problems", problems());
     return j;
+  }
+
+  private static Map<String, Object> artifactJson(GuardArtifactFiles.Check a) {
+    Map<String, Object> cb = new LinkedHashMap<>();
+    cb.put("path", a.path());
+    cb.put("state", a.state().label());
+    if (!a.stale().isEmpty()) {
+      cb.put("stale", a.stale().get(0).path());
+    }
+    return cb;
   }
 }

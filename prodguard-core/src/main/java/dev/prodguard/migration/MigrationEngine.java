@@ -1,5 +1,6 @@
 package dev.prodguard.migration;
 
+import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.support.DatabaseSupport;
 import java.util.List;
@@ -55,6 +56,26 @@ public interface MigrationEngine {
    */
   default List<GuardArtifact> guardArtifacts(DatabaseSupport d) {
     return List.of();
+  }
+
+  /**
+   * Where each of {@link #guardArtifacts} stands in the first migration location ({@code status},
+   * {@code check}): missing, modified or as written, and stale files the engine knows next to it
+   * (Flyway: a {@code beforeMigrate.sql} of an earlier prodguard). Reads only.
+   */
+  default List<GuardArtifactFiles.Check> checkGuardArtifacts(
+      ProdguardConfig config, DatabaseSupport d) {
+    return guardArtifacts(d).stream().map(a -> GuardArtifactFiles.check(config, a)).toList();
+  }
+
+  /**
+   * Writes each of {@link #guardArtifacts} into the first migration location unless it is already
+   * exactly as written ({@code init-fingerprint}), and removes stale files of the engine's that
+   * prodguard itself wrote earlier; a user's own files stay.
+   */
+  default List<GuardArtifactFiles.Write> writeGuardArtifacts(
+      ProdguardConfig config, DatabaseSupport d) {
+    return guardArtifacts(d).stream().map(a -> GuardArtifactFiles.write(config, a)).toList();
   }
 
   /**

@@ -4,9 +4,9 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.environment.Target;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
 import dev.prodguard.migration.GuardArtifact;
+import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
@@ -108,9 +108,9 @@ final class PipelineGuards {
               "why",
               "prodguard_guard_config did not record '" + env + "' as protected; set it again"));
     }
-    for (GuardArtifact a : engine.guardArtifacts(d)) {
-      CallbackFile.Check cb = CallbackFile.check(config, a);
-      if (cb.state() != CallbackFile.State.OK) {
+    for (GuardArtifactFiles.Check cb : engine.checkGuardArtifacts(config, d)) {
+      if (cb.state() != GuardArtifactFiles.State.OK) {
+        GuardArtifact a = cb.artifact();
         throw new GuardRefusal(
             Guarantee.G6,
             what,

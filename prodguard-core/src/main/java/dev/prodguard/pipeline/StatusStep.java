@@ -63,8 +63,7 @@ final class StatusStep {
       } else {
         holder = DeployLock.holder(c, d);
       }
-      GuardStatus guards =
-          GuardStatus.read(c, d, config, target.environment(), engine.historyTable());
+      GuardStatus guards = GuardStatus.read(c, d, config, target.environment(), engine);
       List<LeftoverIndex> invalid =
           new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
               .invalidIndexes(c, store, env);

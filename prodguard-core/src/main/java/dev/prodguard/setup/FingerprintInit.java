@@ -7,10 +7,11 @@ import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
 import dev.prodguard.guard.PipelineSchema;
 import dev.prodguard.jdbc.FingerprintCheck;
+import dev.prodguard.migration.GuardArtifactFiles;
+import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -50,49 +52,74 @@ public final class FingerprintInit {
   }
 
   /**
-   * The G6 guards installed with the fingerprint: the Flyway callback file (and whether prodguard's
-   * stale {@code beforeMigrate.sql} was removed), the protected flag recorded in the database (read
-   * by {@code prodguard_assert_deploy()}), the DDL guard, and the guard on the migration engine's
-   * history table (empty when no engine was named).
+   * The G6 guards installed with the fingerprint: the migration engine's guard artifacts (Flyway:
+   * the callback file, and whether prodguard's stale {@code beforeMigrate.sql} was removed; none
+   * when no engine was named), the protected flag recorded in the database (read by {@code
+   * prodguard_assert_deploy()}), the DDL guard, and the guard on the migration engine's history
+   * table (empty when no engine was named).
    */
   public record Guards(
-      CallbackFile.Written callback,
-      String callbackPath,
-      boolean legacyCallbackRemoved,
+      List<GuardArtifactFiles.Write> artifacts,
       boolean databaseProtected,
       DatabaseGuards.DdlGuardInstall ddlGuard,
       Optional<String> historyTable,
-      DatabaseGuards.HistoryGuardInstall historyGuard) {}
+      DatabaseGuards.HistoryGuardInstall historyGuard) {
 
-  /** {@link #run(Target, RunContext, boolean, Optional)} without a migration engine's table. */
+    public Guards {
+      artifacts = List.copyOf(artifacts);
+    }
+  }
+
+  /**
+   * {@link #run(Target, RunContext, boolean, Optional)} without a migration engine: no guard
+   * artifacts, no history table.
+   */
   public static Result run(Target target, RunContext context, boolean reidentify)
       throws SQLException {
     return run(target, context, reidentify, Optional.empty());
   }
 
   /**
-   * Fingerprints the database, then installs or upgrades every prodguard object (versioned),
-   * records whether the environment is protected, guards the migration engine's history table
-   * {@code historyTable} when it exists (protected environments), installs the DDL guard last
-   * (protected PostgreSQL, as a superuser) and writes the Flyway callback into the first migration
-   * location, removing prodguard's stale {@code beforeMigrate.sql}.
+   * {@link #run(Target, RunContext, boolean, Optional)} for the migration engine that deploys this
+   * environment: its guard artifacts are written, its history table guarded.
    */
   public static Result run(
-      Target target, RunContext context, boolean reidentify, Optional<String> historyTable)
+      Target target, RunContext context, boolean reidentify, MigrationEngine engine)
+      throws SQLException {
+    return run(target, context, reidentify, Optional.of(engine));
+  }
+
+  /**
+   * Fingerprints the database, then installs or upgrades every prodguard object (versioned),
+   * records whether the environment is protected, guards the migration engine's history table when
+   * it exists (protected environments), installs the DDL guard last (protected PostgreSQL, as a
+   * superuser) and has the engine write its guard artifacts into the first migration location
+   * (Flyway: the callback, removing prodguard's stale {@code beforeMigrate.sql}).
+   */
+  public static Result run(
+      Target target, RunContext context, boolean reidentify, Optional<MigrationEngine> engine)
       throws SQLException {
     try (Connection c = target.connectUnchecked()) {
       Result r = fingerprint(c, target, context, reidentify);
-      r = r.withGuards(installGuards(c, target, context, historyTable));
+      r = r.withGuards(installGuards(c, target, context, engine));
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("fingerprint", r.fingerprint());
       details.put("server_identity", r.serverIdentity());
       r.previous().ifPresent(p -> details.put("previous", p));
       details.put("protected", r.guards().databaseProtected());
-      details.put("callback", r.guards().callback().label());
+      List<GuardArtifactFiles.Write> artifacts = r.guards().artifacts();
+      if (!artifacts.isEmpty()) {
+        details.put("callback", artifacts.get(0).written().label());
+      }
       details.put("ddl_guard", r.guards().ddlGuard().state().label());
       details.put("history_guard", r.guards().historyGuard().state().label());
-      if (r.guards().legacyCallbackRemoved()) {
-        details.put("legacy_callback_removed", CallbackFile.LEGACY_NAME);
+      List<String> removed =
+          artifacts.stream()
+              .flatMap(a -> a.removed().stream())
+              .map(GuardArtifactFiles.Removed::fileName)
+              .toList();
+      if (!removed.isEmpty()) {
+        details.put("legacy_callback_removed", String.join(", ", removed));
       }
       AuditLog.append(
           c,
@@ -109,9 +136,10 @@ public final class FingerprintInit {
   }
 
   private static Guards installGuards(
-      Connection c, Target target, RunContext context, Optional<String> historyTable)
+      Connection c, Target target, RunContext context, Optional<MigrationEngine> engine)
       throws SQLException {
     DatabaseSupport d = target.dialect();
+    Optional<String> historyTable = engine.flatMap(MigrationEngine::historyTable);
     PipelineSchema.ensure(c, d);
     boolean prot = target.environment().isProtected();
     DatabaseGuards.configure(c, prot, createdBy(target, context), context.clock().instant());
@@ -132,15 +160,9 @@ public final class FingerprintInit {
                 DatabaseGuards.ddlGuard(c, d),
                 false,
                 Optional.of("'" + target.name() + "' is not protected: no DDL guard needed"));
-    CallbackFile.Write w = CallbackFile.write(target.config(), d);
-    return new Guards(
-        w.callback(),
-        CallbackFile.check(target.config(), d).path(),
-        w.legacyRemoved(),
-        prot,
-        ddl,
-        historyTable,
-        history);
+    List<GuardArtifactFiles.Write> artifacts =
+        engine.map(e -> e.writeGuardArtifacts(target.config(), d)).orElse(List.of());
+    return new Guards(artifacts, prot, ddl, historyTable, history);
   }
 
   private static String createdBy(Target target, RunContext context) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.prodguard.db.Guarantee;
-import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.flyway.CallbackFile;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,11 +1,12 @@
 package dev.prodguard.flyway;
 
 import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.GuardArtifact;
+import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
@@ -289,13 +290,21 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public List<GuardArtifact> guardArtifacts(DatabaseSupport d) {
-    return List.of(
-        new GuardArtifact(
-            CallbackFile.NAME,
-            CallbackFile.expected(d),
-            "the Flyway callback",
-            "a Flyway migrate run by hand (CLI, Maven or Gradle plugin, Spring Boot)",
-            "callbacks of your own go in beforeEachMigrate__<description>.sql"));
+    return List.of(CallbackFile.artifact(d));
+  }
+
+  /** The callback, and a stale {@code beforeMigrate.sql} of an earlier prodguard next to it. */
+  @Override
+  public List<GuardArtifactFiles.Check> checkGuardArtifacts(
+      ProdguardConfig config, DatabaseSupport d) {
+    return List.of(CallbackFile.check(config, d));
+  }
+
+  /** Writes the callback and removes prodguard's own stale {@code beforeMigrate.sql}. */
+  @Override
+  public List<GuardArtifactFiles.Write> writeGuardArtifacts(
+      ProdguardConfig config, DatabaseSupport d) {
+    return List.of(CallbackFile.write(config, d));
   }
 
   /**

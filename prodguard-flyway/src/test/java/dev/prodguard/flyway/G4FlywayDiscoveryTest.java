@@ -9,7 +9,6 @@ import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.findings.Finding;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.migration.MigrationFiles;

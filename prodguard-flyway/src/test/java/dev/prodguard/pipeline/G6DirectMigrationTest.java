@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.flyway.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.support.DatabaseSupport;

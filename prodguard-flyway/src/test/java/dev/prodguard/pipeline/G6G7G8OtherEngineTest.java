@@ -3,11 +3,17 @@ package dev.prodguard.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.guard.GuardStatus;
+import dev.prodguard.migration.GuardArtifactFiles;
+import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.support.DatabaseSupport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The seam: the pipeline's guarantees hold for a migration engine that is not Flyway ({@link
- * NumberedScriptEngine}: numbered scripts applied by plain JDBC, its own history table). Nothing in
- * the pipeline, the linter or the guards knows Flyway's naming, callbacks or history table.
+ * NumberedScriptEngine}: numbered scripts applied by plain JDBC, its own history table, its own
+ * guard artifact). Nothing in the pipeline, the linter or the guards knows Flyway's naming,
+ * callbacks or history table.
  */
 @DisplayName("G6-G8 through a migration engine that is not Flyway")
 class G6G7G8OtherEngineTest {
@@ -35,8 +42,8 @@ class G6G7G8OtherEngineTest {
       "G7: verify, backup and deploy run the engine's scripts in its order, bound to the verified"
           + " bytes; G6: its history table is guarded after the first deploy")
   void verifiedSetInOrder(DatabaseKind kind) throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
-      NumberedScriptEngine engine = new NumberedScriptEngine();
+    NumberedScriptEngine engine = new NumberedScriptEngine();
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir, engine)) {
       f.migration("002_more.sql", "INSERT INTO orders VALUES (2);\n");
       f.migration("001_orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
 
@@ -44,7 +51,9 @@ class G6G7G8OtherEngineTest {
       assertThat(v.set().pending())
           .extracting(p -> p.file().fileName())
           .containsExactly("001_orders.sql", "002_more.sql");
-      assertThat(v.set().callbacks()).isEmpty();
+      assertThat(v.set().callbacks())
+          .extracting(MigrationFile::fileName)
+          .containsExactly(NumberedScriptEngine.GUARD);
 
       // G7: a script changed after verify is not what was verified
       f.migration("002_more.sql", "INSERT INTO orders VALUES (2);\nDELETE FROM orders;\n");
@@ -83,10 +92,51 @@ class G6G7G8OtherEngineTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6 through the engine: init-fingerprint writes the engine's own guard artifact, not Flyway's"
+          + " callback; status reports that artifact (ok, then modified, with its name), never a"
+          + " Flyway callback; verify refuses while it is modified")
+  void ownGuardArtifacts(DatabaseKind kind) throws Exception {
+    NumberedScriptEngine engine = new NumberedScriptEngine();
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir, engine)) {
+      f.migration("001_orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+      Path guard = f.migrations.resolve(NumberedScriptEngine.GUARD);
+      String written = engine.guardArtifacts(DatabaseSupport.of(kind)).get(0).content();
+
+      String onDisk = Files.readString(guard);
+      GuardStatus ok = f.pipeline(engine).status("prod").guards();
+      Files.writeString(guard, written + "-- edited\n");
+      GuardStatus modified = f.pipeline(engine).status("prod").guards();
+      GuardRefusal refused =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline(engine).verify("prod"));
+
+      assertThat(onDisk).isEqualTo(written);
+      assertThat(f.migrations.resolve("beforeEachMigrate.sql")).doesNotExist();
+      assertThat(ok.artifacts())
+          .extracting(GuardArtifactFiles.Check::path, GuardArtifactFiles.Check::state)
+          .containsExactly(tuple("db/migration/_before_each.sql", GuardArtifactFiles.State.OK));
+      assertThat(ok.problems()).isEmpty();
+      assertThat(modified.problems())
+          .containsExactly(
+              "the numbered-script guard db/migration/_before_each.sql is modified: run"
+                  + " 'prodguard init-fingerprint ENV' to write it, then commit it");
+      assertThat(modified.toJson().get("callback").toString())
+          .contains("_before_each.sql", "modified");
+      assertThat(refused).isNotNull();
+      assertThat(refused.guarantee()).isEqualTo(Guarantee.G6);
+      assertThat(refused.why())
+          .contains("the numbered-script guard db/migration/_before_each.sql is modified")
+          .doesNotContain("Flyway");
+      assertThat(f.tableExists("orders")).isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G4 through the engine: verify lints the engine's scripts and refuses a DROP TABLE")
   void lintedThroughTheEngine(DatabaseKind kind) throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
-      NumberedScriptEngine engine = new NumberedScriptEngine();
+    NumberedScriptEngine engine = new NumberedScriptEngine();
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir, engine)) {
       f.migration("001_orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
       f.pipeline(engine).promote("prod");
       f.migration("002_drop.sql", "DROP TABLE orders;\n");
@@ -105,7 +155,7 @@ class G6G7G8OtherEngineTest {
   @EnumSource(DatabaseKind.class)
   @DisplayName("G8 through the engine: while one deploy runs, a second deploy is refused")
   void oneDeployAtATime(DatabaseKind kind) throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir, new NumberedScriptEngine())) {
       f.migration("001_orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
       NumberedScriptEngine held = new NumberedScriptEngine().hold();
       String id = f.pipeline(held).verify("prod").run().orElseThrow().id();

@@ -12,9 +12,10 @@ import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.flyway.CallbackFile;
 import dev.prodguard.flyway.FlywayMigrationEngine;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.testing.Configs;
@@ -67,15 +68,21 @@ class G6GuardChecksTest {
       assertThat(modified.why()).contains("db/migration/beforeEachMigrate.sql is modified");
       assertThat(modified.fix()).contains("prodguard init-fingerprint prod");
       assertThat(missing.why()).contains("db/migration/beforeEachMigrate.sql is missing");
-      assertThat(statusModified.guards().callback().state()).isEqualTo(CallbackFile.State.MODIFIED);
-      assertThat(statusMissing.guards().callback().state()).isEqualTo(CallbackFile.State.MISSING);
+      assertThat(statusModified.guards().artifacts().get(0).state())
+          .isEqualTo(GuardArtifactFiles.State.MODIFIED);
+      assertThat(statusMissing.guards().artifacts().get(0).state())
+          .isEqualTo(GuardArtifactFiles.State.MISSING);
       assertThat(statusMissing.guards().problems()).anyMatch(p -> p.contains("is missing"));
 
       RunContext ci = f.ci();
       FingerprintInit.Result again =
           FingerprintInit.run(
-              Target.prepare(f.config(), "prod", ci, Target.Access.MUTATE, "init"), ci, false);
-      assertThat(again.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
+              Target.prepare(f.config(), "prod", ci, Target.Access.MUTATE, "init"),
+              ci,
+              false,
+              new FlywayMigrationEngine());
+      assertThat(again.guards().artifacts().get(0).written())
+          .isEqualTo(GuardArtifactFiles.Written.CREATED);
       assertThat(f.pipeline().promote("prod").deploy()).isPresent();
       assertThat(f.pipeline().status("prod").guards().problems()).isEmpty();
     }
@@ -180,7 +187,8 @@ class G6GuardChecksTest {
                   Target.Access.MUTATE,
                   "init"),
               ci,
-              false);
+              false,
+              new FlywayMigrationEngine());
       String fp = "    fingerprint: " + init.fingerprint() + "\n";
       Configs.write(dir, String.format(yaml, fp, "guards: { require-ddl-trigger: true }\n"));
       ProdguardConfig strict = ConfigLoader.load(dir.resolve("prodguard.yml"));
@@ -244,7 +252,7 @@ class G6GuardChecksTest {
               Target.prepare(f.config(), "prod", ci, Target.Access.MUTATE, "init"),
               ci,
               false,
-              Optional.of("flyway_schema_history"));
+              new FlywayMigrationEngine());
       Results.Verify repaired = f.pipeline().verify("prod");
 
       assertThat(deployed).isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
@@ -294,7 +302,8 @@ class G6GuardChecksTest {
                       Target.Access.MUTATE,
                       "init"),
                   ci,
-                  false)
+                  false,
+                  new FlywayMigrationEngine())
               .fingerprint();
       Configs.write(dir, String.format(yaml, "    fingerprint: " + fp + "\n"));
       Pipeline p =
@@ -387,7 +396,8 @@ class G6GuardChecksTest {
                       Target.Access.MUTATE,
                       "init"),
                   ci,
-                  false)
+                  false,
+                  new FlywayMigrationEngine())
               .fingerprint();
       try (Connection admin = db.connect()) {
         assertThat(DatabaseGuards.installDdlGuard(admin, DatabaseSupport.of(admin)).state())
@@ -427,7 +437,8 @@ class G6GuardChecksTest {
               Target.Access.MUTATE,
               "init"),
           ci,
-          false);
+          false,
+          new FlywayMigrationEngine());
       String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
       try (Connection c = DriverManager.getConnection(roleUrl)) {
         DatabaseSupport d = DatabaseSupport.of(c);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.flyway.CallbackFile;
 import dev.prodguard.migration.MigrationEngine;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.guard.CallbackFile;
+import dev.prodguard.flyway.CallbackFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,12 +4,14 @@ import dev.prodguard.config.ConfigException;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.support.DatabaseSupport;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -33,11 +35,14 @@ import javax.sql.DataSource;
  * A migration engine that is not Flyway, to prove the seam: numbered scripts {@code 001_name.sql}
  * applied in number order by plain JDBC, one transaction each, statements split at a {@code ;} that
  * ends a line, recorded in its own history table {@code numbered_history} (number, script,
- * SHA-256). It has no callbacks and no guard artifacts; every other file is not run. With {@link
- * #hold()}, a migrate waits at its start until released (a deploy held mid-way).
+ * SHA-256). Its one callback is its guard artifact {@value #GUARD}: run before each script inside
+ * that script's transaction, it calls {@code prodguard_assert_deploy()}, so a hand-run of the
+ * engine fails on a protected database; every other file is not run. With {@link #hold()}, a
+ * migrate waits at its start until released (a deploy held mid-way).
  */
 final class NumberedScriptEngine implements MigrationEngine {
   static final String HISTORY = "numbered_history";
+  static final String GUARD = "_before_each.sql";
   private static final Pattern NAME = Pattern.compile("(\\d+)_([A-Za-z0-9_]+)\\.sql");
 
   final CountDownLatch inside = new CountDownLatch(1);
@@ -61,12 +66,37 @@ final class NumberedScriptEngine implements MigrationEngine {
   }
 
   @Override
+  public List<GuardArtifact> guardArtifacts(DatabaseSupport d) {
+    return List.of(
+        new GuardArtifact(
+            GUARD,
+            "-- prodguard G6: numbered scripts run by hand fail. DO NOT DELETE OR EDIT THIS FILE.\n"
+                + "-- The numbered-script runner runs it before each script, in its transaction.\n"
+                + d.assertDeployCall()
+                + ";\n",
+            "the numbered-script guard",
+            "a numbered script run by hand",
+            "scripts of your own go in NNN_name.sql"));
+  }
+
+  @Override
   public MigrationSources discover(MigrationFiles files, DatabaseKind kind) {
+    String guard = guardArtifacts(DatabaseSupport.of(kind)).get(0).content();
     List<MigrationSource> scripts = new ArrayList<>();
+    List<MigrationSource> callbacks = new ArrayList<>();
     List<MigrationSource> rest = new ArrayList<>();
     for (MigrationFile f : files.all()) {
       Matcher m = NAME.matcher(f.relativePath());
-      if (m.matches()) {
+      if (f.relativePath().equals(GUARD)) {
+        boolean own =
+            new String(f.bytes(), StandardCharsets.UTF_8).replace("\r\n", "\n").equals(guard);
+        callbacks.add(
+            new MigrationSource(
+                f,
+                own ? MigrationSource.Role.GUARD_ARTIFACT : MigrationSource.Role.CALLBACK,
+                Optional.empty(),
+                files.shown(f)));
+      } else if (m.matches()) {
         MigrationId id =
             new MigrationId(
                 MigrationId.Kind.VERSIONED,
@@ -87,6 +117,7 @@ final class NumberedScriptEngine implements MigrationEngine {
       }
     }
     List<MigrationSource> all = new ArrayList<>(scripts);
+    all.addAll(callbacks);
     all.addAll(rest);
     return new MigrationSources(files, all);
   }
@@ -123,6 +154,17 @@ final class NumberedScriptEngine implements MigrationEngine {
     return EngineStatements.of(out);
   }
 
+  private List<MigrationSource> scripts(MigrationFiles files) {
+    return discover(files, DatabaseKind.POSTGRESQL).all().stream()
+        .filter(s -> s.role() == MigrationSource.Role.VERSIONED)
+        .toList();
+  }
+
+  /** The guard (or what is in its place) in the snapshot, run before each script. */
+  private Optional<MigrationFile> guard(MigrationFiles files) {
+    return files.all().stream().filter(f -> f.relativePath().equals(GUARD)).findFirst();
+  }
+
   /** Number to SHA-256 of what is recorded as applied; empty before the first migrate. */
   private static Map<Integer, String> applied(Connection c) throws SQLException {
     Map<Integer, String> out = new LinkedHashMap<>();
@@ -148,7 +190,7 @@ final class NumberedScriptEngine implements MigrationEngine {
     try (Connection c = dataSource.getConnection()) {
       Map<Integer, String> applied = applied(c);
       Map<Integer, MigrationFile> scripts = new LinkedHashMap<>();
-      for (MigrationSource s : discover(files, DatabaseKind.POSTGRESQL).analysed()) {
+      for (MigrationSource s : scripts(files)) {
         scripts.put(number(s.file()), s.file());
       }
       applied.forEach(
@@ -172,7 +214,7 @@ final class NumberedScriptEngine implements MigrationEngine {
       Map<Integer, String> applied = applied(c);
       int last = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
       List<PendingMigration> out = new ArrayList<>();
-      for (MigrationSource s : discover(files, DatabaseKind.POSTGRESQL).analysed()) {
+      for (MigrationSource s : scripts(files)) {
         if (number(s.file()) > last) {
           out.add(
               new PendingMigration(
@@ -215,8 +257,11 @@ final class NumberedScriptEngine implements MigrationEngine {
         try (Statement st = c.createStatement();
             PreparedStatement record =
                 c.prepareStatement("INSERT INTO " + HISTORY + " VALUES (?, ?, ?)")) {
-          for (EngineStatements.Statement s :
-              statements(p.file(), DatabaseKind.POSTGRESQL).statements()) {
+          List<EngineStatements.Statement> run = new ArrayList<>();
+          guard(files)
+              .ifPresent(g -> run.addAll(statements(g, DatabaseKind.POSTGRESQL).statements()));
+          run.addAll(statements(p.file(), DatabaseKind.POSTGRESQL).statements());
+          for (EngineStatements.Statement s : run) {
             st.execute(s.sql());
           }
           record.setInt(1, number(p.file()));

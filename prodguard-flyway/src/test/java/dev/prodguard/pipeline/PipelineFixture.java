@@ -72,8 +72,23 @@ final class PipelineFixture implements AutoCloseable {
     return create(kind, dir, "prod", true, false);
   }
 
+  /** A protected 'prod' environment whose init-fingerprint wrote {@code engine}'s guard files. */
+  static PipelineFixture prod(DatabaseKind kind, Path dir, MigrationEngine engine) {
+    return create(kind, dir, "prod", true, false, engine);
+  }
+
   static PipelineFixture create(
       DatabaseKind kind, Path dir, String env, boolean isProtected, boolean restoreCheck) {
+    return create(kind, dir, env, isProtected, restoreCheck, new FlywayMigrationEngine());
+  }
+
+  static PipelineFixture create(
+      DatabaseKind kind,
+      Path dir,
+      String env,
+      boolean isProtected,
+      boolean restoreCheck,
+      MigrationEngine engine) {
     PipelineFixture f = new PipelineFixture(kind, dir, env, isProtected, restoreCheck);
     try {
       Files.createDirectories(f.migrations);
@@ -83,7 +98,8 @@ final class PipelineFixture implements AutoCloseable {
           FingerprintInit.run(
                   Target.prepare(bare, env, ci, Target.Access.MUTATE, "init-fingerprint"),
                   ci,
-                  false)
+                  false,
+                  engine)
               .fingerprint();
       Configs.write(dir, f.yaml(f.fingerprint));
       f.migration(

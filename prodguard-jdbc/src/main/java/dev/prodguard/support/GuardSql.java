@@ -14,7 +14,7 @@ public interface GuardSql {
   String registerSession();
 
   /**
-   * The statement of the Flyway callback ({@code guard.CallbackFile}): {@code SELECT
+   * The statement of the Flyway callback ({@code flyway.CallbackFile}): {@code SELECT
    * prodguard_assert_deploy()} or {@code CALL prodguard_assert_deploy()}, without the semicolon.
    */
   String assertDeployCall();

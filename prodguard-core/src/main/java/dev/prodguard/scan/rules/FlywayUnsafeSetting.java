@@ -2,7 +2,6 @@ package dev.prodguard.scan.rules;
 
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
@@ -43,7 +42,7 @@ public final class FlywayUnsafeSetting implements Rule {
     return "Each of these lets Flyway destroy data or apply a history nobody verified: clean"
         + " drops every object, disabled validation and ignore patterns hide edited or missing"
         + " migrations, and skipped or relocated callbacks drop prodguard's "
-        + CallbackFile.NAME
+        + ProdguardIntegrity.CALLBACK
         + " check.";
   }
 
@@ -85,7 +84,7 @@ public final class FlywayUnsafeSetting implements Rule {
                 v.equals("true") ? "ignores migrations that validation should report" : null;
             case "skipdefaultcallbacks" ->
                 v.equals("true")
-                    ? "skips the SQL callbacks, prodguard's " + CallbackFile.NAME
+                    ? "skips the SQL callbacks, prodguard's " + ProdguardIntegrity.CALLBACK
                     : null;
             case "callbacklocations" ->
                 covers(s.value(), context.callbackLocation())
@@ -93,7 +92,7 @@ public final class FlywayUnsafeSetting implements Rule {
                     : "moves callbacks away from "
                         + context.callbackLocation()
                         + ", where prodguard's "
-                        + CallbackFile.NAME
+                        + ProdguardIntegrity.CALLBACK
                         + " lives";
             default -> null;
           };

@@ -4,7 +4,6 @@ import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
-import dev.prodguard.guard.CallbackFile;
 import dev.prodguard.scan.Excerpts;
 import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.Rule;
@@ -22,14 +21,22 @@ import java.util.regex.Pattern;
 /**
  * prodguard's own installation in a prodguard-managed repository (one with {@code prodguard.yml}):
  * the contract exists and is committed; the first migration location holds a committed Flyway
- * callback ({@link CallbackFile#NAME}) that calls {@code prodguard_assert_deploy()} (G6), and no
- * stale {@code beforeMigrate.sql} that calls it on every migrate; every protected environment has a
+ * callback ({@link #CALLBACK}) that calls {@code prodguard_assert_deploy()} (G6), and no stale
+ * {@code beforeMigrate.sql} that calls it on every migrate; every protected environment has a
  * fingerprint (G2). A repository without {@code prodguard.yml} is not managed by prodguard and
  * these checks do not apply (docs/scan.md).
  */
 public final class ProdguardIntegrity implements Rule {
   public static final String ID = "prodguard-integrity";
-  public static final String CALLBACK = CallbackFile.NAME;
+
+  /**
+   * Flyway's callback as prodguard-flyway's {@code CallbackFile} names it (a test there keeps the
+   * two equal).
+   */
+  public static final String CALLBACK = "beforeEachMigrate.sql";
+
+  /** The callback earlier prodguard versions wrote, as {@code LEGACY_CALLBACK}. */
+  public static final String LEGACY_CALLBACK = "beforeMigrate.sql";
 
   private static final Pattern ASSERT_CALL =
       Pattern.compile("(?i)\\bprodguard_assert_deploy\\s*\\(\\s*\\)");
@@ -49,7 +56,7 @@ public final class ProdguardIntegrity implements Rule {
     return "prodguard's own safeguards missing or stale: contract, "
         + CALLBACK
         + " callback calling prodguard_assert_deploy() (and no "
-        + CallbackFile.LEGACY_NAME
+        + LEGACY_CALLBACK
         + " calling it),"
         + " fingerprints of protected environments";
   }
@@ -60,7 +67,7 @@ public final class ProdguardIntegrity implements Rule {
         + " to check migrations against, no callback means a hand-run Flyway migrate is not"
         + " stopped by the database, no fingerprint means any database passes as production."
         + " A "
-        + CallbackFile.LEGACY_NAME
+        + LEGACY_CALLBACK
         + " that calls the assert runs on every migrate, also with nothing"
         + " pending, so an application that migrates at start-up cannot start.";
   }
@@ -70,7 +77,7 @@ public final class ProdguardIntegrity implements Rule {
     return "Run 'prodguard init-fingerprint ENV --write-config' from CI for each protected"
         + " environment (it writes the fingerprint and the callback, and removes prodguard's old"
         + " "
-        + CallbackFile.LEGACY_NAME
+        + LEGACY_CALLBACK
         + "), and commit prodguard-contract.yml.";
   }
 
@@ -115,7 +122,7 @@ public final class ProdguardIntegrity implements Rule {
 
   private void callback(ScanContext context, ProdguardConfig config, List<Finding> out) {
     String location = config.migrationLocations().get(0);
-    for (String path : candidates(context, location, CallbackFile.LEGACY_NAME)) {
+    for (String path : candidates(context, location, LEGACY_CALLBACK)) {
       String text = read(context.root().resolve(path));
       if (ASSERT_CALL.matcher(CodeView.strip(text, FileKind.SQL)).find()) {
         out.add(

@@ -3,6 +3,7 @@ package dev.prodguard.guard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.prodguard.audit.AuditLog;
 import dev.prodguard.config.ProdguardConfig;
@@ -11,6 +12,9 @@ import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.flyway.CallbackFile;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.setup.FingerprintInit;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.testing.Configs;
@@ -44,12 +48,10 @@ class G6GuardObjectsTest {
 
   @TempDir Path dir;
 
-  private FingerprintInit.Result init(String url) throws SQLException {
-    return init(url, Optional.empty());
-  }
+  private final FlywayMigrationEngine engine = new FlywayMigrationEngine();
 
-  private FingerprintInit.Result init(String url, Optional<String> historyTable)
-      throws SQLException {
+  /** init-fingerprint prod for the Flyway engine: its callback, its history table when there. */
+  private FingerprintInit.Result init(String url) throws SQLException {
     ProdguardConfig config =
         Configs.load(
             dir,
@@ -60,7 +62,7 @@ class G6GuardObjectsTest {
         Target.prepare(config, "prod", ci, Target.Access.MUTATE, "init-fingerprint prod"),
         ci,
         false,
-        historyTable);
+        engine);
   }
 
   private ProdguardConfig config() {
@@ -81,8 +83,10 @@ class G6GuardObjectsTest {
       FingerprintInit.Result first = init(db.libpqUrl());
       FingerprintInit.Result again = init(db.libpqUrl());
 
-      assertThat(first.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
-      assertThat(first.guards().callbackPath()).isEqualTo("db/migration/beforeEachMigrate.sql");
+      assertThat(first.guards().artifacts())
+          .extracting(GuardArtifactFiles.Write::written, GuardArtifactFiles.Write::path)
+          .containsExactly(
+              tuple(GuardArtifactFiles.Written.CREATED, "db/migration/beforeEachMigrate.sql"));
       assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .isEqualTo(CallbackFile.expected(d))
           .contains(
@@ -91,7 +95,8 @@ class G6GuardObjectsTest {
                   : "\nCALL prodguard_assert_deploy();\n")
           .contains("DO NOT DELETE OR EDIT THIS FILE");
       assertThat(again.outcome()).isEqualTo(FingerprintInit.Outcome.UNCHANGED);
-      assertThat(again.guards().callback()).isEqualTo(CallbackFile.Written.UNCHANGED);
+      assertThat(again.guards().artifacts().get(0).written())
+          .isEqualTo(GuardArtifactFiles.Written.UNCHANGED);
       assertThat(again.guards().ddlGuard().changed()).isFalse();
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
         DatabaseGuards.Installed in = DatabaseGuards.installed(c, d, Optional.empty());
@@ -246,7 +251,8 @@ class G6GuardObjectsTest {
       assertThat(r.guards().ddlGuard().state()).isEqualTo(DatabaseGuards.DdlGuard.MISSING);
       assertThat(r.guards().ddlGuard().note().orElseThrow())
           .contains("role '" + role + "' is not a superuser");
-      assertThat(r.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
+      assertThat(r.guards().artifacts().get(0).written())
+          .isEqualTo(GuardArtifactFiles.Written.CREATED);
       String roleUrl = db.jdbcUrl().replace("user=postgres", "user=" + role);
       try (Connection c = DriverManager.getConnection(roleUrl)) {
         assertThat(DatabaseGuards.installed(c, d, Optional.empty()).assertInstalled()).isTrue();
@@ -291,10 +297,12 @@ class G6GuardObjectsTest {
       Files.createDirectories(folder);
       Path legacy = folder.resolve(CallbackFile.LEGACY_NAME);
       Files.writeString(legacy, CallbackFile.legacy(d).replace("\n", "\r\n"));
-      assertThat(CallbackFile.check(config(), d).legacy()).isEqualTo(CallbackFile.Legacy.PRODGUARD);
+      assertThat(engine.checkGuardArtifacts(config(), d).get(0).stale())
+          .extracting(GuardArtifactFiles.Stale::path, GuardArtifactFiles.Stale::removable)
+          .containsExactly(tuple("db/migration/beforeMigrate.sql", true));
 
       FingerprintInit.Result upgraded = init(db.libpqUrl());
-      CallbackFile.Check afterUpgrade = CallbackFile.check(config(), d);
+      GuardArtifactFiles.Check afterUpgrade = engine.checkGuardArtifacts(config(), d).get(0);
 
       String own = "-- our own, before every migrate\nSET @team_setting = 1;\n";
       Files.writeString(legacy, own);
@@ -305,22 +313,25 @@ class G6GuardObjectsTest {
       FingerprintInit.Result withEdited = init(db.libpqUrl());
       GuardStatus status;
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
-        status =
-            GuardStatus.read(
-                c, d, config(), config().environment("prod"), Optional.of("flyway_schema_history"));
+        status = GuardStatus.read(c, d, config(), config().environment("prod"), engine);
       }
 
-      assertThat(upgraded.guards().legacyCallbackRemoved()).isTrue();
-      assertThat(upgraded.guards().callback()).isEqualTo(CallbackFile.Written.CREATED);
-      assertThat(afterUpgrade.state()).isEqualTo(CallbackFile.State.OK);
-      assertThat(afterUpgrade.legacy()).isEqualTo(CallbackFile.Legacy.NONE);
+      assertThat(upgraded.guards().artifacts().get(0).removed())
+          .extracting(GuardArtifactFiles.Removed::fileName)
+          .containsExactly(CallbackFile.LEGACY_NAME);
+      assertThat(upgraded.guards().artifacts().get(0).written())
+          .isEqualTo(GuardArtifactFiles.Written.CREATED);
+      assertThat(afterUpgrade.state()).isEqualTo(GuardArtifactFiles.State.OK);
+      assertThat(afterUpgrade.stale()).isEmpty();
       assertThat(Files.readString(folder.resolve(CallbackFile.NAME)))
           .isEqualTo(CallbackFile.expected(d));
-      assertThat(withOwn.guards().legacyCallbackRemoved()).isFalse();
+      assertThat(withOwn.guards().artifacts().get(0).removed()).isEmpty();
       assertThat(ownAfter).isEqualTo(own);
-      assertThat(withEdited.guards().legacyCallbackRemoved()).isFalse();
+      assertThat(withEdited.guards().artifacts().get(0).removed()).isEmpty();
       assertThat(Files.readString(legacy)).isEqualTo(edited);
-      assertThat(status.callback().legacy()).isEqualTo(CallbackFile.Legacy.CALLS_ASSERT);
+      assertThat(status.artifacts().get(0).stale())
+          .extracting(GuardArtifactFiles.Stale::path, GuardArtifactFiles.Stale::removable)
+          .containsExactly(tuple("db/migration/beforeMigrate.sql", false));
       assertThat(status.problems())
           .anyMatch(p -> p.contains("db/migration/beforeMigrate.sql is stale"));
       assertThat(status.toJson().get("callback").toString()).contains("stale");
@@ -352,8 +363,8 @@ class G6GuardObjectsTest {
               + (kind == DatabaseKind.POSTGRESQL ? "true" : "1")
               + ")");
 
-      FingerprintInit.Result first = init(db.libpqUrl(), Optional.of("flyway_schema_history"));
-      FingerprintInit.Result again = init(db.libpqUrl(), Optional.of("flyway_schema_history"));
+      FingerprintInit.Result first = init(db.libpqUrl());
+      FingerprintInit.Result again = init(db.libpqUrl());
 
       assertThat(first.guards().historyGuard().state())
           .isEqualTo(DatabaseGuards.HistoryGuard.INSTALLED);
@@ -392,7 +403,7 @@ class G6GuardObjectsTest {
           "CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version"
               + " VARCHAR(50), success BOOLEAN NOT NULL)",
           "INSERT INTO flyway_schema_history VALUES (1, '1', true)");
-      init(db.libpqUrl(), Optional.of("flyway_schema_history"));
+      init(db.libpqUrl());
       try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
         AuditLog.append(
             c,
