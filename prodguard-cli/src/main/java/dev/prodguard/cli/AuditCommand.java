@@ -33,8 +33,7 @@ public final class AuditCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "50", description = "newest N rows (0: all)")
   int limit;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -50,7 +49,7 @@ public final class AuditCommand implements Callable<Integer> {
       rows = AuditLog.read(c.connection(), limit);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == Format.json) {
+    if (format.json()) {
       out.println(Json.write(rows));
       return Main.OK;
     }
@@ -93,8 +92,7 @@ public final class AuditCommand implements Callable<Integer> {
         description = "a head recorded earlier")
     String expectHead;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json")
-    Format format;
+    @Mixin FormatOption format;
 
     @Override
     public Integer call() throws Exception {
@@ -111,7 +109,7 @@ public final class AuditCommand implements Callable<Integer> {
       }
       PrintWriter out = spec.commandLine().getOut();
       String head = v.head().map(h -> h.seq() + ":" + h.hash()).orElse("(empty)");
-      if (format == Format.json) {
+      if (format.json()) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("environment", environment);
         j.put("intact", v.intact());

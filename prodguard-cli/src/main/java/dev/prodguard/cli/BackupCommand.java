@@ -32,8 +32,7 @@ public final class BackupCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", description = "the run to back up (default: latest)")
   String run;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -42,7 +41,7 @@ public final class BackupCommand implements Callable<Integer> {
     Results.Backup b =
         PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
             .backup(environment, Optional.ofNullable(run));
-    if (format == Format.json) {
+    if (format.json()) {
       out.println(Json.write(b.toJson()));
       return Main.OK;
     }

@@ -17,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -38,8 +37,7 @@ public final class CheckCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ENV", arity = "0..1", description = "environment name")
   String environment;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -50,7 +48,7 @@ public final class CheckCommand implements Callable<Integer> {
       Target t = Target.prepare(config, environment, context, Target.Access.READ, "check");
       Checked r = check(t);
       DatabaseMetadata m = r.metadata();
-      if (format == Format.json) {
+      if (format.json()) {
         Map<String, Object> j = json(environment, "ok", t.url().toString(), m, null);
         j.put("guards", r.guards().toJson());
         out.println(Json.write(j));
@@ -93,7 +91,7 @@ public final class CheckCommand implements Callable<Integer> {
             json(env.name(), "refused", null, null, r.guarantee().label() + ": " + r.why()));
       }
     }
-    if (format == Format.json) {
+    if (format.json()) {
       out.println(Json.write(results));
     } else {
       for (Map<String, Object> r : results) {

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -33,8 +32,7 @@ public final class CiWhoamiCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() {
@@ -45,7 +43,7 @@ public final class CiWhoamiCommand implements Callable<Integer> {
     try {
       id = CiVerifiers.forConfig(config).verify(common.context(), ACTION);
     } catch (CiRefusal r) {
-      if (format != Format.json) {
+      if (!format.json()) {
         throw r; // the one-screen refusal on stderr, exit 1
       }
       Map<String, Object> json = new LinkedHashMap<>();
@@ -58,7 +56,7 @@ public final class CiWhoamiCommand implements Callable<Integer> {
       out.println(Json.write(json));
       return Main.REFUSED;
     }
-    if (format == Format.json) {
+    if (format.json()) {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("status", "ok");
       json.put("mode", id.mode());

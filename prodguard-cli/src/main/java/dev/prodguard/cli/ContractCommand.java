@@ -155,8 +155,7 @@ public final class ContractCommand implements Runnable {
     @Parameters(paramLabel = "REV", description = "git revision to compare with, e.g. origin/main")
     String rev;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json")
-    Format format;
+    @Mixin FormatOption format;
 
     @Option(names = "--fail-on-loosening", description = "exit 1 when the contract is loosened")
     boolean failOnLoosening;
@@ -181,7 +180,7 @@ public final class ContractCommand implements Runnable {
       boolean loosened =
           changes.stream().anyMatch(c -> c.direction() == ContractDiff.Direction.LOOSENED);
       PrintWriter out = spec.commandLine().getOut();
-      if (format == Format.json) {
+      if (format.json()) {
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("revision", rev);
         j.put("contract", rel);

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
+    resourceBundle = "dev.prodguard.cli.DemoFormats",
     mixinStandardHelpOptions = true,
     description = {
       "Try every guarantee for real on two embedded PostgreSQL servers.",
@@ -42,11 +44,7 @@ public final class DemoCommand implements Callable<Integer> {
       description = "keep the servers and the project running for exploration until Ctrl-C")
   boolean keep;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text, or json (the summary on stdout, the story on stderr)")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -72,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
     cmd.add("--cli-jar");
     cmd.add(own.get().toString());
     cmd.add("--format");
-    cmd.add(format.name());
+    cmd.add(format.get().name());
     if (keep) {
       cmd.add("--keep");
     }

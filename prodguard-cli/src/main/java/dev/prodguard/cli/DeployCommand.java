@@ -32,8 +32,7 @@ public final class DeployCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", description = "the run to deploy (default: latest)")
   String run;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -47,7 +46,7 @@ public final class DeployCommand implements Callable<Integer> {
     } catch (DeployFailure f) {
       return PipelineSupport.failed(f, spec.commandLine().getErr());
     }
-    if (format == Format.json) {
+    if (format.json()) {
       out.println(Json.write(d.toJson()));
       return Main.OK;
     }

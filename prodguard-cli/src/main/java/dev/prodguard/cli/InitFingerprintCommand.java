@@ -46,8 +46,7 @@ public final class InitFingerprintCommand implements Callable<Integer> {
               + " original. Recorded in the audit log.")
   boolean reidentify;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -74,7 +73,7 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       written = true;
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (format == Format.json) {
+    if (format.json()) {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("outcome", result.outcome().name().toLowerCase());
       json.put("environment", environment);

@@ -1,5 +1,6 @@
 package dev.prodguard.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.EnvironmentConfig;
@@ -8,12 +9,17 @@ import dev.prodguard.config.ServerKind;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.findings.Cover;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.JsonWriter;
+import dev.prodguard.findings.JunitWriter;
+import dev.prodguard.findings.Location;
+import dev.prodguard.findings.SarifWriter;
+import dev.prodguard.findings.Severity;
+import dev.prodguard.findings.TextWriter;
 import dev.prodguard.flyway.FlywayMigrationEngine;
-import dev.prodguard.lint.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
-import dev.prodguard.lint.Severity;
-import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.Rules;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
@@ -25,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +47,7 @@ import picocli.CommandLine.Spec;
 /** {@code prodguard lint [PATHS]}: contract and safety analysis of migrations (G4). */
 @Command(
     name = "lint",
+    resourceBundle = FormatOption.FINDINGS_BUNDLE,
     mixinStandardHelpOptions = true,
     description = {
       "Analyse SQL migrations against the contract (no database needed).",
@@ -60,11 +68,7 @@ public final class LintCommand implements Callable<Integer> {
       description = "apply this environment's contract severity (protected: forbidden = error)")
   String environment;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text, json, sarif or junit (default: ${DEFAULT-VALUE})")
-  LintFormat format;
+  @Mixin FormatOption format;
 
   @Option(
       names = "--changed-since",
@@ -165,85 +169,45 @@ public final class LintCommand implements Callable<Integer> {
   }
 
   private String render(LintReport report, Path base, String label, DatabaseKind kind) {
-    List<ReportItem> items = items(report, base);
+    List<Finding> findings = relative(report, base);
     List<String> files = report.files().stream().map(f -> relative(base, f)).toList();
-    return switch (format) {
-      case text -> text(report, items, label, kind);
-      case json -> json(report, items, files, label) + "\n";
-      case sarif -> SarifReport.write(version(), ruleInfos(), items) + "\n";
-      case junit -> JunitReport.write("prodguard lint", files, items);
+    return switch (format.get()) {
+      case text -> text(report, findings, label, kind);
+      case json -> json(report, findings, files, label);
+      case sarif -> SarifWriter.write(version(), base.toUri(), new Rules().reported(), findings);
+      case junit -> junit(findings, files);
     };
   }
 
-  static List<ReportItem> items(LintReport report, Path base) {
-    List<ReportItem> items = new ArrayList<>();
+  /** The findings with paths relative to the base directory (the folder of prodguard.yml). */
+  static List<Finding> relative(LintReport report, Path base) {
+    List<Finding> out = new ArrayList<>();
     for (Finding f : report.findings()) {
-      items.add(
-          new ReportItem(
-              f.rule(),
-              f.severity().id(),
-              relative(base, f.file()),
-              f.line(),
-              f.column(),
-              f.message(),
-              f.excerpt(),
-              f.recipe(),
-              f.coveredBy()));
+      Finding r = f.withLocation(f.location().inFile(relative(base, f.file())));
+      if (f.covered() && f.coveredBy().entry() != null) {
+        Location entry = f.coveredBy().entry();
+        r =
+            r.withCover(
+                new Cover(f.coveredBy().reason(), entry.inFile(relative(base, entry.file()))));
+      }
+      out.add(r);
     }
-    return items;
+    return out;
   }
 
-  static List<ReportItem.RuleInfo> ruleInfos() {
-    List<ReportItem.RuleInfo> rules = new ArrayList<>();
-    for (Rule r : Rules.all()) {
-      rules.add(new ReportItem.RuleInfo(r.id(), r.summary(), r.recipe(), r.defaultSeverity().id()));
-    }
-    rules.add(
-        new ReportItem.RuleInfo(
-            Linter.UNUSED_EXCEPTION,
-            "A contract exception that covers no finding hides future changes.",
-            "Delete the entry from the contract, or correct its migration or rule.",
-            "error"));
-    return rules;
-  }
-
-  private String text(LintReport r, List<ReportItem> items, String label, DatabaseKind kind) {
-    StringBuilder sb = new StringBuilder();
-    for (ReportItem i : items) {
-      sb.append(i.file())
-          .append(':')
-          .append(i.line())
-          .append(':')
-          .append(i.column())
-          .append(": ")
-          .append(i.suppressedBy() != null ? "covered " + i.level() : i.level())
-          .append(" [")
-          .append(i.rule())
-          .append("] ")
-          .append(i.message())
-          .append('\n');
-      if (i.excerpt() != null && !i.excerpt().isEmpty()) {
-        sb.append("    ").append(i.excerpt()).append('\n');
-      }
-      if (i.suppressedBy() != null) {
-        sb.append("    covered by a contract exception: ").append(i.suppressedBy()).append('\n');
-      } else {
-        sb.append("    fix: ").append(i.recipe()).append('\n');
-      }
-    }
+  private String text(LintReport r, List<Finding> findings, String label, DatabaseKind kind) {
+    StringBuilder sb = new StringBuilder(TextWriter.findings(findings));
     long errors = r.count(Severity.ERROR);
     long warnings = r.count(Severity.WARNING);
     sb.append(r.hasErrors() ? "FAILED: " : "ok: ")
-        .append(errors)
-        .append(errors == 1 ? " error, " : " errors, ")
-        .append(warnings)
-        .append(warnings == 1 ? " warning" : " warnings");
+        .append(TextWriter.count(errors, "error"))
+        .append(", ")
+        .append(TextWriter.count(warnings, "warning"));
     if (r.covered() > 0) {
       sb.append(", ").append(r.covered()).append(" covered by contract exceptions");
     }
     sb.append(" in ")
-        .append(r.files().size())
-        .append(r.files().size() == 1 ? " file" : " files")
+        .append(TextWriter.count(r.files().size(), "file"))
         .append(" (")
         .append(r.statements())
         .append(" statements, ")
@@ -256,39 +220,35 @@ public final class LintCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-  private String json(LintReport r, List<ReportItem> items, List<String> files, String label) {
-    Map<String, Object> j = new LinkedHashMap<>();
+  private String json(LintReport r, List<Finding> findings, List<String> files, String label) {
+    ObjectNode j = JsonWriter.object();
     j.put("ok", !r.hasErrors());
     j.put("environment", environment);
     j.put("protected", r.protectedEnvironment());
     j.put("judged", label);
     j.put("contract_sha256", r.contractSha256());
-    j.put("files", files);
+    files.forEach(j.putArray("files")::add);
     j.put("statements", r.statements());
-    List<Object> findings = new ArrayList<>();
-    for (int k = 0; k < items.size(); k++) {
-      ReportItem i = items.get(k);
-      Map<String, Object> f = new LinkedHashMap<>();
-      f.put("rule", i.rule());
-      f.put("severity", i.level());
-      f.put("file", i.file());
-      f.put("migration", r.findings().get(k).migration());
-      f.put("line", i.line());
-      f.put("column", i.column());
-      f.put("message", i.message());
-      f.put("excerpt", i.excerpt());
-      f.put("recipe", i.recipe());
-      f.put("covered", i.suppressedBy() != null);
-      f.put("covered_by", i.suppressedBy());
-      findings.add(f);
-    }
-    j.put("findings", findings);
-    Map<String, Object> summary = new LinkedHashMap<>();
+    j.set("findings", JsonWriter.findings(findings, JsonWriter.Shape.LINT));
+    ObjectNode summary = j.putObject("summary");
     summary.put("errors", r.count(Severity.ERROR));
     summary.put("warnings", r.count(Severity.WARNING));
     summary.put("covered", r.covered());
-    j.put("summary", summary);
-    return Json.write(j);
+    return JsonWriter.write(j);
+  }
+
+  /** A passing case per file without findings, one case per finding. */
+  private static String junit(List<Finding> findings, List<String> files) {
+    Set<String> withFindings = new HashSet<>();
+    findings.forEach(f -> withFindings.add(f.file()));
+    List<JunitWriter.Case> clean = new ArrayList<>();
+    for (String file : new LinkedHashSet<>(files)) {
+      if (!withFindings.contains(file)) {
+        clean.add(new JunitWriter.Case(file, "no findings"));
+      }
+    }
+    return JunitWriter.write(
+        new JunitWriter.Suite("prodguard lint", "lint", true), clean, findings);
   }
 
   // ---- shared with contract commands ---------------------------------------------------

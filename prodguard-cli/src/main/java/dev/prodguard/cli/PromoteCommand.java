@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,8 +23,7 @@ public final class PromoteCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ENV", description = "environment name")
   String environment;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -39,7 +37,7 @@ public final class PromoteCommand implements Callable<Integer> {
     } catch (DeployFailure f) {
       return PipelineSupport.failed(f, spec.commandLine().getErr());
     }
-    if (format == Format.json) {
+    if (format.json()) {
       out.println(Json.write(p.toJson()));
       return Main.OK;
     }

@@ -1,7 +1,6 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ConfigException;
-import dev.prodguard.scan.ScanFormat;
 import dev.prodguard.scan.ScanReport;
 import dev.prodguard.scan.ScanReportWriter;
 import dev.prodguard.scan.Scanner;
@@ -21,6 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code prodguard scan [DIR]}: bypass and misconfiguration scan of a repository (G5). */
 @Command(
     name = "scan",
+    resourceBundle = FormatOption.FINDINGS_BUNDLE,
     mixinStandardHelpOptions = true,
     description = {
       "Scan a repository for bypasses, direct migration calls and dangerous settings (G5).",
@@ -39,12 +39,7 @@ public final class ScanCommand implements Callable<Integer> {
       description = "repository to scan (default: the current directory)")
   Path dir;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      paramLabel = "FORMAT",
-      description = "text, json, sarif or junit (default: ${DEFAULT-VALUE})")
-  ScanFormat format;
+  @Mixin FormatOption format;
 
   @Option(
       names = {"-o", "--output"},
@@ -59,7 +54,7 @@ public final class ScanCommand implements Callable<Integer> {
     Optional<Path> config = configGiven ? Optional.of(common.config) : Optional.empty();
     ScanReport report = new Scanner().scan(dir, config);
     String version = Main.class.getPackage().getImplementationVersion();
-    String rendered = new ScanReportWriter(version).write(report, format);
+    String rendered = new ScanReportWriter(version).write(report, format.get());
     if (output != null) {
       try {
         Files.writeString(output, rendered, StandardCharsets.UTF_8);

@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -32,8 +31,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ENV", description = "environment name")
   String environment;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -41,7 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Results.Status s =
         PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).status(environment);
-    if (format == Format.json) {
+    if (format.json()) {
       out.println(Json.write(s.toJson()));
       return Main.OK;
     }

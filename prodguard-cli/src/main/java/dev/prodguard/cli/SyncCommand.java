@@ -73,8 +73,7 @@ public final class SyncCommand implements Callable<Integer> {
       description = "changed rows to show per table (default: ${DEFAULT-VALUE})")
   int show;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -100,7 +99,7 @@ public final class SyncCommand implements Callable<Integer> {
     if (revert != null) {
       Sync.Applied a = sync.revert(revert, to);
       out.print(
-          format == Format.json
+          format.json()
               ? Json.write(SyncReport.revertJson(revert, to, a)) + "\n"
               : SyncReport.revertText(revert, to, a));
       out.flush();
@@ -124,8 +123,7 @@ public final class SyncCommand implements Callable<Integer> {
     if (refused) {
       json.put("refused", true);
     }
-    out.print(
-        format == Format.json ? Json.write(json) + "\n" : SyncReport.text(plan, applied, refused));
+    out.print(format.json() ? Json.write(json) + "\n" : SyncReport.text(plan, applied, refused));
     out.flush();
   }
 

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,8 +28,7 @@ public final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ENV", description = "environment name")
   String environment;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json")
-  Format format;
+  @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
@@ -38,7 +36,7 @@ public final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Results.Verify v =
         PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).verify(environment);
-    if (format == Format.json) {
+    if (format.json()) {
       out.println(Json.write(v.toJson()));
       return Main.OK;
     }

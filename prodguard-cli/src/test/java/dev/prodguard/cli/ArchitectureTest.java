@@ -30,7 +30,9 @@ class ArchitectureTest {
     classes =
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+            // the other modules' main classes also when they come as jars (under 'verify'), never
+            // their test jars; only dev.prodguard is imported
+            .withImportOption(location -> !location.contains("-tests.jar"))
             .importPackages("dev.prodguard");
   }
 
@@ -93,6 +95,23 @@ class ArchitectureTest {
         .whereLayer("per database")
         .mayOnlyBeAccessedByLayers(
             "models", "capabilities", "use cases", "many targets", "engines", "entry points")
+        .check(classes);
+  }
+
+  @Test
+  @DisplayName("the findings model uses only the floor: lint, scan and trace can all share it")
+  void findingsOnlyOnTheFloor() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.prodguard.findings..")
+        .should()
+        .dependOnClassesThat(
+            com.tngtech.archunit.base.DescribedPredicate.describe(
+                "are prodguard classes outside findings and db",
+                c ->
+                    c.getPackageName().startsWith("dev.prodguard.")
+                        && !c.getPackageName().startsWith("dev.prodguard.findings")
+                        && !c.getPackageName().startsWith("dev.prodguard.db")))
         .check(classes);
   }
 

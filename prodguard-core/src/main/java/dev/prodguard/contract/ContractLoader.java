@@ -312,7 +312,7 @@ public final class ContractLoader {
           file,
           s.line(),
           s.key(),
-          "unknown rule '" + s.value() + "' (rules: " + String.join(", ", RuleIds.ALL) + ")");
+          "unknown rule '" + s.value() + "' (rules: " + String.join(", ", RuleIds.all()) + ")");
     }
   }
 

@@ -1,12 +1,14 @@
 package dev.prodguard.contract;
 
+import dev.prodguard.findings.RuleRegistry;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The migration-analysis rule ids a contract may name in {@code forbidden} and {@code exceptions}.
- * Kept here (not in the rules package) so that the contract can be validated without the SQL
- * analyser; a test keeps this list equal to the registered rules.
+ * The migration-analysis rule ids a contract may name in {@code forbidden} and {@code exceptions}:
+ * those of the lint rule registry, read as the {@link RuleRegistry} service {@code lint} so that
+ * the contract does not depend on the SQL analyser. The named ids and lists below are the
+ * contract's policies (DESIGN section 5); a test keeps each of them among the registered rules.
  */
 public final class RuleIds {
   public static final String UNKNOWN_STATEMENT = "unknown-statement";
@@ -36,34 +38,6 @@ public final class RuleIds {
           UNKNOWN_STATEMENT,
           TRANSACTION_CONTROL);
 
-  /** Every rule id of {@code prodguard lint}, in documentation order. */
-  public static final List<String> ALL =
-      List.of(
-          "drop-database",
-          "drop-schema",
-          "drop-cascade",
-          "drop-table",
-          "drop-column",
-          "truncate",
-          "delete-without-where",
-          "update-without-where",
-          "alter-column-type",
-          "rename-table",
-          "rename-column",
-          "grant",
-          "revoke",
-          UNKNOWN_STATEMENT,
-          DYNAMIC_SQL,
-          PROTECTED_TABLE_WRITE,
-          TRANSACTION_CONTROL,
-          "implicit-commit",
-          PRODGUARD_OBJECTS,
-          "add-not-null-column-without-default",
-          "create-index-not-concurrently",
-          "drop-index-not-concurrently",
-          "add-constraint-without-not-valid",
-          "set-not-null");
-
   /**
    * Rules that are errors on a protected environment whatever {@code forbidden} says: the analyser
    * fails closed on what it cannot see through, and protected tables are the contract itself.
@@ -79,7 +53,17 @@ public final class RuleIds {
 
   private RuleIds() {}
 
+  /** Every rule id of {@code prodguard lint}, in documentation order (the registry's). */
+  public static List<String> all() {
+    return Registry.IDS;
+  }
+
   public static boolean known(String id) {
-    return ALL.contains(id);
+    return all().contains(id);
+  }
+
+  /** Loaded on first use: the registry's rules may name the constants above. */
+  private static final class Registry {
+    static final List<String> IDS = RuleRegistry.of("lint").ruleIds();
   }
 }

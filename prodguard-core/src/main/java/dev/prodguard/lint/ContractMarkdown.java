@@ -2,6 +2,7 @@ package dev.prodguard.lint;
 
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.RuleIds;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.Rules;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.prodguard.lint;
 
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import java.util.List;
 
 /**

@@ -4,6 +4,10 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.contract.RuleIds;
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.findings.Cover;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Location;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
@@ -48,7 +52,7 @@ import java.util.regex.Pattern;
  * finding. Routines the files define, in Flyway's order, are followed where they are called.
  */
 public final class Linter {
-  public static final String UNUSED_EXCEPTION = "contract-exception-unused";
+  public static final String UNUSED_EXCEPTION = Rules.CONTRACT_EXCEPTION_UNUSED.id();
 
   /** Flyway's {@code ${flyway:filename}} (looked up case-insensitively, as Flyway does). */
   private static final Pattern FILENAME_PLACEHOLDER =
@@ -164,7 +168,7 @@ public final class Linter {
         continue;
       }
       findings.add(
-          new Finding(
+          finding(
               UNUSED_EXCEPTION,
               Severity.ERROR,
               e.file(),
@@ -182,8 +186,7 @@ public final class Linter {
                       + e.migration()
                       + ", which does not exist: remove it or fix the version",
               "{ migration: " + e.migration() + ", rule: " + e.rule() + " }",
-              "Delete the entry from the contract, or correct its migration or rule.",
-              null));
+              "Delete the entry from the contract, or correct its migration or rule."));
     }
     return new LintReport(names, statements, findings, contract.sha256(), protectedEnv);
   }
@@ -327,7 +330,7 @@ public final class Linter {
     }
     Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
     return Optional.of(
-        new Finding(
+        finding(
             unknown.id(),
             severity(unknown, contract, protectedEnv),
             f.shown(),
@@ -339,8 +342,7 @@ public final class Linter {
                 + " server will run",
             m.group(),
             "Rename the file to letters, digits, '_', '.' and single '-', or do not use"
-                + " ${flyway:filename}.",
-            null));
+                + " ${flyway:filename}."));
   }
 
   /** The first disagreement between prodguard's split and the migration tool's, as a finding. */
@@ -355,7 +357,7 @@ public final class Linter {
     Severity severity = severity(unknown, contract, protectedEnv);
     if (theirs.failure().isPresent()) {
       return Optional.of(
-          new Finding(
+          finding(
               unknown.id(),
               severity,
               f.shown(),
@@ -366,8 +368,7 @@ public final class Linter {
                   + " cannot tell what it would run: "
                   + theirs.failure().get(),
               "",
-              unknown.recipe(),
-              null));
+              unknown.recipe()));
     }
     List<EngineStatements.Statement> sent = theirs.statements();
     int n = Math.max(ours.size(), sent.size());
@@ -385,7 +386,7 @@ public final class Linter {
               : "sends \u00ab" + excerpt(tool.sql()) + "\u00bb (from line " + tool.line() + ")";
       String weRead = mine == null ? "nothing" : "\u00ab" + mine.excerpt(80) + "\u00bb";
       return Optional.of(
-          new Finding(
+          finding(
               unknown.id(),
               severity,
               f.shown(),
@@ -402,8 +403,7 @@ public final class Linter {
               mine == null ? excerpt(tool.sql()) : mine.excerpt(160),
               "Write the statement so that it reads the same everywhere: end comments with a"
                   + " line feed, avoid nested or executable comments, and end each statement with"
-                  + " the delimiter.",
-              null));
+                  + " the delimiter."));
     }
     return Optional.empty();
   }
@@ -421,7 +421,7 @@ public final class Linter {
       Contract contract,
       boolean protectedEnv) {
     SqlStatement st = op.statement();
-    return new Finding(
+    return finding(
         rule.id(),
         severity(rule, contract, protectedEnv),
         st.file(),
@@ -430,7 +430,28 @@ public final class Linter {
         st.column(),
         op.via() == null ? message : message + " (" + op.via() + ")",
         st.excerpt(160),
-        rule.recipe(),
+        rule.recipe());
+  }
+
+  private static Finding finding(
+      String rule,
+      Severity severity,
+      String file,
+      String migration,
+      int line,
+      int column,
+      String message,
+      String excerpt,
+      String recipe) {
+    return new Finding(
+        rule,
+        severity,
+        new Location(file, line, column),
+        migration,
+        message,
+        excerpt,
+        recipe,
+        Rules.GUARANTEE,
         null);
   }
 
@@ -455,7 +476,7 @@ public final class Linter {
     for (Contract.MigrationException e : contract.exceptions()) {
       if (e.rule().equals(finding.rule()) && e.migration().covers(id.get())) {
         used.add(e);
-        return finding.withCover(e.reason());
+        return finding.withCover(new Cover(e.reason(), new Location(e.file(), e.line(), 1)));
       }
     }
     return finding;
@@ -502,7 +523,7 @@ public final class Linter {
 
   private static Finding notUtf8(String path) {
     Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
-    return new Finding(
+    return finding(
         unknown.id(),
         Severity.ERROR,
         path,
@@ -511,8 +532,7 @@ public final class Linter {
         1,
         "the file is not valid UTF-8, so its statements cannot be analysed",
         "",
-        "Save the migration as UTF-8.",
-        null);
+        "Save the migration as UTF-8.");
   }
 
   public SqlSyntax syntax() {

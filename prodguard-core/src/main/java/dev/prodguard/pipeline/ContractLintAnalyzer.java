@@ -5,7 +5,7 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.environment.Target;
-import dev.prodguard.lint.Finding;
+import dev.prodguard.findings.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.migration.MigrationEngine;

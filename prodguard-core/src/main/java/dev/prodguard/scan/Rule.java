@@ -1,25 +1,34 @@
 package dev.prodguard.scan;
 
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Location;
+import dev.prodguard.findings.RuleInfo;
 import java.util.List;
 
 /**
  * One check of {@code prodguard scan}. A rule looks at one file at a time ({@link #check}) or at
- * the repository as a whole ({@link #checkRepository}); it never reads the environment.
+ * the repository as a whole ({@link #checkRepository}); it never reads the environment. Its id is
+ * used in output and in the contract's {@code scan-exceptions}; {@link #summary()} says what it
+ * finds, {@link #why()} why it matters and {@link #recipe()} what to do instead.
  */
-public interface Rule {
-  /** Stable id, used in output and in the contract's {@code scan-exceptions}. */
-  String id();
+public interface Rule extends RuleInfo {
+  /** The guarantee scan serves. */
+  String GUARANTEE = "G5";
 
-  Severity severity();
-
-  /** What it finds, one line (documentation and SARIF short description). */
-  String summary();
+  @Override
+  default String guarantee() {
+    return GUARANTEE;
+  }
 
   /** Why it matters. */
+  @Override
   String why();
 
-  /** What to do instead. */
-  String instead();
+  /** What it finds, in detail: its section of {@code scan/rules/details.md}. */
+  @Override
+  default String details() {
+    return RuleDetails.of(id());
+  }
 
   /** Whether {@link #check} wants this file; cheap (path and kind only). */
   default boolean appliesTo(ScanFile file, ScanContext context) {
@@ -32,30 +41,26 @@ public interface Rule {
 
   /** The message of a finding: the specific problem, then why, then what to do instead. */
   default String message(String specific) {
-    return specific + ". " + why() + " Instead: " + instead();
+    return specific + ". " + why() + " Instead: " + recipe();
   }
 
   default Finding finding(ScanFile file, int offset, String specific) {
     int line = file.line(offset);
     int column = file.column(offset);
-    return new Finding(
-        id(),
-        severity(),
-        file.path(),
-        line,
-        column,
-        Excerpts.of(file.lineText(line), column),
-        message(specific));
+    return finding(
+        file.path(), line, column, Excerpts.of(file.lineText(line), column), message(specific));
   }
 
   default Finding finding(ScanFile file, int line, int column, String specific) {
-    return new Finding(
-        id(),
-        severity(),
-        file.path(),
-        line,
-        column,
-        Excerpts.of(file.lineText(line), column),
-        message(specific));
+    return finding(
+        file.path(), line, column, Excerpts.of(file.lineText(line), column), message(specific));
+  }
+
+  /**
+   * A finding at {@code path:line:column}; the message already says what to do instead, so the
+   * finding carries no separate recipe.
+   */
+  default Finding finding(String path, int line, int column, String excerpt, String message) {
+    return Finding.of(this, new Location(path, line, column), message, excerpt);
   }
 }

@@ -1,5 +1,9 @@
 package dev.prodguard.scan;
 
+import dev.prodguard.findings.Cover;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Location;
+import dev.prodguard.findings.Severity;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,8 +35,34 @@ public record ScanReport(
   /** A listed file that was not scanned. */
   public record Skipped(String path, String reason) {}
 
-  /** A finding that a reviewed contract entry covers. */
-  public record Excepted(Finding finding, String reason, String contractFile, int contractLine) {}
+  /**
+   * A finding that a reviewed contract entry covers.
+   *
+   * @param finding the finding, its {@link Finding#coveredBy()} naming the entry
+   */
+  public record Excepted(Finding finding) {
+    public Excepted {
+      if (!finding.covered()) {
+        throw new IllegalArgumentException("an excepted finding names the entry that covers it");
+      }
+    }
+
+    public Excepted(Finding finding, String reason, String contractFile, int contractLine) {
+      this(finding.withCover(new Cover(reason, new Location(contractFile, contractLine, 1))));
+    }
+
+    public String reason() {
+      return finding.coveredBy().reason();
+    }
+
+    public String contractFile() {
+      return finding.coveredBy().entry().file();
+    }
+
+    public int contractLine() {
+      return finding.coveredBy().entry().line();
+    }
+  }
 
   public long errors() {
     return findings.stream().filter(f -> f.severity() == Severity.ERROR).count();

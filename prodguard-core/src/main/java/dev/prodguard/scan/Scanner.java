@@ -5,6 +5,7 @@ import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.findings.Finding;
 import dev.prodguard.scan.read.FileLister;
 import dev.prodguard.scan.rules.Rules;
 import dev.prodguard.scan.rules.UnusedScanException;
@@ -188,7 +189,7 @@ public final class Scanner {
             return false;
           }
           for (Contract.ScanException e : contract.scanExceptions()) {
-            if (e.rule().equals(f.rule()) && e.matchesPath(f.path())) {
+            if (e.rule().equals(f.rule()) && e.matchesPath(f.file())) {
               used.add(e);
               excepted.add(
                   new ScanReport.Excepted(f, e.reason(), context.contractPath(), e.line()));

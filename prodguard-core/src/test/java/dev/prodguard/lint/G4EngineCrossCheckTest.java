@@ -6,6 +6,8 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationSource;

@@ -88,7 +88,7 @@ class G5NoBypassesTest {
             "scripts/psql-prod.sh:2:1",
             "src/main/java/com/acme/Boot.java:4:45",
             "src/test/java/com/acme/Reset.java:4:6");
-    assertThat(r.findings()).noneMatch(f -> f.path().equals(".github/workflows/deploy.yml"));
+    assertThat(r.findings()).noneMatch(f -> f.file().equals(".github/workflows/deploy.yml"));
     assertThat(r.failed()).isTrue();
   }
 

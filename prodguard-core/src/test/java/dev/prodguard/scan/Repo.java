@@ -1,5 +1,6 @@
 package dev.prodguard.scan;
 
+import dev.prodguard.findings.Finding;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.prodguard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prodguard.findings.Severity;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package dev.prodguard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prodguard.findings.Finding;
 import dev.prodguard.scan.rules.Rules;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prodguard.config.ConfigException;
+import dev.prodguard.findings.OutputFormat;
 import dev.prodguard.scan.rules.Rules;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -145,7 +146,7 @@ class ScannerTest {
             .file("config/prod/secret.properties", "client-secret=t0psecret\n")
             .scan();
     assertThat(r.findings()).hasSize(5);
-    for (ScanFormat format : ScanFormat.values()) {
+    for (OutputFormat format : OutputFormat.values()) {
       String out = new ScanReportWriter("test").write(r, format);
       assertThat(out)
           .as(format.name())

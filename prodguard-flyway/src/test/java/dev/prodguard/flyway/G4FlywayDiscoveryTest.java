@@ -8,7 +8,7 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.lint.Finding;
+import dev.prodguard.findings.Finding;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.migration.MigrationFiles;

@@ -7,6 +7,8 @@ import dev.prodguard.config.ConfigException;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
@@ -115,7 +117,7 @@ class G4ContractEvaluationTest {
         .satisfies(
             f -> {
               assertThat(f.migration()).isEqualTo("V42");
-              assertThat(f.coveredBy()).isEqualTo("unused since V37");
+              assertThat(f.coveredBy().reason()).isEqualTo("unused since V37");
             });
     // the same rule in another migration and another rule in the same migration stay errors
     assertThat(r.blocking())

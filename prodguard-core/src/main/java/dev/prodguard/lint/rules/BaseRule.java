@@ -1,6 +1,6 @@
 package dev.prodguard.lint.rules;
 
-import dev.prodguard.lint.Severity;
+import dev.prodguard.findings.Severity;
 
 /** Id, severity and texts of a rule; subclasses implement {@link #check}. */
 abstract class BaseRule implements Rule {

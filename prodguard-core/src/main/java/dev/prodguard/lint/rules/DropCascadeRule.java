@@ -1,6 +1,6 @@
 package dev.prodguard.lint.rules;
 
-import dev.prodguard.lint.Severity;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.Operation.Flag;
 import dev.prodguard.sql.SqlSyntax;
@@ -20,7 +20,8 @@ public final class DropCascadeRule extends BaseRule {
         Severity.ERROR,
         "CASCADE also drops or empties every object that depends on the one named (columns of"
             + " that type, defaults, constraints, views, referencing tables), in whichever table"
-            + " they are: the migration text does not say what goes, so no rule can judge it.",
+            + " they are: the migration text does not say what goes, so no rule can judge it."
+            + " PostgreSQL only (MariaDB ignores CASCADE).",
         "Drop the dependants explicitly first (each judged by its own rule), then drop the object"
             + " without CASCADE; if the cascade is intended and reviewed, cover this migration"
             + " with a contract exception that says what it removes.");

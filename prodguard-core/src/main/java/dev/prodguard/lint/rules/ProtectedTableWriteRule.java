@@ -1,7 +1,7 @@
 package dev.prodguard.lint.rules;
 
 import dev.prodguard.contract.Contract;
-import dev.prodguard.lint.Severity;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.prodguard.lint.rules;
 
-import dev.prodguard.lint.Severity;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
 

@@ -1,10 +1,30 @@
 package dev.prodguard.lint.rules;
 
+import dev.prodguard.findings.RuleInfo;
+import dev.prodguard.findings.RuleRegistry;
+import dev.prodguard.findings.Severity;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Every rule of {@code prodguard lint}, in documentation order. */
-public final class Rules {
+/**
+ * Every rule of {@code prodguard lint}, in documentation order: the one list of lint rule ids (the
+ * contract reads it as the {@link RuleRegistry} service {@code lint}).
+ */
+public final class Rules implements RuleRegistry {
+  /** The guarantee lint serves. */
+  public static final String GUARANTEE = "G4";
+
+  /** The linter's own check of the contract: an exception that covers nothing. */
+  public static final RuleInfo CONTRACT_EXCEPTION_UNUSED =
+      RuleInfo.of(
+          "contract-exception-unused",
+          Severity.ERROR,
+          GUARANTEE,
+          "A contract exception that covers no finding hides future changes.",
+          "A contract exception that covers no finding hides future changes.",
+          "Delete the entry from the contract, or correct its migration or rule.");
+
   private static final List<Rule> ALL =
       List.of(
           new DropDatabaseRule(),
@@ -32,7 +52,25 @@ public final class Rules {
           new AddConstraintWithoutNotValidRule(),
           new SetNotNullRule());
 
-  private Rules() {}
+  /** The service instance; the rules themselves are {@link #all()}. */
+  public Rules() {}
+
+  @Override
+  public String tool() {
+    return "lint";
+  }
+
+  @Override
+  public List<Rule> rules() {
+    return ALL;
+  }
+
+  @Override
+  public List<RuleInfo> reported() {
+    List<RuleInfo> out = new ArrayList<>(ALL);
+    out.add(CONTRACT_EXCEPTION_UNUSED);
+    return out;
+  }
 
   public static List<Rule> all() {
     return ALL;

@@ -1,12 +1,12 @@
 package dev.prodguard.scan.rules;
 
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.RepoPaths;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
-import dev.prodguard.scan.Severity;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -72,7 +72,7 @@ public final class BypassFlag implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -88,7 +88,7 @@ public final class BypassFlag implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Remove the switch and fix the cause the check reports; if the check itself is wrong,"
         + " change the contract (reviewed) rather than adding a way around it.";
   }

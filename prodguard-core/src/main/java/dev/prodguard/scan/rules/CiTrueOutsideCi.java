@@ -1,12 +1,12 @@
 package dev.prodguard.scan.rules;
 
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
 import dev.prodguard.scan.Setting;
-import dev.prodguard.scan.Severity;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -34,7 +34,7 @@ public final class CiTrueOutsideCi implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -50,7 +50,7 @@ public final class CiTrueOutsideCi implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Let the CI system set CI itself (it always does); for production use ci.mode: oidc,"
         + " which a laptop cannot forge.";
   }

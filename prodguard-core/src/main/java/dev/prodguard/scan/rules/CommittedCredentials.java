@@ -1,13 +1,13 @@
 package dev.prodguard.scan.rules;
 
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.RepoPaths;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
 import dev.prodguard.scan.Setting;
-import dev.prodguard.scan.Severity;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -55,7 +55,7 @@ public final class CommittedCredentials implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -71,7 +71,7 @@ public final class CommittedCredentials implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Rotate the credential, remove it from the file, and read it from the environment"
         + " (${DB_PASSWORD}, a CI secret or a secret manager) at run time.";
   }

@@ -1,12 +1,12 @@
 package dev.prodguard.scan.rules;
 
 import dev.prodguard.db.HostPattern;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
-import dev.prodguard.scan.Severity;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -78,7 +78,7 @@ public final class DirectMigrationCall implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -95,7 +95,7 @@ public final class DirectMigrationCall implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Run migrations through 'prodguard promote ENV' from CI; if this file really is part"
         + " of that pipeline, list it in the contract's mutation-scripts (reviewed).";
   }

@@ -1,12 +1,12 @@
 package dev.prodguard.scan.rules;
 
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
 import dev.prodguard.scan.Setting;
-import dev.prodguard.scan.Severity;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,7 +27,7 @@ public final class FlywayUnsafeSetting implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -47,7 +47,7 @@ public final class FlywayUnsafeSetting implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Keep Flyway's safe defaults (cleanDisabled=true, validateOnMigrate=true, outOfOrder"
         + " and baselineOnMigrate false, no ignore patterns, default callbacks); reset test"
         + " databases by recreating them, not with clean.";

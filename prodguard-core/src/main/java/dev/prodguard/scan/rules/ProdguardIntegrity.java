@@ -2,12 +2,12 @@ package dev.prodguard.scan.rules;
 
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.Excerpts;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
-import dev.prodguard.scan.Severity;
 import dev.prodguard.scan.read.CodeView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ public final class ProdguardIntegrity implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -73,7 +73,7 @@ public final class ProdguardIntegrity implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Run 'prodguard init-fingerprint ENV --write-config' from CI for each protected"
         + " environment (it writes the fingerprint and the callback, and removes prodguard's old"
         + " "
@@ -126,9 +126,7 @@ public final class ProdguardIntegrity implements Rule {
       String text = read(context.root().resolve(path));
       if (ASSERT_CALL.matcher(CodeView.strip(text, FileKind.SQL)).find()) {
         out.add(
-            new Finding(
-                id(),
-                severity(),
+            finding(
                 path,
                 1,
                 1,
@@ -160,9 +158,7 @@ public final class ProdguardIntegrity implements Rule {
       String code = CodeView.strip(text, FileKind.SQL);
       if (!ASSERT_CALL.matcher(code).find()) {
         out.add(
-            new Finding(
-                id(),
-                severity(),
+            finding(
                 path,
                 1,
                 1,
@@ -210,8 +206,7 @@ public final class ProdguardIntegrity implements Rule {
   }
 
   private Finding at(Path file, String path, int[] at, String specific) {
-    return new Finding(
-        id(), severity(), path, at[0], at[1], Excerpts.of(line(file, at[0])), message(specific));
+    return finding(path, at[0], at[1], Excerpts.of(line(file, at[0])), message(specific));
   }
 
   /** Line and column of the first {@code key:} (optionally the last one before {@code before}). */

@@ -2,12 +2,12 @@ package dev.prodguard.scan.rules;
 
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.db.HostPattern;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
-import dev.prodguard.scan.Severity;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,7 +34,7 @@ public final class ProtectedUrlReference implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -50,7 +50,7 @@ public final class ProtectedUrlReference implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Go through the pipeline ('prodguard promote ENV' in CI) instead of reading the"
         + " production URL here; if this file is a new mutation script, add it to the"
         + " contract's mutation-scripts so the change is reviewed.";

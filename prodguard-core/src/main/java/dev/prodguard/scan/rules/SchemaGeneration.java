@@ -1,13 +1,13 @@
 package dev.prodguard.scan.rules;
 
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.FileKind;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.RepoPaths;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
 import dev.prodguard.scan.Setting;
-import dev.prodguard.scan.Severity;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -50,7 +50,7 @@ public final class SchemaGeneration implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -68,7 +68,7 @@ public final class SchemaGeneration implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Change the schema only through Flyway migrations; set ddl-auto to validate (or"
         + " none) and keep create-drop to test configuration under src/test.";
   }

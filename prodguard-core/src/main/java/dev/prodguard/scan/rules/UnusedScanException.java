@@ -1,11 +1,11 @@
 package dev.prodguard.scan.rules;
 
 import dev.prodguard.contract.Contract;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.Excerpts;
-import dev.prodguard.scan.Finding;
 import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
-import dev.prodguard.scan.Severity;
 
 /**
  * A {@code scan-exceptions} entry of the contract that covers no finding: the false positive it was
@@ -22,7 +22,7 @@ public final class UnusedScanException implements Rule {
   }
 
   @Override
-  public Severity severity() {
+  public Severity defaultSeverity() {
     return Severity.ERROR;
   }
 
@@ -38,7 +38,7 @@ public final class UnusedScanException implements Rule {
   }
 
   @Override
-  public String instead() {
+  public String recipe() {
     return "Delete the entry, or correct its path or rule so that it names the reviewed false"
         + " positive exactly.";
   }
@@ -54,9 +54,7 @@ public final class UnusedScanException implements Rule {
                 + "} names no rule of prodguard scan (rules: "
                 + String.join(", ", Rules.all().stream().map(Rule::id).toList())
                 + ")";
-    return new Finding(
-        ID,
-        severity(),
+    return finding(
         context.contractPath(),
         e.line(),
         1,
