@@ -25,11 +25,11 @@ public final class Main {
   public static int run(String... args) {
     PrintWriter out = new PrintWriter(new RedactingWriter(System.out), true);
     PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
-    dev.prodguard.audit.AuditLog.forgetHeads();
+    dev.prodguard.audit.AuditHeads.forget();
     int exit = commandLine(out, err).execute(args);
     // G10: every audited step leaves its head in the CI log (stderr keeps --format json clean)
-    dev.prodguard.audit.AuditLog.appendedHeads()
-        .forEach((env, head) -> err.println(dev.prodguard.audit.AuditLog.headLine(env, head)));
+    dev.prodguard.audit.AuditHeads.appended()
+        .forEach((env, head) -> err.println(dev.prodguard.audit.AuditHeads.line(env, head)));
     return exit;
   }
 

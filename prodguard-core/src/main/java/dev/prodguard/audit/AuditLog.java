@@ -42,8 +42,6 @@ public final class AuditLog {
   private static final int MAX_RACES = 50;
 
   /** The newest row this process appended, per environment: the head to print for CI logs. */
-  private static final Map<String, Entry> APPENDED = new java.util.concurrent.ConcurrentHashMap<>();
-
   private AuditLog() {}
 
   /** What happened, as the caller knows it. */
@@ -174,7 +172,7 @@ public final class AuditLog {
           c.releaseSavepoint(sp);
         }
         if (event.environment() != null) {
-          APPENDED.merge(event.environment(), stored, (a, b) -> b.seq() >= a.seq() ? b : a);
+          AuditHeads.appended(event.environment(), stored);
         }
         return stored;
       } catch (SQLException ex) {
@@ -195,26 +193,17 @@ public final class AuditLog {
    * later catch deletion of the newest rows that nothing else in the database accounts for.
    */
   public static Map<String, Entry> appendedHeads() {
-    return new TreeMap<>(APPENDED);
+    return AuditHeads.appended();
   }
 
   /** Starts a new command's record of appended heads. */
   public static void forgetHeads() {
-    APPENDED.clear();
+    AuditHeads.forget();
   }
 
   /** The line a command prints for a head it appended. */
   public static String headLine(String environment, Entry head) {
-    String h = head.seq() + ":" + head.hash();
-    return "prodguard: audit head of '"
-        + environment
-        + "' is now "
-        + h
-        + " (keep it: 'prodguard audit verify "
-        + environment
-        + " --expect-head "
-        + h
-        + "' catches deletion of newer rows)";
+    return AuditHeads.line(environment, head);
   }
 
   /** All rows in chain order (or the newest {@code limit} when positive). */
