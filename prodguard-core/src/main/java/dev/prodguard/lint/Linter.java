@@ -8,6 +8,7 @@ import dev.prodguard.findings.Cover;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Location;
 import dev.prodguard.findings.Severity;
+import dev.prodguard.lint.rules.Cascades;
 import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
@@ -24,6 +25,7 @@ import dev.prodguard.sql.Splitter;
 import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
+import dev.prodguard.support.ForeignKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -67,6 +69,7 @@ public final class Linter {
   private final Classifier classifier;
   private final List<Rule> rules;
   private EngineSplitter engine;
+  private List<ForeignKey> foreignKeys = List.of();
 
   public Linter(DatabaseKind dialect) {
     this.syntax = SqlSyntax.of(dialect);
@@ -83,6 +86,15 @@ public final class Linter {
    */
   public Linter crossCheck(EngineSplitter splitter) {
     this.engine = java.util.Objects.requireNonNull(splitter);
+    return this;
+  }
+
+  /**
+   * The target's foreign keys ({@code verify} reads them from its catalog): a write to a parent
+   * table whose key cascades into a protected table is a write to that table (G4).
+   */
+  public Linter foreignKeys(List<ForeignKey> keys) {
+    this.foreignKeys = List.copyOf(keys);
     return this;
   }
 
@@ -276,7 +288,8 @@ public final class Linter {
     String name = f.shown();
     String migration = f.id().map(MigrationId::toString).orElse(null);
     SourceFile source = new SourceFile(name, text);
-    RuleContext context = new RuleContext(contract, syntax, new HashSet<>());
+    RuleContext context =
+        new RuleContext(contract, syntax, new HashSet<>(), Cascades.of(foreignKeys, contract));
     List<SqlStatement> statements = new ArrayList<>();
     int[] count = {0};
     splitter.split(

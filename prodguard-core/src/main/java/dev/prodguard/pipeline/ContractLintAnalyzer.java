@@ -14,7 +14,9 @@ import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.support.ForeignKey;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -67,11 +69,25 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
             .filter(s -> s.role().migration() && !run.contains(s.file()))
             .toList();
     DatabaseKind kind = target.dialect().kind();
+    List<String> refusals = new ArrayList<>();
+    List<ForeignKey> keys = List.of();
+    if (!contract.protectedTables().isEmpty()) {
+      try (Target.Checked c = target.open()) {
+        keys = target.dialect().foreignKeys(c.connection());
+      } catch (SQLException e) {
+        // fail closed: without the keys a cascade into a protected table cannot be ruled out
+        refusals.add(
+            "cannot read the foreign keys of '"
+                + target.name()
+                + "' to see which writes cascade into protected tables: "
+                + e.getMessage());
+      }
+    }
     LintReport report =
         new Linter(kind)
             .crossCheck(file -> engine.statements(file, kind))
+            .foreignKeys(keys)
             .lint(linted, applied, contract, target.environment().isProtected(), false);
-    List<String> refusals = new ArrayList<>();
     for (Finding f : report.blocking()) {
       refusals.add(
           f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " "));

@@ -15,7 +15,7 @@ import java.sql.SQLException;
  * outside {@code support} tests the database's kind.
  */
 public interface DatabaseSupport
-    extends ServerIdentity, SqlText, ObjectInstall, DeploySessions, GuardSql {
+    extends ServerIdentity, SqlText, ObjectInstall, DeploySessions, GuardSql, ForeignKeys {
 
   // --- sync ---
 

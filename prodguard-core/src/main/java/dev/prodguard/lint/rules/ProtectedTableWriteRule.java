@@ -27,7 +27,18 @@ public final class ProtectedTableWriteRule extends BaseRule {
     }
     Optional<Contract.ProtectedTable> t = context.contract().protectedTable(op.target());
     if (t.isEmpty()) {
-      return null;
+      // a write to a parent table whose foreign key cascades into a protected table
+      return context
+          .cascades()
+          .reach(op.kind(), op.target())
+          .map(
+              how ->
+                  op.kind().name().toLowerCase().replace('_', ' ')
+                      + " on "
+                      + op.target()
+                      + " "
+                      + how)
+          .orElse(null);
     }
     if (op.kind() == OpKind.UPDATE
         && !op.columns().isEmpty()

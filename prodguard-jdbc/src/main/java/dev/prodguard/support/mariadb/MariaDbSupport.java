@@ -5,6 +5,7 @@ import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.DdlGuardSql;
 import dev.prodguard.support.DumpTool;
+import dev.prodguard.support.ForeignKey;
 import dev.prodguard.support.HistoryGuardSql;
 import dev.prodguard.support.InvalidIndexes;
 import dev.prodguard.support.SchemaGrants;
@@ -213,5 +214,30 @@ public final class MariaDbSupport implements DatabaseSupport {
   @Override
   public String markStaleCall() {
     return "CALL prodguard_mark_stale(?, ?, ?)";
+  }
+
+  @Override
+  public List<ForeignKey> foreignKeys(Connection c) throws SQLException {
+    String sql =
+        "SELECT CONSTRAINT_NAME, CONSTRAINT_SCHEMA, TABLE_NAME, UNIQUE_CONSTRAINT_SCHEMA,"
+            + " REFERENCED_TABLE_NAME, DELETE_RULE, UPDATE_RULE"
+            + " FROM information_schema.REFERENTIAL_CONSTRAINTS"
+            + " WHERE CONSTRAINT_SCHEMA = DATABASE()";
+    List<ForeignKey> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(
+            new ForeignKey(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                ForeignKey.Action.ofSql(rs.getString(6)),
+                ForeignKey.Action.ofSql(rs.getString(7))));
+      }
+    }
+    return out;
   }
 }

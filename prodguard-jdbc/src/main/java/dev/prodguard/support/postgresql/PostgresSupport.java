@@ -5,6 +5,7 @@ import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.DdlGuardSql;
 import dev.prodguard.support.DumpTool;
+import dev.prodguard.support.ForeignKey;
 import dev.prodguard.support.HistoryGuardSql;
 import dev.prodguard.support.InvalidIndexes;
 import dev.prodguard.support.SchemaGrants;
@@ -218,5 +219,44 @@ public final class PostgresSupport implements DatabaseSupport {
   @Override
   public String markStaleCall() {
     return "SELECT prodguard_mark_stale(?, ?, ?)";
+  }
+
+  @Override
+  public List<ForeignKey> foreignKeys(Connection c) throws SQLException {
+    String sql =
+        "SELECT k.conname, cn.nspname, cl.relname, pn.nspname, pl.relname, k.confdeltype,"
+            + " k.confupdtype FROM pg_catalog.pg_constraint k"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = k.conrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " JOIN pg_catalog.pg_class pl ON pl.oid = k.confrelid"
+            + " JOIN pg_catalog.pg_namespace pn ON pn.oid = pl.relnamespace"
+            + " WHERE k.contype = 'f' AND cn.nspname NOT IN ('pg_catalog', 'information_schema')";
+    List<ForeignKey> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(
+            new ForeignKey(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                action(rs.getString(6)),
+                action(rs.getString(7))));
+      }
+    }
+    return out;
+  }
+
+  /** pg_constraint's action codes; an unknown code is read as CASCADE (fail closed). */
+  private static ForeignKey.Action action(String code) {
+    return switch (code == null ? "" : code) {
+      case "a" -> ForeignKey.Action.NO_ACTION;
+      case "r" -> ForeignKey.Action.RESTRICT;
+      case "n" -> ForeignKey.Action.SET_NULL;
+      case "d" -> ForeignKey.Action.SET_DEFAULT;
+      default -> ForeignKey.Action.CASCADE;
+    };
   }
 }
