@@ -26,6 +26,7 @@ import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.support.ForeignKey;
+import dev.prodguard.support.TableDependency;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -70,6 +71,7 @@ public final class Linter {
   private final List<Rule> rules;
   private EngineSplitter engine;
   private List<ForeignKey> foreignKeys = List.of();
+  private List<TableDependency> dependencies = List.of();
 
   public Linter(DatabaseKind dialect) {
     this.syntax = SqlSyntax.of(dialect);
@@ -95,6 +97,16 @@ public final class Linter {
    */
   public Linter foreignKeys(List<ForeignKey> keys) {
     this.foreignKeys = List.copyOf(keys);
+    return this;
+  }
+
+  /**
+   * The objects the target's tables depend on ({@code verify} reads them from its catalog):
+   * replacing a protected table's trigger function or changing its column types, domains or
+   * sequences changes its rows (G4).
+   */
+  public Linter tableDependencies(List<TableDependency> dependencies) {
+    this.dependencies = List.copyOf(dependencies);
     return this;
   }
 
@@ -289,7 +301,8 @@ public final class Linter {
     String migration = f.id().map(MigrationId::toString).orElse(null);
     SourceFile source = new SourceFile(name, text);
     RuleContext context =
-        new RuleContext(contract, syntax, new HashSet<>(), Cascades.of(foreignKeys, contract));
+        new RuleContext(
+            contract, syntax, new HashSet<>(), Cascades.of(foreignKeys, dependencies, contract));
     List<SqlStatement> statements = new ArrayList<>();
     int[] count = {0};
     splitter.split(

@@ -15,6 +15,7 @@ import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.support.ForeignKey;
+import dev.prodguard.support.TableDependency;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -71,15 +72,17 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     DatabaseKind kind = target.dialect().kind();
     List<String> refusals = new ArrayList<>();
     List<ForeignKey> keys = List.of();
+    List<TableDependency> dependencies = List.of();
     if (!contract.protectedTables().isEmpty()) {
       try (Target.Checked c = target.open()) {
         keys = target.dialect().foreignKeys(c.connection());
+        dependencies = target.dialect().tableDependencies(c.connection());
       } catch (SQLException e) {
         // fail closed: without the keys a cascade into a protected table cannot be ruled out
         refusals.add(
-            "cannot read the foreign keys of '"
+            "cannot read the foreign keys and dependencies of '"
                 + target.name()
-                + "' to see which writes cascade into protected tables: "
+                + "' to see which writes cascade into protected tables or change what they depend on: "
                 + e.getMessage());
       }
     }
@@ -87,6 +90,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         new Linter(kind)
             .crossCheck(file -> engine.statements(file, kind))
             .foreignKeys(keys)
+            .tableDependencies(dependencies)
             .lint(linted, applied, contract, target.environment().isProtected(), false);
     for (Finding f : report.blocking()) {
       refusals.add(

@@ -15,7 +15,13 @@ import java.sql.SQLException;
  * outside {@code support} tests the database's kind.
  */
 public interface DatabaseSupport
-    extends ServerIdentity, SqlText, ObjectInstall, DeploySessions, GuardSql, ForeignKeys {
+    extends ServerIdentity,
+        SqlText,
+        ObjectInstall,
+        DeploySessions,
+        GuardSql,
+        ForeignKeys,
+        TableDependencies {
 
   // --- sync ---
 

@@ -3,6 +3,7 @@ package dev.prodguard.lint.rules;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.support.ForeignKey;
+import dev.prodguard.support.TableDependency;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -22,21 +23,83 @@ import java.util.function.Predicate;
  */
 public final class Cascades {
   /** No foreign keys known. */
-  public static final Cascades NONE = new Cascades(List.of(), null);
+  public static final Cascades NONE = new Cascades(List.of(), List.of(), null);
 
   private final List<ForeignKey> keys;
+  private final List<TableDependency> dependencies;
   private final Contract contract;
   private Map<String, String> onDelete;
   private Map<String, String> onUpdate;
   private Map<String, String> onTruncate;
 
-  private Cascades(List<ForeignKey> keys, Contract contract) {
+  private Cascades(List<ForeignKey> keys, List<TableDependency> dependencies, Contract contract) {
     this.keys = List.copyOf(keys);
+    this.dependencies = List.copyOf(dependencies);
     this.contract = contract;
   }
 
   public static Cascades of(List<ForeignKey> keys, Contract contract) {
-    return keys.isEmpty() ? NONE : new Cascades(keys, contract);
+    return of(keys, List.of(), contract);
+  }
+
+  /**
+   * @param dependencies objects tables depend on (trigger functions, column types and domains,
+   *     sequences); those of protected tables count as part of them
+   */
+  public static Cascades of(
+      List<ForeignKey> keys, List<TableDependency> dependencies, Contract contract) {
+    return keys.isEmpty() && dependencies.isEmpty()
+        ? NONE
+        : new Cascades(keys, dependencies, contract);
+  }
+
+  /**
+   * How changing or dropping the object {@code target} (a function, type, domain or sequence;
+   * {@code detail} the classifier's object kind words, may be null) changes a protected table's
+   * rows: "replaces trigger function public.orders_touch of protected table public.orders".
+   */
+  public Optional<String> dependent(OpKind kind, String detail, String target) {
+    if (dependencies.isEmpty() || target == null) {
+      return Optional.empty();
+    }
+    boolean function =
+        kind == OpKind.CREATE_FUNCTION
+            || kind == OpKind.ALTER_FUNCTION
+            || kind == OpKind.DROP_FUNCTION;
+    boolean other = kind == OpKind.ALTER_OTHER || kind == OpKind.DROP_OTHER;
+    if (!function && !other) {
+      return Optional.empty();
+    }
+    String d = detail == null ? "" : detail.toUpperCase(Locale.ROOT);
+    if (function && !d.isEmpty() && !d.contains("FUNCTION")) {
+      return Optional.empty(); // a procedure or an event is no trigger function
+    }
+    String t = unquote(target.toLowerCase(Locale.ROOT));
+    int dot = t.lastIndexOf('.');
+    String bare = dot < 0 ? t : t.substring(dot + 1);
+    for (TableDependency dep : dependencies) {
+      boolean kindMatches =
+          function
+              ? dep.kind().equals("FUNCTION")
+              : !dep.kind().equals("FUNCTION") && (d.isEmpty() || d.contains(dep.kind()));
+      boolean nameMatches =
+          dep.name().equals(bare) && (dot < 0 || t.equals(dep.schema() + "." + dep.name()));
+      String table = dep.tableSchema() + "." + dep.table();
+      if (kindMatches && nameMatches && contract.protectedTable(table).isPresent()) {
+        return Optional.of(
+            "changes "
+                + (dep.kind().equals("FUNCTION")
+                    ? "trigger function "
+                    : dep.kind().toLowerCase(Locale.ROOT) + " ")
+                + dep.schema()
+                + "."
+                + dep.name()
+                + " of protected table "
+                + table
+                + " (what happens to its rows changes without naming it)");
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -21,6 +21,10 @@ public final class ProtectedTableWriteRule extends BaseRule {
 
   @Override
   public String check(Operation op, RuleContext context) {
+    Optional<String> dependent = context.cascades().dependent(op.kind(), op.detail(), op.target());
+    if (dependent.isPresent()) {
+      return op.kind().name().toLowerCase().replace('_', ' ') + " " + dependent.get();
+    }
     // a table created earlier in the same migration holds no production data yet
     if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
       return null;

@@ -11,6 +11,7 @@ import dev.prodguard.support.InvalidIndexes;
 import dev.prodguard.support.SchemaGrants;
 import dev.prodguard.support.SessionWaits;
 import dev.prodguard.support.SqlResources;
+import dev.prodguard.support.TableDependency;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -239,5 +240,10 @@ public final class MariaDbSupport implements DatabaseSupport {
       }
     }
     return out;
+  }
+
+  @Override
+  public List<TableDependency> tableDependencies(Connection c) {
+    return List.of(); // triggers, enums and auto-increment live in the table's own definition
   }
 }

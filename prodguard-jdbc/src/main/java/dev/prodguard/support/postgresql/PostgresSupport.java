@@ -11,6 +11,7 @@ import dev.prodguard.support.InvalidIndexes;
 import dev.prodguard.support.SchemaGrants;
 import dev.prodguard.support.SessionWaits;
 import dev.prodguard.support.SqlResources;
+import dev.prodguard.support.TableDependency;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -258,5 +259,59 @@ public final class PostgresSupport implements DatabaseSupport {
       case "d" -> ForeignKey.Action.SET_DEFAULT;
       default -> ForeignKey.Action.CASCADE;
     };
+  }
+
+  @Override
+  public List<TableDependency> tableDependencies(Connection c) throws SQLException {
+    String sql =
+        // trigger functions
+        "SELECT 'FUNCTION', pn.nspname, p.proname, cn.nspname, cl.relname"
+            + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
+            + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = t.tgrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE NOT t.tgisinternal"
+            // column types (enum, composite, range, multirange) and domains, arrays of them too
+            + " UNION SELECT CASE ty.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, tn.nspname,"
+            + " ty.typname, cn.nspname, cl.relname FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid AND cl.relkind IN ('r', 'p')"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " JOIN pg_catalog.pg_type at ON at.oid = a.atttypid"
+            + " JOIN pg_catalog.pg_type ty"
+            + " ON ty.oid = CASE WHEN at.typelem <> 0 AND at.typlen = -1 THEN at.typelem"
+            + " ELSE at.oid END"
+            + " JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace"
+            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND ty.typtype IN ('e', 'd', 'c', 'r', 'm')"
+            + " AND tn.nspname NOT IN ('pg_catalog', 'information_schema')"
+            // sequences owned by the table (serial, identity) or used by a column default
+            + " UNION SELECT 'SEQUENCE', sn.nspname, s.relname, cn.nspname, cl.relname"
+            + " FROM pg_catalog.pg_depend d"
+            + " JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+            + " JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = d.refobjid AND cl.relkind IN ('r', 'p')"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_class'::regclass"
+            + " AND d.refclassid = 'pg_catalog.pg_class'::regclass"
+            + " UNION SELECT 'SEQUENCE', sn.nspname, s.relname, cn.nspname, cl.relname"
+            + " FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_depend d"
+            + " ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid"
+            + " JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'"
+            + " JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = ad.adrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace";
+    List<TableDependency> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(
+            new TableDependency(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5)));
+      }
+    }
+    return out;
   }
 }

@@ -1,0 +1,15 @@
+package dev.prodguard.support;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Facet: the objects tables depend on (trigger functions, column types and domains, sequences),
+ * read from the catalog. MySQL/MariaDB keep triggers, enum types and auto-increment inside the
+ * table's own definition, so changing them names the table and this list is empty there.
+ */
+public interface TableDependencies {
+
+  List<TableDependency> tableDependencies(Connection c) throws SQLException;
+}
