@@ -136,6 +136,10 @@ class G4AnalyserHolesLintTest {
           SELECT pg_create_logical_replication_slot('s', 'pgoutput'); | unknown-statement
           SELECT pg_drop_replication_slot('s'); | unknown-statement
           INSERT INTO audit SELECT pg_terminate_backend(1); | unknown-statement
+          SELECT pg_catalog.pg_terminate_backend(1); | unknown-statement
+          CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ SELECT pg_terminate_backend(1) $$; SELECT f(); | unknown-statement
+          DO $$ BEGIN PERFORM pg_reload_conf(); END $$; | unknown-statement
+          DO $$ BEGIN PERFORM set_config(concat('session_', 'replication_role'), 'replica', true); END $$; | unknown-statement
           """)
   void postgresSideEffects(String sql, String rule) throws Exception {
     assertThat(blocking(DatabaseKind.POSTGRESQL, sql)).contains(rule);
