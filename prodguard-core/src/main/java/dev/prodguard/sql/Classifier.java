@@ -2252,6 +2252,9 @@ public final class Classifier {
       }
       String table = name();
       add(OpKind.CREATE_TRIGGER, table, null, null, null, trig);
+      if (trig != null && table != null && !deferred) {
+        routines.defineTrigger(trig, table);
+      }
       if (syntax == SqlSyntax.MYSQL) {
         if (skipPast("ROW")) {
           if (lx.peek().is("FOLLOWS") || lx.peek().is("PRECEDES")) {
@@ -2423,7 +2426,9 @@ public final class Classifier {
         String variable = variable();
         if (syntax == SqlSyntax.MYSQL && globalScope) {
           unknown("SET GLOBAL/PERSIST changes the server for every session");
-        } else if (syntax == SqlSyntax.MYSQL && MYSQL_SIDE_EFFECT_SETTINGS.contains(variable)) {
+        } else if (syntax == SqlSyntax.MYSQL
+            && MYSQL_SIDE_EFFECT_SETTINGS.contains(variable)
+            && ("password".equals(variable) || !switchesOn())) {
           unknown("SET " + variable + " switches a check or the binary log of the server off");
         } else if (syntax == SqlSyntax.POSTGRESQL && SESSION_WIDE_SETTINGS.contains(variable)) {
           unknown("SET " + variable + " changes what every later statement may do");
@@ -2442,6 +2447,21 @@ public final class Classifier {
           return;
         }
       }
+    }
+
+    /** Whether the value that follows ({@code = 1}, {@code := ON}) is a literal 1, ON or TRUE. */
+    boolean switchesOn() {
+      int k = 0;
+      if (lx.peek(k).isPunct(':')) {
+        k++;
+      }
+      if (lx.peek(k).isPunct('=') || lx.peek(k).is("TO")) {
+        k++;
+      }
+      Token v = lx.peek(k);
+      Token after = lx.peek(k + 1);
+      boolean on = v.text().equals("1") || v.is("ON") || v.is("TRUE");
+      return on && (after.type == Token.Type.EOF || after.isPunct(',') || after.isPunct(';'));
     }
 
     /** Whether the SET target being read is MariaDB's GLOBAL or PERSIST scope. */
@@ -3050,6 +3070,9 @@ public final class Classifier {
           ifExists();
           String trig = name();
           String table = lx.accept("ON") ? name() : null;
+          if (table == null && syntax == SqlSyntax.MYSQL) {
+            table = routines.triggerTable(trig); // MariaDB names no table: known when created here
+          }
           add(
               OpKind.DROP_TRIGGER,
               table,
