@@ -119,6 +119,28 @@ public final class Classifier {
           "zero_damaged_pages",
           "ignore_checksum_failure");
 
+  /** PostgreSQL extensions that reach the server's files, other servers or untrusted languages. */
+  private static final Set<String> UNTRUSTED_EXTENSIONS =
+      Set.of(
+          "dblink",
+          "postgres_fdw",
+          "file_fdw",
+          "adminpack",
+          "plperlu",
+          "plpython3u",
+          "plpythonu",
+          "pltclu",
+          "lo",
+          "pg_prewarm",
+          "pageinspect",
+          "pg_buffercache",
+          "pg_surgery",
+          "amcheck",
+          "pg_walinspect",
+          "pgrowlocks",
+          "pg_visibility",
+          "old_snapshot");
+
   /** MariaDB settings that switch checks or the binary log off, or change the server. */
   private static final Set<String> MYSQL_SIDE_EFFECT_SETTINGS =
       Set.of(
@@ -1756,6 +1778,7 @@ public final class Classifier {
               case "SYSTEM", "PUBLICATION", "SUBSCRIPTION", "SERVER", "FOREIGN" -> true;
               case "DATABASE" -> verb.equals("ALTER");
               case "USER", "ROLE" -> lx.peek().is("MAPPING") || setsParameter();
+              case "EXTENSION" -> verb.equals("CREATE") && untrustedExtension();
               case "SCHEMA" ->
                   verb.equals("ALTER") && (lx.peek(1).is("RENAME") || lx.peek(1).is("OWNER"));
               default -> false;
@@ -1772,6 +1795,19 @@ public final class Classifier {
         unknown(verb + " " + kind.text() + " changes the server or the whole database");
       }
       return refused;
+    }
+
+    /**
+     * Whether {@code CREATE EXTENSION [IF NOT EXISTS] name} installs an extension that reaches
+     * outside the database (files, other servers, untrusted languages) or is not a name.
+     */
+    boolean untrustedExtension() {
+      int k = 0;
+      if (lx.peek(k).is("IF")) {
+        k += 3;
+      }
+      Token n = lx.peek(k);
+      return !n.isName() || UNTRUSTED_EXTENSIONS.contains(n.identifier().toLowerCase(Locale.ROOT));
     }
 
     /** Whether the rest of the statement has SET or RESET of a parameter (ALTER ROLE r SET x). */

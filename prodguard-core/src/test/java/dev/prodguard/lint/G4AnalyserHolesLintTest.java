@@ -137,6 +137,8 @@ class G4AnalyserHolesLintTest {
           SELECT pg_drop_replication_slot('s'); | unknown-statement
           INSERT INTO audit SELECT pg_terminate_backend(1); | unknown-statement
           SELECT pg_catalog.pg_terminate_backend(1); | unknown-statement
+          CREATE EXTENSION dblink; | unknown-statement
+          CREATE EXTENSION IF NOT EXISTS plpython3u; | unknown-statement
           CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ SELECT pg_terminate_backend(1) $$; SELECT f(); | unknown-statement
           DO $$ BEGIN PERFORM pg_reload_conf(); END $$; | unknown-statement
           DO $$ BEGIN PERFORM set_config(concat('session_', 'replication_role'), 'replica', true); END $$; | unknown-statement
@@ -188,6 +190,7 @@ class G4AnalyserHolesLintTest {
           SELECT pg_current_xact_id();
           SET statement_timeout = '5s';
           SET lock_timeout = '1s';
+          CREATE EXTENSION IF NOT EXISTS pgcrypto;
           """)
   void harmlessSettings(String sql) throws Exception {
     assertThat(blocking(DatabaseKind.POSTGRESQL, sql)).isEmpty();
