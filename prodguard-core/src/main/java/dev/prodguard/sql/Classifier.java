@@ -605,10 +605,40 @@ public final class Classifier {
         return;
       }
       String setting = unquote(arg.text()).toLowerCase(Locale.ROOT).trim();
+      if ("search_path".equals(setting)) {
+        Token value = lx.peek(first + 2);
+        if (value.type != Token.Type.STRING) {
+          unknown("set_config('search_path') with a value that is not a string literal");
+          return;
+        }
+        List<String> path = new ArrayList<>();
+        for (String part : unquote(value.text()).split(",")) {
+          path.add(part.trim());
+        }
+        searchPath(path);
+      }
       if (SESSION_WIDE_SETTINGS.contains(setting)) {
         unknown("set_config('" + setting + "') changes what every later statement may do");
       } else {
         add(OpKind.SET_SESSION, setting);
+      }
+    }
+
+    /**
+     * A search_path that puts a schema before {@code pg_catalog} lets that schema's functions and
+     * operators stand in for the built-ins prodguard judges as harmless ({@code now()}, {@code
+     * lower()}): every later call may run a body prodguard never saw.
+     */
+    void searchPath(List<String> path) {
+      for (int i = 0; i < path.size(); i++) {
+        String p = path.get(i).replace("\"", "").toLowerCase(Locale.ROOT);
+        if (p.equals("pg_catalog") && i > 0) {
+          unknown(
+              "search_path puts "
+                  + path.get(0)
+                  + " before pg_catalog: its functions would stand in for the built-ins");
+          return;
+        }
       }
     }
 
@@ -2468,6 +2498,19 @@ public final class Classifier {
           unknown("SET " + variable + " switches a check or the binary log of the server off");
         } else if (syntax == SqlSyntax.POSTGRESQL && SESSION_WIDE_SETTINGS.contains(variable)) {
           unknown("SET " + variable + " changes what every later statement may do");
+        } else if (syntax == SqlSyntax.POSTGRESQL && "search_path".equals(variable)) {
+          List<String> path = new ArrayList<>();
+          for (int k = 0; lx.peek(k).type != Token.Type.EOF; k++) {
+            Token t = lx.peek(k);
+            if (t.type == Token.Type.STRING) {
+              for (String part : unquote(t.text()).split(",")) {
+                path.add(part.trim());
+              }
+            } else if (t.isName() && !t.is("TO")) {
+              path.add(t.identifier());
+            }
+          }
+          searchPath(path);
         }
         if ("autocommit".equals(variable)) {
           add(OpKind.TRANSACTION, null, null, null, null, "SET autocommit");

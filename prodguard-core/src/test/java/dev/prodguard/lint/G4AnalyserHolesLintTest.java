@@ -99,6 +99,10 @@ class G4AnalyserHolesLintTest {
           SELECT set_config('default_transaction_read_only', 'off', false); | unknown-statement
           SELECT set_config('role', 'postgres', false); | unknown-statement
           SET default_transaction_read_only = off; | unknown-statement
+          SET search_path = evil, pg_catalog, public; | unknown-statement
+          SET search_path TO 'evil', "pg_catalog"; | unknown-statement
+          SELECT set_config('search_path', 'evil, pg_catalog', false); | unknown-statement
+          SELECT set_config('search_path', current_setting('x'), false); | unknown-statement
           SET ROLE postgres; | unknown-statement
           SET SESSION AUTHORIZATION postgres; | unknown-statement
           ALTER DATABASE app SET session_replication_role = replica; | unknown-statement
@@ -183,6 +187,9 @@ class G4AnalyserHolesLintTest {
           SET statement_timeout = '5s';
           SET lock_timeout = '1s';
           CREATE EXTENSION IF NOT EXISTS pgcrypto;
+          SET search_path = app, public;
+          SET search_path TO pg_catalog, app;
+          SELECT set_config('search_path', 'app, public', true);
           """)
   void harmlessSettings(String sql) throws Exception {
     assertThat(blocking(DatabaseKind.POSTGRESQL, sql)).isEmpty();
