@@ -60,6 +60,97 @@ public final class Classifier {
   private static final Set<String> JOINS =
       Set.of("JOIN", "INNER", "LEFT", "RIGHT", "CROSS", "NATURAL", "STRAIGHT_JOIN");
 
+  /**
+   * PostgreSQL built-in functions with server-, database- or session-wide side effects: they end
+   * other sessions, reload or rotate the server's configuration and logs, drop large objects, reset
+   * statistics, switch the WAL or create and drop replication slots. prodguard cannot judge them
+   * against the contract, so a statement that calls one is unknown (fail closed).
+   */
+  private static final Set<String> SIDE_EFFECT_FUNCTIONS =
+      Set.of(
+          "pg_terminate_backend",
+          "pg_cancel_backend",
+          "pg_reload_conf",
+          "pg_rotate_logfile",
+          "lo_unlink",
+          "lo_put",
+          "lo_import",
+          "lo_export",
+          "lo_truncate",
+          "lo_truncate64",
+          "lo_from_bytea",
+          "lo_create",
+          "lo_creat",
+          "pg_read_file",
+          "pg_read_binary_file",
+          "pg_ls_dir",
+          "pg_switch_wal",
+          "pg_switch_xlog",
+          "pg_drop_replication_slot",
+          "pg_copy_physical_replication_slot",
+          "pg_copy_logical_replication_slot",
+          "pg_replication_slot_advance",
+          "pg_promote",
+          "pg_wal_replay_pause",
+          "pg_wal_replay_resume",
+          "pg_backup_start",
+          "pg_backup_stop",
+          "pg_start_backup",
+          "pg_stop_backup",
+          "pg_log_backend_memory_contexts",
+          "pg_import_system_collations",
+          "dblink_exec",
+          "dblink");
+
+  /**
+   * PostgreSQL settings whose change lasts beyond the statement and changes what every later
+   * statement of the deployment may do: the role it runs as, or whether it may write at all.
+   */
+  private static final Set<String> SESSION_WIDE_SETTINGS =
+      Set.of(
+          "role",
+          "authorization",
+          "session_authorization",
+          "default_transaction_read_only",
+          "transaction_read_only",
+          "default_transaction_isolation",
+          "allow_system_table_mods",
+          "ignore_system_indexes",
+          "zero_damaged_pages",
+          "ignore_checksum_failure");
+
+  /** PostgreSQL extensions that reach the server's files, other servers or untrusted languages. */
+  private static final Set<String> UNTRUSTED_EXTENSIONS =
+      Set.of(
+          "dblink",
+          "postgres_fdw",
+          "file_fdw",
+          "adminpack",
+          "plperlu",
+          "plpython3u",
+          "plpythonu",
+          "pltclu",
+          "lo",
+          "pg_prewarm",
+          "pageinspect",
+          "pg_buffercache",
+          "pg_surgery",
+          "amcheck",
+          "pg_walinspect",
+          "pgrowlocks",
+          "pg_visibility",
+          "old_snapshot");
+
+  /** MariaDB settings that switch checks or the binary log off, or change the server. */
+  private static final Set<String> MYSQL_SIDE_EFFECT_SETTINGS =
+      Set.of(
+          "foreign_key_checks",
+          "unique_checks",
+          "sql_log_bin",
+          "password",
+          "check_constraint_checks",
+          "wsrep_on");
+
   private static final Set<String> UPDATE_STOPS =
       Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
@@ -466,6 +557,28 @@ public final class Classifier {
       if (aliasPosition()) {
         return; // FROM f() AS g(n), FROM t x(a, b), x::numeric(10, 2)
       }
+      if (syntax == SqlSyntax.POSTGRESQL && (schema == null || "pg_catalog".equals(schema))) {
+        if (fn.startsWith("pg_advisory_unlock")) {
+          add(
+              OpKind.REFERENCE,
+              fn,
+              null,
+              null,
+              null,
+              fn + "() releases advisory locks, prodguard's deploy lock (G8) included");
+          return;
+        }
+        if ("set_config".equals(fn)) {
+          setConfig(k + 1);
+          return;
+        }
+        if (SIDE_EFFECT_FUNCTIONS.contains(fn)
+            || fn.startsWith("pg_stat_reset")
+            || (fn.startsWith("pg_create_") && fn.endsWith("_replication_slot"))) {
+          unknown(fn + "() has server-wide side effects prodguard cannot judge");
+          return;
+        }
+      }
       if (names.runsSqlText(fn) && names.builtin(schema, fn)) {
         add(OpKind.DYNAMIC_SQL, null, null, null, null, fn + "() runs the SQL text it is given");
       } else if (names.touchesServerFiles(fn) && names.builtin(schema, fn)) {
@@ -478,6 +591,54 @@ public final class Classifier {
             fn + "() reads or writes files on the database server");
       } else if (!names.builtin(schema, fn)) {
         add(OpKind.FUNCTION_CALL, full.toString(), null, null, EnumSet.of(Flag.OPAQUE), null);
+      }
+    }
+
+    /**
+     * PostgreSQL {@code set_config(name, value, is_local)} is SET in an expression: only a string
+     * literal naming a setting can be judged; any other first argument is unknown.
+     */
+    void setConfig(int first) {
+      Token arg = lx.peek(first);
+      if (!(arg.type == Token.Type.STRING && lx.peek(first + 1).isPunct(','))) {
+        unknown("set_config() with a setting name that is not a string literal");
+        return;
+      }
+      String setting = unquote(arg.text()).toLowerCase(Locale.ROOT).trim();
+      if ("search_path".equals(setting)) {
+        Token value = lx.peek(first + 2);
+        if (value.type != Token.Type.STRING) {
+          unknown("set_config('search_path') with a value that is not a string literal");
+          return;
+        }
+        List<String> path = new ArrayList<>();
+        for (String part : unquote(value.text()).split(",")) {
+          path.add(part.trim());
+        }
+        searchPath(path);
+      }
+      if (SESSION_WIDE_SETTINGS.contains(setting)) {
+        unknown("set_config('" + setting + "') changes what every later statement may do");
+      } else {
+        add(OpKind.SET_SESSION, setting);
+      }
+    }
+
+    /**
+     * A search_path that puts a schema before {@code pg_catalog} lets that schema's functions and
+     * operators stand in for the built-ins prodguard judges as harmless ({@code now()}, {@code
+     * lower()}): every later call may run a body prodguard never saw.
+     */
+    void searchPath(List<String> path) {
+      for (int i = 0; i < path.size(); i++) {
+        String p = path.get(i).replace("\"", "").toLowerCase(Locale.ROOT);
+        if (p.equals("pg_catalog") && i > 0) {
+          unknown(
+              "search_path puts "
+                  + path.get(0)
+                  + " before pg_catalog: its functions would stand in for the built-ins");
+          return;
+        }
       }
     }
 
@@ -593,7 +754,14 @@ public final class Classifier {
         case "REASSIGN" -> add(OpKind.GRANT, null, null, null, null, "REASSIGN OWNED");
         case "COMMENT" -> add(OpKind.COMMENT, null);
         case "SET" -> set();
-        case "RESET" -> add(OpKind.SET_SESSION, null);
+        case "RESET" -> {
+          if (syntax == SqlSyntax.MYSQL) {
+            unknown("RESET (MASTER, SLAVE, REPLICA, QUERY CACHE) changes the server");
+          } else {
+            next();
+            add(OpKind.SET_SESSION, lx.peek().isName() ? variable() : null);
+          }
+        }
         case "USE" -> {
           next();
           String schema = name(); // MariaDB: unqualified names now resolve in this database
@@ -1547,6 +1715,9 @@ public final class Classifier {
         next(); // MySQL CREATE AGGREGATE FUNCTION
       }
       Token kind = next();
+      if (serverWide("CREATE", kind)) {
+        return;
+      }
       if (!names.createKind(kind.upper())) {
         unknown(
             kind.type == Token.Type.EOF
@@ -1621,6 +1792,62 @@ public final class Classifier {
         case "POLICY" -> policy("CREATE");
         default -> createOther(kind.upper());
       }
+    }
+
+    /**
+     * CREATE or ALTER of an object with server- or database-wide effects: the database itself, the
+     * server's configuration, replication, foreign servers; a schema's rename or new owner (every
+     * table in it moves, protected ones included). Unknown: prodguard cannot judge them.
+     */
+    boolean serverWide(String verb, Token kind) {
+      String k = kind.upper();
+      boolean refused;
+      if (syntax == SqlSyntax.POSTGRESQL) {
+        refused =
+            switch (k) {
+              case "SYSTEM", "PUBLICATION", "SUBSCRIPTION", "SERVER", "FOREIGN" -> true;
+              case "DATABASE" -> verb.equals("ALTER");
+              case "USER", "ROLE" -> lx.peek().is("MAPPING") || setsParameter();
+              case "EXTENSION" -> verb.equals("CREATE") && untrustedExtension();
+              case "SCHEMA" ->
+                  verb.equals("ALTER") && (lx.peek(1).is("RENAME") || lx.peek(1).is("OWNER"));
+              default -> false;
+            };
+      } else {
+        refused =
+            switch (k) {
+              case "DATABASE", "SERVER" -> true;
+              case "SCHEMA" -> true;
+              default -> false;
+            };
+      }
+      if (refused) {
+        unknown(verb + " " + kind.text() + " changes the server or the whole database");
+      }
+      return refused;
+    }
+
+    /**
+     * Whether {@code CREATE EXTENSION [IF NOT EXISTS] name} installs an extension that reaches
+     * outside the database (files, other servers, untrusted languages) or is not a name.
+     */
+    boolean untrustedExtension() {
+      int k = 0;
+      if (lx.peek(k).is("IF")) {
+        k += 3;
+      }
+      Token n = lx.peek(k);
+      return !n.isName() || UNTRUSTED_EXTENSIONS.contains(n.identifier().toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the rest of the statement has SET or RESET of a parameter (ALTER ROLE r SET x). */
+    boolean setsParameter() {
+      for (int k = 0; lx.peek(k).type != Token.Type.EOF; k++) {
+        if (lx.peek(k).is("SET") || lx.peek(k).is("RESET")) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /**
@@ -2091,6 +2318,9 @@ public final class Classifier {
       }
       String table = name();
       add(OpKind.CREATE_TRIGGER, table, null, null, null, trig);
+      if (trig != null && table != null && !deferred) {
+        routines.defineTrigger(trig, table);
+      }
       if (syntax == SqlSyntax.MYSQL) {
         if (skipPast("ROW")) {
           if (lx.peek().is("FOLLOWS") || lx.peek().is("PRECEDES")) {
@@ -2229,7 +2459,14 @@ public final class Classifier {
     void set() {
       next();
       if (syntax == SqlSyntax.MYSQL && lx.peek().is("STATEMENT")) {
-        if (!skipPast("FOR") || lx.atEnd()) {
+        while (!lx.atEnd() && !lx.peek().is("FOR")) {
+          Token t = next();
+          if (t.isName()
+              && MYSQL_SIDE_EFFECT_SETTINGS.contains(t.identifier().toLowerCase(Locale.ROOT))) {
+            unknown("SET STATEMENT " + t.text() + " switches a check of the server off");
+          }
+        }
+        if (!lx.accept("FOR") || lx.atEnd()) {
           unknown("SET STATEMENT without FOR");
           return;
         }
@@ -2237,11 +2474,15 @@ public final class Classifier {
         return;
       }
       while (true) {
+        globalScope = false;
         while (lx.peek().is("SESSION")
             || lx.peek().is("LOCAL")
             || lx.peek().is("GLOBAL")
             || lx.peek().is("PERSIST")
             || lx.peek().is("PERSIST_ONLY")) {
+          if (syntax == SqlSyntax.MYSQL && !lx.peek().is("SESSION") && !lx.peek().is("LOCAL")) {
+            globalScope = true;
+          }
           next();
         }
         if (lx.peek().is("TRANSACTION") || lx.peek().is("CHARACTERISTICS")) {
@@ -2249,6 +2490,28 @@ public final class Classifier {
           return;
         }
         String variable = variable();
+        if (syntax == SqlSyntax.MYSQL && globalScope) {
+          unknown("SET GLOBAL/PERSIST changes the server for every session");
+        } else if (syntax == SqlSyntax.MYSQL
+            && MYSQL_SIDE_EFFECT_SETTINGS.contains(variable)
+            && ("password".equals(variable) || !switchesOn())) {
+          unknown("SET " + variable + " switches a check or the binary log of the server off");
+        } else if (syntax == SqlSyntax.POSTGRESQL && SESSION_WIDE_SETTINGS.contains(variable)) {
+          unknown("SET " + variable + " changes what every later statement may do");
+        } else if (syntax == SqlSyntax.POSTGRESQL && "search_path".equals(variable)) {
+          List<String> path = new ArrayList<>();
+          for (int k = 0; lx.peek(k).type != Token.Type.EOF; k++) {
+            Token t = lx.peek(k);
+            if (t.type == Token.Type.STRING) {
+              for (String part : unquote(t.text()).split(",")) {
+                path.add(part.trim());
+              }
+            } else if (t.isName() && !t.is("TO")) {
+              path.add(t.identifier());
+            }
+          }
+          searchPath(path);
+        }
         if ("autocommit".equals(variable)) {
           add(OpKind.TRANSACTION, null, null, null, null, "SET autocommit");
         } else {
@@ -2265,6 +2528,24 @@ public final class Classifier {
       }
     }
 
+    /** Whether the value that follows ({@code = 1}, {@code := ON}) is a literal 1, ON or TRUE. */
+    boolean switchesOn() {
+      int k = 0;
+      if (lx.peek(k).isPunct(':')) {
+        k++;
+      }
+      if (lx.peek(k).isPunct('=') || lx.peek(k).is("TO")) {
+        k++;
+      }
+      Token v = lx.peek(k);
+      Token after = lx.peek(k + 1);
+      boolean on = v.text().equals("1") || v.is("ON") || v.is("TRUE");
+      return on && (after.type == Token.Type.EOF || after.isPunct(',') || after.isPunct(';'));
+    }
+
+    /** Whether the SET target being read is MariaDB's GLOBAL or PERSIST scope. */
+    boolean globalScope;
+
     /** A SET target: {@code name}, {@code a.b}, MySQL {@code @@session.name}, {@code @var}. */
     String variable() {
       boolean user = false;
@@ -2279,6 +2560,7 @@ public final class Classifier {
       if (ats == 2
           && (lx.peek().is("SESSION") || lx.peek().is("GLOBAL") || lx.peek().is("LOCAL"))
           && lx.peek(1).isPunct('.')) {
+        globalScope |= lx.peek().is("GLOBAL");
         next();
         next();
       }
@@ -2450,6 +2732,9 @@ public final class Classifier {
         modifiers(); // ALTER ALGORITHM = MERGE DEFINER = x SQL SECURITY INVOKER VIEW
       }
       Token kind = next();
+      if (serverWide("ALTER", kind)) {
+        return;
+      }
       if (!names.alterKind(kind.upper())) {
         unknown(
             kind.type == Token.Type.EOF
@@ -2864,6 +3149,9 @@ public final class Classifier {
           ifExists();
           String trig = name();
           String table = lx.accept("ON") ? name() : null;
+          if (table == null && syntax == SqlSyntax.MYSQL) {
+            table = routines.triggerTable(trig); // MariaDB names no table: known when created here
+          }
           add(
               OpKind.DROP_TRIGGER,
               table,

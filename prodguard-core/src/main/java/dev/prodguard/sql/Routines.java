@@ -32,6 +32,9 @@ public final class Routines {
    */
   private final Map<String, List<String>> views = new HashMap<>();
 
+  /** Trigger name to its table, for MariaDB's DROP TRIGGER, which does not name the table. */
+  private final Map<String, String> triggers = new HashMap<>();
+
   /**
    * The statements read so far of the file being classified (MariaDB's implicit commits): the file,
    * whether one of them changed rows, and how many there were.
@@ -59,6 +62,15 @@ public final class Routines {
       statements++;
     }
     return was;
+  }
+
+  void defineTrigger(String name, String table) {
+    triggers.put(key(name), table);
+  }
+
+  /** The table of a trigger the migrations created; null when unknown. */
+  String triggerTable(String name) {
+    return name == null ? null : triggers.get(key(name));
   }
 
   void defineView(String name, List<String> bases) {

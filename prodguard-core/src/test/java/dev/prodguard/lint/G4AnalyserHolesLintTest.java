@@ -87,4 +87,156 @@ class G4AnalyserHolesLintTest {
   void noise(String sql) throws Exception {
     assertThat(blocking(DatabaseKind.POSTGRESQL, sql)).isEmpty();
   }
+
+  @ParameterizedTest(name = "G4: PostgreSQL side effect {0} is refused by {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          SELECT set_config(concat('session_','replication_role'), 'replica', false); | unknown-statement
+          SELECT set_config(reverse('elor_noitacilper_noisses'), 'replica', false); | unknown-statement
+          SELECT set_config(name, 'replica', false) FROM pg_settings WHERE name LIKE 'session_rep%'; | unknown-statement
+          SELECT set_config('default_transaction_read_only', 'off', false); | unknown-statement
+          SELECT set_config('role', 'postgres', false); | unknown-statement
+          SET default_transaction_read_only = off; | unknown-statement
+          SET search_path = evil, pg_catalog, public; | unknown-statement
+          SET search_path TO 'evil', "pg_catalog"; | unknown-statement
+          SELECT set_config('search_path', 'evil, pg_catalog', false); | unknown-statement
+          SELECT set_config('search_path', current_setting('x'), false); | unknown-statement
+          SET ROLE postgres; | unknown-statement
+          SET SESSION AUTHORIZATION postgres; | unknown-statement
+          ALTER DATABASE app SET session_replication_role = replica; | unknown-statement
+          ALTER DATABASE app RESET ALL; | unknown-statement
+          ALTER DATABASE app CONNECTION LIMIT 0; | unknown-statement
+          ALTER DATABASE app RENAME TO gone; | unknown-statement
+          ALTER DATABASE app OWNER TO nobody; | unknown-statement
+          ALTER ROLE app SET search_path = evil; | unknown-statement
+          ALTER USER app SET default_transaction_read_only = on; | unknown-statement
+          ALTER SYSTEM SET fsync = off; | unknown-statement
+          ALTER SCHEMA public RENAME TO gone; | unknown-statement
+          ALTER SCHEMA public OWNER TO nobody; | unknown-statement
+          CREATE PUBLICATION p FOR ALL TABLES; | unknown-statement
+          CREATE SUBSCRIPTION s CONNECTION 'host=x' PUBLICATION p; | unknown-statement
+          ALTER SUBSCRIPTION s DISABLE; | unknown-statement
+          CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw; | unknown-statement
+          CREATE USER MAPPING FOR CURRENT_USER SERVER s; | unknown-statement
+          CREATE FOREIGN TABLE ft (id int) SERVER s; | unknown-statement
+          SELECT pg_terminate_backend(pid) FROM pg_stat_activity; | unknown-statement
+          SELECT pg_cancel_backend(1); | unknown-statement
+          SELECT pg_reload_conf(); | unknown-statement
+          SELECT pg_rotate_logfile(); | unknown-statement
+          SELECT pg_advisory_unlock_all(); | prodguard-objects
+          SELECT pg_advisory_unlock(42); | prodguard-objects
+          SELECT lo_unlink(1); | unknown-statement
+          SELECT lo_from_bytea(0, 'x'); | unknown-statement
+          SELECT pg_stat_reset(); | unknown-statement
+          SELECT pg_switch_wal(); | unknown-statement
+          SELECT pg_create_logical_replication_slot('s', 'pgoutput'); | unknown-statement
+          SELECT pg_drop_replication_slot('s'); | unknown-statement
+          INSERT INTO audit SELECT pg_terminate_backend(1); | unknown-statement
+          SELECT pg_catalog.pg_terminate_backend(1); | unknown-statement
+          CREATE EXTENSION dblink; | unknown-statement
+          CREATE EXTENSION IF NOT EXISTS plpython3u; | unknown-statement
+          CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ SELECT pg_terminate_backend(1) $$; SELECT f(); | unknown-statement
+          DO $$ BEGIN PERFORM pg_reload_conf(); END $$; | unknown-statement
+          DO $$ BEGIN PERFORM set_config(concat('session_', 'replication_role'), 'replica', true); END $$; | unknown-statement
+          """)
+  void postgresSideEffects(String sql, String rule) throws Exception {
+    assertThat(blocking(DatabaseKind.POSTGRESQL, sql)).contains(rule);
+  }
+
+  @ParameterizedTest(name = "G4: MariaDB side effect {0} is refused by {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          SET FOREIGN_KEY_CHECKS=0; | unknown-statement
+          SET foreign_key_checks = OFF; | unknown-statement
+          SET @@foreign_key_checks = 0; | unknown-statement
+          SET SESSION foreign_key_checks = 0; | unknown-statement
+          SET @@session.foreign_key_checks = 0; | unknown-statement
+          SET STATEMENT foreign_key_checks=0 FOR DELETE FROM staging WHERE id = 1; | unknown-statement
+          SET GLOBAL max_connections = 1; | unknown-statement
+          SET @@global.read_only = 1; | unknown-statement
+          SET PERSIST max_connections = 1; | unknown-statement
+          SET PASSWORD = PASSWORD('x'); | unknown-statement
+          DROP TRIGGER orders_audit; | protected-table-write
+          DROP TRIGGER IF EXISTS app.orders_audit; | protected-table-write
+          ALTER SCHEMA app CHARACTER SET latin1; | unknown-statement
+          SET PASSWORD FOR app = PASSWORD('x'); | unknown-statement
+          SET sql_log_bin = 0; | unknown-statement
+          RESET MASTER; | unknown-statement
+          RESET SLAVE; | unknown-statement
+          RESET QUERY CACHE; | unknown-statement
+          CREATE DATABASE other; | unknown-statement
+          ALTER DATABASE app CHARACTER SET latin1; | unknown-statement
+          CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (HOST 'x'); | unknown-statement
+          """)
+  void mariadbSideEffects(String sql, String rule) throws Exception {
+    assertThat(blocking(DatabaseKind.MARIADB, sql)).contains(rule);
+  }
+
+  @ParameterizedTest(name = "G4: PostgreSQL harmless {0} is not refused")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          SELECT set_config('statement_timeout', '5s', true);
+          SELECT txid_current();
+          SELECT pg_current_xact_id();
+          SET statement_timeout = '5s';
+          SET lock_timeout = '1s';
+          CREATE EXTENSION IF NOT EXISTS pgcrypto;
+          SET search_path = app, public;
+          SET search_path TO pg_catalog, app;
+          SELECT set_config('search_path', 'app, public', true);
+          """)
+  void harmlessSettings(String sql) throws Exception {
+    assertThat(blocking(DatabaseKind.POSTGRESQL, sql)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "G4: MariaDB {0} stays refused by {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          SET STATEMENT max_statement_time=10 FOR DELETE FROM orders WHERE id = 1; | protected-table-write
+          FLUSH PRIVILEGES; | unknown-statement
+          CREATE USER evil IDENTIFIED BY 'x'; | grant
+          ALTER USER app IDENTIFIED BY 'x'; | grant
+          DROP USER app; | revoke
+          GRANT ALL ON *.* TO app; | grant
+          REVOKE ALL ON *.* FROM app; | revoke
+          """)
+  void mariadbStaysRefused(String sql, String rule) throws Exception {
+    assertThat(blocking(DatabaseKind.MARIADB, sql)).contains(rule);
+  }
+
+  @ParameterizedTest(name = "G4: PostgreSQL {0} stays refused by {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          SELECT set_config('session_replication_role', 'replica', false); | prodguard-objects
+          SET LOCAL session_replication_role = replica; | prodguard-objects
+          RESET session_replication_role; | prodguard-objects
+          SELECT lo_import('/etc/passwd'); | unknown-statement
+          SELECT pg_read_file('/etc/passwd'); | unknown-statement
+          SELECT pg_ls_dir('.'); | unknown-statement
+          """)
+  void postgresStaysRefused(String sql, String rule) throws Exception {
+    assertThat(blocking(DatabaseKind.POSTGRESQL, sql)).contains(rule);
+  }
+
+  @ParameterizedTest(name = "G4: MariaDB {0} is not refused")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE TRIGGER t BEFORE INSERT ON staging FOR EACH ROW SET NEW.id = 1; DROP TRIGGER t;
+          SET foreign_key_checks = 1;
+          """)
+  void mariadbNoise(String sql) throws Exception {
+    assertThat(blocking(DatabaseKind.MARIADB, sql)).isEmpty();
+  }
 }

@@ -313,7 +313,7 @@ class G4ClassifierTest {
           """
           SET session_replication_role = replica; DELETE FROM prodguard_audit => set-session session_replication_role; delete prodguard_audit
           SET LOCAL session_replication_role TO replica => set-session session_replication_role
-          SELECT set_config('session_replication_role', 'replica', false) => select; reference session_replication_role
+          SELECT set_config('session_replication_role', 'replica', false) => select; set-session session_replication_role
           UPDATE database_metadata SET fingerprint = 'prod-0' WHERE id = 1 => update database_metadata [fingerprint] [HAS_WHERE]
           DELETE FROM app.flyway_schema_history WHERE version = '3' => delete app.flyway_schema_history [HAS_WHERE]
           ALTER TABLE "prodguard_audit" DISABLE TRIGGER ALL => alter-table-other prodguard_audit

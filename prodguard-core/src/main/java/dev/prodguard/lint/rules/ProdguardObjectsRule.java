@@ -22,7 +22,8 @@ public final class ProdguardObjectsRule extends BaseRule {
             + " and event trigger) and Flyway's history table carry the fingerprint, the guards,"
             + " the pipeline state and the audit chain: no migration may touch them, nor set"
             + " session_replication_role or write the server's system catalogs, which switch"
-            + " their triggers off.",
+            + " their triggers off, nor release advisory locks (pg_advisory_unlock*), which"
+            + " ends prodguard's deploy lock.",
         "Leave them to prodguard (init-fingerprint creates and upgrades them). No contract"
             + " exception can allow this.");
   }
@@ -43,6 +44,13 @@ public final class ProdguardObjectsRule extends BaseRule {
       return op.detail()
           + " makes unqualified names resolve in a system database of the server: the statements"
           + " after it can write its catalogs";
+    }
+    if (op.kind() == OpKind.REFERENCE
+        && op.target() != null
+        && op.target().startsWith("pg_advisory_unlock")) {
+      return op.detail() != null
+          ? op.detail()
+          : op.target() + "() releases advisory locks, prodguard's deploy lock (G8) included";
     }
     if (!ProdguardObjects.reserved(op.target())) {
       return null;

@@ -25,6 +25,14 @@ public final class ProtectedTableWriteRule extends BaseRule {
     if (dependent.isPresent()) {
       return op.kind().name().toLowerCase().replace('_', ' ') + " " + dependent.get();
     }
+    if (op.kind() == OpKind.DROP_TRIGGER
+        && op.target() == null
+        && !context.contract().protectedTables().isEmpty()) {
+      return "DROP TRIGGER "
+          + (op.detail() != null ? op.detail() + " " : "")
+          + "does not name its table and no migration of this set created it: it may be a"
+          + " trigger of a protected table";
+    }
     // a table created earlier in the same migration holds no production data yet
     if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
       return null;
