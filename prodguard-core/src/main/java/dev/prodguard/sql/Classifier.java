@@ -572,6 +572,10 @@ public final class Classifier {
           setConfig(k + 1);
           return;
         }
+        if ("setval".equals(fn)) {
+          setval(k + 1);
+          return;
+        }
         if (SIDE_EFFECT_FUNCTIONS.contains(fn)
             || fn.startsWith("pg_stat_reset")
             || (fn.startsWith("pg_create_") && fn.endsWith("_replication_slot"))) {
@@ -592,6 +596,25 @@ public final class Classifier {
       } else if (!names.builtin(schema, fn)) {
         add(OpKind.FUNCTION_CALL, full.toString(), null, null, EnumSet.of(Flag.OPAQUE), null);
       }
+    }
+
+    /**
+     * PostgreSQL {@code setval(sequence, value)} changes the sequence it names: recorded as an
+     * ALTER of that sequence (a protected table's sequence is part of it); a sequence named by
+     * anything but a string literal (optionally {@code ::regclass}) is unknown.
+     */
+    void setval(int first) {
+      Token arg = lx.peek(first);
+      int i = first + 1;
+      while (i < first + 5 && (lx.peek(i).isPunct(':') || lx.peek(i).is("REGCLASS"))) {
+        i++;
+      }
+      if (arg.type != Token.Type.STRING || !lx.peek(i).isPunct(',')) {
+        unknown("setval() of a sequence that is not named by a string literal");
+        return;
+      }
+      String seq = unquote(arg.text()).replace("\"", "").trim().toLowerCase(Locale.ROOT);
+      add(OpKind.ALTER_OTHER, seq, null, null, null, "SEQUENCE");
     }
 
     /**
