@@ -29,6 +29,9 @@ public final class UrlRule {
         continue;
       }
       for (String glob : other.hosts()) {
+        if (target.hosts().contains(glob)) {
+          continue; // the target declares the pattern too (a fleet's targets share theirs)
+        }
         HostPattern pattern = new HostPattern(glob);
         for (DatabaseUrl.HostPort hp : url.hosts()) {
           if (pattern.matches(hp.host())) {
