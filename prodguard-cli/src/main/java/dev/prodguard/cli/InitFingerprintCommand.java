@@ -48,10 +48,26 @@ public final class InitFingerprintCommand implements Callable<Integer> {
 
   @Mixin FormatOption format;
 
+  @picocli.CommandLine.Option(
+      names = "--fleet",
+      paramLabel = "NAME",
+      description =
+          "ENV is a target of this fleet (its id); the fingerprint goes to its list or catalog")
+  String fleet;
+
   @Override
   public Integer call() throws Exception {
     ProdguardConfig config = common.load();
     RunContext context = common.context();
+    if (fleet != null) {
+      if (writeConfig) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--write-config writes environments of prodguard.yml; put a fleet target's"
+                + " fingerprint into its 'targets:' entry or its catalog row");
+      }
+      config = FleetCli.withTargets(config, fleet, context);
+    }
     Target target =
         Target.prepare(
             config, environment, context, Target.Access.MUTATE, "init-fingerprint " + environment);
@@ -102,6 +118,14 @@ public final class InitFingerprintCommand implements Callable<Integer> {
     printGuards(out, environment, result.guards());
     if (written) {
       out.println("  wrote the fingerprint into " + config.file() + "; commit it.");
+    } else if (!configMatches && fleet != null) {
+      out.println(
+          "Put this fingerprint into target '"
+              + environment
+              + "' of fleet '"
+              + fleet
+              + "' (its 'targets:' entry or its catalog row):");
+      out.println("    fingerprint: " + result.fingerprint());
     } else if (!configMatches) {
       out.println("Put this line under environments." + environment + " in " + config.file() + ":");
       out.println("    fingerprint: " + result.fingerprint());

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ContractCommand.class,
       ScanCommand.class,
       SyncCommand.class,
+      FleetCommand.class,
       DemoCommand.class
     },
     footer = {

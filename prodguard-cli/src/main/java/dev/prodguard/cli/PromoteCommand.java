@@ -15,20 +15,49 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "promote",
     mixinStandardHelpOptions = true,
-    description = "verify, backup and deploy ENV in one process; stops at the first refusal.")
+    description = {
+      "verify, backup and deploy ENV in one process; stops at the first refusal.",
+      "With --fleet NAME: every target of the fleet, wave by wave, --parallel at once."
+    })
 public final class PromoteCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "ENV", description = "environment name")
+  @Parameters(
+      paramLabel = "ENV",
+      arity = "0..1",
+      description = "environment name (or --fleet NAME)")
   String environment;
+
+  @Mixin FleetOptions fleet;
+
+  @picocli.CommandLine.Option(
+      names = "--wave",
+      paramLabel = "W",
+      description =
+          "with --fleet: only this wave (one CI job per wave; earlier waves must be done)")
+  String wave;
 
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
+    FleetCli.usage(spec.commandLine(), environment, fleet);
+    if (wave != null && !fleet.present()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--wave needs --fleet");
+    }
     ProdguardConfig config = common.load();
     PrintWriter out = spec.commandLine().getOut();
+    if (fleet.present()) {
+      return FleetCli.promote(
+          common,
+          config,
+          fleet,
+          java.util.Optional.ofNullable(wave),
+          format.json(),
+          out,
+          spec.commandLine().getErr());
+    }
     Results.Promote p;
     try {
       p =

@@ -28,15 +28,24 @@ public final class StatusCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "ENV", description = "environment name")
+  @Parameters(
+      paramLabel = "ENV",
+      arity = "0..1",
+      description = "environment name (or --fleet NAME)")
   String environment;
+
+  @Mixin FleetOptions fleet;
 
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
+    FleetCli.usage(spec.commandLine(), environment, fleet);
     ProdguardConfig config = common.load();
     PrintWriter out = spec.commandLine().getOut();
+    if (fleet.present()) {
+      return FleetCli.status(common, config, fleet, format.json(), out);
+    }
     Results.Status s =
         PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).status(environment);
     if (format.json()) {

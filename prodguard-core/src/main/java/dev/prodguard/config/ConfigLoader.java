@@ -26,15 +26,20 @@ public final class ConfigLoader {
     YamlMap root = YamlMap.load(file);
     String f = root.file();
 
-    YamlMap envs =
-        root.map("environments")
-            .orElseThrow(() -> root.error(null, "'environments' is required (at least one)"));
-    Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
-    for (Map.Entry<String, YamlMap> e : envs.children().entrySet()) {
-      environments.put(e.getKey(), environment(e.getKey(), e.getValue(), envs));
+    // A configuration names at least one database: an environment, or a fleet of targets.
+    Optional<YamlMap> envSection = root.map("environments");
+    if (envSection.isEmpty() && !root.has("fleets")) {
+      throw root.error(null, "'environments' is required (at least one)");
     }
-    if (environments.isEmpty()) {
-      throw envs.error(null, "'environments' must define at least one environment");
+    Map<String, EnvironmentConfig> environments = new LinkedHashMap<>();
+    if (envSection.isPresent()) {
+      YamlMap envs = envSection.get();
+      for (Map.Entry<String, YamlMap> e : envs.children().entrySet()) {
+        environments.put(e.getKey(), environment(e.getKey(), e.getValue(), envs));
+      }
+      if (environments.isEmpty()) {
+        throw envs.error(null, "'environments' must define at least one environment");
+      }
     }
 
     List<String> locations = List.of("db/migration");
@@ -63,7 +68,9 @@ public final class ConfigLoader {
     ProdguardConfig.Pipeline pipeline = pipeline(root);
     ProdguardConfig.Backup backup = backup(root, base);
     ProdguardConfig.Guards guards = guards(root);
-    root.finish("environments", "migrations", "contract", "ci", "pipeline", "backup", "guards");
+    Map<String, FleetConfig> fleets = FleetConfigLoader.load(root, environments);
+    root.finish(
+        "environments", "migrations", "contract", "ci", "pipeline", "backup", "guards", "fleets");
     return new ProdguardConfig(
         file,
         environments,
@@ -73,7 +80,8 @@ public final class ConfigLoader {
         ci,
         pipeline,
         backup,
-        guards);
+        guards,
+        fleets);
   }
 
   private static EnvironmentConfig environment(String name, YamlMap m, YamlMap parent) {

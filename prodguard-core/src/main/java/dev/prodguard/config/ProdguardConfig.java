@@ -23,12 +23,60 @@ public record ProdguardConfig(
     CiConfig ci,
     Pipeline pipeline,
     Backup backup,
-    Guards guards) {
+    Guards guards,
+    Map<String, FleetConfig> fleets) {
 
   public ProdguardConfig {
     environments =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environments));
     migrationLocations = List.copyOf(migrationLocations);
+    fleets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fleets));
+  }
+
+  /**
+   * This configuration with {@code more} added as environments: how a fleet's targets become
+   * environments that every pipeline step reaches by name (G1–G10 per target).
+   *
+   * @throws ConfigException when a name is already an environment
+   */
+  public ProdguardConfig withEnvironments(java.util.Collection<EnvironmentConfig> more) {
+    Map<String, EnvironmentConfig> all = new java.util.LinkedHashMap<>(environments);
+    for (EnvironmentConfig e : more) {
+      if (all.putIfAbsent(e.name(), e) != null) {
+        throw new ConfigException(
+            e.file(), e.line(), e.name(), "'" + e.name() + "' is both an environment and a target");
+      }
+    }
+    return new ProdguardConfig(
+        file,
+        all,
+        migrationLocations,
+        contract,
+        contractNamed,
+        ci,
+        pipeline,
+        backup,
+        guards,
+        fleets);
+  }
+
+  /** The fleet by name, or a usage error listing the ones that exist. */
+  public FleetConfig fleet(String name) {
+    FleetConfig f = fleets.get(name);
+    if (f == null) {
+      throw new ConfigException(
+          file,
+          0,
+          "fleets." + name,
+          "no fleet '"
+              + name
+              + "' in "
+              + file.getFileName()
+              + (fleets.isEmpty()
+                  ? " (it has no 'fleets:' section)"
+                  : " (defined: " + String.join(", ", fleets.keySet()) + ")"));
+    }
+    return f;
   }
 
   /**

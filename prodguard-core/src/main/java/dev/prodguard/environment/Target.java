@@ -61,10 +61,28 @@ public final class Target {
   /** Runs every pre-connection guard, in order: G1 (mutation of protected), config, G3. */
   public static Target prepare(
       ProdguardConfig config, String envName, RunContext context, Access access, String action) {
+    return prepare(config, envName, context, access, action, Optional.empty());
+  }
+
+  /**
+   * Like {@link #prepare(ProdguardConfig, String, RunContext, Access, String)}, with G1 already
+   * proven once for the whole process ({@code verified}: the identity {@code CiVerifiers} returned
+   * before any connection, as a fleet rollout does so that a short-lived CI token proves the one
+   * process rather than expiring halfway through hundreds of targets). Empty: verify here.
+   */
+  public static Target prepare(
+      ProdguardConfig config,
+      String envName,
+      RunContext context,
+      Access access,
+      String action,
+      Optional<CiIdentity> verified) {
     EnvironmentConfig env = config.environment(envName);
     Optional<CiIdentity> identity = Optional.empty();
     if (access == Access.MUTATE && env.isProtected()) {
-      identity = Optional.of(CiVerifiers.forConfig(config).verify(context, action));
+      identity =
+          Optional.of(
+              verified.orElseGet(() -> CiVerifiers.forConfig(config).verify(context, action)));
     }
     DatabaseUrl url = env.url().databaseUrl(context.env());
     ServerKind.check(env, url);

@@ -24,11 +24,41 @@ public final class UrlRule {
       RunContext context,
       boolean mutation) {
     String what = "connect to environment '" + target.name() + "'";
+    // a fleet's host patterns belong to its targets: no other environment may name such a host
+    for (dev.prodguard.config.FleetConfig fleet : config.fleets().values()) {
+      for (String glob : fleet.hosts()) {
+        if (target.hosts().contains(glob)) {
+          continue; // a target of this fleet (it declares the fleet's patterns)
+        }
+        HostPattern pattern = new HostPattern(glob);
+        for (DatabaseUrl.HostPort hp : url.hosts()) {
+          if (pattern.matches(hp.host())) {
+            throw new GuardRefusal(
+                Guarantee.G3,
+                what,
+                "the URL of '"
+                    + target.name()
+                    + "' names host "
+                    + hp.host()
+                    + ", which matches host pattern '"
+                    + glob
+                    + "' of fleet '"
+                    + fleet.name()
+                    + "'"
+                    + variableNote(target),
+                "point the URL of '" + target.name() + "' at a '" + target.name() + "' host");
+          }
+        }
+      }
+    }
     for (EnvironmentConfig other : config.environments().values()) {
       if (other.name().equals(target.name())) {
         continue;
       }
       for (String glob : other.hosts()) {
+        if (target.hosts().contains(glob)) {
+          continue; // the target declares the pattern too (a fleet's targets share theirs)
+        }
         HostPattern pattern = new HostPattern(glob);
         for (DatabaseUrl.HostPort hp : url.hosts()) {
           if (pattern.matches(hp.host())) {

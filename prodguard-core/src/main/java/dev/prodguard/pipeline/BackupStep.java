@@ -42,7 +42,7 @@ final class BackupStep {
   Results.Backup backup(String env, Optional<String> runId)
       throws SQLException, IOException, InterruptedException {
     String what = "backup " + env;
-    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    Target target = s.prepare(env, Target.Access.MUTATE, what);
     MigrationFiles files = MigrationFiles.read(config);
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();

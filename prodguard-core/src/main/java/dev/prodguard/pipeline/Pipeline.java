@@ -1,5 +1,6 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
@@ -24,6 +25,7 @@ public final class Pipeline {
   private MigrationAnalyzer analyzer;
   private SessionRegistrar registrar = SessionApprovals.INSTANCE;
   private Progress progress = Progress.NONE;
+  private Optional<CiIdentity> verifiedCi = Optional.empty();
 
   public Pipeline(ProdguardConfig config, RunContext context, MigrationEngine engine) {
     this.config = Objects.requireNonNull(config);
@@ -47,8 +49,17 @@ public final class Pipeline {
     return this;
   }
 
+  /**
+   * G1 proven once for this process (a fleet rollout verifies the CI identity before its first
+   * connection and hands it to every target's pipeline).
+   */
+  public Pipeline verifiedCi(CiIdentity identity) {
+    this.verifiedCi = Optional.of(identity);
+    return this;
+  }
+
   private StepContext steps() {
-    return new StepContext(config, context, engine, analyzer, registrar, progress);
+    return new StepContext(config, context, engine, analyzer, registrar, progress, verifiedCi);
   }
 
   public Results.Verify verify(String env) throws SQLException {

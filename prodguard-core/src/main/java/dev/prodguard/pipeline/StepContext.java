@@ -28,6 +28,7 @@ final class StepContext {
   final MigrationAnalyzer analyzer;
   final SessionRegistrar registrar;
   final Progress progress;
+  final Optional<CiIdentity> verifiedCi;
 
   StepContext(
       ProdguardConfig config,
@@ -35,13 +36,20 @@ final class StepContext {
       MigrationEngine engine,
       MigrationAnalyzer analyzer,
       SessionRegistrar registrar,
-      Progress progress) {
+      Progress progress,
+      Optional<CiIdentity> verifiedCi) {
     this.config = config;
     this.context = context;
     this.engine = engine;
     this.analyzer = analyzer;
     this.registrar = registrar;
     this.progress = progress;
+    this.verifiedCi = verifiedCi;
+  }
+
+  /** G1 (unless proven once for the process), the URL and G3 for {@code env}; see Target. */
+  Target prepare(String env, Target.Access access, String what) {
+    return Target.prepare(config, env, context, access, what, verifiedCi);
   }
 
   /** The clock's time, to the microsecond both databases store. */

@@ -43,7 +43,7 @@ final class VerifyStep {
 
   Results.Verify verify(String env) throws SQLException {
     String what = "verify " + env;
-    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    Target target = s.prepare(env, Target.Access.MUTATE, what);
     MigrationFiles files = MigrationFiles.read(config);
     progress.step("verifying '" + env + "'");
     try (Target.Checked control = target.open()) {

@@ -65,7 +65,18 @@ public record ScanContext(
   public List<EnvironmentConfig> protectedEnvironments() {
     return config
         .map(
-            c -> c.environments().values().stream().filter(EnvironmentConfig::isProtected).toList())
+            c -> {
+              List<EnvironmentConfig> out =
+                  new ArrayList<>(
+                      c.environments().values().stream()
+                          .filter(EnvironmentConfig::isProtected)
+                          .toList());
+              // a protected fleet's listed targets are protected environments too
+              c.fleets().values().stream()
+                  .filter(dev.prodguard.config.FleetConfig::isProtected)
+                  .forEach(f -> f.targets().forEach(t -> out.add(f.environmentOf(t))));
+              return out;
+            })
         .orElse(List.of());
   }
 

@@ -191,4 +191,37 @@ class G3EarlyUrlRefusalTest {
       assertThat(dev.connections()).isEqualTo(1);
     }
   }
+
+  @Test
+  @DisplayName(
+      "G3: a dev URL at a fleet's host pattern is refused before connecting; the fleet's own"
+          + " targets, which share the pattern, are not refused for it")
+  void fleetHostPatterns() throws Exception {
+    try (ConnectionRecorder tenantHost = new ConnectionRecorder()) {
+      ProdguardConfig cfg =
+          Configs.load(
+              dir,
+              "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n    fingerprint: "
+                  + DEV_FP
+                  + "\nfleets:\n  tenants:\n    hosts: [\"127.0.0.*\"]\n    targets:\n"
+                  + "      - { id: acme, url: \"${ACME_URL}\" }\n"
+                  + "      - { id: globex, url: \"${GLOBEX_URL}\" }\n");
+      Map<String, String> vars = new HashMap<>();
+      vars.put("DEV_DATABASE_URL", "postgresql://app@127.0.0.1:" + tenantHost.port() + "/shop");
+      GuardRefusal r = attempt(cfg, "dev", vars, Target.Access.READ);
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(r.why()).contains("of fleet 'tenants'");
+      assertThat(tenantHost.connections()).isZero();
+
+      var fleet = cfg.fleet("tenants");
+      ProdguardConfig expanded =
+          cfg.withEnvironments(fleet.targets().stream().map(fleet::environmentOf).toList());
+      vars.put("CI", "true");
+      vars.put("ACME_URL", "postgresql://app@127.0.0.1:" + tenantHost.port() + "/acme");
+      vars.put("GLOBEX_URL", "postgresql://app@127.0.0.2:" + tenantHost.port() + "/globex");
+      Target acme =
+          Target.prepare(expanded, "acme", RunContext.of(vars), Target.Access.READ, "test");
+      assertThat(acme.name()).isEqualTo("acme");
+    }
+  }
 }

@@ -1,0 +1,197 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.ci.CiVerifiers;
+import dev.prodguard.config.FleetConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.fleet.FleetMatrix;
+import dev.prodguard.fleet.FleetRollout;
+import dev.prodguard.fleet.FleetStatus;
+import dev.prodguard.fleet.FleetTargets;
+import dev.prodguard.pipeline.Pipeline;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine;
+
+/** The fleet side of promote, status and init-fingerprint (DESIGN section 12). */
+final class FleetCli {
+  private FleetCli() {}
+
+  /** Each target's pipeline: Flyway, and no per-target progress (the rollout prints its own). */
+  static FleetRollout.Pipelines pipelines(CommonOptions common) {
+    return (config, id) ->
+        new Pipeline(config, common.context(), PipelineSupport.engine()).progress(Progress.NONE);
+  }
+
+  static void usage(CommandLine cmd, String environment, FleetOptions fleet) {
+    if (environment != null && fleet.present()) {
+      throw new CommandLine.ParameterException(cmd, "give ENV or --fleet NAME, not both");
+    }
+    if (environment == null && !fleet.present()) {
+      throw new CommandLine.ParameterException(cmd, "missing ENV (or --fleet NAME)");
+    }
+    if (!fleet.present() && (fleet.parallel != null || fleet.shard != null)) {
+      throw new CommandLine.ParameterException(cmd, "--parallel and --shard need --fleet NAME");
+    }
+    try {
+      fleet.shard();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, e.getMessage());
+    }
+    if (fleet.parallel != null && (fleet.parallel < 1 || fleet.parallel > 64)) {
+      throw new CommandLine.ParameterException(cmd, "--parallel must be between 1 and 64");
+    }
+  }
+
+  static int parallel(ProdguardConfig config, FleetOptions o) {
+    return o.parallel != null ? o.parallel : config.fleet(o.fleet).parallel();
+  }
+
+  static int promote(
+      CommonOptions common,
+      ProdguardConfig config,
+      FleetOptions o,
+      Optional<String> wave,
+      boolean json,
+      PrintWriter out,
+      PrintWriter err)
+      throws Exception {
+    FleetRollout.Options options = new FleetRollout.Options(parallel(config, o), wave, o.shard());
+    FleetRollout.Report r =
+        FleetRollout.promote(
+            config, o.fleet, common.context(), pipelines(common), options, new Lines(err));
+    if (json) {
+      out.println(Json.write(r.toJson()));
+    } else {
+      out.println(
+          "fleet '"
+              + r.fleet()
+              + "'"
+              + (r.shard().count() > 1 ? " shard " + r.shard() : "")
+              + r.wave().map(w -> " wave '" + w + "'").orElse("")
+              + ": "
+              + r.count(FleetRollout.State.DEPLOYED)
+              + " deployed, "
+              + r.count(FleetRollout.State.UP_TO_DATE)
+              + " up to date, "
+              + r.count(FleetRollout.State.REFUSED)
+              + " refused, "
+              + r.count(FleetRollout.State.FAILED)
+              + " failed, "
+              + r.count(FleetRollout.State.NOT_STARTED)
+              + " not started");
+      for (FleetRollout.TargetResult t : r.targets()) {
+        if (t.state().failure()) {
+          out.println("  " + t.id() + " " + t.state().label() + ":");
+          out.println("    " + t.detail().replace("\n", "\n    "));
+        }
+      }
+      r.haltedBecause().ifPresent(h -> out.println("halted: " + h));
+      if (!r.complete()) {
+        out.println(
+            "Rerun the same command to resume: targets already deployed are skipped (up to date),"
+                + " the others are retried.");
+      }
+    }
+    if (r.complete()) {
+      return Main.OK;
+    }
+    return r.count(FleetRollout.State.FAILED) > 0 ? Main.FAILURE : Main.REFUSED;
+  }
+
+  static int status(
+      CommonOptions common, ProdguardConfig config, FleetOptions o, boolean json, PrintWriter out)
+      throws Exception {
+    List<FleetStatus.Row> rows =
+        FleetStatus.status(
+            config, o.fleet, common.context(), pipelines(common), parallel(config, o), o.shard());
+    if (json) {
+      java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+      j.put("command", "status");
+      j.put("fleet", o.fleet);
+      j.put("shard", o.shard().toString());
+      j.put("targets", rows.stream().map(FleetStatus.Row::toJson).toList());
+      out.println(Json.write(j));
+    } else {
+      String fmt = "%-24s %-10s %-8s %7s  %-44s %s%n";
+      out.printf(fmt, "TARGET", "WAVE", "STATE", "PENDING", "LAST DEPLOY", "LOCK");
+      for (FleetStatus.Row r : rows) {
+        out.printf(
+            fmt,
+            r.id(),
+            r.wave(),
+            r.state(),
+            r.pending(),
+            r.lastDeploy().orElse("-"),
+            r.lockHolder().orElse("-"));
+        r.problem().ifPresent(p -> out.println("    " + p.replace("\n", "\n    ")));
+      }
+      long ok = rows.stream().filter(r -> r.state().equals("ok")).count();
+      out.println(rows.size() + " target(s): " + ok + " ok, " + (rows.size() - ok) + " not");
+    }
+    boolean anyError = rows.stream().anyMatch(r -> r.state().equals("error"));
+    return anyError ? Main.REFUSED : Main.OK;
+  }
+
+  /**
+   * {@code init-fingerprint ID --fleet NAME}: the fleet's targets become environments, so the
+   * target is fingerprinted as one; G1 first when the fleet is protected (before the catalog read).
+   */
+  static ProdguardConfig withTargets(ProdguardConfig config, String fleetName, RunContext context)
+      throws Exception {
+    FleetConfig fleet = config.fleet(fleetName);
+    if (fleet.isProtected()) {
+      CiVerifiers.forConfig(config).verify(context, "init-fingerprint --fleet " + fleetName);
+    }
+    return FleetTargets.asEnvironments(config, fleet, FleetTargets.resolve(config, fleet, context));
+  }
+
+  static int matrix(
+      ProdguardConfig config,
+      String fleet,
+      String wave,
+      int shards,
+      RunContext context,
+      PrintWriter out)
+      throws Exception {
+    out.println(Json.write(FleetMatrix.matrix(config, fleet, wave, shards, context)));
+    return Main.OK;
+  }
+
+  /** Rollout progress as plain lines (CI logs and terminals alike): one per target. */
+  static final class Lines implements FleetRollout.Listener {
+    private final PrintWriter err;
+
+    Lines(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public synchronized void wave(String wave, int targets) {
+      err.println("==> wave '" + wave + "': " + targets + " target(s)");
+      err.flush();
+    }
+
+    @Override
+    public synchronized void finished(FleetRollout.TargetResult r, int done, int total) {
+      String line = r.state().failure() ? r.detail().lines().findFirst().orElse("") : r.detail();
+      err.printf(
+          "[%d/%d] %s %s (%s)%s%n",
+          done,
+          total,
+          r.id(),
+          r.state().label(),
+          PipelineSupport.seconds(r.millis()),
+          line.isEmpty() ? "" : ": " + line);
+      err.flush();
+    }
+
+    @Override
+    public synchronized void halted(String why) {
+      err.println("==> halted: " + why);
+      err.flush();
+    }
+  }
+}

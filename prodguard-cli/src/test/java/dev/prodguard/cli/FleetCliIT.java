@@ -1,0 +1,107 @@
+package dev.prodguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fleet commands through the real jar: init-fingerprint --fleet, promote --fleet (exit codes,
+ * one line per target, the refusal of one target named), status --fleet and fleet matrix.
+ */
+@DisplayName("Fleet CLI: init-fingerprint, promote, status and matrix over a fleet")
+class FleetCliIT {
+  @TempDir Path dir;
+  private final List<TestDatabase> dbs = new ArrayList<>();
+
+  @AfterEach
+  void drop() {
+    dbs.forEach(TestDatabase::close);
+  }
+
+  @Test
+  @DisplayName(
+      "G1: promote --fleet of a protected fleet outside CI is refused before any connection;"
+          + " from CI it deploys every target, a rerun is up to date")
+  void promoteFleet() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    List<String> ids = List.of("acme", "globex", "initech", "umbrella");
+    for (String id : ids) {
+      TestDatabase db = TestDatabase.postgres();
+      dbs.add(db);
+      env.put(id.toUpperCase() + "_URL", db.libpqUrl());
+    }
+    Files.createDirectories(dir.resolve("db/migration"));
+    Files.writeString(
+        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
+    Map<String, String> fps = new HashMap<>();
+    writeConfig(ids, fps);
+    Map<String, String> ci = new HashMap<>(env);
+    ci.put("CI", "true");
+    for (String id : ids) {
+      Cli.Result r = Cli.run(dir, ci, "init-fingerprint", id, "--fleet", "shop");
+      assertThat(r.exit()).as(r.toString()).isZero();
+      Matcher m = Pattern.compile("fingerprint: (" + id + "-[0-9a-f]+)").matcher(r.out());
+      assertThat(m.find()).as(r.out()).isTrue();
+      fps.put(id, m.group(1));
+    }
+    writeConfig(ids, fps);
+
+    Cli.Result laptop = Cli.run(dir, env, "promote", "--fleet", "shop");
+    assertThat(laptop.exit()).as(laptop.toString()).isEqualTo(1);
+    assertThat(laptop.err()).contains("G1");
+
+    Cli.Result first = Cli.run(dir, ci, "promote", "--fleet", "shop", "--parallel", "2");
+    assertThat(first.exit()).as(first.toString()).isZero();
+    assertThat(first.out()).contains("4 deployed, 0 up to date, 0 refused, 0 failed");
+    assertThat(first.err()).contains("==> wave 'canary': 1 target(s)").contains("[4/4]");
+
+    Cli.Result again = Cli.run(dir, ci, "promote", "--fleet", "shop", "--format", "json");
+    assertThat(again.exit()).as(again.toString()).isZero();
+    assertThat(again.out()).contains("\"up_to_date\" : 4").contains("\"outcome\" : \"complete\"");
+
+    Cli.Result status = Cli.run(dir, ci, "status", "--fleet", "shop");
+    assertThat(status.exit()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("4 target(s): 4 ok, 0 not");
+    for (String id : ids) {
+      assertThat(status.out()).containsPattern(id + "\\s+\\w+\\s+ok\\s+0");
+    }
+
+    Cli.Result matrix =
+        Cli.run(dir, env, "fleet", "matrix", "shop", "--wave", "rest", "--shards", "2");
+    assertThat(matrix.exit()).as(matrix.toString()).isZero();
+    assertThat(matrix.out()).contains("\"include\"").contains("\"wave\" : \"rest\"");
+
+    Cli.Result both = Cli.run(dir, ci, "promote", "acme", "--fleet", "shop");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err()).contains("not both");
+    Cli.Result badShard = Cli.run(dir, ci, "promote", "--fleet", "shop", "--shard", "2/2");
+    assertThat(badShard.exit()).isEqualTo(2);
+    assertThat(badShard.err()).contains("i/n");
+  }
+
+  private void writeConfig(List<String> ids, Map<String, String> fps) throws Exception {
+    StringBuilder y = new StringBuilder("backup: { directory: backups }\nfleets:\n  shop:\n");
+    y.append("    waves: [canary, rest]\n    targets:\n");
+    for (String id : ids) {
+      y.append("      - { id: ").append(id).append(", url: \"${").append(id.toUpperCase());
+      y.append("_URL}\"");
+      if (fps.containsKey(id)) {
+        y.append(", fingerprint: ").append(fps.get(id));
+      }
+      y.append(", wave: ").append(id.equals("acme") ? "canary" : "rest").append(" }\n");
+    }
+    Files.writeString(dir.resolve("prodguard.yml"), y.toString());
+  }
+}

@@ -1,0 +1,138 @@
+package dev.prodguard.fleet;
+
+import dev.prodguard.config.FleetConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Redactor;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.pipeline.Results;
+import dev.prodguard.pipeline.Run;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code status --fleet NAME}: one row per target, read from each target with {@code status} (read
+ * only: G2 and G3 per target, no G1), in parallel.
+ */
+public final class FleetStatus {
+  private FleetStatus() {}
+
+  /**
+   * One target's row.
+   *
+   * @param state {@code ok} (nothing pending), {@code pending} or {@code error}
+   * @param pending migrations pending on it
+   * @param lastDeploy the newest deployed run and when it finished
+   * @param lockHolder the run holding the deploy lock (G8), when one does
+   * @param problem why the target could not be read, or its validation problems
+   */
+  public record Row(
+      String id,
+      String wave,
+      String state,
+      int pending,
+      Optional<String> lastDeploy,
+      Optional<String> lockHolder,
+      Optional<String> problem) {
+    public Map<String, Object> toJson() {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("target", id);
+      j.put("wave", wave);
+      j.put("state", state);
+      j.put("pending", pending);
+      j.put("last_deploy", lastDeploy.orElse(null));
+      j.put("lock_holder", lockHolder.orElse(null));
+      j.put("problem", problem.orElse(null));
+      return j;
+    }
+  }
+
+  public static List<Row> status(
+      ProdguardConfig config,
+      String fleetName,
+      RunContext context,
+      FleetRollout.Pipelines pipelines,
+      int parallel,
+      Shard shard)
+      throws SQLException, InterruptedException {
+    FleetConfig fleet = config.fleet(fleetName);
+    List<FleetConfig.Target> all = FleetTargets.resolve(config, fleet, context);
+    ProdguardConfig expanded = FleetTargets.asEnvironments(config, fleet, all);
+    List<FleetConfig.Target> selected = all.stream().filter(t -> shard.contains(t.id())).toList();
+    if (selected.isEmpty()) {
+      return List.of();
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(parallel, selected.size()),
+            r -> {
+              Thread t = new Thread(r, "prodguard-fleet-status");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<Row>> futures = new ArrayList<>();
+      for (FleetConfig.Target t : selected) {
+        futures.add(pool.submit(() -> row(expanded, t, pipelines)));
+      }
+      List<Row> rows = new ArrayList<>();
+      for (Future<Row> f : futures) {
+        try {
+          rows.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException(
+              "a status worker failed outside its target", e.getCause());
+        }
+      }
+      return rows;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Row row(ProdguardConfig expanded, FleetConfig.Target t, FleetRollout.Pipelines p) {
+    try {
+      Results.Status s = p.create(expanded, t.id()).status(t.id());
+      Optional<String> last =
+          s.lastDeploys().stream()
+              .findFirst()
+              .map(
+                  r ->
+                      r.id()
+                          + r.finishedAt().map(at -> " at " + at).orElse("")
+                          + " ("
+                          + r.migrationCount()
+                          + " migration(s))");
+      Optional<String> lock =
+          s.lockHolderRun().map(Run::id).or(() -> s.lockHolderSession().map(x -> "session " + x));
+      Optional<String> problem =
+          s.validationProblems().isEmpty()
+              ? Optional.empty()
+              : Optional.of(String.join("; ", s.validationProblems()));
+      String state = problem.isPresent() ? "error" : s.pending().isEmpty() ? "ok" : "pending";
+      return new Row(t.id(), t.wave(), state, s.pending().size(), last, lock, problem);
+    } catch (GuardRefusal e) {
+      return error(t, e.guarantee() + ": " + e.why());
+    } catch (Exception e) {
+      return error(t, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+  }
+
+  private static Row error(FleetConfig.Target t, String why) {
+    return new Row(
+        t.id(),
+        t.wave(),
+        "error",
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(Redactor.redact(why)));
+  }
+}

@@ -1,0 +1,168 @@
+package dev.prodguard.fleet;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ConfigValue;
+import dev.prodguard.config.FleetConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.Fingerprints;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The targets of a fleet: its static {@code targets:} list, then the rows of its {@code catalog:}
+ * query. The catalog is read through an environment of prodguard.yml, so that connection passes G3
+ * and G2 like every other. A row the catalog gets wrong (bad id, malformed fingerprint, unknown
+ * wave, an id listed twice) is a configuration error naming the catalog query and the row: a
+ * rollout never starts on a target list it cannot trust.
+ */
+public final class FleetTargets {
+  private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+  private static final int MAX_TARGETS = 100_000;
+
+  private FleetTargets() {}
+
+  /** Every target of {@code fleet}, static ones first, in the order listed or returned. */
+  public static List<FleetConfig.Target> resolve(
+      ProdguardConfig config, FleetConfig fleet, RunContext context) throws SQLException {
+    List<FleetConfig.Target> out = new ArrayList<>(fleet.targets());
+    if (fleet.catalog().isPresent()) {
+      out.addAll(readCatalog(config, fleet, fleet.catalog().get(), context));
+    }
+    Set<String> ids = new HashSet<>();
+    for (FleetConfig.Target t : out) {
+      if (config.environments().containsKey(t.id())) {
+        throw new ConfigException(
+            t.file(),
+            t.line(),
+            "fleets." + fleet.name(),
+            "target '" + t.id() + "' has the name of an environment: give it another id");
+      }
+      if (!ids.add(t.id())) {
+        throw new ConfigException(
+            t.file(),
+            t.line(),
+            "fleets." + fleet.name(),
+            "target '" + t.id() + "' is listed twice in fleet '" + fleet.name() + "'");
+      }
+    }
+    return out;
+  }
+
+  /** {@code config} with every target of the fleet as an environment, for the pipeline. */
+  public static ProdguardConfig asEnvironments(
+      ProdguardConfig config, FleetConfig fleet, List<FleetConfig.Target> targets) {
+    return config.withEnvironments(targets.stream().map(fleet::environmentOf).toList());
+  }
+
+  private static List<FleetConfig.Target> readCatalog(
+      ProdguardConfig config, FleetConfig fleet, FleetConfig.Catalog catalog, RunContext context)
+      throws SQLException {
+    String where = "fleets." + fleet.name() + ".catalog.query";
+    Target source =
+        Target.prepare(
+            config,
+            catalog.environment(),
+            context,
+            Target.Access.READ,
+            "read the targets of fleet '" + fleet.name() + "'");
+    List<FleetConfig.Target> out = new ArrayList<>();
+    try (Connection c = source.connect()) {
+      c.setReadOnly(true);
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(catalog.query())) {
+        ResultSetMetaData md = rs.getMetaData();
+        Set<String> columns = new HashSet<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          columns.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
+        }
+        for (String required : List.of("id", "url", "fingerprint")) {
+          if (!columns.contains(required)) {
+            throw new ConfigException(
+                catalog.file(),
+                catalog.line(),
+                where,
+                "the catalog query returns no column '"
+                    + required
+                    + "' (it must return id, url, fingerprint and may return wave)");
+          }
+        }
+        boolean hasWave = columns.contains("wave");
+        int row = 0;
+        while (rs.next()) {
+          row++;
+          if (row > MAX_TARGETS) {
+            throw new ConfigException(
+                catalog.file(),
+                catalog.line(),
+                where,
+                "the catalog query returns more than " + MAX_TARGETS + " targets");
+          }
+          out.add(row(fleet, catalog, where, row, rs, hasWave));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static FleetConfig.Target row(
+      FleetConfig fleet,
+      FleetConfig.Catalog catalog,
+      String where,
+      int row,
+      ResultSet rs,
+      boolean hasWave)
+      throws SQLException {
+    String id = rs.getString("id");
+    String at = "row " + row + (id == null ? "" : " (id '" + id + "')");
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new ConfigException(
+          catalog.file(),
+          catalog.line(),
+          where,
+          at + ": target ids are lower-case letters, digits, '-' and '_'");
+    }
+    String url = rs.getString("url");
+    if (url == null || url.isBlank()) {
+      throw new ConfigException(catalog.file(), catalog.line(), where, at + ": no url");
+    }
+    String fingerprint = rs.getString("fingerprint");
+    Optional<String> fp = Optional.ofNullable(fingerprint).filter(s -> !s.isBlank());
+    if (fp.isPresent() && !Fingerprints.valid(id, fp.get())) {
+      throw new ConfigException(
+          catalog.file(),
+          catalog.line(),
+          where,
+          at + ": the fingerprint is malformed (expected '" + id + "-' and 16 to 64 hex digits)");
+    }
+    String wave = fleet.waves().get(fleet.waves().size() - 1);
+    if (hasWave) {
+      String w = rs.getString("wave");
+      if (w != null && !w.isBlank()) {
+        if (!fleet.waves().contains(w)) {
+          throw new ConfigException(
+              catalog.file(),
+              catalog.line(),
+              where,
+              at + ": wave '" + w + "' is not in the fleet's waves " + fleet.waves());
+        }
+        wave = w;
+      }
+    }
+    ConfigValue u = new ConfigValue(url, catalog.file(), catalog.line(), where + " (" + at + ")");
+    u.variables(); // a malformed ${...} in a row is an error now, not at its turn
+    return new FleetConfig.Target(
+        id, u, Optional.empty(), fp, wave, catalog.file(), catalog.line());
+  }
+}

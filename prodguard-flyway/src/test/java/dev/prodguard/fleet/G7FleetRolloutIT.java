@@ -1,0 +1,452 @@
+package dev.prodguard.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prodguard.config.ConfigLoader;
+import dev.prodguard.config.FleetConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Fingerprints;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
+import dev.prodguard.fleet.FleetRollout.State;
+import dev.prodguard.fleet.FleetRollout.TargetResult;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.pipeline.Pipeline;
+import dev.prodguard.setup.FingerprintInit;
+import dev.prodguard.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fleets (DESIGN section 12) on real servers: every target keeps its own guarantees (a wrong
+ * fingerprint is refused by G2 for that target alone, a failing migration fails that target after
+ * its backup), the rollout halts when failures pass the threshold and leaves the rest untouched, a
+ * rerun resumes, and two shards together cover every target exactly once.
+ */
+@DisplayName("G7 fleet rollout: waves, threshold, resume and shards, per-target guarantees")
+class G7FleetRolloutIT {
+  @TempDir Path dir;
+
+  private final List<TestDatabase> dbs = new ArrayList<>();
+  private final Map<String, String> env = new HashMap<>();
+
+  @AfterEach
+  void drop() {
+    dbs.forEach(TestDatabase::close);
+  }
+
+  @Test
+  @DisplayName(
+      "50 PostgreSQL targets: a wrong fingerprint and a failing migration halt the rollout past"
+          + " the threshold, the rest untouched; a rerun finishes; shards cover each target once")
+  void postgresFleet() throws Exception {
+    Fleet f = fleet(DatabaseKind.POSTGRESQL, 50, false);
+    // t13's database already has the table V2 creates: its V2 fails (after its backup)
+    f.db("t13").execute("CREATE TABLE orders (x int)");
+    f.fingerprintAll();
+    String real07 = f.fingerprints.get("t07");
+    f.fingerprints.put("t07", Fingerprints.generate("t07")); // well-formed, another database's
+    migrations(
+        "V1__items.sql", "CREATE TABLE items (id int PRIMARY KEY, name varchar(50));\n",
+        "V2__orders.sql", "CREATE TABLE orders (id int PRIMARY KEY, item int);\n");
+    f.writeConfig(1, 2, List.of("t07", "t13"));
+
+    FleetRollout.Report first = f.promote(Shard.ALL);
+    Map<String, TargetResult> byId = byId(first);
+    assertThat(byId).hasSize(50);
+    for (String canary : List.of("t00", "t01", "t02")) {
+      assertThat(byId.get(canary).state()).isEqualTo(State.DEPLOYED);
+    }
+    assertThat(byId.get("t07").state()).isEqualTo(State.REFUSED);
+    assertThat(byId.get("t07").detail()).startsWith("G2");
+    assertThat(byId.get("t13").state()).isEqualTo(State.FAILED);
+    assertThat(byId.get("t13").detail()).contains("backup");
+    assertThat(first.haltedBecause()).isPresent();
+    assertThat(first.count(State.NOT_STARTED)).isGreaterThanOrEqualTo(40);
+    for (TargetResult r : first.targets()) {
+      switch (r.state()) {
+        case DEPLOYED -> assertThat(f.applied(r.id())).containsExactly("1", "2");
+        case NOT_STARTED -> assertThat(f.touched(r.id())).as(r.id() + " untouched").isFalse();
+        case REFUSED -> assertThat(f.applied(r.id())).as("refused t07").isEmpty();
+        case FAILED -> assertThat(f.applied(r.id())).as("failed t13").doesNotContain("2");
+        case UP_TO_DATE -> throw new AssertionError("nothing was deployed before: " + r);
+      }
+    }
+
+    // the fix: the right fingerprint for t07, t13's stray table dropped by its DBA
+    f.fingerprints.put("t07", real07);
+    f.writeConfig(1, 2, List.of("t07", "t13"));
+    f.db("t13").execute("DROP TABLE orders");
+    FleetRollout.Report resumed = f.promote(Shard.ALL);
+    assertThat(resumed.complete()).as(resumed.toJson().toString()).isTrue();
+    Map<String, TargetResult> again = byId(resumed);
+    for (TargetResult r : first.targets()) {
+      State expected = r.state() == State.DEPLOYED ? State.UP_TO_DATE : State.DEPLOYED;
+      assertThat(again.get(r.id()).state()).as(r.id()).isEqualTo(expected);
+    }
+    for (String id : f.ids) {
+      assertThat(f.applied(id)).as(id).containsExactly("1", "2");
+    }
+
+    // shards: 0/2 and 1/2 of a new migration cover every target exactly once
+    migrations("V3__note.sql", "ALTER TABLE items ADD COLUMN note text;\n");
+    FleetRollout.Report s0 = f.promote(new Shard(0, 2));
+    FleetRollout.Report s1 = f.promote(new Shard(1, 2));
+    Set<String> a = deployed(s0);
+    Set<String> b = deployed(s1);
+    assertThat(s0.complete()).isTrue();
+    assertThat(s1.complete()).isTrue();
+    assertThat(a).doesNotContainAnyElementsOf(b);
+    Set<String> union = new HashSet<>(a);
+    union.addAll(b);
+    assertThat(union).containsExactlyInAnyOrderElementsOf(f.ids);
+    assertThat(s0.targets()).hasSize(a.size());
+
+    List<FleetStatus.Row> rows =
+        FleetStatus.status(f.config(), "shop", f.ci(), f.pipelines(), 4, Shard.ALL);
+    assertThat(rows).hasSize(50).allSatisfy(r -> assertThat(r.state()).isEqualTo("ok"));
+    assertThat(rows).allSatisfy(r -> assertThat(r.lastDeploy()).isPresent());
+  }
+
+  @Test
+  @DisplayName(
+      "20 MariaDB targets under the role split: the first refusal halts at threshold 0, a rerun"
+          + " finishes")
+  void mariadbFleet() throws Exception {
+    Fleet f = fleet(DatabaseKind.MARIADB, 20, true);
+    f.fingerprintAll();
+    String real05 = f.fingerprints.get("t05");
+    f.fingerprints.put("t05", Fingerprints.generate("t05"));
+    migrations("V1__items.sql", "CREATE TABLE items (id int PRIMARY KEY, name varchar(50));\n");
+    f.writeConfig(0, 1, List.of("t05"));
+
+    FleetRollout.Report first = f.promote(Shard.ALL);
+    Map<String, TargetResult> byId = byId(first);
+    assertThat(byId.get("t05").state()).isEqualTo(State.REFUSED);
+    assertThat(byId.get("t05").detail()).startsWith("G2");
+    assertThat(first.haltedBecause()).isPresent();
+    // parallel 1: nothing after t05 started
+    assertThat(first.count(State.NOT_STARTED)).isEqualTo(20 - 3 - 1);
+    for (TargetResult r : first.targets()) {
+      if (r.state() == State.NOT_STARTED) {
+        assertThat(f.touched(r.id())).as(r.id()).isFalse();
+      }
+    }
+    f.fingerprints.put("t05", real05);
+    f.writeConfig(0, 1, List.of("t05"));
+    FleetRollout.Report resumed = f.promote(Shard.ALL);
+    assertThat(resumed.complete()).as(resumed.toJson().toString()).isTrue();
+    assertThat(resumed.count(State.UP_TO_DATE)).isEqualTo(3);
+    for (String id : f.ids) {
+      assertThat(f.applied(id)).as(id).containsExactly("1");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G1 once, before any connection: a protected fleet read from a catalog is refused outside"
+          + " CI before the catalog is contacted")
+  void g1BeforeTheCatalog() {
+    ProdguardConfig config =
+        load(
+            "environments:\n"
+                + "  fleetdb:\n"
+                + "    url: postgresql://u@127.0.0.1:1/catalog\n" // nothing listens: a connect
+                // fails
+                + "fleets:\n"
+                + "  shop:\n"
+                + "    catalog: { environment: fleetdb, query: \"select id, url, fingerprint from t\" }\n");
+    RunContext laptop = RunContext.of(Map.of());
+    assertThatThrownBy(
+            () ->
+                FleetRollout.promote(
+                    config,
+                    "shop",
+                    laptop,
+                    (c, id) -> new Pipeline(c, laptop, new FlywayMigrationEngine()),
+                    new FleetRollout.Options(2, Optional.empty(), Shard.ALL),
+                    FleetRollout.Listener.NONE))
+        .isInstanceOfSatisfying(
+            GuardRefusal.class, r -> assertThat(r.guarantee()).isEqualTo(Guarantee.G1));
+  }
+
+  @Test
+  @DisplayName("targets read from a catalog database are promoted like listed ones")
+  void catalogTargets() throws Exception {
+    TestDatabase catalog = TestDatabase.postgres();
+    dbs.add(catalog);
+    Fleet f = fleet(DatabaseKind.POSTGRESQL, 3, false);
+    f.fingerprintAll();
+    catalog.execute("CREATE TABLE tenants (id text, url text, fingerprint text, wave text)");
+    for (String id : f.ids) {
+      catalog.execute(
+          "INSERT INTO tenants VALUES ('"
+              + id
+              + "', '${"
+              + f.var(id)
+              + "}', '"
+              + f.fingerprints.get(id)
+              + "', "
+              + (id.equals("t00") ? "'canary'" : "NULL")
+              + ")");
+    }
+    String catalogFp = initCatalog(catalog);
+    migrations("V1__items.sql", "CREATE TABLE items (id int PRIMARY KEY);\n");
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        "environments:\n"
+            + "  fleetdb:\n"
+            + "    url: ${CATALOG_URL}\n"
+            + "    fingerprint: "
+            + catalogFp
+            + "\n"
+            + "migrations:\n  locations: [db/migration]\n"
+            + "backup: { directory: backups }\n"
+            + "fleets:\n"
+            + "  shop:\n"
+            + "    waves: [canary, rest]\n"
+            + "    catalog:\n"
+            + "      environment: fleetdb\n"
+            + "      query: select id, url, fingerprint, wave from tenants order by id\n");
+    FleetRollout.Report r = f.promote(Shard.ALL);
+    assertThat(r.complete()).as(r.toJson().toString()).isTrue();
+    assertThat(r.targets().get(0).id()).isEqualTo("t00");
+    assertThat(r.targets().get(0).wave()).isEqualTo("canary");
+    for (String id : f.ids) {
+      assertThat(f.applied(id)).containsExactly("1");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private String initCatalog(TestDatabase catalog) throws Exception {
+    env.put("CATALOG_URL", catalog.libpqUrl());
+    ProdguardConfig bare = load("environments:\n  fleetdb:\n    url: ${CATALOG_URL}\n");
+    RunContext ci = ciContext();
+    return FingerprintInit.run(
+            Target.prepare(bare, "fleetdb", ci, Target.Access.MUTATE, "init-fingerprint"),
+            ci,
+            false,
+            new FlywayMigrationEngine())
+        .fingerprint();
+  }
+
+  private ProdguardConfig load(String yaml) {
+    try {
+      Path p = dir.resolve("prodguard.yml");
+      Files.writeString(p, yaml);
+      return ConfigLoader.load(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void migrations(String... nameAndSql) throws Exception {
+    Path m = dir.resolve("db/migration");
+    Files.createDirectories(m);
+    for (int i = 0; i < nameAndSql.length; i += 2) {
+      Files.writeString(m.resolve(nameAndSql[i]), nameAndSql[i + 1]);
+    }
+  }
+
+  private RunContext ciContext() {
+    Map<String, String> e = new HashMap<>(env);
+    e.put("CI", "true");
+    e.put("GITHUB_SHA", "4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    return new RunContext(e, Clock.systemUTC(), "runner", "ci-host");
+  }
+
+  private Fleet fleet(DatabaseKind kind, int n, boolean roleSplit) {
+    Fleet f = new Fleet(kind, roleSplit);
+    for (int i = 0; i < n; i++) {
+      String id = String.format("t%02d", i);
+      TestDatabase db = TestDatabase.create(kind);
+      dbs.add(db);
+      f.ids.add(id);
+      f.dbs.put(id, db);
+      if (roleSplit) {
+        String app = db.createUser("SELECT, EXECUTE");
+        env.put(f.var(id), db.libpqUrl(app));
+        env.put(f.var(id) + "_DEPLOY", db.libpqUrl());
+      } else {
+        env.put(f.var(id), db.libpqUrl());
+      }
+    }
+    return f;
+  }
+
+  private static Map<String, TargetResult> byId(FleetRollout.Report r) {
+    Map<String, TargetResult> out = new LinkedHashMap<>();
+    for (TargetResult t : r.targets()) {
+      assertThat(out.put(t.id(), t)).as("reported once: " + t.id()).isNull();
+    }
+    return out;
+  }
+
+  private static Set<String> deployed(FleetRollout.Report r) {
+    return r.targets().stream()
+        .filter(t -> t.state() == State.DEPLOYED)
+        .map(TargetResult::id)
+        .collect(Collectors.toSet());
+  }
+
+  /** The fleet under test: its databases, their fingerprints, its prodguard.yml. */
+  private final class Fleet {
+    final DatabaseKind kind;
+    final boolean roleSplit;
+    final List<String> ids = new ArrayList<>();
+    final Map<String, TestDatabase> dbs = new LinkedHashMap<>();
+    final Map<String, String> fingerprints = new LinkedHashMap<>();
+
+    Fleet(DatabaseKind kind, boolean roleSplit) {
+      this.kind = kind;
+      this.roleSplit = roleSplit;
+    }
+
+    String var(String id) {
+      return id.toUpperCase() + "_URL";
+    }
+
+    TestDatabase db(String id) {
+      return dbs.get(id);
+    }
+
+    RunContext ci() {
+      return ciContext();
+    }
+
+    FleetRollout.Pipelines pipelines() {
+      RunContext ci = ci();
+      return (c, id) -> new Pipeline(c, ci, new FlywayMigrationEngine()).progress(Progress.NONE);
+    }
+
+    /** init-fingerprint of every target, as 'init-fingerprint ID --fleet shop' does. */
+    void fingerprintAll() throws Exception {
+      writeConfig(0, 4, List.of());
+      ProdguardConfig config = config();
+      FleetConfig fc = config.fleet("shop");
+      ProdguardConfig expanded =
+          FleetTargets.asEnvironments(config, fc, FleetTargets.resolve(config, fc, ci()));
+      for (String id : ids) {
+        fingerprints.put(
+            id,
+            FingerprintInit.run(
+                    Target.prepare(expanded, id, ci(), Target.Access.MUTATE, "init-fingerprint"),
+                    ci(),
+                    false,
+                    new FlywayMigrationEngine())
+                .fingerprint());
+      }
+    }
+
+    /** canary: t00..t02; then {@code first} at the head of the rest wave, then the others. */
+    void writeConfig(int threshold, int parallel, List<String> first) throws Exception {
+      StringBuilder y = new StringBuilder();
+      y.append("migrations:\n  locations: [db/migration]\n");
+      y.append("backup: { directory: backups }\n");
+      y.append("fleets:\n  shop:\n    protected: true\n");
+      y.append("    waves: [canary, rest]\n");
+      y.append("    failure-threshold: ").append(threshold).append('\n');
+      y.append("    parallel: ").append(parallel).append('\n');
+      y.append("    targets:\n");
+      List<String> order = new ArrayList<>(ids.subList(0, 3));
+      order.addAll(first);
+      ids.stream().filter(i -> !order.contains(i)).forEach(order::add);
+      for (String id : order) {
+        y.append("      - { id: ").append(id).append(", url: \"${").append(var(id)).append("}\"");
+        if (roleSplit) {
+          y.append(", deploy-url: \"${").append(var(id)).append("_DEPLOY}\"");
+        }
+        if (fingerprints.containsKey(id)) {
+          y.append(", fingerprint: ").append(fingerprints.get(id));
+        }
+        y.append(", wave: ").append(ids.indexOf(id) < 3 ? "canary" : "rest").append(" }\n");
+      }
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(dir.resolve("prodguard.yml"), y.toString());
+    }
+
+    ProdguardConfig config() {
+      return ConfigLoader.load(dir.resolve("prodguard.yml"));
+    }
+
+    FleetRollout.Report promote(Shard shard) throws Exception {
+      ProdguardConfig config = config();
+      return FleetRollout.promote(
+          config,
+          "shop",
+          ci(),
+          pipelines(),
+          new FleetRollout.Options(config.fleet("shop").parallel(), Optional.empty(), shard),
+          FleetRollout.Listener.NONE);
+    }
+
+    /** Versions in Flyway's history table, in order; empty when there is none. */
+    List<String> applied(String id) throws SQLException {
+      List<String> out = new ArrayList<>();
+      try (Connection c = db(id).connect();
+          Statement st = c.createStatement()) {
+        if (!hasTable(c, "flyway_schema_history")) {
+          return out;
+        }
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT version FROM flyway_schema_history WHERE success AND type = 'SQL'"
+                    + " ORDER BY installed_rank")) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Whether a pipeline ever reached the target: a run or a history table. */
+    boolean touched(String id) throws SQLException {
+      try (Connection c = db(id).connect();
+          Statement st = c.createStatement()) {
+        if (hasTable(c, "flyway_schema_history")) {
+          return true;
+        }
+        if (!hasTable(c, "prodguard_run")) {
+          return false;
+        }
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM prodguard_run")) {
+          rs.next();
+          return rs.getInt(1) > 0;
+        }
+      }
+    }
+
+    private boolean hasTable(Connection c, String table) throws SQLException {
+      try (ResultSet rs =
+          c.getMetaData()
+              .getTables(kind == DatabaseKind.MARIADB ? c.getCatalog() : null, null, table, null)) {
+        return rs.next();
+      }
+    }
+  }
+}
