@@ -341,8 +341,14 @@ public final class Classifier {
     if (syntax != SqlSyntax.POSTGRESQL) {
       return false;
     }
-    int i = text.indexOf("&\"", from);
-    return i >= 0 && i < to;
+    // bounded by the statement: an unbounded indexOf reads the rest of the file for every
+    // statement, quadratic in a file of many statements
+    for (int i = from; i + 1 < to; i++) {
+      if (text.charAt(i) == '&' && text.charAt(i + 1) == '"') {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String lastPart(String name) {
