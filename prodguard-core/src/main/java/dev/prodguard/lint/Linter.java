@@ -326,10 +326,11 @@ public final class Linter {
                         used));
               }
             }
-            if (op.kind() == OpKind.CREATE_TABLE
-                && op.target() != null
-                && !op.has(Operation.Flag.IF_EXISTS)) {
-              context.createdInFile().add(op.target());
+            if (op.kind() == OpKind.CREATE_TABLE && op.target() != null) {
+              (op.has(Operation.Flag.IF_EXISTS)
+                      ? context.createdIfNotExists()
+                      : context.createdInFile())
+                  .add(op.target());
             }
           }
         });

@@ -151,6 +151,79 @@ public final class Classifier {
           "check_constraint_checks",
           "wsrep_on");
 
+  /** Where a column's DEFAULT expression ends (PostgreSQL column constraints). */
+  private static final Set<String> DEFAULT_ENDS =
+      Set.of(
+          "NOT",
+          "NULL",
+          "CONSTRAINT",
+          "CHECK",
+          "REFERENCES",
+          "PRIMARY",
+          "UNIQUE",
+          "GENERATED",
+          "COLLATE",
+          "COMPRESSION",
+          "STORAGE");
+
+  /**
+   * Functions and function-like keywords a column default commonly calls that PostgreSQL does not
+   * mark volatile (immutable or stable: evaluated once when the column is added). Any other call is
+   * treated as volatile, which can only warn more.
+   */
+  private static final Set<String> NOT_VOLATILE =
+      Set.of(
+          "NOW",
+          "TRANSACTION_TIMESTAMP",
+          "STATEMENT_TIMESTAMP",
+          "CURRENT_TIMESTAMP",
+          "CURRENT_TIME",
+          "LOCALTIMESTAMP",
+          "LOCALTIME",
+          "TIMEZONE",
+          "CURRENT_SETTING",
+          "CAST",
+          "COALESCE",
+          "NULLIF",
+          "GREATEST",
+          "LEAST",
+          "ARRAY",
+          "ROW",
+          "LOWER",
+          "UPPER",
+          "TRIM",
+          "BTRIM",
+          "CONCAT",
+          "CONCAT_WS",
+          "SUBSTRING",
+          "SUBSTR",
+          "REPLACE",
+          "LENGTH",
+          "ABS",
+          "ROUND",
+          "FLOOR",
+          "CEIL",
+          "EXTRACT",
+          "DATE_PART",
+          "DATE_TRUNC",
+          "MAKE_DATE",
+          "MAKE_TIME",
+          "MAKE_TIMESTAMP",
+          "MAKE_TIMESTAMPTZ",
+          "MAKE_INTERVAL",
+          "TO_TIMESTAMP",
+          "TO_DATE",
+          "TO_CHAR",
+          "TO_JSON",
+          "TO_JSONB",
+          "JSON_BUILD_OBJECT",
+          "JSONB_BUILD_OBJECT",
+          "JSON_BUILD_ARRAY",
+          "JSONB_BUILD_ARRAY",
+          "ARRAY_FILL",
+          "INTERVAL",
+          "MD5");
+
   private static final Set<String> UPDATE_STOPS =
       Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
@@ -341,8 +414,14 @@ public final class Classifier {
     if (syntax != SqlSyntax.POSTGRESQL) {
       return false;
     }
-    int i = text.indexOf("&\"", from);
-    return i >= 0 && i < to;
+    // bounded by the statement: an unbounded indexOf reads the rest of the file for every
+    // statement, quadratic in a file of many statements
+    for (int i = from; i + 1 < to; i++) {
+      if (text.charAt(i) == '&' && text.charAt(i + 1) == '"') {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String lastPart(String name) {
@@ -402,6 +481,9 @@ public final class Classifier {
         f.add(Flag.DEFERRED);
       }
       out.add(new Operation(kind, s, target, column, columns, f, detail, via));
+      if (syntax == SqlSyntax.MYSQL && target != null) {
+        forgetDefinitions(kind, target, column, detail);
+      }
       if (writesRows(kind) && routines.isView(target)) {
         throughView(kind, target, f, new HashSet<>());
       }
@@ -736,6 +818,144 @@ public final class Classifier {
       add(kind, target, null, null, null, null);
     }
 
+    /**
+     * MariaDB: what prodguard knew of the columns an operation changes is stale after it (a MODIFY
+     * or CHANGE records the new definition itself, after this).
+     */
+    void forgetDefinitions(OpKind kind, String target, String column, String detail) {
+      String renamedTo =
+          detail != null && detail.startsWith("to ") ? detail.substring(3).strip() : null;
+      switch (kind) {
+        case DROP_TABLE, RENAME_TABLE, CREATE_TABLE -> {
+          routines.forgetColumns(target);
+          if (kind == OpKind.RENAME_TABLE && renamedTo != null) {
+            routines.forgetColumns(renamedTo);
+          }
+        }
+        case ALTER_COLUMN_TYPE,
+            DROP_COLUMN,
+            RENAME_COLUMN,
+            ADD_COLUMN,
+            ALTER_COLUMN_DEFAULT,
+            SET_NOT_NULL,
+            DROP_NOT_NULL,
+            ALTER_TABLE_OTHER -> {
+          if (column != null) {
+            routines.defineColumn(target, column, null);
+            if (kind == OpKind.RENAME_COLUMN && renamedTo != null) {
+              routines.defineColumn(target, renamedTo, null);
+            }
+          } else if (kind == OpKind.ALTER_COLUMN_TYPE) {
+            routines.forgetColumns(target); // CONVERT TO CHARACTER SET: every text column
+          }
+        }
+        default -> {}
+      }
+    }
+
+    /**
+     * A column definition from the cursor to the end of its list item (a depth-0 comma, or the
+     * {@code )} closing the list), consumed: its tokens, words upper-case, joined by NUL (which
+     * never occurs in analysed code).
+     */
+    String definition(Lexer from) {
+      StringBuilder sb = new StringBuilder();
+      int depth = 0;
+      while (!from.atEnd()) {
+        Token t = from.peek();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          if (depth == 0) {
+            break;
+          }
+          depth--;
+        } else if (depth == 0 && t.isPunct(',')) {
+          break;
+        }
+        from.next();
+        if (sb.length() > 0) {
+          sb.append('\0');
+        }
+        sb.append(t.type == Token.Type.WORD ? t.upper() : t.text());
+      }
+      return sb.toString();
+    }
+
+    /**
+     * MariaDB {@code MODIFY} and {@code CHANGE}: a new definition of a column. Judged against the
+     * definition the migrations gave it before ({@link Routines#columnDefinition}): the same
+     * definition, or an {@code ENUM}/{@code SET} with values only appended at the end (same storage
+     * size, same attributes), changes no stored value and copies nothing; anything else, or a
+     * column whose definition prodguard does not know, changes its type.
+     */
+    void redefine(String table, String from, String to, String verb) {
+      String def = definition(lx);
+      String before = routines.columnDefinition(table, from);
+      if (before != null && ColumnDefinitions.keepsValues(before, def)) {
+        add(
+            OpKind.ALTER_TABLE_OTHER,
+            table,
+            from,
+            null,
+            null,
+            verb
+                + (before.equals(def)
+                    ? " keeps the column's definition"
+                    : " only appends ENUM/SET values (no copy, no stored value changes)"));
+      } else {
+        add(
+            OpKind.ALTER_COLUMN_TYPE,
+            table,
+            from,
+            null,
+            null,
+            verb
+                + " redefines the column"
+                + (before == null ? " (its previous definition is not known here)" : ""));
+      }
+      if (!inBody && !deferred && to != null) {
+        routines.defineColumn(table, to, def);
+      }
+    }
+
+    /**
+     * MariaDB CREATE TABLE: the definitions of its columns, for {@link #redefine}. Read ahead,
+     * nothing consumed; only when the statement runs now and surely creates the table.
+     */
+    void recordColumns(String table) {
+      if (syntax != SqlSyntax.MYSQL || inBody || deferred || table == null) {
+        return;
+      }
+      Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+      if (!ahead.acceptPunct('(')) {
+        return; // LIKE, AS SELECT: columns prodguard does not see
+      }
+      do {
+        Token first = ahead.peek();
+        switch (first.upper()) {
+          case "CONSTRAINT",
+              "PRIMARY",
+              "UNIQUE",
+              "KEY",
+              "INDEX",
+              "FOREIGN",
+              "CHECK",
+              "FULLTEXT",
+              "SPATIAL",
+              "PERIOD" ->
+              definition(ahead);
+          default -> {
+            if (!first.isName()) {
+              return;
+            }
+            String column = ahead.next().identifier();
+            routines.defineColumn(table, column, definition(ahead));
+          }
+        }
+      } while (ahead.acceptPunct(','));
+    }
+
     void unknown(String why) {
       add(OpKind.UNKNOWN, null, null, null, null, why);
     }
@@ -801,14 +1021,11 @@ public final class Classifier {
         case "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "END", "ABORT", "XA" -> transaction();
         case "LOCK" -> lock();
         case "UNLOCK" -> add(OpKind.LOCK, null);
+        case "VACUUM", "REINDEX", "CLUSTER", "OPTIMIZE" -> maintenance(first);
         case "ANALYZE",
             "ANALYSE",
-            "VACUUM",
-            "REINDEX",
-            "CLUSTER",
             "REFRESH",
             "CHECKPOINT",
-            "OPTIMIZE",
             "DISCARD",
             "NOTIFY",
             "LISTEN",
@@ -1777,6 +1994,9 @@ public final class Classifier {
               null,
               conditional ? EnumSet.of(Flag.IF_EXISTS) : null,
               null);
+          if (!conditional) {
+            recordColumns(table); // IF NOT EXISTS may keep an older table: its columns unknown
+          }
           createTableStructure(table);
           createTableQuery();
         }
@@ -2884,6 +3104,7 @@ public final class Classifier {
                 add(OpKind.CREATE_INDEX, table, null, null, null, "ALTER TABLE ADD " + n.upper());
             default -> {
               lx.accept("COLUMN");
+              conditionalAdd = lx.peek().is("IF");
               ifExists();
               if (lx.acceptPunct('(')) {
                 do {
@@ -2897,7 +3118,12 @@ public final class Classifier {
         }
         case "DROP" -> {
           Token n = lx.peek();
-          switch (n.upper()) {
+          // PostgreSQL has no ALTER TABLE DROP INDEX/KEY: there they are column names (DROP
+          // PARTITION stays a partition's drop, the stricter reading of a statement PostgreSQL
+          // refuses unless a column is named partition)
+          String what =
+              syntax == SqlSyntax.POSTGRESQL && (n.is("INDEX") || n.is("KEY")) ? "" : n.upper();
+          switch (what) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "PRIMARY" -> {
               next();
               boolean cascade = false;
@@ -2965,30 +3191,80 @@ public final class Classifier {
         }
         case "MODIFY" -> {
           lx.accept("COLUMN");
+          ifExists();
           String col = columnName();
-          add(OpKind.ALTER_COLUMN_TYPE, table, col, null, null, "MODIFY redefines the column");
+          redefine(table, col, col, "MODIFY");
         }
         case "CHANGE" -> {
           lx.accept("COLUMN");
+          ifExists();
           String from = columnName();
           String to = columnName();
-          if (from != null && to != null && !from.equals(to)) {
+          if (from != null && to != null && !from.equalsIgnoreCase(to)) {
             add(OpKind.RENAME_COLUMN, table, from, null, null, "to " + to);
           }
-          add(OpKind.ALTER_COLUMN_TYPE, table, from, null, null, "CHANGE redefines the column");
+          redefine(table, from, to, "CHANGE");
         }
         case "RENAME" -> {
           Token n = lx.peek();
+          boolean mysql = syntax == SqlSyntax.MYSQL;
           if (n.is("TO") || n.is("AS")) {
             next();
             add(OpKind.RENAME_TABLE, table, null, null, null, "to " + name());
-          } else if (n.is("CONSTRAINT") || n.is("INDEX") || n.is("KEY")) {
+          } else if (n.is("CONSTRAINT") || (mysql && (n.is("INDEX") || n.is("KEY")))) {
             add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "RENAME " + n.upper());
+          } else if (mysql && !n.is("COLUMN")) {
+            // MariaDB: RENAME [TO | AS] new_name renames the table; only RENAME COLUMN is a column
+            add(OpKind.RENAME_TABLE, table, null, null, null, "to " + name());
           } else {
+            // PostgreSQL: RENAME [COLUMN] a TO b (INDEX and KEY are column names there)
             lx.accept("COLUMN");
             String from = columnName();
             lx.accept("TO");
             add(OpKind.RENAME_COLUMN, table, from, null, null, "to " + columnName());
+          }
+        }
+        case "CONVERT" -> {
+          if (syntax == SqlSyntax.MYSQL) {
+            // CONVERT TO CHARACTER SET: every text column gets a new type, the table is copied
+            add(
+                OpKind.ALTER_COLUMN_TYPE,
+                table,
+                null,
+                null,
+                null,
+                "CONVERT TO CHARACTER SET changes the type of every text column and copies the"
+                    + " table");
+          } else {
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
+          }
+        }
+        case "ALGORITHM", "ENGINE", "FORCE" -> {
+          if (syntax == SqlSyntax.MYSQL) {
+            mysqlTableOption(table, a);
+          } else {
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
+          }
+        }
+        case "TRUNCATE" -> {
+          // MariaDB: TRUNCATE PARTITION p deletes the partition's rows
+          add(OpKind.TRUNCATE, table, null, null, null, "TRUNCATE PARTITION");
+        }
+        case "DISCARD" -> {
+          // MariaDB: DISCARD TABLESPACE deletes the table's data file
+          add(OpKind.TRUNCATE, table, null, null, null, "DISCARD TABLESPACE deletes the rows");
+        }
+        case "REORGANIZE", "REBUILD", "COALESCE", "REMOVE" -> {
+          if (syntax == SqlSyntax.MYSQL) {
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                table,
+                null,
+                null,
+                EnumSet.of(Flag.REWRITE),
+                a.upper() + " PARTITION copies the partitions' rows");
+          } else {
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
           }
         }
         case "VALIDATE" -> add(OpKind.VALIDATE_CONSTRAINT, table);
@@ -2996,13 +3272,36 @@ public final class Classifier {
           if (lx.peek().is("SCHEMA")) {
             next();
             add(OpKind.RENAME_TABLE, table, null, null, null, "SET SCHEMA " + name());
+          } else if (syntax == SqlSyntax.POSTGRESQL
+              && (lx.peek().is("LOGGED")
+                  || lx.peek().is("UNLOGGED")
+                  || lx.peek().is("TABLESPACE")
+                  || lx.peek().is("ACCESS"))) {
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                table,
+                null,
+                null,
+                EnumSet.of(Flag.REWRITE),
+                "SET " + lx.peek().upper() + " rewrites the table under an ACCESS EXCLUSIVE lock");
           } else {
             add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "SET");
           }
         }
         case "ATTACH", "DETACH" -> {
           // the partition's rows become (or stop being) rows of the table: both are altered
-          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper() + " PARTITION");
+          boolean concurrently = false;
+          for (int k = 0; !lx.peek(k).isPunct(',') && lx.peek(k).type != Token.Type.EOF; k++) {
+            // FINALIZE completes an interrupted DETACH ... CONCURRENTLY, with its weaker lock
+            concurrently |= lx.peek(k).is("CONCURRENTLY") || lx.peek(k).is("FINALIZE");
+          }
+          add(
+              OpKind.ALTER_TABLE_OTHER,
+              table,
+              null,
+              null,
+              concurrently ? EnumSet.of(Flag.CONCURRENTLY) : null,
+              a.upper() + " PARTITION");
           if (lx.accept("PARTITION")) {
             String partition = name();
             if (partition != null) {
@@ -3041,6 +3340,100 @@ public final class Classifier {
         }
         default -> add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
       }
+    }
+
+    /**
+     * MariaDB {@code ALGORITHM [=] COPY}, {@code ENGINE [=] x}, {@code FORCE}: the table is copied
+     * row by row under a lock that blocks writes (ALGORITHM=INPLACE, NOCOPY, INSTANT and DEFAULT
+     * leave the choice to the server or refuse a copy).
+     */
+    void mysqlTableOption(String table, Token option) {
+      if (option.is("FORCE")) {
+        add(
+            OpKind.ALTER_TABLE_OTHER,
+            table,
+            null,
+            null,
+            EnumSet.of(Flag.REWRITE),
+            "FORCE rebuilds the table");
+        return;
+      }
+      lx.acceptPunct('=');
+      Token value = lx.peek();
+      boolean copy = option.is("ENGINE") || value.is("COPY");
+      add(
+          OpKind.ALTER_TABLE_OTHER,
+          table,
+          null,
+          null,
+          copy ? EnumSet.of(Flag.REWRITE) : null,
+          option.upper()
+              + "="
+              + value.upper()
+              + (copy ? " copies the table row by row, blocking writes" : ""));
+    }
+
+    /**
+     * PostgreSQL {@code VACUUM FULL} and {@code CLUSTER} rewrite the table under an ACCESS
+     * EXCLUSIVE lock; {@code REINDEX} without CONCURRENTLY blocks writes to the table (and reads
+     * that use the index) while it builds; MariaDB {@code OPTIMIZE TABLE} recreates an InnoDB
+     * table. Other maintenance changes no rows and blocks little.
+     */
+    void maintenance(Token first) {
+      next();
+      boolean postgres = syntax == SqlSyntax.POSTGRESQL;
+      Set<Flag> flags = EnumSet.noneOf(Flag.class);
+      String detail = null;
+      String target = null;
+      if (postgres && (first.is("VACUUM") || first.is("CLUSTER"))) {
+        boolean full = first.is("CLUSTER");
+        while (!lx.atEnd()) {
+          Token t = lx.peek();
+          if (t.isPunct('(')) {
+            int depth = 0;
+            do {
+              Token o = next();
+              full |= o.is("FULL") && !lx.peek().is("FALSE") && !lx.peek().is("OFF");
+              depth += o.isPunct('(') ? 1 : o.isPunct(')') ? -1 : 0;
+            } while (depth > 0 && !lx.atEnd());
+          } else if (t.is("FULL")) {
+            full = true;
+            next();
+          } else if (t.is("FREEZE") || t.is("VERBOSE") || t.is("ANALYZE") || t.is("ANALYSE")) {
+            next();
+          } else {
+            break;
+          }
+        }
+        if (full) {
+          target = lx.peek().isName() ? name() : null;
+          flags.add(Flag.REWRITE);
+          detail =
+              first.upper()
+                  + (first.is("VACUUM") ? " FULL" : "")
+                  + " rewrites "
+                  + (target == null ? "every table it names or finds" : "the table")
+                  + " under an ACCESS EXCLUSIVE lock";
+        }
+      } else if (postgres && first.is("REINDEX")) {
+        if (lx.peek().isPunct('(')) {
+          skipParens();
+        }
+        Token what = next();
+        if (lx.accept("CONCURRENTLY")) {
+          flags.add(Flag.CONCURRENTLY);
+        }
+        target = lx.peek().isName() ? name() : null;
+        detail = "REINDEX " + what.upper();
+      } else if (!postgres && first.is("OPTIMIZE")) {
+        lx.accept("NO_WRITE_TO_BINLOG");
+        lx.accept("LOCAL");
+        lx.accept("TABLE");
+        target = lx.peek().isName() ? name() : null;
+        flags.add(Flag.REWRITE);
+        detail = "OPTIMIZE TABLE recreates an InnoDB table, copying its rows";
+      }
+      add(OpKind.MAINTENANCE, target, null, null, flags, detail);
     }
 
     void addConstraint(String table) {
@@ -3090,10 +3483,25 @@ public final class Classifier {
     void addColumn(String table) {
       String col = columnName();
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
+      String rewrite = null;
       int depth = 0;
       Token type = lx.peek();
       if (type.is("SERIAL") || type.is("BIGSERIAL") || type.is("SMALLSERIAL")) {
         flags.add(Flag.HAS_DEFAULT);
+        rewrite = type.upper() + " fills every existing row from a sequence";
+      }
+      if (syntax == SqlSyntax.MYSQL
+          && !inBody
+          && !deferred
+          && !conditionalAdd
+          && !lx.peek().isPunct('(')
+          && !lx.peek().isPunct(',')) {
+        Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+        String def = definition(ahead);
+        routines.defineColumn(table, col, null);
+        if (!def.isEmpty()) {
+          recordAfterAdd = new String[] {table, col, def};
+        }
       }
       while (!lx.atEnd()) {
         Token t = lx.peek();
@@ -3114,13 +3522,100 @@ public final class Classifier {
             flags.add(Flag.NOT_NULL);
           } else if (t.is("DEFAULT") || t.is("GENERATED") || t.is("AUTO_INCREMENT") || t.is("AS")) {
             flags.add(Flag.HAS_DEFAULT);
+            if (syntax == SqlSyntax.POSTGRESQL && rewrite == null) {
+              rewrite = t.is("DEFAULT") ? volatileDefault() : generatedRewrite();
+            }
           } else if (t.is("REFERENCES")) {
             flags.add(Flag.FOREIGN_KEY);
           }
         }
         next();
       }
-      add(OpKind.ADD_COLUMN, table, col, null, flags, null);
+      if (syntax == SqlSyntax.POSTGRESQL && rewrite != null) {
+        flags.add(Flag.REWRITE);
+      }
+      add(
+          OpKind.ADD_COLUMN,
+          table,
+          col,
+          null,
+          flags,
+          flags.contains(Flag.REWRITE) ? rewrite : null);
+      if (recordAfterAdd != null) {
+        routines.defineColumn(recordAfterAdd[0], recordAfterAdd[1], recordAfterAdd[2]);
+        recordAfterAdd = null;
+      }
+    }
+
+    /** MariaDB ADD COLUMN: the definition to record once the operation is added. */
+    String[] recordAfterAdd;
+
+    /** ADD COLUMN IF NOT EXISTS: an existing column keeps its definition, which is not known. */
+    boolean conditionalAdd;
+
+    /**
+     * PostgreSQL evaluates a non-volatile DEFAULT once and stores it in the catalog; a volatile one
+     * ({@code gen_random_uuid()}, {@code random()}, {@code clock_timestamp()}, {@code nextval()}, a
+     * function whose volatility prodguard does not know) is evaluated for every existing row: the
+     * table is rewritten under an ACCESS EXCLUSIVE lock. The cursor is on DEFAULT; nothing is
+     * consumed. Null when every function the expression calls is known not to be volatile.
+     */
+    String volatileDefault() {
+      int depth = 0;
+      for (int k = 1; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF) {
+          return null;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          if (depth == 0) {
+            return null;
+          }
+          depth--;
+        } else if (depth == 0 && (t.isPunct(',') || DEFAULT_ENDS.contains(t.upper()))) {
+          return null;
+        } else if (t.type == Token.Type.WORD
+            && lx.peek(k + 1).isPunct('(')
+            && !lx.peek(k - 1).text().equals("::")
+            && !lx.peek(k - 1).isPunct(':') // a type after ::, as varchar(20)
+            && !NOT_VOLATILE.contains(t.upper())) {
+          return "the default "
+              + t.text()
+              + "() is volatile or of unknown volatility, so every existing row is"
+              + " rewritten";
+        }
+      }
+    }
+
+    /**
+     * GENERATED ... AS IDENTITY fills every row from a sequence, GENERATED ALWAYS AS (expr) STORED
+     * computes every row: both rewrite the table (a VIRTUAL generated column does not). The cursor
+     * is on GENERATED or AS; nothing is consumed.
+     */
+    String generatedRewrite() {
+      int depth = 0;
+      for (int k = 0; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF) {
+          return null;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          if (depth == 0) {
+            return null;
+          }
+          depth--;
+        } else if (depth == 0 && t.isPunct(',')) {
+          return null;
+        } else if (depth == 0 && t.is("IDENTITY")) {
+          return "an identity column fills every existing row from a sequence";
+        } else if (depth == 0 && t.is("STORED")) {
+          return "a stored generated column is computed for every existing row";
+        }
+      }
     }
 
     void drop() {
@@ -3393,15 +3888,30 @@ public final class Classifier {
     }
 
     /**
-     * PL/pgSQL's {@code target = expr} (also {@code NEW.col = expr}, {@code a.b.c = expr}): a name,
-     * then {@code =}.
+     * PL/pgSQL's assignment {@code target = expr} or {@code target := expr}, where the target is a
+     * variable with any fields and subscripts ({@code NEW.col}, {@code a.b.c}, {@code
+     * NEW.counts[1]}, {@code arr[i][j].f}): a name, then {@code .name} or {@code [...]} parts, then
+     * {@code =} or {@code :=}.
      */
     boolean plpgsqlAssignment() {
       int k = 1;
-      while (lx.peek(k).isPunct('.') && lx.peek(k + 1).isName()) {
-        k += 2;
+      while (true) {
+        Token n = lx.peek(k);
+        if (n.isPunct('.') && lx.peek(k + 1).isName()) {
+          k += 2;
+        } else if (n.isPunct('[')) {
+          int depth = 0;
+          do {
+            Token b = lx.peek(k++);
+            if (b.type == Token.Type.EOF) {
+              return false;
+            }
+            depth += b.isPunct('[') ? 1 : b.isPunct(']') ? -1 : 0;
+          } while (depth > 0);
+        } else {
+          return n.isPunct('=') || n.text().equals(":=");
+        }
       }
-      return lx.peek(k).isPunct('=');
     }
 
     /**

@@ -52,7 +52,13 @@ public record Operation(
      * MariaDB: the statement commits implicitly (DDL), so what the statements before it in the same
      * migration did stays even if a later one fails.
      */
-    IMPLICIT_COMMIT
+    IMPLICIT_COMMIT,
+    /**
+     * The statement rewrites or copies the whole table (or its partitions) while holding a lock
+     * that blocks writes: a volatile default, a serial or identity column, SET LOGGED, MariaDB's
+     * ALGORITHM=COPY, ... (the operation's detail says which).
+     */
+    REWRITE
   }
 
   public Operation {

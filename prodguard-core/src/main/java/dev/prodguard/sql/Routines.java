@@ -36,6 +36,14 @@ public final class Routines {
   private final Map<String, String> triggers = new HashMap<>();
 
   /**
+   * MariaDB column definitions as the migrations wrote them (type and attributes, normalised),
+   * keyed by {@code table.column} as written, lower-case; a column whose definition prodguard
+   * cannot follow (changed in a routine body, its table renamed) is absent. {@code MODIFY} and
+   * {@code CHANGE} are judged against it.
+   */
+  private final Map<String, String[]> columns = new HashMap<>();
+
+  /**
    * The statements read so far of the file being classified (MariaDB's implicit commits): the file,
    * whether one of them changed rows, and how many there were.
    */
@@ -62,6 +70,45 @@ public final class Routines {
       statements++;
     }
     return was;
+  }
+
+  /**
+   * The last known definition of {@code table.column}; null when unknown. The table must be written
+   * as it was when defined ({@code app.t} and {@code t} may be different tables, or the same one):
+   * otherwise unknown.
+   */
+  String columnDefinition(String table, String column) {
+    if (table == null || column == null) {
+      return null;
+    }
+    String[] known = columns.get(columnKey(table, column));
+    return known != null && known[0].equals(table.toLowerCase(Locale.ROOT)) ? known[1] : null;
+  }
+
+  /** Records a column's definition; null forgets it (unknown from here on). */
+  void defineColumn(String table, String column, String definition) {
+    if (table == null || column == null) {
+      return;
+    }
+    if (definition == null) {
+      columns.remove(columnKey(table, column));
+    } else {
+      columns.put(
+          columnKey(table, column), new String[] {table.toLowerCase(Locale.ROOT), definition});
+    }
+  }
+
+  /** Forgets every column of every table named {@code table} (created anew, dropped, renamed). */
+  void forgetColumns(String table) {
+    if (table != null) {
+      String prefix = key(table) + ".";
+      columns.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+  }
+
+  /** By the table's last name part, so that forgetting a table forgets every spelling of it. */
+  private static String columnKey(String table, String column) {
+    return key(table) + "." + column.toLowerCase(Locale.ROOT);
   }
 
   void defineTrigger(String name, String table) {

@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.Configuration;
-import org.flywaydb.core.internal.database.DatabaseType;
 import org.flywaydb.core.internal.database.base.Database;
 import org.flywaydb.core.internal.parser.Parser;
 import org.flywaydb.core.internal.parser.ParsingContext;
+import org.flywaydb.core.internal.parser.Token;
 import org.flywaydb.core.internal.resource.ResourceName;
 import org.flywaydb.core.internal.sqlscript.SqlStatement;
 import org.flywaydb.core.internal.sqlscript.SqlStatementIterator;
 import org.flywaydb.database.mysql.mariadb.MariaDBDatabaseType;
-import org.flywaydb.database.postgresql.PostgreSQLDatabaseType;
+import org.flywaydb.database.postgresql.PostgreSQLParser;
 
 /**
  * Splits a migration with Flyway's own parser for the database type, as {@code migrate} will, but
@@ -52,10 +52,12 @@ final class FlywayStatements {
 
   static EngineStatements split(
       Configuration configuration, MigrationFile file, DatabaseKind kind) {
-    DatabaseType type =
-        kind == DatabaseKind.POSTGRESQL ? new PostgreSQLDatabaseType() : new MariaDBDatabaseType();
     StandIns context = new StandIns(configuration);
-    Parser parser = type.createParser(configuration, configuration.getResourceProvider(), context);
+    Parser parser =
+        kind == DatabaseKind.POSTGRESQL
+            ? new CutOnlyPostgreSQLParser(configuration, context)
+            : new MariaDBDatabaseType()
+                .createParser(configuration, configuration.getResourceProvider(), context);
     List<EngineStatements.Statement> out = new ArrayList<>();
     try (SqlStatementIterator it = parser.parse(new SnapshotResources.Resource(file))) {
       while (it.hasNext()) {
@@ -67,6 +69,24 @@ final class FlywayStatements {
       return EngineStatements.failed(FlywayMigrationEngine.withoutLooseningHints(m).strip());
     }
     return EngineStatements.of(out);
+  }
+
+  /**
+   * The parser {@code PostgreSQLDatabaseType.createParser} makes, which cuts statements exactly as
+   * it does, without deciding for each keyword whether the statement may run in a transaction: that
+   * decision (regular expressions and a database lookup per keyword, most of the parse time) never
+   * changes where a statement ends or what it holds, and lint needs only those.
+   */
+  private static final class CutOnlyPostgreSQLParser extends PostgreSQLParser {
+    CutOnlyPostgreSQLParser(Configuration configuration, ParsingContext context) {
+      super(configuration, context);
+    }
+
+    @Override
+    protected Boolean detectCanExecuteInTransaction(
+        String simplifiedStatement, List<Token> keywords) {
+      return Boolean.TRUE;
+    }
   }
 
   /**
@@ -89,11 +109,15 @@ final class FlywayStatements {
       byte[] nonce = new byte[6];
       RANDOM.nextBytes(nonce);
       marker = "prodguard_placeholder_" + HexFormat.of().formatHex(nonce) + "_";
+      // each getter resolves Flyway's environment anew: read them once per file, not per name
+      String separator = c.getPlaceholderSeparator();
+      String prefix = c.getPlaceholderPrefix();
+      String suffix = c.getPlaceholderSuffix();
       for (int i = 0; i < BUILT_IN.size(); i++) {
-        String name = "flyway" + c.getPlaceholderSeparator() + BUILT_IN.get(i);
+        String name = "flyway" + separator + BUILT_IN.get(i);
         String standIn = marker + i;
         getPlaceholders().put(name, standIn);
-        originals.put(standIn, c.getPlaceholderPrefix() + name + c.getPlaceholderSuffix());
+        originals.put(standIn, prefix + name + suffix);
       }
     }
 

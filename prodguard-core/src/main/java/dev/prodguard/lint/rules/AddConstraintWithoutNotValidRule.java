@@ -25,7 +25,7 @@ public final class AddConstraintWithoutNotValidRule extends BaseRule {
             && op.kind() == OpKind.ADD_CONSTRAINT
             && (op.has(Flag.FOREIGN_KEY) || op.has(Flag.CHECK))
             && !op.has(Flag.NOT_VALID)
-            && !context.createdHere(op.target())
+            && !context.newHere(op.target())
         ? "adds " + op.detail() + " constraint on " + op.target() + " without NOT VALID"
         : null;
   }

@@ -23,7 +23,7 @@ public final class AddNotNullColumnWithoutDefaultRule extends BaseRule {
     return op.kind() == OpKind.ADD_COLUMN
             && op.has(Flag.NOT_NULL)
             && !op.has(Flag.HAS_DEFAULT)
-            && !context.createdHere(op.target())
+            && !context.newHere(op.target())
         ? "adds NOT NULL column " + op.target() + "." + op.column() + " without a default"
         : null;
   }

@@ -23,7 +23,7 @@ public final class CreateIndexNotConcurrentlyRule extends BaseRule {
     return context.syntax() == SqlSyntax.POSTGRESQL
             && op.kind() == OpKind.CREATE_INDEX
             && !op.has(Flag.CONCURRENTLY)
-            && !context.createdHere(op.target())
+            && !context.newHere(op.target())
         ? "CREATE INDEX on " + op.target() + " without CONCURRENTLY"
         : null;
   }

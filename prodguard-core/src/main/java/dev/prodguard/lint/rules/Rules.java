@@ -50,7 +50,11 @@ public final class Rules implements RuleRegistry {
           new CreateIndexNotConcurrentlyRule(),
           new DropIndexNotConcurrentlyRule(),
           new AddConstraintWithoutNotValidRule(),
-          new SetNotNullRule());
+          new SetNotNullRule(),
+          new TableRewriteRule(),
+          new ReindexNotConcurrentlyRule(),
+          new DetachPartitionNotConcurrentlyRule(),
+          new IdentifierTooLongRule());
 
   /** The service instance; the rules themselves are {@link #all()}. */
   public Rules() {}

@@ -19,7 +19,7 @@ public final class SetNotNullRule extends BaseRule {
   public String check(Operation op, RuleContext context) {
     return context.syntax() == SqlSyntax.POSTGRESQL
             && op.kind() == OpKind.SET_NOT_NULL
-            && !context.createdHere(op.target())
+            && !context.newHere(op.target())
         ? "SET NOT NULL on "
             + op.target()
             + "."

@@ -1,0 +1,2 @@
+CREATE TABLE customer_subscription_billing_history_with_invoices_and_credit_notes (id int);
+ALTER TABLE accounts ADD COLUMN the_date_on_which_the_customer_last_confirmed_their_billing_address timestamptz;

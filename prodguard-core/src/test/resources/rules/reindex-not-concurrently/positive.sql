@@ -1,0 +1,2 @@
+REINDEX TABLE accounts;
+REINDEX (VERBOSE) INDEX accounts_email_idx;

@@ -1,0 +1,11 @@
+ALTER TABLE accounts ADD COLUMN token uuid DEFAULT gen_random_uuid();
+ALTER TABLE accounts ADD COLUMN seen timestamptz NOT NULL DEFAULT clock_timestamp();
+ALTER TABLE accounts ADD COLUMN n bigserial;
+ALTER TABLE accounts ADD COLUMN id2 bigint GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE accounts ADD COLUMN total numeric GENERATED ALWAYS AS (price * qty) STORED;
+ALTER TABLE accounts ADD COLUMN r double precision DEFAULT (random() * 10);
+ALTER TABLE accounts ADD COLUMN code text DEFAULT app.make_code();
+ALTER TABLE accounts SET LOGGED;
+VACUUM FULL accounts;
+VACUUM (FULL, VERBOSE) accounts;
+CLUSTER accounts USING accounts_pkey;
