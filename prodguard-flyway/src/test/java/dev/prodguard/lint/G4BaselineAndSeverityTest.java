@@ -247,4 +247,26 @@ class G4BaselineAndSeverityTest {
     String s = contract(base + "severity: { set-not-null: error }\n").sha256();
     assertThat(List.of(a, b, s)).doesNotHaveDuplicates();
   }
+
+  @Test
+  @DisplayName("G4: PRODUCTION_MUTATION_CONTRACT.md shows the baseline and the severities")
+  void rendered() throws Exception {
+    Contract c =
+        contract(
+            """
+            version: 1
+            baseline: { version: "2.1", reason: "ran in production 2019-2024" }
+            severity: { set-not-null: error, create-index-not-concurrently: off }
+            """);
+    String md = ContractMarkdown.render(c, "prodguard-contract.yml");
+    assertThat(md)
+        .contains("## History baseline")
+        .contains("up to and including V2.1")
+        .contains("ran in production 2019-2024")
+        .contains("## Rule severity")
+        .contains("| `set-not-null` | error | warning |")
+        .contains("| `create-index-not-concurrently` | off | warning |");
+    assertThat(ContractMarkdown.render(contract("version: 1\n"), "prodguard-contract.yml"))
+        .doesNotContain("History baseline", "Rule severity");
+  }
 }
