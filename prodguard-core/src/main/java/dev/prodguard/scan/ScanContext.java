@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What the rules know about the repository besides the file in hand: its root, {@code
@@ -50,6 +51,25 @@ public record ScanContext(
       out.addAll(e.urlVariables());
     }
     return out;
+  }
+
+  /**
+   * Conventional names of production database URL variables ({@code PROD_DATABASE_URL}, {@code
+   * PRODUCTION_DATABASE_URL}, {@code APP_PROD_DB_URL}, {@code DB_PRODUCTION_JDBC_URL}): a segment
+   * {@code PROD} or {@code PRODUCTION} and a last segment {@code URL}, {@code URI} or {@code DSN}.
+   * Used where no {@code prodguard.yml} names the protected environments (a team's first scan).
+   */
+  public static final Pattern CONVENTIONAL_PRODUCTION_URL =
+      Pattern.compile(
+          "(?<![A-Za-z0-9_])((?:[A-Za-z0-9]+_)*(?i:prod|production)(?:_[A-Za-z0-9]+)*_(?i:url|uri|dsn))"
+              + "(?![A-Za-z0-9_])");
+
+  /**
+   * Whether the URL variables of protected environments are known only by convention: there is no
+   * {@code prodguard.yml} ({@link #CONVENTIONAL_PRODUCTION_URL}).
+   */
+  public boolean conventionalProductionVariables() {
+    return config.isEmpty();
   }
 
   public List<HostPattern> protectedHosts() {
