@@ -94,6 +94,29 @@ public record ScanContext(
     return config.map(c -> c.migrationLocations().get(0)).orElse(DEFAULT_LOCATION);
   }
 
+  /** The folder where prodguard writes its local audit log and, by default, its backups. */
+  public static final String OUTPUT_FOLDER = ".prodguard/";
+
+  /**
+   * Whether {@code path} is what prodguard itself writes: the local audit log ({@code
+   * .prodguard/audit.jsonl}) and the backups ({@code .prodguard/backups/}, or the configured {@code
+   * backup.directory} when it is inside {@code .prodguard/}). They hold the words the scan looks
+   * for (refusals quote them) and are not code; any other file in {@code .prodguard/} is scanned.
+   */
+  public boolean isProdguardOutput(String path) {
+    if (!path.startsWith(OUTPUT_FOLDER)) {
+      return false;
+    }
+    if (path.equals(OUTPUT_FOLDER + "audit.jsonl") || path.startsWith(OUTPUT_FOLDER + "backups/")) {
+      return true;
+    }
+    return config
+        .map(c -> c.backup().directory().toAbsolutePath().normalize())
+        .filter(d -> d.startsWith(root.resolve(OUTPUT_FOLDER)))
+        .map(d -> root.resolve(path).toAbsolutePath().normalize().startsWith(d))
+        .orElse(false);
+  }
+
   /** prodguard's own files: they define the protected variables and the exceptions. */
   public boolean isProdguardFile(String path) {
     return path.equals(configPath) || path.equals(contractPath);
