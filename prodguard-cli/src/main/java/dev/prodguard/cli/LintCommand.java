@@ -18,6 +18,7 @@ import dev.prodguard.findings.SarifWriter;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.findings.TextWriter;
 import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.lint.History;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.lint.rules.Rules;
@@ -97,6 +98,9 @@ public final class LintCommand implements Callable<Integer> {
       description = "write the report to FILE instead of standard output")
   Path output;
 
+  /** What the contract's baseline left out, for the summary; null when nothing. */
+  private String baselineNote;
+
   @Override
   public Integer call() throws Exception {
     Optional<ProdguardConfig> config = optionalConfig(common);
@@ -144,6 +148,18 @@ public final class LintCommand implements Callable<Integer> {
                         || (s.role() == MigrationSource.Role.NOT_RUN
                             && named.contains(Path.of(s.shown()).toAbsolutePath().normalize())))
             .toList();
+    // The contract's baseline: without PATHS, migrations up to it are history, read only for the
+    // routines they define. With --changed-since an edited history file is judged (not history).
+    List<MigrationSource> history = List.of();
+    if (paths.isEmpty() && changedSince == null) {
+      History split = History.of(sources, contract);
+      sources = split.judged();
+      history = split.history();
+      contract
+          .adoption()
+          .baselineIfAny()
+          .ifPresent(b -> baselineNote = b.version() + " (" + split.history().size() + " files)");
+    }
     if (changedSince != null) {
       Set<Path> changed =
           new HashSet<>(
@@ -151,7 +167,7 @@ public final class LintCommand implements Callable<Integer> {
                   base, changedSince, sources.stream().map(s -> Path.of(s.shown())).toList()));
       sources = sources.stream().filter(s -> changed.contains(Path.of(s.shown()))).toList();
     }
-    LintReport report = linter.lint(sources, List.of(), contract, protectedEnv, complete);
+    LintReport report = linter.lint(sources, history, contract, protectedEnv, complete);
 
     String label =
         environment == null
@@ -214,9 +230,13 @@ public final class LintCommand implements Callable<Integer> {
         .append(kind.label())
         .append(", ")
         .append(label)
-        .append(")\n  contract sha256 ")
-        .append(r.contractSha256())
-        .append('\n');
+        .append(")\n");
+    if (baselineNote != null) {
+      sb.append("  history up to the contract's baseline ")
+          .append(baselineNote)
+          .append(" not judged\n");
+    }
+    sb.append("  contract sha256 ").append(r.contractSha256()).append('\n');
     return sb.toString();
   }
 
@@ -229,6 +249,9 @@ public final class LintCommand implements Callable<Integer> {
     j.put("contract_sha256", r.contractSha256());
     files.forEach(j.putArray("files")::add);
     j.put("statements", r.statements());
+    if (baselineNote != null) {
+      j.put("baseline", baselineNote);
+    }
     j.set("findings", JsonWriter.findings(findings, JsonWriter.Shape.LINT));
     ObjectNode summary = j.putObject("summary");
     summary.put("errors", r.count(Severity.ERROR));

@@ -21,6 +21,7 @@ import java.util.Set;
  * @param forbidden rule ids that must never reach a protected environment
  * @param forbiddenDefaulted true when the file has no {@code forbidden} key and DESIGN's defaults
  *     apply
+ * @param adoption the reviewed baseline and per-rule severities ({@link Adoption#NONE} when absent)
  */
 public record Contract(
     Path file,
@@ -32,7 +33,8 @@ public record Contract(
     List<MutationScript> mutationScripts,
     Map<String, SyncTable> sync,
     List<MigrationException> exceptions,
-    List<ScanException> scanExceptions) {
+    List<ScanException> scanExceptions,
+    Adoption adoption) {
 
   public Contract {
     forbidden = List.copyOf(forbidden);
@@ -41,6 +43,7 @@ public record Contract(
     sync = Collections.unmodifiableMap(new LinkedHashMap<>(sync));
     exceptions = List.copyOf(exceptions);
     scanExceptions = List.copyOf(scanExceptions);
+    adoption = adoption == null ? Adoption.NONE : adoption;
   }
 
   /** A table no migration may alter or write, except UPDATEs of its writable columns. */

@@ -261,6 +261,8 @@ public final class ContractLoader {
           new Contract.ScanException(path.value(), rule.value(), reason, e.file(), e.line()));
     }
 
+    Adoption adoption = Adoption.parse(root, forbidden, exceptions);
+
     root.finish(
         "version",
         "forbidden",
@@ -268,7 +270,9 @@ public final class ContractLoader {
         "mutation-scripts",
         "sync",
         "exceptions",
-        "scan-exceptions");
+        "scan-exceptions",
+        Adoption.BASELINE_KEY,
+        Adoption.SEVERITY_KEY);
     return new Contract(
         file,
         sha256(bytes),
@@ -279,7 +283,8 @@ public final class ContractLoader {
         scripts,
         sync,
         exceptions,
-        scanExceptions);
+        scanExceptions,
+        adoption);
   }
 
   public static String sha256(byte[] bytes) {

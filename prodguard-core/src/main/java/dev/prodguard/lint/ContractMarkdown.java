@@ -1,5 +1,6 @@
 package dev.prodguard.lint;
 
+import dev.prodguard.contract.Adoption;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.RuleIds;
 import dev.prodguard.findings.Severity;
@@ -130,6 +131,8 @@ public final class ContractMarkdown {
       md.append('\n');
     }
 
+    adoption(md, c.adoption());
+
     md.append("## Reviewed exceptions\n\n");
     if (c.exceptions().isEmpty()) {
       md.append("None.\n\n");
@@ -163,6 +166,41 @@ public final class ContractMarkdown {
       }
     }
     return md.toString();
+  }
+
+  /** The baseline and the severity entries, when the contract has them. */
+  private static void adoption(StringBuilder md, Adoption a) {
+    if (a.baseline() != null) {
+      md.append("## History baseline\n\n")
+          .append("Migrations up to and including ")
+          .append(a.baseline().version())
+          .append(" ran in production before this contract and are history: `prodguard lint`")
+          .append(" without paths and `prodguard verify` do not judge them (verify still does on")
+          .append(" a target that already has ")
+          .append(a.baseline().version())
+          .append(", where an older pending migration is new). Repeatable migrations and")
+          .append(" callbacks are always judged.\n\nReviewed because: ")
+          .append(cell(a.baseline().reason()))
+          .append("\n\n");
+    }
+    if (!a.severity().isEmpty()) {
+      md.append("## Rule severity\n\n")
+          .append("Rules that are not forbidden, at the level this contract sets (`off` reports")
+          .append(" nothing):\n\n| rule | level | default | what it finds |\n|---|---|---|---|\n");
+      a.severity()
+          .forEach(
+              (id, level) ->
+                  md.append("| `")
+                      .append(id)
+                      .append("` | ")
+                      .append(level.id())
+                      .append(" | ")
+                      .append(Rules.byId(id).map(r -> r.defaultSeverity().id()).orElse(""))
+                      .append(" | ")
+                      .append(cell(summary(id)))
+                      .append(" |\n"));
+      md.append('\n');
+    }
   }
 
   private static String summary(String id) {

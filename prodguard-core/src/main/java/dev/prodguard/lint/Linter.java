@@ -1,5 +1,6 @@
 package dev.prodguard.lint;
 
+import dev.prodguard.contract.Adoption;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.contract.RuleIds;
@@ -317,7 +318,7 @@ public final class Linter {
           for (Operation op : classifier.classify(statement, routines)) {
             for (Rule rule : rules) {
               String message = rule.check(op, context);
-              if (message != null) {
+              if (message != null && severity(rule, contract, protectedEnv) != null) {
                 findings.add(
                     cover(
                         finding(rule, op, message, migration, contract, protectedEnv),
@@ -482,14 +483,20 @@ public final class Linter {
         null);
   }
 
-  /** The contract decides: forbidden rules (and the fail-closed ones) are errors when protected. */
+  /**
+   * The contract decides: forbidden rules (and the fail-closed ones) are errors when protected;
+   * otherwise the contract's {@code severity:} entry for the rule, else its default. Null when the
+   * contract turns the rule {@code off} (never a forbidden or fail-closed rule: the contract
+   * refuses that).
+   */
   static Severity severity(Rule rule, Contract contract, boolean protectedEnv) {
     if (protectedEnv
         && (contract.isForbidden(rule.id())
             || RuleIds.ALWAYS_ERROR_ON_PROTECTED.contains(rule.id()))) {
       return Severity.ERROR;
     }
-    return rule.defaultSeverity();
+    Optional<Adoption.Level> level = contract.adoption().level(rule.id());
+    return level.isPresent() ? level.get().severity().orElse(null) : rule.defaultSeverity();
   }
 
   private static Finding cover(

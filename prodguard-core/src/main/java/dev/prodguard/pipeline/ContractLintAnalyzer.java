@@ -1,11 +1,14 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.Adoption;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
+import dev.prodguard.lint.History;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.migration.MigrationEngine;
@@ -54,9 +57,13 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                     config.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8)));
     Set<MigrationFile> run = new HashSet<>();
     List<MigrationSource> linted = new ArrayList<>();
+    List<MigrationSource> history = history(set, sources, contract);
     for (PendingMigration p : set.pending()) {
       run.add(p.file());
-      linted.add(source(sources, p.file()));
+      MigrationSource s = source(sources, p.file());
+      if (!history.contains(s)) {
+        linted.add(s);
+      }
     }
     for (MigrationFile c : set.callbacks()) {
       run.add(c);
@@ -67,7 +74,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     }
     List<MigrationSource> applied =
         sources.analysed().stream()
-            .filter(s -> s.role().migration() && !run.contains(s.file()))
+            .filter(s -> s.role().migration() && (!run.contains(s.file()) || history.contains(s)))
             .toList();
     DatabaseKind kind = target.dialect().kind();
     List<String> refusals = new ArrayList<>();
@@ -97,6 +104,39 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
           f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " "));
     }
     return new Analysis(refusals, sha);
+  }
+
+  /**
+   * The pending migrations the contract's baseline makes history: only while the baseline's own
+   * migration is pending too (a target that has not yet received the reviewed history). On a target
+   * that has it, a pending migration at or below the baseline was added afterwards (out of order)
+   * and is judged like any new one.
+   */
+  private static List<MigrationSource> history(
+      MigrationSet set, MigrationSources sources, Contract contract) {
+    Optional<Adoption.Baseline> baseline = contract.adoption().baselineIfAny();
+    if (baseline.isEmpty()) {
+      return List.of();
+    }
+    History.requireExisting(baseline.get(), sources.analysed());
+    List<MigrationSource> pending =
+        set.pending().stream().map(p -> source(sources, p.file())).toList();
+    boolean baselinePending =
+        pending.stream()
+            .anyMatch(
+                s ->
+                    s.id()
+                        .filter(id -> id.kind() == MigrationId.Kind.VERSIONED)
+                        .filter(
+                            id ->
+                                MigrationId.compareVersions(
+                                        id.version(), baseline.get().version().version())
+                                    == 0)
+                        .isPresent());
+    if (!baselinePending) {
+      return List.of();
+    }
+    return pending.stream().filter(s -> History.isHistory(s, baseline.get())).toList();
   }
 
   /** The discovered source of a file of the set; the set and the sources are one snapshot. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What the rules know about the repository besides the file in hand: its root, {@code
@@ -52,6 +53,25 @@ public record ScanContext(
     return out;
   }
 
+  /**
+   * Conventional names of production database URL variables ({@code PROD_DATABASE_URL}, {@code
+   * PRODUCTION_DATABASE_URL}, {@code APP_PROD_DB_URL}, {@code DB_PRODUCTION_JDBC_URL}): a segment
+   * {@code PROD} or {@code PRODUCTION} and a last segment {@code URL}, {@code URI} or {@code DSN}.
+   * Used where no {@code prodguard.yml} names the protected environments (a team's first scan).
+   */
+  public static final Pattern CONVENTIONAL_PRODUCTION_URL =
+      Pattern.compile(
+          "(?<![A-Za-z0-9_])((?:[A-Za-z0-9]+_)*(?i:prod|production)(?:_[A-Za-z0-9]+)*_(?i:url|uri|dsn))"
+              + "(?![A-Za-z0-9_])");
+
+  /**
+   * Whether the URL variables of protected environments are known only by convention: there is no
+   * {@code prodguard.yml} ({@link #CONVENTIONAL_PRODUCTION_URL}).
+   */
+  public boolean conventionalProductionVariables() {
+    return config.isEmpty();
+  }
+
   public List<HostPattern> protectedHosts() {
     List<HostPattern> out = new ArrayList<>();
     for (EnvironmentConfig e : protectedEnvironments()) {
@@ -83,6 +103,29 @@ public record ScanContext(
   /** The migration location where prodguard's Flyway callback ({@code CallbackFile}) lives. */
   public String callbackLocation() {
     return config.map(c -> c.migrationLocations().get(0)).orElse(DEFAULT_LOCATION);
+  }
+
+  /** The folder where prodguard writes its local audit log and, by default, its backups. */
+  public static final String OUTPUT_FOLDER = ".prodguard/";
+
+  /**
+   * Whether {@code path} is what prodguard itself writes: the local audit log ({@code
+   * .prodguard/audit.jsonl}) and the backups ({@code .prodguard/backups/}, or the configured {@code
+   * backup.directory} when it is inside {@code .prodguard/}). They hold the words the scan looks
+   * for (refusals quote them) and are not code; any other file in {@code .prodguard/} is scanned.
+   */
+  public boolean isProdguardOutput(String path) {
+    if (!path.startsWith(OUTPUT_FOLDER)) {
+      return false;
+    }
+    if (path.equals(OUTPUT_FOLDER + "audit.jsonl") || path.startsWith(OUTPUT_FOLDER + "backups/")) {
+      return true;
+    }
+    return config
+        .map(c -> c.backup().directory().toAbsolutePath().normalize())
+        .filter(d -> d.startsWith(root.resolve(OUTPUT_FOLDER)))
+        .map(d -> root.resolve(path).toAbsolutePath().normalize().startsWith(d))
+        .orElse(false);
   }
 
   /** prodguard's own files: they define the protected variables and the exceptions. */

@@ -8,6 +8,7 @@ import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.scan.read.FileLister;
 import dev.prodguard.scan.rules.Rules;
+import dev.prodguard.scan.rules.UnreadableFile;
 import dev.prodguard.scan.rules.UnusedScanException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,12 @@ import java.util.Set;
 public final class Scanner {
   public static final long DEFAULT_MAX_BYTES = 2L * 1024 * 1024;
   static final int BINARY_PROBE = 8192;
+
+  /** Why a file of prodguard's own output is not scanned, and what to do about it. */
+  static final String PRODGUARD_OUTPUT =
+      "prodguard's own audit log or backup: add "
+          + ScanContext.OUTPUT_FOLDER
+          + " to .gitignore (backups hold production data)";
 
   private final List<Rule> rules;
   private final long maxBytes;
@@ -91,11 +98,19 @@ public final class Scanner {
 
     List<Finding> found = Collections.synchronizedList(new ArrayList<>());
     List<ScanReport.Skipped> skipped = Collections.synchronizedList(new ArrayList<>());
+    List<ScanReport.Skipped> unreadable = Collections.synchronizedList(new ArrayList<>());
+    for (String name : listing.unreadable()) {
+      unreadable.add(new ScanReport.Skipped(name, "its name is not UTF-8, so no path can name it"));
+    }
     int[] scanned = new int[1];
     listing.paths().parallelStream()
         .forEach(
             path -> {
-              ScanFile file = read(root, path, skipped);
+              if (context.isProdguardOutput(path)) {
+                skipped.add(new ScanReport.Skipped(path, PRODGUARD_OUTPUT));
+                return;
+              }
+              ScanFile file = read(root, path, skipped, unreadable);
               if (file == null) {
                 return;
               }
@@ -115,6 +130,11 @@ public final class Scanner {
             });
     for (Rule rule : rules) {
       rule.checkRepository(context, found);
+      if (rule instanceof UnreadableFile u) {
+        for (ScanReport.Skipped f : unreadable) {
+          found.add(u.unreadable(f.path(), f.reason()));
+        }
+      }
     }
 
     List<Finding> findings = new ArrayList<>(dedupe(found));
@@ -132,7 +152,27 @@ public final class Scanner {
     return new ScanReport(root, rules, findings, scanned[0], skipped, excepted, note);
   }
 
-  private ScanFile read(Path root, String path, List<ScanReport.Skipped> skipped) {
+  /**
+   * Whether a file could hold commands or settings: a kind the rules read by its name (not SQL
+   * migrations, not unknown kinds such as images), an executable, or a shebang.
+   */
+  static boolean couldHoldCommands(String path, Path file, byte[] head) {
+    boolean shebang = head.length >= 2 && head[0] == '#' && head[1] == '!';
+    FileKind kind = FileKind.of(path, shebang ? "#!" : "");
+    return (kind != FileKind.OTHER && kind != FileKind.SQL) || shebang || Files.isExecutable(file);
+  }
+
+  private static byte[] head(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(2);
+    }
+  }
+
+  private ScanFile read(
+      Path root,
+      String path,
+      List<ScanReport.Skipped> skipped,
+      List<ScanReport.Skipped> unreadable) {
     Path file = root.resolve(path);
     try {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -143,17 +183,29 @@ public final class Scanner {
       }
       long size = Files.size(file);
       if (size > maxBytes) {
-        skipped.add(new ScanReport.Skipped(path, "larger than " + maxBytes + " bytes"));
+        String why = "larger than " + maxBytes + " bytes";
+        if (couldHoldCommands(path, file, head(file))) {
+          unreadable.add(new ScanReport.Skipped(path, why));
+        } else {
+          skipped.add(new ScanReport.Skipped(path, why));
+        }
         return null;
       }
       byte[] bytes;
       try (InputStream in = Files.newInputStream(file)) {
         bytes = in.readAllBytes();
       }
-      int probe = Math.min(bytes.length, BINARY_PROBE);
+      // a NUL byte marks a binary file; in a script or a configuration file it is not binary
+      // but a way to hide the rest of the file from the scan
+      boolean commands = couldHoldCommands(path, file, bytes);
+      int probe = commands ? bytes.length : Math.min(bytes.length, BINARY_PROBE);
       for (int i = 0; i < probe; i++) {
         if (bytes[i] == 0) {
-          skipped.add(new ScanReport.Skipped(path, "binary"));
+          if (commands) {
+            unreadable.add(new ScanReport.Skipped(path, "it holds a NUL byte (at byte " + i + ")"));
+          } else {
+            skipped.add(new ScanReport.Skipped(path, "binary"));
+          }
           return null;
         }
       }

@@ -71,17 +71,21 @@ class ScannerTest {
     String big = "SKIP_CI_CHECK=1\n" + "#".repeat(20_000) + "\n";
     Repo repo =
         new Repo(dir)
-            .bytes("image.env", binary)
+            .bytes("image.bin", binary)
             .bytes("late.env", lateNul)
             .file("big.env", big)
+            .file("big.dat", big)
             .file("small.env", "SKIP_CI_CHECK=1\n");
     ScanReport r = new Scanner(Rules.all(), 16_384).scan(repo.root);
-    assertThat(Repo.positions(r, "bypass-flag")).containsExactly("late.env:1:1", "small.env:1:1");
+    assertThat(Repo.positions(r, "bypass-flag")).containsExactly("small.env:1:1");
+    // files that could hold settings (env files) and cannot be read fail the scan (issue 15);
+    // data files are skipped and listed
+    assertThat(Repo.positions(r, "unreadable-file")).containsExactly("big.env:1:1", "late.env:1:1");
     assertThat(r.skipped())
         .extracting(ScanReport.Skipped::path, ScanReport.Skipped::reason)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("big.env", "larger than 16384 bytes"),
-            org.assertj.core.groups.Tuple.tuple("image.env", "binary"));
+            org.assertj.core.groups.Tuple.tuple("big.dat", "larger than 16384 bytes"),
+            org.assertj.core.groups.Tuple.tuple("image.bin", "binary"));
     assertThat(Scanner.DEFAULT_MAX_BYTES).isEqualTo(2L * 1024 * 1024);
   }
 

@@ -5,9 +5,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -22,16 +26,22 @@ import java.util.concurrent.TimeUnit;
  * directory, with forward slashes.
  */
 public final class FileLister {
-  /** The listed paths and whether they came from git. */
-  public record Listing(List<String> paths, boolean git) {}
+  /**
+   * The listed paths and whether they came from git.
+   *
+   * @param unreadable listed files whose names are not UTF-8: no path can name them, so they cannot
+   *     be read (shown with each byte that is not UTF-8 as {@code \xNN})
+   */
+  public record Listing(List<String> paths, boolean git, List<String> unreadable) {}
 
   private FileLister() {}
 
   public static Listing list(Path root) {
+    List<String> unreadable = new ArrayList<>();
     if (insideGitWorkTree(root)) {
-      return new Listing(gitLsFiles(root), true);
+      return new Listing(gitLsFiles(root, unreadable), true, unreadable);
     }
-    return new Listing(walk(root), false);
+    return new Listing(walk(root, unreadable), false, unreadable);
   }
 
   static boolean insideGitWorkTree(Path root) {
@@ -43,7 +53,7 @@ public final class FileLister {
     return false;
   }
 
-  private static List<String> gitLsFiles(Path root) {
+  private static List<String> gitLsFiles(Path root, List<String> unreadable) {
     ProcessBuilder pb =
         new ProcessBuilder("git", "-c", "core.quotepath=off", "ls-files", "-z")
             .directory(root.toFile());
@@ -75,18 +85,14 @@ public final class FileLister {
                 + new String(err.join(), StandardCharsets.UTF_8).strip());
       }
       List<String> paths = new ArrayList<>();
-      String all = new String(out, StandardCharsets.UTF_8);
       int start = 0;
-      for (int i = 0; i < all.length(); i++) {
-        if (all.charAt(i) == '\0') {
+      for (int i = 0; i <= out.length; i++) {
+        if (i == out.length || out[i] == 0) {
           if (i > start) {
-            paths.add(all.substring(start, i));
+            name(out, start, i, paths, unreadable);
           }
           start = i + 1;
         }
-      }
-      if (start < all.length()) {
-        paths.add(all.substring(start));
       }
       return paths;
     } catch (IOException e) {
@@ -94,6 +100,31 @@ public final class FileLister {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while listing files", e);
+    }
+  }
+
+  /** One name of git's list: UTF-8 to {@code paths}, anything else to {@code unreadable}. */
+  private static void name(
+      byte[] bytes, int from, int to, List<String> paths, List<String> unreadable) {
+    try {
+      paths.add(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes, from, to - from))
+              .toString());
+    } catch (CharacterCodingException e) {
+      StringBuilder shown = new StringBuilder();
+      for (int i = from; i < to; i++) {
+        int b = bytes[i] & 0xff;
+        if (b >= 0x20 && b < 0x7f) {
+          shown.append((char) b);
+        } else {
+          shown.append(String.format("\\x%02X", b));
+        }
+      }
+      unreadable.add(shown.toString());
     }
   }
 
@@ -107,7 +138,7 @@ public final class FileLister {
     }
   }
 
-  private static List<String> walk(Path root) {
+  private static List<String> walk(Path root, List<String> unreadable) {
     List<String> paths = new ArrayList<>();
     try {
       Files.walkFileTree(
@@ -125,7 +156,13 @@ public final class FileLister {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               if (attrs.isRegularFile()) {
-                paths.add(root.relativize(file).toString().replace('\\', '/'));
+                String rel = root.relativize(file).toString().replace('\\', '/');
+                // a name the platform cannot decode does not come back from its string
+                if (Files.exists(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+                  paths.add(rel);
+                } else {
+                  unreadable.add(rel);
+                }
               }
               return FileVisitResult.CONTINUE;
             }

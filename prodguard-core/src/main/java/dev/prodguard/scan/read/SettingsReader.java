@@ -1,5 +1,6 @@
 package dev.prodguard.scan.read;
 
+import dev.prodguard.scan.FileKind;
 import dev.prodguard.scan.ScanFile;
 import dev.prodguard.scan.Setting;
 import java.util.ArrayList;
@@ -70,7 +71,15 @@ public final class SettingsReader {
         // not configuration
       }
     }
+    if (f.kind() != FileKind.SQL && f.kind() != FileKind.DOC && mentionsApplicationJson(f)) {
+      SpringApplicationJson.read(f, out);
+    }
     return out;
+  }
+
+  private static boolean mentionsApplicationJson(ScanFile f) {
+    String lower = f.codeLower();
+    return lower.contains("spring_application_json") || lower.contains("spring.application.json");
   }
 
   static void inline(ScanFile f, List<Setting> out) {

@@ -168,7 +168,8 @@ public final class DirectMigrationCall implements Rule {
   private void sqlClients(ScanFile file, ScanContext context, List<Finding> out) {
     Set<String> vars = context.protectedVariables();
     List<HostPattern> hosts = context.protectedHosts();
-    if (vars.isEmpty() && hosts.isEmpty()) {
+    boolean conventional = context.conventionalProductionVariables();
+    if (vars.isEmpty() && hosts.isEmpty() && !conventional) {
       return;
     }
     String lower = file.codeLower();
@@ -190,6 +191,16 @@ public final class DirectMigrationCall implements Rule {
               .substring(
                   m.start(), Math.min(file.code().length(), lineEnd(file.code(), m.start())));
       String target = protectedTarget(text, vars, hosts);
+      if (target == null && conventional) {
+        Matcher c = ScanContext.CONVENTIONAL_PRODUCTION_URL.matcher(text);
+        if (c.find()) {
+          target =
+              "the production URL variable "
+                  + c.group(1)
+                  + " (a conventional name: no prodguard.yml says which environments are"
+                  + " protected)";
+        }
+      }
       if (target != null) {
         lastLine = line;
         out.add(finding(file, m.start(), "feeds " + target + " to " + m.group(1)));

@@ -82,6 +82,8 @@ public final class FlywayUnsafeSetting implements Rule {
                 v.isBlank() || v.equals("*:future") ? null : "ignores migrations matching " + v;
             case "ignoremissingmigrations", "ignoreignoredmigrations" ->
                 v.equals("true") ? "ignores migrations that validation should report" : null;
+            case "cleanatstart", "cleanschema" ->
+                v.equals("true") ? "cleans the database (drops every object) at start-up" : null;
             case "skipdefaultcallbacks" ->
                 v.equals("true")
                     ? "skips the SQL callbacks, prodguard's " + ProdguardIntegrity.CALLBACK
@@ -94,6 +96,18 @@ public final class FlywayUnsafeSetting implements Rule {
                         + ", where prodguard's "
                         + ProdguardIntegrity.CALLBACK
                         + " lives";
+            case "locations" ->
+                // only where prodguard manages the repository (it has a callback to leave out); a
+                // placeholder without a default is set elsewhere and cannot be judged here
+                context.config().isEmpty()
+                        || v.contains("${")
+                        || covers(v, context.callbackLocation())
+                    ? null
+                    : "leaves out "
+                        + context.callbackLocation()
+                        + ", where prodguard's "
+                        + ProdguardIntegrity.CALLBACK
+                        + " lives, so an application configured so runs Flyway without it";
             default -> null;
           };
       if (problem != null) {
@@ -102,29 +116,77 @@ public final class FlywayUnsafeSetting implements Rule {
     }
   }
 
-  /** The Flyway setting a key names (normalized, e.g. "cleandisabled"), or null. */
+  /**
+   * The settings this rule judges, normalized; longer names first, so that {@code
+   * callbacklocations} is not read as {@code locations}.
+   */
+  private static final List<String> SETTINGS =
+      List.of(
+          "cleanonvalidationerror",
+          "ignoremigrationpatterns",
+          "ignoremissingmigrations",
+          "ignoreignoredmigrations",
+          "skipdefaultcallbacks",
+          "callbacklocations",
+          "validateonmigrate",
+          "baselineonmigrate",
+          "cleandisabled",
+          "cleanatstart",
+          "cleanschema",
+          "outoforder",
+          "locations");
+
+  /**
+   * The Flyway setting a key names (normalized, e.g. "cleandisabled"), or null. After the last
+   * "flyway" of the key, the setting is its end: Spring's {@code spring.flyway.clean-disabled},
+   * Quarkus' {@code quarkus.flyway.clean-disabled} and {@code quarkus.flyway."users".out-of-order}
+   * (a named datasource), Micronaut's {@code flyway.datasources.default.clean-disabled} and their
+   * environment-variable spellings ({@code FLYWAY_DATASOURCES_DEFAULT_CLEAN_DISABLED}). A key
+   * without "flyway" counts by its last segment (a builder call, a Gradle block).
+   */
   static String flywaySetting(Setting s) {
     String norm = s.normalizedKey();
     int i = norm.lastIndexOf("flyway");
-    if (i >= 0) {
-      return norm.substring(i + "flyway".length());
+    if (i < 0) {
+      String last = s.lastSegment();
+      return last.equals("locations") && s.origin() != Setting.Origin.FLUENT ? null : last;
     }
-    return s.lastSegment();
+    String rest = norm.substring(i + "flyway".length());
+    for (String name : SETTINGS) {
+      if (rest.endsWith(name)) {
+        return name;
+      }
+    }
+    return rest;
   }
 
-  /** Whether a callbackLocations value includes the location of prodguard's callback. */
+  /**
+   * Whether a locations or callbackLocations value includes the location of prodguard's callback:
+   * the location itself, a folder above it (Flyway scans locations recursively), or the same folder
+   * spelt from elsewhere ({@code classpath:db/migration} for {@code
+   * src/main/resources/db/migration}, an absolute {@code filesystem:} path ending in it).
+   */
   static boolean covers(String value, String location) {
     String loc = bare(location);
-    for (String entry : value.split("[,\\s\"']+")) {
+    String onClasspath = classpathPart(loc);
+    for (String entry : value.split("[,\\s\"'\\[\\]]+")) {
       String e = bare(entry);
       if (e.isEmpty()) {
         continue;
       }
-      if (e.equals(loc) || loc.startsWith(e + "/") || e.endsWith("/" + loc)) {
-        return true;
+      for (String l : onClasspath.equals(loc) ? List.of(loc) : List.of(loc, onClasspath)) {
+        if (e.equals(l) || l.startsWith(e + "/") || e.endsWith("/" + l)) {
+          return true;
+        }
       }
     }
     return value.isBlank();
+  }
+
+  /** {@code db/migration} for {@code src/main/resources/db/migration} (or any module's). */
+  private static String classpathPart(String loc) {
+    int i = loc.indexOf("src/main/resources/");
+    return i < 0 ? loc : loc.substring(i + "src/main/resources/".length());
   }
 
   private static String bare(String location) {

@@ -81,6 +81,23 @@ public final class ProdguardIntegrity implements Rule {
         + "), and commit prodguard-contract.yml.";
   }
 
+  private static final String CONTRACT_WHY = "nothing checks migrations against a contract (G4)";
+  private static final String CONTRACT_FIX =
+      "write prodguard-contract.yml (docs/contract.md) and commit it.";
+  private static final String CALLBACK_WHY =
+      "a hand-run Flyway migrate is not stopped by the database (G6)";
+  private static final String CALLBACK_FIX =
+      "run 'prodguard init-fingerprint ENV' from CI (it writes the callback) and commit it.";
+
+  /**
+   * One problem in a few lines: what is wrong, what that switches off, and its own fix. Several
+   * problems of a repository are reported together, so each says only its part of {@link #why()}
+   * (issue 15: one screen, not the same paragraph three times).
+   */
+  private static String short_(String specific, String consequence, String fix) {
+    return specific + ": " + consequence + ". Instead: " + fix;
+  }
+
   @Override
   public void checkRepository(ScanContext context, List<Finding> out) {
     if (context.config().isEmpty()) {
@@ -96,14 +113,20 @@ public final class ProdguardIntegrity implements Rule {
               configFile,
               configPath,
               keyAt(configFile, "contract", 0),
-              "the contract " + context.contractPath() + " is missing"));
+              short_(
+                  "the contract " + context.contractPath() + " is missing",
+                  CONTRACT_WHY,
+                  CONTRACT_FIX)));
     } else if (context.git() && !context.files().contains(context.contractPath())) {
       out.add(
           at(
               configFile,
               configPath,
               keyAt(configFile, "contract", 0),
-              "the contract " + context.contractPath() + " exists but is not committed"));
+              short_(
+                  "the contract " + context.contractPath() + " exists but is not committed",
+                  CONTRACT_WHY,
+                  CONTRACT_FIX)));
     }
 
     for (EnvironmentConfig env : config.environments().values()) {
@@ -113,7 +136,12 @@ public final class ProdguardIntegrity implements Rule {
                 configFile,
                 configPath,
                 keyAt(configFile, env.name().toLowerCase(Locale.ROOT), env.line()),
-                "protected environment '" + env.name() + "' has no fingerprint"));
+                short_(
+                    "protected environment '" + env.name() + "' has no fingerprint",
+                    "any database passes as " + env.name() + " (G2)",
+                    "run 'prodguard init-fingerprint "
+                        + env.name()
+                        + " --write-config' from CI and commit prodguard.yml.")));
       }
     }
 
@@ -131,13 +159,15 @@ public final class ProdguardIntegrity implements Rule {
                 1,
                 1,
                 Excerpts.of(firstLine(text)),
-                message(
+                short_(
                     path
                         + " is stale: it calls prodguard_assert_deploy() on every migrate, also"
-                        + " with nothing pending, so an application that migrates at start-up"
-                        + " cannot start; "
+                        + " with nothing pending",
+                    "an application that migrates at start-up cannot start, and "
                         + CALLBACK
-                        + " does the job (init-fingerprint removes prodguard's own old file)")));
+                        + " does the job",
+                    "run 'prodguard init-fingerprint ENV' (it removes prodguard's own old"
+                        + " file), or delete it.")));
       }
     }
     List<String> candidates = candidates(context, location, CALLBACK);
@@ -147,10 +177,13 @@ public final class ProdguardIntegrity implements Rule {
               config.file(),
               context.configPath(),
               keyAt(config.file(), "locations", 0),
-              CALLBACK
-                  + " is missing from the first migration location '"
-                  + location
-                  + "' (or not committed)"));
+              short_(
+                  CALLBACK
+                      + " is missing from the first migration location '"
+                      + location
+                      + "' (or not committed)",
+                  CALLBACK_WHY,
+                  CALLBACK_FIX)));
       return;
     }
     for (String path : candidates) {
@@ -163,7 +196,10 @@ public final class ProdguardIntegrity implements Rule {
                 1,
                 1,
                 Excerpts.of(firstLine(text)),
-                message(path + " does not call prodguard_assert_deploy()")));
+                short_(
+                    path + " does not call prodguard_assert_deploy()",
+                    CALLBACK_WHY,
+                    CALLBACK_FIX)));
       }
     }
   }
@@ -205,8 +241,8 @@ public final class ProdguardIntegrity implements Rule {
     return out;
   }
 
-  private Finding at(Path file, String path, int[] at, String specific) {
-    return finding(path, at[0], at[1], Excerpts.of(line(file, at[0])), message(specific));
+  private Finding at(Path file, String path, int[] at, String message) {
+    return finding(path, at[0], at[1], Excerpts.of(line(file, at[0])), message);
   }
 
   /** Line and column of the first {@code key:} (optionally the last one before {@code before}). */

@@ -35,6 +35,7 @@ public final class Rules implements RuleRegistry {
         new SchemaGeneration(),
         new CommittedCredentials(),
         new ProdguardIntegrity(),
+        new UnreadableFile(),
         new UnusedScanException());
   }
 

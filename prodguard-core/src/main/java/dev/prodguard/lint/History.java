@@ -1,0 +1,76 @@
+package dev.prodguard.lint;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.contract.Adoption;
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.MigrationId;
+import dev.prodguard.migration.MigrationSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The contract's reviewed baseline applied to discovered migrations: versioned and undo migrations
+ * at or below its version are history ({@code lint} reads them only for the routines they define),
+ * the rest is judged. Repeatable migrations and callbacks are always judged: they run again.
+ *
+ * @param judged what lint and verify analyse against the contract
+ * @param history what the baseline makes history, in the engine's order
+ */
+public record History(List<MigrationSource> judged, List<MigrationSource> history) {
+
+  public History {
+    judged = List.copyOf(judged);
+    history = List.copyOf(history);
+  }
+
+  /**
+   * Splits every migration of the locations (as {@code lint} without arguments discovered them).
+   *
+   * @throws ConfigException naming the contract's line when the baseline names no versioned
+   *     migration among {@code sources}: a baseline above the newest migration would make every
+   *     future one history
+   */
+  public static History of(List<MigrationSource> sources, Contract contract) {
+    Optional<Adoption.Baseline> baseline = contract.adoption().baselineIfAny();
+    if (baseline.isEmpty()) {
+      return new History(sources, List.of());
+    }
+    requireExisting(baseline.get(), sources);
+    List<MigrationSource> judged = new ArrayList<>();
+    List<MigrationSource> history = new ArrayList<>();
+    for (MigrationSource s : sources) {
+      (isHistory(s, baseline.get()) ? history : judged).add(s);
+    }
+    return new History(judged, history);
+  }
+
+  /** True when the baseline makes {@code source} history. */
+  public static boolean isHistory(MigrationSource source, Adoption.Baseline baseline) {
+    return source.role().migration() && source.id().map(baseline::covers).orElse(false);
+  }
+
+  /** The baseline must name a versioned migration that exists (Flyway's version comparison). */
+  public static void requireExisting(Adoption.Baseline baseline, List<MigrationSource> sources) {
+    boolean exists =
+        sources.stream()
+            .map(MigrationSource::id)
+            .flatMap(Optional::stream)
+            .anyMatch(
+                id ->
+                    id.kind() == MigrationId.Kind.VERSIONED
+                        && MigrationId.compareVersions(id.version(), baseline.version().version())
+                            == 0);
+    if (!exists) {
+      throw new ConfigException(
+          baseline.file(),
+          baseline.line(),
+          "baseline.version",
+          "the baseline names "
+              + baseline.version()
+              + ", which is not a migration of the locations: name the last migration that ran in"
+              + " production (a baseline above the newest migration would make future ones"
+              + " history)");
+    }
+  }
+}

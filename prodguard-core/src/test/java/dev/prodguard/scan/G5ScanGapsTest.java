@@ -1,0 +1,120 @@
+package dev.prodguard.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.findings.Finding;
+import dev.prodguard.scan.rules.ProdguardIntegrity;
+import dev.prodguard.scan.rules.UnreadableFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 15's scan gaps that a fixture folder cannot hold: git-only names, sizes, git add -A. */
+@DisplayName("G5: what the scan cannot read is a finding, and its own output is not")
+class G5ScanGapsTest {
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName("G5: a tracked script whose name is not UTF-8 is a finding, not a silent skip")
+  void nonUtf8FileName() throws Exception {
+    Repo repo = new Repo(dir).file("README.md", "# app\n");
+    // Latin-1 'e acute' (0xE9): a valid file name on Linux, not UTF-8; written by the shell
+    // because a Java string cannot name it
+    Process p =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "mkdir -p scripts && printf 'flyway clean\\n' > \"scripts/caf$(printf '\\351').sh\"")
+            .directory(dir.toFile())
+            .start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    repo.commit();
+
+    ScanReport r = repo.scan();
+
+    assertThat(r.findings())
+        .filteredOn(f -> f.rule().equals(UnreadableFile.ID))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.file()).isEqualTo("scripts/caf\\xE9.sh");
+              assertThat(f.message()).contains("not UTF-8", "Instead:");
+            });
+    assertThat(r.errors()).isPositive();
+  }
+
+  @Test
+  @DisplayName("G5: a script padded past the size limit, or with a NUL byte, fails the scan")
+  void paddedAndNulScripts() throws Exception {
+    byte[] padded =
+        ("#!/bin/sh\nflyway -url=\"$PROD_DATABASE_URL\" clean\n" + " ".repeat(3 * 1024 * 1024))
+            .getBytes(StandardCharsets.UTF_8);
+    Repo repo =
+        new Repo(dir)
+            .bytes("scripts/big.sh", padded)
+            .bytes("deploy/run", "#!/bin/sh\n\0mvn flyway:clean\n".getBytes(StandardCharsets.UTF_8))
+            .bytes("assets/video.mp4", new byte[3 * 1024 * 1024])
+            .commit();
+
+    ScanReport r = repo.scan();
+
+    assertThat(Repo.positions(r, UnreadableFile.ID))
+        .containsExactlyInAnyOrder("scripts/big.sh:1:1", "deploy/run:1:1");
+    assertThat(r.findings())
+        .filteredOn(f -> f.file().equals("scripts/big.sh"))
+        .extracting(Finding::message)
+        .anyMatch(m -> m.contains("larger than"));
+    assertThat(r.skipped()).extracting(ScanReport.Skipped::path).contains("assets/video.mp4");
+  }
+
+  @Test
+  @DisplayName(
+      "G5: prodguard's own .prodguard/ output is not scanned after git add -A, and says so")
+  void prodguardOutputIsNotScanned() throws Exception {
+    Repo repo =
+        new Repo(dir)
+            .file(
+                ".prodguard/audit.jsonl",
+                "{\"refused\":\"CI=true set by hand\",\"command\":\"flyway clean\","
+                    + "\"hint\":\"SKIP_CI_CHECK\"}\n")
+            .file(".prodguard/backups/prod-20261130.pgdump.sha256", "abc  CI=true\n")
+            .file(".prodguard/hook.sh", "#!/bin/sh\nexport CI=true\n")
+            .commit();
+
+    ScanReport r = repo.scan();
+
+    assertThat(r.findings()).noneMatch(f -> f.file().startsWith(".prodguard/audit"));
+    assertThat(r.findings()).noneMatch(f -> f.file().startsWith(".prodguard/backups/"));
+    // any other file in the folder is still the repository's
+    assertThat(r.findings()).anyMatch(f -> f.file().equals(".prodguard/hook.sh"));
+    assertThat(r.skipped())
+        .filteredOn(s -> s.path().equals(".prodguard/audit.jsonl"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.reason()).contains(".gitignore"));
+  }
+
+  @Test
+  @DisplayName("G5: several integrity problems fit on one screen: no paragraph repeated")
+  void integrityOneScreen() throws Exception {
+    Path repo =
+        ScanFixtures.copy(ScanFixtures.ROOT.resolve("prodguard-integrity/broken/repo"), dir);
+    ScanReport r = new Scanner().scan(repo);
+    List<Finding> integrity =
+        r.findings().stream().filter(f -> f.rule().equals(ProdguardIntegrity.ID)).toList();
+    assertThat(integrity).hasSize(3);
+    String all = String.join("\n", integrity.stream().map(Finding::message).toList());
+    assertThat(all).doesNotContain(new ProdguardIntegrity().why());
+    for (Finding f : integrity) {
+      assertThat(f.message().length()).as(f.message()).isLessThan(320);
+      assertThat(f.message()).contains("Instead:");
+    }
+    assertThat(all)
+        .contains("(G4)", "(G2)", "(G6)")
+        .contains("prodguard init-fingerprint prod --write-config");
+  }
+}

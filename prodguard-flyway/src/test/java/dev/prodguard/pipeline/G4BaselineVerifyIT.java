@@ -1,0 +1,68 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** verify honours the contract's reviewed baseline and per-rule severity (G4). */
+@DisplayName("G4: verify judges only what is newer than the contract's baseline")
+class G4BaselineVerifyIT {
+  @TempDir Path dir;
+
+  void contract(String yaml) throws Exception {
+    Files.writeString(dir.resolve("prodguard-contract.yml"), yaml);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName("G4: history up to the baseline passes verify; a migration after it is judged")
+  void baseline(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.migration("V2__fix.sql", "UPDATE items SET name = 'x';\n");
+      contract("version: 1\n");
+      GuardRefusal without =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(without.why()).contains("V2__fix.sql", "update-without-where");
+
+      contract("version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n");
+      f.pipeline().promote("prod");
+      assertThat(f.query("SELECT name FROM items WHERE id = 1")).contains("x");
+
+      f.migration("V3__purge.sql", "DELETE FROM items;\n");
+      GuardRefusal after =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(after.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(after.why()).contains("V3__purge.sql", "delete-without-where");
+      assertThat(f.query("SELECT COUNT(*) FROM items")).contains("3");
+    }
+  }
+
+  @Test
+  @DisplayName("G4: a severity: error entry makes verify refuse a rule that only warns by default")
+  void severityError() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.migration("V2__idx.sql", "CREATE INDEX items_name ON items (name);\n");
+      contract("version: 1\nseverity: { create-index-not-concurrently: error }\n");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(r.why()).contains("V2__idx.sql", "create-index-not-concurrently");
+
+      contract("version: 1\nseverity: { create-index-not-concurrently: off }\n");
+      f.pipeline().promote("prod");
+      assertThat(f.query("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'items_name'"))
+          .contains("1");
+    }
+  }
+}
