@@ -30,13 +30,13 @@ import org.springframework.core.env.Environment;
  * What the application is (its environment of {@code prodguard.yml}) and the guards it is held to,
  * decided once, before any bean touches a database: reads {@code prodguard.config} and {@code
  * prodguard.environment}, loads prodguard.yml with core's loader (the CLI's own errors, with file,
- * line and key), refuses schema generation at start-up on a protected environment, and checks
- * every configured URL against G3. Then wraps each DataSource in a {@link GuardedDataSource} (G2).
+ * line and key), refuses schema generation at start-up on a protected environment, and checks every
+ * configured URL against G3. Then wraps each DataSource in a {@link GuardedDataSource} (G2).
  *
- * <p>The application is entitled to its own environment's database without CI (it is the
- * production service); it is refused any other environment's database: by host pattern and by
- * same-database before a socket opens (G3, {@link UrlRule#otherEnvironments}), by fingerprint
- * before the first statement (G2).
+ * <p>The application is entitled to its own environment's database without CI (it is the production
+ * service); it is refused any other environment's database: by host pattern and by same-database
+ * before a socket opens (G3, {@link UrlRule#otherEnvironments}), by fingerprint before the first
+ * statement (G2).
  */
 public final class ApplicationGuard {
   public static final String ENVIRONMENT_PROPERTY = "prodguard.environment";

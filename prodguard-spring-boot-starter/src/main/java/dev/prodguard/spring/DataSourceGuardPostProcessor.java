@@ -7,8 +7,8 @@ import org.springframework.core.Ordered;
 /**
  * Every DataSource bean: G3 on its URL before its initialization (before a lazily starting pool,
  * such as the one Spring Boot builds, can open a socket), then replaced by a {@code
- * GuardedDataSource} over it (G2 on each new physical connection, before the application,
- * Hibernate or Flyway sees it). Ordered first, so that other post-processors wrap the guarded one.
+ * GuardedDataSource} over it (G2 on each new physical connection, before the application, Hibernate
+ * or Flyway sees it). Ordered first, so that other post-processors wrap the guarded one.
  */
 final class DataSourceGuardPostProcessor implements BeanPostProcessor, Ordered {
   private final ApplicationGuard guard;

@@ -23,7 +23,8 @@ final class DataSourceUrls {
     return find(ds, beans, Collections.newSetFromMap(new IdentityHashMap<>()));
   }
 
-  private static String find(Object ds, ApplicationGuard.BeanWrapperFactory beans, Set<Object> seen) {
+  private static String find(
+      Object ds, ApplicationGuard.BeanWrapperFactory beans, Set<Object> seen) {
     if (ds == null || !seen.add(ds)) {
       return null;
     }

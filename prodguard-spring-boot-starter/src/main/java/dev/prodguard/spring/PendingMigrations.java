@@ -11,8 +11,8 @@ import org.flywaydb.core.api.MigrationInfoService;
 /**
  * The start-up of a protected environment, in place of Spring Boot's {@code flyway.migrate()}:
  * compares the application's migrations with the history table read-only ({@code flyway.info()},
- * Flyway's own discovery and comparison) and refuses to start while anything is pending or
- * failed, naming the versions and the CI path. Nothing is migrated, ever.
+ * Flyway's own discovery and comparison) and refuses to start while anything is pending or failed,
+ * naming the versions and the CI path. Nothing is migrated, ever.
  */
 public final class PendingMigrations {
   private PendingMigrations() {}

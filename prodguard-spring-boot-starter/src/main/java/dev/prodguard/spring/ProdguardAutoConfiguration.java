@@ -91,7 +91,8 @@ public class ProdguardAutoConfiguration {
   @ConditionalOnClass(name = "org.springframework.boot.actuate.info.InfoContributor")
   static class Info {
     @Bean
-    org.springframework.boot.actuate.info.InfoContributor prodguardInfoContributor(ProdguardStatus status) {
+    org.springframework.boot.actuate.info.InfoContributor prodguardInfoContributor(
+        ProdguardStatus status) {
       return new ProdguardInfoContributor(status);
     }
   }

@@ -17,9 +17,9 @@ import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * What the health indicator and the info contributor show, read on demand (one connection, a few
- * read-only statements): the environment and whether it is protected, the fingerprint checked
- * again now, the last deploy run of this environment and when it finished ({@code prodguard_run}),
- * the pending migrations (Flyway's own comparison), the DataSources the starter guards and the
+ * read-only statements): the environment and whether it is protected, the fingerprint checked again
+ * now, the last deploy run of this environment and when it finished ({@code prodguard_run}), the
+ * pending migrations (Flyway's own comparison), the DataSources the starter guards and the
  * database-side guards of G6 as {@code prodguard status} reports them.
  */
 public final class ProdguardStatus {

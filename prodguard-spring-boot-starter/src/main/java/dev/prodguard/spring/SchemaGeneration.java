@@ -10,9 +10,9 @@ import org.springframework.core.env.Environment;
  * G6 at start-up: the ways a Spring Boot application changes its schema by itself, outside the
  * migration pipeline: Hibernate's schema tool ({@code spring.jpa.hibernate.ddl-auto}, its raw
  * {@code hibernate.hbm2ddl.auto} and the JPA {@code schema-generation} properties, {@code
- * spring.jpa.generate-ddl}) and Boot's SQL initialization ({@code spring.sql.init.mode=always}
- * runs schema.sql and data.sql). On a protected environment each is refused before any bean is
- * created; only {@code none} and {@code validate} pass.
+ * spring.jpa.generate-ddl}) and Boot's SQL initialization ({@code spring.sql.init.mode=always} runs
+ * schema.sql and data.sql). On a protected environment each is refused before any bean is created;
+ * only {@code none} and {@code validate} pass.
  */
 final class SchemaGeneration {
   private static final Set<String> HIBERNATE_ALLOWED = Set.of("none", "validate");

@@ -5,8 +5,8 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
 /**
- * Spring Boot 3's health indicator (package {@code org.springframework.boot.actuate.health}): up when the fingerprint holds, with
- * the {@link ProdguardStatus} as details.
+ * Spring Boot 3's health indicator (package {@code org.springframework.boot.actuate.health}): up
+ * when the fingerprint holds, with the {@link ProdguardStatus} as details.
  */
 public final class Boot3HealthIndicator extends AbstractHealthIndicator {
   private final ProdguardStatus status;

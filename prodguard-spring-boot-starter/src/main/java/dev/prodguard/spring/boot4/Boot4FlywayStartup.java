@@ -2,6 +2,7 @@ package dev.prodguard.spring.boot4;
 
 import dev.prodguard.spring.ApplicationGuard;
 import dev.prodguard.spring.PendingMigrations;
+import dev.prodguard.spring.ProdguardOnlySchema;
 import org.flywaydb.core.Flyway;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -9,12 +10,16 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 
 /**
- * Spring Boot 4: on a protected environment, each {@code FlywayMigrationInitializer} (package
- * {@code org.springframework.boot.flyway.autoconfigure}) is replaced, before it runs, by one that never migrates and refuses the start-up
- * while anything is pending ({@link PendingMigrations}), whatever migration strategy the
- * application defined. The replacement keeps the bean's name, so Spring Boot still orders JPA
+ * Spring Boot 4: each {@code FlywayMigrationInitializer} (package {@code
+ * org.springframework.boot.flyway.autoconfigure}) is replaced before it runs. On a protected
+ * environment the replacement never migrates and refuses the start-up while anything is pending
+ * ({@link PendingMigrations}), whatever migration strategy the application defined. On an
+ * unprotected one it migrates as Spring Boot does (through the application's own strategy when it
+ * has one), after adopting a schema that holds only prodguard's metadata ({@link
+ * ProdguardOnlySchema}). The replacement keeps the bean's name, so Spring Boot still orders JPA
  * after it.
  */
 public final class Boot4FlywayStartup implements BeanPostProcessor, BeanFactoryAware {
@@ -33,7 +38,7 @@ public final class Boot4FlywayStartup implements BeanPostProcessor, BeanFactoryA
   @Override
   public Object postProcessBeforeInitialization(Object bean, String beanName)
       throws BeansException {
-    if (!guard.isProtected() || !(bean instanceof FlywayMigrationInitializer)) {
+    if (!(bean instanceof FlywayMigrationInitializer)) {
       return bean;
     }
     Flyway flyway = null;
@@ -45,7 +50,21 @@ public final class Boot4FlywayStartup implements BeanPostProcessor, BeanFactoryA
     if (flyway == null) {
       flyway = beans.getBean(Flyway.class);
     }
+    if (guard.isProtected()) {
+      return new FlywayMigrationInitializer(
+          flyway, f -> PendingMigrations.refuseUnlessDeployed(guard, f));
+    }
+    FlywayMigrationStrategy own =
+        beans.getBeanProvider(FlywayMigrationStrategy.class).getIfAvailable();
     return new FlywayMigrationInitializer(
-        flyway, f -> PendingMigrations.refuseUnlessDeployed(guard, f));
+        flyway,
+        f -> {
+          ProdguardOnlySchema.adopt(f);
+          if (own != null) {
+            own.migrate(f);
+          } else {
+            f.migrate();
+          }
+        });
   }
 }

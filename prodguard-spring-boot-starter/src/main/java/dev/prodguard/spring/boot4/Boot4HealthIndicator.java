@@ -5,8 +5,8 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Spring Boot 4's health indicator (package {@code org.springframework.boot.health.contributor}): up when the fingerprint holds, with
- * the {@link ProdguardStatus} as details.
+ * Spring Boot 4's health indicator (package {@code org.springframework.boot.health.contributor}):
+ * up when the fingerprint holds, with the {@link ProdguardStatus} as details.
  */
 public final class Boot4HealthIndicator extends AbstractHealthIndicator {
   private final ProdguardStatus status;
