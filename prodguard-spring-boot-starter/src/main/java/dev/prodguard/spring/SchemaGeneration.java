@@ -4,6 +4,7 @@ import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import java.util.Locale;
 import java.util.Set;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 
 /**
@@ -58,8 +59,9 @@ final class SchemaGeneration {
     }
   }
 
+  /** Read through Spring Boot's binder: every relaxed spelling ({@code ddlAuto}, env vars). */
   private static String value(Environment env, String key) {
-    String v = env.getProperty(key);
+    String v = Binder.get(env).bind(key, String.class).orElse(env.getProperty(key));
     return v == null ? null : v.trim().toLowerCase(Locale.ROOT);
   }
 
