@@ -23,6 +23,49 @@ public final class UrlRule {
       DatabaseUrl url,
       RunContext context,
       boolean mutation) {
+    otherEnvironments(config, target, url, context);
+    String what = "connect to environment '" + target.name() + "'";
+    if (target.isProtected() && !context.claimsCi()) {
+      throw new GuardRefusal(
+          Guarantee.G3,
+          what,
+          "'" + target.name() + "' is a protected environment and this process is not CI",
+          "protected environments are reached only from the CI pipeline; run it there");
+    }
+    if (mutation && !context.claimsCi()) {
+      for (EnvironmentConfig other : config.environments().values()) {
+        if (!other.isProtected() || other.name().equals(target.name())) {
+          continue;
+        }
+        for (String variable : other.urlVariables()) {
+          String value = context.get(variable);
+          if (value != null && !value.isEmpty()) {
+            throw new GuardRefusal(
+                Guarantee.G3,
+                "change environment '" + target.name() + "'",
+                variable
+                    + " (the URL of protected environment '"
+                    + other.name()
+                    + "') is set in this non-CI shell: one typo away from running against '"
+                    + other.name()
+                    + "'",
+                "unset " + variable + " in this shell; only CI holds it");
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Rules 1 and 2 only: the URL of {@code target} must not name a host of another environment's
+   * {@code hosts} patterns, nor lead to the same database as another environment's URL resolvable
+   * in {@code context}. This is what an application is held to (the Spring Boot starter): it is
+   * entitled to its own environment's database, protected or not, and refused every other one.
+   *
+   * @throws GuardRefusal G3, before anything connects
+   */
+  public static void otherEnvironments(
+      ProdguardConfig config, EnvironmentConfig target, DatabaseUrl url, RunContext context) {
     String what = "connect to environment '" + target.name() + "'";
     // a fleet's host patterns belong to its targets: no other environment may name such a host
     for (dev.prodguard.config.FleetConfig fleet : config.fleets().values()) {
@@ -99,35 +142,6 @@ public final class UrlRule {
                   + ")"
                   + variableNote(target),
               "give each environment its own database URL");
-        }
-      }
-    }
-    if (target.isProtected() && !context.claimsCi()) {
-      throw new GuardRefusal(
-          Guarantee.G3,
-          what,
-          "'" + target.name() + "' is a protected environment and this process is not CI",
-          "protected environments are reached only from the CI pipeline; run it there");
-    }
-    if (mutation && !context.claimsCi()) {
-      for (EnvironmentConfig other : config.environments().values()) {
-        if (!other.isProtected() || other.name().equals(target.name())) {
-          continue;
-        }
-        for (String variable : other.urlVariables()) {
-          String value = context.get(variable);
-          if (value != null && !value.isEmpty()) {
-            throw new GuardRefusal(
-                Guarantee.G3,
-                "change environment '" + target.name() + "'",
-                variable
-                    + " (the URL of protected environment '"
-                    + other.name()
-                    + "') is set in this non-CI shell: one typo away from running against '"
-                    + other.name()
-                    + "'",
-                "unset " + variable + " in this shell; only CI holds it");
-          }
         }
       }
     }

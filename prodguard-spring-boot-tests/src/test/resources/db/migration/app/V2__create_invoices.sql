@@ -1,0 +1,1 @@
+CREATE TABLE invoices (id INT PRIMARY KEY, total INT NOT NULL);
