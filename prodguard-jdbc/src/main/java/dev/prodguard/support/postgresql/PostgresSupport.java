@@ -262,6 +262,11 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public java.util.Optional<dev.prodguard.support.StatementProbe> statementProbe() {
+    return java.util.Optional.of(PgStatementProbe.INSTANCE);
+  }
+
+  @Override
   public List<dev.prodguard.support.SchemaObject> schemaObjects(
       Connection c, java.util.Collection<String> ownTables) throws SQLException {
     return PgSchemaCatalog.read(c, ownTables);
