@@ -48,7 +48,9 @@ public final class PipelineSchema {
      * history guard's trigger function and prodguard's protective triggers enabled ALWAYS (2,
      * PostgreSQL); only the owners write prodguard's tables (3, PostgreSQL).
      */
-    GUARDS("guards");
+    GUARDS("guards"),
+    /** prodguard_schema_digest: the schema each deploy left, for drift (1, docs/drift.md). */
+    DRIFT("drift");
 
     public final String id;
     public final int latest;

@@ -150,6 +150,8 @@ final class DeployStep {
       } else {
         run = guards.select(store, env, runId, what, "deploy");
         set = requireDeployable(store, target, files, run, what, env);
+        // a change slipped in since verify would be recorded as this deploy's own (G7, drift)
+        new DriftStep(s).requireNoDrift(c, target, what);
         if (!store.markDeploying(run.id(), session, context.hostName(), tokenSha, s.now())) {
           throw new GuardRefusal(
               Guarantee.G7,
@@ -270,6 +272,8 @@ final class DeployStep {
       return new Results.Deploy(
           run.environment(), store.find(run.id()), report.applied(), Optional.of(receipt));
     } finally {
+      // the schema this deploy left, also after a failure: its own changes are never drift
+      new DriftStep(s).recordAfterDeploy(control, target, run);
       try {
         registrar.end(control, approval);
       } catch (SQLException e) {

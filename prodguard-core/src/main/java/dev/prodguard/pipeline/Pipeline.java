@@ -88,6 +88,19 @@ public final class Pipeline {
     return new Results.Promote(v, Optional.of(b), Optional.of(d));
   }
 
+  /** {@code drift show ENV}: the schema now against the last deploy's, read-only (G7). */
+  public DriftReport driftShow(String env) throws SQLException {
+    return new DriftStep(steps()).show(env);
+  }
+
+  /**
+   * {@code drift accept ENV --reason R}: records the current schema as the one verify compares
+   * with; a mutation (CI only on a protected environment, G1), audited (G10).
+   */
+  public DriftReport driftAccept(String env, String reason) throws SQLException {
+    return new DriftStep(steps()).accept(env, reason);
+  }
+
   public Results.Status status(String env) throws SQLException {
     return new StatusStep(steps()).status(env);
   }

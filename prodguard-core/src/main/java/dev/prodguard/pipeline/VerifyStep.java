@@ -75,6 +75,7 @@ final class VerifyStep {
     guards.reapStale(c, d, store);
     guards.refuseWhileLocked(c, d, store, env, what);
     guards.requireGuards(c, target, what);
+    new DriftStep(s).requireNoDrift(c, target, what);
     MigrationSet set = guards.currentSet(target, files, what, true);
     MigrationAnalyzer.Analysis analysis = guards.requireAnalysed(set, files, target, what);
     List<LeftoverIndex> invalid =

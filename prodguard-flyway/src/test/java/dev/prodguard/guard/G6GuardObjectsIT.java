@@ -16,6 +16,7 @@ import dev.prodguard.flyway.CallbackFile;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.setup.FingerprintInit;
+import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.TestDatabase;
@@ -433,8 +434,9 @@ class G6GuardObjectsIT {
             .isEqualTo(
                 "prodguard_audit_no_change=A,prodguard_audit_no_truncate=A,"
                     + "prodguard_history_guard=A"
-                    // one per prodguard table (guards version 3): only the owners write them
-                    + ",prodguard_owner_write=A".repeat(7));
+                    // one per prodguard table (guards version 3, drift version 1): only the
+                    // owners write them
+                    + ",prodguard_owner_write=A".repeat(DatabaseObjects.TABLES.size()));
       }
     }
   }

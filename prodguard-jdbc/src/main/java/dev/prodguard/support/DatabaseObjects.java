@@ -19,10 +19,11 @@ public interface DatabaseObjects {
           "prodguard_session",
           "prodguard_audit",
           "prodguard_sync_change",
-          "prodguard_guard_config");
+          "prodguard_guard_config",
+          "prodguard_schema_digest");
 
   /** The versioned features, in installation order. */
-  List<String> FEATURES = List.of("pipeline", "audit", "sync", "guards");
+  List<String> FEATURES = List.of("pipeline", "audit", "sync", "guards", "drift");
 
   /**
    * The statements of one version of a feature's objects, idempotent; empty beyond the newest (and

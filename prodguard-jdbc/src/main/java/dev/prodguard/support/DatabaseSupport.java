@@ -9,10 +9,11 @@ import java.sql.SQLException;
 /**
  * Everything that differs between PostgreSQL and MySQL/MariaDB, in one place, as narrow facets:
  * {@link ServerIdentity} (connecting, server identity), {@link SqlText} (quoting, error codes),
- * {@link ObjectInstall} (prodguard's objects, {@link DatabaseObjects}), {@link DeploySessions}
- * (deploy lock, session waits, leftovers), {@link GuardSql} (G6), {@link DumpTool} (G9) and {@link
- * dev.prodguard.support.sync.SyncDialect} (sync). A feature takes the facet it needs; nothing
- * outside {@code support} tests the database's kind.
+ * {@link ObjectInstall} (prodguard's objects, {@link DatabaseObjects}), {@link SchemaCatalog}
+ * (drift), {@link Tracing} (trace), {@link DeploySessions} (deploy lock, session waits, leftovers),
+ * {@link GuardSql} (G6), {@link DumpTool} (G9) and {@link dev.prodguard.support.sync.SyncDialect}
+ * (sync). A feature takes the facet it needs; nothing outside {@code support} tests the database's
+ * kind.
  */
 public interface DatabaseSupport
     extends ServerIdentity,
@@ -21,7 +22,9 @@ public interface DatabaseSupport
         DeploySessions,
         GuardSql,
         ForeignKeys,
-        TableDependencies {
+        TableDependencies,
+        SchemaCatalog,
+        Tracing {
 
   // --- sync ---
 

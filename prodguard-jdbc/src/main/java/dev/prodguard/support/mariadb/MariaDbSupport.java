@@ -243,6 +243,12 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   @Override
+  public List<dev.prodguard.support.SchemaObject> schemaObjects(
+      Connection c, java.util.Collection<String> ownTables) throws SQLException {
+    return MariaDbSchemaCatalog.read(c, ownTables);
+  }
+
+  @Override
   public List<TableDependency> tableDependencies(Connection c) {
     return List.of(); // triggers, enums and auto-increment live in the table's own definition
   }

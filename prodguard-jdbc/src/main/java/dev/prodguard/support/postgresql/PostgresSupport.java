@@ -262,6 +262,17 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public java.util.Optional<dev.prodguard.support.StatementProbe> statementProbe() {
+    return java.util.Optional.of(PgStatementProbe.INSTANCE);
+  }
+
+  @Override
+  public List<dev.prodguard.support.SchemaObject> schemaObjects(
+      Connection c, java.util.Collection<String> ownTables) throws SQLException {
+    return PgSchemaCatalog.read(c, ownTables);
+  }
+
+  @Override
   public List<TableDependency> tableDependencies(Connection c) throws SQLException {
     String sql =
         // trigger functions

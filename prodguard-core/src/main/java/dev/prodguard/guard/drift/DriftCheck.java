@@ -1,0 +1,92 @@
+package dev.prodguard.guard.drift;
+
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.support.DatabaseSupport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * G7, drift: the target's schema now against the one its last deploy left (or the last accepted
+ * drift). A difference is a change made outside the pipeline; verify and deploy refuse on it,
+ * before anything runs, naming each object that differs.
+ *
+ * <p>G7 because the pipeline's order is verify, backup, deploy on the state the previous deploy
+ * left: a change slipped in between deploys breaks that order as surely as a skipped step, and
+ * everything verify concludes (contract analysis, trace, the backup's meaning) would be about a
+ * schema that is not the one the migrations meet.
+ */
+public final class DriftCheck {
+  /** How many changed objects a refusal lists before "... and N more". */
+  static final int SHOWN = 25;
+
+  /**
+   * @param reference the newest recorded schema; empty before any deploy recorded one
+   * @param current what the catalog says now
+   * @param diff reference to current; empty without a reference
+   */
+  public record Outcome(
+      Optional<SchemaDigests.Recorded> reference, SchemaDescription current, SchemaDiff diff) {
+    public boolean drifted() {
+      return !diff.isEmpty();
+    }
+  }
+
+  private DriftCheck() {}
+
+  /** Reads the current schema and the newest recorded one; catalog and prodguard reads only. */
+  public static Outcome check(Connection c, DatabaseSupport d, String environment)
+      throws SQLException {
+    Optional<SchemaDigests.Recorded> reference;
+    try {
+      reference = SchemaDigests.latest(c, d, environment);
+    } catch (IllegalStateException e) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          "check the schema of '" + environment + "' for drift",
+          "the recorded schema cannot be trusted: " + e.getMessage(),
+          "compare prodguard audit "
+              + environment
+              + " (each deploy's schema_sha256) with the"
+              + " table, and restore it or accept the schema again: prodguard drift accept "
+              + environment
+              + " --reason '...' (CI only)");
+    }
+    SchemaDescription current = SchemaDescription.read(c, d);
+    SchemaDiff diff =
+        reference
+            .map(r -> SchemaDiff.between(r.schema(), current))
+            .orElse(new SchemaDiff(java.util.List.of()));
+    return new Outcome(reference, current, diff);
+  }
+
+  /** Refuses (G7) when {@code o} drifted; {@code what} is the refused command. */
+  public static void require(Outcome o, String what, String environment) {
+    if (!o.drifted()) {
+      return;
+    }
+    SchemaDigests.Recorded ref = o.reference().orElseThrow();
+    throw new GuardRefusal(
+        Guarantee.G7,
+        what,
+        "the schema of '"
+            + environment
+            + "' changed outside the pipeline since "
+            + ref.describe()
+            + " ("
+            + o.diff().changes().size()
+            + " object(s); schema sha256 "
+            + ref.schema().sha256().substring(0, 12)
+            + " then, "
+            + o.current().sha256().substring(0, 12)
+            + " now):\n"
+            + o.diff().render(SHOWN),
+        "undo the change by hand, or make it a migration; if it must stay as it is, have it"
+            + " reviewed and accept it from CI: prodguard drift accept "
+            + environment
+            + " --reason '<why>' (audited). prodguard drift show "
+            + environment
+            + " lists every change");
+  }
+}

@@ -1,0 +1,107 @@
+package dev.prodguard.guard.drift;
+
+import dev.prodguard.support.SchemaObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What differs between two schema descriptions, object by object: added, removed, or changed (same
+ * name, another definition), sorted by object name.
+ */
+public record SchemaDiff(List<Change> changes) {
+  public SchemaDiff {
+    changes = List.copyOf(changes);
+  }
+
+  public enum Kind {
+    ADDED("+", "added"),
+    REMOVED("-", "removed"),
+    CHANGED("~", "changed");
+
+    public final String sign;
+    public final String word;
+
+    Kind(String sign, String word) {
+      this.sign = sign;
+      this.word = word;
+    }
+  }
+
+  /**
+   * One object that differs.
+   *
+   * @param before its definition in the reference schema, empty when added
+   * @param after its definition now, empty when removed
+   */
+  public record Change(Kind kind, String object, String before, String after) {
+    /** One line: {@code ~ table public.orders column note: text -> varchar(20)}. */
+    public String line() {
+      return switch (kind) {
+        case ADDED -> kind.sign + " " + object + describe(after);
+        case REMOVED -> kind.sign + " " + object + describe(before);
+        case CHANGED -> kind.sign + " " + object + ": " + shorten(before) + " -> " + shorten(after);
+      };
+    }
+
+    private static String describe(String definition) {
+      return definition.isEmpty() ? "" : ": " + shorten(definition);
+    }
+
+    private static String shorten(String s) {
+      String one = s.replace('\n', ' ');
+      return one.length() > 160 ? one.substring(0, 157) + "..." : one;
+    }
+  }
+
+  /** What changed from {@code reference} to {@code current}. */
+  public static SchemaDiff between(SchemaDescription reference, SchemaDescription current) {
+    Map<String, String> before = byName(reference);
+    Map<String, String> after = byName(current);
+    TreeSet<String> names = new TreeSet<>(before.keySet());
+    names.addAll(after.keySet());
+    List<Change> out = new ArrayList<>();
+    for (String n : names) {
+      String b = before.get(n);
+      String a = after.get(n);
+      if (b == null) {
+        out.add(new Change(Kind.ADDED, n, "", a));
+      } else if (a == null) {
+        out.add(new Change(Kind.REMOVED, n, b, ""));
+      } else if (!a.equals(b)) {
+        out.add(new Change(Kind.CHANGED, n, b, a));
+      }
+    }
+    return new SchemaDiff(out);
+  }
+
+  private static Map<String, String> byName(SchemaDescription d) {
+    Map<String, String> m = new TreeMap<>();
+    for (SchemaObject o : d.objects()) {
+      // a name the catalog lists twice (never expected) keeps both definitions, joined
+      m.merge(o.name(), o.definition(), (x, y) -> x + " | " + y);
+    }
+    return m;
+  }
+
+  public boolean isEmpty() {
+    return changes.isEmpty();
+  }
+
+  /** At most {@code max} lines, then how many more there are. */
+  public String render(int max) {
+    StringBuilder sb = new StringBuilder();
+    int shown = 0;
+    for (Change c : changes) {
+      if (shown == max) {
+        sb.append("  ... and ").append(changes.size() - max).append(" more\n");
+        break;
+      }
+      sb.append("  ").append(c.line()).append('\n');
+      shown++;
+    }
+    return sb.toString().stripTrailing();
+  }
+}

@@ -1,0 +1,178 @@
+package dev.prodguard.trace;
+
+import dev.prodguard.support.StatementProbe;
+import dev.prodguard.support.StatementProbe.Constraint;
+import dev.prodguard.support.StatementProbe.Lock;
+import dev.prodguard.support.StatementProbe.Relation;
+import dev.prodguard.support.StatementProbe.State;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one migration's statements on the scratch database as the deploy will: in one transaction
+ * (Flyway's default on PostgreSQL), or, when the server refuses a statement inside a transaction
+ * ({@code CREATE INDEX CONCURRENTLY}), the whole migration again statement by statement outside
+ * one. Between statements it reads the session's state ({@link StatementProbe}) and keeps what
+ * changed.
+ */
+final class Replay {
+  /** A statement the engine will send, with its line. */
+  record Sql(int line, String text) {}
+
+  /** A statement the server refused on the copy. */
+  static final class Failed extends Exception {
+    final Sql statement;
+
+    Failed(Sql statement, SQLException cause) {
+      super(cause.getMessage(), cause);
+      this.statement = statement;
+    }
+  }
+
+  private final StatementProbe probe;
+
+  Replay(StatementProbe probe) {
+    this.probe = probe;
+  }
+
+  List<StatementTrace> migration(Connection c, String label, String file, List<Sql> statements)
+      throws SQLException, Failed {
+    c.setAutoCommit(false);
+    try {
+      List<StatementTrace> out = run(c, label, file, statements, true);
+      c.commit();
+      return out;
+    } catch (OutsideTransaction e) {
+      c.rollback();
+      c.setAutoCommit(true);
+      return run(c, label, file, statements, false);
+    } catch (SQLException | Failed | RuntimeException e) {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  /** Thrown inside {@link #run} to start the migration again outside a transaction. */
+  private static final class OutsideTransaction extends RuntimeException {
+    OutsideTransaction() {
+      super(null, null, false, false);
+    }
+  }
+
+  private List<StatementTrace> run(
+      Connection c, String label, String file, List<Sql> statements, boolean inTransaction)
+      throws SQLException, Failed {
+    List<StatementTrace> out = new ArrayList<>();
+    State before = probe.state(c);
+    for (Sql s : statements) {
+      long t0 = System.nanoTime();
+      try (Statement st = c.createStatement()) {
+        st.execute(s.text());
+      } catch (SQLException e) {
+        if (inTransaction && probe.outsideTransactionOnly(e)) {
+          throw new OutsideTransaction();
+        }
+        throw new Failed(s, e);
+      }
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      State after = probe.state(c);
+      out.add(diff(label, file, s, millis, inTransaction, before, after));
+      before = after;
+    }
+    return out;
+  }
+
+  static StatementTrace diff(
+      String label,
+      String file,
+      Sql s,
+      long millis,
+      boolean inTransaction,
+      State before,
+      State after) {
+    Map<String, Relation> beforeByName = new HashMap<>();
+    before.relations().values().forEach(r -> beforeByName.put(r.name(), r));
+    // locks: stronger than what the transaction held on a relation that existed before
+    Map<String, String> held = new HashMap<>();
+    for (Lock l : before.locks()) {
+      held.merge(l.relation(), l.mode(), Replay::stronger);
+    }
+    Map<String, String> taken = new LinkedHashMap<>();
+    for (Lock l : after.locks()) {
+      if (!beforeByName.containsKey(l.relation())) {
+        continue;
+      }
+      String had = held.get(l.relation());
+      if (had == null || LockModes.strength(l.mode()) > LockModes.strength(had)) {
+        taken.merge(l.relation(), l.mode(), Replay::stronger);
+      }
+    }
+    List<Lock> locks = new ArrayList<>();
+    taken.forEach((rel, mode) -> locks.add(new Lock(rel, mode)));
+    List<String> rewritten = new ArrayList<>();
+    List<String> scanned = new ArrayList<>();
+    List<String> renamed = new ArrayList<>();
+    List<String> dropped = new ArrayList<>();
+    List<StatementTrace.IndexBuilt> built = new ArrayList<>();
+    for (Relation b : before.relations().values()) {
+      Relation a = after.relations().get(b.oid());
+      if (a == null) {
+        dropped.add(b.name());
+        continue;
+      }
+      if (!a.name().equals(b.name())) {
+        renamed.add(b.name() + " -> " + a.name());
+      }
+      if (!b.isIndex() && b.fileNode() != 0 && a.fileNode() != b.fileNode()) {
+        rewritten.add(a.name());
+      } else if (!b.isIndex() && a.scans() > b.scans()) {
+        scanned.add(a.name());
+      }
+    }
+    for (Relation a : after.relations().values()) {
+      if (a.isIndex() && !before.relations().containsKey(a.oid())) {
+        built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), !inTransaction));
+      }
+    }
+    // an index build reads its table: that scan is the build's, reported with it
+    scanned.removeIf(t -> built.stream().anyMatch(i -> i.table().equals(t)));
+    List<StatementTrace.ConstraintAdded> added = new ArrayList<>();
+    for (Constraint k : after.constraints().values()) {
+      if (!before.constraints().containsKey(k.oid())) {
+        added.add(new StatementTrace.ConstraintAdded(k.name(), k.table(), k.type(), k.validated()));
+      }
+    }
+    rewritten.sort(null);
+    scanned.sort(null);
+    dropped.sort(null);
+    renamed.sort(null);
+    return new StatementTrace(
+        label,
+        file,
+        s.line(),
+        s.text(),
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        built,
+        dropped,
+        renamed,
+        added);
+  }
+
+  private static String stronger(String a, String b) {
+    return LockModes.strength(a) >= LockModes.strength(b) ? a : b;
+  }
+}

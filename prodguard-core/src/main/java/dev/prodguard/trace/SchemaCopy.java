@@ -1,0 +1,101 @@
+package dev.prodguard.trace;
+
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.support.DatabaseObjects;
+import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.support.StatementProbe;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Copies the target's schema, no rows, into the scratch database with the server's own tools
+ * ({@code pg_dump --schema-only} into a private temporary file, {@code psql} from it), then drops
+ * what would refuse or divert a replay there (event triggers, prodguard's DDL guard among them).
+ * prodguard's own tables are not copied. On the target, {@code pg_dump} reads the catalog and takes
+ * ACCESS SHARE on each table for the length of the dump, as any query does: it reads no rows.
+ */
+final class SchemaCopy {
+  private static final long TIMEOUT_MINUTES = 30;
+
+  private SchemaCopy() {}
+
+  static void copy(
+      DatabaseSupport d,
+      StatementProbe probe,
+      Optional<Path> binDir,
+      DatabaseUrl target,
+      ScratchDatabase scratch)
+      throws IOException, InterruptedException, SQLException {
+    Path script = Files.createTempFile("prodguard-trace-", ".sql");
+    try {
+      List<String> dump = new ArrayList<>(probe.schemaDumpCommand(binDir));
+      for (String own : DatabaseObjects.TABLES) {
+        dump.add("--exclude-table=" + own);
+      }
+      run(dump, d, target, Optional.of(script), "the schema dump of the target");
+      run(
+          probe.schemaLoadCommand(binDir, script),
+          d,
+          scratch.url(),
+          Optional.empty(),
+          "loading the schema into the scratch database");
+    } finally {
+      Files.deleteIfExists(script);
+    }
+    try (Connection c = scratch.connect();
+        Statement st = c.createStatement()) {
+      for (String sql : probe.prepareScratch()) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  private static void run(
+      List<String> cmd, DatabaseSupport d, DatabaseUrl url, Optional<Path> stdout, String what)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> env = pb.environment();
+    for (String prefix : d.dumpTool().clearedVariablePrefixes()) {
+      env.keySet().removeIf(k -> k.startsWith(prefix));
+    }
+    env.putAll(d.dumpTool().processEnvironment(url));
+    env.put("PGAPPNAME", "prodguard-trace");
+    Path err = Files.createTempFile("prodguard-trace-", ".err");
+    try {
+      pb.redirectError(err.toFile());
+      if (stdout.isPresent()) {
+        pb.redirectOutput(stdout.get().toFile());
+      } else {
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      }
+      Process p = pb.start();
+      if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IOException(what + " took longer than " + TIMEOUT_MINUTES + " minutes");
+      }
+      if (p.exitValue() != 0) {
+        String text = Files.readString(err, StandardCharsets.UTF_8).strip();
+        throw new IOException(
+            what
+                + " failed ("
+                + cmd.get(0)
+                + " exit "
+                + p.exitValue()
+                + "): "
+                + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text));
+      }
+    } finally {
+      Files.deleteIfExists(err);
+    }
+  }
+}

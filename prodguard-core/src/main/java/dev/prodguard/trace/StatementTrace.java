@@ -1,0 +1,82 @@
+package dev.prodguard.trace;
+
+import dev.prodguard.support.StatementProbe;
+import java.util.List;
+
+/**
+ * What the server did for one statement of a pending migration, replayed on a copy of the target's
+ * schema: facts read from its catalog in the statement's own session, not guesses.
+ *
+ * @param migration the migration's file name ({@code V12__orders.sql})
+ * @param file the file, relative to its location
+ * @param line the statement's first line in the file, 1-based
+ * @param sql the statement as the engine sends it
+ * @param millis how long it ran on the (empty) copy
+ * @param inTransaction it ran inside the migration's transaction; false for a statement that cannot
+ *     ({@code CREATE INDEX CONCURRENTLY}), whose locks are released before they can be read, so
+ *     {@code locks} is empty for it
+ * @param locks the relation locks it took that the transaction did not hold before, strongest per
+ *     relation
+ * @param rewritten tables (and materialized views) whose file node changed: a rewrite of every row
+ * @param scanned tables it read in full (sequential scans), other than by a rewrite
+ * @param indexesBuilt indexes it created
+ * @param dropped relations that are gone after it
+ * @param renamed relations that have another name after it, {@code old -> new}
+ * @param constraintsAdded constraints it created, with whether they are validated
+ */
+public record StatementTrace(
+    String migration,
+    String file,
+    int line,
+    String sql,
+    long millis,
+    boolean inTransaction,
+    List<StatementProbe.Lock> locks,
+    List<String> rewritten,
+    List<String> scanned,
+    List<IndexBuilt> indexesBuilt,
+    List<String> dropped,
+    List<String> renamed,
+    List<ConstraintAdded> constraintsAdded) {
+
+  /** An index the statement built; {@code concurrently} when it was built outside a transaction. */
+  public record IndexBuilt(String name, String table, boolean concurrently) {}
+
+  /**
+   * A constraint the statement added; {@code validated} when the server checked the existing rows
+   * (a foreign key or check without {@code NOT VALID}).
+   */
+  public record ConstraintAdded(String name, String table, char type, boolean validated) {
+    public String typeName() {
+      return switch (type) {
+        case 'f' -> "foreign key";
+        case 'c' -> "check";
+        case 'p' -> "primary key";
+        case 'u' -> "unique";
+        case 'x' -> "exclusion";
+        case 'n' -> "not null";
+        default -> "constraint";
+      };
+    }
+  }
+
+  public StatementTrace {
+    locks = List.copyOf(locks);
+    rewritten = List.copyOf(rewritten);
+    scanned = List.copyOf(scanned);
+    indexesBuilt = List.copyOf(indexesBuilt);
+    dropped = List.copyOf(dropped);
+    renamed = List.copyOf(renamed);
+    constraintsAdded = List.copyOf(constraintsAdded);
+  }
+
+  /** The mode this statement took on {@code relation}, or null. */
+  public String lockOn(String relation) {
+    for (StatementProbe.Lock l : locks) {
+      if (l.relation().equals(relation)) {
+        return l.mode();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,210 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.Progress;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.trace.StatementTrace;
+import dev.prodguard.trace.TraceReport;
+import dev.prodguard.trace.Tracer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trace on real PostgreSQL: the pending migrations of a protected target whose orders table holds
+ * 300,000 rows are replayed on a copy of its schema in a scratch database; each statement is
+ * reported with the lock and the rewrite or scan the server really performed, joined with the
+ * target's own size of the table. The target keeps its rows and schema; the scratch database is
+ * gone afterwards.
+ */
+@DisplayName("G4 trace: facts from the server, joined with the target's sizes (PostgreSQL)")
+class G4TraceIT {
+  @TempDir Path dir;
+
+  private PipelineFixture f;
+
+  @BeforeEach
+  void target() throws Exception {
+    f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir);
+    f.pipeline().promote("prod");
+    f.db.execute(
+        "CREATE TABLE customers (id int PRIMARY KEY)",
+        "INSERT INTO customers SELECT g FROM generate_series(0, 999) g",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, total numeric(10,2),"
+            + " note text)",
+        "INSERT INTO orders SELECT g, g % 1000, g * 1.5, 'n' FROM generate_series(1, 300000) g",
+        "ANALYZE orders",
+        "ANALYZE customers");
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void close() {
+    f.close();
+  }
+
+  private TraceReport trace() throws Exception {
+    DatabaseUrl scratch = DatabaseUrl.parse(f.db.libpqUrl()).withDatabase("postgres");
+    return new Tracer(f.config(), f.ci(), new FlywayMigrationEngine(), Progress.NONE)
+        .trace("prod", scratch);
+  }
+
+  private static StatementTrace statement(TraceReport r, String migration) {
+    return r.statements().stream()
+        .filter(s -> s.migration().startsWith(migration))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no trace of " + migration + ": " + r.statements()));
+  }
+
+  private static Finding finding(TraceReport r, String migration) {
+    return r.findings().stream()
+        .filter(x -> x.migration().startsWith(migration) && x.message().contains("public.orders"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no finding for " + migration + ": " + r.findings()));
+  }
+
+  private long scratchDatabases() {
+    return Long.parseLong(
+        f.query("SELECT count(*) FROM pg_database WHERE datname LIKE 'prodguard\\_trace\\_%'")
+            .orElseThrow());
+  }
+
+  @Test
+  @DisplayName(
+      "G4: volatile default, type change, plain index, validated foreign key and SET NOT NULL are"
+          + " each traced with the lock and rewrite or scan the server performed")
+  void facts() throws Exception {
+    f.migration(
+        "V2__volatile_default.sql",
+        "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+    f.migration(
+        "V3__type_change.sql", "ALTER TABLE orders ALTER COLUMN customer_id TYPE bigint;\n");
+    f.migration("V4__index.sql", "CREATE INDEX orders_customer ON orders (customer_id);\n");
+    f.migration(
+        "V5__fk.sql",
+        "ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id)"
+            + " REFERENCES customers (id);\n");
+    f.migration("V6__not_null.sql", "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+    f.migration(
+        "V7__safe.sql",
+        "ALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;\n"
+            + "ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT"
+            + " VALID;\n");
+    f.migration(
+        "V8__concurrently.sql", "CREATE INDEX CONCURRENTLY orders_total ON orders (total);\n");
+    long before = scratchDatabases();
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(r.pendingMigrations()).isEqualTo(7);
+    assertThat(r.sizes().get("public.orders").rows()).isBetween(290_000L, 310_000L);
+
+    StatementTrace volatileDefault = statement(r, "V2");
+    assertThat(volatileDefault.lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(volatileDefault.rewritten()).containsExactly("public.orders");
+    Finding v2 = finding(r, "V2");
+    assertThat(v2.rule()).isEqualTo("trace-table-rewrite");
+    assertThat(v2.severity()).isEqualTo(Severity.WARNING);
+    assertThat(v2.message())
+        .startsWith("V2__volatile_default.sql line 1 takes ACCESS EXCLUSIVE on public.orders (")
+        .contains(" k rows, ", " MB)")
+        .endsWith("and rewrites it; blocks reads and writes for the rewrite");
+    assertThat(v2.recipe()).contains("without the volatile default");
+
+    StatementTrace typeChange = statement(r, "V3");
+    assertThat(typeChange.lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(typeChange.rewritten()).containsExactly("public.orders");
+    assertThat(finding(r, "V3").recipe()).contains("column of the new type");
+
+    StatementTrace index = statement(r, "V4");
+    assertThat(index.lockOn("public.orders")).isEqualTo("ShareLock");
+    assertThat(index.rewritten()).isEmpty();
+    assertThat(index.indexesBuilt())
+        .containsExactly(
+            new StatementTrace.IndexBuilt("public.orders_customer", "public.orders", false));
+    assertThat(finding(r, "V4").rule()).isEqualTo("trace-index-build-blocks-writes");
+    assertThat(finding(r, "V4").message()).endsWith("blocks writes for the build");
+
+    StatementTrace fk = statement(r, "V5");
+    assertThat(fk.lockOn("public.orders")).isEqualTo("ShareRowExclusiveLock");
+    assertThat(fk.lockOn("public.customers")).isEqualTo("ShareRowExclusiveLock");
+    assertThat(fk.constraintsAdded())
+        .containsExactly(
+            new StatementTrace.ConstraintAdded("orders_customer_fk", "public.orders", 'f', true));
+    assertThat(finding(r, "V5").rule()).isEqualTo("trace-validating-constraint");
+    assertThat(finding(r, "V5").recipe()).contains("NOT VALID");
+
+    StatementTrace notNull = statement(r, "V6");
+    assertThat(notNull.lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(notNull.rewritten()).isEmpty();
+    assertThat(notNull.scanned()).containsExactly("public.orders");
+    assertThat(finding(r, "V6").rule()).isEqualTo("trace-full-scan-under-lock");
+    assertThat(finding(r, "V6").message())
+        .contains("reads every row; blocks reads and writes for the scan");
+
+    // the safe forms: a constant default and a NOT VALID check take the lock briefly, no rewrite
+    List<StatementTrace> safe =
+        r.statements().stream().filter(s -> s.migration().startsWith("V7")).toList();
+    assertThat(safe).hasSize(2);
+    assertThat(safe).allSatisfy(s -> assertThat(s.rewritten()).isEmpty());
+    assertThat(safe).allSatisfy(s -> assertThat(s.scanned()).isEmpty());
+    assertThat(safe.get(1).constraintsAdded())
+        .singleElement()
+        .satisfies(k -> assertThat(k.validated()).isFalse());
+    assertThat(r.findings().stream().filter(x -> x.migration().startsWith("V7")))
+        .allSatisfy(x -> assertThat(x.rule()).isEqualTo("trace-blocking-lock"));
+    // built concurrently, outside a transaction: no finding
+    StatementTrace concurrently = statement(r, "V8");
+    assertThat(concurrently.inTransaction()).isFalse();
+    assertThat(concurrently.indexesBuilt())
+        .singleElement()
+        .satisfies(i -> assertThat(i.concurrently()).isTrue());
+    assertThat(r.findings()).noneMatch(x -> x.migration().startsWith("V8"));
+
+    // the target: catalog reads only; the scratch database is gone
+    assertThat(f.query("SELECT count(*) FROM orders")).contains("300000");
+    assertThat(
+            f.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders'"))
+        .contains("4");
+    assertThat(f.query("SELECT count(*) FROM pg_indexes WHERE tablename = 'orders'")).contains("1");
+    assertThat(scratchDatabases()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: ACCESS EXCLUSIVE on a protected table is an error; a statement that fails on the copy"
+          + " is an error and stops the trace; the scratch database is dropped")
+  void protectedAndFailing() throws Exception {
+    Files.writeString(
+        dir.resolve("prodguard-contract.yml"), "version: 1\nprotected-tables: { orders: {} }\n");
+    f.migration("V2__not_null.sql", "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+    f.migration("V3__broken.sql", "ALTER TABLE no_such_table ADD COLUMN x int;\n");
+    f.migration("V4__never.sql", "CREATE INDEX orders_note ON orders (note);\n");
+    long before = scratchDatabases();
+
+    TraceReport r = trace();
+
+    assertThat(finding(r, "V2").severity()).isEqualTo(Severity.ERROR);
+    assertThat(r.blocking()).isTrue();
+    Finding failed =
+        r.findings().stream()
+            .filter(x -> x.rule().equals("trace-statement-failed"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(failed.message())
+        .startsWith("V3__broken.sql line 1 fails on a copy")
+        .contains("no_such_table");
+    assertThat(r.statements()).noneMatch(s -> s.migration().startsWith("V4"));
+    assertThat(r.incomplete()).isPresent();
+    assertThat(scratchDatabases()).isEqualTo(before);
+  }
+}

@@ -1,0 +1,235 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * G7, drift: a change made to a protected database outside the pipeline (a hot-fix by a DBA with
+ * the superuser's credentials) is refused by the next verify, and by a deploy whose verify came
+ * before it, with the changed objects listed; the pipeline's own changes never are; accepting the
+ * change is the CI-only, audited {@code drift accept}.
+ */
+@DisplayName("G7 schema drift (pipeline, PostgreSQL and MariaDB)")
+class G7SchemaDriftIT {
+  @TempDir Path dir;
+
+  /** What a person with the server's credentials does by hand, past prodguard's DDL guard. */
+  private static void byHand(PipelineFixture f, String... sql) {
+    if (f.db.kind() == DatabaseKind.POSTGRESQL) {
+      f.db.execute("ALTER EVENT TRIGGER prodguard_ddl_guard DISABLE");
+      f.db.execute("ALTER EVENT TRIGGER prodguard_ddl_guard_drop DISABLE");
+      try {
+        f.db.execute(sql);
+      } finally {
+        f.db.execute("ALTER EVENT TRIGGER prodguard_ddl_guard ENABLE ALWAYS");
+        f.db.execute("ALTER EVENT TRIGGER prodguard_ddl_guard_drop ENABLE ALWAYS");
+      }
+    } else {
+      f.db.execute(sql);
+    }
+  }
+
+  /** {@code table public.items} on PostgreSQL, {@code table items} on MariaDB. */
+  private static String table(PipelineFixture f, String name) {
+    return "table " + (f.db.kind() == DatabaseKind.POSTGRESQL ? "public." : "") + name;
+  }
+
+  private static long verifiedRuns(PipelineFixture f) {
+    return Long.parseLong(
+        f.query("SELECT COUNT(*) FROM prodguard_run WHERE status = 'verified'").orElseThrow());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName("G7: a hand-made ALTER TABLE between two deploys is refused as drift, with its diff")
+  void handAlterRefused(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      byHand(
+          f,
+          "ALTER TABLE items ADD COLUMN note VARCHAR(20)",
+          kind == DatabaseKind.POSTGRESQL
+              ? "ALTER TABLE items ALTER COLUMN name TYPE VARCHAR(80)"
+              : "ALTER TABLE items MODIFY name VARCHAR(80)",
+          "CREATE INDEX items_name ON items (name)");
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r).isNotNull();
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(r.why())
+          .contains("changed outside the pipeline", "3 object(s)")
+          .contains("+ " + table(f, "items") + " column note: ")
+          .contains("~ " + table(f, "items") + " column name: ")
+          .contains("+ " + table(f, "items") + " index items_name: ");
+      assertThat(r.fix()).contains("prodguard drift accept prod --reason");
+      // before anything runs: no run verified, V2 not applied
+      assertThat(verifiedRuns(f)).isZero();
+      assertThat(f.tableExists("more_items")).isFalse();
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM prodguard_audit WHERE outcome = 'refused'"
+                      + " AND details LIKE '%changed outside the pipeline%'"))
+          .contains("1");
+      // and drift show lists the same, read-only, with exit-code material
+      DriftReport show = f.pipeline().driftShow("prod");
+      assertThat(show.drifted()).isTrue();
+      assertThat(show.diff().changes()).hasSize(3);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName("G7: the pipeline's own changes (a deploy that alters, indexes, adds) are not drift")
+  void ownChangesAreNotDrift(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      f.migration(
+          "V2__alter.sql",
+          "ALTER TABLE items ADD COLUMN price INT DEFAULT 0;\n"
+              + "CREATE INDEX items_price ON items (price);\n"
+              + "CREATE TABLE orders (id INT PRIMARY KEY, item_id INT REFERENCES items (id));\n");
+      f.pipeline().promote("prod");
+      f.migration("V3__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+
+      Results.Verify v = f.pipeline().verify("prod");
+
+      assertThat(v.run()).isPresent();
+      DriftReport show = f.pipeline().driftShow("prod");
+      assertThat(show.drifted()).isFalse();
+      assertThat(show.reference()).isPresent();
+      assertThat(show.reference().get().runId()).isPresent();
+      assertThat(show.reference().get().schema().objects())
+          .anySatisfy(o -> assertThat(o.name()).isEqualTo(table(f, "items") + " column price"))
+          .noneSatisfy(o -> assertThat(o.name()).contains("prodguard_"));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G7: drift is accepted only by 'drift accept' from CI with a reason, audited; then verify"
+          + " passes")
+  void acceptedThroughTheReviewedStep(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      byHand(f, "ALTER TABLE items ADD COLUMN note VARCHAR(20)");
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+
+      // not from a laptop (G1), not without a reason
+      RunContext laptop =
+          new RunContext(
+              Map.of(f.urlVariable(), f.ciEnv().get(f.urlVariable())),
+              Clock.systemUTC(),
+              "dev",
+              "laptop");
+      GuardRefusal local =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline(laptop).driftAccept("prod", "hot-fix"));
+      assertThat(local).isNotNull();
+      assertThat(local.guarantee()).isEqualTo(Guarantee.G1);
+      GuardRefusal noReason =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().driftAccept("prod", " "));
+      assertThat(noReason).isNotNull();
+      assertThat(catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod")))
+          .isNotNull();
+
+      DriftReport accepted =
+          f.pipeline().driftAccept("prod", "INC-42: note column added during the outage");
+
+      assertThat(accepted.accepted()).isTrue();
+      assertThat(accepted.diff().changes())
+          .singleElement()
+          .satisfies(c -> assertThat(c.object()).isEqualTo(table(f, "items") + " column note"));
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM prodguard_audit WHERE outcome = 'drift_accepted'"
+                      + " AND details LIKE '%INC-42%' AND details LIKE '%column note%'"))
+          .contains("1");
+      assertThat(f.pipeline().verify("prod").run()).isPresent();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName("G7: a change made after verify is refused by deploy, before it migrates")
+  void deployRefusesDriftSinceVerify(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+      String run = f.pipeline().verify("prod").run().orElseThrow().id();
+      f.pipeline().backup("prod", Optional.of(run));
+      byHand(f, "CREATE TABLE side (x INT)");
+
+      GuardRefusal r =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline().deploy("prod", Optional.of(run)));
+
+      assertThat(r).isNotNull();
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(r.why()).contains("+ " + table(f, "side"));
+      assertThat(f.tableExists("more_items")).isFalse();
+      assertThat(f.run(run).status()).isEqualTo(RunStatus.BACKED_UP);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G7: the first verify after upgrading (no schema recorded) passes; its deploy records one")
+  void firstDeployAfterUpgrade(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      // a database whose deploys ran before prodguard recorded schemas
+      f.db.execute("DELETE FROM prodguard_schema_digest");
+      byHand(f, "ALTER TABLE items ADD COLUMN note VARCHAR(20)");
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+
+      assertThat(f.pipeline().driftShow("prod").reference()).isEmpty();
+      f.pipeline().promote("prod");
+
+      assertThat(f.tableExists("more_items")).isTrue();
+      assertThat(f.pipeline().driftShow("prod").drifted()).isFalse();
+      byHand(f, "ALTER TABLE more_items ADD COLUMN later INT");
+      f.migration("V3__again.sql", "CREATE TABLE again (id INT PRIMARY KEY);\n");
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(r).isNotNull();
+      assertThat(r.why()).contains("+ " + table(f, "more_items") + " column later");
+    }
+  }
+
+  @Test
+  @DisplayName("G7: a recorded schema whose text was edited is refused, not trusted")
+  void editedRecordRefused() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.pipeline().promote("prod");
+      byHand(f, "ALTER TABLE items ADD COLUMN note VARCHAR(20)");
+      // hide the hand change by editing the reference, but not its digest
+      f.db.execute(
+          "UPDATE prodguard_schema_digest SET description = description"
+              + " || 'table public.items column note' || chr(9) || 'character varying(20)'"
+              + " || chr(10)");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r).isNotNull();
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(r.why()).contains("cannot be trusted", "was edited");
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.prodguard.support;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Facet: the canonical description of a target's schema, read from the catalog only (PostgreSQL
+ * {@code pg_catalog}; MySQL/MariaDB {@code information_schema}), for drift detection: tables and
+ * views, columns (type, nullability, default, identity or generation), indexes, constraints,
+ * routines, triggers (and their enabled state), and on PostgreSQL enum types and domains.
+ *
+ * <p>Left out: prodguard's own objects ({@code ownTables}, in the schema or database prodguard
+ * keeps them; every routine and trigger named {@code prodguard_*}), what an extension owns
+ * (PostgreSQL), and what is not schema: rows (the migration history table's included), sequence
+ * values, statistics, grants and ownership. The same schema gives the same list on the same server,
+ * whatever the session's {@code search_path}.
+ */
+public interface SchemaCatalog {
+
+  /**
+   * Every object of the schema, sorted by name; one read-only transaction of catalog queries (no
+   * table is scanned).
+   *
+   * @param ownTables prodguard's tables ({@link DatabaseObjects#TABLES}), left out with their
+   *     columns, indexes, constraints and triggers
+   */
+  List<SchemaObject> schemaObjects(Connection c, Collection<String> ownTables) throws SQLException;
+}

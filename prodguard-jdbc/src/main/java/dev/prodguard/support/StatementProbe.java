@@ -1,0 +1,91 @@
+package dev.prodguard.support;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a server did for one statement, read from its catalog in the statement's own session (for
+ * trace, docs/trace.md): the relations with their file nodes (a changed file node is a rewrite) and
+ * the scans this transaction made of each, the constraints with their validation state, and the
+ * relation locks the session holds. PostgreSQL only ({@code pg_class}, {@code pg_constraint},
+ * {@code pg_locks}, {@code pg_stat_get_xact_numscans}); MySQL/MariaDB expose no such facts.
+ */
+public interface StatementProbe {
+
+  /**
+   * A relation of the scratch database.
+   *
+   * @param name {@code schema.name}, quoted where needed
+   * @param kind {@code pg_class.relkind}: {@code r} table, {@code p} partitioned, {@code m}
+   *     materialized view, {@code i}/{@code I} index
+   * @param fileNode {@code pg_class.relfilenode} (0 for a partitioned relation)
+   * @param scans the sequential scans (tables) or index scans (indexes) of the current transaction
+   * @param table for an index, its table; else empty
+   */
+  record Relation(long oid, String name, char kind, long fileNode, long scans, String table) {
+    public boolean isIndex() {
+      return kind == 'i' || kind == 'I';
+    }
+  }
+
+  /**
+   * A table constraint.
+   *
+   * @param type {@code pg_constraint.contype}: {@code f} foreign key, {@code c} check, {@code p}
+   *     primary key, {@code u} unique, {@code x} exclusion, {@code n} not null (17+)
+   */
+  record Constraint(long oid, String name, String table, char type, boolean validated) {}
+
+  /** A relation lock the session holds, granted, with its {@code pg_locks.mode}. */
+  record Lock(String relation, String mode) {}
+
+  /** The state a statement is compared before and after. */
+  record State(Map<Long, Relation> relations, Map<Long, Constraint> constraints, List<Lock> locks) {
+    public State {
+      relations = Map.copyOf(relations);
+      constraints = Map.copyOf(constraints);
+      locks = List.copyOf(locks);
+    }
+  }
+
+  /**
+   * A relation's size on the target, from its catalog and statistics only (no table is read).
+   *
+   * @param rows {@code pg_class.reltuples}, or {@code pg_stat_user_tables.n_live_tup} when the
+   *     table was never analysed; -1 when neither knows
+   * @param bytes {@code pg_total_relation_size}: table, indexes and TOAST
+   */
+  record Size(long rows, long bytes) {}
+
+  /** The session's state; run inside the statement's transaction to see its locks. */
+  State state(Connection c) throws SQLException;
+
+  /** Sizes of the target's relations by {@code schema.name}; catalog reads only. */
+  Map<String, Size> sizes(Connection target, Collection<String> relations) throws SQLException;
+
+  /**
+   * The client command that writes the target's schema, no data, to standard output ({@code pg_dump
+   * --schema-only}); connection and credentials come from {@link DumpTool#processEnvironment}.
+   */
+  List<String> schemaDumpCommand(Optional<Path> binDir);
+
+  /** The client command that runs a schema script from a file into a scratch database. */
+  List<String> schemaLoadCommand(Optional<Path> binDir, Path script);
+
+  /**
+   * Statements that make a fresh copy of a schema fit to replay migrations: what would refuse or
+   * divert them there (prodguard's DDL guard, every event trigger) is dropped.
+   */
+  List<String> prepareScratch();
+
+  /** The server's major version ({@code server_version_num / 10000}). */
+  int majorVersion(Connection c) throws SQLException;
+
+  /** Whether {@code e} says the statement cannot run inside a transaction block. */
+  boolean outsideTransactionOnly(SQLException e);
+}

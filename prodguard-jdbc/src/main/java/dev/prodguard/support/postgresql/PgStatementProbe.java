@@ -1,0 +1,167 @@
+package dev.prodguard.support.postgresql;
+
+import dev.prodguard.support.Binaries;
+import dev.prodguard.support.StatementProbe;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** PostgreSQL's {@link StatementProbe}: catalog queries in the traced session. */
+final class PgStatementProbe implements StatementProbe {
+  static final PgStatementProbe INSTANCE = new PgStatementProbe();
+
+  private static final String USER_NAMESPACE =
+      " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
+          + " AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+
+  private static final String QUALIFIED = "quote_ident(n.nspname) || '.' || quote_ident(c.relname)";
+
+  private PgStatementProbe() {}
+
+  @Override
+  public State state(Connection c) throws SQLException {
+    Map<Long, Relation> relations = new HashMap<>();
+    Map<Long, Constraint> constraints = new HashMap<>();
+    List<Lock> locks = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT c.oid, "
+                  + QUALIFIED
+                  + ", c.relkind, c.relfilenode, COALESCE(pg_stat_get_xact_numscans(c.oid), 0),"
+                  + " COALESCE((SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname)"
+                  + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
+                  + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+                  + " WHERE i.indexrelid = c.oid), '')"
+                  + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                  + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
+                  + USER_NAMESPACE)) {
+        while (rs.next()) {
+          relations.put(
+              rs.getLong(1),
+              new Relation(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3).charAt(0),
+                  rs.getLong(4),
+                  rs.getLong(5),
+                  rs.getString(6)));
+        }
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT k.oid, quote_ident(k.conname), "
+                  + QUALIFIED
+                  + ", k.contype, k.convalidated FROM pg_catalog.pg_constraint k"
+                  + " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+                  + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE"
+                  + USER_NAMESPACE)) {
+        while (rs.next()) {
+          constraints.put(
+              rs.getLong(1),
+              new Constraint(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4).charAt(0),
+                  rs.getBoolean(5)));
+        }
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT "
+                  + QUALIFIED
+                  + ", l.mode FROM pg_catalog.pg_locks l"
+                  + " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
+                  + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                  + " WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
+                  + " AND c.relkind IN ('r', 'p', 'm') AND"
+                  + USER_NAMESPACE)) {
+        while (rs.next()) {
+          locks.add(new Lock(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return new State(relations, constraints, locks);
+  }
+
+  @Override
+  public Map<String, Size> sizes(Connection target, Collection<String> relations)
+      throws SQLException {
+    Map<String, Size> out = new HashMap<>();
+    if (relations.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps =
+        target.prepareStatement(
+            "SELECT "
+                + QUALIFIED
+                + ", CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint"
+                + " ELSE COALESCE(s.n_live_tup, -1) END, pg_total_relation_size(c.oid)"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace"
+                + " LEFT JOIN pg_catalog.pg_stat_user_tables s ON s.relid = c.oid"
+                + " WHERE c.relkind IN ('r', 'p', 'm') AND "
+                + QUALIFIED
+                + " = ANY (?)")) {
+      ps.setArray(1, target.createArrayOf("text", relations.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new Size(rs.getLong(2), rs.getLong(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> schemaDumpCommand(Optional<Path> binDir) {
+    return List.of(
+        Binaries.resolve(binDir, "pg_dump"),
+        "--schema-only",
+        "--no-owner",
+        "--no-privileges",
+        "--no-password");
+  }
+
+  @Override
+  public List<String> schemaLoadCommand(Optional<Path> binDir, Path script) {
+    return List.of(
+        Binaries.resolve(binDir, "psql"),
+        "--no-psqlrc",
+        "--no-password",
+        "--quiet",
+        "--set=ON_ERROR_STOP=1",
+        "--file=" + script);
+  }
+
+  @Override
+  public List<String> prepareScratch() {
+    return List.of(
+        "DO $pg$ DECLARE t text; BEGIN FOR t IN SELECT evtname FROM pg_catalog.pg_event_trigger"
+            + " LOOP EXECUTE format('DROP EVENT TRIGGER %I', t); END LOOP; END $pg$");
+  }
+
+  @Override
+  public int majorVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_setting('server_version_num')::int")) {
+      rs.next();
+      return rs.getInt(1) / 10000;
+    }
+  }
+
+  @Override
+  public boolean outsideTransactionOnly(SQLException e) {
+    return "25001".equals(e.getSQLState());
+  }
+}
