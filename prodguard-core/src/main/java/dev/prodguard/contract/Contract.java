@@ -32,7 +32,8 @@ public record Contract(
     List<MutationScript> mutationScripts,
     Map<String, SyncTable> sync,
     List<MigrationException> exceptions,
-    List<ScanException> scanExceptions) {
+    List<ScanException> scanExceptions,
+    List<HistoryEntry> history) {
 
   public Contract {
     forbidden = List.copyOf(forbidden);
@@ -41,6 +42,56 @@ public record Contract(
     sync = Collections.unmodifiableMap(new LinkedHashMap<>(sync));
     exceptions = List.copyOf(exceptions);
     scanExceptions = List.copyOf(scanExceptions);
+    history = List.copyOf(history);
+  }
+
+  /**
+   * A reviewed irregular entry of the migration history ({@code history:}): one version, the state
+   * the migration engine reports for it, and why it is accepted. The engine lets exactly these
+   * through its validation (Flyway: per version, never a blanket {@code ignoreMigrationPatterns});
+   * one that matches nothing in the target's history is an error.
+   *
+   * @param version the migration version as written ({@code "3"}, {@code "1.2"})
+   */
+  public record HistoryEntry(
+      String version, HistoryState state, String reason, String file, int line) {
+    /** {@code V3 missing}, as messages name it. */
+    public String label() {
+      return "V" + version + " " + state.id();
+    }
+  }
+
+  /** The irregular states of a migration history that a contract may review. */
+  public enum HistoryState {
+    /** applied, and its file deleted since (Flyway: {@code MISSING_SUCCESS}) */
+    MISSING("missing"),
+    /**
+     * its file is there but below the applied versions, so it never runs (Flyway: {@code IGNORED})
+     */
+    IGNORED("ignored"),
+    /** applied by a newer release than these files (Flyway: {@code FUTURE_SUCCESS}) */
+    FUTURE("future"),
+    /** the history starts with a baseline at this version (Flyway: {@code BASELINE}) */
+    BASELINE("baseline");
+
+    private final String id;
+
+    HistoryState(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Optional<HistoryState> of(String id) {
+      for (HistoryState s : values()) {
+        if (s.id.equals(id)) {
+          return Optional.of(s);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /** A table no migration may alter or write, except UPDATEs of its writable columns. */

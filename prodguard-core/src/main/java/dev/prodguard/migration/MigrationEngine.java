@@ -1,6 +1,7 @@
 package dev.prodguard.migration;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.Contract;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.support.DatabaseSupport;
 import java.util.List;
@@ -25,6 +26,36 @@ public interface MigrationEngine {
    * failed one left behind). Empty when valid.
    */
   List<String> validate(MigrationFiles files, DataSource dataSource);
+
+  /**
+   * This engine, letting exactly the contract's reviewed history entries ({@code history:}) through
+   * {@link #validate} and {@link #migrate}: each one version in one state, nothing wider. An engine
+   * that cannot tell such states apart returns itself and reports no {@link #irregularHistory}, so
+   * every entry matches nothing (an error, fail closed).
+   */
+  default MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
+    return this;
+  }
+
+  /**
+   * The entries of the target's history in a state a contract must review ({@link
+   * Contract.HistoryState}): applied and deleted since, skipped below the applied versions, applied
+   * by a newer release, a baseline. Reads the history; changes nothing.
+   */
+  default List<HistoryFact> irregularHistory(MigrationFiles files, DataSource dataSource) {
+    return List.of();
+  }
+
+  /**
+   * One irregular history entry.
+   *
+   * @param version as the engine prints it ({@code 3}, {@code 1.2})
+   */
+  record HistoryFact(String version, Contract.HistoryState state, String description) {
+    public String label() {
+      return "V" + version + " " + state.id() + " (" + description + ")";
+    }
+  }
 
   /** What {@link #migrate} would apply, in order. */
   List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);

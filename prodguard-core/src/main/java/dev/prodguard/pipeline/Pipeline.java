@@ -47,8 +47,17 @@ public final class Pipeline {
     return this;
   }
 
+  private MigrationEngine reviewing;
+
+  /**
+   * The engine with the contract's reviewed history entries ({@code history:}), loaded once: a
+   * malformed contract is a configuration error here, before anything connects.
+   */
   private StepContext steps() {
-    return new StepContext(config, context, engine, analyzer, registrar, progress);
+    if (reviewing == null) {
+      reviewing = engine.reviewing(HistoryEntries.of(config));
+    }
+    return new StepContext(config, context, reviewing, analyzer, registrar, progress);
   }
 
   public Results.Verify verify(String env) throws SQLException {
