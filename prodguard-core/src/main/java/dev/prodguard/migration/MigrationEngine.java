@@ -125,6 +125,33 @@ public interface MigrationEngine {
   Report migrate(MigrationFiles files, DataSource dataSource);
 
   /**
+   * {@link #migrate}, telling {@code listener} as each migration starts and ends (the deploy's
+   * progress). An engine that cannot tell leaves the listener silent.
+   */
+  default Report migrate(MigrationFiles files, DataSource dataSource, Listener listener) {
+    return migrate(files, dataSource);
+  }
+
+  /**
+   * Whether the migration that failed ran inside a transaction that the failure rolled back, so
+   * that running it again starts from the same state (Flyway: the migration was executable in a
+   * transaction). False when the engine cannot tell.
+   */
+  default boolean failedInTransaction(MigrationFailure failure) {
+    return false;
+  }
+
+  /** Hears each migration of a {@link #migrate} as it starts and ends. */
+  interface Listener {
+    /** {@code migration}: {@code V5 orders shipped}, {@code R views}. */
+    default void started(String migration) {}
+
+    default void ended(String migration, long millis, boolean applied) {}
+
+    Listener NONE = new Listener() {};
+  }
+
+  /**
    * Removes the history's record of the failed migration {@code script} (Flyway records a failed
    * migration that ran outside a transaction, and refuses every later migrate until it is gone), so
    * that the next deploy runs it again. prodguard calls it only when nothing of that migration

@@ -137,7 +137,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .mixed(false)
         .group(false)
         .connectRetries(0)
-        .failOnMissingLocations(false);
+        .failOnMissingLocations(false)
+        // Flyway's lines join prodguard's output (FlywayLog), not a logging framework's console.
+        .loggers(FlywayLog.class.getName());
   }
 
   /**
@@ -405,6 +407,14 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public Report migrate(MigrationFiles files, DataSource dataSource) {
+    return migrate(files, dataSource, Listener.NONE);
+  }
+
+  /**
+   * {@link #migrate}, with {@link MigrationProgress} telling {@code listener} of each migration.
+   */
+  @Override
+  public Report migrate(MigrationFiles files, DataSource dataSource, Listener listener) {
     try {
       adoptProdguardOnlySchema(files, dataSource);
       List<String> patterns =
@@ -412,7 +422,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
               ? List.of()
               : reviewed.patterns(
                   ReviewedHistory.facts(flyway(files, dataSource, true).info().all()));
-      MigrateResult r = configure(files, dataSource, false, patterns).load().migrate();
+      FluentConfiguration migrating = configure(files, dataSource, false, patterns);
+      if (listener != Listener.NONE) {
+        migrating.callbacks(new MigrationProgress(listener));
+      }
+      MigrateResult r = migrating.load().migrate();
       List<Applied> applied = new ArrayList<>();
       if (r.migrations != null) {
         for (MigrateOutput o : r.migrations) {
@@ -438,6 +452,21 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       }
       throw new MigrationFailure(message(e), applied, e);
     }
+  }
+
+  /**
+   * Flyway says whether the failed migration was executable in a transaction ({@code
+   * FlywayMigrateException}); on a database with transactional DDL its changes were rolled back and
+   * no history row was written.
+   */
+  @Override
+  public boolean failedInTransaction(MigrationFailure failure) {
+    for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof org.flywaydb.core.internal.exception.FlywayMigrateException m) {
+        return m.isExecutableInTransaction();
+      }
+    }
+    return false;
   }
 
   /**

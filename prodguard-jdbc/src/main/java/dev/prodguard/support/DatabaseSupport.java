@@ -21,7 +21,8 @@ public interface DatabaseSupport
         DeploySessions,
         GuardSql,
         ForeignKeys,
-        TableDependencies {
+        TableDependencies,
+        SessionTimeouts {
 
   // --- sync ---
 
