@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DeployCommand.class,
       PromoteCommand.class,
       StatusCommand.class,
+      RepairCommand.class,
       AuditCommand.class,
       LintCommand.class,
       ContractCommand.class,

@@ -163,6 +163,15 @@ public interface MigrationEngine {
     return false;
   }
 
+  /**
+   * The scripts whose history entry records a failed migration (Flyway records one that ran outside
+   * a transaction, or on a database without transactional DDL, and refuses every later migrate
+   * until it is gone). Reads the history; changes nothing.
+   */
+  default List<String> failedMigrations(MigrationFiles files, DataSource dataSource) {
+    return List.of();
+  }
+
   /** One applied migration. */
   record Applied(Optional<String> version, String description, String script, long millis) {}
 

@@ -6,6 +6,7 @@ import dev.prodguard.db.RunContext;
 import dev.prodguard.migration.MigrationEngine;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -84,6 +85,14 @@ public final class Pipeline {
     Results.Backup b = backup(env, id);
     Results.Deploy d = deploy(env, id);
     return new Results.Promote(v, Optional.of(b), Optional.of(d));
+  }
+
+  /**
+   * Removes the failed entry a migration left in the history, as a CI-only (G1), locked (G8),
+   * audited (G10) step with a reason; returns the entries removed (empty: nothing to repair).
+   */
+  public List<String> repair(String env, String reason) throws SQLException {
+    return new RepairStep(steps()).repair(env, reason).removed();
   }
 
   public Results.Status status(String env) throws SQLException {

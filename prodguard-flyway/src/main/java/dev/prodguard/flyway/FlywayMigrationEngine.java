@@ -454,6 +454,17 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     }
   }
 
+  @Override
+  public List<String> failedMigrations(MigrationFiles files, DataSource dataSource) {
+    List<String> out = new ArrayList<>();
+    for (MigrationInfo i : flyway(files, dataSource, true).info().all()) {
+      if (i.getState().isFailed()) {
+        out.add(i.getScript());
+      }
+    }
+    return out;
+  }
+
   /**
    * Flyway says whether the failed migration was executable in a transaction ({@code
    * FlywayMigrateException}); on a database with transactional DDL its changes were rolled back and

@@ -70,9 +70,13 @@ class G7LockTimeoutRetryIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       release.countDown();
-      thread.join(30_000);
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
