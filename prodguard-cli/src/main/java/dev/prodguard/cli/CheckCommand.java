@@ -1,5 +1,6 @@
 package dev.prodguard.cli;
 
+import dev.prodguard.ci.CiVerifiers;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
@@ -75,7 +76,8 @@ public final class CheckCommand implements Callable<Integer> {
                 "not set here: " + String.join(", ", env.url().variables())));
         continue;
       }
-      if (env.isProtected() && !context.claimsCi()) {
+      if (env.isProtected()
+          && !CiVerifiers.inCi(config, context, java.util.Optional.empty(), "check")) {
         results.add(json(env.name(), "skipped", null, null, "protected; checked only from CI"));
         continue;
       }

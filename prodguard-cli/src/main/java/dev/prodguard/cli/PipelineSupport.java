@@ -2,6 +2,7 @@ package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
+import dev.prodguard.flyway.FlywayLog;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.pipeline.DeployFailure;
@@ -32,8 +33,10 @@ final class PipelineSupport {
 
   static Pipeline pipeline(CommonOptions common, ProdguardConfig config, PrintWriter err) {
     FLYWAY_LOG.setLevel(common.debug ? Level.INFO : Level.WARNING);
-    return new Pipeline(config, common.context(), engine())
-        .progress(System.console() != null ? new TerminalProgress(err) : new WaitLog(err));
+    boolean terminal = System.console() != null;
+    Progress progress = terminal ? new TerminalProgress(err) : new WaitLog(err);
+    FlywayLog.route(progress::engineLine, common.debug);
+    return new Pipeline(config, common.context(), engine()).progress(progress);
   }
 
   /** G7: what failed concurrent index builds left in the target, one line each. */
@@ -84,14 +87,21 @@ final class PipelineSupport {
   }
 
   /**
-   * Without a terminal (CI logs): only what a deploy waits for (G7), so a log shows why a deploy
-   * takes long and what it gives up on.
+   * Without a terminal (CI logs): plain lines, no ANSI, no rewritten line: each migration as it
+   * starts and ends (UTC time, duration), what a deploy waits for (G7), and the migration tool's
+   * own warnings, so a log shows what ran, how long it took and why a deploy takes long.
    */
   static final class WaitLog implements Progress {
     private final PrintWriter err;
+    private final java.time.Clock clock;
 
     WaitLog(PrintWriter err) {
+      this(err, java.time.Clock.systemUTC());
+    }
+
+    WaitLog(PrintWriter err, java.time.Clock clock) {
       this.err = err;
+      this.clock = clock;
     }
 
     @Override
@@ -99,6 +109,48 @@ final class PipelineSupport {
       err.println("prodguard: " + message);
       err.flush();
     }
+
+    @Override
+    public synchronized void migrating(String migration) {
+      err.println("prodguard: " + now() + " " + migration + ": started");
+      err.flush();
+    }
+
+    @Override
+    public synchronized void migrated(String migration, long millis, boolean applied) {
+      err.println(
+          "prodguard: "
+              + now()
+              + " "
+              + migration
+              + ": "
+              + (applied ? "applied in " : "failed after ")
+              + duration(millis));
+      err.flush();
+    }
+
+    @Override
+    public synchronized void engineLine(String line) {
+      err.println("prodguard: " + line);
+      err.flush();
+    }
+
+    private String now() {
+      return java.time.Instant.now(clock)
+          .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+          .toString();
+    }
+  }
+
+  /** {@code 0.042 s}, {@code 12.3 s}, {@code 4m 05s}. */
+  static String duration(long millis) {
+    if (millis < 1000) {
+      return String.format(java.util.Locale.ROOT, "%.3f s", millis / 1000.0);
+    }
+    if (millis < 60_000) {
+      return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+    return String.format(java.util.Locale.ROOT, "%dm %02ds", millis / 60_000, (millis / 1000) % 60);
   }
 
   /** Progress on a terminal: steps, and a rewritten line while the dump runs. */
@@ -142,6 +194,36 @@ final class PipelineSupport {
     public synchronized void waiting(String message) {
       finishLine();
       err.println("    " + message);
+      err.flush();
+    }
+
+    @Override
+    public synchronized void migrating(String migration) {
+      finishLine();
+      err.print("    " + migration + " ...");
+      err.flush();
+      line = true;
+    }
+
+    @Override
+    public synchronized void migrated(String migration, long millis, boolean applied) {
+      err.print(
+          "\r    "
+              + migration
+              + " "
+              + (applied ? "\u001b[32mapplied\u001b[0m" : "\u001b[31mfailed\u001b[0m")
+              + " ("
+              + duration(millis)
+              + ")\u001b[K");
+      err.println();
+      line = false;
+      err.flush();
+    }
+
+    @Override
+    public synchronized void engineLine(String line) {
+      finishLine();
+      err.println("    " + line);
       err.flush();
     }
 

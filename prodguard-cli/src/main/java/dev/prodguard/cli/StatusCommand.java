@@ -50,7 +50,7 @@ public final class StatusCommand implements Callable<Integer> {
         PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).status(environment);
     if (format.json()) {
       out.println(Json.write(s.toJson()));
-      return Main.OK;
+      return exitCode(s);
     }
     out.println("environment '" + environment + "'" + (s.isProtected() ? " (protected)" : ""));
     out.println("  fingerprint: " + s.fingerprint() + " (ok)");
@@ -119,7 +119,15 @@ public final class StatusCommand implements Callable<Integer> {
               + r.ciSubject());
       r.failure().ifPresent(f -> out.println("      " + f.replace("\n", "\n      ")));
     }
-    return Main.OK;
+    return exitCode(s);
+  }
+
+  /**
+   * 1 when the applied migrations do not validate against the files (what verify would refuse, G7),
+   * so that a script or CI step reading status cannot take 'validation: FAILED' for a pass.
+   */
+  static int exitCode(Results.Status s) {
+    return s.validationProblems().isEmpty() ? Main.OK : Main.REFUSED;
   }
 
   /** G6, one line per guard; problems spelled out under them. */

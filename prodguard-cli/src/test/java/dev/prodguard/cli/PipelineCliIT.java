@@ -116,7 +116,9 @@ class PipelineCliIT {
           .contains("deploy failed", "no_such_table", "restore the backup", "backups/prod-run-");
 
       Cli.Result status = Cli.run(dir, env, "status", "prod", "--format", "json");
-      assertThat(status.exit()).as(status.all()).isZero();
+      // MariaDB's DDL is not transactional, so Flyway records the failed migration there and the
+      // history no longer validates: status says so with exit 1. PostgreSQL rolled it back.
+      assertThat(status.exit()).as(status.all()).isEqualTo(kind == DatabaseKind.MARIADB ? 1 : 0);
       assertThat(status.out()).contains("\"status\" : \"failed\"");
     }
   }
@@ -142,6 +144,56 @@ class PipelineCliIT {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getLong(1)).as("no pipeline state was created").isZero();
       }
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName(
+      "deploy in a CI log: each migration's start and end as plain lines with time and duration,"
+          + " Flyway's warnings folded in as one line, no ANSI and no stack trace")
+  void deployOutputInCiLogs() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = ci(db);
+      repository(env);
+      Files.writeString(
+          dir.resolve("db/migration/V2__again.sql"),
+          "CREATE TABLE IF NOT EXISTS items (id INT PRIMARY KEY);\n");
+      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+      assertThat(promote.exit()).as(promote.all()).isZero();
+      assertThat(promote.err())
+          .containsPattern(
+              "(?m)^prodguard: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ V1 items: started$")
+          .containsPattern("(?m)^prodguard: \\S+Z V1 items: applied in \\d+\\.\\d+ s$")
+          .containsPattern("(?m)^prodguard: \\S+Z V2 again: applied in \\d+\\.\\d+ s$")
+          .contains("prodguard: flyway warning: DB: relation \"items\" already exists, skipping")
+          .doesNotContain("\u001b", "\tat ", "org.flywaydb.core");
+
+      Files.writeString(
+          dir.resolve("db/migration/V3__broken.sql"), "INSERT INTO nope VALUES (1);\n");
+      Cli.Result broken = Cli.run(dir, env, "promote", "prod");
+      assertThat(broken.exit()).as(broken.all()).isEqualTo(3);
+      assertThat(broken.err())
+          .containsPattern("(?m)^prodguard: \\S+Z V3 broken: failed after \\d+\\.\\d+ s$")
+          .doesNotContain("\u001b", "\tat ");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName("status exits 1 (not 0) while it prints 'validation: FAILED', in text and json")
+  void statusFailsWithValidation(DatabaseKind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      Map<String, String> env = ci(db);
+      repository(env);
+      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+      assertThat(promote.exit()).as(promote.all()).isZero();
+      Files.delete(dir.resolve("db/migration/V1__items.sql"));
+
+      Cli.Result text = Cli.run(dir, env, "status", "prod");
+      assertThat(text.out()).contains("validation:  FAILED");
+      assertThat(text.exit()).as(text.all()).isEqualTo(1);
+      Cli.Result json = Cli.run(dir, env, "status", "prod", "--format", "json");
+      assertThat(json.exit()).as(json.all()).isEqualTo(1);
     }
   }
 }

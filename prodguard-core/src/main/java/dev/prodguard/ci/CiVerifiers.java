@@ -3,7 +3,10 @@ package dev.prodguard.ci;
 import dev.prodguard.config.CiConfig;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.db.RunContext;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The verifier that {@code ci.mode} selects. */
 public final class CiVerifiers {
@@ -11,6 +14,27 @@ public final class CiVerifiers {
   private static final RemoteJwks REMOTE_JWKS = new RemoteJwks(new HttpsJwksFetcher());
 
   private CiVerifiers() {}
+
+  /**
+   * Whether this process is CI as G3 asks it, the same notion as G1's: the identity G1 verified
+   * (with {@code ci.mode: oidc}, a verified token is CI whether or not {@code CI=true} is set);
+   * without one (a read), {@code CI=true}, or with {@code ci.mode: oidc} a CI token that verifies.
+   */
+  public static boolean inCi(
+      ProdguardConfig config, RunContext context, Optional<CiIdentity> verified, String action) {
+    if (verified.isPresent() || context.claimsCi()) {
+      return true;
+    }
+    if (config.ci().mode() != CiConfig.Mode.OIDC) {
+      return false;
+    }
+    try {
+      forConfig(config).verify(context, action);
+      return true;
+    } catch (GuardRefusal | ConfigException e) {
+      return false;
+    }
+  }
 
   public static CiVerifier forConfig(ProdguardConfig config) {
     return forConfig(config.ci(), config.baseDir());

@@ -220,6 +220,7 @@ public final class ConfigLoader {
     Duration verification = Duration.ofMinutes(30);
     Duration backup = Duration.ofMinutes(60);
     Duration lockWait = ProdguardConfig.Pipeline.DEFAULT_LOCK_WAIT_TIMEOUT;
+    ProdguardConfig.MigrationSessions sessions = ProdguardConfig.MigrationSessions.NONE;
     Optional<YamlMap> p = root.map("pipeline");
     if (p.isPresent()) {
       YamlMap m = p.get();
@@ -232,9 +233,58 @@ public final class ConfigLoader {
           m.string("lock-wait-timeout")
               .map(s -> duration(m, "lock-wait-timeout", s))
               .orElse(lockWait);
-      m.finish("verification-ttl", "backup-ttl", "lock-wait-timeout");
+      sessions = migrationSessions(m);
+      m.finish(
+          "verification-ttl",
+          "backup-ttl",
+          "lock-wait-timeout",
+          "lock-timeout",
+          "statement-timeout",
+          "lock-retries");
     }
-    return new ProdguardConfig.Pipeline(verification, backup, lockWait);
+    return new ProdguardConfig.Pipeline(verification, backup, lockWait, sessions);
+  }
+
+  /** {@code pipeline.lock-timeout}, {@code statement-timeout}, {@code lock-retries} (0..10). */
+  private static ProdguardConfig.MigrationSessions migrationSessions(YamlMap m) {
+    Optional<Duration> lock = m.string("lock-timeout").map(s -> shortDuration(m, s));
+    Optional<Duration> statement = m.string("statement-timeout").map(s -> shortDuration(m, s));
+    long retries =
+        m.integer("lock-retries")
+            .orElse((long) ProdguardConfig.MigrationSessions.DEFAULT_LOCK_RETRIES);
+    if (retries < 0 || retries > 10) {
+      throw m.error("lock-retries", "lock-retries must be between 0 and 10");
+    }
+    if (m.has("lock-retries") && lock.isEmpty()) {
+      throw m.error(
+          "lock-retries",
+          "lock-retries needs pipeline.lock-timeout: without it a lock wait does not end, so"
+              + " there is nothing to retry");
+    }
+    return new ProdguardConfig.MigrationSessions(lock, statement, (int) retries);
+  }
+
+  private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
+
+  /** {@code 500ms}, {@code 5s}, {@code 2m}: positive, at most one day. */
+  static Duration shortDuration(YamlMap m, YamlMap.Scalar s) {
+    Matcher d = SHORT_DURATION.matcher(s.value());
+    if (!d.matches()) {
+      throw new ConfigException(
+          m.file(), s.line(), s.key(), "expected a duration like 500ms, 5s or 2m");
+    }
+    long n = Long.parseLong(d.group(1));
+    Duration out =
+        switch (d.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          default -> Duration.ofMinutes(n);
+        };
+    if (out.isZero() || out.compareTo(Duration.ofDays(1)) > 0) {
+      throw new ConfigException(
+          m.file(), s.line(), s.key(), "a timeout must be positive and at most a day");
+    }
+    return out;
   }
 
   private static ProdguardConfig.Backup backup(YamlMap root, Path base) {

@@ -84,9 +84,31 @@ public record ProdguardConfig(
    * statement of a deploy may wait for a lock another session holds (or for older transactions to
    * end, as {@code CREATE INDEX CONCURRENTLY} does) before prodguard cancels it (G7).
    */
-  public record Pipeline(Duration verificationTtl, Duration backupTtl, Duration lockWaitTimeout) {
+  public record Pipeline(
+      Duration verificationTtl,
+      Duration backupTtl,
+      Duration lockWaitTimeout,
+      MigrationSessions sessions) {
     /** Default of {@code pipeline.lock-wait-timeout}. */
     public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(5);
+  }
+
+  /**
+   * Bounds on the sessions a deploy hands the migration tool ({@code pipeline.lock-timeout}, {@code
+   * pipeline.statement-timeout}; none by default) and how often a migration that ran in a
+   * transaction and gave up waiting for a lock is run again ({@code pipeline.lock-retries}, default
+   * 3, only with a lock timeout), with a backoff that doubles from 1 s.
+   */
+  public record MigrationSessions(
+      Optional<Duration> lockTimeout, Optional<Duration> statementTimeout, int lockRetries) {
+    public static final int DEFAULT_LOCK_RETRIES = 3;
+    public static final MigrationSessions NONE =
+        new MigrationSessions(Optional.empty(), Optional.empty(), 0);
+
+    /** Retries apply only when a lock timeout makes waits end. */
+    public int retries() {
+      return lockTimeout.isPresent() ? lockRetries : 0;
+    }
   }
 
   /** {@code backup:} where dumps go and whether to restore-check them. */

@@ -22,6 +22,7 @@ import java.util.Set;
  * @param forbiddenDefaulted true when the file has no {@code forbidden} key and DESIGN's defaults
  *     apply
  * @param adoption the reviewed baseline and per-rule severities ({@link Adoption#NONE} when absent)
+ * @param history reviewed irregular entries of the migration history ({@code history:})
  */
 public record Contract(
     Path file,
@@ -34,7 +35,8 @@ public record Contract(
     Map<String, SyncTable> sync,
     List<MigrationException> exceptions,
     List<ScanException> scanExceptions,
-    Adoption adoption) {
+    Adoption adoption,
+    List<HistoryEntry> history) {
 
   public Contract {
     forbidden = List.copyOf(forbidden);
@@ -44,6 +46,56 @@ public record Contract(
     exceptions = List.copyOf(exceptions);
     scanExceptions = List.copyOf(scanExceptions);
     adoption = adoption == null ? Adoption.NONE : adoption;
+    history = List.copyOf(history);
+  }
+
+  /**
+   * A reviewed irregular entry of the migration history ({@code history:}): one version, the state
+   * the migration engine reports for it, and why it is accepted. The engine lets exactly these
+   * through its validation (Flyway: per version, never a blanket {@code ignoreMigrationPatterns});
+   * one that matches nothing in the target's history is an error.
+   *
+   * @param version the migration version as written ({@code "3"}, {@code "1.2"})
+   */
+  public record HistoryEntry(
+      String version, HistoryState state, String reason, String file, int line) {
+    /** {@code V3 missing}, as messages name it. */
+    public String label() {
+      return "V" + version + " " + state.id();
+    }
+  }
+
+  /** The irregular states of a migration history that a contract may review. */
+  public enum HistoryState {
+    /** applied, and its file deleted since (Flyway: {@code MISSING_SUCCESS}) */
+    MISSING("missing"),
+    /**
+     * its file is there but below the applied versions, so it never runs (Flyway: {@code IGNORED})
+     */
+    IGNORED("ignored"),
+    /** applied by a newer release than these files (Flyway: {@code FUTURE_SUCCESS}) */
+    FUTURE("future"),
+    /** the history starts with a baseline at this version (Flyway: {@code BASELINE}) */
+    BASELINE("baseline");
+
+    private final String id;
+
+    HistoryState(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static Optional<HistoryState> of(String id) {
+      for (HistoryState s : values()) {
+        if (s.id.equals(id)) {
+          return Optional.of(s);
+        }
+      }
+      return Optional.empty();
+    }
   }
 
   /** A table no migration may alter or write, except UPDATEs of its writable columns. */

@@ -262,8 +262,10 @@ public final class ContractLoader {
     }
 
     Adoption adoption = Adoption.parse(root, forbidden, exceptions);
+    List<Contract.HistoryEntry> history = history(root);
 
     root.finish(
+        "history",
         "version",
         "forbidden",
         "protected-tables",
@@ -284,7 +286,78 @@ public final class ContractLoader {
         sync,
         exceptions,
         scanExceptions,
-        adoption);
+        adoption,
+        history);
+  }
+
+  /**
+   * {@code history:} entries, {@code { version: "3", state: missing, reason: "..." }}: one version,
+   * one state, a reason; a version listed twice is an error. Versions are text (quoted), so that
+   * YAML does not read {@code 1.10} as the number 1.1.
+   */
+  private static List<Contract.HistoryEntry> history(YamlMap root) {
+    List<Contract.HistoryEntry> out = new ArrayList<>();
+    Set<MigrationId> seen = new HashSet<>();
+    for (YamlMap e : root.mapList("history").orElse(List.of())) {
+      if (e.has("version") && e.scalar("version").isPresent()) {
+        YamlMap.Scalar raw = e.scalar("version").get();
+        if (!raw.value().isEmpty() && !isText(e, "version")) {
+          throw new ConfigException(
+              e.file(),
+              raw.line(),
+              raw.key(),
+              "write the version as text, quoted (version: \""
+                  + raw.value()
+                  + "\"): YAML reads"
+                  + " an unquoted 1.10 as the number 1.1");
+        }
+      }
+      YamlMap.Scalar version = e.requiredString("version");
+      String v = version.value().trim();
+      if (v.startsWith("V") || v.startsWith("v")) {
+        v = v.substring(1);
+      }
+      if (!VERSION_TEXT.matcher(v).matches()) {
+        throw new ConfigException(
+            e.file(),
+            version.line(),
+            version.key(),
+            "'"
+                + version.value()
+                + "' is not a migration version: write the version of a versioned migration"
+                + " (\"3\", \"1.2\")");
+      }
+      YamlMap.Scalar state = e.requiredString("state");
+      Contract.HistoryState s =
+          Contract.HistoryState.of(state.value().trim())
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          e.file(),
+                          state.line(),
+                          state.key(),
+                          "unknown history state '"
+                              + state.value()
+                              + "' (states: missing, ignored, future, baseline)"));
+      String reason = reason(e);
+      e.finish("version", "state", "reason");
+      if (!seen.add(MigrationId.parse("V" + v).orElseThrow())) {
+        throw e.error(null, "a second history entry for version " + v + ": one version, one state");
+      }
+      out.add(new Contract.HistoryEntry(v, s, reason, e.file(), e.line()));
+    }
+    return out;
+  }
+
+  private static final Pattern VERSION_TEXT = Pattern.compile("[0-9]+([._][0-9]+)*");
+
+  private static boolean isText(YamlMap e, String key) {
+    try {
+      e.string(key);
+      return true;
+    } catch (ConfigException ex) {
+      return false;
+    }
   }
 
   public static String sha256(byte[] bytes) {

@@ -86,7 +86,8 @@ public final class Target {
     }
     DatabaseUrl url = env.url().databaseUrl(context.env());
     ServerKind.check(env, url);
-    UrlRule.check(config, env, url, context, access == Access.MUTATE);
+    boolean inCi = CiVerifiers.inCi(config, context, identity, action);
+    UrlRule.check(config, env, url, context, access == Access.MUTATE, inCi);
     DatabaseUrl connectWith = url;
     if (access == Access.MUTATE && env.deployUrl().isPresent()) {
       ConfigValue deploy = env.deployUrl().get();
@@ -98,7 +99,7 @@ public final class Target {
             deploy.key(),
             "'deploy-url' of '" + env.name() + "' leads to another kind of server than its 'url'");
       }
-      UrlRule.check(config, env, connectWith, context, true);
+      UrlRule.check(config, env, connectWith, context, true, inCi);
     }
     return new Target(config, env, connectWith, url, identity);
   }

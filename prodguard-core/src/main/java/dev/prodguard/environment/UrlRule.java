@@ -12,7 +12,8 @@ import dev.prodguard.db.RunContext;
  * G3: refuses, before any socket opens, a URL that leads where its environment must not go: at
  * another environment's hosts, at another environment's database, or at a protected environment
  * from outside CI. Mutation commands are also refused while a protected environment's URL variable
- * sits in a non-CI shell.
+ * sits in a non-CI shell. Whether the process is CI is G1's answer ({@code CiVerifiers#inCi}): with
+ * {@code ci.mode: oidc} a verified token is CI, {@code CI=true} or not.
  */
 public final class UrlRule {
   private UrlRule() {}
@@ -22,17 +23,18 @@ public final class UrlRule {
       EnvironmentConfig target,
       DatabaseUrl url,
       RunContext context,
-      boolean mutation) {
+      boolean mutation,
+      boolean inCi) {
     otherEnvironments(config, target, url, context);
     String what = "connect to environment '" + target.name() + "'";
-    if (target.isProtected() && !context.claimsCi()) {
+    if (target.isProtected() && !inCi) {
       throw new GuardRefusal(
           Guarantee.G3,
           what,
           "'" + target.name() + "' is a protected environment and this process is not CI",
           "protected environments are reached only from the CI pipeline; run it there");
     }
-    if (mutation && !context.claimsCi()) {
+    if (mutation && !inCi) {
       for (EnvironmentConfig other : config.environments().values()) {
         if (!other.isProtected() || other.name().equals(target.name())) {
           continue;

@@ -1,6 +1,7 @@
 package dev.prodguard.migration;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.Contract;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.support.DatabaseSupport;
 import java.util.List;
@@ -25,6 +26,36 @@ public interface MigrationEngine {
    * failed one left behind). Empty when valid.
    */
   List<String> validate(MigrationFiles files, DataSource dataSource);
+
+  /**
+   * This engine, letting exactly the contract's reviewed history entries ({@code history:}) through
+   * {@link #validate} and {@link #migrate}: each one version in one state, nothing wider. An engine
+   * that cannot tell such states apart returns itself and reports no {@link #irregularHistory}, so
+   * every entry matches nothing (an error, fail closed).
+   */
+  default MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
+    return this;
+  }
+
+  /**
+   * The entries of the target's history in a state a contract must review ({@link
+   * Contract.HistoryState}): applied and deleted since, skipped below the applied versions, applied
+   * by a newer release, a baseline. Reads the history; changes nothing.
+   */
+  default List<HistoryFact> irregularHistory(MigrationFiles files, DataSource dataSource) {
+    return List.of();
+  }
+
+  /**
+   * One irregular history entry.
+   *
+   * @param version as the engine prints it ({@code 3}, {@code 1.2})
+   */
+  record HistoryFact(String version, Contract.HistoryState state, String description) {
+    public String label() {
+      return "V" + version + " " + state.id() + " (" + description + ")";
+    }
+  }
 
   /** What {@link #migrate} would apply, in order. */
   List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);
@@ -94,6 +125,33 @@ public interface MigrationEngine {
   Report migrate(MigrationFiles files, DataSource dataSource);
 
   /**
+   * {@link #migrate}, telling {@code listener} as each migration starts and ends (the deploy's
+   * progress). An engine that cannot tell leaves the listener silent.
+   */
+  default Report migrate(MigrationFiles files, DataSource dataSource, Listener listener) {
+    return migrate(files, dataSource);
+  }
+
+  /**
+   * Whether the migration that failed ran inside a transaction that the failure rolled back, so
+   * that running it again starts from the same state (Flyway: the migration was executable in a
+   * transaction). False when the engine cannot tell.
+   */
+  default boolean failedInTransaction(MigrationFailure failure) {
+    return false;
+  }
+
+  /** Hears each migration of a {@link #migrate} as it starts and ends. */
+  interface Listener {
+    /** {@code migration}: {@code V5 orders shipped}, {@code R views}. */
+    default void started(String migration) {}
+
+    default void ended(String migration, long millis, boolean applied) {}
+
+    Listener NONE = new Listener() {};
+  }
+
+  /**
    * Removes the history's record of the failed migration {@code script} (Flyway records a failed
    * migration that ran outside a transaction, and refuses every later migrate until it is gone), so
    * that the next deploy runs it again. prodguard calls it only when nothing of that migration
@@ -103,6 +161,15 @@ public interface MigrationEngine {
    */
   default boolean forgetFailed(MigrationFiles files, DataSource dataSource, String script) {
     return false;
+  }
+
+  /**
+   * The scripts whose history entry records a failed migration (Flyway records one that ran outside
+   * a transaction, or on a database without transactional DDL, and refuses every later migrate
+   * until it is gone). Reads the history; changes nothing.
+   */
+  default List<String> failedMigrations(MigrationFiles files, DataSource dataSource) {
+    return List.of();
   }
 
   /** One applied migration. */

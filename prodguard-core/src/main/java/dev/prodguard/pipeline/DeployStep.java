@@ -191,13 +191,18 @@ final class DeployStep {
     long t0 = System.nanoTime();
     TargetDataSource ds =
         TargetDataSource.deploying(
-            target, approval, registrar, config.pipeline().lockWaitTimeout());
+            target,
+            approval,
+            registrar,
+            config.pipeline().lockWaitTimeout(),
+            config.pipeline().sessions());
     Leftovers leftovers = new Leftovers(target, engine, config.pipeline().lockWaitTimeout());
     try {
       registrar.begin(control, approval);
       Optional<InvalidIndexes.Baseline> baseline =
           clearEarlierFailures(target, leftovers, store, run, set, control, ds, started, t0);
       MigrationEngine.Report report;
+      DeployProgress shown = new DeployProgress(progress);
       DeployWatchdog watchdog;
       try {
         watchdog =
@@ -214,7 +219,16 @@ final class DeployStep {
             new IllegalStateException(e));
       }
       try {
-        report = engine.migrate(files, ds);
+        report =
+            retrying(target, run, control)
+                .migrate(
+                    files,
+                    ds,
+                    shown,
+                    shown,
+                    script ->
+                        set.pending().stream()
+                            .anyMatch(p -> p.file().relativePath().equals(script)));
       } catch (MigrationEngine.MigrationFailure e) {
         watchdog.close();
         List<MigrationEngine.Applied> ours =
@@ -280,6 +294,29 @@ final class DeployStep {
         // the registrations die with the run's status; the deploy outcome stands
       }
     }
+  }
+
+  /**
+   * The engine's migrate with bounded retries of a migration that gave up waiting for a lock
+   * ({@code pipeline.lock-timeout}, {@link LockRetry}); every retry is audited before it runs, and
+   * a retry that cannot be audited fails the deploy (G10).
+   */
+  private LockRetry retrying(Target target, Run run, Connection control) {
+    return new LockRetry(
+        engine,
+        target.dialect(),
+        config.pipeline().sessions(),
+        progress,
+        detail -> {
+          try {
+            trail.audit(control, target, "deploy", Optional.of(run), "lock_timeout_retry", detail);
+          } catch (SQLException e) {
+            throw new IllegalStateException(
+                "prodguard could not audit a retry after a lock timeout (G10): " + e.getMessage(),
+                e);
+          }
+        },
+        LockRetry.FIRST_PAUSE);
   }
 
   /**

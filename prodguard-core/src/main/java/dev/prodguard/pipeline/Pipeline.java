@@ -7,6 +7,7 @@ import dev.prodguard.db.RunContext;
 import dev.prodguard.migration.MigrationEngine;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -58,8 +59,17 @@ public final class Pipeline {
     return this;
   }
 
+  private MigrationEngine reviewing;
+
+  /**
+   * The engine with the contract's reviewed history entries ({@code history:}), loaded once: a
+   * malformed contract is a configuration error here, before anything connects.
+   */
   private StepContext steps() {
-    return new StepContext(config, context, engine, analyzer, registrar, progress, verifiedCi);
+    if (reviewing == null) {
+      reviewing = engine.reviewing(HistoryEntries.of(config));
+    }
+    return new StepContext(config, context, reviewing, analyzer, registrar, progress, verifiedCi);
   }
 
   public Results.Verify verify(String env) throws SQLException {
@@ -99,6 +109,14 @@ public final class Pipeline {
    */
   public DriftReport driftAccept(String env, String reason) throws SQLException {
     return new DriftStep(steps()).accept(env, reason);
+  }
+
+  /**
+   * Removes the failed entry a migration left in the history, as a CI-only (G1), locked (G8),
+   * audited (G10) step with a reason; returns the entries removed (empty: nothing to repair).
+   */
+  public List<String> repair(String env, String reason) throws SQLException {
+    return new RepairStep(steps()).repair(env, reason).removed();
   }
 
   public Results.Status status(String env) throws SQLException {

@@ -61,8 +61,20 @@ final class PipelineGuards {
               + "' do not match the files (an applied migration was edited, renamed or"
               + " deleted, or one is missing or failed):\n- "
               + String.join("\n- ", problems),
-          "restore the applied migration files exactly as they were deployed; put changes in a"
-              + " new migration");
+          "restore the applied migration files exactly as they were deployed and put changes in"
+              + " a new migration; or, for a migration deleted after it ran, skipped below the"
+              + " applied versions or applied by a newer release on purpose, review that one"
+              + " version in the contract's history (docs/contract.md#history)");
+    }
+    List<String> unmatched =
+        validate ? HistoryEntries.unmatched(config, engine, target, files, reading) : List.of();
+    if (!unmatched.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G4,
+          what,
+          String.join("\n", unmatched),
+          "remove the stale entry from the contract's history through review (an entry reviews"
+              + " one version in one state of this history, like an exception)");
     }
     return MigrationSet.of(
         engine.pending(files, reading),

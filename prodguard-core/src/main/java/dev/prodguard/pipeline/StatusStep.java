@@ -38,7 +38,8 @@ final class StatusStep {
       Connection c = control.connection();
       DatabaseSupport d = target.dialect();
       DataSource reading = TargetDataSource.reading(target);
-      List<String> problems = engine.validate(files, reading);
+      List<String> problems = new java.util.ArrayList<>(engine.validate(files, reading));
+      problems.addAll(HistoryEntries.unmatched(config, engine, target, files, reading));
       List<PendingMigration> pending = engine.pending(files, reading);
       RunStore store = new RunStore(c, d);
       List<Run> reaped = List.of();

@@ -1,5 +1,6 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.environment.Target;
 import dev.prodguard.support.DatabaseSupport;
 import java.io.PrintWriter;
@@ -24,22 +25,30 @@ public final class TargetDataSource implements DataSource {
   private final Optional<SessionRegistrar.Approval> approval;
   private final SessionRegistrar registrar;
   private final Duration lockWaitBound;
+  private final ProdguardConfig.MigrationSessions bounds;
   private final List<String> sessions = Collections.synchronizedList(new ArrayList<>());
 
   private TargetDataSource(
       Target target,
       Optional<SessionRegistrar.Approval> approval,
       SessionRegistrar registrar,
-      Duration lockWaitBound) {
+      Duration lockWaitBound,
+      ProdguardConfig.MigrationSessions bounds) {
     this.target = target;
     this.approval = approval;
     this.registrar = registrar;
     this.lockWaitBound = lockWaitBound;
+    this.bounds = bounds;
   }
 
   /** Checked connections for reading (pending set, validation). */
   public static TargetDataSource reading(Target target) {
-    return new TargetDataSource(target, Optional.empty(), SessionRegistrar.NONE, Duration.ZERO);
+    return new TargetDataSource(
+        target,
+        Optional.empty(),
+        SessionRegistrar.NONE,
+        Duration.ZERO,
+        ProdguardConfig.MigrationSessions.NONE);
   }
 
   /**
@@ -51,7 +60,22 @@ public final class TargetDataSource implements DataSource {
       SessionRegistrar.Approval approval,
       SessionRegistrar registrar,
       Duration lockWaitBound) {
-    return new TargetDataSource(target, Optional.of(approval), registrar, lockWaitBound);
+    return deploying(
+        target, approval, registrar, lockWaitBound, ProdguardConfig.MigrationSessions.NONE);
+  }
+
+  /**
+   * {@link #deploying(Target, SessionRegistrar.Approval, SessionRegistrar, Duration)}, each session
+   * also bounded by {@code pipeline.lock-timeout} and {@code pipeline.statement-timeout} ({@link
+   * dev.prodguard.support.SessionTimeouts}).
+   */
+  public static TargetDataSource deploying(
+      Target target,
+      SessionRegistrar.Approval approval,
+      SessionRegistrar registrar,
+      Duration lockWaitBound,
+      ProdguardConfig.MigrationSessions bounds) {
+    return new TargetDataSource(target, Optional.of(approval), registrar, lockWaitBound, bounds);
   }
 
   @Override
@@ -61,6 +85,14 @@ public final class TargetDataSource implements DataSource {
       if (approval.isPresent()) {
         DatabaseSupport d = target.dialect();
         d.prepareDeployConnection(c, lockWaitBound);
+        List<String> limits = d.sessionTimeouts(bounds.lockTimeout(), bounds.statementTimeout());
+        if (!limits.isEmpty()) {
+          try (java.sql.Statement st = c.createStatement()) {
+            for (String sql : limits) {
+              st.execute(sql);
+            }
+          }
+        }
         String session = DeployLock.sessionId(c, d);
         registrar.register(c, session, approval.get());
         sessions.add(session);

@@ -2,6 +2,7 @@ package dev.prodguard.flyway;
 
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.migration.EngineStatements;
@@ -61,6 +62,26 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   static final String HISTORY_TABLE = "flyway_schema_history";
 
   private final Configuration[] parsing = new Configuration[2];
+  private final ReviewedHistory reviewed;
+
+  public FlywayMigrationEngine() {
+    this(ReviewedHistory.NONE);
+  }
+
+  private FlywayMigrationEngine(ReviewedHistory reviewed) {
+    this.reviewed = reviewed;
+  }
+
+  /** Flyway with the contract's reviewed history entries ({@link ReviewedHistory}). */
+  @Override
+  public MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
+    return history.isEmpty() ? this : new FlywayMigrationEngine(new ReviewedHistory(history));
+  }
+
+  @Override
+  public List<HistoryFact> irregularHistory(MigrationFiles files, DataSource dataSource) {
+    return ReviewedHistory.facts(flyway(files, dataSource, true).info().all());
+  }
 
   @Override
   public String name() {
@@ -74,6 +95,22 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   private static FluentConfiguration configure(
       MigrationFiles files, DataSource dataSource, boolean ignorePending) {
+    return configure(files, dataSource, ignorePending, List.of());
+  }
+
+  /**
+   * {@code reviewedPatterns}: only from {@link ReviewedHistory#patterns}, which adds {@code
+   * versioned:<state>} only when every entry of the history in that state is reviewed.
+   */
+  private static FluentConfiguration configure(
+      MigrationFiles files,
+      DataSource dataSource,
+      boolean ignorePending,
+      List<String> reviewedPatterns) {
+    List<String> patterns = new ArrayList<>(reviewedPatterns);
+    if (ignorePending) {
+      patterns.add("*:pending");
+    }
     FluentConfiguration flyway = Flyway.configure(FlywayMigrationEngine.class.getClassLoader());
     // G7: Flyway's default PostgreSQL lock is transactional: its history connection then sits idle
     // in a transaction for the whole migrate, and CREATE INDEX CONCURRENTLY (every statement that
@@ -93,14 +130,16 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .outOfOrder(false)
         .baselineOnMigrate(false)
         .validateMigrationNaming(true)
-        .ignoreMigrationPatterns(ignorePending ? new String[] {"*:pending"} : new String[0])
+        .ignoreMigrationPatterns(patterns.toArray(String[]::new))
         .skipDefaultCallbacks(false)
         .encoding(StandardCharsets.UTF_8)
         .detectEncoding(false)
         .mixed(false)
         .group(false)
         .connectRetries(0)
-        .failOnMissingLocations(false);
+        .failOnMissingLocations(false)
+        // Flyway's lines join prodguard's output (FlywayLog), not a logging framework's console.
+        .loggers(FlywayLog.class.getName());
   }
 
   /**
@@ -148,17 +187,26 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   @Override
   public List<String> validate(MigrationFiles files, DataSource dataSource) {
     ValidateResult r;
+    List<HistoryFact> facts;
     try {
-      r = flyway(files, dataSource, true).validateWithResult();
+      Flyway flyway = flyway(files, dataSource, true);
+      r = flyway.validateWithResult();
+      facts = ReviewedHistory.facts(flyway.info().all());
     } catch (FlywayException e) {
       return List.of(message(e));
     }
+    // A baseline passes Flyway's validation, but the schema below it was not made by these files:
+    // reviewed like the other irregular states.
+    List<String> problems = new ArrayList<>(reviewed.unreviewedBaselines(facts));
     if (r.validationSuccessful) {
-      return List.of();
+      return problems;
     }
-    List<String> problems = new ArrayList<>();
+    boolean anyInvalid = r.invalidMigrations != null && !r.invalidMigrations.isEmpty();
     if (r.invalidMigrations != null) {
       for (ValidateOutput o : r.invalidMigrations) {
+        if (reviewed.covers(o.version, facts)) {
+          continue; // a reviewed entry of the contract, exactly this version in this state
+        }
         String label =
             (o.version == null || o.version.isEmpty() ? "R" : "V" + o.version)
                 + " "
@@ -171,7 +219,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
                     : withoutLooseningHints(o.errorDetails.errorMessage).strip()));
       }
     }
-    if (problems.isEmpty()) {
+    if (!anyInvalid && problems.isEmpty()) {
       problems.add(r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
     }
     return problems;
@@ -359,9 +407,26 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public Report migrate(MigrationFiles files, DataSource dataSource) {
+    return migrate(files, dataSource, Listener.NONE);
+  }
+
+  /**
+   * {@link #migrate}, with {@link MigrationProgress} telling {@code listener} of each migration.
+   */
+  @Override
+  public Report migrate(MigrationFiles files, DataSource dataSource, Listener listener) {
     try {
       adoptProdguardOnlySchema(files, dataSource);
-      MigrateResult r = flyway(files, dataSource, false).migrate();
+      List<String> patterns =
+          reviewed.isEmpty()
+              ? List.of()
+              : reviewed.patterns(
+                  ReviewedHistory.facts(flyway(files, dataSource, true).info().all()));
+      FluentConfiguration migrating = configure(files, dataSource, false, patterns);
+      if (listener != Listener.NONE) {
+        migrating.callbacks(new MigrationProgress(listener));
+      }
+      MigrateResult r = migrating.load().migrate();
       List<Applied> applied = new ArrayList<>();
       if (r.migrations != null) {
         for (MigrateOutput o : r.migrations) {
@@ -387,6 +452,32 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       }
       throw new MigrationFailure(message(e), applied, e);
     }
+  }
+
+  @Override
+  public List<String> failedMigrations(MigrationFiles files, DataSource dataSource) {
+    List<String> out = new ArrayList<>();
+    for (MigrationInfo i : flyway(files, dataSource, true).info().all()) {
+      if (i.getState().isFailed()) {
+        out.add(i.getScript());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Flyway says whether the failed migration was executable in a transaction ({@code
+   * FlywayMigrateException}); on a database with transactional DDL its changes were rolled back and
+   * no history row was written.
+   */
+  @Override
+  public boolean failedInTransaction(MigrationFailure failure) {
+    for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof org.flywaydb.core.internal.exception.FlywayMigrateException m) {
+        return m.isExecutableInTransaction();
+      }
+    }
+    return false;
   }
 
   /**

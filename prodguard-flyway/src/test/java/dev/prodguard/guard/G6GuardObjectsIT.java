@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class G6GuardObjectsIT {
   static final String BLOCKED =
       "prodguard: direct migration blocked on protected environment 'prod': run 'prodguard"
-          + " deploy prod' from CI";
+          + " promote prod' from CI";
 
   @TempDir Path dir;
 

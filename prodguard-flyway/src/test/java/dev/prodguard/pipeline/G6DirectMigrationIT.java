@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class G6DirectMigrationIT {
   static final String BLOCKED =
       "prodguard: direct migration blocked on protected environment 'prod': run 'prodguard"
-          + " deploy prod' from CI";
+          + " promote prod' from CI";
 
   @TempDir Path dir;
 
@@ -193,7 +193,7 @@ class G6DirectMigrationIT {
       assertThat(create)
           .hasMessageContaining(
               "prodguard: DDL (CREATE TABLE) blocked on protected environment 'prod': run"
-                  + " 'prodguard deploy prod' from CI");
+                  + " 'prodguard promote prod' from CI");
       assertThat(drop).hasMessageContaining("prodguard: DDL (DROP TABLE) blocked");
       assertThat(alter).hasMessageContaining("prodguard: DDL (ALTER TABLE) blocked");
       assertThat(index).hasMessageContaining("prodguard: DDL (CREATE INDEX) blocked");

@@ -18,6 +18,18 @@ public interface Progress {
    */
   default void waiting(String message) {}
 
+  /** A migration starts ({@code V5 orders shipped}), during a deploy. Shown in CI logs too. */
+  default void migrating(String migration) {}
+
+  /** A migration ended after {@code millis}: applied, or failed. Shown in CI logs too. */
+  default void migrated(String migration, long millis, boolean applied) {}
+
+  /**
+   * A line of the migration tool's own logging worth showing (a warning, an error, with {@code
+   * --debug} everything), already prefixed with the tool ({@code flyway warning: ...}).
+   */
+  default void engineLine(String line) {}
+
   /** The long work is over (clear the progress line). */
   default void done() {}
 

@@ -24,7 +24,8 @@ public interface DatabaseSupport
         ForeignKeys,
         TableDependencies,
         SchemaCatalog,
-        Tracing {
+        Tracing,
+        SessionTimeouts {
 
   // --- sync ---
 

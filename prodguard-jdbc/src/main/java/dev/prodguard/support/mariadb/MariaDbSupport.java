@@ -192,6 +192,35 @@ public final class MariaDbSupport implements DatabaseSupport {
     }
   }
 
+  /**
+   * {@code lock_wait_timeout} (metadata locks) and {@code innodb_lock_wait_timeout} (row locks) in
+   * whole seconds, rounded up; {@code max_statement_time} in seconds with fractions (MariaDB).
+   */
+  @Override
+  public List<String> sessionTimeouts(
+      java.util.Optional<java.time.Duration> lockTimeout,
+      java.util.Optional<java.time.Duration> statementTimeout) {
+    List<String> out = new java.util.ArrayList<>();
+    lockTimeout.ifPresent(
+        d -> {
+          long s = Math.max(1, (d.toMillis() + 999) / 1000);
+          out.add(
+              "SET SESSION lock_wait_timeout = " + s + ", SESSION innodb_lock_wait_timeout = " + s);
+        });
+    statementTimeout.ifPresent(
+        d ->
+            out.add(
+                "SET SESSION max_statement_time = "
+                    + java.math.BigDecimal.valueOf(Math.max(1, d.toMillis()), 3).toPlainString()));
+    return out;
+  }
+
+  /** 1205 ER_LOCK_WAIT_TIMEOUT: a metadata or row lock wait ran out. */
+  @Override
+  public boolean isLockTimeout(SQLException e) {
+    return e.getErrorCode() == 1205;
+  }
+
   @Override
   public SessionWaits sessionWaits() {
     return MariaDbSessionWaits.INSTANCE;

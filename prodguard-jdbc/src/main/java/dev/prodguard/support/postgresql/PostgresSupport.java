@@ -197,6 +197,24 @@ public final class PostgresSupport implements DatabaseSupport {
     }
   }
 
+  /** {@code SET lock_timeout}, {@code SET statement_timeout}, in milliseconds. */
+  @Override
+  public List<String> sessionTimeouts(
+      java.util.Optional<java.time.Duration> lockTimeout,
+      java.util.Optional<java.time.Duration> statementTimeout) {
+    List<String> out = new java.util.ArrayList<>();
+    lockTimeout.ifPresent(d -> out.add("SET lock_timeout = " + Math.max(1, d.toMillis())));
+    statementTimeout.ifPresent(
+        d -> out.add("SET statement_timeout = " + Math.max(1, d.toMillis())));
+    return out;
+  }
+
+  /** 55P03 lock_not_available: lock_timeout (or NOWAIT) ended the wait. */
+  @Override
+  public boolean isLockTimeout(SQLException e) {
+    return "55P03".equals(e.getSQLState());
+  }
+
   @Override
   public SessionWaits sessionWaits() {
     return PgSessionWaits.INSTANCE;

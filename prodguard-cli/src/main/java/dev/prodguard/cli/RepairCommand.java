@@ -1,0 +1,74 @@
+package dev.prodguard.cli;
+
+import dev.prodguard.config.ProdguardConfig;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code prodguard repair ENV --reason TEXT}: the one history repair, guarded and audited. */
+@Command(
+    name = "repair",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Remove the failed entry a migration left in ENV's migration history (Flyway refuses every",
+      "later validate and migrate until it is gone), after you removed what the migration left.",
+      "Protected environments: only from CI (G1), under the deploy lock (G8), audited with the",
+      "reason (G10). Successful entries are never removed: review a deleted, skipped or future",
+      "migration in the contract's history instead."
+    })
+public final class RepairCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "ENV", description = "environment name")
+  String environment;
+
+  @Option(
+      names = "--reason",
+      required = true,
+      paramLabel = "TEXT",
+      description = "why the failed entry may go (recorded in the audit)")
+  String reason;
+
+  @Mixin FormatOption format;
+
+  @Override
+  public Integer call() throws Exception {
+    if (reason.isBlank()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--reason must say why the failed entry may go");
+    }
+    ProdguardConfig config = common.load();
+    PrintWriter out = spec.commandLine().getOut();
+    List<String> removed =
+        PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+            .repair(environment, reason);
+    if (format.json()) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("environment", environment);
+      j.put("removed", removed);
+      out.println(Json.write(j));
+    } else if (removed.isEmpty()) {
+      out.println(
+          "'" + environment + "': the history records no failed migration; nothing to repair");
+    } else {
+      out.println(
+          "'"
+              + environment
+              + "': removed the failed history entry of "
+              + String.join(", ", removed)
+              + " (audited with the reason); fix the migration and run prodguard promote "
+              + environment);
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,220 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pipeline.lock-timeout}, {@code lock-retries} and {@code statement-timeout} on real
+ * servers, with a real lock held by another connection: a migration that gives up waiting for the
+ * lock is run again a bounded number of times, each retry audited (G10) and shown; one that keeps
+ * waiting fails after the last retry with nothing of it left; a statement over its time is ended by
+ * the server. Without the settings (issue 14) the deploy waited up to {@code lock-wait-timeout}
+ * (minutes) and then failed.
+ */
+@DisplayName("G7 lock timeouts: bounded, audited retries of a migration that waited for a lock")
+class G7LockTimeoutRetryIT {
+  @TempDir Path dir;
+
+  private static void pipelineSettings(PipelineFixture f, String settings) throws Exception {
+    Path yml = f.dir.resolve("prodguard.yml");
+    String text = Files.readString(yml);
+    String old = "pipeline: { verification-ttl: 30m, backup-ttl: 60m }";
+    assertThat(text).contains(old);
+    Files.writeString(
+        yml,
+        text.replace(
+            old, "pipeline: { verification-ttl: 30m, backup-ttl: 60m, " + settings + " }"));
+  }
+
+  /** Another session holds a lock on items (a long transaction that read it) until released. */
+  private static final class Holder implements AutoCloseable {
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final Thread thread;
+
+    Holder(PipelineFixture f, String lockSql) {
+      thread =
+          new Thread(
+              () -> {
+                try (Connection c = f.db.connect();
+                    Statement st = c.createStatement()) {
+                  c.setAutoCommit(false);
+                  st.execute(lockSql);
+                  held.countDown();
+                  release.await(60, TimeUnit.SECONDS);
+                  c.rollback();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      thread.start();
+    }
+
+    void awaitHeld() throws InterruptedException {
+      assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Override
+    public void close() {
+      release.countDown();
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** What the deploy showed: waits and each migration's start and end. */
+  private static final class Shown implements Progress {
+    final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void waiting(String message) {
+      lines.add("waiting: " + message);
+    }
+
+    @Override
+    public void migrating(String migration) {
+      lines.add("started: " + migration);
+    }
+
+    @Override
+    public void migrated(String migration, long millis, boolean applied) {
+      lines.add((applied ? "applied: " : "failed: ") + migration);
+    }
+  }
+
+  private static long retriesAudited(PipelineFixture f) {
+    return Long.parseLong(
+        f.query("SELECT COUNT(*) FROM prodguard_audit WHERE outcome = 'lock_timeout_retry'")
+            .orElseThrow());
+  }
+
+  @Test
+  @DisplayName(
+      "G7: PostgreSQL: a migration that hits lock_timeout while another session holds the table is"
+          + " retried, each retry audited, and applied once the lock is gone")
+  void retriedUntilTheLockIsGone() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.pipeline().promote("prod");
+      pipelineSettings(f, "lock-timeout: 300ms, lock-retries: 5");
+      f.migration("V2__items_note.sql", "ALTER TABLE items ADD COLUMN note text;\n");
+      Shown shown = new Shown();
+      try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
+        h.awaitHeld();
+        Thread releaser =
+            new Thread(
+                () -> {
+                  try {
+                    Thread.sleep(2000);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  h.release.countDown();
+                });
+        releaser.start();
+        Results.Promote p = f.pipeline().progress(shown).promote("prod");
+        assertThat(p.deploy().orElseThrow().applied()).hasSize(1);
+      }
+      long retries = retriesAudited(f);
+      assertThat(retries).isBetween(1L, 5L);
+      assertThat(
+              f.query("SELECT details FROM prodguard_audit WHERE outcome = 'lock_timeout_retry'"))
+          .hasValueSatisfying(d -> assertThat(d).contains("V2 items note", "\"retry\""));
+      assertThat(shown.lines)
+          .anyMatch(l -> l.startsWith("waiting: V2 items note gave up waiting for a lock"))
+          .contains("started: V2 items note", "applied: V2 items note");
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'items' AND"
+                      + " column_name = 'note'"))
+          .contains("1");
+      assertThat(f.query("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'"))
+          .contains("1");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: PostgreSQL: a lock that is never released fails the deploy after lock-retries retries,"
+          + " all audited, and nothing of the migration remains")
+  void givesUpAfterTheLastRetry() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.pipeline().promote("prod");
+      pipelineSettings(f, "lock-timeout: 200ms, lock-retries: 1");
+      f.migration("V2__items_note.sql", "ALTER TABLE items ADD COLUMN note text;\n");
+      Throwable failed;
+      long started = System.nanoTime();
+      try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
+        h.awaitHeld();
+        failed = catchThrowable(() -> f.pipeline().promote("prod"));
+      }
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+      assertThat(failed)
+          .isInstanceOf(DeployFailure.class)
+          .hasMessageContaining("lock timeout")
+          .hasMessageContaining("gave up after 1 retry");
+      assertThat(retriesAudited(f)).isEqualTo(1);
+      assertThat(f.query("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'"))
+          .contains("0");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: PostgreSQL: statement-timeout ends a migration statement that runs too long; it is not"
+          + " retried (it did not wait for a lock)")
+  void statementTimeout() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.pipeline().promote("prod");
+      pipelineSettings(f, "lock-timeout: 5s, statement-timeout: 500ms");
+      f.migration("V2__slow.sql", "SELECT pg_sleep(5);\n");
+      long started = System.nanoTime();
+      Throwable failed = catchThrowable(() -> f.pipeline().promote("prod"));
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+      assertThat(failed)
+          .isInstanceOf(DeployFailure.class)
+          .hasMessageContaining("statement timeout");
+      assertThat(retriesAudited(f)).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: MariaDB: lock-timeout bounds a migration's wait for a metadata lock held by another"
+          + " session (lock_wait_timeout); DDL commits on its own there, so it is not retried")
+  void mariaDbLockWaitTimeout() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      f.pipeline().promote("prod");
+      pipelineSettings(f, "lock-timeout: 1s, lock-retries: 3");
+      f.migration("V2__items_note.sql", "ALTER TABLE items ADD COLUMN note VARCHAR(20);\n");
+      long started = System.nanoTime();
+      Throwable failed;
+      try (Holder h = new Holder(f, "SELECT COUNT(*) FROM items")) {
+        h.awaitHeld();
+        failed = catchThrowable(() -> f.pipeline().promote("prod"));
+      }
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+      assertThat(failed)
+          .isInstanceOf(DeployFailure.class)
+          .hasMessageContaining("Lock wait timeout");
+      assertThat(retriesAudited(f)).isZero();
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.prodguard.support;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A facet of {@link DatabaseSupport}: the bounds prodguard puts on the sessions it hands the
+ * migration tool during a deploy ({@code pipeline.lock-timeout}, {@code
+ * pipeline.statement-timeout}), and how the server reports that a statement gave up waiting for a
+ * lock. PostgreSQL: {@code lock_timeout}, {@code statement_timeout}, SQLSTATE 55P03. MySQL/MariaDB:
+ * {@code lock_wait_timeout} and {@code innodb_lock_wait_timeout} (whole seconds), {@code
+ * max_statement_time}, error 1205.
+ */
+public interface SessionTimeouts {
+
+  /**
+   * The statements that set the bounds on a deploy session, run after {@link
+   * DeploySessions#prepareDeployConnection}; nothing for a bound that is not given (the server's
+   * default, or the backstop prodguard already set).
+   */
+  List<String> sessionTimeouts(Optional<Duration> lockTimeout, Optional<Duration> statementTimeout);
+
+  /** True when {@code failure} (or a cause) is a statement that gave up waiting for a lock. */
+  default boolean lockTimedOut(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && isLockTimeout(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The server's code for "gave up waiting for a lock". */
+  boolean isLockTimeout(SQLException e);
+}
