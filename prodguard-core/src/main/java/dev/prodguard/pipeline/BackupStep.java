@@ -79,12 +79,11 @@ final class BackupStep {
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
     guards.reapStale(c, d, store);
-    if (!DeployLock.tryAcquire(c, d)) {
-      throw guards.lockHeld(c, d, store, env, what);
-    }
+    PipelineGuards.Held held = guards.lock(c, d, store, env, what);
     try {
       Run run = guards.select(store, env, runId, what, "backup");
       Instant now = s.now();
+      store.claim(run.id(), held.session(), context.hostName(), now);
       switch (run.status()) {
         case VERIFIED -> {}
         case BACKED_UP ->
@@ -139,7 +138,7 @@ final class BackupStep {
           r.tables(),
           r.restoreCheckedCounts().isPresent());
     } finally {
-      guards.releaseQuietly(c, d);
+      PipelineGuards.release(c, d, held);
     }
   }
 }

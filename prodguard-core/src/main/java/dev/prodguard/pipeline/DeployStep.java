@@ -103,10 +103,8 @@ final class DeployStep {
       guards.requireGuards(c, target, what);
     }
     RunStore store = new RunStore(c, d);
-    String session = DeployLock.sessionId(c, d);
-    if (!DeployLock.tryAcquire(c, d)) {
-      throw guards.lockHeld(c, d, store, env, what);
-    }
+    PipelineGuards.Held held = guards.lock(c, d, store, env, what);
+    String session = held.session();
     try {
       // Holding the lock: any run still 'deploying' belongs to a deploy that died.
       Instant reapedAt = s.now();
@@ -161,7 +159,7 @@ final class DeployStep {
       run = store.find(run.id()).orElseThrow();
       return execute(target, files, set, run, store, c, token, tokenSha);
     } finally {
-      guards.releaseQuietly(c, d);
+      PipelineGuards.release(c, d, held);
     }
   }
 

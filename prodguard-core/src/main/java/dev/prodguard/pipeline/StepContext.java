@@ -29,19 +29,27 @@ final class StepContext {
   final SessionRegistrar registrar;
   final Progress progress;
 
+  /**
+   * G8 for {@code promote}: the session of this process's control connection that took the deploy
+   * lock before verify and holds it until deploy ends; empty for a single step.
+   */
+  final Optional<String> promoteLock;
+
   StepContext(
       ProdguardConfig config,
       RunContext context,
       MigrationEngine engine,
       MigrationAnalyzer analyzer,
       SessionRegistrar registrar,
-      Progress progress) {
+      Progress progress,
+      Optional<String> promoteLock) {
     this.config = config;
     this.context = context;
     this.engine = engine;
     this.analyzer = analyzer;
     this.registrar = registrar;
     this.progress = progress;
+    this.promoteLock = promoteLock;
   }
 
   /** The clock's time, to the microsecond both databases store. */
