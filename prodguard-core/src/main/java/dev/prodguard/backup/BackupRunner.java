@@ -8,6 +8,7 @@ import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.jdbc.FingerprintCheck;
+import dev.prodguard.support.DumpContents;
 import dev.prodguard.support.DumpTool;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,17 +107,26 @@ public final class BackupRunner {
     Files.deleteIfExists(partial);
 
     Instant start = context.clock().instant();
+    // G9: a full dump must be shown to hold this database; sync's table dumps hold no metadata
+    Optional<BackupIdentity> identity =
+        tables.isEmpty() ? Optional.of(BackupIdentity.expected(control, target)) : Optional.empty();
+    DumpContents.Reader contents = tool.contentsReader();
     Connection snapshotConnection = restoreCheck ? target.connect() : null;
     try {
       Optional<String> snapshot =
           snapshotConnection == null ? Optional.empty() : tool.openSnapshot(snapshotConnection);
-      Dumped dumped = dump(tool, partial, snapshot, tables);
+      Dumped dumped = dump(tool, partial, snapshot, tables, contents);
       Map<String, Long> sourceCounts = null;
       if (snapshotConnection != null) {
         sourceCounts = counts(snapshotConnection, tool);
         snapshotConnection.rollback();
       }
       checkDump(tool, partial);
+      if (identity.isPresent()) {
+        identity
+            .get()
+            .require(target, tool, contents, binDir, partial, tool.versionCommand(binDir).get(0));
+      }
       move(partial, file);
       Optional<Map<String, Long>> checked = Optional.empty();
       if (restoreCheck) {
@@ -135,7 +145,12 @@ public final class BackupRunner {
 
   private record Dumped(long size, String sha256, int tables) {}
 
-  private Dumped dump(DumpTool tool, Path partial, Optional<String> snapshot, List<String> only)
+  private Dumped dump(
+      DumpTool tool,
+      Path partial,
+      Optional<String> snapshot,
+      List<String> only,
+      DumpContents.Reader contents)
       throws IOException, InterruptedException {
     DatabaseUrl url = target.url();
     List<String> cmd = tool.dumpCommand(binDir, url, snapshot, only);
@@ -174,6 +189,7 @@ public final class BackupRunner {
       long lastReport = 0;
       while ((n = in.read(buf)) > 0) {
         md.update(buf, 0, n);
+        contents.accept(buf, 0, n);
         bb.clear().limit(n);
         while (bb.hasRemaining()) {
           out.write(bb);

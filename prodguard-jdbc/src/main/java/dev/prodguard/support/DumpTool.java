@@ -88,6 +88,19 @@ public interface DumpTool {
   /** Quoted, qualified names of the user tables in the connection's database. */
   List<String> userTables(Connection c) throws SQLException;
 
+  /**
+   * A fresh reader of what a dump of this tool holds ({@link DumpContents}), for one dump (G9: the
+   * backup is of this database).
+   */
+  DumpContents.Reader contentsReader();
+
+  /**
+   * The tables a full dump of the connection's database must create, named as {@link
+   * DumpContents#tables()} names them: every user table, less those an extension owns (the dump
+   * creates them with the extension).
+   */
+  List<String> expectedTables(Connection c) throws SQLException;
+
   String createDatabase(String name);
 
   String dropDatabase(String name);

@@ -2,6 +2,7 @@ package dev.prodguard.support.postgresql;
 
 import dev.prodguard.db.DatabaseUrl;
 import dev.prodguard.support.Binaries;
+import dev.prodguard.support.DumpContents;
 import dev.prodguard.support.DumpTool;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -206,6 +207,33 @@ final class PgDumpTool implements DumpTool {
                 "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
                     + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
                     + " AND schemaname NOT LIKE 'pg\\_temp%' ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public DumpContents.Reader contentsReader() {
+    return new PgDumpContents();
+  }
+
+  /** Ordinary and partitioned tables outside the system schemas that no extension owns. */
+  @Override
+  public List<String> expectedTables(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT n.nspname || '.' || t.relname FROM pg_catalog.pg_class t"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+                    + " WHERE t.relkind IN ('r', 'p') AND t.relpersistence <> 't'"
+                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                    + " AND n.nspname NOT LIKE 'pg\\_%'"
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+                    + " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = t.oid"
+                    + " AND d.deptype = 'e') ORDER BY 1")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
