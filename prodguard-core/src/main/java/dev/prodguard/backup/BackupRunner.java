@@ -101,10 +101,15 @@ public final class BackupRunner {
       throws SQLException, IOException, InterruptedException {
     DumpTool tool = target.dialect().dumpTool();
     checkClient(control, tool);
-    createPrivateDirectory(directory);
     Path file = directory.resolve(baseName + tool.extension());
     Path partial = directory.resolve(baseName + tool.extension() + ".partial");
-    Files.deleteIfExists(partial);
+    try {
+      createPrivateDirectory(directory);
+      Files.deleteIfExists(partial);
+    } catch (IOException e) {
+      throw BackupWriteFailure.refusal(
+          target.name(), "create or write the backup directory", directory, e);
+    }
 
     Instant start = context.clock().instant();
     // G9: a full dump must be shown to hold this database; sync's table dumps hold no metadata
@@ -127,7 +132,11 @@ public final class BackupRunner {
             .get()
             .require(target, tool, contents, binDir, partial, tool.versionCommand(binDir).get(0));
       }
-      move(partial, file);
+      try {
+        move(partial, file);
+      } catch (IOException e) {
+        throw BackupWriteFailure.refusal(target.name(), "move the finished dump to", file, e);
+      }
       Optional<Map<String, Long>> checked = Optional.empty();
       if (restoreCheck) {
         checked = Optional.of(restoreCheck(control, tool, file, sourceCounts));
@@ -135,7 +144,11 @@ public final class BackupRunner {
       Duration took = Duration.between(start, context.clock().instant());
       return new Result(file, dumped.size, dumped.sha256, took, dumped.tables, checked);
     } finally {
-      Files.deleteIfExists(partial);
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException e) {
+        // the refusal or failure being reported says more; a leftover .partial is never used
+      }
       if (snapshotConnection != null) {
         snapshotConnection.close();
       }
@@ -204,7 +217,7 @@ public final class BackupRunner {
       out.force(true);
     } catch (IOException e) {
       p.destroyForcibly();
-      throw e;
+      throw BackupWriteFailure.refusal(target.name(), "write the dump to", partial, e);
     }
     int exit = p.waitFor();
     err.join();
