@@ -10,6 +10,7 @@ import dev.prodguard.environment.Target;
 import dev.prodguard.jdbc.FingerprintCheck;
 import dev.prodguard.support.DumpContents;
 import dev.prodguard.support.DumpTool;
+import dev.prodguard.support.RestoreCheckList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -57,7 +58,8 @@ public final class BackupRunner {
       String sha256,
       Duration duration,
       int tables,
-      Optional<Map<String, Long>> restoreCheckedCounts) {}
+      Optional<Map<String, Long>> restoreCheckedCounts,
+      List<String> restoreCheckLeftOut) {}
 
   public BackupRunner(Target target, RunContext context, Progress progress) {
     this.target = target;
@@ -138,11 +140,13 @@ public final class BackupRunner {
         throw BackupWriteFailure.refusal(target.name(), "move the finished dump to", file, e);
       }
       Optional<Map<String, Long>> checked = Optional.empty();
+      List<String> leftOut = new java.util.ArrayList<>();
       if (restoreCheck) {
-        checked = Optional.of(restoreCheck(control, tool, file, sourceCounts));
+        checked = Optional.of(restoreCheck(control, tool, file, sourceCounts, leftOut));
       }
       Duration took = Duration.between(start, context.clock().instant());
-      return new Result(file, dumped.size, dumped.sha256, took, dumped.tables, checked);
+      return new Result(
+          file, dumped.size, dumped.sha256, took, dumped.tables, checked, List.copyOf(leftOut));
     } finally {
       try {
         Files.deleteIfExists(partial);
@@ -320,8 +324,16 @@ public final class BackupRunner {
   }
 
   /** Restores into a scratch database on the same server, compares counts, drops it. */
+  /**
+   * @param leftOut receives what the check did not restore because the checking role cannot create
+   *     it (from {@link DumpTool#restoreCheckList})
+   */
   private Map<String, Long> restoreCheck(
-      Connection control, DumpTool tool, Path file, Map<String, Long> sourceCounts)
+      Connection control,
+      DumpTool tool,
+      Path file,
+      Map<String, Long> sourceCounts,
+      List<String> leftOut)
       throws SQLException, IOException, InterruptedException {
     String what = "restore-check the backup of '" + target.name() + "'";
     byte[] r = new byte[6];
@@ -338,11 +350,16 @@ public final class BackupRunner {
       if (!toc.isEmpty()) {
         ToolProcess.Result listed =
             ToolProcess.run(toc, Map.of(), tool.clearedVariablePrefixes(), Optional.empty(), 600);
-        Optional<String> selected = tool.restoreCheckList(listed.stdout());
-        if (listed.exit() == 0 && selected.isPresent()) {
-          Path p = file.resolveSibling(file.getFileName() + ".restore-list");
-          Files.writeString(p, selected.get(), StandardCharsets.UTF_8);
-          list = Optional.of(p);
+        if (listed.exit() == 0) {
+          RestoreCheckList selected = tool.restoreCheckList(listed.stdout(), control);
+          leftOut.addAll(selected.leftOut());
+          // tables of what is left out are not restored, so not compared
+          sourceCounts.keySet().removeAll(selected.tablesLeftOut());
+          if (selected.list().isPresent()) {
+            Path p = file.resolveSibling(file.getFileName() + ".restore-list");
+            Files.writeString(p, selected.list().get(), StandardCharsets.UTF_8);
+            list = Optional.of(p);
+          }
         }
       }
       List<String> cmd = tool.restoreCommand(binDir, scratchUrl, file, list);
@@ -357,7 +374,15 @@ public final class BackupRunner {
         throw new GuardRefusal(
             Guarantee.G9,
             what,
-            "the backup " + file + " does not restore: " + res.stderrTail(),
+            "the backup "
+                + file
+                + " does not restore: "
+                + res.stderrTail()
+                + (leftOut.isEmpty()
+                    ? ""
+                    : "\n(left out of the check, as the checking role cannot create them: "
+                        + String.join("; ", leftOut)
+                        + ")"),
             "investigate the dump tool's error above; the backup was not recorded");
       }
       Map<String, Long> restored;

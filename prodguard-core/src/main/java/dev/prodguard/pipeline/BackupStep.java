@@ -59,7 +59,8 @@ final class BackupStep {
                 "path", bk.path(),
                 "size", bk.size(),
                 "sha256", bk.sha256(),
-                "restore_checked", b.restoreChecked()));
+                "restore_checked", b.restoreChecked(),
+                "restore_check_left_out", b.restoreCheckLeftOut()));
         return b;
       } catch (GuardRefusal r) {
         throw trail.auditRefusal(c, target, "backup", r);
@@ -136,7 +137,8 @@ final class BackupStep {
           env,
           store.find(run.id()).orElseThrow(),
           r.tables(),
-          r.restoreCheckedCounts().isPresent());
+          r.restoreCheckedCounts().isPresent(),
+          r.restoreCheckLeftOut());
     } finally {
       PipelineGuards.release(c, d, held);
     }
