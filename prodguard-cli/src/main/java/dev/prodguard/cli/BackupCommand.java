@@ -58,6 +58,9 @@ public final class BackupCommand implements Callable<Integer> {
             + b.tables()
             + " table(s)"
             + (b.restoreChecked() ? ", restore-checked" : ""));
+    for (String left : b.restoreCheckLeftOut()) {
+      out.println("  restore check left out: " + left);
+    }
     out.println("  valid until " + r.expiresAt());
     out.println("next: prodguard deploy " + environment);
     return Main.OK;

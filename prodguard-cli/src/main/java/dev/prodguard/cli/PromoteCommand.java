@@ -85,6 +85,11 @@ public final class PromoteCommand implements Callable<Integer> {
                         + " (sha256 "
                         + b.run().backup().get().sha256()
                         + ")"));
+    p.backup()
+        .ifPresent(
+            b ->
+                b.restoreCheckLeftOut()
+                    .forEach(l -> out.println("  restore check left out: " + l)));
     p.deploy().ifPresent(d -> DeployCommand.print(out, environment, d));
     return Main.OK;
   }

@@ -8,7 +8,9 @@ import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.jdbc.FingerprintCheck;
+import dev.prodguard.support.DumpContents;
 import dev.prodguard.support.DumpTool;
+import dev.prodguard.support.RestoreCheckList;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -56,7 +58,8 @@ public final class BackupRunner {
       String sha256,
       Duration duration,
       int tables,
-      Optional<Map<String, Long>> restoreCheckedCounts) {}
+      Optional<Map<String, Long>> restoreCheckedCounts,
+      List<String> restoreCheckLeftOut) {}
 
   public BackupRunner(Target target, RunContext context, Progress progress) {
     this.target = target;
@@ -100,32 +103,56 @@ public final class BackupRunner {
       throws SQLException, IOException, InterruptedException {
     DumpTool tool = target.dialect().dumpTool();
     checkClient(control, tool);
-    createPrivateDirectory(directory);
     Path file = directory.resolve(baseName + tool.extension());
     Path partial = directory.resolve(baseName + tool.extension() + ".partial");
-    Files.deleteIfExists(partial);
+    try {
+      createPrivateDirectory(directory);
+      Files.deleteIfExists(partial);
+    } catch (IOException e) {
+      throw BackupWriteFailure.refusal(
+          target.name(), "create or write the backup directory", directory, e);
+    }
 
     Instant start = context.clock().instant();
+    // G9: a full dump must be shown to hold this database; sync's table dumps hold no metadata
+    Optional<BackupIdentity> identity =
+        tables.isEmpty() ? Optional.of(BackupIdentity.expected(control, target)) : Optional.empty();
+    DumpContents.Reader contents = tool.contentsReader();
     Connection snapshotConnection = restoreCheck ? target.connect() : null;
     try {
       Optional<String> snapshot =
           snapshotConnection == null ? Optional.empty() : tool.openSnapshot(snapshotConnection);
-      Dumped dumped = dump(tool, partial, snapshot, tables);
+      Dumped dumped = dump(tool, partial, snapshot, tables, contents);
       Map<String, Long> sourceCounts = null;
       if (snapshotConnection != null) {
         sourceCounts = counts(snapshotConnection, tool);
         snapshotConnection.rollback();
       }
       checkDump(tool, partial);
-      move(partial, file);
+      if (identity.isPresent()) {
+        identity
+            .get()
+            .require(target, tool, contents, binDir, partial, tool.versionCommand(binDir).get(0));
+      }
+      try {
+        move(partial, file);
+      } catch (IOException e) {
+        throw BackupWriteFailure.refusal(target.name(), "move the finished dump to", file, e);
+      }
       Optional<Map<String, Long>> checked = Optional.empty();
+      List<String> leftOut = new java.util.ArrayList<>();
       if (restoreCheck) {
-        checked = Optional.of(restoreCheck(control, tool, file, sourceCounts));
+        checked = Optional.of(restoreCheck(control, tool, file, sourceCounts, leftOut));
       }
       Duration took = Duration.between(start, context.clock().instant());
-      return new Result(file, dumped.size, dumped.sha256, took, dumped.tables, checked);
+      return new Result(
+          file, dumped.size, dumped.sha256, took, dumped.tables, checked, List.copyOf(leftOut));
     } finally {
-      Files.deleteIfExists(partial);
+      try {
+        Files.deleteIfExists(partial);
+      } catch (IOException e) {
+        // the refusal or failure being reported says more; a leftover .partial is never used
+      }
       if (snapshotConnection != null) {
         snapshotConnection.close();
       }
@@ -135,7 +162,12 @@ public final class BackupRunner {
 
   private record Dumped(long size, String sha256, int tables) {}
 
-  private Dumped dump(DumpTool tool, Path partial, Optional<String> snapshot, List<String> only)
+  private Dumped dump(
+      DumpTool tool,
+      Path partial,
+      Optional<String> snapshot,
+      List<String> only,
+      DumpContents.Reader contents)
       throws IOException, InterruptedException {
     DatabaseUrl url = target.url();
     List<String> cmd = tool.dumpCommand(binDir, url, snapshot, only);
@@ -174,6 +206,7 @@ public final class BackupRunner {
       long lastReport = 0;
       while ((n = in.read(buf)) > 0) {
         md.update(buf, 0, n);
+        contents.accept(buf, 0, n);
         bb.clear().limit(n);
         while (bb.hasRemaining()) {
           out.write(bb);
@@ -188,7 +221,7 @@ public final class BackupRunner {
       out.force(true);
     } catch (IOException e) {
       p.destroyForcibly();
-      throw e;
+      throw BackupWriteFailure.refusal(target.name(), "write the dump to", partial, e);
     }
     int exit = p.waitFor();
     err.join();
@@ -291,8 +324,16 @@ public final class BackupRunner {
   }
 
   /** Restores into a scratch database on the same server, compares counts, drops it. */
+  /**
+   * @param leftOut receives what the check did not restore because the checking role cannot create
+   *     it (from {@link DumpTool#restoreCheckList})
+   */
   private Map<String, Long> restoreCheck(
-      Connection control, DumpTool tool, Path file, Map<String, Long> sourceCounts)
+      Connection control,
+      DumpTool tool,
+      Path file,
+      Map<String, Long> sourceCounts,
+      List<String> leftOut)
       throws SQLException, IOException, InterruptedException {
     String what = "restore-check the backup of '" + target.name() + "'";
     byte[] r = new byte[6];
@@ -309,11 +350,16 @@ public final class BackupRunner {
       if (!toc.isEmpty()) {
         ToolProcess.Result listed =
             ToolProcess.run(toc, Map.of(), tool.clearedVariablePrefixes(), Optional.empty(), 600);
-        Optional<String> selected = tool.restoreCheckList(listed.stdout());
-        if (listed.exit() == 0 && selected.isPresent()) {
-          Path p = file.resolveSibling(file.getFileName() + ".restore-list");
-          Files.writeString(p, selected.get(), StandardCharsets.UTF_8);
-          list = Optional.of(p);
+        if (listed.exit() == 0) {
+          RestoreCheckList selected = tool.restoreCheckList(listed.stdout(), control);
+          leftOut.addAll(selected.leftOut());
+          // tables of what is left out are not restored, so not compared
+          sourceCounts.keySet().removeAll(selected.tablesLeftOut());
+          if (selected.list().isPresent()) {
+            Path p = file.resolveSibling(file.getFileName() + ".restore-list");
+            Files.writeString(p, selected.list().get(), StandardCharsets.UTF_8);
+            list = Optional.of(p);
+          }
         }
       }
       List<String> cmd = tool.restoreCommand(binDir, scratchUrl, file, list);
@@ -328,7 +374,15 @@ public final class BackupRunner {
         throw new GuardRefusal(
             Guarantee.G9,
             what,
-            "the backup " + file + " does not restore: " + res.stderrTail(),
+            "the backup "
+                + file
+                + " does not restore: "
+                + res.stderrTail()
+                + (leftOut.isEmpty()
+                    ? ""
+                    : "\n(left out of the check, as the checking role cannot create them: "
+                        + String.join("; ", leftOut)
+                        + ")"),
             "investigate the dump tool's error above; the backup was not recorded");
       }
       Map<String, Long> restored;

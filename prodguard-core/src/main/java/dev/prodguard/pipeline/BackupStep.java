@@ -59,7 +59,8 @@ final class BackupStep {
                 "path", bk.path(),
                 "size", bk.size(),
                 "sha256", bk.sha256(),
-                "restore_checked", b.restoreChecked()));
+                "restore_checked", b.restoreChecked(),
+                "restore_check_left_out", b.restoreCheckLeftOut()));
         return b;
       } catch (GuardRefusal r) {
         throw trail.auditRefusal(c, target, "backup", r);
@@ -79,12 +80,11 @@ final class BackupStep {
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
     guards.reapStale(c, d, store);
-    if (!DeployLock.tryAcquire(c, d)) {
-      throw guards.lockHeld(c, d, store, env, what);
-    }
+    PipelineGuards.Held held = guards.lock(c, d, store, env, what);
     try {
       Run run = guards.select(store, env, runId, what, "backup");
       Instant now = s.now();
+      store.claim(run.id(), held.session(), context.hostName(), now);
       switch (run.status()) {
         case VERIFIED -> {}
         case BACKED_UP ->
@@ -137,9 +137,10 @@ final class BackupStep {
           env,
           store.find(run.id()).orElseThrow(),
           r.tables(),
-          r.restoreCheckedCounts().isPresent());
+          r.restoreCheckedCounts().isPresent(),
+          r.restoreCheckLeftOut());
     } finally {
-      guards.releaseQuietly(c, d);
+      PipelineGuards.release(c, d, held);
     }
   }
 }

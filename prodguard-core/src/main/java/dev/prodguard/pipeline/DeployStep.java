@@ -103,10 +103,8 @@ final class DeployStep {
       guards.requireGuards(c, target, what);
     }
     RunStore store = new RunStore(c, d);
-    String session = DeployLock.sessionId(c, d);
-    if (!DeployLock.tryAcquire(c, d)) {
-      throw guards.lockHeld(c, d, store, env, what);
-    }
+    PipelineGuards.Held held = guards.lock(c, d, store, env, what);
+    String session = held.session();
     try {
       // Holding the lock: any run still 'deploying' belongs to a deploy that died.
       Instant reapedAt = s.now();
@@ -163,7 +161,7 @@ final class DeployStep {
       run = store.find(run.id()).orElseThrow();
       return execute(target, files, set, run, store, c, token, tokenSha);
     } finally {
-      guards.releaseQuietly(c, d);
+      PipelineGuards.release(c, d, held);
     }
   }
 
@@ -360,27 +358,66 @@ final class DeployStep {
       String cause,
       Leftovers.Outcome state,
       String receipt,
-      RuntimeException e)
-      throws SQLException {
-    String message =
+      RuntimeException e) {
+    Optional<String> lost = connectionLost(e);
+    String head =
         "deploy of run "
             + run.id()
             + " to '"
             + run.environment()
             + "' failed: "
+            + lost.map(l -> l + "\n").orElse("")
             + cause
-            + state.account()
-            + "\nThe run is now 'failed'. "
-            + (state.nothingLeft()
-                ? "Nothing of the failed migration remains; fix it and start over with prodguard"
-                    + " verify "
-                    + run.environment()
-                : "If the database is left inconsistent, "
-                    + run.backupNote()
-                    + ".\nThen fix the migration and start over with prodguard verify "
-                    + run.environment());
-    store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());
+            + state.account();
+    String next =
+        state.nothingLeft() && lost.isEmpty()
+            ? "Nothing of the failed migration remains; fix it and start over with prodguard"
+                + " verify "
+                + run.environment()
+            : "If the database is left inconsistent, "
+                + run.backupNote()
+                + ".\nThen fix the cause and start over with prodguard verify "
+                + run.environment();
+    String message = head + "\nThe run is now 'failed'. " + next;
+    try {
+      store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());
+    } catch (SQLException | RuntimeException x) {
+      // the control connection went with the others: the next status or verify marks the run
+      // failed (its deploy lock died with the connection); the account of what to do stands
+      message =
+          head
+              + "\nprodguard could not record the run as 'failed' ("
+              + StepContext.describe(x)
+              + "); the next prodguard status or verify of '"
+              + run.environment()
+              + "' does. "
+              + next;
+    }
     return new DeployFailure(run.id(), message, e);
+  }
+
+  /**
+   * The sentence for a failure whose cause is a lost connection (SQL state class 08, connection
+   * exception, or 57, operator intervention: a server that shut down or crashed, a session ended),
+   * empty otherwise.
+   */
+  static Optional<String> connectionLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException x && x.getSQLState() != null) {
+        String state = x.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57")) {
+          return Optional.of(
+              "the connection to the database was lost while the migrations ran (SQL state "
+                  + state
+                  + ": "
+                  + x.getMessage()
+                  + "): the server crashed, restarted or ended the session, or the network"
+                  + " failed. What the server applied before is kept, what it ran at that moment"
+                  + " was rolled back if it was in a transaction.");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

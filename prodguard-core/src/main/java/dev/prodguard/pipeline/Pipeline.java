@@ -4,6 +4,7 @@ import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
 import dev.prodguard.migration.MigrationEngine;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -66,10 +67,15 @@ public final class Pipeline {
    * malformed contract is a configuration error here, before anything connects.
    */
   private StepContext steps() {
+    return steps(Optional.empty());
+  }
+
+  private StepContext steps(Optional<String> promoteLock) {
     if (reviewing == null) {
       reviewing = engine.reviewing(HistoryEntries.of(config));
     }
-    return new StepContext(config, context, reviewing, analyzer, registrar, progress, verifiedCi);
+    return new StepContext(
+        config, context, reviewing, analyzer, registrar, progress, verifiedCi, promoteLock);
   }
 
   public Results.Verify verify(String env) throws SQLException {
@@ -85,17 +91,28 @@ public final class Pipeline {
     return new DeployStep(steps()).deploy(env, runId);
   }
 
-  /** verify, backup and deploy of the run verify records, one after the other. */
+  /**
+   * verify, backup and deploy of the run verify records, one after the other, under one deploy lock
+   * (G8) taken before verify and held until deploy ends: of concurrent promotes exactly one runs,
+   * and the others are refused naming its run, instead of each verify superseding another's run.
+   */
   public Results.Promote promote(String env)
       throws SQLException, IOException, InterruptedException {
-    Results.Verify v = verify(env);
-    if (v.upToDate()) {
-      return new Results.Promote(v, Optional.empty(), Optional.empty());
+    StepContext s = steps();
+    String what = "promote " + env;
+    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
+    try (Target.Checked lock = target.open()) {
+      String session = new PipelineGuards(s).promoteLock(lock.connection(), target, env, what);
+      StepContext held = steps(Optional.of(session));
+      Results.Verify v = new VerifyStep(held).verify(env);
+      if (v.upToDate()) {
+        return new Results.Promote(v, Optional.empty(), Optional.empty());
+      }
+      Optional<String> id = Optional.of(v.run().orElseThrow().id());
+      Results.Backup b = new BackupStep(held).backup(env, id);
+      Results.Deploy d = new DeployStep(held).deploy(env, id);
+      return new Results.Promote(v, Optional.of(b), Optional.of(d));
     }
-    Optional<String> id = Optional.of(v.run().orElseThrow().id());
-    Results.Backup b = backup(env, id);
-    Results.Deploy d = deploy(env, id);
-    return new Results.Promote(v, Optional.of(b), Optional.of(d));
   }
 
   /** {@code drift show ENV}: the schema now against the last deploy's, read-only (G7). */

@@ -441,38 +441,118 @@ final class PipelineGuards {
         + r.backupNote();
   }
 
+  /**
+   * Refuses while another session holds the deploy lock; a promote's own lock (held by this process
+   * for its whole run) is not another's.
+   */
   void refuseWhileLocked(Connection c, DatabaseSupport d, RunStore store, String env, String what)
       throws SQLException {
     Optional<String> holder = DeployLock.holder(c, d);
-    if (holder.isPresent()) {
+    if (holder.isPresent() && !holder.equals(s.promoteLock)) {
       throw lockHeld(c, d, store, env, what);
     }
+    if (s.promoteLock.isPresent() && !holder.equals(s.promoteLock)) {
+      throw promoteLockLost(env, what);
+    }
   }
+
+  /** The deploy lock as a step holds it: its own, or the promote's this process already holds. */
+  record Held(String session, boolean own) {}
+
+  /**
+   * G8: takes the deploy lock for a step on {@code c}, or, inside a promote, checks that the
+   * promote still holds it (it was taken before verify). Refuses when another session holds it.
+   */
+  Held lock(Connection c, DatabaseSupport d, RunStore store, String env, String what)
+      throws SQLException {
+    if (s.promoteLock.isPresent()) {
+      if (!DeployLock.holder(c, d).equals(s.promoteLock)) {
+        throw promoteLockLost(env, what);
+      }
+      return new Held(s.promoteLock.get(), false);
+    }
+    String session = DeployLock.sessionId(c, d);
+    if (!DeployLock.tryAcquire(c, d)) {
+      throw lockHeld(c, d, store, env, what);
+    }
+    return new Held(session, true);
+  }
+
+  /**
+   * G8 for {@code promote}: takes the deploy lock on {@code c} (a connection of its own, held until
+   * the promote ends) before verify, so that no other pipeline supersedes this promote's run or
+   * takes the lock between its steps; returns the session that holds it. Refused, and audited,
+   * naming the run of whoever holds it.
+   */
+  String promoteLock(Connection c, Target target, String env, String what) throws SQLException {
+    DatabaseSupport d = target.dialect();
+    try {
+      dev.prodguard.guard.PipelineSchema.ensure(c, d);
+      RunStore store = new RunStore(c, d);
+      reapStale(c, d, store);
+      String session = DeployLock.sessionId(c, d);
+      if (!DeployLock.tryAcquire(c, d)) {
+        throw lockHeld(c, d, store, env, what);
+      }
+      return session;
+    } catch (GuardRefusal r) {
+      throw trail.auditRefusal(c, target, "promote", r);
+    }
+  }
+
+  /** Releases a lock the step took itself; a promote's lock stays held until the promote ends. */
+  static void release(Connection c, DatabaseSupport d, Held held) {
+    if (held.own()) {
+      releaseQuietly(c, d);
+    }
+  }
+
+  private GuardRefusal promoteLockLost(String env, String what) {
+    return new GuardRefusal(
+        Guarantee.G8,
+        what,
+        "this promote no longer holds the deploy lock of '"
+            + env
+            + "' it took before verify (its connection "
+            + s.promoteLock.orElse("?")
+            + " ended): another pipeline may be running",
+        "start over: prodguard promote "
+            + env
+            + " (prodguard status "
+            + env
+            + " shows the holder)");
+  }
+
+  /** How long a refused step waits for a promote that holds the lock to record its run. */
+  static final java.time.Duration HOLDER_RUN_WAIT = java.time.Duration.ofSeconds(30);
 
   GuardRefusal lockHeld(Connection c, DatabaseSupport d, RunStore store, String env, String what)
       throws SQLException {
     Optional<String> holder = DeployLock.holder(c, d);
     Optional<Run> run = holderRun(store, holder);
+    // A promote holds the lock from before its verify records the run: wait briefly to name it.
+    long deadline = System.nanoTime() + HOLDER_RUN_WAIT.toNanos();
+    while (run.isEmpty() && holder.isPresent() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      Optional<String> now = DeployLock.holder(c, d);
+      if (!now.equals(holder)) {
+        break;
+      }
+      run = holderRun(store, holder);
+    }
     String why =
-        run.map(
-                r ->
-                    "another deploy of '"
-                        + env
-                        + "' is in progress: run "
-                        + r.id()
-                        + " by "
-                        + r.ciSubject()
-                        + " since "
-                        + r.deployStartedAt().map(Instant::toString).orElse("?")
-                        + " (session "
-                        + holder.orElse("?")
-                        + ")")
+        run.map(r -> holding(r, env, holder))
             .orElse(
                 "the deploy lock of '"
                     + env
                     + "' is held by session "
                     + holder.orElse("(released just now)")
-                    + " (a backup, or a deploy that is starting)");
+                    + " (a backup, a promote, or a deploy that is starting)");
     return new GuardRefusal(
         Guarantee.G8,
         what,
@@ -482,13 +562,51 @@ final class PipelineGuards {
             + " shows the holder); a deploy that dies releases the lock with its connection");
   }
 
+  private static String holding(Run r, String env, Optional<String> holder) {
+    if (r.status() == RunStatus.DEPLOYING) {
+      return "another deploy of '"
+          + env
+          + "' is in progress: run "
+          + r.id()
+          + " by "
+          + r.ciSubject()
+          + " since "
+          + r.deployStartedAt().map(Instant::toString).orElse("?")
+          + " (session "
+          + holder.orElse("?")
+          + ")";
+    }
+    return "another pipeline of '"
+        + env
+        + "' holds the deploy lock: run "
+        + r.id()
+        + " ("
+        + r.status().db()
+        + ", verified at "
+        + r.verifiedAt()
+        + " by "
+        + r.ciSubject()
+        + "; session "
+        + holder.orElse("?")
+        + ") is being promoted or backed up";
+  }
+
+  /**
+   * The run whose step holds the deploy lock: a deploying run owns it; a promote (from before its
+   * backup) or a backup records its lock session on its open run as well.
+   */
   static Optional<Run> holderRun(RunStore store, Optional<String> holder) throws SQLException {
     if (holder.isEmpty()) {
       return Optional.empty();
     }
-    return store.withStatus(RunStatus.DEPLOYING).stream()
-        .filter(r -> holder.equals(r.deploySession()))
-        .findFirst();
+    Optional<Run> deploying =
+        store.withStatus(RunStatus.DEPLOYING).stream()
+            .filter(r -> holder.equals(r.deploySession()))
+            .findFirst();
+    if (deploying.isPresent()) {
+      return deploying;
+    }
+    return store.openHeldBy(holder.get());
   }
 
   static void releaseQuietly(Connection c, DatabaseSupport d) {

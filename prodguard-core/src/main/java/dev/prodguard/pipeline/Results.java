@@ -41,8 +41,16 @@ public final class Results {
     }
   }
 
-  /** {@code backup}. */
-  public record Backup(String environment, Run run, int tables, boolean restoreChecked) {
+  /**
+   * {@code backup}; {@code restoreCheckLeftOut}: what the restore check did not restore because the
+   * checking role cannot create it (one line each, with why).
+   */
+  public record Backup(
+      String environment,
+      Run run,
+      int tables,
+      boolean restoreChecked,
+      List<String> restoreCheckLeftOut) {
     public Map<String, Object> toJson() {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("command", "backup");
@@ -51,6 +59,7 @@ public final class Results {
       putRun(j, run);
       j.put("tables", tables);
       j.put("restore_checked", restoreChecked);
+      j.put("restore_check_left_out", restoreCheckLeftOut);
       return j;
     }
   }

@@ -117,6 +117,33 @@ public final class RunStore {
         environment);
   }
 
+  /**
+   * G8: records on an open run that {@code session} holds the deploy lock for it (a promote from
+   * its verify on, a backup while it dumps), so that a step refused by the lock can name the run.
+   */
+  public boolean claim(String id, String session, String host, Instant now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prodguard_run SET deploy_session = ?, deploy_host = ?, updated_at = ?"
+                + " WHERE id = ? AND status IN ('verified', 'backed_up')")) {
+      ps.setString(1, session);
+      ps.setString(2, host);
+      setTime(ps, 3, now);
+      ps.setString(4, id);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** The newest open run that {@link #claim} recorded for {@code session}. */
+  public Optional<Run> openHeldBy(String session) throws SQLException {
+    List<Run> runs =
+        query(
+            "WHERE deploy_session = ? AND status IN ('verified', 'backed_up')"
+                + " ORDER BY created_at DESC LIMIT 1",
+            session);
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
+  }
+
   /** verified -> backed_up. */
   public boolean markBackedUp(String id, Run.Backup b, Instant expiresAt, Instant now)
       throws SQLException {

@@ -30,6 +30,12 @@ final class StepContext {
   final Progress progress;
   final Optional<CiIdentity> verifiedCi;
 
+  /**
+   * G8 for {@code promote}: the session of this process's control connection that took the deploy
+   * lock before verify and holds it until deploy ends; empty for a single step.
+   */
+  final Optional<String> promoteLock;
+
   StepContext(
       ProdguardConfig config,
       RunContext context,
@@ -37,7 +43,8 @@ final class StepContext {
       MigrationAnalyzer analyzer,
       SessionRegistrar registrar,
       Progress progress,
-      Optional<CiIdentity> verifiedCi) {
+      Optional<CiIdentity> verifiedCi,
+      Optional<String> promoteLock) {
     this.config = config;
     this.context = context;
     this.engine = engine;
@@ -45,6 +52,7 @@ final class StepContext {
     this.registrar = registrar;
     this.progress = progress;
     this.verifiedCi = verifiedCi;
+    this.promoteLock = promoteLock;
   }
 
   /** G1 (unless proven once for the process), the URL and G3 for {@code env}; see Target. */

@@ -99,6 +99,10 @@ final class VerifyStep {
       store.markExpired(open.id(), open.status(), "superseded by run " + id, now);
     }
     store.insert(run);
+    if (s.promoteLock.isPresent()) {
+      // G8: a promote holds the deploy lock from here to its deploy; a refused step names this run
+      store.claim(id, s.promoteLock.get(), context.hostName(), now);
+    }
     return new Results.Verify(env, store.find(id), set, invalid);
   }
 }

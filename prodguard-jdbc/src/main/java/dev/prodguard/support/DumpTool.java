@@ -68,12 +68,15 @@ public interface DumpTool {
       Optional<Path> binDir, DatabaseUrl url, Path dump, Optional<Path> list);
 
   /**
-   * The restore check's table of contents, from the full one ({@link #listCommand} output), or
-   * empty to restore everything. PostgreSQL leaves out event triggers: only a superuser may create
-   * them (prodguard's DDL guard, G6), and they play no part in the check.
+   * The restore check's entries, from the full table of contents ({@link #listCommand} output) and
+   * the source database as the checking role sees it ({@code c}, connected as the role the restore
+   * runs as). Leaves out, and says so, every object that role cannot create: on PostgreSQL event
+   * triggers (prodguard's DDL guard, G6), and for a role that is not a superuser extensions that
+   * are not trusted (pg_stat_statements), functions in untrusted languages (C, plpython3u) and
+   * subscriptions. None of them holds the data the check compares.
    */
-  default Optional<String> restoreCheckList(String toc) {
-    return Optional.empty();
+  default RestoreCheckList restoreCheckList(String toc, Connection c) throws SQLException {
+    return RestoreCheckList.everything();
   }
 
   /** The restore command reads the dump on standard input. */
@@ -87,6 +90,19 @@ public interface DumpTool {
 
   /** Quoted, qualified names of the user tables in the connection's database. */
   List<String> userTables(Connection c) throws SQLException;
+
+  /**
+   * A fresh reader of what a dump of this tool holds ({@link DumpContents}), for one dump (G9: the
+   * backup is of this database).
+   */
+  DumpContents.Reader contentsReader();
+
+  /**
+   * The tables a full dump of the connection's database must create, named as {@link
+   * DumpContents#tables()} names them: every user table, less those an extension owns (the dump
+   * creates them with the extension).
+   */
+  List<String> expectedTables(Connection c) throws SQLException;
 
   String createDatabase(String name);
 

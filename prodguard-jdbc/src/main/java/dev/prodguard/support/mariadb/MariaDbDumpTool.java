@@ -2,6 +2,7 @@ package dev.prodguard.support.mariadb;
 
 import dev.prodguard.db.DatabaseUrl;
 import dev.prodguard.support.Binaries;
+import dev.prodguard.support.DumpContents;
 import dev.prodguard.support.DumpTool;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -163,6 +164,26 @@ final class MariaDbDumpTool implements DumpTool {
                     + " AND table_type = 'BASE TABLE' ORDER BY 1")) {
       while (rs.next()) {
         out.add(MariaDbSupport.INSTANCE.quote(rs.getString(1)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public DumpContents.Reader contentsReader() {
+    return new MariaDbDumpContents();
+  }
+
+  @Override
+  public List<String> expectedTables(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()"
+                    + " AND table_type = 'BASE TABLE' ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
       }
     }
     return out;

@@ -2,17 +2,21 @@ package dev.prodguard.support.postgresql;
 
 import dev.prodguard.db.DatabaseUrl;
 import dev.prodguard.support.Binaries;
+import dev.prodguard.support.DumpContents;
 import dev.prodguard.support.DumpTool;
+import dev.prodguard.support.RestoreCheckList;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -168,17 +172,144 @@ final class PgDumpTool implements DumpTool {
     return cmd;
   }
 
-  /** Comments out EVENT TRIGGER entries (';' starts a comment in a pg_restore list). */
+  /**
+   * Comments out (';' starts a comment in a pg_restore list) the entries the checking role cannot
+   * create: EVENT TRIGGER always (prodguard's DDL guard; nothing the check compares), and for a
+   * role that is not a superuser: EXTENSION (and its COMMENT) of an extension that is not trusted,
+   * FUNCTION and PROCEDURE in an untrusted language, SUBSCRIPTION. Read from the source database's
+   * catalog: {@code pg_available_extension_versions.trusted}, {@code pg_language.lanpltrusted}.
+   */
   @Override
-  public Optional<String> restoreCheckList(String toc) {
+  public RestoreCheckList restoreCheckList(String toc, Connection c) throws SQLException {
+    boolean superuser =
+        bool(c, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user");
+    Set<String> extensions = new HashSet<>();
+    Set<String> functions = new HashSet<>();
+    Set<String> tables = new HashSet<>();
+    if (!superuser) {
+      extensions.addAll(
+          strings(
+              c,
+              "SELECT e.extname FROM pg_catalog.pg_extension e WHERE NOT EXISTS (SELECT 1 FROM"
+                  + " pg_catalog.pg_available_extension_versions v WHERE v.name = e.extname AND"
+                  + " v.version = e.extversion AND (v.trusted OR NOT v.superuser))"));
+      functions.addAll(
+          strings(
+              c,
+              "SELECT n.nspname || ' ' || p.proname FROM pg_catalog.pg_proc p"
+                  + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+                  + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+                  + " WHERE NOT l.lanpltrusted AND l.lanname <> 'internal'"
+                  + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                  + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid ="
+                  + " 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')"));
+      for (String ext : extensions) {
+        tables.addAll(extensionTables(c, ext));
+      }
+    }
     StringBuilder sb = new StringBuilder();
+    List<String> leftOut = new ArrayList<>();
     for (String line : toc.split("\n", -1)) {
-      if (!line.startsWith(";") && line.contains(" EVENT TRIGGER ")) {
+      Optional<String> why =
+          line.startsWith(";")
+              ? Optional.empty()
+              : leaveOut(line, extensions, functions, superuser);
+      if (why.isPresent()) {
         sb.append(';');
+        leftOut.add(why.get());
       }
       sb.append(line).append('\n');
     }
-    return Optional.of(sb.toString());
+    return new RestoreCheckList(Optional.of(sb.toString()), leftOut, tables);
+  }
+
+  private static final Pattern TOC_ENTRY = Pattern.compile("^\\d+; \\d+ \\d+ (.+)$");
+
+  private static Optional<String> leaveOut(
+      String line, Set<String> extensions, Set<String> functions, boolean superuser) {
+    Matcher m = TOC_ENTRY.matcher(line);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    String entry = m.group(1);
+    if (entry.startsWith("EVENT TRIGGER ")) {
+      return Optional.of(
+          "event trigger " + words(entry, 3) + " (prodguard's DDL guard needs a superuser)");
+    }
+    if (superuser) {
+      return Optional.empty();
+    }
+    for (String ext : extensions) {
+      if (entry.equals("EXTENSION - " + ext + " ") || entry.equals("EXTENSION - " + ext)) {
+        return Optional.of("extension " + ext + " (not trusted: only a superuser may create it)");
+      }
+      if (entry.startsWith("COMMENT - EXTENSION " + ext)) {
+        return Optional.of("the comment on extension " + ext);
+      }
+    }
+    for (String kind : new String[] {"FUNCTION ", "PROCEDURE "}) {
+      if (entry.startsWith(kind)) {
+        String rest = entry.substring(kind.length());
+        int paren = rest.indexOf('(');
+        String schemaAndName = paren < 0 ? rest : rest.substring(0, paren);
+        if (functions.contains(schemaAndName)) {
+          return Optional.of(
+              kind.strip().toLowerCase(java.util.Locale.ROOT)
+                  + " "
+                  + schemaAndName.replace(' ', '.')
+                  + " (untrusted language: only a superuser may create it)");
+        }
+      }
+    }
+    if (entry.startsWith("SUBSCRIPTION ")) {
+      return Optional.of("subscription " + words(entry, 2) + " (only a superuser may create it)");
+    }
+    return Optional.empty();
+  }
+
+  /** The name in a TOC entry "KIND [KIND2] schema name owner": the word after {@code skip}. */
+  private static String words(String entry, int skip) {
+    String[] w = entry.split(" ");
+    return w.length > skip ? w[skip] : entry;
+  }
+
+  private static List<String> extensionTables(Connection c, String extension) throws SQLException {
+    try (java.sql.PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.relname)"
+                + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid"
+                + " JOIN pg_catalog.pg_class t ON t.oid = d.objid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+                + " WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass"
+                + " AND d.classid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'e'"
+                + " AND t.relkind IN ('r', 'p') AND e.extname = ?")) {
+      ps.setString(1, extension);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static boolean bool(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  private static List<String> strings(Connection c, String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   @Override
@@ -206,6 +337,33 @@ final class PgDumpTool implements DumpTool {
                 "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables"
                     + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
                     + " AND schemaname NOT LIKE 'pg\\_temp%' ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public DumpContents.Reader contentsReader() {
+    return new PgDumpContents();
+  }
+
+  /** Ordinary and partitioned tables outside the system schemas that no extension owns. */
+  @Override
+  public List<String> expectedTables(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT n.nspname || '.' || t.relname FROM pg_catalog.pg_class t"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+                    + " WHERE t.relkind IN ('r', 'p') AND t.relpersistence <> 't'"
+                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                    + " AND n.nspname NOT LIKE 'pg\\_%'"
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+                    + " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = t.oid"
+                    + " AND d.deptype = 'e') ORDER BY 1")) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
