@@ -23,7 +23,8 @@ public record ProdguardConfig(
     CiConfig ci,
     Pipeline pipeline,
     Backup backup,
-    Guards guards) {
+    Guards guards,
+    Placeholders placeholders) {
 
   public ProdguardConfig {
     environments =
@@ -39,6 +40,19 @@ public record ProdguardConfig(
   public record Pipeline(Duration verificationTtl, Duration backupTtl, Duration lockWaitTimeout) {
     /** Default of {@code pipeline.lock-wait-timeout}. */
     public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofMinutes(5);
+  }
+
+  /**
+   * {@code migrations.placeholders} and the placeholder syntax, as Flyway's {@code placeholders},
+   * {@code placeholderPrefix} and {@code placeholderSuffix}: values stay unresolved ({@code ${VAR}}
+   * is read from the environment when the migrations are read).
+   */
+  public record Placeholders(String prefix, String suffix, Map<String, ConfigValue> values) {
+    public static final Placeholders NONE = new Placeholders("${", "}", Map.of());
+
+    public Placeholders {
+      values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    }
   }
 
   /** {@code backup:} where dumps go and whether to restore-check them. */

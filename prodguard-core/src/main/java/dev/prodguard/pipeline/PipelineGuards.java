@@ -75,6 +75,15 @@ final class PipelineGuards {
       MigrationSet set, MigrationFiles files, Target target, String what) {
     MigrationSources sources = engine.discover(files, target.dialect().kind());
     MigrationAnalyzer.Analysis analysis = analyzer.analyse(set, sources, target);
+    if (!analysis.deployFailures().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the deploy would fail: the migration tool or the server will refuse these pending"
+              + " migrations, whatever the database holds:\n- "
+              + String.join("\n- ", analysis.deployFailures()),
+          "fix each file as its 'fix' says and push again (a contract entry cannot change this)");
+    }
     if (!analysis.refusals().isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G4,

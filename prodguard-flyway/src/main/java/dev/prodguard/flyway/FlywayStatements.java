@@ -3,19 +3,25 @@ package dev.prodguard.flyway;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.Placeholders;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.Configuration;
+import org.flywaydb.core.api.resource.LoadableResource;
 import org.flywaydb.core.internal.database.DatabaseType;
 import org.flywaydb.core.internal.database.base.Database;
 import org.flywaydb.core.internal.parser.Parser;
 import org.flywaydb.core.internal.parser.ParsingContext;
 import org.flywaydb.core.internal.resource.ResourceName;
+import org.flywaydb.core.internal.sqlscript.SqlScriptMetadata;
 import org.flywaydb.core.internal.sqlscript.SqlStatement;
 import org.flywaydb.core.internal.sqlscript.SqlStatementIterator;
 import org.flywaydb.database.mysql.mariadb.MariaDBDatabaseType;
@@ -37,36 +43,69 @@ final class FlywayStatements {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The placeholders Flyway's {@code ParsingContext} fills from the database and the run. */
-  private static final List<String> BUILT_IN =
-      List.of(
-          "defaultSchema",
-          "user",
-          "database",
-          "timestamp",
-          "filename",
-          "workingDirectory",
-          "table",
-          "environment");
+  private static final List<String> BUILT_IN = PlaceholderText.BUILT_IN;
+
+  /**
+   * A statement Flyway's PostgreSQL parser calls non-transactional only because it could not ask
+   * the database for its version: {@code ALTER TYPE ... ADD VALUE}, which PostgreSQL 12 and later
+   * run in a transaction, as Flyway decides at migrate time on those servers.
+   */
+  private static final Pattern ALTER_TYPE =
+      Pattern.compile("(?is)^(\\s|--[^\n]*(\n|$)|/\\*.*?\\*/)*ALTER\\s+TYPE\\b.*");
 
   private FlywayStatements() {}
 
   static EngineStatements split(
       Configuration configuration, MigrationFile file, DatabaseKind kind) {
+    return split(
+        configuration,
+        null,
+        new SnapshotResources.Resource(file, StandardCharsets.UTF_8),
+        Placeholders.NONE,
+        kind);
+  }
+
+  /**
+   * Flyway's statements for {@code script} with its script configuration {@code conf} (null when
+   * there is none), read by Flyway's own {@code SqlScriptMetadata}, and the placeholders of the
+   * run: known values come with {@code configuration}, unknown ones are parsed with a stand-in and
+   * given back as {@code ${name}}, as {@link PlaceholderText} writes them.
+   */
+  static EngineStatements split(
+      Configuration configuration,
+      LoadableResource conf,
+      LoadableResource script,
+      Placeholders placeholders,
+      DatabaseKind kind) {
     DatabaseType type =
         kind == DatabaseKind.POSTGRESQL ? new PostgreSQLDatabaseType() : new MariaDBDatabaseType();
-    StandIns context = new StandIns(configuration);
+    StandIns context = new StandIns(configuration, placeholders.unknown().keySet());
     Parser parser = type.createParser(configuration, configuration.getResourceProvider(), context);
     List<EngineStatements.Statement> out = new ArrayList<>();
-    try (SqlStatementIterator it = parser.parse(new SnapshotResources.Resource(file))) {
+    SqlScriptMetadata metadata;
+    try {
+      metadata = SqlScriptMetadata.fromResource(conf, null, configuration);
+    } catch (FlywayException e) {
+      return EngineStatements.failed(message(e));
+    }
+    try (SqlStatementIterator it = parser.parse(script, metadata)) {
       while (it.hasNext()) {
         SqlStatement s = it.next();
-        out.add(new EngineStatements.Statement(s.getLineNumber(), context.restore(s.getSql())));
+        boolean transactional =
+            s.canExecuteInTransaction() || ALTER_TYPE.matcher(s.getSql()).matches();
+        out.add(
+            new EngineStatements.Statement(
+                s.getLineNumber(), context.restore(s.getSql()), transactional));
       }
     } catch (FlywayException e) {
-      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return EngineStatements.failed(FlywayMigrationEngine.withoutLooseningHints(m).strip());
+      return EngineStatements.failed(message(e));
     }
-    return EngineStatements.of(out);
+    return EngineStatements.of(out, Optional.ofNullable(metadata.executeInTransaction()));
+  }
+
+  private static String message(FlywayException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return FlywayMigrationEngine.withoutLooseningHints(m).strip();
   }
 
   /**
@@ -85,7 +124,7 @@ final class FlywayStatements {
     private final Map<String, String> originals = new LinkedHashMap<>();
     private final String marker;
 
-    StandIns(Configuration c) {
+    StandIns(Configuration c, java.util.Collection<String> unknown) {
       byte[] nonce = new byte[6];
       RANDOM.nextBytes(nonce);
       marker = "prodguard_placeholder_" + HexFormat.of().formatHex(nonce) + "_";
@@ -93,7 +132,14 @@ final class FlywayStatements {
         String name = "flyway" + c.getPlaceholderSeparator() + BUILT_IN.get(i);
         String standIn = marker + i;
         getPlaceholders().put(name, standIn);
-        originals.put(standIn, c.getPlaceholderPrefix() + name + c.getPlaceholderSuffix());
+        // as PlaceholderText writes built-ins, whatever the configured prefix and suffix
+        originals.put(standIn, "${flyway:" + BUILT_IN.get(i) + "}");
+      }
+      int i = BUILT_IN.size();
+      for (String name : unknown) {
+        String standIn = marker + i++;
+        getPlaceholders().put(name, standIn);
+        originals.put(standIn, "${" + name + "}");
       }
     }
 
