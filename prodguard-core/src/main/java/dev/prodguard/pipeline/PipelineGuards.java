@@ -10,6 +10,7 @@ import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.SchemaGrants;
@@ -51,6 +52,9 @@ final class PipelineGuards {
    */
   MigrationSet currentSet(Target target, MigrationFiles files, String what, boolean validate) {
     DataSource reading = TargetDataSource.reading(target);
+    if (validate) {
+      refuseNamesTheEngineRefuses(target, files, what);
+    }
     List<String> problems = validate ? engine.validate(files, reading) : List.of();
     if (!problems.isEmpty()) {
       throw new GuardRefusal(
@@ -68,6 +72,28 @@ final class PipelineGuards {
         engine.pending(files, reading),
         engine.discover(files, target.dialect().kind()).callbacks(),
         files);
+  }
+
+  /**
+   * G7: a file the engine refuses for its name (Flyway: {@code v2__x.sql}, {@code notes.sql}) stops
+   * every deploy; said as such, before validation reports it as a mismatch with what is applied.
+   */
+  private void refuseNamesTheEngineRefuses(Target target, MigrationFiles files, String what) {
+    List<String> refused =
+        engine.discover(files, target.dialect().kind()).all().stream()
+            .filter(s -> s.role() == MigrationSource.Role.REFUSED_NAME)
+            .map(MigrationSource::shown)
+            .toList();
+    if (!refused.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the deploy would fail: the migration tool refuses the name of "
+              + String.join(", ", refused)
+              + " (neither a migration nor a callback)\n  fix: name a migration"
+              + " V<version>__<description>.sql (capital V) or R__<description>.sql",
+          "rename or move the file and push again");
+    }
   }
 
   /** G4: the analysis of the pending set; refused when it finds an uncovered error. */
