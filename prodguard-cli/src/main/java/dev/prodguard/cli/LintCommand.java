@@ -24,6 +24,7 @@ import dev.prodguard.lint.Linter;
 import dev.prodguard.lint.rules.Rules;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
+import dev.prodguard.migration.Placeholders;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,7 +120,6 @@ public final class LintCommand implements Callable<Integer> {
     }
     DatabaseKind kind = dialect(dialect, config, env, common.context().env());
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
-    Linter linter = new Linter(kind).crossCheck(file -> engine.statements(file, kind));
 
     boolean complete = paths.isEmpty() && changedSince == null;
     MigrationFiles files;
@@ -128,10 +128,19 @@ public final class LintCommand implements Callable<Integer> {
         throw new ConfigException(
             "nothing to lint: give PATHS, or run where prodguard.yml names migrations.locations");
       }
-      files = MigrationFiles.read(config.get());
+      files = MigrationFiles.read(config.get(), common.context().env());
     } else {
       files = MigrationFiles.read(paths);
+      if (config.isPresent()) {
+        files =
+            files.with(Placeholders.resolve(config.get().placeholders(), common.context().env()));
+      }
     }
+    MigrationFiles snapshot = files;
+    Linter linter =
+        new Linter(kind)
+            .crossCheck(file -> engine.statements(snapshot, file, kind))
+            .texts(file -> engine.text(snapshot, file));
     // One discovery for lint, verify and deploy: the engine says which files run, in which order.
     // A file named on the command line is linted even when the engine would not run it.
     Set<Path> named = new HashSet<>();
@@ -140,8 +149,17 @@ public final class LintCommand implements Callable<Integer> {
         named.add(p.toAbsolutePath().normalize());
       }
     }
+    // A file named on the command line is judged for its content; in a folder, a name Flyway
+    // refuses is a finding (the deploy would stop on it).
     List<MigrationSource> sources =
         engine.discover(files, kind).all().stream()
+            .map(
+                s ->
+                    s.role() == MigrationSource.Role.REFUSED_NAME
+                            && named.contains(Path.of(s.shown()).toAbsolutePath().normalize())
+                        ? new MigrationSource(
+                            s.file(), MigrationSource.Role.NOT_RUN, s.id(), s.shown())
+                        : s)
             .filter(
                 s ->
                     s.role().analysed()

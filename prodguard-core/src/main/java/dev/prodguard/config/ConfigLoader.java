@@ -43,6 +43,7 @@ public final class ConfigLoader {
     }
 
     List<String> locations = List.of("db/migration");
+    ProdguardConfig.Placeholders placeholders = ProdguardConfig.Placeholders.NONE;
     Optional<YamlMap> migrations = root.map("migrations");
     if (migrations.isPresent()) {
       YamlMap m = migrations.get();
@@ -53,7 +54,8 @@ public final class ConfigLoader {
         }
         locations = locs.get().stream().map(YamlMap.Scalar::value).toList();
       }
-      m.finish("locations");
+      placeholders = placeholders(m);
+      m.finish("locations", "placeholders", "placeholder-prefix", "placeholder-suffix");
     }
 
     Path base = file.toAbsolutePath().getParent();
@@ -81,7 +83,59 @@ public final class ConfigLoader {
         pipeline,
         backup,
         guards,
-        fleets);
+        fleets,
+        placeholders);
+  }
+
+  /**
+   * {@code migrations.placeholders} (Flyway's placeholders: name to value, a value may read {@code
+   * ${VAR}}), {@code migrations.placeholder-prefix} and {@code -suffix} (Flyway's {@code
+   * placeholderPrefix}/{@code placeholderSuffix}, default {@code ${} and <code>}</code>).
+   */
+  private static ProdguardConfig.Placeholders placeholders(YamlMap m) {
+    String prefix = m.string("placeholder-prefix").map(YamlMap.Scalar::value).orElse("${");
+    String suffix = m.string("placeholder-suffix").map(YamlMap.Scalar::value).orElse("}");
+    if (prefix.isEmpty()) {
+      throw m.error("placeholder-prefix", "the placeholder prefix must not be empty");
+    }
+    if (suffix.isEmpty()) {
+      throw m.error("placeholder-suffix", "the placeholder suffix must not be empty");
+    }
+    Map<String, ConfigValue> values = new LinkedHashMap<>();
+    Optional<YamlMap> p = m.map("placeholders");
+    if (p.isPresent()) {
+      YamlMap ph = p.get();
+      Map<String, String> seen = new LinkedHashMap<>();
+      for (String name : ph.keys()) {
+        if (name.isEmpty()
+            || name.contains(prefix)
+            || name.contains(suffix)
+            || name.toLowerCase(java.util.Locale.ROOT).startsWith("flyway:")) {
+          throw ph.error(
+              name,
+              "'"
+                  + name
+                  + "' cannot be a placeholder name: names are not empty, hold neither the prefix"
+                  + " nor the suffix, and 'flyway:' is Flyway's own (built-in placeholders)");
+        }
+        String other = seen.put(name.toLowerCase(java.util.Locale.ROOT), name);
+        if (other != null) {
+          throw ph.error(
+              name,
+              "placeholders '"
+                  + other
+                  + "' and '"
+                  + name
+                  + "' are one placeholder for Flyway (names are case-insensitive)");
+        }
+        YamlMap.Scalar value =
+            ph.scalar(name)
+                .orElseThrow(() -> ph.error(name, "placeholder '" + name + "' needs a value"));
+        values.put(name, ConfigValue.of(value, ph.file()));
+      }
+      ph.finish();
+    }
+    return new ProdguardConfig.Placeholders(prefix, suffix, values);
   }
 
   private static EnvironmentConfig environment(String name, YamlMap m, YamlMap parent) {

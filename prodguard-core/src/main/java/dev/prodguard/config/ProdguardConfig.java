@@ -24,7 +24,8 @@ public record ProdguardConfig(
     Pipeline pipeline,
     Backup backup,
     Guards guards,
-    Map<String, FleetConfig> fleets) {
+    Map<String, FleetConfig> fleets,
+    Placeholders placeholders) {
 
   public ProdguardConfig {
     environments =
@@ -57,7 +58,8 @@ public record ProdguardConfig(
         pipeline,
         backup,
         guards,
-        fleets);
+        fleets,
+        placeholders);
   }
 
   /** The fleet by name, or a usage error listing the ones that exist. */
@@ -108,6 +110,19 @@ public record ProdguardConfig(
     /** Retries apply only when a lock timeout makes waits end. */
     public int retries() {
       return lockTimeout.isPresent() ? lockRetries : 0;
+    }
+  }
+
+  /**
+   * {@code migrations.placeholders} and the placeholder syntax, as Flyway's {@code placeholders},
+   * {@code placeholderPrefix} and {@code placeholderSuffix}: values stay unresolved ({@code ${VAR}}
+   * is read from the environment when the migrations are read).
+   */
+  public record Placeholders(String prefix, String suffix, Map<String, ConfigValue> values) {
+    public static final Placeholders NONE = new Placeholders("${", "}", Map.of());
+
+    public Placeholders {
+      values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
     }
   }
 

@@ -15,8 +15,10 @@ import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
 import dev.prodguard.migration.EngineSplitter;
 import dev.prodguard.migration.EngineStatements;
+import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
+import dev.prodguard.migration.ScriptText;
 import dev.prodguard.sql.Classifier;
 import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
@@ -43,6 +45,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,6 +74,7 @@ public final class Linter {
   private final Classifier classifier;
   private final List<Rule> rules;
   private EngineSplitter engine;
+  private Function<MigrationFile, ScriptText> texts = f -> ScriptText.utf8(f.bytes());
   private List<ForeignKey> foreignKeys = List.of();
   private List<TableDependency> dependencies = List.of();
 
@@ -89,6 +93,16 @@ public final class Linter {
    */
   public Linter crossCheck(EngineSplitter splitter) {
     this.engine = java.util.Objects.requireNonNull(splitter);
+    return this;
+  }
+
+  /**
+   * Reads each file as the migration tool will hand it to the server ({@code MigrationEngine#text}:
+   * its encoding, placeholders replaced); by default as UTF-8 with nothing replaced. {@code lint}
+   * and {@code verify} always set it.
+   */
+  public Linter texts(Function<MigrationFile, ScriptText> reader) {
+    this.texts = java.util.Objects.requireNonNull(reader);
     return this;
   }
 
@@ -247,9 +261,12 @@ public final class Linter {
     Prepared next() {
       while (ready.size() < window && read < files.size()) {
         MigrationSource f = files.get(read++);
-        String text = decode(f.file().bytes());
+        ScriptText text = texts.apply(f.file());
         Future<EngineStatements> split =
-            pool == null || text == null || text.isEmpty()
+            pool == null
+                    || text.text().isEmpty()
+                    || text.text().get().isEmpty()
+                    || !text.refusals().isEmpty()
                 ? null
                 : pool.submit(() -> engine.split(f.file()));
         ready.add(new Prepared(f, text, split));
@@ -265,8 +282,8 @@ public final class Linter {
     }
   }
 
-  /** One file: its text (null when it is not UTF-8) and the tool's split, when asked for. */
-  private record Prepared(MigrationSource file, String text, Future<EngineStatements> split) {
+  /** One file: its text as the server receives it and the tool's split, when asked for. */
+  private record Prepared(MigrationSource file, ScriptText text, Future<EngineStatements> split) {
 
     EngineStatements engineStatements() {
       try {
@@ -293,10 +310,28 @@ public final class Linter {
       Set<Contract.MigrationException> used,
       Routines routines) {
     MigrationSource f = prepared.file();
-    String text = prepared.text();
+    ScriptText read = prepared.text();
+    String text = read.text().orElse(null);
     if (text == null) {
-      findings.add(notUtf8(f.shown()));
+      findings.add(notUtf8(f.shown(), read.unreadable()));
       text = "";
+    }
+    for (ScriptText.Refusal r : read.refusals()) {
+      findings.add(deployWillFail(f, r.line(), 1, r.message(), "", r.fix()));
+    }
+    if (f.role() == MigrationSource.Role.REFUSED_NAME) {
+      findings.add(
+          deployWillFail(
+              f,
+              1,
+              1,
+              "Flyway refuses the name "
+                  + f.file().fileName()
+                  + " (prodguard runs it with validateMigrationNaming): it is neither a migration"
+                  + " nor a callback, and Flyway would stop the deploy on it",
+              "",
+              "Name it V<version>__<description>.sql (capital V), R__<description>.sql or after a"
+                  + " Flyway callback event, or move it out of the migration locations."));
     }
     String name = f.shown();
     String migration = f.id().map(MigrationId::toString).orElse(null);
@@ -306,15 +341,18 @@ public final class Linter {
             contract, syntax, new HashSet<>(), Cascades.of(foreignKeys, dependencies, contract));
     List<SqlStatement> statements = new ArrayList<>();
     int[] count = {0};
+    List<ScriptText.Unknown> unknown = read.unknown();
+    List<String> refusedInTransaction = new ArrayList<>();
     splitter.split(
         source,
         0,
         text.length(),
         statement -> {
           count[0]++;
-          if (engine != null) {
-            statements.add(statement);
-          }
+          statements.add(statement);
+          refusedInTransaction.add(refusedInTransaction(statement));
+          unknownPlaceholder(statement, unknown, contract, protectedEnv, migration)
+              .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
           for (Operation op : classifier.classify(statement, routines)) {
             for (Rule rule : rules) {
               String message = rule.check(op, context);
@@ -337,11 +375,176 @@ public final class Linter {
         });
     fileNamePlaceholder(f, source, contract, protectedEnv)
         .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
+    EngineStatements theirs = null;
     if (prepared.split() != null) {
-      compareWithEngine(f, prepared.engineStatements(), statements, contract, protectedEnv)
-          .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
+      theirs = prepared.engineStatements();
+      Optional<Finding> disagreement =
+          compareWithEngine(f, theirs, statements, contract, protectedEnv);
+      disagreement.ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
+      if (disagreement.isPresent()) {
+        theirs = null;
+      }
+    }
+    if (engine == null || theirs != null) {
+      transactions(f, statements, refusedInTransaction, theirs).ifPresent(findings::add);
     }
     return count[0];
+  }
+
+  /** What the server refuses inside a transaction block, read from the statement's first words. */
+  private String refusedInTransaction(SqlStatement statement) {
+    List<String> words = SqlCode.words(statement, syntax, 4);
+    if (!words.isEmpty() && (words.get(0).equals("REINDEX") || words.get(0).equals("ALTER"))) {
+      words = SqlCode.words(statement, syntax, 64);
+    }
+    return syntax.refusedInTransaction(words).orElse(null);
+  }
+
+  /**
+   * A statement whose text holds a placeholder whose value is not known here: what the server will
+   * read there cannot be judged, so the statement is unknown (fail closed).
+   */
+  private Optional<Finding> unknownPlaceholder(
+      SqlStatement st,
+      List<ScriptText.Unknown> unknown,
+      Contract contract,
+      boolean protectedEnv,
+      String migration) {
+    for (ScriptText.Unknown u : unknown) {
+      if (u.start() < st.end() && u.end() > st.start()) {
+        Rule rule = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+        return Optional.of(
+            finding(
+                rule.id(),
+                severity(rule, contract, protectedEnv),
+                st.file(),
+                migration,
+                st.line(),
+                st.column(),
+                "the value of placeholder "
+                    + u.placeholder()
+                    + " is not known here ("
+                    + u.why()
+                    + "), so prodguard cannot tell what the server will run",
+                st.excerpt(160),
+                "Set the variable where lint runs (the value is part of what deploys), or keep"
+                    + " the placeholder out of this statement."));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * G7: what Flyway will refuse, or run where the server refuses it, for how the file mixes
+   * statements that may and may not run inside a transaction. {@code theirs} is the tool's split
+   * (per statement whether it runs in a transaction, and the script configuration); without a tool
+   * (tests of the analysis alone), a statement the server refuses in a transaction is taken as one
+   * the tool runs outside of one, with no script configuration.
+   */
+  private Optional<Finding> transactions(
+      MigrationSource f, List<SqlStatement> ours, List<String> refused, EngineStatements theirs) {
+    int n = ours.size();
+    if (n == 0 || theirs != null && theirs.statements().size() != n) {
+      return Optional.empty();
+    }
+    Optional<Boolean> configured =
+        theirs == null ? Optional.empty() : theirs.executeInTransaction();
+    boolean[] outside = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      outside[i] =
+          theirs == null ? refused.get(i) != null : !theirs.statements().get(i).transactional();
+    }
+    if (configured.isPresent() && !configured.get()) {
+      return Optional.empty(); // the whole file runs outside a transaction
+    }
+    String conf = f.file().fileName() + ".conf";
+    if (configured.isEmpty()) {
+      int firstIn = -1;
+      int firstOut = -1;
+      for (int i = 0; i < n && (firstIn < 0 || firstOut < 0); i++) {
+        if (outside[i] && firstOut < 0) {
+          firstOut = i;
+        } else if (!outside[i] && firstIn < 0) {
+          firstIn = i;
+        }
+      }
+      if (firstIn >= 0 && firstOut >= 0) {
+        SqlStatement out = ours.get(firstOut);
+        SqlStatement in = ours.get(firstIn);
+        SqlStatement later = firstOut > firstIn ? out : in;
+        return Optional.of(
+            deployWillFail(
+                f,
+                later.line(),
+                later.column(),
+                "Flyway refuses this file: it mixes statements that must run outside a"
+                    + " transaction (\u00ab"
+                    + out.excerpt(60)
+                    + "\u00bb, line "
+                    + out.line()
+                    + ") with statements it runs inside one (\u00ab"
+                    + in.excerpt(60)
+                    + "\u00bb, line "
+                    + in.line()
+                    + "): \"Detected both transactional and non-transactional statements\"",
+                later.excerpt(160),
+                "Move \u00ab"
+                    + out.excerpt(60)
+                    + "\u00bb into a migration of its own (Flyway runs it outside a transaction);"
+                    + " or, knowing that a failure then leaves the statements before it applied,"
+                    + " add "
+                    + conf
+                    + " with executeInTransaction=false."));
+      }
+      if (firstIn < 0) {
+        return Optional.empty(); // every statement runs outside a transaction
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      String what = refused.get(i);
+      if (what == null && configured.isPresent() && outside[i]) {
+        what = "this statement";
+      }
+      if (what == null) {
+        continue;
+      }
+      SqlStatement st = ours.get(i);
+      String why =
+          configured.isPresent()
+              ? conf + " sets executeInTransaction=true, so Flyway runs it in a transaction"
+              : "Flyway does not know that "
+                  + what
+                  + " cannot run in a transaction and runs the"
+                  + " file in one";
+      return Optional.of(
+          deployWillFail(
+              f,
+              st.line(),
+              st.column(),
+              why + ", and the server refuses " + what + " inside a transaction block",
+              st.excerpt(160),
+              configured.isPresent()
+                  ? "Set executeInTransaction=false in " + conf + "."
+                  : "Add "
+                      + conf
+                      + " holding executeInTransaction=false, with this statement alone in its"
+                      + " migration."));
+    }
+    return Optional.empty();
+  }
+
+  private Finding deployWillFail(
+      MigrationSource f, int line, int column, String message, String excerpt, String fix) {
+    return finding(
+        Rules.DEPLOY_WILL_FAIL.id(),
+        Severity.ERROR,
+        f.shown(),
+        f.id().map(MigrationId::toString).orElse(null),
+        line,
+        column,
+        message,
+        excerpt,
+        fix);
   }
 
   /**
@@ -555,7 +758,7 @@ public final class Linter {
     }
   }
 
-  private static Finding notUtf8(String path) {
+  private static Finding notUtf8(String path, String why) {
     Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
     return finding(
         unknown.id(),
@@ -564,9 +767,10 @@ public final class Linter {
         null,
         1,
         1,
-        "the file is not valid UTF-8, so its statements cannot be analysed",
+        (why == null ? "the file is not valid UTF-8" : why)
+            + ", so its statements cannot be analysed",
         "",
-        "Save the migration as UTF-8.");
+        "Save the migration as UTF-8 (or in the encoding its script configuration names).");
   }
 
   public SqlSyntax syntax() {

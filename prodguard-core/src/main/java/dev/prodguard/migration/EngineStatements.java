@@ -10,18 +10,38 @@ import java.util.Optional;
  * {@code verify} compare it with prodguard's split (G4).
  *
  * @param failure empty when the tool could split the file
+ * @param executeInTransaction what the file's script configuration says (Flyway: {@code
+ *     executeInTransaction} in {@code V2__x.sql.conf}); empty when it says nothing, then the tool
+ *     decides from the statements
  */
-public record EngineStatements(List<Statement> statements, Optional<String> failure) {
+public record EngineStatements(
+    List<Statement> statements, Optional<String> failure, Optional<Boolean> executeInTransaction) {
 
-  /** One statement as the tool sends it; {@code line} is 1-based in the file. */
-  public record Statement(int line, String sql) {}
+  /**
+   * One statement as the tool sends it; {@code line} is 1-based in the file; {@code transactional}:
+   * the tool knows it may run inside a transaction (Flyway runs a file with a statement it knows
+   * cannot outside one).
+   */
+  public record Statement(int line, String sql, boolean transactional) {
+    public Statement(int line, String sql) {
+      this(line, sql, true);
+    }
+  }
 
   public EngineStatements {
     statements = List.copyOf(statements);
   }
 
+  public EngineStatements(List<Statement> statements, Optional<String> failure) {
+    this(statements, failure, Optional.empty());
+  }
+
   public static EngineStatements of(List<Statement> statements) {
     return new EngineStatements(statements, Optional.empty());
+  }
+
+  public static EngineStatements of(List<Statement> statements, Optional<Boolean> inTransaction) {
+    return new EngineStatements(statements, Optional.empty(), inTransaction);
   }
 
   public static EngineStatements failed(String why) {

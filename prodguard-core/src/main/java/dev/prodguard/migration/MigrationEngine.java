@@ -118,6 +118,23 @@ public interface MigrationEngine {
   EngineStatements statements(MigrationFile file, DatabaseKind kind);
 
   /**
+   * As {@link #statements(MigrationFile, DatabaseKind)}, with the file's script configuration and
+   * the placeholder values of {@code files}, the snapshot the file belongs to.
+   */
+  default EngineStatements statements(MigrationFiles files, MigrationFile file, DatabaseKind kind) {
+    return statements(file, kind);
+  }
+
+  /**
+   * The text of {@code file} as the server will receive it: decoded, placeholders replaced as the
+   * engine replaces them ({@link ScriptText}); needs no connection. {@code lint} and {@code verify}
+   * analyse this text. By default the bytes as UTF-8, nothing replaced.
+   */
+  default ScriptText text(MigrationFiles files, MigrationFile file) {
+    return ScriptText.utf8(file.bytes());
+  }
+
+  /**
    * Applies the pending migrations.
    *
    * @throws MigrationFailure when a migration fails; what was applied before is in it

@@ -15,16 +15,30 @@ import java.util.stream.Stream;
 
 /**
  * A snapshot of every {@code .sql} file in the configured migration locations, and of the script
- * configuration files beside them ({@code V3__x.sql.conf}), read once. The engine is given these
- * bytes, never the folders, so a file changed after hashing cannot run.
+ * configuration files beside them ({@code V3__x.sql.conf}), read once, with the placeholder values
+ * of the run ({@link Placeholders}). The engine is given these bytes and values, never the folders
+ * or the environment, so a file or value changed after hashing cannot run.
  */
 public final class MigrationFiles {
   private final Map<String, MigrationFile> byPath;
   private final Map<String, Path> folders;
+  private final Placeholders placeholders;
 
-  private MigrationFiles(Map<String, MigrationFile> byPath, Map<String, Path> folders) {
+  private MigrationFiles(
+      Map<String, MigrationFile> byPath, Map<String, Path> folders, Placeholders placeholders) {
     this.byPath = byPath;
     this.folders = folders;
+    this.placeholders = placeholders;
+  }
+
+  /** The placeholder values of this run ({@code migrations.placeholders}). */
+  public Placeholders placeholders() {
+    return placeholders;
+  }
+
+  /** The same files with other placeholder values. */
+  public MigrationFiles with(Placeholders values) {
+    return new MigrationFiles(byPath, folders, java.util.Objects.requireNonNull(values));
   }
 
   public static MigrationFiles of(List<MigrationFile> files) {
@@ -47,11 +61,18 @@ public final class MigrationFiles {
                 + "); which one would run is ambiguous");
       }
     }
-    return new MigrationFiles(m, Map.copyOf(folders));
+    return new MigrationFiles(m, Map.copyOf(folders), Placeholders.NONE);
   }
 
-  /** Reads the configured locations (folders relative to prodguard.yml, or {@code filesystem:}). */
-  public static MigrationFiles read(ProdguardConfig config) {
+  /**
+   * Reads the configured locations (folders relative to prodguard.yml, or {@code filesystem:}),
+   * with {@code migrations.placeholders} resolved from {@code env}.
+   */
+  public static MigrationFiles read(ProdguardConfig config, Map<String, String> env) {
+    return read(config).with(Placeholders.resolve(config.placeholders(), env));
+  }
+
+  private static MigrationFiles read(ProdguardConfig config) {
     List<MigrationFile> files = new ArrayList<>();
     Map<String, Path> folders = new LinkedHashMap<>();
     for (String location : config.migrationLocations()) {

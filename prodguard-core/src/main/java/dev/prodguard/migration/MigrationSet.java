@@ -22,7 +22,11 @@ public record MigrationSet(
 
   /**
    * The set of {@code pending} and {@code callbacks}; the script configuration of each (from {@code
-   * files}) follows it in the hash, so that changing {@code executeInTransaction} changes the set.
+   * files}) follows it in the hash, so that changing {@code executeInTransaction} changes the set;
+   * the placeholder values of the run ({@link Placeholders#canonical()}) close it, so that a
+   * changed value changes the set too.
+   *
+   * @throws dev.prodguard.config.ConfigException when a placeholder's value is not known here
    */
   public static MigrationSet of(
       List<PendingMigration> pending, List<MigrationFile> callbacks, MigrationFiles files) {
@@ -34,6 +38,13 @@ public record MigrationSet(
     for (MigrationFile c : callbacks) {
       entry(md, 'C', c);
       files.scriptConfiguration(c).ifPresent(s -> entry(md, 'S', s));
+    }
+    String placeholders = files.placeholders().canonical();
+    if (!placeholders.isEmpty()) {
+      byte[] b = placeholders.getBytes(StandardCharsets.UTF_8);
+      md.update((byte) 'P');
+      md.update(ByteBuffer.allocate(8).putLong(b.length).array());
+      md.update(b);
     }
     return new MigrationSet(HexFormat.of().formatHex(md.digest()), pending, callbacks);
   }

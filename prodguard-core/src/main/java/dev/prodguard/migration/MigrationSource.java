@@ -34,11 +34,21 @@ public record MigrationSource(
     /** Settings for the script of the same name (Flyway: {@code V3__x.sql.conf}). */
     SCRIPT_CONFIGURATION,
     /** A file the engine does not run (a name outside its naming). */
-    NOT_RUN;
+    NOT_RUN,
+    /**
+     * A file the engine refuses at migrate time for its name (Flyway, as prodguard runs it with
+     * {@code validateMigrationNaming}: a {@code .sql} file that is neither a migration nor a
+     * callback, such as {@code v2__x.sql}): analysed, and a certain deploy failure.
+     */
+    REFUSED_NAME;
 
     /** Whether lint and verify analyse files of this role: everything the engine runs as SQL. */
     public boolean analysed() {
-      return this == VERSIONED || this == REPEATABLE || this == UNDO || this == CALLBACK;
+      return this == VERSIONED
+          || this == REPEATABLE
+          || this == UNDO
+          || this == CALLBACK
+          || this == REFUSED_NAME;
     }
 
     /** A migration (versioned, repeatable or undo), as opposed to a callback or other file. */

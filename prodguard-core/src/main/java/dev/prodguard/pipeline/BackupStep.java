@@ -43,7 +43,7 @@ final class BackupStep {
       throws SQLException, IOException, InterruptedException {
     String what = "backup " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config);
+    MigrationFiles files = MigrationFiles.read(config, context.env());
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
       try {

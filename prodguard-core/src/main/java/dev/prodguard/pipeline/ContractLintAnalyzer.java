@@ -11,6 +11,7 @@ import dev.prodguard.findings.Finding;
 import dev.prodguard.lint.History;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
+import dev.prodguard.lint.rules.Rules;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationSet;
@@ -72,6 +73,11 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         linted.add(s);
       }
     }
+    for (MigrationSource s : sources.all()) {
+      if (s.role() == MigrationSource.Role.REFUSED_NAME) {
+        linted.add(s); // the engine stops the deploy on it
+      }
+    }
     List<MigrationSource> applied =
         sources.analysed().stream()
             .filter(s -> s.role().migration() && (!run.contains(s.file()) || history.contains(s)))
@@ -95,15 +101,22 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     }
     LintReport report =
         new Linter(kind)
-            .crossCheck(file -> engine.statements(file, kind))
+            .crossCheck(file -> engine.statements(sources.files(), file, kind))
+            .texts(file -> engine.text(sources.files(), file))
             .foreignKeys(keys)
             .tableDependencies(dependencies)
             .lint(linted, applied, contract, target.environment().isProtected(), false);
+    List<String> failures = new ArrayList<>();
     for (Finding f : report.blocking()) {
-      refusals.add(
-          f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " "));
+      String line =
+          f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " ");
+      if (f.rule().equals(Rules.DEPLOY_WILL_FAIL.id())) {
+        failures.add(line + "\n  fix: " + f.recipe());
+      } else {
+        refusals.add(line);
+      }
     }
-    return new Analysis(refusals, sha);
+    return new Analysis(refusals, sha, failures);
   }
 
   /**

@@ -57,7 +57,7 @@ final class DeployStep {
   Results.Deploy deploy(String env, Optional<String> runId) throws SQLException {
     String what = "deploy " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config);
+    MigrationFiles files = MigrationFiles.read(config, context.env());
     boolean fastPath = !target.environment().isProtected() && runId.isEmpty();
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();

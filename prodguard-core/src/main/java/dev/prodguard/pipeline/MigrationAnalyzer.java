@@ -22,10 +22,19 @@ public interface MigrationAnalyzer {
   /**
    * @param refusals one line per reason to refuse; empty when the migrations may be deployed
    * @param contractSha256 SHA-256 of the contract file, empty when there is none
+   * @param deployFailures one line per certain failure of the deploy the files alone determine (G7:
+   *     the migration tool or the server would refuse a migration): refused before anything else,
+   *     since no contract entry changes them
    */
-  record Analysis(List<String> refusals, Optional<String> contractSha256) {
+  record Analysis(
+      List<String> refusals, Optional<String> contractSha256, List<String> deployFailures) {
     public Analysis {
       refusals = List.copyOf(refusals);
+      deployFailures = List.copyOf(deployFailures);
+    }
+
+    public Analysis(List<String> refusals, Optional<String> contractSha256) {
+      this(refusals, contractSha256, List.of());
     }
   }
 }

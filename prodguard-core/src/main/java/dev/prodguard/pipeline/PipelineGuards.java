@@ -10,6 +10,7 @@ import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.SchemaGrants;
@@ -51,6 +52,9 @@ final class PipelineGuards {
    */
   MigrationSet currentSet(Target target, MigrationFiles files, String what, boolean validate) {
     DataSource reading = TargetDataSource.reading(target);
+    if (validate) {
+      refuseNamesTheEngineRefuses(target, files, what);
+    }
     List<String> problems = validate ? engine.validate(files, reading) : List.of();
     if (!problems.isEmpty()) {
       throw new GuardRefusal(
@@ -82,11 +86,42 @@ final class PipelineGuards {
         files);
   }
 
+  /**
+   * G7: a file the engine refuses for its name (Flyway: {@code v2__x.sql}, {@code notes.sql}) stops
+   * every deploy; said as such, before validation reports it as a mismatch with what is applied.
+   */
+  private void refuseNamesTheEngineRefuses(Target target, MigrationFiles files, String what) {
+    List<String> refused =
+        engine.discover(files, target.dialect().kind()).all().stream()
+            .filter(s -> s.role() == MigrationSource.Role.REFUSED_NAME)
+            .map(MigrationSource::shown)
+            .toList();
+    if (!refused.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the deploy would fail: the migration tool refuses the name of "
+              + String.join(", ", refused)
+              + " (neither a migration nor a callback)\n  fix: name a migration"
+              + " V<version>__<description>.sql (capital V) or R__<description>.sql",
+          "rename or move the file and push again");
+    }
+  }
+
   /** G4: the analysis of the pending set; refused when it finds an uncovered error. */
   MigrationAnalyzer.Analysis requireAnalysed(
       MigrationSet set, MigrationFiles files, Target target, String what) {
     MigrationSources sources = engine.discover(files, target.dialect().kind());
     MigrationAnalyzer.Analysis analysis = analyzer.analyse(set, sources, target);
+    if (!analysis.deployFailures().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G7,
+          what,
+          "the deploy would fail: the migration tool or the server will refuse these pending"
+              + " migrations, whatever the database holds:\n- "
+              + String.join("\n- ", analysis.deployFailures()),
+          "fix each file as its 'fix' says and push again (a contract entry cannot change this)");
+    }
     if (!analysis.refusals().isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G4,

@@ -59,7 +59,7 @@ final class RepairStep {
       throw new IllegalArgumentException("repair needs --reason: say why the entry may go");
     }
     Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config);
+    MigrationFiles files = MigrationFiles.read(config, context.env());
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
       try {

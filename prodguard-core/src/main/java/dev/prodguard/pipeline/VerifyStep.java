@@ -44,7 +44,7 @@ final class VerifyStep {
   Results.Verify verify(String env) throws SQLException {
     String what = "verify " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config);
+    MigrationFiles files = MigrationFiles.read(config, context.env());
     progress.step("verifying '" + env + "'");
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();

@@ -52,4 +52,29 @@ public final class SqlCode {
       j = b.end;
     }
   }
+
+  /**
+   * The first {@code max} words and symbols of a statement's code, comments and whitespace aside,
+   * words in upper case; a quoted name keeps its quotes (it is never a keyword).
+   */
+  public static java.util.List<String> words(SqlStatement statement, SqlSyntax syntax, int max) {
+    String text = statement.source().text();
+    Scanner sc = new Scanner(text, statement.end(), syntax);
+    java.util.List<String> out = new java.util.ArrayList<>();
+    int i = statement.start();
+    while (out.size() < max) {
+      i = sc.skip(i);
+      if (i >= statement.end()) {
+        break;
+      }
+      Scanner.Kind k = sc.read(i, null);
+      if (sc.end <= i) {
+        break;
+      }
+      String token = text.substring(sc.start, sc.end);
+      out.add(k == Scanner.Kind.WORD ? token.toUpperCase(java.util.Locale.ROOT) : token);
+      i = sc.end;
+    }
+    return out;
+  }
 }

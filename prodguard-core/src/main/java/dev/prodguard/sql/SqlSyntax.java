@@ -18,7 +18,8 @@ public enum SqlSyntax {
       Feature.NESTED_COMMENTS,
       Feature.CARRIAGE_RETURN_ENDS_LINE_COMMENT,
       Feature.ESCAPE_STRING_PREFIX,
-      Feature.NUMERIC_JUNK_IS_ERROR),
+      Feature.NUMERIC_JUNK_IS_ERROR,
+      Feature.TRANSACTION_BLOCK_REFUSALS),
   MYSQL(
       Feature.MYSQL_COMMENTS,
       Feature.EXECUTABLE_COMMENTS,
@@ -62,7 +63,13 @@ public enum SqlSyntax {
     /** Vertical tab is whitespace (MariaDB's {@code my_isspace}; not PostgreSQL 15). */
     VERTICAL_TAB_IS_SPACE,
     /** The client-side {@code DELIMITER} command, as Flyway's MySQL parser handles it. */
-    DELIMITER_COMMAND
+    DELIMITER_COMMAND,
+    /**
+     * Some statements refuse to run inside a transaction block (PostgreSQL's {@code
+     * PreventInTransactionBlock}: "cannot run inside a transaction block"); MariaDB has none, its
+     * DDL commits implicitly.
+     */
+    TRANSACTION_BLOCK_REFUSALS
   }
 
   /** {@code $tag$ ... $tag$} strings. */
@@ -114,8 +121,63 @@ public enum SqlSyntax {
     this.executableComments = f.contains(Feature.EXECUTABLE_COMMENTS);
     this.escapeStringPrefix = f.contains(Feature.ESCAPE_STRING_PREFIX);
     this.numericJunkIsError = f.contains(Feature.NUMERIC_JUNK_IS_ERROR);
+    this.transactionBlockRefusals = f.contains(Feature.TRANSACTION_BLOCK_REFUSALS);
     this.dollarInIdentifiers = f.contains(Feature.DOLLAR_IN_IDENTIFIERS);
     this.verticalTabIsSpace = f.contains(Feature.VERTICAL_TAB_IS_SPACE);
+  }
+
+  /** Statements that refuse to run inside a transaction block. */
+  final boolean transactionBlockRefusals;
+
+  /**
+   * What the server refuses to run inside a transaction block, from the first words of a
+   * statement's code (comments aside, upper case): PostgreSQL's {@code PreventInTransactionBlock}
+   * callers ({@code CREATE/DROP DATABASE}, {@code TABLESPACE} and {@code SUBSCRIPTION}, {@code
+   * ALTER SYSTEM}, {@code VACUUM}, {@code CREATE/DROP INDEX CONCURRENTLY}, {@code REINDEX ...
+   * CONCURRENTLY}, {@code REINDEX SCHEMA/DATABASE/SYSTEM}, {@code ALTER TABLE ... DETACH PARTITION
+   * ... CONCURRENTLY}, {@code DISCARD ALL}, a bare {@code CLUSTER}); empty when it may run in one.
+   */
+  public java.util.Optional<String> refusedInTransaction(java.util.List<String> words) {
+    if (!transactionBlockRefusals || words.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String w0 = words.get(0);
+    String w1 = words.size() > 1 ? words.get(1) : "";
+    String w2 = words.size() > 2 ? words.get(2) : "";
+    String w3 = words.size() > 3 ? words.get(3) : "";
+    String what = null;
+    if (w0.equals("VACUUM")) {
+      what = "VACUUM";
+    } else if (w0.equals("ALTER") && w1.equals("SYSTEM")) {
+      what = "ALTER SYSTEM";
+    } else if ((w0.equals("CREATE") || w0.equals("DROP"))
+        && (w1.equals("DATABASE") || w1.equals("TABLESPACE") || w1.equals("SUBSCRIPTION"))) {
+      what = w0 + " " + w1;
+    } else if (w0.equals("CREATE")
+        && (w1.equals("INDEX") && w2.equals("CONCURRENTLY")
+            || w1.equals("UNIQUE") && w2.equals("INDEX") && w3.equals("CONCURRENTLY"))) {
+      what = "CREATE INDEX CONCURRENTLY";
+    } else if (w0.equals("DROP") && w1.equals("INDEX") && w2.equals("CONCURRENTLY")) {
+      what = "DROP INDEX CONCURRENTLY";
+    } else if (w0.equals("REINDEX")) {
+      if (words.contains("CONCURRENTLY")) {
+        what = "REINDEX ... CONCURRENTLY";
+      } else if (words.contains("SCHEMA")
+          || words.contains("DATABASE")
+          || words.contains("SYSTEM")) {
+        what = "REINDEX SCHEMA/DATABASE/SYSTEM";
+      }
+    } else if (w0.equals("ALTER")
+        && w1.equals("TABLE")
+        && words.contains("DETACH")
+        && words.contains("CONCURRENTLY")) {
+      what = "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY";
+    } else if (w0.equals("DISCARD") && w1.equals("ALL")) {
+      what = "DISCARD ALL";
+    } else if (w0.equals("CLUSTER") && words.size() == 1) {
+      what = "CLUSTER without a table";
+    }
+    return java.util.Optional.ofNullable(what);
   }
 
   public static SqlSyntax of(DatabaseKind kind) {

@@ -81,7 +81,7 @@ public final class Tracer {
       throw new ConfigException(
           config.file(), 0, "trace scratch", "the scratch server must be PostgreSQL too");
     }
-    MigrationFiles files = MigrationFiles.read(config);
+    MigrationFiles files = MigrationFiles.read(config, context.env());
     List<PendingMigration> pending;
     int major;
     try (Target.Checked control = target.open()) {

@@ -14,9 +14,14 @@ import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.migration.Placeholders;
+import dev.prodguard.migration.ScriptText;
 import dev.prodguard.support.DatabaseSupport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +30,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -61,7 +68,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   static final String HISTORY_TABLE = "flyway_schema_history";
 
-  private final Configuration[] parsing = new Configuration[2];
+  /** Parsing configurations per placeholder values ({@link #parsingConfiguration}). */
+  private final Map<Placeholders, Configuration[]> parsing = new IdentityHashMap<>();
+
   private final ReviewedHistory reviewed;
 
   public FlywayMigrationEngine() {
@@ -134,6 +143,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .skipDefaultCallbacks(false)
         .encoding(StandardCharsets.UTF_8)
         .detectEncoding(false)
+        // migrations.placeholders, resolved when the files were read and hashed with them
+        .placeholderReplacement(true)
+        .placeholderPrefix(files.placeholders().prefix())
+        .placeholderSuffix(files.placeholders().suffix())
+        .placeholders(files.placeholders().known())
         .mixed(false)
         .group(false)
         .connectRetries(0)
@@ -256,7 +270,12 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * ...) is a callback, which Flyway runs during migrate (so lint and verify analyse it), except
    * prodguard's own {@link CallbackFile#NAME} exactly as {@code init-fingerprint} writes it for
    * {@code kind}; {@code V}, {@code U} and {@code R} names are migrations ({@link FlywayNaming}),
-   * in Flyway's order; anything else Flyway does not run.
+   * in Flyway's order; any other {@code .sql} name ({@code v2__x.sql}, {@code notes.sql}) Flyway
+   * refuses, as prodguard runs it with {@code validateMigrationNaming} ({@link
+   * MigrationSource.Role#REFUSED_NAME}).
+   *
+   * @throws ConfigException when a script configuration is malformed ({@link ScriptConfiguration})
+   *     or has no script beside it
    */
   @Override
   public MigrationSources discover(MigrationFiles files, DatabaseKind kind) {
@@ -269,6 +288,18 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       String shown = files.shown(f);
       Optional<MigrationId> id = FlywayNaming.migrationId(name);
       if (name.endsWith(".sql.conf")) {
+        ScriptConfiguration.read(f);
+        String script = f.relativePath().substring(0, f.relativePath().length() - ".conf".length());
+        if (files.find(script).isEmpty()) {
+          throw new ConfigException(
+              shown,
+              0,
+              null,
+              "a script configuration for "
+                  + script
+                  + ", which does not exist: Flyway ignores it, so what it sets would not apply;"
+                  + " rename it after its script or remove it");
+        }
         rest.add(
             new MigrationSource(
                 f, MigrationSource.Role.SCRIPT_CONFIGURATION, Optional.empty(), shown));
@@ -293,7 +324,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
             };
         migrations.add(new MigrationSource(f, role, id, shown));
       } else {
-        rest.add(new MigrationSource(f, MigrationSource.Role.NOT_RUN, Optional.empty(), shown));
+        // prodguard runs Flyway with validateMigrationNaming: any other .sql name stops it
+        rest.add(
+            new MigrationSource(f, MigrationSource.Role.REFUSED_NAME, Optional.empty(), shown));
       }
     }
     Comparator<MigrationSource> flywayOrder =
@@ -357,38 +390,103 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   /**
    * Flyway's own parser for the database type, configured exactly as for {@link #migrate}, without
-   * a connection ({@link FlywayStatements}).
+   * a connection ({@link FlywayStatements}); the file alone, without script configuration or
+   * placeholder values.
    */
   @Override
   public EngineStatements statements(MigrationFile file, DatabaseKind kind) {
-    return FlywayStatements.split(parsingConfiguration(mentionsPlaceholder(file)), file, kind);
+    return statements(MigrationFiles.of(List.of(file)), file, kind);
   }
 
   /**
-   * One loaded configuration for every parse ({@code load()} also sets up Flyway's logging, which
-   * otherwise buffers every debug line in memory). Parsers take only the settings from it, the
-   * files come with each parse. A file without a placeholder prefix is parsed without Flyway's
-   * placeholder reader, which would pass its text through unchanged, only slower.
+   * Flyway's own parser for the database type, configured exactly as for {@link #migrate} (the
+   * placeholders of {@code files}), reading the file's script configuration with Flyway's own
+   * {@code SqlScriptMetadata}; per statement whether Flyway may run it in a transaction.
    */
-  private synchronized Configuration parsingConfiguration(boolean placeholders) {
+  @Override
+  public EngineStatements statements(MigrationFiles files, MigrationFile file, DatabaseKind kind) {
+    ScriptConfiguration conf;
+    try {
+      conf = ScriptConfiguration.of(files, file);
+    } catch (ConfigException e) {
+      return EngineStatements.failed(e.getMessage());
+    }
+    Placeholders p = files.placeholders();
+    return FlywayStatements.split(
+        parsingConfiguration(
+            p, !conf.charset().equals(StandardCharsets.UTF_8) || mentions(file, p.prefix())),
+        files
+            .scriptConfiguration(file)
+            .map(c -> new SnapshotResources.Resource(c, StandardCharsets.UTF_8))
+            .orElse(null),
+        new SnapshotResources.Resource(file, conf.charset()),
+        p,
+        kind);
+  }
+
+  /**
+   * The text the server receives for {@code file}: decoded in its script configuration's {@code
+   * encoding} (UTF-8 by default), placeholders replaced as Flyway replaces them unless the script
+   * configuration sets {@code placeholderReplacement=false} ({@link PlaceholderText}).
+   *
+   * @throws ConfigException when the file's script configuration is malformed
+   */
+  @Override
+  public ScriptText text(MigrationFiles files, MigrationFile file) {
+    ScriptConfiguration conf = ScriptConfiguration.of(files, file);
+    String text;
+    try {
+      text =
+          conf.charset()
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(file.bytes()))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return ScriptText.unreadable("the file is not valid " + conf.charset().name());
+    }
+    if (!conf.placeholderReplacement().orElse(true)) {
+      return ScriptText.of(text, List.of(), List.of());
+    }
+    return PlaceholderText.replace(text, files.placeholders());
+  }
+
+  /**
+   * One loaded configuration per placeholder values and use of them ({@code load()} also sets up
+   * Flyway's logging, which otherwise buffers every debug line in memory). Parsers take only the
+   * settings from it, the files come with each parse. A file without the placeholder prefix is
+   * parsed without Flyway's placeholder reader, which would pass its text through unchanged, only
+   * slower.
+   */
+  private synchronized Configuration parsingConfiguration(Placeholders p, boolean placeholders) {
+    Configuration[] both = parsing.computeIfAbsent(p, x -> new Configuration[2]);
     int i = placeholders ? 1 : 0;
-    if (parsing[i] == null) {
-      parsing[i] =
-          configure(MigrationFiles.of(List.of()), null, false)
+    if (both[i] == null) {
+      both[i] =
+          configure(MigrationFiles.of(List.of()).with(p), null, false)
               .placeholderReplacement(placeholders)
               .load()
               .getConfiguration();
     }
-    return parsing[i];
+    return both[i];
   }
 
-  /** The file holds Flyway's placeholder prefix {@code ${} (the default; prodguard sets no other). */
-  private static boolean mentionsPlaceholder(MigrationFile file) {
+  /** The file holds the placeholder prefix ({@code ${} unless configured otherwise). */
+  private static boolean mentions(MigrationFile file, String prefix) {
     byte[] b = file.bytes();
-    for (int i = 0; i + 1 < b.length; i++) {
-      if (b[i] == '$' && b[i + 1] == '{') {
-        return true;
+    byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+    if (p.length == 0) {
+      return false;
+    }
+    outer:
+    for (int i = 0; i + p.length <= b.length; i++) {
+      for (int j = 0; j < p.length; j++) {
+        if (b[i + j] != p[j]) {
+          continue outer;
+        }
       }
+      return true;
     }
     return false;
   }
@@ -415,6 +513,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public Report migrate(MigrationFiles files, DataSource dataSource, Listener listener) {
+    files.placeholders().requireKnown();
     try {
       adoptProdguardOnlySchema(files, dataSource);
       List<String> patterns =

@@ -3,19 +3,25 @@ package dev.prodguard.flyway;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationFile;
+import dev.prodguard.migration.Placeholders;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.Configuration;
+import org.flywaydb.core.api.resource.LoadableResource;
 import org.flywaydb.core.internal.database.base.Database;
 import org.flywaydb.core.internal.parser.Parser;
 import org.flywaydb.core.internal.parser.ParsingContext;
 import org.flywaydb.core.internal.parser.Token;
 import org.flywaydb.core.internal.resource.ResourceName;
+import org.flywaydb.core.internal.sqlscript.SqlScriptMetadata;
 import org.flywaydb.core.internal.sqlscript.SqlStatement;
 import org.flywaydb.core.internal.sqlscript.SqlStatementIterator;
 import org.flywaydb.database.mysql.mariadb.MariaDBDatabaseType;
@@ -37,57 +43,108 @@ final class FlywayStatements {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The placeholders Flyway's {@code ParsingContext} fills from the database and the run. */
-  private static final List<String> BUILT_IN =
-      List.of(
-          "defaultSchema",
-          "user",
-          "database",
-          "timestamp",
-          "filename",
-          "workingDirectory",
-          "table",
-          "environment");
+  private static final List<String> BUILT_IN = PlaceholderText.BUILT_IN;
+
+  /**
+   * A statement Flyway's PostgreSQL parser calls non-transactional only because it could not ask
+   * the database for its version: {@code ALTER TYPE ... ADD VALUE}, which PostgreSQL 12 and later
+   * run in a transaction, as Flyway decides at migrate time on those servers.
+   */
+  private static final Pattern ALTER_TYPE =
+      Pattern.compile("(?is)^(\\s|--[^\n]*(\n|$)|/\\*.*?\\*/)*ALTER\\s+TYPE\\b.*");
 
   private FlywayStatements() {}
 
   static EngineStatements split(
       Configuration configuration, MigrationFile file, DatabaseKind kind) {
-    StandIns context = new StandIns(configuration);
-    Parser parser =
-        kind == DatabaseKind.POSTGRESQL
-            ? new CutOnlyPostgreSQLParser(configuration, context)
-            : new MariaDBDatabaseType()
-                .createParser(configuration, configuration.getResourceProvider(), context);
-    List<EngineStatements.Statement> out = new ArrayList<>();
-    try (SqlStatementIterator it = parser.parse(new SnapshotResources.Resource(file))) {
-      while (it.hasNext()) {
-        SqlStatement s = it.next();
-        out.add(new EngineStatements.Statement(s.getLineNumber(), context.restore(s.getSql())));
-      }
-    } catch (FlywayException e) {
-      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      return EngineStatements.failed(FlywayMigrationEngine.withoutLooseningHints(m).strip());
-    }
-    return EngineStatements.of(out);
+    return split(
+        configuration,
+        null,
+        new SnapshotResources.Resource(file, StandardCharsets.UTF_8),
+        Placeholders.NONE,
+        kind);
   }
 
   /**
-   * The parser {@code PostgreSQLDatabaseType.createParser} makes, which cuts statements exactly as
-   * it does, without deciding for each keyword whether the statement may run in a transaction: that
-   * decision (regular expressions and a database lookup per keyword, most of the parse time) never
-   * changes where a statement ends or what it holds, and lint needs only those.
+   * Flyway's statements for {@code script} with its script configuration {@code conf} (null when
+   * there is none), read by Flyway's own {@code SqlScriptMetadata}, and the placeholders of the
+   * run: known values come with {@code configuration}, unknown ones are parsed with a stand-in and
+   * given back as {@code ${name}}, as {@link PlaceholderText} writes them.
    */
-  private static final class CutOnlyPostgreSQLParser extends PostgreSQLParser {
-    CutOnlyPostgreSQLParser(Configuration configuration, ParsingContext context) {
+  static EngineStatements split(
+      Configuration configuration,
+      LoadableResource conf,
+      LoadableResource script,
+      Placeholders placeholders,
+      DatabaseKind kind) {
+    StandIns context = new StandIns(configuration, placeholders.unknown().keySet());
+    Parser parser =
+        kind == DatabaseKind.POSTGRESQL
+            ? new QuickPostgreSQLParser(configuration, context)
+            : new MariaDBDatabaseType()
+                .createParser(configuration, configuration.getResourceProvider(), context);
+    List<EngineStatements.Statement> out = new ArrayList<>();
+    SqlScriptMetadata metadata;
+    try {
+      metadata = SqlScriptMetadata.fromResource(conf, null, configuration);
+    } catch (FlywayException e) {
+      return EngineStatements.failed(message(e));
+    }
+    try (SqlStatementIterator it = parser.parse(script, metadata)) {
+      while (it.hasNext()) {
+        SqlStatement s = it.next();
+        boolean transactional =
+            s.canExecuteInTransaction() || ALTER_TYPE.matcher(s.getSql()).matches();
+        out.add(
+            new EngineStatements.Statement(
+                s.getLineNumber(), context.restore(s.getSql()), transactional));
+      }
+    } catch (FlywayException e) {
+      return EngineStatements.failed(message(e));
+    }
+    return EngineStatements.of(out, Optional.ofNullable(metadata.executeInTransaction()));
+  }
+
+  private static String message(FlywayException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return FlywayMigrationEngine.withoutLooseningHints(m).strip();
+  }
+
+  /**
+   * The parser {@code PostgreSQLDatabaseType.createParser} makes, cutting statements exactly as it
+   * does and deciding, as it does, which statements cannot run in a transaction: the same forms
+   * (Flyway 13's {@code PostgreSQLParser}: CREATE/DROP DATABASE, TABLESPACE, SUBSCRIPTION; ALTER
+   * SYSTEM; CREATE/DROP [UNIQUE] INDEX CONCURRENTLY; REINDEX [VERBOSE] SCHEMA, DATABASE, SYSTEM;
+   * VACUUM; DISCARD ALL), asked once per keyword with one pattern instead of six, and without
+   * Flyway's server-version lookup for {@code ALTER TYPE ... ADD VALUE} (transactional from
+   * PostgreSQL 12, as {@link #ALTER_TYPE} treats it): that lookup, which fails here without a
+   * database, was most of lint's parse time.
+   */
+  private static final class QuickPostgreSQLParser extends PostgreSQLParser {
+    private static final Pattern NON_TRANSACTIONAL =
+        Pattern.compile(
+            "(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)|ALTER SYSTEM"
+                + "|(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY"
+                + "|REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)|VACUUM|DISCARD ALL");
+
+    QuickPostgreSQLParser(Configuration configuration, ParsingContext context) {
       super(configuration, context);
     }
 
     @Override
     protected Boolean detectCanExecuteInTransaction(
         String simplifiedStatement, List<Token> keywords) {
-      return Boolean.TRUE;
+      if (simplifiedStatement.isEmpty()) {
+        return null;
+      }
+      char first = simplifiedStatement.charAt(0);
+      if (first != 'C' && first != 'D' && first != 'A' && first != 'R' && first != 'V') {
+        return null; // no non-transactional form starts otherwise: undecided, as Flyway says
+      }
+      return NON_TRANSACTIONAL.matcher(simplifiedStatement).matches() ? Boolean.FALSE : null;
     }
   }
+
 
   /**
    * Thrown where Flyway's PostgreSQL parser asks the database for its version (to decide whether
@@ -105,19 +162,24 @@ final class FlywayStatements {
     private final Map<String, String> originals = new LinkedHashMap<>();
     private final String marker;
 
-    StandIns(Configuration c) {
+    StandIns(Configuration c, java.util.Collection<String> unknown) {
       byte[] nonce = new byte[6];
       RANDOM.nextBytes(nonce);
       marker = "prodguard_placeholder_" + HexFormat.of().formatHex(nonce) + "_";
-      // each getter resolves Flyway's environment anew: read them once per file, not per name
+      // each getter resolves Flyway's environment anew: read it once per file, not per name
       String separator = c.getPlaceholderSeparator();
-      String prefix = c.getPlaceholderPrefix();
-      String suffix = c.getPlaceholderSuffix();
       for (int i = 0; i < BUILT_IN.size(); i++) {
         String name = "flyway" + separator + BUILT_IN.get(i);
         String standIn = marker + i;
         getPlaceholders().put(name, standIn);
-        originals.put(standIn, prefix + name + suffix);
+        // as PlaceholderText writes built-ins, whatever the configured prefix and suffix
+        originals.put(standIn, "${flyway:" + BUILT_IN.get(i) + "}");
+      }
+      int i = BUILT_IN.size();
+      for (String name : unknown) {
+        String standIn = marker + i++;
+        getPlaceholders().put(name, standIn);
+        originals.put(standIn, "${" + name + "}");
       }
     }
 

@@ -84,7 +84,8 @@ class G4FlywayDiscoveryTest {
             "R__views.sql",
             "U2__undo.sql",
             "afterMigrate.sql",
-            "beforeEachMigrate__audit.sql");
+            "beforeEachMigrate__audit.sql",
+            "notes.sql");
     assertThat(s.all())
         .filteredOn(x -> x.file().fileName().equals("V2__b.sql.conf"))
         .singleElement()
@@ -94,7 +95,7 @@ class G4FlywayDiscoveryTest {
         .filteredOn(x -> x.file().fileName().equals("notes.sql"))
         .singleElement()
         .extracting(MigrationSource::role)
-        .isEqualTo(Role.NOT_RUN);
+        .isEqualTo(Role.REFUSED_NAME);
     assertThat(s.all().get(1).id().map(MigrationId::toString)).contains("V2");
     assertThat(s.callbacks())
         .extracting(f -> f.fileName())

@@ -290,7 +290,9 @@ class G4ContractEvaluationTest {
   }
 
   @Test
-  @DisplayName("G4: migrations are read in Flyway's order; repeatable after versioned")
+  @DisplayName(
+      "G4: migrations are read in Flyway's order; repeatable after versioned; a .sql name Flyway"
+          + " refuses is a deploy-will-fail finding, not skipped")
   void flywayOrder() throws Exception {
     migration("V10__c.sql", "SELECT 1;");
     migration("V2__b.sql", "SELECT 1;");
@@ -299,7 +301,7 @@ class G4ContractEvaluationTest {
     migration("U2__undo.sql", "SELECT 1;");
     migration("beforeMigrate.sql", "SELECT 1;");
     migration("README.txt", "not sql");
-    migration("notes.sql", "DROP TABLE never_run;");
+    migration("notes.sql", "SELECT 1;");
     LintReport r = lintAll(contract("version: 1\n"), true);
     assertThat(r.files().stream().map(f -> Path.of(f).getFileName().toString()))
         .containsExactly(
@@ -308,8 +310,17 @@ class G4ContractEvaluationTest {
             "V10__c.sql",
             "R__views.sql",
             "U2__undo.sql",
-            "beforeMigrate.sql");
-    assertThat(r.statements()).isEqualTo(6);
+            "beforeMigrate.sql",
+            "notes.sql");
+    assertThat(r.statements()).isEqualTo(7);
+    assertThat(r.blocking())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.rule()).isEqualTo("deploy-will-fail");
+              assertThat(f.file()).endsWith("notes.sql");
+              assertThat(f.message()).contains("Flyway refuses the name notes.sql");
+            });
   }
 
   @Test

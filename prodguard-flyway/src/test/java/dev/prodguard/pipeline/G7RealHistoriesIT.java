@@ -232,7 +232,8 @@ class G7RealHistoriesIT {
               .reviewing(ContractLoader.load(a.dir.resolve(ContractLoader.DEFAULT_FILE)).history());
       MigrationFiles files =
           MigrationFiles.read(
-              dev.prodguard.config.ConfigLoader.load(a.dir.resolve("prodguard.yml")));
+              dev.prodguard.config.ConfigLoader.load(a.dir.resolve("prodguard.yml")),
+              java.util.Map.of());
       org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
       ds.setURL(a.db.jdbcUrl());
       assertThat(engine.validate(files, ds)).singleElement().asString().contains("3");

@@ -25,6 +25,25 @@ public final class Rules implements RuleRegistry {
           "A contract exception that covers no finding hides future changes.",
           "Delete the entry from the contract, or correct its migration or rule.");
 
+  /**
+   * A migration the migration tool or the server will certainly refuse at deploy, whatever the
+   * database holds (G7: refused before any backup): a placeholder without a value, transactional
+   * and non-transactional statements mixed in one Flyway migration, a statement that cannot run
+   * inside a transaction in a migration Flyway runs in one, a file name Flyway refuses. An error on
+   * every environment; no contract entry can cover it.
+   */
+  public static final RuleInfo DEPLOY_WILL_FAIL =
+      RuleInfo.of(
+          "deploy-will-fail",
+          Severity.ERROR,
+          "G7",
+          "The migration tool or the server will refuse this migration at deploy.",
+          "Flyway or the server will certainly refuse this migration at deploy (a placeholder"
+              + " without a value, transactional and non-transactional statements in one file, a"
+              + " statement that cannot run inside a transaction, a file name Flyway refuses):"
+              + " caught before the backup instead of after it.",
+          "Fix the file as the finding says; the fix is never a contract entry.");
+
   private static final List<Rule> ALL =
       List.of(
           new DropDatabaseRule(),
@@ -73,6 +92,7 @@ public final class Rules implements RuleRegistry {
   public List<RuleInfo> reported() {
     List<RuleInfo> out = new ArrayList<>(ALL);
     out.add(CONTRACT_EXCEPTION_UNUSED);
+    out.add(DEPLOY_WILL_FAIL);
     return out;
   }
 

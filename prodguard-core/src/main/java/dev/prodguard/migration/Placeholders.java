@@ -1,0 +1,117 @@
+package dev.prodguard.migration;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ConfigValue;
+import dev.prodguard.config.ProdguardConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The placeholders of one run, resolved from {@code migrations.placeholders} and the environment
+ * when the migrations are read: part of the snapshot ({@link MigrationFiles}), because the text a
+ * server runs is the file's text with them replaced (Flyway's placeholders). A value whose {@code
+ * ${VAR}} is not set here (a pull request's CI has no production secrets) is <em>unknown</em>:
+ * {@code lint} judges the statements that use it as unknown, and {@code verify}, {@code backup} and
+ * {@code deploy} refuse ({@link #requireKnown()}).
+ */
+public final class Placeholders {
+  public static final Placeholders NONE = new Placeholders("${", "}", Map.of(), Map.of());
+
+  private final String prefix;
+  private final String suffix;
+  private final Map<String, String> known;
+  private final Map<String, ConfigException> unknown;
+
+  private Placeholders(
+      String prefix,
+      String suffix,
+      Map<String, String> known,
+      Map<String, ConfigException> unknown) {
+    this.prefix = prefix;
+    this.suffix = suffix;
+    this.known = Collections.unmodifiableMap(new LinkedHashMap<>(known));
+    this.unknown = Collections.unmodifiableMap(new LinkedHashMap<>(unknown));
+  }
+
+  /** Placeholders with literal values (tests, other engines). */
+  public static Placeholders of(String prefix, String suffix, Map<String, String> values) {
+    return new Placeholders(prefix, suffix, values, Map.of());
+  }
+
+  /** Resolves each configured value's {@code ${VAR}} from {@code env}. */
+  public static Placeholders resolve(ProdguardConfig.Placeholders config, Map<String, String> env) {
+    Map<String, String> known = new LinkedHashMap<>();
+    Map<String, ConfigException> unknown = new LinkedHashMap<>();
+    for (Map.Entry<String, ConfigValue> e : config.values().entrySet()) {
+      try {
+        known.put(e.getKey(), e.getValue().resolve(env));
+      } catch (ConfigException missing) {
+        unknown.put(e.getKey(), missing);
+      }
+    }
+    return new Placeholders(config.prefix(), config.suffix(), known, unknown);
+  }
+
+  /** Flyway's {@code placeholderPrefix}, {@code ${} unless configured. */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** Flyway's {@code placeholderSuffix}, <code>}</code> unless configured. */
+  public String suffix() {
+    return suffix;
+  }
+
+  /** Name to value, for the placeholders whose value is known here. */
+  public Map<String, String> known() {
+    return known;
+  }
+
+  /** Names of the configured placeholders whose value is not known here, each with why. */
+  public Map<String, String> unknown() {
+    Map<String, String> out = new LinkedHashMap<>();
+    unknown.forEach((k, v) -> out.put(k, v.getMessage()));
+    return out;
+  }
+
+  /** Whether a placeholder of this name is configured (Flyway compares names ignoring case). */
+  public boolean configured(String name) {
+    return find(known, name) != null || find(unknown, name) != null;
+  }
+
+  private static <V> V find(Map<String, V> map, String name) {
+    for (Map.Entry<String, V> e : map.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * @throws ConfigException naming prodguard.yml's line and key when a value's variable is not set:
+   *     what would run is not known, so nothing may be verified, backed up or deployed
+   */
+  public void requireKnown() {
+    if (!unknown.isEmpty()) {
+      throw unknown.values().iterator().next();
+    }
+  }
+
+  /**
+   * What binds the values into the migration set's hash: prefix, suffix, then {@code name=value}
+   * lines sorted by name; empty when no placeholder is configured (the hash of a project without
+   * placeholders stays what it was).
+   */
+  public String canonical() {
+    if (known.isEmpty() && unknown.isEmpty() && prefix.equals("${") && suffix.equals("}")) {
+      return "";
+    }
+    requireKnown();
+    StringBuilder sb = new StringBuilder(prefix).append('\0').append(suffix).append('\0');
+    new TreeMap<>(known).forEach((k, v) -> sb.append(k).append('\0').append(v).append('\0'));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,167 @@
+package dev.prodguard.flyway;
+
+import dev.prodguard.migration.Placeholders;
+import dev.prodguard.migration.ScriptText;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Replaces placeholders in a script's text as Flyway's {@code PlaceholderReplacingReader} does
+ * before its parser and the server see it: from each prefix to the next suffix is a name, looked up
+ * ignoring case; the value replaces it everywhere (strings and comments too), an empty value
+ * removes it; a name without a value stops the migration ("No value provided for placeholder"), as
+ * does a prefix never closed. Flyway's built-in placeholders ({@code flyway:defaultSchema}, {@code
+ * flyway:user}, {@code flyway:database}, {@code flyway:timestamp}, {@code flyway:filename}, {@code
+ * flyway:workingDirectory}, {@code flyway:table}, {@code flyway:environment}) get their values from
+ * the database and the run: they stay, written {@code ${flyway:name}}, for the analysis to judge
+ * (docs/lint.md). A configured placeholder whose value is not known here stays as {@code ${name}}
+ * and is reported as unknown. {@link FlywayStatements} checks the result against Flyway's own
+ * reader: a disagreement is an {@code unknown-statement} finding.
+ */
+final class PlaceholderText {
+  /**
+   * Flyway's {@code placeholderSeparator} for its built-in placeholders (prodguard sets no other).
+   */
+  static final String SEPARATOR = ":";
+
+  static final List<String> BUILT_IN =
+      List.of(
+          "defaultSchema",
+          "user",
+          "database",
+          "timestamp",
+          "filename",
+          "workingDirectory",
+          "table",
+          "environment");
+
+  private PlaceholderText() {}
+
+  static ScriptText replace(String text, Placeholders placeholders) {
+    String prefix = placeholders.prefix();
+    String suffix = placeholders.suffix();
+    Map<String, String> unknown = placeholders.unknown();
+    if (!text.contains(prefix)) {
+      return ScriptText.of(text, List.of(), List.of());
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    List<ScriptText.Unknown> unknownSpans = new ArrayList<>();
+    List<ScriptText.Refusal> refusals = new ArrayList<>();
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      // Flyway's reader reads ahead while what it read could still begin the prefix; when it does
+      // not, everything read ahead passes through unexamined ("$${x}" is text, not a placeholder).
+      int k = 0;
+      do {
+        k++;
+      } while (k < prefix.length() && i + k < n && text.regionMatches(i, prefix, 0, k));
+      if (k != prefix.length() || !text.regionMatches(i, prefix, 0, k)) {
+        out.append(text, i, Math.min(n, i + k));
+        i += k;
+        continue;
+      }
+      int p = i;
+      int nameStart = p + prefix.length();
+      int q = text.indexOf(suffix, nameStart);
+      if (q < 0) {
+        refusals.add(
+            new ScriptText.Refusal(
+                line(text, p),
+                "Flyway reads a placeholder from "
+                    + prefix
+                    + " here to the end of the file: it is never closed with "
+                    + suffix,
+                "Close the placeholder, or set placeholderReplacement=false in the file's script"
+                    + " configuration if the text is not a placeholder."));
+        out.append(text, p, text.length());
+        break;
+      }
+      String name = text.substring(nameStart, q);
+      int next = q + suffix.length();
+      String builtIn = builtIn(name);
+      String value = lookup(placeholders.known(), name);
+      if (builtIn != null) {
+        out.append("${flyway:").append(builtIn).append('}');
+      } else if (value != null) {
+        out.append(value);
+      } else if (lookup(unknown, name) != null) {
+        int start = out.length();
+        out.append("${").append(configuredName(unknown, name)).append('}');
+        unknownSpans.add(
+            new ScriptText.Unknown(
+                start, out.length(), prefix + name + suffix, lookup(unknown, name)));
+      } else {
+        boolean flyway = name.toLowerCase(Locale.ROOT).startsWith("flyway" + SEPARATOR);
+        refusals.add(
+            new ScriptText.Refusal(
+                line(text, p),
+                flyway
+                    ? "Flyway has no built-in placeholder "
+                        + prefix
+                        + name
+                        + suffix
+                        + " (\"Failed to populate value for default placeholder\")"
+                    : "Flyway has no value for placeholder "
+                        + prefix
+                        + name
+                        + suffix
+                        + " and stops the deploy on it (\"No value provided for placeholder\")",
+                flyway
+                    ? "Use one of Flyway's built-in placeholders (flyway:"
+                        + String.join(", flyway:", BUILT_IN)
+                        + ")."
+                    : "Give it a value under migrations.placeholders in prodguard.yml (a value may"
+                        + " read ${VAR} from the environment), or, if the text is not a"
+                        + " placeholder, set placeholderReplacement=false in the file's script"
+                        + " configuration."));
+        out.append(text, p, next);
+      }
+      i = next;
+    }
+    return ScriptText.of(out.toString(), unknownSpans, refusals);
+  }
+
+  /** The built-in's name as Flyway spells it, or null when {@code name} is not one. */
+  static String builtIn(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    for (String b : BUILT_IN) {
+      if (lower.equals(("flyway" + SEPARATOR + b).toLowerCase(Locale.ROOT))) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  private static String configuredName(Map<String, String> map, String name) {
+    for (String k : map.keySet()) {
+      if (k.equalsIgnoreCase(name)) {
+        return k;
+      }
+    }
+    return name;
+  }
+
+  private static String lookup(Map<String, String> map, String name) {
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** 1-based line of offset {@code at}; CR LF, CR and LF each end a line. */
+  static int line(String text, int at) {
+    int line = 1;
+    for (int i = 0; i < at; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r' && (i + 1 >= text.length() || text.charAt(i + 1) != '\n')) {
+        line++;
+      }
+    }
+    return line;
+  }
+}

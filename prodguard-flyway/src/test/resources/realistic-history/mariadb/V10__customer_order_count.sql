@@ -1,0 +1,7 @@
+DELIMITER $$
+CREATE FUNCTION customer_order_count(cid BIGINT) RETURNS BIGINT
+READS SQL DATA
+BEGIN
+  RETURN (SELECT COUNT(*) FROM ${prefix}orders WHERE customer_id = cid);
+END$$
+DELIMITER ;

@@ -1,0 +1,7 @@
+-- The shop's customers.
+CREATE TABLE ${prefix}customers (
+  id BIGINT AUTO_INCREMENT PRIMARY KEY,
+  email VARCHAR(200) NOT NULL UNIQUE,
+  name VARCHAR(100),
+  created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);

@@ -1,0 +1,7 @@
+DELIMITER $$
+CREATE TRIGGER orders_touch BEFORE UPDATE ON ${prefix}orders
+FOR EACH ROW
+BEGIN
+  SET NEW.updated_at = NOW();
+END$$
+DELIMITER ;
