@@ -25,7 +25,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * What every prodguard goal shares: where {@code prodguard.yml} is, where reports go, how a refusal
  * or a configuration error fails the build. A refusal ({@link GuardRefusal}) and findings at error
  * level fail the build ({@link MojoFailureException}); so does a configuration error, with the
- * file, line and key it names. Every message passes the {@link Redactor}.
+ * file, line and key it names. Every message passes the {@link Redactor}. There is no switch that
+ * turns the goals off: a check that is wrong is fixed in the contract (reviewed), not skipped.
  */
 abstract class AbstractProdguardMojo extends AbstractMojo {
   /** {@code prodguard.yml} of the project; its folder is the base of every relative path in it. */
@@ -38,19 +39,11 @@ abstract class AbstractProdguardMojo extends AbstractMojo {
       defaultValue = "${project.build.directory}/prodguard")
   File outputDirectory;
 
-  /** Skips every prodguard goal (for a build that must run without it, e.g. a quick local one). */
-  @Parameter(property = "prodguard.skip", defaultValue = "false")
-  boolean skip;
-
   @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
   PluginDescriptor plugin;
 
   @Override
   public final void execute() throws MojoExecutionException, MojoFailureException {
-    if (skip) {
-      getLog().info("prodguard " + goal() + ": skipped (prodguard.skip)");
-      return;
-    }
     try {
       run();
     } catch (GuardRefusal r) {
