@@ -78,7 +78,7 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       details.put("previous", result.previous().orElse(""));
       details.put("fingerprint", result.fingerprint());
       details.put("server_identity", result.serverIdentity());
-      new LocalAuditLog(config.baseDir().resolve(".prodguard/audit.jsonl"))
+      new LocalAuditLog(config.stateDirectory().resolve("audit.jsonl"))
           .append(context, "init-fingerprint --reidentify", environment, "reidentified", details);
     }
     boolean written = false;

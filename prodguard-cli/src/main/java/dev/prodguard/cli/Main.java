@@ -56,7 +56,7 @@ public final class Main {
   }
 
   /**
-   * Every refusal also goes to the local JSON-lines audit beside prodguard.yml: refusals before a
+   * Every refusal also goes to the local JSON-lines audit in the state directory: refusals before a
    * connection have nowhere else to be recorded (G10).
    */
   private static void logLocally(CommandLine commandLine, GuardRefusal r) {
@@ -68,8 +68,7 @@ public final class Main {
       return;
     }
     try {
-      new dev.prodguard.audit.LocalAuditLog(
-              common.loaded.baseDir().resolve(".prodguard/audit.jsonl"))
+      new dev.prodguard.audit.LocalAuditLog(common.loaded.stateDirectory().resolve("audit.jsonl"))
           .append(
               common.context(),
               String.join(" ", commandLine.getParseResult().originalArgs()),

@@ -23,6 +23,14 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static ProdguardConfig load(Path file) {
+    return load(file, System.getenv());
+  }
+
+  /**
+   * Loads {@code file}; {@code env} decides only the default {@code state-directory} (where local
+   * state and backups go when prodguard.yml does not say), never a configured value.
+   */
+  public static ProdguardConfig load(Path file, Map<String, String> env) {
     YamlMap root = YamlMap.load(file);
     String f = root.file();
 
@@ -68,11 +76,23 @@ public final class ConfigLoader {
 
     CiConfig ci = ci(root);
     ProdguardConfig.Pipeline pipeline = pipeline(root);
-    ProdguardConfig.Backup backup = backup(root, base);
+    Path state =
+        root.string("state-directory")
+            .map(v -> base.resolve(v.value()).normalize())
+            .orElseGet(() -> StateDirectory.defaultFor(base, env));
+    ProdguardConfig.Backup backup = backup(root, base, state);
     ProdguardConfig.Guards guards = guards(root);
     Map<String, FleetConfig> fleets = FleetConfigLoader.load(root, environments);
     root.finish(
-        "environments", "migrations", "contract", "ci", "pipeline", "backup", "guards", "fleets");
+        "environments",
+        "migrations",
+        "contract",
+        "ci",
+        "pipeline",
+        "backup",
+        "guards",
+        "fleets",
+        "state-directory");
     return new ProdguardConfig(
         file,
         environments,
@@ -84,7 +104,8 @@ public final class ConfigLoader {
         backup,
         guards,
         fleets,
-        placeholders);
+        placeholders,
+        state);
   }
 
   /**
@@ -136,6 +157,7 @@ public final class ConfigLoader {
       ph.finish();
     }
     return new ProdguardConfig.Placeholders(prefix, suffix, values);
+        state);
   }
 
   private static EnvironmentConfig environment(String name, YamlMap m, YamlMap parent) {
@@ -341,17 +363,80 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static ProdguardConfig.Backup backup(YamlMap root, Path base) {
-    Path dir = base.resolve(".prodguard/backups");
+  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+  private static ProdguardConfig.Backup backup(YamlMap root, Path base, Path state) {
+    Path dir = state.resolve("backups");
     boolean restoreCheck = false;
+    Optional<ProdguardConfig.S3> s3 = Optional.empty();
     Optional<YamlMap> b = root.map("backup");
     if (b.isPresent()) {
       YamlMap m = b.get();
       dir = m.string("directory").map(s -> base.resolve(s.value())).orElse(dir);
       restoreCheck = m.bool("restore-check").orElse(false);
-      m.finish("directory", "restore-check");
+      String store = m.string("store").map(YamlMap.Scalar::value).orElse("local");
+      Optional<YamlMap> s3map = m.map("s3");
+      switch (store) {
+        case "local" -> {
+          if (s3map.isPresent()) {
+            throw m.error(
+                "s3",
+                "'backup.s3' is set but 'backup.store' is 'local': set 'store: s3' to keep"
+                    + " backups in object storage, or remove 'backup.s3'");
+          }
+        }
+        case "s3" ->
+            s3 =
+                Optional.of(
+                    s3(
+                        s3map.orElseThrow(
+                            () ->
+                                m.error(
+                                    "store",
+                                    "'store: s3' needs 'backup.s3' with at least 'bucket'"))));
+        default -> throw m.error("store", "must be 'local' or 's3', not '" + store + "'");
+      }
+      m.finish("directory", "restore-check", "store", "s3");
     }
-    return new ProdguardConfig.Backup(dir, restoreCheck);
+    return new ProdguardConfig.Backup(dir, restoreCheck, s3);
+  }
+
+  private static ProdguardConfig.S3 s3(YamlMap m) {
+    YamlMap.Scalar bucket = m.requiredString("bucket");
+    if (!BUCKET.matcher(bucket.value()).matches()) {
+      throw m.error(
+          "bucket", "'" + bucket.value() + "' is not an S3 bucket name (3-63 of a-z 0-9 . -)");
+    }
+    String prefix = m.string("prefix").map(YamlMap.Scalar::value).orElse("");
+    if (prefix.startsWith("/") || prefix.contains("..") || prefix.contains("\\")) {
+      throw m.error("prefix", "a key prefix like 'prodguard/shop/' (no leading '/', no '..')");
+    }
+    if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+      prefix = prefix + "/";
+    }
+    Optional<java.net.URI> endpoint = Optional.empty();
+    Optional<YamlMap.Scalar> e = m.string("endpoint");
+    if (e.isPresent()) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(e.get().value());
+      } catch (java.net.URISyntaxException x) {
+        throw m.error("endpoint", "not a URL: " + x.getMessage());
+      }
+      if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getUserInfo() != null) {
+        throw m.error(
+            "endpoint",
+            "an http(s) URL without credentials, e.g. https://minio.internal:9000 (credentials"
+                + " come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)");
+      }
+      endpoint = Optional.of(uri);
+    }
+    Optional<String> region = m.string("region").map(YamlMap.Scalar::value);
+    boolean pathStyle = m.bool("path-style").orElse(endpoint.isPresent());
+    m.finish("bucket", "prefix", "endpoint", "region", "path-style");
+    return new ProdguardConfig.S3(bucket.value(), prefix, endpoint, region, pathStyle);
   }
 
   private static ProdguardConfig.Guards guards(YamlMap root) {

@@ -13,6 +13,9 @@ import java.util.Optional;
  *     prodguard-contract.yml} next to this file
  * @param contractNamed true when {@code contract:} names it: then it must be readable (a named
  *     contract that cannot be read is a configuration error, never replaced by the defaults)
+ * @param stateDirectory {@code state-directory:}, where prodguard keeps local state (the local
+ *     audit log of refusals before a connection, backups unless {@code backup.directory} says
+ *     otherwise); by default outside the repository ({@link StateDirectory})
  */
 public record ProdguardConfig(
     Path file,
@@ -25,7 +28,8 @@ public record ProdguardConfig(
     Backup backup,
     Guards guards,
     Map<String, FleetConfig> fleets,
-    Placeholders placeholders) {
+    Placeholders placeholders,
+    Path stateDirectory) {
 
   public ProdguardConfig {
     environments =
@@ -59,7 +63,8 @@ public record ProdguardConfig(
         backup,
         guards,
         fleets,
-        placeholders);
+        placeholders,
+        stateDirectory);
   }
 
   /** The fleet by name, or a usage error listing the ones that exist. */
@@ -114,6 +119,17 @@ public record ProdguardConfig(
   }
 
   /**
+   * {@code backup:} where dumps are written and checked ({@code directory}), whether to
+   * restore-check them, and the object store that keeps them beyond the runner ({@code store: s3}),
+   * empty for {@code store: local} (the dump stays in {@code directory}).
+   */
+  public record Backup(Path directory, boolean restoreCheck, Optional<S3> s3) {
+    public Backup(Path directory, boolean restoreCheck) {
+      this(directory, restoreCheck, Optional.empty());
+    }
+  }
+
+  /**
    * {@code migrations.placeholders} and the placeholder syntax, as Flyway's {@code placeholders},
    * {@code placeholderPrefix} and {@code placeholderSuffix}: values stay unresolved ({@code ${VAR}}
    * is read from the environment when the migrations are read).
@@ -126,8 +142,22 @@ public record ProdguardConfig(
     }
   }
 
-  /** {@code backup:} where dumps go and whether to restore-check them. */
-  public record Backup(Path directory, boolean restoreCheck) {}
+  /**
+   * {@code backup.s3}: an S3-compatible bucket. Credentials never come from the file: the SDK reads
+   * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} (and {@code AWS_SESSION_TOKEN}) from
+   * the environment.
+   *
+   * @param prefix key prefix, empty or ending in {@code /}
+   * @param endpoint an S3-compatible service (MinIO, Ceph, R2...); empty for AWS
+   * @param region the signing region; empty: {@code AWS_REGION}, else {@code us-east-1}
+   * @param pathStyle {@code https://host/bucket/key} addressing (default when an endpoint is set)
+   */
+  public record S3(
+      String bucket,
+      String prefix,
+      Optional<java.net.URI> endpoint,
+      Optional<String> region,
+      boolean pathStyle) {}
 
   /**
    * {@code guards:} the database-side guards (G6). {@code requireDdlTrigger}: verify and deploy of

@@ -1,6 +1,8 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.backup.BackupRunner;
+import dev.prodguard.backup.store.BackupStore;
+import dev.prodguard.backup.store.BackupStores;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
@@ -104,6 +106,8 @@ final class BackupStep {
       guards.requireSameSet(run, set, what, env);
       guards.requireSameContractAndCommit(run, what, env);
 
+      // the store first: missing S3 credentials refuse before anything is dumped
+      BackupStore backupStore = BackupStores.open(config.backup(), context);
       progress.step("backing up '" + env + "' for run " + run.id());
       BackupRunner.Result r =
           new BackupRunner(target, context, progress)
@@ -112,16 +116,12 @@ final class BackupStep {
                   config.backup().directory(),
                   env + "-" + run.id(),
                   config.backup().restoreCheck());
+      String location = backupStore.store(r.file(), r.size(), r.sha256());
       Instant at = s.now();
       Instant backupExpires = at.plus(config.pipeline().backupTtl());
       Run.Backup b =
           new Run.Backup(
-              r.file().toAbsolutePath().toString(),
-              r.size(),
-              r.sha256(),
-              r.duration().toMillis(),
-              at,
-              backupExpires);
+              location, r.size(), r.sha256(), r.duration().toMillis(), at, backupExpires);
       Instant expires =
           backupExpires.isBefore(run.verificationExpiresAt())
               ? backupExpires

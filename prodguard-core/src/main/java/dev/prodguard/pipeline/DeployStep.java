@@ -1,5 +1,7 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.backup.store.BackupStore;
+import dev.prodguard.backup.store.BackupStores;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
@@ -618,6 +620,12 @@ final class DeployStep {
             + env
             + " && prodguard backup "
             + env;
+    if (BackupStore.isRemote(b.path())) {
+      // kept in object storage (backup.store: s3): read back and hashed there
+      BackupStores.forLocation(b.path(), config.backup(), context)
+          .requireIntact(b.path(), b.size(), b.sha256(), what, fix);
+      return;
+    }
     if (!Files.isRegularFile(p)) {
       throw new GuardRefusal(
           Guarantee.G9,

@@ -71,7 +71,7 @@ class SyncApplyRevertIT {
 
       // the backup was taken and hashed
       assertThat(a.backup().file()).exists();
-      assertThat(a.backup().file().startsWith(dir.resolve(".prodguard/backups/sync"))).isTrue();
+      assertThat(a.backup().file().startsWith(dir.resolve("state/backups/sync"))).isTrue();
       byte[] dump = Files.readAllBytes(a.backup().file());
       assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(dump)))
           .isEqualTo(a.backup().sha256());

@@ -90,7 +90,7 @@ class SyncDryRunIT {
           .isEqualTo(auditBefore);
       assertThat(SyncFixture.changeLogRows(f.prod)).isZero();
       assertThat(SyncFixture.changeLogRows(f.dev)).isZero();
-      assertThat(dir.resolve(".prodguard/backups")).doesNotExist();
+      assertThat(dir.resolve("state/backups")).doesNotExist();
     }
   }
 

@@ -78,7 +78,10 @@ final class SyncFixture implements AutoCloseable {
   }
 
   ProdguardConfig config() {
-    return ConfigLoader.load(dir.resolve("prodguard.yml"));
+    // local state in the test's folder, not under the user's ~/.local/state
+    return ConfigLoader.load(
+        dir.resolve("prodguard.yml"),
+        java.util.Map.of("PRODGUARD_STATE_DIR", dir.resolve("state").toString()));
   }
 
   Contract loadContract() {

@@ -34,6 +34,7 @@ final class SampleProject {
           jwks: file:ci/jwks.json     # the demo's local CI key; in real life GitHub's published keys
           claims: { repository: %s, ref: %s, environment: %s }
       pipeline: { verification-ttl: 30m, backup-ttl: 60m }
+      state-directory: .prodguard     # the demo keeps its state inside its temporary project
       backup: { directory: .prodguard/backups, restore-check: true }
       """
           .formatted(

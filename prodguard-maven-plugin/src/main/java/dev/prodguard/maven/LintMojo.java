@@ -1,0 +1,173 @@
+package dev.prodguard.maven;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.EnvironmentConfig;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.config.ServerKind;
+import dev.prodguard.contract.Contract;
+import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.findings.Cover;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Location;
+import dev.prodguard.findings.SarifWriter;
+import dev.prodguard.findings.Severity;
+import dev.prodguard.findings.TextWriter;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.lint.LintReport;
+import dev.prodguard.lint.Linter;
+import dev.prodguard.lint.rules.Rules;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * {@code prodguard:lint}, bound to {@code verify}: the migrations of {@code migrations.locations}
+ * in Flyway's order against the contract (G4), as {@code prodguard lint} judges them, with no
+ * database. Writes {@code target/prodguard/lint.sarif}; fails the build on an uncovered error.
+ */
+@Mojo(name = "lint", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
+public class LintMojo extends AbstractProdguardMojo {
+  /** Judge with this environment's severity; without it, as for a protected one (strictest). */
+  @Parameter(property = "prodguard.environment")
+  String environment;
+
+  /**
+   * {@code postgresql} or {@code mariadb}; default: the environments' server ({@code database:}).
+   */
+  @Parameter(property = "prodguard.dialect")
+  String dialect;
+
+  @Override
+  String goal() {
+    return "lint";
+  }
+
+  @Override
+  void run() throws MojoFailureException, IOException {
+    ProdguardConfig cfg = requiredConfig();
+    Path base = cfg.baseDir();
+    Contract contract =
+        ContractLoader.forConfig(cfg)
+            .orElseGet(
+                () -> {
+                  getLog()
+                      .info(
+                          "prodguard lint: no contract at "
+                              + cfg.contract()
+                              + "; applying the default forbidden rules");
+                  return ContractLoader.parse(
+                      cfg.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+                });
+    Optional<EnvironmentConfig> env =
+        environment == null ? Optional.empty() : Optional.of(cfg.environment(environment));
+    boolean protectedEnv = env.map(EnvironmentConfig::isProtected).orElse(true);
+    DatabaseKind kind = dialect(cfg, env);
+
+    FlywayMigrationEngine engine = new FlywayMigrationEngine();
+    Linter linter = new Linter(kind).crossCheck(file -> engine.statements(file, kind));
+    List<MigrationSource> sources =
+        engine.discover(MigrationFiles.read(cfg), kind).all().stream()
+            .filter(s -> s.role().analysed())
+            .toList();
+    LintReport report = linter.lint(sources, List.of(), contract, protectedEnv, true);
+
+    List<Finding> findings = relative(report.findings(), base);
+    Path sarif =
+        writeReport(
+            "lint.sarif",
+            SarifWriter.write(version(), base.toUri(), new Rules().reported(), findings));
+    logFindings(findings);
+    String summary =
+        TextWriter.count(report.count(Severity.ERROR), "error")
+            + ", "
+            + TextWriter.count(report.count(Severity.WARNING), "warning")
+            + (report.covered() > 0
+                ? ", " + report.covered() + " covered by contract exceptions"
+                : "")
+            + " in "
+            + TextWriter.count(report.files().size(), "file")
+            + " ("
+            + kind.label()
+            + ", "
+            + (environment == null ? "as for a protected environment" : "for '" + environment + "'")
+            + "); SARIF: "
+            + sarif;
+    if (report.hasErrors()) {
+      throw new MojoFailureException(
+          "prodguard lint FAILED (G4 frozen mutation contract): "
+              + summary
+              + "\n  the one fix: an expand/contract migration, a migration split in two, or a"
+              + " reviewed exception in the contract");
+    }
+    getLog().info("prodguard lint ok: " + summary);
+  }
+
+  /**
+   * The server whose rules judge the files, as {@code prodguard lint} decides it: the parameter;
+   * else the environment's server; else the one server every environment names. Never a guess.
+   */
+  private DatabaseKind dialect(ProdguardConfig cfg, Optional<EnvironmentConfig> env) {
+    Map<String, String> vars = System.getenv();
+    if (dialect != null) {
+      return DatabaseKind.fromOptionName(dialect)
+          .orElseThrow(
+              () -> new ConfigException("<dialect> must be postgresql or mariadb (alias mysql)"));
+    }
+    List<EnvironmentConfig> envs =
+        env.map(List::of).orElseGet(() -> List.copyOf(cfg.environments().values()));
+    Map<String, DatabaseKind> kinds = new LinkedHashMap<>();
+    for (EnvironmentConfig e : envs) {
+      kinds.put(
+          e.name(),
+          ServerKind.of(e, vars)
+              .orElseThrow(
+                  () ->
+                      new ConfigException(
+                          e.file(),
+                          e.line(),
+                          "environments." + e.name(),
+                          ServerKind.unknownFix(e))));
+    }
+    if (kinds.values().stream().distinct().count() > 1) {
+      throw new ConfigException(
+          "the environments run different servers "
+              + kinds
+              + ": set <environment> (or -Dprodguard.environment) to judge by one of them");
+    }
+    return kinds.values().iterator().next();
+  }
+
+  /** Paths relative to the folder of prodguard.yml, as the CLI reports them. */
+  static List<Finding> relative(List<Finding> in, Path base) {
+    List<Finding> out = new ArrayList<>();
+    for (Finding f : in) {
+      Finding r = f.withLocation(f.location().inFile(relative(base, f.file())));
+      if (f.covered() && f.coveredBy().entry() != null) {
+        Location entry = f.coveredBy().entry();
+        r =
+            r.withCover(
+                new Cover(f.coveredBy().reason(), entry.inFile(relative(base, entry.file()))));
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  static String relative(Path base, String file) {
+    Path p = Path.of(file).toAbsolutePath().normalize();
+    Path b = base.toAbsolutePath().normalize();
+    return (p.startsWith(b) ? b.relativize(p).toString() : file).replace('\\', '/');
+  }
+}
