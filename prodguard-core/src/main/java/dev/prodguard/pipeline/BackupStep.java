@@ -79,6 +79,7 @@ final class BackupStep {
       Optional<String> runId)
       throws SQLException, IOException, InterruptedException {
     DatabaseSupport d = target.dialect();
+    guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
     guards.reapStale(c, d, store);

@@ -100,6 +100,7 @@ final class DeployStep {
       boolean fastPath)
       throws SQLException, IOException, InterruptedException {
     DatabaseSupport d = target.dialect();
+    guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
     if (!fastPath) {
       guards.requireGuards(c, target, what);

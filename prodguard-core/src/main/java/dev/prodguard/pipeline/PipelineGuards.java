@@ -514,6 +514,45 @@ final class PipelineGuards {
   }
 
   /**
+   * G8, before anything else on the control connection {@code c}: the URL keeps a database session.
+   * The deploy lock is a session-level lock and the sessions approved for a deploy (G6) are server
+   * sessions; a pooler in transaction mode (PgBouncer) hands them to other clients between
+   * transactions, so locks would be held by, and approvals granted to, sessions prodguard no longer
+   * has. Probed with a second connection ({@link
+   * dev.prodguard.support.DeploySessions#sessionNotKept}); refused naming the pooler and the fix.
+   */
+  void requireSessionKept(Target target, Connection c, String what) throws SQLException {
+    if (s.promoteLock.isPresent() || !c.getAutoCommit()) {
+      // promote probed once before its lock; a connection in a transaction cannot tell
+      return;
+    }
+    Optional<String> seen;
+    try (Connection b = target.connect()) {
+      seen = target.dialect().sessionNotKept(c, b);
+    }
+    if (seen.isPresent()) {
+      String env = target.name();
+      throw new GuardRefusal(
+          Guarantee.G8,
+          what,
+          "the URL prodguard deploys '"
+              + env
+              + "' with does not keep a database session: "
+              + seen.get()
+              + ". The deploy lock is a session-level lock and the sessions approved for a deploy"
+              + " are server sessions: through this pooler they would be held by, or granted to,"
+              + " sessions that other clients use next, and the pipeline's own steps would"
+              + " refuse each other",
+          "give the pipeline a direct URL to the server, or one through a session-pooled port"
+              + " (PgBouncer pool_mode = session): set environments."
+              + env
+              + ".deploy-url: ${"
+              + env.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
+              + "_DEPLOY_DATABASE_URL} in prodguard.yml (applications may keep the pooled url)");
+    }
+  }
+
+  /**
    * G8 for {@code promote}: takes the deploy lock on {@code c} (a connection of its own, held until
    * the promote ends) before verify, so that no other pipeline supersedes this promote's run or
    * takes the lock between its steps; returns the session that holds it. Refused, and audited,
@@ -522,6 +561,7 @@ final class PipelineGuards {
   String promoteLock(Connection c, Target target, String env, String what) throws SQLException {
     DatabaseSupport d = target.dialect();
     try {
+      requireSessionKept(target, c, what);
       dev.prodguard.guard.PipelineSchema.ensure(c, d);
       RunStore store = new RunStore(c, d);
       reapStale(c, d, store);

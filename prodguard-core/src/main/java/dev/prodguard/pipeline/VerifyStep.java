@@ -70,6 +70,7 @@ final class VerifyStep {
       Target target, MigrationFiles files, Connection c, String env, String what)
       throws SQLException, IOException, InterruptedException {
     DatabaseSupport d = target.dialect();
+    guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
     guards.reapStale(c, d, store);

@@ -26,6 +26,65 @@ public interface DeploySessions {
   String sessionId();
 
   /**
+   * G8: whether something between prodguard and the server (a pooler in transaction or statement
+   * mode) breaks the session guarantees the deploy lock and the approved deploy sessions rest on.
+   * The probe, three times: {@code a} (autocommit, not in a transaction) reads its session id;
+   * {@code b} opens a transaction and reads its id; {@code a} reads its id again; {@code b} rolls
+   * back. On a direct or session-pooled connection {@code a}'s id never changes and {@code b}'s
+   * differs from it. A pooler that returns a server session to its pool after each transaction
+   * hands {@code b} the one {@code a} just released, or moves {@code a} to another.
+   *
+   * @return what was seen, with the poolers that do it; empty when both keep their sessions
+   */
+  default java.util.Optional<String> sessionNotKept(Connection a, Connection b)
+      throws SQLException {
+    boolean bAuto = b.getAutoCommit();
+    try {
+      for (int i = 0; i < 3; i++) {
+        String a1 = probeId(a);
+        b.setAutoCommit(false);
+        String b1 = probeId(b);
+        String a2 = probeId(a);
+        b.rollback();
+        b.setAutoCommit(true);
+        if (a1.equals(b1) || !a1.equals(a2)) {
+          return java.util.Optional.of(
+              (a1.equals(b1)
+                      ? "two connections of prodguard were served by the same server session ("
+                          + a1
+                          + ")"
+                      : "one connection of prodguard was served by server session "
+                          + a1
+                          + ", then by "
+                          + a2)
+                  + ": a pooler in transaction or statement mode ("
+                  + transactionPoolers()
+                  + ") sits between prodguard and the server");
+        }
+      }
+      return java.util.Optional.empty();
+    } finally {
+      if (!b.getAutoCommit()) {
+        b.rollback();
+      }
+      b.setAutoCommit(bAuto);
+    }
+  }
+
+  /** Poolers known to move sessions between transactions, for the refusal. */
+  default String transactionPoolers() {
+    return "a connection pooler or proxy with connection multiplexing";
+  }
+
+  private String probeId(Connection c) throws SQLException {
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sessionId())) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  /**
    * Prepares a connection that a deploy hands to the migration tool, e.g. so that the server aborts
    * the migration's transaction as soon as the deploy process dies, and so that a statement that
    * waits for a lock ends on the server's own timer a little after {@code lockWaitBound} ({@code

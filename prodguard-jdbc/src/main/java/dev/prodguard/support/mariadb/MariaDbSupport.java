@@ -167,6 +167,11 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   @Override
+  public String transactionPoolers() {
+    return "ProxySQL with multiplexing, or MaxScale with a connection pool" + " (persistpoolmax)";
+  }
+
+  @Override
   public String sessionId() {
     return "SELECT CAST(CONNECTION_ID() AS CHAR)";
   }

@@ -180,6 +180,12 @@ public final class PostgresSupport implements DatabaseSupport {
     return "SELECT pg_backend_pid()::text";
   }
 
+  @Override
+  public String transactionPoolers() {
+    return "PgBouncer with pool_mode = transaction or statement, or a proxy that pools the same"
+        + " way: Supavisor or pgcat in transaction mode, RDS Proxy after multiplexing";
+  }
+
   /**
    * PostgreSQL 14+ notices a vanished client during a long statement and rolls the transaction
    * back, instead of finishing a killed deploy's migration alone. No server-side lock timeout: the
