@@ -112,11 +112,25 @@ class G2ApplicationFingerprintIT {
           Apps.start(p, BootApp.class, RecordingPool.class)) {
         assertThat(ctx.getBean(DataSource.class).getClass().getSimpleName())
             .isEqualTo("GuardedDataSource");
+        Object health = ctx.getBean("prodguardHealthIndicator");
+        assertThat(status(health)).isEqualTo("UP");
+
+        // the database stops being dev while the application runs: health goes down, though
+        // the pool's connections were checked when they opened
+        dev.execute("UPDATE database_metadata SET environment = 'prod', fingerprint = '"
+            + Apps.PROD_FP + "'");
+        assertThat(status(health)).isEqualTo("DOWN");
       }
       assertThat(RecordingDataSource.SQL.get(0)).contains("database_metadata");
       assertThat(Apps.applied(dev)).containsExactly("1", "2");
       assertThat(Apps.tables(dev)).contains("orders", "invoices", "app_started");
     }
+  }
+
+  private static Object status(Object healthIndicator) throws Exception {
+    Object h = healthIndicator.getClass().getMethod("health").invoke(healthIndicator);
+    Object st = h.getClass().getMethod("getStatus").invoke(h);
+    return st.getClass().getMethod("getCode").invoke(st);
   }
 
   static <T extends Throwable> T cause(Throwable e, Class<T> type) {
