@@ -87,6 +87,28 @@ class G2ApplicationFingerprintIT {
   @ParameterizedTest
   @EnumSource(DatabaseKind.class)
   @DisplayName(
+      "Flyway's own DataSource (spring.flyway.url, not a bean) on the prod database: guarded"
+          + " too, refused before Flyway's first statement, no history table created")
+  void flywayUrlPointsToProd(DatabaseKind kind) throws Exception {
+    try (TestDatabase dev = TestDatabase.create(kind);
+        TestDatabase prod = TestDatabase.create(kind)) {
+      Apps.fingerprint(dev, "dev");
+      Apps.fingerprint(prod, "prod");
+      Map<String, Object> p = Apps.props(Apps.config(dir), "dev", dev.jdbcUrl());
+      p.put("spring.flyway.url", prod.jdbcUrl());
+
+      Apps.Failure f = Apps.startFailing(p);
+
+      assertThat(cause(f.error(), GuardRefusal.class).why())
+          .contains("this database is 'prod', not 'dev'");
+      assertThat(Apps.tables(prod)).containsExactly("database_metadata");
+      assertThat(Apps.tables(dev)).containsExactly("database_metadata");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
       "the fingerprint check fails when metadata is missing: a database never fingerprinted"
           + " refuses the start-up, nothing created")
   void missingMetadata(DatabaseKind kind) throws Exception {
