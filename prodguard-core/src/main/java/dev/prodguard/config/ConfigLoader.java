@@ -157,7 +157,6 @@ public final class ConfigLoader {
       ph.finish();
     }
     return new ProdguardConfig.Placeholders(prefix, suffix, values);
-        state);
   }
 
   private static EnvironmentConfig environment(String name, YamlMap m, YamlMap parent) {

@@ -78,7 +78,7 @@ public class LintMojo extends AbstractProdguardMojo {
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
     Linter linter = new Linter(kind).crossCheck(file -> engine.statements(file, kind));
     List<MigrationSource> sources =
-        engine.discover(MigrationFiles.read(cfg), kind).all().stream()
+        engine.discover(MigrationFiles.read(cfg, System.getenv()), kind).all().stream()
             .filter(s -> s.role().analysed())
             .toList();
     LintReport report = linter.lint(sources, List.of(), contract, protectedEnv, true);

@@ -87,6 +87,28 @@ class G2ApplicationFingerprintIT {
   @ParameterizedTest
   @EnumSource(DatabaseKind.class)
   @DisplayName(
+      "Flyway's own DataSource (spring.flyway.url, not a bean) on the prod database: guarded"
+          + " too, refused before Flyway's first statement, no history table created")
+  void flywayUrlPointsToProd(DatabaseKind kind) throws Exception {
+    try (TestDatabase dev = TestDatabase.create(kind);
+        TestDatabase prod = TestDatabase.create(kind)) {
+      Apps.fingerprint(dev, "dev");
+      Apps.fingerprint(prod, "prod");
+      Map<String, Object> p = Apps.props(Apps.config(dir), "dev", dev.jdbcUrl());
+      p.put("spring.flyway.url", prod.jdbcUrl());
+
+      Apps.Failure f = Apps.startFailing(p);
+
+      assertThat(cause(f.error(), GuardRefusal.class).why())
+          .contains("this database is 'prod', not 'dev'");
+      assertThat(Apps.tables(prod)).containsExactly("database_metadata");
+      assertThat(Apps.tables(dev)).containsExactly("database_metadata");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
       "the fingerprint check fails when metadata is missing: a database never fingerprinted"
           + " refuses the start-up, nothing created")
   void missingMetadata(DatabaseKind kind) throws Exception {
@@ -112,11 +134,25 @@ class G2ApplicationFingerprintIT {
           Apps.start(p, BootApp.class, RecordingPool.class)) {
         assertThat(ctx.getBean(DataSource.class).getClass().getSimpleName())
             .isEqualTo("GuardedDataSource");
+        Object health = ctx.getBean("prodguardHealthIndicator");
+        assertThat(status(health)).isEqualTo("UP");
+
+        // the database stops being dev while the application runs: health goes down, though
+        // the pool's connections were checked when they opened
+        dev.execute("UPDATE database_metadata SET environment = 'prod', fingerprint = '"
+            + Apps.PROD_FP + "'");
+        assertThat(status(health)).isEqualTo("DOWN");
       }
       assertThat(RecordingDataSource.SQL.get(0)).contains("database_metadata");
       assertThat(Apps.applied(dev)).containsExactly("1", "2");
       assertThat(Apps.tables(dev)).contains("orders", "invoices", "app_started");
     }
+  }
+
+  private static Object status(Object healthIndicator) throws Exception {
+    Object h = healthIndicator.getClass().getMethod("health").invoke(healthIndicator);
+    Object st = h.getClass().getMethod("getStatus").invoke(h);
+    return st.getClass().getMethod("getCode").invoke(st);
   }
 
   static <T extends Throwable> T cause(Throwable e, Class<T> type) {
