@@ -458,4 +458,39 @@ class G4LintCliIT {
     assertThat(linked.exit()).as(linked.toString()).isEqualTo(2);
     assertThat(linked.err()).contains("prodguard-contract.yml").contains("symbolic link");
   }
+
+  @Test
+  @DisplayName(
+      "G4: lint without paths judges only migrations after the contract's baseline; a baseline"
+          + " that names no migration is a configuration error (exit 2, file:line)")
+  void baseline() throws Exception {
+    write(
+        "db/migration/V2__contract.sql",
+        "UPDATE orders SET legacy_ref = NULL;\nALTER TABLE orders DROP COLUMN legacy_ref;\n");
+    write("prodguard-contract.yml", "version: 1\n");
+    assertThat(Cli.run(repo, "lint").exit()).isEqualTo(1);
+
+    write(
+        "prodguard-contract.yml",
+        "version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n");
+    Cli.Result clean = Cli.run(repo, "lint");
+    assertThat(clean.exit()).as(clean.toString()).isZero();
+    assertThat(clean.out())
+        .contains("ok: 0 errors, 0 warnings in 0 files")
+        .contains("history up to the contract's baseline V2 (2 files) not judged");
+
+    breakIt();
+    Cli.Result after = Cli.run(repo, "lint");
+    assertThat(after.exit()).as(after.toString()).isEqualTo(1);
+    assertThat(after.out())
+        .contains("db/migration/V3__oops.sql:3:1: error [delete-without-where]")
+        .doesNotContain("V2__contract.sql");
+
+    write(
+        "prodguard-contract.yml",
+        "version: 1\nbaseline: { version: \"9\", reason: \"everything\" }\n");
+    Cli.Result bad = Cli.run(repo, "lint");
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
+    assertThat(bad.err()).contains("prodguard-contract.yml:2", "V9", "not a migration");
+  }
 }

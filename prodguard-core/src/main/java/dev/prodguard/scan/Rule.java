@@ -3,7 +3,9 @@ package dev.prodguard.scan;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Location;
 import dev.prodguard.findings.RuleInfo;
+import dev.prodguard.findings.Severity;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One check of {@code prodguard scan}. A rule looks at one file at a time ({@link #check}) or at
@@ -54,6 +56,37 @@ public interface Rule extends RuleInfo {
   default Finding finding(ScanFile file, int line, int column, String specific) {
     return finding(
         file.path(), line, column, Excerpts.of(file.lineText(line), column), message(specific));
+  }
+
+  /**
+   * The finding at {@code offset}, lowered to a warning when {@code throwaway} says why the file
+   * cannot reach a protected database (test code on its own throwaway database); an error
+   * otherwise.
+   */
+  default Finding finding(
+      ScanFile file, int line, int column, String specific, Optional<String> throwaway) {
+    if (throwaway.isEmpty()) {
+      return finding(file, line, column, specific);
+    }
+    Finding f =
+        finding(
+            file,
+            line,
+            column,
+            specific
+                + " in "
+                + throwaway.get()
+                + ": it cannot reach a protected database, so this is a warning");
+    return new Finding(
+        f.rule(),
+        Severity.WARNING,
+        f.location(),
+        f.migration(),
+        f.message(),
+        f.excerpt(),
+        f.recipe(),
+        f.guarantee(),
+        null);
   }
 
   /**

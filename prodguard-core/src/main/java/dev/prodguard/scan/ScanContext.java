@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param contractPath repository-relative path of the contract (also when it does not exist)
  * @param files every listed file (tracked by git, or on disk outside .git), skipped ones included
  * @param git whether the file list came from git
+ * @param testDatabases which test code provisions its own throwaway databases
  */
 public record ScanContext(
     Path root,
@@ -28,7 +29,8 @@ public record ScanContext(
     Optional<Contract> contract,
     String contractPath,
     Set<String> files,
-    boolean git) {
+    boolean git,
+    TestDatabases testDatabases) {
 
   /** Flyway's default location, and prodguard's when there is no prodguard.yml. */
   public static final String DEFAULT_LOCATION = "db/migration";

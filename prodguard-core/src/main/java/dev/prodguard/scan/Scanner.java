@@ -94,7 +94,8 @@ public final class Scanner {
             contract,
             relative(root, contractFile),
             new LinkedHashSet<>(listing.paths()),
-            listing.git());
+            listing.git(),
+            new TestDatabases(root, Set.copyOf(listing.paths())));
 
     List<Finding> found = Collections.synchronizedList(new ArrayList<>());
     List<ScanReport.Skipped> skipped = Collections.synchronizedList(new ArrayList<>());

@@ -3,6 +3,7 @@ package dev.prodguard.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.rules.ProdguardIntegrity;
 import dev.prodguard.scan.rules.UnreadableFile;
 import java.nio.charset.StandardCharsets;
@@ -116,5 +117,49 @@ class G5ScanGapsTest {
     assertThat(all)
         .contains("(G4)", "(G2)", "(G6)")
         .contains("prodguard init-fingerprint prod --write-config");
+  }
+
+  @Test
+  @DisplayName(
+      "G5: test code on its own throwaway database is a warning that says why; main code, test"
+          + " code naming a database and test sets without throwaway databases stay errors")
+  void testCodeOnThrowawayDatabases() {
+    Path repo =
+        ScanFixtures.copy(
+            ScanFixtures.ROOT.resolve("direct-migration-call/test-databases/repo"), dir);
+    ScanReport r = new Scanner().scan(repo);
+
+    assertThat(r.findings())
+        .filteredOn(f -> f.file().endsWith("OrderDaoTest.java"))
+        .hasSize(2)
+        .allSatisfy(
+            f -> {
+              assertThat(f.severity()).isEqualTo(Severity.WARNING);
+              assertThat(f.message())
+                  .contains(
+                      "throwaway databases (Testcontainers in app/src/test/java/com/acme/Containers.java)")
+                  .contains("cannot reach a protected database");
+            });
+    assertThat(r.findings())
+        .filteredOn(f -> f.file().endsWith("application-test.yml"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.rule()).isEqualTo("flyway-unsafe-setting");
+              assertThat(f.severity()).isEqualTo(Severity.WARNING);
+            });
+    for (String stillError : List.of("ProdSmokeTest.java", "ReportDaoTest.java", "Boot.java")) {
+      assertThat(r.findings())
+          .filteredOn(f -> f.file().endsWith(stillError))
+          .as(stillError)
+          .isNotEmpty()
+          .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.ERROR));
+    }
+    // the real one in main code: baselineOnMigrate(true) and migrate()
+    assertThat(r.findings())
+        .filteredOn(f -> f.file().endsWith("Boot.java"))
+        .extracting(Finding::rule)
+        .containsExactlyInAnyOrder("flyway-unsafe-setting", "direct-migration-call");
+    assertThat(r.failed()).isTrue();
   }
 }

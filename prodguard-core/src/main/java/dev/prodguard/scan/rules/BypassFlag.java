@@ -192,6 +192,11 @@ public final class BypassFlag implements Rule {
       token = token.substring(1); // -Dname=value: the property is "name"
       start++;
     }
+    if (file.isTest() && file.kind().isJvmSource() && declaresMethod(code, start, end)) {
+      // testCheckTotalTimeout_zeroDisabled_noTimeout(): a test's name describes what it checks,
+      // it switches nothing (issue 15)
+      return;
+    }
     boolean qualifiedName =
         file.kind().isJvmSource()
             && token.indexOf('.') > 0
@@ -206,6 +211,44 @@ public final class BypassFlag implements Rule {
     } else {
       report(file, start, token, out);
     }
+  }
+
+  private static final Set<String> NOT_A_TYPE =
+      Set.of("return", "new", "throw", "else", "case", "yield", "await", "assert", "in", "is");
+
+  /**
+   * Whether the name at {@code start..end} is declared as a method: an opening parenthesis follows,
+   * and a return type, {@code void}, {@code fun} or {@code def} (an identifier, or a generic or
+   * array type's closing bracket) precedes it. A call has a '.', an operator or a statement start
+   * before it instead.
+   */
+  static boolean declaresMethod(String code, int start, int end) {
+    int after = end;
+    while (after < code.length() && Character.isWhitespace(code.charAt(after))) {
+      after++;
+    }
+    if (after >= code.length() || code.charAt(after) != '(') {
+      return false;
+    }
+    int before = start - 1;
+    while (before >= 0 && Character.isWhitespace(code.charAt(before))) {
+      before--;
+    }
+    if (before < 0) {
+      return false;
+    }
+    char c = code.charAt(before);
+    if (c == '>' || c == ']') {
+      return true;
+    }
+    if (!isWordChar(c)) {
+      return false;
+    }
+    int wordStart = before;
+    while (wordStart > 0 && isWordChar(code.charAt(wordStart - 1))) {
+      wordStart--;
+    }
+    return !NOT_A_TYPE.contains(code.substring(wordStart, before + 1));
   }
 
   private void report(ScanFile file, int offset, String name, List<Finding> out) {

@@ -8,6 +8,7 @@ import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -111,23 +112,24 @@ public final class DirectMigrationCall implements Rule {
   public void check(ScanFile file, ScanContext context, List<Finding> out) {
     String code = file.code();
     String lower = file.codeLower();
+    Optional<String> t = context.testDatabases().throwaway(file, context);
     if (lower.contains("flyway")) {
-      find(file, FLYWAY_CLI, "runs 'flyway %s' directly", out);
-      find(file, FLYWAY_ARGS, "starts 'flyway %s' as a process", out);
-      find(file, MAVEN_GOAL, "runs the migration goal '%s' directly", out);
-      find(file, GRADLE_TASK, "runs the Gradle task 'flyway%s' directly", out);
+      find(file, FLYWAY_CLI, "runs 'flyway %s' directly", t, out);
+      find(file, FLYWAY_ARGS, "starts 'flyway %s' as a process", t, out);
+      find(file, MAVEN_GOAL, "runs the migration goal '%s' directly", t, out);
+      find(file, GRADLE_TASK, "runs the Gradle task 'flyway%s' directly", t, out);
       if (JVM.contains(file.kind().name())
           && (code.contains("Flyway") || code.contains("org.flywaydb"))) {
-        find(file, JVM_CALL, "calls Flyway's %s() directly", out);
+        find(file, JVM_CALL, "calls Flyway's %s() directly", t, out);
       }
     }
     if (lower.contains("liquibase")) {
-      find(file, LIQUIBASE_CLI, "runs 'liquibase %s' directly", out);
+      find(file, LIQUIBASE_CLI, "runs 'liquibase %s' directly", t, out);
       if (!lower.contains("flyway")) {
-        find(file, MAVEN_GOAL, "runs the migration goal '%s' directly", out);
+        find(file, MAVEN_GOAL, "runs the migration goal '%s' directly", t, out);
       }
       if (JVM.contains(file.kind().name()) && code.contains("Liquibase")) {
-        find(file, LIQUIBASE_CALL, "calls Liquibase's %s() directly", out);
+        find(file, LIQUIBASE_CALL, "calls Liquibase's %s() directly", t, out);
       }
     }
     if (file.kind() == FileKind.MAVEN_POM
@@ -137,11 +139,18 @@ public final class DirectMigrationCall implements Rule {
     sqlClients(file, context, out);
   }
 
-  private void find(ScanFile file, Pattern p, String what, List<Finding> out) {
+  private void find(
+      ScanFile file, Pattern p, String what, Optional<String> throwaway, List<Finding> out) {
     Matcher m = p.matcher(file.code());
     while (m.find()) {
       String cmd = m.group(1) != null ? m.group(1) : m.group(2);
-      out.add(finding(file, m.start(), String.format(what, cmd)));
+      out.add(
+          finding(
+              file,
+              file.line(m.start()),
+              file.column(m.start()),
+              String.format(what, cmd),
+              throwaway));
     }
   }
 

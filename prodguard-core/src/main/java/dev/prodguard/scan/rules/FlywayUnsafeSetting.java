@@ -111,7 +111,13 @@ public final class FlywayUnsafeSetting implements Rule {
             default -> null;
           };
       if (problem != null) {
-        out.add(finding(file, s.line(), s.column(), s.key() + "=" + s.value() + " " + problem));
+        out.add(
+            finding(
+                file,
+                s.line(),
+                s.column(),
+                s.key() + "=" + s.value() + " " + problem,
+                context.testDatabases().throwaway(file, context)));
       }
     }
   }
