@@ -150,6 +150,23 @@ public final class ContractMarkdown {
       md.append('\n');
     }
 
+    if (!c.history().isEmpty()) {
+      md.append("## Reviewed history\n\n")
+          .append("Irregular entries of the migration history accepted after review, one version")
+          .append(" in one state each (docs/contract.md#history).\n\n")
+          .append("| version | state | reason |\n|---|---|---|\n");
+      for (Contract.HistoryEntry e : c.history()) {
+        md.append("| V")
+            .append(e.version())
+            .append(" | `")
+            .append(e.state().id())
+            .append("` | ")
+            .append(cell(e.reason()))
+            .append(" |\n");
+      }
+      md.append('\n');
+    }
+
     md.append("## Scan exceptions\n\n");
     if (c.scanExceptions().isEmpty()) {
       md.append("None.\n");

@@ -44,10 +44,11 @@ final class HistoryEntries {
       return List.of();
     }
     List<MigrationEngine.HistoryFact> facts = engine.irregularHistory(files, reading);
-    Set<MigrationId> fileVersions =
+    // Versions only: the engine's ids carry the file's description too.
+    Set<java.util.List<java.math.BigInteger>> fileVersions =
         engine.discover(files, target.dialect().kind()).all().stream()
             .filter(s -> s.role() == MigrationSource.Role.VERSIONED)
-            .map(s -> s.id().orElseThrow())
+            .map(s -> s.id().orElseThrow().version())
             .collect(Collectors.toSet());
     boolean strict = target.environment().isProtected();
     List<String> out = new ArrayList<>();
@@ -61,11 +62,11 @@ final class HistoryEntries {
       Optional<String> contradiction =
           switch (e.state()) {
             case MISSING, FUTURE ->
-                fileVersions.contains(v)
+                fileVersions.contains(v.version())
                     ? Optional.of("its migration file is there")
                     : Optional.empty();
             case IGNORED ->
-                fileVersions.contains(v)
+                fileVersions.contains(v.version())
                     ? Optional.empty()
                     : Optional.of("there is no migration file of that version");
             case BASELINE -> Optional.empty();

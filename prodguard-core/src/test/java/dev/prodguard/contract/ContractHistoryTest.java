@@ -84,4 +84,21 @@ class ContractHistoryTest {
                     + "  - { version: \"3\", state: missing, reason: r, pattern: \"*:missing\" }\n"))
         .hasMessageContaining("pattern");
   }
+
+  @Test
+  @DisplayName(
+      "G7: the human-readable contract lists the reviewed history; without entries it is unchanged")
+  void rendered() {
+    String with =
+        dev.prodguard.lint.ContractMarkdown.render(
+            parse(
+                "version: 1\nhistory:\n"
+                    + "  - { version: \"3\", state: missing, reason: \"seed moved to sync\" }\n"),
+            "prodguard-contract.yml");
+    assertThat(with).contains("## Reviewed history", "| V3 | `missing` | seed moved to sync |");
+    assertThat(
+            dev.prodguard.lint.ContractMarkdown.render(
+                parse("version: 1\n"), "prodguard-contract.yml"))
+        .doesNotContain("Reviewed history");
+  }
 }

@@ -307,4 +307,29 @@ class G7RealHistoriesIT {
       }
     }
   }
+
+  @Test
+  @DisplayName(
+      "G7: on an unprotected environment (a fresh dev database never ran the deleted migration) an"
+          + " entry that does not match passes, unless the files contradict it")
+  void unprotectedEnvironment() throws Exception {
+    try (PipelineFixture f =
+        PipelineFixture.create(DatabaseKind.POSTGRESQL, dir, "dev", false, false)) {
+      Files.writeString(
+          dir.resolve(ContractLoader.DEFAULT_FILE),
+          "version: 1\nhistory:\n"
+              + "  - { version: \"2\", state: missing, reason: \"deleted after prod ran it\" }\n");
+      f.migration("V3__more.sql", "CREATE TABLE more_items (id INT);\n");
+      assertThat(f.pipeline().verify("dev").upToDate()).isFalse();
+
+      Files.writeString(
+          dir.resolve(ContractLoader.DEFAULT_FILE),
+          "version: 1\nhistory:\n"
+              + "  - { version: \"3\", state: missing, reason: \"stale: V3's file is here\" }\n");
+      assertThatThrownBy(() -> f.pipeline().verify("dev"))
+          .isInstanceOfSatisfying(
+              GuardRefusal.class,
+              r -> assertThat(r.why()).contains("V3 missing", "its migration file is there"));
+    }
+  }
 }
