@@ -140,7 +140,8 @@ public final class LintCommand implements Callable<Integer> {
     Linter linter =
         new Linter(kind)
             .crossCheck(file -> engine.statements(snapshot, file, kind))
-            .texts(file -> engine.text(snapshot, file));
+            .texts(file -> engine.text(snapshot, file))
+            .masking(snapshot.placeholders()::mask);
     // One discovery for lint, verify and deploy: the engine says which files run, in which order.
     // A file named on the command line is linted even when the engine would not run it.
     Set<Path> named = new HashSet<>();

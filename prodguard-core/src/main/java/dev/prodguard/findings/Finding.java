@@ -83,6 +83,20 @@ public record Finding(
         rule, severity, location, migration, message, excerpt, recipe, guarantee, cover);
   }
 
+  /** The same finding with {@code f} applied to its message and excerpt (e.g. masking values). */
+  public Finding mapText(java.util.function.UnaryOperator<String> f) {
+    return new Finding(
+        rule,
+        severity,
+        location,
+        migration,
+        f.apply(message),
+        f.apply(excerpt),
+        recipe,
+        guarantee,
+        coveredBy);
+  }
+
   public Finding withLocation(Location where) {
     return new Finding(
         rule, severity, where, migration, message, excerpt, recipe, guarantee, coveredBy);

@@ -75,6 +75,7 @@ public final class Linter {
   private final List<Rule> rules;
   private EngineSplitter engine;
   private Function<MigrationFile, ScriptText> texts = f -> ScriptText.utf8(f.bytes());
+  private java.util.function.UnaryOperator<String> mask = s -> s;
   private List<ForeignKey> foreignKeys = List.of();
   private List<TableDependency> dependencies = List.of();
 
@@ -103,6 +104,15 @@ public final class Linter {
    */
   public Linter texts(Function<MigrationFile, ScriptText> reader) {
     this.texts = java.util.Objects.requireNonNull(reader);
+    return this;
+  }
+
+  /**
+   * Applied to every finding's message and excerpt: placeholder values read from the environment
+   * (often credentials) are shown as their placeholder ({@code Placeholders#mask}).
+   */
+  public Linter masking(java.util.function.UnaryOperator<String> mask) {
+    this.mask = java.util.Objects.requireNonNull(mask);
     return this;
   }
 
@@ -227,7 +237,8 @@ public final class Linter {
               "{ migration: " + e.migration() + ", rule: " + e.rule() + " }",
               "Delete the entry from the contract, or correct its migration or rule."));
     }
-    return new LintReport(names, statements, findings, contract.sha256(), protectedEnv);
+    List<Finding> shown = findings.stream().map(f -> f.mapText(mask)).toList();
+    return new LintReport(names, statements, shown, contract.sha256(), protectedEnv);
   }
 
   /**

@@ -3,8 +3,10 @@ package dev.prodguard.migration;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ConfigValue;
 import dev.prodguard.config.ProdguardConfig;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,41 +19,51 @@ import java.util.TreeMap;
  * {@code deploy} refuse ({@link #requireKnown()}).
  */
 public final class Placeholders {
-  public static final Placeholders NONE = new Placeholders("${", "}", Map.of(), Map.of());
+  public static final Placeholders NONE = new Placeholders("${", "}", Map.of(), Map.of(), Map.of());
 
   private final String prefix;
   private final String suffix;
   private final Map<String, String> known;
   private final Map<String, ConfigException> unknown;
 
+  /** Values read from the environment (often credentials), each with how reports name it. */
+  private final Map<String, String> secret;
+
   private Placeholders(
       String prefix,
       String suffix,
       Map<String, String> known,
-      Map<String, ConfigException> unknown) {
+      Map<String, ConfigException> unknown,
+      Map<String, String> secret) {
     this.prefix = prefix;
     this.suffix = suffix;
     this.known = Collections.unmodifiableMap(new LinkedHashMap<>(known));
     this.unknown = Collections.unmodifiableMap(new LinkedHashMap<>(unknown));
+    this.secret = Collections.unmodifiableMap(new LinkedHashMap<>(secret));
   }
 
   /** Placeholders with literal values (tests, other engines). */
   public static Placeholders of(String prefix, String suffix, Map<String, String> values) {
-    return new Placeholders(prefix, suffix, values, Map.of());
+    return new Placeholders(prefix, suffix, values, Map.of(), Map.of());
   }
 
   /** Resolves each configured value's {@code ${VAR}} from {@code env}. */
   public static Placeholders resolve(ProdguardConfig.Placeholders config, Map<String, String> env) {
     Map<String, String> known = new LinkedHashMap<>();
     Map<String, ConfigException> unknown = new LinkedHashMap<>();
+    Map<String, String> secret = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : config.values().entrySet()) {
       try {
-        known.put(e.getKey(), e.getValue().resolve(env));
+        String value = e.getValue().resolve(env);
+        known.put(e.getKey(), value);
+        if (!e.getValue().variables().isEmpty() && !value.isBlank()) {
+          secret.put(value, config.prefix() + e.getKey() + config.suffix());
+        }
       } catch (ConfigException missing) {
         unknown.put(e.getKey(), missing);
       }
     }
-    return new Placeholders(config.prefix(), config.suffix(), known, unknown);
+    return new Placeholders(config.prefix(), config.suffix(), known, unknown, secret);
   }
 
   /** Flyway's {@code placeholderPrefix}, {@code ${} unless configured. */
@@ -73,6 +85,25 @@ public final class Placeholders {
   public Map<String, String> unknown() {
     Map<String, String> out = new LinkedHashMap<>();
     unknown.forEach((k, v) -> out.put(k, v.getMessage()));
+    return out;
+  }
+
+  /**
+   * {@code text} with every value read from the environment shown as its placeholder again: such
+   * values are often credentials ({@code CREATE ROLE app PASSWORD '${app_password}'}), and findings
+   * quote statements after replacement into CI logs.
+   */
+  public String mask(String text) {
+    if (text == null || secret.isEmpty()) {
+      return text;
+    }
+    String out = text;
+    // longest first, so that a value inside another is not masked half
+    List<String> values = new ArrayList<>(secret.keySet());
+    values.sort((a, b) -> b.length() - a.length());
+    for (String v : values) {
+      out = out.replace(v, secret.get(v));
+    }
     return out;
   }
 

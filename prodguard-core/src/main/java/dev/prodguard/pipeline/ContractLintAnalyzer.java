@@ -103,6 +103,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         new Linter(kind)
             .crossCheck(file -> engine.statements(sources.files(), file, kind))
             .texts(file -> engine.text(sources.files(), file))
+            .masking(sources.files().placeholders()::mask)
             .foreignKeys(keys)
             .tableDependencies(dependencies)
             .lint(linted, applied, contract, target.environment().isProtected(), false);

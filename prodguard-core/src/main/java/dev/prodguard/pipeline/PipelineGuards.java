@@ -102,9 +102,10 @@ final class PipelineGuards {
           what,
           "the deploy would fail: the migration tool refuses the name of "
               + String.join(", ", refused)
-              + " (neither a migration nor a callback)\n  fix: name a migration"
-              + " V<version>__<description>.sql (capital V) or R__<description>.sql",
-          "rename or move the file and push again");
+              + " (neither a migration nor a callback)",
+          "name a migration V<version>__<description>.sql (capital V) or"
+              + " R__<description>.sql, or move the file out of the migration locations, and"
+              + " push again");
     }
   }
 

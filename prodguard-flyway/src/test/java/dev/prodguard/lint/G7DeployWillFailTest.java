@@ -45,6 +45,7 @@ class G7DeployWillFailTest {
     return new Linter(kind)
         .crossCheck(f -> ENGINE.statements(files, f, kind))
         .texts(f -> ENGINE.text(files, f))
+        .masking(files.placeholders()::mask)
         .lint(ENGINE.discover(files, kind).analysed(), List.of(), contract, false, true);
   }
 
@@ -122,6 +123,27 @@ class G7DeployWillFailTest {
             DatabaseKind.POSTGRESQL,
             values(Map.of("customer", "${CUSTOMER}"), Map.of("CUSTOMER", "acme")));
     assertThat(known.findings()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a placeholder value read from the environment (a password) never appears in a finding")
+  void environmentValuesMasked() throws Exception {
+    file("V2__x.sql", "UPDATE t SET note = 'pw ${app_password}';\n");
+    LintReport r =
+        lint(
+            DatabaseKind.POSTGRESQL,
+            values(Map.of("app_password", "${APP_PW}"), Map.of("APP_PW", "s3cret-pw")));
+    assertThat(r.findings())
+        .filteredOn(f -> f.rule().equals("update-without-where"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.excerpt()).contains("'pw ${app_password}'"));
+    assertThat(r.findings())
+        .allSatisfy(
+            f -> {
+              assertThat(f.message()).doesNotContain("s3cret-pw");
+              assertThat(f.excerpt()).doesNotContain("s3cret-pw");
+            });
   }
 
   @Test
