@@ -4,6 +4,7 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.pipeline.ContractLintAnalyzer;
 import dev.prodguard.pipeline.DeployFailure;
 import dev.prodguard.pipeline.LeftoverIndex;
 import dev.prodguard.pipeline.Pipeline;
@@ -32,8 +33,13 @@ final class PipelineSupport {
 
   static Pipeline pipeline(CommonOptions common, ProdguardConfig config, PrintWriter err) {
     FLYWAY_LOG.setLevel(common.debug ? Level.INFO : Level.WARNING);
-    return new Pipeline(config, common.context(), engine())
-        .progress(System.console() != null ? new TerminalProgress(err) : new WaitLog(err));
+    Progress progress = System.console() != null ? new TerminalProgress(err) : new WaitLog(err);
+    MigrationEngine engine = engine();
+    return new Pipeline(config, common.context(), engine)
+        .analyzer(
+            new TracingAnalyzer(
+                new ContractLintAnalyzer(engine), common.context(), engine, progress))
+        .progress(progress);
   }
 
   /** G7: what failed concurrent index builds left in the target, one line each. */

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       PromoteCommand.class,
       StatusCommand.class,
       DriftCommand.class,
+      TraceCommand.class,
       AuditCommand.class,
       LintCommand.class,
       ContractCommand.class,
