@@ -78,8 +78,8 @@ for r in $(seq 1 "$rounds"); do
   apply_times+=("$(echo "$t2 - $t0" | bc)")
   printf 'round %d: trace %.2f s (inside: copy %s ms, replay %s ms); copy + apply by hand %.2f s (copy %.2f s)\n' \
     "$r" "${trace_times[-1]}" \
-    "$(grep -o '"copy_millis":[0-9]*' "$work/trace-$r.json" | cut -d: -f2)" \
-    "$(grep -o '"replay_millis":[0-9]*' "$work/trace-$r.json" | cut -d: -f2)" \
+    "$(grep -o '"copy_millis" *: *[0-9]*' "$work/trace-$r.json" | grep -o '[0-9]*$')" \
+    "$(grep -o '"replay_millis" *: *[0-9]*' "$work/trace-$r.json" | grep -o '[0-9]*$')" \
     "${apply_times[-1]}" "${copy_times[-1]}"
 done
 
@@ -87,5 +87,5 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 mt=$(median "${trace_times[@]}"); ma=$(median "${apply_times[@]}")
 printf '%d tables, %d pending migrations, median of %d: trace %.2f s, schema copy + apply %.2f s, ratio %.2f (budget 2.0); findings %s; load average %s\n' \
   "$tables" "$pending" "$rounds" "$mt" "$ma" "$(echo "$mt / $ma" | bc -l)" \
-  "$(grep -o '"rule":"[a-z-]*"' "$work/trace-1.json" | sort | uniq -c | tr -s ' ' | tr '\n' ',')" \
+  "$(grep -o '"rule" *: *"[a-z-]*"' "$work/trace-1.json" | grep -o 'trace-[a-z-]*' | sort | uniq -c | tr -s ' ' | tr '\n' ',')" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -31,8 +31,13 @@ final class PipelineSupport {
     return new FlywayMigrationEngine();
   }
 
-  static Pipeline pipeline(CommonOptions common, ProdguardConfig config, PrintWriter err) {
+  /** Flyway's own log only with --debug. */
+  static void flywayLogging(CommonOptions common) {
     FLYWAY_LOG.setLevel(common.debug ? Level.INFO : Level.WARNING);
+  }
+
+  static Pipeline pipeline(CommonOptions common, ProdguardConfig config, PrintWriter err) {
+    flywayLogging(common);
     Progress progress = System.console() != null ? new TerminalProgress(err) : new WaitLog(err);
     MigrationEngine engine = engine();
     return new Pipeline(config, common.context(), engine)

@@ -66,6 +66,7 @@ public final class TraceCommand implements Callable<Integer> {
               + " (docs/trace.md)");
     }
     PrintWriter err = spec.commandLine().getErr();
+    PipelineSupport.flywayLogging(common);
     TraceReport r =
         new Tracer(
                 config,
