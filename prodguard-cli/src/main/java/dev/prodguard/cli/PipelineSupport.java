@@ -43,7 +43,7 @@ final class PipelineSupport {
     return new Pipeline(config, common.context(), engine)
         .analyzer(
             new TracingAnalyzer(
-                new ContractLintAnalyzer(engine), common.context(), engine, progress))
+                new ContractLintAnalyzer(engine), common.context(), engine, progress, err))
         .progress(progress);
   }
 

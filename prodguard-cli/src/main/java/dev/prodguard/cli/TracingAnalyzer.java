@@ -29,13 +29,19 @@ final class TracingAnalyzer implements MigrationAnalyzer {
   private final RunContext context;
   private final MigrationEngine engine;
   private final Progress progress;
+  private final java.io.PrintWriter err;
 
   TracingAnalyzer(
-      MigrationAnalyzer base, RunContext context, MigrationEngine engine, Progress progress) {
+      MigrationAnalyzer base,
+      RunContext context,
+      MigrationEngine engine,
+      Progress progress,
+      java.io.PrintWriter err) {
     this.base = base;
     this.context = context;
     this.engine = engine;
     this.progress = progress;
+    this.err = err;
   }
 
   @Override
@@ -64,7 +70,8 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     }
     List<String> refusals = new ArrayList<>(a.refusals());
     for (Finding f : r.findings()) {
-      progress.step("trace " + f.severity().id() + " [" + f.rule() + "] " + f.message());
+      err.println("prodguard: trace " + f.severity().id() + " [" + f.rule() + "] " + f.message());
+      err.flush();
       if (f.blocking() && f.severity() == Severity.ERROR) {
         refusals.add(
             "trace ["
