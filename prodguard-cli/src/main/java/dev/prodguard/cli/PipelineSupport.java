@@ -5,6 +5,7 @@ import dev.prodguard.db.Progress;
 import dev.prodguard.flyway.FlywayLog;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.pipeline.ContractLintAnalyzer;
 import dev.prodguard.pipeline.DeployFailure;
 import dev.prodguard.pipeline.LeftoverIndex;
 import dev.prodguard.pipeline.Pipeline;
@@ -13,11 +14,8 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 /** Wiring shared by the pipeline commands: Flyway as the engine, terminal progress, output. */
 final class PipelineSupport {
@@ -34,48 +32,22 @@ final class PipelineSupport {
     return new FlywayMigrationEngine();
   }
 
-  /**
-   * Without --debug, Flyway's warnings only, one line each and no stack trace: when a migration
-   * fails (a lost connection included), Flyway logs SEVERE records with the driver's stack traces,
-   * and prodguard prints its own one-screen account (the run, the backup to restore) instead. With
-   * --debug, everything Flyway says, traces included.
-   */
-  static void configureFlywayLog(boolean debug, PrintWriter err) {
-    FLYWAY_LOG.setLevel(debug ? Level.INFO : Level.WARNING);
-    for (Handler h : FLYWAY_LOG.getHandlers()) {
-      FLYWAY_LOG.removeHandler(h);
-    }
-    FLYWAY_LOG.setUseParentHandlers(debug);
-    if (!debug) {
-      SimpleFormatter text = new SimpleFormatter();
-      FLYWAY_LOG.addHandler(
-          new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-              if (r.getLevel() == Level.WARNING) {
-                err.println("prodguard: flyway: " + text.formatMessage(r));
-              }
-            }
-
-            @Override
-            public void flush() {
-              err.flush();
-            }
-
-            @Override
-            public void close() {
-              // err belongs to the command line
-            }
-          });
-    }
+  /** Flyway's own log only with --debug. */
+  static void flywayLogging(CommonOptions common) {
+    FLYWAY_LOG.setLevel(common.debug ? Level.INFO : Level.WARNING);
   }
 
   static Pipeline pipeline(CommonOptions common, ProdguardConfig config, PrintWriter err) {
-    FLYWAY_LOG.setLevel(common.debug ? Level.INFO : Level.WARNING);
+    flywayLogging(common);
     boolean terminal = System.console() != null;
     Progress progress = terminal ? new TerminalProgress(err) : new WaitLog(err);
     FlywayLog.route(progress::engineLine, common.debug);
-    return new Pipeline(config, common.context(), engine()).progress(progress);
+    MigrationEngine engine = engine();
+    return new Pipeline(config, common.context(), engine)
+        .analyzer(
+            new TracingAnalyzer(
+                new ContractLintAnalyzer(engine), common.context(), engine, progress, err))
+        .progress(progress);
   }
 
   /** G7: what failed concurrent index builds left in the target, one line each. */

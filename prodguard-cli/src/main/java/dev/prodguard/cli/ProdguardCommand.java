@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       DriftCommand.class,
       RepairCommand.class,
+      TraceCommand.class,
       AuditCommand.class,
       LintCommand.class,
       ContractCommand.class,

@@ -214,6 +214,27 @@ class G7SchemaDriftIT {
   }
 
   @Test
+  @DisplayName(
+      "G7: what a failed MariaDB deploy left (DDL is not transactional there) is the pipeline's"
+          + " own: recorded, never drift")
+  void failedDeployIsNotDrift() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      f.pipeline().promote("prod");
+      f.migration(
+          "V2__half.sql",
+          "CREATE TABLE half_done (id INT PRIMARY KEY);\nINSERT INTO no_such_table VALUES (1);\n");
+
+      catchThrowableOfType(DeployFailure.class, () -> f.pipeline().promote("prod"));
+
+      assertThat(f.tableExists("half_done")).isTrue();
+      DriftReport show = f.pipeline().driftShow("prod");
+      assertThat(show.drifted()).as(show.diff().render(10)).isFalse();
+      assertThat(show.reference().orElseThrow().schema().objects())
+          .anySatisfy(o -> assertThat(o.name()).isEqualTo("table half_done"));
+    }
+  }
+
+  @Test
   @DisplayName("G7: a recorded schema whose text was edited is refused, not trusted")
   void editedRecordRefused() throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
