@@ -51,6 +51,7 @@ public final class Rules implements RuleRegistry {
           new DropIndexNotConcurrentlyRule(),
           new AddConstraintWithoutNotValidRule(),
           new SetNotNullRule(),
+          new UniqueConstraintWithoutIndexRule(),
           new TableRewriteRule(),
           new ReindexNotConcurrentlyRule(),
           new DetachPartitionNotConcurrentlyRule(),
