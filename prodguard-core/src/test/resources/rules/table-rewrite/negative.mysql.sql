@@ -1,3 +1,4 @@
 ALTER TABLE accounts ADD COLUMN note text, ALGORITHM=INSTANT;
 ALTER TABLE accounts ADD COLUMN flag int, ALGORITHM=INPLACE, LOCK=NONE;
-ALTER TABLE accounts ADD COLUMN token char(36) DEFAULT (uuid());
+ALTER TABLE accounts ADD COLUMN state varchar(16) NOT NULL DEFAULT 'new';
+ALTER TABLE accounts ADD COLUMN total int AS (price * qty) VIRTUAL;

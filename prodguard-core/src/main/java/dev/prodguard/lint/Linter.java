@@ -731,9 +731,9 @@ public final class Linter {
   }
 
   /**
-   * Classifies the CREATE and DROP statements of a migration that is not linted, to learn the
-   * routines it defines. A file that cannot be read as UTF-8 teaches nothing (it is judged where it
-   * is linted).
+   * Classifies the CREATE, DROP, ALTER and RENAME statements of a migration that is not linted, to
+   * learn the routines it defines and the column definitions it leaves. A file that cannot be read
+   * as UTF-8 teaches nothing (it is judged where it is linted).
    */
   private void learnRoutines(MigrationSource source, Routines routines) {
     String text = decode(source.file().bytes());
@@ -745,7 +745,11 @@ public final class Linter {
         0,
         text.length(),
         st -> {
-          if (startsWith(text, st.start(), "CREATE") || startsWith(text, st.start(), "DROP")) {
+          // ALTER and RENAME too: MariaDB column definitions follow them (MODIFY is judged by them)
+          if (startsWith(text, st.start(), "CREATE")
+              || startsWith(text, st.start(), "DROP")
+              || startsWith(text, st.start(), "ALTER")
+              || startsWith(text, st.start(), "RENAME")) {
             classifier.classify(st, routines);
           }
         });

@@ -124,10 +124,19 @@ public final class MigrationFiles {
                           || p.getFileName().toString().endsWith(".sql.conf"))
               .sorted()
               .toList();
-      for (Path p : sql) {
-        String rel = dir.relativize(p).toString().replace('\\', '/');
-        files.add(new MigrationFile(rel, location, Files.readAllBytes(p)));
-      }
+      // read on every core (thousands of small files are mostly system calls), kept in order
+      files.addAll(
+          sql.parallelStream()
+              .map(
+                  p -> {
+                    String rel = dir.relativize(p).toString().replace('\\', '/');
+                    try {
+                      return new MigrationFile(rel, location, Files.readAllBytes(p));
+                    } catch (IOException e) {
+                      throw new UncheckedIOException("cannot read " + p, e);
+                    }
+                  })
+              .toList());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read migration location " + dir, e);
     }

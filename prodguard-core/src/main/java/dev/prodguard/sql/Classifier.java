@@ -3239,7 +3239,7 @@ public final class Classifier {
             add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
           }
         }
-        case "ALGORITHM", "ENGINE", "FORCE" -> {
+        case "ALGORITHM", "ENGINE", "FORCE", "LOCK" -> {
           if (syntax == SqlSyntax.MYSQL) {
             mysqlTableOption(table, a);
           } else {
@@ -3360,6 +3360,24 @@ public final class Classifier {
       }
       lx.acceptPunct('=');
       Token value = lx.peek();
+      if (option.is("LOCK")) {
+        // LOCK=SHARED blocks writes, LOCK=EXCLUSIVE reads and writes, for the whole ALTER
+        boolean blocks = value.is("SHARED") || value.is("EXCLUSIVE");
+        add(
+            OpKind.ALTER_TABLE_OTHER,
+            table,
+            null,
+            null,
+            blocks ? EnumSet.of(Flag.REWRITE) : null,
+            "LOCK="
+                + value.upper()
+                + (blocks
+                    ? " blocks "
+                        + (value.is("SHARED") ? "writes" : "reads and writes")
+                        + " for the whole ALTER"
+                    : ""));
+        return;
+      }
       boolean copy = option.is("ENGINE") || value.is("COPY");
       add(
           OpKind.ALTER_TABLE_OTHER,
@@ -3524,6 +3542,17 @@ public final class Classifier {
             flags.add(Flag.HAS_DEFAULT);
             if (syntax == SqlSyntax.POSTGRESQL && rewrite == null) {
               rewrite = t.is("DEFAULT") ? volatileDefault() : generatedRewrite();
+            } else if (syntax == SqlSyntax.MYSQL && rewrite == null) {
+              // MariaDB adds a column in place only with a constant default: an AUTO_INCREMENT,
+              // an expression default (DEFAULT (uuid())) or a STORED generated column fills
+              // every existing row, by copying the table
+              if (t.is("AUTO_INCREMENT")) {
+                rewrite = "an AUTO_INCREMENT column fills every existing row";
+              } else if (t.is("DEFAULT") && lx.peek(1).isPunct('(')) {
+                rewrite = "an expression default is computed for every existing row";
+              } else if (t.is("AS") || t.is("GENERATED")) {
+                rewrite = generatedRewrite();
+              }
             }
           } else if (t.is("REFERENCES")) {
             flags.add(Flag.FOREIGN_KEY);
@@ -3531,7 +3560,7 @@ public final class Classifier {
         }
         next();
       }
-      if (syntax == SqlSyntax.POSTGRESQL && rewrite != null) {
+      if (rewrite != null) {
         flags.add(Flag.REWRITE);
       }
       add(

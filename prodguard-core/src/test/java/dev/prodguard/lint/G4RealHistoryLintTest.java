@@ -111,6 +111,36 @@ class G4RealHistoryLintTest {
   }
 
   @Test
+  @DisplayName("G4: a column redefined in an applied migration is judged by its latest definition")
+  void definitionsFollowAppliedMigrations() throws Exception {
+    Path created =
+        Files.writeString(
+            dir.resolve("V1__create.sql"), "CREATE TABLE job (id int, state ENUM('a','b'));\n");
+    Path changed =
+        Files.writeString(
+            dir.resolve("V2__change.sql"), "ALTER TABLE job MODIFY state ENUM('x','y');\n");
+    Path pending =
+        Files.writeString(
+            dir.resolve("V3__append.sql"), "ALTER TABLE job MODIFY state ENUM('a','b','c');\n");
+    Contract c =
+        ContractLoader.parse(
+            dir.resolve("prodguard-contract.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    // V1 and V2 ran already (context): V3 does not append to V2's ('x','y'), it replaces them
+    assertThat(
+            new Linter(DatabaseKind.MARIADB)
+                .lintFiles(List.of(pending), List.of(created, changed), c, true)
+                .findings())
+        .extracting(Finding::rule)
+        .contains("alter-column-type");
+    assertThat(
+            new Linter(DatabaseKind.MARIADB)
+                .lintFiles(List.of(pending), List.of(created), c, true)
+                .findings())
+        .extracting(Finding::rule)
+        .doesNotContain("alter-column-type");
+  }
+
+  @Test
   @DisplayName(
       "G4: a table created with IF NOT EXISTS earlier in the file is new for lock rules, not for protected writes")
   void createTableIfNotExistsIsNew() throws Exception {

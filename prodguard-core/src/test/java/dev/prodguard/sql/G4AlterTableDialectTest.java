@@ -59,7 +59,8 @@ class G4AlterTableDialectTest {
           ALTER TABLE client ALTER COLUMN c SET DEFAULT 1 | alter-column-default client.c
           ALTER TABLE client CONVERT TO CHARACTER SET utf8mb4 | alter-column-type client (CONVERT TO CHARACTER SET changes the type of every text column and copies the table)
           ALTER TABLE client ADD COLUMN x int, ALGORITHM=COPY | add-column client.x; alter-table-other client [REWRITE] (ALGORITHM=COPY copies the table row by row, blocking writes)
-          ALTER TABLE client ADD COLUMN x int, ALGORITHM=INSTANT, LOCK=NONE | add-column client.x; alter-table-other client (ALGORITHM=INSTANT); alter-table-other client (LOCK)
+          ALTER TABLE client ADD COLUMN x int, ALGORITHM=INSTANT, LOCK=NONE | add-column client.x; alter-table-other client (ALGORITHM=INSTANT); alter-table-other client (LOCK=NONE)
+          ALTER TABLE client ADD COLUMN x int, LOCK=EXCLUSIVE | add-column client.x; alter-table-other client [REWRITE] (LOCK=EXCLUSIVE blocks reads and writes for the whole ALTER)
           ALTER TABLE client ENGINE=InnoDB | alter-table-other client [REWRITE] (ENGINE=INNODB copies the table row by row, blocking writes)
           ALTER TABLE client FORCE | alter-table-other client [REWRITE] (FORCE rebuilds the table)
           ALTER TABLE client MODIFY COLUMN state ENUM('a','b','c') | alter-column-type client.state (MODIFY redefines the column (its previous definition is not known here))

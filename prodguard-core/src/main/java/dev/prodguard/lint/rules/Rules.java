@@ -70,6 +70,7 @@ public final class Rules implements RuleRegistry {
           new DropIndexNotConcurrentlyRule(),
           new AddConstraintWithoutNotValidRule(),
           new SetNotNullRule(),
+          new UniqueConstraintWithoutIndexRule(),
           new TableRewriteRule(),
           new ReindexNotConcurrentlyRule(),
           new DetachPartitionNotConcurrentlyRule(),

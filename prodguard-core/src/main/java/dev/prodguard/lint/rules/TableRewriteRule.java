@@ -18,7 +18,7 @@ public final class TableRewriteRule extends BaseRule {
     super(
         "table-rewrite",
         Severity.WARNING,
-        "The statement rewrites or copies the whole table while holding a lock that blocks writes (a volatile column default, a serial or identity column, ALGORITHM=COPY, VACUUM FULL, ...).",
+        "The statement rewrites or copies the whole table while holding a lock that blocks writes (a volatile column default, a serial, identity or stored generated column, ALGORITHM=COPY, VACUUM FULL, ...), or asks for such a lock for the whole ALTER (MariaDB LOCK=SHARED or EXCLUSIVE).",
         "Add the column without a default (or with a constant one), then backfill in batches and set the default afterwards; use gen_random_uuid() and the like from the application or a trigger for new rows; on MariaDB use ALGORITHM=INSTANT or INPLACE, or an online schema-change tool; instead of VACUUM FULL or CLUSTER use pg_repack.");
   }
 
