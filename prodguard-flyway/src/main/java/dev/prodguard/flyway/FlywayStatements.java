@@ -145,7 +145,6 @@ final class FlywayStatements {
     }
   }
 
-
   /**
    * Thrown where Flyway's PostgreSQL parser asks the database for its version (to decide whether
    * {@code ALTER TYPE ... ADD VALUE} may run in a transaction, never how statements are cut); the
