@@ -70,6 +70,13 @@ class G1G10GuardedRepairIT {
               f.query("SELECT COUNT(*) FROM prodguard_audit WHERE outcome = 'nothing_to_repair'"))
           .contains("1");
 
+      // Dropping 'half' by hand changed the schema the failed deploy recorded: that is drift
+      // (G7) until it is accepted, CI-only and audited like the repair itself.
+      assertThatThrownBy(() -> f.pipeline().verify("prod"))
+          .isInstanceOfSatisfying(
+              GuardRefusal.class, r -> assertThat(r.why()).contains("table half"));
+      f.pipeline().driftAccept("prod", "INC-7: half-made table dropped by hand");
+
       f.migration("V2__half.sql", "CREATE TABLE half (id INT);\n");
       Results.Promote p = f.pipeline().promote("prod");
       assertThat(p.deploy().orElseThrow().applied()).hasSize(1);
