@@ -83,6 +83,21 @@ public record FleetConfig(
     }
   }
 
+  /**
+   * True when {@code e} is one of this fleet's targets as {@link #environmentOf} made it: a listed
+   * target by id, a catalog target by the catalog query it came from (its file and line).
+   */
+  public boolean isTarget(EnvironmentConfig e) {
+    for (Target t : targets) {
+      if (t.id().equals(e.name()) && t.file().equals(e.file()) && t.line() == e.line()) {
+        return true;
+      }
+    }
+    return catalog.isPresent()
+        && catalog.get().file().equals(e.file())
+        && catalog.get().line() == e.line();
+  }
+
   /** The environment a target is promoted as: the fleet's settings with the target's URL. */
   public EnvironmentConfig environmentOf(Target t) {
     return new EnvironmentConfig(

@@ -71,10 +71,10 @@ public final class UrlRule {
     String what = "connect to environment '" + target.name() + "'";
     // a fleet's host patterns belong to its targets: no other environment may name such a host
     for (dev.prodguard.config.FleetConfig fleet : config.fleets().values()) {
+      if (fleet.isTarget(target)) {
+        continue; // the fleet's patterns are its targets' own
+      }
       for (String glob : fleet.hosts()) {
-        if (target.hosts().contains(glob)) {
-          continue; // a target of this fleet (it declares the fleet's patterns)
-        }
         HostPattern pattern = new HostPattern(glob);
         for (DatabaseUrl.HostPort hp : url.hosts()) {
           if (pattern.matches(hp.host())) {
@@ -100,9 +100,11 @@ public final class UrlRule {
       if (other.name().equals(target.name())) {
         continue;
       }
+      boolean sameFleet =
+          config.fleets().values().stream().anyMatch(f -> f.isTarget(target) && f.isTarget(other));
       for (String glob : other.hosts()) {
-        if (target.hosts().contains(glob)) {
-          continue; // the target declares the pattern too (a fleet's targets share theirs)
+        if (sameFleet) {
+          continue; // targets of one fleet share its patterns
         }
         HostPattern pattern = new HostPattern(glob);
         for (DatabaseUrl.HostPort hp : url.hosts()) {

@@ -49,6 +49,20 @@ public final class FleetTargets {
             "fleets." + fleet.name(),
             "target '" + t.id() + "' has the name of an environment: give it another id");
       }
+      for (FleetConfig other : config.fleets().values()) {
+        if (!other.name().equals(fleet.name())
+            && other.targets().stream().anyMatch(o -> o.id().equals(t.id()))) {
+          throw new ConfigException(
+              t.file(),
+              t.line(),
+              "fleets." + fleet.name(),
+              "target '"
+                  + t.id()
+                  + "' is a target of fleet '"
+                  + other.name()
+                  + "' too: a database belongs to one fleet");
+        }
+      }
       if (!ids.add(t.id())) {
         throw new ConfigException(
             t.file(),
@@ -79,7 +93,13 @@ public final class FleetTargets {
             "read the targets of fleet '" + fleet.name() + "'");
     List<FleetConfig.Target> out = new ArrayList<>();
     try (Connection c = source.connect()) {
+      // a read: in a read-only transaction, rolled back, so a query that writes (a data-modifying
+      // WITH, a second statement) fails on the server instead of changing the catalog's database
+      c.setAutoCommit(false);
       c.setReadOnly(true);
+      try (Statement set = c.createStatement()) {
+        set.execute("SET TRANSACTION READ ONLY");
+      }
       try (Statement st = c.createStatement();
           ResultSet rs = st.executeQuery(catalog.query())) {
         ResultSetMetaData md = rs.getMetaData();
@@ -111,6 +131,8 @@ public final class FleetTargets {
           }
           out.add(row(fleet, catalog, where, row, rs, hasWave));
         }
+      } finally {
+        c.rollback();
       }
     }
     return out;

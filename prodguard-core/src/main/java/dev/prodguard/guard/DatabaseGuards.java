@@ -106,6 +106,23 @@ public final class DatabaseGuards {
   }
 
   /**
+   * Whether the database records its environment as protected ({@code prodguard_guard_config}):
+   * empty when the table or its row is missing (a database prodguard has not set up yet).
+   */
+  public static Optional<Boolean> recordedProtected(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT protected FROM prodguard_guard_config WHERE id = 1")) {
+      return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
+    } catch (SQLException e) {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      return Optional.empty();
+    }
+  }
+
+  /**
    * For a protected environment: makes sure the database says so too (tightening is always allowed;
    * loosening only through init-fingerprint of an environment that is not protected). Returns true
    * when it had to change the record (missing, or edited to 'not protected').

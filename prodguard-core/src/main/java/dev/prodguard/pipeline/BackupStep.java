@@ -81,6 +81,7 @@ final class BackupStep {
     DatabaseSupport d = target.dialect();
     guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
+    guards.requireRecordedProtection(c, target, what);
     RunStore store = new RunStore(c, d);
     guards.reapStale(c, d, store);
     PipelineGuards.Held held = guards.lock(c, d, store, env, what);

@@ -122,9 +122,9 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
 
   /**
    * The pending migrations the contract's baseline makes history: only while the baseline's own
-   * migration is pending too (a target that has not yet received the reviewed history). On a target
-   * that has it, a pending migration at or below the baseline was added afterwards (out of order)
-   * and is judged like any new one.
+   * migration and every one below it are pending (a target that has received none of the reviewed
+   * history). On a target that has it, a pending migration at or below the baseline was added
+   * afterwards (out of order) and is judged like any new one.
    */
   private static List<MigrationSource> history(
       MigrationSet set, MigrationSources sources, Contract contract) {
@@ -148,6 +148,19 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                                     == 0)
                         .isPresent());
     if (!baselinePending) {
+      return List.of();
+    }
+    // Only a target that has none of the reviewed history yet (a fresh environment) may skip it:
+    // where any migration at or below the baseline is applied, the pending ones at or below it are
+    // new to this target (a baseline moved up over a new migration would otherwise hide it).
+    java.util.Set<MigrationFile> pendingFiles = new java.util.HashSet<>();
+    set.pending().forEach(p -> pendingFiles.add(p.file()));
+    boolean anyHistoryApplied =
+        sources.analysed().stream()
+            .filter(s -> s.role().migration())
+            .filter(s -> History.isHistory(s, baseline.get()))
+            .anyMatch(s -> !pendingFiles.contains(s.file()));
+    if (anyHistoryApplied) {
       return List.of();
     }
     return pending.stream().filter(s -> History.isHistory(s, baseline.get())).toList();

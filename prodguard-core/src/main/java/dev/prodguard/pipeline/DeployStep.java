@@ -102,6 +102,7 @@ final class DeployStep {
     DatabaseSupport d = target.dialect();
     guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
+    guards.requireRecordedProtection(c, target, what);
     if (!fastPath) {
       guards.requireGuards(c, target, what);
     }

@@ -135,6 +135,32 @@ final class PipelineGuards {
   }
 
   /**
+   * G1: a database that records itself as protected stays protected whatever prodguard.yml says. A
+   * file saying {@code protected: false} (or a fleet without {@code protected}) must not turn a
+   * production database into one a laptop may change: only {@code init-fingerprint} from CI removes
+   * the record.
+   */
+  void requireRecordedProtection(Connection c, Target target, String what) throws SQLException {
+    if (target.environment().isProtected() || !DatabaseGuards.recordedProtected(c).orElse(false)) {
+      return;
+    }
+    throw new GuardRefusal(
+        Guarantee.G1,
+        what,
+        "the database of '"
+            + target.name()
+            + "' records it as protected (prodguard_guard_config), but prodguard.yml does not:"
+            + " a configuration file cannot take a database's protection away",
+        "put 'protected: true' back for '"
+            + target.name()
+            + "' and run the change through 'prodguard promote "
+            + target.name()
+            + "' from CI; to unprotect the database on purpose, run 'prodguard init-fingerprint "
+            + target.name()
+            + "' from CI after the reviewed change");
+  }
+
+  /**
    * G6 for a protected environment: the database records it as protected (restored if missing or
    * edited, and audited), the engine's guard artifacts (Flyway: the callback) are in place exactly
    * as written, and, with {@code guards.require-ddl-trigger}, the DDL guard is installed.

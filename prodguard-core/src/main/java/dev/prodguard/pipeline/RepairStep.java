@@ -86,6 +86,7 @@ final class RepairStep {
       throws SQLException {
     DatabaseSupport d = target.dialect();
     PipelineSchema.ensure(c, d);
+    guards.requireRecordedProtection(c, target, what);
     guards.requireGuards(c, target, what);
     RunStore store = new RunStore(c, d);
     String session = DeployLock.sessionId(c, d);

@@ -75,6 +75,7 @@ final class VerifyStep {
     RunStore store = new RunStore(c, d);
     guards.reapStale(c, d, store);
     guards.refuseWhileLocked(c, d, store, env, what);
+    guards.requireRecordedProtection(c, target, what);
     guards.requireGuards(c, target, what);
     new DriftStep(s).requireNoDrift(c, target, what);
     MigrationSet set = guards.currentSet(target, files, what, true);

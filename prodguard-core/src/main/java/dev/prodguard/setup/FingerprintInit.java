@@ -142,6 +142,14 @@ public final class FingerprintInit {
     Optional<String> historyTable = engine.flatMap(MigrationEngine::historyTable);
     PipelineSchema.ensure(c, d);
     boolean prot = target.environment().isProtected();
+    if (!prot
+        && DatabaseGuards.recordedProtected(c).orElse(false)
+        && target.ciIdentity().isEmpty()) {
+      // Loosening a database's protection is a mutation of a protected environment: G1, once
+      // more here, since prodguard.yml (a file) no longer asks for it.
+      dev.prodguard.ci.CiVerifiers.forConfig(target.config())
+          .verify(context, "init-fingerprint " + target.name() + " (remove its protection)");
+    }
     DatabaseGuards.configure(c, prot, createdBy(target, context), context.clock().instant());
     // Before the DDL guard, so a first installation needs no pause; later ones pause it.
     DatabaseGuards.HistoryGuardInstall history =

@@ -224,4 +224,28 @@ class G3EarlyUrlRefusalTest {
       assertThat(acme.name()).isEqualTo("acme");
     }
   }
+
+  @Test
+  @DisplayName(
+      "G3: an environment that copies a protected environment's host pattern is still refused"
+          + " before connecting to such a host (sharing a pattern is for a fleet's own targets)")
+  void copiedHostPatternStillRefused() throws Exception {
+    try (ConnectionRecorder prodHost = new ConnectionRecorder()) {
+      ProdguardConfig cfg =
+          Configs.load(
+              dir,
+              "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n    fingerprint: "
+                  + DEV_FP
+                  + "\n    hosts: [\"db-dev-*\", \"127.0.0.*\"]\n  prod:\n"
+                  + "    url: ${PROD_DATABASE_URL}\n    fingerprint: "
+                  + PROD_FP
+                  + "\n    protected: true\n    hosts: [\"127.0.0.*\"]\n");
+      Map<String, String> vars =
+          Map.of("DEV_DATABASE_URL", "postgresql://app@127.0.0.1:" + prodHost.port() + "/shop");
+      GuardRefusal r = attempt(cfg, "dev", vars, Target.Access.READ);
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(r.why()).contains("of environment 'prod'");
+      assertThat(prodHost.connections()).isZero();
+    }
+  }
 }

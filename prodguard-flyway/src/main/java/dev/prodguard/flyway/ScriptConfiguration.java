@@ -6,6 +6,7 @@ import dev.prodguard.migration.MigrationFiles;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -39,18 +40,43 @@ record ScriptConfiguration(
 
   /** The configuration of {@code script} in {@code files}, {@link #NONE} when it has none. */
   static ScriptConfiguration of(MigrationFiles files, MigrationFile script) {
-    return files.scriptConfiguration(script).map(ScriptConfiguration::read).orElse(NONE);
+    return files
+        .scriptConfiguration(script)
+        .map(c -> read(c, files.placeholders().prefix()))
+        .orElse(NONE);
+  }
+
+  /** {@link #read(MigrationFile, String)} with Flyway's default placeholder prefix. */
+  static ScriptConfiguration read(MigrationFile conf) {
+    return read(conf, "${");
   }
 
   /**
    * @throws ConfigException naming the file and line of an unknown key, a malformed value, a key
    *     set twice or a value Flyway would resolve at deploy time
    */
-  static ScriptConfiguration read(MigrationFile conf) {
+  static ScriptConfiguration read(MigrationFile conf, String placeholderPrefix) {
     String where = conf.location() + "/" + conf.relativePath();
     // Flyway reads script configurations in its default encoding, which prodguard sets to UTF-8
     String text = new String(conf.bytes(), StandardCharsets.UTF_8);
     String[] lines = text.split("\r\n|\r|\n", -1);
+    // Flyway replaces placeholders in the whole file, comments included, before it reads the
+    // settings: a placeholder anywhere could add a setting only Flyway sees (G4, fail closed)
+    for (int i = 0; i < lines.length; i++) {
+      for (String prefix : new java.util.LinkedHashSet<>(List.of("${", placeholderPrefix))) {
+        if (lines[i].contains(prefix)) {
+          throw new ConfigException(
+              where,
+              i + 1,
+              null,
+              "a script configuration may not hold the placeholder prefix '"
+                  + prefix
+                  + "' anywhere, comments included: Flyway replaces placeholders in the whole"
+                  + " file before it reads the settings, so a placeholder could add a setting"
+                  + " that prodguard's analysis never sees; remove it");
+        }
+      }
+    }
     Optional<Boolean> inTransaction = Optional.empty();
     Optional<Boolean> placeholders = Optional.empty();
     Optional<Charset> encoding = Optional.empty();

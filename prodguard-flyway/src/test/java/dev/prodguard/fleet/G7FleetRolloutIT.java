@@ -100,6 +100,12 @@ class G7FleetRolloutIT {
     f.fingerprints.put("t07", real07);
     f.writeConfig(1, 2, List.of("t07", "t13"));
     f.db("t13").execute("DROP TABLE orders");
+    // that hand change is drift (G7) until accepted, CI-only and audited, in t13 itself
+    ProdguardConfig cfg = f.config();
+    FleetConfig fc = cfg.fleet("shop");
+    f.pipelines()
+        .create(FleetTargets.asEnvironments(cfg, fc, FleetTargets.resolve(cfg, fc, f.ci())), "t13")
+        .driftAccept("t13", "INC-9: stray orders table dropped by its DBA");
     FleetRollout.Report resumed = f.promote(Shard.ALL);
     assertThat(resumed.complete()).as(resumed.toJson().toString()).isTrue();
     Map<String, TargetResult> again = byId(resumed);
@@ -233,6 +239,21 @@ class G7FleetRolloutIT {
             + "      query: select id, url, fingerprint, wave from tenants order by id\n");
     FleetRollout.Report r = f.promote(Shard.ALL);
     assertThat(r.complete()).as(r.toJson().toString()).isTrue();
+    // the catalog is read in a read-only transaction: a query that writes fails on the server
+    String yaml = Files.readString(dir.resolve("prodguard.yml"));
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        yaml.replace(
+            "query: select id, url, fingerprint, wave from tenants order by id",
+            "query: with d as (delete from tenants returning 1) select id, url, fingerprint, wave"
+                + " from tenants"));
+    assertThatThrownBy(() -> f.promote(Shard.ALL)).isInstanceOf(SQLException.class);
+    try (Connection c = catalog.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM tenants")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(3);
+    }
     assertThat(r.targets().get(0).id()).isEqualTo("t00");
     assertThat(r.targets().get(0).wave()).isEqualTo("canary");
     for (String id : f.ids) {

@@ -90,6 +90,28 @@ class G7ScriptConfigurationTest {
     assertThatThrownBy(() -> flyway(conf(text))).isInstanceOf(FlywayException.class);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "executeInTransaction=true\n# reviewed: ${nl}\n",
+        "executeInTransaction=true\n! ${flyway:timestamp}\n",
+        "executeInTransaction=true\nencoding=${enc}\n"
+      })
+  @DisplayName(
+      "G4: a placeholder anywhere in a script configuration, comments included, is refused:"
+          + " Flyway replaces placeholders in the whole file first, so a value holding a line"
+          + " break could add 'placeholderReplacement=false' that only Flyway sees (attack)")
+  void placeholderInConfRefused(String text) {
+    assertThatThrownBy(() -> ScriptConfiguration.read(conf(text)))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> {
+              assertThat(e.file()).isEqualTo("db/migration/V2__x.sql.conf");
+              assertThat(e.line()).isEqualTo(2);
+              assertThat(e.getMessage()).contains("comments included");
+            });
+  }
+
   @Test
   @DisplayName(
       "G7: lint refuses what verify refuses about a script configuration: discovery reads it")

@@ -65,4 +65,22 @@ class G4BaselineVerifyIT {
           .contains("1");
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4: a baseline moved up over a new migration does not hide it on a target that already"
+          + " has part of the history (attack: baseline V2 where V2 is the new DELETE)")
+  void baselineCannotHideANewMigration(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      contract("version: 1\n");
+      f.pipeline().promote("prod"); // V1 applied
+      f.migration("V2__purge.sql", "DELETE FROM items;\n");
+      contract("version: 1\nbaseline: { version: \"2\", reason: \"adopting the history\" }\n");
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(r.why()).contains("V2__purge.sql", "delete-without-where");
+      assertThat(f.query("SELECT COUNT(*) FROM items")).contains("3");
+    }
+  }
 }
