@@ -131,7 +131,10 @@ final class FleetConfigLoader {
       for (YamlMap.Scalar v : cm.stringList("variables").orElse(List.of())) {
         if (!v.value().matches("[A-Za-z_][A-Za-z0-9_]*")) {
           throw new ConfigException(
-              cm.file(), v.line(), v.key(), "'" + v.value() + "' is not an environment variable name");
+              cm.file(),
+              v.line(),
+              v.key(),
+              "'" + v.value() + "' is not an environment variable name");
         }
         variables.add(v.value());
       }

@@ -93,14 +93,20 @@ public final class FleetTargets {
         }
         for (dev.prodguard.db.DatabaseUrl.HostPort hp : u.hosts()) {
           boolean allowed =
-              fleet.hosts().stream().anyMatch(g -> new dev.prodguard.db.HostPattern(g).matches(hp.host()));
+              fleet.hosts().stream()
+                  .anyMatch(g -> new dev.prodguard.db.HostPattern(g).matches(hp.host()));
           if (!allowed) {
             throw new dev.prodguard.db.GuardRefusal(
                 dev.prodguard.db.Guarantee.G3,
                 "connect to target '" + t.id() + "' of fleet '" + fleet.name() + "'",
-                "its URL names host " + hp.host() + ", which none of the fleet's host patterns "
-                    + fleet.hosts() + " matches",
-                "point target '" + t.id() + "' at a host of the fleet, or add its pattern to the"
+                "its URL names host "
+                    + hp.host()
+                    + ", which none of the fleet's host patterns "
+                    + fleet.hosts()
+                    + " matches",
+                "point target '"
+                    + t.id()
+                    + "' at a host of the fleet, or add its pattern to the"
                     + " fleet's hosts through review");
           }
         }
@@ -229,8 +235,13 @@ public final class FleetTargets {
     for (String v : u.variables()) { // a malformed ${...} is an error now, not at its turn
       if (!catalog.variables().contains(v)) {
         throw new ConfigException(
-            catalog.file(), catalog.line(), where,
-            at + ": its url reads ${" + v + "}, which the fleet's catalog.variables does not list:"
+            catalog.file(),
+            catalog.line(),
+            where,
+            at
+                + ": its url reads ${"
+                + v
+                + "}, which the fleet's catalog.variables does not list:"
                 + " a catalog may read only the variables its fleet declares (otherwise whoever"
                 + " writes the catalog could send any secret of the CI job to a host of theirs)");
       }
