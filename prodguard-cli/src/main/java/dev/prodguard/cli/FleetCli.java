@@ -156,7 +156,7 @@ final class FleetCli {
       RunContext context,
       PrintWriter out)
       throws Exception {
-    out.println(Json.write(FleetMatrix.matrix(config, fleet, wave, shards, context)));
+    out.println(Json.writeLine(FleetMatrix.matrix(config, fleet, wave, shards, context)));
     return Main.OK;
   }
 

@@ -28,9 +28,10 @@ public final class FleetCommand implements Callable<Integer> {
       name = "matrix",
       mixinStandardHelpOptions = true,
       description = {
-        "Print the CI job matrix (JSON) of one wave of fleet NAME: one job per non-empty shard.",
-        "GitHub Actions: strategy.matrix: ${{ fromJSON(needs.plan.outputs.matrix) }};",
-        "each job runs: prodguard promote --fleet NAME --wave W --shard ${{ matrix.shard }}"
+        "Print the CI job matrix of one wave of fleet NAME as one line of JSON: one job per"
+            + " non-empty shard.",
+        "GitHub Actions: strategy.matrix: $${{ fromJSON(needs.plan.outputs.matrix) }};",
+        "each job runs: prodguard promote --fleet NAME --wave W --shard $${{ matrix.shard }}"
       })
   static final class Matrix implements Callable<Integer> {
     @Mixin CommonOptions common;

@@ -10,6 +10,15 @@ final class Json {
 
   private Json() {}
 
+  /** One line, for a CI output such as GitHub's {@code $GITHUB_OUTPUT} ({@code name=value}). */
+  static String writeLine(Object value) {
+    try {
+      return new ObjectMapper().writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static String write(Object value) {
     try {
       return MAPPER.writeValueAsString(value);

@@ -81,7 +81,10 @@ class FleetCliIT {
     Cli.Result matrix =
         Cli.run(dir, env, "fleet", "matrix", "shop", "--wave", "rest", "--shards", "2");
     assertThat(matrix.exit()).as(matrix.toString()).isZero();
-    assertThat(matrix.out()).contains("\"include\"").contains("\"wave\" : \"rest\"");
+    assertThat(matrix.out().strip()).doesNotContain("\n"); // one line, as $GITHUB_OUTPUT needs
+    assertThat(matrix.out()).contains("\"include\"").contains("\"wave\":\"rest\"");
+    Cli.Result help = Cli.run(dir, env, "fleet", "matrix", "--help");
+    assertThat(help.out()).contains("${{ fromJSON(needs.plan.outputs.matrix) }}");
 
     Cli.Result both = Cli.run(dir, ci, "promote", "acme", "--fleet", "shop");
     assertThat(both.exit()).isEqualTo(2);

@@ -59,9 +59,15 @@ public record FleetConfig(
    * {@code catalog: { environment: E, query: "select id, url, fingerprint[, wave] ..." }}: the
    * targets are the rows the query returns on environment {@code E} (a read, through G2 and G3 like
    * any other connection). Column {@code url} may hold {@code ${VAR}} references (credentials stay
-   * in the environment).
+   * in the environment), but only to the variables listed in {@code variables:}: whoever writes the
+   * catalog must not be able to send any other secret of the CI job to a host of their choosing.
    */
-  public record Catalog(String environment, String query, String file, int line) {}
+  public record Catalog(
+      String environment, String query, List<String> variables, String file, int line) {
+    public Catalog {
+      variables = List.copyOf(variables);
+    }
+  }
 
   /**
    * {@code failure-threshold}: a count ({@code 3}) or a share of the targets ({@code 5%}).

@@ -127,9 +127,22 @@ final class FleetConfigLoader {
             "no environment '" + env.value() + "' to read the fleet's targets from");
       }
       YamlMap.Scalar query = cm.requiredString("query");
-      cm.finish("environment", "query");
+      List<String> variables = new ArrayList<>();
+      for (YamlMap.Scalar v : cm.stringList("variables").orElse(List.of())) {
+        if (!v.value().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw new ConfigException(
+              cm.file(),
+              v.line(),
+              v.key(),
+              "'" + v.value() + "' is not an environment variable name");
+        }
+        variables.add(v.value());
+      }
+      cm.finish("environment", "query", "variables");
       catalog =
-          Optional.of(new FleetConfig.Catalog(env.value(), query.value(), cm.file(), query.line()));
+          Optional.of(
+              new FleetConfig.Catalog(
+                  env.value(), query.value(), variables, cm.file(), query.line()));
     }
     if (targets.isEmpty() && catalog.isEmpty()) {
       throw m.error(null, "fleet '" + name + "' needs 'targets' or a 'catalog' to read them from");

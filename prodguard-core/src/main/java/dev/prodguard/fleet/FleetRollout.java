@@ -217,6 +217,7 @@ public final class FleetRollout {
         selected.add(t);
       }
     }
+    FleetTargets.requireUsableUrls(fleet, selected, context);
     if (options.wave().isPresent()) {
       FleetWaves.requireEarlierWavesDone(
           expanded, fleet, all, options.wave().get(), pipelines, identity);

@@ -74,6 +74,55 @@ public final class FleetTargets {
     return out;
   }
 
+  /**
+   * Every target's URL resolves and parses, and names only hosts the fleet's {@code hosts:} allow
+   * (when it has any): checked for the whole rollout before the first target's connection, so a bad
+   * row fails the run up front and no socket opens to a host outside the fleet (G3).
+   *
+   * @throws ConfigException naming the target's entry or catalog row when a URL cannot be used
+   * @throws GuardRefusal G3 when a URL names a host outside the fleet's patterns
+   */
+  public static void requireUsableUrls(
+      FleetConfig fleet, List<FleetConfig.Target> targets, RunContext context) {
+    for (FleetConfig.Target t : targets) {
+      List<FleetConfig.Target> one = List.of(t);
+      for (ConfigValue v : urls(one)) {
+        dev.prodguard.db.DatabaseUrl u = v.databaseUrl(context.env());
+        if (fleet.hosts().isEmpty()) {
+          continue;
+        }
+        for (dev.prodguard.db.DatabaseUrl.HostPort hp : u.hosts()) {
+          boolean allowed =
+              fleet.hosts().stream()
+                  .anyMatch(g -> new dev.prodguard.db.HostPattern(g).matches(hp.host()));
+          if (!allowed) {
+            throw new dev.prodguard.db.GuardRefusal(
+                dev.prodguard.db.Guarantee.G3,
+                "connect to target '" + t.id() + "' of fleet '" + fleet.name() + "'",
+                "its URL names host "
+                    + hp.host()
+                    + ", which none of the fleet's host patterns "
+                    + fleet.hosts()
+                    + " matches",
+                "point target '"
+                    + t.id()
+                    + "' at a host of the fleet, or add its pattern to the"
+                    + " fleet's hosts through review");
+          }
+        }
+      }
+    }
+  }
+
+  private static List<ConfigValue> urls(List<FleetConfig.Target> targets) {
+    List<ConfigValue> out = new ArrayList<>();
+    for (FleetConfig.Target t : targets) {
+      out.add(t.url());
+      t.deployUrl().ifPresent(out::add);
+    }
+    return out;
+  }
+
   /** {@code config} with every target of the fleet as an environment, for the pipeline. */
   public static ProdguardConfig asEnvironments(
       ProdguardConfig config, FleetConfig fleet, List<FleetConfig.Target> targets) {
@@ -183,7 +232,20 @@ public final class FleetTargets {
       }
     }
     ConfigValue u = new ConfigValue(url, catalog.file(), catalog.line(), where + " (" + at + ")");
-    u.variables(); // a malformed ${...} in a row is an error now, not at its turn
+    for (String v : u.variables()) { // a malformed ${...} is an error now, not at its turn
+      if (!catalog.variables().contains(v)) {
+        throw new ConfigException(
+            catalog.file(),
+            catalog.line(),
+            where,
+            at
+                + ": its url reads ${"
+                + v
+                + "}, which the fleet's catalog.variables does not list:"
+                + " a catalog may read only the variables its fleet declares (otherwise whoever"
+                + " writes the catalog could send any secret of the CI job to a host of theirs)");
+      }
+    }
     return new FleetConfig.Target(
         id, u, Optional.empty(), fp, wave, catalog.file(), catalog.line());
   }

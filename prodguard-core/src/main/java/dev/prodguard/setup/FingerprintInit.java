@@ -101,7 +101,9 @@ public final class FingerprintInit {
       throws SQLException {
     try (Connection c = target.connectUnchecked()) {
       Result r = fingerprint(c, target, context, reidentify);
-      r = r.withGuards(installGuards(c, target, context, engine));
+      r =
+          r.withGuards(
+              installGuards(c, target, context, engine, r.outcome() == Outcome.REIDENTIFIED));
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("fingerprint", r.fingerprint());
       details.put("server_identity", r.serverIdentity());
@@ -136,13 +138,20 @@ public final class FingerprintInit {
   }
 
   private static Guards installGuards(
-      Connection c, Target target, RunContext context, Optional<MigrationEngine> engine)
+      Connection c,
+      Target target,
+      RunContext context,
+      Optional<MigrationEngine> engine,
+      boolean copyReidentified)
       throws SQLException {
     DatabaseSupport d = target.dialect();
     Optional<String> historyTable = engine.flatMap(MigrationEngine::historyTable);
     PipelineSchema.ensure(c, d);
     boolean prot = target.environment().isProtected();
+    // A copy just re-identified (proven above to be another database than the original) carries
+    // the original's record; it becomes the environment this file names.
     if (!prot
+        && !copyReidentified
         && DatabaseGuards.recordedProtected(c).orElse(false)
         && target.ciIdentity().isEmpty()) {
       // Loosening a database's protection is a mutation of a protected environment: G1, once

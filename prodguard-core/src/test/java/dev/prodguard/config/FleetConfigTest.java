@@ -37,7 +37,7 @@ class FleetConfigTest {
                 + "      - { id: acme, url: \"${ACME_URL}\", wave: canary }\n"
                 + "      - { id: globex, url: \"${GLOBEX_URL}\" }\n"
                 + "    catalog: { environment: fleetdb, query: \"select id, url, fingerprint"
-                + " from tenants\" }\n");
+                + " from tenants\", variables: [TENANT_DB_PASSWORD] }\n");
     FleetConfig f = c.fleet("shop");
     assertThat(f.isProtected()).isTrue();
     assertThat(f.waves()).containsExactly("canary", "rest");
@@ -49,6 +49,7 @@ class FleetConfigTest {
     assertThat(acme.isProtected()).isTrue();
     assertThat(acme.hosts()).containsExactly("*.tenants.internal");
     assertThat(f.catalog()).isPresent();
+    assertThat(f.catalog().get().variables()).containsExactly("TENANT_DB_PASSWORD");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.prodguard.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.FleetConfig;
@@ -236,7 +237,8 @@ class G7FleetRolloutIT {
             + "    waves: [canary, rest]\n"
             + "    catalog:\n"
             + "      environment: fleetdb\n"
-            + "      query: select id, url, fingerprint, wave from tenants order by id\n");
+            + "      query: select id, url, fingerprint, wave from tenants order by id\n"
+            + "      variables: [T00_URL, T01_URL, T02_URL]\n");
     FleetRollout.Report r = f.promote(Shard.ALL);
     assertThat(r.complete()).as(r.toJson().toString()).isTrue();
     // the catalog is read in a read-only transaction: a query that writes fails on the server
@@ -255,6 +257,17 @@ class G7FleetRolloutIT {
       assertThat(rs.getInt(1)).isEqualTo(3);
     }
     assertThat(r.targets().get(0).id()).isEqualTo("t00");
+    // a row may read only the variables the fleet declares: no CI secret goes to the row's host
+    Files.writeString(dir.resolve("prodguard.yml"), yaml);
+    catalog.execute(
+        "INSERT INTO tenants VALUES ('t99', 'postgresql://${AWS_SECRET_ACCESS_KEY}@127.0.0.1:1/x',"
+            + " NULL, NULL)");
+    env.put("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-secret");
+    Throwable leak = catchThrowable(() -> f.promote(Shard.ALL));
+    assertThat(leak)
+        .isInstanceOf(dev.prodguard.config.ConfigException.class)
+        .hasMessageContaining("catalog.variables")
+        .hasMessageNotContaining("wJalrXUtnFEMI");
     assertThat(r.targets().get(0).wave()).isEqualTo("canary");
     for (String id : f.ids) {
       assertThat(f.applied(id)).containsExactly("1");

@@ -14,6 +14,7 @@ import dev.prodguard.findings.SarifWriter;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.findings.TextWriter;
 import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.lint.History;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.lint.rules.Rules;
@@ -76,12 +77,17 @@ public class LintMojo extends AbstractProdguardMojo {
     DatabaseKind kind = dialect(cfg, env);
 
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
-    Linter linter = new Linter(kind).crossCheck(file -> engine.statements(file, kind));
+    MigrationFiles files = MigrationFiles.read(cfg, System.getenv());
+    // as 'prodguard lint' judges: placeholders replaced as Flyway will, the contract's baseline
+    Linter linter =
+        new Linter(kind)
+            .crossCheck(file -> engine.statements(files, file, kind))
+            .texts(file -> engine.text(files, file))
+            .masking(files.placeholders()::mask);
     List<MigrationSource> sources =
-        engine.discover(MigrationFiles.read(cfg, System.getenv()), kind).all().stream()
-            .filter(s -> s.role().analysed())
-            .toList();
-    LintReport report = linter.lint(sources, List.of(), contract, protectedEnv, true);
+        engine.discover(files, kind).all().stream().filter(s -> s.role().analysed()).toList();
+    History split = History.of(sources, contract);
+    LintReport report = linter.lint(split.judged(), split.history(), contract, protectedEnv, true);
 
     List<Finding> findings = relative(report.findings(), base);
     Path sarif =

@@ -1,0 +1,12 @@
+-- prodguard G6: direct migration blocked. DO NOT DELETE OR EDIT THIS FILE.
+--
+-- Flyway runs beforeEachMigrate.sql right before it applies each pending migration,
+-- inside that migration's transaction: the Flyway CLI, the Maven and Gradle plugins,
+-- Spring Boot's start-up migration, any Flyway API call. With nothing pending it does
+-- not run, so an application that migrates at start-up starts normally. On a protected
+-- environment prodguard_assert_deploy() fails unless this connection was handed to
+-- Flyway by 'prodguard deploy' for a running, approved deploy, so a migration run by
+-- hand fails inside the database before it changes anything. Written by 'prodguard
+-- init-fingerprint'; 'prodguard status', 'check' and 'scan' report it missing or
+-- modified. Put callbacks of your own in beforeEachMigrate__<description>.sql.
+SELECT prodguard_assert_deploy();
