@@ -64,7 +64,11 @@ final class PipelineSupport {
   /** A failed deploy: exit 3 with the run and the backup to restore. */
   static int failed(DeployFailure f, PrintWriter err) {
     err.println("prodguard: deploy failed");
-    err.println("  " + f.getMessage().replace("\n", "\n  "));
+    // Flyway's advice to run it with -X names an option prodguard does not have (--debug is ours)
+    String message =
+        f.getMessage()
+            .replaceAll("(?m)^[ \\t]*Statement[ \\t]*: Run Flyway with -X option[^\\n]*\\n?", "");
+    err.println("  " + message.replace("\n", "\n  "));
     return Main.FAILURE;
   }
 

@@ -11,8 +11,8 @@ import org.flywaydb.core.api.logging.LogCreator;
  * Flyway's own logging, folded into prodguard's output: {@code FlywayMigrationEngine} names this
  * class in Flyway's {@code loggers} setting, so Flyway creates its loggers here instead of
  * detecting SLF4J or java.util.logging (whose console handler printed two lines per message and
- * whole stack traces). Warnings, errors and notices go to the {@linkplain #route sink} as single
- * lines, {@code flyway: ...}; debug and info only with {@code --debug}; a stack trace only with
+ * whole stack traces). Warnings and notices go to the {@linkplain #route sink} as single lines,
+ * {@code flyway: ...}; errors, debug and info only with {@code --debug}; a stack trace only with
  * {@code --debug}. prodguard reports a failure itself, with its cause, once.
  */
 public final class FlywayLog implements LogCreator {
@@ -60,13 +60,18 @@ public final class FlywayLog implements LogCreator {
 
       @Override
       public void error(String message) {
-        emit("error", firstLine(message));
+        if (debug) {
+          emit("error", firstLine(message));
+        }
       }
 
       @Override
       public void error(String message, Exception e) {
+        if (!debug) {
+          return; // prodguard reports the failure itself, with its cause and the backup, once
+        }
         emit("error", firstLine(message));
-        if (debug && e != null) {
+        if (e != null) {
           StringWriter trace = new StringWriter();
           e.printStackTrace(new PrintWriter(trace));
           emit("error", trace.toString());
