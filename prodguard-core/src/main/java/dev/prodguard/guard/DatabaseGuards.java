@@ -107,18 +107,16 @@ public final class DatabaseGuards {
 
   /**
    * Whether the database records its environment as protected ({@code prodguard_guard_config}):
-   * empty when the table or its row is missing (a database prodguard has not set up yet).
+   * empty when its row is missing. Callers run {@code PipelineSchema.ensure} first, so the table
+   * exists; a read that fails is an error, never "not protected" (fail closed).
+   *
+   * @throws SQLException when the record cannot be read
    */
   public static Optional<Boolean> recordedProtected(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery("SELECT protected FROM prodguard_guard_config WHERE id = 1")) {
       return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
-    } catch (SQLException e) {
-      if (!c.getAutoCommit()) {
-        c.rollback();
-      }
-      return Optional.empty();
     }
   }
 

@@ -1,8 +1,7 @@
 package dev.prodguard.spring.boot3;
 
 import dev.prodguard.spring.ApplicationGuard;
-import dev.prodguard.spring.PendingMigrations;
-import dev.prodguard.spring.ProdguardOnlySchema;
+import dev.prodguard.spring.FlywayStartup;
 import org.flywaydb.core.Flyway;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -41,30 +40,12 @@ public final class Boot3FlywayStartup implements BeanPostProcessor, BeanFactoryA
     if (!(bean instanceof FlywayMigrationInitializer)) {
       return bean;
     }
-    Flyway flyway = null;
-    for (String dependency : beans.getDependenciesForBean(beanName)) {
-      if (beans.containsBean(dependency) && beans.getBean(dependency) instanceof Flyway f) {
-        flyway = f;
-      }
-    }
-    if (flyway == null) {
-      flyway = beans.getBean(Flyway.class);
-    }
-    if (guard.isProtected()) {
-      return new FlywayMigrationInitializer(
-          flyway, f -> PendingMigrations.refuseUnlessDeployed(guard, f));
-    }
+    Flyway flyway = FlywayStartup.flywayOf(beans, beanName);
     FlywayMigrationStrategy own =
-        beans.getBeanProvider(FlywayMigrationStrategy.class).getIfAvailable();
+        guard.isProtected()
+            ? null
+            : beans.getBeanProvider(FlywayMigrationStrategy.class).getIfAvailable();
     return new FlywayMigrationInitializer(
-        flyway,
-        f -> {
-          ProdguardOnlySchema.adopt(f);
-          if (own != null) {
-            own.migrate(f);
-          } else {
-            f.migrate();
-          }
-        });
+        flyway, FlywayStartup.step(guard, own == null ? null : own::migrate)::accept);
   }
 }
