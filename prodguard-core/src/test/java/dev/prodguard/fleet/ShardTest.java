@@ -41,12 +41,32 @@ class ShardTest {
   @Test
   @DisplayName("a target's shard depends on its id only: adding targets moves no one")
   void stable() {
-    Shard s = new Shard(1, 4);
-    boolean before = s.contains("tenant-42");
+    List<String> before = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      new Shard(i % 4, 4).contains("other-" + i);
+      before.add("tenant-" + i);
     }
-    assertThat(Shard.parse("1/4").contains("tenant-42")).isEqualTo(before);
+    Map<String, Integer> owner = owners(before, 4);
+    List<String> grown = new ArrayList<>(before);
+    for (int i = 0; i < 50; i++) {
+      grown.add(0, "new-" + i); // other targets, and a different order
+    }
+    Map<String, Integer> after = owners(grown, 4);
+    for (String id : before) {
+      assertThat(after.get(id)).as(id).isEqualTo(owner.get(id));
+    }
+    assertThat(Shard.parse("1/4").contains("tenant-42")).isEqualTo(owner.get("tenant-42") == 1);
+  }
+
+  private static Map<String, Integer> owners(List<String> ids, int n) {
+    Map<String, Integer> out = new HashMap<>();
+    for (int i = 0; i < n; i++) {
+      for (String id : ids) {
+        if (new Shard(i, n).contains(id)) {
+          out.put(id, i);
+        }
+      }
+    }
+    return out;
   }
 
   @Test
