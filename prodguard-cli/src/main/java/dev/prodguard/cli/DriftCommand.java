@@ -82,6 +82,11 @@ public final class DriftCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (reason.isBlank()) {
+        // a usage error (exit 2), as for 'repair --reason': the reason is what the audit keeps
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--reason must say why the changed schema may stay");
+      }
       ProdguardConfig config = common.load();
       DriftReport r =
           PipelineSupport.pipeline(common, config, spec.commandLine().getErr())

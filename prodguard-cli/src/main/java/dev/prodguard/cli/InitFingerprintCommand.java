@@ -68,6 +68,10 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       }
       config = FleetCli.withTargets(config, fleet, context);
     }
+    LocalAuditLog localLog = new LocalAuditLog(config.stateDirectory().resolve("audit.jsonl"));
+    if (reidentify) {
+      localLog.checkPrivate(); // G10: the re-identification's record must have a safe place
+    }
     Target target =
         Target.prepare(
             config, environment, context, Target.Access.MUTATE, "init-fingerprint " + environment);
@@ -78,8 +82,8 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       details.put("previous", result.previous().orElse(""));
       details.put("fingerprint", result.fingerprint());
       details.put("server_identity", result.serverIdentity());
-      new LocalAuditLog(config.stateDirectory().resolve("audit.jsonl"))
-          .append(context, "init-fingerprint --reidentify", environment, "reidentified", details);
+      localLog.append(
+          context, "init-fingerprint --reidentify", environment, "reidentified", details);
     }
     boolean written = false;
     boolean configMatches =

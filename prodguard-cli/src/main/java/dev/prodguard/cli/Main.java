@@ -38,6 +38,22 @@ public final class Main {
     cl.setOut(out);
     cl.setErr(err);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));
+    // '--debug' before the subcommand ('prodguard --debug promote prod') means what it means after
+    // it
+    cl.setExecutionStrategy(
+        parseResult -> {
+          if (parseResult.hasMatchedOption("--debug")) {
+            for (CommandLine.ParseResult sub = parseResult.subcommand();
+                sub != null;
+                sub = sub.subcommand()) {
+              CommandLine.Model.CommandSpec mixin = sub.commandSpec().mixins().get("common");
+              if (mixin != null && mixin.userObject() instanceof CommonOptions common) {
+                common.debug = true;
+              }
+            }
+          }
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof GuardRefusal r) {
@@ -76,6 +92,15 @@ public final class Main {
               "refused",
               java.util.Map.of(
                   "guarantee", r.guarantee().name(), "what", r.what(), "why", r.why()));
+    } catch (GuardRefusal notPrivate) {
+      commandLine
+          .getErr()
+          .println(
+              "prodguard: (not recorded in the local audit log: "
+                  + notPrivate.why()
+                  + "; "
+                  + notPrivate.fix()
+                  + ")");
     } catch (RuntimeException e) {
       commandLine
           .getErr()

@@ -36,6 +36,12 @@ import picocli.CommandLine.Command;
 public final class ProdguardCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** Also accepted after the subcommand, where every command has it (CommonOptions). */
+  @picocli.CommandLine.Option(
+      names = "--debug",
+      description = "print stack traces of unexpected failures (and Flyway's own log)")
+  boolean debug;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());

@@ -63,6 +63,15 @@ class DriftTraceCliIT {
       laptop.remove("CI");
       Cli.Result local = Cli.run(dir, laptop, "drift", "accept", "prod", "--reason", "INC-1");
       assertThat(local.exit()).as(local.all()).isEqualTo(1);
+      // a blank reason is a usage error (exit 2) for both reviewed steps, as the exit codes say
+      for (String[] blank :
+          new String[][] {
+            {"drift", "accept", "prod", "--reason", " "}, {"repair", "prod", "--reason", " "}
+          }) {
+        Cli.Result r = Cli.run(dir, env, blank);
+        assertThat(r.exit()).as(String.join(" ", blank) + "\n" + r.all()).isEqualTo(2);
+        assertThat(r.err()).contains("--reason must say why").doesNotContain("Exception");
+      }
       Cli.Result accept =
           Cli.run(dir, env, "drift", "accept", "prod", "--reason", "INC-1: note kept");
       assertThat(accept.exit()).as(accept.all()).isZero();

@@ -18,16 +18,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * G9 (issue 19, part 6): a backup directory that cannot take the dump (read-only, missing and not
- * creatable, not a directory, full) is an expected condition. Before the fix each ended as
- * "unexpected failure" (exit 3) with a Java exception name and no path. Now: a one-screen G9
- * refusal (exit 1) naming the path and what the file system said, nothing recorded, no stack trace.
+ * G9 (issue 19, part 6, and the attacker's finding 8): a backup directory that cannot take the dump
+ * (read-only, missing and not creatable, not a directory, full) is an expected condition, and one
+ * that another local user can change (writable by group or others, or inside a folder anyone can
+ * write without the sticky bit) is not used as is: they could swap the dump between backup and
+ * deploy. Before the fix each ended as "unexpected failure" (exit 3) with a Java exception name and
+ * no path. Now: a one-screen G9 refusal (exit 1) naming the path and what the file system said,
+ * nothing recorded, no stack trace.
  *
  * <p>Read-only and full file systems are small tmpfs mounts the test makes (it runs as root, as the
  * test script does; without the right to mount it fails, saying so).
  */
 @DisplayName(
-    "G9: a backup directory that is read-only, missing, not a directory or full is refused")
+    "G9: a backup directory that is read-only, missing, not a directory, full or not private is"
+        + " refused")
 class G9BackupStorageIT {
   @TempDir Path dir;
   @TempDir Path mounts;
@@ -38,7 +42,12 @@ class G9BackupStorageIT {
     READ_ONLY("read-only file system", "read-only"),
     MISSING_ON_READ_ONLY("read-only file system", "read-only"),
     NOT_A_DIRECTORY("not a directory", "not a directory"),
-    FULL("no space left on device", "no space left on device");
+    FULL("no space left on device", "no space left on device"),
+    WRITABLE_BY_OTHERS("writable by every user (0777)", "other users can write to it (mode 0777)"),
+    WRITABLE_BY_GROUP("writable by its group (0775)", "other users can write to it (mode 0775)"),
+    PARENT_WRITABLE_BY_OTHERS(
+        "inside a folder any user can write, without the sticky bit",
+        "can be written by any user without the sticky bit");
 
     final String label;
     final String said;
@@ -79,8 +88,8 @@ class G9BackupStorageIT {
   /** The backup.directory for each case. */
   private Path directory(Storage s, DatabaseKind kind, TestDatabase db) throws Exception {
     return switch (s) {
-      case READ_ONLY -> tmpfs("ro", "ro,size=64k");
-      case MISSING_ON_READ_ONLY -> tmpfs("ro-parent", "ro,size=64k").resolve("backups");
+      case READ_ONLY -> tmpfs("ro", "ro,size=64k,mode=0700");
+      case MISSING_ON_READ_ONLY -> tmpfs("ro-parent", "ro,size=64k,mode=0700").resolve("backups");
       case NOT_A_DIRECTORY -> {
         Path file = dir.resolve("a-file");
         Files.writeString(file, "x");
@@ -93,9 +102,21 @@ class G9BackupStorageIT {
                 ? "CREATE TABLE filler AS SELECT g AS id, md5(g::text) AS v FROM"
                     + " generate_series(1, 20000) g"
                 : "CREATE TABLE filler AS SELECT seq AS id, MD5(seq) AS v FROM seq_1_to_20000");
-        yield tmpfs("full", "size=64k");
+        yield tmpfs("full", "size=64k,mode=0700");
+      }
+      case WRITABLE_BY_OTHERS -> mode(Files.createDirectories(dir.resolve("shared")), "rwxrwxrwx");
+      case WRITABLE_BY_GROUP -> mode(Files.createDirectories(dir.resolve("team")), "rwxrwxr-x");
+      case PARENT_WRITABLE_BY_OTHERS -> {
+        Path open = mode(Files.createDirectories(dir.resolve("open")), "rwxrwxrwx");
+        yield mode(Files.createDirectories(open.resolve("backups")), "rwx------");
       }
     };
+  }
+
+  private static Path mode(Path p, String perms) throws Exception {
+    Files.setPosixFilePermissions(
+        p, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
+    return p;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -147,6 +168,13 @@ class G9BackupStorageIT {
         Cli.Result deploy = Cli.run(repo, env, "deploy", "prod");
         assertThat(deploy.exit()).as("nothing was recorded: " + deploy.all()).isEqualTo(1);
         assertThat(deploy.err()).contains("deployment fails without backup state");
+        if (s.name().contains("WRITABLE")) {
+          try (var left = Files.list(backups)) {
+            assertThat(left.toList())
+                .as("nothing is written into a folder others can change")
+                .isEmpty();
+          }
+        }
         if (s == Storage.FULL) {
           try (var left = Files.list(backups)) {
             assertThat(left.toList()).as("the partial dump is removed").isEmpty();

@@ -454,22 +454,13 @@ public final class BackupRunner {
   }
 
   private static void createPrivateDirectory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-      restrictDir(dir);
-    }
+    dev.prodguard.config.PrivateDirectory.ensure(dir);
   }
 
   /** Backups hold production data: owner-only where the file system has permissions. */
   private static void restrict(Path file) throws IOException {
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    }
-  }
-
-  private static void restrictDir(Path dir) throws IOException {
-    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.prodguard.backup;
 
+import dev.prodguard.config.PrivateDirectory;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import java.io.IOException;
@@ -25,6 +26,14 @@ final class BackupWriteFailure {
    */
   static GuardRefusal refusal(String environment, String action, Path path, IOException e) {
     String said = reason(e);
+    if (e instanceof PrivateDirectory.NotPrivate np) {
+      return new GuardRefusal(
+          Guarantee.G9,
+          "back up '" + environment + "'",
+          "the backup directory " + np.getFile() + " is not private: " + said,
+          np.fix() + "; then run the backup again (nothing was recorded)",
+          e);
+    }
     return new GuardRefusal(
         Guarantee.G9,
         "back up '" + environment + "'",
