@@ -427,10 +427,12 @@ final class PipelineGuards {
               + run.id()
               + " verified (recorded sha256 "
               + run.migrationSetSha256()
-              + ", files now "
+              + ", now "
               + set.sha256()
-              + "): a migration file was changed, added or removed since verify, or the state"
-              + " row was edited. Pending now: "
+              + "): since verify a migration or callback file was changed, added or removed, a"
+              + " script configuration (.sql.conf) changed, or a placeholder value"
+              + " (migrations.placeholders, or the environment variable it reads) differs; or the"
+              + " state row was edited. Pending now: "
               + (set.isEmpty() ? "none" : String.join(", ", set.names().strip().split("\n"))),
           "verify and back up this exact set again: prodguard verify "
               + env

@@ -149,6 +149,41 @@ class G7DeployFailuresPredictedIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G7: a placeholder value changed between verify and deploy is refused, and the refusal says"
+          + " a placeholder value may be what changed (it said only 'a migration file')")
+  void placeholderValueChangedAfterVerify() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.migration(
+          "V2__greeting.sql", "CREATE TABLE greeting (note text DEFAULT 'Hi ${customer}');\n");
+      Path yml = dir.resolve("prodguard.yml");
+      Files.writeString(
+          yml,
+          Files.readString(yml)
+              .replace(
+                  "  locations: [db/migration]\n",
+                  "  locations: [db/migration]\n  placeholders: { customer: '${CUSTOMER}' }\n"));
+      java.util.Map<String, String> env = new java.util.HashMap<>(f.ciEnv());
+      env.put("CUSTOMER", "Ada");
+      dev.prodguard.db.RunContext ada =
+          new dev.prodguard.db.RunContext(env, java.time.Clock.systemUTC(), "runner", "ci-host");
+      f.pipeline(ada).verify("prod");
+      f.pipeline(ada).backup("prod", java.util.Optional.empty());
+      env.put("CUSTOMER", "Grace");
+      dev.prodguard.db.RunContext grace =
+          new dev.prodguard.db.RunContext(env, java.time.Clock.systemUTC(), "runner", "ci-host");
+      assertThatThrownBy(() -> f.pipeline(grace).deploy("prod", java.util.Optional.empty()))
+          .isInstanceOfSatisfying(
+              GuardRefusal.class,
+              r -> {
+                assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+                assertThat(r.why()).contains("placeholder value", "script configuration");
+              });
+      assertThat(f.tableExists("greeting")).isFalse();
+    }
+  }
+
   /** Flyway as a project runs it by hand, with the naming check prodguard always sets. */
   static FluentConfiguration plainFlyway(TestDatabase db, Path location) {
     FluentConfiguration c =
