@@ -43,7 +43,11 @@ public record MigrationId(Kind kind, List<BigInteger> version, String descriptio
         .map(v -> new MigrationId(prefix == 'V' ? Kind.VERSIONED : Kind.UNDO, v, ""));
   }
 
-  private static Optional<List<BigInteger>> parseVersion(String s) {
+  /**
+   * A version as Flyway reads it: digits separated by {@code .} or {@code _}, trailing zero parts
+   * dropped ({@code 1.0} is {@code 1}); empty when {@code s} is not a version.
+   */
+  public static Optional<List<BigInteger>> parseVersion(String s) {
     if (s.isEmpty()) {
       return Optional.empty();
     }
@@ -60,7 +64,8 @@ public record MigrationId(Kind kind, List<BigInteger> version, String descriptio
     return Optional.of(parts);
   }
 
-  private static String normalise(String description) {
+  /** A description as prodguard compares them: underscores as spaces, trimmed, lower case. */
+  public static String normalise(String description) {
     return description.replace('_', ' ').trim().toLowerCase(Locale.ROOT);
   }
 

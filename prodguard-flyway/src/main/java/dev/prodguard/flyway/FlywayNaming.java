@@ -2,7 +2,6 @@ package dev.prodguard.flyway;
 
 import dev.prodguard.contract.MigrationId;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -30,39 +29,18 @@ final class FlywayNaming {
     String desc = fileName.substring(sep + 2, fileName.length() - 4);
     char prefix = head.charAt(0);
     if (prefix == 'R' && head.length() == 1) {
-      return Optional.of(new MigrationId(MigrationId.Kind.REPEATABLE, List.of(), normalise(desc)));
+      return Optional.of(new MigrationId(MigrationId.Kind.REPEATABLE, List.of(), MigrationId.normalise(desc)));
     }
     if (prefix != 'V' && prefix != 'U') {
       return Optional.empty();
     }
-    Optional<List<BigInteger>> v = version(head.substring(1));
+    Optional<List<BigInteger>> v = MigrationId.parseVersion(head.substring(1));
     return v.map(
         version ->
             new MigrationId(
                 prefix == 'V' ? MigrationId.Kind.VERSIONED : MigrationId.Kind.UNDO,
                 version,
-                normalise(desc)));
-  }
-
-  private static Optional<List<BigInteger>> version(String s) {
-    if (s.isEmpty()) {
-      return Optional.empty();
-    }
-    List<BigInteger> parts = new ArrayList<>();
-    for (String p : s.replace('_', '.').split("\\.", -1)) {
-      if (p.isEmpty() || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        return Optional.empty();
-      }
-      parts.add(new BigInteger(p));
-    }
-    while (parts.size() > 1 && parts.get(parts.size() - 1).signum() == 0) {
-      parts.remove(parts.size() - 1);
-    }
-    return Optional.of(parts);
-  }
-
-  private static String normalise(String description) {
-    return description.replace('_', ' ').trim().toLowerCase(Locale.ROOT);
+                MigrationId.normalise(desc)));
   }
 
   /** Flyway's order: versioned by version, then repeatable by description; undo last. */
