@@ -29,7 +29,8 @@ final class FlywayNaming {
     String desc = fileName.substring(sep + 2, fileName.length() - 4);
     char prefix = head.charAt(0);
     if (prefix == 'R' && head.length() == 1) {
-      return Optional.of(new MigrationId(MigrationId.Kind.REPEATABLE, List.of(), MigrationId.normalise(desc)));
+      return Optional.of(
+          new MigrationId(MigrationId.Kind.REPEATABLE, List.of(), MigrationId.normalise(desc)));
     }
     if (prefix != 'V' && prefix != 'U') {
       return Optional.empty();
