@@ -9,11 +9,9 @@ import dev.prodguard.config.ServerKind;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.findings.Cover;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.JsonWriter;
 import dev.prodguard.findings.JunitWriter;
-import dev.prodguard.findings.Location;
 import dev.prodguard.findings.SarifWriter;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.findings.TextWriter;
@@ -32,7 +30,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -136,12 +133,7 @@ public final class LintCommand implements Callable<Integer> {
             files.with(Placeholders.resolve(config.get().placeholders(), common.context().env()));
       }
     }
-    MigrationFiles snapshot = files;
-    Linter linter =
-        new Linter(kind)
-            .crossCheck(file -> engine.statements(snapshot, file, kind))
-            .texts(file -> engine.text(snapshot, file))
-            .masking(snapshot.placeholders()::mask);
+    Linter linter = Linter.forEngine(kind, engine, files);
     // One discovery for lint, verify and deploy: the engine says which files run, in which order.
     // A file named on the command line is linted even when the engine would not run it.
     Set<Path> named = new HashSet<>();
@@ -216,18 +208,7 @@ public final class LintCommand implements Callable<Integer> {
 
   /** The findings with paths relative to the base directory (the folder of prodguard.yml). */
   static List<Finding> relative(LintReport report, Path base) {
-    List<Finding> out = new ArrayList<>();
-    for (Finding f : report.findings()) {
-      Finding r = f.withLocation(f.location().inFile(relative(base, f.file())));
-      if (f.covered() && f.coveredBy().entry() != null) {
-        Location entry = f.coveredBy().entry();
-        r =
-            r.withCover(
-                new Cover(f.coveredBy().reason(), entry.inFile(relative(base, entry.file()))));
-      }
-      out.add(r);
-    }
-    return out;
+    return report.findings().stream().map(f -> f.relativeTo(base)).toList();
   }
 
   private String text(LintReport r, List<Finding> findings, String label, DatabaseKind kind) {
@@ -338,69 +319,13 @@ public final class LintCommand implements Callable<Integer> {
     return ContractLoader.parse(file, "version: 1\n".getBytes(StandardCharsets.UTF_8));
   }
 
-  /**
-   * The server whose rules judge the files: {@code --dialect}; else the server of {@code --env}'s
-   * environment, or of every environment in prodguard.yml (they must agree), each from its resolved
-   * URL or its {@code database:} key ({@link ServerKind}); PostgreSQL when there is no
-   * prodguard.yml. Never a guess from unresolved {@code ${...}} text: when nothing tells, a
-   * configuration error.
-   */
+  /** The server whose rules judge the files ({@link ServerKind#judging}). */
   static DatabaseKind dialect(
       String option,
       Optional<ProdguardConfig> config,
       Optional<EnvironmentConfig> env,
       Map<String, String> variables) {
-    Optional<DatabaseKind> explicit = Optional.empty();
-    if (option != null) {
-      explicit =
-          Optional.of(
-              DatabaseKind.fromOptionName(option)
-                  .orElseThrow(
-                      () ->
-                          new ConfigException(
-                              "--dialect must be postgresql or mariadb (alias mysql)")));
-    }
-    if (env.isPresent()) {
-      Optional<DatabaseKind> kind = ServerKind.of(env.get(), variables);
-      if (explicit.isPresent() && kind.isPresent() && explicit.get() != kind.get()) {
-        throw new ConfigException(
-            "--dialect "
-                + ServerKind.id(explicit.get())
-                + " contradicts environment '"
-                + env.get().name()
-                + "', which runs "
-                + ServerKind.label(kind.get())
-                + ": drop --dialect");
-      }
-      return explicit.or(() -> kind).orElseThrow(() -> unknown(env.get()));
-    }
-    if (explicit.isPresent() || config.isEmpty()) {
-      return explicit.orElse(DatabaseKind.WITHOUT_CONFIGURATION);
-    }
-    Map<String, DatabaseKind> kinds = new LinkedHashMap<>();
-    for (EnvironmentConfig e : config.get().environments().values()) {
-      kinds.put(e.name(), ServerKind.of(e, variables).orElseThrow(() -> unknown(e)));
-    }
-    if (kinds.values().stream().distinct().count() > 1) {
-      StringBuilder which = new StringBuilder();
-      kinds.forEach(
-          (name, k) ->
-              which
-                  .append(which.length() == 0 ? "" : ", ")
-                  .append(name)
-                  .append(": ")
-                  .append(ServerKind.label(k)));
-      throw new ConfigException(
-          "the environments run different servers ("
-              + which
-              + "): lint with --env ENV to judge by one of them");
-    }
-    return kinds.values().iterator().next();
-  }
-
-  private static ConfigException unknown(EnvironmentConfig env) {
-    return new ConfigException(
-        env.file(), env.line(), "environments." + env.name(), ServerKind.unknownFix(env));
+    return ServerKind.judging(option, config, env, variables, "--dialect", "lint with --env ENV");
   }
 
   /** Files among {@code candidates} that git reports added, copied, modified or untracked. */
@@ -428,10 +353,7 @@ public final class LintCommand implements Callable<Integer> {
   }
 
   static String relative(Path base, String file) {
-    Path p = Path.of(file).toAbsolutePath().normalize();
-    Path b = base.toAbsolutePath().normalize();
-    String s = p.startsWith(b) ? b.relativize(p).toString() : file;
-    return s.replace('\\', '/');
+    return Finding.relative(base, file);
   }
 
   static String version() {

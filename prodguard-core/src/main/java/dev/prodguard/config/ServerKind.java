@@ -74,4 +74,81 @@ public final class ServerKind {
   public static String label(DatabaseKind kind) {
     return kind.label();
   }
+
+  /**
+   * The server whose rules judge migration files when linting ({@code prodguard lint}, the Maven
+   * plugin): the option; else the server of {@code env}, or of every environment in prodguard.yml
+   * (they must agree), each from its resolved URL or its {@code database:} key; PostgreSQL when
+   * there is no prodguard.yml. Never a guess from unresolved {@code ${...}} text: when nothing
+   * tells, a configuration error.
+   *
+   * @param option the dialect option's value, or null
+   * @param optionName how the caller spells that option, for messages ({@code --dialect})
+   * @param pickOne how the caller picks one environment, for messages ({@code lint with --env ENV})
+   * @throws ConfigException when the option is not a server, contradicts the environment, or the
+   *     environments disagree or do not tell
+   */
+  public static DatabaseKind judging(
+      String option,
+      Optional<ProdguardConfig> config,
+      Optional<EnvironmentConfig> env,
+      Map<String, String> variables,
+      String optionName,
+      String pickOne) {
+    Optional<DatabaseKind> explicit = Optional.empty();
+    if (option != null) {
+      explicit =
+          Optional.of(
+              DatabaseKind.fromOptionName(option)
+                  .orElseThrow(
+                      () ->
+                          new ConfigException(
+                              optionName + " must be postgresql or mariadb (alias mysql)")));
+    }
+    if (env.isPresent()) {
+      Optional<DatabaseKind> kind = of(env.get(), variables);
+      if (explicit.isPresent() && kind.isPresent() && explicit.get() != kind.get()) {
+        throw new ConfigException(
+            optionName
+                + " "
+                + id(explicit.get())
+                + " contradicts environment '"
+                + env.get().name()
+                + "', which runs "
+                + label(kind.get())
+                + ": drop "
+                + optionName);
+      }
+      return explicit.or(() -> kind).orElseThrow(() -> unknown(env.get()));
+    }
+    if (explicit.isPresent() || config.isEmpty()) {
+      return explicit.orElse(DatabaseKind.WITHOUT_CONFIGURATION);
+    }
+    Map<String, DatabaseKind> kinds = new java.util.LinkedHashMap<>();
+    for (EnvironmentConfig e : config.get().environments().values()) {
+      kinds.put(e.name(), of(e, variables).orElseThrow(() -> unknown(e)));
+    }
+    if (kinds.values().stream().distinct().count() > 1) {
+      StringBuilder which = new StringBuilder();
+      kinds.forEach(
+          (name, k) ->
+              which
+                  .append(which.length() == 0 ? "" : ", ")
+                  .append(name)
+                  .append(": ")
+                  .append(label(k)));
+      throw new ConfigException(
+          "the environments run different servers ("
+              + which
+              + "): "
+              + pickOne
+              + " to judge by one of them");
+    }
+    return kinds.values().iterator().next();
+  }
+
+  private static ConfigException unknown(EnvironmentConfig env) {
+    return new ConfigException(
+        env.file(), env.line(), "environments." + env.name(), unknownFix(env));
+  }
 }

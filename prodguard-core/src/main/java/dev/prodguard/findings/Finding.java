@@ -83,6 +83,27 @@ public record Finding(
         rule, severity, location, migration, message, excerpt, recipe, guarantee, cover);
   }
 
+  /**
+   * This finding with its file, and the file of the contract entry that covers it, relative to
+   * {@code base} with {@code /} separators: how every report names files. A file outside {@code
+   * base} keeps its name.
+   */
+  public Finding relativeTo(java.nio.file.Path base) {
+    Finding r = withLocation(location().inFile(relative(base, file())));
+    if (covered() && coveredBy().entry() != null) {
+      Location entry = coveredBy().entry();
+      r = r.withCover(new Cover(coveredBy().reason(), entry.inFile(relative(base, entry.file()))));
+    }
+    return r;
+  }
+
+  /** {@code file} relative to {@code base}, {@code /}-separated; outside {@code base} as given. */
+  public static String relative(java.nio.file.Path base, String file) {
+    java.nio.file.Path p = java.nio.file.Path.of(file).toAbsolutePath().normalize();
+    java.nio.file.Path b = base.toAbsolutePath().normalize();
+    return (p.startsWith(b) ? b.relativize(p).toString() : file).replace('\\', '/');
+  }
+
   /** The same finding with {@code f} applied to its message and excerpt (e.g. masking values). */
   public Finding mapText(java.util.function.UnaryOperator<String> f) {
     return new Finding(

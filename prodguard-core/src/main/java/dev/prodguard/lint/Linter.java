@@ -87,6 +87,21 @@ public final class Linter {
   }
 
   /**
+   * The linter every entry point ({@code prodguard lint}, the Maven plugin's {@code lint}, {@code
+   * verify}) uses on a project's files: the engine's own statement boundaries as the cross-check
+   * (G4: what is analysed is what the engine will send), the engine's reading of each file (its
+   * encoding, its script configuration) and the placeholders masked as the engine will replace
+   * them.
+   */
+  public static Linter forEngine(
+      DatabaseKind kind, dev.prodguard.migration.MigrationEngine engine, MigrationFiles files) {
+    return new Linter(kind)
+        .crossCheck(file -> engine.statements(files, file, kind))
+        .texts(file -> engine.text(files, file))
+        .masking(files.placeholders()::mask);
+  }
+
+  /**
    * Checks every file against the statements the migration tool will send for it (G4): when the
    * tool cannot read a file, or sends a statement whose code differs from what prodguard analysed
    * (comments and whitespace aside), that is an {@code unknown-statement} finding at the first

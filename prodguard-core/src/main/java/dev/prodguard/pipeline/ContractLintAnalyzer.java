@@ -100,10 +100,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
       }
     }
     LintReport report =
-        new Linter(kind)
-            .crossCheck(file -> engine.statements(sources.files(), file, kind))
-            .texts(file -> engine.text(sources.files(), file))
-            .masking(sources.files().placeholders()::mask)
+        Linter.forEngine(kind, engine, sources.files())
             .foreignKeys(keys)
             .tableDependencies(dependencies)
             .lint(linted, applied, contract, target.environment().isProtected(), false);

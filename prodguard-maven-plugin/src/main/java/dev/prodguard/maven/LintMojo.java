@@ -1,15 +1,12 @@
 package dev.prodguard.maven;
 
-import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.EnvironmentConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.config.ServerKind;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
-import dev.prodguard.findings.Cover;
 import dev.prodguard.findings.Finding;
-import dev.prodguard.findings.Location;
 import dev.prodguard.findings.SarifWriter;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.findings.TextWriter;
@@ -23,10 +20,7 @@ import dev.prodguard.migration.MigrationSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -79,17 +73,13 @@ public class LintMojo extends AbstractProdguardMojo {
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
     MigrationFiles files = MigrationFiles.read(cfg, System.getenv());
     // as 'prodguard lint' judges: placeholders replaced as Flyway will, the contract's baseline
-    Linter linter =
-        new Linter(kind)
-            .crossCheck(file -> engine.statements(files, file, kind))
-            .texts(file -> engine.text(files, file))
-            .masking(files.placeholders()::mask);
+    Linter linter = Linter.forEngine(kind, engine, files);
     List<MigrationSource> sources =
         engine.discover(files, kind).all().stream().filter(s -> s.role().analysed()).toList();
     History split = History.of(sources, contract);
     LintReport report = linter.lint(split.judged(), split.history(), contract, protectedEnv, true);
 
-    List<Finding> findings = relative(report.findings(), base);
+    List<Finding> findings = report.findings().stream().map(f -> f.relativeTo(base)).toList();
     Path sarif =
         writeReport(
             "lint.sarif",
@@ -120,60 +110,14 @@ public class LintMojo extends AbstractProdguardMojo {
     getLog().info("prodguard lint ok: " + summary);
   }
 
-  /**
-   * The server whose rules judge the files, as {@code prodguard lint} decides it: the parameter;
-   * else the environment's server; else the one server every environment names. Never a guess.
-   */
+  /** The server whose rules judge the files, as {@code prodguard lint} decides it. */
   private DatabaseKind dialect(ProdguardConfig cfg, Optional<EnvironmentConfig> env) {
-    Map<String, String> vars = System.getenv();
-    if (dialect != null) {
-      return DatabaseKind.fromOptionName(dialect)
-          .orElseThrow(
-              () -> new ConfigException("<dialect> must be postgresql or mariadb (alias mysql)"));
-    }
-    List<EnvironmentConfig> envs =
-        env.map(List::of).orElseGet(() -> List.copyOf(cfg.environments().values()));
-    Map<String, DatabaseKind> kinds = new LinkedHashMap<>();
-    for (EnvironmentConfig e : envs) {
-      kinds.put(
-          e.name(),
-          ServerKind.of(e, vars)
-              .orElseThrow(
-                  () ->
-                      new ConfigException(
-                          e.file(),
-                          e.line(),
-                          "environments." + e.name(),
-                          ServerKind.unknownFix(e))));
-    }
-    if (kinds.values().stream().distinct().count() > 1) {
-      throw new ConfigException(
-          "the environments run different servers "
-              + kinds
-              + ": set <environment> (or -Dprodguard.environment) to judge by one of them");
-    }
-    return kinds.values().iterator().next();
-  }
-
-  /** Paths relative to the folder of prodguard.yml, as the CLI reports them. */
-  static List<Finding> relative(List<Finding> in, Path base) {
-    List<Finding> out = new ArrayList<>();
-    for (Finding f : in) {
-      Finding r = f.withLocation(f.location().inFile(relative(base, f.file())));
-      if (f.covered() && f.coveredBy().entry() != null) {
-        Location entry = f.coveredBy().entry();
-        r =
-            r.withCover(
-                new Cover(f.coveredBy().reason(), entry.inFile(relative(base, entry.file()))));
-      }
-      out.add(r);
-    }
-    return out;
-  }
-
-  static String relative(Path base, String file) {
-    Path p = Path.of(file).toAbsolutePath().normalize();
-    Path b = base.toAbsolutePath().normalize();
-    return (p.startsWith(b) ? b.relativize(p).toString() : file).replace('\\', '/');
+    return ServerKind.judging(
+        dialect,
+        Optional.of(cfg),
+        env,
+        System.getenv(),
+        "<dialect>",
+        "set <environment> (or -Dprodguard.environment)");
   }
 }
