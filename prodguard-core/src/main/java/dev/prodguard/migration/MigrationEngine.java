@@ -150,6 +150,21 @@ public interface MigrationEngine {
   }
 
   /**
+   * The project's callbacks that a migrate run again would run again outside the migrations'
+   * transactions (Flyway: {@code beforeMigrate}, {@code beforeValidate}, {@code
+   * afterEachMigrateError}, ...): what they changed in the failed attempt stays. Callbacks that run
+   * inside each migration's transaction (Flyway: {@code beforeEachMigrate}, {@code
+   * afterEachMigrate} and the per-statement events) are rolled back with it and are not listed. The
+   * default, for an engine that cannot tell, lists every callback (fail closed: no retry).
+   */
+  default List<MigrationSource> callbacksOutsideMigrations(
+      MigrationFiles files, DatabaseKind kind) {
+    return discover(files, kind).all().stream()
+        .filter(s -> s.role() == MigrationSource.Role.CALLBACK)
+        .toList();
+  }
+
+  /**
    * Whether the migration that failed ran inside a transaction that the failure rolled back, so
    * that running it again starts from the same state (Flyway: the migration was executable in a
    * transaction). False when the engine cannot tell.

@@ -4,6 +4,7 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.support.DatabaseSupport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,11 +20,13 @@ import javax.sql.DataSource;
  * queueing every other session behind its lock request, and a few retries with a growing pause ride
  * out a long transaction that held the table.
  *
- * <p>Only a migration that ran in a transaction the failure rolled back is run again, and only
- * where DDL is transactional ({@link DatabaseSupport#transactionalDdl()}, PostgreSQL): then nothing
- * of it remains and the engine recorded nothing. On MySQL/MariaDB, whose DDL commits on its own, a
- * timed-out migration fails as any other. Each retry is reported to {@code audit} before it runs
- * (G10) and shown as a wait.
+ * <p>Only a migration that ran in a transaction the failure rolled back is run again, only when no
+ * callback of the project runs outside the migrations' transactions (a {@code beforeMigrate.sql}
+ * would run, and commit, once per attempt: {@link MigrationEngine#callbacksOutsideMigrations}), and
+ * only where DDL is transactional ({@link DatabaseSupport#transactionalDdl()}, PostgreSQL): then
+ * nothing of it remains and the engine recorded nothing. On MySQL/MariaDB, whose DDL commits on its
+ * own, a timed-out migration fails as any other. Each retry is reported to {@code audit} before it
+ * runs (G10) and shown as a wait.
  */
 final class LockRetry {
   static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
@@ -80,6 +83,22 @@ final class LockRetry {
           if (ours.test(a.script()) && all.stream().noneMatch(x -> x.script().equals(a.script()))) {
             all.add(a);
           }
+        }
+        List<String> rerun =
+            engine.callbacksOutsideMigrations(files, d.kind()).stream()
+                .map(MigrationSource::shown)
+                .toList();
+        if (attempt <= bounds.retries() && retriable(e) && !rerun.isEmpty()) {
+          // G7: a retry runs the whole migrate again, and these callbacks with it; what they
+          // changed in this attempt was committed, so running them again is not a retry
+          throw new MigrationEngine.MigrationFailure(
+              e.getMessage()
+                  + " (not retried on pipeline.lock-timeout: the callback"
+                  + (rerun.size() == 1 ? " " : "s ")
+                  + String.join(", ", rerun)
+                  + " ran outside the migration's transaction and would run again)",
+              all,
+              e);
         }
         if (attempt > bounds.retries() || !retriable(e)) {
           throw attempt == 1

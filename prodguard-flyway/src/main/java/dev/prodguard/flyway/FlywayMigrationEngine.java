@@ -102,20 +102,30 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return configure(files, dataSource, ignorePending).load();
   }
 
+  /**
+   * A configuration that reads (info, validate, parse, prodguard's own baseline): the project's SQL
+   * callbacks are left out, so that reading the history never runs them. Flyway runs a {@code
+   * beforeValidate.sql} or {@code beforeInfo.sql} found in its locations on every validate or info;
+   * on a protected target that is SQL run by {@code verify} or {@code status} before the contract
+   * has judged it (G4, G6).
+   */
   private static FluentConfiguration configure(
       MigrationFiles files, DataSource dataSource, boolean ignorePending) {
-    return configure(files, dataSource, ignorePending, List.of());
+    return configure(files, dataSource, ignorePending, List.of(), false);
   }
 
   /**
    * {@code reviewedPatterns}: only from {@link ReviewedHistory#patterns}, which adds {@code
-   * versioned:<state>} only when every entry of the history in that state is reviewed.
+   * versioned:<state>} only when every entry of the history in that state is reviewed. {@code
+   * projectCallbacks}: only for the deploy's migrate, whose callbacks verify analysed as part of
+   * the set.
    */
   private static FluentConfiguration configure(
       MigrationFiles files,
       DataSource dataSource,
       boolean ignorePending,
-      List<String> reviewedPatterns) {
+      List<String> reviewedPatterns,
+      boolean projectCallbacks) {
     List<String> patterns = new ArrayList<>(reviewedPatterns);
     if (ignorePending) {
       patterns.add("*:pending");
@@ -140,7 +150,8 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .baselineOnMigrate(false)
         .validateMigrationNaming(true)
         .ignoreMigrationPatterns(patterns.toArray(String[]::new))
-        .skipDefaultCallbacks(false)
+        // Flyway's SQL callbacks from the locations are its "default callbacks"
+        .skipDefaultCallbacks(!projectCallbacks)
         .encoding(StandardCharsets.UTF_8)
         .detectEncoding(false)
         // migrations.placeholders, resolved when the files were read and hashed with them
@@ -491,6 +502,26 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return false;
   }
 
+  /**
+   * Flyway runs these events inside each migration's transaction ({@code DbMigrate}: before and
+   * after each migration and each of its statements), so a rolled-back attempt leaves nothing of
+   * them. Every other event (including the error events) runs outside it.
+   */
+  private static final java.util.Set<Event> IN_MIGRATION_TRANSACTION =
+      java.util.EnumSet.of(
+          Event.BEFORE_EACH_MIGRATE,
+          Event.AFTER_EACH_MIGRATE,
+          Event.BEFORE_EACH_MIGRATE_STATEMENT,
+          Event.AFTER_EACH_MIGRATE_STATEMENT);
+
+  @Override
+  public List<MigrationSource> callbacksOutsideMigrations(MigrationFiles files, DatabaseKind kind) {
+    return discover(files, kind).all().stream()
+        .filter(s -> s.role() == MigrationSource.Role.CALLBACK)
+        .filter(s -> !IN_MIGRATION_TRANSACTION.contains(Event.fromId(eventId(s.file().fileName()))))
+        .toList();
+  }
+
   private static boolean isCallbackEvent(String id) {
     try {
       return Event.fromId(id) != null;
@@ -521,7 +552,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
               ? List.of()
               : reviewed.patterns(
                   ReviewedHistory.facts(flyway(files, dataSource, true).info().all()));
-      FluentConfiguration migrating = configure(files, dataSource, false, patterns);
+      FluentConfiguration migrating = configure(files, dataSource, false, patterns, true);
       if (listener != Listener.NONE) {
         migrating.callbacks(new MigrationProgress(listener));
       }

@@ -55,4 +55,31 @@ class G4CallbacksPipelineIT {
       assertThat(f.tableExists("items")).isTrue();
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4: verify and status never run the project's callbacks: a DELETE in beforeValidate.sql"
+          + " and an UPDATE in beforeInfo.sql change nothing (both ran before the fix, the DELETE"
+          + " even though verify then refused it)")
+  void readsRunNoCallbacks(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.migration(
+          "V2__orders.sql",
+          "CREATE TABLE orders (id INT PRIMARY KEY, total INT);\n"
+              + "INSERT INTO orders VALUES (1, 10), (2, 20);\n");
+      f.pipeline().promote("prod");
+
+      f.migration("beforeValidate.sql", "DELETE FROM orders;\n");
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(r).as("the DELETE is judged and refused").isNotNull();
+      assertThat(r.why()).contains("beforeValidate.sql");
+      assertThat(f.query("SELECT COUNT(*) FROM orders")).contains("2");
+      java.nio.file.Files.delete(f.migrations.resolve("beforeValidate.sql"));
+
+      f.migration("beforeInfo.sql", "UPDATE orders SET total = 0 WHERE id > 0;\n");
+      f.pipeline().status("prod");
+      assertThat(f.query("SELECT SUM(total) FROM orders")).contains("30");
+    }
+  }
 }

@@ -152,6 +152,50 @@ class G7LockTimeoutRetryIT {
 
   @Test
   @DisplayName(
+      "G7: PostgreSQL: no retry when a callback runs outside the migration's transaction: a"
+          + " beforeMigrate.sql data fix would run again on every attempt (it did, once per retry)")
+  void noRetryOverCallbacksThatCommitted() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.migration(
+          "V2__accounts.sql",
+          "CREATE TABLE accounts (id int PRIMARY KEY, balance int);\n"
+              + "INSERT INTO accounts VALUES (1, 100);\n");
+      f.pipeline().promote("prod");
+      pipelineSettings(f, "lock-timeout: 300ms, lock-retries: 3");
+      f.migration(
+          "beforeMigrate__interest.sql",
+          "UPDATE accounts SET balance = balance + 10 WHERE id = 1;\n");
+      f.migration("V3__items_note.sql", "ALTER TABLE items ADD COLUMN note text;\n");
+      Throwable failed;
+      try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
+        h.awaitHeld();
+        Thread releaser =
+            new Thread(
+                () -> {
+                  try {
+                    Thread.sleep(2500);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  h.release.countDown();
+                });
+        releaser.start();
+        failed = catchThrowable(() -> f.pipeline().promote("prod"));
+        releaser.join();
+      }
+      assertThat(failed)
+          .isInstanceOf(DeployFailure.class)
+          .hasMessageContaining("not retried")
+          .hasMessageContaining("beforeMigrate__interest.sql");
+      assertThat(retriesAudited(f)).isZero();
+      assertThat(f.query("SELECT balance FROM accounts WHERE id = 1"))
+          .as("the callback ran once, in the one attempt")
+          .contains("110");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G7: PostgreSQL: a lock that is never released fails the deploy after lock-retries retries,"
           + " all audited, and nothing of the migration remains")
   void givesUpAfterTheLastRetry() throws Exception {
