@@ -93,6 +93,36 @@ class G7SchemaDriftIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G7: PostgreSQL: a hand-made rewrite rule, row-level security, a policy and unlogged storage"
+          + " are drift (a DO INSTEAD NOTHING rule made every INSERT vanish with 'no drift')")
+  void behaviourChangesAreDrift() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.pipeline().promote("prod");
+      byHand(
+          f,
+          "CREATE RULE items_ignore AS ON INSERT TO items DO INSTEAD NOTHING",
+          "ALTER TABLE items ENABLE ROW LEVEL SECURITY",
+          "CREATE POLICY items_none ON items USING (false)",
+          "ALTER TABLE items SET UNLOGGED");
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r).isNotNull();
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(r.why())
+          .contains("4 object(s)")
+          .contains("+ table public.items rule items_ignore: ")
+          .contains("DO INSTEAD NOTHING")
+          .contains("+ table public.items row security: enabled")
+          .contains("+ table public.items policy items_none: ")
+          .contains("+ table public.items storage: unlogged");
+      assertThat(f.tableExists("more_items")).isFalse();
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(DatabaseKind.class)
   @DisplayName("G7: the pipeline's own changes (a deploy that alters, indexes, adds) are not drift")

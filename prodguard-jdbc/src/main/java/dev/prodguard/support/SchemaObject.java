@@ -15,6 +15,23 @@ import java.util.Objects;
  *     columns); routine bodies as their SHA-256 or MD5
  */
 public record SchemaObject(String name, String definition) implements Comparable<SchemaObject> {
+  /**
+   * The name of the object that says which version of prodguard's catalog reading described a
+   * schema; absent in descriptions of version 1. Version 2 adds, on PostgreSQL, a table's rules
+   * ({@code ... rule R}), row-level security ({@code ... row security}), policies ({@code ...
+   * policy P}) and unlogged storage ({@code ... storage}).
+   */
+  public static final String CATALOG_VERSION = "prodguard schema catalog";
+
+  /** The object kinds catalog version 2 added: compared only against version-2 references. */
+  public boolean addedInCatalog2() {
+    return name.equals(CATALOG_VERSION)
+        || name.contains(" rule ")
+        || name.endsWith(" row security")
+        || name.contains(" policy ")
+        || name.endsWith(" storage");
+  }
+
   public SchemaObject {
     Objects.requireNonNull(name);
     definition = definition == null ? "" : definition;

@@ -40,8 +40,24 @@ public final class FlywayStartup {
       if (own != null) {
         own.accept(f);
       } else {
-        f.migrate();
+        withSessionLock(f).migrate();
       }
     };
+  }
+
+  /**
+   * The application's Flyway with PostgreSQL's session-level lock instead of Flyway's default
+   * transaction-level one, as {@code prodguard deploy} runs it: with the transactional lock,
+   * Flyway's history connection sits idle in a transaction for the whole migrate, and a {@code
+   * CREATE INDEX CONCURRENTLY} migration (with {@code executeInTransaction=false}, the shape {@code
+   * prodguard lint} recommends) waits for that transaction forever, so the start-up hangs. Set
+   * through Flyway's own configuration key ({@code flyway.postgresql.transactional.lock}), which
+   * the Flyway versions of Spring Boot 3 and 4 both read; other servers ignore it.
+   */
+  static Flyway withSessionLock(Flyway flyway) {
+    return Flyway.configure(flyway.getConfiguration().getClassLoader())
+        .configuration(flyway.getConfiguration())
+        .configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false"))
+        .load();
   }
 }

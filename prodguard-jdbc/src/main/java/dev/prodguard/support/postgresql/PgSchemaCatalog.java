@@ -141,6 +141,63 @@ final class PgSchemaCatalog {
               + " WHERE NOT g.tgisinternal AND g.tgname NOT LIKE 'prodguard\\_%'",
           schema,
           own);
+      // catalog 2: what changes a table's behaviour without changing its columns (rules, row-level
+      // security and its policies, unlogged storage); each only where present, so that a schema
+      // without them describes as before
+      out.add(new SchemaObject(SchemaObject.CATALOG_VERSION, "2"));
+      query(
+          c,
+          out,
+          rel
+              + "SELECT "
+              + table
+              + " || ' rule ' || quote_ident(w.rulename), pg_get_ruledef(w.oid)"
+              + " || CASE w.ev_enabled WHEN 'D' THEN ' disabled' WHEN 'R' THEN ' replica'"
+              + " WHEN 'A' THEN ' always' ELSE '' END"
+              + " FROM r JOIN pg_catalog.pg_rewrite w ON w.ev_class = r.oid"
+              + " WHERE w.rulename <> '_RETURN'",
+          schema,
+          own);
+      query(
+          c,
+          out,
+          rel
+              + "SELECT "
+              + table
+              + " || ' row security', CASE WHEN k.relforcerowsecurity THEN 'enabled, forced'"
+              + " ELSE 'enabled' END"
+              + " FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid WHERE k.relrowsecurity"
+              + " OR k.relforcerowsecurity",
+          schema,
+          own);
+      query(
+          c,
+          out,
+          rel
+              + "SELECT "
+              + table
+              + " || ' policy ' || quote_ident(o.polname),"
+              + " CASE WHEN o.polpermissive THEN 'permissive' ELSE 'restrictive' END"
+              + " || ' for ' || CASE o.polcmd WHEN 'r' THEN 'select' WHEN 'a' THEN 'insert'"
+              + " WHEN 'w' THEN 'update' WHEN 'd' THEN 'delete' ELSE 'all' END"
+              + " || ' to ' || COALESCE((SELECT string_agg(CASE WHEN x = 0 THEN 'public'"
+              + " ELSE quote_ident(pg_catalog.pg_get_userbyid(x)) END, ', ' ORDER BY x)"
+              + " FROM unnest(o.polroles) x), '')"
+              + " || COALESCE(' using (' || pg_get_expr(o.polqual, o.polrelid) || ')', '')"
+              + " || COALESCE(' with check (' || pg_get_expr(o.polwithcheck, o.polrelid) || ')', '')"
+              + " FROM r JOIN pg_catalog.pg_policy o ON o.polrelid = r.oid",
+          schema,
+          own);
+      query(
+          c,
+          out,
+          rel
+              + "SELECT "
+              + table
+              + " || ' storage', 'unlogged'"
+              + " FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid WHERE k.relpersistence = 'u'",
+          schema,
+          own);
       query(
           c,
           out,

@@ -71,6 +71,32 @@ class G6ProtectedStartUpIT {
   @ParameterizedTest
   @EnumSource(DatabaseKind.class)
   @DisplayName(
+      "the protected start-up's pending check runs none of the application's callbacks: a"
+          + " beforeInfo.sql DELETE in its locations changes nothing (it ran at every start)")
+  void pendingCheckRunsNoCallbacks(DatabaseKind kind) throws Exception {
+    try (TestDatabase prod = TestDatabase.create(kind)) {
+      Apps.fingerprint(prod, "prod");
+      Apps.migrateAsPipeline(prod, "2");
+      prod.execute("INSERT INTO orders (id, item) VALUES (1, 'keep me')");
+      java.nio.file.Path cb = java.nio.file.Files.createDirectories(dir.resolve("cb"));
+      java.nio.file.Files.writeString(cb.resolve("beforeInfo.sql"), "DELETE FROM orders WHERE id > 0;\n");
+      Map<String, Object> p = Apps.props(Apps.config(dir), "prod", prod.jdbcUrl());
+      p.put("spring.flyway.locations", Apps.APP_MIGRATIONS + ",filesystem:" + cb);
+      try (ConfigurableApplicationContext ctx = Apps.start(p)) {
+        assertThat(ctx.isActive()).isTrue();
+      }
+      try (java.sql.Connection c = prod.connect();
+          java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM orders")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("orders rows after a protected start-up").isEqualTo(1);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
       "nothing pending: the protected application starts without CI, clean is forced off,"
           + " health and info show environment, fingerprint, pending and guards")
   void deployedStarts(DatabaseKind kind) throws Exception {
