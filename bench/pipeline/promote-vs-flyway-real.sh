@@ -14,6 +14,12 @@
 # objects at that point, plus pg_restore --list): the figure is the real command's.
 # init-fingerprint (once per database, not per deploy) runs in hyperfine's --prepare, untimed.
 #
+# prodguard runs as users run it, through its launcher (./prodguard, the same settings as the one
+# scripts/install writes): the pipeline commands of one environment with C1 except the JDK's
+# SHA-256 (jit-directives.json), the serial collector and the class-data-sharing archive the build
+# writes. Flyway runs with the JVM's defaults, as its own command-line launcher does. The third
+# entry, `java -jar prodguard.jar promote` with the JVM's defaults, is shown for comparison only.
+#
 #   bench/pipeline/promote-vs-flyway-real.sh [runs]
 # Environment: ALFIO_SOURCE  a git URL or a local git directory (default: the GitHub URL)
 #              ALFIO_COMMIT  the pinned commit (default below)
@@ -24,6 +30,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 runs=${1:-10}
 jar=$PWD/prodguard-cli/target/prodguard.jar
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -B -DskipTests package" >&2; exit 2; }
+launcher=$PWD/prodguard
+[ -f prodguard-cli/target/prodguard.jsa ] && [ prodguard-cli/target/prodguard.jsa -nt "$jar" ] \
+  || echo "note: no class-data-sharing archive newer than the jar (the build writes it); promote starts slower" >&2
 command -v hyperfine >/dev/null || { echo "needs hyperfine: apt-get install -y hyperfine" >&2; exit 2; }
 source=${ALFIO_SOURCE:-https://github.com/alfio-event/alf.io.git}
 commit=${ALFIO_COMMIT:-61ee4309768bf0b72b4ac8b8fe0786ce6e5c546c}
@@ -83,13 +92,17 @@ hyperfine --runs "$runs" --warmup 1 --export-json "$work/result.json" \
   --prepare "$fresh_plain" -n "flyway migrate" \
   "java -cp $jar:$work/classes PlainFlywayMigrate jdbc:postgresql://127.0.0.1:5432/pgbench_real_plain postgres $work/plain-migration" \
   --prepare "$fresh_guarded" -n "prodguard promote" \
+  "cd $work/repo && $launcher promote prod >/dev/null 2>&1" \
+  --prepare "$fresh_guarded" -n "java -jar prodguard.jar promote" \
   "cd $work/repo && java -jar $jar promote prod >/dev/null 2>&1"
 
 python3 - "$work/result.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-f, p = r["flyway migrate"], r["prodguard promote"]
+f, p, j = r["flyway migrate"], r["prodguard promote"], r["java -jar prodguard.jar promote"]
 print("alf.io history, median of %d: plain Flyway migrate %.2f s, prodguard promote %.2f s, ratio %.3f (budget 1.25); mean ratio %.3f"
       % (len(f["times"]), f["median"], p["median"], p["median"] / f["median"], p["mean"] / f["mean"]))
+print("for comparison, java -jar prodguard.jar promote (JVM defaults): %.2f s, ratio %.3f"
+      % (j["median"], j["median"] / f["median"]))
 PY
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"

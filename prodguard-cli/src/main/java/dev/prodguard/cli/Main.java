@@ -26,7 +26,7 @@ public final class Main {
     PrintWriter out = new PrintWriter(new RedactingWriter(System.out), true);
     PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
     dev.prodguard.audit.AuditHeads.forget();
-    int exit = commandLine(out, err).execute(args);
+    int exit = commandLine(out, err, ProdguardCommand.only(args)).execute(args);
     // G10: every audited step leaves its head in the CI log (stderr keeps --format json clean)
     dev.prodguard.audit.AuditHeads.appended()
         .forEach((env, head) -> err.println(dev.prodguard.audit.AuditHeads.line(env, head)));
@@ -34,7 +34,16 @@ public final class Main {
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, java.util.Optional.empty());
+  }
+
+  /** With every subcommand, or only {@code only} (see {@link ProdguardCommand#only}). */
+  static CommandLine commandLine(
+      PrintWriter out, PrintWriter err, java.util.Optional<Class<?>> only) {
     CommandLine cl = new CommandLine(new ProdguardCommand());
+    for (Class<?> c : only.map(java.util.List::<Class<?>>of).orElse(ProdguardCommand.SUBCOMMANDS)) {
+      cl.addSubcommand(c);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));

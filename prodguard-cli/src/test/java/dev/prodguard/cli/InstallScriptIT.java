@@ -85,6 +85,29 @@ class InstallScriptIT {
   }
 
   @Test
+  @DisplayName(
+      "the installed launcher runs a pipeline command with its JIT directives and class-data"
+          + " archive, and nothing of the JVM's reaches the command's output")
+  void pipelineCommandsStartWithTheirJvmSettings() throws Exception {
+    Path prefix = tmp.resolve("prefix4");
+    Path launcher = install(prefix);
+    assertThat(prefix.resolve("lib/prodguard/jit-directives.json")).isRegularFile();
+    assertThat(prefix.resolve("lib/prodguard/prodguard.jsa")).isRegularFile();
+    for (String command : List.of("verify", "backup", "deploy", "promote", "status")) {
+      Cli.Result r = Processes.run(tmp, env(), List.of(launcher.toString(), command, "--help"));
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.out()).as(command).startsWith("Usage: prodguard " + command);
+      assertThat(r.out() + r.err()).as(command).doesNotContain("directives").doesNotContain("CDS");
+    }
+    // the launcher really hands the JVM the directives: a broken file stops it before prodguard
+    Files.writeString(prefix.resolve("lib/prodguard/jit-directives.json"), "not json");
+    Cli.Result broken = Processes.run(tmp, env(), List.of(launcher.toString(), "verify", "--help"));
+    assertThat(broken.exit()).as(broken.toString()).isNotZero();
+    Cli.Result lint = Processes.run(tmp, env(), List.of(launcher.toString(), "--version"));
+    assertThat(lint.exit()).as(lint.toString()).isZero();
+  }
+
+  @Test
   @DisplayName("a symbolic link to the launcher finds the jar; installing again replaces it")
   void symlinkAndReinstall() throws Exception {
     Path prefix = tmp.resolve("prefix2");

@@ -61,6 +61,24 @@ public interface MigrationEngine {
   List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);
 
   /**
+   * {@link #validate} and {@link #pending} of one reading of the target's history: an engine that
+   * can answer both from one look at the files and the history overrides this (Flyway: one
+   * configured instance, one {@code info()}), the default asks twice. The pending migrations are
+   * asked for only after the problems came out empty.
+   */
+  default Inspection inspect(MigrationFiles files, DataSource dataSource) {
+    return new Inspection(validate(files, dataSource), () -> pending(files, dataSource));
+  }
+
+  /**
+   * {@link #inspect}'s answer.
+   *
+   * @param pending {@link #pending}; only meaningful while {@code problems} is empty
+   */
+  record Inspection(
+      List<String> problems, java.util.function.Supplier<List<PendingMigration>> pending) {}
+
+  /**
    * The engine's schema history table, in the schema prodguard's objects live in (Flyway: {@code
    * flyway_schema_history}). G6 guards it with triggers so that only a guarded deploy writes it;
    * empty for an engine that keeps no such table.

@@ -55,7 +55,8 @@ final class PipelineGuards {
     if (validate) {
       refuseNamesTheEngineRefuses(target, files, what);
     }
-    List<String> problems = validate ? engine.validate(files, reading) : List.of();
+    MigrationEngine.Inspection inspection = validate ? engine.inspect(files, reading) : null;
+    List<String> problems = validate ? inspection.problems() : List.of();
     if (!problems.isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G7,
@@ -81,7 +82,7 @@ final class PipelineGuards {
               + " one version in one state of this history, like an exception)");
     }
     return MigrationSet.of(
-        engine.pending(files, reading),
+        validate ? inspection.pending().get() : engine.pending(files, reading),
         engine.discover(files, target.dialect().kind()).callbacks(),
         files);
   }

@@ -211,15 +211,29 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<String> validate(MigrationFiles files, DataSource dataSource) {
+    return inspect(files, dataSource).problems();
+  }
+
+  /**
+   * One configured Flyway and one {@code info()} for both answers: the problems of its validation
+   * and the pending migrations of the same reading of the history (asked for only after the
+   * problems came out empty).
+   */
+  @Override
+  public Inspection inspect(MigrationFiles files, DataSource dataSource) {
     ValidateResult r;
-    List<HistoryFact> facts;
+    MigrationInfo[] infos;
     try {
       Flyway flyway = flyway(files, dataSource, true);
       r = flyway.validateWithResult();
-      facts = ReviewedHistory.facts(flyway.info().all());
+      infos = flyway.info().all();
     } catch (FlywayException e) {
-      return List.of(message(e));
+      return new Inspection(List.of(message(e)), List::of);
     }
+    return new Inspection(problems(r, ReviewedHistory.facts(infos)), () -> pending(files, infos));
+  }
+
+  private List<String> problems(ValidateResult r, List<HistoryFact> facts) {
     // A baseline passes Flyway's validation, but the schema below it was not made by these files:
     // reviewed like the other irregular states.
     List<String> problems = new ArrayList<>(reviewed.unreviewedBaselines(facts));
@@ -252,8 +266,12 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<PendingMigration> pending(MigrationFiles files, DataSource dataSource) {
+    return pending(files, flyway(files, dataSource, true).info().all());
+  }
+
+  private static List<PendingMigration> pending(MigrationFiles files, MigrationInfo[] infos) {
     List<PendingMigration> out = new ArrayList<>();
-    for (MigrationInfo info : flyway(files, dataSource, true).info().all()) {
+    for (MigrationInfo info : infos) {
       if (!PENDING.contains(info.getState())) {
         continue;
       }
