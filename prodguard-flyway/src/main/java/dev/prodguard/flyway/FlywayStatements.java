@@ -19,6 +19,7 @@ import org.flywaydb.core.api.resource.LoadableResource;
 import org.flywaydb.core.internal.database.base.Database;
 import org.flywaydb.core.internal.parser.Parser;
 import org.flywaydb.core.internal.parser.ParsingContext;
+import org.flywaydb.core.internal.parser.ProdguardParsing;
 import org.flywaydb.core.internal.parser.Token;
 import org.flywaydb.core.internal.resource.ResourceName;
 import org.flywaydb.core.internal.sqlscript.SqlScriptMetadata;
@@ -77,6 +78,23 @@ final class FlywayStatements {
       LoadableResource script,
       Placeholders placeholders,
       DatabaseKind kind) {
+    return split(configuration, conf, script, placeholders, kind, true);
+  }
+
+  /**
+   * {@code inMemory}: the script's text is decoded once and read by {@link ProdguardParsing}
+   * (Flyway's parser over one in-memory reader); false: by {@code Parser.parse} itself, through
+   * Flyway's own reader stack, as {@code migrate} does (the two give the same statements: {@code
+   * G4FlywayParsingTest}). A script whose bytes are not valid in its charset is always read by
+   * Flyway's own stack.
+   */
+  static EngineStatements split(
+      Configuration configuration,
+      LoadableResource conf,
+      LoadableResource script,
+      Placeholders placeholders,
+      DatabaseKind kind,
+      boolean inMemory) {
     StandIns context = new StandIns(configuration, placeholders.unknown().keySet());
     Parser parser =
         kind == DatabaseKind.POSTGRESQL
@@ -90,7 +108,11 @@ final class FlywayStatements {
     } catch (FlywayException e) {
       return EngineStatements.failed(message(e));
     }
-    try (SqlStatementIterator it = parser.parse(script, metadata)) {
+    String text = inMemory && script instanceof SnapshotResources.Resource r ? r.text() : null;
+    try (SqlStatementIterator it =
+        text == null
+            ? parser.parse(script, metadata)
+            : ProdguardParsing.parse(parser, script, text, metadata)) {
       while (it.hasNext()) {
         SqlStatement s = it.next();
         boolean transactional =

@@ -1,0 +1,101 @@
+package org.flywaydb.core.internal.parser;
+
+import java.io.IOException;
+import java.io.Reader;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.flywaydb.core.internal.sqlscript.SqlScriptMetadata;
+import org.flywaydb.core.internal.sqlscript.SqlStatementIterator;
+
+/**
+ * Flyway's {@code Parser.parse} for a text already in memory, for prodguard's lint (G4): the same
+ * parser, tokens, statement cuts and placeholder reader, over one reader of the text instead of
+ * Flyway's stack of four ({@code BufferedReader}, {@code UnboundedReadAheadReader}, {@code
+ * BomStrippingReader} around the resource's {@code InputStreamReader}), which every character
+ * passed twice (Flyway peeks 256 characters ahead and reads them again): that stack was half of
+ * Flyway's parse time. {@link TextReader} behaves as that stack does, a byte order mark anywhere
+ * included. It lives in Flyway's package because {@code PeekingReader}, {@code RecordingReader} and
+ * {@code PositionTrackingReader} can only be made there; {@code FlywayParsingTest} checks that
+ * every statement, line and transaction flag is the one {@code Parser.parse} gives.
+ *
+ * <p>Left out of {@code Parser.parse}: its debug log line and the file-name placeholder update,
+ * which the caller's parsing context must ignore (prodguard's keeps a stand-in for it).
+ */
+public final class ProdguardParsing {
+  private ProdguardParsing() {}
+
+  /** {@code parser.parse(resource, metadata)}, reading {@code text}: the resource's content. */
+  public static SqlStatementIterator parse(
+      Parser parser, LoadableResource resource, String text, SqlScriptMetadata metadata) {
+    PositionTracker tracker = new PositionTracker();
+    Recorder recorder = new Recorder();
+    ParserContext context = new ParserContext(parser.getDefaultDelimiter());
+    PeekingReader reader =
+        new PeekingReader(
+            new RecordingReader(
+                recorder,
+                new PositionTrackingReader(
+                    tracker, parser.replacePlaceholders(new TextReader(text), metadata))),
+            parser.supportsPeekingMultipleLines());
+    return parser.new ParserSqlStatementIterator(reader, resource, recorder, tracker, context);
+  }
+
+  /**
+   * What {@code new BomStrippingReader(new UnboundedReadAheadReader(new BufferedReader(r)))} reads
+   * through {@code read()}, {@code mark} and {@code reset}: the characters of the text in order, a
+   * byte order mark skipped wherever {@code read()} meets one (the character after it comes
+   * instead, unchecked), {@code -1} at the end; {@code reset} returns to the last {@code mark}.
+   * Bulk reads, which Flyway's parser never makes and which that stack does not replay after a
+   * mark, fail rather than guess (a failed parse is a refusal).
+   */
+  static final class TextReader extends Reader {
+    private static final char BOM = '\ufeff';
+    private final String text;
+    private final int length;
+    private int pos;
+    private int mark = -1;
+
+    TextReader(String text) {
+      this.text = text;
+      this.length = text.length();
+    }
+
+    @Override
+    public int read() {
+      if (pos >= length) {
+        return -1;
+      }
+      char c = text.charAt(pos++);
+      if (c == BOM) {
+        return pos >= length ? -1 : text.charAt(pos++);
+      }
+      return c;
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) throws IOException {
+      throw new IOException("prodguard reads Flyway's parser input one character at a time");
+    }
+
+    @Override
+    public boolean markSupported() {
+      return true;
+    }
+
+    @Override
+    public void mark(int readAheadLimit) {
+      mark = pos;
+    }
+
+    @Override
+    public void reset() throws IOException {
+      if (mark < 0) {
+        throw new IOException("reset without mark");
+      }
+      pos = mark;
+      mark = -1;
+    }
+
+    @Override
+    public void close() {}
+  }
+}
