@@ -26,15 +26,35 @@ public final class Main {
     PrintWriter out = new PrintWriter(new RedactingWriter(System.out), true);
     PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
     dev.prodguard.audit.AuditHeads.forget();
-    int exit = commandLine(out, err).execute(args);
+    int exit = commandLine(out, err, args).execute(args);
     // G10: every audited step leaves its head in the CI log (stderr keeps --format json clean)
     dev.prodguard.audit.AuditHeads.appended()
         .forEach((env, head) -> err.println(dev.prodguard.audit.AuditHeads.line(env, head)));
     return exit;
   }
 
+  /** The whole command tree. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, new String[0]);
+  }
+
+  /**
+   * The command tree for {@code args}: when the first of {@code arguments} names a subcommand, only
+   * that subcommand is built (picocli reads every option of every command it is given); otherwise
+   * all.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, String... arguments) {
     CommandLine cl = new CommandLine(new ProdguardCommand());
+    java.util.Optional<Class<?>> named =
+        arguments.length == 0
+            ? java.util.Optional.empty()
+            : ProdguardCommand.subcommand(arguments[0]);
+    for (Class<?> c : ProdguardCommand.SUBCOMMANDS) {
+      if (named.isEmpty() || named.get() == c) {
+        cl.addSubcommand(c);
+      }
+    }
+    // after the subcommands: picocli passes these settings down only to those already added
     cl.setOut(out);
     cl.setErr(err);
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.AUTO));

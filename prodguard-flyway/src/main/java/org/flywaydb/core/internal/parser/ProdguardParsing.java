@@ -49,14 +49,14 @@ public final class ProdguardParsing {
    */
   static final class TextReader extends Reader {
     private static final char BOM = '\ufeff';
-    private final String text;
+    private final char[] text;
     private final int length;
     private int pos;
     private int mark = -1;
 
     TextReader(String text) {
-      this.text = text;
-      this.length = text.length();
+      this.text = text.toCharArray();
+      this.length = this.text.length;
     }
 
     @Override
@@ -64,9 +64,9 @@ public final class ProdguardParsing {
       if (pos >= length) {
         return -1;
       }
-      char c = text.charAt(pos++);
+      char c = text[pos++];
       if (c == BOM) {
-        return pos >= length ? -1 : text.charAt(pos++);
+        return pos >= length ? -1 : text[pos++];
       }
       return c;
     }
