@@ -53,7 +53,14 @@ class G4FlywayParsingTest {
           "SELECT `a;b`, 'x\\';y' FROM t # comment ; here\n; SELECT 2;",
           "SELECT (1;",
           "SELECT '" + "z".repeat(700) + ";' AS long_string;\n" + "SELECT 5;",
-          "-- " + "w".repeat(300) + "\nSELECT 6;\ufeff");
+          "-- " + "w".repeat(300) + "\nSELECT 6;\ufeff",
+          // what peek(String) is asked: comment openers and delimiters split by a BOM, a line
+          // feed or the end of the text
+          "SELECT 1 /\ufeff* x */;\nSELECT 1 /\n* 2;\nSELECT 3; /*",
+          "DELIMITER $$\nCREATE PROCEDURE q() BEGIN SELECT 1; END$\ufeff$\nSELECT 2$$\n"
+              + "DELIMITER ;\nSELECT 4;\n",
+          "DELIMITER //\nSELECT 1/\n/\nSELECT 2//\nDELIMITER ;\nSELECT 1;/",
+          "SELECT $a$ x $a\ufeff$ y $a$;\n");
 
   List<EngineStatements[]> both(DatabaseKind kind, String text) {
     MigrationFile file =

@@ -29,14 +29,41 @@ public final class ProdguardParsing {
     PositionTracker tracker = new PositionTracker();
     Recorder recorder = new Recorder();
     ParserContext context = new ParserContext(parser.getDefaultDelimiter());
+    TextReader source = new TextReader(text);
+    Reader under = parser.replacePlaceholders(source, metadata);
+    Reader tracked = new RecordingReader(recorder, new PositionTrackingReader(tracker, under));
     PeekingReader reader =
-        new PeekingReader(
-            new RecordingReader(
-                recorder,
-                new PositionTrackingReader(
-                    tracker, parser.replacePlaceholders(new TextReader(text), metadata))),
-            parser.supportsPeekingMultipleLines());
+        under == source
+            ? new TextPeekingReader(tracked, parser.supportsPeekingMultipleLines(), source)
+            : new PeekingReader(tracked, parser.supportsPeekingMultipleLines());
     return parser.new ParserSqlStatementIterator(reader, resource, recorder, tracker, context);
+  }
+
+  /**
+   * Flyway's {@code PeekingReader}, whose {@code peek(String)} (asked for the delimiter before
+   * every character of every word) looks at the text instead of building a string of the characters
+   * ahead: most of what Flyway's parser allocated. Only where nothing stands between the peeking
+   * reader and the text but Flyway's recording and position tracking, which pass characters through
+   * unchanged: then the characters ahead of the peeking reader are those ahead of {@link
+   * TextReader} (Flyway's peeking reads ahead and returns to its mark, so the reader under it is
+   * always where the parse is).
+   */
+  static final class TextPeekingReader extends PeekingReader {
+    private final TextReader source;
+
+    TextPeekingReader(Reader in, boolean supportsPeekingMultipleLines, TextReader source) {
+      super(in, supportsPeekingMultipleLines);
+      this.source = source;
+    }
+
+    /**
+     * {@code str.equals(peek(str.length()))}: Flyway's peek ends at the end of the text and after a
+     * line feed, so a string with a line feed before its last character never matches.
+     */
+    @Override
+    public boolean peek(String str) {
+      return source.ahead(str);
+    }
   }
 
   /**
@@ -69,6 +96,33 @@ public final class ProdguardParsing {
         return pos >= length ? -1 : text[pos++];
       }
       return c;
+    }
+
+    /**
+     * Whether the characters {@link #read()} would give next are {@code str}, none of them but the
+     * last a line feed; nothing is read.
+     */
+    boolean ahead(String str) {
+      int n = str.length();
+      int p = pos;
+      char previous = 0;
+      for (int k = 0; k < n; k++) {
+        if (p >= length) {
+          return false;
+        }
+        char c = text[p++];
+        if (c == BOM) {
+          if (p >= length) {
+            return false;
+          }
+          c = text[p++];
+        }
+        if (previous == '\n' || c != str.charAt(k)) {
+          return false;
+        }
+        previous = c;
+      }
+      return n > 0;
     }
 
     @Override
