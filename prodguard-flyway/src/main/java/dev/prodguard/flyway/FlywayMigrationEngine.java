@@ -434,6 +434,12 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public EngineStatements statements(MigrationFiles files, MigrationFile file, DatabaseKind kind) {
+    return statements(files, file, kind, true);
+  }
+
+  /** {@code inMemory}: as {@link FlywayStatements#split} reads the file (tests compare both). */
+  EngineStatements statements(
+      MigrationFiles files, MigrationFile file, DatabaseKind kind, boolean inMemory) {
     ScriptConfiguration conf;
     try {
       conf = ScriptConfiguration.of(files, file);
@@ -450,7 +456,8 @@ public final class FlywayMigrationEngine implements MigrationEngine {
             .orElse(null),
         new SnapshotResources.Resource(file, conf.charset()),
         p,
-        kind);
+        kind,
+        inMemory);
   }
 
   /**

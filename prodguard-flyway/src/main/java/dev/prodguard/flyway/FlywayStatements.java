@@ -19,6 +19,7 @@ import org.flywaydb.core.api.resource.LoadableResource;
 import org.flywaydb.core.internal.database.base.Database;
 import org.flywaydb.core.internal.parser.Parser;
 import org.flywaydb.core.internal.parser.ParsingContext;
+import org.flywaydb.core.internal.parser.ProdguardParsing;
 import org.flywaydb.core.internal.parser.Token;
 import org.flywaydb.core.internal.resource.ResourceName;
 import org.flywaydb.core.internal.sqlscript.SqlScriptMetadata;
@@ -77,6 +78,23 @@ final class FlywayStatements {
       LoadableResource script,
       Placeholders placeholders,
       DatabaseKind kind) {
+    return split(configuration, conf, script, placeholders, kind, true);
+  }
+
+  /**
+   * {@code inMemory}: the script's text is decoded once and read by {@link ProdguardParsing}
+   * (Flyway's parser over one in-memory reader); false: by {@code Parser.parse} itself, through
+   * Flyway's own reader stack, as {@code migrate} does (the two give the same statements: {@code
+   * G4FlywayParsingTest}). A script whose bytes are not valid in its charset is always read by
+   * Flyway's own stack.
+   */
+  static EngineStatements split(
+      Configuration configuration,
+      LoadableResource conf,
+      LoadableResource script,
+      Placeholders placeholders,
+      DatabaseKind kind,
+      boolean inMemory) {
     StandIns context = new StandIns(configuration, placeholders.unknown().keySet());
     Parser parser =
         kind == DatabaseKind.POSTGRESQL
@@ -90,7 +108,11 @@ final class FlywayStatements {
     } catch (FlywayException e) {
       return EngineStatements.failed(message(e));
     }
-    try (SqlStatementIterator it = parser.parse(script, metadata)) {
+    String text = inMemory && script instanceof SnapshotResources.Resource r ? r.text() : null;
+    try (SqlStatementIterator it =
+        text == null
+            ? parser.parse(script, metadata)
+            : ProdguardParsing.parse(parser, script, text, metadata)) {
       while (it.hasNext()) {
         SqlStatement s = it.next();
         boolean transactional =
@@ -115,17 +137,37 @@ final class FlywayStatements {
    * does and deciding, as it does, which statements cannot run in a transaction: the same forms
    * (Flyway 13's {@code PostgreSQLParser}: CREATE/DROP DATABASE, TABLESPACE, SUBSCRIPTION; ALTER
    * SYSTEM; CREATE/DROP [UNIQUE] INDEX CONCURRENTLY; REINDEX [VERBOSE] SCHEMA, DATABASE, SYSTEM;
-   * VACUUM; DISCARD ALL), asked once per keyword with one pattern instead of six, and without
-   * Flyway's server-version lookup for {@code ALTER TYPE ... ADD VALUE} (transactional from
+   * VACUUM; DISCARD ALL), asked once per keyword with one set lookup instead of six patterns, and
+   * without Flyway's server-version lookup for {@code ALTER TYPE ... ADD VALUE} (transactional from
    * PostgreSQL 12, as {@link #ALTER_TYPE} treats it): that lookup, which fails here without a
    * database, was most of lint's parse time.
    */
   private static final class QuickPostgreSQLParser extends PostgreSQLParser {
-    private static final Pattern NON_TRANSACTIONAL =
-        Pattern.compile(
-            "(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)|ALTER SYSTEM"
-                + "|(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY"
-                + "|REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)|VACUUM|DISCARD ALL");
+    /**
+     * The keyword sequences (as Flyway simplifies them: upper case, one space) of the statements it
+     * runs outside a transaction; a set, where Flyway asks a regular expression per form.
+     */
+    private static final java.util.Set<String> NON_TRANSACTIONAL = nonTransactional();
+
+    private static java.util.Set<String> nonTransactional() {
+      java.util.Set<String> forms = new java.util.HashSet<>();
+      for (String verb : List.of("CREATE", "DROP")) {
+        for (String what : List.of("DATABASE", "TABLESPACE", "SUBSCRIPTION")) {
+          forms.add(verb + " " + what);
+        }
+        forms.add(verb + " INDEX CONCURRENTLY");
+        forms.add(verb + " UNIQUE INDEX CONCURRENTLY");
+      }
+      forms.add("ALTER SYSTEM");
+      for (String verbose : List.of("REINDEX", "REINDEX VERBOSE")) {
+        for (String what : List.of("SCHEMA", "DATABASE", "SYSTEM")) {
+          forms.add(verbose + " " + what);
+        }
+      }
+      forms.add("VACUUM");
+      forms.add("DISCARD ALL");
+      return java.util.Set.copyOf(forms);
+    }
 
     QuickPostgreSQLParser(Configuration configuration, ParsingContext context) {
       super(configuration, context);
@@ -141,7 +183,7 @@ final class FlywayStatements {
       if (first != 'C' && first != 'D' && first != 'A' && first != 'R' && first != 'V') {
         return null; // no non-transactional form starts otherwise: undecided, as Flyway says
       }
-      return NON_TRANSACTIONAL.matcher(simplifiedStatement).matches() ? Boolean.FALSE : null;
+      return NON_TRANSACTIONAL.contains(simplifiedStatement) ? Boolean.FALSE : null;
     }
   }
 

@@ -4,7 +4,10 @@ import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,6 +78,23 @@ final class SnapshotResources implements ResourceProvider {
     @Override
     public Reader read() {
       return new InputStreamReader(file.open(), charset);
+    }
+
+    /**
+     * What {@link #read()} reads, as one string; null when the bytes are not valid in the charset
+     * (the reader would replace them: then only Flyway's own reading says what it parses).
+     */
+    String text() {
+      try {
+        return charset
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(file.bytes()))
+            .toString();
+      } catch (CharacterCodingException e) {
+        return null;
+      }
     }
 
     @Override
