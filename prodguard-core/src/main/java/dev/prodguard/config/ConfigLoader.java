@@ -140,9 +140,8 @@ public final class ConfigLoader {
     Optional<YamlMap.Scalar> s = m.string("scratch");
     if (s.isPresent() && !s.get().value().equals("embedded")) {
       ConfigValue url = ConfigValue.of(s.get(), m.file());
-      if (url.variables().isEmpty()
-          && url.databaseUrl(Map.of()).kind() != DatabaseKind.POSTGRESQL) {
-        throw m.error("scratch", "trace.scratch must be 'embedded' or a PostgreSQL URL");
+      if (url.variables().isEmpty()) {
+        url.databaseUrl(Map.of()); // a literal URL parses now; trace checks it is PostgreSQL
       }
       scratch = Optional.of(url);
     }
