@@ -200,7 +200,7 @@ public final class Tracer {
                       f.statement.line(),
                       p,
                       "fails on a copy of the target's schema: "
-                          + mask.apply(f.getMessage())
+                          + mask.apply(firstLine(f.getMessage()))
                           + "; the deploy would fail here too"));
               break;
             }
@@ -454,6 +454,15 @@ public final class Tracer {
         null,
         "G4",
         null);
+  }
+
+  /** The server's message without the lines the driver adds ({@code Position: 13}). */
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message.strip() : message.substring(0, nl).strip();
   }
 
   private Optional<Path> binDir() {
