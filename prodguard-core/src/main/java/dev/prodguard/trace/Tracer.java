@@ -24,6 +24,8 @@ import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.StatementProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -123,6 +126,22 @@ public final class Tracer {
     long replayMillis;
     UnaryOperator<String> mask = files.placeholders()::mask;
     EmbeddedScratchServer embedded = null;
+    // the target's schema is dumped while the scratch server starts (an embedded one takes seconds)
+    Path script = Files.createTempFile("prodguard-trace-", ".sql");
+    long t0 = System.nanoTime();
+    CompletableFuture<Void> dump =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                SchemaCopy.dump(d, probe, binDir, target.url(), script);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            },
+            DUMPS);
     try {
       DatabaseUrl server;
       if (scratchServer.isPresent()) {
@@ -150,8 +169,8 @@ public final class Tracer {
                     + major);
           }
         }
-        long t0 = System.nanoTime();
-        SchemaCopy.copy(d, probe, binDir, target.url(), scratch);
+        awaitDump(dump);
+        SchemaCopy.load(d, probe, binDir, script, scratch);
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
         long t1 = System.nanoTime();
         try (Connection c = scratch.connect()) {
@@ -209,8 +228,13 @@ public final class Tracer {
         replayMillis = (System.nanoTime() - t1) / 1_000_000;
       }
     } finally {
-      if (embedded != null) {
-        embedded.close();
+      try {
+        awaitDumpQuietly(dump);
+        Files.deleteIfExists(script);
+      } finally {
+        if (embedded != null) {
+          embedded.close();
+        }
       }
     }
     Set<String> tables = new LinkedHashSet<>();
@@ -454,6 +478,43 @@ public final class Tracer {
         null,
         "G4",
         null);
+  }
+
+  /** One thread per dump, a daemon: the JVM may exit while one runs (Ctrl-C). */
+  private static final java.util.concurrent.Executor DUMPS =
+      r -> {
+        Thread t = new Thread(r, "prodguard-trace-dump");
+        t.setDaemon(true);
+        t.start();
+      };
+
+  private static void awaitDump(CompletableFuture<Void> dump)
+      throws IOException, InterruptedException {
+    try {
+      dump.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  /** Waits for a dump that may have failed or been cancelled: its file is deleted next. */
+  private static void awaitDumpQuietly(CompletableFuture<Void> dump) {
+    try {
+      dump.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.CancellationException
+        | java.util.concurrent.TimeoutException e) {
+      // reported by awaitDump when it mattered
+    }
   }
 
   /** The server's message without the lines the driver adds ({@code Position: 13}). */
