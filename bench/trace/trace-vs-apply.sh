@@ -3,7 +3,12 @@
 # empty scratch database plus the schema copy, on a schema of 200 tables. Needs the PostgreSQL test
 # server (scripts/ensure-databases) and the jar (./mvnw -B -DskipTests package).
 #
-#   bench/trace/trace-vs-apply.sh [rounds] [tables] [pending]
+#   bench/trace/trace-vs-apply.sh [rounds] [tables] [pending] [scratch]
+#
+# scratch: server (default) - trace's scratch server is the test server ($PRODGUARD_TRACE_SCRATCH_URL),
+#          like side B's; embedded - trace runs on its default, an embedded PostgreSQL of the
+#          target's major version (binaries cached beforehand by a warm-up trace, so no download is
+#          timed): its initdb and start count against trace.
 #
 # The target: 200 tables (id, name, amount, created; a primary key, an index, 1,000 rows each)
 # deployed by prodguard; then 20 pending migrations (add a column with a constant default, an
@@ -17,6 +22,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 rounds=${1:-3}
 tables=${2:-200}
 pending=${3:-20}
+scratch_mode=${4:-server}
+case "$scratch_mode" in server|embedded) ;; *) echo "scratch must be server or embedded" >&2; exit 2 ;; esac
 jar=$PWD/prodguard-cli/target/prodguard.jar
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -B -DskipTests package" >&2; exit 2; }
 work=$(mktemp -d /tmp/pg-bench-trace.XXXXXX)
@@ -36,7 +43,11 @@ environments:
     url: \${DEV_DATABASE_URL}
 YAML
 export DEV_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$target
-export PRODGUARD_TRACE_SCRATCH_URL=postgresql://postgres@127.0.0.1:5432/postgres
+if [ "$scratch_mode" = server ]; then
+  export PRODGUARD_TRACE_SCRATCH_URL=postgresql://postgres@127.0.0.1:5432/postgres
+else
+  unset PRODGUARD_TRACE_SCRATCH_URL
+fi
 admin "CREATE DATABASE $target"
 (cd "$work/repo" && java -jar "$jar" init-fingerprint dev --write-config >/dev/null &&
   java -jar "$jar" deploy dev >/dev/null)
@@ -55,6 +66,10 @@ for j in $(seq 1 "$pending"); do
   echo "$sql" > "$work/pending/$(printf '%05d' "$v").sql"
 done
 
+if [ "$scratch_mode" = embedded ]; then
+  # warm-up: fills the binaries cache (a download on the first run ever), untimed
+  (cd "$work/repo" && java -jar "$jar" trace dev --format json > /dev/null || [ $? -eq 1 ])
+fi
 now() { date +%s.%N; }
 trace_times=() apply_times=() copy_times=()
 for r in $(seq 1 "$rounds"); do
@@ -85,7 +100,7 @@ done
 
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mt=$(median "${trace_times[@]}"); ma=$(median "${apply_times[@]}")
-printf '%d tables, %d pending migrations, median of %d: trace %.2f s, schema copy + apply %.2f s, ratio %.2f (budget 2.0); findings %s; load average %s\n' \
-  "$tables" "$pending" "$rounds" "$mt" "$ma" "$(echo "$mt / $ma" | bc -l)" \
+printf '%s scratch, %d tables, %d pending migrations, median of %d: trace %.2f s, schema copy + apply %.2f s, ratio %.2f (budget 2.0); findings %s; load average %s\n' \
+  "$scratch_mode" "$tables" "$pending" "$rounds" "$mt" "$ma" "$(echo "$mt / $ma" | bc -l)" \
   "$(grep -o '"rule" *: *"[a-z-]*"' "$work/trace-1.json" | grep -o 'trace-[a-z-]*' | sort | uniq -c | tr -s ' ' | tr '\n' ',')" \
   "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,8 +1,8 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.findings.TextWriter;
@@ -12,6 +12,7 @@ import dev.prodguard.trace.Tracer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
     })
 public final class TraceCommand implements Callable<Integer> {
   /** Where the scratch server is when --scratch-url is not given. */
-  static final String SCRATCH_VARIABLE = "PRODGUARD_TRACE_SCRATCH_URL";
+  static final String SCRATCH_VARIABLE = Tracer.SCRATCH_VARIABLE;
 
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
@@ -46,7 +47,7 @@ public final class TraceCommand implements Callable<Integer> {
           "a PostgreSQL server of ENV's major version where prodguard may create and drop a"
               + " database (default: $"
               + SCRATCH_VARIABLE
-              + ")")
+              + ", else trace.scratch, else an embedded PostgreSQL of ENV's major version)")
   String scratchUrl;
 
   @Mixin FormatOption format;
@@ -54,17 +55,6 @@ public final class TraceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProdguardConfig config = common.load();
-    String url = scratchUrl != null ? scratchUrl : common.context().get(SCRATCH_VARIABLE);
-    if (url == null || url.isBlank()) {
-      throw new ConfigException(
-          (String) null,
-          0,
-          "--scratch-url",
-          "trace needs a scratch PostgreSQL server of the target's major version: --scratch-url or"
-              + " $"
-              + SCRATCH_VARIABLE
-              + " (docs/trace.md)");
-    }
     PrintWriter err = spec.commandLine().getErr();
     PipelineSupport.flywayLogging(common);
     TraceReport r =
@@ -73,9 +63,25 @@ public final class TraceCommand implements Callable<Integer> {
                 common.context(),
                 PipelineSupport.engine(),
                 new PipelineSupport.WaitLog(err))
-            .trace(environment, DatabaseUrl.parse(url));
+            .trace(environment, scratchServer(scratchUrl, config, common.context()));
     print(spec.commandLine().getOut(), r, format.json());
     return r.blocking() ? Main.REFUSED : Main.OK;
+  }
+
+  /**
+   * The configured scratch server, first that is set: {@code --scratch-url}, {@code
+   * $PRODGUARD_TRACE_SCRATCH_URL}, {@code trace.scratch}; empty: the embedded default.
+   */
+  static Optional<DatabaseUrl> scratchServer(
+      String option, ProdguardConfig config, RunContext context) {
+    if (option != null && !option.isBlank()) {
+      return Optional.of(DatabaseUrl.parse(option));
+    }
+    String variable = context.get(SCRATCH_VARIABLE);
+    if (variable != null && !variable.isBlank()) {
+      return Optional.of(DatabaseUrl.parse(variable));
+    }
+    return config.trace().scratch().map(v -> v.databaseUrl(context.env()));
   }
 
   static void print(PrintWriter out, TraceReport r, boolean json) {

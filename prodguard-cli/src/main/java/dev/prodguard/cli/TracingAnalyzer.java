@@ -1,11 +1,10 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
-import dev.prodguard.findings.Severity;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSources;
@@ -16,13 +15,14 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * verify's analysis plus trace (docs/trace.md): when {@code $PRODGUARD_TRACE_SCRATCH_URL} names a
- * scratch server and the target is PostgreSQL, the pending migrations are traced after the contract
- * analysis; every trace finding is shown, and its errors refuse the verification (G4). The pipeline
- * and trace are both use cases, so the entry point joins them.
+ * verify's analysis plus trace (docs/trace.md): on PostgreSQL, when {@code trace.verify} says so
+ * ({@code protected}, the default: for protected environments), the pending migrations are traced
+ * after the contract analysis, on the scratch server {@link TraceCommand#scratchServer} names or an
+ * embedded one; every trace finding is shown, and its uncovered errors refuse the verification
+ * (G4), so nothing is recorded and backup refuses. A trace that cannot run refuses too (fail
+ * closed). The pipeline and trace are both use cases, so the entry point joins them.
  */
 final class TracingAnalyzer implements MigrationAnalyzer {
   private final MigrationAnalyzer base;
@@ -47,19 +47,19 @@ final class TracingAnalyzer implements MigrationAnalyzer {
   @Override
   public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
     Analysis a = base.analyse(set, sources, target);
-    Optional<String> scratch =
-        Optional.ofNullable(context.get(TraceCommand.SCRATCH_VARIABLE)).filter(s -> !s.isBlank());
     if (!a.refusals().isEmpty()
         || set.isEmpty()
-        || scratch.isEmpty()
-        || target.dialect().statementProbe().isEmpty()) {
+        || target.dialect().statementProbe().isEmpty()
+        || !target.config().trace().inVerify(target.environment().isProtected())) {
       return a;
     }
     TraceReport r;
     try {
       r =
           new Tracer(target.config(), context, engine, progress)
-              .trace(target.name(), DatabaseUrl.parse(scratch.get()));
+              .trace(target.name(), TraceCommand.scratchServer(null, target.config(), context));
+    } catch (GuardRefusal e) {
+      return new Analysis(List.of("trace: " + e.why() + "; fix: " + e.fix()), a.contractSha256());
     } catch (SQLException | IOException e) {
       return new Analysis(
           List.of("trace: could not trace the pending migrations: " + e.getMessage()),
@@ -70,9 +70,16 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     }
     List<String> refusals = new ArrayList<>(a.refusals());
     for (Finding f : r.findings()) {
-      err.println("prodguard: trace " + f.severity().id() + " [" + f.rule() + "] " + f.message());
+      err.println(
+          "prodguard: trace "
+              + f.severity().id()
+              + " ["
+              + f.rule()
+              + "] "
+              + f.message()
+              + (f.covered() ? " (covered: " + f.coveredBy().justification() + ")" : ""));
       err.flush();
-      if (f.blocking() && f.severity() == Severity.ERROR) {
+      if (f.blocking()) {
         refusals.add(
             "trace ["
                 + f.rule()

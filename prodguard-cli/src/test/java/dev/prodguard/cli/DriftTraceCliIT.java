@@ -87,4 +87,198 @@ class DriftTraceCliIT {
       assertThat(traced.all()).contains("[trace-index-build-blocks-writes]");
     }
   }
+
+  private static Map<String, String> ci(TestDatabase db) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CI", "true");
+    env.put("PROD_DATABASE_URL", db.libpqUrl());
+    env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
+    env.put("GITHUB_ACTOR", "ci-bot");
+    // the embedded scratch server's binaries: the cache the other trace tests filled
+    env.put("XDG_CACHE_HOME", Path.of(System.getProperty("user.home"), ".cache").toString());
+    return env;
+  }
+
+  @Test
+  @DisplayName(
+      "G4: verify of a protected PostgreSQL environment traces by default on an embedded scratch"
+          + " server and refuses by the contract's trace.max-rewrite-size before any backup; a"
+          + " reviewed exception lets the same migration through")
+  void verifyRefusesByContractTraceLimitBeforeBackup() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = ci(db);
+      Files.writeString(
+          dir.resolve("prodguard.yml"),
+          "environments:\n"
+              + "  prod:\n"
+              + "    url: ${PROD_DATABASE_URL}\n"
+              + "    protected: true\n"
+              + "backup: { directory: backups }\n");
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          dir.resolve("db/migration/V1__orders.sql"),
+          "CREATE TABLE orders (id INT PRIMARY KEY, note text);\n"
+              + "INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100000) g;\n");
+      assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
+      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+      assertThat(promote.exit()).as(promote.all()).isZero();
+
+      Path contract = dir.resolve("prodguard-contract.yml");
+      Files.writeString(contract, "version: 1\ntrace: { max-rewrite-size: 1MB }\n");
+      Files.writeString(
+          dir.resolve("db/migration/V2__token.sql"),
+          "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+
+      long backupsBefore = files(dir.resolve("backups"));
+      Cli.Result verify = Cli.run(dir, env, "verify", "prod");
+      assertThat(verify.exit()).as(verify.all()).isEqualTo(1);
+      assertThat(verify.err())
+          .contains("[trace-table-rewrite]", "public.orders", "trace.max-rewrite-size is 1.0 MB")
+          .contains("G4");
+      Cli.Result backup = Cli.run(dir, env, "backup", "prod");
+      assertThat(backup.exit()).as(backup.all()).isEqualTo(1);
+      assertThat(backup.err()).contains("verif");
+      assertThat(files(dir.resolve("backups"))).as("no backup was taken").isEqualTo(backupsBefore);
+      try (java.sql.Connection c = db.connect();
+          java.sql.ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT count(*) FROM information_schema.columns WHERE table_name ="
+                          + " 'orders' AND column_name = 'token'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("V2 did not run").isZero();
+      }
+
+      Files.writeString(
+          contract,
+          "version: 1\n"
+              + "trace: { max-rewrite-size: 1MB }\n"
+              + "exceptions:\n"
+              + "  - { migration: V2, rule: trace-table-rewrite, reason: \"INC-9: maintenance"
+              + " window\" }\n");
+      Cli.Result reviewed = Cli.run(dir, env, "verify", "prod");
+      assertThat(reviewed.exit()).as(reviewed.all()).isZero();
+      assertThat(reviewed.err()).contains("[trace-table-rewrite]", "covered: INC-9");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a trace interrupted while it replays (SIGTERM, as Ctrl-C) stops and deletes its"
+          + " embedded scratch server")
+  void interruptedTraceDiscardsEmbeddedServer() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = ci(db);
+      env.remove("CI");
+      env.putIfAbsent("PATH", System.getenv("PATH"));
+      env.putIfAbsent("HOME", System.getProperty("java.io.tmpdir"));
+      Files.writeString(
+          dir.resolve("prodguard.yml"), "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n");
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id INT PRIMARY KEY);\n");
+      assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
+      Cli.Result deploy = Cli.run(dir, env, "promote", "prod");
+      assertThat(deploy.exit()).as(deploy.all()).isZero();
+      Files.writeString(dir.resolve("db/migration/V2__slow.sql"), "SELECT pg_sleep(120);\n");
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      java.util.Set<Path> before = embeddedDirs(tmp);
+
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  Cli.jar().toString(),
+                  "trace",
+                  "prod")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("trace.log").toFile());
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      try {
+        // the replay is in pg_sleep when the embedded server has a backend running it
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+        java.util.Set<Path> started = new java.util.HashSet<>();
+        while (System.nanoTime() < deadline && p.isAlive()) {
+          started = new java.util.HashSet<>(embeddedDirs(tmp));
+          started.removeAll(before);
+          if (!started.isEmpty() && sleeping(started)) {
+            break;
+          }
+          Thread.sleep(100);
+        }
+        assertThat(started).as(Files.readString(dir.resolve("trace.log"))).isNotEmpty();
+        assertThat(sleeping(started)).as("the replay reached pg_sleep").isTrue();
+
+        p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        for (Path d : started) {
+          assertThat(d).as("the embedded server's directory is deleted").doesNotExist();
+        }
+        assertThat(processesNaming(started)).isEmpty();
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static long files(Path d) throws java.io.IOException {
+    if (!Files.isDirectory(d)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(d)) {
+      return s.filter(Files::isRegularFile).count();
+    }
+  }
+
+  private static java.util.Set<Path> embeddedDirs(Path tmp) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
+      return s.filter(x -> x.getFileName().toString().startsWith("prodguard-trace-pg-"))
+          .collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
+  /** A backend of the embedded server (its command line names its directory) is in pg_sleep. */
+  private static boolean sleeping(java.util.Set<Path> dirs) throws java.io.IOException {
+    // the postmaster's children show their state in their process title
+    return processesNaming(dirs).size() > 0 && serverBackendsBusy();
+  }
+
+  private static boolean serverBackendsBusy() throws java.io.IOException {
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(x -> x.getFileName().toString().matches("[0-9]+")).toList()) {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+          if (cmd.startsWith("postgres: postgres prodguard_trace_") && cmd.contains("SELECT")) {
+            return true;
+          }
+        } catch (java.io.IOException gone) {
+          // ended meanwhile
+        }
+      }
+    }
+    return false;
+  }
+
+  private static java.util.List<String> processesNaming(java.util.Set<Path> dirs)
+      throws java.io.IOException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(x -> x.getFileName().toString().matches("[0-9]+")).toList()) {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+          for (Path d : dirs) {
+            if (cmd.contains(d.toString())) {
+              out.add(cmd);
+            }
+          }
+        } catch (java.io.IOException gone) {
+          // ended meanwhile
+        }
+      }
+    }
+    return out;
+  }
 }

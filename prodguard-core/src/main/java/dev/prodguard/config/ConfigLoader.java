@@ -83,7 +83,9 @@ public final class ConfigLoader {
     ProdguardConfig.Backup backup = backup(root, base, state);
     ProdguardConfig.Guards guards = guards(root);
     Map<String, FleetConfig> fleets = FleetConfigLoader.load(root, environments);
+    ProdguardConfig.Trace trace = trace(root);
     root.finish(
+        "trace",
         "environments",
         "migrations",
         "contract",
@@ -105,7 +107,64 @@ public final class ConfigLoader {
         guards,
         fleets,
         placeholders,
-        state);
+        state,
+        trace);
+  }
+
+  /**
+   * {@code trace:}: {@code verify: protected|on|off}, {@code scratch: embedded|URL}, {@code
+   * binaries-repository: https://...} (docs/trace.md).
+   */
+  private static ProdguardConfig.Trace trace(YamlMap root) {
+    Optional<YamlMap> t = root.map("trace");
+    if (t.isEmpty()) {
+      return ProdguardConfig.Trace.DEFAULT;
+    }
+    YamlMap m = t.get();
+    ProdguardConfig.TraceInVerify verify = ProdguardConfig.TraceInVerify.PROTECTED;
+    Optional<YamlMap.Scalar> v = m.string("verify");
+    if (v.isPresent()) {
+      verify =
+          switch (v.get().value()) {
+            case "protected" -> ProdguardConfig.TraceInVerify.PROTECTED;
+            case "on" -> ProdguardConfig.TraceInVerify.ON;
+            case "off" -> ProdguardConfig.TraceInVerify.OFF;
+            default ->
+                throw m.error(
+                    "verify",
+                    "trace.verify must be 'protected' (trace in verify of protected environments,"
+                        + " the default), 'on' or 'off'");
+          };
+    }
+    Optional<ConfigValue> scratch = Optional.empty();
+    Optional<YamlMap.Scalar> s = m.string("scratch");
+    if (s.isPresent() && !s.get().value().equals("embedded")) {
+      ConfigValue url = ConfigValue.of(s.get(), m.file());
+      if (url.variables().isEmpty()) {
+        url.databaseUrl(Map.of()); // a literal URL parses now; trace checks it is PostgreSQL
+      }
+      scratch = Optional.of(url);
+    }
+    java.net.URI repository = ProdguardConfig.Trace.MAVEN_CENTRAL;
+    Optional<YamlMap.Scalar> r = m.string("binaries-repository");
+    if (r.isPresent()) {
+      String value = r.get().value().endsWith("/") ? r.get().value() : r.get().value() + "/";
+      try {
+        repository = new java.net.URI(value);
+      } catch (java.net.URISyntaxException e) {
+        throw m.error("binaries-repository", "not a URL: " + e.getMessage());
+      }
+      if (!("https".equals(repository.getScheme()) || "http".equals(repository.getScheme()))
+          || repository.getHost() == null
+          || repository.getUserInfo() != null) {
+        throw m.error(
+            "binaries-repository",
+            "an http(s) URL of a Maven repository without credentials, e.g."
+                + " https://repo.maven.apache.org/maven2/ or your mirror of it");
+      }
+    }
+    m.finish("verify", "scratch", "binaries-repository");
+    return new ProdguardConfig.Trace(verify, scratch, repository);
   }
 
   /**

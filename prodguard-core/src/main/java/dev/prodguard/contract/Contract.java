@@ -36,7 +36,8 @@ public record Contract(
     List<MigrationException> exceptions,
     List<ScanException> scanExceptions,
     Adoption adoption,
-    List<HistoryEntry> history) {
+    List<HistoryEntry> history,
+    TraceLimits trace) {
 
   public Contract {
     forbidden = List.copyOf(forbidden);
@@ -47,6 +48,27 @@ public record Contract(
     scanExceptions = List.copyOf(scanExceptions);
     adoption = adoption == null ? Adoption.NONE : adoption;
     history = List.copyOf(history);
+    trace = trace == null ? TraceLimits.DEFAULT : trace;
+  }
+
+  /**
+   * {@code trace:}: what trace's facts may not do on a protected environment (docs/contract.md).
+   * Each is an error finding unless a reviewed {@code exceptions} entry covers it.
+   *
+   * @param maxRewriteBytes a rewrite of a table larger than this (bytes, {@code
+   *     pg_total_relation_size}) is an error; default 1 GiB
+   * @param maxAccessExclusiveBytes ACCESS EXCLUSIVE on a table larger than this is an error; empty:
+   *     no size limit (protected tables are always covered, see {@code accessExclusiveOnProtected})
+   * @param accessExclusiveOnProtected ACCESS EXCLUSIVE on a table of {@code protected-tables} is an
+   *     error (default true)
+   */
+  public record TraceLimits(
+      long maxRewriteBytes,
+      java.util.OptionalLong maxAccessExclusiveBytes,
+      boolean accessExclusiveOnProtected) {
+    public static final long DEFAULT_MAX_REWRITE_BYTES = 1024L * 1024 * 1024;
+    public static final TraceLimits DEFAULT =
+        new TraceLimits(DEFAULT_MAX_REWRITE_BYTES, java.util.OptionalLong.empty(), true);
   }
 
   /**

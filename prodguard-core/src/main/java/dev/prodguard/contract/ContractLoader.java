@@ -263,8 +263,10 @@ public final class ContractLoader {
 
     Adoption adoption = Adoption.parse(root, forbidden, exceptions);
     List<Contract.HistoryEntry> history = history(root);
+    Contract.TraceLimits trace = trace(root);
 
     root.finish(
+        "trace",
         "history",
         "version",
         "forbidden",
@@ -287,7 +289,59 @@ public final class ContractLoader {
         exceptions,
         scanExceptions,
         adoption,
-        history);
+        history,
+        trace);
+  }
+
+  private static final Pattern SIZE =
+      Pattern.compile("([0-9]{1,12})\\s*(B|kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB)");
+
+  /**
+   * {@code trace: { max-rewrite-size: 1GB, max-access-exclusive-size: 100MB,
+   * access-exclusive-on-protected: true }} (docs/contract.md). Sizes in bytes with a unit: B, kB,
+   * MB, GB, TB (powers of 1024, as PostgreSQL's pg_size_pretty).
+   */
+  private static Contract.TraceLimits trace(YamlMap root) {
+    Optional<YamlMap> t = root.map("trace");
+    if (t.isEmpty()) {
+      return Contract.TraceLimits.DEFAULT;
+    }
+    YamlMap m = t.get();
+    long rewrite =
+        m.string("max-rewrite-size")
+            .map(s -> size(m, s))
+            .orElse(Contract.TraceLimits.DEFAULT_MAX_REWRITE_BYTES);
+    java.util.OptionalLong exclusive =
+        m.string("max-access-exclusive-size")
+            .map(s -> java.util.OptionalLong.of(size(m, s)))
+            .orElse(java.util.OptionalLong.empty());
+    boolean onProtected = m.bool("access-exclusive-on-protected").orElse(true);
+    m.finish("max-rewrite-size", "max-access-exclusive-size", "access-exclusive-on-protected");
+    return new Contract.TraceLimits(rewrite, exclusive, onProtected);
+  }
+
+  private static long size(YamlMap m, YamlMap.Scalar s) {
+    java.util.regex.Matcher x = SIZE.matcher(s.value().trim());
+    if (!x.matches()) {
+      throw new ConfigException(
+          m.file(),
+          s.line(),
+          s.key(),
+          "expected a size like 0B, 500MB, 1GB or 2TB (powers of 1024)");
+    }
+    long n = Long.parseLong(x.group(1));
+    int shift =
+        switch (x.group(2)) {
+          case "B" -> 0;
+          case "kB", "KB", "KiB" -> 10;
+          case "MB", "MiB" -> 20;
+          case "GB", "GiB" -> 30;
+          default -> 40;
+        };
+    if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
+      throw new ConfigException(m.file(), s.line(), s.key(), "the size is too large");
+    }
+    return n << shift;
   }
 
   /**

@@ -6,9 +6,10 @@ import java.util.Set;
 
 /**
  * The migration-analysis rule ids a contract may name in {@code forbidden} and {@code exceptions}:
- * those of the lint rule registry, read as the {@link RuleRegistry} service {@code lint} so that
- * the contract does not depend on the SQL analyser. The named ids and lists below are the
- * contract's policies (DESIGN section 5); a test keeps each of them among the registered rules.
+ * those of the lint and trace rule registries, read as the {@link RuleRegistry} services {@code
+ * lint} and {@code trace} so that the contract depends on neither analysis. The named ids and lists
+ * below are the contract's policies (DESIGN section 5); a test keeps each of them among the
+ * registered rules.
  */
 public final class RuleIds {
   public static final String UNKNOWN_STATEMENT = "unknown-statement";
@@ -53,9 +54,27 @@ public final class RuleIds {
 
   private RuleIds() {}
 
-  /** Every rule id of {@code prodguard lint}, in documentation order (the registry's). */
+  /**
+   * Every rule id a contract may name: those of {@code prodguard lint}, then those of {@code
+   * prodguard trace} (facts observed on a scratch copy, docs/trace.md), each in documentation order
+   * (the registries').
+   */
   public static List<String> all() {
     return Registry.IDS;
+  }
+
+  /** The rule ids of {@code prodguard lint}. */
+  public static List<String> lint() {
+    return Registry.LINT;
+  }
+
+  /** The rule ids of {@code prodguard trace}: checked by trace, not by lint. */
+  public static List<String> trace() {
+    return Registry.TRACE;
+  }
+
+  public static boolean isTrace(String id) {
+    return trace().contains(id);
   }
 
   public static boolean known(String id) {
@@ -64,6 +83,9 @@ public final class RuleIds {
 
   /** Loaded on first use: the registry's rules may name the constants above. */
   private static final class Registry {
-    static final List<String> IDS = RuleRegistry.of("lint").ruleIds();
+    static final List<String> LINT = RuleRegistry.of("lint").ruleIds();
+    static final List<String> TRACE = RuleRegistry.of("trace").ruleIds();
+    static final List<String> IDS =
+        java.util.stream.Stream.concat(LINT.stream(), TRACE.stream()).toList();
   }
 }

@@ -133,6 +133,28 @@ public final class ContractMarkdown {
 
     adoption(md, c.adoption());
 
+    if (!c.trace().equals(Contract.TraceLimits.DEFAULT)) {
+      Contract.TraceLimits t = c.trace();
+      md.append("## Trace limits\n\n")
+          .append("What the pending migrations may do, as observed by trace on a copy of the")
+          .append(" target's schema (PostgreSQL, docs/trace.md); beyond these, a finding is an")
+          .append(" error unless a reviewed exception covers it.\n\n")
+          .append("- no rewrite of a table larger than ")
+          .append(t.maxRewriteBytes())
+          .append(" bytes\n");
+      t.maxAccessExclusiveBytes()
+          .ifPresent(
+              b ->
+                  md.append("- no ACCESS EXCLUSIVE lock on a table larger than ")
+                      .append(b)
+                      .append(" bytes\n"));
+      md.append(
+              t.accessExclusiveOnProtected()
+                  ? "- no ACCESS EXCLUSIVE lock on a protected table\n"
+                  : "- ACCESS EXCLUSIVE on a protected table is allowed\n")
+          .append('\n');
+    }
+
     md.append("## Reviewed exceptions\n\n");
     if (c.exceptions().isEmpty()) {
       md.append("None.\n\n");
@@ -221,7 +243,15 @@ public final class ContractMarkdown {
   }
 
   private static String summary(String id) {
-    return Rules.byId(id).map(Rule::summary).orElse("");
+    return Rules.byId(id)
+        .map(Rule::summary)
+        .orElseGet(
+            () ->
+                dev.prodguard.findings.RuleRegistry.of("trace").rules().stream()
+                    .filter(r -> r.id().equals(id))
+                    .map(dev.prodguard.findings.RuleInfo::summary)
+                    .findFirst()
+                    .orElse(""));
   }
 
   private static String list(List<String> xs) {

@@ -231,6 +231,9 @@ public final class Linter {
       if (!complete && !inScope) {
         continue;
       }
+      if (inScope && RuleIds.isTrace(e.rule())) {
+        continue; // a fact of trace: lint never reports it, trace says whether it still applies
+      }
       findings.add(
           finding(
               UNUSED_EXCEPTION,

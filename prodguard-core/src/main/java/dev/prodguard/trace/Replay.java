@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs one migration's statements on the scratch database as the deploy will: in one transaction
@@ -36,9 +37,34 @@ final class Replay {
   }
 
   private final StatementProbe probe;
+  private final UnaryOperator<String> mask;
+
+  /**
+   * @param mask what the recorded statement text shows instead of the one sent (placeholder values
+   *     read from the environment are shown as their placeholder, as lint shows them)
+   */
+  Replay(StatementProbe probe, UnaryOperator<String> mask) {
+    this.probe = probe;
+    this.mask = mask;
+  }
 
   Replay(StatementProbe probe) {
-    this.probe = probe;
+    this(probe, UnaryOperator.identity());
+  }
+
+  /**
+   * Runs one migration: in one transaction when {@code inTransaction} (Flyway's default on
+   * PostgreSQL), else statement by statement outside one, as Flyway runs a file whose script
+   * configuration says {@code executeInTransaction=false} or whose statements cannot run in one.
+   */
+  List<StatementTrace> migration(
+      Connection c, String label, String file, List<Sql> statements, boolean inTransaction)
+      throws SQLException, Failed {
+    if (!inTransaction) {
+      c.setAutoCommit(true);
+      return run(c, label, file, statements, false);
+    }
+    return migration(c, label, file, statements);
   }
 
   List<StatementTrace> migration(Connection c, String label, String file, List<Sql> statements)
@@ -86,7 +112,15 @@ final class Replay {
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       State after = probe.state(c);
-      out.add(diff(label, file, s, millis, inTransaction, before, after));
+      out.add(
+          diff(
+              label,
+              file,
+              new Sql(s.line(), mask.apply(s.text())),
+              millis,
+              inTransaction,
+              before,
+              after));
       before = after;
     }
     return out;

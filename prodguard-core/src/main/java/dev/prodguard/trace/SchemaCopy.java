@@ -38,20 +38,42 @@ final class SchemaCopy {
       throws IOException, InterruptedException, SQLException {
     Path script = Files.createTempFile("prodguard-trace-", ".sql");
     try {
-      List<String> dump = new ArrayList<>(probe.schemaDumpCommand(binDir));
-      for (String own : DatabaseObjects.TABLES) {
-        dump.add("--exclude-table=" + own);
-      }
-      run(dump, d, target, Optional.of(script), "the schema dump of the target");
-      run(
-          probe.schemaLoadCommand(binDir, script),
-          d,
-          scratch.url(),
-          Optional.empty(),
-          "loading the schema into the scratch database");
+      dump(d, probe, binDir, target, script);
+      load(d, probe, binDir, script, scratch);
     } finally {
       Files.deleteIfExists(script);
     }
+  }
+
+  /** The target's schema (no rows, prodguard's tables left out) into {@code script}. */
+  static void dump(
+      DatabaseSupport d,
+      StatementProbe probe,
+      Optional<Path> binDir,
+      DatabaseUrl target,
+      Path script)
+      throws IOException, InterruptedException {
+    List<String> dump = new ArrayList<>(probe.schemaDumpCommand(binDir));
+    for (String own : DatabaseObjects.TABLES) {
+      dump.add("--exclude-table=" + own);
+    }
+    run(dump, d, target, Optional.of(script), "the schema dump of the target");
+  }
+
+  /** {@code script} into the scratch database, then what would refuse a replay there dropped. */
+  static void load(
+      DatabaseSupport d,
+      StatementProbe probe,
+      Optional<Path> binDir,
+      Path script,
+      ScratchDatabase scratch)
+      throws IOException, InterruptedException, SQLException {
+    run(
+        probe.schemaLoadCommand(binDir, script),
+        d,
+        scratch.url(),
+        Optional.empty(),
+        "loading the schema into the scratch database");
     try (Connection c = scratch.connect();
         Statement st = c.createStatement()) {
       for (String sql : probe.prepareScratch()) {

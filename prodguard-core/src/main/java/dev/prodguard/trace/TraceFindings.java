@@ -146,6 +146,10 @@ final class TraceFindings {
       return null;
     }
     Severity severity = policy.severity(rule, table, lock, size);
+    String why = policy.why(rule, table, lock, size);
+    if (!why.isEmpty()) {
+      message = message + " (an error: " + why + ")";
+    }
     return new Finding(
         rule,
         severity,

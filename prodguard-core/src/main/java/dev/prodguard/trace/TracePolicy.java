@@ -1,41 +1,106 @@
 package dev.prodguard.trace;
 
+import dev.prodguard.contract.Contract;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.support.StatementProbe;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * How serious a traced fact is. By default every fact on a table that holds rows is a warning and a
- * brief lock on one is informational; two facts are errors, because they are what takes an
- * application down: a rewrite of a table larger than {@code maxRewriteBytes}, and ACCESS EXCLUSIVE
- * on a protected table of the contract ({@code protected-tables}).
+ * brief lock on one is informational. The contract makes facts errors (docs/contract.md, {@code
+ * trace:}): a rewrite of a table larger than {@code maxRewriteBytes}; ACCESS EXCLUSIVE on a table
+ * of {@code protected-tables} ({@code accessExclusiveOnProtected}) or on a table larger than {@code
+ * maxAccessExclusiveBytes}; and, on a protected environment, any finding of a trace rule the
+ * contract lists under {@code forbidden}. A reviewed {@code exceptions} entry covers such an error
+ * as it covers lint's.
  *
  * @param maxRewriteBytes a rewrite above this size is an error (default 1 GiB)
+ * @param maxAccessExclusiveBytes ACCESS EXCLUSIVE on a table above this size is an error; empty: no
+ *     limit
+ * @param accessExclusiveOnProtected ACCESS EXCLUSIVE on a protected table is an error
  * @param protectedTables the contract's protected tables, lower case, unqualified
+ * @param forbidden trace rule ids the contract forbids; empty unless the environment is protected
  */
-public record TracePolicy(long maxRewriteBytes, Set<String> protectedTables) {
-  public static final long DEFAULT_MAX_REWRITE_BYTES = 1024L * 1024 * 1024;
+public record TracePolicy(
+    long maxRewriteBytes,
+    OptionalLong maxAccessExclusiveBytes,
+    boolean accessExclusiveOnProtected,
+    Set<String> protectedTables,
+    Set<String> forbidden) {
+  public static final long DEFAULT_MAX_REWRITE_BYTES =
+      Contract.TraceLimits.DEFAULT_MAX_REWRITE_BYTES;
 
   public TracePolicy {
     protectedTables = Set.copyOf(protectedTables);
+    forbidden = Set.copyOf(forbidden);
   }
 
   public static TracePolicy defaults() {
-    return new TracePolicy(DEFAULT_MAX_REWRITE_BYTES, Set.of());
+    return new TracePolicy(
+        DEFAULT_MAX_REWRITE_BYTES, OptionalLong.empty(), true, Set.of(), Set.of());
+  }
+
+  /** The policy a contract sets for an environment ({@code protectedEnvironment}: forbidden). */
+  public static TracePolicy of(Contract c, boolean protectedEnvironment) {
+    Set<String> tables = new LinkedHashSet<>();
+    c.protectedTables().keySet().forEach(t -> tables.add(t.toLowerCase(Locale.ROOT)));
+    Set<String> forbidden = new LinkedHashSet<>();
+    if (protectedEnvironment) {
+      c.forbidden().stream().filter(TraceFindings.RULES::contains).forEach(forbidden::add);
+    }
+    Contract.TraceLimits l = c.trace();
+    return new TracePolicy(
+        l.maxRewriteBytes(),
+        l.maxAccessExclusiveBytes(),
+        l.accessExclusiveOnProtected(),
+        tables,
+        forbidden);
   }
 
   Severity severity(String rule, String table, String lock, StatementProbe.Size size) {
     if (TraceFindings.REWRITE.equals(rule) && size.bytes() > maxRewriteBytes) {
       return Severity.ERROR;
     }
-    if ("ACCESS EXCLUSIVE".equals(lock) && protectedTables.contains(unqualified(table))) {
+    if ("ACCESS EXCLUSIVE".equals(lock)) {
+      if (accessExclusiveOnProtected && protectedTables.contains(unqualified(table))) {
+        return Severity.ERROR;
+      }
+      if (maxAccessExclusiveBytes.isPresent()
+          && size.bytes() > maxAccessExclusiveBytes.getAsLong()) {
+        return Severity.ERROR;
+      }
+    }
+    if (forbidden.contains(rule) && size.rows() != 0) {
       return Severity.ERROR;
     }
     if (TraceFindings.LOCK.equals(rule) || size.rows() == 0) {
       return Severity.INFO;
     }
     return Severity.WARNING;
+  }
+
+  /** Why {@link #severity} made it an error, for the message; empty when it did not. */
+  String why(String rule, String table, String lock, StatementProbe.Size size) {
+    if (TraceFindings.REWRITE.equals(rule) && size.bytes() > maxRewriteBytes) {
+      return "the contract's trace.max-rewrite-size is " + TraceFindings.bytes(maxRewriteBytes);
+    }
+    if ("ACCESS EXCLUSIVE".equals(lock)) {
+      if (accessExclusiveOnProtected && protectedTables.contains(unqualified(table))) {
+        return "the table is in the contract's protected-tables";
+      }
+      if (maxAccessExclusiveBytes.isPresent()
+          && size.bytes() > maxAccessExclusiveBytes.getAsLong()) {
+        return "the contract's trace.max-access-exclusive-size is "
+            + TraceFindings.bytes(maxAccessExclusiveBytes.getAsLong());
+      }
+    }
+    if (forbidden.contains(rule) && size.rows() != 0) {
+      return "the contract forbids " + rule;
+    }
+    return "";
   }
 
   private static String unqualified(String table) {

