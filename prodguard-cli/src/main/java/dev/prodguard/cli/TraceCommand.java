@@ -1,5 +1,6 @@
 package dev.prodguard.cli;
 
+import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.DatabaseUrl;
 import dev.prodguard.db.RunContext;
@@ -75,7 +76,11 @@ public final class TraceCommand implements Callable<Integer> {
   static Optional<DatabaseUrl> scratchServer(
       String option, ProdguardConfig config, RunContext context) {
     if (option != null && !option.isBlank()) {
-      return Optional.of(DatabaseUrl.parse(option));
+      try {
+        return Optional.of(DatabaseUrl.parse(option));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--scratch-url: " + e.getMessage());
+      }
     }
     String variable = context.get(SCRATCH_VARIABLE);
     if (variable != null && !variable.isBlank()) {

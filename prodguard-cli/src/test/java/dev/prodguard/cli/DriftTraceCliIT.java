@@ -77,7 +77,16 @@ class DriftTraceCliIT {
       assertThat(accept.exit()).as(accept.all()).isZero();
       assertThat(accept.out()).contains("accepted", "1 change(s) accepted");
 
-      env.put("PRODGUARD_TRACE_SCRATCH_URL", db.libpqUrl().replace(db.name(), "postgres"));
+      // the target's own server as scratch: refused (the replay would run next to the target)
+      Map<String, String> sameServer = new HashMap<>(env);
+      sameServer.put("PRODGUARD_TRACE_SCRATCH_URL", db.libpqUrl().replace(db.name(), "postgres"));
+      Cli.Result refused = Cli.run(dir, sameServer, "trace", "prod");
+      assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
+      assertThat(refused.err()).contains("is the server of 'prod' itself");
+      // a scratch URL that is no URL: a usage error naming the option, not a crash
+      Cli.Result bad = Cli.run(dir, env, "trace", "prod", "--scratch-url", "notaurl");
+      assertThat(bad.exit()).as(bad.all()).isEqualTo(2);
+      assertThat(bad.err()).contains("--scratch-url").doesNotContain("Exception");
       Cli.Result trace = Cli.run(dir, env, "trace", "prod", "--format", "json");
       assertThat(trace.exit()).as(trace.all()).isZero();
       assertThat(trace.out())

@@ -65,6 +65,20 @@ public final class Tracer {
     this.progress = p;
   }
 
+  private boolean judged;
+
+  /**
+   * The pending migrations were judged by the contract already (verify's analysis passed before it
+   * traces): trace does not judge them again. Without it, {@code trace} judges them first, as
+   * verify would, and replays nothing verify would refuse: a replay runs the migrations' SQL on the
+   * scratch server, and SQL that acts beyond its database ({@code DROP DATABASE}, roles, server
+   * settings) must never get there unjudged.
+   */
+  public Tracer judged() {
+    this.judged = true;
+    return this;
+  }
+
   /**
    * Traces the pending migrations of {@code env} on {@code scratchServer}.
    *
@@ -119,6 +133,9 @@ public final class Tracer {
     if (pending.isEmpty()) {
       return new TraceReport(env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty());
     }
+    if (!judged) {
+      judge(env, files, pending, d);
+    }
     Optional<Path> binDir = binDir();
     List<StatementTrace> traces = new ArrayList<>();
     List<Finding> stops = new ArrayList<>();
@@ -152,6 +169,9 @@ public final class Tracer {
         createRoles(server, d, roles);
       }
       progress.step("tracing " + pending.size() + " pending migration(s) of '" + env + "'");
+      if (scratchServer.isPresent()) {
+        refuseTargetServer(env, target, server, d);
+      }
       try (ScratchDatabase scratch = ScratchDatabase.create(server, d)) {
         try (Connection c = scratch.connect()) {
           int scratchMajor = probe.majorVersion(c);
@@ -271,6 +291,106 @@ public final class Tracer {
         copyMillis,
         replayMillis,
         stops.stream().map(Finding::message).findFirst());
+  }
+
+  /**
+   * G4: the pending migrations (and the callbacks the deploy runs) judged by the contract as verify
+   * judges them on a protected environment; any blocking finding refuses the trace before a
+   * statement is replayed.
+   */
+  private void judge(
+      String env, MigrationFiles files, List<PendingMigration> pending, DatabaseSupport d) {
+    java.util.Set<dev.prodguard.migration.MigrationFile> run = new java.util.HashSet<>();
+    pending.forEach(p -> run.add(p.file()));
+    dev.prodguard.migration.MigrationSources sources = engine.discover(files, d.kind());
+    List<dev.prodguard.migration.MigrationSource> judgedNow = new ArrayList<>();
+    List<dev.prodguard.migration.MigrationSource> applied = new ArrayList<>();
+    for (dev.prodguard.migration.MigrationSource s : sources.analysed()) {
+      if (run.contains(s.file())
+          || s.role() == dev.prodguard.migration.MigrationSource.Role.CALLBACK) {
+        judgedNow.add(s);
+      } else if (s.role().migration()) {
+        applied.add(s);
+      }
+    }
+    Contract contract =
+        ContractLoader.forConfig(config)
+            .orElseGet(
+                () ->
+                    ContractLoader.parse(
+                        config.contract(),
+                        "version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    dev.prodguard.lint.LintReport report =
+        dev.prodguard.lint.Linter.forEngine(d.kind(), engine, files)
+            .lint(judgedNow, applied, contract, true, false);
+    List<Finding> blocking = report.blocking();
+    if (blocking.isEmpty()) {
+      return;
+    }
+    StringBuilder why =
+        new StringBuilder("trace replays only what verify would let run; ")
+            .append(blocking.size())
+            .append(" finding(s) refuse these migrations:");
+    blocking.stream()
+        .limit(5)
+        .forEach(
+            f ->
+                why.append("\n")
+                    .append(f.file())
+                    .append(':')
+                    .append(f.line())
+                    .append(": [")
+                    .append(f.rule())
+                    .append("] ")
+                    .append(f.message().replace('\n', ' ')));
+    if (blocking.size() > 5) {
+      why.append("\n... and ").append(blocking.size() - 5).append(" more (prodguard lint)");
+    }
+    throw new GuardRefusal(
+        Guarantee.G4,
+        "trace " + env,
+        why.toString(),
+        "fix the migrations, or cover a finding with a reviewed contract exception, then trace"
+            + " again ('prodguard lint' lists every finding)");
+  }
+
+  /**
+   * A configured scratch server must not be the target's own server (same {@code
+   * system_identifier}): the replay creates a database there and runs the migrations' SQL on it.
+   */
+  private void refuseTargetServer(String env, Target target, DatabaseUrl server, DatabaseSupport d)
+      throws SQLException {
+    String scratchId;
+    try (Connection c = ScratchDatabase.connect(server, d)) {
+      scratchId = systemIdentifier(c);
+    }
+    String targetId;
+    try (Target.Checked control = target.open()) {
+      targetId = systemIdentifier(control.connection());
+    }
+    if (scratchId.equals(targetId)) {
+      throw new GuardRefusal(
+          Guarantee.G4,
+          "trace " + env,
+          "the scratch server "
+              + server
+              + " is the server of '"
+              + env
+              + "' itself (system identifier "
+              + targetId
+              + "): the replay would run the pending migrations' SQL next to the target",
+          "leave the scratch server out (trace starts an embedded PostgreSQL of the target's"
+              + " version) or give one that is not a server of any environment: --scratch-url,"
+              + " $PRODGUARD_TRACE_SCRATCH_URL or trace.scratch");
+    }
+  }
+
+  private static String systemIdentifier(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   /** The embedded scratch server, or a one-screen refusal naming the configured-server way. */

@@ -65,10 +65,48 @@ class G4TraceIT {
     f.close();
   }
 
+  /** On the embedded default: the only PostgreSQL server here is the target's own. */
   private TraceReport trace() throws Exception {
-    DatabaseUrl scratch = DatabaseUrl.parse(f.db.libpqUrl()).withDatabase("postgres");
     return new Tracer(f.config(), f.ci(), new FlywayMigrationEngine(), Progress.NONE)
-        .trace("prod", scratch);
+        .trace("prod", Optional.empty());
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a scratch server that is the target's own server is refused before anything is"
+          + " replayed (the replay of a covered DROP DATABASE dropped the target)")
+  void targetServerIsNoScratch() throws Exception {
+    f.migration("V2__note.sql", "ALTER TABLE orders ADD COLUMN extra text;\n");
+    DatabaseUrl same = DatabaseUrl.parse(f.db.libpqUrl()).withDatabase("postgres");
+    long before = scratchDatabases();
+    assertThatThrownBy(
+            () ->
+                new Tracer(f.config(), f.ci(), new FlywayMigrationEngine(), Progress.NONE)
+                    .trace("prod", same))
+        .isInstanceOfSatisfying(
+            GuardRefusal.class,
+            g -> {
+              assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
+              assertThat(g.why()).contains("is the server of 'prod' itself");
+            });
+    assertThat(scratchDatabases()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: trace judges the pending migrations first and replays nothing verify would refuse: a"
+          + " pending DROP DATABASE of the target is refused, the target keeps existing")
+  void judgedBeforeReplay() throws Exception {
+    f.migration("V2__gone.sql", "DROP DATABASE " + f.db.name() + " WITH (FORCE);\n");
+    assertThatThrownBy(this::trace)
+        .isInstanceOfSatisfying(
+            GuardRefusal.class,
+            g -> {
+              assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
+              assertThat(g.why())
+                  .contains("trace replays only what verify would let run", "[drop-database]");
+            });
+    assertThat(f.query("SELECT count(*) FROM orders")).contains("300000");
   }
 
   private static StatementTrace statement(TraceReport r, String migration) {
