@@ -9,7 +9,11 @@ import dev.prodguard.fleet.FleetMatrix;
 import dev.prodguard.fleet.FleetRollout;
 import dev.prodguard.fleet.FleetStatus;
 import dev.prodguard.fleet.FleetTargets;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.pipeline.ContractLintAnalyzer;
 import dev.prodguard.pipeline.Pipeline;
+import dev.prodguard.pipeline.SharedAnalysis;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +23,30 @@ import picocli.CommandLine;
 final class FleetCli {
   private FleetCli() {}
 
-  /** Each target's pipeline: Flyway, and no per-target progress (the rollout prints its own). */
+  /**
+   * Each target's pipeline: Flyway, and no per-target progress (the rollout prints its own). What
+   * is the same for every target is made once per process: one engine (its parsers configured
+   * once), one snapshot of the migration files (read and hashed once: every target verifies, backs
+   * up and deploys the same bytes), and the analysis of a pending set (G4), shared by the targets
+   * with the same set ({@link SharedAnalysis}).
+   */
   static FleetRollout.Pipelines pipelines(CommonOptions common) {
-    return (config, id) ->
-        new Pipeline(config, common.context(), PipelineSupport.engine()).progress(Progress.NONE);
+    MigrationEngine engine = PipelineSupport.engine();
+    SharedAnalysis analysis = new SharedAnalysis(new ContractLintAnalyzer(engine));
+    MigrationFiles[] snapshot = {null};
+    return (config, id) -> {
+      MigrationFiles files;
+      synchronized (snapshot) {
+        if (snapshot[0] == null) {
+          snapshot[0] = MigrationFiles.read(config, common.context().env());
+        }
+        files = snapshot[0];
+      }
+      return new Pipeline(config, common.context(), engine)
+          .analyzer(analysis)
+          .files(files)
+          .progress(Progress.NONE);
+    };
   }
 
   static void usage(CommandLine cmd, String environment, FleetOptions fleet) {

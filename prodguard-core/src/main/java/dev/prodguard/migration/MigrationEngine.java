@@ -61,6 +61,26 @@ public interface MigrationEngine {
   List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);
 
   /**
+   * {@link #validate} and, when it finds nothing, {@link #pending}, read together where the engine
+   * can (one set of reads of the target's history instead of two).
+   */
+  default Validated validateAndPending(MigrationFiles files, DataSource dataSource) {
+    List<String> problems = validate(files, dataSource);
+    return new Validated(problems, problems.isEmpty() ? pending(files, dataSource) : List.of());
+  }
+
+  /**
+   * @param problems what {@link #validate} reports; empty when what is applied matches the files
+   * @param pending the pending set; empty when there are problems
+   */
+  record Validated(List<String> problems, List<PendingMigration> pending) {
+    public Validated {
+      problems = List.copyOf(problems);
+      pending = List.copyOf(pending);
+    }
+  }
+
+  /**
    * The engine's schema history table, in the schema prodguard's objects live in (Flyway: {@code
    * flyway_schema_history}). G6 guards it with triggers so that only a guarded deploy writes it;
    * empty for an engine that keeps no such table.

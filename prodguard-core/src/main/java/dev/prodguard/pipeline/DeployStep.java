@@ -59,9 +59,9 @@ final class DeployStep {
   Results.Deploy deploy(String env, Optional<String> runId) throws SQLException {
     String what = "deploy " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config, context.env());
+    MigrationFiles files = s.files();
     boolean fastPath = !target.environment().isProtected() && runId.isEmpty();
-    try (Target.Checked control = target.open()) {
+    try (StepContext.Control control = s.control(target)) {
       Connection c = control.connection();
       try {
         Results.Deploy r = deployOn(target, files, c, env, what, runId, fastPath);

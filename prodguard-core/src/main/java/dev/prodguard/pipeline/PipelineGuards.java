@@ -51,11 +51,16 @@ final class PipelineGuards {
    * applies anything (validateOnMigrate), and the set hash already binds every pending byte.
    */
   MigrationSet currentSet(Target target, MigrationFiles files, String what, boolean validate) {
-    DataSource reading = TargetDataSource.reading(target);
+    DataSource reading = s.reading(target);
     if (validate) {
       refuseNamesTheEngineRefuses(target, files, what);
     }
-    List<String> problems = validate ? engine.validate(files, reading) : List.of();
+    // validation and the pending set from one read of the target's history where the engine can
+    MigrationEngine.Validated read =
+        validate
+            ? engine.validateAndPending(files, reading)
+            : new MigrationEngine.Validated(List.of(), engine.pending(files, reading));
+    List<String> problems = read.problems();
     if (!problems.isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G7,
@@ -81,9 +86,7 @@ final class PipelineGuards {
               + " one version in one state of this history, like an exception)");
     }
     return MigrationSet.of(
-        engine.pending(files, reading),
-        engine.discover(files, target.dialect().kind()).callbacks(),
-        files);
+        read.pending(), engine.discover(files, target.dialect().kind()).callbacks(), files);
   }
 
   /**

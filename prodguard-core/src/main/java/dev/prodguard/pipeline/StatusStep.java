@@ -33,7 +33,7 @@ final class StatusStep {
 
   Results.Status status(String env) throws SQLException {
     Target target = Target.prepare(config, env, context, Target.Access.READ, "status " + env);
-    MigrationFiles files = MigrationFiles.read(config, context.env());
+    MigrationFiles files = s.files();
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
       DatabaseSupport d = target.dialect();

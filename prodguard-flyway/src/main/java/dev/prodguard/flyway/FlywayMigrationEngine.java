@@ -200,49 +200,64 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<String> validate(MigrationFiles files, DataSource dataSource) {
+    return validateAndPending(files, dataSource).problems();
+  }
+
+  /**
+   * {@link #validate} and {@link #pending} from one Flyway: its validation, then one read of its
+   * info for both the reviewed history's facts and the pending set (the pending set only when the
+   * validation found nothing: the caller refuses then).
+   */
+  @Override
+  public Validated validateAndPending(MigrationFiles files, DataSource dataSource) {
     ValidateResult r;
-    List<HistoryFact> facts;
+    MigrationInfo[] all;
     try {
       Flyway flyway = flyway(files, dataSource, true);
       r = flyway.validateWithResult();
-      facts = ReviewedHistory.facts(flyway.info().all());
+      all = flyway.info().all();
     } catch (FlywayException e) {
-      return List.of(message(e));
+      return new Validated(List.of(message(e)), List.of());
     }
+    List<HistoryFact> facts = ReviewedHistory.facts(all);
     // A baseline passes Flyway's validation, but the schema below it was not made by these files:
     // reviewed like the other irregular states.
     List<String> problems = new ArrayList<>(reviewed.unreviewedBaselines(facts));
-    if (r.validationSuccessful) {
-      return problems;
-    }
-    boolean anyInvalid = r.invalidMigrations != null && !r.invalidMigrations.isEmpty();
-    if (r.invalidMigrations != null) {
-      for (ValidateOutput o : r.invalidMigrations) {
-        if (reviewed.covers(o.version, facts)) {
-          continue; // a reviewed entry of the contract, exactly this version in this state
+    if (!r.validationSuccessful) {
+      boolean anyInvalid = r.invalidMigrations != null && !r.invalidMigrations.isEmpty();
+      if (r.invalidMigrations != null) {
+        for (ValidateOutput o : r.invalidMigrations) {
+          if (reviewed.covers(o.version, facts)) {
+            continue; // a reviewed entry of the contract, exactly this version in this state
+          }
+          String label =
+              (o.version == null || o.version.isEmpty() ? "R" : "V" + o.version)
+                  + " "
+                  + o.description;
+          problems.add(
+              label
+                  + ": "
+                  + (o.errorDetails == null
+                      ? "invalid"
+                      : withoutLooseningHints(o.errorDetails.errorMessage).strip()));
         }
-        String label =
-            (o.version == null || o.version.isEmpty() ? "R" : "V" + o.version)
-                + " "
-                + o.description;
+      }
+      if (!anyInvalid && problems.isEmpty()) {
         problems.add(
-            label
-                + ": "
-                + (o.errorDetails == null
-                    ? "invalid"
-                    : withoutLooseningHints(o.errorDetails.errorMessage).strip()));
+            r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
       }
     }
-    if (!anyInvalid && problems.isEmpty()) {
-      problems.add(r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
-    }
-    return problems;
+    return new Validated(problems, problems.isEmpty() ? pending(files, all) : List.of());
   }
 
   @Override
   public List<PendingMigration> pending(MigrationFiles files, DataSource dataSource) {
+    return pending(files, flyway(files, dataSource, true).info().all());
+  }
+
+  private static List<PendingMigration> pending(MigrationFiles files, MigrationInfo[] all) {
     List<PendingMigration> out = new ArrayList<>();
-    for (MigrationInfo info : flyway(files, dataSource, true).info().all()) {
+    for (MigrationInfo info : all) {
       if (!PENDING.contains(info.getState())) {
         continue;
       }
