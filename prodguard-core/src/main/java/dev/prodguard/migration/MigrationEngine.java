@@ -72,11 +72,17 @@ public interface MigrationEngine {
   /**
    * @param problems what {@link #validate} reports; empty when what is applied matches the files
    * @param pending the pending set; empty when there are problems
+   * @param version the newest version applied to the target, when the engine tells it
    */
-  record Validated(List<String> problems, List<PendingMigration> pending) {
+  record Validated(
+      List<String> problems, List<PendingMigration> pending, Optional<String> version) {
     public Validated {
       problems = List.copyOf(problems);
       pending = List.copyOf(pending);
+    }
+
+    public Validated(List<String> problems, List<PendingMigration> pending) {
+      this(problems, pending, Optional.empty());
     }
   }
 

@@ -212,10 +212,14 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   public Validated validateAndPending(MigrationFiles files, DataSource dataSource) {
     ValidateResult r;
     MigrationInfo[] all;
+    Optional<String> version;
     try {
       Flyway flyway = flyway(files, dataSource, true);
       r = flyway.validateWithResult();
-      all = flyway.info().all();
+      org.flywaydb.core.api.MigrationInfoService info = flyway.info();
+      all = info.all();
+      version =
+          Optional.ofNullable(info.current()).map(MigrationInfo::getVersion).map(Object::toString);
     } catch (FlywayException e) {
       return new Validated(List.of(message(e)), List.of());
     }
@@ -247,7 +251,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
             r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
       }
     }
-    return new Validated(problems, problems.isEmpty() ? pending(files, all) : List.of());
+    return new Validated(problems, problems.isEmpty() ? pending(files, all) : List.of(), version);
   }
 
   @Override
