@@ -51,8 +51,9 @@ final class PromoteSession implements AutoCloseable {
   }
 
   /**
-   * Checked connections of {@code source}, one kept idle between uses. A second connection asked
-   * for while the first is in use is a new one (the engine may hold two at once).
+   * Connections of {@code source} (checked, G2; for a deploy also prepared and registered for the
+   * run when opened), one kept idle between uses. A second connection asked for while the first is
+   * in use is a new one (the engine may hold two at once).
    */
   static final class Reusing implements DataSource {
     private final TargetDataSource source;
