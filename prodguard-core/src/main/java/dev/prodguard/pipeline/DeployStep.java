@@ -213,7 +213,8 @@ final class DeployStep {
       DeployWatchdog watchdog;
       try {
         watchdog =
-            DeployWatchdog.start(target, ds, set, config.pipeline().lockWaitTimeout(), progress);
+            DeployWatchdog.start(
+                target, ds, set, config.pipeline().lockWaitTimeout(), progress, s.reading(target));
       } catch (SQLException e) {
         throw fail(
             store,

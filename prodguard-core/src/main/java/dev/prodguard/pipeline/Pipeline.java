@@ -112,11 +112,14 @@ public final class Pipeline {
     StepContext s = steps();
     String what = "promote " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    try (Target.Checked lock = target.open()) {
-      String session = new PipelineGuards(s).promoteLock(lock.connection(), target, env, what);
-      try (PromoteSession shared = new PromoteSession(target, lock.connection(), session)) {
-        return promoteHolding(env, steps(Optional.of(shared)));
-      }
+    try (Target.Checked lock = target.open();
+        PromoteSession.Reusing reading =
+            new PromoteSession.Reusing(TargetDataSource.reading(target))) {
+      // the second connection of the session probe (G8) is the first reading connection
+      String session =
+          new PipelineGuards(s).promoteLock(lock.connection(), target, env, what, reading);
+      PromoteSession shared = new PromoteSession(lock.connection(), session, reading);
+      return promoteHolding(env, steps(Optional.of(shared)));
     }
   }
 

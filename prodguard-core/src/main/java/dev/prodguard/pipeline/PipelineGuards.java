@@ -552,12 +552,21 @@ final class PipelineGuards {
    * dev.prodguard.support.DeploySessions#sessionNotKept}); refused naming the pooler and the fix.
    */
   void requireSessionKept(Target target, Connection c, String what) throws SQLException {
+    requireSessionKept(target, c, what, TargetDataSource.reading(target));
+  }
+
+  /**
+   * {@link #requireSessionKept(Target, Connection, String)}, the second connection from {@code
+   * probe}.
+   */
+  void requireSessionKept(Target target, Connection c, String what, DataSource probe)
+      throws SQLException {
     if (s.promoteLock.isPresent() || !c.getAutoCommit()) {
       // promote probed once before its lock; a connection in a transaction cannot tell
       return;
     }
     Optional<String> seen;
-    try (Connection b = target.connect()) {
+    try (Connection b = probe.getConnection()) {
       seen = target.dialect().sessionNotKept(c, b);
     }
     if (seen.isPresent()) {
@@ -588,10 +597,11 @@ final class PipelineGuards {
    * takes the lock between its steps; returns the session that holds it. Refused, and audited,
    * naming the run of whoever holds it.
    */
-  String promoteLock(Connection c, Target target, String env, String what) throws SQLException {
+  String promoteLock(Connection c, Target target, String env, String what, DataSource probe)
+      throws SQLException {
     DatabaseSupport d = target.dialect();
     try {
-      requireSessionKept(target, c, what);
+      requireSessionKept(target, c, what, probe);
       dev.prodguard.guard.PipelineSchema.ensure(c, d);
       RunStore store = new RunStore(c, d);
       reapStale(c, d, store);

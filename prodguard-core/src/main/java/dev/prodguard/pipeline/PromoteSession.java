@@ -1,6 +1,5 @@
 package dev.prodguard.pipeline;
 
-import dev.prodguard.environment.Target;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -18,18 +17,19 @@ import javax.sql.DataSource;
  * engine's reads (validation and pending set) reuse one checked reading connection instead of
  * opening one per read: it is handed back outside any transaction (a transaction left open is
  * rolled back; a connection that cannot be reset is closed), so it never holds a lock a migration
- * would wait for. Never used for the connections a deploy hands the engine to migrate: those are
- * opened, prepared and registered for the run one by one ({@link TargetDataSource#deploying}).
+ * would wait for. It is also the session probe's second connection (G8) and the deploy watchdog's
+ * connection. Never used for the connections a deploy hands the engine to migrate: those are
+ * opened, prepared and registered for the run ({@link TargetDataSource#deploying}).
  */
-final class PromoteSession implements AutoCloseable {
+final class PromoteSession {
   private final Connection control;
   private final String lockSession;
   private final Reusing reading;
 
-  PromoteSession(Target target, Connection control, String lockSession) {
+  PromoteSession(Connection control, String lockSession, Reusing reading) {
     this.control = control;
     this.lockSession = lockSession;
-    this.reading = new Reusing(TargetDataSource.reading(target));
+    this.reading = reading;
   }
 
   Connection control() {
@@ -44,18 +44,12 @@ final class PromoteSession implements AutoCloseable {
     return reading;
   }
 
-  /** Closes the idle reading connection; the control connection belongs to the promote. */
-  @Override
-  public void close() {
-    reading.closeIdle();
-  }
-
   /**
    * Connections of {@code source} (checked, G2; for a deploy also prepared and registered for the
    * run when opened), one kept idle between uses. A second connection asked for while the first is
    * in use is a new one (the engine may hold two at once).
    */
-  static final class Reusing implements DataSource {
+  static final class Reusing implements DataSource, AutoCloseable {
     private final TargetDataSource source;
     private Connection idle;
 
@@ -138,6 +132,12 @@ final class PromoteSession implements AutoCloseable {
           // it is gone either way
         }
       }
+    }
+
+    /** Closes the idle connection (one in use is closed when it is given back after this). */
+    @Override
+    public void close() {
+      closeIdle();
     }
 
     synchronized void closeIdle() {
