@@ -15,7 +15,9 @@ jar=$PWD/prodguard-cli/target/prodguard.jar
 launcher=$PWD/prodguard # as users run it: its JVM flags for the command, the CDS archive
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -B -DskipTests package" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
-work=$(mktemp -d /tmp/pg-bench-fleet.XXXXXX)
+# BENCH_WORK=DIR: time a set-up made before with BENCH_STOP_AFTER_SETUP=1 (the set-up, not timed,
+# then need not hold the build lock)
+work=${BENCH_WORK:-$(mktemp -d /tmp/pg-bench-fleet.XXXXXX)}
 admin() { psql -h 127.0.0.1 -U postgres -d postgres -qAtc "$1" >/dev/null; }
 cleanup() {
   for i in $(seq -w 1 "$n"); do
@@ -25,6 +27,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+if [ -z "${BENCH_WORK:-}" ]; then
 mkdir -p "$work/classes" "$work/repo/db/migration"
 javac -d "$work/classes" -cp "$jar" bench/pipeline/PlainFlywayMigrate.java bench/pipeline/FingerprintFleet.java
 
@@ -85,6 +88,7 @@ while read -r id fp; do
   sed -i "s|{ id: $id, \(url: [^,]*\),|{ id: $id, \1, fingerprint: $fp,|" "$work/repo/prodguard.yml"
 done < "$work/fps"
 
+fi
 [ -n "${BENCH_STOP_AFTER_SETUP:-}" ] && { echo "$work"; trap - EXIT; exit 0; }
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "plain Flyway: $n sequential 'migrate' processes..." >&2
