@@ -27,6 +27,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+export CI=true GITHUB_SHA=bench GITHUB_ACTOR=bench
 if [ -z "${BENCH_WORK:-}" ]; then
 mkdir -p "$work/classes" "$work/repo/db/migration"
 javac -d "$work/classes" -cp "$jar" bench/pipeline/PlainFlywayMigrate.java bench/pipeline/FingerprintFleet.java
@@ -81,7 +82,6 @@ for i in $(seq -w 1 "$n"); do
   wave=rest; [ "$i" -le 3 ] && wave=canary
   echo "      - { id: t$i, url: \"postgresql://postgres@127.0.0.1:5432/fleetb_guarded_$i\", wave: $wave }" >> "$work/repo/prodguard.yml"
 done
-export CI=true GITHUB_SHA=bench GITHUB_ACTOR=bench
 java -cp "$jar:$work/classes" FingerprintFleet "$work/repo/prodguard.yml" bench > "$work/fps"
 # write each target's fingerprint into its entry
 while read -r id fp; do
