@@ -5,16 +5,19 @@
 # databases (no backup on that side), side by side in one run; memory bounded (-Xmx, peak RSS).
 # Needs the test servers (scripts/ensure-databases) and the jar (./mvnw -B -DskipTests package).
 #
-#   bench/pipeline/fleet-vs-flyway-loop.sh [databases=200] [parallel=4] [heap=256m]
+#   bench/pipeline/fleet-vs-flyway-loop.sh [databases=200] [parallel=prodguard's default] [heap=256m]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 n=${1:-200}
-parallel=${2:-4}
+parallel=${2:-}
 heap=${3:-256m}
 jar=$PWD/prodguard-cli/target/prodguard.jar
+launcher=$PWD/prodguard # as users run it: its JVM flags for the command, the CDS archive
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -B -DskipTests package" >&2; exit 2; }
 command -v /usr/bin/time >/dev/null || apt-get install -y time >/dev/null
-work=$(mktemp -d /tmp/pg-bench-fleet.XXXXXX)
+# BENCH_WORK=DIR: time a set-up made before with BENCH_STOP_AFTER_SETUP=1 (the set-up, not timed,
+# then need not hold the build lock)
+work=${BENCH_WORK:-$(mktemp -d /tmp/pg-bench-fleet.XXXXXX)}
 admin() { psql -h 127.0.0.1 -U postgres -d postgres -qAtc "$1" >/dev/null; }
 cleanup() {
   for i in $(seq -w 1 "$n"); do
@@ -24,6 +27,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+export CI=true GITHUB_SHA=bench GITHUB_ACTOR=bench
+if [ -z "${BENCH_WORK:-}" ]; then
 mkdir -p "$work/classes" "$work/repo/db/migration"
 javac -d "$work/classes" -cp "$jar" bench/pipeline/PlainFlywayMigrate.java bench/pipeline/FingerprintFleet.java
 
@@ -77,14 +82,15 @@ for i in $(seq -w 1 "$n"); do
   wave=rest; [ "$i" -le 3 ] && wave=canary
   echo "      - { id: t$i, url: \"postgresql://postgres@127.0.0.1:5432/fleetb_guarded_$i\", wave: $wave }" >> "$work/repo/prodguard.yml"
 done
-export CI=true GITHUB_SHA=bench GITHUB_ACTOR=bench
 java -cp "$jar:$work/classes" FingerprintFleet "$work/repo/prodguard.yml" bench > "$work/fps"
 # write each target's fingerprint into its entry
 while read -r id fp; do
   sed -i "s|{ id: $id, \(url: [^,]*\),|{ id: $id, \1, fingerprint: $fp,|" "$work/repo/prodguard.yml"
 done < "$work/fps"
 
+fi
 [ -n "${BENCH_STOP_AFTER_SETUP:-}" ] && { echo "$work"; trap - EXIT; exit 0; }
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "plain Flyway: $n sequential 'migrate' processes..." >&2
 t0=$(date +%s.%N)
 for i in $(seq -w 1 "$n"); do
@@ -93,10 +99,12 @@ done
 t1=$(date +%s.%N)
 plain=$(echo "$t1 - $t0" | bc)
 
-echo "prodguard promote --fleet bench --parallel $parallel (-Xmx$heap)..." >&2
+par_flag=(); [ -n "$parallel" ] && par_flag=(--parallel "$parallel")
+echo "prodguard promote --fleet bench ${par_flag[*]:-(default parallel)} (-Xmx$heap)..." >&2
 cd "$work/repo"
 t0=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$work/rss" java ${BENCH_JAVA_OPTS:-} -Xmx"$heap" -jar "$jar" promote --fleet bench --parallel "$parallel" > "$work/out" 2> "$work/err" || { cat "$work/out" "$work/err" >&2; exit 1; }
+PRODGUARD_JAVA_OPTS="${BENCH_JAVA_OPTS:-} -Xmx$heap -Xlog:gc:file=$work/gc.log" \
+  /usr/bin/time -f "%M %U %S" -o "$work/rss" "$launcher" promote --fleet bench "${par_flag[@]}" > "$work/out" 2> "$work/err" || { cat "$work/out" "$work/err" >&2; exit 1; }
 t1=$(date +%s.%N)
 fleet=$(echo "$t1 - $t0" | bc)
 head -1 "$work/out" >&2; [ -n "${BENCH_VERBOSE:-}" ] && cat "$work/err" >&2
@@ -104,6 +112,9 @@ backups=$(ls "$work/backups" | wc -l)
 
 printf '\n%-48s %10s\n' "" "seconds"
 printf '%-48s %10.1f\n' "plain Flyway migrate, $n processes in a loop" "$plain"
-printf '%-48s %10.1f\n' "prodguard promote --fleet, parallel $parallel" "$fleet"
-printf 'speed-up: %.1fx (budget: at least 5x); backups written: %s; peak RSS %s MB with -Xmx%s\n' \
-  "$(echo "$plain / $fleet" | bc -l)" "$backups" "$(( $(cat "$work/rss") / 1024 ))" "$heap"
+# peak heap in use: the largest occupancy before a collection in the GC log ("123M->45M(256M)")
+peak_heap=$(grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$work/gc.log" | cut -dM -f1 | sort -n | tail -1)
+read -r rss cpu_user cpu_sys < "$work/rss"
+printf '%-48s %10.1f\n' "prodguard promote --fleet, parallel ${parallel:-default}" "$fleet"
+printf 'speed-up: %.1fx (budget: at least 5x faster); backups written: %s; peak heap in use %s MB (-Xmx%s), peak RSS %s MB; prodguard CPU (with pg_dump, pg_restore) %.1f s user + %.1f s sys; load average before: %s\n' \
+  "$(echo "$plain / $fleet" | bc -l)" "$backups" "${peak_heap:-?}" "$heap" "$(( rss / 1024 ))" "$cpu_user" "$cpu_sys" "$load0"

@@ -9,7 +9,11 @@ import dev.prodguard.fleet.FleetMatrix;
 import dev.prodguard.fleet.FleetRollout;
 import dev.prodguard.fleet.FleetStatus;
 import dev.prodguard.fleet.FleetTargets;
+import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.pipeline.ContractLintAnalyzer;
 import dev.prodguard.pipeline.Pipeline;
+import dev.prodguard.pipeline.SharedAnalysis;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +23,30 @@ import picocli.CommandLine;
 final class FleetCli {
   private FleetCli() {}
 
-  /** Each target's pipeline: Flyway, and no per-target progress (the rollout prints its own). */
+  /**
+   * Each target's pipeline: Flyway, and no per-target progress (the rollout prints its own). What
+   * is the same for every target is made once per process: one engine (its parsers configured
+   * once), one snapshot of the migration files (read and hashed once: every target verifies, backs
+   * up and deploys the same bytes), and the analysis of a pending set (G4), shared by the targets
+   * with the same set ({@link SharedAnalysis}).
+   */
   static FleetRollout.Pipelines pipelines(CommonOptions common) {
-    return (config, id) ->
-        new Pipeline(config, common.context(), PipelineSupport.engine()).progress(Progress.NONE);
+    MigrationEngine engine = PipelineSupport.engine();
+    SharedAnalysis analysis = new SharedAnalysis(new ContractLintAnalyzer(engine));
+    MigrationFiles[] snapshot = {null};
+    return (config, id) -> {
+      MigrationFiles files;
+      synchronized (snapshot) {
+        if (snapshot[0] == null) {
+          snapshot[0] = MigrationFiles.read(config, common.context().env());
+        }
+        files = snapshot[0];
+      }
+      return new Pipeline(config, common.context(), engine)
+          .analyzer(analysis)
+          .files(files)
+          .progress(Progress.NONE);
+    };
   }
 
   static void usage(CommandLine cmd, String environment, FleetOptions fleet) {
@@ -59,9 +83,16 @@ final class FleetCli {
       PrintWriter err)
       throws Exception {
     FleetRollout.Options options = new FleetRollout.Options(parallel(config, o), wave, o.shard());
-    FleetRollout.Report r =
-        FleetRollout.promote(
-            config, o.fleet, common.context(), pipelines(common), options, new Lines(err));
+    // on a terminal one live line; in CI logs (no terminal) one plain line per target
+    Lines progress = System.console() != null ? new Live(err) : new Lines(err);
+    FleetRollout.Report r;
+    try {
+      r =
+          FleetRollout.promote(
+              config, o.fleet, common.context(), pipelines(common), options, progress);
+    } finally {
+      progress.end();
+    }
     if (json) {
       out.println(Json.write(r.toJson()));
     } else {
@@ -115,8 +146,8 @@ final class FleetCli {
       j.put("targets", rows.stream().map(FleetStatus.Row::toJson).toList());
       out.println(Json.write(j));
     } else {
-      String fmt = "%-24s %-10s %-8s %7s  %-44s %s%n";
-      out.printf(fmt, "TARGET", "WAVE", "STATE", "PENDING", "LAST DEPLOY", "LOCK");
+      String fmt = "%-24s %-10s %-9s %7s  %-9s %-12s %-52s %s%n";
+      out.printf(fmt, "TARGET", "WAVE", "STATE", "PENDING", "VERSION", "DRIFT", "LAST RUN", "LOCK");
       for (FleetStatus.Row r : rows) {
         out.printf(
             fmt,
@@ -124,9 +155,14 @@ final class FleetCli {
             r.wave(),
             r.state(),
             r.pending(),
-            r.lastDeploy().orElse("-"),
+            r.version().orElse("-"),
+            r.drift().map(d -> d.shown()).orElse("-"),
+            r.lastRun().orElse("-"),
             r.lockHolder().orElse("-"));
         r.problem().ifPresent(p -> out.println("    " + p.replace("\n", "\n    ")));
+        r.drift()
+            .filter(d -> d.state().equals("drifted"))
+            .ifPresent(d -> out.println("    drift: " + d.detail()));
       }
       long ok = rows.stream().filter(r -> r.state().equals("ok")).count();
       out.println(rows.size() + " target(s): " + ok + " ok, " + (rows.size() - ok) + " not");
@@ -160,13 +196,16 @@ final class FleetCli {
     return Main.OK;
   }
 
-  /** Rollout progress as plain lines (CI logs and terminals alike): one per target. */
-  static final class Lines implements FleetRollout.Listener {
-    private final PrintWriter err;
+  /** Rollout progress as plain lines (CI logs): one per target as it ends. */
+  static class Lines implements FleetRollout.Listener {
+    final PrintWriter err;
 
     Lines(PrintWriter err) {
       this.err = err;
     }
+
+    /** The rollout is over (clears a live line). */
+    void end() {}
 
     @Override
     public synchronized void wave(String wave, int targets) {
@@ -191,6 +230,89 @@ final class FleetCli {
     @Override
     public synchronized void halted(String why) {
       err.println("==> halted: " + why);
+      err.flush();
+    }
+  }
+
+  /**
+   * Rollout progress on a terminal: one line, redrawn as targets start and end (how many are done,
+   * running, and in which state), with a line of its own for each target that is refused or fails.
+   */
+  static final class Live extends Lines {
+    private final long started = System.nanoTime();
+    private final java.util.Map<FleetRollout.State, Integer> ended =
+        new java.util.EnumMap<>(FleetRollout.State.class);
+    private int running;
+    private int done;
+    private int total;
+    private String wave = "";
+    private long drawn;
+
+    Live(PrintWriter err) {
+      super(err);
+    }
+
+    @Override
+    public synchronized void wave(String wave, int targets) {
+      clear();
+      super.wave(wave, targets);
+      this.wave = wave;
+      draw(true);
+    }
+
+    @Override
+    public synchronized void started(String targetId) {
+      running++;
+      draw(false);
+    }
+
+    @Override
+    public synchronized void finished(FleetRollout.TargetResult r, int done, int total) {
+      running = Math.max(0, running - 1);
+      this.done = done;
+      this.total = total;
+      ended.merge(r.state(), 1, Integer::sum);
+      if (r.state().failure()) {
+        clear();
+        super.finished(r, done, total);
+      }
+      draw(r.state().failure() || done == total);
+    }
+
+    @Override
+    public synchronized void halted(String why) {
+      clear();
+      super.halted(why);
+    }
+
+    @Override
+    synchronized void end() {
+      clear();
+    }
+
+    private void clear() {
+      err.print("\r\033[K");
+      err.flush();
+    }
+
+    /** At most ten redraws a second, unless {@code now}. */
+    private void draw(boolean now) {
+      long t = System.nanoTime();
+      if (!now && t - drawn < 100_000_000L) {
+        return;
+      }
+      drawn = t;
+      StringBuilder sb = new StringBuilder("\r\033[K");
+      sb.append('[').append(done).append('/').append(total == 0 ? "?" : total).append("] ");
+      sb.append("wave '").append(wave).append("': ").append(running).append(" running");
+      for (FleetRollout.State s : FleetRollout.State.values()) {
+        int n = ended.getOrDefault(s, 0);
+        if (n > 0) {
+          sb.append(", ").append(n).append(' ').append(s.label());
+        }
+      }
+      sb.append(" (").append((t - started) / 1_000_000_000L).append(" s)");
+      err.print(sb);
       err.flush();
     }
   }

@@ -14,7 +14,8 @@ final class FleetOptions {
   @Option(
       names = "--parallel",
       paramLabel = "N",
-      description = "targets at once (1-64; default: the fleet's 'parallel', else 4)")
+      description =
+          "targets at once (1-64; default: the fleet's 'parallel', else four per core, 4 to 16)")
   Integer parallel;
 
   @Option(

@@ -74,9 +74,21 @@ class FleetCliIT {
     Cli.Result status = Cli.run(dir, ci, "status", "--fleet", "shop");
     assertThat(status.exit()).as(status.toString()).isZero();
     assertThat(status.out()).contains("4 target(s): 4 ok, 0 not");
+    assertThat(status.out())
+        .containsPattern(
+            "TARGET\\s+WAVE\\s+STATE\\s+PENDING\\s+VERSION\\s+DRIFT\\s+LAST RUN\\s+LOCK");
     for (String id : ids) {
-      assertThat(status.out()).containsPattern(id + "\\s+\\w+\\s+ok\\s+0");
+      assertThat(status.out())
+          .containsPattern(
+              id + "\\s+\\w+\\s+ok\\s+0\\s+1\\s+none\\s+run-[0-9a-f]+ deployed at \\S+\\s+-");
     }
+    Cli.Result statusJson = Cli.run(dir, ci, "status", "--fleet", "shop", "--format", "json");
+    assertThat(statusJson.exit()).as(statusJson.toString()).isZero();
+    assertThat(statusJson.out())
+        .contains("\"version\" : \"1\"")
+        .contains("\"state\" : \"none\"")
+        .contains("\"lock_holder\" : null")
+        .contains("\"last_run\" : \"run-");
 
     Cli.Result matrix =
         Cli.run(dir, env, "fleet", "matrix", "shop", "--wave", "rest", "--shards", "2");

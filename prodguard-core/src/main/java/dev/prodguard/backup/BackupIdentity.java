@@ -44,18 +44,29 @@ final class BackupIdentity {
         target.dialect().dumpTool().expectedTables(control));
   }
 
-  /** Refuses (G9) unless {@code reader}, fed the dump {@code file}, shows this database. */
+  /**
+   * Refuses (G9) unless {@code reader}, fed the dump {@code file}, shows this database.
+   *
+   * @param alreadyRun the output of commands the backup ran on this same file already (its
+   *     table-of-contents check, which exited 0), by command: not run a second time
+   */
   void require(
       Target target,
       DumpTool tool,
       DumpContents.Reader reader,
       Optional<Path> binDir,
       Path file,
-      String toolName)
+      String toolName,
+      Map<List<String>, String> alreadyRun)
       throws IOException, InterruptedException {
     String what = "back up '" + target.name() + "'";
     List<List<String>> commands = reader.commands(binDir, file);
     for (int i = 0; i < commands.size(); i++) {
+      String known = alreadyRun.get(commands.get(i));
+      if (known != null) {
+        reader.output(i, known);
+        continue;
+      }
       ToolProcess.Result r =
           ToolProcess.run(
               commands.get(i), Map.of(), tool.clearedVariablePrefixes(), Optional.empty(), 600);

@@ -128,11 +128,18 @@ public final class BackupRunner {
         sourceCounts = counts(snapshotConnection, tool);
         snapshotConnection.rollback();
       }
-      checkDump(tool, partial);
+      Map<List<String>, String> listed = checkDump(tool, partial);
       if (identity.isPresent()) {
         identity
             .get()
-            .require(target, tool, contents, binDir, partial, tool.versionCommand(binDir).get(0));
+            .require(
+                target,
+                tool,
+                contents,
+                binDir,
+                partial,
+                tool.versionCommand(binDir).get(0),
+                listed);
       }
       try {
         move(partial, file);
@@ -239,18 +246,53 @@ public final class BackupRunner {
     return new Dumped(size, HexFormat.of().formatHex(md.digest()), tables.get());
   }
 
+  /**
+   * What {@code --version} printed, per tool binary (its path, size and modification time) in this
+   * process: a fleet backs up hundreds of databases with the same pg_dump, and each backup still
+   * compares that version with its own server's.
+   */
+  private static final Map<String, ToolProcess.Result> VERSIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Optional<String> binaryKey(List<String> cmd) {
+    try {
+      Path bin = Path.of(cmd.get(0));
+      if (!bin.isAbsolute() || !Files.isRegularFile(bin)) {
+        return Optional.empty();
+      }
+      Path real = bin.toRealPath();
+      return Optional.of(
+          String.join("\u0000", cmd)
+              + "\u0000"
+              + real
+              + "\u0000"
+              + Files.size(real)
+              + "\u0000"
+              + Files.getLastModifiedTime(real).toMillis());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   private void checkClient(Connection control, DumpTool tool)
       throws SQLException, InterruptedException {
     List<String> cmd = tool.versionCommand(binDir);
     ToolProcess.Result version;
+    Optional<String> key = binaryKey(cmd);
     try {
+      ToolProcess.Result known = key.map(VERSIONS::get).orElse(null);
       version =
-          ToolProcess.run(
-              cmd,
-              tool.processEnvironment(target.url()),
-              tool.clearedVariablePrefixes(),
-              Optional.empty(),
-              60);
+          known != null
+              ? known
+              : ToolProcess.run(
+                  cmd,
+                  tool.processEnvironment(target.url()),
+                  tool.clearedVariablePrefixes(),
+                  Optional.empty(),
+                  60);
+      if (known == null && version.exit() == 0 && key.isPresent()) {
+        VERSIONS.put(key.get(), version);
+      }
     } catch (IOException e) {
       throw new GuardRefusal(
           Guarantee.G9,
@@ -277,10 +319,15 @@ public final class BackupRunner {
     }
   }
 
-  /** The table of contents must be readable, or the completion marker present. */
-  private void checkDump(DumpTool tool, Path file) throws IOException, InterruptedException {
+  /**
+   * The table of contents must be readable, or the completion marker present. Returns the output of
+   * the tool's table-of-contents command, by command, for the checks that read it again.
+   */
+  private Map<List<String>, String> checkDump(DumpTool tool, Path file)
+      throws IOException, InterruptedException {
     String what = "back up '" + target.name() + "'";
     List<String> list = tool.listCommand(binDir, file);
+    Map<List<String>, String> listed = new java.util.HashMap<>();
     if (!list.isEmpty()) {
       ToolProcess.Result r =
           ToolProcess.run(list, Map.of(), tool.clearedVariablePrefixes(), Optional.empty(), 600);
@@ -296,6 +343,7 @@ public final class BackupRunner {
                 + r.stderrTail(),
             "run the backup again; check free disk space in the backup directory");
       }
+      listed.put(list, r.stdout());
     }
     Optional<String> marker = tool.completionMarker();
     if (marker.isPresent()) {
@@ -310,6 +358,7 @@ public final class BackupRunner {
             "run the backup again; check free disk space in the backup directory");
       }
     }
+    return listed;
   }
 
   private static String tail(Path file, int bytes) throws IOException {

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param waves {@code waves:} the rollout order; a target names its wave, default the last one
  * @param failureThreshold {@code failure-threshold:} how many targets may fail before the rollout
  *     halts (default 0: the first failure halts it after the targets already running end)
- * @param parallel {@code parallel:} targets promoted at once (default 4; {@code --parallel} wins)
+ * @param parallel {@code parallel:} targets promoted at once (default four per core, 4 to 16,
+ *     {@link FleetConfigLoader#defaultParallel}; {@code --parallel} wins)
  * @param targets the static {@code targets:} list (may be empty when {@code catalog:} is set)
  * @param catalog {@code catalog:} where the dynamic targets are read, when set
  */

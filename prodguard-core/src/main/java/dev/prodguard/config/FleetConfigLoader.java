@@ -105,7 +105,7 @@ final class FleetConfigLoader {
           new FleetConfig.Threshold(
               Integer.parseInt(matcher.group(1)), !matcher.group(2).isEmpty());
     }
-    int parallel = m.integer("parallel").map(Long::intValue).orElse(4);
+    int parallel = m.integer("parallel").map(Long::intValue).orElse(defaultParallel());
     if (parallel < 1 || parallel > MAX_PARALLEL) {
       throw m.error("parallel", "parallel must be between 1 and " + MAX_PARALLEL);
     }
@@ -208,5 +208,14 @@ final class FleetConfigLoader {
     m.finish("id", "url", "deploy-url", "fingerprint", "wave");
     return new FleetConfig.Target(
         id.value(), url, deployUrl, fingerprint, wave, m.file(), id.line());
+  }
+
+  /**
+   * Targets promoted at once when neither {@code parallel:} nor {@code --parallel} says: a target's
+   * promote mostly waits (for its server, for pg_dump), so four per core, at least 4 and at most 16
+   * (each target holds a few connections to its server and one dump process).
+   */
+  public static int defaultParallel() {
+    return Math.max(4, Math.min(16, 4 * Runtime.getRuntime().availableProcessors()));
   }
 }

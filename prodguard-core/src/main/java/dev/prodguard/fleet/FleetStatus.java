@@ -6,7 +6,7 @@ import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Redactor;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.pipeline.Results;
-import dev.prodguard.pipeline.Run;
+import dev.prodguard.pipeline.RunStatus;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,10 +27,16 @@ public final class FleetStatus {
   /**
    * One target's row.
    *
-   * @param state {@code ok} (nothing pending), {@code pending} or {@code error}
+   * @param state {@code ok} (nothing pending), {@code pending}, {@code deploying} (a run's promote,
+   *     backup or deploy holds the deploy lock), {@code locked} (another session holds it: a drift
+   *     accept, a step that is starting), {@code failed} (pending, and its newest run failed) or
+   *     {@code error} (unreadable, or what is applied does not match the files)
    * @param pending migrations pending on it
+   * @param version the newest migration version applied
+   * @param lastRun the newest run, whatever its status: id, status and when
    * @param lastDeploy the newest deployed run and when it finished
-   * @param lockHolder the run holding the deploy lock (G8), when one does
+   * @param drift the schema against the one the last deploy left ({@link Results.Drift})
+   * @param lockHolder the run holding the deploy lock (G8), or its session, when one does
    * @param problem why the target could not be read, or its validation problems
    */
   public record Row(
@@ -38,7 +44,10 @@ public final class FleetStatus {
       String wave,
       String state,
       int pending,
+      Optional<String> version,
+      Optional<String> lastRun,
       Optional<String> lastDeploy,
+      Optional<Results.Drift> drift,
       Optional<String> lockHolder,
       Optional<String> problem) {
     public Map<String, Object> toJson() {
@@ -47,7 +56,10 @@ public final class FleetStatus {
       j.put("wave", wave);
       j.put("state", state);
       j.put("pending", pending);
+      j.put("version", version.orElse(null));
+      j.put("last_run", lastRun.orElse(null));
       j.put("last_deploy", lastDeploy.orElse(null));
+      j.put("drift", drift.map(Results.Drift::toJson).orElse(null));
       j.put("lock_holder", lockHolder.orElse(null));
       j.put("problem", problem.orElse(null));
       return j;
@@ -111,13 +123,54 @@ public final class FleetStatus {
                           + r.migrationCount()
                           + " migration(s))");
       Optional<String> lock =
-          s.lockHolderRun().map(Run::id).or(() -> s.lockHolderSession().map(x -> "session " + x));
+          s.lockHolderRun()
+              .map(
+                  r ->
+                      r.id()
+                          + " ("
+                          + r.status().db()
+                          + ", session "
+                          + s.lockHolderSession().orElse("?")
+                          + ")")
+              .or(() -> s.lockHolderSession().map(x -> "session " + x));
+      Optional<String> lastRun =
+          s.lastRun()
+              .map(
+                  r ->
+                      r.id()
+                          + " "
+                          + r.status().db()
+                          + " at "
+                          + r.finishedAt().orElse(r.createdAt()));
       Optional<String> problem =
           s.validationProblems().isEmpty()
               ? Optional.empty()
               : Optional.of(String.join("; ", s.validationProblems()));
-      String state = problem.isPresent() ? "error" : s.pending().isEmpty() ? "ok" : "pending";
-      return new Row(t.id(), t.wave(), state, s.pending().size(), last, lock, problem);
+      String state =
+          problem.isPresent()
+              ? "error"
+              : s.lockHolderRun().isPresent()
+                  ? "deploying"
+                  : s.lockHolderSession().isPresent()
+                      ? "locked"
+                      : s.drift().state().equals("drifted")
+                          ? "drifted"
+                          : s.pending().isEmpty()
+                              ? "ok"
+                              : s.lastRun().filter(r -> r.status() == RunStatus.FAILED).isPresent()
+                                  ? "failed"
+                                  : "pending";
+      return new Row(
+          t.id(),
+          t.wave(),
+          state,
+          s.pending().size(),
+          s.version(),
+          lastRun,
+          last,
+          Optional.of(s.drift()),
+          lock,
+          problem);
     } catch (GuardRefusal e) {
       return error(t, e.guarantee() + ": " + e.why());
     } catch (Exception e) {
@@ -131,6 +184,9 @@ public final class FleetStatus {
         t.wave(),
         "error",
         0,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.of(Redactor.redact(why)));

@@ -61,22 +61,30 @@ public interface MigrationEngine {
   List<PendingMigration> pending(MigrationFiles files, DataSource dataSource);
 
   /**
-   * {@link #validate} and {@link #pending} of one reading of the target's history: an engine that
-   * can answer both from one look at the files and the history overrides this (Flyway: one
-   * configured instance, one {@code info()}), the default asks twice. The pending migrations are
-   * asked for only after the problems came out empty.
+   * {@link #validate} and, when it finds nothing, {@link #pending}, read together where the engine
+   * can (one set of reads of the target's history instead of two).
    */
-  default Inspection inspect(MigrationFiles files, DataSource dataSource) {
-    return new Inspection(validate(files, dataSource), () -> pending(files, dataSource));
+  default Validated validateAndPending(MigrationFiles files, DataSource dataSource) {
+    List<String> problems = validate(files, dataSource);
+    return new Validated(problems, problems.isEmpty() ? pending(files, dataSource) : List.of());
   }
 
   /**
-   * {@link #inspect}'s answer.
-   *
-   * @param pending {@link #pending}; only meaningful while {@code problems} is empty
+   * @param problems what {@link #validate} reports; empty when what is applied matches the files
+   * @param pending the pending set; empty when there are problems
+   * @param version the newest version applied to the target, when the engine tells it
    */
-  record Inspection(
-      List<String> problems, java.util.function.Supplier<List<PendingMigration>> pending) {}
+  record Validated(
+      List<String> problems, List<PendingMigration> pending, Optional<String> version) {
+    public Validated {
+      problems = List.copyOf(problems);
+      pending = List.copyOf(pending);
+    }
+
+    public Validated(List<String> problems, List<PendingMigration> pending) {
+      this(problems, pending, Optional.empty());
+    }
+  }
 
   /**
    * The engine's schema history table, in the schema prodguard's objects live in (Flyway: {@code

@@ -45,8 +45,8 @@ final class BackupStep {
       throws SQLException, IOException, InterruptedException {
     String what = "backup " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config, context.env());
-    try (Target.Checked control = target.open()) {
+    MigrationFiles files = s.files();
+    try (StepContext.Control control = s.control(target)) {
       Connection c = control.connection();
       try {
         Results.Backup b = backupOn(target, files, c, env, what, runId);

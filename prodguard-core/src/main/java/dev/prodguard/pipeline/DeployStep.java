@@ -59,9 +59,9 @@ final class DeployStep {
   Results.Deploy deploy(String env, Optional<String> runId) throws SQLException {
     String what = "deploy " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config, context.env());
+    MigrationFiles files = s.files();
     boolean fastPath = !target.environment().isProtected() && runId.isEmpty();
-    try (Target.Checked control = target.open()) {
+    try (StepContext.Control control = s.control(target)) {
       Connection c = control.connection();
       try {
         Results.Deploy r = deployOn(target, files, c, env, what, runId, fastPath);
@@ -199,6 +199,11 @@ final class DeployStep {
             config.pipeline().lockWaitTimeout(),
             config.pipeline().sessions());
     Leftovers leftovers = new Leftovers(target, engine, config.pipeline().lockWaitTimeout());
+    // The engine's connections for this run (each prepared, checked and registered when opened)
+    // are reused between its own steps (Flyway's baseline of a prodguard-only schema, its migrate,
+    // retries after a lock timeout, the history table's guard) instead of one new registered
+    // session per step; after a failure they are closed, and the clean-up opens its own.
+    PromoteSession.Reusing engineSessions = new PromoteSession.Reusing(ds);
     try {
       registrar.begin(control, approval);
       Optional<InvalidIndexes.Baseline> baseline =
@@ -208,7 +213,8 @@ final class DeployStep {
       DeployWatchdog watchdog;
       try {
         watchdog =
-            DeployWatchdog.start(target, ds, set, config.pipeline().lockWaitTimeout(), progress);
+            DeployWatchdog.start(
+                target, ds, set, config.pipeline().lockWaitTimeout(), progress, s.reading(target));
       } catch (SQLException e) {
         throw fail(
             store,
@@ -225,13 +231,14 @@ final class DeployStep {
             retrying(target, run, control)
                 .migrate(
                     files,
-                    ds,
+                    engineSessions,
                     shown,
                     shown,
                     script ->
                         set.pending().stream()
                             .anyMatch(p -> p.file().relativePath().equals(script)));
       } catch (MigrationEngine.MigrationFailure e) {
+        engineSessions.closeIdle();
         watchdog.close();
         List<MigrationEngine.Applied> ours =
             e.applied().stream()
@@ -252,6 +259,7 @@ final class DeployStep {
         }
         throw fail(store, run, e.getMessage() + guardNote, state, receipt, e);
       } catch (RuntimeException e) {
+        engineSessions.closeIdle();
         watchdog.close();
         throw fail(
             store,
@@ -264,7 +272,7 @@ final class DeployStep {
         watchdog.close();
       }
       try {
-        guardHistory(target, ds);
+        guardHistory(target, engineSessions);
       } catch (SQLException | RuntimeException e) {
         throw fail(
             store,
@@ -288,6 +296,7 @@ final class DeployStep {
       return new Results.Deploy(
           run.environment(), store.find(run.id()), report.applied(), Optional.of(receipt));
     } finally {
+      engineSessions.closeIdle();
       // the schema this deploy left, also after a failure: its own changes are never drift
       new DriftStep(s).recordAfterDeploy(control, target, run);
       try {
@@ -326,7 +335,7 @@ final class DeployStep {
    * through a connection of this deploy: a registered session, which PostgreSQL's DDL guard lets
    * pass. Nothing when the guard is already in place (one query).
    */
-  private void guardHistory(Target target, TargetDataSource ds) throws SQLException {
+  private void guardHistory(Target target, javax.sql.DataSource ds) throws SQLException {
     Optional<String> table = engine.historyTable();
     if (!target.environment().isProtected() || table.isEmpty()) {
       return;

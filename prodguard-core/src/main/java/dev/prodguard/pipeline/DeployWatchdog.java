@@ -91,7 +91,22 @@ final class DeployWatchdog implements AutoCloseable {
   static DeployWatchdog start(
       Target target, TargetDataSource deploy, MigrationSet set, Duration bound, Progress progress)
       throws SQLException {
-    Connection c = target.connect();
+    return start(target, deploy, set, bound, progress, TargetDataSource.reading(target));
+  }
+
+  /**
+   * {@link #start(Target, TargetDataSource, MigrationSet, Duration, Progress)}, watching on a
+   * checked connection of {@code watcher} (a promote's reading connection).
+   */
+  static DeployWatchdog start(
+      Target target,
+      TargetDataSource deploy,
+      MigrationSet set,
+      Duration bound,
+      Progress progress,
+      javax.sql.DataSource watcher)
+      throws SQLException {
+    Connection c = watcher.getConnection();
     try {
       c.setAutoCommit(true);
       DeployWatchdog w =

@@ -59,8 +59,8 @@ final class DriftStep {
   }
 
   /** A failed run of this environment whose deploy started after {@code reference} was taken. */
-  private static Optional<Run> diedSince(
-      Connection c, Target target, SchemaDigests.Recorded reference) throws SQLException {
+  static Optional<Run> diedSince(Connection c, Target target, SchemaDigests.Recorded reference)
+      throws SQLException {
     for (Run r : new RunStore(c, target.dialect()).withStatus(RunStatus.FAILED)) {
       if (r.environment().equals(target.name())
           && r.deployStartedAt().isPresent()

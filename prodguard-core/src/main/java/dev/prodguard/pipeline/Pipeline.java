@@ -6,6 +6,7 @@ import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class Pipeline {
   private SessionRegistrar registrar = SessionApprovals.INSTANCE;
   private Progress progress = Progress.NONE;
   private Optional<CiIdentity> verifiedCi = Optional.empty();
+  private Optional<MigrationFiles> snapshot = Optional.empty();
 
   public Pipeline(ProdguardConfig config, RunContext context, MigrationEngine engine) {
     this.config = Objects.requireNonNull(config);
@@ -60,6 +62,15 @@ public final class Pipeline {
     return this;
   }
 
+  /**
+   * The migration files every step of this pipeline uses, read and hashed once by the caller (a
+   * fleet rollout reads them once for all its targets); otherwise each step reads them.
+   */
+  public Pipeline files(MigrationFiles files) {
+    this.snapshot = Optional.of(files);
+    return this;
+  }
+
   private MigrationEngine reviewing;
 
   /**
@@ -70,12 +81,12 @@ public final class Pipeline {
     return steps(Optional.empty());
   }
 
-  private StepContext steps(Optional<String> promoteLock) {
+  private StepContext steps(Optional<PromoteSession> promote) {
     if (reviewing == null) {
       reviewing = engine.reviewing(HistoryEntries.of(config));
     }
     return new StepContext(
-        config, context, reviewing, analyzer, registrar, progress, verifiedCi, promoteLock);
+        config, context, reviewing, analyzer, registrar, progress, verifiedCi, promote, snapshot);
   }
 
   public Results.Verify verify(String env) throws SQLException {
@@ -100,19 +111,28 @@ public final class Pipeline {
       throws SQLException, IOException, InterruptedException {
     StepContext s = steps();
     String what = "promote " + env;
-    Target target = Target.prepare(config, env, context, Target.Access.MUTATE, what);
-    try (Target.Checked lock = target.open()) {
-      String session = new PipelineGuards(s).promoteLock(lock.connection(), target, env, what);
-      StepContext held = steps(Optional.of(session));
-      Results.Verify v = new VerifyStep(held).verify(env);
-      if (v.upToDate()) {
-        return new Results.Promote(v, Optional.empty(), Optional.empty());
-      }
-      Optional<String> id = Optional.of(v.run().orElseThrow().id());
-      Results.Backup b = new BackupStep(held).backup(env, id);
-      Results.Deploy d = new DeployStep(held).deploy(env, id);
-      return new Results.Promote(v, Optional.of(b), Optional.of(d));
+    Target target = s.prepare(env, Target.Access.MUTATE, what);
+    try (Target.Checked lock = target.open();
+        PromoteSession.Reusing reading =
+            new PromoteSession.Reusing(TargetDataSource.reading(target))) {
+      // the second connection of the session probe (G8) is the first reading connection
+      String session =
+          new PipelineGuards(s).promoteLock(lock.connection(), target, env, what, reading);
+      PromoteSession shared = new PromoteSession(lock.connection(), session, reading);
+      return promoteHolding(env, steps(Optional.of(shared)));
     }
+  }
+
+  private static Results.Promote promoteHolding(String env, StepContext held)
+      throws SQLException, IOException, InterruptedException {
+    Results.Verify v = new VerifyStep(held).verify(env);
+    if (v.upToDate()) {
+      return new Results.Promote(v, Optional.empty(), Optional.empty());
+    }
+    Optional<String> id = Optional.of(v.run().orElseThrow().id());
+    Results.Backup b = new BackupStep(held).backup(env, id);
+    Results.Deploy d = new DeployStep(held).deploy(env, id);
+    return new Results.Promote(v, Optional.of(b), Optional.of(d));
   }
 
   /** {@code drift show ENV}: the schema now against the last deploy's, read-only (G7). */

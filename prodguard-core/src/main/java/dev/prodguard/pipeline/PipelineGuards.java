@@ -51,12 +51,16 @@ final class PipelineGuards {
    * applies anything (validateOnMigrate), and the set hash already binds every pending byte.
    */
   MigrationSet currentSet(Target target, MigrationFiles files, String what, boolean validate) {
-    DataSource reading = TargetDataSource.reading(target);
+    DataSource reading = s.reading(target);
     if (validate) {
       refuseNamesTheEngineRefuses(target, files, what);
     }
-    MigrationEngine.Inspection inspection = validate ? engine.inspect(files, reading) : null;
-    List<String> problems = validate ? inspection.problems() : List.of();
+    // validation and the pending set from one read of the target's history where the engine can
+    MigrationEngine.Validated read =
+        validate
+            ? engine.validateAndPending(files, reading)
+            : new MigrationEngine.Validated(List.of(), engine.pending(files, reading));
+    List<String> problems = read.problems();
     if (!problems.isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G7,
@@ -82,9 +86,7 @@ final class PipelineGuards {
               + " one version in one state of this history, like an exception)");
     }
     return MigrationSet.of(
-        validate ? inspection.pending().get() : engine.pending(files, reading),
-        engine.discover(files, target.dialect().kind()).callbacks(),
-        files);
+        read.pending(), engine.discover(files, target.dialect().kind()).callbacks(), files);
   }
 
   /**
@@ -552,12 +554,21 @@ final class PipelineGuards {
    * dev.prodguard.support.DeploySessions#sessionNotKept}); refused naming the pooler and the fix.
    */
   void requireSessionKept(Target target, Connection c, String what) throws SQLException {
+    requireSessionKept(target, c, what, TargetDataSource.reading(target));
+  }
+
+  /**
+   * {@link #requireSessionKept(Target, Connection, String)}, the second connection from {@code
+   * probe}.
+   */
+  void requireSessionKept(Target target, Connection c, String what, DataSource probe)
+      throws SQLException {
     if (s.promoteLock.isPresent() || !c.getAutoCommit()) {
       // promote probed once before its lock; a connection in a transaction cannot tell
       return;
     }
     Optional<String> seen;
-    try (Connection b = target.connect()) {
+    try (Connection b = probe.getConnection()) {
       seen = target.dialect().sessionNotKept(c, b);
     }
     if (seen.isPresent()) {
@@ -588,10 +599,11 @@ final class PipelineGuards {
    * takes the lock between its steps; returns the session that holds it. Refused, and audited,
    * naming the run of whoever holds it.
    */
-  String promoteLock(Connection c, Target target, String env, String what) throws SQLException {
+  String promoteLock(Connection c, Target target, String env, String what, DataSource probe)
+      throws SQLException {
     DatabaseSupport d = target.dialect();
     try {
-      requireSessionKept(target, c, what);
+      requireSessionKept(target, c, what, probe);
       dev.prodguard.guard.PipelineSchema.ensure(c, d);
       RunStore store = new RunStore(c, d);
       reapStale(c, d, store);

@@ -123,7 +123,10 @@ public final class Results {
       List<Run> markedFailed,
       List<LeftoverIndex> invalidIndexes,
       GuardStatus guards,
-      Instant now) {
+      Instant now,
+      Optional<String> version,
+      Optional<Run> lastRun,
+      Drift drift) {
     public Map<String, Object> toJson() {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("command", "status");
@@ -148,7 +151,44 @@ public final class Results {
       j.put("marked_failed", markedFailed.stream().map(Run::id).toList());
       j.put("invalid_indexes", invalidIndexes.stream().map(LeftoverIndex::toJson).toList());
       j.put("guards", guards.toJson());
+      j.put("version", version.orElse(null));
+      j.put("last_run", lastRun.map(Results::runJson).orElse(null));
+      j.put("drift", drift.toJson());
       return j;
+    }
+  }
+
+  /**
+   * The schema against the one the last deploy left (or the last accepted drift), as status reads
+   * it (docs/drift.md); verify refuses on {@code drifted}.
+   *
+   * @param state {@code none}, {@code drifted}, {@code no_reference} (no deploy recorded a schema
+   *     yet), {@code unsettled} (a deploy died after the reference was taken: the next deploy
+   *     records the schema), {@code not_checked} (see {@code detail})
+   * @param changes objects that differ, when drifted
+   * @param detail the reference, or why drift was not checked
+   */
+  public record Drift(String state, int changes, String detail) {
+    public static Drift notChecked(String why) {
+      return new Drift("not_checked", 0, why);
+    }
+
+    /** One short word or phrase for a table cell. */
+    public String shown() {
+      return switch (state) {
+        case "drifted" -> changes + " change(s)";
+        case "no_reference" -> "no record";
+        case "not_checked" -> "not checked";
+        default -> state;
+      };
+    }
+
+    public Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("state", state);
+      m.put("changes", changes);
+      m.put("detail", detail);
+      return m;
     }
   }
 

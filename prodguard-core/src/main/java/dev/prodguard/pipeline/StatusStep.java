@@ -1,9 +1,11 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.GuardStatus;
+import dev.prodguard.guard.drift.DriftCheck;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.PendingMigration;
@@ -33,18 +35,21 @@ final class StatusStep {
 
   Results.Status status(String env) throws SQLException {
     Target target = Target.prepare(config, env, context, Target.Access.READ, "status " + env);
-    MigrationFiles files = MigrationFiles.read(config, context.env());
+    MigrationFiles files = s.files();
     try (Target.Checked control = target.open()) {
       Connection c = control.connection();
       DatabaseSupport d = target.dialect();
       DataSource reading = TargetDataSource.reading(target);
-      List<String> problems = new java.util.ArrayList<>(engine.validate(files, reading));
+      MigrationEngine.Validated read = engine.validateAndPending(files, reading);
+      List<String> problems = new java.util.ArrayList<>(read.problems());
       problems.addAll(HistoryEntries.unmatched(config, engine, target, files, reading));
-      List<PendingMigration> pending = engine.pending(files, reading);
+      List<PendingMigration> pending =
+          read.problems().isEmpty() ? read.pending() : engine.pending(files, reading);
       RunStore store = new RunStore(c, d);
       List<Run> reaped = List.of();
       List<Run> open = List.of();
       List<Run> last = List.of();
+      Optional<Run> lastRun = Optional.empty();
       Optional<Run> holderRun = Optional.empty();
       Optional<String> holder;
       if (store.exists()) {
@@ -52,8 +57,10 @@ final class StatusStep {
         holder = DeployLock.holder(c, d);
         holderRun = guards.holderRun(store, holder);
         open = store.open(env);
+        List<Run> recent = store.recent(env, 50);
+        lastRun = recent.stream().findFirst();
         last =
-            store.recent(env, 50).stream()
+            recent.stream()
                 .filter(
                     r ->
                         r.status() == RunStatus.DEPLOYED
@@ -82,7 +89,55 @@ final class StatusStep {
           reaped,
           invalid,
           guards,
-          s.now());
+          s.now(),
+          read.version(),
+          lastRun,
+          drift(c, target, env));
+    }
+  }
+
+  /**
+   * Drift as verify would judge it (docs/drift.md), read-only. MySQL/MariaDB show a schema by the
+   * reader's privileges: when deploys use another credential ({@code deploy-url}), the schema this
+   * credential sees cannot be compared with the one the deploy recorded, so drift is not checked
+   * here ({@code prodguard drift show ENV} from CI reads it with the deploy's credential).
+   */
+  private static Results.Drift drift(Connection c, Target target, String env) {
+    DatabaseSupport d = target.dialect();
+    if (target.environment().deployUrl().isPresent() && d.schemaGrants().isPresent()) {
+      return Results.Drift.notChecked(
+          "MySQL/MariaDB show the schema by the reader's privileges and '"
+              + env
+              + "' deploys with its deploy-url: prodguard drift show "
+              + env
+              + " (from CI) compares with the deploy's credential");
+    }
+    try {
+      DriftCheck.Outcome o = DriftCheck.check(c, d, env);
+      if (o.reference().isEmpty()) {
+        return new Results.Drift(
+            "no_reference", 0, "no deploy has recorded the schema of '" + env + "' yet");
+      }
+      Optional<Run> died = DriftStep.diedSince(c, target, o.reference().get());
+      if (died.isPresent()) {
+        return new Results.Drift(
+            "unsettled",
+            0,
+            "the deploy of run "
+                + died.get().id()
+                + " died before it recorded the schema it left; the next deploy records it");
+      }
+      String since = o.reference().get().describe();
+      return o.drifted()
+          ? new Results.Drift(
+              "drifted",
+              o.diff().changes().size(),
+              "changed outside the pipeline since " + since + ": prodguard drift show " + env)
+          : new Results.Drift("none", 0, "as left by " + since);
+    } catch (GuardRefusal e) {
+      return Results.Drift.notChecked(e.why());
+    } catch (SQLException | RuntimeException e) {
+      return Results.Drift.notChecked("cannot read: " + StepContext.describe(e));
     }
   }
 }

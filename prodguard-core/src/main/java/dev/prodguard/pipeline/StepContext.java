@@ -6,12 +6,16 @@ import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * What every step of the pipeline works with: prodguard.yml, the injected world ({@link
@@ -36,6 +40,17 @@ final class StepContext {
    */
   final Optional<String> promoteLock;
 
+  /**
+   * What one {@code promote} shares between its steps: the fingerprint-checked (G2) connection that
+   * holds the deploy lock, on which verify, backup and deploy do their own checks and records (as a
+   * single step does on the connection that takes the lock), and the reading connection the
+   * engine's validation and pending reads reuse; empty for a single step.
+   */
+  final Optional<PromoteSession> promote;
+
+  /** The migration files one process verifies, backs up and deploys (a fleet's snapshot). */
+  private final Optional<MigrationFiles> snapshot;
+
   StepContext(
       ProdguardConfig config,
       RunContext context,
@@ -44,7 +59,8 @@ final class StepContext {
       SessionRegistrar registrar,
       Progress progress,
       Optional<CiIdentity> verifiedCi,
-      Optional<String> promoteLock) {
+      Optional<PromoteSession> promote,
+      Optional<MigrationFiles> snapshot) {
     this.config = config;
     this.context = context;
     this.engine = engine;
@@ -52,7 +68,45 @@ final class StepContext {
     this.registrar = registrar;
     this.progress = progress;
     this.verifiedCi = verifiedCi;
-    this.promoteLock = promoteLock;
+    this.promote = promote;
+    this.promoteLock = promote.map(PromoteSession::lockSession);
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * The migration files: the process's snapshot when it was given one (every target of a fleet gets
+   * the same bytes, read and hashed once), else read now.
+   */
+  MigrationFiles files() {
+    return snapshot.orElseGet(() -> MigrationFiles.read(config, context.env()));
+  }
+
+  /**
+   * The control connection of a step on {@code target}: inside a promote, the promote's own
+   * (already checked, holding the deploy lock; the step does not close it), else a new checked one
+   * (G2).
+   */
+  Control control(Target target) throws SQLException {
+    if (promote.isPresent()) {
+      return new Control(promote.get().control(), false);
+    }
+    Target.Checked c = target.open();
+    return new Control(c.connection(), true);
+  }
+
+  /** Connections for the engine's reads (validation, pending set): checked (G2). */
+  DataSource reading(Target target) {
+    return promote.isPresent() ? promote.get().reading() : TargetDataSource.reading(target);
+  }
+
+  /** A step's control connection; closed at the end of the step only when the step opened it. */
+  record Control(Connection connection, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() throws SQLException {
+      if (owned) {
+        connection.close();
+      }
+    }
   }
 
   /** G1 (unless proven once for the process), the URL and G3 for {@code env}; see Target. */

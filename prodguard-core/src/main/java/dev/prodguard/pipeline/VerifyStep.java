@@ -44,9 +44,9 @@ final class VerifyStep {
   Results.Verify verify(String env) throws SQLException {
     String what = "verify " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = MigrationFiles.read(config, context.env());
+    MigrationFiles files = s.files();
     progress.step("verifying '" + env + "'");
-    try (Target.Checked control = target.open()) {
+    try (StepContext.Control control = s.control(target)) {
       Connection c = control.connection();
       try {
         Results.Verify v = verifyOn(target, files, c, env, what);

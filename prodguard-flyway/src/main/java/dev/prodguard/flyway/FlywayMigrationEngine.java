@@ -211,57 +211,58 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<String> validate(MigrationFiles files, DataSource dataSource) {
-    return inspect(files, dataSource).problems();
+    return validateAndPending(files, dataSource).problems();
   }
 
   /**
-   * One configured Flyway and one {@code info()} for both answers: the problems of its validation
-   * and the pending migrations of the same reading of the history (asked for only after the
-   * problems came out empty).
+   * {@link #validate} and {@link #pending} from one Flyway: its validation, then one read of its
+   * info for both the reviewed history's facts and the pending set (the pending set only when the
+   * validation found nothing: the caller refuses then).
    */
   @Override
-  public Inspection inspect(MigrationFiles files, DataSource dataSource) {
+  public Validated validateAndPending(MigrationFiles files, DataSource dataSource) {
     ValidateResult r;
-    MigrationInfo[] infos;
+    MigrationInfo[] all;
+    Optional<String> version;
     try {
       Flyway flyway = flyway(files, dataSource, true);
       r = flyway.validateWithResult();
-      infos = flyway.info().all();
+      org.flywaydb.core.api.MigrationInfoService info = flyway.info();
+      all = info.all();
+      version =
+          Optional.ofNullable(info.current()).map(MigrationInfo::getVersion).map(Object::toString);
     } catch (FlywayException e) {
-      return new Inspection(List.of(message(e)), List::of);
+      return new Validated(List.of(message(e)), List.of());
     }
-    return new Inspection(problems(r, ReviewedHistory.facts(infos)), () -> pending(files, infos));
-  }
-
-  private List<String> problems(ValidateResult r, List<HistoryFact> facts) {
+    List<HistoryFact> facts = ReviewedHistory.facts(all);
     // A baseline passes Flyway's validation, but the schema below it was not made by these files:
     // reviewed like the other irregular states.
     List<String> problems = new ArrayList<>(reviewed.unreviewedBaselines(facts));
-    if (r.validationSuccessful) {
-      return problems;
-    }
-    boolean anyInvalid = r.invalidMigrations != null && !r.invalidMigrations.isEmpty();
-    if (r.invalidMigrations != null) {
-      for (ValidateOutput o : r.invalidMigrations) {
-        if (reviewed.covers(o.version, facts)) {
-          continue; // a reviewed entry of the contract, exactly this version in this state
+    if (!r.validationSuccessful) {
+      boolean anyInvalid = r.invalidMigrations != null && !r.invalidMigrations.isEmpty();
+      if (r.invalidMigrations != null) {
+        for (ValidateOutput o : r.invalidMigrations) {
+          if (reviewed.covers(o.version, facts)) {
+            continue; // a reviewed entry of the contract, exactly this version in this state
+          }
+          String label =
+              (o.version == null || o.version.isEmpty() ? "R" : "V" + o.version)
+                  + " "
+                  + o.description;
+          problems.add(
+              label
+                  + ": "
+                  + (o.errorDetails == null
+                      ? "invalid"
+                      : withoutLooseningHints(o.errorDetails.errorMessage).strip()));
         }
-        String label =
-            (o.version == null || o.version.isEmpty() ? "R" : "V" + o.version)
-                + " "
-                + o.description;
+      }
+      if (!anyInvalid && problems.isEmpty()) {
         problems.add(
-            label
-                + ": "
-                + (o.errorDetails == null
-                    ? "invalid"
-                    : withoutLooseningHints(o.errorDetails.errorMessage).strip()));
+            r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
       }
     }
-    if (!anyInvalid && problems.isEmpty()) {
-      problems.add(r.errorDetails == null ? r.getAllErrorMessages() : r.errorDetails.errorMessage);
-    }
-    return problems;
+    return new Validated(problems, problems.isEmpty() ? pending(files, all) : List.of(), version);
   }
 
   @Override
@@ -269,9 +270,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return pending(files, flyway(files, dataSource, true).info().all());
   }
 
-  private static List<PendingMigration> pending(MigrationFiles files, MigrationInfo[] infos) {
+  private static List<PendingMigration> pending(MigrationFiles files, MigrationInfo[] all) {
     List<PendingMigration> out = new ArrayList<>();
-    for (MigrationInfo info : infos) {
+    for (MigrationInfo info : all) {
       if (!PENDING.contains(info.getState())) {
         continue;
       }

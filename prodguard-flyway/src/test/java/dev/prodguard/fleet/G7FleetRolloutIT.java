@@ -170,6 +170,100 @@ class G7FleetRolloutIT {
     for (String id : f.ids) {
       assertThat(f.applied(id)).as(id).containsExactly("1");
     }
+    // under the role split status reads with the url's credential, which sees the schema by its
+    // privileges: drift is not judged with it (drift show from CI uses the deploy's credential)
+    for (FleetStatus.Row row :
+        FleetStatus.status(f.config(), "shop", f.ci(), f.pipelines(), 4, Shard.ALL)) {
+      assertThat(row.version()).as(row.id()).contains("1");
+      assertThat(row.drift().orElseThrow().state()).as(row.id()).isEqualTo("not_checked");
+      assertThat(row.drift().orElseThrow().detail()).contains("drift show " + row.id());
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "status --fleet on PostgreSQL: each target's version, last run, drift made outside the"
+          + " pipeline and the deploy lock's holder")
+  void statusColumnsPostgres() throws Exception {
+    statusColumns(DatabaseKind.POSTGRESQL, true);
+  }
+
+  @Test
+  @DisplayName(
+      "status --fleet on MariaDB: each target's version, last run, drift made outside the"
+          + " pipeline and the deploy lock's holder")
+  void statusColumnsMariaDb() throws Exception {
+    // protected MariaDB needs the role split, whose url credential cannot judge drift (below)
+    statusColumns(DatabaseKind.MARIADB, false);
+  }
+
+  private void statusColumns(DatabaseKind kind, boolean isProtected) throws Exception {
+    Fleet f = fleet(kind, 4, false);
+    f.isProtected = isProtected;
+    f.fingerprintAll();
+    migrations(
+        "V1__items.sql",
+        "CREATE TABLE items (id int PRIMARY KEY, name varchar(50));\n",
+        "V2__note.sql",
+        "ALTER TABLE items ADD COLUMN note varchar(20);\n");
+    f.writeConfig(0, 4, List.of());
+    FleetRollout.Report r = f.promote(Shard.ALL);
+    assertThat(r.complete()).as(r.toJson().toString()).isTrue();
+    // t01: a hot-fix by hand (on PostgreSQL past the DDL guard, as a superuser can)
+    f.db("t01").execute("CREATE TABLE hotfix (id int PRIMARY KEY)");
+    // t02: another session holds t02's deploy lock (G8)
+    dev.prodguard.support.DatabaseSupport d = dev.prodguard.support.DatabaseSupport.of(kind);
+    try (Connection holder = f.db("t02").connect();
+        Statement st = holder.createStatement()) {
+      try (ResultSet rs = st.executeQuery(d.tryDeployLock())) {
+        assertThat(rs.next()).isTrue();
+      }
+      String session;
+      try (ResultSet rs = st.executeQuery(d.sessionId())) {
+        rs.next();
+        session = rs.getString(1);
+      }
+      Map<String, FleetStatus.Row> rows = new LinkedHashMap<>();
+      for (FleetStatus.Row row :
+          FleetStatus.status(f.config(), "shop", f.ci(), f.pipelines(), 4, Shard.ALL)) {
+        rows.put(row.id(), row);
+      }
+      assertThat(rows).hasSize(4);
+      for (FleetStatus.Row row : rows.values()) {
+        assertThat(row.version()).as(row.id()).contains("2");
+        assertThat(row.pending()).as(row.id()).isZero();
+        assertThat(row.lastRun())
+            .as(row.id())
+            .hasValueSatisfying(x -> assertThat(x).contains(" deployed at "));
+        assertThat(row.problem()).as(row.id()).isEmpty();
+      }
+      FleetStatus.Row clean = rows.get("t00");
+      assertThat(clean.state()).isEqualTo("ok");
+      assertThat(clean.drift().orElseThrow().state()).isEqualTo("none");
+      assertThat(clean.lockHolder()).isEmpty();
+
+      FleetStatus.Row drifted = rows.get("t01");
+      assertThat(drifted.state()).isEqualTo("drifted");
+      assertThat(drifted.drift().orElseThrow().state()).isEqualTo("drifted");
+      assertThat(drifted.drift().orElseThrow().changes()).isPositive(); // the table, its key, ...
+      assertThat(drifted.drift().orElseThrow().shown()).endsWith(" change(s)");
+      assertThat(drifted.drift().orElseThrow().detail()).contains("prodguard drift show t01");
+      assertThat(drifted.toJson()).containsEntry("version", "2");
+
+      FleetStatus.Row locked = rows.get("t02");
+      assertThat(locked.state()).isEqualTo("locked");
+      assertThat(locked.lockHolder()).contains("session " + session);
+      assertThat(locked.drift().orElseThrow().state()).isEqualTo("none");
+      assertThat(locked.toJson()).containsEntry("lock_holder", "session " + session);
+    }
+    // the lock died with its session: no holder any more
+    FleetStatus.Row after =
+        FleetStatus.status(f.config(), "shop", f.ci(), f.pipelines(), 4, Shard.ALL).stream()
+            .filter(x -> x.id().equals("t02"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(after.lockHolder()).isEmpty();
+    assertThat(after.state()).isEqualTo("ok");
   }
 
   @Test
@@ -351,6 +445,7 @@ class G7FleetRolloutIT {
   private final class Fleet {
     final DatabaseKind kind;
     final boolean roleSplit;
+    boolean isProtected = true;
     final List<String> ids = new ArrayList<>();
     final Map<String, TestDatabase> dbs = new LinkedHashMap<>();
     final Map<String, String> fingerprints = new LinkedHashMap<>();
@@ -401,7 +496,7 @@ class G7FleetRolloutIT {
       StringBuilder y = new StringBuilder();
       y.append("migrations:\n  locations: [db/migration]\n");
       y.append("backup: { directory: backups }\n");
-      y.append("fleets:\n  shop:\n    protected: true\n");
+      y.append("fleets:\n  shop:\n    protected: ").append(isProtected).append('\n');
       y.append("    waves: [canary, rest]\n");
       y.append("    failure-threshold: ").append(threshold).append('\n');
       y.append("    parallel: ").append(parallel).append('\n');
