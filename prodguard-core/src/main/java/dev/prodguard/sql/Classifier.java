@@ -1008,6 +1008,9 @@ public final class Classifier {
      * (their bodies run later).
      */
     void implicitCalls(int before) {
+      if (!routines.any()) {
+        return;
+      }
       boolean table = false;
       Set<String> reported = new HashSet<>();
       for (int i = before; i < out.size(); i++) {
@@ -1387,6 +1390,11 @@ public final class Classifier {
      */
     void insertSource(String target, String alias, boolean replace) {
       scanning = true;
+      if (lx.peek().is("OVERRIDING")) {
+        next(); // OVERRIDING SYSTEM | USER VALUE
+        next();
+        lx.accept("VALUE");
+      }
       Token source = lx.peek();
       boolean listed =
           source.is("VALUES") || source.is("VALUE") || source.is("SET") || source.is("DEFAULT");

@@ -219,6 +219,11 @@ public final class Routines {
     return m == null ? List.of() : new ArrayList<>(m.values());
   }
 
+  /** Whether the migrations define any routine so far. */
+  boolean any() {
+    return !byName.isEmpty();
+  }
+
   public boolean knows(String name) {
     return byName.containsKey(key(name));
   }

@@ -128,6 +128,7 @@ class G4ImplicitWritesLintTest {
           INSERT INTO customers SELECT id, 0 FROM staging ON CONFLICT (id) DO NOTHING;
           INSERT INTO customers SELECT id, 0 FROM staging ON CONFLICT (id) DO UPDATE SET n = EXCLUDED.n WHERE customers.n IS NULL;
           INSERT INTO customers SELECT s.id, 0 FROM staging s JOIN other o ON o.id = s.id;
+          INSERT INTO customers (id, n) OVERRIDING SYSTEM VALUE VALUES (1, 0) ON CONFLICT (id) DO UPDATE SET n = 0;
           CREATE TEMP TABLE scratch (id int); INSERT INTO scratch VALUES (1); DELETE FROM scratch WHERE id = 1;
           ALTER TABLE customers ADD COLUMN created timestamptz DEFAULT now();
           CREATE VIEW named AS SELECT lower('X') AS n; SELECT * FROM named;
