@@ -394,7 +394,13 @@ public final class Linter {
                         used));
               }
             }
-            if (op.kind() == OpKind.CREATE_TABLE && op.target() != null) {
+            // a temporary table is no new table: it shadows one of the same name only until the
+            // session drops it (DISCARD, ON COMMIT DROP, DROP, RESET search_path), after which the
+            // same name writes the real table again; prodguard does not follow that, so writes
+            // through the name are judged as writes to the table of that name
+            if (op.kind() == OpKind.CREATE_TABLE
+                && op.target() != null
+                && !op.has(Operation.Flag.TEMPORARY)) {
               (op.has(Operation.Flag.IF_EXISTS)
                       ? context.createdIfNotExists()
                       : context.createdInFile())

@@ -224,6 +224,13 @@ public final class Classifier {
           "INTERVAL",
           "MD5");
 
+  /**
+   * MariaDB storage engines that keep a table's rows when {@code ALTER TABLE ... ENGINE=} converts
+   * it; any other engine (BLACKHOLE, MRG_MyISAM, FEDERATED, MEMORY, CSV, SEQUENCE, ...) loses them
+   * or hands them to another table.
+   */
+  private static final Set<String> ROW_KEEPING_ENGINES = Set.of("INNODB", "MYISAM", "ARIA");
+
   private static final Set<String> UPDATE_STOPS =
       Set.of("FROM", "WHERE", "RETURNING", "ORDER", "LIMIT");
 
@@ -617,6 +624,13 @@ public final class Classifier {
         k += 2;
       }
       if (!lx.peek(k).isPunct('(')) {
+        if (routines.readsRunCalls() && !(prev != null && prev.isPunct(':'))) {
+          StringBuilder rel = new StringBuilder();
+          for (Token p : parts) {
+            rel.append(rel.length() == 0 ? "" : ".").append(p.identifier());
+          }
+          viewRead(rel.toString(), false);
+        }
         return;
       }
       Token last = parts.get(parts.size() - 1);
@@ -977,6 +991,88 @@ public final class Classifier {
         unknown("does not start with a SQL keyword");
         return;
       }
+      int before = out.size();
+      statement(first);
+      if (first.is("ALTER") || first.is("CREATE")) {
+        implicitCalls(before);
+      }
+    }
+
+    /**
+     * DDL that evaluates expressions for a table's rows runs the functions they call: a column
+     * {@code DEFAULT} or generated column (for every existing row when added, for every new row
+     * later), a {@code CHECK} constraint (validated against every row), an index expression (for
+     * every row). A call of a routine the migrations define, anywhere in such a statement, is
+     * followed into its body here, as {@code SELECT f()} is, unless the statement reported it
+     * already. Statements that define routines, triggers, rules or views are judged as before
+     * (their bodies run later).
+     */
+    void implicitCalls(int before) {
+      if (!routines.any()) {
+        return;
+      }
+      boolean table = false;
+      Set<String> reported = new HashSet<>();
+      for (int i = before; i < out.size(); i++) {
+        Operation op = out.get(i);
+        switch (op.kind()) {
+          case CREATE_FUNCTION,
+              ALTER_FUNCTION,
+              DROP_FUNCTION,
+              CREATE_TRIGGER,
+              DROP_TRIGGER,
+              CREATE_RULE,
+              CREATE_VIEW,
+              DROP_VIEW,
+              DO_BLOCK -> {
+            return;
+          }
+          case FUNCTION_CALL, CALL -> {
+            if (op.target() != null) {
+              reported.add(lastPart(op.target()));
+            }
+          }
+          default -> {}
+        }
+        table |= op.kind().touchesTable() || op.kind() == OpKind.CREATE_TABLE;
+      }
+      Token second = new Lexer(s, syntax).peek(1);
+      if (!table && !second.is("DOMAIN")) {
+        return;
+      }
+      for (String fn : callsIn(s.start(), s.end())) {
+        if (reported.add(lastPart(fn))) {
+          callKnown(fn);
+        }
+      }
+    }
+
+    /** The routines the migrations define that the code in [from, to) calls, as written. */
+    List<String> callsIn(int from, int to) {
+      List<String> calls = new ArrayList<>();
+      Lexer ahead = new Lexer(s.source().text(), from, to, syntax);
+      Token prevToken = null;
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        boolean qualifiedTail = prevToken != null && prevToken.isPunct('.');
+        prevToken = t;
+        if (qualifiedTail || !(t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT)) {
+          continue;
+        }
+        StringBuilder full = new StringBuilder(t.identifier().toLowerCase(Locale.ROOT));
+        int k = 0;
+        while (ahead.peek(k).isPunct('.') && ahead.peek(k + 1).isName()) {
+          full.append('.').append(ahead.peek(k + 1).identifier().toLowerCase(Locale.ROOT));
+          k += 2;
+        }
+        if (ahead.peek(k).isPunct('(') && routines.knows(full.toString())) {
+          calls.add(full.toString());
+        }
+      }
+      return calls;
+    }
+
+    void statement(Token first) {
       switch (first.upper()) {
         case "SELECT", "VALUES", "TABLE" -> select();
         case "SHOW", "DESCRIBE", "DESC" -> add(OpKind.SELECT, null);
@@ -1022,9 +1118,19 @@ public final class Classifier {
         case "LOCK" -> lock();
         case "UNLOCK" -> add(OpKind.LOCK, null);
         case "VACUUM", "REINDEX", "CLUSTER", "OPTIMIZE" -> maintenance(first);
+        case "REFRESH" -> {
+          add(OpKind.MAINTENANCE, null);
+          next();
+          if (lx.accept("MATERIALIZED") && lx.accept("VIEW")) {
+            lx.accept("CONCURRENTLY");
+            String view = name();
+            if (view != null) {
+              viewRead(view, true);
+            }
+          }
+        }
         case "ANALYZE",
             "ANALYSE",
-            "REFRESH",
             "CHECKPOINT",
             "DISCARD",
             "NOTIFY",
@@ -1237,7 +1343,7 @@ public final class Classifier {
     // ---- DML ---------------------------------------------------------------------------
 
     void insert() {
-      next();
+      boolean replace = next().is("REPLACE");
       while (lx.peek().is("LOW_PRIORITY")
           || lx.peek().is("DELAYED")
           || lx.peek().is("HIGH_PRIORITY")
@@ -1250,9 +1356,10 @@ public final class Classifier {
         fallback.classify(s, this::add, this::unknown);
         return;
       }
+      String alias = null;
       if (lx.peek().is("AS") || (lx.peek().isName() && !insertKeyword(lx.peek()))) {
         lx.accept("AS");
-        name(); // an alias (PostgreSQL INSERT INTO t AS x)
+        alias = name(); // an alias (PostgreSQL INSERT INTO t AS x)
       }
       List<String> cols = new ArrayList<>();
       if (lx.peek().isPunct('(')
@@ -1267,9 +1374,94 @@ public final class Classifier {
             break;
           }
         }
+        lx.acceptPunct(')');
       }
       add(OpKind.INSERT, target, null, cols, null, null);
-      scanRest(); // SELECT ..., VALUES (f(...)), ON CONFLICT DO UPDATE ...: calls run too
+      insertSource(target, alias, replace);
+    }
+
+    /**
+     * The rest of an INSERT or REPLACE, its calls reported. Rows listed in the statement ({@code
+     * VALUES}, MariaDB's {@code SET}) can replace or update only the rows with those keys; rows
+     * from a query ({@code SELECT ... FROM t}, {@code TABLE t}, {@code WITH}) may be every row of
+     * the target: MariaDB's {@code REPLACE} then deletes them all (a DELETE without WHERE), and
+     * {@code ON CONFLICT ... DO UPDATE} / {@code ON DUPLICATE KEY UPDATE} updates them all (an
+     * UPDATE without WHERE, unless PostgreSQL's {@code DO UPDATE ... WHERE} limits it).
+     */
+    void insertSource(String target, String alias, boolean replace) {
+      scanning = true;
+      if (lx.peek().is("OVERRIDING")) {
+        next(); // OVERRIDING SYSTEM | USER VALUE
+        next();
+        lx.accept("VALUE");
+      }
+      Token source = lx.peek();
+      boolean listed =
+          source.is("VALUES") || source.is("VALUE") || source.is("SET") || source.is("DEFAULT");
+      if (replace) {
+        addVia(
+            "REPLACE deletes the rows whose keys its new rows repeat",
+            OpKind.DELETE,
+            target,
+            null,
+            listed ? EnumSet.of(Flag.HAS_WHERE) : null,
+            null);
+      }
+      int depth = 0;
+      while (!lx.atEnd()) {
+        Token t = lx.peek();
+        if (depth <= 0 && t.is("ON") && (lx.peek(1).is("CONFLICT") || lx.peek(1).is("DUPLICATE"))) {
+          boolean duplicate = lx.peek(1).is("DUPLICATE");
+          if (!upsertUpdate()) {
+            continue; // ON CONFLICT ... DO NOTHING
+          }
+          List<String> set = assignments(UPDATE_STOPS);
+          boolean where = !duplicate && hasWhere(target, alias, true);
+          addVia(
+              duplicate ? "ON DUPLICATE KEY UPDATE" : "ON CONFLICT DO UPDATE",
+              OpKind.UPDATE,
+              target,
+              set,
+              listed || where ? EnumSet.of(Flag.HAS_WHERE) : null,
+              null);
+          continue;
+        }
+        next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
+      }
+    }
+
+    /**
+     * Consumes {@code ON CONFLICT [target] DO} or {@code ON DUPLICATE KEY}; true (with {@code
+     * UPDATE [SET]} consumed) when rows are updated, false for {@code DO NOTHING}.
+     */
+    boolean upsertUpdate() {
+      next(); // ON
+      if (next().is("DUPLICATE")) {
+        lx.accept("KEY");
+        lx.accept("UPDATE");
+        return true;
+      }
+      int depth = 0;
+      while (!lx.atEnd()) {
+        Token t = next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && t.is("DO")) {
+          break;
+        }
+      }
+      if (lx.accept("UPDATE")) {
+        lx.accept("SET");
+        return true;
+      }
+      return false;
     }
 
     boolean insertKeyword(Token t) {
@@ -1848,15 +2040,25 @@ public final class Classifier {
           if (n.is("OUTFILE") || n.is("DUMPFILE")) {
             unknown("SELECT INTO " + n.upper() + " writes a file on the database server");
           } else if (syntax == SqlSyntax.POSTGRESQL && !inBody) {
+            boolean temporary = false;
             while (lx.peek().is("TEMPORARY")
                 || lx.peek().is("TEMP")
+                || lx.peek().is("LOCAL")
+                || lx.peek().is("GLOBAL")
                 || lx.peek().is("UNLOGGED")
                 || lx.peek().is("TABLE")) {
-              next();
+              Token m = next();
+              temporary |= m.is("TEMPORARY") || m.is("TEMP");
             }
             String table = name();
             if (table != null) {
-              add(OpKind.CREATE_TABLE, table);
+              add(
+                  OpKind.CREATE_TABLE,
+                  table,
+                  null,
+                  null,
+                  temporary || table.startsWith("pg_temp") ? EnumSet.of(Flag.TEMPORARY) : null,
+                  null);
             }
           }
         }
@@ -1987,13 +2189,14 @@ public final class Classifier {
                 null,
                 "CREATE OR REPLACE TABLE drops the existing table");
           }
-          add(
-              OpKind.CREATE_TABLE,
-              table,
-              null,
-              null,
-              conditional ? EnumSet.of(Flag.IF_EXISTS) : null,
-              null);
+          Set<Flag> flags = EnumSet.noneOf(Flag.class);
+          if (conditional) {
+            flags.add(Flag.IF_EXISTS);
+          }
+          if (temporary || (table != null && table.startsWith("pg_temp"))) {
+            flags.add(Flag.TEMPORARY);
+          }
+          add(OpKind.CREATE_TABLE, table, null, null, flags, null);
           if (!conditional) {
             recordColumns(table); // IF NOT EXISTS may keep an older table: its columns unknown
           }
@@ -2007,13 +2210,18 @@ public final class Classifier {
           String view = name();
           add(OpKind.CREATE_VIEW, view); // its query runs when the view is read, not now
           if (view != null && !deferred) {
+            routines.defineViewCalls(view, false, viewQueryCalls());
             routines.defineView(view, viewBases());
           }
         }
         case "MATERIALIZED" -> {
           lx.accept("VIEW");
           ifExists();
-          add(OpKind.CREATE_VIEW, name());
+          String view = name();
+          add(OpKind.CREATE_VIEW, view);
+          if (view != null && !deferred) {
+            routines.defineViewCalls(view, true, viewQueryCalls()); // run again by REFRESH
+          }
           createTableQuery(); // populated now: its query runs
         }
         case "FUNCTION", "PROCEDURE" -> routine(kind.upper());
@@ -2136,6 +2344,68 @@ public final class Classifier {
      * any depth (more than the base table, never less); null when a FROM item is something else
      * than a name or a subquery (a function, a placeholder). Read ahead, nothing consumed.
      */
+    /**
+     * The calls of a view's query (from the cursor, before its {@code AS}), classified as a
+     * deferred body: what a later read of the view runs ({@link #viewRead}).
+     */
+    List<Operation> viewQueryCalls() {
+      Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+      while (!ahead.atEnd() && !ahead.peek().is("AS")) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          skipGroup(ahead);
+        }
+      }
+      if (!ahead.accept("AS") || ahead.atEnd() || nesting >= MAX_NESTING) {
+        return List.of();
+      }
+      int st = ahead.peek().start;
+      SourceFile src = s.source();
+      SqlStatement query = new SqlStatement(src, st, s.end(), src.line(st), src.column(st), null);
+      List<Operation> ops = new ArrayList<>();
+      new Ctx(query, ops, routines, inBody, true, nesting + 1, via).top();
+      List<Operation> calls = new ArrayList<>();
+      for (Operation op : ops) {
+        if (op.kind() == OpKind.FUNCTION_CALL
+            || op.kind() == OpKind.CALL
+            || op.kind() == OpKind.DYNAMIC_SQL) {
+          calls.add(op);
+        }
+      }
+      return calls;
+    }
+
+    /**
+     * A name read where a relation may stand: when it is a view the migrations define whose query
+     * calls routines, reading it runs them (for a materialized view, only {@code REFRESH} does).
+     */
+    void viewRead(String view, boolean refresh) {
+      Routines.ViewCalls vc = routines.viewCalls(view);
+      if (vc == null || vc.materialized() != refresh) {
+        return;
+      }
+      String where = (refresh ? "refreshing view " : "reading view ") + view;
+      for (Operation op : vc.calls()) {
+        String saved = via;
+        via = via == null ? where : where + ", " + via;
+        if (op.kind() == OpKind.FUNCTION_CALL
+            && op.target() != null
+            && routines.knows(op.target())) {
+          callKnown(op.target());
+        } else {
+          Set<Flag> f = EnumSet.noneOf(Flag.class);
+          f.addAll(op.flags());
+          f.remove(Flag.DEFERRED);
+          f.remove(Flag.IN_BODY);
+          if (op.kind() == OpKind.FUNCTION_CALL && op.target() != null) {
+            f.add(Flag.OPAQUE); // a routine since dropped: its body is unknown
+          }
+          add(op.kind(), op.target(), op.column(), op.columns(), f, op.detail());
+        }
+        via = saved;
+      }
+    }
+
     List<String> viewBases() {
       Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
       while (!ahead.atEnd() && !ahead.peek().is("AS")) {
@@ -2988,8 +3258,22 @@ public final class Classifier {
       switch (kind.upper()) {
         case "TABLE" -> alterTable();
         case "ONLINE", "IGNORE" -> {
+          boolean ignore = kind.is("IGNORE") || lx.accept("IGNORE");
           if (lx.accept("TABLE")) {
+            int before = out.size();
             alterTable();
+            String table = out.size() > before ? out.get(before).target() : null;
+            if (ignore && syntax == SqlSyntax.MYSQL && table != null) {
+              // MariaDB: errors become warnings and the offending rows go: a new UNIQUE or
+              // PRIMARY KEY keeps the first row of each duplicate key and deletes the others
+              addVia(
+                  "ALTER IGNORE TABLE deletes the rows a new unique key or definition refuses",
+                  OpKind.DELETE,
+                  table,
+                  null,
+                  null,
+                  null);
+            }
           } else {
             add(OpKind.ALTER_OTHER, null);
           }
@@ -3267,7 +3551,19 @@ public final class Classifier {
             add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
           }
         }
-        case "VALIDATE" -> add(OpKind.VALIDATE_CONSTRAINT, table);
+        case "VALIDATE" -> {
+          add(OpKind.VALIDATE_CONSTRAINT, table);
+          lx.accept("CONSTRAINT");
+          String constraint = name();
+          // the CHECK is evaluated for every row now: the routines it calls run
+          for (String fn : routines.constraintCalls(constraint)) {
+            if (routines.knows(fn)) {
+              callKnown(fn);
+            } else {
+              add(OpKind.FUNCTION_CALL, fn, null, null, EnumSet.of(Flag.OPAQUE), null);
+            }
+          }
+        }
         case "SET" -> {
           if (lx.peek().is("SCHEMA")) {
             next();
@@ -3378,6 +3674,22 @@ public final class Classifier {
                     : ""));
         return;
       }
+      if (option.is("ENGINE")) {
+        String engine =
+            (value.type == Token.Type.STRING ? unquote(value.text()) : value.identifier())
+                .toUpperCase(Locale.ROOT);
+        if (!ROW_KEEPING_ENGINES.contains(engine)) {
+          // BLACKHOLE keeps nothing, MRG_MyISAM and FEDERATED/CONNECT read other tables, MEMORY
+          // loses its rows at a restart, ARCHIVE and S3 refuse later changes...
+          addVia(
+              "ENGINE=" + engine + " does not keep the table's rows as stored rows",
+              OpKind.TRUNCATE,
+              table,
+              null,
+              null,
+              "ENGINE=" + engine);
+        }
+      }
       boolean copy = option.is("ENGINE") || value.is("COPY");
       add(
           OpKind.ALTER_TABLE_OTHER,
@@ -3456,11 +3768,10 @@ public final class Classifier {
 
     void addConstraint(String table) {
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
-      if (lx.accept("CONSTRAINT")) {
-        name();
-      }
+      String constraint = lx.accept("CONSTRAINT") ? name() : null;
       Token k = next();
       String detail = k.upper();
+      int from = k.end;
       switch (k.upper()) {
         case "CHECK" -> flags.add(Flag.CHECK);
         case "FOREIGN" -> {
@@ -3494,6 +3805,9 @@ public final class Classifier {
           }
         }
         next();
+      }
+      if (constraint != null && !deferred && flags.contains(Flag.CHECK)) {
+        routines.defineConstraint(constraint, callsIn(from, lx.peek().start));
       }
       add(OpKind.ADD_CONSTRAINT, table, null, null, flags, detail);
     }

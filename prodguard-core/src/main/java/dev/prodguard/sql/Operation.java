@@ -58,7 +58,14 @@ public record Operation(
      * that blocks writes: a volatile default, a serial or identity column, SET LOGGED, MariaDB's
      * ALGORITHM=COPY, ... (the operation's detail says which).
      */
-    REWRITE
+    REWRITE,
+    /**
+     * {@code CREATE TEMPORARY TABLE} (or PostgreSQL's {@code SELECT ... INTO TEMP}, a table in
+     * {@code pg_temp}): it shadows a table of the same name until the session drops it ({@code
+     * DISCARD}, {@code ON COMMIT DROP}, {@code DROP}, a changed search path), so later statements
+     * naming it may write either table.
+     */
+    TEMPORARY
   }
 
   public Operation {

@@ -13,7 +13,10 @@ import java.util.Map;
  * in migration order as {@code CREATE FUNCTION/PROCEDURE} statements are classified: a later {@code
  * CREATE OR REPLACE} of the same signature replaces the body, {@code DROP} forgets the name. Names
  * are matched by their last part, case-insensitively (a call {@code app.f()} finds a definition
- * {@code f}): every overload of a name is followed, which can only find more.
+ * {@code f}): every overload of a name, in every schema, is followed, which can only find more.
+ * Definitions are kept apart by their name as written and their signature: {@code util.cleanup()}
+ * and {@code cleanup()} are two routines (a call {@code util.cleanup()} or, with another search
+ * path, {@code cleanup()} may run either, so both bodies are judged at the call).
  */
 public final class Routines {
   /** A routine body as classified at its definition. */
@@ -31,6 +34,26 @@ public final class Routines {
    * them (a function in FROM, a query it cannot follow).
    */
   private final Map<String, List<String>> views = new HashMap<>();
+
+  /**
+   * What reading a view the migrations define runs, by its last name part: the calls (and
+   * unjudgeable parts) of its query, classified as deferred operations when it was defined (a
+   * materialized view's query runs at {@code REFRESH} only).
+   */
+  private final Map<String, ViewCalls> viewCalls = new HashMap<>();
+
+  /** The calls of a view's query; {@code materialized}: run by REFRESH, not by a read. */
+  record ViewCalls(boolean materialized, List<Operation> calls) {
+    ViewCalls {
+      calls = List.copyOf(calls);
+    }
+  }
+
+  /**
+   * The routines each CHECK constraint the migrations add calls, by constraint name (merged over
+   * tables: more, never less): {@code VALIDATE CONSTRAINT} evaluates it for every row.
+   */
+  private final Map<String, List<String>> constraintCalls = new HashMap<>();
 
   /** Trigger name to its table, for MariaDB's DROP TRIGGER, which does not name the table. */
   private final Map<String, String> triggers = new HashMap<>();
@@ -126,6 +149,7 @@ public final class Routines {
 
   void dropView(String name) {
     views.remove(key(name));
+    viewCalls.remove(key(name));
   }
 
   void renameView(String from, String to) {
@@ -133,6 +157,39 @@ public final class Routines {
     if (views.containsKey(k)) {
       views.put(key(to), views.remove(k));
     }
+    if (viewCalls.containsKey(k)) {
+      viewCalls.put(key(to), viewCalls.remove(k));
+    }
+  }
+
+  /** Records what a view's query calls; an empty list forgets it. */
+  void defineViewCalls(String name, boolean materialized, List<Operation> calls) {
+    if (calls.isEmpty()) {
+      viewCalls.remove(key(name));
+    } else {
+      viewCalls.put(key(name), new ViewCalls(materialized, calls));
+    }
+  }
+
+  /** Whether any view's query calls routines (reads need a look-up only then). */
+  boolean readsRunCalls() {
+    return !viewCalls.isEmpty();
+  }
+
+  /** What reading (or, materialized, refreshing) the view runs; null when nothing is known. */
+  ViewCalls viewCalls(String name) {
+    return name == null ? null : viewCalls.get(key(name));
+  }
+
+  void defineConstraint(String name, List<String> calls) {
+    if (name != null && !calls.isEmpty()) {
+      constraintCalls.computeIfAbsent(key(name), k -> new ArrayList<>()).addAll(calls);
+    }
+  }
+
+  /** The routines a CHECK constraint of that name calls, as written; empty when none known. */
+  List<String> constraintCalls(String name) {
+    return name == null ? List.of() : constraintCalls.getOrDefault(key(name), List.of());
   }
 
   boolean isView(String name) {
@@ -147,7 +204,9 @@ public final class Routines {
   void define(String name, String signature, boolean procedure, List<Operation> body) {
     byName
         .computeIfAbsent(key(name), k -> new LinkedHashMap<>())
-        .put(signature, new Routine(name, signature, procedure, body));
+        .put(
+            name.toLowerCase(Locale.ROOT) + "(" + signature + ")",
+            new Routine(name, signature, procedure, body));
   }
 
   void drop(String name) {
@@ -158,6 +217,11 @@ public final class Routines {
   public List<Routine> find(String name) {
     Map<String, Routine> m = byName.get(key(name));
     return m == null ? List.of() : new ArrayList<>(m.values());
+  }
+
+  /** Whether the migrations define any routine so far. */
+  boolean any() {
+    return !byName.isEmpty();
   }
 
   public boolean knows(String name) {

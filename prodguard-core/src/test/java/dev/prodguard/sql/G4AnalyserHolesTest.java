@@ -65,7 +65,7 @@ class G4AnalyserHolesTest {
       textBlock =
           """
           CREATE OR REPLACE TABLE orders (id int) | drop-table orders; create-table orders
-          CREATE OR REPLACE TEMPORARY TABLE scratch (id int) | create-table scratch
+          CREATE OR REPLACE TEMPORARY TABLE scratch (id int) | create-table scratch [TEMPORARY]
           LOAD DATA LOCAL INFILE '/tmp/x.csv' REPLACE INTO TABLE orders | copy-in orders; unknown
           ALTER TABLE orders NOWAIT DROP COLUMN v | drop-column orders.v
           ALTER TABLE orders WAIT 5 DROP COLUMN v, ADD COLUMN w int | drop-column orders.v; add-column orders.w
@@ -75,7 +75,7 @@ class G4AnalyserHolesTest {
           CREATE PROCEDURE p() BEGIN DECLARE CONTINUE HANDLER FOR SQLSTATE '23000', NOT FOUND COMMIT; END | create-function p; transaction [IN_BODY, DEFERRED]
           INSERT INTO t VALUES (1); CREATE TABLE u (id int) | insert t; create-table u; transaction
           CREATE TABLE u (id int); ALTER TABLE u ADD COLUMN v int | create-table u; add-column u.v; transaction [IMPLICIT_COMMIT]
-          CREATE TABLE u (id int); INSERT INTO u VALUES (1); CREATE TEMPORARY TABLE s (id int) | create-table u; insert u; create-table s
+          CREATE TABLE u (id int); INSERT INTO u VALUES (1); CREATE TEMPORARY TABLE s (id int) | create-table u; insert u; create-table s [TEMPORARY]
           """)
   void mariadb(String sql, String expected) {
     assertThat(mysql(sql)).isEqualTo(expected.strip());

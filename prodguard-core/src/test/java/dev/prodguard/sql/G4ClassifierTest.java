@@ -82,7 +82,7 @@ class G4ClassifierTest {
           ALTER TABLE `o` ADD INDEX idx (a), DROP INDEX old | create-index o; drop-index o
           ALTER TABLE o ADD (a INT NOT NULL, b INT) | add-column o.a [NOT_NULL]; add-column o.b
           DELETE t1 FROM t1 JOIN t2 ON t1.id = t2.id | delete t1
-          REPLACE INTO t (a) VALUES (1) | insert t [a]
+          REPLACE INTO t (a) VALUES (1) | insert t [a]; delete t [HAS_WHERE]
           /*!40101 SET NAMES utf8 */ | set-session names
           LOAD DATA LOCAL INFILE 'x' INTO TABLE t | copy-in t; unknown
           CREATE DEFINER = `root`@`%` PROCEDURE p() BEGIN UPDATE a SET x = 1; END | create-function p; update a [x] [IN_BODY, DEFERRED]

@@ -33,6 +33,20 @@ public final class ProtectedTableWriteRule extends BaseRule {
           + "does not name its table and no migration of this set created it: it may be a"
           + " trigger of a protected table";
     }
+    if (op.kind() == OpKind.CREATE_TABLE
+        && op.has(Operation.Flag.TEMPORARY)
+        && op.target() != null) {
+      String bare = op.target().substring(op.target().lastIndexOf('.') + 1);
+      Optional<Contract.ProtectedTable> shadowed = context.contract().protectedTable(bare);
+      if (shadowed.isPresent()) {
+        return "temporary table "
+            + op.target()
+            + " shadows protected table "
+            + shadowed.get().name()
+            + ": statements naming it write either table, depending on when the session drops"
+            + " the temporary one (DISCARD, ON COMMIT DROP, DROP, a changed search_path)";
+      }
+    }
     // a table created earlier in the same migration holds no production data yet
     if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
       return null;
