@@ -70,9 +70,7 @@ public final class DeployCommand implements Callable<Integer> {
     for (MigrationEngine.Applied a : d.applied()) {
       out.println(
           "    "
-              + a.version().map(v -> "V" + v).orElse("R")
-              + " "
-              + a.description()
+              + a.label()
               + " ("
               + a.millis()
               + " ms)");
