@@ -226,23 +226,23 @@ class G4BaselineAndSeverityTest {
   }
 
   @ParameterizedTest(name = "G4: baseline {0}")
-  @ValueSource(strings = {"1.20.0", "B1.20.0", "1_20"})
+  @ValueSource(strings = {"3.0.0", "B3.0", "3"})
   @DisplayName(
       "G4: the baseline may name a Flyway baseline migration's version (new-user finding F1)")
   void baselineNamesBaselineMigration(String version) throws Exception {
-    migration("B1_20_0__1.0.0_baseline.sql", "DELETE FROM orders;\nDROP TABLE old_orders;\n");
-    migration("V1_20_1__next.sql", "ALTER TABLE orders DROP COLUMN n;\n");
+    migration("B3_0_0__1.0.0_baseline.sql", "DELETE FROM orders;\nDROP TABLE old_orders;\n");
+    migration("V3_0_1__next.sql", "ALTER TABLE orders DROP COLUMN n;\n");
     Contract c =
         contract(
             "version: 1\nbaseline: { version: \""
                 + version
-                + "\", reason: \"squashed into Flyway's B1.20.0\" }\n");
+                + "\", reason: \"squashed into Flyway's B3.0.0\" }\n");
     LintReport r = lint(c);
     // the baseline migration and everything at or below it are history; the next is judged
-    assertThat(r.files()).singleElement().asString().endsWith("V1_20_1__next.sql");
+    assertThat(r.files()).singleElement().asString().endsWith("V3_0_1__next.sql");
     assertThat(r.findings())
         .isNotEmpty()
-        .allSatisfy(f -> assertThat(f.file()).endsWith("V1_20_1__next.sql"));
+        .allSatisfy(f -> assertThat(f.file()).endsWith("V3_0_1__next.sql"));
   }
 
   @Test
