@@ -98,7 +98,8 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         refusals.add(
             "cannot read the foreign keys and dependencies of '"
                 + target.name()
-                + "' to see which writes cascade into protected tables or change what they depend on: "
+                + "' to see which writes cascade into protected tables or change what they depend"
+                + " on: "
                 + e.getMessage());
       }
     }

@@ -76,17 +76,21 @@ class G4BaselineMigrationDiscoveryTest {
         .hasMessageContaining("more than one migration with version B3");
   }
 
+  LintReport lint(String contract) {
+    Contract c =
+        ContractLoader.parse(dir.resolve("c.yml"), contract.getBytes(StandardCharsets.UTF_8));
+    return new Linter(DatabaseKind.POSTGRESQL)
+        .crossCheck(f -> engine.statements(f, DatabaseKind.POSTGRESQL))
+        .lint(discover().analysed(), List.of(), c, true, true);
+  }
+
   @Test
-  @DisplayName("G4: lint analyses the baseline migration's SQL, with no deploy-will-fail on its name")
+  @DisplayName(
+      "G4: lint analyses the baseline migration's SQL, with no deploy-will-fail on its name")
   void lintJudgesTheBaselineMigration() throws Exception {
     file("B1__Baseline_migration.sql", "CREATE TABLE a (id int);\nDROP TABLE old_things;\n");
     file("V2__b.sql", "CREATE TABLE b (id int);");
-    Contract contract =
-        ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
-    LintReport r =
-        new Linter(DatabaseKind.POSTGRESQL)
-            .crossCheck(f -> engine.statements(f, DatabaseKind.POSTGRESQL))
-            .lint(discover().analysed(), List.of(), contract, true, true);
+    LintReport r = lint("version: 1\n");
     assertThat(r.findings()).noneMatch(f -> f.rule().equals("deploy-will-fail"));
     assertThat(r.findings())
         .anySatisfy(
@@ -94,5 +98,24 @@ class G4BaselineMigrationDiscoveryTest {
               assertThat(f.rule()).isEqualTo("drop-table");
               assertThat(f.file()).endsWith("B1__Baseline_migration.sql");
             });
+  }
+
+  @Test
+  @DisplayName("G4: a contract exception names a baseline migration as migration: B1")
+  void exceptionNamesTheBaselineMigration() throws Exception {
+    file("B1__Baseline_migration.sql", "CREATE TABLE a (id int);\nDROP TABLE old_things;\n");
+    file("V1__old.sql", "DROP TABLE older_things;\n");
+    LintReport r =
+        lint(
+            "version: 1\nexceptions:\n  - { migration: B1, rule: drop-table, reason: \"squashed"
+                + " history, reviewed\" }\n");
+    // the exception covers B1 only, not the versioned V1 of the same version
+    assertThat(r.findings())
+        .filteredOn(f -> f.rule().equals("drop-table"))
+        .hasSize(2)
+        .allSatisfy(
+            f ->
+                assertThat(f.covered()).isEqualTo(f.file().endsWith("B1__Baseline_migration.sql")));
+    assertThat(r.hasErrors()).isTrue();
   }
 }

@@ -21,11 +21,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 14 (new-user finding F1: hawkbit and negotiator squash their history into a Flyway baseline
- * migration, {@code B<version>__x.sql}). prodguard promotes such a history exactly as the Flyway
- * in its jar migrates it: on a database without history the latest baseline migration and then
- * the versions above it (the versioned ones at or below it are skipped), with the schema and rows
- * plain Flyway leaves; where history exists the baseline migration is ignored and the versioned
- * ones run. Both were refused before (deploy-will-fail "Flyway refuses the name", G7).
+ * migration, {@code B<version>__x.sql}). prodguard promotes such a history exactly as the Flyway in
+ * its jar migrates it: on a database without history the latest baseline migration and then the
+ * versions above it (the versioned ones at or below it are skipped), with the schema and rows plain
+ * Flyway leaves; where history exists the baseline migration is ignored and the versioned ones run.
+ * Both were refused before (deploy-will-fail "Flyway refuses the name", G7).
  */
 @DisplayName("G7: a history with a Flyway baseline migration is promoted as Flyway migrates it")
 class G7BaselineMigrationIT {
@@ -44,7 +44,9 @@ class G7BaselineMigrationIT {
   }
 
   static List<String> scripts(Results.Promote p) {
-    return p.deploy().orElseThrow().applied().stream().map(MigrationEngine.Applied::script).toList();
+    return p.deploy().orElseThrow().applied().stream()
+        .map(MigrationEngine.Applied::script)
+        .toList();
   }
 
   @ParameterizedTest(name = "G7: {0}")
@@ -55,7 +57,8 @@ class G7BaselineMigrationIT {
         TestDatabase plain = TestDatabase.create(kind)) {
       history(f);
       Results.Promote promoted = f.pipeline().promote("prod");
-      assertThat(scripts(promoted)).containsExactly("B2__Baseline_migration.sql", "V3__order_notes.sql");
+      assertThat(scripts(promoted))
+          .containsExactly("B2__Baseline_migration.sql", "V3__order_notes.sql");
 
       // the same migrations without prodguard's callback, which needs prodguard's objects
       try (Stream<Path> files = Files.list(f.migrations)) {
@@ -77,7 +80,8 @@ class G7BaselineMigrationIT {
           .containsExactlyElementsOf(RealisticHistoryIT.dump(plain))
           .anyMatch(l -> l.contains("from B2"));
       assertThat(historyRows(f.db))
-          .containsExactly("2 SQL_BASELINE B2__Baseline_migration.sql", "3 SQL V3__order_notes.sql");
+          .containsExactly(
+              "2 SQL_BASELINE B2__Baseline_migration.sql", "3 SQL V3__order_notes.sql");
 
       // the next promote: nothing pending, Flyway's validation passes (no review asked for)
       Results.Promote again = f.pipeline().promote("prod");

@@ -125,7 +125,9 @@ public final class FlywayUnsafeSetting implements Rule {
                     : "leaves .sql out of Flyway's SQL suffixes: Flyway then ignores prodguard's "
                         + ProdguardIntegrity.CALLBACK
                         + ", so G6's check inside the database silently never runs";
-            case "sqlmigrationprefix", "sqlmigrationseparator", "baselinemigrationprefix",
+            case "sqlmigrationprefix",
+                "sqlmigrationseparator",
+                "baselinemigrationprefix",
                 "repeatablesqlmigrationprefix" ->
                 v.isBlank() || caseKept(s).equals(NAMING.get(name))
                     ? null
