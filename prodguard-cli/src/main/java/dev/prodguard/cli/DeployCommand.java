@@ -68,14 +68,7 @@ public final class DeployCommand implements Callable<Integer> {
             + d.applied().size()
             + " migration(s)");
     for (MigrationEngine.Applied a : d.applied()) {
-      out.println(
-          "    "
-              + a.version().map(v -> "V" + v).orElse("R")
-              + " "
-              + a.description()
-              + " ("
-              + a.millis()
-              + " ms)");
+      out.println("    " + a.label() + " (" + a.millis() + " ms)");
     }
   }
 }

@@ -129,7 +129,12 @@ public record Adoption(Baseline baseline, Map<String, Level> severity) {
                             + "' is required: the last migration that is history, e.g. version:"
                             + " \"42\""));
     String text = v.value().trim();
-    String raw = text.startsWith("V") || text.startsWith("v") ? text : "V" + text;
+    // "42", "V42", or the version of a baseline migration written as its file is, "B1.20"; the
+    // baseline is a version either way (it covers the V and B migrations at or below it).
+    String raw =
+        !text.isEmpty() && "VvBb".indexOf(text.charAt(0)) >= 0
+            ? "V" + text.substring(1)
+            : "V" + text;
     MigrationId id =
         MigrationId.parse(raw)
             .filter(m -> m.kind() == MigrationId.Kind.VERSIONED)

@@ -221,7 +221,8 @@ public final class ContractLoader {
                           "'"
                               + migration.value()
                               + "' is not a Flyway migration: write V<version> (e.g. V42, V1.2),"
-                              + " U<version> or R__<description>"));
+                              + " U<version>, B<version> (a baseline migration) or"
+                              + " R__<description>"));
       YamlMap.Scalar rule = e.requiredString("rule");
       ruleId(e.file(), rule);
       if (RuleIds.NOT_COVERABLE.contains(rule.value())) {

@@ -9,21 +9,28 @@ import java.util.Optional;
 /**
  * A migration identity as written in a contract exception, or as the migration engine derives it
  * from a file (Flyway: {@code FlywayMigrationEngine#discover}): {@code V42}, {@code V1.2.3} (or
- * {@code V1_2_3}), {@code U42}, or {@code R__description}. Versions compare like Flyway's:
- * numerically per part, trailing zero parts ignored.
+ * {@code V1_2_3}), {@code U42}, {@code R__description}, or a baseline migration {@code B1.20}
+ * (Flyway's {@code B1_20__x.sql}: what a fresh database runs instead of every versioned migration
+ * at or below its version). Versions compare like Flyway's: numerically per part, trailing zero
+ * parts ignored.
  */
 public record MigrationId(Kind kind, List<BigInteger> version, String description) {
   public enum Kind {
     VERSIONED,
     UNDO,
-    REPEATABLE
+    REPEATABLE,
+    /** Flyway's baseline migration ({@code B} prefix). */
+    BASELINE
   }
 
   public MigrationId {
     version = List.copyOf(version);
   }
 
-  /** Parses {@code V42}, {@code V1_2}, {@code U3}, {@code R__name}; empty when malformed. */
+  /**
+   * Parses {@code V42}, {@code V1_2}, {@code U3}, {@code B1.20}, {@code R__name}; empty when
+   * malformed.
+   */
   public static Optional<MigrationId> parse(String text) {
     if (text == null || text.length() < 2) {
       return Optional.empty();
@@ -36,11 +43,21 @@ public record MigrationId(Kind kind, List<BigInteger> version, String descriptio
       }
       return Optional.of(new MigrationId(Kind.REPEATABLE, List.of(), normalise(rest.substring(2))));
     }
-    if (prefix != 'V' && prefix != 'U') {
+    Kind kind = versionedKind(prefix);
+    if (kind == null) {
       return Optional.empty();
     }
-    return parseVersion(rest)
-        .map(v -> new MigrationId(prefix == 'V' ? Kind.VERSIONED : Kind.UNDO, v, ""));
+    return parseVersion(rest).map(v -> new MigrationId(kind, v, ""));
+  }
+
+  /** The kind of a versioned prefix ({@code V}, {@code U}, {@code B}); null for any other. */
+  public static Kind versionedKind(char prefix) {
+    return switch (prefix) {
+      case 'V' -> Kind.VERSIONED;
+      case 'U' -> Kind.UNDO;
+      case 'B' -> Kind.BASELINE;
+      default -> null;
+    };
   }
 
   /**
@@ -92,13 +109,23 @@ public record MigrationId(Kind kind, List<BigInteger> version, String descriptio
     return 0;
   }
 
-  /** How the contract and reports write it: {@code V1.2}, {@code U3}, {@code R__views}. */
+  /**
+   * How the contract and reports write it: {@code V1.2}, {@code U3}, {@code B1.20}, {@code
+   * R__views}.
+   */
   @Override
   public String toString() {
     if (kind == Kind.REPEATABLE) {
       return "R__" + description.replace(' ', '_');
     }
-    StringBuilder sb = new StringBuilder(kind == Kind.VERSIONED ? "V" : "U");
+    StringBuilder sb =
+        new StringBuilder(
+            switch (kind) {
+              case VERSIONED -> "V";
+              case UNDO -> "U";
+              case BASELINE -> "B";
+              case REPEATABLE -> throw new IllegalStateException();
+            });
     for (int i = 0; i < version.size(); i++) {
       sb.append(i == 0 ? "" : ".").append(version.get(i));
     }

@@ -50,7 +50,10 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
     return source.role().migration() && source.id().map(baseline::covers).orElse(false);
   }
 
-  /** The baseline must name a versioned migration that exists (Flyway's version comparison). */
+  /**
+   * The baseline must name a versioned or baseline migration ({@code B1.20__x.sql}) that exists
+   * (Flyway's version comparison).
+   */
   public static void requireExisting(Adoption.Baseline baseline, List<MigrationSource> sources) {
     boolean exists =
         sources.stream()
@@ -58,7 +61,8 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
             .flatMap(Optional::stream)
             .anyMatch(
                 id ->
-                    id.kind() == MigrationId.Kind.VERSIONED
+                    (id.kind() == MigrationId.Kind.VERSIONED
+                            || id.kind() == MigrationId.Kind.BASELINE)
                         && MigrationId.compareVersions(id.version(), baseline.version().version())
                             == 0);
     if (!exists) {

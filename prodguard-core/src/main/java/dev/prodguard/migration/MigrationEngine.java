@@ -231,7 +231,16 @@ public interface MigrationEngine {
   }
 
   /** One applied migration. */
-  record Applied(Optional<String> version, String description, String script, long millis) {}
+  record Applied(Optional<String> version, String description, String script, long millis) {
+    /** {@code V3 add orders}, {@code B3 baseline} (a baseline migration), {@code R views}. */
+    public String label() {
+      String name =
+          script.substring(Math.max(script.lastIndexOf('/'), script.lastIndexOf('\\')) + 1);
+      return version.map(v -> (name.startsWith("B") ? "B" : "V") + v).orElse("R")
+          + " "
+          + description;
+    }
+  }
 
   /** What a migrate did. */
   record Report(List<Applied> applied, String engine) {

@@ -19,6 +19,12 @@ public record MigrationSource(
   public enum Role {
     /** Applied once, in version order. */
     VERSIONED,
+    /**
+     * Flyway's baseline migration ({@code B5__x.sql}): on a database with no history, the latest
+     * one is applied instead of every versioned migration at or below its version; ignored where
+     * any migration is already applied.
+     */
+    BASELINE,
     /** Applied again whenever it changes, after the versioned ones. */
     REPEATABLE,
     /** Run by an undo command of the engine; analysed like a migration. */
@@ -45,15 +51,19 @@ public record MigrationSource(
     /** Whether lint and verify analyse files of this role: everything the engine runs as SQL. */
     public boolean analysed() {
       return this == VERSIONED
+          || this == BASELINE
           || this == REPEATABLE
           || this == UNDO
           || this == CALLBACK
           || this == REFUSED_NAME;
     }
 
-    /** A migration (versioned, repeatable or undo), as opposed to a callback or other file. */
+    /**
+     * A migration (versioned, baseline, repeatable or undo), as opposed to a callback or other
+     * file.
+     */
     public boolean migration() {
-      return this == VERSIONED || this == REPEATABLE || this == UNDO;
+      return this == VERSIONED || this == BASELINE || this == REPEATABLE || this == UNDO;
     }
   }
 

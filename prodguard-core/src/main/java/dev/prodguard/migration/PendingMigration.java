@@ -9,8 +9,10 @@ import java.util.Optional;
  */
 public record PendingMigration(Optional<String> version, String description, MigrationFile file) {
 
-  /** {@code V3 add orders} / {@code R refresh views}. */
+  /** {@code V3 add orders} / {@code B3 baseline} / {@code R refresh views}. */
   public String label() {
-    return version.map(v -> "V" + v).orElse("R") + " " + description;
+    return version.map(v -> (file.fileName().startsWith("B") ? "B" : "V") + v).orElse("R")
+        + " "
+        + description;
   }
 }

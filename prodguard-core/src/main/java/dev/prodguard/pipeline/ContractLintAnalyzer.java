@@ -20,6 +20,7 @@ import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.support.ForeignKey;
 import dev.prodguard.support.TableDependency;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -78,9 +79,11 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         linted.add(s); // the engine stops the deploy on it
       }
     }
+    Optional<List<BigInteger>> freshBaseline = pendingBaseline(set, sources);
     List<MigrationSource> applied =
         sources.analysed().stream()
             .filter(s -> s.role().migration() && (!run.contains(s.file()) || history.contains(s)))
+            .filter(s -> !skippedByEngine(s, run, freshBaseline))
             .toList();
     DatabaseKind kind = target.dialect().kind();
     List<String> refusals = new ArrayList<>();
@@ -95,7 +98,8 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         refusals.add(
             "cannot read the foreign keys and dependencies of '"
                 + target.name()
-                + "' to see which writes cascade into protected tables or change what they depend on: "
+                + "' to see which writes cascade into protected tables or change what they depend"
+                + " on: "
                 + e.getMessage());
       }
     }
@@ -137,7 +141,10 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
             .anyMatch(
                 s ->
                     s.id()
-                        .filter(id -> id.kind() == MigrationId.Kind.VERSIONED)
+                        .filter(
+                            id ->
+                                id.kind() == MigrationId.Kind.VERSIONED
+                                    || id.kind() == MigrationId.Kind.BASELINE)
                         .filter(
                             id ->
                                 MigrationId.compareVersions(
@@ -157,10 +164,44 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
             .filter(s -> s.role().migration())
             .filter(s -> History.isHistory(s, baseline.get()))
             .anyMatch(s -> !pendingFiles.contains(s.file()));
-    if (anyHistoryApplied) {
+    // A pending baseline migration means a target without any history (the engine applies one
+    // only there); the versioned migrations below it are skipped there, not applied.
+    if (anyHistoryApplied && pendingBaseline(set, sources).isEmpty()) {
       return List.of();
     }
     return pending.stream().filter(s -> History.isHistory(s, baseline.get())).toList();
+  }
+
+  /**
+   * The version of the pending baseline migration (Flyway's {@code B5__x.sql}), if one is pending:
+   * the target has no history, and the engine applies it instead of the versioned migrations at or
+   * below its version.
+   */
+  private static Optional<List<BigInteger>> pendingBaseline(
+      MigrationSet set, MigrationSources sources) {
+    return set.pending().stream()
+        .map(p -> source(sources, p.file()))
+        .filter(s -> s.role() == MigrationSource.Role.BASELINE)
+        .map(s -> s.id().orElseThrow().version())
+        .findFirst();
+  }
+
+  /**
+   * A migration the engine neither ran nor runs on this target, so no part of its schema: a
+   * baseline migration not pending (a target with history ignores it), and on a fresh target the
+   * versioned and undo migrations at or below the pending baseline migration.
+   */
+  private static boolean skippedByEngine(
+      MigrationSource s, Set<MigrationFile> run, Optional<List<BigInteger>> freshBaseline) {
+    if (s.role() == MigrationSource.Role.BASELINE) {
+      return !run.contains(s.file());
+    }
+    return freshBaseline.isPresent()
+        && s.role() != MigrationSource.Role.REPEATABLE
+        && !run.contains(s.file())
+        && s.id()
+            .map(id -> MigrationId.compareVersions(id.version(), freshBaseline.get()) <= 0)
+            .orElse(false);
   }
 
   /** The discovered source of a file of the set; the set and the sources are one snapshot. */

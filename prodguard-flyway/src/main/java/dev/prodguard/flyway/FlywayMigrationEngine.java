@@ -196,12 +196,45 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       throw new FlywayException("cannot list the tables of the target schema: " + e.getMessage());
     }
     if (!history && prodguard && !foreign) {
-      configure(files, dataSource, true)
-          .baselineVersion("0")
-          .baselineDescription("prodguard: schema held only prodguard metadata")
-          .load()
-          .baseline();
+      Flyway flyway =
+          configure(files, dataSource, true)
+              .baselineVersion("0")
+              .baselineDescription(ReviewedHistory.OWN_BASELINE)
+              .load();
+      flyway.baseline();
+      if (hasBaselineMigration(files)) {
+        // Flyway applies a baseline migration (B5__x.sql) only where the history has no row, as
+        // on the empty database plain Flyway migrates: the history table stays, its row goes.
+        try (Connection c = dataSource.getConnection();
+            PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM "
+                        + flyway.getConfiguration().getTable()
+                        + " WHERE version = ? AND description = ?")) {
+          ps.setString(1, "0");
+          ps.setString(2, ReviewedHistory.OWN_BASELINE);
+          if (ps.executeUpdate() != 1) {
+            throw new FlywayException(
+                "cannot empty the new schema history for the baseline migration: its row is not"
+                    + " there");
+          }
+        } catch (SQLException e) {
+          throw new FlywayException(
+              "cannot empty the new schema history for the baseline migration: " + e.getMessage(),
+              e);
+        }
+      }
     }
+  }
+
+  /** The snapshot holds a Flyway baseline migration ({@code B5__x.sql}). */
+  private static boolean hasBaselineMigration(MigrationFiles files) {
+    return files.all().stream()
+        .anyMatch(
+            f ->
+                FlywayNaming.migrationId(f.fileName())
+                    .filter(id -> id.kind() == MigrationId.Kind.BASELINE)
+                    .isPresent());
   }
 
   @Override
@@ -299,10 +332,10 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * one of Flyway's callback events ({@code afterMigrate.sql}, {@code beforeEachMigrate__x.sql},
    * ...) is a callback, which Flyway runs during migrate (so lint and verify analyse it), except
    * prodguard's own {@link CallbackFile#NAME} exactly as {@code init-fingerprint} writes it for
-   * {@code kind}; {@code V}, {@code U} and {@code R} names are migrations ({@link FlywayNaming}),
-   * in Flyway's order; any other {@code .sql} name ({@code v2__x.sql}, {@code notes.sql}) Flyway
-   * refuses, as prodguard runs it with {@code validateMigrationNaming} ({@link
-   * MigrationSource.Role#REFUSED_NAME}).
+   * {@code kind}; {@code V}, {@code U}, {@code B} (baseline) and {@code R} names are migrations
+   * ({@link FlywayNaming}), in Flyway's order; any other {@code .sql} name ({@code v2__x.sql},
+   * {@code notes.sql}) Flyway refuses, as prodguard runs it with {@code validateMigrationNaming}
+   * ({@link MigrationSource.Role#REFUSED_NAME}).
    *
    * @throws ConfigException when a script configuration is malformed ({@link ScriptConfiguration})
    *     or has no script beside it
@@ -349,6 +382,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         MigrationSource.Role role =
             switch (id.get().kind()) {
               case VERSIONED -> MigrationSource.Role.VERSIONED;
+              case BASELINE -> MigrationSource.Role.BASELINE;
               case REPEATABLE -> MigrationSource.Role.REPEATABLE;
               case UNDO -> MigrationSource.Role.UNDO;
             };

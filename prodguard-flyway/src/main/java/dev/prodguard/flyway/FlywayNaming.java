@@ -8,10 +8,10 @@ import java.util.Optional;
 
 /**
  * Flyway's SQL migration naming, as prodguard configures Flyway (default prefixes {@code V}, {@code
- * U}, {@code R}, separator {@code __}, suffix {@code .sql}): {@code V1.2__add_orders.sql} is
- * version 1.2 (also written {@code V1_2}), {@code R__views.sql} a repeatable migration. Versions
- * compare numerically per part, trailing zero parts ignored, as Flyway's {@code MigrationVersion}
- * does.
+ * U}, {@code B}, {@code R}, separator {@code __}, suffix {@code .sql}): {@code
+ * V1.2__add_orders.sql} is version 1.2 (also written {@code V1_2}), {@code B1.20__baseline.sql} a
+ * baseline migration of version 1.20, {@code R__views.sql} a repeatable migration. Versions compare
+ * numerically per part, trailing zero parts ignored, as Flyway's {@code MigrationVersion} does.
  */
 final class FlywayNaming {
   private FlywayNaming() {}
@@ -32,32 +32,36 @@ final class FlywayNaming {
       return Optional.of(
           new MigrationId(MigrationId.Kind.REPEATABLE, List.of(), MigrationId.normalise(desc)));
     }
-    if (prefix != 'V' && prefix != 'U') {
+    MigrationId.Kind kind = MigrationId.versionedKind(prefix);
+    if (kind == null) {
       return Optional.empty();
     }
     Optional<List<BigInteger>> v = MigrationId.parseVersion(head.substring(1));
-    return v.map(
-        version ->
-            new MigrationId(
-                prefix == 'V' ? MigrationId.Kind.VERSIONED : MigrationId.Kind.UNDO,
-                version,
-                MigrationId.normalise(desc)));
+    return v.map(version -> new MigrationId(kind, version, MigrationId.normalise(desc)));
   }
 
-  /** Flyway's order: versioned by version, then repeatable by description; undo last. */
+  /**
+   * Flyway's order: versioned and baseline migrations by version (at one version, the baseline
+   * migration first), then repeatable by description; undo last. Zero only for two files Flyway
+   * refuses side by side (two migrations of one kind and version, or one repeatable description).
+   */
   static int order(MigrationId a, MigrationId b) {
-    if (a.kind() != b.kind()) {
+    if (rank(a.kind()) != rank(b.kind())) {
       return Integer.compare(rank(a.kind()), rank(b.kind()));
     }
     if (a.kind() == MigrationId.Kind.REPEATABLE) {
       return a.description().compareTo(b.description());
     }
-    return MigrationId.compareVersions(a.version(), b.version());
+    int byVersion = MigrationId.compareVersions(a.version(), b.version());
+    if (byVersion != 0 || a.kind() == b.kind()) {
+      return byVersion;
+    }
+    return a.kind() == MigrationId.Kind.BASELINE ? -1 : 1;
   }
 
   private static int rank(MigrationId.Kind k) {
     return switch (k) {
-      case VERSIONED -> 0;
+      case VERSIONED, BASELINE -> 0;
       case REPEATABLE -> 1;
       case UNDO -> 2;
     };

@@ -54,7 +54,11 @@ final class MigrationProgress implements Callback {
     if (info == null) {
       return "migration";
     }
-    return (info.getVersion() == null ? "R" : "V" + info.getVersion())
+    String prefix =
+        info.getType() instanceof org.flywaydb.core.api.migration.baseline.BaselineMigrationType
+            ? "B"
+            : "V";
+    return (info.getVersion() == null ? "R" : prefix + info.getVersion())
         + " "
         + info.getDescription();
   }

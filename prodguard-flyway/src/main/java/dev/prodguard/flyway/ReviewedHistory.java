@@ -10,6 +10,7 @@ import java.util.Set;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.migration.baseline.BaselineMigrationType;
 
 /**
  * The contract's reviewed history entries ({@code history:}) mapped onto Flyway's validation,
@@ -64,7 +65,10 @@ final class ReviewedHistory {
   }
 
   private static Optional<Contract.HistoryState> state(MigrationInfo i) {
-    if (i.getVersion() == null) {
+    if (i.getVersion() == null || i.getType() instanceof BaselineMigrationType) {
+      // A baseline migration (B5__x.sql) is Flyway's regular reading of the files: applied on a
+      // fresh database (state BASELINE), ignored where history exists (IGNORED), as Flyway
+      // validates them; nothing of it to review.
       return Optional.empty();
     }
     MigrationState s = i.getState();

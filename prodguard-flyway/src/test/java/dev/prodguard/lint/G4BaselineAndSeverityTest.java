@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Adopting prodguard on a history that ran in production: the contract's reviewed baseline makes
@@ -221,6 +223,26 @@ class G4BaselineAndSeverityTest {
             """);
     assertThat(stale.line()).isEqualTo(4);
     assertThat(stale.getMessage()).contains("V7", "within the baseline");
+  }
+
+  @ParameterizedTest(name = "G4: baseline {0}")
+  @ValueSource(strings = {"3.0.0", "B3.0", "3"})
+  @DisplayName(
+      "G4: the baseline may name a Flyway baseline migration's version (new-user finding F1)")
+  void baselineNamesBaselineMigration(String version) throws Exception {
+    migration("B3_0_0__1.0.0_baseline.sql", "DELETE FROM orders;\nDROP TABLE old_orders;\n");
+    migration("V3_0_1__next.sql", "ALTER TABLE orders DROP COLUMN n;\n");
+    Contract c =
+        contract(
+            "version: 1\nbaseline: { version: \""
+                + version
+                + "\", reason: \"squashed into Flyway's B3.0.0\" }\n");
+    LintReport r = lint(c);
+    // the baseline migration and everything at or below it are history; the next is judged
+    assertThat(r.files()).singleElement().asString().endsWith("V3_0_1__next.sql");
+    assertThat(r.findings())
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f.file()).endsWith("V3_0_1__next.sql"));
   }
 
   @Test

@@ -34,7 +34,8 @@ public final class FlywayUnsafeSetting implements Rule {
   @Override
   public String summary() {
     return "Flyway settings that loosen safety (clean enabled, validation off, out-of-order,"
-        + " baseline-on-migrate, ignored migrations, callbacks skipped or moved)";
+        + " baseline-on-migrate, ignored migrations, callbacks skipped or moved, another history"
+        + " table, SQL suffixes or naming than prodguard's)";
   }
 
   @Override
@@ -49,8 +50,9 @@ public final class FlywayUnsafeSetting implements Rule {
   @Override
   public String recipe() {
     return "Keep Flyway's safe defaults (cleanDisabled=true, validateOnMigrate=true, outOfOrder"
-        + " and baselineOnMigrate false, no ignore patterns, default callbacks); reset test"
-        + " databases by recreating them, not with clean.";
+        + " and baselineOnMigrate false, no ignore patterns, default callbacks, Flyway's default"
+        + " history table, SQL suffix .sql and naming); reset test databases by recreating them,"
+        + " not with clean.";
   }
 
   @Override
@@ -108,6 +110,31 @@ public final class FlywayUnsafeSetting implements Rule {
                         + ", where prodguard's "
                         + ProdguardIntegrity.CALLBACK
                         + " lives, so an application configured so runs Flyway without it";
+            case "table" ->
+                v.isBlank() || v.equalsIgnoreCase(HISTORY_TABLE)
+                    ? null
+                    : "moves Flyway's schema history to "
+                        + v
+                        + ": prodguard reads and guards "
+                        + HISTORY_TABLE
+                        + " (G6's history triggers, status, verify, drift), so an application"
+                        + " configured so migrates against a history prodguard never sees";
+            case "sqlmigrationsuffixes" ->
+                suffixes(v).contains(".sql")
+                    ? null
+                    : "leaves .sql out of Flyway's SQL suffixes: Flyway then ignores prodguard's "
+                        + ProdguardIntegrity.CALLBACK
+                        + ", so G6's check inside the database silently never runs";
+            case "sqlmigrationprefix",
+                "sqlmigrationseparator",
+                "baselinemigrationprefix",
+                "repeatablesqlmigrationprefix" ->
+                v.isBlank() || caseKept(s).equals(NAMING.get(name))
+                    ? null
+                    : "changes Flyway's migration naming ("
+                        + NAMING.get(name)
+                        + " is prodguard's): the application's Flyway then runs other files than"
+                        + " the ones prodguard verified and deploys";
             default -> null;
           };
       if (problem != null) {
@@ -122,12 +149,46 @@ public final class FlywayUnsafeSetting implements Rule {
     }
   }
 
+  /** The schema history table prodguard runs Flyway with (Flyway's default). */
+  static final String HISTORY_TABLE = "flyway_schema_history";
+
+  /** Flyway's naming as prodguard runs it: Flyway's defaults. */
+  private static final java.util.Map<String, String> NAMING =
+      java.util.Map.of(
+          "sqlmigrationprefix", "V",
+          "sqlmigrationseparator", "__",
+          "baselinemigrationprefix", "B",
+          "repeatablesqlmigrationprefix", "R");
+
+  /** The value as written, unquoted, its case kept (Flyway's prefixes are case-sensitive). */
+  private static String caseKept(Setting s) {
+    String v = s.value().trim();
+    if (v.length() >= 2
+        && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+      v = v.substring(1, v.length() - 1);
+    }
+    return v;
+  }
+
+  /** A suffixes value ({@code .sql,.pgsql}, {@code [".sql"]}) as lower-case entries. */
+  private static List<String> suffixes(String value) {
+    return java.util.Arrays.stream(value.split("[,\\s\"'\\[\\]]+"))
+        .map(e -> e.trim().toLowerCase(Locale.ROOT))
+        .filter(e -> !e.isEmpty())
+        .toList();
+  }
+
   /**
    * The settings this rule judges, normalized; longer names first, so that {@code
    * callbacklocations} is not read as {@code locations}.
    */
   private static final List<String> SETTINGS =
       List.of(
+          "repeatablesqlmigrationprefix",
+          "baselinemigrationprefix",
+          "sqlmigrationseparator",
+          "sqlmigrationsuffixes",
+          "sqlmigrationprefix",
           "cleanonvalidationerror",
           "ignoremigrationpatterns",
           "ignoremissingmigrations",
@@ -140,7 +201,8 @@ public final class FlywayUnsafeSetting implements Rule {
           "cleanatstart",
           "cleanschema",
           "outoforder",
-          "locations");
+          "locations",
+          "table");
 
   /**
    * The Flyway setting a key names (normalized, e.g. "cleandisabled"), or null. After the last
@@ -155,12 +217,18 @@ public final class FlywayUnsafeSetting implements Rule {
     int i = norm.lastIndexOf("flyway");
     if (i < 0) {
       String last = s.lastSegment();
-      return last.equals("locations") && s.origin() != Setting.Origin.FLUENT ? null : last;
+      // "locations" and "table" are common words: without "flyway" in the key, only a builder
+      // call (.table("x") in a file that mentions Flyway) is Flyway's
+      return (last.equals("locations") || last.equals("table"))
+              && s.origin() != Setting.Origin.FLUENT
+          ? null
+          : last;
     }
     String rest = norm.substring(i + "flyway".length());
     for (String name : SETTINGS) {
       if (rest.endsWith(name)) {
-        return name;
+        // spring.flyway.placeholders.table is a placeholder named "table", not the setting
+        return name.equals("table") && rest.contains("placeholder") ? null : name;
       }
     }
     return rest;
