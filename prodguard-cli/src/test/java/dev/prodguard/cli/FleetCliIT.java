@@ -106,6 +106,56 @@ class FleetCliIT {
     assertThat(badShard.err()).contains("i/n");
   }
 
+  @Test
+  @DisplayName(
+      "G7: '--wave rest' refuses while the canary's migration failed: a failed non-transactional"
+          + " migration leaves nothing pending, and the rest wave started and rolled it out")
+  void failedCanaryHoldsTheNextWave() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    List<String> ids = List.of("acme", "globex");
+    for (String id : ids) {
+      TestDatabase db = TestDatabase.postgres();
+      dbs.add(db);
+      env.put(id.toUpperCase() + "_URL", db.libpqUrl());
+    }
+    Files.createDirectories(dir.resolve("db/migration"));
+    Files.writeString(
+        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
+    Map<String, String> fps = new HashMap<>();
+    writeConfig(ids, fps);
+    Map<String, String> ci = new HashMap<>(env);
+    ci.put("CI", "true");
+    for (String id : ids) {
+      Cli.Result r = Cli.run(dir, ci, "init-fingerprint", id, "--fleet", "shop");
+      assertThat(r.exit()).as(r.toString()).isZero();
+      Matcher m = Pattern.compile("fingerprint: (" + id + "-[0-9a-f]+)").matcher(r.out());
+      assertThat(m.find()).as(r.out()).isTrue();
+      fps.put(id, m.group(1));
+    }
+    writeConfig(ids, fps);
+    assertThat(Cli.run(dir, ci, "promote", "--fleet", "shop").exit()).isZero();
+
+    // a non-transactional migration that fails on the target: Flyway records it as failed
+    Files.writeString(
+        dir.resolve("db/migration/V2__idx.sql"),
+        "CREATE UNIQUE INDEX CONCURRENTLY items_dup ON items ((1));\n");
+    Files.writeString(dir.resolve("db/migration/V2__idx.sql.conf"), "executeInTransaction=false\n");
+    dbs.get(0).execute("INSERT INTO items VALUES (1), (2)");
+    Cli.Result canary = Cli.run(dir, ci, "promote", "--fleet", "shop", "--wave", "canary");
+    assertThat(canary.exit()).as(canary.toString()).isNotZero();
+
+    Cli.Result rest = Cli.run(dir, ci, "promote", "--fleet", "shop", "--wave", "rest");
+    assertThat(rest.exit()).as(rest.toString()).isEqualTo(1);
+    assertThat(rest.err()).contains("acme", "not done", "G7");
+    try (java.sql.Connection c = dbs.get(1).connect();
+        java.sql.ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("the rest wave did not start").isZero();
+    }
+  }
+
   private void writeConfig(List<String> ids, Map<String, String> fps) throws Exception {
     StringBuilder y = new StringBuilder("backup: { directory: backups }\nfleets:\n  shop:\n");
     y.append("    waves: [canary, rest]\n    targets:\n");

@@ -21,6 +21,42 @@ final class FleetWaves {
 
   private FleetWaves() {}
 
+  /**
+   * Why a target of an earlier wave is not done, empty when it is: nothing pending is not enough. A
+   * failed migration (a non-transactional one leaves a failed row, and nothing is pending), a
+   * validation problem, a deploy in progress, a last run that failed or was marked failed, or an
+   * index a failed build left behind all mean the wave did not succeed there.
+   */
+  static Optional<String> notDone(Results.Status s) {
+    if (!s.validationProblems().isEmpty()) {
+      return Optional.of("validation: " + firstLine(s.validationProblems().get(0)));
+    }
+    if (!s.pending().isEmpty()) {
+      return Optional.of(s.pending().size() + " pending");
+    }
+    if (s.lockHolderSession().isPresent()) {
+      return Optional.of("a deploy is running");
+    }
+    if (s.lastRun().isPresent()
+        && (s.lastRun().get().status() == dev.prodguard.pipeline.RunStatus.FAILED
+            || s.lastRun().get().status() == dev.prodguard.pipeline.RunStatus.DEPLOYING)) {
+      return Optional.of(
+          "last run " + s.lastRun().get().id() + " " + s.lastRun().get().status().db());
+    }
+    if (!s.markedFailed().isEmpty()) {
+      return Optional.of("run " + s.markedFailed().get(0).id() + " marked failed");
+    }
+    if (!s.invalidIndexes().isEmpty()) {
+      return Optional.of(s.invalidIndexes().size() + " invalid index(es) left by a failed build");
+    }
+    return Optional.empty();
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+
   static void requireEarlierWavesDone(
       ProdguardConfig expanded,
       FleetConfig fleet,
@@ -42,7 +78,7 @@ final class FleetWaves {
       String problem;
       try {
         Results.Status s = pipelines.create(expanded, t.id()).status(t.id());
-        problem = s.pending().isEmpty() ? null : t.id() + " (" + s.pending().size() + " pending)";
+        problem = notDone(s).map(why -> t.id() + " (" + why + ")").orElse(null);
       } catch (GuardRefusal e) {
         problem = t.id() + " (" + e.guarantee() + ": " + e.why() + ")";
       } catch (Exception e) {
