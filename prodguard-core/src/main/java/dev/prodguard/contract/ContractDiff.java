@@ -91,6 +91,9 @@ public final class ContractDiff {
                 "exception removed: " + e.migration() + " / " + e.rule()));
       }
     }
+    adoption(before.adoption(), after.adoption(), out);
+    history(before.history(), after.history(), out);
+    trace(before.trace(), after.trace(), out);
     Set<String> scanBefore = new HashSet<>();
     before.scanExceptions().forEach(e -> scanBefore.add(e.path() + "/" + e.rule()));
     for (Contract.ScanException e : after.scanExceptions()) {
@@ -110,6 +113,139 @@ public final class ContractDiff {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code baseline:} moved up or added (more of the history is not judged) and {@code severity:}
+   * lowered are loosenings. A rule without a level has its default, ranked between {@code warning}
+   * and {@code error}: any explicit {@code warning} or {@code off} where there was none is reported
+   * as a loosening for review, whatever the rule's default.
+   */
+  private static void adoption(Adoption before, Adoption after, List<Change> out) {
+    java.util.Optional<Adoption.Baseline> b = before.baselineIfAny();
+    java.util.Optional<Adoption.Baseline> a = after.baselineIfAny();
+    if (a.isPresent()
+        && (b.isEmpty()
+            || MigrationId.compareVersions(a.get().version().version(), b.get().version().version())
+                > 0)) {
+      out.add(
+          new Change(
+              Direction.LOOSENED,
+              Adoption.BASELINE_KEY,
+              a.get().version().toString(),
+              "migrations up to "
+                  + a.get().version()
+                  + " are history, no longer judged"
+                  + b.map(x -> " (was up to " + x.version() + ")").orElse("")
+                  + " ("
+                  + a.get().reason()
+                  + ")"));
+    } else if (b.isPresent()
+        && (a.isEmpty()
+            || MigrationId.compareVersions(a.get().version().version(), b.get().version().version())
+                < 0)) {
+      out.add(
+          new Change(
+              Direction.TIGHTENED,
+              Adoption.BASELINE_KEY,
+              b.get().version().toString(),
+              a.map(x -> "the baseline moved down to " + x.version())
+                  .orElse("no baseline: every migration is judged")));
+    }
+    Set<String> rules = new java.util.TreeSet<>(before.severity().keySet());
+    rules.addAll(after.severity().keySet());
+    for (String r : rules) {
+      double was = rank(before.level(r));
+      double now = rank(after.level(r));
+      String word = after.level(r).map(Adoption.Level::id).orElse("its default");
+      if (now < was) {
+        out.add(
+            new Change(
+                Direction.LOOSENED,
+                Adoption.SEVERITY_KEY,
+                r,
+                "rule '"
+                    + r
+                    + "' lowered to "
+                    + word
+                    + " (was "
+                    + before.level(r).map(Adoption.Level::id).orElse("its default")
+                    + ")"));
+      } else if (now > was) {
+        out.add(
+            new Change(
+                Direction.TIGHTENED, Adoption.SEVERITY_KEY, r, "rule '" + r + "' raised to " + word));
+      }
+    }
+  }
+
+  private static double rank(java.util.Optional<Adoption.Level> level) {
+    return level.map(l -> (double) l.ordinal()).orElse(1.5);
+  }
+
+  /** A new reviewed {@code history:} entry lets an irregular history through validation. */
+  private static void history(
+      List<Contract.HistoryEntry> before, List<Contract.HistoryEntry> after, List<Change> out) {
+    Set<String> was = new HashSet<>();
+    before.forEach(h -> was.add(h.label()));
+    Set<String> now = new HashSet<>();
+    for (Contract.HistoryEntry h : after) {
+      now.add(h.label());
+      if (!was.contains(h.label())) {
+        out.add(
+            new Change(
+                Direction.LOOSENED,
+                "history",
+                h.label(),
+                "history entry " + h.label() + " is accepted (" + h.reason() + ")"));
+      }
+    }
+    for (Contract.HistoryEntry h : before) {
+      if (!now.contains(h.label())) {
+        out.add(
+            new Change(
+                Direction.TIGHTENED, "history", h.label(), "history entry " + h.label() + " removed"));
+      }
+    }
+  }
+
+  /** {@code trace:} limits raised or dropped are loosenings. */
+  private static void trace(Contract.TraceLimits before, Contract.TraceLimits after, List<Change> out) {
+    if (after.maxRewriteBytes() != before.maxRewriteBytes()) {
+      boolean up = after.maxRewriteBytes() > before.maxRewriteBytes();
+      out.add(
+          new Change(
+              up ? Direction.LOOSENED : Direction.TIGHTENED,
+              "trace",
+              "max-rewrite-size",
+              "a rewrite may now touch tables up to "
+                  + after.maxRewriteBytes()
+                  + " bytes (was "
+                  + before.maxRewriteBytes()
+                  + ")"));
+    }
+    java.util.OptionalLong b = before.maxAccessExclusiveBytes();
+    java.util.OptionalLong a = after.maxAccessExclusiveBytes();
+    if (!a.equals(b)) {
+      boolean loosened = a.isEmpty() || (b.isPresent() && a.getAsLong() > b.getAsLong());
+      out.add(
+          new Change(
+              loosened ? Direction.LOOSENED : Direction.TIGHTENED,
+              "trace",
+              "max-access-exclusive-size",
+              "ACCESS EXCLUSIVE limit "
+                  + (a.isEmpty() ? "removed" : "now " + a.getAsLong() + " bytes")
+                  + (b.isEmpty() ? " (was none)" : " (was " + b.getAsLong() + " bytes)")));
+    }
+    if (before.accessExclusiveOnProtected() != after.accessExclusiveOnProtected()) {
+      out.add(
+          new Change(
+              after.accessExclusiveOnProtected() ? Direction.TIGHTENED : Direction.LOOSENED,
+              "trace",
+              "access-exclusive-on-protected",
+              "ACCESS EXCLUSIVE on protected tables is "
+                  + (after.accessExclusiveOnProtected() ? "an error" : "no longer an error")));
+    }
   }
 
   private static void tables(

@@ -86,4 +86,42 @@ class G4ContractDocumentTest {
         .containsExactly("drop-column");
     assertThat(ContractDiff.between(parse(BASE), parse(BASE))).isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "G4: contract diff reports a new or raised baseline, lowered severities, new history"
+          + " entries and raised trace limits as loosening (it said 'no change to the rules')")
+  void adoptionAndTraceLoosening() {
+    Contract after =
+        parse(
+            BASE
+                + """
+                baseline: { version: "12", reason: "ran in production for years" }
+                severity:
+                  update-without-where: off
+                  create-index-not-concurrently: error
+                history:
+                  - { version: "2", state: missing, reason: "deleted after it ran" }
+                trace:
+                  max-rewrite-size: 10GB
+                  access-exclusive-on-protected: false
+                """);
+    List<ContractDiff.Change> changes = ContractDiff.between(parse(BASE), after);
+    assertThat(changes)
+        .filteredOn(c -> c.direction() == ContractDiff.Direction.LOOSENED)
+        .extracting(c -> c.section() + ":" + c.subject())
+        .containsExactlyInAnyOrder(
+            "baseline:V12",
+            "severity:update-without-where",
+            "history:V2 missing",
+            "trace:max-rewrite-size",
+            "trace:access-exclusive-on-protected");
+    assertThat(changes)
+        .filteredOn(c -> c.direction() == ContractDiff.Direction.TIGHTENED)
+        .extracting(c -> c.section() + ":" + c.subject())
+        .containsExactly("severity:create-index-not-concurrently");
+    // the way back is a tightening, entry by entry
+    assertThat(ContractDiff.between(after, parse(BASE)))
+        .allMatch(c -> c.direction() == ContractDiff.Direction.TIGHTENED || c.section().equals("severity"));
+  }
 }
