@@ -145,7 +145,8 @@ public final class FingerprintInit {
       boolean copyReidentified)
       throws SQLException {
     DatabaseSupport d = target.dialect();
-    Optional<String> historyTable = engine.flatMap(MigrationEngine::historyTable);
+    Optional<MigrationEngine> configured = engine.map(e -> e.configuredBy(target.config()));
+    Optional<String> historyTable = configured.flatMap(MigrationEngine::historyTable);
     PipelineSchema.ensure(c, d);
     boolean prot = target.environment().isProtected();
     // A copy just re-identified (proven above to be another database than the original) carries
@@ -178,7 +179,7 @@ public final class FingerprintInit {
                 false,
                 Optional.of("'" + target.name() + "' is not protected: no DDL guard needed"));
     List<GuardArtifactFiles.Write> artifacts =
-        engine.map(e -> e.writeGuardArtifacts(target.config(), d)).orElse(List.of());
+        configured.map(e -> e.writeGuardArtifacts(target.config(), d)).orElse(List.of());
     return new Guards(artifacts, prot, ddl, historyTable, history);
   }
 

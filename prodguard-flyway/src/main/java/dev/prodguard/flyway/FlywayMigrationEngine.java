@@ -73,18 +73,32 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   private final ReviewedHistory reviewed;
 
+  /** {@code migrations.schemas} and {@code migrations.default-schema}. */
+  private final ProdguardConfig.Schemas schemas;
+
   public FlywayMigrationEngine() {
-    this(ReviewedHistory.NONE);
+    this(ReviewedHistory.NONE, ProdguardConfig.Schemas.NONE);
   }
 
-  private FlywayMigrationEngine(ReviewedHistory reviewed) {
+  private FlywayMigrationEngine(ReviewedHistory reviewed, ProdguardConfig.Schemas schemas) {
     this.reviewed = reviewed;
+    this.schemas = schemas;
   }
 
   /** Flyway with the contract's reviewed history entries ({@link ReviewedHistory}). */
   @Override
   public MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
-    return history.isEmpty() ? this : new FlywayMigrationEngine(new ReviewedHistory(history));
+    return history.isEmpty()
+        ? this
+        : new FlywayMigrationEngine(new ReviewedHistory(history), schemas);
+  }
+
+  /** Flyway with the configuration's {@code migrations.schemas} and {@code default-schema}. */
+  @Override
+  public MigrationEngine configuredBy(ProdguardConfig config) {
+    return config.schemas().equals(schemas)
+        ? this
+        : new FlywayMigrationEngine(reviewed, config.schemas());
   }
 
   @Override
@@ -102,7 +116,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return configure(files, dataSource, ignorePending).load();
   }
 
-  private static FluentConfiguration configure(
+  private FluentConfiguration configure(
       MigrationFiles files, DataSource dataSource, boolean ignorePending) {
     return configure(files, dataSource, ignorePending, List.of());
   }
@@ -111,7 +125,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * {@code reviewedPatterns}: only from {@link ReviewedHistory#patterns}, which adds {@code
    * versioned:<state>} only when every entry of the history in that state is reviewed.
    */
-  private static FluentConfiguration configure(
+  private FluentConfiguration configure(
       MigrationFiles files,
       DataSource dataSource,
       boolean ignorePending,
@@ -134,6 +148,10 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .resourceProvider(new SnapshotResources(files))
         .javaMigrationClassProvider(Collections::emptyList)
         .table(HISTORY_TABLE)
+        // migrations.schemas / default-schema exactly as Flyway's schemas / defaultSchema: the
+        // history table in the default schema, the schemas created when missing
+        .schemas(schemas.schemas().toArray(String[]::new))
+        .defaultSchema(schemas.defaultSchema().orElse(null))
         .cleanDisabled(true)
         .validateOnMigrate(true)
         .outOfOrder(false)
@@ -170,7 +188,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     try (Connection c = dataSource.getConnection();
         ResultSet rs =
             c.getMetaData()
-                .getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE", "VIEW"})) {
+                .getTables(
+                    c.getCatalog(),
+                    schemas.effectiveDefault().orElse(c.getSchema()),
+                    "%",
+                    new String[] {"TABLE", "VIEW"})) {
       while (rs.next()) {
         String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
         if (name.equals(HISTORY_TABLE)) {
@@ -195,7 +217,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public Optional<String> historyTable() {
-    return Optional.of(HISTORY_TABLE);
+    return Optional.of(
+        schemas
+            .effectiveDefault()
+            .map(schema -> schema + "." + HISTORY_TABLE)
+            .orElse(HISTORY_TABLE));
   }
 
   @Override
