@@ -52,6 +52,7 @@ public final class ConfigLoader {
 
     List<String> locations = List.of("db/migration");
     ProdguardConfig.Placeholders placeholders = ProdguardConfig.Placeholders.NONE;
+    ProdguardConfig.Schemas schemas = ProdguardConfig.Schemas.NONE;
     Optional<YamlMap> migrations = root.map("migrations");
     if (migrations.isPresent()) {
       YamlMap m = migrations.get();
@@ -63,7 +64,14 @@ public final class ConfigLoader {
         locations = locs.get().stream().map(YamlMap.Scalar::value).toList();
       }
       placeholders = placeholders(m);
-      m.finish("locations", "placeholders", "placeholder-prefix", "placeholder-suffix");
+      schemas = schemas(m);
+      m.finish(
+          "locations",
+          "placeholders",
+          "placeholder-prefix",
+          "placeholder-suffix",
+          "schemas",
+          "default-schema");
     }
 
     Path base = file.toAbsolutePath().getParent();
@@ -107,6 +115,7 @@ public final class ConfigLoader {
         guards,
         fleets,
         placeholders,
+        schemas,
         state,
         trace);
   }
@@ -165,6 +174,42 @@ public final class ConfigLoader {
     }
     m.finish("verify", "scratch", "binaries-repository");
     return new ProdguardConfig.Trace(verify, scratch, repository);
+  }
+
+  private static final java.util.regex.Pattern SCHEMA_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+  /**
+   * {@code migrations.schemas} (a list) and {@code migrations.default-schema}: plain identifiers
+   * (letters, digits, underscore), used exactly as written, as Flyway quotes them.
+   */
+  private static ProdguardConfig.Schemas schemas(YamlMap m) {
+    List<String> list = new java.util.ArrayList<>();
+    Optional<List<YamlMap.Scalar>> given = m.stringList("schemas");
+    if (given.isPresent()) {
+      if (given.get().isEmpty()) {
+        throw m.error(
+            "schemas", "'migrations.schemas' must name at least one schema (or be left out)");
+      }
+      for (YamlMap.Scalar s : given.get()) {
+        list.add(schemaName(m, "schemas", s.value()));
+      }
+    }
+    Optional<String> def =
+        m.string("default-schema").map(s -> schemaName(m, "default-schema", s.value()));
+    return new ProdguardConfig.Schemas(list, def);
+  }
+
+  private static String schemaName(YamlMap m, String key, String name) {
+    if (!SCHEMA_NAME.matcher(name).matches()) {
+      throw m.error(
+          key,
+          "'"
+              + name
+              + "' is not a plain schema name: use letters, digits and underscores (up to 63),"
+              + " starting with a letter or underscore");
+    }
+    return name;
   }
 
   /**

@@ -30,6 +30,7 @@ public record ProdguardConfig(
     Guards guards,
     Map<String, FleetConfig> fleets,
     Placeholders placeholders,
+    Schemas schemas,
     Path stateDirectory,
     Trace trace) {
 
@@ -66,6 +67,7 @@ public record ProdguardConfig(
         guards,
         fleets,
         placeholders,
+        schemas,
         stateDirectory,
         trace);
   }
@@ -142,6 +144,27 @@ public record ProdguardConfig(
 
     public Placeholders {
       values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    }
+  }
+
+  /**
+   * {@code migrations.schemas} and {@code migrations.default-schema}, handed to Flyway as its
+   * {@code schemas} and {@code defaultSchema}: Flyway creates the schemas it lacks, keeps its
+   * history table in the default schema (the first of {@code schemas} unless {@code default-schema}
+   * names one) and runs the migrations with it first on the search path. Empty: the schema of the
+   * connection, as before. prodguard's own objects stay in the connection's schema
+   * (docs/configuration.md).
+   */
+  public record Schemas(List<String> schemas, Optional<String> defaultSchema) {
+    public static final Schemas NONE = new Schemas(List.of(), Optional.empty());
+
+    public Schemas {
+      schemas = List.copyOf(schemas);
+    }
+
+    /** Flyway's default schema: {@code default-schema}, else the first of {@code schemas}. */
+    public Optional<String> effectiveDefault() {
+      return defaultSchema.isPresent() ? defaultSchema : schemas.stream().findFirst();
     }
   }
 

@@ -218,6 +218,7 @@ public final class DatabaseGuards {
    */
   public static HistoryGuard historyGuard(Connection c, DatabaseSupport d, String table)
       throws SQLException {
+    table = historyTableHere(c, d, table);
     if (!tableExists(c, d, table)) {
       return HistoryGuard.NO_TABLE;
     }
@@ -240,7 +241,9 @@ public final class DatabaseGuards {
    * installs it on one of its own registered connections instead, which the DDL guard lets pass.
    */
   public static HistoryGuardInstall installHistoryGuard(
-      Connection c, DatabaseSupport d, String table, boolean pauseDdlGuard) throws SQLException {
+      Connection c, DatabaseSupport d, String historyTable, boolean pauseDdlGuard)
+      throws SQLException {
+    String table = historyTableHere(c, d, historyTable);
     HistoryGuard before = historyGuard(c, d, table);
     if (before == HistoryGuard.INSTALLED || before == HistoryGuard.NO_TABLE) {
       return new HistoryGuardInstall(before, false);
@@ -352,8 +355,10 @@ public final class DatabaseGuards {
       return Optional.empty();
     }
     List<String> guarded = new java.util.ArrayList<>(DatabaseObjects.TABLES);
-    historyTable.ifPresent(guarded::add);
     try {
+      if (historyTable.isPresent()) {
+        guarded.add(historyTableHere(c, d, historyTable.get()));
+      }
       return Optional.of(d.schemaGrants().get().read(c, guarded));
     } catch (SQLException e) {
       List<String> unknown = List.of("its grants cannot be read (" + e.getMessage() + ")");
@@ -383,14 +388,60 @@ public final class DatabaseGuards {
     return new Installed(prot, assertInstalled, ddlGuard(c, d), historyTable, history);
   }
 
+  /**
+   * The history table as this connection names it. Qualified ({@code schema.table}: Flyway's
+   * default schema, {@code migrations.default-schema}) it stays so where schemas are parts of one
+   * database (PostgreSQL); on MySQL/MariaDB a schema is a database, and the history table's guard
+   * (triggers, which live in their table's database and call prodguard's routines) and the role
+   * split work only in the database of prodguard's objects, the URL's: the default schema must be
+   * that database, and is then dropped from the name; another one is refused.
+   */
+  static String historyTableHere(Connection c, DatabaseSupport d, String table)
+      throws SQLException {
+    int dot = table.indexOf('.');
+    if (dot < 0 || d.schemasShareIdentity()) {
+      return table;
+    }
+    String schema = table.substring(0, dot);
+    String here;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT " + d.currentSchema())) {
+      here = rs.next() ? rs.getString(1) : null;
+    }
+    if (schema.equals(here)) {
+      return table.substring(dot + 1);
+    }
+    throw new GuardRefusal(
+        Guarantee.G6,
+        "guard " + table,
+        "migrations.default-schema (or the first of migrations.schemas) is '"
+            + schema
+            + "', but the URL's database is '"
+            + here
+            + "': on MySQL/MariaDB a schema is a database, and Flyway's history table would be"
+            + " in '"
+            + schema
+            + "', away from prodguard's objects and guards, which live in the URL's database",
+        "point the environment's URL at database '"
+            + schema
+            + "' (prodguard's objects then live beside the history table), and keep"
+            + " default-schema equal to it or leave it out");
+  }
+
   private static boolean tableExists(Connection c, DatabaseSupport d, String table)
       throws SQLException {
+    int dot = table.indexOf('.');
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
-                + d.currentSchema()
+                + (dot < 0 ? d.currentSchema() : "?")
                 + " AND table_name = ?")) {
-      ps.setString(1, table);
+      if (dot < 0) {
+        ps.setString(1, table);
+      } else {
+        ps.setString(1, table.substring(0, dot));
+        ps.setString(2, table.substring(dot + 1));
+      }
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getLong(1) > 0;
       }

@@ -49,6 +49,7 @@ public record GuardStatus(
       EnvironmentConfig environment,
       MigrationEngine engine)
       throws SQLException {
+    engine = engine.configuredBy(config);
     Optional<RoleSplit> split =
         DatabaseGuards.credential(c, d, engine.historyTable())
             .map(found -> new RoleSplit(environment.deployUrl().isPresent(), found));

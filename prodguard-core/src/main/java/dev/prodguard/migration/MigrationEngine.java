@@ -38,6 +38,14 @@ public interface MigrationEngine {
   }
 
   /**
+   * This engine with the settings of {@code config} that it hands the migration tool as its own
+   * ({@code migrations.schemas}, {@code migrations.default-schema}); itself when it has none.
+   */
+  default MigrationEngine configuredBy(dev.prodguard.config.ProdguardConfig config) {
+    return this;
+  }
+
+  /**
    * The entries of the target's history in a state a contract must review ({@link
    * Contract.HistoryState}): applied and deleted since, skipped below the applied versions, applied
    * by a newer release, a baseline. Reads the history; changes nothing.
@@ -87,9 +95,11 @@ public interface MigrationEngine {
   }
 
   /**
-   * The engine's schema history table, in the schema prodguard's objects live in (Flyway: {@code
-   * flyway_schema_history}). G6 guards it with triggers so that only a guarded deploy writes it;
-   * empty for an engine that keeps no such table.
+   * The engine's schema history table (Flyway: {@code flyway_schema_history}), qualified as {@code
+   * schema.table} when it lives in another schema than the connection's (Flyway's default schema,
+   * {@code migrations.default-schema}), else in the schema prodguard's objects live in. G6 guards
+   * it with triggers so that only a guarded deploy writes it; empty for an engine that keeps no
+   * such table.
    */
   default Optional<String> historyTable() {
     return Optional.empty();

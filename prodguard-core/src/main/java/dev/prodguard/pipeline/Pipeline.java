@@ -34,7 +34,7 @@ public final class Pipeline {
   public Pipeline(ProdguardConfig config, RunContext context, MigrationEngine engine) {
     this.config = Objects.requireNonNull(config);
     this.context = Objects.requireNonNull(context);
-    this.engine = Objects.requireNonNull(engine);
+    this.engine = Objects.requireNonNull(engine).configuredBy(config);
     this.analyzer = new ContractLintAnalyzer(engine);
   }
 

@@ -69,6 +69,20 @@ public final class RepoPaths {
         || name.equals("Jenkinsfile");
   }
 
+  /**
+   * A file served to browsers by its name: JavaScript, a stylesheet, or a source map ({@code
+   * app.js.map}). Its code runs in a browser, not in a pipeline or an application server, unless
+   * something runs it as a script (see {@link ScanFile#isMinifiedWebCodeAt}).
+   */
+  public static boolean isWebAsset(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    return name.endsWith(".js")
+        || name.endsWith(".mjs")
+        || name.endsWith(".cjs")
+        || name.endsWith(".css")
+        || name.endsWith(".map");
+  }
+
   /** The Spring profile a file is for ({@code application-prod.yml} -> prod), if any. */
   public static Optional<String> fileProfile(String path) {
     String name = path.substring(path.lastIndexOf('/') + 1);

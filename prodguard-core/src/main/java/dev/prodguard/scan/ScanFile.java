@@ -77,6 +77,30 @@ public final class ScanFile {
     return RepoPaths.fileProfile(path);
   }
 
+  /**
+   * A line at least this long in a web asset is minified (or generated) code: no one writes or
+   * reviews code a thousand characters to the line.
+   */
+  static final int MINIFIED_LINE = 1000;
+
+  /**
+   * Whether {@code offset} is in minified third-party web code: the file is a web asset by name
+   * ({@code .js}, {@code .mjs}, {@code .cjs}, {@code .css}, or a {@code .map} source map, without a
+   * {@code #!} line that would make it a script) and the line holding the offset is at least
+   * {@value #MINIFIED_LINE} characters long. Judged per line, so the hand-written parts of a
+   * concatenated bundle are read as code. The rules that use it say what they still report there
+   * (docs/scan.md).
+   */
+  public boolean isMinifiedWebCodeAt(int offset) {
+    if (!RepoPaths.isWebAsset(path) || text.startsWith("#!")) {
+      return false;
+    }
+    int line = line(offset);
+    int[] starts = lineStarts();
+    int end = line < starts.length ? starts[line] - 1 : text.length();
+    return end - starts[line - 1] >= MINIFIED_LINE;
+  }
+
   /** 1-based line of a character offset. */
   public int line(int offset) {
     int[] starts = lineStarts();

@@ -145,7 +145,8 @@ public final class FingerprintInit {
       boolean copyReidentified)
       throws SQLException {
     DatabaseSupport d = target.dialect();
-    Optional<String> historyTable = engine.flatMap(MigrationEngine::historyTable);
+    Optional<MigrationEngine> configured = engine.map(e -> e.configuredBy(target.config()));
+    Optional<String> historyTable = configured.flatMap(MigrationEngine::historyTable);
     PipelineSchema.ensure(c, d);
     boolean prot = target.environment().isProtected();
     // A copy just re-identified (proven above to be another database than the original) carries
@@ -178,7 +179,7 @@ public final class FingerprintInit {
                 false,
                 Optional.of("'" + target.name() + "' is not protected: no DDL guard needed"));
     List<GuardArtifactFiles.Write> artifacts =
-        engine.map(e -> e.writeGuardArtifacts(target.config(), d)).orElse(List.of());
+        configured.map(e -> e.writeGuardArtifacts(target.config(), d)).orElse(List.of());
     return new Guards(artifacts, prot, ddl, historyTable, history);
   }
 
@@ -197,6 +198,7 @@ public final class FingerprintInit {
     String identity = currentIdentity(c, target);
     String createdBy = createdBy(target, context);
     if (found.missingTable) {
+      requireNoIdentityElsewhere(c, target, identity, what);
       for (String ddl : target.dialect().objects().metadataTable()) {
         try (Statement st = c.createStatement()) {
           st.execute(ddl);
@@ -291,6 +293,104 @@ public final class FingerprintInit {
               + " otherwise fix the URL");
     }
     return new Result(Outcome.UNCHANGED, env, found.fingerprint, Optional.empty(), identity, null);
+  }
+
+  /**
+   * G2: an identity belongs to a database, not to the schema a URL happens to choose. On PostgreSQL
+   * the identity names the cluster and the database, so a {@code database_metadata} in any other
+   * schema of the same database means the database already has one: a URL with another {@code
+   * currentSchema} (or {@code search_path}) would give it a second one. On MySQL/MariaDB a schema
+   * is a database of its own (its name is part of the identity): another database on the same
+   * server may be another environment, but not the one whose identity prodguard.yml already names
+   * (its fingerprint recorded in that other database): one environment, one database.
+   */
+  private static void requireNoIdentityElsewhere(
+      Connection c, Target target, String identity, String what) throws SQLException {
+    DatabaseSupport d = target.dialect();
+    String here;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT " + d.currentSchema())) {
+      here = rs.next() ? rs.getString(1) : null;
+    }
+    List<String> schemas = new java.util.ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT table_schema FROM information_schema.tables"
+                    + " WHERE table_name = 'database_metadata' ORDER BY table_schema")) {
+      while (rs.next()) {
+        String schema = rs.getString(1);
+        if (!schema.equals(here)) {
+          schemas.add(schema);
+        }
+      }
+    }
+    String env = target.name();
+    String configured = target.environment().fingerprint().orElse(null);
+    String schemaHere = here == null ? "(none: the schema it names does not exist)" : here;
+    for (String schema : schemas) {
+      String recorded = "unreadable to this user";
+      String recordedFp = null;
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT environment, fingerprint FROM "
+                      + d.quote(schema)
+                      + ".database_metadata WHERE id = 1")) {
+        if (rs.next()) {
+          recordedFp = rs.getString(2);
+          recorded = "environment '" + rs.getString(1) + "', fingerprint " + recordedFp;
+        } else {
+          recorded = "no row";
+        }
+      } catch (SQLException e) {
+        // not readable here: still an identity that exists; the refusal says so
+      }
+      if (d.schemasShareIdentity()) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what,
+            "this database ("
+                + identity
+                + ") already has its identity in schema '"
+                + schema
+                + "' ("
+                + recorded
+                + "). An identity belongs to the database, not to a schema: this URL chooses"
+                + " schema "
+                + schemaHere
+                + ", and fingerprinting it would give the same database a second identity",
+            "point the URL of '"
+                + env
+                + "' at schema '"
+                + schema
+                + "' (remove currentSchema or search_path from it; prodguard's objects live"
+                + " there); if that identity is stale, find out who made it (audit trail), then"
+                + " drop it by hand");
+      }
+      if (recordedFp != null && recordedFp.equals(configured)) {
+        throw new GuardRefusal(
+            Guarantee.G2,
+            what,
+            "database '"
+                + schema
+                + "' on this server already holds the identity prodguard.yml names for '"
+                + env
+                + "' ("
+                + recorded
+                + "). One environment has one database: this URL's database "
+                + schemaHere
+                + " would give '"
+                + env
+                + "' a second identity",
+            "point the URL of '"
+                + env
+                + "' at database '"
+                + schema
+                + "'; if this database is another environment, fingerprint it under that"
+                + " environment's name");
+      }
+    }
   }
 
   private static void insert(Connection c, String env, String fp, String identity, String by)

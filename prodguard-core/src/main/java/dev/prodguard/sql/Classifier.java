@@ -4093,12 +4093,13 @@ public final class Classifier {
 
     /**
      * Splits a routine body and classifies what it would run; {@code later} when it runs when the
-     * routine is called or its event fires (not for DO blocks, which run at once).
+     * routine is called or its event fires (not for DO blocks, which run at once). Returns whether
+     * its last piece left a PL/pgSQL {@code DECLARE} section open.
      */
-    void body(int from, int to, boolean later) {
+    boolean body(int from, int to, boolean later) {
       if (nesting >= MAX_NESTING) {
         unknown("routine nested too deeply to analyse");
-        return;
+        return false;
       }
       boolean[] declaring = {false};
       splitter.split(
@@ -4109,6 +4110,7 @@ public final class Classifier {
               declaring[0] =
                   new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via)
                       .bodyStatement(declaring[0]));
+      return declaring[0];
     }
 
     /**
@@ -4133,6 +4135,9 @@ public final class Classifier {
         if (t.type == Token.Type.EOF) {
           return declaring;
         }
+        if (syntax == SqlSyntax.POSTGRESQL && t.text().equals("#") && compilerOption()) {
+          continue;
+        }
         if (t.text().equals("<<")) {
           // <<label>>
           while (!lx.atEnd() && !next().text().equals(">>")) {}
@@ -4156,11 +4161,10 @@ public final class Classifier {
             next();
             lx.accept("NOT");
             lx.accept("ATOMIC");
-            if (!lx.atEnd()) {
-              // a block kept whole by the splitter: its statements, one by one
-              body(lx.peek().start, s.end(), false);
-            }
-            return false;
+            // the rest of the piece, on its own; whether it ends in a nested block's DECLARE
+            // section ("BEGIN DECLARE a int; b int; BEGIN ...") carries over to the next pieces,
+            // which are then declarations up to the nested BEGIN, as PL/pgSQL reads them
+            return !lx.atEnd() && body(lx.peek().start, s.end(), false);
           }
           case "DECLARE" -> {
             if (syntax == SqlSyntax.MYSQL) {
@@ -4192,6 +4196,14 @@ public final class Classifier {
             dynamicAt(t, t.upper() + " in a routine body");
             return false;
           }
+          case "OPEN" -> {
+            next();
+            if (syntax == SqlSyntax.POSTGRESQL && lx.peek().isName()) {
+              next(); // the cursor: OPEN c(1) passes arguments to a bound cursor, not a call
+            }
+            scanForExecute();
+            return false;
+          }
           case "END",
               "RETURN",
               "RAISE",
@@ -4202,7 +4214,6 @@ public final class Classifier {
               "LEAVE",
               "ITERATE",
               "GET",
-              "OPEN",
               "FETCH",
               "CLOSE",
               "MOVE",
@@ -4228,6 +4239,30 @@ public final class Classifier {
           }
         }
       }
+    }
+
+    /**
+     * PL/pgSQL's compiler options at the start of a body ({@code #variable_conflict use_column},
+     * {@code #print_strict_params on}, {@code #option dump}): consumed when it is one of them; any
+     * other {@code #} stays unknown.
+     */
+    boolean compilerOption() {
+      Token name = lx.peek(1);
+      Token value = lx.peek(2);
+      boolean known =
+          switch (name.type == Token.Type.WORD ? name.upper() : "") {
+            case "VARIABLE_CONFLICT" ->
+                value.is("ERROR") || value.is("USE_VARIABLE") || value.is("USE_COLUMN");
+            case "PRINT_STRICT_PARAMS" -> value.is("ON") || value.is("OFF");
+            case "OPTION" -> value.is("DUMP");
+            default -> false;
+          };
+      if (known) {
+        next();
+        next();
+        next();
+      }
+      return known;
     }
 
     /**

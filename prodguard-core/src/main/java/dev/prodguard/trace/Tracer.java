@@ -61,7 +61,7 @@ public final class Tracer {
   public Tracer(ProdguardConfig config, RunContext context, MigrationEngine engine, Progress p) {
     this.config = config;
     this.context = context;
-    this.engine = engine;
+    this.engine = engine.configuredBy(config);
     this.progress = p;
   }
 

@@ -73,18 +73,32 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   private final ReviewedHistory reviewed;
 
+  /** {@code migrations.schemas} and {@code migrations.default-schema}. */
+  private final ProdguardConfig.Schemas schemas;
+
   public FlywayMigrationEngine() {
-    this(ReviewedHistory.NONE);
+    this(ReviewedHistory.NONE, ProdguardConfig.Schemas.NONE);
   }
 
-  private FlywayMigrationEngine(ReviewedHistory reviewed) {
+  private FlywayMigrationEngine(ReviewedHistory reviewed, ProdguardConfig.Schemas schemas) {
     this.reviewed = reviewed;
+    this.schemas = schemas;
   }
 
   /** Flyway with the contract's reviewed history entries ({@link ReviewedHistory}). */
   @Override
   public MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
-    return history.isEmpty() ? this : new FlywayMigrationEngine(new ReviewedHistory(history));
+    return history.isEmpty()
+        ? this
+        : new FlywayMigrationEngine(new ReviewedHistory(history), schemas);
+  }
+
+  /** Flyway with the configuration's {@code migrations.schemas} and {@code default-schema}. */
+  @Override
+  public MigrationEngine configuredBy(ProdguardConfig config) {
+    return config.schemas().equals(schemas)
+        ? this
+        : new FlywayMigrationEngine(reviewed, config.schemas());
   }
 
   @Override
@@ -109,7 +123,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * on a protected target that is SQL run by {@code verify} or {@code status} before the contract
    * has judged it (G4, G6).
    */
-  private static FluentConfiguration configure(
+  private FluentConfiguration configure(
       MigrationFiles files, DataSource dataSource, boolean ignorePending) {
     return configure(files, dataSource, ignorePending, List.of(), false);
   }
@@ -120,7 +134,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * projectCallbacks}: only for the deploy's migrate, whose callbacks verify analysed as part of
    * the set.
    */
-  private static FluentConfiguration configure(
+  private FluentConfiguration configure(
       MigrationFiles files,
       DataSource dataSource,
       boolean ignorePending,
@@ -144,6 +158,10 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .resourceProvider(new SnapshotResources(files))
         .javaMigrationClassProvider(Collections::emptyList)
         .table(HISTORY_TABLE)
+        // migrations.schemas / default-schema exactly as Flyway's schemas / defaultSchema: the
+        // history table in the default schema, the schemas created when missing
+        .schemas(schemas.schemas().toArray(String[]::new))
+        .defaultSchema(schemas.defaultSchema().orElse(null))
         .cleanDisabled(true)
         .validateOnMigrate(true)
         .outOfOrder(false)
@@ -181,7 +199,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     try (Connection c = dataSource.getConnection();
         ResultSet rs =
             c.getMetaData()
-                .getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE", "VIEW"})) {
+                .getTables(
+                    c.getCatalog(),
+                    schemas.effectiveDefault().orElse(c.getSchema()),
+                    "%",
+                    new String[] {"TABLE", "VIEW"})) {
       while (rs.next()) {
         String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
         if (name.equals(HISTORY_TABLE)) {
@@ -239,7 +261,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public Optional<String> historyTable() {
-    return Optional.of(HISTORY_TABLE);
+    return Optional.of(
+        schemas
+            .effectiveDefault()
+            .map(schema -> schema + "." + HISTORY_TABLE)
+            .orElse(HISTORY_TABLE));
   }
 
   @Override

@@ -23,4 +23,11 @@ public interface ServerIdentity {
 
   /** SQL that evaluates to this server's identity (see DESIGN section 7), per connection. */
   String serverIdentityExpression(Connection connection) throws SQLException;
+
+  /**
+   * Whether the schemas a connection can choose are parts of one database with one identity
+   * (PostgreSQL: {@code currentSchema} picks a schema inside the database the identity names) or
+   * databases of their own (MySQL/MariaDB: a schema is a database, named in the identity).
+   */
+  boolean schemasShareIdentity();
 }

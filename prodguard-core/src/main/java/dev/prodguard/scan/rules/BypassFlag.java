@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * allow, force, disable, unsafe, or no- directly before a guard word) together with a guard word
  * (CI, guard, safety, check, fingerprint, backup, verify, prodguard, migration, contract) in one
  * identifier, in code, scripts, env files, configuration and CI files. Words are compared whole, so
- * {@code ALLOW_ORIGINS} or {@code skipTests} do not match.
+ * {@code ALLOW_ORIGINS} or {@code skipTests} do not match. In minified web code ({@link
+ * ScanFile#isMinifiedWebCodeAt}) only names of prodguard, Flyway, migration or fingerprint switches
+ * are reported: the rest is a library's own options.
  */
 public final class BypassFlag implements Rule {
   public static final String ID = "bypass-flag";
@@ -253,10 +255,25 @@ public final class BypassFlag implements Rule {
 
   private void report(ScanFile file, int offset, String name, List<Finding> out) {
     String why = bypass(name);
+    if (why != null && file.isMinifiedWebCodeAt(offset) && !namesDeployKey(name)) {
+      // skipWatchIdCheck, .form-check.disabled in jquery.min.js or bootstrap.min.css: a library's
+      // own option, which nothing in a deploy reads; one that names prodguard, Flyway, a
+      // migration or the fingerprint is reported wherever it is
+      return;
+    }
     if (why != null) {
       out.add(
           finding(file, offset, "'" + name + "' is named like a bypass of a guard (" + why + ")"));
     }
+  }
+
+  /** Whether an identifier names prodguard, Flyway, a migration or the fingerprint. */
+  static boolean namesDeployKey(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return n.contains("prodguard")
+        || n.contains("flyway")
+        || n.contains("migrat")
+        || n.contains("fingerprint");
   }
 
   /**

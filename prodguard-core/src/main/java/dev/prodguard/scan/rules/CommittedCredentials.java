@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * password=} parameter) for a host that is not the local machine, in any configuration, env, script
  * or main source file; and a literal password, secret or token under a key, file or profile named
  * like production or staging. Test files are exempt from the first check unless they are
- * production-like themselves. Findings never print the secret.
+ * production-like themselves. Hosts reserved for documentation ({@code example.com}, {@code .test})
+ * are samples; in minified web code ({@link ScanFile#isMinifiedWebCodeAt}) only database URLs are
+ * reported. Findings never print the secret.
  */
 public final class CommittedCredentials implements Rule {
   public static final String ID = "committed-credentials";
@@ -137,8 +139,14 @@ public final class CommittedCredentials implements Rule {
       }
       Matcher h = HOST.matcher(url);
       String host = h.find() ? h.group(1).toLowerCase(Locale.ROOT) : "";
-      if (isLocal(host) || host.startsWith("$") || host.startsWith("{")) {
+      if (isLocal(host)
+          || isReservedForDocumentation(host)
+          || host.startsWith("$")
+          || host.startsWith("{")) {
         continue;
+      }
+      if (file.isMinifiedWebCodeAt(m.start()) && !isDatabaseUrl(url)) {
+        continue; // a library's sample URL in minified web code; a database URL is reported
       }
       out.add(
           finding(
@@ -162,6 +170,32 @@ public final class CommittedCredentials implements Rule {
   static boolean isPlaceholder(String value) {
     String v = value.trim();
     return PLACEHOLDER.matcher(v).matches() || v.contains("${") || v.contains("{{");
+  }
+
+  /**
+   * Names reserved for documentation and testing (RFC 2606, RFC 6761): {@code example.com}, {@code
+   * .org} and {@code .net} with their subdomains, and the {@code .example}, {@code .test} and
+   * {@code .invalid} top-level names. No real database answers there, so a password for one is a
+   * sample.
+   */
+  static boolean isReservedForDocumentation(String host) {
+    String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    for (String d : List.of("example.com", "example.net", "example.org")) {
+      if (h.equals(d) || h.endsWith("." + d)) {
+        return true;
+      }
+    }
+    return h.endsWith(".example") || h.endsWith(".test") || h.endsWith(".invalid");
+  }
+
+  /** A database connection URL by its scheme (JDBC, PostgreSQL, MySQL or MariaDB). */
+  static boolean isDatabaseUrl(String url) {
+    String u = url.toLowerCase(Locale.ROOT);
+    return u.startsWith("jdbc:")
+        || u.startsWith("postgres://")
+        || u.startsWith("postgresql://")
+        || u.startsWith("mysql://")
+        || u.startsWith("mariadb://");
   }
 
   static boolean isLocal(String host) {

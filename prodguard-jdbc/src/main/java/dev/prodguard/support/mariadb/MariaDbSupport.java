@@ -63,6 +63,11 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   @Override
+  public boolean schemasShareIdentity() {
+    return false; // a schema is a database
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException e) {
     return e.getErrorCode() == 1062 || "23000".equals(e.getSQLState());
   }

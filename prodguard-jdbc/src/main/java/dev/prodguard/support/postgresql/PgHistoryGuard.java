@@ -35,6 +35,32 @@ final class PgHistoryGuard implements HistoryGuardSql {
         + " AND t.tgtype = 62";
   }
 
+  /**
+   * A table qualified as {@code schema.table} (Flyway's default schema, {@code
+   * migrations.default-schema}) is looked up in that schema, any other in the current one; the
+   * trigger function is prodguard's, in the current schema, either way.
+   */
+  @Override
+  public java.util.Map<String, String> states(java.sql.Connection c, String table)
+      throws java.sql.SQLException {
+    int dot = table.indexOf('.');
+    if (dot < 0) {
+      return HistoryGuardSql.super.states(c, table);
+    }
+    String sql = stateQuery().replace("n.nspname = current_schema()", "n.nspname = ?");
+    java.util.Map<String, String> states = new java.util.LinkedHashMap<>();
+    try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, table.substring(0, dot));
+      ps.setString(2, table.substring(dot + 1));
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          states.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return states;
+  }
+
   @Override
   public boolean enforcing(String state) {
     return "A".equals(state);
@@ -45,6 +71,6 @@ final class PgHistoryGuard implements HistoryGuardSql {
   public List<String> install(String table) {
     return PostgresSupport.SQL.read(
         "history-guard/install.sql",
-        java.util.Map.of("table", PostgresSupport.INSTANCE.quote(table)));
+        java.util.Map.of("table", PostgresSupport.INSTANCE.quoteQualified(table)));
   }
 }

@@ -60,6 +60,11 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public boolean schemasShareIdentity() {
+    return true; // a schema is part of the database
+  }
+
+  @Override
   public boolean isUniqueViolation(SQLException e) {
     return "23505".equals(e.getSQLState());
   }
