@@ -58,7 +58,12 @@ public record Operation(
      * that blocks writes: a volatile default, a serial or identity column, SET LOGGED, MariaDB's
      * ALGORITHM=COPY, ... (the operation's detail says which).
      */
-    REWRITE
+    REWRITE,
+    /**
+     * MariaDB: the statement's implicit commit commits row changes made before it in the same
+     * migration, which DDL cannot be removed to avoid (transaction-control's fix says so).
+     */
+    COMMITS_ROW_CHANGES
   }
 
   public Operation {
