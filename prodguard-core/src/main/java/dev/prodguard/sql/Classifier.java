@@ -1238,6 +1238,7 @@ public final class Classifier {
             boolean limits =
                 JoinRestriction.limits(
                     conditionTokens(),
+                    joined,
                     Predicate.Target.of(target, alias, false).qualifiers(),
                     relations,
                     syntax);

@@ -116,27 +116,102 @@ final class JoinRestriction {
   /** Whether {@code where} (the condition's tokens) limits the target's rows, as above. */
   static boolean limits(
       List<Token> where, Set<String> target, Set<String> joined, SqlSyntax syntax) {
+    return limits(where, List.of(), target, joined, syntax);
+  }
+
+  /**
+   * The same, with the FROM/USING list's tokens: the ON conditions of its inner joins ({@code FROM
+   * a JOIN b ON a.id = b.a_id}) hold for every joined row, so their terms count beside the
+   * WHERE's. An outer join's ON limits nothing: with one, the ON conditions are not used.
+   */
+  static boolean limits(
+      List<Token> where,
+      List<Token> from,
+      Set<String> target,
+      Set<String> joined,
+      SqlSyntax syntax) {
     if (joined.isEmpty()) {
       return false;
     }
+    List<List<Token>> on = onTerms(from);
     for (List<Token> branch : split(where, true)) {
-      if (!branchLimits(split(branch, false), target, joined, syntax)) {
+      List<List<Token>> terms = new ArrayList<>(split(branch, false));
+      terms.addAll(on);
+      if (!branchLimits(terms, target, joined, syntax)) {
         return false;
       }
     }
     return true;
   }
 
+  /** The AND terms of the ON conditions of a FROM list of inner joins; none with an outer join. */
+  private static List<List<Token>> onTerms(List<Token> from) {
+    List<List<Token>> out = new ArrayList<>();
+    int depth = 0;
+    List<Token> cur = null;
+    for (Token t : from) {
+      if (depth == 0
+          && (t.is("LEFT") || t.is("RIGHT") || t.is("FULL") || t.is("NATURAL") || t.is("USING"))) {
+        return List.of();
+      }
+      if (t.isPunct('(')) {
+        depth++;
+      } else if (t.isPunct(')')) {
+        depth--;
+      }
+      if (depth == 0 && (t.is("JOIN") || t.is("INNER") || t.is("CROSS") || t.isPunct(','))) {
+        if (cur != null) {
+          out.addAll(split(cur, false));
+        }
+        cur = null;
+        continue;
+      }
+      if (depth == 0 && t.is("ON")) {
+        cur = new ArrayList<>();
+        continue;
+      }
+      if (cur != null) {
+        cur.add(t);
+      }
+    }
+    if (cur != null) {
+      out.addAll(split(cur, false));
+    }
+    for (List<Token> term : out) {
+      for (Token t : term) {
+        if (t.is("OR")) {
+          return List.of(); // an ON with OR: not read here
+        }
+      }
+    }
+    return out;
+  }
+
   private static boolean branchLimits(
       List<List<Token>> terms, Set<String> target, Set<String> joined, SqlSyntax syntax) {
     Set<String> tied = new HashSet<>();
     List<List<Token>> rest = new ArrayList<>();
+    List<String[]> links = new ArrayList<>();
     for (List<Token> term : terms) {
       String r = joinedSide(term, target, joined);
+      String[] link = r == null ? link(term, joined) : null;
       if (r != null) {
         tied.add(r);
+      } else if (link != null) {
+        links.add(link);
       } else {
         rest.add(term);
+      }
+    }
+    // a.x = b.y between joined relations: b is tied to the target through a (each b row found
+    // belongs to a tied a row, and a restriction of b then limits the a rows, hence the target's)
+    boolean grew = !tied.isEmpty();
+    while (grew) {
+      grew = false;
+      for (String[] l : links) {
+        if (tied.contains(l[0]) && tied.add(l[1]) || tied.contains(l[1]) && tied.add(l[0])) {
+          grew = true;
+        }
       }
     }
     Predicate.Target unqualified = new Predicate.Target(Set.of(), true, false);
@@ -185,6 +260,30 @@ final class JoinRestriction {
     }
     r = joinedOf(left, joined);
     return r != null && isTarget(right, target) ? r : null;
+  }
+
+  /** {@code a.x = b.y} between two different joined relations: {a, b}; else null. */
+  private static String[] link(List<Token> term, Set<String> joined) {
+    int eq = -1;
+    for (int i = 0; i < term.size(); i++) {
+      if (term.get(i).isPunct('=')) {
+        if (eq >= 0) {
+          return null;
+        }
+        eq = i;
+      }
+    }
+    if (eq < 0) {
+      return null;
+    }
+    List<String> left = column(term.subList(0, eq));
+    List<String> right = column(term.subList(eq + 1, term.size()));
+    if (left == null || right == null) {
+      return null;
+    }
+    String a = joinedOf(left, joined);
+    String b = joinedOf(right, joined);
+    return a != null && b != null && !a.equals(b) ? new String[] {a, b} : null;
   }
 
   private static String joinedOf(List<String> column, Set<String> joined) {

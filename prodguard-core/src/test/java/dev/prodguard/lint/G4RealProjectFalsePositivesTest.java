@@ -71,6 +71,14 @@ class G4RealProjectFalsePositivesTest {
                 "DELETE FROM ticket_field_value USING ticket_field_configuration tfc"
                     + " WHERE ticket_field_configuration_id_fk = tfc.id AND tfc.event_id_fk = 42;\n"))
         .doesNotContain("delete-without-where");
+    // through a chain of inner joins (alf.io V204_2.0.0.46__TRANSFER_SUBSCRIPTION_TO_ANOTHER_ORG:58)
+    assertThat(
+            rules(
+                "update promo_code set organization_id_fk = 7 from tickets_reservation tr"
+                    + " join subscription s on tr.id = s.reservation_id_fk"
+                    + " where tr.promo_code_id_fk = promo_code.id"
+                    + " and s.subscription_descriptor_fk = 42;\n"))
+        .doesNotContain("update-without-where");
     // every OR branch limits: still limited
     assertThat(
             rules(
@@ -96,6 +104,11 @@ class G4RealProjectFalsePositivesTest {
             // an OR that makes it trivially true, or a branch that does not limit
             "UPDATE t SET x = 1 FROM u WHERE t.u_id = u.id AND u.e = 1 OR true;\n",
             "UPDATE t SET x = 1 FROM u WHERE t.u_id = u.id AND u.e = 1 OR t.u_id = u.id;\n",
+            // a chain through an outer join's ON is not followed (in doubt, reported)
+            "UPDATE t SET x = 1 FROM a LEFT JOIN b ON a.id = b.a_id WHERE t.a_id = a.id"
+                + " AND b.e = 1;\n",
+            // a chain of joined relations that never reaches the target
+            "UPDATE t SET x = 1 FROM a JOIN b ON a.id = b.a_id WHERE b.e = 1;\n",
             // a restriction that may read the target (an unqualified column): in doubt, reported
             "UPDATE t SET x = 1 FROM u WHERE t.u_id = u.id AND u.e = flag;\n")) {
       assertThat(rules(sql)).as(sql).contains("update-without-where");

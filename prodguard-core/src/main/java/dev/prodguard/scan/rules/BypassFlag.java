@@ -46,7 +46,7 @@ public final class BypassFlag implements Rule {
 
   /**
    * Words that name what prodguard guards: itself, its fingerprints, backups and contract, Flyway
-   * and migrations, DDL, production and the CI pipeline. One of them beside a bypass word makes a
+   * and migrations, DDL and the CI pipeline. One of them beside a bypass word makes a
    * bypass in any name ({@code SKIP_MIGRATION_CHECK}, {@code allowProdDdl}, {@code PRODGUARD_SKIP}).
    */
   static final Set<String> GUARD =
@@ -64,18 +64,17 @@ public final class BypassFlag implements Rule {
           "flyway",
           "liquibase",
           "ddl",
-          "prod",
-          "production",
           "pipeline");
   /**
    * Words for the database, deploys and gates that applications also use for their own features
-   * ({@code allowEmptyDB} in a browser database library): beside a bypass word they make a bypass
+   * ({@code allowEmptyDB} in a browser database library, Vaadin's {@code forceProductionBuild}): beside a bypass word they make a bypass
    * when the name says nothing else ({@code force_deploy}, {@code SKIP_DB}, {@code
    * DISABLE_DB_SAFETY}, {@code SKIP_HOOKS}).
    */
   static final Set<String> DOMAIN =
       Set.of(
-          "db", "database", "schema", "deploy", "deployment", "gate", "gates", "hook", "hooks");
+          "db", "database", "schema", "deploy", "deployment", "gate", "gates", "hook", "hooks",
+          "prod", "production");
   /**
    * Words of names that describe a guard's subject rather than switch it: prodguard's own {@code
    * flyway-unsafe-setting} rule, a finding or test about it. Flyway's {@code cleanDisabled} (in
