@@ -121,8 +121,8 @@ final class JoinRestriction {
 
   /**
    * The same, with the FROM/USING list's tokens: the ON conditions of its inner joins ({@code FROM
-   * a JOIN b ON a.id = b.a_id}) hold for every joined row, so their terms count beside the
-   * WHERE's. An outer join's ON limits nothing: with one, the ON conditions are not used.
+   * a JOIN b ON a.id = b.a_id}) hold for every joined row, so their terms count beside the WHERE's.
+   * An outer join's ON limits nothing: with one, the ON conditions are not used.
    */
   static boolean limits(
       List<Token> where,

@@ -71,7 +71,8 @@ class G4RealProjectFalsePositivesTest {
                 "DELETE FROM ticket_field_value USING ticket_field_configuration tfc"
                     + " WHERE ticket_field_configuration_id_fk = tfc.id AND tfc.event_id_fk = 42;\n"))
         .doesNotContain("delete-without-where");
-    // through a chain of inner joins (alf.io V204_2.0.0.46__TRANSFER_SUBSCRIPTION_TO_ANOTHER_ORG:58)
+    // through a chain of inner joins (alf.io
+    // V204_2.0.0.46__TRANSFER_SUBSCRIPTION_TO_ANOTHER_ORG:58)
     assertThat(
             rules(
                 "update promo_code set organization_id_fk = 7 from tickets_reservation tr"
@@ -88,7 +89,8 @@ class G4RealProjectFalsePositivesTest {
   }
 
   @Test
-  @DisplayName("G4: a join without a restriction, or a restriction that does not limit, is reported")
+  @DisplayName(
+      "G4: a join without a restriction, or a restriction that does not limit, is reported")
   void updateFromThatDoesNotLimitIsReported() throws Exception {
     for (String sql :
         List.of(
@@ -168,7 +170,10 @@ class G4RealProjectFalsePositivesTest {
             "UPDATE sp_target_filter_query SET auto_assign_weight = 1000 WHERE id > 0;\n"
                 + "ALTER TABLE sp_target_filter_query DROP FOREIGN KEY fk_filter_auto_assign_ds;\n");
     Finding tc =
-        found.stream().filter(f -> f.rule().equals("transaction-control")).findFirst().orElseThrow();
+        found.stream()
+            .filter(f -> f.rule().equals("transaction-control"))
+            .findFirst()
+            .orElseThrow();
     assertThat(tc.recipe())
         .startsWith("Put the row changes and the DDL in separate migrations")
         .doesNotContain("Remove it");
@@ -182,7 +187,8 @@ class G4RealProjectFalsePositivesTest {
   }
 
   @Test
-  @DisplayName("G4: a failure summary gives the failing findings' own fixes, never a contract entry for deploy-will-fail")
+  @DisplayName(
+      "G4: a failure summary gives the failing findings' own fixes, never a contract entry for deploy-will-fail")
   void failureSummaryTakesTheFixFromTheRule() throws Exception {
     Finding refused =
         new Finding(

@@ -46,8 +46,8 @@ public final class BypassFlag implements Rule {
 
   /**
    * Words that name what prodguard guards: itself, its fingerprints, backups and contract, Flyway
-   * and migrations, DDL and the CI pipeline. One of them beside a bypass word makes a
-   * bypass in any name ({@code SKIP_MIGRATION_CHECK}, {@code allowProdDdl}, {@code PRODGUARD_SKIP}).
+   * and migrations, DDL and the CI pipeline. One of them beside a bypass word makes a bypass in any
+   * name ({@code SKIP_MIGRATION_CHECK}, {@code allowProdDdl}, {@code PRODGUARD_SKIP}).
    */
   static final Set<String> GUARD =
       Set.of(
@@ -65,16 +65,27 @@ public final class BypassFlag implements Rule {
           "liquibase",
           "ddl",
           "pipeline");
+
   /**
    * Words for the database, deploys and gates that applications also use for their own features
-   * ({@code allowEmptyDB} in a browser database library, Vaadin's {@code forceProductionBuild}): beside a bypass word they make a bypass
-   * when the name says nothing else ({@code force_deploy}, {@code SKIP_DB}, {@code
-   * DISABLE_DB_SAFETY}, {@code SKIP_HOOKS}).
+   * ({@code allowEmptyDB} in a browser database library, Vaadin's {@code forceProductionBuild}):
+   * beside a bypass word they make a bypass when the name says nothing else ({@code force_deploy},
+   * {@code SKIP_DB}, {@code DISABLE_DB_SAFETY}, {@code SKIP_HOOKS}).
    */
   static final Set<String> DOMAIN =
       Set.of(
-          "db", "database", "schema", "deploy", "deployment", "gate", "gates", "hook", "hooks",
-          "prod", "production");
+          "db",
+          "database",
+          "schema",
+          "deploy",
+          "deployment",
+          "gate",
+          "gates",
+          "hook",
+          "hooks",
+          "prod",
+          "production");
+
   /**
    * Words of names that describe a guard's subject rather than switch it: prodguard's own {@code
    * flyway-unsafe-setting} rule, a finding or test about it. Flyway's {@code cleanDisabled} (in
@@ -82,8 +93,23 @@ public final class BypassFlag implements Rule {
    */
   private static final Set<String> DESCRIPTIVE =
       Set.of(
-          "setting", "settings", "rule", "rules", "finding", "findings", "warning", "warnings",
-          "error", "errors", "exception", "exceptions", "message", "messages", "test", "tests");
+          "setting",
+          "settings",
+          "rule",
+          "rules",
+          "finding",
+          "findings",
+          "warning",
+          "warnings",
+          "error",
+          "errors",
+          "exception",
+          "exceptions",
+          "message",
+          "messages",
+          "test",
+          "tests");
+
   /**
    * Words that name some check without saying which. Beside a bypass word they make a bypass only
    * when the name says nothing else ({@code SKIP_CHECKS}, {@code app.bypass-guard}, {@code
@@ -98,8 +124,25 @@ public final class BypassFlag implements Rule {
   /** Words that add nothing to a name: {@code app.skip-checks} says no more than skip-checks. */
   private static final Set<String> FILLER =
       Set.of(
-          "app", "all", "is", "should", "can", "flag", "mode", "env", "enabled", "enable", "for",
-          "now", "once", "always", "temp", "temporary", "hotfix", "emergency", "override");
+          "app",
+          "all",
+          "is",
+          "should",
+          "can",
+          "flag",
+          "mode",
+          "env",
+          "enabled",
+          "enable",
+          "for",
+          "now",
+          "once",
+          "always",
+          "temp",
+          "temporary",
+          "hotfix",
+          "emergency",
+          "override");
 
   /** Bypass words that no application feature uses for its own checks. */
   private static final Set<String> STRONG_BYPASS =
