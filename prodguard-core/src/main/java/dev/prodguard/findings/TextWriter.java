@@ -35,6 +35,29 @@ public final class TextWriter {
     }
   }
 
+  /**
+   * The fix of the failing (uncovered error) findings, from their rules, for a one-screen failure
+   * summary: {@code the one fix [rule]: ...} when they share one, else one line per distinct fix.
+   * Empty when none fails.
+   */
+  public static String fixes(List<Finding> findings) {
+    java.util.Map<String, java.util.Set<String>> byFix = new java.util.LinkedHashMap<>();
+    for (Finding f : findings) {
+      if (!f.covered() && f.severity() == Severity.ERROR && f.recipe() != null) {
+        byFix.computeIfAbsent(f.recipe(), k -> new java.util.TreeSet<>()).add(f.rule());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (java.util.Map.Entry<String, java.util.Set<String>> e : byFix.entrySet()) {
+      b.append(byFix.size() == 1 ? "the one fix [" : "fix for [")
+          .append(String.join(", ", e.getValue()))
+          .append("]: ")
+          .append(e.getKey())
+          .append('\n');
+    }
+    return b.toString();
+  }
+
   /** {@code 1 error}, {@code 2 errors}. */
   public static String count(long n, String noun) {
     return n + " " + noun + (n == 1 ? "" : "s");

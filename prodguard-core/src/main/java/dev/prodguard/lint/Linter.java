@@ -696,7 +696,7 @@ public final class Linter {
         st.column(),
         op.via() == null ? message : message + " (" + op.via() + ")",
         st.excerpt(160),
-        rule.recipe());
+        rule.recipe(op));
   }
 
   private static Finding finding(

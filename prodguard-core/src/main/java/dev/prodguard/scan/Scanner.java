@@ -160,12 +160,65 @@ public final class Scanner {
   static boolean couldHoldCommands(String path, Path file, byte[] head) {
     boolean shebang = head.length >= 2 && head[0] == '#' && head[1] == '!';
     FileKind kind = FileKind.of(path, shebang ? "#!" : "");
+    if (kind == FileKind.OTHER && !shebang && isBinaryData(path, head)) {
+      return false; // an executable bit on a Flash movie or an image does not make it a script
+    }
     return (kind != FileKind.OTHER && kind != FileKind.SQL) || shebang || Files.isExecutable(file);
+  }
+
+  /**
+   * Binary data formats by name and content: the extension names the format and the file starts
+   * with that format's signature, so a script merely renamed to {@code .swf} is still judged by its
+   * executable bit (issue 15: a vendored {@code FileAPI.flash.swf} committed with mode 755).
+   */
+  private static final java.util.Map<String, List<byte[]>> DATA_SIGNATURES =
+      java.util.Map.ofEntries(
+          java.util.Map.entry("swf", sigs("FWS", "CWS", "ZWS")),
+          java.util.Map.entry("png", sigs("\u0089PNG")),
+          java.util.Map.entry("gif", sigs("GIF87a", "GIF89a")),
+          java.util.Map.entry("jpg", sigs("\u00ff\u00d8\u00ff")),
+          java.util.Map.entry("jpeg", sigs("\u00ff\u00d8\u00ff")),
+          java.util.Map.entry("ico", sigs("\u0000\u0000\u0001\u0000")),
+          java.util.Map.entry("pdf", sigs("%PDF-")),
+          java.util.Map.entry("woff", sigs("wOFF")),
+          java.util.Map.entry("woff2", sigs("wOF2")),
+          java.util.Map.entry("ttf", sigs("\u0000\u0001\u0000\u0000", "true")),
+          java.util.Map.entry("otf", sigs("OTTO")),
+          java.util.Map.entry("zip", sigs("PK\u0003\u0004", "PK\u0005\u0006")),
+          java.util.Map.entry("jar", sigs("PK\u0003\u0004")),
+          java.util.Map.entry("gz", sigs("\u001f\u008b")),
+          java.util.Map.entry("class", sigs("\u00ca\u00fe\u00ba\u00be")));
+
+  private static List<byte[]> sigs(String... latin1) {
+    List<byte[]> out = new ArrayList<>();
+    for (String s : latin1) {
+      out.add(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+    return out;
+  }
+
+  static boolean isBinaryData(String path, byte[] head) {
+    int dot = path.lastIndexOf('.');
+    if (dot < 0 || dot < path.lastIndexOf('/')) {
+      return false;
+    }
+    List<byte[]> signatures =
+        DATA_SIGNATURES.get(path.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
+    if (signatures == null) {
+      return false;
+    }
+    for (byte[] sig : signatures) {
+      if (head.length >= sig.length
+          && java.util.Arrays.equals(head, 0, sig.length, sig, 0, sig.length)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static byte[] head(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      return in.readNBytes(2);
+      return in.readNBytes(8);
     }
   }
 

@@ -303,7 +303,7 @@ public final class Classifier {
               null,
               null,
               null,
-              null,
+              EnumSet.of(Flag.COMMITS_ROW_CHANGES),
               "MariaDB's implicit commit of this DDL (with the row changes before it)",
               null));
     } else {
@@ -1313,10 +1313,15 @@ public final class Classifier {
     /** {@code qualifiers}, when given, name the targets instead of {@code target} and alias. */
     boolean hasWhere(String target, String alias, boolean others, Set<String> qualifiers) {
       int depth = 0;
+      // PostgreSQL's UPDATE ... FROM and DELETE ... USING: the joined relations (issue 15)
+      List<Token> joined = null;
       while (true) {
         Token t = next();
         if (t.type == Token.Type.EOF) {
           return false;
+        }
+        if (joined != null && !(depth == 0 && t.is("WHERE"))) {
+          joined.add(t);
         }
         if (t.isPunct('(')) {
           depth++;
@@ -1325,7 +1330,27 @@ public final class Classifier {
         } else if (depth == 0
             && (t.is("USING") || t.is("FROM") || t.is("JOIN") || t.isPunct(','))) {
           others = true; // another table in scope: an unqualified name may be its column
+          if (joined == null
+              && (t.is("USING") || t.is("FROM"))
+              && target != null
+              && qualifiers == null
+              && syntax != SqlSyntax.MYSQL) {
+            joined = new ArrayList<>();
+            continue;
+          }
         } else if (depth == 0 && t.is("WHERE")) {
+          Set<String> relations = joined == null ? Set.of() : JoinRestriction.relations(joined);
+          if (!relations.isEmpty()) {
+            boolean limits =
+                JoinRestriction.limits(
+                    conditionTokens(),
+                    joined,
+                    Predicate.Target.of(target, alias, false).qualifiers(),
+                    relations,
+                    syntax);
+            scanRest();
+            return limits;
+          }
           boolean always =
               Predicate.alwaysTrue(
                   this,
@@ -1337,6 +1362,28 @@ public final class Classifier {
           scanRest(); // RETURNING, ORDER BY, LIMIT: calls there run too
           return !always;
         }
+      }
+    }
+
+    /** The next condition's tokens, not consumed: up to a depth-0 stop, ';', or the end. */
+    List<Token> conditionTokens() {
+      List<Token> out = new ArrayList<>();
+      int depth = 0;
+      for (int k = 0; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF
+            || depth == 0
+                && (t.isPunct(';')
+                    || t.isPunct(')')
+                    || t.type == Token.Type.WORD && WHERE_STOPS.contains(t.upper()))) {
+          return out;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
+        out.add(t);
       }
     }
 
@@ -2702,6 +2749,11 @@ public final class Classifier {
       }
       add(OpKind.CREATE_FUNCTION, fn, null, null, null, kind);
       int before = out.size();
+      if (fn != null && !routines.knows(fn)) {
+        // a recursive call in the body calls this very routine: known, its body is the one being
+        // read (issue 15); the full body replaces this entry below
+        routines.define(fn, signature, kind.equals("PROCEDURE"), List.of());
+      }
       if (syntax == SqlSyntax.POSTGRESQL) {
         pgRoutineBody();
       } else {

@@ -65,7 +65,12 @@ public record Operation(
      * DISCARD}, {@code ON COMMIT DROP}, {@code DROP}, a changed search path), so later statements
      * naming it may write either table.
      */
-    TEMPORARY
+    TEMPORARY,
+    /**
+     * MariaDB: the statement's implicit commit commits row changes made before it in the same
+     * migration, which DDL cannot be removed to avoid (transaction-control's fix says so).
+     */
+    COMMITS_ROW_CHANGES
   }
 
   public Operation {

@@ -90,6 +90,28 @@ class ScannerTest {
   }
 
   @Test
+  @DisplayName("an executable Flash movie or image is data; an executable script named so is not")
+  void executableBinaryDataIsSkipped() {
+    // alf.io's vendored FileAPI.flash.swf is committed with mode 755 and has a NUL at byte 7
+    byte[] swf = "FWS\n\u00e8\u0003\0\0x\0".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] png = "\u0089PNG\r\n\u001a\n\0\0".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] fake = "flyway clean\n\0x".getBytes(StandardCharsets.ISO_8859_1);
+    Repo repo =
+        new Repo(dir)
+            .bytes("web/FileAPI.flash.swf", swf)
+            .bytes("web/logo.png", png)
+            .bytes("tools/clean.swf", fake);
+    for (String f : java.util.List.of("web/FileAPI.flash.swf", "web/logo.png", "tools/clean.swf")) {
+      assertThat(repo.root.resolve(f).toFile().setExecutable(true)).isTrue();
+    }
+    ScanReport r = repo.scan();
+    assertThat(Repo.positions(r, "unreadable-file")).containsExactly("tools/clean.swf:1:1");
+    assertThat(r.skipped())
+        .extracting(ScanReport.Skipped::path)
+        .containsExactly("web/FileAPI.flash.swf", "web/logo.png");
+  }
+
+  @Test
   @DisplayName(
       "a missing directory, a malformed prodguard.yml or contract are configuration errors")
   void configurationErrors() {

@@ -73,7 +73,7 @@ class G4AnalyserHolesTest {
           ALTER TABLE p EXCHANGE PARTITION p0 WITH TABLE orders | alter-table-other p; alter-table-other orders
           CREATE PROCEDURE p() BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION ROLLBACK; DELETE FROM t WHERE id = 1; END; CALL p() | create-function p; transaction [IN_BODY, DEFERRED]; delete t [HAS_WHERE, IN_BODY, DEFERRED]; call p; transaction [IN_BODY]; delete t [HAS_WHERE, IN_BODY]
           CREATE PROCEDURE p() BEGIN DECLARE CONTINUE HANDLER FOR SQLSTATE '23000', NOT FOUND COMMIT; END | create-function p; transaction [IN_BODY, DEFERRED]
-          INSERT INTO t VALUES (1); CREATE TABLE u (id int) | insert t; create-table u; transaction
+          INSERT INTO t VALUES (1); CREATE TABLE u (id int) | insert t; create-table u; transaction [COMMITS_ROW_CHANGES]
           CREATE TABLE u (id int); ALTER TABLE u ADD COLUMN v int | create-table u; add-column u.v; transaction [IMPLICIT_COMMIT]
           CREATE TABLE u (id int); INSERT INTO u VALUES (1); CREATE TEMPORARY TABLE s (id int) | create-table u; insert u; create-table s [TEMPORARY]
           """)
@@ -176,7 +176,8 @@ class G4AnalyserHolesTest {
           DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM old WHERE old.id = o.id) | delete orders [HAS_WHERE]
           DELETE FROM orders WHERE EXISTS (SELECT 1 FROM old WHERE old.id = orders.id) | delete orders [HAS_WHERE]
           DELETE FROM orders WHERE id > 0 AND now() > '2000-01-01' | delete orders [HAS_WHERE]
-          DELETE FROM orders USING old WHERE orders.id = old.id | delete orders [HAS_WHERE]
+          DELETE FROM orders USING old WHERE orders.id = old.id AND old.closed | delete orders [HAS_WHERE]
+          DELETE FROM orders USING old WHERE orders.id = old.id | delete orders
           DELETE FROM orders WHERE status::text = 'x' | delete orders [HAS_WHERE]
           DELETE FROM orders WHERE false | delete orders [HAS_WHERE]
           DELETE FROM orders WHERE CURRENT OF c | delete orders [HAS_WHERE]

@@ -113,7 +113,7 @@ class G4ClassifierTest {
           WITH a AS (SELECT 1), d AS (DELETE FROM orders WHERE true RETURNING *) INSERT INTO archive SELECT * FROM d | select; delete orders; insert archive
           SELECT * FROM (WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d) x | select; delete orders; select
           INSERT INTO t (WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d) | insert t; delete orders; select
-          UPDATE t SET v = 1 FROM (WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d) q WHERE t.id = q.id | delete orders; select; update t [v] [HAS_WHERE]
+          UPDATE t SET v = 1 FROM (WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d) q WHERE t.id = q.id AND q.id > 10 | delete orders; select; update t [v] [HAS_WHERE]
           COPY (DELETE FROM orders RETURNING *) TO STDOUT | select; delete orders
           (WITH d AS (DELETE FROM orders RETURNING *) SELECT * FROM d) | select; delete orders; select
           PREPARE q AS WITH d AS (DELETE FROM orders RETURNING *) SELECT 1 | delete orders; select
@@ -139,7 +139,7 @@ class G4ClassifierTest {
           CREATE FUNCTION wipe() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; END $$; SELECT wipe() | create-function wipe; delete orders [IN_BODY, DEFERRED]; select; function-call wipe; delete orders [IN_BODY]
           CREATE FUNCTION wipe() RETURNS int LANGUAGE sql AS $$ DELETE FROM orders RETURNING 1 $$; INSERT INTO log VALUES (1, app.wipe()) | create-function wipe; delete orders [IN_BODY, DEFERRED]; insert log; function-call app.wipe; delete orders [IN_BODY]
           CREATE FUNCTION a() RETURNS void LANGUAGE plpgsql AS $$ BEGIN PERFORM b(); END $$; CREATE FUNCTION b() RETURNS void LANGUAGE sql AS $$ TRUNCATE orders $$; SELECT 1 FROM t WHERE a() IS NULL | create-function a; function-call b [IN_BODY, DEFERRED, OPAQUE]; create-function b; truncate orders [IN_BODY, DEFERRED]; select; function-call a; truncate orders [IN_BODY]
-          CREATE FUNCTION r() RETURNS void LANGUAGE plpgsql AS $$ BEGIN PERFORM r(); DELETE FROM t WHERE id = 1; END $$; SELECT r() | create-function r; function-call r [IN_BODY, DEFERRED, OPAQUE]; delete t [HAS_WHERE, IN_BODY, DEFERRED]; select; function-call r; delete t [HAS_WHERE, IN_BODY]
+          CREATE FUNCTION r() RETURNS void LANGUAGE plpgsql AS $$ BEGIN PERFORM r(); DELETE FROM t WHERE id = 1; END $$; SELECT r() | create-function r; function-call r [IN_BODY, DEFERRED]; delete t [HAS_WHERE, IN_BODY, DEFERRED]; select; function-call r; delete t [HAS_WHERE, IN_BODY]
           CREATE PROCEDURE p() LANGUAGE plpgsql AS $$ BEGIN UPDATE orders SET v = 1; COMMIT; END $$; CALL p() | create-function p; update orders [v] [IN_BODY, DEFERRED]; transaction [IN_BODY, DEFERRED]; call p; update orders [v] [IN_BODY]; transaction [IN_BODY]
           CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; END $$; DROP FUNCTION f(); SELECT f() | create-function f; delete orders [IN_BODY, DEFERRED]; drop-function f; select; function-call f [OPAQUE]
           DO $$ BEGIN PERFORM purge_everything(); END $$ | do-block; function-call purge_everything [IN_BODY, OPAQUE]

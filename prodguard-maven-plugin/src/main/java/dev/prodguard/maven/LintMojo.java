@@ -104,8 +104,8 @@ public class LintMojo extends AbstractProdguardMojo {
       throw new MojoFailureException(
           "prodguard lint FAILED (G4 frozen mutation contract): "
               + summary
-              + "\n  the one fix: an expand/contract migration, a migration split in two, or a"
-              + " reviewed exception in the contract");
+              + "\n  "
+              + TextWriter.fixes(findings).strip().replace("\n", "\n  "));
     }
     getLog().info("prodguard lint ok: " + summary);
   }

@@ -16,4 +16,9 @@ public interface Rule extends RuleInfo {
 
   /** A message for this occurrence, or null when the operation does not break the rule. */
   String check(Operation op, RuleContext context);
+
+  /** The one fix for this occurrence ({@code op}); by default the rule's {@link #recipe()}. */
+  default String recipe(Operation op) {
+    return recipe();
+  }
 }

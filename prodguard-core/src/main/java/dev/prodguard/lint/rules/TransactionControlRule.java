@@ -25,6 +25,20 @@ public final class TransactionControlRule extends BaseRule {
             + " into a migration of its own.");
   }
 
+  /**
+   * MariaDB's implicit commit of DDL after row changes: the DDL cannot be removed, the migration
+   * must be split (issue 15).
+   */
+  static final String SPLIT =
+      "Put the row changes and the DDL in separate migrations: MariaDB commits each DDL"
+          + " statement implicitly, together with the row changes before it, so they cannot share"
+          + " one migration's transaction.";
+
+  @Override
+  public String recipe(Operation op) {
+    return op.has(Flag.COMMITS_ROW_CHANGES) ? SPLIT : recipe();
+  }
+
   @Override
   public String check(Operation op, RuleContext context) {
     if (op.has(Flag.DEFERRED)) {

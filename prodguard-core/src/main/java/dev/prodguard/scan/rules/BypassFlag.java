@@ -45,25 +45,114 @@ public final class BypassFlag implements Rule {
           "disabled",
           "disabling",
           "unsafe");
+
+  /**
+   * Words that name what prodguard guards: itself, its fingerprints, backups and contract, Flyway
+   * and migrations, DDL and the CI pipeline. One of them beside a bypass word makes a bypass in any
+   * name ({@code SKIP_MIGRATION_CHECK}, {@code allowProdDdl}, {@code PRODGUARD_SKIP}).
+   */
   static final Set<String> GUARD =
       Set.of(
           "ci",
-          "guard",
-          "guards",
           "prodguard",
-          "safety",
-          "check",
-          "checks",
           "fingerprint",
           "fingerprints",
           "backup",
           "backups",
-          "verify",
-          "verification",
           "migration",
           "migrations",
           "migrate",
-          "contract");
+          "contract",
+          "flyway",
+          "liquibase",
+          "ddl",
+          "pipeline");
+
+  /**
+   * Words for the database, deploys and gates that applications also use for their own features
+   * ({@code allowEmptyDB} in a browser database library, Vaadin's {@code forceProductionBuild}):
+   * beside a bypass word they make a bypass when the name says nothing else ({@code force_deploy},
+   * {@code SKIP_DB}, {@code DISABLE_DB_SAFETY}, {@code SKIP_HOOKS}).
+   */
+  static final Set<String> DOMAIN =
+      Set.of(
+          "db",
+          "database",
+          "schema",
+          "deploy",
+          "deployment",
+          "gate",
+          "gates",
+          "hook",
+          "hooks",
+          "prod",
+          "production");
+
+  /**
+   * Words of names that describe a guard's subject rather than switch it: prodguard's own {@code
+   * flyway-unsafe-setting} rule, a finding or test about it. Flyway's {@code cleanDisabled} (in
+   * every spelling) is judged by its value in flyway-unsafe-setting.
+   */
+  private static final Set<String> DESCRIPTIVE =
+      Set.of(
+          "setting",
+          "settings",
+          "rule",
+          "rules",
+          "finding",
+          "findings",
+          "warning",
+          "warnings",
+          "error",
+          "errors",
+          "exception",
+          "exceptions",
+          "message",
+          "messages",
+          "test",
+          "tests");
+
+  /**
+   * Words that name some check without saying which. Beside a bypass word they make a bypass only
+   * when the name says nothing else ({@code SKIP_CHECKS}, {@code app.bypass-guard}, {@code
+   * --no-verify}), and, for the everyday words skip, force, allow and disable, only where a
+   * pipeline gate lives (scripts, env, build and CI files): {@code forceCheck()} in a web page and
+   * {@code skipArtifactAccessCheck} are an application's own features (issue 15).
+   */
+  static final Set<String> CHECK =
+      Set.of(
+          "check", "checks", "verify", "verification", "safety", "guard", "guards", "validation");
+
+  /** Words that add nothing to a name: {@code app.skip-checks} says no more than skip-checks. */
+  private static final Set<String> FILLER =
+      Set.of(
+          "app",
+          "all",
+          "is",
+          "should",
+          "can",
+          "flag",
+          "mode",
+          "env",
+          "enabled",
+          "enable",
+          "for",
+          "now",
+          "once",
+          "always",
+          "temp",
+          "temporary",
+          "hotfix",
+          "emergency",
+          "override");
+
+  /** Bypass words that no application feature uses for its own checks. */
+  private static final Set<String> STRONG_BYPASS =
+      Set.of("bypass", "bypasses", "bypassed", "bypassing", "unsafe", "no");
+
+  /** Third-party settings whose words read like a bypass but do not touch a guard. */
+  private static final Set<String> KNOWN_SETTINGS = Set.of("maven.deploy.skip");
+
   private static final Pattern NO_FLAG = Pattern.compile("(?i)(?:^|[._-])no[._-]([a-z0-9]+)");
   private static final List<String> PREFIXES =
       List.of("skip", "bypass", "allow", "force", "disable", "unsafe", "no");
@@ -194,9 +283,9 @@ public final class BypassFlag implements Rule {
       token = token.substring(1); // -Dname=value: the property is "name"
       start++;
     }
-    if (file.isTest() && file.kind().isJvmSource() && declaresMethod(code, start, end)) {
+    if (file.isTest() && file.kind().isJvmSource() && namesTestMethod(code, token, start, end)) {
       // testCheckTotalTimeout_zeroDisabled_noTimeout(): a test's name describes what it checks,
-      // it switches nothing (issue 15)
+      // it switches nothing; nor do its calls or a literal of its name (issue 15)
       return;
     }
     boolean qualifiedName =
@@ -213,6 +302,26 @@ public final class BypassFlag implements Rule {
     } else {
       report(file, start, token, out);
     }
+  }
+
+  /**
+   * Whether the name at {@code start..end} is a method declared in this file: the declaration
+   * itself, a call of it, or a string literal of its name (a test's display or source name).
+   */
+  static boolean namesTestMethod(String code, String token, int start, int end) {
+    if (declaresMethod(code, start, end)) {
+      return true;
+    }
+    for (int at = code.indexOf(token); at >= 0; at = code.indexOf(token, at + 1)) {
+      int to = at + token.length();
+      if (at != start
+          && (at == 0 || !isWordChar(code.charAt(at - 1)))
+          && (to == code.length() || !isWordChar(code.charAt(to)))
+          && declaresMethod(code, at, to)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final Set<String> NOT_A_TYPE =
@@ -254,7 +363,7 @@ public final class BypassFlag implements Rule {
   }
 
   private void report(ScanFile file, int offset, String name, List<Finding> out) {
-    String why = bypass(name);
+    String why = bypass(name, gateContext(file));
     if (why != null && file.isMinifiedWebCodeAt(offset) && !namesDeployKey(name)) {
       // skipWatchIdCheck, .form-check.disabled in jquery.min.js or bootstrap.min.css: a library's
       // own option, which nothing in a deploy reads; one that names prodguard, Flyway, a
@@ -277,41 +386,100 @@ public final class BypassFlag implements Rule {
   }
 
   /**
-   * The matching words ("skip + ci"), or null when the name is no bypass. "no" counts before
-   * "verify" (NO_VERIFY, noVerify) and as a separate flag word before any guard word (NO_BACKUP,
-   * --no-backup), not in a camelCase name that describes a state (noBackup).
+   * The matching words ("skip + ci"), or null when the name is no bypass. A guard word (what
+   * prodguard guards, {@link #GUARD}) beside a bypass word always counts; a generic check word
+   * ({@link #CHECK}) only when the name holds nothing else and, for skip/force/allow/disable, only
+   * in a gate context ({@code gateContext}: scripts, env, build and CI files). "no" counts before
+   * "verify" (NO_VERIFY, noVerify) and as a separate flag word (NO_BACKUP, --no-backup), not in a
+   * camelCase name that describes a state (noBackup).
    */
-  static String bypass(String token) {
+  static String bypass(String token, boolean gateContext) {
+    if (KNOWN_SETTINGS.contains(token)) {
+      return null;
+    }
     List<String> words = RepoPaths.words(token);
+    if (words.stream().anyMatch(DESCRIPTIVE::contains)
+        || words.contains("clean") && words.contains("disabled")) {
+      return null;
+    }
     String bypassWord = null;
     String guardWord = null;
+    String checkWord = null;
+    String domainWord = null;
+    boolean other = false;
     for (int i = 0; i < words.size(); i++) {
       String w = words.get(i);
-      if (BYPASS.contains(w) && bypassWord == null) {
-        bypassWord = w;
-      } else if (w.equals("no") && i + 1 < words.size() && words.get(i + 1).equals("verify")) {
-        bypassWord = "no";
+      if (BYPASS.contains(w)) {
+        bypassWord = bypassWord == null ? w : bypassWord;
+        continue;
       }
-      if (GUARD.contains(w) && guardWord == null) {
-        guardWord = w;
+      if (w.equals("no")) {
+        if (i + 1 < words.size() && words.get(i + 1).equals("verify") && bypassWord == null) {
+          bypassWord = "no";
+        }
+        continue;
       }
+      if (GUARD.contains(w)) {
+        guardWord = guardWord == null ? w : guardWord;
+        continue;
+      }
+      if (CHECK.contains(w) || DOMAIN.contains(w)) {
+        if (DOMAIN.contains(w) && domainWord == null) {
+          domainWord = w;
+        }
+        checkWord = checkWord == null ? w : checkWord;
+        continue;
+      }
+      boolean glued = false;
       for (String p : PREFIXES) {
         if (w.length() > p.length() && w.startsWith(p)) {
           String rest = w.substring(p.length());
-          if (p.equals("no") ? rest.equals("verify") : GUARD.contains(rest)) {
-            return p + " + " + rest;
+          if (GUARD.contains(rest) && !p.equals("no") || p.equals("no") && rest.equals("verify")) {
+            return p + " + " + rest; // skipci, noverify
+          }
+          if ((CHECK.contains(rest) || DOMAIN.contains(rest)) && !p.equals("no")) {
+            domainWord = DOMAIN.contains(rest) && domainWord == null ? rest : domainWord;
+            bypassWord = bypassWord == null ? p : bypassWord;
+            checkWord = checkWord == null ? rest : checkWord;
+            glued = true;
+            break;
           }
         }
+      }
+      if (!glued && !FILLER.contains(w)) {
+        other = true;
       }
     }
     if (bypassWord == null) {
       Matcher no = NO_FLAG.matcher(token);
-      while (no.find()) {
-        if (GUARD.contains(no.group(1).toLowerCase(java.util.Locale.ROOT))) {
-          return "no + " + no.group(1).toLowerCase(java.util.Locale.ROOT);
+      while (no.find() && bypassWord == null) {
+        String w = no.group(1).toLowerCase(java.util.Locale.ROOT);
+        if (GUARD.contains(w) || CHECK.contains(w) || w.equals("hooks")) {
+          bypassWord = "no";
         }
       }
     }
-    return bypassWord != null && guardWord != null ? bypassWord + " + " + guardWord : null;
+    if (bypassWord == null) {
+      return null;
+    }
+    if (guardWord != null) {
+      return bypassWord + " + " + guardWord;
+    }
+    if (domainWord != null && !other) {
+      return bypassWord + " + " + domainWord;
+    }
+    if (checkWord != null && !other && (gateContext || STRONG_BYPASS.contains(bypassWord))) {
+      return bypassWord + " + " + checkWord;
+    }
+    return null;
+  }
+
+  /** Scripts, env, build and CI files: where a pipeline's gates are switched. */
+  static boolean gateContext(ScanFile file) {
+    return switch (file.kind()) {
+      case SHELL, WINDOWS_SCRIPT, MAKEFILE, DOTENV, DOCKERFILE, MAVEN_POM, GRADLE, PACKAGE_JSON ->
+          true;
+      default -> file.isCiConfig();
+    };
   }
 }

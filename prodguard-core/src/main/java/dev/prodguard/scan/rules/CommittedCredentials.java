@@ -205,6 +205,28 @@ public final class CommittedCredentials implements Rule {
         || h.endsWith(".localhost")
         || h.startsWith("127.")
         || h.equals("::1")
-        || h.equals("0.0.0.0");
+        || h.equals("0.0.0.0")
+        || isReservedForDocumentation(h);
+  }
+
+  /**
+   * The names RFC 2606 and RFC 6761 reserve for documentation and testing ({@code example.com},
+   * {@code db.example.org}, {@code *.example}, {@code *.test}, {@code *.invalid}): no database
+   * answers there, so a password in such a URL is an example, as in a vendored library's doc
+   * comment {@code http://user:password@example.com:8080/} (issue 15).
+   */
+  static boolean isReservedForDocumentation(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    for (String domain : List.of("example.com", "example.net", "example.org")) {
+      if (h.equals(domain) || h.endsWith("." + domain)) {
+        return true;
+      }
+    }
+    return h.endsWith(".example")
+        || h.endsWith(".test")
+        || h.endsWith(".invalid")
+        || h.equals("example")
+        || h.equals("test")
+        || h.equals("invalid");
   }
 }
