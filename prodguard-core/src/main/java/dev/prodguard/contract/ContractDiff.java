@@ -174,7 +174,10 @@ public final class ContractDiff {
       } else if (now > was) {
         out.add(
             new Change(
-                Direction.TIGHTENED, Adoption.SEVERITY_KEY, r, "rule '" + r + "' raised to " + word));
+                Direction.TIGHTENED,
+                Adoption.SEVERITY_KEY,
+                r,
+                "rule '" + r + "' raised to " + word));
       }
     }
   }
@@ -204,13 +207,17 @@ public final class ContractDiff {
       if (!now.contains(h.label())) {
         out.add(
             new Change(
-                Direction.TIGHTENED, "history", h.label(), "history entry " + h.label() + " removed"));
+                Direction.TIGHTENED,
+                "history",
+                h.label(),
+                "history entry " + h.label() + " removed"));
       }
     }
   }
 
   /** {@code trace:} limits raised or dropped are loosenings. */
-  private static void trace(Contract.TraceLimits before, Contract.TraceLimits after, List<Change> out) {
+  private static void trace(
+      Contract.TraceLimits before, Contract.TraceLimits after, List<Change> out) {
     if (after.maxRewriteBytes() != before.maxRewriteBytes()) {
       boolean up = after.maxRewriteBytes() > before.maxRewriteBytes();
       out.add(

@@ -133,7 +133,7 @@ public final class Tracer {
     if (pending.isEmpty()) {
       return new TraceReport(env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty());
     }
-    if (!judged) {
+    if (!judged && scratchServer.isPresent()) {
       judge(env, files, pending, d);
     }
     Optional<Path> binDir = binDir();
@@ -294,9 +294,16 @@ public final class Tracer {
   }
 
   /**
-   * G4: the pending migrations (and the callbacks the deploy runs) judged by the contract as verify
-   * judges them on a protected environment; any blocking finding refuses the trace before a
-   * statement is replayed.
+   * Rules whose findings mean a statement may act beyond the database it runs in (other databases,
+   * roles, the server's settings) or cannot be read at all: never replayed on a shared server.
+   */
+  static final java.util.Set<String> SERVER_WIDE =
+      java.util.Set.of("drop-database", "grant", "revoke", "unknown-statement", "dynamic-sql");
+
+  /**
+   * G4: the pending migrations (and the callbacks the deploy runs) judged as verify judges them on
+   * a protected environment; a finding of a {@link #SERVER_WIDE} rule refuses the trace before a
+   * statement is replayed on the configured scratch server, whatever exception covers it.
    */
   private void judge(
       String env, MigrationFiles files, List<PendingMigration> pending, DatabaseSupport d) {
@@ -323,14 +330,16 @@ public final class Tracer {
     dev.prodguard.lint.LintReport report =
         dev.prodguard.lint.Linter.forEngine(d.kind(), engine, files)
             .lint(judgedNow, applied, contract, true, false);
-    List<Finding> blocking = report.blocking();
+    List<Finding> blocking =
+        report.findings().stream().filter(f -> SERVER_WIDE.contains(f.rule())).toList();
     if (blocking.isEmpty()) {
       return;
     }
     StringBuilder why =
-        new StringBuilder("trace replays only what verify would let run; ")
+        new StringBuilder("the scratch server is shared, and trace does not replay there what may")
+            .append(" act beyond its scratch database; ")
             .append(blocking.size())
-            .append(" finding(s) refuse these migrations:");
+            .append(" statement(s):");
     blocking.stream()
         .limit(5)
         .forEach(
@@ -350,8 +359,8 @@ public final class Tracer {
         Guarantee.G4,
         "trace " + env,
         why.toString(),
-        "fix the migrations, or cover a finding with a reviewed contract exception, then trace"
-            + " again ('prodguard lint' lists every finding)");
+        "trace them on the embedded default (leave out --scratch-url,"
+            + " $PRODGUARD_TRACE_SCRATCH_URL and trace.scratch): a throwaway server of its own");
   }
 
   /**

@@ -122,6 +122,9 @@ class G4ContractDocumentTest {
         .containsExactly("severity:create-index-not-concurrently");
     // the way back is a tightening, entry by entry
     assertThat(ContractDiff.between(after, parse(BASE)))
-        .allMatch(c -> c.direction() == ContractDiff.Direction.TIGHTENED || c.section().equals("severity"));
+        .allMatch(
+            c ->
+                c.direction() == ContractDiff.Direction.TIGHTENED
+                    || c.section().equals("severity"));
   }
 }

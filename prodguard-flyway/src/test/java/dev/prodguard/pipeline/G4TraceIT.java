@@ -94,17 +94,24 @@ class G4TraceIT {
 
   @Test
   @DisplayName(
-      "G4: trace judges the pending migrations first and replays nothing verify would refuse: a"
-          + " pending DROP DATABASE of the target is refused, the target keeps existing")
-  void judgedBeforeReplay() throws Exception {
+      "G4: on a configured (shared) scratch server, trace replays nothing that acts beyond its"
+          + " scratch database: a pending DROP DATABASE of the target is refused before anything"
+          + " runs, even with a reviewed exception for it; the target keeps existing")
+  void serverWideNeverReplayedOnSharedScratch() throws Exception {
     f.migration("V2__gone.sql", "DROP DATABASE " + f.db.name() + " WITH (FORCE);\n");
-    assertThatThrownBy(this::trace)
+    Files.writeString(
+        dir.resolve("prodguard-contract.yml"),
+        "version: 1\nexceptions:\n  - { migration: V2, rule: drop-database, reason: \"old\" }\n");
+    DatabaseUrl shared = DatabaseUrl.parse(f.db.libpqUrl()).withDatabase("postgres");
+    assertThatThrownBy(
+            () ->
+                new Tracer(f.config(), f.ci(), new FlywayMigrationEngine(), Progress.NONE)
+                    .trace("prod", shared))
         .isInstanceOfSatisfying(
             GuardRefusal.class,
             g -> {
               assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
-              assertThat(g.why())
-                  .contains("trace replays only what verify would let run", "[drop-database]");
+              assertThat(g.why()).contains("the scratch server is shared", "[drop-database]");
             });
     assertThat(f.query("SELECT count(*) FROM orders")).contains("300000");
   }

@@ -172,22 +172,6 @@ public final class CommittedCredentials implements Rule {
     return PLACEHOLDER.matcher(v).matches() || v.contains("${") || v.contains("{{");
   }
 
-  /**
-   * Names reserved for documentation and testing (RFC 2606, RFC 6761): {@code example.com}, {@code
-   * .org} and {@code .net} with their subdomains, and the {@code .example}, {@code .test} and
-   * {@code .invalid} top-level names. No real database answers there, so a password for one is a
-   * sample.
-   */
-  static boolean isReservedForDocumentation(String host) {
-    String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    for (String d : List.of("example.com", "example.net", "example.org")) {
-      if (h.equals(d) || h.endsWith("." + d)) {
-        return true;
-      }
-    }
-    return h.endsWith(".example") || h.endsWith(".test") || h.endsWith(".invalid");
-  }
-
   /** A database connection URL by its scheme (JDBC, PostgreSQL, MySQL or MariaDB). */
   static boolean isDatabaseUrl(String url) {
     String u = url.toLowerCase(Locale.ROOT);
@@ -216,7 +200,8 @@ public final class CommittedCredentials implements Rule {
    * comment {@code http://user:password@example.com:8080/} (issue 15).
    */
   static boolean isReservedForDocumentation(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
+    String lower = host.toLowerCase(Locale.ROOT);
+    String h = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     for (String domain : List.of("example.com", "example.net", "example.org")) {
       if (h.equals(domain) || h.endsWith("." + domain)) {
         return true;
