@@ -73,6 +73,11 @@ environments:
     protected: true
 backup: { directory: $work/backups }
 YAML
+# verify traces a protected PostgreSQL environment by default (an embedded PostgreSQL of the
+# target's version, docs/trace.md); TRACE_IN_VERIFY=off measures the pipeline without it
+if [ "${TRACE_IN_VERIFY:-}" = off ]; then
+  echo "trace: { verify: off }" >> "$work/repo/prodguard.yml"
+fi
 cp "$work/repo/prodguard.yml" "$work/prodguard.yml.template"
 cat > "$work/repo/prodguard-contract.yml" <<'YAML'
 version: 1
