@@ -5,10 +5,11 @@
 #
 #   bench/trace/trace-vs-apply.sh [rounds] [tables] [pending] [scratch]
 #
-# scratch: server (default) - trace's scratch server is the test server ($PRODGUARD_TRACE_SCRATCH_URL),
-#          like side B's; embedded - trace runs on its default, an embedded PostgreSQL of the
-#          target's major version (binaries cached beforehand by a warm-up trace, so no download is
-#          timed): its initdb and start count against trace.
+# scratch: embedded (default) - trace runs on its default, an embedded PostgreSQL of the target's
+#          major version (binaries cached beforehand by a warm-up trace, so no download is timed):
+#          its initdb and start count against trace; server - trace's scratch server is
+#          $SCRATCH_SERVER_URL, a PostgreSQL server other than the target's (trace refuses the
+#          target's own server as scratch, docs/trace.md).
 #
 # The target: 200 tables (id, name, amount, created; a primary key, an index, 1,000 rows each)
 # deployed by prodguard; then 20 pending migrations (add a column with a constant default, an
@@ -22,7 +23,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 rounds=${1:-3}
 tables=${2:-200}
 pending=${3:-20}
-scratch_mode=${4:-server}
+scratch_mode=${4:-embedded}
 case "$scratch_mode" in server|embedded) ;; *) echo "scratch must be server or embedded" >&2; exit 2 ;; esac
 jar=$PWD/prodguard-cli/target/prodguard.jar
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -B -DskipTests package" >&2; exit 2; }
@@ -44,7 +45,8 @@ environments:
 YAML
 export DEV_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/$target
 if [ "$scratch_mode" = server ]; then
-  export PRODGUARD_TRACE_SCRATCH_URL=postgresql://postgres@127.0.0.1:5432/postgres
+  : "${SCRATCH_SERVER_URL:?scratch=server needs SCRATCH_SERVER_URL, a PostgreSQL server other than the target}"
+  export PRODGUARD_TRACE_SCRATCH_URL=$SCRATCH_SERVER_URL
 else
   unset PRODGUARD_TRACE_SCRATCH_URL
 fi
