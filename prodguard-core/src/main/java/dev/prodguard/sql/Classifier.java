@@ -3350,6 +3350,7 @@ public final class Classifier {
         case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
         case "POLICY" -> policy("ALTER");
         case "INDEX" -> alterIndex();
+        case "TYPE" -> alterType();
         case "VIEW" -> {
           ifExists();
           String view = name();
@@ -3372,6 +3373,65 @@ public final class Classifier {
           ifExists();
           add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
         }
+      }
+    }
+
+    /**
+     * PostgreSQL's ALTER TYPE on a composite type changes every stored value of every column of
+     * that type, without CASCADE: {@code DROP ATTRIBUTE a} deletes that field from every row (a
+     * dropped column), {@code RENAME ATTRIBUTE} renames it, {@code ALTER ATTRIBUTE a TYPE t}
+     * converts it. Judged as the column operations they are, on {@code type.attribute}; every other
+     * form (enum values, owner, schema, rename of the type) stays an ALTER of the type.
+     */
+    void alterType() {
+      String type = lx.peek().isName() ? name() : null;
+      boolean attributes = false;
+      while (type != null && !lx.atEnd()) {
+        Token t = next();
+        if (t.is("DROP") && lx.peek().is("ATTRIBUTE")) {
+          next();
+          ifExists();
+          String attribute = name();
+          boolean cascade = false;
+          while (!lx.atEnd() && !lx.peek().isPunct(',')) {
+            if (next().is("CASCADE")) {
+              cascade = true;
+            }
+          }
+          add(
+              OpKind.DROP_COLUMN,
+              type,
+              attribute,
+              null,
+              cascade ? EnumSet.of(Flag.CASCADE) : null,
+              "attribute of composite type " + type + ", in every stored value");
+          attributes = true;
+        } else if (t.is("RENAME") && lx.peek().is("ATTRIBUTE")) {
+          next();
+          String attribute = name();
+          add(
+              OpKind.RENAME_COLUMN,
+              type,
+              attribute,
+              null,
+              null,
+              "attribute of composite type " + type);
+          attributes = true;
+        } else if (t.is("ALTER") && lx.peek().is("ATTRIBUTE")) {
+          next();
+          String attribute = name();
+          add(
+              OpKind.ALTER_COLUMN_TYPE,
+              type,
+              attribute,
+              null,
+              null,
+              "attribute of composite type " + type + ", converted in every stored value");
+          attributes = true;
+        }
+      }
+      if (!attributes) {
+        add(OpKind.ALTER_OTHER, type, null, null, null, "TYPE");
       }
     }
 
