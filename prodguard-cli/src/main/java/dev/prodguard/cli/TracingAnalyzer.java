@@ -57,7 +57,6 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     try {
       r =
           new Tracer(target.config(), context, engine, progress)
-              .judged() // verify's analysis passed just before
               .trace(target.name(), TraceCommand.scratchServer(null, target.config(), context));
     } catch (GuardRefusal e) {
       return new Analysis(List.of("trace: " + e.why() + "; fix: " + e.fix()), a.contractSha256());

@@ -23,26 +23,11 @@ class DriftTraceCliIT {
           + " accept' from CI; trace and verify with trace report what the server did")
   void driftAndTrace() throws Exception {
     try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
-      Map<String, String> env = new HashMap<>();
-      env.put("CI", "true");
-      env.put("PROD_DATABASE_URL", db.libpqUrl());
-      env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
-      env.put("GITHUB_ACTOR", "ci-bot");
-      Files.writeString(
-          dir.resolve("prodguard.yml"),
-          "environments:\n"
-              + "  prod:\n"
-              + "    url: ${PROD_DATABASE_URL}\n"
-              + "    protected: true\n"
-              + "backup: { directory: backups }\n");
-      Files.createDirectories(dir.resolve("db/migration"));
-      Files.writeString(
-          dir.resolve("db/migration/V1__items.sql"),
-          "CREATE TABLE items (id INT PRIMARY KEY, name text);\n"
-              + "INSERT INTO items SELECT g, 'n' FROM generate_series(1, 1000) g;\n");
-      assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
-      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
-      assertThat(promote.exit()).as(promote.all()).isZero();
+      Map<String, String> env =
+          promotedProd(
+              db,
+              "CREATE TABLE items (id INT PRIMARY KEY, name text);\n"
+                  + "INSERT INTO items SELECT g, 'n' FROM generate_series(1, 1000) g;\n");
       Cli.Result clean = Cli.run(dir, env, "drift", "show", "prod");
       assertThat(clean.exit()).as(clean.all()).isZero();
       assertThat(clean.out()).contains("no drift: 'prod'");
@@ -97,6 +82,24 @@ class DriftTraceCliIT {
     }
   }
 
+  /** A protected 'prod' on {@code db} with V1 ({@code v1}) promoted from CI: the CI variables. */
+  private Map<String, String> promotedProd(TestDatabase db, String v1) throws Exception {
+    Map<String, String> env = ci(db);
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        "environments:\n"
+            + "  prod:\n"
+            + "    url: ${PROD_DATABASE_URL}\n"
+            + "    protected: true\n"
+            + "backup: { directory: backups }\n");
+    Files.createDirectories(dir.resolve("db/migration"));
+    Files.writeString(dir.resolve("db/migration/V1__init.sql"), v1);
+    assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
+    Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+    assertThat(promote.exit()).as(promote.all()).isZero();
+    return env;
+  }
+
   private static Map<String, String> ci(TestDatabase db) {
     Map<String, String> env = new HashMap<>();
     env.put("CI", "true");
@@ -115,22 +118,11 @@ class DriftTraceCliIT {
           + " reviewed exception lets the same migration through")
   void verifyRefusesByContractTraceLimitBeforeBackup() throws Exception {
     try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
-      Map<String, String> env = ci(db);
-      Files.writeString(
-          dir.resolve("prodguard.yml"),
-          "environments:\n"
-              + "  prod:\n"
-              + "    url: ${PROD_DATABASE_URL}\n"
-              + "    protected: true\n"
-              + "backup: { directory: backups }\n");
-      Files.createDirectories(dir.resolve("db/migration"));
-      Files.writeString(
-          dir.resolve("db/migration/V1__orders.sql"),
-          "CREATE TABLE orders (id INT PRIMARY KEY, note text);\n"
-              + "INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100000) g;\n");
-      assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
-      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
-      assertThat(promote.exit()).as(promote.all()).isZero();
+      Map<String, String> env =
+          promotedProd(
+              db,
+              "CREATE TABLE orders (id INT PRIMARY KEY, note text);\n"
+                  + "INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100000) g;\n");
 
       Path contract = dir.resolve("prodguard-contract.yml");
       Files.writeString(contract, "version: 1\ntrace: { max-rewrite-size: 1MB }\n");

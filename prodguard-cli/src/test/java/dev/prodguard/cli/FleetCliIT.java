@@ -35,28 +35,10 @@ class FleetCliIT {
       "G1: promote --fleet of a protected fleet outside CI is refused before any connection;"
           + " from CI it deploys every target, a rerun is up to date")
   void promoteFleet() throws Exception {
-    Map<String, String> env = new HashMap<>();
     List<String> ids = List.of("acme", "globex", "initech", "umbrella");
-    for (String id : ids) {
-      TestDatabase db = TestDatabase.postgres();
-      dbs.add(db);
-      env.put(id.toUpperCase() + "_URL", db.libpqUrl());
-    }
-    Files.createDirectories(dir.resolve("db/migration"));
-    Files.writeString(
-        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
-    Map<String, String> fps = new HashMap<>();
-    writeConfig(ids, fps);
-    Map<String, String> ci = new HashMap<>(env);
-    ci.put("CI", "true");
-    for (String id : ids) {
-      Cli.Result r = Cli.run(dir, ci, "init-fingerprint", id, "--fleet", "shop");
-      assertThat(r.exit()).as(r.toString()).isZero();
-      Matcher m = Pattern.compile("fingerprint: (" + id + "-[0-9a-f]+)").matcher(r.out());
-      assertThat(m.find()).as(r.out()).isTrue();
-      fps.put(id, m.group(1));
-    }
-    writeConfig(ids, fps);
+    Map<String, String> ci = fingerprintedFleet(ids);
+    Map<String, String> env = new HashMap<>(ci);
+    env.remove("CI");
 
     Cli.Result laptop = Cli.run(dir, env, "promote", "--fleet", "shop");
     assertThat(laptop.exit()).as(laptop.toString()).isEqualTo(1);
@@ -111,28 +93,7 @@ class FleetCliIT {
       "G7: '--wave rest' refuses while the canary's migration failed: a failed non-transactional"
           + " migration leaves nothing pending, and the rest wave started and rolled it out")
   void failedCanaryHoldsTheNextWave() throws Exception {
-    Map<String, String> env = new HashMap<>();
-    List<String> ids = List.of("acme", "globex");
-    for (String id : ids) {
-      TestDatabase db = TestDatabase.postgres();
-      dbs.add(db);
-      env.put(id.toUpperCase() + "_URL", db.libpqUrl());
-    }
-    Files.createDirectories(dir.resolve("db/migration"));
-    Files.writeString(
-        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
-    Map<String, String> fps = new HashMap<>();
-    writeConfig(ids, fps);
-    Map<String, String> ci = new HashMap<>(env);
-    ci.put("CI", "true");
-    for (String id : ids) {
-      Cli.Result r = Cli.run(dir, ci, "init-fingerprint", id, "--fleet", "shop");
-      assertThat(r.exit()).as(r.toString()).isZero();
-      Matcher m = Pattern.compile("fingerprint: (" + id + "-[0-9a-f]+)").matcher(r.out());
-      assertThat(m.find()).as(r.out()).isTrue();
-      fps.put(id, m.group(1));
-    }
-    writeConfig(ids, fps);
+    Map<String, String> ci = fingerprintedFleet(List.of("acme", "globex"));
     assertThat(Cli.run(dir, ci, "promote", "--fleet", "shop").exit()).isZero();
 
     // a non-transactional migration that fails on the target: Flyway records it as failed
@@ -154,6 +115,34 @@ class FleetCliIT {
       rs.next();
       assertThat(rs.getInt(1)).as("the rest wave did not start").isZero();
     }
+  }
+
+  /**
+   * One PostgreSQL database per id, fleet 'shop' (acme the canary wave, the others 'rest') with V1,
+   * each target fingerprinted from CI: the CI environment (CI=true and every target's URL).
+   */
+  private Map<String, String> fingerprintedFleet(List<String> ids) throws Exception {
+    Map<String, String> ci = new HashMap<>();
+    for (String id : ids) {
+      TestDatabase db = TestDatabase.postgres();
+      dbs.add(db);
+      ci.put(id.toUpperCase() + "_URL", db.libpqUrl());
+    }
+    Files.createDirectories(dir.resolve("db/migration"));
+    Files.writeString(
+        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
+    Map<String, String> fps = new HashMap<>();
+    writeConfig(ids, fps);
+    ci.put("CI", "true");
+    for (String id : ids) {
+      Cli.Result r = Cli.run(dir, ci, "init-fingerprint", id, "--fleet", "shop");
+      assertThat(r.exit()).as(r.toString()).isZero();
+      Matcher m = Pattern.compile("fingerprint: (" + id + "-[0-9a-f]+)").matcher(r.out());
+      assertThat(m.find()).as(r.out()).isTrue();
+      fps.put(id, m.group(1));
+    }
+    writeConfig(ids, fps);
+    return ci;
   }
 
   private void writeConfig(List<String> ids, Map<String, String> fps) throws Exception {

@@ -1,12 +1,9 @@
 package dev.prodguard.pipeline;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -49,7 +46,7 @@ final class PromoteSession {
    * run when opened), one kept idle between uses. A second connection asked for while the first is
    * in use is a new one (the engine may hold two at once).
    */
-  static final class Reusing implements DataSource, AutoCloseable {
+  static final class Reusing extends dev.prodguard.db.ConnectionSource implements AutoCloseable {
     private final TargetDataSource source;
     private Connection idle;
 
@@ -154,40 +151,6 @@ final class PromoteSession {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
       return source.getConnection(username, password);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      if (iface.isInstance(this)) {
-        return iface.cast(this);
-      }
-      throw new SQLException("not a wrapper for " + iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return iface.isInstance(this);
     }
   }
 }

@@ -3,24 +3,20 @@ package dev.prodguard.pipeline;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.environment.Target;
 import dev.prodguard.support.DatabaseSupport;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 
 /**
  * The only way the migration tool reaches the target: every connection is opened by prodguard,
  * fingerprint-checked (G2), and, during a deploy, prepared and registered for the run before the
  * tool sees it.
  */
-public final class TargetDataSource implements DataSource {
+public final class TargetDataSource extends dev.prodguard.db.ConnectionSource {
   private final Target target;
   private final Optional<SessionRegistrar.Approval> approval;
   private final SessionRegistrar registrar;
@@ -109,45 +105,5 @@ public final class TargetDataSource implements DataSource {
     synchronized (sessions) {
       return List.copyOf(sessions);
     }
-  }
-
-  @Override
-  public Connection getConnection(String username, String password) throws SQLException {
-    throw new SQLFeatureNotSupportedException(
-        "prodguard hands out connections only with the environment's own credentials");
-  }
-
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  @Override
-  public void setLogWriter(PrintWriter out) {}
-
-  @Override
-  public void setLoginTimeout(int seconds) {}
-
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException();
-  }
-
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("not a wrapper for " + iface);
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface.isInstance(this);
   }
 }

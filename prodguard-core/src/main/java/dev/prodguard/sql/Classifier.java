@@ -3376,6 +3376,15 @@ public final class Classifier {
       }
     }
 
+    /** Consumes the rest of a comma-separated list item; true when it says CASCADE. */
+    boolean cascadeInItem() {
+      boolean cascade = false;
+      while (!lx.atEnd() && !lx.peek().isPunct(',')) {
+        cascade |= next().is("CASCADE");
+      }
+      return cascade;
+    }
+
     /**
      * PostgreSQL's ALTER TYPE on a composite type changes every stored value of every column of
      * that type, without CASCADE: {@code DROP ATTRIBUTE a} deletes that field from every row (a
@@ -3392,12 +3401,7 @@ public final class Classifier {
           next();
           ifExists();
           String attribute = name();
-          boolean cascade = false;
-          while (!lx.atEnd() && !lx.peek().isPunct(',')) {
-            if (next().is("CASCADE")) {
-              cascade = true;
-            }
-          }
+          boolean cascade = cascadeInItem();
           add(
               OpKind.DROP_COLUMN,
               type,
@@ -3522,10 +3526,7 @@ public final class Classifier {
           switch (what) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "PRIMARY" -> {
               next();
-              boolean cascade = false;
-              while (!lx.atEnd() && !lx.peek().isPunct(',')) {
-                cascade |= next().is("CASCADE");
-              }
+              boolean cascade = cascadeInItem();
               add(
                   OpKind.DROP_CONSTRAINT,
                   table,
@@ -3548,12 +3549,7 @@ public final class Classifier {
                 add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "DROP " + n.text());
                 return;
               }
-              boolean cascade = false;
-              while (!lx.atEnd() && !lx.peek().isPunct(',')) {
-                if (next().is("CASCADE")) {
-                  cascade = true;
-                }
-              }
+              boolean cascade = cascadeInItem();
               add(
                   OpKind.DROP_COLUMN,
                   table,

@@ -237,23 +237,12 @@ final class JoinRestriction {
    * target_column = r.column} (either order; the target's column qualified or not), else null.
    */
   private static String joinedSide(List<Token> term, Set<String> target, Set<String> joined) {
-    int eq = -1;
-    for (int i = 0; i < term.size(); i++) {
-      if (term.get(i).isPunct('=')) {
-        if (eq >= 0) {
-          return null;
-        }
-        eq = i;
-      }
-    }
-    if (eq < 0) {
+    List<List<String>> sides = columnEquality(term);
+    if (sides == null) {
       return null;
     }
-    List<String> left = column(term.subList(0, eq));
-    List<String> right = column(term.subList(eq + 1, term.size()));
-    if (left == null || right == null) {
-      return null;
-    }
+    List<String> left = sides.get(0);
+    List<String> right = sides.get(1);
     String r = joinedOf(right, joined);
     if (r != null && isTarget(left, target)) {
       return r;
@@ -264,6 +253,19 @@ final class JoinRestriction {
 
   /** {@code a.x = b.y} between two different joined relations: {a, b}; else null. */
   private static String[] link(List<Token> term, Set<String> joined) {
+    List<List<String>> sides = columnEquality(term);
+    if (sides == null) {
+      return null;
+    }
+    List<String> left = sides.get(0);
+    List<String> right = sides.get(1);
+    String a = joinedOf(left, joined);
+    String b = joinedOf(right, joined);
+    return a != null && b != null && !a.equals(b) ? new String[] {a, b} : null;
+  }
+
+  /** {@code term} is exactly {@code column = column}: the two columns' name parts; else null. */
+  private static List<List<String>> columnEquality(List<Token> term) {
     int eq = -1;
     for (int i = 0; i < term.size(); i++) {
       if (term.get(i).isPunct('=')) {
@@ -278,12 +280,7 @@ final class JoinRestriction {
     }
     List<String> left = column(term.subList(0, eq));
     List<String> right = column(term.subList(eq + 1, term.size()));
-    if (left == null || right == null) {
-      return null;
-    }
-    String a = joinedOf(left, joined);
-    String b = joinedOf(right, joined);
-    return a != null && b != null && !a.equals(b) ? new String[] {a, b} : null;
+    return left == null || right == null ? null : List.of(left, right);
   }
 
   private static String joinedOf(List<String> column, Set<String> joined) {

@@ -97,7 +97,7 @@ final class EmbeddedScratchServer implements AutoCloseable {
               "-c",
               "shared_buffers=32MB"));
       Process p =
-          new ProcessBuilder(postgres)
+          scrubbed(new ProcessBuilder(postgres))
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -183,6 +183,20 @@ final class EmbeddedScratchServer implements AutoCloseable {
             + " unprivileged user");
   }
 
+  /**
+   * The server and its tools get none of prodguard's environment (database URLs with passwords, CI
+   * tokens, cloud credentials): only a search path and a locale. Whatever a replayed statement
+   * might make the server run sees nothing to send.
+   */
+  private static ProcessBuilder scrubbed(ProcessBuilder pb) {
+    java.util.Map<String, String> env = pb.environment();
+    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
+    env.clear();
+    env.put("PATH", path);
+    env.put("LC_ALL", "C");
+    return pb;
+  }
+
   private static String executable(Path binaries, String name) {
     Path p = binaries.resolve("bin").resolve(name);
     Path exe = binaries.resolve("bin").resolve(name + ".exe");
@@ -192,7 +206,7 @@ final class EmbeddedScratchServer implements AutoCloseable {
   private static void run(List<String> cmd, Path log, String what)
       throws IOException, InterruptedException {
     Process p =
-        new ProcessBuilder(cmd)
+        scrubbed(new ProcessBuilder(cmd))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

@@ -23,14 +23,12 @@ import dev.prodguard.migration.Placeholders;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.StatementProbe;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,7 +39,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -63,20 +60,6 @@ public final class Tracer {
     this.context = context;
     this.engine = engine.configuredBy(config);
     this.progress = p;
-  }
-
-  private boolean judged;
-
-  /**
-   * The pending migrations were judged by the contract already (verify's analysis passed before it
-   * traces): trace does not judge them again. Without it, {@code trace} judges them first, as
-   * verify would, and replays nothing verify would refuse: a replay runs the migrations' SQL on the
-   * scratch server, and SQL that acts beyond its database ({@code DROP DATABASE}, roles, server
-   * settings) must never get there unjudged.
-   */
-  public Tracer judged() {
-    this.judged = true;
-    return this;
   }
 
   /**
@@ -133,9 +116,7 @@ public final class Tracer {
     if (pending.isEmpty()) {
       return new TraceReport(env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty());
     }
-    if (!judged && scratchServer.isPresent()) {
-      judge(env, files, pending, d);
-    }
+    judge(env, files, pending, d);
     Optional<Path> binDir = binDir();
     List<StatementTrace> traces = new ArrayList<>();
     List<Finding> stops = new ArrayList<>();
@@ -295,15 +276,17 @@ public final class Tracer {
 
   /**
    * Rules whose findings mean a statement may act beyond the database it runs in (other databases,
-   * roles, the server's settings) or cannot be read at all: never replayed on a shared server.
+   * roles, the server's settings, the network, the host) or cannot be read at all: never replayed.
    */
   static final java.util.Set<String> SERVER_WIDE =
       java.util.Set.of("drop-database", "grant", "revoke", "unknown-statement", "dynamic-sql");
 
   /**
    * G4: the pending migrations (and the callbacks the deploy runs) judged as verify judges them on
-   * a protected environment; a finding of a {@link #SERVER_WIDE} rule refuses the trace before a
-   * statement is replayed on the configured scratch server, whatever exception covers it.
+   * a protected environment; a finding of a {@link #SERVER_WIDE} rule refuses the trace before any
+   * statement is replayed, whatever exception covers it. Also on the embedded server: it is a
+   * superuser session on a server that can reach the network and run programs ({@code dblink},
+   * {@code COPY ... TO PROGRAM}), so "throwaway" does not make such a statement harmless.
    */
   private void judge(
       String env, MigrationFiles files, List<PendingMigration> pending, DatabaseSupport d) {
@@ -336,8 +319,9 @@ public final class Tracer {
       return;
     }
     StringBuilder why =
-        new StringBuilder("the scratch server is shared, and trace does not replay there what may")
-            .append(" act beyond its scratch database; ")
+        new StringBuilder("trace does not replay what may act beyond its scratch database (other")
+            .append(
+                " databases, the network, programs on the host) or what prodguard cannot read; ")
             .append(blocking.size())
             .append(" statement(s):");
     blocking.stream()
@@ -359,8 +343,8 @@ public final class Tracer {
         Guarantee.G4,
         "trace " + env,
         why.toString(),
-        "trace them on the embedded default (leave out --scratch-url,"
-            + " $PRODGUARD_TRACE_SCRATCH_URL and trace.scratch): a throwaway server of its own");
+        "remove or rewrite these statements (a reviewed contract exception lets the deploy run them,"
+            + " never the trace); trace the rest without them");
   }
 
   /**
@@ -662,7 +646,7 @@ public final class Tracer {
 
   /** The engine reads the pending set through this one connection, which stays open. */
   private static DataSource single(Connection c) {
-    return new DataSource() {
+    return new dev.prodguard.db.ConnectionSource() {
       @Override
       public Connection getConnection() {
         return (Connection)
@@ -671,42 +655,6 @@ public final class Tracer {
                 new Class<?>[] {Connection.class},
                 (proxy, method, args) ->
                     method.getName().equals("close") ? null : method.invoke(c, args));
-      }
-
-      @Override
-      public Connection getConnection(String u, String p) {
-        return getConnection();
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter out) {}
-
-      @Override
-      public void setLoginTimeout(int seconds) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 0;
-      }
-
-      @Override
-      public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> iface) {
-        return false;
       }
     };
   }

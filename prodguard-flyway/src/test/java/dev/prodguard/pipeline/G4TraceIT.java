@@ -94,6 +94,28 @@ class G4TraceIT {
 
   @Test
   @DisplayName(
+      "G4: on the embedded scratch server too, trace replays nothing that may act beyond its"
+          + " scratch database: COPY ... TO PROGRAM (a superuser session runs it on the host, with"
+          + " prodguard's environment) is refused before the server starts, even covered by a"
+          + " reviewed exception; the program never runs")
+  void serverWideNeverReplayedOnEmbedded() throws Exception {
+    Path marker = dir.resolve("ran-on-host");
+    f.migration("V2__program.sql", "COPY (SELECT 1) TO PROGRAM 'touch " + marker + "';\n");
+    Files.writeString(
+        dir.resolve("prodguard-contract.yml"),
+        "version: 1\nexceptions:\n  - { migration: V2, rule: unknown-statement, reason: \"x\" }\n");
+    assertThatThrownBy(this::trace)
+        .isInstanceOfSatisfying(
+            GuardRefusal.class,
+            g -> {
+              assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
+              assertThat(g.why()).contains("[unknown-statement]");
+            });
+    assertThat(Files.exists(marker)).isFalse();
+  }
+
+  @Test
+  @DisplayName(
       "G4: on a configured (shared) scratch server, trace replays nothing that acts beyond its"
           + " scratch database: a pending DROP DATABASE of the target is refused before anything"
           + " runs, even with a reviewed exception for it; the target keeps existing")
@@ -111,7 +133,10 @@ class G4TraceIT {
             GuardRefusal.class,
             g -> {
               assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
-              assertThat(g.why()).contains("the scratch server is shared", "[drop-database]");
+              assertThat(g.why())
+                  .contains(
+                      "trace does not replay what may act beyond its scratch database",
+                      "[drop-database]");
             });
     assertThat(f.query("SELECT count(*) FROM orders")).contains("300000");
   }

@@ -61,6 +61,18 @@ public final class DriftCheck {
     return new Outcome(reference, current, diff);
   }
 
+  /** Why objects of kinds the recorded schema could not list are among the changes, if they are. */
+  private static String upgradeNote(SchemaDigests.Recorded ref, SchemaDiff diff) {
+    int n = SchemaDiff.unlistedBy(ref.schema(), diff).size();
+    return n == 0
+        ? ""
+        : "\n"
+            + n
+            + " of them are rules, row security, policies or unlogged storage, which the prodguard"
+            + " that recorded this schema did not read: the deploys may have made them; review"
+            + " them once and accept them if they are yours";
+  }
+
   /** Refuses (G7) when {@code o} drifted; {@code what} is the refused command. */
   public static void require(Outcome o, String what, String environment) {
     if (!o.drifted()) {
@@ -81,7 +93,8 @@ public final class DriftCheck {
             + " then, "
             + o.current().sha256().substring(0, 12)
             + " now):\n"
-            + o.diff().render(SHOWN),
+            + o.diff().render(SHOWN)
+            + upgradeNote(ref, o.diff()),
         "undo the change by hand, or make it a migration; if it must stay as it is, have it"
             + " reviewed and accept it from CI: prodguard drift accept "
             + environment

@@ -60,11 +60,12 @@ public record SchemaDiff(List<Change> changes) {
   public static SchemaDiff between(SchemaDescription reference, SchemaDescription current) {
     Map<String, String> before = byName(reference);
     Map<String, String> after = byName(current);
-    if (!before.containsKey(SchemaObject.CATALOG_VERSION)) {
-      // recorded by a prodguard that did not read rules, row security, policies or storage: those
-      // cannot be told apart from what the deploy left until a deploy records them
-      after.keySet().removeIf(name -> new SchemaObject(name, "").addedInCatalog2());
-    }
+    // a reference recorded by a prodguard that did not read rules, row security, policies or
+    // storage (catalog version 1) lacks the version object: that object is no change; the objects
+    // of those kinds are compared all the same (fail closed: whether a deploy or a person made them
+    // cannot be told), and the refusal says so (DriftCheck)
+    after.remove(SchemaObject.CATALOG_VERSION);
+    before.remove(SchemaObject.CATALOG_VERSION);
     TreeSet<String> names = new TreeSet<>(before.keySet());
     names.addAll(after.keySet());
     List<Change> out = new ArrayList<>();
@@ -89,6 +90,20 @@ public record SchemaDiff(List<Change> changes) {
       m.merge(o.name(), o.definition(), (x, y) -> x + " | " + y);
     }
     return m;
+  }
+
+  /**
+   * Changes of object kinds that {@code reference} could not list because an earlier prodguard
+   * recorded it ({@link SchemaObject#addedInCatalog2}); empty when it could.
+   */
+  public static List<Change> unlistedBy(SchemaDescription reference, SchemaDiff diff) {
+    boolean listed =
+        reference.objects().stream().anyMatch(o -> o.name().equals(SchemaObject.CATALOG_VERSION));
+    return listed
+        ? List.of()
+        : diff.changes().stream()
+            .filter(c -> new SchemaObject(c.object(), "").addedInCatalog2())
+            .toList();
   }
 
   public boolean isEmpty() {

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Catalog version 2 reads rules, row security, policies and storage. A schema recorded by an
- * earlier prodguard (version 1) does not list them, so they are compared only against references
- * that do: upgrading prodguard reports no drift for what the earlier deploys left.
+ * earlier prodguard (version 1) does not list them: they are still compared (fail closed: who made
+ * them cannot be told) and reported as kinds the reference could not list, so a reviewer accepts
+ * them once; the version object itself is no change.
  */
 @DisplayName("G7 drift: catalog version 2's object kinds against older references")
 class SchemaDiffCatalogVersionTest {
@@ -27,8 +28,15 @@ class SchemaDiffCatalogVersionTest {
   }
 
   @Test
-  void olderReferenceIgnoresTheNewKinds() {
-    assertThat(SchemaDiff.between(of(TABLE), of(TABLE, V2, RULE)).isEmpty()).isTrue();
+  void olderReferenceReportsTheNewKindsAsUnlisted() {
+    SchemaDiff d = SchemaDiff.between(of(TABLE), of(TABLE, V2, RULE));
+    assertThat(d.changes()).extracting(SchemaDiff.Change::object).containsExactly(RULE.name());
+    assertThat(SchemaDiff.unlistedBy(of(TABLE), d)).hasSize(1);
+  }
+
+  @Test
+  void theVersionObjectIsNoChange() {
+    assertThat(SchemaDiff.between(of(TABLE), of(TABLE, V2)).isEmpty()).isTrue();
   }
 
   @Test
