@@ -105,7 +105,12 @@ class G7SchemaDriftIT {
           "CREATE RULE items_ignore AS ON INSERT TO items DO INSTEAD NOTHING",
           "ALTER TABLE items ENABLE ROW LEVEL SECURITY",
           "CREATE POLICY items_none ON items USING (false)",
-          "ALTER TABLE items SET UNLOGGED");
+          "ALTER TABLE items SET UNLOGGED",
+          // named like prodguard's own objects: hidden from drift by the old name pattern
+          "CREATE FUNCTION prodguard_evil() RETURNS trigger LANGUAGE plpgsql AS"
+              + " $$ BEGIN DELETE FROM items WHERE id = NEW.id; RETURN NULL; END $$",
+          "CREATE TRIGGER prodguard_evil AFTER INSERT ON items FOR EACH ROW"
+              + " EXECUTE FUNCTION prodguard_evil()");
       f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
 
       GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
@@ -113,12 +118,14 @@ class G7SchemaDriftIT {
       assertThat(r).isNotNull();
       assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
       assertThat(r.why())
-          .contains("4 object(s)")
+          .contains("6 object(s)")
           .contains("+ table public.items rule items_ignore: ")
           .contains("DO INSTEAD NOTHING")
           .contains("+ table public.items row security: enabled")
           .contains("+ table public.items policy items_none: ")
-          .contains("+ table public.items storage: unlogged");
+          .contains("+ table public.items storage: unlogged")
+          .contains("+ table public.items trigger prodguard_evil: ")
+          .contains("+ function public.prodguard_evil(): ");
       assertThat(f.tableExists("more_items")).isFalse();
     }
   }

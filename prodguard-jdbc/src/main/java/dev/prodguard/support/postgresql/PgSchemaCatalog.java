@@ -23,6 +23,32 @@ import java.util.List;
 final class PgSchemaCatalog {
   private PgSchemaCatalog() {}
 
+  /**
+   * prodguard's own routines and triggers (guards, audit, history guard), by exact name: left out
+   * of the description only under these names, in prodguard's schema, and for a trigger only when
+   * it calls one of them. Anything else named {@code prodguard_*} is the schema's like any object
+   * (a pattern on the prefix hid a hand-made {@code prodguard_evil} trigger from drift).
+   */
+  static final java.util.Set<String> OWN_NAMES =
+      java.util.Set.of(
+          "prodguard_assert_deploy",
+          "prodguard_audit_append_only",
+          "prodguard_audit_no_change",
+          "prodguard_audit_no_delete",
+          "prodguard_audit_no_truncate",
+          "prodguard_audit_no_update",
+          "prodguard_ddl_guard",
+          "prodguard_ddl_guard_drop",
+          "prodguard_guard_check",
+          "prodguard_guard_triggers",
+          "prodguard_history_guard",
+          "prodguard_history_no_delete",
+          "prodguard_history_no_insert",
+          "prodguard_history_no_update",
+          "prodguard_mark_stale",
+          "prodguard_owner_write",
+          "prodguard_register_session");
+
   /** User schemas: not the system's, not temporary or TOAST. */
   private static final String USER_NAMESPACE =
       " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
@@ -138,9 +164,15 @@ final class PgSchemaCatalog {
               + " || ' trigger ' || quote_ident(g.tgname),"
               + " pg_get_triggerdef(g.oid) || ' enabled ' || g.tgenabled::text"
               + " FROM r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid"
-              + " WHERE NOT g.tgisinternal AND g.tgname NOT LIKE 'prodguard\\_%'",
+              + " WHERE NOT g.tgisinternal AND NOT (g.tgname = ANY (?) AND EXISTS (SELECT 1"
+              + " FROM pg_catalog.pg_proc gp JOIN pg_catalog.pg_namespace gn"
+              + " ON gn.oid = gp.pronamespace WHERE gp.oid = g.tgfoid AND gp.proname = ANY (?)"
+              + " AND gn.nspname = ?))",
           schema,
-          own);
+          own,
+          c.createArrayOf("text", OWN_NAMES.toArray()),
+          c.createArrayOf("text", OWN_NAMES.toArray()),
+          schema);
       // catalog 2: what changes a table's behaviour without changing its columns (rules, row-level
       // security and its policies, unlogged storage); each only where present, so that a schema
       // without them describes as before
@@ -211,7 +243,8 @@ final class PgSchemaCatalog {
               + " ON n.oid = p.pronamespace WHERE"
               + USER_NAMESPACE
               + notExtension("pg_catalog.pg_proc", "p.oid")
-              + " AND NOT (p.proname LIKE 'prodguard\\_%' AND n.nspname = ?)",
+              + " AND NOT (p.proname = ANY (?) AND n.nspname = ?)",
+          c.createArrayOf("text", OWN_NAMES.toArray()),
           schema);
       query(
           c,
