@@ -90,8 +90,17 @@ class DatabaseObjectsDigestTest {
         .hasMessageContaining("lacks its ';' line");
   }
 
+  /**
+   * The folder holding {@code postgresql/} and {@code mariadb/} resources, found through a file in
+   * it: a package folder of the same name among the test classes would shadow the folder itself.
+   */
   private static Path root() throws URISyntaxException {
-    return Path.of(SqlResources.class.getResource("/dev/prodguard/support/postgresql").toURI())
+    return Path.of(
+            SqlResources.class
+                .getResource("/dev/prodguard/support/postgresql/guards/V1.sql")
+                .toURI())
+        .getParent()
+        .getParent()
         .getParent();
   }
 
