@@ -5,6 +5,7 @@ import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.MigrationId;
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.ProdguardOnlySchema;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.GuardArtifactFiles;
@@ -25,14 +26,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -186,65 +185,31 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   }
 
   /**
-   * A schema whose only tables are prodguard's own ({@code database_metadata}, {@code prodguard_*})
-   * and that has no schema history is empty as far as the application goes, but Flyway would refuse
-   * it as non-empty. Rather than loosening {@code baselineOnMigrate}, such a schema gets an
-   * explicit baseline at version 0, so every real migration from V1 on still runs. Any other table
-   * keeps Flyway's refusal.
+   * A schema whose only tables are prodguard's own gets an explicit Flyway baseline instead of
+   * Flyway's refusal as non-empty (never {@code baselineOnMigrate}); with a baseline migration the
+   * baseline row goes again. One reading with the starter's: {@link ProdguardOnlySchema}.
    */
   private void adoptProdguardOnlySchema(MigrationFiles files, DataSource dataSource) {
-    boolean history = false;
-    boolean prodguard = false;
-    boolean foreign = false;
-    try (Connection c = dataSource.getConnection();
-        ResultSet rs =
-            c.getMetaData()
-                .getTables(
-                    c.getCatalog(),
-                    schemas.effectiveDefault().orElse(c.getSchema()),
-                    "%",
-                    new String[] {"TABLE", "VIEW"})) {
-      while (rs.next()) {
-        String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-        if (name.equals(HISTORY_TABLE)) {
-          history = true;
-        } else if (name.equals("database_metadata") || name.startsWith("prodguard_")) {
-          prodguard = true;
-        } else {
-          foreign = true;
-        }
+    Optional<String> historySchema = schemas.effectiveDefault();
+    try {
+      if (ProdguardOnlySchema.read(dataSource, historySchema, HISTORY_TABLE)
+          != ProdguardOnlySchema.Content.PRODGUARD_ONLY) {
+        return;
       }
     } catch (SQLException e) {
       throw new FlywayException("cannot list the tables of the target schema: " + e.getMessage());
     }
-    if (!history && prodguard && !foreign) {
-      Flyway flyway =
-          configure(files, dataSource, true)
-              .baselineVersion("0")
-              .baselineDescription(ReviewedHistory.OWN_BASELINE)
-              .load();
-      flyway.baseline();
-      if (hasBaselineMigration(files)) {
-        // Flyway applies a baseline migration (B5__x.sql) only where the history has no row, as
-        // on the empty database plain Flyway migrates: the history table stays, its row goes.
-        try (Connection c = dataSource.getConnection();
-            PreparedStatement ps =
-                c.prepareStatement(
-                    "DELETE FROM "
-                        + flyway.getConfiguration().getTable()
-                        + " WHERE version = ? AND description = ?")) {
-          ps.setString(1, "0");
-          ps.setString(2, ReviewedHistory.OWN_BASELINE);
-          if (ps.executeUpdate() != 1) {
-            throw new FlywayException(
-                "cannot empty the new schema history for the baseline migration: its row is not"
-                    + " there");
-          }
-        } catch (SQLException e) {
-          throw new FlywayException(
-              "cannot empty the new schema history for the baseline migration: " + e.getMessage(),
-              e);
-        }
+    configure(files, dataSource, true)
+        .baselineVersion(ProdguardOnlySchema.BASELINE_VERSION)
+        .baselineDescription(ProdguardOnlySchema.BASELINE_DESCRIPTION)
+        .load()
+        .baseline();
+    if (hasBaselineMigration(files)) {
+      try {
+        ProdguardOnlySchema.forgetBaselineRow(dataSource, historySchema, HISTORY_TABLE);
+      } catch (SQLException | IllegalStateException e) {
+        throw new FlywayException(
+            "cannot empty the new schema history for the baseline migration: " + e.getMessage(), e);
       }
     }
   }

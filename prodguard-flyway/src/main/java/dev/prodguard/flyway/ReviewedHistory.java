@@ -41,7 +41,7 @@ final class ReviewedHistory {
   static final ReviewedHistory NONE = new ReviewedHistory(List.of());
 
   /** The description of prodguard's own baseline, {@code FlywayMigrationEngine} writes it. */
-  static final String OWN_BASELINE = "prodguard: schema held only prodguard metadata";
+  static final String OWN_BASELINE = dev.prodguard.db.ProdguardOnlySchema.BASELINE_DESCRIPTION;
 
   private final List<Contract.HistoryEntry> entries;
 

@@ -1,86 +1,65 @@
 package dev.prodguard.spring;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.migration.baseline.BaselineMigrationType;
 
 /**
  * The start-up migration of an unprotected environment, as the CLI's deploy does it
- * (docs/pipeline.md): a schema whose only tables are prodguard's own ({@code database_metadata},
- * {@code prodguard_*}) and that has no history table is empty for the application, but Flyway would
- * refuse it as non-empty. Rather than {@code baselineOnMigrate}, such a schema gets an explicit
- * baseline at version 0, so every migration from V1 on still runs; with a Flyway baseline migration
- * ({@code B5__x.sql}) the history table is left empty instead, so Flyway applies it as on an empty
- * database. Any other table keeps Flyway's refusal.
+ * (docs/pipeline.md): a schema whose only tables are prodguard's own and that has no history table
+ * gets an explicit baseline instead of Flyway's refusal as non-empty, read and written by {@link
+ * dev.prodguard.db.ProdguardOnlySchema} (the deploy's own reading), in the application's Flyway
+ * history schema ({@code spring.flyway.default-schema}, else the first of {@code
+ * spring.flyway.schemas}, else the connection's).
  */
 public final class ProdguardOnlySchema {
   private ProdguardOnlySchema() {}
 
   public static void adopt(Flyway flyway) {
-    String history = flyway.getConfiguration().getTable().toLowerCase(Locale.ROOT);
-    boolean hasHistory = false;
-    boolean prodguard = false;
-    boolean foreign = false;
-    try (Connection c = flyway.getConfiguration().getDataSource().getConnection();
-        ResultSet rs =
-            c.getMetaData()
-                .getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE", "VIEW"})) {
-      while (rs.next()) {
-        String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-        if (name.equals(history)) {
-          hasHistory = true;
-        } else if (name.equals("database_metadata") || name.startsWith("prodguard_")) {
-          prodguard = true;
-        } else {
-          foreign = true;
-        }
+    Configuration conf = flyway.getConfiguration();
+    Optional<String> historySchema = historySchema(conf);
+    try {
+      if (dev.prodguard.db.ProdguardOnlySchema.read(
+              conf.getDataSource(), historySchema, conf.getTable())
+          != dev.prodguard.db.ProdguardOnlySchema.Content.PRODGUARD_ONLY) {
+        return;
       }
     } catch (SQLException e) {
       throw new FlywayException(
           "cannot list the tables of the target schema: " + e.getMessage(), e);
     }
-    if (!hasHistory && prodguard && !foreign) {
-      // Flyway applies a baseline migration (B5__x.sql) only where the history has no row, as on
-      // the empty database plain Flyway migrates: then the history table stays, its row goes.
-      boolean baselineMigration =
-          java.util.Arrays.stream(flyway.info().all())
-              .anyMatch(i -> i.getType() instanceof BaselineMigrationType);
-      Flyway.configure(flyway.getConfiguration().getClassLoader())
-          .configuration(flyway.getConfiguration())
-          .baselineVersion("0")
-          .baselineDescription(DESCRIPTION)
-          .load()
-          .baseline();
-      if (baselineMigration) {
-        forgetOwnBaseline(flyway);
+    // Flyway applies a baseline migration (B5__x.sql) only where the history has no row, as on
+    // the empty database plain Flyway migrates: then the history table stays, its row goes.
+    boolean baselineMigration =
+        Arrays.stream(flyway.info().all())
+            .anyMatch(i -> i.getType() instanceof BaselineMigrationType);
+    Flyway.configure(conf.getClassLoader())
+        .configuration(conf)
+        .baselineVersion(dev.prodguard.db.ProdguardOnlySchema.BASELINE_VERSION)
+        .baselineDescription(dev.prodguard.db.ProdguardOnlySchema.BASELINE_DESCRIPTION)
+        .load()
+        .baseline();
+    if (baselineMigration) {
+      try {
+        dev.prodguard.db.ProdguardOnlySchema.forgetBaselineRow(
+            conf.getDataSource(), historySchema, conf.getTable());
+      } catch (SQLException | IllegalStateException e) {
+        throw new FlywayException(
+            "cannot empty the new schema history for the baseline migration: " + e.getMessage(), e);
       }
     }
   }
 
-  private static final String DESCRIPTION = "prodguard: schema held only prodguard metadata";
-
-  private static void forgetOwnBaseline(Flyway flyway) {
-    try (Connection c = flyway.getConfiguration().getDataSource().getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "DELETE FROM "
-                    + flyway.getConfiguration().getTable()
-                    + " WHERE version = ? AND description = ?")) {
-      ps.setString(1, "0");
-      ps.setString(2, DESCRIPTION);
-      if (ps.executeUpdate() != 1) {
-        throw new FlywayException(
-            "cannot empty the new schema history for the baseline migration: its row is not"
-                + " there");
-      }
-    } catch (SQLException e) {
-      throw new FlywayException(
-          "cannot empty the new schema history for the baseline migration: " + e.getMessage(), e);
+  /** Flyway's history schema: its default schema, else the first of its schemas. */
+  static Optional<String> historySchema(Configuration conf) {
+    if (conf.getDefaultSchema() != null && !conf.getDefaultSchema().isEmpty()) {
+      return Optional.of(conf.getDefaultSchema());
     }
+    String[] schemas = conf.getSchemas();
+    return schemas != null && schemas.length > 0 ? Optional.of(schemas[0]) : Optional.empty();
   }
 }
