@@ -26,6 +26,7 @@ public final class Main {
     PrintWriter out = new PrintWriter(new RedactingWriter(System.out), true);
     PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
     dev.prodguard.audit.AuditHeads.forget();
+    LibraryLogging.install(java.util.Arrays.asList(args).contains("--debug"));
     int exit = commandLine(out, err, ProdguardCommand.only(args)).execute(args);
     // G10: every audited step leaves its head in the CI log (stderr keeps --format json clean)
     dev.prodguard.audit.AuditHeads.appended()
