@@ -33,13 +33,15 @@ public final class AuditCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "50", description = "newest N rows (0: all)")
   int limit;
 
+  @Mixin FleetTargetOption fleet;
+
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
     Target t =
         Target.prepare(
-            common.load(),
+            fleet.load(common, environment, false, "audit " + environment),
             environment,
             common.context(),
             Target.Access.READ,
@@ -92,13 +94,15 @@ public final class AuditCommand implements Callable<Integer> {
         description = "a head recorded earlier")
     String expectHead;
 
+    @Mixin FleetTargetOption fleet;
+
     @Mixin FormatOption format;
 
     @Override
     public Integer call() throws Exception {
       Target t =
           Target.prepare(
-              common.load(),
+              fleet.load(common, environment, false, "audit verify " + environment),
               environment,
               common.context(),
               Target.Access.READ,

@@ -32,14 +32,17 @@ public final class BackupCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", description = "the run to back up (default: latest)")
   String run;
 
+  @Mixin FleetTargetOption fleet;
+
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
-    ProdguardConfig config = common.load();
+    ProdguardConfig config = fleet.load(common, environment, true, "backup " + environment);
     PrintWriter out = spec.commandLine().getOut();
     Results.Backup b =
-        PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+        fleet
+            .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
             .backup(environment, Optional.ofNullable(run));
     if (format.json()) {
       out.println(Json.write(b.toJson()));
@@ -62,7 +65,7 @@ public final class BackupCommand implements Callable<Integer> {
       out.println("  restore check left out: " + left);
     }
     out.println("  valid until " + r.expiresAt());
-    out.println("next: prodguard deploy " + environment);
+    out.println("next: prodguard deploy " + config.address(environment));
     return Main.OK;
   }
 }

@@ -38,11 +38,13 @@ public final class CheckCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ENV", arity = "0..1", description = "environment name")
   String environment;
 
+  @Mixin FleetTargetOption fleet;
+
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
-    ProdguardConfig config = common.load();
+    ProdguardConfig config = fleet.load(common, environment, false, "check " + environment);
     RunContext context = common.context();
     PrintWriter out = spec.commandLine().getOut();
     if (environment != null) {

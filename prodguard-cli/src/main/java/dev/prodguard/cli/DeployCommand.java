@@ -32,16 +32,20 @@ public final class DeployCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "ID", description = "the run to deploy (default: latest)")
   String run;
 
+  @Mixin FleetTargetOption fleet;
+
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
-    ProdguardConfig config = common.load();
+    ProdguardConfig config = fleet.load(common, environment, true, "deploy " + environment);
+    fleet.requireEarlierWavesDone(common);
     PrintWriter out = spec.commandLine().getOut();
     Results.Deploy d;
     try {
       d =
-          PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+          fleet
+              .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
               .deploy(environment, Optional.ofNullable(run));
     } catch (DeployFailure f) {
       return PipelineSupport.failed(f, spec.commandLine().getErr());

@@ -43,13 +43,17 @@ public final class DriftCommand implements Runnable {
     @Parameters(paramLabel = "ENV", description = "environment name")
     String environment;
 
+    @Mixin FleetTargetOption fleet;
+
     @Mixin FormatOption format;
 
     @Override
     public Integer call() throws Exception {
-      ProdguardConfig config = common.load();
+      // CI-only on a protected environment (it reads with the deploy's credential): a mutation's G1
+      ProdguardConfig config = fleet.load(common, environment, true, "drift show " + environment);
       DriftReport r =
-          PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+          fleet
+              .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
               .driftShow(environment);
       print(spec.commandLine().getOut(), r, format);
       return r.drifted() ? Main.REFUSED : Main.OK;
@@ -78,6 +82,8 @@ public final class DriftCommand implements Runnable {
         description = "why the change stays, as the reviewer agreed (recorded and audited)")
     String reason;
 
+    @Mixin FleetTargetOption fleet;
+
     @Mixin FormatOption format;
 
     @Override
@@ -87,9 +93,10 @@ public final class DriftCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(
             spec.commandLine(), "--reason must say why the changed schema may stay");
       }
-      ProdguardConfig config = common.load();
+      ProdguardConfig config = fleet.load(common, environment, true, "drift accept " + environment);
       DriftReport r =
-          PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+          fleet
+              .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
               .driftAccept(environment, reason);
       print(spec.commandLine().getOut(), r, format);
       return Main.OK;

@@ -1,14 +1,11 @@
 package dev.prodguard.cli;
 
-import dev.prodguard.ci.CiVerifiers;
-import dev.prodguard.config.FleetConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.fleet.FleetMatrix;
 import dev.prodguard.fleet.FleetRollout;
 import dev.prodguard.fleet.FleetStatus;
-import dev.prodguard.fleet.FleetTargets;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.pipeline.ContractLintAnalyzer;
@@ -21,7 +18,27 @@ import picocli.CommandLine;
 
 /** The fleet side of promote, status and init-fingerprint (DESIGN section 12). */
 final class FleetCli {
+  /**
+   * The target whose pipeline this worker thread runs: Flyway's logging is process-wide, and a
+   * target's Flyway runs on the thread that made its pipeline, so its warnings are named by it.
+   */
+  private static final ThreadLocal<String> TARGET = new ThreadLocal<>();
+
   private FleetCli() {}
+
+  /** Flyway's warnings during a rollout, one line each, prefixed with the target's id. */
+  static void routeEngineLines(CommonOptions common, PrintWriter err) {
+    PipelineSupport.flywayLogging(common);
+    dev.prodguard.flyway.FlywayLog.route(
+        line -> {
+          String id = TARGET.get();
+          synchronized (err) {
+            err.println("prodguard: " + (id == null ? "" : id + ": ") + line);
+            err.flush();
+          }
+        },
+        common.debug);
+  }
 
   /**
    * Each target's pipeline: Flyway, and no per-target progress (the rollout prints its own). What
@@ -35,6 +52,7 @@ final class FleetCli {
     SharedAnalysis analysis = new SharedAnalysis(new ContractLintAnalyzer(engine));
     MigrationFiles[] snapshot = {null};
     return (config, id) -> {
+      TARGET.set(id);
       MigrationFiles files;
       synchronized (snapshot) {
         if (snapshot[0] == null) {
@@ -49,9 +67,14 @@ final class FleetCli {
     };
   }
 
+  /**
+   * ENV, or --fleet NAME (every target, or --shard of them), or both: ENV is then one target of the
+   * fleet ({@link FleetTargetOption}).
+   */
   static void usage(CommandLine cmd, String environment, FleetOptions fleet) {
-    if (environment != null && fleet.present()) {
-      throw new CommandLine.ParameterException(cmd, "give ENV or --fleet NAME, not both");
+    if (environment != null && (fleet.parallel != null || fleet.shard != null)) {
+      throw new CommandLine.ParameterException(
+          cmd, "--parallel and --shard are for a whole fleet: give --fleet NAME without ENV");
     }
     if (environment == null && !fleet.present()) {
       throw new CommandLine.ParameterException(cmd, "missing ENV (or --fleet NAME)");
@@ -67,6 +90,13 @@ final class FleetCli {
     if (fleet.parallel != null && (fleet.parallel < 1 || fleet.parallel > 64)) {
       throw new CommandLine.ParameterException(cmd, "--parallel must be between 1 and 64");
     }
+  }
+
+  /** ENV as one target of fleet {@code o.fleet}, or ENV as an environment when none is given. */
+  static FleetTargetOption target(FleetOptions o) {
+    FleetTargetOption t = new FleetTargetOption();
+    t.fleet = o.fleet;
+    return t;
   }
 
   static int parallel(ProdguardConfig config, FleetOptions o) {
@@ -85,6 +115,7 @@ final class FleetCli {
     FleetRollout.Options options = new FleetRollout.Options(parallel(config, o), wave, o.shard());
     // on a terminal one live line; in CI logs (no terminal) one plain line per target
     Lines progress = System.console() != null ? new Live(err) : new Lines(err);
+    routeEngineLines(common, err);
     FleetRollout.Report r;
     try {
       r =
@@ -111,6 +142,9 @@ final class FleetCli {
               + " refused, "
               + r.count(FleetRollout.State.FAILED)
               + " failed, "
+              + (r.count(FleetRollout.State.UNREACHABLE) > 0
+                  ? r.count(FleetRollout.State.UNREACHABLE) + " unreachable, "
+                  : "")
               + r.count(FleetRollout.State.NOT_STARTED)
               + " not started");
       for (FleetRollout.TargetResult t : r.targets()) {
@@ -146,42 +180,81 @@ final class FleetCli {
       j.put("targets", rows.stream().map(FleetStatus.Row::toJson).toList());
       out.println(Json.write(j));
     } else {
-      String fmt = "%-24s %-10s %-9s %7s  %-9s %-12s %-52s %s%n";
-      out.printf(fmt, "TARGET", "WAVE", "STATE", "PENDING", "VERSION", "DRIFT", "LAST RUN", "LOCK");
+      List<String[]> cells = new java.util.ArrayList<>();
+      cells.add(
+          new String[] {"TARGET", "WAVE", "STATE", "PENDING", "VERSION", "DRIFT", "LAST RUN", "LOCK"});
       for (FleetStatus.Row r : rows) {
-        out.printf(
-            fmt,
-            r.id(),
-            r.wave(),
-            r.state(),
-            r.pending(),
-            r.version().orElse("-"),
-            r.drift().map(d -> d.shown()).orElse("-"),
-            r.lastRun().orElse("-"),
-            r.lockHolder().orElse("-"));
+        cells.add(
+            new String[] {
+              r.id(),
+              r.wave(),
+              r.state(),
+              Integer.toString(r.pending()),
+              r.version().orElse("-"),
+              r.drift().map(d -> d.shown()).orElse("-"),
+              r.lastRun().orElse("-"),
+              r.lockHolder().orElse("-")
+            });
+      }
+      String fmt = columns(cells);
+      out.printf(fmt, (Object[]) cells.get(0));
+      for (int i = 0; i < rows.size(); i++) {
+        FleetStatus.Row r = rows.get(i);
+        out.printf(fmt, (Object[]) cells.get(i + 1));
         r.problem().ifPresent(p -> out.println("    " + p.replace("\n", "\n    ")));
         r.drift()
             .filter(d -> d.state().equals("drifted"))
             .ifPresent(d -> out.println("    drift: " + d.detail()));
       }
-      long ok = rows.stream().filter(r -> r.state().equals("ok")).count();
-      out.println(rows.size() + " target(s): " + ok + " ok, " + (rows.size() - ok) + " not");
+      out.println(summary(rows));
     }
     boolean anyError = rows.stream().anyMatch(r -> r.state().equals("error"));
     return anyError ? Main.REFUSED : Main.OK;
   }
 
   /**
-   * {@code init-fingerprint ID --fleet NAME}: the fleet's targets become environments, so the
-   * target is fingerprinted as one; G1 first when the fleet is protected (before the catalog read).
+   * A printf format for {@code cells} (a header row first): each column as wide as its widest cell,
+   * PENDING right-aligned, the last column unpadded; so long versions (alf.io's {@code
+   * 207.2.0.0.61}) or ids keep the rows aligned.
    */
-  static ProdguardConfig withTargets(ProdguardConfig config, String fleetName, RunContext context)
-      throws Exception {
-    FleetConfig fleet = config.fleet(fleetName);
-    if (fleet.isProtected()) {
-      CiVerifiers.forConfig(config).verify(context, "init-fingerprint --fleet " + fleetName);
+  static String columns(List<String[]> cells) {
+    int n = cells.get(0).length;
+    int[] width = new int[n];
+    for (String[] row : cells) {
+      for (int i = 0; i < n; i++) {
+        width[i] = Math.max(width[i], row[i].length());
+      }
     }
-    return FleetTargets.asEnvironments(config, fleet, FleetTargets.resolve(config, fleet, context));
+    StringBuilder fmt = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        fmt.append("  ");
+      }
+      if (i == n - 1) {
+        fmt.append("%s");
+      } else if (i == 3) {
+        fmt.append("%").append(width[i]).append("s");
+      } else {
+        fmt.append("%-").append(width[i]).append("s");
+      }
+    }
+    return fmt.append("%n").toString();
+  }
+
+  /** {@code 10 target(s): 7 ok, 2 pending, 1 drifted}: how many targets are in each state. */
+  static String summary(List<FleetStatus.Row> rows) {
+    java.util.Map<String, Long> byState = new java.util.LinkedHashMap<>();
+    byState.put("ok", 0L);
+    for (FleetStatus.Row r : rows) {
+      byState.merge(r.state(), 1L, Long::sum);
+    }
+    StringBuilder s = new StringBuilder(rows.size() + " target(s): ");
+    String sep = "";
+    for (java.util.Map.Entry<String, Long> e : byState.entrySet()) {
+      s.append(sep).append(e.getValue()).append(' ').append(e.getKey());
+      sep = ", ";
+    }
+    return s.toString();
   }
 
   static int matrix(

@@ -48,26 +48,20 @@ public final class InitFingerprintCommand implements Callable<Integer> {
 
   @Mixin FormatOption format;
 
-  @picocli.CommandLine.Option(
-      names = "--fleet",
-      paramLabel = "NAME",
-      description =
-          "ENV is a target of this fleet (its id); the fingerprint goes to its list or catalog")
-  String fleet;
+  @Mixin FleetTargetOption fleet;
 
   @Override
   public Integer call() throws Exception {
-    ProdguardConfig config = common.load();
-    RunContext context = common.context();
-    if (fleet != null) {
-      if (writeConfig) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(),
-            "--write-config writes environments of prodguard.yml; put a fleet target's"
-                + " fingerprint into its 'targets:' entry or its catalog row");
-      }
-      config = FleetCli.withTargets(config, fleet, context);
+    if (fleet.fleet != null && writeConfig) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--write-config writes environments of prodguard.yml; put a fleet target's"
+              + " fingerprint into its 'targets:' entry or its catalog row");
     }
+    // G1 first for a protected fleet, before the catalog read
+    ProdguardConfig config =
+        fleet.load(common, environment, true, "init-fingerprint " + environment);
+    RunContext context = common.context();
     LocalAuditLog localLog = new LocalAuditLog(config.stateDirectory().resolve("audit.jsonl"));
     if (reidentify) {
       localLog.checkPrivate(); // G10: the re-identification's record must have a safe place
@@ -122,12 +116,12 @@ public final class InitFingerprintCommand implements Callable<Integer> {
     printGuards(out, environment, result.guards());
     if (written) {
       out.println("  wrote the fingerprint into " + config.file() + "; commit it.");
-    } else if (!configMatches && fleet != null) {
+    } else if (!configMatches && fleet.fleet != null) {
       out.println(
           "Put this fingerprint into target '"
               + environment
               + "' of fleet '"
-              + fleet
+              + fleet.fleet
               + "' (its 'targets:' entry or its catalog row):");
       out.println("    fingerprint: " + result.fingerprint());
     } else if (!configMatches) {

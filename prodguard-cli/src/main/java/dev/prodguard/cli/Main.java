@@ -27,11 +27,36 @@ public final class Main {
     PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
     dev.prodguard.audit.AuditHeads.forget();
     LibraryLogging.install(java.util.Arrays.asList(args).contains("--debug"));
-    int exit = commandLine(out, err, ProdguardCommand.only(args)).execute(args);
+    CommandLine cl = commandLine(out, err, ProdguardCommand.only(args));
+    int exit = cl.execute(args);
     // G10: every audited step leaves its head in the CI log (stderr keeps --format json clean)
     dev.prodguard.audit.AuditHeads.appended()
-        .forEach((env, head) -> err.println(dev.prodguard.audit.AuditHeads.line(env, head)));
+        .forEach(
+            (env, head) ->
+                err.println(dev.prodguard.audit.AuditHeads.line(env, address(cl, env), head)));
     return exit;
+  }
+
+  /**
+   * How to name {@code env} in a command line: a target of the fleet the command named with {@code
+   * --fleet} (a rollout, or one target) is {@code ID --fleet NAME}, so the printed hint runs.
+   */
+  private static String address(CommandLine cl, String env) {
+    String fleet = null;
+    CommonOptions common = null;
+    for (CommandLine.ParseResult r = cl.getParseResult(); r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--fleet")) {
+        fleet = r.matchedOptionValue("--fleet", null);
+      }
+      CommandLine.Model.CommandSpec mixin = r.commandSpec().mixins().get("common");
+      if (mixin != null && mixin.userObject() instanceof CommonOptions c) {
+        common = c;
+      }
+    }
+    if (common != null && common.loaded != null && common.loaded.find(env).isPresent()) {
+      return common.loaded.address(env); // with one target's --fleet, loaded holds the targets
+    }
+    return fleet == null ? env : env + " --fleet " + fleet;
   }
 
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {

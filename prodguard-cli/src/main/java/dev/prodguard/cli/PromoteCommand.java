@@ -46,22 +46,29 @@ public final class PromoteCommand implements Callable<Integer> {
     if (wave != null && !fleet.present()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--wave needs --fleet");
     }
-    ProdguardConfig config = common.load();
+    if (wave != null && environment != null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--wave is for a whole fleet: give --fleet NAME without ENV");
+    }
     PrintWriter out = spec.commandLine().getOut();
-    if (fleet.present()) {
+    if (fleet.present() && environment == null) {
       return FleetCli.promote(
           common,
-          config,
+          common.load(),
           fleet,
           java.util.Optional.ofNullable(wave),
           format.json(),
           out,
           spec.commandLine().getErr());
     }
+    FleetTargetOption target = FleetCli.target(fleet);
+    ProdguardConfig config = target.load(common, environment, true, "promote " + environment);
+    target.requireEarlierWavesDone(common);
     Results.Promote p;
     try {
       p =
-          PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+          target
+              .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
               .promote(environment);
     } catch (DeployFailure f) {
       return PipelineSupport.failed(f, spec.commandLine().getErr());

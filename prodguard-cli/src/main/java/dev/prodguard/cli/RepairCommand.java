@@ -39,6 +39,8 @@ public final class RepairCommand implements Callable<Integer> {
       description = "why the failed entry may go (recorded in the audit)")
   String reason;
 
+  @Mixin FleetTargetOption fleet;
+
   @Mixin FormatOption format;
 
   @Override
@@ -47,10 +49,11 @@ public final class RepairCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--reason must say why the failed entry may go");
     }
-    ProdguardConfig config = common.load();
+    ProdguardConfig config = fleet.load(common, environment, true, "repair " + environment);
     PrintWriter out = spec.commandLine().getOut();
     List<String> removed =
-        PipelineSupport.pipeline(common, config, spec.commandLine().getErr())
+        fleet
+            .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
             .repair(environment, reason);
     if (format.json()) {
       Map<String, Object> j = new LinkedHashMap<>();
@@ -67,7 +70,7 @@ public final class RepairCommand implements Callable<Integer> {
               + "': removed the failed history entry of "
               + String.join(", ", removed)
               + " (audited with the reason); fix the migration and run prodguard promote "
-              + environment);
+              + config.address(environment));
     }
     return Main.OK;
   }

@@ -41,11 +41,12 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FleetCli.usage(spec.commandLine(), environment, fleet);
-    ProdguardConfig config = common.load();
     PrintWriter out = spec.commandLine().getOut();
-    if (fleet.present()) {
-      return FleetCli.status(common, config, fleet, format.json(), out);
+    if (fleet.present() && environment == null) {
+      return FleetCli.status(common, common.load(), fleet, format.json(), out);
     }
+    ProdguardConfig config =
+        FleetCli.target(fleet).load(common, environment, false, "status " + environment);
     Results.Status s =
         PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).status(environment);
     if (format.json()) {

@@ -51,11 +51,13 @@ public final class TraceCommand implements Callable<Integer> {
               + ", else trace.scratch, else an embedded PostgreSQL of ENV's major version)")
   String scratchUrl;
 
+  @Mixin FleetTargetOption fleet;
+
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
-    ProdguardConfig config = common.load();
+    ProdguardConfig config = fleet.load(common, environment, false, "trace " + environment);
     PrintWriter err = spec.commandLine().getErr();
     PipelineSupport.flywayLogging(common);
     TraceReport r =

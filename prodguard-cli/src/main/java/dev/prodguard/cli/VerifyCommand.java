@@ -28,14 +28,19 @@ public final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ENV", description = "environment name")
   String environment;
 
+  @Mixin FleetTargetOption fleet;
+
   @Mixin FormatOption format;
 
   @Override
   public Integer call() throws Exception {
-    ProdguardConfig config = common.load();
+    ProdguardConfig config = fleet.load(common, environment, true, "verify " + environment);
+    fleet.requireEarlierWavesDone(common);
     PrintWriter out = spec.commandLine().getOut();
     Results.Verify v =
-        PipelineSupport.pipeline(common, config, spec.commandLine().getErr()).verify(environment);
+        fleet
+            .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
+            .verify(environment);
     if (format.json()) {
       out.println(Json.write(v.toJson()));
       return Main.OK;
@@ -60,7 +65,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     PipelineSupport.describeRun(out, r);
     PipelineSupport.printInvalidIndexes(out, v.invalidIndexes());
-    out.println("next: prodguard backup " + environment);
+    out.println("next: prodguard backup " + config.address(environment));
     return Main.OK;
   }
 }

@@ -32,13 +32,21 @@ public final class AuditHeads {
 
   /** The line a command prints for a head it appended. */
   public static String line(String environment, AuditLog.Entry head) {
+    return line(environment, environment, head);
+  }
+
+  /**
+   * The line for a head appended to {@code environment}, which a command line names {@code
+   * address} ({@code t01 --fleet tenants} for a fleet's target: {@code ProdguardConfig#address}).
+   */
+  public static String line(String environment, String address, AuditLog.Entry head) {
     String h = head.seq() + ":" + head.hash();
     return "prodguard: audit head of '"
         + environment
         + "' is now "
         + h
         + " (keep it: 'prodguard audit verify "
-        + environment
+        + address
         + " --expect-head "
         + h
         + "' catches deletion of newer rows)";

@@ -224,6 +224,23 @@ public record ProdguardConfig(
     return parent == null ? Path.of(".") : parent;
   }
 
+  /**
+   * How a command line names environment {@code name}: {@code prod}, or {@code t05 --fleet tenants}
+   * for a target of a fleet (this configuration holding the fleet's targets as environments), so
+   * that every hint prodguard prints is a command that runs.
+   */
+  public String address(String name) {
+    EnvironmentConfig e = environments.get(name);
+    if (e != null) {
+      for (FleetConfig f : fleets.values()) {
+        if (f.isTarget(e)) {
+          return name + " --fleet " + f.name();
+        }
+      }
+    }
+    return name;
+  }
+
   public Optional<EnvironmentConfig> find(String name) {
     return Optional.ofNullable(environments.get(name));
   }

@@ -184,7 +184,9 @@ public final class Target {
         "prodguard.yml has no fingerprint for '"
             + name()
             + "', so nothing can prove which database the URL leads to",
-        "run 'prodguard init-fingerprint " + name() + "' and commit the fingerprint it prints");
+        "run 'prodguard init-fingerprint "
+            + config.address(name())
+            + "' and commit the fingerprint it prints");
   }
 
   private Connection connect(DatabaseUrl to) throws SQLException {

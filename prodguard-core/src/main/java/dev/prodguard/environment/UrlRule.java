@@ -151,7 +151,12 @@ public final class UrlRule {
     }
   }
 
+  /** Where the URL came from: its variables, or a fleet's catalog row (which may read some). */
   private static String variableNote(EnvironmentConfig target) {
+    if (target.url().key().contains(".catalog.query")) {
+      // a catalog target's URL is the row's, not its variables' (they hold only credentials)
+      return " (its URL is from " + target.url().key() + ")";
+    }
     var vars = target.url().variables();
     return vars.isEmpty() ? "" : " (from " + String.join(", ", vars) + ")";
   }

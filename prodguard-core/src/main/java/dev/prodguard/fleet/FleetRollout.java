@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Waves run in the fleet's order; a wave starts only when the earlier ones succeeded, that is,
  * while the rollout's failures are within {@code failure-threshold}. Once they pass it, no further
  * target starts (the ones already running finish): every target ends deployed, up to date, refused
- * or failed (a failure after the backup names the backup to restore), or not started. Resume is a
+ * or failed (a failure after the backup names the backup to restore), unreachable (its first
+ * connection failed: untouched), or not started. Resume is a
  * rerun: a target already at the set's version verifies as up to date (audited in that target as
  * {@code up_to_date}) and is skipped; the rest are retried.
  */
@@ -75,6 +76,8 @@ public final class FleetRollout {
     UP_TO_DATE("up to date"),
     REFUSED("refused"),
     FAILED("failed"),
+    /** The first connection (or the fingerprint read) failed: nothing changed; counts as failed. */
+    UNREACHABLE("unreachable"),
     NOT_STARTED("not started");
 
     private final String label;
@@ -88,7 +91,7 @@ public final class FleetRollout {
     }
 
     public boolean failure() {
-      return this == REFUSED || this == FAILED;
+      return this == REFUSED || this == FAILED || this == UNREACHABLE;
     }
   }
 
@@ -367,6 +370,8 @@ public final class FleetRollout {
       return failed(t, State.FAILED, e.getMessage(), t0);
     } catch (ConfigException e) {
       return failed(t, State.REFUSED, e.render(), t0);
+    } catch (dev.prodguard.pipeline.TargetUnreachable e) {
+      return failed(t, State.UNREACHABLE, e.getMessage(), t0);
     } catch (SQLException e) {
       return failed(t, State.FAILED, "database error: " + e.getMessage(), t0);
     } catch (InterruptedException e) {

@@ -100,7 +100,10 @@ final class BackupStep {
                     + " is already backed up ("
                     + run.backup().map(Run.Backup::path).orElse("?")
                     + ")",
-                "deploy it: prodguard deploy " + env + "; or start over: prodguard verify " + env);
+                "deploy it: prodguard deploy "
+                    + config.address(env)
+                    + "; or start over: prodguard verify "
+                    + config.address(env));
         default -> throw guards.notOpen(run, what, env);
       }
       guards.requireLiveVerification(store, run, now, what, env);
@@ -133,7 +136,7 @@ final class BackupStep {
             Guarantee.G7,
             what,
             "run " + run.id() + " changed state while the backup ran",
-            "start over: prodguard verify " + env);
+            "start over: prodguard verify " + config.address(env));
       }
       return new Results.Backup(
           env,

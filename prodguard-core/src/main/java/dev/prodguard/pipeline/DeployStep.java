@@ -159,7 +159,7 @@ final class DeployStep {
               Guarantee.G7,
               what,
               "run " + run.id() + " is no longer backed_up: another process moved it on",
-              "prodguard status " + env + " shows what happened");
+              "prodguard status " + config.address(env) + " shows what happened");
         }
       }
       run = store.find(run.id()).orElseThrow();
@@ -290,7 +290,7 @@ final class DeployStep {
                 + run.id()
                 + " applied its migrations but could not record 'deployed': the run row was"
                 + " changed by another process. Check prodguard status "
-                + run.environment(),
+                + config.address(run.environment()),
             null);
       }
       return new Results.Deploy(
@@ -361,7 +361,7 @@ final class DeployStep {
         + " could not be installed ("
         + StepContext.describe(e)
         + "): run 'prodguard init-fingerprint "
-        + target.name()
+        + config.address(target.name())
         + "' from CI before the next deploy";
   }
 
@@ -386,11 +386,11 @@ final class DeployStep {
         state.nothingLeft() && lost.isEmpty()
             ? "Nothing of the failed migration remains; fix it and start over with prodguard"
                 + " verify "
-                + run.environment()
+                + config.address(run.environment())
             : "If the database is left inconsistent, "
                 + run.backupNote()
                 + ".\nThen fix the cause and start over with prodguard verify "
-                + run.environment();
+                + config.address(run.environment());
     String message = head + "\nThe run is now 'failed'. " + next;
     try {
       store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());
@@ -479,7 +479,7 @@ final class DeployStep {
           why,
           "run the statement named above (or restore the backup of the failed run), then start"
               + " over: prodguard verify "
-              + run.environment());
+              + config.address(run.environment()));
     }
     store.recordStart(run.id(), receipt);
     return baseline;
@@ -568,11 +568,11 @@ final class DeployStep {
                     + "; then ")
             + unblock
             + ", and start a new run: prodguard verify "
-            + env
+            + config.address(env)
             + " && prodguard backup "
-            + env
+            + config.address(env)
             + " && prodguard deploy "
-            + env
+            + config.address(env)
             + ". Raise pipeline.lock-wait-timeout only if such a wait is expected";
     store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), s.now());
     return new GuardRefusal(Guarantee.G7, "deploy " + env, why, fix, e);
@@ -595,7 +595,10 @@ final class DeployStep {
           "deployment fails without backup state: run "
               + run.id()
               + " is verified but has no backup",
-          "prodguard backup " + env + ", then prodguard deploy " + env);
+          "prodguard backup "
+              + config.address(env)
+              + ", then prodguard deploy "
+              + config.address(env));
     }
     Run.Backup b = run.backup().get();
     if (!now.isBefore(b.expiresAt())) {
@@ -611,11 +614,11 @@ final class DeployStep {
               + config.pipeline().backupTtl().toMinutes()
               + "m)",
           "start over: prodguard verify "
-              + env
+              + config.address(env)
               + " && prodguard backup "
-              + env
+              + config.address(env)
               + " && prodguard deploy "
-              + env);
+              + config.address(env));
     }
     MigrationSet set = guards.currentSet(target, files, what, false);
     guards.requireSameSet(run, set, what, env);
@@ -628,9 +631,9 @@ final class DeployStep {
     Path p = Path.of(b.path());
     String fix =
         "never deploy without the backup you verified: start over with prodguard verify "
-            + env
+            + config.address(env)
             + " && prodguard backup "
-            + env;
+            + config.address(env);
     if (BackupStore.isRemote(b.path())) {
       // kept in object storage (backup.store: s3): read back and hashed there
       BackupStores.forLocation(b.path(), config.backup(), context)

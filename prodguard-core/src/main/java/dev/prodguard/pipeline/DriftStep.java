@@ -125,7 +125,7 @@ final class DriftStep {
           Guarantee.G7,
           what,
           "accepting drift needs the reason a reviewer agreed to",
-          "prodguard drift accept " + env + " --reason '<why the change stays>'");
+          "prodguard drift accept " + s.config.address(env) + " --reason '<why the change stays>'");
     }
     Target target = Target.prepare(s.config, env, s.context, Target.Access.MUTATE, what);
     try (Target.Checked control = target.open()) {

@@ -112,7 +112,13 @@ public final class Pipeline {
     StepContext s = steps();
     String what = "promote " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    try (Target.Checked lock = target.open();
+    Target.Checked first;
+    try {
+      first = target.open();
+    } catch (SQLException e) {
+      throw new TargetUnreachable(env, e); // before anything: the target is untouched
+    }
+    try (Target.Checked lock = first;
         PromoteSession.Reusing reading =
             new PromoteSession.Reusing(TargetDataSource.reading(target))) {
       // the second connection of the session probe (G8) is the first reading connection

@@ -157,9 +157,9 @@ final class PipelineGuards {
         "put 'protected: true' back for '"
             + target.name()
             + "' and run the change through 'prodguard promote "
-            + target.name()
+            + config.address(target.name())
             + "' from CI; to unprotect the database on purpose, run 'prodguard init-fingerprint "
-            + target.name()
+            + config.address(target.name())
             + "' from CI after the reviewed change");
   }
 
@@ -200,7 +200,7 @@ final class PipelineGuards {
                 + a.stops()
                 + " is not stopped by the database",
             "run 'prodguard init-fingerprint "
-                + env
+                + config.address(env)
                 + "' (it writes the file exactly as prodguard expects), review and commit it; "
                 + a.ownFiles());
       }
@@ -230,7 +230,7 @@ final class PipelineGuards {
                 + "' is "
                 + g.label(),
             "install it: run 'prodguard init-fingerprint "
-                + env
+                + config.address(env)
                 + "' once from CI with a superuser URL (only a superuser can create event"
                 + " triggers)");
       }
@@ -261,7 +261,7 @@ final class PipelineGuards {
               + target.name()
               + "'",
           "run 'prodguard init-fingerprint "
-              + target.name()
+              + config.address(target.name())
               + "' from CI: it installs the guard (where the DDL guard is installed, with the"
               + " superuser URL that installed it)");
     }
@@ -357,7 +357,9 @@ final class PipelineGuards {
                   + "'; "
                   + step
                   + " requires a run that verify recorded",
-          "prodguard verify " + env + (step.equals("deploy") ? ", then backup, then deploy" : ""));
+          "prodguard verify "
+              + config.address(env)
+              + (step.equals("deploy") ? ", then backup, then deploy" : ""));
     }
     if (!run.get().environment().equals(env)) {
       throw new GuardRefusal(
@@ -390,11 +392,11 @@ final class PipelineGuards {
         what,
         why,
         "for new migrations start a new run: prodguard verify "
-            + env
+            + config.address(env)
             + ", prodguard backup "
-            + env
+            + config.address(env)
             + ", prodguard deploy "
-            + env);
+            + config.address(env));
   }
 
   void requireLiveVerification(RunStore store, Run run, Instant now, String what, String env)
@@ -413,15 +415,15 @@ final class PipelineGuards {
               + config.pipeline().verificationTtl().toMinutes()
               + "m)",
           "start over: prodguard verify "
-              + env
+              + config.address(env)
               + " && prodguard backup "
-              + env
+              + config.address(env)
               + " && prodguard deploy "
-              + env);
+              + config.address(env));
     }
   }
 
-  static void requireSameSet(Run run, MigrationSet set, String what, String env) {
+  void requireSameSet(Run run, MigrationSet set, String what, String env) {
     if (!set.sha256().equals(run.migrationSetSha256())) {
       throw new GuardRefusal(
           Guarantee.G7,
@@ -438,11 +440,11 @@ final class PipelineGuards {
               + " state row was edited. Pending now: "
               + (set.isEmpty() ? "none" : String.join(", ", set.names().strip().split("\n"))),
           "verify and back up this exact set again: prodguard verify "
-              + env
+              + config.address(env)
               + " && prodguard backup "
-              + env
+              + config.address(env)
               + " && prodguard deploy "
-              + env);
+              + config.address(env));
     }
   }
 
@@ -461,7 +463,7 @@ final class PipelineGuards {
               + ", now "
               + contract.orElse("absent")
               + ")",
-          "verify again under the current contract: prodguard verify " + env);
+          "verify again under the current contract: prodguard verify " + config.address(env));
     }
     Optional<String> commit = s.commit();
     if (commit.isPresent() && run.commit().isPresent() && !commit.equals(run.commit())) {
@@ -474,7 +476,8 @@ final class PipelineGuards {
               + run.commit().get()
               + ", this is commit "
               + commit.get(),
-          "run verify, backup and deploy from the same pipeline: prodguard verify " + env);
+          "run verify, backup and deploy from the same pipeline: prodguard verify "
+              + config.address(env));
     }
   }
 
@@ -634,9 +637,9 @@ final class PipelineGuards {
             + s.promoteLock.orElse("?")
             + " ended): another pipeline may be running",
         "start over: prodguard promote "
-            + env
+            + config.address(env)
             + " (prodguard status "
-            + env
+            + config.address(env)
             + " shows the holder)");
   }
 
@@ -675,7 +678,7 @@ final class PipelineGuards {
         what,
         why,
         "wait until it ends (prodguard status "
-            + env
+            + config.address(env)
             + " shows the holder); a deploy that dies releases the lock with its connection");
   }
 

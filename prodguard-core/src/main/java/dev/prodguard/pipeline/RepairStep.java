@@ -106,7 +106,9 @@ final class RepairStep {
                 + String.join(", ", failed)
                 + "): the engine stops at the first, so more than one means the history was"
                 + " written by something else",
-            "restore the backup of the run that failed (prodguard status " + env + ")");
+            "restore the backup of the run that failed (prodguard status "
+                + config.address(env)
+                + ")");
       }
       String token = HexFormat.of().formatHex(StepContext.randomBytes(32));
       String tokenSha = Hashes.sha256(token.getBytes(StandardCharsets.UTF_8));

@@ -109,7 +109,7 @@ final class StatusStep {
           "MySQL/MariaDB show the schema by the reader's privileges and '"
               + env
               + "' deploys with its deploy-url: prodguard drift show "
-              + env
+              + target.config().address(env)
               + " (from CI) compares with the deploy's credential");
     }
     try {
@@ -132,7 +132,10 @@ final class StatusStep {
           ? new Results.Drift(
               "drifted",
               o.diff().changes().size(),
-              "changed outside the pipeline since " + since + ": prodguard drift show " + env)
+              "changed outside the pipeline since "
+                  + since
+                  + ": prodguard drift show "
+                  + target.config().address(env))
           : new Results.Drift("none", 0, "as left by " + since);
     } catch (GuardRefusal e) {
       return Results.Drift.notChecked(e.why());
