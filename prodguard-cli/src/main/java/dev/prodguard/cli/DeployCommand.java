@@ -39,7 +39,7 @@ public final class DeployCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProdguardConfig config = fleet.load(common, environment, true, "deploy " + environment);
-    fleet.requireEarlierWavesDone(common);
+    fleet.requireEarlierWavesDone(common, "deploy " + environment);
     PrintWriter out = spec.commandLine().getOut();
     Results.Deploy d;
     try {

@@ -53,7 +53,8 @@ final class FleetTargetOption {
    * G7's wave order, for a command that starts a run on the target (verify, promote): the waves
    * before the target's own must be done.
    */
-  void requireEarlierWavesDone(CommonOptions common) {
-    selected.ifPresent(s -> FleetTarget.requireEarlierWavesDone(s, FleetCli.pipelines(common)));
+  void requireEarlierWavesDone(CommonOptions common, String action) {
+    selected.ifPresent(
+        s -> FleetTarget.requireEarlierWavesDone(s, FleetCli.pipelines(common), action));
   }
 }

@@ -63,7 +63,7 @@ public final class PromoteCommand implements Callable<Integer> {
     }
     FleetTargetOption target = FleetCli.target(fleet);
     ProdguardConfig config = target.load(common, environment, true, "promote " + environment);
-    target.requireEarlierWavesDone(common);
+    target.requireEarlierWavesDone(common, "promote " + environment);
     Results.Promote p;
     try {
       p =

@@ -35,7 +35,7 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProdguardConfig config = fleet.load(common, environment, true, "verify " + environment);
-    fleet.requireEarlierWavesDone(common);
+    fleet.requireEarlierWavesDone(common, "verify " + environment);
     PrintWriter out = spec.commandLine().getOut();
     Results.Verify v =
         fleet

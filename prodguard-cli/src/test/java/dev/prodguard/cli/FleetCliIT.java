@@ -55,7 +55,7 @@ class FleetCliIT {
 
     Cli.Result status = Cli.run(dir, ci, "status", "--fleet", "shop");
     assertThat(status.exit()).as(status.toString()).isZero();
-    assertThat(status.out()).contains("4 target(s): 4 ok, 0 not");
+    assertThat(status.out()).contains("4 target(s): 4 ok\n");
     assertThat(status.out())
         .containsPattern(
             "TARGET\\s+WAVE\\s+STATE\\s+PENDING\\s+VERSION\\s+DRIFT\\s+LAST RUN\\s+LOCK");
@@ -80,9 +80,9 @@ class FleetCliIT {
     Cli.Result help = Cli.run(dir, env, "fleet", "matrix", "--help");
     assertThat(help.out()).contains("${{ fromJSON(needs.plan.outputs.matrix) }}");
 
-    Cli.Result both = Cli.run(dir, ci, "promote", "acme", "--fleet", "shop");
+    Cli.Result both = Cli.run(dir, ci, "promote", "acme", "--fleet", "shop", "--parallel", "2");
     assertThat(both.exit()).isEqualTo(2);
-    assertThat(both.err()).contains("not both");
+    assertThat(both.err()).contains("for a whole fleet");
     Cli.Result badShard = Cli.run(dir, ci, "promote", "--fleet", "shop", "--shard", "2/2");
     assertThat(badShard.exit()).isEqualTo(2);
     assertThat(badShard.err()).contains("i/n");
@@ -115,6 +115,128 @@ class FleetCliIT {
       rs.next();
       assertThat(rs.getInt(1)).as("the rest wave did not start").isZero();
     }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: a drifted fleet target is shown, accepted (G1: CI only), audited and verified with the"
+          + " commands prodguard's own hints print ('ID --fleet NAME'); a run on a target of a"
+          + " later wave waits for the earlier waves")
+  void driftedTargetThroughItsHints() throws Exception {
+    Map<String, String> ci = fingerprintedFleet(List.of("acme", "globex"));
+    // a long version (alf.io's) and a migration Flyway warns about
+    Files.writeString(
+        dir.resolve("db/migration/V207.2.0.0.61__again.sql"),
+        "CREATE TABLE IF NOT EXISTS items (id int PRIMARY KEY);\n");
+    Cli.Result rollout = Cli.run(dir, ci, "promote", "--fleet", "shop");
+    assertThat(rollout.exit()).as(rollout.toString()).isZero();
+    // Flyway's warning names the target it came from (#11)
+    assertThat(rollout.err())
+        .contains("prodguard: acme: flyway warning: DB: relation \"items\" already exists")
+        .contains("prodguard: globex: flyway warning: DB: relation \"items\" already exists");
+
+    // a hand change on globex (a superuser pauses the DDL guard)
+    dbs.get(1)
+        .execute(
+            "ALTER EVENT TRIGGER prodguard_ddl_guard DISABLE",
+            "CREATE INDEX hotfix ON items (id)",
+            "ALTER EVENT TRIGGER prodguard_ddl_guard ENABLE ALWAYS");
+    Cli.Result status = Cli.run(dir, ci, "status", "--fleet", "shop");
+    assertThat(status.exit()).as(status.toString()).isZero();
+    assertThat(status.out()).contains("2 target(s): 1 ok, 1 drifted");
+    // columns sized to content: every row's DRIFT starts under the header's (#13)
+    List<String> lines = status.out().lines().toList();
+    int drift = lines.get(0).indexOf("DRIFT");
+    assertThat(lines.stream().filter(l -> l.startsWith("acme ") || l.startsWith("globex ")))
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.substring(drift)).matches("(none|1 change\\(s\\)) .*"));
+    assertThat(status.out()).contains("207.2.0.0.61");
+    Matcher hint = Pattern.compile("prodguard (drift show globex --fleet shop)").matcher(status.out());
+    assertThat(hint.find()).as(status.out()).isTrue();
+
+    Cli.Result show = Cli.run(dir, ci, hint.group(1).split(" "));
+    assertThat(show.exit()).as(show.toString()).isEqualTo(1);
+    assertThat(show.out()).contains("index hotfix");
+
+    Cli.Result verify = Cli.run(dir, ci, "verify", "globex", "--fleet", "shop");
+    assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
+    Matcher accept =
+        Pattern.compile("prodguard (drift accept globex --fleet shop) --reason").matcher(verify.err());
+    assertThat(accept.find()).as(verify.err()).isTrue();
+
+    Map<String, String> laptop = new HashMap<>(ci);
+    laptop.remove("CI");
+    Cli.Result refused =
+        Cli.run(dir, laptop, "drift", "accept", "globex", "--fleet", "shop", "--reason", "x");
+    assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+    assertThat(refused.err()).contains("G1");
+
+    List<String> acceptArgs = new ArrayList<>(List.of(accept.group(1).split(" ")));
+    acceptArgs.addAll(List.of("--reason", "hotfix reviewed in INC-1"));
+    Cli.Result accepted = Cli.run(dir, ci, acceptArgs.toArray(String[]::new));
+    assertThat(accepted.exit()).as(accepted.toString()).isZero();
+    Matcher keep =
+        Pattern.compile("keep it: 'prodguard (audit verify globex --fleet shop --expect-head \\S+)'")
+            .matcher(accepted.err());
+    assertThat(keep.find()).as(accepted.err()).isTrue();
+    Cli.Result audit = Cli.run(dir, ci, keep.group(1).split(" "));
+    assertThat(audit.exit()).as(audit.toString()).isZero();
+    assertThat(audit.out()).contains("audit trail of 'globex' is intact");
+    Cli.Result trail = Cli.run(dir, ci, "audit", "globex", "--fleet", "shop");
+    assertThat(trail.exit()).as(trail.toString()).isZero();
+    assertThat(trail.out()).contains("drift_accepted").contains("hotfix reviewed in INC-1");
+    Cli.Result repair =
+        Cli.run(dir, ci, "repair", "globex", "--fleet", "shop", "--reason", "nothing failed");
+    assertThat(repair.exit()).as(repair.toString()).isZero();
+    assertThat(repair.out()).contains("nothing to repair");
+    assertThat(Cli.run(dir, ci, "status", "--fleet", "shop").out()).contains("2 target(s): 2 ok");
+
+    Cli.Result unknown = Cli.run(dir, ci, "drift", "show", "nope", "--fleet", "shop");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).contains("fleet 'shop' has no target 'nope'");
+
+    // a new migration: globex (wave rest) waits for acme (canary), then each goes on its own
+    Files.writeString(dir.resolve("db/migration/V208__more.sql"), "CREATE TABLE more (id int);\n");
+    Cli.Result early = Cli.run(dir, ci, "verify", "globex", "--fleet", "shop");
+    assertThat(early.exit()).as(early.toString()).isEqualTo(1);
+    assertThat(early.err()).contains("G7", "acme", "not done");
+    Cli.Result canary = Cli.run(dir, ci, "promote", "acme", "--fleet", "shop");
+    assertThat(canary.exit()).as(canary.toString()).isZero();
+    Cli.Result next = Cli.run(dir, ci, "verify", "globex", "--fleet", "shop");
+    assertThat(next.exit()).as(next.toString()).isZero();
+    Matcher backup = Pattern.compile("next: prodguard (backup globex --fleet shop)").matcher(next.out());
+    assertThat(backup.find()).as(next.out()).isTrue();
+    Cli.Result backedUp = Cli.run(dir, ci, backup.group(1).split(" "));
+    assertThat(backedUp.exit()).as(backedUp.toString()).isZero();
+    assertThat(backedUp.out()).contains("next: prodguard deploy globex --fleet shop");
+    Cli.Result deployed = Cli.run(dir, ci, "deploy", "globex", "--fleet", "shop");
+    assertThat(deployed.exit()).as(deployed.toString()).isZero();
+  }
+
+  @Test
+  @DisplayName(
+      "G7: a fleet target that cannot be reached is 'unreachable' with exit 1 (nothing ran, no"
+          + " backup to restore), counted against the failure threshold, not 'failed' with exit 3")
+  void unreachableTargetIsNotAFailedMigration() throws Exception {
+    Map<String, String> ci = fingerprintedFleet(List.of("acme", "globex"));
+    String config = Files.readString(dir.resolve("prodguard.yml"));
+    String missing = dbs.get(1).libpqUrl().replaceAll("/[^/?]+(\\?.*)?$", "/prodguard_no_such_db");
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        config
+            + "      - { id: ghost, url: \""
+            + missing
+            + "\", fingerprint: ghost-0011223344556677, wave: rest }\n");
+    Cli.Result r = Cli.run(dir, ci, "promote", "--fleet", "shop");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("0 failed, 1 unreachable")
+        .contains("ghost unreachable:")
+        .contains("nothing was changed");
+    assertThat(r.out()).doesNotContain("ghost failed");
+    Cli.Result json = Cli.run(dir, ci, "promote", "--fleet", "shop", "--format", "json");
+    assertThat(json.exit()).as(json.toString()).isEqualTo(1);
+    assertThat(json.out()).contains("\"unreachable\" : 1").contains("\"failed\" : 0");
   }
 
   /**

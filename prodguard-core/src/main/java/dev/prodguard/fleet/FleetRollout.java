@@ -260,7 +260,7 @@ public final class FleetRollout {
       if (failures.get() > allowed) {
         String why =
             failures.get()
-                + " target(s) failed, more than failure-threshold "
+                + " target(s) refused, failed or unreachable, more than failure-threshold "
                 + fleet.failureThreshold()
                 + " allows ("
                 + allowed

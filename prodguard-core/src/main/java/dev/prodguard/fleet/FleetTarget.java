@@ -95,8 +95,13 @@ public final class FleetTarget {
    *
    * @throws dev.prodguard.db.GuardRefusal G7 naming the targets that are not done
    */
-  public static void requireEarlierWavesDone(Selected s, FleetRollout.Pipelines pipelines) {
-    FleetWaves.requireEarlierWavesDone(
-        s.config(), s.fleet(), s.all(), s.target().wave(), pipelines, s.identity());
+  public static void requireEarlierWavesDone(
+      Selected s, FleetRollout.Pipelines pipelines, String action) {
+    try {
+      FleetWaves.requireEarlierWavesDone(
+          s.config(), s.fleet(), s.all(), s.target().wave(), pipelines, s.identity());
+    } catch (dev.prodguard.db.GuardRefusal r) {
+      throw new dev.prodguard.db.GuardRefusal(r.guarantee(), action, r.why(), r.fix());
+    }
   }
 }

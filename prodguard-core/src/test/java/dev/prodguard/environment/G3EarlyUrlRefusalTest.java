@@ -11,6 +11,7 @@ import dev.prodguard.testing.Configs;
 import dev.prodguard.testing.ConnectionRecorder;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -222,6 +223,52 @@ class G3EarlyUrlRefusalTest {
       Target acme =
           Target.prepare(expanded, "acme", RunContext.of(vars), Target.Access.READ, "test");
       assertThat(acme.name()).isEqualTo("acme");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G3: a catalog target's URL at another fleet's host pattern is refused naming the catalog row"
+          + " it came from, not the credential variable it interpolates")
+  void catalogTargetNamesItsRow() throws Exception {
+    try (ConnectionRecorder host = new ConnectionRecorder()) {
+      ProdguardConfig cfg =
+          Configs.load(
+              dir,
+              "environments:\n  fleetdb:\n    url: ${FLEETDB_URL}\n    fingerprint: "
+                  + DEV_FP.replace("dev-", "fleetdb-")
+                  + "\nfleets:\n  tenants:\n    hosts: [\"127.0.0.*\"]\n    targets:\n"
+                  + "      - { id: acme, url: \"${ACME_URL}\" }\n"
+                  + "  shops:\n    hosts: [\"127.0.0.*\"]\n    catalog:\n"
+                  + "      environment: fleetdb\n      query: select id, url, fingerprint from s\n"
+                  + "      variables: [TENANT_DB_PASSWORD]\n");
+      var shops = cfg.fleet("shops");
+      var catalog = shops.catalog().orElseThrow();
+      // a row as FleetTargets reads it: the url from the row, reading the declared variable
+      var row =
+          new dev.prodguard.config.FleetConfig.Target(
+              "c01",
+              new dev.prodguard.config.ConfigValue(
+                  "postgresql://app:${TENANT_DB_PASSWORD}@127.0.0.1:" + host.port() + "/c01",
+                  catalog.file(),
+                  catalog.line(),
+                  "fleets.shops.catalog.query (row 1 (id 'c01'))"),
+              java.util.Optional.empty(),
+              java.util.Optional.empty(),
+              "all",
+              catalog.file(),
+              catalog.line());
+      ProdguardConfig expanded = cfg.withEnvironments(List.of(shops.environmentOf(row)));
+      Map<String, String> vars = new HashMap<>();
+      vars.put("CI", "true");
+      vars.put("TENANT_DB_PASSWORD", "s3cret");
+      GuardRefusal r = attempt(expanded, "c01", vars, Target.Access.READ);
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G3);
+      assertThat(r.why())
+          .contains("of fleet 'tenants'")
+          .contains("its URL is from fleets.shops.catalog.query (row 1 (id 'c01'))")
+          .doesNotContain("from TENANT_DB_PASSWORD");
+      assertThat(host.connections()).isZero();
     }
   }
 
