@@ -31,7 +31,12 @@ public final class InitFingerprintCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "ENV", description = "environment name from prodguard.yml")
+  @Parameters(
+      paramLabel = "ENV",
+      arity = "0..1",
+      description =
+          "environment name from prodguard.yml, or a target id with --fleet (without it: every"
+              + " target of the fleet)")
   String environment;
 
   @Option(
@@ -52,6 +57,18 @@ public final class InitFingerprintCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (environment == null && fleet.fleet == null) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "missing ENV (or --fleet NAME for every target of a fleet)");
+    }
+    if (environment == null) {
+      if (writeConfig || reidentify) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--write-config and --reidentify are for one ENV (or one target: ID --fleet NAME)");
+      }
+      return everyTarget();
+    }
     if (fleet.fleet != null && writeConfig) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
@@ -130,6 +147,89 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       out.println("(or run again with --write-config)");
     }
     return Main.OK;
+  }
+
+  /**
+   * {@code init-fingerprint --fleet NAME}: every target of the fleet in this one process (G1 once,
+   * before the catalog read, for a protected fleet; then G3 and the metadata per target, as for one
+   * target). One line per target; a target that fails is reported and the others go on (exit 1).
+   */
+  private int everyTarget() throws Exception {
+    ProdguardConfig raw = common.load();
+    RunContext context = common.context();
+    dev.prodguard.config.FleetConfig f = raw.fleet(fleet.fleet);
+    java.util.Optional<dev.prodguard.ci.CiIdentity> identity = java.util.Optional.empty();
+    String action = "init-fingerprint --fleet " + f.name();
+    if (f.isProtected()) {
+      identity =
+          java.util.Optional.of(
+              dev.prodguard.ci.CiVerifiers.forConfig(raw).verify(context, action));
+    }
+    java.util.List<dev.prodguard.config.FleetConfig.Target> all =
+        dev.prodguard.fleet.FleetTargets.resolve(raw, f, context);
+    dev.prodguard.fleet.FleetTargets.requireUsableUrls(f, all, context);
+    ProdguardConfig config = dev.prodguard.fleet.FleetTargets.asEnvironments(raw, f, all);
+    common.loaded = config;
+    PrintWriter out = spec.commandLine().getOut();
+    java.util.List<Map<String, Object>> json = new java.util.ArrayList<>();
+    int failed = 0;
+    int differ = 0;
+    for (dev.prodguard.config.FleetConfig.Target t : all) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("target", t.id());
+      try {
+        Target target =
+            Target.prepare(config, t.id(), context, Target.Access.MUTATE, action, identity);
+        FingerprintInit.Result r =
+            FingerprintInit.run(target, context, false, PipelineSupport.engine());
+        boolean matches = t.fingerprint().map(r.fingerprint()::equals).orElse(false);
+        differ += matches ? 0 : 1;
+        j.put("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+        j.put("fingerprint", r.fingerprint());
+        j.put("configured", matches);
+        if (!format.json()) {
+          out.println(
+              "  "
+                  + t.id()
+                  + ": "
+                  + r.fingerprint()
+                  + (r.outcome() == FingerprintInit.Outcome.CREATED ? " (new)" : "")
+                  + (matches ? "" : "   <- not in its targets: entry or catalog row yet"));
+        }
+      } catch (dev.prodguard.db.GuardRefusal | java.sql.SQLException e) {
+        failed++;
+        String why =
+            e instanceof dev.prodguard.db.GuardRefusal g
+                ? g.guarantee() + ": " + g.why()
+                : "database error: " + e.getMessage();
+        j.put("outcome", "failed");
+        j.put("problem", why);
+        if (!format.json()) {
+          out.println("  " + t.id() + ": NOT fingerprinted: " + why);
+        }
+      }
+      json.add(j);
+    }
+    if (format.json()) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("fleet", f.name());
+      j.put("targets", json);
+      out.println(Json.write(j));
+    } else {
+      out.println(
+          "fleet '"
+              + f.name()
+              + "': "
+              + (all.size() - failed)
+              + " of "
+              + all.size()
+              + " target(s) fingerprinted"
+              + (differ > 0
+                  ? "; put the fingerprints marked above into their targets: entries or catalog"
+                      + " rows (--format json lists them for a script)"
+                  : ""));
+    }
+    return failed == 0 ? Main.OK : Main.REFUSED;
   }
 
   /** G6: what init-fingerprint installed; a DDL guard it could not install is said, not failed. */

@@ -227,6 +227,15 @@ class FleetCliIT {
             + "      - { id: ghost, url: \""
             + missing
             + "\", fingerprint: ghost-0011223344556677, wave: rest }\n");
+    // onboarding in one process: every target, the unreachable one reported (#12)
+    Cli.Result init = Cli.run(dir, ci, "init-fingerprint", "--fleet", "shop");
+    assertThat(init.exit()).as(init.toString()).isEqualTo(1);
+    assertThat(init.out())
+        .containsPattern("acme: acme-[0-9a-f]+")
+        .containsPattern("globex: globex-[0-9a-f]+")
+        .contains("ghost: NOT fingerprinted")
+        .contains("2 of 3 target(s) fingerprinted");
+
     Cli.Result r = Cli.run(dir, ci, "promote", "--fleet", "shop");
     assertThat(r.exit()).as(r.toString()).isEqualTo(1);
     assertThat(r.out())
