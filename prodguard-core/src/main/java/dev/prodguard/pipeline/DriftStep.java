@@ -36,7 +36,7 @@ final class DriftStep {
    * upgrade) passes and says so: the deploy records one.
    */
   void requireNoDrift(Connection c, Target target, String what) throws SQLException {
-    DriftCheck.Outcome o = DriftCheck.check(c, target.dialect(), target.name());
+    DriftCheck.Outcome o = DriftCheck.check(c, target.dialect(), target.name(), s.config.address(target.name()));
     if (o.reference().isEmpty()) {
       s.progress.step(
           "no schema recorded for '"
@@ -55,7 +55,7 @@ final class DriftStep {
               + " next deploy on (docs/drift.md)");
       return;
     }
-    DriftCheck.require(o, what, target.name());
+    DriftCheck.require(o, what, target.name(), s.config.address(target.name()));
   }
 
   /** A failed run of this environment whose deploy started after {@code reference} was taken. */
@@ -109,7 +109,7 @@ final class DriftStep {
     Target target =
         Target.prepare(s.config, env, s.context, Target.Access.MUTATE, "drift show " + env);
     try (Target.Checked control = target.open()) {
-      DriftCheck.Outcome o = DriftCheck.check(control.connection(), target.dialect(), env);
+      DriftCheck.Outcome o = DriftCheck.check(control.connection(), target.dialect(), env, s.config.address(env));
       return report(env, "drift show", o, false);
     }
   }
@@ -137,7 +137,7 @@ final class DriftStep {
           throw new PipelineGuards(s).lockHeld(c, d, new RunStore(c, d), env, what);
         }
         try {
-          DriftCheck.Outcome o = DriftCheck.check(c, d, env);
+          DriftCheck.Outcome o = DriftCheck.check(c, d, env, s.config.address(env));
           if (o.reference().isPresent() && !o.drifted()) {
             return report(env, "drift accept", o, false);
           }

@@ -113,7 +113,7 @@ final class StatusStep {
               + " (from CI) compares with the deploy's credential");
     }
     try {
-      DriftCheck.Outcome o = DriftCheck.check(c, d, env);
+      DriftCheck.Outcome o = DriftCheck.check(c, d, env, target.config().address(env));
       if (o.reference().isEmpty()) {
         return new Results.Drift(
             "no_reference", 0, "no deploy has recorded the schema of '" + env + "' yet");

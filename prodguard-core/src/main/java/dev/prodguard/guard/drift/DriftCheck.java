@@ -38,6 +38,15 @@ public final class DriftCheck {
   /** Reads the current schema and the newest recorded one; catalog and prodguard reads only. */
   public static Outcome check(Connection c, DatabaseSupport d, String environment)
       throws SQLException {
+    return check(c, d, environment, environment);
+  }
+
+  /**
+   * Like {@link #check(Connection, DatabaseSupport, String)}; {@code address} is how a command
+   * line names the environment ({@code t03 --fleet tenants} for a fleet's target), for the hints.
+   */
+  public static Outcome check(Connection c, DatabaseSupport d, String environment, String address)
+      throws SQLException {
     Optional<SchemaDigests.Recorded> reference;
     try {
       reference = SchemaDigests.latest(c, d, environment);
@@ -47,10 +56,10 @@ public final class DriftCheck {
           "check the schema of '" + environment + "' for drift",
           "the recorded schema cannot be trusted: " + e.getMessage(),
           "compare prodguard audit "
-              + environment
+              + address
               + " (each deploy's schema_sha256) with the"
               + " table, and restore it or accept the schema again: prodguard drift accept "
-              + environment
+              + address
               + " --reason '...' (CI only)");
     }
     SchemaDescription current = SchemaDescription.read(c, d);
@@ -75,6 +84,11 @@ public final class DriftCheck {
 
   /** Refuses (G7) when {@code o} drifted; {@code what} is the refused command. */
   public static void require(Outcome o, String what, String environment) {
+    require(o, what, environment, environment);
+  }
+
+  /** Like {@link #require(Outcome, String, String)}, naming the environment by {@code address}. */
+  public static void require(Outcome o, String what, String environment, String address) {
     if (!o.drifted()) {
       return;
     }
@@ -97,9 +111,9 @@ public final class DriftCheck {
             + upgradeNote(ref, o.diff()),
         "undo the change by hand, or make it a migration; if it must stay as it is, have it"
             + " reviewed and accept it from CI: prodguard drift accept "
-            + environment
+            + address
             + " --reason '<why>' (audited). prodguard drift show "
-            + environment
+            + address
             + " lists every change");
   }
 }
