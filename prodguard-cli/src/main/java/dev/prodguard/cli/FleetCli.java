@@ -182,7 +182,9 @@ final class FleetCli {
     } else {
       List<String[]> cells = new java.util.ArrayList<>();
       cells.add(
-          new String[] {"TARGET", "WAVE", "STATE", "PENDING", "VERSION", "DRIFT", "LAST RUN", "LOCK"});
+          new String[] {
+            "TARGET", "WAVE", "STATE", "PENDING", "VERSION", "DRIFT", "LAST RUN", "LOCK"
+          });
       for (FleetStatus.Row r : rows) {
         cells.add(
             new String[] {

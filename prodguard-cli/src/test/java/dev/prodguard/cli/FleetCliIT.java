@@ -151,7 +151,8 @@ class FleetCliIT {
         .hasSize(2)
         .allSatisfy(l -> assertThat(l.substring(drift)).matches("(none|1 change\\(s\\)) .*"));
     assertThat(status.out()).contains("207.2.0.0.61");
-    Matcher hint = Pattern.compile("prodguard (drift show globex --fleet shop)").matcher(status.out());
+    Matcher hint =
+        Pattern.compile("prodguard (drift show globex --fleet shop)").matcher(status.out());
     assertThat(hint.find()).as(status.out()).isTrue();
 
     Cli.Result show = Cli.run(dir, ci, hint.group(1).split(" "));
@@ -161,7 +162,8 @@ class FleetCliIT {
     Cli.Result verify = Cli.run(dir, ci, "verify", "globex", "--fleet", "shop");
     assertThat(verify.exit()).as(verify.toString()).isEqualTo(1);
     Matcher accept =
-        Pattern.compile("prodguard (drift accept globex --fleet shop) --reason").matcher(verify.err());
+        Pattern.compile("prodguard (drift accept globex --fleet shop) --reason")
+            .matcher(verify.err());
     assertThat(accept.find()).as(verify.err()).isTrue();
 
     Map<String, String> laptop = new HashMap<>(ci);
@@ -176,7 +178,8 @@ class FleetCliIT {
     Cli.Result accepted = Cli.run(dir, ci, acceptArgs.toArray(String[]::new));
     assertThat(accepted.exit()).as(accepted.toString()).isZero();
     Matcher keep =
-        Pattern.compile("keep it: 'prodguard (audit verify globex --fleet shop --expect-head \\S+)'")
+        Pattern.compile(
+                "keep it: 'prodguard (audit verify globex --fleet shop --expect-head \\S+)'")
             .matcher(accepted.err());
     assertThat(keep.find()).as(accepted.err()).isTrue();
     Cli.Result audit = Cli.run(dir, ci, keep.group(1).split(" "));
@@ -204,7 +207,8 @@ class FleetCliIT {
     assertThat(canary.exit()).as(canary.toString()).isZero();
     Cli.Result next = Cli.run(dir, ci, "verify", "globex", "--fleet", "shop");
     assertThat(next.exit()).as(next.toString()).isZero();
-    Matcher backup = Pattern.compile("next: prodguard (backup globex --fleet shop)").matcher(next.out());
+    Matcher backup =
+        Pattern.compile("next: prodguard (backup globex --fleet shop)").matcher(next.out());
     assertThat(backup.find()).as(next.out()).isTrue();
     Cli.Result backedUp = Cli.run(dir, ci, backup.group(1).split(" "));
     assertThat(backedUp.exit()).as(backedUp.toString()).isZero();

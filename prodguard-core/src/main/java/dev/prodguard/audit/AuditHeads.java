@@ -36,8 +36,8 @@ public final class AuditHeads {
   }
 
   /**
-   * The line for a head appended to {@code environment}, which a command line names {@code
-   * address} ({@code t01 --fleet tenants} for a fleet's target: {@code ProdguardConfig#address}).
+   * The line for a head appended to {@code environment}, which a command line names {@code address}
+   * ({@code t01 --fleet tenants} for a fleet's target: {@code ProdguardConfig#address}).
    */
   public static String line(String environment, String address, AuditLog.Entry head) {
     String h = head.seq() + ":" + head.hash();

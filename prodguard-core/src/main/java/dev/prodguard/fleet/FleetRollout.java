@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * while the rollout's failures are within {@code failure-threshold}. Once they pass it, no further
  * target starts (the ones already running finish): every target ends deployed, up to date, refused
  * or failed (a failure after the backup names the backup to restore), unreachable (its first
- * connection failed: untouched), or not started. Resume is a
- * rerun: a target already at the set's version verifies as up to date (audited in that target as
- * {@code up_to_date}) and is skipped; the rest are retried.
+ * connection failed: untouched), or not started. Resume is a rerun: a target already at the set's
+ * version verifies as up to date (audited in that target as {@code up_to_date}) and is skipped; the
+ * rest are retried.
  */
 public final class FleetRollout {
   /** Makes the pipeline for one target; {@code config} holds every target as an environment. */

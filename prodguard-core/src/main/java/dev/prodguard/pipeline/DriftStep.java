@@ -36,7 +36,8 @@ final class DriftStep {
    * upgrade) passes and says so: the deploy records one.
    */
   void requireNoDrift(Connection c, Target target, String what) throws SQLException {
-    DriftCheck.Outcome o = DriftCheck.check(c, target.dialect(), target.name(), s.config.address(target.name()));
+    DriftCheck.Outcome o =
+        DriftCheck.check(c, target.dialect(), target.name(), s.config.address(target.name()));
     if (o.reference().isEmpty()) {
       s.progress.step(
           "no schema recorded for '"
@@ -109,7 +110,8 @@ final class DriftStep {
     Target target =
         Target.prepare(s.config, env, s.context, Target.Access.MUTATE, "drift show " + env);
     try (Target.Checked control = target.open()) {
-      DriftCheck.Outcome o = DriftCheck.check(control.connection(), target.dialect(), env, s.config.address(env));
+      DriftCheck.Outcome o =
+          DriftCheck.check(control.connection(), target.dialect(), env, s.config.address(env));
       return report(env, "drift show", o, false);
     }
   }

@@ -42,8 +42,8 @@ public final class DriftCheck {
   }
 
   /**
-   * Like {@link #check(Connection, DatabaseSupport, String)}; {@code address} is how a command
-   * line names the environment ({@code t03 --fleet tenants} for a fleet's target), for the hints.
+   * Like {@link #check(Connection, DatabaseSupport, String)}; {@code address} is how a command line
+   * names the environment ({@code t03 --fleet tenants} for a fleet's target), for the hints.
    */
   public static Outcome check(Connection c, DatabaseSupport d, String environment, String address)
       throws SQLException {
