@@ -148,10 +148,31 @@ public final class Target {
     Connection c = connectUnchecked();
     try {
       return new Checked(c, FingerprintCheck.validate(c, dialect, name(), expected));
+    } catch (GuardRefusal r) {
+      c.close();
+      throw addressed(r);
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
     }
+  }
+
+  /**
+   * G2's refusal with its init-fingerprint hint naming a fleet's target as {@code ID --fleet NAME}
+   * (the check itself, in prodguard-jdbc, knows only the environment's name).
+   */
+  private GuardRefusal addressed(GuardRefusal r) {
+    String address = config.address(name());
+    String hint = "'prodguard init-fingerprint " + name() + "'";
+    if (address.equals(name()) || r.fix() == null || !r.fix().contains(hint)) {
+      return r;
+    }
+    return new GuardRefusal(
+        r.guarantee(),
+        r.what(),
+        r.why(),
+        r.fix().replace(hint, "'prodguard init-fingerprint " + address + "'"),
+        r);
   }
 
   /**
