@@ -150,6 +150,16 @@ class DriftTraceCliIT {
         assertThat(rs.getInt(1)).as("V2 did not run").isZero();
       }
 
+      // one line in prodguard.yml (not the reviewed file) cannot switch the contract's limits off
+      Path config = dir.resolve("prodguard.yml");
+      String reviewedConfig = Files.readString(config);
+      Files.writeString(config, reviewedConfig + "trace: { verify: off }\n");
+      Cli.Result off = Cli.run(dir, env, "verify", "prod");
+      assertThat(off.exit()).as(off.all()).isEqualTo(1);
+      assertThat(off.err()).contains("G4", "the contract sets trace limits", "trace.verify");
+      assertThat(files(dir.resolve("backups"))).as("no backup was taken").isEqualTo(backupsBefore);
+      Files.writeString(config, reviewedConfig);
+
       Files.writeString(
           contract,
           "version: 1\n"
