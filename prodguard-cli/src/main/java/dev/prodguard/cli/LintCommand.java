@@ -179,6 +179,28 @@ public final class LintCommand implements Callable<Integer> {
       sources = sources.stream().filter(s -> changed.contains(Path.of(s.shown()))).toList();
     }
     LintReport report = linter.lint(sources, history, contract, protectedEnv, complete);
+    if (!history.isEmpty() && baselineNote != null) {
+      // History is not judged for style, but a new environment replays it: count the files whose
+      // statements will not run as written (fail-closed unknown statements, certain deploy
+      // failures), so a replay that would stop part way is known before it starts.
+      List<Finding> wouldFail =
+          linter.lint(history, List.of(), contract, protectedEnv, false).findings().stream()
+              .filter(f -> WOULD_FAIL.contains(f.rule()))
+              .toList();
+      long failing = wouldFail.stream().map(Finding::file).distinct().count();
+      if (failing > 0) {
+        baselineNote +=
+            "; "
+                + failing
+                + " of them would fail as written on a new environment: "
+                + String.join(
+                    ", ",
+                    wouldFail.stream()
+                        .map(f -> relative(base, f.file()) + ":" + f.line() + " [" + f.rule() + "]")
+                        .distinct()
+                        .toList());
+      }
+    }
 
     String label =
         environment == null
@@ -194,6 +216,12 @@ public final class LintCommand implements Callable<Integer> {
     }
     return report.hasErrors() ? Main.REFUSED : Main.OK;
   }
+
+  /** Findings that mean "this will not run as written", counted even in history. */
+  static final Set<String> WOULD_FAIL =
+      Set.of(
+          dev.prodguard.contract.RuleIds.UNKNOWN_STATEMENT,
+          dev.prodguard.lint.rules.Rules.DEPLOY_WILL_FAIL.id());
 
   private String render(LintReport report, Path base, String label, DatabaseKind kind) {
     List<Finding> findings = relative(report, base);
