@@ -22,12 +22,13 @@ class ConnectionFailureCliIT {
   @TempDir Path dir;
 
   private String[] run(String url) throws Exception {
-    Files.writeString(dir.resolve("prodguard.yml"), "environments:\n  dev:\n    url: " + url + "\n");
+    Files.writeString(
+        dir.resolve("prodguard.yml"), "environments:\n  dev:\n    url: " + url + "\n");
     Files.createDirectories(dir.resolve("db/migration"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
-    int exit = cl.execute("check", "dev", "-c", dir.resolve("prodguard.yml").toString());
+    int exit = cl.execute("init-fingerprint", "dev", "-c", dir.resolve("prodguard.yml").toString());
     return new String[] {String.valueOf(exit), out.toString() + err};
   }
 

@@ -128,10 +128,11 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
    * itself was replaying the history onto it: every migration at or below the baseline that the
    * target holds, and every one still pending, was in the migration set of a deploy that began on
    * this environment with the baseline's own migration pending (a first deploy that stopped part
-   * way); a pending file that was not in such a set was added since and is judged. On a target where any history came another way (a production that ran it before the
-   * contract), a pending migration at or below the baseline is new to it (added afterwards, or a
-   * baseline moved up over it) and is judged like any other; so is a file added since the replay
-   * began. When the runs cannot be read, everything is judged (fail closed).
+   * way); a pending file that was not in such a set was added since and is judged. On a target
+   * where any history came another way (a production that ran it before the contract), a pending
+   * migration at or below the baseline is new to it (added afterwards, or a baseline moved up over
+   * it) and is judged like any other; so is a file added since the replay began. When the runs
+   * cannot be read, everything is judged (fail closed).
    */
   private static List<MigrationSource> history(
       MigrationSet set, MigrationSources sources, Contract contract, Target target) {

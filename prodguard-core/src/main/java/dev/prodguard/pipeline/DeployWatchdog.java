@@ -185,10 +185,7 @@ final class DeployWatchdog implements AutoCloseable {
           && (!tr.reported || t - tr.reportedAt >= REPORT_EVERY.toNanos())) {
         tr.reported = true;
         tr.reportedAt = t;
-        report(
-            describe(migration(w), w, waited)
-                + "; "
-                + limits());
+        report(describe(migration(w), w, waited) + "; " + limits());
       }
     }
     tracked.clear();

@@ -609,7 +609,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       migrating.callbacks(
           listener == Listener.NONE
               ? new Callback[] {new NonTransactionalLockTimeout()}
-              : new Callback[] {new NonTransactionalLockTimeout(), new MigrationProgress(listener)});
+              : new Callback[] {
+                new NonTransactionalLockTimeout(), new MigrationProgress(listener)
+              });
       MigrateResult r = migrating.load().migrate();
       List<Applied> applied = new ArrayList<>();
       if (r.migrations != null) {

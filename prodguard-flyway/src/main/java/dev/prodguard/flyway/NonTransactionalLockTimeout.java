@@ -16,11 +16,11 @@ import org.flywaydb.core.api.callback.Event;
  * fires), and puts it back after it ({@code afterEachMigrate}, {@code afterEachMigrateError}).
  *
  * <p>Why: {@code CREATE INDEX CONCURRENTLY} (and {@code REINDEX}/{@code DROP INDEX CONCURRENTLY})
- * waits on purpose for every transaction older than it, as a lock wait on their virtual
- * transaction ids; {@code lock_timeout} cancels that normal wait, so with it every concurrent
- * build failed while any transaction older than the timeout was open. Such a migration is bounded
- * by the watchdog's {@code pipeline.lock-wait-timeout} instead, and it cannot be retried anyway
- * (nothing rolls back). On MySQL/MariaDB and for transactional migrations nothing changes.
+ * waits on purpose for every transaction older than it, as a lock wait on their virtual transaction
+ * ids; {@code lock_timeout} cancels that normal wait, so with it every concurrent build failed
+ * while any transaction older than the timeout was open. Such a migration is bounded by the
+ * watchdog's {@code pipeline.lock-wait-timeout} instead, and it cannot be retried anyway (nothing
+ * rolls back). On MySQL/MariaDB and for transactional migrations nothing changes.
  */
 final class NonTransactionalLockTimeout implements Callback {
   private String saved;
@@ -42,8 +42,7 @@ final class NonTransactionalLockTimeout implements Callback {
     Connection c = context.getConnection();
     try {
       if (event == Event.BEFORE_EACH_MIGRATE) {
-        if (!c.getAutoCommit()
-            || !"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
+        if (!c.getAutoCommit() || !"PostgreSQL".equals(c.getMetaData().getDatabaseProductName())) {
           return;
         }
         String current;
