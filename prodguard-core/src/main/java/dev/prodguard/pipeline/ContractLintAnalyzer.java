@@ -118,6 +118,31 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         refusals.add(line);
       }
     }
+    if (!history.isEmpty()) {
+      // The history is replayed onto this target: what will not run as written stops the replay
+      // part way (on MariaDB with the DDL before it kept), so it is a failure before any backup.
+      LintReport replay =
+          Linter.forEngine(kind, engine, sources.files())
+              .lint(history, applied, contract, target.environment().isProtected(), false);
+      for (Finding f : replay.findings()) {
+        if (History.wouldFailAsWritten(f, kind)) {
+          failures.add(
+              f.file()
+                  + ":"
+                  + f.line()
+                  + ": ["
+                  + f.rule()
+                  + "] (history up to the contract's baseline, replayed here) "
+                  + f.message().replace("\n", " ")
+                  + "\n  fix: "
+                  + (f.rule().equals(Rules.DEPLOY_WILL_FAIL.id())
+                      ? f.recipe()
+                      : "MySQL/MariaDB read '--' as a comment only when a space follows: add the"
+                          + " space in the file (environments that applied it then see a changed"
+                          + " checksum in Flyway's validation)"));
+        }
+      }
+    }
     return new Analysis(refusals, sha, failures);
   }
 

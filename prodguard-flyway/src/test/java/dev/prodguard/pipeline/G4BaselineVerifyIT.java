@@ -122,4 +122,25 @@ class G4BaselineVerifyIT {
       assertThat(f.query("SELECT COUNT(*) FROM items")).contains("1");
     }
   }
+
+  @Test
+  @DisplayName(
+      "G7: MariaDB: a history file that will not run as written ('--comment' without a space) is"
+          + " refused before any backup when verify replays the history onto a new environment")
+  void historyThatWillNotRunIsRefusedBeforeTheReplay() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      f.migration(
+          "V2__price.sql",
+          "ALTER TABLE items ADD COLUMN price INT;\n"
+              + "--set the default price\n"
+              + "UPDATE items SET price = 0;\n");
+      f.migration("V3__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+      contract("version: 1\nbaseline: { version: \"3\", reason: \"ran in production\" }\n");
+      Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> f.pipeline().verify("prod"));
+      assertThat(t).isNotNull();
+      assertThat(String.valueOf(t.getMessage()) + (t instanceof GuardRefusal r ? r.why() : ""))
+          .contains("V2__price.sql", "unknown-statement", "add the space");
+      assertThat(f.tableExists("items")).isFalse(); // nothing of the history ran
+    }
+  }
 }
