@@ -107,12 +107,14 @@ public final class RunStore {
   }
 
   /**
-   * The runs of the environment whose deploy began (deployed, failed, or still deploying), oldest
-   * first: what prodguard itself applied to this target, with the migrations each was verified for.
+   * The runs of the environment whose deploy began migrating (deployed, failed, or still
+   * deploying), oldest first: what prodguard itself applied to this target, with the migrations
+   * each was verified for. A repair's run (expired when it ends) migrated nothing and is not one.
    */
   public List<Run> deployStarted(String environment) throws SQLException {
     return query(
-        "WHERE environment = ? AND deploy_started_at IS NOT NULL ORDER BY created_at, id",
+        "WHERE environment = ? AND deploy_started_at IS NOT NULL AND status IN ('deploying',"
+            + " 'deployed', 'failed') ORDER BY created_at, id",
         environment);
   }
 

@@ -98,7 +98,14 @@ class G4BaselineVerifyIT {
       contract("version: 1\nbaseline: { version: \"4\", reason: \"ran in production\" }\n");
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.pipeline().promote("prod"));
       assertThat(f.query("SELECT name FROM items WHERE id = 1")).contains("x"); // V1, V2 applied
+      // A file slipped in before the repair: the repair's run lists it among the pending ones,
+      // but it migrated nothing, so the file is not part of the replay.
+      f.migration("V2_4__early_sneak.sql", "DELETE FROM items;\n");
       f.pipeline().repair("prod", "V3 does not run on this server; fixed in the file");
+      GuardRefusal early =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(early.why()).contains("V2_4__early_sneak.sql", "delete-without-where");
+      Files.delete(f.migrations.resolve("V2_4__early_sneak.sql"));
       // The history file is mended (still a statement that today's rules refuse); V3, V4 pending.
       f.migration("V3__broken.sql", "UPDATE items SET name = 'y';\n");
 
