@@ -51,7 +51,8 @@ class G6StatusHistoryGuardCliIT {
       run("deploy", "dev");
       String status = run("status", "dev");
       assertThat(status)
-          .contains("history:   flyway_schema_history present, guard not installed (not protected)");
+          .contains(
+              "history:   flyway_schema_history present, guard not installed (not protected)");
     }
   }
 }

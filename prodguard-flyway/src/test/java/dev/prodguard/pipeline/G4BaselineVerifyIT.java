@@ -143,7 +143,8 @@ class G4BaselineVerifyIT {
               + "UPDATE items SET price = 0;\n");
       f.migration("V3__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
       contract("version: 1\nbaseline: { version: \"3\", reason: \"ran in production\" }\n");
-      Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> f.pipeline().verify("prod"));
+      Throwable t =
+          org.assertj.core.api.Assertions.catchThrowable(() -> f.pipeline().verify("prod"));
       assertThat(t).isNotNull();
       assertThat(String.valueOf(t.getMessage()) + (t instanceof GuardRefusal r ? r.why() : ""))
           .contains("V2__price.sql", "unknown-statement", "add the space");
