@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Entry point: runs a command and maps outcomes to the exit codes of DESIGN section 3. */
@@ -138,6 +139,34 @@ public final class Main {
       err.println(c.render());
       return USAGE;
     }
+    Optional<SQLException> connect = connectionFailure(ex);
+    if (connect.isPresent()) {
+      SQLException s = connect.get();
+      String m = String.valueOf(s.getMessage());
+      String lower = m.toLowerCase(java.util.Locale.ROOT);
+      boolean tls = lower.contains("ssl") || lower.contains("tls");
+      boolean auth = s.getSQLState() != null && s.getSQLState().startsWith("28");
+      err.println(
+          "prodguard: the database connection failed ["
+              + s.getSQLState()
+              + "]: "
+              + Redactor.redact(m.replace("\n", " ")));
+      if (tls) {
+        err.println(
+            "  fix: the server and the URL disagree about TLS: against a server without TLS add"
+                + " ?sslMode=disable (MariaDB) or ?sslmode=disable (PostgreSQL) to the URL, or"
+                + " enable TLS on the server");
+      } else if (auth) {
+        err.println("  fix: check the URL's user and password (and the account's host)");
+      } else {
+        err.println(
+            "  fix: check that the server is running and reachable at the URL's host and port");
+      }
+      if (debug) {
+        ex.printStackTrace(err);
+      }
+      return tls || auth ? USAGE : FAILURE;
+    }
     String cause = describe(ex);
     err.println("prodguard: unexpected failure: " + Redactor.redact(cause));
     if (debug) {
@@ -146,6 +175,21 @@ public final class Main {
       err.println("  (run again with --debug for the stack trace)");
     }
     return FAILURE;
+  }
+
+  /**
+   * The JDBC failure to open a connection in {@code ex}'s causes: SQLSTATE class 08 (connection
+   * exception) or 28 (invalid authorization), as PostgreSQL's and MariaDB's drivers report them.
+   */
+  static Optional<SQLException> connectionFailure(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException s
+          && s.getSQLState() != null
+          && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("28"))) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
   }
 
   private static String describe(Throwable ex) {
