@@ -76,7 +76,8 @@ public final class Main {
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
           e.println("prodguard: " + Redactor.redact(ex.getMessage()));
-          e.println("  see: prodguard " + ex.getCommandLine().getCommandName() + " --help");
+          // the qualified name: 'prodguard drift accept', not 'prodguard accept' (no such command)
+          e.println("  see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
           return USAGE;
         });
     return cl;
@@ -128,6 +129,20 @@ public final class Main {
       top = top.subcommand();
     }
     return false;
+  }
+
+  /**
+   * For {@code Tracer.onInterrupt}: a trace stopped by Ctrl-C, SIGINT or SIGTERM prints its refusal
+   * screen and exits with the refusal's code, as every refusal does (the JVM would exit 130 or
+   * 143). Runs in a shutdown hook, after the trace has discarded its scratch database and server;
+   * {@code halt}, since {@code exit} blocks while hooks run.
+   */
+  static java.util.function.Consumer<GuardRefusal> interrupted(PrintWriter err) {
+    return r -> {
+      err.println(r.render());
+      err.flush();
+      Runtime.getRuntime().halt(REFUSED);
+    };
   }
 
   static int handle(Throwable ex, PrintWriter err, boolean debug) {

@@ -66,6 +66,7 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     try {
       r =
           new Tracer(target.config(), context, engine, progress)
+              .onInterrupt(Main.interrupted(err))
               .trace(target.name(), TraceCommand.scratchServer(null, target.config(), context));
     } catch (GuardRefusal e) {
       return new Analysis(List.of("trace: " + e.why() + "; fix: " + e.fix()), a.contractSha256());
