@@ -113,6 +113,12 @@ final class FleetCli {
       PrintWriter err)
       throws Exception {
     FleetRollout.Options options = new FleetRollout.Options(parallel(config, o), wave, o.shard());
+    if (config.trace().verify() != ProdguardConfig.TraceInVerify.OFF) {
+      // said, not implied: a reader of trace.verify would expect the fleet's verify to trace
+      err.println(
+          "prodguard: promote --fleet verifies without trace (docs/trace.md#in-verify): run"
+              + " 'prodguard trace ENV' on a member to see what the pending migrations do");
+    }
     // on a terminal one live line; in CI logs (no terminal) one plain line per target
     Lines progress = System.console() != null ? new Live(err) : new Lines(err);
     routeEngineLines(common, err);

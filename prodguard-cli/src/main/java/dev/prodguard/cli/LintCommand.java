@@ -179,6 +179,27 @@ public final class LintCommand implements Callable<Integer> {
       sources = sources.stream().filter(s -> changed.contains(Path.of(s.shown()))).toList();
     }
     LintReport report = linter.lint(sources, history, contract, protectedEnv, complete);
+    if (!history.isEmpty() && baselineNote != null) {
+      // History is not judged for style, but a new environment replays it: count the files that
+      // will not run as written, so a replay that would stop part way is known before it starts.
+      List<Finding> wouldFail =
+          linter.lint(history, List.of(), contract, protectedEnv, false).findings().stream()
+              .filter(f -> History.wouldFailAsWritten(f, kind))
+              .toList();
+      historyFailingFiles = wouldFail.stream().map(Finding::file).distinct().count();
+      historyFailing =
+          wouldFail.stream()
+              .map(f -> relative(base, f.file()) + ":" + f.line() + " [" + f.rule() + "]")
+              .distinct()
+              .toList();
+      if (historyFailingFiles > 0) {
+        historyWouldFail =
+            "; "
+                + historyFailingFiles
+                + " of them would fail as written on a new environment: "
+                + String.join(", ", historyFailing);
+      }
+    }
 
     String label =
         environment == null
@@ -194,6 +215,12 @@ public final class LintCommand implements Callable<Integer> {
     }
     return report.hasErrors() ? Main.REFUSED : Main.OK;
   }
+
+  /** What of the history would fail as written (empty: nothing), after the baseline note. */
+  private String historyWouldFail = "";
+
+  private long historyFailingFiles;
+  private List<String> historyFailing = List.of();
 
   private String render(LintReport report, Path base, String label, DatabaseKind kind) {
     List<Finding> findings = relative(report, base);
@@ -234,7 +261,9 @@ public final class LintCommand implements Callable<Integer> {
     if (baselineNote != null) {
       sb.append("  history up to the contract's baseline ")
           .append(baselineNote)
-          .append(" not judged\n");
+          .append(" not judged")
+          .append(historyWouldFail)
+          .append('\n');
     }
     sb.append("  contract sha256 ").append(r.contractSha256()).append('\n');
     return sb.toString();
@@ -251,6 +280,8 @@ public final class LintCommand implements Callable<Integer> {
     j.put("statements", r.statements());
     if (baselineNote != null) {
       j.put("baseline", baselineNote);
+      j.put("history_would_fail_files", historyFailingFiles);
+      historyFailing.forEach(j.putArray("history_would_fail")::add);
     }
     j.set("findings", JsonWriter.findings(findings, JsonWriter.Shape.LINT));
     ObjectNode summary = j.putObject("summary");

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Entry point: runs a command and maps outcomes to the exit codes of DESIGN section 3. */
@@ -100,7 +101,8 @@ public final class Main {
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
           e.println("prodguard: " + Redactor.redact(ex.getMessage()));
-          e.println("  see: prodguard " + ex.getCommandLine().getCommandName() + " --help");
+          // the qualified name: 'prodguard drift accept', not 'prodguard accept' (no such command)
+          e.println("  see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
           return USAGE;
         });
     return cl;
@@ -154,6 +156,20 @@ public final class Main {
     return false;
   }
 
+  /**
+   * For {@code Tracer.onInterrupt}: a trace stopped by Ctrl-C, SIGINT or SIGTERM prints its refusal
+   * screen and exits with the refusal's code, as every refusal does (the JVM would exit 130 or
+   * 143). Runs in a shutdown hook, after the trace has discarded its scratch database and server;
+   * {@code halt}, since {@code exit} blocks while hooks run.
+   */
+  static java.util.function.Consumer<GuardRefusal> interrupted(PrintWriter err) {
+    return r -> {
+      err.println(r.render());
+      err.flush();
+      Runtime.getRuntime().halt(REFUSED);
+    };
+  }
+
   static int handle(Throwable ex, PrintWriter err, boolean debug) {
     if (ex instanceof GuardRefusal r) {
       err.println(r.render());
@@ -163,6 +179,34 @@ public final class Main {
       err.println(c.render());
       return USAGE;
     }
+    Optional<SQLException> connect = connectionFailure(ex);
+    if (connect.isPresent()) {
+      SQLException s = connect.get();
+      String m = String.valueOf(s.getMessage());
+      String lower = m.toLowerCase(java.util.Locale.ROOT);
+      boolean tls = lower.contains("ssl") || lower.contains("tls");
+      boolean auth = s.getSQLState() != null && s.getSQLState().startsWith("28");
+      err.println(
+          "prodguard: the database connection failed ["
+              + s.getSQLState()
+              + "]: "
+              + Redactor.redact(m.replace("\n", " ")));
+      if (tls) {
+        err.println(
+            "  fix: the server and the URL disagree about TLS: against a server without TLS add"
+                + " ?sslMode=disable (MariaDB) or ?sslmode=disable (PostgreSQL) to the URL, or"
+                + " enable TLS on the server");
+      } else if (auth) {
+        err.println("  fix: check the URL's user and password (and the account's host)");
+      } else {
+        err.println(
+            "  fix: check that the server is running and reachable at the URL's host and port");
+      }
+      if (debug) {
+        ex.printStackTrace(err);
+      }
+      return tls || auth ? USAGE : FAILURE;
+    }
     String cause = describe(ex);
     err.println("prodguard: unexpected failure: " + Redactor.redact(cause));
     if (debug) {
@@ -171,6 +215,21 @@ public final class Main {
       err.println("  (run again with --debug for the stack trace)");
     }
     return FAILURE;
+  }
+
+  /**
+   * The JDBC failure to open a connection in {@code ex}'s causes: SQLSTATE class 08 (connection
+   * exception) or 28 (invalid authorization), as PostgreSQL's and MariaDB's drivers report them.
+   */
+  static Optional<SQLException> connectionFailure(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SQLException s
+          && s.getSQLState() != null
+          && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("28"))) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
   }
 
   private static String describe(Throwable ex) {

@@ -1,6 +1,7 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.guard.DatabaseGuards;
 import dev.prodguard.guard.GuardStatus;
 import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.migration.PendingMigration;
@@ -168,12 +169,17 @@ public final class StatusCommand implements Callable<Integer> {
     }
     String history =
         switch (g.database().historyGuard()) {
-          case INSTALLED -> "installed";
+          case INSTALLED -> "present, guard installed";
           case NO_TABLE -> "no history table yet (the first deploy creates and guards it)";
+          // The table is there; what is missing or disabled is prodguard's guard on it.
           case MISSING, DISABLED ->
-              g.environmentProtected()
-                  ? g.database().historyGuard().label().toUpperCase(Locale.ROOT)
-                  : "not installed (not protected)";
+              "present, guard "
+                  + (g.environmentProtected()
+                      ? g.database().historyGuard().label().toUpperCase(Locale.ROOT)
+                      : (g.database().historyGuard() == DatabaseGuards.HistoryGuard.MISSING
+                              ? "not installed"
+                              : "disabled")
+                          + " (not protected)");
         };
     out.println(
         "    history:   " + g.database().historyTable().map(t -> t + " ").orElse("") + history);

@@ -66,6 +66,7 @@ public final class TraceCommand implements Callable<Integer> {
                 common.context(),
                 PipelineSupport.engine(),
                 new PipelineSupport.WaitLog(err))
+            .onInterrupt(Main.interrupted(err))
             .trace(environment, scratchServer(scratchUrl, config, common.context()));
     print(spec.commandLine().getOut(), r, format.json());
     return r.blocking() ? Main.REFUSED : Main.OK;
@@ -108,8 +109,10 @@ public final class TraceCommand implements Callable<Integer> {
             + "): "
             + r.pendingMigrations()
             + " pending migration(s), "
-            + r.statements().size()
-            + " statement(s) replayed; schema copy "
+            + r.replayed()
+            + " statement(s) replayed"
+            + (r.replayed() > r.statements().size() ? " (the last one failed)" : "")
+            + "; schema copy "
             + PipelineSupport.seconds(r.copyMillis())
             + ", replay "
             + PipelineSupport.seconds(r.replayMillis()));
@@ -139,7 +142,7 @@ public final class TraceCommand implements Callable<Integer> {
         .forEach(
             i ->
                 f.add(
-                    "builds "
+                    (i.rebuilt() ? "rebuilds " : "builds ")
                         + i.name()
                         + (i.concurrently() ? " concurrently" : "")
                         + " on "

@@ -47,16 +47,26 @@ final class TracingAnalyzer implements MigrationAnalyzer {
   @Override
   public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
     Analysis a = base.analyse(set, sources, target);
-    if (!a.refusals().isEmpty()
-        || set.isEmpty()
-        || target.dialect().statementProbe().isEmpty()
-        || !target.config().trace().inVerify(target.environment().isProtected())) {
+    if (!a.refusals().isEmpty() || set.isEmpty() || target.dialect().statementProbe().isEmpty()) {
       return a;
+    }
+    if (!target.config().trace().inVerify(target.environment().isProtected())) {
+      return limitsNeedTrace(target)
+          ? new Analysis(
+              List.of(
+                  "trace: the contract sets trace limits (its 'trace:' section), which only a"
+                      + " trace can judge, and prodguard.yml switches the trace of this protected"
+                      + " environment off (trace.verify); a setting outside the reviewed contract"
+                      + " cannot waive it; fix: remove 'trace: { verify: off }' from prodguard.yml,"
+                      + " or drop the limits from the contract through its review"),
+              a.contractSha256())
+          : a;
     }
     TraceReport r;
     try {
       r =
           new Tracer(target.config(), context, engine, progress)
+              .onInterrupt(Main.interrupted(err))
               .trace(target.name(), TraceCommand.scratchServer(null, target.config(), context));
     } catch (GuardRefusal e) {
       return new Analysis(List.of("trace: " + e.why() + "; fix: " + e.fix()), a.contractSha256());
@@ -89,5 +99,16 @@ final class TracingAnalyzer implements MigrationAnalyzer {
       }
     }
     return new Analysis(refusals, a.contractSha256());
+  }
+
+  /**
+   * The reviewed contract of a protected environment sets its own trace limits: they are judged
+   * only by a trace, so {@code trace.verify} in prodguard.yml cannot switch it off.
+   */
+  private static boolean limitsNeedTrace(Target target) {
+    return target.environment().isProtected()
+        && dev.prodguard.contract.ContractLoader.forConfig(target.config())
+            .map(c -> !c.trace().equals(dev.prodguard.contract.Contract.TraceLimits.DEFAULT))
+            .orElse(false);
   }
 }

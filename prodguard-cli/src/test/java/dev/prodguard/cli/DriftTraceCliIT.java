@@ -150,6 +150,16 @@ class DriftTraceCliIT {
         assertThat(rs.getInt(1)).as("V2 did not run").isZero();
       }
 
+      // one line in prodguard.yml (not the reviewed file) cannot switch the contract's limits off
+      Path config = dir.resolve("prodguard.yml");
+      String reviewedConfig = Files.readString(config);
+      Files.writeString(config, reviewedConfig + "trace: { verify: off }\n");
+      Cli.Result off = Cli.run(dir, env, "verify", "prod");
+      assertThat(off.exit()).as(off.all()).isEqualTo(1);
+      assertThat(off.err()).contains("G4", "the contract sets trace limits", "trace.verify");
+      assertThat(files(dir.resolve("backups"))).as("no backup was taken").isEqualTo(backupsBefore);
+      Files.writeString(config, reviewedConfig);
+
       Files.writeString(
           contract,
           "version: 1\n"
@@ -166,7 +176,7 @@ class DriftTraceCliIT {
   @Test
   @DisplayName(
       "G4: a trace interrupted while it replays (SIGTERM, as Ctrl-C) stops and deletes its"
-          + " embedded scratch server")
+          + " embedded scratch server and ends in one refusal screen, exit 1")
   void interruptedTraceDiscardsEmbeddedServer() throws Exception {
     try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
       Map<String, String> env = ci(db);
@@ -215,6 +225,12 @@ class DriftTraceCliIT {
 
         p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // one refusal screen with the refusal's exit code, not 143 after a database error
+        String log = Files.readString(dir.resolve("trace.log"));
+        assertThat(p.exitValue()).as(log).isEqualTo(Main.REFUSED);
+        assertThat(log)
+            .contains("prodguard: refused [G4", "what: trace prod", "interrupted", "fix:")
+            .doesNotContain("unexpected failure", "Exception", "\tat ");
         for (Path d : started) {
           assertThat(d).as("the embedded server's directory is deleted").doesNotExist();
         }
@@ -222,6 +238,42 @@ class DriftTraceCliIT {
       } finally {
         p.destroyForcibly();
       }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4: every way a configured scratch server fails (unreachable, the login refused, not"
+          + " PostgreSQL) is one refusal screen, exit 1, not an unexpected failure (exit 3); the"
+          + " count of statements replayed is those sent, a failing one included")
+  void scratchFailuresAreOneScreen() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env =
+          promotedProd(db, "CREATE TABLE items (id INT PRIMARY KEY, name text);\n");
+      Files.writeString(
+          dir.resolve("db/migration/V2__two.sql"),
+          "ALTER TABLE items ADD COLUMN a int;\nALTER TABLE items ADD COLUMN b int;\n"
+              + "ALTER TABLE no_such_table ADD COLUMN x int;\n");
+      Map<String, String> cases = new java.util.LinkedHashMap<>();
+      cases.put("postgresql://127.0.0.1:1/x", "cannot reach the scratch server");
+      cases.put(
+          db.libpqUrl("no_such_role_h17fix").replace(db.name(), "postgres"), "refused the login");
+      cases.put("postgresql://root@127.0.0.1:3306/x", "does not speak PostgreSQL's protocol");
+      cases.put("mysql://root@127.0.0.1:3306/x", "is not PostgreSQL");
+      for (Map.Entry<String, String> c : cases.entrySet()) {
+        Cli.Result r = Cli.run(dir, env, "trace", "prod", "--scratch-url", c.getKey());
+        assertThat(r.exit()).as(c.getKey() + "\n" + r.all()).isEqualTo(Main.REFUSED);
+        assertThat(r.err())
+            .as(c.getKey())
+            .contains("prodguard: refused [G4", "what: trace prod", c.getValue(), "fix:")
+            .contains("--scratch-url", "the scratch database is discarded")
+            .doesNotContain("unexpected failure", "Exception");
+      }
+      Cli.Result traced = Cli.run(dir, env, "trace", "prod");
+      assertThat(traced.exit()).as(traced.all()).isEqualTo(1);
+      assertThat(traced.out())
+          .contains("3 statement(s) replayed (the last one failed)")
+          .contains("V2__two.sql line 1", "V2__two.sql line 2", "[trace-statement-failed]");
     }
   }
 

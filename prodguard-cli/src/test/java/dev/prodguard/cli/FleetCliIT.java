@@ -48,6 +48,7 @@ class FleetCliIT {
     assertThat(first.exit()).as(first.toString()).isZero();
     assertThat(first.out()).contains("4 deployed, 0 up to date, 0 refused, 0 failed");
     assertThat(first.err()).contains("==> wave 'canary': 1 target(s)").contains("[4/4]");
+    assertThat(first.err()).contains("promote --fleet verifies without trace");
 
     Cli.Result again = Cli.run(dir, ci, "promote", "--fleet", "shop", "--format", "json");
     assertThat(again.exit()).as(again.toString()).isZero();

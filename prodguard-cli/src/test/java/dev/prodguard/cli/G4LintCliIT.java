@@ -493,4 +493,36 @@ class G4LintCliIT {
     assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
     assertThat(bad.err()).contains("prodguard-contract.yml:2", "V9", "not a migration");
   }
+
+  @Test
+  @DisplayName(
+      "G4: lint counts the history files that would fail as written on a new environment (a"
+          + " MariaDB '--comment' without a space), though history is not judged")
+  void historyThatWouldFailIsCounted() throws Exception {
+    write(
+        "prodguard.yml",
+        """
+        environments:
+          prod:
+            url: ${PROD_DATABASE_URL}
+            protected: true
+            database: mariadb
+        """);
+    write(
+        "db/migration/V5__tickets.sql",
+        "CREATE TABLE tickets (id INT PRIMARY KEY, price INT);\n"
+            + "--set the default price\n"
+            + "UPDATE tickets SET price = 0;\n");
+    write("db/migration/V6__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+    write(
+        "prodguard-contract.yml",
+        "version: 1\nbaseline: { version: \"6\", reason: \"ran in production\" }\n");
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("history up to the contract's baseline V6 (")
+        .contains(
+            " not judged; 1 of them would fail as written on a new environment:"
+                + " db/migration/V5__tickets.sql:2 [unknown-statement]");
+  }
 }

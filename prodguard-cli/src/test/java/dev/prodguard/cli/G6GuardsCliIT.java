@@ -129,7 +129,7 @@ class G6GuardsCliIT {
       assertThat(promote.exit()).as(promote.all()).isZero();
       Cli.Result deployed = Cli.run(dir, env, "status", "prod");
       assertThat(deployed.out())
-          .contains("history:   flyway_schema_history installed")
+          .contains("history:   flyway_schema_history present, guard installed")
           .doesNotContain("! ");
       if (kind == DatabaseKind.MARIADB) {
         assertThat(deployed.out())

@@ -45,6 +45,23 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
     return new History(judged, history);
   }
 
+  /**
+   * A finding in a history file that means the file will not run as written on {@code kind}'s
+   * server, whatever the database holds: a certain deploy failure ({@code deploy-will-fail}), or on
+   * MySQL/MariaDB a statement that starts with {@code --} not followed by a space (the server reads
+   * a comment only with the space: a syntax error). History is not judged for style, but a new
+   * environment replays it, and such a replay would stop part way.
+   */
+  public static boolean wouldFailAsWritten(
+      dev.prodguard.findings.Finding f, dev.prodguard.db.DatabaseKind kind) {
+    if (f.rule().equals(dev.prodguard.lint.rules.Rules.DEPLOY_WILL_FAIL.id())) {
+      return true;
+    }
+    return kind == dev.prodguard.db.DatabaseKind.MARIADB
+        && f.rule().equals(dev.prodguard.contract.RuleIds.UNKNOWN_STATEMENT)
+        && f.excerpt().matches("(?s)--[^\\s-].*");
+  }
+
   /** True when the baseline makes {@code source} history. */
   public static boolean isHistory(MigrationSource source, Adoption.Baseline baseline) {
     return source.role().migration() && source.id().map(baseline::covers).orElse(false);

@@ -20,6 +20,13 @@ import java.util.stream.Stream;
  * or the environment, so a file or value changed after hashing cannot run.
  */
 public final class MigrationFiles {
+  /**
+   * The largest migration file prodguard reads, in bytes (256 MiB). A file is analysed whole, as
+   * Flyway reads it whole; a larger one is refused by name instead of running the JVM out of memory
+   * (or past the largest array it can hold, 2 GiB) halfway through.
+   */
+  public static final long MAX_FILE_BYTES = 256L * 1024 * 1024;
+
   private final Map<String, MigrationFile> byPath;
   private final Map<String, Path> folders;
   private final Placeholders placeholders;
@@ -103,7 +110,7 @@ public final class MigrationFiles {
         String location = String.valueOf(given.toAbsolutePath().getParent());
         folders.put(location, parent);
         try {
-          files.add(new MigrationFile(p.getFileName().toString(), location, Files.readAllBytes(p)));
+          files.add(new MigrationFile(p.getFileName().toString(), location, bytes(p, given)));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + given, e);
         }
@@ -112,6 +119,28 @@ public final class MigrationFiles {
       }
     }
     return of(files, folders);
+  }
+
+  /**
+   * The bytes of {@code file}, named {@code shown} in errors.
+   *
+   * @throws ConfigException when the file is larger than {@link #MAX_FILE_BYTES}
+   */
+  private static byte[] bytes(Path file, Path shown) throws IOException {
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw new ConfigException(
+          shown.toString(),
+          0,
+          null,
+          String.format(
+              java.util.Locale.ROOT,
+              "%.1f MiB, larger than the %d MiB a migration file may be: prodguard analyses a file"
+                  + " whole, as Flyway reads it; split it into several migrations",
+              size / (1024.0 * 1024.0),
+              MAX_FILE_BYTES / (1024 * 1024)));
+    }
+    return Files.readAllBytes(file);
   }
 
   private static void readFolder(Path dir, String location, List<MigrationFile> files) {
@@ -131,7 +160,7 @@ public final class MigrationFiles {
                   p -> {
                     String rel = dir.relativize(p).toString().replace('\\', '/');
                     try {
-                      return new MigrationFile(rel, location, Files.readAllBytes(p));
+                      return new MigrationFile(rel, location, bytes(p, p));
                     } catch (IOException e) {
                       throw new UncheckedIOException("cannot read " + p, e);
                     }

@@ -59,7 +59,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                     config.contract(), "version: 1\n".getBytes(StandardCharsets.UTF_8)));
     Set<MigrationFile> run = new HashSet<>();
     List<MigrationSource> linted = new ArrayList<>();
-    List<MigrationSource> history = history(set, sources, contract);
+    List<MigrationSource> history = history(set, sources, contract, target);
     for (PendingMigration p : set.pending()) {
       run.add(p.file());
       MigrationSource s = source(sources, p.file());
@@ -118,17 +118,49 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         refusals.add(line);
       }
     }
+    if (!history.isEmpty()) {
+      // The history is replayed onto this target: what will not run as written stops the replay
+      // part way (on MariaDB with the DDL before it kept), so it is a failure before any backup.
+      LintReport replay =
+          Linter.forEngine(kind, engine, sources.files())
+              .lint(history, applied, contract, target.environment().isProtected(), false);
+      for (Finding f : replay.findings()) {
+        if (History.wouldFailAsWritten(f, kind)) {
+          failures.add(
+              f.file()
+                  + ":"
+                  + f.line()
+                  + ": ["
+                  + f.rule()
+                  + "] (history up to the contract's baseline, replayed here) "
+                  + f.message().replace("\n", " ")
+                  + "\n  fix: "
+                  + (f.rule().equals(Rules.DEPLOY_WILL_FAIL.id())
+                      ? f.recipe()
+                      : "MySQL/MariaDB read '--' as a comment only when a space follows: add the"
+                          + " space in the file (environments that applied it then see a changed"
+                          + " checksum in Flyway's validation)"));
+        }
+      }
+    }
     return new Analysis(refusals, sha, failures);
   }
 
   /**
-   * The pending migrations the contract's baseline makes history: only while the baseline's own
-   * migration and every one below it are pending (a target that has received none of the reviewed
-   * history). On a target that has it, a pending migration at or below the baseline was added
-   * afterwards (out of order) and is judged like any new one.
+   * The pending migrations the contract's baseline makes history: those at or below the baseline,
+   * only while the baseline's own migration is pending too (a target receiving the reviewed
+   * history), and only when the target has none of the history yet (a new environment) or prodguard
+   * itself was replaying the history onto it: every migration at or below the baseline that the
+   * target holds, and every one still pending, was in the migration set of a deploy that began on
+   * this environment with the baseline's own migration pending (a first deploy that stopped part
+   * way); a pending file that was not in such a set was added since and is judged. On a target
+   * where any history came another way (a production that ran it before the contract), a pending
+   * migration at or below the baseline is new to it (added afterwards, or a baseline moved up over
+   * it) and is judged like any other; so is a file added since the replay began. When the runs
+   * cannot be read, everything is judged (fail closed).
    */
   private static List<MigrationSource> history(
-      MigrationSet set, MigrationSources sources, Contract contract) {
+      MigrationSet set, MigrationSources sources, Contract contract, Target target) {
     Optional<Adoption.Baseline> baseline = contract.adoption().baselineIfAny();
     if (baseline.isEmpty()) {
       return List.of();
@@ -136,9 +168,9 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     History.requireExisting(baseline.get(), sources.analysed());
     List<MigrationSource> pending =
         set.pending().stream().map(p -> source(sources, p.file())).toList();
-    boolean baselinePending =
+    Optional<MigrationSource> own =
         pending.stream()
-            .anyMatch(
+            .filter(
                 s ->
                     s.id()
                         .filter(
@@ -150,26 +182,51 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                                 MigrationId.compareVersions(
                                         id.version(), baseline.get().version().version())
                                     == 0)
-                        .isPresent());
-    if (!baselinePending) {
+                        .isPresent())
+            .findFirst();
+    if (own.isEmpty()) {
       return List.of();
     }
-    // Only a target that has none of the reviewed history yet (a fresh environment) may skip it:
-    // where any migration at or below the baseline is applied, the pending ones at or below it are
-    // new to this target (a baseline moved up over a new migration would otherwise hide it).
-    java.util.Set<MigrationFile> pendingFiles = new java.util.HashSet<>();
+    List<MigrationSource> pendingHistory =
+        pending.stream().filter(s -> History.isHistory(s, baseline.get())).toList();
+    // A pending baseline migration means a target without any history (the engine applies one
+    // only there); the versioned migrations below it are skipped there, not applied.
+    if (pendingBaseline(set, sources).isPresent()) {
+      return pendingHistory;
+    }
+    Set<MigrationFile> pendingFiles = new HashSet<>();
     set.pending().forEach(p -> pendingFiles.add(p.file()));
-    boolean anyHistoryApplied =
+    List<MigrationSource> appliedHistory =
         sources.analysed().stream()
             .filter(s -> s.role().migration())
             .filter(s -> History.isHistory(s, baseline.get()))
-            .anyMatch(s -> !pendingFiles.contains(s.file()));
-    // A pending baseline migration means a target without any history (the engine applies one
-    // only there); the versioned migrations below it are skipped there, not applied.
-    if (anyHistoryApplied && pendingBaseline(set, sources).isEmpty()) {
-      return List.of();
+            .filter(s -> !pendingFiles.contains(s.file()))
+            .filter(s -> s.id().filter(id -> id.kind() == MigrationId.Kind.VERSIONED).isPresent())
+            .toList();
+    if (appliedHistory.isEmpty()) {
+      return pendingHistory; // a new environment
     }
-    return pending.stream().filter(s -> History.isHistory(s, baseline.get())).toList();
+    Set<String> replayed = new HashSet<>();
+    try (Target.Checked c = target.open()) {
+      RunStore runs = new RunStore(c.connection(), target.dialect());
+      if (runs.exists()) {
+        for (Run r : runs.deployStarted(target.name())) {
+          List<String> names = List.of(r.migrations().split("\n"));
+          if (names.contains(own.get().file().relativePath())) {
+            replayed.addAll(names);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      return List.of(); // fail closed: judged
+    }
+    // The target's history came from prodguard's replay; of the pending ones, a file that was not
+    // in it was added since (judged).
+    boolean replaying =
+        appliedHistory.stream().allMatch(s -> replayed.contains(s.file().relativePath()));
+    return replaying
+        ? pendingHistory.stream().filter(s -> replayed.contains(s.file().relativePath())).toList()
+        : List.of();
   }
 
   /**

@@ -185,15 +185,29 @@ final class DeployWatchdog implements AutoCloseable {
           && (!tr.reported || t - tr.reportedAt >= REPORT_EVERY.toNanos())) {
         tr.reported = true;
         tr.reportedAt = t;
-        report(
-            describe(migration(w), w, waited)
-                + "; giving up at "
-                + seconds(bound)
-                + " (pipeline.lock-wait-timeout)");
+        report(describe(migration(w), w, waited) + "; " + limits());
       }
     }
     tracked.clear();
     tracked.putAll(seen);
+  }
+
+  /**
+   * The limits that end a wait: the watchdog's bound, and the server's {@code lock_timeout} where
+   * it is shorter; it applies only to a migration in a transaction (prodguard lifts it for one run
+   * outside a transaction, so a concurrent index build may wait for older transactions).
+   */
+  String limits() {
+    String watchdog = "giving up at " + seconds(bound) + " (pipeline.lock-wait-timeout)";
+    Optional<Duration> lock = deploy.lockTimeout();
+    if (lock.isPresent() && lock.get().compareTo(bound) < 0) {
+      return "the server gives up at "
+          + (lock.get().toSeconds() == 0 ? lock.get().toMillis() + " ms" : seconds(lock.get()))
+          + " (pipeline.lock-timeout) in a migration that runs in a transaction; "
+          + watchdog
+          + " otherwise";
+    }
+    return watchdog;
   }
 
   /** Statement texts of other sessions go to CI logs: never with a credential in them. */

@@ -106,6 +106,18 @@ public final class RunStore {
         "WHERE environment = ? ORDER BY created_at DESC, id DESC LIMIT " + limit, environment);
   }
 
+  /**
+   * The runs of the environment whose deploy began migrating (deployed, failed, or still
+   * deploying), oldest first: what prodguard itself applied to this target, with the migrations
+   * each was verified for. A repair's run (expired when it ends) migrated nothing and is not one.
+   */
+  public List<Run> deployStarted(String environment) throws SQLException {
+    return query(
+        "WHERE environment = ? AND deploy_started_at IS NOT NULL AND status IN ('deploying',"
+            + " 'deployed', 'failed') ORDER BY created_at, id",
+        environment);
+  }
+
   public List<Run> withStatus(RunStatus status) throws SQLException {
     return query("WHERE status = ? ORDER BY created_at", status.db());
   }

@@ -100,6 +100,11 @@ public final class TargetDataSource extends dev.prodguard.db.ConnectionSource {
     }
   }
 
+  /** {@code pipeline.lock-timeout} as set on each session handed out, if any. */
+  public Optional<java.time.Duration> lockTimeout() {
+    return approval.isPresent() ? bounds.lockTimeout() : Optional.empty();
+  }
+
   /** Server session ids of the connections handed out, for the receipt. */
   public List<String> sessions() {
     synchronized (sessions) {

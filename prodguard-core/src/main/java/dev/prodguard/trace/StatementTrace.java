@@ -19,7 +19,8 @@ import java.util.List;
  *     relation
  * @param rewritten tables (and materialized views) whose file node changed: a rewrite of every row
  * @param scanned tables it read in full (sequential scans), other than by a rewrite
- * @param indexesBuilt indexes it created
+ * @param indexesBuilt indexes it created, and existing indexes it wrote anew without rewriting
+ *     their table (see {@link IndexBuilt#rebuilt})
  * @param dropped relations that are gone after it
  * @param renamed relations that have another name after it, {@code old -> new}
  * @param constraintsAdded constraints it created, with whether they are validated
@@ -39,8 +40,21 @@ public record StatementTrace(
     List<String> renamed,
     List<ConstraintAdded> constraintsAdded) {
 
-  /** An index the statement built; {@code concurrently} when it was built outside a transaction. */
-  public record IndexBuilt(String name, String table, boolean concurrently) {}
+  /**
+   * An index the statement built; {@code concurrently} when it was built outside a transaction.
+   *
+   * @param rebuilt an index that existed before, by the same name on the same table, written anew
+   *     by a statement other than {@code CREATE INDEX}: {@code ALTER TABLE ... TYPE} that changes
+   *     what the index compares (a collation, an operator class) without rewriting the table,
+   *     {@code REINDEX}. An index PostgreSQL keeps (a binary-coercible type change re-creates it in
+   *     the catalog over the same file) or writes as part of a table rewrite is not in the list:
+   *     the rewrite is the fact.
+   */
+  public record IndexBuilt(String name, String table, boolean concurrently, boolean rebuilt) {
+    public IndexBuilt(String name, String table, boolean concurrently) {
+      this(name, table, concurrently, false);
+    }
+  }
 
   /**
    * A constraint the statement added; {@code validated} when the server checked the existing rows

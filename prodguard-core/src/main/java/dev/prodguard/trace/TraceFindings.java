@@ -92,15 +92,20 @@ final class TraceFindings {
       recipe = rewriteRecipe(t.sql());
     } else if (index != null) {
       rule = INDEX;
+      String builds = index.rebuilt() ? "rebuilds index " : "builds index ";
       message =
           head
               + (lock == null
-                  ? "builds index " + index.name() + " on " + where
-                  : lockText + "builds index " + index.name())
+                  ? builds + index.name() + " on " + where
+                  : lockText + builds + index.name())
               + (blocks == null ? "" : blockText + "the build");
       recipe =
-          "CREATE INDEX CONCURRENTLY in a migration of its own (it cannot run in a transaction):"
-              + " reads and writes go on while it builds";
+          index.rebuilt()
+              ? "REINDEX INDEX CONCURRENTLY in a migration of its own; for an ALTER TABLE that"
+                  + " rebuilds the index: drop the index first, then CREATE INDEX CONCURRENTLY in a"
+                  + " migration of its own after the change"
+              : "CREATE INDEX CONCURRENTLY in a migration of its own (it cannot run in a"
+                  + " transaction): reads and writes go on while it builds";
     } else if (validated != null) {
       rule = VALIDATION;
       message =

@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param serverMajor the target's (and scratch server's) PostgreSQL major version
  * @param copyMillis the schema copy into the scratch database ({@code pg_dump} and {@code psql})
  * @param replayMillis applying the pending migrations there, probes included
+ * @param replayed the statements sent to the scratch database, each once, a failing one included:
+ *     {@code statements} plus the one the trace stopped at when it failed there (a statement with a
+ *     placeholder without a value, or after the stop, is not sent and not counted)
  * @param incomplete why the trace stopped before the last statement, if it did
  */
 public record TraceReport(
@@ -27,6 +30,7 @@ public record TraceReport(
     List<Finding> findings,
     long copyMillis,
     long replayMillis,
+    int replayed,
     Optional<String> incomplete) {
 
   public TraceReport {
@@ -47,6 +51,7 @@ public record TraceReport(
     j.put("pending", pendingMigrations);
     j.put("copy_millis", copyMillis);
     j.put("replay_millis", replayMillis);
+    j.put("replayed", replayed);
     j.put("incomplete", incomplete.orElse(null));
     List<Object> st = new ArrayList<>();
     for (StatementTrace t : statements) {
@@ -69,7 +74,14 @@ public record TraceReport(
               .map(
                   i ->
                       Map.of(
-                          "index", i.name(), "table", i.table(), "concurrently", i.concurrently()))
+                          "index",
+                          i.name(),
+                          "table",
+                          i.table(),
+                          "concurrently",
+                          i.concurrently(),
+                          "rebuilt",
+                          i.rebuilt()))
               .toList());
       m.put("dropped", t.dropped());
       m.put("renamed", t.renamed());

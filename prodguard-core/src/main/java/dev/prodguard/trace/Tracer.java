@@ -54,12 +54,25 @@ public final class Tracer {
   private final RunContext context;
   private final MigrationEngine engine;
   private final Progress progress;
+  private java.util.function.Consumer<GuardRefusal> onInterrupt = r -> {};
 
   public Tracer(ProdguardConfig config, RunContext context, MigrationEngine engine, Progress p) {
     this.config = config;
     this.context = context;
     this.engine = engine.configuredBy(config);
     this.progress = p;
+  }
+
+  /**
+   * What to do when the JVM is stopped (Ctrl-C, SIGTERM) while a trace runs: called from a shutdown
+   * hook with the trace's refusal, after the scratch database, the embedded server and the schema
+   * copy are discarded. The CLI prints the refusal and exits with the refusal's code (the JVM would
+   * exit 130 or 143, after whatever the interrupted replay printed). Default: nothing; the trace
+   * then throws the refusal if its thread outlives the hook.
+   */
+  public Tracer onInterrupt(java.util.function.Consumer<GuardRefusal> handler) {
+    this.onInterrupt = java.util.Objects.requireNonNull(handler);
+    return this;
   }
 
   /**
@@ -81,7 +94,10 @@ public final class Tracer {
    * default), started for this trace and discarded afterwards, also on failure and Ctrl-C.
    *
    * @throws GuardRefusal (G4) when no embedded server can be had (offline and not cached, no
-   *     binaries of the target's major version): the way forward is a configured scratch server
+   *     binaries of the target's major version): the way forward is a configured scratch server;
+   *     when the scratch server cannot be used (unreachable, the login refused, not PostgreSQL,
+   *     another major version, no right to create a database, gone mid-replay); when the trace is
+   *     interrupted (see {@link #onInterrupt})
    */
   public TraceReport trace(String env, Optional<DatabaseUrl> scratchServer)
       throws SQLException, IOException, InterruptedException {
@@ -98,23 +114,30 @@ public final class Tracer {
                         "environments." + env,
                         "trace needs PostgreSQL: MySQL/MariaDB expose no lock, rewrite or scan"
                             + " facts per statement (docs/trace.md)"));
-    if (scratchServer.isPresent() && scratchServer.get().kind() != d.kind()) {
-      throw new ConfigException(
-          config.file(), 0, "trace scratch", "the scratch server must be PostgreSQL too");
-    }
     MigrationFiles files = MigrationFiles.read(config, context.env());
     List<PendingMigration> pending;
     int major;
     TargetNames names;
     List<String> roles;
+    String targetId;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
       names = TargetNames.read(control.connection());
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
+      targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
     }
     if (pending.isEmpty()) {
-      return new TraceReport(env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty());
+      return new TraceReport(
+          env, major, 0, List.of(), Map.of(), List.of(), 0, 0, 0, Optional.empty());
+    }
+    if (scratchServer.isPresent() && scratchServer.get().kind() != d.kind()) {
+      throw scratchRefusal(
+          env,
+          scratchServer,
+          major,
+          "the scratch server " + scratchServer.get() + " is not PostgreSQL",
+          null);
     }
     judge(env, files, pending, d);
     Optional<Path> binDir = binDir();
@@ -126,6 +149,22 @@ public final class Tracer {
     EmbeddedScratchServer embedded = null;
     // the target's schema is dumped while the scratch server starts (an embedded one takes seconds)
     Path script = Files.createTempFile("prodguard-trace-", ".sql");
+    Discard discard = new Discard(script);
+    Thread interrupted =
+        new Thread(
+            () -> {
+              discard.interrupted = true;
+              discard.closeQuietly();
+              discard.refusal = interruptedRefusal(env, scratchServer.isEmpty());
+              try {
+                onInterrupt.accept(discard.refusal);
+              } finally {
+                discard.hookDone.countDown();
+              }
+            },
+            "prodguard-trace-interrupted");
+    Runtime.getRuntime().addShutdownHook(interrupted);
+    int replayed = 0;
     long t0 = System.nanoTime();
     CompletableFuture<Void> dump =
         CompletableFuture.runAsync(
@@ -146,28 +185,29 @@ public final class Tracer {
         server = scratchServer.get();
       } else {
         embedded = embedded(env, major, d);
+        discard.embedded = embedded;
         server = embedded.url();
         createRoles(server, d, roles);
       }
       progress.step("tracing " + pending.size() + " pending migration(s) of '" + env + "'");
       if (scratchServer.isPresent()) {
-        refuseTargetServer(env, target, server, d);
+        refuseTargetServer(env, targetId, server, d);
       }
       try (ScratchDatabase scratch = ScratchDatabase.create(server, d)) {
+        discard.scratch = scratch;
         try (Connection c = scratch.connect()) {
           int scratchMajor = probe.majorVersion(c);
           if (scratchMajor != major) {
-            throw new ConfigException(
-                config.file(),
-                0,
-                "trace scratch",
+            throw scratchRefusal(
+                env,
+                scratchServer,
+                major,
                 "the scratch server is PostgreSQL "
                     + scratchMajor
                     + ", the target "
                     + major
-                    + ": locks and rewrites differ between major versions; use a scratch server of"
-                    + " version "
-                    + major);
+                    + ": locks and rewrites differ between major versions",
+                null);
           }
         }
         awaitDump(dump);
@@ -211,8 +251,14 @@ public final class Tracer {
             // as Flyway decides: the script configuration, else whether every statement can
             boolean inTransaction = es.executeInTransaction().orElse(allTransactional);
             try {
-              traces.addAll(replay.migration(c, p.file().fileName(), file, sql, inTransaction));
+              List<StatementTrace> done =
+                  replay.migration(c, p.file().fileName(), file, sql, inTransaction);
+              traces.addAll(done);
+              replayed += done.size();
             } catch (Replay.Failed f) {
+              // what ran before the failing statement ran (and took its locks) as the deploy will
+              traces.addAll(f.done);
+              replayed += f.done.size() + 1;
               stops.add(
                   stop(
                       TraceFindings.FAILED,
@@ -228,15 +274,26 @@ public final class Tracer {
         }
         replayMillis = (System.nanoTime() - t1) / 1_000_000;
       }
+    } catch (SQLException | IOException | RuntimeException e) {
+      if (discard.interrupted) {
+        throw discard.awaitRefusal(e);
+      }
+      if (e instanceof SQLException sql) {
+        // every SQL error here is the scratch server's: the target's reads happened before
+        throw scratchRefusal(
+            env, scratchServer, major, scratchProblem(server(scratchServer), sql), sql);
+      }
+      throw e;
     } finally {
       try {
-        awaitDumpQuietly(dump);
-        Files.deleteIfExists(script);
-      } finally {
-        if (embedded != null) {
-          embedded.close();
-        }
+        Runtime.getRuntime().removeShutdownHook(interrupted);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs (or ran): it discards what this trace made
       }
+      if (!discard.interrupted) {
+        awaitDumpQuietly(dump);
+      }
+      discard.close();
     }
     Set<String> tables = new LinkedHashSet<>();
     for (StatementTrace t : traces) {
@@ -271,6 +328,7 @@ public final class Tracer {
         findings,
         copyMillis,
         replayMillis,
+        replayed,
         stops.stream().map(Finding::message).findFirst());
   }
 
@@ -351,15 +409,11 @@ public final class Tracer {
    * A configured scratch server must not be the target's own server (same {@code
    * system_identifier}): the replay creates a database there and runs the migrations' SQL on it.
    */
-  private void refuseTargetServer(String env, Target target, DatabaseUrl server, DatabaseSupport d)
-      throws SQLException {
+  private void refuseTargetServer(
+      String env, String targetId, DatabaseUrl server, DatabaseSupport d) throws SQLException {
     String scratchId;
     try (Connection c = ScratchDatabase.connect(server, d)) {
       scratchId = systemIdentifier(c);
-    }
-    String targetId;
-    try (Target.Checked control = target.open()) {
-      targetId = systemIdentifier(control.connection());
     }
     if (scratchId.equals(targetId)) {
       throw new GuardRefusal(
@@ -407,12 +461,162 @@ public final class Tracer {
               + ", cache "
               + cache
               + ")",
-          "give a scratch PostgreSQL "
+          e.damaged
+                  .map(
+                      folder ->
+                          "delete "
+                              + folder
+                              + " (the next trace downloads and unpacks the binaries again) and"
+                              + " run again; or ")
+                  .orElse("")
+              + "give a scratch PostgreSQL "
               + major
               + " server where prodguard may create a database: --scratch-url URL, $"
               + SCRATCH_VARIABLE
               + " or trace.scratch in prodguard.yml; or a mirror of Maven Central in"
               + " trace.binaries-repository (docs/trace.md)");
+    }
+  }
+
+  /**
+   * Every way a scratch server fails is this one screen (G4): unreachable, the login refused, not
+   * PostgreSQL, another major version, no right to create a database, gone mid-replay.
+   */
+  private GuardRefusal scratchRefusal(
+      String env, Optional<DatabaseUrl> configured, int major, String why, Throwable cause) {
+    return new GuardRefusal(
+        Guarantee.G4,
+        "trace " + env,
+        "trace needs a scratch PostgreSQL "
+            + major
+            + " (the target's major version) where prodguard may create a database, and could not"
+            + " use "
+            + (configured.isPresent() ? "the configured one" : "the embedded one")
+            + ": "
+            + why
+            + "; nothing ran on '"
+            + env
+            + "' (catalog reads only), the scratch database is discarded",
+        configured.isPresent()
+            ? "give a reachable PostgreSQL "
+                + major
+                + " server whose role may create databases, other than the target's: --scratch-url"
+                + " URL, $"
+                + SCRATCH_VARIABLE
+                + " or trace.scratch in prodguard.yml; or leave all three unset for an embedded"
+                + " PostgreSQL "
+                + major
+                + " (docs/trace.md)"
+            : "run the trace again; if it fails again, give a scratch PostgreSQL "
+                + major
+                + " server: --scratch-url URL, $"
+                + SCRATCH_VARIABLE
+                + " or trace.scratch in prodguard.yml (docs/trace.md)",
+        cause);
+  }
+
+  /** What a scratch server's SQL error means, by SQLSTATE class; the server's own words kept. */
+  static String scratchProblem(String server, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String said = firstLine(e.getMessage()) + (state.isEmpty() ? "" : " [" + state + "]");
+    if (state.startsWith("28")) {
+      return server + " refused the login: " + said;
+    }
+    if (state.equals("08P01")) {
+      return server + " does not speak PostgreSQL's protocol (is it PostgreSQL?): " + said;
+    }
+    if (state.startsWith("08") || state.startsWith("57P")) {
+      return "cannot reach "
+          + server
+          + " (or it ended the session: shut down, restarted, unreachable): "
+          + said;
+    }
+    if (state.equals("42501")) {
+      return "the role of " + server + " may not create databases there: " + said;
+    }
+    if (state.equals("3D000")) {
+      return "the database the URL of " + server + " names does not exist: " + said;
+    }
+    if (state.equals("42883") || state.equals("42P01")) {
+      return server + " lacks what PostgreSQL has (is it PostgreSQL?): " + said;
+    }
+    return server + " failed: " + said;
+  }
+
+  private static String server(Optional<DatabaseUrl> configured) {
+    return configured.map(u -> "the scratch server " + u).orElse("the embedded scratch server");
+  }
+
+  private static GuardRefusal interruptedRefusal(String env, boolean embedded) {
+    return new GuardRefusal(
+        Guarantee.G4,
+        "trace " + env,
+        "the trace was interrupted (Ctrl-C, SIGINT or SIGTERM) before it ended: what the pending"
+            + " migrations do is not known, so nothing about them is verified; nothing ran on '"
+            + env
+            + "' (catalog reads only), the scratch database"
+            + (embedded ? " and the embedded server are" : " is")
+            + " discarded",
+        "run the trace (or verify) again and let it end; there is nothing to clean up");
+  }
+
+  /**
+   * What one trace leaves to discard: the schema copy's file, the scratch database, the embedded
+   * server. Closed at the end of the trace and by the interruption hook, whichever comes first;
+   * closing twice does nothing.
+   */
+  private static final class Discard {
+    private final Path script;
+    volatile ScratchDatabase scratch;
+    volatile EmbeddedScratchServer embedded;
+    volatile boolean interrupted;
+    volatile GuardRefusal refusal;
+    final java.util.concurrent.CountDownLatch hookDone = new java.util.concurrent.CountDownLatch(1);
+
+    Discard(Path script) {
+      this.script = script;
+    }
+
+    synchronized void close() throws IOException, SQLException {
+      try {
+        Files.deleteIfExists(script);
+        ScratchDatabase s = scratch;
+        if (s != null) {
+          s.close();
+        }
+      } finally {
+        EmbeddedScratchServer e = embedded;
+        if (e != null) {
+          e.close();
+        }
+      }
+    }
+
+    void closeQuietly() {
+      try {
+        close();
+      } catch (IOException | SQLException | RuntimeException e) {
+        // from the shutdown hook there is no one left to tell; the objects' own hooks retry
+      }
+    }
+
+    /**
+     * The trace's thread after an interruption: its error is the interruption's (the hook dropped
+     * the database under it), so it prints nothing of its own; it waits for the hook, whose handler
+     * the CLI ends by exiting, and returns the hook's refusal to throw.
+     */
+    GuardRefusal awaitRefusal(Exception e) {
+      try {
+        hookDone.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      GuardRefusal r = refusal;
+      if (r == null) {
+        r = interruptedRefusal("", false);
+      }
+      r.addSuppressed(e);
+      return r;
     }
   }
 

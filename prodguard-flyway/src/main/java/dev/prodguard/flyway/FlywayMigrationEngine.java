@@ -40,6 +40,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -604,9 +605,13 @@ public final class FlywayMigrationEngine implements MigrationEngine {
               : reviewed.patterns(
                   ReviewedHistory.facts(flyway(files, dataSource, true).info().all()));
       FluentConfiguration migrating = configure(files, dataSource, false, patterns, true);
-      if (listener != Listener.NONE) {
-        migrating.callbacks(new MigrationProgress(listener));
-      }
+      // Flyway's callbacks(...) replaces the list it was given: set them in one call.
+      migrating.callbacks(
+          listener == Listener.NONE
+              ? new Callback[] {new NonTransactionalLockTimeout()}
+              : new Callback[] {
+                new NonTransactionalLockTimeout(), new MigrationProgress(listener)
+              });
       MigrateResult r = migrating.load().migrate();
       List<Applied> applied = new ArrayList<>();
       if (r.migrations != null) {

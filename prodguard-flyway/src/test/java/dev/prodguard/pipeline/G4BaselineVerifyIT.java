@@ -83,4 +83,72 @@ class G4BaselineVerifyIT {
       assertThat(f.query("SELECT COUNT(*) FROM items")).contains("3");
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4: a new environment whose first deploy of the reviewed history stopped part way still"
+          + " receives the rest of it as history; a file added since, or one below an applied"
+          + " baseline, is still judged or refused")
+  void baselineSurvivesAFirstDeployThatStoppedPartWay(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.migration("V2__fix.sql", "UPDATE items SET name = 'x';\n");
+      f.migration("V3__broken.sql", "INSERT INTO no_such_table VALUES (1);\n");
+      f.migration("V4__purge.sql", "DELETE FROM items;\nINSERT INTO items VALUES (9, 'nine');\n");
+      contract("version: 1\nbaseline: { version: \"4\", reason: \"ran in production\" }\n");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.pipeline().promote("prod"));
+      assertThat(f.query("SELECT name FROM items WHERE id = 1")).contains("x"); // V1, V2 applied
+      // A file slipped in before the repair: the repair's run lists it among the pending ones,
+      // but it migrated nothing, so the file is not part of the replay.
+      f.migration("V2_4__early_sneak.sql", "DELETE FROM items;\n");
+      f.pipeline().repair("prod", "V3 does not run on this server; fixed in the file");
+      GuardRefusal early =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(early.why()).contains("V2_4__early_sneak.sql", "delete-without-where");
+      Files.delete(f.migrations.resolve("V2_4__early_sneak.sql"));
+      // The history file is mended (still a statement that today's rules refuse); V3, V4 pending.
+      f.migration("V3__broken.sql", "UPDATE items SET name = 'y';\n");
+
+      // A file slipped in between the applied history and the rest is new: judged.
+      f.migration("V2_5__sneak.sql", "DELETE FROM items;\n");
+      GuardRefusal sneak =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(sneak.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(sneak.why()).contains("V2_5__sneak.sql", "delete-without-where");
+      assertThat(sneak.why()).doesNotContain("V3__broken.sql");
+      Files.delete(f.migrations.resolve("V2_5__sneak.sql"));
+
+      f.pipeline().promote("prod"); // the rest of the reviewed history, not judged
+      assertThat(f.query("SELECT name FROM items WHERE id = 9")).contains("nine");
+
+      // The baseline's migration is applied: a new file below it is out of order, never history.
+      f.migration("V3_5__purge.sql", "DELETE FROM items;\n");
+      catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> f.pipeline().promote("prod")))
+          .isNotNull();
+      assertThat(f.query("SELECT COUNT(*) FROM items")).contains("1");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: MariaDB: a history file that will not run as written ('--comment' without a space) is"
+          + " refused before any backup when verify replays the history onto a new environment")
+  void historyThatWillNotRunIsRefusedBeforeTheReplay() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      f.migration(
+          "V2__price.sql",
+          "ALTER TABLE items ADD COLUMN price INT;\n"
+              + "--set the default price\n"
+              + "UPDATE items SET price = 0;\n");
+      f.migration("V3__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+      contract("version: 1\nbaseline: { version: \"3\", reason: \"ran in production\" }\n");
+      Throwable t =
+          org.assertj.core.api.Assertions.catchThrowable(() -> f.pipeline().verify("prod"));
+      assertThat(t).isNotNull();
+      assertThat(String.valueOf(t.getMessage()) + (t instanceof GuardRefusal r ? r.why() : ""))
+          .contains("V2__price.sql", "unknown-statement", "add the space");
+      assertThat(f.tableExists("items")).isFalse(); // nothing of the history ran
+    }
+  }
 }

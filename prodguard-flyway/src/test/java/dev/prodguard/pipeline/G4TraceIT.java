@@ -141,6 +141,92 @@ class G4TraceIT {
     assertThat(f.query("SELECT count(*) FROM orders")).contains("300000");
   }
 
+  @Test
+  @DisplayName(
+      "G4: ALTER COLUMN ... TYPE reports what PostgreSQL did to the column's indexes: kept"
+          + " (varchar(10) -> varchar(20), -> text: same file, new oid) is no index build and no"
+          + " drop; written anew by a table rewrite (int -> bigint) is the rewrite's finding only;"
+          + " rebuilt without a rewrite (a new collation) is an index rebuild, not a CREATE INDEX")
+  void alterTypeIndexFacts() throws Exception {
+    f.db.execute(
+        "ALTER TABLE orders ADD COLUMN code varchar(10) DEFAULT 'c'",
+        "CREATE INDEX orders_code ON orders (code)",
+        "CREATE INDEX orders_customer_id ON orders (customer_id)",
+        "CREATE INDEX orders_note ON orders (note)",
+        "ANALYZE orders");
+    f.migration("V2__widen.sql", "ALTER TABLE orders ALTER COLUMN code TYPE varchar(20);\n");
+    f.migration("V3__text.sql", "ALTER TABLE orders ALTER COLUMN code TYPE text;\n");
+    f.migration("V4__bigint.sql", "ALTER TABLE orders ALTER COLUMN customer_id TYPE bigint;\n");
+    f.migration(
+        "V5__collation.sql", "ALTER TABLE orders ALTER COLUMN note TYPE text COLLATE \"C\";\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    for (String kept : List.of("V2", "V3")) {
+      StatementTrace t = statement(r, kept);
+      assertThat(t.lockOn("public.orders")).as(kept).isEqualTo("AccessExclusiveLock");
+      assertThat(t.rewritten()).as(kept).isEmpty();
+      assertThat(t.indexesBuilt()).as(kept + " keeps the index file").isEmpty();
+      assertThat(t.dropped()).as(kept + " drops nothing").isEmpty();
+      assertThat(finding(r, kept).rule()).as(kept).isEqualTo("trace-blocking-lock");
+    }
+    StatementTrace bigint = statement(r, "V4");
+    assertThat(bigint.rewritten()).containsExactly("public.orders");
+    assertThat(bigint.indexesBuilt()).isEmpty();
+    assertThat(bigint.dropped()).isEmpty();
+    assertThat(r.findings())
+        .filteredOn(x -> x.migration().equals("V4"))
+        .extracting(Finding::rule)
+        .containsExactly("trace-table-rewrite");
+    StatementTrace collation = statement(r, "V5");
+    assertThat(collation.rewritten()).isEmpty();
+    assertThat(collation.dropped()).isEmpty();
+    assertThat(collation.indexesBuilt())
+        .containsExactly(
+            new StatementTrace.IndexBuilt("public.orders_note", "public.orders", false, true));
+    Finding v5 = finding(r, "V5");
+    assertThat(v5.rule()).isEqualTo("trace-index-build-blocks-writes");
+    assertThat(v5.message())
+        .contains("takes ACCESS EXCLUSIVE", "rebuilds index public.orders_note")
+        .doesNotContain("and builds index");
+    assertThat(v5.recipe()).contains("REINDEX INDEX CONCURRENTLY");
+  }
+
+  @Test
+  @DisplayName(
+      "G4: the statements replayed are those sent to the scratch database, each once: a"
+          + " migration that fails at its third statement counts three, and what its first two did"
+          + " is reported (the count was 0 and their facts were lost)")
+  void replayedCount() throws Exception {
+    f.migration(
+        "V2__two.sql",
+        "ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE orders ADD COLUMN b int;\n");
+    f.migration(
+        "V3__outside.sql",
+        "ALTER TABLE orders ADD COLUMN c int;\n"
+            + "CREATE INDEX CONCURRENTLY orders_total ON orders (total);\n");
+    f.migration(
+        "V4__fails.sql",
+        "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+            + "ALTER TABLE orders ADD COLUMN d int;\n"
+            + "ALTER TABLE no_such_table ADD COLUMN x int;\n"
+            + "ALTER TABLE orders ADD COLUMN e int;\n");
+    f.migration("V5__after.sql", "ALTER TABLE orders ADD COLUMN f int;\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.replayed()).isEqualTo(2 + 2 + 3);
+    assertThat(r.statements())
+        .extracting(t -> t.migration().substring(0, 2) + ":" + t.line())
+        .containsExactly("V2:1", "V2:2", "V3:1", "V3:2", "V4:1", "V4:2");
+    assertThat(statement(r, "V4").rewritten()).containsExactly("public.orders");
+    assertThat(r.findings())
+        .extracting(Finding::rule)
+        .contains("trace-table-rewrite", "trace-statement-failed");
+    assertThat(r.toJson()).containsEntry("replayed", 7);
+  }
+
   private static StatementTrace statement(TraceReport r, String migration) {
     return r.statements().stream()
         .filter(s -> s.migration().startsWith(migration))

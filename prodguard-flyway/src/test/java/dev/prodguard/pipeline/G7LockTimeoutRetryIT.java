@@ -108,6 +108,56 @@ class G7LockTimeoutRetryIT {
 
   @Test
   @DisplayName(
+      "G7: PostgreSQL: pipeline.lock-timeout does not cancel CREATE INDEX CONCURRENTLY's normal"
+          + " wait for an older transaction, and the wait names both limits")
+  void concurrentIndexWaitsForOlderTransactions() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.pipeline().promote("prod");
+      pipelineSettings(f, "lock-timeout: 500ms");
+      f.migration(
+          "V2__items_name.sql", "CREATE INDEX CONCURRENTLY items_name_idx ON items (name);\n");
+      f.migration("V2__items_name.sql.conf", "executeInTransaction=false\n");
+      Shown shown = new Shown();
+      try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
+        h.awaitHeld();
+        Thread releaser =
+            new Thread(
+                () -> {
+                  try {
+                    Thread.sleep(3500);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  h.release.countDown();
+                });
+        releaser.start();
+        Results.Promote p = f.pipeline().progress(shown).promote("prod");
+        assertThat(p.deploy().orElseThrow().applied()).hasSize(1);
+      }
+      assertThat(
+              f.query(
+                  "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                      + " WHERE c.relname = 'items_name_idx'"))
+          .contains("t");
+      assertThat(shown.lines)
+          .anySatisfy(
+              l ->
+                  assertThat(l)
+                      .startsWith("waiting: ")
+                      .contains("500 ms (pipeline.lock-timeout) in a migration that runs in a")
+                      .contains("(pipeline.lock-wait-timeout) otherwise"));
+      // A transactional migration keeps the limit: lock_timeout is back on the session.
+      f.migration("V3__items_note.sql", "ALTER TABLE items ADD COLUMN note text;\n");
+      try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
+        h.awaitHeld();
+        assertThat(catchThrowable(() -> f.pipeline().promote("prod")))
+            .hasMessageContaining("lock timeout");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G7: PostgreSQL: a migration that hits lock_timeout while another session holds the table is"
           + " retried, each retry audited, and applied once the lock is gone")
   void retriedUntilTheLockIsGone() throws Exception {

@@ -7,6 +7,7 @@ import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
+import dev.prodguard.guard.drift.SchemaDiff;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -127,6 +128,88 @@ class G7SchemaDriftIT {
           .contains("+ table public.items trigger prodguard_evil: ")
           .contains("+ function public.prodguard_evil(): ");
       assertThat(f.tableExists("more_items")).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: PostgreSQL: hand changes that alter behaviour or data without touching a column,"
+          + " constraint, routine or trigger are drift (an attacker's nine passed as 'no drift')")
+  void hiddenBehaviourChangesAreDrift() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.migration(
+          "V1_1__shop.sql",
+          "CREATE TYPE address AS (street text, zip text);\n"
+              + "CREATE TABLE customers (id int PRIMARY KEY, addr address);\n"
+              + "CREATE TABLE orders (id int PRIMARY KEY, item_id int REFERENCES items (id),"
+              + " st text);\n"
+              + "CREATE TABLE orders_archive (id int PRIMARY KEY, item_id int, st text);\n"
+              + "CREATE VIEW tenant_orders AS SELECT id, item_id, st FROM orders"
+              + " WHERE st = 'a' WITH CHECK OPTION;\n"
+              + "CREATE SEQUENCE order_no;\n");
+      f.pipeline().promote("prod");
+      assertThat(f.pipeline().driftShow("prod").drifted()).isFalse();
+      byHand(
+          f,
+          "ALTER TYPE address DROP ATTRIBUTE zip CASCADE",
+          "ALTER TABLE orders DISABLE TRIGGER ALL",
+          "ALTER TABLE orders_archive INHERIT orders",
+          "ALTER VIEW tenant_orders RESET (check_option)",
+          "ALTER VIEW tenant_orders ALTER COLUMN st SET DEFAULT 'b'",
+          "CREATE FUNCTION pg_catalog.prodguard_test_eq(text, text) RETURNS boolean"
+              + " LANGUAGE sql AS 'SELECT true'",
+          "CREATE OPERATOR public.=== (LEFTARG = text, RIGHTARG = text,"
+              + " FUNCTION = pg_catalog.prodguard_test_eq)",
+          "ALTER SEQUENCE order_no MAXVALUE 2 CYCLE",
+          "CREATE FUNCTION public.price(integer) RETURNS integer LANGUAGE sql AS 'SELECT 0'",
+          "ALTER EXTENSION plpgsql ADD FUNCTION public.price(integer)",
+          "CREATE PUBLICATION orders_pub FOR TABLE orders",
+          "ALTER TABLE orders REPLICA IDENTITY NOTHING",
+          "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET session_replication_role ="
+              + " replica', current_database()); END $$",
+          "ALTER TABLE items SET (autovacuum_enabled = false)",
+          "CREATE FUNCTION public.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS"
+              + " $$ BEGIN END $$",
+          "CREATE EVENT TRIGGER hand_ddl ON ddl_command_start EXECUTE FUNCTION public.on_ddl()");
+      DriftReport show = f.pipeline().driftShow("prod");
+      assertThat(show.diff().changes())
+          .extracting(SchemaDiff.Change::object)
+          .contains(
+              "composite type public.address",
+              "table public.orders internal triggers",
+              "table public.orders_archive inherits",
+              "view public.tenant_orders options",
+              "view public.tenant_orders column st",
+              "function pg_catalog.prodguard_test_eq(text, text)",
+              "operator public.===(text, text)",
+              "sequence public.order_no",
+              "function public.price(integer)",
+              "publication orders_pub",
+              "table public.orders replica identity",
+              "settings database",
+              "table public.items options",
+              "event trigger hand_ddl");
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(r).isNotNull();
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(f.tableExists("more_items")).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("G7: MariaDB: a hand-made trigger named prodguard_* and a scheduled event are drift")
+  void mariaDbHiddenObjectsAreDrift() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      f.pipeline().promote("prod");
+      byHand(
+          f,
+          "CREATE TRIGGER prodguard_fix BEFORE INSERT ON items FOR EACH ROW SET NEW.name = ''",
+          "CREATE EVENT hand_cleanup ON SCHEDULE EVERY 1 DAY DO DELETE FROM items");
+      DriftReport show = f.pipeline().driftShow("prod");
+      assertThat(show.diff().changes())
+          .extracting(SchemaDiff.Change::object)
+          .containsExactlyInAnyOrder("table items trigger prodguard_fix", "event hand_cleanup");
     }
   }
 

@@ -17,19 +17,59 @@ import java.util.Objects;
 public record SchemaObject(String name, String definition) implements Comparable<SchemaObject> {
   /**
    * The name of the object that says which version of prodguard's catalog reading described a
-   * schema; absent in descriptions of version 1. Version 2 adds, on PostgreSQL, a table's rules
-   * ({@code ... rule R}), row-level security ({@code ... row security}), policies ({@code ...
-   * policy P}) and unlogged storage ({@code ... storage}).
+   * schema ({@link #CURRENT_CATALOG}); absent in descriptions of version 1. Version 2 adds, on
+   * PostgreSQL, a table's rules ({@code ... rule R}), row-level security ({@code ... row
+   * security}), policies ({@code ... policy P}) and unlogged storage ({@code ... storage}). Version
+   * 3 adds, each only where present so that a schema without them describes as before: composite
+   * types ({@code composite type T}), disabled internal triggers ({@code ... internal triggers}),
+   * inheritance ({@code ... inherits}), storage and view options ({@code ... options}), view column
+   * defaults ({@code view V column C}), replica identity ({@code ... replica identity}),
+   * publications, user operators, sequences with other than default options, database and role
+   * settings, user text search configurations, default privileges, event triggers, the owner of a
+   * {@code SECURITY DEFINER} routine ({@code ... owner}), on MySQL/MariaDB events.
    */
   public static final String CATALOG_VERSION = "prodguard schema catalog";
 
+  /** The catalog version prodguard reads today. */
+  public static final int CURRENT_CATALOG = 3;
+
   /** The object kinds catalog version 2 added: compared only against version-2 references. */
   public boolean addedInCatalog2() {
-    return name.equals(CATALOG_VERSION)
-        || name.contains(" rule ")
+    return catalogVersion() == 2;
+  }
+
+  /**
+   * The catalog version that first listed objects of this kind: 1 for tables, columns, indexes,
+   * constraints, routines, triggers, enums and domains.
+   */
+  public int catalogVersion() {
+    if (name.equals(CATALOG_VERSION)) {
+      return 2;
+    }
+    if (name.startsWith("composite type ")
+        || name.endsWith(" internal triggers")
+        || name.endsWith(" inherits")
+        || name.endsWith(" options")
+        || (name.startsWith("view ") && name.contains(" column "))
+        || name.endsWith(" replica identity")
+        || name.startsWith("publication ")
+        || name.startsWith("operator ")
+        || name.startsWith("sequence ")
+        || name.startsWith("settings ")
+        || name.startsWith("text search configuration ")
+        || name.startsWith("default privileges ")
+        || name.startsWith("event trigger ")
+        || name.startsWith("event ")
+        || name.endsWith(" owner")) {
+      return 3;
+    }
+    if (name.contains(" rule ")
         || name.endsWith(" row security")
         || name.contains(" policy ")
-        || name.endsWith(" storage");
+        || name.endsWith(" storage")) {
+      return 2;
+    }
+    return 1;
   }
 
   public SchemaObject {

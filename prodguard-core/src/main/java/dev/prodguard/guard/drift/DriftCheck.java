@@ -77,9 +77,9 @@ public final class DriftCheck {
         ? ""
         : "\n"
             + n
-            + " of them are rules, row security, policies or unlogged storage, which the prodguard"
-            + " that recorded this schema did not read: the deploys may have made them; review"
-            + " them once and accept them if they are yours";
+            + " of them are of kinds (rules, policies, options, sequences, settings, ...) that the"
+            + " prodguard that recorded this schema did not read: the deploys may have made them;"
+            + " review them once and accept them if they are yours";
   }
 
   /** Refuses (G7) when {@code o} drifted; {@code what} is the refused command. */

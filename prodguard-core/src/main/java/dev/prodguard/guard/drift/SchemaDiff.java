@@ -94,16 +94,26 @@ public record SchemaDiff(List<Change> changes) {
 
   /**
    * Changes of object kinds that {@code reference} could not list because an earlier prodguard
-   * recorded it ({@link SchemaObject#addedInCatalog2}); empty when it could.
+   * recorded it ({@link SchemaObject#catalogVersion}); empty when it could.
    */
   public static List<Change> unlistedBy(SchemaDescription reference, SchemaDiff diff) {
-    boolean listed =
-        reference.objects().stream().anyMatch(o -> o.name().equals(SchemaObject.CATALOG_VERSION));
-    return listed
-        ? List.of()
-        : diff.changes().stream()
-            .filter(c -> new SchemaObject(c.object(), "").addedInCatalog2())
-            .toList();
+    int version =
+        reference.objects().stream()
+            .filter(o -> o.name().equals(SchemaObject.CATALOG_VERSION))
+            .findFirst()
+            .map(o -> parseVersion(o.definition()))
+            .orElse(1);
+    return diff.changes().stream()
+        .filter(c -> new SchemaObject(c.object(), "").catalogVersion() > version)
+        .toList();
+  }
+
+  private static int parseVersion(String v) {
+    try {
+      return Integer.parseInt(v.strip());
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   public boolean isEmpty() {

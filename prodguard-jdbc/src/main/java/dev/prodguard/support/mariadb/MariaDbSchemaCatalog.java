@@ -20,6 +20,35 @@ import java.util.List;
 final class MariaDbSchemaCatalog {
   private MariaDbSchemaCatalog() {}
 
+  /**
+   * prodguard's own MySQL/MariaDB routines and triggers, by exact name: routines under these names
+   * are left out, triggers only under these names on Flyway's history table (those on prodguard's
+   * own tables go with the tables). Anything else named {@code prodguard_*} is the schema's like
+   * any object: a pattern on the prefix hid a hand-made {@code prodguard_fix} trigger from drift.
+   */
+  static final java.util.Set<String> OWN_NAMES =
+      java.util.Set.of(
+          "prodguard_assert_deploy",
+          "prodguard_guard_check",
+          "prodguard_guard_triggers",
+          "prodguard_mark_stale",
+          "prodguard_register_session",
+          "prodguard_audit_no_delete",
+          "prodguard_audit_no_update",
+          "prodguard_history_no_delete",
+          "prodguard_history_no_insert",
+          "prodguard_history_no_update");
+
+  /** The history table whose prodguard triggers are prodguard's (Flyway's default name). */
+  static final String HISTORY_TABLE = "flyway_schema_history";
+
+  private static String ownNameList() {
+    return OWN_NAMES.stream()
+        .sorted()
+        .map(n -> "'" + n + "'")
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   static List<SchemaObject> read(Connection c, Collection<String> ownTables) throws SQLException {
     List<String> own = List.copyOf(ownTables);
     String notOwn =
@@ -95,7 +124,9 @@ final class MariaDbSchemaCatalog {
             + " IF(t.IS_DETERMINISTIC = 'YES', 'deterministic', NULL),"
             + " CONCAT('sha256 ', SHA2(COALESCE(t.ROUTINE_DEFINITION, ''), 256)))"
             + " FROM information_schema.ROUTINES t WHERE t.ROUTINE_SCHEMA = DATABASE()"
-            + " AND t.ROUTINE_NAME NOT LIKE 'prodguard\\_%'");
+            + " AND t.ROUTINE_NAME NOT IN ("
+            + ownNameList()
+            + ")");
     query(
         c,
         out,
@@ -105,9 +136,22 @@ final class MariaDbSchemaCatalog {
             + " CONCAT('sha256 ', SHA2(t.ACTION_STATEMENT, 256)))"
             + " FROM (SELECT EVENT_OBJECT_TABLE AS TABLE_NAME, TRIGGER_NAME, ACTION_TIMING,"
             + " EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT FROM information_schema.TRIGGERS"
-            + " WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND TRIGGER_NAME NOT LIKE 'prodguard\\_%') t"
+            + " WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND NOT (TRIGGER_NAME IN ("
+            + ownNameList()
+            + ") AND EVENT_OBJECT_TABLE = '"
+            + HISTORY_TABLE
+            + "')) t"
             + " WHERE 1 = 1"
             + notOwn);
+    // catalog 3: scheduled events run statements of their own (CREATE EVENT ... DELETE FROM ...)
+    query(
+        c,
+        out,
+        List.of(),
+        "SELECT CONCAT('event ', t.EVENT_NAME), CONCAT_WS(' ', t.STATUS, t.EVENT_TYPE,"
+            + " t.EXECUTE_AT, t.INTERVAL_VALUE, t.INTERVAL_FIELD, t.STARTS, t.ENDS,"
+            + " t.ON_COMPLETION, CONCAT('sha256 ', SHA2(COALESCE(t.EVENT_DEFINITION, ''), 256)))"
+            + " FROM information_schema.EVENTS t WHERE t.EVENT_SCHEMA = DATABASE()");
     Collections.sort(out);
     return out;
   }

@@ -54,13 +54,32 @@ final class PgSchemaCatalog {
       " n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
           + " AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
 
-  /** Not a member of an extension (its objects belong to the extension's version). */
+  /**
+   * Not a member of an extension (its objects belong to the extension's version). An object made
+   * after the server was initialised ({@code oid >= 16384}, PostgreSQL's first normal object id) is
+   * never taken for a member of an extension installed by {@code initdb} ({@code plpgsql}): {@code
+   * ALTER EXTENSION plpgsql ADD FUNCTION ...} hid a hand-made overload from drift.
+   */
   private static String notExtension(String catalog, String oid) {
-    return " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '"
+    return " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+        + " JOIN pg_catalog.pg_extension x ON x.oid = e.refobjid"
+        + " WHERE e.classid = '"
         + catalog
         + "'::pg_catalog.regclass AND e.objid = "
         + oid
-        + " AND e.deptype = 'e')";
+        + " AND e.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass"
+        + " AND e.deptype = 'e' AND NOT (x.oid < 16384 AND "
+        + oid
+        + " >= 16384))";
+  }
+
+  /** A user schema, or an object a user made in a system schema (superusers can). */
+  private static String userObject(String oid) {
+    return " (("
+        + USER_NAMESPACE
+        + ") OR (n.nspname IN ('pg_catalog', 'information_schema') AND "
+        + oid
+        + " >= 16384))";
   }
 
   /** Relations in scope; {@code ?} is prodguard's schema, {@code ?} its table names. */
@@ -176,7 +195,9 @@ final class PgSchemaCatalog {
       // catalog 2: what changes a table's behaviour without changing its columns (rules, row-level
       // security and its policies, unlogged storage); each only where present, so that a schema
       // without them describes as before
-      out.add(new SchemaObject(SchemaObject.CATALOG_VERSION, "2"));
+      out.add(
+          new SchemaObject(
+              SchemaObject.CATALOG_VERSION, String.valueOf(SchemaObject.CURRENT_CATALOG)));
       query(
           c,
           out,
@@ -241,11 +262,12 @@ final class PgSchemaCatalog {
               + " ELSE p.prosrc || ' ' || pg_get_function_result(p.oid) END)"
               + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n"
               + " ON n.oid = p.pronamespace WHERE"
-              + USER_NAMESPACE
+              + userObject("p.oid")
               + notExtension("pg_catalog.pg_proc", "p.oid")
               + " AND NOT (p.proname = ANY (?) AND n.nspname = ?)",
           c.createArrayOf("text", OWN_NAMES.toArray()),
           schema);
+      catalog3(c, out, rel, table, schema, own);
       query(
           c,
           out,
@@ -272,6 +294,189 @@ final class PgSchemaCatalog {
     } finally {
       c.setAutoCommit(true);
     }
+  }
+
+  /**
+   * Catalog version 3 ({@link SchemaObject#CURRENT_CATALOG}): what changes behaviour or data
+   * without changing columns, constraints, routines or triggers, each listed only where present (a
+   * schema without them describes as under version 2).
+   */
+  private static void catalog3(
+      Connection c, List<SchemaObject> out, String rel, String table, String schema, Array own)
+      throws SQLException {
+    String relation =
+        "CASE r.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '"
+            + " WHEN 'f' THEN 'foreign table ' ELSE 'table ' END"
+            + " || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
+    // composite types: ALTER TYPE ... DROP ATTRIBUTE deletes a field from every stored value
+    query(
+        c,
+        out,
+        "SELECT 'composite type ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname),"
+            + " (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid,"
+            + " a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a"
+            + " WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)"
+            + " FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n"
+            + " ON n.oid = t.typnamespace JOIN pg_catalog.pg_class k ON k.oid = t.typrelid"
+            + " WHERE t.typtype = 'c' AND k.relkind = 'c' AND"
+            + userObject("t.oid")
+            + notExtension("pg_catalog.pg_type", "t.oid"));
+    // DISABLE TRIGGER ALL switches off the foreign keys' own (internal) triggers
+    query(
+        c,
+        out,
+        rel
+            + "SELECT "
+            + table
+            + " || ' internal triggers', 'disabled: ' || string_agg(DISTINCT"
+            + " COALESCE(k.conname, g.tgname), ', ')"
+            + " FROM r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid"
+            + " LEFT JOIN pg_catalog.pg_constraint k ON k.oid = g.tgconstraint"
+            + " WHERE g.tgisinternal AND g.tgenabled <> 'O' GROUP BY r.nspname, r.relname",
+        schema,
+        own);
+    // inheritance outside partitioning: a parent's queries read the children's rows
+    query(
+        c,
+        out,
+        rel
+            + "SELECT "
+            + table
+            + " || ' inherits', string_agg(i.inhparent::regclass::text, ', ' ORDER BY i.inhseqno)"
+            + " FROM r JOIN pg_catalog.pg_inherits i ON i.inhrelid = r.oid"
+            + " JOIN pg_catalog.pg_class k ON k.oid = r.oid WHERE NOT k.relispartition"
+            + " GROUP BY r.nspname, r.relname",
+        schema,
+        own);
+    // storage and view options: autovacuum_enabled, fillfactor, check_option, security_barrier
+    query(
+        c,
+        out,
+        rel
+            + "SELECT "
+            + relation
+            + " || ' options', array_to_string(k.reloptions, ', ')"
+            + " FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid WHERE k.reloptions IS NOT NULL",
+        schema,
+        own);
+    // defaults on view columns (ALTER VIEW ... ALTER COLUMN ... SET DEFAULT)
+    query(
+        c,
+        out,
+        rel
+            + "SELECT 'view ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)"
+            + " || ' column ' || quote_ident(a.attname), 'default ' || pg_get_expr(d.adbin,"
+            + " d.adrelid) FROM r JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid"
+            + " JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+            + " WHERE r.relkind = 'v' AND a.attnum > 0",
+        schema,
+        own);
+    // REPLICA IDENTITY NOTHING on a published table makes every UPDATE and DELETE fail
+    query(
+        c,
+        out,
+        rel
+            + "SELECT "
+            + table
+            + " || ' replica identity', CASE k.relreplident WHEN 'n' THEN 'nothing'"
+            + " WHEN 'f' THEN 'full' ELSE 'index ' || COALESCE((SELECT quote_ident(ic.relname)"
+            + " FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid"
+            + " WHERE x.indrelid = k.oid AND x.indisreplident), '?') END"
+            + " FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid"
+            + " WHERE r.relkind IN ('r', 'p') AND k.relreplident <> 'd'",
+        schema,
+        own);
+    query(
+        c,
+        out,
+        "SELECT 'publication ' || quote_ident(p.pubname), concat_ws(' ', CASE WHEN"
+            + " p.puballtables THEN 'all tables' END, 'insert ' || p.pubinsert, 'update '"
+            + " || p.pubupdate, 'delete ' || p.pubdelete, 'truncate ' || p.pubtruncate,"
+            + " (SELECT 'tables ' || string_agg(pr.prrelid::regclass::text, ', '"
+            + " ORDER BY pr.prrelid::regclass::text) FROM pg_catalog.pg_publication_rel pr"
+            + " WHERE pr.prpubid = p.oid)) FROM pg_catalog.pg_publication p");
+    // a user operator can change what '=' means for a type
+    query(
+        c,
+        out,
+        "SELECT 'operator ' || quote_ident(n.nspname) || '.' || o.oprname || '('"
+            + " || CASE WHEN o.oprleft = 0 THEN 'none' ELSE format_type(o.oprleft, NULL) END"
+            + " || ', ' || CASE WHEN o.oprright = 0 THEN 'none' ELSE format_type(o.oprright, NULL)"
+            + " END || ')', o.oprcode::regprocedure::text || ' returns '"
+            + " || format_type(o.oprresult, NULL)"
+            + " FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n"
+            + " ON n.oid = o.oprnamespace WHERE"
+            + userObject("o.oid")
+            + notExtension("pg_catalog.pg_operator", "o.oid"));
+    // sequences whose options are not the defaults (MAXVALUE 2 CYCLE makes inserts collide)
+    query(
+        c,
+        out,
+        "SELECT 'sequence ' || quote_ident(n.nspname) || '.' || quote_ident(k.relname),"
+            + " concat_ws(' ', 'as ' || format_type(s.seqtypid, NULL), 'increment '"
+            + " || s.seqincrement, 'min ' || s.seqmin, 'max ' || s.seqmax, 'start ' || s.seqstart,"
+            + " 'cache ' || s.seqcache, CASE WHEN s.seqcycle THEN 'cycle' END)"
+            + " FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class k ON k.oid = s.seqrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace WHERE"
+            + userObject("k.oid")
+            + notExtension("pg_catalog.pg_class", "k.oid")
+            + " AND NOT (s.seqincrement = 1 AND s.seqmin = 1 AND s.seqstart = 1"
+            + " AND s.seqcache = 1 AND NOT s.seqcycle AND s.seqmax = CASE s.seqtypid"
+            + " WHEN 'pg_catalog.int2'::pg_catalog.regtype THEN 32767"
+            + " WHEN 'pg_catalog.int4'::pg_catalog.regtype THEN 2147483647"
+            + " ELSE 9223372036854775807 END)");
+    // ALTER DATABASE ... SET (also IN DATABASE for one role): session_replication_role = replica
+    // turns triggers and foreign keys off for every new session. A role's settings for every
+    // database (ALTER ROLE ... SET) are the server's, not this database's: left out.
+    query(
+        c,
+        out,
+        "SELECT 'settings database' || CASE WHEN s.setrole = 0 THEN '' ELSE ', role '"
+            + " || quote_ident(pg_catalog.pg_get_userbyid(s.setrole)) END,"
+            + " array_to_string(s.setconfig, ', ') FROM pg_catalog.pg_db_role_setting s"
+            + " WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d"
+            + " WHERE d.datname = current_database())");
+    query(
+        c,
+        out,
+        "SELECT 'text search configuration ' || quote_ident(n.nspname) || '.'"
+            + " || quote_ident(f.cfgname), 'md5 ' || md5(COALESCE((SELECT string_agg("
+            + " m.maptokentype || ':' || m.mapseqno || ':' || m.mapdict::regdictionary::text, ','"
+            + " ORDER BY m.maptokentype, m.mapseqno) FROM pg_catalog.pg_ts_config_map m"
+            + " WHERE m.mapcfg = f.oid), ''))"
+            + " FROM pg_catalog.pg_ts_config f JOIN pg_catalog.pg_namespace n"
+            + " ON n.oid = f.cfgnamespace WHERE"
+            + userObject("f.oid")
+            + notExtension("pg_catalog.pg_ts_config", "f.oid"));
+    // event triggers other than prodguard's own DDL guard
+    query(
+        c,
+        out,
+        "SELECT 'event trigger ' || quote_ident(e.evtname), e.evtevent || ' '"
+            + " || e.evtfoid::regprocedure::text || ' enabled ' || e.evtenabled::text"
+            + " || COALESCE(' tags ' || array_to_string(e.evttags, ', '), '')"
+            + " FROM pg_catalog.pg_event_trigger e WHERE NOT (e.evtname = ANY (?) AND EXISTS"
+            + " (SELECT 1 FROM pg_catalog.pg_proc ep JOIN pg_catalog.pg_namespace en"
+            + " ON en.oid = ep.pronamespace WHERE ep.oid = e.evtfoid AND ep.proname = ANY (?)"
+            + " AND en.nspname = ?))",
+        c.createArrayOf("text", OWN_NAMES.toArray()),
+        c.createArrayOf("text", OWN_NAMES.toArray()),
+        schema);
+    // a SECURITY DEFINER routine runs with its owner's rights: a new owner changes what it may do
+    query(
+        c,
+        out,
+        "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END"
+            + " || quote_ident(n.nspname) || '.' || quote_ident(p.proname)"
+            + " || '(' || pg_get_function_identity_arguments(p.oid) || ') owner',"
+            + " quote_ident(pg_catalog.pg_get_userbyid(p.proowner))"
+            + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n"
+            + " ON n.oid = p.pronamespace WHERE p.prosecdef AND"
+            + userObject("p.oid")
+            + notExtension("pg_catalog.pg_proc", "p.oid")
+            + " AND NOT (p.proname = ANY (?) AND n.nspname = ?)",
+        c.createArrayOf("text", OWN_NAMES.toArray()),
+        schema);
   }
 
   private static void query(Connection c, List<SchemaObject> out, String sql, Object... params)
