@@ -160,9 +160,7 @@ final class FleetCli {
             r.lastRun().orElse("-"),
             r.lockHolder().orElse("-"));
         r.problem().ifPresent(p -> out.println("    " + p.replace("\n", "\n    ")));
-        r.drift()
-            .filter(d -> d.state().equals("drifted"))
-            .ifPresent(d -> out.println("    drift: " + d.detail()));
+        r.drift().filter(d -> d.refuses()).ifPresent(d -> out.println("    drift: " + d.detail()));
       }
       long ok = rows.stream().filter(r -> r.state().equals("ok")).count();
       out.println(rows.size() + " target(s): " + ok + " ok, " + (rows.size() - ok) + " not");

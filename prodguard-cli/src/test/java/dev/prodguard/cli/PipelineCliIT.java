@@ -88,6 +88,14 @@ class PipelineCliIT {
       Cli.Result status = Cli.run(dir, env, "status", "prod");
       assertThat(status.exit()).as(status.all()).isZero();
       assertThat(status.out()).contains("pending:     none", "deploy lock: free", "deployed");
+
+      // nothing pending: no run is recorded, but the verification is audited (it said "nothing")
+      Cli.Result again = Cli.run(dir, env, "verify", "prod");
+      assertThat(again.exit()).as(again.all()).isZero();
+      assertThat(again.out())
+          .contains("up to date", "no run recorded (audited as up_to_date)")
+          .doesNotContain("nothing recorded");
+      assertThat(Cli.run(dir, env, "audit", "prod").out()).contains("up_to_date");
     }
   }
 
@@ -115,6 +123,14 @@ class PipelineCliIT {
       assertThat(broken.exit()).as(broken.all()).isEqualTo(3);
       assertThat(broken.err())
           .contains("deploy failed", "uplicate", "restore the backup", "backups/prod-run-");
+      // one next step after a failed deploy and after repair alike
+      String next = "prodguard verify prod, then backup and deploy (prodguard promote prod does";
+      assertThat(broken.err()).contains(next);
+      if (kind == DatabaseKind.MARIADB) {
+        Cli.Result repair = Cli.run(dir, env, "repair", "prod", "--reason", "INC-3: retry V2");
+        assertThat(repair.exit()).as(repair.all()).isZero();
+        assertThat(repair.out()).contains(next).doesNotContain("run prodguard promote prod");
+      }
 
       Cli.Result status = Cli.run(dir, env, "status", "prod", "--format", "json");
       // MariaDB's DDL is not transactional, so Flyway records the failed migration there and the

@@ -118,7 +118,8 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         refusals.add(line);
       }
     }
-    return new Analysis(refusals, sha, failures);
+    List<Finding> covered = report.findings().stream().filter(Finding::covered).toList();
+    return new Analysis(refusals, sha, failures, covered, Optional.empty());
   }
 
   /**
