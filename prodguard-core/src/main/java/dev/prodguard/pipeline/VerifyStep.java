@@ -3,6 +3,7 @@ package dev.prodguard.pipeline;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Progress;
+import dev.prodguard.db.Redactor;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
@@ -136,7 +137,8 @@ final class VerifyStep {
       one.put("rule", f.rule());
       one.put("file", f.file() + ":" + f.line());
       one.put("migration", f.migration());
-      one.put("reason", f.coveredBy().justification());
+      // nested values escape the audit log's top-level redaction: redacted here
+      one.put("reason", Redactor.redact(f.coveredBy().justification()));
       covered.add(one);
     }
     m.put("covered", covered);
