@@ -144,5 +144,8 @@ public final class DriftCommand implements Runnable {
     for (SchemaDiff.Change c : r.diff().changes()) {
       out.println("  " + c.line());
     }
+    if (!r.note().isEmpty()) {
+      out.println(r.note());
+    }
   }
 }

@@ -210,9 +210,7 @@ final class FleetCli {
         FleetStatus.Row r = rows.get(i);
         out.printf(fmt, (Object[]) cells.get(i + 1));
         r.problem().ifPresent(p -> out.println("    " + p.replace("\n", "\n    ")));
-        r.drift()
-            .filter(d -> d.state().equals("drifted"))
-            .ifPresent(d -> out.println("    drift: " + d.detail()));
+        r.drift().filter(d -> d.refuses()).ifPresent(d -> out.println("    drift: " + d.detail()));
       }
       out.println(summary(rows));
     }

@@ -1,6 +1,7 @@
 package dev.prodguard.cli;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.pipeline.Results;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,8 +70,9 @@ public final class RepairCommand implements Callable<Integer> {
               + environment
               + "': removed the failed history entry of "
               + String.join(", ", removed)
-              + " (audited with the reason); fix the migration and run prodguard promote "
-              + config.address(environment));
+              + " (audited with the reason); fix the migration, then: "
+              + Results.startOver(
+                  config.environment(environment).isProtected(), config.address(environment)));
     }
     return Main.OK;
   }

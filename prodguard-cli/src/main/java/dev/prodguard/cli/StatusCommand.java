@@ -62,6 +62,8 @@ public final class StatusCommand implements Callable<Integer> {
       s.validationProblems().forEach(p -> out.println("    - " + p.replace("\n", "\n      ")));
     }
     printGuards(out, s.guards());
+    // the same reading as status --fleet's DRIFT column and verify's G7 drift check
+    out.println("  drift (G7):  " + s.drift().shown() + " (" + s.drift().detail() + ")");
     out.println("  pending:     " + (s.pending().isEmpty() ? "none" : s.pending().size()));
     for (PendingMigration p : s.pending()) {
       out.println("    " + p.file().relativePath());
@@ -87,7 +89,7 @@ public final class StatusCommand implements Callable<Integer> {
       out.println(
           "  marked failed: run "
               + r.id()
-              + " (its deploy process died; see 'last deploys' for the backup to restore)");
+              + " (its deploy process died; 'last deploys' says what can remain and what next)");
     }
     PipelineSupport.printInvalidIndexes(out, s.invalidIndexes());
     out.println("  open runs:   " + (s.openRuns().isEmpty() ? "none" : ""));

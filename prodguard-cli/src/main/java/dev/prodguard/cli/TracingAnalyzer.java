@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * verify's analysis plus trace (docs/trace.md): on PostgreSQL, when {@code trace.verify} says so
@@ -79,7 +80,15 @@ final class TracingAnalyzer implements MigrationAnalyzer {
       throw new IllegalStateException(e);
     }
     List<String> refusals = new ArrayList<>(a.refusals());
+    List<Finding> covered = new ArrayList<>(a.covered());
+    java.util.Map<String, Integer> allowed = new java.util.TreeMap<>();
     for (Finding f : r.findings()) {
+      if (f.covered()) {
+        covered.add(f);
+      }
+      if (!f.blocking()) {
+        allowed.merge(f.rule(), 1, Integer::sum);
+      }
       err.println(
           "prodguard: trace "
               + f.severity().id()
@@ -98,7 +107,12 @@ final class TracingAnalyzer implements MigrationAnalyzer {
                 + (f.recipe() == null ? "" : "; fix: " + f.recipe()));
       }
     }
-    return new Analysis(refusals, a.contractSha256());
+    return new Analysis(
+        refusals,
+        a.contractSha256(),
+        a.deployFailures(),
+        covered,
+        Optional.of(new Traced(r.statements().size(), allowed)));
   }
 
   /**

@@ -46,7 +46,10 @@ public final class VerifyCommand implements Callable<Integer> {
       return Main.OK;
     }
     if (v.upToDate()) {
-      out.println("'" + environment + "' is up to date: no pending migrations, nothing recorded");
+      out.println(
+          "'"
+              + environment
+              + "' is up to date: no pending migrations, no run recorded (audited as up_to_date)");
       PipelineSupport.printInvalidIndexes(out, v.invalidIndexes());
       return Main.OK;
     }

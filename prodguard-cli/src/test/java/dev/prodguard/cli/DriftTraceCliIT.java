@@ -39,6 +39,12 @@ class DriftTraceCliIT {
       Cli.Result show = Cli.run(dir, env, "drift", "show", "prod");
       assertThat(show.exit()).as(show.all()).isEqualTo(1);
       assertThat(show.out()).contains("+ table public.items column note: text");
+      // status ENV shows what verify is about to refuse, as status --fleet does
+      Cli.Result status = Cli.run(dir, env, "status", "prod");
+      assertThat(status.out())
+          .as(status.all())
+          .contains("drift (G7):  1 change(s) (changed outside the pipeline since the deploy of")
+          .contains("prodguard drift show prod");
       Cli.Result verify = Cli.run(dir, env, "verify", "prod");
       assertThat(verify.exit()).as(verify.all()).isEqualTo(1);
       assertThat(verify.err())
@@ -48,6 +54,13 @@ class DriftTraceCliIT {
       laptop.remove("CI");
       Cli.Result local = Cli.run(dir, laptop, "drift", "accept", "prod", "--reason", "INC-1");
       assertThat(local.exit()).as(local.all()).isEqualTo(1);
+      // drift show only reads, with the deploy's credential: CI only, and the refusal says so
+      Cli.Result localShow = Cli.run(dir, laptop, "drift", "show", "prod");
+      assertThat(localShow.exit()).as(localShow.all()).isEqualTo(1);
+      assertThat(localShow.err())
+          .contains("G1", "'drift show' changes nothing", "credential deploys use")
+          .contains("prodguard status prod")
+          .doesNotContain("changes to a protected environment");
       // a blank reason is a usage error (exit 2) for both reviewed steps, as the exit codes say
       for (String[] blank :
           new String[][] {
@@ -170,6 +183,18 @@ class DriftTraceCliIT {
       Cli.Result reviewed = Cli.run(dir, env, "verify", "prod");
       assertThat(reviewed.exit()).as(reviewed.all()).isZero();
       assertThat(reviewed.err()).contains("[trace-table-rewrite]", "covered: INC-9");
+      // G10: the verification's audit row records what let it pass
+      Cli.Result audit = Cli.run(dir, env, "audit", "prod");
+      assertThat(audit.exit()).as(audit.all()).isZero();
+      assertThat(audit.out().lines().filter(l -> l.contains(" verified ")).reduce((a, b) -> b))
+          .as(audit.out())
+          .hasValueSatisfying(
+              row ->
+                  assertThat(row)
+                      .contains("trace-table-rewrite", "INC-9: maintenance window")
+                      .contains("V2__token.sql", "covered_total", "contract_sha256")
+                      .contains("allowed_findings", "statements"));
+      assertThat(Cli.run(dir, env, "audit", "verify", "prod").exit()).isZero();
     }
   }
 

@@ -88,6 +88,14 @@ class PipelineCliIT {
       Cli.Result status = Cli.run(dir, env, "status", "prod");
       assertThat(status.exit()).as(status.all()).isZero();
       assertThat(status.out()).contains("pending:     none", "deploy lock: free", "deployed");
+
+      // nothing pending: no run is recorded, but the verification is audited (it said "nothing")
+      Cli.Result again = Cli.run(dir, env, "verify", "prod");
+      assertThat(again.exit()).as(again.all()).isZero();
+      assertThat(again.out())
+          .contains("up to date", "no run recorded (audited as up_to_date)")
+          .doesNotContain("nothing recorded");
+      assertThat(Cli.run(dir, env, "audit", "prod").out()).contains("up_to_date");
     }
   }
 
@@ -115,12 +123,20 @@ class PipelineCliIT {
       assertThat(broken.exit()).as(broken.all()).isEqualTo(3);
       assertThat(broken.err())
           .contains("deploy failed", "uplicate", "restore the backup", "backups/prod-run-");
+      // one next step after a failed deploy and after repair alike
+      String next = "prodguard verify prod, then backup and deploy (prodguard promote prod does";
+      assertThat(broken.err()).contains(next);
 
       Cli.Result status = Cli.run(dir, env, "status", "prod", "--format", "json");
       // MariaDB's DDL is not transactional, so Flyway records the failed migration there and the
       // history no longer validates: status says so with exit 1. PostgreSQL rolled it back.
       assertThat(status.exit()).as(status.all()).isEqualTo(kind == DatabaseKind.MARIADB ? 1 : 0);
       assertThat(status.out()).contains("\"status\" : \"failed\"");
+      if (kind == DatabaseKind.MARIADB) {
+        Cli.Result repair = Cli.run(dir, env, "repair", "prod", "--reason", "INC-3: retry V2");
+        assertThat(repair.exit()).as(repair.all()).isZero();
+        assertThat(repair.out()).contains(next).doesNotContain("run prodguard promote prod");
+      }
     }
   }
 

@@ -15,10 +15,13 @@ public final class EnvModeVerifier implements CiVerifier {
           action,
           "this process is not CI ("
               + (ci == null ? "CI is not set" : "CI=" + ci + ", not exactly 'true'")
-              + "); changes to a protected environment run only from CI. Note: ci.mode 'env'"
+              + "); on a protected environment '"
+              + action
+              + "' runs only from CI (docs/ci-identity.md lists why each such command does)."
+              + " Note: ci.mode 'env'"
               + " trusts the CI=true claim, which any shell can make: configure ci.mode 'oidc'"
               + " to require a signed CI identity token",
-          "push your change and let the CI pipeline run it");
+          "run it as a step of the CI pipeline (push your change and let the pipeline run it)");
     }
     return new CiIdentity(
         "env",

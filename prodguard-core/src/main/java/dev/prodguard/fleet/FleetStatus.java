@@ -153,7 +153,7 @@ public final class FleetStatus {
                   ? "deploying"
                   : s.lockHolderSession().isPresent()
                       ? "locked"
-                      : s.drift().state().equals("drifted")
+                      : s.drift().refuses()
                           ? "drifted"
                           : s.pending().isEmpty()
                               ? "ok"

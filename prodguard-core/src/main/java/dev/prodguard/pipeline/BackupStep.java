@@ -83,7 +83,7 @@ final class BackupStep {
     PipelineSchema.ensure(c, d);
     guards.requireRecordedProtection(c, target, what);
     RunStore store = new RunStore(c, d);
-    guards.reapStale(c, d, store);
+    guards.reapStale(target, c, d, store);
     PipelineGuards.Held held = guards.lock(c, d, store, env, what);
     try {
       Run run = guards.select(store, env, runId, what, "backup");

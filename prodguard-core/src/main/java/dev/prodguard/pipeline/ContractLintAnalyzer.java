@@ -143,7 +143,8 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         }
       }
     }
-    return new Analysis(refusals, sha, failures);
+    List<Finding> covered = report.findings().stream().filter(Finding::covered).toList();
+    return new Analysis(refusals, sha, failures, covered, Optional.empty());
   }
 
   /**

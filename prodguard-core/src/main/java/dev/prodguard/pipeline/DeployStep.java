@@ -116,7 +116,7 @@ final class DeployStep {
         store.markFailed(
             stale.id(),
             stale.deploySession(),
-            guards.staleMessage(stale),
+            guards.staleMessage(stale, target),
             Optional.empty(),
             reapedAt);
       }
@@ -217,6 +217,7 @@ final class DeployStep {
                 target, ds, set, config.pipeline().lockWaitTimeout(), progress, s.reading(target));
       } catch (SQLException e) {
         throw fail(
+            target,
             store,
             run,
             "prodguard could not open the connection that watches what the deploy waits for"
@@ -257,11 +258,12 @@ final class DeployStep {
         if (cancel.isPresent()) {
           throw waitedTooLong(store, run, cancel.get(), watchdog, state, guardNote, receipt, e);
         }
-        throw fail(store, run, e.getMessage() + guardNote, state, receipt, e);
+        throw fail(target, store, run, e.getMessage() + guardNote, state, receipt, e);
       } catch (RuntimeException e) {
         engineSessions.closeIdle();
         watchdog.close();
         throw fail(
+            target,
             store,
             run,
             StepContext.describe(e),
@@ -275,6 +277,7 @@ final class DeployStep {
         guardHistory(target, engineSessions);
       } catch (SQLException | RuntimeException e) {
         throw fail(
+            target,
             store,
             run,
             "the migrations were applied, but " + unguardedHistory(target, e),
@@ -366,6 +369,7 @@ final class DeployStep {
   }
 
   private DeployFailure fail(
+      Target target,
       RunStore store,
       Run run,
       String cause,
@@ -384,13 +388,14 @@ final class DeployStep {
             + state.account();
     String next =
         state.nothingLeft() && lost.isEmpty()
-            ? "Nothing of the failed migration remains; fix it and start over with prodguard"
-                + " verify "
-                + config.address(run.environment())
+            ? "Nothing of the failed migration remains; fix it, then: "
+                + Results.startOver(
+                    target.environment().isProtected(), config.address(run.environment()))
             : "If the database is left inconsistent, "
                 + run.backupNote()
-                + ".\nThen fix the cause and start over with prodguard verify "
-                + config.address(run.environment());
+                + ".\nThen fix the cause, then: "
+                + Results.startOver(
+                    target.environment().isProtected(), config.address(run.environment()));
     String message = head + "\nThe run is now 'failed'. " + next;
     try {
       store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());

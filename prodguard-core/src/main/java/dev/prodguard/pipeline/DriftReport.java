@@ -13,6 +13,10 @@ import java.util.Optional;
  *
  * @param reference the newest recorded schema before this command; empty when none was recorded
  * @param accepted the current schema was recorded as accepted by this command
+ * @param diff what differs and prodguard cannot attribute to a deploy (after a deploy that died,
+ *     its leftover invalid indexes are not in it)
+ * @param note after a deploy that died before recording the schema it left: what that means for
+ *     this report; empty otherwise
  */
 public record DriftReport(
     String environment,
@@ -21,7 +25,8 @@ public record DriftReport(
     String currentSha256,
     int currentObjects,
     SchemaDiff diff,
-    boolean accepted) {
+    boolean accepted,
+    String note) {
 
   public boolean drifted() {
     return !diff.isEmpty();
@@ -67,6 +72,7 @@ public record DriftReport(
                 })
             .toList();
     j.put("changes", changes);
+    j.put("note", note.isEmpty() ? null : note);
     return j;
   }
 }

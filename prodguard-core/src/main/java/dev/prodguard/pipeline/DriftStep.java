@@ -1,5 +1,6 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.ci.CiRefusal;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.environment.Target;
@@ -11,6 +12,7 @@ import dev.prodguard.guard.drift.SchemaDigests;
 import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,31 +34,182 @@ final class DriftStep {
   }
 
   /**
-   * Refuses (G7) when the schema drifted; with no recorded schema yet (first deploy after an
-   * upgrade) passes and says so: the deploy records one.
+   * The one reading of drift (docs/drift.md) that verify, deploy, status (single and fleet) and
+   * {@code drift show} share.
+   *
+   * @param outcome the schema now against the newest recorded one
+   * @param died a failed run whose deploy started after that record (it died before recording the
+   *     schema it left); empty when none
+   * @param unexplained the changes prodguard cannot attribute to a deploy: all of {@code
+   *     outcome.diff()} but, after a dead deploy, the invalid indexes it left that the next deploy
+   *     drops
+   * @param leftovers the changes attributed to the dead deploy, one line each
    */
-  void requireNoDrift(Connection c, Target target, String what) throws SQLException {
+  record Reading(
+      DriftCheck.Outcome outcome,
+      Optional<Run> died,
+      SchemaDiff unexplained,
+      List<String> leftovers) {
+    /**
+     * {@code no_reference}, {@code none}, {@code drifted}, or {@code unsettled} (a deploy died and
+     * the schema differs in what prodguard cannot attribute to it).
+     */
+    String state() {
+      if (outcome.reference().isEmpty()) {
+        return "no_reference";
+      }
+      if (unexplained.isEmpty()) {
+        return "none";
+      }
+      return died.isPresent() ? "unsettled" : "drifted";
+    }
+
+    /** Why a dead deploy is no reason to refuse, for a line of progress or a report; or empty. */
+    String settledNote() {
+      if (died.isEmpty() || !unexplained.isEmpty()) {
+        return "";
+      }
+      return "the deploy of run "
+          + died.get().id()
+          + " died before it recorded the schema it left; "
+          + (leftovers.isEmpty()
+              ? "it left no change: the schema is as recorded"
+              : "all it left are invalid indexes the next deploy drops ("
+                  + String.join("; ", leftovers)
+                  + ")");
+    }
+  }
+
+  /** Reads drift as every command judges it; catalog and prodguard reads only. */
+  Reading read(Connection c, Target target) throws SQLException {
     DriftCheck.Outcome o =
         DriftCheck.check(c, target.dialect(), target.name(), s.config.address(target.name()));
     if (o.reference().isEmpty()) {
-      s.progress.step(
-          "no schema recorded for '"
-              + target.name()
-              + "' yet: drift is checked from the next deploy on (docs/drift.md)");
-      return;
+      return new Reading(o, Optional.empty(), o.diff(), List.of());
     }
     Optional<Run> died = diedSince(c, target, o.reference().get());
-    if (died.isPresent()) {
-      // a deploy killed mid-way records nothing; what it left is the pipeline's own (the next
-      // deploy clears its leftovers and records the schema), so it cannot count as drift
-      s.progress.step(
-          "the deploy of run "
-              + died.get().id()
-              + " died before it recorded the schema it left: drift is checked again from the"
-              + " next deploy on (docs/drift.md)");
-      return;
+    if (died.isEmpty() || o.diff().isEmpty()) {
+      return new Reading(o, died, o.diff(), List.of());
     }
-    DriftCheck.require(o, what, target.name(), s.config.address(target.name()));
+    // What a dead deploy left cannot be told from a hand change, with one exact exception: an
+    // invalid index (a killed CREATE INDEX CONCURRENTLY) created since a failed run's recorded
+    // baseline, not being built: the next deploy drops it before it migrates (Leftovers), so it
+    // never reaches the next reference whoever made it. Anything else is refused (fail closed).
+    List<IndexObject> leftoverObjects = new ArrayList<>();
+    for (LeftoverIndex i :
+        new Leftovers(target, s.engine, s.config.pipeline().lockWaitTimeout())
+            .invalidIndexes(c, new RunStore(c, target.dialect()), target.name())) {
+      if (i.leftBy().isPresent() && !i.index().building()) {
+        leftoverObjects.add(
+            new IndexObject(
+                "table " + quoteIdent(i.index().schema()) + ".",
+                " index " + quoteIdent(i.index().name())));
+      }
+    }
+    List<SchemaDiff.Change> rest = new ArrayList<>();
+    List<String> own = new ArrayList<>();
+    for (SchemaDiff.Change ch : o.diff().changes()) {
+      if (ch.kind() == SchemaDiff.Kind.ADDED && isIndexOf(ch.object(), leftoverObjects)) {
+        own.add(ch.line());
+      } else {
+        rest.add(ch);
+      }
+    }
+    return new Reading(o, died, new SchemaDiff(rest), own);
+  }
+
+  /**
+   * A PostgreSQL index's object name in the schema description, {@code table S.T index N}, by its
+   * schema and name alone (unique within a schema; the table's name is read as regclass text).
+   */
+  private record IndexObject(String prefix, String suffix) {
+    boolean names(String object) {
+      return object.startsWith(prefix)
+          && object.endsWith(suffix)
+          && object.length() > prefix.length() + suffix.length();
+    }
+  }
+
+  private static boolean isIndexOf(String object, List<IndexObject> indexes) {
+    return indexes.stream().anyMatch(i -> i.names(object));
+  }
+
+  /**
+   * PostgreSQL's {@code quote_ident} for the names it leaves bare (lower-case letters, digits,
+   * underscores); any other name is quoted. A keyword it would quote is then not matched and stays
+   * unexplained: fail closed.
+   */
+  private static String quoteIdent(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  /**
+   * Refuses (G7) when the schema drifted, or when a deploy died and the schema differs from the
+   * last recorded one in what prodguard cannot attribute to it; with no recorded schema yet (first
+   * deploy after an upgrade) passes and says so: the deploy records one.
+   */
+  Reading requireNoDrift(Connection c, Target target, String what) throws SQLException {
+    Reading r = read(c, target);
+    switch (r.state()) {
+      case "no_reference" ->
+          s.progress.step(
+              "no schema recorded for '"
+                  + target.name()
+                  + "' yet: drift is checked from the next deploy on (docs/drift.md)");
+      case "unsettled" ->
+          DriftCheck.refuseUnsettled(
+              r.outcome(),
+              r.unexplained(),
+              r.died().get().id(),
+              what,
+              s.config.address(target.name()));
+      case "drifted" ->
+          DriftCheck.require(r.outcome(), what, target.name(), s.config.address(target.name()));
+      default -> {
+        if (!r.settledNote().isEmpty()) {
+          s.progress.step(r.settledNote() + " (docs/drift.md)");
+        }
+      }
+    }
+    return r;
+  }
+
+  /** The reading for {@code status} (single environment and fleet): what verify would say. */
+  Results.Drift statusOf(Reading r, String env) {
+    return switch (r.state()) {
+      case "no_reference" ->
+          new Results.Drift(
+              "no_reference", 0, "no deploy has recorded the schema of '" + env + "' yet");
+      case "unsettled" ->
+          new Results.Drift(
+              "unsettled",
+              r.unexplained().changes().size(),
+              "the deploy of run "
+                  + r.died().get().id()
+                  + " died before it recorded the schema it left, and the schema differs from "
+                  + r.outcome().reference().get().describe()
+                  + ": prodguard cannot tell that deploy's partial effects from a hand change, so"
+                  + " verify refuses; review: prodguard drift show "
+                  + env
+                  + ", then from CI: prodguard drift accept "
+                  + env
+                  + " --reason '<why>'");
+      case "drifted" ->
+          new Results.Drift(
+              "drifted",
+              r.unexplained().changes().size(),
+              "changed outside the pipeline since "
+                  + r.outcome().reference().get().describe()
+                  + ": prodguard drift show "
+                  + env);
+      default ->
+          new Results.Drift(
+              "none",
+              0,
+              r.settledNote().isEmpty()
+                  ? "as left by " + r.outcome().reference().get().describe()
+                  : r.settledNote());
+    };
   }
 
   /** A failed run of this environment whose deploy started after {@code reference} was taken. */
@@ -107,12 +260,44 @@ final class DriftStep {
    * (G1).
    */
   DriftReport show(String env) throws SQLException {
-    Target target =
-        Target.prepare(s.config, env, s.context, Target.Access.MUTATE, "drift show " + env);
+    Target target;
+    try {
+      target = Target.prepare(s.config, env, s.context, Target.Access.MUTATE, "drift show " + env);
+    } catch (CiRefusal r) {
+      // read-only, yet CI only: say so truthfully rather than as a change (docs/ci-identity.md)
+      throw new CiRefusal(
+          r.reason(),
+          r.what(),
+          "'drift show' changes nothing, but it reads the schema with the credential deploys use"
+              + " (deploy-url when set), the only reading a comparison with the schema the deploy"
+              + " recorded is sound against (docs/drift.md); on a protected environment that is"
+              + " CI's: "
+              + r.why(),
+          "run prodguard drift show "
+              + s.config.address(env)
+              + " as a step of the CI pipeline; without CI, prodguard status "
+              + s.config.address(env)
+              + " shows whether the schema drifted");
+    }
     try (Target.Checked control = target.open()) {
-      DriftCheck.Outcome o =
-          DriftCheck.check(control.connection(), target.dialect(), env, s.config.address(env));
-      return report(env, "drift show", o, false);
+      Reading r = read(control.connection(), target);
+      return new DriftReport(
+          env,
+          "drift show",
+          r.outcome().reference(),
+          r.outcome().current().sha256(),
+          r.outcome().current().objects().size(),
+          r.unexplained(),
+          false,
+          r.state().equals("unsettled")
+              ? "the deploy of run "
+                  + r.died().get().id()
+                  + " died before it recorded the schema it left: prodguard cannot tell its partial"
+                  + " effects from a hand change; review each change, then accept them from CI:"
+                  + " prodguard drift accept "
+                  + s.config.address(env)
+                  + " --reason '<why>' (audited)"
+              : r.settledNote());
     }
   }
 
@@ -179,6 +364,7 @@ final class DriftStep {
         o.current().sha256(),
         o.current().objects().size(),
         o.diff(),
-        accepted);
+        accepted,
+        "");
   }
 }

@@ -1,9 +1,11 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.environment.Target;
+import dev.prodguard.findings.Finding;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSources;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,16 +27,34 @@ public interface MigrationAnalyzer {
    * @param deployFailures one line per certain failure of the deploy the files alone determine (G7:
    *     the migration tool or the server would refuse a migration): refused before anything else,
    *     since no contract entry changes them
+   * @param covered the findings (lint and trace) a reviewed contract exception covered: what the
+   *     verification relied on, for its audit row (G10)
+   * @param traced what a trace in verify did, when one ran
    */
   record Analysis(
-      List<String> refusals, Optional<String> contractSha256, List<String> deployFailures) {
+      List<String> refusals,
+      Optional<String> contractSha256,
+      List<String> deployFailures,
+      List<Finding> covered,
+      Optional<Traced> traced) {
     public Analysis {
       refusals = List.copyOf(refusals);
       deployFailures = List.copyOf(deployFailures);
+      covered = List.copyOf(covered);
     }
 
     public Analysis(List<String> refusals, Optional<String> contractSha256) {
-      this(refusals, contractSha256, List.of());
+      this(refusals, contractSha256, List.of(), List.of(), Optional.empty());
+    }
+  }
+
+  /**
+   * A trace that ran in verify: how many statements it replayed, and its findings that did not
+   * refuse (warnings and covered errors), counted by rule id.
+   */
+  record Traced(int statements, Map<String, Integer> findings) {
+    public Traced {
+      findings = Map.copyOf(findings);
     }
   }
 }

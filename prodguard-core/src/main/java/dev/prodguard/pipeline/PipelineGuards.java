@@ -1,17 +1,21 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.DatabaseGuards;
+import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.GuardArtifactFiles;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.MigrationSources;
+import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.SchemaGrants;
 import java.sql.Connection;
@@ -482,7 +486,8 @@ final class PipelineGuards {
   }
 
   /** Marks 'deploying' runs whose lock session is gone as failed (not holding the lock). */
-  List<Run> reapStale(Connection c, DatabaseSupport d, RunStore store) throws SQLException {
+  List<Run> reapStale(Target target, Connection c, DatabaseSupport d, RunStore store)
+      throws SQLException {
     // Runs first, holder second: a deploy that starts in between already holds the lock.
     List<Run> deploying = store.withStatus(RunStatus.DEPLOYING);
     if (deploying.isEmpty()) {
@@ -492,7 +497,7 @@ final class PipelineGuards {
     List<Run> reaped = new ArrayList<>();
     for (Run r : deploying) {
       if (holder.isEmpty() || !holder.equals(r.deploySession())) {
-        if (store.markStale(r.id(), r.deploySession(), staleMessage(r), s.now())) {
+        if (store.markStale(r.id(), r.deploySession(), staleMessage(r, target), s.now())) {
           reaped.add(r);
         }
       }
@@ -500,15 +505,73 @@ final class PipelineGuards {
     return reaped;
   }
 
-  String staleMessage(Run r) {
-    return "the deploy process ended without finishing (killed, crashed or disconnected; its"
-        + " lock session "
-        + r.deploySession().orElse("?")
-        + " is gone). The database may be partially migrated: check "
+  String staleMessage(Run r, Target target) {
+    String head =
+        "the deploy process ended without finishing (killed, crashed or disconnected; its"
+            + " lock session "
+            + r.deploySession().orElse("?")
+            + " is gone). ";
+    String next = "Then: " + Results.startOver(target.environment().isProtected(), r.environment());
+    if (rolledBackWhole(r, target)) {
+      return head
+          + "Nothing of the migration it was running remains: every migration and callback of the"
+          + " run runs in one transaction, which the server rolled back when the session died;"
+          + " those that finished before are in "
+          + engine.historyTable().orElse("the migration history")
+          + " and stay. No restore is needed. "
+          + next;
+    }
+    return head
+        + "The database may be partially migrated: check "
         + engine.historyTable().orElse("the migration history")
-        + "; if"
-        + " it is inconsistent, "
-        + r.backupNote();
+        + "; if it is inconsistent, "
+        + r.backupNote()
+        + ". "
+        + next;
+  }
+
+  /**
+   * Nothing of a dead run's unfinished migration can remain: the server's DDL is transactional and
+   * every migration and callback of the run runs in one transaction (as the engine decides: the
+   * script configuration, else whether every statement can), judged on this snapshot's files only
+   * when they are exactly the run's (its migration set hash). Anything unknown answers false, and
+   * the message then advises checking and the backup.
+   */
+  private boolean rolledBackWhole(Run r, Target target) {
+    if (!target.dialect().transactionalDdl()) {
+      return false;
+    }
+    try {
+      MigrationFiles files = s.files();
+      DatabaseKind kind = target.dialect().kind();
+      List<PendingMigration> pending = new ArrayList<>();
+      for (String name : r.migrations().split("\n")) {
+        if (!name.isEmpty()) {
+          Optional<MigrationFile> f = files.find(name);
+          if (f.isEmpty()) {
+            return false;
+          }
+          pending.add(new PendingMigration(Optional.empty(), "", f.get()));
+        }
+      }
+      List<MigrationFile> callbacks = engine.discover(files, kind).callbacks();
+      if (pending.isEmpty()
+          || !MigrationSet.of(pending, callbacks, files).sha256().equals(r.migrationSetSha256())) {
+        return false;
+      }
+      List<MigrationFile> run = new ArrayList<>(callbacks);
+      pending.forEach(p -> run.add(p.file()));
+      for (MigrationFile f : run) {
+        EngineStatements es = engine.statements(files, f, kind);
+        boolean each = es.statements().stream().allMatch(EngineStatements.Statement::transactional);
+        if (es.failure().isPresent() || !es.executeInTransaction().orElse(each)) {
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -609,7 +672,7 @@ final class PipelineGuards {
       requireSessionKept(target, c, what, probe);
       dev.prodguard.guard.PipelineSchema.ensure(c, d);
       RunStore store = new RunStore(c, d);
-      reapStale(c, d, store);
+      reapStale(target, c, d, store);
       String session = DeployLock.sessionId(c, d);
       if (!DeployLock.tryAcquire(c, d)) {
         throw lockHeld(c, d, store, env, what);

@@ -159,13 +159,30 @@ public final class Results {
   }
 
   /**
+   * The one next step after a failed or dead deploy, or a repair, of {@code env}: a protected
+   * environment starts over from verify (backup and deploy follow; promote does all three), an
+   * unprotected one deploys again on the fast path (docs/pipeline.md).
+   */
+  public static String startOver(boolean protectedEnvironment, String env) {
+    return protectedEnvironment
+        ? "prodguard verify "
+            + env
+            + ", then backup and deploy (prodguard promote "
+            + env
+            + " does all three)"
+        : "prodguard deploy " + env;
+  }
+
+  /**
    * The schema against the one the last deploy left (or the last accepted drift), as status reads
-   * it (docs/drift.md); verify refuses on {@code drifted}.
+   * it (docs/drift.md, the same reading as verify's); verify refuses on {@code drifted} and {@code
+   * unsettled}.
    *
    * @param state {@code none}, {@code drifted}, {@code no_reference} (no deploy recorded a schema
-   *     yet), {@code unsettled} (a deploy died after the reference was taken: the next deploy
-   *     records the schema), {@code not_checked} (see {@code detail})
-   * @param changes objects that differ, when drifted
+   *     yet), {@code unsettled} (a deploy died after the reference was taken and the schema differs
+   *     from it: its partial effects cannot be told from a hand change), {@code not_checked} (see
+   *     {@code detail})
+   * @param changes objects that differ, when drifted or unsettled
    * @param detail the reference, or why drift was not checked
    */
   public record Drift(String state, int changes, String detail) {
@@ -173,10 +190,16 @@ public final class Results {
       return new Drift("not_checked", 0, why);
     }
 
+    /** verify would refuse on it (G7). */
+    public boolean refuses() {
+      return state.equals("drifted") || state.equals("unsettled");
+    }
+
     /** One short word or phrase for a table cell. */
     public String shown() {
       return switch (state) {
         case "drifted" -> changes + " change(s)";
+        case "unsettled" -> changes + " change(s), deploy died";
         case "no_reference" -> "no record";
         case "not_checked" -> "not checked";
         default -> state;

@@ -5,7 +5,6 @@ import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.guard.GuardStatus;
-import dev.prodguard.guard.drift.DriftCheck;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.PendingMigration;
@@ -53,7 +52,7 @@ final class StatusStep {
       Optional<Run> holderRun = Optional.empty();
       Optional<String> holder;
       if (store.exists()) {
-        reaped = guards.reapStale(c, d, store);
+        reaped = guards.reapStale(target, c, d, store);
         holder = DeployLock.holder(c, d);
         holderRun = guards.holderRun(store, holder);
         open = store.open(env);
@@ -102,7 +101,7 @@ final class StatusStep {
    * credential sees cannot be compared with the one the deploy recorded, so drift is not checked
    * here ({@code prodguard drift show ENV} from CI reads it with the deploy's credential).
    */
-  private static Results.Drift drift(Connection c, Target target, String env) {
+  private Results.Drift drift(Connection c, Target target, String env) {
     DatabaseSupport d = target.dialect();
     if (target.environment().deployUrl().isPresent() && d.schemaGrants().isPresent()) {
       return Results.Drift.notChecked(
@@ -113,30 +112,8 @@ final class StatusStep {
               + " (from CI) compares with the deploy's credential");
     }
     try {
-      DriftCheck.Outcome o = DriftCheck.check(c, d, env, target.config().address(env));
-      if (o.reference().isEmpty()) {
-        return new Results.Drift(
-            "no_reference", 0, "no deploy has recorded the schema of '" + env + "' yet");
-      }
-      Optional<Run> died = DriftStep.diedSince(c, target, o.reference().get());
-      if (died.isPresent()) {
-        return new Results.Drift(
-            "unsettled",
-            0,
-            "the deploy of run "
-                + died.get().id()
-                + " died before it recorded the schema it left; the next deploy records it");
-      }
-      String since = o.reference().get().describe();
-      return o.drifted()
-          ? new Results.Drift(
-              "drifted",
-              o.diff().changes().size(),
-              "changed outside the pipeline since "
-                  + since
-                  + ": prodguard drift show "
-                  + target.config().address(env))
-          : new Results.Drift("none", 0, "as left by " + since);
+      DriftStep drift = new DriftStep(s);
+      return drift.statusOf(drift.read(c, target), target.config().address(env));
     } catch (GuardRefusal e) {
       return Results.Drift.notChecked(e.why());
     } catch (SQLException | RuntimeException e) {

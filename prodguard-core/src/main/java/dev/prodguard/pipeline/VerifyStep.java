@@ -3,8 +3,10 @@ package dev.prodguard.pipeline;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Progress;
+import dev.prodguard.db.Redactor;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
+import dev.prodguard.findings.Finding;
 import dev.prodguard.guard.PipelineSchema;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
@@ -14,6 +16,8 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,14 +53,10 @@ final class VerifyStep {
     try (StepContext.Control control = s.control(target)) {
       Connection c = control.connection();
       try {
-        Results.Verify v = verifyOn(target, files, c, env, what);
+        Map<String, Object> details = new LinkedHashMap<>();
+        Results.Verify v = verifyOn(target, files, c, env, what, details);
         trail.audit(
-            c,
-            target,
-            "verify",
-            v.run(),
-            v.upToDate() ? "up_to_date" : "verified",
-            Map.of("pending", v.set().pending().size()));
+            c, target, "verify", v.run(), v.upToDate() ? "up_to_date" : "verified", details);
         return v;
       } catch (GuardRefusal r) {
         throw trail.auditRefusal(c, target, "verify", r);
@@ -66,20 +66,36 @@ final class VerifyStep {
     }
   }
 
+  /**
+   * Verifies and fills {@code details}, the audit row's: the pending count, and what the
+   * verification relied on (G10, docs/g10-audit.md): the contract hash, every reviewed exception
+   * that covered a finding (at most {@link #LISTED}; the total is counted), what a trace in verify
+   * did, and a deploy that died since the recorded schema when it explained the drift reading.
+   */
   private Results.Verify verifyOn(
-      Target target, MigrationFiles files, Connection c, String env, String what)
+      Target target,
+      MigrationFiles files,
+      Connection c,
+      String env,
+      String what,
+      Map<String, Object> details)
       throws SQLException, IOException, InterruptedException {
     DatabaseSupport d = target.dialect();
     guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
-    guards.reapStale(c, d, store);
+    guards.reapStale(target, c, d, store);
     guards.refuseWhileLocked(c, d, store, env, what);
     guards.requireRecordedProtection(c, target, what);
     guards.requireGuards(c, target, what);
-    new DriftStep(s).requireNoDrift(c, target, what);
+    DriftStep.Reading drift = new DriftStep(s).requireNoDrift(c, target, what);
     MigrationSet set = guards.currentSet(target, files, what, true);
+    details.put("pending", set.pending().size());
+    if (!drift.settledNote().isEmpty()) {
+      details.put("drift", drift.settledNote());
+    }
     MigrationAnalyzer.Analysis analysis = guards.requireAnalysed(set, files, target, what);
+    details.putAll(reliedOn(analysis));
     List<LeftoverIndex> invalid =
         new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
             .invalidIndexes(c, store, env);
@@ -106,5 +122,36 @@ final class VerifyStep {
       store.claim(id, s.promoteLock.get(), context.hostName(), now);
     }
     return new Results.Verify(env, store.find(id), set, invalid);
+  }
+
+  /** How many covered findings an audit row lists one by one. */
+  static final int LISTED = 50;
+
+  /** What a passing analysis relied on, for the audit row (bounded: {@link #LISTED}). */
+  static Map<String, Object> reliedOn(MigrationAnalyzer.Analysis analysis) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("contract_sha256", analysis.contractSha256().orElse("none"));
+    List<Map<String, Object>> covered = new ArrayList<>();
+    for (Finding f : analysis.covered().subList(0, Math.min(LISTED, analysis.covered().size()))) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("rule", f.rule());
+      one.put("file", f.file() + ":" + f.line());
+      one.put("migration", f.migration());
+      // nested values escape the audit log's top-level redaction: redacted here
+      one.put("reason", Redactor.redact(f.coveredBy().justification()));
+      covered.add(one);
+    }
+    m.put("covered", covered);
+    m.put("covered_total", analysis.covered().size());
+    analysis
+        .traced()
+        .ifPresent(
+            t -> {
+              Map<String, Object> trace = new LinkedHashMap<>();
+              trace.put("statements", t.statements());
+              trace.put("allowed_findings", new java.util.TreeMap<>(t.findings()));
+              m.put("trace", trace);
+            });
+    return m;
   }
 }

@@ -373,4 +373,104 @@ class G7SchemaDriftIT {
       assertThat(r.why()).contains("cannot be trusted", "was edited");
     }
   }
+
+  /** V2: creates a table, then sleeps, so that a deploy can be killed while it runs. */
+  private static String killedDeployOfSlowV2(PipelineFixture f) throws Exception {
+    f.migration("V2__slow.sql", "CREATE TABLE half_applied (id INT);\n" + f.sleepSql(120) + "\n");
+    String id = f.pipeline().verify("prod").run().orElseThrow().id();
+    f.pipeline().backup("prod", Optional.empty());
+    KilledDeploy.killMidMigration(f);
+    return id;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G7: after a deploy killed mid-migration, a hand change is refused as drift (the dead"
+          + " deploy's effects cannot be told from it), not absorbed into the next reference")
+  void handChangeAfterKilledDeployRefused(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      String died = killedDeployOfSlowV2(f);
+      byHand(f, "CREATE INDEX sneaky_idx ON items (name)");
+
+      GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+
+      assertThat(r)
+          .as("verify passed without a word: the hand change would be laundered")
+          .isNotNull();
+      assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(r.why())
+          .contains("run " + died, "died before it recorded", "cannot tell")
+          .contains("+ " + table(f, "items") + " index sneaky_idx");
+      assertThat(r.fix())
+          .contains("prodguard drift show prod", "prodguard drift accept prod --reason");
+      assertThat(verifiedRuns(f)).isZero();
+      assertThat(
+              f.query(
+                  "SELECT COUNT(*) FROM prodguard_audit WHERE outcome = 'refused'"
+                      + " AND details LIKE '%died before it recorded%'"))
+          .contains("1");
+      // drift show agrees with verify
+      DriftReport show = f.pipeline().driftShow("prod");
+      assertThat(show.drifted()).isTrue();
+      assertThat(show.note()).contains(died, "drift accept prod");
+      assertThat(show.diff().changes())
+          .anySatisfy(c -> assertThat(c.object()).endsWith("index sneaky_idx"));
+      if (kind == DatabaseKind.POSTGRESQL) {
+        // the rolled-back migration left nothing: the hand change is the whole difference
+        assertThat(show.diff().changes()).hasSize(1);
+        Results.Drift status = f.pipeline().status("prod").drift();
+        assertThat(status.state()).isEqualTo("unsettled");
+        assertThat(status.changes()).isEqualTo(1);
+        assertThat(status.detail()).contains(died, "drift show prod");
+      } else {
+        // MariaDB's DDL is not transactional: the CREATE TABLE that ran stays, and is listed too
+        assertThat(show.diff().changes())
+            .anySatisfy(c -> assertThat(c.object()).isEqualTo("table half_applied"));
+      }
+
+      // the reviewed way forward: accepted from CI, audited; then verify compares with it
+      f.pipeline().driftAccept("prod", "INC-7: sneaky_idx reviewed and kept");
+      if (kind == DatabaseKind.POSTGRESQL) {
+        f.migration("V2__slow.sql", "CREATE TABLE half_applied (id INT);\n");
+        f.pipeline().promote("prod");
+        assertThat(f.tableExists("half_applied")).isTrue();
+        assertThat(f.pipeline().driftShow("prod").drifted()).isFalse();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: a deploy killed mid-migration on PostgreSQL that left nothing (rolled back) is no"
+          + " drift: status and verify say so, and the next deploy goes on")
+  void killedTransactionalDeployLeftNothing() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.pipeline().promote("prod");
+      String died = killedDeployOfSlowV2(f);
+
+      Results.Status status = f.pipeline().status("prod");
+
+      assertThat(status.drift().state()).isEqualTo("none");
+      assertThat(status.drift().detail()).contains(died, "left no change");
+      // #29: nothing of a transactional migration can remain, so no restore is advised
+      Run dead = f.run(died);
+      assertThat(dead.failure().orElseThrow())
+          .contains("Nothing of the migration it was running remains", "No restore is needed")
+          .contains("prodguard verify prod")
+          .doesNotContain("restore the backup");
+      Results.Verify v = f.pipeline().verify("prod");
+      assertThat(v.run()).isPresent();
+      assertThat(
+              f.query(
+                  "SELECT details FROM prodguard_audit WHERE outcome = 'verified'"
+                      + " ORDER BY seq DESC LIMIT 1"))
+          .hasValueSatisfying(d -> assertThat(d).contains(died, "left no change"));
+      // the retry, without the sleep that let the test kill the first deploy
+      f.migration("V2__slow.sql", "CREATE TABLE half_applied (id INT);\n");
+      f.pipeline().promote("prod");
+      assertThat(f.tableExists("half_applied")).isTrue();
+    }
+  }
 }

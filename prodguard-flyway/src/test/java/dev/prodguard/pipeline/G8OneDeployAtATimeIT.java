@@ -9,13 +9,11 @@ import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.support.DatabaseSupport;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,12 +80,12 @@ class G8OneDeployAtATimeIT {
       String id = f.pipeline().verify("prod").run().orElseThrow().id();
       f.pipeline().backup("prod", Optional.empty());
 
-      Process deploy = startDeploy(f);
+      Process deploy = KilledDeploy.start(f);
       try {
-        await(
+        KilledDeploy.await(
             "the child's migration to be sleeping",
-            () -> sleeping(f),
-            () -> deploy.isAlive() ? "" : "the deploy process exited: " + output(deploy));
+            () -> KilledDeploy.sleeping(f),
+            () -> deploy.isAlive() ? "" : "the deploy process exited: " + "(see deploy.log)");
         assertThat(f.run(id).status()).isEqualTo(RunStatus.DEPLOYING);
         deploy.destroyForcibly(); // SIGKILL
         assertThat(deploy.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -96,7 +94,7 @@ class G8OneDeployAtATimeIT {
       }
 
       DatabaseSupport d = DatabaseSupport.of(kind);
-      await(
+      KilledDeploy.await(
           "the server to release the deploy lock",
           () -> {
             try (Connection c = f.db.connect()) {
@@ -118,7 +116,10 @@ class G8OneDeployAtATimeIT {
         DeployLock.release(c, d);
       }
       if (kind == DatabaseKind.POSTGRESQL) {
-        await("the killed deploy's migration to be rolled back", () -> !sleeping(f), () -> "");
+        KilledDeploy.await(
+            "the killed deploy's migration to be rolled back",
+            () -> !KilledDeploy.sleeping(f),
+            () -> "");
         assertThat(f.tableExists("half_applied")).isFalse();
         assertThat(f.query("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'"))
             .contains("0");
@@ -127,57 +128,6 @@ class G8OneDeployAtATimeIT {
           catchThrowableOfType(
               GuardRefusal.class, () -> f.pipeline().deploy("prod", Optional.of(id)));
       assertThat(again.why()).contains(id, "failed");
-    }
-  }
-
-  private static Process startDeploy(PipelineFixture f) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DeployProcess.class.getName(),
-                f.dir.resolve("prodguard.yml").toString(),
-                "prod")
-            .redirectErrorStream(true)
-            .redirectOutput(f.dir.resolve("deploy.log").toFile());
-    Map<String, String> env = pb.environment();
-    env.clear();
-    env.put("PATH", System.getenv("PATH"));
-    env.putAll(f.ciEnv());
-    return pb.start();
-  }
-
-  private static String output(Process p) {
-    return "(see deploy.log)";
-  }
-
-  private static boolean sleeping(PipelineFixture f) {
-    String sql =
-        f.db.kind() == DatabaseKind.POSTGRESQL
-            ? "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = '"
-                + f.db.name()
-                + "' AND query LIKE '%pg_sleep(120)%' AND pid <> pg_backend_pid()"
-            : "SELECT COUNT(*) FROM information_schema.processlist WHERE db = '"
-                + f.db.name()
-                + "' AND info LIKE '%SLEEP(120)%' AND id <> CONNECTION_ID()";
-    return !"0".equals(f.query(sql).orElse("0"));
-  }
-
-  /** Waits for a condition (at most two minutes): not a timing assertion, a rendezvous. */
-  private static void await(
-      String what, BooleanSupplier condition, java.util.function.Supplier<String> abort)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-    while (!condition.getAsBoolean()) {
-      String reason = abort.get();
-      if (!reason.isEmpty()) {
-        throw new AssertionError("gave up waiting for " + what + ": " + reason);
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("gave up waiting for " + what);
-      }
-      Thread.sleep(100);
     }
   }
 }

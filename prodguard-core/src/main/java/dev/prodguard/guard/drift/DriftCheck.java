@@ -116,4 +116,40 @@ public final class DriftCheck {
             + address
             + " lists every change");
   }
+
+  /**
+   * Refuses (G7) after a deploy that died before recording the schema it left ({@code diedRun}),
+   * when the schema differs from the last recorded one in {@code unexplained}: the dead deploy's
+   * partial effects cannot be told from a hand change made since, so nothing goes on until a
+   * reviewer accepts the schema (docs/drift.md, "A deploy that died").
+   */
+  public static void refuseUnsettled(
+      Outcome o, SchemaDiff unexplained, String diedRun, String what, String environment) {
+    SchemaDigests.Recorded ref = o.reference().orElseThrow();
+    throw new GuardRefusal(
+        Guarantee.G7,
+        what,
+        "the deploy of run "
+            + diedRun
+            + " died before it recorded the schema it left, and the schema of '"
+            + environment
+            + "' differs from "
+            + ref.describe()
+            + " ("
+            + unexplained.changes().size()
+            + " object(s); schema sha256 "
+            + ref.schema().sha256().substring(0, 12)
+            + " then, "
+            + o.current().sha256().substring(0, 12)
+            + " now): prodguard cannot tell that deploy's partial effects from a change made by"
+            + " hand since:\n"
+            + unexplained.render(SHOWN)
+            + upgradeNote(ref, unexplained),
+        "review every change with prodguard drift show "
+            + environment
+            + "; when each is the dead deploy's own or must stay, accept the schema from CI:"
+            + " prodguard drift accept "
+            + environment
+            + " --reason '<why>' (audited); undo a change by hand that must not stay");
+  }
 }
