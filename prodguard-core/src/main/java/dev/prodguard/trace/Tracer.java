@@ -299,9 +299,10 @@ public final class Tracer {
   /**
    * G4: the pending migrations (and the callbacks the deploy runs) judged as verify judges them on
    * a protected environment; a finding of a {@link #SERVER_WIDE} rule refuses the trace before any
-   * statement is replayed, whatever exception covers it. Also on the embedded server: it is a
-   * superuser session on a server that can reach the network and run programs ({@code dblink},
-   * {@code COPY ... TO PROGRAM}), so "throwaway" does not make such a statement harmless.
+   * statement is replayed, whatever exception covers it. Also on the embedded server: it runs on a
+   * machine that can reach the network and the production database ({@code dblink}, {@code COPY
+   * ... TO PROGRAM}), so "throwaway" does not make such a statement harmless; its unprivileged
+   * replay role is the second line, not the first.
    */
   private void judge(
       String env, MigrationFiles files, List<PendingMigration> pending, DatabaseSupport d) {

@@ -171,6 +171,9 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<String> beforeScratchLoad(List<String> servers) {
     List<String> out = new ArrayList<>();
+    if (servers.isEmpty()) {
+      return out; // a configured scratch server's role need not be a superuser
+    }
     out.add("CREATE FOREIGN DATA WRAPPER " + NO_FDW + " NO HANDLER NO VALIDATOR");
     for (String server : servers) {
       out.add(
@@ -203,7 +206,7 @@ final class PgStatementProbe implements StatementProbe {
             + " LOOP EXECUTE format('DROP EVENT TRIGGER %I', t); END LOOP; END $pg$");
     // fail closed: nothing of the copy reaches another server or carries a credential
     out.add(
-        "DO $pg$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_user_mapping) OR EXISTS (SELECT 1"
+        "DO $pg$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_user_mappings) OR EXISTS (SELECT 1"
             + " FROM pg_catalog.pg_foreign_server s JOIN pg_catalog.pg_foreign_data_wrapper w ON"
             + " w.oid = s.srvfdw WHERE w.fdwname <> '"
             + NO_FDW
