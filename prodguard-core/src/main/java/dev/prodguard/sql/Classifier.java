@@ -1045,24 +1045,8 @@ public final class Classifier {
       if (syntax != SqlSyntax.POSTGRESQL) {
         return;
       }
-      Lexer ahead = new Lexer(s.source().text(), s.start(), s.end(), syntax);
-      Token prevToken = null;
-      while (!ahead.atEnd()) {
-        Token t = ahead.next();
-        boolean qualifiedTail = prevToken != null && prevToken.isPunct('.');
-        prevToken = t;
-        if (qualifiedTail || !(t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT)) {
-          continue;
-        }
-        String fn = t.identifier().toLowerCase(Locale.ROOT);
-        int k = 0;
-        while (ahead.peek(k).isPunct('.') && ahead.peek(k + 1).isName()) {
-          fn = ahead.peek(k + 1).identifier().toLowerCase(Locale.ROOT);
-          k += 2;
-        }
-        if (!ahead.peek(k).isPunct('(') || !actsBeyondTheDatabase(fn)) {
-          continue;
-        }
+      for (String call : callsIn(s.start(), s.end(), c -> actsBeyondTheDatabase(lastPart(c)))) {
+        String fn = lastPart(call);
         boolean reported = false;
         for (int i = before; i < out.size() && !reported; i++) {
           Operation op = out.get(i);
@@ -1131,6 +1115,11 @@ public final class Classifier {
 
     /** The routines the migrations define that the code in [from, to) calls, as written. */
     List<String> callsIn(int from, int to) {
+      return callsIn(from, to, routines::knows);
+    }
+
+    /** The calls in the code in [from, to) of functions {@code which} accepts, as written. */
+    List<String> callsIn(int from, int to, java.util.function.Predicate<String> which) {
       List<String> calls = new ArrayList<>();
       Lexer ahead = new Lexer(s.source().text(), from, to, syntax);
       Token prevToken = null;
@@ -1147,7 +1136,7 @@ public final class Classifier {
           full.append('.').append(ahead.peek(k + 1).identifier().toLowerCase(Locale.ROOT));
           k += 2;
         }
-        if (ahead.peek(k).isPunct('(') && routines.knows(full.toString())) {
+        if (ahead.peek(k).isPunct('(') && which.test(full.toString())) {
           calls.add(full.toString());
         }
       }

@@ -245,7 +245,6 @@ class G4AnalyserHolesTest {
           ALTER TABLE t ADD CONSTRAINT c CHECK (pg_file_write('/tmp/x', 'y', false) > 0)
           CREATE DOMAIN d AS int CHECK (lo_export(VALUE, '/tmp/x') > 0)
           CREATE POLICY p ON t USING (lo_export(1, '/tmp/x') > 0)
-          INSERT INTO t (a) VALUES (lo_import('/etc/passwd'))
           CREATE TABLESPACE ts LOCATION '/tmp/ts'
           ALTER TABLESPACE ts RENAME TO ts2
           ALTER TABLESPACE ts SET (random_page_cost = 1)
