@@ -173,7 +173,8 @@ class G4TraceScratchSafetyIT {
       db.execute("CREATE TABLESPACE " + ts + " LOCATION '" + tsDir + "'");
       Map<String, String> env = promotedProd(db, "CREATE TABLE orders (id int PRIMARY KEY);\n", "");
       db.execute("ALTER TABLE orders SET TABLESPACE " + ts); // storage placement by a DBA
-      Files.writeString(dir.resolve("db/migration/V2__notes.sql"), "CREATE TABLE notes (id int);\n");
+      Files.writeString(
+          dir.resolve("db/migration/V2__notes.sql"), "CREATE TABLE notes (id int);\n");
       Cli.Result verify = Cli.run(dir, env, "verify", "prod");
       assertThat(verify.all()).doesNotContain(ts);
       assertThat(verify.exit()).as(verify.all()).isZero();
@@ -218,13 +219,13 @@ class G4TraceScratchSafetyIT {
     Cli.Result promote = Cli.run(dir, env, "promote", "prod");
     assertThat(promote.exit()).as(promote.all()).isZero();
     String written = Files.readString(dir.resolve("prodguard.yml"));
-    Files.writeString(dir.resolve("prodguard.yml"), written.replaceAll("(?m)^.*verify: off.*\n", ""));
+    Files.writeString(
+        dir.resolve("prodguard.yml"), written.replaceAll("(?m)^.*verify: off.*\n", ""));
     return env;
   }
 
   private static int port(TestDatabase db) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(":(\\d+)/").matcher(db.libpqUrl());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)/").matcher(db.libpqUrl());
     return m.find() ? Integer.parseInt(m.group(1)) : 5432;
   }
 

@@ -143,7 +143,8 @@ final class EmbeddedScratchServer implements AutoCloseable {
    * where scratch databases are created and the schema is copied.
    */
   DatabaseUrl url() {
-    return DatabaseUrl.parse("postgresql://postgres:" + password + "@127.0.0.1:" + port + "/postgres");
+    return DatabaseUrl.parse(
+        "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/postgres");
   }
 
   /**

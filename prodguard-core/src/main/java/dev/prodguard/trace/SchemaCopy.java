@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * Copies the target's schema, no rows, no tablespaces, into the scratch database with the server's
  * own tools ({@code pg_dump --schema-only --format=custom} into a private temporary file, {@code
  * pg_restore} of the entries that stay inside the database from it), then drops what would refuse
- * or divert a replay there (event triggers, prodguard's DDL guard among them).
- * prodguard's own tables are not copied. On the target, {@code pg_dump} reads the catalog and takes
- * ACCESS SHARE on each table for the length of the dump, as any query does: it reads no rows.
+ * or divert a replay there (event triggers, prodguard's DDL guard among them). prodguard's own
+ * tables are not copied. On the target, {@code pg_dump} reads the catalog and takes ACCESS SHARE on
+ * each table for the length of the dump, as any query does: it reads no rows.
  */
 final class SchemaCopy {
   private static final long TIMEOUT_MINUTES = 30;
@@ -48,10 +48,10 @@ final class SchemaCopy {
   /**
    * The archive {@code script} into the scratch database, as the scratch server's superuser: every
    * entry but those that reach beyond it ({@link StatementProbe#copiedToScratch}: wrappers, foreign
-   * servers, user mappings and their credentials are never copied; the target's {@code servers}
-   * are recreated by name on a wrapper with no handler, so foreign tables are copied but nothing
-   * reads or writes through them); then what would refuse a replay there dropped, and the copied
-   * objects given to {@code owner}, the unprivileged role that replays, when there is one.
+   * servers, user mappings and their credentials are never copied; the target's {@code servers} are
+   * recreated by name on a wrapper with no handler, so foreign tables are copied but nothing reads
+   * or writes through them); then what would refuse a replay there dropped, and the copied objects
+   * given to {@code owner}, the unprivileged role that replays, when there is one.
    */
   static void load(
       DatabaseSupport d,

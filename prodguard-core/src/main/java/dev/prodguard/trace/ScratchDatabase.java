@@ -77,7 +77,9 @@ final class ScratchDatabase implements AutoCloseable {
     return connect(url(), d);
   }
 
-  /** The role whose session replays the migrations: the unprivileged replayer's, when there is one. */
+  /**
+   * The role whose session replays the migrations: the unprivileged replayer's, when there is one.
+   */
   Connection connectReplay() throws SQLException {
     return connect(replayer.map(r -> r.server().withDatabase(name)).orElse(url()), d);
   }

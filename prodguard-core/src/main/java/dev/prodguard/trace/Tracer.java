@@ -300,9 +300,9 @@ public final class Tracer {
    * G4: the pending migrations (and the callbacks the deploy runs) judged as verify judges them on
    * a protected environment; a finding of a {@link #SERVER_WIDE} rule refuses the trace before any
    * statement is replayed, whatever exception covers it. Also on the embedded server: it runs on a
-   * machine that can reach the network and the production database ({@code dblink}, {@code COPY
-   * ... TO PROGRAM}), so "throwaway" does not make such a statement harmless; its unprivileged
-   * replay role is the second line, not the first.
+   * machine that can reach the network and the production database ({@code dblink}, {@code COPY ...
+   * TO PROGRAM}), so "throwaway" does not make such a statement harmless; its unprivileged replay
+   * role is the second line, not the first.
    */
   private void judge(
       String env, MigrationFiles files, List<PendingMigration> pending, DatabaseSupport d) {
@@ -359,8 +359,8 @@ public final class Tracer {
         Guarantee.G4,
         "trace " + env,
         why.toString(),
-        "remove or rewrite these statements (a reviewed contract exception lets the deploy run them,"
-            + " never the trace); trace the rest without them");
+        "remove or rewrite these statements (a reviewed contract exception lets the deploy run"
+            + " them, never the trace); trace the rest without them");
   }
 
   /**
@@ -490,7 +490,8 @@ public final class Tracer {
       for (String r : roles) {
         String quoted = "\"" + r.replace("\"", "\"\"") + "\"";
         st.execute(
-            "DO $prodguard$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '"
+            "DO $prodguard$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname ="
+                + " '"
                 + r.replace("'", "''")
                 + "') THEN CREATE ROLE "
                 + quoted

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * G4 (attack17 finding 27): the trace's embedded server is private to the trace. No local user
- * connects without its random password (no trust), and the replay role can reach no file or
- * program of the host, even where the analyser missed a spelling.
+ * connects without its random password (no trust), and the replay role can reach no file or program
+ * of the host, even where the analyser missed a spelling.
  */
 @DisplayName("G4: the embedded scratch server trusts no one and replays unprivileged")
 class G4EmbeddedScratchServerIT {

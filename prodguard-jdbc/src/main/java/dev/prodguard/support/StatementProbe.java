@@ -76,8 +76,8 @@ public interface StatementProbe {
   List<String> schemaDumpCommand(Optional<Path> binDir);
 
   /**
-   * The client command that restores the entries {@code list} selects from the archive {@code
-   * dump} into {@code database} ({@code pg_restore --use-list}), stopping at the first error.
+   * The client command that restores the entries {@code list} selects from the archive {@code dump}
+   * into {@code database} ({@code pg_restore --use-list}), stopping at the first error.
    */
   List<String> schemaLoadCommand(Optional<Path> binDir, Path dump, Path list, String database);
 

@@ -223,8 +223,7 @@ final class PgStatementProbe implements StatementProbe {
    */
   private static String giveTo(String role) {
     String r = "'" + role.replace("'", "''") + "'";
-    String userNs =
-        " n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'";
+    String userNs = " n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'";
     String notExtension =
         " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = %s::regclass"
             + " AND e.objid = %s AND e.deptype = 'e')";
