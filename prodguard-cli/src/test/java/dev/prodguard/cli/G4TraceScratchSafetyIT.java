@@ -163,7 +163,10 @@ class G4TraceScratchSafetyIT {
       "G4: a table in a tablespace of its own is copied without it: verify traces the pending"
           + " migration instead of refusing")
   void tablespaceOfTheTargetIsLeftOut() throws Exception {
-    Path tsDir = Files.createDirectories(dir.resolve("tsdir"));
+    // outside the test's own directory (0700): the server's user must reach it
+    Path tsDir =
+        Files.createDirectories(
+            Path.of(System.getProperty("java.io.tmpdir"), "prodguard-g4-ts-" + System.nanoTime()));
     // the test server runs on this host as 'postgres': the tablespace directory must be its own
     new ProcessBuilder("chown", "postgres:postgres", tsDir.toString()).start().waitFor();
     String ts = "hts_ts_" + Long.toHexString(System.nanoTime());
@@ -186,6 +189,7 @@ class G4TraceScratchSafetyIT {
           st.execute("DROP TABLESPACE IF EXISTS " + ts);
         }
       }
+      new ProcessBuilder("rm", "-rf", tsDir.toString()).start().waitFor();
     }
   }
 
