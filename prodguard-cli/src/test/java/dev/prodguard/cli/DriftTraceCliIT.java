@@ -329,7 +329,9 @@ class DriftTraceCliIT {
       for (Path p : procs.filter(x -> x.getFileName().toString().matches("[0-9]+")).toList()) {
         try {
           String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-          if (cmd.startsWith("postgres: postgres prodguard_trace_") && cmd.contains("SELECT")) {
+          // the replay's backend: its role (the unprivileged replay role), its scratch database
+          if (cmd.startsWith("postgres: prodguard_replay prodguard_trace_")
+              && cmd.contains("SELECT")) {
             return true;
           }
         } catch (java.io.IOException gone) {

@@ -103,6 +103,40 @@ public final class Classifier {
           "dblink");
 
   /**
+   * PostgreSQL functions that act beyond the database they run in: other databases and servers
+   * (dblink, postgres_fdw's connections), the server's files (large-object import and export,
+   * pg_read_file, adminpack's pg_file_*, directory listings) and everything {@link
+   * #SIDE_EFFECT_FUNCTIONS} names. A call of one is unknown in any expression position ({@code
+   * Ctx#beyondTheDatabase}), and trace never replays it.
+   */
+  private static boolean actsBeyondTheDatabase(String fn) {
+    return SIDE_EFFECT_FUNCTIONS.contains(fn)
+        || BEYOND_THE_DATABASE.contains(fn)
+        || fn.startsWith("dblink")
+        || fn.startsWith("pg_file_")
+        || fn.startsWith("pg_ls_")
+        || fn.startsWith("postgres_fdw_")
+        || fn.startsWith("pg_stat_reset")
+        || (fn.startsWith("pg_create_") && fn.endsWith("_replication_slot"));
+  }
+
+  private static final Set<String> BEYOND_THE_DATABASE =
+      Set.of(
+          "pg_stat_file",
+          "pg_current_logfile",
+          "pg_logdir_ls",
+          "pg_file_read",
+          "pg_file_write",
+          "pg_file_rename",
+          "pg_file_unlink",
+          "pg_file_sync",
+          "pg_file_length",
+          "lo_get",
+          "lo_open",
+          "loread",
+          "lowrite");
+
+  /**
    * PostgreSQL settings whose change lasts beyond the statement and changes what every later
    * statement of the deployment may do: the role it runs as, or whether it may write at all.
    */
@@ -996,6 +1030,38 @@ public final class Classifier {
       if (first.is("ALTER") || first.is("CREATE")) {
         implicitCalls(before);
       }
+      beyondTheDatabase(before);
+    }
+
+    /**
+     * A call of a function that acts beyond the database ({@link #BEYOND_THE_DATABASE}: other
+     * databases and servers, the server's files and programs) anywhere in the statement: a column
+     * {@code DEFAULT}, a generated column, a {@code CHECK}, an index expression, a view or rule, a
+     * policy; the server runs it when a row is written or read, not only where a statement calls it
+     * directly. Unknown, whatever the qualifier (extensions such as dblink live in any schema).
+     * Routine bodies are read as bodies already (their calls are judged where they run).
+     */
+    void beyondTheDatabase(int before) {
+      if (syntax != SqlSyntax.POSTGRESQL) {
+        return;
+      }
+      for (String call : callsIn(s.start(), s.end(), c -> actsBeyondTheDatabase(lastPart(c)))) {
+        String fn = lastPart(call);
+        boolean reported = false;
+        for (int i = before; i < out.size() && !reported; i++) {
+          Operation op = out.get(i);
+          reported =
+              (op.kind() == OpKind.UNKNOWN || op.kind() == OpKind.DYNAMIC_SQL)
+                  && op.detail() != null
+                  && op.detail().startsWith(fn + "()");
+        }
+        if (!reported) {
+          unknown(
+              fn
+                  + "() acts beyond the database (other databases or servers, the server's files"
+                  + " or programs), wherever the statement has it: prodguard cannot judge it");
+        }
+      }
     }
 
     /**
@@ -1049,6 +1115,11 @@ public final class Classifier {
 
     /** The routines the migrations define that the code in [from, to) calls, as written. */
     List<String> callsIn(int from, int to) {
+      return callsIn(from, to, routines::knows);
+    }
+
+    /** The calls in the code in [from, to) of functions {@code which} accepts, as written. */
+    List<String> callsIn(int from, int to, java.util.function.Predicate<String> which) {
       List<String> calls = new ArrayList<>();
       Lexer ahead = new Lexer(s.source().text(), from, to, syntax);
       Token prevToken = null;
@@ -1065,7 +1136,7 @@ public final class Classifier {
           full.append('.').append(ahead.peek(k + 1).identifier().toLowerCase(Locale.ROOT));
           k += 2;
         }
-        if (ahead.peek(k).isPunct('(') && routines.knows(full.toString())) {
+        if (ahead.peek(k).isPunct('(') && which.test(full.toString())) {
           calls.add(full.toString());
         }
       }
@@ -2303,7 +2374,8 @@ public final class Classifier {
       if (syntax == SqlSyntax.POSTGRESQL) {
         refused =
             switch (k) {
-              case "SYSTEM", "PUBLICATION", "SUBSCRIPTION", "SERVER", "FOREIGN" -> true;
+              case "SYSTEM", "PUBLICATION", "SUBSCRIPTION", "SERVER", "FOREIGN", "TABLESPACE" ->
+                  true;
               case "DATABASE" -> verb.equals("ALTER");
               case "USER", "ROLE" -> lx.peek().is("MAPPING") || setsParameter();
               case "EXTENSION" -> verb.equals("CREATE") && untrustedExtension();

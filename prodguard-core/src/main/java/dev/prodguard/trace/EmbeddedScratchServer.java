@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * trace's default scratch server: a private PostgreSQL of the target's major version ({@link
  * PostgresBinaries}), started for one trace in a fresh temporary directory on a free loopback port,
- * with durability off (it holds nothing worth keeping), no Unix socket and trust authentication on
- * 127.0.0.1 only. {@link #close()} stops it and deletes the directory, and a JVM shutdown hook does
+ * with durability off (it holds nothing worth keeping), no Unix socket, and password authentication
+ * (SCRAM) on 127.0.0.1 only, never trust: its superuser and its replay role have random passwords
+ * that only this process knows, so no other local user can connect while a trace runs. The replay
+ * runs as {@link #REPLAY_ROLE}, no superuser and no server file or program rights ({@link
+ * #replayer()}). {@link #close()} stops it and deletes the directory, and a JVM shutdown hook does
  * the same on Ctrl-C.
  *
  * <p>PostgreSQL refuses to run as root ({@code initdb: cannot be run as root}). As root on Linux,
@@ -28,19 +31,26 @@ import java.util.concurrent.TimeUnit;
  */
 final class EmbeddedScratchServer implements AutoCloseable {
   private static final long START_SECONDS = 60;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /** The unprivileged role the replay runs as on the embedded server. */
+  static final String REPLAY_ROLE = "prodguard_replay";
 
   private final Path dir;
   private final Process process;
   private final int port;
   private final int major;
+  private final String password;
+  private final String replayPassword = secret();
   private final Thread hook;
   private boolean closed;
 
-  private EmbeddedScratchServer(Path dir, Process process, int port, int major) {
+  private EmbeddedScratchServer(Path dir, Process process, int port, int major, String password) {
     this.dir = dir;
     this.process = process;
     this.port = port;
     this.major = major;
+    this.password = password;
     this.hook = new Thread(this::stopQuietly, "prodguard-trace-embedded-stop");
   }
 
@@ -59,12 +69,16 @@ final class EmbeddedScratchServer implements AutoCloseable {
     try {
       Path data = dir.resolve("data");
       Path log = dir.resolve("server.log");
+      String password = secret();
+      Path pwfile = dir.resolve("pwfile");
+      Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
       List<String> initdb = new ArrayList<>(wrapper);
       initdb.addAll(
           List.of(
               executable(binaries, "initdb"),
               "-A",
-              "trust",
+              "scram-sha-256",
+              "--pwfile=" + pwfile,
               "-U",
               "postgres",
               "-D",
@@ -73,7 +87,11 @@ final class EmbeddedScratchServer implements AutoCloseable {
               "UTF-8",
               "--locale=C",
               "--no-sync"));
-      run(initdb, log, "initdb");
+      try {
+        run(initdb, log, "initdb");
+      } finally {
+        Files.deleteIfExists(pwfile);
+      }
       int port = freePort();
       List<String> postgres = new ArrayList<>(wrapper);
       postgres.addAll(
@@ -87,6 +105,8 @@ final class EmbeddedScratchServer implements AutoCloseable {
               "listen_addresses=127.0.0.1",
               "-c",
               "unix_socket_directories=",
+              "-c",
+              "password_encryption=scram-sha-256",
               "-c",
               "fsync=off",
               "-c",
@@ -104,9 +124,10 @@ final class EmbeddedScratchServer implements AutoCloseable {
               .redirectInput(ProcessBuilder.Redirect.PIPE)
               .start();
       p.getOutputStream().close();
-      s = new EmbeddedScratchServer(dir, p, port, major);
+      s = new EmbeddedScratchServer(dir, p, port, major, password);
       Runtime.getRuntime().addShutdownHook(s.hook);
       s.awaitReady(d, log);
+      s.createReplayRole(d);
       return s;
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (s != null) {
@@ -122,10 +143,53 @@ final class EmbeddedScratchServer implements AutoCloseable {
   }
 
   /**
-   * The server's {@code postgres} database as user {@code postgres}: where scratch databases go.
+   * The server's {@code postgres} database as its superuser {@code postgres}, with its password:
+   * where scratch databases are created and the schema is copied.
    */
   DatabaseUrl url() {
-    return DatabaseUrl.parse("postgresql://postgres@127.0.0.1:" + port + "/postgres");
+    return DatabaseUrl.parse(
+        "postgresql://postgres:" + password + "@127.0.0.1:" + port + "/postgres");
+  }
+
+  /**
+   * The role the replay runs as: no superuser, no database or role creation, no member of {@code
+   * pg_execute_server_program}, {@code pg_read_server_files} or {@code pg_write_server_files}; it
+   * owns the scratch database and the copied objects. Server files and programs stay out of its
+   * reach whatever a replayed statement calls.
+   */
+  ScratchDatabase.Replayer replayer() {
+    return new ScratchDatabase.Replayer(
+        REPLAY_ROLE,
+        DatabaseUrl.parse(
+            "postgresql://"
+                + REPLAY_ROLE
+                + ":"
+                + replayPassword
+                + "@127.0.0.1:"
+                + port
+                + "/postgres"));
+  }
+
+  private void createReplayRole(DatabaseSupport d) throws IOException {
+    try (Connection c = ScratchDatabase.connect(url(), d);
+        java.sql.Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE ROLE "
+              + REPLAY_ROLE
+              + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '"
+              + replayPassword
+              + "'");
+    } catch (SQLException e) {
+      throw new PostgresBinaries.Unavailable(
+          "the embedded PostgreSQL " + major + " refused the replay role: " + e.getMessage());
+    }
+  }
+
+  /** 32 random bytes, hex: a password only this process knows. */
+  private static String secret() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
   }
 
   int major() {

@@ -18,32 +18,17 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Copies the target's schema, no rows, into the scratch database with the server's own tools
- * ({@code pg_dump --schema-only} into a private temporary file, {@code psql} from it), then drops
- * what would refuse or divert a replay there (event triggers, prodguard's DDL guard among them).
- * prodguard's own tables are not copied. On the target, {@code pg_dump} reads the catalog and takes
- * ACCESS SHARE on each table for the length of the dump, as any query does: it reads no rows.
+ * Copies the target's schema, no rows, no tablespaces, into the scratch database with the server's
+ * own tools ({@code pg_dump --schema-only --format=custom} into a private temporary file, {@code
+ * pg_restore} of the entries that stay inside the database from it), then drops what would refuse
+ * or divert a replay there (event triggers, prodguard's DDL guard among them). prodguard's own
+ * tables are not copied. On the target, {@code pg_dump} reads the catalog and takes ACCESS SHARE on
+ * each table for the length of the dump, as any query does: it reads no rows.
  */
 final class SchemaCopy {
   private static final long TIMEOUT_MINUTES = 30;
 
   private SchemaCopy() {}
-
-  static void copy(
-      DatabaseSupport d,
-      StatementProbe probe,
-      Optional<Path> binDir,
-      DatabaseUrl target,
-      ScratchDatabase scratch)
-      throws IOException, InterruptedException, SQLException {
-    Path script = Files.createTempFile("prodguard-trace-", ".sql");
-    try {
-      dump(d, probe, binDir, target, script);
-      load(d, probe, binDir, script, scratch);
-    } finally {
-      Files.deleteIfExists(script);
-    }
-  }
 
   /** The target's schema (no rows, prodguard's tables left out) into {@code script}. */
   static void dump(
@@ -60,23 +45,56 @@ final class SchemaCopy {
     run(dump, d, target, Optional.of(script), "the schema dump of the target");
   }
 
-  /** {@code script} into the scratch database, then what would refuse a replay there dropped. */
+  /**
+   * The archive {@code script} into the scratch database, as the scratch server's superuser: every
+   * entry but those that reach beyond it ({@link StatementProbe#copiedToScratch}: wrappers, foreign
+   * servers, user mappings and their credentials are never copied; the target's {@code servers} are
+   * recreated by name on a wrapper with no handler, so foreign tables are copied but nothing reads
+   * or writes through them); then what would refuse a replay there dropped, and the copied objects
+   * given to {@code owner}, the unprivileged role that replays, when there is one.
+   */
   static void load(
       DatabaseSupport d,
       StatementProbe probe,
       Optional<Path> binDir,
       Path script,
-      ScratchDatabase scratch)
+      ScratchDatabase scratch,
+      List<String> servers,
+      Optional<String> owner)
       throws IOException, InterruptedException, SQLException {
-    run(
-        probe.schemaLoadCommand(binDir, script),
-        d,
-        scratch.url(),
-        Optional.empty(),
-        "loading the schema into the scratch database");
+    Path toc = Files.createTempFile("prodguard-trace-", ".list");
+    try {
+      run(
+          d.dumpTool().listCommand(binDir, script),
+          d,
+          scratch.url(),
+          Optional.of(toc),
+          "reading the schema dump's table of contents");
+      List<String> kept = new ArrayList<>();
+      for (String line : Files.readAllLines(toc, StandardCharsets.UTF_8)) {
+        if (probe.copiedToScratch(line)) {
+          kept.add(line);
+        }
+      }
+      Files.write(toc, kept, StandardCharsets.UTF_8);
+      try (Connection c = scratch.connect();
+          Statement st = c.createStatement()) {
+        for (String sql : probe.beforeScratchLoad(servers)) {
+          st.execute(sql);
+        }
+      }
+      run(
+          probe.schemaLoadCommand(binDir, script, toc, scratch.name()),
+          d,
+          scratch.url(),
+          Optional.empty(),
+          "loading the schema into the scratch database");
+    } finally {
+      Files.deleteIfExists(toc);
+    }
     try (Connection c = scratch.connect();
         Statement st = c.createStatement()) {
-      for (String sql : probe.prepareScratch()) {
+      for (String sql : probe.prepareScratch(owner)) {
         st.execute(sql);
       }
     }

@@ -83,9 +83,12 @@ public final class TraceRules implements RuleRegistry {
           Severity.ERROR,
           GUARANTEE,
           "Part of the pending migrations could not be traced.",
-          "The engine cannot split a file, or a statement holds a placeholder without a value: what"
-              + " follows was not traced, so nothing is known about it (fail closed).",
-          "Fix the file or give the placeholder its value (migrations.placeholders).");
+          "The engine cannot split a file, a statement holds a placeholder without a value, or a"
+              + " statement needs what the replay never has (a privilege of a superuser, the"
+              + " server's files or programs, a foreign table's server): what follows was not"
+              + " traced, so nothing is known about it (fail closed).",
+          "Fix the file or give the placeholder its value (migrations.placeholders); run what"
+              + " needs a superuser or another server apart from the traced migrations.");
 
   private static final List<RuleInfo> ALL =
       List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, FAILED, INCOMPLETE);

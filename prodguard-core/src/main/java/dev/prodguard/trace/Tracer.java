@@ -120,12 +120,14 @@ public final class Tracer {
     TargetNames names;
     List<String> roles;
     String targetId;
+    List<String> servers;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
       names = TargetNames.read(control.connection());
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
+      servers = probe.foreignServers(control.connection());
     }
     if (pending.isEmpty()) {
       return new TraceReport(
@@ -181,19 +183,21 @@ public final class Tracer {
             DUMPS);
     try {
       DatabaseUrl server;
+      Optional<ScratchDatabase.Replayer> replayer = Optional.empty();
       if (scratchServer.isPresent()) {
         server = scratchServer.get();
       } else {
         embedded = embedded(env, major, d);
         discard.embedded = embedded;
         server = embedded.url();
-        createRoles(server, d, roles);
+        replayer = Optional.of(embedded.replayer());
+        createRoles(server, d, roles, EmbeddedScratchServer.REPLAY_ROLE);
       }
       progress.step("tracing " + pending.size() + " pending migration(s) of '" + env + "'");
       if (scratchServer.isPresent()) {
         refuseTargetServer(env, targetId, server, d);
       }
-      try (ScratchDatabase scratch = ScratchDatabase.create(server, d)) {
+      try (ScratchDatabase scratch = ScratchDatabase.create(server, d, replayer)) {
         discard.scratch = scratch;
         try (Connection c = scratch.connect()) {
           int scratchMajor = probe.majorVersion(c);
@@ -211,10 +215,10 @@ public final class Tracer {
           }
         }
         awaitDump(dump);
-        SchemaCopy.load(d, probe, binDir, script, scratch);
+        SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner());
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
         long t1 = System.nanoTime();
-        try (Connection c = scratch.connect()) {
+        try (Connection c = scratch.connectReplay()) {
           Replay replay = new Replay(probe, mask);
           for (PendingMigration p : pending) {
             String file = p.file().relativePath();
@@ -259,6 +263,17 @@ public final class Tracer {
               // what ran before the failing statement ran (and took its locks) as the deploy will
               traces.addAll(f.done);
               replayed += f.done.size() + 1;
+              Optional<String> beyond = beyondTheReplay(probe, f);
+              if (beyond.isPresent()) {
+                stops.add(
+                    stop(
+                        TraceFindings.INCOMPLETE,
+                        file,
+                        f.statement.line(),
+                        p,
+                        mask.apply(beyond.get())));
+                break;
+              }
               stops.add(
                   stop(
                       TraceFindings.FAILED,
@@ -342,9 +357,10 @@ public final class Tracer {
   /**
    * G4: the pending migrations (and the callbacks the deploy runs) judged as verify judges them on
    * a protected environment; a finding of a {@link #SERVER_WIDE} rule refuses the trace before any
-   * statement is replayed, whatever exception covers it. Also on the embedded server: it is a
-   * superuser session on a server that can reach the network and run programs ({@code dblink},
-   * {@code COPY ... TO PROGRAM}), so "throwaway" does not make such a statement harmless.
+   * statement is replayed, whatever exception covers it. Also on the embedded server: it runs on a
+   * machine that can reach the network and the production database ({@code dblink}, {@code COPY ...
+   * TO PROGRAM}), so "throwaway" does not make such a statement harmless; its unprivileged replay
+   * role is the second line, not the first.
    */
   private void judge(
       String env, MigrationFiles files, List<PendingMigration> pending, DatabaseSupport d) {
@@ -401,8 +417,8 @@ public final class Tracer {
         Guarantee.G4,
         "trace " + env,
         why.toString(),
-        "remove or rewrite these statements (a reviewed contract exception lets the deploy run them,"
-            + " never the trace); trace the rest without them");
+        "remove or rewrite these statements (a reviewed contract exception lets the deploy run"
+            + " them, never the trace); trace the rest without them");
   }
 
   /**
@@ -623,6 +639,31 @@ public final class Tracer {
   /** Where the scratch server is when no --scratch-url is given (before {@code trace.scratch}). */
   public static final String SCRATCH_VARIABLE = "PRODGUARD_TRACE_SCRATCH_URL";
 
+  /**
+   * A statement the scratch refused because it reaches beyond what the trace may do: a privilege
+   * the unprivileged replay role lacks (superuser, server files or programs, an untrusted
+   * extension), or a foreign table (its server is copied without a wrapper). The deploy would not
+   * necessarily fail there: the trace is incomplete (fail closed), not the migration wrong.
+   */
+  private static Optional<String> beyondTheReplay(StatementProbe probe, Replay.Failed f) {
+    if (!(f.getCause() instanceof SQLException e)) {
+      return Optional.empty();
+    }
+    if (probe.foreignTable(e)) {
+      return Optional.of(
+          "reads or writes a foreign table: trace copies no foreign server or user mapping and"
+              + " never reaches another server; nothing from here on was traced");
+    }
+    if (probe.insufficientPrivilege(e)) {
+      return Optional.of(
+          "needs a privilege the trace's replay role does not have ("
+              + firstLine(e.getMessage())
+              + "): trace replays as an unprivileged role, never a superuser, so that nothing"
+              + " replayed reaches the host's files or programs; nothing from here on was traced");
+    }
+    return Optional.empty();
+  }
+
   /** The target's roles (no system roles): a migration may GRANT to them or SET ROLE. */
   private static List<String> roles(Connection c) throws SQLException {
     List<String> out = new ArrayList<>();
@@ -637,8 +678,13 @@ public final class Tracer {
     return out;
   }
 
-  /** Creates the target's roles by name (no login, no password) on the embedded server. */
-  private static void createRoles(DatabaseUrl server, DatabaseSupport d, List<String> roles)
+  /**
+   * Creates the target's roles by name (no login, no password, no attribute) on the embedded
+   * server, each granted to {@code member} (the replay role: {@code SET ROLE app} and {@code OWNER
+   * TO app} replay). A name the server has already (its superuser's) is left alone.
+   */
+  private static void createRoles(
+      DatabaseUrl server, DatabaseSupport d, List<String> roles, String member)
       throws SQLException {
     if (roles.isEmpty()) {
       return;
@@ -648,11 +694,16 @@ public final class Tracer {
       for (String r : roles) {
         String quoted = "\"" + r.replace("\"", "\"\"") + "\"";
         st.execute(
-            "DO $prodguard$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '"
+            "DO $prodguard$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname ="
+                + " '"
                 + r.replace("'", "''")
                 + "') THEN CREATE ROLE "
                 + quoted
-                + " NOLOGIN; END IF; END $prodguard$");
+                + " NOLOGIN; GRANT "
+                + quoted
+                + " TO "
+                + d.quote(member)
+                + "; END IF; END $prodguard$");
       }
     }
   }

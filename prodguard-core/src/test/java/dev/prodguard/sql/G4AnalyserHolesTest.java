@@ -220,4 +220,36 @@ class G4AnalyserHolesTest {
   void multiTable(String sql, String expected) {
     assertThat(mysql(sql)).isEqualTo(expected.strip());
   }
+
+  @ParameterizedTest(
+      name = "G4: a function acting beyond the database is unknown in any expression: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE TABLE t (a int DEFAULT lo_export(1, '/tmp/x'))
+          CREATE TABLE t (a oid DEFAULT lo_from_bytea(424242, convert_to('x', 'UTF8')))
+          CREATE TABLE t (a text DEFAULT dblink_exec('dbname=prod', 'DELETE FROM orders'))
+          CREATE TABLE t (a text DEFAULT ext.dblink_exec('dbname=prod', 'DELETE FROM orders'))
+          CREATE TABLE t (a text DEFAULT dblink('dbname=prod', 'SELECT 1'))
+          CREATE TABLE t (a int CHECK (lo_export(1, '/tmp/x') > 0))
+          CREATE TABLE t (a int, b int GENERATED ALWAYS AS (lo_export(a, '/tmp/x')) STORED)
+          CREATE TABLE t (a int DEFAULT pg_catalog.pg_read_binary_file('/etc/passwd')::int)
+          CREATE TABLE t (a text DEFAULT pg_stat_file('/etc/passwd')::text)
+          CREATE TABLE t (a int DEFAULT lo_export(1, '/tmp/x')) PARTITION BY RANGE (a)
+          CREATE INDEX i ON t ((lo_export(a, '/tmp/x')))
+          CREATE VIEW v AS SELECT lo_export(1, '/tmp/x')
+          CREATE VIEW v AS SELECT * FROM dblink('dbname=prod', 'DELETE FROM orders') AS r(x text)
+          ALTER TABLE t ALTER COLUMN a SET DEFAULT pg_read_file('/etc/passwd')::int
+          ALTER TABLE t ADD COLUMN z text DEFAULT dblink_exec('dbname=x', 'DELETE FROM orders')
+          ALTER TABLE t ADD CONSTRAINT c CHECK (pg_file_write('/tmp/x', 'y', false) > 0)
+          CREATE DOMAIN d AS int CHECK (lo_export(VALUE, '/tmp/x') > 0)
+          CREATE POLICY p ON t USING (lo_export(1, '/tmp/x') > 0)
+          CREATE TABLESPACE ts LOCATION '/tmp/ts'
+          ALTER TABLESPACE ts RENAME TO ts2
+          ALTER TABLESPACE ts SET (random_page_cost = 1)
+          """)
+  void beyondTheDatabase(String sql) {
+    assertThat(pg(sql)).contains("unknown");
+  }
 }

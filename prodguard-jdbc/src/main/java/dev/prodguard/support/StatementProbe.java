@@ -69,19 +69,48 @@ public interface StatementProbe {
   Map<String, Size> sizes(Connection target, Collection<String> relations) throws SQLException;
 
   /**
-   * The client command that writes the target's schema, no data, to standard output ({@code pg_dump
-   * --schema-only}); connection and credentials come from {@link DumpTool#processEnvironment}.
+   * The client command that writes the target's schema, no data, no tablespaces, to standard output
+   * as an archive ({@code pg_dump --schema-only --format=custom --no-tablespaces}); connection and
+   * credentials come from {@link DumpTool#processEnvironment}.
    */
   List<String> schemaDumpCommand(Optional<Path> binDir);
 
-  /** The client command that runs a schema script from a file into a scratch database. */
-  List<String> schemaLoadCommand(Optional<Path> binDir, Path script);
+  /**
+   * The client command that restores the entries {@code list} selects from the archive {@code dump}
+   * into {@code database} ({@code pg_restore --use-list}), stopping at the first error.
+   */
+  List<String> schemaLoadCommand(Optional<Path> binDir, Path dump, Path list, String database);
+
+  /**
+   * Whether an entry of the archive's table of contents (a line of {@code pg_restore --list}) is
+   * copied into the scratch database: never what reaches beyond it (foreign data wrappers, foreign
+   * servers, user mappings and their credentials).
+   */
+  boolean copiedToScratch(String tocLine);
+
+  /**
+   * Statements run on the fresh scratch database before the schema is restored: the target's
+   * foreign servers ({@code servers}) recreated by name on a wrapper with no handler, so that
+   * foreign tables restore but no replayed statement can read or write through them.
+   */
+  List<String> beforeScratchLoad(List<String> servers);
+
+  /** The names of the target's foreign servers (catalog read). */
+  List<String> foreignServers(Connection target) throws SQLException;
 
   /**
    * Statements that make a fresh copy of a schema fit to replay migrations: what would refuse or
-   * divert them there (prodguard's DDL guard, every event trigger) is dropped.
+   * divert them there (prodguard's DDL guard, every event trigger) is dropped; what reaches beyond
+   * the scratch database is checked gone (else an error); and, when {@code owner} is given, the
+   * copied objects (not an extension's) are given to that unprivileged role, which replays.
    */
-  List<String> prepareScratch();
+  List<String> prepareScratch(Optional<String> owner);
+
+  /** Whether the scratch server refused a replayed statement for want of a privilege. */
+  boolean insufficientPrivilege(SQLException e);
+
+  /** Whether a replayed statement failed because it reached a foreign table of the copy. */
+  boolean foreignTable(SQLException e);
 
   /** The server's major version ({@code server_version_num / 10000}). */
   int majorVersion(Connection c) throws SQLException;

@@ -128,27 +128,151 @@ final class PgStatementProbe implements StatementProbe {
     return List.of(
         Binaries.resolve(binDir, "pg_dump"),
         "--schema-only",
+        "--format=custom",
         "--no-owner",
         "--no-privileges",
+        "--no-tablespaces",
         "--no-password");
   }
 
   @Override
-  public List<String> schemaLoadCommand(Optional<Path> binDir, Path script) {
+  public List<String> schemaLoadCommand(
+      Optional<Path> binDir, Path dump, Path list, String database) {
     return List.of(
-        Binaries.resolve(binDir, "psql"),
-        "--no-psqlrc",
+        Binaries.resolve(binDir, "pg_restore"),
+        "--no-owner",
+        "--no-privileges",
+        "--no-tablespaces",
         "--no-password",
-        "--quiet",
-        "--set=ON_ERROR_STOP=1",
-        "--file=" + script);
+        "--exit-on-error",
+        "--use-list=" + list,
+        "--dbname=" + database,
+        dump.toString());
+  }
+
+  /** The wrapper, without handler or validator, that the copy's foreign servers are moved to. */
+  static final String NO_FDW = "prodguard_no_fdw";
+
+  /**
+   * {@code <dump id>; <catalog oid> <oid> <type> ...}: the entry types a scratch copy never holds
+   * (the wrapper, the server with its address, the user mapping with its credentials), and comments
+   * and security labels on them. pg_restore writes one entry a line (newlines in names replaced).
+   */
+  private static final java.util.regex.Pattern NOT_COPIED =
+      java.util.regex.Pattern.compile(
+          "^\\s*\\d+;\\s+\\d+\\s+\\d+\\s+(?:(?:COMMENT|SECURITY LABEL)\\s+\\S+\\s+)?"
+              + "(?:SERVER|USER MAPPING|FOREIGN DATA WRAPPER)\\s");
+
+  @Override
+  public boolean copiedToScratch(String tocLine) {
+    return !NOT_COPIED.matcher(tocLine).find();
   }
 
   @Override
-  public List<String> prepareScratch() {
-    return List.of(
+  public List<String> beforeScratchLoad(List<String> servers) {
+    List<String> out = new ArrayList<>();
+    if (servers.isEmpty()) {
+      return out; // a configured scratch server's role need not be a superuser
+    }
+    out.add("CREATE FOREIGN DATA WRAPPER " + NO_FDW + " NO HANDLER NO VALIDATOR");
+    for (String server : servers) {
+      out.add(
+          "CREATE SERVER "
+              + PostgresSupport.INSTANCE.quote(server)
+              + " FOREIGN DATA WRAPPER "
+              + NO_FDW);
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> foreignServers(Connection target) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = target.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT srvname FROM pg_catalog.pg_foreign_server ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> prepareScratch(Optional<String> owner) {
+    List<String> out = new ArrayList<>();
+    out.add(
         "DO $pg$ DECLARE t text; BEGIN FOR t IN SELECT evtname FROM pg_catalog.pg_event_trigger"
             + " LOOP EXECUTE format('DROP EVENT TRIGGER %I', t); END LOOP; END $pg$");
+    // fail closed: nothing of the copy reaches another server or carries a credential
+    out.add(
+        "DO $pg$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_user_mappings) OR EXISTS (SELECT 1"
+            + " FROM pg_catalog.pg_foreign_server s JOIN pg_catalog.pg_foreign_data_wrapper w ON"
+            + " w.oid = s.srvfdw WHERE w.fdwname <> '"
+            + NO_FDW
+            + "') THEN RAISE EXCEPTION 'the schema copy holds a foreign server or user mapping';"
+            + " END IF; END $pg$");
+    owner.ifPresent(o -> out.add(giveTo(o)));
+    return out;
+  }
+
+  /**
+   * Every copied schema, relation, routine and type that is not an extension's is given to {@code
+   * role}: the replay runs as that unprivileged owner (ALTER TABLE needs ownership), while an
+   * extension's objects stay the superuser's (dblink_connect_u and the like stay out of reach).
+   */
+  private static String giveTo(String role) {
+    String r = "'" + role.replace("'", "''") + "'";
+    String userNs = " n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'";
+    String notExtension =
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = %s::regclass"
+            + " AND e.objid = %s AND e.deptype = 'e')";
+    return "DO $pg$ DECLARE o record; BEGIN"
+        + " FOR o IN SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE"
+        + userNs
+        + String.format(notExtension, "'pg_catalog.pg_namespace'", "n.oid")
+        + " LOOP EXECUTE format('ALTER SCHEMA %I OWNER TO %I', o.nspname, "
+        + r
+        + "); END LOOP;"
+        + " FOR o IN SELECT c.oid::regclass AS rel FROM pg_catalog.pg_class c JOIN"
+        + " pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v',"
+        + " 'm', 'f', 'S') AND"
+        + userNs
+        + String.format(notExtension, "'pg_catalog.pg_class'", "c.oid")
+        + " ORDER BY c.relkind = 'S' LOOP IF (SELECT relowner FROM pg_catalog.pg_class WHERE oid ="
+        + " o.rel) <> (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = "
+        + r
+        + ") THEN EXECUTE format('ALTER TABLE %s OWNER TO %I', o.rel, "
+        + r
+        + "); END IF; END LOOP;"
+        + " FOR o IN SELECT p.oid::regprocedure AS fn, p.prokind FROM pg_catalog.pg_proc p JOIN"
+        + " pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE"
+        + userNs
+        + String.format(notExtension, "'pg_catalog.pg_proc'", "p.oid")
+        + " LOOP EXECUTE format('ALTER %s %s OWNER TO %I', CASE o.prokind WHEN 'a' THEN"
+        + " 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, o.fn, "
+        + r
+        + "); END LOOP;"
+        + " FOR o IN SELECT t.oid::regtype AS ty, t.typtype FROM pg_catalog.pg_type t JOIN"
+        + " pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE (t.typtype IN ('e', 'd',"
+        + " 'r') OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class k WHERE k.oid ="
+        + " t.typrelid AND k.relkind = 'c'))) AND"
+        + userNs
+        + String.format(notExtension, "'pg_catalog.pg_type'", "t.oid")
+        + " LOOP EXECUTE format('ALTER %s %s OWNER TO %I', CASE o.typtype WHEN 'd' THEN 'DOMAIN'"
+        + " ELSE 'TYPE' END, o.ty, "
+        + r
+        + "); END LOOP; END $pg$";
+  }
+
+  @Override
+  public boolean insufficientPrivilege(SQLException e) {
+    return "42501".equals(e.getSQLState());
+  }
+
+  @Override
+  public boolean foreignTable(SQLException e) {
+    return e.getMessage() != null && e.getMessage().contains(NO_FDW);
   }
 
   @Override

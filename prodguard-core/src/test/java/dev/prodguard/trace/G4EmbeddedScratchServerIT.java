@@ -1,0 +1,81 @@
+package dev.prodguard.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.DatabaseUrl;
+import dev.prodguard.support.DatabaseSupport;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * G4 (attack17 finding 27): the trace's embedded server is private to the trace. No local user
+ * connects without its random password (no trust), and the replay role can reach no file or program
+ * of the host, even where the analyser missed a spelling.
+ */
+@DisplayName("G4: the embedded scratch server trusts no one and replays unprivileged")
+class G4EmbeddedScratchServerIT {
+  private static final int MAJOR = 15;
+
+  @Test
+  @DisplayName(
+      "G4: without the password no role connects; the replay role is no superuser and reaches no"
+          + " server file or program")
+  void passwordAndUnprivilegedReplay() throws Exception {
+    DatabaseSupport d = DatabaseSupport.of(DatabaseKind.POSTGRESQL);
+    Path cache =
+        PostgresBinaries.cacheDirectory(
+            Map.of(
+                "XDG_CACHE_HOME", Path.of(System.getProperty("user.home"), ".cache").toString()));
+    Path binaries = PostgresBinaries.resolve(MAJOR, PostgresBinaries.MAVEN_CENTRAL, cache);
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      DatabaseUrl su = server.url();
+      for (String user : new String[] {"postgres", EmbeddedScratchServer.REPLAY_ROLE}) {
+        DatabaseUrl noPassword =
+            DatabaseUrl.parse(
+                "postgresql://" + user + "@127.0.0.1:" + su.hosts().get(0).port() + "/postgres");
+        assertThatThrownBy(() -> ScratchDatabase.connect(noPassword, d).close())
+            .as(user + " without the password")
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("password");
+      }
+      try (ScratchDatabase scratch =
+              ScratchDatabase.create(su, d, java.util.Optional.of(server.replayer()));
+          Connection c = scratch.connectReplay();
+          Statement st = c.createStatement()) {
+        try (ResultSet rs =
+            st.executeQuery(
+                "SELECT rolsuper, rolcreaterole, rolcreatedb,"
+                    + " pg_has_role(current_user, 'pg_execute_server_program', 'USAGE'),"
+                    + " pg_has_role(current_user, 'pg_write_server_files', 'USAGE'),"
+                    + " pg_has_role(current_user, 'pg_read_server_files', 'USAGE')"
+                    + " FROM pg_roles WHERE rolname = current_user")) {
+          assertThat(rs.next()).isTrue();
+          for (int i = 1; i <= 6; i++) {
+            assertThat(rs.getBoolean(i)).as("privilege " + i).isFalse();
+          }
+        }
+        st.execute("CREATE TABLE t (a int)"); // it owns the scratch database: DDL replays
+        for (String sql :
+            new String[] {
+              "COPY (SELECT 1) TO PROGRAM 'id'",
+              "SELECT lo_export(lo_from_bytea(0, 'x'), '/tmp/prodguard-g4-embedded')",
+              "SELECT pg_read_file('/etc/passwd')",
+              "CREATE TABLESPACE ts LOCATION '/tmp'"
+            }) {
+          assertThatThrownBy(() -> st.execute(sql))
+              .as(sql)
+              .isInstanceOfSatisfying(
+                  SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        }
+      }
+    }
+  }
+}
