@@ -10,13 +10,14 @@ import java.util.jar.JarFile;
 
 /**
  * Build-time training run for the class-data-sharing archive the launchers use (prodguard-cli's
- * pom, {@code scripts/install}); not a command. Run with {@code -XX:ArchiveClassesAtExit}, it runs
+ * pom, {@code scripts/install}); not a command. Run with {@code -XX:DumpLoadedClassList}, it runs
  * the prodguard command of its arguments (a lint of {@code src/cds}), then loads, without
  * initialising them, the classes of the packages a pipeline command ({@code verify}, {@code
  * backup}, {@code deploy}, {@code promote}, {@code status}) runs: those need a database, which a
  * build does not have. Loading runs no static initialiser, so nothing connects or writes; a class
- * whose optional dependency is not in the jar is skipped. The JVM then archives what was loaded,
- * and a later start maps those classes instead of reading and verifying them one by one.
+ * whose optional dependency is not in the jar is skipped. The JVM lists what was loaded; {@code
+ * -Xshare:dump} archives that list, and a later start maps those classes instead of reading and
+ * verifying them one by one.
  */
 public final class ClassDataTraining {
   /** Packages of the pipeline commands: prodguard, Flyway, the JDBC drivers, CLI, YAML, JSON. */

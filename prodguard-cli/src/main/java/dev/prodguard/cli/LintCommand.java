@@ -1,6 +1,6 @@
 package dev.prodguard.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.prodguard.config.ConfigException;
 import dev.prodguard.config.ConfigLoader;
 import dev.prodguard.config.EnvironmentConfig;
@@ -10,6 +10,7 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.JsonStream;
 import dev.prodguard.findings.JsonWriter;
 import dev.prodguard.findings.JunitWriter;
 import dev.prodguard.findings.SarifWriter;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -223,19 +225,17 @@ public final class LintCommand implements Callable<Integer> {
   private List<String> historyFailing = List.of();
 
   private String render(LintReport report, Path base, String label, DatabaseKind kind) {
-    List<Finding> findings = relative(report, base);
-    List<String> files = report.files().stream().map(f -> relative(base, f)).toList();
+    Map<String, String> names = new HashMap<>(); // each file named once, however many findings
+    java.util.function.UnaryOperator<String> relative =
+        f -> names.computeIfAbsent(f, x -> relative(base, x));
+    List<Finding> findings = report.findings().stream().map(f -> f.relativeTo(relative)).toList();
+    List<String> files = report.files().stream().map(relative).toList();
     return switch (format.get()) {
       case text -> text(report, findings, label, kind);
       case json -> json(report, findings, files, label);
       case sarif -> SarifWriter.write(version(), base.toUri(), new Rules().reported(), findings);
       case junit -> junit(findings, files);
     };
-  }
-
-  /** The findings with paths relative to the base directory (the folder of prodguard.yml). */
-  static List<Finding> relative(LintReport report, Path base) {
-    return report.findings().stream().map(f -> f.relativeTo(base)).toList();
   }
 
   private String text(LintReport r, List<Finding> findings, String label, DatabaseKind kind) {
@@ -269,26 +269,48 @@ public final class LintCommand implements Callable<Integer> {
     return sb.toString();
   }
 
+  /** Written as produced ({@link JsonStream}): a report can hold thousands of findings. */
   private String json(LintReport r, List<Finding> findings, List<String> files, String label) {
-    ObjectNode j = JsonWriter.object();
-    j.put("ok", !r.hasErrors());
-    j.put("environment", environment);
-    j.put("protected", r.protectedEnvironment());
-    j.put("judged", label);
-    j.put("contract_sha256", r.contractSha256());
-    files.forEach(j.putArray("files")::add);
-    j.put("statements", r.statements());
-    if (baselineNote != null) {
-      j.put("baseline", baselineNote);
-      j.put("history_would_fail_files", historyFailingFiles);
-      historyFailing.forEach(j.putArray("history_would_fail")::add);
+    return JsonStream.write(
+        j -> {
+          j.writeStartObject();
+          j.writeBooleanField("ok", !r.hasErrors());
+          nullable(j, "environment", environment);
+          j.writeBooleanField("protected", r.protectedEnvironment());
+          j.writeStringField("judged", label);
+          nullable(j, "contract_sha256", r.contractSha256());
+          j.writeArrayFieldStart("files");
+          for (String f : files) {
+            j.writeString(f);
+          }
+          j.writeEndArray();
+          j.writeNumberField("statements", r.statements());
+          if (baselineNote != null) {
+            j.writeStringField("baseline", baselineNote);
+            j.writeNumberField("history_would_fail_files", historyFailingFiles);
+            j.writeArrayFieldStart("history_would_fail");
+            for (String h : historyFailing) {
+              j.writeString(h);
+            }
+            j.writeEndArray();
+          }
+          JsonStream.findings(j, "findings", findings, JsonWriter.Shape.LINT);
+          j.writeObjectFieldStart("summary");
+          j.writeNumberField("errors", r.count(Severity.ERROR));
+          j.writeNumberField("warnings", r.count(Severity.WARNING));
+          j.writeNumberField("covered", r.covered());
+          j.writeEndObject();
+          j.writeEndObject();
+        });
+  }
+
+  private static void nullable(JsonGenerator j, String name, String value)
+      throws java.io.IOException {
+    if (value == null) {
+      j.writeNullField(name);
+    } else {
+      j.writeStringField(name, value);
     }
-    j.set("findings", JsonWriter.findings(findings, JsonWriter.Shape.LINT));
-    ObjectNode summary = j.putObject("summary");
-    summary.put("errors", r.count(Severity.ERROR));
-    summary.put("warnings", r.count(Severity.WARNING));
-    summary.put("covered", r.covered());
-    return JsonWriter.write(j);
   }
 
   /** A passing case per file without findings, one case per finding. */

@@ -27,6 +27,22 @@ public record MigrationId(Kind kind, List<BigInteger> version, String descriptio
     version = List.copyOf(version);
   }
 
+  // equals and hashCode as a record's own, written out: the generated ones are bootstrapped
+  // through method handles on first use, which costs a short command (lint) tens of classes.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MigrationId m
+        && kind == m.kind
+        && version.equals(m.version)
+        && java.util.Objects.equals(description, m.description);
+  }
+
+  @Override
+  public int hashCode() {
+    return (java.util.Objects.hashCode(kind) * 31 + version.hashCode()) * 31
+        + java.util.Objects.hashCode(description);
+  }
+
   /**
    * Parses {@code V42}, {@code V1_2}, {@code U3}, {@code B1.20}, {@code R__name}; empty when
    * malformed.

@@ -89,10 +89,18 @@ public record Finding(
    * base} keeps its name.
    */
   public Finding relativeTo(java.nio.file.Path base) {
-    Finding r = withLocation(location().inFile(relative(base, file())));
+    return relativeTo(file -> relative(base, file));
+  }
+
+  /**
+   * As {@link #relativeTo(java.nio.file.Path)}, with {@code relative} naming each file (a report of
+   * thousands of findings in a few files names each file once: {@link #relative} behind a cache).
+   */
+  public Finding relativeTo(java.util.function.UnaryOperator<String> relative) {
+    Finding r = withLocation(location().inFile(relative.apply(file())));
     if (covered() && coveredBy().entry() != null) {
       Location entry = coveredBy().entry();
-      r = r.withCover(new Cover(coveredBy().reason(), entry.inFile(relative(base, entry.file()))));
+      r = r.withCover(new Cover(coveredBy().reason(), entry.inFile(relative.apply(entry.file()))));
     }
     return r;
   }

@@ -42,32 +42,25 @@ public final class JsonWriter {
 
   public static ObjectNode finding(Finding f, Shape shape) {
     ObjectNode o = MAPPER.createObjectNode();
-    o.put("rule", f.rule());
-    o.put("severity", f.severity().id());
-    o.put(shape.fileKey(), f.file());
-    if (shape.lintFields()) {
-      o.put("migration", f.migration());
-    }
-    o.put("line", f.line());
-    o.put("column", f.column());
-    if (shape.lintFields()) { // each command's documented order
-      o.put("message", f.message());
-      o.put("excerpt", f.excerpt());
-    } else {
-      o.put("excerpt", f.excerpt());
-      o.put("message", f.message());
-    }
-    if (shape.lintFields()) {
-      o.put("recipe", f.recipe());
-      o.put("covered", f.covered());
-      o.put("covered_by", f.covered() ? f.coveredBy().reason() : null);
-    } else if (f.covered()) {
-      o.put("reason", f.coveredBy().reason());
-      Location entry = f.coveredBy().entry();
-      if (entry != null) {
-        o.put("contract", entry.file() + ":" + entry.line());
-      }
-    }
+    JsonStream.fields(
+        f,
+        shape,
+        new JsonStream.Fields() {
+          @Override
+          public void put(String name, String value) {
+            o.put(name, value);
+          }
+
+          @Override
+          public void put(String name, int value) {
+            o.put(name, value);
+          }
+
+          @Override
+          public void put(String name, boolean value) {
+            o.put(name, value);
+          }
+        });
     return o;
   }
 

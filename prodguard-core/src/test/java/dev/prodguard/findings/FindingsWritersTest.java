@@ -40,6 +40,51 @@ class FindingsWritersTest {
       Finding.of(BYPASS, new Location("Makefile", 2, 17), "Found <&>. Why. Instead: x", "a=1");
 
   @Test
+  @DisplayName("json: a streamed report is byte for byte the tree's, for lint and scan shapes")
+  void streamedJsonIsTheTreesText() {
+    Finding odd =
+        new Finding(
+            "unknown-statement",
+            Severity.WARNING,
+            new Location("db/V5__\u00e9t\u00e9 \ud83d\ude00.sql", 9, 2),
+            null,
+            "tab\there, quote \" and backslash \\, control \u0001, line\nbreak",
+            "\u00ab\ud83d\ude00\u00bb </script>",
+            null,
+            "G4",
+            null);
+    Finding coveredNoEntry = LINT_ERROR.withCover(new Cover("reviewed", null));
+    List<Finding> all = List.of(LINT_ERROR, LINT_COVERED, SCAN, odd, coveredNoEntry);
+    for (JsonWriter.Shape shape : List.of(JsonWriter.Shape.LINT, JsonWriter.Shape.SCAN)) {
+      for (List<Finding> findings : List.of(all, List.<Finding>of())) {
+        var tree = JsonWriter.object();
+        tree.put("ok", false);
+        tree.put("environment", (String) null);
+        tree.putArray("files");
+        tree.put("statements", 12);
+        tree.set("findings", JsonWriter.findings(findings, shape));
+        tree.putObject("summary").put("errors", 3L);
+        String streamed =
+            JsonStream.write(
+                g -> {
+                  g.writeStartObject();
+                  g.writeBooleanField("ok", false);
+                  g.writeNullField("environment");
+                  g.writeArrayFieldStart("files");
+                  g.writeEndArray();
+                  g.writeNumberField("statements", 12);
+                  JsonStream.findings(g, "findings", findings, shape);
+                  g.writeObjectFieldStart("summary");
+                  g.writeNumberField("errors", 3L);
+                  g.writeEndObject();
+                  g.writeEndObject();
+                });
+        assertThat(streamed).isEqualTo(JsonWriter.write(tree));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("text: position, severity, rule and message; excerpt; cover or fix")
   void text() {
     assertThat(TextWriter.findings(List.of(LINT_ERROR, LINT_COVERED, SCAN)))
