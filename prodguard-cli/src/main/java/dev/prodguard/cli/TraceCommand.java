@@ -98,19 +98,32 @@ public final class TraceCommand implements Callable<Integer> {
       out.println("trace '" + r.environment() + "': nothing pending");
       return;
     }
-    out.println(
-        "trace '"
-            + r.environment()
-            + "' (PostgreSQL "
-            + r.serverMajor()
-            + "): "
-            + r.pendingMigrations()
-            + " pending migration(s), "
-            + r.statements().size()
-            + " statement(s) replayed; schema copy "
-            + PipelineSupport.seconds(r.copyMillis())
-            + ", replay "
-            + PipelineSupport.seconds(r.replayMillis()));
+    if (r.nothingToTrace()) {
+      out.println(
+          "trace '"
+              + r.environment()
+              + "' (PostgreSQL "
+              + r.serverMajor()
+              + "): "
+              + TraceReport.NOTHING_TO_TRACE
+              + "; "
+              + r.pendingMigrations()
+              + " pending migration(s) not replayed (docs/trace.md)");
+    } else {
+      out.println(
+          "trace '"
+              + r.environment()
+              + "' (PostgreSQL "
+              + r.serverMajor()
+              + "): "
+              + r.pendingMigrations()
+              + " pending migration(s), "
+              + r.statements().size()
+              + " statement(s) replayed; schema copy "
+              + PipelineSupport.seconds(r.copyMillis())
+              + ", replay "
+              + PipelineSupport.seconds(r.replayMillis()));
+    }
     for (StatementTrace t : r.statements()) {
       out.println(
           "  " + t.migration() + " line " + t.line() + " (" + t.millis() + " ms)" + facts(t));

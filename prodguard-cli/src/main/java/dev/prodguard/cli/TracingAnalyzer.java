@@ -15,14 +15,18 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * verify's analysis plus trace (docs/trace.md): on PostgreSQL, when {@code trace.verify} says so
  * ({@code protected}, the default: for protected environments), the pending migrations are traced
- * after the contract analysis, on the scratch server {@link TraceCommand#scratchServer} names or an
- * embedded one; every trace finding is shown, and its uncovered errors refuse the verification
- * (G4), so nothing is recorded and backup refuses. A trace that cannot run refuses too (fail
- * closed). The pipeline and trace are both use cases, so the entry point joins them.
+ * beside the contract analysis, on the scratch server {@link TraceCommand#scratchServer} names or
+ * an embedded one; once the analysis passed, every trace finding is shown, and its uncovered errors
+ * refuse the verification (G4), so nothing is recorded and backup refuses. A trace that cannot run
+ * refuses too (fail closed). A target without tables has nothing to trace (said so, nothing
+ * replayed). The pipeline and trace are both use cases, so the entry point joins them.
  */
 final class TracingAnalyzer implements MigrationAnalyzer {
   private final MigrationAnalyzer base;
@@ -46,27 +50,65 @@ final class TracingAnalyzer implements MigrationAnalyzer {
 
   @Override
   public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
-    Analysis a = base.analyse(set, sources, target);
-    if (!a.refusals().isEmpty()
-        || set.isEmpty()
+    if (set.isEmpty()
         || target.dialect().statementProbe().isEmpty()
         || !target.config().trace().inVerify(target.environment().isProtected())) {
+      return base.analyse(set, sources, target);
+    }
+    // the trace (an embedded server's start, the schema copy, the replay: seconds) runs beside the
+    // contract analysis; it judges what it replays itself, so it needs nothing from the analysis,
+    // and its verdict is read only after the analysis passed
+    CompletableFuture<TraceReport> traced =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new Tracer(target.config(), context, engine, progress)
+                    .trace(
+                        target.name(), TraceCommand.scratchServer(null, target.config(), context));
+              } catch (SQLException | IOException e) {
+                throw new CompletionException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+              }
+            },
+            TRACES);
+    Analysis a;
+    try {
+      a = base.analyse(set, sources, target);
+    } catch (RuntimeException | Error e) {
+      settle(traced);
+      throw e;
+    }
+    if (!a.refusals().isEmpty()) {
+      settle(traced); // refused already: the trace's own verdict changes nothing
       return a;
     }
     TraceReport r;
     try {
-      r =
-          new Tracer(target.config(), context, engine, progress)
-              .trace(target.name(), TraceCommand.scratchServer(null, target.config(), context));
-    } catch (GuardRefusal e) {
-      return new Analysis(List.of("trace: " + e.why() + "; fix: " + e.fix()), a.contractSha256());
-    } catch (SQLException | IOException e) {
-      return new Analysis(
-          List.of("trace: could not trace the pending migrations: " + e.getMessage()),
-          a.contractSha256());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      r = traced.join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof GuardRefusal g) {
+        return new Analysis(List.of("trace: " + g.why() + "; fix: " + g.fix()), a.contractSha256());
+      }
+      if (c instanceof SQLException || c instanceof IOException) {
+        return new Analysis(
+            List.of("trace: could not trace the pending migrations: " + c.getMessage()),
+            a.contractSha256());
+      }
+      if (c instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(c);
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+    if (r.nothingToTrace()) {
+      err.println("prodguard: trace: " + TraceReport.NOTHING_TO_TRACE);
+      err.flush();
     }
     List<String> refusals = new ArrayList<>(a.refusals());
     for (Finding f : r.findings()) {
@@ -90,4 +132,21 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     }
     return new Analysis(refusals, a.contractSha256());
   }
+
+  /** Waits for a trace whose verdict is not needed: it stops its scratch server when it ends. */
+  private static void settle(CompletableFuture<TraceReport> traced) {
+    try {
+      traced.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+      // its verdict is not needed
+    }
+  }
+
+  /** One daemon thread per trace (the JVM may exit while one runs: Ctrl-C stops its server). */
+  private static final Executor TRACES =
+      r -> {
+        Thread t = new Thread(r, "prodguard-trace");
+        t.setDaemon(true);
+        t.start();
+      };
 }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param copyMillis the schema copy into the scratch database ({@code pg_dump} and {@code psql})
  * @param replayMillis applying the pending migrations there, probes included
  * @param incomplete why the trace stopped before the last statement, if it did
+ * @param nothingToTrace the target holds no table (prodguard's own aside), so nothing was replayed:
+ *     no pending statement can lock, rewrite, scan or drop a table that exists before the deploy
  */
 public record TraceReport(
     String environment,
@@ -27,7 +29,11 @@ public record TraceReport(
     List<Finding> findings,
     long copyMillis,
     long replayMillis,
-    Optional<String> incomplete) {
+    Optional<String> incomplete,
+    boolean nothingToTrace) {
+
+  /** What verify and {@code prodguard trace} say when {@link #nothingToTrace()}. */
+  public static final String NOTHING_TO_TRACE = "nothing to trace, the target has no tables";
 
   public TraceReport {
     statements = List.copyOf(statements);
@@ -48,6 +54,7 @@ public record TraceReport(
     j.put("copy_millis", copyMillis);
     j.put("replay_millis", replayMillis);
     j.put("incomplete", incomplete.orElse(null));
+    j.put("nothing_to_trace", nothingToTrace);
     List<Object> st = new ArrayList<>();
     for (StatementTrace t : statements) {
       Map<String, Object> m = new LinkedHashMap<>();

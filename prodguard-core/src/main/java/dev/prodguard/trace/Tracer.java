@@ -20,6 +20,7 @@ import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.migration.Placeholders;
+import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.StatementProbe;
 import java.io.IOException;
@@ -106,17 +107,30 @@ public final class Tracer {
     List<PendingMigration> pending;
     int major;
     TargetNames names;
+    List<String> targetTables;
     List<String> roles;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
       names = TargetNames.read(control.connection());
+      targetTables = probe.tables(control.connection(), DatabaseObjects.TABLES, 5);
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
     }
     if (pending.isEmpty()) {
-      return new TraceReport(env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty());
+      return new TraceReport(
+          env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty(), false);
     }
     judge(env, files, pending, d);
+    if (targetTables.isEmpty() && !namesOwnTables(files, pending)) {
+      // nothing pre-existing can be locked, rewritten, scanned or dropped: every fact would be on
+      // a table a pending migration creates, which has no size on the target and gives no finding
+      progress.step("trace: " + TraceReport.NOTHING_TO_TRACE);
+      Optional<Contract> contract = ContractLoader.forConfig(config);
+      List<Finding> unused =
+          contract.map(c -> unusedExceptions(c, pending, List.of())).orElse(List.of());
+      return new TraceReport(
+          env, major, pending.size(), List.of(), Map.of(), unused, 0, 0, Optional.empty(), true);
+    }
     Optional<Path> binDir = binDir();
     List<StatementTrace> traces = new ArrayList<>();
     List<Finding> stops = new ArrayList<>();
@@ -271,7 +285,30 @@ public final class Tracer {
         findings,
         copyMillis,
         replayMillis,
-        stops.stream().map(Finding::message).findFirst());
+        stops.stream().map(Finding::message).findFirst(),
+        false);
+  }
+
+  /**
+   * Whether a pending migration (or a placeholder value) names one of prodguard's own tables, which
+   * the schema copy leaves out: such a statement fails on the copy, so it is replayed, never
+   * skipped (fail closed). A name built at run time is dynamic SQL, which {@link #judge} refuses.
+   */
+  private static boolean namesOwnTables(MigrationFiles files, List<PendingMigration> pending) {
+    List<String> texts = new ArrayList<>();
+    for (PendingMigration p : pending) {
+      texts.add(new String(p.file().bytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    texts.addAll(files.placeholders().known().values());
+    for (String text : texts) {
+      String lower = text.toLowerCase(java.util.Locale.ROOT);
+      for (String own : DatabaseObjects.TABLES) {
+        if (lower.contains(own)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
