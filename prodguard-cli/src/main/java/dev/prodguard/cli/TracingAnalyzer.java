@@ -6,6 +6,7 @@ import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.pipeline.MigrationAnalyzer;
@@ -48,31 +49,73 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     this.err = err;
   }
 
+  /** The trace {@link #begin} started: of which target, on which snapshot of the files. */
+  private record Begun(String env, MigrationFiles files, CompletableFuture<TraceReport> report) {}
+
+  private Begun begun;
+
+  private static boolean traces(Target target) {
+    return target.dialect().statementProbe().isPresent()
+        && target.config().trace().inVerify(target.environment().isProtected());
+  }
+
+  /**
+   * Starts the trace when verify starts, beside its checks: the trace only reads the target (its
+   * pending set, catalog, {@code pg_dump --schema-only}) and replays on a scratch server after
+   * judging the statements itself, so it needs nothing verify decides; its verdict is read in
+   * {@link #analyse}, after the contract analysis passed.
+   */
   @Override
-  public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
-    if (set.isEmpty()
-        || target.dialect().statementProbe().isEmpty()
-        || !target.config().trace().inVerify(target.environment().isProtected())) {
+  public synchronized void begin(Target target, MigrationFiles files) {
+    abandon();
+    if (traces(target)) {
+      begun = new Begun(target.name(), files, start(target, files));
+    }
+  }
+
+  @Override
+  public synchronized void abandon() {
+    if (begun != null) {
+      settle(begun.report());
+      begun = null;
+    }
+  }
+
+  private CompletableFuture<TraceReport> start(Target target, MigrationFiles files) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return new Tracer(target.config(), context, engine, progress)
+                .trace(
+                    target.name(),
+                    TraceCommand.scratchServer(null, target.config(), context),
+                    files);
+          } catch (SQLException | IOException e) {
+            throw new CompletionException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          }
+        },
+        TRACES);
+  }
+
+  @Override
+  public synchronized Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
+    if (set.isEmpty() || !traces(target)) {
+      abandon();
       return base.analyse(set, sources, target);
     }
     // the trace (an embedded server's start, the schema copy, the replay: seconds) runs beside the
-    // contract analysis; it judges what it replays itself, so it needs nothing from the analysis,
-    // and its verdict is read only after the analysis passed
-    CompletableFuture<TraceReport> traced =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return new Tracer(target.config(), context, engine, progress)
-                    .trace(
-                        target.name(), TraceCommand.scratchServer(null, target.config(), context));
-              } catch (SQLException | IOException e) {
-                throw new CompletionException(e);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(e);
-              }
-            },
-            TRACES);
+    // contract analysis, started by begin on the same snapshot of the files, else now
+    CompletableFuture<TraceReport> traced;
+    if (begun != null && begun.env().equals(target.name()) && begun.files() == sources.files()) {
+      traced = begun.report();
+    } else {
+      abandon();
+      traced = start(target, sources.files());
+    }
+    begun = null;
     Analysis a;
     try {
       a = base.analyse(set, sources, target);
@@ -105,6 +148,18 @@ final class TracingAnalyzer implements MigrationAnalyzer {
         throw re;
       }
       throw e;
+    }
+    List<String> verified = set.pending().stream().map(p -> p.file().relativePath()).toList();
+    if (!r.pendingFiles().equals(verified)) {
+      // fail closed: the verdict must be about the set verify records
+      return new Analysis(
+          List.of(
+              "trace: the pending migrations changed while verify ran (traced "
+                  + r.pendingFiles().size()
+                  + ", verified "
+                  + verified.size()
+                  + "): another deploy or a repair ran; run verify again"),
+          a.contractSha256());
     }
     if (r.nothingToTrace()) {
       err.println("prodguard: trace: " + TraceReport.NOTHING_TO_TRACE);

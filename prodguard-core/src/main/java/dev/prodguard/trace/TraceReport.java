@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param copyMillis the schema copy into the scratch database ({@code pg_dump} and {@code psql})
  * @param replayMillis applying the pending migrations there, probes included
  * @param incomplete why the trace stopped before the last statement, if it did
+ * @param pendingFiles the pending migrations traced (or found nothing to trace in), in order, by
+ *     path inside their location: verify checks that they are the set it records
  * @param nothingToTrace the target holds no table (prodguard's own aside), so nothing was replayed:
  *     no pending statement can lock, rewrite, scan or drop a table that exists before the deploy
  */
@@ -24,6 +26,7 @@ public record TraceReport(
     String environment,
     int serverMajor,
     int pendingMigrations,
+    List<String> pendingFiles,
     List<StatementTrace> statements,
     Map<String, StatementProbe.Size> sizes,
     List<Finding> findings,
@@ -36,6 +39,7 @@ public record TraceReport(
   public static final String NOTHING_TO_TRACE = "nothing to trace, the target has no tables";
 
   public TraceReport {
+    pendingFiles = List.copyOf(pendingFiles);
     statements = List.copyOf(statements);
     sizes = Map.copyOf(sizes);
     findings = List.copyOf(findings);

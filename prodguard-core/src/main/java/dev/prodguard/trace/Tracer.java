@@ -86,6 +86,15 @@ public final class Tracer {
    */
   public TraceReport trace(String env, Optional<DatabaseUrl> scratchServer)
       throws SQLException, IOException, InterruptedException {
+    return trace(env, scratchServer, MigrationFiles.read(config, context.env()));
+  }
+
+  /**
+   * Like {@link #trace(String, Optional)}, on the migration files {@code files} as read once by the
+   * caller (verify's snapshot: the trace sees the bytes verify hashes, never a second reading).
+   */
+  public TraceReport trace(String env, Optional<DatabaseUrl> scratchServer, MigrationFiles files)
+      throws SQLException, IOException, InterruptedException {
     String what = "trace " + env;
     Target target = Target.prepare(config, env, context, Target.Access.READ, what);
     DatabaseSupport d = target.dialect();
@@ -103,7 +112,6 @@ public final class Tracer {
       throw new ConfigException(
           config.file(), 0, "trace scratch", "the scratch server must be PostgreSQL too");
     }
-    MigrationFiles files = MigrationFiles.read(config, context.env());
     List<PendingMigration> pending;
     int major;
     TargetNames names;
@@ -118,7 +126,7 @@ public final class Tracer {
     }
     if (pending.isEmpty()) {
       return new TraceReport(
-          env, major, 0, List.of(), Map.of(), List.of(), 0, 0, Optional.empty(), false);
+          env, major, 0, List.of(), List.of(), Map.of(), List.of(), 0, 0, Optional.empty(), false);
     }
     judge(env, files, pending, d);
     if (targetTables.isEmpty() && !namesOwnTables(files, pending)) {
@@ -129,7 +137,17 @@ public final class Tracer {
       List<Finding> unused =
           contract.map(c -> unusedExceptions(c, pending, List.of())).orElse(List.of());
       return new TraceReport(
-          env, major, pending.size(), List.of(), Map.of(), unused, 0, 0, Optional.empty(), true);
+          env,
+          major,
+          pending.size(),
+          paths(pending),
+          List.of(),
+          Map.of(),
+          unused,
+          0,
+          0,
+          Optional.empty(),
+          true);
     }
     Optional<Path> binDir = binDir();
     List<StatementTrace> traces = new ArrayList<>();
@@ -280,6 +298,7 @@ public final class Tracer {
         env,
         major,
         pending.size(),
+        paths(pending),
         traces,
         sizes,
         findings,
@@ -287,6 +306,10 @@ public final class Tracer {
         replayMillis,
         stops.stream().map(Finding::message).findFirst(),
         false);
+  }
+
+  private static List<String> paths(List<PendingMigration> pending) {
+    return pending.stream().map(p -> p.file().relativePath()).toList();
   }
 
   /**
