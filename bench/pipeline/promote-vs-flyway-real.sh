@@ -20,9 +20,18 @@
 # writes. Flyway runs with the JVM's defaults, as its own command-line launcher does. The third
 # entry, `java -jar prodguard.jar promote` with the JVM's defaults, is shown for comparison only.
 #
+# With BENCH_PENDING=N (the second mode, "existing database"), each run starts from a copy of a
+# database that plain Flyway migrated up to the version that leaves alf.io's last N versioned
+# migrations pending (built once, untimed, as a template, from the versioned files only); both
+# sides then migrate those N (and run the callbacks Flyway runs with them). prodguard adopts the copy with
+# init-fingerprint in --prepare, untimed, as a team that has run plain Flyway for years would.
+#
 #   bench/pipeline/promote-vs-flyway-real.sh [runs]
 # Environment: ALFIO_SOURCE  a git URL or a local git directory (default: the GitHub URL)
 #              ALFIO_COMMIT  the pinned commit (default below)
+#              BENCH_PENDING leave this many versioned migrations pending (default: all, a fresh
+#                            database)
+#              TRACE_IN_VERIFY=off  verify without trace (trace: { verify: off })
 # Needs: hyperfine (apt-get install -y hyperfine), git, psql/pg_dump, PostgreSQL on 127.0.0.1:5432
 # as postgres (scripts/ensure-databases), and the jar (./mvnw -B -DskipTests package).
 set -euo pipefail
@@ -42,6 +51,7 @@ work=$(mktemp -d /tmp/pg-bench-real.XXXXXX)
 cleanup() {
   psql -h 127.0.0.1 -U postgres -d postgres -qAtc "DROP DATABASE IF EXISTS pgbench_real_plain WITH (FORCE)" >/dev/null 2>&1 || true
   psql -h 127.0.0.1 -U postgres -d postgres -qAtc "DROP DATABASE IF EXISTS pgbench_real_guarded WITH (FORCE)" >/dev/null 2>&1 || true
+  psql -h 127.0.0.1 -U postgres -d postgres -qAtc "DROP DATABASE IF EXISTS pgbench_real_template WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -87,8 +97,22 @@ admin="psql -h 127.0.0.1 -U postgres -d postgres -qAtc"
 export CI=true GITHUB_SHA=bench GITHUB_ACTOR=bench
 export PROD_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pgbench_real_guarded
 
-fresh_plain="$admin 'DROP DATABASE IF EXISTS pgbench_real_plain WITH (FORCE)' >/dev/null && $admin 'CREATE DATABASE pgbench_real_plain' >/dev/null"
-fresh_guarded="$admin 'DROP DATABASE IF EXISTS pgbench_real_guarded WITH (FORCE)' >/dev/null && $admin 'CREATE DATABASE pgbench_real_guarded' >/dev/null && rm -rf $work/backups && cp $work/prodguard.yml.template $work/repo/prodguard.yml && (cd $work/repo && java -jar $jar init-fingerprint prod --write-config >/dev/null 2>&1)"
+create=""
+if [ -n "${BENCH_PENDING:-}" ]; then
+  # the existing database: alf.io's history up to the last BENCH_PENDING versions, by plain Flyway
+  $admin "DROP DATABASE IF EXISTS pgbench_real_template WITH (FORCE)" >/dev/null
+  $admin "CREATE DATABASE pgbench_real_template" >/dev/null
+  # versioned files only: alf.io's afterMigrateApplied callbacks (views) are written for the head
+  # of the history and fail on an older schema; the timed runs apply them
+  mkdir -p "$work/setup-migration" && cp "$work/plain-migration"/V*.sql "$work/setup-migration/"
+  java -cp "$jar:$work/classes" PlainFlywayMigrate jdbc:postgresql://127.0.0.1:5432/pgbench_real_template \
+    postgres "$work/setup-migration" "$BENCH_PENDING" 2>/dev/null
+  tq="psql -h 127.0.0.1 -U postgres -d pgbench_real_template -qAtc"
+  echo "existing database: $($tq "SELECT count(*) FROM flyway_schema_history") history rows, $($tq "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") tables; $BENCH_PENDING versioned migrations pending"
+  create=" TEMPLATE pgbench_real_template"
+fi
+fresh_plain="$admin 'DROP DATABASE IF EXISTS pgbench_real_plain WITH (FORCE)' >/dev/null && $admin 'CREATE DATABASE pgbench_real_plain$create' >/dev/null"
+fresh_guarded="$admin 'DROP DATABASE IF EXISTS pgbench_real_guarded WITH (FORCE)' >/dev/null && $admin 'CREATE DATABASE pgbench_real_guarded$create' >/dev/null && rm -rf $work/backups && cp $work/prodguard.yml.template $work/repo/prodguard.yml && (cd $work/repo && java -jar $jar init-fingerprint prod --write-config >/dev/null 2>&1)"
 
 hyperfine --runs "$runs" --warmup 1 --export-json "$work/result.json" \
   --prepare "$fresh_plain" -n "flyway migrate" \
@@ -102,6 +126,9 @@ python3 - "$work/result.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 f, p, j = r["flyway migrate"], r["prodguard promote"], r["java -jar prodguard.jar promote"]
+import os
+print("mode: " + ("existing database, last %s versioned migrations pending" % os.environ["BENCH_PENDING"] if os.environ.get("BENCH_PENDING") else "fresh database, the whole history pending")
+      + ("; trace in verify off" if os.environ.get("TRACE_IN_VERIFY") == "off" else "; trace in verify (default)"))
 print("alf.io history, median of %d: plain Flyway migrate %.2f s, prodguard promote %.2f s, ratio %.3f (budget 1.25); mean ratio %.3f"
       % (len(f["times"]), f["median"], p["median"], p["median"] / f["median"], p["mean"] / f["mean"]))
 print("for comparison, java -jar prodguard.jar promote (JVM defaults): %.2f s, ratio %.3f"

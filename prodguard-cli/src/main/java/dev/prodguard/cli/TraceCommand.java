@@ -101,21 +101,34 @@ public final class TraceCommand implements Callable<Integer> {
       out.println("trace '" + r.environment() + "': nothing pending");
       return;
     }
-    out.println(
-        "trace '"
-            + r.environment()
-            + "' (PostgreSQL "
-            + r.serverMajor()
-            + "): "
-            + r.pendingMigrations()
-            + " pending migration(s), "
-            + r.replayed()
-            + " statement(s) replayed"
-            + (r.replayed() > r.statements().size() ? " (the last one failed)" : "")
-            + "; schema copy "
-            + PipelineSupport.seconds(r.copyMillis())
-            + ", replay "
-            + PipelineSupport.seconds(r.replayMillis()));
+    if (r.nothingToTrace()) {
+      out.println(
+          "trace '"
+              + r.environment()
+              + "' (PostgreSQL "
+              + r.serverMajor()
+              + "): "
+              + TraceReport.NOTHING_TO_TRACE
+              + "; "
+              + r.pendingMigrations()
+              + " pending migration(s) not replayed (docs/trace.md)");
+    } else {
+      out.println(
+          "trace '"
+              + r.environment()
+              + "' (PostgreSQL "
+              + r.serverMajor()
+              + "): "
+              + r.pendingMigrations()
+              + " pending migration(s), "
+              + r.replayed()
+              + " statement(s) replayed"
+              + (r.replayed() > r.statements().size() ? " (the last one failed)" : "")
+              + "; schema copy "
+              + PipelineSupport.seconds(r.copyMillis())
+              + ", replay "
+              + PipelineSupport.seconds(r.replayMillis()));
+    }
     for (StatementTrace t : r.statements()) {
       out.println(
           "  " + t.migration() + " line " + t.line() + " (" + t.millis() + " ms)" + facts(t));

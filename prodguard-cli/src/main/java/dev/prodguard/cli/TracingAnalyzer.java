@@ -6,6 +6,7 @@ import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.pipeline.MigrationAnalyzer;
@@ -16,14 +17,18 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 /**
  * verify's analysis plus trace (docs/trace.md): on PostgreSQL, when {@code trace.verify} says so
  * ({@code protected}, the default: for protected environments), the pending migrations are traced
- * after the contract analysis, on the scratch server {@link TraceCommand#scratchServer} names or an
- * embedded one; every trace finding is shown, and its uncovered errors refuse the verification
- * (G4), so nothing is recorded and backup refuses. A trace that cannot run refuses too (fail
- * closed). The pipeline and trace are both use cases, so the entry point joins them.
+ * beside the contract analysis, on the scratch server {@link TraceCommand#scratchServer} names or
+ * an embedded one; once the analysis passed, every trace finding is shown, and its uncovered errors
+ * refuse the verification (G4), so nothing is recorded and backup refuses. A trace that cannot run
+ * refuses too (fail closed). A target without tables has nothing to trace (said so, nothing
+ * replayed). The pipeline and trace are both use cases, so the entry point joins them.
  */
 final class TracingAnalyzer implements MigrationAnalyzer {
   private final MigrationAnalyzer base;
@@ -45,39 +50,136 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     this.err = err;
   }
 
+  /** The trace {@link #begin} started: of which target, on which snapshot of the files. */
+  private record Begun(String env, MigrationFiles files, CompletableFuture<TraceReport> report) {}
+
+  private Begun begun;
+
+  private static boolean traces(Target target) {
+    return target.dialect().statementProbe().isPresent()
+        && target.config().trace().inVerify(target.environment().isProtected());
+  }
+
+  /**
+   * Starts the trace when verify starts, beside its checks: the trace only reads the target (its
+   * pending set, catalog, {@code pg_dump --schema-only}) and replays on a scratch server after
+   * judging the statements itself, so it needs nothing verify decides; its verdict is read in
+   * {@link #analyse}, after the contract analysis passed.
+   */
   @Override
-  public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
-    Analysis a = base.analyse(set, sources, target);
-    if (!a.refusals().isEmpty() || set.isEmpty() || target.dialect().statementProbe().isEmpty()) {
+  public synchronized void begin(Target target, MigrationFiles files) {
+    abandon();
+    if (traces(target)) {
+      begun = new Begun(target.name(), files, start(target, files));
+    }
+  }
+
+  @Override
+  public synchronized void abandon() {
+    if (begun != null) {
+      settle(begun.report());
+      begun = null;
+    }
+  }
+
+  private CompletableFuture<TraceReport> start(Target target, MigrationFiles files) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return new Tracer(target.config(), context, engine, progress)
+                .onInterrupt(Main.interrupted(err))
+                .trace(
+                    target.name(),
+                    TraceCommand.scratchServer(null, target.config(), context),
+                    files);
+          } catch (SQLException | IOException e) {
+            throw new CompletionException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+          }
+        },
+        TRACES);
+  }
+
+  @Override
+  public synchronized Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
+    if (set.isEmpty() || !traces(target)) {
+      abandon();
+      Analysis a = base.analyse(set, sources, target);
+      if (!set.isEmpty()
+          && a.refusals().isEmpty()
+          && target.dialect().statementProbe().isPresent()
+          && limitsNeedTrace(target)) {
+        return new Analysis(
+            List.of(
+                "trace: the contract sets trace limits (its 'trace:' section), which only a"
+                    + " trace can judge, and prodguard.yml switches the trace of this protected"
+                    + " environment off (trace.verify); a setting outside the reviewed contract"
+                    + " cannot waive it; fix: remove 'trace: { verify: off }' from prodguard.yml,"
+                    + " or drop the limits from the contract through its review"),
+            a.contractSha256());
+      }
       return a;
     }
-    if (!target.config().trace().inVerify(target.environment().isProtected())) {
-      return limitsNeedTrace(target)
-          ? new Analysis(
-              List.of(
-                  "trace: the contract sets trace limits (its 'trace:' section), which only a"
-                      + " trace can judge, and prodguard.yml switches the trace of this protected"
-                      + " environment off (trace.verify); a setting outside the reviewed contract"
-                      + " cannot waive it; fix: remove 'trace: { verify: off }' from prodguard.yml,"
-                      + " or drop the limits from the contract through its review"),
-              a.contractSha256())
-          : a;
+    // the trace (an embedded server's start, the schema copy, the replay: seconds) runs beside the
+    // contract analysis, started by begin on the same snapshot of the files, else now
+    CompletableFuture<TraceReport> traced;
+    if (begun != null && begun.env().equals(target.name()) && begun.files() == sources.files()) {
+      traced = begun.report();
+    } else {
+      abandon();
+      traced = start(target, sources.files());
+    }
+    begun = null;
+    Analysis a;
+    try {
+      a = base.analyse(set, sources, target);
+    } catch (RuntimeException | Error e) {
+      settle(traced);
+      throw e;
+    }
+    if (!a.refusals().isEmpty()) {
+      settle(traced); // refused already: the trace's own verdict changes nothing
+      return a;
     }
     TraceReport r;
     try {
-      r =
-          new Tracer(target.config(), context, engine, progress)
-              .onInterrupt(Main.interrupted(err))
-              .trace(target.name(), TraceCommand.scratchServer(null, target.config(), context));
-    } catch (GuardRefusal e) {
-      return new Analysis(List.of("trace: " + e.why() + "; fix: " + e.fix()), a.contractSha256());
-    } catch (SQLException | IOException e) {
+      r = traced.join();
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof GuardRefusal g) {
+        return new Analysis(List.of("trace: " + g.why() + "; fix: " + g.fix()), a.contractSha256());
+      }
+      if (c instanceof SQLException || c instanceof IOException) {
+        return new Analysis(
+            List.of("trace: could not trace the pending migrations: " + c.getMessage()),
+            a.contractSha256());
+      }
+      if (c instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(c);
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
+    List<String> verified = set.pending().stream().map(p -> p.file().relativePath()).toList();
+    if (!r.pendingFiles().equals(verified)) {
+      // fail closed: the verdict must be about the set verify records
       return new Analysis(
-          List.of("trace: could not trace the pending migrations: " + e.getMessage()),
+          List.of(
+              "trace: the pending migrations changed while verify ran (traced "
+                  + r.pendingFiles().size()
+                  + ", verified "
+                  + verified.size()
+                  + "): another deploy or a repair ran; run verify again"),
           a.contractSha256());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    }
+    if (r.nothingToTrace()) {
+      err.println("prodguard: trace: " + TraceReport.NOTHING_TO_TRACE);
+      err.flush();
     }
     List<String> refusals = new ArrayList<>(a.refusals());
     List<Finding> covered = new ArrayList<>(a.covered());
@@ -125,4 +227,21 @@ final class TracingAnalyzer implements MigrationAnalyzer {
             .map(c -> !c.trace().equals(dev.prodguard.contract.Contract.TraceLimits.DEFAULT))
             .orElse(false);
   }
+
+  /** Waits for a trace whose verdict is not needed: it stops its scratch server when it ends. */
+  private static void settle(CompletableFuture<TraceReport> traced) {
+    try {
+      traced.join();
+    } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+      // its verdict is not needed
+    }
+  }
+
+  /** One daemon thread per trace (the JVM may exit while one runs: Ctrl-C stops its server). */
+  private static final Executor TRACES =
+      r -> {
+        Thread t = new Thread(r, "prodguard-trace");
+        t.setDaemon(true);
+        t.start();
+      };
 }

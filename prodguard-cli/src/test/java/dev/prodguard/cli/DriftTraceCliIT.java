@@ -200,6 +200,39 @@ class DriftTraceCliIT {
 
   @Test
   @DisplayName(
+      "G4: verify and trace of a fresh protected PostgreSQL database (no table but prodguard's"
+          + " own) say there is nothing to trace; promote deploys")
+  void freshTargetNothingToTrace() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = ci(db);
+      Files.writeString(
+          dir.resolve("prodguard.yml"),
+          "environments:\n"
+              + "  prod:\n"
+              + "    url: ${PROD_DATABASE_URL}\n"
+              + "    protected: true\n"
+              + "backup: { directory: backups }\n");
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          dir.resolve("db/migration/V1__init.sql"),
+          "CREATE TABLE orders (id INT PRIMARY KEY, note text);\n"
+              + "CREATE INDEX orders_note ON orders (note);\n");
+      assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
+
+      Cli.Result trace = Cli.run(dir, env, "trace", "prod");
+      assertThat(trace.exit()).as(trace.all()).isZero();
+      assertThat(trace.out())
+          .contains("nothing to trace, the target has no tables")
+          .doesNotContain("statement(s) replayed");
+
+      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+      assertThat(promote.exit()).as(promote.all()).isZero();
+      assertThat(promote.err()).contains("trace: nothing to trace, the target has no tables");
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G4: a trace interrupted while it replays (SIGTERM, as Ctrl-C) stops and deletes its"
           + " embedded scratch server and ends in one refusal screen, exit 1")
   void interruptedTraceDiscardsEmbeddedServer() throws Exception {

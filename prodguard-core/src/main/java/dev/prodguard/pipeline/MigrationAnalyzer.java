@@ -2,6 +2,7 @@ package dev.prodguard.pipeline;
 
 import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
+import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSources;
 import java.util.List;
@@ -20,6 +21,17 @@ public interface MigrationAnalyzer {
    * @param sources every file of the same snapshot as the engine discovered it
    */
   Analysis analyse(MigrationSet set, MigrationSources sources, Target target);
+
+  /**
+   * verify is about to check {@code target} and then {@link #analyse} what is pending there, from
+   * the snapshot {@code files}: work that needs only to read the target and the files (trace's
+   * scratch server, its schema copy) may start now, beside verify's own checks. Whatever it starts
+   * is read by {@link #analyse} of the same target and snapshot, or dropped by {@link #abandon}.
+   */
+  default void begin(Target target, MigrationFiles files) {}
+
+  /** verify ended, analysed or refused: what {@link #begin} started and was not read is dropped. */
+  default void abandon() {}
 
   /**
    * @param refusals one line per reason to refuse; empty when the migrations may be deployed

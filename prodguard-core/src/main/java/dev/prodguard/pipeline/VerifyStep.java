@@ -50,6 +50,8 @@ final class VerifyStep {
     Target target = s.prepare(env, Target.Access.MUTATE, what);
     MigrationFiles files = s.files();
     progress.step("verifying '" + env + "'");
+    // trace (the CLI's analyzer) starts its scratch server and schema copy beside the checks below
+    s.analyzer.begin(target, files);
     try (StepContext.Control control = s.control(target)) {
       Connection c = control.connection();
       try {
@@ -63,6 +65,8 @@ final class VerifyStep {
       } catch (IOException | InterruptedException e) {
         throw new IllegalStateException(e);
       }
+    } finally {
+      s.analyzer.abandon();
     }
   }
 

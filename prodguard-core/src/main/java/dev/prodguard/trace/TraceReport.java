@@ -20,20 +20,30 @@ import java.util.Optional;
  *     {@code statements} plus the one the trace stopped at when it failed there (a statement with a
  *     placeholder without a value, or after the stop, is not sent and not counted)
  * @param incomplete why the trace stopped before the last statement, if it did
+ * @param pendingFiles the pending migrations traced (or found nothing to trace in), in order, by
+ *     path inside their location: verify checks that they are the set it records
+ * @param nothingToTrace the target holds no table (prodguard's own aside), so nothing was replayed:
+ *     no pending statement can lock, rewrite, scan or drop a table that exists before the deploy
  */
 public record TraceReport(
     String environment,
     int serverMajor,
     int pendingMigrations,
+    List<String> pendingFiles,
     List<StatementTrace> statements,
     Map<String, StatementProbe.Size> sizes,
     List<Finding> findings,
     long copyMillis,
     long replayMillis,
     int replayed,
-    Optional<String> incomplete) {
+    Optional<String> incomplete,
+    boolean nothingToTrace) {
+
+  /** What verify and {@code prodguard trace} say when {@link #nothingToTrace()}. */
+  public static final String NOTHING_TO_TRACE = "nothing to trace, the target has no tables";
 
   public TraceReport {
+    pendingFiles = List.copyOf(pendingFiles);
     statements = List.copyOf(statements);
     sizes = Map.copyOf(sizes);
     findings = List.copyOf(findings);
@@ -53,6 +63,7 @@ public record TraceReport(
     j.put("replay_millis", replayMillis);
     j.put("replayed", replayed);
     j.put("incomplete", incomplete.orElse(null));
+    j.put("nothing_to_trace", nothingToTrace);
     List<Object> st = new ArrayList<>();
     for (StatementTrace t : statements) {
       Map<String, Object> m = new LinkedHashMap<>();

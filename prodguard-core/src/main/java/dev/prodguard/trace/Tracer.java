@@ -20,6 +20,7 @@ import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.migration.Placeholders;
+import dev.prodguard.support.DatabaseObjects;
 import dev.prodguard.support.DatabaseSupport;
 import dev.prodguard.support.StatementProbe;
 import java.io.IOException;
@@ -101,6 +102,15 @@ public final class Tracer {
    */
   public TraceReport trace(String env, Optional<DatabaseUrl> scratchServer)
       throws SQLException, IOException, InterruptedException {
+    return trace(env, scratchServer, MigrationFiles.read(config, context.env()));
+  }
+
+  /**
+   * Like {@link #trace(String, Optional)}, on the migration files {@code files} as read once by the
+   * caller (verify's snapshot: the trace sees the bytes verify hashes, never a second reading).
+   */
+  public TraceReport trace(String env, Optional<DatabaseUrl> scratchServer, MigrationFiles files)
+      throws SQLException, IOException, InterruptedException {
     String what = "trace " + env;
     Target target = Target.prepare(config, env, context, Target.Access.READ, what);
     DatabaseSupport d = target.dialect();
@@ -114,10 +124,10 @@ public final class Tracer {
                         "environments." + env,
                         "trace needs PostgreSQL: MySQL/MariaDB expose no lock, rewrite or scan"
                             + " facts per statement (docs/trace.md)"));
-    MigrationFiles files = MigrationFiles.read(config, context.env());
     List<PendingMigration> pending;
     int major;
     TargetNames names;
+    List<String> targetTables;
     List<String> roles;
     String targetId;
     List<String> servers;
@@ -125,13 +135,25 @@ public final class Tracer {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
       names = TargetNames.read(control.connection());
+      targetTables = probe.tables(control.connection(), DatabaseObjects.TABLES, 5);
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
       servers = probe.foreignServers(control.connection());
     }
     if (pending.isEmpty()) {
       return new TraceReport(
-          env, major, 0, List.of(), Map.of(), List.of(), 0, 0, 0, Optional.empty());
+          env,
+          major,
+          0,
+          List.of(),
+          List.of(),
+          Map.of(),
+          List.of(),
+          0,
+          0,
+          0,
+          Optional.empty(),
+          false);
     }
     if (scratchServer.isPresent() && scratchServer.get().kind() != d.kind()) {
       throw scratchRefusal(
@@ -142,6 +164,27 @@ public final class Tracer {
           null);
     }
     judge(env, files, pending, d);
+    if (targetTables.isEmpty() && !namesOwnTables(files, pending)) {
+      // nothing pre-existing can be locked, rewritten, scanned or dropped: every fact would be on
+      // a table a pending migration creates, which has no size on the target and gives no finding
+      progress.step("trace: " + TraceReport.NOTHING_TO_TRACE);
+      Optional<Contract> contract = ContractLoader.forConfig(config);
+      List<Finding> unused =
+          contract.map(c -> unusedExceptions(c, pending, List.of())).orElse(List.of());
+      return new TraceReport(
+          env,
+          major,
+          pending.size(),
+          paths(pending),
+          List.of(),
+          Map.of(),
+          unused,
+          0,
+          0,
+          0,
+          Optional.empty(),
+          true);
+    }
     Optional<Path> binDir = binDir();
     List<StatementTrace> traces = new ArrayList<>();
     List<Finding> stops = new ArrayList<>();
@@ -338,13 +381,41 @@ public final class Tracer {
         env,
         major,
         pending.size(),
+        paths(pending),
         traces,
         sizes,
         findings,
         copyMillis,
         replayMillis,
         replayed,
-        stops.stream().map(Finding::message).findFirst());
+        stops.stream().map(Finding::message).findFirst(),
+        false);
+  }
+
+  private static List<String> paths(List<PendingMigration> pending) {
+    return pending.stream().map(p -> p.file().relativePath()).toList();
+  }
+
+  /**
+   * Whether a pending migration (or a placeholder value) names one of prodguard's own tables, which
+   * the schema copy leaves out: such a statement fails on the copy, so it is replayed, never
+   * skipped (fail closed). A name built at run time is dynamic SQL, which {@link #judge} refuses.
+   */
+  private static boolean namesOwnTables(MigrationFiles files, List<PendingMigration> pending) {
+    List<String> texts = new ArrayList<>();
+    for (PendingMigration p : pending) {
+      texts.add(new String(p.file().bytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    texts.addAll(files.placeholders().known().values());
+    for (String text : texts) {
+      String lower = text.toLowerCase(java.util.Locale.ROOT);
+      for (String own : DatabaseObjects.TABLES) {
+        if (lower.contains(own)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

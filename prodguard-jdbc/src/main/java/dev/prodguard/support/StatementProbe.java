@@ -69,6 +69,15 @@ public interface StatementProbe {
   Map<String, Size> sizes(Connection target, Collection<String> relations) throws SQLException;
 
   /**
+   * The target's tables that {@link #sizes} can size (tables, partitioned tables, materialized
+   * views) in every schema but the server's own, {@code ownTables} of the session's current schema
+   * left out; at most {@code limit}, by name. Catalog reads only. Empty: no statement can act on a
+   * table the target already holds (docs/trace.md, "nothing to trace").
+   */
+  List<String> tables(Connection target, Collection<String> ownTables, int limit)
+      throws SQLException;
+
+  /**
    * The client command that writes the target's schema, no data, no tablespaces, to standard output
    * as an archive ({@code pg_dump --schema-only --format=custom --no-tablespaces}); connection and
    * credentials come from {@link DumpTool#processEnvironment}.

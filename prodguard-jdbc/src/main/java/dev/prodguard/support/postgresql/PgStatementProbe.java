@@ -124,6 +124,30 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public List<String> tables(Connection target, Collection<String> ownTables, int limit)
+      throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        target.prepareStatement(
+            "SELECT "
+                + QUALIFIED
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND"
+                + USER_NAMESPACE
+                + " AND NOT (n.nspname = current_schema() AND c.relname = ANY (?))"
+                + " ORDER BY 1 LIMIT ?")) {
+      ps.setArray(1, target.createArrayOf("text", ownTables.toArray()));
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
   public List<String> schemaDumpCommand(Optional<Path> binDir) {
     return List.of(
         Binaries.resolve(binDir, "pg_dump"),
