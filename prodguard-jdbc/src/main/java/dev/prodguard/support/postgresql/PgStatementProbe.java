@@ -1,6 +1,5 @@
 package dev.prodguard.support.postgresql;
 
-import dev.prodguard.support.Binaries;
 import dev.prodguard.support.StatementProbe;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -126,7 +125,7 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<String> schemaDumpCommand(Optional<Path> binDir) {
     return List.of(
-        Binaries.resolve(binDir, "pg_dump"),
+        PgClientTools.resolve(binDir, "pg_dump"),
         "--schema-only",
         "--no-owner",
         "--no-privileges",
@@ -136,7 +135,7 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<String> schemaLoadCommand(Optional<Path> binDir, Path script) {
     return List.of(
-        Binaries.resolve(binDir, "psql"),
+        PgClientTools.resolve(binDir, "psql"),
         "--no-psqlrc",
         "--no-password",
         "--quiet",
