@@ -25,7 +25,8 @@ final class PgClientTools {
   /** Where postgresql-common installs each version's binaries (its {@code $binroot}). */
   static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
 
-  private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+)?");
+  /** A version folder as the wrapper reads them ({@code PgCommon::get_versions}). */
+  private static final Pattern VERSION = Pattern.compile("\\d+\\.?\\d+");
 
   private PgClientTools() {}
 
