@@ -32,7 +32,7 @@ public record ConfigValue(String raw, String file, int line, String key) {
       }
       names.add(name);
     }
-    int unclosed = raw.replaceAll(REF.pattern(), "").indexOf("${");
+    int unclosed = REF.matcher(raw).replaceAll("").indexOf("${");
     if (unclosed >= 0) {
       throw new ConfigException(file, line, key, "unclosed '${' in value");
     }
@@ -78,10 +78,29 @@ public record ConfigValue(String raw, String file, int line, String key) {
    */
   public dev.prodguard.db.DatabaseUrl databaseUrl(java.util.Map<String, String> env) {
     String text = resolve(env);
+    dev.prodguard.db.DatabaseUrl known = PARSED.get(text);
+    if (known != null) {
+      return known;
+    }
+    dev.prodguard.db.DatabaseUrl parsed;
     try {
-      return dev.prodguard.db.DatabaseUrl.parse(text);
+      parsed = dev.prodguard.db.DatabaseUrl.parse(text);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(file(), line(), key(), e.getMessage());
     }
+    if (PARSED.size() < PARSED_KEPT) {
+      PARSED.put(text, parsed);
+    }
+    return parsed;
   }
+
+  /**
+   * URLs parsed in this process, by their resolved text ({@code DatabaseUrl} is immutable; a text
+   * that does not parse is not kept): G3 compares a target's URL with every other environment's
+   * before each step, which a fleet of hundreds of targets would otherwise parse again and again.
+   */
+  private static final java.util.Map<String, dev.prodguard.db.DatabaseUrl> PARSED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int PARSED_KEPT = 10_000;
 }

@@ -1,12 +1,15 @@
 package dev.prodguard.environment;
 
 import dev.prodguard.config.EnvironmentConfig;
+import dev.prodguard.config.FleetConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.DatabaseUrl;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.HostPattern;
 import dev.prodguard.db.RunContext;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * G3: refuses, before any socket opens, a URL that leads where its environment must not go: at
@@ -70,7 +73,7 @@ public final class UrlRule {
       ProdguardConfig config, EnvironmentConfig target, DatabaseUrl url, RunContext context) {
     String what = "connect to environment '" + target.name() + "'";
     // a fleet's host patterns belong to its targets: no other environment may name such a host
-    for (dev.prodguard.config.FleetConfig fleet : config.fleets().values()) {
+    for (FleetConfig fleet : config.fleets().values()) {
       if (fleet.isTarget(target)) {
         continue; // the fleet's patterns are its targets' own
       }
@@ -96,12 +99,26 @@ public final class UrlRule {
         }
       }
     }
+    // the fleets the target belongs to, and a set-backed test of their other targets (built when
+    // first needed): linear in the number of environments, not quadratic
+    List<FleetConfig> ownFleets =
+        config.fleets().values().stream().filter(f -> f.isTarget(target)).toList();
+    Predicate<EnvironmentConfig> inOwnFleet = null;
     for (EnvironmentConfig other : config.environments().values()) {
       if (other.name().equals(target.name())) {
         continue;
       }
-      boolean sameFleet =
-          config.fleets().values().stream().anyMatch(f -> f.isTarget(target) && f.isTarget(other));
+      boolean sameFleet = false;
+      if (!other.hosts().isEmpty() && !ownFleets.isEmpty()) {
+        if (inOwnFleet == null) {
+          inOwnFleet =
+              ownFleets.stream()
+                  .map(FleetConfig::targetTest)
+                  .reduce(Predicate::or)
+                  .orElse(e -> false);
+        }
+        sameFleet = inOwnFleet.test(other);
+      }
       for (String glob : other.hosts()) {
         if (sameFleet) {
           continue; // targets of one fleet share its patterns

@@ -1,6 +1,5 @@
 package dev.prodguard.support.postgresql;
 
-import dev.prodguard.support.Binaries;
 import dev.prodguard.support.DumpContents;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,7 +27,7 @@ final class PgDumpContents implements DumpContents.Reader {
 
   @Override
   public List<List<String>> commands(Optional<Path> binDir, Path dump) {
-    String restore = Binaries.resolve(binDir, "pg_restore");
+    String restore = PgClientTools.resolve(binDir, "pg_restore");
     return List.of(
         List.of(restore, "--list", dump.toString()),
         List.of(restore, "--data-only", "--table=database_metadata", "--file=-", dump.toString()));

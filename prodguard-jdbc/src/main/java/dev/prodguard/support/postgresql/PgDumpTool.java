@@ -1,7 +1,6 @@
 package dev.prodguard.support.postgresql;
 
 import dev.prodguard.db.DatabaseUrl;
-import dev.prodguard.support.Binaries;
 import dev.prodguard.support.DumpContents;
 import dev.prodguard.support.DumpTool;
 import dev.prodguard.support.RestoreCheckList;
@@ -39,7 +38,7 @@ final class PgDumpTool implements DumpTool {
   public List<String> dumpCommand(
       Optional<Path> binDir, DatabaseUrl url, Optional<String> snapshot, List<String> tables) {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Binaries.resolve(binDir, "pg_dump"));
+    cmd.add(PgClientTools.resolve(binDir, "pg_dump"));
     cmd.add("--format=custom");
     cmd.add("--verbose");
     cmd.add("--no-password");
@@ -55,7 +54,7 @@ final class PgDumpTool implements DumpTool {
 
   @Override
   public List<String> versionCommand(Optional<Path> binDir) {
-    return List.of(Binaries.resolve(binDir, "pg_dump"), "--version");
+    return List.of(PgClientTools.resolve(binDir, "pg_dump"), "--version");
   }
 
   @Override
@@ -148,7 +147,7 @@ final class PgDumpTool implements DumpTool {
 
   @Override
   public List<String> listCommand(Optional<Path> binDir, Path dump) {
-    return List.of(Binaries.resolve(binDir, "pg_restore"), "--list", dump.toString());
+    return List.of(PgClientTools.resolve(binDir, "pg_restore"), "--list", dump.toString());
   }
 
   @Override
@@ -160,7 +159,7 @@ final class PgDumpTool implements DumpTool {
   public List<String> restoreCommand(
       Optional<Path> binDir, DatabaseUrl url, Path dump, Optional<Path> list) {
     List<String> cmd = new ArrayList<>();
-    cmd.add(Binaries.resolve(binDir, "pg_restore"));
+    cmd.add(PgClientTools.resolve(binDir, "pg_restore"));
     cmd.add("--no-password");
     cmd.add("--exit-on-error");
     cmd.add("--no-owner");

@@ -1,6 +1,5 @@
 package dev.prodguard.support.postgresql;
 
-import dev.prodguard.support.Binaries;
 import dev.prodguard.support.StatementProbe;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -150,7 +149,7 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<String> schemaDumpCommand(Optional<Path> binDir) {
     return List.of(
-        Binaries.resolve(binDir, "pg_dump"),
+        PgClientTools.resolve(binDir, "pg_dump"),
         "--schema-only",
         "--format=custom",
         "--no-owner",
@@ -163,7 +162,7 @@ final class PgStatementProbe implements StatementProbe {
   public List<String> schemaLoadCommand(
       Optional<Path> binDir, Path dump, Path list, String database) {
     return List.of(
-        Binaries.resolve(binDir, "pg_restore"),
+        PgClientTools.resolve(binDir, "pg_restore"),
         "--no-owner",
         "--no-privileges",
         "--no-tablespaces",
