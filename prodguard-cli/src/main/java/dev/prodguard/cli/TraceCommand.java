@@ -101,24 +101,17 @@ public final class TraceCommand implements Callable<Integer> {
       out.println("trace '" + r.environment() + "': nothing pending");
       return;
     }
+    String head = "trace '" + r.environment() + "' (PostgreSQL " + r.serverMajor() + "): ";
     if (r.nothingToTrace()) {
       out.println(
-          "trace '"
-              + r.environment()
-              + "' (PostgreSQL "
-              + r.serverMajor()
-              + "): "
+          head
               + TraceReport.NOTHING_TO_TRACE
               + "; "
               + r.pendingMigrations()
               + " pending migration(s) not replayed (docs/trace.md)");
     } else {
       out.println(
-          "trace '"
-              + r.environment()
-              + "' (PostgreSQL "
-              + r.serverMajor()
-              + "): "
+          head
               + r.pendingMigrations()
               + " pending migration(s), "
               + r.replayed()

@@ -249,7 +249,7 @@ class G7NonTransactionalMigrationIT {
           st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
           st.executeQuery("SELECT COUNT(*) FROM t").close();
         }
-        deploy = startDeploy(f);
+        deploy = KilledDeploy.start(f);
         try {
           await(
               "the child's CREATE INDEX CONCURRENTLY to wait",
@@ -580,24 +580,6 @@ class G7NonTransactionalMigrationIT {
                         + " AND query LIKE 'CREATE INDEX CONCURRENTLY%'"
                         + " AND pid <> pg_backend_pid()")
                 .orElse("0"));
-  }
-
-  private static Process startDeploy(PipelineFixture f) throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                DeployProcess.class.getName(),
-                f.dir.resolve("prodguard.yml").toString(),
-                "prod")
-            .redirectErrorStream(true)
-            .redirectOutput(f.dir.resolve("deploy.log").toFile());
-    Map<String, String> env = pb.environment();
-    env.clear();
-    env.put("PATH", System.getenv("PATH"));
-    env.putAll(f.ciEnv());
-    return pb.start();
   }
 
   private static String log(PipelineFixture f) {
