@@ -216,6 +216,7 @@ public final class Tracer {
         long t1 = System.nanoTime();
         try (Connection c = scratch.connect()) {
           Replay replay = new Replay(probe, mask);
+          StatementProbe.Session start = probe.session(c);
           for (PendingMigration p : pending) {
             String file = p.file().relativePath();
             EngineStatements es = engine.statements(files, p.file(), d.kind());
@@ -251,6 +252,8 @@ public final class Tracer {
             // as Flyway decides: the script configuration, else whether every statement can
             boolean inTransaction = es.executeInTransaction().orElse(allTransactional);
             try {
+              // what Flyway restores before each migration: no SET a migration left behind
+              probe.restore(c, start, names.schema());
               List<StatementTrace> done =
                   replay.migration(c, p.file().fileName(), file, sql, inTransaction);
               traces.addAll(done);
@@ -295,13 +298,10 @@ public final class Tracer {
       }
       discard.close();
     }
+    // by the name each relation had on the target when it was copied (a rename keeps its size)
     Set<String> tables = new LinkedHashSet<>();
     for (StatementTrace t : traces) {
-      t.locks().forEach(l -> tables.add(l.relation()));
-      tables.addAll(t.rewritten());
-      tables.addAll(t.scanned());
-      t.indexesBuilt().forEach(i -> tables.add(i.table()));
-      t.constraintsAdded().forEach(k -> tables.add(k.table()));
+      tables.addAll(t.onTarget().values());
     }
     Map<String, StatementProbe.Size> sizes;
     try (Target.Checked control = target.open()) {
