@@ -54,22 +54,42 @@ final class TracingAnalyzer implements MigrationAnalyzer {
       return a;
     }
     TraceReport r;
+    java.util.Optional<dev.prodguard.db.DatabaseUrl> scratch =
+        TraceCommand.scratchServer(null, target.config(), context);
     try {
       r =
           new Tracer(target.config(), context, engine, progress)
               .onInterrupt(Main.interrupted(err))
-              .trace(target.name(), TraceCommand.scratchServer(null, target.config(), context));
+              .trace(target.name(), scratch);
     } catch (GuardRefusal e) {
-      return new Analysis(List.of("trace: " + e.why() + "; fix: " + e.fix()), a.contractSha256());
+      // trace's own one screen (no scratch server, a statement never replayed, ...): its fix is
+      // the right one, not "change the migrations" of a contract refusal
+      throw e;
     } catch (SQLException | IOException e) {
-      return new Analysis(
-          List.of("trace: could not trace the pending migrations: " + e.getMessage()),
-          a.contractSha256());
+      throw new GuardRefusal(
+          dev.prodguard.db.Guarantee.G4,
+          "verify '" + target.name() + "' with trace",
+          "trace could not run, so the pending migrations are not verified: " + e.getMessage(),
+          "fix what the message names and run verify again (docs/trace.md)");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
     List<String> refusals = new ArrayList<>(a.refusals());
+    if (r.findings().isEmpty()) {
+      err.println(
+          "prodguard: trace: "
+              + r.replayed()
+              + " statement(s) of "
+              + r.pendingMigrations()
+              + " pending migration(s) replayed on "
+              + (scratch.isPresent() ? "the scratch server" : "an embedded PostgreSQL ")
+              + (scratch.isPresent() ? "" : Integer.toString(r.serverMajor()))
+              + " in "
+              + PipelineSupport.seconds(r.copyMillis() + r.replayMillis())
+              + ": no findings");
+      err.flush();
+    }
     for (Finding f : r.findings()) {
       err.println(
           "prodguard: trace "

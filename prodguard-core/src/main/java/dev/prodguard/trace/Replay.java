@@ -133,7 +133,7 @@ final class Replay {
           diff(
               label,
               file,
-              new Sql(s.line(), mask.apply(s.text())),
+              shown(s),
               millis,
               inTransaction,
               before,
@@ -142,6 +142,25 @@ final class Replay {
       before = after;
     }
     return out;
+  }
+
+  /**
+   * The statement as reports show it: from its first code character (a leading comment the engine
+   * keeps with it is not glued onto it, so it never reads as commented out), at that line.
+   */
+  private Sql shown(Sql s) {
+    String text = s.text();
+    int start = SqlCode.codeStart(text, SqlSyntax.POSTGRESQL);
+    if (start >= text.length()) {
+      start = 0;
+    }
+    int line = s.line();
+    for (int i = 0; i < start; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return new Sql(line, mask.apply(text.substring(start)));
   }
 
   static StatementTrace diff(

@@ -108,12 +108,13 @@ public final class Tracer {
         d.statementProbe()
             .orElseThrow(
                 () ->
-                    new ConfigException(
-                        config.file(),
-                        0,
-                        "environments." + env,
-                        "trace needs PostgreSQL: MySQL/MariaDB expose no lock, rewrite or scan"
-                            + " facts per statement (docs/trace.md)"));
+                    new dev.prodguard.config.UsageException(
+                        "trace is PostgreSQL-only: '"
+                            + env
+                            + "' is "
+                            + d.kind().label()
+                            + ", which exposes no lock, rewrite or scan facts per statement;"
+                            + " lint and verify's contract checks still apply (docs/trace.md)"));
     MigrationFiles files = MigrationFiles.read(config, context.env());
     List<PendingMigration> pending;
     int major;
@@ -269,7 +270,7 @@ public final class Tracer {
                       f.statement.line(),
                       p,
                       "fails on a copy of the target's schema: "
-                          + mask.apply(firstLine(f.getMessage()))
+                          + mask.apply(probe.failure((SQLException) f.getCause()))
                           + "; the deploy would fail here too"));
               break;
             }

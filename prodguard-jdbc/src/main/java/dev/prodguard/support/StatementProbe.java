@@ -110,6 +110,13 @@ public interface StatementProbe {
   /** The server's major version ({@code server_version_num / 10000}). */
   int majorVersion(Connection c) throws SQLException;
 
+  /**
+   * What the server said when it refused a statement, on one line: the message with its detail
+   * and hint (PostgreSQL's DETAIL names what depends on what, the part that says what to fix),
+   * without the context and position lines.
+   */
+  String failure(SQLException e);
+
   /** Whether {@code e} says the statement cannot run inside a transaction block. */
   boolean outsideTransactionOnly(SQLException e);
 }

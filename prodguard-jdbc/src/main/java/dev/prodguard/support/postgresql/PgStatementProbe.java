@@ -206,6 +206,25 @@ final class PgStatementProbe implements StatementProbe {
     }
   }
 
+  /** pgjdbc puts the server's DETAIL and HINT on lines of their own after the message. */
+  @Override
+  public String failure(SQLException e) {
+    String message = e.getMessage();
+    if (message == null) {
+      return "(no message)";
+    }
+    List<String> kept = new ArrayList<>();
+    for (String line : message.split("\\R")) {
+      String l = line.strip();
+      if (kept.isEmpty()) {
+        kept.add(l);
+      } else if (l.startsWith("Detail:") || l.startsWith("Hint:")) {
+        kept.add(l);
+      }
+    }
+    return String.join("; ", kept);
+  }
+
   @Override
   public boolean outsideTransactionOnly(SQLException e) {
     return "25001".equals(e.getSQLState());
