@@ -327,7 +327,6 @@ class DriftTraceCliIT {
           dir.resolve("prodguard.yml"), "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n");
       Files.createDirectories(dir.resolve("db/migration"));
       Map<String, String> env = Map.of("DEV_DATABASE_URL", db.libpqUrl());
-      assertThat(Cli.run(dir, env, "init-fingerprint", "dev", "--write-config").exit()).isZero();
       Cli.Result r = Cli.run(dir, env, "trace", "dev");
       assertThat(r.exit()).as(r.all()).isEqualTo(Main.USAGE);
       assertThat(r.err())

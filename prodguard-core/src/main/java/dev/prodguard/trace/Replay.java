@@ -146,21 +146,13 @@ final class Replay {
 
   /**
    * The statement as reports show it: from its first code character (a leading comment the engine
-   * keeps with it is not glued onto it, so it never reads as commented out), at that line.
+   * keeps with it is not glued onto it, so it never reads as commented out). Its line is already
+   * that of its first code line.
    */
   private Sql shown(Sql s) {
     String text = s.text();
     int start = SqlCode.codeStart(text, SqlSyntax.POSTGRESQL);
-    if (start >= text.length()) {
-      start = 0;
-    }
-    int line = s.line();
-    for (int i = 0; i < start; i++) {
-      if (text.charAt(i) == '\n') {
-        line++;
-      }
-    }
-    return new Sql(line, mask.apply(text.substring(start)));
+    return new Sql(s.line(), mask.apply(start < text.length() ? text.substring(start) : text));
   }
 
   static StatementTrace diff(
