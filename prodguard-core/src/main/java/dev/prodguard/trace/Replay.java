@@ -266,7 +266,7 @@ final class Replay {
     dropped.sort(null);
     renamed.sort(null);
     Map<String, String> onTarget = new HashMap<>();
-    for (String table : tables(locks, rewritten, scanned, built, added)) {
+    for (String table : StatementTrace.tables(locks, rewritten, scanned, built, added)) {
       Long oid = afterOids.get(table);
       String original = oid == null ? null : copied.get(oid);
       if (original != null) {
@@ -288,21 +288,6 @@ final class Replay {
         renamed,
         added,
         onTarget);
-  }
-
-  private static java.util.Set<String> tables(
-      List<Lock> locks,
-      List<String> rewritten,
-      List<String> scanned,
-      List<StatementTrace.IndexBuilt> built,
-      List<StatementTrace.ConstraintAdded> added) {
-    java.util.Set<String> out = new java.util.LinkedHashSet<>();
-    locks.forEach(l -> out.add(l.relation()));
-    out.addAll(rewritten);
-    out.addAll(scanned);
-    built.forEach(i -> out.add(i.table()));
-    added.forEach(k -> out.add(k.table()));
-    return out;
   }
 
   /**

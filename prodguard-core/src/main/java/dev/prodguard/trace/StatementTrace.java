@@ -92,6 +92,15 @@ public record StatementTrace(
 
   /** The tables these facts name, each once, in the order the findings report them. */
   public java.util.Set<String> tables() {
+    return tables(locks, rewritten, scanned, indexesBuilt, constraintsAdded);
+  }
+
+  static java.util.Set<String> tables(
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<ConstraintAdded> constraintsAdded) {
     java.util.Set<String> tables = new java.util.LinkedHashSet<>();
     locks.forEach(l -> tables.add(l.relation()));
     tables.addAll(rewritten);
