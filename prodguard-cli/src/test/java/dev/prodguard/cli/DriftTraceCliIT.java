@@ -298,7 +298,8 @@ class DriftTraceCliIT {
 
       Files.delete(dir.resolve("db/migration/V2__comment.sql"));
       Files.delete(dir.resolve("db/migration/V3__widen.sql"));
-      Files.writeString(dir.resolve("db/migration/V2__notes.sql"), "CREATE TABLE notes (id int);\n");
+      Files.writeString(
+          dir.resolve("db/migration/V2__notes.sql"), "CREATE TABLE notes (id int);\n");
       Map<String, String> noScratch = new HashMap<>(env);
       noScratch.put("PRODGUARD_TRACE_SCRATCH_URL", "postgresql://127.0.0.1:1/x");
       Cli.Result refused = Cli.run(dir, noScratch, "verify", "prod");

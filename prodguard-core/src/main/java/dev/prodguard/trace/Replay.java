@@ -129,16 +129,7 @@ final class Replay {
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       State after = probe.state(c);
-      out.add(
-          diff(
-              label,
-              file,
-              shown(s),
-              millis,
-              inTransaction,
-              before,
-              after,
-              copied));
+      out.add(diff(label, file, shown(s), millis, inTransaction, before, after, copied));
       before = after;
     }
     return out;
@@ -249,7 +240,8 @@ final class Replay {
     }
     if (truncate) {
       // its indexes get new, empty files too: no build
-      built.removeIf(i -> before.relations().values().stream().anyMatch(b -> b.name().equals(i.name())));
+      built.removeIf(
+          i -> before.relations().values().stream().anyMatch(b -> b.name().equals(i.name())));
     }
     // an index build reads its table: that scan is the build's, reported with it
     scanned.removeIf(t -> built.stream().anyMatch(i -> i.table().equals(t)));

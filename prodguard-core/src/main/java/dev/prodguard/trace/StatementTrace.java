@@ -24,8 +24,8 @@ import java.util.List;
  * @param dropped relations that are gone after it
  * @param renamed relations that have another name after it, {@code old -> new}
  * @param constraintsAdded constraints it created, with whether they are validated
- * @param onTarget for each table these facts name, the name the same relation (by identity, its
- *     oid on the copy) had on the target when the schema was copied; a table a pending migration
+ * @param onTarget for each table these facts name, the name the same relation (by identity, its oid
+ *     on the copy) had on the target when the schema was copied; a table a pending migration
  *     created is absent (it has no size on the target). A table renamed by an earlier statement is
  *     sized by its target name
  */

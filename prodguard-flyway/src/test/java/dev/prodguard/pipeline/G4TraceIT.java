@@ -587,7 +587,10 @@ class G4TraceIT {
     assertThat(statement(r, "V2").lockOn("public.orders_old")).isEqualTo("AccessExclusiveLock");
     assertThat(findings(r, "V2", "trace-blocking-lock"))
         .singleElement()
-        .satisfies(x -> assertThat(x.message()).contains("public.orders_old (public.orders on the target: "));
+        .satisfies(
+            x ->
+                assertThat(x.message())
+                    .contains("public.orders_old (public.orders on the target: "));
     assertThat(statement(r, "V3").rewritten()).containsExactly("public.orders_old");
     assertThat(findings(r, "V3", "trace-table-rewrite"))
         .singleElement()

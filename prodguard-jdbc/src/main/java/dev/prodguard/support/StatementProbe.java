@@ -111,9 +111,9 @@ public interface StatementProbe {
   int majorVersion(Connection c) throws SQLException;
 
   /**
-   * What the server said when it refused a statement, on one line: the message with its detail
-   * and hint (PostgreSQL's DETAIL names what depends on what, the part that says what to fix),
-   * without the context and position lines.
+   * What the server said when it refused a statement, on one line: the message with its detail and
+   * hint (PostgreSQL's DETAIL names what depends on what, the part that says what to fix), without
+   * the context and position lines.
    */
   String failure(SQLException e);
 

@@ -64,7 +64,9 @@ public final class PostgresSupport implements DatabaseSupport {
     return true; // a schema is part of the database
   }
 
-  /** {@code to_regclass} resolves through the search path like the statement itself, never fails. */
+  /**
+   * {@code to_regclass} resolves through the search path like the statement itself, never fails.
+   */
   @Override
   public String schemaOfTableExpression(String table) {
     return "(SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
