@@ -186,7 +186,8 @@ final class Replay {
     List<String> renamed = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     List<StatementTrace.IndexBuilt> built = new ArrayList<>();
-    // TRUNCATE gives the table a new, empty file: nothing is copied, only its lock is a fact
+    // TRUNCATE gives the table a new, empty file: nothing is copied or read, only its lock is a
+    // fact
     boolean truncate = "TRUNCATE".equals(SqlCode.firstWord(s.text(), SqlSyntax.POSTGRESQL));
     for (Relation b : before.relations().values()) {
       Relation a = after.relations().get(b.oid());
@@ -231,7 +232,7 @@ final class Replay {
         if (a.fileNode() != b.fileNode() && !rewritten.contains(a.table())) {
           built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), !inTransaction, true));
         }
-      } else if (!rewritten.contains(a.name()) && a.scans() > b.scans()) {
+      } else if (!truncate && !rewritten.contains(a.name()) && a.scans() > b.scans()) {
         scanned.add(a.name());
       }
     }
