@@ -144,17 +144,23 @@ final class TracingAnalyzer implements MigrationAnalyzer {
       return a;
     }
     TraceReport r;
+    java.util.Optional<dev.prodguard.db.DatabaseUrl> scratch =
+        TraceCommand.scratchServer(null, target.config(), context);
     try {
       r = traced.join();
     } catch (CompletionException e) {
       Throwable c = e.getCause();
       if (c instanceof GuardRefusal g) {
-        return new Analysis(List.of("trace: " + g.why() + "; fix: " + g.fix()), a.contractSha256());
+        // trace's own one screen (no scratch server, a statement never replayed, ...): its fix is
+        // the right one, not "change the migrations" of a contract refusal
+        throw g;
       }
       if (c instanceof SQLException || c instanceof IOException) {
-        return new Analysis(
-            List.of("trace: could not trace the pending migrations: " + c.getMessage()),
-            a.contractSha256());
+        throw new GuardRefusal(
+            dev.prodguard.db.Guarantee.G4,
+            "verify '" + target.name() + "' with trace",
+            "trace could not run, so the pending migrations are not verified: " + c.getMessage(),
+            "fix what the message names and run verify again (docs/trace.md)");
       }
       if (c instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -179,6 +185,19 @@ final class TracingAnalyzer implements MigrationAnalyzer {
     }
     if (r.nothingToTrace()) {
       err.println("prodguard: trace: " + TraceReport.NOTHING_TO_TRACE);
+      err.flush();
+    } else if (r.findings().isEmpty()) {
+      err.println(
+          "prodguard: trace: "
+              + r.replayed()
+              + " statement(s) of "
+              + r.pendingMigrations()
+              + " pending migration(s) replayed on "
+              + (scratch.isPresent() ? "the scratch server" : "an embedded PostgreSQL ")
+              + (scratch.isPresent() ? "" : Integer.toString(r.serverMajor()))
+              + " in "
+              + PipelineSupport.seconds(r.copyMillis() + r.replayMillis())
+              + ": no findings");
       err.flush();
     }
     List<String> refusals = new ArrayList<>(a.refusals());

@@ -335,6 +335,75 @@ class DriftTraceCliIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G4: a failed statement keeps PostgreSQL's DETAIL (what depends on what); a leading comment"
+          + " is not glued onto the statement shown; verify says one line when trace found nothing;"
+          + " verify refused for want of a scratch server gives the scratch fix, not 'change the"
+          + " migrations'")
+  void traceSaysWhatTheServerSaid() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env =
+          promotedProd(
+              db,
+              "CREATE TABLE items (id INT PRIMARY KEY, name text);\n"
+                  + "INSERT INTO items SELECT g, 'n' FROM generate_series(1, 1000) g;\n"
+                  + "CREATE VIEW item_names AS SELECT name FROM items;\n");
+      Files.writeString(
+          dir.resolve("db/migration/V2__comment.sql"),
+          "-- a column for the notes\nALTER TABLE items ADD COLUMN note text;\n");
+      Files.writeString(
+          dir.resolve("db/migration/V3__widen.sql"),
+          "ALTER TABLE items ALTER COLUMN name TYPE varchar(20);\n");
+      Cli.Result trace = Cli.run(dir, env, "trace", "prod");
+      assertThat(trace.exit()).as(trace.all()).isEqualTo(1);
+      assertThat(trace.out())
+          .contains("V2__comment.sql line 2", "ALTER TABLE items ADD COLUMN note text")
+          .contains(
+              "cannot alter type of a column used by a view or rule",
+              "Detail: rule _RETURN on view item_names depends on column \"name\"")
+          .doesNotContain("-- a column for the notes ALTER");
+
+      Files.delete(dir.resolve("db/migration/V2__comment.sql"));
+      Files.delete(dir.resolve("db/migration/V3__widen.sql"));
+      Files.writeString(
+          dir.resolve("db/migration/V2__notes.sql"), "CREATE TABLE notes (id int);\n");
+      Map<String, String> noScratch = new HashMap<>(env);
+      noScratch.put("PRODGUARD_TRACE_SCRATCH_URL", "postgresql://127.0.0.1:1/x");
+      Cli.Result refused = Cli.run(dir, noScratch, "verify", "prod");
+      assertThat(refused.exit()).as(refused.all()).isEqualTo(Main.REFUSED);
+      assertThat(refused.err())
+          .contains("prodguard: refused [G4", "cannot reach the scratch server", "--scratch-url")
+          .doesNotContain("change the migrations", "unexpected failure");
+
+      Cli.Result verify = Cli.run(dir, env, "verify", "prod");
+      assertThat(verify.exit()).as(verify.all()).isZero();
+      assertThat(verify.err())
+          .contains(
+              "prodguard: trace: 1 statement(s) of 1 pending migration(s) replayed on an embedded"
+                  + " PostgreSQL",
+              ": no findings");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "trace of a MySQL/MariaDB environment is a usage error (exit 2) that says trace is"
+          + " PostgreSQL-only, not a configuration error: nothing is wrong in prodguard.yml")
+  void traceOnMariaDbIsPostgresOnly() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.MARIADB)) {
+      Files.writeString(
+          dir.resolve("prodguard.yml"), "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n");
+      Files.createDirectories(dir.resolve("db/migration"));
+      Map<String, String> env = Map.of("DEV_DATABASE_URL", db.libpqUrl());
+      Cli.Result r = Cli.run(dir, env, "trace", "dev");
+      assertThat(r.exit()).as(r.all()).isEqualTo(Main.USAGE);
+      assertThat(r.err())
+          .contains("prodguard: trace is PostgreSQL-only: 'dev' is MySQL/MariaDB")
+          .doesNotContain("configuration error", "Exception");
+    }
+  }
+
   private static long files(Path d) throws java.io.IOException {
     if (!Files.isDirectory(d)) {
       return 0;

@@ -98,6 +98,51 @@ class FingerprintCliIT {
 
   @Test
   @DisplayName(
+      "G2: a schema named after the role (first on \"$user\", public) moves current_schema() away"
+          + " from database_metadata: check and drift show refuse on one screen instead of reading"
+          + " and writing a second copy of prodguard's state; currentSchema in the URL is the fix")
+  void schemaNamedAfterRoleIsRefused() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      Files.writeString(dir.resolve("prodguard.yml"), CONFIG);
+      Map<String, String> env = Map.of("DEV_DATABASE_URL", db.libpqUrl());
+      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "dev", "--write-config");
+      assertThat(init.exit()).as(init.all()).isZero();
+      assertThat(Cli.run(dir, env, "check", "dev").exit()).isZero();
+
+      db.execute("CREATE SCHEMA AUTHORIZATION CURRENT_USER");
+      for (String[] command : new String[][] {{"check", "dev"}, {"drift", "show", "dev"}}) {
+        Cli.Result r = Cli.run(dir, env, command);
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err())
+            .contains(
+                "refused [G2 environment fingerprint]",
+                "prodguard's state (drift reference, runs, audit) is in schema 'public'",
+                "drop the hand-made schema",
+                "currentSchema=public")
+            .doesNotContain("no schema recorded");
+        assertThat(r.err().lines().count()).isLessThan(25);
+      }
+      try (java.sql.Connection c = db.connect();
+          java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'prodguard%'"
+                      + " AND schemaname <> 'public'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("no second copy of prodguard's tables").isZero();
+      }
+
+      Map<String, String> pinned =
+          Map.of(
+              "DEV_DATABASE_URL",
+              db.libpqUrl() + (db.libpqUrl().contains("?") ? "&" : "?") + "currentSchema=public");
+      Cli.Result fixed = Cli.run(dir, pinned, "check", "dev");
+      assertThat(fixed.exit()).as(fixed.all()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G1: init-fingerprint of prod outside CI exits 1 before connecting, even with APP_ENV=production")
   void prodOutsideCi() throws Exception {
     try (ConnectionRecorder prod = new ConnectionRecorder()) {

@@ -147,7 +147,7 @@ public final class Target {
     String expected = environment.fingerprint().orElseThrow(() -> noFingerprint());
     Connection c = connectUnchecked();
     try {
-      return new Checked(c, FingerprintCheck.validate(c, dialect, name(), expected));
+      return new Checked(c, FingerprintCheck.validateOwnState(c, dialect, name(), expected));
     } catch (GuardRefusal r) {
       c.close();
       throw addressed(r);
@@ -191,7 +191,7 @@ public final class Target {
     String expected = environment.fingerprint().orElseThrow(() -> noFingerprint());
     Connection c = connect(environmentUrl);
     try {
-      return new Checked(c, FingerprintCheck.validate(c, dialect, name(), expected));
+      return new Checked(c, FingerprintCheck.validateOwnState(c, dialect, name(), expected));
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;

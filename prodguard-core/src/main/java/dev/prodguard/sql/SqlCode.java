@@ -77,4 +77,22 @@ public final class SqlCode {
     }
     return out;
   }
+
+  /**
+   * Offset of the first code character of {@code text}: after the comments and whitespace the
+   * server skips ({@code text.length()} when there is no code).
+   */
+  public static int codeStart(String text, SqlSyntax syntax) {
+    return new Scanner(text, text.length(), syntax).skip(0);
+  }
+
+  /** The first word of {@code text}'s code in upper case, or empty when it starts otherwise. */
+  public static String firstWord(String text, SqlSyntax syntax) {
+    Scanner sc = new Scanner(text, text.length(), syntax);
+    int i = sc.skip(0);
+    if (i >= text.length() || sc.read(i, null) != Scanner.Kind.WORD || sc.end <= i) {
+      return "";
+    }
+    return text.substring(sc.start, sc.end).toUpperCase(java.util.Locale.ROOT);
+  }
 }

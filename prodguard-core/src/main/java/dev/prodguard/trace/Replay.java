@@ -1,5 +1,7 @@
 package dev.prodguard.trace;
 
+import dev.prodguard.sql.SqlCode;
+import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.support.StatementProbe;
 import dev.prodguard.support.StatementProbe.Constraint;
 import dev.prodguard.support.StatementProbe.Lock;
@@ -43,6 +45,12 @@ final class Replay {
 
   private final StatementProbe probe;
   private final UnaryOperator<String> mask;
+
+  /**
+   * The name each relation of the copy had when the schema was copied, by oid: what the target
+   * calls it, whatever a replayed statement renames it to. Read before the first statement.
+   */
+  private Map<Long, String> copied;
 
   /**
    * @param mask what the recorded statement text shows instead of the one sent (placeholder values
@@ -105,6 +113,10 @@ final class Replay {
       throws SQLException, Failed {
     List<StatementTrace> out = new ArrayList<>();
     State before = probe.state(c);
+    if (copied == null) {
+      copied = new HashMap<>();
+      before.relations().values().forEach(r -> copied.put(r.oid(), r.name()));
+    }
     for (Sql s : statements) {
       long t0 = System.nanoTime();
       try (Statement st = c.createStatement()) {
@@ -117,18 +129,21 @@ final class Replay {
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       State after = probe.state(c);
-      out.add(
-          diff(
-              label,
-              file,
-              new Sql(s.line(), mask.apply(s.text())),
-              millis,
-              inTransaction,
-              before,
-              after));
+      out.add(diff(label, file, shown(s), millis, inTransaction, before, after, copied));
       before = after;
     }
     return out;
+  }
+
+  /**
+   * The statement as reports show it: from its first code character (a leading comment the engine
+   * keeps with it is not glued onto it, so it never reads as commented out). Its line is already
+   * that of its first code line.
+   */
+  private Sql shown(Sql s) {
+    String text = s.text();
+    int start = SqlCode.codeStart(text, SqlSyntax.POSTGRESQL);
+    return new Sql(s.line(), mask.apply(start < text.length() ? text.substring(start) : text));
   }
 
   static StatementTrace diff(
@@ -138,20 +153,28 @@ final class Replay {
       long millis,
       boolean inTransaction,
       State before,
-      State after) {
+      State after,
+      Map<Long, String> copied) {
     Map<String, Relation> beforeByName = new HashMap<>();
     before.relations().values().forEach(r -> beforeByName.put(r.name(), r));
     // locks: stronger than what the transaction held on a relation that existed before
-    Map<String, String> held = new HashMap<>();
+    // by identity: a relation renamed by this statement is the one that existed before
+    Map<String, Long> afterOids = new HashMap<>();
+    after.relations().values().forEach(r -> afterOids.put(r.name(), r.oid()));
+    Map<Long, String> held = new HashMap<>();
     for (Lock l : before.locks()) {
-      held.merge(l.relation(), l.mode(), Replay::stronger);
+      Relation r = beforeByName.get(l.relation());
+      if (r != null) {
+        held.merge(r.oid(), l.mode(), Replay::stronger);
+      }
     }
     Map<String, String> taken = new LinkedHashMap<>();
     for (Lock l : after.locks()) {
-      if (!beforeByName.containsKey(l.relation())) {
+      Long oid = afterOids.get(l.relation());
+      if (oid == null || !before.relations().containsKey(oid)) {
         continue;
       }
-      String had = held.get(l.relation());
+      String had = held.get(oid);
       if (had == null || LockModes.strength(l.mode()) > LockModes.strength(had)) {
         taken.merge(l.relation(), l.mode(), Replay::stronger);
       }
@@ -163,9 +186,16 @@ final class Replay {
     List<String> renamed = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     List<StatementTrace.IndexBuilt> built = new ArrayList<>();
+    // TRUNCATE gives the table a new, empty file: nothing is copied or read, only its lock is a
+    // fact
+    boolean truncate = "TRUNCATE".equals(SqlCode.firstWord(s.text(), SqlSyntax.POSTGRESQL));
     for (Relation b : before.relations().values()) {
       Relation a = after.relations().get(b.oid());
-      if (a != null && !b.isIndex() && b.fileNode() != 0 && a.fileNode() != b.fileNode()) {
+      if (a != null
+          && !truncate
+          && !b.isIndex()
+          && b.fileNode() != 0
+          && a.fileNode() != b.fileNode()) {
         rewritten.add(a.name());
       }
     }
@@ -202,12 +232,17 @@ final class Replay {
         if (a.fileNode() != b.fileNode() && !rewritten.contains(a.table())) {
           built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), !inTransaction, true));
         }
-      } else if (!rewritten.contains(a.name()) && a.scans() > b.scans()) {
+      } else if (!truncate && !rewritten.contains(a.name()) && a.scans() > b.scans()) {
         scanned.add(a.name());
       }
     }
     for (Relation a : newIndexes.values()) {
       built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), !inTransaction));
+    }
+    if (truncate) {
+      // its indexes get new, empty files too: no build
+      built.removeIf(
+          i -> before.relations().values().stream().anyMatch(b -> b.name().equals(i.name())));
     }
     // an index build reads its table: that scan is the build's, reported with it
     scanned.removeIf(t -> built.stream().anyMatch(i -> i.table().equals(t)));
@@ -217,11 +252,20 @@ final class Replay {
         added.add(new StatementTrace.ConstraintAdded(k.name(), k.table(), k.type(), k.validated()));
       }
     }
+    rewritten = partitionedWhole(rewritten, after);
     rewritten.sort(null);
     built.sort(java.util.Comparator.comparing(StatementTrace.IndexBuilt::name));
     scanned.sort(null);
     dropped.sort(null);
     renamed.sort(null);
+    Map<String, String> onTarget = new HashMap<>();
+    for (String table : StatementTrace.tables(locks, rewritten, scanned, built, added)) {
+      Long oid = afterOids.get(table);
+      String original = oid == null ? null : copied.get(oid);
+      if (original != null) {
+        onTarget.put(table, original);
+      }
+    }
     return new StatementTrace(
         label,
         file,
@@ -235,7 +279,40 @@ final class Replay {
         built,
         dropped,
         renamed,
-        added);
+        added,
+        onTarget);
+  }
+
+  /**
+   * A statement on a partitioned table rewrites all its partitions at once, under ACCESS EXCLUSIVE
+   * on the partitioned table: reported as one rewrite of the partitioned table (sized as the sum of
+   * its partitions), not as partitions that each stay under a limit. A partition rewritten by a
+   * statement on it alone (its parent not locked ACCESS EXCLUSIVE) stays itself.
+   */
+  private static List<String> partitionedWhole(List<String> rewritten, State after) {
+    Map<String, Relation> byName = new HashMap<>();
+    after.relations().values().forEach(r -> byName.put(r.name(), r));
+    java.util.Set<String> exclusive = new java.util.HashSet<>();
+    for (Lock l : after.locks()) {
+      if ("AccessExclusiveLock".equals(l.mode())) {
+        exclusive.add(l.relation());
+      }
+    }
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (String name : rewritten) {
+      String whole = name;
+      Relation r = byName.get(name);
+      while (r != null && r.parent() != 0) {
+        Relation parent = after.relations().get(r.parent());
+        if (parent == null || parent.kind() != 'p' || !exclusive.contains(parent.name())) {
+          break;
+        }
+        whole = parent.name();
+        r = parent;
+      }
+      out.add(whole);
+    }
+    return new ArrayList<>(out);
   }
 
   private static String stronger(String a, String b) {

@@ -24,6 +24,10 @@ import java.util.List;
  * @param dropped relations that are gone after it
  * @param renamed relations that have another name after it, {@code old -> new}
  * @param constraintsAdded constraints it created, with whether they are validated
+ * @param onTarget for each table these facts name, the name the same relation (by identity, its oid
+ *     on the copy) had on the target when the schema was copied; a table a pending migration
+ *     created is absent (it has no size on the target). A table renamed by an earlier statement is
+ *     sized by its target name
  */
 public record StatementTrace(
     String migration,
@@ -38,7 +42,8 @@ public record StatementTrace(
     List<IndexBuilt> indexesBuilt,
     List<String> dropped,
     List<String> renamed,
-    List<ConstraintAdded> constraintsAdded) {
+    List<ConstraintAdded> constraintsAdded,
+    java.util.Map<String, String> onTarget) {
 
   /**
    * An index the statement built; {@code concurrently} when it was built outside a transaction.
@@ -82,6 +87,27 @@ public record StatementTrace(
     dropped = List.copyOf(dropped);
     renamed = List.copyOf(renamed);
     constraintsAdded = List.copyOf(constraintsAdded);
+    onTarget = java.util.Map.copyOf(onTarget);
+  }
+
+  /** The tables these facts name, each once, in the order the findings report them. */
+  public java.util.Set<String> tables() {
+    return tables(locks, rewritten, scanned, indexesBuilt, constraintsAdded);
+  }
+
+  static java.util.Set<String> tables(
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<ConstraintAdded> constraintsAdded) {
+    java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+    locks.forEach(l -> tables.add(l.relation()));
+    tables.addAll(rewritten);
+    tables.addAll(scanned);
+    indexesBuilt.forEach(i -> tables.add(i.table()));
+    constraintsAdded.forEach(k -> tables.add(k.table()));
+    return tables;
   }
 
   /** The mode this statement took on {@code relation}, or null. */

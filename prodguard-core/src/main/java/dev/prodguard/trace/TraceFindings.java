@@ -5,11 +5,9 @@ import dev.prodguard.findings.Location;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.support.StatementProbe;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Joins what the server did for each statement ({@link StatementTrace}) with the size of the
@@ -36,18 +34,13 @@ final class TraceFindings {
       List<StatementTrace> traces, Map<String, StatementProbe.Size> sizes, TracePolicy policy) {
     List<Finding> out = new ArrayList<>();
     for (StatementTrace t : traces) {
-      Set<String> tables = new LinkedHashSet<>();
-      t.locks().forEach(l -> tables.add(l.relation()));
-      tables.addAll(t.rewritten());
-      tables.addAll(t.scanned());
-      t.indexesBuilt().forEach(i -> tables.add(i.table()));
-      t.constraintsAdded().forEach(k -> tables.add(k.table()));
-      for (String table : tables) {
-        StatementProbe.Size size = sizes.get(table);
+      for (String table : t.tables()) {
+        String targetName = t.onTarget().get(table);
+        StatementProbe.Size size = targetName == null ? null : sizes.get(targetName);
         if (size == null) {
           continue; // not on the target: created by a pending migration, empty when it runs
         }
-        Finding f = finding(t, table, size, policy);
+        Finding f = finding(t, table, targetName, size, policy);
         if (f != null) {
           out.add(f);
         }
@@ -57,11 +50,20 @@ final class TraceFindings {
   }
 
   private static Finding finding(
-      StatementTrace t, String table, StatementProbe.Size size, TracePolicy policy) {
+      StatementTrace t,
+      String table,
+      String targetName,
+      StatementProbe.Size size,
+      TracePolicy policy) {
     String mode = t.lockOn(table);
     String lock = mode == null ? null : LockModes.sqlName(mode);
     String blocks = mode == null ? null : LockModes.blocks(mode);
-    String where = table + " (" + describe(size) + ")";
+    String where =
+        table
+            + " ("
+            + (targetName.equals(table) ? "" : targetName + " on the target: ")
+            + describe(size)
+            + ")";
     String head = t.migration() + " line " + t.line() + " ";
     String lockText = lock == null ? "" : "takes " + lock + " on " + where + " and ";
     String blockText = blocks == null ? "" : "; blocks " + blocks + " for ";
@@ -150,8 +152,8 @@ final class TraceFindings {
     } else {
       return null;
     }
-    Severity severity = policy.severity(rule, table, lock, size);
-    String why = policy.why(rule, table, lock, size);
+    Severity severity = policy.severity(rule, targetName, lock, size);
+    String why = policy.why(rule, targetName, lock, size);
     if (!why.isEmpty()) {
       message = message + " (an error: " + why + ")";
     }

@@ -118,12 +118,13 @@ public final class Tracer {
         d.statementProbe()
             .orElseThrow(
                 () ->
-                    new ConfigException(
-                        config.file(),
-                        0,
-                        "environments." + env,
-                        "trace needs PostgreSQL: MySQL/MariaDB expose no lock, rewrite or scan"
-                            + " facts per statement (docs/trace.md)"));
+                    new dev.prodguard.config.UsageException(
+                        "trace is PostgreSQL-only: '"
+                            + env
+                            + "' is "
+                            + d.kind().label()
+                            + ", which exposes no lock, rewrite or scan facts per statement;"
+                            + " lint and verify's contract checks still apply (docs/trace.md)"));
     List<PendingMigration> pending;
     int major;
     TargetNames names;
@@ -263,6 +264,7 @@ public final class Tracer {
         long t1 = System.nanoTime();
         try (Connection c = scratch.connectReplay()) {
           Replay replay = new Replay(probe, mask);
+          StatementProbe.Session start = probe.session(c);
           for (PendingMigration p : pending) {
             String file = p.file().relativePath();
             EngineStatements es = engine.statements(files, p.file(), d.kind());
@@ -298,6 +300,8 @@ public final class Tracer {
             // as Flyway decides: the script configuration, else whether every statement can
             boolean inTransaction = es.executeInTransaction().orElse(allTransactional);
             try {
+              // what Flyway restores before each migration: no SET a migration left behind
+              probe.restore(c, start, names.schema());
               List<StatementTrace> done =
                   replay.migration(c, p.file().fileName(), file, sql, inTransaction);
               traces.addAll(done);
@@ -324,7 +328,7 @@ public final class Tracer {
                       f.statement.line(),
                       p,
                       "fails on a copy of the target's schema: "
-                          + mask.apply(firstLine(f.getMessage()))
+                          + mask.apply(probe.failure((SQLException) f.getCause()))
                           + "; the deploy would fail here too"));
               break;
             }
@@ -353,13 +357,10 @@ public final class Tracer {
       }
       discard.close();
     }
+    // by the name each relation had on the target when it was copied (a rename keeps its size)
     Set<String> tables = new LinkedHashSet<>();
     for (StatementTrace t : traces) {
-      t.locks().forEach(l -> tables.add(l.relation()));
-      tables.addAll(t.rewritten());
-      tables.addAll(t.scanned());
-      t.indexesBuilt().forEach(i -> tables.add(i.table()));
-      t.constraintsAdded().forEach(k -> tables.add(k.table()));
+      tables.addAll(t.onTarget().values());
     }
     Map<String, StatementProbe.Size> sizes;
     try (Target.Checked control = target.open()) {

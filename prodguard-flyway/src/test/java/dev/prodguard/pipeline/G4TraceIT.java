@@ -559,4 +559,153 @@ class G4TraceIT {
         .satisfies(x -> assertThat(x.message()).contains("V3", "trace-table-rewrite"));
     assertThat(r.blocking()).isTrue();
   }
+
+  private void contract(String body) throws IOException {
+    Files.writeString(dir.resolve("prodguard-contract.yml"), "version: 1\n" + body);
+  }
+
+  private static List<Finding> findings(TraceReport r, String migration, String rule) {
+    return r.findings().stream()
+        .filter(x -> x.migration().startsWith(migration) && x.rule().equals(rule))
+        .toList();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a table renamed by a reviewed migration keeps its size: the rewrite of orders_old (the"
+          + " target's orders) is an error under trace.max-rewrite-size, and the rename's ACCESS"
+          + " EXCLUSIVE on it is reported (sizes by identity, not by the name after the statement)")
+  void renamedTableKeepsItsSize() throws Exception {
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration("V2__rename.sql", "ALTER TABLE orders RENAME TO orders_old;\n");
+    f.migration(
+        "V3__rewrite.sql",
+        "ALTER TABLE orders_old ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+
+    TraceReport r = trace();
+
+    assertThat(statement(r, "V2").lockOn("public.orders_old")).isEqualTo("AccessExclusiveLock");
+    assertThat(findings(r, "V2", "trace-blocking-lock"))
+        .singleElement()
+        .satisfies(
+            x ->
+                assertThat(x.message())
+                    .contains("public.orders_old (public.orders on the target: "));
+    assertThat(statement(r, "V3").rewritten()).containsExactly("public.orders_old");
+    assertThat(findings(r, "V3", "trace-table-rewrite"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.ERROR);
+              assertThat(x.message())
+                  .contains(
+                      "public.orders_old (public.orders on the target: ",
+                      "trace.max-rewrite-size is 1.0 MB");
+            });
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a table analysed while empty, then loaded (reltuples = 0), is not empty: the contract's"
+          + " forbidden trace-full-scan-under-lock is an error on it")
+  void staleStatisticsNeverMakeATableEmpty() throws Exception {
+    f.db.execute(
+        "CREATE TABLE loaded (id bigint, note text) WITH (autovacuum_enabled = false)",
+        "ANALYZE loaded",
+        "INSERT INTO loaded SELECT g, 'n' FROM generate_series(1, 100000) g");
+    try (java.sql.Connection c = f.db.connect();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery("SELECT reltuples FROM pg_class WHERE relname = 'loaded'")) {
+      rs.next();
+      assertThat(rs.getDouble(1)).as("the statistics say empty").isZero();
+    }
+    contract("forbidden: [trace-full-scan-under-lock]\n");
+    f.migration("V2__not_null.sql", "ALTER TABLE loaded ALTER COLUMN note SET NOT NULL;\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.sizes().get("public.loaded").rows()).isNotZero();
+    assertThat(findings(r, "V2", "trace-full-scan-under-lock"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.ERROR);
+              assertThat(x.message())
+                  .contains("the contract forbids trace-full-scan-under-lock")
+                  .doesNotContain("(0 rows");
+            });
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a rewrite of a partitioned table is judged as one rewrite of all its partitions: three"
+          + " partitions of 8 MB each stay under trace.max-rewrite-size: 16MB, the table does not")
+  void partitionedTableIsSummed() throws Exception {
+    f.db.execute(
+        "CREATE TABLE events (id bigint, payload text) PARTITION BY RANGE (id)",
+        "CREATE TABLE events_1 PARTITION OF events FOR VALUES FROM (0) TO (100000)",
+        "CREATE TABLE events_2 PARTITION OF events FOR VALUES FROM (100000) TO (200000)",
+        "CREATE TABLE events_3 PARTITION OF events FOR VALUES FROM (200000) TO (300000)",
+        "INSERT INTO events SELECT g, repeat('x', 40) FROM generate_series(0, 299999) g",
+        "ANALYZE events");
+    contract("trace: { max-rewrite-size: 16MB }\n");
+    f.migration(
+        "V2__token.sql", "ALTER TABLE events ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+
+    TraceReport r = trace();
+
+    assertThat(statement(r, "V2").rewritten()).containsExactly("public.events");
+    assertThat(r.sizes().get("public.events").bytes()).isGreaterThan(16L * 1024 * 1024);
+    assertThat(r.sizes().get("public.events").rows()).isBetween(290_000L, 310_000L);
+    assertThat(findings(r, "V2", "trace-table-rewrite"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.ERROR);
+              assertThat(x.message())
+                  .contains("public.events (", "trace.max-rewrite-size is 16.0 MB");
+            });
+  }
+
+  @Test
+  @DisplayName(
+      "G4: each migration is replayed with the session Flyway gives it: a SET search_path left"
+          + " behind by V2 does not make V3's orders resolve to another table than the deploy's")
+  void sessionRestoredBetweenMigrations() throws Exception {
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration(
+        "V2__legacy.sql",
+        "CREATE SCHEMA legacy;\nCREATE TABLE legacy.orders (id bigint);\n"
+            + "SET search_path = legacy, public;\n");
+    f.migration(
+        "V3__token.sql", "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+
+    TraceReport r = trace();
+
+    assertThat(statement(r, "V3").rewritten()).containsExactly("public.orders");
+    Finding v3 = finding(r, "V3");
+    assertThat(v3.rule()).isEqualTo("trace-table-rewrite");
+    assertThat(v3.severity()).isEqualTo(Severity.ERROR);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: TRUNCATE is no rewrite (a new, empty file; nothing copied): its ACCESS EXCLUSIVE is"
+          + " reported, trace.max-rewrite-size does not refuse it")
+  void truncateIsNoRewrite() throws Exception {
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration("V2__clear.sql", "-- the cache is rebuilt on demand\nTRUNCATE orders;\n");
+
+    TraceReport r = trace();
+
+    StatementTrace t = statement(r, "V2");
+    assertThat(t.lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(t.rewritten()).isEmpty();
+    assertThat(t.indexesBuilt()).isEmpty();
+    assertThat(findings(r, "V2", "trace-table-rewrite")).isEmpty();
+    assertThat(finding(r, "V2").rule()).isEqualTo("trace-blocking-lock");
+    assertThat(r.blocking()).isFalse();
+  }
 }

@@ -28,6 +28,10 @@ public final class FingerprintCheck {
         + d.asText("m.fingerprint")
         + ", "
         + d.asText("m.server_identity")
+        + ", "
+        + d.currentSchema()
+        + ", "
+        + d.schemaOfTableExpression("database_metadata")
         + " FROM (SELECT 1 AS one) o LEFT JOIN database_metadata m ON 1 = 1";
   }
 
@@ -39,7 +43,45 @@ public final class FingerprintCheck {
   public static DatabaseMetadata validate(
       Connection c, DatabaseSupport d, String expectedEnvironment, String expectedFingerprint)
       throws SQLException {
+    return judge(read(c, d), expectedEnvironment, expectedFingerprint);
+  }
+
+  /**
+   * Like {@link #validate}, for prodguard's own connections, whose state (drift reference, runs,
+   * audit, session registry) lives next to {@code database_metadata}: also refuses when the
+   * session's current schema is another one, where prodguard would find none of it and start a
+   * second copy (a schema named after the role comes first on PostgreSQL's default search path).
+   * Read in the same statement as the G2 check: no extra round trip.
+   */
+  public static DatabaseMetadata validateOwnState(
+      Connection c, DatabaseSupport d, String expectedEnvironment, String expectedFingerprint)
+      throws SQLException {
     Found found = read(c, d);
+    DatabaseMetadata m = judge(found, expectedEnvironment, expectedFingerprint);
+    if (found.metadataSchema != null && !found.metadataSchema.equals(found.currentSchema)) {
+      throw refusal(
+          "connect to environment '" + expectedEnvironment + "'",
+          "prodguard's state (drift reference, runs, audit) is in schema '"
+              + found.metadataSchema
+              + "', where database_metadata is, but this session creates and reads unqualified"
+              + " objects in schema '"
+              + found.currentSchema
+              + "' (it comes first on the search path: on PostgreSQL \"$user\" does when a schema"
+              + " is named after the role); prodguard would find no drift reference there and"
+              + " start a second copy of its tables and audit chain",
+          "drop the hand-made schema '"
+              + found.currentSchema
+              + "' if nothing needs it, or pin the schema in the URL of '"
+              + expectedEnvironment
+              + "' (currentSchema="
+              + found.metadataSchema
+              + ")");
+    }
+    return m;
+  }
+
+  private static DatabaseMetadata judge(
+      Found found, String expectedEnvironment, String expectedFingerprint) {
     String what = "connect to environment '" + expectedEnvironment + "'";
     String reinit =
         "if this database really is '"
@@ -159,6 +201,8 @@ public final class FingerprintCheck {
         f.environment = rs.getString(4);
         f.fingerprint = rs.getString(5);
         f.serverIdentity = rs.getString(6);
+        f.currentSchema = rs.getString(7);
+        f.metadataSchema = rs.getString(8);
       }
     } catch (SQLException e) {
       if (d.isUndefinedTable(e)) {
@@ -185,6 +229,12 @@ public final class FingerprintCheck {
     public String fingerprint;
     public String serverIdentity;
     public String currentIdentity;
+
+    /** The session's current schema, where unqualified objects are created. */
+    public String currentSchema;
+
+    /** The schema {@code database_metadata} resolves to (prodguard's state lives there). */
+    public String metadataSchema;
   }
 
   private static boolean blank(String s) {

@@ -30,4 +30,10 @@ public interface ServerIdentity {
    * databases of their own (MySQL/MariaDB: a schema is a database, named in the identity).
    */
   boolean schemasShareIdentity();
+
+  /**
+   * SQL that evaluates to the schema the unqualified name {@code table} resolves to, or NULL when
+   * it resolves to nothing: where prodguard's state lives is where {@code database_metadata} is.
+   */
+  String schemaOfTableExpression(String table);
 }

@@ -26,8 +26,10 @@ public interface StatementProbe {
    * @param fileNode {@code pg_class.relfilenode} (0 for a partitioned relation)
    * @param scans the sequential scans (tables) or index scans (indexes) of the current transaction
    * @param table for an index, its table; else empty
+   * @param parent for a partition, the oid of the partitioned table it is a partition of; else 0
    */
-  record Relation(long oid, String name, char kind, long fileNode, long scans, String table) {
+  record Relation(
+      long oid, String name, char kind, long fileNode, long scans, String table, long parent) {
     public boolean isIndex() {
       return kind == 'i' || kind == 'I';
     }
@@ -56,16 +58,38 @@ public interface StatementProbe {
   /**
    * A relation's size on the target, from its catalog and statistics only (no table is read).
    *
-   * @param rows {@code pg_class.reltuples}, or {@code pg_stat_user_tables.n_live_tup} when the
-   *     table was never analysed; -1 when neither knows
-   * @param bytes {@code pg_total_relation_size}: table, indexes and TOAST
+   * @param rows the planner's estimate: {@code pg_class.reltuples} scaled to the table's pages now
+   *     ({@code pg_relation_size}), so statistics taken before a load do not shrink it; else {@code
+   *     pg_stat_user_tables.n_live_tup}; -1 (rows unknown, never "empty") when neither knows and
+   *     the table has pages; 0 only for a table without pages. A partitioned table: the sum over
+   *     its partitions
+   * @param bytes {@code pg_total_relation_size}: table, indexes and TOAST; a partitioned table: the
+   *     sum over its partitions (PostgreSQL gives the parent itself 0 B)
    */
   record Size(long rows, long bytes) {}
+
+  /** What a session starts with: its role and search path. */
+  record Session(String role, String searchPath) {}
+
+  /** The session's role and search path now (read once, before the first migration). */
+  Session session(Connection c) throws SQLException;
+
+  /**
+   * Before each migration, what Flyway does on PostgreSQL ({@code Connection.restoreOriginalState}
+   * and {@code changeCurrentSchemaTo}): {@code SET ROLE} back to the role the session started with,
+   * and, unless the search path started with it, the default schema put first on the search path
+   * the session started with. A {@code SET search_path} or {@code SET ROLE} a migration leaves
+   * behind does not reach the next one.
+   */
+  void restore(Connection c, Session start, String defaultSchema) throws SQLException;
 
   /** The session's state; run inside the statement's transaction to see its locks. */
   State state(Connection c) throws SQLException;
 
-  /** Sizes of the target's relations by {@code schema.name}; catalog reads only. */
+  /**
+   * Sizes of the target's relations by {@code schema.name}; catalog reads only. A relation absent
+   * from the answer does not exist on the target.
+   */
   Map<String, Size> sizes(Connection target, Collection<String> relations) throws SQLException;
 
   /**
@@ -123,6 +147,13 @@ public interface StatementProbe {
 
   /** The server's major version ({@code server_version_num / 10000}). */
   int majorVersion(Connection c) throws SQLException;
+
+  /**
+   * What the server said when it refused a statement, on one line: the message with its detail and
+   * hint (PostgreSQL's DETAIL names what depends on what, the part that says what to fix), without
+   * the context and position lines.
+   */
+  String failure(SQLException e);
 
   /** Whether {@code e} says the statement cannot run inside a transaction block. */
   boolean outsideTransactionOnly(SQLException e);

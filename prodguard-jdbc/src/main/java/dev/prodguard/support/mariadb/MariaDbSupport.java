@@ -67,6 +67,12 @@ public final class MariaDbSupport implements DatabaseSupport {
     return false; // a schema is a database
   }
 
+  /** A schema is the database: unqualified names always resolve in {@code DATABASE()}. */
+  @Override
+  public String schemaOfTableExpression(String table) {
+    return "DATABASE()";
+  }
+
   @Override
   public boolean isUniqueViolation(SQLException e) {
     return e.getErrorCode() == 1062 || "23000".equals(e.getSQLState());

@@ -27,6 +27,36 @@ final class PgStatementProbe implements StatementProbe {
   private PgStatementProbe() {}
 
   @Override
+  public Session session(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_user, current_setting('search_path')")) {
+      rs.next();
+      return new Session(rs.getString(1), rs.getString(2));
+    }
+  }
+
+  @Override
+  public void restore(Connection c, Session start, String defaultSchema) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET ROLE " + PostgresSupport.INSTANCE.quote(start.role()));
+    }
+    String path = start.searchPath();
+    if (defaultSchema == null
+        || defaultSchema.equals(path)
+        || path.startsWith(defaultSchema + ",")) {
+      return; // Flyway leaves the search path as it is then
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT set_config('search_path', ?, false)"
+                + " WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?)")) {
+      ps.setString(1, PostgresSupport.INSTANCE.quote(defaultSchema) + "," + path);
+      ps.setString(2, defaultSchema);
+      ps.executeQuery().close();
+    }
+  }
+
+  @Override
   public State state(Connection c) throws SQLException {
     Map<Long, Relation> relations = new HashMap<>();
     Map<Long, Constraint> constraints = new HashMap<>();
@@ -40,7 +70,9 @@ final class PgStatementProbe implements StatementProbe {
                   + " COALESCE((SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname)"
                   + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
                   + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
-                  + " WHERE i.indexrelid = c.oid), '')"
+                  + " WHERE i.indexrelid = c.oid), ''),"
+                  + " COALESCE((SELECT i.inhparent FROM pg_catalog.pg_inherits i"
+                  + " WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1), 0)"
                   + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
                   + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
                   + USER_NAMESPACE)) {
@@ -53,7 +85,8 @@ final class PgStatementProbe implements StatementProbe {
                   rs.getString(3).charAt(0),
                   rs.getLong(4),
                   rs.getLong(5),
-                  rs.getString(6)));
+                  rs.getString(6),
+                  rs.getLong(7)));
         }
       }
       try (ResultSet rs =
@@ -100,18 +133,31 @@ final class PgStatementProbe implements StatementProbe {
     if (relations.isEmpty()) {
       return out;
     }
+    // a partitioned table is the sum of its partitions (its own pg_class row holds no data); rows:
+    // reltuples scaled to the pages the table has now, as the planner estimates, so statistics
+    // taken while a table was empty never call it empty once it holds pages
     try (PreparedStatement ps =
         target.prepareStatement(
-            "SELECT "
+            "WITH RECURSIVE wanted AS (SELECT c.oid, "
                 + QUALIFIED
-                + ", CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint"
-                + " ELSE COALESCE(s.n_live_tup, -1) END, pg_total_relation_size(c.oid)"
-                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-                + " ON n.oid = c.relnamespace"
-                + " LEFT JOIN pg_catalog.pg_stat_user_tables s ON s.relid = c.oid"
-                + " WHERE c.relkind IN ('r', 'p', 'm') AND "
+                + " AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND "
                 + QUALIFIED
-                + " = ANY (?)")) {
+                + " = ANY (?)), tree (name, oid) AS (SELECT name, oid FROM wanted UNION ALL"
+                + " SELECT t.name, i.inhrelid FROM tree t JOIN pg_catalog.pg_inherits i"
+                + " ON i.inhparent = t.oid JOIN pg_catalog.pg_class p ON p.oid = t.oid"
+                + " AND p.relkind = 'p')"
+                + " SELECT t.name, CASE WHEN min(r.rows) < 0 THEN -1"
+                + " ELSE COALESCE(sum(r.rows), 0) END::bigint, COALESCE(sum(r.bytes), 0)::bigint"
+                + " FROM tree t LEFT JOIN LATERAL (SELECT CASE"
+                + " WHEN x.reltuples > 0 AND x.relpages > 0 THEN ceil(x.reltuples / x.relpages"
+                + " * GREATEST(pg_relation_size(x.oid)"
+                + " / current_setting('block_size')::bigint, x.relpages))::bigint"
+                + " WHEN COALESCE(s.n_live_tup, 0) > 0 THEN s.n_live_tup"
+                + " WHEN pg_relation_size(x.oid) > 0 THEN -1 ELSE 0 END AS rows,"
+                + " pg_total_relation_size(x.oid) AS bytes FROM pg_catalog.pg_class x"
+                + " LEFT JOIN pg_catalog.pg_stat_user_tables s ON s.relid = x.oid"
+                + " WHERE x.oid = t.oid AND x.relkind <> 'p') r ON true GROUP BY t.name")) {
       ps.setArray(1, target.createArrayOf("text", relations.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -305,6 +351,25 @@ final class PgStatementProbe implements StatementProbe {
       rs.next();
       return rs.getInt(1) / 10000;
     }
+  }
+
+  /** pgjdbc puts the server's DETAIL and HINT on lines of their own after the message. */
+  @Override
+  public String failure(SQLException e) {
+    String message = e.getMessage();
+    if (message == null) {
+      return "(no message)";
+    }
+    List<String> kept = new ArrayList<>();
+    for (String line : message.split("\\R")) {
+      String l = line.strip();
+      if (kept.isEmpty()) {
+        kept.add(l);
+      } else if (l.startsWith("Detail:") || l.startsWith("Hint:")) {
+        kept.add(l);
+      }
+    }
+    return String.join("; ", kept);
   }
 
   @Override

@@ -64,6 +64,17 @@ public final class PostgresSupport implements DatabaseSupport {
     return true; // a schema is part of the database
   }
 
+  /**
+   * {@code to_regclass} resolves through the search path like the statement itself, never fails.
+   */
+  @Override
+  public String schemaOfTableExpression(String table) {
+    return "(SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " WHERE c.oid = to_regclass('"
+        + table.replace("'", "''")
+        + "'))";
+  }
+
   @Override
   public boolean isUniqueViolation(SQLException e) {
     return "23505".equals(e.getSQLState());
