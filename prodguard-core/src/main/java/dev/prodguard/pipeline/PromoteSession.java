@@ -70,8 +70,11 @@ final class PromoteSession {
     private Connection lend(Connection physical) {
       boolean[] closed = {false};
       return (Connection)
+          // the driver's class loader, not the JDK's (Connection's, null): Flyway loads the
+          // driver's CopyManager through connection.getClass().getClassLoader() for COPY ... FROM
+          // STDIN, which failed "Unable to find PostgreSQL CopyManager class" on every deploy
           Proxy.newProxyInstance(
-              Connection.class.getClassLoader(),
+              physical.getClass().getClassLoader(),
               new Class<?>[] {Connection.class},
               (proxy, m, args) -> {
                 switch (m.getName()) {

@@ -120,7 +120,7 @@ final class Replay {
     for (Sql s : statements) {
       long t0 = System.nanoTime();
       try (Statement st = c.createStatement()) {
-        st.execute(s.text());
+        probe.send(st, s.text());
       } catch (SQLException e) {
         if (inTransaction && probe.outsideTransactionOnly(e)) {
           throw new OutsideTransaction();

@@ -708,4 +708,22 @@ class G4TraceIT {
     assertThat(finding(r, "V2").rule()).isEqualTo("trace-blocking-lock");
     assertThat(r.blocking()).isFalse();
   }
+
+  @Test
+  @DisplayName(
+      "G4: COPY ... FROM STDIN is replayed as Flyway sends it (through the CopyManager), with its"
+          + " lock, not reported as a deploy failure")
+  void copyFromStdinIsReplayed() throws Exception {
+    f.migration(
+        "V2__load.sql",
+        "COPY orders (id, note) FROM STDIN;\n900001\tloaded\n900002\tloaded\n\\.\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(findings(r, "V2", "trace-statement-failed")).isEmpty();
+    StatementTrace t = statement(r, "V2");
+    assertThat(t.lockOn("public.orders")).isEqualTo("RowExclusiveLock");
+    assertThat(t.rewritten()).isEmpty();
+  }
 }

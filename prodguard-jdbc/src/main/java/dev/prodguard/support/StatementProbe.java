@@ -157,4 +157,15 @@ public interface StatementProbe {
 
   /** Whether {@code e} says the statement cannot run inside a transaction block. */
   boolean outsideTransactionOnly(SQLException e);
+
+  /**
+   * Sends one replayed statement to the scratch database as the engine sends it to the target. A
+   * PostgreSQL {@code COPY ... FROM STDIN} (which Flyway runs through the driver's CopyManager with
+   * the rows that follow it in the file) goes through the CopyManager with no rows: the copy holds
+   * no data, and the statement's locks are the facts; a plain {@code execute} was refused ("COPY
+   * commands are only supported using the CopyManager API") and trace called it a deploy failure.
+   */
+  default void send(java.sql.Statement st, String sql) throws SQLException {
+    st.execute(sql);
+  }
 }

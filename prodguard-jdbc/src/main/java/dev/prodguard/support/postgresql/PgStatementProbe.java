@@ -372,6 +372,27 @@ final class PgStatementProbe implements StatementProbe {
     return String.join("; ", kept);
   }
 
+  /** {@code COPY ... FROM STDIN}, first word after comments and blanks. */
+  private static final java.util.regex.Pattern COPY_FROM_STDIN =
+      java.util.regex.Pattern.compile(
+          "(?is)^(?:\\s|--[^\\n]*\\n|/\\*.*?\\*/)*COPY\\b.*\\bFROM\\s+STDIN\\b.*");
+
+  @Override
+  public void send(Statement st, String sql) throws SQLException {
+    if (COPY_FROM_STDIN.matcher(sql).matches()) {
+      try {
+        st.getConnection()
+            .unwrap(org.postgresql.PGConnection.class)
+            .getCopyAPI()
+            .copyIn(sql, new java.io.StringReader(""));
+      } catch (java.io.IOException e) {
+        throw new SQLException("COPY ... FROM STDIN on the scratch copy: " + e.getMessage(), e);
+      }
+      return;
+    }
+    st.execute(sql);
+  }
+
   @Override
   public boolean outsideTransactionOnly(SQLException e) {
     return "25001".equals(e.getSQLState());
