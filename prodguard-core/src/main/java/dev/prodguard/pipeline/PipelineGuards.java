@@ -518,7 +518,9 @@ final class PipelineGuards {
           + " run runs in one transaction, which the server rolled back when the session died;"
           + " those that finished before are in "
           + engine.historyTable().orElse("the migration history")
-          + " and stay. No restore is needed. "
+          + " and stay. No restore is needed"
+          + r.backup().map(b -> " (the run's backup stays: " + b.path() + ")").orElse("")
+          + ". "
           + next;
     }
     return head
