@@ -57,7 +57,7 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
     if (f.rule().equals(dev.prodguard.lint.rules.Rules.DEPLOY_WILL_FAIL.id())) {
       return true;
     }
-    return kind == dev.prodguard.db.DatabaseKind.MARIADB
+    return dev.prodguard.sql.SqlSyntax.of(kind).dashCommentNeedsSpace()
         && f.rule().equals(dev.prodguard.contract.RuleIds.UNKNOWN_STATEMENT)
         && f.excerpt().matches("(?s)--[^\\s-].*");
   }

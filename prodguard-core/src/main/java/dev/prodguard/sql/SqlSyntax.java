@@ -184,6 +184,14 @@ public enum SqlSyntax {
     return kind == DatabaseKind.POSTGRESQL ? POSTGRESQL : MYSQL;
   }
 
+  /**
+   * A {@code --} comment needs a space or control character after it (MySQL/MariaDB): {@code --x}
+   * is code there, so a file that uses it as a comment will not run as written.
+   */
+  public boolean dashCommentNeedsSpace() {
+    return mysqlComments;
+  }
+
   public DatabaseKind kind() {
     return this == POSTGRESQL ? DatabaseKind.POSTGRESQL : DatabaseKind.MARIADB;
   }
