@@ -209,7 +209,9 @@ class FingerprintCliIT {
   }
 
   @Test
-  @DisplayName("unexpected failures exit 3 with the cause and no stack trace")
+  @DisplayName(
+      "a server that does not answer exits 3 with the cause, the fix and no stack trace (no"
+          + " longer an 'unexpected failure': ConnectionFailureCliIT)")
   void unexpectedFailure() throws Exception {
     Files.writeString(dir.resolve("prodguard.yml"), CONFIG);
     try (ConnectionRecorder silent = new ConnectionRecorder()) {
@@ -221,7 +223,10 @@ class FingerprintCliIT {
               "init-fingerprint",
               "dev");
       assertThat(r.exit()).as(r.all()).isEqualTo(3);
-      assertThat(r.err()).contains("unexpected failure").doesNotContain("\tat ");
+      assertThat(r.err())
+          .contains("the database connection failed", "fix: ")
+          .doesNotContain("unexpected failure")
+          .doesNotContain("\tat ");
       assertThat(r.all()).doesNotContain("pw-3x");
     }
   }
