@@ -185,11 +185,16 @@ final class EmbeddedScratchServer implements AutoCloseable {
     }
   }
 
-  /** 32 random bytes, hex: a password only this process knows. */
+  /**
+   * 32 random bytes, hex: a password only this process knows, registered with {@link
+   * dev.prodguard.db.Redactor} so that no message (a driver's error, a debug line) can print it.
+   */
   private static String secret() {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
-    return java.util.HexFormat.of().formatHex(b);
+    String s = java.util.HexFormat.of().formatHex(b);
+    dev.prodguard.db.Redactor.registerSecret(s);
+    return s;
   }
 
   int major() {
