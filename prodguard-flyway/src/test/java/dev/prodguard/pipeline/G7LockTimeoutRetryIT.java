@@ -69,6 +69,20 @@ class G7LockTimeoutRetryIT {
       assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /** Ends the holding transaction {@code millis} from now, on a thread of its own. */
+    void releaseAfter(long millis) {
+      new Thread(
+              () -> {
+                try {
+                  Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                release.countDown();
+              })
+          .start();
+    }
+
     @Override
     public void close() {
       release.countDown();
@@ -120,17 +134,7 @@ class G7LockTimeoutRetryIT {
       Shown shown = new Shown();
       try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
         h.awaitHeld();
-        Thread releaser =
-            new Thread(
-                () -> {
-                  try {
-                    Thread.sleep(3500);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  h.release.countDown();
-                });
-        releaser.start();
+        h.releaseAfter(3500);
         Results.Promote p = f.pipeline().progress(shown).promote("prod");
         assertThat(p.deploy().orElseThrow().applied()).hasSize(1);
       }
@@ -168,17 +172,7 @@ class G7LockTimeoutRetryIT {
       Shown shown = new Shown();
       try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
         h.awaitHeld();
-        Thread releaser =
-            new Thread(
-                () -> {
-                  try {
-                    Thread.sleep(2000);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  h.release.countDown();
-                });
-        releaser.start();
+        h.releaseAfter(2000);
         Results.Promote p = f.pipeline().progress(shown).promote("prod");
         assertThat(p.deploy().orElseThrow().applied()).hasSize(1);
       }
@@ -219,17 +213,7 @@ class G7LockTimeoutRetryIT {
       Throwable failed;
       try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
         h.awaitHeld();
-        Thread releaser =
-            new Thread(
-                () -> {
-                  try {
-                    Thread.sleep(2500);
-                  } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                  }
-                  h.release.countDown();
-                });
-        releaser.start();
+        h.releaseAfter(2500);
         failed = catchThrowable(() -> f.pipeline().promote("prod"));
         releaser.join();
       }
