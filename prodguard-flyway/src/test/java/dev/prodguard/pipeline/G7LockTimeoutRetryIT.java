@@ -69,9 +69,10 @@ class G7LockTimeoutRetryIT {
       assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    /** Ends the holding transaction {@code millis} from now, on a thread of its own. */
-    void releaseAfter(long millis) {
-      new Thread(
+    /** Ends the holding transaction {@code millis} from now, on the thread it returns. */
+    Thread releaseAfter(long millis) {
+      Thread t =
+          new Thread(
               () -> {
                 try {
                   Thread.sleep(millis);
@@ -79,8 +80,9 @@ class G7LockTimeoutRetryIT {
                   Thread.currentThread().interrupt();
                 }
                 release.countDown();
-              })
-          .start();
+              });
+      t.start();
+      return t;
     }
 
     @Override
@@ -213,7 +215,7 @@ class G7LockTimeoutRetryIT {
       Throwable failed;
       try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
         h.awaitHeld();
-        h.releaseAfter(2500);
+        Thread releaser = h.releaseAfter(2500);
         failed = catchThrowable(() -> f.pipeline().promote("prod"));
         releaser.join();
       }
