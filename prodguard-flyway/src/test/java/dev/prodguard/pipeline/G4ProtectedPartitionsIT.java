@@ -26,30 +26,34 @@ class G4ProtectedPartitionsIT {
 
   private static PipelineFixture withPartitions(Path dir) throws Exception {
     PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir);
-    f.pipeline().promote("prod");
+    // made before the first deploy (its schema digest holds them: no drift), in a schema Flyway
+    // does not manage (it refuses a non-empty schema of its own without history)
     f.db.execute(
-        "CREATE TABLE orders (id bigint, total int) PARTITION BY RANGE (id)",
-        "CREATE TABLE orders_2024 PARTITION OF orders FOR VALUES FROM (0) TO (1000)"
+        "CREATE SCHEMA sales",
+        "CREATE TABLE sales.orders (id bigint, total int) PARTITION BY RANGE (id)",
+        "CREATE TABLE sales.orders_2024 PARTITION OF sales.orders FOR VALUES FROM (0) TO (1000)"
             + " PARTITION BY RANGE (id)",
-        "CREATE TABLE orders_2024_q1 PARTITION OF orders_2024 FOR VALUES FROM (0) TO (250)",
-        "CREATE TABLE orders_legacy (id bigint, total int)",
-        "CREATE TABLE orders_legacy_2019 () INHERITS (orders_legacy)",
-        "CREATE TABLE unrelated (id bigint)",
-        "INSERT INTO orders SELECT g, 1 FROM generate_series(0, 199) g",
-        "INSERT INTO orders_legacy_2019 VALUES (1, 1)");
+        "CREATE TABLE sales.orders_2024_q1 PARTITION OF sales.orders_2024"
+            + " FOR VALUES FROM (0) TO (250)",
+        "CREATE TABLE sales.orders_legacy (id bigint, total int)",
+        "CREATE TABLE sales.orders_legacy_2019 () INHERITS (sales.orders_legacy)",
+        "CREATE TABLE sales.unrelated (id bigint)",
+        "INSERT INTO sales.orders SELECT g, 1 FROM generate_series(0, 199) g",
+        "INSERT INTO sales.orders_legacy_2019 VALUES (1, 1)");
+    f.pipeline().promote("prod");
     Files.writeString(
         dir.resolve("prodguard-contract.yml"),
-        "version: 1\nprotected-tables: { orders: {}, orders_legacy: {} }\n");
+        "version: 1\nprotected-tables: { sales.orders: {}, sales.orders_legacy: {} }\n");
     return f;
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(
       strings = {
-        "DROP TABLE orders_2024_q1",
-        "ALTER TABLE orders_2024 ALTER COLUMN total SET DEFAULT 0",
-        "DELETE FROM orders_2024_q1 WHERE id < 10",
-        "ALTER TABLE orders_legacy_2019 ADD COLUMN note text",
+        "DROP TABLE sales.orders_2024_q1",
+        "ALTER TABLE sales.orders_2024 ALTER COLUMN total SET DEFAULT 0",
+        "DELETE FROM sales.orders_2024_q1 WHERE id < 10",
+        "ALTER TABLE sales.orders_legacy_2019 ADD COLUMN note text",
       })
   @DisplayName("G4: verify refuses a change to a partition or child of a protected table")
   void refused(String statement) throws Exception {
@@ -64,8 +68,8 @@ class G4ProtectedPartitionsIT {
           .contains(
               "V2__change.sql",
               "protected-table-write",
-              "a partition (or inheritance child) of protected table public.orders");
-      assertThat(f.query("SELECT count(*) FROM orders")).contains("200");
+              "a partition (or inheritance child) of protected table sales.orders");
+      assertThat(f.query("SELECT count(*) FROM sales.orders")).contains("200");
     }
   }
 
@@ -73,7 +77,7 @@ class G4ProtectedPartitionsIT {
   @DisplayName("G4: a table in no protected table's partition tree stays free to change")
   void unrelatedPasses() throws Exception {
     try (PipelineFixture f = withPartitions(dir)) {
-      f.migration("V2__change.sql", "ALTER TABLE unrelated ADD COLUMN note text;\n");
+      f.migration("V2__change.sql", "ALTER TABLE sales.unrelated ADD COLUMN note text;\n");
 
       assertThat(f.pipeline().verify("prod").run()).isPresent();
     }
