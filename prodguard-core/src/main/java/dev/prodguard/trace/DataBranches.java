@@ -31,16 +31,31 @@ import java.util.regex.Pattern;
  * <p>What counts: the statement is a {@code DO} block, or a {@code SELECT}/{@code CALL} that calls
  * a user routine of the copy (by name, routines it calls followed); the code (the block, the
  * routines' bodies) holds a branch ({@code IF}, {@code CASE}, a loop, {@code EXIT}/{@code
- * CONTINUE}, an exception handler, dynamic {@code EXECUTE}): straight-line code does the same on
- * any data; and it read a table (a sequential or index scan the server counted in the statement's
- * transaction) that exists on the target. Outside a transaction the server's counts of the
- * statement are gone before they can be read: then the tables the code names count as read.
+ * CONTINUE}, an exception handler, dynamic {@code EXECUTE}) and something a branch may change
+ * ({@link #CHANGE}): straight-line code, or a guard that can only raise, does the same to the
+ * schema on any data; and it read a table (a sequential or index scan the server counted in the
+ * statement's transaction) that exists on the target. Outside a transaction the server's counts of
+ * the statement are gone before they can be read: then the tables the code names count as read.
  */
 final class DataBranches {
   /** A branch in PL/pgSQL (or SQL's CASE): what makes the code's effects depend on the data. */
   private static final Pattern BRANCH =
       Pattern.compile(
           "\\b(IF|CASE|LOOP|WHILE|FOR|FOREACH|EXIT|CONTINUE|EXCEPTION|EXECUTE)\\b",
+          Pattern.CASE_INSENSITIVE);
+
+  /**
+   * What changes something when a branch runs it: DDL, DML, dynamic SQL, a session or sequence
+   * change, a call, a server function. Code that branches without any of these can only raise or
+   * not (a guard: {@code IF EXISTS (...) THEN RAISE EXCEPTION ...}): what it does to the schema and
+   * the rows does not depend on the data, and the statements after it are replayed as the deploy
+   * runs them when it does not raise.
+   */
+  private static final Pattern CHANGE =
+      Pattern.compile(
+          "\\b(ALTER|CREATE|DROP|INSERT|UPDATE|DELETE|TRUNCATE|MERGE|COPY|GRANT|REVOKE|REINDEX"
+              + "|CLUSTER|VACUUM|ANALYZE|LOCK|CALL|COMMENT|REFRESH|EXECUTE|SET|RESET|IMPORT|SECURITY"
+              + "|NOTIFY|DISCARD|SETVAL|NEXTVAL|SET_CONFIG|PG_\\w+|LO_\\w+|DBLINK\\w*)\\b",
           Pattern.CASE_INSENSITIVE);
 
   /** A name followed by an opening parenthesis: a call, perhaps of a user routine. */
@@ -78,8 +93,8 @@ final class DataBranches {
       return t; // a plain SELECT or CALL of no user routine runs no procedural code of the user's
     }
     code.append('\n').append(calls);
-    if (!BRANCH.matcher(code).find()) {
-      return t;
+    if (!BRANCH.matcher(code).find() || !CHANGE.matcher(code).find()) {
+      return t; // straight-line code, or a guard that can only raise: the same on any data
     }
     if (!t.inTransaction()) {
       read = named(code.toString(), after);

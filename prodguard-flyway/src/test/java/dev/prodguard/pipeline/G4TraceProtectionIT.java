@@ -173,7 +173,8 @@ class G4TraceProtectionIT {
   @DisplayName(
       "G4: a DO block or a called function that branches on a table empty in the copy but not on"
           + " the target is trace-incomplete, naming the table; code that reads no user table, or"
-          + " a table empty on the target too, or straight-line code, is traced as usual")
+          + " a table empty on the target too, straight-line code, or a guard that can only raise,"
+          + " is traced as usual")
   void dataBranches() throws Exception {
     f.migration(
         "V2__branch.sql",
@@ -214,7 +215,8 @@ class G4TraceProtectionIT {
   @Test
   @DisplayName(
       "G4: no false trace-incomplete: a DO block that reads no user table, one that reads a table"
-          + " empty on the target, and straight-line code that reads a table")
+          + " empty on the target, straight-line code that reads a table, a guard that can only"
+          + " raise")
   void dataIndependentCodeIsTraced() throws Exception {
     f.migration(
         "V2__settings.sql",
@@ -229,9 +231,15 @@ class G4TraceProtectionIT {
         "DO $$ DECLARE n bigint; BEGIN SELECT count(*) INTO n FROM orders;"
             + " ALTER TABLE orders ADD COLUMN straight int; END $$;\n");
 
+    f.migration(
+        "V5__guard.sql",
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM orders WHERE total IS NULL) THEN"
+            + " RAISE EXCEPTION 'backfill orders.total first'; END IF; END $$;\n");
+
     TraceReport r = trace();
 
     assertThat(r.findings()).noneMatch(x -> x.rule().equals("trace-incomplete"));
+    assertThat(statement(r, "V5").proceduralReads()).isEmpty();
     assertThat(r.incomplete()).isEmpty();
     assertThat(statement(r, "V4").lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
   }
