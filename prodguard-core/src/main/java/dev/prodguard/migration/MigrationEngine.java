@@ -201,6 +201,19 @@ public interface MigrationEngine {
   }
 
   /**
+   * The project's callbacks ({@link MigrationSource.Role#CALLBACK}, not prodguard's own guard
+   * artifacts) with when the deploy's migrate runs each, in the order the engine runs those of one
+   * moment. The default, for an engine that cannot tell, says {@link
+   * MigrateCallback.Moment#UNKNOWN} for each (trace then stops as incomplete: fail closed).
+   */
+  default List<MigrateCallback> migrateCallbacks(MigrationFiles files, DatabaseKind kind) {
+    return discover(files, kind).all().stream()
+        .filter(s -> s.role() == MigrationSource.Role.CALLBACK)
+        .map(s -> new MigrateCallback(s, MigrateCallback.Moment.UNKNOWN, s.file().fileName()))
+        .toList();
+  }
+
+  /**
    * Whether the migration that failed ran inside a transaction that the failure rolled back, so
    * that running it again starts from the same state (Flyway: the migration was executable in a
    * transaction). False when the engine cannot tell.

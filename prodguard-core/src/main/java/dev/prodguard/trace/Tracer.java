@@ -136,7 +136,7 @@ public final class Tracer {
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
-      names = TargetNames.read(control.connection());
+      names = TargetNames.read(control.connection(), config.schemas().effectiveDefault());
       targetTables = probe.tables(control.connection(), DatabaseObjects.TABLES, 5);
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
@@ -271,8 +271,38 @@ public final class Tracer {
         long t1 = System.nanoTime();
         try (Connection c = scratch.connectReplay()) {
           Replay replay = new Replay(probe, mask);
-          StatementProbe.Session start = probe.session(c);
+          // the session Flyway gives the deploy's migrations: the target's search path
+          StatementProbe.Session start = names.startSession(c, probe, d);
+          CallbackReplay callbacks =
+              CallbackReplay.prepare(
+                  engine, files, d.kind(), f -> names.builtIns(scratch.name(), f), mask);
+          CallbackReplay.Run run =
+              new CallbackReplay.Run(
+                  c,
+                  replay,
+                  probe,
+                  mask,
+                  () -> probe.restore(c, start, names.schema()),
+                  traces,
+                  stops);
+          callbacks.stop().ifPresent(stops::add);
+          if (stops.isEmpty()) {
+            run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.BEFORE_ALL);
+          }
+          boolean previousVersioned = true;
           for (PendingMigration p : pending) {
+            if (!stops.isEmpty()) {
+              break;
+            }
+            if (p.version().isEmpty() && previousVersioned) {
+              // Flyway: afterVersioned, then beforeRepeatables, before the first repeatable
+              previousVersioned = false;
+              run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.AFTER_VERSIONED);
+              run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.BEFORE_REPEATABLES);
+              if (!stops.isEmpty()) {
+                break;
+              }
+            }
             String file = p.file().relativePath();
             EngineStatements es = engine.statements(files, p.file(), d.kind());
             if (es.failure().isPresent()) {
@@ -306,6 +336,8 @@ public final class Tracer {
             }
             // as Flyway decides: the script configuration, else whether every statement can
             boolean inTransaction = es.executeInTransaction().orElse(allTransactional);
+            // beforeEachMigrate, the statement callbacks and afterEachMigrate run in its session
+            sql = callbacks.around(sql);
             try {
               // what Flyway restores before each migration: no SET a migration left behind
               probe.restore(c, start, names.schema());
@@ -318,6 +350,9 @@ public final class Tracer {
               traces.addAll(f.done);
               replayed += f.done.size() + 1;
               Optional<String> beyond = beyondTheReplay(probe, f);
+              if (f.statement.file() != null) {
+                file = f.statement.file(); // a callback's statement, inside the migration
+              }
               if (beyond.isPresent()) {
                 stops.add(
                     stop(
@@ -340,6 +375,13 @@ public final class Tracer {
               break;
             }
           }
+          if (stops.isEmpty()) {
+            if (previousVersioned) {
+              run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.AFTER_VERSIONED);
+            }
+            run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.AFTER_ALL);
+          }
+          replayed += run.replayed();
         }
         replayMillis = (System.nanoTime() - t1) / 1_000_000;
       }
@@ -737,7 +779,10 @@ public final class Tracer {
    * extension), or a foreign table (its server is copied without a wrapper). The deploy would not
    * necessarily fail there: the trace is incomplete (fail closed), not the migration wrong.
    */
-  private static Optional<String> beyondTheReplay(StatementProbe probe, Replay.Failed f) {
+  static Optional<String> beyondTheReplay(StatementProbe probe, Replay.Failed f) {
+    if (f.incomplete != null) {
+      return Optional.of(f.incomplete);
+    }
     if (!(f.getCause() instanceof SQLException e)) {
       return Optional.empty();
     }
@@ -805,13 +850,38 @@ public final class Tracer {
    * ${flyway:database}} is the scratch database's name in the replay: a statement that names its
    * own database acts on the copy.
    */
-  private record TargetNames(String schema, String user) {
-    static TargetNames read(Connection c) throws SQLException {
+  private record TargetNames(String schema, String user, String searchPath) {
+    /**
+     * {@code schema}: Flyway's default schema, {@code migrations.default-schema} (else the first of
+     * {@code migrations.schemas}) when configured, else the connection's {@code current_schema()},
+     * as Flyway takes it; {@code searchPath}: the search path the target's sessions start with.
+     */
+    static TargetNames read(Connection c, Optional<String> defaultSchema) throws SQLException {
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT current_schema(), current_user")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT current_schema(), current_user, current_setting('search_path')")) {
         rs.next();
-        return new TargetNames(rs.getString(1), rs.getString(2));
+        return new TargetNames(
+            defaultSchema.orElse(rs.getString(1)), rs.getString(2), rs.getString(3));
       }
+    }
+
+    /**
+     * Puts the replay's session where the deploy's starts: the target's search path, its {@code
+     * "$user"} read as the target's role (the replay runs as another), so an unqualified name finds
+     * the same schema on the copy as on the target. Flyway then puts its default schema first
+     * before each migration and callback ({@link StatementProbe#restore}).
+     */
+    StatementProbe.Session startSession(Connection c, StatementProbe probe, DatabaseSupport d)
+        throws SQLException {
+      String path = searchPath.replace("\"$user\"", d.quote(user));
+      try (java.sql.PreparedStatement ps =
+          c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+        ps.setString(1, path);
+        ps.executeQuery().close();
+      }
+      return probe.session(c);
     }
 
     Map<String, String> builtIns(String database, String fileName) {
@@ -833,7 +903,7 @@ public final class Tracer {
   /**
    * Flyway's built-in placeholders, as {@code PlaceholderText} leaves them: {@code ${flyway:x}}.
    */
-  private static String replaceBuiltIns(String sql, Map<String, String> values) {
+  static String replaceBuiltIns(String sql, Map<String, String> values) {
     if (!sql.contains("${flyway:")) {
       return sql;
     }
@@ -845,7 +915,7 @@ public final class Tracer {
   }
 
   /** The first placeholder left in {@code sql} (one without a value here), as written. */
-  private static Optional<String> placeholder(String sql, Placeholders p) {
+  static Optional<String> placeholder(String sql, Placeholders p) {
     int builtIn = sql.indexOf("${flyway:");
     if (builtIn >= 0) {
       int end = sql.indexOf('}', builtIn);

@@ -192,6 +192,20 @@ public interface StatementProbe {
   boolean outsideTransactionOnly(SQLException e);
 
   /**
+   * The relation locks a statement that cannot run inside a transaction block ({@link
+   * #outsideTransactionOnly}: {@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, ...) takes, by the
+   * server's documented lock mode for its command, on the relations it names as resolved in {@code
+   * c}'s session now (before it runs: {@code DROP INDEX CONCURRENTLY} removes what it names). Such
+   * a statement commits on its own, so its locks are gone before they could be read. Empty when the
+   * command or its relations are not known (trace is then incomplete: never lock-free); an empty
+   * list when the command is known to lock no table.
+   */
+  default Optional<List<Lock>> locksOutsideTransaction(Connection c, String sql)
+      throws SQLException {
+    return Optional.empty();
+  }
+
+  /**
    * Sends one replayed statement to the scratch database as the engine sends it to the target. A
    * PostgreSQL {@code COPY ... FROM STDIN} (which Flyway runs through the driver's CopyManager with
    * the rows that follow it in the file) goes through the CopyManager with no rows: the copy holds

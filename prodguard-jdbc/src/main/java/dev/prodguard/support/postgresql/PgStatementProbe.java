@@ -499,6 +499,12 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public Optional<List<Lock>> locksOutsideTransaction(Connection c, String sql)
+      throws SQLException {
+    return PgOutsideTransactionLocks.of(c, sql);
+  }
+
+  @Override
   public boolean outsideTransactionOnly(SQLException e) {
     return "25001".equals(e.getSQLState());
   }
