@@ -19,11 +19,17 @@ public record MigrateCallback(MigrationSource source, Moment moment, String even
    */
   public enum Moment {
     /**
-     * Once, before the migrations (Flyway: {@code beforeValidate}, {@code afterValidate} of the
-     * validation on migrate, then {@code beforeMigrate}), in a session of its own restored as
-     * before a migration, in its own transaction unless it cannot run in one.
+     * Once, before the migrations, before the engine creates the schemas it lacks (Flyway: {@code
+     * beforeValidate}, {@code afterValidate} of the validation on migrate, then {@code
+     * createSchema}, {@code beforeCreateSchema}), in a session restored as before a migration, in
+     * its own transaction unless it cannot run in one.
      */
     BEFORE_ALL,
+    /**
+     * Once, after the schemas are created, before the first migration (Flyway's {@code
+     * beforeMigrate}); like {@link #BEFORE_ALL} otherwise.
+     */
+    BEFORE_MIGRATE,
     /** Inside each migration's transaction (its session), before its first statement. */
     BEFORE_EACH,
     /** Inside each migration's transaction, before each of its statements. */

@@ -289,6 +289,11 @@ public final class Tracer {
           if (stops.isEmpty()) {
             run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.BEFORE_ALL);
           }
+          if (stops.isEmpty()) {
+            // Flyway creates the schemas it lacks (migrations.schemas, default-schema) on migrate
+            names.createSchemas(c, d, config.schemas());
+            run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.BEFORE_MIGRATE);
+          }
           boolean previousVersioned = true;
           for (PendingMigration p : pending) {
             if (!stops.isEmpty()) {
@@ -882,6 +887,23 @@ public final class Tracer {
         ps.executeQuery().close();
       }
       return probe.session(c);
+    }
+
+    /**
+     * What Flyway's {@code createSchemas} (on by default) does on every migrate: the default schema
+     * and {@code migrations.schemas} that do not exist yet are created, before {@code
+     * beforeMigrate}; the default schema then goes first on the search path like an existing one.
+     */
+    void createSchemas(Connection c, DatabaseSupport d, ProdguardConfig.Schemas schemas)
+        throws SQLException {
+      Set<String> wanted = new LinkedHashSet<>();
+      schemas.effectiveDefault().ifPresent(wanted::add);
+      wanted.addAll(schemas.schemas());
+      try (Statement st = c.createStatement()) {
+        for (String schema : wanted) {
+          st.execute("CREATE SCHEMA IF NOT EXISTS " + d.quote(schema));
+        }
+      }
     }
 
     Map<String, String> builtIns(String database, String fileName) {

@@ -585,7 +585,10 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       List.of(
           Map.entry(Event.BEFORE_VALIDATE, MigrateCallback.Moment.BEFORE_ALL),
           Map.entry(Event.AFTER_VALIDATE, MigrateCallback.Moment.BEFORE_ALL),
-          Map.entry(Event.BEFORE_MIGRATE, MigrateCallback.Moment.BEFORE_ALL),
+          // DbSchemas.create, on every migrate, before it creates the schemas Flyway lacks
+          Map.entry(Event.CREATE_SCHEMA, MigrateCallback.Moment.BEFORE_ALL),
+          Map.entry(Event.BEFORE_CREATE_SCHEMA, MigrateCallback.Moment.BEFORE_ALL),
+          Map.entry(Event.BEFORE_MIGRATE, MigrateCallback.Moment.BEFORE_MIGRATE),
           Map.entry(Event.BEFORE_EACH_MIGRATE, MigrateCallback.Moment.BEFORE_EACH),
           Map.entry(
               Event.BEFORE_EACH_MIGRATE_STATEMENT, MigrateCallback.Moment.BEFORE_EACH_STATEMENT),
@@ -610,16 +613,12 @@ public final class FlywayMigrationEngine implements MigrationEngine {
           Event.AFTER_VALIDATE_ERROR);
 
   /**
-   * Fired by a migrate in cases trace does not model (a new connection, schemas Flyway creates, a
-   * report): trace is incomplete when a callback of these exists (fail closed).
+   * Fired by a migrate in cases trace does not model (a connection opened, whose state Flyway then
+   * adopts as the one it restores; a report): trace is incomplete when a callback of these exists
+   * (fail closed).
    */
   private static final java.util.Set<Event> NOT_MODELLED =
-      java.util.EnumSet.of(
-          Event.BEFORE_CONNECT,
-          Event.AFTER_CONNECT,
-          Event.BEFORE_CREATE_SCHEMA,
-          Event.CREATE_SCHEMA,
-          Event.AFTER_REPORT_GENERATED);
+      java.util.EnumSet.of(Event.BEFORE_CONNECT, Event.AFTER_CONNECT, Event.AFTER_REPORT_GENERATED);
 
   private static MigrateCallback.Moment momentOf(Event e) {
     for (Map.Entry<Event, MigrateCallback.Moment> m : MIGRATE_EVENTS) {

@@ -189,6 +189,32 @@ class G4TraceAsDeployedIT {
 
   @Test
   @DisplayName(
+      "G4: a default schema the target lacks is created on the copy, as Flyway creates it on"
+          + " migrate: CREATE TABLE orders then makes app.orders, as in the deploy, not a failure"
+          + " against the target's public.orders")
+  void missingDefaultSchemaIsCreatedAsFlywayDoes() throws Exception {
+    f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir);
+    target("public");
+    Path yml = dir.resolve("prodguard.yml");
+    String locations = "migrations:\n  locations: [db/migration]\n";
+    Files.writeString(
+        yml, Files.readString(yml).replace(locations, locations + "  default-schema: app\n"));
+    f.migration(
+        "V2__orders.sql",
+        "CREATE TABLE orders (id bigint);\n"
+            + "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(r.findings()).noneMatch(x -> x.rule().equals("trace-statement-failed"));
+    assertThat(statements(r, "V2")).hasSize(2);
+    assertThat(statements(r, "V2").get(1).rewritten()).containsExactly("app.orders");
+    assertThat(findings(r, "V2__orders.sql", "trace-table-rewrite")).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "G4: the project's SQL callbacks are replayed where Flyway runs them and reported under"
           + " their own file: beforeMigrate's ACCESS EXCLUSIVE on customers once, first;"
           + " beforeEachMigrate__lock's ACCESS EXCLUSIVE on orders inside each migration; the"
