@@ -76,7 +76,8 @@ class G4TraceAsDeployedIT {
       "G4: a migration Flyway runs outside a transaction (executeInTransaction=false) keeps its"
           + " locks in the trace: the volatile default's ACCESS EXCLUSIVE and rewrite, a plain"
           + " CREATE INDEX's SHARE (not 'concurrently'), VACUUM FULL's ACCESS EXCLUSIVE and"
-          + " rewrite, CREATE INDEX CONCURRENTLY's SHARE UPDATE EXCLUSIVE; in_transaction stays"
+          + " rewrite, SHARE UPDATE EXCLUSIVE for CREATE INDEX, REINDEX and DROP INDEX"
+          + " CONCURRENTLY; in_transaction stays"
           + " false (autocommit released every lock before it was read, and the plain index was"
           + " called concurrent)")
   void outsideATransactionLocksAreObserved() throws Exception {
@@ -87,14 +88,16 @@ class G4TraceAsDeployedIT {
         "ALTER TABLE orders ADD COLUMN c int DEFAULT random();\n"
             + "CREATE INDEX orders_note ON orders (note);\n"
             + "VACUUM FULL customers;\n"
-            + "CREATE INDEX CONCURRENTLY orders_total ON orders (total);\n");
+            + "CREATE INDEX CONCURRENTLY orders_total ON orders (total);\n"
+            + "REINDEX INDEX CONCURRENTLY orders_note;\n"
+            + "DROP INDEX CONCURRENTLY orders_total;\n");
     Files.writeString(f.migrations.resolve("V2__outside.sql.conf"), "executeInTransaction=false\n");
 
     TraceReport r = trace();
 
     assertThat(r.incomplete()).isEmpty();
     List<StatementTrace> v2 = statements(r, "V2");
-    assertThat(v2).hasSize(4).allMatch(t -> !t.inTransaction());
+    assertThat(v2).hasSize(6).allMatch(t -> !t.inTransaction());
     assertThat(v2.get(0).lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
     assertThat(v2.get(0).rewritten()).containsExactly("public.orders");
     assertThat(v2.get(1).lockOn("public.orders")).isEqualTo("ShareLock");
@@ -107,6 +110,12 @@ class G4TraceAsDeployedIT {
     assertThat(v2.get(3).indexesBuilt())
         .containsExactly(
             new StatementTrace.IndexBuilt("public.orders_total", "public.orders", true));
+    assertThat(v2.get(4).lockOn("public.orders")).isEqualTo("ShareUpdateExclusiveLock");
+    assertThat(v2.get(4).indexesBuilt())
+        .containsExactly(
+            new StatementTrace.IndexBuilt("public.orders_note", "public.orders", true, true));
+    assertThat(v2.get(5).lockOn("public.orders")).isEqualTo("ShareUpdateExclusiveLock");
+    assertThat(v2.get(5).dropped()).containsExactly("public.orders_total");
     assertThat(findings(r, "V2__outside.sql", "trace-table-rewrite"))
         .anySatisfy(
             x ->
