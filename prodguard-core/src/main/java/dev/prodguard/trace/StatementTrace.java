@@ -7,14 +7,15 @@ import java.util.List;
  * What the server did for one statement of a pending migration, replayed on a copy of the target's
  * schema: facts read from its catalog in the statement's own session, not guesses.
  *
- * @param migration the migration's file name ({@code V12__orders.sql})
+ * @param migration the migration's file name ({@code V12__orders.sql}), or the callback's ({@code
+ *     afterMigrate.sql}) for a statement of a project callback
  * @param file the file, relative to its location
  * @param line the statement's first line in the file, 1-based
  * @param sql the statement as the engine sends it
  * @param millis how long it ran on the (empty) copy
- * @param inTransaction it ran inside the migration's transaction; false for a statement that cannot
- *     ({@code CREATE INDEX CONCURRENTLY}), whose locks are released before they can be read, so
- *     {@code locks} is empty for it
+ * @param inTransaction the deploy runs it inside the migration's transaction; false for a file
+ *     Flyway runs outside one (its locks are still reported: each statement was observed in a short
+ *     transaction of its own, or, when it cannot run in one, by its command's documented locks)
  * @param locks the relation locks it took that the transaction did not hold before, strongest per
  *     relation
  * @param rewritten tables (and materialized views) whose file node changed: a rewrite of every row
