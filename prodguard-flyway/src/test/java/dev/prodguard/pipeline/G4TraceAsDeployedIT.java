@@ -157,6 +157,30 @@ class G4TraceAsDeployedIT {
 
   @Test
   @DisplayName(
+      "G4: a procedure that commits, called from a file Flyway runs outside a transaction, runs"
+          + " there but not in a transaction block: its locks are not known, so the trace is"
+          + " trace-incomplete (it was reported lock-free), not a deploy failure")
+  void committingProcedureOutsideATransactionIsIncomplete() throws Exception {
+    f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir);
+    target("public");
+    f.migration(
+        "V2__procedure.sql",
+        "CREATE PROCEDURE widen() LANGUAGE plpgsql AS $$ BEGIN ALTER TABLE orders ADD COLUMN z"
+            + " int DEFAULT random(); COMMIT; END $$;\n");
+    f.migration("V3__call.sql", "CALL widen();\n");
+    Files.writeString(f.migrations.resolve("V3__call.sql.conf"), "executeInTransaction=false\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.findings()).noneMatch(x -> x.rule().equals("trace-statement-failed"));
+    assertThat(findings(r, "V3__call.sql", "trace-incomplete"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.message()).contains("does not know the locks"));
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
       "G4: the replay's search path is Flyway's: migrations.default-schema first. With app.orders"
           + " (200,000 rows) and a small public.orders, an unqualified ALTER TABLE orders is"
           + " traced as the rewrite of app.orders the deploy performs, an error above"
