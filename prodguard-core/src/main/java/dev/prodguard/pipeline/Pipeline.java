@@ -82,11 +82,15 @@ public final class Pipeline {
   }
 
   private StepContext steps(Optional<PromoteSession> promote) {
+    return steps(promote, snapshot);
+  }
+
+  private StepContext steps(Optional<PromoteSession> promote, Optional<MigrationFiles> files) {
     if (reviewing == null) {
       reviewing = engine.reviewing(HistoryEntries.of(config));
     }
     return new StepContext(
-        config, context, reviewing, analyzer, registrar, progress, verifiedCi, promote, snapshot);
+        config, context, reviewing, analyzer, registrar, progress, verifiedCi, promote, files);
   }
 
   public Results.Verify verify(String env) throws SQLException {
@@ -109,6 +113,7 @@ public final class Pipeline {
    */
   public Results.Promote promote(String env)
       throws SQLException, IOException, InterruptedException {
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("promote");
     StepContext s = steps();
     String what = "promote " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
@@ -125,7 +130,11 @@ public final class Pipeline {
       String session =
           new PipelineGuards(s).promoteLock(lock.connection(), target, env, what, reading);
       PromoteSession shared = new PromoteSession(lock.connection(), session, reading);
-      return promoteHolding(env, steps(Optional.of(shared)));
+      laps.lap("prepare+connect+lock");
+      // one reading of the files for verify, backup and deploy (as a fleet's snapshot): the bytes
+      // verify analyses and hashes are the bytes deploy runs, never a second reading
+      MigrationFiles files = snapshot.orElseGet(() -> MigrationFiles.read(config, context.env()));
+      return promoteHolding(env, steps(Optional.of(shared), Optional.of(files)));
     }
   }
 
