@@ -22,6 +22,9 @@ import java.util.Optional;
  * PipelineGuards}.
  */
 public final class Pipeline {
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final ProdguardConfig config;
   private final RunContext context;
   private final MigrationEngine engine;
@@ -115,6 +118,16 @@ public final class Pipeline {
       throws SQLException, IOException, InterruptedException {
     dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("promote");
     StepContext s = steps();
+    // Flyway's classes load on another core while this one checks the target and takes the lock
+    // (once per process: a fleet's later targets find them loaded)
+    if (WARMED.compareAndSet(false, true)) {
+      Beside.start(
+          "warm-up",
+          () -> {
+            s.engine.warmUp();
+            return null;
+          });
+    }
     String what = "promote " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
     Target.Checked first;
