@@ -63,6 +63,7 @@ final class EmbeddedScratchServer implements AutoCloseable {
    */
   static EmbeddedScratchServer start(Path binaries, int major, DatabaseSupport d)
       throws IOException, InterruptedException {
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace.embedded");
     List<String> wrapper = rootWrapper();
     Path dir = Files.createTempDirectory(scratchRoot(), "prodguard-trace-pg-");
     EmbeddedScratchServer s = null;
@@ -92,6 +93,7 @@ final class EmbeddedScratchServer implements AutoCloseable {
       } finally {
         Files.deleteIfExists(pwfile);
       }
+      laps.lap("initdb");
       int port = freePort();
       List<String> postgres = new ArrayList<>(wrapper);
       postgres.addAll(
@@ -127,7 +129,9 @@ final class EmbeddedScratchServer implements AutoCloseable {
       s = new EmbeddedScratchServer(dir, p, port, major, password);
       Runtime.getRuntime().addShutdownHook(s.hook);
       s.awaitReady(d, log);
+      laps.lap("start");
       s.createReplayRole(d);
+      laps.lap("replay role");
       return s;
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (s != null) {
