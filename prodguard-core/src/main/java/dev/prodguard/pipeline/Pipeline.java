@@ -2,11 +2,14 @@ package dev.prodguard.pipeline;
 
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -118,18 +121,21 @@ public final class Pipeline {
       throws SQLException, IOException, InterruptedException {
     dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("promote");
     StepContext s = steps();
-    // Flyway's classes load on another core while this one checks the target and takes the lock
-    // (once per process: a fleet's later targets find them loaded)
+    String what = "promote " + env;
+    Target target = s.prepare(env, Target.Access.MUTATE, what);
+    // Flyway's and the analysis's classes load (and their first methods compile) on another core
+    // while this one checks the target and takes the lock; once per process (a fleet's later
+    // targets find them loaded). Nothing is read from the project or the target.
     if (WARMED.compareAndSet(false, true)) {
+      DatabaseKind kind = target.dialect().kind();
       Beside.start(
           "warm-up",
           () -> {
             s.engine.warmUp();
+            warmUpAnalysis(kind, s.engine);
             return null;
           });
     }
-    String what = "promote " + env;
-    Target target = s.prepare(env, Target.Access.MUTATE, what);
     Target.Checked first;
     try {
       first = target.open();
@@ -148,6 +154,36 @@ public final class Pipeline {
       // verify analyses and hashes are the bytes deploy runs, never a second reading
       MigrationFiles files = snapshot.orElseGet(() -> MigrationFiles.read(config, context.env()));
       return promoteHolding(env, steps(Optional.of(shared), Optional.of(files)));
+    }
+  }
+
+  /** A made-up migration through the linter the analysis uses: its classes, not its result. */
+  private static void warmUpAnalysis(DatabaseKind kind, MigrationEngine engine) {
+    try {
+      MigrationFile f =
+          new MigrationFile(
+              "V1__warm_up.sql",
+              "warm-up",
+              ("CREATE TABLE warm_up (id bigint PRIMARY KEY, note text NOT NULL);\n"
+                      + "CREATE INDEX warm_up_note ON warm_up (note);\n"
+                      + "ALTER TABLE warm_up ADD COLUMN n int DEFAULT 0;\n"
+                      + "UPDATE warm_up SET n = 1 WHERE id > 0;\n"
+                      + "INSERT INTO warm_up (id, note) VALUES (1, 'a');\n")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      MigrationFiles files = MigrationFiles.of(List.of(f));
+      MigrationSource source =
+          new MigrationSource(f, MigrationSource.Role.NOT_RUN, Optional.empty(), "warm-up");
+      dev.prodguard.lint.Linter.forEngine(kind, engine, files)
+          .lint(
+              List.of(source),
+              List.of(),
+              dev.prodguard.contract.ContractLoader.parse(
+                  java.nio.file.Path.of("warm-up.yml"),
+                  "version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+              true,
+              false);
+    } catch (RuntimeException e) {
+      // a warm-up only
     }
   }
 
