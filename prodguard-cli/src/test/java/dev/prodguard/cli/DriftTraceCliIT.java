@@ -172,6 +172,17 @@ class DriftTraceCliIT {
       assertThat(off.exit()).as(off.all()).isEqualTo(1);
       assertThat(off.err()).contains("G4", "the contract sets trace limits", "trace.verify");
       assertThat(files(dir.resolve("backups"))).as("no backup was taken").isEqualTo(backupsBefore);
+      // nor a contract that forbids, or raises, a trace rule without a 'trace:' section
+      for (String asks :
+          List.of(
+              "forbidden: [drop-table, trace-table-rewrite]\n",
+              "forbidden: [trace-blocking-lock]\n")) {
+        Files.writeString(contract, "version: 1\n" + asks);
+        Cli.Result disarmed = Cli.run(dir, env, "verify", "prod");
+        assertThat(disarmed.exit()).as(asks + disarmed.all()).isEqualTo(1);
+        assertThat(disarmed.err()).contains("G4", "trace-* in 'forbidden'");
+      }
+      Files.writeString(contract, "version: 1\ntrace: { max-rewrite-size: 1MB }\n");
       Files.writeString(config, reviewedConfig);
 
       Files.writeString(

@@ -20,9 +20,9 @@ import java.util.concurrent.ExecutionException;
  * Linter#forEngine}{@code .lint(...)} gives for exactly these inputs: the snapshot of the files (by
  * identity: one reading, one hash), the engine, the dialect, the files linted and the context in
  * their order, the contract as parsed, the protection and {@code complete}. A linter given the
- * target's foreign keys or dependencies is never shared (its facts are not in the key). A lint that
- * failed is not kept: the next caller lints again and fails the same way (fail closed). Only the
- * last few reports are kept, so a long fleet rollout holds no more than that.
+ * target's foreign keys, dependencies or partitions is never shared (its facts are not in the key).
+ * A lint that failed is not kept: the next caller lints again and fails the same way (fail closed).
+ * Only the last few reports are kept, so a long fleet rollout holds no more than that.
  */
 public final class LintOnce {
   private static final int KEPT = 4;

@@ -129,7 +129,8 @@ final class Replay {
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       State after = probe.state(c);
-      out.add(diff(label, file, shown(s), millis, inTransaction, before, after, copied));
+      StatementTrace t = diff(label, file, shown(s), millis, inTransaction, before, after, copied);
+      out.add(DataBranches.observe(probe, c, s.text(), t, before, after, copied));
       before = after;
     }
     return out;

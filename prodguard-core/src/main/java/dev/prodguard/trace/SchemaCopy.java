@@ -106,6 +106,26 @@ final class SchemaCopy {
     laps.lap("prepare");
   }
 
+  /** How long filling one materialized view of the copy may take (its tables are empty). */
+  static final int POPULATE_SECONDS = 60;
+
+  /**
+   * Fills the copy's materialized views that hold data on the target ({@code populated}): {@code
+   * pg_dump --schema-only} creates them empty, and {@code REFRESH MATERIALIZED VIEW CONCURRENTLY}
+   * refuses an empty view, so without this the trace reported a failure the deploy does not have.
+   * Run as the replay's role (their owner, never a superuser: the views' queries and the functions
+   * they call run), on the copy's empty tables; a view that cannot be filled stays empty.
+   */
+  static void populate(StatementProbe probe, ScratchDatabase scratch, List<String> populated)
+      throws SQLException {
+    if (populated.isEmpty()) {
+      return;
+    }
+    try (Connection c = scratch.connectReplay()) {
+      probe.populate(c, populated, POPULATE_SECONDS);
+    }
+  }
+
   private static void run(
       List<String> cmd, DatabaseSupport d, DatabaseUrl url, Optional<Path> stdout, String what)
       throws IOException, InterruptedException {

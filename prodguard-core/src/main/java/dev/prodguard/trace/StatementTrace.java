@@ -28,6 +28,10 @@ import java.util.List;
  *     on the copy) had on the target when the schema was copied; a table a pending migration
  *     created is absent (it has no size on the target). A table renamed by an earlier statement is
  *     sized by its target name
+ * @param proceduralReads tables whose rows procedural code the statement ran (a {@code DO} block, a
+ *     routine it calls) read, where that code branches ({@code IF}, {@code CASE}, loops, dynamic
+ *     SQL): on the empty copy it may have taken another branch than the deploy will take on the
+ *     target's rows ({@link DataBranches}); empty otherwise
  */
 public record StatementTrace(
     String migration,
@@ -43,7 +47,66 @@ public record StatementTrace(
     List<String> dropped,
     List<String> renamed,
     List<ConstraintAdded> constraintsAdded,
-    java.util.Map<String, String> onTarget) {
+    java.util.Map<String, String> onTarget,
+    List<String> proceduralReads) {
+
+  public StatementTrace(
+      String migration,
+      String file,
+      int line,
+      String sql,
+      long millis,
+      boolean inTransaction,
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<String> dropped,
+      List<String> renamed,
+      List<ConstraintAdded> constraintsAdded,
+      java.util.Map<String, String> onTarget) {
+    this(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        onTarget,
+        List.of());
+  }
+
+  /**
+   * This trace with {@code reads} as its {@link #proceduralReads}, and {@code names} (the target's
+   * name of each, when it existed there) added to {@link #onTarget}.
+   */
+  StatementTrace withProceduralReads(List<String> reads, java.util.Map<String, String> names) {
+    java.util.Map<String, String> all = new java.util.HashMap<>(onTarget);
+    all.putAll(names);
+    return new StatementTrace(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        all,
+        reads);
+  }
 
   /**
    * An index the statement built; {@code concurrently} when it was built outside a transaction.
@@ -88,6 +151,7 @@ public record StatementTrace(
     renamed = List.copyOf(renamed);
     constraintsAdded = List.copyOf(constraintsAdded);
     onTarget = java.util.Map.copyOf(onTarget);
+    proceduralReads = List.copyOf(proceduralReads);
   }
 
   /** The tables these facts name, each once, in the order the findings report them. */

@@ -132,6 +132,7 @@ public final class Tracer {
     List<String> roles;
     String targetId;
     List<String> servers;
+    List<String> populated;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
@@ -140,6 +141,7 @@ public final class Tracer {
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
       servers = probe.foreignServers(control.connection());
+      populated = probe.populatedMaterializedViews(control.connection());
     }
     if (pending.isEmpty()) {
       return new TraceReport(
@@ -240,6 +242,10 @@ public final class Tracer {
       progress.step("tracing " + pending.size() + " pending migration(s) of '" + env + "'");
       if (scratchServer.isPresent()) {
         refuseTargetServer(env, targetId, server, d);
+        // as on the embedded server: never a superuser's replay (docs/trace.md)
+        ScratchRole role = ScratchRole.prepare(env, server, d, major);
+        discard.role = role;
+        replayer = role.replayer();
       }
       try (ScratchDatabase scratch = ScratchDatabase.create(server, d, replayer)) {
         discard.scratch = scratch;
@@ -260,6 +266,7 @@ public final class Tracer {
         }
         awaitDump(dump);
         SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner());
+        SchemaCopy.populate(probe, scratch, populated);
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
         long t1 = System.nanoTime();
         try (Connection c = scratch.connectReplay()) {
@@ -363,13 +370,20 @@ public final class Tracer {
       tables.addAll(t.onTarget().values());
     }
     Map<String, StatementProbe.Size> sizes;
+    Map<String, List<String>> ancestors;
     try (Target.Checked control = target.open()) {
       sizes = probe.sizes(control.connection(), tables);
+      ancestors = probe.ancestors(control.connection(), tables);
     }
+    // procedural code that branched on a table empty here but not on the target: not the fact
+    stops.addAll(0, DataBranches.incomplete(traces, sizes));
     Optional<Contract> contract = ContractLoader.forConfig(config);
     boolean protectedEnv = target.environment().isProtected();
     TracePolicy policy =
-        contract.map(c -> TracePolicy.of(c, protectedEnv)).orElse(TracePolicy.defaults());
+        contract
+            .map(c -> TracePolicy.of(c, protectedEnv))
+            .orElse(TracePolicy.defaults())
+            .withAncestors(ancestors);
     List<Finding> findings = new ArrayList<>();
     for (Finding f : TraceFindings.of(traces, sizes, policy)) {
       findings.add(cover(f, contract).mapText(mask));
@@ -658,6 +672,7 @@ public final class Tracer {
     private final Path script;
     volatile ScratchDatabase scratch;
     volatile EmbeddedScratchServer embedded;
+    volatile ScratchRole role;
     volatile boolean interrupted;
     volatile GuardRefusal refusal;
     final java.util.concurrent.CountDownLatch hookDone = new java.util.concurrent.CountDownLatch(1);
@@ -672,6 +687,11 @@ public final class Tracer {
         ScratchDatabase s = scratch;
         if (s != null) {
           s.close();
+        }
+        // the role owned the scratch database: dropped after it
+        ScratchRole r = role;
+        if (r != null) {
+          r.close();
         }
       } finally {
         EmbeddedScratchServer e = embedded;
