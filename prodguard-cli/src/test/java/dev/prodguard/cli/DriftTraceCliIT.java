@@ -425,11 +425,19 @@ class DriftTraceCliIT {
     }
   }
 
+  /** The embedded servers' directories: in memory ({@code /dev/shm}) or in {@code tmp}. */
   private static java.util.Set<Path> embeddedDirs(Path tmp) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
-      return s.filter(x -> x.getFileName().toString().startsWith("prodguard-trace-pg-"))
-          .collect(java.util.stream.Collectors.toSet());
+    java.util.Set<Path> found = new java.util.HashSet<>();
+    for (Path root : List.of(tmp, Path.of("/dev/shm"))) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> s = Files.list(root)) {
+        s.filter(x -> x.getFileName().toString().startsWith("prodguard-trace-pg-"))
+            .forEach(found::add);
+      }
     }
+    return found;
   }
 
   /** A backend of the embedded server (its command line names its directory) is in pg_sleep. */

@@ -28,6 +28,13 @@ public interface MigrationEngine {
   List<String> validate(MigrationFiles files, DataSource dataSource);
 
   /**
+   * Loads what the engine's first command needs (its classes, its configuration machinery) without
+   * reading files or connecting, so that a process can do it on another thread while it connects;
+   * changes nothing any command reads or decides.
+   */
+  default void warmUp() {}
+
+  /**
    * This engine, letting exactly the contract's reviewed history entries ({@code history:}) through
    * {@link #validate} and {@link #migrate}: each one version in one state, nothing wider. An engine
    * that cannot tell such states apart returns itself and reports no {@link #irregularHistory}, so

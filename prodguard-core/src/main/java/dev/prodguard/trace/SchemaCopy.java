@@ -42,7 +42,9 @@ final class SchemaCopy {
     for (String own : DatabaseObjects.TABLES) {
       dump.add("--exclude-table=" + own);
     }
-    run(dump, d, target, Optional.of(script), "the schema dump of the target");
+    try (var t = dev.prodguard.db.PhaseTimer.start("trace.schema dump")) {
+      run(dump, d, target, Optional.of(script), "the schema dump of the target");
+    }
   }
 
   /**
@@ -62,6 +64,7 @@ final class SchemaCopy {
       List<String> servers,
       Optional<String> owner)
       throws IOException, InterruptedException, SQLException {
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace.schema load");
     Path toc = Files.createTempFile("prodguard-trace-", ".list");
     try {
       run(
@@ -70,6 +73,7 @@ final class SchemaCopy {
           scratch.url(),
           Optional.of(toc),
           "reading the schema dump's table of contents");
+      laps.lap("list");
       List<String> kept = new ArrayList<>();
       for (String line : Files.readAllLines(toc, StandardCharsets.UTF_8)) {
         if (probe.copiedToScratch(line)) {
@@ -89,6 +93,7 @@ final class SchemaCopy {
           scratch.url(),
           Optional.empty(),
           "loading the schema into the scratch database");
+      laps.lap("pg_restore");
     } finally {
       Files.deleteIfExists(toc);
     }
@@ -98,6 +103,7 @@ final class SchemaCopy {
         st.execute(sql);
       }
     }
+    laps.lap("prepare");
   }
 
   /** How long filling one materialized view of the copy may take (its tables are empty). */

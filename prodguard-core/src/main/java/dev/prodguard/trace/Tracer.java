@@ -517,9 +517,10 @@ public final class Tracer {
                     ContractLoader.parse(
                         config.contract(),
                         "version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    // verify's own analysis of the same files beside this trace lints the same: made once
     dev.prodguard.lint.LintReport report =
-        dev.prodguard.lint.Linter.forEngine(d.kind(), engine, files)
-            .lint(judgedNow, applied, contract, true, false);
+        dev.prodguard.lint.LintOnce.lint(
+            d.kind(), engine, files, judgedNow, applied, contract, true, false);
     List<Finding> blocking =
         report.findings().stream().filter(f -> SERVER_WIDE.contains(f.rule())).toList();
     if (blocking.isEmpty()) {

@@ -102,6 +102,16 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         : new FlywayMigrationEngine(reviewed, config.schemas());
   }
 
+  /** Flyway's configuration, plugin register and resource reading loaded: no file, no database. */
+  @Override
+  public void warmUp() {
+    try {
+      flyway(MigrationFiles.of(List.of()), null, true);
+    } catch (RuntimeException e) {
+      // a warm-up only: the real command reports whatever is wrong
+    }
+  }
+
   @Override
   public List<HistoryFact> irregularHistory(MigrationFiles files, DataSource dataSource) {
     return ReviewedHistory.facts(flyway(files, dataSource, true).info().all());
