@@ -132,6 +132,7 @@ public final class Tracer {
     List<String> roles;
     String targetId;
     List<String> servers;
+    List<StatementProbe.Stub> stubs;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
@@ -140,6 +141,7 @@ public final class Tracer {
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
       servers = probe.foreignServers(control.connection());
+      stubs = probe.stubs(control.connection());
     }
     if (pending.isEmpty()) {
       return new TraceReport(
@@ -259,7 +261,7 @@ public final class Tracer {
           }
         }
         awaitDump(dump);
-        SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner());
+        SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner(), stubs);
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
         long t1 = System.nanoTime();
         try (Connection c = scratch.connectReplay()) {
@@ -720,6 +722,17 @@ public final class Tracer {
   private static Optional<String> beyondTheReplay(StatementProbe probe, Replay.Failed f) {
     if (!(f.getCause() instanceof SQLException e)) {
       return Optional.empty();
+    }
+    if (probe.stubbed(e)) {
+      String said = firstLine(e.getMessage());
+      int at = said.indexOf("_not_copied: ");
+      return Optional.of(
+          "calls "
+              + (at < 0 ? said : said.substring(at + "_not_copied: ".length()))
+              + " (directly or through a function or trigger of the target), which may act beyond"
+              + " the database (another server, the host's files or programs): the trace's copy"
+              + " holds it as a stub that raises, so the replay never reaches out and what it does"
+              + " on the target is not known; nothing from here on was traced");
     }
     if (probe.foreignTable(e)) {
       return Optional.of(

@@ -281,6 +281,7 @@ final class PgStatementProbe implements StatementProbe {
             + NO_FDW
             + "') THEN RAISE EXCEPTION 'the schema copy holds a foreign server or user mapping';"
             + " END IF; END $pg$");
+    out.add(PgScratchStubs.checkExtensions());
     owner.ifPresent(o -> out.add(giveTo(o)));
     return out;
   }
@@ -396,5 +397,20 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public boolean outsideTransactionOnly(SQLException e) {
     return "25001".equals(e.getSQLState());
+  }
+
+  @Override
+  public List<Stub> stubs(Connection target) throws SQLException {
+    return PgScratchStubs.read(target);
+  }
+
+  @Override
+  public List<LoadStep> loadPlan(List<String> toc, List<Stub> stubs) {
+    return PgScratchStubs.plan(toc, stubs);
+  }
+
+  @Override
+  public boolean stubbed(SQLException e) {
+    return e.getMessage() != null && e.getMessage().contains(PgScratchStubs.MARKER);
   }
 }
