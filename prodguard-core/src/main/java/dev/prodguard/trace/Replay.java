@@ -129,10 +129,31 @@ final class Replay {
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       State after = probe.state(c);
-      out.add(diff(label, file, shown(s), millis, inTransaction, before, after, copied));
+      StatementTrace t = diff(label, file, shown(s), millis, inTransaction, before, after, copied);
+      out.add(facts(c, s, t, before, after));
       before = after;
     }
     return out;
+  }
+
+  /**
+   * The target's relations that are not in its database's default tablespace, by name (the key
+   * {@code ""}: the default's name): the copy holds no tablespaces, so a {@code SET TABLESPACE}
+   * that copies one of them on the target is a no-op on the copy ({@link ReplayFacts}).
+   */
+  private Map<String, String> tablespaces = Map.of();
+
+  Replay tablespaces(Map<String, String> onTarget) {
+    this.tablespaces = Map.copyOf(onTarget);
+    return this;
+  }
+
+  /** {@code t} with the facts the copy does not show as the target will ({@link ReplayFacts}). */
+  private StatementTrace facts(Connection c, Sql s, StatementTrace t, State before, State after)
+      throws SQLException {
+    java.util.Set<String> writes = ReplayFacts.writes(s.text(), before, after);
+    Map<String, List<String>> triggers = writes.isEmpty() ? Map.of() : probe.rowTriggers(c, writes);
+    return ReplayFacts.enrich(t, before, after, copied, triggers, tablespaces);
   }
 
   /**
@@ -171,8 +192,10 @@ final class Replay {
     Map<String, String> taken = new LinkedHashMap<>();
     for (Lock l : after.locks()) {
       Long oid = afterOids.get(l.relation());
-      if (oid == null || !before.relations().containsKey(oid)) {
-        continue;
+      if (oid == null
+          || !before.relations().containsKey(oid)
+          || after.relations().get(oid).isIndex()) {
+        continue; // an index's lock is judged with its table (ReplayFacts)
       }
       String had = held.get(oid);
       if (had == null || LockModes.strength(l.mode()) > LockModes.strength(had)) {

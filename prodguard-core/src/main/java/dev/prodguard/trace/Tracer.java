@@ -133,6 +133,7 @@ public final class Tracer {
     String targetId;
     List<String> servers;
     List<StatementProbe.Stub> stubs;
+    Map<String, String> tablespaces;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
@@ -142,6 +143,7 @@ public final class Tracer {
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
       servers = probe.foreignServers(control.connection());
       stubs = probe.stubs(control.connection());
+      tablespaces = probe.tablespaces(control.connection());
     }
     if (pending.isEmpty()) {
       return new TraceReport(
@@ -265,7 +267,7 @@ public final class Tracer {
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
         long t1 = System.nanoTime();
         try (Connection c = scratch.connectReplay()) {
-          Replay replay = new Replay(probe, mask);
+          Replay replay = new Replay(probe, mask).tablespaces(tablespaces);
           StatementProbe.Session start = probe.session(c);
           for (PendingMigration p : pending) {
             String file = p.file().relativePath();

@@ -135,6 +135,177 @@ class G4TraceTargetSchemaIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G4 (finding 01): an operator a migration defines in public (an exact match for the probe's"
+          + " 'name NOT LIKE' where pg_catalog's is not) does not blind the trace: the rewrite after"
+          + " it is still reported and refused by trace.max-rewrite-size (was: no fact at all)")
+  void operatorInPublicBlindsNothing() throws Exception {
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration(
+        "V2__token.sql",
+        "CREATE FUNCTION public.name_nlike(name, name) RETURNS boolean LANGUAGE sql IMMUTABLE AS"
+            + " $$ SELECT false $$;\n"
+            + "CREATE OPERATOR public.!~~ (LEFTARG = name, RIGHTARG = name, FUNCTION ="
+            + " public.name_nlike);\n"
+            + "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.statements()).hasSize(3);
+    assertThat(r.statements().get(2).rewritten()).containsExactly("public.orders");
+    assertThat(findings(r, "V2", "trace-table-rewrite"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.severity()).isEqualTo(Severity.ERROR));
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (finding 02): a lock taken by an earlier statement of the migration is held to the"
+          + " commit: the full-table UPDATE and the SET NOT NULL scan under the LOCK TABLE's ACCESS"
+          + " EXCLUSIVE are trace-full-scan-under-lock, refused where the contract forbids it, and"
+          + " the LOCK TABLE's own finding says it lasts until the commit (was: a brief lock)")
+  void heldLockCoversLaterScans() throws Exception {
+    contract("forbidden: [trace-full-scan-under-lock]\n");
+    f.migration(
+        "V2__nn.sql",
+        "LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;\n"
+            + "UPDATE orders SET note = 'x' WHERE note IS NULL OR note <> 'x';\n"
+            + "ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.statements().get(1).heldOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    List<Finding> scans = findings(r, "V2", "trace-full-scan-under-lock");
+    assertThat(scans).extracting(Finding::line).containsExactly(2, 3);
+    assertThat(scans)
+        .allSatisfy(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.ERROR);
+              assertThat(x.message())
+                  .contains(
+                      "holds ACCESS EXCLUSIVE on public.orders",
+                      "held until it commits",
+                      "blocks reads and writes for the scan");
+            });
+    assertThat(findings(r, "V2", "trace-blocking-lock"))
+        .singleElement()
+        .satisfies(
+            x ->
+                assertThat(x.message())
+                    .contains("until the migration's transaction commits")
+                    .doesNotContain("for the statement"));
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (finding 17): SET TABLESPACE pg_default of a table that lives in another tablespace on"
+          + " the target (a no-op on the tablespace-less copy) is reported as the rewrite it is on"
+          + " the target, refused by the contract (was: a brief lock)")
+  void tablespaceMoveIsARewrite() throws Exception {
+    Path tsDir =
+        Files.createDirectories(
+            Path.of(System.getProperty("java.io.tmpdir"), "prodguard-g4-ts-" + System.nanoTime()));
+    new ProcessBuilder("chown", "postgres:postgres", tsDir.toString()).start().waitFor();
+    String ts = "t17c_ts_" + Long.toHexString(System.nanoTime());
+    String admin = f.db.jdbcUrl().replace("/" + f.db.name(), "/postgres");
+    try {
+      try (Connection c = java.sql.DriverManager.getConnection(admin);
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("CREATE TABLESPACE " + ts + " LOCATION '" + tsDir + "'");
+      }
+      f.db.execute("ALTER TABLE orders SET TABLESPACE " + ts);
+      contract("forbidden: [trace-table-rewrite]\ntrace: { max-rewrite-size: 1MB }\n");
+      f.migration("V2__move.sql", "ALTER TABLE orders SET TABLESPACE pg_default;\n");
+
+      TraceReport r = trace();
+
+      assertThat(statement(r, "V2").rewritten()).containsExactly("public.orders");
+      assertThat(findings(r, "V2", "trace-table-rewrite"))
+          .singleElement()
+          .satisfies(x -> assertThat(x.severity()).isEqualTo(Severity.ERROR));
+    } finally {
+      f.db.execute("DROP TABLE orders");
+      try (Connection c = java.sql.DriverManager.getConnection(admin);
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP TABLESPACE IF EXISTS " + ts);
+      }
+      new ProcessBuilder("rm", "-rf", tsDir.toString()).start().waitFor();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (finding 19): REINDEX TABLE holds ACCESS EXCLUSIVE on every index it rebuilds, which"
+          + " blocks reads of the table: reported as blocking reads and writes, every rebuilt index"
+          + " listed, and refused by trace.max-access-exclusive-size (was: 'blocks writes', one"
+          + " index)")
+  void reindexBlocksReads() throws Exception {
+    contract("trace: { max-access-exclusive-size: 1MB }\n");
+    f.migration("V2__reindex.sql", "REINDEX TABLE orders;\n");
+
+    TraceReport r = trace();
+
+    StatementTrace t = statement(r, "V2");
+    assertThat(t.indexLocks())
+        .extracting(StatementTrace.IndexLock::index, StatementTrace.IndexLock::mode)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("public.orders_note", "AccessExclusiveLock"),
+            org.assertj.core.groups.Tuple.tuple("public.orders_pkey", "AccessExclusiveLock"));
+    assertThat(findings(r, "V2", "trace-index-build-blocks-writes"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.ERROR);
+              assertThat(x.message())
+                  .contains(
+                      "takes SHARE on public.orders",
+                      "ACCESS EXCLUSIVE on its indexes public.orders_note, public.orders_pkey",
+                      "rebuilds indexes public.orders_note, public.orders_pkey",
+                      "blocks reads and writes for the build",
+                      "max-access-exclusive-size");
+            });
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (finding 12): a one-row UPDATE of a table whose row trigger refreshes a materialized"
+          + " view on the target is not a silent pass: the trigger fired for no row on the empty"
+          + " copy, so the trace says so, named, and it is an error under a contract with trace"
+          + " limits (was: 0 findings)")
+  void rowTriggersNotFiredAreNamed() throws Exception {
+    f.db.execute(
+        "CREATE MATERIALIZED VIEW revenue AS SELECT id, note FROM orders",
+        "CREATE TABLE settings (key text PRIMARY KEY, value text)",
+        "INSERT INTO settings VALUES ('currency', 'usd')",
+        "ANALYZE settings",
+        "CREATE FUNCTION settings_changed() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN"
+            + " REFRESH MATERIALIZED VIEW revenue; RETURN NEW; END $f$",
+        "CREATE TRIGGER settings_changed AFTER UPDATE ON settings FOR EACH ROW EXECUTE FUNCTION"
+            + " settings_changed()");
+    f.migration("V2__currency.sql", "UPDATE settings SET value = 'eur' WHERE key = 'currency';\n");
+
+    TraceReport plain = trace();
+
+    assertThat(findings(plain, "V2", "trace-row-triggers-not-traced"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.WARNING);
+              assertThat(x.message())
+                  .contains("writes public.settings", "row trigger settings_changed");
+            });
+
+    contract("forbidden: [trace-table-rewrite]\ntrace: { max-rewrite-size: 1MB }\n");
+    TraceReport limited = trace();
+
+    assertThat(findings(limited, "V2", "trace-row-triggers-not-traced"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.severity()).isEqualTo(Severity.ERROR));
+    assertThat(limited.blocking()).isTrue();
+  }
+
   static int port(TestDatabase db) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile(":(\\d+)/").matcher(db.libpqUrl());
     return m.find() ? Integer.parseInt(m.group(1)) : 5432;

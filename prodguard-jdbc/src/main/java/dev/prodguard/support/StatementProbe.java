@@ -214,4 +214,22 @@ public interface StatementProbe {
   default boolean stubbed(SQLException e) {
     return false;
   }
+
+  /**
+   * The enabled row triggers (not the server's own) of {@code tables} ({@code schema.name}), by
+   * table; a table without one is absent. Read in the replay's session.
+   */
+  default Map<String, List<String>> rowTriggers(Connection c, Collection<String> tables)
+      throws SQLException {
+    return Map.of();
+  }
+
+  /**
+   * The target's relations (tables, materialized views, indexes) that are not in its database's
+   * default tablespace, by {@code schema.name}, with their tablespace's name; the key {@code ""}
+   * holds the name of the database's default tablespace. Catalog reads only.
+   */
+  default Map<String, String> tablespaces(Connection target) throws SQLException {
+    return Map.of();
+  }
 }
