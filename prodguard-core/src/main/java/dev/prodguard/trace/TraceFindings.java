@@ -247,8 +247,9 @@ final class TraceFindings {
             + ", whose row "
             + (fired.triggers().size() == 1 ? "trigger " : "triggers ")
             + String.join(", ", fired.triggers())
-            + " fired for none of its rows on the empty copy: what they do on the target (locks,"
-            + " rewrites, other tables) was not traced";
+            + " fired for none of its rows on the empty copy: what "
+            + (fired.triggers().size() == 1 ? "it does" : "they do")
+            + " on the target (locks, rewrites, other tables) was not traced";
     Severity severity = policy.severity(TRIGGERS, targetName, null, size);
     String why = policy.why(TRIGGERS, targetName, null, size);
     if (!why.isEmpty()) {
@@ -286,6 +287,11 @@ final class TraceFindings {
 
   private static String rewriteRecipe(String sql) {
     String u = sql.toUpperCase(Locale.ROOT);
+    if (u.matches("(?s).*\\bSET\\s+TABLESPACE\\b.*")) {
+      return "moving a relation between tablespaces copies all of it under ACCESS EXCLUSIVE: do it"
+          + " in a maintenance window, or with a tool that copies online, apart from the"
+          + " migrations";
+    }
     if (u.contains(" TYPE ")) {
       return "add a column of the new type, backfill it in batches, switch the application to it,"
           + " then drop the old column";
