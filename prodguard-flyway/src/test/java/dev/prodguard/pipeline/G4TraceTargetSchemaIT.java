@@ -114,8 +114,8 @@ class G4TraceTargetSchemaIT {
           "CREATE FUNCTION export_to(oid, text) RETURNS integer LANGUAGE internal STRICT AS"
               + " 'be_lo_export'",
           "CREATE TABLE events (id int PRIMARY KEY)",
-          "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN PERFORM"
-              + " export_to(lo_from_bytea(0, 'x'), '"
+          "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $f$ DECLARE o oid; BEGIN"
+              + " o := lo_from_bytea(0, 'x'); PERFORM export_to(o, '"
               + mark
               + "'); RETURN NEW; END $f$",
           "CREATE TRIGGER events_stamp AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION"
