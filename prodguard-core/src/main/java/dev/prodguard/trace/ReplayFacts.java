@@ -104,13 +104,31 @@ final class ReplayFacts {
         (table, names) -> rowTriggers.add(new StatementTrace.RowTriggers(table, names)));
     List<String> rewritten = new ArrayList<>(t.rewritten());
     List<StatementTrace.IndexBuilt> built = new ArrayList<>(t.indexesBuilt());
-    Matcher m = SET_TABLESPACE.matcher(code(t.sql()));
+    String code = code(t.sql());
+    Matcher m = SET_TABLESPACE.matcher(code);
     if (m.find() && !tablespaces.isEmpty()) {
       String to = identifier(m.group(1));
       List<String> moved = new ArrayList<>();
       t.locks().stream()
           .filter(l -> l.mode().equals("AccessExclusiveLock"))
           .forEach(l -> moved.add(l.relation()));
+      // a relation whose ACCESS EXCLUSIVE an earlier statement of the transaction took: the
+      // statement takes no new lock on it, so it counts when the statement names it
+      String lower = code.toLowerCase(Locale.ROOT);
+      held.forEach(
+          (rel, mode) -> {
+            String name = rel.substring(rel.lastIndexOf('.') + 1).replace("\"", "");
+            if (mode.equals("AccessExclusiveLock")
+                && !moved.contains(rel)
+                && Pattern.compile(
+                        "(?<![\\p{L}\\p{N}_$])"
+                            + Pattern.quote(name.toLowerCase(Locale.ROOT))
+                            + "(?![\\p{L}\\p{N}_$])")
+                    .matcher(lower)
+                    .find()) {
+              moved.add(rel);
+            }
+          });
       indexLocks.stream()
           .filter(l -> l.mode().equals("AccessExclusiveLock"))
           .forEach(l -> moved.add(l.index()));

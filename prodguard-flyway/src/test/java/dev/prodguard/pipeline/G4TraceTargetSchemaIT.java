@@ -215,9 +215,17 @@ class G4TraceTargetSchemaIT {
           java.sql.Statement st = c.createStatement()) {
         st.execute("CREATE TABLESPACE " + ts + " LOCATION '" + tsDir + "'");
       }
-      f.db.execute("ALTER TABLE orders SET TABLESPACE " + ts);
+      f.db.execute(
+          "ALTER TABLE orders SET TABLESPACE " + ts,
+          "ALTER INDEX orders_note SET TABLESPACE " + ts);
       contract("forbidden: [trace-table-rewrite]\ntrace: { max-rewrite-size: 1MB }\n");
       f.migration("V2__move.sql", "ALTER TABLE orders SET TABLESPACE pg_default;\n");
+      // the same under a lock an earlier statement of the transaction took, and an index
+      f.migration(
+          "V3__again.sql",
+          "ALTER TABLE orders ADD COLUMN extra int;\n"
+              + "ALTER TABLE orders SET TABLESPACE pg_default;\n");
+      f.migration("V4__index.sql", "ALTER INDEX orders_note SET TABLESPACE pg_default;\n");
 
       TraceReport r = trace();
 
@@ -225,6 +233,20 @@ class G4TraceTargetSchemaIT {
       assertThat(findings(r, "V2", "trace-table-rewrite"))
           .singleElement()
           .satisfies(x -> assertThat(x.severity()).isEqualTo(Severity.ERROR));
+      assertThat(findings(r, "V3", "trace-table-rewrite"))
+          .singleElement()
+          .satisfies(x -> assertThat(x.line()).isEqualTo(2));
+      assertThat(statement(r, "V4").indexesBuilt())
+          .containsExactly(
+              new StatementTrace.IndexBuilt("public.orders_note", "public.orders", false, true));
+      assertThat(findings(r, "V4", "trace-index-build-blocks-writes"))
+          .singleElement()
+          .satisfies(
+              x ->
+                  assertThat(x.message())
+                      .contains(
+                          "ACCESS EXCLUSIVE on its index public.orders_note",
+                          "blocks reads and writes"));
     } finally {
       f.db.execute("DROP TABLE orders");
       try (Connection c = java.sql.DriverManager.getConnection(admin);
