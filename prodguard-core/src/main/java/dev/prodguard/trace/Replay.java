@@ -141,10 +141,11 @@ final class Replay {
    * {@code ""}: the default's name): the copy holds no tablespaces, so a {@code SET TABLESPACE}
    * that copies one of them on the target is a no-op on the copy ({@link ReplayFacts}).
    */
-  private Map<String, String> tablespaces = Map.of();
+  private Map<String, String> tablespaces = new HashMap<>();
 
+  /** Kept up to date with the moves the replay reports (a second move back is no copy). */
   Replay tablespaces(Map<String, String> onTarget) {
-    this.tablespaces = Map.copyOf(onTarget);
+    this.tablespaces = new HashMap<>(onTarget);
     return this;
   }
 

@@ -142,6 +142,7 @@ final class ReplayFacts {
         if (from == null || from.equals(to)) {
           continue; // the same tablespace: a no-op on the target too
         }
+        tablespaces.put(onTarget, to); // where the deploy leaves it for the statements after it
         if (r.isIndex()) {
           if (built.stream().noneMatch(i -> i.name().equals(rel))) {
             built.add(new StatementTrace.IndexBuilt(rel, r.table(), false, true));
