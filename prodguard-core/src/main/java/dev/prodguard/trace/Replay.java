@@ -160,7 +160,9 @@ final class Replay {
               before,
               after,
               copied);
-      out.add(DataBranches.observe(probe, c, s.text(), t, before, after, copied));
+      out.add(
+          DataBranches.observe(
+              probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
       before = after;
     }
     return out;
@@ -234,7 +236,9 @@ final class Replay {
                 before,
                 after,
                 copied);
-        out.add(DataBranches.observe(probe, c, s.text(), t, before, after, copied));
+        out.add(
+            DataBranches.observe(
+                probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
         if (block) {
           c.commit();
         }
@@ -254,6 +258,27 @@ final class Replay {
       copied = new HashMap<>();
       before.relations().values().forEach(r -> copied.put(r.oid(), r.name()));
     }
+  }
+
+  /**
+   * The target's relations that are not in its database's default tablespace, by name (the key
+   * {@code ""}: the default's name): the copy holds no tablespaces, so a {@code SET TABLESPACE}
+   * that copies one of them on the target is a no-op on the copy ({@link ReplayFacts}).
+   */
+  private Map<String, String> tablespaces = new HashMap<>();
+
+  /** Kept up to date with the moves the replay reports (a second move back is no copy). */
+  Replay tablespaces(Map<String, String> onTarget) {
+    this.tablespaces = new HashMap<>(onTarget);
+    return this;
+  }
+
+  /** {@code t} with the facts the copy does not show as the target will ({@link ReplayFacts}). */
+  private StatementTrace facts(Connection c, Sql s, StatementTrace t, State before, State after)
+      throws SQLException {
+    java.util.Set<String> writes = ReplayFacts.writes(s.text(), before, after);
+    Map<String, List<String>> triggers = writes.isEmpty() ? Map.of() : probe.rowTriggers(c, writes);
+    return ReplayFacts.enrich(t, before, after, copied, triggers, tablespaces);
   }
 
   /**
@@ -317,8 +342,10 @@ final class Replay {
     Map<String, String> taken = new LinkedHashMap<>();
     for (Lock l : after.locks()) {
       Long oid = afterOids.get(l.relation());
-      if (oid == null || !before.relations().containsKey(oid)) {
-        continue;
+      if (oid == null
+          || !before.relations().containsKey(oid)
+          || after.relations().get(oid).isIndex()) {
+        continue; // an index's lock is judged with its table (ReplayFacts)
       }
       String had = held.get(oid);
       if (had == null || LockModes.strength(l.mode()) > LockModes.strength(had)) {

@@ -64,6 +64,25 @@ final class SchemaCopy {
       List<String> servers,
       Optional<String> owner)
       throws IOException, InterruptedException, SQLException {
+    load(d, probe, binDir, script, scratch, servers, owner, List.of());
+  }
+
+  /**
+   * Like {@link #load(DatabaseSupport, StatementProbe, Optional, Path, ScratchDatabase, List,
+   * Optional)}, with what of the target reaches beyond its database ({@code stubs}: extensions such
+   * as dblink, routines in untrusted languages) not restored but replaced by stubs that raise
+   * ({@link StatementProbe#loadPlan}): the replay runs the target's functions and triggers.
+   */
+  static void load(
+      DatabaseSupport d,
+      StatementProbe probe,
+      Optional<Path> binDir,
+      Path script,
+      ScratchDatabase scratch,
+      List<String> servers,
+      Optional<String> owner,
+      List<StatementProbe.Stub> stubs)
+      throws IOException, InterruptedException, SQLException {
     dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace.schema load");
     Path toc = Files.createTempFile("prodguard-trace-", ".list");
     try {
@@ -80,19 +99,29 @@ final class SchemaCopy {
           kept.add(line);
         }
       }
-      Files.write(toc, kept, StandardCharsets.UTF_8);
       try (Connection c = scratch.connect();
           Statement st = c.createStatement()) {
         for (String sql : probe.beforeScratchLoad(servers)) {
           st.execute(sql);
         }
       }
-      run(
-          probe.schemaLoadCommand(binDir, script, toc, scratch.name()),
-          d,
-          scratch.url(),
-          Optional.empty(),
-          "loading the schema into the scratch database");
+      for (StatementProbe.LoadStep step : probe.loadPlan(kept, stubs)) {
+        Files.write(toc, step.entries(), StandardCharsets.UTF_8);
+        run(
+            probe.schemaLoadCommand(binDir, script, toc, scratch.name()),
+            d,
+            scratch.url(),
+            Optional.empty(),
+            "loading the schema into the scratch database");
+        if (!step.after().isEmpty()) {
+          try (Connection c = scratch.connect();
+              Statement st = c.createStatement()) {
+            for (String sql : step.after()) {
+              st.execute(sql);
+            }
+          }
+        }
+      }
       laps.lap("pg_restore");
     } finally {
       Files.deleteIfExists(toc);

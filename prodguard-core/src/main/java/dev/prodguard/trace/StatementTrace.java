@@ -33,6 +33,16 @@ import java.util.List;
  *     routine it calls) read, where that code branches ({@code IF}, {@code CASE}, loops, dynamic
  *     SQL): on the empty copy it may have taken another branch than the deploy will take on the
  *     target's rows ({@link DataBranches}); empty otherwise
+ * @param held the locks the migration's transaction holds after the statement on tables that
+ *     existed before it, strongest per table, this statement's and those earlier statements of the
+ *     same transaction took (PostgreSQL keeps every lock until the commit): what the statement's
+ *     rewrite, scan or build runs under. Empty outside a transaction
+ * @param indexLocks the locks the statement took on existing indexes that block their table's
+ *     readers or writers (the planner locks every index of a table for a query, a write every
+ *     index): {@code REINDEX} holds ACCESS EXCLUSIVE on each index it rebuilds
+ * @param rowTriggers the existing tables the statement wrote (INSERT, UPDATE, DELETE, MERGE, COPY)
+ *     that have enabled row triggers: on the copy they fire for no row of the target (it holds no
+ *     rows), so what they do on the target is not traced
  */
 public record StatementTrace(
     String migration,
@@ -49,8 +59,12 @@ public record StatementTrace(
     List<String> renamed,
     List<ConstraintAdded> constraintsAdded,
     java.util.Map<String, String> onTarget,
-    List<String> proceduralReads) {
+    List<String> proceduralReads,
+    List<StatementProbe.Lock> held,
+    List<IndexLock> indexLocks,
+    List<RowTriggers> rowTriggers) {
 
+  /** The facts without procedural reads, held locks, index locks or row triggers. */
   public StatementTrace(
       String migration,
       String file,
@@ -81,7 +95,50 @@ public record StatementTrace(
         renamed,
         constraintsAdded,
         onTarget,
+        List.of(),
+        List.of(),
+        List.of(),
         List.of());
+  }
+
+  /** The facts with held locks, index locks and row triggers, without procedural reads. */
+  public StatementTrace(
+      String migration,
+      String file,
+      int line,
+      String sql,
+      long millis,
+      boolean inTransaction,
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<String> dropped,
+      List<String> renamed,
+      List<ConstraintAdded> constraintsAdded,
+      java.util.Map<String, String> onTarget,
+      List<StatementProbe.Lock> held,
+      List<IndexLock> indexLocks,
+      List<RowTriggers> rowTriggers) {
+    this(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        onTarget,
+        List.of(),
+        held,
+        indexLocks,
+        rowTriggers);
   }
 
   /**
@@ -106,7 +163,20 @@ public record StatementTrace(
         renamed,
         constraintsAdded,
         all,
-        reads);
+        reads,
+        held,
+        indexLocks,
+        rowTriggers);
+  }
+
+  /** A lock the statement took on index {@code index} of {@code table}. */
+  public record IndexLock(String index, String table, String mode) {}
+
+  /** An existing table the statement wrote, and its enabled row triggers, by name. */
+  public record RowTriggers(String table, List<String> triggers) {
+    public RowTriggers {
+      triggers = List.copyOf(triggers);
+    }
   }
 
   /**
@@ -153,11 +223,28 @@ public record StatementTrace(
     constraintsAdded = List.copyOf(constraintsAdded);
     onTarget = java.util.Map.copyOf(onTarget);
     proceduralReads = List.copyOf(proceduralReads);
+    held = List.copyOf(held);
+    indexLocks = List.copyOf(indexLocks);
+    rowTriggers = List.copyOf(rowTriggers);
   }
 
   /** The tables these facts name, each once, in the order the findings report them. */
   public java.util.Set<String> tables() {
-    return tables(locks, rewritten, scanned, indexesBuilt, constraintsAdded);
+    java.util.Set<String> tables =
+        tables(locks, rewritten, scanned, indexesBuilt, constraintsAdded);
+    indexLocks.forEach(l -> tables.add(l.table()));
+    rowTriggers.forEach(r -> tables.add(r.table()));
+    return tables;
+  }
+
+  /** The strongest mode the migration's transaction holds on {@code relation} after it, or null. */
+  public String heldOn(String relation) {
+    for (StatementProbe.Lock l : held) {
+      if (l.relation().equals(relation)) {
+        return l.mode();
+      }
+    }
+    return null;
   }
 
   static java.util.Set<String> tables(

@@ -110,8 +110,21 @@ public record TracePolicy(
         forbidden);
   }
 
+  /**
+   * Whether the contract sets trace limits of its own or forbids trace rules: untraced work (row
+   * triggers that did not fire on the copy) cannot be judged against them, so it is an error.
+   */
+  boolean limited() {
+    return maxRewriteBytes != DEFAULT_MAX_REWRITE_BYTES
+        || maxAccessExclusiveBytes.isPresent()
+        || !forbidden.isEmpty();
+  }
+
   Severity severity(String rule, String table, String lock, StatementProbe.Size size) {
     if (TraceFindings.REWRITE.equals(rule) && size.bytes() > maxRewriteBytes) {
+      return Severity.ERROR;
+    }
+    if (TraceFindings.TRIGGERS.equals(rule) && size.rows() != 0 && limited()) {
       return Severity.ERROR;
     }
     if ("ACCESS EXCLUSIVE".equals(lock)) {
@@ -136,6 +149,10 @@ public record TracePolicy(
   String why(String rule, String table, String lock, StatementProbe.Size size) {
     if (TraceFindings.REWRITE.equals(rule) && size.bytes() > maxRewriteBytes) {
       return "the contract's trace.max-rewrite-size is " + TraceFindings.bytes(maxRewriteBytes);
+    }
+    if (TraceFindings.TRIGGERS.equals(rule) && size.rows() != 0 && limited()) {
+      return "the contract sets trace limits or forbids trace rules, and the triggers' work"
+          + " cannot be judged against them";
     }
     if ("ACCESS EXCLUSIVE".equals(lock)) {
       Optional<String> as = accessExclusiveOnProtected ? protectedAs(table) : Optional.empty();

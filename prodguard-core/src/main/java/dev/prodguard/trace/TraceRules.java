@@ -68,6 +68,19 @@ public final class TraceRules implements RuleRegistry {
               + " trace.max-access-exclusive-size.",
           "SET lock_timeout before it (pipeline.lock-timeout), so the deploy fails fast instead of"
               + " queueing the application.");
+  static final RuleInfo TRIGGERS =
+      RuleInfo.of(
+          TraceFindings.TRIGGERS,
+          Severity.WARNING,
+          GUARANTEE,
+          "The statement wrote a table with row triggers that holds rows on the target: the"
+              + " triggers' work there was not traced.",
+          "The copy holds no rows, so the row triggers of a table an INSERT, UPDATE, DELETE or"
+              + " MERGE writes fire for none of the target's rows there: what they do on the target"
+              + " (locks, rewrites, other tables) is not known. An error when the contract sets"
+              + " trace limits or forbids trace rules.",
+          "Review what the triggers do for the rows written; do that work as statements of their"
+              + " own, or cover the finding with a reviewed contract exception.");
   static final RuleInfo FAILED =
       RuleInfo.of(
           TraceFindings.FAILED,
@@ -96,7 +109,7 @@ public final class TraceRules implements RuleRegistry {
               + " statements, decided before the deploy.");
 
   private static final List<RuleInfo> ALL =
-      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, FAILED, INCOMPLETE);
+      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, TRIGGERS, FAILED, INCOMPLETE);
 
   /** The service instance. */
   public TraceRules() {}

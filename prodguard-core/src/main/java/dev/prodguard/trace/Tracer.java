@@ -133,6 +133,8 @@ public final class Tracer {
     String targetId;
     List<String> servers;
     List<String> populated;
+    List<StatementProbe.Stub> stubs;
+    Map<String, String> tablespaces;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
@@ -142,6 +144,8 @@ public final class Tracer {
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
       servers = probe.foreignServers(control.connection());
       populated = probe.populatedMaterializedViews(control.connection());
+      stubs = probe.stubs(control.connection());
+      tablespaces = probe.tablespaces(control.connection());
     }
     if (pending.isEmpty()) {
       return new TraceReport(
@@ -265,12 +269,12 @@ public final class Tracer {
           }
         }
         awaitDump(dump);
-        SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner());
+        SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner(), stubs);
         SchemaCopy.populate(probe, scratch, populated);
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
         long t1 = System.nanoTime();
         try (Connection c = scratch.connectReplay()) {
-          Replay replay = new Replay(probe, mask);
+          Replay replay = new Replay(probe, mask).tablespaces(tablespaces);
           // the session Flyway gives the deploy's migrations: the target's search path
           StatementProbe.Session start = names.startSession(c, probe, d);
           CallbackReplay callbacks =
@@ -791,6 +795,17 @@ public final class Tracer {
     }
     if (!(f.getCause() instanceof SQLException e)) {
       return Optional.empty();
+    }
+    if (probe.stubbed(e)) {
+      String said = firstLine(e.getMessage());
+      int at = said.indexOf("_not_copied: ");
+      return Optional.of(
+          "calls "
+              + (at < 0 ? said : said.substring(at + "_not_copied: ".length()))
+              + " (directly or through a function or trigger of the target), which may act beyond"
+              + " the database (another server, the host's files or programs): the trace's copy"
+              + " holds it as a stub that raises, so the replay never reaches out and what it does"
+              + " on the target is not known; nothing from here on was traced");
     }
     if (probe.foreignTable(e)) {
       return Optional.of(

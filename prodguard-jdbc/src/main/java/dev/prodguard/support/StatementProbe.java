@@ -215,4 +215,68 @@ public interface StatementProbe {
   default void send(java.sql.Statement st, String sql) throws SQLException {
     st.execute(sql);
   }
+
+  /**
+   * An entry of the target's schema archive that the copy does not restore, and what it creates in
+   * its place (docs/trace.md, "Schema copy"): an extension that may act beyond the database
+   * (dblink, postgres_fdw, an untrusted language, ...) or a routine of the target in an untrusted
+   * language, replaced by stubs of the same signatures that raise when called.
+   *
+   * @param entry {@code <catalog oid> <object oid>} as {@code pg_restore --list} shows it
+   * @param create the statements that create the stubs (run as the scratch server's superuser)
+   * @param what what is replaced, for messages ({@code extension dblink})
+   */
+  record Stub(String entry, List<String> create, String what) {
+    public Stub {
+      create = List.copyOf(create);
+    }
+  }
+
+  /**
+   * One part of the schema copy: the archive's entries {@code entries} (lines of its table of
+   * contents) restored in their order, then the statements {@code after} run.
+   */
+  record LoadStep(List<String> entries, List<String> after) {
+    public LoadStep {
+      entries = List.copyOf(entries);
+      after = List.copyOf(after);
+    }
+  }
+
+  /** What the copy of the target's schema replaces by stubs (catalog reads on the target). */
+  default List<Stub> stubs(Connection target) throws SQLException {
+    return List.of();
+  }
+
+  /**
+   * The table of contents {@code toc} (entries {@link #copiedToScratch} kept) as the parts the copy
+   * is restored in: split where an entry is replaced by {@code stubs}, whose statements run at its
+   * place.
+   */
+  default List<LoadStep> loadPlan(List<String> toc, List<Stub> stubs) {
+    return List.of(new LoadStep(toc, List.of()));
+  }
+
+  /** Whether a replayed statement failed because it called a stub ({@link #stubs}). */
+  default boolean stubbed(SQLException e) {
+    return false;
+  }
+
+  /**
+   * The enabled row triggers (not the server's own) of {@code tables} ({@code schema.name}), by
+   * table; a table without one is absent. Read in the replay's session.
+   */
+  default Map<String, List<String>> rowTriggers(Connection c, Collection<String> tables)
+      throws SQLException {
+    return Map.of();
+  }
+
+  /**
+   * The target's relations (tables, materialized views, indexes) that are not in its database's
+   * default tablespace, by {@code schema.name}, with their tablespace's name; the key {@code ""}
+   * holds the name of the database's default tablespace. Catalog reads only.
+   */
+  default Map<String, String> tablespaces(Connection target) throws SQLException {
+    return Map.of();
+  }
 }

@@ -29,7 +29,8 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public Session session(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT current_user, current_setting('search_path')")) {
+        ResultSet rs =
+            st.executeQuery("SELECT current_user, pg_catalog.current_setting('search_path')")) {
       rs.next();
       return new Session(rs.getString(1), rs.getString(2));
     }
@@ -48,8 +49,9 @@ final class PgStatementProbe implements StatementProbe {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT set_config('search_path', ?, false)"
-                + " WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?)")) {
+            "SELECT pg_catalog.set_config('search_path', ?, false) WHERE EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=)"
+                + " ?::pg_catalog.text)")) {
       ps.setString(1, PostgresSupport.INSTANCE.quote(defaultSchema) + "," + path);
       ps.setString(2, defaultSchema);
       ps.executeQuery().close();
@@ -58,6 +60,57 @@ final class PgStatementProbe implements StatementProbe {
 
   @Override
   public State state(Connection c) throws SQLException {
+    return inCatalogPath(c, () -> readState(c));
+  }
+
+  /** A probe read; throws what the server says. */
+  private interface Read<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code read} with {@code search_path} set to {@code pg_catalog} alone, then puts the
+   * session's path back (for the transaction only inside one, so a {@code SET LOCAL} of the
+   * migration still ends at its commit): an operator or function a migration (or the target's
+   * schema) defines in a schema of its path, {@code public.!~~(name, name)} an exact match where
+   * {@code pg_catalog}'s is not, cannot answer the probe's catalog queries in its place.
+   */
+  private static <T> T inCatalogPath(Connection c, Read<T> read) throws SQLException {
+    boolean local = !c.getAutoCommit();
+    String saved;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('search_path')")) {
+      rs.next();
+      saved = rs.getString(1);
+    }
+    searchPath(c, "pg_catalog", local);
+    T out;
+    try {
+      out = read.run();
+    } catch (SQLException | RuntimeException e) {
+      if (!local) {
+        try {
+          searchPath(c, saved, false);
+        } catch (SQLException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e; // inside a transaction the failed read aborted it, and the path with it
+    }
+    searchPath(c, saved, local);
+    return out;
+  }
+
+  private static void searchPath(Connection c, String path, boolean local) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, ?)")) {
+      ps.setString(1, path);
+      ps.setBoolean(2, local);
+      ps.executeQuery().close();
+    }
+  }
+
+  private State readState(Connection c) throws SQLException {
     Map<Long, Relation> relations = new HashMap<>();
     Map<Long, Constraint> constraints = new HashMap<>();
     List<Lock> locks = new ArrayList<>();
@@ -116,7 +169,7 @@ final class PgStatementProbe implements StatementProbe {
                   + " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
                   + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                   + " WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
-                  + " AND c.relkind IN ('r', 'p', 'm') AND"
+                  + " AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
                   + USER_NAMESPACE)) {
         while (rs.next()) {
           locks.add(new Lock(rs.getString(1), rs.getString(2)));
@@ -128,6 +181,11 @@ final class PgStatementProbe implements StatementProbe {
 
   @Override
   public Map<String, Size> sizes(Connection target, Collection<String> relations)
+      throws SQLException {
+    return inCatalogPath(target, () -> readSizes(target, relations));
+  }
+
+  private Map<String, Size> readSizes(Connection target, Collection<String> relations)
       throws SQLException {
     Map<String, Size> out = new HashMap<>();
     if (relations.isEmpty()) {
@@ -205,6 +263,18 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<String> tables(Connection target, Collection<String> ownTables, int limit)
       throws SQLException {
+    String schema; // the session's own: under the catalog path current_schema() is pg_catalog
+    try (Statement st = target.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_catalog.current_schema()")) {
+      rs.next();
+      schema = rs.getString(1);
+    }
+    return inCatalogPath(target, () -> readTables(target, schema, ownTables, limit));
+  }
+
+  private List<String> readTables(
+      Connection target, String schema, Collection<String> ownTables, int limit)
+      throws SQLException {
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps =
         target.prepareStatement(
@@ -213,10 +283,11 @@ final class PgStatementProbe implements StatementProbe {
                 + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
                 + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND"
                 + USER_NAMESPACE
-                + " AND NOT (n.nspname = current_schema() AND c.relname = ANY (?))"
+                + " AND NOT (n.nspname = ?::text AND c.relname = ANY (?))"
                 + " ORDER BY 1 LIMIT ?")) {
-      ps.setArray(1, target.createArrayOf("text", ownTables.toArray()));
-      ps.setInt(2, limit);
+      ps.setString(1, schema);
+      ps.setArray(2, target.createArrayOf("text", ownTables.toArray()));
+      ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
@@ -304,6 +375,8 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<String> prepareScratch(Optional<String> owner) {
     List<String> out = new ArrayList<>();
+    // the copy's own operators and functions (the target's) never answer these superuser blocks
+    out.add("SET search_path = pg_catalog");
     out.add(
         "DO $pg$ DECLARE t text; BEGIN FOR t IN SELECT evtname FROM pg_catalog.pg_event_trigger"
             + " LOOP EXECUTE format('DROP EVENT TRIGGER %I', t); END LOOP; END $pg$");
@@ -315,6 +388,7 @@ final class PgStatementProbe implements StatementProbe {
             + NO_FDW
             + "') THEN RAISE EXCEPTION 'the schema copy holds a foreign server or user mapping';"
             + " END IF; END $pg$");
+    out.add(PgScratchStubs.checkExtensions());
     owner.ifPresent(o -> out.add(giveTo(o)));
     return out;
   }
@@ -507,5 +581,76 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public boolean outsideTransactionOnly(SQLException e) {
     return "25001".equals(e.getSQLState());
+  }
+
+  @Override
+  public List<Stub> stubs(Connection target) throws SQLException {
+    return PgScratchStubs.read(target);
+  }
+
+  @Override
+  public List<LoadStep> loadPlan(List<String> toc, List<Stub> stubs) {
+    return PgScratchStubs.plan(toc, stubs);
+  }
+
+  @Override
+  public boolean stubbed(SQLException e) {
+    return e.getMessage() != null && e.getMessage().contains(PgScratchStubs.MARKER);
+  }
+
+  @Override
+  public Map<String, List<String>> rowTriggers(Connection c, Collection<String> tables)
+      throws SQLException {
+    return inCatalogPath(
+        c,
+        () -> {
+          Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + QUALIFIED
+                      + ", quote_ident(t.tgname) FROM pg_catalog.pg_trigger t"
+                      + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+                      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                      + " WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')"
+                      + " AND (t.tgtype & 1) = 1 AND "
+                      + QUALIFIED
+                      + " = ANY (?) ORDER BY 1, 2")) {
+            ps.setArray(1, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Map<String, String> tablespaces(Connection target) throws SQLException {
+    return inCatalogPath(
+        target,
+        () -> {
+          Map<String, String> out = new HashMap<>();
+          try (Statement st = target.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT "
+                          + QUALIFIED
+                          + ", ts.spcname FROM pg_catalog.pg_class c"
+                          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                          + " JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace"
+                          + " WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
+                          + USER_NAMESPACE
+                          + " UNION ALL SELECT '', ts.spcname FROM pg_catalog.pg_database d"
+                          + " JOIN pg_catalog.pg_tablespace ts ON ts.oid = d.dattablespace"
+                          + " WHERE d.datname = current_database()")) {
+            while (rs.next()) {
+              out.put(rs.getString(1), rs.getString(2));
+            }
+          }
+          return out;
+        });
   }
 }
