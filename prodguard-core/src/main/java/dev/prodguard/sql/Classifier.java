@@ -120,6 +120,45 @@ public final class Classifier {
         || (fn.startsWith("pg_create_") && fn.endsWith("_replication_slot"));
   }
 
+  /**
+   * False only when no identifier in {@code text[from, to)} can be a name {@link
+   * #actsBeyondTheDatabase} accepts, so that the statement need not be tokenized for it: every such
+   * name begins with {@code pg_}, {@code lo_}, {@code loread}, {@code lowrite}, {@code dblink} or
+   * {@code postgres_fdw_}, and an identifier holds its characters as written (ASCII case aside)
+   * unless it has a non-ASCII character (lower-casing can turn one into ASCII) or is written with
+   * Unicode escapes ({@code U&"..."}); either sends the statement to the full look.
+   */
+  static boolean mayNameBeyondTheDatabase(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80 || (c == '&' && i + 1 < to && text.charAt(i + 1) == '"')) {
+        return true;
+      }
+      switch (c | 0x20) {
+        case 'p' -> {
+          if (text.regionMatches(true, i, "pg_", 0, 3)
+              || text.regionMatches(true, i, "postgres_fdw_", 0, 13)) {
+            return true;
+          }
+        }
+        case 'l' -> {
+          if (text.regionMatches(true, i, "lo_", 0, 3)
+              || text.regionMatches(true, i, "loread", 0, 6)
+              || text.regionMatches(true, i, "lowrite", 0, 7)) {
+            return true;
+          }
+        }
+        case 'd' -> {
+          if (text.regionMatches(true, i, "dblink", 0, 6)) {
+            return true;
+          }
+        }
+        default -> {}
+      }
+    }
+    return false;
+  }
+
   private static final Set<String> BEYOND_THE_DATABASE =
       Set.of(
           "pg_stat_file",
@@ -1044,6 +1083,9 @@ public final class Classifier {
     void beyondTheDatabase(int before) {
       if (syntax != SqlSyntax.POSTGRESQL) {
         return;
+      }
+      if (!mayNameBeyondTheDatabase(s.source().text(), s.start(), s.end())) {
+        return; // no call there can name one (the statements of a migration mostly)
       }
       for (String call : callsIn(s.start(), s.end(), c -> actsBeyondTheDatabase(lastPart(c)))) {
         String fn = lastPart(call);
