@@ -44,7 +44,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -263,7 +263,8 @@ public final class Linter {
    * Files read, split by prodguard and by the migration tool, and compared, on other threads a few
    * files ahead of the classification: none of that depends on the files before, while the
    * classification follows the routines earlier files define, in order. On several cores the two
-   * overlap. Findings keep the files' order.
+   * overlap; when the next file is not ready, the classifying thread prepares it itself. Findings
+   * keep the files' order.
    */
   private final class ReadAhead implements AutoCloseable {
     private final List<MigrationSource> files;
@@ -271,7 +272,7 @@ public final class Linter {
     private final boolean protectedEnv;
     private final ExecutorService pool;
     private final int window;
-    private final ArrayDeque<Future<Prepared>> ready = new ArrayDeque<>();
+    private final ArrayDeque<FutureTask<Prepared>> ready = new ArrayDeque<>();
     private int read;
 
     ReadAhead(List<MigrationSource> files, Contract contract, boolean protectedEnv) {
@@ -298,9 +299,14 @@ public final class Linter {
       }
       while (ready.size() < window && read < files.size()) {
         MigrationSource f = files.get(read++);
-        ready.add(pool.submit(() -> prepare(f, contract, protectedEnv)));
+        FutureTask<Prepared> task = new FutureTask<>(() -> prepare(f, contract, protectedEnv));
+        ready.add(task);
+        pool.execute(task);
       }
-      Future<Prepared> next = ready.remove();
+      FutureTask<Prepared> next = ready.remove();
+      // not started yet: the file is prepared here rather than waited for (a task runs once, on
+      // whichever thread starts it first)
+      next.run();
       try {
         return next.get();
       } catch (InterruptedException e) {
