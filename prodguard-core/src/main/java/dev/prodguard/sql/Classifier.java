@@ -131,32 +131,41 @@ public final class Classifier {
   static boolean mayNameBeyondTheDatabase(String text, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
-      if (c >= 0x80 || (c == '&' && i + 1 < to && text.charAt(i + 1) == '"')) {
+      if (c >= 0x80) {
         return true;
       }
-      switch (c | 0x20) {
-        case 'p' -> {
-          if (text.regionMatches(true, i, "pg_", 0, 3)
-              || text.regionMatches(true, i, "postgres_fdw_", 0, 13)) {
-            return true;
-          }
-        }
-        case 'l' -> {
-          if (text.regionMatches(true, i, "lo_", 0, 3)
-              || text.regionMatches(true, i, "loread", 0, 6)
-              || text.regionMatches(true, i, "lowrite", 0, 7)) {
-            return true;
-          }
-        }
-        case 'd' -> {
-          if (text.regionMatches(true, i, "dblink", 0, 6)) {
-            return true;
-          }
-        }
-        default -> {}
+      boolean may =
+          switch (c) {
+            case 'p', 'P' -> written(text, i, to, "pg_") || written(text, i, to, "postgres_fdw_");
+            case 'l', 'L' ->
+                written(text, i, to, "lo_")
+                    || written(text, i, to, "loread")
+                    || written(text, i, to, "lowrite");
+            case 'd', 'D' -> written(text, i, to, "dblink");
+            case '&' -> i + 1 < to && text.charAt(i + 1) == '"';
+            default -> false;
+          };
+      if (may) {
+        return true;
       }
     }
     return false;
+  }
+
+  /** Whether {@code word} (lower-case ASCII letters and '_') is written at {@code i}, any case. */
+  private static boolean written(String text, int i, int to, String word) {
+    int n = word.length();
+    if (i + n > to) {
+      return false;
+    }
+    for (int k = 1; k < n; k++) {
+      char w = word.charAt(k);
+      char c = text.charAt(i + k);
+      if (c != w && (w == '_' || (c | 0x20) != w)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static final Set<String> BEYOND_THE_DATABASE =
