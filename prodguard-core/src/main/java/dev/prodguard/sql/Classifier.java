@@ -1181,13 +1181,18 @@ public final class Classifier {
         if (qualifiedTail || !(t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT)) {
           continue;
         }
-        StringBuilder full = new StringBuilder(t.identifier().toLowerCase(Locale.ROOT));
         int k = 0;
         while (ahead.peek(k).isPunct('.') && ahead.peek(k + 1).isName()) {
-          full.append('.').append(ahead.peek(k + 1).identifier().toLowerCase(Locale.ROOT));
           k += 2;
         }
-        if (ahead.peek(k).isPunct('(') && which.test(full.toString())) {
+        if (!ahead.peek(k).isPunct('(')) {
+          continue; // no call: the name is not built (most words of a statement)
+        }
+        StringBuilder full = new StringBuilder(t.identifier().toLowerCase(Locale.ROOT));
+        for (int j = 1; j < k; j += 2) {
+          full.append('.').append(ahead.peek(j).identifier().toLowerCase(Locale.ROOT));
+        }
+        if (which.test(full.toString())) {
           calls.add(full.toString());
         }
       }
