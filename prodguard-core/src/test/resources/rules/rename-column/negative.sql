@@ -1,1 +1,2 @@
 ALTER TABLE orders RENAME TO purchases;
+ALTER VIEW v RENAME TO w;

@@ -1,1 +1,3 @@
 ALTER TABLE orders RENAME TO purchases;
+CREATE TABLE carts (id int);
+ALTER INDEX carts RENAME TO baskets;

@@ -573,6 +573,13 @@ public final class Classifier {
       if (syntax == SqlSyntax.MYSQL && target != null) {
         forgetDefinitions(kind, target, column, detail);
       }
+      if (kind == OpKind.CREATE_TABLE || kind == OpKind.DROP_TABLE || kind == OpKind.RENAME_TABLE) {
+        routines.table(
+            kind,
+            target,
+            detail != null && detail.startsWith("to ") ? detail.substring(3).strip() : null,
+            deferred || inBody);
+      }
       if (writesRows(kind) && routines.isView(target)) {
         throughView(kind, target, f, new HashSet<>());
       }
@@ -3482,6 +3489,9 @@ public final class Classifier {
         case "VIEW" -> {
           ifExists();
           String view = name();
+          if (view != null && renamesColumn(view)) {
+            return;
+          }
           add(OpKind.ALTER_OTHER, view, null, null, null, "VIEW");
           if (view != null && !deferred) {
             if (lx.peek().is("RENAME") && lx.peek(1).is("TO")) {
@@ -3496,12 +3506,50 @@ public final class Classifier {
             }
           }
         }
+        case "MATERIALIZED" -> {
+          if (syntax == SqlSyntax.POSTGRESQL && lx.peek().is("VIEW")) {
+            next();
+            ifExists();
+            String view = lx.peek().isName() ? name() : null;
+            if (view != null && renamesColumn(view)) {
+              return;
+            }
+            add(OpKind.ALTER_OTHER, view, null, null, null, "MATERIALIZED VIEW");
+          } else {
+            ifExists();
+            add(
+                OpKind.ALTER_OTHER,
+                lx.peek().isName() ? name() : null,
+                null,
+                null,
+                null,
+                "MATERIALIZED");
+          }
+        }
         default -> {
           String words = kindWords(kind.upper());
           ifExists();
           add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
         }
       }
+    }
+
+    /**
+     * PostgreSQL's {@code ALTER [MATERIALIZED] VIEW r RENAME [COLUMN] a TO b} (after the name
+     * {@code r}, just read) renames a column of any relation {@code r}, a table too: a {@code
+     * rename-column} of {@code r}, judged as ALTER TABLE's would be. False (nothing consumed) for
+     * any other action.
+     */
+    boolean renamesColumn(String relation) {
+      if (syntax != SqlSyntax.POSTGRESQL || !lx.peek().is("RENAME") || lx.peek(1).is("TO")) {
+        return false;
+      }
+      next();
+      lx.accept("COLUMN");
+      String from = columnName();
+      lx.accept("TO");
+      add(OpKind.RENAME_COLUMN, relation, from, null, null, "to " + columnName());
+      return true;
     }
 
     /** Consumes the rest of a comma-separated list item; true when it says CASCADE. */
@@ -3576,6 +3624,13 @@ public final class Classifier {
       ifExists();
       String index = name();
       Token action = lx.peek();
+      if (action.is("RENAME") && lx.peek(1).is("TO") && routines.isTable(index)) {
+        // a table the migrations created: this renames it (rename-table, as ALTER TABLE would)
+        next();
+        next();
+        add(OpKind.RENAME_TABLE, index, null, null, null, "to " + name());
+        return;
+      }
       if (action.is("RENAME") || (action.is("SET") && lx.peek(1).is("SCHEMA"))) {
         String words = next().upper() + " " + next().upper();
         add(

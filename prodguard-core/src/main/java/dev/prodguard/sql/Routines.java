@@ -2,10 +2,12 @@ package dev.prodguard.sql;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The functions and procedures that the analysed migrations define, with the operations of their
@@ -54,6 +56,12 @@ public final class Routines {
    * tables: more, never less): {@code VALIDATE CONSTRAINT} evaluates it for every row.
    */
   private final Map<String, List<String>> constraintCalls = new HashMap<>();
+
+  /**
+   * The tables the migrations create, by their last name part (renamed and dropped ones followed):
+   * PostgreSQL's {@code ALTER INDEX t RENAME TO u} renames a table {@code t}.
+   */
+  private final Set<String> tables = new HashSet<>();
 
   /** Trigger name to its table, for MariaDB's DROP TRIGGER, which does not name the table. */
   private final Map<String, String> triggers = new HashMap<>();
@@ -190,6 +198,40 @@ public final class Routines {
   /** The routines a CHECK constraint of that name calls, as written; empty when none known. */
   List<String> constraintCalls(String name) {
     return name == null ? List.of() : constraintCalls.getOrDefault(key(name), List.of());
+  }
+
+  /**
+   * Follows the tables the migrations create, drop and rename ({@link #isTable}). {@code
+   * mayNotRun}: the operation is in a body that runs later, or not at all: it adds names, never
+   * removes one (more tables known means more renames judged as table renames).
+   */
+  void table(OpKind kind, String name, String renamedTo, boolean mayNotRun) {
+    if (name == null) {
+      return;
+    }
+    switch (kind) {
+      case CREATE_TABLE -> tables.add(key(name));
+      case DROP_TABLE -> {
+        if (!mayNotRun) {
+          tables.remove(key(name));
+        }
+      }
+      case RENAME_TABLE -> {
+        // SET SCHEMA keeps the name; only a rename moves it
+        if (renamedTo != null && tables.contains(key(name))) {
+          tables.add(key(renamedTo));
+          if (!mayNotRun) {
+            tables.remove(key(name));
+          }
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** Whether a table of that name (last name part) was created by the migrations and still is. */
+  boolean isTable(String name) {
+    return name != null && tables.contains(key(name));
   }
 
   boolean isView(String name) {

@@ -42,7 +42,9 @@ final class SchemaCopy {
     for (String own : DatabaseObjects.TABLES) {
       dump.add("--exclude-table=" + own);
     }
-    run(dump, d, target, Optional.of(script), "the schema dump of the target");
+    try (var t = dev.prodguard.db.PhaseTimer.start("trace.schema dump")) {
+      run(dump, d, target, Optional.of(script), "the schema dump of the target");
+    }
   }
 
   /**
@@ -62,6 +64,7 @@ final class SchemaCopy {
       List<String> servers,
       Optional<String> owner)
       throws IOException, InterruptedException, SQLException {
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace.schema load");
     Path toc = Files.createTempFile("prodguard-trace-", ".list");
     try {
       run(
@@ -70,6 +73,7 @@ final class SchemaCopy {
           scratch.url(),
           Optional.of(toc),
           "reading the schema dump's table of contents");
+      laps.lap("list");
       List<String> kept = new ArrayList<>();
       for (String line : Files.readAllLines(toc, StandardCharsets.UTF_8)) {
         if (probe.copiedToScratch(line)) {
@@ -89,6 +93,7 @@ final class SchemaCopy {
           scratch.url(),
           Optional.empty(),
           "loading the schema into the scratch database");
+      laps.lap("pg_restore");
     } finally {
       Files.deleteIfExists(toc);
     }
@@ -97,6 +102,27 @@ final class SchemaCopy {
       for (String sql : probe.prepareScratch(owner)) {
         st.execute(sql);
       }
+    }
+    laps.lap("prepare");
+  }
+
+  /** How long filling one materialized view of the copy may take (its tables are empty). */
+  static final int POPULATE_SECONDS = 60;
+
+  /**
+   * Fills the copy's materialized views that hold data on the target ({@code populated}): {@code
+   * pg_dump --schema-only} creates them empty, and {@code REFRESH MATERIALIZED VIEW CONCURRENTLY}
+   * refuses an empty view, so without this the trace reported a failure the deploy does not have.
+   * Run as the replay's role (their owner, never a superuser: the views' queries and the functions
+   * they call run), on the copy's empty tables; a view that cannot be filled stays empty.
+   */
+  static void populate(StatementProbe probe, ScratchDatabase scratch, List<String> populated)
+      throws SQLException {
+    if (populated.isEmpty()) {
+      return;
+    }
+    try (Connection c = scratch.connectReplay()) {
+      probe.populate(c, populated, POPULATE_SECONDS);
     }
   }
 

@@ -4,7 +4,10 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.support.StatementProbe;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -23,19 +26,66 @@ import java.util.Set;
  * @param accessExclusiveOnProtected ACCESS EXCLUSIVE on a protected table is an error
  * @param protectedTables the contract's protected tables, lower case, unqualified
  * @param forbidden trace rule ids the contract forbids; empty unless the environment is protected
+ * @param ancestors for a table of the target ({@code schema.name}), the tables it is a partition or
+ *     an inheritance child of, read from the target's catalog: a partition (or child) of a
+ *     protected table is protected too
  */
 public record TracePolicy(
     long maxRewriteBytes,
     OptionalLong maxAccessExclusiveBytes,
     boolean accessExclusiveOnProtected,
     Set<String> protectedTables,
-    Set<String> forbidden) {
+    Set<String> forbidden,
+    Map<String, List<String>> ancestors) {
   public static final long DEFAULT_MAX_REWRITE_BYTES =
       Contract.TraceLimits.DEFAULT_MAX_REWRITE_BYTES;
 
   public TracePolicy {
     protectedTables = Set.copyOf(protectedTables);
     forbidden = Set.copyOf(forbidden);
+    ancestors = Map.copyOf(ancestors);
+  }
+
+  public TracePolicy(
+      long maxRewriteBytes,
+      OptionalLong maxAccessExclusiveBytes,
+      boolean accessExclusiveOnProtected,
+      Set<String> protectedTables,
+      Set<String> forbidden) {
+    this(
+        maxRewriteBytes,
+        maxAccessExclusiveBytes,
+        accessExclusiveOnProtected,
+        protectedTables,
+        forbidden,
+        Map.of());
+  }
+
+  /** This policy, knowing which tables of the target are partitions or children of which. */
+  public TracePolicy withAncestors(Map<String, List<String>> tree) {
+    return new TracePolicy(
+        maxRewriteBytes,
+        maxAccessExclusiveBytes,
+        accessExclusiveOnProtected,
+        protectedTables,
+        forbidden,
+        tree);
+  }
+
+  /**
+   * The protected table {@code table} (the target's name) is, or is a partition or inheritance
+   * child of (the nearest); empty when it is neither.
+   */
+  Optional<String> protectedAs(String table) {
+    if (protectedTables.contains(unqualified(table))) {
+      return Optional.of(table);
+    }
+    for (String up : ancestors.getOrDefault(table, List.of())) {
+      if (protectedTables.contains(unqualified(up))) {
+        return Optional.of(up);
+      }
+    }
+    return Optional.empty();
   }
 
   public static TracePolicy defaults() {
@@ -65,7 +115,7 @@ public record TracePolicy(
       return Severity.ERROR;
     }
     if ("ACCESS EXCLUSIVE".equals(lock)) {
-      if (accessExclusiveOnProtected && protectedTables.contains(unqualified(table))) {
+      if (accessExclusiveOnProtected && protectedAs(table).isPresent()) {
         return Severity.ERROR;
       }
       if (maxAccessExclusiveBytes.isPresent()
@@ -88,8 +138,13 @@ public record TracePolicy(
       return "the contract's trace.max-rewrite-size is " + TraceFindings.bytes(maxRewriteBytes);
     }
     if ("ACCESS EXCLUSIVE".equals(lock)) {
-      if (accessExclusiveOnProtected && protectedTables.contains(unqualified(table))) {
-        return "the table is in the contract's protected-tables";
+      Optional<String> as = accessExclusiveOnProtected ? protectedAs(table) : Optional.empty();
+      if (as.isPresent()) {
+        return as.get().equals(table)
+            ? "the table is in the contract's protected-tables"
+            : "the table is a partition (or inheritance child) of "
+                + as.get()
+                + ", which is in the contract's protected-tables";
       }
       if (maxAccessExclusiveBytes.isPresent()
           && size.bytes() > maxAccessExclusiveBytes.getAsLong()) {

@@ -83,12 +83,17 @@ public final class TraceRules implements RuleRegistry {
           Severity.ERROR,
           GUARANTEE,
           "Part of the pending migrations could not be traced.",
-          "The engine cannot split a file, a statement holds a placeholder without a value, or a"
+          "The engine cannot split a file, a statement holds a placeholder without a value, a"
               + " statement needs what the replay never has (a privilege of a superuser, the"
-              + " server's files or programs, a foreign table's server): what follows was not"
-              + " traced, so nothing is known about it (fail closed).",
+              + " server's files or programs, a foreign table's server), procedural code"
+              + " branched on a table that is empty in the copy but holds rows on the target, a"
+              + " statement that cannot run in a transaction block has locks prodguard does not"
+              + " know, or a callback runs at an event the trace does not replay: what follows was"
+              + " not traced, so nothing is known about it (fail closed).",
           "Fix the file or give the placeholder its value (migrations.placeholders); run what"
-              + " needs a superuser or another server apart from the traced migrations.");
+              + " needs a superuser or another server, or a command whose locks are not known,"
+              + " apart from the traced migrations; write the change a data branch makes as plain"
+              + " statements, decided before the deploy.");
 
   private static final List<RuleInfo> ALL =
       List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, FAILED, INCOMPLETE);

@@ -89,6 +89,16 @@ class G4AnalyserHolesTest {
           ALTER INDEX orders RENAME TO old_orders | alter-table-other orders
           ALTER INDEX IF EXISTS orders SET SCHEMA archive | alter-table-other orders
           ALTER INDEX orders_v SET (fillfactor = 70) | alter-other orders_v
+          CREATE TABLE orders (id int); ALTER INDEX orders RENAME TO old_orders | create-table orders; rename-table orders
+          CREATE TABLE app.orders (id int); ALTER INDEX IF EXISTS orders RENAME TO o | create-table app.orders; rename-table orders
+          CREATE TABLE orders (id int); ALTER TABLE orders RENAME TO o; ALTER INDEX o RENAME TO p | create-table orders; rename-table orders; rename-table o
+          CREATE TABLE orders (id int); DROP TABLE orders; ALTER INDEX orders RENAME TO o | create-table orders; drop-table orders; alter-table-other orders
+          CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ CREATE TABLE orders (id int) $$; ALTER INDEX orders RENAME TO o | create-function f; create-table orders [IN_BODY, DEFERRED]; rename-table orders
+          ALTER VIEW orders RENAME COLUMN id TO k | rename-column orders.id
+          ALTER VIEW IF EXISTS orders RENAME id TO k | rename-column orders.id
+          ALTER MATERIALIZED VIEW IF EXISTS app.orders RENAME COLUMN id TO k | rename-column app.orders.id
+          ALTER MATERIALIZED VIEW orders RENAME TO o | alter-other orders
+          ALTER VIEW orders RENAME TO o | alter-other orders
           ALTER TABLE orders SET SCHEMA archive | rename-table orders
           ALTER TABLE p ATTACH PARTITION orders FOR VALUES FROM (1) TO (10) | alter-table-other p; alter-table-other orders
           ALTER TABLE p DETACH PARTITION orders | alter-table-other p; alter-table-other orders

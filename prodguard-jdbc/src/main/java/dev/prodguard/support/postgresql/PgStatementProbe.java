@@ -169,6 +169,40 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public Map<String, List<String>> ancestors(Connection target, Collection<String> relations)
+      throws SQLException {
+    Map<String, List<String>> out = new HashMap<>();
+    if (relations.isEmpty()) {
+      return out;
+    }
+    // partitions and inheritance children alike (pg_inherits), up to the root, nearest first;
+    // the depth bound only stops a catalog that is not a tree from looping
+    try (PreparedStatement ps =
+        target.prepareStatement(
+            "WITH RECURSIVE wanted AS (SELECT c.oid, "
+                + QUALIFIED
+                + " AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') AND "
+                + QUALIFIED
+                + " = ANY (?)), up (name, oid, depth) AS (SELECT name, oid, 0 FROM wanted"
+                + " UNION ALL SELECT u.name, i.inhparent, u.depth + 1 FROM up u"
+                + " JOIN pg_catalog.pg_inherits i ON i.inhrelid = u.oid WHERE u.depth < 64)"
+                + " SELECT u.name, "
+                + QUALIFIED
+                + ", min(u.depth) FROM up u JOIN pg_catalog.pg_class c ON c.oid = u.oid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE u.depth > 0"
+                + " GROUP BY 1, 2 ORDER BY 1, 3, 2")) {
+      ps.setArray(1, target.createArrayOf("text", relations.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
   public List<String> tables(Connection target, Collection<String> ownTables, int limit)
       throws SQLException {
     List<String> out = new ArrayList<>();
@@ -335,6 +369,77 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public Map<String, String> routineBodies(Connection c) throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT lower(p.proname), p.prosrc FROM pg_catalog.pg_proc p"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+                    + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+                    + " WHERE l.lanname NOT IN ('internal', 'c') AND"
+                    + USER_NAMESPACE
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+                    + " WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid"
+                    + " AND e.deptype = 'e')")) {
+      while (rs.next()) {
+        String body = rs.getString(2) == null ? "" : rs.getString(2);
+        out.merge(rs.getString(1), body, (a, b) -> a + "\n" + b);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> populatedMaterializedViews(Connection target) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = target.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT "
+                    + QUALIFIED
+                    + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND c.relispopulated AND"
+                    + USER_NAMESPACE
+                    + " ORDER BY c.oid")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> populate(Connection replay, List<String> views, int timeoutSeconds)
+      throws SQLException {
+    List<String> left = new ArrayList<>(views);
+    boolean autoCommit = replay.getAutoCommit();
+    replay.setAutoCommit(true);
+    try (Statement st = replay.createStatement()) {
+      st.execute("SET statement_timeout = '" + Math.max(1, timeoutSeconds) + "s'");
+      // a view that reads another one fails until that one holds data: rounds until none is filled
+      boolean filled = true;
+      while (filled && !left.isEmpty()) {
+        filled = false;
+        for (java.util.Iterator<String> it = left.iterator(); it.hasNext(); ) {
+          String view = it.next();
+          try {
+            st.execute("REFRESH MATERIALIZED VIEW " + view);
+            it.remove();
+            filled = true;
+          } catch (SQLException e) {
+            // stays empty: a REFRESH ... CONCURRENTLY of it fails on the copy as before
+          }
+        }
+      }
+      st.execute("RESET statement_timeout");
+    } finally {
+      replay.setAutoCommit(autoCommit);
+    }
+    return left;
+  }
+
+  @Override
   public boolean insufficientPrivilege(SQLException e) {
     return "42501".equals(e.getSQLState());
   }
@@ -391,6 +496,12 @@ final class PgStatementProbe implements StatementProbe {
       return;
     }
     st.execute(sql);
+  }
+
+  @Override
+  public Optional<List<Lock>> locksOutsideTransaction(Connection c, String sql)
+      throws SQLException {
+    return PgOutsideTransactionLocks.of(c, sql);
   }
 
   @Override
