@@ -119,6 +119,7 @@ public final class LintCommand implements Callable<Integer> {
     }
     DatabaseKind kind = dialect(dialect, config, env, common.context().env());
     FlywayMigrationEngine engine = new FlywayMigrationEngine();
+    engine.prepareParsing(kind); // while the files are read and discovered
 
     boolean complete = paths.isEmpty() && changedSince == null;
     MigrationFiles files;

@@ -108,6 +108,33 @@ class InstallScriptIT {
   }
 
   @Test
+  @DisplayName(
+      "the installed launcher starts lint, scan and contract with the JVM settings of the"
+          + " repository's ./prodguard (the figures of bench/ are measured with those)")
+  void analysisCommandsStartAsTheRepositoryLauncherDoes() throws Exception {
+    Path launcher = install(tmp.resolve("prefix5"));
+    Path repositoryLauncher = Processes.repositoryRoot().resolve("prodguard");
+    for (String command : List.of("lint", "scan", "contract")) {
+      List<String> installed = jvmFlags(launcher, command);
+      assertThat(installed).as(command).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+      assertThat(installed).as(command).isEqualTo(jvmFlags(repositoryLauncher, command));
+    }
+  }
+
+  /** The flags the launcher gives the JVM for {@code command}, but the archive's path. */
+  private List<String> jvmFlags(Path launcher, String command) throws Exception {
+    Map<String, String> env = env();
+    env.put("PRODGUARD_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+    Cli.Result r = Processes.run(tmp, env, List.of(launcher.toString(), command, "--help"));
+    assertThat(r.exit()).as(r.toString()).isZero();
+    String flags = r.out().lines().findFirst().orElse("");
+    assertThat(flags).as(r.toString()).startsWith("-XX:");
+    return java.util.Arrays.stream(flags.trim().split("\\s+"))
+        .filter(f -> !f.startsWith("-XX:SharedArchiveFile="))
+        .toList();
+  }
+
+  @Test
   @DisplayName("a symbolic link to the launcher finds the jar; installing again replaces it")
   void symlinkAndReinstall() throws Exception {
     Path prefix = tmp.resolve("prefix2");

@@ -46,7 +46,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -233,7 +233,7 @@ public final class Linter {
     Set<Contract.MigrationException> used = new HashSet<>();
     Set<MigrationId> present = new HashSet<>();
     int statements = 0;
-    try (ReadAhead ahead = new ReadAhead(files)) {
+    try (ReadAhead ahead = new ReadAhead(files, contract, protectedEnv)) {
       for (MigrationSource f : files) {
         names.add(f.shown());
         f.id().ifPresent(present::add);
@@ -277,21 +277,27 @@ public final class Linter {
   }
 
   /**
-   * Files read, and split by the migration tool on other threads, a few files ahead of the
-   * analysis: the tool's parser is slower than prodguard's, so on several cores the two overlap.
-   * Findings keep the files' order.
+   * Files read, split by prodguard and by the migration tool, and compared, on other threads a few
+   * files ahead of the classification: none of that depends on the files before, while the
+   * classification follows the routines earlier files define, in order. On several cores the two
+   * overlap; when the next file is not ready, the classifying thread prepares it itself. Findings
+   * keep the files' order.
    */
   private final class ReadAhead implements AutoCloseable {
     private final List<MigrationSource> files;
+    private final Contract contract;
+    private final boolean protectedEnv;
     private final ExecutorService pool;
     private final int window;
-    private final ArrayDeque<Prepared> ready = new ArrayDeque<>();
+    private final ArrayDeque<FutureTask<Prepared>> ready = new ArrayDeque<>();
     private int read;
 
-    ReadAhead(List<MigrationSource> files) {
+    ReadAhead(List<MigrationSource> files, Contract contract, boolean protectedEnv) {
       this.files = files;
+      this.contract = contract;
+      this.protectedEnv = protectedEnv;
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-      this.window = engine == null ? 1 : 2 * threads;
+      this.window = engine == null ? 1 : 4 * threads;
       this.pool =
           engine == null
               ? null
@@ -305,19 +311,33 @@ public final class Linter {
     }
 
     Prepared next() {
+      if (pool == null) {
+        return prepare(files.get(read++), contract, protectedEnv);
+      }
       while (ready.size() < window && read < files.size()) {
         MigrationSource f = files.get(read++);
-        ScriptText text = texts.apply(f.file());
-        Future<EngineStatements> split =
-            pool == null
-                    || text.text().isEmpty()
-                    || text.text().get().isEmpty()
-                    || !text.refusals().isEmpty()
-                ? null
-                : pool.submit(() -> engine.split(f.file()));
-        ready.add(new Prepared(f, text, split));
+        FutureTask<Prepared> task = new FutureTask<>(() -> prepare(f, contract, protectedEnv));
+        ready.add(task);
+        pool.execute(task);
       }
-      return ready.remove();
+      FutureTask<Prepared> next = ready.remove();
+      // not started yet: the file is prepared here rather than waited for (a task runs once, on
+      // whichever thread starts it first)
+      next.run();
+      try {
+        return next.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while reading the migrations");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error r) {
+          throw r;
+        }
+        throw new IllegalStateException("reading a migration failed", e.getCause());
+      }
     }
 
     @Override
@@ -328,24 +348,61 @@ public final class Linter {
     }
   }
 
-  /** One file: its text as the server receives it and the tool's split, when asked for. */
-  private record Prepared(MigrationSource file, ScriptText text, Future<EngineStatements> split) {
+  /**
+   * One file, prepared apart from the files before it: its text as the server receives it, its
+   * statements, what of each the server refuses in a transaction and which hold a placeholder of
+   * unknown value, and the findings of the file as a whole (the file name placeholder, the
+   * disagreement with the migration tool's split, how the file mixes transactional and
+   * non-transactional statements), each null when there is none.
+   */
+  private record Prepared(
+      MigrationSource file,
+      ScriptText text,
+      SourceFile source,
+      List<SqlStatement> statements,
+      List<String> refusedInTransaction,
+      List<Finding> unknownPlaceholders,
+      Finding fileNamePlaceholder,
+      Finding disagreement,
+      Finding transactions) {}
 
-    EngineStatements engineStatements() {
-      try {
-        return split.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(
-            "interrupted while the migration tool split " + file.shown());
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        throw new IllegalStateException(
-            "the migration tool failed to split " + file.shown(), e.getCause());
+  /** Everything of one file that does not depend on the files before it (thread-safe). */
+  private Prepared prepare(MigrationSource f, Contract contract, boolean protectedEnv) {
+    ScriptText read = texts.apply(f.file());
+    String text = read.text().orElse("");
+    String migration = f.id().map(MigrationId::toString).orElse(null);
+    SourceFile source = new SourceFile(f.shown(), text);
+    List<SqlStatement> statements = splitter.split(source);
+    int n = statements.size();
+    List<String> refused = new ArrayList<>(n);
+    List<Finding> placeholders = new ArrayList<>(n);
+    List<ScriptText.Unknown> unknown = read.unknown();
+    for (SqlStatement statement : statements) {
+      refused.add(refusedInTransaction(statement));
+      placeholders.add(
+          unknownPlaceholder(statement, unknown, contract, protectedEnv, migration).orElse(null));
+    }
+    Finding fileName = fileNamePlaceholder(f, source, contract, protectedEnv).orElse(null);
+    Finding disagreement = null;
+    EngineStatements theirs = null;
+    boolean split =
+        engine != null
+            && read.text().isPresent()
+            && !read.text().get().isEmpty()
+            && read.refusals().isEmpty();
+    if (split) {
+      theirs = engine.split(f.file());
+      disagreement = compareWithEngine(f, theirs, statements, contract, protectedEnv).orElse(null);
+      if (disagreement != null) {
+        theirs = null;
       }
     }
+    Finding transactions =
+        engine == null || theirs != null
+            ? transactions(f, statements, refused, theirs).orElse(null)
+            : null;
+    return new Prepared(
+        f, read, source, statements, refused, placeholders, fileName, disagreement, transactions);
   }
 
   private int lintFile(
@@ -357,10 +414,8 @@ public final class Linter {
       Routines routines) {
     MigrationSource f = prepared.file();
     ScriptText read = prepared.text();
-    String text = read.text().orElse(null);
-    if (text == null) {
+    if (read.text().isEmpty()) {
       findings.add(notUtf8(f.shown(), read.unreadable()));
-      text = "";
     }
     for (ScriptText.Refusal r : read.refusals()) {
       findings.add(deployWillFail(f, r.line(), 1, r.message(), "", r.fix()));
@@ -379,72 +434,57 @@ public final class Linter {
               "Name it V<version>__<description>.sql (capital V), R__<description>.sql or after a"
                   + " Flyway callback event, or move it out of the migration locations."));
     }
-    String name = f.shown();
     String migration = f.id().map(MigrationId::toString).orElse(null);
-    SourceFile source = new SourceFile(name, text);
     RuleContext context =
         new RuleContext(
             contract,
             syntax,
             new HashSet<>(),
             Cascades.of(foreignKeys, dependencies, parents, contract));
-    List<SqlStatement> statements = new ArrayList<>();
-    int[] count = {0};
-    List<ScriptText.Unknown> unknown = read.unknown();
-    List<String> refusedInTransaction = new ArrayList<>();
-    splitter.split(
-        source,
-        0,
-        text.length(),
-        statement -> {
-          count[0]++;
-          statements.add(statement);
-          refusedInTransaction.add(refusedInTransaction(statement));
-          unknownPlaceholder(statement, unknown, contract, protectedEnv, migration)
-              .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
-          for (Operation op : classifier.classify(statement, routines)) {
-            for (Rule rule : rules) {
-              String message = rule.check(op, context);
-              if (message != null && severity(rule, contract, protectedEnv) != null) {
-                findings.add(
-                    cover(
-                        finding(rule, op, message, migration, contract, protectedEnv),
-                        f.id(),
-                        contract,
-                        used));
-              }
-            }
-            parents.learn(op);
-            // a temporary table is no new table: it shadows one of the same name only until the
-            // session drops it (DISCARD, ON COMMIT DROP, DROP, RESET search_path), after which the
-            // same name writes the real table again; prodguard does not follow that, so writes
-            // through the name are judged as writes to the table of that name
-            if (op.kind() == OpKind.CREATE_TABLE
-                && op.target() != null
-                && !op.has(Operation.Flag.TEMPORARY)) {
-              (op.has(Operation.Flag.IF_EXISTS)
-                      ? context.createdIfNotExists()
-                      : context.createdInFile())
-                  .add(op.target());
-            }
+    List<SqlStatement> statements = prepared.statements();
+    for (int i = 0; i < statements.size(); i++) {
+      SqlStatement statement = statements.get(i);
+      Finding placeholder = prepared.unknownPlaceholders().get(i);
+      if (placeholder != null) {
+        findings.add(cover(placeholder, f.id(), contract, used));
+      }
+      for (Operation op : classifier.classify(statement, routines)) {
+        for (Rule rule : rules) {
+          String message = rule.check(op, context);
+          if (message != null && severity(rule, contract, protectedEnv) != null) {
+            findings.add(
+                cover(
+                    finding(rule, op, message, migration, contract, protectedEnv),
+                    f.id(),
+                    contract,
+                    used));
           }
-        });
-    fileNamePlaceholder(f, source, contract, protectedEnv)
-        .ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
-    EngineStatements theirs = null;
-    if (prepared.split() != null) {
-      theirs = prepared.engineStatements();
-      Optional<Finding> disagreement =
-          compareWithEngine(f, theirs, statements, contract, protectedEnv);
-      disagreement.ifPresent(x -> findings.add(cover(x, f.id(), contract, used)));
-      if (disagreement.isPresent()) {
-        theirs = null;
+        }
+        parents.learn(op);
+        // a temporary table is no new table: it shadows one of the same name only until the
+        // session drops it (DISCARD, ON COMMIT DROP, DROP, RESET search_path), after which the
+        // same name writes the real table again; prodguard does not follow that, so writes
+        // through the name are judged as writes to the table of that name
+        if (op.kind() == OpKind.CREATE_TABLE
+            && op.target() != null
+            && !op.has(Operation.Flag.TEMPORARY)) {
+          (op.has(Operation.Flag.IF_EXISTS)
+                  ? context.createdIfNotExists()
+                  : context.createdInFile())
+              .add(op.target());
+        }
       }
     }
-    if (engine == null || theirs != null) {
-      transactions(f, statements, refusedInTransaction, theirs).ifPresent(findings::add);
+    if (prepared.fileNamePlaceholder() != null) {
+      findings.add(cover(prepared.fileNamePlaceholder(), f.id(), contract, used));
     }
-    return count[0];
+    if (prepared.disagreement() != null) {
+      findings.add(cover(prepared.disagreement(), f.id(), contract, used));
+    }
+    if (prepared.transactions() != null) {
+      findings.add(prepared.transactions());
+    }
+    return statements.size();
   }
 
   /** What the server refuses inside a transaction block, read from the statement's first words. */

@@ -120,6 +120,54 @@ public final class Classifier {
         || (fn.startsWith("pg_create_") && fn.endsWith("_replication_slot"));
   }
 
+  /**
+   * False only when no identifier in {@code text[from, to)} can be a name {@link
+   * #actsBeyondTheDatabase} accepts, so that the statement need not be tokenized for it: every such
+   * name begins with {@code pg_}, {@code lo_}, {@code loread}, {@code lowrite}, {@code dblink} or
+   * {@code postgres_fdw_}, and an identifier holds its characters as written (ASCII case aside)
+   * unless it has a non-ASCII character (lower-casing can turn one into ASCII) or is written with
+   * Unicode escapes ({@code U&"..."}); either sends the statement to the full look.
+   */
+  static boolean mayNameBeyondTheDatabase(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        return true;
+      }
+      boolean may =
+          switch (c) {
+            case 'p', 'P' -> written(text, i, to, "pg_") || written(text, i, to, "postgres_fdw_");
+            case 'l', 'L' ->
+                written(text, i, to, "lo_")
+                    || written(text, i, to, "loread")
+                    || written(text, i, to, "lowrite");
+            case 'd', 'D' -> written(text, i, to, "dblink");
+            case '&' -> i + 1 < to && text.charAt(i + 1) == '"';
+            default -> false;
+          };
+      if (may) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code word} (lower-case ASCII letters and '_') is written at {@code i}, any case. */
+  private static boolean written(String text, int i, int to, String word) {
+    int n = word.length();
+    if (i + n > to) {
+      return false;
+    }
+    for (int k = 1; k < n; k++) {
+      char w = word.charAt(k);
+      char c = text.charAt(i + k);
+      if (c != w && (w == '_' || (c | 0x20) != w)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static final Set<String> BEYOND_THE_DATABASE =
       Set.of(
           "pg_stat_file",
@@ -1052,6 +1100,9 @@ public final class Classifier {
       if (syntax != SqlSyntax.POSTGRESQL) {
         return;
       }
+      if (!mayNameBeyondTheDatabase(s.source().text(), s.start(), s.end())) {
+        return; // no call there can name one (the statements of a migration mostly)
+      }
       for (String call : callsIn(s.start(), s.end(), c -> actsBeyondTheDatabase(lastPart(c)))) {
         String fn = lastPart(call);
         boolean reported = false;
@@ -1137,13 +1188,18 @@ public final class Classifier {
         if (qualifiedTail || !(t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT)) {
           continue;
         }
-        StringBuilder full = new StringBuilder(t.identifier().toLowerCase(Locale.ROOT));
         int k = 0;
         while (ahead.peek(k).isPunct('.') && ahead.peek(k + 1).isName()) {
-          full.append('.').append(ahead.peek(k + 1).identifier().toLowerCase(Locale.ROOT));
           k += 2;
         }
-        if (ahead.peek(k).isPunct('(') && which.test(full.toString())) {
+        if (!ahead.peek(k).isPunct('(')) {
+          continue; // no call: the name is not built (most words of a statement)
+        }
+        StringBuilder full = new StringBuilder(t.identifier().toLowerCase(Locale.ROOT));
+        for (int j = 1; j < k; j += 2) {
+          full.append('.').append(ahead.peek(j).identifier().toLowerCase(Locale.ROOT));
+        }
+        if (which.test(full.toString())) {
           calls.add(full.toString());
         }
       }

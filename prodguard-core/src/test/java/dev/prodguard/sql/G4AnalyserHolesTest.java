@@ -262,4 +262,56 @@ class G4AnalyserHolesTest {
   void beyondTheDatabase(String sql) {
     assertThat(pg(sql)).contains("unknown");
   }
+
+  /**
+   * Statements are tokenized for these calls only when their text can name one ({@code
+   * Classifier.mayNameBeyondTheDatabase}): every way of writing the name still reaches the full
+   * look.
+   */
+  @ParameterizedTest(
+      name = "G4: a function acting beyond the database is found however it is written: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE TABLE t (a text DEFAULT DBLINK_EXEC('dbname=prod', 'DELETE FROM orders'))
+          CREATE TABLE t (a text DEFAULT DbLink('dbname=prod', 'SELECT 1'))
+          CREATE TABLE t (a text DEFAULT "dblink_exec"('dbname=prod', 'DELETE FROM orders'))
+          CREATE TABLE t (a text DEFAULT ext."dblink"('dbname=prod', 'SELECT 1'))
+          CREATE TABLE t (a text DEFAULT U&"\\0064blink_exec"('dbname=prod', 'DELETE FROM x'))
+          CREATE TABLE t (a text DEFAULT u&"db\\006Cink"('dbname=prod', 'SELECT 1'))
+          CREATE TABLE t (a int DEFAULT PG_READ_FILE('/etc/passwd')::int)
+          CREATE TABLE t (a int DEFAULT Pg_Ls_Dir('/etc')::int)
+          CREATE TABLE t (a int DEFAULT LO_IMPORT('/etc/passwd'))
+          CREATE TABLE t (a bytea DEFAULT LOREAD(0, 1))
+          CREATE TABLE t (a int DEFAULT LoWrite(0, 'x'))
+          CREATE TABLE t (a int DEFAULT POSTGRES_FDW_DISCONNECT_ALL()::int)
+          CREATE TABLE t (a int DEFAULT pg_create_physical_replication_slot('s') IS NULL)
+          CREATE TABLE t (a int DEFAULT pg_catalog . pg_terminate_backend(1)::int)
+          CREATE TABLE t (a int /* déjà */ DEFAULT lo_export(1, '/tmp/x'))
+          CREATE TABLE "té" (a int DEFAULT lo_export(1, '/tmp/x'))
+          """)
+  void beyondTheDatabaseAnySpelling(String sql) {
+    assertThat(pg(sql)).contains("unknown");
+  }
+
+  @ParameterizedTest(name = "G4: the pre-check lets through every text that can name one: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          SELECT PG_READ_FILE('x')|true
+          SELECT "lo_import"('x')|true
+          SELECT U&"\\0070g"('x')|true
+          SELECT café('x')|true
+          SELECT LoRead(1, 2)|true
+          SELECT lowrite(1, 'x')|true
+          SELECT postgres_fdw_get_connections()|true
+          SELECT dblinkx()|true
+          SELECT lower(name), length(x) FROM pages WHERE deleted AND d = 'lo'|false
+          CREATE TABLE logs (id bigint PRIMARY KEY, loaded boolean DEFAULT false)|false
+          """)
+  void beyondTheDatabasePreCheck(String sql, boolean may) {
+    assertThat(Classifier.mayNameBeyondTheDatabase(sql, 0, sql.length())).isEqualTo(may);
+  }
 }

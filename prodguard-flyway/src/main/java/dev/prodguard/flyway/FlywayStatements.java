@@ -41,7 +41,17 @@ import org.flywaydb.database.postgresql.PostgreSQLParser;
  * MySQL parser differs only in not knowing {@code BEGIN NOT ATOMIC}.
  */
 final class FlywayStatements {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * The stand-ins' prefix: random, once per run (no file, written before the run, can hold it; a
+   * nonce per file cost a read of the system's random source per file).
+   */
+  private static final String MARKER = marker();
+
+  private static String marker() {
+    byte[] nonce = new byte[6];
+    new SecureRandom().nextBytes(nonce);
+    return "prodguard_placeholder_" + HexFormat.of().formatHex(nonce) + "_";
+  }
 
   /** The placeholders Flyway's {@code ParsingContext} fills from the database and the run. */
   private static final List<String> BUILT_IN = PlaceholderText.BUILT_IN;
@@ -204,9 +214,7 @@ final class FlywayStatements {
     private final String marker;
 
     StandIns(Configuration c, java.util.Collection<String> unknown) {
-      byte[] nonce = new byte[6];
-      RANDOM.nextBytes(nonce);
-      marker = "prodguard_placeholder_" + HexFormat.of().formatHex(nonce) + "_";
+      marker = MARKER;
       // each getter resolves Flyway's environment anew: read it once per file, not per name
       String separator = c.getPlaceholderSeparator();
       for (int i = 0; i < BUILT_IN.size(); i++) {
