@@ -66,6 +66,19 @@ public record SchemaDiff(List<Change> changes) {
     // cannot be told), and the refusal says so (DriftCheck)
     after.remove(SchemaObject.CATALOG_VERSION);
     before.remove(SchemaObject.CATALOG_VERSION);
+    // kinds a newer catalog added that describe what a reviewed deploy may have made (a column
+    // order, a view's owner): compared once a reference of that catalog is recorded, so that an
+    // unchanged schema is no drift after the upgrade (SchemaObject#comparedAgainstOlderCatalog)
+    int version = version(reference);
+    after
+        .entrySet()
+        .removeIf(
+            e -> {
+              SchemaObject o = new SchemaObject(e.getKey(), e.getValue());
+              return o.catalogVersion() > version
+                  && !before.containsKey(e.getKey())
+                  && !o.comparedAgainstOlderCatalog();
+            });
     TreeSet<String> names = new TreeSet<>(before.keySet());
     names.addAll(after.keySet());
     List<Change> out = new ArrayList<>();
@@ -97,15 +110,19 @@ public record SchemaDiff(List<Change> changes) {
    * recorded it ({@link SchemaObject#catalogVersion}); empty when it could.
    */
   public static List<Change> unlistedBy(SchemaDescription reference, SchemaDiff diff) {
-    int version =
-        reference.objects().stream()
-            .filter(o -> o.name().equals(SchemaObject.CATALOG_VERSION))
-            .findFirst()
-            .map(o -> parseVersion(o.definition()))
-            .orElse(1);
+    int version = version(reference);
     return diff.changes().stream()
         .filter(c -> new SchemaObject(c.object(), "").catalogVersion() > version)
         .toList();
+  }
+
+  /** The catalog version that described {@code reference}: 1 when it does not say. */
+  public static int version(SchemaDescription reference) {
+    return reference.objects().stream()
+        .filter(o -> o.name().equals(SchemaObject.CATALOG_VERSION))
+        .findFirst()
+        .map(o -> parseVersion(o.definition()))
+        .orElse(1);
   }
 
   private static int parseVersion(String v) {
