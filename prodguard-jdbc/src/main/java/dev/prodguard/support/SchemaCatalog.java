@@ -27,4 +27,15 @@ public interface SchemaCatalog {
    *     columns, indexes, constraints and triggers
    */
   List<SchemaObject> schemaObjects(Connection c, Collection<String> ownTables) throws SQLException;
+
+  /**
+   * What is on prodguard's own tables that prodguard did not put there (a trigger, a rule, a
+   * policy), as the description lists it ({@code prodguard table ...}); empty when nothing is. Each
+   * would run with prodguard's own writes, so nothing is written while one is there. Catalog reads
+   * in the caller's transaction, whatever its search path.
+   */
+  default List<SchemaObject> ownTableIntruders(Connection c, Collection<String> ownTables)
+      throws SQLException {
+    return List.of();
+  }
 }

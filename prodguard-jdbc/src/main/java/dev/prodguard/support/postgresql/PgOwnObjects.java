@@ -71,11 +71,13 @@ final class PgOwnObjects {
               "prodguard_history_guard()"));
 
   /**
-   * SQL, true when trigger {@code g} on relation {@code r} (with {@code r.oid}, {@code r.nspname},
-   * {@code r.relname}) is exactly one of prodguard's. {@code schema} (prodguard's schema) appears
-   * once in the result, {@code own} (prodguard's table names, a text array) twice: bind them in
-   * that order when they are {@code ?}. The history table is a table of prodguard's schema with
-   * Flyway's history columns (its name belongs to the migration engine).
+   * SQL, true when trigger {@code g} on relation {@code r}, whatever the session's search path (the
+   * table and routine are printed as {@code pg_get_triggerdef} prints them under that path) (with
+   * {@code r.oid}, {@code r.nspname}, {@code r.relname}) is exactly one of prodguard's. {@code
+   * schema} (prodguard's schema) appears once in the result, {@code own} (prodguard's table names,
+   * a text array) twice: bind them in that order when they are {@code ?}. The history table is a
+   * table of prodguard's schema with Flyway's history columns (its name belongs to the migration
+   * engine).
    */
   static String isOwnTrigger(String schema, String own) {
     StringBuilder sb = new StringBuilder("(g.tgenabled = 'A' AND r.nspname = " + schema + " AND (");
@@ -107,9 +109,8 @@ final class PgOwnObjects {
           .append(t.timing())
           .append(" ON ' || r.oid::pg_catalog.regclass::text || ' FOR EACH ")
           .append(t.level())
-          .append(" EXECUTE FUNCTION ' || quote_ident(r.nspname) || '.")
-          .append(t.routine())
-          .append("' AND g.tgfoid = pg_catalog.to_regprocedure(quote_ident(r.nspname) || '.")
+          .append(" EXECUTE FUNCTION ' || g.tgfoid::pg_catalog.regproc::text || '()'")
+          .append(" AND g.tgfoid = pg_catalog.to_regprocedure(quote_ident(r.nspname) || '.")
           .append(t.routine())
           .append("'))");
     }

@@ -35,61 +35,7 @@ final class PgSchemaCatalog4 {
   static void read(Connection c, List<SchemaObject> out, String rel, String schema, Array own)
       throws SQLException {
     ownRoutines(c, out, schema);
-    String ownRel =
-        "WITH r AS (SELECT k.oid, n.nspname, k.relname FROM pg_catalog.pg_class k"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace"
-            + " WHERE n.nspname = ? AND k.relname = ANY (?) AND k.relkind IN ('r', 'p')) ";
-    String ownTable =
-        "'prodguard table ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
-    // a trigger on prodguard's own tables fires on prodguard's own writes (verify's audit row)
-    query(
-        c,
-        out,
-        ownRel
-            + "SELECT "
-            + ownTable
-            + " || ' trigger ' || quote_ident(g.tgname), pg_get_triggerdef(g.oid)"
-            + " || ' enabled ' || g.tgenabled::text"
-            + " FROM r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid"
-            + " WHERE NOT g.tgisinternal AND NOT "
-            + PgOwnObjects.isOwnTrigger("?", "?"),
-        schema,
-        own,
-        schema,
-        own,
-        own);
-    query(
-        c,
-        out,
-        ownRel
-            + "SELECT "
-            + ownTable
-            + " || ' rule ' || quote_ident(w.rulename), pg_get_ruledef(w.oid)"
-            + " FROM r JOIN pg_catalog.pg_rewrite w ON w.ev_class = r.oid",
-        schema,
-        own);
-    query(
-        c,
-        out,
-        ownRel
-            + "SELECT "
-            + ownTable
-            + " || ' policy ' || quote_ident(o.polname), o.polcmd::text"
-            + " || COALESCE(' using (' || pg_get_expr(o.polqual, o.polrelid) || ')', '')"
-            + " || COALESCE(' with check (' || pg_get_expr(o.polwithcheck, o.polrelid) || ')', '')"
-            + " FROM r JOIN pg_catalog.pg_policy o ON o.polrelid = r.oid",
-        schema,
-        own);
-    query(
-        c,
-        out,
-        ownRel
-            + "SELECT "
-            + ownTable
-            + " || ' row security', 'enabled' FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid"
-            + " WHERE k.relrowsecurity OR k.relforcerowsecurity",
-        schema,
-        own);
+    out.addAll(ownTableObjects(c, schema, own));
     String relation =
         "CASE r.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '"
             + " WHEN 'f' THEN 'foreign table ' ELSE 'table ' END"
@@ -219,6 +165,87 @@ final class PgSchemaCatalog4 {
             + " 'binary' END || ' context ' || k.castcontext::text"
             + " FROM pg_catalog.pg_cast k WHERE k.oid >= 16384"
             + PgSchemaCatalog.notExtension("pg_catalog.pg_cast", "k.oid"));
+  }
+
+  /**
+   * {@link #ownTableObjects} in the connection's current schema, where prodguard keeps its tables.
+   */
+  static List<SchemaObject> ownTableIntruders(Connection c, java.util.Collection<String> own)
+      throws SQLException {
+    String schema;
+    try (PreparedStatement ps = c.prepareStatement("SELECT current_schema()");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      schema = rs.getString(1) == null ? "" : rs.getString(1);
+    }
+    return ownTableObjects(c, schema, c.createArrayOf("text", own.toArray()));
+  }
+
+  /**
+   * What is on prodguard's own tables besides prodguard's own triggers: triggers, rules, policies,
+   * row security. prodguard creates none of them, and each would run with prodguard's own writes
+   * (verify's audit row): listed as {@code prodguard table ...}, empty when there are none. Runs in
+   * the caller's transaction, whatever its search path.
+   */
+  static List<SchemaObject> ownTableObjects(Connection c, String schema, Array own)
+      throws SQLException {
+    List<SchemaObject> found = new java.util.ArrayList<>();
+    String ownRel =
+        "WITH r AS (SELECT k.oid, n.nspname, k.relname FROM pg_catalog.pg_class k"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace"
+            + " WHERE n.nspname = ? AND k.relname = ANY (?) AND k.relkind IN ('r', 'p')) ";
+    String ownTable =
+        "'prodguard table ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
+    // a trigger on prodguard's own tables fires on prodguard's own writes (verify's audit row)
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' trigger ' || quote_ident(g.tgname), pg_get_triggerdef(g.oid)"
+            + " || ' enabled ' || g.tgenabled::text"
+            + " FROM r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid"
+            + " WHERE NOT g.tgisinternal AND NOT "
+            + PgOwnObjects.isOwnTrigger("?", "?"),
+        schema,
+        own,
+        schema,
+        own,
+        own);
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' rule ' || quote_ident(w.rulename), pg_get_ruledef(w.oid)"
+            + " FROM r JOIN pg_catalog.pg_rewrite w ON w.ev_class = r.oid",
+        schema,
+        own);
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' policy ' || quote_ident(o.polname), o.polcmd::text"
+            + " || COALESCE(' using (' || pg_get_expr(o.polqual, o.polrelid) || ')', '')"
+            + " || COALESCE(' with check (' || pg_get_expr(o.polwithcheck, o.polrelid) || ')', '')"
+            + " FROM r JOIN pg_catalog.pg_policy o ON o.polrelid = r.oid",
+        schema,
+        own);
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' row security', 'enabled' FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid"
+            + " WHERE k.relrowsecurity OR k.relforcerowsecurity",
+        schema,
+        own);
+    return found;
   }
 
   /**

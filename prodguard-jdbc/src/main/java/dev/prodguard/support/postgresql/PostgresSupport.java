@@ -313,6 +313,12 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public List<dev.prodguard.support.SchemaObject> ownTableIntruders(
+      Connection c, java.util.Collection<String> ownTables) throws SQLException {
+    return PgSchemaCatalog4.ownTableIntruders(c, ownTables);
+  }
+
+  @Override
   public List<TableDependency> tableDependencies(Connection c) throws SQLException {
     String sql =
         // trigger functions
