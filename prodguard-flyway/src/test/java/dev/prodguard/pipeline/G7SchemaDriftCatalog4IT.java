@@ -307,8 +307,8 @@ class G7SchemaDriftCatalog4IT {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
       f.migration(
           "V1_1__more.sql",
-          "CREATE TABLE lines (id INT PRIMARY KEY, note VARCHAR(20), qty INT);\n"
-              + "CREATE VIEW line_view AS SELECT id, qty FROM lines;\n");
+          "CREATE TABLE order_lines (id INT PRIMARY KEY, note VARCHAR(20), qty INT);\n"
+              + "CREATE VIEW line_view AS SELECT id, qty FROM order_lines;\n");
       f.pipeline().promote("prod");
       recordedUnderCatalog3(f);
 
@@ -322,13 +322,15 @@ class G7SchemaDriftCatalog4IT {
 
       byHand(
           f,
-          "ALTER TABLE lines DROP COLUMN note",
+          "ALTER TABLE order_lines DROP COLUMN note",
           kind == DatabaseKind.POSTGRESQL
-              ? "ALTER TABLE lines ADD COLUMN note VARCHAR(20)"
-              : "ALTER TABLE lines ADD COLUMN note VARCHAR(20) AFTER qty");
+              ? "ALTER TABLE order_lines ADD COLUMN note VARCHAR(20)"
+              : "ALTER TABLE order_lines ADD COLUMN note VARCHAR(20) AFTER qty");
       assertThat(driftObjects(f))
           .containsExactly(
-              "columns of table " + (kind == DatabaseKind.POSTGRESQL ? "public." : "") + "lines");
+              "columns of table "
+                  + (kind == DatabaseKind.POSTGRESQL ? "public." : "")
+                  + "order_lines");
     }
   }
 

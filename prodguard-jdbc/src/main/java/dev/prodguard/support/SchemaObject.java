@@ -72,6 +72,40 @@ public record SchemaObject(String name, String definition) implements Comparable
   public static final String AS_INSTALLED = "as prodguard installs it";
 
   /**
+   * The object a catalog-4 aspect describes ({@code columns of table public.t} describes {@code
+   * table public.t}, {@code definer of event e} describes {@code event e}, {@code ignored index i
+   * on table t} describes {@code table t index i}); empty for any other object.
+   */
+  public java.util.Optional<String> subject() {
+    for (String p :
+        java.util.List.of(
+            "columns of ",
+            "owner of ",
+            "server of ",
+            "definition of ",
+            "parameters of ",
+            "definer of ",
+            "partitioning of ",
+            "options of ")) {
+      if (name.startsWith(p)) {
+        return java.util.Optional.of(name.substring(p.length()));
+      }
+    }
+    if (name.startsWith("sequence options ")) {
+      return java.util.Optional.of("table " + name.substring("sequence options ".length()));
+    }
+    int on = name.lastIndexOf(" on table ");
+    if (name.startsWith("ignored index ") && on > 0) {
+      return java.util.Optional.of(
+          "table "
+              + name.substring(on + " on table ".length())
+              + " index "
+              + name.substring("ignored index ".length(), on));
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Whether this catalog-4 object is compared against a reference recorded by an earlier catalog:
    * only what is never legitimate (a trigger, rule or policy on prodguard's own tables, prodguard's
    * own routine not as prodguard installs it). Every other kind added in version 4 describes

@@ -93,7 +93,46 @@ public record SchemaDiff(List<Change> changes) {
         out.add(new Change(Kind.CHANGED, n, b, a));
       }
     }
-    return new SchemaDiff(out);
+    return new SchemaDiff(withoutEchoes(out));
+  }
+
+  /**
+   * Leaves out what only repeats another change: an aspect (catalog 4, {@link
+   * SchemaObject#subject()}) added or removed with the object it describes (a table added by hand
+   * brings its column order), and a column order whose columns in common kept their order (a column
+   * added at the end is listed as the column).
+   */
+  private static List<Change> withoutEchoes(List<Change> changes) {
+    java.util.Set<String> addedOrRemoved = new java.util.HashSet<>();
+    for (Change c : changes) {
+      if (c.kind() != Kind.CHANGED) {
+        addedOrRemoved.add(c.object());
+      }
+    }
+    List<Change> out = new ArrayList<>();
+    for (Change c : changes) {
+      java.util.Optional<String> subject = new SchemaObject(c.object(), "").subject();
+      if (c.kind() != Kind.CHANGED
+          && subject.isPresent()
+          && addedOrRemoved.contains(subject.get())) {
+        continue;
+      }
+      if (c.kind() == Kind.CHANGED
+          && c.object().startsWith("columns of ")
+          && sameOrderInCommon(c.before(), c.after())) {
+        continue;
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static boolean sameOrderInCommon(String before, String after) {
+    List<String> b = new ArrayList<>(List.of(before.split(", ", -1)));
+    List<String> a = new ArrayList<>(List.of(after.split(", ", -1)));
+    b.retainAll(a);
+    a.retainAll(b);
+    return a.equals(b);
   }
 
   private static Map<String, String> byName(SchemaDescription d) {

@@ -71,13 +71,13 @@ final class PgOwnObjects {
               "prodguard_history_guard()"));
 
   /**
-   * SQL, true when trigger {@code g} on relation {@code r}, whatever the session's search path (the
-   * table and routine are printed as {@code pg_get_triggerdef} prints them under that path) (with
-   * {@code r.oid}, {@code r.nspname}, {@code r.relname}) is exactly one of prodguard's. {@code
-   * schema} (prodguard's schema) appears once in the result, {@code own} (prodguard's table names,
-   * a text array) twice: bind them in that order when they are {@code ?}. The history table is a
-   * table of prodguard's schema with Flyway's history columns (its name belongs to the migration
-   * engine).
+   * SQL, true when trigger {@code g} on relation {@code r}, whatever the session's search path
+   * ({@code pg_get_triggerdef} qualifies the table always, the routine only when the path does not
+   * find it: as {@code regproc} prints it) (with {@code r.oid}, {@code r.nspname}, {@code
+   * r.relname}) is exactly one of prodguard's. {@code schema} (prodguard's schema) appears once in
+   * the result, {@code own} (prodguard's table names, a text array) twice: bind them in that order
+   * when they are {@code ?}. The history table is a table of prodguard's schema with Flyway's
+   * history columns (its name belongs to the migration engine).
    */
   static String isOwnTrigger(String schema, String own) {
     StringBuilder sb = new StringBuilder("(g.tgenabled = 'A' AND r.nspname = " + schema + " AND (");
@@ -107,7 +107,7 @@ final class PgOwnObjects {
           .append(t.name())
           .append(' ')
           .append(t.timing())
-          .append(" ON ' || r.oid::pg_catalog.regclass::text || ' FOR EACH ")
+          .append(" ON ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname) || ' FOR EACH ")
           .append(t.level())
           .append(" EXECUTE FUNCTION ' || g.tgfoid::pg_catalog.regproc::text || '()'")
           .append(" AND g.tgfoid = pg_catalog.to_regprocedure(quote_ident(r.nspname) || '.")
