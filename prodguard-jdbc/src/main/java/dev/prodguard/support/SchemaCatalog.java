@@ -11,11 +11,13 @@ import java.util.List;
  * views, columns (type, nullability, default, identity or generation), indexes, constraints,
  * routines, triggers (and their enabled state), and on PostgreSQL enum types and domains.
  *
- * <p>Left out: prodguard's own objects ({@code ownTables}, in the schema or database prodguard
- * keeps them; every routine and trigger named {@code prodguard_*}), what an extension owns
- * (PostgreSQL), and what is not schema: rows (the migration history table's included), sequence
- * values, statistics, grants and ownership. The same schema gives the same list on the same server,
- * whatever the session's {@code search_path}.
+ * <p>Left out: prodguard's own objects exactly ({@code ownTables}, in the schema or database
+ * prodguard keeps them; its own triggers by name, table and definition; its own routines by name
+ * and argument types, described on their own as installed or changed), the members of an extension
+ * one by one (PostgreSQL: the extension's digest covers them), and what is not schema: rows (the
+ * migration history table's included), sequence values, statistics, grants and most ownership
+ * (docs/drift.md). The same schema gives the same list on the same server, whatever the session's
+ * {@code search_path}.
  */
 public interface SchemaCatalog {
 
