@@ -110,7 +110,9 @@ public final class FingerprintCheck {
             + " command's audit row included), so prodguard writes nothing while one is there:"
             + list,
         "review what each did (a change made outside the pipeline), drop it by hand, and run the"
-            + " command again; prodguard's tables take no object of the schema's");
+            + " command again; prodguard's tables take no object of the schema's. One named like"
+            + " prodguard's own is one of them changed (another definition, or not enabled ALWAYS):"
+            + " restore it as prodguard installs it (docs/database-objects.md)");
   }
 
   private static DatabaseMetadata judge(
