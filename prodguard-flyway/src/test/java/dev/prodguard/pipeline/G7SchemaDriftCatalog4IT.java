@@ -150,7 +150,7 @@ class G7SchemaDriftCatalog4IT {
           "CREATE AGGREGATE total(numeric) (sfunc = numeric_add, stype = numeric,"
               + " initcond = '0')",
           "CREATE TABLE lines (id int PRIMARY KEY, note text, qty int)",
-          "CREATE VIEW my_lines AS SELECT * FROM lines",
+          "CREATE VIEW my_lines AS SELECT id, qty FROM lines",
           "ALTER VIEW my_lines OWNER TO " + role);
       f.pipeline().driftAccept("prod", "foreign data and extensions set up by the DBA");
       assertThat(f.pipeline().driftShow("prod").drifted()).isFalse();
