@@ -77,7 +77,42 @@ public final class FingerprintCheck {
               + found.metadataSchema
               + ")");
     }
+    requireNoIntruders(c, d, expectedEnvironment);
     return m;
+  }
+
+  /**
+   * G7: nothing prodguard did not create is on its own tables (a trigger, a rule, a policy). Each
+   * would run with prodguard's own writes, the audit row of the very command that would report it
+   * included, so the refusal comes before prodguard writes anything, and writes nothing.
+   */
+  private static void requireNoIntruders(Connection c, DatabaseSupport d, String environment)
+      throws SQLException {
+    java.util.List<dev.prodguard.support.SchemaObject> found =
+        d.ownTableIntruders(c, dev.prodguard.support.DatabaseObjects.TABLES);
+    if (found.isEmpty()) {
+      return;
+    }
+    StringBuilder list = new StringBuilder();
+    for (dev.prodguard.support.SchemaObject o : found) {
+      String def = o.definition().replace('\n', ' ');
+      list.append("\n  + ")
+          .append(o.name())
+          .append(": ")
+          .append(def.length() > 160 ? def.substring(0, 157) + "..." : def);
+    }
+    throw new GuardRefusal(
+        Guarantee.G7,
+        "connect to environment '" + environment + "'",
+        "prodguard's own tables hold "
+            + found.size()
+            + " object(s) prodguard did not create; each would run with prodguard's own writes (this"
+            + " command's audit row included), so prodguard writes nothing while one is there:"
+            + list,
+        "review what each did (a change made outside the pipeline), drop it by hand, and run the"
+            + " command again; prodguard's tables take no object of the schema's. One named like"
+            + " prodguard's own is one of them changed (another definition, or not enabled ALWAYS):"
+            + " restore it as prodguard installs it (docs/database-objects.md)");
   }
 
   private static DatabaseMetadata judge(

@@ -26,12 +26,101 @@ public record SchemaObject(String name, String definition) implements Comparable
    * defaults ({@code view V column C}), replica identity ({@code ... replica identity}),
    * publications, user operators, sequences with other than default options, database and role
    * settings, user text search configurations, default privileges, event triggers, the owner of a
-   * {@code SECURITY DEFINER} routine ({@code ... owner}), on MySQL/MariaDB events.
+   * {@code SECURITY DEFINER} routine ({@code ... owner}), on MySQL/MariaDB events. Version 4 adds
+   * objects whose names start with one of {@link #CATALOG4_PREFIXES}: prodguard's own routines
+   * (whether each is as prodguard installs it) and any trigger, rule or policy on prodguard's own
+   * tables other than prodguard's; column order, view owners, foreign servers, user mappings (a
+   * digest of their options), foreign table servers and options, aggregate definitions,
+   * subscriptions, extensions with a digest of their members; on MySQL/MariaDB routine parameters,
+   * definers and {@code sql_mode}, view options, partitioning and table options, ignored indexes
+   * and sequences.
    */
   public static final String CATALOG_VERSION = "prodguard schema catalog";
 
   /** The catalog version prodguard reads today. */
-  public static final int CURRENT_CATALOG = 3;
+  public static final int CURRENT_CATALOG = 4;
+
+  /**
+   * How the names of the objects catalog version 4 added begin: a fixed word of prodguard's, never
+   * a name a user chose, so an object's version cannot be faked by naming a column {@code columns}.
+   */
+  public static final java.util.List<String> CATALOG4_PREFIXES =
+      java.util.List.of(
+          "prodguard function ",
+          "prodguard procedure ",
+          "prodguard table ",
+          "columns of ",
+          "owner of ",
+          "foreign server ",
+          "foreign data wrapper ",
+          "user mapping ",
+          "server of ",
+          "definition of ",
+          "subscription ",
+          "extension ",
+          "parameters of ",
+          "definer of ",
+          "partitioning of ",
+          "options of ",
+          "ignored index ",
+          "sequence options ",
+          "cast ");
+
+  /**
+   * What a description says of prodguard's own routine that is exactly as prodguard installs it.
+   */
+  public static final String AS_INSTALLED = "as prodguard installs it";
+
+  /**
+   * The object a catalog-4 aspect describes ({@code columns of table public.t} describes {@code
+   * table public.t}, {@code definer of event e} describes {@code event e}, {@code ignored index i
+   * on table t} describes {@code table t index i}); empty for any other object.
+   */
+  public java.util.Optional<String> subject() {
+    for (String p :
+        java.util.List.of(
+            "columns of ",
+            "owner of ",
+            "server of ",
+            "definition of ",
+            "parameters of ",
+            "definer of ",
+            "partitioning of ",
+            "options of ")) {
+      if (name.startsWith(p)) {
+        return java.util.Optional.of(name.substring(p.length()));
+      }
+    }
+    if (name.startsWith("sequence options ")) {
+      return java.util.Optional.of("table " + name.substring("sequence options ".length()));
+    }
+    int on = name.lastIndexOf(" on table ");
+    if (name.startsWith("ignored index ") && on > 0) {
+      return java.util.Optional.of(
+          "table "
+              + name.substring(on + " on table ".length())
+              + " index "
+              + name.substring("ignored index ".length(), on));
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Whether this catalog-4 object is compared against a reference recorded by an earlier catalog:
+   * only what is never legitimate (a trigger, rule or policy on prodguard's own tables, prodguard's
+   * own routine not as prodguard installs it). Every other kind added in version 4 describes
+   * objects a reviewed deploy may have made before the upgrade (every table has a column order), so
+   * it is compared from the first reference recorded under version 4 on: otherwise every unchanged
+   * schema would show as drift after the upgrade.
+   */
+  public boolean comparedAgainstOlderCatalog() {
+    if (catalogVersion() < 4) {
+      return true;
+    }
+    return name.startsWith("prodguard table ")
+        || ((name.startsWith("prodguard function ") || name.startsWith("prodguard procedure "))
+            && !definition.startsWith(AS_INSTALLED));
+  }
 
   /** The object kinds catalog version 2 added: compared only against version-2 references. */
   public boolean addedInCatalog2() {
@@ -45,6 +134,11 @@ public record SchemaObject(String name, String definition) implements Comparable
   public int catalogVersion() {
     if (name.equals(CATALOG_VERSION)) {
       return 2;
+    }
+    for (String p : CATALOG4_PREFIXES) {
+      if (name.startsWith(p)) {
+        return 4;
+      }
     }
     if (name.startsWith("composite type ")
         || name.endsWith(" internal triggers")

@@ -66,6 +66,19 @@ public record SchemaDiff(List<Change> changes) {
     // cannot be told), and the refusal says so (DriftCheck)
     after.remove(SchemaObject.CATALOG_VERSION);
     before.remove(SchemaObject.CATALOG_VERSION);
+    // kinds a newer catalog added that describe what a reviewed deploy may have made (a column
+    // order, a view's owner): compared once a reference of that catalog is recorded, so that an
+    // unchanged schema is no drift after the upgrade (SchemaObject#comparedAgainstOlderCatalog)
+    int version = version(reference);
+    after
+        .entrySet()
+        .removeIf(
+            e -> {
+              SchemaObject o = new SchemaObject(e.getKey(), e.getValue());
+              return o.catalogVersion() > version
+                  && !before.containsKey(e.getKey())
+                  && !o.comparedAgainstOlderCatalog();
+            });
     TreeSet<String> names = new TreeSet<>(before.keySet());
     names.addAll(after.keySet());
     List<Change> out = new ArrayList<>();
@@ -80,7 +93,46 @@ public record SchemaDiff(List<Change> changes) {
         out.add(new Change(Kind.CHANGED, n, b, a));
       }
     }
-    return new SchemaDiff(out);
+    return new SchemaDiff(withoutEchoes(out));
+  }
+
+  /**
+   * Leaves out what only repeats another change: an aspect (catalog 4, {@link
+   * SchemaObject#subject()}) added or removed with the object it describes (a table added by hand
+   * brings its column order), and a column order whose columns in common kept their order (a column
+   * added at the end is listed as the column).
+   */
+  private static List<Change> withoutEchoes(List<Change> changes) {
+    java.util.Set<String> addedOrRemoved = new java.util.HashSet<>();
+    for (Change c : changes) {
+      if (c.kind() != Kind.CHANGED) {
+        addedOrRemoved.add(c.object());
+      }
+    }
+    List<Change> out = new ArrayList<>();
+    for (Change c : changes) {
+      java.util.Optional<String> subject = new SchemaObject(c.object(), "").subject();
+      if (c.kind() != Kind.CHANGED
+          && subject.isPresent()
+          && addedOrRemoved.contains(subject.get())) {
+        continue;
+      }
+      if (c.kind() == Kind.CHANGED
+          && c.object().startsWith("columns of ")
+          && sameOrderInCommon(c.before(), c.after())) {
+        continue;
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static boolean sameOrderInCommon(String before, String after) {
+    List<String> b = new ArrayList<>(List.of(before.split(", ", -1)));
+    List<String> a = new ArrayList<>(List.of(after.split(", ", -1)));
+    b.retainAll(a);
+    a.retainAll(b);
+    return a.equals(b);
   }
 
   private static Map<String, String> byName(SchemaDescription d) {
@@ -97,15 +149,19 @@ public record SchemaDiff(List<Change> changes) {
    * recorded it ({@link SchemaObject#catalogVersion}); empty when it could.
    */
   public static List<Change> unlistedBy(SchemaDescription reference, SchemaDiff diff) {
-    int version =
-        reference.objects().stream()
-            .filter(o -> o.name().equals(SchemaObject.CATALOG_VERSION))
-            .findFirst()
-            .map(o -> parseVersion(o.definition()))
-            .orElse(1);
+    int version = version(reference);
     return diff.changes().stream()
         .filter(c -> new SchemaObject(c.object(), "").catalogVersion() > version)
         .toList();
+  }
+
+  /** The catalog version that described {@code reference}: 1 when it does not say. */
+  public static int version(SchemaDescription reference) {
+    return reference.objects().stream()
+        .filter(o -> o.name().equals(SchemaObject.CATALOG_VERSION))
+        .findFirst()
+        .map(o -> parseVersion(o.definition()))
+        .orElse(1);
   }
 
   private static int parseVersion(String v) {

@@ -22,9 +22,11 @@ final class MariaDbSchemaCatalog {
 
   /**
    * prodguard's own MySQL/MariaDB routines and triggers, by exact name: routines under these names
-   * are left out, triggers only under these names on Flyway's history table (those on prodguard's
-   * own tables go with the tables). Anything else named {@code prodguard_*} is the schema's like
-   * any object: a pattern on the prefix hid a hand-made {@code prodguard_fix} trigger from drift.
+   * are left out of the routines and described on their own (catalog 4: as installed or changed),
+   * triggers only exactly as prodguard creates them ({@link MariaDbSchemaCatalog4#isOwnTrigger}:
+   * name, table, timing, event, statement); any other trigger on prodguard's own tables is
+   * described (catalog 4). Anything else named {@code prodguard_*} is the schema's like any object:
+   * a pattern on the prefix hid a hand-made {@code prodguard_fix} trigger from drift.
    */
   static final java.util.Set<String> OWN_NAMES =
       java.util.Set.of(
@@ -136,11 +138,9 @@ final class MariaDbSchemaCatalog {
             + " CONCAT('sha256 ', SHA2(t.ACTION_STATEMENT, 256)))"
             + " FROM (SELECT EVENT_OBJECT_TABLE AS TABLE_NAME, TRIGGER_NAME, ACTION_TIMING,"
             + " EVENT_MANIPULATION, ACTION_ORDER, ACTION_STATEMENT FROM information_schema.TRIGGERS"
-            + " WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND NOT (TRIGGER_NAME IN ("
-            + ownNameList()
-            + ") AND EVENT_OBJECT_TABLE = '"
-            + HISTORY_TABLE
-            + "')) t"
+            + " WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND NOT "
+            + MariaDbSchemaCatalog4.isOwnTrigger()
+            + ") t"
             + " WHERE 1 = 1"
             + notOwn);
     // catalog 3: scheduled events run statements of their own (CREATE EVENT ... DELETE FROM ...)
@@ -152,6 +152,10 @@ final class MariaDbSchemaCatalog {
             + " t.EXECUTE_AT, t.INTERVAL_VALUE, t.INTERVAL_FIELD, t.STARTS, t.ENDS,"
             + " t.ON_COMPLETION, CONCAT('sha256 ', SHA2(COALESCE(t.EVENT_DEFINITION, ''), 256)))"
             + " FROM information_schema.EVENTS t WHERE t.EVENT_SCHEMA = DATABASE()");
+    out.add(
+        new SchemaObject(
+            SchemaObject.CATALOG_VERSION, String.valueOf(SchemaObject.CURRENT_CATALOG)));
+    MariaDbSchemaCatalog4.read(c, out, own);
     Collections.sort(out);
     return out;
   }

@@ -294,6 +294,14 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   @Override
+  public List<dev.prodguard.support.SchemaObject> ownTableIntruders(
+      Connection c, java.util.Collection<String> ownTables) throws SQLException {
+    List<dev.prodguard.support.SchemaObject> out = new java.util.ArrayList<>();
+    MariaDbSchemaCatalog4.ownTableTriggers(c, out, List.copyOf(ownTables));
+    return out;
+  }
+
+  @Override
   public List<TableDependency> tableDependencies(Connection c) {
     return List.of(); // triggers, enums and auto-increment live in the table's own definition
   }

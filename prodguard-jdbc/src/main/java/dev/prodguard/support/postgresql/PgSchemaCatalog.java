@@ -24,30 +24,18 @@ final class PgSchemaCatalog {
   private PgSchemaCatalog() {}
 
   /**
-   * prodguard's own routines and triggers (guards, audit, history guard), by exact name: left out
-   * of the description only under these names, in prodguard's schema, and for a trigger only when
-   * it calls one of them. Anything else named {@code prodguard_*} is the schema's like any object
-   * (a pattern on the prefix hid a hand-made {@code prodguard_evil} trigger from drift).
+   * prodguard's own routines, by name and argument types ({@link PgOwnObjects#FUNCTIONS}): left out
+   * of the routines only exactly so, in prodguard's schema (an overload is the schema's like any
+   * object), and described on their own (catalog 4: whether each is as prodguard installs it).
    */
-  static final java.util.Set<String> OWN_NAMES =
-      java.util.Set.of(
-          "prodguard_assert_deploy",
-          "prodguard_audit_append_only",
-          "prodguard_audit_no_change",
-          "prodguard_audit_no_delete",
-          "prodguard_audit_no_truncate",
-          "prodguard_audit_no_update",
-          "prodguard_ddl_guard",
-          "prodguard_ddl_guard_drop",
-          "prodguard_guard_check",
-          "prodguard_guard_triggers",
-          "prodguard_history_guard",
-          "prodguard_history_no_delete",
-          "prodguard_history_no_insert",
-          "prodguard_history_no_update",
-          "prodguard_mark_stale",
-          "prodguard_owner_write",
-          "prodguard_register_session");
+  private static final String OWN_FUNCTION =
+      "p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')' = ANY (?)";
+
+  /** prodguard's event triggers, exactly: name, event, its routine, no tags. */
+  private static final String OWN_EVENT_TRIGGER =
+      "(e.evtname, e.evtevent) IN (('prodguard_ddl_guard', 'ddl_command_start'),"
+          + " ('prodguard_ddl_guard_drop', 'sql_drop')) AND e.evttags IS NULL"
+          + " AND e.evtfoid = pg_catalog.to_regprocedure(quote_ident(?) || '.prodguard_ddl_guard()')";
 
   /** User schemas: not the system's, not temporary or TOAST. */
   private static final String USER_NAMESPACE =
@@ -60,7 +48,7 @@ final class PgSchemaCatalog {
    * never taken for a member of an extension installed by {@code initdb} ({@code plpgsql}): {@code
    * ALTER EXTENSION plpgsql ADD FUNCTION ...} hid a hand-made overload from drift.
    */
-  private static String notExtension(String catalog, String oid) {
+  static String notExtension(String catalog, String oid) {
     return " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
         + " JOIN pg_catalog.pg_extension x ON x.oid = e.refobjid"
         + " WHERE e.classid = '"
@@ -74,7 +62,7 @@ final class PgSchemaCatalog {
   }
 
   /** A user schema, or an object a user made in a system schema (superusers can). */
-  private static String userObject(String oid) {
+  static String userObject(String oid) {
     return " (("
         + USER_NAMESPACE
         + ") OR (n.nspname IN ('pg_catalog', 'information_schema') AND "
@@ -183,15 +171,13 @@ final class PgSchemaCatalog {
               + " || ' trigger ' || quote_ident(g.tgname),"
               + " pg_get_triggerdef(g.oid) || ' enabled ' || g.tgenabled::text"
               + " FROM r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid"
-              + " WHERE NOT g.tgisinternal AND NOT (g.tgname = ANY (?) AND EXISTS (SELECT 1"
-              + " FROM pg_catalog.pg_proc gp JOIN pg_catalog.pg_namespace gn"
-              + " ON gn.oid = gp.pronamespace WHERE gp.oid = g.tgfoid AND gp.proname = ANY (?)"
-              + " AND gn.nspname = ?))",
+              + " WHERE NOT g.tgisinternal AND NOT "
+              + PgOwnObjects.isOwnTrigger("?", "?"),
           schema,
           own,
-          c.createArrayOf("text", OWN_NAMES.toArray()),
-          c.createArrayOf("text", OWN_NAMES.toArray()),
-          schema);
+          schema,
+          own,
+          own);
       // catalog 2: what changes a table's behaviour without changing its columns (rules, row-level
       // security and its policies, unlogged storage); each only where present, so that a schema
       // without them describes as before
@@ -264,10 +250,13 @@ final class PgSchemaCatalog {
               + " ON n.oid = p.pronamespace WHERE"
               + userObject("p.oid")
               + notExtension("pg_catalog.pg_proc", "p.oid")
-              + " AND NOT (p.proname = ANY (?) AND n.nspname = ?)",
-          c.createArrayOf("text", OWN_NAMES.toArray()),
+              + " AND NOT ("
+              + OWN_FUNCTION
+              + " AND n.nspname = ?)",
+          c.createArrayOf("text", PgOwnObjects.FUNCTIONS.toArray()),
           schema);
       catalog3(c, out, rel, table, schema, own);
+      PgSchemaCatalog4.read(c, out, rel, schema, own);
       query(
           c,
           out,
@@ -455,12 +444,9 @@ final class PgSchemaCatalog {
         "SELECT 'event trigger ' || quote_ident(e.evtname), e.evtevent || ' '"
             + " || e.evtfoid::regprocedure::text || ' enabled ' || e.evtenabled::text"
             + " || COALESCE(' tags ' || array_to_string(e.evttags, ', '), '')"
-            + " FROM pg_catalog.pg_event_trigger e WHERE NOT (e.evtname = ANY (?) AND EXISTS"
-            + " (SELECT 1 FROM pg_catalog.pg_proc ep JOIN pg_catalog.pg_namespace en"
-            + " ON en.oid = ep.pronamespace WHERE ep.oid = e.evtfoid AND ep.proname = ANY (?)"
-            + " AND en.nspname = ?))",
-        c.createArrayOf("text", OWN_NAMES.toArray()),
-        c.createArrayOf("text", OWN_NAMES.toArray()),
+            + " FROM pg_catalog.pg_event_trigger e WHERE NOT ("
+            + OWN_EVENT_TRIGGER
+            + ")",
         schema);
     // a SECURITY DEFINER routine runs with its owner's rights: a new owner changes what it may do
     query(
@@ -474,8 +460,10 @@ final class PgSchemaCatalog {
             + " ON n.oid = p.pronamespace WHERE p.prosecdef AND"
             + userObject("p.oid")
             + notExtension("pg_catalog.pg_proc", "p.oid")
-            + " AND NOT (p.proname = ANY (?) AND n.nspname = ?)",
-        c.createArrayOf("text", OWN_NAMES.toArray()),
+            + " AND NOT ("
+            + OWN_FUNCTION
+            + " AND n.nspname = ?)",
+        c.createArrayOf("text", PgOwnObjects.FUNCTIONS.toArray()),
         schema);
   }
 

@@ -303,6 +303,12 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public List<dev.prodguard.support.SchemaObject> ownTableIntruders(
+      Connection c, java.util.Collection<String> ownTables) throws SQLException {
+    return PgSchemaCatalog4.ownTableIntruders(c, ownTables);
+  }
+
+  @Override
   public java.util.Optional<dev.prodguard.support.StatementProbe> statementProbe() {
     return java.util.Optional.of(PgStatementProbe.INSTANCE);
   }

@@ -47,4 +47,20 @@ class MariaDbSchemaCatalogOwnNamesTest {
     }
     assertThat(new TreeSet<>(MariaDbSchemaCatalog.OWN_NAMES)).isEqualTo(created);
   }
+
+  @Test
+  void ownTriggersAndRoutineBodiesAreKnownExactly() {
+    // the audit table's two append-only triggers and the history table's three guards
+    assertThat(MariaDbSchemaCatalog4.OWN_TRIGGERS).hasSize(5);
+    assertThat(MariaDbSchemaCatalog4.OWN_TRIGGERS)
+        .allSatisfy(
+            t -> assertThat(t).matches("prodguard_\\w+\\|\\w+\\|BEFORE\\|\\w+\\|[0-9a-f]{64}"));
+    for (String n : MariaDbSchemaCatalog.OWN_NAMES) {
+      if (!n.contains("_no_")) {
+        assertThat(MariaDbSchemaCatalog4.KNOWN_BODIES).as(n).containsKey(n);
+      }
+    }
+    // guards V1 and V4 each released a body of the check
+    assertThat(MariaDbSchemaCatalog4.KNOWN_BODIES.get("prodguard_guard_check")).hasSize(2);
+  }
 }

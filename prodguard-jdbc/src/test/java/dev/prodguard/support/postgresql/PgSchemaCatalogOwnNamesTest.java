@@ -13,12 +13,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Drift leaves out prodguard's own routines and triggers by exact name: every routine and trigger
- * prodguard's PostgreSQL SQL creates is in that list, and the list names nothing else, so the
- * description neither reports prodguard's objects as drift nor hides a hand-made {@code
- * prodguard_*} one.
+ * Drift leaves out prodguard's own routines and triggers exactly (routines by name and argument
+ * types, triggers by name, table and definition): every routine and trigger prodguard's PostgreSQL
+ * SQL creates is in those lists, and every routine's released bodies are known, so the description
+ * neither reports prodguard's objects as drift nor hides a hand-made {@code prodguard_*} one.
  */
-@DisplayName("G7 drift: prodguard's own PostgreSQL routines and triggers, by exact name")
+@DisplayName("G7 drift: prodguard's own PostgreSQL routines and triggers, exactly")
 class PgSchemaCatalogOwnNamesTest {
   private static final Pattern CREATED =
       Pattern.compile(
@@ -42,6 +42,15 @@ class PgSchemaCatalogOwnNamesTest {
       }
     }
     assertThat(created).isNotEmpty();
-    assertThat(PgSchemaCatalog.OWN_NAMES).containsAll(created);
+    Set<String> listed = new TreeSet<>();
+    PgOwnObjects.FUNCTIONS.forEach(f -> listed.add(f.substring(0, f.indexOf('('))));
+    PgOwnObjects.TRIGGERS.forEach(t -> listed.add(t.name()));
+    listed.add("prodguard_ddl_guard_drop");
+    assertThat(listed).isEqualTo(created);
+    // every routine is described by whether its body is one prodguard released
+    for (String f : PgOwnObjects.FUNCTIONS) {
+      assertThat(PgOwnObjects.KNOWN_BODIES).containsKey(f.substring(0, f.indexOf('(')));
+    }
+    assertThat(PgOwnObjects.KNOWN_BODIES.get("prodguard_guard_check")).hasSize(2);
   }
 }

@@ -1,0 +1,330 @@
+package dev.prodguard.support.postgresql;
+
+import dev.prodguard.support.SchemaObject;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Catalog version 4 ({@link SchemaObject#CURRENT_CATALOG}) on PostgreSQL, read in the same
+ * read-only transaction as the rest ({@link PgSchemaCatalog}): prodguard's own routines (as
+ * installed or changed), what is on prodguard's own tables besides prodguard's own triggers, and
+ * what changes behaviour without changing a column's description: column order, owners of views and
+ * of tables under row security, foreign servers, user mappings (a digest of their options, never
+ * the text: they hold passwords), foreign tables' servers and options, aggregates' definitions,
+ * subscriptions, extensions with a digest of their members, user casts. Every object's name starts
+ * with one of {@link SchemaObject#CATALOG4_PREFIXES}.
+ */
+final class PgSchemaCatalog4 {
+  private PgSchemaCatalog4() {}
+
+  /** An option list with the values of secret-looking options replaced by their SHA-256. */
+  private static String options(String column) {
+    return "COALESCE((SELECT string_agg(CASE WHEN o.option_name ~* '(pass|secret|token|key|cred)'"
+        + " THEN o.option_name || ' sha256 ' || encode(pg_catalog.sha256(convert_to("
+        + "o.option_value, 'UTF8')), 'hex') ELSE o.option_name || '=' || o.option_value END, ', '"
+        + " ORDER BY o.option_name) FROM pg_catalog.pg_options_to_table("
+        + column
+        + ") o), '')";
+  }
+
+  static void read(Connection c, List<SchemaObject> out, String rel, String schema, Array own)
+      throws SQLException {
+    ownRoutines(c, out, schema);
+    out.addAll(ownTableObjects(c, schema, own));
+    String relation =
+        "CASE r.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '"
+            + " WHEN 'f' THEN 'foreign table ' ELSE 'table ' END"
+            + " || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
+    // column order: a column dropped and added again moves to the end (INSERT without a column
+    // list, COPY and SELECT * then put values in other columns)
+    query(
+        c,
+        out,
+        rel
+            + "SELECT 'columns of ' || "
+            + relation
+            + ", string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+            + " FROM r JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid"
+            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'f')"
+            + " GROUP BY r.relkind, r.nspname, r.relname",
+        schema,
+        own);
+    // a view reads its tables with its owner's rights (a superuser owner bypasses row security)
+    query(
+        c,
+        out,
+        rel
+            + "SELECT 'owner of ' || "
+            + relation
+            + ", quote_ident(pg_catalog.pg_get_userbyid(k.relowner))"
+            + " FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid"
+            + " WHERE r.relkind IN ('v', 'm')",
+        schema,
+        own);
+    query(
+        c,
+        out,
+        rel
+            + "SELECT 'server of ' || "
+            + relation
+            + ", quote_ident(s.srvname) || ' options ' || "
+            + options("f.ftoptions")
+            + " || COALESCE((SELECT ' columns ' || string_agg(quote_ident(a.attname) || ' ' || "
+            + options("a.attfdwoptions")
+            + ", '; ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a WHERE a.attrelid = r.oid"
+            + " AND a.attnum > 0 AND NOT a.attisdropped AND a.attfdwoptions IS NOT NULL), '')"
+            + " FROM r JOIN pg_catalog.pg_foreign_table f ON f.ftrelid = r.oid"
+            + " JOIN pg_catalog.pg_foreign_server s ON s.oid = f.ftserver",
+        schema,
+        own);
+    query(
+        c,
+        out,
+        "SELECT 'foreign server ' || quote_ident(s.srvname), 'wrapper ' || quote_ident(w.fdwname)"
+            + " || COALESCE(' type ' || s.srvtype, '') || COALESCE(' version ' || s.srvversion, '')"
+            + " || ' owner ' || quote_ident(pg_catalog.pg_get_userbyid(s.srvowner))"
+            + " || ' options ' || "
+            + options("s.srvoptions")
+            + " FROM pg_catalog.pg_foreign_server s"
+            + " JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw"
+            + PgSchemaCatalog.notExtension("pg_catalog.pg_foreign_server", "s.oid")
+                .replaceFirst(" AND ", " WHERE "));
+    query(
+        c,
+        out,
+        "SELECT 'foreign data wrapper ' || quote_ident(w.fdwname), COALESCE('handler '"
+            + " || w.fdwhandler::regprocedure::text, 'no handler') || COALESCE(' validator '"
+            + " || w.fdwvalidator::regprocedure::text, '') || ' options ' || "
+            + options("w.fdwoptions")
+            + " FROM pg_catalog.pg_foreign_data_wrapper w"
+            + PgSchemaCatalog.notExtension("pg_catalog.pg_foreign_data_wrapper", "w.oid")
+                .replaceFirst(" AND ", " WHERE "));
+    // user mappings hold passwords: their options are described by name and one digest only
+    query(
+        c,
+        out,
+        "SELECT 'user mapping for ' || CASE WHEN u.umuser = 0 THEN 'public'"
+            + " ELSE quote_ident(u.usename) END || ' server ' || quote_ident(u.srvname),"
+            + " 'options ' || COALESCE((SELECT string_agg(o.option_name, ', '"
+            + " ORDER BY o.option_name) FROM pg_catalog.pg_options_to_table(u.umoptions) o), '')"
+            + " || ' sha256 ' || encode(pg_catalog.sha256(convert_to(COALESCE(array_to_string("
+            + "u.umoptions, chr(10)), ''), 'UTF8')), 'hex')"
+            + " FROM pg_catalog.pg_user_mappings u");
+    // an aggregate's routine body is a placeholder: its definition is in pg_aggregate
+    query(
+        c,
+        out,
+        "SELECT 'definition of aggregate ' || quote_ident(n.nspname) || '.'"
+            + " || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid)"
+            + " || ')', concat_ws(' ', 'kind ' || g.aggkind::text, 'sfunc ' || g.aggtransfn::text,"
+            + " 'stype ' || format_type(g.aggtranstype, NULL), 'finalfunc ' || NULLIF("
+            + "g.aggfinalfn::oid, 0)::regproc::text, 'combinefunc ' || NULLIF(g.aggcombinefn::oid,"
+            + " 0)::regproc::text, 'serialfunc ' || NULLIF(g.aggserialfn::oid, 0)::regproc::text,"
+            + " 'deserialfunc ' || NULLIF(g.aggdeserialfn::oid, 0)::regproc::text,"
+            + " 'msfunc ' || NULLIF(g.aggmtransfn::oid, 0)::regproc::text,"
+            + " 'minvfunc ' || NULLIF(g.aggminvtransfn::oid, 0)::regproc::text,"
+            + " 'mfinalfunc ' || NULLIF(g.aggmfinalfn::oid, 0)::regproc::text,"
+            + " CASE WHEN g.aggfinalextra THEN 'finalfunc_extra' END,"
+            + " 'finalmodify ' || g.aggfinalmodify::text, 'sortop ' || NULLIF(g.aggsortop, 0)::regoper::text,"
+            + " 'initcond ' || quote_literal(g.agginitval), 'minitcond ' || quote_literal("
+            + "g.aggminitval))"
+            + " FROM pg_catalog.pg_aggregate g JOIN pg_catalog.pg_proc p ON p.oid = g.aggfnoid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE"
+            + PgSchemaCatalog.userObject("p.oid")
+            + PgSchemaCatalog.notExtension("pg_catalog.pg_proc", "p.oid"));
+    subscriptions(c, out);
+    // an extension's members: a member function replaced by hand (CREATE OR REPLACE keeps it a
+    // member) or an object added to the extension by hand changes the digest
+    query(
+        c,
+        out,
+        "SELECT 'extension ' || quote_ident(x.extname), 'version ' || x.extversion || ' schema '"
+            + " || quote_ident(xn.nspname) || ' members sha256 ' || encode(pg_catalog.sha256("
+            + "convert_to(COALESCE((SELECT string_agg(m.d, chr(10) ORDER BY m.d) FROM (SELECT"
+            + " pg_describe_object(d.classid, d.objid, 0) || COALESCE(' ' || (SELECT md5(CASE"
+            + " WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) ELSE p.prosrc || ' '"
+            + " || pg_get_function_result(p.oid) END) FROM pg_catalog.pg_proc p"
+            + " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = d.objid),"
+            + " '') AS d FROM pg_catalog.pg_depend d"
+            + " WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass"
+            + " AND d.refobjid = x.oid AND d.deptype = 'e') m), ''), 'UTF8')), 'hex')"
+            + " FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace xn"
+            + " ON xn.oid = x.extnamespace");
+    query(
+        c,
+        out,
+        "SELECT 'cast (' || format_type(k.castsource, NULL) || ' as '"
+            + " || format_type(k.casttarget, NULL) || ')', CASE k.castmethod WHEN 'f' THEN"
+            + " 'function ' || k.castfunc::regprocedure::text WHEN 'i' THEN 'inout' ELSE"
+            + " 'binary' END || ' context ' || k.castcontext::text"
+            + " FROM pg_catalog.pg_cast k WHERE k.oid >= 16384"
+            + PgSchemaCatalog.notExtension("pg_catalog.pg_cast", "k.oid"));
+  }
+
+  /**
+   * {@link #ownTableObjects} in the connection's current schema, where prodguard keeps its tables.
+   */
+  static List<SchemaObject> ownTableIntruders(Connection c, java.util.Collection<String> own)
+      throws SQLException {
+    String schema;
+    try (PreparedStatement ps = c.prepareStatement("SELECT current_schema()");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      schema = rs.getString(1) == null ? "" : rs.getString(1);
+    }
+    return ownTableObjects(c, schema, c.createArrayOf("text", own.toArray()));
+  }
+
+  /**
+   * What is on prodguard's own tables besides prodguard's own triggers: triggers, rules, policies,
+   * row security. prodguard creates none of them, and each would run with prodguard's own writes
+   * (verify's audit row): listed as {@code prodguard table ...}, empty when there are none. Runs in
+   * the caller's transaction, whatever its search path.
+   */
+  static List<SchemaObject> ownTableObjects(Connection c, String schema, Array own)
+      throws SQLException {
+    List<SchemaObject> found = new java.util.ArrayList<>();
+    String ownRel =
+        "WITH r AS (SELECT k.oid, n.nspname, k.relname FROM pg_catalog.pg_class k"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace"
+            + " WHERE n.nspname = ? AND k.relname = ANY (?) AND k.relkind IN ('r', 'p')) ";
+    String ownTable =
+        "'prodguard table ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
+    // a trigger on prodguard's own tables fires on prodguard's own writes (verify's audit row)
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' trigger ' || quote_ident(g.tgname), pg_get_triggerdef(g.oid)"
+            + " || ' enabled ' || g.tgenabled::text"
+            + " FROM r JOIN pg_catalog.pg_trigger g ON g.tgrelid = r.oid"
+            + " WHERE NOT g.tgisinternal AND NOT "
+            + PgOwnObjects.isOwnTrigger("?", "?"),
+        schema,
+        own,
+        schema,
+        own,
+        own);
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' rule ' || quote_ident(w.rulename), pg_get_ruledef(w.oid)"
+            + " FROM r JOIN pg_catalog.pg_rewrite w ON w.ev_class = r.oid",
+        schema,
+        own);
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' policy ' || quote_ident(o.polname), o.polcmd::text"
+            + " || COALESCE(' using (' || pg_get_expr(o.polqual, o.polrelid) || ')', '')"
+            + " || COALESCE(' with check (' || pg_get_expr(o.polwithcheck, o.polrelid) || ')', '')"
+            + " FROM r JOIN pg_catalog.pg_policy o ON o.polrelid = r.oid",
+        schema,
+        own);
+    query(
+        c,
+        found,
+        ownRel
+            + "SELECT "
+            + ownTable
+            + " || ' row security', 'enabled' FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid"
+            + " WHERE k.relrowsecurity OR k.relforcerowsecurity",
+        schema,
+        own);
+    return found;
+  }
+
+  /**
+   * prodguard's own routines ({@link PgOwnObjects#FUNCTIONS}, in prodguard's schema): {@link
+   * SchemaObject#AS_INSTALLED} when the body is one prodguard installs, else the MD5 of its
+   * definition; with security, owner (of a {@code SECURITY DEFINER} one) and settings. A guard made
+   * a no-op by {@code CREATE OR REPLACE} is drift.
+   */
+  private static void ownRoutines(Connection c, List<SchemaObject> out, String schema)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 'prodguard function ' || quote_ident(n.nspname) || '.' || p.proname || '('"
+                + " || pg_catalog.oidvectortypes(p.proargtypes) || ')', p.proname,"
+                + " md5(p.prosrc), md5(pg_get_functiondef(p.oid)), p.prosecdef,"
+                + " quote_ident(pg_catalog.pg_get_userbyid(p.proowner)),"
+                + " array_to_string(p.proconfig, ', ')"
+                + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname || '('"
+                + " || pg_catalog.oidvectortypes(p.proargtypes) || ')' = ANY (?)")) {
+      ps.setString(1, schema);
+      ps.setArray(2, c.createArrayOf("text", PgOwnObjects.FUNCTIONS.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          boolean known =
+              PgOwnObjects.KNOWN_BODIES
+                  .getOrDefault(rs.getString(2), Set.of())
+                  .contains(rs.getString(3));
+          String def =
+              (known
+                      ? SchemaObject.AS_INSTALLED
+                      : "changed outside prodguard: md5 " + rs.getString(4))
+                  + (rs.getBoolean(5) ? ", security definer, owner " + rs.getString(6) : "")
+                  + (rs.getString(7) == null ? "" : ", set " + rs.getString(7));
+          out.add(new SchemaObject(rs.getString(1), def));
+        }
+      }
+    }
+  }
+
+  /**
+   * Subscriptions of this database: another server's changes applied here as a replica. The
+   * connection string (it may hold a password) only as a digest, and only where the credential may
+   * read it.
+   */
+  private static void subscriptions(Connection c, List<SchemaObject> out) throws SQLException {
+    boolean conninfo;
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT has_column_privilege('pg_catalog.pg_subscription', 'subconninfo',"
+                    + " 'SELECT')");
+        ResultSet rs = ps.executeQuery()) {
+      conninfo = rs.next() && rs.getBoolean(1);
+    }
+    query(
+        c,
+        out,
+        "SELECT 'subscription ' || quote_ident(s.subname), concat_ws(' ', 'enabled '"
+            + " || s.subenabled, 'publications ' || array_to_string(s.subpublications, ', '),"
+            + " 'slot ' || COALESCE(s.subslotname::text, 'none'), 'owner '"
+            + " || quote_ident(pg_catalog.pg_get_userbyid(s.subowner))"
+            + (conninfo
+                ? ", 'connection sha256 ' || encode(pg_catalog.sha256(convert_to(s.subconninfo,"
+                    + " 'UTF8')), 'hex')"
+                : "")
+            + ") FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid"
+            + " FROM pg_catalog.pg_database d WHERE d.datname = current_database())");
+  }
+
+  private static void query(Connection c, List<SchemaObject> out, String sql, Object... params)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new SchemaObject(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+  }
+}
