@@ -107,11 +107,24 @@ final class MariaDbSchemaCatalog4 {
 
   /** SQL: true for a row of {@code information_schema.TRIGGERS} that is exactly prodguard's. */
   static String isOwnTrigger() {
+    // An account without the TRIGGER privilege on a table sees its triggers with no body
+    // (ACTION_STATEMENT and DEFINER NULL): one of prodguard's own by name, table, timing and event
+    // is taken as prodguard's there; an account that can read bodies (the deploy's) judges them.
+    java.util.stream.Stream<String> unreadable =
+        OWN_TRIGGERS.stream().map(t -> t.substring(0, t.lastIndexOf('|')) + "|" + UNREADABLE);
     return "CONCAT_WS('|', TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION,"
-        + " SHA2(ACTION_STATEMENT, 256)) IN ("
-        + OWN_TRIGGERS.stream().sorted().map(t -> "'" + t + "'").collect(Collectors.joining(", "))
+        + " COALESCE(SHA2(ACTION_STATEMENT, 256), '"
+        + UNREADABLE
+        + "')) IN ("
+        + java.util.stream.Stream.concat(OWN_TRIGGERS.stream(), unreadable)
+            .sorted()
+            .map(t -> "'" + t + "'")
+            .collect(Collectors.joining(", "))
         + ")";
   }
+
+  /** What {@link #isOwnTrigger} compares for a body the account may not read. */
+  private static final String UNREADABLE = "body-not-readable";
 
   static void read(Connection c, List<SchemaObject> out, List<String> own) throws SQLException {
     String in =
