@@ -201,6 +201,17 @@ public interface MigrationEngine {
   }
 
   /**
+   * The event of a callback ({@link MigrationSource.Role#CALLBACK}) that the engine runs on every
+   * migrate, nothing pending included (Flyway: {@code beforeMigrate}, {@code afterMigrate}, {@code
+   * beforeValidate}, ...): an application that migrates at start-up runs it at every start. Empty
+   * for other files and for callbacks that run only when a migration is applied ({@code
+   * beforeEachMigrate}, {@code afterMigrateApplied}, ...).
+   */
+  default Optional<String> everyMigrateEvent(MigrationSource source) {
+    return Optional.empty();
+  }
+
+  /**
    * Whether the migration that failed ran inside a transaction that the failure rolled back, so
    * that running it again starts from the same state (Flyway: the migration was executable in a
    * transaction). False when the engine cannot tell.
