@@ -31,7 +31,7 @@ public interface MigrationEngine {
    * This engine, letting exactly the contract's reviewed history entries ({@code history:}) through
    * {@link #validate} and {@link #migrate}: each one version in one state, nothing wider. An engine
    * that cannot tell such states apart returns itself and reports no {@link #irregularHistory}, so
-   * every entry matches nothing (an error, fail closed).
+   * no entry lets anything through: its own validation refuses every irregular entry (fail closed).
    */
   default MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
     return this;
