@@ -31,7 +31,67 @@ final class ReadWait {
     if (timeout.isEmpty()) {
       return e;
     }
-    return refusal(target, what, e);
+    return refusal(target, what, "the migration history", e);
+  }
+
+  /** A read on a connection of prodguard's own (the schema for drift, the run store). */
+  interface Read<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code read} on {@code c} with the server's lock wait limit set to {@code
+   * pipeline.lock-wait-timeout} for its duration (the connection's own setting restored after), and
+   * a lock wait that reached it as the refusal.
+   */
+  static <T> T bounded(Target target, Connection c, String what, String reading, Read<T> read)
+      throws SQLException {
+    boolean postgres = target.dialect().kind() == dev.prodguard.db.DatabaseKind.POSTGRESQL;
+    List<String> restore = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement()) {
+      if (postgres) {
+        try (java.sql.ResultSet rs = st.executeQuery("SELECT current_setting('lock_timeout')")) {
+          rs.next();
+          restore.add("SET lock_timeout = '" + rs.getString(1).replace("'", "''") + "'");
+        }
+      } else {
+        try (java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout")) {
+          rs.next();
+          restore.add(
+              "SET SESSION lock_wait_timeout = "
+                  + rs.getLong(1)
+                  + ", SESSION innodb_lock_wait_timeout = "
+                  + rs.getLong(2));
+        }
+      }
+      for (String sql :
+          target
+              .dialect()
+              .sessionTimeouts(
+                  Optional.of(target.config().pipeline().lockWaitTimeout()), Optional.empty())) {
+        st.execute(sql);
+      }
+    }
+    try {
+      return read.run();
+    } catch (GuardRefusal r) {
+      throw r;
+    } catch (SQLException | RuntimeException e) {
+      if (lockTimeout(target, e).isPresent()) {
+        throw refusal(target, what, reading, e);
+      }
+      throw e;
+    } finally {
+      try (java.sql.Statement st = c.createStatement()) {
+        for (String sql : restore) {
+          st.execute(sql);
+        }
+      } catch (SQLException ignored) {
+        // an aborted transaction refuses it; the connection's transaction ends with the command
+      }
+    }
   }
 
   private static Optional<SQLException> lockTimeout(Target target, Throwable e) {
@@ -50,7 +110,7 @@ final class ReadWait {
     return Optional.empty();
   }
 
-  private static GuardRefusal refusal(Target target, String what, RuntimeException e) {
+  private static GuardRefusal refusal(Target target, String what, String reading, Exception e) {
     SessionWaits waits = target.dialect().sessionWaits();
     List<SessionWaits.Blocker> blockers;
     try (Connection c = target.connect()) {
@@ -67,7 +127,9 @@ final class ReadWait {
                 + String.join(
                     "; ", blockers.stream().map(b -> b.describe(waits.sessionWord())).toList());
     String why =
-        "reading the migration history of '"
+        "reading "
+            + reading
+            + " of '"
             + env
             + "' waited longer than pipeline.lock-wait-timeout ("
             + bound

@@ -119,7 +119,7 @@ final class StatusStep {
     }
     try {
       DriftStep drift = new DriftStep(s);
-      return drift.statusOf(drift.read(c, target), target.config().address(env));
+      return drift.statusOf(drift.read(c, target, "status " + env), target.config().address(env));
     } catch (GuardRefusal e) {
       return Results.Drift.notChecked(e.why());
     } catch (SQLException | RuntimeException e) {

@@ -257,6 +257,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       version =
           Optional.ofNullable(info.current()).map(MigrationInfo::getVersion).map(Object::toString);
     } catch (FlywayException e) {
+      if (endedAtLockWaitLimit(e)) {
+        throw e; // not a problem of the history: it could not be read (the caller says why)
+      }
       return new Validated(List.of(message(e)), List.of());
     }
     List<HistoryFact> facts = ReviewedHistory.facts(all);
@@ -603,6 +606,21 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     }
     Event e = Event.fromId(id);
     return EVERY_MIGRATE.contains(e) ? Optional.of(e.getId()) : Optional.empty();
+  }
+
+  /**
+   * Whether the server ended a read at the lock wait limit prodguard sets on its reading sessions
+   * (PostgreSQL {@code lock_timeout}: SQLSTATE 55P03; MySQL/MariaDB {@code lock_wait_timeout}:
+   * error 1205).
+   */
+  private static boolean endedAtLockWaitLimit(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException s
+          && ("55P03".equals(s.getSQLState()) || s.getErrorCode() == 1205)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isCallbackEvent(String id) {
