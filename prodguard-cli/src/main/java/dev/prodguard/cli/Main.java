@@ -27,9 +27,30 @@ public final class Main {
     PrintWriter out = new PrintWriter(new RedactingWriter(System.out), true);
     PrintWriter err = new PrintWriter(new RedactingWriter(System.err), true);
     dev.prodguard.audit.AuditHeads.forget();
-    LibraryLogging.install(java.util.Arrays.asList(args).contains("--debug"));
+    boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    LibraryLogging.install(debug);
+    if (debug) {
+      // where a run's time goes, one line per phase (wall and CPU): bench/README.md
+      dev.prodguard.db.PhaseTimer.enable(System.err);
+      System.err.printf(
+          "prodguard: timing %-32s %6d ms wall%n",
+          "jvm start to main",
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+    }
     CommandLine cl = commandLine(out, err, ProdguardCommand.only(args));
-    int exit = cl.execute(args);
+    int exit;
+    try (var t = dev.prodguard.db.PhaseTimer.start("command")) {
+      exit = cl.execute(args);
+    }
+    if (debug
+        && java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os) {
+      System.err.printf(
+          "prodguard: timing %-32s %6d ms wall %6d ms cpu (process, all threads)%n",
+          "total",
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(),
+          os.getProcessCpuTime() / 1_000_000);
+    }
     // G10: every audited step leaves its head in the CI log (stderr keeps --format json clean)
     dev.prodguard.audit.AuditHeads.appended()
         .forEach(

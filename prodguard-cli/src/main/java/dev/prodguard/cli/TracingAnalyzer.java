@@ -113,11 +113,12 @@ final class TracingAnalyzer implements MigrationAnalyzer {
           && limitsNeedTrace(target)) {
         return new Analysis(
             List.of(
-                "trace: the contract sets trace limits (its 'trace:' section), which only a"
+                "trace: the contract sets trace limits (its 'trace:' section) or forbids trace"
+                    + " findings (trace-* in 'forbidden'), which only a"
                     + " trace can judge, and prodguard.yml switches the trace of this protected"
                     + " environment off (trace.verify); a setting outside the reviewed contract"
                     + " cannot waive it; fix: remove 'trace: { verify: off }' from prodguard.yml,"
-                    + " or drop the limits from the contract through its review"),
+                    + " or drop them from the contract through its review"),
             a.contractSha256());
       }
       return a;
@@ -240,11 +241,28 @@ final class TracingAnalyzer implements MigrationAnalyzer {
    * The reviewed contract of a protected environment sets its own trace limits: they are judged
    * only by a trace, so {@code trace.verify} in prodguard.yml cannot switch it off.
    */
+  /**
+   * Whether the reviewed contract asks for trace's facts on a protected environment: its own {@code
+   * trace:} limits, a trace rule in {@code forbidden}, or a trace rule's severity raised by {@code
+   * severity:}. A setting in prodguard.yml (outside the contract's review) cannot waive them.
+   */
   private static boolean limitsNeedTrace(Target target) {
     return target.environment().isProtected()
         && dev.prodguard.contract.ContractLoader.forConfig(target.config())
-            .map(c -> !c.trace().equals(dev.prodguard.contract.Contract.TraceLimits.DEFAULT))
+            .map(TracingAnalyzer::asksForTrace)
             .orElse(false);
+  }
+
+  static boolean asksForTrace(dev.prodguard.contract.Contract c) {
+    if (!c.trace().equals(dev.prodguard.contract.Contract.TraceLimits.DEFAULT)) {
+      return true;
+    }
+    for (dev.prodguard.findings.RuleInfo rule : new dev.prodguard.trace.TraceRules().rules()) {
+      if (c.forbidden().contains(rule.id())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Waits for a trace whose verdict is not needed: it stops its scratch server when it ends. */

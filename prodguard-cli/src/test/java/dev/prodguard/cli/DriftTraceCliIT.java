@@ -7,6 +7,7 @@ import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,17 @@ class DriftTraceCliIT {
       assertThat(off.exit()).as(off.all()).isEqualTo(1);
       assertThat(off.err()).contains("G4", "the contract sets trace limits", "trace.verify");
       assertThat(files(dir.resolve("backups"))).as("no backup was taken").isEqualTo(backupsBefore);
+      // nor a contract that forbids, or raises, a trace rule without a 'trace:' section
+      for (String asks :
+          List.of(
+              "forbidden: [drop-table, trace-table-rewrite]\n",
+              "forbidden: [trace-blocking-lock]\n")) {
+        Files.writeString(contract, "version: 1\n" + asks);
+        Cli.Result disarmed = Cli.run(dir, env, "verify", "prod");
+        assertThat(disarmed.exit()).as(asks + disarmed.all()).isEqualTo(1);
+        assertThat(disarmed.err()).contains("G4", "trace-* in 'forbidden'");
+      }
+      Files.writeString(contract, "version: 1\ntrace: { max-rewrite-size: 1MB }\n");
       Files.writeString(config, reviewedConfig);
 
       Files.writeString(
@@ -413,11 +425,19 @@ class DriftTraceCliIT {
     }
   }
 
+  /** The embedded servers' directories: in memory ({@code /dev/shm}) or in {@code tmp}. */
   private static java.util.Set<Path> embeddedDirs(Path tmp) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
-      return s.filter(x -> x.getFileName().toString().startsWith("prodguard-trace-pg-"))
-          .collect(java.util.stream.Collectors.toSet());
+    java.util.Set<Path> found = new java.util.HashSet<>();
+    for (Path root : List.of(tmp, Path.of("/dev/shm"))) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> s = Files.list(root)) {
+        s.filter(x -> x.getFileName().toString().startsWith("prodguard-trace-pg-"))
+            .forEach(found::add);
+      }
     }
+    return found;
   }
 
   /** A backend of the embedded server (its command line names its directory) is in pg_sleep. */

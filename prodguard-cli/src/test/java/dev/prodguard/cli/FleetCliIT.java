@@ -253,6 +253,31 @@ class FleetCliIT {
     assertThat(json.out()).contains("\"unreachable\" : 1").contains("\"failed\" : 0");
   }
 
+  @Test
+  @DisplayName(
+      "G3: a fleet's hosts: patterns hold for every command that reaches a target: status --fleet"
+          + " refuses a target whose URL names another host before connecting, as promote does")
+  void fleetHostsHoldForStatus() throws Exception {
+    Map<String, String> ci = fingerprintedFleet(List.of("acme", "globex"));
+    Path yml = dir.resolve("prodguard.yml");
+    Files.writeString(
+        yml,
+        Files.readString(yml).replace("  shop:\n", "  shop:\n    hosts: [\"db-*.tenants\"]\n"));
+
+    Cli.Result status = Cli.run(dir, ci, "status", "--fleet", "shop");
+    assertThat(status.exit()).as(status.toString()).isNotZero();
+    assertThat(status.out() + status.err())
+        .contains("G3")
+        .contains("none of the fleet's host patterns [db-*.tenants] matches")
+        .doesNotContain("2 ok");
+    Cli.Result one = Cli.run(dir, ci, "status", "acme", "--fleet", "shop");
+    assertThat(one.exit()).as(one.toString()).isNotZero();
+    assertThat(one.err()).contains("G3").contains("db-*.tenants");
+    Cli.Result promote = Cli.run(dir, ci, "promote", "--fleet", "shop");
+    assertThat(promote.exit()).as(promote.toString()).isNotZero();
+    assertThat(promote.out() + promote.err()).contains("G3");
+  }
+
   /**
    * One PostgreSQL database per id, fleet 'shop' (acme the canary wave, the others 'rest') with V1,
    * each target fingerprinted from CI: the CI environment (CI=true and every target's URL).

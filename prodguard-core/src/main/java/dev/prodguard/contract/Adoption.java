@@ -169,8 +169,15 @@ public record Adoption(Baseline baseline, Map<String, Level> severity) {
     Optional<? extends RuleInfo> info =
         RuleRegistry.of("lint").rules().stream().filter(r -> r.id().equals(rule)).findFirst();
     if (info.isEmpty()) {
+      List<String> lint = RuleRegistry.of("lint").rules().stream().map(RuleInfo::id).toList();
       throw m.error(
-          rule, "unknown rule '" + rule + "' (rules: " + String.join(", ", RuleIds.all()) + ")");
+          rule,
+          RuleIds.known(rule)
+              ? "rule '"
+                  + rule
+                  + "' is a trace rule: 'severity' sets lint rules only; a trace finding is"
+                  + " made an error by 'forbidden' or by the limits of 'trace:'"
+              : "unknown rule '" + rule + "' (lint rules: " + String.join(", ", lint) + ")");
     }
     Level level;
     try {

@@ -62,6 +62,35 @@ public final class UrlRule {
   }
 
   /**
+   * A target of a fleet with {@code hosts:} patterns names only hosts they match: every command
+   * that connects to a target (promote, status, drift, audit, ...) is held to it, before any socket
+   * opens.
+   *
+   * @throws GuardRefusal G3 when {@code url} names a host none of the fleet's patterns matches
+   */
+  public static void fleetHosts(FleetConfig fleet, String targetId, DatabaseUrl url) {
+    if (fleet.hosts().isEmpty()) {
+      return;
+    }
+    for (DatabaseUrl.HostPort hp : url.hosts()) {
+      if (fleet.hosts().stream().noneMatch(g -> new HostPattern(g).matches(hp.host()))) {
+        throw new GuardRefusal(
+            Guarantee.G3,
+            "connect to target '" + targetId + "' of fleet '" + fleet.name() + "'",
+            "its URL names host "
+                + hp.host()
+                + ", which none of the fleet's host patterns "
+                + fleet.hosts()
+                + " matches",
+            "point target '"
+                + targetId
+                + "' at a host of the fleet, or add its pattern to the fleet's hosts through"
+                + " review");
+      }
+    }
+  }
+
+  /**
    * Rules 1 and 2 only: the URL of {@code target} must not name a host of another environment's
    * {@code hosts} patterns, nor lead to the same database as another environment's URL resolvable
    * in {@code context}. This is what an application is held to (the Spring Boot starter): it is
@@ -103,6 +132,9 @@ public final class UrlRule {
     // first needed): linear in the number of environments, not quadratic
     List<FleetConfig> ownFleets =
         config.fleets().values().stream().filter(f -> f.isTarget(target)).toList();
+    for (FleetConfig fleet : ownFleets) {
+      fleetHosts(fleet, target.name(), url);
+    }
     Predicate<EnvironmentConfig> inOwnFleet = null;
     for (EnvironmentConfig other : config.environments().values()) {
       if (other.name().equals(target.name())) {

@@ -87,29 +87,7 @@ public final class FleetTargets {
     for (FleetConfig.Target t : targets) {
       List<FleetConfig.Target> one = List.of(t);
       for (ConfigValue v : urls(one)) {
-        dev.prodguard.db.DatabaseUrl u = v.databaseUrl(context.env());
-        if (fleet.hosts().isEmpty()) {
-          continue;
-        }
-        for (dev.prodguard.db.DatabaseUrl.HostPort hp : u.hosts()) {
-          boolean allowed =
-              fleet.hosts().stream()
-                  .anyMatch(g -> new dev.prodguard.db.HostPattern(g).matches(hp.host()));
-          if (!allowed) {
-            throw new dev.prodguard.db.GuardRefusal(
-                dev.prodguard.db.Guarantee.G3,
-                "connect to target '" + t.id() + "' of fleet '" + fleet.name() + "'",
-                "its URL names host "
-                    + hp.host()
-                    + ", which none of the fleet's host patterns "
-                    + fleet.hosts()
-                    + " matches",
-                "point target '"
-                    + t.id()
-                    + "' at a host of the fleet, or add its pattern to the"
-                    + " fleet's hosts through review");
-          }
-        }
+        dev.prodguard.environment.UrlRule.fleetHosts(fleet, t.id(), v.databaseUrl(context.env()));
       }
     }
   }

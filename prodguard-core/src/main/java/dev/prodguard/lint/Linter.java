@@ -13,6 +13,7 @@ import dev.prodguard.lint.rules.Cascades;
 import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
+import dev.prodguard.lint.rules.TableParents;
 import dev.prodguard.migration.EngineSplitter;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationFile;
@@ -30,6 +31,7 @@ import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.support.ForeignKey;
 import dev.prodguard.support.TableDependency;
+import dev.prodguard.support.TableParent;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -79,6 +81,10 @@ public final class Linter {
   private List<ForeignKey> foreignKeys = List.of();
   private List<TableDependency> dependencies = List.of();
   private Function<MigrationSource, Optional<String>> everyMigrate = s -> Optional.empty();
+  private List<TableParent> tableParents = List.of();
+
+  /** Partitions and inheritance children: the catalog's, then those the files make, in order. */
+  private TableParents parents = new TableParents();
 
   public Linter(DatabaseKind dialect) {
     this.syntax = SqlSyntax.of(dialect);
@@ -162,6 +168,16 @@ public final class Linter {
     return this;
   }
 
+  /**
+   * The target's partitions and inheritance children ({@code verify} reads them from its catalog):
+   * a partition (or child) of a protected table is protected too (G4). Without them ({@code lint})
+   * only the partitions the migrations themselves make are known.
+   */
+  public Linter tableParents(List<TableParent> parents) {
+    this.tableParents = List.copyOf(parents);
+    return this;
+  }
+
   /** PostgreSQL, the default dialect. */
   public static LintReport lint(List<Path> files, Contract contract, boolean protectedEnv) {
     return new Linter(DatabaseKind.POSTGRESQL).lintFiles(files, contract, protectedEnv);
@@ -211,6 +227,7 @@ public final class Linter {
       boolean protectedEnv,
       boolean complete) {
     Routines routines = new Routines();
+    parents = TableParents.of(tableParents);
     for (MigrationSource s : context) {
       learnRoutines(s, routines);
     }
@@ -379,7 +396,10 @@ public final class Linter {
     SourceFile source = new SourceFile(name, text);
     RuleContext context =
         new RuleContext(
-            contract, syntax, new HashSet<>(), Cascades.of(foreignKeys, dependencies, contract));
+            contract,
+            syntax,
+            new HashSet<>(),
+            Cascades.of(foreignKeys, dependencies, parents, contract));
     List<SqlStatement> statements = new ArrayList<>();
     Optional<String> everyMigrateEvent =
         protectedEnv ? everyMigrate.apply(f) : Optional.<String>empty();
@@ -414,6 +434,7 @@ public final class Linter {
                         used));
               }
             }
+            parents.learn(op);
             // a temporary table is no new table: it shadows one of the same name only until the
             // session drops it (DISCARD, ON COMMIT DROP, DROP, RESET search_path), after which the
             // same name writes the real table again; prodguard does not follow that, so writes
@@ -851,7 +872,7 @@ public final class Linter {
               || startsWith(text, st.start(), "DROP")
               || startsWith(text, st.start(), "ALTER")
               || startsWith(text, st.start(), "RENAME")) {
-            classifier.classify(st, routines);
+            classifier.classify(st, routines).forEach(parents::learn);
           }
         });
   }

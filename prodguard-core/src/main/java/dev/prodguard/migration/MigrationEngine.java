@@ -28,6 +28,13 @@ public interface MigrationEngine {
   List<String> validate(MigrationFiles files, DataSource dataSource);
 
   /**
+   * Loads what the engine's first command needs (its classes, its configuration machinery) without
+   * reading files or connecting, so that a process can do it on another thread while it connects;
+   * changes nothing any command reads or decides.
+   */
+  default void warmUp() {}
+
+  /**
    * This engine, letting exactly the contract's reviewed history entries ({@code history:}) through
    * {@link #validate} and {@link #migrate}: each one version in one state, nothing wider. An engine
    * that cannot tell such states apart returns itself and reports no {@link #irregularHistory}, so
@@ -209,6 +216,19 @@ public interface MigrationEngine {
    */
   default Optional<String> everyMigrateEvent(MigrationSource source) {
     return Optional.empty();
+  }
+
+  /**
+   * The project's callbacks ({@link MigrationSource.Role#CALLBACK}, not prodguard's own guard
+   * artifacts) with when the deploy's migrate runs each, in the order the engine runs those of one
+   * moment. The default, for an engine that cannot tell, says {@link
+   * MigrateCallback.Moment#UNKNOWN} for each (trace then stops as incomplete: fail closed).
+   */
+  default List<MigrateCallback> migrateCallbacks(MigrationFiles files, DatabaseKind kind) {
+    return discover(files, kind).all().stream()
+        .filter(s -> s.role() == MigrationSource.Role.CALLBACK)
+        .map(s -> new MigrateCallback(s, MigrateCallback.Moment.UNKNOWN, s.file().fileName()))
+        .toList();
   }
 
   /**

@@ -79,6 +79,7 @@ final class BackupStep {
       Optional<String> runId)
       throws SQLException, IOException, InterruptedException {
     DatabaseSupport d = target.dialect();
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("backup");
     guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
     guards.requireRecordedProtection(c, target, what);
@@ -107,20 +108,51 @@ final class BackupStep {
         default -> throw guards.notOpen(run, what, env);
       }
       guards.requireLiveVerification(store, run, now, what, env);
-      MigrationSet set = guards.currentSet(target, files, what, true);
-      guards.requireSameSet(run, set, what, env);
-      guards.requireSameContractAndCommit(run, what, env);
-
-      // the store first: missing S3 credentials refuse before anything is dumped
-      BackupStore backupStore = BackupStores.open(config.backup(), context);
-      progress.step("backing up '" + env + "' for run " + run.id());
-      BackupRunner.Result r =
-          new BackupRunner(target, context, progress)
-              .run(
-                  c,
-                  config.backup().directory(),
-                  env + "-" + run.id(),
-                  config.backup().restoreCheck());
+      laps.lap("guards");
+      // G7: the set is read again (on the engine's reading connection) while the dump runs
+      // (pg_dump is another process). The backup is recorded only once the set proved to be the
+      // one the run verified; otherwise its file is deleted and the set's refusal stands, also
+      // when the dump failed (the set was checked first when the two ran one after the other).
+      Beside<MigrationSet> sameSet =
+          Beside.start(
+              "backup-set",
+              () -> {
+                MigrationSet set = guards.currentSet(target, files, what, true);
+                guards.requireSameSet(run, set, what, env);
+                return set;
+              });
+      BackupStore backupStore;
+      BackupRunner.Result r;
+      try {
+        guards.requireSameContractAndCommit(run, what, env);
+        // the store first: missing S3 credentials refuse before anything is dumped
+        backupStore = BackupStores.open(config.backup(), context);
+        progress.step("backing up '" + env + "' for run " + run.id());
+        r =
+            new BackupRunner(target, context, progress)
+                .run(
+                    c,
+                    config.backup().directory(),
+                    env + "-" + run.id(),
+                    config.backup().restoreCheck());
+      } catch (RuntimeException | Error | SQLException | IOException | InterruptedException e) {
+        Optional<GuardRefusal> first = sameSet.settle();
+        if (first.isPresent()) {
+          throw first.get();
+        }
+        throw e;
+      }
+      try {
+        sameSet.join();
+      } catch (RuntimeException | SQLException e) {
+        try {
+          java.nio.file.Files.deleteIfExists(r.file());
+        } catch (IOException ignored) {
+          // the refusal says more; the file is recorded nowhere and never used
+        }
+        throw e;
+      }
+      laps.lap("dump+checks (set check beside)");
       String location = backupStore.store(r.file(), r.size(), r.sha256());
       Instant at = s.now();
       Instant backupExpires = at.plus(config.pipeline().backupTtl());
@@ -138,6 +170,7 @@ final class BackupStep {
             "run " + run.id() + " changed state while the backup ran",
             "start over: prodguard verify " + config.address(env));
       }
+      laps.lap("record");
       return new Results.Backup(
           env,
           store.find(run.id()).orElseThrow(),

@@ -9,6 +9,7 @@ import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.environment.Target;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.lint.History;
+import dev.prodguard.lint.LintOnce;
 import dev.prodguard.lint.LintReport;
 import dev.prodguard.lint.Linter;
 import dev.prodguard.lint.rules.Rules;
@@ -20,6 +21,7 @@ import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.support.ForeignKey;
 import dev.prodguard.support.TableDependency;
+import dev.prodguard.support.TableParent;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -89,25 +91,39 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     List<String> refusals = new ArrayList<>();
     List<ForeignKey> keys = List.of();
     List<TableDependency> dependencies = List.of();
+    List<TableParent> parents = List.of();
     if (!contract.protectedTables().isEmpty()) {
       try (Target.Checked c = target.open()) {
         keys = target.dialect().foreignKeys(c.connection());
         dependencies = target.dialect().tableDependencies(c.connection());
+        parents = target.dialect().tableParents(c.connection());
       } catch (SQLException e) {
         // fail closed: without the keys a cascade into a protected table cannot be ruled out
         refusals.add(
             "cannot read the foreign keys and dependencies of '"
                 + target.name()
-                + "' to see which writes cascade into protected tables or change what they depend"
-                + " on: "
+                + "' to see which writes cascade into protected tables, change what they depend"
+                + " on or reach their partitions: "
                 + e.getMessage());
       }
     }
+    // without catalog facts, the same lint as trace's judgement beside it: made once (LintOnce)
     LintReport report =
-        Linter.forEngine(kind, engine, sources.files())
-            .foreignKeys(keys)
-            .tableDependencies(dependencies)
-            .lint(linted, applied, contract, target.environment().isProtected(), false);
+        keys.isEmpty() && dependencies.isEmpty() && parents.isEmpty()
+            ? LintOnce.lint(
+                kind,
+                engine,
+                sources.files(),
+                linted,
+                applied,
+                contract,
+                target.environment().isProtected(),
+                false)
+            : Linter.forEngine(kind, engine, sources.files())
+                .foreignKeys(keys)
+                .tableDependencies(dependencies)
+                .tableParents(parents)
+                .lint(linted, applied, contract, target.environment().isProtected(), false);
     List<String> failures = new ArrayList<>();
     for (Finding f : report.blocking()) {
       String line =

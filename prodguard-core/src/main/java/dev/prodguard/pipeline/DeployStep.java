@@ -100,6 +100,7 @@ final class DeployStep {
       boolean fastPath)
       throws SQLException, IOException, InterruptedException {
     DatabaseSupport d = target.dialect();
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("deploy");
     guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
     guards.requireRecordedProtection(c, target, what);
@@ -151,9 +152,12 @@ final class DeployStep {
         store.setApprovalToken(run.id(), tokenSha);
       } else {
         run = guards.select(store, env, runId, what, "deploy");
+        laps.lap("guards");
         set = requireDeployable(store, target, files, run, what, env);
+        laps.lap("deployable");
         // a change slipped in since verify would be recorded as this deploy's own (G7, drift)
         new DriftStep(s).requireNoDrift(c, target, what);
+        laps.lap("drift");
         if (!store.markDeploying(run.id(), session, context.hostName(), tokenSha, s.now())) {
           throw new GuardRefusal(
               Guarantee.G7,
@@ -191,6 +195,7 @@ final class DeployStep {
             + "'");
     Instant started = s.now();
     long t0 = System.nanoTime();
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("deploy");
     TargetDataSource ds =
         TargetDataSource.deploying(
             target,
@@ -208,6 +213,7 @@ final class DeployStep {
       registrar.begin(control, approval);
       Optional<InvalidIndexes.Baseline> baseline =
           clearEarlierFailures(target, leftovers, store, run, set, control, ds, started, t0);
+      laps.lap("earlier failures");
       MigrationEngine.Report report;
       DeployProgress shown = new DeployProgress(progress);
       DeployWatchdog watchdog;
@@ -227,6 +233,7 @@ final class DeployStep {
             receipts.write(run, set, List.of(), ds, baseline, started, t0, e),
             new IllegalStateException(e));
       }
+      laps.lap("watchdog start");
       try {
         report =
             retrying(target, run, control)
@@ -273,6 +280,7 @@ final class DeployStep {
       } finally {
         watchdog.close();
       }
+      laps.lap("migrate");
       try {
         guardHistory(target, engineSessions);
       } catch (SQLException | RuntimeException e) {
@@ -285,7 +293,9 @@ final class DeployStep {
             receipts.write(run, set, report.applied(), ds, baseline, started, t0, e),
             e instanceof RuntimeException r ? r : new IllegalStateException(e));
       }
+      laps.lap("guard history");
       String receipt = receipts.write(run, set, report.applied(), ds, baseline, started, t0, null);
+      laps.lap("receipt");
       if (!store.markDeployed(run.id(), receipt, s.now())) {
         throw new DeployFailure(
             run.id(),
@@ -301,7 +311,9 @@ final class DeployStep {
     } finally {
       engineSessions.closeIdle();
       // the schema this deploy left, also after a failure: its own changes are never drift
+      laps.lap("record");
       new DriftStep(s).recordAfterDeploy(control, target, run);
+      laps.lap("drift after");
       try {
         registrar.end(control, approval);
       } catch (SQLException e) {

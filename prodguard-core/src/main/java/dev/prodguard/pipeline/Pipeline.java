@@ -2,11 +2,14 @@ package dev.prodguard.pipeline;
 
 import dev.prodguard.ci.CiIdentity;
 import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
 import dev.prodguard.environment.Target;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSource;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -22,6 +25,9 @@ import java.util.Optional;
  * PipelineGuards}.
  */
 public final class Pipeline {
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final ProdguardConfig config;
   private final RunContext context;
   private final MigrationEngine engine;
@@ -82,11 +88,15 @@ public final class Pipeline {
   }
 
   private StepContext steps(Optional<PromoteSession> promote) {
+    return steps(promote, snapshot);
+  }
+
+  private StepContext steps(Optional<PromoteSession> promote, Optional<MigrationFiles> files) {
     if (reviewing == null) {
       reviewing = engine.reviewing(HistoryEntries.of(config));
     }
     return new StepContext(
-        config, context, reviewing, analyzer, registrar, progress, verifiedCi, promote, snapshot);
+        config, context, reviewing, analyzer, registrar, progress, verifiedCi, promote, files);
   }
 
   public Results.Verify verify(String env) throws SQLException {
@@ -109,9 +119,23 @@ public final class Pipeline {
    */
   public Results.Promote promote(String env)
       throws SQLException, IOException, InterruptedException {
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("promote");
     StepContext s = steps();
     String what = "promote " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
+    // Flyway's and the analysis's classes load (and their first methods compile) on another core
+    // while this one checks the target and takes the lock; once per process (a fleet's later
+    // targets find them loaded). Nothing is read from the project or the target.
+    if (WARMED.compareAndSet(false, true)) {
+      DatabaseKind kind = target.dialect().kind();
+      Beside.start(
+          "warm-up",
+          () -> {
+            s.engine.warmUp();
+            warmUpAnalysis(kind, s.engine);
+            return null;
+          });
+    }
     Target.Checked first;
     try {
       first = target.open();
@@ -125,7 +149,41 @@ public final class Pipeline {
       String session =
           new PipelineGuards(s).promoteLock(lock.connection(), target, env, what, reading);
       PromoteSession shared = new PromoteSession(lock.connection(), session, reading);
-      return promoteHolding(env, steps(Optional.of(shared)));
+      laps.lap("prepare+connect+lock");
+      // one reading of the files for verify, backup and deploy (as a fleet's snapshot): the bytes
+      // verify analyses and hashes are the bytes deploy runs, never a second reading
+      MigrationFiles files = snapshot.orElseGet(() -> MigrationFiles.read(config, context.env()));
+      return promoteHolding(env, steps(Optional.of(shared), Optional.of(files)));
+    }
+  }
+
+  /** A made-up migration through the linter the analysis uses: its classes, not its result. */
+  private static void warmUpAnalysis(DatabaseKind kind, MigrationEngine engine) {
+    try {
+      MigrationFile f =
+          new MigrationFile(
+              "V1__warm_up.sql",
+              "warm-up",
+              ("CREATE TABLE warm_up (id bigint PRIMARY KEY, note text NOT NULL);\n"
+                      + "CREATE INDEX warm_up_note ON warm_up (note);\n"
+                      + "ALTER TABLE warm_up ADD COLUMN n int DEFAULT 0;\n"
+                      + "UPDATE warm_up SET n = 1 WHERE id > 0;\n"
+                      + "INSERT INTO warm_up (id, note) VALUES (1, 'a');\n")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      MigrationFiles files = MigrationFiles.of(List.of(f));
+      MigrationSource source =
+          new MigrationSource(f, MigrationSource.Role.NOT_RUN, Optional.empty(), "warm-up");
+      dev.prodguard.lint.Linter.forEngine(kind, engine, files)
+          .lint(
+              List.of(source),
+              List.of(),
+              dev.prodguard.contract.ContractLoader.parse(
+                  java.nio.file.Path.of("warm-up.yml"),
+                  "version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+              true,
+              false);
+    } catch (RuntimeException e) {
+      // a warm-up only
     }
   }
 

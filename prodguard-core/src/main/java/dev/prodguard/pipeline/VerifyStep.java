@@ -48,7 +48,10 @@ final class VerifyStep {
   Results.Verify verify(String env) throws SQLException {
     String what = "verify " + env;
     Target target = s.prepare(env, Target.Access.MUTATE, what);
-    MigrationFiles files = s.files();
+    MigrationFiles files;
+    try (var t = dev.prodguard.db.PhaseTimer.start("verify.files")) {
+      files = s.files();
+    }
     progress.step("verifying '" + env + "'");
     // trace (the CLI's analyzer) starts its scratch server and schema copy beside the checks below
     s.analyzer.begin(target, files);
@@ -57,8 +60,10 @@ final class VerifyStep {
       try {
         Map<String, Object> details = new LinkedHashMap<>();
         Results.Verify v = verifyOn(target, files, c, env, what, details);
-        trail.audit(
-            c, target, "verify", v.run(), v.upToDate() ? "up_to_date" : "verified", details);
+        try (var t = dev.prodguard.db.PhaseTimer.start("verify.audit")) {
+          trail.audit(
+              c, target, "verify", v.run(), v.upToDate() ? "up_to_date" : "verified", details);
+        }
         return v;
       } catch (GuardRefusal r) {
         throw trail.auditRefusal(c, target, "verify", r);
@@ -85,6 +90,7 @@ final class VerifyStep {
       Map<String, Object> details)
       throws SQLException, IOException, InterruptedException {
     DatabaseSupport d = target.dialect();
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("verify");
     guards.requireSessionKept(target, c, what);
     PipelineSchema.ensure(c, d);
     RunStore store = new RunStore(c, d);
@@ -92,17 +98,32 @@ final class VerifyStep {
     guards.refuseWhileLocked(c, d, store, env, what);
     guards.requireRecordedProtection(c, target, what);
     guards.requireGuards(c, target, what);
-    DriftStep.Reading drift = new DriftStep(s).requireNoDrift(c, target, what);
-    MigrationSet set = guards.currentSet(target, files, what, true);
+    laps.lap("guards");
+    // the engine's validation and pending set (on its reading connection) beside the schema read
+    // for drift (on this one); drift is judged first, as when they ran one after the other
+    Beside<MigrationSet> read =
+        Beside.start("verify-set", () -> guards.currentSet(target, files, what, true));
+    DriftStep.Reading drift;
+    try {
+      drift = new DriftStep(s).requireNoDrift(c, target, what);
+    } catch (RuntimeException | SQLException e) {
+      read.settle();
+      throw e;
+    }
+    laps.lap("drift");
+    MigrationSet set = read.join();
+    laps.lap("validate+pending (beside drift)");
     details.put("pending", set.pending().size());
     if (!drift.settledNote().isEmpty()) {
       details.put("drift", drift.settledNote());
     }
     MigrationAnalyzer.Analysis analysis = guards.requireAnalysed(set, files, target, what);
+    laps.lap("analysis");
     details.putAll(reliedOn(analysis));
     List<LeftoverIndex> invalid =
         new Leftovers(target, engine, config.pipeline().lockWaitTimeout())
             .invalidIndexes(c, store, env);
+    laps.lap("invalid indexes");
     if (set.isEmpty()) {
       return new Results.Verify(env, Optional.empty(), set, invalid);
     }
@@ -125,7 +146,9 @@ final class VerifyStep {
       // G8: a promote holds the deploy lock from here to its deploy; a refused step names this run
       store.claim(id, s.promoteLock.get(), context.hostName(), now);
     }
-    return new Results.Verify(env, store.find(id), set, invalid);
+    Results.Verify v = new Results.Verify(env, store.find(id), set, invalid);
+    laps.lap("record");
+    return v;
   }
 
   /** How many covered findings an audit row lists one by one. */

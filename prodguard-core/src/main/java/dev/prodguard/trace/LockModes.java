@@ -20,8 +20,9 @@ final class LockModes {
 
   private LockModes() {}
 
+  /** The mode's rank, weakest 0; -1 for none (null) or a mode this list does not know. */
   static int strength(String mode) {
-    return ORDER.indexOf(mode);
+    return mode == null ? -1 : ORDER.indexOf(mode);
   }
 
   /** {@code AccessExclusiveLock} → {@code ACCESS EXCLUSIVE}. */

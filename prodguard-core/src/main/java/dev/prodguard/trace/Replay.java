@@ -25,8 +25,16 @@ import java.util.function.UnaryOperator;
  * changed.
  */
 final class Replay {
-  /** A statement the engine will send, with its line. */
-  record Sql(int line, String text) {}
+  /**
+   * A statement the engine will send, with its line; {@code label} and {@code file} name the
+   * callback it comes from (a callback's statements run inside the migration's transaction), null
+   * for the migration's own.
+   */
+  record Sql(int line, String text, String label, String file) {
+    Sql(int line, String text) {
+      this(line, text, null, null);
+    }
+  }
 
   /**
    * A statement the server refused on the copy; {@code done}: the statements of its migration that
@@ -36,10 +44,24 @@ final class Replay {
     final Sql statement;
     final List<StatementTrace> done;
 
+    /**
+     * Why the trace cannot know what the statement does (it is then incomplete, not a deploy
+     * failure); null for a statement the server refused.
+     */
+    final String incomplete;
+
     Failed(Sql statement, SQLException cause, List<StatementTrace> done) {
       super(cause.getMessage(), cause);
       this.statement = statement;
       this.done = List.copyOf(done);
+      this.incomplete = null;
+    }
+
+    Failed(Sql statement, String incomplete, List<StatementTrace> done) {
+      super(incomplete);
+      this.statement = statement;
+      this.done = List.copyOf(done);
+      this.incomplete = incomplete;
     }
   }
 
@@ -74,8 +96,7 @@ final class Replay {
       Connection c, String label, String file, List<Sql> statements, boolean inTransaction)
       throws SQLException, Failed {
     if (!inTransaction) {
-      c.setAutoCommit(true);
-      return run(c, label, file, statements, false);
+      return outside(c, label, file, statements);
     }
     return migration(c, label, file, statements);
   }
@@ -90,7 +111,7 @@ final class Replay {
     } catch (OutsideTransaction e) {
       c.rollback();
       c.setAutoCommit(true);
-      return run(c, label, file, statements, false);
+      return outside(c, label, file, statements);
     } catch (SQLException | Failed | RuntimeException e) {
       if (!c.getAutoCommit()) {
         c.rollback();
@@ -129,10 +150,135 @@ final class Replay {
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
       State after = probe.state(c);
-      out.add(diff(label, file, shown(s), millis, inTransaction, before, after, copied));
+      StatementTrace t =
+          diff(
+              s.label() == null ? label : s.label(),
+              s.file() == null ? file : s.file(),
+              shown(s),
+              millis,
+              inTransaction,
+              before,
+              after,
+              copied);
+      out.add(
+          DataBranches.observe(
+              probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
       before = after;
     }
     return out;
+  }
+
+  /**
+   * A migration Flyway runs outside a transaction ({@code executeInTransaction=false}, or a
+   * statement that cannot run in one), each statement committing on its own (autocommit). Its locks
+   * are gone once it commits, so each statement that can run in a transaction block runs in one of
+   * its own ({@code BEGIN}; statement; its locks and state read; {@code COMMIT}): on the copy the
+   * same effect as autocommit, with its locks observed. A statement the server refuses in a
+   * transaction block ({@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}) runs in autocommit, and
+   * its locks are PostgreSQL's documented ones for its command ({@link
+   * StatementProbe#locksOutsideTransaction}); a command whose locks are not known stops the trace
+   * as incomplete, never reported lock-free. Every statement is reported {@code inTransaction =
+   * false}: what the deploy does.
+   */
+  private List<StatementTrace> outside(
+      Connection c, String label, String file, List<Sql> statements) throws SQLException, Failed {
+    List<StatementTrace> out = new ArrayList<>();
+    try {
+      for (Sql s : statements) {
+        c.setAutoCommit(false);
+        State before = probe.state(c);
+        remember(before);
+        long t0 = System.nanoTime();
+        boolean block = true;
+        try (Statement st = c.createStatement()) {
+          probe.send(st, s.text());
+        } catch (SQLException e) {
+          c.rollback();
+          // 2D000 (invalid transaction termination): a procedure or DO block that commits, which
+          // runs in autocommit but not inside a transaction block
+          if (!probe.outsideTransactionOnly(e) && !"2D000".equals(e.getSQLState())) {
+            throw new Failed(s, e, out);
+          }
+          block = false;
+        }
+        List<Lock> documented = List.of();
+        if (!block) {
+          c.setAutoCommit(true);
+          java.util.Optional<List<Lock>> known = probe.locksOutsideTransaction(c, s.text());
+          if (known.isEmpty()) {
+            throw new Failed(
+                s,
+                "cannot run inside a transaction block, so its locks are released before they can"
+                    + " be read, and prodguard does not know the locks of this command: nothing"
+                    + " from here on was traced",
+                out);
+          }
+          documented = known.get();
+          before = probe.state(c);
+          t0 = System.nanoTime();
+          try (Statement st = c.createStatement()) {
+            probe.send(st, s.text());
+          } catch (SQLException e) {
+            throw new Failed(s, e, out);
+          }
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        State after = probe.state(c);
+        StatementTrace t =
+            diff(
+                s.label() == null ? label : s.label(),
+                s.file() == null ? file : s.file(),
+                shown(s),
+                millis,
+                false,
+                !block,
+                documented,
+                before,
+                after,
+                copied);
+        out.add(
+            DataBranches.observe(
+                probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
+        if (block) {
+          c.commit();
+        }
+      }
+    } finally {
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      c.setAutoCommit(true);
+    }
+    return out;
+  }
+
+  /** The names of the copy's relations as copied, read once, before the first statement. */
+  private void remember(State before) {
+    if (copied == null) {
+      copied = new HashMap<>();
+      before.relations().values().forEach(r -> copied.put(r.oid(), r.name()));
+    }
+  }
+
+  /**
+   * The target's relations that are not in its database's default tablespace, by name (the key
+   * {@code ""}: the default's name): the copy holds no tablespaces, so a {@code SET TABLESPACE}
+   * that copies one of them on the target is a no-op on the copy ({@link ReplayFacts}).
+   */
+  private Map<String, String> tablespaces = new HashMap<>();
+
+  /** Kept up to date with the moves the replay reports (a second move back is no copy). */
+  Replay tablespaces(Map<String, String> onTarget) {
+    this.tablespaces = new HashMap<>(onTarget);
+    return this;
+  }
+
+  /** {@code t} with the facts the copy does not show as the target will ({@link ReplayFacts}). */
+  private StatementTrace facts(Connection c, Sql s, StatementTrace t, State before, State after)
+      throws SQLException {
+    java.util.Set<String> writes = ReplayFacts.writes(s.text(), before, after);
+    Map<String, List<String>> triggers = writes.isEmpty() ? Map.of() : probe.rowTriggers(c, writes);
+    return ReplayFacts.enrich(t, before, after, copied, triggers, tablespaces);
   }
 
   /**
@@ -143,7 +289,11 @@ final class Replay {
   private Sql shown(Sql s) {
     String text = s.text();
     int start = SqlCode.codeStart(text, SqlSyntax.POSTGRESQL);
-    return new Sql(s.line(), mask.apply(start < text.length() ? text.substring(start) : text));
+    return new Sql(
+        s.line(),
+        mask.apply(start < text.length() ? text.substring(start) : text),
+        s.label(),
+        s.file());
   }
 
   static StatementTrace diff(
@@ -152,6 +302,27 @@ final class Replay {
       Sql s,
       long millis,
       boolean inTransaction,
+      State before,
+      State after,
+      Map<Long, String> copied) {
+    return diff(
+        label, file, s, millis, inTransaction, !inTransaction, List.of(), before, after, copied);
+  }
+
+  /**
+   * @param concurrently the statement ran outside a transaction block (the server refused it in
+   *     one): an index it built was built concurrently
+   * @param documented locks the statement takes that {@code after} cannot show (it committed on its
+   *     own), from the server's documentation
+   */
+  static StatementTrace diff(
+      String label,
+      String file,
+      Sql s,
+      long millis,
+      boolean inTransaction,
+      boolean concurrently,
+      List<Lock> documented,
       State before,
       State after,
       Map<Long, String> copied) {
@@ -171,13 +342,18 @@ final class Replay {
     Map<String, String> taken = new LinkedHashMap<>();
     for (Lock l : after.locks()) {
       Long oid = afterOids.get(l.relation());
-      if (oid == null || !before.relations().containsKey(oid)) {
-        continue;
+      if (oid == null
+          || !before.relations().containsKey(oid)
+          || after.relations().get(oid).isIndex()) {
+        continue; // an index's lock is judged with its table (ReplayFacts)
       }
       String had = held.get(oid);
       if (had == null || LockModes.strength(l.mode()) > LockModes.strength(had)) {
         taken.merge(l.relation(), l.mode(), Replay::stronger);
       }
+    }
+    for (Lock l : documented) {
+      taken.merge(l.relation(), l.mode(), Replay::stronger);
     }
     List<Lock> locks = new ArrayList<>();
     taken.forEach((rel, mode) -> locks.add(new Lock(rel, mode)));
@@ -217,7 +393,7 @@ final class Replay {
           newIndexes.remove(again.name());
           if (again.fileNode() != b.fileNode() && !rewritten.contains(again.table())) {
             built.add(
-                new StatementTrace.IndexBuilt(again.name(), again.table(), !inTransaction, true));
+                new StatementTrace.IndexBuilt(again.name(), again.table(), concurrently, true));
           }
         } else {
           dropped.add(b.name());
@@ -230,14 +406,14 @@ final class Replay {
       if (b.isIndex()) {
         // the same index written anew (REINDEX, SET TABLESPACE), not as part of its table's rewrite
         if (a.fileNode() != b.fileNode() && !rewritten.contains(a.table())) {
-          built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), !inTransaction, true));
+          built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), concurrently, true));
         }
       } else if (!truncate && !rewritten.contains(a.name()) && a.scans() > b.scans()) {
         scanned.add(a.name());
       }
     }
     for (Relation a : newIndexes.values()) {
-      built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), !inTransaction));
+      built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), concurrently));
     }
     if (truncate) {
       // its indexes get new, empty files too: no build

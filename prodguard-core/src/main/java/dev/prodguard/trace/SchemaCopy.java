@@ -42,7 +42,9 @@ final class SchemaCopy {
     for (String own : DatabaseObjects.TABLES) {
       dump.add("--exclude-table=" + own);
     }
-    run(dump, d, target, Optional.of(script), "the schema dump of the target");
+    try (var t = dev.prodguard.db.PhaseTimer.start("trace.schema dump")) {
+      run(dump, d, target, Optional.of(script), "the schema dump of the target");
+    }
   }
 
   /**
@@ -62,6 +64,26 @@ final class SchemaCopy {
       List<String> servers,
       Optional<String> owner)
       throws IOException, InterruptedException, SQLException {
+    load(d, probe, binDir, script, scratch, servers, owner, List.of());
+  }
+
+  /**
+   * Like {@link #load(DatabaseSupport, StatementProbe, Optional, Path, ScratchDatabase, List,
+   * Optional)}, with what of the target reaches beyond its database ({@code stubs}: extensions such
+   * as dblink, routines in untrusted languages) not restored but replaced by stubs that raise
+   * ({@link StatementProbe#loadPlan}): the replay runs the target's functions and triggers.
+   */
+  static void load(
+      DatabaseSupport d,
+      StatementProbe probe,
+      Optional<Path> binDir,
+      Path script,
+      ScratchDatabase scratch,
+      List<String> servers,
+      Optional<String> owner,
+      List<StatementProbe.Stub> stubs)
+      throws IOException, InterruptedException, SQLException {
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace.schema load");
     Path toc = Files.createTempFile("prodguard-trace-", ".list");
     try {
       run(
@@ -70,25 +92,37 @@ final class SchemaCopy {
           scratch.url(),
           Optional.of(toc),
           "reading the schema dump's table of contents");
+      laps.lap("list");
       List<String> kept = new ArrayList<>();
       for (String line : Files.readAllLines(toc, StandardCharsets.UTF_8)) {
         if (probe.copiedToScratch(line)) {
           kept.add(line);
         }
       }
-      Files.write(toc, kept, StandardCharsets.UTF_8);
       try (Connection c = scratch.connect();
           Statement st = c.createStatement()) {
         for (String sql : probe.beforeScratchLoad(servers)) {
           st.execute(sql);
         }
       }
-      run(
-          probe.schemaLoadCommand(binDir, script, toc, scratch.name()),
-          d,
-          scratch.url(),
-          Optional.empty(),
-          "loading the schema into the scratch database");
+      for (StatementProbe.LoadStep step : probe.loadPlan(kept, stubs)) {
+        Files.write(toc, step.entries(), StandardCharsets.UTF_8);
+        run(
+            probe.schemaLoadCommand(binDir, script, toc, scratch.name()),
+            d,
+            scratch.url(),
+            Optional.empty(),
+            "loading the schema into the scratch database");
+        if (!step.after().isEmpty()) {
+          try (Connection c = scratch.connect();
+              Statement st = c.createStatement()) {
+            for (String sql : step.after()) {
+              st.execute(sql);
+            }
+          }
+        }
+      }
+      laps.lap("pg_restore");
     } finally {
       Files.deleteIfExists(toc);
     }
@@ -97,6 +131,27 @@ final class SchemaCopy {
       for (String sql : probe.prepareScratch(owner)) {
         st.execute(sql);
       }
+    }
+    laps.lap("prepare");
+  }
+
+  /** How long filling one materialized view of the copy may take (its tables are empty). */
+  static final int POPULATE_SECONDS = 60;
+
+  /**
+   * Fills the copy's materialized views that hold data on the target ({@code populated}): {@code
+   * pg_dump --schema-only} creates them empty, and {@code REFRESH MATERIALIZED VIEW CONCURRENTLY}
+   * refuses an empty view, so without this the trace reported a failure the deploy does not have.
+   * Run as the replay's role (their owner, never a superuser: the views' queries and the functions
+   * they call run), on the copy's empty tables; a view that cannot be filled stays empty.
+   */
+  static void populate(StatementProbe probe, ScratchDatabase scratch, List<String> populated)
+      throws SQLException {
+    if (populated.isEmpty()) {
+      return;
+    }
+    try (Connection c = scratch.connectReplay()) {
+      probe.populate(c, populated, POPULATE_SECONDS);
     }
   }
 

@@ -7,14 +7,15 @@ import java.util.List;
  * What the server did for one statement of a pending migration, replayed on a copy of the target's
  * schema: facts read from its catalog in the statement's own session, not guesses.
  *
- * @param migration the migration's file name ({@code V12__orders.sql})
+ * @param migration the migration's file name ({@code V12__orders.sql}), or the callback's ({@code
+ *     afterMigrate.sql}) for a statement of a project callback
  * @param file the file, relative to its location
  * @param line the statement's first line in the file, 1-based
  * @param sql the statement as the engine sends it
  * @param millis how long it ran on the (empty) copy
- * @param inTransaction it ran inside the migration's transaction; false for a statement that cannot
- *     ({@code CREATE INDEX CONCURRENTLY}), whose locks are released before they can be read, so
- *     {@code locks} is empty for it
+ * @param inTransaction the deploy runs it inside the migration's transaction; false for a file
+ *     Flyway runs outside one (its locks are still reported: each statement was observed in a short
+ *     transaction of its own, or, when it cannot run in one, by its command's documented locks)
  * @param locks the relation locks it took that the transaction did not hold before, strongest per
  *     relation
  * @param rewritten tables (and materialized views) whose file node changed: a rewrite of every row
@@ -28,6 +29,20 @@ import java.util.List;
  *     on the copy) had on the target when the schema was copied; a table a pending migration
  *     created is absent (it has no size on the target). A table renamed by an earlier statement is
  *     sized by its target name
+ * @param proceduralReads tables whose rows procedural code the statement ran (a {@code DO} block, a
+ *     routine it calls) read, where that code branches ({@code IF}, {@code CASE}, loops, dynamic
+ *     SQL): on the empty copy it may have taken another branch than the deploy will take on the
+ *     target's rows ({@link DataBranches}); empty otherwise
+ * @param held the locks the migration's transaction holds after the statement on tables that
+ *     existed before it, strongest per table, this statement's and those earlier statements of the
+ *     same transaction took (PostgreSQL keeps every lock until the commit): what the statement's
+ *     rewrite, scan or build runs under. Empty outside a transaction
+ * @param indexLocks the locks the statement took on existing indexes that block their table's
+ *     readers or writers (the planner locks every index of a table for a query, a write every
+ *     index): {@code REINDEX} holds ACCESS EXCLUSIVE on each index it rebuilds
+ * @param rowTriggers the existing tables the statement wrote (INSERT, UPDATE, DELETE, MERGE, COPY)
+ *     that have enabled row triggers: on the copy they fire for no row of the target (it holds no
+ *     rows), so what they do on the target is not traced
  */
 public record StatementTrace(
     String migration,
@@ -43,7 +58,126 @@ public record StatementTrace(
     List<String> dropped,
     List<String> renamed,
     List<ConstraintAdded> constraintsAdded,
-    java.util.Map<String, String> onTarget) {
+    java.util.Map<String, String> onTarget,
+    List<String> proceduralReads,
+    List<StatementProbe.Lock> held,
+    List<IndexLock> indexLocks,
+    List<RowTriggers> rowTriggers) {
+
+  /** The facts without procedural reads, held locks, index locks or row triggers. */
+  public StatementTrace(
+      String migration,
+      String file,
+      int line,
+      String sql,
+      long millis,
+      boolean inTransaction,
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<String> dropped,
+      List<String> renamed,
+      List<ConstraintAdded> constraintsAdded,
+      java.util.Map<String, String> onTarget) {
+    this(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        onTarget,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
+  /** The facts with held locks, index locks and row triggers, without procedural reads. */
+  public StatementTrace(
+      String migration,
+      String file,
+      int line,
+      String sql,
+      long millis,
+      boolean inTransaction,
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<String> dropped,
+      List<String> renamed,
+      List<ConstraintAdded> constraintsAdded,
+      java.util.Map<String, String> onTarget,
+      List<StatementProbe.Lock> held,
+      List<IndexLock> indexLocks,
+      List<RowTriggers> rowTriggers) {
+    this(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        onTarget,
+        List.of(),
+        held,
+        indexLocks,
+        rowTriggers);
+  }
+
+  /**
+   * This trace with {@code reads} as its {@link #proceduralReads}, and {@code names} (the target's
+   * name of each, when it existed there) added to {@link #onTarget}.
+   */
+  StatementTrace withProceduralReads(List<String> reads, java.util.Map<String, String> names) {
+    java.util.Map<String, String> all = new java.util.HashMap<>(onTarget);
+    all.putAll(names);
+    return new StatementTrace(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        all,
+        reads,
+        held,
+        indexLocks,
+        rowTriggers);
+  }
+
+  /** A lock the statement took on index {@code index} of {@code table}. */
+  public record IndexLock(String index, String table, String mode) {}
+
+  /** An existing table the statement wrote, and its enabled row triggers, by name. */
+  public record RowTriggers(String table, List<String> triggers) {
+    public RowTriggers {
+      triggers = List.copyOf(triggers);
+    }
+  }
 
   /**
    * An index the statement built; {@code concurrently} when it was built outside a transaction.
@@ -88,11 +222,29 @@ public record StatementTrace(
     renamed = List.copyOf(renamed);
     constraintsAdded = List.copyOf(constraintsAdded);
     onTarget = java.util.Map.copyOf(onTarget);
+    proceduralReads = List.copyOf(proceduralReads);
+    held = List.copyOf(held);
+    indexLocks = List.copyOf(indexLocks);
+    rowTriggers = List.copyOf(rowTriggers);
   }
 
   /** The tables these facts name, each once, in the order the findings report them. */
   public java.util.Set<String> tables() {
-    return tables(locks, rewritten, scanned, indexesBuilt, constraintsAdded);
+    java.util.Set<String> tables =
+        tables(locks, rewritten, scanned, indexesBuilt, constraintsAdded);
+    indexLocks.forEach(l -> tables.add(l.table()));
+    rowTriggers.forEach(r -> tables.add(r.table()));
+    return tables;
+  }
+
+  /** The strongest mode the migration's transaction holds on {@code relation} after it, or null. */
+  public String heldOn(String relation) {
+    for (StatementProbe.Lock l : held) {
+      if (l.relation().equals(relation)) {
+        return l.mode();
+      }
+    }
+    return null;
   }
 
   static java.util.Set<String> tables(

@@ -23,10 +23,11 @@ final class TraceFindings {
   static final String LOCK = "trace-blocking-lock";
   static final String FAILED = "trace-statement-failed";
   static final String INCOMPLETE = "trace-incomplete";
+  static final String TRIGGERS = "trace-row-triggers-not-traced";
 
   /** Every rule id trace reports, in documentation order. */
   static final List<String> RULES =
-      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, FAILED, INCOMPLETE);
+      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, TRIGGERS, FAILED, INCOMPLETE);
 
   private TraceFindings() {}
 
@@ -44,6 +45,10 @@ final class TraceFindings {
         if (f != null) {
           out.add(f);
         }
+        Finding triggers = triggers(t, table, targetName, size, policy);
+        if (triggers != null) {
+          out.add(triggers);
+        }
       }
     }
     return out;
@@ -55,7 +60,18 @@ final class TraceFindings {
       String targetName,
       StatementProbe.Size size,
       TracePolicy policy) {
-    String mode = t.lockOn(table);
+    // what the statement runs under: its own lock, what its transaction already holds (every
+    // lock is kept to the commit), and its locks on the table's indexes (a query locks them all)
+    String own = t.lockOn(table);
+    String held = t.heldOn(table);
+    List<StatementTrace.IndexLock> onIndexes =
+        t.indexLocks().stream().filter(l -> l.table().equals(table)).toList();
+    String index = null;
+    for (StatementTrace.IndexLock l : onIndexes) {
+      index = stronger(index, l.mode());
+    }
+    String taken = stronger(own, index);
+    String mode = stronger(taken, held);
     String lock = mode == null ? null : LockModes.sqlName(mode);
     String blocks = mode == null ? null : LockModes.blocks(mode);
     String where =
@@ -65,17 +81,37 @@ final class TraceFindings {
             + describe(size)
             + ")";
     String head = t.migration() + " line " + t.line() + " ";
-    String lockText = lock == null ? "" : "takes " + lock + " on " + where + " and ";
+    String lockText;
+    if (mode == null) {
+      lockText = "";
+    } else if (held != null && LockModes.strength(held) > LockModes.strength(taken)) {
+      lockText =
+          "holds "
+              + lock
+              + " on "
+              + where
+              + " (taken earlier in the migration's transaction, held until it commits) and ";
+    } else if (index != null && LockModes.strength(index) > LockModes.strength(own)) {
+      lockText =
+          (own == null ? "takes " : "takes " + LockModes.sqlName(own) + " on " + where + " and ")
+              + LockModes.sqlName(index)
+              + " on "
+              + (onIndexes.size() == 1 ? "its index " : "its indexes ")
+              + String.join(", ", onIndexes.stream().map(StatementTrace.IndexLock::index).toList())
+              + (own == null ? " (of " + where + ")" : "")
+              + " (every query on the table locks all its indexes) and ";
+    } else {
+      lockText = "takes " + lock + " on " + where + " and ";
+    }
     String blockText = blocks == null ? "" : "; blocks " + blocks + " for ";
     String rule;
     String message;
     String recipe;
     boolean rewrite = t.rewritten().contains(table);
-    StatementTrace.IndexBuilt index =
+    List<StatementTrace.IndexBuilt> builds =
         t.indexesBuilt().stream()
             .filter(i -> i.table().equals(table) && !i.concurrently())
-            .findFirst()
-            .orElse(null);
+            .toList();
     StatementTrace.ConstraintAdded validated =
         t.constraintsAdded().stream()
             .filter(
@@ -92,17 +128,19 @@ final class TraceFindings {
               + (lock == null ? "rewrites " + where : lockText + "rewrites it")
               + (blocks == null ? "" : blockText + "the rewrite");
       recipe = rewriteRecipe(t.sql());
-    } else if (index != null) {
+    } else if (!builds.isEmpty()) {
       rule = INDEX;
-      String builds = index.rebuilt() ? "rebuilds index " : "builds index ";
+      boolean rebuilt = builds.stream().allMatch(StatementTrace.IndexBuilt::rebuilt);
+      String what =
+          (rebuilt ? "rebuilds " : "builds ")
+              + (builds.size() == 1 ? "index " : "indexes ")
+              + String.join(", ", builds.stream().map(StatementTrace.IndexBuilt::name).toList());
       message =
           head
-              + (lock == null
-                  ? builds + index.name() + " on " + where
-                  : lockText + builds + index.name())
+              + (lock == null ? what + " on " + where : lockText + what)
               + (blocks == null ? "" : blockText + "the build");
       recipe =
-          index.rebuilt()
+          rebuilt
               ? "REINDEX INDEX CONCURRENTLY in a migration of its own; for an ALTER TABLE that"
                   + " rebuilds the index: drop the index first, then CREATE INDEX CONCURRENTLY in a"
                   + " migration of its own after the change"
@@ -134,18 +172,24 @@ final class TraceFindings {
                   + " a scan (PostgreSQL 12+); then drop the check"
               : "split the change so the scan runs under a lock that lets writes through"
                   + " (NOT VALID, then VALIDATE)";
-    } else if (blocks != null) {
+    } else if (taken != null
+        && LockModes.blocks(taken) != null
+        && (held == null || LockModes.strength(held) <= LockModes.strength(taken))) {
+      // a lock of its own (a lock its transaction held already was reported where it was taken)
       rule = LOCK;
+      lock = LockModes.sqlName(taken);
+      blocks = LockModes.blocks(taken);
       message =
           head
-              + "takes "
-              + lock
-              + " on "
-              + where
+              + lockText.substring(0, lockText.length() - " and ".length())
               + "; blocks "
               + blocks
-              + " for the statement, and while it waits for the lock every later query on the"
-              + " table waits behind it";
+              + (t.inTransaction()
+                  ? " until the migration's transaction commits (PostgreSQL holds every lock to"
+                      + " the end of the transaction: the statements after it run under it)"
+                  : " for the statement")
+              + ", and while it waits for the lock every later query on the table waits behind"
+              + " it";
       recipe =
           "SET lock_timeout (e.g. '5s') before it, so a long transaction ahead of it makes the"
               + " deploy fail fast instead of queueing the application behind its lock";
@@ -169,6 +213,72 @@ final class TraceFindings {
         null);
   }
 
+  /**
+   * A statement that wrote a table with row triggers, which holds rows on the target: on the empty
+   * copy the triggers fired for none of them, so what they do there (locks, rewrites, other tables,
+   * other servers) was not traced.
+   */
+  private static Finding triggers(
+      StatementTrace t,
+      String table,
+      String targetName,
+      StatementProbe.Size size,
+      TracePolicy policy) {
+    if (size.rows() == 0) {
+      return null;
+    }
+    StatementTrace.RowTriggers fired =
+        t.rowTriggers().stream().filter(r -> r.table().equals(table)).findFirst().orElse(null);
+    if (fired == null) {
+      return null;
+    }
+    String where =
+        table
+            + " ("
+            + (targetName.equals(table) ? "" : targetName + " on the target: ")
+            + describe(size)
+            + ")";
+    String message =
+        t.migration()
+            + " line "
+            + t.line()
+            + " writes "
+            + where
+            + ", whose row "
+            + (fired.triggers().size() == 1 ? "trigger " : "triggers ")
+            + String.join(", ", fired.triggers())
+            + " fired for none of its rows on the empty copy: what "
+            + (fired.triggers().size() == 1 ? "it does" : "they do")
+            + " on the target (locks, rewrites, other tables) was not traced";
+    Severity severity = policy.severity(TRIGGERS, targetName, null, size);
+    String why = policy.why(TRIGGERS, targetName, null, size);
+    if (!why.isEmpty()) {
+      message = message + " (an error: " + why + ")";
+    }
+    return new Finding(
+        TRIGGERS,
+        severity,
+        new Location(t.file(), t.line(), 1),
+        id(t.migration()),
+        message,
+        excerpt(t.sql()),
+        "review what the triggers do for the rows the statement writes; trace that work as"
+            + " statements of its own (a migration that does it by hand with the triggers"
+            + " disabled), or cover this finding with a reviewed contract exception",
+        "G4",
+        null);
+  }
+
+  private static String stronger(String a, String b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return LockModes.strength(a) >= LockModes.strength(b) ? a : b;
+  }
+
   /** {@code V12} of {@code V12__orders.sql}; the file name when it has no such prefix. */
   static String id(String fileName) {
     int sep = fileName.indexOf("__");
@@ -177,6 +287,11 @@ final class TraceFindings {
 
   private static String rewriteRecipe(String sql) {
     String u = sql.toUpperCase(Locale.ROOT);
+    if (u.matches("(?s).*\\bSET\\s+TABLESPACE\\b.*")) {
+      return "moving a relation between tablespaces copies all of it under ACCESS EXCLUSIVE: do it"
+          + " in a maintenance window, or with a tool that copies online, apart from the"
+          + " migrations";
+    }
     if (u.contains(" TYPE ")) {
       return "add a column of the new type, backfill it in batches, switch the application to it,"
           + " then drop the old column";

@@ -4,7 +4,10 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.support.StatementProbe;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -23,19 +26,66 @@ import java.util.Set;
  * @param accessExclusiveOnProtected ACCESS EXCLUSIVE on a protected table is an error
  * @param protectedTables the contract's protected tables, lower case, unqualified
  * @param forbidden trace rule ids the contract forbids; empty unless the environment is protected
+ * @param ancestors for a table of the target ({@code schema.name}), the tables it is a partition or
+ *     an inheritance child of, read from the target's catalog: a partition (or child) of a
+ *     protected table is protected too
  */
 public record TracePolicy(
     long maxRewriteBytes,
     OptionalLong maxAccessExclusiveBytes,
     boolean accessExclusiveOnProtected,
     Set<String> protectedTables,
-    Set<String> forbidden) {
+    Set<String> forbidden,
+    Map<String, List<String>> ancestors) {
   public static final long DEFAULT_MAX_REWRITE_BYTES =
       Contract.TraceLimits.DEFAULT_MAX_REWRITE_BYTES;
 
   public TracePolicy {
     protectedTables = Set.copyOf(protectedTables);
     forbidden = Set.copyOf(forbidden);
+    ancestors = Map.copyOf(ancestors);
+  }
+
+  public TracePolicy(
+      long maxRewriteBytes,
+      OptionalLong maxAccessExclusiveBytes,
+      boolean accessExclusiveOnProtected,
+      Set<String> protectedTables,
+      Set<String> forbidden) {
+    this(
+        maxRewriteBytes,
+        maxAccessExclusiveBytes,
+        accessExclusiveOnProtected,
+        protectedTables,
+        forbidden,
+        Map.of());
+  }
+
+  /** This policy, knowing which tables of the target are partitions or children of which. */
+  public TracePolicy withAncestors(Map<String, List<String>> tree) {
+    return new TracePolicy(
+        maxRewriteBytes,
+        maxAccessExclusiveBytes,
+        accessExclusiveOnProtected,
+        protectedTables,
+        forbidden,
+        tree);
+  }
+
+  /**
+   * The protected table {@code table} (the target's name) is, or is a partition or inheritance
+   * child of (the nearest); empty when it is neither.
+   */
+  Optional<String> protectedAs(String table) {
+    if (protectedTables.contains(unqualified(table))) {
+      return Optional.of(table);
+    }
+    for (String up : ancestors.getOrDefault(table, List.of())) {
+      if (protectedTables.contains(unqualified(up))) {
+        return Optional.of(up);
+      }
+    }
+    return Optional.empty();
   }
 
   public static TracePolicy defaults() {
@@ -60,12 +110,25 @@ public record TracePolicy(
         forbidden);
   }
 
+  /**
+   * Whether the contract sets trace limits of its own or forbids trace rules: untraced work (row
+   * triggers that did not fire on the copy) cannot be judged against them, so it is an error.
+   */
+  boolean limited() {
+    return maxRewriteBytes != DEFAULT_MAX_REWRITE_BYTES
+        || maxAccessExclusiveBytes.isPresent()
+        || !forbidden.isEmpty();
+  }
+
   Severity severity(String rule, String table, String lock, StatementProbe.Size size) {
     if (TraceFindings.REWRITE.equals(rule) && size.bytes() > maxRewriteBytes) {
       return Severity.ERROR;
     }
+    if (TraceFindings.TRIGGERS.equals(rule) && size.rows() != 0 && limited()) {
+      return Severity.ERROR;
+    }
     if ("ACCESS EXCLUSIVE".equals(lock)) {
-      if (accessExclusiveOnProtected && protectedTables.contains(unqualified(table))) {
+      if (accessExclusiveOnProtected && protectedAs(table).isPresent()) {
         return Severity.ERROR;
       }
       if (maxAccessExclusiveBytes.isPresent()
@@ -87,9 +150,18 @@ public record TracePolicy(
     if (TraceFindings.REWRITE.equals(rule) && size.bytes() > maxRewriteBytes) {
       return "the contract's trace.max-rewrite-size is " + TraceFindings.bytes(maxRewriteBytes);
     }
+    if (TraceFindings.TRIGGERS.equals(rule) && size.rows() != 0 && limited()) {
+      return "the contract sets trace limits or forbids trace rules, and the triggers' work"
+          + " cannot be judged against them";
+    }
     if ("ACCESS EXCLUSIVE".equals(lock)) {
-      if (accessExclusiveOnProtected && protectedTables.contains(unqualified(table))) {
-        return "the table is in the contract's protected-tables";
+      Optional<String> as = accessExclusiveOnProtected ? protectedAs(table) : Optional.empty();
+      if (as.isPresent()) {
+        return as.get().equals(table)
+            ? "the table is in the contract's protected-tables"
+            : "the table is a partition (or inheritance child) of "
+                + as.get()
+                + ", which is in the contract's protected-tables";
       }
       if (maxAccessExclusiveBytes.isPresent()
           && size.bytes() > maxAccessExclusiveBytes.getAsLong()) {

@@ -77,6 +77,29 @@ public record TraceReport(
           t.locks().stream()
               .map(l -> Map.of("relation", l.relation(), "mode", LockModes.sqlName(l.mode())))
               .toList());
+      m.put(
+          "held_locks",
+          t.held().stream()
+              .map(l -> Map.of("relation", l.relation(), "mode", LockModes.sqlName(l.mode())))
+              .toList());
+      m.put(
+          "index_locks",
+          t.indexLocks().stream()
+              .map(
+                  l ->
+                      Map.of(
+                          "index",
+                          l.index(),
+                          "table",
+                          l.table(),
+                          "mode",
+                          LockModes.sqlName(l.mode())))
+              .toList());
+      m.put(
+          "row_triggers",
+          t.rowTriggers().stream()
+              .map(r -> Map.of("table", r.table(), "triggers", r.triggers()))
+              .toList());
       m.put("rewritten", t.rewritten());
       m.put("scanned", t.scanned());
       m.put(

@@ -68,6 +68,19 @@ public final class TraceRules implements RuleRegistry {
               + " trace.max-access-exclusive-size.",
           "SET lock_timeout before it (pipeline.lock-timeout), so the deploy fails fast instead of"
               + " queueing the application.");
+  static final RuleInfo TRIGGERS =
+      RuleInfo.of(
+          TraceFindings.TRIGGERS,
+          Severity.WARNING,
+          GUARANTEE,
+          "The statement wrote a table with row triggers that holds rows on the target: the"
+              + " triggers' work there was not traced.",
+          "The copy holds no rows, so the row triggers of a table an INSERT, UPDATE, DELETE or"
+              + " MERGE writes fire for none of the target's rows there: what they do on the target"
+              + " (locks, rewrites, other tables) is not known. An error when the contract sets"
+              + " trace limits or forbids trace rules.",
+          "Review what the triggers do for the rows written; do that work as statements of their"
+              + " own, or cover the finding with a reviewed contract exception.");
   static final RuleInfo FAILED =
       RuleInfo.of(
           TraceFindings.FAILED,
@@ -83,15 +96,20 @@ public final class TraceRules implements RuleRegistry {
           Severity.ERROR,
           GUARANTEE,
           "Part of the pending migrations could not be traced.",
-          "The engine cannot split a file, a statement holds a placeholder without a value, or a"
+          "The engine cannot split a file, a statement holds a placeholder without a value, a"
               + " statement needs what the replay never has (a privilege of a superuser, the"
-              + " server's files or programs, a foreign table's server): what follows was not"
-              + " traced, so nothing is known about it (fail closed).",
+              + " server's files or programs, a foreign table's server), procedural code"
+              + " branched on a table that is empty in the copy but holds rows on the target, a"
+              + " statement that cannot run in a transaction block has locks prodguard does not"
+              + " know, or a callback runs at an event the trace does not replay: what follows was"
+              + " not traced, so nothing is known about it (fail closed).",
           "Fix the file or give the placeholder its value (migrations.placeholders); run what"
-              + " needs a superuser or another server apart from the traced migrations.");
+              + " needs a superuser or another server, or a command whose locks are not known,"
+              + " apart from the traced migrations; write the change a data branch makes as plain"
+              + " statements, decided before the deploy.");
 
   private static final List<RuleInfo> ALL =
-      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, FAILED, INCOMPLETE);
+      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, TRIGGERS, FAILED, INCOMPLETE);
 
   /** The service instance. */
   public TraceRules() {}

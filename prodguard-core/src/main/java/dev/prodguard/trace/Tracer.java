@@ -132,14 +132,20 @@ public final class Tracer {
     List<String> roles;
     String targetId;
     List<String> servers;
+    List<String> populated;
+    List<StatementProbe.Stub> stubs;
+    Map<String, String> tablespaces;
     try (Target.Checked control = target.open()) {
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
-      names = TargetNames.read(control.connection());
+      names = TargetNames.read(control.connection(), config.schemas().effectiveDefault());
       targetTables = probe.tables(control.connection(), DatabaseObjects.TABLES, 5);
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
       servers = probe.foreignServers(control.connection());
+      populated = probe.populatedMaterializedViews(control.connection());
+      stubs = probe.stubs(control.connection());
+      tablespaces = probe.tablespaces(control.connection());
     }
     if (pending.isEmpty()) {
       return new TraceReport(
@@ -240,6 +246,10 @@ public final class Tracer {
       progress.step("tracing " + pending.size() + " pending migration(s) of '" + env + "'");
       if (scratchServer.isPresent()) {
         refuseTargetServer(env, targetId, server, d);
+        // as on the embedded server: never a superuser's replay (docs/trace.md)
+        ScratchRole role = ScratchRole.prepare(env, server, d, major);
+        discard.role = role;
+        replayer = role.replayer();
       }
       try (ScratchDatabase scratch = ScratchDatabase.create(server, d, replayer)) {
         discard.scratch = scratch;
@@ -259,13 +269,49 @@ public final class Tracer {
           }
         }
         awaitDump(dump);
-        SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner());
+        SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner(), stubs);
+        SchemaCopy.populate(probe, scratch, populated);
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
         long t1 = System.nanoTime();
         try (Connection c = scratch.connectReplay()) {
-          Replay replay = new Replay(probe, mask);
-          StatementProbe.Session start = probe.session(c);
+          Replay replay = new Replay(probe, mask).tablespaces(tablespaces);
+          // the session Flyway gives the deploy's migrations: the target's search path
+          StatementProbe.Session start = names.startSession(c, probe, d);
+          CallbackReplay callbacks =
+              CallbackReplay.prepare(
+                  engine, files, d.kind(), f -> names.builtIns(scratch.name(), f), mask);
+          CallbackReplay.Run run =
+              new CallbackReplay.Run(
+                  c,
+                  replay,
+                  probe,
+                  mask,
+                  () -> probe.restore(c, start, names.schema()),
+                  traces,
+                  stops);
+          callbacks.stop().ifPresent(stops::add);
+          if (stops.isEmpty()) {
+            run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.BEFORE_ALL);
+          }
+          if (stops.isEmpty()) {
+            // Flyway creates the schemas it lacks (migrations.schemas, default-schema) on migrate
+            names.createSchemas(c, d, config.schemas());
+            run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.BEFORE_MIGRATE);
+          }
+          boolean previousVersioned = true;
           for (PendingMigration p : pending) {
+            if (!stops.isEmpty()) {
+              break;
+            }
+            if (p.version().isEmpty() && previousVersioned) {
+              // Flyway: afterVersioned, then beforeRepeatables, before the first repeatable
+              previousVersioned = false;
+              run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.AFTER_VERSIONED);
+              run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.BEFORE_REPEATABLES);
+              if (!stops.isEmpty()) {
+                break;
+              }
+            }
             String file = p.file().relativePath();
             EngineStatements es = engine.statements(files, p.file(), d.kind());
             if (es.failure().isPresent()) {
@@ -299,6 +345,8 @@ public final class Tracer {
             }
             // as Flyway decides: the script configuration, else whether every statement can
             boolean inTransaction = es.executeInTransaction().orElse(allTransactional);
+            // beforeEachMigrate, the statement callbacks and afterEachMigrate run in its session
+            sql = callbacks.around(sql);
             try {
               // what Flyway restores before each migration: no SET a migration left behind
               probe.restore(c, start, names.schema());
@@ -311,6 +359,9 @@ public final class Tracer {
               traces.addAll(f.done);
               replayed += f.done.size() + 1;
               Optional<String> beyond = beyondTheReplay(probe, f);
+              if (f.statement.file() != null) {
+                file = f.statement.file(); // a callback's statement, inside the migration
+              }
               if (beyond.isPresent()) {
                 stops.add(
                     stop(
@@ -333,6 +384,13 @@ public final class Tracer {
               break;
             }
           }
+          if (stops.isEmpty()) {
+            if (previousVersioned) {
+              run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.AFTER_VERSIONED);
+            }
+            run.at(callbacks, dev.prodguard.migration.MigrateCallback.Moment.AFTER_ALL);
+          }
+          replayed += run.replayed();
         }
         replayMillis = (System.nanoTime() - t1) / 1_000_000;
       }
@@ -363,13 +421,20 @@ public final class Tracer {
       tables.addAll(t.onTarget().values());
     }
     Map<String, StatementProbe.Size> sizes;
+    Map<String, List<String>> ancestors;
     try (Target.Checked control = target.open()) {
       sizes = probe.sizes(control.connection(), tables);
+      ancestors = probe.ancestors(control.connection(), tables);
     }
+    // procedural code that branched on a table empty here but not on the target: not the fact
+    stops.addAll(0, DataBranches.incomplete(traces, sizes));
     Optional<Contract> contract = ContractLoader.forConfig(config);
     boolean protectedEnv = target.environment().isProtected();
     TracePolicy policy =
-        contract.map(c -> TracePolicy.of(c, protectedEnv)).orElse(TracePolicy.defaults());
+        contract
+            .map(c -> TracePolicy.of(c, protectedEnv))
+            .orElse(TracePolicy.defaults())
+            .withAncestors(ancestors);
     List<Finding> findings = new ArrayList<>();
     for (Finding f : TraceFindings.of(traces, sizes, policy)) {
       findings.add(cover(f, contract).mapText(mask));
@@ -456,9 +521,10 @@ public final class Tracer {
                     ContractLoader.parse(
                         config.contract(),
                         "version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    // verify's own analysis of the same files beside this trace lints the same: made once
     dev.prodguard.lint.LintReport report =
-        dev.prodguard.lint.Linter.forEngine(d.kind(), engine, files)
-            .lint(judgedNow, applied, contract, true, false);
+        dev.prodguard.lint.LintOnce.lint(
+            d.kind(), engine, files, judgedNow, applied, contract, true, false);
     List<Finding> blocking =
         report.findings().stream().filter(f -> SERVER_WIDE.contains(f.rule())).toList();
     if (blocking.isEmpty()) {
@@ -657,6 +723,7 @@ public final class Tracer {
     private final Path script;
     volatile ScratchDatabase scratch;
     volatile EmbeddedScratchServer embedded;
+    volatile ScratchRole role;
     volatile boolean interrupted;
     volatile GuardRefusal refusal;
     final java.util.concurrent.CountDownLatch hookDone = new java.util.concurrent.CountDownLatch(1);
@@ -671,6 +738,11 @@ public final class Tracer {
         ScratchDatabase s = scratch;
         if (s != null) {
           s.close();
+        }
+        // the role owned the scratch database: dropped after it
+        ScratchRole r = role;
+        if (r != null) {
+          r.close();
         }
       } finally {
         EmbeddedScratchServer e = embedded;
@@ -717,9 +789,23 @@ public final class Tracer {
    * extension), or a foreign table (its server is copied without a wrapper). The deploy would not
    * necessarily fail there: the trace is incomplete (fail closed), not the migration wrong.
    */
-  private static Optional<String> beyondTheReplay(StatementProbe probe, Replay.Failed f) {
+  static Optional<String> beyondTheReplay(StatementProbe probe, Replay.Failed f) {
+    if (f.incomplete != null) {
+      return Optional.of(f.incomplete);
+    }
     if (!(f.getCause() instanceof SQLException e)) {
       return Optional.empty();
+    }
+    if (probe.stubbed(e)) {
+      String said = firstLine(e.getMessage());
+      int at = said.indexOf("_not_copied: ");
+      return Optional.of(
+          "calls "
+              + (at < 0 ? said : said.substring(at + "_not_copied: ".length()))
+              + " (directly or through a function or trigger of the target), which may act beyond"
+              + " the database (another server, the host's files or programs): the trace's copy"
+              + " holds it as a stub that raises, so the replay never reaches out and what it does"
+              + " on the target is not known; nothing from here on was traced");
     }
     if (probe.foreignTable(e)) {
       return Optional.of(
@@ -785,12 +871,54 @@ public final class Tracer {
    * ${flyway:database}} is the scratch database's name in the replay: a statement that names its
    * own database acts on the copy.
    */
-  private record TargetNames(String schema, String user) {
-    static TargetNames read(Connection c) throws SQLException {
+  private record TargetNames(String schema, String user, String searchPath) {
+    /**
+     * {@code schema}: Flyway's default schema, {@code migrations.default-schema} (else the first of
+     * {@code migrations.schemas}) when configured, else the connection's {@code current_schema()},
+     * as Flyway takes it; {@code searchPath}: the search path the target's sessions start with.
+     */
+    static TargetNames read(Connection c, Optional<String> defaultSchema) throws SQLException {
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT current_schema(), current_user")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT current_schema(), current_user, current_setting('search_path')")) {
         rs.next();
-        return new TargetNames(rs.getString(1), rs.getString(2));
+        return new TargetNames(
+            defaultSchema.orElse(rs.getString(1)), rs.getString(2), rs.getString(3));
+      }
+    }
+
+    /**
+     * Puts the replay's session where the deploy's starts: the target's search path, its {@code
+     * "$user"} read as the target's role (the replay runs as another), so an unqualified name finds
+     * the same schema on the copy as on the target. Flyway then puts its default schema first
+     * before each migration and callback ({@link StatementProbe#restore}).
+     */
+    StatementProbe.Session startSession(Connection c, StatementProbe probe, DatabaseSupport d)
+        throws SQLException {
+      String path = searchPath.replace("\"$user\"", d.quote(user));
+      try (java.sql.PreparedStatement ps =
+          c.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+        ps.setString(1, path);
+        ps.executeQuery().close();
+      }
+      return probe.session(c);
+    }
+
+    /**
+     * What Flyway's {@code createSchemas} (on by default) does on every migrate: the default schema
+     * and {@code migrations.schemas} that do not exist yet are created, before {@code
+     * beforeMigrate}; the default schema then goes first on the search path like an existing one.
+     */
+    void createSchemas(Connection c, DatabaseSupport d, ProdguardConfig.Schemas schemas)
+        throws SQLException {
+      Set<String> wanted = new LinkedHashSet<>();
+      schemas.effectiveDefault().ifPresent(wanted::add);
+      wanted.addAll(schemas.schemas());
+      try (Statement st = c.createStatement()) {
+        for (String schema : wanted) {
+          st.execute("CREATE SCHEMA IF NOT EXISTS " + d.quote(schema));
+        }
       }
     }
 
@@ -813,7 +941,7 @@ public final class Tracer {
   /**
    * Flyway's built-in placeholders, as {@code PlaceholderText} leaves them: {@code ${flyway:x}}.
    */
-  private static String replaceBuiltIns(String sql, Map<String, String> values) {
+  static String replaceBuiltIns(String sql, Map<String, String> values) {
     if (!sql.contains("${flyway:")) {
       return sql;
     }
@@ -825,7 +953,7 @@ public final class Tracer {
   }
 
   /** The first placeholder left in {@code sql} (one without a value here), as written. */
-  private static Optional<String> placeholder(String sql, Placeholders p) {
+  static Optional<String> placeholder(String sql, Placeholders p) {
     int builtIn = sql.indexOf("${flyway:");
     if (builtIn >= 0) {
       int end = sql.indexOf('}', builtIn);

@@ -157,6 +157,12 @@ class G4ContractLoaderTest {
     ConfigException f =
         error("version: 1\nexceptions:\n  - { migration: V1, rule: nope, reason: x }\n");
     assertThat(f.line()).isEqualTo(3);
+    // severity sets lint rules; a trace rule there is named as such (was "unknown", listed as
+    // known)
+    ConfigException g = error("version: 1\nseverity: { trace-blocking-lock: error }\n");
+    assertThat(g.getMessage()).contains("is a trace rule", "'forbidden'");
+    ConfigException h = error("version: 1\nseverity: { drop-tabel: off }\n");
+    assertThat(h.getMessage()).contains("unknown rule 'drop-tabel'").doesNotContain("trace-");
   }
 
   @Test

@@ -78,4 +78,40 @@ class G4EmbeddedScratchServerIT {
       }
     }
   }
+
+  @Test
+  @DisplayName(
+      "G4: the embedded server lives in memory (/dev/shm, a tmpfs with room) in a private"
+          + " directory (rwx------) and leaves nothing behind; without such a tmpfs, in the"
+          + " temporary folder")
+  void privateDirectoryInMemory() throws Exception {
+    DatabaseSupport d = DatabaseSupport.of(DatabaseKind.POSTGRESQL);
+    Path cache =
+        PostgresBinaries.cacheDirectory(
+            Map.of(
+                "XDG_CACHE_HOME", Path.of(System.getProperty("user.home"), ".cache").toString()));
+    Path binaries = PostgresBinaries.resolve(MAJOR, PostgresBinaries.MAVEN_CENTRAL, cache);
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    assertThat(EmbeddedScratchServer.scratchRoot(tmp.resolve("no-such-tmpfs"), 1)).isEqualTo(tmp);
+    assertThat(
+            EmbeddedScratchServer.scratchRoot(EmbeddedScratchServer.SHARED_MEMORY, Long.MAX_VALUE))
+        .isEqualTo(tmp);
+    Path root = EmbeddedScratchServer.scratchRoot();
+    if (java.nio.file.Files.isDirectory(EmbeddedScratchServer.SHARED_MEMORY)
+        && "tmpfs"
+            .equals(java.nio.file.Files.getFileStore(EmbeddedScratchServer.SHARED_MEMORY).type())) {
+      assertThat(root).isEqualTo(EmbeddedScratchServer.SHARED_MEMORY);
+    }
+    Path dir;
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      dir = server.directory();
+      assertThat(dir.getParent()).isEqualTo(root);
+      assertThat(java.nio.file.Files.getPosixFilePermissions(dir))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      try (Connection c = ScratchDatabase.connect(server.url(), d)) {
+        assertThat(c.isValid(5)).isTrue();
+      }
+    }
+    assertThat(java.nio.file.Files.exists(dir)).isFalse();
+  }
 }

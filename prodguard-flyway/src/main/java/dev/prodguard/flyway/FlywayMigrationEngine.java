@@ -9,6 +9,7 @@ import dev.prodguard.db.ProdguardOnlySchema;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.GuardArtifactFiles;
+import dev.prodguard.migration.MigrateCallback;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFile;
 import dev.prodguard.migration.MigrationFiles;
@@ -99,6 +100,16 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return config.schemas().equals(schemas)
         ? this
         : new FlywayMigrationEngine(reviewed, config.schemas());
+  }
+
+  /** Flyway's configuration, plugin register and resource reading loaded: no file, no database. */
+  @Override
+  public void warmUp() {
+    try {
+      flyway(MigrationFiles.of(List.of()), null, true);
+    } catch (RuntimeException e) {
+      // a warm-up only: the real command reports whatever is wrong
+    }
   }
 
   @Override
@@ -580,14 +591,17 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * {@code DbMigrate} fires {@code beforeMigrate}, {@code afterConnect}, {@code afterVersioned} and
    * {@code afterMigrate} whatever it applies; {@code validateOnMigrate}, on by default and in
    * Spring Boot, fires {@code beforeValidate} and {@code afterValidate}; {@code beforeConnect} and
-   * the operation-finish event run around every command). {@code afterMigrateApplied}, {@code
-   * beforeEachMigrate}, {@code afterEachMigrate} and the per-statement events run only when a
-   * migration is applied.
+   * the operation-finish event run around every command; {@code DbSchemas.create} fires {@code
+   * createSchema} and {@code beforeCreateSchema} on every migrate). {@code afterMigrateApplied},
+   * {@code beforeEachMigrate}, {@code afterEachMigrate} and the per-statement events run only when
+   * a migration is applied.
    */
   private static final java.util.Set<Event> EVERY_MIGRATE =
       java.util.EnumSet.of(
           Event.BEFORE_CONNECT,
           Event.AFTER_CONNECT,
+          Event.CREATE_SCHEMA,
+          Event.BEFORE_CREATE_SCHEMA,
           Event.BEFORE_VALIDATE,
           Event.AFTER_VALIDATE,
           Event.BEFORE_MIGRATE,
@@ -621,6 +635,109 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       }
     }
     return false;
+  }
+
+  /**
+   * When a successful {@code migrate} runs each event's SQL callbacks, in firing order (Flyway 13:
+   * {@code DbValidate} on migrate, {@code DbMigrate}, {@code DefaultSqlScriptExecutor} for the
+   * statement events). Events absent here run only on failure, run for another command, or are not
+   * known to trace ({@link #momentOf}).
+   */
+  private static final List<Map.Entry<Event, MigrateCallback.Moment>> MIGRATE_EVENTS =
+      List.of(
+          Map.entry(Event.BEFORE_VALIDATE, MigrateCallback.Moment.BEFORE_ALL),
+          Map.entry(Event.AFTER_VALIDATE, MigrateCallback.Moment.BEFORE_ALL),
+          // DbSchemas.create, on every migrate, before it creates the schemas Flyway lacks
+          Map.entry(Event.CREATE_SCHEMA, MigrateCallback.Moment.BEFORE_ALL),
+          Map.entry(Event.BEFORE_CREATE_SCHEMA, MigrateCallback.Moment.BEFORE_ALL),
+          Map.entry(Event.BEFORE_MIGRATE, MigrateCallback.Moment.BEFORE_MIGRATE),
+          Map.entry(Event.BEFORE_EACH_MIGRATE, MigrateCallback.Moment.BEFORE_EACH),
+          Map.entry(
+              Event.BEFORE_EACH_MIGRATE_STATEMENT, MigrateCallback.Moment.BEFORE_EACH_STATEMENT),
+          Map.entry(
+              Event.AFTER_EACH_MIGRATE_STATEMENT, MigrateCallback.Moment.AFTER_EACH_STATEMENT),
+          Map.entry(Event.AFTER_EACH_MIGRATE, MigrateCallback.Moment.AFTER_EACH),
+          Map.entry(Event.AFTER_VERSIONED, MigrateCallback.Moment.AFTER_VERSIONED),
+          Map.entry(Event.BEFORE_REPEATABLES, MigrateCallback.Moment.BEFORE_REPEATABLES),
+          Map.entry(Event.AFTER_MIGRATE_APPLIED, MigrateCallback.Moment.AFTER_ALL),
+          Map.entry(Event.AFTER_MIGRATE, MigrateCallback.Moment.AFTER_ALL),
+          Map.entry(Event.AFTER_MIGRATE_OPERATION_FINISH, MigrateCallback.Moment.AFTER_ALL));
+
+  /**
+   * Run only when the deploy's migrate fails; before it, the trace has stopped at the failing
+   * statement ({@code trace-statement-failed}).
+   */
+  private static final java.util.Set<Event> ON_ERROR =
+      java.util.EnumSet.of(
+          Event.AFTER_EACH_MIGRATE_ERROR,
+          Event.AFTER_EACH_MIGRATE_STATEMENT_ERROR,
+          Event.AFTER_MIGRATE_ERROR,
+          Event.AFTER_VALIDATE_ERROR);
+
+  /**
+   * Fired by a migrate in cases trace does not model (a connection opened, whose state Flyway then
+   * adopts as the one it restores; a report): trace is incomplete when a callback of these exists
+   * (fail closed).
+   */
+  private static final java.util.Set<Event> NOT_MODELLED =
+      java.util.EnumSet.of(Event.BEFORE_CONNECT, Event.AFTER_CONNECT, Event.AFTER_REPORT_GENERATED);
+
+  private static MigrateCallback.Moment momentOf(Event e) {
+    for (Map.Entry<Event, MigrateCallback.Moment> m : MIGRATE_EVENTS) {
+      if (m.getKey() == e) {
+        return m.getValue();
+      }
+    }
+    if (ON_ERROR.contains(e)) {
+      return MigrateCallback.Moment.ON_ERROR;
+    }
+    return NOT_MODELLED.contains(e)
+        ? MigrateCallback.Moment.UNKNOWN
+        : MigrateCallback.Moment.NOT_IN_MIGRATE;
+  }
+
+  private static int firing(Event e) {
+    for (int i = 0; i < MIGRATE_EVENTS.size(); i++) {
+      if (MIGRATE_EVENTS.get(i).getKey() == e) {
+        return i;
+      }
+    }
+    return MIGRATE_EVENTS.size();
+  }
+
+  /**
+   * Flyway's description of a callback ({@code x y} of {@code beforeMigrate__x_y.sql}); empty for
+   * none. Flyway runs one event's callbacks in this order, the one without a description first.
+   */
+  private static String callbackDescription(String name) {
+    int sep = name.indexOf("__");
+    if (sep < 0) {
+      return "";
+    }
+    String rest = name.substring(sep + 2);
+    int dot = rest.lastIndexOf('.');
+    return (dot < 0 ? rest : rest.substring(0, dot)).replace('_', ' ');
+  }
+
+  /**
+   * The project's SQL callbacks (not prodguard's own {@link CallbackFile}) with when the deploy's
+   * migrate runs them: by event, in firing order; one event's by description, as Flyway sorts them
+   * ({@code SqlScriptCallbackFactory}).
+   */
+  @Override
+  public List<MigrateCallback> migrateCallbacks(MigrationFiles files, DatabaseKind kind) {
+    List<MigrateCallback> out = new ArrayList<>();
+    for (MigrationSource s : discover(files, kind).all()) {
+      if (s.role() == MigrationSource.Role.CALLBACK) {
+        String id = eventId(s.file().fileName());
+        out.add(new MigrateCallback(s, momentOf(Event.fromId(id)), id));
+      }
+    }
+    out.sort(
+        Comparator.<MigrateCallback>comparingInt(c -> firing(Event.fromId(c.event())))
+            .thenComparing(c -> !callbackDescription(c.source().file().fileName()).isEmpty())
+            .thenComparing(c -> callbackDescription(c.source().file().fileName())));
+    return out;
   }
 
   private static boolean isCallbackEvent(String id) {

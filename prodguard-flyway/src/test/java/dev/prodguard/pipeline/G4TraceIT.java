@@ -389,12 +389,20 @@ class G4TraceIT {
     return new RunContext(env, Clock.systemUTC(), "runner", "ci-host");
   }
 
-  /** The embedded servers' temporary directories that exist now. */
+  /** The embedded servers' directories that exist now: in memory (/dev/shm) or temporary. */
   private static Set<Path> embeddedDirs() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return s.filter(p -> p.getFileName().toString().startsWith("prodguard-trace-pg-"))
-          .collect(Collectors.toSet());
+    Set<Path> found = new java.util.HashSet<>();
+    for (Path root : List.of(Path.of(System.getProperty("java.io.tmpdir")), Path.of("/dev/shm"))) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (Stream<Path> s = Files.list(root)) {
+        found.addAll(
+            s.filter(p -> p.getFileName().toString().startsWith("prodguard-trace-pg-"))
+                .collect(Collectors.toSet()));
+      }
     }
+    return found;
   }
 
   /** Processes whose command line names one of the embedded servers' directories. */

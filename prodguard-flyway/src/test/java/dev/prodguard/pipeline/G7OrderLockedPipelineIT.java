@@ -109,6 +109,33 @@ class G7OrderLockedPipelineIT {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G7: backup checks the set while the dump runs: a set changed since verify is still"
+          + " refused, the dump taken beside the check is deleted and the run records no backup")
+  void changedSetLeavesNoDump(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      String run = f.pipeline().verify("prod").run().orElseThrow().id();
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+
+      GuardRefusal backup =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline().backup("prod", Optional.of(run)));
+
+      assertThat(backup.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(backup.why()).contains("not the set run", run);
+      Path backups = dir.resolve("backups");
+      if (Files.isDirectory(backups)) {
+        try (var left = Files.list(backups)) {
+          assertThat(left.map(p -> p.getFileName().toString()).toList()).isEmpty();
+        }
+      }
+      assertThat(f.run(run).backup()).isEmpty();
+      assertThat(f.tableExists("more_items")).isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
   @DisplayName("G7: deployment fails when a new migration file appeared after backup")
   void newFileAfterBackup(DatabaseKind kind) throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {

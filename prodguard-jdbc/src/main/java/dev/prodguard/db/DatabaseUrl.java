@@ -485,6 +485,21 @@ public final class DatabaseUrl {
   }
 
   /**
+   * The same server and database as another role ({@code otherUser} with {@code otherPassword}):
+   * trace's unprivileged replay role on a configured scratch server. The URL's parameters are kept.
+   */
+  public DatabaseUrl withCredentials(String otherUser, String otherPassword) {
+    return new DatabaseUrl(
+        kind,
+        hosts,
+        database,
+        Optional.of(otherUser),
+        Optional.of(otherPassword),
+        new LinkedHashMap<>(params),
+        passwordInQuery);
+  }
+
+  /**
    * The JDBC URL to hand to the driver, built from the parsed parts: hosts, ports and the
    * percent-encoded database, no parameters (they travel in {@link #connectionProperties()}) and
    * never credentials.

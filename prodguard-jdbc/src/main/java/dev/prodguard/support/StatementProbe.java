@@ -93,6 +93,15 @@ public interface StatementProbe {
   Map<String, Size> sizes(Connection target, Collection<String> relations) throws SQLException;
 
   /**
+   * For each of the target's relations named ({@code schema.name}, as {@link #sizes} names them),
+   * every table it is a partition or an inheritance child of, transitively, nearest first; a
+   * relation with none (or absent from the target) is absent from the answer. Catalog reads only
+   * ({@code pg_inherits}): a partition of a protected table is protected too (G4).
+   */
+  Map<String, List<String>> ancestors(Connection target, Collection<String> relations)
+      throws SQLException;
+
+  /**
    * The target's tables that {@link #sizes} can size (tables, partitioned tables, materialized
    * views) in every schema but the server's own, {@code ownTables} of the session's current schema
    * left out; at most {@code limit}, by name. Catalog reads only. Empty: no statement can act on a
@@ -145,6 +154,30 @@ public interface StatementProbe {
   /** Whether a replayed statement failed because it reached a foreign table of the copy. */
   boolean foreignTable(SQLException e);
 
+  /**
+   * The source of every routine of the scratch database a replayed statement may call by name: the
+   * user's functions and procedures in a procedural or SQL language (not an extension's, not
+   * written in C or internal), by lower-case name, the bodies of overloads joined. Catalog reads in
+   * the replay's session ({@code pg_proc}).
+   */
+  Map<String, String> routineBodies(Connection c) throws SQLException;
+
+  /**
+   * The target's materialized views that hold data there ({@code relispopulated}), {@code
+   * schema.name}: the schema copy creates them empty. Catalog reads only.
+   */
+  List<String> populatedMaterializedViews(Connection target) throws SQLException;
+
+  /**
+   * Fills the copy's materialized views {@code views} as the replay's role ({@code replay}, their
+   * owner after {@link #prepareScratch}), each from the copy's (empty) tables, views that read
+   * other views after them, each within {@code timeoutSeconds}: a {@code REFRESH MATERIALIZED VIEW
+   * CONCURRENTLY} replays as on the target (it refuses an unpopulated view). A view that cannot be
+   * filled stays empty. Returns the views left empty.
+   */
+  List<String> populate(Connection replay, List<String> views, int timeoutSeconds)
+      throws SQLException;
+
   /** The server's major version ({@code server_version_num / 10000}). */
   int majorVersion(Connection c) throws SQLException;
 
@@ -159,6 +192,20 @@ public interface StatementProbe {
   boolean outsideTransactionOnly(SQLException e);
 
   /**
+   * The relation locks a statement that cannot run inside a transaction block ({@link
+   * #outsideTransactionOnly}: {@code CREATE INDEX CONCURRENTLY}, {@code VACUUM}, ...) takes, by the
+   * server's documented lock mode for its command, on the relations it names as resolved in {@code
+   * c}'s session now (before it runs: {@code DROP INDEX CONCURRENTLY} removes what it names). Such
+   * a statement commits on its own, so its locks are gone before they could be read. Empty when the
+   * command or its relations are not known (trace is then incomplete: never lock-free); an empty
+   * list when the command is known to lock no table.
+   */
+  default Optional<List<Lock>> locksOutsideTransaction(Connection c, String sql)
+      throws SQLException {
+    return Optional.empty();
+  }
+
+  /**
    * Sends one replayed statement to the scratch database as the engine sends it to the target. A
    * PostgreSQL {@code COPY ... FROM STDIN} (which Flyway runs through the driver's CopyManager with
    * the rows that follow it in the file) goes through the CopyManager with no rows: the copy holds
@@ -167,5 +214,69 @@ public interface StatementProbe {
    */
   default void send(java.sql.Statement st, String sql) throws SQLException {
     st.execute(sql);
+  }
+
+  /**
+   * An entry of the target's schema archive that the copy does not restore, and what it creates in
+   * its place (docs/trace.md, "Schema copy"): an extension that may act beyond the database
+   * (dblink, postgres_fdw, an untrusted language, ...) or a routine of the target in an untrusted
+   * language, replaced by stubs of the same signatures that raise when called.
+   *
+   * @param entry {@code <catalog oid> <object oid>} as {@code pg_restore --list} shows it
+   * @param create the statements that create the stubs (run as the scratch server's superuser)
+   * @param what what is replaced, for messages ({@code extension dblink})
+   */
+  record Stub(String entry, List<String> create, String what) {
+    public Stub {
+      create = List.copyOf(create);
+    }
+  }
+
+  /**
+   * One part of the schema copy: the archive's entries {@code entries} (lines of its table of
+   * contents) restored in their order, then the statements {@code after} run.
+   */
+  record LoadStep(List<String> entries, List<String> after) {
+    public LoadStep {
+      entries = List.copyOf(entries);
+      after = List.copyOf(after);
+    }
+  }
+
+  /** What the copy of the target's schema replaces by stubs (catalog reads on the target). */
+  default List<Stub> stubs(Connection target) throws SQLException {
+    return List.of();
+  }
+
+  /**
+   * The table of contents {@code toc} (entries {@link #copiedToScratch} kept) as the parts the copy
+   * is restored in: split where an entry is replaced by {@code stubs}, whose statements run at its
+   * place.
+   */
+  default List<LoadStep> loadPlan(List<String> toc, List<Stub> stubs) {
+    return List.of(new LoadStep(toc, List.of()));
+  }
+
+  /** Whether a replayed statement failed because it called a stub ({@link #stubs}). */
+  default boolean stubbed(SQLException e) {
+    return false;
+  }
+
+  /**
+   * The enabled row triggers (not the server's own) of {@code tables} ({@code schema.name}), by
+   * table; a table without one is absent. Read in the replay's session.
+   */
+  default Map<String, List<String>> rowTriggers(Connection c, Collection<String> tables)
+      throws SQLException {
+    return Map.of();
+  }
+
+  /**
+   * The target's relations (tables, materialized views, indexes) that are not in its database's
+   * default tablespace, by {@code schema.name}, with their tablespace's name; the key {@code ""}
+   * holds the name of the database's default tablespace. Catalog reads only.
+   */
+  default Map<String, String> tablespaces(Connection target) throws SQLException {
+    return Map.of();
   }
 }

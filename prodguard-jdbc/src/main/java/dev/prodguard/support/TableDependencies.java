@@ -12,4 +12,12 @@ import java.util.List;
 public interface TableDependencies {
 
   List<TableDependency> tableDependencies(Connection c) throws SQLException;
+
+  /**
+   * Every table that is a partition or an inheritance child of another, with its direct parent.
+   * MySQL/MariaDB partitions are no tables of their own: empty there.
+   */
+  default List<TableParent> tableParents(Connection c) throws SQLException {
+    return List.of();
+  }
 }

@@ -28,14 +28,50 @@ public final class Cascades {
   private final List<ForeignKey> keys;
   private final List<TableDependency> dependencies;
   private final Contract contract;
+  private final TableParents parents;
   private Map<String, String> onDelete;
   private Map<String, String> onUpdate;
   private Map<String, String> onTruncate;
 
   private Cascades(List<ForeignKey> keys, List<TableDependency> dependencies, Contract contract) {
+    this(keys, dependencies, contract, new TableParents());
+  }
+
+  private Cascades(
+      List<ForeignKey> keys,
+      List<TableDependency> dependencies,
+      Contract contract,
+      TableParents parents) {
     this.keys = List.copyOf(keys);
     this.dependencies = List.copyOf(dependencies);
     this.contract = contract;
+    this.parents = parents;
+  }
+
+  /**
+   * As {@link #of(List, List, Contract)}, knowing which tables are partitions or inheritance
+   * children of which ({@code parents}, read as it grows): a partition of a protected table is
+   * protected, and so are the keys and dependencies that reach it.
+   */
+  public static Cascades of(
+      List<ForeignKey> keys,
+      List<TableDependency> dependencies,
+      TableParents parents,
+      Contract contract) {
+    return new Cascades(keys, dependencies, contract, parents);
+  }
+
+  /**
+   * The protected table {@code table} is a partition or inheritance child of (at any depth), if it
+   * is one: its rows are that table's rows (G4).
+   */
+  public Optional<TableParents.Protected> protectedParent(String table) {
+    return parents.protectedAncestor(table, contract);
+  }
+
+  /** In the contract's protected-tables, or a partition or child of one. */
+  private boolean isProtected(String table) {
+    return contract.protectedTable(table).isPresent() || protectedParent(table).isPresent();
   }
 
   public static Cascades of(List<ForeignKey> keys, Contract contract) {
@@ -85,7 +121,7 @@ public final class Cascades {
       boolean nameMatches =
           dep.name().equals(bare) && (dot < 0 || t.equals(dep.schema() + "." + dep.name()));
       String table = dep.tableSchema() + "." + dep.table();
-      if (kindMatches && nameMatches && contract.protectedTable(table).isPresent()) {
+      if (kindMatches && nameMatches && isProtected(table)) {
         return Optional.of(
             "changes "
                 + (dep.kind().equals("FUNCTION")
@@ -152,7 +188,7 @@ public final class Cascades {
     Deque<String> todo = new ArrayDeque<>();
     for (ForeignKey k : keys) {
       String child = k.childSchema() + "." + k.child();
-      if (contract.protectedTable(child).isPresent() && !reached.containsKey(child)) {
+      if (isProtected(child) && !reached.containsKey(child)) {
         reached.put(child, "protected table " + child);
         todo.add(child);
       }

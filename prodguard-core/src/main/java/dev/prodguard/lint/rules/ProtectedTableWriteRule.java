@@ -51,7 +51,12 @@ public final class ProtectedTableWriteRule extends BaseRule {
     if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
       return null;
     }
-    Optional<Contract.ProtectedTable> t = context.contract().protectedTable(op.target());
+    Optional<Contract.ProtectedTable> direct = context.contract().protectedTable(op.target());
+    // a partition (or inheritance child) of a protected table: its rows are that table's rows
+    Optional<TableParents.Protected> parent =
+        direct.isPresent() ? Optional.empty() : context.cascades().protectedParent(op.target());
+    Optional<Contract.ProtectedTable> t =
+        direct.isPresent() ? direct : parent.map(TableParents.Protected::entry);
     if (t.isEmpty()) {
       // a write to a parent table whose foreign key cascades into a protected table
       return context
@@ -72,16 +77,25 @@ public final class ProtectedTableWriteRule extends BaseRule {
       return null;
     }
     String what = op.kind().name().toLowerCase().replace('_', ' ');
+    String table =
+        parent
+            .map(
+                p ->
+                    op.target()
+                        + ", a partition (or inheritance child) of protected table "
+                        + p.parent()
+                        + ",")
+            .orElse("protected table " + op.target());
     if (op.kind() == OpKind.UPDATE && !op.columns().isEmpty()) {
-      return "UPDATE of protected table "
-          + op.target()
+      return "UPDATE of "
+          + table
           + " sets "
           + op.columns().stream().filter(c -> !t.get().writableColumns().contains(c)).toList()
           + ", which the contract does not list as writable";
     }
-    return what
-        + " on protected table "
-        + op.target()
-        + (op.column() == null ? "" : " (column " + op.column() + ")");
+    String column = op.column() == null ? "" : " (column " + op.column() + ")";
+    return parent.isPresent()
+        ? what + " on " + table.substring(0, table.length() - 1) + column
+        : what + " on " + table + column;
   }
 }

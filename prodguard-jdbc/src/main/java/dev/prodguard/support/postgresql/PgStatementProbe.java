@@ -29,7 +29,8 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public Session session(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT current_user, current_setting('search_path')")) {
+        ResultSet rs =
+            st.executeQuery("SELECT current_user, pg_catalog.current_setting('search_path')")) {
       rs.next();
       return new Session(rs.getString(1), rs.getString(2));
     }
@@ -48,8 +49,9 @@ final class PgStatementProbe implements StatementProbe {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT set_config('search_path', ?, false)"
-                + " WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?)")) {
+            "SELECT pg_catalog.set_config('search_path', ?, false) WHERE EXISTS (SELECT 1 FROM"
+                + " pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=)"
+                + " ?::pg_catalog.text)")) {
       ps.setString(1, PostgresSupport.INSTANCE.quote(defaultSchema) + "," + path);
       ps.setString(2, defaultSchema);
       ps.executeQuery().close();
@@ -58,6 +60,57 @@ final class PgStatementProbe implements StatementProbe {
 
   @Override
   public State state(Connection c) throws SQLException {
+    return inCatalogPath(c, () -> readState(c));
+  }
+
+  /** A probe read; throws what the server says. */
+  private interface Read<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code read} with {@code search_path} set to {@code pg_catalog} alone, then puts the
+   * session's path back (for the transaction only inside one, so a {@code SET LOCAL} of the
+   * migration still ends at its commit): an operator or function a migration (or the target's
+   * schema) defines in a schema of its path, {@code public.!~~(name, name)} an exact match where
+   * {@code pg_catalog}'s is not, cannot answer the probe's catalog queries in its place.
+   */
+  private static <T> T inCatalogPath(Connection c, Read<T> read) throws SQLException {
+    boolean local = !c.getAutoCommit();
+    String saved;
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('search_path')")) {
+      rs.next();
+      saved = rs.getString(1);
+    }
+    searchPath(c, "pg_catalog", local);
+    T out;
+    try {
+      out = read.run();
+    } catch (SQLException | RuntimeException e) {
+      if (!local) {
+        try {
+          searchPath(c, saved, false);
+        } catch (SQLException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e; // inside a transaction the failed read aborted it, and the path with it
+    }
+    searchPath(c, saved, local);
+    return out;
+  }
+
+  private static void searchPath(Connection c, String path, boolean local) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, ?)")) {
+      ps.setString(1, path);
+      ps.setBoolean(2, local);
+      ps.executeQuery().close();
+    }
+  }
+
+  private State readState(Connection c) throws SQLException {
     Map<Long, Relation> relations = new HashMap<>();
     Map<Long, Constraint> constraints = new HashMap<>();
     List<Lock> locks = new ArrayList<>();
@@ -116,7 +169,7 @@ final class PgStatementProbe implements StatementProbe {
                   + " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
                   + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                   + " WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
-                  + " AND c.relkind IN ('r', 'p', 'm') AND"
+                  + " AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
                   + USER_NAMESPACE)) {
         while (rs.next()) {
           locks.add(new Lock(rs.getString(1), rs.getString(2)));
@@ -128,6 +181,11 @@ final class PgStatementProbe implements StatementProbe {
 
   @Override
   public Map<String, Size> sizes(Connection target, Collection<String> relations)
+      throws SQLException {
+    return inCatalogPath(target, () -> readSizes(target, relations));
+  }
+
+  private Map<String, Size> readSizes(Connection target, Collection<String> relations)
       throws SQLException {
     Map<String, Size> out = new HashMap<>();
     if (relations.isEmpty()) {
@@ -169,7 +227,53 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public Map<String, List<String>> ancestors(Connection target, Collection<String> relations)
+      throws SQLException {
+    Map<String, List<String>> out = new HashMap<>();
+    if (relations.isEmpty()) {
+      return out;
+    }
+    // partitions and inheritance children alike (pg_inherits), up to the root, nearest first;
+    // the depth bound only stops a catalog that is not a tree from looping
+    try (PreparedStatement ps =
+        target.prepareStatement(
+            "WITH RECURSIVE wanted AS (SELECT c.oid, "
+                + QUALIFIED
+                + " AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f') AND "
+                + QUALIFIED
+                + " = ANY (?)), up (name, oid, depth) AS (SELECT name, oid, 0 FROM wanted"
+                + " UNION ALL SELECT u.name, i.inhparent, u.depth + 1 FROM up u"
+                + " JOIN pg_catalog.pg_inherits i ON i.inhrelid = u.oid WHERE u.depth < 64)"
+                + " SELECT u.name, "
+                + QUALIFIED
+                + ", min(u.depth) FROM up u JOIN pg_catalog.pg_class c ON c.oid = u.oid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE u.depth > 0"
+                + " GROUP BY 1, 2 ORDER BY 1, 3, 2")) {
+      ps.setArray(1, target.createArrayOf("text", relations.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
   public List<String> tables(Connection target, Collection<String> ownTables, int limit)
+      throws SQLException {
+    String schema; // the session's own: under the catalog path current_schema() is pg_catalog
+    try (Statement st = target.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_catalog.current_schema()")) {
+      rs.next();
+      schema = rs.getString(1);
+    }
+    return inCatalogPath(target, () -> readTables(target, schema, ownTables, limit));
+  }
+
+  private List<String> readTables(
+      Connection target, String schema, Collection<String> ownTables, int limit)
       throws SQLException {
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps =
@@ -179,10 +283,11 @@ final class PgStatementProbe implements StatementProbe {
                 + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
                 + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND"
                 + USER_NAMESPACE
-                + " AND NOT (n.nspname = current_schema() AND c.relname = ANY (?))"
+                + " AND NOT (n.nspname = ?::text AND c.relname = ANY (?))"
                 + " ORDER BY 1 LIMIT ?")) {
-      ps.setArray(1, target.createArrayOf("text", ownTables.toArray()));
-      ps.setInt(2, limit);
+      ps.setString(1, schema);
+      ps.setArray(2, target.createArrayOf("text", ownTables.toArray()));
+      ps.setInt(3, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
@@ -270,6 +375,8 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<String> prepareScratch(Optional<String> owner) {
     List<String> out = new ArrayList<>();
+    // the copy's own operators and functions (the target's) never answer these superuser blocks
+    out.add("SET search_path = pg_catalog");
     out.add(
         "DO $pg$ DECLARE t text; BEGIN FOR t IN SELECT evtname FROM pg_catalog.pg_event_trigger"
             + " LOOP EXECUTE format('DROP EVENT TRIGGER %I', t); END LOOP; END $pg$");
@@ -281,6 +388,7 @@ final class PgStatementProbe implements StatementProbe {
             + NO_FDW
             + "') THEN RAISE EXCEPTION 'the schema copy holds a foreign server or user mapping';"
             + " END IF; END $pg$");
+    out.add(PgScratchStubs.checkExtensions());
     owner.ifPresent(o -> out.add(giveTo(o)));
     return out;
   }
@@ -332,6 +440,77 @@ final class PgStatementProbe implements StatementProbe {
         + " ELSE 'TYPE' END, o.ty, "
         + r
         + "); END LOOP; END $pg$";
+  }
+
+  @Override
+  public Map<String, String> routineBodies(Connection c) throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT lower(p.proname), p.prosrc FROM pg_catalog.pg_proc p"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+                    + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+                    + " WHERE l.lanname NOT IN ('internal', 'c') AND"
+                    + USER_NAMESPACE
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+                    + " WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid"
+                    + " AND e.deptype = 'e')")) {
+      while (rs.next()) {
+        String body = rs.getString(2) == null ? "" : rs.getString(2);
+        out.merge(rs.getString(1), body, (a, b) -> a + "\n" + b);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> populatedMaterializedViews(Connection target) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement st = target.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT "
+                    + QUALIFIED
+                    + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND c.relispopulated AND"
+                    + USER_NAMESPACE
+                    + " ORDER BY c.oid")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<String> populate(Connection replay, List<String> views, int timeoutSeconds)
+      throws SQLException {
+    List<String> left = new ArrayList<>(views);
+    boolean autoCommit = replay.getAutoCommit();
+    replay.setAutoCommit(true);
+    try (Statement st = replay.createStatement()) {
+      st.execute("SET statement_timeout = '" + Math.max(1, timeoutSeconds) + "s'");
+      // a view that reads another one fails until that one holds data: rounds until none is filled
+      boolean filled = true;
+      while (filled && !left.isEmpty()) {
+        filled = false;
+        for (java.util.Iterator<String> it = left.iterator(); it.hasNext(); ) {
+          String view = it.next();
+          try {
+            st.execute("REFRESH MATERIALIZED VIEW " + view);
+            it.remove();
+            filled = true;
+          } catch (SQLException e) {
+            // stays empty: a REFRESH ... CONCURRENTLY of it fails on the copy as before
+          }
+        }
+      }
+      st.execute("RESET statement_timeout");
+    } finally {
+      replay.setAutoCommit(autoCommit);
+    }
+    return left;
   }
 
   @Override
@@ -394,7 +573,84 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public Optional<List<Lock>> locksOutsideTransaction(Connection c, String sql)
+      throws SQLException {
+    return PgOutsideTransactionLocks.of(c, sql);
+  }
+
+  @Override
   public boolean outsideTransactionOnly(SQLException e) {
     return "25001".equals(e.getSQLState());
+  }
+
+  @Override
+  public List<Stub> stubs(Connection target) throws SQLException {
+    return PgScratchStubs.read(target);
+  }
+
+  @Override
+  public List<LoadStep> loadPlan(List<String> toc, List<Stub> stubs) {
+    return PgScratchStubs.plan(toc, stubs);
+  }
+
+  @Override
+  public boolean stubbed(SQLException e) {
+    return e.getMessage() != null && e.getMessage().contains(PgScratchStubs.MARKER);
+  }
+
+  @Override
+  public Map<String, List<String>> rowTriggers(Connection c, Collection<String> tables)
+      throws SQLException {
+    return inCatalogPath(
+        c,
+        () -> {
+          Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + QUALIFIED
+                      + ", quote_ident(t.tgname) FROM pg_catalog.pg_trigger t"
+                      + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+                      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                      + " WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')"
+                      + " AND (t.tgtype & 1) = 1 AND "
+                      + QUALIFIED
+                      + " = ANY (?) ORDER BY 1, 2")) {
+            ps.setArray(1, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public Map<String, String> tablespaces(Connection target) throws SQLException {
+    return inCatalogPath(
+        target,
+        () -> {
+          Map<String, String> out = new HashMap<>();
+          try (Statement st = target.createStatement();
+              ResultSet rs =
+                  st.executeQuery(
+                      "SELECT "
+                          + QUALIFIED
+                          + ", ts.spcname FROM pg_catalog.pg_class c"
+                          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                          + " JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace"
+                          + " WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
+                          + USER_NAMESPACE
+                          + " UNION ALL SELECT '', ts.spcname FROM pg_catalog.pg_database d"
+                          + " JOIN pg_catalog.pg_tablespace ts ON ts.oid = d.dattablespace"
+                          + " WHERE d.datname = current_database()")) {
+            while (rs.next()) {
+              out.put(rs.getString(1), rs.getString(2));
+            }
+          }
+          return out;
+        });
   }
 }

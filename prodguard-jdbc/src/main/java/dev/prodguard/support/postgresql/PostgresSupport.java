@@ -12,6 +12,7 @@ import dev.prodguard.support.SchemaGrants;
 import dev.prodguard.support.SessionWaits;
 import dev.prodguard.support.SqlResources;
 import dev.prodguard.support.TableDependency;
+import dev.prodguard.support.TableParent;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -315,6 +316,25 @@ public final class PostgresSupport implements DatabaseSupport {
   public List<dev.prodguard.support.SchemaObject> schemaObjects(
       Connection c, java.util.Collection<String> ownTables) throws SQLException {
     return PgSchemaCatalog.read(c, ownTables);
+  }
+
+  @Override
+  public List<TableParent> tableParents(Connection c) throws SQLException {
+    String sql =
+        "SELECT cn.nspname, cl.relname, pn.nspname, pl.relname FROM pg_catalog.pg_inherits i"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = i.inhrelid AND cl.relkind IN ('r', 'p', 'f')"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " JOIN pg_catalog.pg_class pl ON pl.oid = i.inhparent"
+            + " JOIN pg_catalog.pg_namespace pn ON pn.oid = pl.relnamespace";
+    List<TableParent> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(
+            new TableParent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -1,0 +1,122 @@
+package dev.prodguard.lint.rules;
+
+import dev.prodguard.contract.Contract;
+import dev.prodguard.sql.OpKind;
+import dev.prodguard.sql.Operation;
+import dev.prodguard.support.TableParent;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which tables are partitions or inheritance children of which (G4): the rows of a partition are
+ * rows of its partitioned table, so a partition (or child) of a protected table is protected too,
+ * at any depth. Known from the target's catalog ({@code verify}, {@code pg_inherits}) and from the
+ * migrations themselves, in order ({@code CREATE TABLE ... PARTITION OF t}, {@code INHERITS (t)},
+ * {@code ALTER TABLE t ATTACH PARTITION x}, {@code ALTER TABLE x INHERIT t}), those already applied
+ * included: {@code lint} without a database knows the partitions the files make. A link is never
+ * forgotten ({@code DETACH PARTITION}, {@code NO INHERIT}): still protected (fail closed). Names
+ * compare as the contract compares them: an unqualified name matches that table in any schema.
+ */
+public final class TableParents {
+  /** The contract's protected table a table is a partition or child of. */
+  public record Protected(String parent, Contract.ProtectedTable entry) {}
+
+  /** Child (lower case, unquoted; qualified or not) to its direct parents. */
+  private final Map<String, Set<String>> up = new LinkedHashMap<>();
+
+  /** Starts from the target's catalog (empty: lint without a database). */
+  public static TableParents of(List<TableParent> catalog) {
+    TableParents p = new TableParents();
+    for (TableParent t : catalog) {
+      p.add(qualified(t.schema(), t.table()), qualified(t.parentSchema(), t.parent()));
+    }
+    return p;
+  }
+
+  private static String qualified(String schema, String table) {
+    return schema.isEmpty() ? table : schema + "." + table;
+  }
+
+  public boolean isEmpty() {
+    return up.isEmpty();
+  }
+
+  void add(String child, String parent) {
+    if (child == null || parent == null) {
+      return;
+    }
+    up.computeIfAbsent(normal(child), k -> new LinkedHashSet<>()).add(normal(parent));
+  }
+
+  /** Learns a link from an operation of the classifier (its detail names the other table). */
+  public void learn(Operation op) {
+    if (op.kind() != OpKind.ALTER_TABLE_OTHER || op.detail() == null || op.target() == null) {
+      return;
+    }
+    String d = op.detail();
+    if (d.startsWith("PARTITION OF: ")) {
+      add(d.substring("PARTITION OF: ".length()), op.target());
+    } else if (d.startsWith("INHERITS: ")) {
+      add(d.substring("INHERITS: ".length()), op.target());
+    } else if (d.startsWith("ATTACH PARTITION of ")) {
+      add(op.target(), d.substring("ATTACH PARTITION of ".length()));
+    } else if (d.startsWith("INHERIT by ")) {
+      add(d.substring("INHERIT by ".length()), op.target());
+    }
+  }
+
+  /**
+   * The nearest protected table {@code table} is a partition or inheritance child of, at any depth;
+   * empty when it is none (or is itself protected: the contract says so directly).
+   */
+  public Optional<Protected> protectedAncestor(String table, Contract contract) {
+    if (up.isEmpty() || table == null || contract == null) {
+      return Optional.empty();
+    }
+    Deque<String> todo = new ArrayDeque<>(parents(normal(table)));
+    Set<String> seen = new HashSet<>();
+    while (!todo.isEmpty()) {
+      String p = todo.poll();
+      if (!seen.add(p)) {
+        continue;
+      }
+      Optional<Contract.ProtectedTable> entry = contract.protectedTable(p);
+      if (entry.isPresent()) {
+        return Optional.of(new Protected(p, entry.get()));
+      }
+      todo.addAll(parents(p));
+    }
+    return Optional.empty();
+  }
+
+  /** Direct parents of {@code t}: by its name, and by its bare name where one side is bare. */
+  private Set<String> parents(String t) {
+    Set<String> out = new LinkedHashSet<>(up.getOrDefault(t, Set.of()));
+    String bare = bare(t);
+    boolean qualified = !bare.equals(t);
+    for (Map.Entry<String, Set<String>> e : up.entrySet()) {
+      String k = e.getKey();
+      boolean kQualified = k.indexOf('.') >= 0;
+      if (!k.equals(t) && (qualified ? !kQualified && k.equals(bare) : bare(k).equals(t))) {
+        out.addAll(e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private static String bare(String t) {
+    return t.substring(t.lastIndexOf('.') + 1);
+  }
+
+  private static String normal(String name) {
+    return name.strip().replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+  }
+}
