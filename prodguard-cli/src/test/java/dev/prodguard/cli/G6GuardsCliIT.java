@@ -86,8 +86,8 @@ class G6GuardsCliIT {
       assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .contains(
               kind == DatabaseKind.POSTGRESQL
-                  ? "SELECT prodguard_assert_deploy();"
-                  : "CALL prodguard_assert_deploy();");
+                  ? "PERFORM prodguard_assert_deploy();"
+                  : "'CALL prodguard_assert_deploy()'");
 
       Cli.Result status = Cli.run(dir, env, "status", "prod");
       assertThat(status.exit()).as(status.all()).isZero();

@@ -75,7 +75,8 @@ public record Contract(
    * A reviewed irregular entry of the migration history ({@code history:}): one version, the state
    * the migration engine reports for it, and why it is accepted. The engine lets exactly these
    * through its validation (Flyway: per version, never a blanket {@code ignoreMigrationPatterns});
-   * one that matches nothing in the target's history is an error.
+   * one that no database can hold with these files, or that contradicts the target's history, is an
+   * error; a target that never held the version is not affected (pipeline {@code HistoryEntries}).
    *
    * @param version the migration version as written ({@code "3"}, {@code "1.2"})
    */

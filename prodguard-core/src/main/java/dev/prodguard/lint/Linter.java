@@ -80,6 +80,7 @@ public final class Linter {
   private java.util.function.UnaryOperator<String> mask = s -> s;
   private List<ForeignKey> foreignKeys = List.of();
   private List<TableDependency> dependencies = List.of();
+  private Function<MigrationSource, Optional<String>> everyMigrate = s -> Optional.empty();
   private List<TableParent> tableParents = List.of();
 
   /** Partitions and inheritance children: the catalog's, then those the files make, in order. */
@@ -102,9 +103,20 @@ public final class Linter {
   public static Linter forEngine(
       DatabaseKind kind, dev.prodguard.migration.MigrationEngine engine, MigrationFiles files) {
     return new Linter(kind)
+        .everyMigrate(engine::everyMigrateEvent)
         .crossCheck(file -> engine.statements(files, file, kind))
         .texts(file -> engine.text(files, file))
         .masking(files.placeholders()::mask);
+  }
+
+  /**
+   * Which callbacks the migration tool runs on every migrate, nothing pending included ({@link
+   * dev.prodguard.migration.MigrationEngine#everyMigrateEvent}): on a protected environment their
+   * schema changes are {@link Rules#EVERY_MIGRATE_CALLBACK_DDL} errors.
+   */
+  public Linter everyMigrate(Function<MigrationSource, Optional<String>> events) {
+    this.everyMigrate = java.util.Objects.requireNonNull(events);
+    return this;
   }
 
   /**
@@ -442,6 +454,9 @@ public final class Linter {
             new HashSet<>(),
             Cascades.of(foreignKeys, dependencies, parents, contract));
     List<SqlStatement> statements = prepared.statements();
+    Optional<String> everyMigrateEvent =
+        protectedEnv ? everyMigrate.apply(f) : Optional.<String>empty();
+    List<SqlStatement> schemaChanges = new ArrayList<>();
     for (int i = 0; i < statements.size(); i++) {
       SqlStatement statement = statements.get(i);
       Finding placeholder = prepared.unknownPlaceholders().get(i);
@@ -449,6 +464,11 @@ public final class Linter {
         findings.add(cover(placeholder, f.id(), contract, used));
       }
       for (Operation op : classifier.classify(statement, routines)) {
+        if (everyMigrateEvent.isPresent()
+            && changesSchema(op)
+            && !schemaChanges.contains(op.statement())) {
+          schemaChanges.add(op.statement());
+        }
         for (Rule rule : rules) {
           String message = rule.check(op, context);
           if (message != null && severity(rule, contract, protectedEnv) != null) {
@@ -475,6 +495,9 @@ public final class Linter {
         }
       }
     }
+    if (!schemaChanges.isEmpty()) {
+      findings.add(everyMigrateCallback(f, everyMigrateEvent.get(), schemaChanges));
+    }
     if (prepared.fileNamePlaceholder() != null) {
       findings.add(cover(prepared.fileNamePlaceholder(), f.id(), contract, used));
     }
@@ -485,6 +508,60 @@ public final class Linter {
       findings.add(prepared.transactions());
     }
     return statements.size();
+  }
+
+  /**
+   * What G6 refuses outside a deploy on a protected environment: DDL (PostgreSQL's DDL guard fires
+   * on {@code ddl_command_start}, {@code REFRESH MATERIALIZED VIEW} included; MySQL/MariaDB's role
+   * split leaves the application's account no schema privilege, {@code TRUNCATE} included). Data
+   * changes, reads, locks and session settings are not refused.
+   */
+  private static boolean changesSchema(Operation op) {
+    return switch (op.kind()) {
+      case DELETE,
+          UPDATE,
+          INSERT,
+          MERGE,
+          COPY_IN,
+          SELECT,
+          DO_BLOCK,
+          CALL,
+          FUNCTION_CALL,
+          DYNAMIC_SQL,
+          SET_SESSION,
+          TRANSACTION,
+          LOCK,
+          REFERENCE,
+          UNKNOWN ->
+          false;
+      case MAINTENANCE ->
+          op.statement().text().stripLeading().regionMatches(true, 0, "REFRESH", 0, 7);
+      default -> true;
+    };
+  }
+
+  /** One finding per callback: its file, its event, how many statements, where the first is. */
+  private static Finding everyMigrateCallback(
+      MigrationSource f, String event, List<SqlStatement> schemaChanges) {
+    SqlStatement first = schemaChanges.get(0);
+    return new Finding(
+        Rules.EVERY_MIGRATE_CALLBACK_DDL.id(),
+        Severity.ERROR,
+        new Location(f.shown(), first.line(), first.column()),
+        null,
+        f.file().fileName()
+            + " is a Flyway "
+            + event
+            + " callback, which Flyway runs on every migrate, also with nothing pending (an"
+            + " application's start-up): its "
+            + (schemaChanges.size() == 1
+                ? "schema change is"
+                : schemaChanges.size() + " schema changes are")
+            + " refused there outside a prodguard deploy (G6), so the application fails to start",
+        first.excerpt(160),
+        Rules.EVERY_MIGRATE_CALLBACK_DDL.recipe(),
+        Rules.EVERY_MIGRATE_CALLBACK_DDL.guarantee(),
+        null);
   }
 
   /** What the server refuses inside a transaction block, read from the statement's first words. */

@@ -38,7 +38,7 @@ public interface MigrationEngine {
    * This engine, letting exactly the contract's reviewed history entries ({@code history:}) through
    * {@link #validate} and {@link #migrate}: each one version in one state, nothing wider. An engine
    * that cannot tell such states apart returns itself and reports no {@link #irregularHistory}, so
-   * every entry matches nothing (an error, fail closed).
+   * no entry lets anything through: its own validation refuses every irregular entry (fail closed).
    */
   default MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
     return this;
@@ -205,6 +205,17 @@ public interface MigrationEngine {
     return discover(files, kind).all().stream()
         .filter(s -> s.role() == MigrationSource.Role.CALLBACK)
         .toList();
+  }
+
+  /**
+   * The event of a callback ({@link MigrationSource.Role#CALLBACK}) that the engine runs on every
+   * migrate, nothing pending included (Flyway: {@code beforeMigrate}, {@code afterMigrate}, {@code
+   * beforeValidate}, ...): an application that migrates at start-up runs it at every start. Empty
+   * for other files and for callbacks that run only when a migration is applied ({@code
+   * beforeEachMigrate}, {@code afterMigrateApplied}, ...).
+   */
+  default Optional<String> everyMigrateEvent(MigrationSource source) {
+    return Optional.empty();
   }
 
   /**

@@ -82,6 +82,18 @@ final class DriftStep {
 
   /** Reads drift as every command judges it; catalog and prodguard reads only. */
   Reading read(Connection c, Target target) throws SQLException {
+    return read(c, target, "read the schema of " + s.config.address(target.name()));
+  }
+
+  /**
+   * {@link #read(Connection, Target)}, its lock waits bounded by {@code pipeline.lock-wait-timeout}
+   * ({@link ReadWait}): a catalog read waits behind another session's exclusive lock on a table.
+   */
+  Reading read(Connection c, Target target, String what) throws SQLException {
+    return ReadWait.bounded(target, c, what, "the schema", () -> readUnbounded(c, target));
+  }
+
+  private Reading readUnbounded(Connection c, Target target) throws SQLException {
     DriftCheck.Outcome o =
         DriftCheck.check(c, target.dialect(), target.name(), s.config.address(target.name()));
     if (o.reference().isEmpty()) {
@@ -149,7 +161,7 @@ final class DriftStep {
    * deploy after an upgrade) passes and says so: the deploy records one.
    */
   Reading requireNoDrift(Connection c, Target target, String what) throws SQLException {
-    Reading r = read(c, target);
+    Reading r = read(c, target, what);
     switch (r.state()) {
       case "no_reference" ->
           s.progress.step(

@@ -17,12 +17,24 @@ import javax.sql.DataSource;
 
 /**
  * The contract's reviewed history entries ({@code history:}) against one target's history, as the
- * engine reads it ({@link MigrationEngine#irregularHistory}). An entry matches when the target's
- * history holds its version in its state. On a protected environment an entry that matches nothing
- * is an error (a stale review must not wait for a history that would fit it); on an unprotected one
- * (a fresh dev database never ran the deleted migration) only when the files contradict it: a
- * {@code missing} or {@code future} version whose file is there, an {@code ignored} one whose file
- * is not.
+ * engine reads it ({@link MigrationEngine#irregularHistory}). One contract serves every database of
+ * the project (production and a fresh staging, the old and the new tenants of a fleet), so an entry
+ * for version {@code X} in state {@code S} is judged per target, on every environment alike:
+ *
+ * <ul>
+ *   <li>it can never match any database with these files: an error everywhere (stale). A {@code
+ *       missing} or {@code future} version whose file is there (the file was restored, the release
+ *       rolled forward again), an {@code ignored} one whose file is not;
+ *   <li>the target's history holds {@code X} in state {@code S}: the entry matches;
+ *   <li>the target's history holds {@code X} in another reviewable state (a {@code future} version
+ *       the entry calls {@code missing}): an error, the entry contradicts this history;
+ *   <li>otherwise the target is not affected: it never ran the deleted or newer migration, it
+ *       receives the ignored file in order or ran it, it was never baselined at {@code X}. A
+ *       database that never applied a deleted migration has nothing to review; Flyway sees nothing
+ *       irregular there either.
+ * </ul>
+ *
+ * Failed rows are never reviewable: Flyway's validation refuses them whatever the contract says.
  */
 final class HistoryEntries {
   private HistoryEntries() {}
@@ -50,36 +62,35 @@ final class HistoryEntries {
             .filter(s -> s.role() == MigrationSource.Role.VERSIONED)
             .map(s -> s.id().orElseThrow().version())
             .collect(Collectors.toSet());
-    boolean strict = target.environment().isProtected();
     List<String> out = new ArrayList<>();
     for (Contract.HistoryEntry e : entries) {
       MigrationId v = id(e.version());
-      boolean matched =
-          facts.stream().anyMatch(f -> f.state() == e.state() && id(f.version()).equals(v));
-      if (matched) {
+      List<MigrationEngine.HistoryFact> here =
+          facts.stream().filter(f -> id(f.version()).equals(v)).toList();
+      if (here.stream().anyMatch(f -> f.state() == e.state())) {
         continue;
       }
       Optional<String> contradiction =
           switch (e.state()) {
             case MISSING, FUTURE ->
                 fileVersions.contains(v.version())
-                    ? Optional.of("its migration file is there")
+                    ? Optional.of(
+                        "its migration file is there, so no database can hold it " + e.state().id())
                     : Optional.empty();
             case IGNORED ->
                 fileVersions.contains(v.version())
                     ? Optional.empty()
-                    : Optional.of("there is no migration file of that version");
+                    : Optional.of(
+                        "there is no migration file of that version, so no database can hold it"
+                            + " ignored");
             case BASELINE -> Optional.empty();
           };
-      if (!strict && contradiction.isEmpty()) {
-        continue;
+      Optional<String> why =
+          contradiction.or(
+              () -> here.stream().findFirst().map(f -> "it is " + f.state().id() + " there"));
+      if (why.isEmpty()) {
+        continue; // not affected: this database never held the version in a reviewable state
       }
-      String now =
-          facts.stream()
-              .filter(f -> id(f.version()).equals(v))
-              .map(f -> "it is " + f.state().id() + " there")
-              .findFirst()
-              .orElse(contradiction.orElse("it is not " + e.state().id() + " there"));
       out.add(
           "the contract's history entry "
               + e.label()
@@ -90,7 +101,7 @@ final class HistoryEntries {
               + ") matches nothing in the history of '"
               + target.name()
               + "': "
-              + now);
+              + why.get());
     }
     return out;
   }

@@ -55,6 +55,15 @@ final class PipelineGuards {
    * applies anything (validateOnMigrate), and the set hash already binds every pending byte.
    */
   MigrationSet currentSet(Target target, MigrationFiles files, String what, boolean validate) {
+    try {
+      return readCurrentSet(target, files, what, validate);
+    } catch (RuntimeException e) {
+      throw ReadWait.translate(target, what, e); // a read that waited too long for a lock
+    }
+  }
+
+  private MigrationSet readCurrentSet(
+      Target target, MigrationFiles files, String what, boolean validate) {
     DataSource reading = s.reading(target);
     if (validate) {
       refuseNamesTheEngineRefuses(target, files, what);

@@ -39,11 +39,17 @@ final class StatusStep {
       Connection c = control.connection();
       DatabaseSupport d = target.dialect();
       DataSource reading = TargetDataSource.reading(target);
-      MigrationEngine.Validated read = engine.validateAndPending(files, reading);
-      List<String> problems = new java.util.ArrayList<>(read.problems());
-      problems.addAll(HistoryEntries.unmatched(config, engine, target, files, reading));
-      List<PendingMigration> pending =
-          read.problems().isEmpty() ? read.pending() : engine.pending(files, reading);
+      MigrationEngine.Validated read;
+      List<String> problems;
+      List<PendingMigration> pending;
+      try {
+        read = engine.validateAndPending(files, reading);
+        problems = new java.util.ArrayList<>(read.problems());
+        problems.addAll(HistoryEntries.unmatched(config, engine, target, files, reading));
+        pending = read.problems().isEmpty() ? read.pending() : engine.pending(files, reading);
+      } catch (RuntimeException e) {
+        throw ReadWait.translate(target, "status " + env, e);
+      }
       RunStore store = new RunStore(c, d);
       List<Run> reaped = List.of();
       List<Run> open = List.of();
@@ -113,7 +119,7 @@ final class StatusStep {
     }
     try {
       DriftStep drift = new DriftStep(s);
-      return drift.statusOf(drift.read(c, target), target.config().address(env));
+      return drift.statusOf(drift.read(c, target, "status " + env), target.config().address(env));
     } catch (GuardRefusal e) {
       return Results.Drift.notChecked(e.why());
     } catch (SQLException | RuntimeException e) {

@@ -37,14 +37,20 @@ public final class TargetDataSource extends dev.prodguard.db.ConnectionSource {
     this.bounds = bounds;
   }
 
-  /** Checked connections for reading (pending set, validation). */
+  /**
+   * Checked connections for reading (pending set, validation, the history before a deploy): each
+   * session waits for a lock at most {@code pipeline.lock-wait-timeout} (PostgreSQL {@code
+   * lock_timeout}; MySQL/MariaDB {@code lock_wait_timeout}), so a lock on the history table held by
+   * another session ends the read ({@link ReadWait}) instead of holding the command without bound.
+   */
   public static TargetDataSource reading(Target target) {
     return new TargetDataSource(
         target,
         Optional.empty(),
         SessionRegistrar.NONE,
         Duration.ZERO,
-        ProdguardConfig.MigrationSessions.NONE);
+        new ProdguardConfig.MigrationSessions(
+            Optional.of(target.config().pipeline().lockWaitTimeout()), Optional.empty(), 0));
   }
 
   /**
@@ -92,6 +98,14 @@ public final class TargetDataSource extends dev.prodguard.db.ConnectionSource {
         String session = DeployLock.sessionId(c, d);
         registrar.register(c, session, approval.get());
         sessions.add(session);
+      } else {
+        List<String> limits =
+            target.dialect().sessionTimeouts(bounds.lockTimeout(), bounds.statementTimeout());
+        try (java.sql.Statement st = c.createStatement()) {
+          for (String sql : limits) {
+            st.execute(sql);
+          }
+        }
       }
       return c;
     } catch (SQLException | RuntimeException e) {

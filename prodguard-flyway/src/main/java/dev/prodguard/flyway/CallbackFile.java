@@ -3,6 +3,7 @@ package dev.prodguard.flyway;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.migration.GuardArtifact;
 import dev.prodguard.migration.GuardArtifactFiles;
+import dev.prodguard.support.AssertCallSql;
 import dev.prodguard.support.DatabaseSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * G6: the Flyway callback {@code beforeEachMigrate.sql} in the first migration location, the one
@@ -35,10 +35,6 @@ public final class CallbackFile {
   /** The callback earlier prodguard versions wrote (Flyway's {@code beforeMigrate} event). */
   public static final String LEGACY_NAME = "beforeMigrate.sql";
 
-  private static final Pattern ASSERT_CALL =
-      Pattern.compile("(?i)\\bprodguard_assert_deploy\\s*\\(\\s*\\)");
-  private static final Pattern COMMENTS = Pattern.compile("(?s)/\\*.*?\\*/|--[^\\n]*");
-
   private CallbackFile() {}
 
   /** The callback as the engine's guard artifact. */
@@ -61,11 +57,40 @@ public final class CallbackFile {
         + "-- not run, so an application that migrates at start-up starts normally. On a protected\n"
         + "-- environment prodguard_assert_deploy() fails unless this connection was handed to\n"
         + "-- Flyway by 'prodguard deploy' for a running, approved deploy, so a migration run by\n"
+        + "-- hand fails inside the database before it changes anything. A database prodguard has\n"
+        + "-- not set up (a fresh dev database, your tests) has no prodguard_assert_deploy() and\n"
+        + "-- migrates as if this file were not there. Written by 'prodguard init-fingerprint';\n"
+        + "-- 'prodguard status', 'check' and 'scan' report it missing or modified. Put callbacks\n"
+        + "-- of your own in beforeEachMigrate__<description>.sql.\n"
+        + d.assertDeployWhereInstalled()
+        + ";\n";
+  }
+
+  /**
+   * Exactly what earlier prodguard versions wrote as {@code beforeEachMigrate.sql}: one
+   * unconditional call, which fails on every database prodguard has not set up. Still a guard
+   * (never lint's to analyse), reported stale until {@code init-fingerprint} rewrites it.
+   */
+  public static String previous(DatabaseSupport d) {
+    return "-- prodguard G6: direct migration blocked. DO NOT DELETE OR EDIT THIS FILE.\n"
+        + "--\n"
+        + "-- Flyway runs beforeEachMigrate.sql right before it applies each pending migration,\n"
+        + "-- inside that migration's transaction: the Flyway CLI, the Maven and Gradle plugins,\n"
+        + "-- Spring Boot's start-up migration, any Flyway API call. With nothing pending it does\n"
+        + "-- not run, so an application that migrates at start-up starts normally. On a protected\n"
+        + "-- environment prodguard_assert_deploy() fails unless this connection was handed to\n"
+        + "-- Flyway by 'prodguard deploy' for a running, approved deploy, so a migration run by\n"
         + "-- hand fails inside the database before it changes anything. Written by 'prodguard\n"
         + "-- init-fingerprint'; 'prodguard status', 'check' and 'scan' report it missing or\n"
         + "-- modified. Put callbacks of your own in beforeEachMigrate__<description>.sql.\n"
         + d.assertDeployCall()
         + ";\n";
+  }
+
+  /** Whether {@code text} is the callback exactly as this or the previous prodguard wrote it. */
+  public static boolean isOwn(String text, DatabaseSupport d) {
+    String t = text.replace("\r\n", "\n");
+    return t.equals(expected(d)) || t.equals(previous(d));
   }
 
   /** Exactly what earlier prodguard versions wrote as {@code beforeMigrate.sql}. */
@@ -84,12 +109,11 @@ public final class CallbackFile {
   }
 
   /**
-   * Whether SQL text calls {@code prodguard_assert_deploy()} outside {@code --} and {@code /* *\/}
-   * comments (the file's own comments name it). A rough reading, for reporting only.
+   * Whether SQL text calls {@code prodguard_assert_deploy()} (unconditionally, or in prodguard's
+   * own existence check) outside comments and strings ({@link AssertCallSql#calls}). For reporting.
    */
   static boolean callsAssert(String sql) {
-    String code = COMMENTS.matcher(sql).replaceAll(" ");
-    return ASSERT_CALL.matcher(code).find();
+    return AssertCallSql.calls(sql);
   }
 
   /**
@@ -99,12 +123,29 @@ public final class CallbackFile {
    */
   static GuardArtifactFiles.Check check(ProdguardConfig config, DatabaseSupport d) {
     GuardArtifactFiles.Check callback = GuardArtifactFiles.check(config, artifact(d));
-    Path old = GuardArtifactFiles.folder(config).resolve(LEGACY_NAME);
-    return new GuardArtifactFiles.Check(
-        callback.artifact(),
-        callback.state(),
-        callback.path(),
-        stale(old, GuardArtifactFiles.shown(config, old), d).stream().toList());
+    Path folder = GuardArtifactFiles.folder(config);
+    Path old = folder.resolve(LEGACY_NAME);
+    List<GuardArtifactFiles.Stale> stale = new ArrayList<>();
+    GuardArtifactFiles.State state = callback.state();
+    if (state == GuardArtifactFiles.State.MODIFIED
+        && GuardArtifactFiles.read(folder.resolve(NAME))
+            .filter(t -> t.equals(previous(d)))
+            .isPresent()) {
+      // prodguard's previous text: still a guard (it calls the assert on every migration), but
+      // plain Flyway fails with it on every database prodguard has not set up
+      state = GuardArtifactFiles.State.OK;
+      stale.add(
+          new GuardArtifactFiles.Stale(
+              callback.path(),
+              true,
+              callback.path()
+                  + " is prodguard's previous callback: it calls prodguard_assert_deploy() also"
+                  + " where prodguard never set the database up, so plain Flyway fails on a fresh"
+                  + " dev database and in your tests: run 'prodguard init-fingerprint ENV' (it"
+                  + " rewrites it), then commit"));
+    }
+    stale(old, GuardArtifactFiles.shown(config, old), d).ifPresent(stale::add);
+    return new GuardArtifactFiles.Check(callback.artifact(), state, callback.path(), stale);
   }
 
   private static Optional<GuardArtifactFiles.Stale> stale(
@@ -148,8 +189,9 @@ public final class CallbackFile {
     GuardArtifactFiles.Check before = check(config, d);
     GuardArtifactFiles.Write w = GuardArtifactFiles.write(config, artifact(d));
     List<GuardArtifactFiles.Removed> removed = new ArrayList<>();
-    if (before.stale().stream().anyMatch(GuardArtifactFiles.Stale::removable)) {
-      Path old = GuardArtifactFiles.folder(config).resolve(LEGACY_NAME);
+    Path old = GuardArtifactFiles.folder(config).resolve(LEGACY_NAME);
+    String oldShown = GuardArtifactFiles.shown(config, old);
+    if (before.stale().stream().anyMatch(st -> st.removable() && st.path().equals(oldShown))) {
       try {
         Files.delete(old);
       } catch (IOException e) {

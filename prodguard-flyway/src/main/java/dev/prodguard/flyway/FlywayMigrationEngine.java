@@ -268,6 +268,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       version =
           Optional.ofNullable(info.current()).map(MigrationInfo::getVersion).map(Object::toString);
     } catch (FlywayException e) {
+      if (endedAtLockWaitLimit(e)) {
+        throw e; // not a problem of the history: it could not be read (the caller says why)
+      }
       return new Validated(List.of(message(e)), List.of());
     }
     List<HistoryFact> facts = ReviewedHistory.facts(all);
@@ -334,18 +337,18 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * Flyway's reading of the snapshot: {@code *.sql.conf} are script configurations; a name that is
    * one of Flyway's callback events ({@code afterMigrate.sql}, {@code beforeEachMigrate__x.sql},
    * ...) is a callback, which Flyway runs during migrate (so lint and verify analyse it), except
-   * prodguard's own {@link CallbackFile#NAME} exactly as {@code init-fingerprint} writes it for
-   * {@code kind}; {@code V}, {@code U}, {@code B} (baseline) and {@code R} names are migrations
-   * ({@link FlywayNaming}), in Flyway's order; any other {@code .sql} name ({@code v2__x.sql},
-   * {@code notes.sql}) Flyway refuses, as prodguard runs it with {@code validateMigrationNaming}
-   * ({@link MigrationSource.Role#REFUSED_NAME}).
+   * prodguard's own {@link CallbackFile#NAME} exactly as {@code init-fingerprint} writes (or wrote)
+   * it for {@code kind}; {@code V}, {@code U}, {@code B} (baseline) and {@code R} names are
+   * migrations ({@link FlywayNaming}), in Flyway's order; any other {@code .sql} name ({@code
+   * v2__x.sql}, {@code notes.sql}) Flyway refuses, as prodguard runs it with {@code
+   * validateMigrationNaming} ({@link MigrationSource.Role#REFUSED_NAME}).
    *
    * @throws ConfigException when a script configuration is malformed ({@link ScriptConfiguration})
    *     or has no script beside it
    */
   @Override
   public MigrationSources discover(MigrationFiles files, DatabaseKind kind) {
-    String guard = CallbackFile.expected(DatabaseSupport.of(kind));
+    DatabaseSupport support = DatabaseSupport.of(kind);
     List<MigrationSource> migrations = new ArrayList<>();
     List<MigrationSource> callbacks = new ArrayList<>();
     List<MigrationSource> rest = new ArrayList<>();
@@ -372,9 +375,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       } else if (name.endsWith(".sql") && isCallbackEvent(eventId(name))) {
         boolean own =
             f.relativePath().equals(CallbackFile.NAME)
-                && new String(f.bytes(), StandardCharsets.UTF_8)
-                    .replace("\r\n", "\n")
-                    .equals(guard);
+                && CallbackFile.isOwn(new String(f.bytes(), StandardCharsets.UTF_8), support);
         callbacks.add(
             new MigrationSource(
                 f,
@@ -607,6 +608,57 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .filter(s -> s.role() == MigrationSource.Role.CALLBACK)
         .filter(s -> !IN_MIGRATION_TRANSACTION.contains(Event.fromId(eventId(s.file().fileName()))))
         .toList();
+  }
+
+  /**
+   * Callback events Flyway fires on every {@code migrate}, also with nothing pending (Flyway 13:
+   * {@code DbMigrate} fires {@code beforeMigrate}, {@code afterConnect}, {@code afterVersioned} and
+   * {@code afterMigrate} whatever it applies; {@code validateOnMigrate}, on by default and in
+   * Spring Boot, fires {@code beforeValidate} and {@code afterValidate}; {@code beforeConnect} and
+   * the operation-finish event run around every command; {@code DbSchemas.create} fires {@code
+   * createSchema} and {@code beforeCreateSchema} on every migrate). {@code afterMigrateApplied},
+   * {@code beforeEachMigrate}, {@code afterEachMigrate} and the per-statement events run only when
+   * a migration is applied.
+   */
+  private static final java.util.Set<Event> EVERY_MIGRATE =
+      java.util.EnumSet.of(
+          Event.BEFORE_CONNECT,
+          Event.AFTER_CONNECT,
+          Event.CREATE_SCHEMA,
+          Event.BEFORE_CREATE_SCHEMA,
+          Event.BEFORE_VALIDATE,
+          Event.AFTER_VALIDATE,
+          Event.BEFORE_MIGRATE,
+          Event.AFTER_VERSIONED,
+          Event.AFTER_MIGRATE,
+          Event.AFTER_MIGRATE_OPERATION_FINISH);
+
+  @Override
+  public Optional<String> everyMigrateEvent(MigrationSource source) {
+    if (source.role() != MigrationSource.Role.CALLBACK) {
+      return Optional.empty();
+    }
+    String id = eventId(source.file().fileName());
+    if (!isCallbackEvent(id)) {
+      return Optional.empty();
+    }
+    Event e = Event.fromId(id);
+    return EVERY_MIGRATE.contains(e) ? Optional.of(e.getId()) : Optional.empty();
+  }
+
+  /**
+   * Whether the server ended a read at the lock wait limit prodguard sets on its reading sessions
+   * (PostgreSQL {@code lock_timeout}: SQLSTATE 55P03; MySQL/MariaDB {@code lock_wait_timeout}:
+   * error 1205).
+   */
+  private static boolean endedAtLockWaitLimit(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException s
+          && ("55P03".equals(s.getSQLState()) || s.getErrorCode() == 1205)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -177,4 +177,62 @@ class G4FlywayDiscoveryTest {
         .isEqualTo(Role.CALLBACK);
     assertThat(lint(kind).blocking()).extracting(Finding::rule).contains("delete-without-where");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6: a callback Flyway runs on every migrate (afterMigrate, beforeMigrate, beforeValidate,"
+          + " afterVersioned) that changes the schema is an error on a protected environment,"
+          + " naming the file, why and the fix; afterMigrateApplied, afterEachMigrate and data-only"
+          + " callbacks are not, nor any callback on an unprotected environment")
+  void everyMigrateCallbackDdl(DatabaseKind kind) throws Exception {
+    file("V1__items.sql", "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(50));\n");
+    String views =
+        "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT name FROM items;\n";
+    file("afterMigrate__000_views.sql", "SELECT 1;\n" + views);
+    file("beforeMigrate.sql", "CREATE TABLE IF NOT EXISTS scratch (id INT);\n");
+    file("beforeValidate__x.sql", "ALTER TABLE items ADD COLUMN note VARCHAR(10);\n");
+    file("afterVersioned.sql", "CREATE INDEX items_name ON items (name);\n");
+    file("afterMigrateApplied__views.sql", views);
+    file("afterEachMigrate__views.sql", views);
+    file("afterMigrate__stats.sql", "UPDATE items SET name = name WHERE id = 0;\n");
+    Contract contract =
+        ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    Linter linter =
+        new Linter(kind)
+            .everyMigrate(engine::everyMigrateEvent)
+            .crossCheck(f -> engine.statements(f, kind));
+
+    List<Finding> onProtected =
+        linter.lint(discover(kind).analysed(), List.of(), contract, true, true).findings().stream()
+            .filter(f -> f.rule().equals("every-migrate-callback-ddl"))
+            .toList();
+    List<Finding> onUnprotected =
+        linter.lint(discover(kind).analysed(), List.of(), contract, false, true).findings().stream()
+            .filter(f -> f.rule().equals("every-migrate-callback-ddl"))
+            .toList();
+
+    assertThat(onProtected)
+        .extracting(f -> Path.of(f.location().file()).getFileName().toString())
+        .containsExactlyInAnyOrder(
+            "afterMigrate__000_views.sql",
+            "beforeMigrate.sql",
+            "beforeValidate__x.sql",
+            "afterVersioned.sql");
+    Finding views0 =
+        onProtected.stream()
+            .filter(f -> f.location().file().endsWith("afterMigrate__000_views.sql"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(views0.severity()).isEqualTo(dev.prodguard.findings.Severity.ERROR);
+    assertThat(views0.location().line()).isEqualTo(2);
+    assertThat(views0.message())
+        .contains(
+            "afterMigrate__000_views.sql is a Flyway afterMigrate callback",
+            "on every migrate, also with nothing pending",
+            "2 schema changes",
+            "(G6)");
+    assertThat(views0.recipe()).contains("afterMigrateApplied", "R__");
+    assertThat(onUnprotected).isEmpty();
+  }
 }

@@ -90,10 +90,7 @@ class G6GuardObjectsIT {
               tuple(GuardArtifactFiles.Written.CREATED, "db/migration/beforeEachMigrate.sql"));
       assertThat(Files.readString(dir.resolve("db/migration/beforeEachMigrate.sql")))
           .isEqualTo(CallbackFile.expected(d))
-          .contains(
-              kind == DatabaseKind.POSTGRESQL
-                  ? "\nSELECT prodguard_assert_deploy();\n"
-                  : "\nCALL prodguard_assert_deploy();\n")
+          .endsWith("\n" + d.assertDeployWhereInstalled() + ";\n")
           .contains("DO NOT DELETE OR EDIT THIS FILE");
       assertThat(again.outcome()).isEqualTo(FingerprintInit.Outcome.UNCHANGED);
       assertThat(again.guards().artifacts().get(0).written())
@@ -336,6 +333,40 @@ class G6GuardObjectsIT {
       assertThat(status.problems())
           .anyMatch(p -> p.contains("db/migration/beforeMigrate.sql is stale"));
       assertThat(status.toJson().get("callback").toString()).contains("stale");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6: prodguard's previous beforeEachMigrate.sql (one unconditional call) still guards: ok for"
+          + " verify, reported stale by status, and init-fingerprint rewrites it to the call made"
+          + " only where prodguard set the database up")
+  void previousCallbackUpgrade(DatabaseKind kind) throws Exception {
+    try (TestDatabase db = TestDatabase.create(kind)) {
+      DatabaseSupport d = DatabaseSupport.of(kind);
+      Path folder = Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(folder.resolve(CallbackFile.NAME), CallbackFile.previous(d));
+      GuardArtifactFiles.Check before = engine.checkGuardArtifacts(config(), d).get(0);
+
+      FingerprintInit.Result upgraded = init(db.libpqUrl());
+      GuardArtifactFiles.Check after = engine.checkGuardArtifacts(config(), d).get(0);
+
+      assertThat(before.state()).isEqualTo(GuardArtifactFiles.State.OK);
+      assertThat(before.stale())
+          .singleElement()
+          .satisfies(
+              st -> {
+                assertThat(st.path()).isEqualTo("db/migration/beforeEachMigrate.sql");
+                assertThat(st.problem()).contains("init-fingerprint", "fresh dev database");
+              });
+      assertThat(upgraded.guards().artifacts().get(0).written())
+          .isEqualTo(GuardArtifactFiles.Written.REPLACED);
+      assertThat(upgraded.guards().artifacts().get(0).removed()).isEmpty();
+      assertThat(Files.readString(folder.resolve(CallbackFile.NAME)))
+          .isEqualTo(CallbackFile.expected(d));
+      assertThat(after.state()).isEqualTo(GuardArtifactFiles.State.OK);
+      assertThat(after.stale()).isEmpty();
     }
   }
 

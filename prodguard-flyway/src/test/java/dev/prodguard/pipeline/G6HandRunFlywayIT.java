@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.flyway.CallbackFile;
 import dev.prodguard.migration.MigrationEngine;
+import dev.prodguard.support.DatabaseSupport;
+import dev.prodguard.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,6 +234,101 @@ class G6HandRunFlywayIT {
           .hasMessageContaining("Error while executing beforeEachMigrate callback")
           .hasMessageContaining(G6DirectMigrationIT.BLOCKED);
       assertThat(state(f)).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6: plain Flyway with the committed callback migrates a database prodguard never set up (a"
+          + " developer's fresh database, the project's tests), while on the protected database a"
+          + " hand-run migrate is still refused and dropping the assert, to take the callback's"
+          + " other branch, is refused too")
+  void uninitialisedDatabaseMigrates(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind);
+        TestDatabase fresh = TestDatabase.create(kind)) {
+      assertThat(Files.readString(f.migrations.resolve(CallbackFile.NAME)))
+          .isEqualTo(CallbackFile.expected(DatabaseSupport.of(kind)));
+      f.migration("V2__fix_data.sql", "UPDATE items SET name = 'fixed' WHERE id = 1;\n");
+
+      MigrateResult plain =
+          Flyway.configure()
+              .dataSource(fresh.jdbcUrl(), null, null)
+              .locations("filesystem:" + f.migrations)
+              .load()
+              .migrate();
+      assertThat(plain.success).isTrue();
+      assertThat(plain.migrationsExecuted).isEqualTo(2);
+
+      // The protected database: the callback still calls the assert, which refuses.
+      String before = state(f);
+      Throwable handRun = catchThrowable(() -> flyway(f, f.migrations).load().migrate());
+      assertThat(handRun)
+          .isInstanceOf(FlywayException.class)
+          .hasMessageContaining("Error while executing beforeEachMigrate callback")
+          .hasMessageContaining(G6DirectMigrationIT.BLOCKED);
+      assertThat(state(f)).isEqualTo(before);
+
+      // The other branch is taken only where prodguard has no objects: the assert cannot be
+      // dropped by the environment's own credential (PostgreSQL: the DDL guard; MySQL/MariaDB:
+      // the role split leaves it no privilege to).
+      String drop =
+          kind == DatabaseKind.POSTGRESQL
+              ? "DROP FUNCTION prodguard_assert_deploy()"
+              : "DROP PROCEDURE prodguard_assert_deploy";
+      Throwable dropped;
+      try (Connection c = DriverManager.getConnection(f.appJdbcUrl())) {
+        dropped = catchThrowable(() -> exec(c, drop));
+      }
+      assertThat(dropped)
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining(
+              kind == DatabaseKind.POSTGRESQL
+                  ? "prodguard: DDL (DROP FUNCTION) blocked"
+                  : "denied");
+      assertThat(catchThrowable(() -> flyway(f, f.migrations).load().migrate()))
+          .hasMessageContaining(G6DirectMigrationIT.BLOCKED);
+      assertThat(state(f)).isEqualTo(before);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6: a project's afterMigrate callback with DDL, which makes every start-up migration fail on"
+          + " the protected database, is refused by verify naming the file, why and the fix; as"
+          + " afterMigrateApplied it runs in the deploy and the start-up passes")
+  void everyMigrateCallbackRefusedBeforeItBites(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      String views =
+          "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT name FROM items;\n";
+      write(f.migrations, "afterMigrate__views.sql", views);
+      // what the application meets at its next start, with nothing pending
+      Throwable startUp = catchThrowable(() -> flyway(f, f.migrations).load().migrate());
+      assertThat(startUp).isInstanceOf(FlywayException.class).hasMessageContaining("afterMigrate");
+
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+      Throwable verify = catchThrowable(() -> f.pipeline().verify("prod"));
+      assertThat(verify)
+          .isInstanceOfSatisfying(
+              dev.prodguard.db.GuardRefusal.class,
+              r ->
+                  assertThat(r.why())
+                      .contains(
+                          "afterMigrate__views.sql",
+                          "[every-migrate-callback-ddl]",
+                          "on every migrate, also with nothing pending",
+                          "fix: Rename it to an afterMigrateApplied callback"));
+      assertThat(f.tableExists("more_items")).isFalse();
+
+      Files.move(
+          f.migrations.resolve("afterMigrate__views.sql"),
+          f.migrations.resolve("afterMigrateApplied__views.sql"));
+      f.pipeline().promote("prod");
+      assertThat(f.tableExists("more_items")).isTrue();
+      MigrateResult restart = flyway(f, f.migrations).load().migrate();
+      assertThat(restart.success).isTrue();
+      assertThat(restart.migrationsExecuted).isZero();
     }
   }
 

@@ -266,6 +266,58 @@ class G7RealHistoriesIT {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4: one contract serves old and new databases: a reviewed deleted migration is satisfied on"
+          + " a protected database that never ran it, and an entry no database can hold, or that"
+          + " contradicts the history, is still refused")
+  void oneContractForOldAndNewDatabases(DatabaseKind kind) throws Exception {
+    String review =
+        "history:\n"
+            + "  - { version: \"2\", state: missing, reason: \"seed data moved to sync\" }\n";
+    try (Adopted old = legacy(kind)) {
+      old.adopt();
+      old.contract(review);
+      assertThat(old.pipeline().verify("prod").upToDate()).isTrue();
+    }
+    // A new tenant (a fresh, protected database) gets the same files and the same contract.
+    Path newDir = Files.createDirectories(dir.resolve("new-tenant"));
+    try (Adopted fresh = new Adopted(kind, newDir)) {
+      fresh.file(
+          "V1__customers.sql", "CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(50));\n");
+      fresh.file("V3__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY, customer INT);\n");
+      fresh.file("V4__orders_note.sql", "ALTER TABLE orders ADD COLUMN note VARCHAR(100);\n");
+      fresh.adopt();
+      fresh.contract(review);
+      assertThat(fresh.pipeline().verify("prod").set().pending()).hasSize(3);
+      fresh.pipeline().promote("prod");
+      assertThat(fresh.history()).containsSubsequence("1", "3", "4").doesNotContain("2");
+      assertThat(fresh.pipeline().verify("prod").upToDate()).isTrue();
+      assertThat(fresh.pipeline().status("prod").validationProblems()).isEmpty();
+
+      // Stale everywhere: V4's file is there, so no database can hold V4 missing.
+      fresh.contract(
+          review + "  - { version: \"4\", state: missing, reason: \"stale: V4 is still here\" }\n");
+      assertThatThrownBy(() -> fresh.pipeline().verify("prod"))
+          .isInstanceOfSatisfying(
+              GuardRefusal.class,
+              r -> {
+                assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
+                assertThat(r.why()).contains("V4 missing", "its migration file is there");
+              });
+      assertThat(fresh.pipeline().status("prod").validationProblems())
+          .anyMatch(p -> p.contains("V4 missing"));
+
+      // The state contradicts this history: V4 deleted is newer than every file, so Flyway
+      // holds it future, not missing.
+      Files.delete(fresh.migrations.resolve("V4__orders_note.sql"));
+      assertThatThrownBy(() -> fresh.pipeline().verify("prod")).isInstanceOf(GuardRefusal.class);
+      assertThat(fresh.pipeline().status("prod").validationProblems())
+          .anyMatch(p -> p.contains("V4 missing") && p.contains("it is future there"));
+    }
+  }
+
   @Test
   @DisplayName(
       "G7: future (applied by a release these files predate) and ignored (a file below the applied"

@@ -19,6 +19,12 @@ public interface GuardSql {
    */
   String assertDeployCall();
 
+  /**
+   * The statements of the Flyway callback ({@link AssertCallSql}): the assert called where
+   * prodguard has set the database up, nothing done where it has not; without the last semicolon.
+   */
+  String assertDeployWhereInstalled();
+
   /** One row, one count: how many routines named {@code prodguard_assert_deploy} exist here. */
   String assertInstalledQuery();
 

@@ -86,6 +86,16 @@ public interface SessionWaits {
     }
   }
 
+  /**
+   * The other sessions that hold a lock a plain read of this database's tables waits for, read
+   * after such a read ended at its lock wait limit (PostgreSQL: {@code AccessExclusiveLock} on a
+   * table, from {@code pg_locks}; MySQL/MariaDB without metadata lock instrumentation: every other
+   * session with an open transaction). Empty when none is found.
+   */
+  default List<Blocker> readBlockers(Connection watcher) throws SQLException {
+    return List.of();
+  }
+
   /** What the server calls a session in messages: {@code pid} or {@code connection}. */
   String sessionWord();
 

@@ -44,6 +44,30 @@ public final class Rules implements RuleRegistry {
               + " caught before the backup instead of after it.",
           "Fix the file as the finding says; the fix is never a contract entry.");
 
+  /**
+   * A callback the migration tool runs on every migrate, nothing pending included (Flyway: {@code
+   * afterMigrate}, {@code beforeMigrate}, {@code beforeValidate}, ...), that changes the schema. On
+   * a protected environment that DDL is refused outside a prodguard deploy (G6: the DDL guard, the
+   * role split), so an application that migrates at start-up fails at its next start, with nothing
+   * pending. An error on protected environments; not reported for unprotected ones, which G6 does
+   * not guard. No contract entry covers it (a callback is no migration).
+   */
+  public static final RuleInfo EVERY_MIGRATE_CALLBACK_DDL =
+      RuleInfo.of(
+          "every-migrate-callback-ddl",
+          Severity.ERROR,
+          "G6",
+          "A callback that runs on every migrate changes the schema, which G6 refuses outside a"
+              + " deploy.",
+          "Flyway runs this callback on every migrate, also with nothing pending: an application's"
+              + " start-up migration, a developer's flyway validate or info. On a protected"
+              + " environment its schema changes are refused outside a prodguard deploy (G6: the"
+              + " DDL guard, the role split), so the application fails at its next start.",
+          "Rename it to an afterMigrateApplied callback (afterMigrateApplied__x.sql: runs only"
+              + " after a migrate that applied something, i.e. inside prodguard's deploy) or an"
+              + " afterEachMigrate one, or move the statements into a migration (a repeatable"
+              + " R__x.sql runs again whenever it changes).");
+
   private static final List<Rule> ALL =
       List.of(
           new DropDatabaseRule(),
@@ -94,6 +118,7 @@ public final class Rules implements RuleRegistry {
     List<RuleInfo> out = new ArrayList<>(ALL);
     out.add(CONTRACT_EXCEPTION_UNUSED);
     out.add(DEPLOY_WILL_FAIL);
+    out.add(EVERY_MIGRATE_CALLBACK_DDL);
     return out;
   }
 

@@ -188,8 +188,7 @@ public final class ProdguardIntegrity implements Rule {
     }
     for (String path : candidates) {
       String text = read(context.root().resolve(path));
-      String code = CodeView.strip(text, FileKind.SQL);
-      if (!ASSERT_CALL.matcher(code).find()) {
+      if (!dev.prodguard.support.AssertCallSql.calls(text)) {
         out.add(
             finding(
                 path,
@@ -197,7 +196,9 @@ public final class ProdguardIntegrity implements Rule {
                 1,
                 Excerpts.of(firstLine(text)),
                 short_(
-                    path + " does not call prodguard_assert_deploy()",
+                    path
+                        + " does not call prodguard_assert_deploy() (unconditionally, or in"
+                        + " prodguard's own check for its objects)",
                     CALLBACK_WHY,
                     CALLBACK_FIX)));
       }

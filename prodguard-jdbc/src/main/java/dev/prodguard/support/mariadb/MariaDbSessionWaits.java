@@ -105,6 +105,17 @@ final class MariaDbSessionWaits implements SessionWaits {
         waiting);
   }
 
+  /** Without metadata lock instrumentation: every other session with an open transaction. */
+  @Override
+  public List<Blocker> readBlockers(Connection watcher) throws SQLException {
+    return blockers(
+        watcher,
+        "FROM information_schema.INNODB_TRX t"
+            + " JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id"
+            + " WHERE p.ID <> CONNECTION_ID() AND ? IS NOT NULL",
+        "read");
+  }
+
   private static List<Blocker> blockers(Connection c, String fromWhere, String param)
       throws SQLException {
     List<Blocker> out = new ArrayList<>();

@@ -130,6 +130,11 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   @Override
+  public String assertDeployWhereInstalled() {
+    return dev.prodguard.support.AssertCallSql.MARIADB;
+  }
+
+  @Override
   public String assertInstalledQuery() {
     return "SELECT COUNT(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()"
         + " AND ROUTINE_NAME = 'prodguard_assert_deploy'";

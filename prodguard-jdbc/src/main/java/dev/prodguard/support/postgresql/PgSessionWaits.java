@@ -114,6 +114,37 @@ final class PgSessionWaits implements SessionWaits {
   }
 
   @Override
+  public List<Blocker> readBlockers(Connection watcher) throws SQLException {
+    List<Blocker> out = new ArrayList<>();
+    try (PreparedStatement ps =
+            watcher.prepareStatement(
+                "SELECT b.pid::text, coalesce(b.application_name, ''), coalesce(b.usename::text,"
+                    + " ''), coalesce(b.state, b.backend_type, ''), b.xact_start,"
+                    + " left(coalesce(b.query, ''), 200),"
+                    + " string_agg(DISTINCT l.relation::regclass::text, ', ')"
+                    + " FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid"
+                    + " WHERE l.granted AND l.locktype = 'relation'"
+                    + " AND l.mode = 'AccessExclusiveLock' AND l.pid <> pg_backend_pid()"
+                    + " AND l.database = (SELECT oid FROM pg_database"
+                    + " WHERE datname = current_database())"
+                    + " GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY b.xact_start NULLS LAST LIMIT 5");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        OffsetDateTime since = rs.getObject(5, OffsetDateTime.class);
+        out.add(
+            new Blocker(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4) + ", holding an exclusive lock on " + rs.getString(7),
+                Optional.ofNullable(since).map(OffsetDateTime::toInstant),
+                SessionWaits.oneLine(rs.getString(6))));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public boolean cancel(Connection watcher, Wait wait) throws SQLException {
     try (PreparedStatement ps =
         watcher.prepareStatement(

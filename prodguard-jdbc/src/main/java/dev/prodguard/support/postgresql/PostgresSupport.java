@@ -130,6 +130,11 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public String assertDeployWhereInstalled() {
+    return dev.prodguard.support.AssertCallSql.POSTGRESQL;
+  }
+
+  @Override
   public String assertInstalledQuery() {
     return "SELECT COUNT(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
         + " WHERE n.nspname = current_schema() AND p.proname = 'prodguard_assert_deploy'";
