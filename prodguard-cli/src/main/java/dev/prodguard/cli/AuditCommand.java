@@ -47,7 +47,7 @@ public final class AuditCommand implements Callable<Integer> {
             Target.Access.READ,
             "audit " + environment);
     List<AuditLog.Entry> rows;
-    try (Target.Checked c = t.open()) {
+    try (Target.Checked c = t.openToRead()) {
       rows = AuditLog.read(c.connection(), limit);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -108,7 +108,7 @@ public final class AuditCommand implements Callable<Integer> {
               Target.Access.READ,
               "audit verify " + environment);
       AuditLog.Verification v;
-      try (Target.Checked c = t.open()) {
+      try (Target.Checked c = t.openToRead()) {
         v = AuditLog.verify(c.connection(), Optional.ofNullable(expectHead));
       }
       PrintWriter out = spec.commandLine().getOut();

@@ -144,10 +144,24 @@ public final class Target {
 
   /** Like {@link #connect()}, with the metadata that was validated. */
   public Checked open() throws SQLException {
+    return open(true);
+  }
+
+  /**
+   * Like {@link #open()} for a command that writes nothing to the target (the audit trail's reading
+   * and verification): objects on prodguard's own tables are not refused there (G7 refuses them
+   * before any write), since it fires none of them and is how a tampered trail is examined.
+   */
+  public Checked openToRead() throws SQLException {
+    return open(false);
+  }
+
+  private Checked open(boolean forWriting) throws SQLException {
     String expected = environment.fingerprint().orElseThrow(() -> noFingerprint());
     Connection c = connectUnchecked();
     try {
-      return new Checked(c, FingerprintCheck.validateOwnState(c, dialect, name(), expected));
+      return new Checked(
+          c, FingerprintCheck.validateOwnState(c, dialect, name(), expected, forWriting));
     } catch (GuardRefusal r) {
       c.close();
       throw addressed(r);
