@@ -46,26 +46,8 @@ final class ReadWait {
    */
   static <T> T bounded(Target target, Connection c, String what, String reading, Read<T> read)
       throws SQLException {
-    boolean postgres = target.dialect().kind() == dev.prodguard.db.DatabaseKind.POSTGRESQL;
-    List<String> restore = new java.util.ArrayList<>();
+    List<String> restore = target.dialect().lockTimeoutRestore(c);
     try (java.sql.Statement st = c.createStatement()) {
-      if (postgres) {
-        try (java.sql.ResultSet rs = st.executeQuery("SELECT current_setting('lock_timeout')")) {
-          rs.next();
-          restore.add("SET lock_timeout = '" + rs.getString(1).replace("'", "''") + "'");
-        }
-      } else {
-        try (java.sql.ResultSet rs =
-            st.executeQuery(
-                "SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout")) {
-          rs.next();
-          restore.add(
-              "SET SESSION lock_wait_timeout = "
-                  + rs.getLong(1)
-                  + ", SESSION innodb_lock_wait_timeout = "
-                  + rs.getLong(2));
-        }
-      }
       for (String sql :
           target
               .dialect()

@@ -22,6 +22,14 @@ public interface SessionTimeouts {
    */
   List<String> sessionTimeouts(Optional<Duration> lockTimeout, Optional<Duration> statementTimeout);
 
+  /**
+   * The statements that put the session's current lock wait limits back, read from {@code c} before
+   * prodguard bounds a read of its own ({@code pipeline.lock-wait-timeout}).
+   *
+   * @throws SQLException when the settings cannot be read
+   */
+  List<String> lockTimeoutRestore(java.sql.Connection c) throws SQLException;
+
   /** True when {@code failure} (or a cause) is a statement that gave up waiting for a lock. */
   default boolean lockTimedOut(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

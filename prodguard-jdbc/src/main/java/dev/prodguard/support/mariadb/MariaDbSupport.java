@@ -236,6 +236,22 @@ public final class MariaDbSupport implements DatabaseSupport {
     return out;
   }
 
+  /** {@code lock_wait_timeout} and {@code innodb_lock_wait_timeout} to the session's values. */
+  @Override
+  public List<String> lockTimeoutRestore(java.sql.Connection c) throws java.sql.SQLException {
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT @@SESSION.lock_wait_timeout, @@SESSION.innodb_lock_wait_timeout")) {
+      rs.next();
+      return List.of(
+          "SET SESSION lock_wait_timeout = "
+              + rs.getLong(1)
+              + ", SESSION innodb_lock_wait_timeout = "
+              + rs.getLong(2));
+    }
+  }
+
   /** 1205 ER_LOCK_WAIT_TIMEOUT: a metadata or row lock wait ran out. */
   @Override
   public boolean isLockTimeout(SQLException e) {

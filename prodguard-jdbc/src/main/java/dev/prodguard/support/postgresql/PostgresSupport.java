@@ -237,6 +237,16 @@ public final class PostgresSupport implements DatabaseSupport {
     return out;
   }
 
+  /** {@code SET lock_timeout} to the session's current value. */
+  @Override
+  public List<String> lockTimeoutRestore(java.sql.Connection c) throws java.sql.SQLException {
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT current_setting('lock_timeout')")) {
+      rs.next();
+      return List.of("SET lock_timeout = '" + rs.getString(1).replace("'", "''") + "'");
+    }
+  }
+
   /** 55P03 lock_not_available: lock_timeout (or NOWAIT) ended the wait. */
   @Override
   public boolean isLockTimeout(SQLException e) {
