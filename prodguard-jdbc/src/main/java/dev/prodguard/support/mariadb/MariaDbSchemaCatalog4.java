@@ -242,6 +242,9 @@ final class MariaDbSchemaCatalog4 {
             + isOwnTrigger());
   }
 
+  /** ER_BAD_FIELD_ERROR: the server has no such column. */
+  private static final int UNKNOWN_COLUMN = 1054;
+
   /** An index hidden from the optimizer: MariaDB's {@code IGNORED}, MySQL's {@code IS_VISIBLE}. */
   private static void ignoredIndexes(
       Connection c, List<SchemaObject> out, List<String> own, String notOwn) throws SQLException {
@@ -250,13 +253,21 @@ final class MariaDbSchemaCatalog4 {
             + " 'ignored' FROM information_schema.STATISTICS t WHERE t.TABLE_SCHEMA = DATABASE()"
             + notOwn;
     List<SchemaObject> found = new ArrayList<>();
+    // MariaDB 10.6+ has IGNORED, MySQL 8 IS_VISIBLE, older servers neither (no hidden indexes
+    // there); any other failure is unreadable state and refuses (fail closed)
     try {
       query(c, found, own, select + " AND t.IGNORED = 'YES'");
     } catch (SQLException e) {
+      if (e.getErrorCode() != UNKNOWN_COLUMN) {
+        throw e;
+      }
       found.clear();
       try {
         query(c, found, own, select + " AND t.IS_VISIBLE = 'NO'");
       } catch (SQLException none) {
+        if (none.getErrorCode() != UNKNOWN_COLUMN) {
+          throw none;
+        }
         found.clear();
       }
     }
