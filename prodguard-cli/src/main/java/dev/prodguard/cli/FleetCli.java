@@ -3,12 +3,16 @@ package dev.prodguard.cli;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.Progress;
 import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.Target;
 import dev.prodguard.fleet.FleetMatrix;
 import dev.prodguard.fleet.FleetRollout;
 import dev.prodguard.fleet.FleetStatus;
 import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
+import dev.prodguard.migration.MigrationSources;
 import dev.prodguard.pipeline.ContractLintAnalyzer;
+import dev.prodguard.pipeline.MigrationAnalyzer;
 import dev.prodguard.pipeline.Pipeline;
 import dev.prodguard.pipeline.SharedAnalysis;
 import java.io.PrintWriter;
@@ -47,7 +51,12 @@ final class FleetCli {
    * up and deploys the same bytes), and the analysis of a pending set (G4), shared by the targets
    * with the same set ({@link SharedAnalysis}).
    */
+  /** Pipelines that read the targets only (status, the wave order): they never analyse. */
   static FleetRollout.Pipelines pipelines(CommonOptions common) {
+    return pipelines(common, new PrintWriter(java.io.Writer.nullWriter()));
+  }
+
+  static FleetRollout.Pipelines pipelines(CommonOptions common, PrintWriter err) {
     MigrationEngine engine = PipelineSupport.engine();
     SharedAnalysis analysis = new SharedAnalysis(new ContractLintAnalyzer(engine));
     MigrationFiles[] snapshot = {null};
@@ -61,10 +70,94 @@ final class FleetCli {
         files = snapshot[0];
       }
       return new Pipeline(config, common.context(), engine)
-          .analyzer(analysis)
+          .analyzer(
+              new MemberAnalysis(
+                  analysis,
+                  () ->
+                      new TracingAnalyzer(
+                          new ContractLintAnalyzer(engine),
+                          common.context(),
+                          engine,
+                          Progress.NONE,
+                          new MemberLines(err, id))))
           .files(files)
           .progress(Progress.NONE);
     };
+  }
+
+  /**
+   * G4 for one member of a rollout. The rollout's verify does not trace (an embedded server per
+   * target would cost seconds each), so the analysis is the one shared by every member with the
+   * same pending set; but a member whose reviewed contract asks for trace's facts (its {@code
+   * trace:} limits, a trace rule in {@code forbidden}) is traced on its own, exactly as {@code
+   * promote ENV} traces it: its limits are judged against its own tables' sizes, never waived by
+   * the rollout.
+   */
+  static final class MemberAnalysis implements MigrationAnalyzer {
+    private final MigrationAnalyzer shared;
+    private final java.util.function.Supplier<TracingAnalyzer> tracing;
+    private TracingAnalyzer own;
+
+    MemberAnalysis(MigrationAnalyzer shared, java.util.function.Supplier<TracingAnalyzer> tracing) {
+      this.shared = shared;
+      this.tracing = tracing;
+    }
+
+    private synchronized MigrationAnalyzer of(Target target) {
+      if (!TracingAnalyzer.limitsNeedTrace(target)) {
+        return shared;
+      }
+      if (own == null) {
+        own = tracing.get();
+      }
+      return own;
+    }
+
+    @Override
+    public Analysis analyse(MigrationSet set, MigrationSources sources, Target target) {
+      return of(target).analyse(set, sources, target);
+    }
+
+    @Override
+    public void begin(Target target, MigrationFiles files) {
+      of(target).begin(target, files);
+    }
+
+    @Override
+    public synchronized void abandon() {
+      if (own != null) {
+        own.abandon();
+      }
+      shared.abandon();
+    }
+  }
+
+  /** A member's trace lines on the rollout's error stream, named by the member: one line each. */
+  private static final class MemberLines extends PrintWriter {
+    private final PrintWriter err;
+    private final String id;
+
+    MemberLines(PrintWriter err, String id) {
+      super(java.io.Writer.nullWriter());
+      this.err = err;
+      this.id = id;
+    }
+
+    @Override
+    public void println(String line) {
+      synchronized (err) {
+        err.println(
+            line.startsWith("prodguard: ")
+                ? "prodguard: " + id + ": " + line.substring("prodguard: ".length())
+                : "prodguard: " + id + ": " + line);
+        err.flush();
+      }
+    }
+
+    @Override
+    public void println(Object line) {
+      println(String.valueOf(line));
+    }
   }
 
   /**
@@ -116,8 +209,10 @@ final class FleetCli {
     if (config.trace().verify() != ProdguardConfig.TraceInVerify.OFF) {
       // said, not implied: a reader of trace.verify would expect the fleet's verify to trace
       err.println(
-          "prodguard: promote --fleet verifies without trace (docs/trace.md#in-verify): run"
-              + " 'prodguard trace ENV' on a member to see what the pending migrations do");
+          "prodguard: promote --fleet verifies without trace (docs/trace.md#in-verify), except"
+              + " members whose contract sets trace limits or forbids trace findings (each traced"
+              + " on its own): run 'prodguard trace ENV' on a member to see what the pending"
+              + " migrations do");
     }
     // on a terminal one live line; in CI logs (no terminal) one plain line per target
     Lines progress = System.console() != null ? new Live(err) : new Lines(err);
@@ -126,7 +221,7 @@ final class FleetCli {
     try {
       r =
           FleetRollout.promote(
-              config, o.fleet, common.context(), pipelines(common), options, progress);
+              config, o.fleet, common.context(), pipelines(common, err), options, progress);
     } finally {
       progress.end();
     }

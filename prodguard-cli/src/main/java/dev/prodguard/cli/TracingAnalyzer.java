@@ -246,7 +246,7 @@ final class TracingAnalyzer implements MigrationAnalyzer {
    * trace:} limits, a trace rule in {@code forbidden}, or a trace rule's severity raised by {@code
    * severity:}. A setting in prodguard.yml (outside the contract's review) cannot waive them.
    */
-  private static boolean limitsNeedTrace(Target target) {
+  static boolean limitsNeedTrace(Target target) {
     return target.environment().isProtected()
         && dev.prodguard.contract.ContractLoader.forConfig(target.config())
             .map(TracingAnalyzer::asksForTrace)

@@ -278,6 +278,57 @@ class FleetCliIT {
     assertThat(promote.out() + promote.err()).contains("G3");
   }
 
+  @Test
+  @DisplayName(
+      "G4: promote --fleet does not waive the contract's trace limits: a member whose contract"
+          + " sets trace.max-rewrite-size is traced on its own and refused before its backup, as"
+          + " promote ENV refuses it (attacker 19/05: the rollout skipped trace and deployed)")
+  void contractTraceLimitsHoldInARollout() throws Exception {
+    Map<String, String> ci = fingerprintedFleet(List.of("acme"));
+    Files.writeString(
+        dir.resolve("db/migration/V2__orders.sql"),
+        "CREATE TABLE orders (id int PRIMARY KEY, note text);\n");
+    Cli.Result created = Cli.run(dir, ci, "promote", "--fleet", "shop");
+    assertThat(created.exit()).as(created.toString()).isZero();
+    dbs.get(0)
+        .execute(
+            "INSERT INTO orders SELECT g, 'n' FROM generate_series(1, 100000) g; ANALYZE orders");
+    String before = filenode(dbs.get(0));
+    long backups = files(dir.resolve("backups"));
+    Files.writeString(
+        dir.resolve("prodguard-contract.yml"), "version: 1\ntrace: { max-rewrite-size: 1MB }\n");
+    Files.writeString(
+        dir.resolve("db/migration/V3__token.sql"),
+        "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n");
+    Cli.Result r = Cli.run(dir, ci, "promote", "--fleet", "shop");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("0 deployed").contains("1 refused");
+    assertThat(r.toString())
+        .contains("[trace-table-rewrite]", "public.orders", "trace.max-rewrite-size is 1.0 MB");
+    assertThat(filenode(dbs.get(0))).as("orders was not rewritten").isEqualTo(before);
+    assertThat(files(dir.resolve("backups")))
+        .as("no backup of the refused member")
+        .isEqualTo(backups);
+  }
+
+  private static String filenode(TestDatabase db) throws Exception {
+    try (java.sql.Connection c = db.connect();
+        java.sql.ResultSet rs =
+            c.createStatement().executeQuery("SELECT pg_relation_filenode('orders')::text")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static long files(Path folder) throws Exception {
+    if (!Files.isDirectory(folder)) {
+      return 0;
+    }
+    try (var s = Files.list(folder)) {
+      return s.count();
+    }
+  }
+
   /**
    * One PostgreSQL database per id, fleet 'shop' (acme the canary wave, the others 'rest') with V1,
    * each target fingerprinted from CI: the CI environment (CI=true and every target's URL).
