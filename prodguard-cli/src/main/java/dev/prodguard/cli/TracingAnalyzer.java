@@ -113,8 +113,9 @@ final class TracingAnalyzer implements MigrationAnalyzer {
           && limitsNeedTrace(target)) {
         return new Analysis(
             List.of(
-                "trace: the contract sets trace limits (its 'trace:' section) or forbids trace"
-                    + " findings (trace-* in 'forbidden'), which only a"
+                "trace: the contract sets trace limits (its 'trace:' section), forbids trace"
+                    + " findings (trace-* in 'forbidden') or protects tables (protected-tables:"
+                    + " ACCESS EXCLUSIVE on one is trace's finding), which only a"
                     + " trace can judge, and prodguard.yml switches the trace of this protected"
                     + " environment off (trace.verify); a setting outside the reviewed contract"
                     + " cannot waive it; fix: remove 'trace: { verify: off }' from prodguard.yml,"
@@ -255,6 +256,12 @@ final class TracingAnalyzer implements MigrationAnalyzer {
 
   static boolean asksForTrace(dev.prodguard.contract.Contract c) {
     if (!c.trace().equals(dev.prodguard.contract.Contract.TraceLimits.DEFAULT)) {
+      return true;
+    }
+    // the reviewed protected-tables: ACCESS EXCLUSIVE on one (CLUSTER, VACUUM FULL, REINDEX, a
+    // rewrite lint only warns about) is judged only by trace while access-exclusive-on-protected
+    // holds, its default (attacker 19/08: trace.verify off waived the protection)
+    if (!c.protectedTables().isEmpty() && c.trace().accessExclusiveOnProtected()) {
       return true;
     }
     for (dev.prodguard.findings.RuleInfo rule : new dev.prodguard.trace.TraceRules().rules()) {

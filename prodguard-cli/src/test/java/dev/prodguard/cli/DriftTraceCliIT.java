@@ -96,6 +96,46 @@ class DriftTraceCliIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G7: trace's reads of the target (its pg_dump of the schema, its size reads) wait for"
+          + " another session's lock at most pipeline.lock-wait-timeout, then verify refuses"
+          + " naming the session (attacker 19/09: verify waited 30 minutes behind a LOCK TABLE)")
+  void traceReadsBoundedByLockWaitTimeout() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env =
+          promotedProd(
+              db,
+              "CREATE TABLE orders (id INT PRIMARY KEY, note text);\n"
+                  + "CREATE TABLE audit_log (id INT PRIMARY KEY);\n");
+      Path config = dir.resolve("prodguard.yml");
+      Files.writeString(config, Files.readString(config) + "pipeline: { lock-wait-timeout: 3s }\n");
+      Files.writeString(
+          dir.resolve("db/migration/V2__idx.sql"), "CREATE INDEX orders_note ON orders (note);\n");
+      try (java.sql.Connection holder = db.connect()) {
+        holder.setAutoCommit(false);
+        try (java.sql.Statement st = holder.createStatement()) {
+          st.execute("SET application_name = 'nightly-batch'");
+          st.execute("LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE");
+        }
+        long t0 = System.nanoTime();
+        Cli.Result verify = Cli.run(dir, env, "verify", "prod");
+        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+        assertThat(verify.exit()).as(verify.all()).isEqualTo(1);
+        assertThat(verify.err())
+            .contains("G7", "pipeline.lock-wait-timeout (3 s)", "nightly-batch")
+            .contains("Nothing was changed")
+            .doesNotContain("Exception");
+        assertThat(seconds)
+            .as("refused after the bound, not after pg_dump's own wait")
+            .isLessThan(60);
+        holder.rollback();
+      }
+      Cli.Result after = Cli.run(dir, env, "verify", "prod");
+      assertThat(after.exit()).as(after.all()).isZero();
+    }
+  }
+
   /** A protected 'prod' on {@code db} with V1 ({@code v1}) promoted from CI: the CI variables. */
   private Map<String, String> promotedProd(TestDatabase db, String v1) throws Exception {
     Map<String, String> env = ci(db);
@@ -182,6 +222,16 @@ class DriftTraceCliIT {
         assertThat(disarmed.exit()).as(asks + disarmed.all()).isEqualTo(1);
         assertThat(disarmed.err()).contains("G4", "trace-* in 'forbidden'");
       }
+      // nor the reviewed protected-tables, which trace judges for ACCESS EXCLUSIVE (CLUSTER,
+      // VACUUM FULL, REINDEX: lint only warns of a rewrite) (attacker 19/08)
+      Path v2 = dir.resolve("db/migration/V2__token.sql");
+      String token = Files.readString(v2);
+      Files.writeString(v2, "CLUSTER orders USING orders_pkey;\n");
+      Files.writeString(contract, "version: 1\nprotected-tables:\n  orders: {}\n");
+      Cli.Result cluster = Cli.run(dir, env, "verify", "prod");
+      assertThat(cluster.exit()).as(cluster.all()).isEqualTo(1);
+      assertThat(cluster.err()).contains("G4", "protected-tables", "trace.verify");
+      Files.writeString(v2, token);
       Files.writeString(contract, "version: 1\ntrace: { max-rewrite-size: 1MB }\n");
       Files.writeString(config, reviewedConfig);
 

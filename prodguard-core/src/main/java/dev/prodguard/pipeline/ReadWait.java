@@ -17,7 +17,7 @@ import java.util.Optional;
  * into a one-screen refusal naming the sessions that hold the lock, as the deploy's own lock waits
  * do. Nothing was changed: the statement that waited only read.
  */
-final class ReadWait {
+public final class ReadWait {
   private ReadWait() {}
 
   /**
@@ -35,7 +35,7 @@ final class ReadWait {
   }
 
   /** A read on a connection of prodguard's own (the schema for drift, the run store). */
-  interface Read<T> {
+  public interface Read<T> {
     T run() throws SQLException;
   }
 
@@ -44,8 +44,8 @@ final class ReadWait {
    * pipeline.lock-wait-timeout} for its duration (the connection's own setting restored after), and
    * a lock wait that reached it as the refusal.
    */
-  static <T> T bounded(Target target, Connection c, String what, String reading, Read<T> read)
-      throws SQLException {
+  public static <T> T bounded(
+      Target target, Connection c, String what, String reading, Read<T> read) throws SQLException {
     List<String> restore = target.dialect().lockTimeoutRestore(c);
     try (java.sql.Statement st = c.createStatement()) {
       for (String sql :
@@ -90,6 +90,16 @@ final class ReadWait {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The refusal for a read of {@code reading} (a client tool's, say) that gave up waiting for a
+   * lock after {@code pipeline.lock-wait-timeout}: the sessions holding locks named, nothing
+   * changed.
+   */
+  public static GuardRefusal lockWaitRefusal(
+      Target target, String what, String reading, Exception e) {
+    return refusal(target, what, reading, e);
   }
 
   private static GuardRefusal refusal(Target target, String what, String reading, Exception e) {

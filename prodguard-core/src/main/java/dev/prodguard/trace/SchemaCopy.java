@@ -36,14 +36,20 @@ final class SchemaCopy {
       StatementProbe probe,
       Optional<Path> binDir,
       DatabaseUrl target,
+      java.time.Duration lockWait,
       Path script)
       throws IOException, InterruptedException {
-    List<String> dump = new ArrayList<>(probe.schemaDumpCommand(binDir));
+    List<String> dump = new ArrayList<>(probe.schemaDumpCommand(binDir, lockWait));
     for (String own : DatabaseObjects.TABLES) {
       dump.add("--exclude-table=" + own);
     }
     try (var t = dev.prodguard.db.PhaseTimer.start("trace.schema dump")) {
       run(dump, d, target, Optional.of(script), "the schema dump of the target");
+    } catch (ClientFailure e) {
+      if (probe.dumpLockTimedOut(e.clientError)) {
+        throw new LockWaitExceeded(e);
+      }
+      throw e;
     }
   }
 
@@ -155,6 +161,26 @@ final class SchemaCopy {
     }
   }
 
+  /** A client tool that exited with an error: {@code clientError} is what it printed. */
+  static class ClientFailure extends IOException {
+    final transient String clientError;
+
+    ClientFailure(String message, String clientError) {
+      super(message);
+      this.clientError = clientError;
+    }
+  }
+
+  /**
+   * The schema dump gave up waiting for a lock another session holds on a table of the target
+   * ({@code pipeline.lock-wait-timeout}).
+   */
+  static final class LockWaitExceeded extends IOException {
+    LockWaitExceeded(ClientFailure e) {
+      super(e.getMessage(), e);
+    }
+  }
+
   private static void run(
       List<String> cmd, DatabaseSupport d, DatabaseUrl url, Optional<Path> stdout, String what)
       throws IOException, InterruptedException {
@@ -180,14 +206,15 @@ final class SchemaCopy {
       }
       if (p.exitValue() != 0) {
         String text = Files.readString(err, StandardCharsets.UTF_8).strip();
-        throw new IOException(
+        throw new ClientFailure(
             what
                 + " failed ("
                 + cmd.get(0)
                 + " exit "
                 + p.exitValue()
                 + "): "
-                + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text));
+                + (text.length() > 2000 ? text.substring(0, 2000) + "..." : text),
+            text);
       }
     } finally {
       Files.deleteIfExists(err);

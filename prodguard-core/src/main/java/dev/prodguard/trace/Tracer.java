@@ -136,6 +136,7 @@ public final class Tracer {
     List<StatementProbe.Stub> stubs;
     Map<String, String> tablespaces;
     try (Target.Checked control = target.open()) {
+      bound(target, control.connection());
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
       names = TargetNames.read(control.connection(), config.schemas().effectiveDefault());
@@ -222,7 +223,8 @@ public final class Tracer {
         CompletableFuture.runAsync(
             () -> {
               try {
-                SchemaCopy.dump(d, probe, binDir, target.url(), script);
+                SchemaCopy.dump(
+                    d, probe, binDir, target.url(), config.pipeline().lockWaitTimeout(), script);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               } catch (InterruptedException e) {
@@ -268,7 +270,12 @@ public final class Tracer {
                 null);
           }
         }
-        awaitDump(dump);
+        try {
+          awaitDump(dump);
+        } catch (SchemaCopy.LockWaitExceeded e) {
+          throw dev.prodguard.pipeline.ReadWait.lockWaitRefusal(
+              target, what, "the schema (trace's copy, pg_dump --schema-only)", e);
+        }
         SchemaCopy.load(d, probe, binDir, script, scratch, servers, scratch.owner(), stubs);
         SchemaCopy.populate(probe, scratch, populated);
         copyMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -423,6 +430,7 @@ public final class Tracer {
     Map<String, StatementProbe.Size> sizes;
     Map<String, List<String>> ancestors;
     try (Target.Checked control = target.open()) {
+      bound(target, control.connection());
       sizes = probe.sizes(control.connection(), tables);
       ancestors = probe.ancestors(control.connection(), tables);
     }
@@ -1055,6 +1063,23 @@ public final class Tracer {
         t.setDaemon(true);
         t.start();
       };
+
+  /**
+   * The trace's reads of the target wait for another session's lock at most {@code
+   * pipeline.lock-wait-timeout}, as every read before the deploy (a size read takes ACCESS SHARE on
+   * the table); a longer wait fails the read, which refuses the trace.
+   */
+  private static void bound(Target target, Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String sql :
+          target
+              .dialect()
+              .sessionTimeouts(
+                  Optional.of(target.config().pipeline().lockWaitTimeout()), Optional.empty())) {
+        st.execute(sql);
+      }
+    }
+  }
 
   private static void awaitDump(CompletableFuture<Void> dump)
       throws IOException, InterruptedException {

@@ -113,9 +113,17 @@ public interface StatementProbe {
   /**
    * The client command that writes the target's schema, no data, no tablespaces, to standard output
    * as an archive ({@code pg_dump --schema-only --format=custom --no-tablespaces}); connection and
-   * credentials come from {@link DumpTool#processEnvironment}.
+   * credentials come from {@link DumpTool#processEnvironment}. It waits at most {@code lockWait}
+   * for each table lock it takes (another session's ACCESS EXCLUSIVE lock makes it fail, never
+   * wait: {@code pipeline.lock-wait-timeout}, as every read before the deploy).
    */
-  List<String> schemaDumpCommand(Optional<Path> binDir);
+  List<String> schemaDumpCommand(Optional<Path> binDir, java.time.Duration lockWait);
+
+  /**
+   * Whether the text {@code clientError} of a failed {@link #schemaDumpCommand} says that it gave
+   * up waiting for a lock ({@code lockWait} reached).
+   */
+  boolean dumpLockTimedOut(String clientError);
 
   /**
    * The client command that restores the entries {@code list} selects from the archive {@code dump}

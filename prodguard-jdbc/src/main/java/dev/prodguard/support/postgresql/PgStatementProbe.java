@@ -298,15 +298,25 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
-  public List<String> schemaDumpCommand(Optional<Path> binDir) {
+  public List<String> schemaDumpCommand(Optional<Path> binDir, java.time.Duration lockWait) {
     return List.of(
         PgClientTools.resolve(binDir, "pg_dump"),
+        // pg_dump's lock requests (ACCESS SHARE on each table) fail instead of queueing
+        "--lock-wait-timeout=" + Math.max(1, lockWait.toMillis()),
         "--schema-only",
         "--format=custom",
         "--no-owner",
         "--no-privileges",
         "--no-tablespaces",
         "--no-password");
+  }
+
+  @Override
+  public boolean dumpLockTimedOut(String clientError) {
+    // pg_dump: "could not obtain lock on relation ..." (--lock-wait-timeout), or the server's
+    // "canceling statement due to lock timeout" on a catalog read
+    return clientError.contains("could not obtain lock on relation")
+        || clientError.contains("lock timeout");
   }
 
   @Override
