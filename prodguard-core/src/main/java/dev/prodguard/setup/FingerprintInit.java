@@ -99,6 +99,9 @@ public final class FingerprintInit {
   public static Result run(
       Target target, RunContext context, boolean reidentify, Optional<MigrationEngine> engine)
       throws SQLException {
+    if (target.environment().isProtected() && engine.isPresent()) {
+      refuseEveryMigrateSchemaChanges(target, context, engine.get().configuredBy(target.config()));
+    }
     try (Connection c = target.connectUnchecked()) {
       Result r = fingerprint(c, target, context, reidentify);
       r =
@@ -135,6 +138,72 @@ public final class FingerprintInit {
               details));
       return r;
     }
+  }
+
+  /**
+   * G6, before anything is written: a callback the engine runs on every migrate (Flyway's {@code
+   * afterMigrate}, {@code beforeMigrate}, ...: also when nothing is pending, as at every start-up
+   * of an application that migrates) and that changes the schema would be refused by the DDL guard
+   * this command installs, so the running application's next start would fail. Said here, where the
+   * guard would go in, not at the next verify (new user 19/1: alf.io's {@code
+   * afterMigrate__VIEW_*.sql}).
+   *
+   * @throws GuardRefusal naming each such callback and the rename that keeps it
+   */
+  private static void refuseEveryMigrateSchemaChanges(
+      Target target, RunContext context, MigrationEngine engine) {
+    dev.prodguard.migration.MigrationFiles files;
+    try {
+      files = dev.prodguard.migration.MigrationFiles.read(target.config(), context.env());
+    } catch (java.io.UncheckedIOException e) {
+      if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+        return; // no migration folder yet: no callback to run
+      }
+      throw e;
+    }
+    dev.prodguard.db.DatabaseKind kind = target.dialect().kind();
+    List<dev.prodguard.migration.MigrationSource> everyMigrate =
+        engine.discover(files, kind).analysed().stream()
+            .filter(s -> engine.everyMigrateEvent(s).isPresent())
+            .toList();
+    if (everyMigrate.isEmpty()) {
+      return;
+    }
+    dev.prodguard.contract.Contract none =
+        dev.prodguard.contract.ContractLoader.parse(
+            target.config().contract(),
+            "version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<String> found =
+        dev.prodguard.lint.Linter.forEngine(kind, engine, files)
+            .lint(everyMigrate, List.of(), none, true, false)
+            .findings()
+            .stream()
+            .filter(
+                f ->
+                    f.rule().equals(dev.prodguard.lint.rules.Rules.EVERY_MIGRATE_CALLBACK_DDL.id()))
+            .map(f -> f.file() + ":" + f.line() + ": " + f.message().replace("\n", " "))
+            .distinct()
+            .toList();
+    if (found.isEmpty()) {
+      return;
+    }
+    throw new GuardRefusal(
+        Guarantee.G6,
+        "init-fingerprint " + target.name(),
+        "'"
+            + target.name()
+            + "' is protected, and "
+            + (found.size() == 1 ? "a callback" : found.size() + " callbacks")
+            + " that Flyway runs on every migrate (also with nothing pending, as at each start-up"
+            + " of an application that migrates) change the schema: once the DDL guard is"
+            + " installed here, they are refused outside a prodguard deploy and the running"
+            + " application fails at its next start. Nothing was installed.\n  "
+            + String.join("\n  ", found.stream().limit(10).toList())
+            + (found.size() > 10 ? "\n  ... and " + (found.size() - 10) + " more" : ""),
+        dev.prodguard.lint.rules.Rules.EVERY_MIGRATE_CALLBACK_DDL.recipe()
+            + " Ship that rename to the running application first (its Flyway then no longer runs"
+            + " them on start-up), then run init-fingerprint again",
+        null);
   }
 
   private static Guards installGuards(

@@ -332,6 +332,63 @@ class G6HandRunFlywayIT {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6: init-fingerprint of a protected environment refuses, before it writes anything, while a"
+          + " callback Flyway runs on every migrate changes the schema: with the guard in, the"
+          + " running application's next start would fail (new user 19/1, alf.io's afterMigrate"
+          + " views)")
+  void initFingerprintRefusesEveryMigrateSchemaChanges(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      write(
+          f.migrations,
+          "afterMigrate__views.sql",
+          "DROP VIEW IF EXISTS item_names;\nCREATE VIEW item_names AS SELECT name FROM items;\n");
+      long auditRows =
+          Long.parseLong(f.query("SELECT COUNT(*) FROM prodguard_audit").orElseThrow());
+      Throwable init =
+          catchThrowable(
+              () ->
+                  dev.prodguard.setup.FingerprintInit.run(
+                      dev.prodguard.environment.Target.prepare(
+                          f.config(),
+                          "prod",
+                          f.ci(),
+                          dev.prodguard.environment.Target.Access.MUTATE,
+                          "init-fingerprint prod"),
+                      f.ci(),
+                      false,
+                      new dev.prodguard.flyway.FlywayMigrationEngine()));
+      assertThat(init)
+          .isInstanceOfSatisfying(
+              dev.prodguard.db.GuardRefusal.class,
+              r -> {
+                assertThat(r.guarantee()).isEqualTo(dev.prodguard.db.Guarantee.G6);
+                assertThat(r.why())
+                    .contains("afterMigrate__views.sql", "next start", "Nothing was installed");
+                assertThat(r.fix()).contains("afterMigrateApplied");
+              });
+      assertThat(f.query("SELECT COUNT(*) FROM prodguard_audit").orElseThrow())
+          .as("nothing written")
+          .isEqualTo(Long.toString(auditRows));
+
+      Files.move(
+          f.migrations.resolve("afterMigrate__views.sql"),
+          f.migrations.resolve("afterMigrateApplied__views.sql"));
+      dev.prodguard.setup.FingerprintInit.run(
+          dev.prodguard.environment.Target.prepare(
+              f.config(),
+              "prod",
+              f.ci(),
+              dev.prodguard.environment.Target.Access.MUTATE,
+              "init-fingerprint prod"),
+          f.ci(),
+          false,
+          new dev.prodguard.flyway.FlywayMigrationEngine());
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /**
