@@ -30,13 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its runs and audit in that target; G1 is proven once, before the first connection of the process
  * (the catalog read included).
  *
- * <p>Waves run in the fleet's order; a wave starts only when the earlier ones succeeded, that is,
- * while the rollout's failures are within {@code failure-threshold}. Once they pass it, no further
- * target starts (the ones already running finish): every target ends deployed, up to date, refused
- * or failed (a failure after the backup names the backup to restore), unreachable (its first
- * connection failed: untouched), or not started. Resume is a rerun: a target already at the set's
- * version verifies as up to date (audited in that target as {@code up_to_date}) and is skipped; the
- * rest are retried.
+ * <p>Waves run in the fleet's order; a wave starts only when every target of the earlier ones
+ * succeeded, and within a wave while the rollout's failures are within {@code failure-threshold}.
+ * Once they pass it, no further target starts (the ones already running finish): every target ends
+ * deployed, up to date, refused or failed (a failure after the backup names the backup to restore),
+ * unreachable (its first connection failed: untouched), or not started. Resume is a rerun: a target
+ * already at the set's version verifies as up to date (audited in that target as {@code
+ * up_to_date}) and is skipped; the rest are retried.
  */
 public final class FleetRollout {
   /** Makes the pipeline for one target; {@code config} holds every target as an environment. */
@@ -243,6 +243,7 @@ public final class FleetRollout {
         continue;
       }
       listener.wave(wave, inWave.size());
+      int failuresBefore = failures.get();
       AtomicBoolean stop = new AtomicBoolean();
       results.addAll(
           runWave(
@@ -271,9 +272,31 @@ public final class FleetRollout {
                 + "' did not succeed";
         halted = Optional.of(why);
         listener.halted(why);
+      } else if (failures.get() > failuresBefore && !wave.equals(lastWave(fleet, selected))) {
+        // failure-threshold tolerates failures within a wave; a later wave starts only when every
+        // target of the earlier ones succeeded (a failed canary stops the rollout: new user 19/10)
+        String why =
+            (failures.get() - failuresBefore)
+                + " target(s) of wave '"
+                + wave
+                + "' refused, failed or unreachable: a later wave starts only when every target"
+                + " of the earlier waves succeeded (failure-threshold applies within a wave)";
+        halted = Optional.of(why);
+        listener.halted(why);
       }
     }
     return new Report(fleet.name(), options.shard(), options.wave(), results, allowed, halted);
+  }
+
+  /** The last wave that holds any of {@code selected}: no wave comes after it. */
+  private static String lastWave(FleetConfig fleet, List<FleetConfig.Target> selected) {
+    String last = null;
+    for (String wave : fleet.waves()) {
+      if (selected.stream().anyMatch(t -> t.wave().equals(wave))) {
+        last = wave;
+      }
+    }
+    return last;
   }
 
   private static List<TargetResult> runWave(

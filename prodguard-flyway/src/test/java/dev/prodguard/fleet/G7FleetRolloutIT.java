@@ -140,6 +140,34 @@ class G7FleetRolloutIT {
 
   @Test
   @DisplayName(
+      "a failed canary stops the rollout before the next wave even when failure-threshold would"
+          + " tolerate it: the threshold applies within a wave (new user 19/10: wave 'rest'"
+          + " deployed the migration the canary had just failed)")
+  void failedCanaryHaltsWhateverTheThreshold() throws Exception {
+    Fleet f = fleet(DatabaseKind.POSTGRESQL, 5, false);
+    f.db("t01").execute("CREATE TABLE orders (x int)"); // its V2 fails after its backup
+    f.fingerprintAll();
+    migrations(
+        "V1__items.sql", "CREATE TABLE items (id int PRIMARY KEY);\n",
+        "V2__orders.sql", "CREATE TABLE orders (id int PRIMARY KEY);\n");
+    f.writeConfig(2, 1, List.of());
+
+    FleetRollout.Report r = f.promote(Shard.ALL);
+    Map<String, TargetResult> byId = byId(r);
+    assertThat(byId.get("t01").state()).isEqualTo(State.FAILED);
+    assertThat(r.haltedBecause())
+        .hasValueSatisfying(
+            why ->
+                assertThat(why)
+                    .contains("wave 'canary'", "every target of the earlier waves succeeded"));
+    for (String rest : List.of("t03", "t04")) {
+      assertThat(byId.get(rest).state()).as(rest).isEqualTo(State.NOT_STARTED);
+      assertThat(f.touched(rest)).as(rest + " untouched").isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "20 MariaDB targets under the role split: the first refusal halts at threshold 0, a rerun"
           + " finishes")
   void mariadbFleet() throws Exception {
