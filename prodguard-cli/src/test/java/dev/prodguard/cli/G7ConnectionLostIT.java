@@ -100,6 +100,73 @@ class G7ConnectionLostIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName(
+      "G7: a deploy stopped by SIGTERM (a cancelled CI job, Ctrl-C) says so on its own output,"
+          + " naming the run and the next command; the migration it ran is rolled back (new user"
+          + " 19/13: it ended with no word)")
+  void stoppedDeploySaysSo() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = new HashMap<>();
+      env.put("CI", "true");
+      env.put("PROD_DATABASE_URL", db.libpqUrl());
+      env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
+      env.put("PATH", System.getenv("PATH"));
+      Files.writeString(
+          dir.resolve("prodguard.yml"),
+          "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n"
+              + "backup: { directory: backups }\n");
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          dir.resolve("db/migration/V1__items.sql"),
+          "CREATE TABLE items (id INT PRIMARY KEY);\nSELECT pg_sleep(60);\n");
+      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
+      assertThat(init.exit()).as(init.all()).isZero();
+
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  Cli.jar().toString(),
+                  "promote",
+                  "prod")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("promote.log").toFile());
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      try (Connection c = db.connect()) {
+        c.setAutoCommit(true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (count(c, "query LIKE 'SELECT pg_sleep(60)%'") == 0) {
+          assertThat(p.isAlive())
+              .as("promote ended early: %s", Files.readString(dir.resolve("promote.log")))
+              .isTrue();
+          assertThat(System.nanoTime()).as("the migration never started").isLessThan(deadline);
+          Thread.sleep(200);
+        }
+        p.destroy(); // SIGTERM, as a cancelled CI job or Ctrl-C
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("promote.log"));
+        assertThat(log)
+            .contains("interrupted while deploying run run-", "to 'prod'", "prodguard status prod")
+            .doesNotContain("\tat ", "Exception");
+        long deadline2 = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count(c, "query LIKE 'SELECT pg_sleep(60)%'") > 0 && System.nanoTime() < deadline2) {
+          Thread.sleep(200);
+        }
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT to_regclass('items') IS NULL")) {
+          rs.next();
+          assertThat(rs.getBoolean(1)).as("V1 was rolled back").isTrue();
+        }
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   /** Counts the other backends of this test's own database that match {@code condition}. */
   private static long count(Connection c, String condition) throws Exception {
     try (Statement st = c.createStatement();

@@ -234,6 +234,8 @@ final class DeployStep {
             new IllegalStateException(e));
       }
       laps.lap("watchdog start");
+      Thread interrupted = interruptedNote(target, run, progress);
+      Runtime.getRuntime().addShutdownHook(interrupted);
       try {
         report =
             retrying(target, run, control)
@@ -279,6 +281,11 @@ final class DeployStep {
             e);
       } finally {
         watchdog.close();
+        try {
+          Runtime.getRuntime().removeShutdownHook(interrupted);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is stopping: the note is being printed
+        }
       }
       laps.lap("migrate");
       try {
@@ -327,6 +334,31 @@ final class DeployStep {
    * ({@code pipeline.lock-timeout}, {@link LockRetry}); every retry is audited before it runs, and
    * a retry that cannot be audited fails the deploy (G10).
    */
+  /**
+   * What the deploy's process says when it is stopped (Ctrl-C, SIGTERM, a cancelled CI job) while
+   * the engine migrates: what happened and the way on, at that moment on the deploy's own output,
+   * not only from the next command (new user 19/13: a cancelled CI job ended with no word).
+   */
+  private static Thread interruptedNote(Target target, Run run, Progress progress) {
+    String env = target.name();
+    return new Thread(
+        () ->
+            progress.step(
+                "interrupted while deploying run "
+                    + run.id()
+                    + " to '"
+                    + env
+                    + "': the server rolls back the migration that was running in a transaction"
+                    + " when this process's connection ends (one outside a transaction,"
+                    + " executeInTransaction=false, may be partly applied). The run stays"
+                    + " 'deploying' until the next prodguard command on '"
+                    + env
+                    + "' finds this process gone, marks it failed and says what remains. Next:"
+                    + " prodguard status "
+                    + env),
+        "prodguard-deploy-interrupted");
+  }
+
   private LockRetry retrying(Target target, Run run, Connection control) {
     return new LockRetry(
         engine,
