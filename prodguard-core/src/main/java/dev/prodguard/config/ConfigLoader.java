@@ -53,6 +53,7 @@ public final class ConfigLoader {
     List<String> locations = List.of("db/migration");
     ProdguardConfig.Placeholders placeholders = ProdguardConfig.Placeholders.NONE;
     ProdguardConfig.Schemas schemas = ProdguardConfig.Schemas.NONE;
+    Optional<List<String>> javaFolders = Optional.empty();
     Optional<YamlMap> migrations = root.map("migrations");
     if (migrations.isPresent()) {
       YamlMap m = migrations.get();
@@ -65,16 +66,23 @@ public final class ConfigLoader {
       }
       placeholders = placeholders(m);
       schemas = schemas(m);
+      Optional<List<YamlMap.Scalar>> java = m.stringList("java");
+      if (java.isPresent()) {
+        javaFolders = Optional.of(java.get().stream().map(YamlMap.Scalar::value).toList());
+      }
       m.finish(
+          "java",
           "locations",
           "placeholders",
           "placeholder-prefix",
           "placeholder-suffix",
           "schemas",
-          "default-schema");
+          "default-schema",
+          "table");
     }
 
     Path base = file.toAbsolutePath().getParent();
+    List<Path> javaMigrations = javaMigrationFolders(base, locations, javaFolders);
     Optional<YamlMap.Scalar> contractKey = root.string("contract");
     if (contractKey.isPresent() && contractKey.get().value().isBlank()) {
       throw root.error("contract", "'contract' must name a file (or be left out)");
@@ -117,7 +125,33 @@ public final class ConfigLoader {
         placeholders,
         schemas,
         state,
-        trace);
+        trace,
+        javaMigrations);
+  }
+
+  /**
+   * {@code migrations.java}: the folders given (relative to prodguard.yml); left out, where Flyway
+   * itself finds Java migrations of a Maven or Gradle project: the package of each {@code
+   * classpath:X} location, {@code src/main/java/X} and {@code src/main/kotlin/X}, where they exist.
+   */
+  private static List<Path> javaMigrationFolders(
+      Path base, List<String> locations, Optional<List<String>> given) {
+    if (given.isPresent()) {
+      return given.get().stream().map(v -> base.resolve(v).normalize()).toList();
+    }
+    List<Path> out = new java.util.ArrayList<>();
+    for (String location : locations) {
+      if (location.startsWith("classpath:")) {
+        String pkg = location.substring("classpath:".length()).replaceFirst("^/+", "");
+        for (String root : List.of("src/main/java", "src/main/kotlin")) {
+          Path dir = base.resolve(root).resolve(pkg).normalize();
+          if (java.nio.file.Files.isDirectory(dir)) {
+            out.add(dir);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -197,7 +231,13 @@ public final class ConfigLoader {
     }
     Optional<String> def =
         m.string("default-schema").map(s -> schemaName(m, "default-schema", s.value()));
-    return new ProdguardConfig.Schemas(list, def);
+    // Flyway's `table` (flyway.table, spring.flyway.table): the history table's name, a plain
+    // identifier as for the schemas (it goes into SQL and the G6 guard's triggers)
+    String table =
+        m.string("table")
+            .map(s -> schemaName(m, "table", s.value()))
+            .orElse(ProdguardConfig.Schemas.DEFAULT_TABLE);
+    return new ProdguardConfig.Schemas(list, def, table);
   }
 
   private static String schemaName(YamlMap m, String key, String name) {
@@ -206,7 +246,9 @@ public final class ConfigLoader {
           key,
           "'"
               + name
-              + "' is not a plain schema name: use letters, digits and underscores (up to 63),"
+              + "' is not a plain "
+              + (key.equals("table") ? "table" : "schema")
+              + " name: use letters, digits and underscores (up to 63),"
               + " starting with a letter or underscore");
     }
     return name;

@@ -17,6 +17,9 @@ import java.util.Optional;
  *     audit log of refusals before a connection, backups unless {@code backup.directory} says
  *     otherwise); by default outside the repository ({@link StateDirectory})
  * @param trace the {@code trace:} section (docs/trace.md)
+ * @param javaMigrations {@code migrations.java}: folders of the project's Flyway Java migrations
+ *     ({@code V3__Backfill.java}), resolved; by default {@code src/main/java/X} (and {@code
+ *     src/main/kotlin/X}) for each {@code classpath:X} location, where they exist
  */
 public record ProdguardConfig(
     Path file,
@@ -32,13 +35,15 @@ public record ProdguardConfig(
     Placeholders placeholders,
     Schemas schemas,
     Path stateDirectory,
-    Trace trace) {
+    Trace trace,
+    List<Path> javaMigrations) {
 
   public ProdguardConfig {
     environments =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environments));
     migrationLocations = List.copyOf(migrationLocations);
     fleets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fleets));
+    javaMigrations = List.copyOf(javaMigrations);
   }
 
   /**
@@ -69,7 +74,8 @@ public record ProdguardConfig(
         placeholders,
         schemas,
         stateDirectory,
-        trace);
+        trace,
+        javaMigrations);
   }
 
   /** The fleet by name, or a usage error listing the ones that exist. */
@@ -148,18 +154,27 @@ public record ProdguardConfig(
   }
 
   /**
-   * {@code migrations.schemas} and {@code migrations.default-schema}, handed to Flyway as its
-   * {@code schemas} and {@code defaultSchema}: Flyway creates the schemas it lacks, keeps its
-   * history table in the default schema (the first of {@code schemas} unless {@code default-schema}
-   * names one) and runs the migrations with it first on the search path. Empty: the schema of the
-   * connection, as before. prodguard's own objects stay in the connection's schema
-   * (docs/configuration.md).
+   * {@code migrations.schemas}, {@code migrations.default-schema} and {@code migrations.table},
+   * handed to Flyway as its {@code schemas}, {@code defaultSchema} and {@code table}: Flyway
+   * creates the schemas it lacks, keeps its history table ({@code table}, default {@code
+   * flyway_schema_history}; Flyway 3/4 projects kept {@code schema_version}) in the default schema
+   * (the first of {@code schemas} unless {@code default-schema} names one) and runs the migrations
+   * with it first on the search path. Empty schemas: the schema of the connection, as before.
+   * prodguard's own objects stay in the connection's schema (docs/configuration.md).
    */
-  public record Schemas(List<String> schemas, Optional<String> defaultSchema) {
-    public static final Schemas NONE = new Schemas(List.of(), Optional.empty());
+  public record Schemas(List<String> schemas, Optional<String> defaultSchema, String table) {
+    /** Flyway's default history table name. */
+    public static final String DEFAULT_TABLE = "flyway_schema_history";
+
+    public static final Schemas NONE = new Schemas(List.of(), Optional.empty(), DEFAULT_TABLE);
 
     public Schemas {
       schemas = List.copyOf(schemas);
+      java.util.Objects.requireNonNull(table);
+    }
+
+    public Schemas(List<String> schemas, Optional<String> defaultSchema) {
+      this(schemas, defaultSchema, DEFAULT_TABLE);
     }
 
     /** Flyway's default schema: {@code default-schema}, else the first of {@code schemas}. */

@@ -506,6 +506,7 @@ public final class ContractLoader {
     return last.equals("database_metadata")
         || last.startsWith("prodguard_")
         || last.equals("flyway_schema_history")
+        || last.equals("schema_version")
         || last.contains("${")
         || last.startsWith("pg_")
         || Set.of("pg_catalog", "information_schema", "mysql", "performance_schema", "sys")

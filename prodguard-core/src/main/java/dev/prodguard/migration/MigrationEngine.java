@@ -113,6 +113,16 @@ public interface MigrationEngine {
   }
 
   /**
+   * Refuses (G7, {@link dev.prodguard.db.GuardRefusal}) a database whose history is not where the
+   * configuration says but under another name the engine recognises (Flyway: {@code
+   * schema_version}, or a table with Flyway's history columns, without {@code migrations.table}
+   * naming it). Reads the catalog only. Nothing to refuse by default.
+   *
+   * @throws java.sql.SQLException when the catalog cannot be read
+   */
+  default void requireHistoryWhereConfigured(java.sql.Connection c) throws java.sql.SQLException {}
+
+  /**
    * What the engine makes of each file of the snapshot, needing no connection: migrations in the
    * order the engine applies them (Flyway: versioned by version, repeatable by description, undo),
    * then callbacks, then the rest. A callback exactly as {@link #guardArtifacts} writes it for a

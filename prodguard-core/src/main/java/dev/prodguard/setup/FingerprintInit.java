@@ -103,6 +103,12 @@ public final class FingerprintInit {
       refuseEveryMigrateSchemaChanges(target, context, engine.get().configuredBy(target.config()));
     }
     try (Connection c = target.connectUnchecked()) {
+      // before anything is written: a history under another name than migrations.table says
+      // would go unguarded (G6) and read as empty (G7)
+      Optional<MigrationEngine> configured = engine.map(e -> e.configuredBy(target.config()));
+      if (configured.isPresent()) {
+        configured.get().requireHistoryWhereConfigured(c);
+      }
       Result r = fingerprint(c, target, context, reidentify);
       r =
           r.withGuards(

@@ -13,6 +13,13 @@ public final class ProdguardObjects {
   public static final String METADATA_TABLE = "database_metadata";
   public static final String PREFIX = "prodguard_";
   public static final String FLYWAY_HISTORY = "flyway_schema_history";
+
+  /**
+   * Flyway 3/4's default history table, which projects of that age keep ({@code migrations.table:
+   * schema_version}): reserved like the current default.
+   */
+  public static final String FLYWAY_LEGACY_HISTORY = "schema_version";
+
   public static final String REPLICATION_ROLE = "session_replication_role";
 
   /** Flyway's placeholder for the name of its history table. */
@@ -34,6 +41,7 @@ public final class ProdguardObjects {
     return last.equals(METADATA_TABLE)
         || last.equals(FLYWAY_TABLE_PLACEHOLDER)
         || last.equals(FLYWAY_HISTORY)
+        || last.equals(FLYWAY_LEGACY_HISTORY)
         || last.equals(REPLICATION_ROLE)
         || last.startsWith(PREFIX);
   }

@@ -64,26 +64,39 @@ public final class FlywayMigrationEngine implements MigrationEngine {
       Set.of(MigrationState.PENDING, MigrationState.OUTDATED);
 
   /**
-   * Flyway's default history table, set explicitly: hand-run Flyway writes the same table, and G6's
-   * history guard (triggers that only a guarded deploy's sessions pass) sits on it.
+   * Flyway's default history table: hand-run Flyway writes the same table, and G6's history guard
+   * (triggers that only a guarded deploy's sessions pass) sits on it. {@code migrations.table}
+   * names another one (Flyway's {@code table}: {@code schema_version} of Flyway 3/4 projects).
    */
-  static final String HISTORY_TABLE = "flyway_schema_history";
+  static final String HISTORY_TABLE = ProdguardConfig.Schemas.DEFAULT_TABLE;
 
   /** Parsing configurations per placeholder values ({@link #parsingConfiguration}). */
   private final Map<Placeholders, Configuration[]> parsing = new IdentityHashMap<>();
 
   private final ReviewedHistory reviewed;
 
-  /** {@code migrations.schemas} and {@code migrations.default-schema}. */
+  /** {@code migrations.schemas}, {@code migrations.default-schema} and {@code migrations.table}. */
   private final ProdguardConfig.Schemas schemas;
 
+  /** {@code migrations.java}: the folders of the project's Java migration sources. */
+  private final List<java.nio.file.Path> javaFolders;
+
+  /** The Java migrations of {@link #javaFolders}, read when the engine is configured. */
+  private final List<JavaSources.Source> javaSources;
+
   public FlywayMigrationEngine() {
-    this(ReviewedHistory.NONE, ProdguardConfig.Schemas.NONE);
+    this(ReviewedHistory.NONE, ProdguardConfig.Schemas.NONE, List.of(), List.of());
   }
 
-  private FlywayMigrationEngine(ReviewedHistory reviewed, ProdguardConfig.Schemas schemas) {
+  private FlywayMigrationEngine(
+      ReviewedHistory reviewed,
+      ProdguardConfig.Schemas schemas,
+      List<java.nio.file.Path> javaFolders,
+      List<JavaSources.Source> java) {
     this.reviewed = reviewed;
     this.schemas = schemas;
+    this.javaFolders = List.copyOf(javaFolders);
+    this.javaSources = List.copyOf(java);
   }
 
   /** Flyway with the contract's reviewed history entries ({@link ReviewedHistory}). */
@@ -91,15 +104,24 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   public MigrationEngine reviewing(List<Contract.HistoryEntry> history) {
     return history.isEmpty()
         ? this
-        : new FlywayMigrationEngine(new ReviewedHistory(history), schemas);
+        : new FlywayMigrationEngine(
+            new ReviewedHistory(history), schemas, javaFolders, javaSources);
   }
 
-  /** Flyway with the configuration's {@code migrations.schemas} and {@code default-schema}. */
+  /**
+   * Flyway with the configuration's {@code migrations.schemas}, {@code default-schema} and {@code
+   * table}.
+   */
   @Override
   public MigrationEngine configuredBy(ProdguardConfig config) {
-    return config.schemas().equals(schemas)
-        ? this
-        : new FlywayMigrationEngine(reviewed, config.schemas());
+    if (config.schemas().equals(schemas) && config.javaMigrations().equals(javaFolders)) {
+      return this;
+    }
+    return new FlywayMigrationEngine(
+        reviewed,
+        config.schemas(),
+        config.javaMigrations(),
+        JavaSources.read(config.file(), config.javaMigrations()));
   }
 
   /** Flyway's configuration, plugin register and resource reading loaded: no file, no database. */
@@ -114,7 +136,63 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<HistoryFact> irregularHistory(MigrationFiles files, DataSource dataSource) {
+    requireHistoryWhereConfigured(dataSource);
     return ReviewedHistory.facts(flyway(files, dataSource, true).info().all());
+  }
+
+  /**
+   * G7, fail closed: a database whose history table is not the configured one ({@code
+   * migrations.table}, Flyway's {@code table}) but which holds a table that looks like Flyway's
+   * history under another name ({@code schema_version} of Flyway 3/4, or Flyway's history columns)
+   * was migrated with another {@code table} setting. Flyway would read it as a database without
+   * history and every migration as pending on a populated schema; refused instead, naming the table
+   * and the key.
+   */
+  private void requireHistoryWhereConfigured(DataSource dataSource) {
+    Optional<String> other;
+    try {
+      other =
+          ProdguardOnlySchema.otherHistoryTable(
+              dataSource, schemas.effectiveDefault(), schemas.table());
+    } catch (SQLException e) {
+      // the cause is kept: a read that ended at the lock wait limit is refused as such (ReadWait)
+      throw new FlywayException(
+          "cannot list the tables of the target schema: " + e.getMessage(), e);
+    }
+    if (other.isPresent()) {
+      throw historyElsewhere(other.get());
+    }
+  }
+
+  /** {@link #requireHistoryWhereConfigured(DataSource)} for init-fingerprint, before it writes. */
+  @Override
+  public void requireHistoryWhereConfigured(Connection c) throws SQLException {
+    Optional<String> other =
+        ProdguardOnlySchema.otherHistoryTable(c, schemas.effectiveDefault(), schemas.table());
+    if (other.isPresent()) {
+      throw historyElsewhere(other.get());
+    }
+  }
+
+  private dev.prodguard.db.GuardRefusal historyElsewhere(String table) {
+    return new dev.prodguard.db.GuardRefusal(
+        dev.prodguard.db.Guarantee.G7,
+        "read the migration history",
+        "the database has no history table '"
+            + schemas.table()
+            + "' (migrations.table"
+            + (schemas.table().equals(HISTORY_TABLE) ? ", Flyway's default" : "")
+            + ") but holds '"
+            + table
+            + "', which looks like Flyway's history under another name (a project migrated with"
+            + " flyway.table / spring.flyway.table = "
+            + table
+            + "). Read as a database without history, every migration would be pending on a"
+            + " populated schema, so nothing was read or changed",
+        "set 'migrations.table: "
+            + table
+            + "' in prodguard.yml (Flyway's `table`, as the application's own Flyway"
+            + " configuration says; docs/configuration.md), then run the command again");
   }
 
   @Override
@@ -167,10 +245,13 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return flyway
         .dataSource(dataSource)
         .resourceProvider(new SnapshotResources(files))
+        // no class is loaded or run: the project's Java migrations (migrations.java) are known
+        // by their sources, so an applied one reads as applied and a pending one is refused
         .javaMigrationClassProvider(Collections::emptyList)
-        .table(HISTORY_TABLE)
-        // migrations.schemas / default-schema exactly as Flyway's schemas / defaultSchema: the
-        // history table in the default schema, the schemas created when missing
+        .javaMigrations(javaSources.toArray(JavaSources.Source[]::new))
+        // migrations.table, schemas and default-schema exactly as Flyway's table, schemas and
+        // defaultSchema: the history table in the default schema, the schemas created when missing
+        .table(schemas.table())
         .schemas(schemas.schemas().toArray(String[]::new))
         .defaultSchema(schemas.defaultSchema().orElse(null))
         .cleanDisabled(true)
@@ -204,7 +285,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   private void adoptProdguardOnlySchema(MigrationFiles files, DataSource dataSource) {
     Optional<String> historySchema = schemas.effectiveDefault();
     try {
-      if (ProdguardOnlySchema.read(dataSource, historySchema, HISTORY_TABLE)
+      if (ProdguardOnlySchema.read(dataSource, historySchema, schemas.table())
           != ProdguardOnlySchema.Content.PRODGUARD_ONLY) {
         return;
       }
@@ -218,7 +299,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .baseline();
     if (hasBaselineMigration(files)) {
       try {
-        ProdguardOnlySchema.forgetBaselineRow(dataSource, historySchema, HISTORY_TABLE);
+        ProdguardOnlySchema.forgetBaselineRow(dataSource, historySchema, schemas.table());
       } catch (SQLException | IllegalStateException e) {
         throw new FlywayException(
             "cannot empty the new schema history for the baseline migration: " + e.getMessage(), e);
@@ -241,8 +322,8 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return Optional.of(
         schemas
             .effectiveDefault()
-            .map(schema -> schema + "." + HISTORY_TABLE)
-            .orElse(HISTORY_TABLE));
+            .map(schema -> schema + "." + schemas.table())
+            .orElse(schemas.table()));
   }
 
   @Override
@@ -257,6 +338,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public Validated validateAndPending(MigrationFiles files, DataSource dataSource) {
+    requireHistoryWhereConfigured(dataSource);
     ValidateResult r;
     MigrationInfo[] all;
     Optional<String> version;
@@ -306,10 +388,12 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<PendingMigration> pending(MigrationFiles files, DataSource dataSource) {
+    requireHistoryWhereConfigured(dataSource);
     return pending(files, flyway(files, dataSource, true).info().all());
   }
 
-  private static List<PendingMigration> pending(MigrationFiles files, MigrationInfo[] all) {
+  private List<PendingMigration> pending(MigrationFiles files, MigrationInfo[] all) {
+    refusePendingJava(all);
     List<PendingMigration> out = new ArrayList<>();
     for (MigrationInfo info : all) {
       if (!PENDING.contains(info.getState())) {
@@ -331,6 +415,47 @@ public final class FlywayMigrationEngine implements MigrationEngine {
               file));
     }
     return out;
+  }
+
+  /**
+   * G4, fail closed: a Java migration ({@code migrations.java}) that is pending is refused, naming
+   * its file. prodguard reads SQL only: the contract cannot judge what Java code would change, and
+   * the pipeline does not run it. Applied ones are history and pass.
+   */
+  private void refusePendingJava(MigrationInfo[] all) {
+    if (javaSources.isEmpty()) {
+      return;
+    }
+    List<String> pending = new ArrayList<>();
+    for (MigrationInfo info : all) {
+      if (!PENDING.contains(info.getState())
+          || !JavaSources.Source.class.getName().equals(info.getScript())) {
+        continue;
+      }
+      for (JavaSources.Source s : javaSources) {
+        if (java.util.Objects.equals(
+                s.getVersion() == null ? null : s.getVersion().toString(),
+                info.getVersion() == null ? null : info.getVersion().toString())
+            && s.getDescription().equals(info.getDescription())) {
+          pending.add(s.fileName() + " (" + s.file() + ")");
+        }
+      }
+    }
+    if (pending.isEmpty()) {
+      return;
+    }
+    throw new dev.prodguard.db.GuardRefusal(
+        dev.prodguard.db.Guarantee.G4,
+        "analyse the pending migrations",
+        "pending Java migration"
+            + (pending.size() == 1 ? " " : "s ")
+            + String.join(", ", pending)
+            + ": prodguard reads SQL migrations only, so the contract cannot judge what Java code"
+            + " would change, and the pipeline does not run it. Passing it unread would deploy an"
+            + " unjudged change (applied Java migrations are history and pass)",
+        "write the change as a SQL migration of the same version (V<version>__<description>.sql),"
+            + " which verify analyses against the contract, and remove the Java class"
+            + " (docs/pipeline.md#java-migrations)");
   }
 
   /**
@@ -787,6 +912,11 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   @Override
   public Report migrate(MigrationFiles files, DataSource dataSource, Listener listener) {
     files.placeholders().requireKnown();
+    requireHistoryWhereConfigured(dataSource);
+    if (!javaSources.isEmpty()) {
+      // never reached after verify, which refused it; a deploy must not reach Flyway with it
+      refusePendingJava(flyway(files, dataSource, true).info().all());
+    }
     try {
       adoptProdguardOnlySchema(files, dataSource);
       List<String> patterns =

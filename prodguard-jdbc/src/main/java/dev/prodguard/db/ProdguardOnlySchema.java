@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -78,6 +79,76 @@ public final class ProdguardOnlySchema {
       }
     }
     return prodguard && !other ? Content.PRODGUARD_ONLY : Content.OTHER;
+  }
+
+  /** Columns every Flyway history table has had, from Flyway 3's {@code schema_version} on. */
+  private static final java.util.List<String> HISTORY_COLUMNS =
+      java.util.List.of("installed_rank", "version", "script", "checksum", "success");
+
+  /**
+   * A table of the history schema that looks like Flyway's history under another name than {@code
+   * historyTable}: named {@code schema_version} (Flyway 3/4's default), or holding Flyway's history
+   * columns ({@link #HISTORY_COLUMNS}). Empty when {@code historyTable} exists (that is the
+   * history) or no such table does. A database migrated with another {@code table} setting looks
+   * empty of history to Flyway; read so, every migration would be pending on a populated schema.
+   *
+   * @param historySchema Flyway's default schema, empty for the connection's own
+   * @param historyTable the configured history table name (compared case-insensitively)
+   * @throws SQLException when the schema cannot be listed
+   */
+  public static Optional<String> otherHistoryTable(
+      DataSource dataSource, Optional<String> historySchema, String historyTable)
+      throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return otherHistoryTable(c, historySchema, historyTable);
+    }
+  }
+
+  /** {@link #otherHistoryTable(DataSource, Optional, String)} on an open connection. */
+  public static Optional<String> otherHistoryTable(
+      Connection c, Optional<String> historySchema, String historyTable) throws SQLException {
+    String history = historyTable.toLowerCase(Locale.ROOT);
+    DatabaseMetaData meta = c.getMetaData();
+    String schema = historySchema.orElse(c.getSchema());
+    java.util.List<String> tables = new java.util.ArrayList<>();
+    try (ResultSet rs =
+        meta.getTables(c.getCatalog(), schema, "%", new String[] {"TABLE", "VIEW"})) {
+      while (rs.next()) {
+        String name = rs.getString("TABLE_NAME");
+        if (name.toLowerCase(Locale.ROOT).equals(history)) {
+          return Optional.empty();
+        }
+        tables.add(name);
+      }
+    }
+    java.util.Collections.sort(tables);
+    for (String t : tables) {
+      if (t.equalsIgnoreCase("schema_version")) {
+        return Optional.of(t);
+      }
+    }
+    // one catalog read for all tables: which ones have each of Flyway's history columns
+    java.util.Map<String, java.util.Set<String>> columns = new java.util.TreeMap<>();
+    try (ResultSet rs = meta.getColumns(c.getCatalog(), schema, "%", "%")) {
+      while (rs.next()) {
+        String column = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
+        if (HISTORY_COLUMNS.contains(column)) {
+          columns
+              .computeIfAbsent(rs.getString("TABLE_NAME"), k -> new java.util.HashSet<>())
+              .add(column);
+        }
+      }
+    }
+    for (Map.Entry<String, java.util.Set<String>> e : columns.entrySet()) {
+      String n = e.getKey().toLowerCase(Locale.ROOT);
+      if (tables.contains(e.getKey())
+          && !n.equals("database_metadata")
+          && !n.startsWith("prodguard_")
+          && e.getValue().containsAll(HISTORY_COLUMNS)) {
+        return Optional.of(e.getKey());
+      }
+    }
+    return Optional.empty();
   }
 
   /**

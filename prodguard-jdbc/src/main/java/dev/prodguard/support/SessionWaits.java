@@ -2,6 +2,7 @@ package dev.prodguard.support;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,7 +33,9 @@ public interface SessionWaits {
    * @param session the waiting session (PostgreSQL backend pid, MySQL connection id)
    * @param statement identifies this very statement execution (PostgreSQL {@code query_start},
    *     MariaDB {@code QUERY_ID}), so a cancel never hits the statement that runs next
-   * @param query the start of the waiting statement's text, as the server shows it
+   * @param query the start of the waiting statement's text, as the server shows it: a statement of
+   *     the deploy's own session, used only to find the migration it belongs to; never printed nor
+   *     stored (a resolved placeholder can hold a credential), and left out of {@link #toString}
    * @param waitingFor what it waits for, in the server's terms (lock mode and object, or state)
    * @param blockers the sessions that hold what it waits for; on MySQL/MariaDB without metadata
    *     lock instrumentation, the sessions with an open transaction ({@code certain} false)
@@ -51,37 +54,51 @@ public interface SessionWaits {
     public Wait {
       blockers = List.copyOf(blockers);
     }
+
+    @Override
+    public String toString() {
+      return "Wait[session="
+          + session
+          + ", waitingFor="
+          + waitingFor
+          + ", blockers="
+          + blockers
+          + "]";
+    }
   }
 
   /**
-   * A session that holds what a watched statement waits for.
+   * A session that holds what a watched statement waits for. Another session's statement text is
+   * never read: it can hold anything that session's user typed (a password in {@code ALTER ROLE}, a
+   * token in a literal), and this goes to CI logs, refusals and the audit trail. What identifies
+   * the session is enough to find and end it.
    *
    * @param session its id (PostgreSQL pid, MySQL connection id)
    * @param application PostgreSQL {@code application_name}; MySQL/MariaDB user@host
    * @param user the database user
-   * @param state e.g. {@code idle in transaction}, {@code active}, {@code Sleep}
+   * @param state e.g. {@code idle in transaction}, {@code active}, {@code Sleep}, and the relation
+   *     it holds a lock on where the server says
+   * @param stateFor how long it has been in that state (PostgreSQL {@code now() - state_change},
+   *     MySQL/MariaDB {@code PROCESSLIST.TIME}), when the server says
    * @param transactionSince when its open transaction began, when the server says
-   * @param query its current or last statement (start of the text)
    */
   record Blocker(
       String session,
       String application,
       String user,
       String state,
-      Optional<Instant> transactionSince,
-      String query) {
+      Optional<Duration> stateFor,
+      Optional<Instant> transactionSince) {
 
-    /** {@code pid 4711 (application 'psql', user 'app', idle in transaction since ...; ...)}. */
+    /** {@code pid 4711 (application 'psql', user 'app', idle in transaction for 12 s, ...)}. */
     public String describe(String sessionWord) {
       StringBuilder b = new StringBuilder(sessionWord).append(' ').append(session).append(" (");
       if (!application.isBlank()) {
         b.append("application '").append(application).append("', ");
       }
       b.append("user '").append(user).append("', ").append(state);
+      stateFor.ifPresent(d -> b.append(" for ").append(Math.max(0, d.toSeconds())).append(" s"));
       transactionSince.ifPresent(t -> b.append(", transaction open since ").append(t));
-      if (!query.isBlank()) {
-        b.append("; its last statement: ").append(query);
-      }
       return b.append(')').toString();
     }
   }

@@ -133,6 +133,11 @@ public final class ApplicationGuard {
     return config.file();
   }
 
+  /** The history table prodguard reads and guards: {@code migrations.table} of prodguard.yml. */
+  public String historyTable() {
+    return config.schemas().table();
+  }
+
   /** Whether {@code ds} is a wrapper this guard made. */
   public synchronized boolean isGuarded(DataSource ds) {
     return guarded.contains(ds);

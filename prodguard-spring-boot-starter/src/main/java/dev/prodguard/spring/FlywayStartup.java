@@ -33,9 +33,13 @@ public final class FlywayStartup {
    */
   public static Consumer<Flyway> step(ApplicationGuard guard, Consumer<Flyway> own) {
     if (guard.isProtected()) {
-      return f -> PendingMigrations.refuseUnlessDeployed(guard, f);
+      return f -> {
+        requireSameHistoryTable(guard, f);
+        PendingMigrations.refuseUnlessDeployed(guard, f);
+      };
     }
     return f -> {
+      requireSameHistoryTable(guard, f);
       ProdguardOnlySchema.adopt(f);
       if (own != null) {
         own.accept(f);
@@ -43,6 +47,37 @@ public final class FlywayStartup {
         withSessionLock(f).migrate();
       }
     };
+  }
+
+  /**
+   * The application's Flyway and prodguard read one history table: {@code spring.flyway.table}
+   * (Flyway's {@code table}) must be what prodguard.yml's {@code migrations.table} says. Otherwise
+   * the start-up would read, or migrate against, a history that prodguard's pipeline never reads
+   * and its G6 guard does not sit on.
+   *
+   * @throws dev.prodguard.db.GuardRefusal G6 when they differ
+   */
+  static void requireSameHistoryTable(ApplicationGuard guard, Flyway flyway) {
+    String app = flyway.getConfiguration().getTable();
+    if (app == null || app.equalsIgnoreCase(guard.historyTable())) {
+      return;
+    }
+    throw new dev.prodguard.db.GuardRefusal(
+        dev.prodguard.db.Guarantee.G6,
+        "start the application on environment '" + guard.environment() + "'",
+        "the application's Flyway keeps its history in '"
+            + app
+            + "' (spring.flyway.table), but prodguard.yml says '"
+            + guard.historyTable()
+            + "' (migrations.table): prodguard's pipeline would read, and its guard protect, another"
+            + " table than the one this application migrates against",
+        "set 'migrations.table: "
+            + app
+            + "' in "
+            + guard.configFile().getFileName()
+            + " if '"
+            + app
+            + "' is the project's history (docs/configuration.md), or remove spring.flyway.table");
   }
 
   /**

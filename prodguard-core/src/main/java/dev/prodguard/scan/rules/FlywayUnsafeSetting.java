@@ -111,14 +111,17 @@ public final class FlywayUnsafeSetting implements Rule {
                         + ProdguardIntegrity.CALLBACK
                         + " lives, so an application configured so runs Flyway without it";
             case "table" ->
-                v.isBlank() || v.equalsIgnoreCase(HISTORY_TABLE)
+                v.isBlank() || v.contains("${") || v.equalsIgnoreCase(historyTable(context))
                     ? null
                     : "moves Flyway's schema history to "
                         + v
                         + ": prodguard reads and guards "
-                        + HISTORY_TABLE
-                        + " (G6's history triggers, status, verify, drift), so an application"
-                        + " configured so migrates against a history prodguard never sees";
+                        + historyTable(context)
+                        + " (migrations.table; G6's history triggers, status, verify, drift), so"
+                        + " an application configured so migrates against a history prodguard"
+                        + " never sees (set migrations.table: "
+                        + v
+                        + " in prodguard.yml if that is the project's history)";
             case "sqlmigrationsuffixes" ->
                 suffixes(v).contains(".sql")
                     ? null
@@ -151,6 +154,11 @@ public final class FlywayUnsafeSetting implements Rule {
 
   /** The schema history table prodguard runs Flyway with (Flyway's default). */
   static final String HISTORY_TABLE = "flyway_schema_history";
+
+  /** The history table prodguard.yml names ({@code migrations.table}), else Flyway's default. */
+  private static String historyTable(ScanContext context) {
+    return context.config().map(c -> c.schemas().table()).orElse(HISTORY_TABLE);
+  }
 
   /** Flyway's naming as prodguard runs it: Flyway's defaults. */
   private static final java.util.Map<String, String> NAMING =

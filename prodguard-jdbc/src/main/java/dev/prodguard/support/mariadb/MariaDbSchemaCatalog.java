@@ -41,9 +41,6 @@ final class MariaDbSchemaCatalog {
           "prodguard_history_no_insert",
           "prodguard_history_no_update");
 
-  /** The history table whose prodguard triggers are prodguard's (Flyway's default name). */
-  static final String HISTORY_TABLE = "flyway_schema_history";
-
   private static String ownNameList() {
     return OWN_NAMES.stream()
         .sorted()

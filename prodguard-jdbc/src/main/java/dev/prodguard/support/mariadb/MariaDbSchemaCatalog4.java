@@ -42,8 +42,8 @@ final class MariaDbSchemaCatalog4 {
 
   /**
    * prodguard's own triggers exactly, as {@code name|table|timing|event|sha256(statement)}: on
-   * prodguard's audit table and on Flyway's history table ({@link
-   * MariaDbSchemaCatalog#HISTORY_TABLE}).
+   * prodguard's own tables. Those on Flyway's history table, whose name is configured, are matched
+   * by {@link #isHistoryGuardTrigger}.
    */
   static final Set<String> OWN_TRIGGERS = ownTriggers();
 
@@ -58,10 +58,6 @@ final class MariaDbSchemaCatalog4 {
         texts.add(SqlResources.text("mariadb", feature + "/V" + v + ".sql"));
       }
     }
-    texts.add(
-        SqlResources.text("mariadb", "history-guard/install.sql")
-            .replace("${table_literal}", MariaDbSchemaCatalog.HISTORY_TABLE)
-            .replace("${table}", MariaDbSchemaCatalog.HISTORY_TABLE));
     for (String t : texts) {
       Matcher m = TRIGGER.matcher(t);
       while (m.find()) {
@@ -112,7 +108,7 @@ final class MariaDbSchemaCatalog4 {
     // is taken as prodguard's there; an account that can read bodies (the deploy's) judges them.
     java.util.stream.Stream<String> unreadable =
         OWN_TRIGGERS.stream().map(t -> t.substring(0, t.lastIndexOf('|')) + "|" + UNREADABLE);
-    return "CONCAT_WS('|', TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION,"
+    return "(CONCAT_WS('|', TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION,"
         + " COALESCE(SHA2(ACTION_STATEMENT, 256), '"
         + UNREADABLE
         + "')) IN ("
@@ -120,7 +116,26 @@ final class MariaDbSchemaCatalog4 {
             .sorted()
             .map(t -> "'" + t + "'")
             .collect(Collectors.joining(", "))
+        + ") OR "
+        + isHistoryGuardTrigger()
         + ")";
+  }
+
+  /**
+   * SQL: true for one of G6's history guard triggers ({@code history-guard/install.sql}) exactly as
+   * installed on a table with Flyway's history columns, whatever its name ({@code
+   * migrations.table}: {@code flyway_schema_history}, {@code schema_version}, ...), as PostgreSQL's
+   * reading does ({@code PgOwnObjects}); its body is the install script's for that very table.
+   */
+  private static String isHistoryGuardTrigger() {
+    return "(TRIGGER_NAME = CONCAT('prodguard_history_no_', LOWER(EVENT_MANIPULATION))"
+        + " AND ACTION_TIMING = 'BEFORE'"
+        + " AND (ACTION_STATEMENT IS NULL OR ACTION_STATEMENT = CONCAT("
+        + "'CALL prodguard_guard_check(''direct migration (', EVENT_MANIPULATION, ' on ',"
+        + " EVENT_OBJECT_TABLE, ')'')'))"
+        + " AND (SELECT COUNT(*) FROM information_schema.COLUMNS hc"
+        + " WHERE hc.TABLE_SCHEMA = EVENT_OBJECT_SCHEMA AND hc.TABLE_NAME = EVENT_OBJECT_TABLE"
+        + " AND hc.COLUMN_NAME IN ('installed_rank', 'checksum', 'script', 'success')) = 4)";
   }
 
   /** What {@link #isOwnTrigger} compares for a body the account may not read. */

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -122,7 +123,7 @@ final class MariaDbSessionWaits implements SessionWaits {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT DISTINCT CAST(p.ID AS CHAR), p.USER, p.HOST, p.COMMAND, COALESCE(p.STATE, ''),"
-                + " p.TIME, t.trx_started, LEFT(COALESCE(p.INFO, t.trx_query, ''), 200) "
+                + " p.TIME, t.trx_started "
                 + fromWhere
                 + " ORDER BY t.trx_started")) {
       ps.setString(1, param);
@@ -140,8 +141,10 @@ final class MariaDbSessionWaits implements SessionWaits {
                   "",
                   rs.getString(2) + "@" + rs.getString(3),
                   state,
-                  Optional.ofNullable(since).map(Timestamp::toInstant),
-                  SessionWaits.oneLine(rs.getString(8))));
+                  "Sleep".equals(command)
+                      ? Optional.empty() // already in the state's own words
+                      : Optional.of(Duration.ofSeconds(rs.getLong(6))),
+                  Optional.ofNullable(since).map(Timestamp::toInstant)));
         }
       }
     }

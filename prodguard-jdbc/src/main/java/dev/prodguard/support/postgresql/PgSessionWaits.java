@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,7 +44,7 @@ final class PgSessionWaits implements SessionWaits {
           + " bp.pid::text, coalesce(b.application_name, ''), coalesce(b.usename::text, ''),"
           + " CASE WHEN bp.pid = 0 THEN 'a prepared transaction'"
           + "  ELSE coalesce(b.state, b.backend_type, 'gone') END,"
-          + " b.xact_start, left(coalesce(b.query, ''), 200)"
+          + " b.xact_start, extract(epoch FROM now() - b.state_change)::bigint"
           + " FROM pg_stat_activity a"
           + " CROSS JOIN LATERAL unnest(pg_blocking_pids(a.pid)) AS bp(pid)"
           + " LEFT JOIN pg_stat_activity b ON b.pid = bp.pid AND bp.pid <> 0"
@@ -93,8 +94,8 @@ final class PgSessionWaits implements SessionWaits {
                       rs.getString(7),
                       rs.getString(8),
                       rs.getString(9),
-                      Optional.ofNullable(since).map(OffsetDateTime::toInstant),
-                      SessionWaits.oneLine(rs.getString(11))));
+                      seconds(rs, 11),
+                      Optional.ofNullable(since).map(OffsetDateTime::toInstant)));
         }
       }
     }
@@ -120,7 +121,7 @@ final class PgSessionWaits implements SessionWaits {
             watcher.prepareStatement(
                 "SELECT b.pid::text, coalesce(b.application_name, ''), coalesce(b.usename::text,"
                     + " ''), coalesce(b.state, b.backend_type, ''), b.xact_start,"
-                    + " left(coalesce(b.query, ''), 200),"
+                    + " extract(epoch FROM now() - b.state_change)::bigint,"
                     + " string_agg(DISTINCT l.relation::regclass::text, ', ')"
                     + " FROM pg_locks l JOIN pg_stat_activity b ON b.pid = l.pid"
                     + " WHERE l.granted AND l.locktype = 'relation'"
@@ -137,8 +138,8 @@ final class PgSessionWaits implements SessionWaits {
                 rs.getString(2),
                 rs.getString(3),
                 rs.getString(4) + ", holding an exclusive lock on " + rs.getString(7),
-                Optional.ofNullable(since).map(OffsetDateTime::toInstant),
-                SessionWaits.oneLine(rs.getString(6))));
+                seconds(rs, 6),
+                Optional.ofNullable(since).map(OffsetDateTime::toInstant)));
       }
     }
     return out;
@@ -170,6 +171,12 @@ final class PgSessionWaits implements SessionWaits {
     return blocker.session().equals("0")
         ? Optional.empty()
         : Optional.of("SELECT pg_terminate_backend(" + blocker.session() + ")");
+  }
+
+  /** A whole number of seconds, or empty for SQL NULL (no such session, no state change time). */
+  private static Optional<Duration> seconds(ResultSet rs, int i) throws SQLException {
+    long s = rs.getLong(i);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Duration.ofSeconds(s));
   }
 
   private static String nz(ResultSet rs, int i) throws SQLException {

@@ -53,6 +53,28 @@ class G6ProtectedStartUpIT {
   @ParameterizedTest
   @EnumSource(DatabaseKind.class)
   @DisplayName(
+      "G6: an application whose spring.flyway.table is not prodguard.yml's migrations.table is"
+          + " refused at start-up naming both keys, with nothing applied (issue 14, item 28)")
+  void otherHistoryTableRefuses(DatabaseKind kind) throws Exception {
+    try (TestDatabase prod = TestDatabase.create(kind)) {
+      Apps.fingerprint(prod, "prod");
+      Map<String, Object> props =
+          new java.util.HashMap<>(Apps.props(Apps.config(dir), "prod", prod.jdbcUrl()));
+      props.put("spring.flyway.table", "schema_version");
+      Apps.Failure f = Apps.startFailing(props);
+
+      GuardRefusal r = cause(f.error(), GuardRefusal.class);
+      assertThat(r.guarantee().name()).isEqualTo("G6");
+      assertThat(r.why())
+          .contains("'schema_version' (spring.flyway.table)", "'flyway_schema_history'");
+      assertThat(r.fix()).contains("migrations.table: schema_version");
+      assertThat(Apps.tables(prod)).containsExactly("database_metadata");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
       "direct migrate fails without deployment approval: V1 deployed by the pipeline, V2 pending:"
           + " refused naming 2 only, V2 not applied")
   void onePendingRefuses(DatabaseKind kind) throws Exception {
