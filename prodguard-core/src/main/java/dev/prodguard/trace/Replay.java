@@ -150,6 +150,7 @@ final class Replay {
         throw new Failed(s, e, out);
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
+      hidden(c, s, before, out);
       State after = probe.state(c);
       StatementTrace t =
           diff(
@@ -169,7 +170,84 @@ final class Replay {
               probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
       before = after;
     }
+    if (inTransaction && !statements.isEmpty()) {
+      StatementTrace commit =
+          atCommit(c, label, file, statements.get(statements.size() - 1), true, before, out);
+      if (commit != null) {
+        out.add(commit);
+      }
+    }
     return out;
+  }
+
+  /** Stops the trace as incomplete where a statement's locks cannot be read (fail closed). */
+  private void hidden(Connection c, Sql s, State before, List<StatementTrace> out) throws Failed {
+    java.util.Optional<String> why;
+    try {
+      why = DataBranches.lockHidingHandler(probe, c, s.text(), before, copied);
+    } catch (SQLException e) {
+      throw new Failed(s, "its procedural code could not be read: " + e.getMessage(), out);
+    }
+    if (why.isPresent()) {
+      throw new Failed(s, why.get(), out);
+    }
+  }
+
+  /**
+   * What the commit of a transaction does on top of its statements: deferred constraint triggers
+   * and deferred constraint checks run then ({@code INITIALLY DEFERRED}), with their own locks and
+   * rewrites, after the last statement's locks were read. They are made to run now ({@link
+   * StatementProbe#fireDeferred}: {@code SET CONSTRAINTS ALL IMMEDIATE} on PostgreSQL, what the
+   * commit runs first) and what they did is reported as a statement of its own, {@code COMMIT}, at
+   * the line of the last statement; null when they did nothing the facts name. A deferred check
+   * that fails is the deploy's failure at commit.
+   */
+  private StatementTrace atCommit(
+      Connection c,
+      String label,
+      String file,
+      Sql last,
+      boolean inTransaction,
+      State before,
+      List<StatementTrace> out)
+      throws SQLException, Failed {
+    Sql commit =
+        new Sql(
+            last.line(),
+            "COMMIT -- deferred constraint triggers and checks, run at the commit",
+            last.label(),
+            last.file());
+    long t0 = System.nanoTime();
+    try {
+      probe.fireDeferred(c);
+    } catch (SQLException e) {
+      throw new Failed(commit, e, out);
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    State after = probe.state(c);
+    StatementTrace t =
+        diff(
+            commit.label() == null ? label : commit.label(),
+            commit.file() == null ? file : commit.file(),
+            commit,
+            millis,
+            inTransaction,
+            false,
+            List.of(),
+            java.util.Set.of(),
+            before,
+            after,
+            copied);
+    if (t.locks().isEmpty()
+        && t.rewritten().isEmpty()
+        && t.scanned().isEmpty()
+        && t.indexesBuilt().isEmpty()
+        && t.dropped().isEmpty()
+        && t.renamed().isEmpty()
+        && t.constraintsAdded().isEmpty()) {
+      return null;
+    }
+    return facts(c, commit, t, before, after);
   }
 
   /**
@@ -228,6 +306,7 @@ final class Replay {
           }
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
+        hidden(c, s, before, out);
         State after = probe.state(c);
         StatementTrace t =
             diff(
@@ -246,6 +325,10 @@ final class Replay {
             DataBranches.observe(
                 probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
         if (block) {
+          StatementTrace commit = atCommit(c, label, file, s, false, after, out);
+          if (commit != null) {
+            out.add(commit);
+          }
           c.commit();
         }
       }
@@ -474,8 +557,8 @@ final class Replay {
    * its partitions), not as partitions that each stay under a limit. A partition rewritten by a
    * statement on it alone (its parent not locked ACCESS EXCLUSIVE) stays itself. The same for an
    * inheritance parent whose statement rewrites it and its children ({@code INHERITS}): one rewrite
-   * of the parent, sized as its own rows plus its children's; a child rewritten while its parent
-   * is not rewritten stays itself.
+   * of the parent, sized as its own rows plus its children's; a child rewritten while its parent is
+   * not rewritten stays itself.
    */
   private static List<String> partitionedWhole(List<String> rewritten, State after) {
     Map<String, Relation> byName = new HashMap<>();

@@ -43,10 +43,10 @@ import java.util.List;
  * @param rowTriggers the existing tables the statement wrote (INSERT, UPDATE, DELETE, MERGE, COPY)
  *     that have enabled row triggers: on the copy they fire for no row of the target (it holds no
  *     rows), so what they do on the target is not traced
- * @param everyRow the existing tables the statement updates or deletes every row of ({@code
- *     UPDATE} or {@code DELETE} without a {@code WHERE}): on the target it locks each of the
- *     table's rows until its transaction commits and leaves as many dead row versions; the copy
- *     holds no rows, so the size is the target's ({@link ReplayFacts})
+ * @param everyRow the existing tables the statement updates or deletes every row of ({@code UPDATE}
+ *     or {@code DELETE} without a {@code WHERE}): on the target it locks each of the table's rows
+ *     until its transaction commits and leaves as many dead row versions; the copy holds no rows,
+ *     so the size is the target's ({@link ReplayFacts})
  */
 public record StatementTrace(
     String migration,

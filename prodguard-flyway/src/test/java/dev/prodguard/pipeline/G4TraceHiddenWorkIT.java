@@ -184,9 +184,7 @@ class G4TraceHiddenWorkIT {
     f.migration("V2__all.sql", "UPDATE orders SET note = 'x';\n");
     f.migration("V3__some.sql", "UPDATE orders SET note = 'y' WHERE id < 10;\n");
     f.migration("V4__empty.sql", "DELETE FROM cache;\n");
-    f.migration(
-        "V5__cte.sql",
-        "WITH gone AS (SELECT 1) DELETE FROM public.orders USING gone;\n");
+    f.migration("V5__cte.sql", "WITH gone AS (SELECT 1) DELETE FROM public.orders USING gone;\n");
 
     TraceReport r = trace();
 
@@ -211,6 +209,74 @@ class G4TraceHiddenWorkIT {
     assertThat(findings(r, "V5", "trace-every-row-locked"))
         .singleElement()
         .satisfies(x -> assertThat(x.message()).contains("deletes every row of public.orders"));
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: work done at COMMIT is traced: a deferred constraint trigger that rewrites another"
+          + " table is reported as the migration's COMMIT, with its rewrite (the probe read the"
+          + " locks before the commit ran it)")
+  void deferredTriggerAtCommit() throws Exception {
+    f.db.execute(
+        "CREATE FUNCTION cache_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            + " EXECUTE 'ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid()';"
+            + " RETURN NULL; END $$",
+        "CREATE CONSTRAINT TRIGGER cache_sync AFTER INSERT ON cache"
+            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cache_sync()");
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration("V2__warm.sql", "INSERT INTO cache VALUES ('k');\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    StatementTrace commit =
+        r.statements().stream()
+            .filter(s -> s.migration().startsWith("V2") && s.sql().startsWith("COMMIT"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no COMMIT traced: " + r.statements()));
+    assertThat(commit.rewritten()).containsExactly("public.orders");
+    assertThat(commit.lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(findings(r, "V2", "trace-table-rewrite"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.ERROR);
+              assertThat(x.message()).contains("public.orders (");
+            });
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a DO block whose exception handler rolls back a block that locked a protected table"
+          + " (empty on the target, so no data branch) is trace-incomplete, naming the table (its"
+          + " locks were released before the probe read them); the CREATE TYPE ... EXCEPTION WHEN"
+          + " duplicate_object idiom, which names no table, is traced as usual")
+  void rolledBackSubtransactionLocks() throws Exception {
+    f.db.execute("CREATE TABLE ledger (id int)");
+    contract("protected-tables: { ledger: {} }\n");
+    f.migration(
+        "V2__type.sql",
+        "DO $$ BEGIN CREATE TYPE mood AS ENUM ('ok'); EXCEPTION WHEN duplicate_object THEN NULL;"
+            + " END $$;\n");
+    f.migration(
+        "V3__swallow.sql",
+        "DO $$ BEGIN LOCK TABLE ledger IN ACCESS EXCLUSIVE MODE; PERFORM 1 / 0;"
+            + " EXCEPTION WHEN division_by_zero THEN NULL; END $$;\n");
+
+    TraceReport r = trace();
+
+    assertThat(statement(r, "V2").sql()).startsWith("DO");
+    assertThat(findings(r, "V2", "trace-incomplete")).isEmpty();
+    assertThat(findings(r, "V3", "trace-incomplete"))
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.severity()).isEqualTo(Severity.ERROR);
+              assertThat(x.message()).contains("exception handler", "public.ledger");
+            });
+    assertThat(r.incomplete()).isPresent();
     assertThat(r.blocking()).isTrue();
   }
 }

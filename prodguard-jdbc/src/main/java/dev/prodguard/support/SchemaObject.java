@@ -69,8 +69,8 @@ public record SchemaObject(String name, String definition) implements Comparable
           "cast ");
 
   /**
-   * How the names of the objects catalog version 5 added begin: {@code collations of table T}
-   * (its columns' collations, schema-qualified) and {@code collation S.C} (its definition).
+   * How the names of the objects catalog version 5 added begin: {@code collations of table T} (its
+   * columns' collations, schema-qualified) and {@code collation S.C} (its definition).
    */
   public static final java.util.List<String> CATALOG5_PREFIXES =
       java.util.List.of("collations of ", "collation ");

@@ -219,6 +219,14 @@ public interface StatementProbe {
   }
 
   /**
+   * Runs now, in {@code c}'s open transaction, what its commit would run first: the deferred
+   * constraint triggers and checks queued so far (PostgreSQL: {@code SET CONSTRAINTS ALL
+   * IMMEDIATE}), so that their locks can be read before the commit releases them. Throws what a
+   * failing deferred check throws (the commit would fail with it).
+   */
+  default void fireDeferred(Connection c) throws SQLException {}
+
+  /**
    * Sends one replayed statement to the scratch database as the engine sends it to the target. A
    * PostgreSQL {@code COPY ... FROM STDIN} (which Flyway runs through the driver's CopyManager with
    * the rows that follow it in the file) goes through the CopyManager with no rows: the copy holds

@@ -580,6 +580,13 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public void fireDeferred(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+    }
+  }
+
+  @Override
   public Optional<java.util.Set<Long>> truncated(Connection c, String sql) throws SQLException {
     return PgTruncated.of(c, sql);
   }

@@ -12,20 +12,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The relations a {@code TRUNCATE} empties, resolved in the replay's session before it runs:
- * {@code TRUNCATE [TABLE] [ONLY] name [*] [, ...] [RESTART | CONTINUE IDENTITY] [CASCADE |
- * RESTRICT]}. Each named table (with its inheritance children and partitions unless {@code ONLY}),
- * with {@code CASCADE} every table that references one of them by a foreign key (and theirs, and
- * their children), and the indexes of all of them: these get new, empty files, which is no
- * rewrite. Any other relation that gets a new file during the statement (an {@code ON TRUNCATE}
- * trigger that alters another table) is a rewrite like any other.
+ * The relations a {@code TRUNCATE} empties, resolved in the replay's session before it runs: {@code
+ * TRUNCATE [TABLE] [ONLY] name [*] [, ...] [RESTART | CONTINUE IDENTITY] [CASCADE | RESTRICT]}.
+ * Each named table (with its inheritance children and partitions unless {@code ONLY}), with {@code
+ * CASCADE} every table that references one of them by a foreign key (and theirs, and their
+ * children), and the indexes of all of them: these get new, empty files, which is no rewrite. Any
+ * other relation that gets a new file during the statement (an {@code ON TRUNCATE} trigger that
+ * alters another table) is a rewrite like any other.
  */
 final class PgTruncated {
   private PgTruncated() {}
 
   /**
-   * @return the oids (tables and their indexes), or empty when the statement is no {@code
-   *     TRUNCATE} this parser reads or a name does not resolve to a table (nothing is then spared)
+   * @return the oids (tables and their indexes), or empty when the statement is no {@code TRUNCATE}
+   *     this parser reads or a name does not resolve to a table (nothing is then spared)
    */
   static Optional<Set<Long>> of(Connection c, String sql) throws SQLException {
     List<String> t = PgOutsideTransactionLocks.tokens(sql);
@@ -96,7 +96,9 @@ final class PgTruncated {
     Set<Long> out = new HashSet<>(tables);
     out.addAll(
         query(
-            c, "SELECT indexrelid FROM pg_catalog.pg_index WHERE indrelid = ANY (?::oid[])", tables));
+            c,
+            "SELECT indexrelid FROM pg_catalog.pg_index WHERE indrelid = ANY (?::oid[])",
+            tables));
     return Optional.of(out);
   }
 
