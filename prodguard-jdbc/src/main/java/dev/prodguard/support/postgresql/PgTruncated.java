@@ -28,6 +28,23 @@ final class PgTruncated {
    *     this parser reads or a name does not resolve to a table (nothing is then spared)
    */
   static Optional<Set<Long>> of(Connection c, String sql) throws SQLException {
+    if (c.getAutoCommit()) {
+      return read(c, sql);
+    }
+    // inside the migration's transaction a failed read (a name to_regclass cannot parse) must not
+    // abort it: the statement itself still runs, and nothing is spared
+    java.sql.Savepoint sp = c.setSavepoint();
+    try {
+      Optional<Set<Long>> out = read(c, sql);
+      c.releaseSavepoint(sp);
+      return out;
+    } catch (SQLException e) {
+      c.rollback(sp);
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<Set<Long>> read(Connection c, String sql) throws SQLException {
     List<String> t = PgOutsideTransactionLocks.tokens(sql);
     if (!PgOutsideTransactionLocks.upper(t, 0).equals("TRUNCATE")) {
       return Optional.empty();
