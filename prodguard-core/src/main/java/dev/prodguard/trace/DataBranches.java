@@ -58,6 +58,13 @@ final class DataBranches {
               + "|NOTIFY|DISCARD|SETVAL|NEXTVAL|SET_CONFIG|PG_\\w+|LO_\\w+|DBLINK\\w*)\\b",
           Pattern.CASE_INSENSITIVE);
 
+  /** An exception handler: the block it protects runs in a subtransaction, rolled back on error. */
+  private static final Pattern HANDLER =
+      Pattern.compile("\\bEXCEPTION\\s+WHEN\\b", Pattern.CASE_INSENSITIVE);
+
+  /** Dynamic SQL: the tables it reaches need not be named in the code. */
+  private static final Pattern DYNAMIC = Pattern.compile("\\bEXECUTE\\b", Pattern.CASE_INSENSITIVE);
+
   /** A name followed by an opening parenthesis: a call, perhaps of a user routine. */
   private static final Pattern CALL =
       Pattern.compile("\"?([A-Za-z_][A-Za-z0-9_$]*)\"?\\s*\\(", Pattern.CASE_INSENSITIVE);
@@ -117,6 +124,51 @@ final class DataBranches {
     }
     names.sort(null);
     return t.withProceduralReads(names, onTarget);
+  }
+
+  /**
+   * Why the locks of {@code sql} are not known, or empty: a {@code DO} block, or a routine a {@code
+   * SELECT} or {@code CALL} runs (routines it calls followed), with an exception handler ({@code
+   * BEGIN ... EXCEPTION WHEN ... END}) and something that takes locks ({@link #CHANGE}), that names
+   * a table of the target or runs dynamic SQL. When the handler runs, PostgreSQL rolls the block it
+   * protects back and releases every lock taken in it before the statement ends, so the session's
+   * locks read after it do not show them; on the copy the block may fail where it does not on the
+   * target, or the other way round. Fail closed: the trace stops there as incomplete.
+   */
+  static java.util.Optional<String> lockHidingHandler(
+      StatementProbe probe, Connection c, String sql, State before, Map<Long, String> copied)
+      throws SQLException {
+    String first = SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL);
+    boolean block = "DO".equals(first);
+    if (!block && !"CALL".equals(first) && !"SELECT".equals(first)) {
+      return java.util.Optional.empty();
+    }
+    StringBuilder code = new StringBuilder(block ? sql : "");
+    code.append('\n').append(calledBodies(probe, c, sql));
+    if (!HANDLER.matcher(code).find() || !CHANGE.matcher(code).find()) {
+      return java.util.Optional.empty();
+    }
+    List<String> names = new ArrayList<>();
+    for (long oid : named(code.toString(), before)) {
+      if (copied.containsKey(oid)) {
+        names.add(before.relations().get(oid).name());
+      }
+    }
+    names.sort(null);
+    boolean dynamic = DYNAMIC.matcher(code).find();
+    if (names.isEmpty() && !dynamic) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "runs procedural code with an exception handler (BEGIN ... EXCEPTION WHEN ... END) that"
+            + (names.isEmpty()
+                ? " runs dynamic SQL"
+                : " names " + String.join(", ", names) + (dynamic ? " and runs dynamic SQL" : ""))
+            + ": when the handler runs, PostgreSQL rolls the protected block back and releases the"
+            + " locks taken in it before the trace can read them, so the locks this statement"
+            + " takes on the target are not known, nor what the statements after it do (fail"
+            + " closed); write it as plain statements (IF NOT EXISTS / IF EXISTS instead of a"
+            + " handler that swallows the error)");
   }
 
   /**

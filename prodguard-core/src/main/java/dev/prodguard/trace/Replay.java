@@ -139,6 +139,7 @@ final class Replay {
       before.relations().values().forEach(r -> copied.put(r.oid(), r.name()));
     }
     for (Sql s : statements) {
+      java.util.Set<Long> truncated = truncated(c, s);
       long t0 = System.nanoTime();
       try (Statement st = c.createStatement()) {
         probe.send(st, s.text());
@@ -149,6 +150,7 @@ final class Replay {
         throw new Failed(s, e, out);
       }
       long millis = (System.nanoTime() - t0) / 1_000_000;
+      hidden(c, s, before, out);
       State after = probe.state(c);
       StatementTrace t =
           diff(
@@ -157,6 +159,9 @@ final class Replay {
               shown(s),
               millis,
               inTransaction,
+              !inTransaction,
+              List.of(),
+              truncated,
               before,
               after,
               copied);
@@ -165,7 +170,84 @@ final class Replay {
               probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
       before = after;
     }
+    if (inTransaction && !statements.isEmpty()) {
+      StatementTrace commit =
+          atCommit(c, label, file, statements.get(statements.size() - 1), true, before, out);
+      if (commit != null) {
+        out.add(commit);
+      }
+    }
     return out;
+  }
+
+  /** Stops the trace as incomplete where a statement's locks cannot be read (fail closed). */
+  private void hidden(Connection c, Sql s, State before, List<StatementTrace> out) throws Failed {
+    java.util.Optional<String> why;
+    try {
+      why = DataBranches.lockHidingHandler(probe, c, s.text(), before, copied);
+    } catch (SQLException e) {
+      throw new Failed(s, "its procedural code could not be read: " + e.getMessage(), out);
+    }
+    if (why.isPresent()) {
+      throw new Failed(s, why.get(), out);
+    }
+  }
+
+  /**
+   * What the commit of a transaction does on top of its statements: deferred constraint triggers
+   * and deferred constraint checks run then ({@code INITIALLY DEFERRED}), with their own locks and
+   * rewrites, after the last statement's locks were read. They are made to run now ({@link
+   * StatementProbe#fireDeferred}: {@code SET CONSTRAINTS ALL IMMEDIATE} on PostgreSQL, what the
+   * commit runs first) and what they did is reported as a statement of its own, {@code COMMIT}, at
+   * the line of the last statement; null when they did nothing the facts name. A deferred check
+   * that fails is the deploy's failure at commit.
+   */
+  private StatementTrace atCommit(
+      Connection c,
+      String label,
+      String file,
+      Sql last,
+      boolean inTransaction,
+      State before,
+      List<StatementTrace> out)
+      throws SQLException, Failed {
+    Sql commit =
+        new Sql(
+            last.line(),
+            "COMMIT -- deferred constraint triggers and checks, run at the commit",
+            last.label(),
+            last.file());
+    long t0 = System.nanoTime();
+    try {
+      probe.fireDeferred(c);
+    } catch (SQLException e) {
+      throw new Failed(commit, e, out);
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    State after = probe.state(c);
+    StatementTrace t =
+        diff(
+            commit.label() == null ? label : commit.label(),
+            commit.file() == null ? file : commit.file(),
+            commit,
+            millis,
+            inTransaction,
+            false,
+            List.of(),
+            java.util.Set.of(),
+            before,
+            after,
+            copied);
+    if (t.locks().isEmpty()
+        && t.rewritten().isEmpty()
+        && t.scanned().isEmpty()
+        && t.indexesBuilt().isEmpty()
+        && t.dropped().isEmpty()
+        && t.renamed().isEmpty()
+        && t.constraintsAdded().isEmpty()) {
+      return null;
+    }
+    return facts(c, commit, t, before, after);
   }
 
   /**
@@ -188,6 +270,7 @@ final class Replay {
         c.setAutoCommit(false);
         State before = probe.state(c);
         remember(before);
+        java.util.Set<Long> truncated = truncated(c, s);
         long t0 = System.nanoTime();
         boolean block = true;
         try (Statement st = c.createStatement()) {
@@ -223,6 +306,7 @@ final class Replay {
           }
         }
         long millis = (System.nanoTime() - t0) / 1_000_000;
+        hidden(c, s, before, out);
         State after = probe.state(c);
         StatementTrace t =
             diff(
@@ -233,6 +317,7 @@ final class Replay {
                 false,
                 !block,
                 documented,
+                truncated,
                 before,
                 after,
                 copied);
@@ -240,6 +325,10 @@ final class Replay {
             DataBranches.observe(
                 probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
         if (block) {
+          StatementTrace commit = atCommit(c, label, file, s, false, after, out);
+          if (commit != null) {
+            out.add(commit);
+          }
           c.commit();
         }
       }
@@ -250,6 +339,17 @@ final class Replay {
       c.setAutoCommit(true);
     }
     return out;
+  }
+
+  /**
+   * What a {@code TRUNCATE} will empty, resolved before it runs; nothing for any other statement,
+   * or when its tables cannot be resolved (then every new file is a rewrite: fail closed).
+   */
+  private java.util.Set<Long> truncated(Connection c, Sql s) throws SQLException {
+    if (!"TRUNCATE".equals(SqlCode.firstWord(s.text(), SqlSyntax.POSTGRESQL))) {
+      return java.util.Set.of();
+    }
+    return probe.truncated(c, s.text()).orElse(java.util.Set.of());
   }
 
   /** The names of the copy's relations as copied, read once, before the first statement. */
@@ -296,24 +396,14 @@ final class Replay {
         s.file());
   }
 
-  static StatementTrace diff(
-      String label,
-      String file,
-      Sql s,
-      long millis,
-      boolean inTransaction,
-      State before,
-      State after,
-      Map<Long, String> copied) {
-    return diff(
-        label, file, s, millis, inTransaction, !inTransaction, List.of(), before, after, copied);
-  }
-
   /**
    * @param concurrently the statement ran outside a transaction block (the server refused it in
    *     one): an index it built was built concurrently
    * @param documented locks the statement takes that {@code after} cannot show (it committed on its
    *     own), from the server's documentation
+   * @param truncated the relations a {@code TRUNCATE} empties ({@link StatementProbe#truncated}):
+   *     their new files are no rewrite, no scan and no index build; any other relation's new file
+   *     is (an {@code ON TRUNCATE} trigger that rewrites another table)
    */
   static StatementTrace diff(
       String label,
@@ -323,6 +413,7 @@ final class Replay {
       boolean inTransaction,
       boolean concurrently,
       List<Lock> documented,
+      java.util.Set<Long> truncated,
       State before,
       State after,
       Map<Long, String> copied) {
@@ -362,13 +453,12 @@ final class Replay {
     List<String> renamed = new ArrayList<>();
     List<String> dropped = new ArrayList<>();
     List<StatementTrace.IndexBuilt> built = new ArrayList<>();
-    // TRUNCATE gives the table a new, empty file: nothing is copied or read, only its lock is a
-    // fact
-    boolean truncate = "TRUNCATE".equals(SqlCode.firstWord(s.text(), SqlSyntax.POSTGRESQL));
+    // TRUNCATE gives the tables it empties new, empty files: nothing is copied or read, only its
+    // lock is a fact; a trigger it fires may still rewrite another table
     for (Relation b : before.relations().values()) {
       Relation a = after.relations().get(b.oid());
       if (a != null
-          && !truncate
+          && !truncated.contains(b.oid())
           && !b.isIndex()
           && b.fileNode() != 0
           && a.fileNode() != b.fileNode()) {
@@ -408,18 +498,20 @@ final class Replay {
         if (a.fileNode() != b.fileNode() && !rewritten.contains(a.table())) {
           built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), concurrently, true));
         }
-      } else if (!truncate && !rewritten.contains(a.name()) && a.scans() > b.scans()) {
+      } else if (!truncated.contains(b.oid())
+          && !rewritten.contains(a.name())
+          && a.scans() > b.scans()) {
         scanned.add(a.name());
       }
     }
     for (Relation a : newIndexes.values()) {
       built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), concurrently));
     }
-    if (truncate) {
-      // its indexes get new, empty files too: no build
-      built.removeIf(
-          i -> before.relations().values().stream().anyMatch(b -> b.name().equals(i.name())));
-    }
+    // the indexes of the tables a TRUNCATE empties get new, empty files too: no build
+    built.removeIf(
+        i ->
+            before.relations().values().stream()
+                .anyMatch(b -> b.name().equals(i.name()) && truncated.contains(b.oid())));
     // an index build reads its table: that scan is the build's, reported with it
     scanned.removeIf(t -> built.stream().anyMatch(i -> i.table().equals(t)));
     List<StatementTrace.ConstraintAdded> added = new ArrayList<>();
@@ -463,7 +555,10 @@ final class Replay {
    * A statement on a partitioned table rewrites all its partitions at once, under ACCESS EXCLUSIVE
    * on the partitioned table: reported as one rewrite of the partitioned table (sized as the sum of
    * its partitions), not as partitions that each stay under a limit. A partition rewritten by a
-   * statement on it alone (its parent not locked ACCESS EXCLUSIVE) stays itself.
+   * statement on it alone (its parent not locked ACCESS EXCLUSIVE) stays itself. The same for an
+   * inheritance parent whose statement rewrites it and its children ({@code INHERITS}): one rewrite
+   * of the parent, sized as its own rows plus its children's; a child rewritten while its parent is
+   * not rewritten stays itself.
    */
   private static List<String> partitionedWhole(List<String> rewritten, State after) {
     Map<String, Relation> byName = new HashMap<>();
@@ -480,7 +575,10 @@ final class Replay {
       Relation r = byName.get(name);
       while (r != null && r.parent() != 0) {
         Relation parent = after.relations().get(r.parent());
-        if (parent == null || parent.kind() != 'p' || !exclusive.contains(parent.name())) {
+        if (parent == null
+            || !exclusive.contains(parent.name())
+            || !(parent.kind() == 'p'
+                || (parent.kind() == 'r' && rewritten.contains(parent.name())))) {
           break;
         }
         whole = parent.name();

@@ -152,8 +152,10 @@ final class ReplayFacts {
         }
       }
     }
+    List<String> everyRow = everyRow(code, after, before);
     Map<String, String> onTarget = new HashMap<>(t.onTarget());
     Set<String> named = new LinkedHashSet<>(rewritten);
+    named.addAll(everyRow);
     built.forEach(i -> named.add(i.table()));
     indexLocks.forEach(l -> named.add(l.table()));
     named.addAll(triggers.keySet());
@@ -179,9 +181,103 @@ final class ReplayFacts {
         t.renamed(),
         t.constraintsAdded(),
         onTarget,
+        t.proceduralReads(),
         heldList,
         indexLocks,
-        rowTriggers);
+        rowTriggers,
+        everyRow);
+  }
+
+  /** {@code UPDATE [ONLY] name} or {@code DELETE FROM [ONLY] name}, after any {@code WITH}. */
+  private static final Pattern WRITTEN =
+      Pattern.compile(
+          "(?i)^(?:UPDATE|DELETE\\s+FROM)\\s+(?:ONLY\\s+)?((?:(?:\"(?:[^\"]|\"\")+\"|[\\p{L}_]"
+              + "[\\p{L}\\p{N}_$]*)\\s*\\.\\s*)?(?:\"(?:[^\"]|\"\")+\"|[\\p{L}_][\\p{L}\\p{N}_$]*))");
+
+  /**
+   * The existing tables an {@code UPDATE} or {@code DELETE} without a {@code WHERE} (at the
+   * statement's own level, not in a subquery or a CTE) writes every row of: the table it names,
+   * matched to the ROW EXCLUSIVE locks the transaction holds on tables that existed before it (by
+   * its name as written, qualified or not; a name found in two schemas names both). A {@code WHERE}
+   * is taken as a selection (how many rows it matches on the target is not known here).
+   */
+  static List<String> everyRow(String code, State after, State before) {
+    String top = topLevel(code);
+    Matcher m = Pattern.compile("(?i)\\b(UPDATE|DELETE)\\b").matcher(top);
+    if (!m.find()) {
+      return List.of();
+    }
+    String first = SqlCode.firstWord(code, SqlSyntax.POSTGRESQL);
+    if (!first.equals("UPDATE") && !first.equals("DELETE") && !first.equals("WITH")) {
+      return List.of();
+    }
+    String main = top.substring(m.start()).strip();
+    if (Pattern.compile("(?i)\\bWHERE\\b").matcher(main).find()) {
+      return List.of();
+    }
+    Matcher n = WRITTEN.matcher(main);
+    if (!n.find()) {
+      return List.of();
+    }
+    String written = n.group(1).replaceAll("\\s+", "");
+    int dot = lastDot(written);
+    String schema = dot < 0 ? null : identifier(written.substring(0, dot));
+    String name = identifier(written.substring(dot + 1));
+    Map<String, Relation> existing = byName(before);
+    List<String> out = new ArrayList<>();
+    for (Lock l : after.locks()) {
+      Relation r = existing.get(l.relation());
+      if (r == null || r.isIndex() || !l.mode().equals("RowExclusiveLock")) {
+        continue;
+      }
+      String rel = l.relation();
+      int d = lastDot(rel);
+      if (identifier(rel.substring(d + 1)).equals(name)
+          && (schema == null || identifier(rel.substring(0, d)).equals(schema))
+          && !out.contains(rel)) {
+        out.add(rel);
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** The last dot outside double quotes; -1 when none. */
+  private static int lastDot(String name) {
+    boolean quoted = false;
+    int at = -1;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '.' && !quoted) {
+        at = i;
+      }
+    }
+    return at;
+  }
+
+  /** {@code code} with what is inside parentheses (subqueries, CTE bodies, calls) left out. */
+  private static String topLevel(String code) {
+    StringBuilder out = new StringBuilder(code.length());
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      }
+      if (!quoted && c == '(') {
+        depth++;
+        out.append(' ');
+      } else if (!quoted && c == ')') {
+        depth = Math.max(0, depth - 1);
+        out.append(' ');
+      } else if (depth == 0) {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   private static Map<String, Relation> byName(State s) {

@@ -43,6 +43,10 @@ import java.util.List;
  * @param rowTriggers the existing tables the statement wrote (INSERT, UPDATE, DELETE, MERGE, COPY)
  *     that have enabled row triggers: on the copy they fire for no row of the target (it holds no
  *     rows), so what they do on the target is not traced
+ * @param everyRow the existing tables the statement updates or deletes every row of ({@code UPDATE}
+ *     or {@code DELETE} without a {@code WHERE}): on the target it locks each of the table's rows
+ *     until its transaction commits and leaves as many dead row versions; the copy holds no rows,
+ *     so the size is the target's ({@link ReplayFacts})
  */
 public record StatementTrace(
     String migration,
@@ -62,7 +66,50 @@ public record StatementTrace(
     List<String> proceduralReads,
     List<StatementProbe.Lock> held,
     List<IndexLock> indexLocks,
-    List<RowTriggers> rowTriggers) {
+    List<RowTriggers> rowTriggers,
+    List<String> everyRow) {
+
+  /** The facts without tables written in full. */
+  public StatementTrace(
+      String migration,
+      String file,
+      int line,
+      String sql,
+      long millis,
+      boolean inTransaction,
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<String> dropped,
+      List<String> renamed,
+      List<ConstraintAdded> constraintsAdded,
+      java.util.Map<String, String> onTarget,
+      List<String> proceduralReads,
+      List<StatementProbe.Lock> held,
+      List<IndexLock> indexLocks,
+      List<RowTriggers> rowTriggers) {
+    this(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        onTarget,
+        proceduralReads,
+        held,
+        indexLocks,
+        rowTriggers,
+        List.of());
+  }
 
   /** The facts without procedural reads, held locks, index locks or row triggers. */
   public StatementTrace(
@@ -166,7 +213,8 @@ public record StatementTrace(
         reads,
         held,
         indexLocks,
-        rowTriggers);
+        rowTriggers,
+        everyRow);
   }
 
   /** A lock the statement took on index {@code index} of {@code table}. */
@@ -226,6 +274,7 @@ public record StatementTrace(
     held = List.copyOf(held);
     indexLocks = List.copyOf(indexLocks);
     rowTriggers = List.copyOf(rowTriggers);
+    everyRow = List.copyOf(everyRow);
   }
 
   /** The tables these facts name, each once, in the order the findings report them. */
@@ -234,6 +283,7 @@ public record StatementTrace(
         tables(locks, rewritten, scanned, indexesBuilt, constraintsAdded);
     indexLocks.forEach(l -> tables.add(l.table()));
     rowTriggers.forEach(r -> tables.add(r.table()));
+    tables.addAll(everyRow);
     return tables;
   }
 

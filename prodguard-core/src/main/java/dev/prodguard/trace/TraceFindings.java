@@ -24,10 +24,11 @@ final class TraceFindings {
   static final String FAILED = "trace-statement-failed";
   static final String INCOMPLETE = "trace-incomplete";
   static final String TRIGGERS = "trace-row-triggers-not-traced";
+  static final String EVERY_ROW = "trace-every-row-locked";
 
   /** Every rule id trace reports, in documentation order. */
   static final List<String> RULES =
-      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, TRIGGERS, FAILED, INCOMPLETE);
+      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, EVERY_ROW, TRIGGERS, FAILED, INCOMPLETE);
 
   private TraceFindings() {}
 
@@ -44,6 +45,10 @@ final class TraceFindings {
         Finding f = finding(t, table, targetName, size, policy);
         if (f != null) {
           out.add(f);
+        }
+        Finding everyRow = everyRow(t, table, targetName, size, policy);
+        if (everyRow != null) {
+          out.add(everyRow);
         }
         Finding triggers = triggers(t, table, targetName, size, policy);
         if (triggers != null) {
@@ -209,6 +214,65 @@ final class TraceFindings {
         message,
         excerpt(t.sql()),
         recipe,
+        "G4",
+        null);
+  }
+
+  /**
+   * An {@code UPDATE} or {@code DELETE} of every row of a table that holds rows on the target (rows
+   * unknown included: fail closed): in one statement it locks each row until the migration's
+   * transaction commits (every concurrent write to the table waits) and leaves as many dead row
+   * versions. The copy holds no rows, so the count is the target's estimate.
+   */
+  private static Finding everyRow(
+      StatementTrace t,
+      String table,
+      String targetName,
+      StatementProbe.Size size,
+      TracePolicy policy) {
+    if (size.rows() == 0 || !t.everyRow().contains(table)) {
+      return null;
+    }
+    String where =
+        table
+            + " ("
+            + (targetName.equals(table) ? "" : targetName + " on the target: ")
+            + describe(size)
+            + ")";
+    String verb =
+        t.sql().strip().toUpperCase(Locale.ROOT).matches("(?s).*\\bDELETE\\b.*")
+            ? "deletes"
+            : "updates";
+    String message =
+        t.migration()
+            + " line "
+            + t.line()
+            + " "
+            + verb
+            + " every row of "
+            + where
+            + " in one statement (no WHERE): it holds a row lock on each of them "
+            + (t.inTransaction()
+                ? "until the migration's transaction commits"
+                : "until the statement ends")
+            + ", so every concurrent write to those rows waits, and it leaves as many dead row"
+            + " versions behind (bloat until vacuum)";
+    Severity severity = policy.severity(EVERY_ROW, targetName, null, size);
+    String why = policy.why(EVERY_ROW, targetName, null, size);
+    if (!why.isEmpty()) {
+      message = message + " (an error: " + why + ")";
+    }
+    return new Finding(
+        EVERY_ROW,
+        severity,
+        new Location(t.file(), t.line(), 1),
+        id(t.migration()),
+        message,
+        excerpt(t.sql()),
+        "write it in batches by key ranges (WHERE id >= ? AND id < ?, a few thousand rows each),"
+            + " each batch in a transaction of its own, outside the schema migration (a"
+            + " migration with executeInTransaction=false, or a backfill job), so each row lock"
+            + " is held only for its batch",
         "G4",
         null);
   }

@@ -100,6 +100,7 @@ public record TraceReport(
           t.rowTriggers().stream()
               .map(r -> Map.of("table", r.table(), "triggers", r.triggers()))
               .toList());
+      m.put("every_row", t.everyRow());
       m.put("rewritten", t.rewritten());
       m.put("scanned", t.scanned());
       m.put(

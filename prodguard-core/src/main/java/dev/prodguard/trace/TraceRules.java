@@ -68,6 +68,19 @@ public final class TraceRules implements RuleRegistry {
               + " trace.max-access-exclusive-size.",
           "SET lock_timeout before it (pipeline.lock-timeout), so the deploy fails fast instead of"
               + " queueing the application.");
+  static final RuleInfo EVERY_ROW =
+      RuleInfo.of(
+          TraceFindings.EVERY_ROW,
+          Severity.WARNING,
+          GUARANTEE,
+          "The statement updates or deletes every row of a table that holds rows on the target.",
+          "An UPDATE or DELETE without a WHERE locks each row of the target's table until the"
+              + " migration's transaction commits: every concurrent write to the table waits for"
+              + " the whole statement, and it leaves as many dead row versions. The copy holds no"
+              + " rows: the count is the target's estimate (rows unknown counts as rows). A WHERE"
+              + " is taken as a selection: how many rows it matches is not judged.",
+          "Batches by key ranges, each in a transaction of its own, outside the schema"
+              + " migration.");
   static final RuleInfo TRIGGERS =
       RuleInfo.of(
           TraceFindings.TRIGGERS,
@@ -109,7 +122,7 @@ public final class TraceRules implements RuleRegistry {
               + " statements, decided before the deploy.");
 
   private static final List<RuleInfo> ALL =
-      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, TRIGGERS, FAILED, INCOMPLETE);
+      List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, EVERY_ROW, TRIGGERS, FAILED, INCOMPLETE);
 
   /** The service instance. */
   public TraceRules() {}

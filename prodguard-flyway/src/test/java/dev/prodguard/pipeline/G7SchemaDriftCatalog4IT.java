@@ -264,6 +264,11 @@ class G7SchemaDriftCatalog4IT {
    * none), under a digest that matches.
    */
   private static void recordedUnderCatalog3(PipelineFixture f) throws Exception {
+    recordedUnderCatalog(f, 3);
+  }
+
+  /** {@link #recordedUnderCatalog3}, for any earlier catalog {@code version}. */
+  private static void recordedUnderCatalog(PipelineFixture f, int version) throws Exception {
     try (Connection c = f.db.connect()) {
       long id;
       String text;
@@ -279,9 +284,9 @@ class G7SchemaDriftCatalog4IT {
       for (SchemaObject o : SchemaDescription.parse(text).objects()) {
         if (o.name().equals(SchemaObject.CATALOG_VERSION)) {
           if (f.db.kind() == DatabaseKind.POSTGRESQL) {
-            old.add(new SchemaObject(o.name(), "3"));
+            old.add(new SchemaObject(o.name(), String.valueOf(version)));
           }
-        } else if (o.catalogVersion() < 4) {
+        } else if (o.catalogVersion() <= version) {
           old.add(o);
         }
       }
@@ -353,6 +358,35 @@ class G7SchemaDriftCatalog4IT {
 
       assertThat(driftObjects(f))
           .containsExactly("prodguard function public.prodguard_history_guard()");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: PostgreSQL: a column's collation replaced by a same-named collation of another schema"
+          + " is drift (collations were described by bare name); a reference recorded under"
+          + " catalog 4 shows no drift on an unchanged schema")
+  void collationByIdentity() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.migration(
+          "V1_1__notes.sql", "CREATE TABLE notes (id INT PRIMARY KEY, body text COLLATE \"C\");\n");
+      f.pipeline().promote("prod");
+      recordedUnderCatalog(f, 4);
+      DriftReport show = f.pipeline().driftShow("prod");
+      assertThat(show.drifted()).as(show.diff().render(20)).isFalse();
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+      f.pipeline().promote("prod");
+      assertThat(f.pipeline().driftShow("prod").drifted()).isFalse();
+
+      byHand(
+          f,
+          "CREATE COLLATION public.\"C\" (locale = 'POSIX')",
+          "ALTER TABLE notes ALTER COLUMN body TYPE text COLLATE public.\"C\"");
+
+      assertThat(driftObjects(f))
+          .contains("collations of table public.notes", "collation public.\"C\"");
+      assertThat(f.pipeline().driftShow("prod").diff().render(20))
+          .contains("body pg_catalog.\"C\" -> body public.\"C\"");
     }
   }
 }

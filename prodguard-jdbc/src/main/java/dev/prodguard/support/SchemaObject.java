@@ -33,12 +33,14 @@ public record SchemaObject(String name, String definition) implements Comparable
    * digest of their options), foreign table servers and options, aggregate definitions,
    * subscriptions, extensions with a digest of their members; on MySQL/MariaDB routine parameters,
    * definers and {@code sql_mode}, view options, partitioning and table options, ignored indexes
-   * and sequences.
+   * and sequences. Version 5 adds, on PostgreSQL, collations by identity ({@link
+   * #CATALOG5_PREFIXES}): each column's collation schema-qualified, and each collation's provider
+   * and locales.
    */
   public static final String CATALOG_VERSION = "prodguard schema catalog";
 
   /** The catalog version prodguard reads today. */
-  public static final int CURRENT_CATALOG = 4;
+  public static final int CURRENT_CATALOG = 5;
 
   /**
    * How the names of the objects catalog version 4 added begin: a fixed word of prodguard's, never
@@ -67,6 +69,13 @@ public record SchemaObject(String name, String definition) implements Comparable
           "cast ");
 
   /**
+   * How the names of the objects catalog version 5 added begin: {@code collations of table T} (its
+   * columns' collations, schema-qualified) and {@code collation S.C} (its definition).
+   */
+  public static final java.util.List<String> CATALOG5_PREFIXES =
+      java.util.List.of("collations of ", "collation ");
+
+  /**
    * What a description says of prodguard's own routine that is exactly as prodguard installs it.
    */
   public static final String AS_INSTALLED = "as prodguard installs it";
@@ -86,7 +95,8 @@ public record SchemaObject(String name, String definition) implements Comparable
             "parameters of ",
             "definer of ",
             "partitioning of ",
-            "options of ")) {
+            "options of ",
+            "collations of ")) {
       if (name.startsWith(p)) {
         return java.util.Optional.of(name.substring(p.length()));
       }
@@ -134,6 +144,11 @@ public record SchemaObject(String name, String definition) implements Comparable
   public int catalogVersion() {
     if (name.equals(CATALOG_VERSION)) {
       return 2;
+    }
+    for (String p : CATALOG5_PREFIXES) {
+      if (name.startsWith(p)) {
+        return 5;
+      }
     }
     for (String p : CATALOG4_PREFIXES) {
       if (name.startsWith(p)) {

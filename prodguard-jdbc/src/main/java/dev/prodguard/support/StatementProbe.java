@@ -26,7 +26,8 @@ public interface StatementProbe {
    * @param fileNode {@code pg_class.relfilenode} (0 for a partitioned relation)
    * @param scans the sequential scans (tables) or index scans (indexes) of the current transaction
    * @param table for an index, its table; else empty
-   * @param parent for a partition, the oid of the partitioned table it is a partition of; else 0
+   * @param parent for a partition, the oid of the partitioned table it is a partition of; for an
+   *     inheritance child, the oid of its first parent ({@code pg_inherits.inhseqno}); else 0
    */
   record Relation(
       long oid, String name, char kind, long fileNode, long scans, String table, long parent) {
@@ -62,9 +63,11 @@ public interface StatementProbe {
    *     ({@code pg_relation_size}), so statistics taken before a load do not shrink it; else {@code
    *     pg_stat_user_tables.n_live_tup}; -1 (rows unknown, never "empty") when neither knows and
    *     the table has pages; 0 only for a table without pages. A partitioned table: the sum over
-   *     its partitions
+   *     its partitions; an inheritance parent: its own rows plus its children's (a statement on the
+   *     parent reaches them)
    * @param bytes {@code pg_total_relation_size}: table, indexes and TOAST; a partitioned table: the
-   *     sum over its partitions (PostgreSQL gives the parent itself 0 B)
+   *     sum over its partitions (PostgreSQL gives the parent itself 0 B); an inheritance parent:
+   *     its own plus its children's
    */
   record Size(long rows, long bytes) {}
 
@@ -212,6 +215,24 @@ public interface StatementProbe {
       throws SQLException {
     return Optional.empty();
   }
+
+  /**
+   * The relations (tables and their indexes, by oid) a {@code TRUNCATE} statement empties, resolved
+   * in {@code c}'s session before it runs: they get new, empty files, which is no rewrite. Empty
+   * when {@code sql} is no {@code TRUNCATE} or its tables cannot be resolved: then no relation's
+   * new file is spared (an {@code ON TRUNCATE} trigger may rewrite another table).
+   */
+  default Optional<java.util.Set<Long>> truncated(Connection c, String sql) throws SQLException {
+    return Optional.empty();
+  }
+
+  /**
+   * Runs now, in {@code c}'s open transaction, what its commit would run first: the deferred
+   * constraint triggers and checks queued so far (PostgreSQL: {@code SET CONSTRAINTS ALL
+   * IMMEDIATE}), so that their locks can be read before the commit releases them. Throws what a
+   * failing deferred check throws (the commit would fail with it).
+   */
+  default void fireDeferred(Connection c) throws SQLException {}
 
   /**
    * Sends one replayed statement to the scratch database as the engine sends it to the target. A

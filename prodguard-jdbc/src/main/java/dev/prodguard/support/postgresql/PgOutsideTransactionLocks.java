@@ -297,9 +297,9 @@ final class PgOutsideTransactionLocks {
   }
 
   /** A possibly qualified name as written ({@code s."Orders"}) and how many tokens it spans. */
-  private record Name(String text, int tokens) {}
+  record Name(String text, int tokens) {}
 
-  private static Name name(List<String> t, int at) {
+  static Name name(List<String> t, int at) {
     if (!identifier(t, at)) {
       return null;
     }
@@ -320,7 +320,7 @@ final class PgOutsideTransactionLocks {
     return s.startsWith("\"") || Character.isLetter(s.charAt(0)) || s.charAt(0) == '_';
   }
 
-  private static String upper(List<String> t, int i) {
+  static String upper(List<String> t, int i) {
     return i < t.size() ? t.get(i).toUpperCase(Locale.ROOT) : "";
   }
 

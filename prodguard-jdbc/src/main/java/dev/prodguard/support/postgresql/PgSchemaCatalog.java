@@ -257,6 +257,7 @@ final class PgSchemaCatalog {
           schema);
       catalog3(c, out, rel, table, schema, own);
       PgSchemaCatalog4.read(c, out, rel, schema, own);
+      PgSchemaCatalog5.read(c, out, rel, schema, own);
       query(
           c,
           out,

@@ -125,7 +125,7 @@ final class PgStatementProbe implements StatementProbe {
                   + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
                   + " WHERE i.indexrelid = c.oid), ''),"
                   + " COALESCE((SELECT i.inhparent FROM pg_catalog.pg_inherits i"
-                  + " WHERE i.inhrelid = c.oid AND c.relispartition LIMIT 1), 0)"
+                  + " WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1), 0)"
                   + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
                   + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
                   + USER_NAMESPACE)) {
@@ -191,7 +191,8 @@ final class PgStatementProbe implements StatementProbe {
     if (relations.isEmpty()) {
       return out;
     }
-    // a partitioned table is the sum of its partitions (its own pg_class row holds no data); rows:
+    // a partitioned table is the sum of its partitions (its own pg_class row holds no data), an
+    // inheritance parent its own rows plus its children's (a statement on it reaches them); rows:
     // reltuples scaled to the pages the table has now, as the planner estimates, so statistics
     // taken while a table was empty never call it empty once it holds pages
     try (PreparedStatement ps =
@@ -201,10 +202,10 @@ final class PgStatementProbe implements StatementProbe {
                 + " AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
                 + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND "
                 + QUALIFIED
-                + " = ANY (?)), tree (name, oid) AS (SELECT name, oid FROM wanted UNION ALL"
+                + " = ANY (?)), tree (name, oid) AS (SELECT name, oid FROM wanted UNION"
                 + " SELECT t.name, i.inhrelid FROM tree t JOIN pg_catalog.pg_inherits i"
                 + " ON i.inhparent = t.oid JOIN pg_catalog.pg_class p ON p.oid = t.oid"
-                + " AND p.relkind = 'p')"
+                + " AND p.relkind IN ('p', 'r'))"
                 + " SELECT t.name, CASE WHEN min(r.rows) < 0 THEN -1"
                 + " ELSE COALESCE(sum(r.rows), 0) END::bigint, COALESCE(sum(r.bytes), 0)::bigint"
                 + " FROM tree t LEFT JOIN LATERAL (SELECT CASE"
@@ -586,6 +587,18 @@ final class PgStatementProbe implements StatementProbe {
   public Optional<List<Lock>> locksOutsideTransaction(Connection c, String sql)
       throws SQLException {
     return PgOutsideTransactionLocks.of(c, sql);
+  }
+
+  @Override
+  public void fireDeferred(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("SET CONSTRAINTS ALL IMMEDIATE");
+    }
+  }
+
+  @Override
+  public Optional<java.util.Set<Long>> truncated(Connection c, String sql) throws SQLException {
+    return PgTruncated.of(c, sql);
   }
 
   @Override
