@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +41,7 @@ final class EmbeddedScratchServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final int major;
-  private final String password;
+  private volatile String password;
   private final String replayPassword = secret();
   private final Thread hook;
   private boolean closed;
@@ -70,30 +71,25 @@ final class EmbeddedScratchServer implements AutoCloseable {
     try {
       Path data = dir.resolve("data");
       Path log = dir.resolve("server.log");
-      String password = secret();
-      Path pwfile = dir.resolve("pwfile");
-      Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
-      List<String> initdb = new ArrayList<>(wrapper);
-      initdb.addAll(
-          List.of(
-              executable(binaries, "initdb"),
-              "-A",
-              "scram-sha-256",
-              "--pwfile=" + pwfile,
-              "-U",
-              "postgres",
-              "-D",
-              data.toString(),
-              "-E",
-              "UTF-8",
-              "--locale=C",
-              "--no-sync"));
-      try {
-        run(initdb, log, "initdb");
-      } finally {
-        Files.deleteIfExists(pwfile);
+      List<String> arguments =
+          List.of("-A", "scram-sha-256", "-U", "postgres", "-E", "UTF-8", "--locale=C");
+      // a copy of the cached cluster this initdb made once, else initdb here as before
+      Optional<String> template = fromTemplate(binaries, wrapper, arguments, data, log);
+      String password;
+      if (template.isPresent()) {
+        password = template.get();
+        laps.lap("template copy");
+      } else {
+        password = secret();
+        Path pwfile = dir.resolve("pwfile");
+        Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
+        try {
+          initdb(binaries, wrapper, arguments, data, pwfile, log, false);
+        } finally {
+          Files.deleteIfExists(pwfile);
+        }
+        laps.lap("initdb");
       }
-      laps.lap("initdb");
       int port = freePort();
       List<String> postgres = new ArrayList<>(wrapper);
       postgres.addAll(
@@ -130,7 +126,8 @@ final class EmbeddedScratchServer implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(s.hook);
       s.awaitReady(d, log);
       laps.lap("start");
-      s.createReplayRole(d);
+      // a copy of the template starts with the template's password: a fresh one before all else
+      s.createReplayRole(d, template.isPresent());
       laps.lap("replay role");
       return s;
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -144,6 +141,73 @@ final class EmbeddedScratchServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static void initdb(
+      Path binaries,
+      List<String> wrapper,
+      List<String> arguments,
+      Path data,
+      Path pwfile,
+      Path log,
+      boolean sync)
+      throws IOException, InterruptedException {
+    List<String> initdb = new ArrayList<>(wrapper);
+    initdb.add(executable(binaries, "initdb"));
+    initdb.addAll(arguments);
+    initdb.addAll(List.of("--pwfile=" + pwfile, "-D", data.toString()));
+    if (!sync) {
+      initdb.add("--no-sync"); // a throwaway server's: nothing to keep
+    }
+    run(initdb, log, "initdb");
+  }
+
+  /**
+   * {@code data} as a copy of the {@link ClusterTemplate} of {@code binaries} (made first when
+   * there is none: {@code initdb} with sync, into the cache), with its superuser's password; empty
+   * when no template can be had or used (the cache not writable, not private, not what initdb
+   * wrote): the caller then runs {@code initdb} itself. An {@code initdb} that fails is thrown, as
+   * without a template.
+   */
+  private static Optional<String> fromTemplate(
+      Path binaries, List<String> wrapper, List<String> arguments, Path data, Path log)
+      throws IOException, InterruptedException {
+    Optional<String> key =
+        ClusterTemplate.key(binaries, wrapper.isEmpty() ? arguments : with(wrapper, arguments));
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    Path folder = ClusterTemplate.folder(binaries);
+    try {
+      if (ClusterTemplate.unusable(folder, key.get()).isPresent()
+          && !ClusterTemplate.make(
+              folder,
+              key.get(),
+              secret(),
+              (target, pwfile) ->
+                  initdb(binaries, wrapper, arguments, target, pwfile, log, true))) {
+        return Optional.empty();
+      }
+    } catch (PostgresBinaries.Unavailable e) {
+      throw e; // initdb failed: as without a template
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return Optional.empty(); // no template (a cache that cannot be written): initdb
+    }
+    try {
+      return Optional.of(ClusterTemplate.copy(folder, data));
+    } catch (IOException | RuntimeException e) {
+      // not what initdb wrote (a file changed, added or lost): never used; the next trace makes
+      // it again, this one runs initdb on an empty directory
+      Files.deleteIfExists(folder.resolve(ClusterTemplate.MARKER));
+      PostgresBinaries.deleteTree(data);
+      return Optional.empty();
+    }
+  }
+
+  private static List<String> with(List<String> wrapper, List<String> arguments) {
+    List<String> all = new ArrayList<>(wrapper);
+    all.addAll(arguments);
+    return all;
   }
 
   /** Shared memory ({@code /dev/shm}) when it is a tmpfs with room, else the temporary folder. */
@@ -207,9 +271,14 @@ final class EmbeddedScratchServer implements AutoCloseable {
                 + "/postgres"));
   }
 
-  private void createReplayRole(DatabaseSupport d) throws IOException {
+  private void createReplayRole(DatabaseSupport d, boolean newPassword) throws IOException {
     try (Connection c = ScratchDatabase.connect(url(), d);
         java.sql.Statement st = c.createStatement()) {
+      if (newPassword) {
+        String fresh = secret();
+        st.execute("ALTER ROLE postgres PASSWORD '" + fresh + "'");
+        password = fresh;
+      }
       st.execute(
           "CREATE ROLE "
               + REPLAY_ROLE

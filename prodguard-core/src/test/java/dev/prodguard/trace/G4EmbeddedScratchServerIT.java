@@ -114,4 +114,92 @@ class G4EmbeddedScratchServerIT {
     }
     assertThat(java.nio.file.Files.exists(dir)).isFalse();
   }
+
+  @Test
+  @DisplayName(
+      "G4: the cached cluster template is copied only while it is private and exactly what initdb"
+          + " wrote; its password does not open a started server; a changed, added or exposed"
+          + " template is never used (initdb runs) and is made again")
+  void clusterTemplateOnlyWhenPrivateAndIntact(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    DatabaseSupport d = DatabaseSupport.of(DatabaseKind.POSTGRESQL);
+    Path cache =
+        PostgresBinaries.cacheDirectory(
+            Map.of(
+                "XDG_CACHE_HOME", Path.of(System.getProperty("user.home"), ".cache").toString()));
+    Path real = PostgresBinaries.resolve(MAJOR, PostgresBinaries.MAVEN_CENTRAL, cache);
+    // the binaries through a link in a private folder: this test's template is its own
+    Path binaries = java.nio.file.Files.createSymbolicLink(tmp.resolve("15"), real);
+    Path template = ClusterTemplate.folder(binaries);
+    String templatePassword;
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      assertThat(java.nio.file.Files.getPosixFilePermissions(template))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      assertThat(
+              java.nio.file.Files.getPosixFilePermissions(template.resolve(ClusterTemplate.SECRET)))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      templatePassword =
+          java.nio.file.Files.readString(template.resolve(ClusterTemplate.SECRET)).strip();
+      assertThat(server.url().toString()).doesNotContain(templatePassword);
+    }
+    // a file added to the template: the copy refuses it, initdb runs, the marker goes
+    java.nio.file.Files.writeString(
+        template.resolve(ClusterTemplate.DATA).resolve("planted.conf"), "x");
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      assertThat(server.directory().resolve("data").resolve("planted.conf")).doesNotExist();
+      assertCopyWorks(server, d, templatePassword);
+    }
+    assertThat(template.resolve(ClusterTemplate.MARKER)).doesNotExist();
+    // made again by the next start, then copied: the new template's password is refused too
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      assertThat(template.resolve(ClusterTemplate.MARKER)).exists();
+      assertThat(template.resolve(ClusterTemplate.DATA).resolve("planted.conf")).doesNotExist();
+      assertCopyWorks(
+          server,
+          d,
+          java.nio.file.Files.readString(template.resolve(ClusterTemplate.SECRET)).strip());
+    }
+    // a file changed in place (same size): not used
+    Path version = template.resolve(ClusterTemplate.DATA).resolve("PG_VERSION");
+    java.nio.file.Files.writeString(version, "99\n");
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      assertThat(
+              java.nio.file.Files.readString(
+                  server.directory().resolve("data").resolve("PG_VERSION")))
+          .isEqualTo(MAJOR + "\n");
+    }
+    // readable by others: not used as it is (made again, private)
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      assertThat(template.resolve(ClusterTemplate.MARKER)).exists();
+    }
+    java.nio.file.Files.setPosixFilePermissions(
+        template, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    java.nio.file.Files.writeString(
+        template.resolve(ClusterTemplate.DATA).resolve("planted.conf"), "x");
+    try (EmbeddedScratchServer server = EmbeddedScratchServer.start(binaries, MAJOR, d)) {
+      assertThat(server.directory().resolve("data").resolve("planted.conf")).doesNotExist();
+      assertThat(java.nio.file.Files.getPosixFilePermissions(template))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      assertThat(template.resolve(ClusterTemplate.DATA).resolve("planted.conf")).doesNotExist();
+    }
+  }
+
+  /** The server answers its own password, not {@code templatePassword}. */
+  private static void assertCopyWorks(
+      EmbeddedScratchServer server, DatabaseSupport d, String templatePassword)
+      throws SQLException {
+    try (Connection c = ScratchDatabase.connect(server.url(), d)) {
+      assertThat(c.isValid(5)).isTrue();
+    }
+    DatabaseUrl old =
+        DatabaseUrl.parse(
+            "postgresql://postgres:"
+                + templatePassword
+                + "@127.0.0.1:"
+                + server.url().hosts().get(0).port()
+                + "/postgres");
+    assertThatThrownBy(() -> ScratchDatabase.connect(old, d).close())
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("password");
+  }
 }

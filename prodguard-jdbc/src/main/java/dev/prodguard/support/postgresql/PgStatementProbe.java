@@ -60,7 +60,51 @@ final class PgStatementProbe implements StatementProbe {
 
   @Override
   public State state(Connection c) throws SQLException {
-    return inCatalogPath(c, () -> readState(c));
+    // read after every replayed statement: the session's path saved, set to pg_catalog, and the
+    // three catalog reads go in one round trip (one batch of queries, run in order by the server:
+    // each is parsed after the one before it ran), the path put back in a second; as inCatalogPath
+    boolean local = !c.getAutoCommit();
+    String saved = null;
+    State out;
+    try (Statement st = c.createStatement()) {
+      st.execute(
+          "SELECT pg_catalog.current_setting('search_path');"
+              + " SELECT pg_catalog.set_config('search_path', 'pg_catalog', "
+              + local
+              + "); "
+              + RELATIONS
+              + "; "
+              + CONSTRAINTS
+              + "; "
+              + LOCKS);
+      try (ResultSet rs = st.getResultSet()) {
+        rs.next();
+        saved = rs.getString(1);
+      }
+      next(st).close();
+      out = readState(st);
+    } catch (SQLException | RuntimeException e) {
+      // a batch the server refused outside a transaction block ran as one implicit transaction,
+      // whose rollback undid the set_config; one read here and then failed did not
+      if (!local && saved != null) {
+        try {
+          searchPath(c, saved, false);
+        } catch (SQLException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e; // inside a transaction the failed read aborted it, and the path with it
+    }
+    searchPath(c, saved, local);
+    return out;
+  }
+
+  /** The next result set of a batch of queries; a missing one is a protocol surprise. */
+  private static ResultSet next(Statement st) throws SQLException {
+    if (!st.getMoreResults()) {
+      throw new SQLException("the catalog probe's batch returned fewer results than queries");
+    }
+    return st.getResultSet();
   }
 
   /** A probe read; throws what the server says. */
@@ -110,70 +154,72 @@ final class PgStatementProbe implements StatementProbe {
     }
   }
 
-  private State readState(Connection c) throws SQLException {
+  private static final String RELATIONS =
+      "SELECT c.oid, "
+          + QUALIFIED
+          + ", c.relkind, c.relfilenode, COALESCE(pg_stat_get_xact_numscans(c.oid), 0),"
+          + " COALESCE((SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname)"
+          + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
+          + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+          + " WHERE i.indexrelid = c.oid), ''),"
+          + " COALESCE((SELECT i.inhparent FROM pg_catalog.pg_inherits i"
+          + " WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1), 0)"
+          + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+          + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
+          + USER_NAMESPACE;
+
+  private static final String CONSTRAINTS =
+      "SELECT k.oid, quote_ident(k.conname), "
+          + QUALIFIED
+          + ", k.contype, k.convalidated FROM pg_catalog.pg_constraint k"
+          + " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE"
+          + USER_NAMESPACE;
+
+  private static final String LOCKS =
+      "SELECT "
+          + QUALIFIED
+          + ", l.mode FROM pg_catalog.pg_locks l"
+          + " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
+          + " AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
+          + USER_NAMESPACE;
+
+  /** The relations, constraints and locks: the next three results of {@code st}'s batch. */
+  private static State readState(Statement st) throws SQLException {
     Map<Long, Relation> relations = new HashMap<>();
     Map<Long, Constraint> constraints = new HashMap<>();
     List<Lock> locks = new ArrayList<>();
-    try (Statement st = c.createStatement()) {
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT c.oid, "
-                  + QUALIFIED
-                  + ", c.relkind, c.relfilenode, COALESCE(pg_stat_get_xact_numscans(c.oid), 0),"
-                  + " COALESCE((SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname)"
-                  + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
-                  + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
-                  + " WHERE i.indexrelid = c.oid), ''),"
-                  + " COALESCE((SELECT i.inhparent FROM pg_catalog.pg_inherits i"
-                  + " WHERE i.inhrelid = c.oid ORDER BY i.inhseqno LIMIT 1), 0)"
-                  + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-                  + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
-                  + USER_NAMESPACE)) {
-        while (rs.next()) {
-          relations.put(
-              rs.getLong(1),
-              new Relation(
-                  rs.getLong(1),
-                  rs.getString(2),
-                  rs.getString(3).charAt(0),
-                  rs.getLong(4),
-                  rs.getLong(5),
-                  rs.getString(6),
-                  rs.getLong(7)));
-        }
+    try (ResultSet rs = next(st)) {
+      while (rs.next()) {
+        relations.put(
+            rs.getLong(1),
+            new Relation(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3).charAt(0),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getString(6),
+                rs.getLong(7)));
       }
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT k.oid, quote_ident(k.conname), "
-                  + QUALIFIED
-                  + ", k.contype, k.convalidated FROM pg_catalog.pg_constraint k"
-                  + " JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
-                  + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE"
-                  + USER_NAMESPACE)) {
-        while (rs.next()) {
-          constraints.put(
-              rs.getLong(1),
-              new Constraint(
-                  rs.getLong(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4).charAt(0),
-                  rs.getBoolean(5)));
-        }
+    }
+    try (ResultSet rs = next(st)) {
+      while (rs.next()) {
+        constraints.put(
+            rs.getLong(1),
+            new Constraint(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4).charAt(0),
+                rs.getBoolean(5)));
       }
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT "
-                  + QUALIFIED
-                  + ", l.mode FROM pg_catalog.pg_locks l"
-                  + " JOIN pg_catalog.pg_class c ON c.oid = l.relation"
-                  + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                  + " WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted"
-                  + " AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
-                  + USER_NAMESPACE)) {
-        while (rs.next()) {
-          locks.add(new Lock(rs.getString(1), rs.getString(2)));
-        }
+    }
+    try (ResultSet rs = next(st)) {
+      while (rs.next()) {
+        locks.add(new Lock(rs.getString(1), rs.getString(2)));
       }
     }
     return new State(relations, constraints, locks);
