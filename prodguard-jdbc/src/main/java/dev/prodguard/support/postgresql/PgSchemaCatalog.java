@@ -3,7 +3,6 @@ package dev.prodguard.support.postgresql;
 import dev.prodguard.support.SchemaObject;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -81,28 +80,33 @@ final class PgSchemaCatalog {
 
   static List<SchemaObject> read(Connection c, Collection<String> ownTables) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
-    String schema;
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT current_schema()")) {
-      rs.next();
-      schema = rs.getString(1) == null ? "" : rs.getString(1);
-    }
     if (!autoCommit) {
       throw new IllegalStateException("the schema is read in its own transaction: autocommit only");
+    }
+    String schema;
+    boolean conninfo;
+    // the session's schema (prodguard's tables) and whether the credential may read subscriptions'
+    // connection strings, in one round trip
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT pg_catalog.current_schema(), pg_catalog.has_column_privilege("
+                    + "'pg_catalog.pg_subscription', 'subconninfo', 'SELECT')")) {
+      rs.next();
+      schema = rs.getString(1) == null ? "" : rs.getString(1);
+      conninfo = rs.getBoolean(2);
     }
     c.setAutoCommit(false);
     try {
       try (Statement st = c.createStatement()) {
-        st.execute("SET TRANSACTION READ ONLY");
-        st.execute("SET LOCAL search_path = pg_catalog");
+        st.execute("SET TRANSACTION READ ONLY; SET LOCAL search_path = pg_catalog");
       }
       List<SchemaObject> out = new ArrayList<>();
       Array own = c.createArrayOf("text", ownTables.toArray());
       String rel = "WITH r AS (" + RELATIONS + ") ";
+      PgCatalogReads q = new PgCatalogReads(rel, schema, own);
       String table = "'table ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT CASE r.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '"
               + " WHEN 'f' THEN 'foreign table ' ELSE 'table ' END"
@@ -117,9 +121,7 @@ final class PgSchemaCatalog {
               + " FROM r",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -141,9 +143,7 @@ final class PgSchemaCatalog {
               + " WHERE a.attnum > 0 AND NOT a.attisdropped AND r.relkind IN ('r', 'p', 'f')",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -152,9 +152,7 @@ final class PgSchemaCatalog {
               + " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -162,9 +160,7 @@ final class PgSchemaCatalog {
               + " FROM r JOIN pg_catalog.pg_constraint k ON k.conrelid = r.oid",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -184,9 +180,7 @@ final class PgSchemaCatalog {
       out.add(
           new SchemaObject(
               SchemaObject.CATALOG_VERSION, String.valueOf(SchemaObject.CURRENT_CATALOG)));
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -197,9 +191,7 @@ final class PgSchemaCatalog {
               + " WHERE w.rulename <> '_RETURN'",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -209,9 +201,7 @@ final class PgSchemaCatalog {
               + " OR k.relforcerowsecurity",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -227,9 +217,7 @@ final class PgSchemaCatalog {
               + " FROM r JOIN pg_catalog.pg_policy o ON o.polrelid = r.oid",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           rel
               + "SELECT "
               + table
@@ -237,9 +225,7 @@ final class PgSchemaCatalog {
               + " FROM r JOIN pg_catalog.pg_class k ON k.oid = r.oid WHERE k.relpersistence = 'u'",
           schema,
           own);
-      query(
-          c,
-          out,
+      q.add(
           "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' WHEN 'a' THEN 'aggregate '"
               + " WHEN 'w' THEN 'window function ' ELSE 'function ' END"
               + " || quote_ident(n.nspname) || '.' || quote_ident(p.proname)"
@@ -255,12 +241,11 @@ final class PgSchemaCatalog {
               + " AND n.nspname = ?)",
           c.createArrayOf("text", PgOwnObjects.FUNCTIONS.toArray()),
           schema);
-      catalog3(c, out, rel, table, schema, own);
-      PgSchemaCatalog4.read(c, out, rel, schema, own);
+      catalog3(c, q, rel, table, schema, own);
+      PgSchemaCatalog4.read(c, q, out, rel, schema, own, conninfo);
+      // catalog 5 (collations by identity) reads on its own round trips, beside the batch
       PgSchemaCatalog5.read(c, out, rel, schema, own);
-      query(
-          c,
-          out,
+      q.add(
           "SELECT CASE t.typtype WHEN 'e' THEN 'enum ' ELSE 'domain ' END"
               + " || quote_ident(n.nspname) || '.' || quote_ident(t.typname),"
               + " CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel),"
@@ -275,6 +260,7 @@ final class PgSchemaCatalog {
               + " ON n.oid = t.typnamespace WHERE t.typtype IN ('e', 'd') AND"
               + USER_NAMESPACE
               + notExtension("pg_catalog.pg_type", "t.oid"));
+      q.run(c, out);
       c.commit();
       Collections.sort(out);
       return out;
@@ -292,16 +278,14 @@ final class PgSchemaCatalog {
    * schema without them describes as under version 2).
    */
   private static void catalog3(
-      Connection c, List<SchemaObject> out, String rel, String table, String schema, Array own)
+      Connection c, PgCatalogReads q, String rel, String table, String schema, Array own)
       throws SQLException {
     String relation =
         "CASE r.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '"
             + " WHEN 'f' THEN 'foreign table ' ELSE 'table ' END"
             + " || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
     // composite types: ALTER TYPE ... DROP ATTRIBUTE deletes a field from every stored value
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'composite type ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname),"
             + " (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid,"
             + " a.atttypmod), ', ' ORDER BY a.attnum) FROM pg_catalog.pg_attribute a"
@@ -312,9 +296,7 @@ final class PgSchemaCatalog {
             + userObject("t.oid")
             + notExtension("pg_catalog.pg_type", "t.oid"));
     // DISABLE TRIGGER ALL switches off the foreign keys' own (internal) triggers
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT "
             + table
@@ -326,9 +308,7 @@ final class PgSchemaCatalog {
         schema,
         own);
     // inheritance outside partitioning: a parent's queries read the children's rows
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT "
             + table
@@ -339,9 +319,7 @@ final class PgSchemaCatalog {
         schema,
         own);
     // storage and view options: autovacuum_enabled, fillfactor, check_option, security_barrier
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT "
             + relation
@@ -350,9 +328,7 @@ final class PgSchemaCatalog {
         schema,
         own);
     // defaults on view columns (ALTER VIEW ... ALTER COLUMN ... SET DEFAULT)
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT 'view ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)"
             + " || ' column ' || quote_ident(a.attname), 'default ' || pg_get_expr(d.adbin,"
@@ -362,9 +338,7 @@ final class PgSchemaCatalog {
         schema,
         own);
     // REPLICA IDENTITY NOTHING on a published table makes every UPDATE and DELETE fail
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT "
             + table
@@ -376,9 +350,7 @@ final class PgSchemaCatalog {
             + " WHERE r.relkind IN ('r', 'p') AND k.relreplident <> 'd'",
         schema,
         own);
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'publication ' || quote_ident(p.pubname), concat_ws(' ', CASE WHEN"
             + " p.puballtables THEN 'all tables' END, 'insert ' || p.pubinsert, 'update '"
             + " || p.pubupdate, 'delete ' || p.pubdelete, 'truncate ' || p.pubtruncate,"
@@ -386,9 +358,7 @@ final class PgSchemaCatalog {
             + " ORDER BY pr.prrelid::regclass::text) FROM pg_catalog.pg_publication_rel pr"
             + " WHERE pr.prpubid = p.oid)) FROM pg_catalog.pg_publication p");
     // a user operator can change what '=' means for a type
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'operator ' || quote_ident(n.nspname) || '.' || o.oprname || '('"
             + " || CASE WHEN o.oprleft = 0 THEN 'none' ELSE format_type(o.oprleft, NULL) END"
             + " || ', ' || CASE WHEN o.oprright = 0 THEN 'none' ELSE format_type(o.oprright, NULL)"
@@ -399,9 +369,7 @@ final class PgSchemaCatalog {
             + userObject("o.oid")
             + notExtension("pg_catalog.pg_operator", "o.oid"));
     // sequences whose options are not the defaults (MAXVALUE 2 CYCLE makes inserts collide)
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'sequence ' || quote_ident(n.nspname) || '.' || quote_ident(k.relname),"
             + " concat_ws(' ', 'as ' || format_type(s.seqtypid, NULL), 'increment '"
             + " || s.seqincrement, 'min ' || s.seqmin, 'max ' || s.seqmax, 'start ' || s.seqstart,"
@@ -418,17 +386,13 @@ final class PgSchemaCatalog {
     // ALTER DATABASE ... SET (also IN DATABASE for one role): session_replication_role = replica
     // turns triggers and foreign keys off for every new session. A role's settings for every
     // database (ALTER ROLE ... SET) are the server's, not this database's: left out.
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'settings database' || CASE WHEN s.setrole = 0 THEN '' ELSE ', role '"
             + " || quote_ident(pg_catalog.pg_get_userbyid(s.setrole)) END,"
             + " array_to_string(s.setconfig, ', ') FROM pg_catalog.pg_db_role_setting s"
             + " WHERE s.setdatabase = (SELECT d.oid FROM pg_catalog.pg_database d"
             + " WHERE d.datname = current_database())");
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'text search configuration ' || quote_ident(n.nspname) || '.'"
             + " || quote_ident(f.cfgname), 'md5 ' || md5(COALESCE((SELECT string_agg("
             + " m.maptokentype || ':' || m.mapseqno || ':' || m.mapdict::regdictionary::text, ','"
@@ -439,9 +403,7 @@ final class PgSchemaCatalog {
             + userObject("f.oid")
             + notExtension("pg_catalog.pg_ts_config", "f.oid"));
     // event triggers other than prodguard's own DDL guard
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'event trigger ' || quote_ident(e.evtname), e.evtevent || ' '"
             + " || e.evtfoid::regprocedure::text || ' enabled ' || e.evtenabled::text"
             + " || COALESCE(' tags ' || array_to_string(e.evttags, ', '), '')"
@@ -450,9 +412,7 @@ final class PgSchemaCatalog {
             + ")",
         schema);
     // a SECURITY DEFINER routine runs with its owner's rights: a new owner changes what it may do
-    query(
-        c,
-        out,
+    q.add(
         "SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END"
             + " || quote_ident(n.nspname) || '.' || quote_ident(p.proname)"
             + " || '(' || pg_get_function_identity_arguments(p.oid) || ') owner',"
@@ -466,19 +426,5 @@ final class PgSchemaCatalog {
             + " AND n.nspname = ?)",
         c.createArrayOf("text", PgOwnObjects.FUNCTIONS.toArray()),
         schema);
-  }
-
-  private static void query(Connection c, List<SchemaObject> out, String sql, Object... params)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new SchemaObject(rs.getString(1), rs.getString(2)));
-        }
-      }
-    }
   }
 }

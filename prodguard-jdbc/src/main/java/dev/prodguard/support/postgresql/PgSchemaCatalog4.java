@@ -32,19 +32,30 @@ final class PgSchemaCatalog4 {
         + ") o), '')";
   }
 
-  static void read(Connection c, List<SchemaObject> out, String rel, String schema, Array own)
+  /**
+   * Adds the version 4 queries to {@code q}; prodguard's own routines (checked against the bodies
+   * prodguard released, in Java) are read at once into {@code out}.
+   *
+   * @param conninfo whether the credential may read subscriptions' connection strings
+   */
+  static void read(
+      Connection c,
+      PgCatalogReads q,
+      List<SchemaObject> out,
+      String rel,
+      String schema,
+      Array own,
+      boolean conninfo)
       throws SQLException {
     ownRoutines(c, out, schema);
-    out.addAll(ownTableObjects(c, schema, own));
+    ownTableObjects(q, schema, own);
     String relation =
         "CASE r.relkind WHEN 'v' THEN 'view ' WHEN 'm' THEN 'materialized view '"
             + " WHEN 'f' THEN 'foreign table ' ELSE 'table ' END"
             + " || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
     // column order: a column dropped and added again moves to the end (INSERT without a column
     // list, COPY and SELECT * then put values in other columns)
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT 'columns of ' || "
             + relation
@@ -55,9 +66,7 @@ final class PgSchemaCatalog4 {
         schema,
         own);
     // a view reads its tables with its owner's rights (a superuser owner bypasses row security)
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT 'owner of ' || "
             + relation
@@ -66,9 +75,7 @@ final class PgSchemaCatalog4 {
             + " WHERE r.relkind IN ('v', 'm')",
         schema,
         own);
-    query(
-        c,
-        out,
+    q.add(
         rel
             + "SELECT 'server of ' || "
             + relation
@@ -82,9 +89,7 @@ final class PgSchemaCatalog4 {
             + " JOIN pg_catalog.pg_foreign_server s ON s.oid = f.ftserver",
         schema,
         own);
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'foreign server ' || quote_ident(s.srvname), 'wrapper ' || quote_ident(w.fdwname)"
             + " || COALESCE(' type ' || s.srvtype, '') || COALESCE(' version ' || s.srvversion, '')"
             + " || ' owner ' || quote_ident(pg_catalog.pg_get_userbyid(s.srvowner))"
@@ -94,9 +99,7 @@ final class PgSchemaCatalog4 {
             + " JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw"
             + PgSchemaCatalog.notExtension("pg_catalog.pg_foreign_server", "s.oid")
                 .replaceFirst(" AND ", " WHERE "));
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'foreign data wrapper ' || quote_ident(w.fdwname), COALESCE('handler '"
             + " || w.fdwhandler::regprocedure::text, 'no handler') || COALESCE(' validator '"
             + " || w.fdwvalidator::regprocedure::text, '') || ' options ' || "
@@ -105,9 +108,7 @@ final class PgSchemaCatalog4 {
             + PgSchemaCatalog.notExtension("pg_catalog.pg_foreign_data_wrapper", "w.oid")
                 .replaceFirst(" AND ", " WHERE "));
     // user mappings hold passwords: their options are described by name and one digest only
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'user mapping for ' || CASE WHEN u.umuser = 0 THEN 'public'"
             + " ELSE quote_ident(u.usename) END || ' server ' || quote_ident(u.srvname),"
             + " 'options ' || COALESCE((SELECT string_agg(o.option_name, ', '"
@@ -116,9 +117,7 @@ final class PgSchemaCatalog4 {
             + "u.umoptions, chr(10)), ''), 'UTF8')), 'hex')"
             + " FROM pg_catalog.pg_user_mappings u");
     // an aggregate's routine body is a placeholder: its definition is in pg_aggregate
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'definition of aggregate ' || quote_ident(n.nspname) || '.'"
             + " || quote_ident(p.proname) || '(' || pg_get_function_identity_arguments(p.oid)"
             + " || ')', concat_ws(' ', 'kind ' || g.aggkind::text, 'sfunc ' || g.aggtransfn::text,"
@@ -137,12 +136,10 @@ final class PgSchemaCatalog4 {
             + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE"
             + PgSchemaCatalog.userObject("p.oid")
             + PgSchemaCatalog.notExtension("pg_catalog.pg_proc", "p.oid"));
-    subscriptions(c, out);
+    subscriptions(q, conninfo);
     // an extension's members: a member function replaced by hand (CREATE OR REPLACE keeps it a
     // member) or an object added to the extension by hand changes the digest
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'extension ' || quote_ident(x.extname), 'version ' || x.extversion || ' schema '"
             + " || quote_ident(xn.nspname) || ' members sha256 ' || encode(pg_catalog.sha256("
             + "convert_to(COALESCE((SELECT string_agg(m.d, chr(10) ORDER BY m.d) FROM (SELECT"
@@ -155,9 +152,7 @@ final class PgSchemaCatalog4 {
             + " AND d.refobjid = x.oid AND d.deptype = 'e') m), ''), 'UTF8')), 'hex')"
             + " FROM pg_catalog.pg_extension x JOIN pg_catalog.pg_namespace xn"
             + " ON xn.oid = x.extnamespace");
-    query(
-        c,
-        out,
+    q.add(
         "SELECT 'cast (' || format_type(k.castsource, NULL) || ' as '"
             + " || format_type(k.casttarget, NULL) || ')', CASE k.castmethod WHEN 'f' THEN"
             + " 'function ' || k.castfunc::regprocedure::text WHEN 'i' THEN 'inout' ELSE"
@@ -177,7 +172,11 @@ final class PgSchemaCatalog4 {
       rs.next();
       schema = rs.getString(1) == null ? "" : rs.getString(1);
     }
-    return ownTableObjects(c, schema, c.createArrayOf("text", own.toArray()));
+    List<SchemaObject> found = new java.util.ArrayList<>();
+    PgCatalogReads q = new PgCatalogReads(null);
+    ownTableObjects(q, schema, c.createArrayOf("text", own.toArray()));
+    q.run(c, found);
+    return found;
   }
 
   /**
@@ -186,9 +185,7 @@ final class PgSchemaCatalog4 {
    * (verify's audit row): listed as {@code prodguard table ...}, empty when there are none. Runs in
    * the caller's transaction, whatever its search path.
    */
-  static List<SchemaObject> ownTableObjects(Connection c, String schema, Array own)
-      throws SQLException {
-    List<SchemaObject> found = new java.util.ArrayList<>();
+  static void ownTableObjects(PgCatalogReads q, String schema, Array own) {
     String ownRel =
         "WITH r AS (SELECT k.oid, n.nspname, k.relname FROM pg_catalog.pg_class k"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace"
@@ -196,9 +193,7 @@ final class PgSchemaCatalog4 {
     String ownTable =
         "'prodguard table ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
     // a trigger on prodguard's own tables fires on prodguard's own writes (verify's audit row)
-    query(
-        c,
-        found,
+    q.add(
         ownRel
             + "SELECT "
             + ownTable
@@ -212,9 +207,7 @@ final class PgSchemaCatalog4 {
         schema,
         own,
         own);
-    query(
-        c,
-        found,
+    q.add(
         ownRel
             + "SELECT "
             + ownTable
@@ -222,9 +215,7 @@ final class PgSchemaCatalog4 {
             + " FROM r JOIN pg_catalog.pg_rewrite w ON w.ev_class = r.oid",
         schema,
         own);
-    query(
-        c,
-        found,
+    q.add(
         ownRel
             + "SELECT "
             + ownTable
@@ -234,9 +225,7 @@ final class PgSchemaCatalog4 {
             + " FROM r JOIN pg_catalog.pg_policy o ON o.polrelid = r.oid",
         schema,
         own);
-    query(
-        c,
-        found,
+    q.add(
         ownRel
             + "SELECT "
             + ownTable
@@ -244,7 +233,6 @@ final class PgSchemaCatalog4 {
             + " WHERE k.relrowsecurity OR k.relforcerowsecurity",
         schema,
         own);
-    return found;
   }
 
   /**
@@ -290,18 +278,8 @@ final class PgSchemaCatalog4 {
    * connection string (it may hold a password) only as a digest, and only where the credential may
    * read it.
    */
-  private static void subscriptions(Connection c, List<SchemaObject> out) throws SQLException {
-    boolean conninfo;
-    try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT has_column_privilege('pg_catalog.pg_subscription', 'subconninfo',"
-                    + " 'SELECT')");
-        ResultSet rs = ps.executeQuery()) {
-      conninfo = rs.next() && rs.getBoolean(1);
-    }
-    query(
-        c,
-        out,
+  private static void subscriptions(PgCatalogReads q, boolean conninfo) {
+    q.add(
         "SELECT 'subscription ' || quote_ident(s.subname), concat_ws(' ', 'enabled '"
             + " || s.subenabled, 'publications ' || array_to_string(s.subpublications, ', '),"
             + " 'slot ' || COALESCE(s.subslotname::text, 'none'), 'owner '"
@@ -312,19 +290,5 @@ final class PgSchemaCatalog4 {
                 : "")
             + ") FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid"
             + " FROM pg_catalog.pg_database d WHERE d.datname = current_database())");
-  }
-
-  private static void query(Connection c, List<SchemaObject> out, String sql, Object... params)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new SchemaObject(rs.getString(1), rs.getString(2)));
-        }
-      }
-    }
   }
 }
