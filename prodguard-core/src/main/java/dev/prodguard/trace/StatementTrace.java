@@ -43,6 +43,11 @@ import java.util.List;
  * @param rowTriggers the existing tables the statement wrote (INSERT, UPDATE, DELETE, MERGE, COPY)
  *     that have enabled row triggers: on the copy they fire for no row of the target (it holds no
  *     rows), so what they do on the target is not traced
+ * @param unknownBranches why what the statement's code does (the branch it takes, how often a
+ *     routine that changes something runs) depends on what the copy does not hold as the target
+ *     does, other than a table's rows ({@link #proceduralReads}): a size, statistics, the session,
+ *     the server, a view's rows, the result of dynamic SQL ({@link DataBranches}); each a phrase
+ *     naming what it reads; empty otherwise
  */
 public record StatementTrace(
     String migration,
@@ -62,7 +67,8 @@ public record StatementTrace(
     List<String> proceduralReads,
     List<StatementProbe.Lock> held,
     List<IndexLock> indexLocks,
-    List<RowTriggers> rowTriggers) {
+    List<RowTriggers> rowTriggers,
+    List<String> unknownBranches) {
 
   /** The facts without procedural reads, held locks, index locks or row triggers. */
   public StatementTrace(
@@ -95,6 +101,7 @@ public record StatementTrace(
         renamed,
         constraintsAdded,
         onTarget,
+        List.of(),
         List.of(),
         List.of(),
         List.of(),
@@ -138,14 +145,17 @@ public record StatementTrace(
         List.of(),
         held,
         indexLocks,
-        rowTriggers);
+        rowTriggers,
+        List.of());
   }
 
   /**
-   * This trace with {@code reads} as its {@link #proceduralReads}, and {@code names} (the target's
-   * name of each, when it existed there) added to {@link #onTarget}.
+   * This trace with {@code reads} as its {@link #proceduralReads}, {@code names} (the target's name
+   * of each, when it existed there) added to {@link #onTarget}, and {@code unknown} as its {@link
+   * #unknownBranches}.
    */
-  StatementTrace withProceduralReads(List<String> reads, java.util.Map<String, String> names) {
+  StatementTrace withProceduralReads(
+      List<String> reads, java.util.Map<String, String> names, List<String> unknown) {
     java.util.Map<String, String> all = new java.util.HashMap<>(onTarget);
     all.putAll(names);
     return new StatementTrace(
@@ -166,7 +176,8 @@ public record StatementTrace(
         reads,
         held,
         indexLocks,
-        rowTriggers);
+        rowTriggers,
+        unknown);
   }
 
   /** A lock the statement took on index {@code index} of {@code table}. */
@@ -226,6 +237,7 @@ public record StatementTrace(
     held = List.copyOf(held);
     indexLocks = List.copyOf(indexLocks);
     rowTriggers = List.copyOf(rowTriggers);
+    unknownBranches = List.copyOf(unknownBranches);
   }
 
   /** The tables these facts name, each once, in the order the findings report them. */
