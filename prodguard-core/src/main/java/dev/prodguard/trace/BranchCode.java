@@ -145,7 +145,9 @@ final class BranchCode {
           "elseif",
           "collate",
           "tablesample",
-          "repeatable");
+          "repeatable",
+          "system",
+          "bernoulli");
 
   /**
    * Server functions whose answer depends on their arguments, or on the schema's objects in the
@@ -372,10 +374,6 @@ final class BranchCode {
           "exception",
           "loop");
 
-  /** Words after which the next name is a relation the code reads rows from (or writes). */
-  private static final Set<String> ROW_SOURCES =
-      Set.of("from", "join", "update", "table", "only", "using");
-
   /** Words that make a piece more than a single call: it runs per row of something. */
   private static final Set<String> ROWS =
       Set.of(
@@ -558,6 +556,13 @@ final class BranchCode {
         }
         continue;
       }
+      if (t.kind() == Kind.IDENT) {
+        String name = i > 0 && ".".equals(p.get(i - 1).text()) || paren ? null : name(p, i);
+        if (name != null) {
+          relations.add(name);
+        }
+        continue;
+      }
       if (t.kind() != Kind.WORD) {
         continue;
       }
@@ -565,7 +570,8 @@ final class BranchCode {
       if (SESSION_WORDS.contains(w) && !paren) {
         unknown.add(w + " (the replay's session, database or clock, not the deploy's)");
       }
-      if (UNFAITHFUL_COLUMNS.contains(w) || w.endsWith("_catalog")) {
+      boolean schema = next != null && ".".equals(next.text());
+      if (!schema && (UNFAITHFUL_COLUMNS.contains(w) || w.endsWith("_catalog"))) {
         unknown.add(
             w + " (a catalog column that describes the copy's storage, owners or database)");
       }
@@ -576,16 +582,13 @@ final class BranchCode {
           perRowCalls.add(w);
         }
       }
-      boolean source =
-          ROW_SOURCES.contains(w)
-              || (w.equals("into")
-                  && i > 0
-                  && (p.get(i - 1).is("insert") || p.get(i - 1).is("merge")));
-      if (source && next != null) {
-        String name = name(p, i + 1);
-        int after = i + 1 + (name != null && name.contains(".") ? 3 : 1);
-        boolean call = after < p.size() && "(".equals(p.get(after).text());
-        if (name != null && !call && !NOT_CALLS.contains(name.toLowerCase(Locale.ROOT))) {
+      // every name may be a relation it reads rows from (FROM a, b; JOIN; UPDATE; a subquery):
+      // the server resolves which are (a column, a variable, an alias is none)
+      boolean qualifier = i > 0 && ".".equals(p.get(i - 1).text());
+      String name = qualifier || paren ? null : name(p, i);
+      if (name != null && !NOT_CALLS.contains(w)) {
+        int after = i + (name.contains(".") ? 3 : 1);
+        if (!(after < p.size() && "(".equals(p.get(after).text()))) {
           relations.add(name);
         }
       }

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -43,9 +42,9 @@ import java.util.regex.Pattern;
  * target is faithful only when it holds no rows there (judged against its size, {@link
  * #incomplete}); a catalog relation only when {@link #FAITHFUL_CATALOG} holds it; a function only
  * when it is a user routine (followed) or {@link BranchCode#FAITHFUL_FUNCTIONS} holds it; names are
- * resolved by the server ({@link StatementProbe#relationsNamed}). Tables the statement's
- * transaction scanned (the server's counts) count as read too; outside a transaction those counts
- * are gone before they can be read, and the tables the code names count as read instead.
+ * resolved by the server ({@link StatementProbe#relationsNamed}). The server's scan counts are not
+ * used: a schema change in a branch scans the table it validates or rewrites, which is what the
+ * branch does, not what it reads.
  */
 final class DataBranches {
   /** A branch in PL/pgSQL (or SQL's CASE): what makes the code's effects depend on the data. */
@@ -227,9 +226,7 @@ final class DataBranches {
         unknown.add(f + "(), whose answer on the copy is not known to be the target's");
       }
     }
-    Set<Long> read =
-        new LinkedHashSet<>(
-            t.inTransaction() ? scanned(before, after) : named(top + "\n" + code, after));
+    Set<Long> read = new LinkedHashSet<>();
     for (String name : relations) {
       NamedRelation r = resolved.get(name);
       if (r == null) {
@@ -349,44 +346,6 @@ final class DataBranches {
               null,
               "G4",
               null));
-    }
-    return out;
-  }
-
-  /** Tables whose rows the statement read: its sequential scans, and its tables' index scans. */
-  private static Set<Long> scanned(State before, State after) {
-    Map<String, Long> tables = new HashMap<>();
-    after.relations().values().stream()
-        .filter(r -> !r.isIndex())
-        .forEach(r -> tables.put(r.name(), r.oid()));
-    Set<Long> out = new LinkedHashSet<>();
-    for (Relation a : after.relations().values()) {
-      Relation b = before.relations().get(a.oid());
-      if (b == null || a.scans() <= b.scans()) {
-        continue;
-      }
-      Long table = a.isIndex() ? tables.get(a.table()) : Long.valueOf(a.oid());
-      if (table != null && before.relations().containsKey(table)) {
-        out.add(table);
-      }
-    }
-    return out;
-  }
-
-  /** Tables of the copy whose name appears as a word in {@code code}. */
-  private static Set<Long> named(String code, State after) {
-    String lower = code.toLowerCase(Locale.ROOT);
-    Set<Long> out = new LinkedHashSet<>();
-    for (Relation r : after.relations().values()) {
-      if (r.isIndex()) {
-        continue;
-      }
-      String bare = r.name().substring(r.name().lastIndexOf('.') + 1).replace("\"", "");
-      if (Pattern.compile("\\b" + Pattern.quote(bare.toLowerCase(Locale.ROOT)) + "\\b")
-          .matcher(lower)
-          .find()) {
-        out.add(r.oid());
-      }
     }
     return out;
   }
