@@ -84,7 +84,7 @@ class G4BranchCodeTest {
                 + " BEGIN CREATE TYPE mood AS ENUM ('a'); EXCEPTION WHEN duplicate_object THEN"
                 + " NULL; END; END",
             false);
-    assertThat(b.relations).containsExactly("pg_constraint");
+    assertThat(b.relations).contains("pg_constraint").doesNotContain("orders", "customers");
     assertThat(b.calls).isEmpty();
     assertThat(b.unknown).isEmpty();
     assertThat(b.perRowCalls).isEmpty();

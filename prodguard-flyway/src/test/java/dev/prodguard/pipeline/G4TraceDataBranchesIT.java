@@ -174,13 +174,14 @@ class G4TraceDataBranchesIT {
   @DisplayName(
       "G4: the idempotent wrapper that branches on the catalog's schema objects (pg_constraint,"
           + " information_schema.columns, duplicate_object) is replayed as the fact, with its"
-          + " locks and constraint; a single call of a routine that alters a table too")
+          + " locks and validated constraint (its validation scans orders: what the branch does,"
+          + " not what it reads); a single call of a routine that alters a table too")
   void catalogBranchesStayFacts() throws Exception {
     f.migration(
         "V2__fk.sql",
         "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname ="
             + " 'orders_customer_fk') THEN\n    ALTER TABLE orders ADD CONSTRAINT orders_customer_fk"
-            + " FOREIGN KEY (customer_id) REFERENCES customers(id) NOT VALID;\n  END IF;\n"
+            + " FOREIGN KEY (customer_id) REFERENCES customers(id);\n  END IF;\n"
             + "END $$;\n");
     f.migration(
         "V3__column.sql",
@@ -203,7 +204,11 @@ class G4TraceDataBranchesIT {
     assertThat(statement(r, "V2").lockOn("public.orders")).isEqualTo("ShareRowExclusiveLock");
     assertThat(statement(r, "V2").constraintsAdded())
         .singleElement()
-        .satisfies(k -> assertThat(k.name()).isEqualTo("orders_customer_fk"));
+        .satisfies(
+            k -> {
+              assertThat(k.name()).isEqualTo("orders_customer_fk");
+              assertThat(k.validated()).isTrue();
+            });
     assertThat(statement(r, "V3").lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
     assertThat(r.statements().stream().filter(s -> s.migration().startsWith("V5__")))
         .anyMatch(s -> "AccessExclusiveLock".equals(s.lockOn("public.orders")));
