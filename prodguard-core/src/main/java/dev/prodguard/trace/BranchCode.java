@@ -480,11 +480,11 @@ final class BranchCode {
       if (action(p)) {
         if (perRowAction(p)) {
           for (int i = 0; i + 1 < p.size(); i++) {
-            if (p.get(i).kind() == Kind.WORD
+            if ((p.get(i).kind() == Kind.WORD || p.get(i).kind() == Kind.IDENT)
                 && "(".equals(p.get(i + 1).text())
                 && !NOT_CALLS.contains(p.get(i).text())) {
-              actionCalls.add(p.get(i).text());
-              anyCalls.add(p.get(i).text());
+              actionCalls.add(p.get(i).text().toLowerCase(Locale.ROOT));
+              anyCalls.add(p.get(i).text().toLowerCase(Locale.ROOT));
             }
           }
         }
@@ -553,6 +553,16 @@ final class BranchCode {
           BranchCode inner = new BranchCode(true);
           inner.read(tokens(t.text()));
           absorb(inner, true);
+        }
+        continue;
+      }
+      if (t.kind() == Kind.IDENT && paren) {
+        // a quoted name called: the routine's name as the catalog holds it
+        String f = t.text().toLowerCase(Locale.ROOT);
+        calls.add(f);
+        anyCalls.add(f);
+        if (!single) {
+          perRowCalls.add(f);
         }
         continue;
       }
