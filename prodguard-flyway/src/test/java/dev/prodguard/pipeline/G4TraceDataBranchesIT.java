@@ -85,7 +85,7 @@ class G4TraceDataBranchesIT {
         "V2__fn.sql",
         "CREATE FUNCTION touch_orders() RETURNS int LANGUAGE plpgsql AS $f$\n"
             + "BEGIN\n"
-            + "  ALTER TABLE orders ADD COLUMN IF NOT EXISTS token uuid DEFAULT gen_random_uuid();\n"
+            + "  ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
             + "  RETURN 1;\n"
             + "END $f$;\n");
     String[] forms = {
