@@ -6,12 +6,14 @@ import dev.prodguard.findings.Severity;
 import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.support.StatementProbe;
+import dev.prodguard.support.StatementProbe.NamedRelation;
 import dev.prodguard.support.StatementProbe.Relation;
 import dev.prodguard.support.StatementProbe.State;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,21 +23,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Procedural code that branches on data (G4, fail closed): a {@code DO} block, or a routine a
- * {@code SELECT} or {@code CALL} runs, that reads a table ({@code IF EXISTS (SELECT 1 FROM orders)
- * THEN ALTER TABLE ... END IF}) takes, on the copy, the branch of an empty table. When the table
- * holds rows on the target, the deploy may take the other branch, which the replay never ran: the
- * trace reports that statement as {@code trace-incomplete}, naming the table, instead of presenting
- * what the empty copy did as the fact.
+ * Code whose effects depend on what the copy does not hold as the target (G4, fail closed;
+ * docs/trace.md, "Code that branches on data"). The copy holds no rows, runs on another server, in
+ * another session and database: code that decides what it does by what it reads (a {@code DO}
+ * block's {@code IF EXISTS (SELECT 1 FROM orders)}, {@code IF pg_relation_size('orders') > 0},
+ * {@code IF current_user = ...}), and a statement that runs a routine once per row it reads ({@code
+ * SELECT touch_orders() FROM settings}), does on the copy what the deploy may not do. Such a
+ * statement is reported {@code trace-incomplete}, naming what it read, instead of presenting what
+ * the empty copy did as the fact.
  *
- * <p>What counts: the statement is a {@code DO} block, or a {@code SELECT}/{@code CALL} that calls
- * a user routine of the copy (by name, routines it calls followed); the code (the block, the
- * routines' bodies) holds a branch ({@code IF}, {@code CASE}, a loop, {@code EXIT}/{@code
- * CONTINUE}, an exception handler, dynamic {@code EXECUTE}) and something a branch may change
- * ({@link #CHANGE}): straight-line code, or a guard that can only raise, does the same to the
- * schema on any data; and it read a table (a sequential or index scan the server counted in the
- * statement's transaction) that exists on the target. Outside a transaction the server's counts of
- * the statement are gone before they can be read: then the tables the code names count as read.
+ * <p>What counts: the statement is a {@code DO} block, or any statement that calls a user routine
+ * of the copy (by name, the routines it calls followed); the code (the block, the routines' bodies)
+ * can change something ({@link #CHANGE}: a guard that can only raise, or code that only reads, does
+ * the same on any data); and either it branches ({@code IF}, {@code CASE}, a loop, {@code
+ * EXIT}/{@code CONTINUE}, an exception handler, dynamic {@code EXECUTE}) or it runs a routine that
+ * can change something per row of what a piece reads ({@link BranchCode#perRowCalls}: anything but
+ * a single call {@code SELECT f()}). Straight-line code run once does the same on any data.
+ *
+ * <p>Then everything the code reads must be shown faithful ({@link BranchCode}): a table of the
+ * target is faithful only when it holds no rows there (judged against its size, {@link
+ * #incomplete}); a catalog relation only when {@link #FAITHFUL_CATALOG} holds it; a function only
+ * when it is a user routine (followed) or {@link BranchCode#FAITHFUL_FUNCTIONS} holds it; names are
+ * resolved by the server ({@link StatementProbe#relationsNamed}). The server's scan counts are not
+ * used: a schema change in a branch scans the table it validates or rewrites, which is what the
+ * branch does, not what it reads.
  */
 final class DataBranches {
   /** A branch in PL/pgSQL (or SQL's CASE): what makes the code's effects depend on the data. */
@@ -55,26 +66,88 @@ final class DataBranches {
       Pattern.compile(
           "\\b(ALTER|CREATE|DROP|INSERT|UPDATE|DELETE|TRUNCATE|MERGE|COPY|GRANT|REVOKE|REINDEX"
               + "|CLUSTER|VACUUM|ANALYZE|LOCK|CALL|COMMENT|REFRESH|EXECUTE|SET|RESET|IMPORT|SECURITY"
-              + "|NOTIFY|DISCARD|SETVAL|NEXTVAL|SET_CONFIG|PG_\\w+|LO_\\w+|DBLINK\\w*)\\b",
+              + "|NOTIFY|DISCARD|SETVAL|NEXTVAL|SET_CONFIG|DBLINK\\w*)\\b",
           Pattern.CASE_INSENSITIVE);
 
   /** An exception handler: the block it protects runs in a subtransaction, rolled back on error. */
   private static final Pattern HANDLER =
       Pattern.compile("\\bEXCEPTION\\s+WHEN\\b", Pattern.CASE_INSENSITIVE);
 
-  /** Dynamic SQL: the tables it reaches need not be named in the code. */
-  private static final Pattern DYNAMIC = Pattern.compile("\\bEXECUTE\\b", Pattern.CASE_INSENSITIVE);
-
   /** A name followed by an opening parenthesis: a call, perhaps of a user routine. */
   private static final Pattern CALL =
       Pattern.compile("\"?([A-Za-z_][A-Za-z0-9_$]*)\"?\\s*\\(", Pattern.CASE_INSENSITIVE);
 
+  /**
+   * A call of a server function of the {@code pg_} or {@code lo_} families (any of them may act:
+   * {@code pg_terminate_backend}, {@code pg_advisory_lock}, {@code lo_unlink}, ...); a catalog's
+   * name ({@code pg_constraint}) is no call.
+   */
+  private static final Pattern SERVER_CALL =
+      Pattern.compile("\\b(PG|LO)_\\w+\\s*\\(", Pattern.CASE_INSENSITIVE);
+
+  /** Dynamic SQL: its strings are code too. */
+  private static final Pattern DYNAMIC = Pattern.compile("\\bEXECUTE\\b", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The catalog relations whose rows the copy holds as the target does: the schema's objects by
+   * name, type, kind and definition (pg_dump copies them all). An allow-list: any other catalog
+   * relation or view (statistics, sizes, sessions, settings, roles, extensions, event triggers,
+   * dependencies) counts as not faithful. Their columns that are not ({@code reltuples}, owners,
+   * ...) are {@link BranchCode#UNFAITHFUL_COLUMNS}.
+   */
+  static final Set<String> FAITHFUL_CATALOG =
+      Set.of(
+          "pg_catalog.pg_class",
+          "pg_catalog.pg_namespace",
+          "pg_catalog.pg_attribute",
+          "pg_catalog.pg_attrdef",
+          "pg_catalog.pg_constraint",
+          "pg_catalog.pg_index",
+          "pg_catalog.pg_type",
+          "pg_catalog.pg_enum",
+          "pg_catalog.pg_proc",
+          "pg_catalog.pg_trigger",
+          "pg_catalog.pg_inherits",
+          "pg_catalog.pg_description",
+          "pg_catalog.pg_sequence",
+          "pg_catalog.pg_collation",
+          "pg_catalog.pg_opclass",
+          "pg_catalog.pg_am",
+          "pg_catalog.pg_rewrite",
+          "pg_catalog.pg_policy",
+          "pg_catalog.pg_partitioned_table",
+          "pg_catalog.pg_range",
+          "pg_catalog.pg_tables",
+          "pg_catalog.pg_views",
+          "pg_catalog.pg_indexes",
+          "pg_catalog.pg_matviews",
+          "pg_catalog.pg_policies",
+          "information_schema.tables",
+          "information_schema.columns",
+          "information_schema.table_constraints",
+          "information_schema.key_column_usage",
+          "information_schema.constraint_column_usage",
+          "information_schema.constraint_table_usage",
+          "information_schema.referential_constraints",
+          "information_schema.check_constraints",
+          "information_schema.schemata",
+          "information_schema.views",
+          "information_schema.routines",
+          "information_schema.sequences",
+          "information_schema.triggers",
+          "information_schema.domains",
+          "information_schema.domain_constraints",
+          "information_schema.element_types",
+          "information_schema.parameters");
+
   private DataBranches() {}
 
   /**
-   * {@code t}, the trace of {@code sql}, with the tables its branching procedural code read ({@link
-   * StatementTrace#proceduralReads}); {@code t} itself when it ran none or it read nothing. {@code
-   * copied}: the target's name of each relation of the copy, by oid.
+   * {@code t}, the trace of {@code sql}, with what its code reads that may decide what it does and
+   * that the copy does not hold as the target: the tables whose rows it read ({@link
+   * StatementTrace#proceduralReads}, judged by their rows on the target later) and what is never
+   * faithful ({@link StatementTrace#unknownBranches}); {@code t} itself when its effects do not
+   * depend on such reads. {@code copied}: the target's name of each relation of the copy, by oid.
    */
   static StatementTrace observe(
       StatementProbe probe,
@@ -85,32 +158,115 @@ final class DataBranches {
       State after,
       Map<Long, String> copied)
       throws SQLException {
-    String first = SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL);
-    boolean block = "DO".equals(first);
-    if (!block && !"CALL".equals(first) && !"SELECT".equals(first)) {
-      return t;
+    boolean block = "DO".equals(SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL));
+    String top = block ? BranchCode.doBody(sql) : sql;
+    BranchCode topCode = BranchCode.of(top, false);
+    if (!block && topCode.anyCalls.isEmpty()) {
+      return t; // calls no function: no procedural code of the user's runs
     }
-    Set<Long> read = t.inTransaction() ? scanned(before, after) : Set.of();
-    if (t.inTransaction() && read.isEmpty()) {
-      return t; // read no table: whatever it branches on, it is not the copy's missing rows
+    Map<String, String> routines = probe.routineBodies(c);
+    Map<String, String> bodies = new LinkedHashMap<>();
+    List<String> todo = new ArrayList<>(topCode.anyCalls);
+    while (!todo.isEmpty()) {
+      String name = todo.remove(todo.size() - 1);
+      String body = routines.get(name);
+      if (body != null && !bodies.containsKey(name)) {
+        bodies.put(name, body);
+        todo.addAll(BranchCode.of(body, false).anyCalls);
+      }
     }
-    StringBuilder code = new StringBuilder(block ? sql : "");
-    String calls = calledBodies(probe, c, sql);
-    if (!block && calls.isEmpty()) {
-      return t; // a plain SELECT or CALL of no user routine runs no procedural code of the user's
+    if (!block && bodies.isEmpty()) {
+      return t; // a statement that calls no user routine runs no procedural code of the user's
     }
-    code.append('\n').append(calls);
-    if (!BRANCH.matcher(code).find() || !CHANGE.matcher(code).find()) {
-      return t; // straight-line code, or a guard that can only raise: the same on any data
+    String code = (block ? top : "") + "\n" + String.join("\n", bodies.values());
+    if (!changes(code)) {
+      return t; // a guard that can only raise, or code that only reads: the same on any data
     }
-    if (!t.inTransaction()) {
-      read = named(code.toString(), after);
+    boolean dynamic = DYNAMIC.matcher(code).find();
+    List<BranchCode> codes = new ArrayList<>();
+    codes.add(BranchCode.of(top, dynamic));
+    bodies.values().forEach(b -> codes.add(BranchCode.of(b, dynamic)));
+    Set<String> changing = changing(bodies, routines);
+    boolean perRow = false;
+    Set<String> unknown = new LinkedHashSet<>();
+    Set<String> relations = new LinkedHashSet<>();
+    Set<String> calls = new LinkedHashSet<>();
+    for (BranchCode b : codes) {
+      for (String f : b.perRowCalls) {
+        perRow |= changing.contains(f);
+      }
+      for (String f : b.actionCalls) {
+        if (changing.contains(f)) {
+          perRow = true;
+          unknown.add(
+              f
+                  + "(), which can change the schema or data, called per row of a table a schema"
+                  + " change rewrites, validates or indexes (the copy holds no row)");
+        }
+      }
+      for (String f : b.dynamicPerRowCalls) {
+        if (changing.contains(f)) {
+          perRow = true;
+          unknown.add(f + "(), which can change the schema or data, called per row in dynamic SQL");
+        }
+      }
+      unknown.addAll(b.unknown);
+      relations.addAll(b.relations);
+      calls.addAll(b.calls);
+    }
+    if (!BRANCH.matcher(code).find() && !perRow) {
+      return t; // straight-line code run once: it does the same on any data
+    }
+    Set<String> unknownCalls = new LinkedHashSet<>();
+    for (String f : calls) {
+      if (!routines.containsKey(f) && !BranchCode.FAITHFUL_FUNCTIONS.contains(f)) {
+        unknownCalls.add(f);
+      }
+    }
+    Set<String> ask = new LinkedHashSet<>(relations);
+    ask.addAll(unknownCalls);
+    Map<String, NamedRelation> resolved = new HashMap<>();
+    for (NamedRelation r : probe.relationsNamed(c, ask)) {
+      resolved.put(r.name(), r);
+    }
+    for (String f : unknownCalls) {
+      if (resolved.containsKey(f)) {
+        relations.add(f); // a relation with a column list: INSERT INTO t (a, b)
+      } else {
+        unknown.add(f + "(), whose answer on the copy is not known to be the target's");
+      }
+    }
+    Set<Long> read = new LinkedHashSet<>();
+    for (String name : relations) {
+      NamedRelation r = resolved.get(name);
+      if (r == null) {
+        continue; // no relation: a column, a variable, a common table expression
+      }
+      boolean catalog = "pg_catalog".equals(r.schema()) || "information_schema".equals(r.schema());
+      if (catalog) {
+        if (!FAITHFUL_CATALOG.contains(r.schema() + "." + r.relation())) {
+          unknown.add(
+              r.schema()
+                  + "."
+                  + r.relation()
+                  + " (it describes the copy's server, sessions, statistics or settings, or"
+                  + " holds what the copy does not copy)");
+        }
+      } else if (after.relations().containsKey(r.oid())) {
+        read.add(r.oid());
+      } else if ("rpm".indexOf(r.kind()) < 0) {
+        unknown.add(
+            r.schema()
+                + "."
+                + r.relation()
+                + " (a view, sequence or foreign table: what it reads, the copy does not hold)");
+      }
     }
     List<String> names = new ArrayList<>();
     Map<String, String> onTarget = new HashMap<>();
     for (long oid : read) {
       Relation r = after.relations().get(oid);
-      if (r == null) {
+      if (r == null || r.isIndex()) {
         continue;
       }
       names.add(r.name());
@@ -119,11 +275,38 @@ final class DataBranches {
         onTarget.put(r.name(), original);
       }
     }
-    if (names.isEmpty()) {
+    if (names.isEmpty() && unknown.isEmpty()) {
       return t;
     }
     names.sort(null);
-    return t.withProceduralReads(names, onTarget);
+    return t.withProceduralReads(names, onTarget, List.copyOf(unknown));
+  }
+
+  /** Whether {@code code} holds something a branch may change ({@link #CHANGE}). */
+  private static boolean changes(String code) {
+    return CHANGE.matcher(code).find() || SERVER_CALL.matcher(code).find();
+  }
+
+  /** The routines of {@code bodies} that can change something, their calls followed. */
+  private static Set<String> changing(Map<String, String> bodies, Map<String, String> routines) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String name : bodies.keySet()) {
+      Set<String> seen = new LinkedHashSet<>();
+      List<String> todo = new ArrayList<>(List.of(name));
+      while (!todo.isEmpty()) {
+        String n = todo.remove(todo.size() - 1);
+        String body = routines.get(n);
+        if (body == null || !seen.add(n)) {
+          continue;
+        }
+        if (changes(body)) {
+          out.add(name);
+          break;
+        }
+        todo.addAll(BranchCode.of(body, false).anyCalls);
+      }
+    }
+    return out;
   }
 
   /**
@@ -180,54 +363,44 @@ final class DataBranches {
       List<StatementTrace> traces, Map<String, StatementProbe.Size> sizes) {
     List<Finding> out = new ArrayList<>();
     for (StatementTrace t : traces) {
+      List<String> why = new ArrayList<>();
       for (String table : t.proceduralReads()) {
         String target = t.onTarget().get(table);
         StatementProbe.Size size = target == null ? null : sizes.get(target);
         if (size == null || size.rows() == 0) {
           continue; // created by a pending migration, or empty on the target as on the copy
         }
-        out.add(
-            new Finding(
-                TraceFindings.INCOMPLETE,
-                Severity.ERROR,
-                new Location(t.file(), t.line(), 1),
-                TraceFindings.id(t.migration()),
-                t.migration()
-                    + " line "
-                    + t.line()
-                    + " runs procedural code that branches on what it reads, and it read "
-                    + (target.equals(table) ? table : table + " (" + target + " on the target)")
-                    + ", which is empty in the trace's copy but holds "
-                    + (size.rows() < 0 ? "rows" : TraceFindings.rows(size.rows()) + " rows")
-                    + " on the target: the branch the deploy takes there was not replayed, so"
-                    + " what this statement does, and what the statements after it do, is not"
-                    + " known (fail closed)",
-                excerpt(t.sql()),
-                null,
-                "G4",
-                null));
-        break;
+        why.add(
+            "the rows of "
+                + (target.equals(table) ? table : table + " (" + target + " on the target)")
+                + ", which is empty in the trace's copy but holds "
+                + (size.rows() < 0 ? "rows" : TraceFindings.rows(size.rows()) + " rows")
+                + " on the target");
       }
-    }
-    return out;
-  }
-
-  /** Tables whose rows the statement read: its sequential scans, and its tables' index scans. */
-  private static Set<Long> scanned(State before, State after) {
-    Map<String, Long> tables = new HashMap<>();
-    after.relations().values().stream()
-        .filter(r -> !r.isIndex())
-        .forEach(r -> tables.put(r.name(), r.oid()));
-    Set<Long> out = new LinkedHashSet<>();
-    for (Relation a : after.relations().values()) {
-      Relation b = before.relations().get(a.oid());
-      if (b == null || a.scans() <= b.scans()) {
+      why.addAll(t.unknownBranches());
+      if (why.isEmpty()) {
         continue;
       }
-      Long table = a.isIndex() ? tables.get(a.table()) : Long.valueOf(a.oid());
-      if (table != null && before.relations().containsKey(table)) {
-        out.add(table);
-      }
+      out.add(
+          new Finding(
+              TraceFindings.INCOMPLETE,
+              Severity.ERROR,
+              new Location(t.file(), t.line(), 1),
+              TraceFindings.id(t.migration()),
+              t.migration()
+                  + " line "
+                  + t.line()
+                  + " runs code that can change the schema or data, and what it does (the branch"
+                  + " it takes, how often a routine runs) depends on "
+                  + String.join("; ", why)
+                  + ": the trace's copy (empty, schema only, on another server, in another"
+                  + " session and database) does not answer it as the target will, so the branch"
+                  + " the deploy takes there was not replayed, and what this statement does, and"
+                  + " what the statements after it do, is not known (fail closed)",
+              excerpt(t.sql()),
+              null,
+              "G4",
+              null));
     }
     return out;
   }

@@ -47,6 +47,11 @@ import java.util.List;
  *     or {@code DELETE} without a {@code WHERE}): on the target it locks each of the table's rows
  *     until its transaction commits and leaves as many dead row versions; the copy holds no rows,
  *     so the size is the target's ({@link ReplayFacts})
+ * @param unknownBranches why what the statement's code does (the branch it takes, how often a
+ *     routine that changes something runs) depends on what the copy does not hold as the target
+ *     does, other than a table's rows ({@link #proceduralReads}): a size, statistics, the session,
+ *     the server, a view's rows, the result of dynamic SQL ({@link DataBranches}); each a phrase
+ *     naming what it reads; empty otherwise
  */
 public record StatementTrace(
     String migration,
@@ -67,9 +72,10 @@ public record StatementTrace(
     List<StatementProbe.Lock> held,
     List<IndexLock> indexLocks,
     List<RowTriggers> rowTriggers,
-    List<String> everyRow) {
+    List<String> everyRow,
+    List<String> unknownBranches) {
 
-  /** The facts without tables written in full. */
+  /** The facts before the data-branch judgement ({@link DataBranches}): no unknown branches. */
   public StatementTrace(
       String migration,
       String file,
@@ -88,7 +94,8 @@ public record StatementTrace(
       List<String> proceduralReads,
       List<StatementProbe.Lock> held,
       List<IndexLock> indexLocks,
-      List<RowTriggers> rowTriggers) {
+      List<RowTriggers> rowTriggers,
+      List<String> everyRow) {
     this(
         migration,
         file,
@@ -108,6 +115,7 @@ public record StatementTrace(
         held,
         indexLocks,
         rowTriggers,
+        everyRow,
         List.of());
   }
 
@@ -142,6 +150,8 @@ public record StatementTrace(
         renamed,
         constraintsAdded,
         onTarget,
+        List.of(),
+        List.of(),
         List.of(),
         List.of(),
         List.of(),
@@ -185,14 +195,18 @@ public record StatementTrace(
         List.of(),
         held,
         indexLocks,
-        rowTriggers);
+        rowTriggers,
+        List.of(),
+        List.of());
   }
 
   /**
-   * This trace with {@code reads} as its {@link #proceduralReads}, and {@code names} (the target's
-   * name of each, when it existed there) added to {@link #onTarget}.
+   * This trace with {@code reads} as its {@link #proceduralReads}, {@code names} (the target's name
+   * of each, when it existed there) added to {@link #onTarget}, and {@code unknown} as its {@link
+   * #unknownBranches}.
    */
-  StatementTrace withProceduralReads(List<String> reads, java.util.Map<String, String> names) {
+  StatementTrace withProceduralReads(
+      List<String> reads, java.util.Map<String, String> names, List<String> unknown) {
     java.util.Map<String, String> all = new java.util.HashMap<>(onTarget);
     all.putAll(names);
     return new StatementTrace(
@@ -214,7 +228,8 @@ public record StatementTrace(
         held,
         indexLocks,
         rowTriggers,
-        everyRow);
+        everyRow,
+        unknown);
   }
 
   /** A lock the statement took on index {@code index} of {@code table}. */
@@ -275,6 +290,7 @@ public record StatementTrace(
     indexLocks = List.copyOf(indexLocks);
     rowTriggers = List.copyOf(rowTriggers);
     everyRow = List.copyOf(everyRow);
+    unknownBranches = List.copyOf(unknownBranches);
   }
 
   /** The tables these facts name, each once, in the order the findings report them. */

@@ -308,4 +308,26 @@ public interface StatementProbe {
   default Map<String, String> tablespaces(Connection target) throws SQLException {
     return Map.of();
   }
+
+  /**
+   * A name resolved as the server resolves a relation's name in the session now.
+   *
+   * @param name the name as asked ({@code orders}, {@code pg_catalog.pg_class}, {@code "Odd"})
+   * @param oid the relation's oid
+   * @param kind {@code pg_class.relkind}
+   * @param schema the schema it is in ({@code pg_catalog}, {@code information_schema}, a user's)
+   * @param relation its name in that schema, unquoted
+   */
+  record NamedRelation(String name, long oid, char kind, String schema, String relation) {}
+
+  /**
+   * The names of {@code names} that are relations in {@code c}'s session now, resolved by the
+   * server with the session's search path ({@code to_regclass}); a name that is none (a column, a
+   * variable, a common table expression) is absent. Read in the replay's session; a name the server
+   * cannot parse is absent, and the session's transaction is left as it was.
+   */
+  default List<NamedRelation> relationsNamed(Connection c, Collection<String> names)
+      throws SQLException {
+    return List.of();
+  }
 }

@@ -722,4 +722,43 @@ final class PgStatementProbe implements StatementProbe {
           return out;
         });
   }
+
+  @Override
+  public List<NamedRelation> relationsNamed(Connection c, Collection<String> names)
+      throws SQLException {
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    // inside the replayed migration's transaction: a failure must not abort it
+    java.sql.Savepoint sp = c.getAutoCommit() ? null : c.setSavepoint();
+    List<NamedRelation> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT x, c.oid, c.relkind, n.nspname, c.relname FROM pg_catalog.unnest(?::text[]) x"
+                + " JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(x)"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace")) {
+      ps.setArray(1, c.createArrayOf("text", names.toArray()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new NamedRelation(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  rs.getString(3).charAt(0),
+                  rs.getString(4),
+                  rs.getString(5)));
+        }
+      }
+    } catch (SQLException e) {
+      if (sp == null) {
+        throw e;
+      }
+      c.rollback(sp);
+      throw e;
+    }
+    if (sp != null) {
+      c.releaseSavepoint(sp);
+    }
+    return out;
+  }
 }

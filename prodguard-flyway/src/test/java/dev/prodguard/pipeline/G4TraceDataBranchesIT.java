@@ -1,0 +1,216 @@
+package dev.prodguard.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.db.Progress;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
+import dev.prodguard.flyway.FlywayMigrationEngine;
+import dev.prodguard.trace.StatementTrace;
+import dev.prodguard.trace.TraceReport;
+import dev.prodguard.trace.Tracer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Trace on real PostgreSQL, where the empty copy takes another branch than the target (attack 19):
+ * a routine called per row of what a statement reads runs zero times on the copy (finding 01), and
+ * code that branches on a size, statistics, a scan the server does not count, the session or the
+ * server takes the copy's branch (finding 02). Each is {@code trace-incomplete}; the idempotent
+ * wrapper that branches on the catalog's schema objects stays a fact.
+ */
+@DisplayName("G4 trace: data branches the copy does not take as the target")
+class G4TraceDataBranchesIT {
+  @TempDir Path dir;
+
+  private PipelineFixture f;
+
+  @BeforeEach
+  void target() throws Exception {
+    f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir);
+    f.pipeline().promote("prod");
+    f.db.execute(
+        "CREATE TABLE customers (id int PRIMARY KEY)",
+        "INSERT INTO customers SELECT g FROM generate_series(0, 99) g",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, total numeric)",
+        "INSERT INTO orders SELECT g, g % 100, g * 1.5 FROM generate_series(1, 20000) g",
+        "CREATE TABLE settings (k text PRIMARY KEY, v text)",
+        "INSERT INTO settings VALUES ('tokens', 'on')",
+        "CREATE TABLE log (n int)",
+        "ANALYZE customers",
+        "ANALYZE orders",
+        "ANALYZE settings",
+        "ANALYZE log");
+  }
+
+  @AfterEach
+  void close() {
+    f.close();
+  }
+
+  private TraceReport trace() throws Exception {
+    return new Tracer(f.config(), f.ci(), new FlywayMigrationEngine(), Progress.NONE)
+        .trace("prod", Optional.empty());
+  }
+
+  private static List<Finding> incomplete(TraceReport r, String migration) {
+    return r.findings().stream()
+        .filter(x -> x.migration().startsWith(migration + "__"))
+        .filter(x -> x.rule().equals("trace-incomplete"))
+        .toList();
+  }
+
+  private static StatementTrace statement(TraceReport r, String migration) {
+    return r.statements().stream()
+        .filter(s -> s.migration().startsWith(migration + "__"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no trace of " + migration + ": " + r.statements()));
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (attack 19 finding 01): a routine that alters a table, called per row of a table that"
+          + " holds rows on the target (SELECT ... FROM, WHERE EXISTS, EXPLAIN ANALYZE, WITH,"
+          + " INSERT ... SELECT, TABLE, VALUES), runs zero times on the empty copy:"
+          + " trace-incomplete, naming the table")
+  void routineCalledPerRow() throws Exception {
+    f.migration(
+        "V2__fn.sql",
+        "CREATE FUNCTION touch_orders() RETURNS int LANGUAGE plpgsql AS $f$\n"
+            + "BEGIN\n"
+            + "  ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+            + "  RETURN 1;\n"
+            + "END $f$;\n");
+    String[] forms = {
+      "SELECT touch_orders() FROM settings WHERE k = 'tokens';",
+      "SELECT touch_orders() WHERE EXISTS (SELECT 1 FROM settings);",
+      "EXPLAIN ANALYZE SELECT touch_orders() FROM settings;",
+      "WITH s AS (SELECT k FROM settings) SELECT touch_orders() FROM s;",
+      "INSERT INTO log (n) SELECT touch_orders() FROM settings;",
+      "SELECT touch_orders() FROM (TABLE settings) s;",
+      "VALUES ((SELECT touch_orders() FROM settings LIMIT 1));"
+    };
+    for (int i = 0; i < forms.length; i++) {
+      f.migration("V" + (i + 3) + "__form.sql", "-- per row of settings\n" + forms[i] + "\n");
+    }
+
+    TraceReport r = trace();
+
+    for (int i = 0; i < forms.length; i++) {
+      String v = "V" + (i + 3);
+      assertThat(incomplete(r, v))
+          .as(forms[i])
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.severity()).isEqualTo(Severity.ERROR);
+                assertThat(x.message())
+                    .contains(v + "__form.sql line 2", "public.settings", "1 rows");
+              });
+    }
+    assertThat(r.incomplete()).isPresent();
+    assertThat(r.blocking()).isTrue();
+    // the definition itself is no call; a single call of it would be traced as usual
+    assertThat(incomplete(r, "V2")).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (attack 19 finding 02): code that branches on a table's size, its statistics, a scan the"
+          + " server does not count (TABLESAMPLE, TID), the session's user or database, the"
+          + " server's version or a setting is trace-incomplete, naming what it read")
+  void branchesOnWhatTheCopyDoesNotHold() throws Exception {
+    String[][] conditions = {
+      {"pg_relation_size('orders') > 0", "pg_relation_size"},
+      {"pg_total_relation_size('orders') > 8192", "pg_total_relation_size"},
+      {"(SELECT reltuples FROM pg_class WHERE relname = 'orders') > 0", "reltuples"},
+      {
+        "(SELECT n_live_tup FROM pg_stat_user_tables WHERE relname = 'orders') > 0",
+        "pg_stat_user_tables"
+      },
+      {"EXISTS (SELECT 1 FROM orders TABLESAMPLE SYSTEM (100))", "public.orders"},
+      {"EXISTS (SELECT 1 FROM orders WHERE ctid = '(0,1)')", "ctid"},
+      {"current_user = 'deployer'", "current_user"},
+      {"current_database() = 'shop'", "current_database"},
+      {"version() NOT LIKE '%PostgreSQL 1%'", "version"},
+      {"current_setting('server_version_num')::int < 150000", "current_setting"},
+      {"(SELECT setting FROM pg_settings WHERE name = 'max_connections')::int > 50", "pg_settings"}
+    };
+    for (int i = 0; i < conditions.length; i++) {
+      f.migration(
+          "V" + (i + 2) + "__branch.sql",
+          "DO $$\nBEGIN\n  IF "
+              + conditions[i][0]
+              + " THEN\n    ALTER TABLE orders ADD COLUMN c"
+              + i
+              + " uuid DEFAULT gen_random_uuid();\n  END IF;\nEND $$;\n");
+    }
+
+    TraceReport r = trace();
+
+    for (int i = 0; i < conditions.length; i++) {
+      String v = "V" + (i + 2);
+      String what = conditions[i][1];
+      assertThat(incomplete(r, v))
+          .as(conditions[i][0])
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.severity()).isEqualTo(Severity.ERROR);
+                assertThat(x.message()).contains(v + "__branch.sql line 1", what);
+              });
+    }
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: the idempotent wrapper that branches on the catalog's schema objects (pg_constraint,"
+          + " information_schema.columns, duplicate_object) is replayed as the fact, with its"
+          + " locks and validated constraint (its validation scans orders: what the branch does,"
+          + " not what it reads); a single call of a routine that alters a table too")
+  void catalogBranchesStayFacts() throws Exception {
+    f.migration(
+        "V2__fk.sql",
+        "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname ="
+            + " 'orders_customer_fk') THEN\n    ALTER TABLE orders ADD CONSTRAINT orders_customer_fk"
+            + " FOREIGN KEY (customer_id) REFERENCES customers(id);\n  END IF;\n"
+            + "END $$;\n");
+    f.migration(
+        "V3__column.sql",
+        "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE"
+            + " table_schema = current_schema() AND table_name = 'orders' AND column_name ="
+            + " 'note') THEN\n    ALTER TABLE orders ADD COLUMN note text;\n  END IF;\nEND $$;\n");
+    f.migration(
+        "V4__type.sql",
+        "DO $$\nBEGIN\n  CREATE TYPE mood AS ENUM ('ok', 'sad');\nEXCEPTION WHEN duplicate_object"
+            + " THEN NULL;\nEND $$;\n");
+    f.migration(
+        "V5__once.sql",
+        "CREATE FUNCTION add_flag() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN"
+            + " ALTER TABLE orders ADD COLUMN flag boolean; END $f$;\nSELECT add_flag();\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.findings()).noneMatch(x -> x.rule().equals("trace-incomplete"));
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(statement(r, "V2").lockOn("public.orders")).isEqualTo("ShareRowExclusiveLock");
+    assertThat(statement(r, "V2").constraintsAdded())
+        .singleElement()
+        .satisfies(
+            k -> {
+              assertThat(k.name()).isEqualTo("orders_customer_fk");
+              assertThat(k.validated()).isTrue();
+            });
+    assertThat(statement(r, "V3").lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(r.statements().stream().filter(s -> s.migration().startsWith("V5__")))
+        .anyMatch(s -> "AccessExclusiveLock".equals(s.lockOn("public.orders")));
+  }
+}
