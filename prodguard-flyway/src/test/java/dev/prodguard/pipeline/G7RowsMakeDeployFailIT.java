@@ -48,7 +48,7 @@ class G7RowsMakeDeployFailIT {
       assertThat(f.query("SELECT count(*)::text FROM prodguard_run")).contains("1");
       assertThat(
               f.query(
-                  "SELECT count(*)::text FROM information_schema.columns WHERE column_name = 'note'"))
+                  "SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'"))
           .contains("0");
     }
   }
@@ -90,7 +90,7 @@ class G7RowsMakeDeployFailIT {
           .doesNotContain("If the database is left inconsistent");
       assertThat(
               f.query(
-                  "SELECT count(*)::text FROM information_schema.columns WHERE column_name = 'note'"))
+                  "SELECT count(*)::text FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'"))
           .contains("0");
     }
   }
