@@ -161,6 +161,22 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         }
       }
     }
+    if (history.isEmpty() && failures.isEmpty()) {
+      // G7: what the target's rows make certain to fail (a NOT NULL column without a default on a
+      // table that holds rows), before the backup as the file-determined failures are
+      List<RowsMakeDeployFail.Script> before = new ArrayList<>();
+      for (MigrationFile c : set.callbacks()) {
+        MigrationSource s = source(sources, c);
+        if (s.role() != MigrationSource.Role.GUARD_ARTIFACT) { // prodguard's own, as written
+          before.add(script(sources, s));
+        }
+      }
+      List<RowsMakeDeployFail.Script> pending = new ArrayList<>();
+      for (PendingMigration p : set.pending()) {
+        pending.add(script(sources, source(sources, p.file())));
+      }
+      failures.addAll(RowsMakeDeployFail.failures(kind, before, pending, target));
+    }
     List<Finding> covered = report.findings().stream().filter(Finding::covered).toList();
     return new Analysis(refusals, sha, failures, covered, Optional.empty());
   }
@@ -281,6 +297,16 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
   }
 
   /** The discovered source of a file of the set; the set and the sources are one snapshot. */
+  /** A script as the engine hands it to the server; no text where it is not plain, known SQL. */
+  private RowsMakeDeployFail.Script script(MigrationSources sources, MigrationSource s) {
+    if (!s.role().analysed()) {
+      return new RowsMakeDeployFail.Script(s.shown(), Optional.empty());
+    }
+    dev.prodguard.migration.ScriptText t = engine.text(sources.files(), s.file());
+    return new RowsMakeDeployFail.Script(
+        s.shown(), t.unknown().isEmpty() ? t.text() : Optional.empty());
+  }
+
   private static MigrationSource source(MigrationSources sources, MigrationFile file) {
     return sources
         .of(file)

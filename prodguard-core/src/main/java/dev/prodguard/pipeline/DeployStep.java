@@ -430,16 +430,32 @@ final class DeployStep {
             + lost.map(l -> l + "\n").orElse("")
             + cause
             + state.account();
+    boolean rolledBack =
+        lost.isEmpty()
+            && state.left().isEmpty()
+            && state.deferred().isEmpty()
+            && e instanceof MigrationEngine.MigrationFailure m
+            && target.dialect().transactionalDdl()
+            && engine.failedInTransaction(m);
     String next =
-        state.nothingLeft() && lost.isEmpty()
-            ? "Nothing of the failed migration remains; fix it, then: "
+        rolledBack && !state.nothingLeft()
+            ? "Nothing of the failed migration remains: it ran in one transaction, which the"
+                + " server rolled back; the migrations before it in this run are in "
+                + engine.historyTable().orElse("the migration history")
+                + " and stay. No restore is needed"
+                + run.backup().map(b -> " (the run's backup stays: " + b.path() + ")").orElse("")
+                + ". Fix it, then: "
                 + Results.startOver(
                     target.environment().isProtected(), config.address(run.environment()))
-            : "If the database is left inconsistent, "
-                + run.backupNote()
-                + ".\nThen fix the cause, then: "
-                + Results.startOver(
-                    target.environment().isProtected(), config.address(run.environment()));
+            : state.nothingLeft() && lost.isEmpty()
+                ? "Nothing of the failed migration remains; fix it, then: "
+                    + Results.startOver(
+                        target.environment().isProtected(), config.address(run.environment()))
+                : "If the database is left inconsistent, "
+                    + run.backupNote()
+                    + ".\nThen fix the cause, then: "
+                    + Results.startOver(
+                        target.environment().isProtected(), config.address(run.environment()));
     String message = head + "\nThe run is now 'failed'. " + next;
     try {
       store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());

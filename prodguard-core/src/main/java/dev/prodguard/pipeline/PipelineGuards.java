@@ -83,10 +83,7 @@ final class PipelineGuards {
               + "' do not match the files (an applied migration was edited, renamed or"
               + " deleted, or one is missing or failed):\n- "
               + String.join("\n- ", problems),
-          "restore the applied migration files exactly as they were deployed and put changes in"
-              + " a new migration; or, for a migration deleted after it ran, skipped below the"
-              + " applied versions or applied by a newer release on purpose, review that one"
-              + " version in the contract's history (docs/contract.md#history)");
+          historyFix(problems, target));
     }
     List<String> unmatched =
         validate ? HistoryEntries.unmatched(config, engine, target, files, reading) : List.of();
@@ -512,6 +509,49 @@ final class PipelineGuards {
       }
     }
     return reaped;
+  }
+
+  /**
+   * The reviewed way forward for each kind of history problem the engine reports (never the
+   * migration tool's own "run repair", which the history guard refuses, G6): a failed row is
+   * removed by {@code prodguard repair} from CI (failed rows are never reviewable in the contract);
+   * an applied migration edited since gets its deployed bytes back (a checksum change has no
+   * reviewed entry); a deleted, skipped or newer one is one version of the contract's history.
+   */
+  static String historyFix(List<String> problems, Target target) {
+    List<String> ways = new ArrayList<>();
+    String all = String.join("\n", problems).toLowerCase(java.util.Locale.ROOT);
+    boolean failed = all.contains("detected failed");
+    boolean checksum = all.contains("checksum mismatch");
+    boolean other =
+        problems.stream()
+            .map(p -> p.toLowerCase(java.util.Locale.ROOT))
+            .anyMatch(p -> !p.contains("detected failed") && !p.contains("checksum mismatch"));
+    if (failed) {
+      ways.add(
+          "a failed migration: remove what it left (the deploy's failure message and 'prodguard"
+              + " status "
+              + target.config().address(target.name())
+              + "' say what), fix its file, then run 'prodguard repair "
+              + target.config().address(target.name())
+              + " --reason \"...\"' from CI (docs/pipeline.md, repairing a history), which removes"
+              + " only the failed row; a failed row is never reviewable in the contract's history");
+    }
+    if (checksum) {
+      ways.add(
+          "an applied migration edited since it ran (checksum): restore that file exactly as it"
+              + " was deployed (the bytes of the release that applied it) and put the change in a"
+              + " new migration; prodguard has no reviewed entry for a changed checksum and its"
+              + " repair removes failed rows only");
+    }
+    if (other) {
+      ways.add(
+          "an applied migration deleted since it ran (or skipped below the applied versions, or"
+              + " applied by a newer release) on purpose: review that one version in the contract's"
+              + " history, e.g. { version: \"5\", state: missing, reason: \"...\" }"
+              + " (docs/contract.md#history); otherwise restore its file exactly as deployed");
+    }
+    return ways.size() == 1 ? ways.get(0) : "- " + String.join("\n- ", ways);
   }
 
   String staleMessage(Run r, Target target) {
