@@ -33,12 +33,22 @@ public record SchemaObject(String name, String definition) implements Comparable
    * digest of their options), foreign table servers and options, aggregate definitions,
    * subscriptions, extensions with a digest of their members; on MySQL/MariaDB routine parameters,
    * definers and {@code sql_mode}, view options, partitioning and table options, ignored indexes
-   * and sequences.
+   * and sequences. Version 5 adds, on PostgreSQL, the objects whose names start with one of {@link
+   * #CATALOG5_PREFIXES}: the server-wide settings and attributes of the roles that matter to the
+   * database.
    */
   public static final String CATALOG_VERSION = "prodguard schema catalog";
 
   /** The catalog version prodguard reads today. */
-  public static final int CURRENT_CATALOG = 4;
+  public static final int CURRENT_CATALOG = 5;
+
+  /**
+   * How the names of the objects catalog version 5 added begin, on PostgreSQL: the server-wide
+   * settings and the security attributes of the roles that matter to the database ({@code role R
+   * settings}, {@code role R attributes}). Compared from the first reference recorded under version
+   * 5 on (a role's settings may predate the upgrade).
+   */
+  public static final java.util.List<String> CATALOG5_PREFIXES = java.util.List.of("role ");
 
   /**
    * How the names of the objects catalog version 4 added begin: a fixed word of prodguard's, never
@@ -117,6 +127,9 @@ public record SchemaObject(String name, String definition) implements Comparable
     if (catalogVersion() < 4) {
       return true;
     }
+    if (catalogVersion() == 5) {
+      return false;
+    }
     return name.startsWith("prodguard table ")
         || ((name.startsWith("prodguard function ") || name.startsWith("prodguard procedure "))
             && !definition.startsWith(AS_INSTALLED));
@@ -134,6 +147,11 @@ public record SchemaObject(String name, String definition) implements Comparable
   public int catalogVersion() {
     if (name.equals(CATALOG_VERSION)) {
       return 2;
+    }
+    for (String p : CATALOG5_PREFIXES) {
+      if (name.startsWith(p)) {
+        return 5;
+      }
     }
     for (String p : CATALOG4_PREFIXES) {
       if (name.startsWith(p)) {
