@@ -10,6 +10,8 @@ import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Location;
 import dev.prodguard.findings.Severity;
 import dev.prodguard.lint.rules.Cascades;
+import dev.prodguard.lint.rules.ErrorCallbackChangeRule;
+import dev.prodguard.lint.rules.EveryMigrateCallbackWriteRule;
 import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
@@ -81,6 +83,7 @@ public final class Linter {
   private List<ForeignKey> foreignKeys = List.of();
   private List<TableDependency> dependencies = List.of();
   private Function<MigrationSource, Optional<String>> everyMigrate = s -> Optional.empty();
+  private Function<MigrationSource, Optional<String>> onError = s -> Optional.empty();
   private List<TableParent> tableParents = List.of();
 
   /** Partitions and inheritance children: the catalog's, then those the files make, in order. */
@@ -104,6 +107,7 @@ public final class Linter {
       DatabaseKind kind, dev.prodguard.migration.MigrationEngine engine, MigrationFiles files) {
     return new Linter(kind)
         .everyMigrate(engine::everyMigrateEvent)
+        .errorCallbacks(engine::errorEvent)
         .crossCheck(file -> engine.statements(files, file, kind))
         .texts(file -> engine.text(files, file))
         .masking(files.placeholders()::mask);
@@ -116,6 +120,16 @@ public final class Linter {
    */
   public Linter everyMigrate(Function<MigrationSource, Optional<String>> events) {
     this.everyMigrate = java.util.Objects.requireNonNull(events);
+    return this;
+  }
+
+  /**
+   * Which callbacks the migration tool runs only when an operation fails ({@link
+   * dev.prodguard.migration.MigrationEngine#errorEvent}): on a protected environment their schema
+   * changes and writes are {@link dev.prodguard.lint.rules.ErrorCallbackChangeRule} errors.
+   */
+  public Linter errorCallbacks(Function<MigrationSource, Optional<String>> events) {
+    this.onError = java.util.Objects.requireNonNull(events);
     return this;
   }
 
@@ -457,6 +471,8 @@ public final class Linter {
     Optional<String> everyMigrateEvent =
         protectedEnv ? everyMigrate.apply(f) : Optional.<String>empty();
     List<SqlStatement> schemaChanges = new ArrayList<>();
+    Optional<String> errorEvent = protectedEnv ? onError.apply(f) : Optional.<String>empty();
+    List<SqlStatement> callbackWrites = new ArrayList<>();
     for (int i = 0; i < statements.size(); i++) {
       SqlStatement statement = statements.get(i);
       Finding placeholder = prepared.unknownPlaceholders().get(i);
@@ -468,6 +484,12 @@ public final class Linter {
             && changesSchema(op)
             && !schemaChanges.contains(op.statement())) {
           schemaChanges.add(op.statement());
+        }
+        if (((everyMigrateEvent.isPresent() && EveryMigrateCallbackWriteRule.writes(op))
+                || (errorEvent.isPresent()
+                    && ErrorCallbackChangeRule.changes(op, changesSchema(op))))
+            && !callbackWrites.contains(op.statement())) {
+          callbackWrites.add(op.statement());
         }
         for (Rule rule : rules) {
           String message = rule.check(op, context);
@@ -497,6 +519,12 @@ public final class Linter {
     }
     if (!schemaChanges.isEmpty()) {
       findings.add(everyMigrateCallback(f, everyMigrateEvent.get(), schemaChanges));
+    }
+    if (!callbackWrites.isEmpty()) {
+      findings.add(
+          errorEvent.isPresent()
+              ? ErrorCallbackChangeRule.finding(f, errorEvent.get(), callbackWrites)
+              : EveryMigrateCallbackWriteRule.finding(f, everyMigrateEvent.get(), callbackWrites));
     }
     if (prepared.fileNamePlaceholder() != null) {
       findings.add(cover(prepared.fileNamePlaceholder(), f.id(), contract, used));

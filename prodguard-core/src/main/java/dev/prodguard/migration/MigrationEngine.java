@@ -229,6 +229,16 @@ public interface MigrationEngine {
   }
 
   /**
+   * The event of a callback ({@link MigrationSource.Role#CALLBACK}) that the engine runs only when
+   * an operation fails (Flyway: {@code afterMigrateError}, {@code afterEachMigrateError}, {@code
+   * afterEachMigrateStatementError}, ...): on the target, after a failure trace's copy may never
+   * reproduce. Empty for other files.
+   */
+  default Optional<String> errorEvent(MigrationSource source) {
+    return Optional.empty();
+  }
+
+  /**
    * The project's callbacks ({@link MigrationSource.Role#CALLBACK}, not prodguard's own guard
    * artifacts) with when the deploy's migrate runs each, in the order the engine runs those of one
    * moment. The default, for an engine that cannot tell, says {@link

@@ -130,7 +130,9 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
           f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " ");
       if (f.rule().equals(Rules.DEPLOY_WILL_FAIL.id())) {
         failures.add(line + "\n  fix: " + f.recipe());
-      } else if (f.rule().equals(Rules.EVERY_MIGRATE_CALLBACK_DDL.id())) {
+      } else if (f.rule().equals(Rules.EVERY_MIGRATE_CALLBACK_DDL.id())
+          || f.rule().equals(dev.prodguard.lint.rules.EveryMigrateCallbackWriteRule.INFO.id())
+          || f.rule().equals(dev.prodguard.lint.rules.ErrorCallbackChangeRule.INFO.id())) {
         refusals.add(line + "\n  fix: " + f.recipe());
       } else {
         refusals.add(line);

@@ -771,6 +771,20 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return EVERY_MIGRATE.contains(e) ? Optional.of(e.getId()) : Optional.empty();
   }
 
+  /** Every Flyway event that fires only on a failure: the ids ending in {@code Error}. */
+  @Override
+  public Optional<String> errorEvent(MigrationSource source) {
+    if (source.role() != MigrationSource.Role.CALLBACK) {
+      return Optional.empty();
+    }
+    String id = eventId(source.file().fileName());
+    if (!isCallbackEvent(id)) {
+      return Optional.empty();
+    }
+    Event e = Event.fromId(id);
+    return e.getId().endsWith("Error") ? Optional.of(e.getId()) : Optional.empty();
+  }
+
   /**
    * Whether the server ended a read at the lock wait limit prodguard sets on its reading sessions
    * (PostgreSQL {@code lock_timeout}: SQLSTATE 55P03; MySQL/MariaDB {@code lock_wait_timeout}:

@@ -389,6 +389,49 @@ class G6HandRunFlywayIT {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6: a project's afterMigrate callback that writes data, which every start-up migration"
+          + " would run on the protected database outside the pipeline (no verify, backup or"
+          + " audit), is refused by verify naming the file, why and the fix; as"
+          + " afterMigrateApplied it runs in the deploy only and a start-up changes nothing")
+  void everyMigrateCallbackWriteRefused(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      write(
+          f.migrations,
+          "afterMigrate__housekeeping.sql",
+          "SELECT 1;\nUPDATE items SET name = 'reset' WHERE id > 0;\n");
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+      Throwable verify = catchThrowable(() -> f.pipeline().verify("prod"));
+      assertThat(verify)
+          .isInstanceOfSatisfying(
+              dev.prodguard.db.GuardRefusal.class,
+              r ->
+                  assertThat(r.why())
+                      .contains(
+                          "afterMigrate__housekeeping.sql",
+                          "[every-migrate-callback-write]",
+                          "at every start, outside the pipeline",
+                          "fix: Rename it to an afterMigrateApplied callback"));
+      assertThat(f.tableExists("more_items")).isFalse();
+
+      Files.move(
+          f.migrations.resolve("afterMigrate__housekeeping.sql"),
+          f.migrations.resolve("afterMigrateApplied__housekeeping.sql"));
+      f.pipeline().promote("prod");
+      assertThat(f.tableExists("more_items")).isTrue();
+      // the application changes its rows; its next start (nothing pending) leaves them alone
+      try (Connection c = f.db.connect()) {
+        exec(c, "UPDATE items SET name = 'kept' WHERE id > 0");
+      }
+      MigrateResult restart = flyway(f, f.migrations).load().migrate();
+      assertThat(restart.success).isTrue();
+      assertThat(restart.migrationsExecuted).isZero();
+      assertThat(f.query("SELECT COUNT(*) FROM items WHERE name = 'reset'")).contains("0");
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /**

@@ -33,9 +33,10 @@ public record SchemaObject(String name, String definition) implements Comparable
    * digest of their options), foreign table servers and options, aggregate definitions,
    * subscriptions, extensions with a digest of their members; on MySQL/MariaDB routine parameters,
    * definers and {@code sql_mode}, view options, partitioning and table options, ignored indexes
-   * and sequences. Version 5 adds, on PostgreSQL, collations by identity ({@link
-   * #CATALOG5_PREFIXES}): each column's collation schema-qualified, and each collation's provider
-   * and locales.
+   * and sequences. Version 5 adds, on PostgreSQL, the objects whose names start with one of {@link
+   * #CATALOG5_PREFIXES}: collations by identity (each column's collation schema-qualified, each
+   * collation's provider and locales), and the server-wide settings and attributes of the roles
+   * that matter to the database.
    */
   public static final String CATALOG_VERSION = "prodguard schema catalog";
 
@@ -69,11 +70,14 @@ public record SchemaObject(String name, String definition) implements Comparable
           "cast ");
 
   /**
-   * How the names of the objects catalog version 5 added begin: {@code collations of table T} (its
-   * columns' collations, schema-qualified) and {@code collation S.C} (its definition).
+   * How the names of the objects catalog version 5 added begin, on PostgreSQL: {@code collations of
+   * table T} (its columns' collations, schema-qualified), {@code collation S.C} (its definition),
+   * {@code role R settings} and {@code role R attributes} (the server-wide settings and security
+   * attributes of the roles that matter to the database). Compared from the first reference
+   * recorded under version 5 on.
    */
   public static final java.util.List<String> CATALOG5_PREFIXES =
-      java.util.List.of("collations of ", "collation ");
+      java.util.List.of("collations of ", "collation ", "role ");
 
   /**
    * What a description says of prodguard's own routine that is exactly as prodguard installs it.
@@ -126,6 +130,9 @@ public record SchemaObject(String name, String definition) implements Comparable
   public boolean comparedAgainstOlderCatalog() {
     if (catalogVersion() < 4) {
       return true;
+    }
+    if (catalogVersion() == 5) {
+      return false;
     }
     return name.startsWith("prodguard table ")
         || ((name.startsWith("prodguard function ") || name.startsWith("prodguard procedure "))

@@ -119,6 +119,8 @@ public final class Rules implements RuleRegistry {
     out.add(CONTRACT_EXCEPTION_UNUSED);
     out.add(DEPLOY_WILL_FAIL);
     out.add(EVERY_MIGRATE_CALLBACK_DDL);
+    out.add(EveryMigrateCallbackWriteRule.INFO);
+    out.add(ErrorCallbackChangeRule.INFO);
     return out;
   }
 

@@ -37,6 +37,19 @@ class SchemaDiffCatalog4Test {
   }
 
   @Test
+  void aCatalog4ReferenceSeesNoDriftOnARolesExistingSettingsAndACatalog5OneSeesTheirChange() {
+    SchemaObject v5 = new SchemaObject(SchemaObject.CATALOG_VERSION, "5");
+    SchemaObject replica =
+        new SchemaObject("role app settings", "session_replication_role=replica");
+    SchemaObject timeout = new SchemaObject("role app settings", "statement_timeout=5s");
+    assertThat(replica.catalogVersion()).isEqualTo(5);
+    assertThat(changed(of(TABLE, V4), of(TABLE, v5, replica))).isEmpty();
+    assertThat(changed(of(TABLE, v5), of(TABLE, v5, replica))).containsExactly("role app settings");
+    assertThat(changed(of(TABLE, v5, timeout), of(TABLE, v5, replica)))
+        .containsExactly("role app settings");
+  }
+
+  @Test
   void aCatalog3ReferenceSeesNoDriftOnAnUnchangedSchema() {
     assertThat(changed(of(TABLE, V3), of(TABLE, V4, ORDER, OWN_AS_INSTALLED))).isEmpty();
   }

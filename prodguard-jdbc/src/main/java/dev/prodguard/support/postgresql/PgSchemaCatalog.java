@@ -385,7 +385,8 @@ final class PgSchemaCatalog {
             + " ELSE 9223372036854775807 END)");
     // ALTER DATABASE ... SET (also IN DATABASE for one role): session_replication_role = replica
     // turns triggers and foreign keys off for every new session. A role's settings for every
-    // database (ALTER ROLE ... SET) are the server's, not this database's: left out.
+    // database (ALTER ROLE ... SET) are described by catalog 5, for the roles that matter to this
+    // database (PgSchemaCatalog4.roles).
     q.add(
         "SELECT 'settings database' || CASE WHEN s.setrole = 0 THEN '' ELSE ', role '"
             + " || quote_ident(pg_catalog.pg_get_userbyid(s.setrole)) END,"

@@ -137,6 +137,7 @@ final class PgSchemaCatalog4 {
             + PgSchemaCatalog.userObject("p.oid")
             + PgSchemaCatalog.notExtension("pg_catalog.pg_proc", "p.oid"));
     subscriptions(q, conninfo);
+    roles(q); // catalog 5: a query of its own, see roles() below
     // an extension's members: a member function replaced by hand (CREATE OR REPLACE keeps it a
     // member) or an object added to the extension by hand changes the digest
     q.add(
@@ -290,5 +291,77 @@ final class PgSchemaCatalog4 {
                 : "")
             + ") FROM pg_catalog.pg_subscription s WHERE s.subdbid = (SELECT d.oid"
             + " FROM pg_catalog.pg_database d WHERE d.datname = current_database())");
+  }
+
+  // ---------------------------------------------------------------- catalog 5: roles (h19c)
+
+  /**
+   * Catalog version 5 ({@link SchemaObject#CATALOG5_PREFIXES}): the server-wide settings ({@code
+   * ALTER ROLE r SET ...}: {@code pg_db_role_setting} rows with {@code setdatabase = 0}) and the
+   * security attributes (superuser, bypassrls, createrole, createdb, replication) of the roles that
+   * matter to this database: the current user, the database's owner, the owners of its schemas,
+   * relations, routines and types, the grantees of their privileges and of the database's, the
+   * predefined roles that read or write every table ({@code pg_read_all_data}, {@code
+   * pg_write_all_data}), and every role that is a member of one of those, directly or not (it
+   * inherits or may assume their rights). Such a setting applies to every session of the role on
+   * this database: {@code session_replication_role = replica} turns foreign keys and triggers off,
+   * {@code search_path} redirects every unqualified name. Listed as {@code role R settings} and
+   * {@code role R attributes}, each only where the role has any, so that creating a role changes
+   * nothing until it is given one. One query of its own, kept apart from the others.
+   */
+  private static void roles(PgCatalogReads q) {
+    q.add(
+        "WITH RECURSIVE d AS (SELECT oid, datdba, datacl FROM pg_catalog.pg_database"
+            + " WHERE datname = current_database()),"
+            + " base(oid) AS ("
+            + "SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user"
+            + " OR r.rolname IN ('pg_read_all_data', 'pg_write_all_data')"
+            + " UNION SELECT datdba FROM d"
+            + " UNION SELECT (aclexplode(datacl)).grantee FROM d WHERE datacl IS NOT NULL"
+            + " UNION SELECT n.nspowner FROM pg_catalog.pg_namespace n"
+            + " WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'"
+            + " UNION SELECT (aclexplode(n.nspacl)).grantee FROM pg_catalog.pg_namespace n"
+            + " WHERE n.nspacl IS NOT NULL AND n.nspname <> 'information_schema'"
+            + " AND n.nspname NOT LIKE 'pg\\_%'"
+            + " UNION SELECT k.relowner FROM pg_catalog.pg_class k WHERE k.oid >= 16384"
+            + " UNION SELECT (aclexplode(k.relacl)).grantee FROM pg_catalog.pg_class k"
+            + " WHERE k.oid >= 16384 AND k.relacl IS NOT NULL"
+            + " UNION SELECT p.proowner FROM pg_catalog.pg_proc p WHERE p.oid >= 16384"
+            + " UNION SELECT (aclexplode(p.proacl)).grantee FROM pg_catalog.pg_proc p"
+            + " WHERE p.oid >= 16384 AND p.proacl IS NOT NULL"
+            + " UNION SELECT t.typowner FROM pg_catalog.pg_type t WHERE t.oid >= 16384),"
+            + " matter(oid) AS (SELECT oid FROM base WHERE oid <> 0"
+            + " UNION SELECT m.member FROM pg_catalog.pg_auth_members m"
+            + " JOIN matter ON m.roleid = matter.oid)"
+            + " SELECT 'role ' || quote_ident(r.rolname) || ' settings',"
+            + " (SELECT string_agg(x, ', ' ORDER BY x) FROM unnest(s.setconfig) x)"
+            + " FROM matter JOIN pg_catalog.pg_roles r ON r.oid = matter.oid"
+            + " JOIN pg_catalog.pg_db_role_setting s ON s.setrole = r.oid AND s.setdatabase = 0"
+            + " WHERE cardinality(s.setconfig) > 0"
+            + " UNION ALL SELECT 'role ' || quote_ident(r.rolname) || ' attributes',"
+            + " concat_ws(', ', CASE WHEN r.rolsuper THEN 'superuser' END,"
+            + " CASE WHEN r.rolbypassrls THEN 'bypassrls' END,"
+            + " CASE WHEN r.rolcreaterole THEN 'createrole' END,"
+            + " CASE WHEN r.rolcreatedb THEN 'createdb' END,"
+            + " CASE WHEN r.rolreplication THEN 'replication' END)"
+            + " FROM matter JOIN pg_catalog.pg_roles r ON r.oid = matter.oid"
+            + " WHERE r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolcreatedb"
+            + " OR r.rolreplication");
+  }
+
+  // ---------------------------------------------------------------- end of catalog 5
+
+  private static void query(Connection c, List<SchemaObject> out, String sql, Object... params)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new SchemaObject(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
   }
 }
