@@ -341,9 +341,10 @@ final class DeployStep {
    */
   private static Thread interruptedNote(Target target, Run run, Progress progress) {
     String env = target.name();
+    // waiting: a line of its own on a terminal and in CI logs alike (step is quiet in CI logs)
     return new Thread(
         () ->
-            progress.step(
+            progress.waiting(
                 "interrupted while deploying run "
                     + run.id()
                     + " to '"

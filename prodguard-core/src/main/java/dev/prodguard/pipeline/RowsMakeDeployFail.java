@@ -110,7 +110,7 @@ final class RowsMakeDeployFail {
    */
   static List<String> failures(
       DatabaseKind kind, List<Script> before, List<Script> pending, Target target) {
-    if (kind != DatabaseKind.POSTGRESQL) {
+    if (!target.dialect().notNullColumnFailsOnRows()) {
       return List.of();
     }
     Set<String> touched = new HashSet<>();

@@ -158,6 +158,10 @@ public final class FingerprintInit {
    */
   private static void refuseEveryMigrateSchemaChanges(
       Target target, RunContext context, MigrationEngine engine) {
+    if (target.config().migrationLocations().stream()
+        .noneMatch(l -> java.nio.file.Files.isDirectory(target.config().locationFolder(l)))) {
+      return; // no migration folder yet (a first fingerprint): no callback to run
+    }
     dev.prodguard.migration.MigrationFiles files;
     try {
       files = dev.prodguard.migration.MigrationFiles.read(target.config(), context.env());

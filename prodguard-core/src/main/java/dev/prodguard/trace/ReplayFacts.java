@@ -185,7 +185,8 @@ final class ReplayFacts {
         heldList,
         indexLocks,
         rowTriggers,
-        everyRow);
+        everyRow,
+        t.unknownBranches());
   }
 
   /** {@code UPDATE [ONLY] name} or {@code DELETE FROM [ONLY] name}, after any {@code WITH}. */

@@ -199,14 +199,17 @@ class G7LockTimeoutRetryIT {
   @Test
   @DisplayName(
       "G7: PostgreSQL: no retry when a callback runs outside the migration's transaction: a"
-          + " beforeMigrate.sql data fix would run again on every attempt (it did, once per retry)")
+          + " beforeMigrate.sql data fix would run again on every attempt (it did, once per retry;"
+          + " on an unprotected environment: on a protected one every-migrate-callback-write"
+          + " refuses it first)")
   void noRetryOverCallbacksThatCommitted() throws Exception {
-    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+    try (PipelineFixture f =
+        PipelineFixture.create(DatabaseKind.POSTGRESQL, dir, "staging", false, false)) {
       f.migration(
           "V2__accounts.sql",
           "CREATE TABLE accounts (id int PRIMARY KEY, balance int);\n"
               + "INSERT INTO accounts VALUES (1, 100);\n");
-      f.pipeline().promote("prod");
+      f.pipeline().promote("staging");
       pipelineSettings(f, "lock-timeout: 300ms, lock-retries: 3");
       f.migration(
           "beforeMigrate__interest.sql",
@@ -216,7 +219,7 @@ class G7LockTimeoutRetryIT {
       try (Holder h = new Holder(f, "SELECT count(*) FROM items")) {
         h.awaitHeld();
         Thread releaser = h.releaseAfter(2500);
-        failed = catchThrowable(() -> f.pipeline().promote("prod"));
+        failed = catchThrowable(() -> f.pipeline().promote("staging"));
         releaser.join();
       }
       assertThat(failed)

@@ -37,6 +37,15 @@ public interface DatabaseSupport
   /** The dump and restore tools of this server family. */
   DumpTool dumpTool();
 
+  /**
+   * Whether {@code ALTER TABLE t ADD COLUMN c ... NOT NULL} without a default certainly fails when
+   * {@code t} holds a row (PostgreSQL: "contains null values"); MySQL/MariaDB fill the type's
+   * implicit default instead, so there nothing is certain.
+   */
+  default boolean notNullColumnFailsOnRows() {
+    return false;
+  }
+
   static DatabaseSupport of(DatabaseKind kind) {
     return kind == DatabaseKind.POSTGRESQL ? PostgresSupport.INSTANCE : MariaDbSupport.INSTANCE;
   }

@@ -406,4 +406,9 @@ public final class PostgresSupport implements DatabaseSupport {
     }
     return out;
   }
+
+  @Override
+  public boolean notNullColumnFailsOnRows() {
+    return true;
+  }
 }
