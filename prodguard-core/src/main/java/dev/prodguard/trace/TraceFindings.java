@@ -201,17 +201,30 @@ final class TraceFindings {
     } else {
       return null;
     }
+    return judged(rule, t, targetName, lock, size, policy, message, recipe);
+  }
+
+  /**
+   * The finding of {@code rule} on statement {@code t}, its severity and the reason it is an error
+   * (a contract limit, a protected table) from {@code policy}, said in the message.
+   */
+  private static Finding judged(
+      String rule,
+      StatementTrace t,
+      String targetName,
+      String lock,
+      StatementProbe.Size size,
+      TracePolicy policy,
+      String message,
+      String recipe) {
     Severity severity = policy.severity(rule, targetName, lock, size);
     String why = policy.why(rule, targetName, lock, size);
-    if (!why.isEmpty()) {
-      message = message + " (an error: " + why + ")";
-    }
     return new Finding(
         rule,
         severity,
         new Location(t.file(), t.line(), 1),
         id(t.migration()),
-        message,
+        why.isEmpty() ? message : message + " (an error: " + why + ")",
         excerpt(t.sql()),
         recipe,
         "G4",
@@ -257,24 +270,18 @@ final class TraceFindings {
                 : "until the statement ends")
             + ", so every concurrent write to those rows waits, and it leaves as many dead row"
             + " versions behind (bloat until vacuum)";
-    Severity severity = policy.severity(EVERY_ROW, targetName, null, size);
-    String why = policy.why(EVERY_ROW, targetName, null, size);
-    if (!why.isEmpty()) {
-      message = message + " (an error: " + why + ")";
-    }
-    return new Finding(
+    return judged(
         EVERY_ROW,
-        severity,
-        new Location(t.file(), t.line(), 1),
-        id(t.migration()),
+        t,
+        targetName,
+        null,
+        size,
+        policy,
         message,
-        excerpt(t.sql()),
         "write it in batches by key ranges (WHERE id >= ? AND id < ?, a few thousand rows each),"
             + " each batch in a transaction of its own, outside the schema migration (a"
             + " migration with executeInTransaction=false, or a backfill job), so each row lock"
-            + " is held only for its batch",
-        "G4",
-        null);
+            + " is held only for its batch");
   }
 
   /**
@@ -314,23 +321,17 @@ final class TraceFindings {
             + " fired for none of its rows on the empty copy: what "
             + (fired.triggers().size() == 1 ? "it does" : "they do")
             + " on the target (locks, rewrites, other tables) was not traced";
-    Severity severity = policy.severity(TRIGGERS, targetName, null, size);
-    String why = policy.why(TRIGGERS, targetName, null, size);
-    if (!why.isEmpty()) {
-      message = message + " (an error: " + why + ")";
-    }
-    return new Finding(
+    return judged(
         TRIGGERS,
-        severity,
-        new Location(t.file(), t.line(), 1),
-        id(t.migration()),
+        t,
+        targetName,
+        null,
+        size,
+        policy,
         message,
-        excerpt(t.sql()),
         "review what the triggers do for the rows the statement writes; trace that work as"
             + " statements of its own (a migration that does it by hand with the triggers"
-            + " disabled), or cover this finding with a reviewed contract exception",
-        "G4",
-        null);
+            + " disabled), or cover this finding with a reviewed contract exception");
   }
 
   private static String stronger(String a, String b) {
