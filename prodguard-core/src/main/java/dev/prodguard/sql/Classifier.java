@@ -1702,6 +1702,7 @@ public final class Classifier {
       if (alias != null) {
         refs.put(alias.toLowerCase(Locale.ROOT), lower);
       }
+      List<Token> from = referenceTokens(Set.of("SET"));
       refs.putAll(tableReferences(Set.of("SET"), false));
       if (!lx.accept("SET")) {
         unknown("a multi-table UPDATE without SET prodguard can read");
@@ -1709,7 +1710,6 @@ public final class Classifier {
       }
       java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
       List<String> unqualified = new ArrayList<>();
-      Set<String> qualifiers = new HashSet<>();
       while (true) {
         String full = name();
         if (full == null) {
@@ -1729,8 +1729,6 @@ public final class Classifier {
                 "UPDATE of " + full + ", whose table prodguard cannot find among the references");
             table = q;
           }
-          qualifiers.add(q);
-          qualifiers.add(lastPart(q));
           columns.computeIfAbsent(table, k -> new ArrayList<>()).add(full.substring(dot + 1));
         }
         if (!skipAssignment(UPDATE_STOPS)) {
@@ -1741,25 +1739,43 @@ public final class Classifier {
         for (java.util.Map.Entry<String, String> e : refs.entrySet()) {
           if (e.getKey().equals(e.getValue())) {
             columns.computeIfAbsent(e.getValue(), k -> new ArrayList<>()).addAll(unqualified);
-            qualifiers.add(e.getKey());
-            qualifiers.add(lastPart(e.getKey()));
-          }
-        }
-        for (java.util.Map.Entry<String, String> e : refs.entrySet()) {
-          if (columns.containsKey(e.getValue())) {
-            qualifiers.add(e.getKey());
           }
         }
       }
-      boolean where = hasWhere(null, null, true, qualifiers);
+      if (lx.peek().is("WHERE")) {
+        // each table on its own, as PostgreSQL's UPDATE ... FROM: limited by a condition on its
+        // own columns or on a table a join condition ties it to (JoinRestriction)
+        next();
+        List<Token> where = conditionTokens();
+        Set<String> relations = new HashSet<>(JoinRestriction.relations(from));
+        relations.add(alias != null ? alias.toLowerCase(Locale.ROOT) : lastPart(lower));
+        java.util.Map<String, Boolean> limited = new java.util.HashMap<>();
+        for (String table : columns.keySet()) {
+          Set<String> own = new HashSet<>();
+          for (java.util.Map.Entry<String, String> e : refs.entrySet()) {
+            if (e.getValue().equals(table)) {
+              own.add(e.getKey());
+            }
+          }
+          Set<String> joined = new HashSet<>(relations);
+          joined.removeAll(own);
+          limited.put(table, JoinRestriction.limits(where, from, own, joined, syntax));
+        }
+        scanRest();
+        for (java.util.Map.Entry<String, List<String>> e : columns.entrySet()) {
+          add(
+              OpKind.UPDATE,
+              e.getKey(),
+              null,
+              e.getValue(),
+              limited.get(e.getKey()) ? EnumSet.of(Flag.HAS_WHERE) : null,
+              null);
+        }
+        return;
+      }
+      scanRest();
       for (java.util.Map.Entry<String, List<String>> e : columns.entrySet()) {
-        add(
-            OpKind.UPDATE,
-            e.getKey(),
-            null,
-            e.getValue(),
-            where ? EnumSet.of(Flag.HAS_WHERE) : null,
-            null);
+        add(OpKind.UPDATE, e.getKey(), null, e.getValue(), null, null);
       }
     }
 
@@ -1876,8 +1892,10 @@ public final class Classifier {
      */
     void multiTableDelete(List<String> targets) {
       scanning = true;
+      List<Token> from = referenceTokens();
       java.util.Map<String, String> refs = tableReferences(Set.of(), true);
       List<String> tables = new ArrayList<>();
+      List<Set<String>> own = new ArrayList<>();
       Set<String> qualifiers = new HashSet<>();
       for (String t : targets) {
         String table = refs.get(t.toLowerCase(Locale.ROOT));
@@ -1889,12 +1907,69 @@ public final class Classifier {
           table = t;
         }
         tables.add(table);
+        own.add(new HashSet<>(List.of(t.toLowerCase(Locale.ROOT), lastPart(t))));
         qualifiers.add(t.toLowerCase(Locale.ROOT));
         qualifiers.add(lastPart(t));
+      }
+      Set<String> relations = JoinRestriction.relations(from);
+      if (relations.size() > 1 && lx.peek().is("WHERE")) {
+        // the references join other tables: a target's rows are limited by a condition on its
+        // own columns or on a table a join condition ties it to (DELETE a FROM a JOIN b ON a.id
+        // = b.a_id WHERE b.flag = 1), judged for each target on its own (issue 14, dataease)
+        next();
+        List<Token> where = conditionTokens();
+        List<Boolean> limited = new ArrayList<>();
+        for (Set<String> target : own) {
+          Set<String> joined = new HashSet<>(relations);
+          joined.removeAll(target);
+          limited.add(JoinRestriction.limits(where, from, target, joined, syntax));
+        }
+        scanRest();
+        for (int i = 0; i < tables.size(); i++) {
+          add(
+              OpKind.DELETE,
+              tables.get(i),
+              null,
+              null,
+              limited.get(i) ? EnumSet.of(Flag.HAS_WHERE) : null,
+              null);
+        }
+        return;
       }
       boolean where = hasWhere(null, null, true, qualifiers);
       for (String table : tables) {
         add(OpKind.DELETE, table, null, null, where ? EnumSet.of(Flag.HAS_WHERE) : null, null);
+      }
+    }
+
+    /**
+     * The tokens of MariaDB table references, not consumed: up to a depth-0 WHERE, ORDER, LIMIT.
+     */
+    List<Token> referenceTokens() {
+      return referenceTokens(Set.of());
+    }
+
+    /** The same, stopping also before a depth-0 word of {@code stops}. */
+    List<Token> referenceTokens(Set<String> stops) {
+      List<Token> out = new ArrayList<>();
+      int depth = 0;
+      for (int k = 0; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF
+            || (depth == 0
+                && (t.isPunct(';')
+                    || t.is("WHERE")
+                    || t.is("ORDER")
+                    || t.is("LIMIT")
+                    || (t.type == Token.Type.WORD && stops.contains(t.upper()))))) {
+          return out;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
+        out.add(t);
       }
     }
 

@@ -219,4 +219,44 @@ class G4RealProjectFalsePositivesTest {
             "fix for [deploy-will-fail]: "
                 + dev.prodguard.lint.rules.Rules.DEPLOY_WILL_FAIL.recipe());
   }
+
+  @Test
+  @DisplayName(
+      "G4: MariaDB multi-table DELETE limited through a joined table (dataease), per target")
+  void multiTableDeleteJoinedRestrictionLimitsRows() throws Exception {
+    java.util.function.Function<String, List<String>> maria =
+        sql -> {
+          try {
+            return lint(DatabaseKind.MARIADB, sql).stream().map(Finding::rule).toList();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    // dataease's shape: the deleted table is tied to a joined one, which the WHERE restricts
+    assertThat(
+            maria.apply(
+                "DELETE a FROM core_menu a JOIN core_x b ON a.id = b.menu_id WHERE b.flag = 1;\n"))
+        .doesNotContain("delete-without-where");
+    assertThat(
+            maria.apply(
+                "DELETE core_menu FROM core_menu INNER JOIN core_x"
+                    + " ON core_menu.id = core_x.menu_id WHERE core_x.flag = 1;\n"))
+        .doesNotContain("delete-without-where");
+    assertThat(
+            maria.apply(
+                "DELETE FROM core_menu USING core_menu JOIN core_x ON core_menu.id = core_x.id"
+                    + " WHERE core_x.f = 2;\n"))
+        .doesNotContain("delete-without-where");
+    assertThat(maria.apply("DELETE t1 FROM t1, t2 WHERE t1.id = t2.id AND t2.x = 5;\n"))
+        .doesNotContain("delete-without-where");
+    // look-alikes that still delete every row of a target: a cross join's restriction on the
+    // other table (every row or none), a join condition alone, and the second target of a
+    // two-table DELETE that nothing ties to the restricted one
+    assertThat(maria.apply("DELETE t1 FROM t1, t2 WHERE t2.x = 1;\n"))
+        .contains("delete-without-where");
+    assertThat(maria.apply("DELETE a FROM t1 a JOIN t2 b ON a.id = b.id WHERE b.id = b.id;\n"))
+        .contains("delete-without-where");
+    assertThat(maria.apply("DELETE a, b FROM t1 a, t2 b WHERE a.x = 3;\n"))
+        .containsOnlyOnce("delete-without-where");
+  }
 }

@@ -211,6 +211,9 @@ class G4AnalyserHolesTest {
     assertThat(mysql(sql)).isEqualTo(expected.strip());
   }
 
+  // Each target judged on its own, as PostgreSQL's UPDATE ... FROM (JoinRestriction): a cross
+  // join's restriction of another table limits nothing (every row or none), a join condition alone
+  // limits nothing, a restriction of a table a join condition ties the target to does.
   @ParameterizedTest(name = "G4: every target of a MariaDB multi-table DELETE or UPDATE: {0}")
   @CsvSource(
       delimiter = '|',
@@ -220,12 +223,13 @@ class G4AnalyserHolesTest {
           DELETE o FROM orders AS o JOIN staging s ON s.id = o.id | delete orders
           DELETE s.* FROM staging s JOIN orders o ON s.id = o.id WHERE s.id > 5 | delete staging [HAS_WHERE]
           DELETE FROM o, u USING orders o JOIN users u ON o.uid = u.id | delete orders; delete users
-          DELETE FROM orders, users USING orders, users WHERE users.flag = 1 | delete orders [HAS_WHERE]; delete users [HAS_WHERE]
+          DELETE FROM orders, users USING orders, users WHERE users.flag = 1 | delete orders; delete users [HAS_WHERE]
           DELETE x FROM (SELECT 1) AS x | unknown; delete x
           UPDATE orders o JOIN users u ON o.uid = u.id SET o.v = 1, u.n = 2 WHERE u.id = 3 | update orders [v] [HAS_WHERE]; update users [n] [HAS_WHERE]
           UPDATE staging s JOIN orders o ON s.id = o.id SET s.v = o.v WHERE s.id = 1 | update staging [v] [HAS_WHERE]
-          UPDATE staging, orders SET v = 1 WHERE staging.id = orders.id | update staging [v] [HAS_WHERE]; update orders [v] [HAS_WHERE]
-          UPDATE orders o JOIN users u ON o.uid = u.id SET o.v = 1 WHERE u.flag = 1 | update orders [v]
+          UPDATE staging, orders SET v = 1 WHERE staging.id = orders.id | update staging [v]; update orders [v]
+          UPDATE orders o JOIN users u ON o.uid = u.id SET o.v = 1 WHERE u.flag = 1 | update orders [v] [HAS_WHERE]
+          UPDATE orders o, users u SET o.v = 1 WHERE u.flag = 1 | update orders [v]
           """)
   void multiTable(String sql, String expected) {
     assertThat(mysql(sql)).isEqualTo(expected.strip());
