@@ -255,6 +255,26 @@ class FleetCliIT {
 
   @Test
   @DisplayName(
+      "G3: status --fleet of a protected fleet outside CI is one refusal for the fleet, before any"
+          + " target is read, not the same refusal once per target (new user 19/11)")
+  void protectedFleetStatusOutsideCiRefusedOnce() throws Exception {
+    Map<String, String> ci = fingerprintedFleet(List.of("acme", "globex", "initech"));
+    Map<String, String> laptop = new HashMap<>(ci);
+    laptop.remove("CI");
+    Cli.Result status = Cli.run(dir, laptop, "status", "--fleet", "shop");
+    assertThat(status.exit()).as(status.toString()).isEqualTo(1);
+    assertThat(status.err())
+        .contains("refused [G3")
+        .contains("fleet 'shop' is protected")
+        .contains("run it there");
+    assertThat(status.out()).doesNotContain("acme").doesNotContain("globex");
+    assertThat((status.out() + status.err()).split("not CI", -1)).hasSize(2);
+    Cli.Result fromCi = Cli.run(dir, ci, "status", "--fleet", "shop");
+    assertThat(fromCi.exit()).as(fromCi.toString()).isZero();
+  }
+
+  @Test
+  @DisplayName(
       "G3: a fleet's hosts: patterns hold for every command that reaches a target: status --fleet"
           + " refuses a target whose URL names another host before connecting, as promote does")
   void fleetHostsHoldForStatus() throws Exception {

@@ -62,6 +62,27 @@ public final class UrlRule {
   }
 
   /**
+   * A protected fleet's targets are read only from CI: one refusal for the whole fleet, before the
+   * catalog read or any target's connection, instead of the same G3 refusal once per target.
+   *
+   * @param what the command's action, for example {@code read the targets of fleet 'tenants'}
+   * @throws GuardRefusal G3 when the fleet is protected and this process is not CI
+   */
+  public static void protectedFleet(FleetConfig fleet, String what, boolean inCi) {
+    if (fleet.isProtected() && !inCi) {
+      throw new GuardRefusal(
+          Guarantee.G3,
+          what,
+          "fleet '"
+              + fleet.name()
+              + "' is protected (every target is a protected environment) and this process is"
+              + " not CI",
+          "protected fleets are reached only from the CI pipeline; run it there (or one target"
+              + " of an unprotected fleet: protected: false)");
+    }
+  }
+
+  /**
    * A target of a fleet with {@code hosts:} patterns names only hosts they match: every command
    * that connects to a target (promote, status, drift, audit, ...) is held to it, before any socket
    * opens.

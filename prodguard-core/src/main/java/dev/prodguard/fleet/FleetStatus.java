@@ -1,10 +1,12 @@
 package dev.prodguard.fleet;
 
+import dev.prodguard.ci.CiVerifiers;
 import dev.prodguard.config.FleetConfig;
 import dev.prodguard.config.ProdguardConfig;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Redactor;
 import dev.prodguard.db.RunContext;
+import dev.prodguard.environment.UrlRule;
 import dev.prodguard.pipeline.Results;
 import dev.prodguard.pipeline.RunStatus;
 import java.sql.SQLException;
@@ -75,6 +77,10 @@ public final class FleetStatus {
       Shard shard)
       throws SQLException, InterruptedException {
     FleetConfig fleet = config.fleet(fleetName);
+    UrlRule.protectedFleet(
+        fleet,
+        "read the targets of fleet '" + fleetName + "'",
+        CiVerifiers.inCi(config, context, Optional.empty(), "status"));
     List<FleetConfig.Target> all = FleetTargets.resolve(config, fleet, context);
     ProdguardConfig expanded = FleetTargets.asEnvironments(config, fleet, all);
     List<FleetConfig.Target> selected = all.stream().filter(t -> shard.contains(t.id())).toList();
