@@ -136,7 +136,10 @@ public final class LintCommand implements Callable<Integer> {
             files.with(Placeholders.resolve(config.get().placeholders(), common.context().env()));
       }
     }
-    Linter linter = Linter.forEngine(kind, engine, files);
+    // the configuration's history table, schemas and Java migration folders, as verify reads them
+    dev.prodguard.migration.MigrationEngine configured =
+        config.isPresent() ? engine.configuredBy(config.get()) : engine;
+    Linter linter = Linter.forEngine(kind, configured, files);
     // One discovery for lint, verify and deploy: the engine says which files run, in which order.
     // A file named on the command line is linted even when the engine would not run it.
     Set<Path> named = new HashSet<>();
@@ -148,7 +151,7 @@ public final class LintCommand implements Callable<Integer> {
     // A file named on the command line is judged for its content; in a folder, a name Flyway
     // refuses is a finding (the deploy would stop on it).
     List<MigrationSource> sources =
-        engine.discover(files, kind).all().stream()
+        configured.discover(files, kind).all().stream()
             .map(
                 s ->
                     s.role() == MigrationSource.Role.REFUSED_NAME

@@ -78,6 +78,36 @@ class G4LintCliIT {
 
   @Test
   @DisplayName(
+      "G10: the history table migrations.table names is one of prodguard's objects: a migration"
+          + " that forges a row in it is a prodguard-objects error (attacker"
+          + " 20/03)")
+  void configuredHistoryTableIsReserved() throws Exception {
+    write(
+        "prodguard.yml",
+        Files.readString(repo.resolve("prodguard.yml"))
+            .replace(
+                "  locations: [db/migration]",
+                "  locations: [db/migration]\n  table: shop_schema_history"));
+    write(
+        "db/migration/V3__seed.sql",
+        "INSERT INTO shop_schema_history (installed_rank, version, script, success)"
+            + " VALUES (100, '4', 'V4__check.sql', true);\n");
+    Cli.Result r = Cli.run(repo, "lint");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("V3__seed.sql:1:1: error [prodguard-objects]")
+        .contains("shop_schema_history, one of prodguard's own objects");
+    // named in dynamic SQL too
+    write(
+        "db/migration/V3__seed.sql",
+        "DO $$ BEGIN EXECUTE 'update SHOP_SCHEMA_HISTORY set checksum = 1'; END $$;\n");
+    Cli.Result dynamic = Cli.run(repo, "lint");
+    assertThat(dynamic.exit()).as(dynamic.toString()).isEqualTo(1);
+    assertThat(dynamic.out()).contains("[prodguard-objects]");
+  }
+
+  @Test
+  @DisplayName(
       "G4: lint judges Flyway's callbacks (afterMigrate.sql runs on every migrate) but not"
           + " prodguard's own beforeEachMigrate.sql, exactly as init-fingerprint writes it")
   void callbacks() throws Exception {

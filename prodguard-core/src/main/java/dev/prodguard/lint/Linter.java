@@ -85,6 +85,7 @@ public final class Linter {
   private Function<MigrationSource, Optional<String>> everyMigrate = s -> Optional.empty();
   private Function<MigrationSource, Optional<String>> onError = s -> Optional.empty();
   private List<TableParent> tableParents = List.of();
+  private Set<String> historyTables = Set.of();
 
   /** Partitions and inheritance children: the catalog's, then those the files make, in order. */
   private TableParents parents = new TableParents();
@@ -110,7 +111,30 @@ public final class Linter {
         .errorCallbacks(engine::errorEvent)
         .crossCheck(file -> engine.statements(files, file, kind))
         .texts(file -> engine.text(files, file))
-        .masking(files.placeholders()::mask);
+        .masking(files.placeholders()::mask)
+        .historyTable(engine.historyTable());
+  }
+
+  /**
+   * The engine's history table as configured ({@code migrations.table}): when it is not one of
+   * Flyway's defaults (which are always reserved), a migration that touches or names it is a {@code
+   * prodguard-objects} error like one on {@code flyway_schema_history} (G10, G7: a forged history
+   * row makes a later migration read as applied).
+   */
+  public Linter historyTable(Optional<String> table) {
+    Set<String> names = new HashSet<>();
+    table.ifPresent(
+        t -> {
+          String n = t.toLowerCase(java.util.Locale.ROOT);
+          int dot = n.lastIndexOf('.');
+          n = dot < 0 ? n : n.substring(dot + 1);
+          if (!dev.prodguard.sql.ProdguardObjects.reserved(n)) {
+            names.add(n);
+          }
+        });
+    this.historyTables = Set.copyOf(names);
+    classifier.historyTables(historyTables);
+    return this;
   }
 
   /**
@@ -466,7 +490,9 @@ public final class Linter {
             contract,
             syntax,
             new HashSet<>(),
-            Cascades.of(foreignKeys, dependencies, parents, contract));
+            Cascades.of(foreignKeys, dependencies, parents, contract),
+            new HashSet<>(),
+            historyTables);
     List<SqlStatement> statements = prepared.statements();
     Optional<String> everyMigrateEvent =
         protectedEnv ? everyMigrate.apply(f) : Optional.<String>empty();

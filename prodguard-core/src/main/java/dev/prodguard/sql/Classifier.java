@@ -461,17 +461,47 @@ public final class Classifier {
   }
 
   /**
+   * The configured history table ({@code migrations.table}) when it is not one of Flyway's
+   * defaults: reserved like them (lower-case last name parts).
+   */
+  private Set<String> historyTables = Set.of();
+
+  /** Sets {@link #historyTables}. */
+  public void historyTables(Set<String> names) {
+    this.historyTables = Set.copyOf(names);
+  }
+
+  /** One of prodguard's objects, or the configured history table. */
+  private boolean reserved(String name) {
+    return ProdguardObjects.reserved(name)
+        || (name != null && !historyTables.isEmpty() && historyTables.contains(lastPart(name)));
+  }
+
+  /** The configured history table named between {@code from} and {@code to}, case aside. */
+  private String historyTableIn(String text, int from, int to) {
+    for (String t : historyTables) {
+      for (int i = from; i + t.length() <= to; i++) {
+        if (text.regionMatches(true, i, t, 0, t.length())) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * Adds a {@link OpKind#REFERENCE} for each of prodguard's object names the statement contains
    * (outside comments), unless an operation already targets one.
    */
   private void mentions(SqlStatement s, List<Operation> out) {
     String text = s.source().text();
     if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null
-        && !unicodeEscapedName(text, s.start(), s.end())) {
+        && !unicodeEscapedName(text, s.start(), s.end())
+        && historyTableIn(text, s.start(), s.end()) == null) {
       return;
     }
     for (Operation op : out) {
-      if (ProdguardObjects.reserved(op.target())) {
+      if (reserved(op.target())) {
         return; // the statement is judged by that operation already
       }
     }
@@ -485,11 +515,14 @@ public final class Classifier {
           || t.type == Token.Type.QUOTED_IDENT
           || t.type == Token.Type.PLACEHOLDER) {
         String id = t.identifier().toLowerCase(Locale.ROOT);
-        if (ProdguardObjects.reserved(id)) {
+        if (reserved(id)) {
           name = id;
         }
       } else if (t.type == Token.Type.STRING || t.type == Token.Type.DOLLAR_STRING) {
         name = ProdguardObjects.mentionedIn(text, t.start, t.end);
+        if (name == null) {
+          name = historyTableIn(text, t.start, t.end);
+        }
         how = "named in a string";
       }
       if (name != null && seen.add(lastPart(name))) {

@@ -70,7 +70,8 @@ public class LintMojo extends AbstractProdguardMojo {
     boolean protectedEnv = env.map(EnvironmentConfig::isProtected).orElse(true);
     DatabaseKind kind = dialect(cfg, env);
 
-    FlywayMigrationEngine engine = new FlywayMigrationEngine();
+    // the configuration's history table, schemas and Java migration folders, as verify reads them
+    dev.prodguard.migration.MigrationEngine engine = new FlywayMigrationEngine().configuredBy(cfg);
     MigrationFiles files = MigrationFiles.read(cfg, System.getenv());
     // as 'prodguard lint' judges: placeholders replaced as Flyway will, the contract's baseline
     Linter linter = Linter.forEngine(kind, engine, files);

@@ -52,7 +52,7 @@ public final class ProdguardObjectsRule extends BaseRule {
           ? op.detail()
           : op.target() + "() releases advisory locks, prodguard's deploy lock (G8) included";
     }
-    if (!ProdguardObjects.reserved(op.target())) {
+    if (!ProdguardObjects.reserved(op.target()) && !context.historyTable(op.target())) {
       return null;
     }
     String target = op.target();
