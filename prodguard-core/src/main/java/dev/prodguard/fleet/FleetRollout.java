@@ -242,6 +242,24 @@ public final class FleetRollout {
         }
         continue;
       }
+      if (options.wave().isEmpty() && options.shard().count() > 1) {
+        // a shard runs every wave of its own subset: the earlier waves' targets of the other
+        // shards (the canary may hash into another one) must be done too, as with --wave
+        // (attacker 20/04)
+        List<FleetConfig.Target> elsewhere =
+            all.stream().filter(t -> !options.shard().contains(t.id())).toList();
+        try {
+          FleetWaves.requireEarlierWavesDone(expanded, fleet, elsewhere, wave, pipelines, identity);
+        } catch (dev.prodguard.db.GuardRefusal r) {
+          String why = r.guarantee() + ": " + r.why() + "; " + r.fix();
+          halted = Optional.of(why);
+          listener.halted(why);
+          for (FleetConfig.Target t : inWave) {
+            results.add(notStarted(t, "wave '" + wave + "' waits for the earlier waves"));
+          }
+          continue;
+        }
+      }
       listener.wave(wave, inWave.size());
       int failuresBefore = failures.get();
       AtomicBoolean stop = new AtomicBoolean();

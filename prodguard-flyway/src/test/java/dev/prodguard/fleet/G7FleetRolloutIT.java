@@ -120,17 +120,25 @@ class G7FleetRolloutIT {
 
     // shards: 0/2 and 1/2 of a new migration cover every target exactly once
     migrations("V3__note.sql", "ALTER TABLE items ADD COLUMN note text;\n");
+    // without --wave, shard 0's wave rest waits for the canaries of shard 1 (attacker 20/04):
+    // its rerun, after shard 1, finishes it
     FleetRollout.Report s0 = f.promote(new Shard(0, 2));
     FleetRollout.Report s1 = f.promote(new Shard(1, 2));
-    Set<String> a = deployed(s0);
+    Set<String> a = new HashSet<>(deployed(s0));
+    if (!s0.complete()) {
+      assertThat(s0.haltedBecause()).hasValueSatisfying(w -> assertThat(w).contains("canary"));
+      FleetRollout.Report s0again = f.promote(new Shard(0, 2));
+      assertThat(s0again.complete()).as(s0again.toJson().toString()).isTrue();
+      assertThat(deployed(s0again)).doesNotContainAnyElementsOf(a);
+      a.addAll(deployed(s0again));
+    }
     Set<String> b = deployed(s1);
-    assertThat(s0.complete()).isTrue();
-    assertThat(s1.complete()).isTrue();
+    assertThat(s1.complete()).as(s1.toJson().toString()).isTrue();
     assertThat(a).doesNotContainAnyElementsOf(b);
     Set<String> union = new HashSet<>(a);
     union.addAll(b);
     assertThat(union).containsExactlyInAnyOrderElementsOf(f.ids);
-    assertThat(s0.targets()).hasSize(a.size());
+    assertThat(s0.targets()).hasSize((int) f.ids.stream().filter(new Shard(0, 2)::contains).count());
 
     List<FleetStatus.Row> rows =
         FleetStatus.status(f.config(), "shop", f.ci(), f.pipelines(), 4, Shard.ALL);
@@ -163,6 +171,44 @@ class G7FleetRolloutIT {
     for (String rest : List.of("t03", "t04")) {
       assertThat(byId.get(rest).state()).as(rest).isEqualTo(State.NOT_STARTED);
       assertThat(f.touched(rest)).as(rest + " untouched").isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: a shard run without --wave starts a later wave only when the earlier waves' targets of"
+          + " every shard are done: a canary failed (or not yet run) in another shard holds it"
+          + " (attacker 20/04)")
+  void shardWithoutWaveWaitsForTheCanaryElsewhere() throws Exception {
+    Fleet f = fleet(DatabaseKind.POSTGRESQL, 8, false);
+    f.db("t01").execute("CREATE TABLE orders (x int)"); // the canary t01's V2 fails
+    f.fingerprintAll();
+    migrations(
+        "V1__items.sql", "CREATE TABLE items (id int PRIMARY KEY);\n",
+        "V2__orders.sql", "CREATE TABLE orders (id int PRIMARY KEY);\n");
+    f.writeConfig(0, 1, List.of());
+    Shard canaryShard = new Shard(0, 2).contains("t01") ? new Shard(0, 2) : new Shard(1, 2);
+    Shard other = canaryShard.index() == 0 ? new Shard(1, 2) : new Shard(0, 2);
+    List<String> restElsewhere =
+        f.ids.subList(3, f.ids.size()).stream().filter(other::contains).toList();
+    assertThat(restElsewhere).as("the other shard holds targets of wave rest").isNotEmpty();
+
+    // the other shard first: t01 (canary, in the canary's shard) has not run yet
+    FleetRollout.Report early = f.promote(other);
+    assertThat(early.haltedBecause()).hasValueSatisfying(w -> assertThat(w).contains("t01"));
+    for (String id : restElsewhere) {
+      assertThat(byId(early).get(id).state()).as(id).isEqualTo(State.NOT_STARTED);
+      assertThat(f.touched(id)).as(id + " untouched").isFalse();
+    }
+    // the canary's shard: t01 fails
+    FleetRollout.Report canary = f.promote(canaryShard);
+    assertThat(byId(canary).get("t01").state()).isEqualTo(State.FAILED);
+    // the other shard again: still held by the failed canary
+    FleetRollout.Report again = f.promote(other);
+    assertThat(again.haltedBecause()).hasValueSatisfying(w -> assertThat(w).contains("t01"));
+    for (String id : restElsewhere) {
+      assertThat(byId(again).get(id).state()).as(id).isEqualTo(State.NOT_STARTED);
+      assertThat(f.touched(id)).as(id + " untouched").isFalse();
     }
   }
 
