@@ -138,7 +138,8 @@ class G7FleetRolloutIT {
     Set<String> union = new HashSet<>(a);
     union.addAll(b);
     assertThat(union).containsExactlyInAnyOrderElementsOf(f.ids);
-    assertThat(s0.targets()).hasSize((int) f.ids.stream().filter(new Shard(0, 2)::contains).count());
+    assertThat(s0.targets())
+        .hasSize((int) f.ids.stream().filter(new Shard(0, 2)::contains).count());
 
     List<FleetStatus.Row> rows =
         FleetStatus.status(f.config(), "shop", f.ci(), f.pipelines(), 4, Shard.ALL);
