@@ -392,7 +392,9 @@ final class PgStatementProbe implements StatementProbe {
   private static final java.util.regex.Pattern NOT_COPIED =
       java.util.regex.Pattern.compile(
           "^\\s*\\d+;\\s+\\d+\\s+\\d+\\s+(?:(?:COMMENT|SECURITY LABEL)\\s+\\S+\\s+)?"
-              + "(?:SERVER|USER MAPPING|FOREIGN DATA WRAPPER)\\s");
+              + "(?:SERVER|USER MAPPING|FOREIGN DATA WRAPPER)\\s"
+              // prodguard's TRUNCATE guard (G6) on a table: it would refuse the replay's TRUNCATE
+              + "|^\\s*\\d+;\\s+\\d+\\s+\\d+\\s+TRIGGER\\s.*\\sprodguard_truncate_guard(?:\\s|$)");
 
   @Override
   public boolean copiedToScratch(String tocLine) {
