@@ -47,6 +47,12 @@ import java.util.regex.Pattern;
  * resolved by the server ({@link StatementProbe#relationsNamed}). The server's scan counts are not
  * used: a schema change in a branch scans the table it validates or rewrites, which is what the
  * branch does, not what it reads.
+ *
+ * <p>A table a pending migration created and filled from what the copy does not hold as the target
+ * ({@link PendingFills}) is read as the tables it was filled from (judged by their rows on the
+ * target) or as unknown. A statement that reaches a routine that can change something per row
+ * without naming it (an operator, a cast, a row trigger, a column default: {@link Implicit}) is
+ * judged as one that calls it per row by name.
  */
 final class DataBranches {
   /** A branch in PL/pgSQL (or SQL's CASE): what makes the code's effects depend on the data. */
@@ -156,15 +162,18 @@ final class DataBranches {
       StatementTrace t,
       State before,
       State after,
-      Map<Long, String> copied)
+      Map<Long, String> copied,
+      PendingFills fills)
       throws SQLException {
     boolean block = "DO".equals(SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL));
     String top = block ? BranchCode.doBody(sql) : sql;
     BranchCode topCode = BranchCode.of(top, false);
-    if (!block && topCode.anyCalls.isEmpty()) {
+    Implicit implicit = Implicit.of(probe, c, sql, before, after);
+    if (!block && topCode.anyCalls.isEmpty() && implicit.via.isEmpty()) {
       return t; // calls no function: no procedural code of the user's runs
     }
-    Map<String, String> routines = probe.routineBodies(c);
+    Map<String, String> routines =
+        implicit.routines != null ? implicit.routines : probe.routineBodies(c);
     Map<String, String> bodies = new LinkedHashMap<>();
     List<String> todo = new ArrayList<>(topCode.anyCalls);
     while (!todo.isEmpty()) {
@@ -175,11 +184,11 @@ final class DataBranches {
         todo.addAll(BranchCode.of(body, false).anyCalls);
       }
     }
-    if (!block && bodies.isEmpty()) {
+    if (!block && bodies.isEmpty() && implicit.via.isEmpty()) {
       return t; // a statement that calls no user routine runs no procedural code of the user's
     }
     String code = (block ? top : "") + "\n" + String.join("\n", bodies.values());
-    if (!changes(code)) {
+    if (!changes(code) && implicit.via.isEmpty()) {
       return t; // a guard that can only raise, or code that only reads: the same on any data
     }
     boolean dynamic = DYNAMIC.matcher(code).find();
@@ -188,16 +197,17 @@ final class DataBranches {
     bodies.values().forEach(b -> codes.add(BranchCode.of(b, dynamic)));
     Set<String> changing = changing(bodies, routines);
     boolean perRow = false;
+    boolean named = false; // per row by a routine the code calls by name
     Set<String> unknown = new LinkedHashSet<>();
     Set<String> relations = new LinkedHashSet<>();
     Set<String> calls = new LinkedHashSet<>();
     for (BranchCode b : codes) {
       for (String f : b.perRowCalls) {
-        perRow |= changing.contains(f);
+        named |= changing.contains(f);
       }
       for (String f : b.actionCalls) {
         if (changing.contains(f)) {
-          perRow = true;
+          named = true;
           unknown.add(
               f
                   + "(), which can change the schema or data, called per row of a table a schema"
@@ -206,7 +216,7 @@ final class DataBranches {
       }
       for (String f : b.dynamicPerRowCalls) {
         if (changing.contains(f)) {
-          perRow = true;
+          named = true;
           unknown.add(f + "(), which can change the schema or data, called per row in dynamic SQL");
         }
       }
@@ -214,9 +224,28 @@ final class DataBranches {
       relations.addAll(b.relations);
       calls.addAll(b.calls);
     }
-    if (!BRANCH.matcher(code).find() && !perRow) {
+    boolean branches = BRANCH.matcher(code).find();
+    perRow = named || !implicit.via.isEmpty();
+    if (!branches && !perRow) {
       return t; // straight-line code run once: it does the same on any data
     }
+    relations.addAll(implicit.rowsOf);
+    // only routines reached unnamed run per row: what matters is how many rows, not the values the
+    // statement computes (the session, the clock); and when they are only row triggers, the rows of
+    // the table they are on are trace-row-triggers-not-traced's (ReplayFacts), the rows it is fed
+    // from are judged here
+    boolean rowsOnly = !branches && !named;
+    if (rowsOnly) {
+      unknown.clear();
+    }
+    Set<String> skip = new LinkedHashSet<>();
+    if (rowsOnly) {
+      skip.addAll(implicit.inserted);
+      if (implicit.onlyTriggers) {
+        skip.addAll(implicit.triggerTables);
+      }
+    }
+    String perRowVia = implicit.via.isEmpty() ? "" : PER_ROW + String.join("; ", implicit.via);
     Set<String> unknownCalls = new LinkedHashSet<>();
     for (String f : calls) {
       if (!routines.containsKey(f) && !BranchCode.FAITHFUL_FUNCTIONS.contains(f)) {
@@ -232,7 +261,7 @@ final class DataBranches {
     for (String f : unknownCalls) {
       if (resolved.containsKey(f)) {
         relations.add(f); // a relation with a column list: INSERT INTO t (a, b)
-      } else {
+      } else if (!rowsOnly) {
         unknown.add(f + "(), whose answer on the copy is not known to be the target's");
       }
     }
@@ -269,10 +298,28 @@ final class DataBranches {
       if (r == null || r.isIndex()) {
         continue;
       }
-      names.add(r.name());
+      if (skip.contains(r.name())) {
+        continue;
+      }
       String original = copied.get(oid);
       if (original != null) {
-        onTarget.put(r.name(), original);
+        names.add(r.name() + perRowVia);
+        onTarget.put(r.name() + perRowVia, original);
+        continue;
+      }
+      PendingFills.Fill fill = fills.of(oid);
+      if (fill == null) {
+        names.add(r.name()); // created empty by a pending migration and never filled: as copied
+        continue;
+      }
+      for (String source : fill.fromTarget()) {
+        // judged by the rows of the table it was filled from (incomplete, against its size)
+        String key = r.name() + FILLED_FROM + source;
+        names.add(key);
+        onTarget.put(key, source);
+      }
+      for (String u : fill.unknown()) {
+        unknown.add("the rows of " + r.name() + ", which a pending migration filled from " + u);
       }
     }
     if (names.isEmpty() && unknown.isEmpty()) {
@@ -280,6 +327,152 @@ final class DataBranches {
     }
     names.sort(null);
     return t.withProceduralReads(names, onTarget, List.copyOf(unknown));
+  }
+
+  /** Statements that may run a routine per row without naming it: they read or write rows. */
+  private static final Set<String> ROW_STATEMENTS =
+      Set.of(
+          "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "COPY", "SELECT", "VALUES", "TABLE",
+          "EXPLAIN", "CALL", "DO", "REFRESH");
+
+  /** A schema change that evaluates expressions per row of a table, or a query that fills one. */
+  private static final Pattern ROW_DDL =
+      Pattern.compile(
+          "^\\s*(?:ALTER\\s+TABLE\\b|CREATE\\s+(?:UNIQUE\\s+)?INDEX\\b|CREATE\\b.*\\bAS\\s*\\(?\\s*"
+              + "(?:SELECT|TABLE|VALUES|WITH)\\b)",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /** The table a schema change works on per row: after {@code ALTER TABLE}, or {@code ON}. */
+  private static final Pattern ROW_DDL_TABLE =
+      Pattern.compile(
+          "\\b(?:TABLE(?:\\s+IF\\s+EXISTS)?|ON)(?:\\s+ONLY)?\\s+"
+              + "((?:\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\s*\\.\\s*(?:\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*))?)",
+          Pattern.CASE_INSENSITIVE);
+
+  /**
+   * The user routines that can change something and that a statement runs per row without calling
+   * them by name (attacker 10): through an operator it uses, a cast (to a type it names, or any
+   * implicit or assignment cast), a row trigger of a table it writes, or the default or generated
+   * expression of a column of such a table ({@link StatementProbe#perRowRoutines}). The copy holds
+   * no rows, so it runs them for none of the target's: fail closed, such a statement is judged like
+   * one that calls the routine per row by name.
+   */
+  private static final class Implicit {
+    /**
+     * Phrases naming each path and routine reached, e.g. {@code row trigger t on public.x (...)}.
+     */
+    final List<String> via = new ArrayList<>();
+
+    /** Tables whose row triggers were reached. */
+    final Set<String> triggerTables = new LinkedHashSet<>();
+
+    /** Tables a schema change works on per row ({@code ALTER TABLE t}, {@code ON t}). */
+    final Set<String> rowsOf = new LinkedHashSet<>();
+
+    /** The tables an {@code INSERT} writes: their own rows are not what it runs per row of. */
+    final Set<String> inserted = new LinkedHashSet<>();
+
+    /** Every path reached is a row trigger. */
+    boolean onlyTriggers = true;
+
+    /** The routine bodies, when they were read. */
+    Map<String, String> routines;
+
+    /**
+     * The tables (as {@link State} names them) {@code sql} itself writes: ROW EXCLUSIVE it took, or
+     * a table it names where rows are written ({@link PendingFills#WRITTEN}). Not a table written
+     * earlier in the transaction whose ROW EXCLUSIVE it merely holds.
+     */
+    private static Set<String> writtenBy(
+        StatementProbe probe, Connection c, String sql, State before, State after)
+        throws SQLException {
+      Set<String> had = new java.util.HashSet<>();
+      before.locks().stream()
+          .filter(l -> l.mode().equals("RowExclusiveLock"))
+          .forEach(l -> had.add(l.relation()));
+      Set<String> out = new LinkedHashSet<>();
+      for (StatementProbe.Lock l : after.locks()) {
+        if (l.mode().equals("RowExclusiveLock") && !had.contains(l.relation())) {
+          out.add(l.relation());
+        }
+      }
+      Set<String> names = new LinkedHashSet<>();
+      Matcher m = PendingFills.WRITTEN.matcher(sql);
+      while (m.find()) {
+        names.add(m.group(1).replaceAll("\\s+", ""));
+      }
+      for (NamedRelation r : probe.relationsNamed(c, names)) {
+        if ("rp".indexOf(r.kind()) >= 0) {
+          out.add(PendingFills.qualified(r));
+        }
+      }
+      return out;
+    }
+
+    static Implicit of(StatementProbe probe, Connection c, String sql, State before, State after)
+        throws SQLException {
+      Implicit out = new Implicit();
+      String first = SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL);
+      int start = SqlCode.codeStart(sql, SqlSyntax.POSTGRESQL);
+      boolean ddl = ROW_DDL.matcher(start < sql.length() ? sql.substring(start) : sql).find();
+      if (!ROW_STATEMENTS.contains(first) && !ddl) {
+        return out;
+      }
+      Set<String> written = writtenBy(probe, c, sql, before, after);
+      List<StatementProbe.PerRowRoutine> all = probe.perRowRoutines(c, written);
+      if (all.isEmpty()) {
+        return out;
+      }
+      String lower = sql.toLowerCase(Locale.ROOT);
+      List<StatementProbe.PerRowRoutine> reached = new ArrayList<>();
+      for (StatementProbe.PerRowRoutine r : all) {
+        boolean hit =
+            switch (r.path()) {
+              case "operator" -> sql.contains(r.key());
+              case "cast" -> {
+                int space = r.key().lastIndexOf(' ');
+                String type = r.key().substring(0, space);
+                String bare = type.substring(type.lastIndexOf('.') + 1).replace("\"", "");
+                yield !r.key().endsWith(" e")
+                    || Pattern.compile("\\b" + Pattern.quote(bare.toLowerCase(Locale.ROOT)) + "\\b")
+                        .matcher(lower)
+                        .find();
+              }
+              default -> true; // trigger, default: of a table the statement wrote
+            };
+        if (hit) {
+          reached.add(r);
+        }
+      }
+      if (reached.isEmpty()) {
+        return out;
+      }
+      out.routines = probe.routineBodies(c);
+      for (StatementProbe.PerRowRoutine r : reached) {
+        String body = out.routines.get(r.routine());
+        if (body == null
+            || !changing(Map.of(r.routine(), body), out.routines).contains(r.routine())) {
+          continue; // reads, or computes a value: the same on any data
+        }
+        out.via.add(r.what() + ", which can change the schema or data");
+        if ("trigger".equals(r.path())) {
+          out.triggerTables.add(r.key());
+        } else {
+          out.onlyTriggers = false;
+        }
+      }
+      if ("INSERT".equals(first)) {
+        out.inserted.addAll(
+            written); // a default or trigger runs per row inserted, not per row held
+      }
+      if (!out.via.isEmpty() && ddl) {
+        Matcher m = ROW_DDL_TABLE.matcher(sql);
+        if (m.find()) {
+          out.rowsOf.add(m.group(1).replaceAll("\\s+", ""));
+        }
+      }
+      return out;
+    }
   }
 
   /** Whether {@code code} holds something a branch may change ({@link #CHANGE}). */
@@ -370,12 +563,16 @@ final class DataBranches {
         if (size == null || size.rows() == 0) {
           continue; // created by a pending migration, or empty on the target as on the copy
         }
+        String holds =
+            (size.rows() < 0 ? "rows" : TraceFindings.rows(size.rows()) + " rows")
+                + " on the target";
         why.add(
-            "the rows of "
-                + (target.equals(table) ? table : table + " (" + target + " on the target)")
-                + ", which is empty in the trace's copy but holds "
-                + (size.rows() < 0 ? "rows" : TraceFindings.rows(size.rows()) + " rows")
-                + " on the target");
+            table.contains(FILLED_FROM) || table.contains(PER_ROW)
+                ? "the rows of " + table + " (empty in the trace's copy, " + holds + ")"
+                : "the rows of "
+                    + (target.equals(table) ? table : table + " (" + target + " on the target)")
+                    + ", which is empty in the trace's copy but holds "
+                    + holds);
       }
       why.addAll(t.unknownBranches());
       if (why.isEmpty()) {
@@ -405,6 +602,18 @@ final class DataBranches {
     return out;
   }
 
+  /**
+   * Joins a pending table's name and the name of a table of the target it was filled from in {@link
+   * StatementTrace#proceduralReads} ({@link PendingFills}).
+   */
+  static final String FILLED_FROM = ", which a pending migration filled from ";
+
+  /**
+   * Joins a table's name and the routines a statement runs per row of it without naming them
+   * ({@link Implicit}) in {@link StatementTrace#proceduralReads}.
+   */
+  static final String PER_ROW = ", per row of which the statement runs ";
+
   /** Tables of the copy whose name appears as a word in {@code code}. */
   private static Set<Long> named(String code, State after) {
     String lower = code.toLowerCase(Locale.ROOT);
@@ -424,8 +633,7 @@ final class DataBranches {
   }
 
   /** The bodies of the user routines {@code sql} calls, and of those they call, joined. */
-  private static String calledBodies(StatementProbe probe, Connection c, String sql)
-      throws SQLException {
+  static String calledBodies(StatementProbe probe, Connection c, String sql) throws SQLException {
     Map<String, String> routines = null;
     StringBuilder out = new StringBuilder();
     Set<String> seen = new LinkedHashSet<>();

@@ -74,6 +74,9 @@ final class Replay {
    */
   private Map<Long, String> copied;
 
+  /** What the pending migrations filled the tables they created with, as the replay goes. */
+  private final PendingFills fills = new PendingFills();
+
   /**
    * @param mask what the recorded statement text shows instead of the one sent (placeholder values
    *     read from the environment are shown as their placeholder, as lint shows them)
@@ -165,9 +168,10 @@ final class Replay {
               before,
               after,
               copied);
+      fills.observe(probe, c, s.text(), before, after, copied);
       out.add(
           DataBranches.observe(
-              probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
+              probe, c, s.text(), facts(c, s, t, before, after), before, after, copied, fills));
       before = after;
     }
     if (inTransaction && !statements.isEmpty()) {
@@ -321,9 +325,10 @@ final class Replay {
                 before,
                 after,
                 copied);
+        fills.observe(probe, c, s.text(), before, after, copied);
         out.add(
             DataBranches.observe(
-                probe, c, s.text(), facts(c, s, t, before, after), before, after, copied));
+                probe, c, s.text(), facts(c, s, t, before, after), before, after, copied, fills));
         if (block) {
           StatementTrace commit = atCommit(c, label, file, s, false, after, out);
           if (commit != null) {

@@ -227,7 +227,7 @@ class G6GuardObjectsIT {
                     c,
                     "SELECT string_agg(evtenabled::text, '') FROM pg_event_trigger"
                         + " WHERE evtname LIKE 'prodguard_ddl_guard%'"))
-            .isEqualTo("AA");
+            .isEqualTo("AAA"); // ddl_command_start, sql_drop, ddl_command_end (TRUNCATE guard)
         assertThat(catchThrowable(() -> call(c, "CREATE TABLE after_upgrade (id int)")))
             .hasMessageContaining("prodguard: DDL (CREATE TABLE) blocked");
       }
@@ -413,7 +413,7 @@ class G6GuardObjectsIT {
                       c,
                       "SELECT string_agg(evtenabled::text, '') FROM pg_event_trigger"
                           + " WHERE evtname LIKE 'prodguard_ddl_guard%'"))
-              .isEqualTo("AA");
+              .isEqualTo("AAA"); // ddl_command_start, sql_drop, ddl_command_end (TRUNCATE guard)
         }
         assertThat(catchThrowable(() -> call(c, "DELETE FROM flyway_schema_history")))
             .hasMessageContaining(
@@ -518,6 +518,57 @@ class G6GuardObjectsIT {
         call(owner, "UPDATE prodguard_guard_config SET updated_by = 'owner'");
         assertThat(query(owner, "SELECT updated_by FROM prodguard_guard_config"))
             .isEqualTo("owner");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G6 (attacker 11): init-fingerprint puts the TRUNCATE guard on every application table that"
+          + " exists, in every schema, also when it upgrades a DDL guard installed before it (two"
+          + " event triggers: status 'missing' until then); TRUNCATE by hand, even a superuser's,"
+          + " is refused and the rows stay; prodguard's own tables keep their own guard only")
+  void truncateGuardOnExistingTables() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      db.execute(
+          "CREATE SCHEMA app",
+          "CREATE TABLE app.orders (id int PRIMARY KEY)",
+          "INSERT INTO app.orders VALUES (1), (2)",
+          "CREATE TABLE items (id int)",
+          "INSERT INTO items VALUES (1)");
+      init(db.libpqUrl());
+      DatabaseSupport d = DatabaseSupport.of(DatabaseKind.POSTGRESQL);
+      // a DDL guard as installed before the TRUNCATE guard: two event triggers, no table triggers
+      db.execute(
+          "DROP EVENT TRIGGER prodguard_ddl_guard_end",
+          "DROP TRIGGER prodguard_truncate_guard ON app.orders",
+          "DROP TRIGGER prodguard_truncate_guard ON items");
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        assertThat(DatabaseGuards.ddlGuard(c, d)).isEqualTo(DatabaseGuards.DdlGuard.MISSING);
+        call(c, "TRUNCATE items"); // what attacker 11 did
+        call(c, "INSERT INTO items VALUES (1)");
+      }
+
+      init(db.libpqUrl());
+
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl())) {
+        assertThat(DatabaseGuards.ddlGuard(c, d)).isEqualTo(DatabaseGuards.DdlGuard.INSTALLED);
+        assertThat(
+                query(
+                    c,
+                    "SELECT string_agg(n.nspname || '.' || r.relname || ':' || g.tgenabled::text, ','"
+                        + " ORDER BY n.nspname, r.relname) FROM pg_trigger g"
+                        + " JOIN pg_class r ON r.oid = g.tgrelid"
+                        + " JOIN pg_namespace n ON n.oid = r.relnamespace"
+                        + " WHERE g.tgname = 'prodguard_truncate_guard'"))
+            .isEqualTo("app.orders:A,public.items:A");
+        assertThat(catchThrowable(() -> call(c, "TRUNCATE app.orders")))
+            .hasMessageContaining(
+                "prodguard: TRUNCATE of app.orders blocked on protected environment 'prod'");
+        assertThat(catchThrowable(() -> call(c, "TRUNCATE items, app.orders CASCADE")))
+            .hasMessageContaining("prodguard: TRUNCATE of");
+        assertThat(query(c, "SELECT count(*) FROM app.orders")).isEqualTo("2");
+        assertThat(query(c, "SELECT count(*) FROM items")).isEqualTo("1");
       }
     }
   }

@@ -214,4 +214,144 @@ class G4TraceDataBranchesIT {
     assertThat(r.statements().stream().filter(s -> s.migration().startsWith("V5__")))
         .anyMatch(s -> "AccessExclusiveLock".equals(s.lockOn("public.orders")));
   }
+
+  @Test
+  @DisplayName(
+      "G4 (attacker 06): a table a pending migration fills from the target's rows (CREATE TABLE"
+          + " AS, INSERT ... SELECT, SELECT ... INTO, through another such table), from a view or"
+          + " from a routine holds rows on the target and none on the copy: code that branches on"
+          + " it is trace-incomplete, naming what it was filled from; a table filled from"
+          + " constants, or from a table empty on the target, stays a traced fact")
+  void tableFilledFromTheTargetsRows() throws Exception {
+    String branch =
+        "DO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM %s) THEN\n    ALTER TABLE orders ADD COLUMN"
+            + " %s_hit int;\n  END IF;\nEND $$;\n";
+    String[][] filled = {
+      {"t_ctas", "CREATE TABLE t_ctas AS SELECT id FROM orders;\n", "public.orders"},
+      {
+        "t_ins",
+        "CREATE TABLE t_ins (id bigint);\nINSERT INTO t_ins SELECT id FROM orders WHERE total >"
+            + " 0;\n",
+        "public.orders"
+      },
+      {"t_into", "SELECT id INTO t_into FROM orders;\n", "public.orders"},
+      {"t_chain", "CREATE TABLE t_chain AS SELECT id FROM t_ins;\n", "public.orders"},
+      {
+        "t_view",
+        "CREATE VIEW orders_v AS SELECT id FROM orders;\nCREATE TABLE t_view AS SELECT id FROM"
+            + " orders_v;\n",
+        "orders_v"
+      },
+      {
+        "t_fn",
+        "CREATE FUNCTION order_ids() RETURNS SETOF bigint LANGUAGE sql AS $f$ SELECT id FROM"
+            + " orders $f$;\nCREATE TABLE t_fn AS SELECT * FROM order_ids() x;\n",
+        "order_ids()"
+      }
+    };
+    for (int i = 0; i < filled.length; i++) {
+      f.migration(
+          "V" + (i + 2) + "__filled.sql",
+          filled[i][1] + String.format(branch, filled[i][0], filled[i][0]));
+    }
+    f.migration(
+        "V8__constants.sql",
+        "CREATE TABLE t_const (n int);\nINSERT INTO t_const VALUES (1), (2);\n"
+            + String.format(branch, "t_const", "t_const"));
+    f.migration(
+        "V9__empty_on_target.sql",
+        "CREATE TABLE t_log AS SELECT n FROM log;\n" + String.format(branch, "t_log", "t_log"));
+
+    TraceReport r = trace();
+
+    for (int i = 0; i < filled.length; i++) {
+      String v = "V" + (i + 2);
+      String[] form = filled[i];
+      assertThat(incomplete(r, v))
+          .as(form[1])
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.severity()).isEqualTo(Severity.ERROR);
+                assertThat(x.message())
+                    .contains(
+                        "public." + form[0], "which a pending migration filled from", form[2]);
+              });
+    }
+    assertThat(incomplete(r, "V2").get(0).message()).contains("20.0 k rows");
+    assertThat(r.blocking()).isTrue();
+    // filled from constants, or from a table that is empty on the target: the copy holds what the
+    // target will hold, so the branch the copy took (it altered orders) is the fact
+    assertThat(incomplete(r, "V8")).isEmpty();
+    assertThat(incomplete(r, "V9")).isEmpty();
+    assertThat(r.statements().stream().filter(s -> s.migration().startsWith("V8__")))
+        .anyMatch(s -> "AccessExclusiveLock".equals(s.lockOn("public.orders")));
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (attacker 10): a routine that writes, reached without being named, per row of a table"
+          + " that holds rows on the target (through an operator, a cast, a row trigger of the"
+          + " table written, a column default, a generated column), runs zero times on the empty"
+          + " copy: trace-incomplete, naming the table and the path; the same paths fed from"
+          + " constants, and a trigger that only sets a value, stay facts")
+  void routinesReachedPerRowWithoutTheirName() throws Exception {
+    f.migration(
+        "V2__paths.sql",
+        "CREATE FUNCTION log_it(n int) RETURNS int LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO log"
+            + " VALUES (n); RETURN n; END $f$;\n"
+            + "CREATE FUNCTION log_eq(a int, b int) RETURNS boolean LANGUAGE plpgsql AS $f$ BEGIN"
+            + " INSERT INTO log VALUES (a); RETURN a = b; END $f$;\n"
+            + "CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = log_eq);\n"
+            + "CREATE TYPE tag AS (v text);\n"
+            + "CREATE FUNCTION to_tag(n int) RETURNS tag LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO"
+            + " log VALUES (n); RETURN ROW(n::text)::tag; END $f$;\n"
+            + "CREATE CAST (int AS tag) WITH FUNCTION to_tag(int);\n"
+            + "CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO"
+            + " log VALUES (NEW.n); RETURN NEW; END $f$;\n"
+            + "CREATE TABLE audited (n int);\n"
+            + "CREATE TRIGGER audit_row BEFORE INSERT ON audited FOR EACH ROW EXECUTE FUNCTION"
+            + " audit_row();\n"
+            + "CREATE FUNCTION stamp_row() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN NEW.n :="
+            + " NEW.n + 1; RETURN NEW; END $f$;\n"
+            + "CREATE TABLE stamped (n int);\n"
+            + "CREATE TRIGGER stamp_row BEFORE INSERT ON stamped FOR EACH ROW EXECUTE FUNCTION"
+            + " stamp_row();\n"
+            + "CREATE TABLE defaulted (id int, n int DEFAULT log_it(0));\n"
+            + "CREATE FUNCTION same(n int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $f$ BEGIN"
+            + " RETURN log_it(n); END $f$;\n"
+            + "CREATE TABLE generated (id int, n int GENERATED ALWAYS AS (same(id)) STORED);\n");
+    String[][] forms = {
+      {"SELECT count(*) FROM customers WHERE id === 1;", "operator ==="},
+      {"SELECT id::tag FROM customers;", "cast integer AS public.tag"},
+      {"INSERT INTO audited SELECT id FROM customers;", "row trigger audit_row on public.audited"},
+      {"INSERT INTO defaulted (id) SELECT id FROM customers;", "public.defaulted.n"},
+      {"INSERT INTO generated (id) SELECT id FROM customers;", "public.generated.n"}
+    };
+    for (int i = 0; i < forms.length; i++) {
+      f.migration("V" + (i + 3) + "__path.sql", forms[i][0] + "\n");
+    }
+    f.migration(
+        "V8__constants.sql",
+        "INSERT INTO audited VALUES (1);\nINSERT INTO defaulted (id) VALUES (1);\n"
+            + "INSERT INTO stamped SELECT id FROM customers;\n");
+
+    TraceReport r = trace();
+
+    for (int i = 0; i < forms.length; i++) {
+      String v = "V" + (i + 3);
+      String[] form = forms[i];
+      assertThat(incomplete(r, v))
+          .as(form[0])
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.severity()).isEqualTo(Severity.ERROR);
+                assertThat(x.message())
+                    .contains("public.customers", "100 rows", "per row of which", form[1]);
+              });
+    }
+    assertThat(incomplete(r, "V2")).isEmpty();
+    assertThat(incomplete(r, "V8")).isEmpty();
+  }
 }

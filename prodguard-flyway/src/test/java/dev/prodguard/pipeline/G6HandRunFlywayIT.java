@@ -432,6 +432,92 @@ class G6HandRunFlywayIT {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6 (attacker 11): a hand-run plain Flyway migration outside a transaction"
+          + " (executeInTransaction=false) from a folder without the callback cannot TRUNCATE a"
+          + " table before the history guard refuses its row: PostgreSQL's TRUNCATE guard refuses"
+          + " it inside the database (also on a table a later deploy created), MariaDB's role split"
+          + " withholds DROP; the rows stay; prodguard promote with the same TRUNCATE migration"
+          + " passes; drift does not describe the TRUNCATE guard's triggers")
+  void truncateOutsideTransactionRefused(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = deployed(kind)) {
+      f.migration("V2__later.sql", "CREATE TABLE later (id INT PRIMARY KEY);\n");
+      f.pipeline().promote("prod");
+      f.db.execute("INSERT INTO later VALUES (1)");
+      Path folder = dir.resolve("by-hand");
+      Files.createDirectories(folder);
+      try (var files = Files.list(f.migrations)) {
+        for (Path p : files.toList()) {
+          if (p.getFileName().toString().startsWith("V")) {
+            Files.copy(p, folder.resolve(p.getFileName()));
+          }
+        }
+      }
+      String before = state(f);
+
+      List<Throwable> refused = new ArrayList<>();
+      for (String table : List.of("items", "later")) {
+        write(folder, "V3__empty.sql", "TRUNCATE TABLE " + table + ";\n");
+        write(folder, "V3__empty.sql.conf", "executeInTransaction=false\n");
+        refused.add(catchThrowable(() -> flyway(f, folder).load().migrate()));
+      }
+
+      // Flyway reports the refused history row of the failed migration, not the TRUNCATE's own
+      // error: the rows that are still there are the proof; psql's TRUNCATE shows the refusal
+      for (Throwable t : refused) {
+        assertThat(t).isInstanceOf(FlywayException.class);
+      }
+      assertThat(state(f)).isEqualTo(before);
+      assertThat(f.query("SELECT COUNT(*) FROM later")).contains("1");
+      try (Connection c = DriverManager.getConnection(f.appJdbcUrl())) {
+        Throwable byHand = catchThrowable(() -> exec(c, "TRUNCATE TABLE later"));
+        assertThat(byHand)
+            .hasMessageContaining(
+                kind == DatabaseKind.POSTGRESQL
+                    ? "prodguard: TRUNCATE of public.later blocked on protected environment 'prod'"
+                    : "DROP command denied to user");
+      }
+      assertThat(state(f)).isEqualTo(before);
+      assertThat(f.query("SELECT COUNT(*) FROM later")).contains("1");
+
+      if (kind == DatabaseKind.POSTGRESQL) {
+        // the guard's triggers are prodguard's: drift leaves them out of the schema it describes
+        try (Connection c = f.db.connect()) {
+          assertThat(
+                  f.query(
+                      "SELECT string_agg(c.relname, ',' ORDER BY c.relname) FROM pg_trigger g"
+                          + " JOIN pg_class c ON c.oid = g.tgrelid"
+                          + " WHERE g.tgname = 'prodguard_truncate_guard' AND g.tgenabled = 'A'"))
+              .contains("flyway_schema_history,items,later");
+          assertThat(
+                  DatabaseSupport.of(kind)
+                      .schemaObjects(c, dev.prodguard.support.DatabaseObjects.TABLES))
+              // no trigger, no event trigger; its routines are described as prodguard's own
+              .noneMatch(o -> o.name().contains("trigger"))
+              .anyMatch(o -> o.name().equals("columns of table public.later"))
+              .anyMatch(
+                  o ->
+                      o.name().equals("prodguard function public.prodguard_truncate_guard()")
+                          && o.definition().startsWith("as prodguard installs it"));
+        }
+      }
+
+      f.migration("V3__empty.sql", "TRUNCATE TABLE items;\n");
+      f.migration("V3__empty.sql.conf", "executeInTransaction=false\n");
+      Files.writeString(
+          f.dir.resolve("prodguard-contract.yml"),
+          "version: 1\nexceptions:\n  - { migration: V3, rule: truncate, reason: \"reviewed\" }\n");
+      Results.Promote promoted = f.pipeline().promote("prod");
+      assertThat(promoted.deploy().orElseThrow().applied())
+          .extracting(MigrationEngine.Applied::script)
+          .containsExactly("V3__empty.sql");
+      assertThat(f.query("SELECT COUNT(*) FROM items")).contains("0");
+      assertThat(f.query("SELECT COUNT(*) FROM later")).contains("1");
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   /**

@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * The SQL of PostgreSQL's DDL guard (G6): the event triggers {@code prodguard_ddl_guard} on {@code
  * ddl_command_start} and {@code prodguard_ddl_guard_drop} on {@code sql_drop}, both calling {@code
- * prodguard_ddl_guard()}. MySQL and MariaDB have no event triggers, so their dialect has none.
+ * prodguard_ddl_guard()}, and {@code prodguard_ddl_guard_end} on {@code ddl_command_end}, which
+ * keeps the TRUNCATE guard on each table created ({@code prodguard_truncate_guard_keep()}). MySQL
+ * and MariaDB have no event triggers, so their dialect has none.
  */
 public interface DdlGuardSql {
 

@@ -330,4 +330,29 @@ public interface StatementProbe {
       throws SQLException {
     return List.of();
   }
+
+  /**
+   * A user routine a statement runs without naming it, once per row it reads or writes.
+   *
+   * @param path {@code operator}, {@code cast}, {@code trigger} (a row trigger of a table the
+   *     statement writes) or {@code default} (a column's default or generated expression of such a
+   *     table)
+   * @param key what reaches it: the operator's symbol; the cast's target type (unqualified, as
+   *     {@code format_type} spells it) and context ({@code e}xplicit, {@code a}ssignment, {@code
+   *     i}mplicit), joined by a space; the table's {@code schema.name}
+   * @param routine the routine's name, lower case, unqualified (as {@link #routineBodies} keys it)
+   * @param what a phrase naming the path ({@code trigger t_audit on public.orders})
+   */
+  record PerRowRoutine(String path, String key, String routine, String what) {}
+
+  /**
+   * The user routines (not the server's, not an extension's) that operators, casts, and the row
+   * triggers and column defaults or generated expressions of {@code written} (tables by {@code
+   * schema.name}, as {@link State} names them) run, read in the replay's session: what a statement
+   * may run per row without calling it by name. Catalog reads only.
+   */
+  default List<PerRowRoutine> perRowRoutines(Connection c, Collection<String> written)
+      throws SQLException {
+    return List.of();
+  }
 }

@@ -4,20 +4,24 @@ import dev.prodguard.support.DdlGuardSql;
 import java.util.List;
 
 /**
- * PostgreSQL's DDL guard: two event triggers calling {@code prodguard_ddl_guard()}. Enabled ALWAYS,
- * so {@code session_replication_role = replica} does not switch them off.
+ * PostgreSQL's DDL guard: two event triggers calling {@code prodguard_ddl_guard()}, and a third,
+ * {@code prodguard_ddl_guard_end} on {@code ddl_command_end}, that puts the TRUNCATE guard ({@code
+ * prodguard_truncate_guard}, guards version 5) on each table created (TRUNCATE is no DDL: the event
+ * triggers never see it). Enabled ALWAYS, so {@code session_replication_role = replica} does not
+ * switch them off.
  */
 final class PgDdlGuard implements DdlGuardSql {
   static final PgDdlGuard INSTANCE = new PgDdlGuard();
 
   static final String START = "prodguard_ddl_guard";
   static final String DROP = "prodguard_ddl_guard_drop";
+  static final String END = "prodguard_ddl_guard_end";
 
   private PgDdlGuard() {}
 
   @Override
   public List<String> triggerNames() {
-    return List.of(START, DROP);
+    return List.of(START, DROP, END);
   }
 
   @Override
@@ -27,6 +31,8 @@ final class PgDdlGuard implements DdlGuardSql {
         + START
         + "', '"
         + DROP
+        + "', '"
+        + END
         + "')";
   }
 
@@ -59,7 +65,7 @@ final class PgDdlGuard implements DdlGuardSql {
   }
 
   private static String name(String trigger) {
-    if (!START.equals(trigger) && !DROP.equals(trigger)) {
+    if (!START.equals(trigger) && !DROP.equals(trigger) && !END.equals(trigger)) {
       throw new IllegalArgumentException("not a prodguard event trigger: " + trigger);
     }
     return trigger;

@@ -34,7 +34,9 @@ final class PgOwnObjects {
           "prodguard_history_guard()",
           "prodguard_mark_stale(text, text, timestamp without time zone)",
           "prodguard_owner_write()",
-          "prodguard_register_session(text, text)");
+          "prodguard_register_session(text, text)",
+          "prodguard_truncate_guard()",
+          "prodguard_truncate_guard_keep()");
 
   /**
    * prodguard's triggers: name, the table they are on ({@code *} for each of prodguard's tables,
@@ -74,10 +76,11 @@ final class PgOwnObjects {
    * SQL, true when trigger {@code g} on relation {@code r}, whatever the session's search path
    * ({@code pg_get_triggerdef} qualifies the table always, the routine only when the path does not
    * find it: as {@code regproc} prints it) (with {@code r.oid}, {@code r.nspname}, {@code
-   * r.relname}) is exactly one of prodguard's. {@code schema} (prodguard's schema) appears once in
-   * the result, {@code own} (prodguard's table names, a text array) twice: bind them in that order
-   * when they are {@code ?}. The history table is a table of prodguard's schema with Flyway's
-   * history columns (its name belongs to the migration engine).
+   * r.relname}) is exactly one of prodguard's. {@code schema} (prodguard's schema) appears in the
+   * result once, then {@code own} (prodguard's table names, a text array) twice, then {@code
+   * schema} again (the TRUNCATE guard, on tables of any schema): bind them in that order when they
+   * are {@code ?}. The history table is a table of prodguard's schema with Flyway's history columns
+   * (its name belongs to the migration engine).
    */
   static String isOwnTrigger(String schema, String own) {
     StringBuilder sb = new StringBuilder("(g.tgenabled = 'A' AND r.nspname = " + schema + " AND (");
@@ -114,7 +117,19 @@ final class PgOwnObjects {
           .append(t.routine())
           .append("'))");
     }
-    return sb.append("))").toString();
+    sb.append("))");
+    // the TRUNCATE guard (guards version 5) on an application table, in any schema, whose routine
+    // is prodguard's own in prodguard's schema (the fourth parameter: {@code schema} again)
+    return "("
+        + sb
+        + " OR (g.tgenabled = 'A' AND g.tgname = 'prodguard_truncate_guard'"
+        + " AND g.tgfoid = pg_catalog.to_regprocedure(quote_ident("
+        + schema
+        + ") || '.prodguard_truncate_guard()')"
+        + " AND pg_catalog.pg_get_triggerdef(g.oid) = 'CREATE TRIGGER prodguard_truncate_guard"
+        + " BEFORE TRUNCATE ON ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)"
+        + " || ' FOR EACH STATEMENT EXECUTE FUNCTION ' || g.tgfoid::pg_catalog.regproc::text"
+        + " || '()'))";
   }
 
   private static final Pattern CREATE =

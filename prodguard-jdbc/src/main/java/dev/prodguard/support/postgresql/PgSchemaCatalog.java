@@ -30,11 +30,19 @@ final class PgSchemaCatalog {
   private static final String OWN_FUNCTION =
       "p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')' = ANY (?)";
 
-  /** prodguard's event triggers, exactly: name, event, its routine, no tags. */
+  /**
+   * prodguard's event triggers, exactly: name, event, its routine, its tags (none, but for the
+   * TRUNCATE guard's keeper on the commands that create a table). {@code ?}: prodguard's schema,
+   * twice.
+   */
   private static final String OWN_EVENT_TRIGGER =
-      "(e.evtname, e.evtevent) IN (('prodguard_ddl_guard', 'ddl_command_start'),"
+      "((e.evtname, e.evtevent) IN (('prodguard_ddl_guard', 'ddl_command_start'),"
           + " ('prodguard_ddl_guard_drop', 'sql_drop')) AND e.evttags IS NULL"
-          + " AND e.evtfoid = pg_catalog.to_regprocedure(quote_ident(?) || '.prodguard_ddl_guard()')";
+          + " AND e.evtfoid = pg_catalog.to_regprocedure(quote_ident(?) || '.prodguard_ddl_guard()'))"
+          + " OR (e.evtname = 'prodguard_ddl_guard_end' AND e.evtevent = 'ddl_command_end'"
+          + " AND e.evttags::text[] = ARRAY['CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO']"
+          + " AND e.evtfoid = pg_catalog.to_regprocedure(quote_ident(?)"
+          + " || '.prodguard_truncate_guard_keep()'))";
 
   /** User schemas: not the system's, not temporary or TOAST. */
   private static final String USER_NAMESPACE =
@@ -173,7 +181,8 @@ final class PgSchemaCatalog {
           own,
           schema,
           own,
-          own);
+          own,
+          schema);
       // catalog 2: what changes a table's behaviour without changing its columns (rules, row-level
       // security and its policies, unlogged storage); each only where present, so that a schema
       // without them describes as before
@@ -411,6 +420,7 @@ final class PgSchemaCatalog {
             + " FROM pg_catalog.pg_event_trigger e WHERE NOT ("
             + OWN_EVENT_TRIGGER
             + ")",
+        schema,
         schema);
     // a SECURITY DEFINER routine runs with its owner's rights: a new owner changes what it may do
     q.add(

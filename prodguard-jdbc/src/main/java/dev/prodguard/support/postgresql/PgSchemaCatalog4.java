@@ -207,7 +207,8 @@ final class PgSchemaCatalog4 {
         own,
         schema,
         own,
-        own);
+        own,
+        schema);
     q.add(
         ownRel
             + "SELECT "

@@ -392,7 +392,9 @@ final class PgStatementProbe implements StatementProbe {
   private static final java.util.regex.Pattern NOT_COPIED =
       java.util.regex.Pattern.compile(
           "^\\s*\\d+;\\s+\\d+\\s+\\d+\\s+(?:(?:COMMENT|SECURITY LABEL)\\s+\\S+\\s+)?"
-              + "(?:SERVER|USER MAPPING|FOREIGN DATA WRAPPER)\\s");
+              + "(?:SERVER|USER MAPPING|FOREIGN DATA WRAPPER)\\s"
+              // prodguard's TRUNCATE guard (G6) on a table: it would refuse the replay's TRUNCATE
+              + "|^\\s*\\d+;\\s+\\d+\\s+\\d+\\s+TRIGGER\\s.*\\sprodguard_truncate_guard(?:\\s|$)");
 
   @Override
   public boolean copiedToScratch(String tocLine) {
@@ -519,6 +521,79 @@ final class PgStatementProbe implements StatementProbe {
       }
     }
     return out;
+  }
+
+  /**
+   * User routines: not in the server's schemas, not an extension's member (a stub the copy holds in
+   * an extension's place raises when reached anyway). Whatever their volatility: an immutable
+   * routine of a generated column may call a volatile one.
+   */
+  private static final String VOLATILE_USER_ROUTINES =
+      "WITH f AS (SELECT p.oid, lower(p.proname) AS proname,"
+          + " quote_ident(pn.nspname) || '.' || quote_ident(p.proname) AS qname"
+          + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+          + " WHERE pn.nspname NOT IN ('pg_catalog', 'information_schema')"
+          + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+          + " WHERE e.classid = 'pg_catalog.pg_proc'::regclass AND e.objid = p.oid"
+          + " AND e.deptype = 'e')) ";
+
+  @Override
+  public List<PerRowRoutine> perRowRoutines(Connection c, Collection<String> written)
+      throws SQLException {
+    return inCatalogPath(
+        c,
+        () -> {
+          List<PerRowRoutine> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  VOLATILE_USER_ROUTINES
+                      + "SELECT 'operator', o.oprname::text, f.proname,"
+                      + " 'operator ' || o.oprname || ' (' || f.qname || '())'"
+                      + " FROM pg_catalog.pg_operator o JOIN f ON f.oid = o.oprcode"
+                      + " UNION ALL SELECT 'cast', pg_catalog.format_type(k.casttarget, NULL)"
+                      + " || ' ' || k.castcontext::text, f.proname, 'cast '"
+                      + " || pg_catalog.format_type(k.castsource, NULL) || ' AS '"
+                      + " || pg_catalog.format_type(k.casttarget, NULL) || ' (' || f.qname || '())'"
+                      + " FROM pg_catalog.pg_cast k JOIN f ON f.oid = k.castfunc"
+                      + " UNION ALL SELECT 'trigger', "
+                      + QUALIFIED
+                      + ", f.proname, 'row trigger ' || quote_ident(t.tgname) || ' on ' || "
+                      + QUALIFIED
+                      + " || ' (' || f.qname || '())'"
+                      + " FROM pg_catalog.pg_trigger t JOIN f ON f.oid = t.tgfoid"
+                      + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+                      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                      + " WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')"
+                      + " AND (t.tgtype & 1) = 1 AND "
+                      + QUALIFIED
+                      + " = ANY (?)"
+                      + " UNION ALL SELECT 'default', "
+                      + QUALIFIED
+                      + ", f.proname, 'the default or generated expression of column ' || "
+                      + QUALIFIED
+                      + " || '.' || quote_ident(a.attname) || ' (' || f.qname || '())'"
+                      + " FROM pg_catalog.pg_attrdef ad"
+                      + " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid"
+                      + " AND a.attnum = ad.adnum"
+                      + " JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid"
+                      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                      + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass"
+                      + " AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+                      + " JOIN f ON f.oid = d.refobjid WHERE "
+                      + QUALIFIED
+                      + " = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", written.toArray()));
+            ps.setArray(2, c.createArrayOf("text", written.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(
+                    new PerRowRoutine(
+                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+              }
+            }
+          }
+          return out;
+        });
   }
 
   @Override

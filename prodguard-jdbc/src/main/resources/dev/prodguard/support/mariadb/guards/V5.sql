@@ -1,0 +1,6 @@
+-- prodguard guards objects, version 5, MySQL/MariaDB: nothing. PostgreSQL's version 5 adds a
+-- BEFORE TRUNCATE trigger on every application table; MySQL and MariaDB have no TRUNCATE trigger
+-- (TRUNCATE TABLE drops and recreates the table and fires no DELETE trigger). There the role
+-- split stops it: TRUNCATE needs the DROP privilege, which the environment's url account must
+-- not hold (docs/g6-direct-migration.md). Never edit a released version; add V6.sql
+-- (docs/database-objects.md).
