@@ -149,6 +149,24 @@ public final class ConfigLoader {
             out.add(dir);
           }
         }
+        continue;
+      }
+      // a folder in a module's resources (src/main/resources/db/migration, also written
+      // filesystem:...) is the classpath location of that package: the same Java folders as
+      // classpath:db/migration (attacker 20/07)
+      String folder = location.startsWith("filesystem:") ? location.substring(11) : location;
+      String path = base.resolve(folder).normalize().toString().replace('\\', '/');
+      int at = path.lastIndexOf("/src/main/resources/");
+      if (at < 0) {
+        continue;
+      }
+      String module = path.substring(0, at);
+      String pkg = path.substring(at + "/src/main/resources/".length());
+      for (String root : List.of("src/main/java", "src/main/kotlin")) {
+        Path dir = Path.of(module).resolve(root).resolve(pkg).normalize();
+        if (java.nio.file.Files.isDirectory(dir) && !out.contains(dir)) {
+          out.add(dir);
+        }
       }
     }
     return out;

@@ -107,6 +107,9 @@ class G7JavaMigrationsIT {
       return new RunContext(ciEnv(), Clock.systemUTC(), "runner", "ci-host");
     }
 
+    /** Flyway's location as prodguard.yml writes it. */
+    String location = "classpath:db/migration";
+
     String yaml(String fp) {
       return "environments:\n"
           + "  prod:\n"
@@ -115,7 +118,9 @@ class G7JavaMigrationsIT {
           + (fp == null ? "" : "    fingerprint: " + fp + "\n")
           + "    protected: true\n"
           + "migrations:\n"
-          + "  locations: [classpath:db/migration]\n"
+          + "  locations: ["
+          + location
+          + "]\n"
           + "backup: { directory: backups }\n";
     }
 
@@ -192,7 +197,22 @@ class G7JavaMigrationsIT {
       "G4: a pending Java migration is refused by verify and promote naming its file, never"
           + " passed unread; nothing is applied")
   void pendingJavaMigrationIsRefused(DatabaseKind kind) throws Exception {
+    pendingJavaMigrationIsRefused(kind, "classpath:db/migration");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4: the location written as the resources folder (src/main/resources/db/migration) reads"
+          + " the same Java folder as classpath:db/migration: a pending Java migration is refused"
+          + " (attacker 20/07)")
+  void pendingJavaMigrationIsRefusedFolderForm(DatabaseKind kind) throws Exception {
+    pendingJavaMigrationIsRefused(kind, "src/main/resources/db/migration");
+  }
+
+  private void pendingJavaMigrationIsRefused(DatabaseKind kind, String location) throws Exception {
     try (Project p = new Project(kind, dir)) {
+      p.location = location;
       p.adopt();
       Files.writeString(
           p.java.resolve("V3__Purge_customers.java"),
