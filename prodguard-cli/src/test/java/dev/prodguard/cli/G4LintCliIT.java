@@ -78,6 +78,29 @@ class G4LintCliIT {
 
   @Test
   @DisplayName(
+      "G6: a callback Flyway runs on every migrate that rewrites or locks a table (CLUSTER, VACUUM"
+          + " FULL, REINDEX, LOCK TABLE) is an every-migrate-callback-write error, as a write is:"
+          + " it runs at every application start (attacker 20/10); plain VACUUM and ANALYZE are not")
+  void everyMigrateCallbackRewriteIsAnError() throws Exception {
+    for (String sql :
+        new String[] {
+          "CLUSTER orders USING orders_pkey;",
+          "VACUUM FULL orders;",
+          "REINDEX TABLE orders;",
+          "LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;"
+        }) {
+      write("db/migration/afterMigrate__maintenance.sql", sql + "\n");
+      Cli.Result r = Cli.run(repo, "lint");
+      assertThat(r.exit()).as(sql + "\n" + r).isEqualTo(1);
+      assertThat(r.out()).as(sql).contains("[every-migrate-callback-write]");
+    }
+    write("db/migration/afterMigrate__maintenance.sql", "VACUUM orders;\nANALYZE orders;\n");
+    Cli.Result quiet = Cli.run(repo, "lint");
+    assertThat(quiet.out()).doesNotContain("every-migrate-callback-write");
+  }
+
+  @Test
+  @DisplayName(
       "G10: the history table migrations.table names is one of prodguard's objects: a migration"
           + " that forges a row in it is a prodguard-objects error (attacker"
           + " 20/03)")

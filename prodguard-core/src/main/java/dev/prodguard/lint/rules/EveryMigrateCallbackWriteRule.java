@@ -34,7 +34,9 @@ public final class EveryMigrateCallbackWriteRule {
               + " database refuses a data change outside a deploy, so on a protected environment"
               + " its INSERT, UPDATE, DELETE, MERGE or COPY (or a routine whose body prodguard"
               + " cannot see) runs on production at every start, with no verify, backup or audit"
-              + " row (G6).",
+              + " row (G6); so does a table rewrite or lock (CLUSTER, VACUUM FULL, OPTIMIZE TABLE,"
+              + " REINDEX without CONCURRENTLY, LOCK TABLE), which blocks the table's readers or"
+              + " writers at every start.",
           "Rename it to an afterMigrateApplied callback (afterMigrateApplied__x.sql: runs only"
               + " after a migrate that applied something, i.e. inside prodguard's deploy) or an"
               + " afterEachMigrate one, or move the statements into a migration (a repeatable"
@@ -51,6 +53,14 @@ public final class EveryMigrateCallbackWriteRule {
     return switch (op.kind()) {
       case DELETE, UPDATE, INSERT, MERGE, COPY_IN -> true;
       case DO_BLOCK, CALL, FUNCTION_CALL, DYNAMIC_SQL -> op.has(Operation.Flag.OPAQUE);
+      // a table rewritten or locked at every start (attacker 20/10): CLUSTER, VACUUM FULL,
+      // OPTIMIZE TABLE, REINDEX without CONCURRENTLY, LOCK TABLE(S); plain VACUUM and ANALYZE not
+      case MAINTENANCE ->
+          op.has(Operation.Flag.REWRITE)
+              || (op.detail() != null
+                  && op.detail().startsWith("REINDEX")
+                  && !op.has(Operation.Flag.CONCURRENTLY));
+      case LOCK -> op.target() != null;
       default -> false;
     };
   }
@@ -68,7 +78,9 @@ public final class EveryMigrateCallbackWriteRule {
             + event
             + " callback, which Flyway runs on every migrate, also with nothing pending (an"
             + " application's start-up): its "
-            + (writes.size() == 1 ? "data change runs" : writes.size() + " data changes run")
+            + (writes.size() == 1
+                ? "data change (or table rewrite or lock) runs"
+                : writes.size() + " data changes (or table rewrites or locks) run")
             + " on the protected database at every start, outside the pipeline: no verify, no"
             + " backup, no audit row (G6)",
         first.excerpt(160),
