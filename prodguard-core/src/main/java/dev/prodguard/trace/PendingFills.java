@@ -172,12 +172,12 @@ final class PendingFills {
     List<NamedRelation> sources = new ArrayList<>();
     for (String name : read.relations) {
       // as the statement saw it when it started (DataBranches#namesBefore), and as it resolves now
-      NamedRelation first = resolvedBefore.get(name);
+      NamedRelation then = resolvedBefore.get(name);
       NamedRelation now = resolved.get(name);
-      if (first != null) {
-        sources.add(first);
+      if (then != null) {
+        sources.add(then);
       }
-      if (now != null && (first == null || first.oid() != now.oid())) {
+      if (now != null && (then == null || then.oid() != now.oid())) {
         sources.add(now);
       }
       // neither: no relation (a column, a variable, a common table expression)
