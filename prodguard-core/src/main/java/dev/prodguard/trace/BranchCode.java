@@ -35,7 +35,11 @@ import java.util.Set;
  * on rows. Strings are code too when the code runs dynamic SQL ({@code EXECUTE}).
  */
 final class BranchCode {
-  /** Words that take a parenthesis without being a call of a function. */
+  /**
+   * Words that take a parenthesis and never call a routine: PostgreSQL's reserved keywords and
+   * those it allows as column names only ({@code pg_get_keywords()}, catcode {@code R} and {@code
+   * C}), which its grammar never reads as a function's name.
+   */
   private static final Set<String> NOT_CALLS =
       Set.of(
           "in",
@@ -55,52 +59,87 @@ final class BranchCode {
           "then",
           "when",
           "else",
-          "if",
-          "elsif",
           "where",
           "select",
           "using",
-          "filter",
-          "over",
           "into",
-          "key",
           "check",
           "references",
           "unique",
-          "include",
           "with",
           "returning",
           "lateral",
-          "return",
-          "while",
           "case",
           "end",
-          "by",
           "from",
-          "join",
-          "perform",
-          "query",
           "for",
-          "loop",
-          "is",
           "between",
-          "like",
-          "ilike",
-          "similar",
           "distinct",
           "null",
           "group",
           "order",
-          "partition",
-          "within",
           "table",
-          "execute",
-          "raise",
-          "assert",
           "variadic",
           "default",
           "primary",
           "foreign",
+          "do",
+          "union",
+          "intersect",
+          "except",
+          "limit",
+          "offset",
+          "having",
+          "window",
+          "varchar",
+          "character",
+          "char",
+          "numeric",
+          "decimal",
+          "timestamp",
+          "time",
+          "interval",
+          "bit",
+          "float",
+          "precision",
+          "extract",
+          "overlay",
+          "position",
+          "trim",
+          "substring",
+          "collate");
+
+  /**
+   * Words that take a parenthesis in SQL or PL/pgSQL ({@code FILTER (WHERE ...)}, {@code PRIMARY
+   * KEY (id)}, {@code IF (...)}) but that PostgreSQL does not reserve, so a user routine may be
+   * named so and called ({@code filter()}, {@code key()}, {@code system()}): such a word followed
+   * by a parenthesis is a call when the copy holds a user routine of that name ({@link #of(String,
+   * boolean, Set)}; attacker 20, finding 05), and always a {@link #maybeCalls} candidate.
+   */
+  private static final Set<String> MAYBE_CALLS =
+      Set.of(
+          "if",
+          "elsif",
+          "filter",
+          "over",
+          "key",
+          "include",
+          "return",
+          "while",
+          "by",
+          "join",
+          "perform",
+          "query",
+          "loop",
+          "is",
+          "like",
+          "ilike",
+          "similar",
+          "partition",
+          "within",
+          "execute",
+          "raise",
+          "assert",
           "exclude",
           "index",
           "of",
@@ -110,40 +149,15 @@ final class BranchCode {
           "insert",
           "returns",
           "call",
-          "do",
-          "union",
-          "intersect",
-          "except",
-          "limit",
-          "offset",
-          "having",
           "nulls",
           "escape",
-          "window",
-          "varchar",
-          "character",
-          "char",
           "varying",
-          "numeric",
-          "decimal",
-          "timestamp",
           "timestamptz",
-          "time",
           "timetz",
-          "interval",
-          "bit",
           "varbit",
-          "float",
-          "precision",
           "zone",
           "bpchar",
-          "extract",
-          "overlay",
-          "position",
-          "trim",
-          "substring",
           "elseif",
-          "collate",
           "tablesample",
           "repeatable",
           "system",
@@ -430,10 +444,36 @@ final class BranchCode {
   /** Phrases naming what the code reads that is never faithful. */
   final Set<String> unknown = new LinkedHashSet<>();
 
+  /**
+   * Words of {@link #MAYBE_CALLS} followed by a parenthesis, lower case: calls when the copy holds
+   * a user routine so named ({@link #of(String, boolean, Set)}).
+   */
+  final Set<String> maybeCalls = new LinkedHashSet<>();
+
   private final boolean dynamic;
 
-  private BranchCode(boolean dynamic) {
+  /** The names of the copy's user routines, lower case: what a {@link #MAYBE_CALLS} word calls. */
+  private final Set<String> routines;
+
+  private BranchCode(boolean dynamic, Set<String> routines) {
     this.dynamic = dynamic;
+    this.routines = routines;
+  }
+
+  /**
+   * Whether {@code w}, a word followed by a parenthesis, is a call: never for a word PostgreSQL
+   * reserves; for a word it does not reserve that also takes a parenthesis, only when a user
+   * routine is so named (fail closed: the server resolves {@code filter()} to the user's routine).
+   */
+  private boolean call(String w) {
+    if (NOT_CALLS.contains(w)) {
+      return false;
+    }
+    if (MAYBE_CALLS.contains(w)) {
+      maybeCalls.add(w);
+      return routines.contains(w);
+    }
+    return true;
   }
 
   /**
@@ -441,7 +481,16 @@ final class BranchCode {
    * dynamic}: the code runs dynamic SQL, so its strings are read as code too.
    */
   static BranchCode of(String code, boolean dynamic) {
-    BranchCode out = new BranchCode(dynamic);
+    return of(code, dynamic, Set.of());
+  }
+
+  /**
+   * As {@link #of(String, boolean)}, where a word PostgreSQL does not reserve followed by a
+   * parenthesis ({@code filter(}, {@code key(}) is a call when {@code routines} (the copy's user
+   * routines, lower case, as {@code StatementProbe#routineBodies} keys them) holds it.
+   */
+  static BranchCode of(String code, boolean dynamic, Set<String> routines) {
+    BranchCode out = new BranchCode(dynamic, routines);
     out.read(tokens(code));
     if (dynamic) {
       out.dynamicResults(tokens(code));
@@ -482,7 +531,7 @@ final class BranchCode {
           for (int i = 0; i + 1 < p.size(); i++) {
             if ((p.get(i).kind() == Kind.WORD || p.get(i).kind() == Kind.IDENT)
                 && "(".equals(p.get(i + 1).text())
-                && !NOT_CALLS.contains(p.get(i).text())) {
+                && call(p.get(i).text())) {
               actionCalls.add(p.get(i).text().toLowerCase(Locale.ROOT));
               anyCalls.add(p.get(i).text().toLowerCase(Locale.ROOT));
             }
@@ -550,7 +599,7 @@ final class BranchCode {
       boolean paren = next != null && "(".equals(next.text());
       if (t.kind() == Kind.STRING) {
         if (dynamic) {
-          BranchCode inner = new BranchCode(true);
+          BranchCode inner = new BranchCode(true, routines);
           inner.read(tokens(t.text()));
           absorb(inner, true);
         }
@@ -585,7 +634,7 @@ final class BranchCode {
         unknown.add(
             w + " (a catalog column that describes the copy's storage, owners or database)");
       }
-      if (paren && !NOT_CALLS.contains(w)) {
+      if (paren && call(w)) {
         calls.add(w);
         anyCalls.add(w);
         if (!single) {
@@ -613,6 +662,7 @@ final class BranchCode {
     perRowCalls.addAll(inner.perRowCalls);
     actionCalls.addAll(inner.actionCalls);
     unknown.addAll(inner.unknown);
+    maybeCalls.addAll(inner.maybeCalls);
     dynamicPerRowCalls.addAll(inner.dynamicPerRowCalls);
     if (fromString) {
       dynamicPerRowCalls.addAll(inner.perRowCalls);

@@ -163,38 +163,39 @@ final class DataBranches {
       State before,
       State after,
       Map<Long, String> copied,
-      PendingFills fills)
+      PendingFills fills,
+      Map<String, NamedRelation> resolvedBefore)
       throws SQLException {
     boolean block = "DO".equals(SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL));
     String top = block ? BranchCode.doBody(sql) : sql;
-    BranchCode topCode = BranchCode.of(top, false);
     Implicit implicit = Implicit.of(probe, c, sql, before, after);
-    if (!block && topCode.anyCalls.isEmpty() && implicit.via.isEmpty()) {
+    if (!block && !mayCall(top) && implicit.via.isEmpty()) {
       return t; // calls no function: no procedural code of the user's runs
     }
     Map<String, String> routines =
         implicit.routines != null ? implicit.routines : probe.routineBodies(c);
-    Map<String, String> bodies = new LinkedHashMap<>();
-    List<String> todo = new ArrayList<>(topCode.anyCalls);
-    while (!todo.isEmpty()) {
-      String name = todo.remove(todo.size() - 1);
-      String body = routines.get(name);
-      if (body != null && !bodies.containsKey(name)) {
-        bodies.put(name, body);
-        todo.addAll(BranchCode.of(body, false).anyCalls);
-      }
-    }
+    Map<String, String> bodies = followed(top, routines);
     if (!block && bodies.isEmpty() && implicit.via.isEmpty()) {
       return t; // a statement that calls no user routine runs no procedural code of the user's
     }
+    // a routine whose body reads as no text (one prodguard cannot read) may do anything: fail
+    // closed rather than take it for code that changes nothing (attacker 20, finding 02)
+    Set<String> unreadable = new LinkedHashSet<>();
+    bodies.forEach(
+        (name, body) -> {
+          if (body.isBlank()) {
+            unreadable.add(name);
+          }
+        });
     String code = (block ? top : "") + "\n" + String.join("\n", bodies.values());
-    if (!changes(code) && implicit.via.isEmpty()) {
+    if (!changes(code) && implicit.via.isEmpty() && unreadable.isEmpty()) {
       return t; // a guard that can only raise, or code that only reads: the same on any data
     }
     boolean dynamic = DYNAMIC.matcher(code).find();
+    Set<String> userRoutines = routines.keySet();
     List<BranchCode> codes = new ArrayList<>();
-    codes.add(BranchCode.of(top, dynamic));
-    bodies.values().forEach(b -> codes.add(BranchCode.of(b, dynamic)));
+    codes.add(BranchCode.of(top, dynamic, userRoutines));
+    bodies.values().forEach(b -> codes.add(BranchCode.of(b, dynamic, userRoutines)));
     Set<String> changing = changing(bodies, routines);
     boolean perRow = false;
     boolean named = false; // per row by a routine the code calls by name
@@ -224,7 +225,13 @@ final class DataBranches {
       relations.addAll(b.relations);
       calls.addAll(b.calls);
     }
-    boolean branches = BRANCH.matcher(code).find();
+    for (String f : unreadable) {
+      unknown.add(
+          f
+              + "(), whose body prodguard cannot read as text (so not what it does, nor whether it"
+              + " branches)");
+    }
+    boolean branches = BRANCH.matcher(code).find() || !unreadable.isEmpty();
     perRow = named || !implicit.via.isEmpty();
     if (!branches && !perRow) {
       return t; // straight-line code run once: it does the same on any data
@@ -258,19 +265,37 @@ final class DataBranches {
     for (NamedRelation r : probe.relationsNamed(c, ask)) {
       resolved.put(r.name(), r);
     }
+    // a name is read as the statement saw it when it started (attacker 20, finding 06): one the
+    // statement itself dropped, renamed, moved or hid (SET search_path) resolves otherwise, or not
+    // at all, after it; both relations count as read
+    Map<String, NamedRelation> resolvedFirst = new HashMap<>();
+    for (String name : ask) {
+      NamedRelation r = resolvedBefore.get(name);
+      if (r != null) {
+        resolvedFirst.put(name, r);
+      }
+    }
     for (String f : unknownCalls) {
-      if (resolved.containsKey(f)) {
+      if (resolved.containsKey(f) || resolvedFirst.containsKey(f)) {
         relations.add(f); // a relation with a column list: INSERT INTO t (a, b)
       } else if (!rowsOnly) {
         unknown.add(f + "(), whose answer on the copy is not known to be the target's");
       }
     }
     Set<Long> read = new LinkedHashSet<>();
+    List<NamedRelation> reads = new ArrayList<>();
     for (String name : relations) {
-      NamedRelation r = resolved.get(name);
-      if (r == null) {
-        continue; // no relation: a column, a variable, a common table expression
+      NamedRelation first = resolvedFirst.get(name);
+      NamedRelation now = resolved.get(name);
+      if (first != null) {
+        reads.add(first);
       }
+      if (now != null && (first == null || first.oid() != now.oid())) {
+        reads.add(now);
+      }
+      // neither: no relation (a column, a variable, a common table expression)
+    }
+    for (NamedRelation r : reads) {
       boolean catalog = "pg_catalog".equals(r.schema()) || "information_schema".equals(r.schema());
       if (catalog) {
         if (!FAITHFUL_CATALOG.contains(r.schema() + "." + r.relation())) {
@@ -281,8 +306,9 @@ final class DataBranches {
                   + " (it describes the copy's server, sessions, statistics or settings, or"
                   + " holds what the copy does not copy)");
         }
-      } else if (after.relations().containsKey(r.oid())) {
-        read.add(r.oid());
+      } else if (after.relations().containsKey(r.oid())
+          || before.relations().containsKey(r.oid())) {
+        read.add(r.oid()); // before only: the statement dropped it
       } else if ("rpm".indexOf(r.kind()) < 0) {
         unknown.add(
             r.schema()
@@ -294,7 +320,7 @@ final class DataBranches {
     List<String> names = new ArrayList<>();
     Map<String, String> onTarget = new HashMap<>();
     for (long oid : read) {
-      Relation r = after.relations().get(oid);
+      Relation r = after.relations().getOrDefault(oid, before.relations().get(oid));
       if (r == null || r.isIndex()) {
         continue;
       }
@@ -327,6 +353,68 @@ final class DataBranches {
     }
     names.sort(null);
     return t.withProceduralReads(names, onTarget, List.copyOf(unknown));
+  }
+
+  /**
+   * Whether {@code code} may call a user routine: a name followed by a parenthesis that is no word
+   * PostgreSQL reserves ({@link BranchCode#anyCalls}, {@link BranchCode#maybeCalls}).
+   */
+  private static boolean mayCall(String code) {
+    BranchCode b = BranchCode.of(code, false);
+    return !b.anyCalls.isEmpty() || !b.maybeCalls.isEmpty();
+  }
+
+  /** The bodies of the user routines {@code top} calls, and of those they call, by name. */
+  private static Map<String, String> followed(String top, Map<String, String> routines) {
+    Set<String> names = routines.keySet();
+    Map<String, String> bodies = new LinkedHashMap<>();
+    List<String> todo = new ArrayList<>(BranchCode.of(top, false, names).anyCalls);
+    while (!todo.isEmpty()) {
+      String name = todo.remove(todo.size() - 1);
+      String body = routines.get(name);
+      if (body != null && !bodies.containsKey(name)) {
+        bodies.put(name, body);
+        todo.addAll(BranchCode.of(body, false, names).anyCalls);
+      }
+    }
+    return bodies;
+  }
+
+  /**
+   * The relations the code of {@code sql} (a {@code DO} block, or a statement that calls user
+   * routines, their bodies followed) names, resolved in {@code c}'s session <em>before</em> {@code
+   * sql} runs, by name: what the statement reads as it sees it when it starts. {@link #observe}
+   * resolves the same names again after it, when the statement may have dropped, renamed or moved
+   * what it read, or changed the session's search path (attacker 20, finding 06). Empty when the
+   * statement runs no procedural code of the user's.
+   */
+  static Map<String, NamedRelation> namesBefore(StatementProbe probe, Connection c, String sql)
+      throws SQLException {
+    boolean block = "DO".equals(SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL));
+    String top = block ? BranchCode.doBody(sql) : sql;
+    if (!block && !mayCall(top)) {
+      return Map.of();
+    }
+    Map<String, String> routines = probe.routineBodies(c);
+    Map<String, String> bodies = followed(top, routines);
+    if (!block && bodies.isEmpty()) {
+      return Map.of();
+    }
+    String code = (block ? top : "") + "\n" + String.join("\n", bodies.values());
+    boolean dynamic = DYNAMIC.matcher(code).find();
+    Set<String> ask = new LinkedHashSet<>();
+    List<String> texts = new ArrayList<>(List.of(top));
+    texts.addAll(bodies.values());
+    for (String text : texts) {
+      BranchCode b = BranchCode.of(text, dynamic, routines.keySet());
+      ask.addAll(b.relations);
+      ask.addAll(b.calls);
+    }
+    Map<String, NamedRelation> out = new HashMap<>();
+    for (NamedRelation r : probe.relationsNamed(c, ask)) {
+      out.put(r.name(), r);
+    }
+    return out;
   }
 
   /** Statements that may run a routine per row without naming it: they read or write rows. */
@@ -496,7 +584,7 @@ final class DataBranches {
           out.add(name);
           break;
         }
-        todo.addAll(BranchCode.of(body, false).anyCalls);
+        todo.addAll(BranchCode.of(body, false, routines.keySet()).anyCalls);
       }
     }
     return out;

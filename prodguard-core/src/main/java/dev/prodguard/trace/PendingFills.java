@@ -9,9 +9,11 @@ import dev.prodguard.support.StatementProbe.Relation;
 import dev.prodguard.support.StatementProbe.State;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +87,8 @@ final class PendingFills {
       String sql,
       State before,
       State after,
-      Map<Long, String> copied)
+      Map<Long, String> copied,
+      Map<String, NamedRelation> resolvedBefore)
       throws SQLException {
     Map<String, Relation> pending = new HashMap<>();
     Set<String> bare = new HashSet<>();
@@ -120,6 +123,10 @@ final class PendingFills {
     String code = "DO".equals(first) ? BranchCode.doBody(sql) : sql;
     boolean dynamic = DYNAMIC.matcher(code).find();
     BranchCode read = BranchCode.of(code, dynamic);
+    if (!read.maybeCalls.isEmpty()) {
+      // filter(), key(), ...: a call when the copy holds a user routine so named (finding 05)
+      read = BranchCode.of(code, dynamic, probe.routineBodies(c).keySet());
+    }
     String bodies = read.anyCalls.isEmpty() ? "" : DataBranches.calledBodies(probe, c, sql);
     Set<String> targets = new LinkedHashSet<>();
     Matcher m = WRITTEN.matcher(code + "\n" + bodies);
@@ -162,11 +169,20 @@ final class PendingFills {
         unknown.add(f + "() (its answer on the copy is not known to be the target's)");
       }
     }
+    List<NamedRelation> sources = new ArrayList<>();
     for (String name : read.relations) {
-      NamedRelation r = resolved.get(name);
-      if (r == null) {
-        continue; // no relation: a column, a variable, a common table expression
+      // as the statement saw it when it started (DataBranches#namesBefore), and as it resolves now
+      NamedRelation then = resolvedBefore.get(name);
+      NamedRelation now = resolved.get(name);
+      if (then != null) {
+        sources.add(then);
       }
+      if (now != null && (then == null || then.oid() != now.oid())) {
+        sources.add(now);
+      }
+      // neither: no relation (a column, a variable, a common table expression)
+    }
+    for (NamedRelation r : sources) {
       String q = r.schema() + "." + r.relation();
       boolean catalog = "pg_catalog".equals(r.schema()) || "information_schema".equals(r.schema());
       if (catalog) {
@@ -179,7 +195,8 @@ final class PendingFills {
         } else {
           unknown.add(q + " (a view, sequence or foreign table of the target)");
         }
-      } else if (after.relations().containsKey(r.oid())) {
+      } else if (after.relations().containsKey(r.oid())
+          || before.relations().containsKey(r.oid())) {
         fromPending.add(r.oid());
       } else if ("rpm".indexOf(r.kind()) < 0) {
         unknown.add(q + " (a view, sequence or foreign table)");

@@ -143,6 +143,8 @@ final class Replay {
     }
     for (Sql s : statements) {
       java.util.Set<Long> truncated = truncated(c, s);
+      Map<String, StatementProbe.NamedRelation> named =
+          DataBranches.namesBefore(probe, c, s.text());
       long t0 = System.nanoTime();
       try (Statement st = c.createStatement()) {
         probe.send(st, s.text());
@@ -168,10 +170,18 @@ final class Replay {
               before,
               after,
               copied);
-      fills.observe(probe, c, s.text(), before, after, copied);
+      fills.observe(probe, c, s.text(), before, after, copied, named);
       out.add(
           DataBranches.observe(
-              probe, c, s.text(), facts(c, s, t, before, after), before, after, copied, fills));
+              probe,
+              c,
+              s.text(),
+              facts(c, s, t, before, after),
+              before,
+              after,
+              copied,
+              fills,
+              named));
       before = after;
     }
     if (inTransaction && !statements.isEmpty()) {
@@ -275,6 +285,8 @@ final class Replay {
         State before = probe.state(c);
         remember(before);
         java.util.Set<Long> truncated = truncated(c, s);
+        Map<String, StatementProbe.NamedRelation> named =
+            DataBranches.namesBefore(probe, c, s.text());
         long t0 = System.nanoTime();
         boolean block = true;
         try (Statement st = c.createStatement()) {
@@ -302,6 +314,7 @@ final class Replay {
           }
           documented = known.get();
           before = probe.state(c);
+          named = DataBranches.namesBefore(probe, c, s.text());
           t0 = System.nanoTime();
           try (Statement st = c.createStatement()) {
             probe.send(st, s.text());
@@ -325,10 +338,18 @@ final class Replay {
                 before,
                 after,
                 copied);
-        fills.observe(probe, c, s.text(), before, after, copied);
+        fills.observe(probe, c, s.text(), before, after, copied, named);
         out.add(
             DataBranches.observe(
-                probe, c, s.text(), facts(c, s, t, before, after), before, after, copied, fills));
+                probe,
+                c,
+                s.text(),
+                facts(c, s, t, before, after),
+                before,
+                after,
+                copied,
+                fills,
+                named));
         if (block) {
           StatementTrace commit = atCommit(c, label, file, s, false, after, out);
           if (commit != null) {

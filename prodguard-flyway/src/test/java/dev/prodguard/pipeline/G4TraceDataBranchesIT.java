@@ -354,4 +354,120 @@ class G4TraceDataBranchesIT {
     assertThat(incomplete(r, "V2")).isEmpty();
     assertThat(incomplete(r, "V8")).isEmpty();
   }
+
+  private static final String ADD_TOKEN =
+      "CREATE FUNCTION add_token() RETURNS void LANGUAGE plpgsql AS $f$\n"
+          + "BEGIN ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid(); END $f$;\n";
+
+  @Test
+  @DisplayName(
+      "G4 (attack 20 finding 02): a branch on the target's rows that reaches DDL through a routine"
+          + " with a SQL-standard body (LANGUAGE sql BEGIN ATOMIC ... END, RETURN expr: pg_proc's"
+          + " prosrc is empty) is trace-incomplete, its body read and its calls followed")
+  void routinesWithSqlStandardBodiesAreFollowed() throws Exception {
+    f.migration(
+        "V2__fn.sql",
+        ADD_TOKEN
+            + "CREATE FUNCTION maintain() RETURNS int LANGUAGE sql\n"
+            + "BEGIN ATOMIC SELECT add_token(); SELECT 1; END;\n"
+            + "CREATE FUNCTION maintain_expr() RETURNS int LANGUAGE sql"
+            + " RETURN (SELECT 1 FROM (SELECT add_token()) x);\n");
+    f.migration(
+        "V3__atomic.sql",
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM orders) THEN PERFORM maintain(); END IF; END $$;\n");
+    f.migration(
+        "V4__return.sql",
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM orders) THEN PERFORM maintain_expr(); END IF;"
+            + " END $$;\n");
+
+    TraceReport r = trace();
+
+    for (String v : List.of("V3", "V4")) {
+      assertThat(incomplete(r, v))
+          .as(v)
+          .singleElement()
+          .satisfies(x -> assertThat(x.message()).contains("public.orders", "20.0 k rows"));
+    }
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (attack 20 finding 05): a routine named like a word PostgreSQL does not reserve (filter,"
+          + " key, system, index, zone) is followed as a call: a branch on the target's rows that"
+          + " reaches DDL through it is trace-incomplete; the keywords themselves stay no call")
+  void routinesNamedLikeKeywordsAreFollowed() throws Exception {
+    String[] names = {"filter", "key", "system", "index", "zone"};
+    StringBuilder fns = new StringBuilder();
+    for (String n : names) {
+      fns.append("CREATE FUNCTION ")
+          .append(n)
+          .append("() RETURNS int LANGUAGE plpgsql AS $f$\nBEGIN ALTER TABLE orders ADD COLUMN t_")
+          .append(n)
+          .append(" uuid DEFAULT gen_random_uuid(); RETURN 1; END $f$;\n");
+    }
+    f.migration("V2__fn.sql", fns.toString());
+    for (int i = 0; i < names.length; i++) {
+      f.migration(
+          "V" + (i + 3) + "__kw.sql",
+          "DO $$ BEGIN IF EXISTS (SELECT 1 FROM orders) THEN PERFORM "
+              + names[i]
+              + "(); END IF; END $$;\n");
+    }
+    // a keyword no user routine is named like stays a keyword: a branch on the catalog's schema
+    // objects that builds an index with INCLUDE (...) is a fact
+    f.migration(
+        "V8__words.sql",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'orders_cust') THEN"
+            + " CREATE INDEX orders_cust ON orders (customer_id) INCLUDE (total); END IF;"
+            + " END $$;\n");
+
+    TraceReport r = trace();
+
+    for (int i = 0; i < names.length; i++) {
+      String v = "V" + (i + 3);
+      assertThat(incomplete(r, v))
+          .as(names[i] + "()")
+          .singleElement()
+          .satisfies(x -> assertThat(x.message()).contains("public.orders", "20.0 k rows"));
+    }
+    assertThat(incomplete(r, "V8")).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (attack 20 finding 06): the relations a branch reads are resolved as the statement saw"
+          + " them when it started: a block that hides them after its read (SET LOCAL search_path)"
+          + " or whose copy's branch renames or drops the table it tested is trace-incomplete")
+  void readsResolvedAsTheStatementSawThem() throws Exception {
+    f.migration(
+        "V9__path.sql",
+        "DO $$\nBEGIN\n  IF EXISTS (SELECT 1 FROM orders) THEN\n"
+            + "    ALTER TABLE public.orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+            + "  END IF;\n  SET LOCAL search_path = pg_toast;\nEND $$;\n");
+    f.migration(
+        "V2__rename.sql",
+        "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM customers) THEN\n"
+            + "    ALTER TABLE customers RENAME TO customers_empty;\n  ELSE\n"
+            + "    ALTER TABLE customers ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+            + "  END IF;\nEND $$;\n");
+    f.migration(
+        "V3__drop.sql",
+        "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM settings) THEN\n"
+            + "    DROP TABLE settings;\n  ELSE\n"
+            + "    ALTER TABLE orders ADD COLUMN tag uuid DEFAULT gen_random_uuid();\n"
+            + "  END IF;\nEND $$;\n");
+
+    TraceReport r = trace();
+
+    assertThat(incomplete(r, "V2"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.message()).contains("public.customers", "100 rows"));
+    assertThat(incomplete(r, "V3"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.message()).contains("public.settings", "1 rows"));
+    assertThat(incomplete(r, "V9"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.message()).contains("public.orders", "20.0 k rows"));
+  }
 }

@@ -36,12 +36,16 @@ public record SchemaObject(String name, String definition) implements Comparable
    * and sequences. Version 5 adds, on PostgreSQL, the objects whose names start with one of {@link
    * #CATALOG5_PREFIXES}: collations by identity (each column's collation schema-qualified, each
    * collation's provider and locales), and the server-wide settings and attributes of the roles
-   * that matter to the database.
+   * that matter to the database. Version 6 adds, on PostgreSQL, the objects whose names start with
+   * one of {@link #CATALOG6_PREFIXES}: the settings {@code ALTER ROLE ALL SET} gives every role,
+   * the settings and attributes of roles that matter to the database only through a column's or a
+   * type's privileges, and what a publication sends beyond its tables (its schemas, each table's
+   * column list and row filter, whether it publishes through the partitioned root).
    */
   public static final String CATALOG_VERSION = "prodguard schema catalog";
 
   /** The catalog version prodguard reads today. */
-  public static final int CURRENT_CATALOG = 5;
+  public static final int CURRENT_CATALOG = 6;
 
   /**
    * How the names of the objects catalog version 4 added begin: a fixed word of prodguard's, never
@@ -78,6 +82,18 @@ public record SchemaObject(String name, String definition) implements Comparable
    */
   public static final java.util.List<String> CATALOG5_PREFIXES =
       java.util.List.of("collations of ", "collation ", "role ");
+
+  /**
+   * How the names of the objects catalog version 6 added begin, on PostgreSQL: {@code settings of
+   * every role} ({@code ALTER ROLE ALL SET}: {@code pg_db_role_setting} with {@code setrole = 0,
+   * setdatabase = 0}), {@code grantee R settings} and {@code grantee R attributes} (a role that
+   * matters to the database only through a column's or a type's privileges, or as a member of such
+   * a role), {@code members of publication P} (its schemas, column lists, row filters, {@code
+   * publish_via_partition_root}). Checked before the older prefixes ({@code settings } is catalog
+   * 3's). Compared from the first reference recorded under version 6 on.
+   */
+  public static final java.util.List<String> CATALOG6_PREFIXES =
+      java.util.List.of("settings of every role", "grantee ", "members of publication ");
 
   /**
    * What a description says of prodguard's own routine that is exactly as prodguard installs it.
@@ -131,7 +147,7 @@ public record SchemaObject(String name, String definition) implements Comparable
     if (catalogVersion() < 4) {
       return true;
     }
-    if (catalogVersion() == 5) {
+    if (catalogVersion() >= 5) {
       return false;
     }
     return name.startsWith("prodguard table ")
@@ -151,6 +167,11 @@ public record SchemaObject(String name, String definition) implements Comparable
   public int catalogVersion() {
     if (name.equals(CATALOG_VERSION)) {
       return 2;
+    }
+    for (String p : CATALOG6_PREFIXES) {
+      if (name.startsWith(p)) {
+        return 6;
+      }
     }
     for (String p : CATALOG5_PREFIXES) {
       if (name.startsWith(p)) {

@@ -168,8 +168,10 @@ public interface StatementProbe {
   /**
    * The source of every routine of the scratch database a replayed statement may call by name: the
    * user's functions and procedures in a procedural or SQL language (not an extension's, not
-   * written in C or internal), by lower-case name, the bodies of overloads joined. Catalog reads in
-   * the replay's session ({@code pg_proc}).
+   * written in C or internal), by lower-case name, the bodies of overloads joined. A SQL-standard
+   * body ({@code BEGIN ATOMIC ... END}, {@code RETURN expr}) as the server deparses it ({@code
+   * pg_get_function_sqlbody}); a body that reads as no text is kept empty, and the caller fails
+   * closed on it. Catalog reads in the replay's session ({@code pg_proc}).
    */
   Map<String, String> routineBodies(Connection c) throws SQLException;
 

@@ -50,6 +50,25 @@ class SchemaDiffCatalog4Test {
   }
 
   @Test
+  void aCatalog5ReferenceSeesNoDriftOnCatalog6KindsAndACatalog6OneSeesTheirChange() {
+    SchemaObject v5 = new SchemaObject(SchemaObject.CATALOG_VERSION, "5");
+    SchemaObject v6 = new SchemaObject(SchemaObject.CATALOG_VERSION, "6");
+    SchemaObject every = new SchemaObject("settings of every role", "statement_timeout=1h");
+    SchemaObject grantee = new SchemaObject("grantee app settings", "search_path=evil");
+    SchemaObject members = new SchemaObject("members of publication cdc", "schemas public");
+    // "settings " begins catalog 3's database settings, "publication " catalog 3's publication
+    assertThat(every.catalogVersion()).isEqualTo(6);
+    assertThat(grantee.catalogVersion()).isEqualTo(6);
+    assertThat(members.catalogVersion()).isEqualTo(6);
+    assertThat(new SchemaObject("publication cdc", "tables public.items").catalogVersion())
+        .isEqualTo(3);
+    assertThat(new SchemaObject("settings database", "x=1").catalogVersion()).isEqualTo(3);
+    assertThat(changed(of(TABLE, v5), of(TABLE, v6, every, grantee, members))).isEmpty();
+    assertThat(changed(of(TABLE, v6), of(TABLE, v6, every, grantee, members)))
+        .containsExactlyInAnyOrder(every.name(), grantee.name(), members.name());
+  }
+
+  @Test
   void aCatalog3ReferenceSeesNoDriftOnAnUnchangedSchema() {
     assertThat(changed(of(TABLE, V3), of(TABLE, V4, ORDER, OWN_AS_INSTALLED))).isEmpty();
   }

@@ -137,7 +137,8 @@ final class PgSchemaCatalog4 {
             + PgSchemaCatalog.userObject("p.oid")
             + PgSchemaCatalog.notExtension("pg_catalog.pg_proc", "p.oid"));
     subscriptions(q, conninfo);
-    roles(q); // catalog 5: a query of its own, see roles() below
+    roles(q); // catalog 5 (and 6's grantees): a query of its own, see roles() below
+    publications(q, c.getMetaData().getDatabaseMajorVersion()); // catalog 6
     // an extension's members: a member function replaced by hand (CREATE OR REPLACE keeps it a
     // member) or an object added to the extension by hand changes the digest
     q.add(
@@ -333,21 +334,75 @@ final class PgSchemaCatalog4 {
             + " UNION SELECT t.typowner FROM pg_catalog.pg_type t WHERE t.oid >= 16384),"
             + " matter(oid) AS (SELECT oid FROM base WHERE oid <> 0"
             + " UNION SELECT m.member FROM pg_catalog.pg_auth_members m"
-            + " JOIN matter ON m.roleid = matter.oid)"
-            + " SELECT 'role ' || quote_ident(r.rolname) || ' settings',"
+            + " JOIN matter ON m.roleid = matter.oid),"
+            // catalog 6: the grantees of columns' and types' privileges, and their members
+            + " base6(oid) AS (SELECT (aclexplode(a.attacl)).grantee"
+            + " FROM pg_catalog.pg_attribute a WHERE a.attrelid >= 16384 AND a.attnum > 0"
+            + " AND a.attacl IS NOT NULL"
+            + " UNION SELECT (aclexplode(t.typacl)).grantee FROM pg_catalog.pg_type t"
+            + " WHERE t.oid >= 16384 AND t.typacl IS NOT NULL),"
+            + " more(oid) AS (SELECT oid FROM base6 WHERE oid <> 0"
+            + " UNION SELECT m.member FROM pg_catalog.pg_auth_members m"
+            + " JOIN more ON m.roleid = more.oid),"
+            + " every(oid, kind) AS (SELECT oid, 'role ' FROM matter"
+            + " UNION ALL SELECT oid, 'grantee ' FROM more"
+            + " WHERE oid NOT IN (SELECT oid FROM matter))"
+            + " SELECT e.kind || quote_ident(r.rolname) || ' settings',"
             + " (SELECT string_agg(x, ', ' ORDER BY x) FROM unnest(s.setconfig) x)"
-            + " FROM matter JOIN pg_catalog.pg_roles r ON r.oid = matter.oid"
+            + " FROM every e JOIN pg_catalog.pg_roles r ON r.oid = e.oid"
             + " JOIN pg_catalog.pg_db_role_setting s ON s.setrole = r.oid AND s.setdatabase = 0"
             + " WHERE cardinality(s.setconfig) > 0"
-            + " UNION ALL SELECT 'role ' || quote_ident(r.rolname) || ' attributes',"
+            + " UNION ALL SELECT e.kind || quote_ident(r.rolname) || ' attributes',"
             + " concat_ws(', ', CASE WHEN r.rolsuper THEN 'superuser' END,"
             + " CASE WHEN r.rolbypassrls THEN 'bypassrls' END,"
             + " CASE WHEN r.rolcreaterole THEN 'createrole' END,"
             + " CASE WHEN r.rolcreatedb THEN 'createdb' END,"
             + " CASE WHEN r.rolreplication THEN 'replication' END)"
-            + " FROM matter JOIN pg_catalog.pg_roles r ON r.oid = matter.oid"
+            + " FROM every e JOIN pg_catalog.pg_roles r ON r.oid = e.oid"
             + " WHERE r.rolsuper OR r.rolbypassrls OR r.rolcreaterole OR r.rolcreatedb"
-            + " OR r.rolreplication");
+            + " OR r.rolreplication"
+            // catalog 6: ALTER ROLE ALL SET applies to every session of every role, here too
+            + " UNION ALL SELECT 'settings of every role',"
+            + " (SELECT string_agg(x, ', ' ORDER BY x) FROM unnest(s.setconfig) x)"
+            + " FROM pg_catalog.pg_db_role_setting s WHERE s.setrole = 0 AND s.setdatabase = 0"
+            + " AND cardinality(s.setconfig) > 0");
+  }
+
+  // ---------------------------------------------------------------- catalog 6: publications
+
+  /**
+   * Catalog version 6 ({@link SchemaObject#CATALOG6_PREFIXES}): what a publication sends beyond the
+   * tables catalog 3 lists ({@code publication P}, unchanged so that no older reference shows false
+   * drift): the schemas it publishes whole ({@code FOR TABLES IN SCHEMA}, {@code
+   * pg_publication_namespace}, PostgreSQL 15+), each table's column list ({@code prattrs}) and row
+   * filter ({@code prqual}), and {@code publish_via_partition_root} (13+). Listed as {@code members
+   * of publication P}, only where any of these is set. {@code major}: the server's major version.
+   */
+  static void publications(PgCatalogReads q, int major) {
+    if (major < 13) {
+      return;
+    }
+    String more =
+        major >= 15
+            ? ", 'schemas ' || (SELECT string_agg(quote_ident(n.nspname), ', '"
+                + " ORDER BY n.nspname) FROM pg_catalog.pg_publication_namespace pn"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid"
+                + " WHERE pn.pnpubid = p.oid),"
+                + " 'tables ' || (SELECT string_agg(pr.prrelid::regclass::text"
+                + " || COALESCE(' (' || (SELECT string_agg(quote_ident(a.attname), ', '"
+                + " ORDER BY a.attnum) FROM pg_catalog.pg_attribute a"
+                + " WHERE a.attrelid = pr.prrelid"
+                + " AND a.attnum = ANY (pr.prattrs::pg_catalog.int2[])) || ')', '')"
+                + " || COALESCE(' where ' || pg_catalog.pg_get_expr(pr.prqual, pr.prrelid), ''),"
+                + " ', ' ORDER BY pr.prrelid::regclass::text)"
+                + " FROM pg_catalog.pg_publication_rel pr WHERE pr.prpubid = p.oid"
+                + " AND (pr.prattrs IS NOT NULL OR pr.prqual IS NOT NULL))"
+            : "";
+    q.add(
+        "SELECT n, v FROM (SELECT 'members of publication ' || quote_ident(p.pubname) AS n,"
+            + " concat_ws('; ', CASE WHEN p.pubviaroot THEN 'via partition root' END"
+            + more
+            + ") AS v FROM pg_catalog.pg_publication p) x WHERE v <> ''");
   }
 
   // ---------------------------------------------------------------- end of catalog 5

@@ -504,10 +504,20 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public Map<String, String> routineBodies(Connection c) throws SQLException {
     Map<String, String> out = new HashMap<>();
+    // a SQL-standard body (LANGUAGE sql BEGIN ATOMIC ... END, or RETURN expr; PostgreSQL 14+) is
+    // kept parsed in prosqlbody and leaves prosrc empty: read it back as text, so that its calls
+    // are followed like any other body's (attacker 20, finding 02)
+    String source =
+        c.getMetaData().getDatabaseMajorVersion() >= 14
+            ? "CASE WHEN p.prosqlbody IS NOT NULL"
+                + " THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END"
+            : "p.prosrc";
     try (Statement st = c.createStatement();
         ResultSet rs =
             st.executeQuery(
-                "SELECT lower(p.proname), p.prosrc FROM pg_catalog.pg_proc p"
+                "SELECT lower(p.proname), "
+                    + source
+                    + " FROM pg_catalog.pg_proc p"
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
                     + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
                     + " WHERE l.lanname NOT IN ('internal', 'c') AND"
