@@ -85,8 +85,18 @@ public final class PrivateDirectory {
       createPrivate(parent);
     }
     if (!Files.isDirectory(abs)) {
-      Files.createDirectory(
-          abs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      try {
+        Files.createDirectory(
+            abs,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // another thread or process created it meanwhile (a fleet's targets back up at once);
+        // anything but a directory is still refused, and check() judges the one that is there
+        if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+          return;
+        }
+        throw e;
+      }
       // the umask may have taken bits away; never added any
       Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rwx------"));
     }

@@ -107,7 +107,13 @@ final class PgSchemaCatalog {
     c.setAutoCommit(false);
     try {
       try (Statement st = c.createStatement()) {
-        st.execute("SET TRANSACTION READ ONLY; SET LOCAL search_path = pg_catalog");
+        // a generic plan: the session's next read binds the plan this one makes (PgCatalogReads);
+        // plan_cache_mode is PostgreSQL 12's (the driver knows the version without a round trip)
+        st.execute(
+            "SET TRANSACTION READ ONLY; SET LOCAL search_path = pg_catalog"
+                + (c.getMetaData().getDatabaseMajorVersion() >= 12
+                    ? "; SET LOCAL plan_cache_mode = force_generic_plan"
+                    : ""));
       }
       List<SchemaObject> out = new ArrayList<>();
       Array own = c.createArrayOf("text", ownTables.toArray());
