@@ -1534,15 +1534,20 @@ public final class Classifier {
 
     /** The next condition's tokens, not consumed: up to a depth-0 stop, ';', or the end. */
     List<Token> conditionTokens() {
+      return tokensBefore(
+          t ->
+              t.isPunct(';')
+                  || t.isPunct(')')
+                  || t.type == Token.Type.WORD && WHERE_STOPS.contains(t.upper()));
+    }
+
+    /** The next tokens, not consumed, up to the end or a depth-0 token {@code stop} accepts. */
+    List<Token> tokensBefore(java.util.function.Predicate<Token> stop) {
       List<Token> out = new ArrayList<>();
       int depth = 0;
       for (int k = 0; ; k++) {
         Token t = lx.peek(k);
-        if (t.type == Token.Type.EOF
-            || depth == 0
-                && (t.isPunct(';')
-                    || t.isPunct(')')
-                    || t.type == Token.Type.WORD && WHERE_STOPS.contains(t.upper()))) {
+        if (t.type == Token.Type.EOF || depth == 0 && stop.test(t)) {
           return out;
         }
         if (t.isPunct('(')) {
@@ -1984,26 +1989,13 @@ public final class Classifier {
 
     /** The same, stopping also before a depth-0 word of {@code stops}. */
     List<Token> referenceTokens(Set<String> stops) {
-      List<Token> out = new ArrayList<>();
-      int depth = 0;
-      for (int k = 0; ; k++) {
-        Token t = lx.peek(k);
-        if (t.type == Token.Type.EOF
-            || (depth == 0
-                && (t.isPunct(';')
-                    || t.is("WHERE")
-                    || t.is("ORDER")
-                    || t.is("LIMIT")
-                    || (t.type == Token.Type.WORD && stops.contains(t.upper()))))) {
-          return out;
-        }
-        if (t.isPunct('(')) {
-          depth++;
-        } else if (t.isPunct(')')) {
-          depth--;
-        }
-        out.add(t);
-      }
+      return tokensBefore(
+          t ->
+              t.isPunct(';')
+                  || t.is("WHERE")
+                  || t.is("ORDER")
+                  || t.is("LIMIT")
+                  || t.type == Token.Type.WORD && stops.contains(t.upper()));
     }
 
     /**
