@@ -172,7 +172,8 @@ class G7DefaultSchemaIT {
                 + " WHERE pronamespace = 'app'::regnamespace ORDER BY 1",
             "SELECT tgrelid::regclass::text, tgname FROM pg_trigger t JOIN pg_class c ON c.oid ="
                 + " t.tgrelid WHERE c.relnamespace = 'app'::regnamespace AND NOT tgisinternal"
-                + " AND tgname <> 'prodguard_history_guard' ORDER BY 1, 2",
+                + " AND tgname NOT IN ('prodguard_history_guard', 'prodguard_truncate_guard')"
+                + " ORDER BY 1, 2",
             "SELECT * FROM app.items ORDER BY 1",
             "SELECT * FROM app.notes ORDER BY 1",
             "SELECT installed_rank, version, description, type, script, checksum, success"
