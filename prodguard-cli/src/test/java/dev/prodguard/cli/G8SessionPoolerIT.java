@@ -23,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * closed but misdiagnosed: each promote was refused by its own backup's "stranded lock", and with
  * prepareThreshold=0 prodguard's own DDL guard blocked its deploy. Now every pipeline command
  * refuses up front (G8), naming the pooler and the fix; the same server through PgBouncer in
- * session pooling deploys.
+ * session pooling deploys. A drift read's named server-side statement (PgCatalogReads) once ran on
+ * the probe's second connection before the probe and failed with "prepared statement S_1 already
+ * exists" (exit 3) instead of this refusal: named statements now wait for the drift read and keep
+ * the URL's prepareThreshold=0.
  *
  * <p>The test runs its own PgBouncer (a temporary configuration on a free port, pointing at the
  * test server); it fails, never skips, when pgbouncer is not installed (scripts/ensure-databases
@@ -132,8 +135,16 @@ class G8SessionPoolerIT {
         pooled.put(
             "PROD_DATABASE_URL",
             "postgresql://postgres@127.0.0.1:" + port + "/" + db.name() + "?prepareThreshold=0");
-        for (String command : new String[] {"promote", "verify", "backup", "deploy"}) {
-          Cli.Result r = Cli.run(dir, pooled, command, "prod");
+        // without prepareThreshold=0 too (the driver's default names a statement on its fifth
+        // execution): the refusal comes before anything prepares a named statement
+        Map<String, String> pooledDefault = new HashMap<>(env);
+        pooledDefault.put(
+            "PROD_DATABASE_URL", "postgresql://postgres@127.0.0.1:" + port + "/" + db.name());
+        for (String command : new String[] {"promote", "verify", "backup", "deploy", "promote*"}) {
+          Cli.Result r =
+              command.endsWith("*")
+                  ? Cli.run(dir, pooledDefault, "promote", "prod")
+                  : Cli.run(dir, pooled, command, "prod");
           assertThat(r.exit()).as(command + ": " + r.all()).isEqualTo(1);
           assertThat(r.err())
               .as(command + ": " + r.all())

@@ -24,6 +24,7 @@ final class PgCatalogReads {
   private final StringBuilder sql = new StringBuilder();
   private final List<Object> params = new ArrayList<>();
   private boolean onRelations;
+  private boolean reused;
 
   /**
    * @param relations the {@code WITH r AS (...) } prefix the relation queries start with, or null
@@ -33,6 +34,18 @@ final class PgCatalogReads {
   PgCatalogReads(String relations, Object... relationParams) {
     this.relations = relations;
     this.relationParams = relationParams;
+  }
+
+  /**
+   * Marks this read as one a session repeats (the drift read, {@link PgSchemaCatalog#read}): its
+   * statement is then prepared on the server from the first execution ({@link #reusable}). Other
+   * reads (the fingerprint check's own-table read, which runs on every connection prodguard opens,
+   * including the second connection of the session probe before the probe has shown the session is
+   * prodguard's alone) use the driver's setting as the URL gives it.
+   */
+  PgCatalogReads reusedBySession() {
+    reused = true;
+    return this;
   }
 
   /** One query of two text columns, as it would run on its own (with the prefix, if it has it). */
@@ -76,16 +89,24 @@ final class PgCatalogReads {
   }
 
   /**
-   * A server-side prepared statement from the first execution on (the driver's default waits for
-   * the fifth): a promote reads the same target's schema three times on its control session, and
-   * planning this statement is most of a read's server time (about 20 ms of backend CPU per read on
-   * a small tenant). With {@code plan_cache_mode = force_generic_plan} in the read's transaction
-   * ({@link PgSchemaCatalog#read}) the later reads of the session bind the plan made by the first
-   * instead of planning again. The statement and its rows are unchanged.
+   * For a read {@link #reusedBySession() reused by its session}, a server-side prepared statement
+   * from the first execution on (the driver's default waits for the fifth), unless the URL turned
+   * server-side statements off: a promote reads the same target's schema three times on its control
+   * session, and planning this statement is most of a read's server time (about 20 ms of backend
+   * CPU per read on a small tenant). With {@code plan_cache_mode = force_generic_plan} in the
+   * read's transaction ({@link PgSchemaCatalog#read}) the later reads of the session bind the plan
+   * made by the first instead of planning again. The statement and its rows are unchanged.
    */
-  private static void reusable(PreparedStatement ps) throws SQLException {
-    if (ps.isWrapperFor(org.postgresql.PGStatement.class)) {
-      ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(1);
+  private void reusable(PreparedStatement ps) throws SQLException {
+    if (reused && ps.isWrapperFor(org.postgresql.PGStatement.class)) {
+      org.postgresql.PGStatement pg = ps.unwrap(org.postgresql.PGStatement.class);
+      // prepareThreshold=0 in the URL (what a URL through a transaction-pooling PgBouncer needs)
+      // turns named server-side statements off: kept, or a statement named on one server session
+      // meets the next client's statement of the same name ("prepared statement S_1 already
+      // exists"); a negative threshold (binary transfer forced) is kept too
+      if (pg.getPrepareThreshold() > 1) {
+        pg.setPrepareThreshold(1);
+      }
     }
   }
 

@@ -118,7 +118,7 @@ final class PgSchemaCatalog {
       List<SchemaObject> out = new ArrayList<>();
       Array own = c.createArrayOf("text", ownTables.toArray());
       String rel = "WITH r AS (" + RELATIONS + ") ";
-      PgCatalogReads q = new PgCatalogReads(rel, schema, own);
+      PgCatalogReads q = new PgCatalogReads(rel, schema, own).reusedBySession();
       String table = "'table ' || quote_ident(r.nspname) || '.' || quote_ident(r.relname)";
       q.add(
           rel
