@@ -22,3 +22,8 @@ END $$;
 SELECT cleanup();
 SET LOCAL session_replication_role TO replica;
 ALTER ROLE app SET session_replication_role = replica;
+ALTER TABLE orders DISABLE TRIGGER USER;
+ALTER TABLE public.orders DISABLE TRIGGER ALL;
+ALTER TABLE orders ENABLE TRIGGER ALL;
+ALTER TABLE orders ENABLE ALWAYS TRIGGER USER;
+ALTER TABLE ONLY orders ENABLE REPLICA TRIGGER ALL;

@@ -606,8 +606,9 @@ public final class Linter {
         f.file().fileName()
             + " is a Flyway "
             + event
-            + " callback, which Flyway runs on every migrate, also with nothing pending (an"
-            + " application's start-up): its "
+            + " callback, which Flyway runs without applying a migration (on every migrate,"
+            + " nothing pending included: an application's start-up; or on a hand-run info,"
+            + " validate, repair or baseline): its "
             + (schemaChanges.size() == 1
                 ? "schema change is"
                 : schemaChanges.size() + " schema changes are")

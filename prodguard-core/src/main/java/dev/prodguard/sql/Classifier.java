@@ -3626,12 +3626,86 @@ public final class Classifier {
                 "MATERIALIZED");
           }
         }
-        default -> {
-          String words = kindWords(kind.upper());
-          ifExists();
-          add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+        case "EVENT" -> {
+          if (syntax == SqlSyntax.MYSQL) {
+            alterEvent();
+          } else {
+            alterOther(kind);
+          }
         }
+        case "EXTENSION" -> {
+          if (syntax == SqlSyntax.POSTGRESQL) {
+            alterExtension();
+          } else {
+            alterOther(kind);
+          }
+        }
+        default -> alterOther(kind);
       }
+    }
+
+    void alterOther(Token kind) {
+      String words = kindWords(kind.upper());
+      ifExists();
+      add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+    }
+
+    /**
+     * MariaDB's {@code ALTER EVENT e ... [DO body]}: a new body is judged as {@code CREATE EVENT}'s
+     * is (the server runs it later, outside the deploy, with the definer's rights); a schedule or
+     * {@code ENABLE} without one makes the server run a body the migrations do not show: {@code
+     * dynamic-sql} (fail closed, as a routine whose body is unseen).
+     */
+    void alterEvent() {
+      String ev = name();
+      add(OpKind.ALTER_FUNCTION, ev, null, null, null, "EVENT");
+      boolean runsLater = false;
+      while (!lx.atEnd()) {
+        Token t = lx.peek();
+        if (t.is("DO")) {
+          next();
+          mysqlBodyFrom(true, true);
+          return;
+        }
+        runsLater |= t.is("SCHEDULE") || t.is("ENABLE");
+        next();
+      }
+      if (runsLater) {
+        add(
+            OpKind.DYNAMIC_SQL,
+            ev,
+            null,
+            null,
+            null,
+            "ALTER EVENT "
+                + ev
+                + " schedules or enables a body the migrations do not show: the server runs it"
+                + " later, outside the deploy");
+      }
+    }
+
+    /**
+     * PostgreSQL's {@code ALTER EXTENSION x ADD | DROP object}: membership decides what pg_dump
+     * leaves out of every backup (an extension's member tables, G9) and what {@code DROP EXTENSION}
+     * drops with it, rows included. Not judged: an {@code unknown-statement} (fail closed).
+     */
+    void alterExtension() {
+      String ext = name();
+      if (lx.peek().is("ADD") || lx.peek().is("DROP")) {
+        String action = next().upper();
+        String object = lx.atEnd() ? "" : " " + next().upper();
+        unknown(
+            "ALTER EXTENSION "
+                + ext
+                + " "
+                + action
+                + object
+                + " changes which objects belong to the extension: pg_dump leaves an extension's"
+                + " member tables out of every backup, and DROP EXTENSION drops its members with"
+                + " their rows");
+        return;
+      }
+      add(OpKind.ALTER_OTHER, ext, null, null, null, "EXTENSION");
     }
 
     /**
@@ -3783,8 +3857,23 @@ public final class Classifier {
           switch (n.upper()) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "UNIQUE", "PRIMARY", "EXCLUDE" ->
                 addConstraint(table);
-            case "INDEX", "KEY", "FULLTEXT", "SPATIAL" ->
-                add(OpKind.CREATE_INDEX, table, null, null, null, "ALTER TABLE ADD " + n.upper());
+            case "INDEX", "KEY", "FULLTEXT", "SPATIAL" -> {
+              add(OpKind.CREATE_INDEX, table, null, null, null, "ALTER TABLE ADD " + n.upper());
+              if (syntax == SqlSyntax.MYSQL && (n.is("FULLTEXT") || n.is("SPATIAL"))) {
+                // MariaDB cannot build these with LOCK=NONE: writes wait for the whole build,
+                // and a table's first FULLTEXT index copies the table
+                add(
+                    OpKind.ALTER_TABLE_OTHER,
+                    table,
+                    null,
+                    null,
+                    EnumSet.of(Flag.REWRITE),
+                    "ADD "
+                        + n.upper()
+                        + " INDEX blocks writes for the whole build (the first FULLTEXT index"
+                        + " copies the table)");
+              }
+            }
             default -> {
               lx.accept("COLUMN");
               conditionalAdd = lx.peek().is("IF");
@@ -3929,6 +4018,21 @@ public final class Classifier {
           // MariaDB: DISCARD TABLESPACE deletes the table's data file
           add(OpKind.TRUNCATE, table, null, null, null, "DISCARD TABLESPACE deletes the rows");
         }
+        case "PARTITION", "ORDER" -> {
+          if (syntax == SqlSyntax.MYSQL && lx.peek().is("BY")) {
+            // MariaDB: partitioning an existing table, or reordering it, copies every row under a
+            // lock that blocks writes (neither runs with LOCK=NONE)
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                table,
+                null,
+                null,
+                EnumSet.of(Flag.REWRITE),
+                a.upper() + " BY copies every row of the table while writes wait");
+          } else {
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
+          }
+        }
         case "REORGANIZE", "REBUILD", "COALESCE", "REMOVE" -> {
           if (syntax == SqlSyntax.MYSQL) {
             add(
@@ -4013,16 +4117,44 @@ public final class Classifier {
         }
         case "EXCHANGE" -> {
           // MariaDB: EXCHANGE PARTITION p WITH TABLE t swaps the rows of p and t
-          add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "EXCHANGE PARTITION");
+          // every row of the partition leaves the table and the other table's rows take their
+          // place: for each of the two tables, all of its rows (in the partition) are replaced,
+          // as TRUNCATE PARTITION empties one
+          add(
+              OpKind.TRUNCATE,
+              table,
+              null,
+              null,
+              null,
+              "EXCHANGE PARTITION replaces every row of the partition with another table's rows");
           if (skipPast("TABLE")) {
             String other = name();
             add(
-                OpKind.ALTER_TABLE_OTHER,
+                OpKind.TRUNCATE,
                 other,
                 null,
                 null,
                 null,
-                "EXCHANGE PARTITION with " + table);
+                "EXCHANGE PARTITION replaces every row of the table with the rows of a partition"
+                    + " of "
+                    + table);
+          }
+        }
+        case "ENABLE", "DISABLE" -> {
+          // PostgreSQL: [ENABLE [REPLICA | ALWAYS] | DISABLE] TRIGGER ALL | USER changes how every
+          // (user) trigger of the table fires, prodguard's TRUNCATE guard included (named in the
+          // detail for ProdguardObjectsRule); a trigger named here is a reference of its own
+          int k = lx.peek().is("REPLICA") || lx.peek().is("ALWAYS") ? 1 : 0;
+          if (syntax == SqlSyntax.POSTGRESQL
+              && lx.peek(k).is("TRIGGER")
+              && (lx.peek(k + 1).is("ALL") || lx.peek(k + 1).is("USER"))) {
+            StringBuilder detail = new StringBuilder(a.upper());
+            for (int i = 0; i <= k + 1; i++) {
+              detail.append(' ').append(next().upper());
+            }
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, detail.toString());
+          } else {
+            add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
           }
         }
         default -> add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, a.upper());
@@ -4423,6 +4555,21 @@ public final class Classifier {
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.REVOKE, null, null, null, null, "DROP " + kind.upper());
         case "POLICY" -> policy("DROP");
+        case "EXTENSION" -> {
+          // PostgreSQL drops every member of the extension with it, CASCADE or not: tables made
+          // members (ALTER EXTENSION ... ADD TABLE) with their rows (drop-cascade judges it)
+          ifExists();
+          do {
+            String target = lx.peek().isName() ? name() : null;
+            add(
+                OpKind.DROP_OTHER,
+                target,
+                null,
+                null,
+                syntax == SqlSyntax.POSTGRESQL ? EnumSet.of(Flag.CASCADE) : null,
+                "EXTENSION");
+          } while (lx.acceptPunct(','));
+        }
         default -> {
           String words = kindWords(kind.upper());
           ifExists();

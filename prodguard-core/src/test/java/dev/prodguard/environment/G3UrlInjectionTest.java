@@ -137,6 +137,39 @@ class G3UrlInjectionTest {
 
   @Test
   @DisplayName(
+      "G3: parameters that set server settings for every session (options=-c"
+          + " session_replication_role=replica, sessionVariables=foreign_key_checks=0, initSql,"
+          + " allowMultiQueries) are refused before any connection, whatever their case")
+  void sessionSettingParametersRefused() throws Exception {
+    try (ConnectionRecorder pg = new ConnectionRecorder();
+        ConnectionRecorder maria = new ConnectionRecorder()) {
+      String[] urls = {
+        "postgresql://u@127.0.0.1:"
+            + pg.port()
+            + "/devdb?options=-c%20session_replication_role%3Dreplica",
+        "jdbc:postgresql://127.0.0.1:" + pg.port() + "/devdb?user=u&OPTIONS=-c%20lock_timeout=0",
+        "jdbc:mariadb://127.0.0.1:"
+            + maria.port()
+            + "/devdb?user=u&sessionVariables=foreign_key_checks=0,sql_log_bin=0",
+        "jdbc:mariadb://127.0.0.1:" + maria.port() + "/devdb?user=u&initSql=SET%20sql_log_bin=0",
+        "mariadb://u@127.0.0.1:" + maria.port() + "/devdb?allowMultiQueries=true",
+      };
+      for (String url : urls) {
+        Throwable t = open(devProd(null), "dev", Map.of("DEV_DATABASE_URL", url));
+        assertThat(t)
+            .as(url)
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("at the start of every session")
+            .hasMessageNotContaining("role=replica")
+            .hasMessageNotContaining("sql_log_bin=0");
+      }
+      assertThat(pg.connections()).isZero();
+      assertThat(maria.connections()).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G3: 'localhost' and '127.0.0.1' are one server: dev and prod naming the same database"
           + " through them are refused before connecting")
   void loopbackNamesAreOneServer() throws Exception {

@@ -70,7 +70,7 @@ class G4AnalyserHolesTest {
           ALTER TABLE orders NOWAIT DROP COLUMN v | drop-column orders.v
           ALTER TABLE orders WAIT 5 DROP COLUMN v, ADD COLUMN w int | drop-column orders.v; add-column orders.w
           RENAME TABLE orders WAIT 1 TO old_orders | rename-table orders
-          ALTER TABLE p EXCHANGE PARTITION p0 WITH TABLE orders | alter-table-other p; alter-table-other orders
+          ALTER TABLE p EXCHANGE PARTITION p0 WITH TABLE orders | truncate p; truncate orders
           CREATE PROCEDURE p() BEGIN DECLARE EXIT HANDLER FOR SQLEXCEPTION ROLLBACK; DELETE FROM t WHERE id = 1; END; CALL p() | create-function p; transaction [IN_BODY, DEFERRED]; delete t [HAS_WHERE, IN_BODY, DEFERRED]; call p; transaction [IN_BODY]; delete t [HAS_WHERE, IN_BODY]
           CREATE PROCEDURE p() BEGIN DECLARE CONTINUE HANDLER FOR SQLSTATE '23000', NOT FOUND COMMIT; END | create-function p; transaction [IN_BODY, DEFERRED]
           INSERT INTO t VALUES (1); CREATE TABLE u (id int) | insert t; create-table u; transaction [COMMITS_ROW_CHANGES]

@@ -736,27 +736,35 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   }
 
   /**
-   * Callback events Flyway fires on every {@code migrate}, also with nothing pending (Flyway 13:
-   * {@code DbMigrate} fires {@code beforeMigrate}, {@code afterConnect}, {@code afterVersioned} and
-   * {@code afterMigrate} whatever it applies; {@code validateOnMigrate}, on by default and in
-   * Spring Boot, fires {@code beforeValidate} and {@code afterValidate}; {@code beforeConnect} and
-   * the operation-finish event run around every command; {@code DbSchemas.create} fires {@code
-   * createSchema} and {@code beforeCreateSchema} on every migrate). {@code afterMigrateApplied},
-   * {@code beforeEachMigrate}, {@code afterEachMigrate} and the per-statement events run only when
-   * a migration is applied.
+   * Callback events Flyway fires without applying a migration: on every {@code migrate}, also with
+   * nothing pending (Flyway: {@code DbMigrate} fires {@code beforeMigrate}, {@code afterConnect},
+   * {@code afterVersioned} and {@code afterMigrate} whatever it applies; {@code validateOnMigrate},
+   * on by default and in Spring Boot, fires {@code beforeValidate} and {@code afterValidate};
+   * {@code beforeConnect} and the operation-finish event run around every command; {@code
+   * DbSchemas.create} fires {@code createSchema} and {@code beforeCreateSchema}), and on the
+   * commands that apply nothing, which anyone may run by hand against production ({@code info},
+   * {@code validate}, {@code repair}, {@code baseline}, {@code clean}, {@code undo}, each with its
+   * operation-finish event; attacker 21/06: {@code afterInfo} rewrote rows on a hand-run {@code
+   * flyway info}). So: every event except those that run only while a migration is applied ({@code
+   * afterMigrateApplied}, {@code beforeEachMigrate}, {@code afterEachMigrate}, the per-statement
+   * events, {@code beforeRepeatables}) and the failure events ({@code ...Error}, judged by {@code
+   * error-callback-change}).
    */
-  private static final java.util.Set<Event> EVERY_MIGRATE =
-      java.util.EnumSet.of(
-          Event.BEFORE_CONNECT,
-          Event.AFTER_CONNECT,
-          Event.CREATE_SCHEMA,
-          Event.BEFORE_CREATE_SCHEMA,
-          Event.BEFORE_VALIDATE,
-          Event.AFTER_VALIDATE,
-          Event.BEFORE_MIGRATE,
-          Event.AFTER_VERSIONED,
-          Event.AFTER_MIGRATE,
-          Event.AFTER_MIGRATE_OPERATION_FINISH);
+  private static final java.util.Set<Event> EVERY_MIGRATE = everyMigrateEvents();
+
+  private static java.util.Set<Event> everyMigrateEvents() {
+    java.util.Set<Event> out = java.util.EnumSet.allOf(Event.class);
+    out.removeAll(
+        java.util.EnumSet.of(
+            Event.AFTER_MIGRATE_APPLIED,
+            Event.BEFORE_EACH_MIGRATE,
+            Event.AFTER_EACH_MIGRATE,
+            Event.BEFORE_EACH_MIGRATE_STATEMENT,
+            Event.AFTER_EACH_MIGRATE_STATEMENT,
+            Event.BEFORE_REPEATABLES));
+    out.removeIf(e -> e.getId().endsWith("Error"));
+    return out;
+  }
 
   @Override
   public Optional<String> everyMigrateEvent(MigrationSource source) {

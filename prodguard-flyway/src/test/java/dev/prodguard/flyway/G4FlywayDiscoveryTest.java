@@ -229,10 +229,64 @@ class G4FlywayDiscoveryTest {
     assertThat(views0.message())
         .contains(
             "afterMigrate__000_views.sql is a Flyway afterMigrate callback",
-            "on every migrate, also with nothing pending",
+            "on every migrate, nothing pending included",
             "2 schema changes",
             "(G6)");
     assertThat(views0.recipe()).contains("afterMigrateApplied", "R__");
     assertThat(onUnprotected).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G6 (attacker 21/06): a callback of a command that applies nothing (flyway info, validate,"
+          + " repair, baseline: afterInfo, afterValidateOperationFinish, beforeRepair, ...) that"
+          + " writes rows is an every-migrate-callback-write error like afterMigrate's; callbacks"
+          + " that run only while a migration is applied, and failure callbacks, are not")
+  void callbacksOfCommandsThatApplyNothing(DatabaseKind kind) throws Exception {
+    file("V1__items.sql", "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(50));\n");
+    String write = "UPDATE items SET name = 'cancelled' WHERE id <= 50;\n";
+    List<String> flagged =
+        List.of(
+            "beforeInfo.sql",
+            "afterInfo.sql",
+            "afterInfoOperationFinish.sql",
+            "afterValidateOperationFinish.sql",
+            "beforeRepair.sql",
+            "afterRepair.sql",
+            "beforeBaseline.sql",
+            "afterBaselineOperationFinish.sql",
+            "afterMigrate.sql");
+    for (String name : flagged) {
+      file(name, write);
+    }
+    for (String name :
+        List.of(
+            "afterMigrateApplied.sql",
+            "afterEachMigrate.sql",
+            "beforeEachMigrateStatement.sql",
+            "afterInfoError.sql")) {
+      file(name, write);
+    }
+    Contract contract =
+        ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    Linter linter =
+        new Linter(kind)
+            .everyMigrate(engine::everyMigrateEvent)
+            .crossCheck(f -> engine.statements(f, kind));
+    List<Finding> found =
+        linter.lint(discover(kind).analysed(), List.of(), contract, true, true).findings().stream()
+            .filter(f -> f.rule().equals("every-migrate-callback-write"))
+            .toList();
+    assertThat(found)
+        .extracting(f -> Path.of(f.location().file()).getFileName().toString())
+        .containsExactlyInAnyOrderElementsOf(flagged);
+    assertThat(found)
+        .filteredOn(f -> f.location().file().endsWith("afterInfo.sql"))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .contains("afterInfo callback", "hand-run info, validate, repair or baseline"));
   }
 }

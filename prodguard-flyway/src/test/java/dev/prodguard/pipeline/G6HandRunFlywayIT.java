@@ -317,7 +317,7 @@ class G6HandRunFlywayIT {
                       .contains(
                           "afterMigrate__views.sql",
                           "[every-migrate-callback-ddl]",
-                          "on every migrate, also with nothing pending",
+                          "on every migrate, nothing pending included",
                           "fix: Rename it to an afterMigrateApplied callback"));
       assertThat(f.tableExists("more_items")).isFalse();
 

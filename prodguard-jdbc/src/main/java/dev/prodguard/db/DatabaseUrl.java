@@ -59,6 +59,19 @@ public final class DatabaseUrl {
           "dbname",
           "database");
 
+  /**
+   * Driver parameters that make the server apply settings (or run SQL) at the start of every
+   * session prodguard opens with the URL, the deploy's included: pgjdbc's {@code options} ({@code
+   * -c session_replication_role=replica} switches foreign-key and user triggers off), MariaDB
+   * Connector/J's {@code sessionVariables} ({@code foreign_key_checks=0}, {@code sql_log_bin=0})
+   * and {@code initSql}, and {@code allowMultiQueries} (one statement string may then carry
+   * several, so the server could run what the analysis read as one). A migration that does the same
+   * is refused by the analysis; one line of configuration would do it for every migration, unseen.
+   * Lower case; compared case-insensitively.
+   */
+  private static final Set<String> SESSION_SETTING =
+      Set.of("options", "sessionvariables", "initsql", "allowmultiqueries");
+
   private static final Pattern PARAM_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,63}");
   private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
   private static final Pattern NUMERIC_LOOKING = Pattern.compile("(?i)[0-9.]+|0x[0-9a-f.x]*");
@@ -224,6 +237,17 @@ public final class DatabaseUrl {
                 + k
                 + "' can redirect the connection away from the URL's host or database;"
                 + " prodguard cannot check where it leads: put the host and database in the URL");
+      }
+      if (SESSION_SETTING.contains(lower)) {
+        throw bad(
+            "parameter '"
+                + k
+                + "' makes the server apply settings or run SQL at the start of every session"
+                + " prodguard opens, the deploy's included, where the analysis of the migrations"
+                + " cannot see them (a migration that sets session_replication_role,"
+                + " foreign_key_checks or sql_log_bin is refused); remove it from the URL: the"
+                + " deploy's own settings are prodguard.yml's pipeline keys, and a setting the"
+                + " migrations need belongs in a reviewed migration");
       }
       if (!PARAM_NAME.matcher(k).matches()) {
         throw bad(

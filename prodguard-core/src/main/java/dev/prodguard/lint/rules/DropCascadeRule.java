@@ -32,6 +32,12 @@ public final class DropCascadeRule extends BaseRule {
     if (!op.has(Flag.CASCADE) || context.syntax() != SqlSyntax.POSTGRESQL) {
       return null;
     }
+    if (op.kind() == dev.prodguard.sql.OpKind.DROP_OTHER && "EXTENSION".equals(op.detail())) {
+      return "DROP EXTENSION "
+          + op.target()
+          + " drops every object that belongs to the extension, CASCADE or not: a table made a"
+          + " member (ALTER EXTENSION ... ADD TABLE) goes with its rows";
+    }
     String what =
         switch (op.kind()) {
           case TRUNCATE ->

@@ -76,8 +76,9 @@ public final class EveryMigrateCallbackWriteRule {
         f.file().fileName()
             + " is a Flyway "
             + event
-            + " callback, which Flyway runs on every migrate, also with nothing pending (an"
-            + " application's start-up): its "
+            + " callback, which Flyway runs without applying a migration (on every migrate,"
+            + " nothing pending included: an application's start-up; or on a hand-run info,"
+            + " validate, repair or baseline): its "
             + (writes.size() == 1
                 ? "data change (or table rewrite or lock) runs"
                 : writes.size() + " data changes (or table rewrites or locks) run")

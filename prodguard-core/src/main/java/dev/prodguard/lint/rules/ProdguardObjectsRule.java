@@ -14,6 +14,10 @@ import java.util.Locale;
  * error on every environment that no contract exception can cover.
  */
 public final class ProdguardObjectsRule extends BaseRule {
+  /** ALTER TABLE's detail for a change of every (user) trigger of a table (Classifier). */
+  private static final java.util.regex.Pattern ALL_TRIGGERS =
+      java.util.regex.Pattern.compile("(ENABLE( REPLICA| ALWAYS)?|DISABLE) TRIGGER (ALL|USER)");
+
   public ProdguardObjectsRule() {
     super(
         "prodguard-objects",
@@ -51,6 +55,24 @@ public final class ProdguardObjectsRule extends BaseRule {
       return op.detail() != null
           ? op.detail()
           : op.target() + "() releases advisory locks, prodguard's deploy lock (G8) included";
+    }
+    if (op.kind() == OpKind.ALTER_TABLE_OTHER
+        && op.detail() != null
+        && ALL_TRIGGERS.matcher(op.detail()).matches()) {
+      return "ALTER TABLE "
+          + op.target()
+          + " "
+          + op.detail()
+          + " changes how every trigger of the table fires, prodguard's TRUNCATE guard"
+          + " (prodguard_truncate_guard, G6) included"
+          + (op.detail().endsWith("ALL")
+              ? ", and with ALL the server's foreign-key triggers: referential integrity"
+              : "")
+          + "; name the application's trigger instead (ALTER TABLE "
+          + op.target()
+          + " "
+          + op.detail().substring(0, op.detail().lastIndexOf(' '))
+          + " my_trigger)";
     }
     if (!ProdguardObjects.reserved(op.target()) && !context.historyTable(op.target())) {
       return null;

@@ -1,0 +1,1 @@
+ALTER TABLE orders EXCHANGE PARTITION p0 WITH TABLE orders_report;

@@ -1,0 +1,2 @@
+ALTER EXTENSION pgcrypto ADD TABLE orders;
+ALTER EXTENSION pgcrypto DROP TABLE orders;
