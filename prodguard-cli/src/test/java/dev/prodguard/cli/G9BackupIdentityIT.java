@@ -154,4 +154,44 @@ class G9BackupIdentityIT {
       assertThat(deployed.exit()).as(deployed.all()).isZero();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName(
+      "G9 (attacker 21/03): a table with rows that is a member of an extension, which pg_dump"
+          + " leaves out, makes the promote exit 1 before its dump, naming the table and the fix")
+  void extensionMemberTableLeftOutRefused() throws Exception {
+    try (TestDatabase prod = TestDatabase.create(DatabaseKind.POSTGRESQL);
+        TestDatabase staging = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = ci(prod, staging);
+      prod.execute("CREATE TABLE orders (id INT PRIMARY KEY)");
+      prod.execute("INSERT INTO orders SELECT g FROM generate_series(1, 100) g");
+      prod.execute("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+      prod.execute("ALTER EXTENSION pgcrypto ADD TABLE orders");
+      Files.writeString(
+          dir.resolve("prodguard.yml"),
+          "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n    protected: true\n"
+              + "backup: { directory: backups }\n");
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id INT PRIMARY KEY);\n");
+      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
+      assertThat(init.exit()).as(init.all()).isZero();
+
+      Cli.Result promote = Cli.run(dir, env, "promote", "prod");
+      assertThat(promote.exit()).as(promote.all()).isEqualTo(1);
+      assertThat(promote.err())
+          .as(promote.all())
+          .contains(
+              "G9",
+              "public.orders (a member of extension pgcrypto",
+              "ALTER EXTENSION name DROP TABLE table")
+          .doesNotContain("\tat ");
+      try (var c = prod.connect();
+          var st = c.createStatement();
+          var rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'items'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("nothing deployed").isZero();
+      }
+    }
+  }
 }

@@ -38,6 +38,21 @@ final class BackupIdentity {
   /** What a full dump of the database behind {@code control} must show, read before the dump. */
   static BackupIdentity expected(Connection control, Target target) throws SQLException {
     FingerprintCheck.Found live = FingerprintCheck.read(control, target.dialect());
+    List<String> leftOut = target.dialect().dumpTool().tablesLeftOut(control);
+    if (!leftOut.isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G9,
+          "back up '" + target.name() + "'",
+          "the dump would leave out "
+              + String.join(", ", leftOut)
+              + ": the dump tool writes neither the definition nor the rows of an extension's"
+              + " member tables (they are expected to come back with CREATE EXTENSION), so a"
+              + " restore would not bring "
+              + (leftOut.size() == 1 ? "it" : "them")
+              + " back",
+          "take the table out of the extension in a reviewed migration (ALTER EXTENSION name"
+              + " DROP TABLE table), then back up again");
+    }
     return new BackupIdentity(
         live.environment == null ? target.name() : live.environment,
         target.environment().fingerprint().orElse(live.fingerprint),

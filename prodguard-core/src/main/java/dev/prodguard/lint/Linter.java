@@ -69,6 +69,13 @@ public final class Linter {
   private static final Pattern FILENAME_PLACEHOLDER =
       Pattern.compile("\\$\\{flyway:filename}", Pattern.CASE_INSENSITIVE);
 
+  /**
+   * Flyway's {@code ${flyway:workingDirectory}}: the deploying process's working directory,
+   * verbatim, which the analysis cannot know (attacker 21/13).
+   */
+  private static final Pattern WORKING_DIRECTORY_PLACEHOLDER =
+      Pattern.compile("\\$\\{flyway:workingDirectory}", Pattern.CASE_INSENSITIVE);
+
   /** A file name that cannot end a string, open a comment or end a statement when put in SQL. */
   private static final Pattern PLAIN_FILE_NAME =
       Pattern.compile("[A-Za-z0-9_.]+(-[A-Za-z0-9_.]+)*");
@@ -778,10 +785,31 @@ public final class Linter {
   /**
    * Flyway replaces {@code ${flyway:filename}} with the file's name before the server reads the
    * text, in strings and comments too: a name with a quote, a {@code --} or a line break would end
-   * a string or start a comment that prodguard read differently. Such a name is refused.
+   * a string or start a comment that prodguard read differently. Such a name is refused. {@code
+   * ${flyway:workingDirectory}}, whose value the analysis never knows, is refused wherever it is.
    */
   private Optional<Finding> fileNamePlaceholder(
       MigrationSource f, SourceFile source, Contract contract, boolean protectedEnv) {
+    Matcher wd = WORKING_DIRECTORY_PLACEHOLDER.matcher(source.text());
+    if (wd.find()) {
+      Rule unknown = Rules.byId(RuleIds.UNKNOWN_STATEMENT).orElseThrow();
+      return Optional.of(
+          finding(
+              unknown.id(),
+              severity(unknown, contract, protectedEnv),
+              f.shown(),
+              f.id().map(MigrationId::toString).orElse(null),
+              source.line(wd.start()),
+              source.column(wd.start()),
+              "Flyway puts the working directory of the process that deploys here, verbatim"
+                  + " (in strings and comments too): prodguard cannot know it when it judges the"
+                  + " file, and a directory name with a quote, a '--' or a line break changes what"
+                  + " the server runs",
+              wd.group(),
+              "Do not use ${flyway:workingDirectory}: give the value as a configured placeholder"
+                  + " (migrations.placeholders in prodguard.yml), which prodguard resolves before"
+                  + " it judges the file."));
+    }
     String fileName = f.file().fileName();
     Matcher m = FILENAME_PLACEHOLDER.matcher(source.text());
     if (PLAIN_FILE_NAME.matcher(fileName).matches() || !m.find()) {

@@ -144,4 +144,23 @@ class G4EngineCrossCheckTest {
                 .findings())
         .isEmpty();
   }
+
+  @Test
+  @DisplayName(
+      "G4 (attacker 21/13): ${flyway:workingDirectory}, the deploying process's directory put in"
+          + " the text verbatim, is refused wherever it is: the analysis cannot know it")
+  void workingDirectoryPlaceholder() throws Exception {
+    Contract contract =
+        ContractLoader.parse(dir.resolve("c.yml"), "version: 1\n".getBytes(StandardCharsets.UTF_8));
+    Path file =
+        Files.writeString(
+            dir.resolve("V4__note.sql"),
+            "INSERT INTO notes (body) VALUES ('${flyway:workingDirectory}');\n",
+            StandardCharsets.UTF_8);
+    LintReport r = new Linter(DatabaseKind.MARIADB).lintFiles(List.of(file), contract, true);
+    assertThat(rules(r)).containsExactly("unknown-statement");
+    assertThat(r.findings().get(0).column()).isEqualTo(35);
+    assertThat(r.findings().get(0).message()).contains("working directory");
+    assertThat(r.hasErrors()).isTrue();
+  }
 }
