@@ -20,6 +20,17 @@ import java.util.List;
 public final class JsonStream {
   private static final JsonFactory FACTORY = new JsonFactory();
 
+  /**
+   * For {@link #writeUtf8}: a character outside the Basic Multilingual Plane (an emoji in a file
+   * name or a comment) written as its four UTF-8 bytes, as the text of {@link #write} encodes it;
+   * Jackson's byte generator would otherwise write it as two escaped surrogates.
+   */
+  private static final JsonFactory UTF8 =
+      JsonFactory.builder()
+          .enable(
+              com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+          .build();
+
   /** Writes one JSON document's values through {@code g}. */
   @FunctionalInterface
   public interface Body {
@@ -56,7 +67,7 @@ public final class JsonStream {
    */
   public static byte[] writeUtf8(Body body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-    try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+    try (JsonGenerator g = UTF8.createGenerator(out, JsonEncoding.UTF8)) {
       g.useDefaultPrettyPrinter();
       body.write(g);
     } catch (IOException e) {
