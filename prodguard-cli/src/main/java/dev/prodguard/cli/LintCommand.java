@@ -211,6 +211,12 @@ public final class LintCommand implements Callable<Integer> {
         environment == null
             ? "as for a protected environment"
             : "for '" + environment + "'" + (protectedEnv ? " (protected)" : "");
+    if (output != null && format.json()) {
+      // the report of a large corpus is megabytes: written as UTF-8 bytes as it is produced
+      Files.write(
+          output, JsonStream.writeUtf8(json(report, relativeFindings(report, base), label)));
+      return report.hasErrors() ? Main.REFUSED : Main.OK;
+    }
     String out = render(report, base, label, kind);
     if (output != null) {
       Files.writeString(output, out, StandardCharsets.UTF_8);
@@ -228,15 +234,25 @@ public final class LintCommand implements Callable<Integer> {
   private long historyFailingFiles;
   private List<String> historyFailing = List.of();
 
-  private String render(LintReport report, Path base, String label, DatabaseKind kind) {
+  /** The report's findings and files, each file named relative to {@code base}. */
+  private record Relative(List<Finding> findings, List<String> files) {}
+
+  private static Relative relativeFindings(LintReport report, Path base) {
     Map<String, String> names = new HashMap<>(); // each file named once, however many findings
     java.util.function.UnaryOperator<String> relative =
         f -> names.computeIfAbsent(f, x -> relative(base, x));
     List<Finding> findings = report.findings().stream().map(f -> f.relativeTo(relative)).toList();
     List<String> files = report.files().stream().map(relative).toList();
+    return new Relative(findings, files);
+  }
+
+  private String render(LintReport report, Path base, String label, DatabaseKind kind) {
+    Relative r = relativeFindings(report, base);
+    List<Finding> findings = r.findings();
+    List<String> files = r.files();
     return switch (format.get()) {
       case text -> text(report, findings, label, kind);
-      case json -> json(report, findings, files, label);
+      case json -> JsonStream.write(json(report, r, label));
       case sarif -> SarifWriter.write(version(), base.toUri(), new Rules().reported(), findings);
       case junit -> junit(findings, files);
     };
@@ -274,38 +290,39 @@ public final class LintCommand implements Callable<Integer> {
   }
 
   /** Written as produced ({@link JsonStream}): a report can hold thousands of findings. */
-  private String json(LintReport r, List<Finding> findings, List<String> files, String label) {
-    return JsonStream.write(
-        j -> {
-          j.writeStartObject();
-          j.writeBooleanField("ok", !r.hasErrors());
-          nullable(j, "environment", environment);
-          j.writeBooleanField("protected", r.protectedEnvironment());
-          j.writeStringField("judged", label);
-          nullable(j, "contract_sha256", r.contractSha256());
-          j.writeArrayFieldStart("files");
-          for (String f : files) {
-            j.writeString(f);
-          }
-          j.writeEndArray();
-          j.writeNumberField("statements", r.statements());
-          if (baselineNote != null) {
-            j.writeStringField("baseline", baselineNote);
-            j.writeNumberField("history_would_fail_files", historyFailingFiles);
-            j.writeArrayFieldStart("history_would_fail");
-            for (String h : historyFailing) {
-              j.writeString(h);
-            }
-            j.writeEndArray();
-          }
-          JsonStream.findings(j, "findings", findings, JsonWriter.Shape.LINT);
-          j.writeObjectFieldStart("summary");
-          j.writeNumberField("errors", r.count(Severity.ERROR));
-          j.writeNumberField("warnings", r.count(Severity.WARNING));
-          j.writeNumberField("covered", r.covered());
-          j.writeEndObject();
-          j.writeEndObject();
-        });
+  private JsonStream.Body json(LintReport r, Relative rel, String label) {
+    List<Finding> findings = rel.findings();
+    List<String> files = rel.files();
+    return j -> {
+      j.writeStartObject();
+      j.writeBooleanField("ok", !r.hasErrors());
+      nullable(j, "environment", environment);
+      j.writeBooleanField("protected", r.protectedEnvironment());
+      j.writeStringField("judged", label);
+      nullable(j, "contract_sha256", r.contractSha256());
+      j.writeArrayFieldStart("files");
+      for (String f : files) {
+        j.writeString(f);
+      }
+      j.writeEndArray();
+      j.writeNumberField("statements", r.statements());
+      if (baselineNote != null) {
+        j.writeStringField("baseline", baselineNote);
+        j.writeNumberField("history_would_fail_files", historyFailingFiles);
+        j.writeArrayFieldStart("history_would_fail");
+        for (String h : historyFailing) {
+          j.writeString(h);
+        }
+        j.writeEndArray();
+      }
+      JsonStream.findings(j, "findings", findings, JsonWriter.Shape.LINT);
+      j.writeObjectFieldStart("summary");
+      j.writeNumberField("errors", r.count(Severity.ERROR));
+      j.writeNumberField("warnings", r.count(Severity.WARNING));
+      j.writeNumberField("covered", r.covered());
+      j.writeEndObject();
+      j.writeEndObject();
+    };
   }
 
   private static void nullable(JsonGenerator j, String name, String value)

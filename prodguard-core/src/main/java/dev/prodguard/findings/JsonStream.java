@@ -1,7 +1,9 @@
 package dev.prodguard.findings;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -17,6 +19,17 @@ import java.util.List;
  */
 public final class JsonStream {
   private static final JsonFactory FACTORY = new JsonFactory();
+
+  /**
+   * For {@link #writeUtf8}: a character outside the Basic Multilingual Plane (an emoji in a file
+   * name or a comment) written as its four UTF-8 bytes, as the text of {@link #write} encodes it;
+   * Jackson's byte generator would otherwise write it as two escaped surrogates.
+   */
+  private static final JsonFactory UTF8 =
+      JsonFactory.builder()
+          .enable(
+              com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+          .build();
 
   /** Writes one JSON document's values through {@code g}. */
   @FunctionalInterface
@@ -45,6 +58,23 @@ public final class JsonStream {
       throw new UncheckedIOException("cannot write JSON", e);
     }
     return out.append('\n').toString();
+  }
+
+  /**
+   * The UTF-8 bytes of {@link #write(Body)}'s text, written as UTF-8 directly (Jackson's byte
+   * generator): a report of megabytes is not built as a string and then encoded (a report with one
+   * non-Latin-1 character is a UTF-16 string of twice its length, copied as it grows).
+   */
+  public static byte[] writeUtf8(Body body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
+    try (JsonGenerator g = UTF8.createGenerator(out, JsonEncoding.UTF8)) {
+      g.useDefaultPrettyPrinter();
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write JSON", e);
+    }
+    out.write('\n');
+    return out.toByteArray();
   }
 
   /** The field {@code name}: an array of the findings as {@link JsonWriter#findings} writes it. */

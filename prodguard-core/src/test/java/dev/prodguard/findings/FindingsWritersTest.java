@@ -60,26 +60,30 @@ class FindingsWritersTest {
         var tree = JsonWriter.object();
         tree.put("ok", false);
         tree.put("environment", (String) null);
-        tree.putArray("files");
+        tree.putArray("files").add("db/V5__\u00e9t\u00e9 \ud83d\ude00\u2028\u2029.sql");
         tree.put("statements", 12);
         tree.set("findings", JsonWriter.findings(findings, shape));
         tree.putObject("summary").put("errors", 3L);
-        String streamed =
-            JsonStream.write(
-                g -> {
-                  g.writeStartObject();
-                  g.writeBooleanField("ok", false);
-                  g.writeNullField("environment");
-                  g.writeArrayFieldStart("files");
-                  g.writeEndArray();
-                  g.writeNumberField("statements", 12);
-                  JsonStream.findings(g, "findings", findings, shape);
-                  g.writeObjectFieldStart("summary");
-                  g.writeNumberField("errors", 3L);
-                  g.writeEndObject();
-                  g.writeEndObject();
-                });
+        JsonStream.Body body =
+            g -> {
+              g.writeStartObject();
+              g.writeBooleanField("ok", false);
+              g.writeNullField("environment");
+              g.writeArrayFieldStart("files");
+              g.writeString("db/V5__\u00e9t\u00e9 \ud83d\ude00\u2028\u2029.sql");
+              g.writeEndArray();
+              g.writeNumberField("statements", 12);
+              JsonStream.findings(g, "findings", findings, shape);
+              g.writeObjectFieldStart("summary");
+              g.writeNumberField("errors", 3L);
+              g.writeEndObject();
+              g.writeEndObject();
+            };
+        String streamed = JsonStream.write(body);
         assertThat(streamed).isEqualTo(JsonWriter.write(tree));
+        // lint -o FILE --format json: the same text, written as UTF-8 bytes directly
+        assertThat(JsonStream.writeUtf8(body))
+            .isEqualTo(JsonWriter.write(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     }
   }
