@@ -591,6 +591,10 @@ public final class Classifier {
     boolean scanning;
 
     Token prev;
+
+    /** The token before {@link #prev}: {@code )} in PostgreSQL's {@code (row).f}. */
+    Token beforePrev;
+
     int mutedUntil = -1;
 
     Ctx(
@@ -697,6 +701,7 @@ public final class Classifier {
       if (scanning && t.type != Token.Type.EOF && t.start >= mutedUntil) {
         see(t);
       }
+      beforePrev = prev;
       prev = t;
       return t;
     }
@@ -758,8 +763,30 @@ public final class Classifier {
     }
 
     /** A name followed by {@code (}: a user function's body is followed or marked opaque. */
+    /**
+     * PostgreSQL's attribute notation: {@code s.purge}, {@code sessions.purge} or {@code
+     * (row).purge} calls {@code purge(s)} once per row when no column is so named. Where a routine
+     * of the migrations has that name it is taken for the call (fail closed: prodguard cannot tell
+     * the column from the function without the catalog).
+     */
+    void attributeCall(Token name) {
+      if (syntax != SqlSyntax.POSTGRESQL) {
+        return;
+      }
+      String fn = name.identifier().toLowerCase(Locale.ROOT);
+      if (routines.knows(fn)) {
+        callKnown(fn);
+      }
+    }
+
     void call(Token t) {
       if (prev != null && prev.isPunct('.')) {
+        if (beforePrev != null
+            && beforePrev.isPunct(')')
+            && !lx.peek().isPunct('(')
+            && !lx.peek().isPunct('.')) {
+          attributeCall(t);
+        }
         return; // the middle of a qualified name, reported at its first part
       }
       List<Token> parts = new ArrayList<>(2);
@@ -770,6 +797,9 @@ public final class Classifier {
         k += 2;
       }
       if (!lx.peek(k).isPunct('(')) {
+        if (parts.size() > 1) {
+          attributeCall(parts.get(parts.size() - 1));
+        }
         if (routines.readsRunCalls() && !(prev != null && prev.isPunct(':'))) {
           StringBuilder rel = new StringBuilder();
           for (Token p : parts) {
