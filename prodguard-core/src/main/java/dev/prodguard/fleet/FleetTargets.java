@@ -31,7 +31,57 @@ public final class FleetTargets {
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
   private static final int MAX_TARGETS = 100_000;
 
+  private static final Pattern REF = Pattern.compile("\\$\\{([^}]*)}");
+
   private FleetTargets() {}
+
+  /**
+   * Which part of {@code url} the text from {@code start} to {@code end} lies in: {@code password}
+   * when wholly inside the password of {@code scheme://user:password@host} or the value of a {@code
+   * password=} parameter; otherwise the part it touches ({@code scheme}, {@code user}, {@code
+   * host}, {@code path}, {@code query}, {@code fragment}).
+   */
+  static String partOf(String url, int start, int end) {
+    int scheme = url.indexOf("://");
+    if (scheme < 0 || start < scheme + 3) {
+      return "scheme";
+    }
+    int authority = scheme + 3;
+    int authorityEnd = url.length();
+    for (int i = authority; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        authorityEnd = i;
+        break;
+      }
+    }
+    if (start < authorityEnd) {
+      int at = url.lastIndexOf('@', authorityEnd - 1);
+      if (at < authority || start > at || end > at) {
+        return "host";
+      }
+      int colon = url.indexOf(':', authority);
+      return colon >= 0 && colon < at && start > colon ? "password" : "user";
+    }
+    int query = url.indexOf('?', authorityEnd);
+    int fragment = url.indexOf('#', authorityEnd);
+    if (fragment >= 0 && start >= fragment) {
+      return "fragment";
+    }
+    if (query < 0 || start < query) {
+      return "path";
+    }
+    int paramStart = Math.max(url.lastIndexOf('&', start), query) + 1;
+    int paramEnd = url.indexOf('&', end);
+    int stop = paramEnd < 0 ? (fragment < 0 ? url.length() : fragment) : paramEnd;
+    String param = url.substring(paramStart, stop);
+    int eq = param.indexOf('=');
+    boolean password =
+        eq > 0
+            && param.substring(0, eq).equalsIgnoreCase("password")
+            && start >= paramStart + eq + 1;
+    return password ? "password" : "query";
+  }
 
   /** Every target of {@code fleet}, static ones first, in the order listed or returned. */
   public static List<FleetConfig.Target> resolve(
@@ -210,7 +260,30 @@ public final class FleetTargets {
       }
     }
     ConfigValue u = new ConfigValue(url, catalog.file(), catalog.line(), where + " (" + at + ")");
-    for (String v : u.variables()) { // a malformed ${...} is an error now, not at its turn
+    u.variables(); // a malformed ${...} is an error now, not at its turn
+    java.util.regex.Matcher ref = REF.matcher(url);
+    while (ref.find()) {
+      String part = url.equals(ref.group()) ? "url" : partOf(url, ref.start(), ref.end());
+      if (!part.equals("url") && !part.equals("password")) {
+        // G3: the row chooses the host; a secret in any other part is sent to it in clear (the
+        // user name, the database, a parameter) or chooses where it goes (the host)
+        throw new ConfigException(
+            catalog.file(),
+            catalog.line(),
+            where,
+            at
+                + ": its url reads ${"
+                + ref.group(1)
+                + "} in its "
+                + part
+                + " (G3): in a catalog row a ${VAR} may stand only for the whole url or for its"
+                + " password, so whoever writes the catalog cannot place a CI secret where the"
+                + " connection sends it elsewhere or shows it. Write that part of the row"
+                + " literally, or put the whole url in a variable the fleet lists in"
+                + " catalog.variables");
+      }
+    }
+    for (String v : u.variables()) {
       if (!catalog.variables().contains(v)) {
         throw new ConfigException(
             catalog.file(),

@@ -7,8 +7,11 @@ import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.PendingMigration;
+import dev.prodguard.sql.Classifier;
+import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
+import dev.prodguard.sql.SqlStatement;
 import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.support.InvalidIndexes;
 import dev.prodguard.support.SessionWaits;
@@ -123,7 +126,28 @@ final class Leftovers {
         target.dialect().transactionalDdl()
             || waited.map(SessionWaits.Wait::beforeChanges).orElse(false)
             || target.dialect().sessionWaits().endedAtServerLockLimit(failure);
-    boolean alone = atomic && left.isEmpty() && singleStatement(failed.get());
+    List<SqlStatement> statements = statements(failed.get());
+    Optional<String> notAtomic = notProvablyAtomic(statements);
+    boolean rolledBack =
+        target.dialect().transactionalDdl()
+            && failure instanceof MigrationEngine.MigrationFailure m
+            && engine.failedInTransaction(m);
+    if (atomic && statements.size() == 1 && notAtomic.isPresent() && !rolledBack) {
+      // G7: a procedure, a block or a routine can commit part of its work before it fails (MariaDB
+      // commits each DDL with the row changes before it; PostgreSQL's COMMIT in a procedure or DO
+      // outside a transaction): that the server undid the failing statement or that a lock wait was
+      // cancelled does not say the rest is gone. The failed entry stays, so no new run applies it
+      // again on top of what it left.
+      left.add(
+          name
+              + " may have left changes: "
+              + notAtomic.get()
+              + ", which can commit part of its work before it fails, so prodguard cannot tell"
+              + " that nothing of it remains. Its failed entry stays in the schema history, so"
+              + " no run applies it again: check what it changed and undo or complete that by"
+              + " hand, then prodguard repair ENV --reason ... removes the entry");
+    }
+    boolean alone = atomic && left.isEmpty() && statements.size() == 1 && notAtomic.isEmpty();
     if (alone) {
       // Whatever else of it is left is in r.deferred(): the next deploy drops it before it
       // migrates.
@@ -368,15 +392,55 @@ final class Leftovers {
     return out;
   }
 
-  /**
-   * Whether the failed migration is one statement, so that once its leftovers are gone nothing of
-   * it remains (a statement of its own is atomic; only its concurrent index build leaves debris).
-   */
-  private boolean singleStatement(PendingMigration m) {
+  /** The statements of the failed migration, as the server runs them. */
+  private List<SqlStatement> statements(PendingMigration m) {
     String text = new String(m.file().bytes(), StandardCharsets.UTF_8);
     return new Splitter(SqlSyntax.of(target.dialect().kind()))
-            .split(new SourceFile(m.file().relativePath(), text))
-            .size()
-        == 1;
+        .split(new SourceFile(m.file().relativePath(), text));
+  }
+
+  /**
+   * Why the failed migration's statements are not provably atomic, or empty when they are one
+   * statement of its own (DDL or a row change), which the server undoes as a whole, so that once
+   * its leftovers are gone nothing of it remains (only a concurrent index build leaves debris).
+   * Anything else fails closed: a {@code CALL}, a {@code DO} or {@code BEGIN NOT ATOMIC} block, a
+   * statement that runs a routine's body, dynamic SQL, transaction control, or a statement
+   * prodguard cannot read.
+   */
+  private Optional<String> notProvablyAtomic(List<SqlStatement> statements) {
+    if (statements.size() != 1) {
+      return Optional.of(statements.size() + " statements");
+    }
+    SqlStatement st = statements.get(0);
+    String where = " (" + st.file() + ":" + st.line() + ")";
+    List<Operation> ops;
+    try {
+      ops = new Classifier(SqlSyntax.of(target.dialect().kind())).classify(st);
+    } catch (RuntimeException e) {
+      return Optional.of("a statement prodguard cannot read" + where);
+    }
+    if (ops.isEmpty()) {
+      return Optional.of("a statement prodguard cannot read" + where);
+    }
+    for (Operation op : ops) {
+      if (op.has(Operation.Flag.DEFERRED)) {
+        continue; // a body being defined, not run
+      }
+      String what =
+          switch (op.kind()) {
+            case CALL -> "its CALL of " + (op.target() == null ? "a procedure" : op.target());
+            case DO_BLOCK -> "its DO / BEGIN NOT ATOMIC block";
+            case FUNCTION_CALL ->
+                "its call of the routine " + (op.target() == null ? "?" : op.target());
+            case DYNAMIC_SQL -> "its dynamic SQL";
+            case TRANSACTION -> "its transaction control";
+            case UNKNOWN -> "a statement prodguard cannot read";
+            default -> op.has(Operation.Flag.IN_BODY) ? "the routine body it runs" : null;
+          };
+      if (what != null) {
+        return Optional.of(what + where);
+      }
+    }
+    return Optional.empty();
   }
 }

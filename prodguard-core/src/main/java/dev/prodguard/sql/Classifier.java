@@ -362,11 +362,22 @@ public final class Classifier {
     boolean commits = false;
     boolean changesRows = false;
     boolean changes = false;
+    // DDL that a CALLed procedure or a BEGIN NOT ATOMIC block runs after its own row changes
+    // commits them there and then, as a DDL statement of the migration would
+    boolean rowsInStatement = false;
+    boolean bodyCommitsRows = false;
     for (Operation op : out) {
       if (op.has(Flag.DEFERRED)) {
         continue;
       }
-      commits |= !op.has(Flag.IN_BODY) && commitsImplicitly(op.kind());
+      boolean ddl = commitsImplicitly(op.kind()) && !(op.has(Flag.IN_BODY) && temporary(op));
+      commits |= ddl && !op.has(Flag.IN_BODY);
+      if (ddl && op.has(Flag.IN_BODY) && rowsInStatement) {
+        bodyCommitsRows = true;
+      }
+      boolean followed =
+          (op.kind() == OpKind.CALL || op.kind() == OpKind.FUNCTION_CALL) && !op.has(Flag.OPAQUE);
+      rowsInStatement |= changesRows(op.kind()) && !followed;
       changesRows |= changesRows(op.kind());
       changes |= op.kind() != OpKind.SELECT && op.kind() != OpKind.SET_SESSION;
     }
@@ -374,6 +385,10 @@ public final class Classifier {
       commits = false; // CREATE/DROP TEMPORARY TABLE does not commit
     }
     int before = routines.before(s.source(), changesRows, changes);
+    if (bodyCommitsRows) {
+      commits = true;
+      before = 2;
+    }
     if (!commits || before == 0) {
       return;
     }
@@ -386,7 +401,11 @@ public final class Classifier {
               null,
               null,
               EnumSet.of(Flag.COMMITS_ROW_CHANGES),
-              "MariaDB's implicit commit of this DDL (with the row changes before it)",
+              bodyCommitsRows
+                  ? "MariaDB's implicit commit of the DDL that the procedure or BEGIN NOT ATOMIC"
+                      + " block this statement runs issues after its own row changes (they stay"
+                      + " committed if it fails later)"
+                  : "MariaDB's implicit commit of this DDL (with the row changes before it)",
               null));
     } else {
       out.add(
@@ -401,6 +420,11 @@ public final class Classifier {
                   + " migration",
               null));
     }
+  }
+
+  /** A body operation on a temporary table (which does not commit). */
+  private static boolean temporary(Operation op) {
+    return op.has(Flag.TEMPORARY);
   }
 
   private static boolean temporaryTable(SqlStatement s) {
@@ -567,6 +591,10 @@ public final class Classifier {
     boolean scanning;
 
     Token prev;
+
+    /** The token before {@link #prev}: {@code )} in PostgreSQL's {@code (row).f}. */
+    Token beforePrev;
+
     int mutedUntil = -1;
 
     Ctx(
@@ -673,6 +701,7 @@ public final class Classifier {
       if (scanning && t.type != Token.Type.EOF && t.start >= mutedUntil) {
         see(t);
       }
+      beforePrev = prev;
       prev = t;
       return t;
     }
@@ -734,8 +763,30 @@ public final class Classifier {
     }
 
     /** A name followed by {@code (}: a user function's body is followed or marked opaque. */
+    /**
+     * PostgreSQL's attribute notation: {@code s.purge}, {@code sessions.purge} or {@code
+     * (row).purge} calls {@code purge(s)} once per row when no column is so named. Where a routine
+     * of the migrations has that name it is taken for the call (fail closed: prodguard cannot tell
+     * the column from the function without the catalog).
+     */
+    void attributeCall(Token name) {
+      if (syntax != SqlSyntax.POSTGRESQL) {
+        return;
+      }
+      String fn = name.identifier().toLowerCase(Locale.ROOT);
+      if (routines.knows(fn)) {
+        callKnown(fn);
+      }
+    }
+
     void call(Token t) {
       if (prev != null && prev.isPunct('.')) {
+        if (beforePrev != null
+            && beforePrev.isPunct(')')
+            && !lx.peek().isPunct('(')
+            && !lx.peek().isPunct('.')) {
+          attributeCall(t);
+        }
         return; // the middle of a qualified name, reported at its first part
       }
       List<Token> parts = new ArrayList<>(2);
@@ -746,6 +797,9 @@ public final class Classifier {
         k += 2;
       }
       if (!lx.peek(k).isPunct('(')) {
+        if (parts.size() > 1) {
+          attributeCall(parts.get(parts.size() - 1));
+        }
         if (routines.readsRunCalls() && !(prev != null && prev.isPunct(':'))) {
           StringBuilder rel = new StringBuilder();
           for (Token p : parts) {

@@ -597,6 +597,7 @@ final class BranchCode {
       Token t = p.get(i);
       Token next = i + 1 < p.size() ? p.get(i + 1) : null;
       boolean paren = next != null && "(".equals(next.text());
+      attribute(p, i, next);
       if (t.kind() == Kind.STRING) {
         if (dynamic) {
           BranchCode inner = new BranchCode(true, routines);
@@ -651,6 +652,35 @@ final class BranchCode {
           relations.add(name);
         }
       }
+    }
+  }
+
+  /**
+   * PostgreSQL's attribute notation: {@code s.purge}, {@code sessions.purge}, {@code (row).purge}
+   * call {@code purge(s)} once per row when no column is so named. A name after a dot that is not
+   * followed by a parenthesis or another dot is a {@link #maybeCalls} candidate, and a call per row
+   * when a user routine is so named (fail closed: a column of that name is taken for the routine).
+   */
+  private void attribute(List<Token> p, int i, Token next) {
+    Token t = p.get(i);
+    if (i == 0 || !".".equals(p.get(i - 1).text())) {
+      return;
+    }
+    if (t.kind() != Kind.WORD && t.kind() != Kind.IDENT) {
+      return;
+    }
+    if (next != null && ("(".equals(next.text()) || ".".equals(next.text()))) {
+      return;
+    }
+    String f = t.text().toLowerCase(Locale.ROOT);
+    if (f.isEmpty()) {
+      return;
+    }
+    maybeCalls.add(f);
+    if (routines.contains(f)) {
+      calls.add(f);
+      anyCalls.add(f);
+      perRowCalls.add(f);
     }
   }
 

@@ -38,6 +38,27 @@ class G4BranchCodeTest {
 
   @Test
   @DisplayName(
+      "G4: a user routine called in attribute notation (s.purge, sessions.purge, (s).purge) is"
+          + " called per row; a name no routine has stays a column")
+  void attributeNotation() {
+    java.util.Set<String> routines = java.util.Set.of("purge");
+    for (String sql :
+        new String[] {
+          "SELECT s.purge FROM sessions s",
+          "SELECT sessions.purge FROM sessions",
+          "SELECT (s).purge FROM sessions s",
+          "SELECT count(*) FROM sessions s WHERE s.\"purge\" > 0"
+        }) {
+      BranchCode b = BranchCode.of(sql, false, routines);
+      assertThat(b.perRowCalls).as(sql).contains("purge");
+      assertThat(b.anyCalls).as(sql).contains("purge");
+      assertThat(BranchCode.of(sql, false).maybeCalls).as(sql).contains("purge");
+    }
+    assertThat(BranchCode.of("SELECT s.id FROM sessions s", false, routines).anyCalls).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "G4: sizes, statistics, session identity and server functions are calls or columns not"
           + " known to be faithful; a schema change inside the branch is not read")
   void unfaithful() {

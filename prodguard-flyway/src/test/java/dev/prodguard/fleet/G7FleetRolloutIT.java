@@ -443,6 +443,88 @@ class G7FleetRolloutIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G3 (security review, finding 3): in a catalog row a ${VAR} may stand only for the whole url"
+          + " or its password: in the user, host, path or query it is a configuration error naming"
+          + " the catalog query and the target, never expanded nor printed")
+  void catalogVariableOnlyInThePassword() throws Exception {
+    TestDatabase catalog = TestDatabase.postgres();
+    dbs.add(catalog);
+    Fleet f = fleet(DatabaseKind.POSTGRESQL, 3, false);
+    f.fingerprintAll();
+    catalog.execute("CREATE TABLE tenants (id text, url text, fingerprint text, wave text)");
+    // t00, t02: the whole url a variable; t01: a literal url whose password is a variable
+    for (String id : List.of("t00", "t02")) {
+      catalog.execute(
+          "INSERT INTO tenants VALUES ('"
+              + id
+              + "', '${"
+              + f.var(id)
+              + "}', '"
+              + f.fingerprints.get(id)
+              + "', "
+              + (id.equals("t00") ? "'canary'" : "NULL")
+              + ")");
+    }
+    String t01 = env.get(f.var("t01"));
+    assertThat(t01).startsWith("postgresql://postgres@");
+    catalog.execute(
+        "INSERT INTO tenants VALUES ('t01', '"
+            + t01.replaceFirst("://postgres@", "://postgres:\\${TENANT_DB_PASSWORD}@")
+            + "', '"
+            + f.fingerprints.get("t01")
+            + "', NULL)");
+    String catalogFp = initCatalog(catalog);
+    migrations("V1__items.sql", "CREATE TABLE items (id int PRIMARY KEY);\n");
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        "environments:\n"
+            + "  fleetdb:\n"
+            + "    url: ${CATALOG_URL}\n"
+            + "    fingerprint: "
+            + catalogFp
+            + "\n"
+            + "migrations:\n  locations: [db/migration]\n"
+            + "backup: { directory: backups }\n"
+            + "fleets:\n"
+            + "  shop:\n"
+            + "    waves: [canary, rest]\n"
+            + "    catalog:\n"
+            + "      environment: fleetdb\n"
+            + "      query: select id, url, fingerprint, wave from tenants order by id\n"
+            + "      variables: [T00_URL, T02_URL, TENANT_DB_PASSWORD]\n");
+    String secret = "s3cret-Tenant-Pw-4711";
+    env.put("TENANT_DB_PASSWORD", secret);
+    FleetRollout.Report r = f.promote(Shard.ALL);
+    assertThat(r.complete()).as(r.toJson().toString()).isTrue();
+    for (String id : f.ids) {
+      assertThat(f.applied(id)).as(id).containsExactly("1");
+    }
+    String[][] rows = {
+      {"user", "postgresql://${TENANT_DB_PASSWORD}@127.0.0.1:1/x"},
+      {"host", "postgresql://app:x@${TENANT_DB_PASSWORD}.127.0.0.1.nip.io:1/x"},
+      {"path", "postgresql://app:x@127.0.0.1:1/${TENANT_DB_PASSWORD}"},
+      {"query", "postgresql://app:x@127.0.0.1:1/x?application_name=${TENANT_DB_PASSWORD}"}
+    };
+    for (String[] row : rows) {
+      catalog.execute("DELETE FROM tenants WHERE id = 't99'");
+      catalog.execute("INSERT INTO tenants VALUES ('t99', '" + row[1] + "', NULL, NULL)");
+      Throwable leak = catchThrowable(() -> f.promote(Shard.ALL));
+      assertThat(leak).as(row[0]).isInstanceOf(dev.prodguard.config.ConfigException.class);
+      assertThat(((dev.prodguard.config.ConfigException) leak).render())
+          .as(row[0])
+          .contains("prodguard.yml:", "fleets.shop.catalog.query")
+          .doesNotContain(secret);
+      assertThat(leak)
+          .as(row[0])
+          .hasMessageContaining("id 't99'")
+          .hasMessageContaining("${TENANT_DB_PASSWORD} in its " + row[0])
+          .hasMessageContaining("only for the whole url or for its password")
+          .hasMessageNotContaining(secret);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private String initCatalog(TestDatabase catalog) throws Exception {

@@ -470,4 +470,43 @@ class G4TraceDataBranchesIT {
         .singleElement()
         .satisfies(x -> assertThat(x.message()).contains("public.orders", "20.0 k rows"));
   }
+
+  @Test
+  @DisplayName(
+      "G4 (security review, finding 2): a routine called in attribute notation (s.purge,"
+          + " settings.purge, (s).purge) runs per row of a table that holds rows on the target,"
+          + " zero times on the empty copy: trace-incomplete, naming the table")
+  void routineCalledInAttributeNotation() throws Exception {
+    f.migration(
+        "V2__fn.sql",
+        "CREATE FUNCTION purge(settings) RETURNS int LANGUAGE plpgsql AS $f$\n"
+            + "BEGIN\n"
+            + "  ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+            + "  RETURN 1;\n"
+            + "END $f$;\n");
+    String[] forms = {
+      "SELECT s.purge FROM settings s;",
+      "SELECT settings.purge FROM settings;",
+      "SELECT (s).purge FROM settings s;"
+    };
+    for (int i = 0; i < forms.length; i++) {
+      f.migration("V" + (i + 3) + "__attr.sql", "-- per row of settings\n" + forms[i] + "\n");
+    }
+
+    TraceReport r = trace();
+
+    for (int i = 0; i < forms.length; i++) {
+      String v = "V" + (i + 3);
+      assertThat(incomplete(r, v))
+          .as(forms[i])
+          .singleElement()
+          .satisfies(
+              x -> {
+                assertThat(x.severity()).isEqualTo(Severity.ERROR);
+                assertThat(x.message())
+                    .contains(v + "__attr.sql line 2", "public.settings", "1 rows");
+              });
+    }
+    assertThat(r.blocking()).isTrue();
+  }
 }

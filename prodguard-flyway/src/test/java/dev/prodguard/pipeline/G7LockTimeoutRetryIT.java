@@ -300,4 +300,92 @@ class G7LockTimeoutRetryIT {
       assertThat(retriesAudited(f)).isZero();
     }
   }
+
+  /**
+   * A procedure that exists on the target (created outside the migrations, so lint sees an opaque
+   * CALL, covered by contract exceptions): it records its call in call_log, then adds a column to
+   * items, which waits for the metadata lock the test's Holder keeps. MariaDB commits the row
+   * before it runs the DDL. Made by hand after the first deploy, and accepted as drift (G7).
+   */
+  private static void procedureThatCommitsPart(PipelineFixture f) throws Exception {
+    f.pipeline().promote("prod");
+    f.db.execute(
+        "CREATE TABLE call_log (called_at TIMESTAMP(6) DEFAULT CURRENT_TIMESTAMP(6))",
+        "CREATE PROCEDURE note_and_widen() BEGIN INSERT INTO call_log () VALUES ();"
+            + " ALTER TABLE items ADD COLUMN note VARCHAR(20); END");
+    Files.writeString(
+        f.dir.resolve("prodguard-contract.yml"),
+        """
+        version: 1
+        exceptions:
+          - { migration: V2, rule: transaction-control, reason: "reviewed: note_and_widen() records its call, then adds items.note" }
+          - { migration: V2, rule: dynamic-sql, reason: "reviewed: note_and_widen() records its call, then adds items.note" }
+        """);
+    f.pipeline().driftAccept("prod", "note_and_widen() and call_log, reviewed");
+  }
+
+  private static String calls(PipelineFixture f) {
+    return f.query("SELECT COUNT(*) FROM call_log").orElseThrow();
+  }
+
+  @Test
+  @DisplayName(
+      "G7: MariaDB: a CALL whose procedure committed a row before its DDL hit lock-timeout may have"
+          + " left changes: its failed entry stays and no run applies it again (it was forgotten"
+          + " as 'nothing remains', and the next run called the procedure a second time)")
+  void mariaDbCallThatCommittedPartIsNotRerun() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      procedureThatCommitsPart(f);
+      pipelineSettings(f, "lock-timeout: 1s, lock-retries: 3");
+      f.migration("V2__note_and_widen.sql", "CALL note_and_widen();\n");
+      Throwable failed;
+      try (Holder h = new Holder(f, "SELECT COUNT(*) FROM items")) {
+        h.awaitHeld();
+        failed = catchThrowable(() -> f.pipeline().promote("prod"));
+      }
+      assertThat(failed)
+          .isInstanceOf(DeployFailure.class)
+          .hasMessageContaining("Lock wait timeout")
+          .hasMessageContaining("V2__note_and_widen.sql may have left changes")
+          .hasMessageContaining("CALL of note_and_widen")
+          .hasMessageNotContaining("Nothing of V2__note_and_widen.sql remains");
+      assertThat(retriesAudited(f)).isZero();
+      assertThat(calls(f)).as("the procedure committed its row").isEqualTo("1");
+      assertThat(f.query("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'"))
+          .as("the failed entry stays")
+          .contains("1");
+
+      // the lock is gone: a new run must not call the procedure again on top of what it left
+      Throwable again = catchThrowable(() -> f.pipeline().promote("prod"));
+      assertThat(again).as("the failed entry refuses a new run until it is repaired").isNotNull();
+      assertThat(calls(f)).as("the procedure ran once").isEqualTo("1");
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: MariaDB: the watchdog's cancel of a CALL that waits for a metadata lock after its"
+          + " procedure committed a row does not make it 'nothing remains': no run applies it again")
+  void mariaDbWatchdogCancelOfACallIsNotRerun() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      procedureThatCommitsPart(f);
+      pipelineSettings(f, "lock-wait-timeout: 3s");
+      f.migration("V2__note_and_widen.sql", "CALL note_and_widen();\n");
+      Throwable failed;
+      try (Holder h = new Holder(f, "SELECT COUNT(*) FROM items")) {
+        h.awaitHeld();
+        failed = catchThrowable(() -> f.pipeline().promote("prod"));
+      }
+      assertThat(failed)
+          .isInstanceOf(dev.prodguard.db.GuardRefusal.class)
+          .hasMessageContaining("KILL QUERY ID")
+          .hasMessageContaining("V2__note_and_widen.sql may have left changes")
+          .hasMessageNotContaining("removed the failed entry");
+      assertThat(calls(f)).as("the procedure committed its row").isEqualTo("1");
+
+      Throwable again = catchThrowable(() -> f.pipeline().promote("prod"));
+      assertThat(again).as("the failed entry refuses a new run until it is repaired").isNotNull();
+      assertThat(calls(f)).as("the procedure ran once").isEqualTo("1");
+    }
+  }
 }
