@@ -165,10 +165,59 @@ public record Contract(
 
   /**
    * A reviewed exception: findings of {@code rule} in migration {@code migration} (e.g. {@code
-   * V42}, {@code R__views}) are covered. One that covers nothing is an error.
+   * V42}, {@code R__views}) are covered. One that covers nothing is an error. {@code sha256}, the
+   * SHA-256 of the migration file as reviewed, binds it to that content: a changed file is not
+   * covered. A repeatable migration ({@code R__}) changes and runs again, so its exception covers
+   * only with a {@code sha256}; a versioned one without it covers whatever its file says.
    */
   public record MigrationException(
-      MigrationId migration, String rule, String reason, String file, int line) {}
+      MigrationId migration,
+      String rule,
+      String reason,
+      Optional<String> sha256,
+      String file,
+      int line) {
+    public MigrationException(
+        MigrationId migration, String rule, String reason, String file, int line) {
+      this(migration, rule, reason, Optional.empty(), file, line);
+    }
+
+    /**
+     * Whether the exception covers the file of {@code migration} whose SHA-256 is {@code
+     * fileSha256} (null when unknown): its {@code sha256} matches, or it has none and the migration
+     * is versioned.
+     */
+    public boolean admits(String fileSha256) {
+      if (sha256.isPresent()) {
+        return fileSha256 != null && sha256.get().equalsIgnoreCase(fileSha256);
+      }
+      return migration.kind() != MigrationId.Kind.REPEATABLE;
+    }
+
+    /** Why {@link #admits} said no, with the one way forward, for the file's {@code fileSha256}. */
+    public String unadmitted(String fileSha256) {
+      String actual = fileSha256 == null ? "<sha256 of the file>" : fileSha256;
+      return sha256.isPresent()
+          ? "the exception for "
+              + migration
+              + " and rule '"
+              + rule
+              + "' was reviewed for other content (sha256 "
+              + sha256.get()
+              + "), and the file has changed since (sha256 "
+              + actual
+              + "): it covers nothing until the new content is reviewed; then set sha256: "
+              + actual
+          : "the exception for repeatable migration "
+              + migration
+              + " and rule '"
+              + rule
+              + "' is not bound to the content it was reviewed for, and a repeatable migration"
+              + " runs again whenever it changes: it covers nothing until it is; review the file"
+              + " and add sha256: "
+              + actual;
+    }
+  }
 
   /** A reviewed false positive of {@code prodguard scan}: {@code path} may be a glob. */
   public record ScanException(String path, String rule, String reason, String file, int line) {

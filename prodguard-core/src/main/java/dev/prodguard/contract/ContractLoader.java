@@ -236,12 +236,29 @@ public final class ContractLoader {
                 + " the contract says");
       }
       String reason = reason(e);
-      e.finish("migration", "rule", "reason");
+      Optional<String> sha256 = Optional.empty();
+      Optional<YamlMap.Scalar> sha = e.string("sha256");
+      if (sha.isPresent()) {
+        String v = sha.get().value().trim().toLowerCase(Locale.ROOT);
+        if (!v.matches("[0-9a-f]{64}")) {
+          throw new ConfigException(
+              e.file(),
+              sha.get().line(),
+              sha.get().key(),
+              "'"
+                  + sha.get().value()
+                  + "' is not a SHA-256: write the 64 hex digits of the migration file as"
+                  + " reviewed (sha256sum FILE)");
+        }
+        sha256 = Optional.of(v);
+      }
+      e.finish("migration", "rule", "reason", "sha256");
       if (!seenExceptions.add(id + "/" + rule.value())) {
         throw e.error(
             null, "a second exception for " + id + " and rule '" + rule.value() + "': merge them");
       }
-      exceptions.add(new Contract.MigrationException(id, rule.value(), reason, e.file(), e.line()));
+      exceptions.add(
+          new Contract.MigrationException(id, rule.value(), reason, sha256, e.file(), e.line()));
     }
 
     List<Contract.ScanException> scanExceptions = new ArrayList<>();

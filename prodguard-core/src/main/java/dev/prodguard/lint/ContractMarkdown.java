@@ -167,6 +167,7 @@ public final class ContractMarkdown {
             .append(e.rule())
             .append("` | ")
             .append(cell(e.reason()))
+            .append(e.sha256().map(h -> " (for the file with sha256 `" + h + "`)").orElse(""))
             .append(" |\n");
       }
       md.append('\n');

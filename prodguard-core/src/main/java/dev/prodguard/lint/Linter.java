@@ -43,6 +43,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -288,13 +289,15 @@ public final class Linter {
     List<Finding> findings = new ArrayList<>();
     List<String> names = new ArrayList<>();
     Set<Contract.MigrationException> used = new HashSet<>();
+    Map<Contract.MigrationException, String> unadmitted = new java.util.LinkedHashMap<>();
     Set<MigrationId> present = new HashSet<>();
     int statements = 0;
     try (ReadAhead ahead = new ReadAhead(files, contract, protectedEnv)) {
       for (MigrationSource f : files) {
         names.add(f.shown());
         f.id().ifPresent(present::add);
-        statements += lintFile(ahead.next(), contract, protectedEnv, findings, used, routines);
+        statements +=
+            lintFile(ahead.next(), contract, protectedEnv, findings, used, unadmitted, routines);
       }
     }
     for (Contract.MigrationException e : contract.exceptions()) {
@@ -307,6 +310,21 @@ public final class Linter {
       }
       if (inScope && RuleIds.isTrace(e.rule())) {
         continue; // a fact of trace: lint never reports it, trace says whether it still applies
+      }
+      if (unadmitted.containsKey(e)) {
+        findings.add(
+            finding(
+                UNUSED_EXCEPTION,
+                Severity.ERROR,
+                e.file(),
+                null,
+                e.line(),
+                1,
+                e.unadmitted(unadmitted.get(e)),
+                "{ migration: " + e.migration() + ", rule: " + e.rule() + " }",
+                "Review the migration's current content; if the exception still holds, set its"
+                    + " sha256 to the file's, through review (G4)."));
+        continue;
       }
       findings.add(
           finding(
@@ -468,8 +486,10 @@ public final class Linter {
       boolean protectedEnv,
       List<Finding> findings,
       Set<Contract.MigrationException> used,
+      Map<Contract.MigrationException, String> unadmitted,
       Routines routines) {
     MigrationSource f = prepared.file();
+    String sha256 = f.file().sha256();
     ScriptText read = prepared.text();
     if (read.text().isEmpty()) {
       findings.add(notUtf8(f.shown(), read.unreadable()));
@@ -510,7 +530,7 @@ public final class Linter {
       SqlStatement statement = statements.get(i);
       Finding placeholder = prepared.unknownPlaceholders().get(i);
       if (placeholder != null) {
-        findings.add(cover(placeholder, f.id(), contract, used));
+        findings.add(cover(placeholder, f.id(), sha256, contract, used, unadmitted));
       }
       for (Operation op : classifier.classify(statement, routines)) {
         if (everyMigrateEvent.isPresent()
@@ -531,8 +551,10 @@ public final class Linter {
                 cover(
                     finding(rule, op, message, migration, contract, protectedEnv),
                     f.id(),
+                    sha256,
                     contract,
-                    used));
+                    used,
+                    unadmitted));
           }
         }
         parents.learn(op);
@@ -560,10 +582,11 @@ public final class Linter {
               : EveryMigrateCallbackWriteRule.finding(f, everyMigrateEvent.get(), callbackWrites));
     }
     if (prepared.fileNamePlaceholder() != null) {
-      findings.add(cover(prepared.fileNamePlaceholder(), f.id(), contract, used));
+      findings.add(
+          cover(prepared.fileNamePlaceholder(), f.id(), sha256, contract, used, unadmitted));
     }
     if (prepared.disagreement() != null) {
-      findings.add(cover(prepared.disagreement(), f.id(), contract, used));
+      findings.add(cover(prepared.disagreement(), f.id(), sha256, contract, used, unadmitted));
     }
     if (prepared.transactions() != null) {
       findings.add(prepared.transactions());
@@ -961,13 +984,19 @@ public final class Linter {
   private static Finding cover(
       Finding finding,
       Optional<MigrationId> id,
+      String sha256,
       Contract contract,
-      Set<Contract.MigrationException> used) {
+      Set<Contract.MigrationException> used,
+      Map<Contract.MigrationException, String> unadmitted) {
     if (id.isEmpty() || RuleIds.NOT_COVERABLE.contains(finding.rule())) {
       return finding;
     }
     for (Contract.MigrationException e : contract.exceptions()) {
       if (e.rule().equals(finding.rule()) && e.migration().covers(id.get())) {
+        if (!e.admits(sha256)) {
+          unadmitted.put(e, sha256); // reviewed for other content: the finding stands
+          return finding;
+        }
         used.add(e);
         return finding.withCover(new Cover(e.reason(), new Location(e.file(), e.line(), 1)));
       }

@@ -58,6 +58,10 @@ public final class Placeholders {
         known.put(e.getKey(), value);
         if (!e.getValue().variables().isEmpty() && !value.isBlank()) {
           secret.put(value, config.prefix() + e.getKey() + config.suffix());
+          // every text that leaves prodguard (a server's error quoting it, prodguard_run.failure,
+          // the audit, Flyway's debug lines) shows it as its placeholder, never its value
+          dev.prodguard.db.Redactor.registerSecret(
+              value, config.prefix() + e.getKey() + config.suffix());
         }
       } catch (ConfigException missing) {
         unknown.put(e.getKey(), missing);

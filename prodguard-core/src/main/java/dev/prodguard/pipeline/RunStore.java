@@ -1,5 +1,6 @@
 package dev.prodguard.pipeline;
 
+import dev.prodguard.db.Redactor;
 import dev.prodguard.support.DatabaseSupport;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -84,7 +85,7 @@ public final class RunStore {
       setString(ps, i++, r.deployHost());
       setTime(ps, i++, r.finishedAt().orElse(null));
       setString(ps, i++, r.receipt());
-      setString(ps, i++, r.failure());
+      setString(ps, i++, r.failure().map(Redactor::redact));
       setTime(ps, i, r.updatedAt());
       ps.executeUpdate();
     }
@@ -245,7 +246,7 @@ public final class RunStore {
                 + " receipt), finished_at = ?, updated_at = ? WHERE id = ? AND status ="
                 + " 'deploying'"
                 + (session.isPresent() ? " AND deploy_session = ?" : ""))) {
-      ps.setString(1, failure);
+      ps.setString(1, Redactor.redact(failure));
       setString(ps, 2, receipt);
       setTime(ps, 3, now);
       setTime(ps, 4, now);
@@ -266,7 +267,7 @@ public final class RunStore {
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(dialect.markStaleCall())) {
       ps.setString(1, id);
-      ps.setString(2, failure);
+      ps.setString(2, Redactor.redact(failure));
       setTime(ps, 3, now);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getLong(1) == 1;

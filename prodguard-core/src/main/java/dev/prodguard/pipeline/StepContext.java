@@ -154,6 +154,7 @@ final class StepContext {
 
   static String describe(Throwable e) {
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
+    // a server's error quotes values (a placeholder read from the environment included)
+    return m == null ? e.getClass().getSimpleName() : dev.prodguard.db.Redactor.redact(m);
   }
 }

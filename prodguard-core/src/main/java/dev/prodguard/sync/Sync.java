@@ -144,6 +144,9 @@ public final class Sync {
                 contract.sha256(),
                 r.sample());
         Optional<SyncRefusal> violation = SyncPolicy.check(plan);
+        if (violation.isEmpty()) {
+          violation = SyncCascades.check(d, tgt.connection(), plan);
+        }
         if (violation.isPresent()) {
           throw violation.get();
         }

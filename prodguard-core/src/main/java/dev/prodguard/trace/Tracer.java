@@ -445,7 +445,7 @@ public final class Tracer {
             .withAncestors(ancestors);
     List<Finding> findings = new ArrayList<>();
     for (Finding f : TraceFindings.of(traces, sizes, policy)) {
-      findings.add(cover(f, contract).mapText(mask));
+      findings.add(cover(f, contract, pending).mapText(mask));
     }
     findings.addAll(stops);
     if (stops.isEmpty() && contract.isPresent()) {
@@ -977,7 +977,8 @@ public final class Tracer {
   }
 
   /** A reviewed exception of the contract for this finding's migration and rule covers it. */
-  private static Finding cover(Finding f, Optional<Contract> contract) {
+  private static Finding cover(
+      Finding f, Optional<Contract> contract, List<PendingMigration> pending) {
     if (contract.isEmpty() || f.migration() == null) {
       return f;
     }
@@ -985,8 +986,19 @@ public final class Tracer {
     if (id.isEmpty()) {
       return f;
     }
+    // the file's content as it runs now: an exception bound to other content does not cover it
+    String sha256 =
+        pending.stream()
+            .filter(
+                p ->
+                    MigrationId.parse(TraceFindings.id(p.file().fileName()))
+                        .map(id.get()::equals)
+                        .orElse(false))
+            .map(p -> p.file().sha256())
+            .findFirst()
+            .orElse(null);
     for (Contract.MigrationException e : contract.get().exceptions()) {
-      if (e.rule().equals(f.rule()) && e.migration().covers(id.get())) {
+      if (e.rule().equals(f.rule()) && e.migration().covers(id.get()) && e.admits(sha256)) {
         return f.withCover(new Cover(e.reason(), new Location(e.file(), e.line(), 1)));
       }
     }

@@ -304,4 +304,59 @@ class G4SyncContractIT {
       return AuditLog.read(c, 1).get(0);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4/G9: a delete or key-value update that a foreign key would cascade into another table"
+          + " (a protected one) is refused before anything is written")
+  void cascadeIntoAnotherTableRefused(DatabaseKind kind) throws Exception {
+    String contract =
+        """
+        version: 1
+        protected-tables:
+          orders: {}
+        sync:
+          services: { key: [id], columns: [code, name], delete: true, max-rows: 5 }
+        """;
+    try (SyncFixture f = new SyncFixture(kind, dir, contract)) {
+      f.both(
+          "CREATE TABLE services (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE, name VARCHAR(20))",
+          "CREATE TABLE orders (id INT PRIMARY KEY, service_id INT NOT NULL, service_code"
+              + " VARCHAR(10), FOREIGN KEY (service_id) REFERENCES services (id) ON DELETE"
+              + " CASCADE, FOREIGN KEY (service_code) REFERENCES services (code) ON UPDATE SET"
+              + " NULL)");
+      f.dev.execute("INSERT INTO services VALUES (1, 'a', 'A'), (2, 'b', 'B')");
+      f.prod.execute(
+          "INSERT INTO services VALUES (1, 'a', 'A'), (2, 'b', 'B'), (4, 'legacy', 'L')",
+          "INSERT INTO orders VALUES (1, 4, 'legacy'), (2, 4, 'legacy'), (3, 4, 'legacy'),"
+              + " (4, 4, 'legacy'), (5, 4, 'legacy'), (6, 4, 'legacy'), (7, 1, 'a')");
+      List<List<String>> orders = SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id");
+
+      SyncRefusal delete =
+          catchThrowableOfType(
+              () -> f.sync().run(Sync.Request.dryRun("dev", "prod", "services").applying()),
+              SyncRefusal.class);
+      assertThat(delete).isNotNull();
+      assertThat(delete.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(delete.why()).contains("services: the plan deletes 1 row(s)", "ON DELETE CASCADE");
+      assertThat(SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id")).isEqualTo(orders);
+
+      // the key value `code` changes: ON UPDATE SET NULL would blank the referencing orders
+      f.dev.execute("INSERT INTO services VALUES (4, 'legacy2', 'L')");
+      SyncRefusal update =
+          catchThrowableOfType(
+              () -> f.sync().run(Sync.Request.dryRun("dev", "prod", "services").applying()),
+              SyncRefusal.class);
+      assertThat(update).isNotNull();
+      assertThat(update.why()).contains("the plan changes code", "ON UPDATE SET NULL");
+      assertThat(SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id")).isEqualTo(orders);
+
+      // a change no foreign key carries further is applied
+      f.dev.execute("UPDATE services SET code = 'legacy', name = 'Legacy' WHERE id = 4");
+      assertThat(f.sync().run(Sync.Request.dryRun("dev", "prod", "services").applying()).applied())
+          .isPresent();
+      assertThat(SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id")).isEqualTo(orders);
+    }
+  }
 }

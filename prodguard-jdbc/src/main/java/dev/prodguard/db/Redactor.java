@@ -1,7 +1,7 @@
 package dev.prodguard.db;
 
 import java.util.Comparator;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 public final class Redactor {
   public static final String MASK = "***";
 
-  private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+  /** Each secret with what replaces it: {@link #MASK}, or the name it was read under. */
+  private static final Map<String, String> SECRETS = new ConcurrentHashMap<>();
+
   private static final Pattern URL_USERINFO =
       Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s:]*):(\\S*)@");
   private static final Pattern SECRET_PARAM =
@@ -25,8 +27,17 @@ public final class Redactor {
 
   /** Registers a value that must never be printed (ignored when too short to be meaningful). */
   public static void registerSecret(String secret) {
+    registerSecret(secret, MASK);
+  }
+
+  /**
+   * Registers a value that must never be printed, shown as {@code shownAs} instead (e.g. a
+   * placeholder value read from the environment, shown as its {@code ${name}}); a value already
+   * registered as a plain secret stays masked.
+   */
+  public static void registerSecret(String secret, String shownAs) {
     if (secret != null && secret.length() >= 3) {
-      SECRETS.add(secret);
+      SECRETS.putIfAbsent(secret, shownAs);
     }
   }
 
@@ -37,9 +48,11 @@ public final class Redactor {
     String out = text;
     // longest first: a secret that holds a shorter one is masked whole, not around it
     for (String secret :
-        SECRETS.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+        SECRETS.keySet().stream()
+            .sorted(Comparator.comparingInt(String::length).reversed())
+            .toList()) {
       if (out.contains(secret)) {
-        out = out.replace(secret, MASK);
+        out = out.replace(secret, SECRETS.getOrDefault(secret, MASK));
       }
     }
     out = URL_USERINFO.matcher(out).replaceAll("$1$2:" + MASK + "@");

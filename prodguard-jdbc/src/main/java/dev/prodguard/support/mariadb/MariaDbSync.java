@@ -130,4 +130,65 @@ final class MariaDbSync implements SyncDialect {
   public String lockingRead() {
     return " FOR UPDATE";
   }
+
+  @Override
+  public java.util.List<Reference> referencing(Connection c, String table) throws SQLException {
+    int dot = table.indexOf('.');
+    String schema = dot < 0 ? null : table.substring(0, dot);
+    String name = dot < 0 ? table : table.substring(dot + 1);
+    Map<String, String[]> keys = new LinkedHashMap<>();
+    Map<String, java.util.List<String>> cols = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT k.CONSTRAINT_SCHEMA, k.CONSTRAINT_NAME, k.TABLE_SCHEMA, k.TABLE_NAME,"
+                + " k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE"
+                + " FROM information_schema.KEY_COLUMN_USAGE k"
+                + " JOIN information_schema.REFERENTIAL_CONSTRAINTS r"
+                + " ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA"
+                + " AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME"
+                + " WHERE k.REFERENCED_TABLE_SCHEMA = COALESCE(?, DATABASE())"
+                + " AND k.REFERENCED_TABLE_NAME = ?"
+                + " ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME,"
+                + " k.POSITION_IN_UNIQUE_CONSTRAINT")) {
+      ps.setString(1, schema);
+      ps.setString(2, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String id =
+              rs.getString(1)
+                  + "."
+                  + rs.getString(3)
+                  + "."
+                  + rs.getString(4)
+                  + "."
+                  + rs.getString(2);
+          String child = rs.getString(3) + "." + rs.getString(4);
+          keys.putIfAbsent(
+              id,
+              new String[] {
+                rs.getString(2),
+                child.toLowerCase(Locale.ROOT),
+                actionOf(rs.getString(6)),
+                actionOf(rs.getString(7))
+              });
+          cols.computeIfAbsent(id, x -> new java.util.ArrayList<>())
+              .add(rs.getString(5).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    java.util.List<Reference> out = new java.util.ArrayList<>();
+    for (Map.Entry<String, String[]> e : keys.entrySet()) {
+      String[] k = e.getValue();
+      out.add(new Reference(k[0], k[1], cols.get(e.getKey()), k[2], k[3]));
+    }
+    return out;
+  }
+
+  /** An action the catalogue spells in a way prodguard does not know reads as CASCADE. */
+  private static String actionOf(String rule) {
+    String r = rule == null ? "" : rule.trim().toUpperCase(Locale.ROOT);
+    return Set.of("NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT").contains(r)
+        ? r
+        : "CASCADE";
+  }
 }

@@ -120,4 +120,46 @@ final class PostgresSync implements SyncDialect {
   public String lockingRead() {
     return "";
   }
+
+  @Override
+  public java.util.List<Reference> referencing(Connection c, String table) throws SQLException {
+    java.util.List<Reference> out = new java.util.ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT k.conname, k.conrelid::regclass::text,"
+                + " ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(n, i)"
+                + " JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n"
+                + " ORDER BY u.i)::text[], k.confdeltype, k.confupdtype"
+                + " FROM pg_constraint k WHERE k.contype = 'f' AND k.confrelid = to_regclass(?)"
+                + " ORDER BY 2, 1")) {
+      ps.setString(1, quote(table));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          java.util.List<String> cols = new java.util.ArrayList<>();
+          for (String s : (String[]) rs.getArray(3).getArray()) {
+            cols.add(s.toLowerCase(java.util.Locale.ROOT));
+          }
+          out.add(
+              new Reference(
+                  rs.getString(1),
+                  rs.getString(2),
+                  cols,
+                  action(rs.getString(4)),
+                  action(rs.getString(5))));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** pg_constraint's action codes; an unknown code reads as CASCADE (fail closed). */
+  private static String action(String code) {
+    return switch (code == null ? "" : code) {
+      case "a" -> "NO ACTION";
+      case "r" -> "RESTRICT";
+      case "n" -> "SET NULL";
+      case "d" -> "SET DEFAULT";
+      default -> "CASCADE";
+    };
+  }
 }

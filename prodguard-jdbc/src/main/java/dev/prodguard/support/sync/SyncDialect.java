@@ -3,6 +3,7 @@ package dev.prodguard.support.sync;
 import dev.prodguard.db.DatabaseKind;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,4 +54,22 @@ public interface SyncDialect {
 
   /** Suffix of the ordered re-check read in the apply transaction: row (and gap) locks. */
   String lockingRead();
+
+  /**
+   * A foreign key that references a sync table, from the target's catalogue.
+   *
+   * @param child the referencing table (schema-qualified when outside the current schema)
+   * @param referenced the sync table's columns the key references, lower case
+   * @param onDelete the action on a deleted parent row, as SQL spells it ({@code CASCADE}, ...)
+   * @param onUpdate the action on a changed referenced value
+   */
+  record Reference(
+      String name, String child, List<String> referenced, String onDelete, String onUpdate) {
+    public Reference {
+      referenced = List.copyOf(referenced);
+    }
+  }
+
+  /** Every foreign key that references {@code table} (catalogue read, no table scan). */
+  List<Reference> referencing(Connection c, String table) throws SQLException;
 }
