@@ -453,6 +453,7 @@ final class DeployStep {
                         file ->
                             PartialMigration.account(
                                 target.dialect().kind(),
+                                target.dialect().transactionalDdl(),
                                 files.shown(file),
                                 PartialMigration.text(file.bytes()),
                                 f.line(),

@@ -34,6 +34,8 @@ final class PartialMigration {
   /**
    * The account, or empty when the failed line is not inside the script's statements.
    *
+   * @param transactionalDdl whether the server's DDL runs inside a transaction (PostgreSQL) or
+   *     commits itself and what ran before it (MariaDB)
    * @param shown the script as the user knows it (its path in the repository)
    * @param text the script's text
    * @param failedLine 1-based line of the failed statement, as the engine reports it
@@ -45,6 +47,7 @@ final class PartialMigration {
    */
   static Optional<String> account(
       DatabaseKind kind,
+      boolean transactionalDdl,
       String shown,
       String text,
       int failedLine,
@@ -71,7 +74,7 @@ final class PartialMigration {
     // failure commits it, or when nothing ran in a transaction
     int lastCommit = -1;
     for (int i = 0; i < failed; i++) {
-      if (!inTransaction || kind == DatabaseKind.MARIADB && commits(all.get(i))) {
+      if (!inTransaction || !transactionalDdl && commits(all.get(i))) {
         lastCommit = i;
       }
     }
@@ -80,8 +83,9 @@ final class PartialMigration {
         .append(shown)
         .append(" failed half-way: ")
         .append(
-            kind == DatabaseKind.MARIADB
-                ? "MariaDB commits each DDL statement (and what ran before it) on its own, so"
+            !transactionalDdl && inTransaction
+                ? kind.label()
+                    + " commits each DDL statement (and what ran before it) on its own, so"
                     + " Flyway's rollback could not undo them"
                 : "it ran outside a transaction, so each statement was committed as it ran")
         .append(".\n  applied and committed, not rolled back:");

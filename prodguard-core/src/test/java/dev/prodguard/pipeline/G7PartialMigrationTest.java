@@ -25,6 +25,7 @@ class G7PartialMigrationTest {
     String a =
         PartialMigration.account(
                 DatabaseKind.MARIADB,
+                false,
                 "db/migration/V2__x.sql",
                 TEXT,
                 4,
@@ -57,6 +58,7 @@ class G7PartialMigrationTest {
     String a =
         PartialMigration.account(
                 DatabaseKind.POSTGRESQL,
+                true,
                 "V2__x.sql",
                 TEXT,
                 3,
@@ -71,7 +73,15 @@ class G7PartialMigrationTest {
     assertThat(a).doesNotContain("restore the backup").contains("ran outside a transaction");
     assertThat(
             PartialMigration.account(
-                DatabaseKind.MARIADB, "V2__x.sql", TEXT, 40, true, "h", Optional.empty(), "prod"))
+                DatabaseKind.MARIADB,
+                false,
+                "V2__x.sql",
+                TEXT,
+                40,
+                true,
+                "h",
+                Optional.empty(),
+                "prod"))
         .isEmpty();
   }
 }
