@@ -310,6 +310,18 @@ public interface MigrationEngine {
     }
   }
 
+  /**
+   * Where a failed migration failed: its script (as in {@link Applied#script()}) and the 1-based
+   * line of the statement the server refused; empty when the engine does not say (a Java migration,
+   * a failure outside a statement).
+   */
+  default Optional<FailedStatement> failedStatement(MigrationFailure failure) {
+    return Optional.empty();
+  }
+
+  /** The statement a migration failed on. */
+  record FailedStatement(String script, int line) {}
+
   /** A migration failed; those in {@code applied} succeeded before it. */
   final class MigrationFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;

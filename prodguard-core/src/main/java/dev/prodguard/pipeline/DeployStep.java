@@ -267,7 +267,15 @@ final class DeployStep {
         if (cancel.isPresent()) {
           throw waitedTooLong(store, run, cancel.get(), watchdog, state, guardNote, receipt, e);
         }
-        throw fail(target, store, run, e.getMessage() + guardNote, state, receipt, e);
+        throw fail(
+            target,
+            store,
+            run,
+            e.getMessage() + guardNote,
+            state,
+            receipt,
+            e,
+            partial(target, files, run, e));
       } catch (RuntimeException e) {
         engineSessions.closeIdle();
         watchdog.close();
@@ -421,6 +429,49 @@ final class DeployStep {
       Leftovers.Outcome state,
       String receipt,
       RuntimeException e) {
+    return fail(target, store, run, cause, state, receipt, e, Optional.empty());
+  }
+
+  /**
+   * G7: after a migration that failed half-way and was not rolled back (MariaDB's implicit commits,
+   * a migration run outside a transaction), which of its statements stayed, which failed and which
+   * never ran; empty when the server rolled it back or the engine does not say where it failed.
+   */
+  private Optional<String> partial(
+      Target target, MigrationFiles files, Run run, MigrationEngine.MigrationFailure e) {
+    boolean inTransaction = engine.failedInTransaction(e);
+    if (target.dialect().transactionalDdl() && inTransaction) {
+      return Optional.empty();
+    }
+    return engine
+        .failedStatement(e)
+        .flatMap(
+            f ->
+                files
+                    .find(f.script())
+                    .flatMap(
+                        file ->
+                            PartialMigration.account(
+                                target.dialect().kind(),
+                                target.dialect().transactionalDdl(),
+                                files.shown(file),
+                                PartialMigration.text(file.bytes()),
+                                f.line(),
+                                inTransaction,
+                                engine.historyTable().orElse("the migration history"),
+                                run.backup().map(b -> run.backupNote()),
+                                config.address(run.environment()))));
+  }
+
+  private DeployFailure fail(
+      Target target,
+      RunStore store,
+      Run run,
+      String cause,
+      Leftovers.Outcome state,
+      String receipt,
+      RuntimeException e,
+      Optional<String> partial) {
     Optional<String> lost = connectionLost(e);
     String head =
         "deploy of run "
@@ -430,6 +481,7 @@ final class DeployStep {
             + "' failed: "
             + lost.map(l -> l + "\n").orElse("")
             + cause
+            + partial.orElse("")
             + state.account();
     boolean rolledBack =
         lost.isEmpty()
@@ -452,11 +504,13 @@ final class DeployStep {
                 ? "Nothing of the failed migration remains; fix it, then: "
                     + Results.startOver(
                         target.environment().isProtected(), config.address(run.environment()))
-                : "If the database is left inconsistent, "
-                    + run.backupNote()
-                    + ".\nThen fix the cause, then: "
-                    + Results.startOver(
-                        target.environment().isProtected(), config.address(run.environment()));
+                : partial.isPresent()
+                    ? "See above for what stayed and the way forward."
+                    : "If the database is left inconsistent, "
+                        + run.backupNote()
+                        + ".\nThen fix the cause, then: "
+                        + Results.startOver(
+                            target.environment().isProtected(), config.address(run.environment()));
     String message = head + "\nThe run is now 'failed'. " + next;
     try {
       store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());

@@ -1008,6 +1008,20 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return false;
   }
 
+  /** Flyway's migrate failure names the migration and the line of the statement that failed. */
+  @Override
+  public Optional<FailedStatement> failedStatement(MigrationFailure failure) {
+    for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof org.flywaydb.core.internal.exception.FlywayMigrateException m) {
+        if (m.getMigration() == null || m.getLineNumber() <= 0) {
+          return Optional.empty();
+        }
+        return Optional.of(new FailedStatement(m.getMigration().getScript(), m.getLineNumber()));
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * Deletes the failed row of {@code script} from the schema history, only when Flyway's own info
    * shows it as the one failed migration. Runs on a connection of {@code dataSource}: during a

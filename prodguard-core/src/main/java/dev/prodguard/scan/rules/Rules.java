@@ -32,6 +32,8 @@ public final class Rules implements RuleRegistry {
         new DirectMigrationCall(),
         new ProtectedUrlReference(),
         new FlywayUnsafeSetting(),
+        new FlywaySettingNotLiteral(),
+        new JavaMigrationOutsideFolders(),
         new SchemaGeneration(),
         new CommittedCredentials(),
         new ProdguardIntegrity(),

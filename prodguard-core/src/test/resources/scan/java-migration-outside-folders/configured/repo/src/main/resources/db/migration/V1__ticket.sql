@@ -1,0 +1,1 @@
+create table ticket (id bigint primary key);
