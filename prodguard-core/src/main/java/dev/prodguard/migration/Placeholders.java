@@ -47,6 +47,12 @@ public final class Placeholders {
     return new Placeholders(prefix, suffix, values, Map.of(), Map.of());
   }
 
+  /**
+   * The shortest value read from the environment that is treated as a possible credential and
+   * redacted from every text that leaves prodguard (API keys and passwords are longer).
+   */
+  static final int MIN_CREDENTIAL_LENGTH = 8;
+
   /** Resolves each configured value's {@code ${VAR}} from {@code env}. */
   public static Placeholders resolve(ProdguardConfig.Placeholders config, Map<String, String> env) {
     Map<String, String> known = new LinkedHashMap<>();
@@ -59,9 +65,14 @@ public final class Placeholders {
         if (!e.getValue().variables().isEmpty() && !value.isBlank()) {
           secret.put(value, config.prefix() + e.getKey() + config.suffix());
           // every text that leaves prodguard (a server's error quoting it, prodguard_run.failure,
-          // the audit, Flyway's debug lines) shows it as its placeholder, never its value
-          dev.prodguard.db.Redactor.registerSecret(
-              value, config.prefix() + e.getKey() + config.suffix());
+          // the audit, Flyway's debug lines) shows it as its placeholder, never its value; a short
+          // value ("app", "acme", "5") is a name, not a credential, and replacing it in every text
+          // of the process would garble unrelated messages (and, in a JVM that runs several
+          // configurations, other configurations' texts)
+          if (value.length() >= MIN_CREDENTIAL_LENGTH) {
+            dev.prodguard.db.Redactor.registerSecret(
+                value, config.prefix() + e.getKey() + config.suffix());
+          }
         }
       } catch (ConfigException missing) {
         unknown.put(e.getKey(), missing);
