@@ -78,6 +78,16 @@ final class PartialMigration {
         lastCommit = i;
       }
     }
+    // MySQL/MariaDB commit before a statement that commits implicitly runs: a DDL statement that
+    // failed once running has committed what ran before it (one the server could not parse has
+    // not; counted as committed, the reading that does not promise a rollback)
+    boolean failedCommits = inTransaction && !transactionalDdl && commits(all.get(failed));
+    if (failedCommits) {
+      lastCommit = failed - 1;
+    }
+    if (inTransaction && lastCommit < 0) {
+      return Optional.empty(); // nothing stayed: the migration's transaction was rolled back
+    }
     StringBuilder b = new StringBuilder();
     b.append("\n")
         .append(shown)
@@ -88,6 +98,10 @@ final class PartialMigration {
                     + " commits each DDL statement (and what ran before it) on its own, so"
                     + " Flyway's rollback could not undo them"
                 : "it ran outside a transaction, so each statement was committed as it ran")
+        .append(
+            failedCommits
+                ? " (the failed statement commits what ran before it once it starts)"
+                : "")
         .append(".\n  applied and committed, not rolled back:");
     if (lastCommit < 0) {
       b.append(" none");
