@@ -1,6 +1,7 @@
 package dev.prodguard.scan;
 
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +67,47 @@ public record Setting(
       v = v.substring(1, v.length() - 1);
     }
     return v.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Spellings some reader of the setting takes for {@code true}: Spring Boot's conversion service
+   * ({@code true}, {@code on}, {@code yes}, {@code 1}, any case), YAML 1.1 booleans, SmallRye
+   * Config (Quarkus: also {@code y}).
+   */
+  private static final Set<String> TRUE = Set.of("true", "on", "yes", "y", "1");
+
+  /**
+   * Whether some reader takes the value for {@code true}: a safety switch that must stay off is
+   * judged on every spelling that turns it on ({@code out-of-order: on}).
+   */
+  public boolean mayReadTrue() {
+    return TRUE.contains(effectiveValue());
+  }
+
+  /**
+   * Whether some reader takes the value for {@code false}, so a safety switch that must stay on
+   * ({@code cleanDisabled}, {@code validateOnMigrate}) may be off: every literal but {@code true},
+   * since Maven, Gradle and Flyway's own fluent API read a boolean with {@code Boolean.valueOf}
+   * (anything but {@code true} is false) and Spring Boot reads {@code off}, {@code no} and {@code
+   * 0} as false. In Spring Boot's own files ({@code springFiles}) its other true spellings ({@code
+   * on}, {@code yes}, {@code 1}) are true. An empty value or a variable ({@code ${X}}, {@code $X},
+   * {@code %X%}, {@code @x@}) without a default is not judged here (what it holds is set
+   * elsewhere); in free text only the value's first word counts.
+   */
+  public boolean mayReadFalse(boolean springFiles) {
+    String v = effectiveValue();
+    if (origin == Origin.INLINE) {
+      // free text (a shell line, a printf): the value's first word
+      int end = 0;
+      while (end < v.length() && Character.isLetterOrDigit(v.charAt(end))) {
+        end++;
+      }
+      v = v.substring(0, end);
+    }
+    if (v.isEmpty() || v.contains("$") || v.contains("%") || v.contains("@")) {
+      return false;
+    }
+    return springFiles ? !TRUE.contains(v) : !v.equals("true");
   }
 
   public static String normalize(String s) {

@@ -103,6 +103,150 @@ public final class Classifier {
           "dblink");
 
   /**
+   * The volatile PostgreSQL built-ins (postgresql-volatile-functions.txt, from {@code pg_proc})
+   * whose effect is only the value they return or what other rules judge by name ({@code
+   * set_config}, {@code setval}, {@code nextval}, advisory locks, {@code query_to_xml}): random
+   * values and clocks, sizes and positions read from the server, reads of the session's own state,
+   * waits, index-maintenance and trigger functions. Every other volatile built-in is taken to act
+   * beyond the statement (fail closed): a replication origin moved ({@code
+   * pg_replication_origin_advance}), a logical slot consumed ({@code pg_logical_slot_get_changes}),
+   * a message written to the WAL, a binary-upgrade hook, and any such function this list does not
+   * name.
+   */
+  private static final Set<String> VOLATILE_WITHOUT_EFFECTS =
+      Set.of(
+          "random",
+          "setseed",
+          "clock_timestamp",
+          "timeofday",
+          "gen_random_uuid",
+          "nextval",
+          "currval",
+          "lastval",
+          "setval",
+          "set_config",
+          "pg_advisory_lock",
+          "pg_advisory_lock_shared",
+          "pg_advisory_unlock",
+          "pg_advisory_unlock_all",
+          "pg_advisory_unlock_shared",
+          "pg_advisory_xact_lock",
+          "pg_advisory_xact_lock_shared",
+          "pg_try_advisory_lock",
+          "pg_try_advisory_lock_shared",
+          "pg_try_advisory_xact_lock",
+          "pg_try_advisory_xact_lock_shared",
+          "pg_sleep",
+          "pg_sleep_for",
+          "pg_sleep_until",
+          "txid_status",
+          "pg_xact_status",
+          "pg_current_wal_flush_lsn",
+          "pg_current_wal_insert_lsn",
+          "pg_current_wal_lsn",
+          "pg_database_size",
+          "pg_relation_size",
+          "pg_table_size",
+          "pg_indexes_size",
+          "pg_total_relation_size",
+          "pg_tablespace_size",
+          "pg_is_in_recovery",
+          "pg_blocking_pids",
+          "pg_safe_snapshot_blocking_pids",
+          "pg_isolation_test_session_is_blocked",
+          "pg_lock_status",
+          "pg_partition_tree",
+          "pg_partition_ancestors",
+          "pg_sequence_last_value",
+          "pg_stat_have_stats",
+          "pg_stat_clear_snapshot",
+          "pg_stat_force_next_flush",
+          "pg_stat_get_recovery_prefetch",
+          "pg_notify",
+          "current_query",
+          "pg_jit_available",
+          "pg_control_checkpoint",
+          "pg_control_init",
+          "pg_control_recovery",
+          "pg_control_system",
+          "pg_last_committed_xact",
+          "pg_last_wal_receive_lsn",
+          "pg_last_wal_replay_lsn",
+          "pg_last_xact_replay_timestamp",
+          "pg_get_backend_memory_contexts",
+          "pg_get_multixact_members",
+          "pg_get_shmem_allocations",
+          "pg_get_wal_replay_pause_state",
+          "pg_get_wal_resource_managers",
+          "pg_show_all_file_settings",
+          "pg_hba_file_rules",
+          "pg_ident_file_mappings",
+          "pg_collation_actual_version",
+          "pg_database_collation_actual_version",
+          "pg_xact_commit_timestamp",
+          "pg_xact_commit_timestamp_origin",
+          "pg_prepared_xact",
+          "pg_notification_queue_usage",
+          "pg_export_snapshot",
+          "pg_is_wal_replay_paused",
+          "pg_replication_origin_progress",
+          "pg_replication_origin_session_progress",
+          "pg_replication_origin_session_is_setup",
+          "pg_show_replication_origin_status",
+          "pg_logical_slot_peek_changes",
+          "pg_logical_slot_peek_binary_changes",
+          "cursor_to_xml",
+          "cursor_to_xmlschema",
+          "query_to_xml",
+          "query_to_xmlschema",
+          "query_to_xml_and_xmlschema",
+          "ts_stat",
+          "ts_rewrite",
+          "currtid2",
+          "bernoulli",
+          "system",
+          "amvalidate",
+          "bthandler",
+          "brinhandler",
+          "ginhandler",
+          "gisthandler",
+          "hashhandler",
+          "spghandler",
+          "heap_tableam_handler",
+          "plpgsql_call_handler",
+          "plpgsql_inline_handler",
+          "plpgsql_validator",
+          "dsnowball_init",
+          "dsnowball_lexize",
+          "brin_summarize_new_values",
+          "brin_summarize_range",
+          "brin_desummarize_range",
+          "gin_clean_pending_list",
+          "suppress_redundant_updates_trigger",
+          "tsvector_update_trigger",
+          "tsvector_update_trigger_column",
+          "unique_key_recheck",
+          "ri_fkey_cascade_del",
+          "ri_fkey_cascade_upd",
+          "ri_fkey_check_ins",
+          "ri_fkey_check_upd",
+          "ri_fkey_noaction_del",
+          "ri_fkey_noaction_upd",
+          "ri_fkey_restrict_del",
+          "ri_fkey_restrict_upd",
+          "ri_fkey_setdefault_del",
+          "ri_fkey_setdefault_upd",
+          "ri_fkey_setnull_del",
+          "ri_fkey_setnull_upd");
+
+  /** A volatile built-in not known to be free of effects beyond its value (fail closed). */
+  static boolean volatileWithEffects(String fn) {
+    return SqlNames.POSTGRESQL_VOLATILE.contains(fn)
+        && !VOLATILE_WITHOUT_EFFECTS.contains(fn)
+        && !fn.startsWith("pg_stat_get_xact_");
+  }
+
+  /**
    * PostgreSQL functions that act beyond the database they run in: other databases and servers
    * (dblink, postgres_fdw's connections), the server's files (large-object import and export,
    * pg_read_file, adminpack's pg_file_*, directory listings) and everything {@link
@@ -112,6 +256,7 @@ public final class Classifier {
   private static boolean actsBeyondTheDatabase(String fn) {
     return SIDE_EFFECT_FUNCTIONS.contains(fn)
         || BEYOND_THE_DATABASE.contains(fn)
+        || volatileWithEffects(fn)
         || fn.startsWith("dblink")
         || fn.startsWith("pg_file_")
         || fn.startsWith("pg_ls_")
@@ -123,10 +268,11 @@ public final class Classifier {
   /**
    * False only when no identifier in {@code text[from, to)} can be a name {@link
    * #actsBeyondTheDatabase} accepts, so that the statement need not be tokenized for it: every such
-   * name begins with {@code pg_}, {@code lo_}, {@code loread}, {@code lowrite}, {@code dblink} or
-   * {@code postgres_fdw_}, and an identifier holds its characters as written (ASCII case aside)
-   * unless it has a non-ASCII character (lower-casing can turn one into ASCII) or is written with
-   * Unicode escapes ({@code U&"..."}); either sends the statement to the full look.
+   * name begins with {@code pg_}, {@code lo_}, {@code loread}, {@code lowrite}, {@code dblink},
+   * {@code binary_upgrade_} or {@code postgres_fdw_} (SqlNamesTest checks the volatile list), and
+   * an identifier holds its characters as written (ASCII case aside) unless it has a non-ASCII
+   * character (lower-casing can turn one into ASCII) or is written with Unicode escapes ({@code
+   * U&"..."}); either sends the statement to the full look.
    */
   static boolean mayNameBeyondTheDatabase(String text, int from, int to) {
     for (int i = from; i < to; i++) {
@@ -142,6 +288,7 @@ public final class Classifier {
                     || written(text, i, to, "loread")
                     || written(text, i, to, "lowrite");
             case 'd', 'D' -> written(text, i, to, "dblink");
+            case 'b', 'B' -> written(text, i, to, "binary_upgrade_");
             case '&' -> i + 1 < to && text.charAt(i + 1) == '"';
             default -> false;
           };
@@ -1204,7 +1351,8 @@ public final class Classifier {
           unknown(
               fn
                   + "() acts beyond the database (other databases or servers, the server's files"
-                  + " or programs), wherever the statement has it: prodguard cannot judge it");
+                  + " or programs, replication, the WAL), wherever the statement has it: prodguard"
+                  + " cannot judge it");
         }
       }
     }

@@ -18,6 +18,9 @@ import java.util.Set;
  * information_schema.SQL_FUNCTIONS} and {@code KEYWORDS}); each resource file says how it was made.
  */
 final class SqlNames {
+  /** PostgreSQL 15's volatile built-ins, lower case (Classifier decides which act beyond). */
+  static final Set<String> POSTGRESQL_VOLATILE = read("postgresql-volatile-functions.txt");
+
   private static final SqlNames POSTGRESQL =
       new SqlNames(
           read("postgresql-functions.txt"),

@@ -299,6 +299,55 @@ class G4AnalyserHolesTest {
     assertThat(pg(sql)).contains("unknown");
   }
 
+  @ParameterizedTest(
+      name = "G4: a volatile built-in not known to be free of effects is unknown: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          SELECT pg_replication_origin_advance('sub', 'FF/0')
+          SELECT pg_replication_origin_drop('sub')
+          SELECT pg_replication_origin_create('sub')
+          SELECT pg_replication_origin_session_setup('sub')
+          SELECT pg_replication_origin_session_reset()
+          SELECT pg_replication_origin_xact_setup('0/1', now())
+          SELECT count(*) FROM pg_logical_slot_get_changes('cdc', NULL, NULL)
+          SELECT * FROM PG_LOGICAL_SLOT_GET_BINARY_CHANGES('cdc', NULL, NULL)
+          SELECT pg_logical_emit_message(true, 'p', 'x')
+          SELECT pg_create_restore_point('r')
+          SELECT binary_upgrade_set_next_pg_type_oid(1)
+          UPDATE t SET a = 1 WHERE pg_replication_origin_advance('sub', 'FF/0') IS NULL
+          """)
+  void volatileBuiltInsWithEffects(String sql) {
+    assertThat(pg(sql)).contains("unknown");
+  }
+
+  @ParameterizedTest(name = "G4: volatile built-ins with no effect beyond their value pass: {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE TABLE t (id uuid DEFAULT gen_random_uuid(), at timestamptz DEFAULT clock_timestamp())
+          SELECT pg_sleep(0.1)
+          SELECT pg_total_relation_size('orders')
+          SELECT * FROM pg_logical_slot_peek_changes('cdc', NULL, NULL)
+          """)
+  void volatileBuiltInsWithoutEffects(String sql) {
+    assertThat(pg(sql)).doesNotContain("unknown");
+  }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName("G4: the pre-check lets through every volatile built-in judged to act beyond")
+  void preCheckCoversTheVolatileList() {
+    assertThat(SqlNames.POSTGRESQL_VOLATILE).hasSizeGreaterThan(200);
+    for (String fn : SqlNames.POSTGRESQL_VOLATILE) {
+      if (Classifier.volatileWithEffects(fn)) {
+        String sql = "SELECT " + fn + "()";
+        assertThat(Classifier.mayNameBeyondTheDatabase(sql, 0, sql.length())).as(fn).isTrue();
+      }
+    }
+  }
+
   @ParameterizedTest(name = "G4: the pre-check lets through every text that can name one: {0}")
   @CsvSource(
       delimiter = '|',

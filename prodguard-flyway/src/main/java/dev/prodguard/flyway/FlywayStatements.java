@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.Configuration;
@@ -119,6 +120,12 @@ final class FlywayStatements {
       return EngineStatements.failed(message(e));
     }
     String text = inMemory && script instanceof SnapshotResources.Resource r ? r.text() : null;
+    if (kind == DatabaseKind.POSTGRESQL) {
+      Optional<String> endless = copyWithoutEnd(text != null ? text : readAll(script));
+      if (endless.isPresent()) {
+        return EngineStatements.failed(endless.get());
+      }
+    }
     try (SqlStatementIterator it =
         text == null
             ? parser.parse(script, metadata)
@@ -135,6 +142,54 @@ final class FlywayStatements {
       return EngineStatements.failed(message(e));
     }
     return EngineStatements.of(out, Optional.ofNullable(metadata.executeInTransaction()));
+  }
+
+  /**
+   * Flyway's PostgreSQL parser reads a {@code COPY ... FROM STDIN} statement's data up to the next
+   * {@code \n\\.} and, when the file holds none after it, never returns (Flyway 13.12: its reader
+   * keeps asking at the end of the file): lint, verify and the deploy itself would hang. The last
+   * such statement of the file decides (an earlier one without its end reads up to a later one's).
+   * Empty when the file cannot hang the parser this way.
+   */
+  static Optional<String> copyWithoutEnd(String text) {
+    Matcher m = COPY_FROM_STDIN.matcher(text);
+    int last = -1;
+    int line = 0;
+    while (m.find()) {
+      last = m.start();
+    }
+    if (last < 0 || text.indexOf("\n\\.", last) >= 0) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < last; i++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+      }
+    }
+    return Optional.of(
+        "the COPY ... FROM STDIN at line "
+            + (line + 1)
+            + " has no line holding only \\. after its data: Flyway's parser never ends reading"
+            + " this file (the deploy would hang); end the data with a \\. line, or load the rows"
+            + " with INSERT statements");
+  }
+
+  /** COPY ... FROM STDIN as Flyway's parser finds it (any case, across lines). */
+  private static final Pattern COPY_FROM_STDIN =
+      Pattern.compile("(?is)\\bcopy\\b[^;]*?\\bfrom\\s+stdin\\b");
+
+  private static String readAll(LoadableResource script) {
+    try (java.io.Reader r = script.read()) {
+      StringBuilder b = new StringBuilder();
+      char[] buf = new char[8192];
+      for (int n; (n = r.read(buf)) > 0; ) {
+        b.append(buf, 0, n);
+      }
+      return b.toString();
+    } catch (java.io.IOException | RuntimeException e) {
+      // unreadable here: Flyway's own reading below reports it
+      return "";
+    }
   }
 
   private static String message(FlywayException e) {

@@ -1,11 +1,13 @@
 package dev.prodguard.flyway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationFile;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,30 @@ class G4FlywayStatementsTest {
     assertThat(s.statements().get(1).sql()).isEqualTo("SELECT 2; SELECT 3");
     assertThat(sql(DatabaseKind.POSTGRESQL, "COPY t (a) FROM stdin;\n1\n\\.\nSELECT 1;\n"))
         .containsExactly("COPY t (a) FROM stdin", "SELECT 1");
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a COPY FROM STDIN without its \\. line fails the split instead of hanging Flyway's"
+          + " parser (attacker 22, finding 15)")
+  void copyWithoutEndOfData() {
+    for (String sql :
+        List.of(
+            "CREATE TABLE orders (id int);\nCOPY orders FROM STDIN;\n",
+            "COPY orders FROM STDIN;",
+            "COPY orders (id)\n  FROM stdin;\n1\n2\n",
+            // an earlier COPY's end does not end the last one's data
+            "COPY a FROM stdin;\n1\n\\.\nCOPY users (col) FROM STDIN;\n")) {
+      EngineStatements s =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(20), () -> split(DatabaseKind.POSTGRESQL, sql), sql);
+      assertThat(s.failure())
+          .as(sql)
+          .get()
+          .asString()
+          .contains("COPY ... FROM STDIN at line", "never ends", "\\.");
+    }
+    assertThat(sql(DatabaseKind.POSTGRESQL, "COPY t FROM STDIN;\n\\.\n")).hasSize(1);
   }
 
   @Test

@@ -45,18 +45,47 @@ final class SchemaGeneration {
         throw refusal(environment, key + "=" + v, "remove " + key + " for '" + environment + "'");
       }
     }
-    if ("true".equals(value(env, "spring.jpa.generate-ddl"))) {
+    String generateDdl = value(env, "spring.jpa.generate-ddl");
+    if (generateDdl != null && !generateDdlOff(env)) {
       throw refusal(
           environment,
-          "spring.jpa.generate-ddl=true",
+          "spring.jpa.generate-ddl=" + generateDdl,
           "set spring.jpa.generate-ddl=false for '" + environment + "'");
     }
-    if ("always".equals(value(env, "spring.sql.init.mode"))) {
+    String initMode = value(env, "spring.sql.init.mode");
+    if (initMode != null && canonical(initMode).equals("always")) {
       throw refusal(
           environment,
-          "spring.sql.init.mode=always (schema.sql and data.sql run at every start-up)",
+          "spring.sql.init.mode=" + initMode + " (schema.sql and data.sql run at every start-up)",
           "set spring.sql.init.mode=never for '" + environment + "'");
     }
+  }
+
+  /**
+   * Whether Spring Boot binds {@code spring.jpa.generate-ddl} to {@code false}: read with its own
+   * conversion ({@code off}, {@code no}, {@code 0} are false; {@code on}, {@code yes}, {@code 1}
+   * true). A value it cannot read as a boolean is not off (fail closed: such an application would
+   * not start anyway).
+   */
+  private static boolean generateDdlOff(Environment env) {
+    try {
+      return Boolean.FALSE.equals(
+          Binder.get(env).bind("spring.jpa.generate-ddl", Boolean.class).orElse(null));
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
+  }
+
+  /**
+   * An enum value as Spring Boot's lenient binding compares it: letters and digits only, lower case
+   * ({@code al_ways} and {@code ALWAYS-} are {@code always}).
+   */
+  private static String canonical(String v) {
+    StringBuilder b = new StringBuilder(v.length());
+    v.codePoints()
+        .filter(Character::isLetterOrDigit)
+        .forEach(c -> b.appendCodePoint(Character.toLowerCase(c)));
+    return b.toString();
   }
 
   /** Read through Spring Boot's binder: every relaxed spelling ({@code ddlAuto}, env vars). */

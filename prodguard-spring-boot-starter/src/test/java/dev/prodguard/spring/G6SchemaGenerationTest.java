@@ -36,6 +36,15 @@ class G6SchemaGenerationTest {
     "spring.jpa.properties.javax.persistence.schema-generation.database.action, create",
     "spring.jpa.generate-ddl, true",
     "spring.sql.init.mode, always",
+    // Spring Boot's conversion reads on/yes/1 as true, and binds an enum ignoring case and
+    // punctuation (attacker 22, finding 11)
+    "spring.jpa.generate-ddl, on",
+    "spring.jpa.generate-ddl, YES",
+    "spring.jpa.generate-ddl, 1",
+    "spring.sql.init.mode, ALWAYS",
+    "spring.sql.init.mode, al_ways",
+    "spring.sql.init.mode, a-l-w-a-y-s",
+    "SPRING_SQL_INIT_MODE, Always-",
   })
   void refused(String key, String value) {
     GuardRefusal r =
@@ -54,6 +63,9 @@ class G6SchemaGenerationTest {
     "spring.jpa.properties.hibernate.hbm2ddl.auto, VALIDATE",
     "spring.jpa.properties.jakarta.persistence.schema-generation.database.action, none",
     "spring.jpa.generate-ddl, false",
+    "spring.jpa.generate-ddl, off",
+    "spring.jpa.generate-ddl, NO",
+    "spring.jpa.generate-ddl, 0",
     "spring.sql.init.mode, never",
     "spring.sql.init.mode, embedded",
   })

@@ -60,8 +60,7 @@ final class PropertiesReader {
       while (k < l.length()) {
         char c = l.charAt(k);
         if (c == '\\' && k + 1 < l.length()) {
-          key.append(l.charAt(k + 1));
-          k += 2;
+          k = escape(l, k, key);
           continue;
         }
         if (c == '=' || c == ':' || Character.isWhitespace(c)) {
@@ -76,7 +75,7 @@ final class PropertiesReader {
       if (k < l.length() && (l.charAt(k) == '=' || l.charAt(k) == ':')) {
         k++;
       }
-      String value = l.substring(Math.min(k, l.length())).strip();
+      String value = unescape(l.substring(Math.min(k, l.length()))).strip();
       int column = keyStart + 1;
       if (key.length() == 0) {
         continue;
@@ -96,6 +95,51 @@ final class PropertiesReader {
       out.add(s.profile() != null || profile == null ? s : s.withProfile(profile));
     }
     doc.clear();
+  }
+
+  /**
+   * A value as {@code java.util.Properties} decodes it, which is what Spring Boot and Flyway read:
+   * {@code \\uXXXX}, {@code \\t}, {@code \\n}, {@code \\r}, {@code \\f}, and any other escaped
+   * character as itself ({@code spring.flyway.clean-disabled=\\u0066alse} is {@code false}).
+   */
+  static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    int i = 0;
+    while (i < s.length()) {
+      if (s.charAt(i) == '\\' && i + 1 < s.length()) {
+        i = escape(s, i, b);
+      } else {
+        b.append(s.charAt(i++));
+      }
+    }
+    return b.toString();
+  }
+
+  /** Decodes the escape at {@code s[i] == '\\'} into {@code b}; returns the index after it. */
+  private static int escape(String s, int i, StringBuilder b) {
+    char c = s.charAt(i + 1);
+    if (c == 'u' && i + 6 <= s.length()) {
+      try {
+        b.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+        return i + 6;
+      } catch (NumberFormatException e) {
+        // java.util.Properties refuses a malformed escape: kept as written
+        b.append(c);
+        return i + 2;
+      }
+    }
+    b.append(
+        switch (c) {
+          case 't' -> '\t';
+          case 'n' -> '\n';
+          case 'r' -> '\r';
+          case 'f' -> '\f';
+          default -> c;
+        });
+    return i + 2;
   }
 
   private static boolean endsWithContinuation(CharSequence s) {

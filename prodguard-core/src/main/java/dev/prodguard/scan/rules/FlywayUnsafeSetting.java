@@ -64,6 +64,13 @@ public final class FlywayUnsafeSetting implements Rule {
 
   @Override
   public void check(ScanFile file, ScanContext context, List<Finding> out) {
+    // Spring Boot (and Quarkus, Micronaut) read on/yes/1 as true in their own files; Maven, Gradle
+    // and code read every boolean but "true" as false
+    boolean springFile =
+        file.kind() == FileKind.PROPERTIES
+            || file.kind() == FileKind.YAML
+            || file.kind() == FileKind.DOTENV
+            || file.kind() == FileKind.JSON;
     for (Setting s : file.settings()) {
       String name = flywaySetting(s);
       if (name == null) {
@@ -72,22 +79,22 @@ public final class FlywayUnsafeSetting implements Rule {
       String v = s.effectiveValue();
       String problem =
           switch (name) {
-            case "cleandisabled" -> v.equals("false") ? "enables Flyway clean" : null;
+            case "cleandisabled" -> s.mayReadFalse(springFile) ? "enables Flyway clean" : null;
             case "cleanonvalidationerror" ->
-                v.equals("true") ? "cleans the database when validation fails" : null;
+                s.mayReadTrue() ? "cleans the database when validation fails" : null;
             case "validateonmigrate" ->
-                v.equals("false") ? "turns off validation before migrate" : null;
-            case "outoforder" -> v.equals("true") ? "applies migrations out of order" : null;
+                s.mayReadFalse(springFile) ? "turns off validation before migrate" : null;
+            case "outoforder" -> s.mayReadTrue() ? "applies migrations out of order" : null;
             case "baselineonmigrate" ->
-                v.equals("true") ? "baselines a non-empty schema silently on migrate" : null;
+                s.mayReadTrue() ? "baselines a non-empty schema silently on migrate" : null;
             case "ignoremigrationpatterns" ->
                 v.isBlank() || v.equals("*:future") ? null : "ignores migrations matching " + v;
             case "ignoremissingmigrations", "ignoreignoredmigrations" ->
-                v.equals("true") ? "ignores migrations that validation should report" : null;
+                s.mayReadTrue() ? "ignores migrations that validation should report" : null;
             case "cleanatstart", "cleanschema" ->
-                v.equals("true") ? "cleans the database (drops every object) at start-up" : null;
+                s.mayReadTrue() ? "cleans the database (drops every object) at start-up" : null;
             case "skipdefaultcallbacks" ->
-                v.equals("true")
+                s.mayReadTrue()
                     ? "skips the SQL callbacks, prodguard's " + ProdguardIntegrity.CALLBACK
                     : null;
             case "callbacklocations" ->

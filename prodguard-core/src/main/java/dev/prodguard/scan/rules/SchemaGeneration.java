@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * Hibernate/JPA schema generation that drops or rewrites tables ({@code
  * spring.jpa.hibernate.ddl-auto}, {@code hibernate.hbm2ddl.auto}, {@code
  * jakarta|javax.persistence.schema-generation.database.action}, Quarkus' {@code
- * quarkus.hibernate-orm.database.generation}, {@code spring.jpa.generate-ddl=true}, and their
+ * quarkus.hibernate-orm.database.generation}, {@code spring.jpa.generate-ddl=true} in every
+ * spelling Spring Boot reads as true), Spring Boot's SQL initialization ({@code
+ * spring.sql.init.mode=always}, which runs schema.sql and data.sql at every start), and their
  * environment-variable spellings) in main configuration, and in any profile named like
  * prod/production/staging even under test resources. Test configuration of other profiles may
  * create-drop its own throw-away schema.
@@ -40,6 +42,15 @@ public final class SchemaGeneration implements Rule {
           "hbm2ddlauto",
           "schemagenerationdatabaseaction",
           "hibernateormdatabasegeneration");
+
+  /**
+   * Spring Boot's SQL initialization: {@code always} runs schema.sql and data.sql (any statement,
+   * rows included) against the application's database at every start ({@code
+   * spring.datasource.initialization-mode} before Boot 2.5).
+   */
+  private static final List<String> INIT_MODE_KEYS =
+      List.of("springsqlinitmode", "springdatasourceinitializationmode");
+
   private static final Pattern CONSTANT =
       Pattern.compile(
           "\\b(HBM2DDL_AUTO|HBM2DDL_DATABASE_ACTION|JAKARTA_HBM2DDL_DATABASE_ACTION)\\s*,\\s*\"([\\w-]+)\"");
@@ -57,7 +68,8 @@ public final class SchemaGeneration implements Rule {
   @Override
   public String summary() {
     return "Hibernate/JPA schema generation (create, create-drop, drop-and-create, drop, update)"
-        + " in main configuration or a prod/staging profile";
+        + " or Spring Boot SQL initialization (spring.sql.init.mode set to always) in main configuration"
+        + " or a prod/staging profile";
   }
 
   @Override
@@ -70,7 +82,8 @@ public final class SchemaGeneration implements Rule {
   @Override
   public String recipe() {
     return "Change the schema only through Flyway migrations; set ddl-auto to validate (or"
-        + " none) and keep create-drop to test configuration under src/test.";
+        + " none), spring.sql.init.mode to never (or embedded), and keep create-drop and"
+        + " initialization scripts to test configuration under src/test.";
   }
 
   @Override
@@ -89,7 +102,10 @@ public final class SchemaGeneration implements Rule {
       String v = s.effectiveValue();
       boolean generates =
           KEYS.stream().anyMatch(key::endsWith) && DESTRUCTIVE.contains(v)
-              || key.endsWith("jpagenerateddl") && v.equals("true");
+              || key.endsWith("jpagenerateddl") && s.mayReadTrue()
+              // Spring Boot binds an enum leniently: case and punctuation do not count (al_ways)
+              || INIT_MODE_KEYS.stream().anyMatch(key::endsWith)
+                  && Setting.normalize(v).equals("always");
       if (generates && applies(file, s.profile())) {
         out.add(finding(file, s.line(), s.column(), s.key() + "=" + s.value() + where(file, s)));
       }
