@@ -67,6 +67,9 @@ for p in "${projects[@]}"; do
   # (its own findings are real and are not what this checks)
   newest="$(ls "$dir/db/migration" | sed -n 's/^[VB]\([0-9._]*\)__.*/\1/p' | tr _ . | sort -V | tail -1)"
   printf 'version: 1\nbaseline: { version: "%s", reason: "history of %s at %s" }\n' "$newest" "$repo" "$commit" > "$dir/prodguard-contract.yml"
+  # pinned to the history as checked out (baseline.sha256): lint names the digest to write
+  pin="$(cd "$dir" && java -jar "$jar" lint 2>&1 | sed -n 's/.*sha256: "\([0-9a-f]\{64\}\)".*/\1/p' | head -1 || true)"
+  printf 'version: 1\nbaseline: { version: "%s", reason: "history of %s at %s", sha256: "%s" }\n' "$newest" "$repo" "$commit" "$pin" > "$dir/prodguard-contract.yml"
   ours="pg_bm_$$_${i}_ours"; theirs="pg_bm_$$_${i}_plain"; dbs+=("$ours" "$theirs")
   psql "$pg/postgres" -qc "CREATE DATABASE $ours" -qc "CREATE DATABASE $theirs"
   export DEV_DATABASE_URL="$pg/$ours"

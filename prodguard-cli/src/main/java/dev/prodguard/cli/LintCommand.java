@@ -169,7 +169,7 @@ public final class LintCommand implements Callable<Integer> {
     // routines they define. With --changed-since an edited history file is judged (not history).
     List<MigrationSource> history = List.of();
     if (paths.isEmpty() && changedSince == null) {
-      History split = History.of(sources, contract);
+      History split = History.of(sources, files, contract);
       sources = split.judged();
       history = split.history();
       contract

@@ -523,9 +523,7 @@ class G4LintCliIT {
     write("prodguard-contract.yml", "version: 1\n");
     assertThat(Cli.run(repo, "lint").exit()).isEqualTo(1);
 
-    write(
-        "prodguard-contract.yml",
-        "version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n");
+    pin("version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n");
     Cli.Result clean = Cli.run(repo, "lint");
     assertThat(clean.exit()).as(clean.toString()).isZero();
     assertThat(clean.out())
@@ -567,9 +565,7 @@ class G4LintCliIT {
             + "--set the default price\n"
             + "UPDATE tickets SET price = 0;\n");
     write("db/migration/V6__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
-    write(
-        "prodguard-contract.yml",
-        "version: 1\nbaseline: { version: \"6\", reason: \"ran in production\" }\n");
+    pin("version: 1\nbaseline: { version: \"6\", reason: \"ran in production\" }\n");
     Cli.Result r = Cli.run(repo, "lint");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out())
@@ -577,5 +573,78 @@ class G4LintCliIT {
         .contains(
             " not judged; 1 of them would fail as written on a new environment:"
                 + " db/migration/V5__tickets.sql:2 [unknown-statement]");
+  }
+
+  /**
+   * Writes the contract with its baseline pinned, as a reviewer does, to the digest lint names for
+   * the history as it is now.
+   */
+  void pin(String yaml) throws Exception {
+    write("prodguard-contract.yml", yaml);
+    Cli.Result r = Cli.run(repo, "lint");
+    write(
+        "prodguard-contract.yml",
+        yaml.replaceFirst(
+            "(baseline: \\{[^}]*)\\}", "$1, sha256: \"" + namedDigest(r.err()) + "\" }"));
+  }
+
+  /** The digest a baseline refusal names, from "sha256: \"<64 hex>\"". */
+  static String namedDigest(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("sha256: \"([0-9a-f]{64})\"").matcher(text);
+    assertThat(m.find()).as("the refusal names the digest to write: " + text).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: the contract's baseline is pinned to the reviewed history (baseline.sha256): without"
+          + " it lint refuses naming the digest; a history file edited, added or its script"
+          + " configuration changed after review is refused (exit 1) instead of passing unjudged")
+  void baselinePinnedToReviewedHistory() throws Exception {
+    write("db/migration/V2__contract.sql", "UPDATE orders SET legacy_ref = NULL;\n");
+    String unpinned = "version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n";
+    write("prodguard-contract.yml", unpinned);
+    Cli.Result missing = Cli.run(repo, "lint");
+    assertThat(missing.exit()).as(missing.toString()).isEqualTo(1);
+    assertThat(missing.err()).contains("G4", "baseline", "sha256");
+    String digest = namedDigest(missing.err());
+
+    String pinned =
+        "version: 1\nbaseline: { version: \"2\", reason: \"ran in production\", sha256: \""
+            + digest
+            + "\" }\n";
+    write("prodguard-contract.yml", pinned);
+    Cli.Result clean = Cli.run(repo, "lint");
+    assertThat(clean.exit()).as(clean.toString()).isZero();
+    assertThat(clean.out()).contains("history up to the contract's baseline V2 (2 files)");
+
+    // attack: after review, a history file is edited to purge the table; a new environment
+    // would replay it unjudged
+    write("db/migration/V2__contract.sql", "DELETE FROM orders;\n");
+    Cli.Result edited = Cli.run(repo, "lint");
+    assertThat(edited.exit()).as(edited.toString()).isEqualTo(1);
+    assertThat(edited.err())
+        .contains("G4", "history changed since", digest)
+        .doesNotContain("DELETE FROM orders");
+    String editedDigest = namedDigest(edited.err());
+    assertThat(editedDigest).isNotEqualTo(digest);
+    write("db/migration/V2__contract.sql", "UPDATE orders SET legacy_ref = NULL;\n");
+
+    // attack: a file slipped in below the baseline
+    write("db/migration/V1_5__sneak.sql", "DELETE FROM orders;\n");
+    Cli.Result added = Cli.run(repo, "lint");
+    assertThat(added.exit()).as(added.toString()).isEqualTo(1);
+    assertThat(added.err()).contains("history changed since");
+    Files.delete(migrations.resolve("V1_5__sneak.sql"));
+
+    // attack: the script configuration of a history file changed (part of the migration set)
+    write("db/migration/V2__contract.sql.conf", "executeInTransaction=false\n");
+    Cli.Result conf = Cli.run(repo, "lint");
+    assertThat(conf.exit()).as(conf.toString()).isEqualTo(1);
+    assertThat(conf.err()).contains("history changed since");
+    Files.delete(migrations.resolve("V2__contract.sql.conf"));
+
+    assertThat(Cli.run(repo, "lint").exit()).isZero();
   }
 }

@@ -27,6 +27,9 @@ public record Adoption(Baseline baseline, Map<String, Level> severity) {
   public static final String BASELINE_KEY = "baseline";
   public static final String SEVERITY_KEY = "severity";
 
+  /** {@code baseline.sha256}: the digest that pins the baseline to the reviewed history. */
+  public static final String SHA256_KEY = "sha256";
+
   /** No baseline, default severities. */
   public static final Adoption NONE = new Adoption(null, Map.of());
 
@@ -59,8 +62,16 @@ public record Adoption(Baseline baseline, Map<String, Level> severity) {
    *
    * @param version the last migration of the history, as Flyway compares versions
    * @param reason why the history was reviewed and accepted
+   * @param sha256 the SHA-256 of the reviewed history files ({@code
+   *     dev.prodguard.lint.History#sha256}), lower-case hex; null when the contract gives none,
+   *     which lint and verify refuse, naming the digest to write
    */
-  public record Baseline(MigrationId version, String reason, String file, int line) {
+  public record Baseline(MigrationId version, String reason, String sha256, String file, int line) {
+    /** The reviewed history's digest, when the contract pins it. */
+    public Optional<String> sha256IfAny() {
+      return Optional.ofNullable(sha256);
+    }
+
     /** True for a versioned or undo migration at or below the baseline; never a repeatable one. */
     public boolean covers(MigrationId id) {
       return id.kind() != MigrationId.Kind.REPEATABLE
@@ -161,8 +172,23 @@ public record Adoption(Baseline baseline, Map<String, Level> severity) {
     if (reason.value().isBlank()) {
       throw new ConfigException(b.file(), reason.line(), reason.key(), "reason must not be empty");
     }
-    b.finish("version", "reason");
-    return new Baseline(id, reason.value().trim(), b.file(), b.line());
+    String sha256 = null;
+    Optional<YamlMap.Scalar> digest = b.string(SHA256_KEY);
+    if (digest.isPresent()) {
+      sha256 = digest.get().value().trim().toLowerCase(Locale.ROOT);
+      if (!sha256.matches("[0-9a-f]{64}")) {
+        throw new ConfigException(
+            b.file(),
+            digest.get().line(),
+            digest.get().key(),
+            "'"
+                + digest.get().value()
+                + "' is not a SHA-256 (64 hex digits): write the digest of the reviewed history"
+                + " that 'prodguard lint' names");
+      }
+    }
+    b.finish("version", "reason", SHA256_KEY);
+    return new Baseline(id, reason.value().trim(), sha256, b.file(), b.line());
   }
 
   private static Level level(YamlMap m, String rule, YamlMap.Scalar s, List<String> forbidden) {

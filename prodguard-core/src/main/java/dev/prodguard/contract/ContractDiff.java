@@ -140,6 +140,24 @@ public final class ContractDiff {
                   + " ("
                   + a.get().reason()
                   + ")"));
+    } else if (a.isPresent()
+        && b.isPresent()
+        && a.get().sha256IfAny().isPresent()
+        && !a.get().sha256IfAny().equals(b.get().sha256IfAny())
+        && MigrationId.compareVersions(a.get().version().version(), b.get().version().version())
+            == 0) {
+      // the same baseline pinned to other history files: what is exempt from judging changed
+      out.add(
+          new Change(
+              Direction.LOOSENED,
+              Adoption.BASELINE_KEY + "." + Adoption.SHA256_KEY,
+              a.get().version().toString(),
+              "the history up to "
+                  + a.get().version()
+                  + " is pinned to other files (sha256 "
+                  + a.get().sha256()
+                  + b.get().sha256IfAny().map(x -> ", was " + x).orElse(", was not pinned")
+                  + "): review what changed in them"));
     } else if (b.isPresent()
         && (a.isEmpty()
             || MigrationId.compareVersions(a.get().version().version(), b.get().version().version())

@@ -366,6 +366,28 @@ public final class DatabaseGuards {
     }
   }
 
+  /**
+   * MySQL/MariaDB's role split beyond one host entry: the grants of every other account with the
+   * user name of {@code account} (the url's credential as {@link #credential} found it), read
+   * through {@code reader}, the deploy credential's connection. Empty where the server has a DDL
+   * guard instead (PostgreSQL).
+   *
+   * @throws SchemaGrants.Unreadable when {@code reader} may not read them (fail closed: the caller
+   *     refuses, naming the grant that makes them readable)
+   */
+  public static List<SchemaGrants.Found> namesakes(
+      Connection reader, DatabaseSupport d, Optional<String> historyTable, String account)
+      throws SQLException {
+    if (d.schemaGrants().isEmpty()) {
+      return List.of();
+    }
+    List<String> guarded = new java.util.ArrayList<>(DatabaseObjects.TABLES);
+    if (historyTable.isPresent()) {
+      guarded.add(historyTableHere(reader, d, historyTable.get()));
+    }
+    return d.schemaGrants().get().namesakes(reader, account, guarded);
+  }
+
   public static Installed installed(Connection c, DatabaseSupport d, Optional<String> historyTable)
       throws SQLException {
     Optional<Boolean> prot = Optional.empty();

@@ -221,7 +221,9 @@ public final class ContractMarkdown {
           .append(", where an older pending migration is new). Repeatable migrations and")
           .append(" callbacks are always judged.\n\nReviewed because: ")
           .append(cell(a.baseline().reason()))
-          .append("\n\n");
+          .append("\n\nPinned to the reviewed history files (SHA-256, `baseline.sha256`): ")
+          .append(a.baseline().sha256IfAny().map(s -> "`" + s + "`").orElse("not pinned"))
+          .append(" (lint and verify refuse a history that differs)\n\n");
     }
     if (!a.severity().isEmpty()) {
       md.append("## Rule severity\n\n")

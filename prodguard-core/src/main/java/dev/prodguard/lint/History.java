@@ -4,8 +4,13 @@ import dev.prodguard.config.ConfigException;
 import dev.prodguard.contract.Adoption;
 import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.MigrationId;
+import dev.prodguard.db.Guarantee;
+import dev.prodguard.db.GuardRefusal;
+import dev.prodguard.migration.MigrationFiles;
+import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.MigrationSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,16 +32,18 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
   /**
    * Splits every migration of the locations (as {@code lint} without arguments discovered them).
    *
+   * @param files the snapshot {@code sources} come from (script configurations for the digest)
    * @throws ConfigException naming the contract's line when the baseline names no versioned
    *     migration among {@code sources}: a baseline above the newest migration would make every
    *     future one history
+   * @throws GuardRefusal (G4) when the history is not the reviewed one ({@link #requireReviewed})
    */
-  public static History of(List<MigrationSource> sources, Contract contract) {
+  public static History of(List<MigrationSource> sources, MigrationFiles files, Contract contract) {
     Optional<Adoption.Baseline> baseline = contract.adoption().baselineIfAny();
     if (baseline.isEmpty()) {
       return new History(sources, List.of());
     }
-    requireExisting(baseline.get(), sources);
+    requireReviewed(baseline.get(), sources, files);
     List<MigrationSource> judged = new ArrayList<>();
     List<MigrationSource> history = new ArrayList<>();
     for (MigrationSource s : sources) {
@@ -65,6 +72,98 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
   /** True when the baseline makes {@code source} history. */
   public static boolean isHistory(MigrationSource source, Adoption.Baseline baseline) {
     return source.role().migration() && source.id().map(baseline::covers).orElse(false);
+  }
+
+  /**
+   * The files the baseline makes history, in version order (then undo before baseline migrations of
+   * the same version, then by name): what {@code baseline.sha256} pins.
+   */
+  public static List<MigrationSource> historyFiles(
+      Adoption.Baseline baseline, List<MigrationSource> sources) {
+    return sources.stream()
+        .filter(s -> isHistory(s, baseline))
+        .sorted(
+            Comparator.comparing(
+                    (MigrationSource s) -> s.id().orElseThrow().version(),
+                    MigrationId::compareVersions)
+                .thenComparing(s -> s.id().orElseThrow().kind())
+                .thenComparing(s -> s.file().relativePath()))
+        .toList();
+  }
+
+  /**
+   * SHA-256 of the history the baseline covers among {@code sources}: the history files in version
+   * order, each with its script configuration, hashed by the migration set's own encoding ({@link
+   * MigrationSet#sha256Of}). The value {@code baseline.sha256} must hold.
+   */
+  public static String sha256(
+      Adoption.Baseline baseline, List<MigrationSource> sources, MigrationFiles files) {
+    return MigrationSet.sha256Of(
+        historyFiles(baseline, sources).stream().map(MigrationSource::file).toList(), files);
+  }
+
+  /**
+   * G4: the baseline exempts only the history that was reviewed. It must name an existing migration
+   * ({@link #requireExisting}), and {@code baseline.sha256} must be the digest of the history files
+   * as they are now ({@link #sha256}): a history file edited, added, removed or given another
+   * script configuration since review would otherwise run unjudged on any target where it is still
+   * pending (a new environment, a tenant behind).
+   *
+   * @throws GuardRefusal (G4) for a baseline without {@code sha256} or with another digest, naming
+   *     the digest of the history as it is now
+   */
+  public static void requireReviewed(
+      Adoption.Baseline baseline, List<MigrationSource> sources, MigrationFiles files) {
+    requireExisting(baseline, sources);
+    List<MigrationSource> history = historyFiles(baseline, sources);
+    String actual =
+        MigrationSet.sha256Of(history.stream().map(MigrationSource::file).toList(), files);
+    if (baseline.sha256IfAny().filter(actual::equals).isPresent()) {
+      return;
+    }
+    String where = baseline.file() + ":" + baseline.line();
+    String span =
+        history.size()
+            + (history.size() == 1 ? " file" : " files")
+            + ", "
+            + history.get(0).file().relativePath()
+            + (history.size() > 1
+                ? " ... " + history.get(history.size() - 1).file().relativePath()
+                : "");
+    String pin =
+        "baseline: { version: \""
+            + baseline.version().toString().substring(1)
+            + "\", reason: \"...\", sha256: \""
+            + actual
+            + "\" }";
+    if (baseline.sha256IfAny().isEmpty()) {
+      throw new GuardRefusal(
+          Guarantee.G4,
+          "the contract's baseline " + baseline.version() + " (" + where + ")",
+          "the baseline makes the migrations up to "
+              + baseline.version()
+              + " history that lint and verify do not judge, but it has no sha256: the history"
+              + " is not pinned to what was reviewed, so a file at or below it edited or added"
+              + " since would run unjudged on a target where it is still pending (a new"
+              + " environment, a tenant behind)",
+          "review the history (" + span + "), then pin it in the contract through review: " + pin);
+    }
+    throw new GuardRefusal(
+        Guarantee.G4,
+        "the contract's baseline " + baseline.version() + " (" + where + ")",
+        "the history changed since the contract was reviewed: its "
+            + span
+            + " (with their script configuration) hash to "
+            + actual
+            + ", but baseline.sha256 is "
+            + baseline.sha256()
+            + ". A file at or below "
+            + baseline.version()
+            + " was edited, added, removed or renamed, and lint and verify would not judge it",
+        "see what changed in the migration locations since the contract's review (git log -p);"
+            + " a migration that ran in production is never edited, so revert the change, or,"
+            + " when the new history is what was reviewed, write it in the contract: "
+            + pin);
   }
 
   /**

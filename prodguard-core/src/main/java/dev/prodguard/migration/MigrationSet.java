@@ -31,10 +31,7 @@ public record MigrationSet(
   public static MigrationSet of(
       List<PendingMigration> pending, List<MigrationFile> callbacks, MigrationFiles files) {
     MessageDigest md = Hashes.sha256();
-    for (PendingMigration p : pending) {
-      entry(md, 'M', p.file());
-      files.scriptConfiguration(p.file()).ifPresent(s -> entry(md, 'S', s));
-    }
+    migrations(md, pending.stream().map(PendingMigration::file).toList(), files);
     for (MigrationFile c : callbacks) {
       entry(md, 'C', c);
       files.scriptConfiguration(c).ifPresent(s -> entry(md, 'S', s));
@@ -47,6 +44,27 @@ public record MigrationSet(
       md.update(b);
     }
     return new MigrationSet(HexFormat.of().formatHex(md.digest()), pending, callbacks);
+  }
+
+  /**
+   * SHA-256 over {@code migrations} in the order given, each followed by its script configuration
+   * (from {@code files}), encoded exactly as {@link #of} encodes a set's migrations but without
+   * callbacks and placeholder values (those differ per environment): the digest that pins the
+   * contract's baseline to the history that was reviewed ({@code baseline.sha256}). Lower-case hex.
+   */
+  public static String sha256Of(List<MigrationFile> migrations, MigrationFiles files) {
+    MessageDigest md = Hashes.sha256();
+    migrations(md, migrations, files);
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  /** Each migration as an 'M' entry, its script configuration after it as an 'S' entry. */
+  private static void migrations(
+      MessageDigest md, List<MigrationFile> migrations, MigrationFiles files) {
+    for (MigrationFile m : migrations) {
+      entry(md, 'M', m);
+      files.scriptConfiguration(m).ifPresent(s -> entry(md, 'S', s));
+    }
   }
 
   /** kind, name, NUL, 8-byte length, bytes: no two different sets encode alike. */

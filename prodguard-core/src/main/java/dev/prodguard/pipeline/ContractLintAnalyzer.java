@@ -202,7 +202,8 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     if (baseline.isEmpty()) {
       return List.of();
     }
-    History.requireExisting(baseline.get(), sources.analysed());
+    // G4: only the reviewed history is exempt (baseline.sha256), checked on every target
+    History.requireReviewed(baseline.get(), sources.analysed(), sources.files());
     List<MigrationSource> pending =
         set.pending().stream().map(p -> source(sources, p.file())).toList();
     Optional<MigrationSource> own =

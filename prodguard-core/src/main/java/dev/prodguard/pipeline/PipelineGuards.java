@@ -216,7 +216,7 @@ final class PipelineGuards {
       }
     }
     requireHistoryGuard(c, target, what);
-    requireRoleSplit(target, what);
+    requireRoleSplit(c, target, what);
     if (config.guards().requireDdlTrigger()) {
       DatabaseGuards.DdlGuard g = DatabaseGuards.ddlGuard(c, d);
       if (g == DatabaseGuards.DdlGuard.UNSUPPORTED) {
@@ -281,9 +281,12 @@ final class PipelineGuards {
    * G6 on a server without DDL triggers (MySQL/MariaDB): only privileges stop a schema change made
    * by hand, so deploys need a credential of their own ({@code deploy-url}) and the environment's
    * {@code url} credential, the one applications and people use, must not be able to change the
-   * schema. Read from the server's grants, connected as that credential.
+   * schema. Read from the server's grants, connected as that credential; and, through {@code c}
+   * (the deploy credential), the grants of every other account with the same user name at another
+   * host ({@code 'app'@'localhost'} beside {@code 'app'@'%'}), which a connection from that host
+   * logs in as. What cannot be read refuses (fail closed).
    */
-  void requireRoleSplit(Target target, String what) throws SQLException {
+  void requireRoleSplit(Connection c, Target target, String what) throws SQLException {
     DatabaseSupport d = target.dialect();
     if (d.schemaGrants().isEmpty()) {
       return;
@@ -313,14 +316,47 @@ final class PipelineGuards {
     try (Target.Checked app = target.openEnvironmentCredential()) {
       found = DatabaseGuards.credential(app.connection(), d, engine.historyTable()).orElseThrow();
     }
-    if (found.canChangeSchema()) {
+    requireUnable(found, env, what, "");
+    List<SchemaGrants.Found> namesakes;
+    try {
+      namesakes = DatabaseGuards.namesakes(c, d, engine.historyTable(), found.account());
+    } catch (SchemaGrants.Unreadable e) {
       throw new GuardRefusal(
           Guarantee.G6,
           what,
           "the credential of '"
               + env
-              + "''s url, "
+              + "''s url is "
               + found.account()
+              + "; the same user name at another host is another account, with privileges of its"
+              + " own, that a connection from that host logs in as, and the deploy credential"
+              + " cannot list those accounts or read their grants ("
+              + e.getMessage()
+              + "), so the role split cannot be checked",
+          "let the deploy-url's user read the account tables: "
+              + e.grant()
+              + " (docs/g6-direct-migration.md#mysqlmariadb-the-role-split)");
+    }
+    for (SchemaGrants.Found other : namesakes) {
+      requireUnable(
+          other,
+          env,
+          what,
+          " (the same user as the url's "
+              + found.account()
+              + " at another host, which a connection from that host logs in as)");
+    }
+  }
+
+  /** Refuses when {@code found} can change the schema or write prodguard's or the history table. */
+  private void requireUnable(SchemaGrants.Found found, String env, String what, String namesake) {
+    if (found.canChangeSchema()) {
+      throw new GuardRefusal(
+          Guarantee.G6,
+          what,
+          (namesake.isEmpty() ? "the credential of '" + env + "''s url, " : "the account ")
+              + found.account()
+              + namesake
               + ", can change the schema: "
               + String.join("; ", found.schemaChanging())
               + ". Applications and anyone running Flyway by hand use it, and MySQL/MariaDB have"
@@ -334,10 +370,9 @@ final class PipelineGuards {
       throw new GuardRefusal(
           Guarantee.G6,
           what,
-          "the credential of '"
-              + env
-              + "''s url, "
+          (namesake.isEmpty() ? "the credential of '" + env + "''s url, " : "the account ")
               + found.account()
+              + namesake
               + ", can write prodguard's tables or the migration history table: "
               + String.join("; ", found.guardedWrites())
               + ". With it an application or a person could switch protection off in"

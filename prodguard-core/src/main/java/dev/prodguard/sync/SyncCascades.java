@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,18 +23,72 @@ final class SyncCascades {
 
   private SyncCascades() {}
 
+  /**
+   * What one table's writes would do: {@code deletes} rows deleted, and per column how many updates
+   * change it.
+   */
+  record Writes(String table, long deletes, Map<String, Long> columnUpdates) {}
+
+  /** {@code sync --apply}: the plan's deletes and updates. */
   static Optional<SyncRefusal> check(SyncDialect d, Connection target, SyncPlan plan)
       throws SQLException {
-    List<String> why = new ArrayList<>();
+    List<Writes> writes = new ArrayList<>();
     for (TablePlan t : plan.tables()) {
-      if (t.deletes() == 0 && t.updates() == 0) {
+      writes.add(new Writes(t.table(), t.deletes(), t.columnUpdates()));
+    }
+    List<String> why = reasons(d, target, writes, "the plan");
+    if (why.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SyncRefusal(
+            Guarantee.G4,
+            "sync " + plan.from() + " -> " + plan.to(),
+            String.join("\n", why),
+            FIX,
+            "refused",
+            plan));
+  }
+
+  /**
+   * {@code sync --revert}: the same check on what the revert writes (an insert undone is a delete,
+   * an update undone changes its columns back), before the backup and any write.
+   */
+  static Optional<SyncRefusal> checkRevert(
+      SyncDialect d, Connection target, List<Writes> writes, String action) throws SQLException {
+    List<String> why = reasons(d, target, writes, "the revert");
+    if (why.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new SyncRefusal(
+            Guarantee.G4,
+            action,
+            String.join("\n", why),
+            "restore those rows in a reviewed migration (lint and verify judge the cascade"
+                + " there), or remove the rows that reference them first; nothing was written",
+            "refused"));
+  }
+
+  private static final String FIX =
+      "make this change in a reviewed migration (lint and verify judge the cascade there),"
+          + " or leave it out of the sync (delete: false, --column); nothing was written";
+
+  private static List<String> reasons(
+      SyncDialect d, Connection target, List<Writes> writes, String who) throws SQLException {
+    List<String> why = new ArrayList<>();
+    for (Writes t : writes) {
+      long updates = t.columnUpdates().values().stream().mapToLong(Long::longValue).sum();
+      if (t.deletes() == 0 && updates == 0) {
         continue;
       }
       for (SyncDialect.Reference r : d.referencing(target, t.table())) {
         if (t.deletes() > 0 && WRITING.contains(r.onDelete())) {
           why.add(
               t.table()
-                  + ": the plan deletes "
+                  + ": "
+                  + who
+                  + " deletes "
                   + t.deletes()
                   + " row(s), and "
                   + r.child()
@@ -47,7 +102,9 @@ final class SyncCascades {
         if (!changed.isEmpty() && WRITING.contains(r.onUpdate())) {
           why.add(
               t.table()
-                  + ": the plan changes "
+                  + ": "
+                  + who
+                  + " changes "
                   + String.join(", ", changed)
                   + ", and "
                   + r.child()
@@ -58,20 +115,12 @@ final class SyncCascades {
         }
       }
     }
-    if (why.isEmpty()) {
-      return Optional.empty();
+    if (!why.isEmpty()) {
+      why.add(
+          "the database would write those rows too: max-rows does not count them, the backup"
+              + " does not hold them and sync --revert cannot restore them (a protected table"
+              + " included)");
     }
-    why.add(
-        "the database would write those rows too: max-rows does not count them, the backup does"
-            + " not hold them and sync --revert cannot restore them (a protected table included)");
-    return Optional.of(
-        new SyncRefusal(
-            Guarantee.G4,
-            "sync " + plan.from() + " -> " + plan.to(),
-            String.join("\n", why),
-            "make this change in a reviewed migration (lint and verify judge the cascade there),"
-                + " or leave it out of the sync (delete: false, --column); nothing was written",
-            "refused",
-            plan));
+    return why;
   }
 }

@@ -130,6 +130,14 @@ final class SyncRevert {
       }
       all.add(s.fullRestrictedTo(rowColumns));
     }
+    // what the revert writes, per table: an insert undone is a delete, an update undone changes
+    // its columns back (checked for cascades as sync --apply checks its plan)
+    Map<String, long[]> deletes = new LinkedHashMap<>();
+    Map<String, Map<String, Long>> columnUpdates = new LinkedHashMap<>();
+    for (TableShape s : shapes) {
+      deletes.put(s.table(), new long[1]);
+      columnUpdates.put(s.table(), new LinkedHashMap<>());
+    }
     try (Spill spill = Spill.create()) {
       List<Spill.Writer> writers = new ArrayList<>();
       ChangeLog.ReadResult read;
@@ -149,14 +157,24 @@ final class SyncRevert {
                   }
                   int slot = "delete".equals(stored.op()) ? n + i : i;
                   TableShape s = all.get(slot);
-                  writers
-                      .get(slot)
-                      .accept(
-                          new Change(
-                              Change.Op.valueOf(stored.op().toUpperCase(java.util.Locale.ROOT)),
-                              ChangeLog.parseKey(s, stored.key()),
-                              ChangeLog.parseImage(s, stored.before()),
-                              ChangeLog.parseImage(s, stored.after())));
+                  Change change =
+                      new Change(
+                          Change.Op.valueOf(stored.op().toUpperCase(java.util.Locale.ROOT)),
+                          ChangeLog.parseKey(s, stored.key()),
+                          ChangeLog.parseImage(s, stored.before()),
+                          ChangeLog.parseImage(s, stored.after()));
+                  if (change.op() == Change.Op.INSERT) {
+                    deletes.get(stored.table())[0]++;
+                  } else if (change.op() == Change.Op.UPDATE) {
+                    for (int col = 0; col < s.columns().size(); col++) {
+                      if (change.changed(col)) {
+                        columnUpdates
+                            .get(stored.table())
+                            .merge(s.columns().get(col).name(), 1L, Long::sum);
+                      }
+                    }
+                  }
+                  writers.get(slot).accept(change);
                 });
       } catch (SQLException | IOException e) {
         throw e;
@@ -190,6 +208,16 @@ final class SyncRevert {
             "restore from the sync's backup ("
                 + details.path("backup").asText()
                 + ") and find out who edited prodguard_sync_change");
+      }
+      List<SyncCascades.Writes> writes = new ArrayList<>();
+      for (TableShape s : shapes) {
+        writes.add(
+            new SyncCascades.Writes(
+                s.table(), deletes.get(s.table())[0], columnUpdates.get(s.table())));
+      }
+      Optional<SyncRefusal> cascade = SyncCascades.checkRevert(d, c, writes, action);
+      if (cascade.isPresent()) {
+        throw cascade.get();
       }
       SyncBackup.Result dump =
           Sync.backup(

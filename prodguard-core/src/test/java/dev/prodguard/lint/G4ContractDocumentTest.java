@@ -89,6 +89,20 @@ class G4ContractDocumentTest {
 
   @Test
   @DisplayName(
+      "G4: contract diff reports the same baseline pinned to other history files"
+          + " (baseline.sha256) as loosening: what is exempt from judging changed")
+  void baselineRepinnedIsLoosening() {
+    String pin = "baseline: { version: \"12\", reason: \"reviewed\", sha256: \"%s\" }\n";
+    Contract a = parse(BASE + pin.formatted("a".repeat(64)));
+    Contract b = parse(BASE + pin.formatted("b".repeat(64)));
+    assertThat(ContractDiff.between(a, b))
+        .extracting(c -> c.direction() + ":" + c.section() + ":" + c.subject())
+        .containsExactly("LOOSENED:baseline.sha256:V12");
+    assertThat(ContractDiff.between(a, a)).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "G4: contract diff reports a new or raised baseline, lowered severities, new history"
           + " entries and raised trace limits as loosening (it said 'no change to the rules')")
   void adoptionAndTraceLoosening() {
@@ -96,7 +110,7 @@ class G4ContractDocumentTest {
         parse(
             BASE
                 + """
-                baseline: { version: "12", reason: "ran in production for years" }
+                baseline: { version: "12", reason: "ran in production for years", sha256: "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" }
                 severity:
                   update-without-where: off
                   create-index-not-concurrently: error

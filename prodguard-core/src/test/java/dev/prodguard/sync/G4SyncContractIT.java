@@ -359,4 +359,71 @@ class G4SyncContractIT {
       assertThat(SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id")).isEqualTo(orders);
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4/G9: sync --revert refuses, before anything is written, to delete a row the sync"
+          + " inserted or to change back a referenced value when a foreign key would cascade"
+          + " that into another table (a protected one)")
+  void revertCascadeIntoAnotherTableRefused(DatabaseKind kind) throws Exception {
+    String contract =
+        """
+        version: 1
+        protected-tables:
+          orders: {}
+        sync:
+          services: { key: [id], columns: [code, name], delete: true, max-rows: 5 }
+        """;
+    try (SyncFixture f = new SyncFixture(kind, dir, contract)) {
+      f.both(
+          "CREATE TABLE services (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE, name VARCHAR(20))");
+      f.dev.execute("INSERT INTO services VALUES (1, 'a', 'A'), (2, 'b', 'B')");
+      f.prod.execute("INSERT INTO services VALUES (1, 'a', 'A')");
+      // the sync inserts service 2; no foreign key carries anything yet, so it applies
+      Sync.Applied inserted =
+          f.sync().run(Sync.Request.dryRun("dev", "prod", "services").applying()).applied().get();
+      // since then the application has ordered service 2: undoing the insert deletes it, and
+      // ON DELETE CASCADE would take the order with it
+      f.prod.execute(
+          "CREATE TABLE orders (id INT PRIMARY KEY, service_id INT NOT NULL, service_code"
+              + " VARCHAR(10), FOREIGN KEY (service_id) REFERENCES services (id) ON DELETE"
+              + " CASCADE)",
+          "INSERT INTO orders VALUES (1, 2, 'b')");
+      List<List<String>> orders = SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id");
+      List<List<String>> services = SyncFixture.rows(f.prod, "SELECT * FROM services ORDER BY id");
+
+      SyncRefusal delete =
+          catchThrowableOfType(() -> f.sync().revert(inserted.runId(), "prod"), SyncRefusal.class);
+      assertThat(delete).as("revert must refuse the cascading delete").isNotNull();
+      assertThat(delete.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(delete.why())
+          .contains("services: the revert deletes 1 row(s)", "ON DELETE CASCADE");
+      assertThat(delete.fix()).contains("nothing was written");
+      assertThat(SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id")).isEqualTo(orders);
+      assertThat(SyncFixture.rows(f.prod, "SELECT * FROM services ORDER BY id"))
+          .isEqualTo(services);
+
+      // a sync that changed the referenced value `code`: changing it back would, through ON
+      // UPDATE SET NULL, blank the orders that reference the new value
+      f.dev.execute("UPDATE services SET code = 'a2' WHERE id = 1");
+      Sync.Applied updated =
+          f.sync().run(Sync.Request.dryRun("dev", "prod", "services").applying()).applied().get();
+      f.prod.execute(
+          "ALTER TABLE orders ADD CONSTRAINT orders_code FOREIGN KEY (service_code) REFERENCES"
+              + " services (code) ON UPDATE SET NULL",
+          "INSERT INTO orders VALUES (2, 1, 'a2')");
+      orders = SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id");
+      services = SyncFixture.rows(f.prod, "SELECT * FROM services ORDER BY id");
+
+      SyncRefusal update =
+          catchThrowableOfType(() -> f.sync().revert(updated.runId(), "prod"), SyncRefusal.class);
+      assertThat(update).as("revert must refuse the cascading update").isNotNull();
+      assertThat(update.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(update.why()).contains("the revert changes code", "ON UPDATE SET NULL");
+      assertThat(SyncFixture.rows(f.prod, "SELECT * FROM orders ORDER BY id")).isEqualTo(orders);
+      assertThat(SyncFixture.rows(f.prod, "SELECT * FROM services ORDER BY id"))
+          .isEqualTo(services);
+    }
+  }
 }

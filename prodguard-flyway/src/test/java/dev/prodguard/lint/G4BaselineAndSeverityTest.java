@@ -54,9 +54,23 @@ class G4BaselineAndSeverityTest {
     return Files.writeString(migrations.resolve(name), sql, StandardCharsets.UTF_8);
   }
 
+  /**
+   * The contract as written, its baseline pinned (as a reviewer does) to the history files as they
+   * are now, unless it names its own {@code sha256}.
+   */
   Contract contract(String yaml) throws Exception {
     Path f = dir.resolve("prodguard-contract.yml");
     Files.writeString(f, yaml, StandardCharsets.UTF_8);
+    Contract c = ContractLoader.load(f);
+    java.util.Optional<dev.prodguard.contract.Adoption.Baseline> b = c.adoption().baselineIfAny();
+    if (b.isEmpty() || b.get().sha256IfAny().isPresent()) {
+      return c;
+    }
+    String digest = History.sha256(b.get(), all(), files());
+    Files.writeString(
+        f,
+        yaml.replaceFirst("(baseline: \\{[^}]*)\\}", "$1, sha256: \"" + digest + "\" }"),
+        StandardCharsets.UTF_8);
     return ContractLoader.load(f);
   }
 
@@ -64,15 +78,18 @@ class G4BaselineAndSeverityTest {
     return catchThrowableOfType(() -> contract(yaml), ConfigException.class);
   }
 
+  MigrationFiles files() {
+    return MigrationFiles.read(List.of(migrations));
+  }
+
   List<MigrationSource> all() {
-    return ENGINE
-        .discover(MigrationFiles.read(List.of(migrations)), DatabaseKind.POSTGRESQL)
-        .analysed();
+    return ENGINE.discover(files(), DatabaseKind.POSTGRESQL).analysed();
   }
 
   /** As {@code prodguard lint} without arguments: the baseline applied, history as context. */
   LintReport lint(Contract c) {
-    History h = History.of(all(), c);
+    MigrationFiles files = files();
+    History h = History.of(ENGINE.discover(files, DatabaseKind.POSTGRESQL).analysed(), files, c);
     return new Linter(DatabaseKind.POSTGRESQL).lint(h.judged(), h.history(), c, true, true);
   }
 
@@ -211,6 +228,9 @@ class G4BaselineAndSeverityTest {
     assertThat(version.getMessage()).contains("'4x' is not a Flyway version");
 
     ConfigException noReason = contractError("version: 1\nbaseline: { version: \"4\" }\n");
+    ConfigException digest =
+        contractError("version: 1\nbaseline: { version: \"2\", reason: r, sha256: \"abc\" }\n");
+    assertThat(digest.getMessage()).contains("'abc' is not a SHA-256");
     assertThat(noReason.getMessage()).contains("reason");
 
     ConfigException stale =
@@ -255,7 +275,8 @@ class G4BaselineAndSeverityTest {
             version: 1
             baseline: { version: "999", reason: "everything, forever" }
             """);
-    ConfigException e = catchThrowableOfType(() -> History.of(all(), c), ConfigException.class);
+    ConfigException e =
+        catchThrowableOfType(() -> History.of(all(), files(), c), ConfigException.class);
     assertThat(e.line()).isEqualTo(2);
     assertThat(e.getMessage()).contains("V999", "not a migration");
   }
@@ -285,6 +306,8 @@ class G4BaselineAndSeverityTest {
         .contains("## History baseline")
         .contains("up to and including V2.1")
         .contains("ran in production 2019-2024")
+        .contains("Pinned to the reviewed history files")
+        .containsPattern("`[0-9a-f]{64}`")
         .contains("## Rule severity")
         .contains("| `set-not-null` | error | warning |")
         .contains("| `create-index-not-concurrently` | off | warning |");

@@ -23,6 +23,29 @@ class G4BaselineVerifyIT {
     Files.writeString(dir.resolve("prodguard-contract.yml"), yaml);
   }
 
+  /**
+   * The contract with its baseline pinned, as a reviewer does, to the history files as they are now
+   * ({@code baseline.sha256}).
+   */
+  void pinned(PipelineFixture f, String yaml) throws Exception {
+    contract(yaml);
+    dev.prodguard.contract.Adoption.Baseline b =
+        dev.prodguard.contract.ContractLoader.load(dir.resolve("prodguard-contract.yml"))
+            .adoption()
+            .baselineIfAny()
+            .orElseThrow();
+    dev.prodguard.migration.MigrationFiles files =
+        dev.prodguard.migration.MigrationFiles.read(java.util.List.of(f.migrations));
+    String digest =
+        dev.prodguard.lint.History.sha256(
+            b,
+            new dev.prodguard.flyway.FlywayMigrationEngine()
+                .discover(files, DatabaseKind.POSTGRESQL)
+                .analysed(),
+            files);
+    contract(yaml.replaceFirst("(baseline: \\{[^}]*)\\}", "$1, sha256: \"" + digest + "\" }"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @EnumSource(DatabaseKind.class)
   @DisplayName("G4: history up to the baseline passes verify; a migration after it is judged")
@@ -34,7 +57,7 @@ class G4BaselineVerifyIT {
           catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
       assertThat(without.why()).contains("V2__fix.sql", "update-without-where");
 
-      contract("version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n");
+      pinned(f, "version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n");
       f.pipeline().promote("prod");
       assertThat(f.query("SELECT name FROM items WHERE id = 1")).contains("x");
 
@@ -76,7 +99,7 @@ class G4BaselineVerifyIT {
       contract("version: 1\n");
       f.pipeline().promote("prod"); // V1 applied
       f.migration("V2__purge.sql", "DELETE FROM items;\n");
-      contract("version: 1\nbaseline: { version: \"2\", reason: \"adopting the history\" }\n");
+      pinned(f, "version: 1\nbaseline: { version: \"2\", reason: \"adopting the history\" }\n");
       GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
       assertThat(r.guarantee()).isEqualTo(Guarantee.G4);
       assertThat(r.why()).contains("V2__purge.sql", "delete-without-where");
@@ -95,12 +118,14 @@ class G4BaselineVerifyIT {
       f.migration("V2__fix.sql", "UPDATE items SET name = 'x';\n");
       f.migration("V3__broken.sql", "INSERT INTO no_such_table VALUES (1);\n");
       f.migration("V4__purge.sql", "DELETE FROM items;\nINSERT INTO items VALUES (9, 'nine');\n");
-      contract("version: 1\nbaseline: { version: \"4\", reason: \"ran in production\" }\n");
+      String reviewed = "version: 1\nbaseline: { version: \"4\", reason: \"ran in production\" }\n";
+      pinned(f, reviewed);
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> f.pipeline().promote("prod"));
       assertThat(f.query("SELECT name FROM items WHERE id = 1")).contains("x"); // V1, V2 applied
       // A file slipped in before the repair: the repair's run lists it among the pending ones,
       // but it migrated nothing, so the file is not part of the replay.
       f.migration("V2_4__early_sneak.sql", "DELETE FROM items;\n");
+      pinned(f, reviewed); // even when a reviewer pins it, the replay does not cover it
       f.pipeline().repair("prod", "V3 does not run on this server; fixed in the file");
       GuardRefusal early =
           catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
@@ -111,12 +136,14 @@ class G4BaselineVerifyIT {
 
       // A file slipped in between the applied history and the rest is new: judged.
       f.migration("V2_5__sneak.sql", "DELETE FROM items;\n");
+      pinned(f, reviewed);
       GuardRefusal sneak =
           catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
       assertThat(sneak.guarantee()).isEqualTo(Guarantee.G4);
       assertThat(sneak.why()).contains("V2_5__sneak.sql", "delete-without-where");
       assertThat(sneak.why()).doesNotContain("V3__broken.sql");
       Files.delete(f.migrations.resolve("V2_5__sneak.sql"));
+      pinned(f, reviewed); // the mended history, reviewed again
 
       f.pipeline().promote("prod"); // the rest of the reviewed history, not judged
       assertThat(f.query("SELECT name FROM items WHERE id = 9")).contains("nine");
@@ -142,13 +169,67 @@ class G4BaselineVerifyIT {
               + "--set the default price\n"
               + "UPDATE items SET price = 0;\n");
       f.migration("V3__orders.sql", "CREATE TABLE orders (id INT PRIMARY KEY);\n");
-      contract("version: 1\nbaseline: { version: \"3\", reason: \"ran in production\" }\n");
+      pinned(f, "version: 1\nbaseline: { version: \"3\", reason: \"ran in production\" }\n");
       Throwable t =
           org.assertj.core.api.Assertions.catchThrowable(() -> f.pipeline().verify("prod"));
       assertThat(t).isNotNull();
       assertThat(String.valueOf(t.getMessage()) + (t instanceof GuardRefusal r ? r.why() : ""))
           .contains("V2__price.sql", "unknown-statement", "add the space");
       assertThat(f.tableExists("items")).isFalse(); // nothing of the history ran
+    }
+  }
+
+  /** The digest a baseline refusal names, from "sha256: \"<64 hex>\"". */
+  static String namedDigest(GuardRefusal r) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("sha256: \"([0-9a-f]{64})\"").matcher(r.render());
+    assertThat(m.find()).as("the refusal names the digest to write: " + r.render()).isTrue();
+    return m.group(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4: verify pins the baseline to the reviewed history: a contract baseline without sha256"
+          + " is refused naming the digest; a history file edited or added after review is"
+          + " refused on a new environment before any of it runs, instead of being replayed"
+          + " unjudged")
+  void baselinePinnedToReviewedHistory(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.migration("V2__fix.sql", "UPDATE items SET name = 'x' WHERE id = 1;\n");
+      contract("version: 1\nbaseline: { version: \"2\", reason: \"ran in production\" }\n");
+      GuardRefusal missing =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(missing).as("a baseline without sha256 must be refused").isNotNull();
+      assertThat(missing.guarantee()).isEqualTo(Guarantee.G4);
+      String digest = namedDigest(missing);
+
+      // after review, V2 is edited to purge the table: the new environment would run it unjudged
+      f.migration("V2__fix.sql", "DELETE FROM items;\n");
+      contract(
+          "version: 1\nbaseline: { version: \"2\", reason: \"ran in production\", sha256: \""
+              + digest
+              + "\" }\n");
+      GuardRefusal edited =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(edited).as("an edited history file must be refused").isNotNull();
+      assertThat(edited.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(edited.render()).contains("history changed since", digest);
+      assertThat(f.tableExists("items")).isFalse(); // nothing of the history ran
+
+      // a file added below the baseline is refused the same way
+      f.migration("V2__fix.sql", "UPDATE items SET name = 'x' WHERE id = 1;\n");
+      f.migration("V1_5__sneak.sql", "DELETE FROM items;\n");
+      GuardRefusal added =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(added).as("a file added below the baseline must be refused").isNotNull();
+      assertThat(added.render()).contains("history changed since");
+      Files.delete(f.migrations.resolve("V1_5__sneak.sql"));
+
+      // the reviewed history, as pinned, is replayed
+      f.pipeline().promote("prod");
+      assertThat(f.query("SELECT name FROM items WHERE id = 1")).contains("x");
+      assertThat(f.query("SELECT COUNT(*) FROM items")).contains("3");
     }
   }
 }

@@ -168,6 +168,65 @@ class G6RoleSplitIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G6: verify of a protected MariaDB refuses while another account with the url's user name"
+          + " at another host ('app'@'localhost' beside 'app'@'%') can change the schema or write"
+          + " the history table, directly or through a role; a deploy credential that cannot read"
+          + " the accounts' grants is refused, naming the grant that makes them readable")
+  void namesakeAtAnotherHost() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      String user = f.appUser.orElseThrow();
+      String db = f.db.name();
+      assertThat(f.pipeline().promote("prod").deploy()).isPresent();
+      String local = "'" + user + "'@'localhost'";
+      f.db.adminStatement("CREATE USER " + local);
+      try {
+        f.db.adminStatement("GRANT ALTER ON " + db + ".* TO " + local);
+        GuardRefusal direct =
+            catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+        assertThat(direct).as("the namesake's ALTER must be seen").isNotNull();
+        assertThat(direct.guarantee()).isEqualTo(Guarantee.G6);
+        assertThat(direct.why())
+            .contains(local, "can change the schema", "ALTER ON `" + db + "`.*", "another host");
+        f.db.adminStatement("REVOKE ALTER ON " + db + ".* FROM " + local);
+
+        f.db.adminStatement("GRANT DELETE ON " + db + ".flyway_schema_history TO " + local);
+        GuardRefusal history =
+            catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+        assertThat(history).as("the namesake's DELETE on the history must be seen").isNotNull();
+        assertThat(history.why()).contains(local, "DELETE ON `" + db + "`.`flyway_schema_history`");
+        f.db.adminStatement("REVOKE DELETE ON " + db + ".flyway_schema_history FROM " + local);
+
+        String outer = f.db.createRole("");
+        String inner = f.db.createRole("DROP");
+        f.db.adminStatement("GRANT " + inner + " TO " + outer);
+        f.db.adminStatement("GRANT " + outer + " TO " + local);
+        GuardRefusal viaRole =
+            catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+        assertThat(viaRole).as("the namesake's nested role must be seen").isNotNull();
+        assertThat(viaRole.why()).contains(local, "DROP ON `" + db + "`.*");
+
+        // a deploy account that cannot read other accounts' grants: fail closed
+        String deployer = f.db.createUser("ALL PRIVILEGES");
+        java.util.Map<String, String> env = f.ciEnv();
+        env.put(f.deployUrlVariable(), f.db.libpqUrl(deployer));
+        Pipeline asDeployer =
+            f.pipeline(new RunContext(env, Clock.systemUTC(), "runner", "ci-host"));
+        GuardRefusal unreadable =
+            catchThrowableOfType(GuardRefusal.class, () -> asDeployer.verify("prod"));
+        assertThat(unreadable).as("unreadable grants must refuse").isNotNull();
+        assertThat(unreadable.guarantee()).isEqualTo(Guarantee.G6);
+        assertThat(unreadable.fix()).contains("GRANT SELECT ON mysql.* TO '" + deployer + "'@");
+
+        f.db.adminStatement("REVOKE " + outer + " FROM " + local);
+        assertThat(f.pipeline().verify("prod").upToDate()).isTrue();
+      } finally {
+        f.db.adminStatement("DROP USER IF EXISTS " + local);
+      }
+    }
+  }
+
   /** verify's G6 refusal for a credential that can write prodguard's tables; returns its why. */
   private static String writeRefusal(PipelineFixture f, String grant, String revoke) {
     f.db.adminStatement(grant);

@@ -46,4 +46,34 @@ public interface SchemaGrants {
    *     tool's history table, unqualified, in the connected database
    */
   Found read(Connection connection, Collection<String> guardedTables) throws SQLException;
+
+  /**
+   * The grants of every other account with the user name of {@code account} (as {@link Found} shows
+   * it, {@code 'app'@'%'}): the same user at another host ({@code 'app'@'localhost'}), which a
+   * connection from that host logs in as, so its privileges are the application's too. Read through
+   * {@code reader} (the deploy credential's connection to the same database), with the roles
+   * granted to each account, nested ones included; each as {@link #read} keeps them.
+   *
+   * @throws Unreadable when {@code reader} may not list the accounts or read their grants
+   */
+  List<Found> namesakes(Connection reader, String account, Collection<String> guardedTables)
+      throws SQLException;
+
+  /**
+   * The reader may not read other accounts' grants: {@code grant} is the statement that makes them
+   * readable ({@code GRANT SELECT ON mysql.* TO 'deploy'@'%'}).
+   */
+  final class Unreadable extends SQLException {
+    private static final long serialVersionUID = 1L;
+    private final String grant;
+
+    public Unreadable(String grant, SQLException cause) {
+      super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+      this.grant = grant;
+    }
+
+    public String grant() {
+      return grant;
+    }
+  }
 }

@@ -77,7 +77,7 @@ public class LintMojo extends AbstractProdguardMojo {
     Linter linter = Linter.forEngine(kind, engine, files);
     List<MigrationSource> sources =
         engine.discover(files, kind).all().stream().filter(s -> s.role().analysed()).toList();
-    History split = History.of(sources, contract);
+    History split = History.of(sources, files, contract);
     LintReport report = linter.lint(split.judged(), split.history(), contract, protectedEnv, true);
 
     List<Finding> findings = report.findings().stream().map(f -> f.relativeTo(base)).toList();

@@ -99,9 +99,103 @@ final class MariaDbGrants implements SchemaGrants {
   }
 
   /**
-   * Adds the schema-changing grants and those that write a guarded table shown now; returns the
-   * roles granted to the account.
+   * {@link SchemaGrants#namesakes}: the accounts listed from {@code mysql.user}, their grants from
+   * {@code SHOW GRANTS FOR} (which on MariaDB shows a role's nested roles too); both need {@code
+   * SELECT} on the {@code mysql} database. On MySQL a role counts as able, as in {@link #read}.
    */
+  @Override
+  public List<Found> namesakes(
+      Connection reader, String account, java.util.Collection<String> guardedTables)
+      throws SQLException {
+    int at = account.lastIndexOf("'@'");
+    if (!account.startsWith("'") || !account.endsWith("'") || at < 1) {
+      throw new IllegalArgumentException("not an account as Found shows it: " + account);
+    }
+    String user = account.substring(1, at);
+    String host = account.substring(at + 3, account.length() - 1);
+    Set<String> guarded = new java.util.HashSet<>();
+    for (String t : guardedTables) {
+      guarded.add(t.toLowerCase(Locale.ROOT));
+    }
+    String readerAccount;
+    String database;
+    boolean mariaDb;
+    try (Statement st = reader.createStatement();
+        ResultSet rs = st.executeQuery("SELECT CURRENT_USER(), DATABASE(), VERSION()")) {
+      rs.next();
+      readerAccount = rs.getString(1);
+      database = rs.getString(2);
+      mariaDb = rs.getString(3).toLowerCase(Locale.ROOT).contains("mariadb");
+    }
+    String grant = "GRANT SELECT ON mysql.* TO " + shownAccount(readerAccount);
+    List<String> hosts = new ArrayList<>();
+    try (java.sql.PreparedStatement ps =
+        reader.prepareStatement(
+            "SELECT Host FROM mysql.user WHERE User = ? AND Host <> ?"
+                + (mariaDb ? " AND is_role <> 'Y'" : "")
+                + " ORDER BY Host")) {
+      ps.setString(1, user);
+      ps.setString(2, host);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          hosts.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new Unreadable(grant, e);
+    }
+    List<Found> out = new ArrayList<>();
+    for (String h : hosts) {
+      Set<String> found = new LinkedHashSet<>();
+      Set<String> writes = new LinkedHashSet<>();
+      List<String> pending;
+      try {
+        pending =
+            showGrants(
+                reader,
+                "SHOW GRANTS FOR " + literal(user) + "@" + literal(h),
+                database,
+                user + "@" + h,
+                "",
+                guarded,
+                found,
+                writes);
+        Set<String> seen = new LinkedHashSet<>();
+        while (!pending.isEmpty()) {
+          String r = pending.remove(0);
+          if (!seen.add(r)) {
+            continue;
+          }
+          if (!mariaDb) {
+            found.add("role " + r + ": its grants are not read on MySQL");
+            writes.add("role " + r + ": its grants are not read on MySQL");
+            continue;
+          }
+          pending.addAll(
+              showGrants(
+                  reader,
+                  "SHOW GRANTS FOR " + MariaDbSupport.INSTANCE.quote(r),
+                  database,
+                  r,
+                  " (via role " + r + ")",
+                  guarded,
+                  found,
+                  writes));
+        }
+      } catch (SQLException e) {
+        throw new Unreadable(grant, e);
+      }
+      out.add(
+          new Found(shownAccount(user + "@" + h), new ArrayList<>(found), new ArrayList<>(writes)));
+    }
+    return out;
+  }
+
+  /** A string literal for an account part: {@code 'app'}. */
+  private static String literal(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "''") + "'";
+  }
+
   private static List<String> showGrants(
       Connection c,
       String database,
@@ -111,9 +205,26 @@ final class MariaDbGrants implements SchemaGrants {
       Set<String> found,
       Set<String> writes)
       throws SQLException {
+    return showGrants(c, "SHOW GRANTS", database, account, via, guarded, found, writes);
+  }
+
+  /**
+   * Adds the schema-changing grants and those that write a guarded table that {@code query} (a
+   * {@code SHOW GRANTS}) shows; returns the roles granted to {@code account}.
+   */
+  private static List<String> showGrants(
+      Connection c,
+      String query,
+      String database,
+      String account,
+      String via,
+      Set<String> guarded,
+      Set<String> found,
+      Set<String> writes)
+      throws SQLException {
     List<String> roles = new ArrayList<>();
     try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+        ResultSet rs = st.executeQuery(query)) {
       while (rs.next()) {
         Grant g = Grant.parse(rs.getString(1));
         if (g == null) {
