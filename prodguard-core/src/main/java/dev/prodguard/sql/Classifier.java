@@ -360,6 +360,7 @@ public final class Classifier {
    */
   private void implicitCommit(SqlStatement s, Routines routines, List<Operation> out) {
     boolean commits = false;
+    boolean ownDdl = false;
     boolean changesRows = false;
     boolean changes = false;
     // DDL that a CALLed procedure or a BEGIN NOT ATOMIC block runs after its own row changes
@@ -371,7 +372,10 @@ public final class Classifier {
         continue;
       }
       boolean ddl = commitsImplicitly(op.kind()) && !(op.has(Flag.IN_BODY) && temporary(op));
-      commits |= ddl && !op.has(Flag.IN_BODY);
+      // a DDL that a called procedure or a block runs commits the migration's earlier statements
+      // as one of the migration's own would
+      commits |= ddl;
+      ownDdl |= ddl && !op.has(Flag.IN_BODY);
       if (ddl && op.has(Flag.IN_BODY) && rowsInStatement) {
         bodyCommitsRows = true;
       }
@@ -405,7 +409,11 @@ public final class Classifier {
                   ? "MariaDB's implicit commit of the DDL that the procedure or BEGIN NOT ATOMIC"
                       + " block this statement runs issues after its own row changes (they stay"
                       + " committed if it fails later)"
-                  : "MariaDB's implicit commit of this DDL (with the row changes before it)",
+                  : ownDdl
+                      ? "MariaDB's implicit commit of this DDL (with the row changes before it)"
+                      : "MariaDB's implicit commit of the DDL that the procedure or BEGIN NOT"
+                          + " ATOMIC block this statement runs issues (with the row changes"
+                          + " before it in the migration)",
               null));
     } else {
       out.add(
@@ -416,8 +424,12 @@ public final class Classifier {
               null,
               null,
               EnumSet.of(Flag.IMPLICIT_COMMIT),
-              "implicit commit: MariaDB commits this DDL and every statement before it in the"
-                  + " migration",
+              ownDdl
+                  ? "implicit commit: MariaDB commits this DDL and every statement before it in"
+                      + " the migration"
+                  : "implicit commit: MariaDB commits the DDL that the procedure or BEGIN NOT"
+                      + " ATOMIC block this statement runs issues, and every statement before it"
+                      + " in the migration",
               null));
     }
   }
