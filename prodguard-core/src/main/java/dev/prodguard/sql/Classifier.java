@@ -774,23 +774,37 @@ public final class Classifier {
       }
     }
 
-    /** A name followed by {@code (}: a user function's body is followed or marked opaque. */
     /**
      * PostgreSQL's attribute notation: {@code s.purge}, {@code sessions.purge} or {@code
-     * (row).purge} calls {@code purge(s)} once per row when no column is so named. Where a routine
-     * of the migrations has that name it is taken for the call (fail closed: prodguard cannot tell
-     * the column from the function without the catalog).
+     * (row).purge} calls {@code purge(s)} once per row when no column is so named. Where a function
+     * of the migrations that takes one argument has that name it is taken for the call (fail
+     * closed: prodguard cannot tell the column from the function without the catalog); a routine
+     * the server cannot call so (a procedure, a function of no argument, {@link
+     * Routines#attributeCallable}) leaves {@code s.purge} a column.
      */
     void attributeCall(Token name) {
       if (syntax != SqlSyntax.POSTGRESQL) {
         return;
       }
       String fn = name.identifier().toLowerCase(Locale.ROOT);
-      if (routines.knows(fn)) {
+      if (routines.attributeCallable(fn)) {
         callKnown(fn);
       }
     }
 
+    /** Where a name is a relation ({@code FROM app.purge}), never an expression. */
+    boolean relationPosition() {
+      return prev != null
+          && (prev.is("FROM")
+              || JOINS.contains(prev.upper())
+              || prev.is("JOIN")
+              || prev.is("INTO")
+              || prev.is("UPDATE")
+              || prev.is("TABLE")
+              || prev.is("ONLY"));
+    }
+
+    /** A name followed by {@code (}: a user function's body is followed or marked opaque. */
     void call(Token t) {
       if (prev != null && prev.isPunct('.')) {
         if (beforePrev != null
@@ -809,7 +823,7 @@ public final class Classifier {
         k += 2;
       }
       if (!lx.peek(k).isPunct('(')) {
-        if (parts.size() > 1) {
+        if (parts.size() > 1 && !relationPosition()) {
           attributeCall(parts.get(parts.size() - 1));
         }
         if (routines.readsRunCalls() && !(prev != null && prev.isPunct(':'))) {
