@@ -49,6 +49,16 @@ class G7CommitOutsideTransactionIT {
         """);
   }
 
+  /** V1 deployed, then V2 ({@code sql}, reviewed, outside a transaction): the deploy's failure. */
+  private static String failedDeploy(PipelineFixture f, String sql) throws Exception {
+    f.pipeline().promote("prod");
+    outsideATransaction(f, sql);
+    reviewed(f);
+    Throwable t = catchThrowable(() -> f.pipeline().promote("prod"));
+    assertThat(t).isInstanceOf(DeployFailure.class);
+    return t.getMessage();
+  }
+
   @Test
   @DisplayName("G7: verify refuses a DO block and a CALL that commit (transaction-control)")
   void verifyRefuses() throws Exception {
@@ -71,12 +81,7 @@ class G7CommitOutsideTransactionIT {
           + " stayed, the entry stays, the repair command names the environment")
   void doBlockFailsAfterItsCommit() throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
-      f.pipeline().promote("prod");
-      outsideATransaction(f, DO_BLOCK);
-      reviewed(f);
-      Throwable t = catchThrowable(() -> f.pipeline().promote("prod"));
-      assertThat(t).isInstanceOf(DeployFailure.class);
-      String m = t.getMessage();
+      String m = failedDeploy(f, DO_BLOCK);
       assertThat(m)
           .contains(
               "V2__commits.sql:1  DO ...",
@@ -102,12 +107,7 @@ class G7CommitOutsideTransactionIT {
           + " committed, after the CREATE PROCEDURE that stayed")
   void callFailsAfterItsCommit() throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
-      f.pipeline().promote("prod");
-      outsideATransaction(f, CALL);
-      reviewed(f);
-      Throwable t = catchThrowable(() -> f.pipeline().promote("prod"));
-      assertThat(t).isInstanceOf(DeployFailure.class);
-      String m = t.getMessage();
+      String m = failedDeploy(f, CALL);
       assertThat(m)
           .contains(
               "V2__commits.sql:1  CREATE PROCEDURE keep_then_fail()",
