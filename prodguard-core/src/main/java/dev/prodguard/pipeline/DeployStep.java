@@ -260,7 +260,15 @@ final class DeployStep {
         Optional<DeployWatchdog.Cancelled> cancel = watchdog.cancelled();
         Leftovers.Outcome state =
             leftovers.afterFailedMigration(
-                files, set, ours, control, ds, baseline, cancel.map(c -> c.blocked()), e);
+                files,
+                set,
+                ours,
+                control,
+                ds,
+                baseline,
+                cancel.map(c -> c.blocked()),
+                e,
+                config.address(run.environment()));
         auditOutcome(control, target, run, cancel, state);
         String guardNote = guardHistoryAfterFailure(target, ds);
         String receipt = receipts.write(run, set, ours, ds, baseline, started, t0, e);

@@ -7,8 +7,6 @@ import dev.prodguard.migration.MigrationEngine;
 import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSet;
 import dev.prodguard.migration.PendingMigration;
-import dev.prodguard.sql.Classifier;
-import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
 import dev.prodguard.sql.SqlStatement;
@@ -99,7 +97,7 @@ final class Leftovers {
    * statement, atomic on PostgreSQL, or one the watchdog cancelled while it {@code waited} for a
    * lock before it changed anything, or that the server ended at its own lock wait limit, which
    * undoes the statement) removes the failed entry the migration tool recorded, so that a new run
-   * applies it again.
+   * applies it again. {@code address}: the environment as {@code prodguard repair} takes it.
    */
   Outcome afterFailedMigration(
       MigrationFiles files,
@@ -109,7 +107,8 @@ final class Leftovers {
       DataSource registered,
       Optional<InvalidIndexes.Baseline> baseline,
       Optional<SessionWaits.Wait> waited,
-      Throwable failure) {
+      Throwable failure,
+      String address) {
     Optional<PendingMigration> failed =
         set.pending().stream()
             .filter(
@@ -145,7 +144,9 @@ final class Leftovers {
               + ", which can commit part of its work before it fails, so prodguard cannot tell"
               + " that nothing of it remains. Its failed entry stays in the schema history, so"
               + " no run applies it again: check what it changed and undo or complete that by"
-              + " hand, then prodguard repair ENV --reason ... removes the entry");
+              + " hand, then from CI 'prodguard repair "
+              + address
+              + " --reason \"...\"' removes the entry");
     }
     boolean alone = atomic && left.isEmpty() && statements.size() == 1 && notAtomic.isEmpty();
     if (alone) {
@@ -411,36 +412,6 @@ final class Leftovers {
     if (statements.size() != 1) {
       return Optional.of(statements.size() + " statements");
     }
-    SqlStatement st = statements.get(0);
-    String where = " (" + st.file() + ":" + st.line() + ")";
-    List<Operation> ops;
-    try {
-      ops = new Classifier(SqlSyntax.of(target.dialect().kind())).classify(st);
-    } catch (RuntimeException e) {
-      return Optional.of("a statement prodguard cannot read" + where);
-    }
-    if (ops.isEmpty()) {
-      return Optional.of("a statement prodguard cannot read" + where);
-    }
-    for (Operation op : ops) {
-      if (op.has(Operation.Flag.DEFERRED)) {
-        continue; // a body being defined, not run
-      }
-      String what =
-          switch (op.kind()) {
-            case CALL -> "its CALL of " + (op.target() == null ? "a procedure" : op.target());
-            case DO_BLOCK -> "its DO / BEGIN NOT ATOMIC block";
-            case FUNCTION_CALL ->
-                "its call of the routine " + (op.target() == null ? "?" : op.target());
-            case DYNAMIC_SQL -> "its dynamic SQL";
-            case TRANSACTION -> "its transaction control";
-            case UNKNOWN -> "a statement prodguard cannot read";
-            default -> op.has(Operation.Flag.IN_BODY) ? "the routine body it runs" : null;
-          };
-      if (what != null) {
-        return Optional.of(what + where);
-      }
-    }
-    return Optional.empty();
+    return PartialMigration.mayCommitPart(target.dialect().kind(), statements.get(0));
   }
 }

@@ -1,6 +1,8 @@
 package dev.prodguard.pipeline;
 
 import dev.prodguard.db.DatabaseKind;
+import dev.prodguard.sql.Classifier;
+import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.SourceFile;
 import dev.prodguard.sql.Splitter;
 import dev.prodguard.sql.SqlStatement;
@@ -85,7 +87,11 @@ final class PartialMigration {
     if (failedCommits) {
       lastCommit = failed - 1;
     }
-    if (inTransaction && lastCommit < 0) {
+    // a block, a CALL or a routine can commit part of its own work before it fails: a COMMIT in
+    // it (PostgreSQL, outside a transaction) or a DDL statement it runs (MariaDB's implicit commit)
+    Optional<String> failedInPart =
+        inTransaction && transactionalDdl ? Optional.empty() : mayCommitPart(kind, all.get(failed));
+    if (inTransaction && lastCommit < 0 && failedInPart.isEmpty()) {
       return Optional.empty(); // nothing stayed: the migration's transaction was rolled back
     }
     StringBuilder b = new StringBuilder();
@@ -116,6 +122,11 @@ final class PartialMigration {
       }
     }
     b.append("\n  failed: ").append(at(shown, all.get(failed)));
+    failedInPart.ifPresent(
+        why ->
+            b.append("\n    it may have committed part of its work before it failed (")
+                .append(why.replaceFirst(" \\(.*\\)$", ""))
+                .append(" can COMMIT or run DDL): check what it changed"));
     b.append("\n  not run:");
     if (failed == all.size() - 1) {
       b.append(" none");
@@ -138,6 +149,46 @@ final class PartialMigration {
                 + address
                 + " --reason \"...\"', which removes only the failed row, and deploy.");
     return Optional.of(b.toString());
+  }
+
+  /**
+   * Why {@code st} is not provably atomic (the server may keep part of it when it fails), or empty
+   * when it is one plain statement (DDL or a row change) that the server undoes as a whole. Fails
+   * closed: a {@code CALL}, a {@code DO} or {@code BEGIN NOT ATOMIC} block, a call of a routine, a
+   * statement that runs a routine's body, dynamic SQL, transaction control, or a statement
+   * prodguard cannot read. The text ends with {@code (file:line)}.
+   */
+  static Optional<String> mayCommitPart(DatabaseKind kind, SqlStatement st) {
+    String where = " (" + st.file() + ":" + st.line() + ")";
+    List<Operation> ops;
+    try {
+      ops = new Classifier(SqlSyntax.of(kind)).classify(st);
+    } catch (RuntimeException e) {
+      return Optional.of("a statement prodguard cannot read" + where);
+    }
+    if (ops.isEmpty()) {
+      return Optional.of("a statement prodguard cannot read" + where);
+    }
+    for (Operation op : ops) {
+      if (op.has(Operation.Flag.DEFERRED)) {
+        continue; // a body being defined, not run
+      }
+      String what =
+          switch (op.kind()) {
+            case CALL -> "its CALL of " + (op.target() == null ? "a procedure" : op.target());
+            case DO_BLOCK -> "its DO / BEGIN NOT ATOMIC block";
+            case FUNCTION_CALL ->
+                "its call of the routine " + (op.target() == null ? "?" : op.target());
+            case DYNAMIC_SQL -> "its dynamic SQL";
+            case TRANSACTION -> "its transaction control";
+            case UNKNOWN -> "a statement prodguard cannot read";
+            default -> op.has(Operation.Flag.IN_BODY) ? "the routine body it runs" : null;
+          };
+      if (what != null) {
+        return Optional.of(what + where);
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean commits(SqlStatement s) {

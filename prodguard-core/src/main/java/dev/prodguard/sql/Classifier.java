@@ -507,6 +507,7 @@ public final class Classifier {
    */
   private void implicitCommit(SqlStatement s, Routines routines, List<Operation> out) {
     boolean commits = false;
+    boolean ownDdl = false;
     boolean changesRows = false;
     boolean changes = false;
     // DDL that a CALLed procedure or a BEGIN NOT ATOMIC block runs after its own row changes
@@ -518,7 +519,10 @@ public final class Classifier {
         continue;
       }
       boolean ddl = commitsImplicitly(op.kind()) && !(op.has(Flag.IN_BODY) && temporary(op));
-      commits |= ddl && !op.has(Flag.IN_BODY);
+      // a DDL that a called procedure or a block runs commits the migration's earlier statements
+      // as one of the migration's own would
+      commits |= ddl;
+      ownDdl |= ddl && !op.has(Flag.IN_BODY);
       if (ddl && op.has(Flag.IN_BODY) && rowsInStatement) {
         bodyCommitsRows = true;
       }
@@ -552,7 +556,11 @@ public final class Classifier {
                   ? "MariaDB's implicit commit of the DDL that the procedure or BEGIN NOT ATOMIC"
                       + " block this statement runs issues after its own row changes (they stay"
                       + " committed if it fails later)"
-                  : "MariaDB's implicit commit of this DDL (with the row changes before it)",
+                  : ownDdl
+                      ? "MariaDB's implicit commit of this DDL (with the row changes before it)"
+                      : "MariaDB's implicit commit of the DDL that the procedure or BEGIN NOT"
+                          + " ATOMIC block this statement runs issues (with the row changes"
+                          + " before it in the migration)",
               null));
     } else {
       out.add(
@@ -563,8 +571,12 @@ public final class Classifier {
               null,
               null,
               EnumSet.of(Flag.IMPLICIT_COMMIT),
-              "implicit commit: MariaDB commits this DDL and every statement before it in the"
-                  + " migration",
+              ownDdl
+                  ? "implicit commit: MariaDB commits this DDL and every statement before it in"
+                      + " the migration"
+                  : "implicit commit: MariaDB commits the DDL that the procedure or BEGIN NOT"
+                      + " ATOMIC block this statement runs issues, and every statement before it"
+                      + " in the migration",
               null));
     }
   }
@@ -909,23 +921,37 @@ public final class Classifier {
       }
     }
 
-    /** A name followed by {@code (}: a user function's body is followed or marked opaque. */
     /**
      * PostgreSQL's attribute notation: {@code s.purge}, {@code sessions.purge} or {@code
-     * (row).purge} calls {@code purge(s)} once per row when no column is so named. Where a routine
-     * of the migrations has that name it is taken for the call (fail closed: prodguard cannot tell
-     * the column from the function without the catalog).
+     * (row).purge} calls {@code purge(s)} once per row when no column is so named. Where a function
+     * of the migrations that takes one argument has that name it is taken for the call (fail
+     * closed: prodguard cannot tell the column from the function without the catalog); a routine
+     * the server cannot call so (a procedure, a function of no argument, {@link
+     * Routines#attributeCallable}) leaves {@code s.purge} a column.
      */
     void attributeCall(Token name) {
       if (syntax != SqlSyntax.POSTGRESQL) {
         return;
       }
       String fn = name.identifier().toLowerCase(Locale.ROOT);
-      if (routines.knows(fn)) {
+      if (routines.attributeCallable(fn)) {
         callKnown(fn);
       }
     }
 
+    /** Where a name is a relation ({@code FROM app.purge}), never an expression. */
+    boolean relationPosition() {
+      return prev != null
+          && (prev.is("FROM")
+              || JOINS.contains(prev.upper())
+              || prev.is("JOIN")
+              || prev.is("INTO")
+              || prev.is("UPDATE")
+              || prev.is("TABLE")
+              || prev.is("ONLY"));
+    }
+
+    /** A name followed by {@code (}: a user function's body is followed or marked opaque. */
     void call(Token t) {
       if (prev != null && prev.isPunct('.')) {
         if (beforePrev != null
@@ -944,7 +970,7 @@ public final class Classifier {
         k += 2;
       }
       if (!lx.peek(k).isPunct('(')) {
-        if (parts.size() > 1) {
+        if (parts.size() > 1 && !relationPosition()) {
           attributeCall(parts.get(parts.size() - 1));
         }
         if (routines.readsRunCalls() && !(prev != null && prev.isPunct(':'))) {

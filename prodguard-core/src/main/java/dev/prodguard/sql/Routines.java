@@ -261,6 +261,55 @@ public final class Routines {
     return m == null ? List.of() : new ArrayList<>(m.values());
   }
 
+  /**
+   * Whether PostgreSQL may read {@code x.name} (attribute notation) as a call of a routine of that
+   * name the migrations define: only a function that takes one argument (more when the others have
+   * defaults, or one VARIADIC) is so called; a procedure or a function of no argument never is, so
+   * {@code x.name} is then a column. A signature prodguard cannot read counts as callable.
+   */
+  public boolean attributeCallable(String name) {
+    for (Routine r : find(name)) {
+      if (!r.procedure() && takesOneArgument(r.signature())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** From the parameter list as written (lower case, blanks folded): see above. */
+  static boolean takesOneArgument(String signature) {
+    List<String> inputs = new ArrayList<>();
+    int depth = 0;
+    int from = 0;
+    String sig = signature + ",";
+    for (int i = 0; i < sig.length(); i++) {
+      char c = sig.charAt(i);
+      if (c == '(' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == ']') {
+        depth--;
+      } else if (c == '\'' || c == '"') {
+        return true; // a quoted name or default: not read here
+      } else if (c == ',' && depth == 0) {
+        String p = sig.substring(from, i).strip();
+        from = i + 1;
+        if (!p.isEmpty() && !p.startsWith("out ")) {
+          inputs.add(p);
+        }
+      }
+    }
+    if (inputs.isEmpty()) {
+      return false;
+    }
+    for (int i = 1; i < inputs.size(); i++) {
+      String p = inputs.get(i);
+      if (!(p.contains(" default ") || p.contains("=") || p.startsWith("variadic "))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether the migrations define any routine so far. */
   boolean any() {
     return !byName.isEmpty();

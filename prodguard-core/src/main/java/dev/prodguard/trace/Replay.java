@@ -157,11 +157,12 @@ final class Replay {
       long millis = (System.nanoTime() - t0) / 1_000_000;
       hidden(c, s, before, out);
       State after = probe.state(c);
-      StatementTrace t =
-          diff(
-              s.label() == null ? label : s.label(),
-              s.file() == null ? file : s.file(),
-              shown(s),
+      out.add(
+          observed(
+              c,
+              s,
+              label,
+              file,
               millis,
               inTransaction,
               !inTransaction,
@@ -169,18 +170,6 @@ final class Replay {
               truncated,
               before,
               after,
-              copied);
-      fills.observe(probe, c, s.text(), before, after, copied, named);
-      out.add(
-          DataBranches.observe(
-              probe,
-              c,
-              s.text(),
-              facts(c, s, t, before, after),
-              before,
-              after,
-              copied,
-              fills,
               named));
       before = after;
     }
@@ -325,11 +314,12 @@ final class Replay {
         long millis = (System.nanoTime() - t0) / 1_000_000;
         hidden(c, s, before, out);
         State after = probe.state(c);
-        StatementTrace t =
-            diff(
-                s.label() == null ? label : s.label(),
-                s.file() == null ? file : s.file(),
-                shown(s),
+        out.add(
+            observed(
+                c,
+                s,
+                label,
+                file,
                 millis,
                 false,
                 !block,
@@ -337,18 +327,6 @@ final class Replay {
                 truncated,
                 before,
                 after,
-                copied);
-        fills.observe(probe, c, s.text(), before, after, copied, named);
-        out.add(
-            DataBranches.observe(
-                probe,
-                c,
-                s.text(),
-                facts(c, s, t, before, after),
-                before,
-                after,
-                copied,
-                fills,
                 named));
         if (block) {
           StatementTrace commit = atCommit(c, label, file, s, false, after, out);
@@ -400,6 +378,43 @@ final class Replay {
   }
 
   /** {@code t} with the facts the copy does not show as the target will ({@link ReplayFacts}). */
+  /**
+   * What one statement that ran did, as reported: its {@link #diff}, the facts the server adds
+   * ({@link #facts}), what it filled ({@link PendingFills}) and what it did that depends on the
+   * data ({@link DataBranches}). {@code named}: the relations its names resolved to before it ran.
+   */
+  private StatementTrace observed(
+      Connection c,
+      Sql s,
+      String label,
+      String file,
+      long millis,
+      boolean inTransaction,
+      boolean concurrently,
+      List<Lock> documented,
+      java.util.Set<Long> truncated,
+      State before,
+      State after,
+      Map<String, StatementProbe.NamedRelation> named)
+      throws SQLException {
+    StatementTrace t =
+        diff(
+            s.label() == null ? label : s.label(),
+            s.file() == null ? file : s.file(),
+            shown(s),
+            millis,
+            inTransaction,
+            concurrently,
+            documented,
+            truncated,
+            before,
+            after,
+            copied);
+    fills.observe(probe, c, s.text(), before, after, copied, named);
+    return DataBranches.observe(
+        probe, c, s.text(), facts(c, s, t, before, after), before, after, copied, fills, named);
+  }
+
   private StatementTrace facts(Connection c, Sql s, StatementTrace t, State before, State after)
       throws SQLException {
     java.util.Set<String> writes = ReplayFacts.writes(s.text(), before, after);

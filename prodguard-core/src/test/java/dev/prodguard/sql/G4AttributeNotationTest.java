@@ -43,4 +43,59 @@ class G4AttributeNotationTest {
   void columns(String call) {
     assertThat(pg(DEF + call)).doesNotContain("function-call");
   }
+
+  /**
+   * Only a function that takes one argument is called in attribute notation (checked on PostgreSQL
+   * 15: {@code t.f} with {@code f()} or {@code f(t, int)} is "column t.f does not exist", with
+   * {@code f(t, int DEFAULT 2)} a call). A column named after a function of no argument was taken
+   * for a call of it, and its body's DELETE reported against the statement.
+   */
+  @ParameterizedTest(name = "G4: PostgreSQL {1} with {0}: a column or a relation, no call")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          FUNCTION purge()                  | SELECT s.purge FROM sessions s
+          FUNCTION purge()                  | UPDATE sessions s SET purge = s.purge + 1 WHERE s.id = 1
+          FUNCTION purge()                  | INSERT INTO sessions AS s (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET purge = excluded.purge
+          FUNCTION purge(OUT n int)         | SELECT sessions.purge FROM sessions
+          FUNCTION purge(a sessions, b int) | SELECT s.purge FROM sessions s
+          PROCEDURE purge(s sessions)       | SELECT s.purge FROM sessions s
+          FUNCTION purge(s sessions)        | SELECT * FROM app.purge
+          FUNCTION purge(s sessions)        | SELECT s.purge AS purge FROM sessions s JOIN app.purge p ON true
+          """)
+  void columnNamedAfterARoutine(String routine, String statement) {
+    String def =
+        "CREATE "
+            + routine
+            + (routine.startsWith("FUNCTION") ? " RETURNS int" : "")
+            + " LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; RETURN 1; END $$; ";
+    String ops = pg(def + statement);
+    if (statement.contains("JOIN app.purge")) {
+      assertThat(ops).containsOnlyOnce("function-call purge"); // s.purge, not the relation
+    } else {
+      assertThat(ops).doesNotContain("function-call");
+    }
+  }
+
+  @ParameterizedTest(name = "G4: PostgreSQL {1} with {0}: a call")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          FUNCTION purge()                                | SELECT purge() FROM sessions s
+          FUNCTION purge(s sessions, n int DEFAULT 2)     | SELECT s.purge FROM sessions s
+          FUNCTION purge(s sessions, VARIADIC n int[])    | SELECT s.purge FROM sessions s
+          FUNCTION purge(OUT n int, s sessions)           | SELECT s.purge FROM sessions s
+          FUNCTION purge(s sessions)                      | SELECT app.purge(s) FROM sessions s
+          PROCEDURE purge()                               | CALL purge()
+          """)
+  void callSyntax(String routine, String statement) {
+    String def =
+        "CREATE "
+            + routine
+            + (routine.startsWith("FUNCTION") ? " RETURNS int" : "")
+            + " LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; RETURN 1; END $$; ";
+    assertThat(pg(def + statement)).contains("delete orders [IN_BODY]");
+  }
 }

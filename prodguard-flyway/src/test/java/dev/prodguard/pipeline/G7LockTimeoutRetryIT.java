@@ -348,6 +348,8 @@ class G7LockTimeoutRetryIT {
           .hasMessageContaining("Lock wait timeout")
           .hasMessageContaining("V2__note_and_widen.sql may have left changes")
           .hasMessageContaining("CALL of note_and_widen")
+          .hasMessageContaining("from CI 'prodguard repair prod --reason")
+          .hasMessageNotContaining("repair ENV")
           .hasMessageNotContaining("Nothing of V2__note_and_widen.sql remains");
       assertThat(retriesAudited(f)).isZero();
       assertThat(calls(f)).as("the procedure committed its row").isEqualTo("1");

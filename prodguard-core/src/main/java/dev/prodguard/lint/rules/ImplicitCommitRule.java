@@ -26,8 +26,11 @@ public final class ImplicitCommitRule extends BaseRule {
   @Override
   public String check(Operation op, RuleContext context) {
     return op.kind() == OpKind.TRANSACTION && op.has(Flag.IMPLICIT_COMMIT)
-        ? "this DDL is committed at once by MariaDB, with the statements before it in the"
-            + " migration: if a later statement fails, the migration stays half applied"
+        ? (op.detail() != null && op.detail().contains("BEGIN NOT ATOMIC")
+                ? "the DDL that the procedure or block this statement runs issues is"
+                : "this DDL is")
+            + " committed at once by MariaDB, with the statements before it in the migration: if"
+            + " a later statement fails, the migration stays half applied"
         : null;
   }
 }
