@@ -11,6 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 n=${1:-200}
 parallel=${2:-}
 heap=${3:-256m}
+# BENCH_DB_PREFIX: the databases' name prefix (a session running beside another picks its own)
+prefix=${BENCH_DB_PREFIX:-fleetb}
 jar=$PWD/prodguard-cli/target/prodguard.jar
 launcher=$PWD/prodguard # as users run it: its JVM flags for the command, the CDS archive
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -B -DskipTests package" >&2; exit 2; }
@@ -21,8 +23,8 @@ work=${BENCH_WORK:-$(mktemp -d /tmp/pg-bench-fleet.XXXXXX)}
 admin() { psql -h 127.0.0.1 -U postgres -d postgres -qAtc "$1" >/dev/null; }
 cleanup() {
   for i in $(seq -w 1 "$n"); do
-    admin "DROP DATABASE IF EXISTS fleetb_plain_$i WITH (FORCE)" || true
-    admin "DROP DATABASE IF EXISTS fleetb_guarded_$i WITH (FORCE)" || true
+    admin "DROP DATABASE IF EXISTS ${prefix}_plain_$i WITH (FORCE)" || true
+    admin "DROP DATABASE IF EXISTS ${prefix}_guarded_$i WITH (FORCE)" || true
   done
   rm -rf "$work"
 }
@@ -75,12 +77,12 @@ echo "creating $n + $n databases..." >&2
   echo "    targets:"
 } > "$work/repo/prodguard.yml"
 for i in $(seq -w 1 "$n"); do
-  admin "DROP DATABASE IF EXISTS fleetb_plain_$i WITH (FORCE)"
-  admin "DROP DATABASE IF EXISTS fleetb_guarded_$i WITH (FORCE)"
-  admin "CREATE DATABASE fleetb_plain_$i"
-  admin "CREATE DATABASE fleetb_guarded_$i"
+  admin "DROP DATABASE IF EXISTS ${prefix}_plain_$i WITH (FORCE)"
+  admin "DROP DATABASE IF EXISTS ${prefix}_guarded_$i WITH (FORCE)"
+  admin "CREATE DATABASE ${prefix}_plain_$i"
+  admin "CREATE DATABASE ${prefix}_guarded_$i"
   wave=rest; [ "$i" -le 3 ] && wave=canary
-  echo "      - { id: t$i, url: \"postgresql://postgres@127.0.0.1:5432/fleetb_guarded_$i\", wave: $wave }" >> "$work/repo/prodguard.yml"
+  echo "      - { id: t$i, url: \"postgresql://postgres@127.0.0.1:5432/${prefix}_guarded_$i\", wave: $wave }" >> "$work/repo/prodguard.yml"
 done
 java -cp "$jar:$work/classes" FingerprintFleet "$work/repo/prodguard.yml" bench > "$work/fps"
 # write each target's fingerprint into its entry
@@ -94,7 +96,7 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "plain Flyway: $n sequential 'migrate' processes..." >&2
 t0=$(date +%s.%N)
 for i in $(seq -w 1 "$n"); do
-  java -cp "$jar:$work/classes" PlainFlywayMigrate "jdbc:postgresql://127.0.0.1:5432/fleetb_plain_$i" postgres "$work/plain-migration" >/dev/null
+  java -cp "$jar:$work/classes" PlainFlywayMigrate "jdbc:postgresql://127.0.0.1:5432/${prefix}_plain_$i" postgres "$work/plain-migration" >/dev/null
 done
 t1=$(date +%s.%N)
 plain=$(echo "$t1 - $t0" | bc)

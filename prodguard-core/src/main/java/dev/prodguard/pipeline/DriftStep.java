@@ -94,8 +94,13 @@ final class DriftStep {
   }
 
   private Reading readUnbounded(Connection c, Target target) throws SQLException {
-    DriftCheck.Outcome o =
-        DriftCheck.check(c, target.dialect(), target.name(), s.config.address(target.name()));
+    return reading(
+        c,
+        target,
+        DriftCheck.check(c, target.dialect(), target.name(), s.config.address(target.name())));
+  }
+
+  private Reading reading(Connection c, Target target, DriftCheck.Outcome o) throws SQLException {
     if (o.reference().isEmpty()) {
       return new Reading(o, Optional.empty(), o.diff(), List.of());
     }
@@ -158,16 +163,34 @@ final class DriftStep {
   /**
    * Refuses (G7) when the schema drifted, or when a deploy died and the schema differs from the
    * last recorded one in what prodguard cannot attribute to it; with no recorded schema yet (first
-   * deploy after an upgrade) passes and says so: the deploy records one.
+   * deploy after an upgrade) passes and says so, and returns empty: the deploy records one.
    */
-  Reading requireNoDrift(Connection c, Target target, String what) throws SQLException {
-    Reading r = read(c, target, what);
+  Optional<Reading> requireNoDrift(Connection c, Target target, String what) throws SQLException {
+    // with no schema recorded there is nothing to compare with: the schema is not read (a fleet's
+    // first rollout reads each target's catalog once, after its deploy, instead of three times)
+    Optional<Reading> read =
+        ReadWait.bounded(
+            target,
+            c,
+            what,
+            "the schema",
+            () -> {
+              Optional<DriftCheck.Outcome> o =
+                  DriftCheck.checkRecorded(
+                      c, target.dialect(), target.name(), s.config.address(target.name()));
+              return o.isEmpty()
+                  ? Optional.<Reading>empty()
+                  : Optional.of(reading(c, target, o.get()));
+            });
+    if (read.isEmpty()) {
+      s.progress.step(
+          "no schema recorded for '"
+              + target.name()
+              + "' yet: drift is checked from the next deploy on (docs/drift.md)");
+      return read;
+    }
+    Reading r = read.get();
     switch (r.state()) {
-      case "no_reference" ->
-          s.progress.step(
-              "no schema recorded for '"
-                  + target.name()
-                  + "' yet: drift is checked from the next deploy on (docs/drift.md)");
       case "unsettled" ->
           DriftCheck.refuseUnsettled(
               r.outcome(),
@@ -183,7 +206,7 @@ final class DriftStep {
         }
       }
     }
-    return r;
+    return read;
   }
 
   /** The reading for {@code status} (single environment and fleet): what verify would say. */

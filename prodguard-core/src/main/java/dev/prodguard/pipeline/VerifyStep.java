@@ -103,7 +103,7 @@ final class VerifyStep {
     // for drift (on this one); drift is judged first, as when they ran one after the other
     Beside<MigrationSet> read =
         Beside.start("verify-set", () -> guards.currentSet(target, files, what, true));
-    DriftStep.Reading drift;
+    Optional<DriftStep.Reading> drift;
     try {
       drift = new DriftStep(s).requireNoDrift(c, target, what);
     } catch (RuntimeException | SQLException e) {
@@ -114,8 +114,9 @@ final class VerifyStep {
     MigrationSet set = read.join();
     laps.lap("validate+pending (beside drift)");
     details.put("pending", set.pending().size());
-    if (!drift.settledNote().isEmpty()) {
-      details.put("drift", drift.settledNote());
+    String settled = drift.map(DriftStep.Reading::settledNote).orElse("");
+    if (!settled.isEmpty()) {
+      details.put("drift", settled);
     }
     MigrationAnalyzer.Analysis analysis = guards.requireAnalysed(set, files, target, what);
     laps.lap("analysis");

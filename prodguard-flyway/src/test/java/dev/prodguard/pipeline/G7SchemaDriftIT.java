@@ -7,8 +7,14 @@ import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.RunContext;
+import dev.prodguard.guard.drift.DriftCheck;
+import dev.prodguard.guard.drift.SchemaDescription;
 import dev.prodguard.guard.drift.SchemaDiff;
+import dev.prodguard.support.DatabaseSupport;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -338,6 +344,81 @@ class G7SchemaDriftIT {
       GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
       assertThat(r).isNotNull();
       assertThat(r.why()).contains("+ " + table(f, "more_items") + " column later");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G7: with no schema recorded, the check before verify and deploy reads no catalog (nothing"
+          + " to compare with, issue 18); once a deploy recorded one, it reads the schema and"
+          + " a hand change is drift")
+  void noReferenceReadsNoCatalog(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.pipeline().promote("prod");
+      DatabaseSupport d = DatabaseSupport.of(kind);
+      java.util.Set<String> schemaRead = new java.util.HashSet<>();
+      try (Connection c = recording(f.db.connect(), schemaRead)) {
+        SchemaDescription.read(c, d);
+      }
+      assertThat(schemaRead).isNotEmpty();
+
+      f.db.execute("DELETE FROM prodguard_schema_digest");
+      java.util.Set<String> sent = new java.util.HashSet<>();
+      try (Connection c = recording(f.db.connect(), sent)) {
+        assertThat(DriftCheck.checkRecorded(c, d, "prod", "prod")).isEmpty();
+      }
+      assertThat(sent).isNotEmpty().doesNotContainAnyElementsOf(schemaRead);
+
+      f.migration("V2__more.sql", "CREATE TABLE more_items (id INT PRIMARY KEY);\n");
+      f.pipeline().promote("prod"); // its verify and deploy pass; the deploy records the schema
+      byHand(f, "ALTER TABLE more_items ADD COLUMN later INT");
+      sent.clear();
+      try (Connection c = recording(f.db.connect(), sent)) {
+        DriftCheck.Outcome o = DriftCheck.checkRecorded(c, d, "prod", "prod").orElseThrow();
+        assertThat(o.drifted()).isTrue();
+        assertThat(o.diff().render(10)).contains("+ " + table(f, "more_items") + " column later");
+      }
+      assertThat(sent).containsAll(schemaRead);
+    }
+  }
+
+  /** {@code c}, adding the text of every statement it prepares or executes to {@code sent}. */
+  private static Connection recording(Connection c, java.util.Set<String> sent) {
+    return (Connection)
+        Proxy.newProxyInstance(
+            c.getClass().getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, m, args) -> {
+              if (m.getName().startsWith("prepare")
+                  && args != null
+                  && args[0] instanceof String q) {
+                sent.add(q);
+              }
+              Object r = invoke(m, c, args);
+              if (r instanceof Statement st && !(r instanceof java.sql.PreparedStatement)) {
+                return Proxy.newProxyInstance(
+                    c.getClass().getClassLoader(),
+                    new Class<?>[] {Statement.class},
+                    (p2, m2, a2) -> {
+                      if (m2.getName().startsWith("execute")
+                          && a2 != null
+                          && a2[0] instanceof String q) {
+                        sent.add(q);
+                      }
+                      return invoke(m2, st, a2);
+                    });
+              }
+              return r;
+            });
+  }
+
+  private static Object invoke(java.lang.reflect.Method m, Object on, Object[] args)
+      throws Throwable {
+    try {
+      return m.invoke(on, args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 
