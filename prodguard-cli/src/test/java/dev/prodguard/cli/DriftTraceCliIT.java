@@ -363,6 +363,72 @@ class DriftTraceCliIT {
 
   @Test
   @DisplayName(
+      "G4: a trace interrupted while its embedded scratch server is still starting (its"
+          + " directory being filled, before the server is known to the trace) deletes that"
+          + " directory and leaves no server running, and ends in one refusal screen, exit 1")
+  void interruptedWhileEmbeddedServerStarts() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = ci(db);
+      env.remove("CI");
+      env.putIfAbsent("PATH", System.getenv("PATH"));
+      env.putIfAbsent("HOME", System.getProperty("java.io.tmpdir"));
+      Files.writeString(
+          dir.resolve("prodguard.yml"), "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n");
+      Files.createDirectories(dir.resolve("db/migration"));
+      Files.writeString(
+          dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id INT PRIMARY KEY);\n");
+      assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
+      Cli.Result deploy = Cli.run(dir, env, "promote", "prod");
+      assertThat(deploy.exit()).as(deploy.all()).isZero();
+      Files.writeString(
+          dir.resolve("db/migration/V2__col.sql"), "ALTER TABLE items ADD COLUMN a int;\n");
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      java.util.Set<Path> before = embeddedDirs(tmp);
+
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  Cli.jar().toString(),
+                  "trace",
+                  "prod")
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("trace.log").toFile());
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      try {
+        // the start is under way when its directory exists and no server process names it yet
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+        java.util.Set<Path> started = new java.util.HashSet<>();
+        while (System.nanoTime() < deadline && p.isAlive()) {
+          started = new java.util.HashSet<>(embeddedDirs(tmp));
+          started.removeAll(before);
+          if (!started.isEmpty()) {
+            break;
+          }
+          Thread.sleep(5);
+        }
+        assertThat(started).as(Files.readString(dir.resolve("trace.log"))).isNotEmpty();
+
+        p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
+        assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(dir.resolve("trace.log"));
+        assertThat(p.exitValue()).as(log).isEqualTo(Main.REFUSED);
+        assertThat(log).contains("prodguard: refused [G4", "what: trace prod", "interrupted");
+        for (Path d : started) {
+          assertThat(d).as("the embedded server's directory is deleted").doesNotExist();
+        }
+        assertThat(processesNaming(started)).isEmpty();
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G4: every way a configured scratch server fails (unreachable, the login refused, not"
           + " PostgreSQL) is one refusal screen, exit 1, not an unexpected failure (exit 3); the"
           + " count of statements replayed is those sent, a failing one included")

@@ -480,14 +480,17 @@ final class DeployStep {
       String receipt,
       RuntimeException e,
       Optional<String> partial) {
-    Optional<String> lost = connectionLost(e);
+    // a statement the server ended at pipeline.statement-timeout (PostgreSQL reports it in the
+    // same class as a lost session): the connection stayed, the migration's transaction rolled back
+    Optional<String> timedOut = statementTimedOut(target, e);
+    Optional<String> lost = timedOut.isPresent() ? Optional.empty() : connectionLost(e);
     String head =
         "deploy of run "
             + run.id()
             + " to '"
             + run.environment()
             + "' failed: "
-            + lost.map(l -> l + "\n").orElse("")
+            + timedOut.or(() -> lost).map(l -> l + "\n").orElse("")
             + cause
             + partial.orElse("")
             + state.account();
@@ -535,6 +538,24 @@ final class DeployStep {
               + next;
     }
     return new DeployFailure(run.id(), message, e);
+  }
+
+  /** The sentence for a statement the server ended at {@code pipeline.statement-timeout}. */
+  private Optional<String> statementTimedOut(Target target, Throwable e) {
+    if (!target.dialect().statementTimedOut(e)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "a statement ran longer than pipeline.statement-timeout"
+            + config
+                .pipeline()
+                .sessions()
+                .statementTimeout()
+                .map(d -> " (" + d.toMillis() + " ms)")
+                .orElse("")
+            + " and the server ended it; it is not retried. Make the statement faster, move it"
+            + " into a migration of its own, or raise pipeline.statement-timeout if it must run"
+            + " that long.");
   }
 
   /**

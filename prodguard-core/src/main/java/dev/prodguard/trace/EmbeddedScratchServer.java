@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * cannot start and trace says so.
  */
 final class EmbeddedScratchServer implements AutoCloseable {
-  private static final long START_SECONDS = 60;
+  static final long START_SECONDS = 60;
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   /** The unprivileged role the replay runs as on the embedded server. */

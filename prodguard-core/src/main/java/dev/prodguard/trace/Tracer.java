@@ -207,6 +207,9 @@ public final class Tracer {
         new Thread(
             () -> {
               discard.interrupted = true;
+              // an embedded server still starting (its directory being filled, initdb, the
+              // server coming up) is not known yet: wait until the start ends, then discard it
+              discard.awaitStart();
               discard.closeQuietly();
               discard.refusal = interruptedRefusal(env, scratchServer.isEmpty());
               try {
@@ -239,8 +242,13 @@ public final class Tracer {
       if (scratchServer.isPresent()) {
         server = scratchServer.get();
       } else {
-        embedded = embedded(env, major, d);
-        discard.embedded = embedded;
+        discard.starting = true;
+        try {
+          embedded = embedded(env, major, d);
+          discard.embedded = embedded;
+        } finally {
+          discard.started.countDown();
+        }
         server = embedded.url();
         replayer = Optional.of(embedded.replayer());
         createRoles(server, d, roles, EmbeddedScratchServer.REPLAY_ROLE);
@@ -735,6 +743,8 @@ public final class Tracer {
     volatile boolean interrupted;
     volatile GuardRefusal refusal;
     final java.util.concurrent.CountDownLatch hookDone = new java.util.concurrent.CountDownLatch(1);
+    volatile boolean starting;
+    final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
 
     Discard(Path script) {
       this.script = script;
@@ -757,6 +767,23 @@ public final class Tracer {
         if (e != null) {
           e.close();
         }
+      }
+    }
+
+    /**
+     * From the interruption hook: while the embedded server is starting, the trace's thread goes on
+     * (until the hook's handler ends the JVM) and the server and its directory are only known once
+     * the start returns; a start that fails deletes them itself. Waits for either, at most the
+     * server's own start bound.
+     */
+    void awaitStart() {
+      if (!starting) {
+        return;
+      }
+      try {
+        started.await(EmbeddedScratchServer.START_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
       }
     }
 

@@ -273,8 +273,33 @@ class G7LockTimeoutRetryIT {
       assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
       assertThat(failed)
           .isInstanceOf(DeployFailure.class)
-          .hasMessageContaining("statement timeout");
+          .hasMessageContaining("statement timeout")
+          // named as the bound it is, not as a lost connection; the transaction rolled back
+          .hasMessageContaining("ran longer than pipeline.statement-timeout (500 ms)")
+          .hasMessageContaining("Nothing of the failed migration remains")
+          .hasMessageNotContaining("connection to the database was lost")
+          .hasMessageNotContaining("restore the backup");
       assertThat(retriesAudited(f)).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: MariaDB: statement-timeout (max_statement_time) ends a migration statement that runs"
+          + " too long; the failure names pipeline.statement-timeout")
+  void mariaDbStatementTimeout() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.MARIADB, dir)) {
+      f.pipeline().promote("prod");
+      pipelineSettings(f, "statement-timeout: 500ms");
+      f.migration("V2__slow.sql", f.sleepSql(5) + "\n");
+      long started = System.nanoTime();
+      Throwable failed = catchThrowable(() -> f.pipeline().promote("prod"));
+      assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+      assertThat(failed)
+          .isInstanceOf(DeployFailure.class)
+          .hasMessageContaining("max_statement_time")
+          .hasMessageContaining("ran longer than pipeline.statement-timeout (500 ms)")
+          .hasMessageNotContaining("connection to the database was lost");
     }
   }
 

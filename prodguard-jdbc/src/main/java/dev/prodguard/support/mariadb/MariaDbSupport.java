@@ -258,6 +258,12 @@ public final class MariaDbSupport implements DatabaseSupport {
     return e.getErrorCode() == 1205;
   }
 
+  /** 1969 ER_STATEMENT_TIMEOUT: max_statement_time ended the statement. */
+  @Override
+  public boolean isStatementTimeout(SQLException e) {
+    return e.getErrorCode() == 1969;
+  }
+
   @Override
   public SessionWaits sessionWaits() {
     return MariaDbSessionWaits.INSTANCE;

@@ -253,6 +253,16 @@ public final class PostgresSupport implements DatabaseSupport {
     return "55P03".equals(e.getSQLState());
   }
 
+  /**
+   * 57014 query_canceled with the server's statement_timeout text (the same state is a cancel
+   * request, {@code pg_cancel_backend}, whose text differs).
+   */
+  @Override
+  public boolean isStatementTimeout(SQLException e) {
+    return "57014".equals(e.getSQLState())
+        && String.valueOf(e.getMessage()).contains("statement timeout");
+  }
+
   @Override
   public SessionWaits sessionWaits() {
     return PgSessionWaits.INSTANCE;
