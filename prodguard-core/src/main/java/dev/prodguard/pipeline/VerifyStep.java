@@ -117,6 +117,10 @@ final class VerifyStep {
     if (!drift.settledNote().isEmpty()) {
       details.put("drift", drift.settledNote());
     }
+    if (!set.isEmpty() && s.promote.isPresent()) {
+      // promote: the backup's dump (the work, never its record) runs beside the analysis
+      EarlyBackup.start(s, target, env).ifPresent(s.promote.get()::earlyBackup);
+    }
     MigrationAnalyzer.Analysis analysis = guards.requireAnalysed(set, files, target, what);
     laps.lap("analysis");
     details.putAll(reliedOn(analysis));
