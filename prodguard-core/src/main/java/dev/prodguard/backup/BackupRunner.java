@@ -61,12 +61,61 @@ public final class BackupRunner {
       Optional<Map<String, Long>> restoreCheckedCounts,
       List<String> restoreCheckLeftOut) {}
 
+  /** The dump tool while it runs, for {@link #cancel}. */
+  private volatile Process running;
+
+  private volatile boolean cancelled;
+
   public BackupRunner(Target target, RunContext context, Progress progress) {
     this.target = target;
     this.context = context;
     this.progress = progress;
     String dir = context.get("PRODGUARD_DUMP_BINDIR");
     this.binDir = dir == null || dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir));
+  }
+
+  /**
+   * Stops the dump this runner writes on another thread (the dump tool is killed): that {@link
+   * #run} then fails as a dump that failed does, its partial file deleted. For a dump nobody will
+   * use (promote's early backup when verify refused).
+   */
+  public void cancel() {
+    cancelled = true;
+    Process p = running;
+    if (p != null) {
+      p.destroyForcibly();
+    }
+  }
+
+  /**
+   * {@code r}, its file renamed in its directory from {@code fromBase}+extension to {@code
+   * toBase}+extension (promote's early dump, taken over by the run it is for); deleted when the
+   * move fails, which refuses as a dump that cannot be written (G9).
+   */
+  public Result renamed(Result r, String fromBase, String toBase) {
+    String name = r.file().getFileName().toString();
+    if (!name.startsWith(fromBase)) {
+      throw new IllegalArgumentException(name + " is not named " + fromBase);
+    }
+    Path to = r.file().resolveSibling(toBase + name.substring(fromBase.length()));
+    try {
+      move(r.file(), to);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(r.file());
+      } catch (IOException ignored) {
+        // recorded nowhere and never used
+      }
+      throw BackupWriteFailure.refusal(target.name(), "move the finished dump to", to, e);
+    }
+    return new Result(
+        to,
+        r.size(),
+        r.sha256(),
+        r.duration(),
+        r.tables(),
+        r.restoreCheckedCounts(),
+        r.restoreCheckLeftOut());
   }
 
   /**
@@ -190,6 +239,10 @@ public final class BackupRunner {
           "cannot run " + cmd.get(0) + ": " + e.getMessage(),
           fix(tool),
           e);
+    }
+    running = p;
+    if (cancelled) {
+      p.destroyForcibly();
     }
     p.getOutputStream().close();
     AtomicInteger tables = new AtomicInteger();

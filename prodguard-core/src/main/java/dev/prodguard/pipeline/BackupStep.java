@@ -128,13 +128,17 @@ final class BackupStep {
         // the store first: missing S3 credentials refuse before anything is dumped
         backupStore = BackupStores.open(config.backup(), context);
         progress.step("backing up '" + env + "' for run " + run.id());
+        Optional<EarlyBackup> early = s.promote.flatMap(PromoteSession::takeEarlyBackup);
         r =
-            new BackupRunner(target, context, progress)
-                .run(
-                    c,
-                    config.backup().directory(),
-                    env + "-" + run.id(),
-                    config.backup().restoreCheck());
+            early.isPresent()
+                // promote: the dump made beside verify's analysis, checked and recorded as this one
+                ? early.get().adopt(env + "-" + run.id())
+                : new BackupRunner(target, context, progress)
+                    .run(
+                        c,
+                        config.backup().directory(),
+                        env + "-" + run.id(),
+                        config.backup().restoreCheck());
       } catch (RuntimeException | Error | SQLException | IOException | InterruptedException e) {
         Optional<GuardRefusal> first = sameSet.settle();
         if (first.isPresent()) {

@@ -153,7 +153,11 @@ public final class Pipeline {
       // one reading of the files for verify, backup and deploy (as a fleet's snapshot): the bytes
       // verify analyses and hashes are the bytes deploy runs, never a second reading
       MigrationFiles files = snapshot.orElseGet(() -> MigrationFiles.read(config, context.env()));
-      return promoteHolding(env, steps(Optional.of(shared), Optional.of(files)));
+      try {
+        return promoteHolding(env, steps(Optional.of(shared), Optional.of(files)));
+      } finally {
+        shared.discardEarlyBackup(); // verify refused or a step failed: its dump is not used
+      }
     }
   }
 

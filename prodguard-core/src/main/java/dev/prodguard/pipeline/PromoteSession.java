@@ -41,6 +41,28 @@ final class PromoteSession {
     return reading;
   }
 
+  /** The backup's dump started beside verify's analysis ({@link EarlyBackup}); at most one. */
+  private EarlyBackup early;
+
+  synchronized void earlyBackup(EarlyBackup e) {
+    if (early != null) {
+      early.discard();
+    }
+    early = e;
+  }
+
+  /** The early dump for the backup step to adopt, handed over once. */
+  synchronized java.util.Optional<EarlyBackup> takeEarlyBackup() {
+    java.util.Optional<EarlyBackup> e = java.util.Optional.ofNullable(early);
+    early = null;
+    return e;
+  }
+
+  /** promote ends: an early dump nobody adopted is stopped and deleted. */
+  void discardEarlyBackup() {
+    takeEarlyBackup().ifPresent(EarlyBackup::discard);
+  }
+
   /**
    * Connections of {@code source} (checked, G2; for a deploy also prepared and registered for the
    * run when opened), one kept idle between uses. A second connection asked for while the first is

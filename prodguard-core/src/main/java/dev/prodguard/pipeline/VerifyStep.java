@@ -118,6 +118,10 @@ final class VerifyStep {
     if (!settled.isEmpty()) {
       details.put("drift", settled);
     }
+    if (!set.isEmpty() && s.promote.isPresent()) {
+      // promote: the backup's dump (the work, never its record) runs beside the analysis
+      EarlyBackup.start(s, target, env).ifPresent(s.promote.get()::earlyBackup);
+    }
     MigrationAnalyzer.Analysis analysis = guards.requireAnalysed(set, files, target, what);
     laps.lap("analysis");
     details.putAll(reliedOn(analysis));

@@ -135,18 +135,43 @@ public final class Tracer {
     List<String> populated;
     List<StatementProbe.Stub> stubs;
     Map<String, String> tablespaces;
+    Optional<Path> binDir = binDir();
+    dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace");
+    Early early = null;
     try (Target.Checked control = target.open()) {
       bound(target, control.connection());
       major = probe.majorVersion(control.connection());
       pending = engine.pending(files, single(control.connection()));
-      names = TargetNames.read(control.connection(), config.schemas().effectiveDefault());
       targetTables = probe.tables(control.connection(), DatabaseObjects.TABLES, 5);
+      laps.lap("pending");
+      if (scratchServer.isEmpty()
+          && !pending.isEmpty()
+          && (!targetTables.isEmpty() || namesOwnTables(files, pending))) {
+        // a replay follows unless judge refuses: the schema dump and the embedded server (an
+        // initdb copy and a start: most of a second) start now, beside the reads and judge below
+        early = new Early(env, major, d, target, probe, binDir);
+      }
+      names = TargetNames.read(control.connection(), config.schemas().effectiveDefault());
       roles = scratchServer.isEmpty() ? roles(control.connection()) : List.of();
       targetId = scratchServer.isPresent() ? systemIdentifier(control.connection()) : "";
       servers = probe.foreignServers(control.connection());
       populated = probe.populatedMaterializedViews(control.connection());
       stubs = probe.stubs(control.connection());
       tablespaces = probe.tablespaces(control.connection());
+    } catch (SQLException | IOException | RuntimeException | Error e) {
+      if (early != null) {
+        early.discard();
+      }
+      throw e;
+    }
+    if (early != null) {
+      try {
+        judge(env, files, pending, d);
+      } catch (RuntimeException | Error e) {
+        early.discard();
+        throw e;
+      }
+      laps.lap("judge (server and dump started)");
     }
     if (pending.isEmpty()) {
       return new TraceReport(
@@ -171,7 +196,9 @@ public final class Tracer {
           "the scratch server " + scratchServer.get() + " is not PostgreSQL",
           null);
     }
-    judge(env, files, pending, d);
+    if (early == null) {
+      judge(env, files, pending, d);
+    }
     if (targetTables.isEmpty() && !namesOwnTables(files, pending)) {
       // nothing pre-existing can be locked, rewritten, scanned or dropped: every fact would be on
       // a table a pending migration creates, which has no size on the target and gives no finding
@@ -193,7 +220,6 @@ public final class Tracer {
           Optional.empty(),
           true);
     }
-    Optional<Path> binDir = binDir();
     List<StatementTrace> traces = new ArrayList<>();
     List<Finding> stops = new ArrayList<>();
     long copyMillis;
@@ -201,7 +227,7 @@ public final class Tracer {
     UnaryOperator<String> mask = files.placeholders()::mask;
     EmbeddedScratchServer embedded = null;
     // the target's schema is dumped while the scratch server starts (an embedded one takes seconds)
-    Path script = Files.createTempFile("prodguard-trace-", ".sql");
+    Path script = early != null ? early.script : Files.createTempFile("prodguard-trace-", ".sql");
     Discard discard = new Discard(script);
     Thread interrupted =
         new Thread(
@@ -220,22 +246,13 @@ public final class Tracer {
             },
             "prodguard-trace-interrupted");
     Runtime.getRuntime().addShutdownHook(interrupted);
+    if (early != null) {
+      early.handedOver(); // the hook above discards from here on
+    }
     int replayed = 0;
-    long t0 = System.nanoTime();
+    long t0 = early != null ? early.started : System.nanoTime();
     CompletableFuture<Void> dump =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                SchemaCopy.dump(
-                    d, probe, binDir, target.url(), config.pipeline().lockWaitTimeout(), script);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-              }
-            },
-            DUMPS);
+        early != null ? early.dump : dump(d, probe, binDir, target, script);
     try {
       DatabaseUrl server;
       Optional<ScratchDatabase.Replayer> replayer = Optional.empty();
@@ -244,7 +261,7 @@ public final class Tracer {
       } else {
         discard.starting = true;
         try {
-          embedded = embedded(env, major, d);
+          embedded = early != null ? early.server() : embedded(env, major, d);
           discard.embedded = embedded;
         } finally {
           discard.started.countDown();
@@ -428,8 +445,12 @@ public final class Tracer {
       if (!discard.interrupted) {
         awaitDumpQuietly(dump);
       }
+      if (early != null && discard.embedded == null) {
+        early.closeServer(); // started early, never used: the trace failed before it
+      }
       discard.close();
     }
+    laps.lap("schema copy and replay");
     // by the name each relation had on the target when it was copied (a rename keeps its size)
     Set<String> tables = new LinkedHashSet<>();
     for (StatementTrace t : traces) {
@@ -1094,6 +1115,146 @@ public final class Tracer {
         "G4",
         null);
   }
+
+  /** {@code pg_dump --schema-only} of the target into {@code script}, on a thread of its own. */
+  private CompletableFuture<Void> dump(
+      DatabaseSupport d, StatementProbe probe, Optional<Path> binDir, Target target, Path script) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            SchemaCopy.dump(
+                d, probe, binDir, target.url(), config.pipeline().lockWaitTimeout(), script);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        },
+        DUMPS);
+  }
+
+  /**
+   * The schema dump and the embedded server of a trace, started as soon as the pending set says a
+   * replay follows (before the remaining catalog reads and {@link #judge}, which take about as long
+   * as the server's start): nothing runs on the server before judge passed. Until {@link
+   * #handedOver} the trace's own discard takes them, a shutdown hook of this object deletes the
+   * dump (the server has its own hook); {@link #discard} when the trace ends before it (judge
+   * refused, a read failed).
+   */
+  private final class Early {
+    final Path script;
+    final long started = System.nanoTime();
+    final CompletableFuture<Void> dump;
+    private final CompletableFuture<EmbeddedScratchServer> server;
+    private final Thread hook;
+
+    Early(
+        String env,
+        int major,
+        DatabaseSupport d,
+        Target target,
+        StatementProbe probe,
+        Optional<Path> binDir)
+        throws IOException {
+      script = Files.createTempFile("prodguard-trace-", ".sql");
+      hook = new Thread(this::stopFromHook, "prodguard-trace-early-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      dump = dump(d, probe, binDir, target, script);
+      server =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return embedded(env, major, d);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new IllegalStateException(e);
+                }
+              },
+              SERVERS);
+    }
+
+    /** The started server; its start's refusal or failure as {@link #embedded} throws them. */
+    EmbeddedScratchServer server() throws IOException {
+      try {
+        return server.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof UncheckedIOException u) {
+          throw u.getCause();
+        }
+        if (c instanceof RuntimeException r) {
+          throw r;
+        }
+        if (c instanceof Error err) {
+          throw err;
+        }
+        throw new IOException(c);
+      }
+    }
+
+    void handedOver() {
+      removeHook();
+    }
+
+    /** Stops the server once started (when it started), deleting its directory. */
+    void closeServer() {
+      try {
+        server.join().close();
+      } catch (java.util.concurrent.CompletionException | IOException e) {
+        // a start that failed left nothing; a stop that failed is retried by the server's hook
+      }
+    }
+
+    /** The trace ends before its replay: the dump's file and the server go. */
+    void discard() {
+      awaitDumpQuietly(dump);
+      deleteScript();
+      closeServer();
+      removeHook();
+    }
+
+    /**
+     * Ctrl-C before the trace took them over: the dump's file goes, and a server still starting is
+     * awaited (within its start's bound) and stopped, so that its directory does not stay behind.
+     */
+    private void stopFromHook() {
+      deleteScript();
+      try {
+        server
+            .get(EmbeddedScratchServer.START_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+            .close();
+      } catch (Exception e) {
+        // a start that failed left nothing; one still running past its bound is the server's own
+      }
+    }
+
+    private void deleteScript() {
+      try {
+        Files.deleteIfExists(script);
+      } catch (IOException e) {
+        // a private temporary file; nothing else to do from a hook
+      }
+    }
+
+    private void removeHook() {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs (or ran) anyway
+      }
+    }
+  }
+
+  /** One thread per early server start, a daemon: the JVM may exit while one runs (Ctrl-C). */
+  private static final java.util.concurrent.Executor SERVERS =
+      r -> {
+        Thread t = new Thread(r, "prodguard-trace-server");
+        t.setDaemon(true);
+        t.start();
+      };
 
   /** One thread per dump, a daemon: the JVM may exit while one runs (Ctrl-C). */
   private static final java.util.concurrent.Executor DUMPS =

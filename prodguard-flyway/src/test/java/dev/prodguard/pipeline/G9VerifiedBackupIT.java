@@ -7,6 +7,7 @@ import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
 import dev.prodguard.db.Hashes;
+import dev.prodguard.flyway.FlywayMigrationEngine;
 import dev.prodguard.testing.TestDatabase;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -185,6 +186,110 @@ class G9VerifiedBackupIT {
       assertThat(r.fix()).contains("postgresql-client-" + major, "PRODGUARD_DUMP_BINDIR");
       assertThat(dir.resolve("backups")).doesNotExist();
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G9: promote dumps beside verify's analysis and records the backup only after verify passed")
+  void promoteDumpsBesideAnalysis(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      Path backups = dir.resolve("backups");
+      List<String> seen = new ArrayList<>();
+      MigrationAnalyzer contract = new ContractLintAnalyzer(new FlywayMigrationEngine());
+      MigrationAnalyzer waits =
+          (set, sources, target) -> {
+            seen.addAll(provisional(backups, true));
+            seen.add("backed_up rows: " + backedUp(f));
+            return contract.analyse(set, sources, target);
+          };
+
+      Results.Promote p = f.pipeline().analyzer(waits).promote("prod");
+
+      assertThat(seen)
+          .as("the dump was finished while verify analysed, and nothing said a backup existed")
+          .anyMatch(n -> n.startsWith("prod-early-"))
+          .contains("backed_up rows: 0");
+      Run run = f.run(p.verify().run().orElseThrow().id());
+      assertThat(run.status()).isEqualTo(RunStatus.DEPLOYED);
+      Path file = Path.of(run.backup().orElseThrow().path());
+      assertThat(file.getFileName().toString()).startsWith("prod-" + run.id() + ".");
+      assertThat(Hashes.sha256(file)).isEqualTo(run.backup().get().sha256());
+      assertThat(provisional(backups, false, false)).as("no provisional file left").isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName("G9: a promote whose verify refuses leaves no dump and records no backup")
+  void promoteRefusedLeavesNoDump(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      Path backups = dir.resolve("backups");
+      List<String> seen = new ArrayList<>();
+      MigrationAnalyzer refuses =
+          (set, sources, target) -> {
+            seen.addAll(provisional(backups, false));
+            return new MigrationAnalyzer.Analysis(List.of("refused by the test"), Optional.empty());
+          };
+
+      GuardRefusal r =
+          catchThrowableOfType(
+              GuardRefusal.class, () -> f.pipeline().analyzer(refuses).promote("prod"));
+
+      assertThat(r).isNotNull();
+      assertThat(seen).as("the dump had started").anyMatch(n -> n.startsWith("prod-early-"));
+      assertThat(provisional(backups, false, false)).as("the dump is deleted").isEmpty();
+      try (var files = Files.list(backups)) {
+        assertThat(files.toList()).isEmpty();
+      }
+      assertThat(backedUp(f)).isEqualTo("0");
+      assertThat(f.tableExists("items")).isFalse();
+    }
+  }
+
+  /**
+   * The provisional dump files in {@code backups}, waiting up to 20 s for one to appear (with
+   * {@code finished}: one that is complete, not {@code .partial}).
+   */
+  private static List<String> provisional(Path backups, boolean finished) {
+    return provisional(backups, finished, true);
+  }
+
+  private static List<String> provisional(Path backups, boolean finished, boolean wait) {
+    try {
+      return provisionalNow(backups, finished, wait);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> provisionalNow(Path backups, boolean finished, boolean wait)
+      throws java.io.IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(wait ? 20 : 0);
+    do {
+      List<String> names = new ArrayList<>();
+      if (Files.isDirectory(backups)) {
+        try (var files = Files.list(backups)) {
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith("prod-early-"))
+              .filter(n -> !finished || !n.endsWith(".partial"))
+              .forEach(names::add);
+        }
+      }
+      if (!names.isEmpty() || !wait) {
+        return names;
+      }
+      Thread.sleep(20);
+    } while (System.nanoTime() < deadline);
+    return List.of();
+  }
+
+  private static String backedUp(PipelineFixture f) {
+    return f.query("SELECT COUNT(*) FROM prodguard_audit WHERE outcome = 'backed_up'").orElse("?");
   }
 
   /** Restores with the server's own client, as an operator would. */
