@@ -229,10 +229,15 @@ public final class Tracer {
     // the target's schema is dumped while the scratch server starts (an embedded one takes seconds)
     Path script = early != null ? early.script : Files.createTempFile("prodguard-trace-", ".sql");
     Discard discard = new Discard(script);
+    Early startedEarly = early;
     Thread interrupted =
         new Thread(
             () -> {
               discard.interrupted = true;
+              if (startedEarly != null) {
+                // handed over or not yet: a server started early is awaited and stopped here
+                startedEarly.stopServer();
+              }
               // an embedded server still starting (its directory being filled, initdb, the
               // server coming up) is not known yet: wait until the start ends, then discard it
               discard.awaitStart();
@@ -245,7 +250,13 @@ public final class Tracer {
               }
             },
             "prodguard-trace-interrupted");
-    Runtime.getRuntime().addShutdownHook(interrupted);
+    try {
+      Runtime.getRuntime().addShutdownHook(interrupted);
+    } catch (IllegalStateException shuttingDown) {
+      // Ctrl-C came while the early start ran: its hook stops the server, prints the refusal and
+      // ends the process; nothing more to do here
+      awaitHalt();
+    }
     if (early != null) {
       early.handedOver(); // the hook above discards from here on
     }
@@ -1134,6 +1145,18 @@ public final class Tracer {
         DUMPS);
   }
 
+  /** Parks the calling thread while a shutdown hook ends the process (it halts). */
+  private static void awaitHalt() {
+    while (true) {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the process shuts down", e);
+      }
+    }
+  }
+
   /**
    * The schema dump and the embedded server of a trace, started as soon as the pending set says a
    * replay follows (before the remaining catalog reads and {@link #judge}, which take about as long
@@ -1149,6 +1172,8 @@ public final class Tracer {
     private final CompletableFuture<EmbeddedScratchServer> server;
     private final Thread hook;
 
+    private final String env;
+
     Early(
         String env,
         int major,
@@ -1157,6 +1182,7 @@ public final class Tracer {
         StatementProbe probe,
         Optional<Path> binDir)
         throws IOException {
+      this.env = env;
       script = Files.createTempFile("prodguard-trace-", ".sql");
       hook = new Thread(this::stopFromHook, "prodguard-trace-early-stop");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -1222,6 +1248,13 @@ public final class Tracer {
      */
     private void stopFromHook() {
       deleteScript();
+      stopServer();
+      // the same one screen as an interruption later in the trace (exit 1, not 130 or 143)
+      onInterrupt.accept(interruptedRefusal(env, true));
+    }
+
+    /** Awaits the server's start (within its bound) and stops it; quiet, for hooks. */
+    void stopServer() {
       try {
         server
             .get(EmbeddedScratchServer.START_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
