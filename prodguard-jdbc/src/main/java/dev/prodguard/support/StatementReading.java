@@ -9,10 +9,10 @@ import java.util.Optional;
  * statement's text and names, compared with the reading prodguard's analysis assumes (G4: what
  * prodguard cannot be sure the server reads the same way is refused). MySQL/MariaDB: {@code
  * sql_mode} ({@code ANSI_QUOTES} makes {@code "x"} a name, {@code PIPES_AS_CONCAT}, {@code
- * NO_BACKSLASH_ESCAPES}, {@code HIGH_NOT_PRECEDENCE} and the modes that
- * include them: {@code ANSI}, {@code ORACLE}, ...). PostgreSQL: {@code standard_conforming_strings}
- * off (backslashes in {@code '...'}) and {@code plpgsql.variable_conflict} other than {@code error}
- * (set on the database or the role).
+ * NO_BACKSLASH_ESCAPES}, {@code HIGH_NOT_PRECEDENCE} and the modes that include them: {@code ANSI},
+ * {@code ORACLE}, ...). PostgreSQL: {@code standard_conforming_strings} off (backslashes in {@code
+ * '...'}) and {@code plpgsql.variable_conflict} other than {@code error} (set on the database or
+ * the role).
  */
 public interface StatementReading {
 

@@ -238,8 +238,8 @@ public final class MariaDbSupport implements DatabaseSupport {
 
   /**
    * The {@code sql_mode} flags that change how a statement's text is read: quotes, {@code ||},
-   * backslashes, {@code NOT}'s precedence. {@code ANSI}, {@code ORACLE}, {@code MSSQL}, {@code DB2},
-   * {@code MAXDB} and {@code POSTGRESQL} include some of them. {@code IGNORE_SPACE} (a space
+   * backslashes, {@code NOT}'s precedence. {@code ANSI}, {@code ORACLE}, {@code MSSQL}, {@code
+   * DB2}, {@code MAXDB} and {@code POSTGRESQL} include some of them. {@code IGNORE_SPACE} (a space
    * between a function's name and its {@code (}) is the reading prodguard's analysis has anyway,
    * and MariaDB Connector/J's sessions have it.
    */
