@@ -107,6 +107,27 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                 + e.getMessage());
       }
     }
+    // G4: the analysis reads statements in the server's default reading; a target whose session
+    // reads them otherwise (MariaDB's sql_mode ANSI_QUOTES, ...) is refused (attacker 22/05, 06)
+    try (Target.Checked c = target.open()) {
+      target
+          .dialect()
+          .readingDifference(c.connection())
+          .ifPresent(
+              d ->
+                  refusals.add(
+                      d
+                          + ": the server reads the migrations' statements otherwise than"
+                          + " prodguard's analysis (quotes, names, escapes), so what lint judged"
+                          + " is not what would run\n  fix: set it back to the server's default"
+                          + " for the deploying user and database, then verify again"));
+    } catch (SQLException e) {
+      refusals.add(
+          "cannot read the settings of '"
+              + target.name()
+              + "' that decide how its server reads the migrations: "
+              + e.getMessage());
+    }
     // without catalog facts, the same lint as trace's judgement beside it: made once (LintOnce)
     LintReport report =
         keys.isEmpty() && dependencies.isEmpty() && parents.isEmpty()

@@ -370,6 +370,18 @@ public final class Classifier {
           "pg_visibility",
           "old_snapshot");
 
+  /**
+   * G4: MariaDB's {@code sql_mode} changes how the statements after it are read ({@code
+   * ANSI_QUOTES}: {@code "x"} is a name, not a string; {@code PIPES_AS_CONCAT}, {@code
+   * NO_BACKSLASH_ESCAPES}, {@code IGNORE_SPACE}, {@code ORACLE}, ...): prodguard reads them as the
+   * server's default mode does, so a migration that changes it is not analysed (attacker 22/05).
+   */
+  private static final String SQL_MODE_CHANGE =
+      "SET sql_mode changes how MariaDB reads the statements after it (ANSI_QUOTES makes \"x\""
+          + " a column name, PIPES_AS_CONCAT, NO_BACKSLASH_ESCAPES, ORACLE ...), so prodguard"
+          + " cannot be sure the server reads them as it does; remove the SET and write the"
+          + " statements for the server's default mode";
+
   /** MariaDB settings that switch checks or the binary log off, or change the server. */
   private static final Set<String> MYSQL_SIDE_EFFECT_SETTINGS =
       Set.of(
@@ -756,6 +768,15 @@ public final class Classifier {
 
     int mutedUntil = -1;
 
+    /** The routine body this statement is in: its parameters and variables (null outside one). */
+    Predicate.Scope scope;
+
+    /** The CTEs of the statement this one is the main statement of, by name (lower-case). */
+    java.util.Map<String, Predicate.Cte> ctes = java.util.Map.of();
+
+    /** Why the last WHERE read ({@link #hasWhere}) was judged to hold for every row, or null. */
+    String whereReason;
+
     Ctx(
         SqlStatement s,
         List<Operation> out,
@@ -792,6 +813,9 @@ public final class Classifier {
       out.add(new Operation(kind, s, target, column, columns, f, detail, via));
       if (syntax == SqlSyntax.MYSQL && target != null) {
         forgetDefinitions(kind, target, column, detail);
+      }
+      if (target != null) {
+        knownColumns(kind, target, column, detail);
       }
       if (kind == OpKind.CREATE_TABLE || kind == OpKind.DROP_TABLE || kind == OpKind.RENAME_TABLE) {
         routines.table(
@@ -1182,6 +1206,37 @@ public final class Classifier {
     }
 
     /**
+     * Follows the columns a table is known to have ({@link Routines#hasColumn}): only statements
+     * that run now add one; any change forgets.
+     */
+    void knownColumns(OpKind kind, String target, String column, String detail) {
+      String renamedTo =
+          detail != null && detail.startsWith("to ") ? detail.substring(3).strip() : null;
+      boolean now = !inBody && !deferred;
+      switch (kind) {
+        case DROP_TABLE, RENAME_TABLE, CREATE_TABLE -> {
+          routines.forgetKnownColumn(target, null);
+          if (renamedTo != null) {
+            routines.forgetKnownColumn(renamedTo, null);
+          }
+        }
+        case DROP_COLUMN -> routines.forgetKnownColumn(target, column);
+        case RENAME_COLUMN -> {
+          routines.forgetKnownColumn(target, column);
+          if (now && renamedTo != null && column != null) {
+            routines.knownColumn(target, renamedTo);
+          }
+        }
+        case ADD_COLUMN -> {
+          if (now) {
+            routines.knownColumn(target, column);
+          }
+        }
+        default -> {}
+      }
+    }
+
+    /**
      * MariaDB: what prodguard knew of the columns an operation changes is stale after it (a MODIFY
      * or CHANGE records the new definition itself, after this).
      */
@@ -1287,7 +1342,7 @@ public final class Classifier {
      * nothing consumed; only when the statement runs now and surely creates the table.
      */
     void recordColumns(String table) {
-      if (syntax != SqlSyntax.MYSQL || inBody || deferred || table == null) {
+      if (inBody || deferred || table == null) {
         return;
       }
       Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
@@ -1306,14 +1361,20 @@ public final class Classifier {
               "CHECK",
               "FULLTEXT",
               "SPATIAL",
-              "PERIOD" ->
+              "PERIOD",
+              "EXCLUDE",
+              "LIKE" ->
               definition(ahead);
           default -> {
             if (!first.isName()) {
               return;
             }
             String column = ahead.next().identifier();
-            routines.defineColumn(table, column, definition(ahead));
+            String definition = definition(ahead);
+            routines.knownColumn(table, column);
+            if (syntax == SqlSyntax.MYSQL) {
+              routines.defineColumn(table, column, definition);
+            }
           }
         }
       } while (ahead.acceptPunct(','));
@@ -1346,6 +1407,37 @@ public final class Classifier {
         implicitCalls(before);
       }
       beyondTheDatabase(before);
+      if (nesting == 0 && syntax == SqlSyntax.POSTGRESQL && setsVariableConflict()) {
+        unknown(
+            "plpgsql.variable_conflict decides whether a name in a PL/pgSQL body is a variable or"
+                + " a column, so prodguard cannot be sure which rows its conditions limit; leave"
+                + " the setting at its default, qualify the columns (t.col) and give the"
+                + " parameters distinct names (p_col)");
+      }
+    }
+
+    /**
+     * Whether the statement names PostgreSQL's {@code plpgsql.variable_conflict} in any form
+     * ({@code SET}, {@code ALTER FUNCTION/DATABASE/ROLE ... SET}, a function's {@code SET} clause,
+     * {@code set_config}): any word {@code variable_conflict} but the body directive {@code
+     * #variable_conflict}, which {@link #compilerOption} judges.
+     */
+    boolean setsVariableConflict() {
+      String text = s.source().text();
+      String w = "variable_conflict";
+      for (int i = s.start(); i + w.length() <= s.end(); i++) {
+        if ((text.charAt(i) == 'v' || text.charAt(i) == 'V')
+            && text.regionMatches(true, i, w, 0, w.length())) {
+          int p = i - 1;
+          while (p >= s.start() && Character.isWhitespace(text.charAt(p))) {
+            p--;
+          }
+          if (p < s.start() || text.charAt(p) != '#') {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     /**
@@ -1746,14 +1838,29 @@ public final class Classifier {
             scanRest();
             return limits;
           }
-          boolean always =
-              Predicate.alwaysTrue(
-                  this,
-                  WHERE_STOPS,
-                  syntax,
-                  qualifiers != null
-                      ? Predicate.Target.of(qualifiers)
-                      : Predicate.Target.of(target, alias, !others));
+          Predicate.Target of =
+              qualifiers != null
+                  ? Predicate.Target.of(qualifiers)
+                  : Predicate.Target.of(target, alias, !others);
+          Predicate.Names names = new Predicate.Names(target, routines, scope);
+          names.ctes = ctes;
+          // PL/pgSQL's variable_conflict may read a name either way: both readings are judged
+          boolean eitherWay =
+              scope != null
+                  && scope.rule != Predicate.Scope.Rule.VARIABLE
+                  && !scope.variables.isEmpty();
+          List<Token> condition = eitherWay ? conditionTokens() : null;
+          boolean always = Predicate.alwaysTrue(this, WHERE_STOPS, syntax, of, names);
+          String reason = names.reason;
+          if (!always && eitherWay && names.ambiguous) {
+            Predicate.Names second = new Predicate.Names(target, routines, scope);
+            second.ctes = ctes;
+            always =
+                Predicate.alwaysTrue(
+                    Predicate.tokens(condition), WHERE_STOPS, syntax, of, second, true);
+            reason = second.reason;
+          }
+          whereReason = always ? reason : null;
           scanRest(); // RETURNING, ORDER BY, LIMIT: calls there run too
           return !always;
         }
@@ -1949,10 +2056,11 @@ public final class Classifier {
       }
       List<String> cols = assignments(UPDATE_STOPS);
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
+      whereReason = null;
       if (hasWhere(target, alias, false)) {
         flags.add(Flag.HAS_WHERE);
       }
-      add(OpKind.UPDATE, target, null, cols, flags, null);
+      add(OpKind.UPDATE, target, null, cols, flags, whereReason);
     }
 
     /**
@@ -2137,10 +2245,11 @@ public final class Classifier {
       String alias = alias();
       scanning = true;
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
+      whereReason = null;
       if (hasWhere(target, alias, false)) {
         flags.add(Flag.HAS_WHERE);
       }
-      add(OpKind.DELETE, target, null, null, flags, null);
+      add(OpKind.DELETE, target, null, null, flags, whereReason);
     }
 
     /** MariaDB's {@code t.*} in a multi-table DELETE's target list. */
@@ -2596,13 +2705,30 @@ public final class Classifier {
     void with() {
       next();
       lx.accept("RECURSIVE");
+      java.util.Map<String, Predicate.Cte> named = new java.util.HashMap<>(ctes);
       while (true) {
-        if (name() == null) {
+        String cte = name();
+        if (cte == null) {
           fallback.classify(s, this::add, this::unknown);
           return;
         }
+        List<String> columns = null;
         if (lx.peek().isPunct('(')) {
-          skipParens(); // column list
+          columns = new ArrayList<>();
+          Token listOpen = lx.peek();
+          Token listClose = skipParens(); // column list
+          Lexer list =
+              new Lexer(
+                  s.source().text(),
+                  listOpen.end,
+                  listClose.type == Token.Type.EOF ? listOpen.end : listClose.start,
+                  syntax);
+          while (!list.atEnd()) {
+            Token t = list.next();
+            if (t.isName()) {
+              columns.add(t.identifier().toLowerCase(Locale.ROOT));
+            }
+          }
         }
         if (!lx.accept("AS")) {
           fallback.classify(s, this::add, this::unknown);
@@ -2617,6 +2743,17 @@ public final class Classifier {
         }
         Token close = skipParens();
         sub(open.end, close.start);
+        List<Token> body = new ArrayList<>();
+        Lexer b =
+            new Lexer(
+                s.source().text(),
+                open.end,
+                close.type == Token.Type.EOF ? open.end : close.start,
+                syntax);
+        while (!b.atEnd()) {
+          body.add(b.next());
+        }
+        named.put(lastPart(cte), new Predicate.Cte(columns, body));
         if (!lx.acceptPunct(',')) {
           break;
         }
@@ -2626,7 +2763,10 @@ public final class Classifier {
         unknown("WITH without a main statement");
         return;
       }
+      java.util.Map<String, Predicate.Cte> saved = ctes;
+      ctes = named;
       sub(main.start, s.end());
+      ctes = saved;
     }
 
     /** Classifies a part of this statement as a statement of its own. */
@@ -2641,7 +2781,10 @@ public final class Classifier {
         st++;
       }
       SqlStatement inner = new SqlStatement(src, st, end, src.line(st), src.column(st), null);
-      new Ctx(inner, out, routines, inBody, deferred, nesting + 1, via).top();
+      Ctx c = new Ctx(inner, out, routines, inBody, deferred, nesting + 1, via);
+      c.scope = scope;
+      c.ctes = ctes;
+      c.top();
     }
 
     // ---- DDL ---------------------------------------------------------------------------
@@ -3211,6 +3354,13 @@ public final class Classifier {
                 .toLowerCase(Locale.ROOT);
       }
       add(OpKind.CREATE_FUNCTION, fn, null, null, null, kind);
+      scope =
+          new Predicate.Scope(
+              syntax == SqlSyntax.MYSQL
+                  ? Predicate.Scope.Rule.VARIABLE
+                  : Predicate.Scope.Rule.EITHER,
+              fn);
+      scope.variables.addAll(parameters(signature));
       int before = out.size();
       if (fn != null && !routines.knows(fn)) {
         // a recursive call in the body calls this very routine: known, its body is the one being
@@ -3225,6 +3375,47 @@ public final class Classifier {
       if (fn != null) {
         routines.define(
             fn, signature, kind.equals("PROCEDURE"), List.copyOf(out.subList(before, out.size())));
+      }
+    }
+
+    /**
+     * The parameter names of a routine's signature as {@link #routine} records it (lower-case,
+     * spaces normalised): the first word of each depth-0 item after its mode ({@code IN}, {@code
+     * OUT}, {@code INOUT}, {@code VARIADIC}); an item of one word is an unnamed PostgreSQL
+     * parameter (its type).
+     */
+    List<String> parameters(String signature) {
+      List<String> names = new ArrayList<>();
+      Lexer ahead = new Lexer(signature, 0, signature.length(), syntax);
+      int depth = 0;
+      List<Token> item = new ArrayList<>();
+      while (true) {
+        Token t = ahead.next();
+        boolean end = t.type == Token.Type.EOF || (depth == 0 && t.isPunct(','));
+        if (end) {
+          int i = 0;
+          while (i < item.size()
+              && (item.get(i).is("IN")
+                  || item.get(i).is("OUT")
+                  || item.get(i).is("INOUT")
+                  || item.get(i).is("VARIADIC"))) {
+            i++;
+          }
+          if (i + 1 < item.size() && item.get(i).isName() && item.get(i + 1).isName()) {
+            names.add(item.get(i).identifier().toLowerCase(Locale.ROOT));
+          }
+          item.clear();
+          if (t.type == Token.Type.EOF) {
+            return names;
+          }
+          continue;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
+        item.add(t);
       }
     }
 
@@ -3251,6 +3442,9 @@ public final class Classifier {
         }
       }
       if (atomic != null) {
+        if (scope != null) {
+          scope.rule = Predicate.Scope.Rule.COLUMN; // a SQL-standard body is SQL
+        }
         body(atomic.start, s.end(), true);
         return;
       }
@@ -3266,6 +3460,10 @@ public final class Classifier {
         add(OpKind.DYNAMIC_SQL, null, null, null, null, "LANGUAGE " + lang + " body");
         return;
       }
+      if (scope == null) {
+        scope = new Predicate.Scope(Predicate.Scope.Rule.EITHER, null);
+      }
+      scope.rule = lang.equals("sql") ? Predicate.Scope.Rule.COLUMN : Predicate.Scope.Rule.EITHER;
       if (body.type == Token.Type.DOLLAR_STRING) {
         int tag = body.text().indexOf('$', 1) + 1;
         body(body.start + tag, body.end - tag, later);
@@ -3493,6 +3691,9 @@ public final class Classifier {
               && MYSQL_SIDE_EFFECT_SETTINGS.contains(t.identifier().toLowerCase(Locale.ROOT))) {
             unknown("SET STATEMENT " + t.text() + " switches a check of the server off");
           }
+          if (t.isName() && t.identifier().equalsIgnoreCase("sql_mode")) {
+            unknown(SQL_MODE_CHANGE);
+          }
         }
         if (!lx.accept("FOR") || lx.atEnd()) {
           unknown("SET STATEMENT without FOR");
@@ -3518,7 +3719,9 @@ public final class Classifier {
           return;
         }
         String variable = variable();
-        if (syntax == SqlSyntax.MYSQL && globalScope) {
+        if (syntax == SqlSyntax.MYSQL && "sql_mode".equals(variable)) {
+          unknown(SQL_MODE_CHANGE);
+        } else if (syntax == SqlSyntax.MYSQL && globalScope) {
           unknown("SET GLOBAL/PERSIST changes the server for every session");
         } else if (syntax == SqlSyntax.MYSQL
             && MYSQL_SIDE_EFFECT_SETTINGS.contains(variable)
@@ -4867,15 +5070,25 @@ public final class Classifier {
         unknown("routine nested too deeply to analyse");
         return false;
       }
+      if (scope == null) {
+        // a DO block, a trigger's or event's body, MariaDB's BEGIN NOT ATOMIC
+        scope =
+            new Predicate.Scope(
+                syntax == SqlSyntax.MYSQL
+                    ? Predicate.Scope.Rule.VARIABLE
+                    : Predicate.Scope.Rule.EITHER,
+                null);
+      }
       boolean[] declaring = {false};
       splitter.split(
           s.source(),
           from,
           to,
-          piece ->
-              declaring[0] =
-                  new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via)
-                      .bodyStatement(declaring[0]));
+          piece -> {
+            Ctx c = new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via);
+            c.scope = scope;
+            declaring[0] = c.bodyStatement(declaring[0]);
+          });
       return declaring[0];
     }
 
@@ -4891,6 +5104,7 @@ public final class Classifier {
       }
       if (declaring && syntax == SqlSyntax.POSTGRESQL) {
         // "b text", "c CONSTANT int := f()", "r record; BEGIN ...": declarations up to BEGIN
+        declared(0);
         if (!skipPastScanning("BEGIN")) {
           return true;
         }
@@ -4937,6 +5151,7 @@ public final class Classifier {
               mysqlDeclare();
               return false;
             }
+            declared(1);
             if (!skipPastScanning("BEGIN")) {
               return true; // the next pieces are declarations too, up to BEGIN
             }
@@ -4954,6 +5169,9 @@ public final class Classifier {
           }
           case "ELSE", "LOOP", "REPEAT", "EXCEPTION" -> next();
           case "WHILE", "FOR", "FOREACH" -> {
+            if (!t.is("WHILE")) {
+              declared(1); // the loop variable
+            }
             if (!skipPastScanning(syntax == SqlSyntax.MYSQL && t.is("WHILE") ? "DO" : "LOOP")) {
               return false;
             }
@@ -5008,6 +5226,23 @@ public final class Classifier {
     }
 
     /**
+     * Records the name at {@code lx.peek(k)} as a variable of the routine body ({@link #scope});
+     * false when no name is there.
+     */
+    boolean declared(int k) {
+      Token n = lx.peek(k);
+      if (scope == null
+          || !n.isName()
+          || n.type == Token.Type.PLACEHOLDER
+          || n.is("BEGIN")
+          || n.is("DECLARE")) {
+        return false;
+      }
+      scope.variables.add(n.identifier().toLowerCase(Locale.ROOT));
+      return true;
+    }
+
+    /**
      * PL/pgSQL's compiler options at the start of a body ({@code #variable_conflict use_column},
      * {@code #print_strict_params on}, {@code #option dump}): consumed when it is one of them; any
      * other {@code #} stays unknown.
@@ -5026,7 +5261,17 @@ public final class Classifier {
       if (known) {
         next();
         next();
-        next();
+        Token v = next();
+        if (name.is("VARIABLE_CONFLICT") && !v.is("ERROR")) {
+          // G4: it decides whether a name is the parameter or the column, hence which rows a
+          // condition limits (attacker 22/06)
+          unknown(
+              "#variable_conflict "
+                  + v.text().toLowerCase(Locale.ROOT)
+                  + " decides whether a name in the body is a variable or a column, so prodguard"
+                  + " cannot be sure which rows its conditions limit; remove the directive,"
+                  + " qualify the columns (t.col) and give the parameters distinct names (p_col)");
+        }
       }
       return known;
     }
@@ -5063,6 +5308,10 @@ public final class Classifier {
      * ROLLBACK; ... END}) runs when the condition is raised; variables and cursors are scanned.
      */
     void mysqlDeclare() {
+      if (!lx.peek(1).is("CONTINUE") && !lx.peek(1).is("EXIT") && !lx.peek(1).is("UNDO")) {
+        // DECLARE a, b INT DEFAULT 0
+        for (int k = 1; declared(k) && lx.peek(k + 1).isPunct(','); k += 2) {}
+      }
       boolean handler = false;
       while (!lx.atEnd()) {
         Token t = lx.peek();

@@ -38,8 +38,12 @@ final class Predicate {
    * qualifiers} (the table's name, its alias), and unqualified names when {@code alone} (no other
    * table is in scope). {@link #ANY}: every column reference counts.
    */
-  record Target(Set<String> qualifiers, boolean alone, boolean any) {
+  record Target(Set<String> qualifiers, boolean alone, boolean any, boolean single) {
     static final Target ANY = new Target(Set.of(), true, true);
+
+    Target(Set<String> qualifiers, boolean alone, boolean any) {
+      this(qualifiers, alone, any, false);
+    }
 
     static Target of(String table, String alias, boolean alone) {
       Set<String> q = new java.util.HashSet<>();
@@ -51,7 +55,7 @@ final class Predicate {
       if (alias != null) {
         q.add(alias.toLowerCase(Locale.ROOT));
       }
-      return new Target(Set.copyOf(q), alone, false);
+      return new Target(Set.copyOf(q), alone, false, true);
     }
 
     static Target of(Set<String> qualifiers) {
@@ -66,8 +70,121 @@ final class Predicate {
     Token next();
   }
 
+  /**
+   * The names a routine body declares (its parameters and variables, lower-case) and which of a
+   * variable and a same-named column the server reads: MariaDB's stored programs the variable
+   * ({@link Rule#VARIABLE}); PostgreSQL's {@code LANGUAGE sql} bodies the column when the table has
+   * one ({@link Rule#COLUMN}); PL/pgSQL decides by {@code variable_conflict}, which the server or
+   * the role may set ({@link Rule#EITHER}: both readings are judged).
+   */
+  static final class Scope {
+    enum Rule {
+      VARIABLE,
+      COLUMN,
+      EITHER
+    }
+
+    Rule rule;
+    final String routine;
+    final Set<String> variables = new java.util.HashSet<>();
+
+    Scope(Rule rule, String routine) {
+      this.rule = rule;
+      this.routine = routine == null ? null : Classifier.lastPart(routine);
+    }
+  }
+
+  /**
+   * What a condition's names are resolved with: the statement's target table as written, the tables
+   * and columns the migrations made ({@link Routines}), the routine scope (null outside a body);
+   * {@link #reason} says why a condition was judged to hold for every row when a name's resolution
+   * decided it.
+   */
+  /**
+   * A CTE of the statement: its column list when written ({@code WITH x(a, b) AS ...}), else null,
+   * and its query's tokens.
+   */
+  record Cte(List<String> columns, List<Token> body) {
+    /** Whether the CTE has the column: by its list, or by its query's select list. */
+    boolean has(String column) {
+      if (columns != null) {
+        return columns.contains(column);
+      }
+      List<String> selected = selectList(body);
+      return selected == null || selected.contains(column);
+    }
+  }
+
+  /**
+   * The output column names of a {@code SELECT}'s select list (an alias, or a column reference's
+   * last part); null when a {@code *} may give any name or the query is not a plain SELECT.
+   */
+  static List<String> selectList(List<Token> q) {
+    if (q.isEmpty() || !q.get(0).is("SELECT")) {
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    int i = 1;
+    if (i < q.size() && (q.get(i).is("DISTINCT") || q.get(i).is("ALL"))) {
+      i++;
+    }
+    List<Token> item = new ArrayList<>();
+    int depth = 0;
+    for (; i <= q.size(); i++) {
+      Token t = i < q.size() ? q.get(i) : null;
+      boolean end =
+          t == null
+              || (depth == 0 && (t.isPunct(',') || t.is("FROM") || t.is("INTO")))
+              || (depth == 0 && t.type() == Token.Type.WORD && QUERY_CLAUSES.contains(t.upper()));
+      if (end) {
+        if (item.isEmpty()) {
+          return null;
+        }
+        Token last = item.get(item.size() - 1);
+        if (last.isPunct('*')) {
+          return null;
+        }
+        if (last.isName()) {
+          names.add(last.identifier().toLowerCase(Locale.ROOT));
+        }
+        item.clear();
+        if (t == null || !t.isPunct(',')) {
+          return names;
+        }
+        continue;
+      }
+      depth += t.isPunct('(') ? 1 : t.isPunct(')') ? -1 : 0;
+      item.add(t);
+    }
+    return names;
+  }
+
+  static final class Names {
+    /** The statement's CTEs, by name. */
+    java.util.Map<String, Cte> ctes = java.util.Map.of();
+
+    final String table;
+    final Routines routines;
+    final Scope scope;
+    String reason;
+
+    /** Set by a judgement that read a name as {@link Scope.Rule#EITHER} allows. */
+    boolean ambiguous;
+
+    Names(String table, Routines routines, Scope scope) {
+      this.table = table;
+      this.routines = routines;
+      this.scope = scope;
+    }
+  }
+
   private final Tokens in;
   private final Set<String> stops;
+  private Names res;
+
+  /** The second reading of {@link Scope.Rule#EITHER}: a name that may be a variable is one. */
+  private boolean variableReading;
+
   private final boolean mysql;
   private final Target target;
   private final SqlNames names;
@@ -144,6 +261,9 @@ final class Predicate {
     chainRest = k;
     if (after.isPunct('(')) {
       return; // a function
+    }
+    if (subqueries == 0 && variable(parts)) {
+      return; // a routine's parameter or variable: the same value for every row
     }
     if (parts.size() == 1) {
       if (t.type() == Token.Type.WORD
@@ -247,7 +367,33 @@ final class Predicate {
    * for every row. {@code WHERE CURRENT OF cursor} is a real condition (one row).
    */
   static boolean alwaysTrue(Tokens in, Set<String> stops, SqlSyntax syntax, Target target) {
+    return alwaysTrue(in, stops, syntax, target, null);
+  }
+
+  /**
+   * The same, with the condition's names resolved as the server does ({@code names} may be null): a
+   * routine's variable is a constant, a column compared with itself under any spelling ({@code id =
+   * orders.id}) holds, a subquery column no table of the subquery is known to have is the outer
+   * column, a subquery over the target without a condition selects every row, and MariaDB compares
+   * a character column with a number as numbers. Where PL/pgSQL's {@code variable_conflict} decides
+   * ({@link Scope.Rule#EITHER}), call it again over the same tokens with {@code variableReading}
+   * when {@link Names#ambiguous} was set.
+   */
+  static boolean alwaysTrue(
+      Tokens in, Set<String> stops, SqlSyntax syntax, Target target, Names names) {
+    return alwaysTrue(in, stops, syntax, target, names, false);
+  }
+
+  static boolean alwaysTrue(
+      Tokens in,
+      Set<String> stops,
+      SqlSyntax syntax,
+      Target target,
+      Names names,
+      boolean variableReading) {
     Predicate p = new Predicate(in, stops, syntax, target);
+    p.res = names;
+    p.variableReading = variableReading;
     if (in.peek(0).is("CURRENT") && in.peek(1).is("OF")) {
       p.skipTerm(true);
       return false;
@@ -283,34 +429,65 @@ final class Predicate {
   // ---- grammar: or := and (OR and)* ; and := not (AND not)* ; not := NOT not | comparison -----
 
   private Value or() {
+    // x IS NULL OR x IS NOT NULL: every row
+    Set<String> nullTests = new java.util.HashSet<>();
     Value v = and();
+    if (lastAnd != null) {
+      nullTests.add(lastAnd);
+    }
     while (isOr()) {
       consumeOr();
       v = or(v, and());
+      if (lastAnd != null) {
+        nullTests.add(lastAnd);
+      }
+    }
+    for (String t : nullTests) {
+      if (t.startsWith("+") && nullTests.contains("-" + t.substring(1))) {
+        return Value.TRUE;
+      }
     }
     return v;
   }
 
+  /** The null test ("+col" IS NULL, "-col" IS NOT NULL) that the last term read was, or null. */
+  private String lastNull;
+
+  /** The same for the last AND-chain read, when it was that one term. */
+  private String lastAnd;
+
+  /** Set by a term that is a null test of a target column, for {@link #comparison}. */
+  private String pendingNull;
+
   private Value and() {
     Value v = not();
+    String only = lastNull;
+    boolean one = true;
     while (isAnd()) {
       consumeAnd();
       v = and(v, not());
+      one = false;
     }
+    lastAnd = one ? only : null;
     return v;
   }
 
   private Value not() {
     if (in.peek(0).is("NOT") || (mysql && in.peek(0).isPunct('!') && !in.peek(1).isPunct('='))) {
       take();
-      return negate(not());
+      Value v = negate(not());
+      lastNull = null;
+      return v;
     }
     return comparison();
   }
 
   private Value comparison() {
     int before = refs;
+    pendingNull = null;
     Value v = comparisonTerm();
+    lastNull = pendingNull;
+    pendingNull = null;
     return v == Value.ROW && refs == before ? Value.CONST : v;
   }
 
@@ -321,7 +498,124 @@ final class Predicate {
       return Value.ROW;
     }
     Value result;
+    if (mysql
+        && (in.peek(0).isPunct('+') || in.peek(0).isPunct('-'))
+        && in.peek(1).type() == Token.Type.NUMBER
+        && characters(left)) {
+      // status + 0 = 0: the column as a number, every non-numeric value 0
+      boolean minus = take().isPunct('-');
+      BigDecimal n;
+      try {
+        n = new BigDecimal(take().text());
+      } catch (NumberFormatException e) {
+        skipTerm(false);
+        return Value.ROW;
+      }
+      Operand column = left;
+      String op = comparisonOperator();
+      Operand right = op == null ? null : primary();
+      BigDecimal r = right == null ? null : numeric(right);
+      if (r == null || !atBoundary()) {
+        skipTerm(false);
+        return Value.ROW;
+      }
+      BigDecimal value = minus ? n.negate() : n;
+      if (holds(op.equals("<=>") ? "=" : op, value.compareTo(r)) == Value.TRUE) {
+        numericReason(column);
+        return Value.TRUE;
+      }
+      return Value.ROW;
+    }
+    boolean negatedIn = in.peek(0).is("NOT") && in.peek(1).is("IN");
+    if (own(left)
+        && (in.peek(0).is("IN") || negatedIn)
+        && in.peek(negatedIn ? 2 : 1).isPunct('(')) {
+      int open = negatedIn ? 2 : 1;
+      List<Token> inner = group(open);
+      boolean every = false;
+      if (!negatedIn && !inner.isEmpty() && isQuery(inner.get(0))) {
+        every = selectsEveryRow(left.column.get(1), inner);
+      } else if (!negatedIn && characters(left)) {
+        // status IN (0): every non-numeric value
+        boolean literals = true;
+        boolean zero = false;
+        for (Token t : inner) {
+          if (t.type() == Token.Type.NUMBER) {
+            try {
+              zero |= new BigDecimal(t.text()).signum() == 0;
+            } catch (NumberFormatException e) {
+              literals = false;
+            }
+          } else if (t.is("FALSE")) {
+            zero = true;
+          } else if (!t.isPunct(',') && t.type() != Token.Type.STRING && !t.is("TRUE")) {
+            literals = false;
+          }
+        }
+        every = literals && zero;
+        if (every) {
+          numericReason(left);
+        }
+      }
+      for (int i = 0; i < open; i++) {
+        take();
+      }
+      skipGroup();
+      if (!atBoundary()) {
+        skipTerm(false);
+        return Value.ROW;
+      }
+      return every ? Value.TRUE : Value.ROW;
+    }
+    if (own(left)
+        && (in.peek(0).is("LIKE") || in.peek(0).is("ILIKE"))
+        && in.peek(1).type() == Token.Type.STRING
+        && in.peek(1).text().matches("'%+'")) {
+      take();
+      take();
+      if (atBoundary()) {
+        return Value.TRUE; // LIKE '%': every value that is not null
+      }
+      skipTerm(false);
+      return Value.ROW;
+    }
+    if (in.peek(0).is("BETWEEN") && own(left)) {
+      take();
+      Operand low = primary();
+      if (low != null && in.peek(0).is("AND")) {
+        take();
+        Operand high = primary();
+        if (high != null && atBoundary()) {
+          return own(low)
+                  && own(high)
+                  && low.column.equals(left.column)
+                  && high.column.equals(left.column)
+              ? Value.TRUE
+              : Value.ROW;
+        }
+      }
+      skipTerm(false);
+      return Value.ROW;
+    }
     String op = comparisonOperator();
+    if (op != null
+        && own(left)
+        && (op.equals("=") || op.equals("<=>"))
+        && (in.peek(0).is("ANY") || in.peek(0).is("SOME"))
+        && in.peek(1).isPunct('(')) {
+      List<Token> inner = group(1);
+      boolean every =
+          !inner.isEmpty()
+              && (isQuery(inner.get(0)) || inner.get(0).is("ARRAY"))
+              && selectsEveryRow(left.column.get(1), inner);
+      take();
+      skipGroup();
+      if (!atBoundary()) {
+        skipTerm(false);
+        return Value.ROW;
+      }
+      return every ? Value.TRUE : Value.ROW;
+    }
     if (op != null) {
       Operand right = primary();
       if (right == null) {
@@ -357,6 +651,12 @@ final class Predicate {
       if (negated) {
         result = negate(result);
       }
+      if (own(left) && (t.is("NULL") || t.is("UNKNOWN")) && atBoundary()) {
+        pendingNull = (negated ? "-" : "+") + left.column.get(1);
+      }
+    } else if (characters(left)) {
+      result = Value.FALSE; // every non-numeric value is 0: false (and NOT it true)
+      numericReason(left);
     } else {
       result = left.truth(mysql);
     }
@@ -483,9 +783,528 @@ final class Predicate {
       for (int i = 0; i < k; i++) {
         take();
       }
+      if (variable(parts)) {
+        return Operand.of(Value.CONST);
+      }
+      if (ownColumn(parts)) {
+        return new Operand(null, null, null, List.of(OWN, parts.get(parts.size() - 1)));
+      }
       return new Operand(null, null, null, parts);
     }
     return null;
+  }
+
+  /** The qualifier of a column of the target, under any of its spellings ({@link #ownColumn}). */
+  private static final String OWN = "\0";
+
+  /**
+   * Whether a column reference names the target's column: unqualified while the target is alone, or
+   * qualified with its name or alias. {@code id}, {@code orders.id} and {@code o.id} are then one
+   * column, as the server resolves them.
+   */
+  private boolean ownColumn(List<String> parts) {
+    if (!target.single() || target.any()) {
+      return false;
+    }
+    return parts.size() == 1
+        ? target.alone()
+        : target.qualifiers().contains(parts.get(parts.size() - 2));
+  }
+
+  private static boolean own(Operand o) {
+    return o.column != null && o.column.size() == 2 && OWN.equals(o.column.get(0));
+  }
+
+  /**
+   * Whether a name is a routine's parameter or variable as the server reads it here ({@link
+   * Scope}); a name PL/pgSQL may read either way is one only in the second reading.
+   */
+  private boolean variable(List<String> parts) {
+    if (res == null || res.scope == null) {
+      return false;
+    }
+    Scope sc = res.scope;
+    if (parts.size() == 2 && sc.routine != null && parts.get(0).equals(sc.routine)) {
+      return sc.variables.contains(parts.get(1)); // PostgreSQL's f.param
+    }
+    if (parts.size() != 1 || !sc.variables.contains(parts.get(0))) {
+      return false;
+    }
+    String name = parts.get(0);
+    switch (sc.rule) {
+      case VARIABLE -> {
+        res.reason =
+            name
+                + " is the routine's parameter or variable, not the column: MariaDB reads a"
+                + " variable before a column of the same name; rename the parameter (p_"
+                + name
+                + ")";
+        return true;
+      }
+      case COLUMN -> {
+        if (res.routines != null && res.routines.hasColumn(res.table, name)) {
+          res.reason =
+              "in a LANGUAGE sql body the column "
+                  + name
+                  + " wins over the parameter of the same name; rename the parameter (p_"
+                  + name
+                  + ") or write $n";
+          return false;
+        }
+      }
+      default -> {}
+    }
+    res.ambiguous = true;
+    res.reason =
+        name
+            + " is both a parameter or variable of the routine and maybe a column of "
+            + res.table
+            + ": which one the server reads depends on its settings (PL/pgSQL's"
+            + " variable_conflict); rename the parameter (p_"
+            + name
+            + ")";
+    return variableReading;
+  }
+
+  /** Types whose MariaDB comparison with a number does not read every other value as 0. */
+  private static final Set<String> NUMERIC_TYPES =
+      Set.of(
+          "TINYINT",
+          "SMALLINT",
+          "MEDIUMINT",
+          "INT",
+          "INTEGER",
+          "BIGINT",
+          "INT1",
+          "INT2",
+          "INT3",
+          "INT4",
+          "INT8",
+          "MIDDLEINT",
+          "DECIMAL",
+          "DEC",
+          "NUMERIC",
+          "FIXED",
+          "FLOAT",
+          "DOUBLE",
+          "REAL",
+          "FLOAT4",
+          "FLOAT8",
+          "BIT",
+          "BOOL",
+          "BOOLEAN",
+          "SERIAL",
+          "YEAR",
+          "DATE",
+          "TIME",
+          "DATETIME",
+          "TIMESTAMP",
+          "ENUM",
+          "SET");
+
+  /**
+   * MariaDB: whether the target's column may hold characters (a character type, or a type the
+   * migrations do not say: fail closed). Compared with a number, every non-numeric value is 0.
+   */
+  private boolean characters(Operand column) {
+    if (!mysql || !own(column)) {
+      return false;
+    }
+    String def =
+        res == null || res.routines == null
+            ? null
+            : res.routines.columnDefinition(res.table, column.column.get(1));
+    if (def == null) {
+      return true;
+    }
+    int nul = def.indexOf('\0');
+    return !NUMERIC_TYPES.contains(nul < 0 ? def : def.substring(0, nul));
+  }
+
+  private void numericReason(Operand column) {
+    if (res != null) {
+      res.reason =
+          "MariaDB compares "
+              + column.column.get(1)
+              + (res.routines != null
+                      && res.routines.columnDefinition(res.table, column.column.get(1)) != null
+                  ? ", a character column,"
+                  : ", a column whose type the migrations do not show,")
+              + " with a number as numbers: every non-numeric value reads as 0; compare it with a"
+              + " string ('0')";
+    }
+  }
+
+  /** A numeric value of a constant operand in MariaDB's reading (TRUE 1, FALSE 0), else null. */
+  private static BigDecimal numeric(Operand o) {
+    if (o.number != null) {
+      return o.number;
+    }
+    if (o.bool == Value.TRUE) {
+      return BigDecimal.ONE;
+    }
+    if (o.bool == Value.FALSE) {
+      return BigDecimal.ZERO;
+    }
+    return null;
+  }
+
+  /** {@code column op number} holds for every non-numeric value (read as 0) of the column. */
+  private boolean zeroHolds(Operand column, String op, Operand other) {
+    BigDecimal n = numeric(other);
+    if (n == null || !characters(column)) {
+      return false;
+    }
+    String o = op.equals("<=>") ? "=" : op;
+    if (holds(o, BigDecimal.ZERO.compareTo(n)) != Value.TRUE) {
+      return false;
+    }
+    numericReason(column);
+    return true;
+  }
+
+  private static String flip(String op) {
+    return switch (op) {
+      case "<" -> ">";
+      case ">" -> "<";
+      case "<=" -> ">=";
+      case ">=" -> "<=";
+      default -> op;
+    };
+  }
+
+  static Tokens tokens(List<Token> list) {
+    Token eof = new Token(Token.Type.EOF, 0, 0, "");
+    return new Tokens() {
+      int at;
+
+      @Override
+      public Token peek(int k) {
+        return at + k < list.size() ? list.get(at + k) : eof;
+      }
+
+      @Override
+      public Token next() {
+        return at < list.size() ? list.get(at++) : eof;
+      }
+    };
+  }
+
+  /** The tokens inside the parentheses opening at {@code in.peek(k)}, not consumed. */
+  private List<Token> group(int k) {
+    List<Token> out = new ArrayList<>();
+    int depth = 0;
+    for (int i = k; ; i++) {
+      Token t = in.peek(i);
+      if (t.type() == Token.Type.EOF) {
+        return out;
+      }
+      if (t.isPunct('(')) {
+        depth++;
+        if (depth == 1) {
+          continue;
+        }
+      } else if (t.isPunct(')')) {
+        depth--;
+        if (depth == 0) {
+          return out;
+        }
+      }
+      out.add(t);
+    }
+  }
+
+  /** Consumes a parenthesised group (its tokens observed). */
+  private void skipGroup() {
+    int depth = 0;
+    do {
+      Token t = take();
+      if (t.type() == Token.Type.EOF) {
+        return;
+      }
+      if (t.isPunct('(')) {
+        depth++;
+      } else if (t.isPunct(')')) {
+        depth--;
+      }
+    } while (depth > 0);
+  }
+
+  private static final Set<String> QUERY_CLAUSES =
+      Set.of(
+          "WHERE",
+          "GROUP",
+          "HAVING",
+          "ORDER",
+          "LIMIT",
+          "OFFSET",
+          "FETCH",
+          "WINDOW",
+          "FOR",
+          "UNION",
+          "EXCEPT",
+          "INTERSECT",
+          "MINUS");
+
+  private static final Set<String> JOIN_WORDS =
+      Set.of(
+          "JOIN",
+          "INNER",
+          "LEFT",
+          "RIGHT",
+          "FULL",
+          "OUTER",
+          "CROSS",
+          "NATURAL",
+          "STRAIGHT_JOIN",
+          "LATERAL");
+
+  /**
+   * Whether {@code left IN (query)} (or {@code = ANY (query)}) holds for every row of the target:
+   * the query selects the target's own column {@code left}, either because its unqualified column
+   * is not known to belong to one of its tables (SQL then reads the outer column: {@code id IN
+   * (SELECT id FROM refunds)} where refunds has no id is {@code orders.id IN (SELECT orders.id
+   * ...)}), or because it reads the target itself without a condition that limits it ({@code id IN
+   * (SELECT id FROM orders LIMIT 1000)}: a LIMIT says how many, not which).
+   */
+  private boolean selectsEveryRow(String left, List<Token> q) {
+    return selectsEveryRow(left, q, true, 0);
+  }
+
+  /** {@code outer}: the query may read the target's columns (not a CTE's query). */
+  private boolean selectsEveryRow(String left, List<Token> q, boolean outer, int depthOfCtes) {
+    if (q.size() >= 3
+        && q.get(0).is("ARRAY")
+        && q.get(1).isPunct('(')
+        && q.get(q.size() - 1).isPunct(')')) {
+      q = q.subList(2, q.size() - 1);
+    }
+    if (q.isEmpty()) {
+      return false;
+    }
+    String table = res != null && res.table != null ? Classifier.lastPart(res.table) : null;
+    int i = 0;
+    if (q.get(0).is("TABLE")) {
+      List<String> rel = nameAt(q, 1);
+      boolean self =
+          rel != null
+              && table != null
+              && 1 + 2 * rel.size() - 1 == q.size()
+              && rel.get(rel.size() - 1).equals(table);
+      if (self) {
+        selfReason();
+      }
+      return self;
+    }
+    if (!q.get(0).is("SELECT")) {
+      return false;
+    }
+    i = 1;
+    if (i < q.size() && (q.get(i).is("DISTINCT") || q.get(i).is("ALL"))) {
+      i++;
+    }
+    List<String> item = nameAt(q, i);
+    if (item == null) {
+      return false;
+    }
+    i += 2 * item.size() - 1;
+    if (i >= q.size() || !q.get(i).is("FROM")) {
+      return false;
+    }
+    i++;
+    // the relations: name [AS] alias, by commas and joins; a derived table or a function: unknown
+    List<String[]> rels = new ArrayList<>();
+    boolean joined = false;
+    boolean unknownRelation = false;
+    int depth = 0;
+    while (i < q.size()) {
+      Token t = q.get(i);
+      if (depth == 0 && t.type() == Token.Type.WORD && QUERY_CLAUSES.contains(t.upper())) {
+        break;
+      }
+      if (depth == 0 && (t.isPunct(',') || JOIN_WORDS.contains(t.upper()))) {
+        joined = true;
+        i++;
+        continue;
+      }
+      if (depth == 0 && (t.is("ON") || t.is("USING"))) {
+        // the join condition, up to the next join or clause
+        i++;
+        int d = 0;
+        while (i < q.size()) {
+          Token c = q.get(i);
+          if (d == 0
+              && (c.isPunct(',')
+                  || JOIN_WORDS.contains(c.upper())
+                  || (c.type() == Token.Type.WORD && QUERY_CLAUSES.contains(c.upper())))) {
+            break;
+          }
+          d += c.isPunct('(') ? 1 : c.isPunct(')') ? -1 : 0;
+          i++;
+        }
+        continue;
+      }
+      if (t.isPunct('(') || t.isPunct(')')) {
+        unknownRelation = true;
+        depth += t.isPunct('(') ? 1 : -1;
+        i++;
+        continue;
+      }
+      if (depth > 0) {
+        i++;
+        continue;
+      }
+      List<String> rel = nameAt(q, i);
+      if (rel == null) {
+        unknownRelation = true;
+        i++;
+        continue;
+      }
+      i += 2 * rel.size() - 1;
+      if (i < q.size() && q.get(i).isPunct('(')) {
+        unknownRelation = true; // a function in FROM
+        continue;
+      }
+      String alias = null;
+      if (i < q.size() && q.get(i).is("AS")) {
+        i++;
+      }
+      if (i < q.size()
+          && q.get(i).isName()
+          && !JOIN_WORDS.contains(q.get(i).upper())
+          && !QUERY_CLAUSES.contains(q.get(i).upper())
+          && !q.get(i).is("ON")
+          && !q.get(i).is("USING")) {
+        alias = q.get(i).identifier().toLowerCase(Locale.ROOT);
+        i++;
+      }
+      rels.add(new String[] {String.join(".", rel), alias});
+    }
+    Set<String> relNames = new java.util.HashSet<>();
+    for (String[] r : rels) {
+      relNames.add(r[0]);
+      relNames.add(Classifier.lastPart(r[0]));
+      if (r[1] != null) {
+        relNames.add(r[1]);
+      }
+    }
+    String col = item.get(item.size() - 1);
+    String qualifier = item.size() > 1 ? item.get(item.size() - 2) : null;
+    if (qualifier != null && !relNames.contains(qualifier)) {
+      // the outer query's column: orders.id IN (SELECT orders.id FROM refunds)
+      boolean captured = outer && target.qualifiers().contains(qualifier) && col.equals(left);
+      if (captured) {
+        selfReason();
+      }
+      return captured;
+    }
+    if (!col.equals(left)) {
+      return false;
+    }
+    java.util.Map<String, Cte> ctes = res == null ? java.util.Map.of() : res.ctes;
+    if (rels.size() == 1 && !joined && !unknownRelation) {
+      Cte cte = ctes.get(rels.get(0)[0]);
+      if (cte != null && cte.has(col)) {
+        // a CTE over the target that selects every row selects every row here too
+        return depthOfCtes < 4 && selectsEveryRow(left, cte.body(), false, depthOfCtes + 1);
+      }
+    }
+    if (!joined
+        && !unknownRelation
+        && rels.size() == 1
+        && table != null
+        && !ctes.containsKey(rels.get(0)[0])
+        && Classifier.lastPart(rels.get(0)[0]).equals(table)) {
+      // the target itself: every row unless its own condition limits them
+      List<Token> where = new ArrayList<>();
+      boolean having = false;
+      int d = 0;
+      boolean inWhere = false;
+      for (; i < q.size(); i++) {
+        Token t = q.get(i);
+        if (d == 0 && t.type() == Token.Type.WORD && QUERY_CLAUSES.contains(t.upper())) {
+          inWhere = t.is("WHERE");
+          having |=
+              t.is("HAVING")
+                  || t.is("UNION")
+                  || t.is("EXCEPT")
+                  || t.is("INTERSECT")
+                  || t.is("MINUS");
+          continue;
+        }
+        d += t.isPunct('(') ? 1 : t.isPunct(')') ? -1 : 0;
+        if (inWhere) {
+          where.add(t);
+        }
+      }
+      if (having) {
+        return false;
+      }
+      boolean every =
+          where.isEmpty()
+              || alwaysTrue(
+                  tokens(where),
+                  Set.of(),
+                  mysql ? SqlSyntax.MYSQL : SqlSyntax.POSTGRESQL,
+                  Target.of(rels.get(0)[0], rels.get(0)[1], true),
+                  res == null ? null : new Names(res.table, res.routines, null));
+      if (every) {
+        selfReason();
+      }
+      return every;
+    }
+    if (!outer || qualifier != null || unknownRelation && rels.isEmpty()) {
+      return false;
+    }
+    for (String[] r : rels) {
+      Cte cte = ctes.get(r[0]);
+      if (cte != null && cte.has(col)) {
+        return false; // the CTE's own column
+      }
+      if ((table != null && Classifier.lastPart(r[0]).equals(table))
+          || (res != null && res.routines != null && res.routines.hasColumn(r[0], col))) {
+        return false; // the subquery's own column
+      }
+    }
+    if (res != null) {
+      res.reason =
+          "the subquery's "
+              + col
+              + " is not known to be a column of "
+              + (rels.isEmpty() ? "its tables" : rels.get(0)[0])
+              + ": where it is not, SQL reads the outer "
+              + col
+              + " and the condition holds for every row; qualify it ("
+              + (rels.isEmpty() ? "t" : rels.get(0)[1] != null ? rels.get(0)[1] : rels.get(0)[0])
+              + "."
+              + col
+              + ")";
+    }
+    return true;
+  }
+
+  private void selfReason() {
+    if (res != null) {
+      res.reason =
+          "its condition selects every row: the subquery reads "
+              + res.table
+              + "'s own column without a condition that limits it (a LIMIT says how many rows,"
+              + " not which)";
+    }
+  }
+
+  /** A (possibly qualified) name at {@code q[i]}, lower-case parts; null when none. */
+  private static List<String> nameAt(List<Token> q, int i) {
+    if (i >= q.size() || !q.get(i).isName() || q.get(i).type() == Token.Type.PLACEHOLDER) {
+      return null;
+    }
+    List<String> parts = new ArrayList<>();
+    parts.add(q.get(i).identifier().toLowerCase(Locale.ROOT));
+    while (i + 2 < q.size() && q.get(i + 1).isPunct('.') && q.get(i + 2).isName()) {
+      parts.add(q.get(i + 2).identifier().toLowerCase(Locale.ROOT));
+      i += 2;
+    }
+    return parts;
   }
 
   private static boolean isSyntax(Token t) {
@@ -510,7 +1329,14 @@ final class Predicate {
     };
   }
 
+  private static boolean isQuery(Token t) {
+    return t.is("SELECT") || t.is("WITH") || t.is("VALUES") || t.is("TABLE");
+  }
+
   private Value compare(Operand l, String op, Operand r) {
+    if (mysql && (zeroHolds(l, op, r) || zeroHolds(r, flip(op), l))) {
+      return Value.TRUE;
+    }
     if (l.column != null && r.column != null) {
       if (!l.column.equals(r.column)) {
         return Value.ROW;

@@ -63,6 +63,50 @@ public final class Routines {
    */
   private final Set<String> tables = new HashSet<>();
 
+  /**
+   * Columns the migrations are known to have given a table, by the table's last name part: named in
+   * its {@code CREATE TABLE} or added by {@code ADD COLUMN} (statements outside routine bodies),
+   * forgotten when the table is created anew, dropped or renamed, or the column dropped or renamed.
+   * Evidence that a column exists, never that one does not ({@code LIKE}, {@code INHERITS}, a table
+   * made before the migrations or in a body can have more). G4 resolves names with it ({@link
+   * Predicate}): an unqualified name in a subquery is that subquery's column only when it is known
+   * to be one.
+   */
+  private final Map<String, Set<String>> knownColumns = new HashMap<>();
+
+  /** Records that {@code table} has {@code column}. */
+  void knownColumn(String table, String column) {
+    if (table != null && column != null) {
+      knownColumns
+          .computeIfAbsent(key(table), k -> new HashSet<>())
+          .add(column.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  /** Forgets {@code column} of {@code table}; a null column forgets the whole table's. */
+  void forgetKnownColumn(String table, String column) {
+    if (table == null) {
+      return;
+    }
+    if (column == null) {
+      knownColumns.remove(key(table));
+    } else {
+      Set<String> c = knownColumns.get(key(table));
+      if (c != null) {
+        c.remove(column.toLowerCase(Locale.ROOT));
+      }
+    }
+  }
+
+  /** Whether the migrations are known to have given {@code table} the column {@code column}. */
+  boolean hasColumn(String table, String column) {
+    if (table == null || column == null) {
+      return false;
+    }
+    Set<String> c = knownColumns.get(key(table));
+    return c != null && c.contains(column.toLowerCase(Locale.ROOT));
+  }
+
   /** Trigger name to its table, for MariaDB's DROP TRIGGER, which does not name the table. */
   private final Map<String, String> triggers = new HashMap<>();
 

@@ -97,8 +97,9 @@ class G4PlpgsqlBlocksLintTest {
         // IF with a nested block in a branch
         "CREATE FUNCTION f(k int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN IF k > 0 THEN BEGIN"
             + " DECLARE a int; b int; BEGIN a := k; END; END; END IF; RETURN 1; END $$;",
-        // compiler options before the block
-        "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ #variable_conflict use_column\n"
+        // compiler options before the block (use_column and use_variable are refused: they decide
+        // which rows a condition limits, G4WhereNameResolutionLintTest)
+        "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ #variable_conflict error\n"
             + " DECLARE a int; BEGIN RETURN 1; END $$;",
         "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ #print_strict_params on\n"
             + " BEGIN RETURN 1; END $$;",

@@ -217,6 +217,7 @@ class G4ClassifierTest {
           DELETE FROM orders WHERE id IS NOT NULL OR 1=1 | delete orders
           DELETE FROM orders WHERE 2 > 1 AND NOT (1 <> 1) | delete orders
           DELETE FROM orders WHERE NULL IS NULL | delete orders
+          DELETE FROM orders WHERE id IN (SELECT id FROM old WHERE true) | delete orders
           UPDATE orders SET v = 1 WHERE TRUE = TRUE | update orders [v]
           UPDATE orders SET v = 1 WHERE 1 >= 1 RETURNING id | update orders [v]
           """)
@@ -241,7 +242,7 @@ class G4ClassifierTest {
           DELETE FROM orders WHERE id BETWEEN 1 AND 10 | delete orders [HAS_WHERE]
           DELETE FROM orders WHERE 'a' = 'b' AND status = 'x' | delete orders [HAS_WHERE]
           DELETE FROM orders WHERE CASE WHEN a OR true THEN b END | delete orders [HAS_WHERE]
-          DELETE FROM orders WHERE id IN (SELECT id FROM old WHERE true) | delete orders [HAS_WHERE]
+          DELETE FROM orders WHERE id IN (SELECT old.id FROM old WHERE true) | delete orders [HAS_WHERE]
           DELETE FROM orders WHERE CURRENT OF c | delete orders [HAS_WHERE]
           """)
   void realWhere(String sql, String expected) {
@@ -294,7 +295,7 @@ class G4ClassifierTest {
       textBlock =
           """
           SET autocommit = 1 | transaction
-          SET @@session.autocommit = 0, sql_mode = '' | transaction; set-session sql_mode
+          SET @@session.autocommit = 0, sql_mode = '' | transaction; unknown; set-session sql_mode
           SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED | transaction
           XA START 'x' | transaction
           BEGIN WORK | transaction

@@ -11,9 +11,9 @@ import java.sql.SQLException;
  * {@link ServerIdentity} (connecting, server identity), {@link SqlText} (quoting, error codes),
  * {@link ObjectInstall} (prodguard's objects, {@link DatabaseObjects}), {@link SchemaCatalog}
  * (drift), {@link Tracing} (trace), {@link DeploySessions} (deploy lock, session waits, leftovers),
- * {@link GuardSql} (G6), {@link DumpTool} (G9) and {@link dev.prodguard.support.sync.SyncDialect}
- * (sync). A feature takes the facet it needs; nothing outside {@code support} tests the database's
- * kind.
+ * {@link GuardSql} (G6), {@link StatementReading} (G4), {@link DumpTool} (G9) and {@link
+ * dev.prodguard.support.sync.SyncDialect} (sync). A feature takes the facet it needs; nothing
+ * outside {@code support} tests the database's kind.
  */
 public interface DatabaseSupport
     extends ServerIdentity,
@@ -25,7 +25,8 @@ public interface DatabaseSupport
         TableDependencies,
         SchemaCatalog,
         Tracing,
-        SessionTimeouts {
+        SessionTimeouts,
+        StatementReading {
 
   // --- sync ---
 

@@ -18,7 +18,10 @@ public final class DeleteWithoutWhereRule extends BaseRule {
   @Override
   public String check(Operation op, RuleContext context) {
     return op.kind() == OpKind.DELETE && !op.has(Flag.HAS_WHERE)
-        ? "DELETE FROM " + op.target() + " without a WHERE condition that limits its rows"
+        ? "DELETE FROM "
+            + op.target()
+            + " without a WHERE condition that limits its rows"
+            + (op.detail() != null ? ": " + op.detail() : "")
         : null;
   }
 }

@@ -20,7 +20,10 @@ public final class UpdateWithoutWhereRule extends BaseRule {
   @Override
   public String check(Operation op, RuleContext context) {
     return op.kind() == OpKind.UPDATE && !op.has(Flag.HAS_WHERE)
-        ? "UPDATE " + op.target() + " without a WHERE condition that limits its rows"
+        ? "UPDATE "
+            + op.target()
+            + " without a WHERE condition that limits its rows"
+            + (op.detail() != null ? ": " + op.detail() : "")
         : null;
   }
 }

@@ -236,6 +236,46 @@ public final class MariaDbSupport implements DatabaseSupport {
     return out;
   }
 
+  /**
+   * The {@code sql_mode} flags that change how a statement's text is read: quotes, {@code ||},
+   * backslashes, {@code NOT}'s precedence. {@code ANSI}, {@code ORACLE}, {@code MSSQL}, {@code
+   * DB2}, {@code MAXDB} and {@code POSTGRESQL} include some of them. {@code IGNORE_SPACE} (a space
+   * between a function's name and its {@code (}) is the reading prodguard's analysis has anyway,
+   * and MariaDB Connector/J's sessions have it.
+   */
+  private static final java.util.Set<String> READING_MODES =
+      java.util.Set.of(
+          "ANSI_QUOTES",
+          "PIPES_AS_CONCAT",
+          "NO_BACKSLASH_ESCAPES",
+          "HIGH_NOT_PRECEDENCE",
+          "ANSI",
+          "ORACLE",
+          "MSSQL",
+          "DB2",
+          "MAXDB",
+          "POSTGRESQL");
+
+  @Override
+  public java.util.Optional<String> readingDifference(java.sql.Connection c)
+      throws java.sql.SQLException {
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT @@SESSION.sql_mode")) {
+      rs.next();
+      String mode = rs.getString(1) == null ? "" : rs.getString(1);
+      List<String> found = new java.util.ArrayList<>();
+      for (String m : mode.split(",")) {
+        if (READING_MODES.contains(m.strip().toUpperCase(java.util.Locale.ROOT))) {
+          found.add(m.strip());
+        }
+      }
+      return found.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(
+              "the server's sql_mode has " + String.join(",", found) + " (sql_mode=" + mode + ")");
+    }
+  }
+
   /** {@code lock_wait_timeout} and {@code innodb_lock_wait_timeout} to the session's values. */
   @Override
   public List<String> lockTimeoutRestore(java.sql.Connection c) throws java.sql.SQLException {

@@ -237,6 +237,36 @@ public final class PostgresSupport implements DatabaseSupport {
     return out;
   }
 
+  /**
+   * {@code standard_conforming_strings} off (a backslash escapes in {@code '...'}) and {@code
+   * plpgsql.variable_conflict} other than {@code error} (a database's or role's setting: a name in
+   * a PL/pgSQL body is then read as the column or as the variable).
+   */
+  @Override
+  public java.util.Optional<String> readingDifference(java.sql.Connection c)
+      throws java.sql.SQLException {
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT current_setting('standard_conforming_strings'),"
+                    + " current_setting('plpgsql.variable_conflict', true)")) {
+      rs.next();
+      String strings = rs.getString(1);
+      String conflict = rs.getString(2);
+      if (strings != null && !strings.equalsIgnoreCase("on")) {
+        return java.util.Optional.of("the server's standard_conforming_strings is " + strings);
+      }
+      if (conflict != null && !conflict.isEmpty() && !conflict.equalsIgnoreCase("error")) {
+        return java.util.Optional.of(
+            "the server's plpgsql.variable_conflict is "
+                + conflict
+                + " (set on the database or"
+                + " the role)");
+      }
+      return java.util.Optional.empty();
+    }
+  }
+
   /** {@code SET lock_timeout} to the session's current value. */
   @Override
   public List<String> lockTimeoutRestore(java.sql.Connection c) throws java.sql.SQLException {
