@@ -855,6 +855,10 @@ public final class Classifier {
           return;
         }
       }
+      if (syntax == SqlSyntax.MYSQL && schema == null && "setval".equals(fn)) {
+        mariaDbSetval(k + 1);
+        return;
+      }
       if (names.runsSqlText(fn) && names.builtin(schema, fn)) {
         add(OpKind.DYNAMIC_SQL, null, null, null, null, fn + "() runs the SQL text it is given");
       } else if (names.touchesServerFiles(fn) && names.builtin(schema, fn)) {
@@ -887,6 +891,35 @@ public final class Classifier {
       }
       String seq = unquote(arg.text()).replace("\"", "").trim().toLowerCase(Locale.ROOT);
       add(OpKind.ALTER_OTHER, seq, null, null, null, "SEQUENCE");
+    }
+
+    /**
+     * MariaDB {@code SETVAL(sequence, value)} changes the sequence it names (an identifier, not a
+     * string): recorded as an ALTER of that sequence, as PostgreSQL's {@code setval}; anything else
+     * in its place is unknown.
+     */
+    void mariaDbSetval(int first) {
+      StringBuilder seq = new StringBuilder();
+      int i = first;
+      while (lx.peek(i).isName()) {
+        seq.append(seq.length() == 0 ? "" : ".").append(lx.peek(i).identifier());
+        if (!lx.peek(i + 1).isPunct('.')) {
+          i++;
+          break;
+        }
+        i += 2;
+      }
+      if (seq.length() == 0 || !lx.peek(i).isPunct(',')) {
+        unknown("SETVAL() of a sequence prodguard cannot name");
+        return;
+      }
+      add(
+          OpKind.ALTER_OTHER,
+          seq.toString().toLowerCase(Locale.ROOT),
+          null,
+          null,
+          null,
+          "SEQUENCE");
     }
 
     /**
