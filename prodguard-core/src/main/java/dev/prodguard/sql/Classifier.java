@@ -823,6 +823,11 @@ public final class Classifier {
         callKnown(full.toString());
         return;
       }
+      // MariaDB reserves the word, yet it is a call that changes the sequence it names
+      if (syntax == SqlSyntax.MYSQL && schema == null && "setval".equals(fn)) {
+        mariaDbSetval(k + 1);
+        return;
+      }
       if (parts.size() == 1 && last.type == Token.Type.WORD && names.keyword(fn)) {
         return; // SQL syntax: IN (, VALUES (, OVER (, COALESCE(, ...
       }
@@ -854,10 +859,6 @@ public final class Classifier {
           unknown(fn + "() has server-wide side effects prodguard cannot judge");
           return;
         }
-      }
-      if (syntax == SqlSyntax.MYSQL && schema == null && "setval".equals(fn)) {
-        mariaDbSetval(k + 1);
-        return;
       }
       if (names.runsSqlText(fn) && names.builtin(schema, fn)) {
         add(OpKind.DYNAMIC_SQL, null, null, null, null, fn + "() runs the SQL text it is given");
