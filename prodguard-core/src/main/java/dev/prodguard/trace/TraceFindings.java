@@ -32,8 +32,14 @@ final class TraceFindings {
 
   private TraceFindings() {}
 
+  /**
+   * @param kind the target's dialect (trace is PostgreSQL's), for reading a statement's text
+   */
   static List<Finding> of(
-      List<StatementTrace> traces, Map<String, StatementProbe.Size> sizes, TracePolicy policy) {
+      List<StatementTrace> traces,
+      Map<String, StatementProbe.Size> sizes,
+      TracePolicy policy,
+      dev.prodguard.db.DatabaseKind kind) {
     List<Finding> out = new ArrayList<>();
     for (StatementTrace t : traces) {
       for (String table : t.tables()) {
@@ -54,7 +60,7 @@ final class TraceFindings {
         if (triggers != null) {
           out.add(triggers);
         }
-        Finding write = protectedWrite(t, table, targetName, policy);
+        Finding write = protectedWrite(t, table, targetName, policy, kind);
         if (write != null) {
           out.add(write);
         }
@@ -77,13 +83,17 @@ final class TraceFindings {
    * statement itself makes of that table, setting writable columns alone, is let through.
    */
   private static Finding protectedWrite(
-      StatementTrace t, String table, String targetName, TracePolicy policy) {
+      StatementTrace t,
+      String table,
+      String targetName,
+      TracePolicy policy,
+      dev.prodguard.db.DatabaseKind kind) {
     String own = t.lockOn(table);
     if (own == null || !WRITE_MODES.contains(own)) {
       return null;
     }
     java.util.Optional<String> as = policy.protectedAs(targetName);
-    if (as.isEmpty() || writableUpdate(t.sql(), targetName, policy.writable(as.get()))) {
+    if (as.isEmpty() || writableUpdate(t.sql(), targetName, policy.writable(as.get()), kind)) {
       return null;
     }
     String what =
@@ -168,14 +178,18 @@ final class TraceFindings {
    * Whether {@code sql} is an UPDATE of {@code table} setting only {@code writable} columns, and
    * writes no other way: the contract's writable columns.
    */
-  private static boolean writableUpdate(String sql, String table, java.util.Set<String> writable) {
+  private static boolean writableUpdate(
+      String sql,
+      String table,
+      java.util.Set<String> writable,
+      dev.prodguard.db.DatabaseKind kind) {
     if (writable.isEmpty()) {
       return false;
     }
     String bare = table.substring(table.lastIndexOf('.') + 1).replace("\"", "");
     boolean[] update = {false};
     boolean[] other = {false};
-    new dev.prodguard.lint.Linter(dev.prodguard.db.DatabaseKind.POSTGRESQL)
+    new dev.prodguard.lint.Linter(kind)
         .analyse(
             "statement.sql",
             sql,
