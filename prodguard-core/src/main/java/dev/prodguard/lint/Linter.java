@@ -93,6 +93,8 @@ public final class Linter {
   private Function<MigrationSource, Optional<String>> everyMigrate = s -> Optional.empty();
   private Function<MigrationSource, Optional<String>> onError = s -> Optional.empty();
   private List<TableParent> tableParents = List.of();
+  private List<dev.prodguard.support.TableTrigger> tableTriggers = List.of();
+  private dev.prodguard.lint.rules.ExistingTriggers existingTriggers;
   private Set<String> historyTables = Set.of();
 
   /** Partitions and inheritance children: the catalog's, then those the files make, in order. */
@@ -212,6 +214,43 @@ public final class Linter {
   public Linter tableDependencies(List<TableDependency> dependencies) {
     this.dependencies = List.copyOf(dependencies);
     return this;
+  }
+
+  /**
+   * The triggers the target's tables already have ({@code verify} reads them from its catalog): a
+   * statement that writes such a table runs them, so what their bodies write it writes (G4).
+   */
+  public Linter tableTriggers(List<dev.prodguard.support.TableTrigger> triggers) {
+    this.tableTriggers = List.copyOf(triggers);
+    this.existingTriggers = null;
+    return this;
+  }
+
+  /** The bodies of {@link #tableTriggers}, classified once. */
+  private dev.prodguard.lint.rules.ExistingTriggers existingTriggers() {
+    if (existingTriggers == null) {
+      List<dev.prodguard.lint.rules.ExistingTriggers.Trigger> out = new ArrayList<>();
+      for (dev.prodguard.support.TableTrigger t : tableTriggers) {
+        List<Operation> body = null;
+        if (t.definition() != null) {
+          List<Operation> ops = new ArrayList<>();
+          analyse(
+              "trigger " + t.name(),
+              t.definition(),
+              op -> {
+                if (op.has(Operation.Flag.IN_BODY) || op.has(Operation.Flag.DEFERRED)) {
+                  ops.add(op);
+                }
+              });
+          body = ops;
+        }
+        out.add(
+            new dev.prodguard.lint.rules.ExistingTriggers.Trigger(
+                t.name(), t.schema() + "." + t.table(), t.events(), body));
+      }
+      existingTriggers = new dev.prodguard.lint.rules.ExistingTriggers(out);
+    }
+    return existingTriggers;
   }
 
   /**
@@ -517,7 +556,8 @@ public final class Linter {
             contract,
             syntax,
             new HashSet<>(),
-            Cascades.of(foreignKeys, dependencies, parents, contract),
+            Cascades.of(foreignKeys, dependencies, parents, contract)
+                .withTriggers(existingTriggers()),
             new HashSet<>(),
             historyTables);
     List<SqlStatement> statements = prepared.statements();

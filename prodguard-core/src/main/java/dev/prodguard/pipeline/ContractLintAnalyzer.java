@@ -22,6 +22,7 @@ import dev.prodguard.migration.PendingMigration;
 import dev.prodguard.support.ForeignKey;
 import dev.prodguard.support.TableDependency;
 import dev.prodguard.support.TableParent;
+import dev.prodguard.support.TableTrigger;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -92,18 +93,20 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     List<ForeignKey> keys = List.of();
     List<TableDependency> dependencies = List.of();
     List<TableParent> parents = List.of();
+    List<TableTrigger> triggers = List.of();
     if (!contract.protectedTables().isEmpty()) {
       try (Target.Checked c = target.open()) {
         keys = target.dialect().foreignKeys(c.connection());
         dependencies = target.dialect().tableDependencies(c.connection());
         parents = target.dialect().tableParents(c.connection());
+        triggers = target.dialect().tableTriggers(c.connection());
       } catch (SQLException e) {
         // fail closed: without the keys a cascade into a protected table cannot be ruled out
         refusals.add(
-            "cannot read the foreign keys and dependencies of '"
+            "cannot read the foreign keys, dependencies and triggers of '"
                 + target.name()
                 + "' to see which writes cascade into protected tables, change what they depend"
-                + " on or reach their partitions: "
+                + " on, reach their partitions or fire triggers that write them: "
                 + e.getMessage());
       }
     }
@@ -130,7 +133,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     }
     // without catalog facts, the same lint as trace's judgement beside it: made once (LintOnce)
     LintReport report =
-        keys.isEmpty() && dependencies.isEmpty() && parents.isEmpty()
+        keys.isEmpty() && dependencies.isEmpty() && parents.isEmpty() && triggers.isEmpty()
             ? LintOnce.lint(
                 kind,
                 engine,
@@ -144,6 +147,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                 .foreignKeys(keys)
                 .tableDependencies(dependencies)
                 .tableParents(parents)
+                .tableTriggers(triggers)
                 .lint(linted, applied, contract, target.environment().isProtected(), false);
     List<String> failures = new ArrayList<>();
     for (Finding f : report.blocking()) {

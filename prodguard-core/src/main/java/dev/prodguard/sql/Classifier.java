@@ -1020,6 +1020,11 @@ public final class Classifier {
         callKnown(full.toString());
         return;
       }
+      // MariaDB reserves the word, yet it is a call that changes the sequence it names
+      if (syntax == SqlSyntax.MYSQL && schema == null && "setval".equals(fn)) {
+        mariaDbSetval(k + 1);
+        return;
+      }
       if (parts.size() == 1 && last.type == Token.Type.WORD && names.keyword(fn)) {
         return; // SQL syntax: IN (, VALUES (, OVER (, COALESCE(, ...
       }
@@ -1084,6 +1089,35 @@ public final class Classifier {
       }
       String seq = unquote(arg.text()).replace("\"", "").trim().toLowerCase(Locale.ROOT);
       add(OpKind.ALTER_OTHER, seq, null, null, null, "SEQUENCE");
+    }
+
+    /**
+     * MariaDB {@code SETVAL(sequence, value)} changes the sequence it names (an identifier, not a
+     * string): recorded as an ALTER of that sequence, as PostgreSQL's {@code setval}; anything else
+     * in its place is unknown.
+     */
+    void mariaDbSetval(int first) {
+      StringBuilder seq = new StringBuilder();
+      int i = first;
+      while (lx.peek(i).isName()) {
+        seq.append(seq.length() == 0 ? "" : ".").append(lx.peek(i).identifier());
+        if (!lx.peek(i + 1).isPunct('.')) {
+          i++;
+          break;
+        }
+        i += 2;
+      }
+      if (seq.length() == 0 || !lx.peek(i).isPunct(',')) {
+        unknown("SETVAL() of a sequence prodguard cannot name");
+        return;
+      }
+      add(
+          OpKind.ALTER_OTHER,
+          seq.toString().toLowerCase(Locale.ROOT),
+          null,
+          null,
+          null,
+          "SEQUENCE");
     }
 
     /**

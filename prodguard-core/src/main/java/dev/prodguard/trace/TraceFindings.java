@@ -32,8 +32,14 @@ final class TraceFindings {
 
   private TraceFindings() {}
 
+  /**
+   * @param kind the target's dialect (trace is PostgreSQL's), for reading a statement's text
+   */
   static List<Finding> of(
-      List<StatementTrace> traces, Map<String, StatementProbe.Size> sizes, TracePolicy policy) {
+      List<StatementTrace> traces,
+      Map<String, StatementProbe.Size> sizes,
+      TracePolicy policy,
+      dev.prodguard.db.DatabaseKind kind) {
     List<Finding> out = new ArrayList<>();
     for (StatementTrace t : traces) {
       for (String table : t.tables()) {
@@ -54,9 +60,158 @@ final class TraceFindings {
         if (triggers != null) {
           out.add(triggers);
         }
+        Finding write = protectedWrite(t, table, targetName, policy, kind);
+        if (write != null) {
+          out.add(write);
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * Lock modes a statement takes on a table whose rows it writes (INSERT, UPDATE, DELETE, MERGE).
+   */
+  private static final java.util.Set<String> WRITE_MODES =
+      java.util.Set.of("RowExclusiveLock", "ExclusiveLock");
+
+  /**
+   * A write of a protected table (G4), as the server did it: the statement took ROW EXCLUSIVE (the
+   * lock of every INSERT, UPDATE, DELETE and MERGE) on a table of the contract's protected-tables,
+   * or on a partition or inheritance child of one, whatever led there: its own text, a trigger of a
+   * table it wrote, a rule, a write of an inheritance parent without ONLY. Only an UPDATE the
+   * statement itself makes of that table, setting writable columns alone, is let through.
+   */
+  private static Finding protectedWrite(
+      StatementTrace t,
+      String table,
+      String targetName,
+      TracePolicy policy,
+      dev.prodguard.db.DatabaseKind kind) {
+    String own = t.lockOn(table);
+    if (own == null || !WRITE_MODES.contains(own)) {
+      return null;
+    }
+    java.util.Optional<String> as = policy.protectedAs(targetName);
+    if (as.isEmpty() || writableUpdate(t.sql(), targetName, policy.writable(as.get()), kind)) {
+      return null;
+    }
+    String what =
+        as.get().equals(targetName)
+            ? "protected table " + targetName
+            : targetName + ", a partition (or inheritance child) of protected table " + as.get();
+    String message =
+        t.migration()
+            + " line "
+            + t.line()
+            + " writes "
+            + what
+            + " (the server took "
+            + LockModes.sqlName(own)
+            + " on it while replaying the statement on the copy)"
+            + path(t, table, targetName, policy)
+            + "; the contract lets no migration write it";
+    return new Finding(
+        dev.prodguard.contract.RuleIds.PROTECTED_TABLE_WRITE,
+        Severity.ERROR,
+        new Location(t.file(), t.line(), 1),
+        id(t.migration()),
+        message,
+        excerpt(t.sql()),
+        "Leave the protected table alone: drop or change what writes it (the trigger or rule of the"
+            + " table the statement writes, or write an inheritance parent with ONLY), or change"
+            + " the contract in a reviewed commit, or add a contract exception for this one"
+            + " migration with a reason.",
+        "G4",
+        null);
+  }
+
+  /**
+   * What led the statement to {@code table}, as far as the facts tell: an inheritance parent it
+   * wrote, the row triggers of the other tables it wrote; empty when its text names the table.
+   */
+  private static String path(
+      StatementTrace t, String table, String targetName, TracePolicy policy) {
+    List<String> parents = new ArrayList<>();
+    for (String other : t.tables()) {
+      String otherTarget = t.onTarget().get(other);
+      String mode = t.lockOn(other);
+      if (!other.equals(table)
+          && otherTarget != null
+          && mode != null
+          && WRITE_MODES.contains(mode)
+          && policy.ancestors().getOrDefault(targetName, List.of()).contains(otherTarget)) {
+        parents.add(otherTarget);
+      }
+    }
+    if (!parents.isEmpty()) {
+      return ": it writes "
+          + String.join(", ", parents)
+          + " without ONLY, and "
+          + targetName
+          + " inherits from it, so its rows are written too";
+    }
+    List<String> triggers = new ArrayList<>();
+    for (StatementTrace.RowTriggers r : t.rowTriggers()) {
+      if (!r.table().equals(table)) {
+        triggers.add(String.join(", ", r.triggers()) + " on " + r.table());
+      }
+    }
+    if (!triggers.isEmpty()) {
+      return ", through the row trigger(s) " + String.join("; ", triggers);
+    }
+    return names(t.sql(), targetName)
+        ? ""
+        : ", through a trigger, rule or foreign-key action of a table it writes";
+  }
+
+  /** Whether the statement's text names the table (its last name part, as a word). */
+  private static boolean names(String sql, String table) {
+    String bare = table.substring(table.lastIndexOf('.') + 1).replace("\"", "");
+    return java.util.regex.Pattern.compile(
+            "(?i)(?<![\\w$])\"?" + java.util.regex.Pattern.quote(bare) + "\"?(?![\\w$])")
+        .matcher(sql)
+        .find();
+  }
+
+  /**
+   * Whether {@code sql} is an UPDATE of {@code table} setting only {@code writable} columns, and
+   * writes no other way: the contract's writable columns.
+   */
+  private static boolean writableUpdate(
+      String sql,
+      String table,
+      java.util.Set<String> writable,
+      dev.prodguard.db.DatabaseKind kind) {
+    if (writable.isEmpty()) {
+      return false;
+    }
+    String bare = table.substring(table.lastIndexOf('.') + 1).replace("\"", "");
+    boolean[] update = {false};
+    boolean[] other = {false};
+    new dev.prodguard.lint.Linter(kind)
+        .analyse(
+            "statement.sql",
+            sql,
+            op -> {
+              if (!op.kind().touchesTable() || op.target() == null) {
+                return;
+              }
+              String target = op.target().substring(op.target().lastIndexOf('.') + 1);
+              if (!target.replace("\"", "").equalsIgnoreCase(bare)) {
+                return;
+              }
+              if (op.kind() == dev.prodguard.sql.OpKind.UPDATE
+                  && !op.columns().isEmpty()
+                  && !op.has(dev.prodguard.sql.Operation.Flag.IN_BODY)
+                  && op.columns().stream()
+                      .allMatch(c -> writable.contains(c.toLowerCase(Locale.ROOT)))) {
+                update[0] = true;
+              } else {
+                other[0] = true;
+              }
+            });
+    return update[0] && !other[0];
   }
 
   private static Finding finding(

@@ -29,6 +29,8 @@ import java.util.Set;
  * @param ancestors for a table of the target ({@code schema.name}), the tables it is a partition or
  *     an inheritance child of, read from the target's catalog: a partition (or child) of a
  *     protected table is protected too
+ * @param writableColumns for each protected table (lower case, unqualified), the columns the
+ *     contract lets an UPDATE set
  */
 public record TracePolicy(
     long maxRewriteBytes,
@@ -36,7 +38,8 @@ public record TracePolicy(
     boolean accessExclusiveOnProtected,
     Set<String> protectedTables,
     Set<String> forbidden,
-    Map<String, List<String>> ancestors) {
+    Map<String, List<String>> ancestors,
+    Map<String, Set<String>> writableColumns) {
   public static final long DEFAULT_MAX_REWRITE_BYTES =
       Contract.TraceLimits.DEFAULT_MAX_REWRITE_BYTES;
 
@@ -44,6 +47,7 @@ public record TracePolicy(
     protectedTables = Set.copyOf(protectedTables);
     forbidden = Set.copyOf(forbidden);
     ancestors = Map.copyOf(ancestors);
+    writableColumns = Map.copyOf(writableColumns);
   }
 
   public TracePolicy(
@@ -58,6 +62,7 @@ public record TracePolicy(
         accessExclusiveOnProtected,
         protectedTables,
         forbidden,
+        Map.of(),
         Map.of());
   }
 
@@ -69,7 +74,15 @@ public record TracePolicy(
         accessExclusiveOnProtected,
         protectedTables,
         forbidden,
-        tree);
+        tree,
+        writableColumns);
+  }
+
+  /**
+   * The columns the contract lets an UPDATE of protected table {@code table} set; empty if none.
+   */
+  Set<String> writable(String table) {
+    return writableColumns.getOrDefault(unqualified(table), Set.of());
   }
 
   /**
@@ -101,13 +114,23 @@ public record TracePolicy(
     if (protectedEnvironment) {
       c.forbidden().stream().filter(TraceFindings.RULES::contains).forEach(forbidden::add);
     }
+    Map<String, Set<String>> writable = new java.util.HashMap<>();
+    c.protectedTables()
+        .forEach(
+            (t, p) -> {
+              Set<String> cols = new LinkedHashSet<>();
+              p.writableColumns().forEach(col -> cols.add(col.toLowerCase(Locale.ROOT)));
+              writable.put(unqualified(t), cols);
+            });
     Contract.TraceLimits l = c.trace();
     return new TracePolicy(
         l.maxRewriteBytes(),
         l.maxAccessExclusiveBytes(),
         l.accessExclusiveOnProtected(),
         tables,
-        forbidden);
+        forbidden,
+        Map.of(),
+        writable);
   }
 
   /**

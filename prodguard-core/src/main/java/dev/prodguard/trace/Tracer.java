@@ -484,7 +484,7 @@ public final class Tracer {
             .orElse(TracePolicy.defaults())
             .withAncestors(ancestors);
     List<Finding> findings = new ArrayList<>();
-    for (Finding f : TraceFindings.of(traces, sizes, policy)) {
+    for (Finding f : TraceFindings.of(traces, sizes, policy, target.dialect().kind())) {
       findings.add(cover(f, contract, pending).mapText(mask));
     }
     findings.addAll(stops);

@@ -20,4 +20,12 @@ public interface TableDependencies {
   default List<TableParent> tableParents(Connection c) throws SQLException {
     return List.of();
   }
+
+  /**
+   * Every enabled user trigger of the database's tables and views, with the SQL of its body ({@link
+   * TableTrigger#definition()}); a dialect that cannot read them throws (fail closed).
+   */
+  default List<TableTrigger> tableTriggers(Connection c) throws SQLException {
+    throw new java.sql.SQLFeatureNotSupportedException("the triggers of this server are not read");
+  }
 }

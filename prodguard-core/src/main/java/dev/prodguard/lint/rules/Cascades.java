@@ -29,6 +29,7 @@ public final class Cascades {
   private final List<TableDependency> dependencies;
   private final Contract contract;
   private final TableParents parents;
+  private ExistingTriggers triggers = ExistingTriggers.NONE;
   private Map<String, String> onDelete;
   private Map<String, String> onUpdate;
   private Map<String, String> onTruncate;
@@ -62,11 +63,89 @@ public final class Cascades {
   }
 
   /**
+   * These cascades, knowing the triggers the target's tables already have: a write to a table whose
+   * trigger writes a protected table writes that table (G4).
+   */
+  public Cascades withTriggers(ExistingTriggers known) {
+    Cascades c = new Cascades(keys, dependencies, contract, parents);
+    c.triggers = known;
+    return c;
+  }
+
+  /**
+   * How an operation of {@code kind} on {@code table} reaches a protected table through the
+   * triggers the target already has on it, followed through the tables their bodies write ("fires
+   * trigger events_ai of public.events, whose body does delete on protected table users"); a body
+   * that cannot be read reaches one (fail closed) while the contract protects any table.
+   */
+  public Optional<String> fires(OpKind kind, String table) {
+    if (triggers.isEmpty() || contract == null || contract.protectedTables().isEmpty()) {
+      return Optional.empty();
+    }
+    return fires(kind, table, new java.util.HashSet<>());
+  }
+
+  private Optional<String> fires(OpKind kind, String table, java.util.Set<String> seen) {
+    for (ExistingTriggers.Trigger t : triggers.fired(kind, table)) {
+      if (!seen.add(t.table() + "/" + t.name())) {
+        continue;
+      }
+      String head = "fires trigger " + t.name() + " of " + t.table() + ", whose body ";
+      if (t.body() == null) {
+        return Optional.of(
+            head
+                + "prodguard cannot read (an untrusted language, or an account without the"
+                + " TRIGGER privilege): it may write a protected table");
+      }
+      for (dev.prodguard.sql.Operation op : t.body()) {
+        if (!op.kind().touchesTable() || op.target() == null) {
+          continue;
+        }
+        String what = op.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        Optional<Contract.ProtectedTable> hit = contract.protectedTable(op.target());
+        if (hit.isPresent()) {
+          boolean writable =
+              op.kind() == OpKind.UPDATE
+                  && !op.columns().isEmpty()
+                  && hit.get().writableColumns().containsAll(op.columns());
+          if (!writable) {
+            return Optional.of(head + "does " + what + " on protected table " + op.target());
+          }
+          continue;
+        }
+        Optional<TableParents.Protected> up = protectedParent(op.target());
+        if (up.isPresent()) {
+          return Optional.of(
+              head
+                  + "does "
+                  + what
+                  + " on "
+                  + op.target()
+                  + ", a partition (or inheritance child) of protected table "
+                  + up.get().parent());
+        }
+        Optional<String> deeper =
+            reach(op.kind(), op.target()).or(() -> fires(op.kind(), op.target(), seen));
+        if (deeper.isPresent()) {
+          return Optional.of(
+              head + "does " + what + " on " + op.target() + ", which " + deeper.get());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The protected table {@code table} is a partition or inheritance child of (at any depth), if it
    * is one: its rows are that table's rows (G4).
    */
   public Optional<TableParents.Protected> protectedParent(String table) {
     return parents.protectedAncestor(table, contract);
+  }
+
+  /** See {@link TableParents#shadow}. */
+  public Optional<String> shadow(dev.prodguard.sql.Operation op) {
+    return parents.shadow(op, contract);
   }
 
   /** In the contract's protected-tables, or a partition or child of one. */

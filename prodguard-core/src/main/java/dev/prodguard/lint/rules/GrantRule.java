@@ -17,12 +17,53 @@ public final class GrantRule extends BaseRule {
         "Manage roles and grants in the reviewed access-management process (infrastructure code), not in application migrations.");
   }
 
+  /** {@code OWNER TO role}: the role gets every privilege on the object. */
+  private static final java.util.regex.Pattern OWNER_TO =
+      java.util.regex.Pattern.compile("(?is)\\bOWNER\\s+TO\\s+(\"[^\"]+\"|[\\w$]+)");
+
+  /** {@code CREATE SCHEMA ... AUTHORIZATION role}: the role owns the schema. */
+  private static final java.util.regex.Pattern AUTHORIZATION =
+      java.util.regex.Pattern.compile("(?is)\\bAUTHORIZATION\\s+(\"[^\"]+\"|[\\w$]+)");
+
   @Override
   public String check(Operation op, RuleContext context) {
+    if (op.kind() != OpKind.GRANT && !op.has(Operation.Flag.IN_BODY)) {
+      String handed = owner(op);
+      if (handed != null) {
+        return handed;
+      }
+    }
     return op.kind() == OpKind.GRANT
         ? (op.detail() != null
             ? op.detail()
             : "GRANT" + (op.target() == null ? "" : " on " + op.target()))
         : null;
+  }
+
+  /**
+   * A statement that makes a role the owner of an object ({@code ALTER ... OWNER TO role}, {@code
+   * CREATE SCHEMA ... AUTHORIZATION role}) hands that role every privilege on it, like a GRANT.
+   * Judged once per statement, on its first operation.
+   */
+  private static String owner(Operation op) {
+    if (op.statement() == null) {
+      return null;
+    }
+    String sql = op.statement().text();
+    boolean schema = op.kind() == OpKind.CREATE_SCHEMA;
+    boolean alter =
+        switch (op.kind()) {
+          case ALTER_TABLE_OTHER, ALTER_OTHER, ALTER_FUNCTION -> true;
+          default -> false;
+        };
+    java.util.regex.Matcher m =
+        schema ? AUTHORIZATION.matcher(sql) : alter ? OWNER_TO.matcher(sql) : null;
+    if (m == null || !m.find()) {
+      return null;
+    }
+    return (schema ? "CREATE SCHEMA ... AUTHORIZATION " : "OWNER TO ")
+        + m.group(1)
+        + " makes that role the owner, with every privilege on "
+        + (op.target() == null ? "the object" : op.target());
   }
 }

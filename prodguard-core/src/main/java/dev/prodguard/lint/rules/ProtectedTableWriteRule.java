@@ -47,6 +47,12 @@ public final class ProtectedTableWriteRule extends BaseRule {
             + " the temporary one (DISCARD, ON COMMIT DROP, DROP, a changed search_path)";
       }
     }
+    if (context.syntax() == dev.prodguard.sql.SqlSyntax.POSTGRESQL) {
+      Optional<String> shadow = context.cascades().shadow(op);
+      if (shadow.isPresent()) {
+        return shadow.get();
+      }
+    }
     // a table created earlier in the same migration holds no production data yet
     if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
       return null;
@@ -57,6 +63,15 @@ public final class ProtectedTableWriteRule extends BaseRule {
         direct.isPresent() ? Optional.empty() : context.cascades().protectedParent(op.target());
     Optional<Contract.ProtectedTable> t =
         direct.isPresent() ? direct : parent.map(TableParents.Protected::entry);
+    // a write whose existing trigger (on the target, read by verify) writes a protected table
+    Optional<String> fired = context.cascades().fires(op.kind(), op.target());
+    if (fired.isPresent()) {
+      return op.kind().name().toLowerCase().replace('_', ' ')
+          + " on "
+          + op.target()
+          + " "
+          + fired.get();
+    }
     if (t.isEmpty()) {
       // a write to a parent table whose foreign key cascades into a protected table
       return context

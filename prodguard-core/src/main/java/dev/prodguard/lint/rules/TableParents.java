@@ -56,8 +56,25 @@ public final class TableParents {
     up.computeIfAbsent(normal(child), k -> new LinkedHashSet<>()).add(normal(parent));
   }
 
+  /**
+   * For each table name the migrations created (its last part), the schemas it was created in as
+   * written ({@code ""}: unqualified): a later relation of that name in another schema may shadow
+   * it on a search path ({@link #shadow}).
+   */
+  private final Map<String, Set<String>> created = new LinkedHashMap<>();
+
   /** Learns a link from an operation of the classifier (its detail names the other table). */
   public void learn(Operation op) {
+    if (op.kind() == OpKind.CREATE_TABLE
+        && op.target() != null
+        && !op.has(Operation.Flag.TEMPORARY)
+        && !op.has(Operation.Flag.DEFERRED)) {
+      String t = normal(op.target());
+      int dot = t.lastIndexOf('.');
+      created
+          .computeIfAbsent(bare(t), k -> new LinkedHashSet<>())
+          .add(dot < 0 ? "" : t.substring(0, dot));
+    }
     if (op.kind() != OpKind.ALTER_TABLE_OTHER || op.detail() == null || op.target() == null) {
       return;
     }
@@ -93,6 +110,87 @@ public final class TableParents {
         return Optional.of(new Protected(p, entry.get()));
       }
       todo.addAll(parents(p));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * PostgreSQL: how {@code op} puts a relation or function with a protected table's name into a
+   * schema other than the protected table's (created there, renamed to it, moved there): on a
+   * search path that lists that schema first (a schema named like a role is {@code "$user"} on the
+   * default one) the name resolves to the new object, not to the protected table, and the
+   * application's reads and writes go to it. The protected table's schema is the contract's, else
+   * the schemas the migrations created a table of that name in; unknown (no such creation seen), a
+   * qualified name is not judged. Empty when it does not.
+   */
+  public Optional<String> shadow(Operation op, Contract contract) {
+    if (op.target() == null || contract == null || contract.protectedTables().isEmpty()) {
+      return Optional.empty();
+    }
+    String t = normal(op.target());
+    String schema = t.lastIndexOf('.') < 0 ? "" : t.substring(0, t.lastIndexOf('.'));
+    String name = bare(t);
+    String how;
+    switch (op.kind()) {
+      case CREATE_TABLE, CREATE_VIEW, CREATE_FUNCTION -> {
+        if (op.has(Operation.Flag.TEMPORARY) || op.has(Operation.Flag.DEFERRED)) {
+          return Optional.empty();
+        }
+        how = "creates " + t;
+      }
+      case RENAME_TABLE -> {
+        String d = op.detail() == null ? "" : normal(op.detail());
+        if (d.startsWith("set schema ")) {
+          schema = d.substring("set schema ".length()).strip();
+          how = "moves " + t + " into schema " + schema;
+        } else if (d.startsWith("to ")) {
+          name = bare(d.substring(3).strip());
+          how = "renames " + t + " to " + name;
+        } else {
+          return Optional.empty();
+        }
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+    if (schema.isEmpty()) {
+      return Optional.empty();
+    }
+    for (Contract.ProtectedTable p : contract.protectedTables().values()) {
+      String n = normal(p.name());
+      if (!bare(n).equals(name)) {
+        continue;
+      }
+      Set<String> homes = new LinkedHashSet<>();
+      if (n.indexOf('.') >= 0) {
+        homes.add(n.substring(0, n.lastIndexOf('.')));
+      } else {
+        homes.addAll(created.getOrDefault(name, Set.of()));
+        if (homes.isEmpty()) {
+          continue;
+        }
+        if (homes.remove("")) {
+          homes.add("public"); // unqualified: the default schema, public unless configured
+        }
+      }
+      if (!homes.contains(schema)) {
+        return Optional.of(
+            how
+                + " with the name of protected table "
+                + p.name()
+                + " in schema "
+                + schema
+                + ", not the protected table's ("
+                + String.join(", ", homes)
+                + "): on a search path that lists "
+                + schema
+                + " first (a schema named like a role is \"$user\" on PostgreSQL's default"
+                + " search_path) the name resolves to it, and the application's reads and writes of"
+                + " "
+                + name
+                + " go there instead of the protected table");
+      }
     }
     return Optional.empty();
   }

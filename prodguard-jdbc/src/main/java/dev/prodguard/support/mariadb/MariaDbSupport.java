@@ -368,8 +368,79 @@ public final class MariaDbSupport implements DatabaseSupport {
     return out;
   }
 
+  /**
+   * Sequences a column default reads ({@code DEFAULT (NEXT VALUE FOR s)}, which the server records
+   * as {@code nextval(`db`.`s`)}): restarting or setting one changes the keys its table gets (G4).
+   * Triggers, enums and auto-increment live in the table's own definition.
+   */
   @Override
-  public List<TableDependency> tableDependencies(Connection c) {
-    return List.of(); // triggers, enums and auto-increment live in the table's own definition
+  public List<TableDependency> tableDependencies(Connection c) throws SQLException {
+    String sql =
+        "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_DEFAULT FROM information_schema.COLUMNS"
+            + " WHERE TABLE_SCHEMA = DATABASE() AND (LOWER(COLUMN_DEFAULT) LIKE '%nextval%'"
+            + " OR LOWER(COLUMN_DEFAULT) LIKE '%next value for%'"
+            + " OR LOWER(COLUMN_DEFAULT) LIKE '%next_value%')";
+    java.util.regex.Pattern seq =
+        java.util.regex.Pattern.compile(
+            "(?i)(?:nextval\\s*\\(|next\\s+value\\s+for\\s+)\\s*"
+                + "(?:[`\"]?([^`\".()\\s]+)[`\"]?\\s*\\.\\s*)?[`\"]?([^`\".()\\s]+)[`\"]?");
+    List<TableDependency> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        java.util.regex.Matcher m = seq.matcher(rs.getString(3));
+        while (m.find()) {
+          out.add(
+              new TableDependency(
+                  "SEQUENCE",
+                  m.group(1) != null ? m.group(1) : rs.getString(1),
+                  m.group(2),
+                  rs.getString(1),
+                  rs.getString(2)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The database's triggers with their statement as a {@code CREATE TRIGGER} the analyser reads; an
+   * account without the {@code TRIGGER} privilege on a table sees its triggers with no statement
+   * (null: not known, fail closed).
+   */
+  @Override
+  public List<dev.prodguard.support.TableTrigger> tableTriggers(Connection c) throws SQLException {
+    String sql =
+        "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME, EVENT_MANIPULATION,"
+            + " ACTION_TIMING, ACTION_STATEMENT FROM information_schema.TRIGGERS"
+            + " WHERE EVENT_OBJECT_SCHEMA = DATABASE()";
+    List<dev.prodguard.support.TableTrigger> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        String body = rs.getString(6);
+        String definition =
+            body == null
+                ? null
+                : "CREATE TRIGGER `"
+                    + rs.getString(3).replace("`", "``")
+                    + "` "
+                    + rs.getString(5)
+                    + " "
+                    + rs.getString(4)
+                    + " ON `"
+                    + rs.getString(2).replace("`", "``")
+                    + "` FOR EACH ROW "
+                    + body;
+        out.add(
+            new dev.prodguard.support.TableTrigger(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                java.util.Set.of(rs.getString(4).toUpperCase(java.util.Locale.ROOT)),
+                definition));
+      }
+    }
+    return out;
   }
 }

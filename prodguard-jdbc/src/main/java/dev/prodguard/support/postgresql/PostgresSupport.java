@@ -394,6 +394,49 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public List<dev.prodguard.support.TableTrigger> tableTriggers(Connection c) throws SQLException {
+    // tgtype bits (pg_trigger.h): 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE; an extension's
+    // function ('e' dependency) has no user-written body; plpgsql and sql bodies are read as code,
+    // any other language is code prodguard cannot read (fail closed)
+    String sql =
+        "SELECT cn.nspname, cl.relname, t.tgname, t.tgtype::int,"
+            + " CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+            + " WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid"
+            + " AND d.deptype = 'e') THEN ''"
+            + " WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_catalog.pg_get_functiondef(p.oid)"
+            + " END"
+            + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
+            + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = t.tgrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'";
+    List<dev.prodguard.support.TableTrigger> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        int type = rs.getInt(4);
+        java.util.Set<String> events = new java.util.LinkedHashSet<>();
+        if ((type & 4) != 0) {
+          events.add("INSERT");
+        }
+        if ((type & 8) != 0) {
+          events.add("DELETE");
+        }
+        if ((type & 16) != 0) {
+          events.add("UPDATE");
+        }
+        if ((type & 32) != 0) {
+          events.add("TRUNCATE");
+        }
+        out.add(
+            new dev.prodguard.support.TableTrigger(
+                rs.getString(1), rs.getString(2), rs.getString(3), events, rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
+  @Override
   public List<TableDependency> tableDependencies(Connection c) throws SQLException {
     String sql =
         // trigger functions

@@ -1,0 +1,83 @@
+package dev.prodguard.lint.rules;
+
+import dev.prodguard.sql.OpKind;
+import dev.prodguard.sql.Operation;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The triggers a table already has on the target ({@code verify} reads them from its catalog), each
+ * with what its body does as the analyser classified it: a statement that writes the table runs
+ * them, so their writes are the statement's (G4). Empty for {@code lint}, which has no database.
+ */
+public final class ExistingTriggers {
+  /** No triggers known. */
+  public static final ExistingTriggers NONE = new ExistingTriggers(List.of());
+
+  /**
+   * One trigger.
+   *
+   * @param table {@code schema.table}, lower case
+   * @param events {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code TRUNCATE}
+   * @param body the operations of its body; null when the body cannot be read (fail closed)
+   */
+  public record Trigger(String name, String table, Set<String> events, List<Operation> body) {
+    public Trigger {
+      events = Set.copyOf(events);
+      body = body == null ? null : List.copyOf(body);
+    }
+  }
+
+  private final Map<String, List<Trigger>> byTable = new HashMap<>();
+
+  public ExistingTriggers(List<Trigger> triggers) {
+    for (Trigger t : triggers) {
+      byTable.computeIfAbsent(bare(t.table()), k -> new ArrayList<>()).add(t);
+    }
+  }
+
+  public boolean isEmpty() {
+    return byTable.isEmpty();
+  }
+
+  /**
+   * The triggers an operation of {@code kind} on {@code table} fires: an unqualified name matches
+   * the table in any schema (the search path decides: fail closed). An INSERT may fire UPDATE
+   * (upsert) and DELETE (MariaDB's REPLACE) triggers too.
+   */
+  List<Trigger> fired(OpKind kind, String table) {
+    if (table == null || byTable.isEmpty()) {
+      return List.of();
+    }
+    String t = unquote(table.toLowerCase(Locale.ROOT));
+    List<Trigger> out = new ArrayList<>();
+    for (Trigger tr : byTable.getOrDefault(bare(t), List.of())) {
+      boolean sameTable = t.indexOf('.') < 0 || t.equals(tr.table());
+      boolean event =
+          switch (kind) {
+            case INSERT, MERGE, COPY_IN -> !tr.events().equals(Set.of("TRUNCATE"));
+            case UPDATE -> tr.events().contains("UPDATE");
+            case DELETE -> tr.events().contains("DELETE");
+            case TRUNCATE -> tr.events().contains("TRUNCATE");
+            default -> false;
+          };
+      if (sameTable && event) {
+        out.add(tr);
+      }
+    }
+    return out;
+  }
+
+  private static String bare(String table) {
+    String t = unquote(table.toLowerCase(Locale.ROOT));
+    return t.substring(t.lastIndexOf('.') + 1);
+  }
+
+  private static String unquote(String name) {
+    return name.replace("\"", "").replace("`", "");
+  }
+}
