@@ -6,6 +6,7 @@ import dev.prodguard.spring.boot4.Boot4FlywayStartup;
 import dev.prodguard.spring.boot4.Boot4HealthIndicator;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -34,6 +35,15 @@ public class ProdguardAutoConfiguration {
   @Bean
   static BeanPostProcessor prodguardDataSourceGuard(ApplicationGuard guard) {
     return new DataSourceGuardPostProcessor(guard);
+  }
+
+  /**
+   * At the end of the start-up: {@code prodguard.environment} unset passes only for an application
+   * whose database the starter stood down for (an in-memory embedded one).
+   */
+  @Bean
+  SmartInitializingSingleton prodguardEnvironmentCheck(ApplicationGuard guard) {
+    return guard::requireJudged;
   }
 
   @Bean
