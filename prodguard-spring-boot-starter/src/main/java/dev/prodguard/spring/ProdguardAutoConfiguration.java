@@ -7,12 +7,14 @@ import dev.prodguard.spring.boot4.Boot4HealthIndicator;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
@@ -26,8 +28,13 @@ import org.springframework.core.env.Environment;
 @Conditional(ProdguardConfiguredCondition.class)
 public class ProdguardAutoConfiguration {
 
-  /** Loaded while the post-processors register: before any DataSource or Flyway bean exists. */
+  /**
+   * Loaded while the post-processors register: before any DataSource or Flyway bean exists. An
+   * infrastructure bean, as the post-processors that need it are: it is made before them and is
+   * itself processed by none, which Spring otherwise reports as a WARN at every start-up.
+   */
   @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   static ApplicationGuard prodguardApplicationGuard(Environment environment) {
     return ApplicationGuard.load(environment);
   }
