@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.TestDatabase;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -423,6 +424,129 @@ class DriftTraceCliIT {
         assertThat(processesNaming(started)).isEmpty();
       } finally {
         p.destroyForcibly();
+      }
+    }
+  }
+
+  /** Sets up prod (fingerprinted, V1 deployed, V2 pending) in {@code dir}; returns its env. */
+  private Map<String, String> pendingProd(TestDatabase db) throws Exception {
+    Map<String, String> env = ci(db);
+    env.remove("CI");
+    env.putIfAbsent("PATH", System.getenv("PATH"));
+    env.putIfAbsent("HOME", System.getProperty("java.io.tmpdir"));
+    Files.writeString(
+        dir.resolve("prodguard.yml"), "environments:\n  prod:\n    url: ${PROD_DATABASE_URL}\n");
+    Files.createDirectories(dir.resolve("db/migration"));
+    Files.writeString(
+        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id INT PRIMARY KEY);\n");
+    assertThat(Cli.run(dir, env, "init-fingerprint", "prod", "--write-config").exit()).isZero();
+    Cli.Result deploy = Cli.run(dir, env, "promote", "prod");
+    assertThat(deploy.exit()).as(deploy.all()).isZero();
+    Files.writeString(
+        dir.resolve("db/migration/V2__col.sql"), "ALTER TABLE items ADD COLUMN a int;\n");
+    return env;
+  }
+
+  /** 'prodguard trace prod' as its own JVM, with its own temporary folder {@code tmp}. */
+  private Process traceProcess(Map<String, String> env, Path tmp) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp,
+                "-jar",
+                Cli.jar().toString(),
+                "trace",
+                "prod")
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("trace.log").toFile());
+    pb.environment().clear();
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a trace interrupted while it still prepares (connecting to the target, before any"
+          + " scratch file, database or server exists) ends in the one refusal screen, exit 1, not"
+          + " the JVM's 130")
+  void interruptedWhilePreparing() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL);
+        java.net.ServerSocket silent =
+            new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Map<String, String> env = pendingProd(db);
+      // the target now answers nothing: the trace waits in its first connection, preparing
+      env.put(
+          "PROD_DATABASE_URL",
+          db.libpqUrl().replaceFirst(":[0-9]+/", ":" + silent.getLocalPort() + "/"));
+      Path tmp = Files.createDirectories(dir.resolve("tmp"));
+      Process p = traceProcess(env, tmp);
+      try {
+        silent.setSoTimeout(60_000);
+        try (java.net.Socket accepted = silent.accept()) {
+          Thread.sleep(300); // in the middle of the connection's start-up, nothing made yet
+          p.destroy(); // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
+          assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        String log = Files.readString(dir.resolve("trace.log"));
+        assertThat(p.exitValue()).as(log).isEqualTo(Main.REFUSED);
+        assertThat(log)
+            .contains("prodguard: refused [G4", "what: trace prod", "interrupted")
+            .contains("nothing was made yet");
+        try (var left = Files.list(tmp)) {
+          assertThat(left.filter(f -> f.getFileName().toString().startsWith("prodguard-trace-")))
+              .isEmpty();
+        }
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a trace interrupted while the schema dump runs (pg_dump waiting for a table lock)"
+          + " leaves no prodguard-trace-*.err (the dump's error file) nor any other file of its"
+          + " own, and ends in the refusal screen, exit 1")
+  void interruptedDuringDumpLeavesNoFiles() throws Exception {
+    try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
+      Map<String, String> env = pendingProd(db);
+      Path tmp = Files.createDirectories(dir.resolve("tmp"));
+      try (java.sql.Connection holder = db.connect();
+          java.sql.Statement st = holder.createStatement()) {
+        holder.setAutoCommit(false);
+        // pg_dump waits for its ACCESS SHARE lock on items: the dump is under way, its .err open
+        st.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
+        Process p = traceProcess(env, tmp);
+        try {
+          long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+          boolean dumping = false;
+          while (!dumping && System.nanoTime() < deadline && p.isAlive()) {
+            try (var files = Files.list(tmp)) {
+              dumping = files.anyMatch(f -> f.getFileName().toString().endsWith(".err"));
+            }
+            Thread.sleep(5);
+          }
+          assertThat(dumping).as(Files.readString(dir.resolve("trace.log"))).isTrue();
+          p.destroy();
+          assertThat(p.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+          String log = Files.readString(dir.resolve("trace.log"));
+          assertThat(p.exitValue()).as(log).isEqualTo(Main.REFUSED);
+          assertThat(log).contains("prodguard: refused [G4", "what: trace prod", "interrupted");
+          try (var left = Files.list(tmp)) {
+            assertThat(
+                    left.map(f -> f.getFileName().toString())
+                        .filter(
+                            f ->
+                                f.startsWith("prodguard-trace-")
+                                    && !f.startsWith("prodguard-trace-pg-")))
+                .as("files of the trace left in its temporary folder")
+                .isEmpty();
+          }
+        } finally {
+          p.destroyForcibly();
+          holder.rollback();
+        }
       }
     }
   }

@@ -35,10 +35,12 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
    * @param files the snapshot {@code sources} come from (script configurations for the digest)
    * @throws ConfigException naming the contract's line when the baseline names no versioned
    *     migration among {@code sources}: a baseline above the newest migration would make every
-   *     future one history
+   *     future one history; or when a history entry can match no database with these files ({@link
+   *     #requirePossibleEntries})
    * @throws GuardRefusal (G4) when the history is not the reviewed one ({@link #requireReviewed})
    */
   public static History of(List<MigrationSource> sources, MigrationFiles files, Contract contract) {
+    requirePossibleEntries(contract, sources);
     Optional<Adoption.Baseline> baseline = contract.adoption().baselineIfAny();
     if (baseline.isEmpty()) {
       return new History(sources, List.of());
@@ -191,6 +193,59 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
               + ", which is not a migration of the locations: name the last migration that ran in"
               + " production (a baseline above the newest migration would make future ones"
               + " history)");
+    }
+  }
+
+  /**
+   * The contract's history entries that no database can hold with these files, known without any
+   * database (as {@code verify} and {@code status} judge them per target, pipeline {@code
+   * HistoryEntries}): a {@code missing} or {@code future} version whose versioned file is among
+   * {@code sources}, an {@code ignored} one whose file is not.
+   *
+   * @throws ConfigException naming the entry's line in the contract
+   */
+  public static void requirePossibleEntries(Contract contract, List<MigrationSource> sources) {
+    for (Contract.HistoryEntry e : contract.history()) {
+      Optional<MigrationId> v = MigrationId.parse("V" + e.version().replace('_', '.'));
+      if (v.isEmpty()) {
+        continue; // the loader names a malformed version itself
+      }
+      Optional<MigrationSource> file =
+          sources.stream()
+              .filter(s -> s.role() == MigrationSource.Role.VERSIONED)
+              .filter(
+                  s ->
+                      s.id()
+                          .map(
+                              id ->
+                                  MigrationId.compareVersions(id.version(), v.get().version()) == 0)
+                          .orElse(false))
+              .findFirst();
+      String why =
+          switch (e.state()) {
+            case MISSING, FUTURE ->
+                file.map(
+                        f ->
+                            "its migration file "
+                                + f.shown()
+                                + " is there, so no database can hold it "
+                                + e.state().id()
+                                + ": remove the entry (the file was restored) or the file")
+                    .orElse(null);
+            case IGNORED ->
+                file.isEmpty()
+                    ? "there is no migration file of that version, so no database can hold it"
+                        + " ignored: remove the entry"
+                    : null;
+            case BASELINE -> null;
+          };
+      if (why != null) {
+        throw new ConfigException(
+            e.file(),
+            e.line(),
+            "history",
+            "the contract's history entry " + e.label() + " matches no database: " + why);
+      }
     }
   }
 }

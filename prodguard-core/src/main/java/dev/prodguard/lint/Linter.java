@@ -12,6 +12,7 @@ import dev.prodguard.findings.Severity;
 import dev.prodguard.lint.rules.Cascades;
 import dev.prodguard.lint.rules.ErrorCallbackChangeRule;
 import dev.prodguard.lint.rules.EveryMigrateCallbackWriteRule;
+import dev.prodguard.lint.rules.IdentifierTooLongRule;
 import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
@@ -326,6 +327,7 @@ public final class Linter {
       boolean complete,
       Routines routines) {
     List<Finding> findings = new ArrayList<>();
+    truncations = new Truncations();
     List<String> names = new ArrayList<>();
     Set<Contract.MigrationException> used = new HashSet<>();
     Map<Contract.MigrationException, String> unadmitted = new java.util.LinkedHashMap<>();
@@ -339,6 +341,7 @@ public final class Linter {
             lintFile(ahead.next(), contract, protectedEnv, findings, used, unadmitted, routines);
       }
     }
+    truncations.collisions(findings);
     for (Contract.MigrationException e : contract.exceptions()) {
       if (used.contains(e)) {
         continue;
@@ -587,14 +590,14 @@ public final class Linter {
         for (Rule rule : rules) {
           String message = rule.check(op, context);
           if (message != null && severity(rule, contract, protectedEnv) != null) {
-            findings.add(
-                cover(
-                    finding(rule, op, message, migration, contract, protectedEnv),
-                    f.id(),
-                    sha256,
-                    contract,
-                    used,
-                    unadmitted));
+            Finding found = finding(rule, op, message, migration, contract, protectedEnv);
+            if (rule instanceof IdentifierTooLongRule) {
+              found = truncations.judge(found, op, context.syntax());
+            }
+            findings.add(cover(found, f.id(), sha256, contract, used, unadmitted));
+            if (rule instanceof IdentifierTooLongRule) {
+              truncations.at(findings.size() - 1, op, context.syntax());
+            }
           }
         }
         parents.learn(op);
@@ -1011,6 +1014,68 @@ public final class Linter {
    * contract turns the rule {@code off} (never a forbidden or fail-closed rule: the contract
    * refuses that).
    */
+  /** The long names of this run's migration set, by the name PostgreSQL makes of each. */
+  private Truncations truncations = new Truncations();
+
+  /**
+   * {@code identifier-too-long} across one migration set: on MariaDB an error (the server refuses
+   * the name, the deploy fails); on PostgreSQL a warning, raised to an error for each name that
+   * truncates to the same name as another, different one (two objects meant, one name made).
+   */
+  private static final class Truncations {
+    private final Map<String, java.util.LinkedHashMap<Integer, String>> byTruncated =
+        new java.util.LinkedHashMap<>();
+
+    Finding judge(Finding f, Operation op, dev.prodguard.sql.SqlSyntax syntax) {
+      return syntax == dev.prodguard.sql.SqlSyntax.POSTGRESQL ? f : raised(f, f.message());
+    }
+
+    void at(int index, Operation op, dev.prodguard.sql.SqlSyntax syntax) {
+      String name = IdentifierTooLongRule.longName(op, syntax);
+      if (syntax != dev.prodguard.sql.SqlSyntax.POSTGRESQL || name == null) {
+        return;
+      }
+      byTruncated
+          .computeIfAbsent(
+              IdentifierTooLongRule.truncated(name), k -> new java.util.LinkedHashMap<>())
+          .put(index, name);
+    }
+
+    void collisions(List<Finding> findings) {
+      for (var e : byTruncated.entrySet()) {
+        Set<String> distinct = new java.util.TreeSet<>(e.getValue().values());
+        if (distinct.size() < 2) {
+          continue;
+        }
+        for (var at : e.getValue().entrySet()) {
+          Finding f = findings.get(at.getKey());
+          findings.set(
+              at.getKey(),
+              raised(
+                  f,
+                  f.message()
+                      + "; so do "
+                      + String.join(
+                          ", ", distinct.stream().filter(n -> !n.equals(at.getValue())).toList())
+                      + " of this migration set: two names meant, one made"));
+        }
+      }
+    }
+
+    private static Finding raised(Finding f, String message) {
+      return new Finding(
+          f.rule(),
+          Severity.ERROR,
+          f.location(),
+          f.migration(),
+          message,
+          f.excerpt(),
+          f.recipe(),
+          f.guarantee(),
+          f.coveredBy());
+    }
+  }
+
   static Severity severity(Rule rule, Contract contract, boolean protectedEnv) {
     if (protectedEnv
         && (contract.isForbidden(rule.id())

@@ -583,10 +583,32 @@ final class PipelineGuards {
       ways.add(
           "an applied migration deleted since it ran (or skipped below the applied versions, or"
               + " applied by a newer release) on purpose: review that one version in the contract's"
-              + " history, e.g. { version: \"5\", state: missing, reason: \"...\" }"
+              + " history, e.g. { version: \""
+              + irregularVersion(problems).orElse("VERSION")
+              + "\", state: missing, reason: \"...\" }"
               + " (docs/contract.md#history); otherwise restore its file exactly as deployed");
     }
     return ways.size() == 1 ? ways.get(0) : "- " + String.join("\n- ", ways);
+  }
+
+  /**
+   * The version the first irregular-history problem names (the engine labels each {@code V3
+   * description: ...}); empty when none names one.
+   */
+  static Optional<String> irregularVersion(List<String> problems) {
+    java.util.regex.Pattern version =
+        java.util.regex.Pattern.compile("^V([0-9]+(?:[._][0-9]+)*)(?=[ :])");
+    for (String p : problems) {
+      String l = p.toLowerCase(java.util.Locale.ROOT);
+      if (l.contains("detected failed") || l.contains("checksum mismatch")) {
+        continue;
+      }
+      java.util.regex.Matcher m = version.matcher(p);
+      if (m.find()) {
+        return Optional.of(m.group(1));
+      }
+    }
+    return Optional.empty();
   }
 
   String staleMessage(Run r, Target target) {

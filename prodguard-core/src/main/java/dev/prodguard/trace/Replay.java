@@ -446,6 +446,58 @@ final class Replay {
    *     their new files are no rewrite, no scan and no index build; any other relation's new file
    *     is (an {@code ON TRUNCATE} trigger that rewrites another table)
    */
+  /**
+   * Columns dropped or renamed by the statement, named {@code table.column} (a rename {@code
+   * table.old -> table.new}), on tables that exist before and after it (a dropped or new table is
+   * its own fact). A column is followed by its attnum, which a rename keeps and a drop retires; a
+   * rename or drop that PostgreSQL carries down to partitions and inheritance children is reported
+   * on the table the statement named, once.
+   */
+  static void columnChanges(State before, State after, List<String> dropped, List<String> renamed) {
+    Map<Long, Map<Integer, String>> now = new HashMap<>();
+    for (StatementProbe.Column c : after.columns()) {
+      now.computeIfAbsent(c.table(), k -> new HashMap<>()).put(c.number(), c.name());
+    }
+    Map<Long, java.util.Set<String>> droppedBy = new HashMap<>();
+    Map<Long, java.util.Set<String>> renamedBy = new HashMap<>();
+    List<Object[]> facts = new ArrayList<>();
+    for (StatementProbe.Column c : before.columns()) {
+      Relation a = after.relations().get(c.table());
+      if (a == null || !before.relations().containsKey(c.table()) || a.isIndex()) {
+        continue;
+      }
+      String name = now.getOrDefault(c.table(), Map.of()).get(c.number());
+      if (name == null) {
+        droppedBy.computeIfAbsent(c.table(), k -> new java.util.HashSet<>()).add(c.name());
+        facts.add(new Object[] {a, c.name(), null});
+      } else if (!name.equals(c.name())) {
+        renamedBy
+            .computeIfAbsent(c.table(), k -> new java.util.HashSet<>())
+            .add(c.name() + " -> " + name);
+        facts.add(new Object[] {a, c.name(), name});
+      }
+    }
+    for (Object[] f : facts) {
+      Relation a = (Relation) f[0];
+      String old = (String) f[1];
+      String name = (String) f[2];
+      // the same change on its parent: PostgreSQL's recursion, not a statement of its own
+      if (a.parent() != 0
+          && (name == null
+              ? droppedBy.getOrDefault(a.parent(), java.util.Set.of()).contains(old)
+              : renamedBy
+                  .getOrDefault(a.parent(), java.util.Set.of())
+                  .contains(old + " -> " + name))) {
+        continue;
+      }
+      if (name == null) {
+        dropped.add(a.name() + "." + old);
+      } else {
+        renamed.add(a.name() + "." + old + " -> " + a.name() + "." + name);
+      }
+    }
+  }
+
   static StatementTrace diff(
       String label,
       String file,
@@ -548,6 +600,7 @@ final class Replay {
     for (Relation a : newIndexes.values()) {
       built.add(new StatementTrace.IndexBuilt(a.name(), a.table(), concurrently));
     }
+    columnChanges(before, after, dropped, renamed);
     // the indexes of the tables a TRUNCATE empties get new, empty files too: no build
     built.removeIf(
         i ->

@@ -90,7 +90,7 @@ final class SchemaCopy {
       List<StatementProbe.Stub> stubs)
       throws IOException, InterruptedException, SQLException {
     dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace.schema load");
-    Path toc = Files.createTempFile("prodguard-trace-", ".list");
+    Path toc = temporary(".list");
     try {
       run(
           d.dumpTool().listCommand(binDir, script),
@@ -130,7 +130,7 @@ final class SchemaCopy {
       }
       laps.lap("pg_restore");
     } finally {
-      Files.deleteIfExists(toc);
+      deleteTemporary(toc);
     }
     try (Connection c = scratch.connect();
         Statement st = c.createStatement()) {
@@ -191,7 +191,7 @@ final class SchemaCopy {
     }
     env.putAll(d.dumpTool().processEnvironment(url));
     env.put("PGAPPNAME", "prodguard-trace");
-    Path err = Files.createTempFile("prodguard-trace-", ".err");
+    Path err = temporary(".err");
     try {
       pb.redirectError(err.toFile());
       if (stdout.isPresent()) {
@@ -217,7 +217,40 @@ final class SchemaCopy {
             text);
       }
     } finally {
-      Files.deleteIfExists(err);
+      deleteTemporary(err);
+    }
+  }
+
+  /**
+   * The temporary files of the dump and load steps now in use ({@code /tmp/prodguard-trace-*.err},
+   * {@code .list}): the trace's interruption hook deletes them ({@link #discardTemporaryFiles}),
+   * since the JVM then halts and no {@code finally} of the interrupted step runs.
+   */
+  private static final java.util.Set<Path> TEMPORARY =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static Path temporary(String suffix) throws IOException {
+    Path p = Files.createTempFile("prodguard-trace-", suffix);
+    TEMPORARY.add(p);
+    return p;
+  }
+
+  private static void deleteTemporary(Path p) throws IOException {
+    try {
+      Files.deleteIfExists(p);
+    } finally {
+      TEMPORARY.remove(p);
+    }
+  }
+
+  /** Deletes every temporary file of a dump or load still in use; for the interruption hook. */
+  static void discardTemporaryFiles() {
+    for (Path p : List.copyOf(TEMPORARY)) {
+      try {
+        deleteTemporary(p);
+      } catch (IOException | RuntimeException e) {
+        // best effort: the hook is ending the process
+      }
     }
   }
 }

@@ -111,6 +111,39 @@ public final class Tracer {
    */
   public TraceReport trace(String env, Optional<DatabaseUrl> scratchServer, MigrationFiles files)
       throws SQLException, IOException, InterruptedException {
+    // From the first moment of the trace, an interruption ends in its refusal: while it prepares
+    // (the target's connection and catalog reads) nothing is made yet, so nothing is discarded;
+    // the trace's own hook takes over before its first file, database or server exists.
+    java.util.concurrent.atomic.AtomicBoolean handedOver =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread preparing =
+        new Thread(
+            () -> {
+              if (!handedOver.get()) {
+                onInterrupt.accept(interruptedRefusal(env, "nothing was made yet"));
+              }
+            },
+            "prodguard-trace-preparing");
+    Runtime.getRuntime().addShutdownHook(preparing);
+    Runnable handOver =
+        () -> {
+          handedOver.set(true);
+          try {
+            Runtime.getRuntime().removeShutdownHook(preparing);
+          } catch (IllegalStateException shuttingDown) {
+            // the hook runs: it found the hand-over done, or refused before anything was made
+          }
+        };
+    try {
+      return trace(env, scratchServer, files, handOver);
+    } finally {
+      handOver.run();
+    }
+  }
+
+  private TraceReport trace(
+      String env, Optional<DatabaseUrl> scratchServer, MigrationFiles files, Runnable handOver)
+      throws SQLException, IOException, InterruptedException {
     String what = "trace " + env;
     Target target = Target.prepare(config, env, context, Target.Access.READ, what);
     DatabaseSupport d = target.dialect();
@@ -148,7 +181,9 @@ public final class Tracer {
           && !pending.isEmpty()
           && (!targetTables.isEmpty() || namesOwnTables(files, pending))) {
         // a replay follows unless judge refuses: the schema dump and the embedded server (an
-        // initdb copy and a start: most of a second) start now, beside the reads and judge below
+        // initdb copy and a start: most of a second) start now, beside the reads and judge below;
+        // the early start's own hook refuses an interruption from here on
+        handOver.run();
         early = new Early(env, major, d, target, probe, binDir);
       }
       names = TargetNames.read(control.connection(), config.schemas().effectiveDefault());
@@ -227,8 +262,8 @@ public final class Tracer {
     UnaryOperator<String> mask = files.placeholders()::mask;
     EmbeddedScratchServer embedded = null;
     // the target's schema is dumped while the scratch server starts (an embedded one takes seconds)
-    Path script = early != null ? early.script : Files.createTempFile("prodguard-trace-", ".sql");
-    Discard discard = new Discard(script);
+    Discard discard = new Discard();
+    discard.script = early != null ? early.script : null;
     Early startedEarly = early;
     Thread interrupted =
         new Thread(
@@ -242,7 +277,14 @@ public final class Tracer {
               // server coming up) is not known yet: wait until the start ends, then discard it
               discard.awaitStart();
               discard.closeQuietly();
-              discard.refusal = interruptedRefusal(env, scratchServer.isEmpty());
+              // the dump's error file and the load's list: no finally of theirs runs after this
+              SchemaCopy.discardTemporaryFiles();
+              discard.refusal =
+                  interruptedRefusal(
+                      env,
+                      "the scratch database"
+                          + (scratchServer.isEmpty() ? " and the embedded server are" : " is")
+                          + " discarded");
               try {
                 onInterrupt.accept(discard.refusal);
               } finally {
@@ -257,9 +299,13 @@ public final class Tracer {
       // ends the process; nothing more to do here
       awaitHalt();
     }
+    handOver.run();
     if (early != null) {
       early.handedOver(); // the hook above discards from here on
+    } else {
+      discard.script = Files.createTempFile("prodguard-trace-", ".sql");
     }
+    Path script = discard.script;
     int replayed = 0;
     long t0 = early != null ? early.started : System.nanoTime();
     CompletableFuture<Void> dump =
@@ -749,16 +795,18 @@ public final class Tracer {
     return configured.map(u -> "the scratch server " + u).orElse("the embedded scratch server");
   }
 
-  private static GuardRefusal interruptedRefusal(String env, boolean embedded) {
+  /**
+   * @param discarded what the interruption discarded, as the refusal says it
+   */
+  private static GuardRefusal interruptedRefusal(String env, String discarded) {
     return new GuardRefusal(
         Guarantee.G4,
         "trace " + env,
         "the trace was interrupted (Ctrl-C, SIGINT or SIGTERM) before it ended: what the pending"
             + " migrations do is not known, so nothing about them is verified; nothing ran on '"
             + env
-            + "' (catalog reads only), the scratch database"
-            + (embedded ? " and the embedded server are" : " is")
-            + " discarded",
+            + "' (catalog reads only), "
+            + discarded,
         "run the trace (or verify) again and let it end; there is nothing to clean up");
   }
 
@@ -768,7 +816,7 @@ public final class Tracer {
    * closing twice does nothing.
    */
   private static final class Discard {
-    private final Path script;
+    volatile Path script;
     volatile ScratchDatabase scratch;
     volatile EmbeddedScratchServer embedded;
     volatile ScratchRole role;
@@ -778,13 +826,12 @@ public final class Tracer {
     volatile boolean starting;
     final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
 
-    Discard(Path script) {
-      this.script = script;
-    }
-
     synchronized void close() throws IOException, SQLException {
       try {
-        Files.deleteIfExists(script);
+        Path f = script;
+        if (f != null) {
+          Files.deleteIfExists(f);
+        }
         ScratchDatabase s = scratch;
         if (s != null) {
           s.close();
@@ -840,7 +887,7 @@ public final class Tracer {
       }
       GuardRefusal r = refusal;
       if (r == null) {
-        r = interruptedRefusal("", false);
+        r = interruptedRefusal("", "the scratch database is discarded");
       }
       r.addSuppressed(e);
       return r;
@@ -1250,7 +1297,8 @@ public final class Tracer {
       deleteScript();
       stopServer();
       // the same one screen as an interruption later in the trace (exit 1, not 130 or 143)
-      onInterrupt.accept(interruptedRefusal(env, true));
+      onInterrupt.accept(
+          interruptedRefusal(env, "the schema dump and the embedded server are discarded"));
     }
 
     /** Awaits the server's start (within its bound) and stops it; quiet, for hooks. */

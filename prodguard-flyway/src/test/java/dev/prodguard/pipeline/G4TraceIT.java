@@ -700,6 +700,28 @@ class G4TraceIT {
 
   @Test
   @DisplayName(
+      "G4 (issue 17): column renames and drops are facts, as relation ones are: RENAME COLUMN"
+          + " note TO remark is 'public.orders.note -> public.orders.remark', DROP COLUMN is"
+          + " 'public.orders.remark'; ALTER COLUMN ... TYPE renames and drops nothing")
+  void columnRenamesAndDrops() throws Exception {
+    f.migration("V2__rename.sql", "ALTER TABLE orders RENAME COLUMN note TO remark;\n");
+    f.migration("V3__type.sql", "ALTER TABLE orders ALTER COLUMN remark TYPE text;\n");
+    f.migration("V4__drop.sql", "ALTER TABLE orders DROP COLUMN remark;\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(statement(r, "V2").renamed())
+        .containsExactly("public.orders.note -> public.orders.remark");
+    assertThat(statement(r, "V2").dropped()).isEmpty();
+    assertThat(statement(r, "V3").renamed()).isEmpty();
+    assertThat(statement(r, "V3").dropped()).isEmpty();
+    assertThat(statement(r, "V4").dropped()).containsExactly("public.orders.remark");
+    assertThat(statement(r, "V4").renamed()).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "G4: TRUNCATE is no rewrite (a new, empty file; nothing copied): its ACCESS EXCLUSIVE is"
           + " reported, trace.max-rewrite-size does not refuse it")
   void truncateIsNoRewrite() throws Exception {

@@ -80,6 +80,8 @@ class G7HistoryAdviceIT {
                 assertThat(r.why()).doesNotContain("run repair");
                 assertThat(r.fix())
                     .contains("state: missing", "contract's history")
+                    // the deleted version itself, never another example's
+                    .contains("{ version: \"2\", state: missing")
                     .doesNotContain("prodguard repair prod");
               });
     }

@@ -47,12 +47,35 @@ public interface StatementProbe {
   /** A relation lock the session holds, granted, with its {@code pg_locks.mode}. */
   record Lock(String relation, String mode) {}
 
-  /** The state a statement is compared before and after. */
-  record State(Map<Long, Relation> relations, Map<Long, Constraint> constraints, List<Lock> locks) {
+  /**
+   * A live column of a table ({@code pg_attribute}, {@code attnum > 0}, not dropped).
+   *
+   * @param table the oid of its table
+   * @param number {@code attnum}: stays with the column through a rename
+   * @param name {@code attname}, quoted where needed
+   */
+  record Column(long table, int number, String name) {}
+
+  /**
+   * The state a statement is compared before and after.
+   *
+   * @param columns the live columns of the tables (r, p), by table oid and attnum
+   */
+  record State(
+      Map<Long, Relation> relations,
+      Map<Long, Constraint> constraints,
+      List<Lock> locks,
+      List<Column> columns) {
     public State {
       relations = Map.copyOf(relations);
       constraints = Map.copyOf(constraints);
       locks = List.copyOf(locks);
+      columns = List.copyOf(columns);
+    }
+
+    public State(
+        Map<Long, Relation> relations, Map<Long, Constraint> constraints, List<Lock> locks) {
+      this(relations, constraints, locks, List.of());
     }
   }
 

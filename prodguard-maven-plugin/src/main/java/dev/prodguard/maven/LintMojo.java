@@ -34,8 +34,12 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "lint", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class LintMojo extends AbstractProdguardMojo {
-  /** Judge with this environment's severity; without it, as for a protected one (strictest). */
-  @Parameter(property = "prodguard.environment")
+  /**
+   * Judge with this environment's severity; without it, as for a protected one (strictest). Its own
+   * property, {@code prodguard.lint.environment}: {@code -Dprodguard.environment=dev} given for
+   * {@code check} in the same run must not lower lint's severity.
+   */
+  @Parameter(property = "prodguard.lint.environment")
   String environment;
 
   /**
@@ -119,6 +123,6 @@ public class LintMojo extends AbstractProdguardMojo {
         env,
         System.getenv(),
         "<dialect>",
-        "set <environment> (or -Dprodguard.environment)");
+        "set <environment> (or -Dprodguard.lint.environment)");
   }
 }

@@ -21,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -47,25 +49,51 @@ public final class ApplicationGuard {
   private static final List<String> URL_PROPERTIES =
       List.of("spring.datasource.url", "spring.flyway.url", "spring.liquibase.url");
 
+  private static final Log LOG = LogFactory.getLog(ApplicationGuard.class);
+
   private final ProdguardConfig config;
   private final EnvironmentConfig environment;
   private final String fingerprint;
   private final RunContext context;
+
+  /**
+   * Why the guard cannot judge a database yet ({@code prodguard.environment} unset), thrown for the
+   * first DataSource that is not an in-memory embedded one; null when the environment is known.
+   */
+  private final ConfigException unresolved;
+
   private final Set<DataSource> guarded = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<DataSource> stoodDown = Collections.newSetFromMap(new IdentityHashMap<>());
 
   ApplicationGuard(
       ProdguardConfig config, EnvironmentConfig environment, String fingerprint, RunContext ctx) {
+    this(config, environment, fingerprint, ctx, null);
+  }
+
+  private ApplicationGuard(
+      ProdguardConfig config,
+      EnvironmentConfig environment,
+      String fingerprint,
+      RunContext ctx,
+      ConfigException unresolved) {
     this.config = config;
     this.environment = environment;
     this.fingerprint = fingerprint;
     this.context = ctx;
+    this.unresolved = unresolved;
   }
 
   /**
-   * Reads the configuration and runs the start-up checks that need no database.
+   * Reads the configuration and runs the start-up checks that need no database. A URL property
+   * naming an in-memory embedded database ({@link EmbeddedDatabases}) is not judged here: the guard
+   * stands down for the DataSource built on it. {@code prodguard.environment} unset is refused here
+   * when a URL property names any other database, else as soon as a DataSource that is not in
+   * memory appears ({@link #checkDataSource}), or at the end of the start-up when none stood down
+   * ({@link #requireJudged}).
    *
    * @throws ConfigException prodguard.yml missing or malformed, unknown {@code prodguard.*} key,
-   *     {@code prodguard.environment} unset or not an environment of prodguard.yml
+   *     {@code prodguard.environment} not an environment of prodguard.yml, or unset while a URL
+   *     property names a database that is not in memory
    * @throws GuardRefusal G2 (the environment has no fingerprint), G3 (a configured URL leads to
    *     another environment's database), G6 (schema generation at start-up of a protected
    *     environment)
@@ -76,15 +104,22 @@ public final class ApplicationGuard {
     ProdguardConfig config = ConfigLoader.load(file);
     String name = env.getProperty(ENVIRONMENT_PROPERTY);
     if (name == null || name.isBlank()) {
-      throw new ConfigException(
-          (String) null,
-          0,
-          ENVIRONMENT_PROPERTY,
-          "prodguard.environment is not set: which environment of "
-              + file
-              + " is this application? (defined: "
-              + String.join(", ", config.environments().keySet())
-              + "); set it per deployment, e.g. PRODGUARD_ENVIRONMENT=prod");
+      ConfigException unset =
+          new ConfigException(
+              (String) null,
+              0,
+              ENVIRONMENT_PROPERTY,
+              "prodguard.environment is not set: which environment of "
+                  + file
+                  + " is this application? (defined: "
+                  + String.join(", ", config.environments().keySet())
+                  + "); set it per deployment, e.g. PRODGUARD_ENVIRONMENT=prod");
+      for (String property : URL_PROPERTIES) {
+        if (judgedHere(env, property)) {
+          throw unset;
+        }
+      }
+      return new ApplicationGuard(config, null, null, context(env, config), unset);
     }
     EnvironmentConfig environment = config.environment(name.trim());
     String fingerprint =
@@ -109,23 +144,113 @@ public final class ApplicationGuard {
       SchemaGeneration.refuseOnProtected(env, environment.name());
     }
     for (String property : URL_PROPERTIES) {
-      String url = env.getProperty(property);
-      if (url != null && !url.isBlank()) {
-        guard.checkUrl(url, property);
+      if (judgedHere(env, property)) {
+        guard.checkUrl(env.getProperty(property), property);
       }
     }
     return guard;
   }
 
+  /**
+   * Whether URL property {@code property} is judged before any bean: set, not in memory, and not
+   * {@code spring.datasource.url} while a test substitutes the DataSource (the DataSource actually
+   * built is judged instead, as every DataSource bean is).
+   */
+  private static boolean judgedHere(Environment env, String property) {
+    String url = env.getProperty(property);
+    if (url == null || url.isBlank() || EmbeddedDatabases.isInMemoryUrl(url)) {
+      return false;
+    }
+    return !(property.equals("spring.datasource.url")
+        && EmbeddedDatabases.testReplacesDataSource(
+            env.getProperty(EmbeddedDatabases.TEST_REPLACE_PROPERTY)));
+  }
+
+  /**
+   * Whether the starter stands down for {@code ds}: an in-memory embedded database, which lives in
+   * this process and cannot be any environment's database. It is neither checked nor wrapped, and
+   * Flyway on it runs as Spring Boot runs it. The first time, one INFO line says so.
+   */
+  public boolean standsDownFor(DataSource ds) {
+    if (ds == null) {
+      return false;
+    }
+    synchronized (this) {
+      if (stoodDown.contains(ds)) {
+        return true;
+      }
+      if (guarded.contains(ds)) {
+        return false;
+      }
+    }
+    var url = EmbeddedDatabases.inMemoryUrl(ds, new BeanWrapperFactory());
+    if (url.isEmpty()) {
+      return false;
+    }
+    boolean first;
+    synchronized (this) {
+      first = stoodDown.isEmpty();
+      stoodDown.add(ds);
+    }
+    if (first) {
+      LOG.info(
+          "prodguard stands down for this application's DataSource ("
+              + EmbeddedDatabases.shown(url.get())
+              + "): an in-memory embedded database lives in this process and cannot be any"
+              + " environment's database, so it is not guarded and Flyway migrates it as Spring"
+              + " Boot does (docs/spring-boot.md)");
+    }
+    return true;
+  }
+
+  /**
+   * Whether the environment is known; false only while {@code prodguard.environment} is unset and
+   * every DataSource seen so far is an in-memory embedded one.
+   */
+  public boolean isResolved() {
+    return unresolved == null;
+  }
+
+  /**
+   * At the end of the start-up: an application whose environment is unset passes only when it stood
+   * down for an in-memory database (otherwise {@code prodguard.environment} unset is refused, as
+   * before any bean).
+   *
+   * @throws ConfigException {@code prodguard.environment} unset and nothing stood down
+   */
+  public synchronized void requireJudged() {
+    if (unresolved != null && stoodDown.isEmpty()) {
+      throw unresolved;
+    }
+  }
+
+  private void requireResolved() {
+    if (unresolved != null) {
+      throw unresolved;
+    }
+  }
+
+  /**
+   * @throws ConfigException {@code prodguard.environment} unset (see {@link #isResolved})
+   */
   public String environment() {
+    requireResolved();
     return environment.name();
   }
 
+  /**
+   * @throws ConfigException {@code prodguard.environment} unset (see {@link #isResolved})
+   */
   public boolean isProtected() {
+    requireResolved();
     return environment.isProtected();
   }
 
+  /**
+   * @throws ConfigException {@code prodguard.environment} unset (see {@link #isResolved})
+   */
   public String fingerprint() {
+    requireResolved();
     return fingerprint;
   }
 
@@ -151,12 +276,13 @@ public final class ApplicationGuard {
   /**
    * G3 for one DataSource, before it can open a socket: its URL (read from the pool) must not lead
    * to another environment's database. A DataSource that does not tell its URL is refused: G3
-   * cannot vouch for it.
+   * cannot vouch for it. An in-memory embedded database is not checked ({@link #standsDownFor}).
    */
   public void checkDataSource(DataSource ds, String label) {
-    if (isGuarded(ds)) {
+    if (isGuarded(ds) || standsDownFor(ds)) {
       return;
     }
+    requireResolved();
     String url = DataSourceUrls.find(ds, new BeanWrapperFactory());
     if (url == null) {
       throw new GuardRefusal(
@@ -172,11 +298,22 @@ public final class ApplicationGuard {
     checkUrl(url, label);
   }
 
-  /** Wraps {@code ds} so that each new physical connection passes G2 before anyone uses it. */
-  public synchronized DataSource guard(DataSource ds) {
+  /**
+   * Wraps {@code ds} so that each new physical connection passes G2 before anyone uses it; an
+   * in-memory embedded database is returned as it is ({@link #standsDownFor}).
+   */
+  public DataSource guard(DataSource ds) {
+    if (standsDownFor(ds)) {
+      return ds;
+    }
+    return wrap(ds);
+  }
+
+  private synchronized DataSource wrap(DataSource ds) {
     if (guarded.contains(ds)) {
       return ds;
     }
+    requireResolved();
     GuardedDataSource g = new GuardedDataSource(ds, environment.name(), fingerprint);
     guarded.add(g);
     return g;

@@ -26,6 +26,9 @@ final class FlywayGuardPostProcessor implements BeanPostProcessor {
     }
     Configuration conf = flyway.getConfiguration();
     DataSource ds = conf.getDataSource();
+    if (guard.standsDownFor(ds)) {
+      return flyway;
+    }
     boolean wrap = ds != null && !guard.isGuarded(ds);
     boolean clean = guard.isProtected() && !conf.isCleanDisabled();
     if (!wrap && !clean) {

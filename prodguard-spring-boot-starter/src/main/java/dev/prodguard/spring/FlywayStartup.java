@@ -32,6 +32,29 @@ public final class FlywayStartup {
    * when it has none (never consulted on a protected environment).
    */
   public static Consumer<Flyway> step(ApplicationGuard guard, Consumer<Flyway> own) {
+    return f -> {
+      if (guard.standsDownFor(f.getConfiguration().getDataSource())) {
+        // an in-memory embedded database: Spring Boot's own step (ApplicationGuard#standsDownFor)
+        if (own != null) {
+          own.accept(f);
+        } else {
+          f.migrate();
+        }
+      } else {
+        guardedStep(guard, own).accept(f);
+      }
+    };
+  }
+
+  /**
+   * Whether the application's own migration strategy is consulted: on an unprotected environment,
+   * and for an in-memory embedded database the starter stands down for; never on a protected one.
+   */
+  public static boolean consultsOwnStrategy(ApplicationGuard guard, Flyway flyway) {
+    return guard.standsDownFor(flyway.getConfiguration().getDataSource()) || !guard.isProtected();
+  }
+
+  private static Consumer<Flyway> guardedStep(ApplicationGuard guard, Consumer<Flyway> own) {
     if (guard.isProtected()) {
       return f -> {
         requireSameHistoryTable(guard, f);

@@ -6,12 +6,15 @@ import dev.prodguard.spring.boot4.Boot4FlywayStartup;
 import dev.prodguard.spring.boot4.Boot4HealthIndicator;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 /**
@@ -25,8 +28,13 @@ import org.springframework.core.env.Environment;
 @Conditional(ProdguardConfiguredCondition.class)
 public class ProdguardAutoConfiguration {
 
-  /** Loaded while the post-processors register: before any DataSource or Flyway bean exists. */
+  /**
+   * Loaded while the post-processors register: before any DataSource or Flyway bean exists. An
+   * infrastructure bean, as the post-processors that need it are: it is made before them and is
+   * itself processed by none, which Spring otherwise reports as a WARN at every start-up.
+   */
   @Bean
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
   static ApplicationGuard prodguardApplicationGuard(Environment environment) {
     return ApplicationGuard.load(environment);
   }
@@ -34,6 +42,15 @@ public class ProdguardAutoConfiguration {
   @Bean
   static BeanPostProcessor prodguardDataSourceGuard(ApplicationGuard guard) {
     return new DataSourceGuardPostProcessor(guard);
+  }
+
+  /**
+   * At the end of the start-up: {@code prodguard.environment} unset passes only for an application
+   * whose database the starter stood down for (an in-memory embedded one).
+   */
+  @Bean
+  SmartInitializingSingleton prodguardEnvironmentCheck(ApplicationGuard guard) {
+    return guard::requireJudged;
   }
 
   @Bean

@@ -42,6 +42,12 @@ public final class ProdguardStatus {
   /** The report; {@code up} is false when the fingerprint does not hold or cannot be read. */
   public Report read() {
     Map<String, Object> d = new LinkedHashMap<>();
+    if (!guard.isResolved()) {
+      // prodguard.environment unset: the start-up passed only for an in-memory embedded database
+      d.put("environment", "not set");
+      d.put("standingDown", "in-memory embedded database: nothing to guard");
+      return new Report(true, d);
+    }
     d.put("environment", guard.environment());
     d.put("protected", guard.isProtected());
     d.put("guardedDataSources", guard.guardedCount());
@@ -54,6 +60,10 @@ public final class ProdguardStatus {
     if (ds == null) {
       d.put("fingerprint", "no single DataSource to check");
       return new Report(false, d);
+    }
+    if (guard.standsDownFor(ds)) {
+      d.put("standingDown", "in-memory embedded database: nothing to guard");
+      return new Report(true, d);
     }
     boolean up;
     try (Connection c = ds.getConnection()) {

@@ -6,14 +6,20 @@ import dev.prodguard.sql.SqlSyntax;
 import java.nio.charset.StandardCharsets;
 
 /**
- * PostgreSQL keeps the first 63 bytes of a longer name (NAMEDATALEN - 1) and carries on with a
- * notice: the object gets another name than the migration says, two long names can become one, and
- * a later statement with the full name reaches the truncated object. MariaDB refuses names over 64
- * characters, so nothing is needed there.
+ * PostgreSQL keeps the first 63 bytes of a longer name (NAMEDATALEN - 1, never cutting a character
+ * in two) and carries on with a notice: the object gets another name than the migration says, a
+ * later statement with the full name reaches the truncated object, and two long names of one
+ * migration set can become one (an error: the second object's creation then fails, or the
+ * statements reach one object where the migrations mean two; the Linter raises those). MariaDB
+ * refuses a name over 64 characters: the statement fails at deploy (an error, also raised by the
+ * Linter).
  */
 public final class IdentifierTooLongRule extends BaseRule {
   /** PostgreSQL's NAMEDATALEN - 1, in bytes. */
   static final int MAX_BYTES = 63;
+
+  /** MariaDB's limit for table, column, index and constraint names, in characters. */
+  static final int MARIADB_MAX_CHARS = 64;
 
   public IdentifierTooLongRule() {
     super(
@@ -25,29 +31,76 @@ public final class IdentifierTooLongRule extends BaseRule {
 
   @Override
   public String check(Operation op, RuleContext context) {
-    if (context.syntax() != SqlSyntax.POSTGRESQL) {
+    String name = longName(op, context.syntax());
+    if (name == null) {
       return null;
     }
-    String name = longPart(op.target());
-    if (name == null) {
-      name = longPart(op.column());
+    if (context.syntax() != SqlSyntax.POSTGRESQL) {
+      return "the name "
+          + name
+          + " is "
+          + unquoted(name).codePointCount(0, unquoted(name).length())
+          + " characters: MariaDB refuses names over "
+          + MARIADB_MAX_CHARS
+          + ", so the statement fails at deploy";
     }
-    return name == null
-        ? null
-        : "the name "
-            + name
-            + " is "
-            + name.getBytes(StandardCharsets.UTF_8).length
-            + " bytes: PostgreSQL uses its first "
-            + MAX_BYTES;
+    return "the name "
+        + name
+        + " is "
+        + unquoted(name).getBytes(StandardCharsets.UTF_8).length
+        + " bytes: PostgreSQL uses its first "
+        + MAX_BYTES
+        + ", so it becomes "
+        + truncated(name);
   }
 
-  private static String longPart(String name) {
-    if (name == null || name.length() * 3 <= MAX_BYTES) {
-      return null; // at most 3 UTF-8 bytes per UTF-16 unit
+  /** The part of the operation's target or column name that is too long for {@code syntax}. */
+  public static String longName(Operation op, SqlSyntax syntax) {
+    String name = longPart(op.target(), syntax);
+    return name != null ? name : longPart(op.column(), syntax);
+  }
+
+  /**
+   * The name PostgreSQL makes of {@code name}: its first 63 bytes in UTF-8, cut before a character
+   * that would not fit whole (as the server's {@code pg_mbcliplen}).
+   */
+  public static String truncated(String name) {
+    String n = unquoted(name);
+    StringBuilder out = new StringBuilder();
+    int bytes = 0;
+    for (int i = 0; i < n.length(); ) {
+      int cp = n.codePointAt(i);
+      int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      if (bytes + size > MAX_BYTES) {
+        break;
+      }
+      out.appendCodePoint(cp);
+      bytes += size;
+      i += Character.charCount(cp);
+    }
+    return out.toString();
+  }
+
+  private static String unquoted(String part) {
+    if (part.length() >= 2
+        && ((part.startsWith("\"") && part.endsWith("\""))
+            || (part.startsWith("`") && part.endsWith("`")))) {
+      return part.substring(1, part.length() - 1);
+    }
+    return part;
+  }
+
+  private static String longPart(String name, SqlSyntax syntax) {
+    if (name == null) {
+      return null;
     }
     for (String part : name.split("\\.")) {
-      if (part.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+      String n = unquoted(part);
+      boolean tooLong =
+          syntax == SqlSyntax.POSTGRESQL
+              ? n.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES
+              : n.codePointCount(0, n.length()) > MARIADB_MAX_CHARS;
+      if (tooLong) {
         return part;
       }
     }

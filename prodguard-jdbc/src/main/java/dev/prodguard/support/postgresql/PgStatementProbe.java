@@ -61,7 +61,7 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public State state(Connection c) throws SQLException {
     // read after every replayed statement: the session's path saved, set to pg_catalog, and the
-    // three catalog reads go in one round trip (one batch of queries, run in order by the server:
+    // four catalog reads go in one round trip (one batch of queries, run in order by the server:
     // each is parsed after the one before it ran), the path put back in a second; as inCatalogPath
     boolean local = !c.getAutoCommit();
     String saved = null;
@@ -76,7 +76,9 @@ final class PgStatementProbe implements StatementProbe {
               + "; "
               + CONSTRAINTS
               + "; "
-              + LOCKS);
+              + LOCKS
+              + "; "
+              + COLUMNS);
       try (ResultSet rs = st.getResultSet()) {
         rs.next();
         saved = rs.getString(1);
@@ -186,7 +188,15 @@ final class PgStatementProbe implements StatementProbe {
           + " AND c.relkind IN ('r', 'p', 'm', 'i', 'I') AND"
           + USER_NAMESPACE;
 
-  /** The relations, constraints and locks: the next three results of {@code st}'s batch. */
+  /** The live columns of the tables: a rename keeps attnum, a drop sets attisdropped. */
+  private static final String COLUMNS =
+      "SELECT a.attrelid, a.attnum, quote_ident(a.attname) FROM pg_catalog.pg_attribute a"
+          + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND"
+          + USER_NAMESPACE;
+
+  /** The relations, constraints, locks and columns: the next four results of {@code st}'s batch. */
   private static State readState(Statement st) throws SQLException {
     Map<Long, Relation> relations = new HashMap<>();
     Map<Long, Constraint> constraints = new HashMap<>();
@@ -222,7 +232,13 @@ final class PgStatementProbe implements StatementProbe {
         locks.add(new Lock(rs.getString(1), rs.getString(2)));
       }
     }
-    return new State(relations, constraints, locks);
+    List<Column> columns = new ArrayList<>();
+    try (ResultSet rs = next(st)) {
+      while (rs.next()) {
+        columns.add(new Column(rs.getLong(1), rs.getInt(2), rs.getString(3)));
+      }
+    }
+    return new State(relations, constraints, locks, columns);
   }
 
   @Override

@@ -42,7 +42,7 @@ public final class Boot4FlywayStartup implements BeanPostProcessor, BeanFactoryA
     }
     Flyway flyway = FlywayStartup.flywayOf(beans, beanName);
     FlywayMigrationStrategy own =
-        guard.isProtected()
+        !FlywayStartup.consultsOwnStrategy(guard, flyway)
             ? null
             : beans.getBeanProvider(FlywayMigrationStrategy.class).getIfAvailable();
     return new FlywayMigrationInitializer(

@@ -101,6 +101,29 @@ final class Apps {
     return new SpringApplicationBuilder(all).web(WebApplicationType.NONE).properties(props).run();
   }
 
+  /** A start-up that succeeded: the context and what Spring Boot printed while starting. */
+  record Started(ConfigurableApplicationContext context, String output) implements AutoCloseable {
+    @Override
+    public void close() {
+      context.close();
+    }
+  }
+
+  static Started startCapturing(Map<String, Object> props, Class<?>... sources) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(tee(out, captured), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(tee(err, captured), true, StandardCharsets.UTF_8));
+    try {
+      ConfigurableApplicationContext ctx = start(props, sources);
+      return new Started(ctx, captured.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
   /** A start-up that must fail: the exception and what Spring Boot printed. */
   record Failure(Throwable error, String output) {}
 

@@ -64,6 +64,22 @@ class StarterActivationIT {
   }
 
   @Test
+  @DisplayName(
+      "a dev start-up logs no WARN that prodguard's beans are not processed by all"
+          + " BeanPostProcessors (they are infrastructure beans)")
+  void noBeanPostProcessorWarning() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      Apps.fingerprint(db, "dev");
+      try (Apps.Started s = Apps.startCapturing(Apps.props(Apps.config(dir), "dev", db.jdbcUrl()))) {
+        assertThat(s.context().containsBean("prodguardApplicationGuard")).isTrue();
+        assertThat(s.output())
+            .contains("Started")
+            .doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("an unknown environment and a malformed prodguard.yml name file, line and key")
   void badConfiguration() throws Exception {
     Apps.Failure f =
