@@ -1296,6 +1296,8 @@ public final class Tracer {
     private void stopFromHook() {
       deleteScript();
       stopServer();
+      // the dump's error file and the load's list: no finally of theirs runs after this
+      SchemaCopy.discardTemporaryFiles();
       // the same one screen as an interruption later in the trace (exit 1, not 130 or 143)
       onInterrupt.accept(
           interruptedRefusal(env, "the schema dump and the embedded server are discarded"));

@@ -44,8 +44,8 @@ class G7ContractHistoryEntriesTest {
         catchThrowableOfType(
             ConfigException.class,
             () ->
-                History.of(
-                    FILES, contract("{ version: \"2\", state: missing, reason: \"dropped\" }")));
+                History.requirePossibleEntries(
+                    contract("{ version: \"2\", state: missing, reason: \"dropped\" }"), FILES));
     assertThat(e).isNotNull();
     assertThat(e.getMessage())
         .contains("history entry V2 missing matches no database")
@@ -57,16 +57,24 @@ class G7ContractHistoryEntriesTest {
   @DisplayName("future with the file there, ignored without it: errors; missing without it: fine")
   void otherStates() {
     assertThatCode(
-            () -> History.of(FILES, contract("{ version: \"2\", state: future, reason: \"r\" }")))
+            () ->
+                History.requirePossibleEntries(
+                    contract("{ version: \"2\", state: future, reason: \"r\" }"), FILES))
         .isInstanceOf(ConfigException.class);
     assertThatCode(
-            () -> History.of(FILES, contract("{ version: \"3\", state: ignored, reason: \"r\" }")))
+            () ->
+                History.requirePossibleEntries(
+                    contract("{ version: \"3\", state: ignored, reason: \"r\" }"), FILES))
         .isInstanceOf(ConfigException.class);
     assertThatCode(
-            () -> History.of(FILES, contract("{ version: \"3\", state: missing, reason: \"r\" }")))
+            () ->
+                History.requirePossibleEntries(
+                    contract("{ version: \"3\", state: missing, reason: \"r\" }"), FILES))
         .doesNotThrowAnyException();
     assertThatCode(
-            () -> History.of(FILES, contract("{ version: \"2\", state: ignored, reason: \"r\" }")))
+            () ->
+                History.requirePossibleEntries(
+                    contract("{ version: \"2\", state: ignored, reason: \"r\" }"), FILES))
         .doesNotThrowAnyException();
   }
 }
