@@ -43,22 +43,35 @@ final class MariaDbGrants implements SchemaGrants {
 
   private MariaDbGrants() {}
 
-  @Override
-  public Found read(Connection c, java.util.Collection<String> guardedTables) throws SQLException {
-    Set<String> guarded = new java.util.HashSet<>();
-    for (String t : guardedTables) {
-      guarded.add(t.toLowerCase(Locale.ROOT));
-    }
-    String account;
-    String database;
-    boolean mariaDb;
+  /** The session's account as the server authenticated it, its database, and the server kind. */
+  private record Session(String account, String database, boolean mariaDb) {}
+
+  private static Session session(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT CURRENT_USER(), DATABASE(), VERSION()")) {
       rs.next();
-      account = rs.getString(1);
-      database = rs.getString(2);
-      mariaDb = rs.getString(3).toLowerCase(Locale.ROOT).contains("mariadb");
+      return new Session(
+          rs.getString(1),
+          rs.getString(2),
+          rs.getString(3).toLowerCase(Locale.ROOT).contains("mariadb"));
     }
+  }
+
+  private static Set<String> lowerCased(java.util.Collection<String> tables) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String t : tables) {
+      out.add(t.toLowerCase(Locale.ROOT));
+    }
+    return out;
+  }
+
+  @Override
+  public Found read(Connection c, java.util.Collection<String> guardedTables) throws SQLException {
+    Set<String> guarded = lowerCased(guardedTables);
+    Session session = session(c);
+    String account = session.account();
+    String database = session.database();
+    boolean mariaDb = session.mariaDb();
     String shownAccount = shownAccount(account);
     Set<String> found = new LinkedHashSet<>();
     Set<String> writes = new LinkedHashSet<>();
@@ -113,20 +126,11 @@ final class MariaDbGrants implements SchemaGrants {
     }
     String user = account.substring(1, at);
     String host = account.substring(at + 3, account.length() - 1);
-    Set<String> guarded = new java.util.HashSet<>();
-    for (String t : guardedTables) {
-      guarded.add(t.toLowerCase(Locale.ROOT));
-    }
-    String readerAccount;
-    String database;
-    boolean mariaDb;
-    try (Statement st = reader.createStatement();
-        ResultSet rs = st.executeQuery("SELECT CURRENT_USER(), DATABASE(), VERSION()")) {
-      rs.next();
-      readerAccount = rs.getString(1);
-      database = rs.getString(2);
-      mariaDb = rs.getString(3).toLowerCase(Locale.ROOT).contains("mariadb");
-    }
+    Set<String> guarded = lowerCased(guardedTables);
+    Session session = session(reader);
+    String readerAccount = session.account();
+    String database = session.database();
+    boolean mariaDb = session.mariaDb();
     String grant = "GRANT SELECT ON mysql.* TO " + shownAccount(readerAccount);
     List<String> hosts = new ArrayList<>();
     try (java.sql.PreparedStatement ps =
