@@ -603,8 +603,8 @@ public final class Classifier {
         s.source()
             .text()
             .substring(s.start(), Math.min(s.end(), s.start() + 40))
-            .toUpperCase(Locale.ROOT)
-            .replaceAll("\\s+", " ");
+            .toUpperCase(Locale.ROOT);
+    head = collapseSpaces(head);
     return head.startsWith("CREATE TEMPORARY") || head.startsWith("DROP TEMPORARY");
   }
 
@@ -739,6 +739,41 @@ public final class Classifier {
       }
     }
     return false;
+  }
+
+  /**
+   * {@code text.replaceAll("\\s+", " ")} without a regular expression: each run of the characters
+   * {@code \s} stands for (space, tab, line feed, vertical tab, form feed, carriage return) becomes
+   * one space.
+   */
+  static String collapseSpaces(String text) {
+    StringBuilder b = null;
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (isRegexSpace(c)) {
+        int end = i + 1;
+        while (end < n && isRegexSpace(text.charAt(end))) {
+          end++;
+        }
+        if (c != ' ' || end > i + 1) {
+          if (b == null) {
+            b = new StringBuilder(n).append(text, 0, i);
+          }
+          b.append(' ');
+        } else if (b != null) {
+          b.append(' ');
+        }
+        i = end - 1;
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? text : b.toString();
+  }
+
+  private static boolean isRegexSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
   }
 
   static String lastPart(String name) {
@@ -3383,9 +3418,8 @@ public final class Classifier {
             s.source()
                 .text()
                 .substring(from, close.type == Token.Type.EOF ? from : close.start)
-                .strip()
-                .replaceAll("\\s+", " ")
-                .toLowerCase(Locale.ROOT);
+                .strip();
+        signature = collapseSpaces(signature).toLowerCase(Locale.ROOT);
       }
       add(OpKind.CREATE_FUNCTION, fn, null, null, null, kind);
       scope =

@@ -152,6 +152,10 @@ final class FlywayStatements {
    * Empty when the file cannot hang the parser this way.
    */
   static Optional<String> copyWithoutEnd(String text) {
+    if (!writesCopy(text)) {
+      return Optional.empty(); // the regular expression below cannot match (issue 15: its search
+      // at every character was a quarter of the split threads' time)
+    }
     Matcher m = COPY_FROM_STDIN.matcher(text);
     int last = -1;
     int line = 0;
@@ -172,6 +176,24 @@ final class FlywayStatements {
             + " has no line holding only \\. after its data: Flyway's parser never ends reading"
             + " this file (the deploy would hang); end the data with a \\. line, or load the rows"
             + " with INSERT statements");
+  }
+
+  /**
+   * Whether the word {@code copy} is written anywhere in {@code text} in any ASCII case: {@link
+   * #COPY_FROM_STDIN} (case-insensitive without {@code UNICODE_CASE}, so only ASCII letters fold)
+   * can match only where it is.
+   */
+  static boolean writesCopy(String text) {
+    for (int i = 0; i + 3 < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c == 'c' || c == 'C')
+          && (text.charAt(i + 1) | 0x20) == 'o'
+          && (text.charAt(i + 2) | 0x20) == 'p'
+          && (text.charAt(i + 3) | 0x20) == 'y') {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** COPY ... FROM STDIN as Flyway's parser finds it (any case, across lines). */

@@ -56,6 +56,9 @@ public final class GrantRule extends BaseRule {
           case ALTER_TABLE_OTHER, ALTER_OTHER, ALTER_FUNCTION -> true;
           default -> false;
         };
+    if (!(schema ? written(sql, "authorization") : alter && written(sql, "owner"))) {
+      return null; // the expression below cannot match without the word
+    }
     java.util.regex.Matcher m =
         schema ? AUTHORIZATION.matcher(sql) : alter ? OWNER_TO.matcher(sql) : null;
     if (m == null || !m.find()) {
@@ -65,5 +68,23 @@ public final class GrantRule extends BaseRule {
         + m.group(1)
         + " makes that role the owner, with every privilege on "
         + (op.target() == null ? "the object" : op.target());
+  }
+
+  /**
+   * Whether {@code word} (lower-case ASCII letters) is written in {@code sql} in any ASCII case, as
+   * the expressions above (case-insensitive without {@code UNICODE_CASE}) read it.
+   */
+  private static boolean written(String sql, String word) {
+    int n = word.length();
+    for (int i = 0; i + n <= sql.length(); i++) {
+      int k = 0;
+      while (k < n && (sql.charAt(i + k) | 0x20) == word.charAt(k)) {
+        k++;
+      }
+      if (k == n) {
+        return true;
+      }
+    }
+    return false;
   }
 }
