@@ -277,26 +277,26 @@ public final class Classifier {
   static boolean mayNameBeyondTheDatabase(String text, int from, int to) {
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);
-      if (c >= 0x80) {
-        return true;
-      }
-      boolean may =
-          switch (c) {
-            case 'p', 'P' -> written(text, i, to, "pg_") || written(text, i, to, "postgres_fdw_");
-            case 'l', 'L' ->
-                written(text, i, to, "lo_")
-                    || written(text, i, to, "loread")
-                    || written(text, i, to, "lowrite");
-            case 'd', 'D' -> written(text, i, to, "dblink");
-            case 'b', 'B' -> written(text, i, to, "binary_upgrade_");
-            case '&' -> i + 1 < to && text.charAt(i + 1) == '"';
-            default -> false;
-          };
-      if (may) {
+      if (c >= 0x80 || mayNameBeyondAt(text, i, to, c)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@link #mayNameBeyondTheDatabase} at {@code i}, whose (ASCII) character is {@code c}. */
+  private static boolean mayNameBeyondAt(String text, int i, int to, char c) {
+    return switch (c) {
+      case 'p', 'P' -> written(text, i, to, "pg_") || written(text, i, to, "postgres_fdw_");
+      case 'l', 'L' ->
+          written(text, i, to, "lo_")
+              || written(text, i, to, "loread")
+              || written(text, i, to, "lowrite");
+      case 'd', 'D' -> written(text, i, to, "dblink");
+      case 'b', 'B' -> written(text, i, to, "binary_upgrade_");
+      case '&' -> i + 1 < to && text.charAt(i + 1) == '"';
+      default -> false;
+    };
   }
 
   /** Whether {@code word} (lower-case ASCII letters and '_') is written at {@code i}, any case. */
@@ -502,8 +502,9 @@ public final class Classifier {
    */
   public List<Operation> classify(SqlStatement statement, Routines routines) {
     List<Operation> out = new ArrayList<>(2);
-    new Ctx(statement, out, routines, false, false, 0, null).top();
-    mentions(statement, out);
+    Ctx top = new Ctx(statement, out, routines, false, false, 0, null);
+    top.top();
+    mentions(statement, out, top.marks);
     if (syntax == SqlSyntax.MYSQL) {
       implicitCommit(statement, routines, out);
     }
@@ -688,10 +689,11 @@ public final class Classifier {
    * Adds a {@link OpKind#REFERENCE} for each of prodguard's object names the statement contains
    * (outside comments), unless an operation already targets one.
    */
-  private void mentions(SqlStatement s, List<Operation> out) {
+  private void mentions(SqlStatement s, List<Operation> out, Marks marks) {
     String text = s.source().text();
-    if (ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null
-        && !unicodeEscapedName(text, s.start(), s.end())
+    boolean exact = marks != null && marks.exactly(s);
+    if ((exact ? !marks.mentions : ProdguardObjects.mentionedIn(text, s.start(), s.end()) == null)
+        && !(exact ? marks.unicodeEscape : unicodeEscapedName(text, s.start(), s.end()))
         && historyTableIn(text, s.start(), s.end()) == null) {
       return;
     }
@@ -782,6 +784,88 @@ public final class Classifier {
     return dot < 0 ? n : n.substring(dot + 1);
   }
 
+  /**
+   * What one pass over a top-level statement's text found for the look-ups that would otherwise
+   * each read all of it (issue 15): {@link #mayNameBeyondTheDatabase}, {@link
+   * Ctx#setsVariableConflict}, {@link ProdguardObjects#mentionedIn} (whether it finds a name) and
+   * {@link #unicodeEscapedName}. A statement nested in it (a routine body's statement, a subquery)
+   * lies in the same text: where the whole has no candidate, no part has one.
+   */
+  static final class Marks {
+    final String text;
+    final int from;
+    final int to;
+    boolean beyond;
+    boolean variableConflict;
+    boolean mentions;
+    boolean unicodeEscape;
+
+    Marks(String text, int from, int to) {
+      this.text = text;
+      this.from = from;
+      this.to = to;
+    }
+
+    /** Whether {@code st} is the statement these marks were read from. */
+    boolean exactly(SqlStatement st) {
+      return st.source().text() == text && st.start() == from && st.end() == to;
+    }
+
+    /** Whether {@code st} lies within the statement these marks were read from. */
+    boolean covers(SqlStatement st) {
+      return st.source().text() == text && st.start() >= from && st.end() <= to;
+    }
+  }
+
+  private static final String VARIABLE_CONFLICT = "variable_conflict";
+
+  /** Reads {@link Marks} of {@code text[from, to)} in one pass, each as its own look-up would. */
+  Marks marks(String text, int from, int to) {
+    Marks m = new Marks(text, from, to);
+    boolean postgres = syntax == SqlSyntax.POSTGRESQL;
+    int placeholder = ProdguardObjects.FLYWAY_TABLE_PLACEHOLDER.length();
+    int word = VARIABLE_CONFLICT.length();
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (!m.beyond) {
+        m.beyond = c >= 0x80 || mayNameBeyondAt(text, i, to, c);
+      }
+      switch (c) {
+        case 'v', 'V' -> {
+          if (!m.variableConflict
+              && i + word <= to
+              && text.regionMatches(true, i, VARIABLE_CONFLICT, 0, word)) {
+            int p = i - 1;
+            while (p >= from && Character.isWhitespace(text.charAt(p))) {
+              p--;
+            }
+            m.variableConflict = p < from || text.charAt(p) != '#';
+          }
+        }
+        case '&' -> {
+          if (postgres && i + 1 < to && text.charAt(i + 1) == '"') {
+            m.unicodeEscape = true;
+          }
+        }
+        case '$' -> {
+          if (!m.mentions
+              && to - i >= placeholder
+              && text.regionMatches(
+                  true, i, ProdguardObjects.FLYWAY_TABLE_PLACEHOLDER, 0, placeholder)) {
+            m.mentions = true;
+          }
+        }
+        case '_' -> {
+          if (!m.mentions && ProdguardObjects.nameAround(text, i, from, to)) {
+            m.mentions = true;
+          }
+        }
+        default -> {}
+      }
+    }
+    return m;
+  }
+
   /** The classification of one (possibly nested) statement. */
   private final class Ctx implements Predicate.Tokens {
     final SqlStatement s;
@@ -811,6 +895,9 @@ public final class Classifier {
 
     /** Why the last WHERE read ({@link #hasWhere}) was judged to hold for every row, or null. */
     String whereReason;
+
+    /** The top-level statement's {@link Marks} (read by {@link #top} at nesting 0), or null. */
+    Marks marks;
 
     Ctx(
         SqlStatement s,
@@ -1471,6 +1558,9 @@ public final class Classifier {
         return;
       }
       int before = out.size();
+      if (nesting == 0) {
+        marks = marks(s.source().text(), s.start(), s.end());
+      }
       statement(first);
       if (first.is("ALTER") || first.is("CREATE")) {
         implicitCalls(before);
@@ -1492,6 +1582,9 @@ public final class Classifier {
      * #variable_conflict}, which {@link #compilerOption} judges.
      */
     boolean setsVariableConflict() {
+      if (marks != null && marks.exactly(s)) {
+        return marks.variableConflict;
+      }
       String text = s.source().text();
       String w = "variable_conflict";
       for (int i = s.start(); i + w.length() <= s.end(); i++) {
@@ -1521,7 +1614,15 @@ public final class Classifier {
       if (syntax != SqlSyntax.POSTGRESQL) {
         return;
       }
-      if (!mayNameBeyondTheDatabase(s.source().text(), s.start(), s.end())) {
+      boolean may;
+      if (marks != null && marks.exactly(s)) {
+        may = marks.beyond;
+      } else if (marks != null && marks.covers(s) && !marks.beyond) {
+        may = false; // nothing in the whole statement, so nothing in this part of it
+      } else {
+        may = mayNameBeyondTheDatabase(s.source().text(), s.start(), s.end());
+      }
+      if (!may) {
         return; // no call there can name one (the statements of a migration mostly)
       }
       for (String call : callsIn(s.start(), s.end(), c -> actsBeyondTheDatabase(lastPart(c)))) {
@@ -2853,6 +2954,7 @@ public final class Classifier {
       Ctx c = new Ctx(inner, out, routines, inBody, deferred, nesting + 1, via);
       c.scope = scope;
       c.ctes = ctes;
+      c.marks = marks;
       c.top();
     }
 
@@ -3085,7 +3187,9 @@ public final class Classifier {
       SourceFile src = s.source();
       SqlStatement query = new SqlStatement(src, st, s.end(), src.line(st), src.column(st), null);
       List<Operation> ops = new ArrayList<>();
-      new Ctx(query, ops, routines, inBody, true, nesting + 1, via).top();
+      Ctx q = new Ctx(query, ops, routines, inBody, true, nesting + 1, via);
+      q.marks = marks;
+      q.top();
       List<Operation> calls = new ArrayList<>();
       for (Operation op : ops) {
         if (op.kind() == OpKind.FUNCTION_CALL
@@ -3695,7 +3799,11 @@ public final class Classifier {
           s.source(),
           from,
           to,
-          piece -> new Ctx(piece, out, routines, inBody, true, nesting + 1, where).top());
+          piece -> {
+            Ctx c = new Ctx(piece, out, routines, inBody, true, nesting + 1, where);
+            c.marks = marks;
+            c.top();
+          });
     }
 
     void event() {
@@ -5155,6 +5263,7 @@ public final class Classifier {
           piece -> {
             Ctx c = new Ctx(piece, out, routines, true, deferred || later, nesting + 1, via);
             c.scope = scope;
+            c.marks = marks;
             declaring[0] = c.bodyStatement(declaring[0]);
           });
       return declaring[0];

@@ -130,6 +130,14 @@ public final class ProdguardObjects {
     return null;
   }
 
+  /**
+   * Whether one of the reserved names is written around the underscore at {@code i} within {@code
+   * text[from, to)}: {@link #mentionedIn} finds a name exactly where this holds.
+   */
+  static boolean nameAround(String text, int i, int from, int to) {
+    return matchesAround(text, i, from, to);
+  }
+
   private static final String[] NAMES = {PREFIX, METADATA_TABLE, FLYWAY_HISTORY, REPLICATION_ROLE};
 
   /** Whether {@code name} (lower-case ASCII) is written at {@code s}, case and accents aside. */
@@ -145,14 +153,32 @@ public final class ProdguardObjects {
 
   /** Whether one of the names has an underscore at {@code i}. */
   private static boolean matchesAround(String text, int i, int from, int to) {
-    for (String n : NAMES) {
-      for (int u = n.indexOf('_'); u >= 0; u = n.indexOf('_', u + 1)) {
-        int s = i - u;
-        if (s >= from && s + n.length() <= to && foldedMatch(text, s, n)) {
-          return true;
-        }
+    for (int k = 0; k < AROUND_NAME.length; k++) {
+      String n = AROUND_NAME[k];
+      int s = i - AROUND_UNDERSCORE[k];
+      if (s >= from && s + n.length() <= to && foldedMatch(text, s, n)) {
+        return true;
       }
     }
     return false;
+  }
+
+  /** For each underscore of each of {@link #NAMES}: the name (computed once, not per character). */
+  private static final String[] AROUND_NAME;
+
+  /** The offset of that underscore in {@link #AROUND_NAME}'s name, in the same order. */
+  private static final int[] AROUND_UNDERSCORE;
+
+  static {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    java.util.List<Integer> offsets = new java.util.ArrayList<>();
+    for (String n : NAMES) {
+      for (int u = n.indexOf('_'); u >= 0; u = n.indexOf('_', u + 1)) {
+        names.add(n);
+        offsets.add(u);
+      }
+    }
+    AROUND_NAME = names.toArray(new String[0]);
+    AROUND_UNDERSCORE = offsets.stream().mapToInt(Integer::intValue).toArray();
   }
 }

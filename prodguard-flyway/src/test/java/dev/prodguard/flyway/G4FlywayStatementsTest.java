@@ -75,6 +75,49 @@ class G4FlywayStatementsTest {
   }
 
   @Test
+  @DisplayName(
+      "G4: the COPY look-up runs its regular expression only where the word is written, and"
+          + " finds exactly what the expression finds (issue 15)")
+  void copyLookUpSkipsOnlyWhatCannotMatch() {
+    java.util.regex.Pattern copy =
+        java.util.regex.Pattern.compile("(?is)\\bcopy\\b[^;]*?\\bfrom\\s+stdin\\b");
+    String[] pieces = {
+      "copy",
+      "COPY",
+      "CoPy",
+      "c\u00F3py",
+      "\u212Aopy",
+      "cop",
+      "y",
+      " ",
+      "\n",
+      ";",
+      "from",
+      "FROM",
+      "stdin",
+      "STDIN",
+      "x",
+      "\\.",
+      "\n\\.",
+      "_",
+      "\u017Ftdin"
+    };
+    java.util.Random r = new java.util.Random(15);
+    for (int round = 0; round < 100_000; round++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = r.nextInt(10); i > 0; i--) {
+        b.append(pieces[r.nextInt(pieces.length)]);
+      }
+      String text = b.toString();
+      boolean found = copy.matcher(text).find();
+      assertThat(FlywayStatements.writesCopy(text) || !found).as(text).isTrue();
+      if (!FlywayStatements.writesCopy(text)) {
+        assertThat(FlywayStatements.copyWithoutEnd(text)).as(text).isEmpty();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("G4: Flyway's built-in placeholders come back as written; unknown ones fail")
   void placeholders() {
     assertThat(

@@ -49,16 +49,19 @@ public final class GrantRule extends BaseRule {
     if (op.statement() == null) {
       return null;
     }
-    String sql = op.statement().text();
     boolean schema = op.kind() == OpKind.CREATE_SCHEMA;
     boolean alter =
         switch (op.kind()) {
           case ALTER_TABLE_OTHER, ALTER_OTHER, ALTER_FUNCTION -> true;
           default -> false;
         };
-    if (!(schema ? written(sql, "authorization") : alter && written(sql, "owner"))) {
+    dev.prodguard.sql.SqlStatement st = op.statement();
+    if (!(schema
+        ? written(st.source().text(), st.start(), st.end(), "authorization")
+        : alter && written(st.source().text(), st.start(), st.end(), "owner"))) {
       return null; // the expression below cannot match without the word
     }
+    String sql = st.text();
     java.util.regex.Matcher m =
         schema ? AUTHORIZATION.matcher(sql) : alter ? OWNER_TO.matcher(sql) : null;
     if (m == null || !m.find()) {
@@ -71,12 +74,12 @@ public final class GrantRule extends BaseRule {
   }
 
   /**
-   * Whether {@code word} (lower-case ASCII letters) is written in {@code sql} in any ASCII case, as
-   * the expressions above (case-insensitive without {@code UNICODE_CASE}) read it.
+   * Whether {@code word} (lower-case ASCII letters) is written in {@code sql[from, to)} in any
+   * ASCII case, as the expressions above (case-insensitive without {@code UNICODE_CASE}) read it.
    */
-  private static boolean written(String sql, String word) {
+  static boolean written(String sql, int from, int to, String word) {
     int n = word.length();
-    for (int i = 0; i + n <= sql.length(); i++) {
+    for (int i = from; i + n <= to; i++) {
       int k = 0;
       while (k < n && (sql.charAt(i + k) | 0x20) == word.charAt(k)) {
         k++;

@@ -91,7 +91,7 @@ public final class IdentifierTooLongRule extends BaseRule {
   }
 
   private static String longPart(String name, SqlSyntax syntax) {
-    if (name == null) {
+    if (name == null || shortEnough(name, syntax)) {
       return null;
     }
     for (String part : name.split("\\.")) {
@@ -105,5 +105,29 @@ public final class IdentifierTooLongRule extends BaseRule {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether no part of {@code name} can be too long, judged without splitting or encoding it (most
+   * names): a part is never longer than the name, a UTF-8 character never longer than three bytes
+   * per UTF-16 unit (one byte when ASCII), and a name has no more code points than UTF-16 units.
+   */
+  private static boolean shortEnough(String name, SqlSyntax syntax) {
+    int n = name.length();
+    if (syntax != SqlSyntax.POSTGRESQL) {
+      return n <= MARIADB_MAX_CHARS;
+    }
+    if (n <= MAX_BYTES / 3) {
+      return true;
+    }
+    if (n > MAX_BYTES) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (name.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 }
