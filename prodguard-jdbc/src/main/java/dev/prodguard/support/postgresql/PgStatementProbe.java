@@ -907,7 +907,8 @@ final class PgStatementProbe implements StatementProbe {
     try (PreparedStatement ps =
         c.prepareStatement(
             (inTransaction ? "SAVEPOINT " + NAMES_SAVEPOINT + "; " : "")
-                + "SELECT x, c.oid, c.relkind, n.nspname, c.relname FROM pg_catalog.unnest(?::text[]) x"
+                + "SELECT x, c.oid, c.relkind, n.nspname, c.relname"
+                + " FROM pg_catalog.unnest(?::text[]) x"
                 + " JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(x)"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + (inTransaction ? "; RELEASE SAVEPOINT " + NAMES_SAVEPOINT : ""))) {
