@@ -203,7 +203,11 @@ final class Replay {
    * StatementProbe#fireDeferred}: {@code SET CONSTRAINTS ALL IMMEDIATE} on PostgreSQL, what the
    * commit runs first) and what they did is reported as a statement of its own, {@code COMMIT}, at
    * the line of the last statement; null when they did nothing the facts name. A deferred check
-   * that fails is the deploy's failure at commit.
+   * that fails is the deploy's failure at commit. When the database holds no deferrable constraint
+   * or constraint trigger after the last statement ({@link State#deferrable}, every schema,
+   * temporary ones included), no event can be queued for the commit (PostgreSQL refuses to drop or
+   * alter a table with pending trigger events), so nothing runs there: null, without the round
+   * trips of firing and reading again.
    */
   private StatementTrace atCommit(
       Connection c,
@@ -214,6 +218,9 @@ final class Replay {
       State before,
       List<StatementTrace> out)
       throws SQLException, Failed {
+    if (!before.deferrable()) {
+      return null;
+    }
     Sql commit =
         new Sql(
             last.line(),

@@ -214,6 +214,66 @@ class G4TraceHiddenWorkIT {
 
   @Test
   @DisplayName(
+      "G4: work done at COMMIT is traced when the deferred constraint trigger is created by the"
+          + " migration itself (the target holds nothing deferrable before it): its rewrite of"
+          + " orders is the migration's COMMIT")
+  void deferredTriggerCreatedByTheMigration() throws Exception {
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration("V2__sync.sql", SYNC);
+    f.migration(
+        "V3__warm.sql",
+        "CREATE CONSTRAINT TRIGGER cache_sync AFTER INSERT ON cache"
+            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cache_sync();\n"
+            + "INSERT INTO cache VALUES ('k');\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(commit(r, "V3").rewritten()).containsExactly("public.orders");
+    assertThat(commit(r, "V3").lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(findings(r, "V3", "trace-table-rewrite")).isNotEmpty();
+    assertThat(r.blocking()).isTrue();
+  }
+
+  @Test
+  @DisplayName(
+      "G4: work done at COMMIT is traced when what is deferred lives in a temporary table: a"
+          + " deferred constraint trigger of a temporary table the migration creates rewrites"
+          + " orders at the commit (the check for anything deferrable reads every schema,"
+          + " pg_temp_* included)")
+  void deferredTriggerOfATemporaryTable() throws Exception {
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration("V2__sync.sql", SYNC);
+    f.migration(
+        "V3__warm.sql",
+        "CREATE TEMPORARY TABLE warm (k text);\n"
+            + "CREATE CONSTRAINT TRIGGER warm_sync AFTER INSERT ON warm"
+            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.cache_sync();\n"
+            + "INSERT INTO warm VALUES ('k');\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    assertThat(commit(r, "V3").rewritten()).containsExactly("public.orders");
+    assertThat(commit(r, "V3").lockOn("public.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(r.blocking()).isTrue();
+  }
+
+  /** A trigger function, in a migration (its body analysed), that rewrites orders. */
+  private static final String SYNC =
+      "CREATE FUNCTION cache_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+          + " ALTER TABLE public.orders ADD COLUMN token uuid DEFAULT gen_random_uuid();"
+          + " RETURN NULL; END $$;\n";
+
+  private static StatementTrace commit(TraceReport r, String migration) {
+    return r.statements().stream()
+        .filter(s -> s.migration().startsWith(migration) && s.sql().startsWith("COMMIT"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no COMMIT traced: " + r.statements()));
+  }
+
+  @Test
+  @DisplayName(
       "G4: work done at COMMIT is traced: a deferred constraint trigger that rewrites another"
           + " table is reported as the migration's COMMIT, with its rewrite (the probe read the"
           + " locks before the commit ran it)")

@@ -700,6 +700,39 @@ class G4TraceIT {
 
   @Test
   @DisplayName(
+      "G4: a SET search_path inside a migration holds for its next statement in the replay as in"
+          + " the deploy: the catalog read after the SET (one round trip, which puts back the path"
+          + " the read before it saw) sets the session's path again to the one the SET chose, so"
+          + " V3's unqualified orders is legacy.orders (no rewrite of public.orders reported)")
+  void searchPathSetInsideMigrationHolds() throws Exception {
+    contract("trace: { max-rewrite-size: 1MB }\n");
+    f.migration(
+        "V2__legacy.sql", "CREATE SCHEMA legacy;\nCREATE TABLE legacy.orders (id bigint);\n");
+    f.migration(
+        "V3__token.sql",
+        "SET search_path = legacy, public;\n"
+            + "ALTER TABLE orders ADD COLUMN token uuid DEFAULT gen_random_uuid();\n"
+            + "SET LOCAL search_path = public;\n"
+            + "ALTER TABLE orders ADD COLUMN note2 text;\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.incomplete()).isEmpty();
+    List<StatementTrace> v2 =
+        r.statements().stream().filter(s -> s.migration().startsWith("V3")).toList();
+    StatementTrace token =
+        v2.stream().filter(s -> s.sql().contains("token")).findFirst().orElseThrow();
+    assertThat(token.rewritten()).containsExactly("legacy.orders");
+    assertThat(token.lockOn("legacy.orders")).isEqualTo("AccessExclusiveLock");
+    assertThat(token.lockOn("public.orders")).isNull();
+    StatementTrace note2 =
+        v2.stream().filter(s -> s.sql().contains("note2")).findFirst().orElseThrow();
+    assertThat(note2.locks()).extracting(l -> l.relation()).contains("public.orders");
+    assertThat(findings(r, "V3", "trace-table-rewrite")).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
       "G4 (issue 17): column renames and drops are facts, as relation ones are: RENAME COLUMN"
           + " note TO remark is 'public.orders.note -> public.orders.remark', DROP COLUMN is"
           + " 'public.orders.remark'; ALTER COLUMN ... TYPE renames and drops nothing")

@@ -60,12 +60,18 @@ public interface StatementProbe {
    * The state a statement is compared before and after.
    *
    * @param columns the live columns of the tables (r, p), by table oid and attnum
+   * @param deferrable whether the database holds anything a commit may run late: a deferrable
+   *     constraint or constraint trigger in any schema, temporary ones included ({@code
+   *     pg_constraint.condeferrable}, {@code pg_trigger.tgdeferrable}). Only when it holds none can
+   *     no deferred trigger event be queued, and {@link #fireDeferred} be left out (fail closed:
+   *     true when not read)
    */
   record State(
       Map<Long, Relation> relations,
       Map<Long, Constraint> constraints,
       List<Lock> locks,
-      List<Column> columns) {
+      List<Column> columns,
+      boolean deferrable) {
     public State {
       relations = Map.copyOf(relations);
       constraints = Map.copyOf(constraints);
@@ -74,8 +80,16 @@ public interface StatementProbe {
     }
 
     public State(
+        Map<Long, Relation> relations,
+        Map<Long, Constraint> constraints,
+        List<Lock> locks,
+        List<Column> columns) {
+      this(relations, constraints, locks, columns, true);
+    }
+
+    public State(
         Map<Long, Relation> relations, Map<Long, Constraint> constraints, List<Lock> locks) {
-      this(relations, constraints, locks, List.of());
+      this(relations, constraints, locks, List.of(), true);
     }
   }
 

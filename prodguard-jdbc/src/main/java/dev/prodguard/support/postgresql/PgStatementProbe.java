@@ -26,6 +26,13 @@ final class PgStatementProbe implements StatementProbe {
 
   private PgStatementProbe() {}
 
+  /**
+   * The search path each replay session had at its last {@link #catalogRead}: the guess the next
+   * read puts back in its own round trip; a wrong guess is corrected before that read returns.
+   */
+  private final Map<Connection, String> lastPath =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   @Override
   public Session session(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
@@ -60,32 +67,66 @@ final class PgStatementProbe implements StatementProbe {
 
   @Override
   public State state(Connection c) throws SQLException {
-    // read after every replayed statement: the session's path saved, set to pg_catalog, and the
-    // four catalog reads go in one round trip (one batch of queries, run in order by the server:
-    // each is parsed after the one before it ran), the path put back in a second; as inCatalogPath
+    // read after every replayed statement, in one round trip (catalogRead)
+    return catalogRead(
+        c,
+        RELATIONS + "; " + CONSTRAINTS + "; " + LOCKS + "; " + COLUMNS + "; " + DEFERRABLE,
+        0,
+        ps -> {},
+        PgStatementProbe::readState);
+  }
+
+  /** Binds the parameters of a {@link #catalogRead}'s query. */
+  private interface Bind {
+    void run(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Reads the results of a {@link #catalogRead}'s query, each of them, from the batch. */
+  private interface Results<T> {
+    T run(Statement st) throws SQLException;
+  }
+
+  /**
+   * Runs {@code query} (one or more queries joined by {@code ;}, {@code params} parameters bound by
+   * {@code bind}) as {@link #inCatalogPath} does, in one round trip: the session's path read, set
+   * to {@code pg_catalog}, the queries, and the path put back, one batch run in order by the server
+   * (each query parsed after the one before it ran). The path put back in the batch is the one the
+   * session's last such read saw; when the path read now differs (a statement changed it since), it
+   * is set again to the path read now before this returns (a second round trip, as every read took
+   * before), so the session always ends with the path it had.
+   */
+  private <T> T catalogRead(Connection c, String query, int params, Bind bind, Results<T> results)
+      throws SQLException {
     boolean local = !c.getAutoCommit();
+    String guess = lastPath.get(c);
     String saved = null;
-    State out;
-    try (Statement st = c.createStatement()) {
-      st.execute(
-          "SELECT pg_catalog.current_setting('search_path');"
-              + " SELECT pg_catalog.set_config('search_path', 'pg_catalog', "
-              + local
-              + "); "
-              + RELATIONS
-              + "; "
-              + CONSTRAINTS
-              + "; "
-              + LOCKS
-              + "; "
-              + COLUMNS);
+    T out;
+    try (PreparedStatement st =
+        c.prepareStatement(
+            "SELECT pg_catalog.current_setting('search_path');"
+                + " SELECT pg_catalog.set_config('search_path', 'pg_catalog', "
+                + local
+                + "); "
+                + query
+                + (guess == null
+                    ? ""
+                    : "; SELECT pg_catalog.set_config('search_path', ?, " + local + ")"))) {
+      bind.run(st);
+      if (guess != null) {
+        st.setString(params + 1, guess);
+      }
+      st.execute();
       try (ResultSet rs = st.getResultSet()) {
         rs.next();
         saved = rs.getString(1);
       }
       next(st).close();
-      out = readState(st);
+      out = results.run(st);
+      if (guess != null) {
+        next(st).close();
+      }
     } catch (SQLException | RuntimeException e) {
+      lastPath.remove(c);
       // a batch the server refused outside a transaction block ran as one implicit transaction,
       // whose rollback undid the set_config; one read here and then failed did not
       if (!local && saved != null) {
@@ -97,7 +138,15 @@ final class PgStatementProbe implements StatementProbe {
       }
       throw e; // inside a transaction the failed read aborted it, and the path with it
     }
-    searchPath(c, saved, local);
+    if (!saved.equals(guess)) {
+      try {
+        searchPath(c, saved, local);
+      } catch (SQLException | RuntimeException e) {
+        lastPath.remove(c);
+        throw e;
+      }
+    }
+    lastPath.put(c, saved);
     return out;
   }
 
@@ -196,7 +245,18 @@ final class PgStatementProbe implements StatementProbe {
           + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND"
           + USER_NAMESPACE;
 
-  /** The relations, constraints, locks and columns: the next four results of {@code st}'s batch. */
+  /**
+   * Whether anything in the database, in any schema (temporary ones too: a deferred trigger of a
+   * temporary table may write a user table), can queue a trigger event for the commit.
+   */
+  private static final String DEFERRABLE =
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE condeferrable)"
+          + " OR EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgdeferrable)";
+
+  /**
+   * The relations, constraints, locks, columns and whether anything is deferrable: the next five
+   * results of {@code st}'s batch.
+   */
   private static State readState(Statement st) throws SQLException {
     Map<Long, Relation> relations = new HashMap<>();
     Map<Long, Constraint> constraints = new HashMap<>();
@@ -238,7 +298,12 @@ final class PgStatementProbe implements StatementProbe {
         columns.add(new Column(rs.getLong(1), rs.getInt(2), rs.getString(3)));
       }
     }
-    return new State(relations, constraints, locks, columns);
+    boolean deferrable;
+    try (ResultSet rs = next(st)) {
+      // fail closed: no answer reads as "something may be deferred"
+      deferrable = !rs.next() || rs.getBoolean(1);
+    }
+    return new State(relations, constraints, locks, columns, deferrable);
   }
 
   @Override
@@ -566,56 +631,57 @@ final class PgStatementProbe implements StatementProbe {
   @Override
   public List<PerRowRoutine> perRowRoutines(Connection c, Collection<String> written)
       throws SQLException {
-    return inCatalogPath(
+    Object[] tables = written.toArray();
+    return catalogRead(
         c,
-        () -> {
+        VOLATILE_USER_ROUTINES
+            + "SELECT 'operator', o.oprname::text, f.proname,"
+            + " 'operator ' || o.oprname || ' (' || f.qname || '())'"
+            + " FROM pg_catalog.pg_operator o JOIN f ON f.oid = o.oprcode"
+            + " UNION ALL SELECT 'cast', pg_catalog.format_type(k.casttarget, NULL)"
+            + " || ' ' || k.castcontext::text, f.proname, 'cast '"
+            + " || pg_catalog.format_type(k.castsource, NULL) || ' AS '"
+            + " || pg_catalog.format_type(k.casttarget, NULL) || ' (' || f.qname || '())'"
+            + " FROM pg_catalog.pg_cast k JOIN f ON f.oid = k.castfunc"
+            + " UNION ALL SELECT 'trigger', "
+            + QUALIFIED
+            + ", f.proname, 'row trigger ' || quote_ident(t.tgname) || ' on ' || "
+            + QUALIFIED
+            + " || ' (' || f.qname || '())'"
+            + " FROM pg_catalog.pg_trigger t JOIN f ON f.oid = t.tgfoid"
+            + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')"
+            + " AND (t.tgtype & 1) = 1 AND "
+            + QUALIFIED
+            + " = ANY (?)"
+            + " UNION ALL SELECT 'default', "
+            + QUALIFIED
+            + ", f.proname, 'the default or generated expression of column ' || "
+            + QUALIFIED
+            + " || '.' || quote_ident(a.attname) || ' (' || f.qname || '())'"
+            + " FROM pg_catalog.pg_attrdef ad"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid"
+            + " AND a.attnum = ad.adnum"
+            + " JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass"
+            + " AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            + " JOIN f ON f.oid = d.refobjid WHERE "
+            + QUALIFIED
+            + " = ANY (?)",
+        2,
+        ps -> {
+          ps.setArray(1, c.createArrayOf("text", tables));
+          ps.setArray(2, c.createArrayOf("text", tables));
+        },
+        st -> {
           List<PerRowRoutine> out = new ArrayList<>();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  VOLATILE_USER_ROUTINES
-                      + "SELECT 'operator', o.oprname::text, f.proname,"
-                      + " 'operator ' || o.oprname || ' (' || f.qname || '())'"
-                      + " FROM pg_catalog.pg_operator o JOIN f ON f.oid = o.oprcode"
-                      + " UNION ALL SELECT 'cast', pg_catalog.format_type(k.casttarget, NULL)"
-                      + " || ' ' || k.castcontext::text, f.proname, 'cast '"
-                      + " || pg_catalog.format_type(k.castsource, NULL) || ' AS '"
-                      + " || pg_catalog.format_type(k.casttarget, NULL) || ' (' || f.qname || '())'"
-                      + " FROM pg_catalog.pg_cast k JOIN f ON f.oid = k.castfunc"
-                      + " UNION ALL SELECT 'trigger', "
-                      + QUALIFIED
-                      + ", f.proname, 'row trigger ' || quote_ident(t.tgname) || ' on ' || "
-                      + QUALIFIED
-                      + " || ' (' || f.qname || '())'"
-                      + " FROM pg_catalog.pg_trigger t JOIN f ON f.oid = t.tgfoid"
-                      + " JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
-                      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                      + " WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')"
-                      + " AND (t.tgtype & 1) = 1 AND "
-                      + QUALIFIED
-                      + " = ANY (?)"
-                      + " UNION ALL SELECT 'default', "
-                      + QUALIFIED
-                      + ", f.proname, 'the default or generated expression of column ' || "
-                      + QUALIFIED
-                      + " || '.' || quote_ident(a.attname) || ' (' || f.qname || '())'"
-                      + " FROM pg_catalog.pg_attrdef ad"
-                      + " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid"
-                      + " AND a.attnum = ad.adnum"
-                      + " JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid"
-                      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                      + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass"
-                      + " AND d.objid = ad.oid AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
-                      + " JOIN f ON f.oid = d.refobjid WHERE "
-                      + QUALIFIED
-                      + " = ANY (?)")) {
-            ps.setArray(1, c.createArrayOf("text", written.toArray()));
-            ps.setArray(2, c.createArrayOf("text", written.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new PerRowRoutine(
-                        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
-              }
+          try (ResultSet rs = next(st)) {
+            while (rs.next()) {
+              out.add(
+                  new PerRowRoutine(
+                      rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
             }
           }
           return out;
@@ -824,22 +890,37 @@ final class PgStatementProbe implements StatementProbe {
         });
   }
 
+  /** The savepoint {@link #relationsNamed} reads under inside a transaction. */
+  private static final String NAMES_SAVEPOINT = "prodguard_probe_names";
+
   @Override
   public List<NamedRelation> relationsNamed(Connection c, Collection<String> names)
       throws SQLException {
     if (names.isEmpty()) {
       return List.of();
     }
-    // inside the replayed migration's transaction: a failure must not abort it
-    java.sql.Savepoint sp = c.getAutoCommit() ? null : c.setSavepoint();
+    // inside the replayed migration's transaction: a failure must not abort it. The savepoint, the
+    // read and the savepoint's release go in one round trip; a read that fails ends the batch
+    // there (the release does not run), and the transaction is rolled back to the savepoint
+    boolean inTransaction = !c.getAutoCommit();
     List<NamedRelation> out = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT x, c.oid, c.relkind, n.nspname, c.relname FROM pg_catalog.unnest(?::text[]) x"
+            (inTransaction ? "SAVEPOINT " + NAMES_SAVEPOINT + "; " : "")
+                + "SELECT x, c.oid, c.relkind, n.nspname, c.relname"
+                + " FROM pg_catalog.unnest(?::text[]) x"
                 + " JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(x)"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace")) {
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + (inTransaction ? "; RELEASE SAVEPOINT " + NAMES_SAVEPOINT : ""))) {
       ps.setArray(1, c.createArrayOf("text", names.toArray()));
-      try (ResultSet rs = ps.executeQuery()) {
+      boolean rows = ps.execute();
+      if (inTransaction) {
+        rows = ps.getMoreResults(); // past the SAVEPOINT's empty result
+      }
+      if (!rows) {
+        throw new SQLException("the relation names' read returned no rows result");
+      }
+      try (ResultSet rs = ps.getResultSet()) {
         while (rs.next()) {
           out.add(
               new NamedRelation(
@@ -850,15 +931,20 @@ final class PgStatementProbe implements StatementProbe {
                   rs.getString(5)));
         }
       }
+      if (inTransaction) {
+        ps.getMoreResults(); // the release's result; its failure was thrown by execute
+      }
     } catch (SQLException e) {
-      if (sp == null) {
+      if (!inTransaction) {
         throw e;
       }
-      c.rollback(sp);
+      try (Statement st = c.createStatement()) {
+        st.execute(
+            "ROLLBACK TO SAVEPOINT " + NAMES_SAVEPOINT + "; RELEASE SAVEPOINT " + NAMES_SAVEPOINT);
+      } catch (SQLException again) {
+        e.addSuppressed(again);
+      }
       throw e;
-    }
-    if (sp != null) {
-      c.releaseSavepoint(sp);
     }
     return out;
   }
