@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
+import dev.prodguard.scan.rules.CommittedProdguardOutput;
 import dev.prodguard.scan.rules.ProdguardIntegrity;
 import dev.prodguard.scan.rules.UnreadableFile;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +98,33 @@ class G5ScanGapsTest {
         .filteredOn(s -> s.path().equals(".prodguard/audit.jsonl"))
         .singleElement()
         .satisfies(s -> assertThat(s.reason()).contains(".gitignore"));
+  }
+
+  @Test
+  @DisplayName(
+      "G5: a committed .prodguard/ (audit log, backup dump) is an error finding, in the text"
+          + " report too, not only '2 skipped' (new user 23: exit 0)")
+  void committedProdguardOutputIsAFinding() throws Exception {
+    Repo repo =
+        new Repo(dir)
+            .file(".prodguard/audit.jsonl", "{\"refused\":\"G1\"}\n")
+            .bytes(".prodguard/backups/prod-run-1.dump", new byte[] {'P', 'G', 'D', 'M', 'P', 0})
+            .commit();
+
+    ScanReport r = repo.scan();
+
+    assertThat(Repo.positions(r, CommittedProdguardOutput.ID))
+        .containsExactlyInAnyOrder(
+            ".prodguard/audit.jsonl:1:1", ".prodguard/backups/prod-run-1.dump:1:1");
+    assertThat(r.findings())
+        .filteredOn(f -> f.rule().equals(CommittedProdguardOutput.ID))
+        .allMatch(f -> f.severity() == Severity.ERROR)
+        .allMatch(f -> f.message().contains(".gitignore"));
+    String text = new ScanReportWriter("test").write(r, dev.prodguard.findings.OutputFormat.text);
+    assertThat(text)
+        .contains(".prodguard/backups/prod-run-1.dump:1:1")
+        .contains("committed-prodguard-output")
+        .contains(".gitignore");
   }
 
   @Test
