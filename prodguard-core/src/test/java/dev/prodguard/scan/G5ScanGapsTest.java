@@ -128,6 +128,46 @@ class G5ScanGapsTest {
   }
 
   @Test
+  @DisplayName(
+      "G5: a locations finding names the one fix, the callback's folder to add"
+          + " (classpath:db/migration), not the rule's generic list of Flyway defaults")
+  void locationsFindingNamesTheCallbackFolder() throws Exception {
+    Repo repo =
+        new Repo(dir)
+            .file(
+                "prodguard.yml",
+                "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n"
+                    + "migrations:\n  locations: [src/main/resources/db/migration]\n")
+            .file(
+                "src/main/resources/application.properties",
+                "spring.flyway.locations=classpath:db/other\n")
+            .file("flyway.toml", "[flyway]\nlocations = [\"filesystem:sql\"]\n")
+            .commit();
+
+    ScanReport r = repo.scan();
+
+    List<Finding> locations =
+        r.findings().stream()
+            .filter(f -> f.rule().equals("flyway-unsafe-setting"))
+            .filter(f -> f.message().contains("locations"))
+            .toList();
+    assertThat(locations).hasSize(2);
+    assertThat(locations)
+        .filteredOn(f -> f.file().endsWith("application.properties"))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .contains("Instead: add classpath:db/migration")
+                    .contains("spring.flyway.locations=classpath:db/other,classpath:db/migration")
+                    .doesNotContain("Keep Flyway's safe defaults"));
+    assertThat(locations)
+        .filteredOn(f -> f.file().equals("flyway.toml"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("Instead: add classpath:db/migration"));
+  }
+
+  @Test
   @DisplayName("G5: several integrity problems fit on one screen: no paragraph repeated")
   void integrityOneScreen() throws Exception {
     Path repo =
