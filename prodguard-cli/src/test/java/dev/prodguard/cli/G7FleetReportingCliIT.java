@@ -45,7 +45,7 @@ class G7FleetReportingCliIT {
   void unreadableTargetReportedWithoutMadeUpValues() throws Exception {
     Map<String, String> ci = fleet(List.of("acme", "globex"), TestDatabase::postgres);
     Path yml = dir.resolve("prodguard.yml");
-    Matcher fp = Pattern.compile("globex-[0-9a-f]{16}").matcher(Files.readString(yml));
+    Matcher fp = Pattern.compile("globex-[0-9a-f]+").matcher(Files.readString(yml));
     assertThat(fp.find()).isTrue();
     Files.writeString(yml, Files.readString(yml).replace(fp.group(), "globex-0011223344556677"));
 
