@@ -67,11 +67,14 @@ class G7FleetCiDocsTest {
   void githubWorkflowRunsAsWritten() throws Exception {
     String workflow =
         yamlBlocks(doc()).stream().filter(b -> b.contains("jobs:")).findFirst().orElseThrow();
-    assertThat(workflow).as("the user's checkout has no scripts/install").doesNotContain("scripts/");
+    assertThat(workflow)
+        .as("the user's checkout has no scripts/install")
+        .doesNotContain("scripts/");
     Map<String, Object> inputs = actionInputs();
     Map<String, Object> jobs =
         (Map<String, Object>)
-            ((Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(workflow))
+            ((Map<String, Object>)
+                    new Load(LoadSettings.builder().build()).loadFromString(workflow))
                 .get("jobs");
     int promotes = 0;
     int commands = 0;
@@ -83,8 +86,9 @@ class G7FleetCiDocsTest {
         String uses = String.valueOf(step.getOrDefault("uses", ""));
         if (uses.contains("/.github/actions/prodguard@")) {
           Map<String, Object> with = (Map<String, Object>) step.getOrDefault("with", Map.of());
-          assertThat(inputs).as(job.getKey() + ": the action's inputs").containsKeys(
-              with.keySet().toArray(String[]::new));
+          assertThat(inputs)
+              .as(job.getKey() + ": the action's inputs")
+              .containsKeys(with.keySet().toArray(String[]::new));
           String mode = String.valueOf(with.getOrDefault("mode", "analyse"));
           assertThat(mode).isIn("analyse", "promote", "install");
           installed = true;
@@ -92,7 +96,8 @@ class G7FleetCiDocsTest {
             promotes++;
             assertThat(with).as(job.getKey()).containsKey("fleet");
             // the command line the action's promote step builds from these inputs
-            List<String> args = new ArrayList<>(List.of("promote", "--fleet", value(with, "fleet")));
+            List<String> args =
+                new ArrayList<>(List.of("promote", "--fleet", value(with, "fleet")));
             for (String option : List.of("wave", "shard", "parallel")) {
               if (with.containsKey(option)) {
                 args.add("--" + option);
@@ -126,11 +131,16 @@ class G7FleetCiDocsTest {
   void gitlabAndKubernetesRunAsWritten() throws Exception {
     List<String> blocks = yamlBlocks(doc());
     String gitlab =
-        blocks.stream().filter(b -> b.contains("extends: .prodguard-install")).findFirst().orElseThrow();
+        blocks.stream()
+            .filter(b -> b.contains("extends: .prodguard-install"))
+            .findFirst()
+            .orElseThrow();
     Matcher shards = Pattern.compile("SHARD: \\[(.*?)]").matcher(gitlab);
     assertThat(shards.find()).as(gitlab).isTrue();
     List<String> values =
-        Pattern.compile("\"([^\"]+)\"").matcher(shards.group(1)).results()
+        Pattern.compile("\"([^\"]+)\"")
+            .matcher(shards.group(1))
+            .results()
             .map(r -> r.group(1))
             .toList();
     assertThat(values).isNotEmpty();
@@ -151,9 +161,7 @@ class G7FleetCiDocsTest {
     List<List<String>> jobCommands = prodguardCommands(job);
     assertThat(jobCommands).hasSize(1);
     List<String> args =
-        jobCommands.get(0).stream()
-            .map(a -> a.replace("${JOB_COMPLETION_INDEX}", "0"))
-            .toList();
+        jobCommands.get(0).stream().map(a -> a.replace("${JOB_COMPLETION_INDEX}", "0")).toList();
     parses(args);
     assertThat(Shard.parse(args.get(args.indexOf("--shard") + 1)).count())
         .isEqualTo(Integer.parseInt(completions.group(1)));
@@ -176,8 +184,9 @@ class G7FleetCiDocsTest {
   /** Each {@code prodguard ...} command of a script, as the shell would split it. */
   static List<List<String>> prodguardCommands(String script) {
     List<List<String>> out = new ArrayList<>();
-    Matcher m = Pattern.compile("(?m)(?:^|[\\s(])prodguard ((?:promote|fleet|status)[^\\n)]*)")
-        .matcher(script);
+    Matcher m =
+        Pattern.compile("(?m)(?:^|[\\s(])prodguard ((?:promote|fleet|status)[^\\n)]*)")
+            .matcher(script);
     while (m.find()) {
       String line = m.group(1).replaceAll("\\s+#.*$", "").strip();
       Map<String, String> subst = new LinkedHashMap<>();

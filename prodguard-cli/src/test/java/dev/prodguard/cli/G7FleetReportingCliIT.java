@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the fleet commands report, through the real jar on real servers (new user 23): a target
- * that could not be read has no pending count (not 0), every json target carries every documented
- * key, a refused target keeps its one way forward in the rollout's summary, a hint names a fleet's
- * target by its entry in {@code fleets:}, and a protected rollout in CI that keeps its backups on
- * the runner says so.
+ * What the fleet commands report, through the real jar on real servers (new user 23): a target that
+ * could not be read has no pending count (not 0), every json target carries every documented key, a
+ * refused target keeps its one way forward in the rollout's summary, a hint names a fleet's target
+ * by its entry in {@code fleets:}, and a protected rollout in CI that keeps its backups on the
+ * runner says so.
  */
-@DisplayName("Fleet CLI reporting: unread values are null, refusals keep their fix, hints in fleet form")
+@DisplayName(
+    "Fleet CLI reporting: unread values are null, refusals keep their fix, hints in fleet form")
 class G7FleetReportingCliIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,15 +72,13 @@ class G7FleetReportingCliIT {
         .contains("keeps its backups on this machine")
         .contains("backup.store: s3");
 
-    Cli.Result init =
-        Cli.run(dir, ci, "init-fingerprint", "--fleet", "shop", "--format", "json");
+    Cli.Result init = Cli.run(dir, ci, "init-fingerprint", "--fleet", "shop", "--format", "json");
     for (JsonNode t : JSON.readTree(init.out()).path("targets")) {
       assertThat(t.has("problem")).as(init.out()).isTrue();
       assertThat(t.has("fingerprint")).as(init.out()).isTrue();
       assertThat(t.has("configured")).as(init.out()).isTrue();
     }
-    assertThat(JSON.readTree(init.out()).path("targets").get(0).path("problem").isNull())
-        .isTrue();
+    assertThat(JSON.readTree(init.out()).path("targets").get(0).path("problem").isNull()).isTrue();
   }
 
   @Test
@@ -92,7 +91,9 @@ class G7FleetReportingCliIT {
     assertThat(promote.exit()).as(promote.toString()).isEqualTo(1);
     assertThat(promote.out())
         .contains("G6")
-        .contains("deploy-url: ${ACME_DEPLOY_DATABASE_URL} in the entry { id: acme } of fleets.shop.targets")
+        .contains(
+            "deploy-url: ${ACME_DEPLOY_DATABASE_URL} in the entry { id: acme } of"
+                + " fleets.shop.targets")
         .doesNotContain("environments.acme");
   }
 

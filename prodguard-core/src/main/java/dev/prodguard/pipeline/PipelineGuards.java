@@ -311,7 +311,9 @@ final class PipelineGuards {
                   .setting(
                       env,
                       "deploy-url",
-                      "${" + env.toUpperCase(Locale.ROOT).replace('-', '_') + "_DEPLOY_DATABASE_URL}")
+                      "${"
+                          + env.toUpperCase(Locale.ROOT).replace('-', '_')
+                          + "_DEPLOY_DATABASE_URL}")
               + " in prodguard.yml through review"
               + " (docs/g6-direct-migration.md)");
     }

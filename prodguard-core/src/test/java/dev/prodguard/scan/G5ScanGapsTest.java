@@ -30,7 +30,8 @@ class G5ScanGapsTest {
         new ProcessBuilder(
                 "sh",
                 "-c",
-                "mkdir -p scripts && printf 'flyway clean\\n' > \"scripts/caf$(printf '\\351').sh\"")
+                "mkdir -p scripts && printf 'flyway clean\\n"
+                    + "' > \"scripts/caf$(printf '\\351').sh\"")
             .directory(dir.toFile())
             .start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -208,7 +209,8 @@ class G5ScanGapsTest {
               assertThat(f.severity()).isEqualTo(Severity.WARNING);
               assertThat(f.message())
                   .contains(
-                      "throwaway databases (Testcontainers in app/src/test/java/com/acme/Containers.java)")
+                      "throwaway databases (Testcontainers in"
+                          + " app/src/test/java/com/acme/Containers.java)")
                   .contains("cannot reach a protected database");
             });
     assertThat(r.findings())

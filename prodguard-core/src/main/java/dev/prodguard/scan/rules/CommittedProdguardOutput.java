@@ -5,12 +5,12 @@ import dev.prodguard.findings.Severity;
 import dev.prodguard.scan.Rule;
 
 /**
- * prodguard's own output in the repository: the local audit log ({@code .prodguard/audit.jsonl})
- * or a backup ({@code .prodguard/backups/}, or {@code backup.directory} inside {@code
- * .prodguard/}) that git tracks (or, outside git, that lies in the scanned folder). A backup holds
- * production data; once committed it is in every clone and every fork. The file itself is never
- * read (it is not code, and its refusals quote the words the other rules look for). Found by the
- * scanner while it lists files ({@link dev.prodguard.scan.Scanner}), not by looking at text.
+ * prodguard's own output in the repository: the local audit log ({@code .prodguard/audit.jsonl}) or
+ * a backup ({@code .prodguard/backups/}, or {@code backup.directory} inside {@code .prodguard/})
+ * that git tracks (or, outside git, that lies in the scanned folder). A backup holds production
+ * data; once committed it is in every clone and every fork. The file itself is never read (it is
+ * not code, and its refusals quote the words the other rules look for). Found by the scanner while
+ * it lists files ({@link dev.prodguard.scan.Scanner}), not by looking at text.
  */
 public final class CommittedProdguardOutput implements Rule {
   public static final String ID = "committed-prodguard-output";

@@ -163,7 +163,8 @@ public final class FlywayUnsafeSetting implements Rule {
                   f.severity(),
                   f.location(),
                   f.migration(),
-                  f.message().replace(" Instead: " + recipe(), " Instead: " + addLocation(s, context)),
+                  f.message()
+                      .replace(" Instead: " + recipe(), " Instead: " + addLocation(s, context)),
                   f.excerpt(),
                   f.recipe(),
                   f.guarantee(),
