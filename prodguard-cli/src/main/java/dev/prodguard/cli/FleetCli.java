@@ -214,6 +214,19 @@ final class FleetCli {
               + " on its own): run 'prodguard trace ENV' on a member to see what the pending"
               + " migrations do");
     }
+    if (config.fleet(o.fleet).isProtected()
+        && config.backup().s3().isEmpty()
+        && common.context().claimsCi()) {
+      // CI jobs and pods are mostly ephemeral: the backup G9 promised would leave with the runner
+      err.println(
+          "prodguard: warning: fleet '"
+              + o.fleet
+              + "' keeps its backups on this machine (backup.store: local, in "
+              + config.backup().directory()
+              + "): on an ephemeral CI runner or pod they vanish when the job ends, and with them"
+              + " the backup a failed target names; set backup.store: s3"
+              + " (docs/configuration.md#backups-and-local-state)");
+    }
     // on a terminal one live line; in CI logs (no terminal) one plain line per target
     Lines progress = System.console() != null ? new Live(err) : new Lines(err);
     routeEngineLines(common, err);
@@ -292,7 +305,7 @@ final class FleetCli {
               r.id(),
               r.wave(),
               r.state(),
-              Integer.toString(r.pending()),
+              r.pending().map(String::valueOf).orElse("-"),
               r.version().orElse("-"),
               r.drift().map(d -> d.shown()).orElse("-"),
               r.lastRun().orElse("-"),
@@ -410,7 +423,8 @@ final class FleetCli {
 
   /**
    * Rollout progress on a terminal: one line, redrawn as targets start and end (how many are done,
-   * running, and in which state), with a line of its own for each target that is refused or fails.
+   * running, and in which state), and once a second while they run (the clock), with a line of its
+   * own for each target that is refused or fails.
    */
   static final class Live extends Lines {
     private final long started = System.nanoTime();
@@ -421,6 +435,8 @@ final class FleetCli {
     private int total;
     private String wave = "";
     private long drawn;
+    private java.util.concurrent.ScheduledExecutorService ticker;
+    private boolean over;
 
     Live(PrintWriter err) {
       super(err);
@@ -432,12 +448,42 @@ final class FleetCli {
       super.wave(wave, targets);
       this.wave = wave;
       draw(true);
+      tick();
     }
 
+    /**
+     * A target that starts is drawn at once: the starts of a wave come together, right after the
+     * wave's own line, and a throttled draw would show "0 running" until the first one ended.
+     */
     @Override
     public synchronized void started(String targetId) {
       running++;
-      draw(false);
+      draw(true);
+    }
+
+    /** Redraws the line once a second, so its clock moves while long migrations run. */
+    private void tick() {
+      if (ticker != null || over) {
+        return;
+      }
+      ticker =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "prodguard-fleet-progress");
+                t.setDaemon(true);
+                return t;
+              });
+      ticker.scheduleAtFixedRate(
+          () -> {
+            synchronized (this) {
+              if (!over) {
+                draw(true);
+              }
+            }
+          },
+          1,
+          1,
+          java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override
@@ -461,6 +507,10 @@ final class FleetCli {
 
     @Override
     synchronized void end() {
+      over = true;
+      if (ticker != null) {
+        ticker.shutdownNow();
+      }
       clear();
     }
 

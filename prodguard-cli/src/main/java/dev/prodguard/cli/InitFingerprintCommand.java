@@ -187,6 +187,7 @@ public final class InitFingerprintCommand implements Callable<Integer> {
         j.put("outcome", r.outcome().name().toLowerCase(java.util.Locale.ROOT));
         j.put("fingerprint", r.fingerprint());
         j.put("configured", matches);
+        j.put("problem", null); // docs/fleets.md#json-output: a field without a value is null
         if (!format.json()) {
           out.println(
               "  "
@@ -203,6 +204,8 @@ public final class InitFingerprintCommand implements Callable<Integer> {
                 ? g.guarantee() + ": " + g.why()
                 : "database error: " + e.getMessage();
         j.put("outcome", "failed");
+        j.put("fingerprint", null);
+        j.put("configured", null);
         j.put("problem", why);
         if (!format.json()) {
           out.println("  " + t.id() + ": NOT fingerprinted: " + why);

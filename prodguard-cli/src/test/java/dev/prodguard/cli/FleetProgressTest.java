@@ -41,6 +41,25 @@ class FleetProgressTest {
   }
 
   @Test
+  @DisplayName(
+      "terminal: targets that start are counted as running at once, not only when one ends"
+          + " (new user 23: '0 running' for a whole 12 s canary)")
+  void liveShowsRunningTargetsAsTheyStart() {
+    StringWriter w = new StringWriter();
+    FleetCli.Live live = new FleetCli.Live(new PrintWriter(w));
+    live.wave("canary", 1);
+    live.started("t1");
+    assertThat(w.toString()).contains("\r\033[K[0/?] wave 'canary': 1 running (");
+    live.wave("rest", 3);
+    live.started("t2");
+    live.started("t3");
+    live.started("t4");
+    String out = w.toString();
+    live.end();
+    assertThat(out).contains("wave 'rest': 3 running (");
+  }
+
+  @Test
   @DisplayName("CI logs: one plain line per target as it ends, no control characters")
   void lines() {
     StringWriter w = new StringWriter();

@@ -273,11 +273,89 @@ class GitHubActionIT {
   }
 
   @Test
+  @DisplayName(
+      "G1 fleet: mode promote with fleet, wave, shard and parallel runs promote --fleet with them"
+          + " (docs/fleets.md's workflow); mode install only puts prodguard on the PATH")
+  void promoteFleetThroughTheActionsInputs() throws Exception {
+    try (ConnectionRecorder db = new ConnectionRecorder()) {
+      Path repo = userRepository();
+      Files.writeString(
+          repo.resolve("prodguard.yml"),
+          """
+          fleets:
+            tenants:
+              database: postgresql
+              waves: [canary, rest]
+              targets:
+                - { id: t1, url: "jdbc:postgresql://127.0.0.1:%d/t1?user=deployer", fingerprint: t1-0011223344556677, wave: canary }
+                - { id: t2, url: "jdbc:postgresql://127.0.0.1:%d/t2?user=deployer", fingerprint: t2-0011223344556677, wave: rest }
+          migrations:
+            locations: [db/migration]
+          contract: prodguard-contract.yml
+          ci:
+            mode: env
+          """
+              .formatted(db.port(), db.port()));
+      git(repo, "add", "-A");
+      Map<String, String> env = baseEnv();
+      env.put("GITHUB_EVENT_NAME", "push");
+      env.put("GITHUB_REF", "refs/heads/main");
+
+      ActionRunner.Run install =
+          new ActionRunner(actionYml())
+              .run(Map.of("mode", "install"), env, repo, tmp.resolve("runner-temp-install"));
+      assertThat(install.failed()).as(install.log()).isFalse();
+      assertThat(install.step("install").exit()).isZero();
+      assertThat(install.step("analyse").ran()).isFalse();
+      assertThat(install.step("promote").ran()).isFalse();
+
+      ActionRunner.Run run =
+          new ActionRunner(actionYml())
+              .run(
+                  Map.of(
+                      "mode", "promote",
+                      "fleet", "tenants",
+                      "wave", "canary",
+                      "shard", "0/1",
+                      "parallel", "2"),
+                  env,
+                  repo,
+                  tmp.resolve("runner-temp"));
+      ActionRunner.Step promote = run.step("promote");
+      assertThat(promote.ran()).isTrue();
+      // the rollout ran over the fleet's canary wave (its one target is only a recorder here)
+      assertThat(promote.out()).as(run.log()).contains("fleet 'tenants' wave 'canary': ");
+      assertThat(promote.err()).as(run.log()).contains("==> wave 'canary': 1 target(s)");
+      assertThat(db.connections()).as(run.log()).isPositive();
+      assertThat(promote.exit()).isNotZero();
+
+      ActionRunner.Run misuse =
+          new ActionRunner(actionYml())
+              .run(
+                  Map.of("mode", "promote", "shard", "0/2"),
+                  env,
+                  repo,
+                  tmp.resolve("runner-temp-misuse"));
+      assertThat(misuse.step("promote").exit()).as(misuse.log()).isEqualTo(2);
+      assertThat(misuse.step("promote").out()).contains("are for a fleet: set fleet");
+    }
+  }
+
+  @Test
   @DisplayName("every input the tests give is declared, every script takes values through env")
   void scriptsTakeInputsThroughEnv() throws Exception {
     ActionRunner runner = new ActionRunner(actionYml());
     assertThat(runner.declaredInputs())
-        .containsKeys("mode", "environment", "config", "working-directory", "upload-sarif");
+        .containsKeys(
+            "mode",
+            "environment",
+            "config",
+            "working-directory",
+            "upload-sarif",
+            "fleet",
+            "wave",
+            "shard",
+            "parallel");
     // an expression inside a script is a script injection path; the action passes values via env
     for (Map<String, Object> step : runner.steps()) {
       if (step.containsKey("run")) {

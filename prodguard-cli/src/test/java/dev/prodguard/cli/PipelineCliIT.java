@@ -129,6 +129,15 @@ class PipelineCliIT {
       // one next step after a failed deploy and after repair alike
       String next = "prodguard verify prod, then backup and deploy (prodguard promote prod does";
       assertThat(broken.err()).contains(next);
+      // G7: MariaDB keeps Flyway's failed row and verify refuses until repair removes it, so the
+      // way forward names repair first (new user 23: "fix the cause, then verify" was refused)
+      if (kind == DatabaseKind.MARIADB) {
+        assertThat(broken.err())
+            .contains("then: prodguard repair prod --reason \"...\" from CI")
+            .contains("verify refuses until then), then " + next);
+      } else {
+        assertThat(broken.err()).doesNotContain("prodguard repair");
+      }
 
       Cli.Result status = Cli.run(dir, env, "status", "prod", "--format", "json");
       // MariaDB's DDL is not transactional, so Flyway records the failed migration there and the

@@ -256,6 +256,32 @@ public record ProdguardConfig(
     return name;
   }
 
+  /**
+   * Where a hint tells the reader to set {@code key} to {@code value} for environment {@code name}:
+   * {@code environments.prod.deploy-url: ${X}}, or for a fleet's target (whose environment
+   * prodguard made from its entry) {@code deploy-url: ${X} in the entry { id: t5 } of
+   * fleets.shop.targets}, so the hint names the place that exists in prodguard.yml
+   * (docs/fleets.md).
+   */
+  public String setting(String name, String key, String value) {
+    EnvironmentConfig e = environments.get(name);
+    if (e != null) {
+      for (FleetConfig f : fleets.values()) {
+        if (f.isTarget(e)) {
+          return key
+              + ": "
+              + value
+              + " in the entry { id: "
+              + name
+              + " } of fleets."
+              + f.name()
+              + ".targets";
+        }
+      }
+    }
+    return "environments." + name + "." + key + ": " + value;
+  }
+
   public Optional<EnvironmentConfig> find(String name) {
     return Optional.ofNullable(environments.get(name));
   }

@@ -406,7 +406,12 @@ public final class FleetRollout {
           applied,
           ms);
     } catch (GuardRefusal e) {
-      return failed(t, State.REFUSED, e.guarantee() + ": " + e.what() + ": " + e.why(), t0);
+      // the one way forward, as the single-target refusal gives it (its fix: line)
+      return failed(
+          t,
+          State.REFUSED,
+          e.guarantee() + ": " + e.what() + ": " + e.why() + "\nfix: " + e.fix(),
+          t0);
     } catch (DeployFailure e) {
       return failed(t, State.FAILED, e.getMessage(), t0);
     } catch (ConfigException e) {

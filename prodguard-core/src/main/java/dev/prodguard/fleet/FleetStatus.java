@@ -33,7 +33,8 @@ public final class FleetStatus {
    *     backup or deploy holds the deploy lock), {@code locked} (another session holds it: a drift
    *     accept, a step that is starting), {@code failed} (pending, and its newest run failed) or
    *     {@code error} (unreadable, or what is applied does not match the files)
-   * @param pending migrations pending on it
+   * @param pending migrations pending on it; empty when the target could not be read (never a
+   *     made-up 0: json {@code null}, text {@code -})
    * @param version the newest migration version applied
    * @param lastRun the newest run, whatever its status: id, status and when
    * @param lastDeploy the newest deployed run and when it finished
@@ -45,7 +46,7 @@ public final class FleetStatus {
       String id,
       String wave,
       String state,
-      int pending,
+      Optional<Integer> pending,
       Optional<String> version,
       Optional<String> lastRun,
       Optional<String> lastDeploy,
@@ -57,7 +58,7 @@ public final class FleetStatus {
       j.put("target", id);
       j.put("wave", wave);
       j.put("state", state);
-      j.put("pending", pending);
+      j.put("pending", pending.orElse(null));
       j.put("version", version.orElse(null));
       j.put("last_run", lastRun.orElse(null));
       j.put("last_deploy", lastDeploy.orElse(null));
@@ -170,7 +171,7 @@ public final class FleetStatus {
           t.id(),
           t.wave(),
           state,
-          s.pending().size(),
+          Optional.of(s.pending().size()),
           s.version(),
           lastRun,
           last,
@@ -189,7 +190,7 @@ public final class FleetStatus {
         t.id(),
         t.wave(),
         "error",
-        0,
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),

@@ -520,8 +520,14 @@ final class DeployStep {
                     : "If the database is left inconsistent, "
                         + run.backupNote()
                         + ".\nThen fix the cause, then: "
-                        + Results.startOver(
-                            target.environment().isProtected(), config.address(run.environment()));
+                        + (failedRowStays(target, e)
+                            ? Results.repairThenStartOver(
+                                target.environment().isProtected(),
+                                config.address(run.environment()),
+                                engine.historyTable().orElse("the migration history"))
+                            : Results.startOver(
+                                target.environment().isProtected(),
+                                config.address(run.environment())));
     String message = head + "\nThe run is now 'failed'. " + next;
     try {
       store.markFailed(run.id(), run.deploySession(), message, Optional.of(receipt), s.now());
@@ -538,6 +544,17 @@ final class DeployStep {
               + next;
     }
     return new DeployFailure(run.id(), message, e);
+  }
+
+  /**
+   * Whether the migration tool recorded the failed migration in its history (a failed row): it does
+   * when the migration was not rolled back (MySQL/MariaDB, whose DDL commits on its own, or a
+   * migration run outside a transaction). Verify then refuses (G7) until {@code prodguard repair}
+   * removes that row, so the way forward names repair first.
+   */
+  private boolean failedRowStays(Target target, RuntimeException e) {
+    return e instanceof MigrationEngine.MigrationFailure m
+        && !(target.dialect().transactionalDdl() && engine.failedInTransaction(m));
   }
 
   /** The sentence for a statement the server ended at {@code pipeline.statement-timeout}. */

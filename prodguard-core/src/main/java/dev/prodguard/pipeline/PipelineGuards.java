@@ -305,11 +305,16 @@ final class PipelineGuards {
               + " applications and people use",
           "split the roles: a deploy user with the schema privileges, the url's user with SELECT"
               + " and EXECUTE on the database and INSERT, UPDATE, DELETE on the application's own"
-              + " tables only; then set environments."
-              + env
-              + ".deploy-url: ${"
-              + env.toUpperCase(Locale.ROOT).replace('-', '_')
-              + "_DEPLOY_DATABASE_URL} in prodguard.yml through review"
+              + " tables only; then set "
+              + target
+                  .config()
+                  .setting(
+                      env,
+                      "deploy-url",
+                      "${"
+                          + env.toUpperCase(Locale.ROOT).replace('-', '_')
+                          + "_DEPLOY_DATABASE_URL}")
+              + " in prodguard.yml through review"
               + " (docs/g6-direct-migration.md)");
     }
     SchemaGrants.Found found;
@@ -759,11 +764,16 @@ final class PipelineGuards {
               + " sessions that other clients use next, and the pipeline's own steps would"
               + " refuse each other",
           "give the pipeline a direct URL to the server, or one through a session-pooled port"
-              + " (PgBouncer pool_mode = session): set environments."
-              + env
-              + ".deploy-url: ${"
-              + env.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
-              + "_DEPLOY_DATABASE_URL} in prodguard.yml (applications may keep the pooled url)");
+              + " (PgBouncer pool_mode = session): set "
+              + target
+                  .config()
+                  .setting(
+                      env,
+                      "deploy-url",
+                      "${"
+                          + env.toUpperCase(java.util.Locale.ROOT).replace('-', '_')
+                          + "_DEPLOY_DATABASE_URL}")
+              + " in prodguard.yml (applications may keep the pooled url)");
     }
   }
 

@@ -163,6 +163,24 @@ public final class Results {
    * environment starts over from verify (backup and deploy follow; promote does all three), an
    * unprotected one deploys again on the fast path (docs/pipeline.md).
    */
+  /**
+   * The way forward after a failed migration the migration tool recorded as failed in {@code
+   * history}: verify refuses (G7) while that row is there, so {@code prodguard repair} (from CI for
+   * a protected environment) removes it first; {@code env} as the commands take it ({@code t5
+   * --fleet tenants} for a fleet's target).
+   */
+  public static String repairThenStartOver(
+      boolean protectedEnvironment, String env, String history) {
+    return "prodguard repair "
+        + env
+        + " --reason \"...\""
+        + (protectedEnvironment ? " from CI" : "")
+        + " (it removes only the failed row of "
+        + history
+        + "; verify refuses until then), then "
+        + startOver(protectedEnvironment, env);
+  }
+
   public static String startOver(boolean protectedEnvironment, String env) {
     return protectedEnvironment
         ? "prodguard verify "

@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param findings sorted, after scan-exceptions were applied
  * @param filesScanned text files the rules read
- * @param skipped files listed but not read (binary or too large), with the reason
+ * @param skipped files listed but not read (binary, too large, or prodguard's own output), with the
+ *     reason
  * @param excepted findings covered by a contract scan-exception
  * @param integrityNote why the prodguard-integrity checks did not run, or null when they ran
  */

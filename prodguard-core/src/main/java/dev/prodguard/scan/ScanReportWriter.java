@@ -49,7 +49,9 @@ public final class ScanReportWriter {
     }
     b.append("prodguard scan: ").append(r.filesScanned()).append(" files scanned");
     if (!r.skipped().isEmpty()) {
-      b.append(", ").append(r.skipped().size()).append(" skipped (binary or too large)");
+      b.append(", ")
+          .append(r.skipped().size())
+          .append(" skipped (binary, too large, or prodguard's own output)");
     }
     b.append("; ")
         .append(TextWriter.count(r.errors(), "error"))

@@ -7,6 +7,7 @@ import dev.prodguard.contract.Contract;
 import dev.prodguard.contract.ContractLoader;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.scan.read.FileLister;
+import dev.prodguard.scan.rules.CommittedProdguardOutput;
 import dev.prodguard.scan.rules.Rules;
 import dev.prodguard.scan.rules.UnreadableFile;
 import dev.prodguard.scan.rules.UnusedScanException;
@@ -104,11 +105,14 @@ public final class Scanner {
       unreadable.add(new ScanReport.Skipped(name, "its name is not UTF-8, so no path can name it"));
     }
     int[] scanned = new int[1];
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
     listing.paths().parallelStream()
         .forEach(
             path -> {
               if (context.isProdguardOutput(path)) {
+                // not read (not code), but in the repository: a finding, not only "skipped"
                 skipped.add(new ScanReport.Skipped(path, PRODGUARD_OUTPUT));
+                output.add(path);
                 return;
               }
               ScanFile file = read(root, path, skipped, unreadable);
@@ -134,6 +138,11 @@ public final class Scanner {
       if (rule instanceof UnreadableFile u) {
         for (ScanReport.Skipped f : unreadable) {
           found.add(u.unreadable(f.path(), f.reason()));
+        }
+      }
+      if (rule instanceof CommittedProdguardOutput c) {
+        for (String path : output) {
+          found.add(c.committed(path));
         }
       }
     }

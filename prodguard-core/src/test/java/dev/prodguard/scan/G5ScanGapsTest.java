@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Severity;
+import dev.prodguard.scan.rules.CommittedProdguardOutput;
 import dev.prodguard.scan.rules.ProdguardIntegrity;
 import dev.prodguard.scan.rules.UnreadableFile;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,8 @@ class G5ScanGapsTest {
         new ProcessBuilder(
                 "sh",
                 "-c",
-                "mkdir -p scripts && printf 'flyway clean\\n' > \"scripts/caf$(printf '\\351').sh\"")
+                "mkdir -p scripts && printf 'flyway clean\\n"
+                    + "' > \"scripts/caf$(printf '\\351').sh\"")
             .directory(dir.toFile())
             .start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -89,14 +91,84 @@ class G5ScanGapsTest {
 
     ScanReport r = repo.scan();
 
-    assertThat(r.findings()).noneMatch(f -> f.file().startsWith(".prodguard/audit"));
-    assertThat(r.findings()).noneMatch(f -> f.file().startsWith(".prodguard/backups/"));
+    // not read: only committed-prodguard-output names them, no rule judged their text
+    assertThat(r.findings())
+        .filteredOn(f -> !f.rule().equals(CommittedProdguardOutput.ID))
+        .noneMatch(f -> f.file().startsWith(".prodguard/audit"))
+        .noneMatch(f -> f.file().startsWith(".prodguard/backups/"));
     // any other file in the folder is still the repository's
     assertThat(r.findings()).anyMatch(f -> f.file().equals(".prodguard/hook.sh"));
     assertThat(r.skipped())
         .filteredOn(s -> s.path().equals(".prodguard/audit.jsonl"))
         .singleElement()
         .satisfies(s -> assertThat(s.reason()).contains(".gitignore"));
+  }
+
+  @Test
+  @DisplayName(
+      "G5: a committed .prodguard/ (audit log, backup dump) is an error finding, in the text"
+          + " report too, not only '2 skipped' (new user 23: exit 0)")
+  void committedProdguardOutputIsAFinding() throws Exception {
+    Repo repo =
+        new Repo(dir)
+            .file(".prodguard/audit.jsonl", "{\"refused\":\"G1\"}\n")
+            .bytes(".prodguard/backups/prod-run-1.dump", new byte[] {'P', 'G', 'D', 'M', 'P', 0})
+            .commit();
+
+    ScanReport r = repo.scan();
+
+    assertThat(Repo.positions(r, CommittedProdguardOutput.ID))
+        .containsExactlyInAnyOrder(
+            ".prodguard/audit.jsonl:1:1", ".prodguard/backups/prod-run-1.dump:1:1");
+    assertThat(r.findings())
+        .filteredOn(f -> f.rule().equals(CommittedProdguardOutput.ID))
+        .allMatch(f -> f.severity() == Severity.ERROR)
+        .allMatch(f -> f.message().contains(".gitignore"));
+    String text = new ScanReportWriter("test").write(r, dev.prodguard.findings.OutputFormat.text);
+    assertThat(text)
+        .contains(".prodguard/backups/prod-run-1.dump:1:1")
+        .contains("committed-prodguard-output")
+        .contains(".gitignore");
+  }
+
+  @Test
+  @DisplayName(
+      "G5: a locations finding names the one fix, the callback's folder to add"
+          + " (classpath:db/migration), not the rule's generic list of Flyway defaults")
+  void locationsFindingNamesTheCallbackFolder() throws Exception {
+    Repo repo =
+        new Repo(dir)
+            .file(
+                "prodguard.yml",
+                "environments:\n  dev:\n    url: ${DEV_DATABASE_URL}\n"
+                    + "migrations:\n  locations: [src/main/resources/db/migration]\n")
+            .file(
+                "src/main/resources/application.properties",
+                "spring.flyway.locations=classpath:db/other\n")
+            .file("flyway.toml", "[flyway]\nlocations = [\"filesystem:sql\"]\n")
+            .commit();
+
+    ScanReport r = repo.scan();
+
+    List<Finding> locations =
+        r.findings().stream()
+            .filter(f -> f.rule().equals("flyway-unsafe-setting"))
+            .filter(f -> f.message().contains("locations"))
+            .toList();
+    assertThat(locations).hasSize(2);
+    assertThat(locations)
+        .filteredOn(f -> f.file().endsWith("application.properties"))
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .contains("Instead: add classpath:db/migration")
+                    .contains("spring.flyway.locations=classpath:db/other,classpath:db/migration")
+                    .doesNotContain("Keep Flyway's safe defaults"));
+    assertThat(locations)
+        .filteredOn(f -> f.file().equals("flyway.toml"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("Instead: add classpath:db/migration"));
   }
 
   @Test
@@ -137,7 +209,8 @@ class G5ScanGapsTest {
               assertThat(f.severity()).isEqualTo(Severity.WARNING);
               assertThat(f.message())
                   .contains(
-                      "throwaway databases (Testcontainers in app/src/test/java/com/acme/Containers.java)")
+                      "throwaway databases (Testcontainers in"
+                          + " app/src/test/java/com/acme/Containers.java)")
                   .contains("cannot reach a protected database");
             });
     assertThat(r.findings())

@@ -148,15 +148,68 @@ public final class FlywayUnsafeSetting implements Rule {
             default -> null;
           };
       if (problem != null) {
-        out.add(
+        Finding f =
             finding(
                 file,
                 s.line(),
                 s.column(),
                 s.key() + "=" + s.value() + " " + problem,
-                context.testDatabases().throwaway(file, context)));
+                context.testDatabases().throwaway(file, context));
+        if (name.equals("locations") || name.equals("callbacklocations")) {
+          // the one fix for this finding, not the rule's general list of safe defaults
+          f =
+              new Finding(
+                  f.rule(),
+                  f.severity(),
+                  f.location(),
+                  f.migration(),
+                  f.message()
+                      .replace(" Instead: " + recipe(), " Instead: " + addLocation(s, context)),
+                  f.excerpt(),
+                  f.recipe(),
+                  f.guarantee(),
+                  f.coveredBy());
+        }
+        out.add(f);
       }
     }
+  }
+
+  /**
+   * The fix of a {@code locations} or {@code callbackLocations} finding: add the folder of
+   * prodguard's callback, spelt as the setting spells its locations ({@code classpath:db/migration}
+   * beside {@code classpath:} entries, a folder under {@code src/main/resources} as the classpath
+   * location it is, else {@code filesystem:}).
+   */
+  static String addLocation(Setting s, ScanContext context) {
+    String folder = context.callbackLocation();
+    String location = flywayLocation(folder, s.value());
+    String value = caseKept(s);
+    return "add "
+        + location
+        + " (the folder of prodguard's "
+        + ProdguardIntegrity.CALLBACK
+        + ", "
+        + folder
+        + ") to "
+        + s.key()
+        + (value.matches("[^\\[\\]{}()\"']*")
+            ? ", e.g. " + s.key() + "=" + (value.isBlank() ? "" : value + ",") + location
+            : "")
+        + "; Flyway finds SQL callbacks only in the locations it is given.";
+  }
+
+  /** {@code folder} (a prodguard.yml location) as a Flyway location beside {@code value}. */
+  static String flywayLocation(String folder, String value) {
+    if (folder.startsWith("classpath:") || folder.startsWith("filesystem:")) {
+      return folder;
+    }
+    String f = folder.replace('\\', '/');
+    int resources = f.indexOf("src/main/resources/");
+    if (resources >= 0) {
+      return "classpath:" + f.substring(resources + "src/main/resources/".length());
+    }
+    return (value.contains("classpath:") ? "classpath:" : "filesystem:") + f;
   }
 
   /** The schema history table prodguard runs Flyway with (Flyway's default). */

@@ -38,6 +38,7 @@ public final class Rules implements RuleRegistry {
         new CommittedCredentials(),
         new ProdguardIntegrity(),
         new UnreadableFile(),
+        new CommittedProdguardOutput(),
         new UnusedScanException());
   }
 
