@@ -146,15 +146,16 @@ public final class ProdguardOnlySchema {
    * name: the columns {@code getColumns(catalog, schema, "%", "%")} lists. On PostgreSQL the same
    * rows are read from the catalog with the driver's own conditions (relations of kind table,
    * partitioned table, view, foreign table and materialized view, columns not dropped, the schema
-   * as a {@code LIKE} pattern, no schema condition when there is no schema), without the driver's
-   * types, defaults and comments: its query (defaults deparsed, comments joined) cost more server
-   * time than the rest of the check, at every verify, backup and deploy of a target.
+   * as a {@code LIKE} pattern, an empty one matching nothing, no schema condition when it is
+   * null), without the driver's types, defaults and comments: its query (defaults deparsed,
+   * comments joined) cost more server time than the rest of the check, at every verify, backup and
+   * deploy of a target.
    */
   static java.util.Map<String, java.util.Set<String>> historyColumns(
       Connection c, DatabaseMetaData meta, String schema) throws SQLException {
     java.util.Map<String, java.util.Set<String>> columns = new java.util.TreeMap<>();
     if ("PostgreSQL".equals(meta.getDatabaseProductName())) {
-      boolean inSchema = schema != null && !schema.isEmpty();
+      boolean inSchema = schema != null; // the driver's: an empty pattern matches nothing
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT c.relname, a.attname FROM pg_catalog.pg_namespace n"
