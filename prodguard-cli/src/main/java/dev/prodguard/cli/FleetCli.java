@@ -81,6 +81,7 @@ final class FleetCli {
                           Progress.NONE,
                           new MemberLines(err, id))))
           .files(files)
+          .backupInItsStep()
           .progress(Progress.NONE);
     };
   }

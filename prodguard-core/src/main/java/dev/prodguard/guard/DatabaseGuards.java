@@ -453,11 +453,7 @@ public final class DatabaseGuards {
   private static boolean tableExists(Connection c, DatabaseSupport d, String table)
       throws SQLException {
     int dot = table.indexOf('.');
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
-                + (dot < 0 ? d.currentSchema() : "?")
-                + " AND table_name = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(d.tableCountQuery(dot >= 0))) {
       if (dot < 0) {
         ps.setString(1, table);
       } else {

@@ -209,11 +209,7 @@ public final class PipelineSchema {
   /** Whether a table exists where prodguard keeps its objects; never aborts a transaction. */
   public static boolean tableExists(Connection c, DatabaseSupport d, String table)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
-                + d.currentSchema()
-                + " AND table_name = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(d.tableCountQuery(false))) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() && rs.getLong(1) > 0;

@@ -22,7 +22,9 @@ import java.util.concurrent.ExecutionException;
  * the target says a backup exists. When verify refuses, a later check fails, or promote ends
  * otherwise, {@link #discard} stops the dump tool and deletes the file; a JVM stopped meanwhile
  * (Ctrl-C) deletes it from a shutdown hook. Never with a restore check (it compares row counts at a
- * snapshot of its own, under the backup step): that backup runs in the step, as before.
+ * snapshot of its own, under the backup step): that backup runs in the step, as before; nor in a
+ * fleet rollout ({@link Pipeline#backupInItsStep}: the dump would overlap nothing there and cost a
+ * session of its own per target).
  */
 final class EarlyBackup {
   private final BackupRunner runner;
@@ -41,7 +43,9 @@ final class EarlyBackup {
 
   /** Starts the dump of {@code target} for promote's backup; empty when the backup has to wait. */
   static Optional<EarlyBackup> start(StepContext s, Target target, String env) {
-    if (s.promote.isEmpty() || s.config.backup().restoreCheck()) {
+    if (s.promote.isEmpty()
+        || !s.promote.get().earlyBackupAllowed()
+        || s.config.backup().restoreCheck()) {
       return Optional.empty();
     }
     String name =

@@ -36,6 +36,7 @@ public final class Pipeline {
   private Progress progress = Progress.NONE;
   private Optional<CiIdentity> verifiedCi = Optional.empty();
   private Optional<MigrationFiles> snapshot = Optional.empty();
+  private boolean backupInItsStep;
 
   public Pipeline(ProdguardConfig config, RunContext context, MigrationEngine engine) {
     this.config = Objects.requireNonNull(config);
@@ -74,6 +75,19 @@ public final class Pipeline {
    */
   public Pipeline files(MigrationFiles files) {
     this.snapshot = Optional.of(files);
+    return this;
+  }
+
+  /**
+   * A promote of this pipeline dumps for its backup in the backup step, on the promote's control
+   * connection, instead of beside verify's analysis on a connection of its own ({@link
+   * EarlyBackup}). A fleet rollout asks for it: its targets run in parallel and keep every core
+   * busy, and their analysis is shared (one per pending set), so the early dump overlaps nothing
+   * and only adds a fifth session per target (its connection, G2 check and the backup's catalog
+   * reads in a cold server session). Every check of the backup is the same either way.
+   */
+  public Pipeline backupInItsStep() {
+    this.backupInItsStep = true;
     return this;
   }
 
@@ -148,7 +162,8 @@ public final class Pipeline {
       // the second connection of the session probe (G8) is the first reading connection
       String session =
           new PipelineGuards(s).promoteLock(lock.connection(), target, env, what, reading);
-      PromoteSession shared = new PromoteSession(lock.connection(), session, reading);
+      PromoteSession shared =
+          new PromoteSession(lock.connection(), session, reading, !backupInItsStep);
       laps.lap("prepare+connect+lock");
       // one reading of the files for verify, backup and deploy (as a fleet's snapshot): the bytes
       // verify analyses and hashes are the bytes deploy runs, never a second reading

@@ -22,11 +22,22 @@ final class PromoteSession {
   private final Connection control;
   private final String lockSession;
   private final Reusing reading;
+  private final boolean earlyBackupAllowed;
 
-  PromoteSession(Connection control, String lockSession, Reusing reading) {
+  PromoteSession(
+      Connection control, String lockSession, Reusing reading, boolean earlyBackupAllowed) {
     this.control = control;
     this.lockSession = lockSession;
     this.reading = reading;
+    this.earlyBackupAllowed = earlyBackupAllowed;
+  }
+
+  /**
+   * Whether the backup's dump may start beside verify's analysis ({@link EarlyBackup}); not in a
+   * fleet rollout ({@link Pipeline#backupInItsStep}).
+   */
+  boolean earlyBackupAllowed() {
+    return earlyBackupAllowed;
   }
 
   Connection control() {

@@ -370,6 +370,39 @@ class G7FleetRolloutIT {
   }
 
   @Test
+  @DisplayName(
+      "G9: members back up in their backup step (no early dump): every target deployed with one"
+          + " verified backup recorded, no provisional or partial dump left in the directory")
+  void membersBackUpInTheirStep() throws Exception {
+    Fleet f = fleet(DatabaseKind.POSTGRESQL, 4, false);
+    f.fingerprintAll();
+    migrations(
+        "V1__items.sql", "CREATE TABLE items (id int PRIMARY KEY, name varchar(50));\n",
+        "V2__orders.sql", "CREATE TABLE orders (id int PRIMARY KEY, item int);\n");
+    f.writeConfig(0, 3, List.of());
+    FleetRollout.Report r = f.promote(Shard.ALL);
+    assertThat(r.count(State.DEPLOYED)).isEqualTo(4);
+    for (String id : f.ids) {
+      assertThat(f.applied(id)).containsExactly("1", "2");
+      try (Connection c = f.db(id).connect();
+          Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT COUNT(*) FROM prodguard_run WHERE status = 'deployed'"
+                      + " AND backup_sha256 IS NOT NULL")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as(id + ": one deployed run with its verified backup").isOne();
+      }
+    }
+    try (var files = Files.list(dir.resolve("backups"))) {
+      List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertThat(names)
+          .hasSize(4)
+          .noneMatch(n -> n.contains("provisional") || n.endsWith(".partial"));
+    }
+  }
+
+  @Test
   @DisplayName("targets read from a catalog database are promoted like listed ones")
   void catalogTargets() throws Exception {
     TestDatabase catalog = TestDatabase.postgres();
@@ -626,7 +659,11 @@ class G7FleetRolloutIT {
 
     FleetRollout.Pipelines pipelines() {
       RunContext ci = ci();
-      return (c, id) -> new Pipeline(c, ci, new FlywayMigrationEngine()).progress(Progress.NONE);
+      // as the CLI's rollout builds them (FleetCli.pipelines): the backup dumps in its step
+      return (c, id) ->
+          new Pipeline(c, ci, new FlywayMigrationEngine())
+              .backupInItsStep()
+              .progress(Progress.NONE);
     }
 
     /** init-fingerprint of every target, as 'init-fingerprint ID --fleet shop' does. */

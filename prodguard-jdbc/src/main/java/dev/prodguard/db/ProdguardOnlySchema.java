@@ -128,17 +128,7 @@ public final class ProdguardOnlySchema {
       }
     }
     // one catalog read for all tables: which ones have each of Flyway's history columns
-    java.util.Map<String, java.util.Set<String>> columns = new java.util.TreeMap<>();
-    try (ResultSet rs = meta.getColumns(c.getCatalog(), schema, "%", "%")) {
-      while (rs.next()) {
-        String column = rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT);
-        if (HISTORY_COLUMNS.contains(column)) {
-          columns
-              .computeIfAbsent(rs.getString("TABLE_NAME"), k -> new java.util.HashSet<>())
-              .add(column);
-        }
-      }
-    }
+    java.util.Map<String, java.util.Set<String>> columns = historyColumns(c, meta, schema);
     for (Map.Entry<String, java.util.Set<String>> e : columns.entrySet()) {
       String n = e.getKey().toLowerCase(Locale.ROOT);
       if (tables.contains(e.getKey())
@@ -149,6 +139,57 @@ public final class ProdguardOnlySchema {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Flyway's history columns ({@link #HISTORY_COLUMNS}) each table of {@code schema} has, by table
+   * name: the columns {@code getColumns(catalog, schema, "%", "%")} lists. On PostgreSQL the same
+   * rows are read from the catalog with the driver's own conditions (relations of kind table,
+   * partitioned table, view, foreign table and materialized view, columns not dropped, the schema
+   * as a {@code LIKE} pattern, an empty one matching nothing, no schema condition when it is
+   * null), without the driver's types, defaults and comments: its query (defaults deparsed,
+   * comments joined) cost more server time than the rest of the check, at every verify, backup and
+   * deploy of a target.
+   */
+  static java.util.Map<String, java.util.Set<String>> historyColumns(
+      Connection c, DatabaseMetaData meta, String schema) throws SQLException {
+    java.util.Map<String, java.util.Set<String>> columns = new java.util.TreeMap<>();
+    if ("PostgreSQL".equals(meta.getDatabaseProductName())) {
+      boolean inSchema = schema != null; // the driver's: an empty pattern matches nothing
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT c.relname, a.attname FROM pg_catalog.pg_namespace n"
+                  + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid"
+                  + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+                  + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+                  + " WHERE c.relkind IN ('r', 'p', 'v', 'f', 'm') AND a.attnum > 0"
+                  + " AND NOT a.attisdropped"
+                  + (inSchema ? " AND n.nspname LIKE ?" : ""))) {
+        if (inSchema) {
+          ps.setString(1, schema);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            historyColumn(columns, rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+      return columns;
+    }
+    try (ResultSet rs = meta.getColumns(c.getCatalog(), schema, "%", "%")) {
+      while (rs.next()) {
+        historyColumn(columns, rs.getString("TABLE_NAME"), rs.getString("COLUMN_NAME"));
+      }
+    }
+    return columns;
+  }
+
+  private static void historyColumn(
+      java.util.Map<String, java.util.Set<String>> columns, String table, String name) {
+    String column = name.toLowerCase(Locale.ROOT);
+    if (HISTORY_COLUMNS.contains(column)) {
+      columns.computeIfAbsent(table, k -> new java.util.HashSet<>()).add(column);
+    }
   }
 
   /**

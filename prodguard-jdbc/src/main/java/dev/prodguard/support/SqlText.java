@@ -25,4 +25,16 @@ public interface SqlText {
 
   /** SQL expression of the schema (PostgreSQL) or database (MySQL) prodguard's objects live in. */
   String currentSchema();
+
+  /**
+   * A query of one row and one count: the tables and views named by its last parameter (compared
+   * exactly) in the schema prodguard's objects live in, or, when {@code schemaParameter}, in the
+   * schema its first parameter names; as {@code information_schema.tables} lists them (a table the
+   * session holds no privilege on is not listed). Never aborts a transaction.
+   */
+  default String tableCountQuery(boolean schemaParameter) {
+    return "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+        + (schemaParameter ? "?" : currentSchema())
+        + " AND table_name = ?";
+  }
 }
