@@ -106,7 +106,7 @@ class G4TriggerRoutineWritesLintTest {
           INSERT INTO events VALUES (1, 1); | fires trigger events_credit of events, whose body calls events_after_insert(), which calls credit(), which does update on protected table users
           DELETE FROM events WHERE id = 1; | fires trigger events_debit of events, whose body calls credit(), which does update on protected table users
           INSERT INTO logs VALUES (1, 1); | runs dynamic SQL
-          INSERT INTO notes VALUES (1, 1); | calls outside_helper(), whose body is not among the analysed migrations
+          INSERT INTO notes VALUES (1, 1); | calls outside_helper(), whose body is neither among the analysed migrations nor on the target
           CREATE TRIGGER events_upd AFTER UPDATE ON events FOR EACH ROW EXECUTE FUNCTION events_after_insert(); | calls events_after_insert(), which calls credit(), which does update on protected table users
           CREATE FUNCTION later() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM credit(1); RETURN NULL; END $$; CREATE TRIGGER t2 AFTER INSERT ON plain FOR EACH ROW EXECUTE FUNCTION later(); INSERT INTO plain VALUES (1, 1); | fires trigger t2 of plain
           """)
