@@ -96,6 +96,8 @@ public final class Linter {
   private List<TableParent> tableParents = List.of();
   private List<dev.prodguard.support.TableTrigger> tableTriggers = List.of();
   private dev.prodguard.lint.rules.ExistingTriggers existingTriggers;
+  private Map<String, List<dev.prodguard.support.StoredRoutine>> storedRoutines = Map.of();
+  private Map<String, List<List<Operation>>> storedBodies = new java.util.HashMap<>();
   private Set<String> historyTables = Set.of();
 
   /** Partitions and inheritance children: the catalog's, then those the files make, in order. */
@@ -225,6 +227,52 @@ public final class Linter {
     this.tableTriggers = List.copyOf(triggers);
     this.existingTriggers = null;
     return this;
+  }
+
+  /**
+   * The functions and procedures the target already has ({@code verify} reads them from its
+   * catalog): what the triggers' bodies call is judged by their code (G4).
+   */
+  public Linter storedRoutines(List<dev.prodguard.support.StoredRoutine> routines) {
+    this.storedRoutines = new java.util.HashMap<>();
+    for (dev.prodguard.support.StoredRoutine r : routines) {
+      this.storedRoutines.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
+    }
+    this.storedBodies = new java.util.HashMap<>();
+    return this;
+  }
+
+  /**
+   * The operations of every stored routine named {@code name} (last part, lower case), classified
+   * once when first called; a null body for one whose code cannot be read.
+   */
+  private List<List<Operation>> storedRoutine(String name) {
+    List<dev.prodguard.support.StoredRoutine> found = storedRoutines.get(name);
+    if (found == null) {
+      return List.of();
+    }
+    return storedBodies.computeIfAbsent(
+        name,
+        k -> {
+          List<List<Operation>> out = new ArrayList<>();
+          for (dev.prodguard.support.StoredRoutine r : found) {
+            if (r.definition() == null) {
+              out.add(null);
+              continue;
+            }
+            List<Operation> ops = new ArrayList<>();
+            analyse(
+                "routine " + r.name(),
+                r.definition(),
+                op -> {
+                  if (op.has(Operation.Flag.IN_BODY) || op.has(Operation.Flag.DEFERRED)) {
+                    ops.add(op);
+                  }
+                });
+            out.add(ops);
+          }
+          return java.util.Collections.unmodifiableList(out);
+        });
   }
 
   /** The bodies of {@link #tableTriggers}, classified once. */
@@ -562,7 +610,9 @@ public final class Linter {
             syntax,
             new HashSet<>(),
             Cascades.of(foreignKeys, dependencies, parents, contract)
-                .withTriggers(existingTriggers()),
+                .withTriggers(existingTriggers())
+                .withRoutines(routines)
+                .withStoredRoutines(this::storedRoutine),
             new HashSet<>(),
             historyTables);
     List<SqlStatement> statements = prepared.statements();

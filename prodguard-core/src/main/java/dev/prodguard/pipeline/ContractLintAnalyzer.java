@@ -94,12 +94,14 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     List<TableDependency> dependencies = List.of();
     List<TableParent> parents = List.of();
     List<TableTrigger> triggers = List.of();
+    List<dev.prodguard.support.StoredRoutine> stored = List.of();
     if (!contract.protectedTables().isEmpty()) {
       try (Target.Checked c = target.open()) {
         keys = target.dialect().foreignKeys(c.connection());
         dependencies = target.dialect().tableDependencies(c.connection());
         parents = target.dialect().tableParents(c.connection());
         triggers = target.dialect().tableTriggers(c.connection());
+        stored = target.dialect().storedRoutines(c.connection());
       } catch (SQLException e) {
         // fail closed: without the keys a cascade into a protected table cannot be ruled out
         refusals.add(
@@ -148,6 +150,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                 .tableDependencies(dependencies)
                 .tableParents(parents)
                 .tableTriggers(triggers)
+                .storedRoutines(stored)
                 .lint(linted, applied, contract, target.environment().isProtected(), false);
     List<String> failures = new ArrayList<>();
     for (Finding f : report.blocking()) {

@@ -26,6 +26,11 @@ import java.util.Set;
 public final class Classifier {
   private static final int MAX_NESTING = 6;
   private static final int MAX_CALL_DEPTH = 8;
+
+  /** The events a trigger fires on (G4). */
+  private static final Set<String> TRIGGER_EVENTS =
+      Set.of("INSERT", "UPDATE", "DELETE", "TRUNCATE");
+
   private static final Set<String> WHERE_STOPS = Set.of("RETURNING", "ORDER", "LIMIT");
   private static final Set<String> TRANSACTION_WORDS =
       Set.of("TRANSACTION", "WORK", "PREPARED", "TO", "SAVEPOINT", "START", "END", "COMMIT");
@@ -3710,7 +3715,23 @@ public final class Classifier {
     void trigger() {
       lx.accept("TRIGGER");
       String trig = name();
-      if (!skipPast("ON")) {
+      // the events that fire it, read on the way to ON (G4: a write that fires it runs its body)
+      Set<String> events = new HashSet<>();
+      boolean on = false;
+      for (int depth = 0; !lx.atEnd(); ) {
+        Token t = next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && t.is("ON")) {
+          on = true;
+          break;
+        } else if (depth == 0 && TRIGGER_EVENTS.contains(t.upper())) {
+          events.add(t.upper());
+        }
+      }
+      if (!on) {
         unknown("CREATE TRIGGER without ON table");
         return;
       }
@@ -3719,6 +3740,7 @@ public final class Classifier {
       if (trig != null && table != null && !deferred) {
         routines.defineTrigger(trig, table);
       }
+      int body = out.size();
       if (syntax == SqlSyntax.MYSQL) {
         if (skipPast("ROW")) {
           if (lx.peek().is("FOLLOWS") || lx.peek().is("PRECEDES")) {
@@ -3727,6 +3749,8 @@ public final class Classifier {
           }
           mysqlBodyFrom(true, true);
         }
+        routines.defineTriggerBody(
+            trig, table, events, List.copyOf(out.subList(body, out.size())), false);
         return;
       }
       // PostgreSQL: EXECUTE FUNCTION f(args) runs on every event of the table, later
@@ -3753,6 +3777,8 @@ public final class Classifier {
             EnumSet.of(Flag.DEFERRED, known ? Flag.DEFERRED : Flag.OPAQUE),
             null);
       }
+      routines.defineTriggerBody(
+          trig, table, events, List.copyOf(out.subList(body, out.size())), false);
     }
 
     /**
@@ -3765,13 +3791,28 @@ public final class Classifier {
         unknown("CREATE RULE without ON event");
         return;
       }
-      next(); // SELECT | INSERT | UPDATE | DELETE
+      String event = next().upper(); // SELECT | INSERT | UPDATE | DELETE
       if (!lx.accept("TO")) {
         unknown("CREATE RULE without TO table");
         return;
       }
       String table = name();
       add(OpKind.CREATE_RULE, table, null, null, null, rule);
+      int body = out.size();
+      ruleAction(rule, table);
+      // a SELECT rule makes a view: no write fires it
+      if (!event.equals("SELECT")) {
+        routines.defineTriggerBody(
+            rule,
+            table,
+            TRIGGER_EVENTS.contains(event) ? Set.of(event) : Set.of(),
+            List.copyOf(out.subList(body, out.size())),
+            true);
+      }
+    }
+
+    /** The commands of rule {@code rule} on {@code table}, from before its DO. */
+    void ruleAction(String rule, String table) {
       if (!skipPast("DO")) {
         unknown("CREATE RULE without DO");
         return;
@@ -5142,6 +5183,9 @@ public final class Classifier {
           String table = lx.accept("ON") ? name() : null;
           if (table == null && syntax == SqlSyntax.MYSQL) {
             table = routines.triggerTable(trig); // MariaDB names no table: known when created here
+          }
+          if (!deferred) {
+            routines.dropTriggerBody(trig, false);
           }
           add(
               OpKind.DROP_TRIGGER,

@@ -190,6 +190,45 @@ public final class Routines {
     triggers.put(key(name), table);
   }
 
+  /**
+   * A trigger (PostgreSQL also a rule) the migrations create, with what it runs: a statement that
+   * writes its table runs it, so what it writes is written by that statement (G4).
+   *
+   * @param table as written, lower case
+   * @param events {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code TRUNCATE}; empty when
+   *     prodguard could not read them (every write then fires it: fail closed)
+   * @param body its operations: MariaDB the trigger's statement, PostgreSQL the call of its
+   *     function (followed through {@link #find} when judged) or the rule's commands
+   */
+  public record TriggerBody(String name, String table, Set<String> events, List<Operation> body) {
+    public TriggerBody {
+      events = Set.copyOf(events);
+      body = List.copyOf(body);
+    }
+  }
+
+  /** The triggers and rules the migrations created so far, by name (last part). */
+  private final Map<String, TriggerBody> triggerBodies = new LinkedHashMap<>();
+
+  void defineTriggerBody(
+      String name, String table, Set<String> events, List<Operation> body, boolean rule) {
+    if (name != null && table != null) {
+      triggerBodies.put(
+          (rule ? "rule:" : "") + key(name), new TriggerBody(name, table, events, body));
+    }
+  }
+
+  void dropTriggerBody(String name, boolean rule) {
+    if (name != null) {
+      triggerBodies.remove((rule ? "rule:" : "") + key(name));
+    }
+  }
+
+  /** The triggers and rules the migrations created (and did not drop), in creation order. */
+  public java.util.Collection<TriggerBody> triggerBodies() {
+    return java.util.Collections.unmodifiableCollection(triggerBodies.values());
+  }
+
   /** The table of a trigger the migrations created; null when unknown. */
   String triggerTable(String name) {
     return name == null ? null : triggers.get(key(name));

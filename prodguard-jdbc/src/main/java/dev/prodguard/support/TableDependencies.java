@@ -28,4 +28,13 @@ public interface TableDependencies {
   default List<TableTrigger> tableTriggers(Connection c) throws SQLException {
     throw new java.sql.SQLFeatureNotSupportedException("the triggers of this server are not read");
   }
+
+  /**
+   * Every user function and procedure of the database, with the SQL that defines it ({@link
+   * StoredRoutine#definition()}): what the triggers' bodies call. Empty where not read: a call of a
+   * routine the migrations do not define is then one prodguard cannot read (fail closed).
+   */
+  default List<StoredRoutine> storedRoutines(Connection c) throws SQLException {
+    return List.of();
+  }
 }

@@ -2,15 +2,20 @@ package dev.prodguard.lint.rules;
 
 import dev.prodguard.contract.Contract;
 import dev.prodguard.sql.OpKind;
+import dev.prodguard.sql.Operation;
+import dev.prodguard.sql.Routines;
 import dev.prodguard.support.ForeignKey;
 import dev.prodguard.support.TableDependency;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -30,6 +35,12 @@ public final class Cascades {
   private final Contract contract;
   private final TableParents parents;
   private ExistingTriggers triggers = ExistingTriggers.NONE;
+  private Routines routines;
+
+  /** The body being read runs by itself (a trigger's, a rule's, an event's): see {@link #calls}. */
+  private boolean autorun;
+
+  private java.util.function.Function<String, List<List<Operation>>> stored = n -> List.of();
   private Map<String, String> onDelete;
   private Map<String, String> onUpdate;
   private Map<String, String> onTruncate;
@@ -69,24 +80,103 @@ public final class Cascades {
   public Cascades withTriggers(ExistingTriggers known) {
     Cascades c = new Cascades(keys, dependencies, contract, parents);
     c.triggers = known;
+    c.routines = routines;
+    c.stored = stored;
+    return c;
+  }
+
+  /**
+   * These cascades, knowing the routines, triggers and rules the migrations define (read as they
+   * grow): a trigger's body, and every routine it calls, transitively, is judged by what it writes
+   * on any path (G4).
+   */
+  public Cascades withRoutines(Routines known) {
+    Cascades c = new Cascades(keys, dependencies, contract, parents);
+    c.triggers = triggers;
+    c.routines = known;
+    c.stored = stored;
+    return c;
+  }
+
+  /**
+   * These cascades, knowing the routines the target already has ({@code verify} reads them from its
+   * catalog): {@code bodies} gives, for a name (last part, lower case), the operations of every
+   * routine of that name, a null body for one whose code cannot be read (fail closed).
+   */
+  public Cascades withStoredRoutines(
+      java.util.function.Function<String, List<List<Operation>>> bodies) {
+    Cascades c = new Cascades(keys, dependencies, contract, parents);
+    c.triggers = triggers;
+    c.routines = routines;
+    c.stored = java.util.Objects.requireNonNull(bodies);
     return c;
   }
 
   /**
    * How an operation of {@code kind} on {@code table} reaches a protected table through the
-   * triggers the target already has on it, followed through the tables their bodies write ("fires
-   * trigger events_ai of public.events, whose body does delete on protected table users"); a body
-   * that cannot be read reaches one (fail closed) while the contract protects any table.
+   * triggers (and PostgreSQL rules) it fires: those the target already has on it and those the
+   * migrations created, followed through the tables their bodies write and the routines they call,
+   * on every path ("fires trigger events_ai of public.events, whose body calls credit(), which does
+   * update on protected table users"); a body or routine that cannot be read, or that runs dynamic
+   * SQL, reaches one (fail closed) while the contract protects any table.
    */
   public Optional<String> fires(OpKind kind, String table) {
-    if (triggers.isEmpty() || contract == null || contract.protectedTables().isEmpty()) {
-      return Optional.empty();
-    }
-    return fires(kind, table, new java.util.HashSet<>());
+    return fires(kind, table, t -> false);
   }
 
-  private Optional<String> fires(OpKind kind, String table, java.util.Set<String> seen) {
-    for (ExistingTriggers.Trigger t : triggers.fired(kind, table)) {
+  /**
+   * As {@link #fires(OpKind, String)}; writes of the tables {@code fresh} accepts (created earlier
+   * in the same migration: no production rows yet) do not count.
+   */
+  public Optional<String> fires(OpKind kind, String table, Predicate<String> fresh) {
+    if (contract == null || contract.protectedTables().isEmpty()) {
+      return Optional.empty();
+    }
+    if (triggers.isEmpty() && (routines == null || routines.triggerBodies().isEmpty())) {
+      return Optional.empty();
+    }
+    return fires(kind, table, new Walk(new HashSet<>(), fresh, true));
+  }
+
+  /**
+   * Whether the body whose operations follow (those of the last statement-level operation: {@code
+   * CREATE TRIGGER}, {@code CREATE RULE}, {@code CREATE EVENT}) runs by itself, without a call.
+   */
+  public void bodyRunsByItself(boolean runs) {
+    if (this != NONE) {
+      this.autorun = runs; // per file, on the classifying thread; NONE is shared and knows nothing
+    }
+  }
+
+  /**
+   * How a call (a {@code CALL}, a function call, deferred in a routine, trigger or event body, so
+   * not followed by the analyser where it is written) of the routine {@code name} reaches a
+   * protected table through what that routine runs, transitively (G4); empty when the routine is
+   * not one the migrations define (an opaque call is dynamic-sql's).
+   */
+  public Optional<String> calls(String name, Predicate<String> fresh) {
+    // in a function's or procedure's body only definite writes count here (what it calls is
+    // judged again where it is called); a trigger, rule or event runs its body by itself, so
+    // there dynamic SQL and unreadable routines fail closed
+    if (contract == null || contract.protectedTables().isEmpty() || routines == null) {
+      return Optional.empty();
+    }
+    if (name == null || !routines.knows(name)) {
+      return Optional.empty();
+    }
+    return call(name, false, new Walk(new HashSet<>(), fresh, autorun));
+  }
+
+  private Optional<String> fires(OpKind kind, String table, Walk seen) {
+    List<ExistingTriggers.Trigger> fired = new ArrayList<>(triggers.fired(kind, table));
+    if (routines != null) {
+      for (Routines.TriggerBody t : routines.triggerBodies()) {
+        if (ExistingTriggers.fires(kind, t.events()) && sameTable(t.table(), table)) {
+          fired.add(new ExistingTriggers.Trigger(t.name(), t.table(), t.events(), t.body()));
+        }
+      }
+    }
+    for (ExistingTriggers.Trigger t : fired) {
       if (!seen.add(t.table() + "/" + t.name())) {
         continue;
       }
@@ -97,42 +187,136 @@ public final class Cascades {
                 + "prodguard cannot read (an untrusted language, or an account without the"
                 + " TRIGGER privilege): it may write a protected table");
       }
-      for (dev.prodguard.sql.Operation op : t.body()) {
-        if (!op.kind().touchesTable() || op.target() == null) {
-          continue;
-        }
-        String what = op.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        Optional<Contract.ProtectedTable> hit = contract.protectedTable(op.target());
-        if (hit.isPresent()) {
-          boolean writable =
-              op.kind() == OpKind.UPDATE
-                  && !op.columns().isEmpty()
-                  && hit.get().writableColumns().containsAll(op.columns());
-          if (!writable) {
-            return Optional.of(head + "does " + what + " on protected table " + op.target());
-          }
-          continue;
-        }
-        Optional<TableParents.Protected> up = protectedParent(op.target());
-        if (up.isPresent()) {
-          return Optional.of(
-              head
-                  + "does "
-                  + what
-                  + " on "
-                  + op.target()
-                  + ", a partition (or inheritance child) of protected table "
-                  + up.get().parent());
-        }
-        Optional<String> deeper =
-            reach(op.kind(), op.target()).or(() -> fires(op.kind(), op.target(), seen));
-        if (deeper.isPresent()) {
-          return Optional.of(
-              head + "does " + what + " on " + op.target() + ", which " + deeper.get());
-        }
+      Optional<String> how = runs(t.body(), seen);
+      if (how.isPresent()) {
+        return Optional.of(head + how.get());
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * How running {@code body} (a trigger's, a rule's or a routine's operations) reaches a protected
+   * table: its writes, the triggers and cascades they fire, the routines it calls, on every path (a
+   * branch never makes a write not happen); dynamic SQL and unreadable routines fail closed.
+   */
+  private Optional<String> runs(List<Operation> body, Walk seen) {
+    for (Operation op : body) {
+      String what = op.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+      if (op.kind() == OpKind.DYNAMIC_SQL && seen.failClosed()) {
+        return Optional.of(
+            "runs dynamic SQL ("
+                + (op.detail() != null ? op.detail() : "statement text built at run time")
+                + "), whose statements prodguard cannot know: it may write a protected table");
+      }
+      if ((op.kind() == OpKind.CALL || op.kind() == OpKind.FUNCTION_CALL) && op.target() != null) {
+        Optional<String> called = call(op.target(), op.has(Operation.Flag.OPAQUE), seen);
+        if (called.isPresent()) {
+          return called;
+        }
+        continue;
+      }
+      if (!op.kind().touchesTable() || op.target() == null || seen.fresh().test(op.target())) {
+        continue;
+      }
+      Optional<Contract.ProtectedTable> hit = contract.protectedTable(op.target());
+      if (hit.isPresent()) {
+        boolean writable =
+            op.kind() == OpKind.UPDATE
+                && !op.columns().isEmpty()
+                && hit.get().writableColumns().containsAll(op.columns());
+        if (!writable) {
+          return Optional.of("does " + what + " on protected table " + op.target());
+        }
+        continue;
+      }
+      Optional<TableParents.Protected> up = protectedParent(op.target());
+      if (up.isPresent()) {
+        return Optional.of(
+            "does "
+                + what
+                + " on "
+                + op.target()
+                + ", a partition (or inheritance child) of protected table "
+                + up.get().parent());
+      }
+      Optional<String> deeper =
+          reach(op.kind(), op.target()).or(() -> fires(op.kind(), op.target(), seen));
+      if (deeper.isPresent()) {
+        return Optional.of("does " + what + " on " + op.target() + ", which " + deeper.get());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * How calling {@code name} reaches a protected table: every body the migrations define for that
+   * name is followed; a routine they do not define is one prodguard cannot read when {@code opaque}
+   * (not a built-in), which fails closed.
+   */
+  private Optional<String> call(String name, boolean opaque, Walk seen) {
+    String key = unquote(name.toLowerCase(Locale.ROOT));
+    key = key.substring(key.lastIndexOf('.') + 1);
+    if (!seen.add("routine:" + key)) {
+      return Optional.empty(); // being followed already (recursion), or followed before
+    }
+    List<Routines.Routine> bodies = routines == null ? List.of() : routines.find(name);
+    List<List<Operation>> existing = stored.apply(key);
+    if (bodies.isEmpty() && existing.isEmpty()) {
+      return opaque && seen.failClosed()
+          ? Optional.of(
+              "calls "
+                  + name
+                  + "(), whose body is neither among the analysed migrations nor on the target:"
+                  + " prodguard cannot read it, and it may write a protected table")
+          : Optional.empty();
+    }
+    for (Routines.Routine r : bodies) {
+      Optional<String> how = runs(r.body(), seen);
+      if (how.isPresent()) {
+        return Optional.of("calls " + r.name() + "(), which " + how.get());
+      }
+    }
+    for (List<Operation> body : existing) {
+      if (body == null) {
+        if (!seen.failClosed()) {
+          continue;
+        }
+        return Optional.of(
+            "calls "
+                + name
+                + "(), whose body on the target prodguard cannot read (another language, or an"
+                + " account that may not see it): it may write a protected table");
+      }
+      Optional<String> how = runs(body, seen);
+      if (how.isPresent()) {
+        return Optional.of("calls " + name + "(), which " + how.get());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * One walk through triggers and routines: what was followed already, and the tables created
+   * earlier in the same migration, whose writes do not count.
+   */
+  private record Walk(Set<String> followed, Predicate<String> fresh, boolean failClosed) {
+    boolean add(String key) {
+      return followed.add(key);
+    }
+  }
+
+  /** The same table: qualified names must agree; an unqualified one matches any schema. */
+  private static boolean sameTable(String a, String b) {
+    if (a == null || b == null) {
+      return false;
+    }
+    String x = unquote(a.toLowerCase(Locale.ROOT));
+    String y = unquote(b.toLowerCase(Locale.ROOT));
+    if (x.indexOf('.') >= 0 && y.indexOf('.') >= 0) {
+      return x.equals(y);
+    }
+    return x.substring(x.lastIndexOf('.') + 1).equals(y.substring(y.lastIndexOf('.') + 1));
   }
 
   /**

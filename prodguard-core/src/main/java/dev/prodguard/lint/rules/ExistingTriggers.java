@@ -57,19 +57,31 @@ public final class ExistingTriggers {
     List<Trigger> out = new ArrayList<>();
     for (Trigger tr : byTable.getOrDefault(bare(t), List.of())) {
       boolean sameTable = t.indexOf('.') < 0 || t.equals(tr.table());
-      boolean event =
-          switch (kind) {
-            case INSERT, MERGE, COPY_IN -> !tr.events().equals(Set.of("TRUNCATE"));
-            case UPDATE -> tr.events().contains("UPDATE");
-            case DELETE -> tr.events().contains("DELETE");
-            case TRUNCATE -> tr.events().contains("TRUNCATE");
-            default -> false;
-          };
-      if (sameTable && event) {
+      if (sameTable && fires(kind, tr.events())) {
         out.add(tr);
       }
     }
     return out;
+  }
+
+  /**
+   * Whether an operation of {@code kind} fires a trigger on {@code events}; no events known (not
+   * read) fires on every write (fail closed).
+   */
+  static boolean fires(OpKind kind, Set<String> events) {
+    if (events.isEmpty()) {
+      return switch (kind) {
+        case INSERT, MERGE, COPY_IN, UPDATE, DELETE, TRUNCATE -> true;
+        default -> false;
+      };
+    }
+    return switch (kind) {
+      case INSERT, MERGE, COPY_IN -> !events.equals(Set.of("TRUNCATE"));
+      case UPDATE -> events.contains("UPDATE");
+      case DELETE -> events.contains("DELETE");
+      case TRUNCATE -> events.contains("TRUNCATE");
+      default -> false;
+    };
   }
 
   private static String bare(String table) {

@@ -21,6 +21,14 @@ public final class ProtectedTableWriteRule extends BaseRule {
 
   @Override
   public String check(Operation op, RuleContext context) {
+    if (!op.has(Operation.Flag.IN_BODY) && !op.has(Operation.Flag.DEFERRED)) {
+      context
+          .cascades()
+          .bodyRunsByItself(
+              op.kind() == OpKind.CREATE_TRIGGER
+                  || op.kind() == OpKind.CREATE_RULE
+                  || (op.kind() == OpKind.CREATE_FUNCTION && "EVENT".equals(op.detail())));
+    }
     Optional<String> dependent = context.cascades().dependent(op.kind(), op.detail(), op.target());
     if (dependent.isPresent()) {
       return op.kind().name().toLowerCase().replace('_', ' ') + " " + dependent.get();
@@ -53,6 +61,14 @@ public final class ProtectedTableWriteRule extends BaseRule {
         return shadow.get();
       }
     }
+    // a call in a body that runs later (a routine's, a trigger's, an event's), which the analyser
+    // records without following: judged by what the routine runs, transitively, on any path
+    if ((op.kind() == OpKind.CALL || op.kind() == OpKind.FUNCTION_CALL)
+        && op.has(Operation.Flag.DEFERRED)
+        && !op.has(Operation.Flag.OPAQUE)) {
+      Optional<String> called = context.cascades().calls(op.target(), context::createdHere);
+      return called.orElse(null); // the finding names the trigger (its via) after the message
+    }
     // a table created earlier in the same migration holds no production data yet
     if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
       return null;
@@ -64,7 +80,7 @@ public final class ProtectedTableWriteRule extends BaseRule {
     Optional<Contract.ProtectedTable> t =
         direct.isPresent() ? direct : parent.map(TableParents.Protected::entry);
     // a write whose existing trigger (on the target, read by verify) writes a protected table
-    Optional<String> fired = context.cascades().fires(op.kind(), op.target());
+    Optional<String> fired = context.cascades().fires(op.kind(), op.target(), context::createdHere);
     if (fired.isPresent()) {
       return op.kind().name().toLowerCase().replace('_', ' ')
           + " on "

@@ -404,6 +404,41 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   /**
+   * The database's functions and procedures as a {@code CREATE} the analyser reads (parameters left
+   * out: only what the body writes is judged); an account that may not see a body gets none (null:
+   * not known, fail closed).
+   */
+  @Override
+  public List<dev.prodguard.support.StoredRoutine> storedRoutines(Connection c)
+      throws SQLException {
+    String sql =
+        "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER, ROUTINE_DEFINITION"
+            + " FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()";
+    List<dev.prodguard.support.StoredRoutine> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        String body = rs.getString(5);
+        boolean function = "FUNCTION".equalsIgnoreCase(rs.getString(3));
+        String definition =
+            body == null
+                ? null
+                : "CREATE "
+                    + (function ? "FUNCTION" : "PROCEDURE")
+                    + " `"
+                    + rs.getString(2).replace("`", "``")
+                    + "`()"
+                    + (function && rs.getString(4) != null ? " RETURNS " + rs.getString(4) : "")
+                    + " "
+                    + body;
+        out.add(
+            new dev.prodguard.support.StoredRoutine(rs.getString(1), rs.getString(2), definition));
+      }
+    }
+    return out;
+  }
+
+  /**
    * The database's triggers with their statement as a {@code CREATE TRIGGER} the analyser reads; an
    * account without the {@code TRIGGER} privilege on a table sees its triggers with no statement
    * (null: not known, fail closed).

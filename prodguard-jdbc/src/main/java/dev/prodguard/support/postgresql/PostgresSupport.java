@@ -454,6 +454,58 @@ public final class PostgresSupport implements DatabaseSupport {
                 rs.getString(1), rs.getString(2), rs.getString(3), events, rs.getString(5)));
       }
     }
+    // rules run their commands on every such write of their table, like triggers (G4); a SELECT
+    // rule (_RETURN) makes a view and is no write; ev_type 2 UPDATE, 3 INSERT, 4 DELETE
+    String rules =
+        "SELECT cn.nspname, cl.relname, r.rulename, r.ev_type::text,"
+            + " pg_catalog.pg_get_ruledef(r.oid)"
+            + " FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class cl ON cl.oid = r.ev_class"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE r.ev_type IN ('2', '3', '4') AND r.ev_enabled <> 'D'"
+            + " AND cn.nspname NOT IN ('pg_catalog', 'information_schema')";
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(rules)) {
+      while (rs.next()) {
+        String event =
+            switch (rs.getString(4)) {
+              case "2" -> "UPDATE";
+              case "3" -> "INSERT";
+              default -> "DELETE";
+            };
+        out.add(
+            new dev.prodguard.support.TableTrigger(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                java.util.Set.of(event),
+                rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public List<dev.prodguard.support.StoredRoutine> storedRoutines(Connection c)
+      throws SQLException {
+    // as for trigger functions: an extension's routine has no user-written body, plpgsql and sql
+    // bodies are read as code, any other language cannot be read (null: fail closed when called)
+    String sql =
+        "SELECT pn.nspname, p.proname, CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE"
+            + " d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')"
+            + " THEN '' WHEN l.lanname IN ('plpgsql', 'sql') THEN"
+            + " pg_catalog.pg_get_functiondef(p.oid) END FROM pg_catalog.pg_proc p JOIN"
+            + " pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace JOIN pg_catalog.pg_language l"
+            + " ON l.oid = p.prolang WHERE p.prokind IN ('f', 'p') AND pn.nspname NOT IN"
+            + " ('pg_catalog', 'information_schema')";
+    List<dev.prodguard.support.StoredRoutine> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(
+            new dev.prodguard.support.StoredRoutine(
+                rs.getString(1), rs.getString(2), rs.getString(3)));
+      }
+    }
     return out;
   }
 
