@@ -63,8 +63,20 @@ public record FleetConfig(
    * in the environment), but only to the variables listed in {@code variables:}: whoever writes the
    * catalog must not be able to send any other secret of the CI job to a host of their choosing.
    */
+  /**
+   * {@code catalog:}: where a dynamic fleet reads its targets.
+   *
+   * @param allowEmpty {@code catalog.allow-empty}: a query that returns no row is a fleet of no
+   *     catalog targets, not a refusal (default false: an empty read is a catalog that lost its
+   *     rows or a wrong {@code where}, and a rollout over it would end green with no target done)
+   */
   public record Catalog(
-      String environment, String query, List<String> variables, String file, int line) {
+      String environment,
+      String query,
+      List<String> variables,
+      boolean allowEmpty,
+      String file,
+      int line) {
     public Catalog {
       variables = List.copyOf(variables);
     }

@@ -138,11 +138,12 @@ final class FleetConfigLoader {
         }
         variables.add(v.value());
       }
-      cm.finish("environment", "query", "variables");
+      boolean allowEmpty = cm.bool("allow-empty").orElse(false);
+      cm.finish("environment", "query", "variables", "allow-empty");
       catalog =
           Optional.of(
               new FleetConfig.Catalog(
-                  env.value(), query.value(), variables, cm.file(), query.line()));
+                  env.value(), query.value(), variables, allowEmpty, cm.file(), query.line()));
     }
     if (targets.isEmpty() && catalog.isEmpty()) {
       throw m.error(null, "fleet '" + name + "' needs 'targets' or a 'catalog' to read them from");

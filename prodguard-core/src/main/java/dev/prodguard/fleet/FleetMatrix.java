@@ -12,8 +12,12 @@ import java.util.Map;
 /**
  * {@code prodguard fleet matrix NAME --wave W [--shards N]}: the job matrix of one wave for a CI
  * that runs the shards (GitHub Actions {@code strategy.matrix} via {@code fromJSON}, GitLab {@code
- * parallel:matrix}): {@code {"include":[{"fleet":..,"wave":..,"shard":"0/4","targets":12},...]}}.
- * Shards with no target of the wave are left out, so no job starts for nothing.
+ * parallel:matrix}): {@code {"include":[{"fleet":..,"wave":..,"shard":"0/4","targets":12},...]}}. A
+ * static fleet's shards with no target of the wave are left out, so no job starts for nothing: its
+ * list is fixed by the commit every job checks out. A catalog fleet lists every shard, empty ones
+ * too ({@code "targets":0}): the catalog may grow between the job that prints the matrix and the
+ * wave's jobs, and a target added then whose id falls into a shard without a job would never be
+ * promoted while every job ends green (attacker 23, finding 09).
  */
 public final class FleetMatrix {
   private FleetMatrix() {}
@@ -40,7 +44,7 @@ public final class FleetMatrix {
     for (int i = 0; i < shards; i++) {
       Shard s = new Shard(i, shards);
       long n = all.stream().filter(t -> t.wave().equals(wave) && s.contains(t.id())).count();
-      if (n > 0) {
+      if (n > 0 || fleet.catalog().isPresent()) {
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("fleet", fleet.name());
         job.put("wave", wave);

@@ -88,7 +88,21 @@ public final class FleetTargets {
       ProdguardConfig config, FleetConfig fleet, RunContext context) throws SQLException {
     List<FleetConfig.Target> out = new ArrayList<>(fleet.targets());
     if (fleet.catalog().isPresent()) {
-      out.addAll(readCatalog(config, fleet, fleet.catalog().get(), context));
+      FleetConfig.Catalog catalog = fleet.catalog().get();
+      List<FleetConfig.Target> rows = readCatalog(config, fleet, catalog, context);
+      if (rows.isEmpty() && !catalog.allowEmpty()) {
+        // attacker 23, finding 05: an empty read made a green, complete rollout with no target
+        throw new ConfigException(
+            catalog.file(),
+            catalog.line(),
+            "fleets." + fleet.name() + ".catalog.query",
+            "the catalog query returned no target: a rollout never starts on a target list it"
+                + " cannot trust (a catalog that lost its rows, a wrong where clause), and one"
+                + " over no target would end green with no database migrated. Fix the query or"
+                + " the catalog; if this fleet may really hold no catalog target, say so in"
+                + " review with catalog.allow-empty: true");
+      }
+      out.addAll(rows);
     }
     Set<String> ids = new HashSet<>();
     for (FleetConfig.Target t : out) {

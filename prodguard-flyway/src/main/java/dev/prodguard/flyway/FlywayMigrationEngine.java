@@ -297,7 +297,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
         .baselineDescription(ProdguardOnlySchema.BASELINE_DESCRIPTION)
         .load()
         .baseline();
-    if (hasBaselineMigration(files)) {
+    if (needsEmptyHistory(files)) {
       try {
         ProdguardOnlySchema.forgetBaselineRow(dataSource, historySchema, schemas.table());
       } catch (SQLException | IllegalStateException e) {
@@ -307,13 +307,23 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     }
   }
 
-  /** The snapshot holds a Flyway baseline migration ({@code B5__x.sql}). */
-  private static boolean hasBaselineMigration(MigrationFiles files) {
+  /**
+   * Whether prodguard's baseline row must go again so that Flyway applies every discovered
+   * migration: the snapshot holds a Flyway baseline migration ({@code B5__x.sql}), or a versioned
+   * migration at prodguard's baseline version ({@code V0__x.sql}, also spelt {@code V00}, {@code
+   * V0.0}), which Flyway would otherwise take as that baseline and never run (attacker 23, finding
+   * 01: verified, then silently skipped).
+   */
+  private static boolean needsEmptyHistory(MigrationFiles files) {
     return files.all().stream()
         .anyMatch(
             f ->
                 FlywayNaming.migrationId(f.fileName())
-                    .filter(id -> id.kind() == MigrationId.Kind.BASELINE)
+                    .filter(
+                        id ->
+                            id.kind() == MigrationId.Kind.BASELINE
+                                || (id.kind() == MigrationId.Kind.VERSIONED
+                                    && ProdguardOnlySchema.atBaselineVersion(id.version())))
                     .isPresent());
   }
 

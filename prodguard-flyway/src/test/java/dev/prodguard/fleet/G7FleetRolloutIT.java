@@ -474,6 +474,37 @@ class G7FleetRolloutIT {
     for (String id : f.ids) {
       assertThat(f.applied(id)).containsExactly("1");
     }
+    catalog.execute("DELETE FROM tenants WHERE id = 't99'");
+
+    // attacker 23, finding 09: a catalog fleet's matrix has a job for every shard, empty ones
+    // too, so a target added to the catalog after the matrix was printed still has a job
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> jobs =
+        (List<Map<String, Object>>)
+            FleetMatrix.matrix(f.config(), "shop", "rest", 8, f.ci()).get("include");
+    assertThat(jobs)
+        .extracting(j -> j.get("shard"))
+        .containsExactly("0/8", "1/8", "2/8", "3/8", "4/8", "5/8", "6/8", "7/8");
+    assertThat(jobs.stream().mapToLong(j -> ((Number) j.get("targets")).longValue()).sum())
+        .isEqualTo(2); // t01, t02; t00 is the canary
+
+    // attacker 23, finding 05: a catalog read that returns no row is refused, not a green
+    // rollout over nothing; a fleet that may be empty says so in review
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        yaml.replace("from tenants order by id", "from tenants where false order by id"));
+    assertThatThrownBy(() -> f.promote(Shard.ALL))
+        .isInstanceOf(dev.prodguard.config.ConfigException.class)
+        .hasMessageContaining("returned no target")
+        .hasMessageContaining("allow-empty");
+    assertThatThrownBy(() -> FleetMatrix.matrix(f.config(), "shop", "rest", 4, f.ci()))
+        .isInstanceOf(dev.prodguard.config.ConfigException.class);
+    Files.writeString(
+        dir.resolve("prodguard.yml"),
+        yaml.replace("from tenants order by id", "from tenants where false order by id")
+            .replace("      variables:", "      allow-empty: true\n      variables:"));
+    FleetRollout.Report none = f.promote(Shard.ALL);
+    assertThat(none.targets()).isEmpty();
   }
 
   @Test

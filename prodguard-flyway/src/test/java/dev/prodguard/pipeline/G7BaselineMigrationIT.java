@@ -108,6 +108,32 @@ class G7BaselineMigrationIT {
     }
   }
 
+  /**
+   * Attacker 23, finding 01: prodguard's own baseline row (version 0) on a database that held only
+   * prodguard's tables made Flyway take {@code V0__x.sql} as applied: verified, backed up for, then
+   * silently never run. Every spelling of version 0 now runs like any pending migration.
+   */
+  @ParameterizedTest(name = "G7: {0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName("G7: a V0 migration on a database that held only prodguard's tables is applied")
+  void versionZeroIsApplied(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(kind, dir)) {
+      f.migration("V0__accounts.sql", "CREATE TABLE accounts (id INT PRIMARY KEY);\n");
+      f.migration("V0.0.5__audit.sql", "CREATE TABLE audit_rows (id INT PRIMARY KEY);\n");
+      assertThat(scripts(f.pipeline().promote("prod")))
+          .containsExactly("V0__accounts.sql", "V0.0.5__audit.sql", "V1__items.sql");
+      assertThat(historyRows(f.db))
+          .containsExactly(
+              "0 SQL V0__accounts.sql", "0.0.5 SQL V0.0.5__audit.sql", "1 SQL V1__items.sql");
+      try (Connection c = f.db.connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM accounts")) {
+        assertThat(rs.next()).isTrue();
+      }
+      assertThat(f.pipeline().promote("prod").deploy()).isEmpty();
+    }
+  }
+
   static List<String> historyRows(TestDatabase db) throws Exception {
     List<String> out = new ArrayList<>();
     try (Connection c = db.connect();

@@ -19,9 +19,9 @@ import javax.sql.DataSource;
  * prodguard_*}) and that has no history table is empty as far as the application goes, but Flyway
  * refuses it as non-empty. Such a schema gets an explicit Flyway baseline at {@link
  * #BASELINE_VERSION} with {@link #BASELINE_DESCRIPTION} (never {@code baselineOnMigrate}), so every
- * migration from V1 on still runs; with a Flyway baseline migration ({@code B5__x.sql}) that row is
- * removed again ({@link #forgetBaselineRow}), so Flyway applies the baseline migration as on an
- * empty database.
+ * migration from V1 on still runs; with a Flyway baseline migration ({@code B5__x.sql}) or a
+ * migration at version 0 ({@code V0__x.sql}) that row is removed again ({@link
+ * #forgetBaselineRow}), so Flyway applies them as on an empty database.
  *
  * <p>The history schema is Flyway's: its {@code defaultSchema}, else the first of its {@code
  * schemas}, else the connection's current schema (PostgreSQL) or database (MySQL/MariaDB).
@@ -35,6 +35,16 @@ public final class ProdguardOnlySchema {
       "prodguard: schema held only prodguard metadata";
 
   private ProdguardOnlySchema() {}
+
+  /**
+   * Whether a migration version (its numeric parts, as Flyway reads them) is at or below {@link
+   * #BASELINE_VERSION}: every part zero ({@code 0}, {@code 00}, {@code 0.0}). Flyway takes such a
+   * migration as already applied by prodguard's baseline row, so that row must go again before it
+   * migrates ({@link #forgetBaselineRow}).
+   */
+  public static boolean atBaselineVersion(java.util.List<java.math.BigInteger> version) {
+    return version.stream().allMatch(part -> part.signum() == 0);
+  }
 
   /** What the history schema holds. */
   public enum Content {

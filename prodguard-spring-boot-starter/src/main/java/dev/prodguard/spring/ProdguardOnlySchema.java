@@ -33,10 +33,17 @@ public final class ProdguardOnlySchema {
           "cannot list the tables of the target schema: " + e.getMessage(), e);
     }
     // Flyway applies a baseline migration (B5__x.sql) only where the history has no row, as on
-    // the empty database plain Flyway migrates: then the history table stays, its row goes.
+    // the empty database plain Flyway migrates, and takes a migration at the baseline's version
+    // (V0__x.sql) as applied by it: then the history table stays, its row goes.
+    org.flywaydb.core.api.MigrationVersion baseline =
+        org.flywaydb.core.api.MigrationVersion.fromVersion(
+            dev.prodguard.db.ProdguardOnlySchema.BASELINE_VERSION);
     boolean baselineMigration =
         Arrays.stream(flyway.info().all())
-            .anyMatch(i -> i.getType() instanceof BaselineMigrationType);
+            .anyMatch(
+                i ->
+                    i.getType() instanceof BaselineMigrationType
+                        || (i.getVersion() != null && i.getVersion().compareTo(baseline) <= 0));
     Flyway.configure(conf.getClassLoader())
         .configuration(conf)
         .baselineVersion(dev.prodguard.db.ProdguardOnlySchema.BASELINE_VERSION)
