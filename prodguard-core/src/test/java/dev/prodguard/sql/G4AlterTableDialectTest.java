@@ -193,8 +193,10 @@ class G4AlterTableDialectTest {
       "MODIFY state ENUM('a','b') NOT NULL",
       "MODIFY COLUMN state ENUM('a','b','c') NOT NULL"
     };
+    String before = mysql(known + ";\n"); // the setup's own operations, judged elsewhere
     for (String clause : clauses) {
-      String result = mysql(known + ";\nALTER TABLE job " + clause + ";\n");
+      String result =
+          mysql(known + ";\nALTER TABLE job " + clause + ";\n").substring(before.length());
       assertThat(result)
           .as("%s after %s", clause, how)
           .doesNotContain("alter-column-type")
