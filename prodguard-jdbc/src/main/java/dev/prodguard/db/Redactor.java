@@ -79,11 +79,11 @@ public final class Redactor {
         out = out.replace(secret, SECRETS.getOrDefault(secret, MASK));
       }
     }
-    out = fragments(out);
     out = URL_USERINFO.matcher(out).replaceAll("$1$2:" + MASK + "@");
     out = SECRET_PARAM.matcher(out).replaceAll("$1=" + MASK);
     out = JWT.matcher(out).replaceAll("<jwt redacted>");
-    return out;
+    // last: a fragment of a registered text must not hide the key a pattern above recognises
+    return fragments(out);
   }
 
   /**
