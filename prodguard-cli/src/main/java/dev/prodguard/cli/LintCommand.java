@@ -182,6 +182,16 @@ public final class LintCommand implements Callable<Integer> {
           new HashSet<>(
               changedSince(
                   base, changedSince, sources.stream().map(s -> Path.of(s.shown())).toList()));
+      // The unchanged migrations before the first changed one are not judged, but their schema is
+      // learned (column definitions, routines), as a full lint knows it when it reaches the change.
+      List<MigrationSource> earlier = new ArrayList<>();
+      for (MigrationSource s : sources) {
+        if (changed.contains(Path.of(s.shown()))) {
+          break;
+        }
+        earlier.add(s);
+      }
+      history = earlier;
       sources = sources.stream().filter(s -> changed.contains(Path.of(s.shown()))).toList();
     }
     LintReport report = linter.lint(sources, history, contract, protectedEnv, complete);

@@ -80,7 +80,8 @@ class G4LintCliIT {
   @DisplayName(
       "G6: a callback Flyway runs on every migrate that rewrites or locks a table (CLUSTER, VACUUM"
           + " FULL, REINDEX, LOCK TABLE) is an every-migrate-callback-write error, as a write is:"
-          + " it runs at every application start (attacker 20/10); plain VACUUM and ANALYZE are not")
+          + " it runs at every application start (attacker 20/10); plain VACUUM and ANALYZE are"
+          + " not")
   void everyMigrateCallbackRewriteIsAnError() throws Exception {
     for (String sql :
         new String[] {
@@ -268,6 +269,44 @@ class G4LintCliIT {
     assertThat(j.get("files").get(0).asText()).isEqualTo("db/migration/V4__new.sql");
     assertThat(j.get("findings").get(0).get("rule").asText()).isEqualTo("update-without-where");
     assertThat(r.exit()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: --changed-since learns the schema of the unchanged earlier migrations without reporting"
+          + " them: a MariaDB ENUM append or a CHANGE to the same definition is judged as in a full"
+          + " lint (hux23 F1, F2)")
+  void changedSinceLearnsEarlierSchema() throws Exception {
+    write(
+        "db/migration/V3__job.sql",
+        "CREATE TABLE job (id BIGINT PRIMARY KEY, state ENUM('a','b') NOT NULL);\n"
+            + "TRUNCATE orders;\n");
+    Cli.git(repo, "init", "-q");
+    Cli.git(repo, "add", "-A");
+    Cli.git(repo, "commit", "-q", "-m", "base");
+    write(
+        "db/migration/V4__append.sql",
+        "ALTER TABLE job MODIFY COLUMN state ENUM('a','b','c') NOT NULL;\n");
+    write(
+        "db/migration/V5__rename.sql",
+        "ALTER TABLE job CHANGE state status ENUM('a','b','c') NOT NULL;\n");
+    Cli.Result changed =
+        Cli.run(
+            repo, "lint", "--dialect", "mariadb", "--changed-since", "HEAD", "--format", "json");
+    JsonNode j = JSON.readTree(changed.out());
+    assertThat(j.get("files")).as(changed.out()).hasSize(2);
+    assertThat(changed.out()).doesNotContain("alter-column-type").doesNotContain("truncate");
+    Cli.Result full =
+        Cli.run(
+            repo,
+            "lint",
+            "--dialect",
+            "mariadb",
+            "db/migration/V3__job.sql",
+            "db/migration/V4__append.sql",
+            "db/migration/V5__rename.sql");
+    assertThat(full.out()).as(full.toString()).doesNotContain("alter-column-type");
+    assertThat(full.out()).contains("[truncate]"); // the full lint does judge V3
   }
 
   @Test

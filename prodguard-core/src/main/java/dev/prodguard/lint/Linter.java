@@ -1038,7 +1038,7 @@ public final class Linter {
         st.column(),
         op.via() == null ? message : message + " (" + op.via() + ")",
         st.excerpt(160),
-        rule.recipe(op));
+        rule.recipe(op, syntax));
   }
 
   private static Finding finding(

@@ -1406,9 +1406,14 @@ public final class Classifier {
           detail != null && detail.startsWith("to ") ? detail.substring(3).strip() : null;
       switch (kind) {
         case DROP_TABLE, RENAME_TABLE, CREATE_TABLE -> {
-          routines.forgetColumns(target);
-          if (kind == OpKind.RENAME_TABLE && renamedTo != null) {
-            routines.forgetColumns(renamedTo);
+          boolean carry = kind == OpKind.RENAME_TABLE && renamedTo != null && !inBody && !deferred;
+          if (carry) {
+            routines.renameColumns(target, renamedTo); // a rename keeps every definition
+          } else {
+            routines.forgetColumns(target);
+            if (kind == OpKind.RENAME_TABLE && renamedTo != null) {
+              routines.forgetColumns(renamedTo);
+            }
           }
         }
         case ALTER_COLUMN_TYPE,
@@ -1420,9 +1425,11 @@ public final class Classifier {
             DROP_NOT_NULL,
             ALTER_TABLE_OTHER -> {
           if (column != null) {
+            String kept = routines.columnDefinition(target, column);
             routines.defineColumn(target, column, null);
             if (kind == OpKind.RENAME_COLUMN && renamedTo != null) {
-              routines.defineColumn(target, renamedTo, null);
+              // a rename keeps the definition (unless it may not run: a body, a deferred text)
+              routines.defineColumn(target, renamedTo, inBody || deferred ? null : kept);
             }
           } else if (kind == OpKind.ALTER_COLUMN_TYPE) {
             routines.forgetColumns(target); // CONVERT TO CHARACTER SET: every text column
@@ -1469,8 +1476,15 @@ public final class Classifier {
      * column whose definition prodguard does not know, changes its type.
      */
     void redefine(String table, String from, String to, String verb) {
+      redefine(table, from, to, verb, routines.columnDefinition(table, from));
+    }
+
+    /**
+     * {@link #redefine(String, String, String, String)} against {@code before}, the definition read
+     * before the statement's own rename (a CHANGE that renames forgets the old name first).
+     */
+    void redefine(String table, String from, String to, String verb, String before) {
       String def = definition(lx);
-      String before = routines.columnDefinition(table, from);
       if (before != null && ColumnDefinitions.keepsValues(before, def)) {
         add(
             OpKind.ALTER_TABLE_OTHER,
@@ -4612,10 +4626,11 @@ public final class Classifier {
           ifExists();
           String from = columnName();
           String to = columnName();
+          String before = routines.columnDefinition(table, from);
           if (from != null && to != null && !from.equalsIgnoreCase(to)) {
             add(OpKind.RENAME_COLUMN, table, from, null, null, "to " + to);
           }
-          redefine(table, from, to, "CHANGE");
+          redefine(table, from, to, "CHANGE", before);
         }
         case "RENAME" -> {
           Token n = lx.peek();

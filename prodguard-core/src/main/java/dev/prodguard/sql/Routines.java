@@ -181,6 +181,28 @@ public final class Routines {
     }
   }
 
+  /**
+   * A table renamed: the column definitions recorded under its spelling {@code from} now belong to
+   * {@code to}; those of any other spelling, and what was known of {@code to}, are forgotten.
+   */
+  void renameColumns(String from, String to) {
+    if (from == null || to == null) {
+      return;
+    }
+    String prefix = key(from) + ".";
+    String spelling = from.toLowerCase(Locale.ROOT);
+    Map<String, String> carried = new LinkedHashMap<>();
+    columns.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && v[0].equals(spelling)) {
+            carried.put(k.substring(prefix.length()), v[1]);
+          }
+        });
+    forgetColumns(from);
+    forgetColumns(to);
+    carried.forEach((column, definition) -> defineColumn(to, column, definition));
+  }
+
   /** By the table's last name part, so that forgetting a table forgets every spelling of it. */
   private static String columnKey(String table, String column) {
     return key(table) + "." + column.toLowerCase(Locale.ROOT);

@@ -114,11 +114,13 @@ class G4AlterTableDialectTest {
     assertThat(
             mysql(
                 created
-                    + "ALTER TABLE job MODIFY state ENUM('new','run','done') NOT NULL DEFAULT 'new';\n"
+                    + "ALTER TABLE job MODIFY state ENUM('new','run','done') NOT NULL DEFAULT"
+                    + " 'new';\n"
                     + "ALTER TABLE job MODIFY state ENUM('new','run','done','gone') NOT NULL"
                     + " DEFAULT 'new';\n"))
         .contains(
-            "alter-table-other job.state (MODIFY only appends ENUM/SET values (no copy, no stored value changes))");
+            "alter-table-other job.state (MODIFY only appends ENUM/SET values (no copy, no stored"
+                + " value changes))");
   }
 
   @ParameterizedTest(name = "G4: MariaDB MODIFY {0} is a type change")
@@ -168,5 +170,37 @@ class G4AlterTableDialectTest {
     // the column's default changed since
     assertThat(mysql(created + "ALTER TABLE job ALTER COLUMN state SET DEFAULT 'run';\n" + append))
         .contains(unknown + ")");
+  }
+
+  @ParameterizedTest(name = "G4: MariaDB {1} after the definition became known by {0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          CREATE TABLE | CREATE TABLE job (id BIGINT PRIMARY KEY, state ENUM('a','b') NOT NULL)
+          ADD COLUMN | CREATE TABLE job (id BIGINT PRIMARY KEY); ALTER TABLE job ADD COLUMN state ENUM('a','b') NOT NULL
+          ADD without COLUMN | CREATE TABLE job (id BIGINT PRIMARY KEY); ALTER TABLE job ADD state ENUM('a','b') NOT NULL
+          an earlier MODIFY | CREATE TABLE job (id BIGINT PRIMARY KEY, state VARCHAR(5)); ALTER TABLE job MODIFY state ENUM('a','b') NOT NULL
+          an earlier CHANGE | CREATE TABLE job (id BIGINT PRIMARY KEY, st VARCHAR(5)); ALTER TABLE job CHANGE st state ENUM('a','b') NOT NULL
+          RENAME COLUMN | CREATE TABLE job (id BIGINT PRIMARY KEY, st ENUM('a','b') NOT NULL); ALTER TABLE job RENAME COLUMN st TO state
+          RENAME TABLE | CREATE TABLE job0 (id BIGINT PRIMARY KEY, state ENUM('a','b') NOT NULL); RENAME TABLE job0 TO job
+          ALTER TABLE RENAME | CREATE TABLE job0 (id BIGINT PRIMARY KEY, state ENUM('a','b') NOT NULL); ALTER TABLE job0 RENAME TO job
+          """)
+  void sameDefinitionIsNoTypeChangeHoweverItWasKnown(String how, String known) {
+    String[] clauses = {
+      "CHANGE state status ENUM('a','b') NOT NULL",
+      "CHANGE COLUMN state state ENUM('a','b') NOT NULL",
+      "MODIFY state ENUM('a','b') NOT NULL",
+      "MODIFY COLUMN state ENUM('a','b','c') NOT NULL"
+    };
+    String before = mysql(known + ";\n"); // the setup's own operations, judged elsewhere
+    for (String clause : clauses) {
+      String result =
+          mysql(known + ";\nALTER TABLE job " + clause + ";\n").substring(before.length());
+      assertThat(result)
+          .as("%s after %s", clause, how)
+          .doesNotContain("alter-column-type")
+          .containsPattern("alter-table-other job\\.state \\((MODIFY|CHANGE) (keeps|only appends)");
+    }
   }
 }

@@ -140,12 +140,91 @@ class SyncTypesIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G4 sync: MariaDB FLOAT (6 digits in the text protocol), FLOAT(M,D), FLOAT UNSIGNED and"
+          + " DOUBLE arrive exactly, values that print alike are not equal, and a revert restores"
+          + " them (attacker 23/03)")
+  void mariadbFloatingPointIsExact() throws Exception {
+    try (SyncFixture f =
+        new SyncFixture(DatabaseKind.MARIADB, dir, contract("f, fmd, fu, dbl", "prices"))) {
+      f.both(
+          "CREATE TABLE prices (id int PRIMARY KEY, f FLOAT NOT NULL, fmd FLOAT(9,2),"
+              + " fu FLOAT UNSIGNED, dbl DOUBLE)");
+      String probe =
+          "SELECT id, CAST(f AS DOUBLE), CAST(fmd AS DOUBLE), CAST(fu AS DOUBLE),"
+              + " CAST(dbl AS DOUBLE) FROM prices ORDER BY id";
+      f.dev.execute(
+          "INSERT INTO prices VALUES (1, 1234567.875, 1234567.88, 16777216, 0.1e0 + 0.2e0),"
+              + " (2, 5, 5, 5, 5), (3, 1234567.875, 0.1, 0.1, 2e0 / 3e0)");
+      // row 3 differs from the source only beyond the text protocol's 6 digits
+      f.prod.execute(
+          "INSERT INTO prices VALUES (2, 16777216, 16777.22, 16777217, 1e300),"
+              + " (3, 1234570, 0.1, 0.1, 2e0 / 3e0)");
+      List<List<String>> prodBefore = SyncFixture.rows(f.prod, probe);
+
+      Sync.Applied a =
+          f.sync()
+              .run(Sync.Request.dryRun("dev", "prod", "prices").applying())
+              .applied()
+              .orElseThrow();
+
+      assertThat(a.counts().get("prices")).containsExactly(1L, 2L, 0L);
+      assertThat(SyncFixture.rows(f.prod, probe)).isEqualTo(SyncFixture.rows(f.dev, probe));
+      assertThat(f.sync().run(Sync.Request.dryRun("dev", "prod", "prices")).plan().changes())
+          .isZero();
+
+      f.sync().revert(a.runId(), "prod");
+      assertThat(SyncFixture.rows(f.prod, probe)).isEqualTo(prodBefore);
+      assertThat(SyncFixture.rows(f.prod, "SELECT CAST(f AS DOUBLE) FROM prices WHERE id = 2"))
+          .containsExactly(List.of("16777216"));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4 sync: PostgreSQL real and double precision arrive exactly and revert, whatever the"
+          + " server's extra_float_digits")
+  void postgresFloatingPointIsExact() throws Exception {
+    try (SyncFixture f =
+        new SyncFixture(DatabaseKind.POSTGRESQL, dir, contract("f4, f8", "prices"))) {
+      f.both("CREATE TABLE prices (id int PRIMARY KEY, f4 real, f8 double precision)");
+      // the stored bits, whatever the session's extra_float_digits
+      String probe =
+          "SELECT id, encode(float4send(f4), 'hex'), encode(float8send(f8), 'hex') FROM prices"
+              + " ORDER BY id";
+      f.dev.execute(
+          "INSERT INTO prices VALUES (1, 1234567.875, 0.1::float8 + 0.2::float8),"
+              + " (2, 5, 5), (3, 1234567.875, 2::float8 / 3)");
+      f.prod.execute("INSERT INTO prices VALUES (2, 16777216, 1e300), (3, 1234570, 2::float8 / 3)");
+      // a database whose default hides digits must not change what is carried
+      f.prod.execute("ALTER DATABASE " + f.prod.name() + " SET extra_float_digits = -15");
+      f.dev.execute("ALTER DATABASE " + f.dev.name() + " SET extra_float_digits = -15");
+      List<List<String>> prodBefore = SyncFixture.rows(f.prod, probe);
+
+      Sync.Applied a =
+          f.sync()
+              .run(Sync.Request.dryRun("dev", "prod", "prices").applying())
+              .applied()
+              .orElseThrow();
+
+      assertThat(a.counts().get("prices")).containsExactly(1L, 2L, 0L);
+      assertThat(SyncFixture.rows(f.prod, probe)).isEqualTo(SyncFixture.rows(f.dev, probe));
+      f.sync().revert(a.runId(), "prod");
+      assertThat(SyncFixture.rows(f.prod, probe)).isEqualTo(prodBefore);
+    }
+  }
+
   private static String contract(String columns) {
+    return contract(columns, "kinds");
+  }
+
+  private static String contract(String columns, String table) {
     return """
-        version: 1
-        sync:
-          kinds: { key: [id], columns: [%s], delete: true, max-rows: 100 }
-        """
-        .formatted(columns);
+    version: 1
+    sync:
+      %s: { key: [id], columns: [%s], delete: true, max-rows: 100 }
+    """
+        .formatted(table, columns);
   }
 }

@@ -47,6 +47,7 @@ final class PlaceholderText {
       return ScriptText.of(text, List.of(), List.of());
     }
     StringBuilder out = new StringBuilder(text.length());
+    Literal literal = new Literal();
     List<ScriptText.Unknown> unknownSpans = new ArrayList<>();
     List<ScriptText.Refusal> refusals = new ArrayList<>();
     int n = text.length();
@@ -86,6 +87,22 @@ final class PlaceholderText {
       if (builtIn != null) {
         out.append("${flyway:").append(builtIn).append('}');
       } else if (value != null) {
+        literal.advance(text, p);
+        if (literal.inString() && value.replace("''", "").indexOf('\'') >= 0) {
+          refusals.add(
+              new ScriptText.Refusal(
+                  line(text, p),
+                  "the value of placeholder "
+                      + prefix
+                      + name
+                      + suffix
+                      + " holds a quote (') that ends the SQL string literal it is placed in: the"
+                      + " server reads the rest of the value as SQL, fails on it and quotes it in"
+                      + " its error",
+                  "Give the placeholder a value without a single quote (for a generated"
+                      + " credential, generate one without), or double each quote in the value"
+                      + " ('')."));
+        }
         out.append(value);
       } else if (lookup(unknown, name) != null) {
         int start = out.length();
@@ -122,6 +139,56 @@ final class PlaceholderText {
       i = next;
     }
     return ScriptText.of(out.toString(), unknownSpans, refusals);
+  }
+
+  /**
+   * Whether an offset of the script text (before replacement) is inside a single-quoted string
+   * literal, read forward once: {@code ''} inside a literal is a quote, {@code --} and {@code /*}
+   * comments and {@code "} identifiers hold no literal. Enough to tell a value placed between
+   * quotes; a value that is SQL of its own is not judged here.
+   */
+  private static final class Literal {
+    private int at;
+    private char state; // 0 code, '\'' literal, '"' identifier, '-' line comment, '*' block comment
+
+    void advance(String text, int to) {
+      for (; at < to; at++) {
+        char c = text.charAt(at);
+        char next = at + 1 < text.length() ? text.charAt(at + 1) : 0;
+        switch (state) {
+          case 0 -> {
+            if (c == '\'' || c == '"') {
+              state = c;
+            } else if (c == '-' && next == '-') {
+              state = '-';
+              at++;
+            } else if (c == '/' && next == '*') {
+              state = '*';
+              at++;
+            }
+          }
+          case '\'' -> {
+            if (c == '\'' && next == '\'' && at + 1 < to) {
+              at++; // a quote inside the literal
+            } else if (c == '\'') {
+              state = 0;
+            }
+          }
+          case '"' -> state = c == '"' ? 0 : state;
+          case '-' -> state = c == '\n' || c == '\r' ? 0 : state;
+          default -> {
+            if (c == '*' && next == '/') {
+              state = 0;
+              at++;
+            }
+          }
+        }
+      }
+    }
+
+    boolean inString() {
+      return state == '\'';
+    }
   }
 
   /** The built-in's name as Flyway spells it, or null when {@code name} is not one. */

@@ -147,6 +147,40 @@ class G7DeployWillFailTest {
   }
 
   @Test
+  @DisplayName(
+      "G7: a placeholder value holding a quote ends its string literal: a deploy-will-fail error on"
+          + " every environment that names the placeholder, never the value (attacker 23/04)")
+  void placeholderValueEndingItsLiteral() throws Exception {
+    file(
+        "V2__x.sql",
+        "-- the app's password: '${app_password}'\n"
+            + "INSERT INTO app_settings VALUES ('smtp_password', '${app_password}');\n"
+            + "INSERT INTO app_settings VALUES ('doubled', '${doubled}');\n"
+            + "INSERT INTO app_settings VALUES ('sql', ${expression});\n");
+    LintReport r =
+        lint(
+            DatabaseKind.POSTGRESQL,
+            values(
+                Map.of(
+                    "app_password", "${APP_PW}", "doubled", "O''Brien", "expression", "'a' || 'b'"),
+                Map.of("APP_PW", "Kq7'vTr9ZmW2pLx8")));
+    assertThat(willFail(r))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.line()).isEqualTo(2);
+              assertThat(f.severity()).isEqualTo(Severity.ERROR);
+              assertThat(f.message()).contains("${app_password}", "holds a quote");
+            });
+    assertThat(r.findings())
+        .allSatisfy(
+            f ->
+                assertThat(f.message() + f.excerpt() + f.recipe())
+                    .doesNotContain("vTr9ZmW2pLx8")
+                    .doesNotContain("Kq7"));
+  }
+
+  @Test
   @DisplayName("G7: Flyway's placeholderPrefix and placeholderSuffix are honoured")
   void prefixAndSuffix() throws Exception {
     file("V2__x.sql", "CREATE TABLE #[prefix]_items (id int, price text DEFAULT '${not_one}');\n");

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -72,6 +73,51 @@ class G10PlaceholderSecretRedactionIT {
           .contains("${payment_key}");
       assertThat(f.query("SELECT string_agg(details::text, ' ') FROM prodguard_audit"))
           .hasValueSatisfying(d -> assertThat(d).doesNotContain(key));
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G10: a server error that quotes only a part of a placeholder credential shows the"
+          + " placeholder in the failure, the run row and the audit, never the part (attacker"
+          + " 23/04)")
+  void fragmentOfTheValueQuotedByTheServer() throws Exception {
+    String tail = "vT" + Long.toHexString(System.nanoTime()) + "Zm";
+    String password = "Kq7x" + tail;
+    try (PipelineFixture f =
+        PipelineFixture.create(DatabaseKind.POSTGRESQL, dir, "stage", false, false)) {
+      Path yml = dir.resolve("prodguard.yml");
+      Files.writeString(
+          yml,
+          Files.readString(yml)
+              .replace(
+                  "  locations: [db/migration]\n",
+                  "  locations: [db/migration]\n"
+                      + "  placeholders: { app_password: '${APP_DB_PASSWORD}' }\n"));
+      // the server's error quotes the part after the 4th character: invalid input syntax for
+      // type integer: "vT...Zm" (as it quotes the rest of a value whose quote ended its literal)
+      f.migration("V2__password.sql", "SELECT substr('${app_password}', 5)::int;\n");
+      Map<String, String> env = new HashMap<>(f.ciEnv());
+      env.put("APP_DB_PASSWORD", password);
+      RunContext ctx = new RunContext(env, Clock.systemUTC(), "runner", "ci-host");
+
+      Throwable t = catchThrowable(() -> f.pipeline(ctx).promote("stage"));
+      assertThat(t).as("the server refuses the cast").isNotNull();
+      String shown = Redactor.redact(t.getMessage());
+      assertThat(shown).doesNotContain(tail.substring(0, 6)).doesNotContain(tail.substring(4));
+      String runs = f.query("SELECT string_agg(failure, ' ') FROM prodguard_run").orElse("");
+      assertThat(runs)
+          .as("the run row's failure")
+          .contains("${app_password}")
+          .doesNotContain(tail.substring(4));
+      assertThat(
+              f.query("SELECT coalesce(string_agg(details::text, ' '), '') FROM prodguard_audit"))
+          .hasValueSatisfying(d -> assertThat(d).doesNotContain(tail.substring(4)));
+      // a message quoting a part keeps its words, shows the placeholder for the part
+      assertThat(Redactor.redact("syntax error at or near \"" + tail + "\""))
+          .isEqualTo("syntax error at or near \"${app_password}\"");
+      // a plain word that a credential happens to contain is not a credential
+      assertThat(Redactor.redact("column password of app_settings")).contains("password");
     }
   }
 }

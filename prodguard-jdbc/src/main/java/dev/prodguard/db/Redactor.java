@@ -1,6 +1,9 @@
 package dev.prodguard.db;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -37,9 +40,30 @@ public final class Redactor {
    */
   public static void registerSecret(String secret, String shownAs) {
     if (secret != null && secret.length() >= 3) {
-      SECRETS.putIfAbsent(secret, shownAs);
+      if (SECRETS.putIfAbsent(secret, shownAs) == null) {
+        fragmentIndex = null; // rebuilt at the next redaction
+      }
     }
   }
+
+  /**
+   * The shortest part of a secret that is redacted on its own: a server's error may quote only a
+   * fragment of a value (a quote in a placeholder value ends its SQL literal, and the server quotes
+   * the rest as the token it cannot parse, attacker 23/04).
+   */
+  static final int FRAGMENT = 6;
+
+  /** A fragment this long is redacted even when it reads as a plain word. */
+  static final int LONG_FRAGMENT = 10;
+
+  /** A plain word or identifier: as a short fragment, a name in a message, not a credential. */
+  private static final Pattern PLAIN_WORD = Pattern.compile("[A-Za-z]?[a-z_]+|[A-Z_]+");
+
+  /** Each {@link #FRAGMENT}-character part of a secret, with the secrets that hold it. */
+  private static volatile Map<String, List<String>> fragmentIndex;
+
+  /** The first characters of {@link #fragmentIndex}'s keys: most positions of a text are none. */
+  private static volatile java.util.BitSet fragmentStarts = new java.util.BitSet();
 
   public static String redact(String text) {
     if (text == null) {
@@ -58,6 +82,73 @@ public final class Redactor {
     out = URL_USERINFO.matcher(out).replaceAll("$1$2:" + MASK + "@");
     out = SECRET_PARAM.matcher(out).replaceAll("$1=" + MASK);
     out = JWT.matcher(out).replaceAll("<jwt redacted>");
-    return out;
+    // last: a fragment of a registered text must not hide the key a pattern above recognises
+    return fragments(out);
+  }
+
+  /**
+   * Replaces each run of {@code text} that is part of a registered secret: {@link #LONG_FRAGMENT}
+   * characters or more, or {@link #FRAGMENT} or more that are not a plain word ({@code secret},
+   * {@code api_clients}: names a message needs, and little of a credential). The run is shown as
+   * the secret is (its placeholder, or {@link #MASK}).
+   */
+  private static String fragments(String text) {
+    Map<String, List<String>> index = fragmentIndex;
+    if (index == null) {
+      index = new HashMap<>();
+      java.util.BitSet starts = new java.util.BitSet();
+      for (String secret : SECRETS.keySet()) {
+        for (int i = 0; i + FRAGMENT <= secret.length(); i++) {
+          index
+              .computeIfAbsent(secret.substring(i, i + FRAGMENT), k -> new ArrayList<>())
+              .add(secret);
+          starts.set(secret.charAt(i));
+        }
+      }
+      fragmentStarts = starts;
+      fragmentIndex = index;
+    }
+    java.util.BitSet starts = fragmentStarts;
+    if (index.isEmpty() || text.length() < FRAGMENT) {
+      return text;
+    }
+    StringBuilder out = null;
+    int copied = 0;
+    int i = 0;
+    while (i + FRAGMENT <= text.length()) {
+      if (!starts.get(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      List<String> holders = index.get(text.substring(i, i + FRAGMENT));
+      if (holders == null) {
+        i++;
+        continue;
+      }
+      int end = i + FRAGMENT;
+      String holder = holders.get(0);
+      for (String secret : holders) {
+        int j = i + FRAGMENT;
+        while (j < text.length() && secret.contains(text.substring(i, j + 1))) {
+          j++;
+        }
+        if (j > end) {
+          end = j;
+          holder = secret;
+        }
+      }
+      String run = text.substring(i, end);
+      if (run.length() < LONG_FRAGMENT && PLAIN_WORD.matcher(run).matches()) {
+        i++;
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length());
+      }
+      out.append(text, copied, i).append(SECRETS.getOrDefault(holder, MASK));
+      copied = end;
+      i = end;
+    }
+    return out == null ? text : out.append(text, copied, text.length()).toString();
   }
 }

@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * MariaDB and MySQL: values travel in the server's text protocol form (DECIMAL digits, DATETIME and
- * TIMESTAMP with their fractions, JSON text), binary strings and BLOBs as bytes. TIMESTAMP is read
- * and written in UTC, so no local-time hour is ambiguous.
+ * TIMESTAMP with their fractions, JSON text, DOUBLE's shortest exact digits; FLOAT read as DOUBLE,
+ * its own text form being rounded to 6 digits), binary strings and BLOBs as bytes. TIMESTAMP is
+ * read and written in UTC, so no local-time hour is ambiguous.
  */
 final class MariaDbSync implements SyncDialect {
   static final MariaDbSync INSTANCE = new MariaDbSync();
@@ -105,7 +106,11 @@ final class MariaDbSync implements SyncDialect {
 
   @Override
   public String readExpression(Column c, String alias) {
-    return alias + "." + quote(c.name());
+    String ref = alias + "." + quote(c.name());
+    // FLOAT's text form has 6 significant digits (1234567.875 is sent as 1234570): read as the
+    // DOUBLE holding the same value, whose text form is the shortest exact one (attacker 23/03);
+    // written back into the FLOAT column it becomes the same single-precision value again
+    return c.type().startsWith("float") ? "CAST(" + ref + " AS DOUBLE)" : ref;
   }
 
   @Override
