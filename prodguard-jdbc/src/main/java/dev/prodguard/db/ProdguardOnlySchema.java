@@ -156,10 +156,10 @@ public final class ProdguardOnlySchema {
    * name: the columns {@code getColumns(catalog, schema, "%", "%")} lists. On PostgreSQL the same
    * rows are read from the catalog with the driver's own conditions (relations of kind table,
    * partitioned table, view, foreign table and materialized view, columns not dropped, the schema
-   * as a {@code LIKE} pattern, an empty one matching nothing, no schema condition when it is
-   * null), without the driver's types, defaults and comments: its query (defaults deparsed,
-   * comments joined) cost more server time than the rest of the check, at every verify, backup and
-   * deploy of a target.
+   * as a {@code LIKE} pattern, an empty one matching nothing, no schema condition when it is null),
+   * without the driver's types, defaults and comments: its query (defaults deparsed, comments
+   * joined) cost more server time than the rest of the check, at every verify, backup and deploy of
+   * a target.
    */
   static java.util.Map<String, java.util.Set<String>> historyColumns(
       Connection c, DatabaseMetaData meta, String schema) throws SQLException {
