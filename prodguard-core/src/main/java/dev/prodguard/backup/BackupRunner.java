@@ -442,12 +442,18 @@ public final class BackupRunner {
     new java.security.SecureRandom().nextBytes(r);
     String scratch = "prodguard_rc_" + HexFormat.of().formatHex(r);
     DatabaseUrl scratchUrl = target.url().withDatabase(scratch);
+    // a backup killed during its check left its copy behind: drop those whose process is gone
+    for (RestoreCheckScratch.Leftover l :
+        RestoreCheckScratch.leftovers(control, target.dialect(), true)) {
+      progress.step("restore-check leftover " + l.line());
+    }
     progress.step("restoring into scratch database " + scratch);
     try (Statement st = control.createStatement()) {
       st.execute(tool.createDatabase(scratch));
     }
     Optional<Path> list = Optional.empty();
     try {
+      RestoreCheckScratch.markOwned(control, target.dialect(), scratch);
       List<String> toc = tool.listCommand(binDir, file);
       if (!toc.isEmpty()) {
         ToolProcess.Result listed =

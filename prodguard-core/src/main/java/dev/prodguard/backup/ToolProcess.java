@@ -39,7 +39,7 @@ final class ToolProcess {
       Optional<Path> stdin,
       long timeoutSeconds)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = builder(command, env, cleared);
+    ProcessBuilder pb = builder(diesWithCaller(command), env, cleared);
     stdin.ifPresent(p -> pb.redirectInput(p.toFile()));
     Process p = pb.start();
     if (stdin.isEmpty()) {
@@ -63,6 +63,36 @@ final class ToolProcess {
     }
     err.join();
     return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8), err.tail());
+  }
+
+  /**
+   * Where the system has {@code setpriv} (util-linux), the tool started through {@code setpriv
+   * --pdeathsig KILL}: the kernel kills it when the thread that started it ends, so a tool the
+   * caller waits for does not outlive a JVM killed hard (a restore check's {@code pg_restore}
+   * otherwise went on copying production's data into its scratch database, G9). Only for tools
+   * the starting thread waits for ({@link #run}); elsewhere the command as it is.
+   */
+  static List<String> diesWithCaller(List<String> command) {
+    if (SETPRIV.isEmpty()) {
+      return command;
+    }
+    List<String> wrapped = new java.util.ArrayList<>(List.of(SETPRIV.get(), "--pdeathsig", "KILL", "--"));
+    wrapped.addAll(command);
+    return wrapped;
+  }
+
+  private static final Optional<String> SETPRIV = setpriv();
+
+  private static Optional<String> setpriv() {
+    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+      return Optional.empty();
+    }
+    for (String p : List.of("/usr/bin/setpriv", "/bin/setpriv")) {
+      if (java.nio.file.Files.isExecutable(Path.of(p))) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Reads a process's stderr line by line, keeping the last lines for error messages. */

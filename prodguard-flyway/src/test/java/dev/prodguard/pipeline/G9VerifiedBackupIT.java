@@ -333,4 +333,66 @@ class G9VerifiedBackupIT {
     }
     return out;
   }
+
+  @org.junit.jupiter.api.Test
+  @DisplayName(
+      "G9: the restore-check copy a killed backup left (its session gone) is dropped by the next"
+          + " backup; a running check's copy and an unmarked database are left alone")
+  void deadRestoreCheckCopyDropped() throws Exception {
+    try (PipelineFixture f = PipelineFixture.create(DatabaseKind.POSTGRESQL, dir, "prod", true, true)) {
+      f.pipeline().promote("prod");
+      String suffix = Long.toHexString(System.nanoTime());
+      String dead = "prodguard_rc_dead" + suffix;
+      String live = "prodguard_rc_live" + suffix;
+      String unmarked = "prodguard_rc_unmarked" + suffix;
+      try (Connection running = f.db.connect()) {
+        // a backup killed during its check: its control session created and marked the copy, then
+        // the process died and the server ended the session
+        try (Connection killed = f.db.connect()) {
+          createMarked(killed, dead);
+        }
+        createMarked(running, live);
+        try (Statement st = running.createStatement()) {
+          st.execute("CREATE DATABASE " + unmarked);
+        }
+        try {
+          f.migration("V2__more.sql", "INSERT INTO items VALUES (4, 'four');\n");
+          f.pipeline().verify("prod");
+
+          Results.Backup b = f.pipeline().backup("prod", Optional.empty());
+
+          assertThat(b.restoreChecked()).isTrue();
+          assertThat(exists(f, dead)).as("the dead backup's copy of the data is still there").isFalse();
+          assertThat(exists(f, live)).isTrue();
+          assertThat(exists(f, unmarked)).isTrue();
+        } finally {
+          try (Statement st = running.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + dead + " WITH (FORCE)");
+            st.execute("DROP DATABASE IF EXISTS " + live + " WITH (FORCE)");
+            st.execute("DROP DATABASE IF EXISTS " + unmarked + " WITH (FORCE)");
+          }
+        }
+      }
+    }
+  }
+
+  /** What the restore check does as it creates its scratch database: marks it with its session. */
+  private static void createMarked(Connection c, String name) throws Exception {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+      st.execute(
+          "DO $$ BEGIN EXECUTE format('COMMENT ON DATABASE "
+              + name
+              + " IS %L', 'prodguard restore check of database ' || current_database()"
+              + " || '; owner session ' || pg_backend_pid() || '@' || (SELECT (extract(epoch FROM"
+              + " backend_start) * 1000000)::bigint FROM pg_stat_activity WHERE pid ="
+              + " pg_backend_pid())); END $$");
+    }
+  }
+
+  private static boolean exists(PipelineFixture f, String name) {
+    return !"0"
+        .equals(
+            f.query("SELECT COUNT(*) FROM pg_database WHERE datname = '" + name + "'").orElse("0"));
+  }
 }

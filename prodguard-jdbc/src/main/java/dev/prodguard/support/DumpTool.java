@@ -117,5 +117,14 @@ public interface DumpTool {
 
   String createDatabase(String name);
 
+  /**
+   * Whether the restore check marks its scratch database with its owner session and reaps the ones
+   * whose owner is gone (PostgreSQL: a database comment, {@code pg_stat_activity}); {@code
+   * dev.prodguard.backup.RestoreCheckScratch}.
+   */
+  default boolean marksScratchOwner() {
+    return false;
+  }
+
   String dropDatabase(String name);
 }

@@ -427,6 +427,11 @@ final class PgDumpTool implements DumpTool {
   }
 
   @Override
+  public boolean marksScratchOwner() {
+    return true;
+  }
+
+  @Override
   public String dropDatabase(String name) {
     return "DROP DATABASE IF EXISTS " + PostgresSupport.INSTANCE.quote(name) + " WITH (FORCE)";
   }
