@@ -66,9 +66,12 @@ final class EmbeddedScratchServer implements AutoCloseable {
       throws IOException, InterruptedException {
     dev.prodguard.db.PhaseTimer.Laps laps = dev.prodguard.db.PhaseTimer.laps("trace.embedded");
     List<String> wrapper = rootWrapper();
-    Path dir = Files.createTempDirectory(scratchRoot(), "prodguard-trace-pg-");
+    Path root = scratchRoot();
+    ScratchServerReaper.reap(root); // servers of traces killed hard (SIGKILL) before
+    Path dir = Files.createTempDirectory(root, ScratchServerReaper.PREFIX);
     EmbeddedScratchServer s = null;
     try {
+      ScratchServerReaper.markOwner(dir);
       Path data = dir.resolve("data");
       Path log = dir.resolve("server.log");
       List<String> arguments =
