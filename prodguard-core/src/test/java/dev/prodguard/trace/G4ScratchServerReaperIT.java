@@ -47,7 +47,7 @@ class G4ScratchServerReaperIT {
           StandardCharsets.UTF_8);
       Path unowned = Files.createTempDirectory(orphanDir.getParent(), ScratchServerReaper.PREFIX);
       try {
-        assertThat(ScratchServerReaper.reap(orphanDir.getParent())).containsExactly(orphanDir);
+        assertThat(ScratchServerReaper.reap(orphanDir.getParent())).contains(orphanDir);
 
         assertThat(ProcessHandle.of(serverPid).map(ProcessHandle::isAlive).orElse(false))
             .as("the orphaned server still runs")
