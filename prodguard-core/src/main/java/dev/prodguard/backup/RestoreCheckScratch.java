@@ -39,8 +39,7 @@ public final class RestoreCheckScratch {
   }
 
   /** Marks {@code scratch} as owned by the session of {@code control} (PostgreSQL only). */
-  static void markOwned(Connection control, DatabaseSupport d, String scratch)
-      throws SQLException {
+  static void markOwned(Connection control, DatabaseSupport d, String scratch) throws SQLException {
     if (!d.dumpTool().marksScratchOwner()) {
       return;
     }

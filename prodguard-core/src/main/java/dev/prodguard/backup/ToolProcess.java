@@ -69,14 +69,15 @@ final class ToolProcess {
    * Where the system has {@code setpriv} (util-linux), the tool started through {@code setpriv
    * --pdeathsig KILL}: the kernel kills it when the thread that started it ends, so a tool the
    * caller waits for does not outlive a JVM killed hard (a restore check's {@code pg_restore}
-   * otherwise went on copying production's data into its scratch database, G9). Only for tools
-   * the starting thread waits for ({@link #run}); elsewhere the command as it is.
+   * otherwise went on copying production's data into its scratch database, G9). Only for tools the
+   * starting thread waits for ({@link #run}); elsewhere the command as it is.
    */
   static List<String> diesWithCaller(List<String> command) {
     if (SETPRIV.isEmpty()) {
       return command;
     }
-    List<String> wrapped = new java.util.ArrayList<>(List.of(SETPRIV.get(), "--pdeathsig", "KILL", "--"));
+    List<String> wrapped =
+        new java.util.ArrayList<>(List.of(SETPRIV.get(), "--pdeathsig", "KILL", "--"));
     wrapped.addAll(command);
     return wrapped;
   }

@@ -98,8 +98,8 @@ final class ScratchServerReaper {
   }
 
   /**
-   * Stops the server of {@code dir} if one runs: true when none runs any more (or none did).
-   * Stops only a process whose command line names this directory's {@code data}.
+   * Stops the server of {@code dir} if one runs: true when none runs any more (or none did). Stops
+   * only a process whose command line names this directory's {@code data}.
    */
   static boolean stopServer(Path dir) throws IOException {
     Path pidFile = dir.resolve("data").resolve("postmaster.pid");

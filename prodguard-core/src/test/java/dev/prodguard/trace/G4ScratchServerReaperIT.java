@@ -54,8 +54,7 @@ class G4ScratchServerReaperIT {
             .isFalse();
         assertThat(orphanDir).doesNotExist();
         assertThat(liveDir).isDirectory();
-        assertThat(ProcessHandle.of(serverPid(liveDir)).map(ProcessHandle::isAlive))
-            .contains(true);
+        assertThat(ProcessHandle.of(serverPid(liveDir)).map(ProcessHandle::isAlive)).contains(true);
         assertThat(unowned).isDirectory();
       } finally {
         Files.deleteIfExists(unowned);

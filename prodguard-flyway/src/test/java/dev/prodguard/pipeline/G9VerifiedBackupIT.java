@@ -339,7 +339,8 @@ class G9VerifiedBackupIT {
       "G9: the restore-check copy a killed backup left (its session gone) is dropped by the next"
           + " backup; a running check's copy and an unmarked database are left alone")
   void deadRestoreCheckCopyDropped() throws Exception {
-    try (PipelineFixture f = PipelineFixture.create(DatabaseKind.POSTGRESQL, dir, "prod", true, true)) {
+    try (PipelineFixture f =
+        PipelineFixture.create(DatabaseKind.POSTGRESQL, dir, "prod", true, true)) {
       f.pipeline().promote("prod");
       String suffix = Long.toHexString(System.nanoTime());
       String dead = "prodguard_rc_dead" + suffix;
@@ -362,7 +363,9 @@ class G9VerifiedBackupIT {
           Results.Backup b = f.pipeline().backup("prod", Optional.empty());
 
           assertThat(b.restoreChecked()).isTrue();
-          assertThat(exists(f, dead)).as("the dead backup's copy of the data is still there").isFalse();
+          assertThat(exists(f, dead))
+              .as("the dead backup's copy of the data is still there")
+              .isFalse();
           assertThat(exists(f, live)).isTrue();
           assertThat(exists(f, unmarked)).isTrue();
         } finally {
