@@ -18,6 +18,15 @@ public final class Redactor {
   /** Each secret with what replaces it: {@link #MASK}, or the name it was read under. */
   private static final Map<String, String> SECRETS = new ConcurrentHashMap<>();
 
+  /**
+   * The secrets registered under a name ({@link #registerSecret(String, String)}: placeholder
+   * values), the only ones prodguard writes into SQL text, where a server's parse error can quote a
+   * fragment of them. Passwords and tokens travel as protocol fields and are masked whole: their
+   * fragments are not searched for, so that a URL parsed with an odd password (which registers a
+   * long, URL-like text) does not mask host names and paths in every later message.
+   */
+  private static final java.util.Set<String> IN_SQL_TEXT = ConcurrentHashMap.newKeySet();
+
   private static final Pattern URL_USERINFO =
       Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)([^/@\\s:]*):(\\S*)@");
   private static final Pattern SECRET_PARAM =
@@ -40,7 +49,8 @@ public final class Redactor {
    */
   public static void registerSecret(String secret, String shownAs) {
     if (secret != null && secret.length() >= 3) {
-      if (SECRETS.putIfAbsent(secret, shownAs) == null) {
+      SECRETS.putIfAbsent(secret, shownAs);
+      if (!MASK.equals(shownAs) && IN_SQL_TEXT.add(secret)) {
         fragmentIndex = null; // rebuilt at the next redaction
       }
     }
@@ -87,17 +97,17 @@ public final class Redactor {
   }
 
   /**
-   * Replaces each run of {@code text} that is part of a registered secret: {@link #LONG_FRAGMENT}
-   * characters or more, or {@link #FRAGMENT} or more that are not a plain word ({@code secret},
-   * {@code api_clients}: names a message needs, and little of a credential). The run is shown as
-   * the secret is (its placeholder, or {@link #MASK}).
+   * Replaces each run of {@code text} that is part of a secret placed in SQL text ({@link
+   * #IN_SQL_TEXT}): {@link #LONG_FRAGMENT} characters or more, or {@link #FRAGMENT} or more that
+   * are not a plain word ({@code secret}, {@code api_clients}: names a message needs, and little of
+   * a credential). The run is shown as the secret is (its placeholder, or {@link #MASK}).
    */
   private static String fragments(String text) {
     Map<String, List<String>> index = fragmentIndex;
     if (index == null) {
       index = new HashMap<>();
       java.util.BitSet starts = new java.util.BitSet();
-      for (String secret : SECRETS.keySet()) {
+      for (String secret : IN_SQL_TEXT) {
         for (int i = 0; i + FRAGMENT <= secret.length(); i++) {
           index
               .computeIfAbsent(secret.substring(i, i + FRAGMENT), k -> new ArrayList<>())
