@@ -354,40 +354,12 @@ class FleetCliIT {
    * each target fingerprinted from CI: the CI environment (CI=true and every target's URL).
    */
   private Map<String, String> fingerprintedFleet(List<String> ids) throws Exception {
-    Map<String, String> ci = new HashMap<>();
-    for (String id : ids) {
-      TestDatabase db = TestDatabase.postgres();
-      dbs.add(db);
-      ci.put(id.toUpperCase() + "_URL", db.libpqUrl());
-    }
-    Files.createDirectories(dir.resolve("db/migration"));
-    Files.writeString(
-        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
-    Map<String, String> fps = new HashMap<>();
-    writeConfig(ids, fps);
-    ci.put("CI", "true");
-    for (String id : ids) {
-      Cli.Result r = Cli.run(dir, ci, "init-fingerprint", id, "--fleet", "shop");
-      assertThat(r.exit()).as(r.toString()).isZero();
-      Matcher m = Pattern.compile("fingerprint: (" + id + "-[0-9a-f]+)").matcher(r.out());
-      assertThat(m.find()).as(r.out()).isTrue();
-      fps.put(id, m.group(1));
-    }
-    writeConfig(ids, fps);
-    return ci;
+    return CliFleets.fingerprinted(dir, HEAD, ids, TestDatabase::postgres, dbs, Map.of());
   }
 
+  private static final String HEAD = "backup: { directory: backups }\n";
+
   private void writeConfig(List<String> ids, Map<String, String> fps) throws Exception {
-    StringBuilder y = new StringBuilder("backup: { directory: backups }\nfleets:\n  shop:\n");
-    y.append("    waves: [canary, rest]\n    targets:\n");
-    for (String id : ids) {
-      y.append("      - { id: ").append(id).append(", url: \"${").append(id.toUpperCase());
-      y.append("_URL}\"");
-      if (fps.containsKey(id)) {
-        y.append(", fingerprint: ").append(fps.get(id));
-      }
-      y.append(", wave: ").append(id.equals("acme") ? "canary" : "rest").append(" }\n");
-    }
-    Files.writeString(dir.resolve("prodguard.yml"), y.toString());
+    CliFleets.writeConfig(dir, HEAD, ids, fps);
   }
 }

@@ -8,7 +8,6 @@ import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -103,41 +102,11 @@ class G7FleetReportingCliIT {
    */
   private Map<String, String> fleet(
       List<String> ids, java.util.function.Supplier<TestDatabase> create) throws Exception {
-    Map<String, String> ci = new HashMap<>();
-    for (String id : ids) {
-      TestDatabase db = create.get();
-      dbs.add(db);
-      ci.put(id.toUpperCase() + "_URL", db.libpqUrl());
-    }
-    ci.put("PRODGUARD_STATE_DIR", dir.resolve("state").toString());
-    Files.createDirectories(dir.resolve("db/migration"));
-    Files.writeString(
-        dir.resolve("db/migration/V1__items.sql"), "CREATE TABLE items (id int PRIMARY KEY);\n");
-    Map<String, String> fps = new HashMap<>();
-    writeConfig(ids, fps);
-    ci.put("CI", "true");
-    for (String id : ids) {
-      Cli.Result r = Cli.run(dir, ci, "init-fingerprint", id, "--fleet", "shop");
-      assertThat(r.exit()).as(r.toString()).isZero();
-      Matcher m = Pattern.compile("fingerprint: (" + id + "-[0-9a-f]+)").matcher(r.out());
-      assertThat(m.find()).as(r.out()).isTrue();
-      fps.put(id, m.group(1));
-    }
-    writeConfig(ids, fps);
-    return ci;
+    return CliFleets.fingerprinted(
+        dir, "", ids, create, dbs, Map.of("PRODGUARD_STATE_DIR", dir.resolve("state").toString()));
   }
 
   private void writeConfig(List<String> ids, Map<String, String> fps) throws Exception {
-    StringBuilder y = new StringBuilder("fleets:\n  shop:\n");
-    y.append("    waves: [canary, rest]\n    targets:\n");
-    for (String id : ids) {
-      y.append("      - { id: ").append(id).append(", url: \"${").append(id.toUpperCase());
-      y.append("_URL}\"");
-      if (fps.containsKey(id)) {
-        y.append(", fingerprint: ").append(fps.get(id));
-      }
-      y.append(", wave: ").append(id.equals("acme") ? "canary" : "rest").append(" }\n");
-    }
-    Files.writeString(dir.resolve("prodguard.yml"), y.toString());
+    CliFleets.writeConfig(dir, "", ids, fps);
   }
 }
