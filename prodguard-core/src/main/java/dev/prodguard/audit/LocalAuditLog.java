@@ -45,7 +45,8 @@ public final class LocalAuditLog {
     line.put("at", context.clock().instant().toString());
     line.put("os_user", context.osUser());
     line.put("host", context.hostName());
-    line.put("command", command);
+    // a command line may carry a URL with its password (--scratch-url): masked like details
+    line.put("command", Redactor.redact(command));
     line.put("environment", environment);
     line.put("outcome", outcome);
     ObjectNode d = line.putObject("details");

@@ -67,4 +67,22 @@ class G10LocalAuditLogTest {
         .hasMessageContaining("symbolic link");
     assertThat(Files.readString(elsewhere)).isEmpty();
   }
+
+  @Test
+  @DisplayName("a refused command line's URL passwords and tokens are masked (attacker 25/05)")
+  void commandLineRedacted() throws Exception {
+    Path state = tmp.resolve("state");
+    LocalAuditLog log = new LocalAuditLog(state.resolve("audit.jsonl"));
+    log.append(
+        RunContext.system(),
+        "trace prod --scratch-url postgresql://scratch:Sup3rS3cretScratchPw@127.0.0.1:5432/postgres"
+            + " --url jdbc:postgresql://db/app?user=app&password=An0therSecretPw",
+        "prod",
+        "refused",
+        Map.of());
+    String written = Files.readString(log.file());
+    assertThat(written)
+        .doesNotContain("Sup3rS3cretScratchPw", "An0therSecretPw")
+        .contains("trace prod --scratch-url postgresql://scratch:***@127.0.0.1:5432/postgres");
+  }
 }
