@@ -167,7 +167,7 @@ class G7KilledUnboundedDeployIT {
             "deploy run " + died,
             script,
             "no transaction bounds",
-            "restore the backup",
+            "restore the run's backup " + dir.resolve("backups").toAbsolutePath(),
             "prodguard repair prod --reason")
         .doesNotContain("\tat ", "Exception");
     assertThat(rerun.err().lines().count()).as(rerun.all()).isLessThanOrEqualTo(24);

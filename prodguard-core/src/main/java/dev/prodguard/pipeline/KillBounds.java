@@ -288,8 +288,34 @@ final class KillBounds {
     return Optional.empty();
   }
 
-  /** MariaDB's information_schema on {@code c}, the deploy's control connection. */
+  /**
+   * MariaDB's information_schema on {@code c}, the deploy's control connection; each table read
+   * once (a seed migration of many INSERT statements names the same few tables).
+   */
   private static Tables mariaDbTables(Connection c) {
+    Map<String, Optional<String>> engines = new java.util.HashMap<>();
+    Map<String, Boolean> triggers = new java.util.HashMap<>();
+    Tables read = mariaDbReads(c);
+    return new Tables() {
+      @Override
+      public Optional<String> engine(String table) throws SQLException {
+        if (!engines.containsKey(table)) {
+          engines.put(table, read.engine(table));
+        }
+        return engines.get(table);
+      }
+
+      @Override
+      public boolean hasTriggers(String table) throws SQLException {
+        if (!triggers.containsKey(table)) {
+          triggers.put(table, read.hasTriggers(table));
+        }
+        return triggers.get(table);
+      }
+    };
+  }
+
+  private static Tables mariaDbReads(Connection c) {
     return new Tables() {
       @Override
       public Optional<String> engine(String table) throws SQLException {
@@ -457,9 +483,17 @@ final class KillBounds {
             + " its row changes).",
         "check on the target what "
             + u.migration().script()
-            + " committed and complete or undo it by hand (or "
-            + r.backupNote()
-            + "); then from CI: prodguard repair "
+            + " committed and complete or undo it by hand"
+            + r.backup()
+                .map(
+                    b ->
+                        " (or restore the run's backup "
+                            + b.path()
+                            + ", sha256 "
+                            + b.sha256()
+                            + ")")
+                .orElse("")
+            + "; then from CI: prodguard repair "
             + address
             + " --reason \"...\" settles run "
             + r.id()
