@@ -74,7 +74,8 @@ class G7KilledUnboundedDeployIT {
 
   @Test
   @DisplayName(
-      "G7: PostgreSQL, V2 executeInTransaction=false killed mid-file: rerun refused, status exits 1"
+      "G7: PostgreSQL, V2 executeInTransaction=false killed mid-file: rerun refused (also once the"
+          + " file was edited to run in a transaction: judged at start), status exits 1"
           + " 'unsettled', repair --reason settles it (audited), then the rerun deploys once")
   void postgresOutsideTransaction() throws Exception {
     try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
@@ -88,6 +89,9 @@ class G7KilledUnboundedDeployIT {
 
       killPromoteWhileSleeping(db, env, SLEEP_PG);
       assertThat(rows(db)).as("the INSERT before the kill was committed").isEqualTo(1);
+      // edited after the kill to run in a transaction: what the killed deploy ran was judged when
+      // it started, so the rerun is refused all the same
+      Files.delete(migrations.resolve("V2__audit.sql.conf"));
 
       refusedUntilSettled(db, env, migrations, "V2__audit.sql", SLEEP_PG);
     }
@@ -120,7 +124,8 @@ class G7KilledUnboundedDeployIT {
   @Test
   @DisplayName(
       "G7: PostgreSQL, V2 in Flyway's transaction killed mid-file left nothing: the rerun is not"
-          + " refused, status exits 0, and V2's row is there once")
+          + " refused (also once V2 was edited to run outside a transaction: judged at start),"
+          + " status exits 0, and V2's row is there once")
   void postgresInTransactionNotRefused() throws Exception {
     try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
       Map<String, String> env = ci(db);
@@ -133,13 +138,15 @@ class G7KilledUnboundedDeployIT {
       killPromoteWhileSleeping(db, env, SLEEP_PG);
       assertThat(rows(db)).as("the server rolled the migration back").isZero();
 
+      // the retry, without the sleep that let the test kill the first deploy, and now outside a
+      // transaction: the killed deploy ran V2 in one, judged when it started, not on this edit
+      Files.writeString(
+          migrations.resolve("V2__audit.sql"),
+          "INSERT INTO audit_log (msg) VALUES ('v2 deployed');\nSELECT 1;\n");
+      Files.writeString(migrations.resolve("V2__audit.sql.conf"), "executeInTransaction=false\n");
       Cli.Result status = Cli.run(dir, env, "status", "prod");
       assertThat(status.exit()).as(status.all()).isZero();
       assertThat(status.out()).doesNotContain("unsettled (G7)");
-      // the retry, without the sleep that let the test kill the first deploy
-      Files.writeString(
-          migrations.resolve("V2__audit.sql"),
-          "INSERT INTO audit_log (msg) VALUES ('v2 deployed');\n");
       Cli.Result rerun = Cli.run(dir, env, "promote", "prod");
       assertThat(rerun.exit()).as(rerun.all()).isZero();
       assertThat(rows(db)).isEqualTo(1);
