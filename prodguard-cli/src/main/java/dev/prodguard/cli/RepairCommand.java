@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
       "later validate and migrate until it is gone), after you removed what the migration left.",
       "Protected environments: only from CI (G1), under the deploy lock (G8), audited with the",
       "reason (G10). Successful entries are never removed: review a deleted, skipped or future",
-      "migration in the contract's history instead."
+      "migration in the contract's history instead. Also settles a run whose deploy died inside",
+      "a migration no transaction bounds (G7), once you checked what it left."
     })
 public final class RepairCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
@@ -52,15 +53,32 @@ public final class RepairCommand implements Callable<Integer> {
     }
     ProdguardConfig config = fleet.load(common, environment, true, "repair " + environment);
     PrintWriter out = spec.commandLine().getOut();
-    List<String> removed =
+    Results.Repair r =
         fleet
             .proven(PipelineSupport.pipeline(common, config, spec.commandLine().getErr()))
-            .repair(environment, reason);
+            .repairing(environment, reason);
+    List<String> removed = r.removed();
     if (format.json()) {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("environment", environment);
       j.put("removed", removed);
+      j.put("settled", r.settled());
       out.println(Json.write(j));
+      return Main.OK;
+    }
+    if (!r.settled().isEmpty()) {
+      out.println(
+          "'"
+              + environment
+              + "': settled the run(s) whose deploy died inside a migration no transaction bounds"
+              + " (G7), audited with the reason: "
+              + String.join(", ", r.settled()));
+    }
+    if (removed.isEmpty() && !r.settled().isEmpty()) {
+      out.println(
+          "next: "
+              + Results.startOver(
+                  config.environment(environment).isProtected(), config.address(environment)));
     } else if (removed.isEmpty()) {
       out.println(
           "'" + environment + "': the history records no failed migration; nothing to repair");

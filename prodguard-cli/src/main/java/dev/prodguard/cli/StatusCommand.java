@@ -91,6 +91,14 @@ public final class StatusCommand implements Callable<Integer> {
               + r.id()
               + " (its deploy process died; 'last deploys' says what can remain and what next)");
     }
+    for (String u : s.unsettled()) {
+      out.println(
+          "  unsettled (G7): "
+              + u
+              + "; verify and deploy refuse until it is checked and settled: prodguard repair "
+              + config.address(environment)
+              + " --reason \"...\" from CI");
+    }
     PipelineSupport.printInvalidIndexes(out, s.invalidIndexes());
     out.println("  open runs:   " + (s.openRuns().isEmpty() ? "none" : ""));
     for (Run r : s.openRuns()) {
@@ -127,11 +135,12 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   /**
-   * 1 when the applied migrations do not validate against the files (what verify would refuse, G7),
-   * so that a script or CI step reading status cannot take 'validation: FAILED' for a pass.
+   * 1 when the applied migrations do not validate against the files, or a dead deploy is unsettled
+   * (what verify would refuse, G7), so that a script or CI step reading status cannot take
+   * 'validation: FAILED' for a pass.
    */
   static int exitCode(Results.Status s) {
-    return s.validationProblems().isEmpty() ? Main.OK : Main.REFUSED;
+    return s.validationProblems().isEmpty() && s.unsettled().isEmpty() ? Main.OK : Main.REFUSED;
   }
 
   /** G6, one line per guard; problems spelled out under them. */

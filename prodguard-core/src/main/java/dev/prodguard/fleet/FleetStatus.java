@@ -32,7 +32,8 @@ public final class FleetStatus {
    * @param state {@code ok} (nothing pending), {@code pending}, {@code deploying} (a run's promote,
    *     backup or deploy holds the deploy lock), {@code locked} (another session holds it: a drift
    *     accept, a step that is starting), {@code failed} (pending, and its newest run failed) or
-   *     {@code error} (unreadable, or what is applied does not match the files)
+   *     {@code error} (unreadable, what is applied does not match the files, or a deploy that died
+   *     inside a migration no transaction bounds is unsettled, G7)
    * @param pending migrations pending on it; empty when the target could not be read (never a
    *     made-up 0: json {@code null}, text {@code -})
    * @param version the newest migration version applied
@@ -149,10 +150,11 @@ public final class FleetStatus {
                           + r.status().db()
                           + " at "
                           + r.finishedAt().orElse(r.createdAt()));
+      // an unsettled dead deploy (G7) stops verify as a validation problem does
+      List<String> problems = new java.util.ArrayList<>(s.validationProblems());
+      s.unsettled().forEach(u -> problems.add("unsettled (G7): " + u));
       Optional<String> problem =
-          s.validationProblems().isEmpty()
-              ? Optional.empty()
-              : Optional.of(String.join("; ", s.validationProblems()));
+          problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
       String state =
           problem.isPresent()
               ? "error"

@@ -21,12 +21,47 @@ import java.util.Optional;
 final class DeployReceipt {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final StepContext s;
+  private List<KillBounds.Judged> judged = List.of();
 
   DeployReceipt(StepContext s) {
     this.s = s;
   }
 
+  /** G7: the judgement of each pending migration, recorded in every receipt written after. */
+  void judged(List<KillBounds.Judged> judged) {
+    this.judged = List.copyOf(judged);
+  }
+
+  /**
+   * The receipt recorded when the deploy starts migrating ({@link RunStore#recordStart}): marked as
+   * such, so that a run left with it is one whose deploy died while migrating ({@link KillBounds}).
+   */
+  String start(
+      Run run,
+      MigrationSet set,
+      TargetDataSource ds,
+      Optional<InvalidIndexes.Baseline> baseline,
+      Instant started,
+      long t0) {
+    Map<String, Object> r = build(run, set, List.of(), ds, baseline, started, t0, null);
+    r.putIfAbsent(KillBounds.KEY, KillBounds.json(judged));
+    r.put(KillBounds.PHASE, KillBounds.MIGRATING);
+    return json(r);
+  }
+
   String write(
+      Run run,
+      MigrationSet set,
+      List<MigrationEngine.Applied> applied,
+      TargetDataSource ds,
+      Optional<InvalidIndexes.Baseline> baseline,
+      Instant started,
+      long t0,
+      Throwable failure) {
+    return json(build(run, set, applied, ds, baseline, started, t0, failure));
+  }
+
+  private Map<String, Object> build(
       Run run,
       MigrationSet set,
       List<MigrationEngine.Applied> applied,
@@ -77,6 +112,13 @@ final class DeployReceipt {
       r.put("failure", StepContext.describe(failure));
     }
     baseline.ifPresent(b -> r.put("index_baseline", Leftovers.baselineJson(b)));
+    if (!judged.isEmpty()) {
+      r.put(KillBounds.KEY, KillBounds.json(judged));
+    }
+    return r;
+  }
+
+  private static String json(Map<String, Object> r) {
     try {
       return JSON.writeValueAsString(r);
     } catch (JsonProcessingException e) {

@@ -121,6 +121,7 @@ final class DeployStep {
             Optional.empty(),
             reapedAt);
       }
+      guards.refuseUnsettled(store, target, files, env, what);
       String token = HexFormat.of().formatHex(StepContext.randomBytes(32));
       String tokenSha = Hashes.sha256(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       Run run;
@@ -214,6 +215,11 @@ final class DeployStep {
       Optional<InvalidIndexes.Baseline> baseline =
           clearEarlierFailures(target, leftovers, store, run, set, control, ds, started, t0);
       laps.lap("earlier failures");
+      // G7: whether a kill inside each migration can leave part of it, judged on the files this
+      // run deploys and recorded before the first runs; a killed deploy leaves this receipt
+      receipts.judged(KillBounds.judge(target, engine, files, set, control));
+      store.recordStart(run.id(), receipts.start(run, set, ds, baseline, started, t0));
+      laps.lap("recorded start");
       MigrationEngine.Report report;
       DeployProgress shown = new DeployProgress(progress);
       DeployWatchdog watchdog;
@@ -625,8 +631,8 @@ final class DeployStep {
           control, target, "deploy", Optional.of(run), "cleaned_up", Map.of("action", done));
     }
     Optional<InvalidIndexes.Baseline> baseline = leftovers.baseline(control);
-    String receipt = receipts.write(run, set, List.of(), ds, baseline, started, t0, null);
     if (!earlier.problems().isEmpty()) {
+      String receipt = receipts.write(run, set, List.of(), ds, baseline, started, t0, null);
       for (String p : earlier.problems()) {
         trail.audit(
             control, target, "deploy", Optional.of(run), "cleanup_failed", Map.of("problem", p));
@@ -647,7 +653,6 @@ final class DeployStep {
               + " over: prodguard verify "
               + config.address(run.environment()));
     }
-    store.recordStart(run.id(), receipt);
     return baseline;
   }
 

@@ -236,7 +236,16 @@ public final class Pipeline {
    * audited (G10) step with a reason; returns the entries removed (empty: nothing to repair).
    */
   public List<String> repair(String env, String reason) throws SQLException {
-    return new RepairStep(steps()).repair(env, reason).removed();
+    return repairing(env, reason).removed();
+  }
+
+  /**
+   * {@link #repair}, also settling the runs whose deploy died inside a migration no transaction
+   * bounds (G7): returns what it removed and what it settled (both empty: nothing to repair).
+   */
+  public Results.Repair repairing(String env, String reason) throws SQLException {
+    RepairStep.Repair r = new RepairStep(steps()).repair(env, reason);
+    return new Results.Repair(r.environment(), r.removed(), r.settled());
   }
 
   public Results.Status status(String env) throws SQLException {

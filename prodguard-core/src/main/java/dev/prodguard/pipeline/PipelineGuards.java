@@ -531,6 +531,50 @@ final class PipelineGuards {
     }
   }
 
+  /**
+   * G7 ({@link KillBounds}): refuses while a run of {@code env} whose deploy died inside a
+   * migration no transaction bounds is not settled by {@code prodguard repair}. {@code pendingNow}:
+   * the pending set when the step has read it (else read here, only when a dead run needs it).
+   */
+  void refuseUnsettled(
+      RunStore store,
+      Target target,
+      MigrationFiles files,
+      String env,
+      String what,
+      Optional<List<PendingMigration>> pendingNow)
+      throws SQLException {
+    List<KillBounds.Unsettled> u = unsettled(store, target, files, env, pendingNow);
+    if (!u.isEmpty()) {
+      throw KillBounds.refusal(u.get(0), what, config.address(env));
+    }
+  }
+
+  void refuseUnsettled(RunStore store, Target target, MigrationFiles files, String env, String what)
+      throws SQLException {
+    refuseUnsettled(store, target, files, env, what, Optional.empty());
+  }
+
+  /** The unsettled runs of {@code env} ({@link KillBounds#unsettled}), newest first. */
+  List<KillBounds.Unsettled> unsettled(
+      RunStore store,
+      Target target,
+      MigrationFiles files,
+      String env,
+      Optional<List<PendingMigration>> pendingNow)
+      throws SQLException {
+    if (KillBounds.died(store, env).isEmpty()) {
+      return List.of();
+    }
+    java.util.Set<String> pending = new java.util.HashSet<>();
+    for (PendingMigration p :
+        pendingNow.isPresent() ? pendingNow.get() : engine.pending(files, s.reading(target))) {
+      pending.add(p.file().relativePath());
+    }
+    return KillBounds.unsettled(
+        store, env, script -> files.find(script).isPresent() && !pending.contains(script));
+  }
+
   /** Marks 'deploying' runs whose lock session is gone as failed (not holding the lock). */
   List<Run> reapStale(Target target, Connection c, DatabaseSupport d, RunStore store)
       throws SQLException {

@@ -50,8 +50,12 @@ final class RepairStep {
     this.engine = s.engine;
   }
 
-  /** What a repair did: the failed entries it removed (none: nothing to repair). */
-  record Repair(String environment, Optional<String> runId, List<String> removed) {}
+  /**
+   * What a repair did: the failed entries it removed and the dead runs it settled (G7, {@link
+   * KillBounds}), each {@code RUN (SCRIPT)}; none of either: nothing to repair.
+   */
+  record Repair(
+      String environment, Optional<String> runId, List<String> removed, List<String> settled) {}
 
   Repair repair(String env, String reason) throws SQLException {
     String what = "repair " + env;
@@ -67,16 +71,47 @@ final class RepairStep {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("reason", reason.strip());
         detail.put("removed", r.removed());
+        detail.put("settled", r.settled());
         trail.audit(
             c,
             target,
             "repair",
             Optional.empty(),
-            r.removed().isEmpty() ? "nothing_to_repair" : "repaired",
+            r.removed().isEmpty() && r.settled().isEmpty() ? "nothing_to_repair" : "repaired",
             detail);
         return r;
       } catch (GuardRefusal refusal) {
         throw trail.auditRefusal(c, target, "repair", refusal);
+      }
+    }
+  }
+
+  /**
+   * G7: settles each dead run whose unfinished migration may have committed part of its work: its
+   * receipt records the reason, who and the repair's run, and an audit row names it (G10).
+   */
+  private void settle(
+      Connection c,
+      Target target,
+      RunStore store,
+      List<KillBounds.Unsettled> unsettled,
+      String reason,
+      Run repair,
+      List<String> settled)
+      throws SQLException {
+    for (KillBounds.Unsettled u : unsettled) {
+      Run dead = u.run();
+      if (store.settle(
+          dead.id(),
+          KillBounds.settled(dead, reason, s.createdBy(), s.now(), repair.id()),
+          s.now())) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("reason", reason);
+        detail.put("settled_run", dead.id());
+        detail.put("migration", u.migration().script());
+        detail.put("repair_run", repair.id());
+        trail.audit(c, target, "repair", Optional.of(dead), "settled", detail);
+        settled.add(dead.id() + " (" + u.migration().script() + ")");
       }
     }
   }
@@ -95,8 +130,10 @@ final class RepairStep {
     }
     try {
       List<String> failed = engine.failedMigrations(files, TargetDataSource.reading(target));
-      if (failed.isEmpty()) {
-        return new Repair(env, Optional.empty(), List.of());
+      List<KillBounds.Unsettled> unsettled =
+          guards.unsettled(store, target, files, env, Optional.empty());
+      if (failed.isEmpty() && unsettled.isEmpty()) {
+        return new Repair(env, Optional.empty(), List.of(), List.of());
       }
       if (failed.size() > 1) {
         throw new GuardRefusal(
@@ -132,13 +169,17 @@ final class RepairStep {
       SessionRegistrar.Approval approval =
           new SessionRegistrar.Approval(run.id(), env, token, tokenSha);
       List<String> removed = new ArrayList<>();
+      List<String> settled = new ArrayList<>();
       try {
         s.registrar.begin(c, approval);
-        TargetDataSource ds =
-            TargetDataSource.deploying(
-                target, approval, s.registrar, config.pipeline().lockWaitTimeout());
-        if (engine.forgetFailed(files, ds, failed.get(0))) {
-          removed.add(failed.get(0));
+        settle(c, target, store, unsettled, reason, run, settled);
+        if (!failed.isEmpty()) {
+          TargetDataSource ds =
+              TargetDataSource.deploying(
+                  target, approval, s.registrar, config.pipeline().lockWaitTimeout());
+          if (engine.forgetFailed(files, ds, failed.get(0))) {
+            removed.add(failed.get(0));
+          }
         }
       } finally {
         try {
@@ -151,12 +192,13 @@ final class RepairStep {
             RunStatus.DEPLOYING,
             "repair: "
                 + (removed.isEmpty() ? "removed nothing" : "removed the failed entry of " + removed)
+                + (settled.isEmpty() ? "" : "; settled " + settled)
                 + " (reason: "
                 + reason
                 + ")",
             s.now());
       }
-      return new Repair(env, Optional.of(run.id()), removed);
+      return new Repair(env, Optional.of(run.id()), removed, settled);
     } finally {
       PipelineGuards.releaseQuietly(c, d);
     }

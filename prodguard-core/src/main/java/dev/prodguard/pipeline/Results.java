@@ -126,7 +126,8 @@ public final class Results {
       Instant now,
       Optional<String> version,
       Optional<Run> lastRun,
-      Drift drift) {
+      Drift drift,
+      List<String> unsettled) {
     public Map<String, Object> toJson() {
       Map<String, Object> j = new LinkedHashMap<>();
       j.put("command", "status");
@@ -154,9 +155,16 @@ public final class Results {
       j.put("version", version.orElse(null));
       j.put("last_run", lastRun.map(Results::runJson).orElse(null));
       j.put("drift", drift.toJson());
+      j.put("unsettled", unsettled);
       return j;
     }
   }
+
+  /**
+   * {@code repair}: the failed history entries it removed, and the runs whose deploy died inside a
+   * migration no transaction bounds that it settled (G7), each {@code RUN (SCRIPT)}.
+   */
+  public record Repair(String environment, List<String> removed, List<String> settled) {}
 
   /**
    * The one next step after a failed or dead deploy, or a repair, of {@code env}: a protected

@@ -285,6 +285,22 @@ public final class RunStore {
     return "42883".equals(e.getSQLState()) || e.getErrorCode() == 1305;
   }
 
+  /**
+   * G7: records on a failed run that {@code prodguard repair} settled it (its deploy died inside a
+   * migration no transaction bounds): {@code receipt} is its start receipt with the settlement.
+   */
+  public boolean settle(String id, String receipt, Instant now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prodguard_run SET receipt = ?, updated_at = ? WHERE id = ? AND status ="
+                + " 'failed'")) {
+      ps.setString(1, receipt);
+      setTime(ps, 2, now);
+      ps.setString(3, id);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
   /** An open run -> expired (timed out, or superseded by a newer verification). */
   public boolean markExpired(String id, RunStatus from, String reason, Instant now)
       throws SQLException {

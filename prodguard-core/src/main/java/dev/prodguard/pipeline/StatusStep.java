@@ -57,8 +57,13 @@ final class StatusStep {
       Optional<Run> lastRun = Optional.empty();
       Optional<Run> holderRun = Optional.empty();
       Optional<String> holder;
+      List<String> unsettled = List.of();
       if (store.exists()) {
         reaped = guards.reapStale(target, c, d, store);
+        unsettled =
+            guards.unsettled(store, target, files, env, Optional.of(pending)).stream()
+                .map(KillBounds.Unsettled::line)
+                .toList();
         holder = DeployLock.holder(c, d);
         holderRun = guards.holderRun(store, holder);
         open = store.open(env);
@@ -97,7 +102,8 @@ final class StatusStep {
           s.now(),
           read.version(),
           lastRun,
-          drift(c, target, env));
+          drift(c, target, env),
+          unsettled);
     }
   }
 

@@ -113,6 +113,8 @@ final class VerifyStep {
     laps.lap("drift");
     MigrationSet set = read.join();
     laps.lap("validate+pending (beside drift)");
+    // G7: a deploy that died inside a migration no transaction bounds may have left part of it
+    guards.refuseUnsettled(store, target, files, env, what, Optional.of(set.pending()));
     details.put("pending", set.pending().size());
     String settled = drift.map(DriftStep.Reading::settledNote).orElse("");
     if (!settled.isEmpty()) {
