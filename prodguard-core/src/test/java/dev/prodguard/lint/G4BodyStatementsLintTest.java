@@ -168,12 +168,7 @@ class G4BodyStatementsLintTest {
             m,
             "09 a body prodguard cannot find",
             "CREATE PROCEDURE p() FROBNICATE users;\n",
-            "unknown-statement"),
-        Arguments.of(
-            m,
-            "09 DECLARE ... DEFAULT calls a writing function",
-            MARIA_DELETE + maria("DECLARE x INT DEFAULT purge();"),
-            "protected-table-write"));
+            "unknown-statement"));
   }
 
   @ParameterizedTest(name = "G4: {1} ({0}) is refused by {3}")
@@ -273,6 +268,11 @@ class G4BodyStatementsLintTest {
             m,
             "09 CASE ... END CASE",
             maria("CASE 1 WHEN 1 THEN DELETE FROM users WHERE id = 1; ELSE BEGIN END; END CASE;"),
+            "protected-table-write"),
+        Arguments.of(
+            m,
+            "09 DECLARE ... DEFAULT calls a writing function",
+            MARIA_DELETE + maria("DECLARE x INT DEFAULT purge();"),
             "protected-table-write"));
   }
 
@@ -283,7 +283,11 @@ class G4BodyStatementsLintTest {
     assertThat(rules(kind, sql)).contains(rule);
   }
 
-  /** Valid bodies whose loops run nothing that writes: no finding (noise stays down). */
+  /**
+   * Valid bodies whose loops run nothing that writes: no finding (noise stays down). On main the
+   * bound cursor's arguments {@code FOR r IN c(1) LOOP} were a call of an unknown function: a false
+   * {@code dynamic-sql}.
+   */
   static Stream<Arguments> clean() {
     DatabaseKind p = DatabaseKind.POSTGRESQL;
     DatabaseKind m = DatabaseKind.MARIADB;
