@@ -17,8 +17,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * G4 (attackers 08 and 09): a routine whose loop header runs the write. PostgreSQL: {@code FOR r IN
  * DELETE FROM users RETURNING * LOOP}, whose query the analyser skipped as a loop header; MariaDB
  * 10.3+: {@code FOR i IN 1..3 DO DELETE ...; END FOR}, whose {@code END FOR} the splitter did not
- * know, so the body was cut. The routine is created, not called, so nothing runs the write during
- * verify's trace: only the analysis can see it. verify refuses before anything is deployed.
+ * know, so the body was cut (with Flyway's {@code DELIMITER}, the loop's statements were skipped:
+ * nothing found; without it, the cut body was refused as a stray {@code END}). The routine is
+ * created, not called, so nothing runs the write during verify's trace: only the analysis can see
+ * it. verify refuses before anything is deployed.
  */
 @DisplayName("G4 writes of a protected table hidden in a routine body's loop")
 class G4BodyStatementsIT {
@@ -42,8 +44,8 @@ class G4BodyStatementsIT {
               ? "CREATE FUNCTION drain() RETURNS int LANGUAGE plpgsql AS $$ DECLARE r record;"
                   + " n int := 0; BEGIN FOR r IN DELETE FROM users RETURNING * LOOP n := n + 1;"
                   + " END LOOP; RETURN n; END $$;\n"
-              : "CREATE PROCEDURE drain() BEGIN FOR i IN 1..3 DO DELETE FROM users WHERE id = i;"
-                  + " END FOR; END;\n");
+              : "DELIMITER //\nCREATE PROCEDURE drain() BEGIN FOR i IN 1..3 DO DELETE FROM users"
+                  + " WHERE id = i; END FOR; END //\nDELIMITER ;\n");
 
       GuardRefusal r = catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
 
