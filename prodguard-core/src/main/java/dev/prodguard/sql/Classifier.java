@@ -3630,6 +3630,11 @@ public final class Classifier {
         } else if (depth == 0 && t.is("BEGIN") && lx.peek().is("ATOMIC")) {
           atomic = t;
           break;
+        } else if (depth == 0 && t.is("RETURN") && body == null) {
+          // SQL-standard body RETURN expr (PostgreSQL 14+): the expression runs at each call, its
+          // calls are the body's (a skipped expression hid them from the callers, G4)
+          atomic = t;
+          break;
         }
       }
       if (atomic != null) {
@@ -3640,7 +3645,7 @@ public final class Classifier {
         return;
       }
       if (body == null) {
-        return; // RETURN expr (SQL-standard single expression) or a C function header
+        return; // no body at all: the server refuses such a CREATE
       }
       pgBody(body, language == null ? "sql" : language, true);
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -176,6 +177,32 @@ class G4BodyStatementsLintTest {
   void hiddenStatementsAreJudged(DatabaseKind kind, String what, String sql, String rule)
       throws Exception {
     assertThat(rules(kind, sql)).contains(rule);
+  }
+
+  /**
+   * PostgreSQL 14's SQL-standard body {@code RETURN expr} was not read: a later call of the
+   * function ran the writes of the routines it calls unjudged (the definitions, in an applied
+   * migration, are not judged again).
+   */
+  @Test
+  void sqlStandardReturnBodyIsFollowed() throws Exception {
+    Path v2 =
+        Files.writeString(
+            dir.resolve("V2__routines.sql"),
+            "CREATE FUNCTION purge() RETURNS int LANGUAGE sql AS $$ DELETE FROM users WHERE id > 0"
+                + " RETURNING 1 $$;\nCREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN purge();\n");
+    Path v3 = Files.writeString(dir.resolve("V3__call.sql"), "SELECT g();\n");
+    Contract c =
+        ContractLoader.parse(
+            dir.resolve("prodguard-contract.yml"),
+            "version: 1\nprotected-tables:\n  users: {}\n".getBytes(StandardCharsets.UTF_8));
+    List<String> inV3 =
+        new Linter(DatabaseKind.POSTGRESQL)
+            .lintFiles(List.of(v2, v3), c, true).findings().stream()
+                .filter(f -> f.location().file().endsWith("V3__call.sql"))
+                .map(Finding::rule)
+                .toList();
+    assertThat(inV3).contains("protected-table-write");
   }
 
   /** Already judged on main (the expression or body was scanned): kept so it stays so. */
