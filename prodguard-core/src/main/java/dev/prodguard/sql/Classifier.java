@@ -3801,6 +3801,8 @@ public final class Classifier {
             name();
           }
           mysqlBodyFrom(true, true);
+        } else {
+          unknown("CREATE TRIGGER without FOR EACH ROW: its body cannot be found"); // fail closed
         }
         routines.defineTriggerBody(
             trig, table, events, List.copyOf(out.subList(body, out.size())), false);
@@ -3905,6 +3907,8 @@ public final class Classifier {
       add(OpKind.CREATE_FUNCTION, ev, null, null, null, "EVENT");
       if (skipPast("DO")) {
         mysqlBodyFrom(true, true);
+      } else {
+        unknown("CREATE EVENT without DO: its body cannot be found"); // fail closed
       }
     }
 

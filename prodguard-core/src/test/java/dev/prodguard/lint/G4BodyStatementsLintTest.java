@@ -169,6 +169,16 @@ class G4BodyStatementsLintTest {
             m,
             "09 a body prodguard cannot find",
             "CREATE PROCEDURE p() FROBNICATE users;\n",
+            "unknown-statement"),
+        Arguments.of(
+            m,
+            "09 a trigger without FOR EACH ROW",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM users; END;\n",
+            "unknown-statement"),
+        Arguments.of(
+            m,
+            "09 an event without DO",
+            "CREATE EVENT e ON SCHEDULE EVERY 1 DAY BEGIN DELETE FROM users; END;\n",
             "unknown-statement"));
   }
 
