@@ -346,6 +346,41 @@ class G4LintCliIT {
     assertThat(r.out()).contains("V3__proc.sql:3:3: error [delete-without-where]");
   }
 
+  @Test
+  @DisplayName(
+      "G4: a write in a PL/pgSQL loop header or a MariaDB FOR ... END FOR body is found (exit 1)")
+  void bodyLoops() throws Exception {
+    write(
+        "db/migration/V3__drain.sql",
+        """
+        CREATE FUNCTION drain() RETURNS int LANGUAGE plpgsql AS $$
+        DECLARE r record;
+        BEGIN
+          FOR r IN DELETE FROM users RETURNING * LOOP
+          END LOOP;
+          RETURN 1;
+        END $$;
+        """);
+    Cli.Result r = Cli.run(repo, "lint", "db/migration/V3__drain.sql");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("V3__drain.sql:4:12: error [protected-table-write]");
+
+    write(
+        "db/migration/V3__drain.sql",
+        """
+        DELIMITER //
+        CREATE PROCEDURE drain() BEGIN
+          FOR i IN 1..3 DO
+            DELETE FROM users WHERE id = i;
+          END FOR;
+        END //
+        DELIMITER ;
+        """);
+    r = Cli.run(repo, "lint", "--dialect", "mariadb", "db/migration/V3__drain.sql");
+    assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+    assertThat(r.out()).contains("V3__drain.sql:4:5: error [protected-table-write]");
+  }
+
   // ---- issue 12: the analyser reads what the server will run -------------------------------
 
   /** The environment of a shell without CI and without any database URL, plus {@code extra}. */

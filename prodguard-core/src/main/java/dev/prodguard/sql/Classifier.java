@@ -3630,6 +3630,11 @@ public final class Classifier {
         } else if (depth == 0 && t.is("BEGIN") && lx.peek().is("ATOMIC")) {
           atomic = t;
           break;
+        } else if (depth == 0 && t.is("RETURN") && body == null) {
+          // SQL-standard body RETURN expr (PostgreSQL 14+): the expression runs at each call, its
+          // calls are the body's (a skipped expression hid them from the callers, G4)
+          atomic = t;
+          break;
         }
       }
       if (atomic != null) {
@@ -3640,7 +3645,7 @@ public final class Classifier {
         return;
       }
       if (body == null) {
-        return; // RETURN expr (SQL-standard single expression) or a C function header
+        return; // no body at all: the server refuses such a CREATE
       }
       pgBody(body, language == null ? "sql" : language, true);
     }
@@ -3691,6 +3696,8 @@ public final class Classifier {
         }
         next();
       }
+      // fail closed: a body that begins with a statement prodguard does not list is not skipped
+      unknown("a routine whose body prodguard cannot find after its header");
     }
 
     boolean startsMysqlBody(Token t) {
@@ -3720,7 +3727,39 @@ public final class Classifier {
             "PREPARE",
             "EXECUTE",
             "WITH",
-            "DO" ->
+            "DO",
+            // MariaDB 10.3+: FOR ... DO ... END FOR; and the other statements a body may be
+            "FOR",
+            "LOAD",
+            "OPEN",
+            "FETCH",
+            "CLOSE",
+            "LEAVE",
+            "ITERATE",
+            "SIGNAL",
+            "RESIGNAL",
+            "GET",
+            "LOCK",
+            "UNLOCK",
+            "FLUSH",
+            "ANALYZE",
+            "OPTIMIZE",
+            "REPAIR",
+            "COMMIT",
+            "ROLLBACK",
+            "START",
+            "SAVEPOINT",
+            "RELEASE",
+            "XA",
+            "HANDLER",
+            "VALUES",
+            "TABLE",
+            "KILL",
+            "PURGE",
+            "RESET",
+            "SHOW",
+            "EXPLAIN",
+            "DEALLOCATE" ->
             true;
         default -> false;
       };
@@ -3762,6 +3801,8 @@ public final class Classifier {
             name();
           }
           mysqlBodyFrom(true, true);
+        } else {
+          unknown("CREATE TRIGGER without FOR EACH ROW: its body cannot be found"); // fail closed
         }
         routines.defineTriggerBody(
             trig, table, events, List.copyOf(out.subList(body, out.size())), false);
@@ -3866,6 +3907,8 @@ public final class Classifier {
       add(OpKind.CREATE_FUNCTION, ev, null, null, null, "EVENT");
       if (skipPast("DO")) {
         mysqlBodyFrom(true, true);
+      } else {
+        unknown("CREATE EVENT without DO: its body cannot be found"); // fail closed
       }
     }
 
@@ -5340,7 +5383,9 @@ public final class Classifier {
       }
       if (declaring && syntax == SqlSyntax.POSTGRESQL) {
         // "b text", "c CONSTANT int := f()", "r record; BEGIN ...": declarations up to BEGIN
-        declared(0);
+        if (declared(0) && boundCursor(1)) {
+          return true; // its query was classified; the next pieces are declarations too
+        }
         if (!skipPastScanning("BEGIN")) {
           return true;
         }
@@ -5356,7 +5401,13 @@ public final class Classifier {
         }
         if (t.text().equals("<<")) {
           // <<label>>
-          while (!lx.atEnd() && !next().text().equals(">>")) {}
+          if (!lx.peek(1).isName() || !lx.peek(2).text().equals(">>")) {
+            unknown("a '<<' in a routine body that is not a <<label>>");
+            return false;
+          }
+          next();
+          next();
+          next();
           continue;
         }
         if (t.isName() && lx.peek(1).isPunct(':') && !lx.peek(2).isPunct('=')) {
@@ -5387,28 +5438,45 @@ public final class Classifier {
               mysqlDeclare();
               return false;
             }
-            declared(1);
+            if (declared(1) && boundCursor(2)) {
+              return true; // its query was classified; the next pieces are declarations too
+            }
             if (!skipPastScanning("BEGIN")) {
               return true; // the next pieces are declarations too, up to BEGIN
             }
           }
           case "IF", "ELSIF", "ELSEIF", "WHEN" -> {
             if (!skipPastScanning("THEN")) {
+              unknown(t.upper() + " without THEN in a routine body");
               return false;
             }
           }
           case "CASE" -> {
+            // CASE operand WHEN ...: the operand is an expression, its calls run (G4, attacker 08)
             next();
+            boolean was = scanning;
+            scanning = true;
             while (!lx.atEnd() && !lx.peek().is("WHEN")) {
               next();
             }
+            scanning = was;
+            if (lx.atEnd()) {
+              unknown("CASE without WHEN in a routine body");
+              return false;
+            }
           }
           case "ELSE", "LOOP", "REPEAT", "EXCEPTION" -> next();
-          case "WHILE", "FOR", "FOREACH" -> {
+          case "FOR" -> {
+            if (!(syntax == SqlSyntax.POSTGRESQL ? pgForLoop() : mysqlForLoop())) {
+              return false;
+            }
+          }
+          case "WHILE", "FOREACH" -> {
             if (!t.is("WHILE")) {
               declared(1); // the loop variable
             }
             if (!skipPastScanning(syntax == SqlSyntax.MYSQL && t.is("WHILE") ? "DO" : "LOOP")) {
+              unknown(t.upper() + " without " + (syntax == SqlSyntax.MYSQL ? "DO" : "LOOP"));
               return false;
             }
           }
@@ -5420,12 +5488,29 @@ public final class Classifier {
             next();
             if (syntax == SqlSyntax.POSTGRESQL && lx.peek().isName()) {
               next(); // the cursor: OPEN c(1) passes arguments to a bound cursor, not a call
+              lx.accept("NO");
+              lx.accept("SCROLL");
+              if (lx.accept("FOR")) {
+                // OPEN c FOR query: the query runs now, whatever it is (G4, attacker 08)
+                bodyQuery("OPEN ... FOR", s.end());
+                return false;
+              }
+            }
+            scanForExecute();
+            return false;
+          }
+          case "RETURN" -> {
+            if (syntax == SqlSyntax.POSTGRESQL && lx.peek(1).is("QUERY")) {
+              // RETURN QUERY query | RETURN QUERY EXECUTE ...: the query runs (attacker 08)
+              next();
+              next();
+              bodyQuery("RETURN QUERY", s.end());
+              return false;
             }
             scanForExecute();
             return false;
           }
           case "END",
-              "RETURN",
               "RAISE",
               "PERFORM",
               "NULL",
@@ -5459,6 +5544,139 @@ public final class Classifier {
           }
         }
       }
+    }
+
+    /**
+     * The query of a PL/pgSQL statement that runs one ({@code FOR r IN query LOOP}, {@code RETURN
+     * QUERY query}, {@code OPEN c FOR query}, a bound cursor's {@code FOR query}), from the next
+     * token up to {@code end}: classified as a statement of its own, so a {@code DELETE ...
+     * RETURNING} there is judged as anywhere else and what prodguard cannot read is {@code
+     * unknown-statement}; {@code EXECUTE} there is dynamic SQL. The tokens up to {@code end} are
+     * consumed without reporting them again.
+     */
+    void bodyQuery(String where, int end) {
+      Token first = lx.peek();
+      if (first.is("EXECUTE")) {
+        dynamicAt(first, where + " EXECUTE in a routine body");
+      } else if (first.type == Token.Type.EOF || first.start >= end) {
+        unknown(where + " without a query in a routine body");
+      } else {
+        sub(first.start, end);
+      }
+      while (!lx.atEnd() && lx.peek().start < end) {
+        lx.next();
+      }
+    }
+
+    /**
+     * PL/pgSQL's bound cursor declaration after the variable: {@code [NO] [SCROLL] CURSOR [(args)]
+     * FOR|IS query}, with the token after the name at {@code lx.peek(k)}. When it is one, its query
+     * (the rest of the piece) is classified and true is returned: opening the cursor runs it.
+     */
+    boolean boundCursor(int k) {
+      int j = k;
+      if (lx.peek(j).is("NO")) {
+        j++;
+      }
+      if (lx.peek(j).is("SCROLL")) {
+        j++;
+      }
+      if (!lx.peek(j).is("CURSOR")) {
+        return false;
+      }
+      for (int i = 0; i < j; i++) {
+        next();
+      }
+      next(); // CURSOR
+      if (lx.peek().isPunct('(')) {
+        skipParens(); // the cursor's parameters
+      }
+      if (!lx.accept("FOR") && !lx.accept("IS")) {
+        unknown("a cursor declaration without FOR query");
+        return true;
+      }
+      bodyQuery("CURSOR FOR", s.end());
+      return true;
+    }
+
+    /**
+     * PL/pgSQL's {@code FOR}: {@code FOR i IN [REVERSE] a..b [BY c] LOOP} (expressions, scanned),
+     * {@code FOR r IN cursor[(args)] LOOP} (a bound cursor declared in the body, its query judged
+     * where declared), {@code FOR r IN EXECUTE ... LOOP} (dynamic) and {@code FOR r IN query LOOP}
+     * where the query is any row-returning statement, {@code DELETE ... RETURNING} included: it is
+     * classified (G4, attacker 08). Returns false when the piece was consumed (the header could not
+     * be read: {@code unknown-statement}).
+     */
+    boolean pgForLoop() {
+      next(); // FOR
+      declared(0); // the loop variable
+      while (!lx.atEnd() && !lx.peek().is("IN")) {
+        next(); // FOR a, b IN ...
+      }
+      if (!lx.accept("IN")) {
+        unknown("FOR without IN in a routine body");
+        return false;
+      }
+      int loop = -1;
+      boolean range = false;
+      for (int k = 0, depth = 0; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF) {
+          break;
+        }
+        if (t.isPunct('(') || t.isPunct('[')) {
+          depth++;
+        } else if (t.isPunct(')') || t.isPunct(']')) {
+          depth--;
+        } else if (depth == 0 && t.isPunct('.') && lx.peek(k + 1).isPunct('.')) {
+          range |= lx.peek(k + 1).start == t.end; // "..", as PostgreSQL's lexer reads it
+        } else if (depth == 0 && t.is("LOOP")) {
+          loop = t.start;
+          break;
+        }
+      }
+      if (loop < 0) {
+        unknown("FOR without LOOP in a routine body");
+        return false;
+      }
+      Token first = lx.peek();
+      boolean cursor =
+          first.isName()
+              && scope != null
+              && scope.variables.contains(first.identifier().toLowerCase(Locale.ROOT))
+              && (lx.peek(1).is("LOOP") || lx.peek(1).isPunct('('));
+      if (range || cursor || first.is("REVERSE")) {
+        skipPastScanning("LOOP");
+        return true;
+      }
+      bodyQuery("FOR ... IN", loop);
+      next(); // LOOP
+      return true;
+    }
+
+    /**
+     * MariaDB's {@code FOR}: {@code FOR i IN [REVERSE] a..b DO}, {@code FOR r IN cursor[(args)] DO}
+     * and {@code FOR r IN (query) DO}, whose query is classified; then the loop's first statement.
+     */
+    boolean mysqlForLoop() {
+      next(); // FOR
+      declared(0);
+      next(); // the loop variable
+      if (!lx.accept("IN")) {
+        unknown("FOR without IN in a routine body");
+        return false;
+      }
+      Token open = lx.peek();
+      if (open.isPunct('(')) {
+        int close = matching(open);
+        sub(open.end, close);
+        mutedUntil = Math.max(mutedUntil, close); // reported by the query's own classification
+      }
+      if (!skipPastScanning("DO")) {
+        unknown("FOR without DO in a routine body");
+        return false;
+      }
+      return true;
     }
 
     /**
@@ -5559,6 +5777,10 @@ public final class Classifier {
           if (!lx.atEnd()) {
             body(lx.peek().start, s.end(), false); // ROLLBACK, COMMIT, BEGIN ... END, SET ...
           }
+          return;
+        }
+        if (!handler && t.is("DEFAULT")) {
+          scanForExecute(); // DECLARE a INT DEFAULT f(): the default is evaluated, its calls run
           return;
         }
         if (!handler && t.is("CURSOR")) {

@@ -73,6 +73,7 @@ public final class Splitter {
     int depth;
     boolean copyFromStdin;
     boolean notRoutine;
+    boolean endFor; // the last two words were END FOR
 
     Run(SourceFile source, int from, int to, Consumer<SqlStatement> sink) {
       this.source = source;
@@ -266,6 +267,8 @@ public final class Splitter {
         }
         return;
       }
+      boolean afterEndFor = endFor;
+      endFor = false;
       switch (w) {
         case "BEGIN" -> depth++;
         case "CASE" -> {
@@ -274,9 +277,15 @@ public final class Splitter {
           }
         }
         case "END" -> depth = Math.max(0, depth - 1);
-        case "IF", "LOOP", "WHILE", "REPEAT" -> {
+        case "IF", "LOOP", "WHILE", "REPEAT", "FOR" -> {
           if (previousWord.equals("END")) {
-            depth++; // END IF closes an IF, not a block: undo
+            depth++; // END IF (END FOR: MariaDB 10.3+) closes an IF, not a block: undo
+            endFor = w.equals("FOR");
+          }
+        }
+        case "UPDATE" -> {
+          if (afterEndFor) {
+            depth--; // CASE ... END FOR UPDATE: the lock clause after a CASE expression, not a loop
           }
         }
         default -> {}
@@ -309,6 +318,7 @@ public final class Splitter {
       depth = 0;
       copyFromStdin = false;
       notRoutine = false;
+      endFor = false;
     }
   }
 

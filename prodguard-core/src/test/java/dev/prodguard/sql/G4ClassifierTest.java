@@ -53,7 +53,7 @@ class G4ClassifierTest {
           EXPLAIN ANALYZE DELETE FROM a | delete a
           EXPLAIN SELECT 1 | select
           DO $$ BEGIN IF true THEN TRUNCATE a; END IF; END $$ | do-block; truncate a [IN_BODY]
-          CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $f$ DECLARE n int := 1; BEGIN FOR r IN SELECT 1 LOOP UPDATE b SET x = 1; END LOOP; END $f$ | create-function f; update b [x] [IN_BODY, DEFERRED]
+          CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $f$ DECLARE n int := 1; BEGIN FOR r IN SELECT 1 LOOP UPDATE b SET x = 1; END LOOP; END $f$ | create-function f; select [IN_BODY, DEFERRED]; update b [x] [IN_BODY, DEFERRED]
           CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC DELETE FROM a WHERE id = 1; END | create-function p; delete a [HAS_WHERE, IN_BODY, DEFERRED]
           PREPARE q AS DELETE FROM a | delete a
           COPY a (x) FROM stdin | copy-in a

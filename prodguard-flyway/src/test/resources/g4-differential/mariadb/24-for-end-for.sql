@@ -1,0 +1,5 @@
+BEGIN NOT ATOMIC
+  FOR i IN 1..2 DO
+    DELETE FROM orders WHERE id = i;
+  END FOR;
+END;
