@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -153,6 +155,58 @@ class G7KilledUnboundedDeployIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "G7: promote --fleet refuses the target whose deploy was killed inside V2"
+          + " (executeInTransaction=false), status --fleet exits 1 naming it unsettled, repair"
+          + " --fleet settles it, then the rollout deploys V2 once")
+  void fleetTargetRefused() throws Exception {
+    List<TestDatabase> dbs = new ArrayList<>();
+    try {
+      Map<String, String> ci =
+          CliFleets.fingerprinted(
+              dir,
+              // verify's trace would replay the sleep first; trace is not under test
+              "trace: { verify: off }\nbackup: { directory: backups }\n",
+              List.of("acme", "globex"),
+              TestDatabase::postgres,
+              dbs,
+              Map.of("PATH", System.getenv("PATH")));
+      Cli.Result first = Cli.run(dir, ci, "promote", "--fleet", "shop");
+      assertThat(first.exit()).as(first.toString()).isZero();
+      Path migrations = dir.resolve("db/migration");
+      Files.writeString(
+          migrations.resolve("V2__item.sql"), "INSERT INTO items VALUES (2);\n" + SLEEP_PG + "\n");
+      Files.writeString(migrations.resolve("V2__item.sql.conf"), "executeInTransaction=false\n");
+      TestDatabase acme = dbs.get(0);
+
+      killWhileSleeping(acme, ci, SLEEP_PG, "promote", "acme", "--fleet", "shop");
+      String died = query(acme, "SELECT id FROM prodguard_run WHERE status = 'deploying'");
+      assertThat(died).isNotNull();
+
+      Cli.Result rollout = Cli.run(dir, ci, "promote", "--fleet", "shop");
+      assertThat(rollout.exit()).as(rollout.toString()).isEqualTo(Main.REFUSED);
+      assertThat(rollout.all()).contains("acme", "G7", died);
+      Cli.Result status = Cli.run(dir, ci, "status", "--fleet", "shop");
+      assertThat(status.exit()).as(status.toString()).isEqualTo(Main.REFUSED);
+      assertThat(status.out()).contains("unsettled (G7): run " + died);
+
+      acme.execute("DELETE FROM items WHERE id = 2");
+      Files.writeString(migrations.resolve("V2__item.sql"), "INSERT INTO items VALUES (2);\n");
+      Cli.Result repair =
+          Cli.run(dir, ci, "repair", "acme", "--fleet", "shop", "--reason", "INC-12: row removed");
+      assertThat(repair.exit()).as(repair.toString()).isZero();
+      assertThat(repair.out()).contains("settled", died);
+      Cli.Result again = Cli.run(dir, ci, "promote", "--fleet", "shop");
+      assertThat(again.exit()).as(again.toString()).isZero();
+      for (TestDatabase db : dbs) {
+        assertThat(query(db, "SELECT COUNT(*) FROM items WHERE id = 2")).isEqualTo("1");
+      }
+    } finally {
+      dbs.forEach(TestDatabase::close);
+    }
+  }
+
   /**
    * The rerun of the same files is refused (G7, one screen, naming the run, the migration, the
    * backup and repair), status exits 1 naming it unsettled; after the target was checked (the
@@ -220,13 +274,21 @@ class G7KilledUnboundedDeployIT {
   /** Starts {@code promote prod} as a process, SIGKILLs it while V2 sleeps, waits for the lock. */
   private void killPromoteWhileSleeping(TestDatabase db, Map<String, String> env, String sleep)
       throws Exception {
-    ProcessBuilder pb =
-        new ProcessBuilder(
+    killWhileSleeping(db, env, sleep, "promote", "prod");
+  }
+
+  /** Starts {@code prodguard args} as a process, SIGKILLs it while V2 sleeps on {@code db}. */
+  private void killWhileSleeping(
+      TestDatabase db, Map<String, String> env, String sleep, String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
-                Cli.jar().toString(),
-                "promote",
-                "prod")
+                Cli.jar().toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
             .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("promote.log").toFile());
