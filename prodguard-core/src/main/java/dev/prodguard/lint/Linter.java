@@ -243,19 +243,31 @@ public final class Linter {
   }
 
   /**
-   * The operations of every stored routine named {@code name} (last part, lower case), classified
-   * once when first called; a null body for one whose code cannot be read.
+   * The operations of every stored routine named {@code name} (last part, lower case; {@code
+   * schema.name}: of that schema only), classified once when first called; a null body for one
+   * whose code cannot be read.
    */
   private List<List<Operation>> storedRoutine(String name) {
-    List<dev.prodguard.support.StoredRoutine> found = storedRoutines.get(name);
+    int dot = name.lastIndexOf('.');
+    List<dev.prodguard.support.StoredRoutine> found =
+        storedRoutines.get(dot < 0 ? name : name.substring(dot + 1));
     if (found == null) {
       return List.of();
     }
+    if (dot >= 0) {
+      // schema.name: that schema's (MariaDB: that database's) routines only
+      String schema = name.substring(0, dot);
+      found =
+          found.stream()
+              .filter(r -> r.schema() != null && r.schema().equalsIgnoreCase(schema))
+              .toList();
+    }
+    List<dev.prodguard.support.StoredRoutine> matching = found;
     return storedBodies.computeIfAbsent(
         name,
         k -> {
           List<List<Operation>> out = new ArrayList<>();
-          for (dev.prodguard.support.StoredRoutine r : found) {
+          for (dev.prodguard.support.StoredRoutine r : matching) {
             if (r.definition() == null) {
               out.add(null);
               continue;

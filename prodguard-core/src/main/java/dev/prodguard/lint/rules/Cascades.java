@@ -101,7 +101,8 @@ public final class Cascades {
   /**
    * These cascades, knowing the routines the target already has ({@code verify} reads them from its
    * catalog): {@code bodies} gives, for a name (last part, lower case), the operations of every
-   * routine of that name, a null body for one whose code cannot be read (fail closed).
+   * routine of that name, a null body for one whose code cannot be read (fail closed); for a
+   * qualified name ({@code schema.name}), those of that schema only.
    */
   public Cascades withStoredRoutines(
       java.util.function.Function<String, List<List<Operation>>> bodies) {
@@ -139,6 +140,36 @@ public final class Cascades {
   }
 
   /**
+   * How a DDL statement (or one prodguard cannot read, which may be DDL) reaches a protected table
+   * through the target's event triggers ({@code ddl_command_start}, {@code ddl_command_end}, {@code
+   * sql_drop}, {@code table_rewrite}; prodguard's own are not among them): every one is followed,
+   * whatever its tag filter (fail closed), through its function's body as a trigger's (G4).
+   */
+  public Optional<String> firesEventTriggers(Predicate<String> fresh) {
+    if (contract == null || contract.protectedTables().isEmpty()) {
+      return Optional.empty();
+    }
+    Walk seen = new Walk(new HashSet<>(), fresh, true);
+    for (ExistingTriggers.Trigger t : triggers.eventTriggers()) {
+      if (!seen.add("event/" + t.name())) {
+        continue;
+      }
+      String head = "fires " + t.name() + ", whose function ";
+      if (t.body() == null) {
+        return Optional.of(
+            head
+                + "prodguard cannot read (a language other than plpgsql or sql, or an account"
+                + " that may not see it): it may write a protected table");
+      }
+      Optional<String> how = runs(t.body(), seen);
+      if (how.isPresent()) {
+        return Optional.of(head + how.get());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * Whether the body whose operations follow (those of the last statement-level operation: {@code
    * CREATE TRIGGER}, {@code CREATE RULE}, {@code CREATE EVENT}) runs by itself, without a call.
    */
@@ -167,6 +198,45 @@ public final class Cascades {
     return call(name, false, new Walk(new HashSet<>(), fresh, autorun));
   }
 
+  /**
+   * How a call run now ({@code CALL s.p()}, {@code SELECT s.f()}) of a routine qualified with a
+   * schema (MariaDB: a database) reaches a protected table through the target's routine of that
+   * schema (G4): the migrations' own routine of the same last name is another one, which the
+   * analyser follows where the call is written, so it cannot stand in for it. Empty when the call
+   * is unqualified, or the migrations define that very routine (schema and name).
+   */
+  public Optional<String> callsStoredIn(String name, Predicate<String> fresh) {
+    if (contract == null || contract.protectedTables().isEmpty() || name == null) {
+      return Optional.empty();
+    }
+    String qualified = unquote(name.toLowerCase(Locale.ROOT));
+    if (qualified.indexOf('.') < 0) {
+      return Optional.empty();
+    }
+    if (routines != null) {
+      for (Routines.Routine r : routines.find(qualified)) {
+        if (unquote(r.name().toLowerCase(Locale.ROOT)).equals(qualified)) {
+          return Optional.empty();
+        }
+      }
+    }
+    Walk seen = new Walk(new HashSet<>(), fresh, true);
+    for (List<Operation> body : stored.apply(qualified)) {
+      if (body == null) {
+        return Optional.of(
+            "calls "
+                + name
+                + "(), whose body on the target prodguard cannot read (another language, or an"
+                + " account that may not see it): it may write a protected table");
+      }
+      Optional<String> how = runs(body, seen);
+      if (how.isPresent()) {
+        return Optional.of("calls " + name + "() of the target, which " + how.get());
+      }
+    }
+    return Optional.empty();
+  }
+
   private Optional<String> fires(OpKind kind, String table, Walk seen) {
     List<ExistingTriggers.Trigger> fired = new ArrayList<>(triggers.fired(kind, table));
     if (routines != null) {
@@ -180,16 +250,76 @@ public final class Cascades {
       if (!seen.add(t.table() + "/" + t.name())) {
         continue;
       }
-      String head = "fires trigger " + t.name() + " of " + t.table() + ", whose body ";
+      // a name with a blank is what the server evaluates by itself for the write: a CHECK, a
+      // DEFAULT, an index expression, a policy, a trigger's WHEN condition (see PostgresSupport)
+      String head =
+          (t.name().indexOf(' ') >= 0 ? "evaluates " : "fires trigger ")
+              + t.name()
+              + " of "
+              + t.table()
+              + ", whose body ";
       if (t.body() == null) {
         return Optional.of(
             head
-                + "prodguard cannot read (an untrusted language, or an account without the"
-                + " TRIGGER privilege): it may write a protected table");
+                + "prodguard cannot read (a function in a language other than plpgsql or sql, not"
+                + " a known harmless built-in; or an account without the TRIGGER privilege): it"
+                + " may write a protected table");
       }
       Optional<String> how = runs(t.body(), seen);
       if (how.isPresent()) {
         return Optional.of(head + how.get());
+      }
+    }
+    return referentialActions(kind, table, seen);
+  }
+
+  /**
+   * How the referential actions a write of {@code table} sets off reach a protected table through
+   * the triggers of the child tables they write: {@code ON DELETE CASCADE} deletes child rows,
+   * {@code ON DELETE SET NULL/SET DEFAULT} and {@code ON UPDATE CASCADE/SET NULL/SET DEFAULT}
+   * update them, and each fires the child's triggers for that event, transitively (PostgreSQL runs
+   * the actions as statements of their own; MariaDB fires no triggers for them, where following
+   * them only refuses more).
+   */
+  private Optional<String> referentialActions(OpKind kind, String table, Walk seen) {
+    if (keys.isEmpty() || table == null) {
+      return Optional.empty();
+    }
+    for (ForeignKey k : keys) {
+      if (!sameTable(k.parentSchema() + "." + k.parent(), table)) {
+        continue;
+      }
+      String child = k.childSchema() + "." + k.child();
+      List<Object[]> actions = new ArrayList<>();
+      if (kind == OpKind.DELETE || kind == OpKind.MERGE) {
+        if (k.onDelete() == ForeignKey.Action.CASCADE) {
+          actions.add(new Object[] {OpKind.DELETE, "ON DELETE CASCADE"});
+        } else if (k.onDelete().changesChildRows()) {
+          actions.add(new Object[] {OpKind.UPDATE, "ON DELETE " + k.onDelete().sql()});
+        }
+      }
+      if ((kind == OpKind.UPDATE || kind == OpKind.MERGE || kind == OpKind.INSERT)
+          && k.onUpdate().changesChildRows()) {
+        // an INSERT may update (an upsert)
+        actions.add(new Object[] {OpKind.UPDATE, "ON UPDATE " + k.onUpdate().sql()});
+      }
+      for (Object[] a : actions) {
+        OpKind childKind = (OpKind) a[0];
+        if (!seen.add("fk:" + k.name() + "/" + child + "/" + childKind)) {
+          continue;
+        }
+        Optional<String> deeper = fires(childKind, child, seen);
+        if (deeper.isPresent()) {
+          return Optional.of(
+              "writes "
+                  + child
+                  + " (foreign key "
+                  + k.name()
+                  + ", "
+                  + a[1]
+                  + "), which "
+                  + deeper.get());
+        }
       }
     }
     return Optional.empty();
