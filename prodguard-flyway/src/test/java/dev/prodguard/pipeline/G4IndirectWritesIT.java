@@ -162,19 +162,25 @@ class G4IndirectWritesIT {
   }
 
   @Test
-  @DisplayName("G4 (05): a user routine created in pg_catalog is followed like any other")
-  void routineInPgCatalog() throws Exception {
+  @DisplayName(
+      "G4 (05): a user routine in pg_catalog, or one shadowing a built-in's name, is followed"
+          + " like any other")
+  void routineShadowingBuiltin() throws Exception {
     try (PipelineFixture f =
         target(
             DatabaseKind.POSTGRESQL,
-            "CREATE FUNCTION pg_catalog.my_cleanup() RETURNS void LANGUAGE sql AS"
-                + " $$DELETE FROM public.users WHERE id > 0$$")) {
-      f.migration("V3__tidy.sql", "SELECT pg_catalog.my_cleanup();\n");
+            "CREATE FUNCTION pg_catalog.lower(n int) RETURNS int LANGUAGE sql AS"
+                + " $$DELETE FROM public.users WHERE id > n RETURNING 1$$",
+            "CREATE TABLE notes (id INT PRIMARY KEY)",
+            "CREATE FUNCTION notes_ai() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN"
+                + " PERFORM pg_catalog.lower(0); RETURN NEW; END$$",
+            "CREATE TRIGGER notes_ai AFTER INSERT ON notes FOR EACH ROW"
+                + " EXECUTE FUNCTION notes_ai()")) {
+      f.migration("V3__tidy.sql", "SELECT lower(0);\n");
+      assertRefused(f, "V3__tidy.sql", "lower()", "protected table public.users");
 
-      GuardRefusal r = refusal(f);
-      assertThat(r).isNotNull();
-      assertThat(r.why()).contains("V3__tidy.sql", "my_cleanup");
-      assertThat(f.query("SELECT COUNT(*) FROM users")).contains("2");
+      f.migration("V3__tidy.sql", "INSERT INTO notes VALUES (1);\n");
+      assertRefused(f, "V3__tidy.sql", "notes_ai");
     }
   }
 
@@ -208,19 +214,21 @@ class G4IndirectWritesIT {
 
   @Test
   @DisplayName(
-      "G4 (11, lint): a CHECK the same migrations add calls a routine they define that deletes"
-          + " users")
-  void checkConstraintInTheSet() throws Exception {
-    try (PipelineFixture f = target(DatabaseKind.POSTGRESQL)) {
+      "G4 (11, lint): an INSERT evaluates a NOT VALID CHECK the migration adds, calling an applied"
+          + " routine that deletes users")
+  void notValidCheckInTheSet() throws Exception {
+    try (PipelineFixture f = targetWithDdl(DatabaseKind.POSTGRESQL, CLEANUP + ";\n")) {
       f.migration(
-          "V3__notes.sql",
-          CLEANUP
-              + ";\n"
-              + "CREATE TABLE notes (id INT PRIMARY KEY, CONSTRAINT notes_ok CHECK"
-              + " (cleanup_users()));\n"
-              + "INSERT INTO notes VALUES (1);\n");
+          "V3__items.sql",
+          "ALTER TABLE items ADD CONSTRAINT items_ok CHECK (cleanup_users()) NOT VALID;\n"
+              + "INSERT INTO items VALUES (9, 'nine');\n");
 
-      assertRefused(f, "V3__notes.sql", "cleanup_users", "protected table users");
+      assertRefused(
+          f,
+          "V3__items.sql",
+          "evaluates check constraint items_ok",
+          "cleanup_users",
+          "protected table users");
     }
   }
 

@@ -41,6 +41,13 @@ public final class Cascades {
   private boolean autorun;
 
   private java.util.function.Function<String, List<List<Operation>>> stored = n -> List.of();
+
+  /** Names of the target's routines that read as built-ins (see {@link #shadowCalls}). */
+  private Set<String> shadows = Set.of();
+
+  /** The statement {@link #shadowCalls} last looked at (once per statement). */
+  private Object shadowsSeenIn;
+
   private Map<String, String> onDelete;
   private Map<String, String> onUpdate;
   private Map<String, String> onTruncate;
@@ -82,6 +89,7 @@ public final class Cascades {
     c.triggers = known;
     c.routines = routines;
     c.stored = stored;
+    c.shadows = shadows;
     return c;
   }
 
@@ -95,6 +103,7 @@ public final class Cascades {
     c.triggers = triggers;
     c.routines = known;
     c.stored = stored;
+    c.shadows = shadows;
     return c;
   }
 
@@ -110,7 +119,66 @@ public final class Cascades {
     c.triggers = triggers;
     c.routines = routines;
     c.stored = java.util.Objects.requireNonNull(bodies);
+    c.shadows = shadows;
     return c;
+  }
+
+  /**
+   * These cascades, knowing which of the target's routines have a name that reads as a built-in
+   * function's ({@code names}, last part, lower case: {@code public.lower(int)}, a routine a user
+   * created in {@code pg_catalog} under a built-in's name): the analyser does not follow calls of
+   * built-ins, so a statement that calls such a name is judged by those routines' bodies.
+   */
+  public Cascades withShadowingRoutines(Set<String> names) {
+    Cascades c = withStoredRoutines(stored);
+    c.shadows = Set.copyOf(names);
+    return c;
+  }
+
+  /**
+   * How a statement's call of a name of {@link #withShadowingRoutines} reaches a protected table
+   * through the target's routines of that name (every one: which the server picks depends on the
+   * argument types and the search path); looked for in the statement's text, once per statement.
+   */
+  public Optional<String> shadowCalls(
+      dev.prodguard.sql.SqlStatement statement, Predicate<String> fresh) {
+    if (shadows.isEmpty()
+        || statement == null
+        || statement == shadowsSeenIn
+        || contract == null
+        || contract.protectedTables().isEmpty()) {
+      return Optional.empty();
+    }
+    shadowsSeenIn = statement;
+    String text = statement.text().toLowerCase(Locale.ROOT);
+    for (String name : shadows) {
+      if (!java.util.regex.Pattern.compile(
+              "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "\\s*\\(")
+          .matcher(text)
+          .find()) {
+        continue;
+      }
+      Walk seen = new Walk(new HashSet<>(), fresh, true);
+      for (List<Operation> body : stored.apply(name)) {
+        if (body == null) {
+          return Optional.of(
+              "calls "
+                  + name
+                  + "(), which names a built-in and a routine of the target whose body prodguard"
+                  + " cannot read: it may write a protected table");
+        }
+        Optional<String> how = runs(body, seen);
+        if (how.isPresent()) {
+          return Optional.of(
+              "calls "
+                  + name
+                  + "(), which names a built-in and a routine of the target (the server picks by"
+                  + " argument types and search path), which "
+                  + how.get());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

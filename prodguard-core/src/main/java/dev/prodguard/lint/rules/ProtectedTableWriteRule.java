@@ -33,6 +33,13 @@ public final class ProtectedTableWriteRule extends BaseRule {
     if (dependent.isPresent()) {
       return op.kind().name().toLowerCase().replace('_', ' ') + " " + dependent.get();
     }
+    if (!op.has(Operation.Flag.DEFERRED) && !op.has(Operation.Flag.IN_BODY)) {
+      Optional<String> shadow =
+          context.cascades().shadowCalls(op.statement(), context::createdHere);
+      if (shadow.isPresent()) {
+        return "statement " + shadow.get();
+      }
+    }
     // DDL run now fires the target's event triggers (PostgreSQL), whatever table it names
     if (ddl(op.kind()) && !op.has(Operation.Flag.DEFERRED)) {
       Optional<String> event = context.cascades().firesEventTriggers(context::createdHere);
@@ -87,9 +94,23 @@ public final class ProtectedTableWriteRule extends BaseRule {
         return op.kind().name().toLowerCase().replace('_', ' ') + " " + called.get();
       }
     }
-    // a table created earlier in the same migration holds no production data yet
-    if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
+    if (!op.kind().touchesTable() || op.target() == null) {
       return null;
+    }
+    if (context.createdHere(op.target())) {
+      // a table created earlier in the same migration holds no production data yet, but writing
+      // it runs what the server evaluates for it (a CHECK, a DEFAULT calling a routine)
+      return context
+          .cascades()
+          .fires(op.kind(), op.target(), context::createdHere)
+          .map(
+              how ->
+                  op.kind().name().toLowerCase().replace('_', ' ')
+                      + " on "
+                      + op.target()
+                      + " "
+                      + how)
+          .orElse(null);
     }
     Optional<Contract.ProtectedTable> direct = context.contract().protectedTable(op.target());
     // a partition (or inheritance child) of a protected table: its rows are that table's rows

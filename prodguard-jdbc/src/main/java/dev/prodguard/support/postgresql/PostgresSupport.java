@@ -625,8 +625,11 @@ public final class PostgresSupport implements DatabaseSupport {
             + " THEN '' WHEN l.lanname IN ('plpgsql', 'sql') THEN"
             + " pg_catalog.pg_get_functiondef(p.oid) END FROM pg_catalog.pg_proc p JOIN"
             + " pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace JOIN pg_catalog.pg_language l"
-            + " ON l.oid = p.prolang WHERE p.prokind IN ('f', 'p') AND pn.nspname NOT IN"
-            + " ('pg_catalog', 'information_schema')";
+            + " ON l.oid = p.prolang WHERE p.prokind IN ('f', 'p') AND (pn.nspname NOT IN"
+            + " ('pg_catalog', 'information_schema')"
+            // a routine a user made in pg_catalog (built-ins have oids below 16384) is called like
+            // any other (G4)
+            + " OR p.oid >= 16384)";
     List<dev.prodguard.support.StoredRoutine> out = new java.util.ArrayList<>();
     try (java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery(sql)) {
