@@ -4265,7 +4265,19 @@ public final class Classifier {
         }
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "ALTER " + kind.upper());
-        case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
+        case "FUNCTION", "PROCEDURE", "ROUTINE" -> {
+          String fn = name();
+          add(OpKind.ALTER_FUNCTION, fn);
+          if (lx.peek().isPunct('(')) {
+            skipParens();
+          }
+          // G4: a renamed routine keeps its body under the new name
+          if (fn != null && lx.peek().is("RENAME") && lx.peek(1).is("TO")) {
+            next();
+            next();
+            routines.rename(fn, name());
+          }
+        }
         case "POLICY" -> policy("ALTER");
         case "INDEX" -> alterIndex();
         case "TYPE" -> alterType();

@@ -370,6 +370,24 @@ public final class Routines {
             new Routine(name, signature, procedure, body));
   }
 
+  /**
+   * {@code ALTER FUNCTION from(...) RENAME TO to}: the bodies known under {@code from} are known
+   * under {@code to} too (every overload: the signature is not matched; more, never less), so a
+   * later call or trigger of {@code to} is judged by them (G4).
+   */
+  void rename(String from, String to) {
+    Map<String, Routine> m = byName.get(key(from));
+    if (m == null || to == null) {
+      return;
+    }
+    Map<String, Routine> target = byName.computeIfAbsent(key(to), k -> new LinkedHashMap<>());
+    for (Routine r : new ArrayList<>(m.values())) {
+      target.put(
+          to.toLowerCase(Locale.ROOT) + "(" + r.signature() + ")",
+          new Routine(to, r.signature(), r.procedure(), r.body()));
+    }
+  }
+
   void drop(String name) {
     byName.remove(key(name));
   }

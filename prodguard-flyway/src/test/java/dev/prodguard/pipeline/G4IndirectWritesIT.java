@@ -14,6 +14,8 @@ import java.sql.Statement;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * G4 (attacker's walk findings 01-05, 11, 12): a migration that writes an unprotected table, or
@@ -247,6 +249,50 @@ class G4IndirectWritesIT {
       f.migration("V3__notes.sql", "INSERT INTO notes VALUES (1);\n");
 
       assertRefused(f, "V3__notes.sql", "notes_ai", "cleanup_users", "protected table users");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(DatabaseKind.class)
+  @DisplayName(
+      "G4 (06/07): a protected table renamed (twice) by an excepted migration is still protected"
+          + " under its new name")
+  void renamedProtectedTable(DatabaseKind kind) throws Exception {
+    try (PipelineFixture f = target(kind)) {
+      Files.writeString(
+          dir.resolve("prodguard-contract.yml"),
+          "version: 1\nprotected-tables: { users: {} }\nexceptions:\n"
+              + "  - { migration: V3, rule: protected-table-write, reason: \"archive\" }\n"
+              + "  - { migration: V3, rule: rename-table, reason: \"archive\" }\n");
+      f.migration(
+          "V3__archive.sql",
+          kind == DatabaseKind.POSTGRESQL
+              ? "ALTER TABLE users RENAME TO users_tmp;\n"
+                  + "ALTER TABLE users_tmp RENAME TO users_old;\n"
+              : "RENAME TABLE users TO users_tmp;\nALTER TABLE users_tmp RENAME TO users_old;\n");
+      f.migration("V4__purge.sql", "DELETE FROM users_old WHERE id > 0;\n");
+
+      GuardRefusal r = refusal(f);
+      assertThat(r).as("verify must refuse V4__purge.sql").isNotNull();
+      assertThat(r.why())
+          .contains("V4__purge.sql", "protected-table-write", "users_old", "new name");
+      assertThat(f.query("SELECT COUNT(*) FROM users")).contains("2");
+    }
+  }
+
+  @Test
+  @DisplayName("G4 (10): a routine renamed to a harmless routine's name keeps its body")
+  void renamedRoutine() throws Exception {
+    try (PipelineFixture f =
+        targetWithDdl(
+            DatabaseKind.POSTGRESQL,
+            "CREATE FUNCTION wipe() RETURNS void LANGUAGE plpgsql AS $$BEGIN"
+                + " DELETE FROM users WHERE id > 0; END$$;\n"
+                + "CREATE FUNCTION tidy(n int) RETURNS void LANGUAGE plpgsql AS $$BEGIN"
+                + " RETURN; END$$;\n")) {
+      f.migration("V3__tidy.sql", "ALTER FUNCTION wipe() RENAME TO tidy;\nSELECT tidy();\n");
+
+      assertRefused(f, "V3__tidy.sql", "protected table users");
     }
   }
 

@@ -435,7 +435,9 @@ public final class Cascades {
                 + what
                 + " on "
                 + op.target()
-                + ", a partition (or inheritance child) of protected table "
+                + ", "
+                + up.get().relation()
+                + " of protected table "
                 + up.get().parent());
       }
       Optional<String> deeper =

@@ -149,12 +149,7 @@ public final class ProtectedTableWriteRule extends BaseRule {
     String what = op.kind().name().toLowerCase().replace('_', ' ');
     String table =
         parent
-            .map(
-                p ->
-                    op.target()
-                        + ", a partition (or inheritance child) of protected table "
-                        + p.parent()
-                        + ",")
+            .map(p -> op.target() + ", " + p.relation() + " of protected table " + p.parent() + ",")
             .orElse("protected table " + op.target());
     if (op.kind() == OpKind.UPDATE && !op.columns().isEmpty()) {
       return "UPDATE of "
