@@ -201,6 +201,23 @@ class G4IndirectWritesIT {
   }
 
   @Test
+  @DisplayName(
+      "G4 (11): VALIDATE CONSTRAINT evaluates the target's NOT VALID CHECK whose function deletes"
+          + " users")
+  void validateNotValidCheck() throws Exception {
+    try (PipelineFixture f =
+        target(
+            DatabaseKind.POSTGRESQL,
+            CLEANUP,
+            "CREATE TABLE notes (id INT PRIMARY KEY)",
+            "ALTER TABLE notes ADD CONSTRAINT notes_ok CHECK (cleanup_users()) NOT VALID")) {
+      f.migration("V3__notes.sql", "ALTER TABLE notes VALIDATE CONSTRAINT notes_ok;\n");
+
+      assertRefused(f, "V3__notes.sql", "notes_ok", "cleanup_users", "protected table users");
+    }
+  }
+
+  @Test
   @DisplayName("G4 (11): an INSERT evaluates a column DEFAULT whose function deletes users")
   void columnDefaultCallsRoutine() throws Exception {
     try (PipelineFixture f =

@@ -306,10 +306,20 @@ public final class Cascades {
   }
 
   private Optional<String> fires(OpKind kind, String table, Walk seen) {
-    List<ExistingTriggers.Trigger> fired = new ArrayList<>(triggers.fired(kind, table));
+    // VALIDATE CONSTRAINT evaluates the table's CHECKs (a NOT VALID one) for every row
+    boolean validate = kind == OpKind.VALIDATE_CONSTRAINT;
+    OpKind as = validate ? OpKind.UPDATE : kind;
+    List<ExistingTriggers.Trigger> fired = new ArrayList<>();
+    for (ExistingTriggers.Trigger t : triggers.fired(as, table)) {
+      if (!validate || t.name().startsWith("check constraint")) {
+        fired.add(t);
+      }
+    }
     if (routines != null) {
       for (Routines.TriggerBody t : routines.triggerBodies()) {
-        if (ExistingTriggers.fires(kind, t.events()) && sameTable(t.table(), table)) {
+        if (ExistingTriggers.fires(as, t.events())
+            && sameTable(t.table(), table)
+            && (!validate || t.name().startsWith("check constraint"))) {
           fired.add(new ExistingTriggers.Trigger(t.name(), t.table(), t.events(), t.body()));
         }
       }
@@ -338,7 +348,7 @@ public final class Cascades {
         return Optional.of(head + how.get());
       }
     }
-    return referentialActions(kind, table, seen);
+    return validate ? Optional.empty() : referentialActions(kind, table, seen);
   }
 
   /**
