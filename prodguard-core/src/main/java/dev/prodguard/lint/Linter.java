@@ -243,19 +243,31 @@ public final class Linter {
   }
 
   /**
-   * The operations of every stored routine named {@code name} (last part, lower case), classified
-   * once when first called; a null body for one whose code cannot be read.
+   * The operations of every stored routine named {@code name} (last part, lower case; {@code
+   * schema.name}: of that schema only), classified once when first called; a null body for one
+   * whose code cannot be read.
    */
   private List<List<Operation>> storedRoutine(String name) {
-    List<dev.prodguard.support.StoredRoutine> found = storedRoutines.get(name);
+    int dot = name.lastIndexOf('.');
+    List<dev.prodguard.support.StoredRoutine> found =
+        storedRoutines.get(dot < 0 ? name : name.substring(dot + 1));
     if (found == null) {
       return List.of();
     }
+    if (dot >= 0) {
+      // schema.name: that schema's (MariaDB: that database's) routines only
+      String schema = name.substring(0, dot);
+      found =
+          found.stream()
+              .filter(r -> r.schema() != null && r.schema().equalsIgnoreCase(schema))
+              .toList();
+    }
+    List<dev.prodguard.support.StoredRoutine> matching = found;
     return storedBodies.computeIfAbsent(
         name,
         k -> {
           List<List<Operation>> out = new ArrayList<>();
-          for (dev.prodguard.support.StoredRoutine r : found) {
+          for (dev.prodguard.support.StoredRoutine r : matching) {
             if (r.definition() == null) {
               out.add(null);
               continue;
@@ -269,10 +281,50 @@ public final class Linter {
                     ops.add(op);
                   }
                 });
+            ops.addAll(shadowCalls(r.definition()));
             out.add(ops);
           }
           return java.util.Collections.unmodifiableList(out);
         });
+  }
+
+  /**
+   * The names of the target's routines that the analyser reads as built-in functions when called
+   * (G4): a user's {@code public.lower(int)}, or one made in {@code pg_catalog} under such a name.
+   */
+  private Set<String> shadowingRoutines() {
+    Set<String> out = new HashSet<>();
+    for (String name : storedRoutines.keySet()) {
+      if (dev.prodguard.sql.Routines.builtinName(syntax, name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The calls in a body read from the target of names of {@link #shadowingRoutines}, which the
+   * analyser reads as built-ins and does not report: as deferred calls, followed into the target's
+   * routines of that name (G4). Found in the text (a name followed by a parenthesis): more, never
+   * less.
+   */
+  private List<Operation> shadowCalls(String definition) {
+    List<Operation> out = new ArrayList<>();
+    String text = definition.toLowerCase(java.util.Locale.ROOT);
+    for (String name : shadowingRoutines()) {
+      if (Pattern.compile("(?<![\\w$])" + Pattern.quote(name) + "\\s*\\(").matcher(text).find()) {
+        out.add(
+            new Operation(
+                dev.prodguard.sql.OpKind.FUNCTION_CALL,
+                null,
+                name,
+                null,
+                List.of(),
+                java.util.EnumSet.of(Operation.Flag.DEFERRED),
+                null));
+      }
+    }
+    return out;
   }
 
   /** The bodies of {@link #tableTriggers}, classified once. */
@@ -291,6 +343,7 @@ public final class Linter {
                   ops.add(op);
                 }
               });
+          ops.addAll(shadowCalls(t.definition()));
           body = ops;
         }
         out.add(
@@ -612,7 +665,8 @@ public final class Linter {
             Cascades.of(foreignKeys, dependencies, parents, contract)
                 .withTriggers(existingTriggers())
                 .withRoutines(routines)
-                .withStoredRoutines(this::storedRoutine),
+                .withStoredRoutines(this::storedRoutine)
+                .withShadowingRoutines(shadowingRoutines()),
             new HashSet<>(),
             historyTables);
     List<SqlStatement> statements = prepared.statements();

@@ -3464,6 +3464,7 @@ public final class Classifier {
       if (syntax != SqlSyntax.POSTGRESQL) {
         return;
       }
+      evaluatedOnWrite("a CHECK, DEFAULT or generated column", table, lx.peek().start, s.end());
       Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
       int depth = 0;
       while (!ahead.atEnd()) {
@@ -3488,6 +3489,26 @@ public final class Classifier {
           return;
         }
       }
+    }
+
+    /**
+     * G4: what PostgreSQL evaluates by itself on every INSERT and UPDATE of {@code table} (a CHECK,
+     * a DEFAULT, a generated column written in [from, to)) calls the routines there: recorded as a
+     * trigger of the table ({@link Routines#defineEvaluated}), so that a write of it is judged by
+     * what they run. Only routines the migrations define are seen here (verify reads the others'
+     * uses from the catalog once the table exists).
+     */
+    void evaluatedOnWrite(String what, String table, int from, int to) {
+      if (deferred || inBody || table == null || syntax != SqlSyntax.POSTGRESQL) {
+        return;
+      }
+      List<Operation> body = new ArrayList<>();
+      for (String fn : callsIn(from, to)) {
+        body.add(
+            new Operation(
+                OpKind.FUNCTION_CALL, s, fn, null, List.of(), EnumSet.of(Flag.DEFERRED), null));
+      }
+      routines.defineEvaluated(what, table, body);
     }
 
     /** A plain (possibly qualified) name read from another lexer; null when none is next. */
@@ -4287,7 +4308,19 @@ public final class Classifier {
         }
         case "ROLE", "USER", "GROUP" ->
             add(OpKind.GRANT, null, null, null, null, "ALTER " + kind.upper());
-        case "FUNCTION", "PROCEDURE", "ROUTINE" -> add(OpKind.ALTER_FUNCTION, name());
+        case "FUNCTION", "PROCEDURE", "ROUTINE" -> {
+          String fn = name();
+          add(OpKind.ALTER_FUNCTION, fn);
+          if (lx.peek().isPunct('(')) {
+            skipParens();
+          }
+          // G4: a renamed routine keeps its body under the new name
+          if (fn != null && lx.peek().is("RENAME") && lx.peek(1).is("TO")) {
+            next();
+            next();
+            routines.rename(fn, name());
+          }
+        }
         case "POLICY" -> policy("ALTER");
         case "INDEX" -> alterIndex();
         case "TYPE" -> alterType();
@@ -4654,6 +4687,9 @@ public final class Classifier {
             add(OpKind.DROP_NOT_NULL, table, col, null, null, null);
           } else if ((b.is("SET") || b.is("DROP")) && c.is("DEFAULT")) {
             add(OpKind.ALTER_COLUMN_DEFAULT, table, col, null, null, null);
+            if (b.is("SET")) {
+              evaluatedOnWrite("default of column " + col, table, c.end, s.end());
+            }
           } else {
             add(OpKind.ALTER_TABLE_OTHER, table, col, null, null, b.upper());
           }
@@ -5038,11 +5074,19 @@ public final class Classifier {
       if (constraint != null && !deferred && flags.contains(Flag.CHECK)) {
         routines.defineConstraint(constraint, callsIn(from, lx.peek().start));
       }
+      if (flags.contains(Flag.CHECK)) {
+        evaluatedOnWrite(
+            "check constraint" + (constraint != null ? " " + constraint : ""),
+            table,
+            from,
+            lx.peek().start);
+      }
       add(OpKind.ADD_CONSTRAINT, table, null, null, flags, detail);
     }
 
     void addColumn(String table) {
       String col = columnName();
+      evaluatedOnWrite("column " + col, table, lx.peek().start, s.end());
       Set<Flag> flags = EnumSet.noneOf(Flag.class);
       String rewrite = null;
       int depth = 0;

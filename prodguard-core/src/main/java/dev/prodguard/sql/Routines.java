@@ -240,6 +240,20 @@ public final class Routines {
     }
   }
 
+  /**
+   * What PostgreSQL evaluates by itself on every INSERT and UPDATE of {@code table}: the calls of a
+   * CHECK, a DEFAULT or a generated column the migrations wrote ({@code what} says which), kept as
+   * a trigger of the table named {@code what} (G4); no calls, nothing kept. More, never less: a
+   * later DROP CONSTRAINT or DROP DEFAULT does not forget it.
+   */
+  void defineEvaluated(String what, String table, List<Operation> calls) {
+    if (table != null && !calls.isEmpty()) {
+      triggerBodies.put(
+          "evaluated:" + (what + " of " + table).toLowerCase(Locale.ROOT),
+          new TriggerBody(what, table.toLowerCase(Locale.ROOT), Set.of("INSERT", "UPDATE"), calls));
+    }
+  }
+
   void dropTriggerBody(String name, boolean rule) {
     if (name != null) {
       triggerBodies.remove((rule ? "rule:" : "") + key(name));
@@ -356,6 +370,24 @@ public final class Routines {
             new Routine(name, signature, procedure, body));
   }
 
+  /**
+   * {@code ALTER FUNCTION from(...) RENAME TO to}: the bodies known under {@code from} are known
+   * under {@code to} too (every overload: the signature is not matched; more, never less), so a
+   * later call or trigger of {@code to} is judged by them (G4).
+   */
+  void rename(String from, String to) {
+    Map<String, Routine> m = byName.get(key(from));
+    if (m == null || to == null) {
+      return;
+    }
+    Map<String, Routine> target = byName.computeIfAbsent(key(to), k -> new LinkedHashMap<>());
+    for (Routine r : new ArrayList<>(m.values())) {
+      target.put(
+          to.toLowerCase(Locale.ROOT) + "(" + r.signature() + ")",
+          new Routine(to, r.signature(), r.procedure(), r.body()));
+    }
+  }
+
   void drop(String name) {
     byName.remove(key(name));
   }
@@ -413,6 +445,16 @@ public final class Routines {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a call of {@code name} (last part, lower case) unqualified reads, to the analyser, as
+   * the built-in function of that name: such calls are not followed, so a routine of the target
+   * with that name (PostgreSQL: another signature, or a search path) is a shadow, looked up where
+   * it is called (G4).
+   */
+  public static boolean builtinName(SqlSyntax syntax, String name) {
+    return SqlNames.of(syntax).builtin(null, name);
   }
 
   /** Whether the migrations define any routine so far. */

@@ -10,7 +10,7 @@ import java.util.Set;
  * is written by the migration (G4). Names are in lower case.
  *
  * @param events the statements that fire it: {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code
- *     TRUNCATE}
+ *     TRUNCATE}; {@link #DDL} for an event trigger
  * @param definition SQL that defines the body, for the analyser: PostgreSQL the trigger function's
  *     {@code CREATE FUNCTION}, MariaDB a {@code CREATE TRIGGER} with the trigger's statement; empty
  *     for code the server runs that no user wrote (an extension's function); null when the body
@@ -19,6 +19,12 @@ import java.util.Set;
  */
 public record TableTrigger(
     String schema, String table, String name, Set<String> events, String definition) {
+
+  /**
+   * The event of a PostgreSQL event trigger ({@code pg_event_trigger}): it fires on DDL, whatever
+   * table it names; its schema and table are empty and its name is "event trigger name".
+   */
+  public static final String DDL = "DDL";
 
   public TableTrigger {
     schema = schema == null ? "" : schema.toLowerCase(Locale.ROOT);

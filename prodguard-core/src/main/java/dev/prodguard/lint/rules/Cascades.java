@@ -41,6 +41,13 @@ public final class Cascades {
   private boolean autorun;
 
   private java.util.function.Function<String, List<List<Operation>>> stored = n -> List.of();
+
+  /** Names of the target's routines that read as built-ins (see {@link #shadowCalls}). */
+  private Set<String> shadows = Set.of();
+
+  /** The statement {@link #shadowCalls} last looked at (once per statement). */
+  private Object shadowsSeenIn;
+
   private Map<String, String> onDelete;
   private Map<String, String> onUpdate;
   private Map<String, String> onTruncate;
@@ -82,6 +89,7 @@ public final class Cascades {
     c.triggers = known;
     c.routines = routines;
     c.stored = stored;
+    c.shadows = shadows;
     return c;
   }
 
@@ -95,13 +103,15 @@ public final class Cascades {
     c.triggers = triggers;
     c.routines = known;
     c.stored = stored;
+    c.shadows = shadows;
     return c;
   }
 
   /**
    * These cascades, knowing the routines the target already has ({@code verify} reads them from its
    * catalog): {@code bodies} gives, for a name (last part, lower case), the operations of every
-   * routine of that name, a null body for one whose code cannot be read (fail closed).
+   * routine of that name, a null body for one whose code cannot be read (fail closed); for a
+   * qualified name ({@code schema.name}), those of that schema only.
    */
   public Cascades withStoredRoutines(
       java.util.function.Function<String, List<List<Operation>>> bodies) {
@@ -109,7 +119,66 @@ public final class Cascades {
     c.triggers = triggers;
     c.routines = routines;
     c.stored = java.util.Objects.requireNonNull(bodies);
+    c.shadows = shadows;
     return c;
+  }
+
+  /**
+   * These cascades, knowing which of the target's routines have a name that reads as a built-in
+   * function's ({@code names}, last part, lower case: {@code public.lower(int)}, a routine a user
+   * created in {@code pg_catalog} under a built-in's name): the analyser does not follow calls of
+   * built-ins, so a statement that calls such a name is judged by those routines' bodies.
+   */
+  public Cascades withShadowingRoutines(Set<String> names) {
+    Cascades c = withStoredRoutines(stored);
+    c.shadows = Set.copyOf(names);
+    return c;
+  }
+
+  /**
+   * How a statement's call of a name of {@link #withShadowingRoutines} reaches a protected table
+   * through the target's routines of that name (every one: which the server picks depends on the
+   * argument types and the search path); looked for in the statement's text, once per statement.
+   */
+  public Optional<String> shadowCalls(
+      dev.prodguard.sql.SqlStatement statement, Predicate<String> fresh) {
+    if (shadows.isEmpty()
+        || statement == null
+        || statement == shadowsSeenIn
+        || contract == null
+        || contract.protectedTables().isEmpty()) {
+      return Optional.empty();
+    }
+    shadowsSeenIn = statement;
+    String text = statement.text().toLowerCase(Locale.ROOT);
+    for (String name : shadows) {
+      if (!java.util.regex.Pattern.compile(
+              "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "\\s*\\(")
+          .matcher(text)
+          .find()) {
+        continue;
+      }
+      Walk seen = new Walk(new HashSet<>(), fresh, true);
+      for (List<Operation> body : stored.apply(name)) {
+        if (body == null) {
+          return Optional.of(
+              "calls "
+                  + name
+                  + "(), which names a built-in and a routine of the target whose body prodguard"
+                  + " cannot read: it may write a protected table");
+        }
+        Optional<String> how = runs(body, seen);
+        if (how.isPresent()) {
+          return Optional.of(
+              "calls "
+                  + name
+                  + "(), which names a built-in and a routine of the target (the server picks by"
+                  + " argument types and search path), which "
+                  + how.get());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -136,6 +205,36 @@ public final class Cascades {
       return Optional.empty();
     }
     return fires(kind, table, new Walk(new HashSet<>(), fresh, true));
+  }
+
+  /**
+   * How a DDL statement (or one prodguard cannot read, which may be DDL) reaches a protected table
+   * through the target's event triggers ({@code ddl_command_start}, {@code ddl_command_end}, {@code
+   * sql_drop}, {@code table_rewrite}; prodguard's own are not among them): every one is followed,
+   * whatever its tag filter (fail closed), through its function's body as a trigger's (G4).
+   */
+  public Optional<String> firesEventTriggers(Predicate<String> fresh) {
+    if (contract == null || contract.protectedTables().isEmpty()) {
+      return Optional.empty();
+    }
+    Walk seen = new Walk(new HashSet<>(), fresh, true);
+    for (ExistingTriggers.Trigger t : triggers.eventTriggers()) {
+      if (!seen.add("event/" + t.name())) {
+        continue;
+      }
+      String head = "fires " + t.name() + ", whose function ";
+      if (t.body() == null) {
+        return Optional.of(
+            head
+                + "prodguard cannot read (a language other than plpgsql or sql, or an account"
+                + " that may not see it): it may write a protected table");
+      }
+      Optional<String> how = runs(t.body(), seen);
+      if (how.isPresent()) {
+        return Optional.of(head + how.get());
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -167,11 +266,60 @@ public final class Cascades {
     return call(name, false, new Walk(new HashSet<>(), fresh, autorun));
   }
 
+  /**
+   * How a call run now ({@code CALL s.p()}, {@code SELECT s.f()}) of a routine qualified with a
+   * schema (MariaDB: a database) reaches a protected table through the target's routine of that
+   * schema (G4): the migrations' own routine of the same last name is another one, which the
+   * analyser follows where the call is written, so it cannot stand in for it. Empty when the call
+   * is unqualified, or the migrations define that very routine (schema and name).
+   */
+  public Optional<String> callsStoredIn(String name, Predicate<String> fresh) {
+    if (contract == null || contract.protectedTables().isEmpty() || name == null) {
+      return Optional.empty();
+    }
+    String qualified = unquote(name.toLowerCase(Locale.ROOT));
+    if (qualified.indexOf('.') < 0) {
+      return Optional.empty();
+    }
+    if (routines != null) {
+      for (Routines.Routine r : routines.find(qualified)) {
+        if (unquote(r.name().toLowerCase(Locale.ROOT)).equals(qualified)) {
+          return Optional.empty();
+        }
+      }
+    }
+    Walk seen = new Walk(new HashSet<>(), fresh, true);
+    for (List<Operation> body : stored.apply(qualified)) {
+      if (body == null) {
+        return Optional.of(
+            "calls "
+                + name
+                + "(), whose body on the target prodguard cannot read (another language, or an"
+                + " account that may not see it): it may write a protected table");
+      }
+      Optional<String> how = runs(body, seen);
+      if (how.isPresent()) {
+        return Optional.of("calls " + name + "() of the target, which " + how.get());
+      }
+    }
+    return Optional.empty();
+  }
+
   private Optional<String> fires(OpKind kind, String table, Walk seen) {
-    List<ExistingTriggers.Trigger> fired = new ArrayList<>(triggers.fired(kind, table));
+    // VALIDATE CONSTRAINT evaluates the table's CHECKs (a NOT VALID one) for every row
+    boolean validate = kind == OpKind.VALIDATE_CONSTRAINT;
+    OpKind as = validate ? OpKind.UPDATE : kind;
+    List<ExistingTriggers.Trigger> fired = new ArrayList<>();
+    for (ExistingTriggers.Trigger t : triggers.fired(as, table)) {
+      if (!validate || t.name().startsWith("check constraint")) {
+        fired.add(t);
+      }
+    }
     if (routines != null) {
       for (Routines.TriggerBody t : routines.triggerBodies()) {
-        if (ExistingTriggers.fires(kind, t.events()) && sameTable(t.table(), table)) {
+        if (ExistingTriggers.fires(as, t.events())
+            && sameTable(t.table(), table)
+            && (!validate || t.name().startsWith("check constraint"))) {
           fired.add(new ExistingTriggers.Trigger(t.name(), t.table(), t.events(), t.body()));
         }
       }
@@ -180,16 +328,76 @@ public final class Cascades {
       if (!seen.add(t.table() + "/" + t.name())) {
         continue;
       }
-      String head = "fires trigger " + t.name() + " of " + t.table() + ", whose body ";
+      // a name with a blank is what the server evaluates by itself for the write: a CHECK, a
+      // DEFAULT, an index expression, a policy, a trigger's WHEN condition (see PostgresSupport)
+      String head =
+          (t.name().indexOf(' ') >= 0 ? "evaluates " : "fires trigger ")
+              + t.name()
+              + " of "
+              + t.table()
+              + ", whose body ";
       if (t.body() == null) {
         return Optional.of(
             head
-                + "prodguard cannot read (an untrusted language, or an account without the"
-                + " TRIGGER privilege): it may write a protected table");
+                + "prodguard cannot read (a function in a language other than plpgsql or sql, not"
+                + " a known harmless built-in; or an account without the TRIGGER privilege): it"
+                + " may write a protected table");
       }
       Optional<String> how = runs(t.body(), seen);
       if (how.isPresent()) {
         return Optional.of(head + how.get());
+      }
+    }
+    return validate ? Optional.empty() : referentialActions(kind, table, seen);
+  }
+
+  /**
+   * How the referential actions a write of {@code table} sets off reach a protected table through
+   * the triggers of the child tables they write: {@code ON DELETE CASCADE} deletes child rows,
+   * {@code ON DELETE SET NULL/SET DEFAULT} and {@code ON UPDATE CASCADE/SET NULL/SET DEFAULT}
+   * update them, and each fires the child's triggers for that event, transitively (PostgreSQL runs
+   * the actions as statements of their own; MariaDB fires no triggers for them, where following
+   * them only refuses more).
+   */
+  private Optional<String> referentialActions(OpKind kind, String table, Walk seen) {
+    if (keys.isEmpty() || table == null) {
+      return Optional.empty();
+    }
+    for (ForeignKey k : keys) {
+      if (!sameTable(k.parentSchema() + "." + k.parent(), table)) {
+        continue;
+      }
+      String child = k.childSchema() + "." + k.child();
+      List<Object[]> actions = new ArrayList<>();
+      if (kind == OpKind.DELETE || kind == OpKind.MERGE) {
+        if (k.onDelete() == ForeignKey.Action.CASCADE) {
+          actions.add(new Object[] {OpKind.DELETE, "ON DELETE CASCADE"});
+        } else if (k.onDelete().changesChildRows()) {
+          actions.add(new Object[] {OpKind.UPDATE, "ON DELETE " + k.onDelete().sql()});
+        }
+      }
+      if ((kind == OpKind.UPDATE || kind == OpKind.MERGE || kind == OpKind.INSERT)
+          && k.onUpdate().changesChildRows()) {
+        // an INSERT may update (an upsert)
+        actions.add(new Object[] {OpKind.UPDATE, "ON UPDATE " + k.onUpdate().sql()});
+      }
+      for (Object[] a : actions) {
+        OpKind childKind = (OpKind) a[0];
+        if (!seen.add("fk:" + k.name() + "/" + child + "/" + childKind)) {
+          continue;
+        }
+        Optional<String> deeper = fires(childKind, child, seen);
+        if (deeper.isPresent()) {
+          return Optional.of(
+              "writes "
+                  + child
+                  + " (foreign key "
+                  + k.name()
+                  + ", "
+                  + a[1]
+                  + "), which "
+                  + deeper.get());
+        }
       }
     }
     return Optional.empty();
@@ -237,7 +445,9 @@ public final class Cascades {
                 + what
                 + " on "
                 + op.target()
-                + ", a partition (or inheritance child) of protected table "
+                + ", "
+                + up.get().relation()
+                + " of protected table "
                 + up.get().parent());
       }
       Optional<String> deeper =

@@ -32,16 +32,29 @@ public final class ExistingTriggers {
     }
   }
 
+  /** The event a PostgreSQL event trigger is recorded with: it fires on DDL, not on writes. */
+  public static final String DDL = dev.prodguard.support.TableTrigger.DDL;
+
   private final Map<String, List<Trigger>> byTable = new HashMap<>();
+  private final List<Trigger> eventTriggers = new ArrayList<>();
 
   public ExistingTriggers(List<Trigger> triggers) {
     for (Trigger t : triggers) {
-      byTable.computeIfAbsent(bare(t.table()), k -> new ArrayList<>()).add(t);
+      if (t.events().contains(DDL)) {
+        eventTriggers.add(t);
+      } else {
+        byTable.computeIfAbsent(bare(t.table()), k -> new ArrayList<>()).add(t);
+      }
     }
   }
 
   public boolean isEmpty() {
-    return byTable.isEmpty();
+    return byTable.isEmpty() && eventTriggers.isEmpty();
+  }
+
+  /** The event triggers a DDL statement fires (all of them: their tag filters are not read). */
+  List<Trigger> eventTriggers() {
+    return List.copyOf(eventTriggers);
   }
 
   /**

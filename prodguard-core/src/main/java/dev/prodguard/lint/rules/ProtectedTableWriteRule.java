@@ -33,6 +33,23 @@ public final class ProtectedTableWriteRule extends BaseRule {
     if (dependent.isPresent()) {
       return op.kind().name().toLowerCase().replace('_', ' ') + " " + dependent.get();
     }
+    if (!op.has(Operation.Flag.DEFERRED) && !op.has(Operation.Flag.IN_BODY)) {
+      Optional<String> shadow =
+          context.cascades().shadowCalls(op.statement(), context::createdHere);
+      if (shadow.isPresent()) {
+        return "statement " + shadow.get();
+      }
+    }
+    // DDL run now fires the target's event triggers (PostgreSQL), whatever table it names
+    if (ddl(op.kind()) && !op.has(Operation.Flag.DEFERRED)) {
+      Optional<String> event = context.cascades().firesEventTriggers(context::createdHere);
+      if (event.isPresent()) {
+        return op.kind().name().toLowerCase().replace('_', ' ')
+            + (op.target() != null ? " of " + op.target() : "")
+            + " is DDL, which "
+            + event.get();
+      }
+    }
     if (op.kind() == OpKind.DROP_TRIGGER
         && op.target() == null
         && !context.contract().protectedTables().isEmpty()) {
@@ -69,9 +86,31 @@ public final class ProtectedTableWriteRule extends BaseRule {
       Optional<String> called = context.cascades().calls(op.target(), context::createdHere);
       return called.orElse(null); // the finding names the trigger (its via) after the message
     }
-    // a table created earlier in the same migration holds no production data yet
-    if (!op.kind().touchesTable() || op.target() == null || context.createdHere(op.target())) {
+    // a qualified call run now: the target's routine of that schema runs, not a namesake
+    if ((op.kind() == OpKind.CALL || op.kind() == OpKind.FUNCTION_CALL)
+        && !op.has(Operation.Flag.DEFERRED)) {
+      Optional<String> called = context.cascades().callsStoredIn(op.target(), context::createdHere);
+      if (called.isPresent()) {
+        return op.kind().name().toLowerCase().replace('_', ' ') + " " + called.get();
+      }
+    }
+    if (!op.kind().touchesTable() || op.target() == null) {
       return null;
+    }
+    if (context.createdHere(op.target())) {
+      // a table created earlier in the same migration holds no production data yet, but writing
+      // it runs what the server evaluates for it (a CHECK, a DEFAULT calling a routine)
+      return context
+          .cascades()
+          .fires(op.kind(), op.target(), context::createdHere)
+          .map(
+              how ->
+                  op.kind().name().toLowerCase().replace('_', ' ')
+                      + " on "
+                      + op.target()
+                      + " "
+                      + how)
+          .orElse(null);
     }
     Optional<Contract.ProtectedTable> direct = context.contract().protectedTable(op.target());
     // a partition (or inheritance child) of a protected table: its rows are that table's rows
@@ -110,12 +149,7 @@ public final class ProtectedTableWriteRule extends BaseRule {
     String what = op.kind().name().toLowerCase().replace('_', ' ');
     String table =
         parent
-            .map(
-                p ->
-                    op.target()
-                        + ", a partition (or inheritance child) of protected table "
-                        + p.parent()
-                        + ",")
+            .map(p -> op.target() + ", " + p.relation() + " of protected table " + p.parent() + ",")
             .orElse("protected table " + op.target());
     if (op.kind() == OpKind.UPDATE && !op.columns().isEmpty()) {
       return "UPDATE of "
@@ -128,5 +162,33 @@ public final class ProtectedTableWriteRule extends BaseRule {
     return parent.isPresent()
         ? what + " on " + table.substring(0, table.length() - 1) + column
         : what + " on " + table + column;
+  }
+
+  /**
+   * Whether an operation of {@code kind} is a command PostgreSQL's event triggers fire on (DDL,
+   * GRANT, COMMENT; one prodguard cannot read may be one: fail closed); row writes, reads, calls,
+   * session and transaction commands are not.
+   */
+  static boolean ddl(OpKind kind) {
+    return switch (kind) {
+      case TRUNCATE,
+          DELETE,
+          UPDATE,
+          INSERT,
+          MERGE,
+          COPY_IN,
+          SELECT,
+          DO_BLOCK,
+          CALL,
+          FUNCTION_CALL,
+          DYNAMIC_SQL,
+          SET_SESSION,
+          TRANSACTION,
+          LOCK,
+          MAINTENANCE,
+          REFERENCE ->
+          false;
+      default -> true;
+    };
   }
 }

@@ -27,7 +27,18 @@ import java.util.Set;
  */
 public final class TableParents {
   /** The contract's protected table a table is a partition or child of. */
-  public record Protected(String parent, Contract.ProtectedTable entry) {}
+  public record Protected(String parent, Contract.ProtectedTable entry, String relation) {
+    public Protected(String parent, Contract.ProtectedTable entry) {
+      this(parent, entry, "a partition (or inheritance child)");
+    }
+  }
+
+  /**
+   * New name (lower case, unquoted) to the names it had: a table renamed ({@code RENAME TO}) or
+   * moved ({@code SET SCHEMA}) by the migrations is the same table, its rows the protected table's
+   * when it was one (G4). The old name keeps its protection too (more, never less).
+   */
+  private final Map<String, Set<String>> renamedFrom = new LinkedHashMap<>();
 
   /** Child (lower case, unquoted; qualified or not) to its direct parents. */
   private final Map<String, Set<String>> up = new LinkedHashMap<>();
@@ -46,7 +57,7 @@ public final class TableParents {
   }
 
   public boolean isEmpty() {
-    return up.isEmpty();
+    return up.isEmpty() && renamedFrom.isEmpty();
   }
 
   void add(String child, String parent) {
@@ -75,6 +86,22 @@ public final class TableParents {
           .computeIfAbsent(bare(t), k -> new LinkedHashSet<>())
           .add(dot < 0 ? "" : t.substring(0, dot));
     }
+    if (op.kind() == OpKind.RENAME_TABLE && op.detail() != null && op.target() != null) {
+      String from = normal(op.target());
+      int dot = from.lastIndexOf('.');
+      String to = null;
+      if (op.detail().startsWith("to ")) {
+        // RENAME TO keeps the schema (PostgreSQL takes a bare name); MariaDB may name another
+        String n = normal(op.detail().substring(3).strip());
+        to = n.indexOf('.') >= 0 || dot < 0 ? n : from.substring(0, dot) + "." + n;
+      } else if (op.detail().startsWith("SET SCHEMA ")) {
+        to = normal(op.detail().substring("SET SCHEMA ".length()).strip()) + "." + bare(from);
+      }
+      if (to != null && !to.equals(from)) {
+        renamedFrom.computeIfAbsent(to, k -> new LinkedHashSet<>()).add(from);
+      }
+      return;
+    }
     if (op.kind() != OpKind.ALTER_TABLE_OTHER || op.detail() == null || op.target() == null) {
       return;
     }
@@ -95,23 +122,64 @@ public final class TableParents {
    * empty when it is none (or is itself protected: the contract says so directly).
    */
   public Optional<Protected> protectedAncestor(String table, Contract contract) {
-    if (up.isEmpty() || table == null || contract == null) {
+    if ((up.isEmpty() && renamedFrom.isEmpty()) || table == null || contract == null) {
       return Optional.empty();
     }
-    Deque<String> todo = new ArrayDeque<>(parents(normal(table)));
+    // each name to follow, with whether a rename led there (the wording of the finding)
+    Deque<String[]> todo = new ArrayDeque<>();
+    String start = normal(table);
+    for (String p : parents(start)) {
+      todo.add(new String[] {p, ""});
+    }
+    for (String p : earlierNames(start)) {
+      todo.add(new String[] {p, "r"});
+    }
     Set<String> seen = new HashSet<>();
     while (!todo.isEmpty()) {
-      String p = todo.poll();
+      String[] next = todo.poll();
+      String p = next[0];
       if (!seen.add(p)) {
         continue;
       }
       Optional<Contract.ProtectedTable> entry = contract.protectedTable(p);
       if (entry.isPresent()) {
-        return Optional.of(new Protected(p, entry.get()));
+        return Optional.of(
+            next[1].isEmpty()
+                ? new Protected(p, entry.get())
+                : new Protected(p, entry.get(), "a new name (RENAME TO, SET SCHEMA)"));
       }
-      todo.addAll(parents(p));
+      for (String q : parents(p)) {
+        todo.add(new String[] {q, next[1]});
+      }
+      for (String q : earlierNames(p)) {
+        todo.add(new String[] {q, "r"});
+      }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The names the table {@code table} had before the migrations renamed or moved it: an unqualified
+   * name matches a qualified one of the same last part, and the reverse (the search path decides:
+   * fail closed).
+   */
+  private Set<String> earlierNames(String table) {
+    if (renamedFrom.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new LinkedHashSet<>();
+    boolean qualified = table.indexOf('.') >= 0;
+    for (Map.Entry<String, Set<String>> e : renamedFrom.entrySet()) {
+      String k = e.getKey();
+      boolean match =
+          k.equals(table)
+              || (!qualified && bare(k).equals(table))
+              || (qualified && k.indexOf('.') < 0 && k.equals(bare(table)));
+      if (match) {
+        out.addAll(e.getValue());
+      }
+    }
+    return out;
   }
 
   /**

@@ -404,16 +404,25 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   /**
-   * The database's functions and procedures as a {@code CREATE} the analyser reads (parameters left
-   * out: only what the body writes is judged); an account that may not see a body gets none (null:
-   * not known, fail closed).
+   * The server's own databases: no migration's routine or trigger lives there. Every other database
+   * the account sees counts (G4): a migration may call {@code otherdb.p()} or write {@code
+   * otherdb.t}, whose trigger writes a protected table.
+   */
+  private static final String SYSTEM_DATABASES =
+      "('mysql', 'information_schema', 'performance_schema', 'sys')";
+
+  /**
+   * The functions and procedures of every database the account sees (not the server's own) as a
+   * {@code CREATE} the analyser reads (parameters left out: only what the body writes is judged);
+   * an account that may not see a body gets none (null: not known, fail closed).
    */
   @Override
   public List<dev.prodguard.support.StoredRoutine> storedRoutines(Connection c)
       throws SQLException {
     String sql =
         "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_TYPE, DTD_IDENTIFIER, ROUTINE_DEFINITION"
-            + " FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()";
+            + " FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA NOT IN "
+            + SYSTEM_DATABASES;
     List<dev.prodguard.support.StoredRoutine> out = new java.util.ArrayList<>();
     try (java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery(sql)) {
@@ -439,16 +448,17 @@ public final class MariaDbSupport implements DatabaseSupport {
   }
 
   /**
-   * The database's triggers with their statement as a {@code CREATE TRIGGER} the analyser reads; an
-   * account without the {@code TRIGGER} privilege on a table sees its triggers with no statement
-   * (null: not known, fail closed).
+   * The triggers of every database the account sees (not the server's own) with their statement as
+   * a {@code CREATE TRIGGER} the analyser reads; an account without the {@code TRIGGER} privilege
+   * on a table sees its triggers with no statement (null: not known, fail closed).
    */
   @Override
   public List<dev.prodguard.support.TableTrigger> tableTriggers(Connection c) throws SQLException {
     String sql =
         "SELECT EVENT_OBJECT_SCHEMA, EVENT_OBJECT_TABLE, TRIGGER_NAME, EVENT_MANIPULATION,"
             + " ACTION_TIMING, ACTION_STATEMENT FROM information_schema.TRIGGERS"
-            + " WHERE EVENT_OBJECT_SCHEMA = DATABASE()";
+            + " WHERE EVENT_OBJECT_SCHEMA NOT IN "
+            + SYSTEM_DATABASES;
     List<dev.prodguard.support.TableTrigger> out = new java.util.ArrayList<>();
     try (java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery(sql)) {

@@ -416,18 +416,16 @@ public final class PostgresSupport implements DatabaseSupport {
 
   @Override
   public List<dev.prodguard.support.TableTrigger> tableTriggers(Connection c) throws SQLException {
-    // tgtype bits (pg_trigger.h): 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE; an extension's
-    // function ('e' dependency) has no user-written body; plpgsql and sql bodies are read as code,
-    // any other language is code prodguard cannot read (fail closed)
+    // tgtype bits (pg_trigger.h): 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE; plpgsql and sql
+    // bodies are read as code; a few built-ins are known to write nothing; any other function (C,
+    // an extension's such as refint's check_foreign_key, which deletes rows of the tables its
+    // arguments name) is code prodguard cannot read (fail closed)
     String sql =
-        "SELECT cn.nspname, cl.relname, t.tgname, t.tgtype::int,"
-            + " CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
-            + " WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid"
-            + " AND d.deptype = 'e') THEN ''"
-            + " WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_catalog.pg_get_functiondef(p.oid)"
-            + " END"
+        "SELECT cn.nspname, cl.relname, t.tgname, t.tgtype::int, "
+            + BODY
             + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid"
             + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+            + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = t.tgrelid"
             + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
             + " WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'";
@@ -452,6 +450,27 @@ public final class PostgresSupport implements DatabaseSupport {
         out.add(
             new dev.prodguard.support.TableTrigger(
                 rs.getString(1), rs.getString(2), rs.getString(3), events, rs.getString(5)));
+      }
+    }
+    out.addAll(evaluated(c));
+    // event triggers run their function on DDL (not prodguard's own, whose names it reserves)
+    String events =
+        "SELECT e.evtname, "
+            + BODY
+            + " FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid"
+            + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+            + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+            + " WHERE e.evtenabled <> 'D' AND e.evtname NOT LIKE 'prodguard%'";
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(events)) {
+      while (rs.next()) {
+        out.add(
+            new dev.prodguard.support.TableTrigger(
+                "",
+                "",
+                "event trigger " + rs.getString(1),
+                java.util.Set.of(dev.prodguard.support.TableTrigger.DDL),
+                rs.getString(2)));
       }
     }
     // rules run their commands on every such write of their table, like triggers (G4); a SELECT
@@ -484,6 +503,117 @@ public final class PostgresSupport implements DatabaseSupport {
     return out;
   }
 
+  /**
+   * The SQL of a function's body for the analyser, as a column of a query over {@code pg_proc p},
+   * {@code pg_language l}, {@code pg_namespace pn}: plpgsql and sql bodies as {@code
+   * pg_get_functiondef}; empty for the built-in trigger functions known to write no other table;
+   * null for any other (C, internal, another procedural language, an extension's): not readable.
+   */
+  private static final String BODY =
+      "CASE WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_catalog.pg_get_functiondef(p.oid)"
+          + " WHEN pn.nspname = 'pg_catalog' AND p.oid < 16384 AND p.proname IN"
+          + " ('suppress_redundant_updates_trigger', 'tsvector_update_trigger',"
+          + " 'tsvector_update_trigger_column') THEN '' END";
+
+  /**
+   * What the server evaluates by itself when a table's rows are written, as triggers of that table:
+   * the user functions ({@code pg_depend}, which records every function an expression calls;
+   * built-ins are pinned and not recorded) of its CHECK constraints and those of the domains of its
+   * columns, its column DEFAULTs and generated columns, its index expressions and predicates, its
+   * row-level security policies and its triggers' WHEN conditions. Each is named "check constraint
+   * c calling s.f()" and the like; its body is the called function's ({@link #BODY}).
+   */
+  private static List<dev.prodguard.support.TableTrigger> evaluated(Connection c)
+      throws SQLException {
+    String sql =
+        "WITH uses (nspname, relname, what, events, fn) AS ("
+            // CHECK constraints of tables (also NOT VALID ones: VALIDATE evaluates them)
+            + " SELECT cn.nspname, cl.relname, 'check constraint ' || k.conname, 'IU', d.refobjid"
+            + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint k ON k.oid = d.objid"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = k.conrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_constraint'::regclass"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            // CHECKs of a domain, evaluated for every column of that type
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'check constraint ' || k.conname"
+            + " || ' of domain ' || ty.typname, 'IU', d.refobjid"
+            + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint k ON k.oid = d.objid"
+            + " JOIN pg_catalog.pg_type ty ON ty.oid = k.contypid"
+            + " JOIN pg_catalog.pg_attribute a ON a.atttypid = ty.oid AND NOT a.attisdropped"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid AND cl.relkind IN ('r', 'p')"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_constraint'::regclass"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            // column defaults and generated columns
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'default of column ' || a.attname,"
+            + " 'IU', d.refobjid"
+            + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_attrdef ad ON ad.oid = d.objid"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = ad.adrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            // index expressions and partial-index predicates
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'index ' || ic.relname, 'IU', d.refobjid"
+            + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_index i ON i.indexrelid = d.objid"
+            + " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = i.indrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_class'::regclass"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            // row-level security policies
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'policy ' || po.polname, 'IUD',"
+            + " d.refobjid"
+            + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_policy po ON po.oid = d.objid"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = po.polrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_policy'::regclass"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            // a trigger's WHEN condition (its function is read as the trigger's body)
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'when condition of trigger ' || t.tgname,"
+            + " CASE WHEN t.tgtype::int & 4 <> 0 THEN 'I' ELSE '' END"
+            + " || CASE WHEN t.tgtype::int & 8 <> 0 THEN 'D' ELSE '' END"
+            + " || CASE WHEN t.tgtype::int & 16 <> 0 THEN 'U' ELSE '' END"
+            + " || CASE WHEN t.tgtype::int & 32 <> 0 THEN 'T' ELSE '' END, d.refobjid"
+            + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_trigger t ON t.oid = d.objid"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = t.tgrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_trigger'::regclass"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> t.tgfoid"
+            + " AND NOT t.tgisinternal AND t.tgenabled <> 'D')"
+            + " SELECT u.nspname, u.relname, u.what || ' calling ' || pn.nspname || '.'"
+            + " || p.proname || '()', u.events, "
+            + BODY
+            + " FROM uses u JOIN pg_catalog.pg_proc p ON p.oid = u.fn"
+            + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+            + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+            + " WHERE u.nspname NOT IN ('pg_catalog', 'information_schema')";
+    List<dev.prodguard.support.TableTrigger> out = new java.util.ArrayList<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        String e = rs.getString(4);
+        java.util.Set<String> events = new java.util.LinkedHashSet<>();
+        if (e.contains("I")) {
+          events.add("INSERT");
+        }
+        if (e.contains("U")) {
+          events.add("UPDATE");
+        }
+        if (e.contains("D")) {
+          events.add("DELETE");
+        }
+        if (e.contains("T")) {
+          events.add("TRUNCATE");
+        }
+        out.add(
+            new dev.prodguard.support.TableTrigger(
+                rs.getString(1), rs.getString(2), rs.getString(3), events, rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
   @Override
   public List<dev.prodguard.support.StoredRoutine> storedRoutines(Connection c)
       throws SQLException {
@@ -495,8 +625,11 @@ public final class PostgresSupport implements DatabaseSupport {
             + " THEN '' WHEN l.lanname IN ('plpgsql', 'sql') THEN"
             + " pg_catalog.pg_get_functiondef(p.oid) END FROM pg_catalog.pg_proc p JOIN"
             + " pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace JOIN pg_catalog.pg_language l"
-            + " ON l.oid = p.prolang WHERE p.prokind IN ('f', 'p') AND pn.nspname NOT IN"
-            + " ('pg_catalog', 'information_schema')";
+            + " ON l.oid = p.prolang WHERE p.prokind IN ('f', 'p') AND (pn.nspname NOT IN"
+            + " ('pg_catalog', 'information_schema')"
+            // a routine a user made in pg_catalog (built-ins have oids below 16384) is called like
+            // any other (G4)
+            + " OR p.oid >= 16384)";
     List<dev.prodguard.support.StoredRoutine> out = new java.util.ArrayList<>();
     try (java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery(sql)) {
