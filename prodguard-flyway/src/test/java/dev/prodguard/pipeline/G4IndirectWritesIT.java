@@ -149,6 +149,27 @@ class G4IndirectWritesIT {
   }
 
   @Test
+  @DisplayName(
+      "G4 (02): contrib's moddatetime and tcn trigger functions (C, members of their extension)"
+          + " pass; refint's check_foreign_key does not (see above)")
+  void contribTriggerFunctionsPass() throws Exception {
+    try (PipelineFixture f =
+        target(
+            DatabaseKind.POSTGRESQL,
+            "CREATE EXTENSION moddatetime",
+            "CREATE EXTENSION tcn",
+            "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT, changed timestamp)",
+            "CREATE TRIGGER notes_mdt BEFORE UPDATE ON notes FOR EACH ROW EXECUTE"
+                + " FUNCTION moddatetime(changed)",
+            "CREATE TRIGGER notes_tcn AFTER INSERT OR UPDATE ON notes FOR EACH ROW EXECUTE"
+                + " FUNCTION triggered_change_notification()")) {
+      f.migration("V3__notes.sql", "UPDATE notes SET body = 'x' WHERE id = 1;\n");
+
+      assertThat(f.pipeline().verify("prod").run()).isPresent();
+    }
+  }
+
+  @Test
   @DisplayName("G4 (03): DDL fires a user's event trigger whose function deletes a protected table")
   void eventTriggerOnDdl() throws Exception {
     try (PipelineFixture f =

@@ -513,7 +513,17 @@ public final class PostgresSupport implements DatabaseSupport {
       "CASE WHEN l.lanname IN ('plpgsql', 'sql') THEN pg_catalog.pg_get_functiondef(p.oid)"
           + " WHEN pn.nspname = 'pg_catalog' AND p.oid < 16384 AND p.proname IN"
           + " ('suppress_redundant_updates_trigger', 'tsvector_update_trigger',"
-          + " 'tsvector_update_trigger_column') THEN '' END";
+          + " 'tsvector_update_trigger_column') THEN ''"
+          // contrib's C trigger functions that only set the new row's columns or send a
+          // notification, each only as a member of its own extension (installed from the server's
+          // files, which no migration writes): moddatetime is common on Supabase-style schemas.
+          // refint's check_foreign_key (cascading deletes) and lo's lo_manage stay unread.
+          + " WHEN l.lanname = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend ed"
+          + " JOIN pg_catalog.pg_extension e ON e.oid = ed.refobjid"
+          + " WHERE ed.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ed.objid = p.oid"
+          + " AND ed.deptype = 'e' AND (e.extname, p.proname) IN (('moddatetime', 'moddatetime'),"
+          + " ('tcn', 'triggered_change_notification'), ('insert_username', 'insert_username'),"
+          + " ('autoinc', 'autoinc'))) THEN '' END";
 
   /**
    * What the server evaluates by itself when a table's rows are written, as triggers of that table:
