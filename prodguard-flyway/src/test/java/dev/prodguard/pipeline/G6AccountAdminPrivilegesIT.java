@@ -101,8 +101,9 @@ class G6AccountAdminPrivilegesIT {
   @Test
   @DisplayName(
       "G6: verify of a protected PostgreSQL with a deploy-url refuses while the url role holds"
-          + " CREATEROLE (PostgreSQL 15: it may grant itself the owner role) or is a member of the"
-          + " database's owner; status shows it; a plain application role passes")
+          + " CREATEROLE (PostgreSQL 15: it may grant itself the owner role), is a member of the"
+          + " database's owner or holds ADMIN OPTION on a role leading to it; status shows it; a"
+          + " plain application role passes")
   void postgresUrlRoleThatCanBecomeTheOwner() throws Exception {
     try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
       Path yml = f.dir.resolve("prodguard.yml");
@@ -130,6 +131,12 @@ class G6AccountAdminPrivilegesIT {
       f.db.execute("ALTER ROLE " + app + " NOCREATEROLE", "GRANT " + owner + " TO " + app);
       GuardRefusal member = catchThrowableOfType(GuardRefusal.class, () -> p.verify("prod"));
       f.db.execute("REVOKE " + owner + " FROM " + app);
+      // ADMIN OPTION on a role that leads to the owner (PostgreSQL 15 adds membership with it)
+      String lead = f.db.createLoginRole();
+      f.db.execute(
+          "GRANT " + owner + " TO " + lead, "GRANT " + lead + " TO " + app + " WITH ADMIN OPTION");
+      GuardRefusal admin = catchThrowableOfType(GuardRefusal.class, () -> p.verify("prod"));
+      f.db.execute("REVOKE " + lead + " FROM " + app);
       GuardStatus clean = p.status("prod").guards();
 
       assertThat(createRole).as("CREATEROLE must refuse").isNotNull();
@@ -144,6 +151,8 @@ class G6AccountAdminPrivilegesIT {
       assertThat(member.guarantee()).isEqualTo(Guarantee.G6);
       assertThat(member.why())
           .contains("member of " + owner + " (the owner of database " + f.db.name());
+      assertThat(admin).as("ADMIN OPTION on a role leading to the owner must refuse").isNotNull();
+      assertThat(admin.why()).contains("ADMIN OPTION on " + lead + ", which leads to " + owner);
       assertThat(clean.roleSplit().orElseThrow().credential().canChangeSchema()).isFalse();
       assertThat(clean.problems()).noneMatch(l -> l.contains("owner"));
     }
