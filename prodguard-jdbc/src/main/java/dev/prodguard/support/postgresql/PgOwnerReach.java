@@ -88,7 +88,9 @@ final class PgOwnerReach implements OwnerReach {
           long oid = rs.getLong(1);
           String owner = rs.getString(2);
           String owns = owner + " (the owner of " + rs.getString(3) + ")";
-          owners.add(owner);
+          if (!owner.equals("pg_database_owner")) { // no explicit members: not grantable
+            owners.add(owner);
+          }
           try (PreparedStatement w = c.prepareStatement(WAYS)) {
             w.setLong(1, oid);
             w.setLong(2, oid);
