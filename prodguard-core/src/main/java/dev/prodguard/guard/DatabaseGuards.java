@@ -367,6 +367,28 @@ public final class DatabaseGuards {
   }
 
   /**
+   * PostgreSQL's role split ({@link dev.prodguard.support.OwnerReach}): each way the connected
+   * login role can act as the owner of the database or of prodguard's or the history table. Empty
+   * where the server judges privileges instead (MySQL/MariaDB, {@link #credential}). A catalog that
+   * cannot be read counts as able (fail closed).
+   */
+  public static Optional<SchemaGrants.Found> ownerReach(
+      Connection c, DatabaseSupport d, Optional<String> historyTable) {
+    if (d.ownerReach().isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> guarded = new java.util.ArrayList<>(DatabaseObjects.TABLES);
+    // unqualified: a table of that name in any schema counts (fail closed)
+    historyTable.ifPresent(t -> guarded.add(t.substring(t.lastIndexOf('.') + 1)));
+    try {
+      return Optional.of(d.ownerReach().get().read(c, guarded));
+    } catch (SQLException e) {
+      List<String> unknown = List.of("what it can become cannot be read (" + e.getMessage() + ")");
+      return Optional.of(new SchemaGrants.Found("(this credential)", unknown, List.of()));
+    }
+  }
+
+  /**
    * MySQL/MariaDB's role split beyond one host entry: the grants of every other account with the
    * user name of {@code account} (the url's credential as {@link #credential} found it), read
    * through {@code reader}, the deploy credential's connection. Empty where the server has a DDL

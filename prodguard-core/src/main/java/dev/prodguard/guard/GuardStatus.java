@@ -29,8 +29,9 @@ public record GuardStatus(
     Optional<RoleSplit> roleSplit) {
 
   /**
-   * MySQL/MariaDB's role split: {@code deployUrl} whether prodguard.yml gives deploys their own
-   * credential; {@code credential} the grants of the account the status was read with.
+   * The role split: {@code deployUrl} whether prodguard.yml gives deploys their own credential;
+   * {@code credential} the grants of the account the status was read with (MySQL/MariaDB), or on
+   * PostgreSQL (with a deploy-url only) each way its role can make itself an owner.
    */
   public record RoleSplit(boolean deployUrl, SchemaGrants.Found credential) {}
 
@@ -50,9 +51,17 @@ public record GuardStatus(
       MigrationEngine engine)
       throws SQLException {
     engine = engine.configuredBy(config);
+    Optional<String> history = engine.historyTable();
     Optional<RoleSplit> split =
-        DatabaseGuards.credential(c, d, engine.historyTable())
-            .map(found -> new RoleSplit(environment.deployUrl().isPresent(), found));
+        DatabaseGuards.credential(c, d, history)
+            .map(found -> new RoleSplit(environment.deployUrl().isPresent(), found))
+            .or(
+                // PostgreSQL: only with a deploy-url (without one, the url role is the owner)
+                () ->
+                    environment.deployUrl().isPresent()
+                        ? DatabaseGuards.ownerReach(c, d, history)
+                            .map(found -> new RoleSplit(true, found))
+                        : Optional.empty());
     return new GuardStatus(
         environment.isProtected(),
         engine.checkGuardArtifacts(config, d),
@@ -83,7 +92,7 @@ public record GuardStatus(
     }
     if (!database.assertInstalled()) {
       out.add(
-          roleSplit.isPresent()
+          roleSplit.isPresent() && database.ddlGuard() == DatabaseGuards.DdlGuard.UNSUPPORTED
               ? "prodguard_assert_deploy() is not installed, or this credential cannot see it"
                   + " (MySQL/MariaDB show a routine only to accounts that may execute it: grant"
                   + " the url's user EXECUTE): run 'prodguard init-fingerprint ENV'"
@@ -130,6 +139,14 @@ public record GuardStatus(
             "no role split: MySQL/MariaDB have no DDL triggers, and without a deploy-url prodguard"
                 + " deploys with the url's credential, the one applications and people use;"
                 + " verify refuses (docs/g6-direct-migration.md)");
+      } else if (r.credential().canChangeSchema()
+          && database.ddlGuard() != DatabaseGuards.DdlGuard.UNSUPPORTED) {
+        out.add(
+            "the environment's credential "
+                + r.credential().account()
+                + " can make itself an owner of the database or prodguard's tables ("
+                + String.join("; ", r.credential().schemaChanging())
+                + "): it could forge a deploy approval and change the schema; verify refuses");
       } else if (r.credential().canChangeSchema()) {
         out.add(
             "the environment's credential "

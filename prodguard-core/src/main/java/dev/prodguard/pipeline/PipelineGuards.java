@@ -278,17 +278,22 @@ final class PipelineGuards {
   }
 
   /**
-   * G6 on a server without DDL triggers (MySQL/MariaDB): only privileges stop a schema change made
-   * by hand, so deploys need a credential of their own ({@code deploy-url}) and the environment's
-   * {@code url} credential, the one applications and people use, must not be able to change the
-   * schema. Read from the server's grants, connected as that credential; and, through {@code c}
-   * (the deploy credential), the grants of every other account with the same user name at another
-   * host ({@code 'app'@'localhost'} beside {@code 'app'@'%'}), which a connection from that host
-   * logs in as. What cannot be read refuses (fail closed).
+   * G6's role split. On PostgreSQL, with a {@code deploy-url}: the url role must not be able to
+   * make itself an owner ({@link OwnerRoleSplit}). On a server without DDL triggers
+   * (MySQL/MariaDB): only privileges stop a schema change made by hand, so deploys need a
+   * credential of their own ({@code deploy-url}) and the environment's {@code url} credential, the
+   * one applications and people use, must not be able to change the schema. Read from the server's
+   * grants, connected as that credential; and, through {@code c} (the deploy credential), the
+   * grants of every other account with the same user name at another host ({@code
+   * 'app'@'localhost'} beside {@code 'app'@'%'}), which a connection from that host logs in as.
+   * What cannot be read refuses (fail closed).
    */
   void requireRoleSplit(Connection c, Target target, String what) throws SQLException {
     DatabaseSupport d = target.dialect();
     if (d.schemaGrants().isEmpty()) {
+      if (target.environment().deployUrl().isPresent()) {
+        OwnerRoleSplit.require(target, engine.historyTable(), what);
+      }
       return;
     }
     String env = target.name();

@@ -39,4 +39,13 @@ public interface GuardSql {
    * account may change the schema. Empty where the DDL guard does that job (PostgreSQL).
    */
   java.util.Optional<SchemaGrants> schemaGrants();
+
+  /**
+   * Where a DDL guard exists (PostgreSQL), the other half of G6's role split: what the {@code url}
+   * role can become, checked when deploys have a credential of their own ({@code deploy-url}).
+   * Empty where privileges alone are judged ({@link #schemaGrants}).
+   */
+  default java.util.Optional<OwnerReach> ownerReach() {
+    return java.util.Optional.empty();
+  }
 }

@@ -41,7 +41,140 @@ final class MariaDbGrants implements SchemaGrants {
   private static final Set<String> WRITING =
       Set.of("ALL", "ALL PRIVILEGES", "INSERT", "UPDATE", "DELETE");
 
+  /**
+   * Global privileges that neither change a schema nor let the account act as another account or
+   * change privileges: judged one by one against MariaDB's privilege list (10.5+ split SUPER into
+   * the admin privileges here). Every other global privilege counts as schema-changing (fail
+   * closed), e.g. CREATE USER, SUPER, SET USER, BINLOG REPLAY, REPLICATION SLAVE ADMIN, FILE, and
+   * MySQL 8's dynamic privileges (SET_USER_ID, ROLE_ADMIN, ...). Writes on {@code *.*} count
+   * through the grant tables ({@link #READ_ONLY_ON_GRANT_TABLES}); schema privileges as before.
+   */
+  private static final Set<String> HARMLESS_GLOBAL =
+      Set.of(
+          "USAGE",
+          "SELECT",
+          "EXECUTE",
+          "SHOW VIEW",
+          "SHOW DATABASES",
+          "SHOW CREATE ROUTINE",
+          "PROCESS",
+          "RELOAD",
+          "SHUTDOWN",
+          "LOCK TABLES",
+          "CREATE TEMPORARY TABLES",
+          "CREATE TABLESPACE",
+          "DELETE HISTORY",
+          "REPLICATION CLIENT",
+          "BINLOG MONITOR",
+          "REPLICATION SLAVE",
+          "SLAVE MONITOR",
+          "REPLICA MONITOR",
+          "REPLICATION MASTER ADMIN",
+          "BINLOG ADMIN",
+          "CONNECTION ADMIN",
+          "READ_ONLY ADMIN",
+          "FEDERATED ADMIN",
+          "INSERT",
+          "UPDATE",
+          "DELETE");
+
+  /**
+   * What an account may hold on the {@code mysql} database (the grant tables) without being able to
+   * change privileges: anything else there writes {@code mysql.user}, {@code mysql.db}, ..., and
+   * with {@code FLUSH PRIVILEGES} (or the next restart) the account gives itself any privilege.
+   */
+  private static final Set<String> READ_ONLY_ON_GRANT_TABLES =
+      Set.of("USAGE", "SELECT", "SHOW VIEW", "EXECUTE");
+
+  /** Why a global privilege outside {@link #HARMLESS_GLOBAL} counts; the rest: fail closed. */
+  private static final java.util.Map<String, String> WHY_GLOBAL =
+      java.util.Map.of(
+          "CREATE USER",
+          "may change any account's password or grants (ALTER USER the deploy account) and create"
+              + " accounts",
+          "SUPER",
+          "may create a routine, view, trigger or event with any account as DEFINER (root's) and"
+              + " run it with that account's privileges",
+          "SET USER",
+          "may create a routine, view, trigger or event with any account as DEFINER (root's) and"
+              + " run it with that account's privileges",
+          "SET_USER_ID",
+          "may create a routine, view, trigger or event with any account as DEFINER and run it"
+              + " with that account's privileges",
+          "ROLE_ADMIN",
+          "may grant itself any role",
+          "BINLOG REPLAY",
+          "may replay binary log events (BINLOG), which write any table, the grant tables included",
+          "REPLICATION SLAVE ADMIN",
+          "may point replication at a server of its choosing (CHANGE MASTER TO), whose DDL the"
+              + " replica applies unchecked",
+          "FILE",
+          "may write files on the server (SELECT ... INTO OUTFILE), a trigger's definition file"
+              + " in the data directory among them");
+
   private MariaDbGrants() {}
+
+  /**
+   * The entries of one parsed {@code SHOW GRANTS} line that let the account change the schema of
+   * {@code database}, directly or by becoming another account or changing privileges, each naming
+   * its privileges, target and (for the latter) why: {@code ALTER, DROP ON `shop`.*}, {@code CREATE
+   * USER ON *.*: may change any account's password ...}, {@code UPDATE ON `mysql`.`db`: writes the
+   * grant tables ...}. Empty when the line gives none of that.
+   */
+  static List<String> schemaChanging(Grant g, String database) {
+    List<String> out = new ArrayList<>();
+    if (g.privileges.contains("PROXY")) {
+      out.add(
+          "PROXY ON "
+              + g.shownTarget()
+              + ": may log in as that account (a proxy user gets its privileges)");
+      return out;
+    }
+    List<String> schema = g.privileges.stream().filter(SCHEMA_CHANGING::contains).toList();
+    boolean schemaHere = !schema.isEmpty() && g.reaches(database);
+    if (schemaHere) {
+      out.add(String.join(", ", schema) + " ON " + g.shownTarget());
+    }
+    if (g.isGlobal()) {
+      for (String p : g.privileges) {
+        if (!HARMLESS_GLOBAL.contains(p) && !SCHEMA_CHANGING.contains(p)) {
+          out.add(
+              p
+                  + " ON *.*: "
+                  + WHY_GLOBAL.getOrDefault(
+                      p,
+                      "an administrative privilege prodguard does not judge harmless (fail"
+                          + " closed)"));
+        }
+      }
+    }
+    List<String> grantTables =
+        g.privileges.stream()
+            .filter(p -> !READ_ONLY_ON_GRANT_TABLES.contains(p))
+            .filter(p -> !(schemaHere && schema.contains(p)))
+            // on *.* the rest is named above, server-wide privileges (RELOAD) write no table
+            .filter(p -> !g.isGlobal() || WRITING.contains(p))
+            .toList();
+    if (!grantTables.isEmpty() && g.reaches("mysql")) {
+      out.add(
+          String.join(", ", grantTables)
+              + " ON "
+              + g.shownTarget()
+              + ": writes the server's grant tables (mysql.*), so the account may give itself"
+              + " any privilege (FLUSH PRIVILEGES)");
+    }
+    if (g.grantOption()
+        && g.privileges.stream().anyMatch(p -> !p.equals("USAGE"))
+        && (g.isGlobal() || g.reaches(database) || g.reaches("mysql"))) {
+      out.add(
+          "GRANT OPTION ON "
+              + g.shownTarget()
+              + ": may pass "
+              + String.join(", ", g.privileges)
+              + " on to other accounts");
+    }
+    return out;
+  }
 
   /** The session's account as the server authenticated it, its database, and the server kind. */
   private record Session(String account, String database, boolean mariaDb) {}
@@ -240,9 +373,8 @@ final class MariaDbGrants implements SchemaGrants {
           }
           continue;
         }
-        List<String> schema = g.privileges.stream().filter(SCHEMA_CHANGING::contains).toList();
-        if (!schema.isEmpty() && g.reaches(database)) {
-          found.add(String.join(", ", schema) + " ON " + g.shownTarget() + via);
+        for (String s : schemaChanging(g, database)) {
+          found.add(s + via);
         }
         List<String> write = g.privileges.stream().filter(WRITING::contains).toList();
         if (!write.isEmpty() && g.reachesTableOf(database, guarded)) {
@@ -277,7 +409,12 @@ final class MariaDbGrants implements SchemaGrants {
    * One line of {@code SHOW GRANTS}: privileges ON target TO grantee, or (target null) roles TO
    * grantee. Lines that are neither (SET DEFAULT ROLE) are null.
    */
-  record Grant(List<String> privileges, String objectType, List<Ident> target, String grantee) {
+  record Grant(
+      List<String> privileges,
+      String objectType,
+      List<Ident> target,
+      String grantee,
+      boolean grantOption) {
 
     static Grant parse(String line) {
       if (line == null || !line.regionMatches(true, 0, "GRANT ", 0, 6)) {
@@ -290,7 +427,9 @@ final class MariaDbGrants implements SchemaGrants {
       }
       String grantee = rest.substring(to + 4);
       int with = topLevel(grantee, " WITH ");
+      boolean grantOption = false;
       if (with >= 0) {
+        grantOption = topLevel(grantee.substring(with), " GRANT OPTION") >= 0;
         grantee = grantee.substring(0, with);
       }
       int idBy = topLevel(grantee, " IDENTIFIED ");
@@ -304,7 +443,7 @@ final class MariaDbGrants implements SchemaGrants {
         for (String r : split(head)) {
           roles.add(unquote(r));
         }
-        return new Grant(roles, null, null, grantee);
+        return new Grant(roles, null, null, grantee, false);
       }
       List<String> privileges = new ArrayList<>();
       for (String p : split(head.substring(0, on))) {
@@ -321,7 +460,15 @@ final class MariaDbGrants implements SchemaGrants {
           break;
         }
       }
-      return new Grant(privileges, type, identifiers(object, '.'), grantee);
+      return new Grant(privileges, type, identifiers(object, '.'), grantee, grantOption);
+    }
+
+    /** Whether the grant is server-wide: {@code ON *.*} (or {@code ON *} alone). */
+    boolean isGlobal() {
+      return target != null
+          && objectType.isEmpty()
+          && target.get(0).star
+          && (target.size() == 1 || target.get(1).star);
     }
 
     /** Whether the grant reaches the schema of {@code database}. */

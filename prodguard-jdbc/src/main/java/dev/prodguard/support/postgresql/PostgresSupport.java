@@ -177,6 +177,12 @@ public final class PostgresSupport implements DatabaseSupport {
     return java.util.Optional.empty();
   }
 
+  /** G6 with a deploy-url: whether the url role can make itself an owner (PgOwnerReach). */
+  @Override
+  public java.util.Optional<dev.prodguard.support.OwnerReach> ownerReach() {
+    return java.util.Optional.of(PgOwnerReach.INSTANCE);
+  }
+
   @Override
   public String upsertSchemaVersion() {
     return "INSERT INTO prodguard_schema (component, version) VALUES (?, ?)"
