@@ -208,6 +208,48 @@ class G4IndirectWritesIT {
   }
 
   @Test
+  @DisplayName(
+      "G4 (attacker 26/02-05): what an evaluated expression reaches through an operator, an"
+          + " operator class or a domain over a domain is walked too")
+  void operatorsOperatorClassesAndBaseDomains() throws Exception {
+    try (PipelineFixture f =
+        target(
+            DatabaseKind.POSTGRESQL,
+            "CREATE FUNCTION zap(a int, b int) RETURNS int LANGUAGE plpgsql AS $$BEGIN"
+                + " DELETE FROM users WHERE id > 0; RETURN 1; END$$",
+            "CREATE OPERATOR <~~> (LEFTARG = int, RIGHTARG = int, FUNCTION = zap)",
+            "CREATE TABLE checked (id INT PRIMARY KEY, CONSTRAINT checked_op"
+                + " CHECK ((id <~~> 1) = 1))",
+            "CREATE FUNCTION zcmp(a int, b int) RETURNS int LANGUAGE plpgsql AS $$BEGIN"
+                + " DELETE FROM users WHERE id > 0; RETURN btint4cmp(a, b); END$$",
+            "CREATE OPERATOR CLASS zops FOR TYPE int USING btree AS OPERATOR 1 <, OPERATOR 2 <=,"
+                + " OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >, FUNCTION 1 zcmp(int, int)",
+            "CREATE TABLE indexed (id INT PRIMARY KEY)",
+            "CREATE INDEX indexed_z ON indexed (id zops)",
+            "CREATE FUNCTION zapb(v int) RETURNS boolean LANGUAGE plpgsql AS $$BEGIN"
+                + " DELETE FROM users WHERE id > 0; RETURN true; END$$",
+            "CREATE DOMAIN d1 AS int CHECK (zapb(VALUE))",
+            "CREATE DOMAIN d2 AS d1",
+            "CREATE TABLE typed (id INT PRIMARY KEY, v d2)",
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            "CREATE TABLE searched (id INT PRIMARY KEY, body text)",
+            "CREATE INDEX searched_trgm ON searched USING gin (body gin_trgm_ops)")) {
+      f.migration("V3__rows.sql", "INSERT INTO checked VALUES (2);\n");
+      assertRefused(f, "V3__rows.sql", "checked_op", "zap()", "protected table users");
+
+      f.migration("V3__rows.sql", "INSERT INTO indexed VALUES (2);\n");
+      assertRefused(f, "V3__rows.sql", "indexed_z", "zcmp()", "protected table users");
+
+      f.migration("V3__rows.sql", "UPDATE typed SET v = 3 WHERE id = 1;\n");
+      assertRefused(f, "V3__rows.sql", "column v of domain d2", "zapb()");
+
+      // an extension's operator class (pg_trgm's, C) is its own code: not refused
+      f.migration("V3__rows.sql", "INSERT INTO searched VALUES (1, 'x');\n");
+      assertThat(f.pipeline().verify("prod").run()).isPresent();
+    }
+  }
+
+  @Test
   @DisplayName("G4 (11): an INSERT evaluates a CHECK constraint whose function deletes users")
   void checkConstraintCallsRoutine() throws Exception {
     try (PipelineFixture f =

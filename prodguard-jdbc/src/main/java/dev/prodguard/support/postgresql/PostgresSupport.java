@@ -539,68 +539,128 @@ public final class PostgresSupport implements DatabaseSupport {
    * row-level security policies and its triggers' WHEN conditions. Each is named "check constraint
    * c calling s.f()" and the like; its body is the called function's ({@link #BODY}).
    */
+  /** The catalogs an evaluated expression's dependencies lead on through ({@link #evaluated}). */
+  private static final String REFS =
+      "('pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_operator'::regclass,"
+          + " 'pg_catalog.pg_opclass'::regclass, 'pg_catalog.pg_type'::regclass)";
+
   private static List<dev.prodguard.support.TableTrigger> evaluated(Connection c)
       throws SQLException {
     String sql =
-        "WITH uses (nspname, relname, what, events, fn) AS ("
+        "WITH RECURSIVE uses (nspname, relname, what, events, cls, obj) AS ("
             // CHECK constraints of tables (also NOT VALID ones: VALIDATE evaluates them)
-            + " SELECT cn.nspname, cl.relname, 'check constraint ' || k.conname, 'IU', d.refobjid"
+            + " SELECT cn.nspname, cl.relname, 'check constraint ' || k.conname, 'IU', d.refclassid, d.refobjid"
             + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint k ON k.oid = d.objid"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = k.conrelid"
             + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
             + " WHERE d.classid = 'pg_catalog.pg_constraint'::regclass"
-            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            + " AND d.refclassid IN "
+            + REFS
+            + ""
             // CHECKs of a domain, evaluated for every column of that type
             + " UNION ALL SELECT cn.nspname, cl.relname, 'check constraint ' || k.conname"
-            + " || ' of domain ' || ty.typname, 'IU', d.refobjid"
+            + " || ' of domain ' || ty.typname, 'IU', d.refclassid, d.refobjid"
             + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint k ON k.oid = d.objid"
             + " JOIN pg_catalog.pg_type ty ON ty.oid = k.contypid"
             + " JOIN pg_catalog.pg_attribute a ON a.atttypid = ty.oid AND NOT a.attisdropped"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid AND cl.relkind IN ('r', 'p')"
             + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
             + " WHERE d.classid = 'pg_catalog.pg_constraint'::regclass"
-            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            + " AND d.refclassid IN "
+            + REFS
+            + ""
             // column defaults and generated columns
             + " UNION ALL SELECT cn.nspname, cl.relname, 'default of column ' || a.attname,"
-            + " 'IU', d.refobjid"
+            + " 'IU', d.refclassid, d.refobjid"
             + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_attrdef ad ON ad.oid = d.objid"
             + " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = ad.adrelid"
             + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
             + " WHERE d.classid = 'pg_catalog.pg_attrdef'::regclass"
-            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            + " AND d.refclassid IN "
+            + REFS
+            + ""
             // index expressions and partial-index predicates
-            + " UNION ALL SELECT cn.nspname, cl.relname, 'index ' || ic.relname, 'IU', d.refobjid"
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'index ' || ic.relname, 'IU', d.refclassid, d.refobjid"
             + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_index i ON i.indexrelid = d.objid"
             + " JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = i.indrelid"
             + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
             + " WHERE d.classid = 'pg_catalog.pg_class'::regclass"
-            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            + " AND d.refclassid IN "
+            + REFS
+            + ""
             // row-level security policies
             + " UNION ALL SELECT cn.nspname, cl.relname, 'policy ' || po.polname, 'IUD',"
-            + " d.refobjid"
+            + " d.refclassid, d.refobjid"
             + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_policy po ON po.oid = d.objid"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = po.polrelid"
             + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
             + " WHERE d.classid = 'pg_catalog.pg_policy'::regclass"
-            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass"
+            + " AND d.refclassid IN "
+            + REFS
+            + ""
             // a trigger's WHEN condition (its function is read as the trigger's body)
             + " UNION ALL SELECT cn.nspname, cl.relname, 'when condition of trigger ' || t.tgname,"
             + " CASE WHEN t.tgtype::int & 4 <> 0 THEN 'I' ELSE '' END"
             + " || CASE WHEN t.tgtype::int & 8 <> 0 THEN 'D' ELSE '' END"
             + " || CASE WHEN t.tgtype::int & 16 <> 0 THEN 'U' ELSE '' END"
-            + " || CASE WHEN t.tgtype::int & 32 <> 0 THEN 'T' ELSE '' END, d.refobjid"
+            + " || CASE WHEN t.tgtype::int & 32 <> 0 THEN 'T' ELSE '' END, d.refclassid, d.refobjid"
             + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_trigger t ON t.oid = d.objid"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = t.tgrelid"
             + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
             + " WHERE d.classid = 'pg_catalog.pg_trigger'::regclass"
-            + " AND d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid <> t.tgfoid"
-            + " AND NOT t.tgisinternal AND t.tgenabled <> 'D')"
-            + " SELECT u.nspname, u.relname, u.what || ' calling ' || pn.nspname || '.'"
+            + " AND d.refclassid IN "
+            + REFS
+            + " AND NOT (d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = t.tgfoid)"
+            + " AND NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            // a column of a domain over a domain: the base domains' CHECKs run too
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'column ' || a.attname || ' of domain '"
+            + " || ty.typname, 'IU', 'pg_catalog.pg_type'::regclass::oid, ty.typbasetype"
+            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid"
+            + " AND ty.typtype = 'd' JOIN pg_catalog.pg_type bt ON bt.oid = ty.typbasetype"
+            + " AND bt.typtype = 'd' JOIN pg_catalog.pg_class cl ON cl.oid = a.attrelid"
+            + " AND cl.relkind IN ('r', 'p') JOIN pg_catalog.pg_namespace cn"
+            + " ON cn.oid = cl.relnamespace WHERE NOT a.attisdropped),"
+            // what those reach in turn (attacker 26): an operator's functions, an operator class's
+            // support functions and operators, a domain's base domain and CHECKs, a function's
+            // parameter defaults and SQL-standard body; user objects only, an extension's
+            // operators and operator classes are its own code (pg_trgm, citext, PostGIS indexes)
+            + " reach (nspname, relname, what, events, cls, obj, indirect) AS ("
+            + " SELECT nspname, relname, what, events, cls::oid, obj, false FROM uses"
+            + " UNION SELECT r.nspname, r.relname, r.what, r.events, x.cls, x.obj, true"
+            + " FROM reach r CROSS JOIN LATERAL ("
+            + " SELECT 'pg_catalog.pg_proc'::regclass::oid, f FROM pg_catalog.pg_operator o,"
+            + " unnest(ARRAY[o.oprcode::oid, o.oprrest::oid, o.oprjoin::oid]) f"
+            + " WHERE r.cls = 'pg_catalog.pg_operator'::regclass AND o.oid = r.obj AND f <> 0"
+            + " UNION ALL SELECT 'pg_catalog.pg_proc'::regclass::oid, ap.amproc::oid"
+            + " FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_amproc ap"
+            + " ON ap.amprocfamily = oc.opcfamily"
+            + " WHERE r.cls = 'pg_catalog.pg_opclass'::regclass AND oc.oid = r.obj"
+            + " UNION ALL SELECT 'pg_catalog.pg_operator'::regclass::oid, ao.amopopr"
+            + " FROM pg_catalog.pg_opclass oc JOIN pg_catalog.pg_amop ao"
+            + " ON ao.amopfamily = oc.opcfamily"
+            + " WHERE r.cls = 'pg_catalog.pg_opclass'::regclass AND oc.oid = r.obj"
+            + " UNION ALL SELECT 'pg_catalog.pg_type'::regclass::oid, ty.typbasetype"
+            + " FROM pg_catalog.pg_type ty WHERE r.cls = 'pg_catalog.pg_type'::regclass"
+            + " AND ty.oid = r.obj AND ty.typtype = 'd'"
+            + " UNION ALL SELECT d.refclassid, d.refobjid FROM pg_catalog.pg_constraint k"
+            + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::regclass"
+            + " AND d.objid = k.oid WHERE r.cls = 'pg_catalog.pg_type'::regclass"
+            + " AND k.contypid = r.obj AND d.refclassid IN "
+            + REFS
+            + " UNION ALL SELECT d.refclassid, d.refobjid FROM pg_catalog.pg_depend d"
+            + " WHERE r.cls = 'pg_catalog.pg_proc'::regclass AND d.classid = r.cls"
+            + " AND d.objid = r.obj AND d.deptype = 'n' AND d.refclassid IN "
+            + REFS
+            + ") x (cls, obj) WHERE x.obj >= 16384 AND NOT EXISTS (SELECT 1"
+            + " FROM pg_catalog.pg_depend ed WHERE ed.classid = x.cls AND ed.objid = x.obj"
+            + " AND ed.deptype = 'e'))"
+            + " SELECT DISTINCT u.nspname, u.relname, u.what || ' calling ' || pn.nspname || '.'"
             + " || p.proname || '()', u.events, "
             + BODY
-            + " FROM uses u JOIN pg_catalog.pg_proc p ON p.oid = u.fn"
+            + " FROM reach u JOIN pg_catalog.pg_proc p"
+            + " ON u.cls = 'pg_catalog.pg_proc'::regclass AND p.oid = u.obj"
             + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
             + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
             + " WHERE u.nspname NOT IN ('pg_catalog', 'information_schema')";
