@@ -291,11 +291,7 @@ public final class Cascades {
     Walk seen = new Walk(new HashSet<>(), fresh, true);
     for (List<Operation> body : stored.apply(qualified)) {
       if (body == null) {
-        return Optional.of(
-            "calls "
-                + name
-                + "(), whose body on the target prodguard cannot read (another language, or an"
-                + " account that may not see it): it may write a protected table");
+        return unreadable(name);
       }
       Optional<String> how = runs(body, seen);
       if (how.isPresent()) {
@@ -492,11 +488,7 @@ public final class Cascades {
         if (!seen.failClosed()) {
           continue;
         }
-        return Optional.of(
-            "calls "
-                + name
-                + "(), whose body on the target prodguard cannot read (another language, or an"
-                + " account that may not see it): it may write a protected table");
+        return unreadable(name);
       }
       Optional<String> how = runs(body, seen);
       if (how.isPresent()) {
@@ -514,6 +506,15 @@ public final class Cascades {
     boolean add(String key) {
       return followed.add(key);
     }
+  }
+
+  /** A routine of the target whose body cannot be read: it fails closed. */
+  private static Optional<String> unreadable(String name) {
+    return Optional.of(
+        "calls "
+            + name
+            + "(), whose body on the target prodguard cannot read (another language, or an"
+            + " account that may not see it): it may write a protected table");
   }
 
   /** The same table: qualified names must agree; an unqualified one matches any schema. */
