@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,20 +23,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class G4WhereNameResolutionCliIT {
   @TempDir Path dir;
 
-  private Map<String, String> ci(TestDatabase db) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CI", "true");
-    env.put("PROD_DATABASE_URL", db.libpqUrl());
-    if (db.kind() == DatabaseKind.MARIADB) {
-      env.put("PROD_DATABASE_URL", db.libpqUrl(db.createUser("SELECT, EXECUTE")));
-      env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
-    }
-    env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
-    env.put("GITHUB_ACTOR", "ci-bot");
-    env.put("XDG_CACHE_HOME", Path.of(System.getProperty("user.home"), ".cache").toString());
-    return env;
-  }
-
   @ParameterizedTest(name = "G4: {0} {1} is refused; the orders stay")
   @CsvSource(
       delimiter = '|',
@@ -52,28 +37,18 @@ class G4WhereNameResolutionCliIT {
           """)
   void refusedBeforeAnyRowGoes(DatabaseKind kind, String v2) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Map<String, String> env = ci(db);
-      Files.writeString(
-          dir.resolve("prodguard.yml"),
-          "environments:\n"
-              + "  prod:\n"
-              + "    url: ${PROD_DATABASE_URL}\n"
-              + (env.containsKey("PROD_DEPLOY_DATABASE_URL")
-                  ? "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n"
-                  : "")
-              + "    protected: true\n"
-              + "backup: { directory: backups }\n");
-      Files.createDirectories(dir.resolve("db/migration"));
-      Files.writeString(
-          dir.resolve("db/migration/V1__init.sql"),
+      Map<String, String> env = CliProd.ci(db);
+      // verify traces on an embedded server: the binaries' cache the other trace tests filled
+      env.put("XDG_CACHE_HOME", Path.of(System.getProperty("user.home"), ".cache").toString());
+      CliProd.promoted(
+          dir,
+          env,
+          "backup: { directory: backups }\n",
+          "V1__init.sql",
           "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(20));\n"
               + "CREATE TABLE refunds (order_id INT);\n"
               + "INSERT INTO orders VALUES (1, 'paid'), (2, 'shipped'), (3, 'void');\n"
               + "INSERT INTO refunds VALUES (3);\n");
-      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
-      assertThat(init.exit()).as(init.all()).isZero();
-      Cli.Result first = Cli.run(dir, env, "promote", "prod");
-      assertThat(first.exit()).as(first.all()).isZero();
 
       Files.writeString(dir.resolve("db/migration/V2__purge.sql"), v2 + "\n");
       Cli.Result lint = Cli.run(dir, env, "lint", "--env", "prod");

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,40 +37,22 @@ class G7KilledUnboundedDeployIT {
   private static final String SLEEP_PG = "SELECT pg_sleep(120);";
   private static final String SLEEP_MARIADB = "SELECT SLEEP(120);";
 
+  /** CI's variables; PATH too: the promote to kill is started here with exactly these. */
   private static Map<String, String> ci(TestDatabase db) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CI", "true");
-    env.put("PROD_DATABASE_URL", db.libpqUrl());
-    if (db.kind() == DatabaseKind.MARIADB) {
-      env.put("PROD_DATABASE_URL", db.libpqUrl(db.createUser("SELECT, EXECUTE")));
-      env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
-    }
-    env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
-    env.put("GITHUB_ACTOR", "ci-bot");
+    Map<String, String> env = CliProd.ci(db);
     env.put("PATH", System.getenv("PATH"));
     return env;
   }
 
   private Path setUp(TestDatabase db, Map<String, String> env, String auditTable) throws Exception {
-    Files.writeString(
-        dir.resolve("prodguard.yml"),
-        "environments:\n"
-            + "  prod:\n"
-            + "    url: ${PROD_DATABASE_URL}\n"
-            + (env.containsKey("PROD_DEPLOY_DATABASE_URL")
-                ? "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n"
-                : "")
-            + "    protected: true\n"
-            // verify's trace would replay the migration's sleep first; trace is not under test
-            + (db.kind() == DatabaseKind.POSTGRESQL ? "trace: { verify: off }\n" : "")
-            + "backup: { directory: backups }\n");
-    Path migrations = Files.createDirectories(dir.resolve("db/migration"));
-    Files.writeString(migrations.resolve("V1__audit_log.sql"), auditTable);
-    Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
-    assertThat(init.exit()).as(init.all()).isZero();
-    Cli.Result first = Cli.run(dir, env, "promote", "prod");
-    assertThat(first.exit()).as(first.all()).isZero();
-    return migrations;
+    return CliProd.promoted(
+        dir,
+        env,
+        // verify's trace would replay the migration's sleep first; trace is not under test
+        (db.kind() == DatabaseKind.POSTGRESQL ? "trace: { verify: off }\n" : "")
+            + "backup: { directory: backups }\n",
+        "V1__audit_log.sql",
+        auditTable);
   }
 
   @Test

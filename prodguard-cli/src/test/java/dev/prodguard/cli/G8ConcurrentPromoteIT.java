@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -42,43 +41,18 @@ class G8ConcurrentPromoteIT {
 
   @TempDir Path dir;
 
-  private Map<String, String> ci(TestDatabase db) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CI", "true");
-    env.put("PROD_DATABASE_URL", db.libpqUrl());
-    if (db.kind() == DatabaseKind.MARIADB) {
-      env.put("PROD_DATABASE_URL", db.libpqUrl(db.createUser("SELECT, EXECUTE")));
-      env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
-    }
-    env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
-    env.put("GITHUB_ACTOR", "ci-bot");
-    return env;
-  }
-
   @ParameterizedTest(name = "{0}")
   @EnumSource(DatabaseKind.class)
   @DisplayName("6 promotes at once, 5 trials: one exit 0, five exit 1 naming its run, V once")
   void concurrentPromotes(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Map<String, String> env = ci(db);
-      Files.writeString(
-          dir.resolve("prodguard.yml"),
-          "environments:\n"
-              + "  prod:\n"
-              + "    url: ${PROD_DATABASE_URL}\n"
-              + (env.containsKey("PROD_DEPLOY_DATABASE_URL")
-                  ? "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n"
-                  : "")
-              + "    protected: true\n"
-              + "backup: { directory: backups }\n");
-      Files.createDirectories(dir.resolve("db/migration"));
-      Files.writeString(
-          dir.resolve("db/migration/V1__items.sql"),
+      Map<String, String> env = CliProd.ci(db);
+      CliProd.promoted(
+          dir,
+          env,
+          "backup: { directory: backups }\n",
+          "V1__items.sql",
           "CREATE TABLE items (id INT PRIMARY KEY);\nINSERT INTO items VALUES (1), (2);\n");
-      Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
-      assertThat(init.exit()).as(init.all()).isZero();
-      Cli.Result first = Cli.run(dir, env, "promote", "prod");
-      assertThat(first.exit()).as(first.all()).isZero();
 
       ExecutorService pool = Executors.newFixedThreadPool(PROCESSES);
       try {

@@ -6,7 +6,6 @@ import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,37 +17,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PipelineCliIT {
   @TempDir Path dir;
 
-  /** CI's variables; a protected MariaDB gets G6's role split (an application url, deploy-url). */
-  private Map<String, String> ci(TestDatabase db) {
-    Map<String, String> env = new HashMap<>();
-    env.put("CI", "true");
-    env.put("PROD_DATABASE_URL", db.libpqUrl());
-    if (db.kind() == DatabaseKind.MARIADB) {
-      env.put("PROD_DATABASE_URL", db.libpqUrl(db.createUser("SELECT, EXECUTE")));
-      env.put("PROD_DEPLOY_DATABASE_URL", db.libpqUrl());
-    }
-    env.put("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567");
-    env.put("GITHUB_ACTOR", "ci-bot");
-    return env;
-  }
-
   private void repository(Map<String, String> env) throws Exception {
-    Files.writeString(
-        dir.resolve("prodguard.yml"),
-        "environments:\n"
-            + "  prod:\n"
-            + "    url: ${PROD_DATABASE_URL}\n"
-            + (env.containsKey("PROD_DEPLOY_DATABASE_URL")
-                ? "    deploy-url: ${PROD_DEPLOY_DATABASE_URL}\n"
-                : "")
-            + "    protected: true\n"
-            + "backup: { directory: backups }\n");
-    Files.createDirectories(dir.resolve("db/migration"));
-    Files.writeString(
-        dir.resolve("db/migration/V1__items.sql"),
+    CliProd.fingerprinted(
+        dir,
+        env,
+        "backup: { directory: backups }\n",
+        "V1__items.sql",
         "CREATE TABLE items (id INT PRIMARY KEY);\nINSERT INTO items VALUES (1), (2);\n");
-    Cli.Result init = Cli.run(dir, env, "init-fingerprint", "prod", "--write-config");
-    assertThat(init.exit()).as(init.all()).isZero();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -56,7 +31,7 @@ class PipelineCliIT {
   @DisplayName("G7: verify, backup, deploy in order exit 0; out of order or twice exit 1")
   void pipelineInOrder(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Map<String, String> env = ci(db);
+      Map<String, String> env = CliProd.ci(db);
       repository(env);
 
       Cli.Result early = Cli.run(dir, env, "deploy", "prod");
@@ -105,7 +80,7 @@ class PipelineCliIT {
       "promote exits 0; a failing migration exits 3, marks the run failed, names the backup")
   void promoteAndFailure(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Map<String, String> env = ci(db);
+      Map<String, String> env = CliProd.ci(db);
       repository(env);
 
       Cli.Result promote = Cli.run(dir, env, "promote", "prod");
@@ -157,7 +132,7 @@ class PipelineCliIT {
   @DisplayName("G1: deploy and promote fail locally even with APP_ENV=production (exit 1)")
   void localDeployRefused(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      repository(ci(db));
+      repository(CliProd.ci(db));
       Map<String, String> laptop =
           Map.of("APP_ENV", "production", "PROD_DATABASE_URL", db.libpqUrl());
 
@@ -182,7 +157,7 @@ class PipelineCliIT {
           + " Flyway's warnings folded in as one line, no ANSI and no stack trace")
   void deployOutputInCiLogs() throws Exception {
     try (TestDatabase db = TestDatabase.create(DatabaseKind.POSTGRESQL)) {
-      Map<String, String> env = ci(db);
+      Map<String, String> env = CliProd.ci(db);
       repository(env);
       Files.writeString(
           dir.resolve("db/migration/V2__again.sql"),
@@ -213,7 +188,7 @@ class PipelineCliIT {
   @DisplayName("status exits 1 (not 0) while it prints 'validation: FAILED', in text and json")
   void statusFailsWithValidation(DatabaseKind kind) throws Exception {
     try (TestDatabase db = TestDatabase.create(kind)) {
-      Map<String, String> env = ci(db);
+      Map<String, String> env = CliProd.ci(db);
       repository(env);
       Cli.Result promote = Cli.run(dir, env, "promote", "prod");
       assertThat(promote.exit()).as(promote.all()).isZero();
