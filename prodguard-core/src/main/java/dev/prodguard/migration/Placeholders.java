@@ -160,4 +160,23 @@ public final class Placeholders {
     new TreeMap<>(known).forEach((k, v) -> sb.append(k).append('\0').append(v).append('\0'));
     return sb.toString();
   }
+
+  /**
+   * Equal when prefix, suffix, the known values and the names of the unknown ones are: two reads of
+   * the same configuration in the same environment (then a file's text with them replaced, and the
+   * migration tool's split of it, are the same).
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Placeholders p
+        && prefix.equals(p.prefix)
+        && suffix.equals(p.suffix)
+        && known.equals(p.known)
+        && unknown.keySet().equals(p.unknown.keySet());
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(prefix, suffix, known, unknown.keySet());
+  }
 }

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -72,6 +73,27 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   /** Parsing configurations per placeholder values ({@link #parsingConfiguration}). */
   private final Map<Placeholders, Configuration[]> parsing = new IdentityHashMap<>();
+
+  /**
+   * The splits this engine made ({@link #statements(MigrationFiles, MigrationFile, DatabaseKind,
+   * boolean)}), by everything that decides one: the placeholder values ({@link
+   * Placeholders#equals}), the server kind, the file's path, location and bytes, its script
+   * configuration's bytes. A promote splits each pending file in verify's analysis, in its trace
+   * and again when its deploy judges the kill bounds (G7); a fleet splits the same set for every
+   * target. Bounded: emptied when it holds {@link #SPLITS_HELD} splits.
+   */
+  private final Map<SplitKey, EngineStatements> splits = new ConcurrentHashMap<>();
+
+  private static final int SPLITS_HELD = 20_000;
+
+  private record SplitKey(
+      Placeholders placeholders,
+      DatabaseKind kind,
+      boolean inMemory,
+      String path,
+      String location,
+      ByteBuffer bytes,
+      Optional<ByteBuffer> configuration) {}
 
   private final ReviewedHistory reviewed;
 
@@ -638,6 +660,34 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   /** {@code inMemory}: as {@link FlywayStatements#split} reads the file (tests compare both). */
   EngineStatements statements(
       MigrationFiles files, MigrationFile file, DatabaseKind kind, boolean inMemory) {
+    Optional<MigrationFile> configuration = files.scriptConfiguration(file);
+    SplitKey key =
+        new SplitKey(
+            files.placeholders(),
+            kind,
+            inMemory,
+            file.relativePath(),
+            file.location(),
+            ByteBuffer.wrap(file.bytes().clone()),
+            configuration.map(c -> ByteBuffer.wrap(c.bytes().clone())));
+    EngineStatements made = splits.get(key);
+    if (made != null) {
+      return made;
+    }
+    if (splits.size() >= SPLITS_HELD) {
+      splits.clear();
+    }
+    made = split(files, file, configuration, kind, inMemory);
+    splits.put(key, made);
+    return made;
+  }
+
+  private EngineStatements split(
+      MigrationFiles files,
+      MigrationFile file,
+      Optional<MigrationFile> configuration,
+      DatabaseKind kind,
+      boolean inMemory) {
     ScriptConfiguration conf;
     try {
       conf = ScriptConfiguration.of(files, file);
@@ -648,8 +698,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     return FlywayStatements.split(
         parsingConfiguration(
             p, !conf.charset().equals(StandardCharsets.UTF_8) || mentions(file, p.prefix())),
-        files
-            .scriptConfiguration(file)
+        configuration
             .map(c -> new SnapshotResources.Resource(c, StandardCharsets.UTF_8))
             .orElse(null),
         new SnapshotResources.Resource(file, conf.charset()),

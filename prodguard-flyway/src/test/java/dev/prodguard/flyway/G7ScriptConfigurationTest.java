@@ -194,4 +194,40 @@ class G7ScriptConfigurationTest {
     String none = MigrationSet.of(List.of(p), List.of(), MigrationFiles.of(List.of(sql))).sha256();
     assertThat(a).isNotEqualTo(b).isNotEqualTo(none);
   }
+
+  @Test
+  @DisplayName(
+      "G7: a split the engine made is reused only for the same bytes and script configuration: an"
+          + " edited file or .conf is split again")
+  void splitsReusedOnlyForTheSameInput() {
+    FlywayMigrationEngine engine = new FlywayMigrationEngine();
+    MigrationFile sql = script("CREATE INDEX CONCURRENTLY i ON t (a);\n".getBytes());
+    EngineStatements first =
+        engine.statements(MigrationFiles.of(List.of(sql)), sql, DatabaseKind.POSTGRESQL);
+    MigrationFile same = script("CREATE INDEX CONCURRENTLY i ON t (a);\n".getBytes());
+    assertThat(engine.statements(MigrationFiles.of(List.of(same)), same, DatabaseKind.POSTGRESQL))
+        .isSameAs(first);
+    assertThat(first.executeInTransaction()).isEmpty();
+
+    EngineStatements configured =
+        engine.statements(
+            MigrationFiles.of(List.of(sql, conf("executeInTransaction=false\n"))),
+            sql,
+            DatabaseKind.POSTGRESQL);
+    assertThat(configured.executeInTransaction()).contains(false);
+    EngineStatements edited =
+        engine.statements(
+            MigrationFiles.of(List.of(sql, conf("executeInTransaction=true\n"))),
+            sql,
+            DatabaseKind.POSTGRESQL);
+    assertThat(edited.executeInTransaction()).contains(true);
+
+    MigrationFile changed = script("CREATE TABLE t2 (a int);\n".getBytes());
+    assertThat(
+            engine
+                .statements(MigrationFiles.of(List.of(changed)), changed, DatabaseKind.POSTGRESQL)
+                .statements())
+        .extracting(EngineStatements.Statement::sql)
+        .containsExactly("CREATE TABLE t2 (a int)");
+  }
 }
