@@ -145,8 +145,12 @@ public final class MigrationFiles {
 
   private static void readFolder(Path dir, String location, List<MigrationFile> files) {
     try (Stream<Path> walk = Files.walk(dir)) {
+      List<Path> regular = walk.filter(Files::isRegularFile).toList();
+      for (Path p : regular) {
+        requireLowerCaseSuffix(p);
+      }
       List<Path> sql =
-          walk.filter(Files::isRegularFile)
+          regular.stream()
               .filter(
                   p ->
                       p.getFileName().toString().endsWith(".sql")
@@ -168,6 +172,34 @@ public final class MigrationFiles {
               .toList());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read migration location " + dir, e);
+    }
+  }
+
+  /**
+   * Flyway matches a script's suffix ignoring case: it runs {@code afterMigrate.SQL} as a callback
+   * and {@code V2__x.Sql} as a migration. prodguard reads the lower-case suffix only, so such a
+   * file would run without being judged, hashed into the set or shown (G4, G7): refused by name.
+   *
+   * @throws ConfigException naming the file, for a {@code .sql} or {@code .sql.conf} suffix in
+   *     another case
+   */
+  private static void requireLowerCaseSuffix(Path p) {
+    String name = p.getFileName().toString();
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    for (String suffix : List.of(".sql", ".sql.conf")) {
+      if (lower.endsWith(suffix) && !name.endsWith(suffix)) {
+        throw new ConfigException(
+            p.toString(),
+            0,
+            null,
+            "ends in '"
+                + name.substring(name.length() - suffix.length())
+                + "': Flyway reads a suffix in any case and would run it, prodguard reads only '"
+                + suffix
+                + "' and would not judge it; rename it to end in '"
+                + suffix
+                + "'");
+      }
     }
   }
 
