@@ -327,6 +327,25 @@ public final class Linter {
     return out;
   }
 
+  /**
+   * Tells {@code routines} which of the target's relations PostgreSQL evaluates user code for when
+   * they are read or refreshed ({@link #tableTriggers} on SELECT or REFRESH), so that a read of one
+   * is an operation the lint judges (G4).
+   */
+  private void evaluatedOnRead(Routines routines) {
+    List<String> read = new ArrayList<>();
+    List<String> refresh = new ArrayList<>();
+    for (dev.prodguard.support.TableTrigger t : tableTriggers) {
+      if (t.events().contains(dev.prodguard.support.TableTrigger.SELECT)) {
+        read.add(t.table());
+      }
+      if (t.events().contains(dev.prodguard.support.TableTrigger.REFRESH)) {
+        refresh.add(t.table());
+      }
+    }
+    routines.evaluatedOnRead(read, refresh);
+  }
+
   /** The bodies of {@link #tableTriggers}, classified once. */
   private dev.prodguard.lint.rules.ExistingTriggers existingTriggers() {
     if (existingTriggers == null) {
@@ -415,6 +434,7 @@ public final class Linter {
       boolean complete) {
     Routines routines = new Routines();
     parents = TableParents.of(tableParents);
+    evaluatedOnRead(routines);
     for (MigrationSource s : context) {
       learnRoutines(s, routines);
     }

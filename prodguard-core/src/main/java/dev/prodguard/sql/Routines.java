@@ -300,7 +300,32 @@ public final class Routines {
 
   /** Whether any view's query calls routines (reads need a look-up only then). */
   boolean readsRunCalls() {
-    return !viewCalls.isEmpty();
+    return !viewCalls.isEmpty() || !evaluatedOnRead.isEmpty() || !evaluatedOnRefresh.isEmpty();
+  }
+
+  /**
+   * The target's relations whose read (refresh) PostgreSQL evaluates user code for, by last name.
+   */
+  private final Set<String> evaluatedOnRead = new java.util.HashSet<>();
+
+  private final Set<String> evaluatedOnRefresh = new java.util.HashSet<>();
+
+  /**
+   * The target's relations (names, possibly qualified) whose read evaluates user code (a view's
+   * query, a {@code FOR SELECT} policy) and the materialized views whose {@code REFRESH} does:
+   * reading one is recorded as a {@link OpKind#SELECT} of it ({@code verify}, G4), which the lint
+   * judges by what the target's catalog says is evaluated.
+   */
+  public void evaluatedOnRead(
+      java.util.Collection<String> read, java.util.Collection<String> refresh) {
+    read.forEach(r -> evaluatedOnRead.add(key(r)));
+    refresh.forEach(r -> evaluatedOnRefresh.add(key(r)));
+  }
+
+  /** Whether reading ({@code refresh}: refreshing) the relation evaluates user code. */
+  boolean evaluatesOnRead(String relation, boolean refresh) {
+    return relation != null
+        && (refresh ? evaluatedOnRefresh : evaluatedOnRead).contains(key(relation));
   }
 
   /** What reading (or, materialized, refreshing) the view runs; null when nothing is known. */
