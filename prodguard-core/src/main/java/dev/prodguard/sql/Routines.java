@@ -482,6 +482,40 @@ public final class Routines {
     return SqlNames.of(syntax).builtin(null, name);
   }
 
+  /**
+   * The names among {@code names} (last part, lower case) that read as built-in functions' to the
+   * analyser ({@link #builtinName}): a target's routines of those names shadow a built-in.
+   */
+  public static Set<String> shadowing(SqlSyntax syntax, java.util.Collection<String> names) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String name : names) {
+      if (builtinName(syntax, name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The names among {@code shadows} ({@link #shadowing}) that {@code text} calls: a name, not the
+   * tail of a longer one, followed by a parenthesis; found in the text, strings and comments
+   * included (more, never less). The one scan for a statement of a migration and for a body read
+   * from the target (G4).
+   */
+  public static List<String> shadowCalls(String text, Set<String> shadows) {
+    List<String> out = new ArrayList<>();
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String name : shadows) {
+      if (java.util.regex.Pattern.compile(
+              "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "\\s*\\(")
+          .matcher(lower)
+          .find()) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
   /** Whether the migrations define any routine so far. */
   boolean any() {
     return !byName.isEmpty();

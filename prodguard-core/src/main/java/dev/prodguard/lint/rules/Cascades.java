@@ -150,14 +150,7 @@ public final class Cascades {
       return Optional.empty();
     }
     shadowsSeenIn = statement;
-    String text = statement.text().toLowerCase(Locale.ROOT);
-    for (String name : shadows) {
-      if (!java.util.regex.Pattern.compile(
-              "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "\\s*\\(")
-          .matcher(text)
-          .find()) {
-        continue;
-      }
+    for (String name : Routines.shadowCalls(statement.text(), shadows)) {
       Walk seen = new Walk(new HashSet<>(), fresh, true);
       for (List<Operation> body : stored.apply(name)) {
         if (body == null) {
