@@ -293,38 +293,47 @@ public final class Linter {
    * (G4): a user's {@code public.lower(int)}, or one made in {@code pg_catalog} under such a name.
    */
   private Set<String> shadowingRoutines() {
-    Set<String> out = new HashSet<>();
-    for (String name : storedRoutines.keySet()) {
-      if (dev.prodguard.sql.Routines.builtinName(syntax, name)) {
-        out.add(name);
-      }
+    return Routines.shadowing(syntax, storedRoutines.keySet());
+  }
+
+  /**
+   * The calls in a body read from the target of names of {@link #shadowingRoutines} ({@link
+   * Routines#shadowCalls}), which the analyser reads as built-ins and does not report: as deferred
+   * calls, followed into the target's routines of that name (G4).
+   */
+  private List<Operation> shadowCalls(String definition) {
+    List<Operation> out = new ArrayList<>();
+    for (String name : Routines.shadowCalls(definition, shadowingRoutines())) {
+      out.add(
+          new Operation(
+              dev.prodguard.sql.OpKind.FUNCTION_CALL,
+              null,
+              name,
+              null,
+              List.of(),
+              java.util.EnumSet.of(Operation.Flag.DEFERRED),
+              null));
     }
     return out;
   }
 
   /**
-   * The calls in a body read from the target of names of {@link #shadowingRoutines}, which the
-   * analyser reads as built-ins and does not report: as deferred calls, followed into the target's
-   * routines of that name (G4). Found in the text (a name followed by a parenthesis): more, never
-   * less.
+   * Tells {@code routines} which of the target's relations PostgreSQL evaluates user code for when
+   * they are read or refreshed ({@link #tableTriggers} on SELECT or REFRESH), so that a read of one
+   * is an operation the lint judges (G4).
    */
-  private List<Operation> shadowCalls(String definition) {
-    List<Operation> out = new ArrayList<>();
-    String text = definition.toLowerCase(java.util.Locale.ROOT);
-    for (String name : shadowingRoutines()) {
-      if (Pattern.compile("(?<![\\w$])" + Pattern.quote(name) + "\\s*\\(").matcher(text).find()) {
-        out.add(
-            new Operation(
-                dev.prodguard.sql.OpKind.FUNCTION_CALL,
-                null,
-                name,
-                null,
-                List.of(),
-                java.util.EnumSet.of(Operation.Flag.DEFERRED),
-                null));
+  private void evaluatedOnRead(Routines routines) {
+    List<String> read = new ArrayList<>();
+    List<String> refresh = new ArrayList<>();
+    for (dev.prodguard.support.TableTrigger t : tableTriggers) {
+      if (t.events().contains(dev.prodguard.support.TableTrigger.SELECT)) {
+        read.add(t.table());
+      }
+      if (t.events().contains(dev.prodguard.support.TableTrigger.REFRESH)) {
+        refresh.add(t.table());
       }
     }
-    return out;
+    routines.evaluatedOnRead(read, refresh);
   }
 
   /** The bodies of {@link #tableTriggers}, classified once. */
@@ -415,6 +424,7 @@ public final class Linter {
       boolean complete) {
     Routines routines = new Routines();
     parents = TableParents.of(tableParents);
+    evaluatedOnRead(routines);
     for (MigrationSource s : context) {
       learnRoutines(s, routines);
     }

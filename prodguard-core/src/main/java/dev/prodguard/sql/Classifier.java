@@ -3225,6 +3225,10 @@ public final class Classifier {
      * calls routines, reading it runs them (for a materialized view, only {@code REFRESH} does).
      */
     void viewRead(String view, boolean refresh) {
+      if (routines.evaluatesOnRead(view, refresh)) {
+        // the target's view (policy) evaluates user code: judged by the catalog's record of it
+        add(OpKind.SELECT, view, null, null, null, refresh ? "REFRESH" : null);
+      }
       Routines.ViewCalls vc = routines.viewCalls(view);
       if (vc == null || vc.materialized() != refresh) {
         return;
@@ -3555,14 +3559,14 @@ public final class Classifier {
       ifExists(); // MariaDB: CREATE PROCEDURE IF NOT EXISTS
       String fn = name();
       String signature = "";
+      int signatureFrom = -1;
+      int signatureTo = -1;
       if (lx.peek().isPunct('(')) {
         int from = lx.peek().end;
         Token close = skipParens();
-        signature =
-            s.source()
-                .text()
-                .substring(from, close.type == Token.Type.EOF ? from : close.start)
-                .strip();
+        signatureFrom = from;
+        signatureTo = close.type == Token.Type.EOF ? from : close.start;
+        signature = s.source().text().substring(from, signatureTo).strip();
         signature = collapseSpaces(signature).toLowerCase(Locale.ROOT);
       }
       add(OpKind.CREATE_FUNCTION, fn, null, null, null, kind);
@@ -3581,12 +3585,54 @@ public final class Classifier {
       }
       if (syntax == SqlSyntax.POSTGRESQL) {
         pgRoutineBody();
+        parameterDefaults(signatureFrom, signatureTo);
       } else {
         mysqlRoutineBody();
       }
       if (fn != null) {
         routines.define(
             fn, signature, kind.equals("PROCEDURE"), List.copyOf(out.subList(before, out.size())));
+      }
+    }
+
+    /**
+     * PostgreSQL: a parameter's default ({@code x int DEFAULT f()}, {@code x int = f()}) is
+     * evaluated at every call that leaves the argument out, so its calls are part of the body (G4,
+     * attacker 26/01): classified, each expression in [from, to) of the signature, as a deferred
+     * body's. Whether a call leaves it out is not judged (more, never less).
+     */
+    void parameterDefaults(int from, int to) {
+      if (from < 0 || to <= from || nesting >= MAX_NESTING) {
+        return;
+      }
+      Lexer ahead = new Lexer(s.source().text(), from, to, syntax);
+      int depth = 0;
+      int start = -1;
+      while (true) {
+        Token t = ahead.next();
+        boolean end = t.type == Token.Type.EOF || (depth == 0 && t.isPunct(','));
+        if (end) {
+          int stop = t.type == Token.Type.EOF ? to : t.start;
+          if (start >= 0 && start < stop) {
+            SourceFile src = s.source();
+            SqlStatement expr =
+                new SqlStatement(src, start, stop, src.line(start), src.column(start), null);
+            Ctx c = new Ctx(expr, out, routines, true, true, nesting + 1, via);
+            c.scope = scope;
+            c.marks = marks;
+            c.scanRest();
+          }
+          start = -1;
+          if (t.type == Token.Type.EOF) {
+            return;
+          }
+        } else if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && start < 0 && (t.is("DEFAULT") || t.isPunct('='))) {
+          start = ahead.peek().start;
+        }
       }
     }
 

@@ -300,7 +300,32 @@ public final class Routines {
 
   /** Whether any view's query calls routines (reads need a look-up only then). */
   boolean readsRunCalls() {
-    return !viewCalls.isEmpty();
+    return !viewCalls.isEmpty() || !evaluatedOnRead.isEmpty() || !evaluatedOnRefresh.isEmpty();
+  }
+
+  /**
+   * The target's relations whose read (refresh) PostgreSQL evaluates user code for, by last name.
+   */
+  private final Set<String> evaluatedOnRead = new java.util.HashSet<>();
+
+  private final Set<String> evaluatedOnRefresh = new java.util.HashSet<>();
+
+  /**
+   * The target's relations (names, possibly qualified) whose read evaluates user code (a view's
+   * query, a {@code FOR SELECT} policy) and the materialized views whose {@code REFRESH} does:
+   * reading one is recorded as a {@link OpKind#SELECT} of it ({@code verify}, G4), which the lint
+   * judges by what the target's catalog says is evaluated.
+   */
+  public void evaluatedOnRead(
+      java.util.Collection<String> read, java.util.Collection<String> refresh) {
+    read.forEach(r -> evaluatedOnRead.add(key(r)));
+    refresh.forEach(r -> evaluatedOnRefresh.add(key(r)));
+  }
+
+  /** Whether reading ({@code refresh}: refreshing) the relation evaluates user code. */
+  boolean evaluatesOnRead(String relation, boolean refresh) {
+    return relation != null
+        && (refresh ? evaluatedOnRefresh : evaluatedOnRead).contains(key(relation));
   }
 
   /** What reading (or, materialized, refreshing) the view runs; null when nothing is known. */
@@ -455,6 +480,40 @@ public final class Routines {
    */
   public static boolean builtinName(SqlSyntax syntax, String name) {
     return SqlNames.of(syntax).builtin(null, name);
+  }
+
+  /**
+   * The names among {@code names} (last part, lower case) that read as built-in functions' to the
+   * analyser ({@link #builtinName}): a target's routines of those names shadow a built-in.
+   */
+  public static Set<String> shadowing(SqlSyntax syntax, java.util.Collection<String> names) {
+    Set<String> out = new java.util.HashSet<>();
+    for (String name : names) {
+      if (builtinName(syntax, name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The names among {@code shadows} ({@link #shadowing}) that {@code text} calls: a name, not the
+   * tail of a longer one, followed by a parenthesis; found in the text, strings and comments
+   * included (more, never less). The one scan for a statement of a migration and for a body read
+   * from the target (G4).
+   */
+  public static List<String> shadowCalls(String text, Set<String> shadows) {
+    List<String> out = new ArrayList<>();
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String name : shadows) {
+      if (java.util.regex.Pattern.compile(
+              "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "\\s*\\(")
+          .matcher(lower)
+          .find()) {
+        out.add(name);
+      }
+    }
+    return out;
   }
 
   /** Whether the migrations define any routine so far. */

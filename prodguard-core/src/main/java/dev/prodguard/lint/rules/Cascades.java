@@ -150,14 +150,7 @@ public final class Cascades {
       return Optional.empty();
     }
     shadowsSeenIn = statement;
-    String text = statement.text().toLowerCase(Locale.ROOT);
-    for (String name : shadows) {
-      if (!java.util.regex.Pattern.compile(
-              "(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "\\s*\\(")
-          .matcher(text)
-          .find()) {
-        continue;
-      }
+    for (String name : Routines.shadowCalls(statement.text(), shadows)) {
       Walk seen = new Walk(new HashSet<>(), fresh, true);
       for (List<Operation> body : stored.apply(name)) {
         if (body == null) {
@@ -320,6 +313,29 @@ public final class Cascades {
         }
       }
     }
+    Optional<String> how = walkFired(fired, seen);
+    if (how.isPresent() || validate) {
+      return how;
+    }
+    return referentialActions(kind, table, seen);
+  }
+
+  /**
+   * How what PostgreSQL evaluates by itself for a statement that is no write reaches a protected
+   * table (G4, attacker 26/06, 26/08, 26/09): a read of a view evaluates its query, of a table its
+   * {@code FOR SELECT} policies ({@code event} SELECT); {@code REFRESH MATERIALIZED VIEW} the
+   * view's query (REFRESH); REINDEX, ANALYZE, CLUSTER and VACUUM every index and statistics
+   * expression of {@code table} (MAINTENANCE; null: of every table, for a statement that names
+   * none, a schema, a database or an index).
+   */
+  public Optional<String> evaluates(String event, String table, Predicate<String> fresh) {
+    if (contract == null || contract.protectedTables().isEmpty() || triggers.isEmpty()) {
+      return Optional.empty();
+    }
+    return walkFired(triggers.evaluatedBy(event, table), new Walk(new HashSet<>(), fresh, true));
+  }
+
+  private Optional<String> walkFired(List<ExistingTriggers.Trigger> fired, Walk seen) {
     for (ExistingTriggers.Trigger t : fired) {
       if (!seen.add(t.table() + "/" + t.name())) {
         continue;
@@ -344,7 +360,7 @@ public final class Cascades {
         return Optional.of(head + how.get());
       }
     }
-    return validate ? Optional.empty() : referentialActions(kind, table, seen);
+    return Optional.empty();
   }
 
   /**

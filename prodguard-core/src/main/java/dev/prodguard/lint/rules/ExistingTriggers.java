@@ -78,6 +78,34 @@ public final class ExistingTriggers {
   }
 
   /**
+   * What PostgreSQL evaluates for {@code table} (null: every table) on {@code event}: {@link
+   * dev.prodguard.support.TableTrigger#SELECT} and {@code REFRESH} by the events recorded; {@code
+   * REINDEX} (also CLUSTER) every index expression; {@code MAINTENANCE} (ANALYZE, VACUUM) every
+   * index and statistics expression. An unqualified name matches the table in any schema.
+   */
+  List<Trigger> evaluatedBy(String event, String table) {
+    String t = table == null ? null : unquote(table.toLowerCase(Locale.ROOT));
+    List<Trigger> out = new ArrayList<>();
+    for (List<Trigger> ofTable :
+        t == null ? byTable.values() : List.of(byTable.getOrDefault(bare(t), List.of()))) {
+      for (Trigger tr : ofTable) {
+        boolean sameTable = t == null || t.indexOf('.') < 0 || t.equals(tr.table());
+        boolean evaluated =
+            switch (event) {
+              case "REINDEX" -> tr.name().startsWith("index ");
+              case "MAINTENANCE" ->
+                  tr.name().startsWith("index ") || tr.name().startsWith("statistics ");
+              default -> tr.events().contains(event);
+            };
+        if (sameTable && evaluated) {
+          out.add(tr);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * Whether an operation of {@code kind} fires a trigger on {@code events}; no events known (not
    * read) fires on every write (fail closed).
    */
@@ -89,7 +117,8 @@ public final class ExistingTriggers {
       };
     }
     return switch (kind) {
-      case INSERT, MERGE, COPY_IN -> !events.equals(Set.of("TRUNCATE"));
+      case INSERT, MERGE, COPY_IN ->
+          events.contains("INSERT") || events.contains("UPDATE") || events.contains("DELETE");
       case UPDATE -> events.contains("UPDATE");
       case DELETE -> events.contains("DELETE");
       case TRUNCATE -> events.contains("TRUNCATE");

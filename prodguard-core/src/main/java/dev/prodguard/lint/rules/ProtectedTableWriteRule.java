@@ -94,6 +94,26 @@ public final class ProtectedTableWriteRule extends BaseRule {
         return op.kind().name().toLowerCase().replace('_', ' ') + " " + called.get();
       }
     }
+    // a read, a refresh, a REINDEX or ANALYZE evaluates what the target has for the relation
+    if ((op.kind() == OpKind.SELECT && op.target() != null) || op.kind() == OpKind.MAINTENANCE) {
+      boolean refresh = op.kind() == OpKind.SELECT && "REFRESH".equals(op.detail());
+      String event =
+          op.kind() == OpKind.MAINTENANCE
+              ? (op.detail() != null
+                      && (op.detail().startsWith("REINDEX") || op.detail().startsWith("CLUSTER"))
+                  ? "REINDEX"
+                  : "MAINTENANCE")
+              : refresh ? dev.prodguard.support.TableTrigger.REFRESH : "SELECT";
+      Optional<String> how =
+          context.cascades().evaluates(event, maintained(op), context::createdHere);
+      if (how.isPresent()) {
+        return (op.kind() == OpKind.MAINTENANCE
+                ? "maintenance" + (op.target() != null ? " of " + op.target() : "")
+                : (refresh ? "refresh of " : "read of ") + op.target())
+            + " "
+            + how.get();
+      }
+    }
     if (!op.kind().touchesTable() || op.target() == null) {
       return null;
     }
@@ -162,6 +182,21 @@ public final class ProtectedTableWriteRule extends BaseRule {
     return parent.isPresent()
         ? what + " on " + table.substring(0, table.length() - 1) + column
         : what + " on " + table + column;
+  }
+
+  /**
+   * The table whose expressions a maintenance statement evaluates: the one {@code REINDEX TABLE},
+   * {@code VACUUM FULL} and {@code CLUSTER} name; null (every table) for any other (an index, a
+   * schema, a database, {@code ANALYZE} read without its table). A read's relation is its target.
+   */
+  private static String maintained(Operation op) {
+    if (op.kind() != OpKind.MAINTENANCE) {
+      return op.target();
+    }
+    String d = op.detail() == null ? "" : op.detail();
+    return d.equals("REINDEX TABLE") || d.startsWith("VACUUM FULL") || d.startsWith("CLUSTER")
+        ? op.target()
+        : null;
   }
 
   /**

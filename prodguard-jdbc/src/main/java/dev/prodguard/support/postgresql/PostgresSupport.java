@@ -590,8 +590,10 @@ public final class PostgresSupport implements DatabaseSupport {
             + " AND d.refclassid IN "
             + REFS
             + ""
-            // row-level security policies
-            + " UNION ALL SELECT cn.nspname, cl.relname, 'policy ' || po.polname, 'IUD',"
+            // row-level security policies (FOR SELECT and FOR ALL ones also on every read; a
+            // table's owner skips them unless FORCE ROW LEVEL SECURITY: fail closed)
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'policy ' || po.polname, 'IUD'"
+            + " || CASE WHEN po.polcmd IN ('r', '*') THEN 'S' ELSE '' END,"
             + " d.refclassid, d.refobjid"
             + " FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_policy po ON po.oid = d.objid"
             + " JOIN pg_catalog.pg_class cl ON cl.oid = po.polrelid"
@@ -614,6 +616,34 @@ public final class PostgresSupport implements DatabaseSupport {
             + REFS
             + " AND NOT (d.refclassid = 'pg_catalog.pg_proc'::regclass AND d.refobjid = t.tgfoid)"
             + " AND NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            // extended statistics on expressions, evaluated by ANALYZE (attacker 26/06)
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'statistics ' || se.stxname, 'A',"
+            + " d.refclassid, d.refobjid FROM pg_catalog.pg_depend d"
+            + " JOIN pg_catalog.pg_statistic_ext se ON se.oid = d.objid"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = se.stxrelid"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_statistic_ext'::regclass"
+            + " AND d.refclassid IN "
+            + REFS
+            // a partition key's expressions and operator classes, evaluated for every row written
+            // into the partitioned table or any of its partitions (their partition constraint)
+            + " UNION ALL SELECT pn.nspname, pc.relname, 'partition key of ' || cl.relname, 'IU',"
+            + " d.refclassid, d.refobjid FROM pg_catalog.pg_depend d"
+            + " JOIN pg_catalog.pg_class cl ON cl.oid = d.objid AND cl.relkind = 'p'"
+            + " CROSS JOIN LATERAL pg_catalog.pg_partition_tree(cl.oid) pt"
+            + " JOIN pg_catalog.pg_class pc ON pc.oid = pt.relid"
+            + " JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace"
+            + " WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0"
+            + " AND d.refclassid IN "
+            + REFS
+            // a view's query, evaluated by every read of the view; a materialized view's by
+            // REFRESH (attacker 26/08, 26/09); followed on below through its rewrite rule
+            + " UNION ALL SELECT cn.nspname, cl.relname, 'query of '"
+            + " || CASE cl.relkind WHEN 'm' THEN 'materialized view ' ELSE 'view ' END"
+            + " || cl.relname, CASE cl.relkind WHEN 'm' THEN 'R' ELSE 'S' END,"
+            + " 'pg_catalog.pg_class'::regclass::oid, cl.oid FROM pg_catalog.pg_class cl"
+            + " JOIN pg_catalog.pg_namespace cn ON cn.oid = cl.relnamespace"
+            + " WHERE cl.relkind IN ('v', 'm')"
             // a column of a domain over a domain: the base domains' CHECKs run too
             + " UNION ALL SELECT cn.nspname, cl.relname, 'column ' || a.attname || ' of domain '"
             + " || ty.typname, 'IU', 'pg_catalog.pg_type'::regclass::oid, ty.typbasetype"
@@ -649,6 +679,15 @@ public final class PostgresSupport implements DatabaseSupport {
             + " AND d.objid = k.oid WHERE r.cls = 'pg_catalog.pg_type'::regclass"
             + " AND k.contypid = r.obj AND d.refclassid IN "
             + REFS
+            // a view's query (its _RETURN rule): what it calls, and the plain views it reads
+            + " UNION ALL SELECT d.refclassid, d.refobjid FROM pg_catalog.pg_rewrite rw"
+            + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass"
+            + " AND d.objid = rw.oid WHERE r.cls = 'pg_catalog.pg_class'::regclass"
+            + " AND rw.ev_class = r.obj AND rw.ev_type = '1' AND (d.refclassid IN "
+            + REFS
+            + " OR (d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid <> r.obj"
+            + " AND EXISTS (SELECT 1 FROM pg_catalog.pg_class vc WHERE vc.oid = d.refobjid"
+            + " AND vc.relkind = 'v')))"
             + " UNION ALL SELECT d.refclassid, d.refobjid FROM pg_catalog.pg_depend d"
             + " WHERE r.cls = 'pg_catalog.pg_proc'::regclass AND d.classid = r.cls"
             + " AND d.objid = r.obj AND d.deptype = 'n' AND d.refclassid IN "
@@ -681,6 +720,15 @@ public final class PostgresSupport implements DatabaseSupport {
         }
         if (e.contains("T")) {
           events.add("TRUNCATE");
+        }
+        if (e.contains("S")) {
+          events.add(dev.prodguard.support.TableTrigger.SELECT);
+        }
+        if (e.contains("A")) {
+          events.add(dev.prodguard.support.TableTrigger.ANALYZE);
+        }
+        if (e.contains("R")) {
+          events.add(dev.prodguard.support.TableTrigger.REFRESH);
         }
         out.add(
             new dev.prodguard.support.TableTrigger(
