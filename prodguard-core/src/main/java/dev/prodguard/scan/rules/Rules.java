@@ -34,6 +34,7 @@ public final class Rules implements RuleRegistry {
         new FlywayUnsafeSetting(),
         new FlywaySettingNotLiteral(),
         new JavaMigrationOutsideFolders(),
+        new SqlMigrationOutsideLocations(),
         new SchemaGeneration(),
         new CommittedCredentials(),
         new ProdguardIntegrity(),

@@ -1,0 +1,117 @@
+package dev.prodguard.scan.rules;
+
+import dev.prodguard.config.ConfigException;
+import dev.prodguard.config.ProdguardConfig;
+import dev.prodguard.findings.Finding;
+import dev.prodguard.findings.Severity;
+import dev.prodguard.migration.GuardArtifactFiles;
+import dev.prodguard.scan.Rule;
+import dev.prodguard.scan.ScanContext;
+import dev.prodguard.scan.ScanFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A file named as Flyway names a SQL migration or callback ({@code V2__x.sql}, {@code R__x.sql},
+ * {@code afterMigrate.sql}; the suffix in any case, as Flyway matches it) in a {@code db/migration}
+ * folder that none of {@code prodguard.yml}'s {@code migrations.locations} holds: an application
+ * whose Flyway reads {@code classpath:db/migration} (Flyway's and Spring Boot's default) runs every
+ * such file of every module and jar on its class path, and prodguard never judged it (attacker
+ * 27/03: another module's {@code afterMigrate.sql} updated a protected table on every start-up). A
+ * copy, to the byte, of the file of the same name in a location (prodguard's callback in the
+ * application's resources) runs what prodguard judged there: not reported; nor is a {@code
+ * beforeEachMigrate.sql} that calls {@code prodguard_assert_deploy()}, prodguard's G6 callback,
+ * which {@code prodguard-integrity} checks where the application's Flyway reads it. Only with a
+ * {@code prodguard.yml}: without one there are no locations to compare with.
+ */
+public final class SqlMigrationOutsideLocations implements Rule {
+  public static final String ID = "sql-migration-outside-locations";
+
+  /** Flyway's script names: versioned, undo, baseline, repeatable, and callbacks by event. */
+  private static final Pattern FLYWAY_NAME =
+      Pattern.compile("(?i)(?:[VUB][0-9][^/]*__[^/]*|R__[^/]*|(?:before|after)[A-Za-z]+)\\.sql");
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public Severity defaultSeverity() {
+    return Severity.ERROR;
+  }
+
+  @Override
+  public String summary() {
+    return "a Flyway SQL migration or callback in a db/migration folder outside"
+        + " migrations.locations";
+  }
+
+  @Override
+  public String why() {
+    return "An application's Flyway reading classpath:db/migration runs the migrations and"
+        + " callbacks of every module and jar on its class path; prodguard judges, hashes and"
+        + " guards only the folders migrations.locations names, so this file would run unjudged"
+        + " (a callback on every migrate, even with nothing pending). Files that arrive inside"
+        + " dependency jars are not in the repository and cannot be scanned: keep such"
+        + " dependencies' Flyway resources out of the application's locations.";
+  }
+
+  @Override
+  public String recipe() {
+    return "add the file's folder to prodguard.yml's migrations.locations (so prodguard judges it),"
+        + " or move or rename it so that no application's Flyway location holds it.";
+  }
+
+  @Override
+  public boolean appliesTo(ScanFile file, ScanContext context) {
+    String path = file.path();
+    int slash = path.lastIndexOf('/');
+    return context.config().isPresent()
+        && FLYWAY_NAME.matcher(path.substring(slash + 1)).matches()
+        && ("/" + path.toLowerCase(Locale.ROOT)).contains("/db/migration/");
+  }
+
+  @Override
+  public void check(ScanFile file, ScanContext context, List<Finding> out) {
+    ProdguardConfig config = context.config().orElseThrow();
+    Path abs = context.root().resolve(file.path()).toAbsolutePath().normalize();
+    Optional<String> text = GuardArtifactFiles.read(abs);
+    if (abs.getFileName().toString().equals(ProdguardIntegrity.CALLBACK)
+        && text.filter(dev.prodguard.support.AssertCallSql::calls).isPresent()) {
+      return; // prodguard's G6 callback where the application's Flyway reads it: the integrity
+      // rule's
+    }
+    for (String location : config.migrationLocations()) {
+      try {
+        Path folder = config.locationFolder(location).toAbsolutePath().normalize();
+        // in a location; or a copy, to the byte, of the file of that name in one (prodguard's
+        // callback in the application's resources, when the locations are elsewhere)
+        if (abs.startsWith(folder)
+            || (text.isPresent()
+                && text.equals(GuardArtifactFiles.read(folder.resolve(abs.getFileName()))))) {
+          return;
+        }
+      } catch (ConfigException e) {
+        // a location prodguard cannot read is prodguard-integrity's finding
+      }
+    }
+    out.add(
+        finding(
+            file,
+            1,
+            1,
+            file.path()
+                + " is named as a Flyway "
+                + (file.path().matches("(?i).*/(before|after)[a-z]+\\.sql")
+                    ? "callback"
+                    : "migration")
+                + " and sits in a db/migration folder, which migrations.locations ("
+                + String.join(", ", config.migrationLocations())
+                + ") does not hold",
+            context.testDatabases().throwaway(file, context)));
+  }
+}

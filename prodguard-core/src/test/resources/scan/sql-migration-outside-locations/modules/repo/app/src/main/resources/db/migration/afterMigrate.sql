@@ -1,0 +1,1 @@
+UPDATE users SET name = lower(name) WHERE id = 1;

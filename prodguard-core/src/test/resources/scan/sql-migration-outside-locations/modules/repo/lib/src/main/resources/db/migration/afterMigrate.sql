@@ -1,0 +1,1 @@
+UPDATE users SET name = 'pwned' WHERE id = 1;
