@@ -1071,6 +1071,7 @@ public final class Linter {
                   + toolSays
                   + " where prodguard reads "
                   + weRead
+                  + (mine != null && tool != null ? difference(tool.sql(), mine.text()) : "")
                   + ", so prodguard cannot be sure what the server will run",
               mine == null ? excerpt(tool.sql()) : mine.excerpt(160),
               "Write the statement so that it reads the same everywhere: end comments with a"
@@ -1078,6 +1079,35 @@ public final class Linter {
                   + " the delimiter."));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Where the tool's statement and prodguard's first differ (whitespace runs read as one space),
+   * when the excerpts above do not show it: a few characters before, then each side on from there.
+   */
+  static String difference(String theirs, String ours) {
+    String a = theirs.strip().replaceAll("\\s+", " ");
+    String b = ours.strip().replaceAll("\\s+", " ");
+    int p = 0;
+    while (p < a.length() && p < b.length() && a.charAt(p) == b.charAt(p)) {
+      p++;
+    }
+    if (p < 60) {
+      return "";
+    }
+    int from = p - 20;
+    return "; they first differ after character "
+        + p
+        + ": the tool's \u00ab..."
+        + window(a, from)
+        + "\u00bb, prodguard's \u00ab..."
+        + (p >= b.length()
+            ? b.substring(from) + "\u00bb (its statement ends there)"
+            : window(b, from) + "\u00bb");
+  }
+
+  private static String window(String s, int from) {
+    return s.length() - from > 60 ? s.substring(from, from + 57) + "..." : s.substring(from);
   }
 
   private static String excerpt(String sql) {

@@ -100,6 +100,33 @@ class G4EngineCrossCheckTest {
   }
 
   @Test
+  @DisplayName(
+      "G4: statements that differ past the excerpt's 80 characters are shown where they differ"
+          + " (new user NU27/02: both excerpts were the same text)")
+  void differencePastTheExcerpt() throws Exception {
+    String body =
+        "CREATE OR REPLACE FUNCTION fulltext_replace(text, text) RETURNS text LANGUAGE sql"
+            + " IMMUTABLE RETURN replace($1, $2, ' ')";
+    LintReport r =
+        lint(
+            DatabaseKind.POSTGRESQL,
+            body + ";\nCREATE TABLE x (id int);\n",
+            sent(1, body + ";\nCREATE TABLE x (id int)"));
+    Finding f =
+        r.findings().stream()
+            .filter(x -> x.rule().equals("unknown-statement"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(f.message())
+        .contains(
+            "they first differ after character " + body.length(),
+            "the tool's «...",
+            "replace($1, $2, ' '); CREATE TABLE x (id int)»",
+            "prodguard's «...",
+            "(its statement ends there)");
+  }
+
+  @Test
   @DisplayName("G4: a statement the tool sends and prodguard does not see is refused")
   void extraStatement() throws Exception {
     LintReport r =
