@@ -43,21 +43,7 @@ class G4IndirectWritesIT {
   /** As above, V2 also running {@code ddl} (statements) before it fills users. */
   private PipelineFixture targetWithDdl(DatabaseKind kind, String ddl, String... setup)
       throws Exception {
-    PipelineFixture f = PipelineFixture.prod(kind, dir);
-    f.migration(
-        "V2__users.sql",
-        "CREATE TABLE users (id INT PRIMARY KEY, account_id INT);\n"
-            + ddl
-            + "INSERT INTO users VALUES (1, 1), (2, 2);\n");
-    f.pipeline().promote("prod");
-    if (setup.length > 0) {
-      // by hand (a DBA's, an earlier tool's): only the target's catalog tells of it
-      f.db.execute(setup);
-      f.pipeline().driftAccept("prod", "objects made by hand, reviewed");
-    }
-    Files.writeString(
-        dir.resolve("prodguard-contract.yml"), "version: 1\nprotected-tables: { users: {} }\n");
-    return f;
+    return PipelineFixture.protectedUsers(kind, dir, ddl, setup);
   }
 
   private static GuardRefusal refusal(PipelineFixture f) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.prodguard.db.DatabaseKind;
 import dev.prodguard.db.Guarantee;
 import dev.prodguard.db.GuardRefusal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
@@ -38,20 +37,7 @@ class G4ServerEvaluatesIT {
    * A prod target with a users table (rows in it), {@code ddl} in V2, then {@code setup} by hand.
    */
   private PipelineFixture target(String ddl, String... setup) throws Exception {
-    PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir);
-    f.migration(
-        "V2__users.sql",
-        "CREATE TABLE users (id INT PRIMARY KEY, account_id INT);\n"
-            + ddl
-            + "INSERT INTO users VALUES (1, 1), (2, 2);\n");
-    f.pipeline().promote("prod");
-    if (setup.length > 0) {
-      f.db.execute(setup);
-      f.pipeline().driftAccept("prod", "objects made by hand, reviewed");
-    }
-    Files.writeString(
-        dir.resolve("prodguard-contract.yml"), "version: 1\nprotected-tables: { users: {} }\n");
-    return f;
+    return PipelineFixture.protectedUsers(DatabaseKind.POSTGRESQL, dir, ddl, setup);
   }
 
   /** Each migration of a test is judged (softly: every one is reported, not the first only). */

@@ -72,6 +72,29 @@ final class PipelineFixture implements AutoCloseable {
     return create(kind, dir, "prod", true, false);
   }
 
+  /**
+   * A protected 'prod' target promoted with V2 creating {@code users} (rows 1 and 2) after {@code
+   * ddl}, then {@code setup} run by hand (a DBA's, an earlier tool's: only the target's catalog
+   * tells of it) and its drift accepted; the contract protects {@code users}.
+   */
+  static PipelineFixture protectedUsers(DatabaseKind kind, Path dir, String ddl, String... setup)
+      throws Exception {
+    PipelineFixture f = prod(kind, dir);
+    f.migration(
+        "V2__users.sql",
+        "CREATE TABLE users (id INT PRIMARY KEY, account_id INT);\n"
+            + ddl
+            + "INSERT INTO users VALUES (1, 1), (2, 2);\n");
+    f.pipeline().promote("prod");
+    if (setup.length > 0) {
+      f.db.execute(setup);
+      f.pipeline().driftAccept("prod", "objects made by hand, reviewed");
+    }
+    Files.writeString(
+        dir.resolve("prodguard-contract.yml"), "version: 1\nprotected-tables: { users: {} }\n");
+    return f;
+  }
+
   /** A protected 'prod' environment whose init-fingerprint wrote {@code engine}'s guard files. */
   static PipelineFixture prod(DatabaseKind kind, Path dir, MigrationEngine engine) {
     return create(kind, dir, "prod", true, false, engine);
