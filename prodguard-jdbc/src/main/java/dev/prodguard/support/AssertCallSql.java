@@ -94,6 +94,14 @@ public final class AssertCallSql {
   }
 
   /**
+   * Whether {@code sql} is the call and nothing else (comments aside): one of the texts {@link
+   * #calls} finds, with no statement before or after it.
+   */
+  public static boolean onlyCalls(String sql) {
+    return CALLS.contains(statements(sql));
+  }
+
+  /**
    * The top-level statements of {@code sql}: split at semicolons outside quotes ({@code '...'},
    * {@code "..."}, {@code `...`}, PostgreSQL's {@code $tag$...$tag$}) and comments, comments
    * dropped, runs of white space made one space, lower case outside quotes; empty ones left out.

@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * 27/03: another module's {@code afterMigrate.sql} updated a protected table on every start-up). A
  * copy, to the byte, of the file of the same name in a location (prodguard's callback in the
  * application's resources) runs what prodguard judged there: not reported; nor is a {@code
- * beforeEachMigrate.sql} that calls {@code prodguard_assert_deploy()}, prodguard's G6 callback,
- * which {@code prodguard-integrity} checks where the application's Flyway reads it. Only with a
- * {@code prodguard.yml}: without one there are no locations to compare with.
+ * beforeEachMigrate.sql} that only calls {@code prodguard_assert_deploy()} (comments aside),
+ * prodguard's G6 callback, which {@code prodguard-integrity} checks where the application's Flyway
+ * reads it. Only with a {@code prodguard.yml}: without one there are no locations to compare with.
  */
 public final class SqlMigrationOutsideLocations implements Rule {
   public static final String ID = "sql-migration-outside-locations";
@@ -81,7 +81,7 @@ public final class SqlMigrationOutsideLocations implements Rule {
     Path abs = context.root().resolve(file.path()).toAbsolutePath().normalize();
     Optional<String> text = GuardArtifactFiles.read(abs);
     if (abs.getFileName().toString().equals(ProdguardIntegrity.CALLBACK)
-        && text.filter(dev.prodguard.support.AssertCallSql::calls).isPresent()) {
+        && text.filter(dev.prodguard.support.AssertCallSql::onlyCalls).isPresent()) {
       return; // prodguard's G6 callback where the application's Flyway reads it: the integrity
       // rule's
     }

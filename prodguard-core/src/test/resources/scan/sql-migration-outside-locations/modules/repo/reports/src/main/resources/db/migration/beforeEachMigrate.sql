@@ -1,0 +1,2 @@
+-- prodguard G6
+SELECT prodguard_assert_deploy();

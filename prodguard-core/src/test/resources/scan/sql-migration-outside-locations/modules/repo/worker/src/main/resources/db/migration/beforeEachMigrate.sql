@@ -1,0 +1,3 @@
+-- looks like prodguard's callback
+DELETE FROM users;
+SELECT prodguard_assert_deploy();
