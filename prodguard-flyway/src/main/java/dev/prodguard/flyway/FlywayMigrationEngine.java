@@ -158,7 +158,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<HistoryFact> irregularHistory(MigrationFiles files, DataSource dataSource) {
-    requireHistoryWhereConfigured(dataSource);
+    requireHistoryWhereConfigured(dataSource, files);
     return ReviewedHistory.facts(flyway(files, dataSource, true).info().all());
   }
 
@@ -170,7 +170,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    * history and every migration as pending on a populated schema; refused instead, naming the table
    * and the key.
    */
-  private void requireHistoryWhereConfigured(DataSource dataSource) {
+  private void requireHistoryWhereConfigured(DataSource dataSource, MigrationFiles files) {
     Optional<String> other;
     try {
       other =
@@ -182,39 +182,121 @@ public final class FlywayMigrationEngine implements MigrationEngine {
           "cannot list the tables of the target schema: " + e.getMessage(), e);
     }
     if (other.isPresent()) {
-      throw historyElsewhere(other.get());
+      throw historyElsewhere(other.get(), otherSet(dataSource, other.get(), files));
     }
   }
 
-  /** {@link #requireHistoryWhereConfigured(DataSource)} for init-fingerprint, before it writes. */
+  /** {@link #requireHistoryWhereConfigured(DataSource, MigrationFiles)} for init-fingerprint. */
   @Override
   public void requireHistoryWhereConfigured(Connection c) throws SQLException {
     Optional<String> other =
         ProdguardOnlySchema.otherHistoryTable(c, schemas.effectiveDefault(), schemas.table());
     if (other.isPresent()) {
-      throw historyElsewhere(other.get());
+      throw historyElsewhere(other.get(), Optional.empty());
     }
   }
 
-  private dev.prodguard.db.GuardRefusal historyElsewhere(String table) {
-    return new dev.prodguard.db.GuardRefusal(
-        dev.prodguard.db.Guarantee.G7,
-        "read the migration history",
+  /**
+   * Whose history {@code table} is: {@code true} when it holds entries and none names a script of
+   * {@code files} (another migration set's, e.g. a second module's own Flyway with its own {@code
+   * table} in the same schema), {@code false} when one does (this project's history under another
+   * name), empty when it cannot be read or holds nothing to tell by.
+   */
+  private Optional<Boolean> otherSet(DataSource dataSource, String table, MigrationFiles files) {
+    java.util.Set<String> ours = new java.util.HashSet<>();
+    for (MigrationFile f : files.all()) {
+      ours.add(f.fileName());
+    }
+    try (Connection c = dataSource.getConnection()) {
+      String quote = c.getMetaData().getIdentifierQuoteString().strip();
+      String qualified =
+          schemas.effectiveDefault().map(s -> quote + s + quote + ".").orElse("")
+              + quote
+              + table
+              + quote;
+      int entries = 0;
+      try (java.sql.Statement st = c.createStatement();
+          java.sql.ResultSet rs = st.executeQuery("SELECT script FROM " + qualified)) {
+        while (rs.next()) {
+          String script = rs.getString(1);
+          if (script == null) {
+            continue;
+          }
+          entries++;
+          String name = script.substring(script.lastIndexOf('/') + 1);
+          if (ours.contains(name)) {
+            return Optional.of(false);
+          }
+        }
+      }
+      return entries == 0 ? Optional.empty() : Optional.of(true);
+    } catch (SQLException | RuntimeException e) {
+      return Optional.empty(); // the refusal stands; only its advice is less specific
+    }
+  }
+
+  /**
+   * {@code otherSet}: see {@link #otherSet}; the refusal names the one way forward that fits, or
+   * both when the other table's entries cannot tell.
+   */
+  private dev.prodguard.db.GuardRefusal historyElsewhere(String table, Optional<Boolean> otherSet) {
+    String ownName =
+        "set 'migrations.table: "
+            + table
+            + "' in prodguard.yml (Flyway's `table`, as the application's own Flyway"
+            + " configuration says; docs/configuration.md), then run the command again";
+    String ownSchema =
+        "give this migration set a schema of its own: 'migrations.default-schema: NAME' in its"
+            + " prodguard.yml and the same defaultSchema in the Flyway that runs it, then"
+            + " 'prodguard init-fingerprint ENV -c' that file (docs/configuration.md, several"
+            + " migration sets in one database)";
+    String head =
         "the database has no history table '"
             + schemas.table()
             + "' (migrations.table"
             + (schemas.table().equals(HISTORY_TABLE) ? ", Flyway's default" : "")
             + ") but holds '"
             + table
-            + "', which looks like Flyway's history under another name (a project migrated with"
+            + "'";
+    String tail =
+        ". Read as a database without history, every migration would be pending on a"
+            + " populated schema, so nothing was read or changed";
+    if (otherSet.orElse(false)) {
+      return new dev.prodguard.db.GuardRefusal(
+          dev.prodguard.db.Guarantee.G7,
+          "read the migration history",
+          head
+              + ", another Flyway history whose entries name none of this project's migrations:"
+              + " a second migration set (e.g. another module's own Flyway) in the same schema."
+              + " prodguard keeps one migration set per schema"
+              + tail,
+          ownSchema);
+    }
+    if (otherSet.isPresent()) {
+      return new dev.prodguard.db.GuardRefusal(
+          dev.prodguard.db.Guarantee.G7,
+          "read the migration history",
+          head
+              + ", which holds this project's migrations: Flyway's history under another name (a"
+              + " project migrated with flyway.table / spring.flyway.table = "
+              + table
+              + ")"
+              + tail,
+          ownName);
+    }
+    return new dev.prodguard.db.GuardRefusal(
+        dev.prodguard.db.Guarantee.G7,
+        "read the migration history",
+        head
+            + ", which looks like Flyway's history under another name (a project migrated with"
             + " flyway.table / spring.flyway.table = "
             + table
-            + "). Read as a database without history, every migration would be pending on a"
-            + " populated schema, so nothing was read or changed",
-        "set 'migrations.table: "
-            + table
-            + "' in prodguard.yml (Flyway's `table`, as the application's own Flyway"
-            + " configuration says; docs/configuration.md), then run the command again");
+            + ") or another migration set's (a second module's own Flyway in the same schema)"
+            + tail,
+        "if it is this project's history, "
+            + ownName
+            + "; if it is another migration set's, "
+            + ownSchema);
   }
 
   @Override
@@ -370,7 +452,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
    */
   @Override
   public Validated validateAndPending(MigrationFiles files, DataSource dataSource) {
-    requireHistoryWhereConfigured(dataSource);
+    requireHistoryWhereConfigured(dataSource, files);
     ValidateResult r;
     MigrationInfo[] all;
     Optional<String> version;
@@ -420,7 +502,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
 
   @Override
   public List<PendingMigration> pending(MigrationFiles files, DataSource dataSource) {
-    requireHistoryWhereConfigured(dataSource);
+    requireHistoryWhereConfigured(dataSource, files);
     return pending(files, flyway(files, dataSource, true).info().all());
   }
 
@@ -993,7 +1075,7 @@ public final class FlywayMigrationEngine implements MigrationEngine {
   @Override
   public Report migrate(MigrationFiles files, DataSource dataSource, Listener listener) {
     files.placeholders().requireKnown();
-    requireHistoryWhereConfigured(dataSource);
+    requireHistoryWhereConfigured(dataSource, files);
     if (!javaSources.isEmpty()) {
       // never reached after verify, which refused it; a deploy must not reach Flyway with it
       refusePendingJava(flyway(files, dataSource, true).info().all());
