@@ -182,7 +182,8 @@ public final class FlywayMigrationEngine implements MigrationEngine {
           "cannot list the tables of the target schema: " + e.getMessage(), e);
     }
     if (other.isPresent()) {
-      throw historyElsewhere(other.get(), otherSet(dataSource, other.get(), files));
+      throw historyElsewhere(
+          other.get(), otherSet(dataSource, other.get(), files), schemaIsDatabase(dataSource));
     }
   }
 
@@ -192,7 +193,9 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     Optional<String> other =
         ProdguardOnlySchema.otherHistoryTable(c, schemas.effectiveDefault(), schemas.table());
     if (other.isPresent()) {
-      throw historyElsewhere(other.get(), Optional.empty());
+      String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+      throw historyElsewhere(
+          other.get(), Optional.empty(), product.contains("mysql") || product.contains("mariadb"));
     }
   }
 
@@ -235,21 +238,37 @@ public final class FlywayMigrationEngine implements MigrationEngine {
     }
   }
 
+  /** MySQL/MariaDB, where a schema is a database: a set of its own needs an environment. */
+  private static boolean schemaIsDatabase(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+      return product.contains("mysql") || product.contains("mariadb");
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
   /**
    * {@code otherSet}: see {@link #otherSet}; the refusal names the one way forward that fits, or
    * both when the other table's entries cannot tell.
    */
-  private dev.prodguard.db.GuardRefusal historyElsewhere(String table, Optional<Boolean> otherSet) {
+  private dev.prodguard.db.GuardRefusal historyElsewhere(
+      String table, Optional<Boolean> otherSet, boolean schemaIsDatabase) {
     String ownName =
         "set 'migrations.table: "
             + table
             + "' in prodguard.yml (Flyway's `table`, as the application's own Flyway"
             + " configuration says; docs/configuration.md), then run the command again";
     String ownSchema =
-        "give this migration set a schema of its own: 'migrations.default-schema: NAME' in its"
-            + " prodguard.yml and the same defaultSchema in the Flyway that runs it, then"
-            + " 'prodguard init-fingerprint ENV -c' that file (docs/configuration.md, several"
-            + " migration sets in one database)";
+        schemaIsDatabase
+            ? "give this migration set a database of its own (a schema is a database here): a"
+                + " second prodguard.yml whose environment's URL names that database, then"
+                + " 'prodguard init-fingerprint ENV -c' that file (docs/configuration.md, several"
+                + " migration sets in one database)"
+            : "give this migration set a schema of its own: 'migrations.default-schema: NAME' in its"
+                + " prodguard.yml and the same defaultSchema in the Flyway that runs it, then"
+                + " 'prodguard init-fingerprint ENV -c' that file (docs/configuration.md, several"
+                + " migration sets in one database)";
     String head =
         "the database has no history table '"
             + schemas.table()

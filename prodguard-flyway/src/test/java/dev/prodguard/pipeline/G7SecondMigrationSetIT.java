@@ -152,7 +152,10 @@ class G7SecondMigrationSetIT {
         assertThat(r.guarantee()).isEqualTo(Guarantee.G7);
         assertThat(r.why()).contains("'flyway_schema_history'", "second migration set");
         assertThat(r.fix())
-            .contains("migrations.default-schema")
+            .contains(
+                kind == DatabaseKind.MARIADB
+                    ? "a database of its own"
+                    : "'migrations.default-schema: NAME'")
             .doesNotContain("migrations.table: flyway_schema_history");
         assertThat(r.render().lines().count()).isLessThan(25);
       }
