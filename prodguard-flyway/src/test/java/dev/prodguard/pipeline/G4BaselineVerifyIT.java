@@ -250,6 +250,10 @@ class G4BaselineVerifyIT {
       GuardRefusal judged =
           catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
       assertThat(judged.why()).contains("V2__legacy.sql", "drop-column");
+      // the way forward for history is the contract's exception, never editing the file
+      assertThat(judged.why())
+          .contains("history under the contract's baseline")
+          .contains("exceptions: - { migration: V2, rule: drop-column");
 
       f.pinnedContract(
           base
