@@ -692,6 +692,13 @@ public final class Tracer {
               + " the target is behind the baseline, verify's contract checks still judge these"
               + " migrations, and a reviewed exceptions entry { migration, rule, reason } for their"
               + " version covers them; docs/trace.md)";
+    } else if (!replays) {
+      fix =
+          "if these migrations already ran in production, make them the contract's reviewed"
+              + " history: baseline: { version, reason, sha256 } (docs/contract.md, adopting on an"
+              + " existing history); otherwise rewrite them (a reviewed exception lets the deploy"
+              + " run them, never past the trace: deploying them as written means trace.verify:"
+              + " off in prodguard.yml)";
     } else {
       fix =
           "remove or rewrite these statements; a reviewed contract exception lets the deploy run"

@@ -220,6 +220,7 @@ class G4TraceNothingToTraceIT {
               assertThat(g.why())
                   .contains("V4__words.sql", "[unknown-statement]", "holds no table");
               assertThat(g.why()).doesNotContain("V2__words.sql", "V3__words.sql");
+              assertThat(g.fix()).contains("baseline: { version, reason, sha256 }");
               assertThat(g.fix()).contains("trace.verify: off");
             });
   }
