@@ -94,27 +94,11 @@ public record Adoption(Baseline baseline, Map<String, Level> severity) {
    *
    * @throws ConfigException naming file, line and key for a malformed entry
    */
-  static Adoption parse(
-      YamlMap root, List<String> forbidden, List<Contract.MigrationException> exceptions) {
+  static Adoption parse(YamlMap root, List<String> forbidden) {
+    // An exception may name a migration within the baseline: it covers that migration only where
+    // verify judges it, a target behind the baseline that got its history another way (lint checks
+    // that the migration exists, History.of).
     Baseline baseline = root.map(BASELINE_KEY).map(Adoption::baseline).orElse(null);
-    if (baseline != null) {
-      for (Contract.MigrationException e : exceptions) {
-        if (e.migration().kind() != MigrationId.Kind.REPEATABLE && baseline.covers(e.migration())) {
-          throw new ConfigException(
-              e.file(),
-              e.line(),
-              "exceptions",
-              "the exception for "
-                  + e.migration()
-                  + " is within the baseline ("
-                  + baseline.version()
-                  + ", line "
-                  + baseline.line()
-                  + "): that migration is history and is no longer judged; remove the"
-                  + " exception");
-        }
-      }
-    }
     Map<String, Level> levels = new LinkedHashMap<>();
     Optional<YamlMap> map = root.map(SEVERITY_KEY);
     if (map.isPresent()) {

@@ -279,7 +279,7 @@ public final class ContractLoader {
           new Contract.ScanException(path.value(), rule.value(), reason, e.file(), e.line()));
     }
 
-    Adoption adoption = Adoption.parse(root, forbidden, exceptions);
+    Adoption adoption = Adoption.parse(root, forbidden);
     List<Contract.HistoryEntry> history = history(root);
     Contract.TraceLimits trace = trace(root);
 

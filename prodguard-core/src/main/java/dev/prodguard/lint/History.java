@@ -46,6 +46,7 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
       return new History(sources, List.of());
     }
     requireReviewed(baseline.get(), sources, files);
+    requireExistingExceptions(contract, baseline.get(), sources);
     List<MigrationSource> judged = new ArrayList<>();
     List<MigrationSource> history = new ArrayList<>();
     for (MigrationSource s : sources) {
@@ -166,6 +167,38 @@ public record History(List<MigrationSource> judged, List<MigrationSource> histor
             + " a migration that ran in production is never edited, so revert the change, or,"
             + " when the new history is what was reviewed, write it in the contract: "
             + pin);
+  }
+
+  /**
+   * An exception for a migration within the baseline covers it on a target behind the baseline (one
+   * that got its history another way, where verify judges a pending history migration like a new
+   * one); {@code lint} without arguments does not judge history, so it checks only that the named
+   * migration is one of the history files.
+   *
+   * @throws ConfigException naming the exception's line when no history file has that version
+   */
+  static void requireExistingExceptions(
+      Contract contract, Adoption.Baseline baseline, List<MigrationSource> sources) {
+    for (Contract.MigrationException e : contract.exceptions()) {
+      if (e.migration().kind() == MigrationId.Kind.REPEATABLE || !baseline.covers(e.migration())) {
+        continue;
+      }
+      boolean exists =
+          historyFiles(baseline, sources).stream()
+              .map(s -> s.id().orElseThrow())
+              .anyMatch(id -> e.migration().covers(id));
+      if (!exists) {
+        throw new ConfigException(
+            e.file(),
+            e.line(),
+            "exceptions",
+            "the exception names migration "
+                + e.migration()
+                + ", within the baseline ("
+                + baseline.version()
+                + "), which does not exist: remove it or fix the version");
+      }
+    }
   }
 
   /**

@@ -152,12 +152,37 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                 .tableTriggers(triggers)
                 .storedRoutines(stored)
                 .lint(linted, applied, contract, target.environment().isProtected(), false);
+    // pending migrations within the baseline that are judged here: the target is behind it
+    java.util.Map<String, String> behindBaseline = new java.util.HashMap<>();
+    contract
+        .adoption()
+        .baselineIfAny()
+        .ifPresent(
+            b ->
+                linted.stream()
+                    .filter(s -> History.isHistory(s, b))
+                    .forEach(s -> behindBaseline.put(s.shown(), s.id().orElseThrow().toString())));
     List<String> failures = new ArrayList<>();
     for (Finding f : report.blocking()) {
       String line =
           f.file() + ":" + f.line() + ": [" + f.rule() + "] " + f.message().replace("\n", " ");
       if (f.rule().equals(Rules.DEPLOY_WILL_FAIL.id())) {
         failures.add(line + "\n  fix: " + f.recipe());
+      } else if (behindBaseline.containsKey(f.file())) {
+        // history judged on a target behind the baseline: it ran elsewhere, so it is not edited
+        refusals.add(
+            line
+                + "\n  fix: "
+                + behindBaseline.get(f.file())
+                + " is history under the contract's baseline, judged here because '"
+                + target.name()
+                + "' got its history another way and does not hold it yet; a migration that ran"
+                + " elsewhere is not edited: after review, cover the finding in the contract with"
+                + " exceptions: - { migration: "
+                + behindBaseline.get(f.file())
+                + ", rule: "
+                + f.rule()
+                + ", reason: \"...\" }");
       } else if (f.rule().equals(Rules.EVERY_MIGRATE_CALLBACK_DDL.id())
           || f.rule().equals(dev.prodguard.lint.rules.EveryMigrateCallbackWriteRule.INFO.id())
           || f.rule().equals(dev.prodguard.lint.rules.ErrorCallbackChangeRule.INFO.id())) {

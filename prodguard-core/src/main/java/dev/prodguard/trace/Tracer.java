@@ -201,7 +201,7 @@ public final class Tracer {
     }
     if (early != null) {
       try {
-        judge(env, files, pending, d);
+        judge(env, files, pending, d, true);
       } catch (RuntimeException | Error e) {
         early.discard();
         throw e;
@@ -231,10 +231,11 @@ public final class Tracer {
           "the scratch server " + scratchServer.get() + " is not PostgreSQL",
           null);
     }
+    boolean replays = !targetTables.isEmpty() || namesOwnTables(files, pending);
     if (early == null) {
-      judge(env, files, pending, d);
+      judge(env, files, pending, d, replays);
     }
-    if (targetTables.isEmpty() && !namesOwnTables(files, pending)) {
+    if (!replays) {
       // nothing pre-existing can be locked, rewritten, scanned or dropped: every fact would be on
       // a table a pending migration creates, which has no size on the target and gives no finding
       progress.step("trace: " + TraceReport.NOTHING_TO_TRACE);
@@ -592,22 +593,24 @@ public final class Tracer {
    * machine that can reach the network and the production database ({@code dblink}, {@code COPY ...
    * TO PROGRAM}), so "throwaway" does not make such a statement harmless; its unprivileged replay
    * role is the second line, not the first.
+   *
+   * <p>When nothing is replayed ({@code replays} false: the target holds no table, read from its
+   * catalog), the history the contract's baseline covers is not judged here: it runs nowhere but on
+   * the target, where it is the reviewed history that verify itself leaves unjudged on a new
+   * environment; its digest ({@code baseline.sha256}) is checked first, so a file edited or added
+   * under the baseline refuses instead (G4). Newer migrations are judged as always.
+   *
+   * @param replays whether the trace will replay the pending migrations on a scratch server
    */
   private void judge(
-      String env, MigrationFiles files, List<PendingMigration> pending, DatabaseSupport d) {
+      String env,
+      MigrationFiles files,
+      List<PendingMigration> pending,
+      DatabaseSupport d,
+      boolean replays) {
     java.util.Set<dev.prodguard.migration.MigrationFile> run = new java.util.HashSet<>();
     pending.forEach(p -> run.add(p.file()));
     dev.prodguard.migration.MigrationSources sources = engine.discover(files, d.kind());
-    List<dev.prodguard.migration.MigrationSource> judgedNow = new ArrayList<>();
-    List<dev.prodguard.migration.MigrationSource> applied = new ArrayList<>();
-    for (dev.prodguard.migration.MigrationSource s : sources.analysed()) {
-      if (run.contains(s.file())
-          || s.role() == dev.prodguard.migration.MigrationSource.Role.CALLBACK) {
-        judgedNow.add(s);
-      } else if (s.role().migration()) {
-        applied.add(s);
-      }
-    }
     Contract contract =
         ContractLoader.forConfig(config)
             .orElseGet(
@@ -615,6 +618,30 @@ public final class Tracer {
                     ContractLoader.parse(
                         config.contract(),
                         "version: 1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Optional<dev.prodguard.contract.Adoption.Baseline> baseline =
+        contract.adoption().baselineIfAny();
+    List<dev.prodguard.migration.MigrationSource> judgedNow = new ArrayList<>();
+    List<dev.prodguard.migration.MigrationSource> applied = new ArrayList<>();
+    Set<String> history = new java.util.HashSet<>();
+    for (dev.prodguard.migration.MigrationSource s : sources.analysed()) {
+      boolean isHistory =
+          baseline.isPresent() && dev.prodguard.lint.History.isHistory(s, baseline.get());
+      if (run.contains(s.file()) && isHistory) {
+        history.add(s.shown());
+      }
+      if (run.contains(s.file()) && isHistory && !replays) {
+        applied.add(s); // read for the routines it defines, as verify reads history
+      } else if (run.contains(s.file())
+          || s.role() == dev.prodguard.migration.MigrationSource.Role.CALLBACK) {
+        judgedNow.add(s);
+      } else if (s.role().migration()) {
+        applied.add(s);
+      }
+    }
+    if (!replays && !history.isEmpty()) {
+      // G4: only the reviewed history is left unjudged, here as in verify
+      dev.prodguard.lint.History.requireReviewed(baseline.orElseThrow(), sources.analysed(), files);
+    }
     // verify's own analysis of the same files beside this trace lints the same: made once
     dev.prodguard.lint.LintReport report =
         dev.prodguard.lint.LintOnce.lint(
@@ -625,9 +652,16 @@ public final class Tracer {
       return;
     }
     StringBuilder why =
-        new StringBuilder("trace does not replay what may act beyond its scratch database (other")
-            .append(
-                " databases, the network, programs on the host) or what prodguard cannot read; ")
+        new StringBuilder(
+                replays
+                    ? "trace does not replay what may act beyond its scratch database (other"
+                        + " databases, the network, programs on the host) or what prodguard"
+                        + " cannot read; "
+                    : "nothing would be replayed ('"
+                        + env
+                        + "' holds no table), but a new migration may not bring what may act"
+                        + " beyond the database or what prodguard cannot read to it, whatever"
+                        + " exception covers it; ")
             .append(blocking.size())
             .append(" statement(s):");
     blocking.stream()
@@ -645,12 +679,33 @@ public final class Tracer {
     if (blocking.size() > 5) {
       why.append("\n... and ").append(blocking.size() - 5).append(" more (prodguard lint)");
     }
-    throw new GuardRefusal(
-        Guarantee.G4,
-        "trace " + env,
-        why.toString(),
-        "remove or rewrite these statements (a reviewed contract exception lets the deploy run"
-            + " them, never the trace); trace the rest without them");
+    boolean onlyHistory = blocking.stream().allMatch(f -> history.contains(f.file()));
+    String fix;
+    if (onlyHistory) {
+      why.append("\nthey are history under the contract's baseline ")
+          .append(baseline.orElseThrow().version())
+          .append(", still pending on '")
+          .append(env)
+          .append("', which holds tables, so the trace would replay them");
+      fix =
+          "verify this environment without the trace: trace.verify: off in prodguard.yml (where"
+              + " the target is behind the baseline, verify's contract checks still judge these"
+              + " migrations, and a reviewed exceptions entry { migration, rule, reason } for their"
+              + " version covers them; docs/trace.md)";
+    } else if (!replays) {
+      fix =
+          "if these migrations already ran in production, make them the contract's reviewed"
+              + " history: baseline: { version, reason, sha256 } (docs/contract.md, adopting on an"
+              + " existing history); otherwise rewrite them (a reviewed exception lets the deploy"
+              + " run them, never past the trace: deploying them as written means trace.verify:"
+              + " off in prodguard.yml)";
+    } else {
+      fix =
+          "remove or rewrite these statements; a reviewed contract exception lets the deploy run"
+              + " them, never past the trace, so deploying them as written means verifying"
+              + " without it: trace.verify: off in prodguard.yml (docs/trace.md)";
+    }
+    throw new GuardRefusal(Guarantee.G4, "trace " + env, why.toString(), fix);
   }
 
   /**

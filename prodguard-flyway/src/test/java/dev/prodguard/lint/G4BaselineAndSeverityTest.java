@@ -233,16 +233,8 @@ class G4BaselineAndSeverityTest {
     assertThat(digest.getMessage()).contains("'abc' is not a SHA-256");
     assertThat(noReason.getMessage()).contains("reason");
 
-    ConfigException stale =
-        contractError(
-            """
-            version: 1
-            baseline: { version: "42", reason: "history" }
-            exceptions:
-              - { migration: V7, rule: drop-column, reason: "old" }
-            """);
-    assertThat(stale.line()).isEqualTo(4);
-    assertThat(stale.getMessage()).contains("V7", "within the baseline");
+    // an exception within the baseline is allowed (a target behind it judges that migration,
+    // G4BaselineVerifyIT); lint checks that the migration exists
   }
 
   @ParameterizedTest(name = "G4: baseline {0}")

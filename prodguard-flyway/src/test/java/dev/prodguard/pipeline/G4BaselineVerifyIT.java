@@ -232,4 +232,75 @@ class G4BaselineVerifyIT {
       assertThat(f.query("SELECT COUNT(*) FROM items")).contains("3");
     }
   }
+
+  @Test
+  @DisplayName(
+      "G4 (NU27/03): a target behind the baseline judges its pending history; a reviewed"
+          + " exception for a version within the baseline covers it there, and lint without a"
+          + " database neither refuses nor reports it unused")
+  void exceptionWithinBaselineCoversATargetBehindIt() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      contract("version: 1\n");
+      f.pipeline().promote("prod"); // V1 applied: this production is behind the baseline
+      f.migration("V2__legacy.sql", "ALTER TABLE items DROP COLUMN name;\n");
+      f.migration("V3__more.sql", "CREATE TABLE more (id int);\n");
+      String base =
+          "version: 1\nbaseline: { version: \"3\", reason: \"ran on the newer prods\" }\n";
+      f.pinnedContract(base);
+      GuardRefusal judged =
+          catchThrowableOfType(GuardRefusal.class, () -> f.pipeline().verify("prod"));
+      assertThat(judged.why()).contains("V2__legacy.sql", "drop-column");
+      // the way forward for history is the contract's exception, never editing the file
+      assertThat(judged.why())
+          .contains("history under the contract's baseline")
+          .contains("exceptions: - { migration: V2, rule: drop-column");
+
+      f.pinnedContract(
+          base
+              + "exceptions:\n"
+              + "  - { migration: V2, rule: drop-column, reason: \"name unused (PR 12)\" }\n");
+      dev.prodguard.migration.MigrationFiles files =
+          dev.prodguard.migration.MigrationFiles.read(java.util.List.of(f.migrations));
+      dev.prodguard.contract.Contract c =
+          dev.prodguard.contract.ContractLoader.load(dir.resolve("prodguard-contract.yml"));
+      java.util.List<dev.prodguard.migration.MigrationSource> sources =
+          new dev.prodguard.flyway.FlywayMigrationEngine()
+              .discover(files, DatabaseKind.POSTGRESQL)
+              .analysed();
+      dev.prodguard.lint.History split = dev.prodguard.lint.History.of(sources, files, c);
+      dev.prodguard.lint.LintReport lint =
+          dev.prodguard.lint.Linter.forEngine(
+                  DatabaseKind.POSTGRESQL, new dev.prodguard.flyway.FlywayMigrationEngine(), files)
+              .lint(split.judged(), split.history(), c, true, true);
+      assertThat(lint.findings()).noneMatch(x -> x.rule().equals("contract-exception-unused"));
+
+      f.pipeline().promote("prod");
+      assertThat(f.tableExists("more")).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4 (NU27/03): an exception within the baseline must name one of the history's migrations")
+  void exceptionWithinBaselineMustExist() throws Exception {
+    try (PipelineFixture f = PipelineFixture.prod(DatabaseKind.POSTGRESQL, dir)) {
+      f.migration("V3__more.sql", "CREATE TABLE more (id int);\n");
+      f.pinnedContract(
+          "version: 1\nbaseline: { version: \"3\", reason: \"r\" }\nexceptions:\n"
+              + "  - { migration: V2, rule: drop-column, reason: \"typo\" }\n");
+      dev.prodguard.migration.MigrationFiles files =
+          dev.prodguard.migration.MigrationFiles.read(java.util.List.of(f.migrations));
+      dev.prodguard.contract.Contract c =
+          dev.prodguard.contract.ContractLoader.load(dir.resolve("prodguard-contract.yml"));
+      java.util.List<dev.prodguard.migration.MigrationSource> sources =
+          new dev.prodguard.flyway.FlywayMigrationEngine()
+              .discover(files, DatabaseKind.POSTGRESQL)
+              .analysed();
+      dev.prodguard.config.ConfigException e =
+          catchThrowableOfType(
+              dev.prodguard.config.ConfigException.class,
+              () -> dev.prodguard.lint.History.of(sources, files, c));
+      assertThat(e.getMessage()).contains("V2", "does not exist");
+    }
+  }
 }

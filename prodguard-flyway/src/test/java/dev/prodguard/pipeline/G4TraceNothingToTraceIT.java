@@ -170,4 +170,105 @@ class G4TraceNothingToTraceIT {
             });
     assertThat(r.blocking()).isTrue();
   }
+
+  /**
+   * Kestra's two statements shapes (its V1_1 line 73 and V1_27, new user NU27/01): a SQL-standard
+   * function body ({@code RETURN expr}) that Flyway and prodguard split differently, so both are
+   * {@code unknown-statement}s.
+   */
+  static final String RETURN_BODIES =
+      "CREATE OR REPLACE FUNCTION words(text, text) RETURNS text\n"
+          + "    LANGUAGE SQL\n    IMMUTABLE\n    RETURNS NULL ON NULL INPUT\n"
+          + "    RETURN TRIM(BOTH $2 FROM REGEXP_REPLACE(COALESCE($1, ''), '[^a-z]', $2, 'g'));\n\n"
+          + "CREATE OR REPLACE FUNCTION words_index(text) RETURNS tsvector\n"
+          + "    LANGUAGE SQL\n    IMMUTABLE\n    RETURNS NULL ON NULL INPUT\n"
+          + "    RETURN TO_TSVECTOR('simple', words($1, ' '));\n";
+
+  static final String RETURN_BODY_AT_END =
+      "CREATE OR REPLACE FUNCTION words(text, text) RETURNS text\n"
+          + "    LANGUAGE SQL\n    IMMUTABLE\n    RETURNS NULL ON NULL INPUT\n"
+          + "RETURN TRIM(BOTH $2 FROM ARRAY_TO_STRING(\n   ARRAY(\n       SELECT DISTINCT *\n"
+          + "       FROM UNNEST(REGEXP_SPLIT_TO_ARRAY(COALESCE($1, ''), '[^a-z]')) AS a\n"
+          + "       WHERE a != ''\n   ),\n   $2\n));";
+
+  @Test
+  @DisplayName(
+      "G4 trace (NU27/01): on a target without tables the reviewed history under the contract's"
+          + " baseline is not judged by the trace (nothing of it is replayed); a newer migration"
+          + " still is, and its refusal names trace.verify: off")
+  void reviewedHistoryOnFreshTargetNotRefused() throws Exception {
+    f.migration("V2__words.sql", RETURN_BODIES);
+    f.migration("V3__words.sql", RETURN_BODY_AT_END);
+    f.pinnedContract(
+        "version: 1\nbaseline: { version: \"3\", reason: \"ran in production (Kestra)\" }\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.nothingToTrace()).isTrue();
+    assertThat(r.pendingMigrations()).isEqualTo(3);
+    assertThat(r.blocking()).isFalse();
+    assertThat(started()).isFalse();
+
+    // the same shape in a migration newer than the baseline is still judged, and the refusal
+    // says why (nothing is replayed) and the way forward
+    f.migration("V4__words.sql", RETURN_BODY_AT_END.replace("words(", "words4("));
+    assertThatThrownBy(this::trace)
+        .isInstanceOfSatisfying(
+            GuardRefusal.class,
+            g -> {
+              assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
+              assertThat(g.why())
+                  .contains("V4__words.sql", "[unknown-statement]", "holds no table");
+              assertThat(g.why()).doesNotContain("V2__words.sql", "V3__words.sql");
+              assertThat(g.fix()).contains("baseline: { version, reason, sha256 }");
+              assertThat(g.fix()).contains("trace.verify: off");
+            });
+  }
+
+  @Test
+  @DisplayName(
+      "G4 trace (NU27/01, attack): a statement added under the baseline after review is not"
+          + " history: the history's digest no longer matches and the trace refuses")
+  void historyEditedAfterReviewRefused() throws Exception {
+    f.migration("V2__words.sql", RETURN_BODIES);
+    f.migration("V3__words.sql", RETURN_BODY_AT_END);
+    f.pinnedContract(
+        "version: 1\nbaseline: { version: \"3\", reason: \"ran in production (Kestra)\" }\n");
+    Path marker = dir.resolve("ran-on-host");
+    f.migration(
+        "V2__words.sql", RETURN_BODIES + "COPY (SELECT 1) TO PROGRAM 'touch " + marker + "';\n");
+
+    assertThatThrownBy(this::trace)
+        .isInstanceOfSatisfying(
+            GuardRefusal.class,
+            g -> {
+              assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
+              assertThat(g.why()).contains("sha256");
+            });
+    assertThat(Files.exists(marker)).isFalse();
+  }
+
+  @Test
+  @DisplayName(
+      "G4 trace (NU27/01): a target with tables where history under the baseline is still pending"
+          + " (behind it) would replay it: the unreadable statement refuses, naming the baseline"
+          + " and trace.verify: off")
+  void pendingHistoryOnTargetWithTablesNamesTheWay() throws Exception {
+    f.pipeline().promote("prod"); // V1: the target holds items
+    f.migration("V2__words.sql", RETURN_BODIES);
+    f.migration("V3__words.sql", RETURN_BODY_AT_END);
+    f.pinnedContract(
+        "version: 1\nbaseline: { version: \"3\", reason: \"ran in production (Kestra)\" }\n");
+
+    assertThatThrownBy(this::trace)
+        .isInstanceOfSatisfying(
+            GuardRefusal.class,
+            g -> {
+              assertThat(g.guarantee()).isEqualTo(Guarantee.G4);
+              assertThat(g.why())
+                  .contains("V2__words.sql", "V3__words.sql", "[unknown-statement]")
+                  .contains("history under the contract's baseline V3");
+              assertThat(g.fix()).contains("trace.verify: off", "exceptions");
+            });
+  }
 }

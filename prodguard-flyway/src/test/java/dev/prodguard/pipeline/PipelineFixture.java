@@ -220,6 +220,32 @@ final class PipelineFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes {@code yaml} as the contract, its {@code baseline: { ... }} pinned, as a reviewer does,
+   * to the history files as they are now ({@code baseline.sha256}).
+   */
+  void pinnedContract(String yaml) {
+    try {
+      Path file = dir.resolve("prodguard-contract.yml");
+      Files.writeString(file, yaml);
+      dev.prodguard.contract.Adoption.Baseline b =
+          dev.prodguard.contract.ContractLoader.load(file).adoption().baselineIfAny().orElseThrow();
+      dev.prodguard.migration.MigrationFiles files =
+          dev.prodguard.migration.MigrationFiles.read(java.util.List.of(migrations));
+      String digest =
+          dev.prodguard.lint.History.sha256(
+              b,
+              new dev.prodguard.flyway.FlywayMigrationEngine()
+                  .discover(files, db.kind())
+                  .analysed(),
+              files);
+      Files.writeString(
+          file, yaml.replaceFirst("(baseline: \\{[^}]*)\\}", "$1, sha256: \"" + digest + "\" }"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** PostgreSQL or MariaDB spelling of "sleep this long". */
   String sleepSql(int seconds) {
     return db.kind() == DatabaseKind.POSTGRESQL
