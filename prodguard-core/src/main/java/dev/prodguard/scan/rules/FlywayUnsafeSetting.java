@@ -7,8 +7,10 @@ import dev.prodguard.scan.Rule;
 import dev.prodguard.scan.ScanContext;
 import dev.prodguard.scan.ScanFile;
 import dev.prodguard.scan.Setting;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Flyway settings that loosen safety, in every spelling Flyway and Spring Boot accept: {@code
@@ -98,25 +100,52 @@ public final class FlywayUnsafeSetting implements Rule {
                     ? "skips the SQL callbacks, prodguard's " + ProdguardIntegrity.CALLBACK
                     : null;
             case "callbacklocations" ->
-                covers(s.value(), context.callbackLocation())
-                    ? null
-                    : "moves callbacks away from "
+                !covers(s.value(), context.callbackLocation())
+                    ? "moves callbacks away from "
                         + context.callbackLocation()
                         + ", where prodguard's "
                         + ProdguardIntegrity.CALLBACK
-                        + " lives";
+                        + " lives"
+                    : context.config().isEmpty() || v.contains("${")
+                        ? null
+                        : outsideLocations(v, context)
+                            .map(
+                                e ->
+                                    "adds "
+                                        + e
+                                        + ", which prodguard.yml's migrations.locations does not"
+                                        + " hold: an application configured so runs the callbacks"
+                                        + " there on every migrate without prodguard judging them")
+                            .orElse(null);
             case "locations" ->
                 // only where prodguard manages the repository (it has a callback to leave out); a
                 // placeholder without a default is set elsewhere and cannot be judged here
-                context.config().isEmpty()
-                        || v.contains("${")
-                        || covers(v, context.callbackLocation())
+                context.config().isEmpty() || v.contains("${")
                     ? null
-                    : "leaves out "
-                        + context.callbackLocation()
-                        + ", where prodguard's "
-                        + ProdguardIntegrity.CALLBACK
-                        + " lives, so an application configured so runs Flyway without it";
+                    : !covers(v, context.callbackLocation())
+                        ? "leaves out "
+                            + context.callbackLocation()
+                            + ", where prodguard's "
+                            + ProdguardIntegrity.CALLBACK
+                            + " lives, so an application configured so runs Flyway without it"
+                        : outsideLocations(v, context)
+                            .map(
+                                e ->
+                                    "adds "
+                                        + e
+                                        + ", which prodguard.yml's migrations.locations does not"
+                                        + " hold: an application configured so runs the"
+                                        + " migrations and callbacks there (a callback on every"
+                                        + " migrate, even with nothing pending) without prodguard"
+                                        + " judging, hashing or deploying them")
+                            .orElse(null);
+            case "initsql", "initsqls" ->
+                v.isBlank()
+                    ? null
+                    : "runs SQL on every connection Flyway opens ("
+                        + v
+                        + "), before any"
+                        + " migration and even with nothing pending, which prodguard never judges";
             case "table" ->
                 v.isBlank() || v.contains("${") || v.equalsIgnoreCase(historyTable(context))
                     ? null
@@ -155,7 +184,8 @@ public final class FlywayUnsafeSetting implements Rule {
                 s.column(),
                 s.key() + "=" + s.value() + " " + problem,
                 context.testDatabases().throwaway(file, context));
-        if (name.equals("locations") || name.equals("callbacklocations")) {
+        if ((name.equals("locations") || name.equals("callbacklocations"))
+            && !problem.startsWith("adds ")) {
           // the one fix for this finding, not the rule's general list of safe defaults
           f =
               new Finding(
@@ -170,9 +200,68 @@ public final class FlywayUnsafeSetting implements Rule {
                   f.guarantee(),
                   f.coveredBy());
         }
+        if (problem.startsWith("adds ") || name.startsWith("initsql")) {
+          String fix =
+              name.startsWith("initsql")
+                  ? "remove it; SQL the database needs belongs in a migration that prodguard"
+                      + " judges and deploys (or in the database's own settings, ALTER ROLE ..."
+                      + " SET, reviewed outside the application)."
+                  : "keep the application's Flyway locations to prodguard.yml's"
+                      + " migrations.locations, or add the location to migrations.locations (one"
+                      + " migration set; a second set needs a schema of its own:"
+                      + " docs/configuration.md).";
+          f =
+              new Finding(
+                  f.rule(),
+                  f.severity(),
+                  f.location(),
+                  f.migration(),
+                  f.message().replace(" Instead: " + recipe(), " Instead: " + fix),
+                  f.excerpt(),
+                  f.recipe(),
+                  f.guarantee(),
+                  f.coveredBy());
+        }
         out.add(f);
       }
     }
+  }
+
+  /**
+   * The first entry of a {@code locations} value that none of prodguard.yml's migrations.locations
+   * holds: not the location itself, a folder inside it, or the same folder spelt from elsewhere. A
+   * folder above a location (Flyway scans it whole, other folders too), a wildcard and another
+   * folder are outside (fail closed).
+   */
+  static Optional<String> outsideLocations(String value, ScanContext context) {
+    List<String> ours = new ArrayList<>();
+    for (String location : context.config().orElseThrow().migrationLocations()) {
+      String l = bare(location);
+      ours.add(l);
+      ours.add(classpathPart(l));
+    }
+    for (String entry : value.split("[,\\s\"'\\[\\]]+")) {
+      String e = bare(entry);
+      if (e.isEmpty()) {
+        continue;
+      }
+      boolean held = false;
+      for (String l : ours) {
+        if (!e.contains("*")
+            && !e.contains("?")
+            && (e.equals(l)
+                || e.startsWith(l + "/")
+                || e.endsWith("/" + l)
+                || e.contains("/" + l + "/"))) {
+          held = true;
+          break;
+        }
+      }
+      if (!held) {
+        return Optional.of(entry.trim());
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -270,6 +359,8 @@ public final class FlywayUnsafeSetting implements Rule {
           "cleanschema",
           "outoforder",
           "locations",
+          "initsqls",
+          "initsql",
           "table");
 
   /**

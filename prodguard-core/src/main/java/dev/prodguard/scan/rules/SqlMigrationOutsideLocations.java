@@ -30,9 +30,17 @@ import java.util.regex.Pattern;
 public final class SqlMigrationOutsideLocations implements Rule {
   public static final String ID = "sql-migration-outside-locations";
 
+  /**
+   * A Flyway callback event's name ({@code afterMigrate}, {@code beforeEachMigrateStatement},
+   * {@code createSchema}); a callback file is the event, optionally {@code __} and a description
+   * ({@code afterMigrate__refresh_views.sql}), then the suffix.
+   */
+  private static final String CALLBACK_EVENT = "(?:(?:before|after)[A-Za-z]+|createSchema)";
+
   /** Flyway's script names: versioned, undo, baseline, repeatable, and callbacks by event. */
   private static final Pattern FLYWAY_NAME =
-      Pattern.compile("(?i)(?:[VUB][0-9][^/]*__[^/]*|R__[^/]*|(?:before|after)[A-Za-z]+)\\.sql");
+      Pattern.compile(
+          "(?i)(?:[VUB][0-9][^/]*__[^/]*|R__[^/]*|" + CALLBACK_EVENT + "(?:__[^/]*)?)\\.sql");
 
   @Override
   public String id() {
@@ -106,7 +114,7 @@ public final class SqlMigrationOutsideLocations implements Rule {
             1,
             file.path()
                 + " is named as a Flyway "
-                + (file.path().matches("(?i).*/(before|after)[a-z]+\\.sql")
+                + (file.path().matches("(?i)(?:.*/)?" + CALLBACK_EVENT + "(?:__[^/]*)?\\.sql")
                     ? "callback"
                     : "migration")
                 + " and sits in a db/migration folder, which migrations.locations ("
