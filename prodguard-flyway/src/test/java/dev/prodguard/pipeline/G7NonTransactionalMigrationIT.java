@@ -154,7 +154,9 @@ class G7NonTransactionalMigrationIT {
               "prodguard cancelled the statement (SELECT pg_cancel_backend(",
               "is now 'failed'");
       assertThat(refused.fix())
-          .contains("SELECT pg_terminate_backend(" + blockerPid + ")", "prodguard verify prod");
+          .contains("SELECT pg_terminate_backend(" + blockerPid + ")", "prodguard verify prod")
+          // NU27/05: the other bounds of the migration sessions, by their keys
+          .contains("pipeline.lock-timeout, not set,", "pipeline.statement-timeout, not set,");
       assertThat(waits)
           .as("progress lines while it waits")
           .anySatisfy(
