@@ -290,7 +290,9 @@ final class DeployStep {
             state,
             receipt,
             e,
-            partial(target, files, run, e));
+            // the clean-up removed the failed entry, nothing but what it names remains: no account
+            // of a half-applied migration (restore or repair) beside it
+            state.nothingLeft() ? Optional.empty() : partial(target, files, run, e));
       } catch (RuntimeException e) {
         engineSessions.closeIdle();
         watchdog.close();
@@ -519,7 +521,12 @@ final class DeployStep {
                 + Results.startOver(
                     target.environment().isProtected(), config.address(run.environment()))
             : state.nothingLeft() && lost.isEmpty()
-                ? "Nothing of the failed migration remains; fix it, then: "
+                ? (state.deferred().isEmpty()
+                        ? "Nothing of the failed migration remains"
+                        : "Of the failed migration only the invalid index(es) marked NOT YET"
+                            + " above remain, which the next deploy drops before it migrates; no"
+                            + " restore and no repair are needed")
+                    + "; fix it, then: "
                     + Results.startOver(
                         target.environment().isProtected(), config.address(run.environment()))
                 : partial.isPresent()
