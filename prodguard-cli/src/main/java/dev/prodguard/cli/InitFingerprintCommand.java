@@ -11,6 +11,7 @@ import dev.prodguard.setup.FingerprintInit;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,6 +98,9 @@ public final class InitFingerprintCommand implements Callable<Integer> {
           context, "init-fingerprint --reidentify", environment, "reidentified", details);
     }
     boolean written = false;
+    // G2: the fingerprint --write-config replaces is named (never silently overwritten)
+    Optional<String> replaced =
+        target.environment().fingerprint().filter(f -> !f.equals(result.fingerprint()));
     boolean configMatches =
         target.environment().fingerprint().map(result.fingerprint()::equals).orElse(false);
     if (writeConfig && !configMatches) {
@@ -112,6 +116,9 @@ public final class InitFingerprintCommand implements Callable<Integer> {
       json.put("server_identity", result.serverIdentity());
       result.previous().ifPresent(p -> json.put("previous", p));
       json.put("config_written", written);
+      if (written) {
+        replaced.ifPresent(p -> json.put("config_replaced", p));
+      }
       json.put("guards", guardsJson(result.guards()));
       out.println(Json.write(json));
       return Main.OK;
@@ -131,7 +138,20 @@ public final class InitFingerprintCommand implements Callable<Integer> {
     }
     out.println("  server identity: " + result.serverIdentity());
     printGuards(out, environment, result.guards());
-    if (written) {
+    if (written && replaced.isPresent()) {
+      out.println(
+          "  replaced the fingerprint of '"
+              + environment
+              + "' in "
+              + config.file()
+              + ": "
+              + replaced.get()
+              + " -> "
+              + result.fingerprint()
+              + " (the database's); review that this is the database '"
+              + environment
+              + "' means, then commit it.");
+    } else if (written) {
       out.println("  wrote the fingerprint into " + config.file() + "; commit it.");
     } else if (!configMatches && fleet.fleet != null) {
       out.println(

@@ -129,9 +129,51 @@ public final class StatusCommand implements Callable<Integer> {
               + r.migrationCount()
               + " migration(s), by "
               + r.ciSubject());
-      r.failure().ifPresent(f -> out.println("      " + f.replace("\n", "\n      ")));
+      r.failure().ifPresent(f -> out.println("      " + failureLine(f, r.id())));
+    }
+    if (s.lastDeploys().stream().anyMatch(r -> r.failure().isPresent())) {
+      out.println(
+          "    (each failure's full text: prodguard status "
+              + config.address(environment)
+              + " --format json, last_deploys[].failure)");
     }
     return exitCode(s);
+  }
+
+  /** Longest failure line {@code status} prints; the full text is in its JSON. */
+  static final int FAILURE_LINE = 160;
+
+  /**
+   * One line of a failed run's failure text: its first line, without the leading {@code deploy of
+   * run ID to 'ENV' failed: } that the run's own line already says, with the server's error when
+   * the line is Flyway's "Failed to execute script", cut at {@link #FAILURE_LINE} characters.
+   */
+  static String failureLine(String failure, String runId) {
+    String first = failure.strip().lines().findFirst().orElse("");
+    String prefix = "deploy of run " + runId + " to '";
+    if (first.startsWith(prefix)) {
+      int colon = first.indexOf("' failed: ", prefix.length());
+      if (colon > 0) {
+        first = first.substring(colon + "' failed: ".length());
+      }
+    }
+    // Flyway's error block says the server's error only on its "Message :" line
+    if (first.startsWith("Failed to execute script")) {
+      first =
+          first
+              + ": "
+              + failure
+                  .lines()
+                  .filter(l -> l.startsWith("Message"))
+                  .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                  .findFirst()
+                  .orElse("");
+    }
+    boolean more = failure.strip().lines().count() > 1;
+    if (first.length() > FAILURE_LINE) {
+      return first.substring(0, FAILURE_LINE - 3) + "...";
+    }
+    return more ? first + " ..." : first;
   }
 
   /**

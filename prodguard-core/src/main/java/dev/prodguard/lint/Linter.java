@@ -17,6 +17,7 @@ import dev.prodguard.lint.rules.Rule;
 import dev.prodguard.lint.rules.RuleContext;
 import dev.prodguard.lint.rules.Rules;
 import dev.prodguard.lint.rules.TableParents;
+import dev.prodguard.lint.rules.UnknownStatementRule;
 import dev.prodguard.migration.EngineSplitter;
 import dev.prodguard.migration.EngineStatements;
 import dev.prodguard.migration.MigrationFile;
@@ -709,6 +710,9 @@ public final class Linter {
           callbackWrites.add(op.statement());
         }
         for (Rule rule : rules) {
+          if (rule instanceof UnknownStatementRule && endsLiteral(read, statement)) {
+            continue; // one cause, one finding: the deploy-will-fail on the placeholder above
+          }
           String message = rule.check(op, context);
           if (message != null && severity(rule, contract, protectedEnv) != null) {
             Finding found = finding(rule, op, message, migration, contract, protectedEnv);
@@ -756,6 +760,25 @@ public final class Linter {
       findings.add(prepared.transactions());
     }
     return statements.size();
+  }
+
+  /**
+   * Whether a placeholder's value ends a string literal in {@code statement} ({@link
+   * ScriptText.Refusal#endsLiteral}, reported as {@code deploy-will-fail}): what the statement says
+   * after it is the value's text, not the migration's SQL.
+   */
+  private static boolean endsLiteral(ScriptText read, SqlStatement statement) {
+    if (read.refusals().isEmpty()) {
+      return false;
+    }
+    int first = statement.line();
+    int last = statement.source().line(Math.max(statement.start(), statement.end() - 1));
+    for (ScriptText.Refusal r : read.refusals()) {
+      if (r.endsLiteral() && r.line() >= first && r.line() <= last) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -25,8 +25,17 @@ public record ScriptText(
   /** {@code [start, end)} of the text holds a placeholder whose value is not known here. */
   public record Unknown(int start, int end, String placeholder, String why) {}
 
-  /** The engine will refuse the file at deploy; {@code line} is 1-based in the file. */
-  public record Refusal(int line, String message, String fix) {}
+  /**
+   * The engine will refuse the file at deploy; {@code line} is 1-based in the file. {@code
+   * endsLiteral}: a placeholder's value ends the string literal it is placed in, so what follows on
+   * that statement cannot be read as SQL; that is this one cause, reported once (lint gives the
+   * statement no {@code unknown-statement} of its own).
+   */
+  public record Refusal(int line, String message, String fix, boolean endsLiteral) {
+    public Refusal(int line, String message, String fix) {
+      this(line, message, fix, false);
+    }
+  }
 
   public ScriptText {
     unknown = List.copyOf(unknown);

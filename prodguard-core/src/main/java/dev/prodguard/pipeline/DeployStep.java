@@ -242,17 +242,16 @@ final class DeployStep {
       laps.lap("watchdog start");
       Thread interrupted = interruptedNote(target, run, progress);
       Runtime.getRuntime().addShutdownHook(interrupted);
+      LockRetry retry = retrying(target, run, control);
       try {
         report =
-            retrying(target, run, control)
-                .migrate(
-                    files,
-                    engineSessions,
-                    shown,
-                    shown,
-                    script ->
-                        set.pending().stream()
-                            .anyMatch(p -> p.file().relativePath().equals(script)));
+            retry.migrate(
+                files,
+                engineSessions,
+                shown,
+                shown,
+                script ->
+                    set.pending().stream().anyMatch(p -> p.file().relativePath().equals(script)));
       } catch (MigrationEngine.MigrationFailure e) {
         engineSessions.closeIdle();
         watchdog.close();
@@ -285,11 +284,15 @@ final class DeployStep {
             target,
             store,
             run,
-            e.getMessage() + guardNote,
+            lockTimedOut(target, e, retry.retried()).map(l -> l + "\n").orElse("")
+                + e.getMessage()
+                + guardNote,
             state,
             receipt,
             e,
-            partial(target, files, run, e));
+            // the clean-up removed the failed entry, nothing but what it names remains: no account
+            // of a half-applied migration (restore or repair) beside it
+            state.nothingLeft() ? Optional.empty() : partial(target, files, run, e));
       } catch (RuntimeException e) {
         engineSessions.closeIdle();
         watchdog.close();
@@ -518,7 +521,12 @@ final class DeployStep {
                 + Results.startOver(
                     target.environment().isProtected(), config.address(run.environment()))
             : state.nothingLeft() && lost.isEmpty()
-                ? "Nothing of the failed migration remains; fix it, then: "
+                ? (state.deferred().isEmpty()
+                        ? "Nothing of the failed migration remains"
+                        : "Of the failed migration only the invalid index(es) marked NOT YET"
+                            + " above remain, which the next deploy drops before it migrates; no"
+                            + " restore and no repair are needed")
+                    + "; fix it, then: "
                     + Results.startOver(
                         target.environment().isProtected(), config.address(run.environment()))
                 : partial.isPresent()
@@ -579,6 +587,44 @@ final class DeployStep {
             + " and the server ended it; it is not retried. Make the statement faster, move it"
             + " into a migration of its own, or raise pipeline.statement-timeout if it must run"
             + " that long.");
+  }
+
+  /**
+   * The sentence for a statement the server ended because it waited for a lock longer than {@code
+   * pipeline.lock-timeout} (or, without it, the server's own lock wait bound): which bound, how
+   * often it was run again ({@code pipeline.lock-retries}, {@link LockRetry}) or why not, and the
+   * other bound of the migration sessions, {@code pipeline.statement-timeout}.
+   */
+  private Optional<String> lockTimedOut(Target target, Throwable e, int retried) {
+    if (!target.dialect().lockTimedOut(e)) {
+      return Optional.empty();
+    }
+    ProdguardConfig.MigrationSessions b = config.pipeline().sessions();
+    String bound =
+        b.lockTimeout()
+            .map(d -> "pipeline.lock-timeout (" + d.toMillis() + " ms)")
+            .orElse("the server's lock wait timeout (pipeline.lock-timeout is not set)");
+    String again =
+        retried > 0
+            ? "; it gave up after "
+                + retried
+                + (retried == 1 ? " retry" : " retries")
+                + " (pipeline.lock-retries: "
+                + b.lockRetries()
+                + "), the lock still held"
+            : !target.dialect().transactionalDdl()
+                ? "; it is not run again: DDL commits on its own on "
+                    + target.dialect().kind().label()
+                : "";
+    return Optional.of(
+        "a statement waited for a lock longer than "
+            + bound
+            + " and the server ended it"
+            + again
+            + ". Let the session that holds the lock finish, then start over; raise"
+            + " pipeline.lock-timeout only if such a wait is expected. (pipeline.statement-timeout"
+            + b.statementTimeout().map(d -> ", " + d.toMillis() + " ms,").orElse(", not set,")
+            + " bounds each statement's whole run, its lock waits included.)");
   }
 
   /**
@@ -744,9 +790,24 @@ final class DeployStep {
             + config.address(env)
             + " && prodguard deploy "
             + config.address(env)
-            + ". Raise pipeline.lock-wait-timeout only if such a wait is expected";
+            + ". Raise pipeline.lock-wait-timeout only if such a wait is expected"
+            + sessionBounds();
     store.markFailed(run.id(), run.deploySession(), why, Optional.of(receipt), s.now());
     return new GuardRefusal(Guarantee.G7, "deploy " + env, why, fix, e);
+  }
+
+  /**
+   * The bounds the server itself puts on each statement of the migration sessions, named by their
+   * keys: raising {@code pipeline.lock-wait-timeout} alone does not let a statement wait longer
+   * than them.
+   */
+  private String sessionBounds() {
+    ProdguardConfig.MigrationSessions b = config.pipeline().sessions();
+    return " (the server also ends a statement of the migration sessions at pipeline.lock-timeout,"
+        + b.lockTimeout().map(d -> " " + d.toMillis() + " ms").orElse(" not set")
+        + ", for a lock wait in a transaction, and at pipeline.statement-timeout,"
+        + b.statementTimeout().map(d -> " " + d.toMillis() + " ms").orElse(" not set")
+        + ", for its whole run)";
   }
 
   /** Every check between a backed-up run and the deploy; returns the set to deploy. */

@@ -38,6 +38,9 @@ final class LockRetry {
   private final Consumer<Map<String, Object>> audit;
   private final Duration firstPause;
 
+  /** How often the last {@link #migrate} ran a migration again before it gave up. */
+  private int retried;
+
   LockRetry(
       MigrationEngine engine,
       DatabaseSupport d,
@@ -101,17 +104,9 @@ final class LockRetry {
               e);
         }
         if (attempt > bounds.retries() || !retriable(e)) {
-          throw attempt == 1
-              ? e
-              : new MigrationEngine.MigrationFailure(
-                  e.getMessage()
-                      + " (gave up after "
-                      + (attempt - 1)
-                      + " retr"
-                      + (attempt == 2 ? "y" : "ies")
-                      + " on pipeline.lock-timeout)",
-                  all,
-                  e);
+          // the deploy's failure names the retries in its own sentence (DeployStep)
+          retried = attempt - 1;
+          throw attempt == 1 ? e : new MigrationEngine.MigrationFailure(e.getMessage(), all, e);
         }
         earlier = all;
         String migration = lastFailed.migration();
@@ -144,6 +139,11 @@ final class LockRetry {
         pause = pause.multipliedBy(2);
       }
     }
+  }
+
+  /** How often the last {@link #migrate} that failed ran a migration again before giving up. */
+  int retried() {
+    return retried;
   }
 
   private boolean retriable(MigrationEngine.MigrationFailure e) {

@@ -544,10 +544,13 @@ public final class Classifier {
       if (ddl && op.has(Flag.IN_BODY) && rowsInStatement) {
         bodyCommitsRows = true;
       }
+      // a call whose body the migrations define is judged by that body's operations (expanded
+      // into this statement's, IN_BODY); only a call of an unknown body may change rows itself
       boolean followed =
           (op.kind() == OpKind.CALL || op.kind() == OpKind.FUNCTION_CALL) && !op.has(Flag.OPAQUE);
-      rowsInStatement |= changesRows(op.kind()) && !followed;
-      changesRows |= changesRows(op.kind());
+      boolean rows = changesRows(op.kind()) && !followed || unreadInBody(op);
+      rowsInStatement |= rows;
+      changesRows |= rows;
       changes |= op.kind() != OpKind.SELECT && op.kind() != OpKind.SET_SESSION;
     }
     if (commits && temporaryTable(s)) {
@@ -652,6 +655,14 @@ public final class Classifier {
           true;
       default -> false;
     };
+  }
+
+  /**
+   * A part of a followed body that prodguard cannot read (dynamic SQL, an unparsed statement): it
+   * may change rows, as the call of an unknown body may (fail closed).
+   */
+  private static boolean unreadInBody(Operation op) {
+    return op.has(Flag.IN_BODY) && (op.kind() == OpKind.DYNAMIC_SQL || op.kind() == OpKind.UNKNOWN);
   }
 
   private static boolean changesRows(OpKind kind) {

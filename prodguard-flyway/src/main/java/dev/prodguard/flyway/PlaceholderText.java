@@ -101,7 +101,8 @@ final class PlaceholderText {
                       + " its error",
                   "Give the placeholder a value without a single quote (for a generated"
                       + " credential, generate one without), or double each quote in the value"
-                      + " ('')."));
+                      + " ('').",
+                  true));
         }
         out.append(value);
       } else if (lookup(unknown, name) != null) {

@@ -181,6 +181,25 @@ class G7DeployWillFailTest {
   }
 
   @Test
+  @DisplayName(
+      "G7: a placeholder value ending its literal is one finding (deploy-will-fail), not also an"
+          + " unknown-statement for the text the value leaves behind (new user NU27/11)")
+  void placeholderQuoteIsOneFinding() throws Exception {
+    file(
+        "V2__x.sql",
+        "INSERT INTO app_settings VALUES ('owner', '${owner}');\n"
+            + "INSERT INTO app_settings VALUES ('other', 'x');\n");
+    LintReport r = lint(DatabaseKind.POSTGRESQL, values(Map.of("owner", "O'Brien"), Map.of()));
+    assertThat(r.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.rule()).isEqualTo("deploy-will-fail");
+              assertThat(f.message()).contains("${owner}", "holds a quote");
+            });
+  }
+
+  @Test
   @DisplayName("G7: Flyway's placeholderPrefix and placeholderSuffix are honoured")
   void prefixAndSuffix() throws Exception {
     file("V2__x.sql", "CREATE TABLE #[prefix]_items (id int, price text DEFAULT '${not_one}');\n");

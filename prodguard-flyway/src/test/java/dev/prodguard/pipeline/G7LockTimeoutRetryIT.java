@@ -252,7 +252,11 @@ class G7LockTimeoutRetryIT {
       assertThat(failed)
           .isInstanceOf(DeployFailure.class)
           .hasMessageContaining("lock timeout")
-          .hasMessageContaining("gave up after 1 retry");
+          // NU27/05, /07: prodguard's own sentence names both bounds and the retries
+          .hasMessageContaining(
+              "failed: a statement waited for a lock longer than pipeline.lock-timeout (200 ms)")
+          .hasMessageContaining("gave up after 1 retry (pipeline.lock-retries: 1)")
+          .hasMessageContaining("pipeline.statement-timeout, not set,");
       assertThat(retriesAudited(f)).isEqualTo(1);
       assertThat(f.query("SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2'"))
           .contains("0");
@@ -321,7 +325,11 @@ class G7LockTimeoutRetryIT {
       assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
       assertThat(failed)
           .isInstanceOf(DeployFailure.class)
-          .hasMessageContaining("Lock wait timeout");
+          .hasMessageContaining("Lock wait timeout")
+          // NU27/09: named as the bound it is, with the reason it is not retried
+          .hasMessageContaining("longer than pipeline.lock-timeout (1000 ms)")
+          .hasMessageContaining("not run again: DDL commits on its own on MySQL/MariaDB")
+          .hasMessageContaining("pipeline.statement-timeout, not set,");
       assertThat(retriesAudited(f)).isZero();
     }
   }

@@ -154,7 +154,9 @@ class G7NonTransactionalMigrationIT {
               "prodguard cancelled the statement (SELECT pg_cancel_backend(",
               "is now 'failed'");
       assertThat(refused.fix())
-          .contains("SELECT pg_terminate_backend(" + blockerPid + ")", "prodguard verify prod");
+          .contains("SELECT pg_terminate_backend(" + blockerPid + ")", "prodguard verify prod")
+          // NU27/05: the other bounds of the migration sessions, by their keys
+          .contains("pipeline.lock-timeout, not set,", "pipeline.statement-timeout, not set,");
       assertThat(waits)
           .as("progress lines while it waits")
           .anySatisfy(
@@ -450,6 +452,51 @@ class G7NonTransactionalMigrationIT {
                 assertThat(e.getMessage()).contains("Flyway Teams or Enterprise");
               });
       assertThat(f.query("SELECT to_regclass('t_skipped')::text")).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G7: a CREATE INDEX CONCURRENTLY that pipeline.statement-timeout ends says one thing: its"
+          + " invalid index remains, which the next deploy drops; no backup to restore, no repair")
+  void timedOutConcurrentBuildSaysWhatRemains() throws Exception {
+    try (PipelineFixture f = withTableT()) {
+      Path yml = f.dir.resolve("prodguard.yml");
+      String before = "pipeline: { verification-ttl: 30m, backup-ttl: 60m }";
+      Files.writeString(
+          yml,
+          Files.readString(yml)
+              .replace(
+                  before,
+                  "pipeline: { verification-ttl: 30m, backup-ttl: 60m, statement-timeout: 3s }"));
+      f.migration("V2__blocked.sql", "CREATE INDEX CONCURRENTLY t_v ON t (v);\n");
+      Throwable t;
+      try (Connection blocker = f.db.connect()) {
+        // an open snapshot: the build waits for it until the statement timeout ends it
+        blocker.setAutoCommit(false);
+        try (Statement st = blocker.createStatement()) {
+          st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+          st.executeQuery("SELECT COUNT(*) FROM t").close();
+        }
+        t = failure(() -> f.pipeline().promote("prod"));
+        blocker.rollback();
+      }
+      assertThat(t).isInstanceOf(DeployFailure.class);
+      assertThat(t.getMessage())
+          .contains(
+              "ran longer than pipeline.statement-timeout (3000 ms)",
+              "removed the failed entry of V2__blocked.sql",
+              "invalid index public.t_v",
+              "the next deploy drops it before it migrates",
+              "Of the failed migration only the invalid index(es) marked NOT YET above remain")
+          .doesNotContain("restore the backup")
+          .doesNotContain("failed half-way")
+          .doesNotContain("prodguard repair")
+          .doesNotContain("Nothing of the failed migration remains");
+      assertThat(historyRows(f, "2")).isEqualTo("0 rows");
+      assertThat(
+              f.query("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 't_v'::regclass"))
+          .contains("false");
     }
   }
 
