@@ -1874,6 +1874,10 @@ public final class Classifier {
         }
         return; // the definition names the operator, it does not evaluate it
       }
+      boolean ddl = first.is("CREATE") || first.is("ALTER");
+      if (!routines.anyOperators() && onlyBuiltinOperators(ddl)) {
+        return; // most statements: no operator but PostgreSQL's, no index to read
+      }
       Set<String> followed = new HashSet<>();
       for (int i = before; i < out.size(); i++) {
         Operation op = out.get(i);
@@ -1915,9 +1919,55 @@ public final class Classifier {
         }
         useOperator(postgresOperator(op.toString()), false, followed);
       }
-      if (first.is("CREATE") || first.is("ALTER")) {
+      if (ddl) {
         operatorClasses(followed);
       }
+    }
+
+    /**
+     * Whether every run of operator characters in the statement's text (strings, comments and
+     * bodies included: more runs than the lexer's, never fewer) reads as a built-in operator, and
+     * the text names neither {@code OPERATOR(} nor, for DDL ({@code ddl}), an index or an exclusion
+     * constraint (operator classes): then {@link #operators} has nothing to find.
+     */
+    boolean onlyBuiltinOperators(boolean ddl) {
+      String text = s.source().text();
+      int end = s.end();
+      for (int i = s.start(); i < end; i++) {
+        char ch = text.charAt(i);
+        if (OPERATOR_CHARS.indexOf(ch) >= 0) {
+          int j = i + 1;
+          while (j < end && OPERATOR_CHARS.indexOf(text.charAt(j)) >= 0) {
+            j++;
+          }
+          String op = postgresOperator(text.substring(i, j));
+          if (!SqlNames.POSTGRESQL_OPERATORS.contains(op)
+              || op.length() < j - i
+                  && !SqlNames.POSTGRESQL_OPERATORS.contains(text.substring(i + op.length(), j))
+                  && !onlySigns(text, i + op.length(), j)) {
+            return false;
+          }
+          i = j - 1;
+        } else if ((ch == 'o' || ch == 'O')
+            && text.regionMatches(true, i, "operator", 0, 8)
+            && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
+          return false;
+        } else if (ddl
+            && (((ch == 'i' || ch == 'I') && text.regionMatches(true, i, "index", 0, 5))
+                || ((ch == 'e' || ch == 'E') && text.regionMatches(true, i, "exclude", 0, 7)))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    static boolean onlySigns(String text, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (text.charAt(i) != '+' && text.charAt(i) != '-') {
+          return false;
+        }
+      }
+      return true;
     }
 
     boolean operatorChar(Token t) {
