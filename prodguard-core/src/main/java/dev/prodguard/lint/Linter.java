@@ -244,6 +244,17 @@ public final class Linter {
   }
 
   /**
+   * The operators and operator classes users made on the target ({@code verify} reads them): a
+   * migration that uses one is judged by the functions they run (G4).
+   */
+  public Linter userOperators(List<dev.prodguard.support.UserOperator> operators) {
+    this.userOperators = List.copyOf(operators);
+    return this;
+  }
+
+  private List<dev.prodguard.support.UserOperator> userOperators = List.of();
+
+  /**
    * The operations of every stored routine named {@code name} (last part, lower case; {@code
    * schema.name}: of that schema only), classified once when first called; a null body for one
    * whose code cannot be read.
@@ -426,6 +437,9 @@ public final class Linter {
     Routines routines = new Routines();
     parents = TableParents.of(tableParents);
     evaluatedOnRead(routines);
+    for (dev.prodguard.support.UserOperator o : userOperators) {
+      routines.targetOperator(o.name(), o.opclass(), o.functions());
+    }
     for (MigrationSource s : context) {
       learnRoutines(s, routines);
     }

@@ -95,6 +95,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     List<TableParent> parents = List.of();
     List<TableTrigger> triggers = List.of();
     List<dev.prodguard.support.StoredRoutine> stored = List.of();
+    List<dev.prodguard.support.UserOperator> operators = List.of();
     if (!contract.protectedTables().isEmpty()) {
       try (Target.Checked c = target.open()) {
         keys = target.dialect().foreignKeys(c.connection());
@@ -102,6 +103,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
         parents = target.dialect().tableParents(c.connection());
         triggers = target.dialect().tableTriggers(c.connection());
         stored = target.dialect().storedRoutines(c.connection());
+        operators = target.dialect().userOperators(c.connection());
       } catch (SQLException e) {
         // fail closed: without the keys a cascade into a protected table cannot be ruled out
         refusals.add(
@@ -135,7 +137,12 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
     }
     // without catalog facts, the same lint as trace's judgement beside it: made once (LintOnce)
     LintReport report =
-        keys.isEmpty() && dependencies.isEmpty() && parents.isEmpty() && triggers.isEmpty()
+        keys.isEmpty()
+                && dependencies.isEmpty()
+                && parents.isEmpty()
+                && triggers.isEmpty()
+                && stored.isEmpty()
+                && operators.isEmpty()
             ? LintOnce.lint(
                 kind,
                 engine,
@@ -151,6 +158,7 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                 .tableParents(parents)
                 .tableTriggers(triggers)
                 .storedRoutines(stored)
+                .userOperators(operators)
                 .lint(linted, applied, contract, target.environment().isProtected(), false);
     // pending migrations within the baseline that are judged here: the target is behind it
     java.util.Map<String, String> behindBaseline = new java.util.HashMap<>();

@@ -1158,6 +1158,9 @@ public final class Classifier {
         callKnown(full.toString());
         return;
       }
+      if (syntax == SqlSyntax.POSTGRESQL && parts.size() == 1 && "operator".equals(fn)) {
+        return; // OPERATOR(schema.op): an operator, judged by operators()
+      }
       // MariaDB reserves the word, yet it is a call that changes the sequence it names
       if (syntax == SqlSyntax.MYSQL && schema == null && "setval".equals(fn)) {
         mariaDbSetval(k + 1);
@@ -1595,6 +1598,9 @@ public final class Classifier {
       if (first.is("ALTER") || first.is("CREATE")) {
         implicitCalls(before);
       }
+      if (syntax == SqlSyntax.POSTGRESQL) {
+        operators(first, before);
+      }
       beyondTheDatabase(before);
       if (nesting == 0 && syntax == SqlSyntax.POSTGRESQL && setsVariableConflict()) {
         unknown(
@@ -1685,7 +1691,7 @@ public final class Classifier {
      * (their bodies run later).
      */
     void implicitCalls(int before) {
-      if (!routines.any()) {
+      if (!routines.any() && syntax != SqlSyntax.POSTGRESQL) {
         return;
       }
       boolean table = false;
@@ -1722,6 +1728,555 @@ public final class Classifier {
           callKnown(fn);
         }
       }
+      if (syntax == SqlSyntax.POSTGRESQL) {
+        // a routine the migrations do not define (the target's, or none): its body is unseen
+        for (String fn : ddlExpressionCalls()) {
+          if (reported.add(lastPart(fn))) {
+            add(OpKind.FUNCTION_CALL, fn, null, null, EnumSet.of(Flag.OPAQUE), null);
+          }
+        }
+      }
+    }
+
+    /** Words before a name and a parenthesis that make it no call (a relation, a type, a key). */
+    static final Set<String> NOT_BEFORE_CALL =
+        Set.of(
+            "REFERENCES",
+            "KEY",
+            "TABLE",
+            "ON",
+            "INDEX",
+            "AS",
+            "TYPE",
+            "ONLY",
+            "EXISTS",
+            "INCLUDE",
+            "CONSTRAINT",
+            "INHERITS",
+            "OF",
+            "TO",
+            "COLLATE",
+            "EXCLUDE",
+            "DOMAIN",
+            "CHARACTER",
+            "CHAR",
+            "NCHAR",
+            "BIT",
+            "VARYING",
+            "NATIONAL");
+
+    /**
+     * The calls of routines that are neither built in nor defined by the migrations in the
+     * expressions of a DDL statement that the server evaluates for a table's rows (G4): a {@code
+     * CHECK}, a column {@code DEFAULT}, a generated column, an {@code ALTER COLUMN TYPE ... USING},
+     * an index's or an exclusion constraint's elements and {@code WHERE} predicate.
+     */
+    List<String> ddlExpressionCalls() {
+      List<String> calls = new ArrayList<>();
+      Lexer ahead = new Lexer(s.source().text(), s.start(), s.end(), syntax);
+      boolean index = false;
+      boolean on = false;
+      boolean elements = false;
+      boolean toEnd = false;
+      int depth = 0;
+      int region = -1; // the depth of the expression being read; -1: none
+      boolean paren = false; // the next parenthesis opens the region
+      boolean regionParen = false;
+      boolean excludeList = false;
+      boolean exclude = false;
+      Token prevTok = null;
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          depth++;
+          if (paren || (index && on && !elements) || excludeList) {
+            region = depth;
+            regionParen = true;
+            paren = false;
+            excludeList = false;
+            elements |= index && on;
+          }
+        } else if (t.isPunct(')')) {
+          depth--;
+          if (region >= 0 && depth < region && !toEnd) {
+            region = -1;
+          }
+        } else if (t.isPunct(',') && region >= 0 && depth == region && !toEnd && !regionParen) {
+          region = -1;
+        }
+        if (t.type == Token.Type.WORD) {
+          if (t.is("INDEX") && prevTok != null && (prevTok.is("CREATE") || prevTok.is("UNIQUE"))) {
+            index = true;
+          } else if (index && t.is("ON")) {
+            on = true;
+          } else if (index && elements && t.is("WHERE")) {
+            region = 0;
+            toEnd = true;
+          } else if (t.is("EXCLUDE")) {
+            excludeList = true;
+            exclude = true;
+          } else if (exclude && t.is("WHERE")) {
+            paren = true; // EXCLUDE ... WHERE (predicate)
+          } else if (t.is("CHECK") || (t.is("AS") && prevTok != null && prevTok.is("ALWAYS"))) {
+            paren = true;
+          } else if (t.is("DEFAULT")
+              || (t.is("USING") && !index && !(prevTok != null && prevTok.is("EXCLUDE")))) {
+            region = depth;
+            regionParen = false;
+          }
+        }
+        if (region >= 0 && (t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT)) {
+          boolean qualifiedTail = prevTok != null && prevTok.isPunct('.');
+          boolean notCall =
+              qualifiedTail
+                  || (prevTok != null
+                      && (prevTok.isPunct(':')
+                          || (prevTok.type == Token.Type.WORD
+                              && NOT_BEFORE_CALL.contains(prevTok.upper()))
+                          || (prevTok.type == Token.Type.QUOTED_IDENT)
+                          || (prevTok.type == Token.Type.WORD
+                              && !names.keyword(prevTok.text().toLowerCase(Locale.ROOT)))));
+          int k = 0;
+          while (ahead.peek(k).isPunct('.') && ahead.peek(k + 1).isName()) {
+            k += 2;
+          }
+          if (!notCall && ahead.peek(k).isPunct('(')) {
+            String fn = t.identifier().toLowerCase(Locale.ROOT);
+            StringBuilder full = new StringBuilder(fn);
+            for (int j = 1; j < k; j += 2) {
+              full.append('.').append(ahead.peek(j).identifier().toLowerCase(Locale.ROOT));
+            }
+            String last = lastPart(full.toString());
+            String schema = k == 0 ? null : full.substring(0, full.lastIndexOf("."));
+            if (!(t.type == Token.Type.WORD && k == 0 && names.keyword(fn))
+                && !names.builtin(schema, last)
+                && !routines.knows(last)) {
+              calls.add(full.toString());
+            }
+          }
+        }
+        prevTok = t;
+      }
+      return calls;
+    }
+
+    /** The characters of a PostgreSQL operator name. */
+    static final String OPERATOR_CHARS = "+-*/<>=~!@#%^&|`?";
+
+    /**
+     * PostgreSQL evaluates user code for the operators and operator classes a statement names (G4):
+     * a user operator's function (in a WHERE, a CHECK that ALTER TABLE or ALTER DOMAIN validates on
+     * the stored rows, an EXCLUDE ... WITH, an ORDER BY ... USING, an index predicate), an index's
+     * operator class's support functions and operators. Those the migrations create ({@code CREATE
+     * OPERATOR}, {@code CREATE OPERATOR CLASS}, {@code ALTER OPERATOR FAMILY ... ADD}) and those
+     * the target has ({@code verify}) are followed as calls of their functions; any other name that
+     * is not built in (pg_catalog, the contrib extensions) is a call whose body prodguard cannot
+     * read ({@link Flag#OPAQUE}: fail closed).
+     */
+    void operators(Token first, int before) {
+      Lexer head = new Lexer(s, syntax);
+      Token a = head.next();
+      Token b = head.next();
+      Token c = head.next();
+      if ((a.is("CREATE") || a.is("ALTER") || a.is("DROP") || a.is("COMMENT"))
+          && (b.is("OPERATOR") || c.is("OPERATOR") || head.peek().is("OPERATOR"))) {
+        if (b.is("OPERATOR") && (a.is("CREATE") || a.is("ALTER"))) {
+          defineOperator(a.is("ALTER"));
+        }
+        return; // the definition names the operator, it does not evaluate it
+      }
+      boolean ddl = first.is("CREATE") || first.is("ALTER");
+      if (!routines.anyOperators() && onlyBuiltinOperators(ddl)) {
+        return; // most statements: no operator but PostgreSQL's, no index to read
+      }
+      Set<String> followed = new HashSet<>();
+      for (int i = before; i < out.size(); i++) {
+        Operation op = out.get(i);
+        if ((op.kind() == OpKind.FUNCTION_CALL || op.kind() == OpKind.CALL)
+            && op.target() != null) {
+          followed.add(op.target());
+        }
+      }
+      Lexer ahead = new Lexer(s.source().text(), s.start(), s.end(), syntax);
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        if (t.is("OPERATOR") && ahead.peek().isPunct('(')) {
+          ahead.next();
+          StringBuilder schema = new StringBuilder();
+          StringBuilder op = new StringBuilder();
+          while (!ahead.atEnd() && !ahead.peek().isPunct(')')) {
+            Token p = ahead.next();
+            if (p.isName()) {
+              schema.append(p.identifier().toLowerCase(Locale.ROOT));
+            } else if (p.type == Token.Type.PUNCT && !p.isPunct('.')) {
+              op.append(p.text());
+            }
+          }
+          String sch = schema.length() == 0 ? null : schema.toString();
+          useOperator(op.toString(), sch != null && !"pg_catalog".equals(sch), followed);
+          continue;
+        }
+        if (t.type != Token.Type.PUNCT || !operatorChar(t)) {
+          continue;
+        }
+        StringBuilder op = new StringBuilder(t.text());
+        int end = t.end;
+        while (ahead.peek().type == Token.Type.PUNCT
+            && ahead.peek().start == end
+            && operatorChar(ahead.peek())) {
+          Token n = ahead.next();
+          op.append(n.text());
+          end = n.end;
+        }
+        useOperator(postgresOperator(op.toString()), false, followed);
+      }
+      if (ddl) {
+        operatorClasses(followed);
+      }
+    }
+
+    /**
+     * Whether every run of operator characters in the statement's text (strings, comments and
+     * bodies included: more runs than the lexer's, never fewer) reads as a built-in operator, and
+     * the text names neither {@code OPERATOR(} nor, for DDL ({@code ddl}), an index or an exclusion
+     * constraint (operator classes): then {@link #operators} has nothing to find.
+     */
+    boolean onlyBuiltinOperators(boolean ddl) {
+      String text = s.source().text();
+      int end = s.end();
+      for (int i = s.start(); i < end; i++) {
+        char ch = text.charAt(i);
+        if (OPERATOR_CHARS.indexOf(ch) >= 0) {
+          int j = i + 1;
+          while (j < end && OPERATOR_CHARS.indexOf(text.charAt(j)) >= 0) {
+            j++;
+          }
+          String op = postgresOperator(text.substring(i, j));
+          if (!SqlNames.POSTGRESQL_OPERATORS.contains(op)
+              || op.length() < j - i
+                  && !SqlNames.POSTGRESQL_OPERATORS.contains(text.substring(i + op.length(), j))
+                  && !onlySigns(text, i + op.length(), j)) {
+            return false;
+          }
+          i = j - 1;
+        } else if ((ch == 'o' || ch == 'O')
+            && text.regionMatches(true, i, "operator", 0, 8)
+            && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))) {
+          return false;
+        } else if (ddl
+            && (((ch == 'i' || ch == 'I') && text.regionMatches(true, i, "index", 0, 5))
+                || ((ch == 'e' || ch == 'E') && text.regionMatches(true, i, "exclude", 0, 7)))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    static boolean onlySigns(String text, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (text.charAt(i) != '+' && text.charAt(i) != '-') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    boolean operatorChar(Token t) {
+      String x = t.text();
+      if (x.isEmpty()) {
+        return false;
+      }
+      for (int i = 0; i < x.length(); i++) {
+        if (OPERATOR_CHARS.indexOf(x.charAt(i)) < 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * The operator PostgreSQL's lexer reads from a run of operator characters: a name of more than
+     * one character ends in {@code +} or {@code -} only when it holds one of {@code ~!@#%^&|`?}.
+     */
+    static String postgresOperator(String run) {
+      String op = run;
+      boolean special = false;
+      for (char ch : "~!@#%^&|`?".toCharArray()) {
+        special |= op.indexOf(ch) >= 0;
+      }
+      while (!special && op.length() > 1 && (op.endsWith("+") || op.endsWith("-"))) {
+        op = op.substring(0, op.length() - 1);
+      }
+      return op;
+    }
+
+    /** A use of operator {@code op} ({@code userSchema}: qualified with a schema of a user). */
+    void useOperator(String op, boolean userSchema, Set<String> followed) {
+      if (op.isEmpty() || op.equals("=>") || op.equals(".")) {
+        return; // a named argument, not an operator
+      }
+      Set<String> runs = routines.operatorRuns(op, false);
+      if (runs == null) {
+        if (!userSchema && SqlNames.POSTGRESQL_OPERATORS.contains(op)) {
+          return;
+        }
+        if (followed.add("operator:" + op)) {
+          add(OpKind.FUNCTION_CALL, op, null, null, EnumSet.of(Flag.OPAQUE), "operator");
+        }
+        return;
+      }
+      runAll(runs, followed, 0);
+    }
+
+    /** Follows what an operator or operator class runs: its functions, its operators'. */
+    void runAll(Set<String> runs, Set<String> followed, int depth) {
+      for (String fn : runs) {
+        if (fn.startsWith("operator:") || fn.startsWith("family:")) {
+          boolean family = fn.startsWith("family:");
+          String name = fn.substring(fn.indexOf(':') + 1);
+          if (followed.add(fn) && depth < MAX_CALL_DEPTH) {
+            Set<String> more = routines.operatorRuns(name, family);
+            if (more != null) {
+              runAll(more, followed, depth + 1);
+            } else if (!family && !SqlNames.POSTGRESQL_OPERATORS.contains(name)) {
+              add(OpKind.FUNCTION_CALL, name, null, null, EnumSet.of(Flag.OPAQUE), "operator");
+            }
+          }
+          continue;
+        }
+        if (!followed.add(fn)) {
+          continue;
+        }
+        int dot = fn.lastIndexOf('.');
+        String schema = dot < 0 ? null : fn.substring(0, dot);
+        if (routines.knows(fn)
+            && (schema == null
+                || routines.find(fn).stream()
+                    .anyMatch(r -> r.name().equalsIgnoreCase(fn) || r.name().indexOf('.') < 0))) {
+          callKnown(fn);
+        } else if (!names.builtin(schema, lastPart(fn))) {
+          add(OpKind.FUNCTION_CALL, fn, null, null, EnumSet.of(Flag.OPAQUE), null);
+        }
+      }
+    }
+
+    /**
+     * The operator classes an index or an exclusion constraint names ({@code (col opclass)}, {@code
+     * (expr opclass)}): each element of the parenthesised list after {@code ON t [USING m]} or
+     * {@code EXCLUDE [USING m]} whose name follows its column or expression.
+     */
+    void operatorClasses(Set<String> followed) {
+      Lexer ahead = new Lexer(s.source().text(), s.start(), s.end(), syntax);
+      boolean index = false;
+      boolean on = false;
+      Token prevTok = null;
+      while (!ahead.atEnd()) {
+        Token t = ahead.next();
+        if (t.is("INDEX") && prevTok != null && (prevTok.is("CREATE") || prevTok.is("UNIQUE"))) {
+          index = true;
+        }
+        if (index && t.is("ON")) {
+          on = true;
+        }
+        boolean list = t.isPunct('(') && ((index && on) || exclusionList(t));
+        prevTok = t;
+        if (list) {
+          elements(ahead, followed);
+          index = false;
+          on = false;
+        }
+      }
+    }
+
+    /** Whether the parenthesis at {@code open} opens an EXCLUDE's element list. */
+    boolean exclusionList(Token open) {
+      String text = s.source().text();
+      String before = text.substring(s.start(), open.start).toUpperCase(Locale.ROOT).strip();
+      return before.matches("(?s).*\\bEXCLUDE(\\s+USING\\s+\\w+)?$");
+    }
+
+    /** The words of an index or exclusion element that are no operator class. */
+    static final Set<String> ELEMENT_WORDS =
+        Set.of("ASC", "DESC", "NULLS", "FIRST", "LAST", "COLLATE", "WITH");
+
+    /** Reads one element list (after its open parenthesis) for operator class names. */
+    void elements(Lexer ahead, Set<String> followed) {
+      int depth = 1;
+      Token last = null;
+      boolean collate = false;
+      while (!ahead.atEnd() && depth > 0) {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+          if (depth == 0) {
+            return;
+          }
+        } else if (depth == 1 && t.isPunct(',')) {
+          last = null;
+          collate = false;
+          continue;
+        }
+        if (depth == 1
+            && t.isName()
+            && last != null
+            && !collate
+            && (last.isPunct(')')
+                || (last.isName()
+                    && !(last.type == Token.Type.WORD && ELEMENT_WORDS.contains(last.upper()))))
+            && !(t.type == Token.Type.WORD && ELEMENT_WORDS.contains(t.upper()))) {
+          StringBuilder name = new StringBuilder(t.identifier().toLowerCase(Locale.ROOT));
+          while (ahead.peek().isPunct('.') && ahead.peek(1).isName()) {
+            ahead.next();
+            name.append('.').append(ahead.next().identifier().toLowerCase(Locale.ROOT));
+          }
+          useOperatorClass(name.toString(), followed);
+          last = null; // one class per element
+          continue;
+        }
+        if (depth == 1) {
+          collate = t.is("COLLATE") || (collate && t.isPunct('.'));
+          last = t;
+        } else if (depth == 2 && t.isPunct('(')) {
+          last = null;
+        }
+      }
+    }
+
+    void useOperatorClass(String name, Set<String> followed) {
+      Set<String> runs = routines.operatorRuns(name, true);
+      if (runs != null) {
+        runAll(runs, followed, 0);
+      } else if (!SqlNames.POSTGRESQL_OPERATOR_CLASSES.contains(lastPart(name))
+          && followed.add("opclass:" + name)) {
+        add(OpKind.FUNCTION_CALL, name, null, null, EnumSet.of(Flag.OPAQUE), "operator class");
+      }
+    }
+
+    /**
+     * Records what {@code CREATE OPERATOR}, {@code CREATE OPERATOR CLASS/FAMILY} and {@code ALTER
+     * OPERATOR FAMILY ... ADD} make the server run ({@link Routines#defineOperator}).
+     */
+    void defineOperator(boolean alter) {
+      Lexer ahead = new Lexer(s, syntax);
+      ahead.next(); // CREATE, ALTER
+      ahead.next(); // OPERATOR
+      boolean cls = ahead.peek().is("CLASS") || ahead.peek().is("FAMILY");
+      if (cls) {
+        ahead.next();
+        StringBuilder name = new StringBuilder();
+        while (ahead.peek().isName() || ahead.peek().isPunct('.')) {
+          Token p = ahead.next();
+          name.append(p.isPunct('.') ? "." : p.identifier().toLowerCase(Locale.ROOT));
+          if (!ahead.peek().isPunct('.') && !(name.charAt(name.length() - 1) == '.')) {
+            break;
+          }
+        }
+        List<String> runs = new ArrayList<>();
+        while (!ahead.atEnd()) {
+          Token t = ahead.next();
+          if (t.is("FAMILY") && ahead.peek().isName()) {
+            runs.add("family:" + ahead.next().identifier().toLowerCase(Locale.ROOT));
+          } else if (t.is("FUNCTION") || t.is("OPERATOR")) {
+            boolean function = t.is("FUNCTION");
+            if (ahead.peek().type == Token.Type.NUMBER) {
+              ahead.next();
+            }
+            if (function && ahead.peek().isPunct('(')) {
+              skipParens(ahead); // the types the support function is registered for
+            }
+            if (function) {
+              StringBuilder fn = new StringBuilder();
+              while (ahead.peek().isName()) {
+                fn.append(ahead.next().identifier().toLowerCase(Locale.ROOT));
+                if (!ahead.peek().isPunct('.')) {
+                  break;
+                }
+                ahead.next();
+                fn.append('.');
+              }
+              if (fn.length() > 0) {
+                runs.add(fn.toString());
+              }
+            } else {
+              runs.add("operator:" + operatorAt(ahead));
+            }
+          }
+        }
+        routines.defineOperator(name.toString(), true, runs);
+        return;
+      }
+      if (alter) {
+        return; // ALTER OPERATOR ... SET (RESTRICT = f): read as a definition below would do
+      }
+      String op = operatorAt(ahead);
+      if (!ahead.acceptPunct('(')) {
+        return;
+      }
+      List<String> runs = new ArrayList<>();
+      while (!ahead.atEnd()) {
+        Token key = ahead.next();
+        if ((key.is("FUNCTION") || key.is("PROCEDURE") || key.is("RESTRICT") || key.is("JOIN"))
+            && ahead.acceptPunct('=')) {
+          StringBuilder fn = new StringBuilder();
+          while (ahead.peek().isName()) {
+            fn.append(ahead.next().identifier().toLowerCase(Locale.ROOT));
+            if (!ahead.peek().isPunct('.')) {
+              break;
+            }
+            ahead.next();
+            fn.append('.');
+          }
+          if (fn.length() > 0) {
+            runs.add(fn.toString());
+          }
+        }
+      }
+      routines.defineOperator(op, false, runs);
+    }
+
+    /** An operator name at the lexer's position ({@code schema.op} too): its last part. */
+    String operatorAt(Lexer ahead) {
+      while (ahead.peek().isName() && ahead.peek(1).isPunct('.')) {
+        ahead.next();
+        ahead.next();
+      }
+      if (ahead.peek().is("OPERATOR") && ahead.peek(1).isPunct('(')) {
+        ahead.next();
+        ahead.next();
+        StringBuilder op = new StringBuilder();
+        while (!ahead.atEnd() && !ahead.peek().isPunct(')')) {
+          Token p = ahead.next();
+          if (p.type == Token.Type.PUNCT && !p.isPunct('.')) {
+            op.append(p.text());
+          }
+        }
+        ahead.next();
+        return op.toString();
+      }
+      StringBuilder op = new StringBuilder();
+      int end = -1;
+      while (ahead.peek().type == Token.Type.PUNCT
+          && operatorChar(ahead.peek())
+          && (end < 0 || ahead.peek().start == end)) {
+        Token n = ahead.next();
+        op.append(n.text());
+        end = n.end;
+      }
+      return postgresOperator(op.toString());
+    }
+
+    static void skipParens(Lexer ahead) {
+      int depth = 0;
+      do {
+        Token t = ahead.next();
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        }
+      } while (depth > 0 && !ahead.atEnd());
     }
 
     /** The routines the migrations define that the code in [from, to) calls, as written. */

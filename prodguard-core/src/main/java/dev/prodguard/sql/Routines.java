@@ -516,6 +516,78 @@ public final class Routines {
     return out;
   }
 
+  /**
+   * The operators and operator classes the migrations create ({@code CREATE OPERATOR}, {@code
+   * CREATE OPERATOR CLASS}, {@code ALTER OPERATOR FAMILY ... ADD}), by name as written, lower case
+   * ({@code opclass:} before an operator class's): the functions the server runs for them (an
+   * operator's {@code FUNCTION}, {@code RESTRICT} and {@code JOIN}; a class's support functions)
+   * and, for a class, {@code operator:op} for each of its operators. More, never less: a later
+   * {@code DROP OPERATOR} does not forget them.
+   */
+  private final Map<String, Set<String>> operators = new HashMap<>();
+
+  /**
+   * The target's user operators and operator classes ({@code verify} reads them from its catalog),
+   * keyed as {@link #operators}: the functions they run, qualified with their schema.
+   */
+  private final Map<String, Set<String>> targetOperators = new HashMap<>();
+
+  /** Records what an operator ({@code opclass}: an operator class) the migrations create runs. */
+  void defineOperator(String name, boolean opclass, List<String> runs) {
+    if (name != null) {
+      operators
+          .computeIfAbsent(operatorKey(name, opclass), k -> new java.util.LinkedHashSet<>())
+          .addAll(runs);
+    }
+  }
+
+  /**
+   * The target's user operators ({@code opclass} false) and operator classes, by name (the last
+   * part, lower case), with the functions the server runs for each (qualified); extensions' are not
+   * among them (their own code).
+   */
+  public void targetOperator(String name, boolean opclass, java.util.Collection<String> runs) {
+    targetOperators
+        .computeIfAbsent(operatorKey(name, opclass), k -> new java.util.LinkedHashSet<>())
+        .addAll(runs);
+  }
+
+  /**
+   * What the server may run for a use of the operator ({@code opclass}: operator class) {@code
+   * name} (last name part): the migrations' definitions and the target's, merged; null when neither
+   * defines one of that name.
+   */
+  Set<String> operatorRuns(String name, boolean opclass) {
+    String k = operatorKey(name, opclass);
+    Set<String> a = operators.get(k);
+    Set<String> b = targetOperators.get(k);
+    if (a == null && b == null) {
+      return null;
+    }
+    Set<String> out = new java.util.LinkedHashSet<>();
+    if (a != null) {
+      out.addAll(a);
+    }
+    if (b != null) {
+      out.addAll(b);
+    }
+    return out;
+  }
+
+  /** Whether the migrations or the target define an operator or operator class of any name. */
+  boolean anyOperators() {
+    return !operators.isEmpty() || !targetOperators.isEmpty();
+  }
+
+  private static String operatorKey(String name, boolean opclass) {
+    String n = name.toLowerCase(Locale.ROOT).replace("\"", "");
+    if (opclass) {
+      int dot = n.lastIndexOf('.');
+      return "opclass:" + (dot < 0 ? n : n.substring(dot + 1));
+    }
+    return n;
+  }
+
   /** Whether the migrations define any routine so far. */
   boolean any() {
     return !byName.isEmpty();

@@ -21,6 +21,13 @@ final class SqlNames {
   /** PostgreSQL 15's volatile built-ins, lower case (Classifier decides which act beyond). */
   static final Set<String> POSTGRESQL_VOLATILE = read("postgresql-volatile-functions.txt");
 
+  /** PostgreSQL's built-in and contrib operator names ({@code #} starts one: not a comment). */
+  static final Set<String> POSTGRESQL_OPERATORS = readVerbatim("postgresql-operators.txt");
+
+  /** PostgreSQL's built-in and contrib operator class names, lower case. */
+  static final Set<String> POSTGRESQL_OPERATOR_CLASSES =
+      readVerbatim("postgresql-operator-classes.txt");
+
   private static final SqlNames POSTGRESQL =
       new SqlNames(
           read("postgresql-functions.txt"),
@@ -161,6 +168,26 @@ final class SqlNames {
 
   private static Set<String> words(String spaceSeparated) {
     return Set.of(spaceSeparated.split(" "));
+  }
+
+  /** As {@link #read}, but only a line that starts with {@code "# "} is a comment. */
+  private static Set<String> readVerbatim(String resource) {
+    Set<String> out = new HashSet<>();
+    try (InputStream in = SqlNames.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        String l = line.strip();
+        if (!l.isEmpty() && !l.startsWith("# ")) {
+          out.add(l.toLowerCase(Locale.ROOT));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Set.copyOf(out);
   }
 
   private static Set<String> read(String resource) {

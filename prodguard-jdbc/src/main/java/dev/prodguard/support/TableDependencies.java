@@ -37,4 +37,13 @@ public interface TableDependencies {
   default List<StoredRoutine> storedRoutines(Connection c) throws SQLException {
     return List.of();
   }
+
+  /**
+   * The operators and operator classes users made on the target, with the functions the server runs
+   * for them ({@link UserOperator}): a migration that uses one runs those functions (G4). Empty
+   * where not read (MariaDB has none).
+   */
+  default List<UserOperator> userOperators(Connection c) throws SQLException {
+    return List.of();
+  }
 }

@@ -271,8 +271,8 @@ public final class Cascades {
       return Optional.empty();
     }
     String qualified = unquote(name.toLowerCase(Locale.ROOT));
-    if (qualified.indexOf('.') < 0) {
-      return Optional.empty();
+    if (qualified.indexOf('.') < 0 && routines != null && routines.knows(qualified)) {
+      return Optional.empty(); // the analyser followed the migrations' routine where it is called
     }
     if (routines != null) {
       for (Routines.Routine r : routines.find(qualified)) {

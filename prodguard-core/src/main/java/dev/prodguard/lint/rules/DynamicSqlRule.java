@@ -29,6 +29,16 @@ public final class DynamicSqlRule extends BaseRule {
       return "dynamic SQL: "
           + (op.detail() != null ? op.detail() : "statement text built at run time");
     }
+    if (op.kind() == OpKind.FUNCTION_CALL
+        && op.has(Flag.OPAQUE)
+        && ("operator".equals(op.detail()) || "operator class".equals(op.detail()))) {
+      return "uses "
+          + op.detail()
+          + " "
+          + op.target()
+          + ", which is neither built in nor created by the analysed migrations: the server runs"
+          + " its functions, whose bodies prodguard cannot read (G4)";
+    }
     if ((op.kind() == OpKind.FUNCTION_CALL || op.kind() == OpKind.CALL) && op.has(Flag.OPAQUE)) {
       return "calls "
           + op.target()

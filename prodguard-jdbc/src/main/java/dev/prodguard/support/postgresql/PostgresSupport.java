@@ -767,6 +767,48 @@ public final class PostgresSupport implements DatabaseSupport {
   }
 
   @Override
+  public List<dev.prodguard.support.UserOperator> userOperators(Connection c) throws SQLException {
+    // a user's operators and operator classes (built-ins have oids below 16384; an extension's
+    // are its own code): an operator runs its function and selectivity estimators, a class its
+    // family's support functions and its operators' functions
+    String notExtension =
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '%s'::regclass"
+            + " AND d.objid = %s.oid AND d.deptype = 'e')";
+    String sql =
+        "SELECT false, o.oprname, fn.nspname || '.' || f.proname FROM pg_catalog.pg_operator o"
+            + " JOIN pg_catalog.pg_proc f ON f.oid IN (o.oprcode, o.oprrest, o.oprjoin)"
+            + " JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE o.oid >= 16384"
+            + String.format(notExtension, "pg_catalog.pg_operator", "o")
+            + " UNION SELECT true, c.opcname, fn.nspname || '.' || f.proname"
+            + " FROM pg_catalog.pg_opclass c JOIN pg_catalog.pg_amproc ap"
+            + " ON ap.amprocfamily = c.opcfamily JOIN pg_catalog.pg_proc f ON f.oid = ap.amproc"
+            + " JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE c.oid >= 16384"
+            + String.format(notExtension, "pg_catalog.pg_opclass", "c")
+            + " UNION SELECT true, c.opcname, fn.nspname || '.' || f.proname"
+            + " FROM pg_catalog.pg_opclass c JOIN pg_catalog.pg_amop ao"
+            + " ON ao.amopfamily = c.opcfamily JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr"
+            + " JOIN pg_catalog.pg_proc f ON f.oid IN (o.oprcode, o.oprrest, o.oprjoin)"
+            + " JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE c.oid >= 16384"
+            + String.format(notExtension, "pg_catalog.pg_opclass", "c");
+    java.util.Map<String, List<String>> runs = new java.util.LinkedHashMap<>();
+    try (java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        runs.computeIfAbsent(
+                (rs.getBoolean(1) ? "c" : "o") + rs.getString(2).toLowerCase(java.util.Locale.ROOT),
+                k -> new java.util.ArrayList<>())
+            .add(rs.getString(3).toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    List<dev.prodguard.support.UserOperator> out = new java.util.ArrayList<>();
+    runs.forEach(
+        (k, fns) ->
+            out.add(
+                new dev.prodguard.support.UserOperator(k.charAt(0) == 'c', k.substring(1), fns)));
+    return out;
+  }
+
+  @Override
   public List<TableDependency> tableDependencies(Connection c) throws SQLException {
     String sql =
         // trigger functions
