@@ -17,8 +17,8 @@ import java.util.Set;
  * placeholder ({@link ScriptText#replaced}, as the engine reads the file: its placeholder prefix
  * and suffix, its script configuration's {@code placeholderReplacement}). A callback is not only
  * run by prodguard's deploy: Flyway finds it in the locations on every migrate, so an application's
- * start-up migration ({@code spring.flyway.placeholders.*}) or a hand-run {@code flyway migrate}
- * ({@code -placeholders.*}) runs it with its own values, which {@code migrations.placeholders} in
+ * start-up migration ({@code spring.flyway.placeholders.*}) or a Flyway migrate run by hand ({@code
+ * -placeholders.*}) runs it with its own values, which {@code migrations.placeholders} in
  * prodguard.yml does not decide: a value such as {@code 1; DELETE FROM users WHERE true; SELECT 1}
  * runs SQL that lint never saw, inside a string literal too (the value may hold a quote). Only the
  * placeholders whose value the file and the tool alone fix ({@link ScriptText.Replaced#settled})
@@ -35,8 +35,8 @@ public final class CallbackPlaceholderRule {
           "A callback holds a placeholder: whatever runs Flyway gives it its value, not"
               + " prodguard.yml.",
           "Flyway runs the callbacks of the migration locations on every migrate, not only in"
-              + " prodguard's deploy: an application's start-up migration, a hand-run flyway"
-              + " migrate. Each replaces the callback's placeholders with its own values"
+              + " prodguard's deploy: an application's start-up migration, a Flyway migrate run by"
+              + " hand. Each replaces the callback's placeholders with its own values"
               + " (spring.flyway.placeholders.*, -placeholders.*), so the SQL a callback runs there"
               + " is not what lint judged with migrations.placeholders: a value can carry a"
               + " statement of its own, inside a string literal too. Only ${flyway:timestamp} and"
@@ -70,7 +70,7 @@ public final class CallbackPlaceholderRule {
                 + (names.size() == 1 ? "placeholder " : "placeholders ")
                 + String.join(", ", names)
                 + " in it with the value of whatever runs it: an application's start-up migration"
-                + " (spring.flyway.placeholders.*) or a hand-run flyway migrate (-placeholders.*)"
+                + " (spring.flyway.placeholders.*) or a Flyway migrate run by hand (-placeholders.*)"
                 + " runs this callback too, with its own values, not prodguard.yml's"
                 + " (migrations.placeholders); a value can carry SQL of its own, inside a string"
                 + " literal too, so what runs there is not what prodguard judged (G4)",
