@@ -9,6 +9,7 @@ import dev.prodguard.findings.Cover;
 import dev.prodguard.findings.Finding;
 import dev.prodguard.findings.Location;
 import dev.prodguard.findings.Severity;
+import dev.prodguard.lint.rules.CallbackPlaceholderRule;
 import dev.prodguard.lint.rules.Cascades;
 import dev.prodguard.lint.rules.ErrorCallbackChangeRule;
 import dev.prodguard.lint.rules.EveryMigrateCallbackWriteRule;
@@ -762,6 +763,9 @@ public final class Linter {
           errorEvent.isPresent()
               ? ErrorCallbackChangeRule.finding(f, errorEvent.get(), callbackWrites)
               : EveryMigrateCallbackWriteRule.finding(f, everyMigrateEvent.get(), callbackWrites));
+    }
+    if (protectedEnv && f.role() == MigrationSource.Role.CALLBACK) {
+      CallbackPlaceholderRule.check(f, read).ifPresent(findings::add);
     }
     if (prepared.fileNamePlaceholder() != null) {
       findings.add(

@@ -18,9 +18,15 @@ import java.util.Optional;
  *     ${VAR}} is not set): what the server will read there cannot be judged
  * @param refusals reasons the engine will certainly refuse the file at deploy (a placeholder
  *     without a value), each at its line
+ * @param replaced every placeholder the engine replaces in the file, in order, whatever its value
+ *     here: what a callback holds there depends on whoever runs the engine ({@link Replaced})
  */
 public record ScriptText(
-    Optional<String> text, String unreadable, List<Unknown> unknown, List<Refusal> refusals) {
+    Optional<String> text,
+    String unreadable,
+    List<Unknown> unknown,
+    List<Refusal> refusals,
+    List<Replaced> replaced) {
 
   /** {@code [start, end)} of the text holds a placeholder whose value is not known here. */
   public record Unknown(int start, int end, String placeholder, String why) {}
@@ -37,17 +43,32 @@ public record ScriptText(
     }
   }
 
+  /**
+   * One placeholder the engine replaces, as written in the file ({@code ${n}}, with the configured
+   * prefix and suffix), at its 1-based line and column. {@code settled}: its value is fixed by the
+   * file and the engine alone (Flyway: {@code ${flyway:timestamp}}, {@code ${flyway:filename}}),
+   * whatever configuration runs the engine; otherwise the value comes from whoever runs it (an
+   * application's start-up, a hand-run), which prodguard's configuration does not decide.
+   */
+  public record Replaced(int line, int column, String written, boolean settled) {}
+
   public ScriptText {
     unknown = List.copyOf(unknown);
     refusals = List.copyOf(refusals);
+    replaced = List.copyOf(replaced);
   }
 
   public static ScriptText of(String text, List<Unknown> unknown, List<Refusal> refusals) {
-    return new ScriptText(Optional.of(text), null, unknown, refusals);
+    return of(text, unknown, refusals, List.of());
+  }
+
+  public static ScriptText of(
+      String text, List<Unknown> unknown, List<Refusal> refusals, List<Replaced> replaced) {
+    return new ScriptText(Optional.of(text), null, unknown, refusals, replaced);
   }
 
   public static ScriptText unreadable(String why) {
-    return new ScriptText(Optional.empty(), why, List.of(), List.of());
+    return new ScriptText(Optional.empty(), why, List.of(), List.of(), List.of());
   }
 
   /** The bytes as UTF-8 with nothing replaced, or unreadable when they are not valid UTF-8. */

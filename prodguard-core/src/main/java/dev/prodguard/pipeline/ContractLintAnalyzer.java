@@ -193,7 +193,8 @@ public final class ContractLintAnalyzer implements MigrationAnalyzer {
                 + ", reason: \"...\" }");
       } else if (f.rule().equals(Rules.EVERY_MIGRATE_CALLBACK_DDL.id())
           || f.rule().equals(dev.prodguard.lint.rules.EveryMigrateCallbackWriteRule.INFO.id())
-          || f.rule().equals(dev.prodguard.lint.rules.ErrorCallbackChangeRule.INFO.id())) {
+          || f.rule().equals(dev.prodguard.lint.rules.ErrorCallbackChangeRule.INFO.id())
+          || f.rule().equals(dev.prodguard.lint.rules.CallbackPlaceholderRule.INFO.id())) {
         refusals.add(line + "\n  fix: " + f.recipe());
       } else {
         refusals.add(line);

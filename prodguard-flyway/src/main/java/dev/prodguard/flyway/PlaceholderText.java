@@ -17,8 +17,11 @@ import java.util.Map;
  * flyway:workingDirectory}, {@code flyway:table}, {@code flyway:environment}) get their values from
  * the database and the run: they stay, written {@code ${flyway:name}}, for the analysis to judge
  * (docs/lint.md). A configured placeholder whose value is not known here stays as {@code ${name}}
- * and is reported as unknown. {@link FlywayStatements} checks the result against Flyway's own
- * reader: a disagreement is an {@code unknown-statement} finding.
+ * and is reported as unknown. Every placeholder replaced is listed ({@link ScriptText.Replaced}),
+ * the built-ins whose value the file and Flyway alone fix ({@link #SETTLED}) marked settled: a
+ * callback runs with whatever values the Flyway that runs it has, so lint judges that list for
+ * callbacks. {@link FlywayStatements} checks the result against Flyway's own reader: a disagreement
+ * is an {@code unknown-statement} finding.
  */
 final class PlaceholderText {
   /**
@@ -37,6 +40,19 @@ final class PlaceholderText {
           "table",
           "environment");
 
+  /**
+   * The built-ins whose value no configuration of Flyway's sets (Flyway's {@code
+   * ParsingContext.populate}): {@code timestamp} is the time Flyway formats as {@code yyyy-MM-dd
+   * HH:mm:ss}, {@code filename} the script's own file name (a name that could end a string or start
+   * a comment is refused for every file, {@code Linter}). The others come from the configuration or
+   * the connection of whoever runs Flyway ({@code defaultSchema}: its {@code defaultSchema} or
+   * first of {@code schemas}; {@code table}: its {@code table}; {@code environment}: its
+   * environment name; {@code user} and {@code database}: the connection, on MariaDB/MySQL the user
+   * name the client sent ({@code USER()}) and a database its URL may create; {@code
+   * workingDirectory}: its working directory) and may hold any text.
+   */
+  static final List<String> SETTLED = List.of("timestamp", "filename");
+
   private PlaceholderText() {}
 
   static ScriptText replace(String text, Placeholders placeholders) {
@@ -50,6 +66,8 @@ final class PlaceholderText {
     Literal literal = new Literal();
     List<ScriptText.Unknown> unknownSpans = new ArrayList<>();
     List<ScriptText.Refusal> refusals = new ArrayList<>();
+    List<ScriptText.Replaced> replaced = new ArrayList<>();
+    Cursor cursor = new Cursor(text);
     int n = text.length();
     int i = 0;
     while (i < n) {
@@ -84,6 +102,13 @@ final class PlaceholderText {
       int next = q + suffix.length();
       String builtIn = builtIn(name);
       String value = lookup(placeholders.known(), name);
+      cursor.to(p);
+      replaced.add(
+          new ScriptText.Replaced(
+              cursor.line,
+              p - cursor.lineStart + 1,
+              prefix + name + suffix,
+              builtIn != null && SETTLED.contains(builtIn)));
       if (builtIn != null) {
         out.append("${flyway:").append(builtIn).append('}');
       } else if (value != null) {
@@ -139,7 +164,29 @@ final class PlaceholderText {
       }
       i = next;
     }
-    return ScriptText.of(out.toString(), unknownSpans, refusals);
+    return ScriptText.of(out.toString(), unknownSpans, refusals, replaced);
+  }
+
+  /** Line and line start of offsets read forward once (CR LF, CR and LF each end a line). */
+  private static final class Cursor {
+    private final String text;
+    private int at;
+    int line = 1;
+    int lineStart;
+
+    Cursor(String text) {
+      this.text = text;
+    }
+
+    void to(int offset) {
+      for (; at < offset; at++) {
+        char c = text.charAt(at);
+        if (c == '\n' || c == '\r' && (at + 1 >= text.length() || text.charAt(at + 1) != '\n')) {
+          line++;
+          lineStart = at + 1;
+        }
+      }
+    }
   }
 
   /**

@@ -121,6 +121,7 @@ public final class Rules implements RuleRegistry {
     out.add(EVERY_MIGRATE_CALLBACK_DDL);
     out.add(EveryMigrateCallbackWriteRule.INFO);
     out.add(ErrorCallbackChangeRule.INFO);
+    out.add(CallbackPlaceholderRule.INFO);
     return out;
   }
 

@@ -33,6 +33,7 @@ public final class Rules implements RuleRegistry {
         new ProtectedUrlReference(),
         new FlywayUnsafeSetting(),
         new FlywaySettingNotLiteral(),
+        new FlywayPlaceholderSyntax(),
         new JavaMigrationOutsideFolders(),
         new SqlMigrationOutsideLocations(),
         new SchemaGeneration(),
