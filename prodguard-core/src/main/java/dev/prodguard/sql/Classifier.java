@@ -882,6 +882,22 @@ public final class Classifier {
     return m;
   }
 
+  /** Adds the (dotted) name at {@code ahead}, lower-case, to {@code runs}, when there is one. */
+  private static void addDottedName(Lexer ahead, List<String> runs) {
+    StringBuilder fn = new StringBuilder();
+    while (ahead.peek().isName()) {
+      fn.append(ahead.next().identifier().toLowerCase(Locale.ROOT));
+      if (!ahead.peek().isPunct('.')) {
+        break;
+      }
+      ahead.next();
+      fn.append('.');
+    }
+    if (fn.length() > 0) {
+      runs.add(fn.toString());
+    }
+  }
+
   /** The classification of one (possibly nested) statement. */
   private final class Ctx implements Predicate.Tokens {
     final SqlStatement s;
@@ -2187,18 +2203,7 @@ public final class Classifier {
               skipParens(ahead); // the types the support function is registered for
             }
             if (function) {
-              StringBuilder fn = new StringBuilder();
-              while (ahead.peek().isName()) {
-                fn.append(ahead.next().identifier().toLowerCase(Locale.ROOT));
-                if (!ahead.peek().isPunct('.')) {
-                  break;
-                }
-                ahead.next();
-                fn.append('.');
-              }
-              if (fn.length() > 0) {
-                runs.add(fn.toString());
-              }
+              addDottedName(ahead, runs);
             } else {
               runs.add("operator:" + operatorAt(ahead));
             }
@@ -2219,18 +2224,7 @@ public final class Classifier {
         Token key = ahead.next();
         if ((key.is("FUNCTION") || key.is("PROCEDURE") || key.is("RESTRICT") || key.is("JOIN"))
             && ahead.acceptPunct('=')) {
-          StringBuilder fn = new StringBuilder();
-          while (ahead.peek().isName()) {
-            fn.append(ahead.next().identifier().toLowerCase(Locale.ROOT));
-            if (!ahead.peek().isPunct('.')) {
-              break;
-            }
-            ahead.next();
-            fn.append('.');
-          }
-          if (fn.length() > 0) {
-            runs.add(fn.toString());
-          }
+          addDottedName(ahead, runs);
         }
       }
       routines.defineOperator(op, false, runs);

@@ -172,25 +172,15 @@ final class SqlNames {
 
   /** As {@link #read}, but only a line that starts with {@code "# "} is a comment. */
   private static Set<String> readVerbatim(String resource) {
-    Set<String> out = new HashSet<>();
-    try (InputStream in = SqlNames.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        String l = line.strip();
-        if (!l.isEmpty() && !l.startsWith("# ")) {
-          out.add(l.toLowerCase(Locale.ROOT));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return Set.copyOf(out);
+    return read(resource, "# ");
   }
 
   private static Set<String> read(String resource) {
+    return read(resource, "#");
+  }
+
+  /** The resource's lines, stripped and lower-case, but blank ones and {@code comment} ones. */
+  private static Set<String> read(String resource, String comment) {
     Set<String> out = new HashSet<>();
     try (InputStream in = SqlNames.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -199,7 +189,7 @@ final class SqlNames {
       BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         String l = line.strip();
-        if (!l.isEmpty() && !l.startsWith("#")) {
+        if (!l.isEmpty() && !l.startsWith(comment)) {
           out.add(l.toLowerCase(Locale.ROOT));
         }
       }
