@@ -26,7 +26,6 @@ import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.ScriptText;
 import dev.prodguard.sql.Classifier;
-import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.Routines;
 import dev.prodguard.sql.SourceFile;
@@ -437,6 +436,7 @@ public final class Linter {
       boolean complete) {
     Routines routines = new Routines();
     parents = TableParents.of(tableParents);
+    searchPathMoves = false;
     evaluatedOnRead(routines);
     for (dev.prodguard.support.UserOperator o : userOperators) {
       routines.targetOperator(o.name(), o.opclass(), o.functions());
@@ -741,18 +741,7 @@ public final class Linter {
           }
         }
         parents.learn(op);
-        // a temporary table is no new table: it shadows one of the same name only until the
-        // session drops it (DISCARD, ON COMMIT DROP, DROP, RESET search_path), after which the
-        // same name writes the real table again; prodguard does not follow that, so writes
-        // through the name are judged as writes to the table of that name
-        if (op.kind() == OpKind.CREATE_TABLE
-            && op.target() != null
-            && !op.has(Operation.Flag.TEMPORARY)) {
-          (op.has(Operation.Flag.IF_EXISTS)
-                  ? context.createdIfNotExists()
-                  : context.createdInFile())
-              .add(op.target());
-        }
+        learnCreated(op, statement, context);
       }
     }
     if (!schemaChanges.isEmpty()) {
@@ -798,6 +787,84 @@ public final class Linter {
     }
     return false;
   }
+
+  /**
+   * G4: which tables this file made, so that writing them writes no production row ({@link
+   * RuleContext#createdHere}). Only a plain {@code CREATE TABLE} that is a statement of the file
+   * itself certainly runs and certainly makes a table the file's later statements name: one in a DO
+   * block, a routine's body, a conditional or compound block, a prepared or dynamic string runs
+   * when or if something else decides (or, failing, is caught), so it makes no table new. A
+   * temporary table is no new table: it shadows one of the same name only until the session drops
+   * it (DISCARD, ON COMMIT DROP, DROP, RESET search_path), after which the same name writes the
+   * real table again. An unqualified name is new only while nothing of the migration set (an
+   * applied migration's routine included) may have moved the search path: the name may have been
+   * made in one schema and written in another. A drop, rename or move of the name (anywhere, a
+   * routine's body included), or a dropped schema, ends it: the name may then be another table.
+   */
+  private void learnCreated(Operation op, SqlStatement statement, RuleContext context) {
+    if (MOVES_SEARCH_PATH.matcher(op.statement().text()).find()
+        || MOVES_SEARCH_PATH.matcher(statement.text()).find()) {
+      if (!searchPathMoves) {
+        searchPathMoves = true;
+        context.createdInFile().removeIf(t -> t.indexOf('.') < 0);
+        context.createdIfNotExists().removeIf(t -> t.indexOf('.') < 0);
+      }
+    }
+    switch (op.kind()) {
+      case DROP_SCHEMA -> {
+        context.createdInFile().clear();
+        context.createdIfNotExists().clear();
+      }
+      case DROP_TABLE, RENAME_TABLE -> {
+        Set<String> gone = new HashSet<>();
+        if (op.target() != null) {
+          gone.add(bareName(op.target()));
+        }
+        if (op.detail() != null && op.detail().startsWith("to ")) {
+          gone.add(bareName(op.detail().substring(3).strip()));
+        }
+        context.createdInFile().removeIf(t -> gone.contains(bareName(t)));
+        context.createdIfNotExists().removeIf(t -> gone.contains(bareName(t)));
+      }
+      case CREATE_TABLE -> {
+        boolean certain =
+            op.target() != null
+                && op.statement() == statement
+                && op.via() == null
+                && !op.has(Operation.Flag.TEMPORARY)
+                && !op.has(Operation.Flag.IN_BODY)
+                && !op.has(Operation.Flag.DEFERRED)
+                && (!searchPathMoves || op.target().indexOf('.') >= 0);
+        if (certain) {
+          (op.has(Operation.Flag.IF_EXISTS)
+                  ? context.createdIfNotExists()
+                  : context.createdInFile())
+              .add(op.target());
+        }
+      }
+      default -> {}
+    }
+  }
+
+  private static String bareName(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT).replace("\"", "").replace("`", "");
+    return n.substring(n.lastIndexOf('.') + 1);
+  }
+
+  /**
+   * Text that may move the session's search path (PostgreSQL) or default database (MariaDB): a SET,
+   * RESET or set_config of search_path, SET SCHEMA, RESET ALL, DISCARD ALL, USE. Judged on the text
+   * (a routine's body and a dynamic string included), so a table made after it under an unqualified
+   * name may be in another schema than the one a later unqualified write resolves to.
+   */
+  private static final Pattern MOVES_SEARCH_PATH =
+      Pattern.compile(
+          "search_path|set_config|\\bset\\s+schema\\b|\\breset\\s+all\\b|\\bdiscard\\s+all\\b"
+              + "|(^|;|\\bbegin\\b|\\bthen\\b|\\bdo\\b)\\s*use\\s",
+          Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+
+  /** Whether something of this run may have moved the search path ({@link #learnCreated}). */
+  private boolean searchPathMoves;
 
   /**
    * What G6 refuses outside a deploy on a protected environment: DDL (PostgreSQL's DDL guard fires
@@ -1331,6 +1398,8 @@ public final class Linter {
     if (text == null) {
       return;
     }
+    // a routine of an applied migration may move the search path when a pending one calls it
+    searchPathMoves |= MOVES_SEARCH_PATH.matcher(text).find();
     splitter.split(
         new SourceFile(source.shown(), text),
         0,

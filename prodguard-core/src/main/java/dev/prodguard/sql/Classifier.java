@@ -724,9 +724,7 @@ public final class Classifier {
       Token t = lx.next();
       String name = null;
       String how = null;
-      if (t.type == Token.Type.WORD
-          || t.type == Token.Type.QUOTED_IDENT
-          || t.type == Token.Type.PLACEHOLDER) {
+      if (t.type == Token.Type.WORD || t.type == Token.Type.QUOTED_IDENT || t.holdsPlaceholder()) {
         String id = t.identifier().toLowerCase(Locale.ROOT);
         if (reserved(id)) {
           name = id;
@@ -2440,7 +2438,7 @@ public final class Classifier {
      */
     String gluedPart(Token first, boolean[] placeholder) {
       StringBuilder sb = new StringBuilder(first.identifier());
-      placeholder[0] |= first.type == Token.Type.PLACEHOLDER;
+      placeholder[0] |= first.holdsPlaceholder();
       Token last = first;
       while (true) {
         Token n = lx.peek();
@@ -2455,8 +2453,8 @@ public final class Classifier {
             placeholder[0] = true;
             return sb.append('}').toString();
           }
-          placeholder[0] |= n.type == Token.Type.PLACEHOLDER;
-          if (placeholder[0] || last.type == Token.Type.PLACEHOLDER) {
+          placeholder[0] |= n.holdsPlaceholder();
+          if (placeholder[0] || last.holdsPlaceholder()) {
             sb.append(next().identifier());
             last = n;
             continue;
@@ -3837,12 +3835,12 @@ public final class Classifier {
             expectItem = true;
             continue;
           }
-          if (t.isName() && !ahead.peek().isPunct('(') && !(t.type == Token.Type.PLACEHOLDER)) {
+          if (t.isName() && !ahead.peek().isPunct('(') && !t.holdsPlaceholder()) {
             StringBuilder n = new StringBuilder(t.identifier());
             while (ahead.peek().isPunct('.') && ahead.peek(1).isName()) {
               ahead.next();
               Token part = ahead.next();
-              if (part.type == Token.Type.PLACEHOLDER) {
+              if (part.holdsPlaceholder()) {
                 return null;
               }
               n.append('.').append(part.identifier());
@@ -6337,7 +6335,7 @@ public final class Classifier {
       Token n = lx.peek(k);
       if (scope == null
           || !n.isName()
-          || n.type == Token.Type.PLACEHOLDER
+          || n.holdsPlaceholder()
           || n.is("BEGIN")
           || n.is("DECLARE")) {
         return false;

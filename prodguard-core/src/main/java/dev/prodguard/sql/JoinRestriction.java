@@ -302,7 +302,7 @@ final class JoinRestriction {
       Token t = tokens.get(i);
       if (i % 2 == 0) {
         if (!t.isName()
-            || t.type() == Token.Type.PLACEHOLDER
+            || t.holdsPlaceholder()
             || t.type() == Token.Type.WORD
                 && SqlNames.of(SqlSyntax.POSTGRESQL).keyword(t.text().toLowerCase(Locale.ROOT))) {
           return null;

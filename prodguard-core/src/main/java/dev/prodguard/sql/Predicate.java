@@ -768,7 +768,7 @@ final class Predicate {
       take();
       return new Operand(null, null, body.replace(q + q, q), null);
     }
-    if (t.isName() && t.type() != Token.Type.PLACEHOLDER && !isSyntax(t)) {
+    if (t.isName() && !t.holdsPlaceholder() && !isSyntax(t)) {
       List<String> parts = new ArrayList<>();
       parts.add(t.identifier().toLowerCase(Locale.ROOT));
       int k = 1;
@@ -1295,7 +1295,7 @@ final class Predicate {
 
   /** A (possibly qualified) name at {@code q[i]}, lower-case parts; null when none. */
   private static List<String> nameAt(List<Token> q, int i) {
-    if (i >= q.size() || !q.get(i).isName() || q.get(i).type() == Token.Type.PLACEHOLDER) {
+    if (i >= q.size() || !q.get(i).isName() || q.get(i).holdsPlaceholder()) {
       return null;
     }
     List<String> parts = new ArrayList<>();

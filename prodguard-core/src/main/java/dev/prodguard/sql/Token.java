@@ -65,6 +65,22 @@ public final class Token {
     return type == Type.WORD || type == Type.QUOTED_IDENT || type == Type.PLACEHOLDER;
   }
 
+  /**
+   * A Flyway placeholder, or a quoted identifier ({@code "${flyway:database}"}, MariaDB's
+   * backticks) holding one: Flyway replaces it inside quotes too, before the server reads the name,
+   * so the name is as unknown as the bare placeholder's.
+   */
+  public boolean holdsPlaceholder() {
+    if (type == Type.PLACEHOLDER) {
+      return true;
+    }
+    if (type != Type.QUOTED_IDENT) {
+      return false;
+    }
+    int open = text.indexOf("${");
+    return open >= 0 && text.indexOf('}', open + 2) > 0;
+  }
+
   /** The identifier as the database folds it: unquoted names lower-case, quoted ones verbatim. */
   public String identifier() {
     return switch (type) {
