@@ -1330,8 +1330,10 @@ public final class Classifier {
         return;
       }
       for (Routines.Routine r : routines.find(name)) {
-        String where = "in " + r.name() + "(), run by this statement";
         for (Operation op : r.body()) {
+          // the body's own line: a routine with several such statements is one finding for each
+          String where =
+              "in " + r.name() + "()" + lineIn(op.statement()) + ", run by this statement";
           boolean isCall = op.kind() == OpKind.FUNCTION_CALL || op.kind() == OpKind.CALL;
           if (isCall && op.target() != null && routines.knows(op.target())) {
             expand(op.target(), following, depth + 1);
@@ -1360,6 +1362,16 @@ public final class Classifier {
         }
       }
       following.remove(key);
+    }
+
+    /** {@code " at line 45"} (or {@code " at V8__x.sql:45"} in another file); "" unknown. */
+    private String lineIn(SqlStatement body) {
+      if (body == null || body.line() <= 0) {
+        return "";
+      }
+      return body.file().equals(s.file())
+          ? " at line " + body.line()
+          : " at " + body.file() + ":" + body.line();
     }
 
     void add(OpKind kind, String target) {
