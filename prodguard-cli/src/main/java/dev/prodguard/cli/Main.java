@@ -109,6 +109,9 @@ public final class Main {
               }
             }
           }
+          if (parseResult.hasMatchedOption("--config") && parseResult.subcommand() != null) {
+            handConfig(parseResult);
+          }
           return new CommandLine.RunLast().execute(parseResult);
         });
     cl.setExecutionExceptionHandler(
@@ -127,6 +130,44 @@ public final class Main {
           return USAGE;
         });
     return cl;
+  }
+
+  /**
+   * '-c/--config FILE' before the subcommand ('prodguard -c prodguard-mysql.yml lint') is the
+   * subcommand's own '-c': handed to every command of the line that reads a configuration. A
+   * command that reads none, or a second, different file after the subcommand, is a usage error.
+   */
+  private static void handConfig(CommandLine.ParseResult top) {
+    java.nio.file.Path given = top.matchedOptionValue("--config", null);
+    boolean handed = false;
+    for (CommandLine.ParseResult sub = top.subcommand(); sub != null; sub = sub.subcommand()) {
+      CommandLine.Model.CommandSpec mixin = sub.commandSpec().mixins().get("common");
+      if (mixin == null || !(mixin.userObject() instanceof CommonOptions common)) {
+        continue;
+      }
+      if (sub.hasMatchedOption("--config") && !common.config.equals(given)) {
+        throw new CommandLine.ParameterException(
+            sub.commandSpec().commandLine(),
+            "-c/--config given twice, "
+                + given
+                + " before the command and "
+                + common.config
+                + " after it: give one");
+      }
+      common.config = given;
+      handed = true;
+    }
+    if (!handed) {
+      CommandLine.ParseResult last = top;
+      while (last.subcommand() != null) {
+        last = last.subcommand();
+      }
+      throw new CommandLine.ParameterException(
+          last.commandSpec().commandLine(),
+          "'"
+              + last.commandSpec().qualifiedName()
+              + "' reads no configuration: -c/--config does not apply to it");
+    }
   }
 
   /**

@@ -47,12 +47,27 @@ public final class ProdguardCommand implements Runnable {
    * anything else (an option, a misspelt name, nothing) needs them all for its message.
    */
   static Optional<Class<?>> only(String... args) {
-    if (args.length == 0) {
+    // the options this command takes before the subcommand: --debug, -c/--config FILE
+    int first = 0;
+    while (first < args.length) {
+      String a = args[first];
+      if (a.equals("--debug")
+          || a.startsWith("--config=")
+          || (a.startsWith("-c") && a.length() > 2)) {
+        first++;
+      } else if (a.equals("-c") || a.equals("--config")) {
+        first += 2;
+      } else {
+        break;
+      }
+    }
+    if (first >= args.length) {
       return Optional.empty();
     }
+    String name = args[first];
     for (Class<?> c : SUBCOMMANDS) {
       Command command = c.getAnnotation(Command.class);
-      if (command.name().equals(args[0]) || List.of(command.aliases()).contains(args[0])) {
+      if (command.name().equals(name) || List.of(command.aliases()).contains(name)) {
         return Optional.of(c);
       }
     }
@@ -66,6 +81,16 @@ public final class ProdguardCommand implements Runnable {
       names = "--debug",
       description = "print stack traces of unexpected failures (and Flyway's own log)")
   boolean debug;
+
+  /**
+   * Also accepted after the subcommand, where every command that reads a configuration has it
+   * (CommonOptions); given here, it is handed to the subcommand ({@link Main#commandLine}).
+   */
+  @picocli.CommandLine.Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description = "prodguard.yml to use (default: prodguard.yml); before or after the command")
+  java.nio.file.Path config;
 
   @Override
   public void run() {

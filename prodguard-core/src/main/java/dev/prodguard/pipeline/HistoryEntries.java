@@ -56,12 +56,7 @@ final class HistoryEntries {
       return List.of();
     }
     List<MigrationEngine.HistoryFact> facts = engine.irregularHistory(files, reading);
-    // Versions only: the engine's ids carry the file's description too.
-    Set<java.util.List<java.math.BigInteger>> fileVersions =
-        engine.discover(files, target.dialect().kind()).all().stream()
-            .filter(s -> s.role() == MigrationSource.Role.VERSIONED)
-            .map(s -> s.id().orElseThrow().version())
-            .collect(Collectors.toSet());
+    Set<java.util.List<java.math.BigInteger>> fileVersions = fileVersions(engine, target, files);
     List<String> out = new ArrayList<>();
     for (Contract.HistoryEntry e : entries) {
       MigrationId v = id(e.version());
@@ -70,21 +65,7 @@ final class HistoryEntries {
       if (here.stream().anyMatch(f -> f.state() == e.state())) {
         continue;
       }
-      Optional<String> contradiction =
-          switch (e.state()) {
-            case MISSING, FUTURE ->
-                fileVersions.contains(v.version())
-                    ? Optional.of(
-                        "its migration file is there, so no database can hold it " + e.state().id())
-                    : Optional.empty();
-            case IGNORED ->
-                fileVersions.contains(v.version())
-                    ? Optional.empty()
-                    : Optional.of(
-                        "there is no migration file of that version, so no database can hold it"
-                            + " ignored");
-            case BASELINE -> Optional.empty();
-          };
+      Optional<String> contradiction = contradiction(e, v, fileVersions);
       Optional<String> why =
           contradiction.or(
               () -> here.stream().findFirst().map(f -> "it is " + f.state().id() + " there"));
@@ -104,6 +85,91 @@ final class HistoryEntries {
               + why.get());
     }
     return out;
+  }
+
+  /**
+   * One line per entry that the files alone contradict (a {@code missing} or {@code future} version
+   * whose file is there, an {@code ignored} one whose file is not: no database can hold it so, as
+   * lint refuses it), with the state this target holds the version in when it holds it in a
+   * reviewable one; empty when none.
+   */
+  static List<String> impossible(
+      ProdguardConfig config,
+      MigrationEngine engine,
+      Target target,
+      MigrationFiles files,
+      DataSource reading) {
+    List<Contract.HistoryEntry> entries = of(config);
+    if (entries.isEmpty()) {
+      return List.of();
+    }
+    Set<java.util.List<java.math.BigInteger>> fileVersions = fileVersions(engine, target, files);
+    List<MigrationEngine.HistoryFact> facts = null;
+    List<String> out = new ArrayList<>();
+    for (Contract.HistoryEntry e : entries) {
+      Optional<String> contradiction = contradiction(e, id(e.version()), fileVersions);
+      if (contradiction.isEmpty()) {
+        continue;
+      }
+      if (facts == null) {
+        facts = engine.irregularHistory(files, reading);
+      }
+      MigrationId v = id(e.version());
+      Optional<MigrationEngine.HistoryFact> held =
+          facts.stream().filter(f -> id(f.version()).version().equals(v.version())).findFirst();
+      out.add(
+          "the contract's history entry "
+              + e.label()
+              + " ("
+              + e.file()
+              + " line "
+              + e.line()
+              + ") matches nothing in the history of '"
+              + target.name()
+              + "', nor of any database: "
+              + contradiction.get()
+              + held.map(
+                      f ->
+                          "; '"
+                              + target.name()
+                              + "' holds it "
+                              + f.state().id()
+                              + " (Flyway's state), so the entry that reviews it there is {"
+                              + " version: \""
+                              + e.version()
+                              + "\", state: "
+                              + f.state().id()
+                              + ", reason: \"...\" }")
+                  .orElse(""));
+    }
+    return out;
+  }
+
+  private static Set<java.util.List<java.math.BigInteger>> fileVersions(
+      MigrationEngine engine, Target target, MigrationFiles files) {
+    // Versions only: the engine's ids carry the file's description too.
+    return engine.discover(files, target.dialect().kind()).all().stream()
+        .filter(s -> s.role() == MigrationSource.Role.VERSIONED)
+        .map(s -> s.id().orElseThrow().version())
+        .collect(Collectors.toSet());
+  }
+
+  private static Optional<String> contradiction(
+      Contract.HistoryEntry e, MigrationId v, Set<java.util.List<java.math.BigInteger>> files) {
+    return switch (e.state()) {
+      case MISSING, FUTURE ->
+          files.contains(v.version())
+              ? Optional.of(
+                  "its migration file is there, so no database can hold it " + e.state().id())
+              : Optional.empty();
+      case IGNORED ->
+          files.contains(v.version())
+              ? Optional.empty()
+              : Optional.of(
+                  "there is no migration file of that version, so no database can hold it"
+                      + " ignored");
+      case BASELINE -> Optional.empty();
+    };
   }
 
   private static MigrationId id(String version) {

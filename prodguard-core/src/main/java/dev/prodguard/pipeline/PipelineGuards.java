@@ -65,6 +65,10 @@ final class PipelineGuards {
   private MigrationSet readCurrentSet(
       Target target, MigrationFiles files, String what, boolean validate) {
     DataSource reading = s.reading(target);
+    // An entry the files contradict (V13.2 reviewed missing while its file is there) can never
+    // let the history through: named as the cause, with the validation problems it leaves.
+    List<String> impossible =
+        validate ? HistoryEntries.impossible(config, engine, target, files, reading) : List.of();
     if (validate) {
       refuseNamesTheEngineRefuses(target, files, what);
     }
@@ -74,6 +78,29 @@ final class PipelineGuards {
             ? engine.validateAndPending(files, reading)
             : new MigrationEngine.Validated(List.of(), engine.pending(files, reading));
     List<String> problems = read.problems();
+    if (!impossible.isEmpty()) {
+      String entryFix =
+          "correct or remove the entry in the contract's history through review (an entry"
+              + " reviews one version in the one state Flyway reads it in; 'prodguard lint'"
+              + " refuses the same entry)";
+      throw new GuardRefusal(
+          Guarantee.G4,
+          what,
+          String.join("\n", impossible)
+              + (problems.isEmpty()
+                  ? ""
+                  : "\nand the migrations already applied to '"
+                      + target.name()
+                      + "' do not match the files:\n- "
+                      + String.join("\n- ", problems)),
+          problems.isEmpty()
+              ? entryFix
+              : "- "
+                  + entryFix
+                  + "\n- "
+                  + historyFix(problems, target, irregularFacts(files, reading))
+                      .replaceFirst("^- ", ""));
+    }
     if (!problems.isEmpty()) {
       throw new GuardRefusal(
           Guarantee.G7,
@@ -83,7 +110,7 @@ final class PipelineGuards {
               + "' do not match the files (an applied migration was edited, renamed or"
               + " deleted, or one is missing or failed):\n- "
               + String.join("\n- ", problems),
-          historyFix(problems, target));
+          historyFix(problems, target, irregularFacts(files, reading)));
     }
     List<String> unmatched =
         validate ? HistoryEntries.unmatched(config, engine, target, files, reading) : List.of();
@@ -607,7 +634,8 @@ final class PipelineGuards {
    * an applied migration edited since gets its deployed bytes back (a checksum change has no
    * reviewed entry); a deleted, skipped or newer one is one version of the contract's history.
    */
-  static String historyFix(List<String> problems, Target target) {
+  static String historyFix(
+      List<String> problems, Target target, List<MigrationEngine.HistoryFact> facts) {
     List<String> ways = new ArrayList<>();
     String all = String.join("\n", problems).toLowerCase(java.util.Locale.ROOT);
     boolean failed = all.contains("detected failed");
@@ -634,35 +662,135 @@ final class PipelineGuards {
               + " repair removes failed rows only");
     }
     if (other) {
-      ways.add(
-          "an applied migration deleted since it ran (or skipped below the applied versions, or"
-              + " applied by a newer release) on purpose: review that one version in the contract's"
-              + " history, e.g. { version: \""
-              + irregularVersion(problems).orElse("VERSION")
-              + "\", state: missing, reason: \"...\" }"
-              + " (docs/contract.md#history); otherwise restore its file exactly as deployed");
+      List<String> versions = irregularVersions(problems);
+      if (versions.isEmpty()) {
+        versions = List.of("VERSION");
+      }
+      for (String v : versions) {
+        ways.add(reviewWay(v, facts, target));
+      }
     }
     return ways.size() == 1 ? ways.get(0) : "- " + String.join("\n- ", ways);
   }
 
   /**
-   * The version the first irregular-history problem names (the engine labels each {@code V3
-   * description: ...}); empty when none names one.
+   * The history as the engine reads it, for the advice only: an engine or target that cannot tell
+   * answers nothing, and the advice then names no state.
    */
-  static Optional<String> irregularVersion(List<String> problems) {
+  private List<MigrationEngine.HistoryFact> irregularFacts(
+      MigrationFiles files, DataSource reading) {
+    try {
+      return engine.irregularHistory(files, reading);
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * The reviewed way forward for one irregular version, in the state the engine reads it in ({@code
+   * facts}, Flyway's {@code MigrationInfo} state): an entry in another state would match nothing
+   * (lint refuses a {@code missing} entry whose file is there). Unknown state: the entry's state is
+   * left for the reader to fill in from 'prodguard status'.
+   */
+  static String reviewWay(String version, List<MigrationEngine.HistoryFact> facts, Target target) {
+    Optional<dev.prodguard.contract.Contract.HistoryState> state =
+        facts.stream()
+            .filter(f -> sameVersion(f.version(), version))
+            .map(MigrationEngine.HistoryFact::state)
+            .findFirst();
+    String entry =
+        "{ version: \""
+            + version
+            + "\", state: "
+            + state.map(dev.prodguard.contract.Contract.HistoryState::id).orElse("STATE")
+            + ", reason: \"...\" }";
+    String env = "'" + target.name() + "'";
+    if (state.isEmpty()) {
+      return "V"
+          + version
+          + ": an applied migration deleted since it ran (state missing), a file below the"
+          + " applied versions (ignored) or one applied by a newer release (future), as 'prodguard"
+          + " status "
+          + target.config().address(target.name())
+          + "' shows: review that one version in the contract's history, e.g. "
+          + entry
+          + " (docs/contract.md#history); otherwise restore its file exactly as deployed";
+    }
+    return switch (state.get()) {
+      case IGNORED ->
+          "V"
+              + version
+              + " is a migration file below the versions "
+              + env
+              + " has applied (Flyway: ignored). prodguard never runs a migration out of order"
+              + " (even where the application's own Flyway sets outOfOrder(true)), so V"
+              + version
+              + " will not run on "
+              + env
+              + ": if its change is not needed there (or was made another way), review that one"
+              + " version in the contract's history, "
+              + entry
+              + " (docs/contract.md#history); if it must run, put its change in a new migration"
+              + " above the applied versions";
+      case MISSING ->
+          "V"
+              + version
+              + " was applied to "
+              + env
+              + " and its file deleted since (Flyway: missing): if on purpose, review that one"
+              + " version in the contract's history, "
+              + entry
+              + " (docs/contract.md#history); otherwise restore its file exactly as deployed";
+      case FUTURE ->
+          "V"
+              + version
+              + " was applied to "
+              + env
+              + " by a newer release than these files (Flyway: future): if these files are meant"
+              + " (a release rolled back), review that one version in the contract's history, "
+              + entry
+              + " (docs/contract.md#history); otherwise deploy from the newer release";
+      case BASELINE ->
+          "the history of "
+              + env
+              + " starts with a baseline at V"
+              + version
+              + ": review it in the contract's history, "
+              + entry
+              + " (docs/contract.md#history)";
+    };
+  }
+
+  private static boolean sameVersion(String a, String b) {
+    Optional<dev.prodguard.contract.MigrationId> x =
+        dev.prodguard.contract.MigrationId.parse("V" + a.replace('_', '.'));
+    Optional<dev.prodguard.contract.MigrationId> y =
+        dev.prodguard.contract.MigrationId.parse("V" + b.replace('_', '.'));
+    return x.isPresent()
+        && y.isPresent()
+        && dev.prodguard.contract.MigrationId.compareVersions(x.get().version(), y.get().version())
+            == 0;
+  }
+
+  /**
+   * The versions the irregular-history problems name, in order, each once (the engine labels each
+   * {@code V3 description: ...}); empty when none names one.
+   */
+  static List<String> irregularVersions(List<String> problems) {
     java.util.regex.Pattern version =
         java.util.regex.Pattern.compile("^V([0-9]+(?:[._][0-9]+)*)(?=[ :])");
+    List<String> out = new ArrayList<>();
     for (String p : problems) {
       String l = p.toLowerCase(java.util.Locale.ROOT);
       if (l.contains("detected failed") || l.contains("checksum mismatch")) {
         continue;
       }
       java.util.regex.Matcher m = version.matcher(p);
-      if (m.find()) {
-        return Optional.of(m.group(1));
+      if (m.find() && !out.contains(m.group(1))) {
+        out.add(m.group(1));
       }
     }
-    return Optional.empty();
+    return out;
   }
 
   String staleMessage(Run r, Target target) {

@@ -264,6 +264,9 @@ public final class Scanner {
       int probe = commands ? bytes.length : Math.min(bytes.length, BINARY_PROBE);
       for (int i = 0; i < probe; i++) {
         if (bytes[i] == 0) {
+          if (commands && javaValueNuls(path, bytes)) {
+            break; // NULs only where Java takes them as values: read as the compiler does
+          }
           if (commands) {
             unreadable.add(new ScanReport.Skipped(path, "it holds a NUL byte (at byte " + i + ")"));
           } else {
@@ -280,6 +283,29 @@ public final class Scanner {
     } catch (IOException e) {
       throw new ConfigException(
           file, 0, null, "cannot read a file the scan must cover: " + e.getMessage());
+    }
+  }
+
+  /**
+   * A Java source file whose every NUL byte is inside a character or string literal or a comment
+   * ({@link JavaNuls}), and that is UTF-8: the compiler takes such a NUL as a value, so it cannot
+   * hide code from the scan (a NUL in code does not compile). Any other language keeps the refusal.
+   */
+  private static boolean javaValueNuls(String path, byte[] bytes) {
+    if (FileKind.of(path, "") != FileKind.JAVA) {
+      return false;
+    }
+    try {
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
+      return JavaNuls.outsideLiterals(text).isEmpty();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
     }
   }
 

@@ -963,7 +963,7 @@ public final class Classifier {
         f.add(Flag.DEFERRED);
       }
       out.add(new Operation(kind, s, target, column, columns, f, detail, via));
-      if (syntax == SqlSyntax.MYSQL && target != null) {
+      if (target != null) {
         forgetDefinitions(kind, target, column, detail);
       }
       if (target != null) {
@@ -1358,8 +1358,10 @@ public final class Classifier {
         return;
       }
       for (Routines.Routine r : routines.find(name)) {
-        String where = "in " + r.name() + "(), run by this statement";
         for (Operation op : r.body()) {
+          // the body's own line: a routine with several such statements is one finding for each
+          String where =
+              "in " + r.name() + "()" + lineIn(op.statement()) + ", run by this statement";
           boolean isCall = op.kind() == OpKind.FUNCTION_CALL || op.kind() == OpKind.CALL;
           if (isCall && op.target() != null && routines.knows(op.target())) {
             expand(op.target(), following, depth + 1);
@@ -1388,6 +1390,16 @@ public final class Classifier {
         }
       }
       following.remove(key);
+    }
+
+    /** {@code " at line 45"} (or {@code " at V8__x.sql:45"} in another file); "" unknown. */
+    private String lineIn(SqlStatement body) {
+      if (body == null || body.line() <= 0) {
+        return "";
+      }
+      return body.file().equals(s.file())
+          ? " at line " + body.line()
+          : " at " + body.file() + ":" + body.line();
     }
 
     void add(OpKind kind, String target) {
@@ -1541,6 +1553,72 @@ public final class Classifier {
     }
 
     /**
+     * PostgreSQL {@code ALTER COLUMN c [SET DATA] TYPE t}, the cursor after {@code TYPE} (or {@code
+     * SET}): judged against the definition the migrations gave the column ({@link
+     * Routines#columnDefinition}); a change that keeps every stored value and index ({@link
+     * PgTypeChanges}: a varchar widened, varchar to text, a numeric's precision raised, ...) is no
+     * type change. Unknown old definition, a body or deferred text: a type change (fail closed).
+     */
+    void alterColumnType(String table, String col, boolean setData) {
+      String before = routines.columnDefinition(table, col);
+      if (syntax != SqlSyntax.POSTGRESQL || inBody || deferred || before == null) {
+        add(OpKind.ALTER_COLUMN_TYPE, table, col, null, null, null);
+        return;
+      }
+      Lexer ahead = new Lexer(s.source().text(), lx.peek().start, s.end(), syntax);
+      if (setData) {
+        ahead.next(); // DATA
+        if (!ahead.peek().is("TYPE")) {
+          add(OpKind.ALTER_COLUMN_TYPE, table, col, null, null, null);
+          return;
+        }
+        ahead.next();
+      }
+      String after = definition(ahead);
+      if (!PgTypeChanges.keepsStorage(before, after)) {
+        add(OpKind.ALTER_COLUMN_TYPE, table, col, null, null, null);
+        return;
+      }
+      String shown =
+          after.replace('\0', ' ').replace(" ( ", "(").replace(" )", ")").replace(" ,", ",");
+      add(
+          OpKind.ALTER_TABLE_OTHER,
+          table,
+          col,
+          null,
+          null,
+          "TYPE "
+              + shown
+              + " keeps every stored value (from "
+              + typeOf(before)
+              + ": no table rewrite, indexes kept)");
+      // the new type, the column's other attributes as they were
+      routines.defineColumn(table, col, after + attributesOf(before));
+    }
+
+    /** The type part of a recorded definition, shown. */
+    private String typeOf(String definition) {
+      String attributes = attributesOf(definition);
+      return definition
+          .substring(0, definition.length() - attributes.length())
+          .replace('\0', ' ')
+          .replace(" ( ", "(")
+          .replace(" )", ")")
+          .replace(" ,", ",");
+    }
+
+    /** What follows the type in a recorded definition (NUL first), or "". */
+    private String attributesOf(String definition) {
+      String[] t = definition.split("\0", -1);
+      for (int i = 1; i < t.length; i++) {
+        if (PgTypeChanges.startsAttributes(t[i])) {
+          return "\0" + String.join("\0", java.util.Arrays.asList(t).subList(i, t.length));
+        }
+      }
+      return "";
+    }
+
+    /**
      * MariaDB CREATE TABLE: the definitions of its columns, for {@link #redefine}. Read ahead,
      * nothing consumed; only when the statement runs now and surely creates the table.
      */
@@ -1575,9 +1653,7 @@ public final class Classifier {
             String column = ahead.next().identifier();
             String definition = definition(ahead);
             routines.knownColumn(table, column);
-            if (syntax == SqlSyntax.MYSQL) {
-              routines.defineColumn(table, column, definition);
-            }
+            routines.defineColumn(table, column, definition);
           }
         }
       } while (ahead.acceptPunct(','));
@@ -5284,7 +5360,7 @@ public final class Classifier {
           Token b = next();
           Token c = lx.peek();
           if (b.is("TYPE") || (b.is("SET") && c.is("DATA"))) {
-            add(OpKind.ALTER_COLUMN_TYPE, table, col, null, null, null);
+            alterColumnType(table, col, b.is("SET"));
           } else if (b.is("SET") && c.is("NOT")) {
             add(OpKind.SET_NOT_NULL, table, col, null, null, null);
           } else if (b.is("DROP") && c.is("NOT")) {

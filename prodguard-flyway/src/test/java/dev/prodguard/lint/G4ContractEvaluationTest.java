@@ -249,7 +249,7 @@ class G4ContractEvaluationTest {
             f -> {
               assertThat(f.rule()).isEqualTo("delete-without-where");
               assertThat(f.migration()).isEqualTo("V2");
-              assertThat(f.message()).contains("in purge(), run by this statement");
+              assertThat(f.message()).contains("in purge() at ", ", run by this statement");
             });
     LintReport alone = linter.lint(sources(List.of(v2)), List.of(), c, true, false);
     assertThat(alone.blocking()).extracting(Finding::rule).containsExactly("dynamic-sql");

@@ -362,6 +362,48 @@ class G7RealHistoriesIT {
 
   @Test
   @DisplayName(
+      "G7: a file below the applied versions is named in the state Flyway reads it in (ignored),"
+          + " with 'will not run here' (prodguard never runs out of order); an entry naming it"
+          + " missing is refused as the invalid entry (G4), not as the same G7 again")
+  void skippedFileNamedInItsOwnState() throws Exception {
+    try (Adopted a = legacy(DatabaseKind.POSTGRESQL)) {
+      a.adopt();
+      a.contract(
+          "history:\n"
+              + "  - { version: \"2\", state: missing, reason: \"seed data moved to sync\" }\n");
+      // A data migration the target never ran (the project's own Flyway runs outOfOrder(true)).
+      a.file("V3_2__data_fix.sql", "UPDATE customers SET name = 'x' WHERE id = 1;\n");
+      GuardRefusal first = (GuardRefusal) catchThrowable(() -> a.pipeline().verify("prod"));
+      assertThat(first).isNotNull();
+      assertThat(first.guarantee()).isEqualTo(Guarantee.G7);
+      assertThat(first.fix())
+          .contains("{ version: \"3.2\", state: ignored")
+          .contains("never runs a migration out of order")
+          .contains("will not run on 'prod'")
+          .doesNotContain("state: missing");
+
+      // Following a wrong state: the entry itself is what verify names.
+      a.contract(
+          "history:\n"
+              + "  - { version: \"2\", state: missing, reason: \"seed data moved to sync\" }\n"
+              + "  - { version: \"3.2\", state: missing, reason: \"never ran\" }\n");
+      GuardRefusal second = (GuardRefusal) catchThrowable(() -> a.pipeline().verify("prod"));
+      assertThat(second).isNotNull();
+      assertThat(second.guarantee()).isEqualTo(Guarantee.G4);
+      assertThat(second.why())
+          .contains("V3.2 missing", "its migration file is there", "'prod' holds it ignored")
+          .contains("state: ignored");
+
+      a.contract(
+          "history:\n"
+              + "  - { version: \"2\", state: missing, reason: \"seed data moved to sync\" }\n"
+              + "  - { version: \"3.2\", state: ignored, reason: \"never ran\" }\n");
+      assertThat(a.pipeline().verify("prod").upToDate()).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName(
       "G7: on an unprotected environment (a fresh dev database never ran the deleted migration) an"
           + " entry that does not match passes, unless the files contradict it")
   void unprotectedEnvironment() throws Exception {

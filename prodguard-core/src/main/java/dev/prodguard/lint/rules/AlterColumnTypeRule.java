@@ -6,7 +6,9 @@ import dev.prodguard.sql.Operation;
 
 /**
  * Changing a column's type usually rewrites the whole table under an exclusive lock and can break
- * code and lose precision.
+ * code and lose precision. A change the classifier knows keeps every stored value (MariaDB: ENUM
+ * values appended; PostgreSQL: a varchar widened or made text, a numeric's precision raised, ...,
+ * judged against the column's known definition) is not an {@code ALTER_COLUMN_TYPE} operation.
  */
 public final class AlterColumnTypeRule extends BaseRule {
   public AlterColumnTypeRule() {

@@ -70,8 +70,14 @@ public final class SqlMigrationOutsideLocations implements Rule {
 
   @Override
   public String recipe() {
-    return "add the file's folder to prodguard.yml's migrations.locations (so prodguard judges it),"
-        + " or move or rename it so that no application's Flyway location holds it.";
+    return "if the application that runs it migrates the database this configuration guards, add"
+        + " the file's folder to its migrations.locations (so prodguard judges it); if the folder"
+        + " belongs to another database or application (another backend of a multi-backend"
+        + " project, whose files would mix two SQL dialects in one migration set), guard it with a"
+        + " prodguard configuration of its own (e.g. prodguard-mysql.yml whose migrations.locations"
+        + " names it, run as 'prodguard -c prodguard-mysql.yml ...') and cover this finding with a"
+        + " reviewed scan-exceptions entry whose reason names that configuration; otherwise move or"
+        + " rename it so that no application's Flyway location holds it.";
   }
 
   @Override
@@ -107,6 +113,7 @@ public final class SqlMigrationOutsideLocations implements Rule {
         // a location prodguard cannot read is prodguard-integrity's finding
       }
     }
+    String folder = file.path().substring(0, Math.max(0, file.path().lastIndexOf('/')));
     out.add(
         finding(
             file,
@@ -119,7 +126,77 @@ public final class SqlMigrationOutsideLocations implements Rule {
                     : "migration")
                 + " and sits in a db/migration folder, which migrations.locations ("
                 + String.join(", ", config.migrationLocations())
-                + ") does not hold",
+                + ") does not hold"
+                + otherConfiguration(abs, context)
+                    .map(
+                        other ->
+                            " (the repository's "
+                                + other
+                                + " names it in its migrations.locations: if that configuration"
+                                + " guards the application that runs it, this finding is covered"
+                                + " by a reviewed entry such as { path: \""
+                                + folder
+                                + "/*\", rule: "
+                                + ID
+                                + ", reason: \"guarded by "
+                                + other
+                                + "\" })")
+                    .orElse(""),
             context.testDatabases().throwaway(file, context)));
+  }
+
+  /**
+   * Another prodguard configuration of the repository ({@code prodguard*.yml} or {@code .yaml}, not
+   * a contract, not the one in use) whose {@code migrations.locations} holds {@code abs}; one that
+   * cannot be read says nothing. Read once for each version of the file.
+   */
+  private Optional<String> otherConfiguration(Path abs, ScanContext context) {
+    for (String path : context.files()) {
+      String name = path.substring(path.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+      if (!name.startsWith("prodguard")
+          || name.contains("contract")
+          || !(name.endsWith(".yml") || name.endsWith(".yaml"))
+          || path.equals(context.configPath())) {
+        continue;
+      }
+      Path configFile = context.root().toAbsolutePath().normalize().resolve(path);
+      String key;
+      try {
+        // the file as it is now: a rule outlives one scan (the Maven plugin, tests)
+        key =
+            configFile
+                + "\0"
+                + java.nio.file.Files.getLastModifiedTime(configFile).toMillis()
+                + "\0"
+                + java.nio.file.Files.size(configFile);
+      } catch (java.io.IOException e) {
+        continue;
+      }
+      List<Path> folders = others.computeIfAbsent(key, k -> locations(configFile));
+      if (folders.stream().anyMatch(abs::startsWith)) {
+        return Optional.of(path);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private final java.util.Map<String, List<Path>> others =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static List<Path> locations(Path configFile) {
+    try {
+      ProdguardConfig other = dev.prodguard.config.ConfigLoader.load(configFile);
+      List<Path> out = new java.util.ArrayList<>();
+      for (String location : other.migrationLocations()) {
+        try {
+          out.add(other.locationFolder(location).toAbsolutePath().normalize());
+        } catch (ConfigException e) {
+          // a location it cannot name is no folder of it
+        }
+      }
+      return out;
+    } catch (RuntimeException e) {
+      return List.of(); // not a prodguard configuration, or one that cannot be read
+    }
   }
 }
