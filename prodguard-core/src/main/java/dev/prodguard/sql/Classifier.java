@@ -1216,7 +1216,18 @@ public final class Classifier {
         return;
       }
       String seq = unquote(arg.text()).replace("\"", "").trim().toLowerCase(Locale.ROOT);
-      add(OpKind.ALTER_OTHER, seq, null, null, null, "SEQUENCE");
+      // a constant value may lie below the keys already handed out (setval('s', max(id)) does not)
+      int v = lx.peek(i + 1).isPunct('-') || lx.peek(i + 1).isPunct('+') ? i + 2 : i + 1;
+      boolean constant =
+          lx.peek(v).type == Token.Type.NUMBER
+              && (lx.peek(v + 1).isPunct(',') || lx.peek(v + 1).isPunct(')'));
+      add(
+          OpKind.ALTER_OTHER,
+          seq,
+          null,
+          null,
+          constant ? EnumSet.of(Flag.RESTARTS_SEQUENCE) : null,
+          "SEQUENCE");
     }
 
     /**
@@ -4540,7 +4551,33 @@ public final class Classifier {
     void alterOther(Token kind) {
       String words = kindWords(kind.upper());
       ifExists();
-      add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+      String target = lx.peek().isName() ? name() : null;
+      Set<Flag> flags =
+          kind.is("SEQUENCE") && restartAhead(false) ? EnumSet.of(Flag.RESTARTS_SEQUENCE) : null;
+      add(OpKind.ALTER_OTHER, target, null, null, flags, words);
+    }
+
+    /**
+     * Whether the word RESTART follows at depth 0 before the statement's end (or, with {@code
+     * item}, before a depth-0 comma ending an ALTER TABLE item); nothing consumed.
+     */
+    boolean restartAhead(boolean item) {
+      int depth = 0;
+      for (int k = 0; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF || (depth == 0 && t.isPunct(';'))) {
+          return false;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && item && t.isPunct(',')) {
+          return false;
+        } else if (depth == 0 && t.is("RESTART")) {
+          return true;
+        }
+      }
     }
 
     /**
@@ -4845,6 +4882,15 @@ public final class Classifier {
             if (b.is("SET")) {
               evaluatedOnWrite("default of column " + col, table, c.end, s.end());
             }
+          } else if (syntax == SqlSyntax.POSTGRESQL && (b.is("RESTART") || restartAhead(true))) {
+            // an identity column's sequence: ALTER COLUMN id RESTART [WITH n], SET ... RESTART
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                table,
+                col,
+                null,
+                EnumSet.of(Flag.RESTARTS_SEQUENCE),
+                b.upper());
           } else {
             add(OpKind.ALTER_TABLE_OTHER, table, col, null, null, b.upper());
           }

@@ -83,6 +83,19 @@ class G4WhereAllRowsTest {
 
   @Test
   @DisplayName(
+      "G4: conductor's V21__cleanup.sql: the DELETE of every row is delete-without-where (an"
+          + " error: forbidden by default) and the sequence moved back is sequence-restart")
+  void conductorCleanup() throws Exception {
+    List<String> rules =
+        rules(
+            DatabaseKind.POSTGRESQL,
+            "DELETE FROM queue_message WHERE queue_name IS NOT NULL;\n"
+                + "ALTER SEQUENCE task_execution_logs_log_id_seq RESTART WITH 1;\n");
+    assertThat(rules).containsExactlyInAnyOrder("delete-without-where", "sequence-restart");
+  }
+
+  @Test
+  @DisplayName(
       "G4: an exception of delete-without-where for a PostgreSQL migration whose WHERE lint cannot"
           + " judge (the table's NOT NULL columns are the target's) is left to trace, which may"
           + " report it; on MariaDB (no trace) it is still unused")
