@@ -968,6 +968,7 @@ public final class Classifier {
       }
       if (target != null) {
         knownColumns(kind, target, column, detail);
+        notNullFacts(kind, target, column, detail, f);
       }
       if (kind == OpKind.CREATE_TABLE || kind == OpKind.DROP_TABLE || kind == OpKind.RENAME_TABLE) {
         routines.table(
@@ -1243,7 +1244,18 @@ public final class Classifier {
         return;
       }
       String seq = unquote(arg.text()).replace("\"", "").trim().toLowerCase(Locale.ROOT);
-      add(OpKind.ALTER_OTHER, seq, null, null, null, "SEQUENCE");
+      // a constant value may lie below the keys already handed out (setval('s', max(id)) does not)
+      int v = lx.peek(i + 1).isPunct('-') || lx.peek(i + 1).isPunct('+') ? i + 2 : i + 1;
+      boolean constant =
+          lx.peek(v).type == Token.Type.NUMBER
+              && (lx.peek(v + 1).isPunct(',') || lx.peek(v + 1).isPunct(')'));
+      add(
+          OpKind.ALTER_OTHER,
+          seq,
+          null,
+          null,
+          constant ? EnumSet.of(Flag.RESTARTS_SEQUENCE) : null,
+          "SEQUENCE");
     }
 
     /**
@@ -1438,6 +1450,96 @@ public final class Classifier {
     }
 
     /**
+     * Follows the columns the migrations declared NOT NULL ({@link Routines#isNotNull}): only
+     * statements that run now add one; a change that may lift it forgets.
+     */
+    void notNullFacts(OpKind kind, String target, String column, String detail, Set<Flag> f) {
+      String renamedTo =
+          detail != null && detail.startsWith("to ") ? detail.substring(3).strip() : null;
+      boolean now = !inBody && !deferred;
+      switch (kind) {
+        case DROP_TABLE, CREATE_TABLE -> routines.forgetNotNull(target);
+        case RENAME_TABLE -> {
+          if (now && renamedTo != null) {
+            routines.renameNotNull(target, renamedTo);
+          } else {
+            routines.forgetNotNull(target);
+            routines.forgetNotNull(renamedTo);
+          }
+        }
+        case DROP_COLUMN, DROP_NOT_NULL -> routines.notNull(target, column, false);
+        case RENAME_COLUMN -> {
+          boolean was = routines.isNotNull(target, column);
+          routines.notNull(target, column, false);
+          if (now && renamedTo != null) {
+            routines.notNull(target, renamedTo, was);
+          }
+        }
+        case ADD_COLUMN, SET_NOT_NULL ->
+            routines.notNull(
+                target, column, now && (kind == OpKind.SET_NOT_NULL || f.contains(Flag.NOT_NULL)));
+        case ALTER_COLUMN_TYPE -> {
+          if (syntax == SqlSyntax.MYSQL) {
+            routines.notNull(target, column, false); // MODIFY: re-read from its definition
+          }
+        }
+        default -> {}
+      }
+    }
+
+    /**
+     * Whether a column definition ({@link #definition}: tokens joined by NUL) declares the column
+     * NOT NULL: {@code NOT NULL}, {@code PRIMARY KEY}, a {@code SERIAL} type or an identity column,
+     * outside parentheses ({@code CHECK (x IS NOT NULL)} does not count).
+     */
+    static boolean declaresNotNull(String definition) {
+      String[] t = definition.split("\0", -1);
+      int depth = 0;
+      for (int i = 0; i < t.length; i++) {
+        if (t[i].equals("(")) {
+          depth++;
+        } else if (t[i].equals(")")) {
+          depth--;
+        } else if (depth == 0) {
+          String next = i + 1 < t.length ? t[i + 1] : "";
+          if ((t[i].equals("NOT") && next.equals("NULL"))
+              || (t[i].equals("PRIMARY") && next.equals("KEY"))
+              || (i == 0 && t[i].matches("(SMALL|BIG)?SERIAL[248]?"))
+              || (t[i].equals("AS") && next.equals("IDENTITY"))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /** The column names of a {@code PRIMARY KEY (a, b)} definition, lower-case; empty if none. */
+    static List<String> primaryKeyColumns(String definition) {
+      String[] t = definition.split("\0", -1);
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i + 2 < t.length; i++) {
+        if (t[i].equals("PRIMARY") && t[i + 1].equals("KEY") && t[i + 2].equals("(")) {
+          for (int k = i + 3; k < t.length && !t[k].equals(")"); k++) {
+            if (!t[k].equals(",")) {
+              out.add(keyColumn(t[k]));
+            }
+          }
+          return out;
+        }
+      }
+      return out;
+    }
+
+    private static String keyColumn(String name) {
+      if (name.length() > 1
+          && (name.startsWith("\"") || name.startsWith("`"))
+          && name.endsWith(name.substring(0, 1))) {
+        return name.substring(1, name.length() - 1);
+      }
+      return name.toLowerCase(Locale.ROOT);
+    }
+
+    /**
      * MariaDB: what prodguard knew of the columns an operation changes is stale after it (a MODIFY
      * or CHANGE records the new definition itself, after this).
      */
@@ -1549,6 +1651,7 @@ public final class Classifier {
       }
       if (!inBody && !deferred && to != null) {
         routines.defineColumn(table, to, def);
+        routines.notNull(table, to, declaresNotNull(def));
       }
     }
 
@@ -1623,6 +1726,15 @@ public final class Classifier {
      * nothing consumed; only when the statement runs now and surely creates the table.
      */
     void recordColumns(String table) {
+      recordColumns(table, false);
+    }
+
+    /**
+     * {@code notNullOnly}: {@code CREATE TABLE IF NOT EXISTS}, which may keep an older table; only
+     * its NOT NULL facts are recorded (a wrong one can only report more, {@link
+     * Routines#isNotNull}).
+     */
+    void recordColumns(String table, boolean notNullOnly) {
       if (inBody || deferred || table == null) {
         return;
       }
@@ -1644,14 +1756,23 @@ public final class Classifier {
               "SPATIAL",
               "PERIOD",
               "EXCLUDE",
-              "LIKE" ->
-              definition(ahead);
+              "LIKE" -> {
+            for (String column : primaryKeyColumns(definition(ahead))) {
+              routines.notNull(table, column, true);
+            }
+          }
           default -> {
             if (!first.isName()) {
               return;
             }
             String column = ahead.next().identifier();
             String definition = definition(ahead);
+            if (declaresNotNull(definition)) {
+              routines.notNull(table, column, true);
+            }
+            if (notNullOnly) {
+              continue;
+            }
             routines.knownColumn(table, column);
             routines.defineColumn(table, column, definition);
           }
@@ -3673,9 +3794,8 @@ public final class Classifier {
             flags.add(Flag.TEMPORARY);
           }
           add(OpKind.CREATE_TABLE, table, null, null, flags, null);
-          if (!conditional) {
-            recordColumns(table); // IF NOT EXISTS may keep an older table: its columns unknown
-          }
+          // IF NOT EXISTS may keep an older table: its columns unknown, its NOT NULL facts kept
+          recordColumns(table, conditional);
           createTableStructure(table);
           createTableQuery();
         }
@@ -5065,7 +5185,33 @@ public final class Classifier {
     void alterOther(Token kind) {
       String words = kindWords(kind.upper());
       ifExists();
-      add(OpKind.ALTER_OTHER, lx.peek().isName() ? name() : null, null, null, null, words);
+      String target = lx.peek().isName() ? name() : null;
+      Set<Flag> flags =
+          kind.is("SEQUENCE") && restartAhead(false) ? EnumSet.of(Flag.RESTARTS_SEQUENCE) : null;
+      add(OpKind.ALTER_OTHER, target, null, null, flags, words);
+    }
+
+    /**
+     * Whether the word RESTART follows at depth 0 before the statement's end (or, with {@code
+     * item}, before a depth-0 comma ending an ALTER TABLE item); nothing consumed.
+     */
+    boolean restartAhead(boolean item) {
+      int depth = 0;
+      for (int k = 0; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF || (depth == 0 && t.isPunct(';'))) {
+          return false;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (depth == 0 && item && t.isPunct(',')) {
+          return false;
+        } else if (depth == 0 && t.is("RESTART")) {
+          return true;
+        }
+      }
     }
 
     /**
@@ -5370,6 +5516,15 @@ public final class Classifier {
             if (b.is("SET")) {
               evaluatedOnWrite("default of column " + col, table, c.end, s.end());
             }
+          } else if (syntax == SqlSyntax.POSTGRESQL && (b.is("RESTART") || restartAhead(true))) {
+            // an identity column's sequence: ALTER COLUMN id RESTART [WITH n], SET ... RESTART
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                table,
+                col,
+                null,
+                EnumSet.of(Flag.RESTARTS_SEQUENCE),
+                b.upper());
           } else {
             add(OpKind.ALTER_TABLE_OTHER, table, col, null, null, b.upper());
           }
@@ -5727,6 +5882,13 @@ public final class Classifier {
           flags.add(Flag.UNIQUE_OR_PRIMARY);
           if (k.is("PRIMARY")) {
             detail = "PRIMARY KEY";
+            if (!inBody && !deferred) {
+              // a primary key's columns are NOT NULL (the server sets it on them)
+              Lexer ahead = new Lexer(s.source().text(), k.start, s.end(), syntax);
+              for (String column : primaryKeyColumns(definition(ahead))) {
+                routines.notNull(table, column, true);
+              }
+            }
           }
         }
         default -> {}

@@ -70,7 +70,13 @@ public record Operation(
      * MariaDB: the statement's implicit commit commits row changes made before it in the same
      * migration, which DDL cannot be removed to avoid (transaction-control's fix says so).
      */
-    COMMITS_ROW_CHANGES
+    COMMITS_ROW_CHANGES,
+    /**
+     * The statement may move a sequence (or an identity column's) back: {@code ALTER SEQUENCE ...
+     * RESTART}, PostgreSQL's {@code ALTER TABLE ... ALTER COLUMN ... RESTART} and {@code setval}
+     * with a constant value. Values it hands out next may be keys the table already holds.
+     */
+    RESTARTS_SEQUENCE
   }
 
   public Operation {

@@ -623,12 +623,22 @@ final class Predicate {
         return Value.ROW;
       }
       result = compare(left, op, right);
+    } else if (!mysql && (in.peek(0).is("NOTNULL") || in.peek(0).is("ISNULL"))) {
+      // PostgreSQL's postfix x NOTNULL / x ISNULL: IS NOT NULL / IS NULL
+      boolean negated = take().is("NOTNULL");
+      result = declaredNotNull(left) ? Value.FALSE : left.isNull();
+      if (negated) {
+        result = negate(result);
+      }
+      if (own(left) && atBoundary()) {
+        pendingNull = (negated ? "-" : "+") + left.column.get(1);
+      }
     } else if (in.peek(0).is("IS")) {
       take();
       boolean negated = acceptWord("NOT");
       Token t = take();
       if (t.is("NULL") || t.is("UNKNOWN")) {
-        result = left.isNull();
+        result = declaredNotNull(left) ? Value.FALSE : left.isNull();
       } else if (t.is("TRUE")) {
         result = isTrue(left.truth(mysql));
       } else if (t.is("FALSE")) {
@@ -864,6 +874,25 @@ final class Predicate {
             + name
             + ")";
     return variableReading;
+  }
+
+  /**
+   * Whether {@code column} is the target's column and the migrations declared it NOT NULL ({@link
+   * Routines#isNotNull}): then {@code column IS NULL} is false for every row (and {@code IS NOT
+   * NULL} true). Sets the reason.
+   */
+  private boolean declaredNotNull(Operand column) {
+    if (!own(column)
+        || res == null
+        || res.routines == null
+        || !res.routines.isNotNull(res.table, column.column.get(1))) {
+      return false;
+    }
+    res.reason =
+        column.column.get(1)
+            + " is declared NOT NULL (or PRIMARY KEY), so a test of it for NULL is the same for"
+            + " every row";
+    return true;
   }
 
   /** Types whose MariaDB comparison with a number does not read every other value as 0. */

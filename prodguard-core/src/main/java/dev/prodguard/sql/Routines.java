@@ -107,6 +107,63 @@ public final class Routines {
     return c != null && c.contains(column.toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * Columns the migrations declared NOT NULL, by the table's last name part: {@code NOT NULL},
+   * {@code PRIMARY KEY} (of the column or of the table), {@code SERIAL} and identity columns in its
+   * {@code CREATE TABLE}, {@code ADD COLUMN ... NOT NULL}, {@code SET NOT NULL}, {@code ADD PRIMARY
+   * KEY}; forgotten by {@code DROP NOT NULL}, a dropped column, a table created anew or dropped,
+   * and a MariaDB redefinition without NOT NULL. G4 reads it ({@link Predicate}): {@code col IS NOT
+   * NULL} of such a column holds for every row. A fact that is wrong (a table made before the
+   * migrations with other columns) can only make a condition count as none: a warning more, never
+   * one less.
+   */
+  private final Map<String, Set<String>> notNull = new HashMap<>();
+
+  /** Records that {@code table.column} is NOT NULL; {@code known} false forgets it. */
+  void notNull(String table, String column, boolean known) {
+    if (table == null || column == null) {
+      return;
+    }
+    if (known) {
+      notNull
+          .computeIfAbsent(key(table), k -> new HashSet<>())
+          .add(column.toLowerCase(Locale.ROOT));
+    } else {
+      Set<String> c = notNull.get(key(table));
+      if (c != null) {
+        c.remove(column.toLowerCase(Locale.ROOT));
+      }
+    }
+  }
+
+  /** Forgets every NOT NULL fact of {@code table}. */
+  void forgetNotNull(String table) {
+    if (table != null) {
+      notNull.remove(key(table));
+    }
+  }
+
+  /** {@code table} renamed to {@code to}: its NOT NULL facts move with it. */
+  void renameNotNull(String table, String to) {
+    if (table == null || to == null) {
+      return;
+    }
+    Set<String> c = notNull.remove(key(table));
+    notNull.remove(key(to));
+    if (c != null) {
+      notNull.put(key(to), c);
+    }
+  }
+
+  /** Whether the migrations declared {@code table.column} NOT NULL ({@link #notNull}). */
+  public boolean isNotNull(String table, String column) {
+    if (table == null || column == null) {
+      return false;
+    }
+    Set<String> c = notNull.get(key(table));
+    return c != null && c.contains(column.toLowerCase(Locale.ROOT));
+  }
+
   /** Trigger name to its table, for MariaDB's DROP TRIGGER, which does not name the table. */
   private final Map<String, String> triggers = new HashMap<>();
 

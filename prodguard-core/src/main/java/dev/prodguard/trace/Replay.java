@@ -1,5 +1,6 @@
 package dev.prodguard.trace;
 
+import dev.prodguard.sql.EveryRowWhere;
 import dev.prodguard.sql.SqlCode;
 import dev.prodguard.sql.SqlSyntax;
 import dev.prodguard.support.StatementProbe;
@@ -426,7 +427,36 @@ final class Replay {
       throws SQLException {
     java.util.Set<String> writes = ReplayFacts.writes(s.text(), before, after);
     Map<String, List<String>> triggers = writes.isEmpty() ? Map.of() : probe.rowTriggers(c, writes);
-    return ReplayFacts.enrich(t, before, after, copied, triggers, tablespaces);
+    StatementTrace enriched = ReplayFacts.enrich(t, before, after, copied, triggers, tablespaces);
+    List<StatementTrace.WhereHolds> holds = whereHolds(c, s.text(), writes);
+    return holds.isEmpty() ? enriched : enriched.withWhereHolds(holds);
+  }
+
+  /**
+   * G4: the tables among {@code writes} (existing tables the statement took ROW EXCLUSIVE on) that
+   * an UPDATE or DELETE with a WHERE writes every row of, its condition judged with the NOT NULL
+   * columns the copy's catalog declares for the table now ({@link EveryRowWhere}). The copy holds
+   * no rows, so rows matched cannot be counted here; the catalog's NOT NULL facts are the target's
+   * (the schema copy keeps them) plus what the pending migrations before it changed.
+   */
+  private List<StatementTrace.WhereHolds> whereHolds(
+      Connection c, String sql, java.util.Set<String> writes) throws SQLException {
+    String first = dev.prodguard.sql.SqlCode.firstWord(sql, SqlSyntax.POSTGRESQL);
+    if (writes.isEmpty()
+        || !(first.equals("UPDATE") || first.equals("DELETE") || first.equals("WITH"))) {
+      return List.of();
+    }
+    Map<String, java.util.Set<String>> notNull = probe.notNullColumns(c, writes);
+    List<StatementTrace.WhereHolds> out = new ArrayList<>();
+    for (String table : writes) {
+      EveryRowWhere.judge(
+              sql, SqlSyntax.POSTGRESQL, table, notNull.getOrDefault(table, java.util.Set.of()))
+          .ifPresent(
+              j ->
+                  out.add(
+                      new StatementTrace.WhereHolds(table, j.rule(), j.reason(), j.byCatalog())));
+    }
+    return out;
   }
 
   /**

@@ -52,6 +52,9 @@ import java.util.List;
  *     does, other than a table's rows ({@link #proceduralReads}): a size, statistics, the session,
  *     the server, a view's rows, the result of dynamic SQL ({@link DataBranches}); each a phrase
  *     naming what it reads; empty otherwise
+ * @param whereHolds the existing tables the statement updates or deletes every row of although it
+ *     has a {@code WHERE}: the condition holds for every row by the NOT NULL columns the copy's
+ *     catalog declares ({@link dev.prodguard.sql.EveryRowWhere}); each is in {@link #everyRow} too
  */
 public record StatementTrace(
     String migration,
@@ -73,7 +76,62 @@ public record StatementTrace(
     List<IndexLock> indexLocks,
     List<RowTriggers> rowTriggers,
     List<String> everyRow,
-    List<String> unknownBranches) {
+    List<String> unknownBranches,
+    List<WhereHolds> whereHolds) {
+
+  /**
+   * A WHERE that holds for every row of {@code table}: {@code rule} is the lint rule whose finding
+   * it is ({@code delete-without-where}, {@code update-without-where}), {@code reason} why (may be
+   * null); {@code byCatalog} when only the catalog's NOT NULL facts show it (lint, reading the
+   * text, took it as a real condition; otherwise lint reports it itself).
+   */
+  public record WhereHolds(String table, String rule, String reason, boolean byCatalog) {}
+
+  /** The facts without a WHERE judged to hold for every row. */
+  public StatementTrace(
+      String migration,
+      String file,
+      int line,
+      String sql,
+      long millis,
+      boolean inTransaction,
+      List<StatementProbe.Lock> locks,
+      List<String> rewritten,
+      List<String> scanned,
+      List<IndexBuilt> indexesBuilt,
+      List<String> dropped,
+      List<String> renamed,
+      List<ConstraintAdded> constraintsAdded,
+      java.util.Map<String, String> onTarget,
+      List<String> proceduralReads,
+      List<StatementProbe.Lock> held,
+      List<IndexLock> indexLocks,
+      List<RowTriggers> rowTriggers,
+      List<String> everyRow,
+      List<String> unknownBranches) {
+    this(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        onTarget,
+        proceduralReads,
+        held,
+        indexLocks,
+        rowTriggers,
+        everyRow,
+        unknownBranches,
+        List.of());
+  }
 
   /** The facts before the data-branch judgement ({@link DataBranches}): no unknown branches. */
   public StatementTrace(
@@ -229,7 +287,54 @@ public record StatementTrace(
         indexLocks,
         rowTriggers,
         everyRow,
-        unknown);
+        unknown,
+        whereHolds);
+  }
+
+  /**
+   * This trace with {@code holds} as its {@link #whereHolds}, each of their tables added to {@link
+   * #everyRow}.
+   */
+  StatementTrace withWhereHolds(List<WhereHolds> holds) {
+    List<String> every = new java.util.ArrayList<>(everyRow);
+    holds.forEach(
+        h -> {
+          if (!every.contains(h.table())) {
+            every.add(h.table());
+          }
+        });
+    return new StatementTrace(
+        migration,
+        file,
+        line,
+        sql,
+        millis,
+        inTransaction,
+        locks,
+        rewritten,
+        scanned,
+        indexesBuilt,
+        dropped,
+        renamed,
+        constraintsAdded,
+        onTarget,
+        proceduralReads,
+        held,
+        indexLocks,
+        rowTriggers,
+        every,
+        unknownBranches,
+        holds);
+  }
+
+  /** The WHERE of this statement judged to hold for every row of {@code table}, or null. */
+  public WhereHolds whereHoldsOn(String table) {
+    for (WhereHolds h : whereHolds) {
+      if (h.table().equals(table)) {
+        return h;
+      }
+    }
+    return null;
   }
 
   /** A lock the statement took on index {@code index} of {@code table}. */
@@ -291,6 +396,7 @@ public record StatementTrace(
     rowTriggers = List.copyOf(rowTriggers);
     everyRow = List.copyOf(everyRow);
     unknownBranches = List.copyOf(unknownBranches);
+    whereHolds = List.copyOf(whereHolds);
   }
 
   /** The tables these facts name, each once, in the order the findings report them. */

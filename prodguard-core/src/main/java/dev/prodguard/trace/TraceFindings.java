@@ -26,6 +26,14 @@ final class TraceFindings {
   static final String TRIGGERS = "trace-row-triggers-not-traced";
   static final String EVERY_ROW = "trace-every-row-locked";
 
+  /**
+   * Lint's rules trace also reports, for a WHERE that holds for every row only by the catalog's NOT
+   * NULL facts ({@link StatementTrace#whereHolds}): the contract forbids them and excepts them
+   * under these ids, as lint's findings.
+   */
+  static final java.util.Set<String> WHERE_RULES =
+      java.util.Set.of("delete-without-where", "update-without-where");
+
   /** Every rule id trace reports, in documentation order. */
   static final List<String> RULES =
       List.of(REWRITE, SCAN, VALIDATION, INDEX, LOCK, EVERY_ROW, TRIGGERS, FAILED, INCOMPLETE);
@@ -51,6 +59,10 @@ final class TraceFindings {
         Finding f = finding(t, table, targetName, size, policy);
         if (f != null) {
           out.add(f);
+        }
+        Finding whereHolds = whereHolds(t, table, targetName, size, policy);
+        if (whereHolds != null) {
+          out.add(whereHolds);
         }
         Finding everyRow = everyRow(t, table, targetName, size, policy);
         if (everyRow != null) {
@@ -387,6 +399,56 @@ final class TraceFindings {
   }
 
   /**
+   * G4: an {@code UPDATE} or {@code DELETE} whose WHERE holds for every row of a table that holds
+   * rows on the target (rows unknown included: fail closed), as only the catalog's NOT NULL facts
+   * show ({@code WHERE queue_name IS NOT NULL} of a primary-key column): lint's {@code
+   * delete-without-where} / {@code update-without-where} finding, so the contract's forbidden list
+   * and exceptions apply to it as to lint's. The copy holds no rows, so it is judged from the
+   * condition and the catalog, never from rows counted.
+   */
+  private static Finding whereHolds(
+      StatementTrace t,
+      String table,
+      String targetName,
+      StatementProbe.Size size,
+      TracePolicy policy) {
+    StatementTrace.WhereHolds h = t.whereHoldsOn(table);
+    if (h == null || !h.byCatalog() || size.rows() == 0) {
+      return null;
+    }
+    boolean delete = h.rule().equals("delete-without-where");
+    String message =
+        t.migration()
+            + " line "
+            + t.line()
+            + (delete ? " deletes" : " updates")
+            + " every row of "
+            + table
+            + " ("
+            + (targetName.equals(table) ? "" : targetName + " on the target: ")
+            + describe(size)
+            + "): its WHERE holds for every row by the NOT NULL columns the target's catalog"
+            + " declares"
+            + (h.reason() != null ? " (" + h.reason() + ")" : "")
+            + ", so it counts as no WHERE";
+    return judged(
+        h.rule(),
+        t,
+        targetName,
+        null,
+        size,
+        policy,
+        message,
+        delete
+            ? "Add a WHERE clause that names exactly the rows to remove (and batch large deletes:"
+                + " DELETE ... WHERE id IN (SELECT id ... LIMIT 10000)); if every row is meant,"
+                + " say so through review: a contract exception for this migration and rule."
+            : "Add a WHERE clause that names exactly the rows to change; backfill large tables in"
+                + " batches (UPDATE ... WHERE id BETWEEN x AND y); if every row is meant, say so"
+                + " through review: a contract exception for this migration and rule.");
+  }
+
+  /**
    * An {@code UPDATE} or {@code DELETE} of every row of a table that holds rows on the target (rows
    * unknown included: fail closed): in one statement it locks each row until the migration's
    * transaction commits (every concurrent write to the table waits) and leaves as many dead row
@@ -419,7 +481,9 @@ final class TraceFindings {
             + verb
             + " every row of "
             + where
-            + " in one statement (no WHERE): it holds a row lock on each of them "
+            + " in one statement ("
+            + (t.whereHoldsOn(table) != null ? "its WHERE holds for every row" : "no WHERE")
+            + "): it holds a row lock on each of them "
             + (t.inTransaction()
                 ? "until the migration's transaction commits"
                 : "until the statement ends")

@@ -25,7 +25,9 @@ import java.util.Set;
  *     limit
  * @param accessExclusiveOnProtected ACCESS EXCLUSIVE on a protected table is an error
  * @param protectedTables the contract's protected tables, lower case, unqualified
- * @param forbidden trace rule ids the contract forbids; empty unless the environment is protected
+ * @param forbidden trace rule ids the contract forbids, and lint's {@code delete-without-where} /
+ *     {@code update-without-where} that trace also reports ({@link TraceFindings#WHERE_RULES});
+ *     empty unless the environment is protected
  * @param ancestors for a table of the target ({@code schema.name}), the tables it is a partition or
  *     an inheritance child of, read from the target's catalog: a partition (or child) of a
  *     protected table is protected too
@@ -112,7 +114,9 @@ public record TracePolicy(
     c.protectedTables().keySet().forEach(t -> tables.add(t.toLowerCase(Locale.ROOT)));
     Set<String> forbidden = new LinkedHashSet<>();
     if (protectedEnvironment) {
-      c.forbidden().stream().filter(TraceFindings.RULES::contains).forEach(forbidden::add);
+      c.forbidden().stream()
+          .filter(r -> TraceFindings.RULES.contains(r) || TraceFindings.WHERE_RULES.contains(r))
+          .forEach(forbidden::add);
     }
     Map<String, Set<String>> writable = new java.util.HashMap<>();
     c.protectedTables()
@@ -140,7 +144,7 @@ public record TracePolicy(
   boolean limited() {
     return maxRewriteBytes != DEFAULT_MAX_REWRITE_BYTES
         || maxAccessExclusiveBytes.isPresent()
-        || !forbidden.isEmpty();
+        || forbidden.stream().anyMatch(TraceFindings.RULES::contains);
   }
 
   Severity severity(String rule, String table, String lock, StatementProbe.Size size) {

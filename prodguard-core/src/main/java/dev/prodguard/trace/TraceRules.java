@@ -78,7 +78,9 @@ public final class TraceRules implements RuleRegistry {
               + " migration's transaction commits: every concurrent write to the table waits for"
               + " the whole statement, and it leaves as many dead row versions. The copy holds no"
               + " rows: the count is the target's estimate (rows unknown counts as rows). A WHERE"
-              + " is taken as a selection: how many rows it matches is not judged.",
+              + " is taken as a selection, unless it holds for every row by the NOT NULL columns"
+              + " the catalog declares (then delete-without-where or update-without-where is"
+              + " reported too); how many rows any other WHERE matches is not judged.",
           "Batches by key ranges, each in a transaction of its own, outside the schema"
               + " migration.");
   static final RuleInfo TRIGGERS =

@@ -144,7 +144,7 @@ class G4ClassifierTest {
           CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DELETE FROM orders; END $$; DROP FUNCTION f(); SELECT f() | create-function f; delete orders [IN_BODY, DEFERRED]; drop-function f; select; function-call f [OPAQUE]
           DO $$ BEGIN PERFORM purge_everything(); END $$ | do-block; function-call purge_everything [IN_BODY, OPAQUE]
           SELECT purge_orders() | select; function-call purge_orders [OPAQUE]
-          SELECT setval('orders_id_seq', 42), nextval('s'), now(), coalesce(max(id), 0) FROM orders | select; alter-other orders_id_seq
+          SELECT setval('orders_id_seq', 42), nextval('s'), now(), coalesce(max(id), 0) FROM orders | select; alter-other orders_id_seq [RESTARTS_SEQUENCE]
           SELECT pg_catalog.setval('orders_id_seq', (SELECT max(id) FROM orders)) | select; alter-other orders_id_seq
           SELECT app.setval('orders_id_seq', 1) | select; function-call app.setval [OPAQUE]
           SELECT uuid_generate_v4(), crypt('pw', gen_salt('bf')), ST_AsText(ST_SetSRID(g, 4326)) FROM t | select

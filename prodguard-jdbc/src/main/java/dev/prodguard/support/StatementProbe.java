@@ -340,6 +340,18 @@ public interface StatementProbe {
   }
 
   /**
+   * The columns of {@code tables} ({@code schema.name}) the catalog declares NOT NULL ({@code
+   * pg_attribute.attnotnull}: NOT NULL and primary-key columns, live ones), by table, names
+   * lower-case as written unquoted; a table without one is absent. Read in the replay's session, so
+   * a column a pending migration set NOT NULL or dropped counts as it is at the statement. Empty
+   * when not read: no WHERE is then found to hold for every row by them.
+   */
+  default Map<String, java.util.Set<String>> notNullColumns(Connection c, Collection<String> tables)
+      throws SQLException {
+    return Map.of();
+  }
+
+  /**
    * The target's relations (tables, materialized views, indexes) that are not in its database's
    * default tablespace, by {@code schema.name}, with their tablespace's name; the key {@code ""}
    * holds the name of the database's default tablespace. Catalog reads only.

@@ -78,6 +78,7 @@ public final class Rules implements RuleRegistry {
           new TruncateRule(),
           new DeleteWithoutWhereRule(),
           new UpdateWithoutWhereRule(),
+          new SequenceRestartRule(),
           new AlterColumnTypeRule(),
           new RenameTableRule(),
           new RenameColumnRule(),

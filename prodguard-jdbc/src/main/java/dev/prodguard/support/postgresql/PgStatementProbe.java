@@ -864,6 +864,35 @@ final class PgStatementProbe implements StatementProbe {
   }
 
   @Override
+  public Map<String, java.util.Set<String>> notNullColumns(Connection c, Collection<String> tables)
+      throws SQLException {
+    return inCatalogPath(
+        c,
+        () -> {
+          Map<String, java.util.Set<String>> out = new java.util.LinkedHashMap<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + QUALIFIED
+                      + ", a.attname FROM pg_catalog.pg_attribute a"
+                      + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+                      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                      + " WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull AND "
+                      + QUALIFIED
+                      + " = ANY (?) ORDER BY 1, 2")) {
+            ps.setArray(1, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new java.util.LinkedHashSet<>())
+                    .add(rs.getString(2).toLowerCase(java.util.Locale.ROOT));
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
   public Map<String, String> tablespaces(Connection target) throws SQLException {
     return inCatalogPath(
         target,
