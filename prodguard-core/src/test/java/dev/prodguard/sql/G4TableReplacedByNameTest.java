@@ -34,7 +34,7 @@ class G4TableReplacedByNameTest {
           ALTER TABLE customers CONVERT TO CHARSET utf8mb4 | alter-column-type customers (CONVERT TO CHARACTER SET changes the type of every text column and copies the table)
           ALTER TABLE p EXCHANGE PARTITION p0 WITH TABLE customers | truncate p (EXCHANGE PARTITION replaces every row of the partition with another table's rows); truncate customers (EXCHANGE PARTITION replaces every row of the table with the rows of a partition of p)
           ALTER TABLE customers ADD SYSTEM VERSIONING | alter-table-other customers [REWRITE] (ADD SYSTEM VERSIONING copies the table)
-          ALTER TABLE customers DROP SYSTEM VERSIONING | delete customers (DROP SYSTEM VERSIONING); alter-table-other customers [REWRITE] (DROP SYSTEM VERSIONING copies the table)
+          ALTER TABLE customers DROP SYSTEM VERSIONING | delete customers (DROP SYSTEM VERSIONING); alter-table-other customers (DROP SYSTEM VERSIONING)
           ALTER TABLE customers ADD system INT | add-column customers.system
           DELETE HISTORY FROM customers | delete customers (DELETE HISTORY deletes the table's history rows, all of them)
           DELETE HISTORY FROM customers BEFORE SYSTEM_TIME '2020-01-01' | delete customers [HAS_WHERE] (DELETE HISTORY deletes the table's history rows before the time given)
