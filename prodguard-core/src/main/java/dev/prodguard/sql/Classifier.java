@@ -3161,6 +3161,10 @@ public final class Classifier {
       while (lx.peek().is("LOW_PRIORITY") || lx.peek().is("QUICK") || lx.peek().is("IGNORE")) {
         next();
       }
+      if (syntax == SqlSyntax.MYSQL && lx.peek().is("HISTORY") && lx.peek(1).is("FROM")) {
+        deleteHistory();
+        return;
+      }
       boolean from = lx.accept("FROM");
       lx.accept("ONLY");
       String target = name();
@@ -3194,6 +3198,33 @@ public final class Classifier {
         flags.add(Flag.HAS_WHERE);
       }
       add(OpKind.DELETE, target, null, null, flags, whereReason);
+    }
+
+    /**
+     * MariaDB's {@code DELETE HISTORY FROM t [BEFORE SYSTEM_TIME x]}: deletes the history rows of a
+     * system-versioned table (all of them without BEFORE), which no later statement can bring back:
+     * a DELETE of {@code t}.
+     */
+    void deleteHistory() {
+      next(); // HISTORY
+      next(); // FROM
+      String target = name();
+      if (target == null) {
+        unknown("DELETE HISTORY without a table name");
+        return;
+      }
+      boolean before = false;
+      while (!lx.atEnd()) {
+        before |= next().is("BEFORE");
+      }
+      add(
+          OpKind.DELETE,
+          target,
+          null,
+          null,
+          before ? EnumSet.of(Flag.HAS_WHERE) : null,
+          "DELETE HISTORY deletes the table's history rows"
+              + (before ? " before the time given" : ", all of them"));
     }
 
     /** MariaDB's {@code t.*} in a multi-table DELETE's target list. */
@@ -3800,6 +3831,34 @@ public final class Classifier {
           createTableQuery();
         }
         case "UNIQUE", "FULLTEXT", "SPATIAL", "INDEX" -> createIndex();
+        case "SEQUENCE" -> {
+          boolean temporary =
+              s.source()
+                  .text()
+                  .substring(modifiersFrom, kind.start)
+                  .toUpperCase(Locale.ROOT)
+                  .contains("TEMP");
+          if (syntax == SqlSyntax.MYSQL && orReplace && !temporary) {
+            // MariaDB: a sequence is a table; CREATE OR REPLACE SEQUENCE drops whatever table of
+            // that name exists, rows and all (or the sequence, its current value with it)
+            ifExists();
+            String sequence = lx.peek().isName() ? name() : null;
+            if (sequence == null) {
+              unknown("CREATE OR REPLACE SEQUENCE without a name");
+              return;
+            }
+            add(
+                OpKind.DROP_TABLE,
+                sequence,
+                null,
+                null,
+                null,
+                "CREATE OR REPLACE SEQUENCE drops the existing table (or sequence)");
+            add(OpKind.CREATE_OTHER, sequence, null, null, null, "SEQUENCE");
+          } else {
+            createOther(kind.upper());
+          }
+        }
         case "VIEW", "RECURSIVE" -> {
           lx.accept("VIEW");
           ifExists();
@@ -5396,8 +5455,43 @@ public final class Classifier {
         if (lx.atEnd()) {
           break;
         }
+        Token first = lx.peek();
         alterAction(table);
+        namesAnotherTable(table, first);
       } while (skipToComma());
+    }
+
+    /**
+     * MariaDB: the rest of an ALTER TABLE clause (up to its comma) still says {@code TABLE}, so the
+     * clause names a second table that {@link #alterAction} did not read (as {@code CONVERT TABLE t
+     * TO PARTITION} once was, read as CONVERT TO CHARACTER SET): what it does to that table is
+     * unknown (fail closed). Nothing is consumed.
+     */
+    void namesAnotherTable(String table, Token first) {
+      if (syntax != SqlSyntax.MYSQL) {
+        return;
+      }
+      int depth = 0;
+      for (int k = 0; ; k++) {
+        Token t = lx.peek(k);
+        if (t.type == Token.Type.EOF || (depth == 0 && t.isPunct(','))) {
+          return;
+        }
+        if (t.isPunct('(')) {
+          depth++;
+        } else if (t.isPunct(')')) {
+          depth--;
+        } else if (t.is("TABLE")) {
+          unknown(
+              "ALTER TABLE "
+                  + table
+                  + " "
+                  + first.text()
+                  + " ... TABLE names another table in a way prodguard does not read: what it"
+                  + " does to that table's rows is unknown");
+          return;
+        }
+      }
     }
 
     /** MariaDB's {@code WAIT n} and {@code NOWAIT} after a table name (lock wait timeout). */
@@ -5421,6 +5515,23 @@ public final class Classifier {
           switch (n.upper()) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "UNIQUE", "PRIMARY", "EXCLUDE" ->
                 addConstraint(table);
+            case "SYSTEM", "PERIOD" -> {
+              if (syntax == SqlSyntax.MYSQL
+                  && (lx.peek(1).is("VERSIONING") || lx.peek(1).is("FOR"))) {
+                // MariaDB: system versioning (or its period) adds the row_start/row_end columns
+                // and copies the table
+                add(
+                    OpKind.ALTER_TABLE_OTHER,
+                    table,
+                    null,
+                    null,
+                    EnumSet.of(Flag.REWRITE),
+                    "ADD " + n.upper() + " " + lx.peek(1).upper() + " copies the table");
+              } else {
+                lx.accept("COLUMN");
+                addColumn(table);
+              }
+            }
             case "INDEX", "KEY", "FULLTEXT", "SPATIAL" -> {
               add(OpKind.CREATE_INDEX, table, null, null, null, "ALTER TABLE ADD " + n.upper());
               if (syntax == SqlSyntax.MYSQL && (n.is("FULLTEXT") || n.is("SPATIAL"))) {
@@ -5459,6 +5570,11 @@ public final class Classifier {
           // refuses unless a column is named partition)
           String what =
               syntax == SqlSyntax.POSTGRESQL && (n.is("INDEX") || n.is("KEY")) ? "" : n.upper();
+          if ((n.is("SYSTEM") || n.is("PERIOD"))
+              && !(syntax == SqlSyntax.MYSQL
+                  && (lx.peek(1).is("VERSIONING") || lx.peek(1).is("FOR")))) {
+            what = ""; // a column named system or period
+          }
           switch (what) {
             case "CONSTRAINT", "CHECK", "FOREIGN", "PRIMARY" -> {
               next();
@@ -5477,6 +5593,21 @@ public final class Classifier {
             }
             case "DEFAULT" -> add(OpKind.ALTER_COLUMN_DEFAULT, table);
             case "PARTITION" -> add(OpKind.DROP_TABLE, table, null, null, null, "DROP PARTITION");
+            case "SYSTEM", "PERIOD" -> {
+              String words = n.upper() + " " + lx.peek(1).upper();
+              if (n.is("SYSTEM")) {
+                // MariaDB: the history rows go with the versioning (and its row_start/row_end)
+                addVia(
+                    "DROP SYSTEM VERSIONING deletes every history row",
+                    OpKind.DELETE,
+                    table,
+                    null,
+                    null,
+                    "DROP SYSTEM VERSIONING");
+              }
+              // in place on MariaDB 10.11 (ALGORITHM=INPLACE is accepted): no copy
+              add(OpKind.ALTER_TABLE_OTHER, table, null, null, null, "DROP " + words);
+            }
             default -> {
               lx.accept("COLUMN");
               ifExists();
@@ -5566,7 +5697,63 @@ public final class Classifier {
           }
         }
         case "CONVERT" -> {
-          if (syntax == SqlSyntax.MYSQL) {
+          if (syntax == SqlSyntax.MYSQL && lx.peek().is("TABLE")) {
+            // MariaDB 10.7+: CONVERT TABLE t TO PARTITION p ... moves every row of t into a new
+            // partition of this table and t stops existing
+            next();
+            String moved = name();
+            if (moved == null) {
+              unknown("ALTER TABLE " + table + " CONVERT TABLE without a table name");
+              return;
+            }
+            add(
+                OpKind.DROP_TABLE,
+                moved,
+                null,
+                null,
+                null,
+                "CONVERT TABLE ... TO PARTITION makes its rows a partition of "
+                    + table
+                    + " and drops the table");
+            add(
+                OpKind.ALTER_TABLE_OTHER,
+                table,
+                null,
+                null,
+                null,
+                "CONVERT TABLE " + moved + " TO PARTITION adds its rows to the table");
+          } else if (syntax == SqlSyntax.MYSQL && lx.peek().is("PARTITION")) {
+            // MariaDB 10.7+: CONVERT PARTITION p TO TABLE t moves the partition's rows out of this
+            // table into a new table t (refused when t exists)
+            next();
+            String partition = columnName();
+            String created = lx.accept("TO") && lx.accept("TABLE") ? name() : null;
+            if (created == null) {
+              unknown("ALTER TABLE " + table + " CONVERT PARTITION without TO TABLE name");
+              return;
+            }
+            add(
+                OpKind.TRUNCATE,
+                table,
+                null,
+                null,
+                null,
+                "CONVERT PARTITION "
+                    + partition
+                    + " TO TABLE "
+                    + created
+                    + " moves the partition's rows out of the table");
+            add(OpKind.CREATE_TABLE, created, null, null, null, "CONVERT PARTITION of " + table);
+          } else if (syntax == SqlSyntax.MYSQL
+              && !(lx.peek().is("TO")
+                  && (lx.peek(1).is("CHARACTER") || lx.peek(1).is("CHARSET")))) {
+            unknown(
+                "ALTER TABLE "
+                    + table
+                    + " CONVERT "
+                    + lx.peek().text()
+                    + ": a form of CONVERT prodguard does not know");
+          } else if (syntax == SqlSyntax.MYSQL) {
             // CONVERT TO CHARACTER SET: every text column gets a new type, the table is copied
             add(
                 OpKind.ALTER_COLUMN_TYPE,
