@@ -26,6 +26,7 @@ import dev.prodguard.migration.MigrationFiles;
 import dev.prodguard.migration.MigrationSource;
 import dev.prodguard.migration.ScriptText;
 import dev.prodguard.sql.Classifier;
+import dev.prodguard.sql.OpKind;
 import dev.prodguard.sql.Operation;
 import dev.prodguard.sql.Routines;
 import dev.prodguard.sql.SourceFile;
