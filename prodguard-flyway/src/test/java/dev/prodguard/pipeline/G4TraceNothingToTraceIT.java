@@ -84,6 +84,31 @@ class G4TraceNothingToTraceIT {
     assertThat(started()).as("no embedded server was started: " + steps).isFalse();
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"foreign table", "view", "foreign server"})
+  @DisplayName(
+      "G4 (attacker 13b/F9): a foreign table, a view or a foreign server alone makes the target"
+          + " traceable: a statement on one acts on rows elsewhere, so the target is not empty")
+  void rowsElsewhereAreNotAnEmptyTarget(String what) throws Exception {
+    if (!what.equals("view")) {
+      f.db.execute(
+          "CREATE FOREIGN DATA WRAPPER g4_fdw",
+          "CREATE SERVER g4_remote FOREIGN DATA WRAPPER g4_fdw");
+    }
+    switch (what) {
+      case "foreign table" -> f.db.execute("CREATE FOREIGN TABLE users (id int) SERVER g4_remote");
+      case "view" -> f.db.execute("CREATE VIEW users AS SELECT 1 AS id");
+      default -> {}
+    }
+    f.migration("V2__orders.sql", "CREATE TABLE orders (id int PRIMARY KEY);\n");
+
+    TraceReport r = trace();
+
+    assertThat(r.nothingToTrace()).as(what + ": " + steps).isFalse();
+    assertThat(steps).doesNotContain("trace: " + TraceReport.NOTHING_TO_TRACE);
+  }
+
   @Test
   @DisplayName(
       "G4: one table outside the migrated schema (another schema, unknown to Flyway) makes the"

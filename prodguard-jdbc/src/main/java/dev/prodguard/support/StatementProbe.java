@@ -142,10 +142,12 @@ public interface StatementProbe {
       throws SQLException;
 
   /**
-   * The target's tables that {@link #sizes} can size (tables, partitioned tables, materialized
-   * views) in every schema but the server's own, {@code ownTables} of the session's current schema
-   * left out; at most {@code limit}, by name. Catalog reads only. Empty: no statement can act on a
-   * table the target already holds (docs/trace.md, "nothing to trace").
+   * The target's relations a statement can act on (tables, partitioned tables, materialized views,
+   * foreign tables, views but an extension's) in every schema but the server's own, {@code
+   * ownTables} of the session's current schema left out, and its foreign servers ({@code foreign
+   * server NAME}: rows elsewhere); at most {@code limit}, by name. Catalog reads only. Empty: no
+   * statement can act on rows the target already holds or reaches (docs/trace.md, "nothing to
+   * trace").
    */
   List<String> tables(Connection target, Collection<String> ownTables, int limit)
       throws SQLException;

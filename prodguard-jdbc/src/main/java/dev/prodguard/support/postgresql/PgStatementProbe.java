@@ -406,13 +406,20 @@ final class PgStatementProbe implements StatementProbe {
     List<String> out = new ArrayList<>();
     try (PreparedStatement ps =
         target.prepareStatement(
-            "SELECT "
+            // foreign tables and views too, and a foreign server as such: a statement on one
+            // acts on rows elsewhere (postgres_fdw, dblink), so such a target is not empty
+            "SELECT * FROM (SELECT "
                 + QUALIFIED
                 + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-                + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND"
+                + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm', 'f', 'v') AND"
                 + USER_NAMESPACE
+                // an extension's views (pg_stat_statements in public) are the extension's
+                + " AND NOT (c.relkind = 'v' AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+                + " WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+                + " AND d.objid = c.oid AND d.deptype = 'e'))"
                 + " AND NOT (n.nspname = ?::text AND c.relname = ANY (?))"
-                + " ORDER BY 1 LIMIT ?")) {
+                + " UNION ALL SELECT 'foreign server ' || quote_ident(srvname)"
+                + " FROM pg_catalog.pg_foreign_server) t ORDER BY 1 LIMIT ?")) {
       ps.setString(1, schema);
       ps.setArray(2, target.createArrayOf("text", ownTables.toArray()));
       ps.setInt(3, limit);
