@@ -19,7 +19,9 @@ import java.util.Optional;
  * @param refusals reasons the engine will certainly refuse the file at deploy (a placeholder
  *     without a value), each at its line
  * @param replaced every placeholder the engine replaces in the file, in order, whatever its value
- *     here: what a callback holds there depends on whoever runs the engine ({@link Replaced})
+ *     here, and those an engine with its default syntax would replace (Flyway's {@code ${ }} when
+ *     prodguard.yml configures another): what a callback holds there depends on whoever runs the
+ *     engine ({@link Replaced})
  */
 public record ScriptText(
     Optional<String> text,

@@ -41,15 +41,33 @@ public record Setting(
 
   private static final Pattern DEFAULTED = Pattern.compile("\\$\\{[A-Za-z0-9_.-]*:-?([^}]*)}");
 
+  /**
+   * A list index in a key ({@code spring.flyway.locations[1]}, {@code locations.0} from a YAML
+   * sequence, {@code flyway.locations[]} for a Maven POM's {@code <locations><location>}): an entry
+   * of the list setting, read as the setting itself.
+   */
+  private static final Pattern INDEX = Pattern.compile("\\[\\d*]|\\.\\d+(?=\\.|$)");
+
+  /** The key without list indexes ({@link #INDEX}). */
+  public String unindexed() {
+    return INDEX.matcher(key).replaceAll("");
+  }
+
+  /** Whether the key names one entry of a list setting ({@link #INDEX}). */
+  public boolean indexed() {
+    return !unindexed().equals(key);
+  }
+
   /** The key lower-cased without punctuation: {@code spring.flyway.clean-disabled} -> ... */
   public String normalizedKey() {
-    return normalize(key);
+    return normalize(unindexed());
   }
 
   /** The last dotted segment of the key, normalized. */
   public String lastSegment() {
-    int dot = key.lastIndexOf('.');
-    return normalize(dot < 0 ? key : key.substring(dot + 1));
+    String k = unindexed();
+    int dot = k.lastIndexOf('.');
+    return normalize(dot < 0 ? k : k.substring(dot + 1));
   }
 
   /**
@@ -57,6 +75,11 @@ public record Setting(
    * ${X:-false}}) counts as its default, which is what runs when nobody sets X.
    */
   public String effectiveValue() {
+    return effectiveValueCaseKept().toLowerCase(Locale.ROOT);
+  }
+
+  /** {@link #effectiveValue} with its case kept (a class path location is case-sensitive). */
+  public String effectiveValueCaseKept() {
     String v = value.trim();
     Matcher m = DEFAULTED.matcher(v);
     if (m.matches()) {
@@ -66,7 +89,7 @@ public record Setting(
         && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
       v = v.substring(1, v.length() - 1);
     }
-    return v.toLowerCase(Locale.ROOT);
+    return v;
   }
 
   /**

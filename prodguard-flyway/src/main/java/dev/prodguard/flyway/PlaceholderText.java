@@ -60,7 +60,7 @@ final class PlaceholderText {
     String suffix = placeholders.suffix();
     Map<String, String> unknown = placeholders.unknown();
     if (!text.contains(prefix)) {
-      return ScriptText.of(text, List.of(), List.of());
+      return ScriptText.of(text, List.of(), List.of(), inDefaultSyntax(text, prefix, suffix));
     }
     StringBuilder out = new StringBuilder(text.length());
     Literal literal = new Literal();
@@ -164,7 +164,70 @@ final class PlaceholderText {
       }
       i = next;
     }
-    return ScriptText.of(out.toString(), unknownSpans, refusals, replaced);
+    List<ScriptText.Replaced> both = new ArrayList<>(replaced);
+    for (ScriptText.Replaced d : inDefaultSyntax(text, prefix, suffix)) {
+      if (replaced.stream().noneMatch(r -> r.line() == d.line() && r.column() == d.column())) {
+        both.add(d);
+      }
+    }
+    both.sort(
+        java.util.Comparator.comparingInt(ScriptText.Replaced::line)
+            .thenComparingInt(ScriptText.Replaced::column));
+    return ScriptText.of(out.toString(), unknownSpans, refusals, both);
+  }
+
+  /** Flyway's default placeholder prefix and suffix, used by a Flyway that configures none. */
+  static final String DEFAULT_PREFIX = "${";
+
+  static final String DEFAULT_SUFFIX = "}";
+
+  /**
+   * The placeholders a Flyway with the default prefix and suffix ({@code ${ }}) replaces in {@code
+   * text}, read as its {@code PlaceholderReplacingReader} reads them, when prodguard.yml configures
+   * another syntax (empty otherwise: {@link #replace} lists them already). prodguard.yml's {@code
+   * migrations.placeholder-prefix} decides only prodguard's own deploy: an application's start-up
+   * migration or a hand-run Flyway that sets no prefix replaces {@code ${n}} with its own value in
+   * a callback, so a callback's {@code ${n}} is listed as replaced too (a placeholder never closed
+   * makes that Flyway stop, so it is not listed). Nothing is replaced here: prodguard's deploy
+   * leaves that text as written.
+   */
+  static List<ScriptText.Replaced> inDefaultSyntax(String text, String prefix, String suffix) {
+    if (DEFAULT_PREFIX.equals(prefix) && DEFAULT_SUFFIX.equals(suffix)
+        || !text.contains(DEFAULT_PREFIX)) {
+      return List.of();
+    }
+    List<ScriptText.Replaced> found = new ArrayList<>();
+    Cursor cursor = new Cursor(text);
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      int k = 0;
+      do {
+        k++;
+      } while (k < DEFAULT_PREFIX.length()
+          && i + k < n
+          && text.regionMatches(i, DEFAULT_PREFIX, 0, k));
+      if (k != DEFAULT_PREFIX.length() || !text.regionMatches(i, DEFAULT_PREFIX, 0, k)) {
+        i += k;
+        continue;
+      }
+      int nameStart = i + DEFAULT_PREFIX.length();
+      int q = text.indexOf(DEFAULT_SUFFIX, nameStart);
+      if (q < 0) {
+        break;
+      }
+      String name = text.substring(nameStart, q);
+      String builtIn = builtIn(name);
+      cursor.to(i);
+      found.add(
+          new ScriptText.Replaced(
+              cursor.line,
+              i - cursor.lineStart + 1,
+              DEFAULT_PREFIX + name + DEFAULT_SUFFIX,
+              builtIn != null && SETTLED.contains(builtIn)));
+      i = q + DEFAULT_SUFFIX.length();
+    }
+    return found;
   }
 
   /** Line and line start of offsets read forward once (CR LF, CR and LF each end a line). */

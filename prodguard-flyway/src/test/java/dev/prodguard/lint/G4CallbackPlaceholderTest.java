@@ -201,20 +201,49 @@ class G4CallbackPlaceholderTest {
 
   @Test
   @DisplayName(
-      "G4: the configured prefix and suffix decide what Flyway replaces: with #[ ] a '${n}' is"
-          + " text, a '#[n]' is refused")
+      "G4: the configured prefix and suffix count in a callback: with #[ ] a '#[n]' is refused")
   void configuredPrefixAndSuffix() throws Exception {
-    file("afterMigrate.sql", "SELECT '${n}';\n");
+    file("afterMigrate.sql", "SELECT #[n];\n");
     Placeholders hash = values("#[", "]", Map.of("n", "1"));
-    assertThat(refused(lint(DatabaseKind.POSTGRESQL, hash, true))).isEmpty();
-    file("afterMigrate.sql", "SELECT '${n}';\nSELECT #[n];\n");
     assertThat(refused(lint(DatabaseKind.POSTGRESQL, hash, true)))
+        .singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("placeholder #[n]"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"@@|@@", "#[|]", "${|$}"})
+  @DisplayName(
+      "G4 (attack 13 F3): with prodguard.yml's own prefix/suffix (@@ @@), afterMigrate.sql"
+          + " 'SELECT 1; -- ${n}' is refused all the same: an application's Flyway that sets no"
+          + " prefix replaces Flyway's default ${n} with its own value (a line break and a"
+          + " DELETE); both syntaxes count, at their own place, ${flyway:timestamp} stays allowed,"
+          + " placeholderReplacement=false still turns it off")
+  void defaultSyntaxCountsWhateverProdguardConfigures(String syntax) throws Exception {
+    String[] ps = syntax.split("\\|");
+    Placeholders p = values(ps[0], ps[1], Map.of("n", "1"));
+    file("afterMigrate.sql", "SELECT 1;\n-- ${n}\n");
+    assertThat(refused(lint(DatabaseKind.POSTGRESQL, p, true)))
         .singleElement()
         .satisfies(
             f -> {
               assertThat(f.line()).isEqualTo(2);
-              assertThat(f.message()).contains("placeholder #[n]");
+              assertThat(f.location().column()).isEqualTo(4);
+              assertThat(f.message()).contains("placeholder ${n}", "(G4)");
             });
+    String configured = ps[0] + "n" + ps[1];
+    file("afterMigrate.sql", "SELECT 1;\nSELECT " + configured + ";\n-- ${m}\n");
+    assertThat(refused(lint(DatabaseKind.POSTGRESQL, p, true)))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.line()).isEqualTo(2);
+              assertThat(f.message()).contains(configured + ", ${m}");
+            });
+    file("afterMigrate.sql", "SELECT '${flyway:timestamp}', '$${n}';\n");
+    assertThat(refused(lint(DatabaseKind.POSTGRESQL, p, true))).isEmpty();
+    file("afterMigrate.sql", "SELECT 1;\n-- ${n}\n");
+    file("afterMigrate.sql.conf", "placeholderReplacement=false\n");
+    assertThat(refused(lint(DatabaseKind.POSTGRESQL, p, true))).isEmpty();
   }
 
   @Test

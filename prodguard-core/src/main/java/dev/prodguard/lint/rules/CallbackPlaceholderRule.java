@@ -15,16 +15,18 @@ import java.util.Set;
  * A callback of the migration tool (Flyway: any SQL callback event, {@code afterMigrate.sql},
  * {@code beforeEachMigrate__x.sql}, {@code afterConnect.sql}, ...) in which the tool replaces a
  * placeholder ({@link ScriptText#replaced}, as the engine reads the file: its placeholder prefix
- * and suffix, its script configuration's {@code placeholderReplacement}). A callback is not only
- * run by prodguard's deploy: Flyway finds it in the locations on every migrate, so an application's
- * start-up migration ({@code spring.flyway.placeholders.*}) or a Flyway migrate run by hand ({@code
- * -placeholders.*}) runs it with its own values, which {@code migrations.placeholders} in
- * prodguard.yml does not decide: a value such as {@code 1; DELETE FROM users WHERE true; SELECT 1}
- * runs SQL that lint never saw, inside a string literal too (the value may hold a quote). Only the
- * placeholders whose value the file and the tool alone fix ({@link ScriptText.Replaced#settled})
- * are left. Versioned and repeatable migrations only run through prodguard's deploy (G6 refuses a
- * hand-run with anything pending), with prodguard's values, and are not judged here. An error on
- * protected environments; no contract entry covers it (a callback is no migration).
+ * and suffix, and Flyway's default {@code ${ }} too, which an application's Flyway setting no
+ * prefix uses whatever prodguard.yml configures; its script configuration's {@code
+ * placeholderReplacement}). A callback is not only run by prodguard's deploy: Flyway finds it in
+ * the locations on every migrate, so an application's start-up migration ({@code
+ * spring.flyway.placeholders.*}) or a Flyway migrate run by hand ({@code -placeholders.*}) runs it
+ * with its own values, which {@code migrations.placeholders} in prodguard.yml does not decide: a
+ * value such as {@code 1; DELETE FROM users WHERE true; SELECT 1} runs SQL that lint never saw,
+ * inside a string literal too (the value may hold a quote). Only the placeholders whose value the
+ * file and the tool alone fix ({@link ScriptText.Replaced#settled}) are left. Versioned and
+ * repeatable migrations only run through prodguard's deploy (G6 refuses a hand-run with anything
+ * pending), with prodguard's values, and are not judged here. An error on protected environments;
+ * no contract entry covers it (a callback is no migration).
  */
 public final class CallbackPlaceholderRule {
   public static final RuleInfo INFO =
@@ -39,7 +41,9 @@ public final class CallbackPlaceholderRule {
               + " hand. Each replaces the callback's placeholders with its own values"
               + " (spring.flyway.placeholders.*, -placeholders.*), so the SQL a callback runs there"
               + " is not what lint judged with migrations.placeholders: a value can carry a"
-              + " statement of its own, inside a string literal too. Only ${flyway:timestamp} and"
+              + " statement of its own, inside a string literal too. Both prodguard.yml's"
+              + " placeholder syntax and Flyway's default ${...} count (a Flyway that sets no"
+              + " prefix replaces ${n}). Only ${flyway:timestamp} and"
               + " ${flyway:filename}, whose value Flyway alone fixes, are left.",
           "Write the value into the callback literally; or, if the text is not meant as a"
               + " placeholder, add <callback>.sql.conf holding placeholderReplacement=false.");

@@ -61,6 +61,7 @@ public final class SettingsReader {
         pattern(f, PAIR, 2, 4, Setting.Origin.PAIR, out);
         pattern(f, FLUENT, 1, 2, Setting.Origin.FLUENT, out);
         pattern(f, GRADLE_SET, 1, 2, Setting.Origin.FLUENT, out);
+        flywayBlock(f, out);
       }
       case DOCKERFILE -> {
         inline(f, out);
@@ -85,6 +86,70 @@ public final class SettingsReader {
   static void inline(ScanFile f, List<Setting> out) {
     pattern(f, INLINE, 1, 2, Setting.Origin.INLINE, out);
   }
+
+  /** {@code flyway {} opening the Flyway Gradle plugin's extension block. */
+  private static final Pattern FLYWAY_BLOCK = Pattern.compile("\\bflyway\\s*\\{");
+
+  /** {@code name = value} (Kotlin DSL) or {@code name value} / {@code name = value} (Groovy). */
+  private static final Pattern BLOCK_ASSIGN =
+      Pattern.compile(
+          "(?m)^[ \\t]*([A-Za-z_]\\w*)[ \\t]*(?:=[ \\t]*|[ \\t]+(?=[\"'\\[A-Za-z]))([^\\n]+)$");
+
+  /**
+   * The assignments inside a Gradle build's {@code flyway { ... }} block ({@code placeholderPrefix
+   * = "@@"}, {@code locations = arrayOf("filesystem:db/other")}), read as {@code flyway.name}: the
+   * plugin's own settings, whatever the value (a name or an expression is kept as written, for the
+   * rules to judge; {@code arrayOf(...)}, {@code listOf(...)}, {@code [...]} become their entries
+   * joined with commas).
+   */
+  private static void flywayBlock(ScanFile f, List<Setting> out) {
+    String code = f.code();
+    Matcher b = FLYWAY_BLOCK.matcher(code);
+    while (b.find()) {
+      int open = b.end() - 1;
+      int depth = 0;
+      int end = code.length();
+      for (int i = open; i < code.length(); i++) {
+        char c = code.charAt(i);
+        if (c == '{') {
+          depth++;
+        } else if (c == '}' && --depth == 0) {
+          end = i;
+          break;
+        }
+      }
+      Matcher m = BLOCK_ASSIGN.matcher(code).region(open + 1, end);
+      while (m.find()) {
+        String value = m.group(2).trim();
+        int comment = value.indexOf("//");
+        if (comment >= 0 && !value.substring(0, comment).contains("\"")) {
+          value = value.substring(0, comment).trim();
+        }
+        Matcher list = LIST_EXPR.matcher(value);
+        if (list.matches()) {
+          value =
+              (list.group(1) != null ? list.group(1) : list.group(2)).replaceAll("[\"'\\s]", "");
+        }
+        int at = m.start(1);
+        int line = f.line(at);
+        int column = f.column(at);
+        String name = m.group(1);
+        // the same assignment read as free text (name = value) is this one
+        out.removeIf(x -> x.line() == line && x.column() == column && x.key().equals(name));
+        out.add(
+            new Setting(
+                "flyway." + m.group(1),
+                unquote(value),
+                f.line(at),
+                f.column(at),
+                null,
+                Setting.Origin.STRUCTURED));
+      }
+    }
+  }
+
+  private static final Pattern LIST_EXPR =
+      Pattern.compile("(?:arrayOf|listOf|mutableListOf|setOf)\\s*\\((.*)\\)|\\[(.*)]");
 
   private static void pattern(
       ScanFile f,

@@ -20,12 +20,42 @@ final class XmlReader {
 
   private XmlReader() {}
 
+  private static final Pattern TAG = Pattern.compile("<(/?)([A-Za-z_][\\w.:-]*)[^<>]*?(/?)>");
+
+  /** The name of the element enclosing offset {@code at}, or null. */
+  private static String parent(String code, int at) {
+    java.util.Deque<String> open = new java.util.ArrayDeque<>();
+    Matcher t = TAG.matcher(code).region(0, at);
+    while (t.find()) {
+      if (!t.group(3).isEmpty()) {
+        continue;
+      }
+      if (t.group(1).isEmpty()) {
+        open.push(t.group(2));
+      } else {
+        while (!open.isEmpty() && !open.pop().equals(t.group(2))) {
+          // an element left open (HTML-ish XML): closed with its parent
+        }
+      }
+    }
+    return open.peek();
+  }
+
   static void read(ScanFile f, List<Setting> out) {
     String code = f.code();
     Matcher m = LEAF.matcher(code);
     while (m.find()) {
       String value = m.group(2).trim();
-      out.add(new Setting(m.group(1), value, f.line(m.start(1)), f.column(m.start(1)), null));
+      String key = m.group(1);
+      String parent = parent(code, m.start());
+      if (parent != null
+          && parent.equals(key + "s")
+          && code.toLowerCase(java.util.Locale.ROOT).contains("flyway")) {
+        // Maven's list form (<locations><location>a</location>...): each entry one setting of
+        // the Flyway plugin's list, read as flyway.locations[] (Setting#unindexed)
+        key = "flyway." + parent + "[]";
+      }
+      out.add(new Setting(key, value, f.line(m.start(1)), f.column(m.start(1)), null));
     }
     Matcher n = NAMED.matcher(code);
     while (n.find()) {

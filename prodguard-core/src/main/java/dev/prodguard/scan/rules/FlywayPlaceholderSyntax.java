@@ -14,13 +14,15 @@ import java.util.List;
  * An application's (or a hand-run's) Flyway placeholder syntax other than prodguard's, in every
  * spelling the settings reader knows ({@code spring.flyway.placeholder-prefix}, {@code
  * flyway.placeholderSuffix}, {@code FLYWAY_PLACEHOLDER_SEPARATOR}, {@code
- * .placeholderPrefix("#[")}, TOML's {@code [flyway]}): prefix and suffix against {@code
- * migrations.placeholder-prefix} and {@code -suffix} in prodguard.yml ({@code ${} and {@code }} by
- * default), the separator against Flyway's {@code :}, which prodguard never changes. That Flyway
- * runs the callbacks of the locations on every migrate and replaces other text in them than lint
- * judged: a {@code #[n]} that prodguard read as text, or a {@code ${flyway:timestamp}} that a
- * separator {@code #} makes an ordinary placeholder the application may set (lint's {@code
- * callback-placeholder} judges callbacks with prodguard's syntax). Values ({@code
+ * .placeholderPrefix("#[")}, TOML's {@code [flyway]}, the Gradle plugin's {@code flyway {
+ * placeholderPrefix = "@@" }}; a value that is not a literal is {@code
+ * flyway-setting-not-literal}'s): prefix and suffix against {@code migrations.placeholder-prefix}
+ * and {@code -suffix} in prodguard.yml ({@code ${} and {@code }} by default), the separator against
+ * Flyway's {@code :}, which prodguard never changes. That Flyway runs the callbacks of the
+ * locations on every migrate and replaces other text in them than lint judged: a {@code #[n]} that
+ * prodguard read as text, or a {@code ${flyway:timestamp}} that a separator {@code #} makes an
+ * ordinary placeholder the application may set (lint's {@code callback-placeholder} judges
+ * callbacks with prodguard's syntax and Flyway's default {@code ${ }}). Values ({@code
  * spring.flyway.placeholders.*}) are not compared: a callback may hold no placeholder at all, and
  * migrations run with prodguard's.
  */

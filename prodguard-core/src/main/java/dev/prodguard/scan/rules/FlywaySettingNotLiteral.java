@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 
 /**
  * A Flyway setting prodguard must know (history table, locations, schemas, baseline, callbacks,
- * Java migrations, resolvers, naming, safety switches) configured in code with a value prodguard
- * cannot read: {@code configuration.table(tableName)}, {@code .locations(props.get("x"))}. The
- * settings reader only understands literals, so before this rule such a call was silently ignored
- * (alf.io chooses its history table at run time). Fail closed: the call is a finding.
+ * Java migrations, resolvers, naming, placeholder syntax, init SQL, safety switches) configured in
+ * code with a value prodguard cannot read: {@code configuration.table(tableName)}, {@code
+ * .locations(props.get("x"))}. The settings reader only understands literals, so before this rule
+ * such a call was silently ignored (alf.io chooses its history table at run time). Fail closed: the
+ * call is a finding.
  *
  * <p>Only Flyway's own fluent configuration counts, decided by what the file shows: the file must
  * import or name {@code org.flywaydb} (or {@code FluentConfiguration}), and the call must be part
@@ -38,7 +39,9 @@ public final class FlywaySettingNotLiteral implements Rule {
                   + "baselineVersion baselineOnMigrate callbacks skipDefaultCallbacks javaMigrations "
                   + "javaMigrationClassProvider resolvers skipDefaultResolvers resourceProvider sqlMigrationPrefix "
                   + "sqlMigrationSeparator sqlMigrationSuffixes repeatableSqlMigrationPrefix baselineMigrationPrefix cleanDisabled "
-                  + "cleanOnValidationError validateOnMigrate outOfOrder ignoreMigrationPatterns configuration")
+                  + "cleanOnValidationError validateOnMigrate outOfOrder ignoreMigrationPatterns configuration "
+                  + "placeholderPrefix placeholderSuffix placeholderSeparator placeholderReplacement "
+                  + "callbackLocations initSql")
               .split(" "));
 
   /** {@code Flyway.configure(} and {@code new FluentConfiguration(}: a chain starts here. */
@@ -72,7 +75,8 @@ public final class FlywaySettingNotLiteral implements Rule {
   @Override
   public String summary() {
     return "a Flyway setting prodguard must know (table, locations, schemas, baseline, callbacks,"
-        + " Java migrations, resolvers, naming, safety switches) set in code from a value that is"
+        + " Java migrations, resolvers, naming, placeholder syntax, init SQL, safety switches) set"
+        + " in code from a value that is"
         + " not a literal";
   }
 

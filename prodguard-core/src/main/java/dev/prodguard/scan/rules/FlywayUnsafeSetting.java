@@ -73,12 +73,29 @@ public final class FlywayUnsafeSetting implements Rule {
             || file.kind() == FileKind.YAML
             || file.kind() == FileKind.DOTENV
             || file.kind() == FileKind.JSON;
+    // the entries of a list setting spelt one key each (spring.flyway.locations[0], [1], a YAML
+    // sequence, <locations><location>) are judged together: the list is the value
+    java.util.Map<String, String> lists = new java.util.LinkedHashMap<>();
+    for (Setting s : file.settings()) {
+      if (s.indexed()) {
+        lists.merge(
+            s.profile() + "\u0000" + s.unindexed(),
+            s.effectiveValueCaseKept(),
+            (a, b) -> a + "," + b);
+      }
+    }
+    java.util.Set<String> leftOut = new java.util.HashSet<>();
     for (Setting s : file.settings()) {
       String name = flywaySetting(s);
       if (name == null) {
         continue;
       }
       String v = s.effectiveValue();
+      String cased =
+          s.indexed()
+              ? lists.get(s.profile() + "\u0000" + s.unindexed())
+              : s.effectiveValueCaseKept();
+      String own = s.effectiveValueCaseKept();
       String problem =
           switch (name) {
             case "cleandisabled" -> s.mayReadFalse(springFile) ? "enables Flyway clean" : null;
@@ -100,7 +117,7 @@ public final class FlywayUnsafeSetting implements Rule {
                     ? "skips the SQL callbacks, prodguard's " + ProdguardIntegrity.CALLBACK
                     : null;
             case "callbacklocations" ->
-                !covers(s.value(), context.callbackLocation())
+                !covers(cased, context.callbackLocation())
                     ? "moves callbacks away from "
                         + context.callbackLocation()
                         + ", where prodguard's "
@@ -108,7 +125,7 @@ public final class FlywayUnsafeSetting implements Rule {
                         + " lives"
                     : context.config().isEmpty() || v.contains("${")
                         ? null
-                        : outsideLocations(v, context)
+                        : outsideLocations(own, context)
                             .map(
                                 e ->
                                     "adds "
@@ -122,13 +139,13 @@ public final class FlywayUnsafeSetting implements Rule {
                 // placeholder without a default is set elsewhere and cannot be judged here
                 context.config().isEmpty() || v.contains("${")
                     ? null
-                    : !covers(v, context.callbackLocation())
+                    : !covers(cased, context.callbackLocation())
                         ? "leaves out "
                             + context.callbackLocation()
                             + ", where prodguard's "
                             + ProdguardIntegrity.CALLBACK
                             + " lives, so an application configured so runs Flyway without it"
-                        : outsideLocations(v, context)
+                        : outsideLocations(own, context)
                             .map(
                                 e ->
                                     "adds "
@@ -176,6 +193,13 @@ public final class FlywayUnsafeSetting implements Rule {
                         + " the ones prodguard verified and deploys";
             default -> null;
           };
+      if (problem != null
+          && s.indexed()
+          && (problem.startsWith("leaves out") || problem.startsWith("moves callbacks"))
+          && !leftOut.add(s.profile() + "\u0000" + s.unindexed())) {
+        // the list leaves the callback's folder out: said once, at its first entry
+        problem = null;
+      }
       if (problem != null) {
         Finding f =
             finding(
@@ -374,6 +398,17 @@ public final class FlywayUnsafeSetting implements Rule {
   static String flywaySetting(Setting s) {
     String norm = s.normalizedKey();
     int i = norm.lastIndexOf("flyway");
+    if (i < 0 && s.key().toLowerCase(Locale.ROOT).startsWith("environments.")) {
+      // flyway.toml's [environments.prod]: the environment's own Flyway settings
+      int dot = s.key().indexOf('.', "environments.".length());
+      String rest = dot < 0 ? "" : Setting.normalize(s.key().substring(dot + 1));
+      for (String name : SETTINGS) {
+        if (rest.equals(name)) {
+          return name;
+        }
+      }
+      return null;
+    }
     if (i < 0) {
       String last = s.lastSegment();
       // "locations" and "table" are common words: without "flyway" in the key, only a builder
@@ -422,10 +457,15 @@ public final class FlywayUnsafeSetting implements Rule {
     return i < 0 ? loc : loc.substring(i + "src/main/resources/".length());
   }
 
+  /**
+   * The location without its {@code classpath:} or {@code filesystem:} prefix and outer slashes,
+   * its case kept: a class path and a Linux file system tell {@code db/MIGRATION} from {@code
+   * db/migration} (another folder), so a location is held only spelt with the same case.
+   */
   private static String bare(String location) {
-    String l = location.trim().toLowerCase(Locale.ROOT);
+    String l = location.trim();
     for (String prefix : List.of("classpath:", "filesystem:")) {
-      if (l.startsWith(prefix)) {
+      if (l.toLowerCase(Locale.ROOT).startsWith(prefix)) {
         l = l.substring(prefix.length());
       }
     }

@@ -1,0 +1,10 @@
+plugins {
+    id("org.flywaydb.flyway") version "10.20.0"
+}
+
+flyway {
+    url = "jdbc:postgresql://localhost/app"
+    placeholderPrefix = "@@"
+    placeholderSuffix = "@@"
+    placeholderSeparator = ":"
+}

@@ -1,0 +1,2 @@
+/* written by prodguard init-fingerprint */
+SELECT prodguard_assert_deploy();
