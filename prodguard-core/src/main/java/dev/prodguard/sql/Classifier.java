@@ -2468,6 +2468,9 @@ public final class Classifier {
       ahead.next(); // CREATE, ALTER
       ahead.next(); // OPERATOR
       boolean cls = ahead.peek().is("CLASS") || ahead.peek().is("FAMILY");
+      // a family may be a default class's, a built-in one's too (ALTER OPERATOR FAMILY integer_ops
+      // ADD ...): what it holds may be picked unnamed (more, never less)
+      boolean family = ahead.peek().is("FAMILY");
       if (cls) {
         ahead.next();
         StringBuilder name = new StringBuilder();
@@ -2479,7 +2482,7 @@ public final class Classifier {
           }
         }
         // CREATE OPERATOR CLASS c DEFAULT FOR TYPE: ORDER BY, DISTINCT, GROUP BY pick it unnamed
-        boolean dflt = ahead.peek().is("DEFAULT");
+        boolean dflt = family || ahead.peek().is("DEFAULT");
         List<String> runs = new ArrayList<>();
         while (!ahead.atEnd()) {
           Token t = ahead.next();

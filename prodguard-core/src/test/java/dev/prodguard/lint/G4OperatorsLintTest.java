@@ -151,6 +151,8 @@ class G4OperatorsLintTest {
         "CREATE CAST (int AS tt) WITH FUNCTION tcast(int);\nSELECT CAST(4 AS tt);",
         "CREATE OPERATOR CLASS tt_ops DEFAULT FOR TYPE tt USING btree AS FUNCTION 1"
             + " tcast(int);\nSELECT DISTINCT x FROM t;",
+        "ALTER OPERATOR FAMILY integer_ops USING btree ADD FUNCTION 1 (int, int)"
+            + " public.cmp_users(int, int);\nSELECT x FROM t ORDER BY x;",
       })
   void userCastsAndDefaultClassesAreFollowed(String use) throws Exception {
     assertThat(blocking(use)).as(use).contains("protected-table-write");
