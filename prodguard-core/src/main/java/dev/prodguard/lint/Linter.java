@@ -450,7 +450,7 @@ public final class Linter {
     searchPathMoves = false;
     evaluatedOnRead(routines);
     for (dev.prodguard.support.UserOperator o : userOperators) {
-      routines.targetOperator(o.name(), o.opclass(), o.functions());
+      routines.targetOperator(o.name(), o.opclass(), o.functions(), o.implicit());
     }
     for (MigrationSource s : context) {
       learnRoutines(s, routines);

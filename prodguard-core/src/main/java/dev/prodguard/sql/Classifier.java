@@ -2096,6 +2096,12 @@ public final class Classifier {
         }
         return; // the definition names the operator, it does not evaluate it
       }
+      if (((a.is("CREATE") || a.is("DROP")) && b.is("CAST")) || (a.is("COMMENT") && c.is("CAST"))) {
+        if (a.is("CREATE")) {
+          defineCast();
+        }
+        return; // the definition names the cast, it does not run it
+      }
       boolean ddl = first.is("CREATE") || first.is("ALTER");
       if (!routines.anyOperators() && onlyBuiltinOperators(ddl)) {
         return; // most statements: no operator but PostgreSQL's, no index to read
@@ -2106,6 +2112,17 @@ public final class Classifier {
         if ((op.kind() == OpKind.FUNCTION_CALL || op.kind() == OpKind.CALL)
             && op.target() != null) {
           followed.add(op.target());
+        }
+      }
+      if (evaluates(a, b, c, head.peek())) {
+        // IN, NULLIF, CASE x WHEN, IS DISTINCT FROM, BETWEEN, LIKE, ORDER BY, DISTINCT, GROUP BY,
+        // UNION, min/max, GREATEST, a join's USING, an INSERT's value of another type: the server
+        // picks an operator, a default operator class or a cast by types prodguard does not
+        // resolve. With a user one that it could pick, every statement that evaluates a value is
+        // read as calling each of them (more, never less)
+        Set<String> implicit = routines.implicitRuns();
+        if (!implicit.isEmpty()) {
+          runAll(implicit, followed, 0);
         }
       }
       Lexer ahead = new Lexer(s.source().text(), s.start(), s.end(), syntax);
@@ -2299,6 +2316,83 @@ public final class Classifier {
       }
     }
 
+    /** The statements that evaluate no value: they cannot run an operator or a cast. */
+    static final Set<String> EVALUATES_NOTHING =
+        Set.of(
+            "GRANT",
+            "REVOKE",
+            "COMMENT",
+            "DROP",
+            "BEGIN",
+            "COMMIT",
+            "START",
+            "ROLLBACK",
+            "END",
+            "SAVEPOINT",
+            "RELEASE",
+            "SET",
+            "RESET");
+
+    /** The definitions that evaluate no value (a routine's body runs when it is called). */
+    static final Set<String> DEFINES_ONLY =
+        Set.of("FUNCTION", "PROCEDURE", "TYPE", "CAST", "SCHEMA", "OPERATOR");
+
+    /**
+     * Whether a statement starting {@code a b c d} may evaluate a value (and so run an operator or
+     * a cast PostgreSQL picks by itself): all but transaction control, settings, privileges,
+     * comments, drops and the definitions of routines, types, casts and schemas.
+     */
+    static boolean evaluates(Token a, Token b, Token c, Token d) {
+      if (a.type == Token.Type.WORD && EVALUATES_NOTHING.contains(a.upper())) {
+        return false;
+      }
+      if (a.is("CREATE")) {
+        Token what = b.is("OR") && c.is("REPLACE") ? d : b;
+        return !(what.type == Token.Type.WORD && DEFINES_ONLY.contains(what.upper()));
+      }
+      return true;
+    }
+
+    /**
+     * Records what {@code CREATE CAST (source AS target) WITH FUNCTION f} makes the server run: f,
+     * wherever it casts a value of the source type (explicitly, on assignment, implicitly). WITHOUT
+     * FUNCTION and WITH INOUT casts run no user function of theirs.
+     */
+    void defineCast() {
+      Lexer ahead = new Lexer(s, syntax);
+      ahead.next(); // CREATE
+      ahead.next(); // CAST
+      if (!ahead.peek().isPunct('(')) {
+        return;
+      }
+      int from = ahead.peek().start;
+      skipParens(ahead);
+      String text = s.source().text();
+      int to = Math.min(s.end(), ahead.peek().start);
+      String types =
+          text.substring(from, Math.max(from, to))
+              .strip()
+              .toLowerCase(Locale.ROOT)
+              .replaceAll("\\s+", " ");
+      if (!(ahead.peek().is("WITH") && ahead.peek(1).is("FUNCTION"))) {
+        return;
+      }
+      ahead.next();
+      ahead.next();
+      StringBuilder fn = new StringBuilder();
+      while (ahead.peek().isName()) {
+        fn.append(ahead.next().identifier().toLowerCase(Locale.ROOT));
+        if (!ahead.peek().isPunct('.')) {
+          break;
+        }
+        ahead.next();
+        fn.append('.');
+      }
+      if (fn.length() > 0) {
+        routines.defineOperator("cast " + types, false, List.of(fn.toString()), true);
+      }
+    }
+
     /** Whether the parenthesis at {@code open} opens an EXCLUDE's element list. */
     boolean exclusionList(Token open) {
       String text = s.source().text();
@@ -2374,6 +2468,9 @@ public final class Classifier {
       ahead.next(); // CREATE, ALTER
       ahead.next(); // OPERATOR
       boolean cls = ahead.peek().is("CLASS") || ahead.peek().is("FAMILY");
+      // a family may be a default class's, a built-in one's too (ALTER OPERATOR FAMILY integer_ops
+      // ADD ...): what it holds may be picked unnamed (more, never less)
+      boolean family = ahead.peek().is("FAMILY");
       if (cls) {
         ahead.next();
         StringBuilder name = new StringBuilder();
@@ -2384,6 +2481,8 @@ public final class Classifier {
             break;
           }
         }
+        // CREATE OPERATOR CLASS c DEFAULT FOR TYPE: ORDER BY, DISTINCT, GROUP BY pick it unnamed
+        boolean dflt = family || ahead.peek().is("DEFAULT");
         List<String> runs = new ArrayList<>();
         while (!ahead.atEnd()) {
           Token t = ahead.next();
@@ -2404,7 +2503,7 @@ public final class Classifier {
             }
           }
         }
-        routines.defineOperator(name.toString(), true, runs);
+        routines.defineOperator(name.toString(), true, runs, dflt);
         return;
       }
       if (alter) {

@@ -591,11 +591,49 @@ public final class Routines {
 
   /** Records what an operator ({@code opclass}: an operator class) the migrations create runs. */
   void defineOperator(String name, boolean opclass, List<String> runs) {
+    defineOperator(name, opclass, runs, false);
+  }
+
+  /**
+   * Records what an operator, operator class or cast the migrations create runs; {@code implicit}:
+   * PostgreSQL may pick it without the statement naming it ({@link #implicitRuns}).
+   */
+  void defineOperator(String name, boolean opclass, List<String> runs, boolean implicit) {
     if (name != null) {
-      operators
-          .computeIfAbsent(operatorKey(name, opclass), k -> new java.util.LinkedHashSet<>())
-          .addAll(runs);
+      String k = operatorKey(name, opclass);
+      operators.computeIfAbsent(k, x -> new java.util.LinkedHashSet<>()).addAll(runs);
+      if (implicit || (!opclass && SqlNames.POSTGRESQL_OPERATORS.contains(k))) {
+        implicitKeys.add(k);
+      }
     }
+  }
+
+  /**
+   * The keys of {@link #operators} and {@link #targetOperators} that PostgreSQL may pick by itself,
+   * by the types of a statement's values, without the statement naming them: a user operator named
+   * like a built-in one ({@code =} from IN, NULLIF, a simple CASE, IS DISTINCT FROM, a join's
+   * USING), a default operator class (ORDER BY, DISTINCT, GROUP BY, UNION, min/max, GREATEST), a
+   * cast with a function (an assignment or implicit cast of an INSERT's value, an explicit one).
+   */
+  private final Set<String> implicitKeys = new java.util.HashSet<>();
+
+  /**
+   * What the server may run, unnamed, for any statement that evaluates a value (G4): the functions
+   * (and {@code operator:}/{@code family:} entries) of every user operator named like a built-in,
+   * user default operator class and user cast with a function, of the migrations and the target.
+   * Which one a statement picks depends on types prodguard does not resolve: all of them, more
+   * never less. Empty in the common case (no such object).
+   */
+  Set<String> implicitRuns() {
+    if (implicitKeys.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (String k : implicitKeys) {
+      out.addAll(operators.getOrDefault(k, Set.of()));
+      out.addAll(targetOperators.getOrDefault(k, Set.of()));
+    }
+    return out;
   }
 
   /**
@@ -604,9 +642,21 @@ public final class Routines {
    * among them (their own code).
    */
   public void targetOperator(String name, boolean opclass, java.util.Collection<String> runs) {
-    targetOperators
-        .computeIfAbsent(operatorKey(name, opclass), k -> new java.util.LinkedHashSet<>())
-        .addAll(runs);
+    targetOperator(name, opclass, runs, false);
+  }
+
+  /**
+   * As {@link #targetOperator(String, boolean, java.util.Collection)}; {@code implicit}: the server
+   * may pick it unnamed (a default operator class, a cast with a function; an operator named like a
+   * built-in one always is), see {@link #implicitRuns}.
+   */
+  public void targetOperator(
+      String name, boolean opclass, java.util.Collection<String> runs, boolean implicit) {
+    String k = operatorKey(name, opclass);
+    targetOperators.computeIfAbsent(k, x -> new java.util.LinkedHashSet<>()).addAll(runs);
+    if (implicit || (!opclass && SqlNames.POSTGRESQL_OPERATORS.contains(k))) {
+      implicitKeys.add(k);
+    }
   }
 
   /**

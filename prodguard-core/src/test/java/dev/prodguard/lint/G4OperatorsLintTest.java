@@ -40,6 +40,9 @@ class G4OperatorsLintTest {
       CREATE OPERATOR <~~> (FUNCTION = del_users, LEFTARG = int, RIGHTARG = int);
       CREATE FUNCTION cmp_users(int, int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN DELETE FROM users WHERE id > 0; RETURN 0; END $$;
       CREATE OPERATOR CLASS evil_ops FOR TYPE int USING btree AS OPERATOR 3 =, FUNCTION 1 cmp_users(int, int);
+      CREATE FUNCTION ev(a int, b text) RETURNS boolean LANGUAGE plpgsql AS $f$ BEGIN DELETE FROM users WHERE id = a; RETURN true; END $f$;
+      CREATE TYPE tt AS (a int);
+      CREATE FUNCTION tcast(int) RETURNS tt LANGUAGE plpgsql AS $g$ BEGIN DELETE FROM users WHERE id = $1; RETURN ROW($1)::tt; END $g$;
       """;
 
   /** The distinct blocking rules of V2, linted after V1 as a protected environment would. */
@@ -116,6 +119,72 @@ class G4OperatorsLintTest {
         "ALTER TABLE t ALTER COLUMN a TYPE bigint USING a::bigint;",
       })
   void builtInsPass(String sql) throws Exception {
+    assertThat(blocking(sql)).as(sql).doesNotContain("dynamic-sql", "protected-table-write");
+  }
+
+  /** A user {@code =} over int and text, its function the history's ev (attack 13b). */
+  static final String USER_EQ =
+      "CREATE OPERATOR public.= (LEFTARG = int, RIGHTARG = text, FUNCTION = ev);\n";
+
+  @ParameterizedTest(name = "G4: an operator, class or cast PostgreSQL picks unnamed: {0}")
+  @ValueSource(
+      strings = {
+        "SELECT NULLIF(4, 'x'::text);",
+        "SELECT 8 IN ('x'::text);",
+        "SELECT CASE 9 WHEN 'x'::text THEN 1 END;",
+        "SELECT 10 IS DISTINCT FROM 'x'::text;",
+        "SELECT 10 IS NOT DISTINCT FROM 'x'::text;",
+        "SELECT 4 IN (SELECT 'x'::text);",
+        "SELECT * FROM t JOIN t AS t2 USING (x);",
+        "SELECT DISTINCT x FROM t ORDER BY x;",
+      })
+  void implicitUserEqualsIsFollowed(String use) throws Exception {
+    assertThat(blocking(USER_EQ + use)).as(use).contains("protected-table-write");
+  }
+
+  @ParameterizedTest(name = "G4: a user cast runs its function: {0}")
+  @ValueSource(
+      strings = {
+        "CREATE CAST (int AS tt) WITH FUNCTION tcast(int) AS ASSIGNMENT;\n"
+            + "CREATE TABLE zz (c tt);\nINSERT INTO zz VALUES (7);",
+        "CREATE CAST (int AS tt) WITH FUNCTION public.tcast(int) AS IMPLICIT;\nSELECT 1;",
+        "CREATE CAST (int AS tt) WITH FUNCTION tcast(int);\nSELECT CAST(4 AS tt);",
+        "CREATE OPERATOR CLASS tt_ops DEFAULT FOR TYPE tt USING btree AS FUNCTION 1"
+            + " tcast(int);\nSELECT DISTINCT x FROM t;",
+        "ALTER OPERATOR FAMILY integer_ops USING btree ADD FUNCTION 1 (int, int)"
+            + " public.cmp_users(int, int);\nSELECT x FROM t ORDER BY x;",
+      })
+  void userCastsAndDefaultClassesAreFollowed(String use) throws Exception {
+    assertThat(blocking(use)).as(use).contains("protected-table-write");
+  }
+
+  @ParameterizedTest(name = "G4: without a database, an unknown function is refused: {0}")
+  @ValueSource(
+      strings = {
+        "CREATE OPERATOR public.< (LEFTARG = int, RIGHTARG = text, FUNCTION = target_lt);\n"
+            + "SELECT 4 BETWEEN 'a'::text AND 'b'::text;",
+        "CREATE OPERATOR public.~~ (LEFTARG = int, RIGHTARG = text, FUNCTION = target_like);\n"
+            + "SELECT 4 LIKE 'a%';",
+        "CREATE TYPE tu AS (a int);\n"
+            + "CREATE CAST (int AS tu) WITH FUNCTION target_cast(int) AS ASSIGNMENT;\n"
+            + "INSERT INTO t (a) VALUES (7);",
+      })
+  void implicitUserObjectsOfUnknownFunctionsAreRefused(String sql) throws Exception {
+    assertThat(blocking(sql)).as(sql).contains("dynamic-sql");
+  }
+
+  @ParameterizedTest(name = "G4: harmless user operators and casts pass: {0}")
+  @ValueSource(
+      strings = {
+        "CREATE FUNCTION okeq(int, text) RETURNS boolean LANGUAGE sql AS $$ SELECT $1::text = $2"
+            + " $$;\nCREATE OPERATOR public.= (LEFTARG = int, RIGHTARG = text, FUNCTION = okeq);\n"
+            + "SELECT NULLIF(4, 'x'::text); SELECT 8 IN ('x'::text);",
+        "CREATE TYPE tu AS (a int);\nCREATE FUNCTION okcast(int) RETURNS tu LANGUAGE sql AS $$"
+            + " SELECT ROW($1)::tu $$;\nCREATE CAST (int AS tu) WITH FUNCTION okcast(int) AS"
+            + " ASSIGNMENT;\nCREATE TABLE zz (c tu);\nINSERT INTO zz VALUES (7);",
+        "CREATE CAST (int AS tu) WITHOUT FUNCTION;\nSELECT 1;",
+      })
+  void harmlessUserOperatorsAndCastsPass(String sql) throws Exception {
     assertThat(blocking(sql)).as(sql).doesNotContain("dynamic-sql", "protected-table-write");
   }
 }

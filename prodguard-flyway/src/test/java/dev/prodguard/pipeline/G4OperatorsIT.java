@@ -151,4 +151,64 @@ class G4OperatorsIT {
       softly.assertThat(r).as(sql + " must pass verify").isNull();
     }
   }
+
+  /** The target's functions for attack 13b: a user = over int and text, a cast int to tt. */
+  private static String[] implicitTarget(boolean operatorAndCast) {
+    java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of(TARGET));
+    out.add(
+        "CREATE FUNCTION ev(a int, b text) RETURNS boolean LANGUAGE plpgsql AS $$BEGIN"
+            + " PERFORM cleanup_users(); RETURN true; END$$");
+    out.add("CREATE TYPE tt AS (a int)");
+    out.add(
+        "CREATE FUNCTION tcast(v int) RETURNS tt LANGUAGE plpgsql AS $$BEGIN"
+            + " PERFORM cleanup_users(); RETURN ROW(v)::tt; END$$");
+    if (operatorAndCast) {
+      out.add("CREATE OPERATOR public.= (LEFTARG = int, RIGHTARG = text, FUNCTION = ev)");
+      out.add("CREATE CAST (int AS tt) WITH FUNCTION tcast(int) AS ASSIGNMENT");
+    }
+    return out.toArray(String[]::new);
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a target's user = or cast that PostgreSQL picks unnamed (NULLIF, IN, simple CASE, IS"
+          + " DISTINCT FROM, an assignment cast of an INSERT) runs its function, which deletes"
+          + " users")
+  void targetImplicitOperatorsAndCasts() throws Exception {
+    try (PipelineFixture f =
+        PipelineFixture.protectedUsers(DatabaseKind.POSTGRESQL, dir, "", implicitTarget(true))) {
+      for (String sql :
+          new String[] {
+            "SELECT NULLIF(4, 'x'::text);\n",
+            "SELECT 8 IN ('x'::text);\n",
+            "SELECT CASE 9 WHEN 'x'::text THEN 1 END;\n",
+            "SELECT 10 IS DISTINCT FROM 'x'::text;\n",
+            "CREATE TABLE zz (c tt);\nINSERT INTO zz VALUES (7);\n"
+          }) {
+        assertRefused(f, sql, "cleanup_users()");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "G4: a user = or cast the migration creates over a function only the target has is"
+          + " followed where PostgreSQL picks it unnamed")
+  void migrationsImplicitOperatorsAndCastsOverTargetFunctions() throws Exception {
+    try (PipelineFixture f =
+        PipelineFixture.protectedUsers(DatabaseKind.POSTGRESQL, dir, "", implicitTarget(false))) {
+      assertRefused(
+          f,
+          "CREATE OPERATOR public.= (LEFTARG = int, RIGHTARG = text, FUNCTION = ev);\n"
+              + "SELECT NULLIF(4, 'x'::text);\n",
+          "ev()",
+          "cleanup_users()");
+      assertRefused(
+          f,
+          "CREATE CAST (int AS tt) WITH FUNCTION tcast(int) AS ASSIGNMENT;\n"
+              + "CREATE TABLE zz (c tt);\nINSERT INTO zz VALUES (7);\n",
+          "tcast()",
+          "cleanup_users()");
+    }
+  }
 }

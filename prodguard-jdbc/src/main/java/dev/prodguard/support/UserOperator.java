@@ -11,9 +11,16 @@ import java.util.List;
  * @param opclass an operator class, not an operator
  * @param name the operator's name ({@code <~~>}) or the class's, lower case
  * @param functions qualified with their schema, lower case
+ * @param implicit the server may pick it without a statement naming it: a default operator class, a
+ *     cast with a function ({@code name} then {@code cast (source as target)}); an operator named
+ *     like a built-in one is read so by its name
  */
-public record UserOperator(boolean opclass, String name, List<String> functions) {
+public record UserOperator(boolean opclass, String name, List<String> functions, boolean implicit) {
   public UserOperator {
     functions = List.copyOf(functions);
+  }
+
+  public UserOperator(boolean opclass, String name, List<String> functions) {
+    this(opclass, name, functions, false);
   }
 }

@@ -774,37 +774,51 @@ public final class PostgresSupport implements DatabaseSupport {
     String notExtension =
         " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = '%s'::regclass"
             + " AND d.objid = %s.oid AND d.deptype = 'e')";
+    // the fourth column: the server may pick it unnamed, a default class (ORDER BY, DISTINCT, GROUP
+    // BY) or a cast with a function (wherever a value is cast, named or not)
     String sql =
-        "SELECT false, o.oprname, fn.nspname || '.' || f.proname FROM pg_catalog.pg_operator o"
+        "SELECT false, o.oprname, fn.nspname || '.' || f.proname, false"
+            + " FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_proc f ON f.oid IN (o.oprcode, o.oprrest, o.oprjoin)"
             + " JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE o.oid >= 16384"
             + String.format(notExtension, "pg_catalog.pg_operator", "o")
-            + " UNION SELECT true, c.opcname, fn.nspname || '.' || f.proname"
+            + " UNION SELECT true, c.opcname, fn.nspname || '.' || f.proname, c.opcdefault"
             + " FROM pg_catalog.pg_opclass c JOIN pg_catalog.pg_amproc ap"
             + " ON ap.amprocfamily = c.opcfamily JOIN pg_catalog.pg_proc f ON f.oid = ap.amproc"
             + " JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE c.oid >= 16384"
             + String.format(notExtension, "pg_catalog.pg_opclass", "c")
-            + " UNION SELECT true, c.opcname, fn.nspname || '.' || f.proname"
+            + " UNION SELECT true, c.opcname, fn.nspname || '.' || f.proname, c.opcdefault"
             + " FROM pg_catalog.pg_opclass c JOIN pg_catalog.pg_amop ao"
             + " ON ao.amopfamily = c.opcfamily JOIN pg_catalog.pg_operator o ON o.oid = ao.amopopr"
             + " JOIN pg_catalog.pg_proc f ON f.oid IN (o.oprcode, o.oprrest, o.oprjoin)"
             + " JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE c.oid >= 16384"
-            + String.format(notExtension, "pg_catalog.pg_opclass", "c");
+            + String.format(notExtension, "pg_catalog.pg_opclass", "c")
+            + " UNION SELECT false, 'cast (' || pg_catalog.format_type(k.castsource, NULL)"
+            + " || ' as ' || pg_catalog.format_type(k.casttarget, NULL) || ')',"
+            + " fn.nspname || '.' || f.proname, true FROM pg_catalog.pg_cast k"
+            + " JOIN pg_catalog.pg_proc f ON f.oid = k.castfunc"
+            + " JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE k.oid >= 16384"
+            + String.format(notExtension, "pg_catalog.pg_cast", "k");
     java.util.Map<String, List<String>> runs = new java.util.LinkedHashMap<>();
+    java.util.Set<String> implicit = new java.util.HashSet<>();
     try (java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
-        runs.computeIfAbsent(
-                (rs.getBoolean(1) ? "c" : "o") + rs.getString(2).toLowerCase(java.util.Locale.ROOT),
-                k -> new java.util.ArrayList<>())
+        String k =
+            (rs.getBoolean(1) ? "c" : "o") + rs.getString(2).toLowerCase(java.util.Locale.ROOT);
+        runs.computeIfAbsent(k, x -> new java.util.ArrayList<>())
             .add(rs.getString(3).toLowerCase(java.util.Locale.ROOT));
+        if (rs.getBoolean(4)) {
+          implicit.add(k);
+        }
       }
     }
     List<dev.prodguard.support.UserOperator> out = new java.util.ArrayList<>();
     runs.forEach(
         (k, fns) ->
             out.add(
-                new dev.prodguard.support.UserOperator(k.charAt(0) == 'c', k.substring(1), fns)));
+                new dev.prodguard.support.UserOperator(
+                    k.charAt(0) == 'c', k.substring(1), fns, implicit.contains(k))));
     return out;
   }
 
