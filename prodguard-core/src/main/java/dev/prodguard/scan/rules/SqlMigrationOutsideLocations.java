@@ -37,10 +37,16 @@ public final class SqlMigrationOutsideLocations implements Rule {
    */
   private static final String CALLBACK_EVENT = "(?:(?:before|after)[A-Za-z]+|createSchema)";
 
+  /**
+   * The suffixes Flyway runs from a location: SQL, and the scripts it runs as script migrations and
+   * callbacks ({@link dev.prodguard.migration.MigrationFiles#SCRIPT_SUFFIXES}).
+   */
+  private static final String SUFFIX = "\\.(?:sql|sh|bash|py|ps1|cmd|bat)";
+
   /** Flyway's script names: versioned, undo, baseline, repeatable, and callbacks by event. */
   private static final Pattern FLYWAY_NAME =
       Pattern.compile(
-          "(?i)(?:[VUB][0-9][^/]*__[^/]*|R__[^/]*|" + CALLBACK_EVENT + "(?:__[^/]*)?)\\.sql");
+          "(?i)(?:[VUB][0-9][^/]*__[^/]*|R__[^/]*|" + CALLBACK_EVENT + "(?:__[^/]*)?)" + SUFFIX);
 
   @Override
   public String id() {
@@ -54,8 +60,8 @@ public final class SqlMigrationOutsideLocations implements Rule {
 
   @Override
   public String summary() {
-    return "a Flyway SQL migration or callback in a db/migration folder outside"
-        + " migrations.locations";
+    return "a Flyway migration or callback (SQL or script), or a symbolic link, in a db/migration"
+        + " folder outside migrations.locations";
   }
 
   @Override
@@ -84,8 +90,10 @@ public final class SqlMigrationOutsideLocations implements Rule {
   public boolean appliesTo(ScanFile file, ScanContext context) {
     String path = file.path();
     int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
     return context.config().isPresent()
-        && FLYWAY_NAME.matcher(path.substring(slash + 1)).matches()
+        && (FLYWAY_NAME.matcher(name).matches()
+            || dev.prodguard.migration.MigrationFiles.isScript(name))
         && ("/" + path.toLowerCase(Locale.ROOT)).contains("/db/migration/");
   }
 
@@ -121,9 +129,12 @@ public final class SqlMigrationOutsideLocations implements Rule {
             1,
             file.path()
                 + " is named as a Flyway "
-                + (file.path().matches("(?i)(?:.*/)?" + CALLBACK_EVENT + "(?:__[^/]*)?\\.sql")
-                    ? "callback"
-                    : "migration")
+                + (dev.prodguard.migration.MigrationFiles.isScript(file.path())
+                    ? "script (shell, Python, PowerShell or batch), which Flyway runs as a script"
+                        + " migration or callback; prodguard cannot judge a script: write SQL,"
+                    : file.path().matches("(?i)(?:.*/)?" + CALLBACK_EVENT + "(?:__[^/]*)?" + SUFFIX)
+                        ? "callback"
+                        : "migration")
                 + " and sits in a db/migration folder, which migrations.locations ("
                 + String.join(", ", config.migrationLocations())
                 + ") does not hold"
@@ -143,6 +154,47 @@ public final class SqlMigrationOutsideLocations implements Rule {
                                 + "\" })")
                     .orElse(""),
             context.testDatabases().throwaway(file, context)));
+  }
+
+  /**
+   * A symbolic link in a {@code db/migration} folder or in a location: the scan does not follow it,
+   * the application's Flyway does, and runs the files behind it (attacker 13/F5: {@code
+   * db/migration/sub} linking to a folder holding {@code afterMigrate__d.sql}).
+   */
+  @Override
+  public void checkRepository(ScanContext context, List<Finding> out) {
+    if (context.config().isEmpty()) {
+      return;
+    }
+    ProdguardConfig config = context.config().orElseThrow();
+    Path root = context.root().toAbsolutePath().normalize();
+    List<Path> folders = new java.util.ArrayList<>();
+    for (String location : config.migrationLocations()) {
+      try {
+        folders.add(config.locationFolder(location).toAbsolutePath().normalize());
+      } catch (ConfigException e) {
+        // a location prodguard cannot read is prodguard-integrity's finding
+      }
+    }
+    for (String path : context.files()) {
+      Path abs = root.resolve(path).normalize();
+      boolean migrationFolder =
+          ("/" + path.toLowerCase(Locale.ROOT)).contains("/db/migration/")
+              || folders.stream().anyMatch(abs::startsWith);
+      if (migrationFolder && java.nio.file.Files.isSymbolicLink(abs)) {
+        out.add(
+            finding(
+                path,
+                1,
+                1,
+                "",
+                message(
+                    path
+                        + " is a symbolic link in a Flyway migration folder: the application's"
+                        + " Flyway follows it and runs the files behind it, which prodguard does"
+                        + " not read; replace the link with the files themselves")));
+      }
+    }
   }
 
   /**
