@@ -143,11 +143,22 @@ public final class MigrationFiles {
     return Files.readAllBytes(file);
   }
 
-  private static void readFolder(Path dir, String location, List<MigrationFile> files) {
+  private static void readFolder(Path given, String location, List<MigrationFile> files) {
+    Path dir;
+    try {
+      dir = given.toRealPath(); // a location that is itself a link: walked where it points
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read migration location " + given, e);
+    }
     try (Stream<Path> walk = Files.walk(dir)) {
-      List<Path> regular = walk.filter(Files::isRegularFile).toList();
+      List<Path> all = walk.toList();
+      for (Path p : all) {
+        requireNoFolderLink(p);
+      }
+      List<Path> regular = all.stream().filter(Files::isRegularFile).toList();
       for (Path p : regular) {
         requireLowerCaseSuffix(p);
+        requireNoScript(p);
       }
       List<Path> sql =
           regular.stream()
@@ -172,6 +183,59 @@ public final class MigrationFiles {
               .toList());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read migration location " + dir, e);
+    }
+  }
+
+  /**
+   * The suffixes of the scripts Flyway runs from its locations besides SQL (Flyway 13's script
+   * migrations and callbacks: {@code V2__x.sh}, {@code afterMigrate.ps1}), matched ignoring case.
+   */
+  public static final List<String> SCRIPT_SUFFIXES =
+      List.of(".sh", ".bash", ".py", ".ps1", ".cmd", ".bat");
+
+  /** Whether Flyway would run a file of this name as a script migration or callback. */
+  public static boolean isScript(String fileName) {
+    String lower = fileName.toLowerCase(java.util.Locale.ROOT);
+    return SCRIPT_SUFFIXES.stream().anyMatch(lower::endsWith);
+  }
+
+  /**
+   * Flyway runs a shell, Python, PowerShell or batch file in its locations as a script migration or
+   * callback ({@code afterMigrate.sh} on every migrate); prodguard cannot judge what a script does
+   * to the database, so the set would hold a change nobody judged (G4, G7): refused by name.
+   *
+   * @throws ConfigException naming the file, for a script suffix Flyway runs
+   */
+  private static void requireNoScript(Path p) {
+    String name = p.getFileName().toString();
+    if (isScript(name)) {
+      throw new ConfigException(
+          p.toString(),
+          0,
+          null,
+          "is a script (one of "
+              + String.join(" ", SCRIPT_SUFFIXES)
+              + ") in a migration location: Flyway runs it as a script migration or callback, and"
+              + " prodguard cannot judge what a script does to the database (G4); move it out of"
+              + " the migration locations and write the change as a SQL migration");
+    }
+  }
+
+  /**
+   * A symbolic link to a folder inside a location: Flyway follows it and runs the scripts behind
+   * it, while prodguard's walk does not descend into it, so they would run unjudged (G4, G7).
+   *
+   * @throws ConfigException naming the link
+   */
+  private static void requireNoFolderLink(Path p) {
+    if (Files.isSymbolicLink(p) && Files.isDirectory(p)) {
+      throw new ConfigException(
+          p.toString(),
+          0,
+          null,
+          "is a symbolic link to a folder inside a migration location: Flyway follows it and runs"
+              + " the files behind it, which prodguard would not read (G4); replace the link with"
+              + " the files themselves, or add the folder it points to to migrations.locations");
     }
   }
 

@@ -746,10 +746,13 @@ final class PipelineGuards {
               + version
               + " was applied to "
               + env
-              + " by a newer release than these files (Flyway: future): if these files are meant"
-              + " (a release rolled back), review that one version in the contract's history, "
+              + " and no file of it is here, above every version these files hold (Flyway:"
+              + " future): a newer release applied it, or its file was deleted since. If these"
+              + " files are meant (a release rolled back, a migration removed on purpose), review"
+              + " that one version in the contract's history, "
               + entry
-              + " (docs/contract.md#history); otherwise deploy from the newer release";
+              + " (docs/contract.md#history); otherwise deploy from the newer release or restore"
+              + " its file exactly as deployed";
       case BASELINE ->
           "the history of "
               + env

@@ -155,7 +155,7 @@ public final class FileLister {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (attrs.isRegularFile()) {
+              if (attrs.isRegularFile() || attrs.isSymbolicLink()) { // a link: as git lists it
                 String rel = root.relativize(file).toString().replace('\\', '/');
                 // a name the platform cannot decode does not come back from its string
                 if (Files.exists(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {

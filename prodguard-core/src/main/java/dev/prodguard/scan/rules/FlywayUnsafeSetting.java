@@ -176,11 +176,17 @@ public final class FlywayUnsafeSetting implements Rule {
                         + v
                         + " in prodguard.yml if that is the project's history)";
             case "sqlmigrationsuffixes" ->
-                suffixes(v).contains(".sql")
-                    ? null
-                    : "leaves .sql out of Flyway's SQL suffixes: Flyway then ignores prodguard's "
+                !suffixes(v).contains(".sql")
+                    ? "leaves .sql out of Flyway's SQL suffixes: Flyway then ignores prodguard's "
                         + ProdguardIntegrity.CALLBACK
-                        + ", so G6's check inside the database silently never runs";
+                        + ", so G6's check inside the database silently never runs"
+                    : suffixes(v).stream().allMatch(".sql"::equals)
+                        ? null
+                        : "adds SQL suffixes other than .sql ("
+                            + String.join(
+                                ", ", suffixes(v).stream().filter(x -> !x.equals(".sql")).toList())
+                            + "): the application's Flyway then runs files prodguard never reads"
+                            + " nor judges (an afterMigrate__x.pgsql on every start-up)";
             case "sqlmigrationprefix",
                 "sqlmigrationseparator",
                 "baselinemigrationprefix",

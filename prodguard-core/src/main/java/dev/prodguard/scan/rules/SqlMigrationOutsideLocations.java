@@ -37,10 +37,16 @@ public final class SqlMigrationOutsideLocations implements Rule {
    */
   private static final String CALLBACK_EVENT = "(?:(?:before|after)[A-Za-z]+|createSchema)";
 
+  /**
+   * The suffixes Flyway runs from a location: SQL, and the scripts it runs as script migrations and
+   * callbacks ({@link dev.prodguard.migration.MigrationFiles#SCRIPT_SUFFIXES}).
+   */
+  private static final String SUFFIX = "\\.(?:sql|sh|bash|py|ps1|cmd|bat)";
+
   /** Flyway's script names: versioned, undo, baseline, repeatable, and callbacks by event. */
   private static final Pattern FLYWAY_NAME =
       Pattern.compile(
-          "(?i)(?:[VUB][0-9][^/]*__[^/]*|R__[^/]*|" + CALLBACK_EVENT + "(?:__[^/]*)?)\\.sql");
+          "(?i)(?:[VUB][0-9][^/]*__[^/]*|R__[^/]*|" + CALLBACK_EVENT + "(?:__[^/]*)?)" + SUFFIX);
 
   @Override
   public String id() {
@@ -54,8 +60,8 @@ public final class SqlMigrationOutsideLocations implements Rule {
 
   @Override
   public String summary() {
-    return "a Flyway SQL migration or callback in a db/migration folder outside"
-        + " migrations.locations";
+    return "a Flyway migration or callback (SQL or script), or a symbolic link, in a db/migration"
+        + " folder outside migrations.locations";
   }
 
   @Override
@@ -84,8 +90,10 @@ public final class SqlMigrationOutsideLocations implements Rule {
   public boolean appliesTo(ScanFile file, ScanContext context) {
     String path = file.path();
     int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
     return context.config().isPresent()
-        && FLYWAY_NAME.matcher(path.substring(slash + 1)).matches()
+        && (FLYWAY_NAME.matcher(name).matches()
+            || dev.prodguard.migration.MigrationFiles.isScript(name))
         && ("/" + path.toLowerCase(Locale.ROOT)).contains("/db/migration/");
   }
 
@@ -121,9 +129,12 @@ public final class SqlMigrationOutsideLocations implements Rule {
             1,
             file.path()
                 + " is named as a Flyway "
-                + (file.path().matches("(?i)(?:.*/)?" + CALLBACK_EVENT + "(?:__[^/]*)?\\.sql")
-                    ? "callback"
-                    : "migration")
+                + (dev.prodguard.migration.MigrationFiles.isScript(file.path())
+                    ? "script (shell, Python, PowerShell or batch), which Flyway runs as a script"
+                        + " migration or callback; prodguard cannot judge a script: write SQL,"
+                    : file.path().matches("(?i)(?:.*/)?" + CALLBACK_EVENT + "(?:__[^/]*)?" + SUFFIX)
+                        ? "callback"
+                        : "migration")
                 + " and sits in a db/migration folder, which migrations.locations ("
                 + String.join(", ", config.migrationLocations())
                 + ") does not hold"
@@ -143,6 +154,151 @@ public final class SqlMigrationOutsideLocations implements Rule {
                                 + "\" })")
                     .orElse(""),
             context.testDatabases().throwaway(file, context)));
+  }
+
+  /**
+   * A symbolic link in a {@code db/migration} folder or in a location: the scan does not follow it,
+   * the application's Flyway does, and runs the files behind it (attacker 13/F5: {@code
+   * db/migration/sub} linking to a folder holding {@code afterMigrate__d.sql}).
+   */
+  @Override
+  public void checkRepository(ScanContext context, List<Finding> out) {
+    if (context.config().isEmpty()) {
+      return;
+    }
+    ProdguardConfig config = context.config().orElseThrow();
+    Path root = context.root().toAbsolutePath().normalize();
+    List<Path> folders = new java.util.ArrayList<>();
+    for (String location : config.migrationLocations()) {
+      try {
+        folders.add(config.locationFolder(location).toAbsolutePath().normalize());
+      } catch (ConfigException e) {
+        // a location prodguard cannot read is prodguard-integrity's finding
+      }
+    }
+    for (String path : context.files()) {
+      Path abs = root.resolve(path).normalize();
+      if (path.equals("pom.xml") || path.endsWith("/pom.xml")) {
+        mavenResources(path, abs, config, folders, out);
+        continue;
+      }
+      boolean migrationFolder =
+          ("/" + path.toLowerCase(Locale.ROOT)).contains("/db/migration/")
+              || folders.stream().anyMatch(abs::startsWith);
+      if (migrationFolder && java.nio.file.Files.isSymbolicLink(abs)) {
+        out.add(
+            finding(
+                path,
+                1,
+                1,
+                "",
+                message(
+                    path
+                        + " is a symbolic link in a Flyway migration folder: the application's"
+                        + " Flyway follows it and runs the files behind it, which prodguard does"
+                        + " not read; replace the link with the files themselves")));
+      }
+    }
+  }
+
+  private static final Pattern RESOURCE =
+      Pattern.compile("(?s)<(testResource|resource)>(.*?)</\\1>");
+  private static final Pattern DIRECTORY = Pattern.compile("(?s)<directory>(.*?)</directory>");
+  private static final Pattern TARGET_PATH = Pattern.compile("(?s)<targetPath>(.*?)</targetPath>");
+
+  /**
+   * A Maven {@code <resource>} whose {@code <targetPath>} puts its files at a Flyway location path
+   * ({@code db/migration}, or a {@code classpath:} location of {@code migrations.locations}), or
+   * above one with the folder below it, from a {@code <directory>} that no location holds (attacker
+   * 13/F7: {@code sql/cb} copied to {@code db/migration}, its {@code afterMigrate__x.sql} run on
+   * every start-up). A directory prodguard cannot resolve (a property) is reported too.
+   */
+  private void mavenResources(
+      String path, Path pom, ProdguardConfig config, List<Path> folders, List<Finding> out) {
+    Optional<String> text = GuardArtifactFiles.read(pom);
+    if (text.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> flywayPaths = new java.util.LinkedHashSet<>(List.of("db/migration"));
+    for (String location : config.migrationLocations()) {
+      if (location.startsWith("classpath:")) {
+        flywayPaths.add(trimSlashes(location.substring("classpath:".length())));
+      }
+    }
+    java.util.regex.Matcher r = RESOURCE.matcher(text.get());
+    while (r.find()) {
+      java.util.regex.Matcher t = TARGET_PATH.matcher(r.group(2));
+      if (!t.find()) {
+        continue; // the class path's root, as the folder's own layout says
+      }
+      String target =
+          trimSlashes(
+              t.group(1)
+                  .trim()
+                  .replace('\\', '/')
+                  .replace("${project.build.outputDirectory}", "")
+                  .replace("${project.build.testOutputDirectory}", ""));
+      java.util.regex.Matcher d = DIRECTORY.matcher(r.group(2));
+      String directory =
+          d.find()
+              ? d.group(1).trim().replace("${project.basedir}", "").replace("${basedir}", "")
+              : "";
+      for (String flyway : flywayPaths) {
+        String below;
+        if (target.equalsIgnoreCase(flyway)
+            || target.toLowerCase(Locale.ROOT).startsWith(flyway.toLowerCase(Locale.ROOT) + "/")) {
+          below = "";
+        } else if (target.isEmpty()
+            || !flyway.toLowerCase(Locale.ROOT).startsWith(target.toLowerCase(Locale.ROOT) + "/")) {
+          continue;
+        } else {
+          below = flyway.substring(target.length() + 1);
+        }
+        Path source = null;
+        if (!directory.isEmpty() && !directory.contains("${")) {
+          source = pom.getParent().resolve(trimSlashes(directory)).resolve(below).normalize();
+          if (!below.isEmpty() && !java.nio.file.Files.isDirectory(source)) {
+            continue; // nothing of this resource lands in the location
+          }
+          Path s = source;
+          if (folders.stream().anyMatch(s::startsWith)) {
+            continue; // a folder prodguard judges
+          }
+        }
+        int offset = r.start(2) + t.start();
+        int line = 1 + (int) text.get().substring(0, offset).chars().filter(c -> c == '\n').count();
+        out.add(
+            finding(
+                path,
+                line,
+                1,
+                "<targetPath>" + t.group(1).trim() + "</targetPath>",
+                message(
+                    path
+                        + " copies the resource folder "
+                        + (directory.isEmpty() ? "(none named)" : directory)
+                        + " to "
+                        + target
+                        + " on the class path, where a Flyway reading classpath:"
+                        + flyway
+                        + " runs its migrations and callbacks; migrations.locations ("
+                        + String.join(", ", config.migrationLocations())
+                        + ") does not hold "
+                        + (source == null ? "it (prodguard cannot resolve the folder)" : "it"))));
+        break;
+      }
+    }
+  }
+
+  private static String trimSlashes(String s) {
+    String t = s.trim();
+    while (t.startsWith("/")) {
+      t = t.substring(1);
+    }
+    while (t.endsWith("/")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return t;
   }
 
   /**

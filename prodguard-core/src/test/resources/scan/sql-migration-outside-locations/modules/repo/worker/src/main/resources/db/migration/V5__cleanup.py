@@ -1,0 +1,2 @@
+import os
+os.system("psql -c \"delete from users\"")
