@@ -827,9 +827,16 @@ public final class Linter {
    * routine's body included), or a dropped schema, ends it: the name may then be another table.
    */
   private void learnCreated(Operation op, SqlStatement statement, RuleContext context) {
-    if (MOVES_SEARCH_PATH.matcher(op.statement().text()).find()
-        || MOVES_SEARCH_PATH.matcher(statement.text()).find()) {
-      if (!searchPathMoves) {
+    if (!searchPathMoves) {
+      // each statement's text is read once, whatever number of operations it has (a body's
+      // operations are part of its statement's text; a called routine's are read on their own)
+      if (statement != scannedStatement) {
+        scannedStatement = statement;
+        scannedMoves = MOVES_SEARCH_PATH.matcher(statement.text()).find();
+      }
+      if (scannedMoves
+          || (op.statement() != statement
+              && MOVES_SEARCH_PATH.matcher(op.statement().text()).find())) {
         searchPathMoves = true;
         context.createdInFile().removeIf(t -> t.indexOf('.') < 0);
         context.createdIfNotExists().removeIf(t -> t.indexOf('.') < 0);
@@ -890,6 +897,11 @@ public final class Linter {
 
   /** Whether something of this run may have moved the search path ({@link #learnCreated}). */
   private boolean searchPathMoves;
+
+  /** The statement whose text {@link #learnCreated} last read, and whether it moves the path. */
+  private SqlStatement scannedStatement;
+
+  private boolean scannedMoves;
 
   /**
    * What G6 refuses outside a deploy on a protected environment: DDL (PostgreSQL's DDL guard fires
