@@ -2379,17 +2379,10 @@ public final class Classifier {
       }
       ahead.next();
       ahead.next();
-      StringBuilder fn = new StringBuilder();
-      while (ahead.peek().isName()) {
-        fn.append(ahead.next().identifier().toLowerCase(Locale.ROOT));
-        if (!ahead.peek().isPunct('.')) {
-          break;
-        }
-        ahead.next();
-        fn.append('.');
-      }
-      if (fn.length() > 0) {
-        routines.defineOperator("cast " + types, false, List.of(fn.toString()), true);
+      List<String> fn = new ArrayList<>();
+      addDottedName(ahead, fn);
+      if (!fn.isEmpty()) {
+        routines.defineOperator("cast " + types, false, fn, true);
       }
     }
 

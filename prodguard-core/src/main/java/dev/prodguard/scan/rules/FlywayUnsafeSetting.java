@@ -159,10 +159,8 @@ public final class FlywayUnsafeSetting implements Rule {
             case "initsql", "initsqls" ->
                 v.isBlank()
                     ? null
-                    : "runs SQL on every connection Flyway opens ("
-                        + v
-                        + "), before any"
-                        + " migration and even with nothing pending, which prodguard never judges";
+                    : "runs SQL on every connection Flyway opens, before any migration and"
+                        + " even with nothing pending, which prodguard never judges";
             case "table" ->
                 v.isBlank() || v.contains("${") || v.equalsIgnoreCase(historyTable(context))
                     ? null
